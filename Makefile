@@ -1,0 +1,54 @@
+# Spate's entry points. On a fresh Debian 12 machine each target installs what
+# it needs first (scripts/bootstrap.sh: Debian packages, the .venv).
+#
+#   make demo       build and run the demo
+#   make test       build and run every test (C++ with ctest, Python with pytest)
+#   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make format     clang-format the C++ sources
+
+BUILD_DIR ?= build/release
+ASAN_DIR  ?= build/asan
+JOBS      ?= $(shell nproc)
+VENV      := .venv
+PYTHON    := $(VENV)/bin/python
+SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+
+.PHONY: all deps build demo test test-cpp test-python test-asan format clean
+
+all: build
+
+deps:
+	@scripts/bootstrap.sh
+
+# Configures once, then builds incrementally; the .pth file makes python/ the
+# installed spate package of the .venv (an editable install).
+build: deps
+	@test -f $(BUILD_DIR)/build.ninja || cmake -S . -B $(BUILD_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPython_EXECUTABLE=$(abspath $(PYTHON))
+	@cmake --build $(BUILD_DIR) -j $(JOBS)
+	@echo "$(abspath python)" > "$(SITE)/spate.pth"
+
+demo: build
+	@$(BUILD_DIR)/examples/spate-demo
+
+test: build
+	@$(MAKE) --no-print-directory test-cpp test-python
+
+test-cpp:
+	@cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+test-python:
+	@$(PYTHON) -m pytest -q tests/python
+
+test-asan: deps
+	@test -f $(ASAN_DIR)/build.ninja || cmake -S . -B $(ASAN_DIR) -G Ninja \
+	  -DCMAKE_BUILD_TYPE=Debug -DSPATE_SANITIZE=ON -DSPATE_BUILD_PYTHON=OFF \
+	  -DPython_EXECUTABLE=$(abspath $(PYTHON))
+	@cmake --build $(ASAN_DIR) -j $(JOBS)
+	@cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS)
+
+format:
+	@clang-format -i $$(git ls-files '*.cc' '*.h')
+
+clean:
+	rm -rf build python/spate/*.so

@@ -1,0 +1,111 @@
+"""Exceptions with the names and methods of ``pyspark.errors``.
+
+Engine errors carry Spark's error class in brackets (``[PARSE_SYNTAX_ERROR] ...``);
+``_from_native`` turns one into the matching exception so that code written
+against PySpark catches the same types.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Optional
+
+
+class PySparkException(Exception):
+    """Base of every Spate error; mirrors ``pyspark.errors.PySparkException``."""
+
+    def __init__(self, message: Optional[str] = None, errorClass: Optional[str] = None,
+                 messageParameters: Optional[Dict[str, str]] = None,
+                 sqlState: Optional[str] = None):
+        super().__init__(message or "")
+        self._message = message or ""
+        self._error_class = errorClass
+        self._message_parameters = messageParameters or {}
+        self._sql_state = sqlState
+
+    def getCondition(self) -> Optional[str]:
+        """The error class (condition), e.g. ``PARSE_SYNTAX_ERROR``."""
+        return self._error_class
+
+    def getErrorClass(self) -> Optional[str]:
+        return self._error_class
+
+    def getMessageParameters(self) -> Dict[str, str]:
+        return dict(self._message_parameters)
+
+    def getSqlState(self) -> Optional[str]:
+        return self._sql_state
+
+    def getMessage(self) -> str:
+        return self._message
+
+    def __str__(self) -> str:
+        return self._message
+
+
+class AnalysisException(PySparkException):
+    """A query that cannot be analyzed: unknown columns, type mismatches, bad options."""
+
+
+class ParseException(AnalysisException):
+    """Text that does not parse as Spark SQL or DDL."""
+
+
+class IllegalArgumentException(PySparkException):
+    """An argument with a value that is not allowed."""
+
+
+class ArithmeticException(PySparkException):
+    """Overflow or division by zero under ANSI mode."""
+
+
+class NumberFormatException(IllegalArgumentException):
+    """A string that does not cast to a number under ANSI mode."""
+
+
+class SparkRuntimeException(PySparkException):
+    """An error while a query runs."""
+
+
+class StreamingQueryException(PySparkException):
+    """A streaming query that stopped with an error."""
+
+
+class PySparkTypeError(PySparkException, TypeError):
+    """A Python argument of the wrong type."""
+
+
+class PySparkValueError(PySparkException, ValueError):
+    """A Python argument with a wrong value."""
+
+
+# Error classes whose exception is not AnalysisException.
+_CLASS_TO_EXCEPTION = {
+    "DIVIDE_BY_ZERO": ArithmeticException,
+    "ARITHMETIC_OVERFLOW": ArithmeticException,
+    "CAST_OVERFLOW": ArithmeticException,
+    "NUMERIC_VALUE_OUT_OF_RANGE": ArithmeticException,
+    "CAST_INVALID_INPUT": NumberFormatException,
+}
+
+_ERROR_RE = re.compile(r"^\[([A-Z0-9_.]+)\] ")
+_SQLSTATE_RE = re.compile(r" SQLSTATE: ([0-9A-Z]{5})")
+
+
+def _from_native(message: str, code: str = "Invalid") -> PySparkException:
+    """The exception for an engine error message (and its arrow status code)."""
+    match = _ERROR_RE.match(message)
+    if match is None:
+        if code == "Invalid":
+            return IllegalArgumentException(message)
+        if code == "Type error":
+            return PySparkTypeError(message)
+        return SparkRuntimeException(message)
+    error_class = match.group(1)
+    state = _SQLSTATE_RE.search(message)
+    sql_state = state.group(1) if state else None
+    if "\n== SQL ==\n" in message:
+        cls = ParseException
+    else:
+        cls = _CLASS_TO_EXCEPTION.get(error_class.split(".")[0], AnalysisException)
+    return cls(message, errorClass=error_class, sqlState=sql_state)

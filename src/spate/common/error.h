@@ -1,0 +1,23 @@
+#pragma once
+
+// User-facing errors carry Spark's error class in brackets at the start of the
+// message and its SQLSTATE at the end, as Spark prints them:
+//   [UNSUPPORTED_DATATYPE] Unsupported data type "FOO". SQLSTATE: 0A000
+// Inside the engine they travel as arrow::Status (code Invalid); the Python
+// layer maps the class to the pyspark-named exception.
+
+#include <string>
+#include <string_view>
+
+#include <arrow/status.h>
+
+namespace spate {
+
+/// A user error with Spark's error class and SQLSTATE.
+arrow::Status SparkError(std::string_view error_class, std::string_view sqlstate,
+                         std::string_view message);
+
+/// The error class of a status built by SparkError ("" when it has none).
+std::string_view ErrorClassOf(const arrow::Status& status);
+
+}  // namespace spate

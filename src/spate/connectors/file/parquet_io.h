@@ -1,0 +1,21 @@
+#pragma once
+
+// Whole-file Parquet reads and writes through Arrow's Parquet library. The
+// streaming file source and sink build on these.
+
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+namespace spate {
+
+/// Writes `table` to `path` (Snappy-compressed, Arrow schema stored so that
+/// time zones and nullability read back exactly).
+arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path);
+
+/// Reads the whole file at `path`.
+arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path);
+
+}  // namespace spate
