@@ -51,6 +51,7 @@ arrow::Result<std::shared_ptr<arrow::DataType>> ToArrowType(const DataType& type
     case TypeId::kDate: return arrow::date32();
     case TypeId::kTimestamp: return arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
     case TypeId::kTimestampNtz: return arrow::timestamp(arrow::TimeUnit::MICRO);
+    case TypeId::kInterval: return arrow::month_day_nano_interval();
     case TypeId::kArray: {
       const auto& a = static_cast<const ArrayType&>(type);
       ARROW_ASSIGN_OR_RAISE(auto element, ToArrowType(*a.element_type()));
@@ -122,6 +123,7 @@ arrow::Result<DataTypePtr> FromArrowType(const arrow::DataType& type) {
       const auto& ts = static_cast<const arrow::TimestampType&>(type);
       return ts.timezone().empty() ? types::TimestampNtz() : types::Timestamp();
     }
+    case Type::INTERVAL_MONTH_DAY_NANO: return types::Interval();
     case Type::LIST:
     case Type::LARGE_LIST:
     case Type::LIST_VIEW:

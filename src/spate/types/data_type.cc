@@ -30,6 +30,7 @@ Names NamesOf(TypeId id) {
     case TypeId::kDate: return {"date", "date", "DATE"};
     case TypeId::kTimestamp: return {"timestamp", "timestamp", "TIMESTAMP"};
     case TypeId::kTimestampNtz: return {"timestamp_ntz", "timestamp_ntz", "TIMESTAMP_NTZ"};
+    case TypeId::kInterval: return {"interval", "interval", "INTERVAL"};
     case TypeId::kArray: return {"array", "array", "ARRAY"};
     case TypeId::kMap: return {"map", "map", "MAP"};
     case TypeId::kStruct: return {"struct", "struct", "STRUCT"};
@@ -253,6 +254,7 @@ SPATE_SIMPLE_TYPE(Binary, TypeId::kBinary)
 SPATE_SIMPLE_TYPE(Date, TypeId::kDate)
 SPATE_SIMPLE_TYPE(Timestamp, TypeId::kTimestamp)
 SPATE_SIMPLE_TYPE(TimestampNtz, TypeId::kTimestampNtz)
+SPATE_SIMPLE_TYPE(Interval, TypeId::kInterval)
 #undef SPATE_SIMPLE_TYPE
 
 DataTypePtr Decimal(int precision, int scale) {

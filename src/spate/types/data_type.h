@@ -29,6 +29,7 @@ enum class TypeId {
   kDate,
   kTimestamp,     // microseconds since the epoch, UTC; shown in the session time zone
   kTimestampNtz,  // microseconds, wall-clock time without a time zone
+  kInterval,      // months, days and microseconds (Spark's CalendarIntervalType)
   kArray,
   kMap,
   kStruct,
@@ -170,6 +171,7 @@ const DataTypePtr& Binary();
 const DataTypePtr& Date();
 const DataTypePtr& Timestamp();
 const DataTypePtr& TimestampNtz();
+const DataTypePtr& Interval();
 /// Unchecked: the DDL parser and the JSON reader validate precision and scale.
 DataTypePtr Decimal(int precision, int scale);
 DataTypePtr Array(DataTypePtr element, bool contains_null = true);

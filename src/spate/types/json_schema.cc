@@ -64,7 +64,7 @@ arrow::Result<DataTypePtr> SimpleFromName(std::string_view name) {
       {"double", types::Double},   {"string", types::String},
       {"binary", types::Binary},   {"date", types::Date},
       {"timestamp", types::Timestamp}, {"timestamp_ntz", types::TimestampNtz},
-      {"timestamp_ltz", types::Timestamp},
+      {"timestamp_ltz", types::Timestamp}, {"interval", types::Interval},
   };
   for (const auto& [n, fn] : kNames) {
     if (n == name) return fn();

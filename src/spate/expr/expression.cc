@@ -1,0 +1,195 @@
+#include "spate/expr/expression.h"
+
+#include <arrow/scalar.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/expr/value_format.h"
+
+namespace spate {
+
+namespace {
+
+// Binary operators print infix, in parentheses, as Spark's pretty SQL does.
+const char* InfixSql(const std::string& name) {
+  static const char* const kOps[] = {"+", "-", "*", "/", "%", "=", "<=>", "<", "<=", ">", ">=",
+                                     "and", "or", "div", "&", "|", "^"};
+  for (const char* op : kOps) {
+    if (name == op) {
+      if (name == "and") return "AND";
+      if (name == "or") return "OR";
+      return op;
+    }
+  }
+  return nullptr;
+}
+
+std::string Join(const std::vector<ExprPtr>& args, bool sql, size_t from = 0) {
+  std::string out;
+  for (size_t i = from; i < args.size(); ++i) {
+    if (i > from) out += ", ";
+    out += sql ? args[i]->ToSql() : args[i]->ToString();
+  }
+  return out;
+}
+
+std::string Render(const Expr& e, bool sql) {
+  auto arg = [&](size_t i) { return sql ? e.args[i]->ToSql() : e.args[i]->ToString(); };
+  switch (e.kind) {
+    case ExprKind::kColumn: {
+      std::string out;
+      for (size_t i = 0; i < e.name_parts.size(); ++i) {
+        if (i > 0) out += '.';
+        out += sql ? QuoteIfNeeded(e.name_parts[i]) : e.name_parts[i];
+      }
+      return out;
+    }
+    case ExprKind::kLiteral:
+      return sql ? LiteralSql(*e.literal, *e.type) : LiteralPretty(*e.literal, *e.type);
+    case ExprKind::kStar: {
+      std::string out;
+      for (const auto& p : e.name_parts) out += p + ".";
+      return out + "*";
+    }
+    case ExprKind::kAlias:
+      return sql ? fmt::format("{} AS {}", arg(0), QuoteIfNeeded(e.name)) : e.name;
+    case ExprKind::kCast:
+      return fmt::format("{}({} AS {})", e.try_cast ? "TRY_CAST" : "CAST", arg(0), e.type->Sql());
+    case ExprKind::kExtract:
+      return fmt::format("{}[{}]", arg(0), arg(1));
+    case ExprKind::kSortOrder:
+      return fmt::format("{} {} NULLS {}", arg(0), e.ascending ? "ASC" : "DESC",
+                         e.nulls_first ? "FIRST" : "LAST");
+    case ExprKind::kLambda: {
+      std::string params;
+      for (size_t i = 0; i < e.name_parts.size(); ++i) {
+        params += (i > 0 ? ", " : "") + e.name_parts[i];
+      }
+      return fmt::format("lambdafunction({}, {})", arg(0), params);
+    }
+    case ExprKind::kCall:
+      break;
+  }
+  const std::string& n = e.name;
+  if (const char* op = InfixSql(n); op != nullptr && e.args.size() == 2) {
+    return fmt::format("({} {} {})", arg(0), op, arg(1));
+  }
+  if (n == "not") return fmt::format("(NOT {})", arg(0));
+  if (n == "negative") return fmt::format("(- {})", arg(0));
+  if (n == "isnull") return fmt::format("({} IS NULL)", arg(0));
+  if (n == "isnotnull") return fmt::format("({} IS NOT NULL)", arg(0));
+  if (n == "in") return fmt::format("({} IN ({}))", arg(0), Join(e.args, sql, 1));
+  if (n == "like" || n == "rlike" || n == "ilike") {
+    std::string op = n == "like" ? "LIKE" : n == "rlike" ? "RLIKE" : "ILIKE";
+    return fmt::format("{} {} {}", arg(0), op, arg(1));
+  }
+  if (n == "casewhen") {
+    std::string out = "CASE";
+    size_t i = 0;
+    for (; i + 1 < e.args.size(); i += 2) out += fmt::format(" WHEN {} THEN {}", arg(i), arg(i + 1));
+    if (i < e.args.size()) out += fmt::format(" ELSE {}", arg(i));
+    return out + " END";
+  }
+  if (n == "count" && e.args.size() == 1 && e.args[0]->kind == ExprKind::kStar) return "count(1)";
+  return fmt::format("{}({}{})", n, e.distinct ? "DISTINCT " : "", Join(e.args, sql));
+}
+
+ExprPtr Make(Expr e) { return std::make_shared<const Expr>(std::move(e)); }
+
+}  // namespace
+
+std::string Expr::ToString() const { return Render(*this, /*sql=*/false); }
+std::string Expr::ToSql() const { return Render(*this, /*sql=*/true); }
+
+namespace ex {
+
+ExprPtr Col(std::vector<std::string> parts) {
+  return Make({.kind = ExprKind::kColumn, .name_parts = std::move(parts)});
+}
+
+ExprPtr ColFromName(const std::string& name) {
+  auto parts = SplitNameParts(name);
+  if (!parts.ok()) return Col({name});
+  if (!parts->empty() && parts->back() == "*" && name.back() == '*') {
+    parts->pop_back();
+    return Star(std::move(*parts));
+  }
+  return Col(std::move(*parts));
+}
+
+ExprPtr Lit(std::shared_ptr<arrow::Scalar> value, DataTypePtr type) {
+  return Make({.kind = ExprKind::kLiteral, .literal = std::move(value), .type = std::move(type)});
+}
+ExprPtr Null() { return Lit(arrow::MakeNullScalar(arrow::null()), types::Null()); }
+ExprPtr Bool(bool v) { return Lit(arrow::MakeScalar(v), types::Boolean()); }
+ExprPtr Int(int32_t v) { return Lit(arrow::MakeScalar(v), types::Int()); }
+ExprPtr Long(int64_t v) { return Lit(arrow::MakeScalar(v), types::Long()); }
+ExprPtr Double(double v) { return Lit(arrow::MakeScalar(v), types::Double()); }
+ExprPtr String(std::string v) {
+  return Lit(std::make_shared<arrow::StringScalar>(std::move(v)), types::String());
+}
+ExprPtr Star(std::vector<std::string> qualifier) {
+  return Make({.kind = ExprKind::kStar, .name_parts = std::move(qualifier)});
+}
+ExprPtr Alias(ExprPtr e, std::string name) {
+  return Make({.kind = ExprKind::kAlias, .name = std::move(name), .args = {std::move(e)}});
+}
+ExprPtr Call(std::string name, std::vector<ExprPtr> args, bool distinct) {
+  return Make({.kind = ExprKind::kCall, .name = std::move(name), .args = std::move(args),
+               .distinct = distinct});
+}
+ExprPtr Cast(ExprPtr e, DataTypePtr type, bool try_cast) {
+  return Make({.kind = ExprKind::kCast, .args = {std::move(e)}, .type = std::move(type),
+               .try_cast = try_cast});
+}
+ExprPtr Extract(ExprPtr e, ExprPtr key) {
+  return Make({.kind = ExprKind::kExtract, .args = {std::move(e), std::move(key)}});
+}
+ExprPtr Sort(ExprPtr e, bool ascending, bool nulls_first) {
+  return Make({.kind = ExprKind::kSortOrder, .args = {std::move(e)}, .ascending = ascending,
+               .nulls_first = nulls_first});
+}
+ExprPtr Lambda(std::vector<std::string> params, ExprPtr body) {
+  return Make({.kind = ExprKind::kLambda, .name_parts = std::move(params), .args = {std::move(body)}});
+}
+
+}  // namespace ex
+
+arrow::Result<std::vector<std::string>> SplitNameParts(const std::string& name) {
+  std::vector<std::string> parts;
+  std::string current;
+  bool in_quotes = false;
+  for (size_t i = 0; i < name.size(); ++i) {
+    char c = name[i];
+    if (in_quotes) {
+      if (c == '`') {
+        if (i + 1 < name.size() && name[i + 1] == '`') {
+          current += '`';
+          ++i;
+        } else {
+          in_quotes = false;
+        }
+      } else {
+        current += c;
+      }
+    } else if (c == '`') {
+      in_quotes = true;
+    } else if (c == '.') {
+      parts.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (in_quotes) {
+    return SparkError("INVALID_ATTRIBUTE_NAME_SYNTAX", "42601",
+                      fmt::format("Syntax error in the attribute name: `{}`. Check that backticks "
+                                  "appear in pairs, quoted strings are complete unit parts within "
+                                  "the string, and a backtick is used only inside quoted name parts.",
+                                  name));
+  }
+  parts.push_back(std::move(current));
+  return parts;
+}
+
+}  // namespace spate

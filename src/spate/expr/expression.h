@@ -1,0 +1,82 @@
+#pragma once
+
+// Unresolved expressions: what the DataFrame API (col("a") + 1) and the SQL
+// parser ("a + 1") build. Names are not yet bound to columns and types are not
+// yet known; the analyzer (plan/analyzer.h) turns an Expr into a BoundExpr.
+//
+// One node type with a kind keeps the tree easy to build, print and walk.
+// Operators are calls: "a + 1" is Call("+", [a, 1]), "x IS NULL" is
+// Call("isnull", [x]), "CASE WHEN c THEN v ELSE e END" is
+// Call("casewhen", [c, v, e]).
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+struct Expr;
+using ExprPtr = std::shared_ptr<const Expr>;
+
+enum class ExprKind {
+  kColumn,     // name_parts: {"t", "a"} or {"data", "user", "id"}; resolved later
+  kLiteral,    // literal (its type in `type`)
+  kStar,       // name_parts: qualifier ({} for *, {"data"} for data.*)
+  kAlias,      // args[0] AS name (names: several for multi-column aliases)
+  kCall,       // name(args...), name lower-case; `distinct` for count(DISTINCT x)
+  kCast,       // CAST(args[0] AS type); `try_cast` for TRY_CAST
+  kExtract,    // args[0][args[1]]: struct field (string literal), array index or map key
+  kSortOrder,  // args[0] ASC|DESC NULLS FIRST|LAST
+  kLambda,     // x -> body: names are the parameters, args[0] the body
+};
+
+struct Expr {
+  ExprKind kind = ExprKind::kLiteral;
+  std::string name{};
+  std::vector<std::string> name_parts{};
+  std::vector<ExprPtr> args{};
+  std::shared_ptr<arrow::Scalar> literal{};  // kLiteral: the value (a null scalar for NULL)
+  DataTypePtr type{};                        // kLiteral: its Spark type; kCast: the target
+  bool distinct = false;
+  bool try_cast = false;
+  bool ascending = true;
+  bool nulls_first = true;
+  /// The name Spark gives the column this expression produces when it has no
+  /// alias: `a`, `(a + 1)`, `upper(name)`, `CAST(v AS STRING)`, `count(1)`.
+  std::string ToString() const;
+  /// The SQL text of the expression (string literals quoted): used inside
+  /// error messages such as DATATYPE_MISMATCH.
+  std::string ToSql() const;
+};
+
+/// Factories.
+namespace ex {
+ExprPtr Col(std::vector<std::string> parts);
+/// A column from a DataFrame-API name: "a", "t.a", "data.user.id", "`a.b`", "*", "data.*".
+ExprPtr ColFromName(const std::string& name);
+ExprPtr Lit(std::shared_ptr<arrow::Scalar> value, DataTypePtr type);
+ExprPtr Null();
+ExprPtr Bool(bool v);
+ExprPtr Int(int32_t v);
+ExprPtr Long(int64_t v);
+ExprPtr Double(double v);
+ExprPtr String(std::string v);
+ExprPtr Star(std::vector<std::string> qualifier = {});
+ExprPtr Alias(ExprPtr e, std::string name);
+ExprPtr Call(std::string name, std::vector<ExprPtr> args, bool distinct = false);
+ExprPtr Cast(ExprPtr e, DataTypePtr type, bool try_cast = false);
+ExprPtr Extract(ExprPtr e, ExprPtr key);
+ExprPtr Sort(ExprPtr e, bool ascending, bool nulls_first);
+ExprPtr Lambda(std::vector<std::string> params, ExprPtr body);
+}  // namespace ex
+
+/// Splits a DataFrame-API column name on dots outside backquotes:
+/// "a.b" -> {"a","b"}, "`a.b`" -> {"a.b"}. Fails on unbalanced backquotes.
+arrow::Result<std::vector<std::string>> SplitNameParts(const std::string& name);
+
+}  // namespace spate

@@ -1,0 +1,52 @@
+#pragma once
+
+// Values as Spark prints them: CAST(x AS STRING), show(), literals inside
+// generated column names and error messages. One place for these rules so
+// show(), CAST and concat() agree.
+
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+struct FormatOptions {
+  /// spark.sql.session.timeZone: timestamps (not timestamp_ntz) print in this zone.
+  std::string time_zone = "UTC";
+};
+
+/// CAST(array AS STRING) with Spark's rules for every type: booleans "true",
+/// doubles as Java prints them ("1.0", "1.0E10", "NaN", "Infinity"), decimals
+/// plain, dates "2024-01-31", timestamps "2024-01-31 12:00:00[.123456]" (trailing
+/// zeros of the fraction dropped), binary decoded as UTF-8, arrays "[1, 2, null]",
+/// maps "{a -> 1}", structs "{1, x}". Nulls stay null.
+arrow::Result<std::shared_ptr<arrow::Array>> CastToString(const arrow::Array& values,
+                                                          const DataType& type,
+                                                          const FormatOptions& options);
+
+/// One cell of show(): like CastToString, but a null prints "NULL" and binary
+/// prints as hex bytes "[01 02 FF]".
+arrow::Result<std::shared_ptr<arrow::Array>> FormatForShow(const arrow::Array& values,
+                                                           const DataType& type,
+                                                           const FormatOptions& options);
+
+/// Dataset.showString: the table show() prints, with Spark's exact layout.
+/// truncate > 0 cuts cells longer than truncate to truncate-3 chars + "..."
+/// and right-aligns; truncate == 0 left-aligns and keeps cells whole.
+/// `rows` holds at most num_rows + 1 rows, so the footer "only showing top N
+/// rows" is printed when there are more.
+arrow::Result<std::string> ShowString(const arrow::Table& rows, const StructType& schema,
+                                      int num_rows, int truncate, bool vertical,
+                                      const FormatOptions& options);
+
+/// A literal inside a generated column name: strings unquoted, numbers as
+/// Java prints them, null as NULL (Spark's toPrettySQL).
+std::string LiteralPretty(const arrow::Scalar& value, const DataType& type);
+/// A literal as SQL text: 'it\'s', 1L, 1.5D, DATE '2024-01-01', NULL.
+std::string LiteralSql(const arrow::Scalar& value, const DataType& type);
+
+}  // namespace spate

@@ -1,0 +1,101 @@
+#pragma once
+
+// The Spark SQL parser: expressions ("a + 1", "CAST(v AS STRING)",
+// "x BETWEEN 1 AND 3", "ts + interval 1 hour") and statements (SELECT with
+// FROM/JOIN/WHERE/GROUP BY/HAVING/ORDER BY/LIMIT, UNION, CREATE VIEW/TABLE,
+// SHOW TABLES, DESCRIBE, DROP). It produces unresolved trees; names and types
+// are bound later by the analyzer. Keywords are case-insensitive.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "spate/expr/expression.h"
+#include "spate/types/data_type.h"
+
+namespace spate::sql {
+
+struct SelectStatement;
+using SelectPtr = std::shared_ptr<const SelectStatement>;
+struct FromItem;
+using FromItemPtr = std::shared_ptr<const FromItem>;
+
+/// One item of a FROM clause: a named table or view, a subquery, or a join.
+struct FromItem {
+  enum class Kind { kTable, kSubquery, kJoin };
+  Kind kind = Kind::kTable;
+  std::vector<std::string> name;  // kTable: name parts ("db", "t") as written
+  SelectPtr subquery;             // kSubquery
+  std::string alias;              // "" when none
+  // kJoin
+  FromItemPtr left, right;
+  /// "inner", "cross", "left_outer", "right_outer", "full_outer", "left_semi", "left_anti"
+  std::string join_type;
+  ExprPtr condition;                       // ON ...; null when none
+  std::vector<std::string> using_columns;  // USING (a, b)
+};
+
+struct SelectStatement {
+  std::vector<ExprPtr> select_list;  // kStar, kAlias, anything
+  bool distinct = false;
+  FromItemPtr from;  // null for SELECT without FROM
+  ExprPtr where;     // null when none
+  std::vector<ExprPtr> group_by;
+  ExprPtr having;
+  /// UNION / UNION ALL / UNION DISTINCT with the next SELECT, applied left to
+  /// right before ORDER BY and LIMIT (which then apply to the whole union).
+  std::vector<std::pair<bool /*all*/, SelectPtr>> unions;
+  std::vector<ExprPtr> order_by;  // kSortOrder nodes
+  std::optional<int64_t> limit;
+};
+
+struct Statement {
+  enum class Kind {
+    kSelect,       // select
+    kCreateView,   // CREATE [OR REPLACE] [GLOBAL] [TEMP|TEMPORARY] VIEW name AS select
+    kCreateTable,  // CREATE TABLE [IF NOT EXISTS] name [(schema)] [USING fmt] [PARTITIONED BY (...)]
+                   //   [OPTIONS (...)] [TBLPROPERTIES (...)] [AS select]
+    kShowTables,   // SHOW TABLES [IN|FROM db]
+    kDescribe,     // DESCRIBE [TABLE] [EXTENDED] name
+    kDropTable,    // DROP TABLE [IF EXISTS] name
+    kDropView,     // DROP VIEW [IF EXISTS] name
+  };
+  Kind kind = Kind::kSelect;
+  SelectPtr select;               // kSelect; the AS query of kCreateView / kCreateTable
+  std::vector<std::string> name;  // the table or view, name parts as written
+  bool or_replace = false;
+  bool temporary = false;
+  bool if_not_exists = false;  // CREATE TABLE
+  bool if_exists = false;      // DROP
+  bool extended = false;       // DESCRIBE EXTENDED
+  StructTypePtr schema;        // CREATE TABLE (a INT, ...); null when absent
+  std::string using_format;    // USING parquet / iceberg ...; "" when absent
+  std::vector<ExprPtr> partitioned_by;  // columns or transforms: days(ts), bucket(16, id)
+  std::vector<std::pair<std::string, std::string>> options;     // OPTIONS ('k'='v')
+  std::vector<std::pair<std::string, std::string>> properties;  // TBLPROPERTIES ('k'='v')
+  std::vector<std::string> database;  // SHOW TABLES IN db
+};
+
+/// Parses one expression (what expr(), selectExpr(), filter("...") take).
+/// May carry an alias: "a + 1 AS b" gives Alias(...).
+arrow::Result<ExprPtr> ParseExpression(std::string_view text);
+
+/// Parses one statement; a trailing ';' is allowed.
+arrow::Result<Statement> ParseStatement(std::string_view text);
+
+/// Parses a Spark interval string as INTERVAL literals and window durations
+/// take it: "10 minutes", "1 hour 30 minutes", "interval 2 days", "500 milliseconds".
+/// Returns months, days and microseconds.
+struct IntervalValue {
+  int32_t months = 0;
+  int32_t days = 0;
+  int64_t micros = 0;
+};
+arrow::Result<IntervalValue> ParseIntervalString(std::string_view text);
+
+}  // namespace spate::sql
