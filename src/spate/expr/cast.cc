@@ -1,0 +1,222 @@
+// CAST and TRY_CAST with Spark 4's rules: under ANSI mode (the default) a
+// malformed string or an overflow is an error, TRY_CAST and
+// spark.sql.ansi.enabled=false give NULL (or Java's wrap-around for integer
+// narrowing) instead.
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/expr/function_registry.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+
+bool IsStringLike(TypeId id) { return id == TypeId::kString; }
+bool IsTime(TypeId id) {
+  return id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampNtz;
+}
+
+arrow::Status InvalidInput(const arrow::Scalar& value, const DataType& from, const DataType& to) {
+  return SparkError(
+      "CAST_INVALID_INPUT", "22018",
+      fmt::format("The value {} of the type {} cannot be cast to {} because it is malformed. "
+                  "Correct the value as per the syntax, or change its target type. Use `try_cast` "
+                  "to tolerate malformed input and return NULL instead.",
+                  LiteralSql(value, from), QuotedType(from), QuotedType(to)));
+}
+
+arrow::Status Overflow(const arrow::Scalar& value, const DataType& from, const DataType& to) {
+  return SparkError("CAST_OVERFLOW", "22003",
+                    fmt::format("The value {} of the type {} cannot be cast to {} due to an "
+                                "overflow. Use `try_cast` to tolerate overflow and return NULL "
+                                "instead.",
+                                LiteralSql(value, from), QuotedType(from), QuotedType(to)));
+}
+
+// Spark trims ASCII whitespace around a string before reading it as a number,
+// boolean, date or timestamp.
+arrow::Result<std::shared_ptr<arrow::Array>> TrimmedStrings(const arrow::Array& values) {
+  cp::TrimOptions options(" \t\n\r\f\v");
+  ARROW_ASSIGN_OR_RAISE(auto datum, cp::CallFunction("utf8_trim", {values}, &options));
+  return datum.make_array();
+}
+
+// Spark's boolean spellings.
+arrow::Result<std::shared_ptr<arrow::Array>> StringToBoolean(const arrow::Array& trimmed,
+                                                             const DataType& from, bool strict) {
+  const auto& strings = static_cast<const arrow::StringArray&>(trimmed);
+  arrow::BooleanBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(strings.length()));
+  for (int64_t i = 0; i < strings.length(); ++i) {
+    if (strings.IsNull(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    std::string s(strings.GetView(i));
+    for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (s == "t" || s == "true" || s == "y" || s == "yes" || s == "1") {
+      builder.UnsafeAppend(true);
+    } else if (s == "f" || s == "false" || s == "n" || s == "no" || s == "0") {
+      builder.UnsafeAppend(false);
+    } else if (strict) {
+      return InvalidInput(arrow::StringScalar(std::string(strings.GetView(i))), from, *types::Boolean());
+    } else {
+      builder.UnsafeAppendNull();
+    }
+  }
+  return builder.Finish();
+}
+
+// Arrow casts a whole array or fails; Spark decides per value. On failure,
+// cast value by value to find the culprit (strict) or null it out.
+arrow::Result<std::shared_ptr<arrow::Array>> CastPerValue(
+    const arrow::Array& values, const std::shared_ptr<arrow::DataType>& target,
+    const cp::CastOptions& options, const DataType& from, const DataType& to, bool strict) {
+  std::unique_ptr<arrow::ArrayBuilder> builder;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), target, &builder));
+  for (int64_t i = 0; i < values.length(); ++i) {
+    auto one = values.Slice(i, 1);
+    auto cast = cp::Cast(*one, target, options);
+    if (cast.ok()) {
+      ARROW_RETURN_NOT_OK(builder->AppendArraySlice(arrow::ArraySpan(*(*cast)->data()), 0, 1));
+      continue;
+    }
+    if (strict) {
+      ARROW_ASSIGN_OR_RAISE(auto scalar, values.GetScalar(i));
+      if (from.id() == TypeId::kString) return InvalidInput(*scalar, from, to);
+      return Overflow(*scalar, from, to);
+    }
+    ARROW_RETURN_NOT_OK(builder->AppendNull());
+  }
+  return builder->Finish();
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& values,
+                                                       const DataType& from, const DataType& to,
+                                                       const EvalContext& ctx, bool try_cast) {
+  const bool strict = ctx.ansi && !try_cast;
+  ARROW_ASSIGN_OR_RAISE(auto target, ToArrowType(to));
+  if (from.id() == TypeId::kNull) return arrow::MakeArrayOfNull(target, values.length());
+  if (to.id() == TypeId::kString) return CastToString(values, from, ctx.format);
+
+  std::shared_ptr<arrow::Array> input = arrow::MakeArray(values.data());
+  if (IsStringLike(from.id())) {
+    ARROW_ASSIGN_OR_RAISE(input, TrimmedStrings(values));
+    if (to.id() == TypeId::kBoolean) return StringToBoolean(*input, from, strict);
+  }
+  // Seconds since the epoch <-> timestamps, as Spark counts them.
+  if ((from.id() == TypeId::kTimestamp || from.id() == TypeId::kTimestampNtz) && to.IsNumeric()) {
+    ARROW_ASSIGN_OR_RAISE(auto micros, input->View(arrow::int64()));
+    if (to.id() == TypeId::kDouble || to.id() == TypeId::kFloat) {
+      ARROW_ASSIGN_OR_RAISE(auto d, cp::Cast(*micros, arrow::float64()));
+      ARROW_ASSIGN_OR_RAISE(auto secs, cp::CallFunction("divide", {d, arrow::MakeScalar(1e6)}));
+      return cp::Cast(*secs.make_array(), target);
+    }
+    // Floor division: instants before 1970 round down, as Spark's Math.floorDiv.
+    const auto& m = static_cast<const arrow::Int64Array&>(*micros);
+    arrow::Int64Builder b;
+    ARROW_RETURN_NOT_OK(b.Reserve(m.length()));
+    for (int64_t i = 0; i < m.length(); ++i) {
+      if (m.IsNull(i)) {
+        b.UnsafeAppendNull();
+        continue;
+      }
+      int64_t q = m.Value(i) / 1000000;
+      if (m.Value(i) % 1000000 < 0) --q;
+      b.UnsafeAppend(q);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto secs, b.Finish());
+    return CastArray(*secs, *types::Long(), to, ctx, try_cast);
+  }
+  if (from.IsNumeric() && (to.id() == TypeId::kTimestamp || to.id() == TypeId::kTimestampNtz)) {
+    ARROW_ASSIGN_OR_RAISE(auto d, cp::Cast(*input, arrow::float64()));
+    ARROW_ASSIGN_OR_RAISE(auto us, cp::CallFunction("multiply", {d, arrow::MakeScalar(1e6)}));
+    ARROW_ASSIGN_OR_RAISE(auto as_long,
+                          cp::Cast(*us.make_array(), arrow::int64(), cp::CastOptions::Unsafe()));
+    return as_long->View(target);
+  }
+
+  cp::CastOptions options = cp::CastOptions::Safe(target);
+  options.allow_float_truncate = true;   // 1.9 -> 1: Spark truncates toward zero
+  options.allow_time_truncate = true;    // timestamp -> date drops the time of day
+  if (!strict && !try_cast && from.IsIntegral() && to.IsIntegral()) {
+    options.allow_int_overflow = true;  // Java's wrap-around, as non-ANSI Spark
+  }
+  auto cast = cp::Cast(*input, target, options);
+  if (cast.ok()) return cast;
+  return CastPerValue(*input, target, options, from, to, strict);
+}
+
+}  // namespace
+
+bool CanCast(const DataType& from, const DataType& to) {
+  if (from.Equals(to) || from.id() == TypeId::kNull || to.id() == TypeId::kString) return true;
+  TypeId f = from.id(), t = to.id();
+  if (f == TypeId::kString) return !to.IsNested();
+  if (from.IsNumeric() || f == TypeId::kBoolean) {
+    return to.IsNumeric() || t == TypeId::kBoolean || t == TypeId::kTimestamp ||
+           t == TypeId::kTimestampNtz;
+  }
+  if (IsTime(f)) return IsTime(t) || (f != TypeId::kDate && to.IsNumeric());
+  if (f == TypeId::kBinary) return t == TypeId::kBinary;
+  if (f == TypeId::kArray && t == TypeId::kArray) {
+    return CanCast(*static_cast<const ArrayType&>(from).element_type(),
+                   *static_cast<const ArrayType&>(to).element_type());
+  }
+  if (f == TypeId::kStruct && t == TypeId::kStruct) {
+    const auto& a = static_cast<const StructType&>(from);
+    const auto& b = static_cast<const StructType&>(to);
+    if (a.num_fields() != b.num_fields()) return false;
+    for (int i = 0; i < a.num_fields(); ++i) {
+      if (!CanCast(*a.field(i).type, *b.field(i).type)) return false;
+    }
+    return true;
+  }
+  return false;
+}
+
+arrow::Result<BoundExprPtr> BindCast(BoundExprPtr arg, DataTypePtr to, bool try_cast,
+                                     const std::string& pretty) {
+  if (!CanCast(*arg->type(), *to)) {
+    return DataTypeMismatch("CAST_WITHOUT_SUGGESTION", pretty,
+                            fmt::format("cannot cast {} to {}", QuotedType(*arg->type()), QuotedType(*to)));
+  }
+  DataTypePtr from = arg->type();
+  auto impl = [from, try_cast](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    const arrow::Datum& v = a.values[0];
+    if (v.is_scalar()) {
+      ARROW_ASSIGN_OR_RAISE(auto one, arrow::MakeArrayFromScalar(*v.scalar(), 1));
+      ARROW_ASSIGN_OR_RAISE(auto out, CastArray(*one, *from, a.result_type, a.ctx, try_cast));
+      return out->GetScalar(0);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto out, CastArray(*v.make_array(), *from, a.result_type, a.ctx, try_cast));
+    return arrow::Datum(out);
+  };
+  bool nullable = arg->nullable() || try_cast || from->id() == TypeId::kString;
+  return MakeFunction("cast", impl, std::move(to), {std::move(arg)}, pretty, nullable);
+}
+
+BoundExprPtr ImplicitCast(BoundExprPtr arg, const DataTypePtr& to) {
+  if (arg->type()->Equals(*to)) return arg;
+  std::string name = arg->name();
+  auto cast = BindCast(arg, to, /*try_cast=*/false, name);
+  if (!cast.ok()) return arg;
+  // Fold constants so that functions needing literal options still see one.
+  if (arg->kind() == BoundExpr::Kind::kLiteral) {
+    EvalContext ctx;
+    auto empty = arrow::RecordBatch::Make(arrow::schema({}), 1, std::vector<std::shared_ptr<arrow::Array>>{});
+    auto value = (*cast)->Evaluate(*empty, ctx);
+    if (value.ok() && value->is_scalar()) {
+      return std::make_shared<BoundLiteral>(value->scalar(), to, name);
+    }
+  }
+  return *cast;
+}
+
+}  // namespace spate

@@ -1,0 +1,106 @@
+#include "spate/expr/function_registry.h"
+
+#include <arrow/scalar.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+
+namespace spate {
+
+const FunctionRegistry& FunctionRegistry::Instance() {
+  static const FunctionRegistry* registry = [] {
+    auto* r = new FunctionRegistry();
+    RegisterArithmeticFunctions(*r);
+    RegisterPredicateFunctions(*r);
+    RegisterStringFunctions(*r);
+    RegisterDatetimeFunctions(*r);
+    RegisterNestedFunctions(*r);
+    RegisterJsonFunctions(*r);
+    return r;
+  }();
+  return *registry;
+}
+
+void FunctionRegistry::Add(const std::string& name, FunctionBinder binder) {
+  binders_[name] = std::move(binder);
+}
+
+const FunctionBinder* FunctionRegistry::Find(const std::string& name) const {
+  auto it = binders_.find(name);
+  return it == binders_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> FunctionRegistry::Names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, _] : binders_) names.push_back(name);
+  return names;
+}
+
+bool IsAggregateFunction(const std::string& name) {
+  static const char* const kNames[] = {
+      "count", "sum", "avg", "mean", "min", "max", "first", "last", "first_value", "last_value",
+      "collect_list", "collect_set", "approx_count_distinct", "count_distinct", "any_value"};
+  for (const char* n : kNames) {
+    if (name == n) return true;
+  }
+  return false;
+}
+
+arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args,
+                                     const std::string& pretty) {
+  const FunctionBinder* binder = FunctionRegistry::Instance().Find(name);
+  if (binder == nullptr) {
+    return SparkError("UNRESOLVED_ROUTINE", "42883",
+                      fmt::format("Cannot resolve routine `{}` on search path [`system`.`builtin`, "
+                                  "`system`.`session`, `spark_catalog`.`default`].",
+                                  name));
+  }
+  return (*binder)(name, std::move(args), pretty);
+}
+
+BoundExprPtr MakeFunction(std::string function, FunctionImpl impl, DataTypePtr type,
+                          std::vector<BoundExprPtr> args, std::string pretty, bool nullable) {
+  return std::make_shared<BoundFunction>(std::move(function), std::move(impl), std::move(type),
+                                         nullable, std::move(pretty), std::move(args));
+}
+
+std::string QuotedType(const DataType& type) { return "\"" + type.Sql() + "\""; }
+
+std::string Ordinal(size_t i) {
+  static const char* const kWords[] = {"first", "second", "third", "fourth", "fifth",
+                                       "sixth", "seventh", "eighth", "ninth", "tenth"};
+  return i < 10 ? kWords[i] : fmt::format("{}th", i + 1);
+}
+
+arrow::Status DataTypeMismatch(const std::string& sub_class, const std::string& pretty,
+                               const std::string& detail) {
+  return SparkError("DATATYPE_MISMATCH." + sub_class, "42K09",
+                    fmt::format("Cannot resolve \"{}\" due to data type mismatch: {}.", pretty, detail));
+}
+
+arrow::Status WrongNumArgs(const std::string& name, const std::string& expected, size_t actual) {
+  return SparkError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "42605",
+                    fmt::format("The `{}` requires {} parameters but the actual number is {}. "
+                                "Please, refer to "
+                                "'https://spark.apache.org/docs/latest/sql-ref-functions.html' "
+                                "for a fix.",
+                                name, expected, actual));
+}
+
+arrow::Status CheckArgCount(const std::string& name, const std::vector<BoundExprPtr>& args,
+                            size_t min, size_t max) {
+  if (args.size() >= min && args.size() <= max) return arrow::Status::OK();
+  std::string expected = min == max ? std::to_string(min)
+                         : max == SIZE_MAX ? fmt::format("at least {}", min)
+                                           : fmt::format("[{}, {}]", min, max);
+  return WrongNumArgs(name, expected, args.size());
+}
+
+const arrow::Scalar* ConstantValue(const BoundExpr& e) {
+  if (e.kind() == BoundExpr::Kind::kLiteral) {
+    return static_cast<const BoundLiteral&>(e).value().get();
+  }
+  return nullptr;
+}
+
+}  // namespace spate

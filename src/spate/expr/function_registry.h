@@ -1,0 +1,76 @@
+#pragma once
+
+// Scalar functions by name. Each entry binds a call: it checks the argument
+// types (Spark's DATATYPE_MISMATCH errors), inserts Spark's implicit casts,
+// picks the result type, and returns the bound function. Families of
+// functions register themselves from their own files (functions_*.cc).
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "spate/expr/bound_expr.h"
+
+namespace spate {
+
+/// Binds `name(args)`; `pretty` is the generated column name for the call.
+using FunctionBinder = std::function<arrow::Result<BoundExprPtr>(
+    const std::string& name, std::vector<BoundExprPtr> args, const std::string& pretty)>;
+
+class FunctionRegistry {
+ public:
+  static const FunctionRegistry& Instance();
+
+  void Add(const std::string& name, FunctionBinder binder);
+  const FunctionBinder* Find(const std::string& name) const;
+  std::vector<std::string> Names() const;
+
+ private:
+  std::map<std::string, FunctionBinder> binders_;
+};
+
+/// Names of the aggregate functions (bound by the analyzer, run by the
+/// aggregate operator).
+bool IsAggregateFunction(const std::string& name);
+
+/// Binds a scalar call through the registry, or fails with UNRESOLVED_ROUTINE.
+arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args,
+                                     const std::string& pretty);
+
+/// CAST / TRY_CAST, and the implicit casts coercion inserts (which keep the
+/// child's name, as Spark's implicit casts do).
+arrow::Result<BoundExprPtr> BindCast(BoundExprPtr arg, DataTypePtr to, bool try_cast,
+                                     const std::string& pretty);
+BoundExprPtr ImplicitCast(BoundExprPtr arg, const DataTypePtr& to);
+/// Whether Spark allows CAST(from AS to) at all.
+bool CanCast(const DataType& from, const DataType& to);
+
+/// Helpers for the function families.
+BoundExprPtr MakeFunction(std::string function, FunctionImpl impl, DataTypePtr type,
+                          std::vector<BoundExprPtr> args, std::string pretty, bool nullable = true);
+/// [DATATYPE_MISMATCH.<sub>] Cannot resolve "<pretty>" due to data type mismatch: <detail>.
+arrow::Status DataTypeMismatch(const std::string& sub_class, const std::string& pretty,
+                               const std::string& detail);
+/// [WRONG_NUM_ARGS.WITHOUT_SUGGESTION] for a call with the wrong number of arguments.
+arrow::Status WrongNumArgs(const std::string& name, const std::string& expected, size_t actual);
+arrow::Status CheckArgCount(const std::string& name, const std::vector<BoundExprPtr>& args,
+                            size_t min, size_t max);
+/// The literal value of a constant argument (functions whose options must be constant).
+const arrow::Scalar* ConstantValue(const BoundExpr& e);
+/// `"INT"`: a type as Spark quotes it inside messages.
+std::string QuotedType(const DataType& type);
+/// Ordinal words for parameter positions: "first", "second", ...
+std::string Ordinal(size_t i);
+
+/// Registration hooks of the function families.
+void RegisterArithmeticFunctions(FunctionRegistry& r);
+void RegisterPredicateFunctions(FunctionRegistry& r);
+void RegisterStringFunctions(FunctionRegistry& r);
+void RegisterDatetimeFunctions(FunctionRegistry& r);
+void RegisterNestedFunctions(FunctionRegistry& r);
+void RegisterJsonFunctions(FunctionRegistry& r);
+
+}  // namespace spate

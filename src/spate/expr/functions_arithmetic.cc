@@ -1,0 +1,265 @@
+// + - * / % div, unary minus, abs: numeric arithmetic with Spark's result
+// types, plus timestamp/date +/- interval. Under ANSI mode overflow and
+// division by zero are errors; otherwise overflow wraps and x/0 is NULL.
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/expr/function_registry.h"
+#include "spate/expr/type_coercion.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+
+arrow::Status DivideByZero() {
+  return SparkError("DIVIDE_BY_ZERO", "22012",
+                    "Division by zero. Use `try_divide` to tolerate divisor being 0 and return "
+                    "NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
+                    "bypass this error.");
+}
+
+arrow::Status ArithmeticOverflow(const std::string& what) {
+  return SparkError("ARITHMETIC_OVERFLOW", "22003",
+                    fmt::format("{} overflow. Use 'try_add' to tolerate overflow and return NULL "
+                                "instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" "
+                                "to bypass this error.",
+                                what));
+}
+
+const char* ArrowOp(const std::string& op, bool checked) {
+  if (op == "+") return checked ? "add_checked" : "add";
+  if (op == "-") return checked ? "subtract_checked" : "subtract";
+  if (op == "*") return checked ? "multiply_checked" : "multiply";
+  if (op == "/" || op == "div") return checked ? "divide_checked" : "divide";
+  return checked ? "remainder_checked" : "remainder";
+}
+
+// Divisors of zero: an error under ANSI mode, NULL otherwise. Returns the
+// divisor with zeros replaced by ones and the mask of rows to null out.
+arrow::Result<std::pair<arrow::Datum, arrow::Datum>> GuardZeroDivisor(const arrow::Datum& dividend,
+                                                                      const arrow::Datum& divisor,
+                                                                      bool ansi) {
+  auto zero = arrow::MakeScalar(divisor.type(), 0);
+  if (!zero.ok()) zero = arrow::Scalar::Parse(divisor.type(), "0");
+  ARROW_ASSIGN_OR_RAISE(auto is_zero, cp::CallFunction("equal", {divisor, *zero}));
+  ARROW_ASSIGN_OR_RAISE(auto zero_known, cp::CallFunction("coalesce", {is_zero, arrow::MakeScalar(false)}));
+  ARROW_ASSIGN_OR_RAISE(auto dividend_valid, cp::CallFunction("is_valid", {dividend}));
+  ARROW_ASSIGN_OR_RAISE(auto hit, cp::CallFunction("and", {zero_known, dividend_valid}));
+  ARROW_ASSIGN_OR_RAISE(auto any, cp::CallFunction("any", {hit}));
+  if (any.scalar_as<arrow::BooleanScalar>().value && ansi) return DivideByZero();
+  auto one = arrow::Scalar::Parse(divisor.type(), "1");
+  ARROW_RETURN_NOT_OK(one.status());
+  ARROW_ASSIGN_OR_RAISE(auto safe, cp::CallFunction("if_else", {zero_known, *one, divisor}));
+  return std::make_pair(safe, zero_known);
+}
+
+arrow::Result<arrow::Datum> NullWhere(const arrow::Datum& mask, const arrow::Datum& values) {
+  return cp::CallFunction("if_else", {mask, arrow::MakeNullScalar(values.type()), values});
+}
+
+arrow::Result<arrow::Datum> RunArithmetic(const std::string& op, const FunctionArgs& a,
+                                          const std::shared_ptr<arrow::DataType>& out_type) {
+  const bool checked = a.ctx.ansi;
+  arrow::Datum lhs = a.values[0], rhs = a.values[1];
+  arrow::Datum zero_mask;
+  if (op == "/" || op == "%" || op == "div") {
+    ARROW_ASSIGN_OR_RAISE(auto guarded, GuardZeroDivisor(lhs, rhs, a.ctx.ansi));
+    rhs = guarded.first;
+    zero_mask = guarded.second;
+  }
+  auto result = cp::CallFunction(ArrowOp(op, checked), {lhs, rhs});
+  if (!result.ok()) {
+    if (result.status().message().find("overflow") != std::string::npos) {
+      return ArithmeticOverflow(a.result_type.id() == TypeId::kLong ? "long" : "integer");
+    }
+    return result.status();
+  }
+  arrow::Datum out = *result;
+  if (!out.type()->Equals(*out_type)) {
+    cp::CastOptions options = cp::CastOptions::Unsafe(out_type);
+    ARROW_ASSIGN_OR_RAISE(out, cp::Cast(out, options));
+  }
+  if (zero_mask.kind() != arrow::Datum::NONE) {
+    ARROW_ASSIGN_OR_RAISE(out, NullWhere(zero_mask, out));
+  }
+  return out;
+}
+
+// ts +/- interval: microseconds and days add as durations; months move the
+// calendar month, clamping the day as Spark does (Jan 31 + 1 month = Feb 29/28).
+arrow::Result<arrow::Datum> AddInterval(const arrow::Datum& ts, const arrow::Datum& interval,
+                                        bool subtract, const std::shared_ptr<arrow::DataType>& ts_type) {
+  ARROW_ASSIGN_OR_RAISE(auto ts_array, [&]() -> arrow::Result<std::shared_ptr<arrow::Array>> {
+    if (ts.is_array()) return ts.make_array();
+    return arrow::MakeArrayFromScalar(*ts.scalar(), 1);
+  }());
+  int64_t n = ts_array->length();
+  ARROW_ASSIGN_OR_RAISE(auto iv_array, [&]() -> arrow::Result<std::shared_ptr<arrow::Array>> {
+    if (interval.is_array()) return interval.make_array();
+    return arrow::MakeArrayFromScalar(*interval.scalar(), n);
+  }());
+  ARROW_ASSIGN_OR_RAISE(auto micros_view, ts_array->View(arrow::int64()));
+  const auto& micros = static_cast<const arrow::Int64Array&>(*micros_view);
+  const auto& ivs = static_cast<const arrow::MonthDayNanoIntervalArray&>(*iv_array);
+  arrow::Int64Builder out;
+  ARROW_RETURN_NOT_OK(out.Reserve(n));
+  const int sign = subtract ? -1 : 1;
+  for (int64_t i = 0; i < n; ++i) {
+    if (micros.IsNull(i) || ivs.IsNull(i)) {
+      out.UnsafeAppendNull();
+      continue;
+    }
+    auto iv = ivs.GetValue(i);
+    int64_t t = micros.Value(i);
+    if (iv.months != 0) {
+      int64_t day_us = 86400LL * 1000000;
+      int64_t days = t >= 0 ? t / day_us : -((-t + day_us - 1) / day_us);
+      int64_t tod = t - days * day_us;
+      // civil date from days (Howard Hinnant's algorithm, public domain math)
+      int64_t z = days + 719468;
+      int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+      int64_t doe = z - era * 146097;
+      int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+      int64_t y = yoe + era * 400;
+      int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+      int64_t mp = (5 * doy + 2) / 153;
+      int64_t d = doy - (153 * mp + 2) / 5 + 1;
+      int64_t m = mp < 10 ? mp + 3 : mp - 9;
+      y += m <= 2;
+      int64_t total = y * 12 + (m - 1) + sign * iv.months;
+      y = total >= 0 ? total / 12 : (total - 11) / 12;
+      m = total - y * 12 + 1;
+      static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+      bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+      int64_t dim = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+      if (d > dim) d = dim;
+      // days from civil
+      int64_t yy = y - (m <= 2);
+      int64_t era2 = (yy >= 0 ? yy : yy - 399) / 400;
+      int64_t yoe2 = yy - era2 * 400;
+      int64_t doy2 = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+      int64_t doe2 = yoe2 * 365 + yoe2 / 4 - yoe2 / 100 + doy2;
+      days = era2 * 146097 + doe2 - 719468;
+      t = days * day_us + tod;
+    }
+    t += sign * (static_cast<int64_t>(iv.days) * 86400LL * 1000000 + iv.nanoseconds / 1000);
+    out.UnsafeAppend(t);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto typed, result->View(ts_type));
+  if (ts.is_scalar()) return typed->GetScalar(0);
+  return arrow::Datum(typed);
+}
+
+arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
+                                                   std::vector<BoundExprPtr> args,
+                                                   const std::string& pretty) {
+  TypeId l = args[0]->type()->id(), r = args[1]->type()->id();
+  if (l == TypeId::kInterval && op == "+") std::swap(args[0], args[1]), std::swap(l, r);
+  if (r != TypeId::kInterval || (op != "+" && op != "-")) return nullptr;
+  if (l == TypeId::kDate) args[0] = ImplicitCast(args[0], types::Timestamp());
+  DataTypePtr type = args[0]->type();
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+  bool subtract = op == "-";
+  auto impl = [subtract, arrow_type](const FunctionArgs& a) {
+    return AddInterval(a.values[0], a.values[1], subtract, arrow_type);
+  };
+  return MakeFunction(op, impl, type, std::move(args), pretty);
+}
+
+arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
+                                                 std::vector<BoundExprPtr> args,
+                                                 const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(op, args, 2, 2));
+  ARROW_ASSIGN_OR_RAISE(auto temporal, BindTemporalArithmetic(op, args, pretty));
+  if (temporal) return temporal;
+  // Strings in arithmetic read as doubles (Spark's implicit string promotion).
+  for (auto& arg : args) {
+    if (arg->type()->id() == TypeId::kString) arg = ImplicitCast(arg, types::Double());
+  }
+  const DataTypePtr& lt = args[0]->type();
+  const DataTypePtr& rt = args[1]->type();
+  for (const auto& t : {lt, rt}) {
+    if (!t->IsNumeric() && t->id() != TypeId::kNull) {
+      return DataTypeMismatch("BINARY_OP_WRONG_TYPE", pretty,
+                              fmt::format("the binary operator requires the input type (\"NUMERIC\" "
+                                          "or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO "
+                                          "MONTH\" or \"INTERVAL\"), not {}",
+                                          QuotedType(*t)));
+    }
+  }
+  DataTypePtr common = WiderType(lt, rt);
+  if (common->id() == TypeId::kNull) common = types::Int();
+  DataTypePtr result = common;
+  if (op == "/" && common->id() != TypeId::kDecimal) {
+    common = result = types::Double();
+  } else if (op == "div") {
+    if (common->id() == TypeId::kDecimal || common->id() == TypeId::kFloat ||
+        common->id() == TypeId::kDouble) {
+      common = types::Decimal(38, 0);  // Spark computes div on decimals; keep it exact
+    }
+    result = types::Long();
+  } else if (common->id() == TypeId::kDecimal) {
+    auto as_decimal = [](const DataTypePtr& t) {
+      return t->id() == TypeId::kDecimal ? t : IntegralAsDecimal(*t);
+    };
+    auto dl = as_decimal(lt), dr = as_decimal(rt);
+    result = DecimalResultType(op, static_cast<const DecimalType&>(*dl),
+                               static_cast<const DecimalType&>(*dr));
+  }
+  if (common->id() != TypeId::kDecimal) {
+    args[0] = ImplicitCast(args[0], common);
+    args[1] = ImplicitCast(args[1], common);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto out_type, ToArrowType(*result));
+  auto impl = [op, out_type](const FunctionArgs& a) { return RunArithmetic(op, a, out_type); };
+  bool nullable = args[0]->nullable() || args[1]->nullable() || op == "/" || op == "%" ||
+                  op == "div";
+  return MakeFunction(op, impl, result, std::move(args), pretty, nullable);
+}
+
+arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
+  if (args[0]->type()->id() == TypeId::kString) args[0] = ImplicitCast(args[0], types::Double());
+  const DataTypePtr type = args[0]->type();
+  if (!type->IsNumeric() && type->id() != TypeId::kNull) {
+    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                            fmt::format("The first parameter requires the \"NUMERIC\" type, however "
+                                        "\"{}\" has the type {}",
+                                        args[0]->name(), QuotedType(*type)));
+  }
+  if (name == "positive") return args[0];
+  const char* fn = name == "abs" ? "abs" : "negate";
+  auto impl = [fn](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    std::string checked = std::string(fn) + (a.ctx.ansi ? "_checked" : "");
+    auto out = cp::CallFunction(checked, {a.values[0]});
+    if (!out.ok() && out.status().message().find("overflow") != std::string::npos) {
+      return ArithmeticOverflow(a.result_type.id() == TypeId::kLong ? "long" : "integer");
+    }
+    return out;
+  };
+  return MakeFunction(name, impl, type, std::move(args), pretty, true);
+}
+
+}  // namespace
+
+void RegisterArithmeticFunctions(FunctionRegistry& r) {
+  for (const char* op : {"+", "-", "*", "/", "%", "div"}) {
+    r.Add(op, BindBinaryArithmetic);
+  }
+  r.Add("mod", [](const std::string&, std::vector<BoundExprPtr> args, const std::string& pretty) {
+    return BindBinaryArithmetic("%", std::move(args), pretty);
+  });
+  r.Add("negative", BindUnary);
+  r.Add("positive", BindUnary);
+  r.Add("abs", BindUnary);
+}
+
+}  // namespace spate

@@ -1,0 +1,7 @@
+#include "spate/expr/function_registry.h"
+
+namespace spate {
+
+void RegisterDatetimeFunctions(FunctionRegistry&) {}
+
+}  // namespace spate

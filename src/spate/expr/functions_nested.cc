@@ -1,0 +1,7 @@
+#include "spate/expr/function_registry.h"
+
+namespace spate {
+
+void RegisterNestedFunctions(FunctionRegistry&) {}
+
+}  // namespace spate

@@ -1,0 +1,253 @@
+// Comparisons, boolean logic with SQL's three-valued NULL, null tests, IN,
+// LIKE/RLIKE, and the conditional functions (CASE WHEN, coalesce, if, nvl).
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <fmt/format.h>
+
+#include "spate/expr/function_registry.h"
+#include "spate/expr/type_coercion.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+
+FunctionImpl ArrowCall(std::string fn) {
+  return [fn](const FunctionArgs& a) { return cp::CallFunction(fn, a.values); };
+}
+
+arrow::Status RequireBoolean(const BoundExpr& arg, size_t i, const std::string& pretty) {
+  TypeId id = arg.type()->id();
+  if (id == TypeId::kBoolean || id == TypeId::kNull) return arrow::Status::OK();
+  return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                          fmt::format("The {} parameter requires the \"BOOLEAN\" type, however "
+                                      "\"{}\" has the type {}",
+                                      Ordinal(i), arg.name(), QuotedType(*arg.type())));
+}
+
+// Both sides of a comparison widen to a common type; no common type is
+// Spark's BINARY_OP_DIFF_TYPES.
+arrow::Status CoerceToCommon(std::vector<BoundExprPtr>& args, const std::string& pretty,
+                             const char* sub_class = "BINARY_OP_DIFF_TYPES") {
+  DataTypePtr common = args[0]->type();
+  for (size_t i = 1; i < args.size() && common; ++i) common = WiderType(common, args[i]->type());
+  if (!common) {
+    if (args.size() == 2) {
+      return DataTypeMismatch(sub_class, pretty,
+                              fmt::format("the left and right operands of the binary operator "
+                                          "have incompatible types ({} and {})",
+                                          QuotedType(*args[0]->type()), QuotedType(*args[1]->type())));
+    }
+    std::string list;
+    for (size_t i = 0; i < args.size(); ++i) list += (i ? ", " : "") + QuotedType(*args[i]->type());
+    return DataTypeMismatch("DATA_DIFF_TYPES", pretty,
+                            fmt::format("Input to `{}` should all be the same type, but it's [{}]",
+                                        pretty, list));
+  }
+  for (auto& arg : args) arg = ImplicitCast(arg, common);
+  return arrow::Status::OK();
+}
+
+const char* ComparisonKernel(const std::string& op) {
+  if (op == "=") return "equal";
+  if (op == "<") return "less";
+  if (op == "<=") return "less_equal";
+  if (op == ">") return "greater";
+  return "greater_equal";
+}
+
+arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<BoundExprPtr> args,
+                                           const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(op, args, 2, 2));
+  ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty));
+  if (op == "<=>") {
+    // Null-safe equality: NULL <=> NULL is true, NULL <=> x is false.
+    auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+      ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", a.values));
+      ARROW_ASSIGN_OR_RAISE(auto ln, cp::CallFunction("is_null", {a.values[0]}));
+      ARROW_ASSIGN_OR_RAISE(auto rn, cp::CallFunction("is_null", {a.values[1]}));
+      ARROW_ASSIGN_OR_RAISE(auto both, cp::CallFunction("and", {ln, rn}));
+      ARROW_ASSIGN_OR_RAISE(auto eq_known, cp::CallFunction("coalesce", {eq, both}));
+      return eq_known;
+    };
+    return MakeFunction(op, impl, types::Boolean(), std::move(args), pretty, false);
+  }
+  bool nullable = args[0]->nullable() || args[1]->nullable();
+  return MakeFunction(op, ArrowCall(ComparisonKernel(op)), types::Boolean(), std::move(args), pretty,
+                      nullable);
+}
+
+arrow::Result<BoundExprPtr> BindLogic(const std::string& op, std::vector<BoundExprPtr> args,
+                                      const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(op, args, op == "not" ? 1 : 2, op == "not" ? 1 : 2));
+  for (size_t i = 0; i < args.size(); ++i) {
+    ARROW_RETURN_NOT_OK(RequireBoolean(*args[i], i, pretty));
+    args[i] = ImplicitCast(args[i], types::Boolean());
+  }
+  const char* fn = op == "and" ? "and_kleene" : op == "or" ? "or_kleene" : "invert";
+  return MakeFunction(op, ArrowCall(fn), types::Boolean(), std::move(args), pretty);
+}
+
+arrow::Result<BoundExprPtr> BindNullTest(const std::string& name, std::vector<BoundExprPtr> args,
+                                         const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
+  const char* fn = name == "isnull" ? "is_null" : "is_valid";
+  return MakeFunction(name, ArrowCall(fn), types::Boolean(), std::move(args), pretty, false);
+}
+
+arrow::Result<BoundExprPtr> BindIn(const std::string& name, std::vector<BoundExprPtr> args,
+                                   const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, SIZE_MAX));
+  if (args.size() == 1) {
+    return MakeFunction(name, [](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+      return arrow::Datum(arrow::MakeScalar(false));
+    }, types::Boolean(), std::move(args), pretty, false);
+  }
+  ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty, "DATA_DIFF_TYPES"));
+  // x IN (v1, v2, ...) is (x = v1) OR (x = v2) OR ...: NULL when nothing
+  // matches and x or a listed value is NULL, as SQL defines it.
+  auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    arrow::Datum acc = arrow::MakeScalar(false);
+    for (size_t i = 1; i < a.values.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", {a.values[0], a.values[i]}));
+      ARROW_ASSIGN_OR_RAISE(acc, cp::CallFunction("or_kleene", {acc, eq}));
+    }
+    return acc;
+  };
+  return MakeFunction(name, impl, types::Boolean(), std::move(args), pretty);
+}
+
+arrow::Result<BoundExprPtr> BindLike(const std::string& name, std::vector<BoundExprPtr> args,
+                                     const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  for (auto& arg : args) {
+    if (arg->type()->id() != TypeId::kString && arg->type()->id() != TypeId::kNull) {
+      arg = ImplicitCast(arg, types::String());
+    }
+  }
+  const arrow::Scalar* pattern = ConstantValue(*args[1]);
+  if (pattern == nullptr) {
+    return arrow::Status::NotImplemented(name, " with a pattern that is not a constant");
+  }
+  if (!pattern->is_valid) {
+    return MakeFunction(name, [](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+      return arrow::Datum(arrow::MakeNullScalar(arrow::boolean()));
+    }, types::Boolean(), std::move(args), pretty);
+  }
+  std::string text = static_cast<const arrow::StringScalar&>(*pattern).ToString();
+  bool ignore_case = name == "ilike";
+  const char* fn = (name == "like" || name == "ilike") ? "match_like" : "match_substring_regex";
+  auto impl = [fn, text, ignore_case](const FunctionArgs& a) {
+    cp::MatchSubstringOptions options(text, ignore_case);
+    return cp::CallFunction(fn, {a.values[0]}, &options);
+  };
+  return MakeFunction(name, impl, types::Boolean(), std::move(args), pretty);
+}
+
+// CASE WHEN c1 THEN v1 ... [ELSE e] END; a NULL condition counts as false.
+arrow::Result<BoundExprPtr> BindCaseWhen(const std::string& name, std::vector<BoundExprPtr> args,
+                                         const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, SIZE_MAX));
+  bool has_else = args.size() % 2 == 1;
+  std::vector<DataTypePtr> value_types;
+  for (size_t i = 0; i + 1 < args.size(); i += 2) {
+    ARROW_RETURN_NOT_OK(RequireBoolean(*args[i], i, pretty));
+    value_types.push_back(args[i + 1]->type());
+  }
+  if (has_else) value_types.push_back(args.back()->type());
+  DataTypePtr type = WidestType(value_types);
+  if (!type) {
+    return DataTypeMismatch("DATA_DIFF_TYPES", pretty,
+                            "Input to `casewhen` should all be the same type");
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    bool is_value = (i % 2 == 1) || (has_else && i == args.size() - 1);
+    args[i] = ImplicitCast(args[i], is_value ? type : types::Boolean());
+  }
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+  auto impl = [has_else, arrow_type](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    size_t n = a.values.size();
+    arrow::Datum acc = has_else ? a.values[n - 1] : arrow::Datum(arrow::MakeNullScalar(arrow_type));
+    size_t pairs = has_else ? n - 1 : n;
+    for (size_t i = pairs; i >= 2; i -= 2) {
+      ARROW_ASSIGN_OR_RAISE(auto cond, cp::CallFunction("coalesce", {a.values[i - 2], arrow::MakeScalar(false)}));
+      ARROW_ASSIGN_OR_RAISE(acc, cp::CallFunction("if_else", {cond, a.values[i - 1], acc}));
+    }
+    return acc;
+  };
+  return MakeFunction(name, impl, type, std::move(args), pretty);
+}
+
+arrow::Result<BoundExprPtr> BindCoalesce(const std::string& name, std::vector<BoundExprPtr> args,
+                                         const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, name == "coalesce" ? 1 : 2,
+                                    name == "coalesce" ? SIZE_MAX : 2));
+  ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty, "DATA_DIFF_TYPES"));
+  DataTypePtr type = args[0]->type();
+  bool nullable = true;
+  for (const auto& arg : args) nullable = nullable && arg->nullable();
+  return MakeFunction(name, ArrowCall("coalesce"), type, std::move(args), pretty, nullable);
+}
+
+arrow::Result<BoundExprPtr> BindIf(const std::string& name, std::vector<BoundExprPtr> args,
+                                   const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 3, 3));
+  return BindCaseWhen("casewhen", std::move(args), pretty);
+}
+
+arrow::Result<BoundExprPtr> BindNullIf(const std::string& name, std::vector<BoundExprPtr> args,
+                                       const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty));
+  DataTypePtr type = args[0]->type();
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+  auto impl = [arrow_type](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", a.values));
+    ARROW_ASSIGN_OR_RAISE(auto cond, cp::CallFunction("coalesce", {eq, arrow::MakeScalar(false)}));
+    return cp::CallFunction("if_else", {cond, arrow::MakeNullScalar(arrow_type), a.values[0]});
+  };
+  return MakeFunction(name, impl, type, std::move(args), pretty);
+}
+
+arrow::Result<BoundExprPtr> BindGreatestLeast(const std::string& name,
+                                              std::vector<BoundExprPtr> args,
+                                              const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, SIZE_MAX));
+  ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty, "DATA_DIFF_TYPES"));
+  DataTypePtr type = args[0]->type();
+  const char* fn = name == "greatest" ? "max_element_wise" : "min_element_wise";
+  auto impl = [fn](const FunctionArgs& a) {
+    cp::ElementWiseAggregateOptions options(/*skip_nulls=*/true);
+    return cp::CallFunction(fn, a.values, &options);
+  };
+  return MakeFunction(name, impl, type, std::move(args), pretty);
+}
+
+}  // namespace
+
+void RegisterPredicateFunctions(FunctionRegistry& r) {
+  for (const char* op : {"=", "<=>", "<", "<=", ">", ">="}) r.Add(op, BindComparison);
+  for (const char* op : {"and", "or", "not"}) r.Add(op, BindLogic);
+  r.Add("isnull", BindNullTest);
+  r.Add("isnotnull", BindNullTest);
+  r.Add("in", BindIn);
+  r.Add("like", BindLike);
+  r.Add("ilike", BindLike);
+  r.Add("rlike", BindLike);
+  r.Add("regexp", BindLike);
+  r.Add("regexp_like", BindLike);
+  r.Add("casewhen", BindCaseWhen);
+  r.Add("coalesce", BindCoalesce);
+  r.Add("nvl", BindCoalesce);
+  r.Add("ifnull", BindCoalesce);
+  r.Add("if", BindIf);
+  r.Add("iff", BindIf);
+  r.Add("nullif", BindNullIf);
+  r.Add("greatest", BindGreatestLeast);
+  r.Add("least", BindGreatestLeast);
+}
+
+}  // namespace spate
