@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
@@ -17,6 +18,11 @@ namespace spate {
 struct FormatOptions {
   /// spark.sql.session.timeZone: timestamps (not timestamp_ntz) print in this zone.
   std::string time_zone = "UTC";
+  /// CAST(decimal AS STRING) in plain notation, as Spark does with ANSI mode on
+  /// (the default). false gives the non-ANSI form, Java's BigDecimal.toString,
+  /// which switches to scientific notation for small values ("0E-18").
+  /// show() always prints decimals plain.
+  bool decimal_plain_string = true;
 };
 
 /// CAST(array AS STRING) with Spark's rules for every type: booleans "true",
@@ -46,7 +52,19 @@ arrow::Result<std::string> ShowString(const arrow::Table& rows, const StructType
 /// A literal inside a generated column name: strings unquoted, numbers as
 /// Java prints them, null as NULL (Spark's toPrettySQL).
 std::string LiteralPretty(const arrow::Scalar& value, const DataType& type);
-/// A literal as SQL text: 'it\'s', 1L, 1.5D, DATE '2024-01-01', NULL.
+/// A literal as SQL text (Spark's Literal.sql): 'it\'s', 1L, 1.5D, 2.50BD,
+/// CAST('1.5' AS FLOAT), DATE '2024-01-01', X'0102', NULL. Timestamps print in UTC.
 std::string LiteralSql(const arrow::Scalar& value, const DataType& type);
+/// LiteralSql with timestamps printed in options.time_zone.
+std::string LiteralSql(const arrow::Scalar& value, const DataType& type,
+                       const FormatOptions& options);
+
+/// Java's Double.toString / Float.toString: shortest digits that read back to
+/// the same value, plain between 1e-3 and 1e7, else "1.0E7" style.
+std::string JavaDoubleString(double value);
+std::string JavaFloatString(float value);
+/// The width show() gives a string: UTF-16 length plus one for each East Asian
+/// full-width character (Spark's Utils.stringHalfWidth).
+int StringHalfWidth(std::string_view text);
 
 }  // namespace spate
