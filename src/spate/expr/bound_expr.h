@@ -108,6 +108,12 @@ class BoundFunction final : public BoundExpr {
         impl_(std::move(impl)) {}
   /// The registry name ("+", "upper", "cast", ...).
   const std::string& function() const { return function_; }
+  const FunctionImpl& impl() const { return impl_; }
+  /// The same function over other arguments (of the same types).
+  BoundExprPtr WithChildren(std::vector<BoundExprPtr> children) const {
+    return std::make_shared<BoundFunction>(function_, impl_, type(), nullable(), name(),
+                                           std::move(children));
+  }
   arrow::Result<arrow::Datum> Evaluate(const arrow::RecordBatch& batch,
                                        const EvalContext& ctx) const override;
 

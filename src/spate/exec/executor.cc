@@ -1,0 +1,228 @@
+#include "spate/exec/executor.h"
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <arrow/compute/row/grouper.h>
+
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+
+arrow::Result<std::shared_ptr<arrow::Schema>> OutputSchema(const PlanNode& node) {
+  return ToArrowSchema(*node.Schema());
+}
+
+// Arrays as the output schema wants them (kernels may return a wider or
+// view type than the column's Arrow type).
+arrow::Result<std::shared_ptr<arrow::Array>> Conform(std::shared_ptr<arrow::Array> array,
+                                                     const std::shared_ptr<arrow::DataType>& type) {
+  if (array->type()->Equals(*type)) return array;
+  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateProject(const PlanNode& node,
+                                                             const arrow::Table& input,
+                                                             const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(node));
+  std::vector<std::shared_ptr<arrow::RecordBatch>> out;
+  arrow::TableBatchReader reader(input);
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+    if (!batch) break;
+    std::vector<std::shared_ptr<arrow::Array>> columns;
+    for (int i = 0; i < static_cast<int>(node.exprs.size()); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*node.exprs[i], *batch, ctx));
+      ARROW_ASSIGN_OR_RAISE(array, Conform(std::move(array), schema->field(i)->type()));
+      columns.push_back(std::move(array));
+    }
+    out.push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
+  }
+  return arrow::Table::FromRecordBatches(schema, out);
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateFilter(const PlanNode& node,
+                                                            const arrow::Table& input,
+                                                            const EvalContext& ctx) {
+  std::vector<std::shared_ptr<arrow::RecordBatch>> out;
+  arrow::TableBatchReader reader(input);
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+    if (!batch) break;
+    ARROW_ASSIGN_OR_RAISE(auto mask, EvaluateToArray(*node.condition, *batch, ctx));
+    if (mask->type_id() == arrow::Type::NA) continue;  // WHERE NULL keeps nothing
+    ARROW_ASSIGN_OR_RAISE(auto kept, cp::Filter(batch, mask));
+    out.push_back(kept.record_batch());
+  }
+  return arrow::Table::FromRecordBatches(input.schema(), out);
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateSort(const PlanNode& node,
+                                                          const arrow::Table& input,
+                                                          const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
+  arrow::FieldVector fields;
+  std::vector<std::shared_ptr<arrow::Array>> keys;
+  std::vector<cp::SortKey> sort_keys;
+  for (size_t i = 0; i < node.sort_keys.size(); ++i) {
+    const SortKey& k = node.sort_keys[i];
+    ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*k.expr, *batch, ctx));
+    std::string name = "k" + std::to_string(i);
+    fields.push_back(arrow::field(name, array->type()));
+    keys.push_back(std::move(array));
+    sort_keys.emplace_back(name, k.ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
+                           k.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+  }
+  auto key_batch = arrow::RecordBatch::Make(arrow::schema(fields), batch->num_rows(), keys);
+  ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort_keys)));
+  ARROW_ASSIGN_OR_RAISE(auto sorted, cp::Take(batch, indices));
+  return arrow::Table::FromRecordBatches({sorted.record_batch()});
+}
+
+// distinct()/dropDuplicates(): the first row of each distinct key.
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateDistinct(const PlanNode& node,
+                                                              const arrow::Table& input,
+                                                              const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
+  if (batch->num_rows() == 0) return arrow::Table::FromRecordBatches({batch});
+  std::vector<arrow::Datum> keys;
+  std::vector<arrow::TypeHolder> key_types;
+  for (const auto& e : node.exprs) {
+    ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, *batch, ctx));
+    key_types.emplace_back(array->type());
+    keys.emplace_back(std::move(array));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto grouper, cp::Grouper::Make(key_types));
+  cp::ExecBatch key_batch(keys, batch->num_rows());
+  ARROW_ASSIGN_OR_RAISE(auto ids_datum, grouper->Consume(cp::ExecSpan(key_batch)));
+  auto ids = std::static_pointer_cast<arrow::UInt32Array>(ids_datum.make_array());
+  // Group ids are handed out in order of first appearance.
+  arrow::Int64Builder firsts;
+  uint32_t next = 0;
+  for (int64_t i = 0; i < ids->length(); ++i) {
+    if (ids->Value(i) == next) {
+      ARROW_RETURN_NOT_OK(firsts.Append(i));
+      ++next;
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto take, firsts.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto out, cp::Take(batch, take));
+  return arrow::Table::FromRecordBatches({out.record_batch()});
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateUnion(const PlanNode& node,
+                                                           const arrow::Table& left,
+                                                           const arrow::Table& right) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(node));
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    arrow::ArrayVector chunks = left.column(i)->chunks();
+    for (const auto& c : right.column(i)->chunks()) chunks.push_back(c);
+    for (auto& c : chunks) {
+      ARROW_ASSIGN_OR_RAISE(c, Conform(c, schema->field(i)->type()));
+    }
+    columns.push_back(std::make_shared<arrow::ChunkedArray>(chunks, schema->field(i)->type()));
+  }
+  return arrow::Table::Make(schema, columns, left.num_rows() + right.num_rows());
+}
+
+// explode/posexplode[_outer] of an array or map column.
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateGenerate(const PlanNode& node,
+                                                              const arrow::Table& input,
+                                                              const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(node));
+  ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
+  ARROW_ASSIGN_OR_RAISE(auto source, EvaluateToArray(*node.exprs[0], *batch, ctx));
+  const bool is_map = source->type_id() == arrow::Type::MAP;
+  const auto& lists = static_cast<const arrow::ListArray&>(*source);  // a MapArray is a ListArray
+  arrow::Int64Builder parents, elements;
+  arrow::Int32Builder positions;
+  for (int64_t row = 0; row < lists.length(); ++row) {
+    int64_t len = lists.IsNull(row) ? 0 : lists.value_length(row);
+    if (len == 0 && node.generate_outer) {
+      ARROW_RETURN_NOT_OK(parents.Append(row));
+      ARROW_RETURN_NOT_OK(elements.AppendNull());
+      ARROW_RETURN_NOT_OK(positions.AppendNull());
+    }
+    for (int64_t k = 0; k < len; ++k) {
+      ARROW_RETURN_NOT_OK(parents.Append(row));
+      ARROW_RETURN_NOT_OK(elements.Append(lists.value_offset(row) + k));
+      ARROW_RETURN_NOT_OK(positions.Append(static_cast<int32_t>(k)));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto parent_idx, parents.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto element_idx, elements.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto pos, positions.Finish());
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (int i = 0; i < batch->num_columns(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(batch->column(i), parent_idx));
+    columns.push_back(taken.make_array());
+  }
+  if (node.generate_position) columns.push_back(pos);
+  std::shared_ptr<arrow::Array> values = lists.values();
+  if (is_map) {
+    const auto& entries = static_cast<const arrow::StructArray&>(*values);
+    for (int f = 0; f < 2; ++f) {
+      ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(entries.field(f), element_idx));
+      columns.push_back(taken.make_array());
+    }
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(values, element_idx));
+    columns.push_back(taken.make_array());
+  }
+  for (size_t i = 0; i < columns.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(columns[i], Conform(columns[i], schema->field(static_cast<int>(i))->type()));
+  }
+  return arrow::Table::Make(schema, columns, parent_idx->length());
+}
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> ToSingleBatch(const arrow::Table& table) {
+  ARROW_ASSIGN_OR_RAISE(auto combined, table.CombineChunksToBatch());
+  return combined;
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx) {
+  EnsureComputeInitialized();
+  std::vector<std::shared_ptr<arrow::Table>> inputs;
+  for (const auto& child : plan.children) {
+    ARROW_ASSIGN_OR_RAISE(auto t, ExecutePlan(*child, ctx));
+    inputs.push_back(std::move(t));
+  }
+  switch (plan.kind) {
+    case PlanNode::Kind::kScan: {
+      ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(plan));
+      const auto& table = plan.source->table;
+      // Same columns, the plan's names and types (a source may hand over wider types).
+      std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+      for (int i = 0; i < schema->num_fields(); ++i) {
+        auto col = table->column(i);
+        if (!col->type()->Equals(*schema->field(i)->type())) {
+          ARROW_ASSIGN_OR_RAISE(auto cast, cp::Cast(col, schema->field(i)->type(), cp::CastOptions::Unsafe()));
+          col = cast.chunked_array();
+        }
+        columns.push_back(col);
+      }
+      return arrow::Table::Make(schema, columns, table->num_rows());
+    }
+    case PlanNode::Kind::kProject: return EvaluateProject(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kFilter: return EvaluateFilter(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kAggregate: return ExecuteAggregate(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kJoin: return ExecuteJoin(plan, *inputs[0], *inputs[1], ctx);
+    case PlanNode::Kind::kUnion: return EvaluateUnion(plan, *inputs[0], *inputs[1]);
+    case PlanNode::Kind::kDistinct: return EvaluateDistinct(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kSort: return EvaluateSort(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kLimit:
+      return inputs[0]->Slice(0, std::min<int64_t>(plan.limit, inputs[0]->num_rows()));
+    case PlanNode::Kind::kGenerate: return EvaluateGenerate(plan, *inputs[0], ctx);
+  }
+  return arrow::Status::NotImplemented("plan node");
+}
+
+}  // namespace spate

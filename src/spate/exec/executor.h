@@ -1,0 +1,30 @@
+#pragma once
+
+// Runs an analyzed plan to a table. Every operator works on whole Arrow
+// arrays: expressions evaluate batch by batch, sorts and joins over the
+// combined input, aggregation through Arrow's hash aggregate kernels.
+
+#include <memory>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/plan/logical_plan.h"
+
+namespace spate {
+
+arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx);
+
+/// The operators, one per file in exec/ (called by ExecutePlan).
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& node,
+                                                              const arrow::Table& input,
+                                                              const EvalContext& ctx);
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
+                                                         const arrow::Table& left,
+                                                         const arrow::Table& right,
+                                                         const EvalContext& ctx);
+
+/// A table with one chunk per column, as one RecordBatch.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> ToSingleBatch(const arrow::Table& table);
+
+}  // namespace spate

@@ -1,0 +1,235 @@
+// Joins. With equi-keys: the right side's keys are grouped with Arrow's
+// Grouper (its hash table), the left side's keys are looked up in it, and
+// every candidate pair is gathered with Take; a non-equi rest of the
+// condition then filters the pairs. Without keys every pair is a candidate.
+// Outer, semi and anti joins follow from which rows found a partner.
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <arrow/compute/row/grouper.h>
+
+#include "spate/exec/executor.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+
+struct Pairs {
+  std::vector<int64_t> left, right;
+};
+
+// Rows whose keys contain a NULL never match (SQL equality).
+arrow::Result<std::vector<bool>> KeysValid(const std::vector<arrow::Datum>& keys, int64_t n) {
+  std::vector<bool> valid(n, true);
+  for (const auto& k : keys) {
+    auto array = k.make_array();
+    if (array->null_count() == 0) continue;
+    for (int64_t i = 0; i < n; ++i) {
+      if (array->IsNull(i)) valid[i] = false;
+    }
+  }
+  return valid;
+}
+
+arrow::Result<std::vector<arrow::Datum>> EvaluateKeys(const std::vector<BoundExprPtr>& exprs,
+                                                      const arrow::RecordBatch& batch,
+                                                      const EvalContext& ctx) {
+  std::vector<arrow::Datum> keys;
+  for (const auto& e : exprs) {
+    ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, batch, ctx));
+    keys.emplace_back(std::move(array));
+  }
+  return keys;
+}
+
+arrow::Result<Pairs> CandidatePairs(const PlanNode& node, const arrow::RecordBatch& left,
+                                    const arrow::RecordBatch& right, const EvalContext& ctx) {
+  Pairs pairs;
+  if (node.left_keys.empty()) {
+    for (int64_t l = 0; l < left.num_rows(); ++l) {
+      for (int64_t r = 0; r < right.num_rows(); ++r) {
+        pairs.left.push_back(l);
+        pairs.right.push_back(r);
+      }
+    }
+    return pairs;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto right_keys, EvaluateKeys(node.right_keys, right, ctx));
+  ARROW_ASSIGN_OR_RAISE(auto left_keys, EvaluateKeys(node.left_keys, left, ctx));
+  std::vector<arrow::TypeHolder> types;
+  for (const auto& k : right_keys) types.emplace_back(k.type());
+  ARROW_ASSIGN_OR_RAISE(auto grouper, cp::Grouper::Make(types));
+
+  ARROW_ASSIGN_OR_RAISE(auto right_valid, KeysValid(right_keys, right.num_rows()));
+  cp::ExecBatch right_batch(right_keys, right.num_rows());
+  ARROW_ASSIGN_OR_RAISE(auto right_ids_datum, grouper->Consume(cp::ExecSpan(right_batch)));
+  auto right_ids = std::static_pointer_cast<arrow::UInt32Array>(right_ids_datum.make_array());
+  // Right rows by group: start offsets and row numbers, counting sort style.
+  uint32_t groups = grouper->num_groups();
+  std::vector<int64_t> start(groups + 1, 0);
+  for (int64_t r = 0; r < right.num_rows(); ++r) {
+    if (right_valid[r]) ++start[right_ids->Value(r) + 1];
+  }
+  for (uint32_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+  std::vector<int64_t> rows(start.back()), fill(start.begin(), start.end() - 1);
+  for (int64_t r = 0; r < right.num_rows(); ++r) {
+    if (right_valid[r]) rows[fill[right_ids->Value(r)]++] = r;
+  }
+
+  // Left keys must have the right keys' Arrow types for the lookup.
+  for (size_t i = 0; i < left_keys.size(); ++i) {
+    if (!left_keys[i].type()->Equals(*right_keys[i].type())) {
+      ARROW_ASSIGN_OR_RAISE(left_keys[i], cp::Cast(left_keys[i], right_keys[i].type()));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto left_valid, KeysValid(left_keys, left.num_rows()));
+  cp::ExecBatch left_batch(left_keys, left.num_rows());
+  ARROW_ASSIGN_OR_RAISE(auto left_ids_datum, grouper->Lookup(cp::ExecSpan(left_batch)));
+  auto left_ids = std::static_pointer_cast<arrow::UInt32Array>(left_ids_datum.make_array());
+  for (int64_t l = 0; l < left.num_rows(); ++l) {
+    if (!left_valid[l] || left_ids->IsNull(l)) continue;
+    uint32_t g = left_ids->Value(l);
+    for (int64_t k = start[g]; k < start[g + 1]; ++k) {
+      pairs.left.push_back(l);
+      pairs.right.push_back(rows[k]);
+    }
+  }
+  return pairs;
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> Indices(const std::vector<int64_t>& values) {
+  arrow::Int64Builder b;
+  ARROW_RETURN_NOT_OK(b.AppendValues(values));
+  return b.Finish();
+}
+
+// Indices with nulls where a row has no partner (outer joins): Take then yields NULLs.
+arrow::Result<std::shared_ptr<arrow::Array>> IndicesWithNulls(const std::vector<int64_t>& values) {
+  arrow::Int64Builder b;
+  for (int64_t v : values) {
+    if (v < 0) {
+      ARROW_RETURN_NOT_OK(b.AppendNull());
+    } else {
+      ARROW_RETURN_NOT_OK(b.Append(v));
+    }
+  }
+  return b.Finish();
+}
+
+arrow::Result<std::vector<std::shared_ptr<arrow::Array>>> Gather(const arrow::RecordBatch& batch,
+                                                                 const std::shared_ptr<arrow::Array>& idx) {
+  std::vector<std::shared_ptr<arrow::Array>> out;
+  for (int i = 0; i < batch.num_columns(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(batch.column(i), idx));
+    out.push_back(taken.make_array());
+  }
+  return out;
+}
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
+                                                         const arrow::Table& left_table,
+                                                         const arrow::Table& right_table,
+                                                         const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*node.Schema()));
+  ARROW_ASSIGN_OR_RAISE(auto left, ToSingleBatch(left_table));
+  ARROW_ASSIGN_OR_RAISE(auto right, ToSingleBatch(right_table));
+  ARROW_ASSIGN_OR_RAISE(Pairs pairs, CandidatePairs(node, *left, *right, ctx));
+
+  // Keep the pairs that satisfy the rest of the condition.
+  if (node.condition && !pairs.left.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto li, Indices(pairs.left));
+    ARROW_ASSIGN_OR_RAISE(auto ri, Indices(pairs.right));
+    ARROW_ASSIGN_OR_RAISE(auto lcols, Gather(*left, li));
+    ARROW_ASSIGN_OR_RAISE(auto rcols, Gather(*right, ri));
+    arrow::FieldVector fields = left->schema()->fields();
+    for (const auto& f : right->schema()->fields()) fields.push_back(f);
+    lcols.insert(lcols.end(), rcols.begin(), rcols.end());
+    auto combined = arrow::RecordBatch::Make(arrow::schema(fields), li->length(), lcols);
+    ARROW_ASSIGN_OR_RAISE(auto mask, EvaluateToArray(*node.condition, *combined, ctx));
+    Pairs kept;
+    const auto& m = static_cast<const arrow::BooleanArray&>(*mask);
+    for (int64_t i = 0; i < m.length(); ++i) {
+      if (m.IsValid(i) && m.Value(i)) {
+        kept.left.push_back(pairs.left[i]);
+        kept.right.push_back(pairs.right[i]);
+      }
+    }
+    pairs = std::move(kept);
+  }
+
+  std::vector<bool> left_matched(left->num_rows(), false), right_matched(right->num_rows(), false);
+  for (size_t i = 0; i < pairs.left.size(); ++i) {
+    left_matched[pairs.left[i]] = true;
+    right_matched[pairs.right[i]] = true;
+  }
+  if (node.join_type == JoinType::kLeftSemi || node.join_type == JoinType::kLeftAnti) {
+    std::vector<int64_t> keep;
+    bool want = node.join_type == JoinType::kLeftSemi;
+    for (int64_t l = 0; l < left->num_rows(); ++l) {
+      if (left_matched[l] == want) keep.push_back(l);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto idx, Indices(keep));
+    ARROW_ASSIGN_OR_RAISE(auto cols, Gather(*left, idx));
+    if (!node.join_projection.empty()) {
+      std::vector<std::shared_ptr<arrow::Array>> projected;
+      for (int p : node.join_projection) projected.push_back(cols[p]);
+      cols = std::move(projected);
+    }
+    return arrow::Table::Make(schema, cols, idx->length());
+  }
+  if (node.join_type == JoinType::kLeftOuter || node.join_type == JoinType::kFullOuter) {
+    for (int64_t l = 0; l < left->num_rows(); ++l) {
+      if (!left_matched[l]) {
+        pairs.left.push_back(l);
+        pairs.right.push_back(-1);
+      }
+    }
+  }
+  if (node.join_type == JoinType::kRightOuter || node.join_type == JoinType::kFullOuter) {
+    for (int64_t r = 0; r < right->num_rows(); ++r) {
+      if (!right_matched[r]) {
+        pairs.left.push_back(-1);
+        pairs.right.push_back(r);
+      }
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto li, IndicesWithNulls(pairs.left));
+  ARROW_ASSIGN_OR_RAISE(auto ri, IndicesWithNulls(pairs.right));
+  ARROW_ASSIGN_OR_RAISE(auto cols, Gather(*left, li));
+  ARROW_ASSIGN_OR_RAISE(auto rcols, Gather(*right, ri));
+  const int left_width = left->num_columns();
+  cols.insert(cols.end(), rcols.begin(), rcols.end());
+  if (!node.join_projection.empty()) {
+    std::vector<std::shared_ptr<arrow::Array>> projected;
+    for (int p : node.join_projection) {
+      if (p >= 0) {
+        projected.push_back(cols[p]);
+        continue;
+      }
+      // A full outer join's USING key: coalesce(left key, right key).
+      int k = -1 - p;
+      auto l_col = cols[node.using_left[k]];
+      auto r_col = cols[left_width + node.using_right[k]];
+      if (!r_col->type()->Equals(*l_col->type())) {
+        ARROW_ASSIGN_OR_RAISE(r_col, cp::Cast(*r_col, l_col->type()));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto merged, cp::CallFunction("coalesce", {l_col, r_col}));
+      projected.push_back(merged.make_array());
+    }
+    cols = std::move(projected);
+  }
+  for (size_t i = 0; i < cols.size(); ++i) {
+    const auto& want = schema->field(static_cast<int>(i))->type();
+    if (!cols[i]->type()->Equals(*want)) {
+      ARROW_ASSIGN_OR_RAISE(cols[i], cp::Cast(*cols[i], want, cp::CastOptions::Unsafe()));
+    }
+  }
+  return arrow::Table::Make(schema, cols, li->length());
+}
+
+}  // namespace spate

@@ -1,0 +1,94 @@
+#include "spate/plan/logical_plan.h"
+
+#include <fmt/format.h>
+
+namespace spate {
+
+namespace {
+
+const char* KindName(PlanNode::Kind kind) {
+  switch (kind) {
+    case PlanNode::Kind::kScan: return "Relation";
+    case PlanNode::Kind::kProject: return "Project";
+    case PlanNode::Kind::kFilter: return "Filter";
+    case PlanNode::Kind::kAggregate: return "Aggregate";
+    case PlanNode::Kind::kJoin: return "Join";
+    case PlanNode::Kind::kUnion: return "Union";
+    case PlanNode::Kind::kDistinct: return "Deduplicate";
+    case PlanNode::Kind::kSort: return "Sort";
+    case PlanNode::Kind::kLimit: return "GlobalLimit";
+    case PlanNode::Kind::kGenerate: return "Generate";
+  }
+  return "?";
+}
+
+std::string ExprList(const std::vector<BoundExprPtr>& exprs) {
+  std::string out;
+  for (size_t i = 0; i < exprs.size(); ++i) out += (i ? ", " : "") + exprs[i]->name();
+  return out;
+}
+
+std::string Describe(const PlanNode& node) {
+  std::string cols;
+  for (size_t i = 0; i < node.output.size(); ++i) cols += (i ? "," : "") + node.output[i].name;
+  switch (node.kind) {
+    case PlanNode::Kind::kScan:
+      return fmt::format("{} [{}]", node.source->description, cols);
+    case PlanNode::Kind::kProject:
+      return fmt::format("Project [{}]", cols);
+    case PlanNode::Kind::kFilter:
+      return fmt::format("Filter {}", node.condition->name());
+    case PlanNode::Kind::kAggregate: {
+      std::string aggs;
+      for (size_t i = 0; i < node.aggregates.size(); ++i) aggs += (i ? ", " : "") + node.aggregates[i].name;
+      return fmt::format("Aggregate [{}], [{}]", ExprList(node.exprs), aggs);
+    }
+    case PlanNode::Kind::kJoin:
+      return fmt::format("Join {}{}", JoinTypeName(node.join_type),
+                         node.left_keys.empty() && !node.condition
+                             ? ""
+                             : fmt::format(", keys [{}] = [{}]{}", ExprList(node.left_keys),
+                                           ExprList(node.right_keys),
+                                           node.condition ? ", " + node.condition->name() : ""));
+    case PlanNode::Kind::kSort: {
+      std::string keys;
+      for (size_t i = 0; i < node.sort_keys.size(); ++i) {
+        const auto& k = node.sort_keys[i];
+        keys += fmt::format("{}{} {} NULLS {}", i ? ", " : "", k.expr->name(),
+                            k.ascending ? "ASC" : "DESC", k.nulls_first ? "FIRST" : "LAST");
+      }
+      return fmt::format("Sort [{}], true", keys);
+    }
+    case PlanNode::Kind::kLimit:
+      return fmt::format("GlobalLimit {}", node.limit);
+    case PlanNode::Kind::kDistinct:
+      return fmt::format("Deduplicate [{}]", ExprList(node.exprs));
+    case PlanNode::Kind::kGenerate:
+      return fmt::format("Generate {}({}), [{}]", node.generate_position ? "posexplode" : "explode",
+                         ExprList(node.exprs), cols);
+    default:
+      return KindName(node.kind);
+  }
+}
+
+void AppendTree(const PlanNode& node, int depth, std::string* out) {
+  if (depth > 0) *out += std::string((depth - 1) * 3, ' ') + "+- ";
+  *out += Describe(node) + "\n";
+  for (const auto& child : node.children) AppendTree(*child, depth + 1, out);
+}
+
+}  // namespace
+
+StructTypePtr PlanNode::Schema() const {
+  std::vector<StructField> fields;
+  for (const auto& a : output) fields.push_back({a.name, a.type, a.nullable});
+  return types::Struct(std::move(fields));
+}
+
+std::string PlanNode::TreeString() const {
+  std::string out;
+  AppendTree(*this, 0, &out);
+  return out;
+}
+
+}  // namespace spate

@@ -1,0 +1,92 @@
+#pragma once
+
+// Analyzed plans. Spate analyzes eagerly, as Spark does for Datasets: every
+// DataFrame operation resolves its expressions against its input while the
+// plan is built (plan_builder.h), so a node always knows its output columns
+// and holds bound expressions ready to run. The same plan runs once for a
+// batch query and once per micro-batch for a streaming one.
+//
+// Nodes are immutable and shared between DataFrames.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/type_fwd.h>
+
+#include "spate/expr/bound_expr.h"
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+/// One output column of a plan node.
+struct Attribute {
+  std::string name;
+  DataTypePtr type;
+  bool nullable = true;
+  /// The relation name it can be qualified with (`t` in `t.a`), empty if none.
+  std::string qualifier{};
+};
+
+struct SortKey {
+  BoundExprPtr expr;
+  bool ascending = true;
+  bool nulls_first = true;
+};
+
+/// One aggregate function call of an Aggregate node. Its argument
+/// expressions are bound to the Aggregate's input.
+struct AggregateCall {
+  std::string function;  // "count", "count_all", "sum", "avg", "min", "max", "first", "last",
+                         // "collect_list", "collect_set", "count_distinct"
+  std::vector<BoundExprPtr> args;
+  DataTypePtr type;
+  bool ignore_nulls = false;  // first/last
+  std::string name;           // Spark's generated name: "count(1)", "sum(x)"
+};
+
+enum class JoinType { kInner, kCross, kLeftOuter, kRightOuter, kFullOuter, kLeftSemi, kLeftAnti };
+const char* JoinTypeName(JoinType type);
+
+struct PlanNode;
+using PlanPtr = std::shared_ptr<const PlanNode>;
+
+/// A source of data for a Scan: a materialized table now; streaming sources
+/// plug in here.
+struct ScanSource {
+  std::string description;             // for explain(): "LocalRelation", "parquet [path]"
+  std::shared_ptr<arrow::Table> table;  // the rows
+};
+
+struct PlanNode {
+  enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kDistinct, kSort, kLimit,
+                    kGenerate };
+  Kind kind;
+  std::vector<PlanPtr> children{};
+  std::vector<Attribute> output{};
+
+  std::shared_ptr<ScanSource> source{};  // kScan
+  /// kProject: one expression per output column. kAggregate: the grouping
+  /// keys (output = keys then aggregates). kDistinct: the key columns.
+  /// kGenerate: the generator input (an array or map), then pass-through columns.
+  std::vector<BoundExprPtr> exprs{};
+  BoundExprPtr condition{};                // kFilter; kJoin's non-equi rest (over left ++ right)
+  std::vector<AggregateCall> aggregates{};  // kAggregate
+  JoinType join_type = JoinType::kInner;   // kJoin
+  std::vector<BoundExprPtr> left_keys{}, right_keys{};  // kJoin equi-keys, bound to each side
+  /// kJoin with USING columns: how output columns map onto left ++ right;
+  /// -1 - k stands for coalesce(left using_left[k], right using_right[k]),
+  /// the key column of a full outer join.
+  std::vector<int> join_projection{};
+  std::vector<int> using_left{}, using_right{};
+  std::vector<SortKey> sort_keys{};  // kSort
+  int64_t limit = 0;               // kLimit
+  bool generate_outer = false;     // kGenerate: explode_outer
+  bool generate_position = false;  // kGenerate: posexplode
+
+  StructTypePtr Schema() const;
+  /// The plan as Spark's explain() prints its analyzed plan (an indented tree).
+  std::string TreeString() const;
+};
+
+}  // namespace spate

@@ -1,0 +1,1041 @@
+#include "spate/plan/plan_builder.h"
+
+#include <algorithm>
+#include <set>
+
+#include <arrow/scalar.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/expr/function_registry.h"
+#include "spate/expr/type_coercion.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+std::string BacktickParts(const std::vector<std::string>& parts) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += '.';
+    std::string p = parts[i];
+    size_t pos = 0;
+    while ((pos = p.find('`', pos)) != std::string::npos) {
+      p.insert(pos, "`");
+      pos += 2;
+    }
+    out += "`" + p + "`";
+  }
+  return out;
+}
+
+size_t EditDistance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t sub = prev[j - 1] + (std::tolower(a[i - 1]) == std::tolower(b[j - 1]) ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+arrow::Status UnresolvedColumn(const std::vector<std::string>& parts,
+                               const std::vector<Attribute>& input) {
+  std::string wanted = BacktickParts(parts);
+  if (input.empty()) {
+    return SparkError("UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", "42703",
+                      fmt::format("A column, variable, or function parameter with name {} cannot "
+                                  "be resolved.",
+                                  wanted));
+  }
+  std::string plain;
+  for (const auto& p : parts) plain += (plain.empty() ? "" : ".") + p;
+  std::vector<std::pair<size_t, std::string>> candidates;
+  for (const auto& attr : input) {
+    std::vector<std::string> full;
+    if (!attr.qualifier.empty()) full.push_back(attr.qualifier);
+    full.push_back(attr.name);
+    std::string joined = (attr.qualifier.empty() ? "" : attr.qualifier + ".") + attr.name;
+    candidates.emplace_back(EditDistance(plain, joined), BacktickParts(full));
+  }
+  std::stable_sort(candidates.begin(), candidates.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::string list;
+  for (size_t i = 0; i < candidates.size() && i < 5; ++i) {
+    list += (i > 0 ? ", " : "") + candidates[i].second;
+  }
+  return SparkError("UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703",
+                    fmt::format("A column, variable, or function parameter with name {} cannot be "
+                                "resolved. Did you mean one of the following? [{}].",
+                                wanted, list));
+}
+
+// A canonical text of a bound expression: equal texts compute equal values.
+// Used to match SELECT expressions against GROUP BY expressions.
+std::string Signature(const BoundExpr& e) {
+  switch (e.kind()) {
+    case BoundExpr::Kind::kColumn:
+      return fmt::format("#{}", static_cast<const BoundColumn&>(e).index());
+    case BoundExpr::Kind::kLiteral:
+      return fmt::format("{}:{}", static_cast<const BoundLiteral&>(e).value()->ToString(),
+                         e.type()->SimpleString());
+    case BoundExpr::Kind::kFunction: {
+      std::string out = static_cast<const BoundFunction&>(e).function() + ":" +
+                         e.type()->SimpleString() + "(";
+      for (const auto& c : e.children()) out += Signature(*c) + ",";
+      return out + ")";
+    }
+  }
+  return "";
+}
+
+bool ReferencesColumns(const BoundExpr& e) {
+  if (e.kind() == BoundExpr::Kind::kColumn) return true;
+  for (const auto& c : e.children()) {
+    if (ReferencesColumns(*c)) return true;
+  }
+  return false;
+}
+
+void CollectColumns(const BoundExpr& e, std::set<int>* out) {
+  if (e.kind() == BoundExpr::Kind::kColumn) out->insert(static_cast<const BoundColumn&>(e).index());
+  for (const auto& c : e.children()) CollectColumns(*c, out);
+}
+
+// The same expression with every column index shifted by `offset`.
+BoundExprPtr Rebase(const BoundExprPtr& e, int offset) {
+  if (e->kind() == BoundExpr::Kind::kColumn) {
+    const auto& c = static_cast<const BoundColumn&>(*e);
+    return std::make_shared<BoundColumn>(c.index() + offset, c.type(), c.nullable(), c.name());
+  }
+  if (e->kind() == BoundExpr::Kind::kLiteral) return e;
+  std::vector<BoundExprPtr> children;
+  for (const auto& c : e->children()) children.push_back(Rebase(c, offset));
+  return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
+}
+
+bool ContainsAggregate(const Expr& e) {
+  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return true;
+  for (const auto& a : e.args) {
+    if (ContainsAggregate(*a)) return true;
+  }
+  return false;
+}
+
+bool IsGenerator(const Expr& e) {
+  const Expr& inner = e.kind == ExprKind::kAlias ? *e.args[0] : e;
+  return inner.kind == ExprKind::kCall &&
+         (inner.name == "explode" || inner.name == "explode_outer" || inner.name == "posexplode" ||
+          inner.name == "posexplode_outer");
+}
+
+// Spark's generated name for a call, from the names of its bound arguments.
+std::string PrettyName(const Expr& e, const std::vector<BoundExprPtr>& args) {
+  Expr copy = e;
+  copy.args.clear();
+  for (const auto& a : args) copy.args.push_back(ex::Col({a->name()}));
+  return copy.ToString();
+}
+
+// Binds expressions against an input. In aggregate mode, aggregate calls
+// become references to the Aggregate node's outputs (grouping keys first,
+// then one slot per aggregate call), and any other column must be a grouping
+// expression.
+class Binder {
+ public:
+  explicit Binder(const std::vector<Attribute>& input) : input_(input) {}
+
+  void EnableAggregates(std::vector<BoundExprPtr> groups, std::vector<AggregateCall>* calls) {
+    groups_ = std::move(groups);
+    calls_ = calls;
+    for (const auto& g : groups_) group_signatures_.push_back(Signature(*g));
+  }
+
+  arrow::Result<BoundExprPtr> Bind(const Expr& e) {
+    if (calls_ != nullptr) return BindInAggregate(e);
+    return BindPlain(e);
+  }
+
+  /// Arguments with stars expanded (struct(*), count(*) is handled by the caller).
+  arrow::Result<std::vector<BoundExprPtr>> BindArgs(const Expr& e) {
+    std::vector<BoundExprPtr> args;
+    for (const auto& a : e.args) {
+      if (a->kind == ExprKind::kStar) {
+        ARROW_ASSIGN_OR_RAISE(auto expanded, ExpandStar(a->name_parts));
+        args.insert(args.end(), expanded.begin(), expanded.end());
+        continue;
+      }
+      ARROW_ASSIGN_OR_RAISE(auto bound, Bind(*a));
+      args.push_back(std::move(bound));
+    }
+    return args;
+  }
+
+  arrow::Result<std::vector<BoundExprPtr>> ExpandStar(const std::vector<std::string>& qualifier) {
+    std::vector<BoundExprPtr> out;
+    if (qualifier.empty()) {
+      for (size_t i = 0; i < input_.size(); ++i) out.push_back(ColumnRef(static_cast<int>(i)));
+      return out;
+    }
+    if (qualifier.size() == 1) {
+      for (size_t i = 0; i < input_.size(); ++i) {
+        if (EqualsIgnoreCase(input_[i].qualifier, qualifier[0])) out.push_back(ColumnRef(static_cast<int>(i)));
+      }
+      if (!out.empty()) return out;
+    }
+    // data.* : the fields of a struct column.
+    ARROW_ASSIGN_OR_RAISE(auto base, ResolveColumn(qualifier));
+    if (base->type()->id() != TypeId::kStruct) {
+      return SparkError("CANNOT_RESOLVE_STAR_EXPAND", "42704",
+                        fmt::format("Cannot resolve {}.* given input columns {}.",
+                                    BacktickParts(qualifier), InputColumnList()));
+    }
+    const auto& st = static_cast<const StructType&>(*base->type());
+    for (const auto& f : st.fields()) {
+      ARROW_ASSIGN_OR_RAISE(auto field, ExtractField(base, f.name));
+      out.push_back(std::move(field));
+    }
+    return out;
+  }
+
+  arrow::Result<BoundExprPtr> ResolveColumn(const std::vector<std::string>& parts) {
+    // Prefer `qualifier.name`, then `name`; the rest of the parts are struct fields.
+    std::vector<int> matches;
+    size_t consumed = 0;
+    if (parts.size() >= 2) {
+      for (size_t i = 0; i < input_.size(); ++i) {
+        if (!input_[i].qualifier.empty() && EqualsIgnoreCase(input_[i].qualifier, parts[0]) &&
+            EqualsIgnoreCase(input_[i].name, parts[1])) {
+          matches.push_back(static_cast<int>(i));
+        }
+      }
+      consumed = 2;
+    }
+    if (matches.empty()) {
+      for (size_t i = 0; i < input_.size(); ++i) {
+        if (EqualsIgnoreCase(input_[i].name, parts[0])) matches.push_back(static_cast<int>(i));
+      }
+      consumed = 1;
+    }
+    if (matches.empty()) return UnresolvedColumn(parts, input_);
+    if (matches.size() > 1) {
+      std::string list;
+      for (size_t k = 0; k < matches.size(); ++k) {
+        const Attribute& a = input_[matches[k]];
+        std::vector<std::string> full;
+        if (!a.qualifier.empty()) full.push_back(a.qualifier);
+        full.push_back(a.name);
+        list += (k > 0 ? ", " : "") + BacktickParts(full);
+      }
+      return SparkError("AMBIGUOUS_REFERENCE", "42704",
+                        fmt::format("Reference {} is ambiguous, could be: [{}].",
+                                    BacktickParts({parts.begin(), parts.begin() + consumed}), list));
+    }
+    BoundExprPtr out = ColumnRef(matches[0]);
+    for (size_t i = consumed; i < parts.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(out, ExtractField(out, parts[i]));
+    }
+    return out;
+  }
+
+ private:
+  BoundExprPtr ColumnRef(int i) const {
+    const Attribute& a = input_[i];
+    return std::make_shared<BoundColumn>(i, a.type, a.nullable, a.name);
+  }
+
+  std::string InputColumnList() const {
+    std::string out = "[";
+    for (size_t i = 0; i < input_.size(); ++i) {
+      out += (i > 0 ? ", " : "") + BacktickParts({input_[i].name});
+    }
+    return out + "]";
+  }
+
+  arrow::Result<BoundExprPtr> ExtractField(const BoundExprPtr& base, const std::string& field) {
+    if (base->type()->id() != TypeId::kStruct) {
+      return SparkError("INVALID_EXTRACT_BASE_FIELD_TYPE", "42000",
+                        fmt::format("Can't extract a value from \"{}\". Need a complex type "
+                                    "[STRUCT, ARRAY, MAP] but got {}.",
+                                    base->name(), QuotedType(*base->type())));
+    }
+    auto key = std::make_shared<BoundLiteral>(std::make_shared<arrow::StringScalar>(field),
+                                              types::String(), field);
+    return BindCall("extract_value", {base, key}, base->name() + "." + field);
+  }
+
+  arrow::Result<BoundExprPtr> BindPlain(const Expr& e) {
+    switch (e.kind) {
+      case ExprKind::kColumn:
+        return ResolveColumn(e.name_parts);
+      case ExprKind::kLiteral: {
+        ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*e.type));
+        std::shared_ptr<arrow::Scalar> value = e.literal;
+        if (!value->type->Equals(*arrow_type)) {
+          value = value->is_valid ? value : arrow::MakeNullScalar(arrow_type);
+        }
+        return std::make_shared<BoundLiteral>(value, e.type, e.ToString());
+      }
+      case ExprKind::kAlias:
+        return Bind(*e.args[0]);
+      case ExprKind::kCast: {
+        ARROW_ASSIGN_OR_RAISE(auto arg, Bind(*e.args[0]));
+        std::string pretty = fmt::format("{}({} AS {})", e.try_cast ? "TRY_CAST" : "CAST",
+                                         arg->name(), e.type->Sql());
+        return BindCast(std::move(arg), e.type, e.try_cast, pretty);
+      }
+      case ExprKind::kExtract: {
+        ARROW_ASSIGN_OR_RAISE(auto base, Bind(*e.args[0]));
+        ARROW_ASSIGN_OR_RAISE(auto key, Bind(*e.args[1]));
+        if (base->type()->id() == TypeId::kStruct && key->kind() == BoundExpr::Kind::kLiteral &&
+            key->type()->id() == TypeId::kString) {
+          return ExtractField(base, key->name());
+        }
+        std::string pretty = fmt::format("{}[{}]", base->name(), key->name());
+        return BindCall("extract_value", {std::move(base), std::move(key)}, pretty);
+      }
+      case ExprKind::kCall: {
+        if (IsAggregateFunction(e.name)) {
+          return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
+                            fmt::format("A query operator contains one or more unsupported "
+                                        "expressions. Consider to rewrite it to avoid window "
+                                        "functions, aggregate functions, and generator functions "
+                                        "in the WHERE clause.\nInvalid expressions: [{}]",
+                                        e.ToString()));
+        }
+        if (IsGenerator(e)) {
+          return SparkError("UNSUPPORTED_GENERATOR.OUTSIDE_SELECT", "42K0E",
+                            fmt::format("The generator is not supported outside the SELECT "
+                                        "clause, but found: {}.",
+                                        e.ToString()));
+        }
+        ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
+        std::string pretty = PrettyName(e, args);
+        return BindCall(e.name, std::move(args), pretty);
+      }
+      case ExprKind::kStar:
+        return SparkError("INVALID_USAGE_OF_STAR_OR_REGEX", "42000",
+                          "Invalid usage of '*' in expression.");
+      case ExprKind::kSortOrder:
+        return Bind(*e.args[0]);
+      case ExprKind::kLambda:
+        return arrow::Status::NotImplemented("lambda functions");
+    }
+    return arrow::Status::Invalid("unknown expression");
+  }
+
+  arrow::Result<BoundExprPtr> BindInAggregate(const Expr& e) {
+    if (e.kind == ExprKind::kAlias) return BindInAggregate(*e.args[0]);
+    if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return BindAggregateCall(e);
+    if (!ContainsAggregate(e)) {
+      Binder plain(input_);
+      ARROW_ASSIGN_OR_RAISE(auto bound, plain.Bind(e));
+      std::string sig = Signature(*bound);
+      for (size_t i = 0; i < group_signatures_.size(); ++i) {
+        if (sig == group_signatures_[i]) {
+          return std::make_shared<BoundColumn>(static_cast<int>(i), bound->type(), bound->nullable(),
+                                               bound->name());
+        }
+      }
+      if (!ReferencesColumns(*bound)) return bound;
+      if (e.kind == ExprKind::kColumn || e.args.empty()) {
+        return SparkError("MISSING_AGGREGATION", "42803",
+                          fmt::format("The non-aggregating expression \"{}\" is based on columns "
+                                      "which are not participating in the GROUP BY clause.\nAdd "
+                                      "the columns or the expression to the GROUP BY, aggregate "
+                                      "the expression, or use \"any_value({})\" if you do not care "
+                                      "which of the values within a group is returned.",
+                                      bound->name(), bound->name()));
+      }
+    }
+    // A function of grouping expressions and aggregates: bind its parts.
+    switch (e.kind) {
+      case ExprKind::kCast: {
+        ARROW_ASSIGN_OR_RAISE(auto arg, BindInAggregate(*e.args[0]));
+        std::string pretty = fmt::format("{}({} AS {})", e.try_cast ? "TRY_CAST" : "CAST",
+                                         arg->name(), e.type->Sql());
+        return BindCast(std::move(arg), e.type, e.try_cast, pretty);
+      }
+      case ExprKind::kCall: {
+        ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
+        std::string pretty = PrettyName(e, args);
+        return BindCall(e.name, std::move(args), pretty);
+      }
+      case ExprKind::kExtract: {
+        ARROW_ASSIGN_OR_RAISE(auto base, BindInAggregate(*e.args[0]));
+        ARROW_ASSIGN_OR_RAISE(auto key, BindInAggregate(*e.args[1]));
+        std::string pretty = fmt::format("{}[{}]", base->name(), key->name());
+        return BindCall("extract_value", {std::move(base), std::move(key)}, pretty);
+      }
+      default:
+        return BindPlain(e);
+    }
+  }
+
+  arrow::Result<BoundExprPtr> BindAggregateCall(const Expr& e) {
+    std::string fn = e.name == "mean" ? "avg" : e.name;
+    if (fn == "first_value" || fn == "any_value") fn = "first";
+    if (fn == "last_value") fn = "last";
+    for (const auto& a : e.args) {
+      if (ContainsAggregate(*a)) {
+        return SparkError("NESTED_AGGREGATE_FUNCTION", "42607",
+                          "It is not allowed to use an aggregate function in the argument of "
+                          "another aggregate function. Please use the inner aggregate function "
+                          "in a sub-query.");
+      }
+    }
+    AggregateCall call;
+    Binder plain(input_);
+    if (fn == "count" && e.args.size() == 1 && e.args[0]->kind == ExprKind::kStar) {
+      call.function = "count_all";
+      call.type = types::Long();
+      call.name = "count(1)";
+    } else {
+      ARROW_ASSIGN_OR_RAISE(call.args, plain.BindArgs(e));
+      call.name = PrettyName(e, call.args);
+      if (fn == "count_distinct") {
+        fn = "count";
+        call.name = PrettyName(*ex::Call("count", e.args, true), call.args);
+      }
+      ARROW_RETURN_NOT_OK(ResolveAggregate(fn, e.distinct, &call));
+    }
+    bool nullable = call.function != "count" && call.function != "count_all" &&
+                    call.function != "count_distinct" && call.function != "approx_count_distinct";
+    calls_->push_back(call);
+    int slot = static_cast<int>(groups_.size() + calls_->size() - 1);
+    return std::make_shared<BoundColumn>(slot, call.type, nullable, call.name);
+  }
+
+  // Checks an aggregate's arguments and picks its result type as Spark does.
+  arrow::Status ResolveAggregate(const std::string& fn, bool distinct, AggregateCall* call) {
+    size_t max_args = (fn == "first" || fn == "last") ? 2 : (fn == "approx_count_distinct" ? 2 : 1);
+    if (fn == "count") max_args = SIZE_MAX;
+    ARROW_RETURN_NOT_OK(CheckArgCount(fn, call->args, 1, max_args));
+    if (fn == "count") {
+      call->function = distinct ? "count_distinct" : "count";
+      call->type = types::Long();
+      if (call->args.size() > 1) {
+        // count(a, b) counts rows where every argument is non-null.
+        BoundExprPtr all_valid;
+        for (const auto& arg : call->args) {
+          ARROW_ASSIGN_OR_RAISE(auto valid, BindCall("isnotnull", {arg}, ""));
+          if (!all_valid) {
+            all_valid = valid;
+          } else {
+            ARROW_ASSIGN_OR_RAISE(all_valid, BindCall("and", {all_valid, valid}, ""));
+          }
+        }
+        auto one = std::make_shared<BoundLiteral>(arrow::MakeScalar(int32_t{1}), types::Int(), "1");
+        ARROW_ASSIGN_OR_RAISE(auto counted, BindCall("casewhen", {all_valid, one}, ""));
+        call->args = {counted};
+      }
+      return arrow::Status::OK();
+    }
+    BoundExprPtr& arg = call->args[0];
+    const DataType& t = *arg->type();
+    call->function = fn;
+    if (fn == "sum" || fn == "avg") {
+      if (t.id() == TypeId::kString) arg = ImplicitCast(arg, types::Double());
+      const DataType& at = *arg->type();
+      if (!at.IsNumeric() && at.id() != TypeId::kNull) {
+        return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", call->name,
+                                fmt::format("The first parameter requires the \"NUMERIC\" or "
+                                            "\"ANSI INTERVAL\" type, however \"{}\" has the type {}",
+                                            arg->name(), QuotedType(at)));
+      }
+      if (at.id() == TypeId::kDecimal) {
+        const auto& d = static_cast<const DecimalType&>(at);
+        call->type = fn == "sum" ? BoundedDecimal(d.precision() + 10, d.scale())
+                                 : BoundedDecimal(d.precision() + 4, d.scale() + 4);
+      } else if (fn == "avg" || at.id() == TypeId::kFloat || at.id() == TypeId::kDouble) {
+        call->type = types::Double();
+      } else {
+        call->type = types::Long();
+      }
+      if (distinct) return arrow::Status::NotImplemented(fn, "(DISTINCT ...)");
+      return arrow::Status::OK();
+    }
+    if (fn == "approx_count_distinct") {
+      call->type = types::Long();
+      call->args.resize(1);
+      return arrow::Status::OK();
+    }
+    if (fn == "collect_list" || fn == "collect_set") {
+      call->type = types::Array(arg->type(), false);
+      return arrow::Status::OK();
+    }
+    if (fn == "first" || fn == "last") {
+      if (call->args.size() == 2) {
+        const arrow::Scalar* ignore = ConstantValue(*call->args[1]);
+        if (ignore == nullptr || ignore->type->id() != arrow::Type::BOOL) {
+          return DataTypeMismatch("NON_FOLDABLE_INPUT", call->name,
+                                  "the input `ignoreNulls` should be a foldable \"BOOLEAN\" expression");
+        }
+        call->ignore_nulls = ignore->is_valid && static_cast<const arrow::BooleanScalar&>(*ignore).value;
+        call->args.resize(1);
+      }
+      call->type = arg->type();
+      return arrow::Status::OK();
+    }
+    // min, max
+    if (t.id() == TypeId::kMap) {
+      return DataTypeMismatch("INVALID_ORDERING_TYPE", call->name,
+                              fmt::format("The `{}` does not support ordering on type {}", fn,
+                                          QuotedType(t)));
+    }
+    call->type = arg->type();
+    return arrow::Status::OK();
+  }
+
+  const std::vector<Attribute>& input_;
+  std::vector<BoundExprPtr> groups_;
+  std::vector<std::string> group_signatures_;
+  std::vector<AggregateCall>* calls_ = nullptr;
+};
+
+std::string OutputName(const Expr& e, const BoundExprPtr& bound) {
+  if (e.kind == ExprKind::kAlias) return e.name;
+  if (e.kind == ExprKind::kColumn && bound->kind() != BoundExpr::Kind::kColumn) {
+    const std::string& n = bound->name();
+    size_t dot = n.rfind('.');
+    return dot == std::string::npos ? n : n.substr(dot + 1);
+  }
+  return bound->name();
+}
+
+std::vector<Attribute> AttributesOf(const std::vector<BoundExprPtr>& exprs,
+                                    const std::vector<std::string>& names) {
+  std::vector<Attribute> out;
+  for (size_t i = 0; i < exprs.size(); ++i) {
+    out.push_back({names[i], exprs[i]->type(), exprs[i]->nullable()});
+  }
+  return out;
+}
+
+PlanPtr Node(PlanNode node) { return std::make_shared<const PlanNode>(std::move(node)); }
+
+arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
+  int generators = 0;
+  std::string names;
+  for (const auto& e : exprs) {
+    if (IsGenerator(*e)) {
+      ++generators;
+      names += (names.empty() ? "" : ", ") + fmt::format("\"{}\"", e->ToString());
+    }
+  }
+  if (generators > 1) {
+    return SparkError("UNSUPPORTED_GENERATOR.MULTI_GENERATOR", "42K0E",
+                      fmt::format("Only one generator allowed per SELECT clause but found {}: {}.",
+                                  generators, names));
+  }
+  Binder binder(child->output);
+  PlanNode gen{.kind = PlanNode::Kind::kGenerate, .children = {child}, .output = child->output};
+  const Expr* generator = nullptr;
+  for (const auto& e : exprs) {
+    if (IsGenerator(*e)) generator = e->kind == ExprKind::kAlias ? e->args[0].get() : e.get();
+  }
+  if (generator->args.size() != 1) {
+    return WrongNumArgs(generator->name, "1", generator->args.size());
+  }
+  ARROW_ASSIGN_OR_RAISE(auto input, binder.Bind(*generator->args[0]));
+  gen.generate_outer = generator->name.ends_with("_outer");
+  gen.generate_position = generator->name.starts_with("pos");
+  std::vector<Attribute> generated;
+  if (gen.generate_position) generated.push_back({"pos", types::Int(), false});
+  if (input->type()->id() == TypeId::kArray) {
+    const auto& at = static_cast<const ArrayType&>(*input->type());
+    generated.push_back({"col", at.element_type(), true});
+  } else if (input->type()->id() == TypeId::kMap) {
+    const auto& mt = static_cast<const MapType&>(*input->type());
+    generated.push_back({"key", mt.key_type(), false});
+    generated.push_back({"value", mt.value_type(), true});
+  } else {
+    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", generator->ToString(),
+                            fmt::format("The first parameter requires the (\"ARRAY\" or \"MAP\") "
+                                        "type, however \"{}\" has the type {}",
+                                        input->name(), QuotedType(*input->type())));
+  }
+  gen.exprs = {input};
+  gen.output.insert(gen.output.end(), generated.begin(), generated.end());
+  PlanPtr gen_node = Node(std::move(gen));
+
+  // The select list over the Generate's output: the generator becomes its columns.
+  Binder outer(gen_node->output);
+  std::vector<BoundExprPtr> bound;
+  std::vector<std::string> out_names;
+  int first_generated = static_cast<int>(child->output.size());
+  for (const auto& e : exprs) {
+    if (IsGenerator(*e)) {
+      for (size_t k = 0; k < generated.size(); ++k) {
+        const Attribute& a = generated[k];
+        bound.push_back(std::make_shared<BoundColumn>(first_generated + static_cast<int>(k), a.type,
+                                                      a.nullable, a.name));
+        bool rename = e->kind == ExprKind::kAlias && generated.size() == 1;
+        out_names.push_back(rename ? e->name : a.name);
+      }
+      continue;
+    }
+    if (e->kind == ExprKind::kStar) {
+      ARROW_ASSIGN_OR_RAISE(auto expanded, Binder(child->output).ExpandStar(e->name_parts));
+      for (auto& x : expanded) {
+        out_names.push_back(x->name());
+        bound.push_back(std::move(x));
+      }
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto b, outer.Bind(*e));
+    out_names.push_back(OutputName(*e, b));
+    bound.push_back(std::move(b));
+  }
+  PlanNode project{.kind = PlanNode::Kind::kProject, .children = {gen_node}};
+  project.output = AttributesOf(bound, out_names);
+  project.exprs = std::move(bound);
+  return Node(std::move(project));
+}
+
+}  // namespace
+
+const char* JoinTypeName(JoinType type) {
+  switch (type) {
+    case JoinType::kInner: return "Inner";
+    case JoinType::kCross: return "Cross";
+    case JoinType::kLeftOuter: return "LeftOuter";
+    case JoinType::kRightOuter: return "RightOuter";
+    case JoinType::kFullOuter: return "FullOuter";
+    case JoinType::kLeftSemi: return "LeftSemi";
+    case JoinType::kLeftAnti: return "LeftAnti";
+  }
+  return "?";
+}
+
+PlanPtr MakeScan(std::shared_ptr<ScanSource> source, const StructType& schema) {
+  PlanNode node{.kind = PlanNode::Kind::kScan};
+  for (const auto& f : schema.fields()) node.output.push_back({f.name, f.type, f.nullable});
+  node.source = std::move(source);
+  return Node(std::move(node));
+}
+
+arrow::Result<BoundExprPtr> BindExpression(const ExprPtr& expr, const std::vector<Attribute>& input) {
+  return Binder(input).Bind(*expr);
+}
+
+arrow::Result<int> ResolveColumnIndex(const std::vector<Attribute>& input, const std::string& name) {
+  ARROW_ASSIGN_OR_RAISE(auto bound, Binder(input).ResolveColumn({name}));
+  if (bound->kind() != BoundExpr::Kind::kColumn) return UnresolvedColumn({name}, input);
+  return static_cast<const BoundColumn&>(*bound).index();
+}
+
+arrow::Result<PlanPtr> MakeProject(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
+  for (const auto& e : exprs) {
+    if (IsGenerator(*e)) return MakeGenerate(child, exprs);
+  }
+  for (const auto& e : exprs) {
+    if (ContainsAggregate(*e)) return MakeAggregate(child, {}, exprs);
+  }
+  Binder binder(child->output);
+  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {child}};
+  std::vector<std::string> names;
+  for (const auto& e : exprs) {
+    if (e->kind == ExprKind::kStar) {
+      ARROW_ASSIGN_OR_RAISE(auto expanded, binder.ExpandStar(e->name_parts));
+      for (auto& x : expanded) {
+        // A plain `*` keeps qualifiers so that t.a still resolves above.
+        names.push_back(x->kind() == BoundExpr::Kind::kColumn ? x->name() : OutputName(*e, x));
+        node.exprs.push_back(std::move(x));
+      }
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto bound, binder.Bind(*e));
+    names.push_back(OutputName(*e, bound));
+    node.exprs.push_back(std::move(bound));
+  }
+  node.output = AttributesOf(node.exprs, names);
+  // Plain column references keep their qualifier (`SELECT t.a FROM t` then t.a).
+  for (size_t i = 0; i < node.exprs.size(); ++i) {
+    if (node.exprs[i]->kind() == BoundExpr::Kind::kColumn && exprs.size() > 0) {
+      int index = static_cast<const BoundColumn&>(*node.exprs[i]).index();
+      if (node.output[i].name == child->output[index].name) {
+        node.output[i].qualifier = child->output[index].qualifier;
+      }
+    }
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeFilter(const PlanPtr& child, const ExprPtr& condition) {
+  ARROW_ASSIGN_OR_RAISE(auto bound, Binder(child->output).Bind(*condition));
+  if (bound->type()->id() != TypeId::kBoolean && bound->type()->id() != TypeId::kNull) {
+    return SparkError("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", "42K09",
+                      fmt::format("Cannot resolve \"{}\" due to data type mismatch: Filter "
+                                  "expression \"{}\" of type {} is not a boolean.",
+                                  bound->name(), bound->name(), QuotedType(*bound->type())));
+  }
+  PlanNode node{.kind = PlanNode::Kind::kFilter, .children = {child}, .output = child->output};
+  node.condition = std::move(bound);
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& child, const std::vector<ExprPtr>& groups,
+                                     const std::vector<ExprPtr>& aggs, const ExprPtr& having) {
+  Binder plain(child->output);
+  PlanNode agg{.kind = PlanNode::Kind::kAggregate, .children = {child}};
+  std::vector<std::string> group_names;
+  for (const auto& g : groups) {
+    if (ContainsAggregate(*g)) {
+      return SparkError("GROUP_BY_AGGREGATE", "42903",
+                        fmt::format("Aggregate functions are not allowed in GROUP BY, but found {}.",
+                                    g->ToString()));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto bound, plain.Bind(*g));
+    group_names.push_back(OutputName(*g, bound));
+    agg.exprs.push_back(std::move(bound));
+  }
+  Binder binder(child->output);
+  binder.EnableAggregates(agg.exprs, &agg.aggregates);
+  std::vector<BoundExprPtr> results;
+  std::vector<std::string> names;
+  for (const auto& e : aggs) {
+    if (e->kind == ExprKind::kStar) {
+      return SparkError("INVALID_USAGE_OF_STAR_OR_REGEX", "42000",
+                        "Invalid usage of '*' in an aggregation.");
+    }
+    ARROW_ASSIGN_OR_RAISE(auto bound, binder.Bind(*e));
+    names.push_back(OutputName(*e, bound));
+    results.push_back(std::move(bound));
+  }
+  BoundExprPtr having_bound;
+  if (having) {
+    ARROW_ASSIGN_OR_RAISE(having_bound, binder.Bind(*having));
+  }
+
+  agg.output = AttributesOf(agg.exprs, group_names);
+  for (const auto& call : agg.aggregates) agg.output.push_back({call.name, call.type, true});
+  for (size_t i = 0; i < groups.size() && i < agg.output.size(); ++i) {
+    agg.output[i].nullable = agg.exprs[i]->nullable();
+  }
+  PlanPtr top = Node(std::move(agg));
+  if (having_bound) {
+    PlanNode filter{.kind = PlanNode::Kind::kFilter, .children = {top}, .output = top->output};
+    filter.condition = std::move(having_bound);
+    top = Node(std::move(filter));
+  }
+  PlanNode project{.kind = PlanNode::Kind::kProject, .children = {top}};
+  project.output = AttributesOf(results, names);
+  project.exprs = std::move(results);
+  return Node(std::move(project));
+}
+
+arrow::Result<PlanPtr> MakeJoin(const PlanPtr& left, const PlanPtr& right, const ExprPtr& condition,
+                                const std::vector<std::string>& using_columns, JoinType type) {
+  PlanNode node{.kind = PlanNode::Kind::kJoin, .children = {left, right}, .join_type = type};
+  const int left_width = static_cast<int>(left->output.size());
+  std::vector<Attribute> combined = left->output;
+  combined.insert(combined.end(), right->output.begin(), right->output.end());
+  const bool left_nullable = type == JoinType::kRightOuter || type == JoinType::kFullOuter;
+  const bool right_nullable = type == JoinType::kLeftOuter || type == JoinType::kFullOuter;
+
+  if (!using_columns.empty()) {
+    std::vector<int> li, ri;
+    for (const auto& name : using_columns) {
+      auto l = ResolveColumnIndex(left->output, name);
+      auto r = ResolveColumnIndex(right->output, name);
+      if (!l.ok() || !r.ok()) {
+        const auto& side = l.ok() ? right->output : left->output;
+        std::string cols;
+        for (size_t i = 0; i < side.size(); ++i) cols += (i ? ", " : "") + BacktickParts({side[i].name});
+        return SparkError("UNRESOLVED_USING_COLUMN_FOR_JOIN", "42703",
+                          fmt::format("USING column {} cannot be resolved on the {} side of the "
+                                      "join. The {}-side columns: [{}].",
+                                      BacktickParts({name}), l.ok() ? "right" : "left",
+                                      l.ok() ? "right" : "left", cols));
+      }
+      li.push_back(*l);
+      ri.push_back(*r);
+      node.using_left.push_back(*l);
+      node.using_right.push_back(*r);
+      const Attribute& la = left->output[*l];
+      const Attribute& ra = right->output[*r];
+      auto common = WiderType(la.type, ra.type);
+      if (!common) {
+        return DataTypeMismatch("BINARY_OP_DIFF_TYPES", fmt::format("({} = {})", la.name, ra.name),
+                                "the left and right operands of the binary operator have "
+                                "incompatible types");
+      }
+      node.left_keys.push_back(ImplicitCast(std::make_shared<BoundColumn>(*l, la.type, la.nullable, la.name), common));
+      node.right_keys.push_back(ImplicitCast(std::make_shared<BoundColumn>(*r, ra.type, ra.nullable, ra.name), common));
+    }
+    // Output: the USING columns once, then the rest of the left, then the rest of the right.
+    for (size_t k = 0; k < li.size(); ++k) {
+      Attribute a = left->output[li[k]];
+      if (type == JoinType::kRightOuter) {
+        a = right->output[ri[k]];
+        node.join_projection.push_back(left_width + ri[k]);
+      } else if (type == JoinType::kFullOuter) {
+        node.join_projection.push_back(-1 - static_cast<int>(k));
+      } else {
+        node.join_projection.push_back(li[k]);
+      }
+      node.output.push_back(a);
+    }
+    bool semi = type == JoinType::kLeftSemi || type == JoinType::kLeftAnti;
+    for (int i = 0; i < left_width; ++i) {
+      if (std::find(li.begin(), li.end(), i) != li.end()) continue;
+      node.join_projection.push_back(i);
+      Attribute a = left->output[i];
+      a.nullable = a.nullable || left_nullable;
+      node.output.push_back(a);
+    }
+    if (!semi) {
+      for (int i = 0; i < static_cast<int>(right->output.size()); ++i) {
+        if (std::find(ri.begin(), ri.end(), i) != ri.end()) continue;
+        node.join_projection.push_back(left_width + i);
+        Attribute a = right->output[i];
+        a.nullable = a.nullable || right_nullable;
+        node.output.push_back(a);
+      }
+    }
+    return Node(std::move(node));
+  }
+
+  if (condition) {
+    ARROW_ASSIGN_OR_RAISE(auto bound, Binder(combined).Bind(*condition));
+    if (bound->type()->id() != TypeId::kBoolean) {
+      return SparkError("JOIN_CONDITION_IS_NOT_BOOLEAN_TYPE", "42K0E",
+                        fmt::format("The join condition {} has the invalid type {}, expected "
+                                    "\"BOOLEAN\".",
+                                    bound->name(), QuotedType(*bound->type())));
+    }
+    // Split the AND-ed conjuncts into equi-keys (left expr = right expr) and the rest.
+    std::vector<BoundExprPtr> conjuncts, rest;
+    std::vector<BoundExprPtr> stack = {bound};
+    while (!stack.empty()) {
+      auto e = stack.back();
+      stack.pop_back();
+      if (e->kind() == BoundExpr::Kind::kFunction &&
+          static_cast<const BoundFunction&>(*e).function() == "and") {
+        stack.push_back(e->children()[1]);
+        stack.push_back(e->children()[0]);
+      } else {
+        conjuncts.push_back(e);
+      }
+    }
+    for (const auto& c : conjuncts) {
+      bool is_eq = c->kind() == BoundExpr::Kind::kFunction &&
+                   static_cast<const BoundFunction&>(*c).function() == "=";
+      if (is_eq) {
+        std::set<int> a_cols, b_cols;
+        CollectColumns(*c->children()[0], &a_cols);
+        CollectColumns(*c->children()[1], &b_cols);
+        auto all_left = [&](const std::set<int>& s) { return !s.empty() && *s.rbegin() < left_width; };
+        auto all_right = [&](const std::set<int>& s) { return !s.empty() && *s.begin() >= left_width; };
+        if (all_left(a_cols) && all_right(b_cols)) {
+          node.left_keys.push_back(c->children()[0]);
+          node.right_keys.push_back(Rebase(c->children()[1], -left_width));
+          continue;
+        }
+        if (all_right(a_cols) && all_left(b_cols)) {
+          node.left_keys.push_back(c->children()[1]);
+          node.right_keys.push_back(Rebase(c->children()[0], -left_width));
+          continue;
+        }
+      }
+      rest.push_back(c);
+    }
+    for (const auto& r : rest) {
+      if (!node.condition) {
+        node.condition = r;
+      } else {
+        ARROW_ASSIGN_OR_RAISE(node.condition, BindCall("and", {node.condition, r}, "and"));
+      }
+    }
+  }
+  node.output = left->output;
+  for (auto& a : node.output) a.nullable = a.nullable || left_nullable;
+  if (type != JoinType::kLeftSemi && type != JoinType::kLeftAnti) {
+    for (Attribute a : right->output) {
+      a.nullable = a.nullable || right_nullable;
+      node.output.push_back(a);
+    }
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeSort(const PlanPtr& child, const std::vector<ExprPtr>& orders) {
+  Binder binder(child->output);
+  PlanNode node{.kind = PlanNode::Kind::kSort, .children = {child}, .output = child->output};
+  for (const auto& o : orders) {
+    SortKey key;
+    if (o->kind == ExprKind::kSortOrder) {
+      key.ascending = o->ascending;
+      key.nulls_first = o->nulls_first;
+    }
+    ARROW_ASSIGN_OR_RAISE(key.expr, binder.Bind(*o));
+    if (key.expr->type()->id() == TypeId::kMap) {
+      return DataTypeMismatch("INVALID_ORDERING_TYPE", key.expr->name(),
+                              fmt::format("The `sortorder` does not support ordering on type {}",
+                                          QuotedType(*key.expr->type())));
+    }
+    node.sort_keys.push_back(std::move(key));
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n) {
+  if (n < 0) {
+    return SparkError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", "42K0E",
+                      fmt::format("The limit like expression \"{}\" is invalid. The limit "
+                                  "expression must be equal to or greater than 0, but got {}.",
+                                  n, n));
+  }
+  PlanNode node{.kind = PlanNode::Kind::kLimit, .children = {child}, .output = child->output};
+  node.limit = n;
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool by_name,
+                                 bool allow_missing) {
+  PlanPtr r = right;
+  if (by_name) {
+    std::vector<ExprPtr> reordered;
+    for (const auto& a : left->output) {
+      auto index = ResolveColumnIndex(right->output, a.name);
+      if (index.ok()) {
+        reordered.push_back(ex::Col({right->output[*index].name}));
+      } else if (allow_missing) {
+        reordered.push_back(ex::Alias(ex::Null(), a.name));
+      } else {
+        std::string cols;
+        for (size_t i = 0; i < right->output.size(); ++i) {
+          cols += (i ? ", " : "") + BacktickParts({right->output[i].name});
+        }
+        return SparkError("UNRESOLVED_COLUMN.WITH_SUGGESTION", "42703",
+                          fmt::format("A column, variable, or function parameter with name {} "
+                                      "cannot be resolved. Did you mean one of the following? [{}].",
+                                      BacktickParts({a.name}), cols));
+      }
+    }
+    if (!allow_missing && right->output.size() != left->output.size()) {
+      return SparkError("NUM_COLUMNS_MISMATCH", "42826",
+                        fmt::format("UNION can only be performed on inputs with the same number of "
+                                    "columns, but the first input has {} columns and the second "
+                                    "input has {} columns.",
+                                    left->output.size(), right->output.size()));
+    }
+    ARROW_ASSIGN_OR_RAISE(r, MakeProject(right, reordered));
+  }
+  if (r->output.size() != left->output.size()) {
+    return SparkError("NUM_COLUMNS_MISMATCH", "42826",
+                      fmt::format("UNION can only be performed on inputs with the same number of "
+                                  "columns, but the first input has {} columns and the second "
+                                  "input has {} columns.",
+                                  left->output.size(), r->output.size()));
+  }
+  // Widen each column to the common type; cast each side where needed.
+  std::vector<ExprPtr> lcast, rcast;
+  bool cast_needed = false;
+  std::vector<Attribute> output = left->output;
+  for (size_t i = 0; i < output.size(); ++i) {
+    auto common = WiderType(left->output[i].type, r->output[i].type);
+    if (!common) {
+      return SparkError("INCOMPATIBLE_COLUMN_TYPE", "42825",
+                        fmt::format("UNION can only be performed on tables with compatible column "
+                                    "types. The {} column of the second table is {} type which is "
+                                    "not compatible with {} at the same column of the first table.",
+                                    Ordinal(i), QuotedType(*r->output[i].type),
+                                    QuotedType(*left->output[i].type)));
+    }
+    output[i].type = common;
+    output[i].nullable = left->output[i].nullable || r->output[i].nullable;
+    output[i].qualifier.clear();
+    cast_needed = cast_needed || !common->Equals(*left->output[i].type) ||
+                  !common->Equals(*r->output[i].type);
+    lcast.push_back(ex::Alias(ex::Cast(ex::Col({left->output[i].name}), common), left->output[i].name));
+    rcast.push_back(ex::Alias(ex::Cast(ex::Col({r->output[i].name}), common), left->output[i].name));
+  }
+  PlanPtr l = left;
+  if (cast_needed) {
+    // Casting by position: bind directly so duplicate names cannot confuse resolution.
+    auto cast_side = [&](const PlanPtr& side) -> arrow::Result<PlanPtr> {
+      PlanNode p{.kind = PlanNode::Kind::kProject, .children = {side}};
+      for (size_t i = 0; i < output.size(); ++i) {
+        const Attribute& a = side->output[i];
+        auto col = std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name);
+        p.exprs.push_back(ImplicitCast(col, output[i].type));
+        p.output.push_back({a.name, output[i].type, a.nullable});
+      }
+      return Node(std::move(p));
+    };
+    ARROW_ASSIGN_OR_RAISE(l, cast_side(left));
+    ARROW_ASSIGN_OR_RAISE(r, cast_side(r));
+  }
+  PlanNode node{.kind = PlanNode::Kind::kUnion, .children = {l, r}, .output = output};
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns) {
+  PlanNode node{.kind = PlanNode::Kind::kDistinct, .children = {child}, .output = child->output};
+  if (columns.empty()) {
+    for (size_t i = 0; i < child->output.size(); ++i) {
+      const Attribute& a = child->output[i];
+      node.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+    }
+  } else {
+    for (const auto& name : columns) {
+      auto index = ResolveColumnIndex(child->output, name);
+      if (!index.ok()) {
+        std::string cols;
+        for (size_t i = 0; i < child->output.size(); ++i) cols += (i ? ", " : "") + child->output[i].name;
+        return SparkError("UNRESOLVED_COLUMN_AMONG_FIELD_NAMES", "42703",
+                          fmt::format("Cannot resolve column name \"{}\" among ({}).", name, cols));
+      }
+      const Attribute& a = child->output[*index];
+      node.exprs.push_back(std::make_shared<BoundColumn>(*index, a.type, a.nullable, a.name));
+    }
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeAlias(const PlanPtr& child, const std::string& alias) {
+  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {child}, .output = child->output};
+  for (size_t i = 0; i < child->output.size(); ++i) {
+    const Attribute& a = child->output[i];
+    node.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+    node.output[i].qualifier = alias;
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<JoinType> ParseJoinType(const std::string& how) {
+  std::string h;
+  for (char c : how) {
+    if (c != '_') h += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  if (h == "inner") return JoinType::kInner;
+  if (h == "cross") return JoinType::kCross;
+  if (h == "outer" || h == "full" || h == "fullouter") return JoinType::kFullOuter;
+  if (h == "left" || h == "leftouter") return JoinType::kLeftOuter;
+  if (h == "right" || h == "rightouter") return JoinType::kRightOuter;
+  if (h == "semi" || h == "leftsemi") return JoinType::kLeftSemi;
+  if (h == "anti" || h == "leftanti") return JoinType::kLeftAnti;
+  return SparkError("UNSUPPORTED_JOIN_TYPE", "0A000",
+                    fmt::format("Unsupported join type '{}'. Supported join types include: "
+                                "'inner', 'outer', 'full', 'fullouter', 'full_outer', 'leftouter', "
+                                "'left', 'left_outer', 'rightouter', 'right', 'right_outer', "
+                                "'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', "
+                                "'cross'.",
+                                how));
+}
+
+}  // namespace spate
