@@ -198,7 +198,14 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
   switch (plan.kind) {
     case PlanNode::Kind::kScan: {
       ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(plan));
-      const auto& table = plan.source->table;
+      std::shared_ptr<arrow::Table> table;
+      {
+        std::lock_guard<std::mutex> lock(plan.source->mutex);
+        if (!plan.source->table && plan.source->cached_plan) {
+          ARROW_ASSIGN_OR_RAISE(plan.source->table, ExecutePlan(*plan.source->cached_plan, ctx));
+        }
+        table = plan.source->table;
+      }
       // Same columns, the plan's names and types (a source may hand over wider types).
       std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
       for (int i = 0; i < schema->num_fields(); ++i) {

@@ -54,6 +54,10 @@ struct Expr {
   std::string ToSql() const;
 };
 
+/// A call that stands for expression text that failed to parse; binding it
+/// reports the parse error (its one argument) where the expression is used.
+inline constexpr const char* kParseErrorCall = "__parse_error__";
+
 /// Factories.
 namespace ex {
 ExprPtr Col(std::vector<std::string> parts);

@@ -9,6 +9,7 @@
 // Nodes are immutable and shared between DataFrames.
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -51,11 +52,13 @@ const char* JoinTypeName(JoinType type);
 struct PlanNode;
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
-/// A source of data for a Scan: a materialized table now; streaming sources
-/// plug in here.
+/// A source of data for a Scan: a materialized table, or a cached plan
+/// (df.cache()) computed on first use and kept. Streaming sources plug in here.
 struct ScanSource {
-  std::string description;             // for explain(): "LocalRelation", "parquet [path]"
-  std::shared_ptr<arrow::Table> table;  // the rows
+  std::string description;             // for explain(): "LocalRelation", "InMemoryRelation"
+  std::shared_ptr<arrow::Table> table;  // the rows (for a cache: once computed)
+  std::shared_ptr<const PlanNode> cached_plan{};
+  std::mutex mutex{};  // guards `table` of a cache
 };
 
 struct PlanNode {

@@ -307,6 +307,10 @@ class Binder {
         return BindCall("extract_value", {std::move(base), std::move(key)}, pretty);
       }
       case ExprKind::kCall: {
+        if (e.name == kParseErrorCall) {
+          // expr("...") text that did not parse: report the parser's error now.
+          return arrow::Status::Invalid(e.args[0]->literal->ToString());
+        }
         if (IsAggregateFunction(e.name)) {
           return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
                             fmt::format("A query operator contains one or more unsupported "
@@ -1003,6 +1007,60 @@ arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std:
       const Attribute& a = child->output[*index];
       node.exprs.push_back(std::make_shared<BoundColumn>(*index, a.type, a.nullable, a.name));
     }
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeWithColumns(const PlanPtr& child, const std::vector<std::string>& names,
+                                       const std::vector<ExprPtr>& exprs) {
+  Binder binder(child->output);
+  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {child}, .output = child->output};
+  for (size_t i = 0; i < child->output.size(); ++i) {
+    const Attribute& a = child->output[i];
+    node.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (ContainsAggregate(*exprs[k])) {
+      return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
+                        fmt::format("A query operator contains one or more unsupported expressions. "
+                                    "Invalid expressions: [{}]",
+                                    exprs[k]->ToString()));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto bound, binder.Bind(*exprs[k]));
+    Attribute attr{names[k], bound->type(), bound->nullable()};
+    auto existing = std::find_if(node.output.begin(), node.output.end(),
+                                 [&](const Attribute& a) { return EqualsIgnoreCase(a.name, names[k]); });
+    if (existing != node.output.end()) {
+      size_t i = existing - node.output.begin();
+      node.output[i] = attr;
+      node.exprs[i] = std::move(bound);
+    } else {
+      node.output.push_back(attr);
+      node.exprs.push_back(std::move(bound));
+    }
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeRename(const PlanPtr& child, const std::string& from, const std::string& to) {
+  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {child}, .output = child->output};
+  for (size_t i = 0; i < child->output.size(); ++i) {
+    const Attribute& a = child->output[i];
+    node.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+    if (EqualsIgnoreCase(a.name, from)) node.output[i].name = to;
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeDrop(const PlanPtr& child, const std::vector<std::string>& names) {
+  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {child}};
+  for (size_t i = 0; i < child->output.size(); ++i) {
+    const Attribute& a = child->output[i];
+    bool dropped = std::any_of(names.begin(), names.end(),
+                               [&](const std::string& n) { return EqualsIgnoreCase(n, a.name); });
+    if (dropped) continue;
+    node.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+    node.output.push_back(a);
   }
   return Node(std::move(node));
 }

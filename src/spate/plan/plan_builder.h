@@ -38,6 +38,12 @@ arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool
                                  bool allow_missing);
 /// distinct() when `columns` is empty, dropDuplicates(columns) otherwise.
 arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns);
+/// withColumn(s): replaces same-named columns in place, appends the others.
+arrow::Result<PlanPtr> MakeWithColumns(const PlanPtr& child, const std::vector<std::string>& names,
+                                       const std::vector<ExprPtr>& exprs);
+arrow::Result<PlanPtr> MakeRename(const PlanPtr& child, const std::string& from, const std::string& to);
+/// drop(names): unknown names are ignored, as in Spark.
+arrow::Result<PlanPtr> MakeDrop(const PlanPtr& child, const std::vector<std::string>& names);
 /// df.alias("t") / FROM x AS t: the same rows, columns qualified by `alias`.
 arrow::Result<PlanPtr> MakeAlias(const PlanPtr& child, const std::string& alias);
 

@@ -1,0 +1,113 @@
+#pragma once
+
+// DataFrame: an analyzed plan in a session, with PySpark's methods.
+//
+// A transformation that fails analysis (an unknown column, a type mismatch)
+// returns a DataFrame carrying the error: status() says what went wrong, and
+// every later transformation or action passes it on, so C++ code can chain
+// calls and check once. The Python API raises at the failing call instead,
+// as PySpark does.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/api/column.h"
+#include "spate/plan/logical_plan.h"
+
+namespace spate {
+
+class Session;
+class GroupedData;
+
+class DataFrame {
+ public:
+  DataFrame(std::shared_ptr<Session> session, arrow::Result<PlanPtr> plan);
+
+  const arrow::Status& status() const { return status_; }
+  bool ok() const { return status_.ok(); }
+  const PlanPtr& plan() const { return plan_; }
+  const std::shared_ptr<Session>& session() const { return session_; }
+
+  // Transformations.
+  DataFrame select(const std::vector<Column>& cols) const;
+  DataFrame selectExpr(const std::vector<std::string>& exprs) const;
+  DataFrame filter(const Column& condition) const;
+  DataFrame filter(const std::string& sql_condition) const;
+  DataFrame where(const Column& condition) const { return filter(condition); }
+  DataFrame where(const std::string& sql_condition) const { return filter(sql_condition); }
+  DataFrame withColumn(const std::string& name, const Column& col) const;
+  DataFrame withColumns(const std::vector<std::pair<std::string, Column>>& cols) const;
+  DataFrame withColumnRenamed(const std::string& existing, const std::string& name) const;
+  DataFrame drop(const std::vector<std::string>& names) const;
+  GroupedData groupBy(const std::vector<Column>& cols) const;
+  DataFrame agg(const std::vector<Column>& aggs) const;
+  DataFrame join(const DataFrame& other, const Column& on, const std::string& how = "inner") const;
+  DataFrame join(const DataFrame& other, const std::vector<std::string>& on,
+                 const std::string& how = "inner") const;
+  DataFrame crossJoin(const DataFrame& other) const;
+  DataFrame union_(const DataFrame& other) const;
+  DataFrame unionAll(const DataFrame& other) const { return union_(other); }
+  DataFrame unionByName(const DataFrame& other, bool allow_missing_columns = false) const;
+  DataFrame distinct() const;
+  DataFrame dropDuplicates(const std::vector<std::string>& subset = {}) const;
+  DataFrame orderBy(const std::vector<Column>& cols) const;
+  DataFrame sort(const std::vector<Column>& cols) const { return orderBy(cols); }
+  DataFrame limit(int64_t n) const;
+  DataFrame alias(const std::string& name) const;
+  /// Computes the rows once, on the first action, and reuses them after.
+  DataFrame cache() const;
+  DataFrame persist() const { return cache(); }
+  DataFrame unpersist() const;
+
+  // Actions.
+  arrow::Result<std::shared_ptr<arrow::Table>> toArrow() const;
+  arrow::Result<int64_t> count() const;
+  /// What show() prints (Spark's layout).
+  arrow::Result<std::string> showString(int num_rows = 20, int truncate = 20,
+                                        bool vertical = false) const;
+  arrow::Status show(int num_rows = 20, int truncate = 20, bool vertical = false) const;
+  /// Each row as a JSON object string (Spark's toJSON).
+  arrow::Result<std::vector<std::string>> toJSON() const;
+  arrow::Status createOrReplaceTempView(const std::string& name) const;
+  arrow::Status createTempView(const std::string& name) const;
+
+  // Metadata.
+  StructTypePtr schema() const;
+  std::vector<std::string> columns() const;
+  std::string printSchema() const;
+  /// explain(): the analyzed plan.
+  std::string explain(bool extended = false) const;
+
+ private:
+  DataFrame With(arrow::Result<PlanPtr> plan) const;
+
+  std::shared_ptr<Session> session_;
+  PlanPtr plan_;
+  arrow::Status status_;
+};
+
+/// groupBy(...) waiting for its aggregates.
+class GroupedData {
+ public:
+  GroupedData(DataFrame df, std::vector<Column> groups)
+      : df_(std::move(df)), groups_(std::move(groups)) {}
+  DataFrame agg(const std::vector<Column>& aggs) const;
+  DataFrame count() const;
+  DataFrame sum(const std::vector<std::string>& cols) const;
+  DataFrame avg(const std::vector<std::string>& cols) const;
+  DataFrame mean(const std::vector<std::string>& cols) const { return avg(cols); }
+  DataFrame min(const std::vector<std::string>& cols) const;
+  DataFrame max(const std::vector<std::string>& cols) const;
+
+ private:
+  DataFrame Simple(const char* fn, const std::vector<std::string>& cols) const;
+  DataFrame df_;
+  std::vector<Column> groups_;
+};
+
+}  // namespace spate

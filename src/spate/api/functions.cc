@@ -1,0 +1,138 @@
+#include "spate/api/functions.h"
+
+#include "spate/sql/parser.h"
+
+namespace spate::functions {
+
+namespace {
+
+Column Call(const char* name, std::vector<ExprPtr> args, bool distinct = false) {
+  return Column(ex::Call(name, std::move(args), distinct));
+}
+
+std::vector<ExprPtr> Exprs(const std::vector<Column>& cols) {
+  std::vector<ExprPtr> out;
+  for (const auto& c : cols) out.push_back(c.expr());
+  return out;
+}
+
+}  // namespace
+
+Column col(const std::string& name) { return Column(name); }
+Column column(const std::string& name) { return Column(name); }
+
+Column expr(const std::string& sql) {
+  auto parsed = sql::ParseExpression(sql);
+  if (parsed.ok()) return Column(*parsed);
+  // Carry the parse error to the analysis of whatever uses this column.
+  return Column(ex::Call(kParseErrorCall, {ex::String(parsed.status().message())}));
+}
+
+Column call_function(const std::string& name, const std::vector<Column>& args) {
+  return Column(ex::Call(name, Exprs(args)));
+}
+
+Column count(const Column& c) {
+  const Expr& e = *c.expr();
+  if (e.kind == ExprKind::kColumn && e.name_parts.size() == 1 && e.name_parts[0] == "*") {
+    return Call("count", {ex::Star()});
+  }
+  return Call("count", {c.expr()});
+}
+Column count_distinct(const std::vector<Column>& cols) { return Call("count", Exprs(cols), true); }
+Column countDistinct(const std::vector<Column>& cols) { return count_distinct(cols); }
+Column sum(const Column& c) { return Call("sum", {c.expr()}); }
+Column avg(const Column& c) { return Call("avg", {c.expr()}); }
+Column mean(const Column& c) { return Call("mean", {c.expr()}); }
+Column min(const Column& c) { return Call("min", {c.expr()}); }
+Column max(const Column& c) { return Call("max", {c.expr()}); }
+Column first(const Column& c, bool ignore_nulls) {
+  if (!ignore_nulls) return Call("first", {c.expr()});
+  return Call("first", {c.expr(), ex::Bool(true)});
+}
+Column last(const Column& c, bool ignore_nulls) {
+  if (!ignore_nulls) return Call("last", {c.expr()});
+  return Call("last", {c.expr(), ex::Bool(true)});
+}
+Column collect_list(const Column& c) { return Call("collect_list", {c.expr()}); }
+Column collect_set(const Column& c) { return Call("collect_set", {c.expr()}); }
+Column approx_count_distinct(const Column& c) { return Call("approx_count_distinct", {c.expr()}); }
+
+Column when(const Column& condition, const Column& value) {
+  return Call("casewhen", {condition.expr(), value.expr()});
+}
+Column coalesce(const std::vector<Column>& cols) { return Call("coalesce", Exprs(cols)); }
+Column isnull(const Column& c) { return c.isNull(); }
+Column isnotnull(const Column& c) { return c.isNotNull(); }
+
+Column upper(const Column& c) { return Call("upper", {c.expr()}); }
+Column lower(const Column& c) { return Call("lower", {c.expr()}); }
+Column length(const Column& c) { return Call("length", {c.expr()}); }
+Column concat(const std::vector<Column>& cols) { return Call("concat", Exprs(cols)); }
+Column concat_ws(const std::string& sep, const std::vector<Column>& cols) {
+  std::vector<ExprPtr> args = {ex::String(sep)};
+  for (const auto& c : cols) args.push_back(c.expr());
+  return Call("concat_ws", std::move(args));
+}
+Column substring(const Column& str, int pos, int len) {
+  return Call("substring", {str.expr(), ex::Int(pos), ex::Int(len)});
+}
+Column trim(const Column& c) { return Call("trim", {c.expr()}); }
+Column ltrim(const Column& c) { return Call("ltrim", {c.expr()}); }
+Column rtrim(const Column& c) { return Call("rtrim", {c.expr()}); }
+Column split(const Column& str, const std::string& pattern, int limit) {
+  return Call("split", {str.expr(), ex::String(pattern), ex::Int(limit)});
+}
+Column regexp_extract(const Column& str, const std::string& pattern, int idx) {
+  return Call("regexp_extract", {str.expr(), ex::String(pattern), ex::Int(idx)});
+}
+Column regexp_replace(const Column& str, const std::string& pattern, const std::string& replacement) {
+  return Call("regexp_replace", {str.expr(), ex::String(pattern), ex::String(replacement)});
+}
+
+Column current_timestamp() { return Call("current_timestamp", {}); }
+Column current_date() { return Call("current_date", {}); }
+Column to_timestamp(const Column& c) { return Call("to_timestamp", {c.expr()}); }
+Column to_timestamp(const Column& c, const std::string& format) {
+  return Call("to_timestamp", {c.expr(), ex::String(format)});
+}
+Column date_format(const Column& c, const std::string& format) {
+  return Call("date_format", {c.expr(), ex::String(format)});
+}
+Column unix_timestamp(const Column& c) { return Call("unix_timestamp", {c.expr()}); }
+Column unix_timestamp(const Column& c, const std::string& format) {
+  return Call("unix_timestamp", {c.expr(), ex::String(format)});
+}
+Column from_unixtime(const Column& c, const std::string& format) {
+  return Call("from_unixtime", {c.expr(), ex::String(format)});
+}
+Column date_trunc(const std::string& unit, const Column& c) {
+  return Call("date_trunc", {ex::String(unit), c.expr()});
+}
+
+Column struct_(const std::vector<Column>& cols) { return Call("struct", Exprs(cols)); }
+Column named_struct(const std::vector<Column>& nv) { return Call("named_struct", Exprs(nv)); }
+Column array(const std::vector<Column>& cols) { return Call("array", Exprs(cols)); }
+Column create_map(const std::vector<Column>& kv) { return Call("map", Exprs(kv)); }
+Column explode(const Column& c) { return Call("explode", {c.expr()}); }
+Column explode_outer(const Column& c) { return Call("explode_outer", {c.expr()}); }
+Column posexplode(const Column& c) { return Call("posexplode", {c.expr()}); }
+Column from_json(const Column& c, const std::string& schema,
+                 const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {c.expr(), ex::String(schema)};
+  if (!options.empty()) {
+    std::vector<ExprPtr> kv;
+    for (const auto& [k, v] : options) {
+      kv.push_back(ex::String(k));
+      kv.push_back(ex::String(v));
+    }
+    args.push_back(ex::Call("map", std::move(kv)));
+  }
+  return Call("from_json", std::move(args));
+}
+Column to_json(const Column& c) { return Call("to_json", {c.expr()}); }
+Column get_json_object(const Column& c, const std::string& path) {
+  return Call("get_json_object", {c.expr(), ex::String(path)});
+}
+
+}  // namespace spate::functions

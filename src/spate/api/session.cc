@@ -1,0 +1,133 @@
+#include "spate/api/session.h"
+
+#include <chrono>
+#include <thread>
+
+#include <arrow/table.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/common/error.h"
+#include "spate/plan/plan_builder.h"
+#include "spate/api/sql_runner.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+RuntimeConfig::RuntimeConfig() {
+  defaults_ = {
+      {"spark.sql.ansi.enabled", "true"},
+      {"spark.sql.session.timeZone", "UTC"},
+      {"spark.sql.caseSensitive", "false"},
+      {"spark.sql.shuffle.partitions", std::to_string(std::max(1u, std::thread::hardware_concurrency()))},
+      {"spark.sql.warehouse.dir", "spark-warehouse"},
+      {"spark.sql.streaming.schemaInference", "false"},
+      {"spark.app.name", "spate"},
+  };
+}
+
+void RuntimeConfig::Set(const std::string& key, const std::string& value) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  values_[key] = value;
+}
+
+std::optional<std::string> RuntimeConfig::Get(const std::string& key) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = values_.find(key); it != values_.end()) return it->second;
+  if (auto it = defaults_.find(key); it != defaults_.end()) return it->second;
+  return std::nullopt;
+}
+
+std::string RuntimeConfig::Get(const std::string& key, const std::string& fallback) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (auto it = values_.find(key); it != values_.end()) return it->second;
+  return fallback;
+}
+
+void RuntimeConfig::Unset(const std::string& key) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  values_.erase(key);
+}
+
+bool RuntimeConfig::GetBool(const std::string& key) const {
+  return Lower(Get(key).value_or("false")) == "true";
+}
+
+std::map<std::string, std::string> RuntimeConfig::GetAll() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::map<std::string, std::string> all = defaults_;
+  for (const auto& [k, v] : values_) all[k] = v;
+  return all;
+}
+
+std::shared_ptr<Session> Session::Make() { return std::make_shared<Session>(); }
+
+DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
+  auto schema = FromArrowSchema(*table->schema());
+  if (!schema.ok()) return DataFrame(shared_from_this(), schema.status());
+  auto source = std::make_shared<ScanSource>();
+  source->description = "LocalRelation";
+  source->table = std::move(table);
+  return DataFrame(shared_from_this(), MakeScan(std::move(source), **schema));
+}
+
+DataFrame Session::Sql(const std::string& query) { return RunSql(*this, query); }
+
+DataFrame Session::Table(const std::string& name) {
+  auto view = LookupTempView(name);
+  if (view) return DataFrame(shared_from_this(), *view);
+  return DataFrame(shared_from_this(), TableNotFound(name));
+}
+
+void Session::CreateTempView(const std::string& name, PlanPtr plan) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  temp_views_[Lower(name)] = std::move(plan);
+}
+
+bool Session::DropTempView(const std::string& name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return temp_views_.erase(Lower(name)) > 0;
+}
+
+std::optional<PlanPtr> Session::LookupTempView(const std::string& name) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto it = temp_views_.find(Lower(name));
+  if (it == temp_views_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::vector<std::string> Session::TempViewNames() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<std::string> names;
+  for (const auto& [name, _] : temp_views_) names.push_back(name);
+  return names;
+}
+
+EvalContext Session::MakeEvalContext() const {
+  EvalContext ctx;
+  ctx.ansi = conf_.GetBool("spark.sql.ansi.enabled");
+  ctx.format.time_zone = conf_.Get("spark.sql.session.timeZone").value_or("UTC");
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  ctx.current_timestamp_us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  return ctx;
+}
+
+arrow::Status TableNotFound(const std::string& name) {
+  return SparkError("TABLE_OR_VIEW_NOT_FOUND", "42P01",
+                    "The table or view `" + name +
+                        "` cannot be found. Verify the spelling and correctness of the schema and "
+                        "catalog.\nIf you did not qualify the name with a schema, verify the "
+                        "current_schema() output, or qualify the name with the correct schema and "
+                        "catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP "
+                        "TABLE IF EXISTS.");
+}
+
+}  // namespace spate

@@ -1,0 +1,78 @@
+#pragma once
+
+// Session: the entry point, like SparkSession. It holds the runtime
+// configuration (spark.sql.* keys), the temporary views, and makes
+// DataFrames from Arrow data or SQL text.
+//
+// Threading: a Session may be used from several threads; its configuration
+// and views are guarded by a mutex.
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/expr/bound_expr.h"
+#include "spate/plan/logical_plan.h"
+
+namespace spate {
+
+class DataFrame;
+
+/// spark.conf: string keys and values with Spark's defaults.
+class RuntimeConfig {
+ public:
+  RuntimeConfig();
+  void Set(const std::string& key, const std::string& value);
+  /// The value, else the default given, else Spark's default; nullopt if unknown.
+  std::optional<std::string> Get(const std::string& key) const;
+  std::string Get(const std::string& key, const std::string& fallback) const;
+  void Unset(const std::string& key);
+  bool GetBool(const std::string& key) const;
+  std::map<std::string, std::string> GetAll() const;
+
+ private:
+  mutable std::mutex mutex_;
+  std::map<std::string, std::string> values_;
+  std::map<std::string, std::string> defaults_;
+};
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  /// Use Make(); sessions are always shared.
+  Session() = default;
+  static std::shared_ptr<Session> Make();
+
+  RuntimeConfig& conf() { return conf_; }
+  const RuntimeConfig& conf() const { return conf_; }
+
+  /// A DataFrame over Arrow data (spark.createDataFrame).
+  DataFrame CreateDataFrame(std::shared_ptr<arrow::Table> table);
+  /// Runs SQL: SELECT ... over temp views and tables, CREATE VIEW, SHOW TABLES, ...
+  DataFrame Sql(const std::string& query);
+  /// A temp view (spark.table).
+  DataFrame Table(const std::string& name);
+
+  void CreateTempView(const std::string& name, PlanPtr plan);
+  bool DropTempView(const std::string& name);
+  std::optional<PlanPtr> LookupTempView(const std::string& name) const;
+  std::vector<std::string> TempViewNames() const;
+
+  /// What expressions read while a query runs: ANSI mode, the session time zone
+  /// and the query's current_timestamp.
+  EvalContext MakeEvalContext() const;
+
+ private:
+  RuntimeConfig conf_;
+  mutable std::mutex mutex_;
+  std::map<std::string, PlanPtr> temp_views_;  // by lower-case name
+};
+
+/// [TABLE_OR_VIEW_NOT_FOUND] for `name`.
+arrow::Status TableNotFound(const std::string& name);
+
+}  // namespace spate

@@ -1,0 +1,258 @@
+#include "spate/api/sql_runner.h"
+
+#include <arrow/api.h>
+#include <fmt/format.h>
+
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+#include "spate/expr/function_registry.h"
+#include "spate/plan/plan_builder.h"
+#include "spate/sql/parser.h"
+
+namespace spate {
+
+namespace {
+
+using sql::FromItem;
+using sql::SelectStatement;
+using sql::Statement;
+
+bool ContainsAggregate(const Expr& e) {
+  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return true;
+  for (const auto& a : e.args) {
+    if (ContainsAggregate(*a)) return true;
+  }
+  return false;
+}
+
+std::string JoinedName(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ".") + p;
+  return out;
+}
+
+// A relation of one row and no columns: what SELECT without FROM reads.
+PlanPtr OneRow() {
+  auto source = std::make_shared<ScanSource>();
+  source->description = "OneRowRelation";
+  source->table = arrow::Table::Make(arrow::schema({}), std::vector<std::shared_ptr<arrow::Array>>{}, 1);
+  return MakeScan(std::move(source), *types::Struct({}));
+}
+
+PlanPtr TableOf(std::shared_ptr<arrow::Table> table, const StructType& schema) {
+  auto source = std::make_shared<ScanSource>();
+  source->description = "LocalRelation";
+  source->table = std::move(table);
+  return MakeScan(std::move(source), schema);
+}
+
+// GROUP BY 1 and GROUP BY <select alias> refer to the select list.
+ExprPtr ResolveGroupReference(const ExprPtr& g, const std::vector<ExprPtr>& select_list,
+                              const std::vector<Attribute>& input) {
+  if (g->kind == ExprKind::kLiteral && g->type->IsIntegral()) {
+    int64_t n = std::stoll(g->literal->ToString());
+    if (n >= 1 && n <= static_cast<int64_t>(select_list.size())) {
+      const ExprPtr& item = select_list[n - 1];
+      return item->kind == ExprKind::kAlias ? item->args[0] : item;
+    }
+  }
+  if (g->kind == ExprKind::kColumn && g->name_parts.size() == 1 &&
+      !ResolveColumnIndex(input, g->name_parts[0]).ok()) {
+    for (const auto& item : select_list) {
+      if (item->kind == ExprKind::kAlias &&
+          item->name == g->name_parts[0]) {
+        return item->args[0];
+      }
+    }
+  }
+  return g;
+}
+
+class QueryBinder {
+ public:
+  explicit QueryBinder(Session& session) : session_(session) {}
+
+  arrow::Result<PlanPtr> Select(const SelectStatement& s) {
+    PlanPtr plan = OneRow();
+    if (s.from) {
+      ARROW_ASSIGN_OR_RAISE(plan, From(*s.from));
+    }
+    if (s.where) {
+      ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, s.where));
+    }
+    PlanPtr before_projection = plan;
+    bool aggregate = !s.group_by.empty() || s.having != nullptr;
+    for (const auto& e : s.select_list) aggregate = aggregate || ContainsAggregate(*e);
+    if (aggregate) {
+      std::vector<ExprPtr> groups;
+      for (const auto& g : s.group_by) groups.push_back(ResolveGroupReference(g, s.select_list, plan->output));
+      ARROW_ASSIGN_OR_RAISE(plan, MakeAggregate(plan, groups, s.select_list, s.having));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, s.select_list));
+    }
+    if (s.distinct) {
+      ARROW_ASSIGN_OR_RAISE(plan, MakeDistinct(plan, {}));
+    }
+    for (const auto& [all, next] : s.unions) {
+      ARROW_ASSIGN_OR_RAISE(auto other, Select(*next));
+      ARROW_ASSIGN_OR_RAISE(plan, MakeUnion(plan, other, false, false));
+      if (!all) {
+        ARROW_ASSIGN_OR_RAISE(plan, MakeDistinct(plan, {}));
+      }
+    }
+    if (!s.order_by.empty()) {
+      ARROW_ASSIGN_OR_RAISE(plan, OrderBy(plan, before_projection, s, aggregate));
+    }
+    if (s.limit) {
+      ARROW_ASSIGN_OR_RAISE(plan, MakeLimit(plan, *s.limit));
+    }
+    return plan;
+  }
+
+ private:
+  // ORDER BY sees the select list's names and ordinals; a plain SELECT may
+  // also sort by input columns it does not return.
+  arrow::Result<PlanPtr> OrderBy(const PlanPtr& plan, const PlanPtr& before_projection,
+                                 const SelectStatement& s, bool aggregate) {
+    std::vector<ExprPtr> orders;
+    for (const auto& o : s.order_by) {
+      const ExprPtr& key = o->args[0];
+      if (key->kind == ExprKind::kLiteral && key->type->IsIntegral()) {
+        int64_t n = std::stoll(key->literal->ToString());
+        if (n < 1 || n > static_cast<int64_t>(plan->output.size())) {
+          return SparkError("ORDER_BY_POS_OUT_OF_RANGE", "42805",
+                            fmt::format("ORDER BY position {} is not in select list (valid range "
+                                        "is [1, {}]).",
+                                        n, plan->output.size()));
+        }
+        orders.push_back(ex::Sort(ex::Col({plan->output[n - 1].name}), o->ascending, o->nulls_first));
+        continue;
+      }
+      orders.push_back(o);
+    }
+    auto sorted = MakeSort(plan, orders);
+    if (sorted.ok() || aggregate || s.distinct || !s.unions.empty()) return sorted;
+    ARROW_ASSIGN_OR_RAISE(auto sorted_input, MakeSort(before_projection, orders));
+    return MakeProject(sorted_input, s.select_list);
+  }
+
+  arrow::Result<PlanPtr> From(const FromItem& item) {
+    switch (item.kind) {
+      case FromItem::Kind::kTable: {
+        std::string name = item.name.back();
+        auto view = session_.LookupTempView(name);
+        if (!view) return TableNotFound(JoinedName(item.name));
+        return MakeAlias(*view, item.alias.empty() ? name : item.alias);
+      }
+      case FromItem::Kind::kSubquery: {
+        ARROW_ASSIGN_OR_RAISE(auto plan, Select(*item.subquery));
+        if (item.alias.empty()) return plan;
+        return MakeAlias(plan, item.alias);
+      }
+      case FromItem::Kind::kJoin: {
+        ARROW_ASSIGN_OR_RAISE(auto left, From(*item.left));
+        ARROW_ASSIGN_OR_RAISE(auto right, From(*item.right));
+        ARROW_ASSIGN_OR_RAISE(auto type, ParseJoinType(item.join_type));
+        return MakeJoin(left, right, item.condition, item.using_columns, type);
+      }
+    }
+    return arrow::Status::Invalid("unknown FROM item");
+  }
+
+  Session& session_;
+};
+
+arrow::Result<PlanPtr> ShowTables(Session& session) {
+  arrow::StringBuilder ns, names;
+  arrow::BooleanBuilder temporary;
+  for (const auto& name : session.TempViewNames()) {
+    ARROW_RETURN_NOT_OK(ns.Append(""));
+    ARROW_RETURN_NOT_OK(names.Append(name));
+    ARROW_RETURN_NOT_OK(temporary.Append(true));
+  }
+  std::vector<std::shared_ptr<arrow::Array>> cols(3);
+  ARROW_RETURN_NOT_OK(ns.Finish(&cols[0]));
+  ARROW_RETURN_NOT_OK(names.Finish(&cols[1]));
+  ARROW_RETURN_NOT_OK(temporary.Finish(&cols[2]));
+  auto schema = types::Struct({{"namespace", types::String(), false},
+                               {"tableName", types::String(), false},
+                               {"isTemporary", types::Boolean(), false}});
+  auto arrow_schema = arrow::schema({arrow::field("namespace", arrow::utf8(), false),
+                                     arrow::field("tableName", arrow::utf8(), false),
+                                     arrow::field("isTemporary", arrow::boolean(), false)});
+  return TableOf(arrow::Table::Make(arrow_schema, cols), *schema);
+}
+
+arrow::Result<PlanPtr> Describe(Session& session, const Statement& st) {
+  std::string name = st.name.back();
+  auto view = session.LookupTempView(name);
+  if (!view) return TableNotFound(JoinedName(st.name));
+  arrow::StringBuilder col_name, data_type, comment;
+  for (const auto& f : (*view)->Schema()->fields()) {
+    ARROW_RETURN_NOT_OK(col_name.Append(f.name));
+    ARROW_RETURN_NOT_OK(data_type.Append(f.type->SimpleString()));
+    std::string c = f.Comment();
+    ARROW_RETURN_NOT_OK(c.empty() ? comment.AppendNull() : comment.Append(c));
+  }
+  std::vector<std::shared_ptr<arrow::Array>> cols(3);
+  ARROW_RETURN_NOT_OK(col_name.Finish(&cols[0]));
+  ARROW_RETURN_NOT_OK(data_type.Finish(&cols[1]));
+  ARROW_RETURN_NOT_OK(comment.Finish(&cols[2]));
+  auto schema = types::Struct({{"col_name", types::String(), false},
+                               {"data_type", types::String(), false},
+                               {"comment", types::String(), true}});
+  auto arrow_schema = arrow::schema({arrow::field("col_name", arrow::utf8(), false),
+                                     arrow::field("data_type", arrow::utf8(), false),
+                                     arrow::field("comment", arrow::utf8())});
+  return TableOf(arrow::Table::Make(arrow_schema, cols), *schema);
+}
+
+arrow::Result<PlanPtr> Run(Session& session, const std::string& text) {
+  ARROW_ASSIGN_OR_RAISE(Statement st, sql::ParseStatement(text));
+  switch (st.kind) {
+    case Statement::Kind::kSelect:
+      return QueryBinder(session).Select(*st.select);
+    case Statement::Kind::kCreateView: {
+      std::string name = st.name.back();
+      if (!st.or_replace && session.LookupTempView(name)) {
+        return SparkError("TEMP_TABLE_OR_VIEW_ALREADY_EXISTS", "42P07",
+                          fmt::format("Cannot create the temporary view `{}` because it already "
+                                      "exists.\nChoose a different name, drop or replace the "
+                                      "existing view, or add the IF NOT EXISTS clause to tolerate "
+                                      "pre-existing views.",
+                                      name));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto plan, QueryBinder(session).Select(*st.select));
+      session.CreateTempView(name, plan);
+      return OneRowless();
+    }
+    case Statement::Kind::kDropView: {
+      bool dropped = session.DropTempView(st.name.back());
+      if (!dropped && !st.if_exists) return TableNotFound(JoinedName(st.name));
+      return OneRowless();
+    }
+    case Statement::Kind::kShowTables:
+      return ShowTables(session);
+    case Statement::Kind::kDescribe:
+      return Describe(session, st);
+    case Statement::Kind::kCreateTable:
+    case Statement::Kind::kDropTable:
+      return arrow::Status::NotImplemented("tables in the session catalog");
+  }
+  return arrow::Status::Invalid("unknown statement");
+}
+
+}  // namespace
+
+PlanPtr OneRowless() {
+  auto source = std::make_shared<ScanSource>();
+  source->description = "LocalRelation";
+  source->table = arrow::Table::Make(arrow::schema({}), std::vector<std::shared_ptr<arrow::Array>>{}, 0);
+  return MakeScan(std::move(source), *types::Struct({}));
+}
+
+DataFrame RunSql(Session& session, const std::string& text) {
+  return DataFrame(session.shared_from_this(), Run(session, text));
+}
+
+}  // namespace spate
