@@ -1,7 +1,1100 @@
+// Date and time functions with Spark's semantics. Timestamps are UTC
+// microseconds; fields are read and strings parsed or formatted in the
+// session time zone (spark.sql.session.timeZone). Datetime patterns follow
+// Spark's (Java DateTimeFormatter) letters, parsed and formatted here so that
+// widths, defaults and failures match Spark rather than strptime.
+
+#include <cmath>
+#include <optional>
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
+#include "spate/types/arrow_types.h"
 
 namespace spate {
 
-void RegisterDatetimeFunctions(FunctionRegistry&) {}
+namespace {
+
+namespace cp = arrow::compute;
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+constexpr const char* kDefaultFormat = "yyyy-MM-dd HH:mm:ss";
+
+using Values = std::vector<std::optional<int64_t>>;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
+
+// ---------------------------------------------------------------------------
+// Proleptic Gregorian calendar (the civil-date algorithms of H. Hinnant)
+
+struct Civil {
+  int64_t year;
+  int month;  // 1..12
+  int day;    // 1..31
+};
+
+int64_t DaysFromCivil(int64_t y, int m, int d) {
+  y -= m <= 2;
+  int64_t era = FloorDiv(y, 400);
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+Civil CivilFromDays(int64_t days) {
+  int64_t z = days + 719468;
+  int64_t era = FloorDiv(z, 146097);
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  return {yoe + era * 400 + (m <= 2), m, d};
+}
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int DaysInMonth(int64_t y, int m) {
+  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return kDays[m - 1] + (m == 2 && IsLeap(y));
+}
+
+// 1 = Monday ... 7 = Sunday (ISO); 1970-01-01 was a Thursday.
+int IsoDayOfWeek(int64_t days) { return static_cast<int>(FloorMod(days + 3, 7)) + 1; }
+
+int DayOfYear(int64_t days) {
+  return static_cast<int>(days - DaysFromCivil(CivilFromDays(days).year, 1, 1)) + 1;
+}
+
+// ISO-8601 week number: weeks start on Monday, week 1 holds the year's first Thursday.
+int IsoWeek(int64_t days) {
+  int64_t thursday = days - IsoDayOfWeek(days) + 4;
+  int64_t year = CivilFromDays(thursday).year;
+  return static_cast<int>((thursday - DaysFromCivil(year, 1, 1)) / 7) + 1;
+}
+
+// Adds months, clamping the day to the target month's length (Jan 31 + 1 = Feb 28/29).
+int64_t AddMonths(int64_t days, int64_t months) {
+  Civil c = CivilFromDays(days);
+  int64_t total = c.year * 12 + (c.month - 1) + months;
+  int64_t y = FloorDiv(total, 12);
+  int m = static_cast<int>(total - y * 12) + 1;
+  return DaysFromCivil(y, m, std::min(c.day, DaysInMonth(y, m)));
+}
+
+// ---------------------------------------------------------------------------
+// Time zones, through Arrow's tz database kernels
+
+bool IsUtc(const std::string& tz) { return tz == "UTC" || tz == "Z" || tz == "+00:00" || tz == "GMT"; }
+
+arrow::Result<std::shared_ptr<arrow::Array>> Int64Array(const Values& values) {
+  arrow::Int64Builder b;
+  ARROW_RETURN_NOT_OK(b.Reserve(static_cast<int64_t>(values.size())));
+  for (const auto& v : values) {
+    if (v) b.UnsafeAppend(*v);
+    else b.UnsafeAppendNull();
+  }
+  return b.Finish();
+}
+
+Values FromInt64Array(const arrow::Array& arr) {
+  const auto& ints = static_cast<const arrow::Int64Array&>(arr);
+  Values out(ints.length());
+  for (int64_t i = 0; i < ints.length(); ++i) {
+    if (ints.IsValid(i)) out[i] = ints.Value(i);
+  }
+  return out;
+}
+
+// UTC instants -> wall-clock microseconds in `tz`.
+arrow::Result<Values> UtcToLocal(const Values& utc, const std::string& tz) {
+  if (IsUtc(tz)) return utc;
+  ARROW_ASSIGN_OR_RAISE(auto ints, Int64Array(utc));
+  ARROW_ASSIGN_OR_RAISE(auto ts, ints->View(arrow::timestamp(arrow::TimeUnit::MICRO, tz)));
+  ARROW_ASSIGN_OR_RAISE(auto local, cp::CallFunction("local_timestamp", {ts}));
+  ARROW_ASSIGN_OR_RAISE(auto back, local.make_array()->View(arrow::int64()));
+  return FromInt64Array(*back);
+}
+
+// Wall-clock microseconds in `tz` -> UTC instants. An ambiguous wall time
+// (DST fall-back) takes the earlier offset, as java.time does.
+arrow::Result<Values> LocalToUtc(const Values& wall, const std::string& tz) {
+  if (IsUtc(tz)) return wall;
+  ARROW_ASSIGN_OR_RAISE(auto ints, Int64Array(wall));
+  ARROW_ASSIGN_OR_RAISE(auto ts, ints->View(arrow::timestamp(arrow::TimeUnit::MICRO)));
+  cp::AssumeTimezoneOptions options(tz, cp::AssumeTimezoneOptions::AMBIGUOUS_EARLIEST,
+                                    cp::AssumeTimezoneOptions::NONEXISTENT_LATEST);
+  ARROW_ASSIGN_OR_RAISE(auto utc, cp::CallFunction("assume_timezone", {ts}, &options));
+  ARROW_ASSIGN_OR_RAISE(auto back, utc.make_array()->View(arrow::int64()));
+  return FromInt64Array(*back);
+}
+
+// ---------------------------------------------------------------------------
+// Errors
+
+arrow::Status CastInvalid(std::string_view text, const char* to) {
+  return SparkError(
+      "CAST_INVALID_INPUT", "22018",
+      fmt::format("The value '{}' of the type \"STRING\" cannot be cast to \"{}\" because it is "
+                  "malformed. Correct the value as per the syntax, or change its target type. Use "
+                  "`try_cast` to tolerate malformed input and return NULL instead.",
+                  text, to));
+}
+
+arrow::Status CannotParse(std::string_view text, size_t index) {
+  return SparkError("CANNOT_PARSE_TIMESTAMP", "22007",
+                    fmt::format("Text '{}' could not be parsed at index {}. Use `try_to_timestamp` "
+                                "to tolerate invalid input string and return NULL instead.",
+                                text, index));
+}
+
+arrow::Status IllegalPattern(const std::string& pattern, char letter) {
+  return SparkError("INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER", "22007",
+                    fmt::format("Unrecognized datetime pattern: {}. Illegal pattern character "
+                                "found in datetime pattern: {}. Please provide legal character.",
+                                pattern, letter));
+}
+
+// ---------------------------------------------------------------------------
+// Spark's string -> date / timestamp cast rules
+
+struct Cursor {
+  std::string_view s;
+  size_t i = 0;
+  bool Done() const { return i >= s.size(); }
+  char Peek() const { return Done() ? '\0' : s[i]; }
+  bool Eat(char c) {
+    if (Peek() != c) return false;
+    ++i;
+    return true;
+  }
+  // Reads min..max digits; nullopt (and no move) when fewer than min.
+  std::optional<int64_t> Digits(size_t min, size_t max, size_t* count = nullptr) {
+    size_t start = i;
+    int64_t v = 0;
+    while (i < s.size() && i - start < max && std::isdigit(static_cast<unsigned char>(s[i]))) {
+      v = v * 10 + (s[i++] - '0');
+    }
+    if (i - start < min) {
+      i = start;
+      return std::nullopt;
+    }
+    if (count) *count = i - start;
+    return v;
+  }
+};
+
+std::string_view TrimWhitespace(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// [+-]yyyy[-[m]m[-[d]d]]: the date part both casts read.
+std::optional<int64_t> ReadDate(Cursor& c) {
+  int sign = c.Eat('-') ? -1 : (c.Eat('+'), 1);
+  auto y = c.Digits(4, 7);
+  if (!y) return std::nullopt;
+  int64_t month = 1, day = 1;
+  if (c.Eat('-')) {
+    auto m = c.Digits(1, 2);
+    if (!m) return std::nullopt;
+    month = *m;
+    if (c.Eat('-')) {
+      auto d = c.Digits(1, 2);
+      if (!d) return std::nullopt;
+      day = *d;
+    }
+  }
+  int64_t year = sign * *y;
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, static_cast<int>(month))) {
+    return std::nullopt;
+  }
+  return DaysFromCivil(year, static_cast<int>(month), static_cast<int>(day));
+}
+
+// CAST(string AS DATE): a date, optionally followed by ' ' or 'T' and anything.
+std::optional<int64_t> ParseDateString(std::string_view text) {
+  Cursor c{TrimWhitespace(text)};
+  auto days = ReadDate(c);
+  if (!days) return std::nullopt;
+  if (c.Done() || c.Peek() == ' ' || c.Peek() == 'T') return days;
+  return std::nullopt;
+}
+
+// A zone after a time: Z, [+-]h[h][[:]mm], UTC/GMT/UT with an offset, or a
+// region id. Returns the zone as Arrow's tz database understands it.
+std::optional<std::string> ReadZone(Cursor& c) {
+  while (c.Eat(' ')) {
+  }
+  std::string_view rest = c.s.substr(c.i);
+  if (rest.empty()) return std::string();
+  if (rest == "Z") return std::string("UTC");
+  for (std::string_view prefix : {"UTC", "GMT", "UT"}) {
+    if (rest.substr(0, prefix.size()) == prefix &&
+        (rest.size() == prefix.size() || rest[prefix.size()] == '+' || rest[prefix.size()] == '-')) {
+      c.i += prefix.size();
+      if (c.Done()) return std::string("UTC");
+      rest = c.s.substr(c.i);
+      break;
+    }
+  }
+  if (rest[0] == '+' || rest[0] == '-') {
+    char sign = rest[0];
+    ++c.i;
+    auto h = c.Digits(1, 2);
+    if (!h || *h > 18) return std::nullopt;
+    int64_t m = 0;
+    if (c.Eat(':') || !c.Done()) {
+      auto mm = c.Digits(2, 2);
+      if (!mm || *mm > 59) return std::nullopt;
+      m = *mm;
+    }
+    if (!c.Done()) return std::nullopt;
+    return fmt::format("{}{:02}:{:02}", sign, *h, m);
+  }
+  c.i = c.s.size();
+  return std::string(rest);  // a region id such as America/Los_Angeles
+}
+
+struct ParsedTimestamp {
+  int64_t wall_micros;
+  std::string zone;  // empty: the session time zone
+};
+
+// CAST(string AS TIMESTAMP): date, then ' ' or 'T', h[h]:m[m][:s[s][.f{1,9}]]
+// (fraction truncated to microseconds) and an optional zone.
+std::optional<ParsedTimestamp> ParseTimestampString(std::string_view text) {
+  Cursor c{TrimWhitespace(text)};
+  auto days = ReadDate(c);
+  if (!days) return std::nullopt;
+  int64_t micros = *days * kMicrosPerDay;
+  if (c.Done()) return ParsedTimestamp{micros, ""};
+  if (!c.Eat(' ') && !c.Eat('T')) return std::nullopt;
+  if (c.Done()) return ParsedTimestamp{micros, ""};
+  auto h = c.Digits(1, 2);
+  if (!h || !c.Eat(':')) return std::nullopt;
+  auto m = c.Digits(1, 2);
+  if (!m) return std::nullopt;
+  int64_t s = 0, fraction = 0;
+  if (c.Eat(':')) {
+    auto sec = c.Digits(1, 2);
+    if (!sec) return std::nullopt;
+    s = *sec;
+    if (c.Eat('.')) {
+      size_t n = 0;
+      auto f = c.Digits(0, 9, &n);
+      fraction = *f;
+      for (; n < 6; ++n) fraction *= 10;
+      for (; n > 6; --n) fraction /= 10;
+    }
+  }
+  if (*h > 23 || *m > 59 || s > 59) return std::nullopt;
+  micros += ((*h * 60 + *m) * 60 + s) * kMicrosPerSecond + fraction;
+  auto zone = ReadZone(c);
+  if (!zone) return std::nullopt;
+  return ParsedTimestamp{micros, *zone};
+}
+
+// Wall times (each maybe with its own zone) -> UTC instants.
+arrow::Result<Values> ResolveZones(const std::vector<std::optional<ParsedTimestamp>>& parsed,
+                                   const std::string& session_tz) {
+  Values session_rows(parsed.size());
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    if (parsed[i] && parsed[i]->zone.empty()) session_rows[i] = parsed[i]->wall_micros;
+  }
+  ARROW_ASSIGN_OR_RAISE(Values out, LocalToUtc(session_rows, session_tz));
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    if (!parsed[i] || parsed[i]->zone.empty()) continue;
+    auto converted = LocalToUtc({parsed[i]->wall_micros}, parsed[i]->zone);
+    if (converted.ok()) out[i] = (*converted)[0];
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Datetime patterns (Spark's subset of java.time's letters)
+
+struct Token {
+  char letter;       // 0 for literal text
+  int count;
+  std::string text;  // the literal
+};
+
+arrow::Result<std::vector<Token>> Tokenize(const std::string& pattern) {
+  static const std::string kLetters = "GyMLdDQqEaHhKkmsSzVXxZOu";
+  std::vector<Token> tokens;
+  for (size_t i = 0; i < pattern.size();) {
+    char c = pattern[i];
+    if (c == '\'') {
+      // Quoted literal; '' is a single quote.
+      std::string text;
+      size_t j = i + 1;
+      if (j < pattern.size() && pattern[j] == '\'') {
+        tokens.push_back({0, 0, "'"});
+        i = j + 1;
+        continue;
+      }
+      for (; j < pattern.size(); ++j) {
+        if (pattern[j] == '\'') {
+          if (j + 1 < pattern.size() && pattern[j + 1] == '\'') {
+            text += '\'';
+            ++j;
+            continue;
+          }
+          break;
+        }
+        text += pattern[j];
+      }
+      tokens.push_back({0, 0, text});
+      i = j + 1;
+    } else if (std::isalpha(static_cast<unsigned char>(c))) {
+      if (kLetters.find(c) == std::string::npos) return IllegalPattern(pattern, c);
+      size_t j = i;
+      while (j < pattern.size() && pattern[j] == c) ++j;
+      tokens.push_back({c, static_cast<int>(j - i), ""});
+      i = j;
+    } else {
+      tokens.push_back({0, 0, std::string(1, c)});
+      ++i;
+    }
+  }
+  return tokens;
+}
+
+const char* const kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
+                                   "July",    "August",   "September", "October", "November", "December"};
+const char* const kDayNames[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+                                 "Friday", "Saturday", "Sunday"};
+
+std::string Pad(int64_t v, int width) {
+  if (v < 0) return "-" + Pad(-v, width);
+  return fmt::format("{:0{}}", v, width);
+}
+
+// "+05:30"-style offset (seconds east of UTC) as the pattern letter asks.
+std::string FormatOffset(int64_t offset_s, char letter, int count) {
+  if (offset_s == 0 && letter == 'X') return "Z";
+  if (letter == 'Z' && count == 4 && offset_s == 0) return "GMT";
+  char sign = offset_s < 0 ? '-' : '+';
+  int64_t a = std::abs(offset_s);
+  std::string hh = Pad(a / 3600, 2), mm = Pad(a / 60 % 60, 2);
+  if (letter == 'O') return offset_s == 0 ? "GMT" : fmt::format("GMT{}{}{}", sign, a / 3600, a / 60 % 60 ? ":" + mm : "");
+  if (letter == 'Z') return count == 4 ? fmt::format("GMT{}{}:{}", sign, hh, mm) : count == 5 ? fmt::format("{}{}:{}", sign, hh, mm) : fmt::format("{}{}{}", sign, hh, mm);
+  if (count == 1) return a / 60 % 60 ? fmt::format("{}{}{}", sign, hh, mm) : fmt::format("{}{}", sign, hh);
+  if (count == 2 || count == 4) return fmt::format("{}{}{}", sign, hh, mm);
+  return fmt::format("{}{}:{}", sign, hh, mm);
+}
+
+// Formats one wall time; `offset_s` and `zone` describe its time zone.
+std::string FormatWall(const std::vector<Token>& tokens, int64_t wall, int64_t offset_s,
+                       const std::string& zone) {
+  int64_t days = FloorDiv(wall, kMicrosPerDay);
+  int64_t tod = wall - days * kMicrosPerDay;
+  Civil c = CivilFromDays(days);
+  int64_t hour = tod / (3600 * kMicrosPerSecond), minute = tod / (60 * kMicrosPerSecond) % 60;
+  int64_t second = tod / kMicrosPerSecond % 60, micros = tod % kMicrosPerSecond;
+  std::string out;
+  for (const Token& t : tokens) {
+    int n = t.count;
+    switch (t.letter) {
+      case 0: out += t.text; break;
+      case 'G': out += c.year > 0 ? "AD" : "BC"; break;
+      case 'y':
+      case 'u': out += n == 2 ? Pad(FloorMod(c.year, 100), 2) : Pad(c.year, n); break;
+      case 'M':
+      case 'L':
+        out += n >= 4 ? kMonthNames[c.month - 1]
+               : n == 3 ? std::string(kMonthNames[c.month - 1], 3)
+                        : Pad(c.month, n);
+        break;
+      case 'Q':
+      case 'q': out += Pad((c.month - 1) / 3 + 1, n); break;
+      case 'd': out += Pad(c.day, n); break;
+      case 'D': out += Pad(DayOfYear(days), n); break;
+      case 'E': {
+        const char* name = kDayNames[IsoDayOfWeek(days) - 1];
+        out += n >= 4 ? std::string(name) : std::string(name, 3);
+        break;
+      }
+      case 'a': out += hour < 12 ? "AM" : "PM"; break;
+      case 'H': out += Pad(hour, n); break;
+      case 'k': out += Pad(hour == 0 ? 24 : hour, n); break;
+      case 'K': out += Pad(hour % 12, n); break;
+      case 'h': out += Pad(hour % 12 == 0 ? 12 : hour % 12, n); break;
+      case 'm': out += Pad(minute, n); break;
+      case 's': out += Pad(second, n); break;
+      case 'S': out += Pad(micros, 6).substr(0, std::min(n, 6)) + std::string(std::max(n - 6, 0), '0'); break;
+      case 'V':
+      case 'z': out += zone; break;
+      default: out += FormatOffset(offset_s, t.letter, n); break;  // X x Z O
+    }
+  }
+  return out;
+}
+
+// Formats UTC instants in `tz`.
+arrow::Result<std::shared_ptr<arrow::Array>> FormatInstants(const Values& utc, const std::string& pattern,
+                                                            const std::string& tz) {
+  ARROW_ASSIGN_OR_RAISE(auto tokens, Tokenize(pattern));
+  ARROW_ASSIGN_OR_RAISE(Values wall, UtcToLocal(utc, tz));
+  arrow::StringBuilder out;
+  for (size_t i = 0; i < utc.size(); ++i) {
+    if (!utc[i]) {
+      ARROW_RETURN_NOT_OK(out.AppendNull());
+      continue;
+    }
+    int64_t offset_s = (*wall[i] - *utc[i]) / kMicrosPerSecond;
+    ARROW_RETURN_NOT_OK(out.Append(FormatWall(tokens, *wall[i], offset_s, tz)));
+  }
+  return out.Finish();
+}
+
+// Case-insensitive match of one of `names` (full, or its first 3 letters when
+// `abbreviated`); returns its index.
+std::optional<int> ReadName(Cursor& c, const char* const* names, int n, bool abbreviated) {
+  for (int k = 0; k < n; ++k) {
+    std::string name = abbreviated ? std::string(names[k], 3) : names[k];
+    if (c.s.size() - c.i < name.size()) continue;
+    bool same = true;
+    for (size_t j = 0; j < name.size() && same; ++j) {
+      same = std::tolower(static_cast<unsigned char>(c.s[c.i + j])) ==
+             std::tolower(static_cast<unsigned char>(name[j]));
+    }
+    if (same) {
+      c.i += name.size();
+      return k;
+    }
+  }
+  return std::nullopt;
+}
+
+// Parses `text` in full with the pattern; nullopt with `error_at` set when it
+// does not match. Missing fields default to 1970-01-01 00:00:00.
+std::optional<ParsedTimestamp> ParseWithPattern(std::string_view text, const std::vector<Token>& tokens,
+                                                size_t* error_at) {
+  Cursor c{text};
+  int64_t year = 1970, month = 1, day = 1, doy = 0, hour = 0, minute = 0, second = 0, micros = 0;
+  std::optional<bool> pm;
+  bool hour12 = false;
+  std::string zone;
+  auto fail = [&]() -> std::optional<ParsedTimestamp> {
+    *error_at = c.i;
+    return std::nullopt;
+  };
+  for (const Token& t : tokens) {
+    int n = t.count;
+    // A single letter reads a variable width; repeated letters a fixed one.
+    size_t min = n == 1 ? 1 : n, max = n == 1 ? 2 : n;
+    std::optional<int64_t> v;
+    switch (t.letter) {
+      case 0:
+        if (c.s.substr(c.i, t.text.size()) != t.text) return fail();
+        c.i += t.text.size();
+        continue;
+      case 'y':
+      case 'u':
+        if (n == 2) {
+          if (!(v = c.Digits(2, 2))) return fail();
+          year = 2000 + *v;
+        } else {
+          if (!(v = c.Digits(n == 1 ? 1 : n, 9))) return fail();
+          year = *v;
+        }
+        continue;
+      case 'M':
+      case 'L':
+        if (n >= 3) {
+          auto k = ReadName(c, kMonthNames, 12, n == 3);
+          if (!k) return fail();
+          month = *k + 1;
+          continue;
+        }
+        if (!(v = c.Digits(min, max))) return fail();
+        month = *v;
+        continue;
+      case 'E':
+        if (!ReadName(c, kDayNames, 7, n < 4)) return fail();
+        continue;
+      case 'a': {
+        static const char* const kAmPm[] = {"AM", "PM"};
+        auto k = ReadName(c, kAmPm, 2, false);
+        if (!k) return fail();
+        pm = *k == 1;
+        continue;
+      }
+      case 'S': {
+        size_t digits = 0;
+        if (!(v = c.Digits(1, n, &digits))) return fail();
+        micros = *v;
+        for (; digits < 6; ++digits) micros *= 10;
+        for (; digits > 6; --digits) micros /= 10;
+        continue;
+      }
+      case 'z':
+      case 'V':
+      case 'X':
+      case 'x':
+      case 'Z':
+      case 'O': {
+        // A zone runs to the next space (region ids have none).
+        size_t end = std::min(text.size(), text.find(' ', c.i));
+        Cursor rest{text.substr(0, end), c.i};
+        auto z = ReadZone(rest);
+        if (!z || z->empty()) return fail();
+        zone = *z;
+        c.i = rest.i;
+        continue;
+      }
+      default:
+        break;
+    }
+    if (!(v = c.Digits(min, max))) return fail();
+    switch (t.letter) {
+      case 'd': day = *v; break;
+      case 'D': doy = *v; break;
+      case 'H': hour = *v; break;
+      case 'k': hour = *v % 24; break;
+      case 'h':
+      case 'K': hour = *v % 12, hour12 = true; break;
+      case 'm': minute = *v; break;
+      case 's': second = *v; break;
+      default: break;  // G Q q: read and ignored
+    }
+  }
+  if (!c.Done()) return fail();
+  if (pm && *pm) hour = (hour12 ? hour : hour % 12) + 12;
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, static_cast<int>(month)) ||
+      hour > 23 || minute > 59 || second > 59) {
+    *error_at = 0;
+    return std::nullopt;
+  }
+  int64_t days = doy > 0 ? DaysFromCivil(year, 1, 1) + doy - 1
+                         : DaysFromCivil(year, static_cast<int>(month), static_cast<int>(day));
+  int64_t wall = days * kMicrosPerDay + ((hour * 60 + minute) * 60 + second) * kMicrosPerSecond + micros;
+  return ParsedTimestamp{wall, zone};
+}
+
+// ---------------------------------------------------------------------------
+// Arguments as per-row values
+
+arrow::Result<std::shared_ptr<arrow::Array>> ToArray(const arrow::Datum& d, int64_t n) {
+  if (d.is_array()) return d.make_array();
+  return arrow::MakeArrayFromScalar(*d.scalar(), n);
+}
+
+// Integer columns (and date/timestamp columns viewed as their integers).
+Values IntegerValues(const arrow::Array& arr) {
+  Values out(arr.length());
+  for (int64_t i = 0; i < arr.length(); ++i) {
+    if (arr.IsNull(i)) continue;
+    switch (arr.type_id()) {
+      case arrow::Type::INT8: out[i] = static_cast<const arrow::Int8Array&>(arr).Value(i); break;
+      case arrow::Type::INT16: out[i] = static_cast<const arrow::Int16Array&>(arr).Value(i); break;
+      case arrow::Type::INT32: out[i] = static_cast<const arrow::Int32Array&>(arr).Value(i); break;
+      default: out[i] = static_cast<const arrow::Int64Array&>(arr).Value(i); break;
+    }
+  }
+  return out;
+}
+
+arrow::Result<Values> Integers(const arrow::Datum& d, int64_t n) {
+  ARROW_ASSIGN_OR_RAISE(auto arr, ToArray(d, n));
+  if (arr->type_id() == arrow::Type::NA) return Values(n);
+  if (arr->type_id() == arrow::Type::DATE32) {
+    ARROW_ASSIGN_OR_RAISE(arr, arr->View(arrow::int32()));
+  }
+  if (arr->type_id() == arrow::Type::TIMESTAMP) {
+    ARROW_ASSIGN_OR_RAISE(arr, arr->View(arrow::int64()));
+  }
+  return IntegerValues(*arr);
+}
+
+std::vector<std::optional<std::string_view>> Strings(const arrow::Array& arr) {
+  std::vector<std::optional<std::string_view>> out(arr.length());
+  if (arr.type_id() != arrow::Type::STRING) return out;
+  const auto& strings = static_cast<const arrow::StringArray&>(arr);
+  for (int64_t i = 0; i < arr.length(); ++i) {
+    if (strings.IsValid(i)) out[i] = strings.GetView(i);
+  }
+  return out;
+}
+
+// A string argument as UTC instants (CAST rules, or the pattern when given).
+// Malformed input is an error under ANSI mode, NULL otherwise.
+arrow::Result<Values> ParseInstants(const arrow::Array& arr, const std::optional<std::string>& pattern,
+                                    const EvalContext& ctx) {
+  auto texts = Strings(arr);
+  std::vector<std::optional<ParsedTimestamp>> parsed(texts.size());
+  std::vector<Token> tokens;
+  if (pattern) {
+    ARROW_ASSIGN_OR_RAISE(tokens, Tokenize(*pattern));
+  }
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (!texts[i]) continue;
+    size_t error_at = 0;
+    parsed[i] = pattern ? ParseWithPattern(*texts[i], tokens, &error_at) : ParseTimestampString(*texts[i]);
+    if (parsed[i] || !ctx.ansi) continue;
+    return pattern ? CannotParse(*texts[i], error_at) : CastInvalid(*texts[i], "TIMESTAMP");
+  }
+  return ResolveZones(parsed, ctx.format.time_zone);
+}
+
+// Any temporal argument as UTC instants: dates are local midnights, NTZ wall
+// times are read in the session zone.
+arrow::Result<Values> Instants(const arrow::Datum& d, const DataType& type, const EvalContext& ctx,
+                               int64_t n) {
+  ARROW_ASSIGN_OR_RAISE(auto arr, ToArray(d, n));
+  const std::string& tz = ctx.format.time_zone;
+  switch (type.id()) {
+    case TypeId::kString: return ParseInstants(*arr, std::nullopt, ctx);
+    case TypeId::kTimestamp: return Integers(arr, n);
+    case TypeId::kTimestampNtz: {
+      ARROW_ASSIGN_OR_RAISE(auto wall, Integers(arr, n));
+      return LocalToUtc(wall, tz);
+    }
+    case TypeId::kDate: {
+      ARROW_ASSIGN_OR_RAISE(auto days, Integers(arr, n));
+      for (auto& v : days) {
+        if (v) *v *= kMicrosPerDay;
+      }
+      return LocalToUtc(days, tz);
+    }
+    default: return Values(n);
+  }
+}
+
+// Any temporal argument as wall-clock microseconds in the session zone.
+arrow::Result<Values> WallTimes(const arrow::Datum& d, const DataType& type, const EvalContext& ctx,
+                                int64_t n) {
+  if (type.id() == TypeId::kDate || type.id() == TypeId::kTimestampNtz) {
+    ARROW_ASSIGN_OR_RAISE(auto v, Integers(d, n));
+    if (type.id() == TypeId::kDate) {
+      for (auto& x : v) {
+        if (x) *x *= kMicrosPerDay;
+      }
+    }
+    return v;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto utc, Instants(d, type, ctx, n));
+  return UtcToLocal(utc, ctx.format.time_zone);
+}
+
+// Any date-like argument as days since the epoch (strings by the DATE cast).
+arrow::Result<Values> Days(const arrow::Datum& d, const DataType& type, const EvalContext& ctx,
+                           int64_t n) {
+  if (type.id() == TypeId::kString) {
+    ARROW_ASSIGN_OR_RAISE(auto arr, ToArray(d, n));
+    auto texts = Strings(*arr);
+    Values out(n);
+    for (int64_t i = 0; i < n; ++i) {
+      if (!texts[i]) continue;
+      out[i] = ParseDateString(*texts[i]);
+      if (!out[i] && ctx.ansi) return CastInvalid(*texts[i], "DATE");
+    }
+    return out;
+  }
+  ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(d, type, ctx, n));
+  for (auto& v : wall) {
+    if (v) *v = FloorDiv(*v, kMicrosPerDay);
+  }
+  return wall;
+}
+
+// Builds the result column of Spark type `type` from per-row values.
+arrow::Result<arrow::Datum> Output(const Values& values, const DataType& type) {
+  ARROW_ASSIGN_OR_RAISE(auto target, ToArrowType(type));
+  ARROW_ASSIGN_OR_RAISE(auto ints, Int64Array(values));
+  if (type.id() == TypeId::kInt || type.id() == TypeId::kDate) {
+    ARROW_ASSIGN_OR_RAISE(auto narrow, cp::Cast(*ints, arrow::int32()));
+    ARROW_ASSIGN_OR_RAISE(auto typed, narrow->View(target));
+    return arrow::Datum(typed);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto typed, ints->View(target));
+  return arrow::Datum(typed);
+}
+
+// ---------------------------------------------------------------------------
+// Binding
+
+enum class Kind { kDate, kTimestamp, kString, kInt, kLong };
+
+const char* KindName(Kind k) {
+  switch (k) {
+    case Kind::kDate: return "\"DATE\"";
+    case Kind::kTimestamp: return "\"TIMESTAMP\"";
+    case Kind::kString: return "\"STRING\"";
+    case Kind::kInt: return "\"INT\"";
+    case Kind::kLong: return "\"BIGINT\"";
+  }
+  return "";
+}
+
+bool Accepts(Kind k, const DataType& t) {
+  TypeId id = t.id();
+  bool temporal = id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampNtz ||
+                  id == TypeId::kString || id == TypeId::kNull;
+  switch (k) {
+    case Kind::kDate:
+    case Kind::kTimestamp: return temporal;
+    case Kind::kString: return !t.IsNested() && id != TypeId::kInterval && id != TypeId::kBinary;
+    case Kind::kInt:
+    case Kind::kLong: return t.IsNumeric() || id == TypeId::kString || id == TypeId::kNull;
+  }
+  return false;
+}
+
+// Checks the count and argument types; string/number arguments get the
+// implicit casts (temporal arguments are converted by the functions, which
+// know the session time zone).
+arrow::Status CheckArgs(const std::string& name, std::vector<BoundExprPtr>& args,
+                        const std::string& pretty, size_t min, size_t max,
+                        const std::vector<Kind>& kinds) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, min, max));
+  for (size_t i = 0; i < args.size(); ++i) {
+    Kind k = kinds[std::min(i, kinds.size() - 1)];
+    if (!Accepts(k, *args[i]->type())) {
+      return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                              fmt::format("The {} parameter requires the {} type, however \"{}\" "
+                                          "has the type {}",
+                                          Ordinal(i), KindName(k), args[i]->name(),
+                                          QuotedType(*args[i]->type())));
+    }
+    if (k == Kind::kString) args[i] = ImplicitCast(args[i], types::String());
+    if (k == Kind::kInt) args[i] = ImplicitCast(args[i], types::Int());
+    if (k == Kind::kLong) args[i] = ImplicitCast(args[i], types::Long());
+  }
+  return arrow::Status::OK();
+}
+
+bool AnyNullable(const std::vector<BoundExprPtr>& args) {
+  for (const auto& a : args) {
+    if (a->nullable()) return true;
+  }
+  return false;
+}
+
+// The constant text of an argument (a pattern, a unit, a zone).
+arrow::Result<std::optional<std::string>> ConstantText(const BoundExpr& arg, const std::string& fn) {
+  const arrow::Scalar* value = ConstantValue(arg);
+  if (value == nullptr) return arrow::Status::NotImplemented(fn, " with an argument that is not a constant");
+  if (!value->is_valid) return std::nullopt;
+  return value->ToString();
+}
+
+// ---------------------------------------------------------------------------
+// Current time
+
+arrow::Result<BoundExprPtr> BindCurrent(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 0, 0));
+  bool date = name == "current_date" || name == "curdate";
+  auto impl = [date](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    int64_t now = a.ctx.current_timestamp_us;
+    if (!date) return arrow::Datum(std::make_shared<arrow::TimestampScalar>(now, arrow::TimeUnit::MICRO, "UTC"));
+    ARROW_ASSIGN_OR_RAISE(auto wall, UtcToLocal({now}, a.ctx.format.time_zone));
+    return arrow::Datum(std::make_shared<arrow::Date32Scalar>(static_cast<int32_t>(FloorDiv(*wall[0], kMicrosPerDay))));
+  };
+  return MakeFunction(name, impl, date ? types::Date() : types::Timestamp(), {}, pretty, false);
+}
+
+// ---------------------------------------------------------------------------
+// Parsing and formatting
+
+// to_timestamp(s[, fmt]), to_date(s[, fmt]), unix_timestamp([s[, fmt]]).
+arrow::Result<BoundExprPtr> BindParse(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const std::string& pretty) {
+  bool to_unix = name == "unix_timestamp" || name == "to_unix_timestamp";
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, to_unix && name == "unix_timestamp" ? 0 : 1, 2,
+                                {Kind::kTimestamp, Kind::kString}));
+  std::optional<std::string> pattern;
+  if (args.size() > 1) {
+    ARROW_ASSIGN_OR_RAISE(pattern, ConstantText(*args[1], name));
+    if (!pattern) pattern = "";  // a NULL pattern gives NULL below
+  } else if (to_unix) {
+    pattern = kDefaultFormat;
+  }
+  bool null_pattern = args.size() > 1 && !ConstantValue(*args[1])->is_valid;
+  if (pattern) ARROW_RETURN_NOT_OK(Tokenize(*pattern).status());
+  DataTypePtr result = to_unix ? types::Long() : name == "to_date" ? types::Date() : types::Timestamp();
+  DataTypePtr input = args.empty() ? nullptr : args[0]->type();
+  auto impl = [pattern, null_pattern, input, to_unix, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    if (null_pattern) return Output(Values(a.num_rows), a.result_type);
+    Values utc;
+    if (!input) {
+      utc.assign(a.num_rows, a.ctx.current_timestamp_us);
+    } else if (input->id() == TypeId::kString) {
+      ARROW_ASSIGN_OR_RAISE(auto arr, ToArray(a.values[0], a.num_rows));
+      if (name == "to_date" && !pattern) {
+        ARROW_ASSIGN_OR_RAISE(auto days, Days(arr, *input, a.ctx, a.num_rows));
+        return Output(days, a.result_type);
+      }
+      ARROW_ASSIGN_OR_RAISE(utc, ParseInstants(*arr, pattern, a.ctx));
+    } else {
+      if (name == "to_date") {
+        ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));
+        return Output(days, a.result_type);
+      }
+      ARROW_ASSIGN_OR_RAISE(utc, Instants(a.values[0], *input, a.ctx, a.num_rows));
+    }
+    if (to_unix) {
+      for (auto& v : utc) {
+        if (v) *v = FloorDiv(*v, kMicrosPerSecond);
+      }
+    } else if (name == "to_date") {
+      ARROW_ASSIGN_OR_RAISE(auto wall, UtcToLocal(utc, a.ctx.format.time_zone));
+      for (auto& v : wall) {
+        if (v) *v = FloorDiv(*v, kMicrosPerDay);
+      }
+      return Output(wall, a.result_type);
+    }
+    return Output(utc, a.result_type);
+  };
+  return MakeFunction(name, impl, result, std::move(args), pretty, true);
+}
+
+// date_format(ts, fmt), from_unixtime(secs[, fmt]).
+arrow::Result<BoundExprPtr> BindFormat(const std::string& name, std::vector<BoundExprPtr> args,
+                                       const std::string& pretty) {
+  bool from_unix = name == "from_unixtime";
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, from_unix ? 1 : 2, 2,
+                                {from_unix ? Kind::kLong : Kind::kTimestamp, Kind::kString}));
+  std::optional<std::string> pattern = kDefaultFormat;
+  if (args.size() > 1) {
+    ARROW_ASSIGN_OR_RAISE(pattern, ConstantText(*args[1], name));
+  }
+  if (pattern) ARROW_RETURN_NOT_OK(Tokenize(*pattern).status());
+  DataTypePtr input = args[0]->type();
+  auto impl = [pattern, input, from_unix](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    if (!pattern) return arrow::MakeArrayOfNull(arrow::utf8(), a.num_rows);
+    Values utc;
+    if (from_unix) {
+      ARROW_ASSIGN_OR_RAISE(utc, Integers(a.values[0], a.num_rows));
+      for (auto& v : utc) {
+        if (v) *v *= kMicrosPerSecond;
+      }
+    } else {
+      ARROW_ASSIGN_OR_RAISE(utc, Instants(a.values[0], *input, a.ctx, a.num_rows));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto out, FormatInstants(utc, *pattern, a.ctx.format.time_zone));
+    return arrow::Datum(out);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, AnyNullable(args));
+}
+
+// ---------------------------------------------------------------------------
+// Fields
+
+using DayField = int64_t (*)(int64_t days);
+
+DayField DayFieldOf(const std::string& name) {
+  if (name == "year") return [](int64_t d) { return CivilFromDays(d).year; };
+  if (name == "month") return [](int64_t d) -> int64_t { return CivilFromDays(d).month; };
+  if (name == "quarter") return [](int64_t d) -> int64_t { return (CivilFromDays(d).month - 1) / 3 + 1; };
+  if (name == "dayofmonth" || name == "day") return [](int64_t d) -> int64_t { return CivilFromDays(d).day; };
+  if (name == "dayofweek") return [](int64_t d) -> int64_t { return IsoDayOfWeek(d) % 7 + 1; };
+  if (name == "weekday") return [](int64_t d) -> int64_t { return IsoDayOfWeek(d) - 1; };
+  if (name == "dayofyear") return [](int64_t d) -> int64_t { return DayOfYear(d); };
+  if (name == "weekofyear") return [](int64_t d) -> int64_t { return IsoWeek(d); };
+  return nullptr;
+}
+
+arrow::Result<BoundExprPtr> BindDateField(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 1, 1, {Kind::kDate}));
+  DayField field = DayFieldOf(name);
+  DataTypePtr input = args[0]->type();
+  auto impl = [field, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));
+    for (auto& v : days) {
+      if (v) *v = field(*v);
+    }
+    return Output(days, a.result_type);
+  };
+  return MakeFunction(name, impl, types::Int(), std::move(args), pretty, true);
+}
+
+arrow::Result<BoundExprPtr> BindTimeField(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 1, 1, {Kind::kTimestamp}));
+  int64_t unit = name == "hour" ? 3600 * kMicrosPerSecond : name == "minute" ? 60 * kMicrosPerSecond : kMicrosPerSecond;
+  int64_t modulo = name == "hour" ? 24 : 60;
+  DataTypePtr input = args[0]->type();
+  auto impl = [unit, modulo, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(a.values[0], *input, a.ctx, a.num_rows));
+    for (auto& v : wall) {
+      if (v) *v = FloorMod(FloorDiv(*v, unit), modulo);
+    }
+    return Output(wall, a.result_type);
+  };
+  return MakeFunction(name, impl, types::Int(), std::move(args), pretty, true);
+}
+
+// ---------------------------------------------------------------------------
+// Truncation
+
+std::string Upper(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The first day of the period holding `days`, for the date-level units.
+std::optional<int64_t> TruncDays(int64_t days, const std::string& unit) {
+  Civil c = CivilFromDays(days);
+  if (unit == "YEAR" || unit == "YYYY" || unit == "YY") return DaysFromCivil(c.year, 1, 1);
+  if (unit == "QUARTER") return DaysFromCivil(c.year, (c.month - 1) / 3 * 3 + 1, 1);
+  if (unit == "MONTH" || unit == "MM" || unit == "MON") return DaysFromCivil(c.year, c.month, 1);
+  if (unit == "WEEK") return days - IsoDayOfWeek(days) + 1;
+  return std::nullopt;
+}
+
+// Wall time truncated to `unit`; nullopt for an unknown unit.
+std::optional<int64_t> TruncWall(int64_t wall, const std::string& unit) {
+  int64_t days = FloorDiv(wall, kMicrosPerDay);
+  if (auto d = TruncDays(days, unit)) return *d * kMicrosPerDay;
+  int64_t step = unit == "DAY" || unit == "DD" ? kMicrosPerDay
+                 : unit == "HOUR"              ? 3600 * kMicrosPerSecond
+                 : unit == "MINUTE"            ? 60 * kMicrosPerSecond
+                 : unit == "SECOND"            ? kMicrosPerSecond
+                 : unit == "MILLISECOND"       ? 1000
+                 : unit == "MICROSECOND"       ? 1
+                                               : 0;
+  if (step == 0) return std::nullopt;
+  return FloorDiv(wall, step) * step;
+}
+
+arrow::Result<BoundExprPtr> BindDateTrunc(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kString, Kind::kTimestamp}));
+  ARROW_ASSIGN_OR_RAISE(auto unit_text, ConstantText(*args[0], name));
+  std::string unit = unit_text ? Upper(*unit_text) : "";
+  DataTypePtr input = args[1]->type();
+  auto impl = [unit, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(a.values[1], *input, a.ctx, a.num_rows));
+    for (auto& v : wall) {
+      if (v) v = TruncWall(*v, unit);
+    }
+    // Truncated in the session zone's wall clock, then back to an instant.
+    ARROW_ASSIGN_OR_RAISE(auto utc, LocalToUtc(wall, a.ctx.format.time_zone));
+    return Output(utc, a.result_type);
+  };
+  return MakeFunction(name, impl, types::Timestamp(), std::move(args), pretty, true);
+}
+
+arrow::Result<BoundExprPtr> BindTrunc(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kDate, Kind::kString}));
+  ARROW_ASSIGN_OR_RAISE(auto unit_text, ConstantText(*args[1], name));
+  std::string unit = unit_text ? Upper(*unit_text) : "";
+  DataTypePtr input = args[0]->type();
+  auto impl = [unit, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));
+    for (auto& v : days) {
+      if (v) v = TruncDays(*v, unit);
+    }
+    return Output(days, a.result_type);
+  };
+  return MakeFunction(name, impl, types::Date(), std::move(args), pretty, true);
+}
+
+// ---------------------------------------------------------------------------
+// Date arithmetic
+
+// date_add, date_sub, add_months, datediff: a date and a number (or a second date).
+arrow::Result<BoundExprPtr> BindDateArithmetic(const std::string& name, std::vector<BoundExprPtr> args,
+                                               const std::string& pretty) {
+  bool diff = name == "datediff";
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kDate, diff ? Kind::kDate : Kind::kInt}));
+  DataTypePtr left = args[0]->type(), right = args[1]->type();
+  auto impl = [name, diff, left, right](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *left, a.ctx, a.num_rows));
+    Values other;
+    if (diff) {
+      ARROW_ASSIGN_OR_RAISE(other, Days(a.values[1], *right, a.ctx, a.num_rows));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(other, Integers(a.values[1], a.num_rows));
+    }
+    for (size_t i = 0; i < days.size(); ++i) {
+      if (!days[i] || !other[i]) {
+        days[i].reset();
+      } else if (name == "add_months") {
+        days[i] = AddMonths(*days[i], *other[i]);
+      } else {
+        days[i] = *days[i] + (name == "date_add" ? *other[i] : -*other[i]);
+      }
+    }
+    return Output(days, a.result_type);
+  };
+  return MakeFunction(name, impl, diff ? types::Int() : types::Date(), std::move(args), pretty, true);
+}
+
+arrow::Result<BoundExprPtr> BindLastDay(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 1, 1, {Kind::kDate}));
+  DataTypePtr input = args[0]->type();
+  auto impl = [input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));
+    for (auto& v : days) {
+      if (!v) continue;
+      Civil c = CivilFromDays(*v);
+      v = DaysFromCivil(c.year, c.month, DaysInMonth(c.year, c.month));
+    }
+    return Output(days, a.result_type);
+  };
+  return MakeFunction(name, impl, types::Date(), std::move(args), pretty, true);
+}
+
+// from_utc_timestamp(ts, tz): the wall time in `tz` of the UTC instant,
+// shown as if it were UTC; to_utc_timestamp is the inverse.
+arrow::Result<BoundExprPtr> BindUtcShift(const std::string& name, std::vector<BoundExprPtr> args,
+                                         const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kTimestamp, Kind::kString}));
+  ARROW_ASSIGN_OR_RAISE(auto tz, ConstantText(*args[1], name));
+  bool from_utc = name == "from_utc_timestamp";
+  DataTypePtr input = args[0]->type();
+  auto impl = [tz, from_utc, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    if (!tz) return Output(Values(a.num_rows), a.result_type);
+    ARROW_ASSIGN_OR_RAISE(auto utc, Instants(a.values[0], *input, a.ctx, a.num_rows));
+    Values shifted;
+    if (from_utc) {
+      ARROW_ASSIGN_OR_RAISE(shifted, UtcToLocal(utc, *tz));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(shifted, LocalToUtc(utc, *tz));
+    }
+    return Output(shifted, a.result_type);
+  };
+  return MakeFunction(name, impl, types::Timestamp(), std::move(args), pretty, true);
+}
+
+}  // namespace
+
+void RegisterDatetimeFunctions(FunctionRegistry& r) {
+  for (const char* n : {"current_timestamp", "now", "current_date", "curdate"}) r.Add(n, BindCurrent);
+  for (const char* n : {"to_timestamp", "to_date", "unix_timestamp", "to_unix_timestamp"}) {
+    r.Add(n, BindParse);
+  }
+  r.Add("date_format", BindFormat);
+  r.Add("from_unixtime", BindFormat);
+  for (const char* n : {"year", "quarter", "month", "dayofmonth", "day", "dayofweek", "weekday",
+                        "dayofyear", "weekofyear"}) {
+    r.Add(n, BindDateField);
+  }
+  for (const char* n : {"hour", "minute", "second"}) r.Add(n, BindTimeField);
+  r.Add("date_trunc", BindDateTrunc);
+  r.Add("trunc", BindTrunc);
+  for (const char* n : {"date_add", "date_sub", "add_months", "datediff"}) r.Add(n, BindDateArithmetic);
+  r.Add("last_day", BindLastDay);
+  r.Add("from_utc_timestamp", BindUtcShift);
+  r.Add("to_utc_timestamp", BindUtcShift);
+}
 
 }  // namespace spate
