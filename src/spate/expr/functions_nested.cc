@@ -428,8 +428,9 @@ arrow::Result<BoundExprPtr> BindStructField(std::vector<BoundExprPtr> args) {
       if (!s.is_valid) return arrow::Datum(arrow::MakeNullScalar(s.type->field(index)->type()));
       return arrow::Datum(s.value[index]);
     }
-    const auto& array = static_cast<const arrow::StructArray&>(*v.make_array());
-    ARROW_ASSIGN_OR_RAISE(auto child, array.GetFlattenedField(index));
+    ArrayPtr array = v.make_array();
+    const auto& structs = static_cast<const arrow::StructArray&>(*array);
+    ARROW_ASSIGN_OR_RAISE(auto child, structs.GetFlattenedField(index));
     return arrow::Datum(child);
   };
   std::string name = args[0]->name() + "." + field.name;
@@ -721,6 +722,7 @@ arrow::Result<BoundExprPtr> BindSortArray(const std::string& name, std::vector<B
         {cp::SortKey("r"),
          cp::SortKey("v", ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
                      ascending ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd)});
+    EnsureComputeInitialized();
     ARROW_ASSIGN_OR_RAISE(auto order, cp::SortIndices(arrow::Datum(table), options));
     ARROW_ASSIGN_OR_RAISE(auto sorted, cp::Take(elements, order));
     ArrayPtr sorted_values = sorted.make_array();
