@@ -38,7 +38,9 @@ BoundExprPtr Lit(const DataTypePtr& type, const std::string& json_value) {
 BoundExprPtr Bind(const std::string& name, std::vector<BoundExprPtr> args) {
   auto bound = BindCall(name, std::move(args), name);
   EXPECT_TRUE(bound.ok()) << bound.status().ToString();
-  return bound.ValueOrDie();
+  // A NULL stand-in keeps the remaining checks failing instead of crashing.
+  if (!bound.ok()) return std::make_shared<BoundLiteral>(arrow::MakeNullScalar(arrow::null()), types::Null(), "null");
+  return *bound;
 }
 
 arrow::Result<std::shared_ptr<arrow::Array>> Eval(const BoundExprPtr& e,
