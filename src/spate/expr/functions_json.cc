@@ -1,7 +1,1068 @@
+// JSON functions: from_json (JSON text -> struct/array/map with Spark's
+// JacksonParser conversion rules and parse modes), to_json (Spark's
+// JacksonGenerator output) and get_json_object (Spark's JSONPath subset).
+//
+// Each row is parsed once with RapidJSON into a DOM whose memory is recycled
+// between rows; the DOM is then walked alongside a conversion plan built once
+// per batch from the schema, appending straight into Arrow builders.
+
+#include <charconv>
+#include <cmath>
+#include <optional>
+#include <unordered_map>
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <arrow/util/decimal.h>
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
+#include "spate/types/arrow_types.h"
+#include "spate/types/ddl_parser.h"
+#include "spate/types/json_schema.h"
 
 namespace spate {
 
-void RegisterJsonFunctions(FunctionRegistry&) {}
+namespace {
+
+namespace cp = arrow::compute;
+using ArrayPtr = std::shared_ptr<arrow::Array>;
+using JsonValue = rapidjson::Value;
+using Options = std::map<std::string, std::string>;
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
+
+arrow::Result<ArrayPtr> AsArray(const arrow::Datum& d, int64_t num_rows) {
+  if (d.is_scalar()) return arrow::MakeArrayFromScalar(*d.scalar(), num_rows);
+  return d.make_array();
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Calendar arithmetic and time zones
+
+// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  int64_t yoe = y - era * 400;
+  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+void CivilFromDays(int64_t z, int64_t* y, int* m, int* d) {
+  z += 719468;
+  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  int64_t doe = z - era * 146097;
+  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  int64_t mp = (5 * doy + 2) / 153;
+  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
+  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
+  *y = yoe + era * 400 + (*m <= 2);
+}
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// "+05:30", "-08", "Z", "UTC", "GMT": a fixed offset in seconds.
+std::optional<int64_t> FixedOffset(std::string_view tz) {
+  if (tz == "Z" || tz == "UTC" || tz == "GMT" || tz == "UT" || tz == "Etc/UTC") return 0;
+  for (std::string_view prefix : {"UTC", "GMT", "UT"}) {
+    if (tz.starts_with(prefix) && tz.size() > prefix.size() &&
+        (tz[prefix.size()] == '+' || tz[prefix.size()] == '-')) {
+      tz.remove_prefix(prefix.size());
+    }
+  }
+  if (tz.empty() || (tz[0] != '+' && tz[0] != '-')) return std::nullopt;
+  int sign = tz[0] == '-' ? -1 : 1;
+  std::string digits;
+  for (char c : tz.substr(1)) {
+    if (std::isdigit(static_cast<unsigned char>(c))) {
+      digits += c;
+    } else if (c != ':') {
+      return std::nullopt;
+    }
+  }
+  if (digits.size() == 1 || digits.size() == 3) digits.insert(0, "0");
+  if (digits.size() != 2 && digits.size() != 4 && digits.size() != 6) return std::nullopt;
+  int64_t h = std::stoi(digits.substr(0, 2));
+  int64_t mi = digits.size() >= 4 ? std::stoi(digits.substr(2, 2)) : 0;
+  int64_t s = digits.size() == 6 ? std::stoi(digits.substr(4, 2)) : 0;
+  if (h > 18 || mi > 59 || s > 59) return std::nullopt;
+  return sign * (h * 3600 + mi * 60 + s);
+}
+
+// The offset of `tz` at the UTC instant `micros` (Arrow's tz database for
+// region ids).
+arrow::Result<int64_t> OffsetAtInstant(int64_t micros, const std::string& tz) {
+  if (auto fixed = FixedOffset(tz)) return *fixed;
+  EnsureComputeInitialized();
+  auto utc = std::make_shared<arrow::TimestampScalar>(micros, arrow::timestamp(arrow::TimeUnit::MICRO, tz));
+  ARROW_ASSIGN_OR_RAISE(auto local, cp::CallFunction("local_timestamp", {arrow::Datum(utc)}));
+  int64_t local_micros = static_cast<const arrow::TimestampScalar&>(*local.scalar()).value;
+  return FloorDiv(local_micros - micros, kMicrosPerSecond);
+}
+
+// The UTC instant of a wall-clock time in `tz`.
+arrow::Result<int64_t> LocalToUtc(int64_t local_micros, const std::string& tz) {
+  if (auto fixed = FixedOffset(tz)) return local_micros - *fixed * kMicrosPerSecond;
+  EnsureComputeInitialized();
+  auto local = std::make_shared<arrow::TimestampScalar>(local_micros,
+                                                        arrow::timestamp(arrow::TimeUnit::MICRO));
+  cp::AssumeTimezoneOptions options(tz, cp::AssumeTimezoneOptions::AMBIGUOUS_EARLIEST,
+                                    cp::AssumeTimezoneOptions::NONEXISTENT_LATEST);
+  ARROW_ASSIGN_OR_RAISE(auto utc, cp::CallFunction("assume_timezone", {arrow::Datum(local)}, &options));
+  return static_cast<const arrow::TimestampScalar&>(*utc.scalar()).value;
+}
+
+// A small cursor over text for the date and timestamp readers.
+struct Cursor {
+  std::string_view s;
+  size_t pos = 0;
+  bool Done() const { return pos >= s.size(); }
+  char Peek() const { return Done() ? '\0' : s[pos]; }
+  bool Eat(char c) {
+    if (Peek() != c) return false;
+    ++pos;
+    return true;
+  }
+  // Reads between min and max digits.
+  std::optional<int64_t> Digits(size_t min, size_t max, size_t* count = nullptr) {
+    int64_t v = 0;
+    size_t n = 0;
+    while (n < max && std::isdigit(static_cast<unsigned char>(Peek()))) {
+      v = v * 10 + (s[pos++] - '0');
+      ++n;
+    }
+    if (count) *count = n;
+    if (n < min) return std::nullopt;
+    return v;
+  }
+};
+
+std::string_view Trimmed(std::string_view s) {
+  auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+// yyyy[-[m]m[-[d]d]], as Spark's stringToDate reads it.
+std::optional<int64_t> ReadDate(Cursor& c) {
+  int sign = c.Eat('-') ? -1 : (c.Eat('+'), 1);
+  auto y = c.Digits(4, 7);
+  if (!y) return std::nullopt;
+  int64_t m = 1, d = 1;
+  if (c.Eat('-')) {
+    auto mm = c.Digits(1, 2);
+    if (!mm) return std::nullopt;
+    m = *mm;
+    if (c.Eat('-')) {
+      auto dd = c.Digits(1, 2);
+      if (!dd) return std::nullopt;
+      d = *dd;
+    }
+  }
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::nullopt;
+  int64_t year = sign * *y;
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  if (m == 2 && d == 29 && !leap) return std::nullopt;
+  return DaysFromCivil(year, m, d);
+}
+
+std::optional<int32_t> ParseDate(std::string_view text) {
+  Cursor c{Trimmed(text)};
+  auto days = ReadDate(c);
+  if (!days) return std::nullopt;
+  // Anything after 'T' or a space (a time of day) is ignored.
+  if (!c.Done() && c.Peek() != 'T' && c.Peek() != ' ') return std::nullopt;
+  return static_cast<int32_t>(*days);
+}
+
+// [date][(T| )h[h]:m[m][:s[s][.fraction]]][zone], as CAST(string AS
+// TIMESTAMP) reads it; no zone means the session zone (none for NTZ).
+arrow::Result<std::optional<int64_t>> ParseTimestamp(std::string_view text, const std::string& tz,
+                                                     bool ntz) {
+  Cursor c{Trimmed(text)};
+  auto days = ReadDate(c);
+  if (!days) return std::nullopt;
+  int64_t micros = 0;
+  if (c.Eat('T') || c.Eat(' ')) {
+    auto h = c.Digits(1, 2);
+    if (!h || !c.Eat(':')) return std::nullopt;
+    auto mi = c.Digits(1, 2);
+    if (!mi) return std::nullopt;
+    int64_t sec = 0, frac = 0;
+    if (c.Eat(':')) {
+      auto s = c.Digits(1, 2);
+      if (!s) return std::nullopt;
+      sec = *s;
+      if (c.Eat('.')) {
+        size_t n = 0;
+        auto f = c.Digits(0, 9, &n);
+        frac = f.value_or(0);
+        for (; n < 6; ++n) frac *= 10;
+        for (; n > 6; --n) frac /= 10;
+      }
+    }
+    if (*h > 23 || *mi > 59 || sec > 59) return std::nullopt;
+    micros = ((*h * 60 + *mi) * 60 + sec) * kMicrosPerSecond + frac;
+  }
+  int64_t local = *days * kMicrosPerDay + micros;
+  std::string_view zone = Trimmed(c.s.substr(c.pos));
+  if (ntz) return zone.empty() ? std::optional<int64_t>(local) : std::nullopt;
+  if (zone.empty()) {
+    ARROW_ASSIGN_OR_RAISE(int64_t utc, LocalToUtc(local, tz));
+    return utc;
+  }
+  auto offset = FixedOffset(zone);
+  if (!offset) return std::nullopt;
+  return local - *offset * kMicrosPerSecond;
+}
+
+// ---------------------------------------------------------------------------
+// Options
+
+arrow::Result<Options> ReadOptions(const std::vector<BoundExprPtr>& args, size_t index,
+                                   const std::string& pretty) {
+  Options options;
+  if (args.size() <= index) return options;
+  const arrow::Scalar* value = ConstantValue(*args[index]);
+  if (value == nullptr || args[index]->type()->id() != TypeId::kMap) {
+    return SparkError("INVALID_OPTIONS.NON_MAP_FUNCTION", "42K06",
+                      "Invalid options: Must use the `map()` function for options.");
+  }
+  if (!value->is_valid) return options;
+  const auto& map = static_cast<const arrow::MapScalar&>(*value);
+  const auto& entries = static_cast<const arrow::StructArray&>(*map.value);
+  for (int64_t i = 0; i < entries.length(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto k, entries.field(0)->GetScalar(i));
+    ARROW_ASSIGN_OR_RAISE(auto v, entries.field(1)->GetScalar(i));
+    if (k->type->id() != arrow::Type::STRING || v->type->id() != arrow::Type::STRING) {
+      return SparkError("INVALID_OPTIONS.NON_STRING_TYPE", "42K06",
+                        fmt::format("Invalid options: A type of keys and values in `map()` must "
+                                    "be string, but got {}.",
+                                    QuotedType(*args[index]->type())));
+    }
+    // Option names are case-insensitive, as Spark's CaseInsensitiveMap.
+    options[Lower(k->ToString())] = v->is_valid ? v->ToString() : "";
+  }
+  (void)pretty;
+  return options;
+}
+
+std::string OptionOr(const Options& options, const std::string& key, std::string fallback) {
+  auto it = options.find(Lower(key));
+  return it == options.end() ? fallback : it->second;
+}
+
+// ---------------------------------------------------------------------------
+// from_json
+
+// How one schema node reads a JSON value into its builder.
+struct ReadPlan {
+  DataTypePtr type;
+  arrow::ArrayBuilder* builder = nullptr;
+  std::vector<std::unique_ptr<ReadPlan>> children;
+  // Structs: field name -> index, and one slot per field for the current object.
+  std::unordered_map<std::string_view, int> field_index;
+  std::vector<const JsonValue*> slots;
+};
+
+std::unique_ptr<ReadPlan> BuildReadPlan(const DataTypePtr& type, arrow::ArrayBuilder* builder) {
+  auto plan = std::make_unique<ReadPlan>();
+  plan->type = type;
+  plan->builder = builder;
+  switch (type->id()) {
+    case TypeId::kArray:
+      plan->children.push_back(
+          BuildReadPlan(static_cast<const ArrayType&>(*type).element_type(),
+                        static_cast<arrow::ListBuilder*>(builder)->value_builder()));
+      break;
+    case TypeId::kMap: {
+      const auto& map = static_cast<const MapType&>(*type);
+      auto* mb = static_cast<arrow::MapBuilder*>(builder);
+      plan->children.push_back(BuildReadPlan(map.key_type(), mb->key_builder()));
+      plan->children.push_back(BuildReadPlan(map.value_type(), mb->item_builder()));
+      break;
+    }
+    case TypeId::kStruct: {
+      const auto& st = static_cast<const StructType&>(*type);
+      auto* sb = static_cast<arrow::StructBuilder*>(builder);
+      for (int i = 0; i < st.num_fields(); ++i) {
+        plan->children.push_back(BuildReadPlan(st.field(i).type, sb->field_builder(i)));
+        plan->field_index.emplace(st.field(i).name, i);
+      }
+      plan->slots.resize(st.num_fields());
+      break;
+    }
+    default:
+      break;
+  }
+  return plan;
+}
+
+std::string_view StringOf(const JsonValue& v) { return {v.GetString(), v.GetStringLength()}; }
+
+std::string Minified(const JsonValue& v) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  v.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
+}
+
+// The number as text: integers exactly, doubles in their shortest form.
+std::string NumberText(const JsonValue& v) {
+  if (v.IsInt64()) return std::to_string(v.GetInt64());
+  if (v.IsUint64()) return std::to_string(v.GetUint64());
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v.GetDouble());
+  return std::string(buf, end);
+}
+
+std::optional<double> SpecialDouble(std::string_view s) {
+  if (s == "NaN") return std::nan("");
+  if (s == "Infinity" || s == "+Infinity" || s == "INF" || s == "+INF") return HUGE_VAL;
+  if (s == "-Infinity" || s == "-INF") return -HUGE_VAL;
+  return std::nullopt;
+}
+
+class JsonReader {
+ public:
+  JsonReader(std::string time_zone) : time_zone_(std::move(time_zone)) {}
+
+  // Appends one value (NULL when it does not fit the type; `*bad` then
+  // records that the row is malformed).
+  arrow::Status Read(ReadPlan& plan, const JsonValue& v, bool* bad) {
+    if (v.IsNull()) return plan.builder->AppendNull();
+    switch (plan.type->id()) {
+      case TypeId::kBoolean:
+        if (!v.IsBool()) break;
+        return static_cast<arrow::BooleanBuilder*>(plan.builder)->Append(v.GetBool());
+      case TypeId::kByte:
+        return ReadInt<arrow::Int8Builder>(plan, v, bad);
+      case TypeId::kShort:
+        return ReadInt<arrow::Int16Builder>(plan, v, bad);
+      case TypeId::kInt:
+        return ReadInt<arrow::Int32Builder>(plan, v, bad);
+      case TypeId::kLong:
+        return ReadInt<arrow::Int64Builder>(plan, v, bad);
+      case TypeId::kFloat:
+      case TypeId::kDouble:
+        return ReadFloating(plan, v, bad);
+      case TypeId::kDecimal:
+        return ReadDecimal(plan, v, bad);
+      case TypeId::kString: {
+        auto* b = static_cast<arrow::StringBuilder*>(plan.builder);
+        // Non-string values keep their JSON text, as Spark copies the structure.
+        return v.IsString() ? b->Append(StringOf(v)) : b->Append(v.IsNumber() ? NumberText(v) : Minified(v));
+      }
+      case TypeId::kDate: {
+        if (!v.IsString()) break;
+        auto days = ParseDate(StringOf(v));
+        if (!days) break;
+        return static_cast<arrow::Date32Builder*>(plan.builder)->Append(*days);
+      }
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampNtz:
+        return ReadTimestamp(plan, v, bad);
+      case TypeId::kArray:
+        return ReadArray(plan, v, bad);
+      case TypeId::kMap:
+        return ReadMap(plan, v, bad);
+      case TypeId::kStruct:
+        if (!v.IsObject()) break;
+        return ReadStruct(plan, v, bad, -1);
+      default:
+        break;
+    }
+    *bad = true;
+    return plan.builder->AppendNull();
+  }
+
+  // A JSON object into a struct; field `skip` (the corrupt-record column) is
+  // left for the caller to fill.
+  arrow::Status ReadStruct(ReadPlan& plan, const JsonValue& v, bool* bad, int skip) {
+    std::fill(plan.slots.begin(), plan.slots.end(), nullptr);
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      auto found = plan.field_index.find(StringOf(it->name));
+      // A repeated key: the last one wins, as in Spark.
+      if (found != plan.field_index.end()) plan.slots[found->second] = &it->value;
+    }
+    ARROW_RETURN_NOT_OK(static_cast<arrow::StructBuilder*>(plan.builder)->Append());
+    for (size_t i = 0; i < plan.children.size(); ++i) {
+      if (static_cast<int>(i) == skip) continue;
+      if (plan.slots[i] == nullptr) {
+        ARROW_RETURN_NOT_OK(plan.children[i]->builder->AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(Read(*plan.children[i], *plan.slots[i], bad));
+      }
+    }
+    return arrow::Status::OK();
+  }
+
+ private:
+  template <typename Builder>
+  arrow::Status ReadInt(ReadPlan& plan, const JsonValue& v, bool* bad) {
+    using T = typename Builder::value_type;
+    if (v.IsInt64()) {
+      int64_t x = v.GetInt64();
+      if (x >= std::numeric_limits<T>::min() && x <= std::numeric_limits<T>::max()) {
+        return static_cast<Builder*>(plan.builder)->Append(static_cast<T>(x));
+      }
+    }
+    *bad = true;
+    return plan.builder->AppendNull();
+  }
+
+  arrow::Status ReadFloating(ReadPlan& plan, const JsonValue& v, bool* bad) {
+    std::optional<double> x;
+    if (v.IsNumber()) x = v.GetDouble();
+    if (v.IsString()) x = SpecialDouble(StringOf(v));
+    if (!x) {
+      *bad = true;
+      return plan.builder->AppendNull();
+    }
+    if (plan.type->id() == TypeId::kFloat) {
+      return static_cast<arrow::FloatBuilder*>(plan.builder)->Append(static_cast<float>(*x));
+    }
+    return static_cast<arrow::DoubleBuilder*>(plan.builder)->Append(*x);
+  }
+
+  arrow::Status ReadDecimal(ReadPlan& plan, const JsonValue& v, bool* bad) {
+    const auto& type = static_cast<const DecimalType&>(*plan.type);
+    if (v.IsNumber() || v.IsString()) {
+      std::string text = v.IsNumber() ? NumberText(v) : std::string(Trimmed(StringOf(v)));
+      arrow::Decimal128 value;
+      int32_t precision = 0, scale = 0;
+      if (arrow::Decimal128::FromString(text, &value, &precision, &scale).ok()) {
+        // Rounds half up to the target scale; too many digits is malformed.
+        if (scale > type.scale()) {
+          value = value.ReduceScaleBy(scale - type.scale(), true);
+        } else if (scale < type.scale()) {
+          value = value.IncreaseScaleBy(type.scale() - scale);
+        }
+        if (value.FitsInPrecision(type.precision())) {
+          return static_cast<arrow::Decimal128Builder*>(plan.builder)->Append(value);
+        }
+      }
+    }
+    *bad = true;
+    return plan.builder->AppendNull();
+  }
+
+  arrow::Status ReadTimestamp(ReadPlan& plan, const JsonValue& v, bool* bad) {
+    bool ntz = plan.type->id() == TypeId::kTimestampNtz;
+    std::optional<int64_t> micros;
+    if (v.IsString()) {
+      ARROW_ASSIGN_OR_RAISE(micros, ParseTimestamp(StringOf(v), time_zone_, ntz));
+    } else if (v.IsInt64() && !ntz) {
+      // A number counts seconds since the epoch.
+      micros = v.GetInt64() * kMicrosPerSecond;
+    }
+    if (!micros) {
+      *bad = true;
+      return plan.builder->AppendNull();
+    }
+    return static_cast<arrow::TimestampBuilder*>(plan.builder)->Append(*micros);
+  }
+
+  arrow::Status ReadArray(ReadPlan& plan, const JsonValue& v, bool* bad) {
+    if (!v.IsArray()) {
+      *bad = true;
+      return plan.builder->AppendNull();
+    }
+    ARROW_RETURN_NOT_OK(static_cast<arrow::ListBuilder*>(plan.builder)->Append());
+    for (const auto& element : v.GetArray()) {
+      ARROW_RETURN_NOT_OK(Read(*plan.children[0], element, bad));
+    }
+    return arrow::Status::OK();
+  }
+
+  arrow::Status ReadMap(ReadPlan& plan, const JsonValue& v, bool* bad) {
+    if (!v.IsObject() || plan.children[0]->type->id() != TypeId::kString) {
+      *bad = true;
+      return plan.builder->AppendNull();
+    }
+    ARROW_RETURN_NOT_OK(static_cast<arrow::MapBuilder*>(plan.builder)->Append());
+    auto* keys = static_cast<arrow::StringBuilder*>(plan.children[0]->builder);
+    for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+      ARROW_RETURN_NOT_OK(keys->Append(StringOf(it->name)));
+      ARROW_RETURN_NOT_OK(Read(*plan.children[1], it->value, bad));
+    }
+    return arrow::Status::OK();
+  }
+
+  std::string time_zone_;
+};
+
+struct FromJsonSettings {
+  DataTypePtr schema;
+  bool fail_fast = false;
+  int corrupt_index = -1;  // the struct field that receives malformed records
+  bool allow_comments = false;
+};
+
+arrow::Status MalformedRecord(std::string_view record) {
+  return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
+                    fmt::format("Malformed records are detected in record parsing: {}.\nParse "
+                                "Mode: FAILFAST. To process malformed records as null result, try "
+                                "setting the option 'mode' as 'PERMISSIVE'.",
+                                record));
+}
+
+bool IsBlank(std::string_view s) { return Trimmed(s).empty(); }
+
+// One row of malformed input in PERMISSIVE mode: a struct of NULLs (with the
+// text in the corrupt-record column), NULL for arrays and maps.
+arrow::Status AppendMalformed(ReadPlan& root, const FromJsonSettings& s, std::string_view text) {
+  if (root.type->id() != TypeId::kStruct) return root.builder->AppendNull();
+  ARROW_RETURN_NOT_OK(static_cast<arrow::StructBuilder*>(root.builder)->Append());
+  for (size_t i = 0; i < root.children.size(); ++i) {
+    auto* b = root.children[i]->builder;
+    if (static_cast<int>(i) == s.corrupt_index) {
+      ARROW_RETURN_NOT_OK(static_cast<arrow::StringBuilder*>(b)->Append(text));
+    } else {
+      ARROW_RETURN_NOT_OK(b->AppendNull());
+    }
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettings& s) {
+  ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+  const auto& strings = static_cast<const arrow::StringArray&>(*input);
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*s.schema));
+  std::unique_ptr<arrow::ArrayBuilder> builder;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &builder));
+  ARROW_RETURN_NOT_OK(builder->Reserve(a.num_rows));
+  auto root = BuildReadPlan(s.schema, builder.get());
+  JsonReader reader(a.ctx.format.time_zone);
+  // One memory pool for every row's DOM, cleared after each row.
+  rapidjson::MemoryPoolAllocator<> pool;
+  rapidjson::CrtAllocator stack_allocator;
+  bool is_struct = s.schema->id() == TypeId::kStruct;
+  for (int64_t row = 0; row < a.num_rows; ++row) {
+    if (strings.IsNull(row) || IsBlank(strings.GetView(row))) {
+      ARROW_RETURN_NOT_OK(builder->AppendNull());
+      continue;
+    }
+    std::string_view text = strings.GetView(row);
+    rapidjson::Document doc(&pool, 1024, &stack_allocator);
+    if (s.allow_comments) {
+      doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseCommentsFlag>(text.data(), text.size());
+    } else {
+      doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
+    }
+    bool bad = doc.HasParseError() || (is_struct && !doc.IsObject());
+    if (!bad) {
+      if (is_struct) {
+        ARROW_RETURN_NOT_OK(reader.ReadStruct(*root, doc, &bad, s.corrupt_index));
+        if (s.corrupt_index >= 0) {
+          auto* b = static_cast<arrow::StringBuilder*>(root->children[s.corrupt_index]->builder);
+          ARROW_RETURN_NOT_OK(bad ? b->Append(text) : b->AppendNull());
+        }
+      } else {
+        ARROW_RETURN_NOT_OK(reader.Read(*root, doc, &bad));
+      }
+      if (bad && s.fail_fast) return MalformedRecord(text);
+    } else {
+      if (s.fail_fast) return MalformedRecord(text);
+      ARROW_RETURN_NOT_OK(AppendMalformed(*root, s, text));
+    }
+    pool.Clear();
+  }
+  ARROW_ASSIGN_OR_RAISE(auto out, builder->Finish());
+  return arrow::Datum(out);
+}
+
+arrow::Status InvalidSchema(const std::string& pretty, const DataType& schema) {
+  return DataTypeMismatch("INVALID_JSON_SCHEMA", pretty,
+                          fmt::format("Input schema {} must be a struct, an array, a map or a "
+                                      "variant",
+                                      QuotedType(schema)));
+}
+
+arrow::Result<DataTypePtr> SchemaArgument(const BoundExpr& arg) {
+  const arrow::Scalar* value = ConstantValue(arg);
+  if (value == nullptr) {
+    return SparkError("INVALID_SCHEMA.NON_STRING_LITERAL", "42K07",
+                      fmt::format("The input schema \"{}\" is not a valid schema string. The "
+                                  "input expression must be string literal and not null.",
+                                  arg.name()));
+  }
+  if (arg.type()->IsNested()) return arg.type();
+  if (arg.type()->id() != TypeId::kString || !value->is_valid) {
+    return SparkError("INVALID_SCHEMA.NON_STRING_LITERAL", "42K07",
+                      fmt::format("The input schema \"{}\" is not a valid schema string. The "
+                                  "input expression must be string literal and not null.",
+                                  arg.name()));
+  }
+  std::string text = value->ToString();
+  std::string_view trimmed = Trimmed(text);
+  if (trimmed.starts_with("{")) return ParseJsonType(trimmed);
+  return ParseSchemaString(trimmed);
+}
+
+arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<BoundExprPtr> args,
+                                         const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
+  TypeId input = args[0]->type()->id();
+  if (input != TypeId::kString && input != TypeId::kNull) {
+    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                            fmt::format("The first parameter requires the \"STRING\" type, however "
+                                        "\"{}\" has the type {}",
+                                        args[0]->name(), QuotedType(*args[0]->type())));
+  }
+  args[0] = ImplicitCast(args[0], types::String());
+  FromJsonSettings settings;
+  ARROW_ASSIGN_OR_RAISE(settings.schema, SchemaArgument(*args[1]));
+  if (!settings.schema->IsNested()) return InvalidSchema(pretty, *settings.schema);
+  ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 2, pretty));
+  std::string mode = Lower(OptionOr(options, "mode", "PERMISSIVE"));
+  if (mode == "failfast") {
+    settings.fail_fast = true;
+  } else if (mode != "permissive") {
+    return SparkError("PARSE_MODE_UNSUPPORTED", "42601",
+                      fmt::format("The function `from_json` doesn't support the {} mode. "
+                                  "Acceptable modes are PERMISSIVE and FAILFAST.",
+                                  OptionOr(options, "mode", "")));
+  }
+  settings.allow_comments = Lower(OptionOr(options, "allowComments", "false")) == "true";
+  if (settings.schema->id() == TypeId::kStruct) {
+    const auto& st = static_cast<const StructType&>(*settings.schema);
+    int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));
+    if (index >= 0 && st.field(index).type->id() == TypeId::kString) settings.corrupt_index = index;
+  }
+  auto impl = [settings](const FunctionArgs& a) { return FromJson(a, settings); };
+  DataTypePtr type = settings.schema;
+  return MakeFunction(name, impl, type, std::move(args), pretty);
+}
+
+// ---------------------------------------------------------------------------
+// to_json
+
+// Java's Double.toString / Float.toString: shortest digits that read back,
+// plain between 1e-3 and 1e7, else d.dddE±n.
+template <typename T>
+void AppendJavaFloating(T x, std::string* out) {
+  if (std::isnan(x)) {
+    *out += "\"NaN\"";
+    return;
+  }
+  if (std::isinf(x)) {
+    *out += x > 0 ? "\"Infinity\"" : "\"-Infinity\"";
+    return;
+  }
+  if (x == 0) {
+    *out += std::signbit(x) ? "-0.0" : "0.0";
+    return;
+  }
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), x, std::chars_format::scientific);
+  std::string sci(buf, end);  // d[.ddd]e±xx
+  size_t e = sci.find('e');
+  std::string mantissa = sci.substr(0, e);
+  int exponent = std::stoi(sci.substr(e + 1));
+  bool negative = mantissa[0] == '-';
+  if (negative) mantissa.erase(0, 1);
+  std::string digits;
+  for (char c : mantissa) {
+    if (c != '.') digits += c;
+  }
+  if (negative) *out += '-';
+  T magnitude = std::abs(x);
+  if (magnitude >= T(1e-3) && magnitude < T(1e7)) {
+    if (exponent >= 0) {
+      std::string int_part = digits.substr(0, std::min<size_t>(digits.size(), exponent + 1));
+      int_part.append(exponent + 1 - int_part.size(), '0');
+      std::string frac = digits.size() > static_cast<size_t>(exponent + 1) ? digits.substr(exponent + 1) : "0";
+      *out += int_part + "." + frac;
+    } else {
+      *out += "0." + std::string(-exponent - 1, '0') + digits;
+    }
+    return;
+  }
+  *out += digits.substr(0, 1) + "." + (digits.size() > 1 ? digits.substr(1) : "0");
+  *out += "E" + std::to_string(exponent);
+}
+
+// Jackson's string escaping: quotes, backslashes and control characters;
+// everything else (including non-ASCII) as is.
+void AppendEscaped(std::string_view s, std::string* out) {
+  static const char kHex[] = "0123456789ABCDEF";
+  *out += '"';
+  for (unsigned char c : s) {
+    switch (c) {
+      case '"': *out += "\\\""; break;
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      case '\b': *out += "\\b"; break;
+      case '\f': *out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          *out += "\\u00";
+          *out += kHex[c >> 4];
+          *out += kHex[c & 15];
+        } else {
+          *out += static_cast<char>(c);
+        }
+    }
+  }
+  *out += '"';
+}
+
+void AppendBase64(std::string_view bytes, std::string* out) {
+  static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t i = 0;
+  for (; i + 2 < bytes.size(); i += 3) {
+    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8) | uint8_t(bytes[i + 2]);
+    for (int k = 18; k >= 0; k -= 6) *out += kChars[(n >> k) & 63];
+  }
+  if (i + 1 == bytes.size()) {
+    uint32_t n = uint8_t(bytes[i]) << 16;
+    *out += kChars[(n >> 18) & 63];
+    *out += kChars[(n >> 12) & 63];
+    *out += "==";
+  } else if (i + 2 == bytes.size()) {
+    uint32_t n = (uint8_t(bytes[i]) << 16) | (uint8_t(bytes[i + 1]) << 8);
+    *out += kChars[(n >> 18) & 63];
+    *out += kChars[(n >> 12) & 63];
+    *out += kChars[(n >> 6) & 63];
+    *out += '=';
+  }
+}
+
+void AppendDate(int64_t days, std::string* out) {
+  int64_t y;
+  int m, d;
+  CivilFromDays(days, &y, &m, &d);
+  *out += fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
+}
+
+class JsonWriter {
+ public:
+  JsonWriter(std::string time_zone, bool ignore_null_fields)
+      : time_zone_(std::move(time_zone)), ignore_null_fields_(ignore_null_fields) {}
+
+  arrow::Status Write(const arrow::Array& a, int64_t i, const DataType& type, std::string* out) {
+    if (a.IsNull(i)) {
+      *out += "null";
+      return arrow::Status::OK();
+    }
+    switch (type.id()) {
+      case TypeId::kBoolean:
+        *out += static_cast<const arrow::BooleanArray&>(a).Value(i) ? "true" : "false";
+        break;
+      case TypeId::kByte: *out += std::to_string(static_cast<const arrow::Int8Array&>(a).Value(i)); break;
+      case TypeId::kShort: *out += std::to_string(static_cast<const arrow::Int16Array&>(a).Value(i)); break;
+      case TypeId::kInt: *out += std::to_string(static_cast<const arrow::Int32Array&>(a).Value(i)); break;
+      case TypeId::kLong: *out += std::to_string(static_cast<const arrow::Int64Array&>(a).Value(i)); break;
+      case TypeId::kFloat: AppendJavaFloating(static_cast<const arrow::FloatArray&>(a).Value(i), out); break;
+      case TypeId::kDouble: AppendJavaFloating(static_cast<const arrow::DoubleArray&>(a).Value(i), out); break;
+      case TypeId::kDecimal:
+        *out += static_cast<const arrow::Decimal128Array&>(a).FormatValue(i);
+        break;
+      case TypeId::kString:
+        AppendEscaped(static_cast<const arrow::StringArray&>(a).GetView(i), out);
+        break;
+      case TypeId::kBinary:
+        *out += '"';
+        AppendBase64(static_cast<const arrow::BinaryArray&>(a).GetView(i), out);
+        *out += '"';
+        break;
+      case TypeId::kDate:
+        *out += '"';
+        AppendDate(static_cast<const arrow::Date32Array&>(a).Value(i), out);
+        *out += '"';
+        break;
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampNtz:
+        return WriteTimestamp(static_cast<const arrow::TimestampArray&>(a).Value(i),
+                              type.id() == TypeId::kTimestampNtz, out);
+      case TypeId::kArray:
+        return WriteArray(static_cast<const arrow::ListArray&>(a), i,
+                          *static_cast<const ArrayType&>(type).element_type(), out);
+      case TypeId::kMap:
+        return WriteMap(static_cast<const arrow::MapArray&>(a), i, static_cast<const MapType&>(type), out);
+      case TypeId::kStruct:
+        return WriteStruct(static_cast<const arrow::StructArray&>(a), i,
+                           static_cast<const StructType&>(type), out);
+      default: {
+        ARROW_ASSIGN_OR_RAISE(auto scalar, a.GetScalar(i));
+        AppendEscaped(scalar->ToString(), out);
+      }
+    }
+    return arrow::Status::OK();
+  }
+
+ private:
+  // yyyy-MM-dd'T'HH:mm:ss.SSSXXX in the session zone (NTZ: no zone).
+  arrow::Status WriteTimestamp(int64_t micros, bool ntz, std::string* out) {
+    int64_t offset = 0;
+    if (!ntz) {
+      ARROW_ASSIGN_OR_RAISE(offset, OffsetAtInstant(micros, time_zone_));
+    }
+    int64_t local = micros + offset * kMicrosPerSecond;
+    int64_t days = FloorDiv(local, kMicrosPerDay);
+    int64_t in_day = local - days * kMicrosPerDay;
+    *out += '"';
+    AppendDate(days, out);
+    int64_t secs = in_day / kMicrosPerSecond;
+    *out += fmt::format("T{:02d}:{:02d}:{:02d}.{:03d}", secs / 3600, secs / 60 % 60, secs % 60,
+                        in_day % kMicrosPerSecond / 1000);
+    if (!ntz) {
+      if (offset == 0) {
+        *out += 'Z';
+      } else {
+        int64_t abs = std::abs(offset);
+        *out += fmt::format("{}{:02d}:{:02d}", offset < 0 ? '-' : '+', abs / 3600, abs / 60 % 60);
+        if (abs % 60) *out += fmt::format(":{:02d}", abs % 60);
+      }
+    }
+    *out += '"';
+    return arrow::Status::OK();
+  }
+
+  arrow::Status WriteArray(const arrow::ListArray& a, int64_t i, const DataType& element,
+                           std::string* out) {
+    *out += '[';
+    int64_t begin = a.value_offset(i), end = begin + a.value_length(i);
+    for (int64_t j = begin; j < end; ++j) {
+      if (j > begin) *out += ',';
+      ARROW_RETURN_NOT_OK(Write(*a.values(), j, element, out));
+    }
+    *out += ']';
+    return arrow::Status::OK();
+  }
+
+  arrow::Status WriteMap(const arrow::MapArray& a, int64_t i, const MapType& type, std::string* out) {
+    *out += '{';
+    int64_t begin = a.value_offset(i), end = begin + a.value_length(i);
+    for (int64_t j = begin; j < end; ++j) {
+      if (j > begin) *out += ',';
+      // Keys are field names: non-string keys print as their text.
+      if (type.key_type()->id() == TypeId::kString) {
+        AppendEscaped(static_cast<const arrow::StringArray&>(*a.keys()).GetView(j), out);
+      } else {
+        std::string key;
+        ARROW_RETURN_NOT_OK(Write(*a.keys(), j, *type.key_type(), &key));
+        if (key.size() >= 2 && key.front() == '"') key = key.substr(1, key.size() - 2);
+        AppendEscaped(key, out);
+      }
+      *out += ':';
+      ARROW_RETURN_NOT_OK(Write(*a.items(), j, *type.value_type(), out));
+    }
+    *out += '}';
+    return arrow::Status::OK();
+  }
+
+  arrow::Status WriteStruct(const arrow::StructArray& a, int64_t i, const StructType& type,
+                            std::string* out) {
+    *out += '{';
+    bool first = true;
+    for (int f = 0; f < type.num_fields(); ++f) {
+      const arrow::Array& child = *a.field(f);
+      if (child.IsNull(i) && ignore_null_fields_) continue;
+      if (!first) *out += ',';
+      first = false;
+      AppendEscaped(type.field(f).name, out);
+      *out += ':';
+      ARROW_RETURN_NOT_OK(Write(child, i, *type.field(f).type, out));
+    }
+    *out += '}';
+    return arrow::Status::OK();
+  }
+
+  std::string time_zone_;
+  bool ignore_null_fields_;
+};
+
+arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<BoundExprPtr> args,
+                                       const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
+  DataTypePtr type = args[0]->type();
+  if (!type->IsNested()) {
+    return DataTypeMismatch("INVALID_JSON_SCHEMA", pretty,
+                            fmt::format("Input schema {} must be a struct, an array, a map or a "
+                                        "variant",
+                                        QuotedType(*type)));
+  }
+  ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
+  // spark.sql.jsonGenerator.ignoreNullFields defaults to true.
+  bool ignore_nulls = Lower(OptionOr(options, "ignoreNullFields", "true")) != "false";
+  auto impl = [type, ignore_nulls](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+    JsonWriter writer(a.ctx.format.time_zone, ignore_nulls);
+    arrow::StringBuilder out;
+    std::string text;
+    for (int64_t row = 0; row < a.num_rows; ++row) {
+      if (input->IsNull(row)) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      text.clear();
+      ARROW_RETURN_NOT_OK(writer.Write(*input, row, *type, &text));
+      ARROW_RETURN_NOT_OK(out.Append(text));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+    return arrow::Datum(result);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty);
+}
+
+// ---------------------------------------------------------------------------
+// get_json_object
+
+struct PathStep {
+  enum Kind { kKey, kIndex, kWildcard } kind;
+  std::string key;
+  int64_t index = 0;
+};
+
+// $ followed by .name, ['name'], [n] or [*]; nullopt for anything else.
+std::optional<std::vector<PathStep>> ParsePath(std::string_view path) {
+  if (path.empty() || path[0] != '$') return std::nullopt;
+  std::vector<PathStep> steps;
+  size_t i = 1;
+  while (i < path.size()) {
+    if (path[i] == '.') {
+      size_t end = path.find_first_of(".[", i + 1);
+      if (end == std::string_view::npos) end = path.size();
+      std::string key(path.substr(i + 1, end - i - 1));
+      if (key.empty()) return std::nullopt;
+      if (key == "*") {
+        steps.push_back({PathStep::kWildcard, "", 0});
+      } else {
+        steps.push_back({PathStep::kKey, key, 0});
+      }
+      i = end;
+    } else if (path[i] == '[') {
+      size_t close = path.find(']', i);
+      if (close == std::string_view::npos) return std::nullopt;
+      std::string_view inner = path.substr(i + 1, close - i - 1);
+      if (inner == "*") {
+        steps.push_back({PathStep::kWildcard, "", 0});
+      } else if (inner.size() >= 2 && inner.front() == '\'' && inner.back() == '\'') {
+        steps.push_back({PathStep::kKey, std::string(inner.substr(1, inner.size() - 2)), 0});
+      } else {
+        int64_t n = 0;
+        auto [p, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), n);
+        if (ec != std::errc() || p != inner.data() + inner.size() || n < 0) return std::nullopt;
+        steps.push_back({PathStep::kIndex, "", n});
+      }
+      i = close + 1;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return steps;
+}
+
+// Collects the values the path selects; `wildcard` tells whether the path
+// went through [*] (several matches are then returned as a JSON array).
+void Select(const JsonValue& v, const std::vector<PathStep>& steps, size_t k,
+            std::vector<const JsonValue*>* out, bool* wildcard) {
+  if (k == steps.size()) {
+    out->push_back(&v);
+    return;
+  }
+  const PathStep& step = steps[k];
+  switch (step.kind) {
+    case PathStep::kKey: {
+      if (!v.IsObject()) return;
+      auto it = v.FindMember(rapidjson::StringRef(step.key.data(), step.key.size()));
+      if (it != v.MemberEnd()) Select(it->value, steps, k + 1, out, wildcard);
+      return;
+    }
+    case PathStep::kIndex:
+      if (v.IsArray() && step.index < static_cast<int64_t>(v.Size())) {
+        Select(v[static_cast<rapidjson::SizeType>(step.index)], steps, k + 1, out, wildcard);
+      }
+      return;
+    case PathStep::kWildcard:
+      if (!v.IsArray()) return;
+      *wildcard = true;
+      for (const auto& e : v.GetArray()) Select(e, steps, k + 1, out, wildcard);
+      return;
+  }
+}
+
+std::string JsonText(const JsonValue& v) {
+  if (v.IsString()) return std::string(StringOf(v));
+  return Minified(v);
+}
+
+arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
+                                              std::vector<BoundExprPtr> args,
+                                              const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  for (auto& arg : args) arg = ImplicitCast(arg, types::String());
+  auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto json, AsArray(a.values[0], a.num_rows));
+    ARROW_ASSIGN_OR_RAISE(auto paths, AsArray(a.values[1], a.num_rows));
+    const auto& texts = static_cast<const arrow::StringArray&>(*json);
+    const auto& path_texts = static_cast<const arrow::StringArray&>(*paths);
+    arrow::StringBuilder out;
+    rapidjson::MemoryPoolAllocator<> pool;
+    std::string cached_text;
+    std::optional<std::vector<PathStep>> steps;
+    bool have_path = false;
+    std::vector<const JsonValue*> found;
+    for (int64_t row = 0; row < a.num_rows; ++row) {
+      if (texts.IsNull(row) || path_texts.IsNull(row)) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      // Paths are almost always constant: parse only when the text changes.
+      if (!have_path || path_texts.GetView(row) != cached_text) {
+        cached_text = std::string(path_texts.GetView(row));
+        steps = ParsePath(cached_text);
+        have_path = true;
+      }
+      rapidjson::Document doc(&pool);
+      std::string_view text = texts.GetView(row);
+      doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
+      found.clear();
+      bool wildcard = false;
+      if (steps && !doc.HasParseError()) Select(doc, *steps, 0, &found, &wildcard);
+      if (found.empty() || (found.size() == 1 && found[0]->IsNull())) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+      } else if (found.size() == 1) {
+        ARROW_RETURN_NOT_OK(out.Append(JsonText(*found[0])));
+      } else {
+        std::string joined = "[";
+        for (size_t i = 0; i < found.size(); ++i) joined += (i ? "," : "") + Minified(*found[i]);
+        ARROW_RETURN_NOT_OK(out.Append(joined + "]"));
+      }
+      pool.Clear();
+    }
+    ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+    return arrow::Datum(result);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty);
+}
+
+}  // namespace
+
+void RegisterJsonFunctions(FunctionRegistry& r) {
+  r.Add("from_json", BindFromJson);
+  r.Add("to_json", BindToJson);
+  r.Add("get_json_object", BindGetJsonObject);
+}
 
 }  // namespace spate
