@@ -419,8 +419,12 @@ class Parser {
   arrow::Result<ExprPtr> NamedExpression() {
     ARROW_ASSIGN_OR_RAISE(auto e, Expression());
     if (AcceptKeyword("AS")) {
+      if (Peek().IsOp("(")) return MultiAlias(std::move(e));
       ARROW_ASSIGN_OR_RAISE(auto alias, Identifier());
       return ex::Alias(std::move(e), std::move(alias));
+    }
+    if (Peek().IsOp("(") && IsName(Peek(1)) && (Peek(2).IsOp(",") || Peek(2).IsOp(")"))) {
+      return MultiAlias(std::move(e));
     }
     const Token& t = Peek();
     if (t.kind == TokenKind::kQuotedIdentifier ||
@@ -428,6 +432,15 @@ class Parser {
       return ex::Alias(std::move(e), Next().text);
     }
     return e;
+  }
+
+  // explode(m) AS (k, v): one alias per produced column, in name_parts;
+  // `name` holds the first so the node still prints as a name.
+  arrow::Result<ExprPtr> MultiAlias(ExprPtr e) {
+    ARROW_ASSIGN_OR_RAISE(auto names, NameList());
+    auto alias = std::make_shared<spate::Expr>(*ex::Alias(std::move(e), names[0]));
+    alias->name_parts = std::move(names);
+    return alias;
   }
 
   arrow::Result<ExprPtr> Expression() { return Or(); }
@@ -1063,11 +1076,11 @@ class Parser {
       unions.emplace_back(all, std::move(next));
     }
     bool has_tail = !unions.empty() || Peek().IsKeyword("ORDER") || Peek().IsKeyword("LIMIT") ||
-                    !ctes.empty();
+                    Peek().IsKeyword("OFFSET") || !ctes.empty();
     if (!has_tail) return first;
     auto result = std::make_shared<SelectStatement>(*first);
     bool first_closed = !first->unions.empty() || !first->order_by.empty() || first->limit ||
-                        !first->ctes.empty();
+                        first->offset || !first->ctes.empty();
     if (first_closed) result = WrapInSubquery(first);  // (q ORDER BY x) UNION ...
     for (auto& u : unions) result->unions.push_back(std::move(u));
     ARROW_RETURN_NOT_OK(OrderByAndLimit(result.get()));
@@ -1104,15 +1117,22 @@ class Parser {
       } while (AcceptOp(","));
     }
     if (AcceptKeyword("LIMIT")) {
-      const Token& t = Peek();
-      if (t.kind != TokenKind::kInteger) return Error();
-      ARROW_ASSIGN_OR_RAISE(auto n, Number(/*negative=*/false));
-      if (n->type->id() != TypeId::kInt && n->type->id() != TypeId::kLong) return SyntaxError(text_, t);
-      select->limit = n->type->id() == TypeId::kInt
-                          ? static_cast<const arrow::Int32Scalar&>(*n->literal).value
-                          : static_cast<const arrow::Int64Scalar&>(*n->literal).value;
+      ARROW_ASSIGN_OR_RAISE(select->limit, Count());
+    }
+    if (AcceptKeyword("OFFSET")) {
+      ARROW_ASSIGN_OR_RAISE(select->offset, Count());
     }
     return arrow::Status::OK();
+  }
+
+  // The row count of LIMIT and OFFSET: a non-negative integer literal.
+  arrow::Result<int64_t> Count() {
+    const Token t = Peek();
+    if (t.kind != TokenKind::kInteger) return Error();
+    ARROW_ASSIGN_OR_RAISE(auto n, Number(/*negative=*/false));
+    if (n->type->id() == TypeId::kInt) return static_cast<const arrow::Int32Scalar&>(*n->literal).value;
+    if (n->type->id() == TypeId::kLong) return static_cast<const arrow::Int64Scalar&>(*n->literal).value;
+    return SyntaxError(text_, t);
   }
 
   // expr [ASC|DESC] [NULLS FIRST|LAST]; nulls come first when ascending.

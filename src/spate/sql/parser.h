@@ -52,6 +52,7 @@ struct SelectStatement {
   std::vector<std::pair<bool /*all*/, SelectPtr>> unions;
   std::vector<ExprPtr> order_by;  // kSortOrder nodes
   std::optional<int64_t> limit;
+  std::optional<int64_t> offset;  // OFFSET n, applied before LIMIT as in Spark
   /// WITH name AS (query), ...: common table expressions visible to this
   /// query (and its unions), in order of definition.
   std::vector<std::pair<std::string, SelectPtr>> ctes;

@@ -92,6 +92,14 @@ TEST(ParserExprTest, ExplicitImplicitAndQuotedAliases) {
   EXPECT_EQ(Parse("a AS `my col`")->name, "my col");
 }
 
+TEST(ParserExprTest, MultiColumnAlias) {
+  auto e = Parse("explode(m) AS (k, v)");
+  EXPECT_EQ(e->kind, ExprKind::kAlias);
+  EXPECT_EQ(e->name_parts, (std::vector<std::string>{"k", "v"}));
+  EXPECT_EQ(e->args[0]->name, "explode");
+  EXPECT_EQ(Parse("posexplode(a) (p, x)")->name_parts, (std::vector<std::string>{"p", "x"}));
+}
+
 TEST(ParserExprTest, KeywordsAreCaseInsensitive) {
   EXPECT_EQ(Str("a BeTwEeN 1 aNd 2"), "((a >= 1) AND (a <= 2))");
   EXPECT_EQ(Str("a is NOT null"), "(a IS NOT NULL)");
@@ -258,6 +266,9 @@ TEST(ParserLiteralTest, DecimalsAreExact) {
   EXPECT_EQ(e->literal->type->ToString(), "decimal128(2, 1)");
   EXPECT_EQ(TypeOf(Parse("123.450")), "decimal(6,3)");
   EXPECT_EQ(TypeOf(Parse("0.5")), "decimal(1,1)");
+  EXPECT_EQ(TypeOf(Parse(".5")), "decimal(1,1)");
+  EXPECT_EQ(TypeOf(Parse("5.")), "decimal(1,0)");
+  EXPECT_EQ(TypeOf(Parse("0.001")), "decimal(3,3)");
   auto negative = Parse("-1.25");
   EXPECT_EQ(ValueOf<arrow::Decimal128Scalar>(negative), arrow::Decimal128(-125));
 }
@@ -510,6 +521,18 @@ TEST(ParserSelectTest, OrderByDefaultsAndLimit) {
   EXPECT_EQ(s->order_by[2]->ToString(), "c ASC NULLS LAST");
   EXPECT_EQ(s->order_by[3]->ToString(), "d DESC NULLS FIRST");
   EXPECT_EQ(s->limit, 10);
+}
+
+TEST(ParserSelectTest, LimitAndOffset) {
+  auto s = Select("SELECT a FROM t LIMIT 3 OFFSET 2");
+  EXPECT_EQ(s->limit, 3);
+  EXPECT_EQ(s->offset, 2);
+  auto only = Select("SELECT a FROM t ORDER BY a OFFSET 1");
+  EXPECT_FALSE(only->limit.has_value());
+  EXPECT_EQ(only->offset, 1);
+  EXPECT_EQ(Headline(StatementError("SELECT a FROM t LIMIT")),
+            "[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 "
+            "(line 1, pos 21)");
 }
 
 TEST(ParserSelectTest, UnionAppliesOrderAndLimitToTheWhole) {
