@@ -379,7 +379,8 @@ class Parser {
     bool single = Peek(1).kind == TokenKind::kEnd ||
                   (Peek(1).IsOp(";") && Peek(2).kind == TokenKind::kEnd);
     if (single) {
-      return SyntaxError(text_, t, fmt::format("extra input '{}'", text_.substr(t.offset, t.length)));
+      std::string_view extra = text_.substr(t.offset, t.length);
+      return SyntaxError(text_, t, fmt::format("extra input '{}'", extra));
     }
     return SyntaxError(text_, t);
   }
@@ -499,7 +500,7 @@ class Parser {
     }
     if (AcceptKeyword("IN")) {
       ARROW_RETURN_NOT_OK(ExpectOp("("));
-      if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH")) return Error();
+      ARROW_RETURN_NOT_OK(RejectSubquery());
       std::vector<ExprPtr> args = {std::move(value)};
       do {
         ARROW_ASSIGN_OR_RAISE(auto item, Expression());
@@ -703,14 +704,18 @@ class Parser {
       i += 2;
     }
     Next();
-    if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH")) {
-      // Scalar subqueries have no expression node yet.
-      return arrow::Status::NotImplemented("scalar subqueries are not supported: ",
-                                           text_.substr(Peek().offset));
-    }
+    ARROW_RETURN_NOT_OK(RejectSubquery());
     ARROW_ASSIGN_OR_RAISE(auto e, Expression());
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
     return e;
+  }
+
+  // Subqueries inside expressions (scalar, IN, EXISTS) have no expression
+  // node yet; they are valid SQL, so this is not a syntax error.
+  arrow::Status RejectSubquery() const {
+    if (!Peek().IsKeyword("SELECT") && !Peek().IsKeyword("WITH")) return arrow::Status::OK();
+    return arrow::Status::NotImplemented("subqueries in expressions are not supported yet: ",
+                                         text_);
   }
 
   arrow::Result<ExprPtr> Lambda() {
@@ -769,6 +774,7 @@ class Parser {
   arrow::Result<ExprPtr> FunctionCall() {
     std::string name = Lower(Next().text);
     Next();  // (
+    ARROW_RETURN_NOT_OK(RejectSubquery());  // EXISTS (SELECT ...)
     bool distinct = AcceptKeyword("DISTINCT");
     if (!distinct) AcceptKeyword("ALL");
     std::vector<ExprPtr> args;
@@ -782,6 +788,12 @@ class Parser {
       } while (AcceptOp(","));
     }
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    if (Peek().IsKeyword("OVER")) {
+      // The expression tree has no window node yet: say so rather than
+      // report a syntax error for valid SQL.
+      return arrow::Status::NotImplemented("window functions (OVER) are not supported yet: ",
+                                           text_);
+    }
     return ex::Call(std::move(name), std::move(args), distinct);
   }
 
@@ -855,7 +867,8 @@ class Parser {
       ARROW_ASSIGN_OR_RAISE(auto condition, Expression());
       ARROW_RETURN_NOT_OK(ExpectKeyword("THEN"));
       ARROW_ASSIGN_OR_RAISE(auto value, Expression());
-      args.push_back(operand ? ex::Call("=", {operand, std::move(condition)}) : std::move(condition));
+      if (operand) condition = ex::Call("=", {operand, std::move(condition)});
+      args.push_back(std::move(condition));
       args.push_back(std::move(value));
     }
     if (AcceptKeyword("ELSE")) {
@@ -937,7 +950,9 @@ class Parser {
       }
       const Token unit = Next();
       std::string number = sign + value.text;
-      if (value.kind != TokenKind::kString && !IsDigit(number.back())) return SyntaxError(text_, value);
+      if (value.kind != TokenKind::kString && !IsDigit(number.back())) {
+        return SyntaxError(text_, value);
+      }
       if (!AddIntervalUnit(number, *LookupUnit(unit.text), &acc)) {
         return InvalidTypedLiteral(keyword, "INTERVAL", number + " " + unit.text);
       }
@@ -986,7 +1001,8 @@ class Parser {
   arrow::Result<ExprPtr> IntegerLiteral(const Token& t, const std::string& upper, bool negative) {
     char suffix = upper.back();
     bool has_suffix = suffix == 'L' || suffix == 'S' || suffix == 'Y';
-    std::string digits = (negative ? "-" : "") + (has_suffix ? upper.substr(0, upper.size() - 1) : upper);
+    std::string digits =
+        (negative ? "-" : "") + (has_suffix ? upper.substr(0, upper.size() - 1) : upper);
     errno = 0;
     char* end = nullptr;
     long long value = std::strtoll(digits.c_str(), &end, 10);
@@ -1000,7 +1016,9 @@ class Parser {
         }
         return ex::Long(value);
       case 'S':
-        if (!in(-32768, 32767)) return NumericRangeError(text_, t, digits, "smallint", "-32768", "32767");
+        if (!in(-32768, 32767)) {
+          return NumericRangeError(text_, t, digits, "smallint", "-32768", "32767");
+        }
         return ex::Lit(arrow::MakeScalar(static_cast<int16_t>(value)), types::Short());
       case 'Y':
         if (!in(-128, 127)) return NumericRangeError(text_, t, digits, "tinyint", "-128", "127");
@@ -1034,8 +1052,9 @@ class Parser {
                         text_, t.offset);
     }
     if (negative) value.Negate();
-    return ex::Lit(std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale)),
-                   types::Decimal(precision, scale));
+    auto scalar =
+        std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale));
+    return ex::Lit(std::move(scalar), types::Decimal(precision, scale));
   }
 
   // --- queries -------------------------------------------------------------
@@ -1130,8 +1149,11 @@ class Parser {
     const Token t = Peek();
     if (t.kind != TokenKind::kInteger) return Error();
     ARROW_ASSIGN_OR_RAISE(auto n, Number(/*negative=*/false));
-    if (n->type->id() == TypeId::kInt) return static_cast<const arrow::Int32Scalar&>(*n->literal).value;
-    if (n->type->id() == TypeId::kLong) return static_cast<const arrow::Int64Scalar&>(*n->literal).value;
+    switch (n->type->id()) {
+      case TypeId::kInt: return static_cast<const arrow::Int32Scalar&>(*n->literal).value;
+      case TypeId::kLong: return static_cast<const arrow::Int64Scalar&>(*n->literal).value;
+      default: break;
+    }
     return SyntaxError(text_, t);
   }
 
@@ -1185,7 +1207,8 @@ class Parser {
     return select;
   }
 
-  static FromItemPtr MakeJoin(FromItemPtr left, FromItemPtr right, std::string join_type) {
+  static std::shared_ptr<FromItem> MakeJoin(FromItemPtr left, FromItemPtr right,
+                                            std::string join_type) {
     auto join = std::make_shared<FromItem>();
     join->kind = FromItem::Kind::kJoin;
     join->left = std::move(left);
@@ -1234,7 +1257,10 @@ class Parser {
     for (std::string_view w : {"INNER", "CROSS", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI"}) {
       if (Peek().IsKeyword(w)) {
         size_t i = 1;
-        while (Peek(i).IsKeyword("OUTER") || Peek(i).IsKeyword("SEMI") || Peek(i).IsKeyword("ANTI")) ++i;
+        while (Peek(i).IsKeyword("OUTER") || Peek(i).IsKeyword("SEMI") ||
+               Peek(i).IsKeyword("ANTI")) {
+          ++i;
+        }
         return SyntaxError(text_, Peek(i));
       }
     }
@@ -1248,7 +1274,7 @@ class Parser {
       ARROW_ASSIGN_OR_RAISE(auto join_type, JoinType());
       if (!join_type) return left;
       ARROW_ASSIGN_OR_RAISE(auto right, RelationPrimary());
-      auto join = std::make_shared<FromItem>(*MakeJoin(std::move(left), std::move(right), *join_type));
+      auto join = MakeJoin(std::move(left), std::move(right), std::move(*join_type));
       if (AcceptKeyword("ON")) {
         ARROW_ASSIGN_OR_RAISE(join->condition, Expression());
       } else if (Peek().IsKeyword("USING")) {
@@ -1475,11 +1501,11 @@ arrow::Result<IntervalValue> ParseIntervalString(std::string_view text) {
   auto value = ReadIntervalText(text);
   if (!value) {
     return SparkError("CANNOT_PARSE_INTERVAL", "22006",
-                      fmt::format("Unable to parse '{}'. Please ensure that the value provided is in "
-                                  "a valid format for defining an interval. You can reference the "
-                                  "documentation for the correct format. If the issue persists, "
-                                  "please double check that the input value is not null or empty "
-                                  "and try again.",
+                      fmt::format("Unable to parse '{}'. Please ensure that the value provided is "
+                                  "in a valid format for defining an interval. You can reference "
+                                  "the documentation for the correct format. If the issue "
+                                  "persists, please double check that the input value is not null "
+                                  "or empty and try again.",
                                   text));
   }
   return *value;
