@@ -37,13 +37,13 @@ bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; 
 // Interval units, shared by INTERVAL literals and ParseIntervalString.
 
 constexpr int64_t kMicrosPerSecond = 1000000;
-constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 
 // How one unit contributes: to months, to days, or to microseconds.
 struct IntervalUnit {
   enum class Field { kMonths, kDays, kMicros };
   Field field;
   int64_t scale;  // months, days or micros per unit
+  bool allows_fraction = false;  // only seconds take one ("1.5 seconds"), as in Spark
 };
 
 std::optional<IntervalUnit> LookupUnit(std::string_view word) {
@@ -57,7 +57,7 @@ std::optional<IntervalUnit> LookupUnit(std::string_view word) {
       {"day", {F::kDays, 1}},
       {"hour", {F::kMicros, 3600 * kMicrosPerSecond}},
       {"minute", {F::kMicros, 60 * kMicrosPerSecond}},
-      {"second", {F::kMicros, kMicrosPerSecond}},
+      {"second", {F::kMicros, kMicrosPerSecond, /*allows_fraction=*/true}},
       {"millisecond", {F::kMicros, 1000}},
       {"microsecond", {F::kMicros, 1}},
   };
@@ -67,9 +67,10 @@ std::optional<IntervalUnit> LookupUnit(std::string_view word) {
   return std::nullopt;
 }
 
-// Adds "<number> <unit>" to `acc`. The number is [+-]digits[.digits]; a
-// fraction is only meaningful below a month, so years and months reject it.
-// Returns false on a malformed number, a fraction where none fits or overflow.
+// Adds "<number> <unit>" to `acc`. The number is [+-]digits[.digits], the
+// fraction at most nine digits (nanoseconds; digits past micros are dropped).
+// Returns false on a malformed number, a fraction the unit does not take, or
+// overflow.
 bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, IntervalValue* acc) {
   bool negative = false;
   if (!number.empty() && (number[0] == '-' || number[0] == '+')) {
@@ -80,55 +81,40 @@ bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, Interval
   std::string_view whole = number.substr(0, dot);
   std::string_view frac = dot == std::string_view::npos ? "" : number.substr(dot + 1);
   if (whole.empty() && frac.empty()) return false;
-  __int128 whole_value = 0;
+  if (dot != std::string_view::npos && (!unit.allows_fraction || frac.size() > 9)) return false;
+  __int128 value = 0;
   for (char c : whole) {
-    if (!IsDigit(c) || whole_value > std::numeric_limits<int64_t>::max()) return false;
-    whole_value = whole_value * 10 + (c - '0');
+    if (!IsDigit(c) || value > std::numeric_limits<int64_t>::max()) return false;
+    value = value * 10 + (c - '0');
   }
+  value *= unit.scale;
+  __int128 frac_scale = unit.scale;
   for (char c : frac) {
     if (!IsDigit(c)) return false;
+    frac_scale /= 10;
+    value += (c - '0') * frac_scale;
   }
-  if (!frac.empty() && unit.field == IntervalUnit::Field::kMonths) return false;
-  // Days with a fraction spill into microseconds, as 1.5 days = 1 day 12 hours.
-  __int128 micros_per_unit =
-      unit.field == IntervalUnit::Field::kDays ? unit.scale * kMicrosPerDay : unit.scale;
-  __int128 frac_micros = 0;
-  if (!frac.empty()) {
-    __int128 digits = 0, denominator = 1;
-    for (size_t i = 0; i < frac.size() && i < 9; ++i) {
-      digits = digits * 10 + (frac[i] - '0');
-      denominator *= 10;
-    }
-    frac_micros = digits * micros_per_unit / denominator;
-  }
-  __int128 sign = negative ? -1 : 1;
-  auto fits32 = [](__int128 v) {
-    return v >= std::numeric_limits<int32_t>::min() && v <= std::numeric_limits<int32_t>::max();
-  };
-  auto fits64 = [](__int128 v) {
-    return v >= std::numeric_limits<int64_t>::min() && v <= std::numeric_limits<int64_t>::max();
-  };
+  if (negative) value = -value;
+  constexpr auto kMin32 = std::numeric_limits<int32_t>::min();
+  constexpr auto kMax32 = std::numeric_limits<int32_t>::max();
+  constexpr auto kMin64 = std::numeric_limits<int64_t>::min();
+  constexpr auto kMax64 = std::numeric_limits<int64_t>::max();
   switch (unit.field) {
-    case IntervalUnit::Field::kMonths: {
-      __int128 months = acc->months + sign * whole_value * unit.scale;
-      if (!fits32(months)) return false;
-      acc->months = static_cast<int32_t>(months);
+    case IntervalUnit::Field::kMonths:
+      value += acc->months;
+      if (value < kMin32 || value > kMax32) return false;
+      acc->months = static_cast<int32_t>(value);
       return true;
-    }
-    case IntervalUnit::Field::kDays: {
-      __int128 days = acc->days + sign * whole_value * unit.scale;
-      __int128 micros = acc->micros + sign * frac_micros;
-      if (!fits32(days) || !fits64(micros)) return false;
-      acc->days = static_cast<int32_t>(days);
-      acc->micros = static_cast<int64_t>(micros);
+    case IntervalUnit::Field::kDays:
+      value += acc->days;
+      if (value < kMin32 || value > kMax32) return false;
+      acc->days = static_cast<int32_t>(value);
       return true;
-    }
-    case IntervalUnit::Field::kMicros: {
-      __int128 micros = acc->micros + sign * (whole_value * unit.scale + frac_micros);
-      if (!fits64(micros)) return false;
-      acc->micros = static_cast<int64_t>(micros);
+    case IntervalUnit::Field::kMicros:
+      value += acc->micros;
+      if (value < kMin64 || value > kMax64) return false;
+      acc->micros = static_cast<int64_t>(value);
       return true;
-    }
   }
   return false;
 }

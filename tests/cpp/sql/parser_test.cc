@@ -367,6 +367,11 @@ TEST(ParserLiteralTest, IntervalStringForms) {
   EXPECT_EQ(TypeOf(sum->args[1]), "interval");
 }
 
+TEST(ParserLiteralTest, IntervalFractionOnlyForSeconds) {
+  EXPECT_EQ(IntervalOf("interval 1.5 seconds").nanoseconds, 1500000000LL);
+  EXPECT_NE(ErrorOf("interval 1.5 hours").find("[INVALID_TYPED_LITERAL]"), std::string::npos);
+}
+
 TEST(ParserLiteralTest, BadIntervalString) {
   EXPECT_EQ(Headline(ErrorOf("INTERVAL '3 parsecs'")),
             "[INVALID_TYPED_LITERAL] The value of the typed literal \"INTERVAL\" is invalid: "
@@ -725,6 +730,8 @@ TEST(ParserIntervalTest, SeveralUnitsAndPrefix) {
 
 TEST(ParserIntervalTest, FractionsAndSigns) {
   EXPECT_EQ(Interval("1.5 seconds").micros, 1500000);
+  EXPECT_EQ(Interval("-0.000001 second").micros, -1);
+  EXPECT_EQ(Interval("1 day -1.25 seconds").micros, -1250000);
   EXPECT_EQ(Interval("-1 day").days, -1);
   EXPECT_EQ(Interval("  2 DAYS  -1 hour ").micros, -3600LL * 1000000);
 }
@@ -738,7 +745,8 @@ TEST(ParserIntervalTest, BadStringsCannotBeParsed) {
             "documentation for the correct format. If the issue persists, please double check "
             "that the input value is not null or empty and try again. SQLSTATE: 22006");
   EXPECT_EQ(ErrorClassOf(result.status()), "CANNOT_PARSE_INTERVAL");
-  for (std::string_view bad : {"", "10", "minutes", "ten minutes", "1.5 months", "1 hour 2"}) {
+  for (std::string_view bad : {"", "10", "minutes", "ten minutes", "1.5 hours", "1 hour 2",
+                               "10minutes", "1.0000000001 seconds", "99999999999 days"}) {
     EXPECT_FALSE(ParseIntervalString(bad).ok()) << bad;
   }
 }
