@@ -1325,6 +1325,13 @@ class Parser {
     s.kind = Statement::Kind::kCreateView;
     ARROW_RETURN_NOT_OK(IfNotExists(&s.if_not_exists));
     ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    if (s.temporary && (Peek().IsOp("(") || Peek().IsKeyword("USING"))) {
+      // CREATE TEMPORARY VIEW v [(schema)] USING fmt OPTIONS (...): a view
+      // over a data source rather than over a query.
+      ARROW_RETURN_NOT_OK(SchemaAndClauses(&s));
+      if (s.using_format.empty()) return Error();
+      return s;
+    }
     ARROW_RETURN_NOT_OK(ExpectKeyword("AS"));
     ARROW_ASSIGN_OR_RAISE(s.select, Query());
     return s;
@@ -1334,12 +1341,22 @@ class Parser {
     s.kind = Statement::Kind::kCreateTable;
     ARROW_RETURN_NOT_OK(IfNotExists(&s.if_not_exists));
     ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    ARROW_RETURN_NOT_OK(SchemaAndClauses(&s));
+    if (AcceptKeyword("AS") || Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH")) {
+      ARROW_ASSIGN_OR_RAISE(s.select, Query());
+    }
+    return s;
+  }
+
+  // ['(' columns ')'] then USING, PARTITIONED BY, OPTIONS, TBLPROPERTIES,
+  // LOCATION and COMMENT clauses in any order.
+  arrow::Status SchemaAndClauses(Statement* statement) {
+    Statement& s = *statement;
     if (AcceptOp("(")) {
       ARROW_ASSIGN_OR_RAISE(auto fields, ParseDdlFieldsAt(text_, tokens_, &pos_));
       s.schema = types::Struct(std::move(fields));
       ARROW_RETURN_NOT_OK(ExpectOp(")"));
     }
-    // The clauses may come in any order, each at most once.
     while (true) {
       if (AcceptKeyword("USING")) {
         ARROW_ASSIGN_OR_RAISE(auto parts, MultipartName());
@@ -1363,15 +1380,9 @@ class Parser {
         if (Peek().kind != TokenKind::kString) return Error();
         s.comment = Next().text;
       } else {
-        break;
+        return arrow::Status::OK();
       }
     }
-    if (AcceptKeyword("AS")) {
-      ARROW_ASSIGN_OR_RAISE(s.select, Query());
-    } else if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH")) {
-      ARROW_ASSIGN_OR_RAISE(s.select, Query());
-    }
-    return s;
   }
 
   // '(' key [=] value (',' key [=] value)* ')'; keys are strings or dotted

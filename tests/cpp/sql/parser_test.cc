@@ -641,6 +641,16 @@ TEST(ParserStatementTest, CreateTempView) {
   EXPECT_FALSE(g.or_replace);
 }
 
+TEST(ParserStatementTest, CreateTempViewUsingDataSource) {
+  auto s = Stmt("CREATE TEMPORARY VIEW logs (id INT, msg STRING) USING json OPTIONS (path '/x')");
+  EXPECT_EQ(s.kind, Statement::Kind::kCreateView);
+  EXPECT_TRUE(s.temporary);
+  EXPECT_EQ(s.using_format, "json");
+  EXPECT_EQ(s.schema->SimpleString(), "struct<id:int,msg:string>");
+  EXPECT_EQ(s.options, (std::vector<std::pair<std::string, std::string>>{{"path", "/x"}}));
+  EXPECT_EQ(s.select, nullptr);
+}
+
 TEST(ParserStatementTest, CreateTableWithEveryClause) {
   auto s = Stmt(
       "CREATE TABLE IF NOT EXISTS db.events (id BIGINT NOT NULL, ts TIMESTAMP, name STRING) "
@@ -664,7 +674,10 @@ TEST(ParserStatementTest, CreateTableWithEveryClause) {
 }
 
 TEST(ParserStatementTest, CreateTableAsSelect) {
-  auto s = Stmt("CREATE TABLE t USING parquet AS SELECT a FROM src");
+  auto s = Stmt(
+      "CREATE TABLE t USING parquet LOCATION '/data/t' COMMENT 'copy' AS SELECT a FROM src");
+  EXPECT_EQ(s.location, "/data/t");
+  EXPECT_EQ(s.comment, "copy");
   EXPECT_EQ(s.kind, Statement::Kind::kCreateTable);
   EXPECT_EQ(s.schema, nullptr);
   EXPECT_EQ(s.using_format, "parquet");
