@@ -33,6 +33,23 @@ std::string Lower(std::string_view s) {
 
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Reads 1..max_digits digits at text[*i]; false when there are none.
+bool ReadNumber(std::string_view text, size_t* i, size_t max_digits, int64_t* out) {
+  size_t start = *i;
+  int64_t value = 0;
+  while (*i < text.size() && IsDigit(text[*i]) && *i - start < max_digits) {
+    value = value * 10 + (text[(*i)++] - '0');
+  }
+  *out = value;
+  return *i > start;
+}
+
 // ---------------------------------------------------------------------------
 // Interval units, shared by INTERVAL literals and ParseIntervalString.
 
@@ -143,6 +160,60 @@ std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
   return value;
 }
 
+// The string of a unit-to-unit interval: 'y-m' for YEAR TO MONTH, and for
+// the day-time units the fields from `from` to `to` of 'd h:m:s.f' (each
+// after the first within its usual range). An optional sign leads.
+std::optional<IntervalValue> ReadUnitToUnit(std::string_view text, std::string_view from,
+                                            std::string_view to) {
+  text = Trim(text);
+  bool negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
+  size_t i = 0;
+  IntervalValue value;
+  if (from == "YEAR" && to == "MONTH") {
+    int64_t years = 0, months = 0;
+    if (!ReadNumber(text, &i, 9, &years) || i >= text.size() || text[i++] != '-' ||
+        !ReadNumber(text, &i, 2, &months) || i != text.size() || months > 11 ||
+        years * 12 + months > std::numeric_limits<int32_t>::max()) {
+      return std::nullopt;
+    }
+    value.months = static_cast<int32_t>((negative ? -1 : 1) * (years * 12 + months));
+    return value;
+  }
+  static const std::string_view kFields[] = {"DAY", "HOUR", "MINUTE", "SECOND"};
+  static const int64_t kLimits[] = {0, 23, 59, 59};
+  static const int64_t kMicros[] = {0, 3600 * kMicrosPerSecond, 60 * kMicrosPerSecond,
+                                    kMicrosPerSecond};
+  auto index = [](std::string_view unit) {
+    return std::find(std::begin(kFields), std::end(kFields), unit) - std::begin(kFields);
+  };
+  const auto first = index(from), last = index(to);
+  if (first >= last || last >= 4) return std::nullopt;
+  __int128 days = 0, micros = 0;
+  for (auto k = first; k <= last; ++k) {
+    int64_t field = 0;
+    if (!ReadNumber(text, &i, 18, &field) || (k > first && field > kLimits[k])) return std::nullopt;
+    if (k == 0) days = field;
+    micros += static_cast<__int128>(field) * kMicros[k];
+    if (k == 3 && i < text.size() && text[i] == '.') {
+      size_t start = ++i;
+      int64_t scale = 100000;
+      while (i < text.size() && IsDigit(text[i]) && i - start < 9) {
+        micros += (text[i++] - '0') * scale;
+        scale /= 10;
+      }
+    }
+    if (k < last && (i >= text.size() || text[i++] != (k == 0 ? ' ' : ':'))) return std::nullopt;
+  }
+  if (i != text.size() || days > std::numeric_limits<int32_t>::max() ||
+      micros > std::numeric_limits<int64_t>::max()) {
+    return std::nullopt;
+  }
+  value.days = static_cast<int32_t>(negative ? -days : days);
+  value.micros = static_cast<int64_t>(negative ? -micros : micros);
+  return value;
+}
+
 // ---------------------------------------------------------------------------
 // Dates and timestamps in typed literals.
 
@@ -157,17 +228,6 @@ int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
 }
 
 bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// Reads 1..max_digits digits at text[*i]; false when there are none.
-bool ReadNumber(std::string_view text, size_t* i, size_t max_digits, int64_t* out) {
-  size_t start = *i;
-  int64_t value = 0;
-  while (*i < text.size() && IsDigit(text[*i]) && *i - start < max_digits) {
-    value = value * 10 + (text[(*i)++] - '0');
-  }
-  *out = value;
-  return *i > start;
-}
 
 // yyyy[-m[m][-d[d]]], as Spark's stringToDate takes it; *i stops after the date.
 std::optional<int64_t> ReadDate(std::string_view text, size_t* i) {
@@ -935,7 +995,11 @@ class Parser {
         break;
       }
       const Token unit = Next();
-      std::string number = sign + value.text;
+      if (first && value.kind == TokenKind::kString && Peek().IsKeyword("TO")) {
+        ARROW_ASSIGN_OR_RAISE(acc, UnitToUnit(keyword, sign + value.text, unit));
+        break;
+      }
+      std::string number = sign + std::string(Trim(value.text));
       if (value.kind != TokenKind::kString && !IsDigit(number.back())) {
         return SyntaxError(text_, value);
       }
@@ -948,9 +1012,32 @@ class Parser {
         break;
       }
     }
+    int64_t nanos = 0;
+    if (__builtin_mul_overflow(acc.micros, 1000, &nanos)) {
+      return InvalidTypedLiteral(keyword, "INTERVAL", text_.substr(keyword.offset));
+    }
     auto scalar = std::make_shared<arrow::MonthDayNanoIntervalScalar>(
-        arrow::MonthDayNanoIntervalType::MonthDayNanos{acc.months, acc.days, acc.micros * 1000});
+        arrow::MonthDayNanoIntervalType::MonthDayNanos{acc.months, acc.days, nanos});
     return ex::Lit(std::move(scalar), types::Interval());
+  }
+
+  // INTERVAL 'text' from TO to, the TO next.
+  arrow::Result<IntervalValue> UnitToUnit(const Token& keyword, const std::string& text,
+                                          const Token& from) {
+    Next();  // TO
+    const Token to = Peek();
+    static const std::string_view kUnits[] = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
+    std::string from_unit = Upper(from.text), to_unit = Upper(to.text);
+    bool known = std::find(std::begin(kUnits), std::end(kUnits), from_unit) != std::end(kUnits) &&
+                 std::find(std::begin(kUnits), std::end(kUnits), to_unit) != std::end(kUnits);
+    if (!known) return Error();
+    Next();
+    auto value = ReadUnitToUnit(text, from_unit, to_unit);
+    if (!value) {
+      return InvalidTypedLiteral(keyword, "INTERVAL",
+                                 fmt::format("{} {} TO {}", text, from_unit, to_unit));
+    }
+    return *value;
   }
 
   // Integer and decimal literals with Spark's typing rules. A '-' before the

@@ -367,6 +367,20 @@ TEST(ParserLiteralTest, IntervalStringForms) {
   EXPECT_EQ(TypeOf(sum->args[1]), "interval");
 }
 
+TEST(ParserLiteralTest, IntervalUnitToUnit) {
+  EXPECT_EQ(IntervalOf("INTERVAL '2-3' YEAR TO MONTH").months, 27);
+  EXPECT_EQ(IntervalOf("INTERVAL '-1-6' YEAR TO MONTH").months, -18);
+  auto day_second = IntervalOf("INTERVAL '1 10:30:05.5' DAY TO SECOND");
+  EXPECT_EQ(day_second.days, 1);
+  EXPECT_EQ(day_second.nanoseconds, (10 * 3600 + 30 * 60 + 5) * 1000000000LL + 500000000LL);
+  EXPECT_EQ(IntervalOf("interval '10:30' hour to minute").nanoseconds, 630LL * 60 * 1000000000);
+  EXPECT_EQ(IntervalOf("INTERVAL '90:05' MINUTE TO SECOND").nanoseconds, 5405LL * 1000000000);
+  EXPECT_NE(ErrorOf("INTERVAL '1 25:00' DAY TO HOUR").find("[INVALID_TYPED_LITERAL]"),
+            std::string::npos);
+  EXPECT_NE(ErrorOf("INTERVAL '1' HOUR TO DAY").find("[INVALID_TYPED_LITERAL]"),
+            std::string::npos);
+}
+
 TEST(ParserLiteralTest, IntervalFractionOnlyForSeconds) {
   EXPECT_EQ(IntervalOf("interval 1.5 seconds").nanoseconds, 1500000000LL);
   EXPECT_NE(ErrorOf("interval 1.5 hours").find("[INVALID_TYPED_LITERAL]"), std::string::npos);
