@@ -1,16 +1,1598 @@
 #include "spate/sql/parser.h"
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+
+#include <arrow/scalar.h>
+#include <arrow/util/decimal.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/sql/lexer.h"
+#include "spate/types/ddl_parser.h"
+
 namespace spate::sql {
 
-// Placeholder: replaced by the full parser.
-arrow::Result<ExprPtr> ParseExpression(std::string_view) {
-  return arrow::Status::NotImplemented("ParseExpression");
+namespace {
+
+std::string Upper(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return out;
 }
-arrow::Result<Statement> ParseStatement(std::string_view) {
-  return arrow::Status::NotImplemented("ParseStatement");
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
 }
-arrow::Result<IntervalValue> ParseIntervalString(std::string_view) {
-  return arrow::Status::NotImplemented("ParseIntervalString");
+
+bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+// Reads 1..max_digits digits at text[*i]; false when there are none.
+bool ReadNumber(std::string_view text, size_t* i, size_t max_digits, int64_t* out) {
+  size_t start = *i;
+  int64_t value = 0;
+  while (*i < text.size() && IsDigit(text[*i]) && *i - start < max_digits) {
+    value = value * 10 + (text[(*i)++] - '0');
+  }
+  *out = value;
+  return *i > start;
+}
+
+// ---------------------------------------------------------------------------
+// Interval units, shared by INTERVAL literals and ParseIntervalString.
+
+constexpr int64_t kMicrosPerSecond = 1000000;
+
+// How one unit contributes: to months, to days, or to microseconds.
+struct IntervalUnit {
+  enum class Field { kMonths, kDays, kMicros };
+  Field field;
+  int64_t scale;  // months, days or micros per unit
+  bool allows_fraction = false;  // only seconds take one ("1.5 seconds"), as in Spark
+};
+
+std::optional<IntervalUnit> LookupUnit(std::string_view word) {
+  std::string unit = Lower(word);
+  if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+  using F = IntervalUnit::Field;
+  static const std::pair<std::string_view, IntervalUnit> kUnits[] = {
+      {"year", {F::kMonths, 12}},
+      {"month", {F::kMonths, 1}},
+      {"week", {F::kDays, 7}},
+      {"day", {F::kDays, 1}},
+      {"hour", {F::kMicros, 3600 * kMicrosPerSecond}},
+      {"minute", {F::kMicros, 60 * kMicrosPerSecond}},
+      {"second", {F::kMicros, kMicrosPerSecond, /*allows_fraction=*/true}},
+      {"millisecond", {F::kMicros, 1000}},
+      {"microsecond", {F::kMicros, 1}},
+  };
+  for (const auto& [name, unit_info] : kUnits) {
+    if (unit == name) return unit_info;
+  }
+  return std::nullopt;
+}
+
+// Adds "<number> <unit>" to `acc`. The number is [+-]digits[.digits], the
+// fraction at most nine digits (nanoseconds; digits past micros are dropped).
+// Returns false on a malformed number, a fraction the unit does not take, or
+// overflow.
+bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, IntervalValue* acc) {
+  bool negative = false;
+  if (!number.empty() && (number[0] == '-' || number[0] == '+')) {
+    negative = number[0] == '-';
+    number.remove_prefix(1);
+  }
+  size_t dot = number.find('.');
+  std::string_view whole = number.substr(0, dot);
+  std::string_view frac = dot == std::string_view::npos ? "" : number.substr(dot + 1);
+  if (whole.empty() && frac.empty()) return false;
+  if (dot != std::string_view::npos && (!unit.allows_fraction || frac.size() > 9)) return false;
+  __int128 value = 0;
+  for (char c : whole) {
+    if (!IsDigit(c) || value > std::numeric_limits<int64_t>::max()) return false;
+    value = value * 10 + (c - '0');
+  }
+  value *= unit.scale;
+  __int128 frac_scale = unit.scale;
+  for (char c : frac) {
+    if (!IsDigit(c)) return false;
+    frac_scale /= 10;
+    value += (c - '0') * frac_scale;
+  }
+  if (negative) value = -value;
+  constexpr auto kMin32 = std::numeric_limits<int32_t>::min();
+  constexpr auto kMax32 = std::numeric_limits<int32_t>::max();
+  constexpr auto kMin64 = std::numeric_limits<int64_t>::min();
+  constexpr auto kMax64 = std::numeric_limits<int64_t>::max();
+  switch (unit.field) {
+    case IntervalUnit::Field::kMonths:
+      value += acc->months;
+      if (value < kMin32 || value > kMax32) return false;
+      acc->months = static_cast<int32_t>(value);
+      return true;
+    case IntervalUnit::Field::kDays:
+      value += acc->days;
+      if (value < kMin32 || value > kMax32) return false;
+      acc->days = static_cast<int32_t>(value);
+      return true;
+    case IntervalUnit::Field::kMicros:
+      value += acc->micros;
+      if (value < kMin64 || value > kMax64) return false;
+      acc->micros = static_cast<int64_t>(value);
+      return true;
+  }
+  return false;
+}
+
+// "1 hour 30 minutes" (an optional leading "interval"): pairs of a number and
+// a unit separated by whitespace. nullopt when the text is not of that form.
+std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
+  std::vector<std::string_view> words;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (std::isspace(static_cast<unsigned char>(text[i]))) {
+      ++i;
+      continue;
+    }
+    size_t start = i;
+    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    words.push_back(text.substr(start, i - start));
+  }
+  if (!words.empty() && Lower(words[0]) == "interval") words.erase(words.begin());
+  if (words.empty() || words.size() % 2 != 0) return std::nullopt;
+  IntervalValue value;
+  for (size_t w = 0; w < words.size(); w += 2) {
+    auto unit = LookupUnit(words[w + 1]);
+    if (!unit || !AddIntervalUnit(words[w], *unit, &value)) return std::nullopt;
+  }
+  return value;
+}
+
+// The string of a unit-to-unit interval: 'y-m' for YEAR TO MONTH, and for
+// the day-time units the fields from `from` to `to` of 'd h:m:s.f' (each
+// after the first within its usual range). An optional sign leads.
+std::optional<IntervalValue> ReadUnitToUnit(std::string_view text, std::string_view from,
+                                            std::string_view to) {
+  text = Trim(text);
+  bool negative = !text.empty() && text[0] == '-';
+  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
+  size_t i = 0;
+  IntervalValue value;
+  if (from == "YEAR" && to == "MONTH") {
+    int64_t years = 0, months = 0;
+    if (!ReadNumber(text, &i, 9, &years) || i >= text.size() || text[i++] != '-' ||
+        !ReadNumber(text, &i, 2, &months) || i != text.size() || months > 11 ||
+        years * 12 + months > std::numeric_limits<int32_t>::max()) {
+      return std::nullopt;
+    }
+    value.months = static_cast<int32_t>((negative ? -1 : 1) * (years * 12 + months));
+    return value;
+  }
+  static const std::string_view kFields[] = {"DAY", "HOUR", "MINUTE", "SECOND"};
+  static const int64_t kLimits[] = {0, 23, 59, 59};
+  static const int64_t kMicros[] = {0, 3600 * kMicrosPerSecond, 60 * kMicrosPerSecond,
+                                    kMicrosPerSecond};
+  auto index = [](std::string_view unit) {
+    return std::find(std::begin(kFields), std::end(kFields), unit) - std::begin(kFields);
+  };
+  const auto first = index(from), last = index(to);
+  if (first >= last || last >= 4) return std::nullopt;
+  __int128 days = 0, micros = 0;
+  for (auto k = first; k <= last; ++k) {
+    int64_t field = 0;
+    if (!ReadNumber(text, &i, 18, &field) || (k > first && field > kLimits[k])) return std::nullopt;
+    if (k == 0) days = field;
+    micros += static_cast<__int128>(field) * kMicros[k];
+    if (k == 3 && i < text.size() && text[i] == '.') {
+      size_t start = ++i;
+      int64_t scale = 100000;
+      while (i < text.size() && IsDigit(text[i]) && i - start < 9) {
+        micros += (text[i++] - '0') * scale;
+        scale /= 10;
+      }
+    }
+    if (k < last && (i >= text.size() || text[i++] != (k == 0 ? ' ' : ':'))) return std::nullopt;
+  }
+  if (i != text.size() || days > std::numeric_limits<int32_t>::max() ||
+      micros > std::numeric_limits<int64_t>::max()) {
+    return std::nullopt;
+  }
+  value.days = static_cast<int32_t>(negative ? -days : days);
+  value.micros = static_cast<int64_t>(negative ? -micros : micros);
+  return value;
+}
+
+// ---------------------------------------------------------------------------
+// Dates and timestamps in typed literals.
+
+// Days since 1970-01-01 of a proleptic Gregorian date.
+int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
+  y -= m <= 2 ? 1 : 0;
+  const int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const int64_t yoe = y - era * 400;
+  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+// yyyy[-m[m][-d[d]]], as Spark's stringToDate takes it; *i stops after the date.
+std::optional<int64_t> ReadDate(std::string_view text, size_t* i) {
+  int64_t year = 0, month = 1, day = 1;
+  size_t start = *i;
+  if (!ReadNumber(text, i, 7, &year) || *i - start < 4) return std::nullopt;
+  if (*i < text.size() && text[*i] == '-') {
+    ++*i;
+    if (!ReadNumber(text, i, 2, &month)) return std::nullopt;
+    if (*i < text.size() && text[*i] == '-') {
+      ++*i;
+      if (!ReadNumber(text, i, 2, &day)) return std::nullopt;
+    }
+  }
+  static const int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (month < 1 || month > 12 || day < 1) return std::nullopt;
+  int max_day = kDaysInMonth[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
+  if (day > max_day) return std::nullopt;
+  return DaysFromCivil(year, month, day);
+}
+
+std::optional<int32_t> ParseDateText(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && text[i] == ' ') ++i;
+  auto days = ReadDate(text, &i);
+  if (!days) return std::nullopt;
+  // Spark ignores whatever follows a ' ' or 'T' after the date.
+  if (i < text.size() && text[i] != ' ' && text[i] != 'T') return std::nullopt;
+  return static_cast<int32_t>(*days);
+}
+
+// A zone suffix: Z, UTC, or an offset +h[h][:mm]; seconds east of UTC.
+std::optional<int64_t> ReadZoneOffset(std::string_view zone) {
+  std::string upper = Upper(zone);
+  if (upper == "Z" || upper == "UTC" || upper == "GMT") return 0;
+  if (upper.rfind("UTC", 0) == 0 || upper.rfind("GMT", 0) == 0) upper = upper.substr(3);
+  if (upper.empty() || (upper[0] != '+' && upper[0] != '-')) return std::nullopt;
+  int64_t sign = upper[0] == '-' ? -1 : 1;
+  size_t i = 1;
+  int64_t hours = 0, minutes = 0;
+  if (!ReadNumber(upper, &i, 2, &hours)) return std::nullopt;
+  if (i < upper.size() && upper[i] == ':') ++i;
+  if (i < upper.size() && !ReadNumber(upper, &i, 2, &minutes)) return std::nullopt;
+  if (i != upper.size() || hours > 18 || minutes > 59) return std::nullopt;
+  return sign * (hours * 3600 + minutes * 60);
+}
+
+// yyyy-mm-dd[( |T)hh:mm[:ss[.fraction]]][zone] as microseconds since the
+// epoch; the zone is only allowed when `allow_zone` (TIMESTAMP, not _NTZ).
+std::optional<int64_t> ParseTimestampText(std::string_view text, bool allow_zone) {
+  size_t i = 0;
+  while (i < text.size() && text[i] == ' ') ++i;
+  auto days = ReadDate(text, &i);
+  if (!days) return std::nullopt;
+  int64_t hour = 0, minute = 0, second = 0, micros = 0;
+  if (i < text.size() && (text[i] == ' ' || text[i] == 'T')) {
+    ++i;
+    if (!ReadNumber(text, &i, 2, &hour) || i >= text.size() || text[i++] != ':' ||
+        !ReadNumber(text, &i, 2, &minute)) {
+      return std::nullopt;
+    }
+    if (i < text.size() && text[i] == ':') {
+      ++i;
+      if (!ReadNumber(text, &i, 2, &second)) return std::nullopt;
+      if (i < text.size() && text[i] == '.') {
+        ++i;
+        int64_t scale = 100000;
+        size_t start = i;
+        while (i < text.size() && IsDigit(text[i])) {
+          micros += (text[i++] - '0') * scale;  // digits past microseconds add 0
+          scale /= 10;
+        }
+        if (i == start || i - start > 9) return std::nullopt;
+      }
+    }
+  }
+  if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+  int64_t offset = 0;
+  std::string_view zone = text.substr(i);
+  while (!zone.empty() && zone.front() == ' ') zone.remove_prefix(1);
+  if (!zone.empty()) {
+    auto parsed = allow_zone ? ReadZoneOffset(zone) : std::nullopt;
+    if (!parsed) return std::nullopt;
+    offset = *parsed;
+  }
+  int64_t seconds = *days * 86400 + hour * 3600 + minute * 60 + second - offset;
+  return seconds * kMicrosPerSecond + micros;
+}
+
+std::optional<std::string> ParseHex(std::string_view hex) {
+  if (hex.size() % 2 != 0) return std::nullopt;
+  std::string bytes;
+  for (size_t i = 0; i < hex.size(); i += 2) {
+    char pair[3] = {hex[i], hex[i + 1], 0};
+    char* end = nullptr;
+    long byte = std::strtol(pair, &end, 16);
+    if (end != pair + 2) return std::nullopt;
+    bytes += static_cast<char>(byte);
+  }
+  return bytes;
+}
+
+// ---------------------------------------------------------------------------
+// The recursive-descent parser. Each method reads one rule of Spark's grammar
+// (SqlBaseParser.g4) from the current token on.
+
+// Words that start the next clause or join: never read as an implicit alias,
+// so "SELECT a FROM t" and "FROM t JOIN u" are not "a AS FROM", "t AS JOIN".
+bool IsClauseKeyword(const Token& t) {
+  static const std::string_view kWords[] = {
+      "FROM",  "WHERE", "GROUP", "HAVING",  "ORDER",   "LIMIT",  "OFFSET",   "UNION",
+      "EXCEPT", "INTERSECT", "MINUS", "JOIN", "INNER", "CROSS", "LEFT",     "RIGHT",
+      "FULL",  "SEMI",  "ANTI",  "NATURAL", "ON",      "USING",  "WINDOW",   "OVER",
+      "LATERAL", "SORT", "CLUSTER", "DISTRIBUTE", "QUALIFY", "AS", "PIVOT", "UNPIVOT",
+      "TABLESAMPLE"};
+  for (std::string_view w : kWords) {
+    if (t.IsKeyword(w)) return true;
+  }
+  return false;
+}
+
+bool IsName(const Token& t) {
+  return t.kind == TokenKind::kIdentifier || t.kind == TokenKind::kQuotedIdentifier;
+}
+
+// Spark's INVALID_NUMERIC_LITERAL_RANGE text for a suffixed literal.
+arrow::Status NumericRangeError(std::string_view text, const Token& at, std::string_view raw,
+                                std::string_view type_name, std::string_view min,
+                                std::string_view max) {
+  return ParseError("INVALID_NUMERIC_LITERAL_RANGE", "22003",
+                    fmt::format("Numeric literal {} is outside the valid range for {} with minimum "
+                                "value of {} and maximum value of {}. Please adjust the value "
+                                "accordingly.",
+                                raw, type_name, min, max),
+                    text, at.offset);
+}
+
+class Parser {
+ public:
+  Parser(std::string_view text, std::vector<Token> tokens)
+      : text_(text), tokens_(std::move(tokens)) {}
+
+  arrow::Result<ExprPtr> SingleExpression() {
+    ARROW_ASSIGN_OR_RAISE(auto e, NamedExpression());
+    ARROW_RETURN_NOT_OK(ExpectEnd());
+    return e;
+  }
+
+  arrow::Result<Statement> SingleStatement() {
+    ARROW_ASSIGN_OR_RAISE(auto statement, AnyStatement());
+    AcceptOp(";");
+    ARROW_RETURN_NOT_OK(ExpectEnd());
+    return statement;
+  }
+
+ private:
+  // --- token helpers -------------------------------------------------------
+
+  const Token& Peek(size_t ahead = 0) const {
+    return tokens_[std::min(pos_ + ahead, tokens_.size() - 1)];
+  }
+  const Token& Next() { return tokens_[pos_ < tokens_.size() - 1 ? pos_++ : pos_]; }
+  bool AtEnd() const { return Peek().kind == TokenKind::kEnd; }
+
+  bool AcceptKeyword(std::string_view keyword) {
+    if (!Peek().IsKeyword(keyword)) return false;
+    Next();
+    return true;
+  }
+  bool AcceptOp(std::string_view op) {
+    if (!Peek().IsOp(op)) return false;
+    Next();
+    return true;
+  }
+
+  arrow::Status Error() const { return SyntaxError(text_, Peek()); }
+
+  arrow::Status ExpectKeyword(std::string_view keyword) {
+    return AcceptKeyword(keyword) ? arrow::Status::OK() : Error();
+  }
+
+  arrow::Status ExpectOp(std::string_view op) {
+    if (AcceptOp(op)) return arrow::Status::OK();
+    // At the end of the input the only repair is the missing token, which
+    // Spark names in the message.
+    if (AtEnd() && op == ")") return SyntaxError(text_, Peek(), "missing ')'");
+    return Error();
+  }
+
+  // Anything left over is an error; when a single token is in the way Spark
+  // calls it extra input.
+  arrow::Status ExpectEnd() const {
+    if (AtEnd()) return arrow::Status::OK();
+    const Token& t = Peek();
+    bool single = Peek(1).kind == TokenKind::kEnd ||
+                  (Peek(1).IsOp(";") && Peek(2).kind == TokenKind::kEnd);
+    if (single) {
+      std::string_view extra = text_.substr(t.offset, t.length);
+      return SyntaxError(text_, t, fmt::format("extra input '{}'", extra));
+    }
+    return SyntaxError(text_, t);
+  }
+
+  arrow::Result<std::string> Identifier() {
+    if (!IsName(Peek())) return Error();
+    return Next().text;
+  }
+
+  // name ('.' name)*
+  arrow::Result<std::vector<std::string>> MultipartName() {
+    std::vector<std::string> parts;
+    ARROW_ASSIGN_OR_RAISE(auto first, Identifier());
+    parts.push_back(std::move(first));
+    while (Peek().IsOp(".") && IsName(Peek(1))) {
+      Next();
+      parts.push_back(Next().text);
+    }
+    return parts;
+  }
+
+  // '(' name (',' name)* ')'
+  arrow::Result<std::vector<std::string>> NameList() {
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    std::vector<std::string> names;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto name, Identifier());
+      names.push_back(std::move(name));
+    } while (AcceptOp(","));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return names;
+  }
+
+  // --- expressions ---------------------------------------------------------
+
+  // expression [AS] alias
+  arrow::Result<ExprPtr> NamedExpression() {
+    ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+    if (AcceptKeyword("AS")) {
+      if (Peek().IsOp("(")) return MultiAlias(std::move(e));
+      ARROW_ASSIGN_OR_RAISE(auto alias, Identifier());
+      return ex::Alias(std::move(e), std::move(alias));
+    }
+    if (Peek().IsOp("(") && IsName(Peek(1)) && (Peek(2).IsOp(",") || Peek(2).IsOp(")"))) {
+      return MultiAlias(std::move(e));
+    }
+    const Token& t = Peek();
+    if (t.kind == TokenKind::kQuotedIdentifier ||
+        (t.kind == TokenKind::kIdentifier && !IsClauseKeyword(t))) {
+      return ex::Alias(std::move(e), Next().text);
+    }
+    return e;
+  }
+
+  // explode(m) AS (k, v): one alias per produced column, in name_parts;
+  // `name` holds the first so the node still prints as a name.
+  arrow::Result<ExprPtr> MultiAlias(ExprPtr e) {
+    ARROW_ASSIGN_OR_RAISE(auto names, NameList());
+    auto alias = std::make_shared<spate::Expr>(*ex::Alias(std::move(e), names[0]));
+    alias->name_parts = std::move(names);
+    return alias;
+  }
+
+  arrow::Result<ExprPtr> Expression() { return Or(); }
+
+  arrow::Result<ExprPtr> Or() {
+    ARROW_ASSIGN_OR_RAISE(auto left, And());
+    while (AcceptKeyword("OR")) {
+      ARROW_ASSIGN_OR_RAISE(auto right, And());
+      left = ex::Call("or", {std::move(left), std::move(right)});
+    }
+    return left;
+  }
+
+  arrow::Result<ExprPtr> And() {
+    ARROW_ASSIGN_OR_RAISE(auto left, Not());
+    while (AcceptKeyword("AND")) {
+      ARROW_ASSIGN_OR_RAISE(auto right, Not());
+      left = ex::Call("and", {std::move(left), std::move(right)});
+    }
+    return left;
+  }
+
+  arrow::Result<ExprPtr> Not() {
+    if (AcceptKeyword("NOT") || AcceptOp("!")) {
+      ARROW_ASSIGN_OR_RAISE(auto e, Not());
+      return ex::Call("not", {std::move(e)});
+    }
+    return Predicated();
+  }
+
+  static ExprPtr Negate(ExprPtr e, bool negate) {
+    return negate ? ex::Call("not", {std::move(e)}) : e;
+  }
+
+  // value [NOT] BETWEEN | IN | LIKE | RLIKE | ILIKE ..., value IS [NOT] ...
+  arrow::Result<ExprPtr> Predicated() {
+    ARROW_ASSIGN_OR_RAISE(auto value, Comparison());
+    if (AcceptKeyword("IS")) return IsPredicate(std::move(value));
+    bool negated = false;
+    if (Peek().IsKeyword("NOT")) {
+      const Token& after = Peek(1);
+      if (!(after.IsKeyword("BETWEEN") || after.IsKeyword("IN") || after.IsKeyword("LIKE") ||
+            after.IsKeyword("RLIKE") || after.IsKeyword("REGEXP") || after.IsKeyword("ILIKE"))) {
+        return value;
+      }
+      Next();
+      negated = true;
+    }
+    if (AcceptKeyword("BETWEEN")) {
+      ARROW_ASSIGN_OR_RAISE(auto low, Comparison());
+      ARROW_RETURN_NOT_OK(ExpectKeyword("AND"));
+      ARROW_ASSIGN_OR_RAISE(auto high, Comparison());
+      auto between = ex::Call("and", {ex::Call(">=", {value, std::move(low)}),
+                                      ex::Call("<=", {value, std::move(high)})});
+      return Negate(std::move(between), negated);
+    }
+    if (AcceptKeyword("IN")) {
+      ARROW_RETURN_NOT_OK(ExpectOp("("));
+      ARROW_RETURN_NOT_OK(RejectSubquery());
+      std::vector<ExprPtr> args = {std::move(value)};
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto item, Expression());
+        args.push_back(std::move(item));
+      } while (AcceptOp(","));
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+      return Negate(ex::Call("in", std::move(args)), negated);
+    }
+    static const std::pair<std::string_view, const char*> kPatterns[] = {
+        {"LIKE", "like"}, {"RLIKE", "rlike"}, {"REGEXP", "rlike"}, {"ILIKE", "ilike"}};
+    for (const auto& [keyword, name] : kPatterns) {
+      if (AcceptKeyword(keyword)) {
+        ARROW_ASSIGN_OR_RAISE(auto pattern, Comparison());
+        std::vector<ExprPtr> args = {std::move(value), std::move(pattern)};
+        if (std::string_view(name) != "rlike" && AcceptKeyword("ESCAPE")) {
+          if (Peek().kind != TokenKind::kString) return Error();
+          args.push_back(ex::String(Next().text));
+        }
+        return Negate(ex::Call(name, std::move(args)), negated);
+      }
+    }
+    if (negated) return Error();
+    return value;
+  }
+
+  // After IS: [NOT] NULL | TRUE | FALSE | UNKNOWN | DISTINCT FROM value
+  arrow::Result<ExprPtr> IsPredicate(ExprPtr value) {
+    bool negated = AcceptKeyword("NOT");
+    if (AcceptKeyword("NULL") || AcceptKeyword("UNKNOWN")) {
+      return ex::Call(negated ? "isnotnull" : "isnull", {std::move(value)});
+    }
+    if (Peek().IsKeyword("TRUE") || Peek().IsKeyword("FALSE")) {
+      bool truth = Next().IsKeyword("TRUE");
+      return Negate(ex::Call("<=>", {std::move(value), ex::Bool(truth)}), negated);
+    }
+    if (AcceptKeyword("DISTINCT")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("FROM"));
+      ARROW_ASSIGN_OR_RAISE(auto other, Comparison());
+      // IS DISTINCT FROM is the negation of null-safe equality.
+      return Negate(ex::Call("<=>", {std::move(value), std::move(other)}), !negated);
+    }
+    return Error();
+  }
+
+  arrow::Result<ExprPtr> Comparison() {
+    ARROW_ASSIGN_OR_RAISE(auto left, BitOr());
+    while (true) {
+      const Token& t = Peek();
+      if (t.kind != TokenKind::kOperator) return left;
+      std::string op = t.text;
+      bool not_equal = op == "<>" || op == "!=";
+      if (op == "==") op = "=";
+      if (!(not_equal || op == "=" || op == "<=>" || op == "<" || op == "<=" || op == ">" ||
+            op == ">=")) {
+        return left;
+      }
+      Next();
+      ARROW_ASSIGN_OR_RAISE(auto right, BitOr());
+      left = not_equal ? ex::Call("not", {ex::Call("=", {std::move(left), std::move(right)})})
+                       : ex::Call(op, {std::move(left), std::move(right)});
+    }
+  }
+
+  using Level = arrow::Result<ExprPtr> (Parser::*)();
+
+  // left (op left)* for the binary operators `ops` (call names given by `names`).
+  arrow::Result<ExprPtr> LeftAssociative(Level next, std::initializer_list<std::string_view> ops,
+                                         std::initializer_list<std::string_view> names) {
+    ARROW_ASSIGN_OR_RAISE(auto left, (this->*next)());
+    while (true) {
+      std::optional<std::string_view> name;
+      auto name_it = names.begin();
+      for (auto op : ops) {
+        bool keyword = std::isalpha(static_cast<unsigned char>(op[0])) != 0;
+        if (keyword ? Peek().IsKeyword(op) : Peek().IsOp(op)) name = *name_it;
+        ++name_it;
+      }
+      if (!name) return left;
+      Next();
+      ARROW_ASSIGN_OR_RAISE(auto right, (this->*next)());
+      left = ex::Call(std::string(*name), {std::move(left), std::move(right)});
+    }
+  }
+
+  arrow::Result<ExprPtr> BitOr() { return LeftAssociative(&Parser::BitXor, {"|"}, {"|"}); }
+  arrow::Result<ExprPtr> BitXor() { return LeftAssociative(&Parser::BitAnd, {"^"}, {"^"}); }
+  arrow::Result<ExprPtr> BitAnd() { return LeftAssociative(&Parser::Additive, {"&"}, {"&"}); }
+  arrow::Result<ExprPtr> Additive() {
+    return LeftAssociative(&Parser::Multiplicative, {"+", "-", "||"}, {"+", "-", "concat"});
+  }
+  arrow::Result<ExprPtr> Multiplicative() {
+    return LeftAssociative(&Parser::Unary, {"*", "/", "%", "DIV"}, {"*", "/", "%", "div"});
+  }
+
+  bool NumberAhead(size_t ahead) const {
+    auto kind = Peek(ahead).kind;
+    return kind == TokenKind::kInteger || kind == TokenKind::kDecimal;
+  }
+
+  arrow::Result<ExprPtr> Unary() {
+    // A minus directly before a number is part of the literal (Spark's
+    // `number` rule), so -2147483648 is an INT.
+    if (Peek().IsOp("-") && !NumberAhead(1)) {
+      Next();
+      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      return ex::Call("negative", {std::move(e)});
+    }
+    if (AcceptOp("+")) {
+      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      return ex::Call("positive", {std::move(e)});
+    }
+    if (AcceptOp("~")) {
+      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      return ex::Call("~", {std::move(e)});
+    }
+    return Postfix();
+  }
+
+  // primary ('[' expr ']' | '.' name | '.' '*' | '::' type)*
+  arrow::Result<ExprPtr> Postfix() {
+    ARROW_ASSIGN_OR_RAISE(auto e, Primary());
+    // Dotted names extend a bare column reference; after anything else a
+    // '.' reads a struct field.
+    bool column_chain = e->kind == ExprKind::kColumn;
+    while (true) {
+      if (AcceptOp("[")) {
+        ARROW_ASSIGN_OR_RAISE(auto key, Expression());
+        ARROW_RETURN_NOT_OK(ExpectOp("]"));
+        e = ex::Extract(std::move(e), std::move(key));
+        column_chain = false;
+      } else if (Peek().IsOp(".") && Peek(1).IsOp("*") && column_chain) {
+        Next();
+        Next();
+        return ex::Star(e->name_parts);
+      } else if (Peek().IsOp(".") && IsName(Peek(1))) {
+        Next();
+        std::string field = Next().text;
+        if (column_chain) {
+          auto parts = e->name_parts;
+          parts.push_back(std::move(field));
+          e = ex::Col(std::move(parts));
+        } else {
+          e = ex::Extract(std::move(e), ex::String(std::move(field)));
+        }
+      } else if (AcceptOp("::")) {
+        ARROW_ASSIGN_OR_RAISE(auto type, TypeAt());
+        e = ex::Cast(std::move(e), std::move(type));
+        column_chain = false;
+      } else {
+        return e;
+      }
+    }
+  }
+
+  arrow::Result<DataTypePtr> TypeAt() { return ParseDdlTypeAt(text_, tokens_, &pos_); }
+
+  arrow::Result<ExprPtr> Primary() {
+    const Token& t = Peek();
+    switch (t.kind) {
+      case TokenKind::kString:
+        return StringLiteral();
+      case TokenKind::kInteger:
+      case TokenKind::kDecimal:
+        return Number(/*negative=*/false);
+      case TokenKind::kIdentifier:
+        return IdentifierPrimary();
+      case TokenKind::kQuotedIdentifier:
+        if (Peek(1).IsOp("->")) return Lambda();
+        return ex::Col({Next().text});
+      case TokenKind::kOperator:
+        if (t.IsOp("-") && NumberAhead(1)) {
+          Next();
+          return Number(/*negative=*/true);
+        }
+        if (t.IsOp("*")) {
+          Next();
+          return ex::Star();
+        }
+        if (t.IsOp("(")) return Parenthesized();
+        return Error();
+      case TokenKind::kEnd:
+        return Error();
+    }
+    return Error();
+  }
+
+  arrow::Result<ExprPtr> StringLiteral() {
+    std::string value;
+    while (Peek().kind == TokenKind::kString) value += Next().text;  // 'a' 'b' is 'ab'
+    return ex::String(std::move(value));
+  }
+
+  // '(' expr ')' or a lambda '(' x, y ')' '->' body
+  arrow::Result<ExprPtr> Parenthesized() {
+    size_t i = 1;
+    while (IsName(Peek(i)) && (Peek(i + 1).IsOp(",") || Peek(i + 1).IsOp(")"))) {
+      if (Peek(i + 1).IsOp(")")) {
+        if (Peek(i + 2).IsOp("->")) return Lambda();
+        break;
+      }
+      i += 2;
+    }
+    Next();
+    ARROW_RETURN_NOT_OK(RejectSubquery());
+    ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return e;
+  }
+
+  // Subqueries inside expressions (scalar, IN, EXISTS) have no expression
+  // node yet; they are valid SQL, so this is not a syntax error.
+  arrow::Status RejectSubquery() const {
+    if (!Peek().IsKeyword("SELECT") && !Peek().IsKeyword("WITH")) return arrow::Status::OK();
+    return arrow::Status::NotImplemented("subqueries in expressions are not supported yet: ",
+                                         text_);
+  }
+
+  arrow::Result<ExprPtr> Lambda() {
+    std::vector<std::string> params;
+    if (AcceptOp("(")) {
+      do {
+        params.push_back(Next().text);
+      } while (AcceptOp(","));
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    } else {
+      params.push_back(Next().text);
+    }
+    ARROW_RETURN_NOT_OK(ExpectOp("->"));
+    ARROW_ASSIGN_OR_RAISE(auto body, Expression());
+    return ex::Lambda(std::move(params), std::move(body));
+  }
+
+  arrow::Result<ExprPtr> IdentifierPrimary() {
+    const Token& t = Peek();
+    const Token& after = Peek(1);
+    bool string_after = after.kind == TokenKind::kString;
+    if (t.IsKeyword("TRUE") || t.IsKeyword("FALSE")) return ex::Bool(Next().IsKeyword("TRUE"));
+    if (t.IsKeyword("NULL")) {
+      Next();
+      return ex::Null();
+    }
+    if (t.IsKeyword("CASE")) return Case();
+    if ((t.IsKeyword("CAST") || t.IsKeyword("TRY_CAST")) && after.IsOp("(")) return CastCall();
+    if (string_after && (t.IsKeyword("DATE") || t.IsKeyword("TIMESTAMP") ||
+                         t.IsKeyword("TIMESTAMP_NTZ") || t.IsKeyword("TIMESTAMP_LTZ"))) {
+      return TypedLiteral();
+    }
+    if (string_after && t.IsKeyword("X") && after.offset == t.offset + t.length) {
+      return BinaryLiteral();
+    }
+    bool signed_value = (after.IsOp("-") || after.IsOp("+")) &&
+                        (NumberAhead(2) || Peek(2).kind == TokenKind::kString);
+    if (t.IsKeyword("INTERVAL") && (string_after || NumberAhead(1) || signed_value)) {
+      return IntervalLiteral();
+    }
+    if (!after.IsOp("(") && (t.IsKeyword("CURRENT_DATE") || t.IsKeyword("CURRENT_TIMESTAMP") ||
+                             t.IsKeyword("CURRENT_USER") || t.IsKeyword("SESSION_USER"))) {
+      return ex::Call(Lower(Next().text), {});
+    }
+    if (after.IsOp("->")) return Lambda();
+    if (after.IsOp("(")) {
+      if (t.IsKeyword("EXTRACT") && IsName(Peek(2)) && Peek(3).IsKeyword("FROM")) return Extract();
+      if (t.IsKeyword("POSITION")) return Position();
+      if (t.IsKeyword("SUBSTRING") || t.IsKeyword("SUBSTR")) return Substring();
+      return FunctionCall();
+    }
+    return ex::Col({Next().text});
+  }
+
+  // name '(' [DISTINCT | ALL] ['*' | expr (',' expr)*] ')'
+  arrow::Result<ExprPtr> FunctionCall() {
+    std::string name = Lower(Next().text);
+    Next();  // (
+    ARROW_RETURN_NOT_OK(RejectSubquery());  // EXISTS (SELECT ...)
+    bool distinct = AcceptKeyword("DISTINCT");
+    if (!distinct) AcceptKeyword("ALL");
+    std::vector<ExprPtr> args;
+    if (Peek().IsOp("*") && Peek(1).IsOp(")")) {
+      Next();
+      args.push_back(ex::Star());
+    } else if (!Peek().IsOp(")")) {
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
+        args.push_back(std::move(arg));
+      } while (AcceptOp(","));
+    }
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    if (Peek().IsKeyword("OVER")) {
+      // The expression tree has no window node yet: say so rather than
+      // report a syntax error for valid SQL.
+      return arrow::Status::NotImplemented("window functions (OVER) are not supported yet: ",
+                                           text_);
+    }
+    return ex::Call(std::move(name), std::move(args), distinct);
+  }
+
+  // EXTRACT '(' field FROM source ')' is extract('field', source).
+  arrow::Result<ExprPtr> Extract() {
+    pos_ += 2;
+    std::string field = Next().text;
+    Next();  // FROM
+    ARROW_ASSIGN_OR_RAISE(auto source, Expression());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call("extract", {ex::String(std::move(field)), std::move(source)});
+  }
+
+  // POSITION '(' substr IN str ')' is locate(substr, str); other forms are calls.
+  arrow::Result<ExprPtr> Position() {
+    size_t start = pos_;
+    pos_ += 2;
+    ARROW_ASSIGN_OR_RAISE(auto needle, Comparison());
+    if (!AcceptKeyword("IN")) {
+      pos_ = start;
+      return FunctionCall();
+    }
+    ARROW_ASSIGN_OR_RAISE(auto haystack, Expression());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call("locate", {std::move(needle), std::move(haystack)});
+  }
+
+  // SUBSTRING '(' str FROM pos [FOR len] ')' is substring(str, pos[, len]);
+  // the comma form is an ordinary call.
+  arrow::Result<ExprPtr> Substring() {
+    size_t start = pos_;
+    std::string name = Lower(Next().text);
+    Next();  // (
+    ARROW_ASSIGN_OR_RAISE(auto str, Expression());
+    if (!AcceptKeyword("FROM")) {
+      pos_ = start;
+      return FunctionCall();
+    }
+    std::vector<ExprPtr> args = {std::move(str)};
+    ARROW_ASSIGN_OR_RAISE(auto from, Expression());
+    args.push_back(std::move(from));
+    if (AcceptKeyword("FOR")) {
+      ARROW_ASSIGN_OR_RAISE(auto length, Expression());
+      args.push_back(std::move(length));
+    }
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call(std::move(name), std::move(args));
+  }
+
+  // CAST '(' expr AS type ')'
+  arrow::Result<ExprPtr> CastCall() {
+    bool try_cast = Next().IsKeyword("TRY_CAST");
+    Next();  // (
+    ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("AS"));
+    ARROW_ASSIGN_OR_RAISE(auto type, TypeAt());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Cast(std::move(e), std::move(type), try_cast);
+  }
+
+  // CASE [operand] (WHEN c THEN v)+ [ELSE e] END
+  arrow::Result<ExprPtr> Case() {
+    Next();
+    ExprPtr operand;
+    if (!Peek().IsKeyword("WHEN")) {
+      ARROW_ASSIGN_OR_RAISE(operand, Expression());
+    }
+    std::vector<ExprPtr> args;
+    if (!Peek().IsKeyword("WHEN")) return Error();
+    while (AcceptKeyword("WHEN")) {
+      ARROW_ASSIGN_OR_RAISE(auto condition, Expression());
+      ARROW_RETURN_NOT_OK(ExpectKeyword("THEN"));
+      ARROW_ASSIGN_OR_RAISE(auto value, Expression());
+      if (operand) condition = ex::Call("=", {operand, std::move(condition)});
+      args.push_back(std::move(condition));
+      args.push_back(std::move(value));
+    }
+    if (AcceptKeyword("ELSE")) {
+      ARROW_ASSIGN_OR_RAISE(auto otherwise, Expression());
+      args.push_back(std::move(otherwise));
+    }
+    ARROW_RETURN_NOT_OK(ExpectKeyword("END"));
+    return ex::Call("casewhen", std::move(args));
+  }
+
+  arrow::Status InvalidTypedLiteral(const Token& at, std::string_view type,
+                                    std::string_view value) const {
+    return ParseError("INVALID_TYPED_LITERAL", "42604",
+                      fmt::format("The value of the typed literal \"{}\" is invalid: '{}'.", type,
+                                  value),
+                      text_, at.offset);
+  }
+
+  // DATE '...', TIMESTAMP '...', TIMESTAMP_NTZ '...'
+  arrow::Result<ExprPtr> TypedLiteral() {
+    const Token keyword = Next();
+    const std::string value = Next().text;
+    std::string type = Upper(keyword.text);
+    if (type == "DATE") {
+      auto days = ParseDateText(value);
+      if (!days) return InvalidTypedLiteral(keyword, type, value);
+      return ex::Lit(std::make_shared<arrow::Date32Scalar>(*days), types::Date());
+    }
+    bool ntz = type == "TIMESTAMP_NTZ";
+    auto micros = ParseTimestampText(value, /*allow_zone=*/!ntz);
+    if (!micros) return InvalidTypedLiteral(keyword, type, value);
+    if (ntz) {
+      return ex::Lit(std::make_shared<arrow::TimestampScalar>(
+                         *micros, arrow::timestamp(arrow::TimeUnit::MICRO)),
+                     types::TimestampNtz());
+    }
+    return ex::Lit(std::make_shared<arrow::TimestampScalar>(
+                       *micros, arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")),
+                   types::Timestamp());
+  }
+
+  // X'0A1B'
+  arrow::Result<ExprPtr> BinaryLiteral() {
+    const Token keyword = Next();
+    const std::string hex = Next().text;
+    auto bytes = ParseHex(hex);
+    if (!bytes) return InvalidTypedLiteral(keyword, "X", hex);
+    return ex::Lit(std::make_shared<arrow::BinaryScalar>(std::move(*bytes)), types::Binary());
+  }
+
+  // INTERVAL (value unit)+ | INTERVAL 'text'; a value is [+-] number or a string.
+  arrow::Result<ExprPtr> IntervalLiteral() {
+    const Token keyword = Next();
+    IntervalValue acc;
+    bool first = true;
+    while (true) {
+      std::string sign;
+      if (Peek().IsOp("-") || Peek().IsOp("+")) sign = Next().text;
+      const Token value = Peek();
+      if (value.kind != TokenKind::kString && value.kind != TokenKind::kInteger &&
+          value.kind != TokenKind::kDecimal) {
+        if (first || !sign.empty()) return Error();
+        break;
+      }
+      Next();
+      bool has_unit = Peek().kind == TokenKind::kIdentifier && LookupUnit(Peek().text).has_value();
+      if (!has_unit) {
+        // INTERVAL '1 hour 30 minutes': the whole string is the interval.
+        if (!first || value.kind != TokenKind::kString) return Error();
+        auto parsed = ReadIntervalText(value.text);
+        if (!parsed) return InvalidTypedLiteral(keyword, "INTERVAL", value.text);
+        if (sign == "-") {
+          parsed->months = -parsed->months;
+          parsed->days = -parsed->days;
+          parsed->micros = -parsed->micros;
+        }
+        acc = *parsed;
+        break;
+      }
+      const Token unit = Next();
+      if (first && value.kind == TokenKind::kString && Peek().IsKeyword("TO")) {
+        ARROW_ASSIGN_OR_RAISE(acc, UnitToUnit(keyword, sign + value.text, unit));
+        break;
+      }
+      std::string number = sign + std::string(Trim(value.text));
+      if (value.kind != TokenKind::kString && !IsDigit(number.back())) {
+        return SyntaxError(text_, value);
+      }
+      if (!AddIntervalUnit(number, *LookupUnit(unit.text), &acc)) {
+        return InvalidTypedLiteral(keyword, "INTERVAL", number + " " + unit.text);
+      }
+      first = false;
+      if (!(NumberAhead(0) || Peek().kind == TokenKind::kString ||
+            ((Peek().IsOp("-") || Peek().IsOp("+")) && NumberAhead(1)))) {
+        break;
+      }
+    }
+    int64_t nanos = 0;
+    if (__builtin_mul_overflow(acc.micros, 1000, &nanos)) {
+      return InvalidTypedLiteral(keyword, "INTERVAL", text_.substr(keyword.offset));
+    }
+    auto scalar = std::make_shared<arrow::MonthDayNanoIntervalScalar>(
+        arrow::MonthDayNanoIntervalType::MonthDayNanos{acc.months, acc.days, nanos});
+    return ex::Lit(std::move(scalar), types::Interval());
+  }
+
+  // INTERVAL 'text' from TO to, the TO next.
+  arrow::Result<IntervalValue> UnitToUnit(const Token& keyword, const std::string& text,
+                                          const Token& from) {
+    Next();  // TO
+    const Token to = Peek();
+    static const std::string_view kUnits[] = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
+    std::string from_unit = Upper(from.text), to_unit = Upper(to.text);
+    bool known = std::find(std::begin(kUnits), std::end(kUnits), from_unit) != std::end(kUnits) &&
+                 std::find(std::begin(kUnits), std::end(kUnits), to_unit) != std::end(kUnits);
+    if (!known) return Error();
+    Next();
+    auto value = ReadUnitToUnit(text, from_unit, to_unit);
+    if (!value) {
+      return InvalidTypedLiteral(keyword, "INTERVAL",
+                                 fmt::format("{} {} TO {}", text, from_unit, to_unit));
+    }
+    return *value;
+  }
+
+  // Integer and decimal literals with Spark's typing rules. A '-' before the
+  // number has been consumed when `negative`.
+  arrow::Result<ExprPtr> Number(bool negative) {
+    const Token t = Next();
+    std::string upper = Upper(t.text);
+    if (t.kind == TokenKind::kInteger) return IntegerLiteral(t, upper, negative);
+    if (upper.size() > 2 && upper.substr(upper.size() - 2) == "BD") {
+      return DecimalLiteral(t, upper.substr(0, upper.size() - 2), negative);
+    }
+    char suffix = upper.back();
+    bool exponent = upper.find('E') != std::string::npos;
+    if (suffix == 'D' || suffix == 'F' || exponent) {
+      std::string digits = (negative ? "-" : "") + upper;
+      if (suffix == 'D' || suffix == 'F') digits.pop_back();
+      double value = std::strtod(digits.c_str(), nullptr);
+      std::string raw = (negative ? "-" : "") + t.text.substr(0, t.text.size() - 1);
+      if (suffix == 'F') {
+        if (std::isinf(static_cast<float>(value))) {
+          return NumericRangeError(text_, t, raw, "float", "-3.4028235E38", "3.4028235E38");
+        }
+        return ex::Lit(arrow::MakeScalar(static_cast<float>(value)), types::Float());
+      }
+      if (std::isinf(value)) {
+        return NumericRangeError(text_, t, suffix == 'D' ? raw : digits, "double",
+                                 "-1.7976931348623157E308", "1.7976931348623157E308");
+      }
+      return ex::Double(value);
+    }
+    return DecimalLiteral(t, upper, negative);
+  }
+
+  arrow::Result<ExprPtr> IntegerLiteral(const Token& t, const std::string& upper, bool negative) {
+    char suffix = upper.back();
+    bool has_suffix = suffix == 'L' || suffix == 'S' || suffix == 'Y';
+    std::string digits =
+        (negative ? "-" : "") + (has_suffix ? upper.substr(0, upper.size() - 1) : upper);
+    errno = 0;
+    char* end = nullptr;
+    long long value = std::strtoll(digits.c_str(), &end, 10);
+    bool fits64 = errno != ERANGE;
+    auto in = [&](int64_t lo, int64_t hi) { return fits64 && value >= lo && value <= hi; };
+    switch (has_suffix ? suffix : 0) {
+      case 'L':
+        if (!fits64) {
+          return NumericRangeError(text_, t, digits, "bigint", "-9223372036854775808",
+                                   "9223372036854775807");
+        }
+        return ex::Long(value);
+      case 'S':
+        if (!in(-32768, 32767)) {
+          return NumericRangeError(text_, t, digits, "smallint", "-32768", "32767");
+        }
+        return ex::Lit(arrow::MakeScalar(static_cast<int16_t>(value)), types::Short());
+      case 'Y':
+        if (!in(-128, 127)) return NumericRangeError(text_, t, digits, "tinyint", "-128", "127");
+        return ex::Lit(arrow::MakeScalar(static_cast<int8_t>(value)), types::Byte());
+      default:
+        if (in(std::numeric_limits<int32_t>::min(), std::numeric_limits<int32_t>::max())) {
+          return ex::Int(static_cast<int32_t>(value));
+        }
+        if (fits64) return ex::Long(value);
+        return DecimalLiteral(t, upper, negative);
+    }
+  }
+
+  // An exact numeric: DECIMAL(precision, scale) as Java's BigDecimal reads it.
+  arrow::Result<ExprPtr> DecimalLiteral(const Token& t, const std::string& digits, bool negative) {
+    arrow::Decimal128 value;
+    int32_t precision = 0, scale = 0;
+    if (!arrow::Decimal128::FromString(digits, &value, &precision, &scale).ok()) {
+      return SyntaxError(text_, t);
+    }
+    if (scale < 0) {  // 1E2BD: Spark does not keep negative scales
+      value *= arrow::Decimal128::GetScaleMultiplier(-scale);
+      precision -= scale;
+      scale = 0;
+    }
+    precision = std::max({precision, scale, 1});
+    if (precision > DecimalType::kMaxPrecision) {
+      return ParseError("DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "22003",
+                        fmt::format("Decimal precision {} exceeds max precision {}.", precision,
+                                    DecimalType::kMaxPrecision),
+                        text_, t.offset);
+    }
+    if (negative) value.Negate();
+    auto scalar =
+        std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale));
+    return ex::Lit(std::move(scalar), types::Decimal(precision, scale));
+  }
+
+  // --- queries -------------------------------------------------------------
+
+  arrow::Result<Statement> AnyStatement() {
+    const Token& t = Peek();
+    if (t.IsKeyword("SELECT") || t.IsKeyword("WITH") || t.IsOp("(")) {
+      Statement statement;
+      ARROW_ASSIGN_OR_RAISE(statement.select, Query());
+      return statement;
+    }
+    if (t.IsKeyword("CREATE")) return Create();
+    if (t.IsKeyword("SHOW")) return ShowTables();
+    if (t.IsKeyword("DESCRIBE") || t.IsKeyword("DESC")) return Describe();
+    if (t.IsKeyword("DROP")) return Drop();
+    return Error();
+  }
+
+  // [WITH ctes] term (UNION [ALL|DISTINCT] term)* [ORDER BY ...] [LIMIT n]
+  arrow::Result<SelectPtr> Query() {
+    std::vector<std::pair<std::string, SelectPtr>> ctes;
+    if (AcceptKeyword("WITH")) {
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto name, Identifier());
+        AcceptKeyword("AS");
+        ARROW_RETURN_NOT_OK(ExpectOp("("));
+        ARROW_ASSIGN_OR_RAISE(auto query, Query());
+        ARROW_RETURN_NOT_OK(ExpectOp(")"));
+        ctes.emplace_back(std::move(name), std::move(query));
+      } while (AcceptOp(","));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto first, QueryTerm());
+    std::vector<std::pair<bool, SelectPtr>> unions;
+    while (AcceptKeyword("UNION")) {
+      bool all = AcceptKeyword("ALL");
+      if (!all) AcceptKeyword("DISTINCT");
+      ARROW_ASSIGN_OR_RAISE(auto next, QueryTerm());
+      unions.emplace_back(all, std::move(next));
+    }
+    bool has_tail = !unions.empty() || Peek().IsKeyword("ORDER") || Peek().IsKeyword("LIMIT") ||
+                    Peek().IsKeyword("OFFSET") || !ctes.empty();
+    if (!has_tail) return first;
+    auto result = std::make_shared<SelectStatement>(*first);
+    bool first_closed = !first->unions.empty() || !first->order_by.empty() || first->limit ||
+                        first->offset || !first->ctes.empty();
+    if (first_closed) result = WrapInSubquery(first);  // (q ORDER BY x) UNION ...
+    for (auto& u : unions) result->unions.push_back(std::move(u));
+    ARROW_RETURN_NOT_OK(OrderByAndLimit(result.get()));
+    result->ctes = std::move(ctes);
+    return result;
+  }
+
+  // SELECT * FROM (query): keeps a parenthesized query's own ORDER BY/LIMIT.
+  static std::shared_ptr<SelectStatement> WrapInSubquery(SelectPtr query) {
+    auto outer = std::make_shared<SelectStatement>();
+    outer->select_list = {ex::Star()};
+    auto from = std::make_shared<FromItem>();
+    from->kind = FromItem::Kind::kSubquery;
+    from->subquery = std::move(query);
+    outer->from = std::move(from);
+    return outer;
+  }
+
+  arrow::Result<SelectPtr> QueryTerm() {
+    if (AcceptOp("(")) {
+      ARROW_ASSIGN_OR_RAISE(auto inner, Query());
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+      return inner;
+    }
+    return SelectCore();
+  }
+
+  arrow::Status OrderByAndLimit(SelectStatement* select) {
+    if (AcceptKeyword("ORDER")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("BY"));
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto item, SortItem());
+        select->order_by.push_back(std::move(item));
+      } while (AcceptOp(","));
+    }
+    if (AcceptKeyword("LIMIT")) {
+      ARROW_ASSIGN_OR_RAISE(select->limit, Count());
+    }
+    if (AcceptKeyword("OFFSET")) {
+      ARROW_ASSIGN_OR_RAISE(select->offset, Count());
+    }
+    return arrow::Status::OK();
+  }
+
+  // The row count of LIMIT and OFFSET: a non-negative integer literal.
+  arrow::Result<int64_t> Count() {
+    const Token t = Peek();
+    if (t.kind != TokenKind::kInteger) return Error();
+    ARROW_ASSIGN_OR_RAISE(auto n, Number(/*negative=*/false));
+    switch (n->type->id()) {
+      case TypeId::kInt: return static_cast<const arrow::Int32Scalar&>(*n->literal).value;
+      case TypeId::kLong: return static_cast<const arrow::Int64Scalar&>(*n->literal).value;
+      default: break;
+    }
+    return SyntaxError(text_, t);
+  }
+
+  // expr [ASC|DESC] [NULLS FIRST|LAST]; nulls come first when ascending.
+  arrow::Result<ExprPtr> SortItem() {
+    ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+    bool ascending = true;
+    if (AcceptKeyword("DESC")) {
+      ascending = false;
+    } else {
+      AcceptKeyword("ASC");
+    }
+    bool nulls_first = ascending;
+    if (AcceptKeyword("NULLS")) {
+      if (AcceptKeyword("FIRST")) {
+        nulls_first = true;
+      } else {
+        ARROW_RETURN_NOT_OK(ExpectKeyword("LAST"));
+        nulls_first = false;
+      }
+    }
+    return ex::Sort(std::move(e), ascending, nulls_first);
+  }
+
+  // SELECT [DISTINCT|ALL] items [FROM ...] [WHERE ...] [GROUP BY ...] [HAVING ...]
+  arrow::Result<SelectPtr> SelectCore() {
+    ARROW_RETURN_NOT_OK(ExpectKeyword("SELECT"));
+    auto select = std::make_shared<SelectStatement>();
+    select->distinct = AcceptKeyword("DISTINCT");
+    if (!select->distinct) AcceptKeyword("ALL");
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto item, NamedExpression());
+      select->select_list.push_back(std::move(item));
+    } while (AcceptOp(","));
+    if (AcceptKeyword("FROM")) {
+      ARROW_ASSIGN_OR_RAISE(select->from, FromClause());
+    }
+    if (AcceptKeyword("WHERE")) {
+      ARROW_ASSIGN_OR_RAISE(select->where, Expression());
+    }
+    if (AcceptKeyword("GROUP")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("BY"));
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+        select->group_by.push_back(std::move(e));
+      } while (AcceptOp(","));
+    }
+    if (AcceptKeyword("HAVING")) {
+      ARROW_ASSIGN_OR_RAISE(select->having, Expression());
+    }
+    return select;
+  }
+
+  static std::shared_ptr<FromItem> MakeJoin(FromItemPtr left, FromItemPtr right,
+                                            std::string join_type) {
+    auto join = std::make_shared<FromItem>();
+    join->kind = FromItem::Kind::kJoin;
+    join->left = std::move(left);
+    join->right = std::move(right);
+    join->join_type = std::move(join_type);
+    return join;
+  }
+
+  // relation (',' relation)*: commas are cross joins, looser than JOIN.
+  arrow::Result<FromItemPtr> FromClause() {
+    ARROW_ASSIGN_OR_RAISE(auto from, Relation());
+    while (AcceptOp(",")) {
+      ARROW_ASSIGN_OR_RAISE(auto right, Relation());
+      from = MakeJoin(std::move(from), std::move(right), "cross");
+    }
+    return from;
+  }
+
+  // The join type at the current token, consuming it through JOIN; nullopt
+  // (consuming nothing) when no join follows.
+  arrow::Result<std::optional<std::string>> JoinType() {
+    static const std::pair<std::vector<std::string_view>, std::string_view> kJoins[] = {
+        {{"JOIN"}, "inner"},
+        {{"INNER", "JOIN"}, "inner"},
+        {{"CROSS", "JOIN"}, "cross"},
+        {{"LEFT", "OUTER", "JOIN"}, "left_outer"},
+        {{"LEFT", "SEMI", "JOIN"}, "left_semi"},
+        {{"LEFT", "ANTI", "JOIN"}, "left_anti"},
+        {{"LEFT", "JOIN"}, "left_outer"},
+        {{"RIGHT", "OUTER", "JOIN"}, "right_outer"},
+        {{"RIGHT", "JOIN"}, "right_outer"},
+        {{"FULL", "OUTER", "JOIN"}, "full_outer"},
+        {{"FULL", "JOIN"}, "full_outer"},
+        {{"SEMI", "JOIN"}, "left_semi"},
+        {{"ANTI", "JOIN"}, "left_anti"},
+    };
+    for (const auto& [words, type] : kJoins) {
+      bool match = true;
+      for (size_t i = 0; i < words.size() && match; ++i) match = Peek(i).IsKeyword(words[i]);
+      if (match) {
+        pos_ += words.size();
+        return std::optional<std::string>(type);
+      }
+    }
+    // A join keyword not followed by JOIN is misplaced: report it there.
+    for (std::string_view w : {"INNER", "CROSS", "LEFT", "RIGHT", "FULL", "SEMI", "ANTI"}) {
+      if (Peek().IsKeyword(w)) {
+        size_t i = 1;
+        while (Peek(i).IsKeyword("OUTER") || Peek(i).IsKeyword("SEMI") ||
+               Peek(i).IsKeyword("ANTI")) {
+          ++i;
+        }
+        return SyntaxError(text_, Peek(i));
+      }
+    }
+    return std::optional<std::string>();
+  }
+
+  // primary (join primary [ON cond | USING (cols)])*
+  arrow::Result<FromItemPtr> Relation() {
+    ARROW_ASSIGN_OR_RAISE(auto left, RelationPrimary());
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto join_type, JoinType());
+      if (!join_type) return left;
+      ARROW_ASSIGN_OR_RAISE(auto right, RelationPrimary());
+      auto join = MakeJoin(std::move(left), std::move(right), std::move(*join_type));
+      if (AcceptKeyword("ON")) {
+        ARROW_ASSIGN_OR_RAISE(join->condition, Expression());
+      } else if (Peek().IsKeyword("USING")) {
+        Next();
+        ARROW_ASSIGN_OR_RAISE(join->using_columns, NameList());
+      }
+      left = std::move(join);
+    }
+  }
+
+  // table [alias] | '(' query ')' [alias] | '(' relation ')' [alias]
+  arrow::Result<FromItemPtr> RelationPrimary() {
+    auto item = std::make_shared<FromItem>();
+    if (AcceptOp("(")) {
+      if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH") || Peek().IsOp("(")) {
+        item->kind = FromItem::Kind::kSubquery;
+        ARROW_ASSIGN_OR_RAISE(item->subquery, Query());
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto inner, FromClause());
+        item = std::make_shared<FromItem>(*inner);
+      }
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    } else {
+      item->kind = FromItem::Kind::kTable;
+      ARROW_ASSIGN_OR_RAISE(item->name, MultipartName());
+    }
+    if (AcceptKeyword("AS")) {
+      ARROW_ASSIGN_OR_RAISE(item->alias, Identifier());
+    } else if (Peek().kind == TokenKind::kQuotedIdentifier ||
+               (Peek().kind == TokenKind::kIdentifier && !IsClauseKeyword(Peek()))) {
+      item->alias = Next().text;
+    }
+    return item;
+  }
+
+  // --- other statements ----------------------------------------------------
+
+  arrow::Result<Statement> Create() {
+    Next();  // CREATE
+    Statement s;
+    if (AcceptKeyword("OR")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("REPLACE"));
+      s.or_replace = true;
+    }
+    s.global = AcceptKeyword("GLOBAL");
+    s.temporary = AcceptKeyword("TEMP") || AcceptKeyword("TEMPORARY");
+    if (AcceptKeyword("VIEW")) return CreateView(std::move(s));
+    if (s.global || s.temporary) return Error();
+    ARROW_RETURN_NOT_OK(ExpectKeyword("TABLE"));
+    return CreateTable(std::move(s));
+  }
+
+  arrow::Status IfNotExists(bool* flag) {
+    if (!AcceptKeyword("IF")) return arrow::Status::OK();
+    ARROW_RETURN_NOT_OK(ExpectKeyword("NOT"));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("EXISTS"));
+    *flag = true;
+    return arrow::Status::OK();
+  }
+
+  arrow::Result<Statement> CreateView(Statement s) {
+    s.kind = Statement::Kind::kCreateView;
+    ARROW_RETURN_NOT_OK(IfNotExists(&s.if_not_exists));
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    if (s.temporary && (Peek().IsOp("(") || Peek().IsKeyword("USING"))) {
+      // CREATE TEMPORARY VIEW v [(schema)] USING fmt OPTIONS (...): a view
+      // over a data source rather than over a query.
+      ARROW_RETURN_NOT_OK(SchemaAndClauses(&s));
+      if (s.using_format.empty()) return Error();
+      return s;
+    }
+    ARROW_RETURN_NOT_OK(ExpectKeyword("AS"));
+    ARROW_ASSIGN_OR_RAISE(s.select, Query());
+    return s;
+  }
+
+  arrow::Result<Statement> CreateTable(Statement s) {
+    s.kind = Statement::Kind::kCreateTable;
+    ARROW_RETURN_NOT_OK(IfNotExists(&s.if_not_exists));
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    ARROW_RETURN_NOT_OK(SchemaAndClauses(&s));
+    if (AcceptKeyword("AS") || Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH")) {
+      ARROW_ASSIGN_OR_RAISE(s.select, Query());
+    }
+    return s;
+  }
+
+  // ['(' columns ')'] then USING, PARTITIONED BY, OPTIONS, TBLPROPERTIES,
+  // LOCATION and COMMENT clauses in any order.
+  arrow::Status SchemaAndClauses(Statement* statement) {
+    Statement& s = *statement;
+    if (AcceptOp("(")) {
+      ARROW_ASSIGN_OR_RAISE(auto fields, ParseDdlFieldsAt(text_, tokens_, &pos_));
+      s.schema = types::Struct(std::move(fields));
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    }
+    while (true) {
+      if (AcceptKeyword("USING")) {
+        ARROW_ASSIGN_OR_RAISE(auto parts, MultipartName());
+        for (size_t i = 0; i < parts.size(); ++i) s.using_format += (i > 0 ? "." : "") + parts[i];
+      } else if (Peek().IsKeyword("PARTITIONED") && Peek(1).IsKeyword("BY")) {
+        pos_ += 2;
+        ARROW_RETURN_NOT_OK(ExpectOp("("));
+        do {
+          ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+          s.partitioned_by.push_back(std::move(e));
+        } while (AcceptOp(","));
+        ARROW_RETURN_NOT_OK(ExpectOp(")"));
+      } else if (AcceptKeyword("OPTIONS")) {
+        ARROW_ASSIGN_OR_RAISE(s.options, PropertyList());
+      } else if (AcceptKeyword("TBLPROPERTIES")) {
+        ARROW_ASSIGN_OR_RAISE(s.properties, PropertyList());
+      } else if (AcceptKeyword("LOCATION")) {
+        if (Peek().kind != TokenKind::kString) return Error();
+        s.location = Next().text;
+      } else if (AcceptKeyword("COMMENT")) {
+        if (Peek().kind != TokenKind::kString) return Error();
+        s.comment = Next().text;
+      } else {
+        return arrow::Status::OK();
+      }
+    }
+  }
+
+  // '(' key [=] value (',' key [=] value)* ')'; keys are strings or dotted
+  // names, values strings, numbers or booleans.
+  arrow::Result<std::vector<std::pair<std::string, std::string>>> PropertyList() {
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    std::vector<std::pair<std::string, std::string>> properties;
+    do {
+      std::string key;
+      if (Peek().kind == TokenKind::kString) {
+        key = Next().text;
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto parts, MultipartName());
+        for (size_t i = 0; i < parts.size(); ++i) key += (i > 0 ? "." : "") + parts[i];
+      }
+      AcceptOp("=");
+      const Token& v = Peek();
+      std::string value;
+      if (v.kind == TokenKind::kString || v.kind == TokenKind::kInteger ||
+          v.kind == TokenKind::kDecimal) {
+        value = Next().text;
+      } else if (v.IsKeyword("TRUE") || v.IsKeyword("FALSE")) {
+        value = Lower(Next().text);
+      } else {
+        return Error();
+      }
+      properties.emplace_back(std::move(key), std::move(value));
+    } while (AcceptOp(","));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return properties;
+  }
+
+  // SHOW TABLES [(IN|FROM) db] [[LIKE] 'pattern']
+  arrow::Result<Statement> ShowTables() {
+    Next();
+    ARROW_RETURN_NOT_OK(ExpectKeyword("TABLES"));
+    Statement s;
+    s.kind = Statement::Kind::kShowTables;
+    if (AcceptKeyword("IN") || AcceptKeyword("FROM")) {
+      ARROW_ASSIGN_OR_RAISE(s.database, MultipartName());
+    }
+    AcceptKeyword("LIKE");
+    if (Peek().kind == TokenKind::kString) s.pattern = Next().text;
+    return s;
+  }
+
+  // DESCRIBE|DESC [TABLE] [EXTENDED|FORMATTED] name
+  arrow::Result<Statement> Describe() {
+    Next();
+    Statement s;
+    s.kind = Statement::Kind::kDescribe;
+    // "TABLE" is the keyword unless it is the name itself (DESCRIBE table).
+    if (Peek().IsKeyword("TABLE") && IsName(Peek(1))) Next();
+    if ((Peek().IsKeyword("EXTENDED") || Peek().IsKeyword("FORMATTED")) && IsName(Peek(1))) {
+      Next();
+      s.extended = true;
+    }
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    return s;
+  }
+
+  // DROP TABLE|VIEW [IF EXISTS] name
+  arrow::Result<Statement> Drop() {
+    Next();
+    Statement s;
+    if (AcceptKeyword("TABLE")) {
+      s.kind = Statement::Kind::kDropTable;
+    } else if (AcceptKeyword("VIEW")) {
+      s.kind = Statement::Kind::kDropView;
+    } else {
+      return Error();
+    }
+    if (AcceptKeyword("IF")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("EXISTS"));
+      s.if_exists = true;
+    }
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    return s;
+  }
+
+  std::string_view text_;
+  std::vector<Token> tokens_;
+  size_t pos_ = 0;
+};
+
+}  // namespace
+
+namespace {
+
+// Text with nothing but blanks and comments has its own error in Spark.
+arrow::Result<std::vector<Token>> TokenizeNonEmpty(std::string_view text) {
+  ARROW_ASSIGN_OR_RAISE(auto tokens, Tokenize(text));
+  if (tokens.size() == 1) {
+    return ParseError("PARSE_EMPTY_STATEMENT", "42617",
+                      "Syntax error, unexpected empty statement.", text, 0);
+  }
+  return tokens;
+}
+
+}  // namespace
+
+arrow::Result<ExprPtr> ParseExpression(std::string_view text) {
+  ARROW_ASSIGN_OR_RAISE(auto tokens, TokenizeNonEmpty(text));
+  return Parser(text, std::move(tokens)).SingleExpression();
+}
+
+arrow::Result<Statement> ParseStatement(std::string_view text) {
+  ARROW_ASSIGN_OR_RAISE(auto tokens, TokenizeNonEmpty(text));
+  return Parser(text, std::move(tokens)).SingleStatement();
+}
+
+arrow::Result<IntervalValue> ParseIntervalString(std::string_view text) {
+  auto value = ReadIntervalText(text);
+  if (!value) {
+    return SparkError("CANNOT_PARSE_INTERVAL", "22006",
+                      fmt::format("Unable to parse '{}'. Please ensure that the value provided is "
+                                  "in a valid format for defining an interval. You can reference "
+                                  "the documentation for the correct format. If the issue "
+                                  "persists, please double check that the input value is not null "
+                                  "or empty and try again.",
+                                  text));
+  }
+  return *value;
 }
 
 }  // namespace spate::sql

@@ -52,6 +52,10 @@ struct SelectStatement {
   std::vector<std::pair<bool /*all*/, SelectPtr>> unions;
   std::vector<ExprPtr> order_by;  // kSortOrder nodes
   std::optional<int64_t> limit;
+  std::optional<int64_t> offset;  // OFFSET n, applied before LIMIT as in Spark
+  /// WITH name AS (query), ...: common table expressions visible to this
+  /// query (and its unions), in order of definition.
+  std::vector<std::pair<std::string, SelectPtr>> ctes;
 };
 
 struct Statement {
@@ -79,6 +83,10 @@ struct Statement {
   std::vector<std::pair<std::string, std::string>> options;     // OPTIONS ('k'='v')
   std::vector<std::pair<std::string, std::string>> properties;  // TBLPROPERTIES ('k'='v')
   std::vector<std::string> database;  // SHOW TABLES IN db
+  bool global = false;                // CREATE GLOBAL TEMP VIEW
+  std::string location;               // CREATE TABLE ... LOCATION 'path'; "" when absent
+  std::string comment;                // CREATE TABLE ... COMMENT 'text'; "" when absent
+  std::string pattern;                // SHOW TABLES LIKE 'pattern'; "" when absent
 };
 
 /// Parses one expression (what expr(), selectExpr(), filter("...") take).

@@ -14,8 +14,10 @@ using sql::TokenKind;
 
 class DdlParser {
  public:
-  DdlParser(std::string_view text, std::vector<Token> tokens)
-      : text_(text), tokens_(std::move(tokens)) {}
+  DdlParser(std::string_view text, const std::vector<Token>& tokens, size_t pos = 0)
+      : text_(text), tokens_(tokens), pos_(pos) {}
+
+  size_t pos() const { return pos_; }
 
   // tableSchema: field (',' field)* EOF
   arrow::Result<StructTypePtr> TableSchema(bool colon_allowed) {
@@ -32,6 +34,19 @@ class DdlParser {
       return types::Struct(std::move(fields));
     }
   }
+
+  // field (',' field)*, stopping at the first token that is not a comma.
+  arrow::Result<std::vector<StructField>> FieldList() {
+    std::vector<StructField> fields;
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto field, Field(/*colon_allowed=*/false));
+      fields.push_back(std::move(field));
+      if (!Peek().IsOp(",")) return fields;
+      Next();
+    }
+  }
+
+  arrow::Result<DataTypePtr> OneType() { return Type(); }
 
   arrow::Result<DataTypePtr> SingleType() {
     ARROW_ASSIGN_OR_RAISE(auto type, Type());
@@ -190,11 +205,28 @@ class DdlParser {
   }
 
   std::string_view text_;
-  std::vector<Token> tokens_;
+  const std::vector<Token>& tokens_;
   size_t pos_ = 0;
 };
 
 }  // namespace
+
+arrow::Result<DataTypePtr> ParseDdlTypeAt(std::string_view text,
+                                          const std::vector<sql::Token>& tokens, size_t* pos) {
+  DdlParser parser(text, tokens, *pos);
+  ARROW_ASSIGN_OR_RAISE(auto type, parser.OneType());
+  *pos = parser.pos();
+  return type;
+}
+
+arrow::Result<std::vector<StructField>> ParseDdlFieldsAt(std::string_view text,
+                                                         const std::vector<sql::Token>& tokens,
+                                                         size_t* pos) {
+  DdlParser parser(text, tokens, *pos);
+  ARROW_ASSIGN_OR_RAISE(auto fields, parser.FieldList());
+  *pos = parser.pos();
+  return fields;
+}
 
 arrow::Result<StructTypePtr> ParseDdlSchema(std::string_view ddl) {
   ARROW_ASSIGN_OR_RAISE(auto tokens, sql::Tokenize(ddl));

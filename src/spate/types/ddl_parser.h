@@ -9,9 +9,11 @@
 // the "== SQL ==" excerpt.
 
 #include <string_view>
+#include <vector>
 
 #include <arrow/result.h>
 
+#include "spate/sql/lexer.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
@@ -26,5 +28,16 @@ arrow::Result<DataTypePtr> ParseDdlType(std::string_view ddl);
 /// single type, else "a: int, b: string" read as struct<...>. When all three
 /// fail the error of the table-schema reading is returned.
 arrow::Result<DataTypePtr> ParseSchemaString(std::string_view ddl);
+
+/// For the SQL parser: a data type starting at tokens[*pos] of `text`, as in
+/// CAST(x AS type); *pos moves past it. Errors point into `text`.
+arrow::Result<DataTypePtr> ParseDdlTypeAt(std::string_view text,
+                                          const std::vector<sql::Token>& tokens, size_t* pos);
+
+/// For CREATE TABLE t (a INT, b STRING NOT NULL COMMENT 'x'): the fields from
+/// tokens[*pos] up to the first token that does not continue the list.
+arrow::Result<std::vector<StructField>> ParseDdlFieldsAt(std::string_view text,
+                                                         const std::vector<sql::Token>& tokens,
+                                                         size_t* pos);
 
 }  // namespace spate
