@@ -25,6 +25,11 @@ bool ContainsAggregate(const Expr& e) {
   return false;
 }
 
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
 std::string JoinedName(const std::vector<std::string>& parts) {
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : ".") + p;
@@ -73,6 +78,16 @@ class QueryBinder {
   explicit QueryBinder(Session& session) : session_(session) {}
 
   arrow::Result<PlanPtr> Select(const SelectStatement& s) {
+    // WITH names are visible to this query and the CTEs defined after them.
+    ctes_.emplace_back();
+    struct PopScope {
+      std::vector<std::map<std::string, PlanPtr>>& scopes;
+      ~PopScope() { scopes.pop_back(); }
+    } pop{ctes_};
+    for (const auto& [name, query] : s.ctes) {
+      ARROW_ASSIGN_OR_RAISE(auto cte, Select(*query));
+      ctes_.back()[Lower(name)] = cte;
+    }
     PlanPtr plan = OneRow();
     if (s.from) {
       ARROW_ASSIGN_OR_RAISE(plan, From(*s.from));
@@ -103,8 +118,8 @@ class QueryBinder {
     if (!s.order_by.empty()) {
       ARROW_ASSIGN_OR_RAISE(plan, OrderBy(plan, before_projection, s, aggregate));
     }
-    if (s.limit) {
-      ARROW_ASSIGN_OR_RAISE(plan, MakeLimit(plan, *s.limit));
+    if (s.limit || s.offset) {
+      ARROW_ASSIGN_OR_RAISE(plan, MakeLimit(plan, s.limit.value_or(INT64_MAX), s.offset.value_or(0)));
     }
     return plan;
   }
@@ -140,6 +155,12 @@ class QueryBinder {
     switch (item.kind) {
       case FromItem::Kind::kTable: {
         std::string name = item.name.back();
+        if (item.name.size() == 1) {
+          for (auto scope = ctes_.rbegin(); scope != ctes_.rend(); ++scope) {
+            auto it = scope->find(Lower(name));
+            if (it != scope->end()) return MakeAlias(it->second, item.alias.empty() ? name : item.alias);
+          }
+        }
         auto view = session_.LookupTempView(name);
         if (!view) return TableNotFound(JoinedName(item.name));
         return MakeAlias(*view, item.alias.empty() ? name : item.alias);
@@ -160,6 +181,7 @@ class QueryBinder {
   }
 
   Session& session_;
+  std::vector<std::map<std::string, PlanPtr>> ctes_;
 };
 
 arrow::Result<PlanPtr> ShowTables(Session& session) {

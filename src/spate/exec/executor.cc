@@ -225,8 +225,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
     case PlanNode::Kind::kUnion: return EvaluateUnion(plan, *inputs[0], *inputs[1]);
     case PlanNode::Kind::kDistinct: return EvaluateDistinct(plan, *inputs[0], ctx);
     case PlanNode::Kind::kSort: return EvaluateSort(plan, *inputs[0], ctx);
-    case PlanNode::Kind::kLimit:
-      return inputs[0]->Slice(0, std::min<int64_t>(plan.limit, inputs[0]->num_rows()));
+    case PlanNode::Kind::kLimit: {
+      int64_t start = std::min(plan.offset, inputs[0]->num_rows());
+      return inputs[0]->Slice(start, std::min(plan.limit, inputs[0]->num_rows() - start));
+    }
     case PlanNode::Kind::kGenerate: return EvaluateGenerate(plan, *inputs[0], ctx);
   }
   return arrow::Status::NotImplemented("plan node");

@@ -60,6 +60,7 @@ std::string Describe(const PlanNode& node) {
       return fmt::format("Sort [{}], true", keys);
     }
     case PlanNode::Kind::kLimit:
+      if (node.offset > 0) return fmt::format("GlobalLimit {}, Offset {}", node.limit, node.offset);
       return fmt::format("GlobalLimit {}", node.limit);
     case PlanNode::Kind::kDistinct:
       return fmt::format("Deduplicate [{}]", ExprList(node.exprs));

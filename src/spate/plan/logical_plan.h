@@ -83,7 +83,8 @@ struct PlanNode {
   std::vector<int> join_projection{};
   std::vector<int> using_left{}, using_right{};
   std::vector<SortKey> sort_keys{};  // kSort
-  int64_t limit = 0;               // kLimit
+  int64_t limit = 0;               // kLimit: at most this many rows ...
+  int64_t offset = 0;              // ... after skipping this many (OFFSET)
   bool generate_outer = false;     // kGenerate: explode_outer
   bool generate_position = false;  // kGenerate: posexplode
 

@@ -896,7 +896,7 @@ arrow::Result<PlanPtr> MakeSort(const PlanPtr& child, const std::vector<ExprPtr>
   return Node(std::move(node));
 }
 
-arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n) {
+arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n, int64_t offset) {
   if (n < 0) {
     return SparkError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", "42K0E",
                       fmt::format("The limit like expression \"{}\" is invalid. The limit "
@@ -905,6 +905,7 @@ arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n) {
   }
   PlanNode node{.kind = PlanNode::Kind::kLimit, .children = {child}, .output = child->output};
   node.limit = n;
+  node.offset = offset;
   return Node(std::move(node));
 }
 

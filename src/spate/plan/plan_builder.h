@@ -32,7 +32,8 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& child, const std::vector<Exp
 arrow::Result<PlanPtr> MakeJoin(const PlanPtr& left, const PlanPtr& right, const ExprPtr& condition,
                                 const std::vector<std::string>& using_columns, JoinType type);
 arrow::Result<PlanPtr> MakeSort(const PlanPtr& child, const std::vector<ExprPtr>& orders);
-arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n);
+/// LIMIT n [OFFSET m]; n < 0 is refused, pass INT64_MAX for "no limit".
+arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n, int64_t offset = 0);
 /// union (by position) / unionByName (allow_missing fills absent columns with NULL).
 arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool by_name,
                                  bool allow_missing);
