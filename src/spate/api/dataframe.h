@@ -38,8 +38,10 @@ class DataFrame {
   DataFrame selectExpr(const std::vector<std::string>& exprs) const;
   DataFrame filter(const Column& condition) const;
   DataFrame filter(const std::string& sql_condition) const;
+  DataFrame filter(const char* sql_condition) const { return filter(std::string(sql_condition)); }
   DataFrame where(const Column& condition) const { return filter(condition); }
   DataFrame where(const std::string& sql_condition) const { return filter(sql_condition); }
+  DataFrame where(const char* sql_condition) const { return filter(std::string(sql_condition)); }
   DataFrame withColumn(const std::string& name, const Column& col) const;
   DataFrame withColumns(const std::vector<std::pair<std::string, Column>>& cols) const;
   DataFrame withColumnRenamed(const std::string& existing, const std::string& name) const;

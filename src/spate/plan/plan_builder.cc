@@ -174,7 +174,7 @@ class Binder {
     for (const auto& a : e.args) {
       if (a->kind == ExprKind::kStar) {
         ARROW_ASSIGN_OR_RAISE(auto expanded, ExpandStar(a->name_parts));
-        args.insert(args.end(), expanded.begin(), expanded.end());
+        for (auto& [bound, name] : expanded) args.push_back(std::move(bound));
         continue;
       }
       ARROW_ASSIGN_OR_RAISE(auto bound, Bind(*a));
@@ -183,15 +183,21 @@ class Binder {
     return args;
   }
 
-  arrow::Result<std::vector<BoundExprPtr>> ExpandStar(const std::vector<std::string>& qualifier) {
-    std::vector<BoundExprPtr> out;
+  /// The columns a star stands for, with their output names.
+  arrow::Result<std::vector<std::pair<BoundExprPtr, std::string>>> ExpandStar(
+      const std::vector<std::string>& qualifier) {
+    std::vector<std::pair<BoundExprPtr, std::string>> out;
     if (qualifier.empty()) {
-      for (size_t i = 0; i < input_.size(); ++i) out.push_back(ColumnRef(static_cast<int>(i)));
+      for (size_t i = 0; i < input_.size(); ++i) {
+        out.emplace_back(ColumnRef(static_cast<int>(i)), input_[i].name);
+      }
       return out;
     }
     if (qualifier.size() == 1) {
       for (size_t i = 0; i < input_.size(); ++i) {
-        if (EqualsIgnoreCase(input_[i].qualifier, qualifier[0])) out.push_back(ColumnRef(static_cast<int>(i)));
+        if (EqualsIgnoreCase(input_[i].qualifier, qualifier[0])) {
+          out.emplace_back(ColumnRef(static_cast<int>(i)), input_[i].name);
+        }
       }
       if (!out.empty()) return out;
     }
@@ -205,7 +211,7 @@ class Binder {
     const auto& st = static_cast<const StructType&>(*base->type());
     for (const auto& f : st.fields()) {
       ARROW_ASSIGN_OR_RAISE(auto field, ExtractField(base, f.name));
-      out.push_back(std::move(field));
+      out.emplace_back(std::move(field), f.name);
     }
     return out;
   }
@@ -593,8 +599,8 @@ arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<Expr
     }
     if (e->kind == ExprKind::kStar) {
       ARROW_ASSIGN_OR_RAISE(auto expanded, Binder(child->output).ExpandStar(e->name_parts));
-      for (auto& x : expanded) {
-        out_names.push_back(x->name());
+      for (auto& [x, name] : expanded) {
+        out_names.push_back(name);
         bound.push_back(std::move(x));
       }
       continue;
@@ -654,9 +660,8 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& child, const std::vector<ExprP
   for (const auto& e : exprs) {
     if (e->kind == ExprKind::kStar) {
       ARROW_ASSIGN_OR_RAISE(auto expanded, binder.ExpandStar(e->name_parts));
-      for (auto& x : expanded) {
-        // A plain `*` keeps qualifiers so that t.a still resolves above.
-        names.push_back(x->kind() == BoundExpr::Kind::kColumn ? x->name() : OutputName(*e, x));
+      for (auto& [x, name] : expanded) {
+        names.push_back(name);
         node.exprs.push_back(std::move(x));
       }
       continue;

@@ -1,0 +1,245 @@
+#include "spate/api/dataframe.h"
+
+#include <arrow/api.h>
+#include <arrow/json/from_string.h>
+#include <gtest/gtest.h>
+
+#include "spate/api/functions.h"
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+#include "spate/exec/executor.h"
+#include "spate/expr/value_format.h"
+
+namespace spate {
+namespace {
+
+namespace F = functions;
+
+std::shared_ptr<arrow::Table> MakeTable(const std::vector<std::pair<std::string, std::shared_ptr<arrow::DataType>>>& cols,
+                                        const std::vector<std::string>& json_columns) {
+  arrow::FieldVector fields;
+  std::vector<std::shared_ptr<arrow::Array>> arrays;
+  for (size_t i = 0; i < cols.size(); ++i) {
+    fields.push_back(arrow::field(cols[i].first, cols[i].second));
+    arrays.push_back(arrow::json::ArrayFromJSONString(cols[i].second, json_columns[i]).ValueOrDie());
+  }
+  return arrow::Table::Make(arrow::schema(fields), arrays);
+}
+
+// Rows as "v1|v2" strings in show()'s text form, in result order.
+std::vector<std::string> Rows(const DataFrame& df) {
+  auto table = df.toArrow();
+  EXPECT_TRUE(table.ok()) << table.status().ToString();
+  if (!table.ok()) return {};
+  auto batch = ToSingleBatch(**table).ValueOrDie();
+  std::vector<std::shared_ptr<arrow::Array>> text;
+  auto schema = df.schema();
+  for (int c = 0; c < batch->num_columns(); ++c) {
+    text.push_back(FormatForShow(*batch->column(c), *schema->field(c).type, {}).ValueOrDie());
+  }
+  std::vector<std::string> rows;
+  for (int64_t r = 0; r < batch->num_rows(); ++r) {
+    std::string row;
+    for (size_t c = 0; c < text.size(); ++c) {
+      const auto& s = static_cast<const arrow::StringArray&>(*text[c]);
+      row += (c ? "|" : "") + (s.IsNull(r) ? std::string("NULL") : std::string(s.GetView(r)));
+    }
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+class DataFrameTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    session_ = Session::Make();
+    people_ = session_->CreateDataFrame(MakeTable(
+        {{"id", arrow::int64()}, {"name", arrow::utf8()}, {"dept", arrow::utf8()}, {"salary", arrow::int32()}},
+        {"[1, 2, 3, 4, 5]", R"(["ann", "bob", "cid", "dan", null])", R"(["eng", "eng", "ops", null, "ops"])",
+         "[100, 200, 50, null, 70]"}));
+    depts_ = session_->CreateDataFrame(MakeTable(
+        {{"dept", arrow::utf8()}, {"floor", arrow::int32()}},
+        {R"(["eng", "ops", "hr", null])", "[3, 1, 2, 9]"}));
+  }
+  std::shared_ptr<Session> session_;
+  DataFrame people_{nullptr, arrow::Status::Invalid("unset")};
+  DataFrame depts_{nullptr, arrow::Status::Invalid("unset")};
+};
+
+TEST_F(DataFrameTest, SelectFilterAndGeneratedNames) {
+  auto df = people_.filter(F::col("salary") > lit(60))
+                .select({F::col("id"), F::upper(F::col("name")), F::col("salary") + lit(1)})
+                .orderBy({F::col("id")});
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(df.columns(), (std::vector<std::string>{"id", "upper(name)", "(salary + 1)"}));
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"1|ANN|101", "2|BOB|201", "5|NULL|71"}));
+}
+
+TEST_F(DataFrameTest, WithColumnReplacesOrAppendsAndDropRenames) {
+  auto df = people_.withColumn("salary", F::col("salary") * lit(2))
+                .withColumn("bonus", F::coalesce({F::col("salary"), lit(0)}))
+                .withColumnRenamed("name", "who")
+                .drop({"dept", "not_there"})
+                .orderBy({F::col("id")})
+                .limit(2);
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(df.columns(), (std::vector<std::string>{"id", "who", "salary", "bonus"}));
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"1|ann|200|200", "2|bob|400|400"}));
+}
+
+TEST_F(DataFrameTest, GroupByAggregatesFollowSparkTypesAndNulls) {
+  auto df = people_.groupBy({F::col("dept")})
+                .agg({F::count(Column("*")).alias("n"), F::sum(F::col("salary")), F::avg(F::col("salary")),
+                      F::max(F::col("name")), F::collect_list(F::col("salary"))})
+                .orderBy({F::col("dept").asc_nulls_first()});
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(df.columns(), (std::vector<std::string>{"dept", "n", "sum(salary)", "avg(salary)", "max(name)",
+                                                    "collect_list(salary)"}));
+  EXPECT_EQ(df.schema()->field(2).type->SimpleString(), "bigint");
+  EXPECT_EQ(df.schema()->field(3).type->SimpleString(), "double");
+  // The NULL dept group has only a NULL salary: sum/avg NULL, collect_list empty.
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"NULL|1|NULL|NULL|dan|[]", "eng|2|300|150.0|bob|[100, 200]",
+                                                "ops|2|120|60.0|cid|[50, 70]"}));
+}
+
+TEST_F(DataFrameTest, GlobalAggregateOverNoRowsGivesOneRow) {
+  auto df = people_.filter(F::col("id") > lit(100)).agg({F::count(Column("*")), F::sum(F::col("salary"))});
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"0|NULL"}));
+}
+
+TEST_F(DataFrameTest, GroupedCountNamesItsColumnCount) {
+  auto df = people_.groupBy({F::col("dept")}).count().orderBy({F::col("count").desc(), F::col("dept")});
+  ASSERT_TRUE(df.ok());
+  EXPECT_EQ(df.columns(), (std::vector<std::string>{"dept", "count"}));
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"eng|2", "ops|2", "NULL|1"}));
+}
+
+TEST_F(DataFrameTest, JoinTypesOnUsingColumn) {
+  auto rows = [&](const std::string& how) {
+    return Rows(people_.join(depts_, std::vector<std::string>{"dept"}, how)
+                    .select({F::col("dept"), F::col("id"), F::col("floor")})
+                    .orderBy({F::col("id").asc_nulls_last(), F::col("dept")}));
+  };
+  EXPECT_EQ(rows("inner"), (std::vector<std::string>{"eng|1|3", "eng|2|3", "ops|3|1", "ops|5|1"}));
+  // NULL keys never match: dan (dept NULL) keeps NULL floor; the NULL dept row stays unmatched.
+  EXPECT_EQ(rows("left"), (std::vector<std::string>{"eng|1|3", "eng|2|3", "ops|3|1", "NULL|4|NULL", "ops|5|1"}));
+  EXPECT_EQ(rows("right"), (std::vector<std::string>{"eng|1|3", "eng|2|3", "ops|3|1", "ops|5|1", "NULL|NULL|9",
+                                                     "hr|NULL|2"}));
+  EXPECT_EQ(rows("full"), (std::vector<std::string>{"eng|1|3", "eng|2|3", "ops|3|1", "NULL|4|NULL", "ops|5|1",
+                                                    "NULL|NULL|9", "hr|NULL|2"}));
+}
+
+TEST_F(DataFrameTest, SemiAntiAndConditionJoins) {
+  auto p = people_.alias("p");
+  auto d = depts_.alias("d");
+  auto semi = p.join(d, F::col("p.dept") == F::col("d.dept"), "left_semi").orderBy({F::col("id")});
+  ASSERT_TRUE(semi.ok()) << semi.status().ToString();
+  EXPECT_EQ(semi.columns(), (std::vector<std::string>{"id", "name", "dept", "salary"}));
+  EXPECT_EQ(Rows(semi.select({F::col("id")})), (std::vector<std::string>{"1", "2", "3", "5"}));
+  auto anti = p.join(d, F::col("p.dept") == F::col("d.dept"), "anti");
+  EXPECT_EQ(Rows(anti.select({F::col("id")})), (std::vector<std::string>{"4"}));
+  // An equi-key plus a non-equi rest: only floor > 2 pairs survive.
+  auto cond = p.join(d, F::col("p.dept") == F::col("d.dept") && F::col("d.floor") > lit(2), "left")
+                  .select({F::col("id"), F::col("floor")})
+                  .orderBy({F::col("id")});
+  EXPECT_EQ(Rows(cond), (std::vector<std::string>{"1|3", "2|3", "3|NULL", "4|NULL", "5|NULL"}));
+}
+
+TEST_F(DataFrameTest, AmbiguousAndUnknownColumnsAreSparkErrors) {
+  auto joined = people_.join(depts_, F::col("salary") > lit(0), "cross");
+  auto ambiguous = joined.select({F::col("dept")});
+  ASSERT_FALSE(ambiguous.ok());
+  EXPECT_EQ(ErrorClassOf(ambiguous.status()), "AMBIGUOUS_REFERENCE");
+  auto unknown = people_.select({F::col("nmae")});
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(ErrorClassOf(unknown.status()), "UNRESOLVED_COLUMN.WITH_SUGGESTION");
+  EXPECT_NE(unknown.status().message().find("Did you mean one of the following? [`name`"), std::string::npos)
+      << unknown.status().message();
+  // The error travels through later transformations and actions.
+  auto later = unknown.filter(F::col("id") > lit(1)).limit(3);
+  EXPECT_EQ(later.status().message(), unknown.status().message());
+  EXPECT_FALSE(later.count().ok());
+}
+
+TEST_F(DataFrameTest, MissingAggregationIsRefused) {
+  auto df = people_.groupBy({F::col("dept")}).agg({F::col("name")});
+  ASSERT_FALSE(df.ok());
+  EXPECT_EQ(ErrorClassOf(df.status()), "MISSING_AGGREGATION");
+}
+
+TEST_F(DataFrameTest, UnionDistinctAndDropDuplicates) {
+  auto a = people_.select({F::col("dept")});
+  auto u = a.union_(a).distinct().orderBy({F::col("dept")});
+  EXPECT_EQ(Rows(u), (std::vector<std::string>{"NULL", "eng", "ops"}));
+  auto first_per_dept = people_.dropDuplicates({"dept"}).select({F::col("id")}).orderBy({F::col("id")});
+  EXPECT_EQ(Rows(first_per_dept), (std::vector<std::string>{"1", "3", "4"}));
+  auto by_name = depts_.select({F::col("floor"), F::col("dept")}).unionByName(depts_).count();
+  ASSERT_TRUE(by_name.ok());
+  EXPECT_EQ(*by_name, 8);
+  auto mismatch = people_.union_(depts_);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(ErrorClassOf(mismatch.status()), "NUM_COLUMNS_MISMATCH");
+}
+
+TEST_F(DataFrameTest, OrderByNullPlacementDefaults) {
+  EXPECT_EQ(Rows(people_.select({F::col("salary")}).orderBy({F::col("salary")})),
+            (std::vector<std::string>{"NULL", "50", "70", "100", "200"}));
+  EXPECT_EQ(Rows(people_.select({F::col("salary")}).orderBy({F::col("salary").desc()})),
+            (std::vector<std::string>{"200", "100", "70", "50", "NULL"}));
+}
+
+TEST_F(DataFrameTest, ExplodeAndStarExpansion) {
+  auto df = session_->CreateDataFrame(MakeTable(
+      {{"k", arrow::int32()}, {"xs", arrow::list(arrow::int32())}},
+      {"[1, 2, 3]", "[[10, 20], [], null]"}));
+  EXPECT_EQ(Rows(df.select({F::col("k"), F::explode(F::col("xs"))})), (std::vector<std::string>{"1|10", "1|20"}));
+  EXPECT_EQ(Rows(df.select({F::col("k"), F::explode_outer(F::col("xs")).alias("x")})),
+            (std::vector<std::string>{"1|10", "1|20", "2|NULL", "3|NULL"}));
+  auto s = df.select({F::struct_({F::col("k"), F::col("xs")}).alias("s")}).select({Column("s.*")});
+  EXPECT_EQ(s.columns(), (std::vector<std::string>{"k", "xs"}));
+}
+
+TEST_F(DataFrameTest, ShowPrintsSparksTable) {
+  auto text = people_.select({F::col("id"), F::col("name")}).showString(2);
+  ASSERT_TRUE(text.ok()) << text.status().ToString();
+  EXPECT_EQ(*text,
+            "+---+----+\n"
+            "| id|name|\n"
+            "+---+----+\n"
+            "|  1| ann|\n"
+            "|  2| bob|\n"
+            "+---+----+\n"
+            "only showing top 2 rows");
+}
+
+TEST_F(DataFrameTest, CacheComputesOnce) {
+  auto cached = people_.filter(F::col("salary") > lit(60)).cache();
+  EXPECT_EQ(*cached.count(), 3);
+  // The cached rows feed two different queries.
+  EXPECT_EQ(Rows(cached.agg({F::sum(F::col("salary"))})), (std::vector<std::string>{"370"}));
+  EXPECT_EQ(cached.plan()->source->table->num_rows(), 3);
+}
+
+TEST_F(DataFrameTest, ToJsonAndTempViewsThroughSql) {
+  auto json = people_.filter(F::col("id") == lit(int64_t{4})).toJSON();
+  ASSERT_TRUE(json.ok()) << json.status().ToString();
+  EXPECT_EQ(*json, (std::vector<std::string>{R"({"id":4,"name":"dan"})"}));
+  ASSERT_TRUE(people_.createOrReplaceTempView("people").ok());
+  auto df = session_->Sql("SELECT dept, count(*) AS n FROM people WHERE salary IS NOT NULL GROUP BY dept ORDER BY n DESC, dept");
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"eng|2", "ops|2"}));
+}
+
+TEST_F(DataFrameTest, ExprStringsParseAndReportSyntaxErrors) {
+  auto df = people_.selectExpr({"id * 2 AS twice", "CAST(salary AS STRING)"}).filter("twice > 6");
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(df.columns(), (std::vector<std::string>{"twice", "CAST(salary AS STRING)"}));
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"8|NULL", "10|70"}));
+  auto bad = people_.selectExpr({"id +* 2"});
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(ErrorClassOf(bad.status()), "PARSE_SYNTAX_ERROR");
+}
+
+}  // namespace
+}  // namespace spate
