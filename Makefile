@@ -4,6 +4,7 @@
 #   make demo       build and run the demo
 #   make test       build and run every test (C++ with ctest, Python with pytest)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
+#   make bench      build and run the benchmarks (prints rows/s and peak RSS)
 #   make format     clang-format the C++ sources
 
 BUILD_DIR ?= build/release
@@ -13,7 +14,7 @@ VENV      := .venv
 PYTHON    := $(VENV)/bin/python
 SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-.PHONY: all deps build demo test test-cpp test-python test-asan format clean
+.PHONY: all deps build demo test test-cpp test-python test-asan bench format clean
 
 all: build
 
@@ -46,6 +47,9 @@ test-asan: deps
 	  -DPython_EXECUTABLE=$(abspath $(PYTHON))
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	@cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	@$(BUILD_DIR)/bench/query_core_bench
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')
