@@ -96,6 +96,8 @@ def _from_native(message: str, code: str = "Invalid") -> PySparkException:
     """The exception for an engine error message (and its arrow status code)."""
     match = _ERROR_RE.match(message)
     if match is None:
+        if code == "Analysis":
+            return AnalysisException(message)
         if code == "Invalid":
             return IllegalArgumentException(message)
         if code == "Type error":

@@ -13,6 +13,7 @@
 #include <nanobind/nanobind.h>
 #include <nanobind/stl/string.h>
 
+#include "spate/common/error.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
@@ -25,7 +26,8 @@ namespace {
 // Raises the spate.errors exception that matches the status's error class.
 [[noreturn]] void RaiseStatus(const arrow::Status& status) {
   nb::object errors = nb::module_::import_("spate.errors");
-  nb::object exc = errors.attr("_from_native")(status.message(), status.CodeAsString());
+  std::string code = spate::IsLegacyAnalysisError(status) ? "Analysis" : status.CodeAsString();
+  nb::object exc = errors.attr("_from_native")(status.message(), code);
   PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
   throw nb::python_error();
 }

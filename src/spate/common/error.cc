@@ -16,3 +16,28 @@ std::string_view ErrorClassOf(const arrow::Status& status) {
 }
 
 }  // namespace spate
+
+namespace spate {
+
+namespace {
+
+class AnalysisErrorDetail : public arrow::StatusDetail {
+ public:
+  static constexpr const char* kTypeId = "spate::AnalysisError";
+  const char* type_id() const override { return kTypeId; }
+  std::string ToString() const override { return "AnalysisException"; }
+};
+
+}  // namespace
+
+arrow::Status LegacyAnalysisError(std::string_view message) {
+  return arrow::Status(arrow::StatusCode::Invalid, std::string(message),
+                       std::make_shared<AnalysisErrorDetail>());
+}
+
+bool IsLegacyAnalysisError(const arrow::Status& status) {
+  return status.detail() != nullptr &&
+         std::string_view(status.detail()->type_id()) == AnalysisErrorDetail::kTypeId;
+}
+
+}  // namespace spate

@@ -21,3 +21,13 @@ arrow::Status SparkError(std::string_view error_class, std::string_view sqlstate
 std::string_view ErrorClassOf(const arrow::Status& status);
 
 }  // namespace spate
+
+namespace spate {
+
+/// An analysis error Spark reports without an error class (its legacy
+/// messages, e.g. "Queries with streaming sources must be executed with
+/// writeStream.start();"). Python raises AnalysisException for it.
+arrow::Status LegacyAnalysisError(std::string_view message);
+bool IsLegacyAnalysisError(const arrow::Status& status);
+
+}  // namespace spate
