@@ -272,7 +272,7 @@ def test_actions_release_the_gil(spark):
     worker.join()
     assert result["n"] == 2500 * 2500
     # The main thread kept running while the engine counted.
-    assert len(ticks) > 5
+    assert len(ticks) > 20
 
 
 # --- Errors -----------------------------------------------------------------------------------
