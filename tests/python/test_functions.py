@@ -106,6 +106,15 @@ def test_json(spark):
     assert bad.select(F.from_json("j", "a INT", {"mode": "PERMISSIVE"}).alias("p")).first().p == Row(a=None)
 
 
+def test_sort_order_functions(spark):
+    df = spark.createDataFrame([(2,), (None,), (1,)], "v INT")
+    assert [r.v for r in df.orderBy(F.desc("v")).collect()] == [2, 1, None]
+    assert [r.v for r in df.orderBy(F.asc_nulls_last("v")).collect()] == [1, 2, None]
+    assert [r.v for r in df.orderBy(F.desc_nulls_first(F.col("v"))).collect()] == [None, 2, 1]
+    assert [r.v for r in df.orderBy(F.asc("v"), F.desc_nulls_last("v"), F.asc_nulls_first("v")).collect()] == [
+        None, 1, 2]
+
+
 def test_call_function(one):
     assert _one(one, F.call_function("upper", F.lit("x"))) == ("X",)
 

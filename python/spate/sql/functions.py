@@ -61,6 +61,16 @@ def call_function(funcName: str, *cols: ColumnOrName) -> Column:
     return _invoke(funcName, *cols)
 
 
+# --- Sort orders -------------------------------------------------------------------------------
+
+def asc(col: ColumnOrName) -> Column: return Column(_col_expr(col)).asc()
+def asc_nulls_first(col: ColumnOrName) -> Column: return Column(_col_expr(col)).asc_nulls_first()
+def asc_nulls_last(col: ColumnOrName) -> Column: return Column(_col_expr(col)).asc_nulls_last()
+def desc(col: ColumnOrName) -> Column: return Column(_col_expr(col)).desc()
+def desc_nulls_first(col: ColumnOrName) -> Column: return Column(_col_expr(col)).desc_nulls_first()
+def desc_nulls_last(col: ColumnOrName) -> Column: return Column(_col_expr(col)).desc_nulls_last()
+
+
 # --- Conditionals and nulls --------------------------------------------------------------------
 
 def when(condition: Column, value: Any) -> Column:
