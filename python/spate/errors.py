@@ -111,3 +111,21 @@ def _from_native(message: str, code: str = "Invalid") -> PySparkException:
     else:
         cls = _CLASS_TO_EXCEPTION.get(error_class.split(".")[0], AnalysisException)
     return cls(message, errorClass=error_class, sqlState=sql_state)
+
+
+class PySparkAttributeError(PySparkException, AttributeError):
+    """An attribute that does not exist (``df.no_such_column``)."""
+
+
+class SparkNoSuchElementException(PySparkException):
+    """A lookup of something that does not exist (an unknown configuration key)."""
+
+
+def _raise(cls: type, error_class: str, message: str, **params: str) -> None:
+    """Raises ``cls`` with PySpark's ``[ERROR_CLASS] message`` text."""
+    raise cls("[%s] %s" % (error_class, message), errorClass=error_class,
+              messageParameters=dict(params))
+
+
+def _type_name(value: object) -> str:
+    return type(value).__name__

@@ -3,6 +3,7 @@
 // through the C data / C stream interface in PyCapsules, without copies.
 // Engine errors become the pyspark-named exceptions of spate.errors.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -10,11 +11,21 @@
 #include <arrow/c/bridge.h>
 #include <arrow/record_batch.h>
 #include <arrow/table.h>
+#include <arrow/array.h>
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/map.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
 
+#include "spate/api/column.h"
+#include "spate/api/dataframe.h"
+#include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/connectors/file/parquet_io.h"
+#include "spate/sql/parser.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
 #include "spate/types/json_schema.h"
@@ -80,10 +91,247 @@ std::shared_ptr<arrow::RecordBatchReader> ImportStream(nb::handle capsule) {
   return Unwrap(arrow::ImportRecordBatchReader(stream));
 }
 
+// A transformation's result, or the analysis error it carries raised now,
+// as PySpark raises at the failing call.
+spate::DataFrame Ok(spate::DataFrame df) {
+  Check(df.status());
+  return df;
+}
+
+// The first value of an Arrow array given through the PyCapsule interface
+// (an "arrow_schema" and an "arrow_array" capsule), as a literal of its Spark type.
+spate::Column LiteralFromArrow(nb::handle schema_capsule, nb::handle array_capsule) {
+  auto* c_schema = static_cast<ArrowSchema*>(PyCapsule_GetPointer(schema_capsule.ptr(), "arrow_schema"));
+  if (c_schema == nullptr) throw nb::python_error();
+  auto* c_array = static_cast<ArrowArray*>(PyCapsule_GetPointer(array_capsule.ptr(), "arrow_array"));
+  if (c_array == nullptr) throw nb::python_error();
+  auto array = Unwrap(arrow::ImportArray(c_array, c_schema));
+  if (array->length() != 1) Check(arrow::Status::Invalid("a literal needs an array of one value"));
+  auto type = Unwrap(spate::FromArrowType(*array->type()));
+  return spate::Column(spate::ex::Lit(Unwrap(array->GetScalar(0)), std::move(type)));
+}
+
+const char* KindName(spate::ExprKind kind) {
+  switch (kind) {
+    case spate::ExprKind::kColumn: return "column";
+    case spate::ExprKind::kLiteral: return "literal";
+    case spate::ExprKind::kStar: return "star";
+    case spate::ExprKind::kAlias: return "alias";
+    case spate::ExprKind::kCall: return "call";
+    case spate::ExprKind::kCast: return "cast";
+    case spate::ExprKind::kExtract: return "extract";
+    case spate::ExprKind::kSortOrder: return "sort";
+    case spate::ExprKind::kLambda: return "lambda";
+  }
+  return "unknown";
+}
+
+// A copy of `e` where every column reference for which `replace` (called with
+// the reference's node id) returns an Expr is replaced by it.
+spate::ExprPtr ReplaceColumns(const spate::ExprPtr& e, const nb::callable& replace) {
+  if (e->kind == spate::ExprKind::kColumn) {
+    nb::object out = replace(reinterpret_cast<uintptr_t>(e.get()));
+    return out.is_none() ? e : nb::cast<spate::Column>(out).expr();
+  }
+  std::vector<spate::ExprPtr> args;
+  bool changed = false;
+  for (const auto& a : e->args) {
+    args.push_back(ReplaceColumns(a, replace));
+    changed = changed || args.back() != a;
+  }
+  if (!changed) return e;
+  auto copy = std::make_shared<spate::Expr>(*e);
+  copy->args = std::move(args);
+  return copy;
+}
+
+void BindSession(nb::module_& m) {
+  nb::class_<spate::Session>(m, "Session")
+      .def_static("make", &spate::Session::Make)
+      .def("conf_set", [](spate::Session& s, const std::string& k, const std::string& v) {
+        s.conf().Set(k, v);
+      })
+      .def("conf_get", [](spate::Session& s, const std::string& k) { return s.conf().Get(k); })
+      .def("conf_get_or", [](spate::Session& s, const std::string& k, const std::string& fallback) {
+        return s.conf().Get(k, fallback);
+      }, "The value set for a key, else `fallback` (Spark's defaults do not apply).")
+      .def("conf_unset", [](spate::Session& s, const std::string& k) { s.conf().Unset(k); })
+      .def("conf_get_all", [](spate::Session& s) { return s.conf().GetAll(); })
+      .def("create_dataframe", [](spate::Session& s, nb::handle stream_capsule) {
+        auto reader = ImportStream(stream_capsule);
+        arrow::Result<std::shared_ptr<arrow::Table>> table;
+        {
+          nb::gil_scoped_release release;
+          table = reader->ToTable();
+        }
+        return Ok(s.CreateDataFrame(Unwrap(std::move(table))));
+      }, "A DataFrame over the batches of an 'arrow_array_stream' PyCapsule.")
+      .def("sql", [](spate::Session& s, const std::string& q) {
+        spate::DataFrame df = [&] {
+          nb::gil_scoped_release release;
+          return s.Sql(q);
+        }();
+        return Ok(std::move(df));
+      })
+      .def("table", [](spate::Session& s, const std::string& name) { return Ok(s.Table(name)); })
+      .def("drop_temp_view", &spate::Session::DropTempView)
+      .def("temp_view_names", &spate::Session::TempViewNames);
+}
+
+void BindExpr(nb::module_& m) {
+  using spate::Column;
+  nb::class_<Column>(m, "Expr", "An unresolved expression (what a Column wraps).")
+      .def_static("col", [](const std::string& name) { return Column(spate::ex::ColFromName(name)); })
+      .def_static("star", [](std::vector<std::string> qualifier) {
+        return Column(spate::ex::Star(std::move(qualifier)));
+      })
+      .def_static("null", [] { return Column(spate::ex::Null()); })
+      .def_static("bool_", [](bool v) { return Column(spate::ex::Bool(v)); })
+      .def_static("int_", [](int32_t v) { return Column(spate::ex::Int(v)); })
+      .def_static("long_", [](int64_t v) { return Column(spate::ex::Long(v)); })
+      .def_static("double_", [](double v) { return Column(spate::ex::Double(v)); })
+      .def_static("string", [](std::string v) { return Column(spate::ex::String(std::move(v))); })
+      .def_static("arrow", &LiteralFromArrow,
+                  "A literal from a one-value Arrow array: __arrow_c_array__()'s two capsules.")
+      .def_static("call", [](std::string name, const std::vector<Column>& args, bool distinct) {
+        std::vector<spate::ExprPtr> exprs;
+        for (const auto& a : args) exprs.push_back(a.expr());
+        return Column(spate::ex::Call(std::move(name), std::move(exprs), distinct));
+      }, nb::arg("name"), nb::arg("args"), nb::arg("distinct") = false)
+      .def("cast", [](const Column& c, const std::string& type_json) {
+        return Column(spate::ex::Cast(c.expr(), TypeFromJson(type_json)));
+      })
+      .def("try_cast", [](const Column& c, const std::string& type_json) {
+        return Column(spate::ex::Cast(c.expr(), TypeFromJson(type_json), /*try_cast=*/true));
+      })
+      .def("alias", [](const Column& c, const std::string& name) { return c.alias(name); })
+      .def("extract", [](const Column& c, const Column& key) {
+        return Column(spate::ex::Extract(c.expr(), key.expr()));
+      })
+      .def("sort", [](const Column& c, bool ascending, bool nulls_first) {
+        return Column(spate::ex::Sort(c.expr(), ascending, nulls_first));
+      })
+      .def_prop_ro("node_id", [](const Column& c) { return reinterpret_cast<uintptr_t>(c.expr().get()); },
+                   "Identifies this expression node while it is alive.")
+      .def("replace_columns", [](const Column& c, const nb::callable& replace) {
+        return Column(ReplaceColumns(c.expr(), replace));
+      }, "A copy with column references replaced: replace(node_id) returns an Expr or None.")
+      .def_prop_ro("kind", [](const Column& c) { return KindName(c.expr()->kind); })
+      .def_prop_ro("name", [](const Column& c) { return c.expr()->name; })
+      .def_prop_ro("name_parts", [](const Column& c) { return c.expr()->name_parts; })
+      .def_prop_ro("args", [](const Column& c) {
+        std::vector<Column> out;
+        for (const auto& a : c.expr()->args) out.emplace_back(a);
+        return out;
+      })
+      .def("to_string", &Column::ToString, "Spark's name for the column: (a + 1).")
+      .def("to_sql", [](const Column& c) { return c.expr()->ToSql(); });
+
+  m.def("parse_expression", [](const std::string& text) {
+    return Column(Unwrap(spate::sql::ParseExpression(text)));
+  }, "Parses Spark SQL expression text; raises ParseException at once.");
+}
+
+void BindDataFrame(nb::module_& m) {
+  using spate::Column;
+  using spate::DataFrame;
+  using spate::GroupedData;
+  using Strings = std::vector<std::string>;
+  using Columns = std::vector<Column>;
+
+  nb::class_<GroupedData>(m, "GroupedData")
+      .def("agg", [](const GroupedData& g, const Columns& aggs) { return Ok(g.agg(aggs)); })
+      .def("count", [](const GroupedData& g) { return Ok(g.count()); })
+      .def("sum", [](const GroupedData& g, const Strings& c) { return Ok(g.sum(c)); })
+      .def("avg", [](const GroupedData& g, const Strings& c) { return Ok(g.avg(c)); })
+      .def("min", [](const GroupedData& g, const Strings& c) { return Ok(g.min(c)); })
+      .def("max", [](const GroupedData& g, const Strings& c) { return Ok(g.max(c)); });
+
+  nb::class_<DataFrame>(m, "DataFrame")
+      .def("select", [](const DataFrame& d, const Columns& c) { return Ok(d.select(c)); })
+      .def("select_expr", [](const DataFrame& d, const Strings& e) { return Ok(d.selectExpr(e)); })
+      .def("filter", [](const DataFrame& d, const Column& c) { return Ok(d.filter(c)); })
+      .def("filter_sql", [](const DataFrame& d, const std::string& c) { return Ok(d.filter(c)); })
+      .def("with_columns", [](const DataFrame& d, const std::vector<std::pair<std::string, Column>>& c) {
+        return Ok(d.withColumns(c));
+      })
+      .def("with_column_renamed", [](const DataFrame& d, const std::string& a, const std::string& b) {
+        return Ok(d.withColumnRenamed(a, b));
+      })
+      .def("drop", [](const DataFrame& d, const Strings& names) { return Ok(d.drop(names)); })
+      .def("group_by", [](const DataFrame& d, const Columns& c) { return d.groupBy(c); })
+      .def("agg", [](const DataFrame& d, const Columns& c) { return Ok(d.agg(c)); })
+      .def("join_on", [](const DataFrame& d, const DataFrame& o, const Column& on, const std::string& how) {
+        return Ok(d.join(o, on, how));
+      })
+      .def("join_using", [](const DataFrame& d, const DataFrame& o, const Strings& on, const std::string& how) {
+        return Ok(d.join(o, on, how));
+      })
+      .def("cross_join", [](const DataFrame& d, const DataFrame& o) { return Ok(d.crossJoin(o)); })
+      .def("union", [](const DataFrame& d, const DataFrame& o) { return Ok(d.union_(o)); })
+      .def("union_by_name", [](const DataFrame& d, const DataFrame& o, bool allow_missing) {
+        return Ok(d.unionByName(o, allow_missing));
+      })
+      .def("distinct", [](const DataFrame& d) { return Ok(d.distinct()); })
+      .def("drop_duplicates", [](const DataFrame& d, const Strings& s) { return Ok(d.dropDuplicates(s)); })
+      .def("order_by", [](const DataFrame& d, const Columns& c) { return Ok(d.orderBy(c)); })
+      .def("limit", [](const DataFrame& d, int64_t n) { return Ok(d.limit(n)); })
+      .def("alias", [](const DataFrame& d, const std::string& a) { return Ok(d.alias(a)); })
+      .def("cache", [](const DataFrame& d) { return Ok(d.cache()); })
+      .def("unpersist", [](const DataFrame& d) { return Ok(d.unpersist()); })
+      // Actions run without the GIL.
+      .def("to_arrow", [](const DataFrame& d) {
+        arrow::Result<std::shared_ptr<arrow::Table>> table;
+        {
+          nb::gil_scoped_release release;
+          table = d.toArrow();
+        }
+        return ExportStream(std::make_shared<arrow::TableBatchReader>(Unwrap(std::move(table))));
+      }, "Runs the query; returns an 'arrow_array_stream' PyCapsule.")
+      .def("count", [](const DataFrame& d) {
+        arrow::Result<int64_t> n;
+        {
+          nb::gil_scoped_release release;
+          n = d.count();
+        }
+        return Unwrap(std::move(n));
+      })
+      .def("show_string", [](const DataFrame& d, int num_rows, int truncate, bool vertical) {
+        arrow::Result<std::string> text;
+        {
+          nb::gil_scoped_release release;
+          text = d.showString(num_rows, truncate, vertical);
+        }
+        return Unwrap(std::move(text));
+      })
+      .def("to_json", [](const DataFrame& d) {
+        arrow::Result<std::vector<std::string>> rows;
+        {
+          nb::gil_scoped_release release;
+          rows = d.toJSON();
+        }
+        return Unwrap(std::move(rows));
+      })
+      .def("create_or_replace_temp_view", [](const DataFrame& d, const std::string& name) {
+        Check(d.createOrReplaceTempView(name));
+      })
+      .def("create_temp_view", [](const DataFrame& d, const std::string& name) {
+        Check(d.createTempView(name));
+      })
+      .def("schema_json", [](const DataFrame& d) { return spate::ToJson(*d.schema()); })
+      .def("columns", &DataFrame::columns)
+      .def("print_schema", &DataFrame::printSchema)
+      .def("explain", &DataFrame::explain, nb::arg("extended") = false);
+}
+
 }  // namespace
 
 NB_MODULE(_native, m) {
   m.doc() = "Spate's native engine (internal; use spate.sql).";
+
+  BindSession(m);
+  BindExpr(m);
+  BindDataFrame(m);
 
   m.def("parse_ddl_schema", [](const std::string& ddl) {
     return spate::ToJson(*Unwrap(spate::ParseDdlSchema(ddl)));

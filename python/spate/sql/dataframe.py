@@ -1,0 +1,465 @@
+"""``DataFrame``: a query over a session, as ``pyspark.sql.DataFrame``.
+
+Transformations are checked when they are called (an unknown column raises
+AnalysisException at the ``select``, as in PySpark); actions run the query in
+the engine without holding the GIL.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from typing import TYPE_CHECKING, Any, Dict, Iterator, List, Optional, Tuple, Union
+
+import pyarrow as pa
+
+from spate import _native
+from spate.errors import AnalysisException, PySparkAttributeError, PySparkTypeError, PySparkValueError, _raise, _type_name
+from spate.sql._conversion import arrow_to_pandas, arrow_to_rows
+from spate.sql.column import Column, _col_expr, _flatten
+from spate.sql.group import GroupedData
+from spate.sql.row import Row
+from spate.sql.timezone import session_tzinfo
+from spate.sql.types import StructType, _parse_datatype_json_string
+
+if TYPE_CHECKING:
+    from spate.sql.session import SparkSession
+
+ColumnOrName = Union[Column, str]
+
+
+class _ArrowStream:
+    """Hands an 'arrow_array_stream' capsule to pyarrow (Arrow PyCapsule interface)."""
+
+    def __init__(self, capsule: Any) -> None:
+        self._capsule = capsule
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._capsule
+
+
+class _LocalRDD:
+    """The few RDD methods PySpark code calls on ``df.toJSON()``."""
+
+    def __init__(self, items: List[Any]) -> None:
+        self._items = items
+
+    def collect(self) -> List[Any]:
+        return list(self._items)
+
+    def take(self, num: int) -> List[Any]:
+        return self._items[:num]
+
+    def first(self) -> Any:
+        if not self._items:
+            _raise(PySparkValueError, "RDD_IS_EMPTY", "RDD is empty.")
+        return self._items[0]
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+
+# Columns made by df["a"] / df.a, by expression node: (the DataFrame's token, the node).
+# A join condition such as `left.k == right.k` is ambiguous by name alone; these
+# origins say which side each `k` came from. The node is kept so its id stays unique.
+_ORIGINS: Dict[int, Tuple[int, _native.Expr]] = {}
+_MAX_ORIGINS = 100_000
+_TOKENS = itertools.count(1)
+
+
+def _remember_origin(token: int, expr: _native.Expr) -> None:
+    if len(_ORIGINS) >= _MAX_ORIGINS:
+        del _ORIGINS[next(iter(_ORIGINS))]
+    _ORIGINS[expr.node_id] = (token, expr)
+
+
+def _quoted(parts: List[str]) -> str:
+    return ".".join("`%s`" % p.replace("`", "``") for p in parts)
+
+
+def _select_expr(c: Any, arg_name: str = "col") -> _native.Expr:
+    if isinstance(c, str) and c == "*":
+        return _native.Expr.star([])
+    return _col_expr(c, arg_name)
+
+
+def _check_int(value: Any, arg_name: str) -> None:
+    if not isinstance(value, int) or isinstance(value, bool):
+        _raise(PySparkTypeError, "NOT_INT", "Argument `%s` should be an int, got %s."
+               % (arg_name, _type_name(value)), arg_name=arg_name, arg_type=_type_name(value))
+
+
+class DataFrame:
+    """A distributed collection of rows under named columns (here: computed by Spate's engine).
+
+    Made by ``spark.createDataFrame``, ``spark.sql``, ``spark.table`` or ``spark.range``;
+    transformed with ``select``, ``filter``, ``groupBy``, ``join``, ...; read with ``collect``,
+    ``show``, ``toPandas``, ``toArrow``.
+    """
+
+    def __init__(self, jdf: _native.DataFrame, session: "SparkSession") -> None:
+        self._jdf = jdf
+        self.sparkSession = session
+        self.is_cached = False
+        self._schema: Optional[StructType] = None
+        self._token = next(_TOKENS)
+
+    def _wrap(self, jdf: _native.DataFrame) -> "DataFrame":
+        return DataFrame(jdf, self.sparkSession)
+
+    # --- Metadata -----------------------------------------------------------------------------
+
+    @property
+    def schema(self) -> StructType:
+        """The schema as a StructType."""
+        if self._schema is None:
+            schema = _parse_datatype_json_string(self._jdf.schema_json())
+            assert isinstance(schema, StructType)
+            self._schema = schema
+        return self._schema
+
+    @property
+    def columns(self) -> List[str]:
+        """The column names, in order."""
+        return list(self._jdf.columns())
+
+    @property
+    def dtypes(self) -> List[Tuple[str, str]]:
+        """Each column's name and type: ``[("id", "bigint"), ("name", "string")]``."""
+        return [(f.name, f.dataType.simpleString()) for f in self.schema.fields]
+
+    @property
+    def isStreaming(self) -> bool:
+        return False
+
+    def printSchema(self, level: Optional[int] = None) -> None:
+        """Prints the schema as a tree."""
+        print(self.schema.treeString(level) if level is not None else self._jdf.print_schema())
+
+    def explain(self, extended: Optional[Union[bool, str]] = None, mode: Optional[str] = None) -> None:
+        """Prints the plan; ``extended=True`` (or ``mode="extended"``) adds the analyzed plan."""
+        if isinstance(extended, str):
+            mode, extended = extended, None
+        print(self._jdf.explain(bool(extended) or mode == "extended"))
+
+    def __repr__(self) -> str:
+        return "DataFrame[%s]" % ", ".join("%s: %s" % c for c in self.dtypes)
+
+    # --- Columns ------------------------------------------------------------------------------
+
+    def __getitem__(self, item: Any) -> Any:
+        """``df["a"]`` a column (checked now), ``df[0]`` by position, ``df[cond]`` a filter,
+        ``df[["a", "b"]]`` a select."""
+        if isinstance(item, str):
+            column = Column(_select_expr(item))
+            self._jdf.select([column._jc])  # raises AnalysisException for an unknown column
+            _remember_origin(self._token, column._jc)
+            return column
+        if isinstance(item, int) and not isinstance(item, bool):
+            column = Column(_native.Expr.col(_quoted([self.columns[item]])))
+            _remember_origin(self._token, column._jc)
+            return column
+        if isinstance(item, Column):
+            return self.filter(item)
+        if isinstance(item, (list, tuple)):
+            return self.select(*item)
+        _raise(PySparkTypeError, "NOT_COLUMN_OR_INT_OR_LIST_OR_STR",
+               "Argument `item` should be a Column, int, list or str, got %s." % _type_name(item))
+
+    def __getattr__(self, name: str) -> Column:
+        if name.startswith("_") or name not in self.columns:
+            if name.startswith("__"):
+                raise AttributeError(name)
+            _raise(PySparkAttributeError, "ATTRIBUTE_NOT_SUPPORTED",
+                   "Attribute `%s` is not supported." % name, attr_name=name)
+        return self[name]
+
+    def __dir__(self) -> List[str]:
+        return sorted(set(super().__dir__()) | {c for c in self.columns if c.isidentifier()})
+
+    # --- Transformations ----------------------------------------------------------------------
+
+    def select(self, *cols: Any) -> "DataFrame":
+        """Columns or expressions: ``select("a", col("b") + 1)``, ``select(["a", "b"])``, ``select("*")``."""
+        return self._wrap(self._jdf.select([_select_expr(c) for c in _flatten(cols)]))
+
+    def selectExpr(self, *expr: Any) -> "DataFrame":
+        """Columns as SQL expression text: ``selectExpr("a + 1 AS b", "upper(name)")``."""
+        exprs = _flatten(expr)
+        for e in exprs:
+            if not isinstance(e, str):
+                _raise(PySparkTypeError, "NOT_STR", "Argument `expr` should be a str, got %s."
+                       % _type_name(e), arg_name="expr", arg_type=_type_name(e))
+        return self._wrap(self._jdf.select_expr(exprs))
+
+    def filter(self, condition: ColumnOrName) -> "DataFrame":
+        """Rows where ``condition`` (a boolean Column or SQL text) is true."""
+        if isinstance(condition, str):
+            return self._wrap(self._jdf.filter_sql(condition))
+        if isinstance(condition, Column):
+            return self._wrap(self._jdf.filter(condition._jc))
+        _raise(PySparkTypeError, "NOT_COLUMN_OR_STR", "Argument `condition` should be a Column or str, "
+               "got %s." % _type_name(condition), arg_name="condition", arg_type=_type_name(condition))
+        raise AssertionError
+
+    where = filter
+
+    def withColumn(self, colName: str, col: Column) -> "DataFrame":
+        """Adds a column, or replaces the one of the same name."""
+        if not isinstance(col, Column):
+            _raise(PySparkTypeError, "NOT_COLUMN", "Argument `col` should be a Column, got %s."
+                   % _type_name(col), arg_name="col", arg_type=_type_name(col))
+        return self.withColumns({colName: col})
+
+    def withColumns(self, *colsMap: Dict[str, Column]) -> "DataFrame":
+        """Adds or replaces several columns: ``withColumns({"b": col("a") + 1})``."""
+        if len(colsMap) != 1 or not isinstance(colsMap[0], dict):
+            _raise(PySparkTypeError, "NOT_DICT", "Argument `colsMap` should be a dict, got %s."
+                   % (_type_name(colsMap[0]) if colsMap else "nothing"), arg_name="colsMap")
+        pairs = []
+        for name, c in colsMap[0].items():
+            if not isinstance(c, Column):
+                _raise(PySparkTypeError, "NOT_COLUMN", "Argument `col` should be a Column, got %s."
+                       % _type_name(c), arg_name="col", arg_type=_type_name(c))
+            pairs.append((name, c._jc))
+        return self._wrap(self._jdf.with_columns(pairs))
+
+    def withColumnRenamed(self, existing: str, new: str) -> "DataFrame":
+        """Renames a column (a no-op when there is no such column)."""
+        for name, value in (("existing", existing), ("new", new)):
+            if not isinstance(value, str):
+                _raise(PySparkTypeError, "NOT_STR", "Argument `%s` should be a str, got %s."
+                       % (name, _type_name(value)), arg_name=name, arg_type=_type_name(value))
+        return self._wrap(self._jdf.with_column_renamed(existing, new))
+
+    def drop(self, *cols: ColumnOrName) -> "DataFrame":
+        """Removes columns by name (unknown names are ignored)."""
+        names = []
+        for c in cols:
+            if isinstance(c, str):
+                names.append(c)
+            elif isinstance(c, Column):
+                names.append(c._jc.name_parts[-1] if c._jc.kind == "column" else c._jc.to_string())
+            else:
+                _raise(PySparkTypeError, "NOT_COLUMN_OR_STR", "Argument `col` should be a Column or "
+                       "str, got %s." % _type_name(c), arg_name="col", arg_type=_type_name(c))
+        return self._wrap(self._jdf.drop(names))
+
+    def groupBy(self, *cols: ColumnOrName) -> GroupedData:
+        """Groups by columns for ``agg``, ``count``, ``sum``, ...: ``groupBy("k").agg(f.sum("v"))``."""
+        exprs = [_col_expr(c, "cols") for c in _flatten(cols)]
+        return GroupedData(self._jdf.group_by(exprs), self)
+
+    groupby = groupBy
+
+    def agg(self, *exprs: Any) -> "DataFrame":
+        """Aggregates over all rows: ``df.agg(f.max("v"))`` or ``df.agg({"v": "max"})``."""
+        return self.groupBy().agg(*exprs)
+
+    def join(self, other: "DataFrame", on: Any = None, how: Optional[str] = None) -> "DataFrame":
+        """Joins with ``other`` on a column name, a list of names (one output column each), a
+        Column condition or a list of conditions; ``how`` is inner, left, right, full, semi,
+        anti, cross, ..."""
+        if not isinstance(other, DataFrame):
+            _raise(PySparkTypeError, "NOT_DATAFRAME", "Argument `other` should be a DataFrame, got %s."
+                   % _type_name(other), arg_name="other", arg_type=_type_name(other))
+        if how is not None and not isinstance(how, str):
+            _raise(PySparkTypeError, "NOT_STR", "Argument `how` should be a str, got %s."
+                   % _type_name(how), arg_name="how", arg_type=_type_name(how))
+        how = how or "inner"
+        if isinstance(on, str):
+            on = [on]
+        if on is None:
+            if how.lower() in ("inner", "cross"):
+                return self._wrap(self._jdf.cross_join(other._jdf))
+            return self._wrap(self._jdf.join_on(other._jdf, _native.Expr.bool_(True), how))
+        if isinstance(on, (list, tuple)) and on and all(isinstance(o, Column) for o in on):
+            on = functools.reduce(lambda a, b: a & b, on)
+        if isinstance(on, Column):
+            return self._join_on(other, on, how)
+        if isinstance(on, (list, tuple)) and on and all(isinstance(o, str) for o in on):
+            return self._wrap(self._jdf.join_using(other._jdf, list(on), how))
+        _raise(PySparkTypeError, "NOT_COLUMN_OR_LIST_OR_STR",
+               "Argument `on` should be a Column, list or str, got %s." % _type_name(on),
+               arg_name="on", arg_type=_type_name(on))
+        raise AssertionError
+
+    def _join_on(self, other: "DataFrame", on: Column, how: str) -> "DataFrame":
+        try:
+            return self._wrap(self._jdf.join_on(other._jdf, on._jc, how))
+        except AnalysisException as e:
+            if e.getErrorClass() != "AMBIGUOUS_REFERENCE":
+                raise
+            # `left.k == right.k`: qualify each side's columns by where they came from.
+            left_q, right_q = "__left_%d" % self._token, "__right_%d" % other._token
+
+            def qualify(node_id: int) -> Optional[_native.Expr]:
+                token, expr = _ORIGINS.get(node_id, (None, None))
+                if expr is None or token not in (self._token, other._token):
+                    return None
+                qualifier = left_q if token == self._token else right_q
+                return _native.Expr.col(_quoted([qualifier] + list(expr.name_parts)))
+
+            condition = on._jc.replace_columns(qualify)
+            if condition.node_id == on._jc.node_id:
+                raise
+            return self._wrap(self._jdf.alias(left_q).join_on(other._jdf.alias(right_q), condition, how))
+
+    def crossJoin(self, other: "DataFrame") -> "DataFrame":
+        """The Cartesian product with ``other``."""
+        return self._wrap(self._jdf.cross_join(self._other(other)))
+
+    def _other(self, other: Any) -> _native.DataFrame:
+        if not isinstance(other, DataFrame):
+            _raise(PySparkTypeError, "NOT_DATAFRAME", "Argument `other` should be a DataFrame, got %s."
+                   % _type_name(other), arg_name="other", arg_type=_type_name(other))
+        return other._jdf
+
+    def union(self, other: "DataFrame") -> "DataFrame":
+        """The rows of both (UNION ALL), columns matched by position."""
+        return self._wrap(self._jdf.union(self._other(other)))
+
+    unionAll = union
+
+    def unionByName(self, other: "DataFrame", allowMissingColumns: bool = False) -> "DataFrame":
+        """The rows of both, columns matched by name (missing ones NULL when allowed)."""
+        return self._wrap(self._jdf.union_by_name(self._other(other), bool(allowMissingColumns)))
+
+    def distinct(self) -> "DataFrame":
+        return self._wrap(self._jdf.distinct())
+
+    def dropDuplicates(self, subset: Optional[List[str]] = None) -> "DataFrame":
+        """Distinct rows, or one row for each distinct value of the ``subset`` columns."""
+        if subset is not None and not isinstance(subset, (list, tuple)):
+            _raise(PySparkTypeError, "NOT_LIST_OR_TUPLE", "Argument `subset` should be a list or "
+                   "tuple, got %s." % _type_name(subset), arg_name="subset", arg_type=_type_name(subset))
+        return self._wrap(self._jdf.drop_duplicates(list(subset or [])))
+
+    drop_duplicates = dropDuplicates
+
+    def orderBy(self, *cols: ColumnOrName, ascending: Union[bool, List[bool], None] = None,
+                **kwargs: Any) -> "DataFrame":
+        """Sorted rows: ``orderBy("a", col("b").desc())``, ``orderBy(["a", "b"], ascending=[1, 0])``."""
+        columns = [Column(_col_expr(c, "cols")) for c in _flatten(cols)]
+        if ascending is not None:
+            if isinstance(ascending, (bool, int)):
+                if not ascending:
+                    columns = [c.desc() for c in columns]
+            elif isinstance(ascending, list):
+                if len(ascending) != len(columns):
+                    _raise(PySparkValueError, "LENGTH_SHOULD_BE_THE_SAME",
+                           "cols and ascending should be of the same length, got %d and %d."
+                           % (len(columns), len(ascending)))
+                columns = [c if a else c.desc() for c, a in zip(columns, ascending)]
+            else:
+                _raise(PySparkTypeError, "NOT_BOOL_OR_LIST", "Argument `ascending` should be a bool "
+                       "or list, got %s." % _type_name(ascending))
+        return self._wrap(self._jdf.order_by([c._jc for c in columns]))
+
+    sort = orderBy
+
+    def limit(self, num: int) -> "DataFrame":
+        """The first ``num`` rows."""
+        _check_int(num, "num")
+        return self._wrap(self._jdf.limit(num))
+
+    def alias(self, alias: str) -> "DataFrame":
+        """The DataFrame under a name for qualified columns: ``df.alias("t").select("t.a")``."""
+        return self._wrap(self._jdf.alias(alias))
+
+    def cache(self) -> "DataFrame":
+        """Keeps the rows once computed, for the next actions."""
+        self._jdf = self._jdf.cache()
+        self.is_cached = True
+        return self
+
+    def persist(self, storageLevel: Any = None) -> "DataFrame":
+        return self.cache()
+
+    def unpersist(self, blocking: bool = False) -> "DataFrame":
+        self._jdf = self._jdf.unpersist()
+        self.is_cached = False
+        return self
+
+    # --- Actions ------------------------------------------------------------------------------
+
+    def _arrow(self) -> pa.Table:
+        return pa.table(_ArrowStream(self._jdf.to_arrow()))
+
+    def collect(self) -> List[Row]:
+        """Every row, as ``Row`` objects holding Python values."""
+        return arrow_to_rows(self._arrow(), self.schema, session_tzinfo(self.sparkSession))
+
+    def toLocalIterator(self, prefetchPartitions: bool = False) -> Iterator[Row]:
+        return iter(self.collect())
+
+    def count(self) -> int:
+        """The number of rows."""
+        return self._jdf.count()
+
+    def take(self, num: int) -> List[Row]:
+        """The first ``num`` rows."""
+        return self.limit(num).collect()
+
+    def head(self, n: Optional[int] = None) -> Union[Optional[Row], List[Row]]:
+        """The first row (None when empty), or a list of the first ``n`` rows."""
+        if n is None:
+            rows = self.take(1)
+            return rows[0] if rows else None
+        return self.take(n)
+
+    def first(self) -> Optional[Row]:
+        """The first row, or None when there is none."""
+        return self.head()  # type: ignore[return-value]
+
+    def tail(self, num: int) -> List[Row]:
+        rows = self.collect()
+        return rows[len(rows) - num:] if num > 0 else []
+
+    def isEmpty(self) -> bool:
+        return len(self.take(1)) == 0
+
+    def show(self, n: int = 20, truncate: Union[bool, int] = True, vertical: bool = False) -> None:
+        """Prints the first ``n`` rows as Spark's text table; ``truncate`` cuts cells to 20
+        characters (or to the number given); ``vertical`` prints one block per row."""
+        _check_int(n, "n")
+        if not isinstance(truncate, (bool, int)):
+            _raise(PySparkTypeError, "NOT_BOOL", "Argument `truncate` should be a bool, got %s."
+                   % _type_name(truncate), arg_name="truncate", arg_type=_type_name(truncate))
+        if not isinstance(vertical, bool):
+            _raise(PySparkTypeError, "NOT_BOOL", "Argument `vertical` should be a bool, got %s."
+                   % _type_name(vertical), arg_name="vertical", arg_type=_type_name(vertical))
+        width = (20 if truncate else 0) if isinstance(truncate, bool) else int(truncate)
+        text = self._jdf.show_string(n, width, vertical)
+        # Spark's showString ends every line, its footer's too, with a newline.
+        print(text if text.endswith("\n") else text + "\n")
+
+    def toPandas(self) -> Any:
+        """A pandas DataFrame (timestamps naive, in the session time zone)."""
+        tz = self.sparkSession.conf.get("spark.sql.session.timeZone", "UTC") or "UTC"
+        return arrow_to_pandas(self._arrow(), self.schema, tz)
+
+    def toArrow(self) -> pa.Table:
+        """The rows as a pyarrow Table."""
+        return self._arrow()
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The rows through the Arrow PyCapsule stream interface."""
+        if requested_schema is None:
+            return self._jdf.to_arrow()
+        return self._arrow().__arrow_c_stream__(requested_schema)
+
+    def toJSON(self, use_unicode: bool = True) -> _LocalRDD:
+        """Each row as a JSON object string; ``.collect()`` gives the strings."""
+        return _LocalRDD(list(self._jdf.to_json()))
+
+    def createOrReplaceTempView(self, name: str) -> None:
+        """Registers the DataFrame as a temp view for ``spark.sql`` and ``spark.table``."""
+        self._jdf.create_or_replace_temp_view(name)
+
+    def createTempView(self, name: str) -> None:
+        """Like createOrReplaceTempView, but raises when the view exists."""
+        self._jdf.create_temp_view(name)

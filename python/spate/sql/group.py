@@ -1,0 +1,74 @@
+"""``GroupedData``: what ``DataFrame.groupBy`` returns, as ``pyspark.sql.GroupedData``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Dict, List
+
+from spate import _native
+from spate.errors import PySparkTypeError, _raise
+from spate.sql.column import Column
+
+if TYPE_CHECKING:
+    from spate.sql.dataframe import DataFrame
+
+# Spark's names for the aggregate functions of agg({"col": "fn"}).
+_DICT_AGG_NAMES = {"mean": "avg", "average": "avg", "std": "stddev", "size": "count"}
+
+
+def _dict_aggregates(exprs: Dict[str, str]) -> List[_native.Expr]:
+    out = []
+    for name, fn in exprs.items():
+        fn = _DICT_AGG_NAMES.get(fn.lower(), fn.lower())
+        if fn == "count" and name == "*":
+            out.append(_native.Expr.call("count", [_native.Expr.star([])]))
+        else:
+            out.append(_native.Expr.call(fn, [_native.Expr.col(name)]))
+    return out
+
+
+class GroupedData:
+    """A DataFrame grouped by some columns, waiting for its aggregates:
+    ``df.groupBy("k").agg(f.sum("v"))``, ``df.groupBy("k").count()``."""
+
+    def __init__(self, jgd: _native.GroupedData, df: "DataFrame") -> None:
+        self._jgd = jgd
+        self._df = df
+
+    def agg(self, *exprs: Any) -> "DataFrame":
+        """Aggregates: Columns (``f.sum("v")``) or one dict of column name to function name."""
+        if len(exprs) == 0:
+            _raise(PySparkTypeError, "CANNOT_BE_EMPTY", "At least one agg expression is required.",
+                   item="exprs")
+        if len(exprs) == 1 and isinstance(exprs[0], dict):
+            return self._df._wrap(self._jgd.agg(_dict_aggregates(exprs[0])))
+        for e in exprs:
+            if not isinstance(e, Column):
+                _raise(PySparkTypeError, "NOT_COLUMN_OR_DICT",
+                       "Argument `exprs` should be a Column or dict, got %s." % type(e).__name__)
+        return self._df._wrap(self._jgd.agg([e._jc for e in exprs]))
+
+    def count(self) -> "DataFrame":
+        """The number of rows in each group, in a column named ``count``."""
+        return self._df._wrap(self._jgd.count())
+
+    def _names(self, cols: tuple) -> List[str]:
+        for c in cols:
+            if not isinstance(c, str):
+                _raise(PySparkTypeError, "NOT_STR", "Argument `cols` should be a str, got %s."
+                       % type(c).__name__)
+        return list(cols)
+
+    def sum(self, *cols: str) -> "DataFrame":
+        """``sum`` of the given numeric columns (every numeric column when none is given)."""
+        return self._df._wrap(self._jgd.sum(self._names(cols)))
+
+    def avg(self, *cols: str) -> "DataFrame":
+        return self._df._wrap(self._jgd.avg(self._names(cols)))
+
+    mean = avg
+
+    def min(self, *cols: str) -> "DataFrame":
+        return self._df._wrap(self._jgd.min(self._names(cols)))
+
+    def max(self, *cols: str) -> "DataFrame":
+        return self._df._wrap(self._jgd.max(self._names(cols)))
