@@ -633,7 +633,37 @@ class Parser {
 
   arrow::Result<ExprPtr> BitOr() { return LeftAssociative(&Parser::BitXor, {"|"}, {"|"}); }
   arrow::Result<ExprPtr> BitXor() { return LeftAssociative(&Parser::BitAnd, {"^"}, {"^"}); }
-  arrow::Result<ExprPtr> BitAnd() { return LeftAssociative(&Parser::Additive, {"&"}, {"&"}); }
+  arrow::Result<ExprPtr> BitAnd() { return LeftAssociative(&Parser::Shift, {"&"}, {"&"}); }
+
+  // The length (in tokens) of a shift operator at the current token: the
+  // lexer splits << >> >>> into single characters (">>" also closes nested
+  // types), so adjacent ones are joined here.
+  size_t ShiftOperatorLength(std::string* name) const {
+    auto adjacent = [&](size_t i) { return Peek(i).offset == Peek(i - 1).offset + 1; };
+    if (Peek().IsOp("<") && Peek(1).IsOp("<") && adjacent(1)) {
+      *name = "shiftleft";
+      return 2;
+    }
+    if (!Peek().IsOp(">") || !Peek(1).IsOp(">") || !adjacent(1)) return 0;
+    if (Peek(2).IsOp(">") && adjacent(2)) {
+      *name = "shiftrightunsigned";
+      return 3;
+    }
+    *name = "shiftright";
+    return 2;
+  }
+
+  // additive (('<<' | '>>' | '>>>') additive)*
+  arrow::Result<ExprPtr> Shift() {
+    ARROW_ASSIGN_OR_RAISE(auto left, Additive());
+    std::string name;
+    while (size_t length = ShiftOperatorLength(&name)) {
+      pos_ += length;
+      ARROW_ASSIGN_OR_RAISE(auto right, Additive());
+      left = ex::Call(name, {std::move(left), std::move(right)});
+    }
+    return left;
+  }
   arrow::Result<ExprPtr> Additive() {
     return LeftAssociative(&Parser::Multiplicative, {"+", "-", "||"}, {"+", "-", "concat"});
   }
@@ -811,6 +841,7 @@ class Parser {
       if (t.IsKeyword("EXTRACT") && IsName(Peek(2)) && Peek(3).IsKeyword("FROM")) return Extract();
       if (t.IsKeyword("POSITION")) return Position();
       if (t.IsKeyword("SUBSTRING") || t.IsKeyword("SUBSTR")) return Substring();
+      if (t.IsKeyword("TRIM")) return TrimCall();
       return FunctionCall();
     }
     return ex::Col({Next().text});
@@ -828,19 +859,82 @@ class Parser {
       Next();
       args.push_back(ex::Star());
     } else if (!Peek().IsOp(")")) {
-      do {
-        ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
-        args.push_back(std::move(arg));
-      } while (AcceptOp(","));
+      ARROW_ASSIGN_OR_RAISE(args, Arguments(name));
     }
+    // first(x IGNORE NULLS) and first(x) IGNORE NULLS pass the flag as an argument.
+    bool ignore_nulls = IgnoreNulls();
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
-    if (Peek().IsKeyword("OVER")) {
-      // The expression tree has no window node yet: say so rather than
-      // report a syntax error for valid SQL.
-      return arrow::Status::NotImplemented("window functions (OVER) are not supported yet: ",
-                                           text_);
+    ignore_nulls = IgnoreNulls() || ignore_nulls;
+    if (ignore_nulls) args.push_back(ex::Bool(true));
+    if (Peek().IsKeyword("OVER") || (Peek().IsKeyword("FILTER") && Peek(1).IsOp("("))) {
+      // The expression tree has no window or aggregate-filter node yet: say
+      // so rather than report a syntax error for valid SQL.
+      return arrow::Status::NotImplemented("window functions (OVER) and aggregate FILTER are ",
+                                           "not supported yet: ", text_);
     }
     return ex::Call(std::move(name), std::move(args), distinct);
+  }
+
+  // [IGNORE | RESPECT] NULLS; true for IGNORE.
+  bool IgnoreNulls() {
+    bool keyword = Peek().IsKeyword("IGNORE") || Peek().IsKeyword("RESPECT");
+    if (!keyword || !Peek(1).IsKeyword("NULLS")) return false;
+    bool ignore = Next().IsKeyword("IGNORE");
+    Next();
+    return ignore;
+  }
+
+  // expr (',' expr)*. In timestampadd(HOUR, n, ts) and its relatives the
+  // leading unit is a keyword, passed on as a string as Spark does.
+  arrow::Result<std::vector<ExprPtr>> Arguments(const std::string& function) {
+    static const std::string_view kUnitFunctions[] = {
+        "timestampadd", "dateadd", "date_add", "timestampdiff", "datediff", "date_diff"};
+    static const std::string_view kUnits[] = {
+        "YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DAYOFYEAR", "HOUR", "MINUTE", "SECOND",
+        "MILLISECOND", "MICROSECOND"};
+    std::vector<ExprPtr> args;
+    bool unit_function = std::find(std::begin(kUnitFunctions), std::end(kUnitFunctions),
+                                   function) != std::end(kUnitFunctions);
+    if (unit_function && Peek().kind == TokenKind::kIdentifier && Peek(1).IsOp(",") &&
+        std::find(std::begin(kUnits), std::end(kUnits), Upper(Peek().text)) != std::end(kUnits)) {
+      args.push_back(ex::String(Upper(Next().text)));
+      Next();  // ,
+    }
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
+      args.push_back(std::move(arg));
+    } while (AcceptOp(","));
+    return args;
+  }
+
+  // TRIM '(' [BOTH | LEADING | TRAILING] [chars] FROM str ')' is trim, ltrim
+  // or rtrim of (chars, str), the argument order of the two-argument calls.
+  arrow::Result<ExprPtr> TrimCall() {
+    size_t start = pos_;
+    pos_ += 2;
+    std::string name = "trim";
+    // The option words are also column names when a comma or ')' follows.
+    bool option = (Peek().IsKeyword("LEADING") || Peek().IsKeyword("TRAILING") ||
+                   Peek().IsKeyword("BOTH")) &&
+                  !Peek(1).IsOp(",") && !Peek(1).IsOp(")");
+    if (option) {
+      if (Peek().IsKeyword("LEADING")) name = "ltrim";
+      if (Peek().IsKeyword("TRAILING")) name = "rtrim";
+      Next();
+    }
+    std::vector<ExprPtr> args;
+    if (!AcceptKeyword("FROM")) {
+      ARROW_ASSIGN_OR_RAISE(auto chars, Comparison());
+      if (!AcceptKeyword("FROM")) {  // the call forms trim(str), trim(chars, str)
+        pos_ = start;
+        return FunctionCall();
+      }
+      args.push_back(std::move(chars));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto str, Comparison());
+    args.push_back(std::move(str));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call(std::move(name), std::move(args));
   }
 
   // EXTRACT '(' field FROM source ')' is extract('field', source).

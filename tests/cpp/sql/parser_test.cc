@@ -490,6 +490,36 @@ TEST(ParserExprTest, SpecialCallSyntaxes) {
   EXPECT_EQ(Str("substring(s, 2)"), "substring(s, 2)");
 }
 
+TEST(ParserExprTest, TrimForms) {
+  EXPECT_EQ(Str("trim(s)"), "trim(s)");
+  EXPECT_EQ(Str("trim(BOTH FROM s)"), "trim(s)");
+  EXPECT_EQ(Str("trim(LEADING 'x' FROM s)"), "ltrim(x, s)");
+  EXPECT_EQ(Str("TRIM(TRAILING FROM s)"), "rtrim(s)");
+  EXPECT_EQ(Str("trim('x' FROM s)"), "trim(x, s)");
+}
+
+TEST(ParserExprTest, IgnoreNulls) {
+  EXPECT_EQ(Str("first(x IGNORE NULLS)"), "first(x, true)");
+  EXPECT_EQ(Str("last(x) ignore nulls"), "last(x, true)");
+  EXPECT_EQ(Str("first(x) RESPECT NULLS"), "first(x)");
+}
+
+TEST(ParserExprTest, DatetimeUnitArguments) {
+  auto e = Parse("timestampadd(HOUR, 1, ts)");
+  ASSERT_EQ(e->args.size(), 3u);
+  EXPECT_EQ(TypeOf(e->args[0]), "string");
+  EXPECT_EQ(e->args[0]->ToString(), "HOUR");
+  EXPECT_EQ(Parse("datediff(day, a, b)")->args[0]->ToString(), "DAY");
+  EXPECT_EQ(Parse("datediff(a, b)")->args[0]->kind, ExprKind::kColumn);
+}
+
+TEST(ParserExprTest, ShiftOperators) {
+  EXPECT_EQ(Str("a << 2"), "shiftleft(a, 2)");
+  EXPECT_EQ(Str("a >> 1 + 1"), "shiftright(a, (1 + 1))");
+  EXPECT_EQ(Str("a >>> 1 & b"), "(shiftrightunsigned(a, 1) & b)");
+  EXPECT_EQ(Str("a > -1"), "(a > -1)");
+}
+
 TEST(ParserExprTest, LikeEscape) {
   auto e = Parse("a LIKE 'x!%' ESCAPE '!'");
   ASSERT_EQ(e->args.size(), 3u);
