@@ -769,7 +769,7 @@ class Parser {
     return ex::String(std::move(value));
   }
 
-  // '(' expr ')' or a lambda '(' x, y ')' '->' body
+  // '(' expr ')', a row '(' expr, expr ... ')' or a lambda '(' x, y ')' '->' body
   arrow::Result<ExprPtr> Parenthesized() {
     size_t i = 1;
     while (IsName(Peek(i)) && (Peek(i + 1).IsOp(",") || Peek(i + 1).IsOp(")"))) {
@@ -782,8 +782,18 @@ class Parser {
     Next();
     ARROW_RETURN_NOT_OK(RejectSubquery());
     ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+    if (!Peek().IsOp(",")) {
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+      return e;
+    }
+    // (a, b) is a row: struct(a, b), as in (a, b) IN ((1, 2), (3, 4)).
+    std::vector<ExprPtr> fields = {std::move(e)};
+    while (AcceptOp(",")) {
+      ARROW_ASSIGN_OR_RAISE(auto field, NamedExpression());
+      fields.push_back(std::move(field));
+    }
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
-    return e;
+    return ex::Call("struct", std::move(fields));
   }
 
   // Subqueries inside expressions (scalar, IN, EXISTS) have no expression

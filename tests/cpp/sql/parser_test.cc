@@ -520,6 +520,11 @@ TEST(ParserExprTest, ShiftOperators) {
   EXPECT_EQ(Str("a > -1"), "(a > -1)");
 }
 
+TEST(ParserExprTest, RowConstructorIsStruct) {
+  EXPECT_EQ(Str("(a, b + 1)"), "struct(a, (b + 1))");
+  EXPECT_EQ(Str("(a, b) IN ((1, 2), (3, 4))"), "(struct(a, b) IN (struct(1, 2), struct(3, 4)))");
+}
+
 TEST(ParserExprTest, LikeEscape) {
   auto e = Parse("a LIKE 'x!%' ESCAPE '!'");
   ASSERT_EQ(e->args.size(), 3u);
