@@ -490,7 +490,25 @@ class Parser {
     return alias;
   }
 
-  arrow::Result<ExprPtr> Expression() { return Or(); }
+  arrow::Result<ExprPtr> Expression() { return Nested(&Parser::Or); }
+
+  // Runs one level of nesting. Deeply nested input fails cleanly, with
+  // Spark's error for statements too complex to parse, instead of
+  // exhausting the stack.
+  template <typename T>
+  arrow::Result<T> Nested(arrow::Result<T> (Parser::*rule)()) {
+    if (depth_ >= kMaxDepth) {
+      return ParseError("FAILED_TO_PARSE_TOO_COMPLEX", "54001",
+                        "The statement, including potential SQL functions and referenced views, "
+                        "was too complex to parse. To mitigate this error divide the statement "
+                        "into multiple, less complex chunks.",
+                        text_, Peek().offset);
+    }
+    ++depth_;
+    auto result = (this->*rule)();
+    --depth_;
+    return result;
+  }
 
   arrow::Result<ExprPtr> Or() {
     ARROW_ASSIGN_OR_RAISE(auto left, And());
@@ -512,7 +530,7 @@ class Parser {
 
   arrow::Result<ExprPtr> Not() {
     if (AcceptKeyword("NOT") || AcceptOp("!")) {
-      ARROW_ASSIGN_OR_RAISE(auto e, Not());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Not));
       return ex::Call("not", {std::move(e)});
     }
     return Predicated();
@@ -681,15 +699,15 @@ class Parser {
     // `number` rule), so -2147483648 is an INT.
     if (Peek().IsOp("-") && !NumberAhead(1)) {
       Next();
-      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));
       return ex::Call("negative", {std::move(e)});
     }
     if (AcceptOp("+")) {
-      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));
       return ex::Call("positive", {std::move(e)});
     }
     if (AcceptOp("~")) {
-      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));
       return ex::Call("~", {std::move(e)});
     }
     return Postfix();
@@ -1258,7 +1276,7 @@ class Parser {
         ARROW_ASSIGN_OR_RAISE(auto name, Identifier());
         AcceptKeyword("AS");
         ARROW_RETURN_NOT_OK(ExpectOp("("));
-        ARROW_ASSIGN_OR_RAISE(auto query, Query());
+        ARROW_ASSIGN_OR_RAISE(auto query, Nested(&Parser::Query));
         ARROW_RETURN_NOT_OK(ExpectOp(")"));
         ctes.emplace_back(std::move(name), std::move(query));
       } while (AcceptOp(","));
@@ -1297,7 +1315,7 @@ class Parser {
 
   arrow::Result<SelectPtr> QueryTerm() {
     if (AcceptOp("(")) {
-      ARROW_ASSIGN_OR_RAISE(auto inner, Query());
+      ARROW_ASSIGN_OR_RAISE(auto inner, Nested(&Parser::Query));
       ARROW_RETURN_NOT_OK(ExpectOp(")"));
       return inner;
     }
@@ -1468,9 +1486,9 @@ class Parser {
     if (AcceptOp("(")) {
       if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH") || Peek().IsOp("(")) {
         item->kind = FromItem::Kind::kSubquery;
-        ARROW_ASSIGN_OR_RAISE(item->subquery, Query());
+        ARROW_ASSIGN_OR_RAISE(item->subquery, Nested(&Parser::Query));
       } else {
-        ARROW_ASSIGN_OR_RAISE(auto inner, FromClause());
+        ARROW_ASSIGN_OR_RAISE(auto inner, Nested(&Parser::FromClause));
         item = std::make_shared<FromItem>(*inner);
       }
       ARROW_RETURN_NOT_OK(ExpectOp(")"));
@@ -1654,9 +1672,12 @@ class Parser {
     return s;
   }
 
+  static constexpr int kMaxDepth = 256;
+
   std::string_view text_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;  // expressions being parsed, one inside the other
 };
 
 }  // namespace

@@ -877,6 +877,31 @@ TEST(ParserErrorTest, UnsupportedValidSqlIsNotASyntaxError) {
   }
 }
 
+TEST(ParserErrorTest, DeepNestingFailsCleanly) {
+  std::string ok = std::string(100, '(') + "1" + std::string(100, ')');
+  EXPECT_EQ(Str(ok), "1");
+  std::string deep = std::string(5000, '(') + "1" + std::string(5000, ')');
+  EXPECT_NE(ErrorOf(deep).find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "NOT ";
+  EXPECT_NE(ErrorOf(nots + "a").find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  std::string minuses;
+  for (int i = 0; i < 5000; ++i) minuses += "- ";  // "--" would start a comment
+  EXPECT_NE(ErrorOf(minuses + "a").find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+}
+
+TEST(ParserErrorTest, DeepQueryNestingFailsCleanly) {
+  std::string deep = "SELECT * FROM ";
+  for (int i = 0; i < 5000; ++i) deep += "(SELECT * FROM ";
+  auto result = ParseStatement(deep + "t" + std::string(5000, ')'));
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  auto tables = ParseStatement("SELECT * FROM " + std::string(5000, '(') + "t" +
+                               std::string(5000, ')'));
+  ASSERT_FALSE(tables.ok());
+  EXPECT_NE(tables.status().message().find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+}
+
 TEST(ParserErrorTest, CaseWithoutEnd) {
   EXPECT_EQ(Headline(ErrorOf("CASE WHEN a THEN 1")),
             "[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 "
