@@ -330,6 +330,33 @@ std::optional<std::string> ParseHex(std::string_view hex) {
   return bytes;
 }
 
+// The precision of DECIMAL that holds digits[.digits][E[+-]exponent] exactly
+// with a scale of at least 0, as Spark types such a literal.
+std::optional<int64_t> DecimalPrecision(std::string_view text) {
+  size_t e = text.find_first_of("eE");
+  std::string_view mantissa = text.substr(0, e);
+  int64_t exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view exp_text = text.substr(e + 1);
+    bool negative = !exp_text.empty() && exp_text[0] == '-';
+    if (!exp_text.empty() && (exp_text[0] == '-' || exp_text[0] == '+')) exp_text.remove_prefix(1);
+    size_t i = 0;
+    if (!ReadNumber(exp_text, &i, 9, &exponent) || i != exp_text.size()) return std::nullopt;
+    if (negative) exponent = -exponent;
+  }
+  size_t dot = mantissa.find('.');
+  int64_t fraction = dot == std::string_view::npos ? 0 : mantissa.size() - dot - 1;
+  int64_t significant = 0;
+  for (char c : mantissa) {
+    if (c == '.') continue;
+    if (!IsDigit(c)) return std::nullopt;
+    if (significant > 0 || c != '0') ++significant;
+  }
+  int64_t scale = fraction - exponent;
+  int64_t precision = std::max<int64_t>(significant, 1);
+  return scale < 0 ? precision - scale : std::max(precision, scale);
+}
+
 // ---------------------------------------------------------------------------
 // The recursive-descent parser. Each method reads one rule of Spark's grammar
 // (SqlBaseParser.g4) from the current token on.
@@ -586,7 +613,6 @@ class Parser {
         return Negate(ex::Call(name, std::move(args)), negated);
       }
     }
-    if (negated) return Error();
     return value;
   }
 
@@ -1229,23 +1255,28 @@ class Parser {
 
   // An exact numeric: DECIMAL(precision, scale) as Java's BigDecimal reads it.
   arrow::Result<ExprPtr> DecimalLiteral(const Token& t, const std::string& digits, bool negative) {
+    auto too_precise = [&](int64_t precision) {
+      return ParseError("DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "22003",
+                        fmt::format("Decimal precision {} exceeds max precision {}.", precision,
+                                    DecimalType::kMaxPrecision),
+                        text_, t.offset);
+    };
     arrow::Decimal128 value;
     int32_t precision = 0, scale = 0;
     if (!arrow::Decimal128::FromString(digits, &value, &precision, &scale).ok()) {
-      return SyntaxError(text_, t);
+      // Arrow refuses more than 38 digits; Spark names the precision.
+      auto needed = DecimalPrecision(digits);
+      if (!needed) return SyntaxError(text_, t);
+      return too_precise(*needed);
     }
     if (scale < 0) {  // 1E2BD: Spark does not keep negative scales
+      if (precision - scale > DecimalType::kMaxPrecision) return too_precise(precision - scale);
       value *= arrow::Decimal128::GetScaleMultiplier(-scale);
       precision -= scale;
       scale = 0;
     }
     precision = std::max({precision, scale, 1});
-    if (precision > DecimalType::kMaxPrecision) {
-      return ParseError("DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "22003",
-                        fmt::format("Decimal precision {} exceeds max precision {}.", precision,
-                                    DecimalType::kMaxPrecision),
-                        text_, t.offset);
-    }
+    if (precision > DecimalType::kMaxPrecision) return too_precise(precision);
     if (negative) value.Negate();
     auto scalar =
         std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale));

@@ -240,6 +240,15 @@ TEST(ParserLiteralTest, IntegersWidenToBigintThenDecimal) {
   EXPECT_EQ(ValueOf<arrow::Decimal128Scalar>(huge).ToIntegerString(), "9223372036854775808");
 }
 
+TEST(ParserLiteralTest, TooManyDigitsForADecimal) {
+  EXPECT_EQ(Headline(ErrorOf(std::string(40, '9'))),
+            "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision 40 exceeds max precision "
+            "38. SQLSTATE: 22003 (line 1, pos 0)");
+  EXPECT_NE(ErrorOf("1E50BD").find("[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION]"),
+            std::string::npos);
+  EXPECT_EQ(TypeOf(Parse("1E2BD")), "decimal(3,0)");
+}
+
 TEST(ParserLiteralTest, IntegerSuffixes) {
   auto l = Parse("10L");
   EXPECT_EQ(TypeOf(l), "bigint");
