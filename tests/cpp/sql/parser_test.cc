@@ -911,6 +911,15 @@ TEST(ParserErrorTest, DeepQueryNestingFailsCleanly) {
   EXPECT_NE(tables.status().message().find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
 }
 
+TEST(ParserErrorTest, OtherSparkStatementsAreNotSupportedYet) {
+  for (std::string_view text : {"INSERT INTO t SELECT 1", "SET spark.sql.shuffle.partitions=4",
+                                "use db", "EXPLAIN SELECT 1", "CACHE TABLE t"}) {
+    auto result = ParseStatement(text);
+    ASSERT_FALSE(result.ok()) << text;
+    EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().message();
+  }
+}
+
 TEST(ParserErrorTest, CaseWithoutEnd) {
   EXPECT_EQ(Headline(ErrorOf("CASE WHEN a THEN 1")),
             "[PARSE_SYNTAX_ERROR] Syntax error at or near end of input. SQLSTATE: 42601 "
