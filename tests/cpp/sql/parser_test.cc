@@ -750,6 +750,9 @@ TEST(ParserStatementTest, ShowTables) {
   EXPECT_TRUE(s.database.empty());
   EXPECT_EQ(Stmt("show tables in db").database, std::vector<std::string>{"db"});
   EXPECT_EQ(Stmt("SHOW TABLES FROM db").database, std::vector<std::string>{"db"});
+  auto like = Stmt("SHOW TABLES IN db LIKE 'ev*'");
+  EXPECT_EQ(like.pattern, "ev*");
+  EXPECT_EQ(Stmt("SHOW TABLES 'ev*'").pattern, "ev*");
 }
 
 TEST(ParserStatementTest, Describe) {
