@@ -330,6 +330,33 @@ std::optional<std::string> ParseHex(std::string_view hex) {
   return bytes;
 }
 
+// The precision of DECIMAL that holds digits[.digits][E[+-]exponent] exactly
+// with a scale of at least 0, as Spark types such a literal.
+std::optional<int64_t> DecimalPrecision(std::string_view text) {
+  size_t e = text.find_first_of("eE");
+  std::string_view mantissa = text.substr(0, e);
+  int64_t exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view exp_text = text.substr(e + 1);
+    bool negative = !exp_text.empty() && exp_text[0] == '-';
+    if (!exp_text.empty() && (exp_text[0] == '-' || exp_text[0] == '+')) exp_text.remove_prefix(1);
+    size_t i = 0;
+    if (!ReadNumber(exp_text, &i, 9, &exponent) || i != exp_text.size()) return std::nullopt;
+    if (negative) exponent = -exponent;
+  }
+  size_t dot = mantissa.find('.');
+  int64_t fraction = dot == std::string_view::npos ? 0 : mantissa.size() - dot - 1;
+  int64_t significant = 0;
+  for (char c : mantissa) {
+    if (c == '.') continue;
+    if (!IsDigit(c)) return std::nullopt;
+    if (significant > 0 || c != '0') ++significant;
+  }
+  int64_t scale = fraction - exponent;
+  int64_t precision = std::max<int64_t>(significant, 1);
+  return scale < 0 ? precision - scale : std::max(precision, scale);
+}
+
 // ---------------------------------------------------------------------------
 // The recursive-descent parser. Each method reads one rule of Spark's grammar
 // (SqlBaseParser.g4) from the current token on.
@@ -490,7 +517,25 @@ class Parser {
     return alias;
   }
 
-  arrow::Result<ExprPtr> Expression() { return Or(); }
+  arrow::Result<ExprPtr> Expression() { return Nested(&Parser::Or); }
+
+  // Runs one level of nesting. Deeply nested input fails cleanly, with
+  // Spark's error for statements too complex to parse, instead of
+  // exhausting the stack.
+  template <typename T>
+  arrow::Result<T> Nested(arrow::Result<T> (Parser::*rule)()) {
+    if (depth_ >= kMaxDepth) {
+      return ParseError("FAILED_TO_PARSE_TOO_COMPLEX", "54001",
+                        "The statement, including potential SQL functions and referenced views, "
+                        "was too complex to parse. To mitigate this error divide the statement "
+                        "into multiple, less complex chunks.",
+                        text_, Peek().offset);
+    }
+    ++depth_;
+    auto result = (this->*rule)();
+    --depth_;
+    return result;
+  }
 
   arrow::Result<ExprPtr> Or() {
     ARROW_ASSIGN_OR_RAISE(auto left, And());
@@ -512,7 +557,7 @@ class Parser {
 
   arrow::Result<ExprPtr> Not() {
     if (AcceptKeyword("NOT") || AcceptOp("!")) {
-      ARROW_ASSIGN_OR_RAISE(auto e, Not());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Not));
       return ex::Call("not", {std::move(e)});
     }
     return Predicated();
@@ -568,7 +613,6 @@ class Parser {
         return Negate(ex::Call(name, std::move(args)), negated);
       }
     }
-    if (negated) return Error();
     return value;
   }
 
@@ -633,7 +677,37 @@ class Parser {
 
   arrow::Result<ExprPtr> BitOr() { return LeftAssociative(&Parser::BitXor, {"|"}, {"|"}); }
   arrow::Result<ExprPtr> BitXor() { return LeftAssociative(&Parser::BitAnd, {"^"}, {"^"}); }
-  arrow::Result<ExprPtr> BitAnd() { return LeftAssociative(&Parser::Additive, {"&"}, {"&"}); }
+  arrow::Result<ExprPtr> BitAnd() { return LeftAssociative(&Parser::Shift, {"&"}, {"&"}); }
+
+  // The length (in tokens) of a shift operator at the current token: the
+  // lexer splits << >> >>> into single characters (">>" also closes nested
+  // types), so adjacent ones are joined here.
+  size_t ShiftOperatorLength(std::string* name) const {
+    auto adjacent = [&](size_t i) { return Peek(i).offset == Peek(i - 1).offset + 1; };
+    if (Peek().IsOp("<") && Peek(1).IsOp("<") && adjacent(1)) {
+      *name = "shiftleft";
+      return 2;
+    }
+    if (!Peek().IsOp(">") || !Peek(1).IsOp(">") || !adjacent(1)) return 0;
+    if (Peek(2).IsOp(">") && adjacent(2)) {
+      *name = "shiftrightunsigned";
+      return 3;
+    }
+    *name = "shiftright";
+    return 2;
+  }
+
+  // additive (('<<' | '>>' | '>>>') additive)*
+  arrow::Result<ExprPtr> Shift() {
+    ARROW_ASSIGN_OR_RAISE(auto left, Additive());
+    std::string name;
+    while (size_t length = ShiftOperatorLength(&name)) {
+      pos_ += length;
+      ARROW_ASSIGN_OR_RAISE(auto right, Additive());
+      left = ex::Call(name, {std::move(left), std::move(right)});
+    }
+    return left;
+  }
   arrow::Result<ExprPtr> Additive() {
     return LeftAssociative(&Parser::Multiplicative, {"+", "-", "||"}, {"+", "-", "concat"});
   }
@@ -651,15 +725,15 @@ class Parser {
     // `number` rule), so -2147483648 is an INT.
     if (Peek().IsOp("-") && !NumberAhead(1)) {
       Next();
-      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));
       return ex::Call("negative", {std::move(e)});
     }
     if (AcceptOp("+")) {
-      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));
       return ex::Call("positive", {std::move(e)});
     }
     if (AcceptOp("~")) {
-      ARROW_ASSIGN_OR_RAISE(auto e, Unary());
+      ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));
       return ex::Call("~", {std::move(e)});
     }
     return Postfix();
@@ -739,7 +813,7 @@ class Parser {
     return ex::String(std::move(value));
   }
 
-  // '(' expr ')' or a lambda '(' x, y ')' '->' body
+  // '(' expr ')', a row '(' expr, expr ... ')' or a lambda '(' x, y ')' '->' body
   arrow::Result<ExprPtr> Parenthesized() {
     size_t i = 1;
     while (IsName(Peek(i)) && (Peek(i + 1).IsOp(",") || Peek(i + 1).IsOp(")"))) {
@@ -752,8 +826,18 @@ class Parser {
     Next();
     ARROW_RETURN_NOT_OK(RejectSubquery());
     ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+    if (!Peek().IsOp(",")) {
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+      return e;
+    }
+    // (a, b) is a row: struct(a, b), as in (a, b) IN ((1, 2), (3, 4)).
+    std::vector<ExprPtr> fields = {std::move(e)};
+    while (AcceptOp(",")) {
+      ARROW_ASSIGN_OR_RAISE(auto field, NamedExpression());
+      fields.push_back(std::move(field));
+    }
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
-    return e;
+    return ex::Call("struct", std::move(fields));
   }
 
   // Subqueries inside expressions (scalar, IN, EXISTS) have no expression
@@ -811,6 +895,7 @@ class Parser {
       if (t.IsKeyword("EXTRACT") && IsName(Peek(2)) && Peek(3).IsKeyword("FROM")) return Extract();
       if (t.IsKeyword("POSITION")) return Position();
       if (t.IsKeyword("SUBSTRING") || t.IsKeyword("SUBSTR")) return Substring();
+      if (t.IsKeyword("TRIM")) return TrimCall();
       return FunctionCall();
     }
     return ex::Col({Next().text});
@@ -828,19 +913,82 @@ class Parser {
       Next();
       args.push_back(ex::Star());
     } else if (!Peek().IsOp(")")) {
-      do {
-        ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
-        args.push_back(std::move(arg));
-      } while (AcceptOp(","));
+      ARROW_ASSIGN_OR_RAISE(args, Arguments(name));
     }
+    // first(x IGNORE NULLS) and first(x) IGNORE NULLS pass the flag as an argument.
+    bool ignore_nulls = IgnoreNulls();
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
-    if (Peek().IsKeyword("OVER")) {
-      // The expression tree has no window node yet: say so rather than
-      // report a syntax error for valid SQL.
-      return arrow::Status::NotImplemented("window functions (OVER) are not supported yet: ",
-                                           text_);
+    ignore_nulls = IgnoreNulls() || ignore_nulls;
+    if (ignore_nulls) args.push_back(ex::Bool(true));
+    if (Peek().IsKeyword("OVER") || (Peek().IsKeyword("FILTER") && Peek(1).IsOp("("))) {
+      // The expression tree has no window or aggregate-filter node yet: say
+      // so rather than report a syntax error for valid SQL.
+      return arrow::Status::NotImplemented("window functions (OVER) and aggregate FILTER are ",
+                                           "not supported yet: ", text_);
     }
     return ex::Call(std::move(name), std::move(args), distinct);
+  }
+
+  // [IGNORE | RESPECT] NULLS; true for IGNORE.
+  bool IgnoreNulls() {
+    bool keyword = Peek().IsKeyword("IGNORE") || Peek().IsKeyword("RESPECT");
+    if (!keyword || !Peek(1).IsKeyword("NULLS")) return false;
+    bool ignore = Next().IsKeyword("IGNORE");
+    Next();
+    return ignore;
+  }
+
+  // expr (',' expr)*. In timestampadd(HOUR, n, ts) and its relatives the
+  // leading unit is a keyword, passed on as a string as Spark does.
+  arrow::Result<std::vector<ExprPtr>> Arguments(const std::string& function) {
+    static const std::string_view kUnitFunctions[] = {
+        "timestampadd", "dateadd", "date_add", "timestampdiff", "datediff", "date_diff"};
+    static const std::string_view kUnits[] = {
+        "YEAR", "QUARTER", "MONTH", "WEEK", "DAY", "DAYOFYEAR", "HOUR", "MINUTE", "SECOND",
+        "MILLISECOND", "MICROSECOND"};
+    std::vector<ExprPtr> args;
+    bool unit_function = std::find(std::begin(kUnitFunctions), std::end(kUnitFunctions),
+                                   function) != std::end(kUnitFunctions);
+    if (unit_function && Peek().kind == TokenKind::kIdentifier && Peek(1).IsOp(",") &&
+        std::find(std::begin(kUnits), std::end(kUnits), Upper(Peek().text)) != std::end(kUnits)) {
+      args.push_back(ex::String(Upper(Next().text)));
+      Next();  // ,
+    }
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
+      args.push_back(std::move(arg));
+    } while (AcceptOp(","));
+    return args;
+  }
+
+  // TRIM '(' [BOTH | LEADING | TRAILING] [chars] FROM str ')' is trim, ltrim
+  // or rtrim of (chars, str), the argument order of the two-argument calls.
+  arrow::Result<ExprPtr> TrimCall() {
+    size_t start = pos_;
+    pos_ += 2;
+    std::string name = "trim";
+    // The option words are also column names when a comma or ')' follows.
+    bool option = (Peek().IsKeyword("LEADING") || Peek().IsKeyword("TRAILING") ||
+                   Peek().IsKeyword("BOTH")) &&
+                  !Peek(1).IsOp(",") && !Peek(1).IsOp(")");
+    if (option) {
+      if (Peek().IsKeyword("LEADING")) name = "ltrim";
+      if (Peek().IsKeyword("TRAILING")) name = "rtrim";
+      Next();
+    }
+    std::vector<ExprPtr> args;
+    if (!AcceptKeyword("FROM")) {
+      ARROW_ASSIGN_OR_RAISE(auto chars, Comparison());
+      if (!AcceptKeyword("FROM")) {  // the call forms trim(str), trim(chars, str)
+        pos_ = start;
+        return FunctionCall();
+      }
+      args.push_back(std::move(chars));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto str, Comparison());
+    args.push_back(std::move(str));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call(std::move(name), std::move(args));
   }
 
   // EXTRACT '(' field FROM source ')' is extract('field', source).
@@ -1107,23 +1255,28 @@ class Parser {
 
   // An exact numeric: DECIMAL(precision, scale) as Java's BigDecimal reads it.
   arrow::Result<ExprPtr> DecimalLiteral(const Token& t, const std::string& digits, bool negative) {
+    auto too_precise = [&](int64_t precision) {
+      return ParseError("DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "22003",
+                        fmt::format("Decimal precision {} exceeds max precision {}.", precision,
+                                    DecimalType::kMaxPrecision),
+                        text_, t.offset);
+    };
     arrow::Decimal128 value;
     int32_t precision = 0, scale = 0;
     if (!arrow::Decimal128::FromString(digits, &value, &precision, &scale).ok()) {
-      return SyntaxError(text_, t);
+      // Arrow refuses more than 38 digits; Spark names the precision.
+      auto needed = DecimalPrecision(digits);
+      if (!needed) return SyntaxError(text_, t);
+      return too_precise(*needed);
     }
     if (scale < 0) {  // 1E2BD: Spark does not keep negative scales
+      if (precision - scale > DecimalType::kMaxPrecision) return too_precise(precision - scale);
       value *= arrow::Decimal128::GetScaleMultiplier(-scale);
       precision -= scale;
       scale = 0;
     }
     precision = std::max({precision, scale, 1});
-    if (precision > DecimalType::kMaxPrecision) {
-      return ParseError("DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION", "22003",
-                        fmt::format("Decimal precision {} exceeds max precision {}.", precision,
-                                    DecimalType::kMaxPrecision),
-                        text_, t.offset);
-    }
+    if (precision > DecimalType::kMaxPrecision) return too_precise(precision);
     if (negative) value.Negate();
     auto scalar =
         std::make_shared<arrow::Decimal128Scalar>(value, arrow::decimal128(precision, scale));
@@ -1143,6 +1296,22 @@ class Parser {
     if (t.IsKeyword("SHOW")) return ShowTables();
     if (t.IsKeyword("DESCRIBE") || t.IsKeyword("DESC")) return Describe();
     if (t.IsKeyword("DROP")) return Drop();
+    return UnsupportedStatement();
+  }
+
+  // Statements Spark has and the contract does not carry yet fail as not
+  // supported, naming the statement; anything else is a syntax error.
+  arrow::Status UnsupportedStatement() const {
+    static const std::string_view kStatements[] = {
+        "INSERT", "SET",   "RESET",    "USE",   "CACHE", "UNCACHE", "CLEAR", "EXPLAIN",
+        "ALTER",  "MERGE", "UPDATE",   "DELETE", "TRUNCATE", "REFRESH", "MSCK", "ANALYZE",
+        "LOAD",   "ADD",   "LIST",     "VALUES", "REPAIR", "COMMENT", "DECLARE", "EXECUTE"};
+    const Token& t = Peek();
+    for (std::string_view keyword : kStatements) {
+      if (t.IsKeyword(keyword)) {
+        return arrow::Status::NotImplemented("SQL statement ", keyword, " is not supported yet");
+      }
+    }
     return Error();
   }
 
@@ -1154,7 +1323,7 @@ class Parser {
         ARROW_ASSIGN_OR_RAISE(auto name, Identifier());
         AcceptKeyword("AS");
         ARROW_RETURN_NOT_OK(ExpectOp("("));
-        ARROW_ASSIGN_OR_RAISE(auto query, Query());
+        ARROW_ASSIGN_OR_RAISE(auto query, Nested(&Parser::Query));
         ARROW_RETURN_NOT_OK(ExpectOp(")"));
         ctes.emplace_back(std::move(name), std::move(query));
       } while (AcceptOp(","));
@@ -1193,7 +1362,7 @@ class Parser {
 
   arrow::Result<SelectPtr> QueryTerm() {
     if (AcceptOp("(")) {
-      ARROW_ASSIGN_OR_RAISE(auto inner, Query());
+      ARROW_ASSIGN_OR_RAISE(auto inner, Nested(&Parser::Query));
       ARROW_RETURN_NOT_OK(ExpectOp(")"));
       return inner;
     }
@@ -1364,9 +1533,9 @@ class Parser {
     if (AcceptOp("(")) {
       if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH") || Peek().IsOp("(")) {
         item->kind = FromItem::Kind::kSubquery;
-        ARROW_ASSIGN_OR_RAISE(item->subquery, Query());
+        ARROW_ASSIGN_OR_RAISE(item->subquery, Nested(&Parser::Query));
       } else {
-        ARROW_ASSIGN_OR_RAISE(auto inner, FromClause());
+        ARROW_ASSIGN_OR_RAISE(auto inner, Nested(&Parser::FromClause));
         item = std::make_shared<FromItem>(*inner);
       }
       ARROW_RETURN_NOT_OK(ExpectOp(")"));
@@ -1550,9 +1719,12 @@ class Parser {
     return s;
   }
 
+  static constexpr int kMaxDepth = 256;
+
   std::string_view text_;
   std::vector<Token> tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;  // expressions being parsed, one inside the other
 };
 
 }  // namespace

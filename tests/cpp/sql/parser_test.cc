@@ -240,6 +240,15 @@ TEST(ParserLiteralTest, IntegersWidenToBigintThenDecimal) {
   EXPECT_EQ(ValueOf<arrow::Decimal128Scalar>(huge).ToIntegerString(), "9223372036854775808");
 }
 
+TEST(ParserLiteralTest, TooManyDigitsForADecimal) {
+  EXPECT_EQ(Headline(ErrorOf(std::string(40, '9'))),
+            "[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION] Decimal precision 40 exceeds max precision "
+            "38. SQLSTATE: 22003 (line 1, pos 0)");
+  EXPECT_NE(ErrorOf("1E50BD").find("[DECIMAL_PRECISION_EXCEEDS_MAX_PRECISION]"),
+            std::string::npos);
+  EXPECT_EQ(TypeOf(Parse("1E2BD")), "decimal(3,0)");
+}
+
 TEST(ParserLiteralTest, IntegerSuffixes) {
   auto l = Parse("10L");
   EXPECT_EQ(TypeOf(l), "bigint");
@@ -490,6 +499,41 @@ TEST(ParserExprTest, SpecialCallSyntaxes) {
   EXPECT_EQ(Str("substring(s, 2)"), "substring(s, 2)");
 }
 
+TEST(ParserExprTest, TrimForms) {
+  EXPECT_EQ(Str("trim(s)"), "trim(s)");
+  EXPECT_EQ(Str("trim(BOTH FROM s)"), "trim(s)");
+  EXPECT_EQ(Str("trim(LEADING 'x' FROM s)"), "ltrim(x, s)");
+  EXPECT_EQ(Str("TRIM(TRAILING FROM s)"), "rtrim(s)");
+  EXPECT_EQ(Str("trim('x' FROM s)"), "trim(x, s)");
+}
+
+TEST(ParserExprTest, IgnoreNulls) {
+  EXPECT_EQ(Str("first(x IGNORE NULLS)"), "first(x, true)");
+  EXPECT_EQ(Str("last(x) ignore nulls"), "last(x, true)");
+  EXPECT_EQ(Str("first(x) RESPECT NULLS"), "first(x)");
+}
+
+TEST(ParserExprTest, DatetimeUnitArguments) {
+  auto e = Parse("timestampadd(HOUR, 1, ts)");
+  ASSERT_EQ(e->args.size(), 3u);
+  EXPECT_EQ(TypeOf(e->args[0]), "string");
+  EXPECT_EQ(e->args[0]->ToString(), "HOUR");
+  EXPECT_EQ(Parse("datediff(day, a, b)")->args[0]->ToString(), "DAY");
+  EXPECT_EQ(Parse("datediff(a, b)")->args[0]->kind, ExprKind::kColumn);
+}
+
+TEST(ParserExprTest, ShiftOperators) {
+  EXPECT_EQ(Str("a << 2"), "shiftleft(a, 2)");
+  EXPECT_EQ(Str("a >> 1 + 1"), "shiftright(a, (1 + 1))");
+  EXPECT_EQ(Str("a >>> 1 & b"), "(shiftrightunsigned(a, 1) & b)");
+  EXPECT_EQ(Str("a > -1"), "(a > -1)");
+}
+
+TEST(ParserExprTest, RowConstructorIsStruct) {
+  EXPECT_EQ(Str("(a, b + 1)"), "struct(a, (b + 1))");
+  EXPECT_EQ(Str("(a, b) IN ((1, 2), (3, 4))"), "(struct(a, b) IN (struct(1, 2), struct(3, 4)))");
+}
+
 TEST(ParserExprTest, LikeEscape) {
   auto e = Parse("a LIKE 'x!%' ESCAPE '!'");
   ASSERT_EQ(e->args.size(), 3u);
@@ -706,6 +750,9 @@ TEST(ParserStatementTest, ShowTables) {
   EXPECT_TRUE(s.database.empty());
   EXPECT_EQ(Stmt("show tables in db").database, std::vector<std::string>{"db"});
   EXPECT_EQ(Stmt("SHOW TABLES FROM db").database, std::vector<std::string>{"db"});
+  auto like = Stmt("SHOW TABLES IN db LIKE 'ev*'");
+  EXPECT_EQ(like.pattern, "ev*");
+  EXPECT_EQ(Stmt("SHOW TABLES 'ev*'").pattern, "ev*");
 }
 
 TEST(ParserStatementTest, Describe) {
@@ -836,6 +883,40 @@ TEST(ParserErrorTest, UnsupportedValidSqlIsNotASyntaxError) {
   for (std::string_view text : {"SELECT (SELECT 1)", "SELECT a FROM t WHERE a IN (SELECT b FROM u)",
                                 "SELECT * FROM t WHERE exists(SELECT 1)",
                                 "SELECT rank() OVER (ORDER BY a) FROM t"}) {
+    auto result = ParseStatement(text);
+    ASSERT_FALSE(result.ok()) << text;
+    EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().message();
+  }
+}
+
+TEST(ParserErrorTest, DeepNestingFailsCleanly) {
+  std::string ok = std::string(100, '(') + "1" + std::string(100, ')');
+  EXPECT_EQ(Str(ok), "1");
+  std::string deep = std::string(5000, '(') + "1" + std::string(5000, ')');
+  EXPECT_NE(ErrorOf(deep).find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  std::string nots;
+  for (int i = 0; i < 5000; ++i) nots += "NOT ";
+  EXPECT_NE(ErrorOf(nots + "a").find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  std::string minuses;
+  for (int i = 0; i < 5000; ++i) minuses += "- ";  // "--" would start a comment
+  EXPECT_NE(ErrorOf(minuses + "a").find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+}
+
+TEST(ParserErrorTest, DeepQueryNestingFailsCleanly) {
+  std::string deep = "SELECT * FROM ";
+  for (int i = 0; i < 5000; ++i) deep += "(SELECT * FROM ";
+  auto result = ParseStatement(deep + "t" + std::string(5000, ')'));
+  ASSERT_FALSE(result.ok());
+  EXPECT_NE(result.status().message().find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  auto tables = ParseStatement("SELECT * FROM " + std::string(5000, '(') + "t" +
+                               std::string(5000, ')'));
+  ASSERT_FALSE(tables.ok());
+  EXPECT_NE(tables.status().message().find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+}
+
+TEST(ParserErrorTest, OtherSparkStatementsAreNotSupportedYet) {
+  for (std::string_view text : {"INSERT INTO t SELECT 1", "SET spark.sql.shuffle.partitions=4",
+                                "use db", "EXPLAIN SELECT 1", "CACHE TABLE t"}) {
     auto result = ParseStatement(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().message();
