@@ -14,5 +14,3 @@ def spark():
 
     return SparkSession.builder.appName("spate-tests").master("local[*]").getOrCreate()
 
-
-needs_parser = pytest.mark.xfail(strict=False, reason="parser lands separately")

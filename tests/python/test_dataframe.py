@@ -9,7 +9,6 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from conftest import needs_parser
 from spate.errors import AnalysisException, PySparkAttributeError, PySparkTypeError
 from spate.sql import Column, DataFrame, GroupedData, Row
 from spate.sql import functions as f
@@ -71,7 +70,6 @@ def test_filter_and_where(people):
     assert people.where(people.age.isNull()).select("id").collect() == [Row(id=2)]
 
 
-@needs_parser
 def test_filter_and_select_with_sql_text(people):
     assert people.filter("age > 26").count() == 1
     assert people.selectExpr("id + 1 AS x").collect() == [Row(x=2), Row(x=3), Row(x=4)]

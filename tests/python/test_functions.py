@@ -4,7 +4,6 @@ import datetime
 
 import pytest
 
-from conftest import needs_parser
 from spate.errors import ParseException, PySparkTypeError
 from spate.sql import Row
 from spate.sql import functions as F
@@ -129,7 +128,6 @@ def test_functions_check_argument_types():
         F.from_json("j", 5)
 
 
-@needs_parser
 def test_expr_parses_sql_text(one):
     assert one.select(F.expr("id + 1 AS x")).collect() == [Row(x=2)]
     with pytest.raises(ParseException):

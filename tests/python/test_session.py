@@ -6,7 +6,6 @@ from decimal import Decimal
 import pyarrow as pa
 import pytest
 
-from conftest import needs_parser
 from spate.errors import (
     AnalysisException, PySparkTypeError, PySparkValueError, SparkNoSuchElementException,
 )
@@ -135,7 +134,6 @@ def test_temp_views_and_table(spark):
     assert info.value.getErrorClass() == "TABLE_OR_VIEW_NOT_FOUND"
 
 
-@needs_parser
 def test_sql_over_a_temp_view(spark):
     spark.createDataFrame([(1, "a"), (2, "b")], ["id", "v"]).createOrReplaceTempView("spate_sql_view")
     df = spark.sql("SELECT id * 10 AS x FROM spate_sql_view WHERE v = 'b'")

@@ -1,0 +1,38 @@
+#pragma once
+
+// A folder of numbered files, one per batch, as Spark's offsets/ and
+// commits/ logs: file N holds batch N's entry. Writes are atomic (a temp
+// file is written, fsynced and renamed into place), so a crash leaves
+// either the whole entry or none. Entries start with a version line ("v1").
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+
+namespace spate {
+
+class MetadataLog {
+ public:
+  explicit MetadataLog(std::string dir) : dir_(std::move(dir)) {}
+
+  const std::string& dir() const { return dir_; }
+  /// Writes entry `batch_id`; fails if it exists unless `overwrite`.
+  arrow::Status Add(int64_t batch_id, const std::string& content, bool overwrite = false);
+  /// The entry, or nullopt when there is none.
+  arrow::Result<std::optional<std::string>> Get(int64_t batch_id) const;
+  /// The highest batch id with an entry, or nullopt for an empty log.
+  arrow::Result<std::optional<int64_t>> Latest() const;
+  /// Removes entries below `batch_id` (keeps the log bounded).
+  arrow::Status PurgeBefore(int64_t batch_id);
+
+ private:
+  std::string dir_;
+};
+
+/// Writes `content` to `path` atomically (temp file, fsync, rename, fsync dir).
+arrow::Status WriteFileAtomically(const std::string& path, const std::string& content);
+arrow::Result<std::string> ReadFileToString(const std::string& path);
+
+}  // namespace spate

@@ -1,0 +1,48 @@
+#pragma once
+
+// A streaming sink. AddBatch must be idempotent per batch id: after a crash
+// the engine re-runs the last uncommitted batch with the same id and the
+// same rows, and the sink must not write them twice (a log, a transaction,
+// a replace) — or say it is at-least-once (console, foreachBatch).
+//
+// Threading: one query's execution thread calls a sink.
+
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+class DataFrame;
+
+enum class OutputMode { kAppend, kUpdate, kComplete };
+const char* OutputModeName(OutputMode mode);
+
+struct SinkBatch {
+  int64_t batch_id;
+  OutputMode mode;
+  /// The batch's rows as a batch DataFrame (what foreachBatch receives).
+  const DataFrame& rows;
+};
+
+class StreamSink {
+ public:
+  virtual ~StreamSink() = default;
+  /// Spark's description in progress, e.g. "MemorySink", "ConsoleSink[numRows=20, truncate=true]".
+  virtual std::string description() const = 0;
+  /// Opens the sink for a run of a query whose checkpoint is at `checkpoint_dir`.
+  virtual arrow::Status Open(const std::string& query_id, const std::string& checkpoint_dir) {
+    (void)query_id;
+    (void)checkpoint_dir;
+    return arrow::Status::OK();
+  }
+  /// Writes one batch; returns the number of rows written.
+  virtual arrow::Result<int64_t> AddBatch(const SinkBatch& batch) = 0;
+  virtual void Close() {}
+};
+
+}  // namespace spate

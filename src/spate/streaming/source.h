@@ -1,0 +1,67 @@
+#pragma once
+
+// A streaming source, as Spark's micro-batch sources work: the engine asks
+// for the latest offset, writes the planned end offset to the offsets log,
+// then asks for the rows between two offsets. Offsets are JSON text (what the
+// offsets log stores for the source, as Spark's does), so a restart can hand
+// them back. Reading the same range twice returns the same rows.
+//
+// Threading: one query's execution thread calls a source; never concurrently.
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+/// How much a batch may take (maxOffsetsPerTrigger, maxFilesPerTrigger, ...).
+/// Trigger.AvailableNow sets `available_now` with the end fixed at start.
+struct ReadLimit {
+  bool available_now = false;
+};
+
+class StreamSource {
+ public:
+  virtual ~StreamSource() = default;
+
+  virtual StructTypePtr schema() const = 0;
+  /// Spark's description in progress: "RateStreamV2[rowsPerSecond=1, ...]".
+  virtual std::string description() const = 0;
+
+  /// The offset the next batch should end at, given where the previous one
+  /// ended (nullopt: from the beginning). nullopt when there is no data.
+  virtual arrow::Result<std::optional<std::string>> LatestOffset(
+      const std::optional<std::string>& start, const ReadLimit& limit) = 0;
+
+  /// The rows in (start, end]. Must return the same rows for the same range.
+  virtual arrow::Result<std::shared_ptr<arrow::Table>> GetBatch(
+      const std::optional<std::string>& start, const std::string& end) = 0;
+
+  /// Everything up to `end` is committed; the source may drop it.
+  virtual arrow::Status Commit(const std::string& end) { (void)end; return arrow::Status::OK(); }
+
+  /// Called once when the query stops.
+  virtual void Stop() {}
+
+  /// Per-source metrics for progress (Kafka's offsets behind latest, ...): a
+  /// JSON object's members, or "".
+  virtual std::string MetricsJson() const { return ""; }
+};
+
+/// Creates a source for one run of a query. `checkpoint_dir` is the
+/// source's folder in the checkpoint (sources/<i>), for sources that keep
+/// their own log (the file source's seen-files log).
+class StreamSourceFactory {
+ public:
+  virtual ~StreamSourceFactory() = default;
+  virtual StructTypePtr schema() const = 0;
+  virtual std::string name() const = 0;  // "rate", "memory", "kafka", ...
+  virtual arrow::Result<std::shared_ptr<StreamSource>> Create(const std::string& checkpoint_dir) = 0;
+};
+
+}  // namespace spate
