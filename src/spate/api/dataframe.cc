@@ -4,8 +4,10 @@
 
 #include <arrow/api.h>
 
+#include "spate/api/data_stream_writer.h"
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
+#include "spate/common/error.h"
 #include "spate/exec/executor.h"
 #include "spate/expr/value_format.h"
 #include "spate/plan/plan_builder.h"
@@ -172,8 +174,23 @@ DataFrame DataFrame::unpersist() const {
   return *this;
 }
 
+namespace {
+
+// Spark's check for batch actions on streaming plans.
+arrow::Status CheckBatchQuery(const PlanNode& plan) {
+  if (!IsStreamingPlan(plan)) return arrow::Status::OK();
+  return LegacyAnalysisError("Queries with streaming sources must be executed with writeStream.start();");
+}
+
+}  // namespace
+
+DataStreamWriter DataFrame::writeStream() const { return DataStreamWriter(*this); }
+
+bool DataFrame::isStreaming() const { return ok() && IsStreamingPlan(*plan_); }
+
 arrow::Result<std::shared_ptr<arrow::Table>> DataFrame::toArrow() const {
   ARROW_RETURN_NOT_OK(status_);
+  ARROW_RETURN_NOT_OK(CheckBatchQuery(*plan_));
   return ExecutePlan(*plan_, session_->MakeEvalContext());
 }
 
@@ -184,6 +201,7 @@ arrow::Result<int64_t> DataFrame::count() const {
 
 arrow::Result<std::string> DataFrame::showString(int num_rows, int truncate, bool vertical) const {
   ARROW_RETURN_NOT_OK(status_);
+  ARROW_RETURN_NOT_OK(CheckBatchQuery(*plan_));
   ARROW_ASSIGN_OR_RAISE(auto limited, MakeLimit(plan_, std::max(num_rows, 0) + 1));
   EvalContext ctx = session_->MakeEvalContext();
   ARROW_ASSIGN_OR_RAISE(auto rows, ExecutePlan(*limited, ctx));

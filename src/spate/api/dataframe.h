@@ -23,6 +23,7 @@ namespace spate {
 
 class Session;
 class GroupedData;
+class DataStreamWriter;
 
 class DataFrame {
  public:
@@ -77,6 +78,10 @@ class DataFrame {
   arrow::Result<std::vector<std::string>> toJSON() const;
   arrow::Status createOrReplaceTempView(const std::string& name) const;
   arrow::Status createTempView(const std::string& name) const;
+
+  /// Starts building a streaming query (streaming DataFrames only).
+  DataStreamWriter writeStream() const;
+  bool isStreaming() const;
 
   // Metadata.
   StructTypePtr schema() const;

@@ -5,6 +5,7 @@
 
 #include <arrow/table.h>
 
+#include "spate/api/data_stream_reader.h"
 #include "spate/api/dataframe.h"
 #include "spate/common/error.h"
 #include "spate/plan/plan_builder.h"
@@ -80,6 +81,8 @@ DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
 }
 
 DataFrame Session::Sql(const std::string& query) { return RunSql(*this, query); }
+
+DataStreamReader Session::ReadStream() { return DataStreamReader(shared_from_this()); }
 
 DataFrame Session::Table(const std::string& name) {
   auto view = LookupTempView(name);

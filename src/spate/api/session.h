@@ -18,10 +18,12 @@
 
 #include "spate/expr/bound_expr.h"
 #include "spate/plan/logical_plan.h"
+#include "spate/streaming/query_manager.h"
 
 namespace spate {
 
 class DataFrame;
+class DataStreamReader;
 
 /// spark.conf: string keys and values with Spark's defaults.
 class RuntimeConfig {
@@ -49,11 +51,15 @@ class Session : public std::enable_shared_from_this<Session> {
 
   RuntimeConfig& conf() { return conf_; }
   const RuntimeConfig& conf() const { return conf_; }
+  /// spark.streams: the active streaming queries.
+  QueryManager& streams() { return streams_; }
 
   /// A DataFrame over Arrow data (spark.createDataFrame).
   DataFrame CreateDataFrame(std::shared_ptr<arrow::Table> table);
   /// Runs SQL: SELECT ... over temp views and tables, CREATE VIEW, SHOW TABLES, ...
   DataFrame Sql(const std::string& query);
+  /// spark.readStream.
+  DataStreamReader ReadStream();
   /// A temp view (spark.table).
   DataFrame Table(const std::string& name);
 
@@ -68,6 +74,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   RuntimeConfig conf_;
+  QueryManager streams_;
   mutable std::mutex mutex_;
   std::map<std::string, PlanPtr> temp_views_;  // by lower-case name
 };

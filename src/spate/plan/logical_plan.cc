@@ -80,6 +80,14 @@ void AppendTree(const PlanNode& node, int depth, std::string* out) {
 
 }  // namespace
 
+bool IsStreamingPlan(const PlanNode& plan) {
+  if (plan.kind == PlanNode::Kind::kScan && plan.source->stream) return true;
+  for (const auto& child : plan.children) {
+    if (IsStreamingPlan(*child)) return true;
+  }
+  return false;
+}
+
 StructTypePtr PlanNode::Schema() const {
   std::vector<StructField> fields;
   for (const auto& a : output) fields.push_back({a.name, a.type, a.nullable});

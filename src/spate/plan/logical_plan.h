@@ -16,6 +16,7 @@
 #include <arrow/type_fwd.h>
 
 #include "spate/expr/bound_expr.h"
+#include "spate/streaming/source.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
@@ -56,10 +57,17 @@ using PlanPtr = std::shared_ptr<const PlanNode>;
 /// (df.cache()) computed on first use and kept. Streaming sources plug in here.
 struct ScanSource {
   std::string description;             // for explain(): "LocalRelation", "InMemoryRelation"
-  std::shared_ptr<arrow::Table> table;  // the rows (for a cache: once computed)
+  std::shared_ptr<arrow::Table> table;  // the rows (for a cache: once computed; for a
+                                        // running stream: the current micro-batch)
   std::shared_ptr<const PlanNode> cached_plan{};
-  std::mutex mutex{};  // guards `table` of a cache
+  /// A streaming source: the plan is a streaming plan; a query run creates
+  /// the source and feeds each micro-batch's rows into a copy of this scan.
+  std::shared_ptr<StreamSourceFactory> stream{};
+  std::mutex mutex{};  // guards `table`
 };
+
+/// Whether the plan reads a streaming source anywhere.
+bool IsStreamingPlan(const PlanNode& plan);
 
 struct PlanNode {
   enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kDistinct, kSort, kLimit,

@@ -45,6 +45,10 @@ class StreamSource {
   /// Everything up to `end` is committed; the source may drop it.
   virtual arrow::Status Commit(const std::string& end) { (void)end; return arrow::Status::OK(); }
 
+  /// Trigger.AvailableNow: fix the end at what is available now; later
+  /// LatestOffset calls never go past it (but still respect rate limits).
+  virtual arrow::Status PrepareForAvailableNow() { return arrow::Status::OK(); }
+
   /// Called once when the query stops.
   virtual void Stop() {}
 

@@ -1,0 +1,130 @@
+#include "spate/api/data_stream_writer.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+#include "spate/streaming/stream_execution.h"
+
+namespace spate {
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+arrow::Result<OutputMode> ParseOutputMode(const std::string& mode) {
+  std::string m = Lower(mode);
+  if (m == "append") return OutputMode::kAppend;
+  if (m == "update") return OutputMode::kUpdate;
+  if (m == "complete") return OutputMode::kComplete;
+  return arrow::Status::Invalid(fmt::format(
+      "Unknown output mode {}. Accepted output modes are 'append', 'complete', 'update'", mode));
+}
+
+// foreachBatch: the user's function sees each batch as a batch DataFrame.
+class ForeachBatchSink final : public StreamSink {
+ public:
+  explicit ForeachBatchSink(ForeachBatchFunction fn) : fn_(std::move(fn)) {}
+  std::string description() const override { return "ForeachBatchSink"; }
+  arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
+    ARROW_RETURN_NOT_OK(fn_(batch.rows, batch.batch_id));
+    return -1;  // Spark reports -1 output rows: the function's writes are not counted
+  }
+
+ private:
+  ForeachBatchFunction fn_;
+};
+
+}  // namespace
+
+DataStreamWriter& DataStreamWriter::format(const std::string& sink) {
+  format_ = sink;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::outputMode(const std::string& mode) {
+  output_mode_ = mode;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::option(const std::string& key, const std::string& value) {
+  options_.Set(key, value);
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::queryName(const std::string& name) {
+  query_name_ = name;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::trigger(const Trigger& trigger) {
+  trigger_ = trigger;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::partitionBy(const std::vector<std::string>& columns) {
+  partition_by_ = columns;
+  return *this;
+}
+DataStreamWriter& DataStreamWriter::foreachBatch(ForeachBatchFunction fn) {
+  foreach_batch_ = std::move(fn);
+  return *this;
+}
+
+arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::start() const { return Start(std::nullopt); }
+arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::start(const std::string& path) const {
+  return Start(path);
+}
+arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::toTable(const std::string& name) const {
+  DataStreamWriter copy = *this;
+  copy.options_.Set("__table", name);
+  return copy.Start(std::nullopt);
+}
+
+arrow::Result<std::string> DataStreamWriter::CheckpointLocation(bool needs_checkpoint) const {
+  if (auto location = options_.Get("checkpointLocation")) return *location;
+  auto root = df_.session()->conf().Get("spark.sql.streaming.checkpointLocation");
+  if (root) {
+    std::string name = query_name_.value_or("");
+    if (name.empty()) return std::string();  // a fresh folder per run is chosen by the engine
+    return (std::filesystem::path(*root) / name).string();
+  }
+  if (needs_checkpoint) {
+    return LegacyAnalysisError(
+        "checkpointLocation must be specified either through option(\"checkpointLocation\", ...) or "
+        "SparkSession.conf.set(\"spark.sql.streaming.checkpointLocation\", ...)");
+  }
+  return std::string();
+}
+
+arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::Start(std::optional<std::string> path) const {
+  ARROW_RETURN_NOT_OK(df_.status());
+  if (!IsStreamingPlan(*df_.plan())) {
+    return LegacyAnalysisError("'writeStream' can be called only on streaming Dataset/DataFrame");
+  }
+  ARROW_ASSIGN_OR_RAISE(OutputMode mode, ParseOutputMode(output_mode_));
+  StreamingQuerySpec spec;
+  spec.plan = df_.plan();
+  spec.output_mode = mode;
+  spec.trigger = trigger_;
+  spec.name = query_name_;
+  bool needs_checkpoint = true;
+  if (foreach_batch_) {
+    spec.sink = std::make_shared<ForeachBatchSink>(foreach_batch_);
+    needs_checkpoint = false;
+  } else {
+    std::string name = format_.empty() ? df_.session()->conf().Get("spark.sql.sources.default", "parquet") : format_;
+    ARROW_ASSIGN_OR_RAISE(const StreamingFormat* format, FindStreamingFormat(name));
+    if (!format->sink) {
+      return arrow::Status::Invalid("Data source ", name, " does not support streamed writing");
+    }
+    SinkRequest request{options_, path, query_name_, mode, df_.schema(), partition_by_, df_.session().get()};
+    if (path) request.options.Set("path", *path);
+    ARROW_ASSIGN_OR_RAISE(spec.sink, format->sink(request));
+    needs_checkpoint = format->needs_checkpoint;
+  }
+  ARROW_ASSIGN_OR_RAISE(spec.checkpoint_location, CheckpointLocation(needs_checkpoint));
+  return StartStreamingQuery(df_.session(), std::move(spec));
+}
+
+}  // namespace spate

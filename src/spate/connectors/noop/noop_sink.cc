@@ -1,0 +1,32 @@
+// The noop sink: runs the query and discards its rows (what Spark users
+// benchmark with).
+
+#include <arrow/table.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/connectors/registry.h"
+
+namespace spate {
+
+namespace {
+
+class NoopSink final : public StreamSink {
+ public:
+  std::string description() const override { return "org.apache.spark.sql.execution.datasources.noop.NoopTable$"; }
+  arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
+    ARROW_ASSIGN_OR_RAISE(auto rows, batch.rows.toArrow());
+    return rows->num_rows();
+  }
+};
+
+}  // namespace
+
+void RegisterNoopConnectors(std::map<std::string, StreamingFormat>& formats) {
+  auto& noop = formats["noop"];
+  noop.needs_checkpoint = false;
+  noop.sink = [](const SinkRequest&) -> arrow::Result<std::shared_ptr<StreamSink>> {
+    return std::make_shared<NoopSink>();
+  };
+}
+
+}  // namespace spate

@@ -1,0 +1,75 @@
+#pragma once
+
+// Formats by name: what spark.readStream.format("rate") and
+// df.writeStream.format("console") find. Each connector registers itself in
+// registry.cc; options are case-insensitive, as Spark's are.
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "spate/streaming/sink.h"
+#include "spate/streaming/source.h"
+
+namespace spate {
+
+class Session;
+
+/// Options with case-insensitive keys (stored lower-case).
+class Options {
+ public:
+  void Set(const std::string& key, const std::string& value);
+  std::optional<std::string> Get(const std::string& key) const;
+  std::string Get(const std::string& key, const std::string& fallback) const;
+  bool Has(const std::string& key) const { return Get(key).has_value(); }
+  /// An integer option, or a clear error naming the option and the value.
+  arrow::Result<int64_t> GetInt(const std::string& key, int64_t fallback) const;
+  arrow::Result<bool> GetBool(const std::string& key, bool fallback) const;
+  const std::map<std::string, std::string>& all() const { return values_; }
+
+ private:
+  std::map<std::string, std::string> values_;
+};
+
+struct SourceRequest {
+  Options options;
+  StructTypePtr user_schema;        // .schema(...), or null
+  std::optional<std::string> path;  // .load(path)
+  Session* session = nullptr;
+};
+
+struct SinkRequest {
+  Options options;
+  std::optional<std::string> path;
+  std::optional<std::string> query_name;
+  OutputMode mode = OutputMode::kAppend;
+  StructTypePtr schema;  // the rows the sink receives
+  std::vector<std::string> partition_by;
+  Session* session = nullptr;
+};
+
+using SourceMaker = std::function<arrow::Result<std::shared_ptr<StreamSourceFactory>>(const SourceRequest&)>;
+using SinkMaker = std::function<arrow::Result<std::shared_ptr<StreamSink>>(const SinkRequest&)>;
+
+struct StreamingFormat {
+  SourceMaker source;            // null: not a streaming source
+  SinkMaker sink;                // null: not a streaming sink
+  bool needs_checkpoint = true;  // false: a temporary checkpoint is fine (console, memory, noop)
+};
+
+/// The format registered under `name` (case-insensitive), or
+/// [DATA_SOURCE_NOT_FOUND].
+arrow::Result<const StreamingFormat*> FindStreamingFormat(const std::string& name);
+
+/// Registration hooks, one per connector folder.
+void RegisterRateConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterMemoryConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterConsoleConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterNoopConnectors(std::map<std::string, StreamingFormat>& formats);
+
+}  // namespace spate

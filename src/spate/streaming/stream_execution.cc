@@ -1,0 +1,627 @@
+#include "spate/streaming/stream_execution.h"
+
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <filesystem>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include <arrow/table.h>
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+#include "spate/exec/executor.h"
+#include "spate/plan/plan_builder.h"
+#include "spate/streaming/metadata_log.h"
+#include "spate/streaming/query_manager.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+std::string RandomUuid() {
+  static std::mutex mu;
+  static std::mt19937_64 rng(std::random_device{}() ^ static_cast<uint64_t>(NowMs()));
+  std::lock_guard<std::mutex> lock(mu);
+  uint64_t hi = rng(), lo = rng();
+  hi = (hi & 0xFFFFFFFFFFFF0FFFULL) | 0x0000000000004000ULL;  // version 4
+  lo = (lo & 0x3FFFFFFFFFFFFFFFULL) | 0x8000000000000000ULL;  // variant
+  return fmt::format("{:08x}-{:04x}-{:04x}-{:04x}-{:012x}", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF,
+                     lo >> 48, lo & 0xFFFFFFFFFFFFULL);
+}
+
+// One streaming scan of the plan, as this run reads it.
+struct RunningSource {
+  std::shared_ptr<StreamSource> source;
+  std::shared_ptr<ScanSource> scan;  // the copy of the scan whose table holds the batch
+  std::optional<std::string> committed;  // end offset of the last committed batch
+};
+
+// Copies the plan, giving each streaming scan a fresh ScanSource for this run.
+PlanPtr WithRunScans(const PlanPtr& plan, std::vector<std::shared_ptr<ScanSource>>* scans,
+                     std::vector<std::shared_ptr<StreamSourceFactory>>* factories) {
+  PlanNode copy = *plan;
+  if (plan->kind == PlanNode::Kind::kScan && plan->source->stream) {
+    auto scan = std::make_shared<ScanSource>();
+    scan->description = plan->source->description;
+    scans->push_back(scan);
+    factories->push_back(plan->source->stream);
+    copy.source = scan;
+    return std::make_shared<const PlanNode>(std::move(copy));
+  }
+  for (auto& child : copy.children) child = WithRunScans(child, scans, factories);
+  return std::make_shared<const PlanNode>(std::move(copy));
+}
+
+// offsets/N: "v1", the batch metadata, then one line per source ("-" for none).
+std::string OffsetsEntry(int64_t batch_timestamp_ms, const std::vector<std::optional<std::string>>& ends,
+                         const std::string& conf_json) {
+  std::string out = fmt::format("v1\n{{\"batchWatermarkMs\":0,\"batchTimestampMs\":{},\"conf\":{}}}",
+                                batch_timestamp_ms, conf_json);
+  for (const auto& e : ends) out += "\n" + e.value_or("-");
+  return out;
+}
+
+struct OffsetsEntryContent {
+  int64_t batch_timestamp_ms = 0;
+  std::vector<std::optional<std::string>> ends;
+};
+
+arrow::Result<OffsetsEntryContent> ParseOffsetsEntry(const std::string& text, const std::string& path) {
+  std::istringstream in(text);
+  std::string line;
+  std::getline(in, line);
+  if (line != "v1") {
+    return arrow::Status::Invalid(fmt::format(
+        "[INVALID_CHECKPOINT] The checkpoint file {} has version '{}'; this version of Spate reads "
+        "version v1 only.",
+        path, line));
+  }
+  OffsetsEntryContent out;
+  std::getline(in, line);
+  rapidjson::Document meta;
+  meta.Parse(line.c_str());
+  if (meta.HasParseError() || !meta.IsObject()) {
+    return arrow::Status::Invalid("[INVALID_CHECKPOINT] The checkpoint file ", path,
+                                  " is corrupt: its metadata line is not JSON.");
+  }
+  if (meta.HasMember("batchTimestampMs") && meta["batchTimestampMs"].IsInt64()) {
+    out.batch_timestamp_ms = meta["batchTimestampMs"].GetInt64();
+  }
+  while (std::getline(in, line)) {
+    if (line == "-") {
+      out.ends.push_back(std::nullopt);
+    } else {
+      out.ends.push_back(line);
+    }
+  }
+  return out;
+}
+
+class StreamExecution final : public StreamingQuery,
+                              public std::enable_shared_from_this<StreamExecution> {
+ public:
+  StreamExecution(std::shared_ptr<Session> session, StreamingQuerySpec spec)
+      : session_(std::move(session)), spec_(std::move(spec)), run_id_(RandomUuid()) {}
+
+  ~StreamExecution() override {
+    if (lock_fd_ >= 0) ::close(lock_fd_);  // a run that failed to start still holds its lock
+    RequestStop();
+    if (thread_.joinable()) {
+      if (thread_.get_id() == std::this_thread::get_id()) {
+        thread_.detach();
+      } else {
+        thread_.join();
+      }
+    }
+  }
+
+  // Opens the checkpoint and the sources; then the thread runs the batches.
+  arrow::Status Start() {
+    ARROW_RETURN_NOT_OK(OpenCheckpoint());
+    std::vector<std::shared_ptr<StreamSourceFactory>> factories;
+    std::vector<std::shared_ptr<ScanSource>> scans;
+    plan_ = WithRunScans(spec_.plan, &scans, &factories);
+    for (size_t i = 0; i < factories.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto source,
+                            factories[i]->Create(checkpoint_ + "/sources/" + std::to_string(i)));
+      sources_.push_back({std::move(source), scans[i], std::nullopt});
+    }
+    ARROW_RETURN_NOT_OK(spec_.sink->Open(id_, checkpoint_));
+    ARROW_RETURN_NOT_OK(session_->streams().Register(id_, shared_from_this()));
+    registered_ = true;
+    active_ = true;
+    thread_ = std::thread([self = shared_from_this()] { self->Run(); });
+    return arrow::Status::OK();
+  }
+
+  const std::string& id() const override { return id_; }
+  const std::string& run_id() const override { return run_id_; }
+  const std::optional<std::string>& name() const override { return spec_.name; }
+  bool isActive() const override { return active_; }
+
+  QueryStatus status() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return status_;
+  }
+
+  std::optional<QueryProgress> lastProgress() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (progress_.empty()) return std::nullopt;
+    return progress_.back();
+  }
+
+  std::vector<QueryProgress> recentProgress() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return {progress_.begin(), progress_.end()};
+  }
+
+  arrow::Status awaitTermination() override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait(lock, [&] { return terminated_; });
+    return error_.value_or(arrow::Status::OK());
+  }
+
+  arrow::Result<bool> awaitTermination(double timeout_seconds) override {
+    if (timeout_seconds < 0) {
+      return LegacyAnalysisError("Timeout time must be positive");
+    }
+    std::unique_lock<std::mutex> lock(mutex_);
+    bool done = cv_.wait_for(lock, std::chrono::duration<double>(timeout_seconds), [&] { return terminated_; });
+    if (done && error_) return *error_;
+    return done;
+  }
+
+  arrow::Status stop() override {
+    RequestStop();
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+    return arrow::Status::OK();
+  }
+
+  std::optional<arrow::Status> exception() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return error_;
+  }
+
+  std::string explain(bool extended) const override {
+    std::string tree = plan_ ? plan_->TreeString() : spec_.plan->TreeString();
+    std::string sink = "WriteToMicroBatchDataSource " + spec_.sink->description() + ", " + id_ + ", " +
+                       OutputModeName(spec_.output_mode) + "\n+- " + tree;
+    if (!extended) return "== Physical Plan ==\n" + sink;
+    return "== Analyzed Logical Plan ==\n" + sink + "\n== Physical Plan ==\n" + sink;
+  }
+
+  arrow::Status processAllAvailable() override {
+    std::unique_lock<std::mutex> lock(mutex_);
+    int64_t target = idle_checks_ + 1;
+    cv_.wait(lock, [&] { return terminated_ || idle_checks_ > target; });
+    return error_.value_or(arrow::Status::OK());
+  }
+
+ private:
+  void RequestStop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stop_requested_ = true;
+    }
+    cv_.notify_all();
+  }
+
+  void SetStatus(std::string message, bool data, bool trigger) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    status_ = {std::move(message), data, trigger};
+  }
+
+  arrow::Status OpenCheckpoint() {
+    checkpoint_ = spec_.checkpoint_location;
+    if (checkpoint_.empty()) {
+      checkpoint_ = (fs::temp_directory_path() / ("spate-checkpoint-" + RandomUuid())).string();
+      temporary_checkpoint_ = true;
+    }
+    std::error_code ec;
+    fs::create_directories(checkpoint_, ec);
+    if (ec) return arrow::Status::IOError("cannot create the checkpoint ", checkpoint_, ": ", ec.message());
+    // One live run per checkpoint, across processes too.
+    std::string lock_path = checkpoint_ + "/.lock";
+    lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
+    if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
+      return SparkError("CONCURRENT_QUERY", "0A000",
+                        fmt::format("Another instance of this query was just started by a "
+                                    "concurrent session. (checkpoint {} is in use)",
+                                    checkpoint_));
+    }
+    std::string metadata_path = checkpoint_ + "/metadata";
+    if (fs::exists(metadata_path)) {
+      ARROW_ASSIGN_OR_RAISE(auto text, ReadFileToString(metadata_path));
+      rapidjson::Document doc;
+      doc.Parse(text.c_str());
+      if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("id") || !doc["id"].IsString()) {
+        return arrow::Status::Invalid("[INVALID_CHECKPOINT] The checkpoint's metadata file ", metadata_path,
+                                      " is not a streaming query's metadata: expected {\"id\":\"<uuid>\"}.");
+      }
+      id_ = doc["id"].GetString();
+    } else {
+      id_ = RandomUuid();
+      ARROW_RETURN_NOT_OK(WriteFileAtomically(metadata_path, "{\"id\":\"" + id_ + "\"}"));
+    }
+    offsets_ = std::make_unique<MetadataLog>(checkpoint_ + "/offsets");
+    commits_ = std::make_unique<MetadataLog>(checkpoint_ + "/commits");
+    return arrow::Status::OK();
+  }
+
+  // Where to begin: the next batch id, and a batch to run again if the last
+  // one was planned (offsets written) but not committed.
+  arrow::Status Recover() {
+    ARROW_ASSIGN_OR_RAISE(auto latest_offsets, offsets_->Latest());
+    ARROW_ASSIGN_OR_RAISE(auto latest_commit, commits_->Latest());
+    if (!latest_offsets) return arrow::Status::OK();
+    int64_t last = *latest_offsets;
+    auto load = [&](int64_t batch) -> arrow::Result<OffsetsEntryContent> {
+      ARROW_ASSIGN_OR_RAISE(auto text, offsets_->Get(batch));
+      std::string path = offsets_->dir() + "/" + std::to_string(batch);
+      if (!text) return arrow::Status::Invalid("[INVALID_CHECKPOINT] missing ", path);
+      ARROW_ASSIGN_OR_RAISE(auto entry, ParseOffsetsEntry(*text, path));
+      if (entry.ends.size() != sources_.size()) {
+        return arrow::Status::Invalid(fmt::format(
+            "[INVALID_CHECKPOINT] The checkpoint at {} belongs to a different query: its offsets log "
+            "records {} source(s), this query reads {}. Use a new checkpointLocation for a "
+            "different query.",
+            checkpoint_, entry.ends.size(), sources_.size()));
+      }
+      return entry;
+    };
+    ARROW_ASSIGN_OR_RAISE(auto last_entry, load(last));
+    if (latest_commit && *latest_commit >= last) {
+      for (size_t i = 0; i < sources_.size(); ++i) sources_[i].committed = last_entry.ends[i];
+      next_batch_ = last + 1;
+      return arrow::Status::OK();
+    }
+    // Batch `last` was planned but not committed: run it again, same offsets.
+    if (last > 0) {
+      ARROW_ASSIGN_OR_RAISE(auto previous, load(last - 1));
+      for (size_t i = 0; i < sources_.size(); ++i) sources_[i].committed = previous.ends[i];
+    }
+    next_batch_ = last;
+    replay_ = last_entry;
+    return arrow::Status::OK();
+  }
+
+  void Run() {
+    auto result = RunBatches();
+    Finish(result.ok() ? std::nullopt : std::optional<arrow::Status>(result));
+  }
+
+  arrow::Status RunBatches() {
+    SetStatus("Initializing sources", false, false);
+    ARROW_RETURN_NOT_OK(Recover());
+    if (spec_.trigger.kind == Trigger::Kind::kAvailableNow) {
+      for (auto& s : sources_) ARROW_RETURN_NOT_OK(s.source->PrepareForAvailableNow());
+    }
+    const bool once = spec_.trigger.kind == Trigger::Kind::kOnce;
+    const bool until_caught_up = once || spec_.trigger.kind == Trigger::Kind::kAvailableNow;
+    while (!StopRequested()) {
+      auto trigger_start = Clock::now();
+      ARROW_ASSIGN_OR_RAISE(bool ran, RunTrigger());
+      if (once || (until_caught_up && !ran)) break;
+      if (!ran) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        ++idle_checks_;
+      }
+      cv_.notify_all();
+      WaitForNextTrigger(trigger_start, ran);
+    }
+    return arrow::Status::OK();
+  }
+
+  bool StopRequested() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return stop_requested_;
+  }
+
+  void WaitForNextTrigger(Clock::time_point trigger_start, bool ran) {
+    auto wait = std::chrono::milliseconds(0);
+    if (spec_.trigger.kind == Trigger::Kind::kProcessingTime && spec_.trigger.interval_ms > 0) {
+      auto next = trigger_start + std::chrono::milliseconds(spec_.trigger.interval_ms);
+      wait = std::chrono::duration_cast<std::chrono::milliseconds>(next - Clock::now());
+    } else if (!ran) {
+      wait = std::chrono::milliseconds(10);  // no data: poll the sources again shortly
+    }
+    if (wait.count() <= 0) return;
+    SetStatus("Waiting for next trigger", false, false);
+    std::unique_lock<std::mutex> lock(mutex_);
+    cv_.wait_for(lock, wait, [&] { return stop_requested_; });
+  }
+
+  // One trigger: plan the next batch and run it. False when there was no new data.
+  arrow::Result<bool> RunTrigger() {
+    const int64_t trigger_start_ms = NowMs();
+    auto t0 = Clock::now();
+    std::vector<std::pair<std::string, int64_t>> durations;
+    auto lap = [&](const char* name, Clock::time_point since) {
+      durations.emplace_back(name, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - since).count());
+    };
+    std::vector<std::optional<std::string>> ends;
+    std::vector<std::optional<std::string>> latest(sources_.size());
+    int64_t batch_timestamp_ms = trigger_start_ms;
+    bool replaying = replay_.has_value();
+    if (replaying) {
+      ends = replay_->ends;
+      batch_timestamp_ms = replay_->batch_timestamp_ms;
+      latest = ends;
+      replay_.reset();
+    } else {
+      SetStatus("Getting offsets from sources", false, true);
+      auto t = Clock::now();
+      ReadLimit limit;
+      limit.available_now = spec_.trigger.kind == Trigger::Kind::kAvailableNow;
+      bool new_data = false;
+      for (size_t i = 0; i < sources_.size(); ++i) {
+        ARROW_ASSIGN_OR_RAISE(latest[i], sources_[i].source->LatestOffset(sources_[i].committed, limit));
+        ends.push_back(latest[i]);
+        new_data = new_data || (latest[i] && latest[i] != sources_[i].committed);
+      }
+      lap("latestOffset", t);
+      if (!new_data) {
+        SetStatus("Waiting for data to arrive", false, false);
+        return false;
+      }
+      auto w = Clock::now();
+      ARROW_RETURN_NOT_OK(offsets_->Add(next_batch_, OffsetsEntry(batch_timestamp_ms, ends, ConfJson()),
+                                        /*overwrite=*/true));
+      lap("walCommit", w);
+    }
+    SetStatus("Processing new data", true, true);
+    const int64_t batch_id = next_batch_;
+
+    // Read each source's rows for the batch into this run's scans.
+    auto g = Clock::now();
+    std::vector<int64_t> rows_per_source(sources_.size(), 0);
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      auto& s = sources_[i];
+      std::shared_ptr<arrow::Table> rows;
+      if (ends[i] && ends[i] != s.committed) {
+        auto got = s.source->GetBatch(s.committed, *ends[i]);
+        if (!got.ok()) return BatchFailed(batch_id, got.status());
+        rows = *got;
+      } else {
+        auto schema = ToArrowSchemaOrEmpty(*s.source->schema());
+        rows = arrow::Table::MakeEmpty(schema).ValueOrDie();
+      }
+      rows_per_source[i] = rows->num_rows();
+      std::lock_guard<std::mutex> lock(s.scan->mutex);
+      s.scan->table = std::move(rows);
+    }
+    lap("getBatch", g);
+    durations.emplace_back("queryPlanning", 0);
+
+    auto a = Clock::now();
+    EvalContext ctx = session_->MakeEvalContext();
+    ctx.current_timestamp_us = batch_timestamp_ms * 1000;  // fixed per batch, also on a re-run
+    auto result = ExecutePlan(*plan_, ctx);
+    if (!result.ok()) return BatchFailed(batch_id, result.status());
+    DataFrame batch_df = session_->CreateDataFrame(*result);
+    auto written = spec_.sink->AddBatch({batch_id, spec_.output_mode, batch_df});
+    if (!written.ok()) return BatchFailed(batch_id, written.status());
+    lap("addBatch", a);
+
+    auto c = Clock::now();
+    ARROW_RETURN_NOT_OK(commits_->Add(batch_id, "v1\n{\"nextBatchWatermarkMs\":0}", /*overwrite=*/true));
+    std::vector<std::optional<std::string>> starts;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      starts.push_back(sources_[i].committed);
+      if (ends[i]) {
+        ARROW_RETURN_NOT_OK(sources_[i].source->Commit(*ends[i]));
+        sources_[i].committed = ends[i];
+      }
+    }
+    lap("commitOffsets", c);
+    ++next_batch_;
+    ARROW_RETURN_NOT_OK(PurgeOldLogs(batch_id));
+    for (auto& s : sources_) {
+      std::lock_guard<std::mutex> lock(s.scan->mutex);
+      s.scan->table.reset();
+    }
+    lap("triggerExecution", t0);
+    RecordProgress(batch_id, trigger_start_ms, durations, starts, ends, latest, rows_per_source, *written);
+    return true;
+  }
+
+  static std::shared_ptr<arrow::Schema> ToArrowSchemaOrEmpty(const StructType& schema);
+
+  arrow::Status BatchFailed(int64_t batch_id, const arrow::Status& cause) {
+    return arrow::Status::Invalid(fmt::format(
+        "[STREAM_FAILED] Query [id = {}, runId = {}] terminated with exception: batch {} failed: {} "
+        "SQLSTATE: XXKST",
+        id_, run_id_, batch_id, cause.message()));
+  }
+
+  // Spark keeps spark.sql.streaming.minBatchesToRetain (100) batches of logs.
+  arrow::Status PurgeOldLogs(int64_t batch_id) {
+    int64_t keep = std::stoll(session_->conf().Get("spark.sql.streaming.minBatchesToRetain", "100"));
+    if (batch_id + 1 <= keep) return arrow::Status::OK();
+    ARROW_RETURN_NOT_OK(offsets_->PurgeBefore(batch_id + 1 - keep));
+    return commits_->PurgeBefore(batch_id + 1 - keep);
+  }
+
+  std::string ConfJson() const {
+    std::string out = "{";
+    bool first = true;
+    for (const char* key : {"spark.sql.shuffle.partitions", "spark.sql.session.timeZone"}) {
+      auto value = session_->conf().Get(key);
+      if (!value) continue;
+      out += fmt::format("{}\"{}\":\"{}\"", first ? "" : ",", key, *value);
+      first = false;
+    }
+    return out + "}";
+  }
+
+  void RecordProgress(int64_t batch_id, int64_t trigger_start_ms,
+                      const std::vector<std::pair<std::string, int64_t>>& durations,
+                      const std::vector<std::optional<std::string>>& starts,
+                      const std::vector<std::optional<std::string>>& ends,
+                      const std::vector<std::optional<std::string>>& latest,
+                      const std::vector<int64_t>& rows, int64_t output_rows) {
+    QueryProgress p;
+    p.id = id_;
+    p.run_id = run_id_;
+    p.name = spec_.name;
+    p.timestamp = FormatProgressTimestamp(trigger_start_ms);
+    p.batch_id = batch_id;
+    p.duration_ms = durations;
+    int64_t trigger_ms = durations.back().second;
+    p.batch_duration_ms = trigger_ms;
+    double since_last = last_trigger_start_ms_ > 0 ? (trigger_start_ms - last_trigger_start_ms_) / 1000.0 : 0;
+    double processing = std::max<int64_t>(trigger_ms, 1) / 1000.0;
+    for (size_t i = 0; i < sources_.size(); ++i) {
+      SourceProgress s;
+      s.description = sources_[i].source->description();
+      s.start_offset = starts[i];
+      s.end_offset = ends[i];
+      s.latest_offset = latest[i];
+      s.num_input_rows = rows[i];
+      s.input_rows_per_second = since_last > 0 ? rows[i] / since_last : 0.0;
+      s.processed_rows_per_second = rows[i] / processing;
+      s.metrics_json = sources_[i].source->MetricsJson();
+      p.num_input_rows += rows[i];
+      p.sources.push_back(std::move(s));
+    }
+    p.input_rows_per_second = since_last > 0 ? p.num_input_rows / since_last : 0.0;
+    p.processed_rows_per_second = p.num_input_rows / processing;
+    p.sink = {spec_.sink->description(), output_rows};
+    last_trigger_start_ms_ = trigger_start_ms;
+    std::lock_guard<std::mutex> lock(mutex_);
+    progress_.push_back(std::move(p));
+    size_t retain = 100;  // spark.sql.streaming.numRecentProgressUpdates
+    while (progress_.size() > retain) progress_.pop_front();
+  }
+
+  void Finish(std::optional<arrow::Status> error) {
+    for (auto& s : sources_) s.source->Stop();
+    spec_.sink->Close();
+    if (lock_fd_ >= 0) {
+      ::flock(lock_fd_, LOCK_UN);
+      ::close(lock_fd_);
+      lock_fd_ = -1;
+    }
+    if (temporary_checkpoint_) {
+      std::error_code ec;
+      fs::remove_all(checkpoint_, ec);
+    }
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      error_ = error;
+      terminated_ = true;
+      status_ = {"Stopped", false, false};
+    }
+    active_ = false;
+    if (registered_) session_->streams().NotifyTerminated(id_, error);
+    cv_.notify_all();
+  }
+
+  std::shared_ptr<Session> session_;
+  StreamingQuerySpec spec_;
+  PlanPtr plan_;
+  std::string id_;
+  std::string run_id_;
+  std::string checkpoint_;
+  bool temporary_checkpoint_ = false;
+  int lock_fd_ = -1;
+  bool registered_ = false;
+  std::unique_ptr<MetadataLog> offsets_, commits_;
+  std::vector<RunningSource> sources_;
+  int64_t next_batch_ = 0;
+  std::optional<OffsetsEntryContent> replay_;
+  int64_t last_trigger_start_ms_ = 0;
+
+  std::thread thread_;
+  std::atomic<bool> active_{false};
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  bool stop_requested_ = false;
+  bool terminated_ = false;
+  int64_t idle_checks_ = 0;
+  QueryStatus status_{"Initializing", false, false};
+  std::deque<QueryProgress> progress_;
+  std::optional<arrow::Status> error_;
+};
+
+std::shared_ptr<arrow::Schema> StreamExecution::ToArrowSchemaOrEmpty(const StructType& schema) {
+  auto s = ToArrowSchema(schema);
+  return s.ok() ? *s : arrow::schema({});
+}
+
+// Spark's output mode rules for queries without stateful operators.
+arrow::Status CheckOutputMode(const PlanNode& plan, OutputMode mode) {
+  if (!IsStreamingPlan(plan)) {
+    return LegacyAnalysisError("Queries without streaming sources cannot be executed with writeStream.start();");
+  }
+  std::function<bool(const PlanNode&)> stateful = [&](const PlanNode& n) {
+    if (n.kind == PlanNode::Kind::kAggregate || n.kind == PlanNode::Kind::kDistinct) {
+      return IsStreamingPlan(n);
+    }
+    if (n.kind == PlanNode::Kind::kJoin && IsStreamingPlan(*n.children[0]) && IsStreamingPlan(*n.children[1])) {
+      return true;
+    }
+    if (n.kind == PlanNode::Kind::kSort && IsStreamingPlan(n)) return true;
+    for (const auto& c : n.children) {
+      if (stateful(*c)) return true;
+    }
+    return false;
+  };
+  if (stateful(plan)) {
+    return arrow::Status::NotImplemented(
+        "Streaming aggregations, deduplication, sorting and stream-stream joins need state stores "
+        "and watermarks, which this version of Spate does not run yet.");
+  }
+  if (mode == OutputMode::kComplete) {
+    return LegacyAnalysisError(
+        "Complete output mode not supported when there are no streaming aggregations on streaming "
+        "DataFrames/Datasets;");
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+const char* OutputModeName(OutputMode mode) {
+  switch (mode) {
+    case OutputMode::kAppend: return "Append";
+    case OutputMode::kUpdate: return "Update";
+    case OutputMode::kComplete: return "Complete";
+  }
+  return "?";
+}
+
+arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(std::shared_ptr<Session> session,
+                                                                   StreamingQuerySpec spec) {
+  ARROW_RETURN_NOT_OK(CheckOutputMode(*spec.plan, spec.output_mode));
+  if (spec.trigger.kind == Trigger::Kind::kContinuous) {
+    return arrow::Status::NotImplemented("Trigger.Continuous: continuous processing is not supported; "
+                                         "use a processingTime trigger with a short interval.");
+  }
+  auto query = std::make_shared<StreamExecution>(std::move(session), std::move(spec));
+  ARROW_RETURN_NOT_OK(query->Start());
+  return query;
+}
+
+}  // namespace spate
