@@ -3,6 +3,8 @@
 // spark.sql.ansi.enabled=false give NULL (or Java's wrap-around for integer
 // narrowing) instead.
 
+#include <cmath>
+
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
@@ -97,6 +99,57 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastPerValue(
   return builder->Finish();
 }
 
+// DOUBLE/FLOAT -> integral types as the JVM does: truncation toward zero;
+// under ANSI mode NaN, infinities and out-of-range values are CAST_OVERFLOW,
+// otherwise NaN is 0 and the value saturates to INT/BIGINT (narrower types
+// then wrap around from INT, as Java's (byte) (int) d).
+arrow::Result<std::shared_ptr<arrow::Array>> FloatingToIntegral(
+    const arrow::Array& values, const DataType& from, const DataType& to,
+    const std::shared_ptr<arrow::DataType>& target, bool strict) {
+  ARROW_ASSIGN_OR_RAISE(auto as_double, cp::Cast(values, arrow::float64()));
+  const auto& d = static_cast<const arrow::DoubleArray&>(*as_double);
+  const bool is_long = to.id() == TypeId::kLong;
+  double lo = is_long ? -9223372036854775808.0 : -2147483648.0;
+  double hi = is_long ? 9223372036854775808.0 : 2147483648.0;
+  if (to.id() == TypeId::kShort) lo = -32768.0, hi = 32768.0;
+  if (to.id() == TypeId::kByte) lo = -128.0, hi = 128.0;
+  arrow::Int64Builder b;
+  ARROW_RETURN_NOT_OK(b.Reserve(d.length()));
+  for (int64_t i = 0; i < d.length(); ++i) {
+    if (d.IsNull(i)) {
+      b.UnsafeAppendNull();
+      continue;
+    }
+    double v = d.Value(i);
+    double t = std::trunc(v);
+    if (std::isnan(v) || t < lo || t >= hi) {
+      if (strict) {
+        ARROW_ASSIGN_OR_RAISE(auto scalar, values.GetScalar(i));
+        return Overflow(*scalar, from, to);
+      }
+      if (std::isnan(v)) {
+        b.UnsafeAppend(0);
+        continue;
+      }
+    }
+    int64_t out;
+    if (is_long) {
+      out = std::isnan(v) ? 0 : t <= -9223372036854775808.0 ? INT64_MIN
+                                  : t >= 9223372036854775808.0 ? INT64_MAX
+                                                               : static_cast<int64_t>(t);
+    } else {
+      int32_t i32 = t <= -2147483648.0 ? INT32_MIN : t >= 2147483647.0 ? INT32_MAX : static_cast<int32_t>(t);
+      out = to.id() == TypeId::kByte    ? static_cast<int8_t>(i32)
+            : to.id() == TypeId::kShort ? static_cast<int16_t>(i32)
+                                        : i32;
+    }
+    b.UnsafeAppend(out);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto longs, b.Finish());
+  cp::CastOptions options = cp::CastOptions::Unsafe(target);
+  return cp::Cast(*longs, target, options);
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& values,
                                                        const DataType& from, const DataType& to,
                                                        const EvalContext& ctx, bool try_cast) {
@@ -109,6 +162,9 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
   if (IsStringLike(from.id())) {
     ARROW_ASSIGN_OR_RAISE(input, TrimmedStrings(values));
     if (to.id() == TypeId::kBoolean) return StringToBoolean(*input, from, strict);
+    if (to.id() == TypeId::kDate || to.id() == TypeId::kTimestamp) {
+      return CastStringToDatetime(values, to, ctx, strict);
+    }
   }
   // Seconds since the epoch <-> timestamps, as Spark counts them.
   if ((from.id() == TypeId::kTimestamp || from.id() == TypeId::kTimestampNtz) && to.IsNumeric()) {
@@ -142,8 +198,20 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
     return as_long->View(target);
   }
 
+  if ((from.id() == TypeId::kDouble || from.id() == TypeId::kFloat) && to.IsIntegral()) {
+    return FloatingToIntegral(*input, from, to, target, strict);
+  }
+  if (from.IsIntegral() && to.id() == TypeId::kDecimal) {
+    // Arrow refuses an integer -> decimal cast whose precision could overflow
+    // for some value; go through the widest decimal and check each value.
+    const int scale = static_cast<const DecimalType&>(to).scale();
+    ARROW_ASSIGN_OR_RAISE(input, cp::Cast(*input, arrow::decimal128(38, scale)));
+  }
+
   cp::CastOptions options = cp::CastOptions::Safe(target);
   options.allow_float_truncate = true;   // 1.9 -> 1: Spark truncates toward zero
+  // 3.7BD -> 3: Spark truncates a decimal toward zero when it becomes an integer.
+  options.allow_decimal_truncate = from.id() == TypeId::kDecimal && to.IsIntegral();
   options.allow_time_truncate = true;    // timestamp -> date drops the time of day
   if (!strict && !try_cast && from.IsIntegral() && to.IsIntegral()) {
     options.allow_int_overflow = true;  // Java's wrap-around, as non-ANSI Spark

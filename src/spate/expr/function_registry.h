@@ -70,6 +70,15 @@ void RegisterArithmeticFunctions(FunctionRegistry& r);
 void RegisterPredicateFunctions(FunctionRegistry& r);
 void RegisterStringFunctions(FunctionRegistry& r);
 void RegisterDatetimeFunctions(FunctionRegistry& r);
+
+/// CAST(string AS DATE / TIMESTAMP) with Spark's parsing: whitespace trimmed,
+/// a date may carry a time part, a timestamp without a zone is read in the
+/// session time zone. Malformed text is CAST_INVALID_INPUT when `strict`,
+/// NULL otherwise.
+arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::Array& strings,
+                                                                  const DataType& to,
+                                                                  const EvalContext& ctx,
+                                                                  bool strict);
 void RegisterNestedFunctions(FunctionRegistry& r);
 void RegisterJsonFunctions(FunctionRegistry& r);
 

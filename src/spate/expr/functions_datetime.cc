@@ -1077,6 +1077,22 @@ arrow::Result<BoundExprPtr> BindUtcShift(const std::string& name, std::vector<Bo
 
 }  // namespace
 
+arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::Array& strings,
+                                                                  const DataType& to,
+                                                                  const EvalContext& ctx,
+                                                                  bool strict) {
+  EvalContext c = ctx;
+  c.ansi = strict;
+  Values values;
+  if (to.id() == TypeId::kDate) {
+    ARROW_ASSIGN_OR_RAISE(values, Days(arrow::Datum(strings.data()), *types::String(), c, strings.length()));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(values, ParseInstants(strings, std::nullopt, c));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto out, Output(values, to));
+  return out.make_array();
+}
+
 void RegisterDatetimeFunctions(FunctionRegistry& r) {
   for (const char* n : {"current_timestamp", "now", "current_date", "curdate"}) r.Add(n, BindCurrent);
   for (const char* n : {"to_timestamp", "to_date", "unix_timestamp", "to_unix_timestamp"}) {
