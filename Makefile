@@ -50,6 +50,7 @@ test-asan: deps
 
 bench: build
 	@$(BUILD_DIR)/bench/query_core_bench
+	@$(BUILD_DIR)/bench/streaming_bench
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

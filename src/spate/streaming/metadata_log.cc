@@ -25,7 +25,7 @@ bool IsBatchFile(const std::string& name) {
 
 }  // namespace
 
-arrow::Status WriteFileAtomically(const std::string& path, const std::string& content) {
+arrow::Status WriteFileAtomically(const std::string& path, const std::string& content, bool durable) {
   std::string tmp = path + ".tmp";
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return Errno("cannot create", tmp);
@@ -38,8 +38,9 @@ arrow::Status WriteFileAtomically(const std::string& path, const std::string& co
     }
     written += static_cast<size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return Errno("cannot sync", tmp);
+  if ((durable && ::fsync(fd) != 0) || ::close(fd) != 0) return Errno("cannot sync", tmp);
   if (::rename(tmp.c_str(), path.c_str()) != 0) return Errno("cannot rename to", path);
+  if (!durable) return arrow::Status::OK();
   std::string dir = fs::path(path).parent_path().string();
   int dir_fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dir_fd >= 0) {
@@ -65,7 +66,7 @@ arrow::Status MetadataLog::Add(int64_t batch_id, const std::string& content, boo
   if (!overwrite && fs::exists(path)) {
     return arrow::Status::Invalid("batch ", batch_id, " already exists in ", dir_);
   }
-  return WriteFileAtomically(path, content);
+  return WriteFileAtomically(path, content, durable_);
 }
 
 arrow::Result<std::optional<std::string>> MetadataLog::Get(int64_t batch_id) const {

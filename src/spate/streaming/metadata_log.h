@@ -15,7 +15,8 @@ namespace spate {
 
 class MetadataLog {
  public:
-  explicit MetadataLog(std::string dir) : dir_(std::move(dir)) {}
+  /// `durable`: fsync each entry (survives a power loss, not just a crash).
+  explicit MetadataLog(std::string dir, bool durable = true) : dir_(std::move(dir)), durable_(durable) {}
 
   const std::string& dir() const { return dir_; }
   /// Writes entry `batch_id`; fails if it exists unless `overwrite`.
@@ -29,10 +30,13 @@ class MetadataLog {
 
  private:
   std::string dir_;
+  bool durable_;
 };
 
-/// Writes `content` to `path` atomically (temp file, fsync, rename, fsync dir).
-arrow::Status WriteFileAtomically(const std::string& path, const std::string& content);
+/// Writes `content` to `path` atomically: a temp file renamed into place, so a
+/// killed process leaves the old file or the new one. `durable` also fsyncs
+/// the file and its folder so the entry survives a machine crash.
+arrow::Status WriteFileAtomically(const std::string& path, const std::string& content, bool durable = true);
 arrow::Result<std::string> ReadFileToString(const std::string& path);
 
 }  // namespace spate

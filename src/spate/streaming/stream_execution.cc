@@ -264,8 +264,11 @@ class StreamExecution final : public StreamingQuery,
       id_ = RandomUuid();
       ARROW_RETURN_NOT_OK(WriteFileAtomically(metadata_path, "{\"id\":\"" + id_ + "\"}"));
     }
-    offsets_ = std::make_unique<MetadataLog>(checkpoint_ + "/offsets");
-    commits_ = std::make_unique<MetadataLog>(checkpoint_ + "/commits");
+    // spate.streaming.checkpoint.fsync=false keeps the rename's atomicity (safe
+    // against a killed process) but skips the fsyncs (not against power loss).
+    bool durable = session_->conf().Get("spate.streaming.checkpoint.fsync", "true") != "false";
+    offsets_ = std::make_unique<MetadataLog>(checkpoint_ + "/offsets", durable);
+    commits_ = std::make_unique<MetadataLog>(checkpoint_ + "/commits", durable);
     return arrow::Status::OK();
   }
 
