@@ -20,6 +20,7 @@ const std::map<std::string, StreamingFormat>& Formats() {
     RegisterMemoryConnectors(*f);
     RegisterConsoleConnectors(*f);
     RegisterNoopConnectors(*f);
+    RegisterSocketConnectors(*f);
     return f;
   }();
   return *formats;

@@ -71,5 +71,6 @@ void RegisterRateConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterMemoryConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterConsoleConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterNoopConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterSocketConnectors(std::map<std::string, StreamingFormat>& formats);
 
 }  // namespace spate
