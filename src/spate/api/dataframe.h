@@ -23,6 +23,7 @@ namespace spate {
 
 class Session;
 class GroupedData;
+class DataFrameWriter;
 
 class DataFrame {
  public:
@@ -75,6 +76,8 @@ class DataFrame {
   arrow::Result<std::vector<std::string>> toJSON() const;
   arrow::Status createOrReplaceTempView(const std::string& name) const;
   arrow::Status createTempView(const std::string& name) const;
+  /// df.write (include "spate/api/writer.h").
+  DataFrameWriter write() const;
 
   // Metadata.
   StructTypePtr schema() const;
