@@ -15,6 +15,7 @@
 #include "spate/connectors/file/csv_text.h"
 #include "spate/connectors/file/json_infer.h"
 #include "spate/connectors/file/parquet_io.h"
+#include "spate/expr/expression.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/json_schema.h"
 
@@ -188,6 +189,23 @@ arrow::Result<std::vector<std::string>> JsonRecords(const DataFile& file, bool m
   return records;
 }
 
+// from_json's options argument: a constant map<string,string>.
+arrow::Result<ExprPtr> OptionsLiteral(const std::vector<std::pair<std::string, std::string>>& options) {
+  auto type = types::Map(types::String(), types::String());
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+  std::unique_ptr<arrow::ArrayBuilder> builder;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &builder));
+  auto* map = static_cast<arrow::MapBuilder*>(builder.get());
+  ARROW_RETURN_NOT_OK(map->Append());
+  for (const auto& [k, v] : options) {
+    ARROW_RETURN_NOT_OK(static_cast<arrow::StringBuilder*>(map->key_builder())->Append(k));
+    ARROW_RETURN_NOT_OK(static_cast<arrow::StringBuilder*>(map->item_builder())->Append(v));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto array, map->Finish());
+  ARROW_ASSIGN_OR_RAISE(auto scalar, array->GetScalar(0));
+  return ex::Lit(std::move(scalar), type);
+}
+
 std::string JsonMode(const SourceRequest& r) {
   std::string mode = Lower(OptionOr(r, "mode", "PERMISSIVE"));
   return (mode == "dropmalformed" || mode == "failfast") ? mode : "permissive";
@@ -202,8 +220,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const SourceReques
   ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
   DataFrame df = r.session->CreateDataFrame(lines);
   std::string mode = JsonMode(r) == "failfast" ? "FAILFAST" : "PERMISSIVE";
-  Column parsed = F::from_json(F::col("value"), ToJson(schema),
-                               {{"mode", mode}, {"columnNameOfCorruptRecord", corrupt}});
+  ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral({{"mode", mode}, {"columnNameOfCorruptRecord", corrupt}}));
+  Column parsed = F::call_function(
+      "from_json", {F::col("value"), Column(ex::String(ToJson(schema))), Column(options)});
   df = df.select({parsed.alias("record")});
   std::vector<Column> fields;
   for (const auto& f : schema.fields()) fields.push_back(F::col("record").getField(f.name).alias(f.name));
