@@ -206,10 +206,7 @@ arrow::Result<ExprPtr> OptionsLiteral(const std::vector<std::pair<std::string, s
   return ex::Lit(std::move(scalar), type);
 }
 
-std::string JsonMode(const SourceRequest& r) {
-  std::string mode = Lower(OptionOr(r, "mode", "PERMISSIVE"));
-  return (mode == "dropmalformed" || mode == "failfast") ? mode : "permissive";
-}
+ParseMode JsonMode(const SourceRequest& r) { return ParseModeOf(OptionOr(r, "mode", "PERMISSIVE")); }
 
 // The records parsed by from_json, one column per schema field.
 arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const SourceRequest& r,
@@ -219,7 +216,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const SourceReques
                                                               bool drop_corrupt) {
   ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
   DataFrame df = r.session->CreateDataFrame(lines);
-  std::string mode = JsonMode(r) == "failfast" ? "FAILFAST" : "PERMISSIVE";
+  std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
   ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral({{"mode", mode}, {"columnNameOfCorruptRecord", corrupt}}));
   Column parsed = F::call_function(
       "from_json", {F::col("value"), Column(ex::String(ToJson(schema))), Column(options)});
@@ -242,22 +239,20 @@ arrow::Result<SourceTables> ReadJsonSource(const SourceRequest& r) {
     all.insert(all.end(), records.begin(), records.end());
     per_file.push_back(std::move(records));
   }
-  std::string mode = JsonMode(r);
   JsonInferOptions infer;
-  infer.fail_fast = mode == "failfast";
-  infer.drop_malformed = mode == "dropmalformed";
+  infer.mode = JsonMode(r);
   infer.corrupt_column = OptionOr(r, "columnNameOfCorruptRecord", "_corrupt_record");
   SourceTables out;
   if (r.schema) {
     out.schema = r.schema;
   } else {
     ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(all, infer));
-    if (out.schema->num_fields() == 0 && all.empty()) return UnableToInferSchema("JSON");
+    if (r.files->empty()) return UnableToInferSchema("JSON");
   }
   // DROPMALFORMED parses with an extra corrupt-record column to find the rows to drop.
   StructTypePtr parse_schema = out.schema;
   std::string corrupt = infer.corrupt_column;
-  bool drop = infer.drop_malformed;
+  bool drop = infer.mode == ParseMode::kDropMalformed;
   if (drop) {
     corrupt = "__spate_corrupt_record";
     std::vector<StructField> fields = out.schema->fields();
@@ -376,14 +371,6 @@ StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o) 
   return types::Struct(std::move(fields));
 }
 
-arrow::Status MalformedCsv(const std::string& record) {
-  return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
-                    fmt::format("Malformed records are detected in record parsing: [{}].\nParse "
-                                "Mode: FAILFAST. To process malformed records as null result, try "
-                                "setting the option 'mode' as 'PERMISSIVE'.",
-                                record));
-}
-
 // Converts one file's records to `schema` (whose corrupt-record column, if
 // any, is at `corrupt`), applying the parse mode to malformed records: a
 // wrong number of fields, or a value that does not convert.
@@ -428,8 +415,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(Session& session, const 
   std::vector<std::optional<std::string>> corrupt_text(n);
   arrow::Int64Builder keep;
   for (size_t row = 0; row < n; ++row) {
-    if (bad[row] && o.mode == "FAILFAST") return MalformedCsv(file.records[row].text);
-    if (bad[row] && o.mode == "DROPMALFORMED") continue;
+    if (bad[row] && o.mode == ParseMode::kFailFast) return MalformedRecordError(file.records[row].text);
+    if (bad[row] && o.mode == ParseMode::kDropMalformed) continue;
     if (bad[row]) corrupt_text[row] = file.records[row].text;
     ARROW_RETURN_NOT_OK(keep.Append(static_cast<int64_t>(row)));
   }

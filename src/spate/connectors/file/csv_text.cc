@@ -188,10 +188,7 @@ arrow::Result<CsvOptions> CsvOptions::Make(const std::map<std::string, std::stri
     o.empty_value_read = *empty;
     o.empty_value_write = *empty;
   }
-  std::string mode = Find(options, "mode").value_or("PERMISSIVE");
-  for (auto& c : mode) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  // Spark falls back to PERMISSIVE for an unknown mode.
-  o.mode = (mode == "DROPMALFORMED" || mode == "FAILFAST") ? mode : "PERMISSIVE";
+  o.mode = ParseModeOf(Find(options, "mode").value_or("PERMISSIVE"));
   o.corrupt_column = Find(options, "columnNameOfCorruptRecord").value_or("_corrupt_record");
   o.line_sep = Find(options, "lineSep").value_or("\n");
   return o;

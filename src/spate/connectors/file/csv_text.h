@@ -12,6 +12,8 @@
 
 #include <arrow/result.h>
 
+#include "spate/connectors/file/parse_mode.h"
+
 namespace spate {
 
 struct CsvOptions {
@@ -30,7 +32,7 @@ struct CsvOptions {
   bool ignore_leading_ws_write = true, ignore_trailing_ws_write = true;
   bool quote_all = false;
   bool escape_quotes = true;
-  std::string mode = "PERMISSIVE";  // upper case: PERMISSIVE, DROPMALFORMED, FAILFAST
+  ParseMode mode = ParseMode::kPermissive;
   std::string corrupt_column = "_corrupt_record";
   std::string line_sep = "\n";  // writing
 

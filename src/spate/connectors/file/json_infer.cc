@@ -3,12 +3,10 @@
 #include <algorithm>
 #include <map>
 
-#include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "spate/common/error.h"
 
 namespace spate {
 
@@ -98,14 +96,6 @@ DataTypePtr Canonical(const DataTypePtr& type) {
   }
 }
 
-arrow::Status Malformed(const std::string& record) {
-  return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
-                    fmt::format("Malformed records are detected in record parsing: {}.\nParse "
-                                "Mode: FAILFAST. To process malformed records as null result, try "
-                                "setting the option 'mode' as 'PERMISSIVE'.",
-                                record));
-}
-
 }  // namespace
 
 arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& records,
@@ -116,13 +106,13 @@ arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& rec
     rapidjson::Document doc;
     doc.Parse<rapidjson::kParseNanAndInfFlag>(record.data(), record.size());
     if (doc.HasParseError() || !doc.IsObject()) {
-      if (options.fail_fast) return Malformed(record);
+      if (options.mode == ParseMode::kFailFast) return MalformedRecordError(record);
       malformed = true;
       continue;
     }
     root = Compatible(root, Infer(doc));
   }
-  if (malformed && !options.drop_malformed) {
+  if (malformed && options.mode == ParseMode::kPermissive) {
     root = Compatible(root, types::Struct({{options.corrupt_column, types::String(), true}}));
   }
   return std::static_pointer_cast<const StructType>(Canonical(root));

@@ -11,13 +11,13 @@
 
 #include <arrow/result.h>
 
+#include "spate/connectors/file/parse_mode.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
 
 struct JsonInferOptions {
-  bool fail_fast = false;
-  bool drop_malformed = false;
+  ParseMode mode = ParseMode::kPermissive;
   /// Added (as a string field) when a record is malformed in PERMISSIVE mode.
   std::string corrupt_column = "_corrupt_record";
 };
