@@ -57,11 +57,33 @@ arrow::Status Unsupported(const std::string& format, const StructField& f) {
                                 DisplayName(format), f.name, f.type->Sql()));
 }
 
-std::string Extension(const std::string& format) {
-  if (format == "parquet") return ".snappy.parquet";
-  if (format == "json") return ".json";
-  if (format == "csv") return ".csv";
-  return ".txt";
+// The `compression` option, lower case: Parquet defaults to snappy, text
+// formats to none; "uncompressed" is the same as "none".
+std::string Compression(const FileWrite& w) {
+  std::string c = Lower(OptionOr(w, "compression", w.format == "parquet" ? "snappy" : "none"));
+  return c == "uncompressed" ? "none" : c;
+}
+
+// Spark's part file suffix: the codec, then the format (".snappy.parquet",
+// ".csv.gz").
+arrow::Result<std::string> Extension(const FileWrite& w) {
+  std::string codec = Compression(w);
+  if (w.format == "parquet") {
+    if (codec == "none") return std::string(".parquet");
+    if (codec == "gzip") return std::string(".gz.parquet");
+    if (codec == "lz4" || codec == "lz4_raw") return std::string(".lz4raw.parquet");
+    return "." + codec + ".parquet";
+  }
+  std::string base = w.format == "json" ? ".json" : w.format == "csv" ? ".csv" : ".txt";
+  if (codec == "none") return base;
+  if (codec == "gzip") return base + ".gz";
+  if (codec == "bzip2" || codec == "deflate" || codec == "lz4" || codec == "snappy" || codec == "zstd") {
+    return arrow::Status::NotImplemented("compression ", codec, " for ", w.format, " files");
+  }
+  return SparkError("CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION", "56038",
+                    fmt::format("The codec {} is not available. Available codecs are bzip2, "
+                                "deflate, uncompressed, lz4, gzip, snappy, none, zstd.",
+                                codec));
 }
 
 // Rows as JSON Lines, with to_json's rules (null fields left out).
@@ -131,7 +153,7 @@ arrow::Result<std::string> TextLines(const std::shared_ptr<arrow::Table>& rows) 
 
 arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
                         const StructType& schema, const std::string& path) {
-  if (w.format == "parquet") return WriteParquetFile(*rows, path);
+  if (w.format == "parquet") return WriteParquetFile(*rows, path, Compression(w));
   std::string text;
   if (w.format == "json") {
     ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.session, rows));
@@ -140,7 +162,7 @@ arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>&
   } else {
     ARROW_ASSIGN_OR_RAISE(text, TextLines(rows));
   }
-  return WriteWholeFile(path, text);
+  return Compression(w) == "gzip" ? WriteGzipFile(path, text) : WriteWholeFile(path, text);
 }
 
 struct PartitionGroups {
@@ -257,6 +279,7 @@ arrow::Status CheckWritableSchema(const std::string& format, const StructType& s
 arrow::Status WriteFiles(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
                          const StructType& schema) {
   ARROW_RETURN_NOT_OK(CheckWritableSchema(w.format, schema, w.partition_by));
+  ARROW_ASSIGN_OR_RAISE(std::string extension, Extension(w));
   bool skip = false;
   ARROW_RETURN_NOT_OK(PrepareDirectory(w, &skip));
   if (skip) return arrow::Status::OK();
@@ -275,7 +298,6 @@ arrow::Status WriteFiles(const FileWrite& w, const std::shared_ptr<arrow::Table>
   auto data_schema = types::Struct(std::move(data_fields));
   ARROW_ASSIGN_OR_RAISE(auto data, rows->SelectColumns(data_indices));
   std::string uuid = RandomUuid();
-  std::string extension = Extension(w.format);
   if (partition_indices.empty()) {
     ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, (fs::path(w.path) / PartFileName(0, uuid, extension)).string()));
   } else {

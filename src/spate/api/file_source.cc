@@ -165,7 +165,7 @@ arrow::Result<SourceTables> ReadTextSource(const SourceRequest& r) {
   bool whole = FlagOption(r, "wholetext");
   std::string separator = OptionOr(r, "lineSep", "");
   for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(std::string text, ReadWholeFile(file.path));
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
     std::vector<std::string> lines = whole ? std::vector<std::string>{text} : SplitLines(text, separator);
     ARROW_ASSIGN_OR_RAISE(auto table, OneStringColumn("value", lines));
     out.tables.push_back(std::move(table));
@@ -179,7 +179,7 @@ arrow::Result<SourceTables> ReadTextSource(const SourceRequest& r) {
 namespace {
 
 arrow::Result<std::vector<std::string>> JsonRecords(const DataFile& file, bool multi_line) {
-  ARROW_ASSIGN_OR_RAISE(std::string text, ReadWholeFile(file.path));
+  ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
   if (multi_line) return SplitJsonDocument(text);
   std::vector<std::string> records;
   for (auto& line : SplitLines(text, "")) {
@@ -441,7 +441,7 @@ arrow::Result<SourceTables> ReadCsvSource(const SourceRequest& r) {
   ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(*r.options));
   std::vector<CsvFile> files;
   for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(std::string text, ReadWholeFile(file.path));
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
     CsvFile parsed;
     parsed.records = ParseCsv(text, o);
     // Each file starts with its own header line.

@@ -290,6 +290,24 @@ TEST(ReaderWriterTest, TextNeedsOneStringColumn) {
   EXPECT_FALSE(fs::exists(dir / "a"));
 }
 
+TEST(ReaderWriterTest, CompressionOption) {
+  auto session = Session::Make();
+  auto dir = FreshDir("reader_writer");
+  DataFrame df = FromRows(session, PeopleType(), kPeople);
+  ASSERT_TRUE(df.write().option("compression", "gzip").parquet((dir / "pg").string()).ok());
+  ASSERT_TRUE(df.write().option("compression", "none").parquet((dir / "pn").string()).ok());
+  ASSERT_TRUE(df.write().option("compression", "gzip").json((dir / "jg").string()).ok());
+  EXPECT_TRUE(FilesWithPrefix(dir / "pg", "part-")[0].string().ends_with("-c000.gz.parquet"));
+  EXPECT_TRUE(FilesWithPrefix(dir / "pn", "part-")[0].string().ends_with("-c000.parquet"));
+  EXPECT_TRUE(FilesWithPrefix(dir / "jg", "part-")[0].string().ends_with("-c000.json.gz"));
+  EXPECT_EQ(*session->read().parquet((dir / "pg").string()).count(), 2);
+  EXPECT_EQ(SortedRows(session->read().json((dir / "jg").string())).size(), 2u);
+  EXPECT_EQ(SortedRows(session->read().json((dir / "jg").string()))[1], R"({"id":2})");
+  arrow::Status bad = df.write().option("compression", "nope").csv((dir / "c").string());
+  EXPECT_EQ(ErrorClass(bad), "CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION");
+  EXPECT_FALSE(fs::exists(dir / "c"));
+}
+
 // --- Save modes, paths, partitions -------------------------------------------
 
 TEST(ReaderWriterTest, SaveModes) {

@@ -11,6 +11,10 @@
 #include <random>
 #include <sstream>
 
+#include <arrow/buffer.h>
+#include <arrow/io/compressed.h>
+#include <arrow/io/file.h>
+#include <arrow/util/compression.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
@@ -139,6 +143,29 @@ arrow::Status WriteWholeFile(const std::string& path, const std::string& content
   out.close();
   if (!out) return arrow::Status::IOError("cannot write ", path);
   return arrow::Status::OK();
+}
+
+arrow::Result<std::string> ReadTextFile(const std::string& path) {
+  if (!path.ends_with(".gz")) return ReadWholeFile(path);
+  ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
+  ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::ReadableFile::Open(path));
+  ARROW_ASSIGN_OR_RAISE(auto in, arrow::io::CompressedInputStream::Make(codec.get(), file));
+  std::string out;
+  while (true) {
+    ARROW_ASSIGN_OR_RAISE(auto chunk, in->Read(1 << 20));
+    if (chunk->size() == 0) break;
+    out.append(reinterpret_cast<const char*>(chunk->data()), static_cast<size_t>(chunk->size()));
+  }
+  ARROW_RETURN_NOT_OK(in->Close());
+  return out;
+}
+
+arrow::Status WriteGzipFile(const std::string& path, const std::string& contents) {
+  ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
+  ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::FileOutputStream::Open(path));
+  ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::CompressedOutputStream::Make(codec.get(), file));
+  ARROW_RETURN_NOT_OK(out->Write(contents.data(), static_cast<int64_t>(contents.size())));
+  return out->Close();
 }
 
 // Hive escapes control characters and "\"#%'*/:=?\\{[]^" as %XX.

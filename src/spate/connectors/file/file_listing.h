@@ -41,6 +41,11 @@ std::string RandomUuid();
 /// Reads a whole file / writes (replacing) a whole file.
 arrow::Result<std::string> ReadWholeFile(const std::string& path);
 arrow::Status WriteWholeFile(const std::string& path, const std::string& contents);
+/// Like ReadWholeFile, but a name ending in ".gz" is gunzipped, as Hadoop
+/// picks a codec by extension.
+arrow::Result<std::string> ReadTextFile(const std::string& path);
+/// Writes text gzip-compressed.
+arrow::Status WriteGzipFile(const std::string& path, const std::string& contents);
 
 /// Hive's escaping of a partition value in a directory name ('/' -> "%2F", ...).
 std::string EscapePartitionValue(const std::string& value);
