@@ -57,10 +57,11 @@ arrow::Status Unsupported(const std::string& format, const StructField& f) {
                                 DisplayName(format), f.name, f.type->Sql()));
 }
 
-// The `compression` option, lower case: Parquet defaults to snappy, text
+// The `compression` option (alias `codec`), lower case: Parquet defaults to snappy, text
 // formats to none; "uncompressed" is the same as "none".
 std::string Compression(const FileWrite& w) {
-  std::string c = Lower(OptionOr(w, "compression", w.format == "parquet" ? "snappy" : "none"));
+  std::string fallback = w.format == "parquet" ? "snappy" : "none";
+  std::string c = Lower(OptionOr(w, "compression", OptionOr(w, "codec", fallback)));
   return c == "uncompressed" ? "none" : c;
 }
 
