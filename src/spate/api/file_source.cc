@@ -62,26 +62,27 @@ arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& 
   return arrow::Table::Make(arrow::schema({arrow::field(name, arrow::utf8())}), {array});
 }
 
-// Lines of a text file: "\n", "\r\n" and "\r" all end a line; a final line
-// break does not start another line.
+// Where the line starting at `start` ends, and where the next one begins.
+// Without a separator "\n", "\r\n" and "\r" all end a line.
+std::pair<size_t, size_t> LineEnd(const std::string& text, size_t start, const std::string& separator) {
+  if (!separator.empty()) {
+    size_t end = text.find(separator, start);
+    return {end, end == std::string::npos ? end : end + separator.size()};
+  }
+  size_t end = text.find_first_of("\r\n", start);
+  if (end == std::string::npos) return {end, end};
+  bool crlf = text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n';
+  return {end, end + (crlf ? 2 : 1)};
+}
+
+// The lines of a text file; a final line break does not start another line.
 std::vector<std::string> SplitLines(const std::string& text, const std::string& separator) {
   std::vector<std::string> lines;
   size_t start = 0;
   while (start < text.size()) {
-    size_t end, next;
-    if (!separator.empty()) {
-      end = text.find(separator, start);
-      next = end == std::string::npos ? end : end + separator.size();
-    } else {
-      end = text.find_first_of("\r\n", start);
-      next = end;
-      if (end != std::string::npos) next = end + ((text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n') ? 2 : 1);
-    }
-    if (end == std::string::npos) {
-      lines.push_back(text.substr(start));
-      break;
-    }
-    lines.push_back(text.substr(start, end - start));
+    auto [end, next] = LineEnd(text, start, separator);
+    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
     start = next;
   }
   return lines;
