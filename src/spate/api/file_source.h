@@ -6,6 +6,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -41,6 +42,17 @@ arrow::Result<SourceTables> ReadTextSource(const SourceRequest& request);
 /// (case-insensitive), cast when the type differs, NULL when absent.
 arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& table,
                                                           const StructType& schema);
+
+// Helpers the sources share.
+std::string OptionOr(const SourceRequest& r, const std::string& key, const std::string& fallback);
+bool FlagOption(const SourceRequest& r, const std::string& key);
+arrow::Result<std::shared_ptr<arrow::Array>> StringArray(
+    const std::vector<std::optional<std::string>>& values);
+arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
+                                                            const std::vector<std::string>& values);
+/// The lines of a text file; without a separator "\n", "\r\n" and "\r" all
+/// end a line, and a final line break does not start another line.
+std::vector<std::string> SplitLines(const std::string& text, const std::string& separator);
 
 /// Reads files of `format` ("parquet", "json", "csv", "text") into a scan:
 /// the data columns, then the partition columns found in `col=value` directories.
