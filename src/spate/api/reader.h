@@ -40,6 +40,10 @@ class DataFrameReader {
   DataFrame json(const std::string& path) { return format("json").load(path); }
   DataFrame csv(const std::string& path) { return format("csv").load(path); }
   DataFrame text(const std::string& path) { return format("text").load(path); }
+  DataFrame parquet(const std::vector<std::string>& paths) { return format("parquet").load(paths); }
+  DataFrame json(const std::vector<std::string>& paths) { return format("json").load(paths); }
+  DataFrame csv(const std::vector<std::string>& paths) { return format("csv").load(paths); }
+  DataFrame text(const std::vector<std::string>& paths) { return format("text").load(paths); }
   /// spark.read.table(name): like Session::Table.
   DataFrame table(const std::string& name) const;
 

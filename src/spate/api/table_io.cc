@@ -1,6 +1,9 @@
 #include "spate/api/table_io.h"
 
+#include <filesystem>
+
 #include <arrow/table.h>
+#include <fmt/format.h>
 
 #include "spate/api/catalog.h"
 #include "spate/api/dataframe.h"
@@ -93,7 +96,54 @@ arrow::Status CreateWithRows(Session& session, const DataFrame& df, const std::s
   return written;
 }
 
+std::string ColumnList(const StructType& schema) {
+  std::string out;
+  for (const auto& f : schema.fields()) out += (out.empty() ? "`" : ", `") + f.name + "`";
+  return out;
+}
+
+arrow::Status ArityMismatch(const std::string& name, const StructType& table, const StructType& data) {
+  bool too_many = data.num_fields() > table.num_fields();
+  return SparkError(too_many ? "INSERT_COLUMN_ARITY_MISMATCH.TOO_MANY_DATA_COLUMNS"
+                             : "INSERT_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS",
+                    "21S01",
+                    fmt::format("Cannot write to {}, the reason is {} data columns:\nTable columns: "
+                                "{}.\nData columns: {}.",
+                                Catalog::QualifiedName(name), too_many ? "too many" : "not enough",
+                                ColumnList(table), ColumnList(data)));
+}
+
+// Removes a table's data files, keeping its (hidden) metadata.
+arrow::Status RemoveTableData(const std::string& location) {
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator(location, ec)) {
+    std::string name = e.path().filename().string();
+    if (name.starts_with(".") || (name.starts_with("_") && name != "_SUCCESS")) continue;
+    std::filesystem::remove_all(e.path(), ec);
+    if (ec) return arrow::Status::IOError("cannot remove ", e.path().string(), ": ", ec.message());
+  }
+  return arrow::Status::OK();
+}
+
 }  // namespace
+
+arrow::Status InsertInto(Session& session, const DataFrame& df, const std::string& name, bool overwrite) {
+  ARROW_RETURN_NOT_OK(df.status());
+  ARROW_ASSIGN_OR_RAISE(std::string table_name, Catalog::TableName(name));
+  ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(table_name));
+  StructTypePtr data_schema = df.schema();
+  const StructType& data = *data_schema;
+  if (data.num_fields() != table.schema->num_fields()) return ArityMismatch(table_name, *table.schema, data);
+  std::vector<Column> cols;
+  for (int i = 0; i < data.num_fields(); ++i) {
+    const StructField& target = table.schema->field(i);
+    cols.push_back(functions::col(data.field(i).name).cast(target.type).alias(target.name));
+  }
+  // The rows are computed before anything is removed: they may come from the table itself.
+  ARROW_ASSIGN_OR_RAISE(auto rows, df.select(cols).toArrow());
+  if (overwrite) ARROW_RETURN_NOT_OK(RemoveTableData(table.location));
+  return WriteTableFiles(session, table, session.CreateDataFrame(rows), {});
+}
 
 arrow::Result<PlanPtr> ReadTable(Session& session, const std::string& name) {
   ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(name));

@@ -32,6 +32,11 @@ struct TableWrite {
 /// name to an existing table, overwrite replaces table and schema.
 arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& write);
 
+/// df.write.insertInto(name[, overwrite]): rows matched to the table's
+/// columns by position (not by name, unlike saveAsTable) and cast to their
+/// types; overwrite replaces the table's rows but keeps the table.
+arrow::Status InsertInto(Session& session, const DataFrame& df, const std::string& name, bool overwrite);
+
 /// CREATE TABLE [IF NOT EXISTS] name (schema) USING format [PARTITIONED BY].
 arrow::Status CreateEmptyTable(Session& session, const std::string& name, const StructType& schema,
                                const std::string& format, const std::vector<std::string>& partition_by,

@@ -80,4 +80,9 @@ arrow::Status DataFrameWriter::saveAsTable(const std::string& name) const {
   return SaveAsTable(*df_.session(), df_, write);
 }
 
+arrow::Status DataFrameWriter::insertInto(const std::string& table, bool overwrite) const {
+  ARROW_ASSIGN_OR_RAISE(SaveMode mode, ParseSaveMode(mode_));
+  return InsertInto(*df_.session(), df_, table, overwrite || mode == SaveMode::kOverwrite);
+}
+
 }  // namespace spate

@@ -33,6 +33,10 @@ class DataFrameWriter {
   /// Saves as a managed table of the session catalog ("t" or "default.t").
   arrow::Status saveAsTable(const std::string& name) const;
 
+  /// Inserts into an existing table, matching columns by position;
+  /// overwrite (or mode "overwrite") replaces its rows.
+  arrow::Status insertInto(const std::string& table, bool overwrite = false) const;
+
   arrow::Status parquet(const std::string& path) { return format("parquet").save(path); }
   arrow::Status json(const std::string& path) { return format("json").save(path); }
   arrow::Status csv(const std::string& path) { return format("csv").save(path); }

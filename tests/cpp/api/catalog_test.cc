@@ -203,6 +203,24 @@ TEST_F(CatalogTest, DescribeTableShowsColumnsAndPartitions) {
                                       R"({"col_name":"name","data_type":"string"})"}));
 }
 
+TEST_F(CatalogTest, InsertIntoMatchesColumnsByPosition) {
+  ASSERT_TRUE(People().write().saveAsTable("t").ok());
+  auto type = arrow::struct_({arrow::field("x", arrow::int32()), arrow::field("y", arrow::utf8())});
+  DataFrame more = FromRows(session_, type, R"([{"x": 3, "y": "cy"}])");
+  ASSERT_TRUE(more.write().insertInto("t").ok());
+  EXPECT_EQ(SortedRows(session_->Table("t")),
+            (std::vector<std::string>{R"({"id":1,"name":"ann"})", R"({"id":2})", R"({"id":3,"name":"cy"})"}));
+  ASSERT_TRUE(more.write().insertInto("t", /*overwrite=*/true).ok());
+  EXPECT_EQ(SortedRows(session_->Table("t")), (std::vector<std::string>{R"({"id":3,"name":"cy"})"}));
+  arrow::Status narrow = more.select({functions::col("x")}).write().insertInto("t");
+  EXPECT_EQ(ErrorClass(narrow), "INSERT_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS");
+  EXPECT_NE(narrow.message().find("Cannot write to `spark_catalog`.`default`.`t`, the reason is not enough "
+                                  "data columns:\nTable columns: `id`, `name`.\nData columns: `x`."),
+            std::string::npos)
+      << narrow.message();
+  EXPECT_EQ(ErrorClass(more.write().insertInto("missing")), "TABLE_OR_VIEW_NOT_FOUND");
+}
+
 TEST_F(CatalogTest, ManagedLocationInTheWay) {
   fs::create_directories(warehouse_ / "t");
   arrow::Status status = People().write().saveAsTable("t");
