@@ -8,6 +8,7 @@
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/api/writer.h"
 #include "spate/exec/executor.h"
 #include "spate/expr/value_format.h"
 #include "spate/plan/plan_builder.h"
@@ -282,5 +283,11 @@ DataFrame GroupedData::sum(const std::vector<std::string>& cols) const { return 
 DataFrame GroupedData::avg(const std::vector<std::string>& cols) const { return Simple("avg", cols); }
 DataFrame GroupedData::min(const std::vector<std::string>& cols) const { return Simple("min", cols); }
 DataFrame GroupedData::max(const std::vector<std::string>& cols) const { return Simple("max", cols); }
+
+}  // namespace spate
+
+namespace spate {
+
+DataFrameWriter DataFrame::write() const { return DataFrameWriter(*this); }
 
 }  // namespace spate

@@ -24,6 +24,7 @@ namespace spate {
 class Session;
 class GroupedData;
 class DataStreamWriter;
+class DataFrameWriter;
 
 class DataFrame {
  public:
@@ -78,6 +79,8 @@ class DataFrame {
   arrow::Result<std::vector<std::string>> toJSON() const;
   arrow::Status createOrReplaceTempView(const std::string& name) const;
   arrow::Status createTempView(const std::string& name) const;
+  /// df.write (include "spate/api/writer.h").
+  DataFrameWriter write() const;
 
   /// Starts building a streaming query (streaming DataFrames only).
   DataStreamWriter writeStream() const;

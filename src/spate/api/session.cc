@@ -6,7 +6,10 @@
 #include <arrow/table.h>
 
 #include "spate/api/data_stream_reader.h"
+#include "spate/api/catalog.h"
 #include "spate/api/dataframe.h"
+#include "spate/api/reader.h"
+#include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/api/sql_runner.h"
@@ -87,7 +90,20 @@ DataStreamReader Session::ReadStream() { return DataStreamReader(shared_from_thi
 DataFrame Session::Table(const std::string& name) {
   auto view = LookupTempView(name);
   if (view) return DataFrame(shared_from_this(), *view);
-  return DataFrame(shared_from_this(), TableNotFound(name));
+  auto table = Catalog::TableName(name);
+  if (!table.ok()) return DataFrame(shared_from_this(), table.status());
+  if (!catalog().TableExists(*table)) return DataFrame(shared_from_this(), TableNotFound(name));
+  auto plan = ReadTable(*this, *table);
+  if (!plan.ok()) return DataFrame(shared_from_this(), plan.status());
+  return DataFrame(shared_from_this(), MakeAlias(*plan, *table));
+}
+
+DataFrameReader Session::read() { return DataFrameReader(shared_from_this()); }
+
+Catalog& Session::catalog() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!catalog_) catalog_ = std::make_shared<Catalog>(conf_);
+  return *catalog_;
 }
 
 void Session::CreateTempView(const std::string& name, PlanPtr plan) {

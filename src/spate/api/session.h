@@ -22,8 +22,10 @@
 
 namespace spate {
 
+class Catalog;
 class DataFrame;
 class DataStreamReader;
+class DataFrameReader;
 
 /// spark.conf: string keys and values with Spark's defaults.
 class RuntimeConfig {
@@ -60,8 +62,13 @@ class Session : public std::enable_shared_from_this<Session> {
   DataFrame Sql(const std::string& query);
   /// spark.readStream.
   DataStreamReader ReadStream();
-  /// A temp view (spark.table).
+  /// spark.table: a temp view, else a table of the session catalog (temp
+  /// views shadow tables of the same name, as in Spark).
   DataFrame Table(const std::string& name);
+  /// spark.read (include "spate/api/reader.h").
+  DataFrameReader read();
+  /// The session catalog: tables under spark.sql.warehouse.dir.
+  Catalog& catalog();
 
   void CreateTempView(const std::string& name, PlanPtr plan);
   bool DropTempView(const std::string& name);
@@ -77,6 +84,7 @@ class Session : public std::enable_shared_from_this<Session> {
   QueryManager streams_;
   mutable std::mutex mutex_;
   std::map<std::string, PlanPtr> temp_views_;  // by lower-case name
+  std::shared_ptr<Catalog> catalog_;           // made on first use
 };
 
 /// [TABLE_OR_VIEW_NOT_FOUND] for `name`.

@@ -3,7 +3,9 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include "spate/api/catalog.h"
 #include "spate/api/session.h"
+#include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
 #include "spate/plan/plan_builder.h"
@@ -161,9 +163,13 @@ class QueryBinder {
             if (it != scope->end()) return MakeAlias(it->second, item.alias.empty() ? name : item.alias);
           }
         }
-        auto view = session_.LookupTempView(name);
-        if (!view) return TableNotFound(JoinedName(item.name));
-        return MakeAlias(*view, item.alias.empty() ? name : item.alias);
+        auto view = item.name.size() == 1 ? session_.LookupTempView(name) : std::nullopt;
+        if (view) return MakeAlias(*view, item.alias.empty() ? name : item.alias);
+        // Temp views shadow tables; a qualified name only finds tables.
+        ARROW_ASSIGN_OR_RAISE(std::string table, Catalog::TableName(item.name));
+        if (!session_.catalog().TableExists(table)) return TableNotFound(JoinedName(item.name));
+        ARROW_ASSIGN_OR_RAISE(auto plan, ReadTable(session_, table));
+        return MakeAlias(plan, item.alias.empty() ? name : item.alias);
       }
       case FromItem::Kind::kSubquery: {
         ARROW_ASSIGN_OR_RAISE(auto plan, Select(*item.subquery));
@@ -187,6 +193,11 @@ class QueryBinder {
 arrow::Result<PlanPtr> ShowTables(Session& session) {
   arrow::StringBuilder ns, names;
   arrow::BooleanBuilder temporary;
+  for (const auto& name : session.catalog().ListTables()) {
+    ARROW_RETURN_NOT_OK(ns.Append("default"));
+    ARROW_RETURN_NOT_OK(names.Append(name));
+    ARROW_RETURN_NOT_OK(temporary.Append(false));
+  }
   for (const auto& name : session.TempViewNames()) {
     ARROW_RETURN_NOT_OK(ns.Append(""));
     ARROW_RETURN_NOT_OK(names.Append(name));
@@ -205,16 +216,45 @@ arrow::Result<PlanPtr> ShowTables(Session& session) {
   return TableOf(arrow::Table::Make(arrow_schema, cols), *schema);
 }
 
+// The columns of a temp view or a catalog table, and the partition columns
+// of a partitioned table.
+struct DescribedRelation {
+  StructTypePtr schema;
+  std::vector<std::string> partition_columns;
+};
+
+arrow::Result<DescribedRelation> FindRelation(Session& session, const std::vector<std::string>& name) {
+  auto view = name.size() == 1 ? session.LookupTempView(name.back()) : std::nullopt;
+  if (view) return DescribedRelation{(*view)->Schema(), {}};
+  ARROW_ASSIGN_OR_RAISE(std::string table_name, Catalog::TableName(name));
+  if (!session.catalog().TableExists(table_name)) return TableNotFound(JoinedName(name));
+  ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(table_name));
+  return DescribedRelation{table.schema, table.partition_columns};
+}
+
+arrow::Status AppendColumnRow(const StructField& f, arrow::StringBuilder* col_name,
+                              arrow::StringBuilder* data_type, arrow::StringBuilder* comment) {
+  ARROW_RETURN_NOT_OK(col_name->Append(f.name));
+  ARROW_RETURN_NOT_OK(data_type->Append(f.type->SimpleString()));
+  std::string c = f.Comment();
+  return c.empty() ? comment->AppendNull() : comment->Append(c);
+}
+
 arrow::Result<PlanPtr> Describe(Session& session, const Statement& st) {
-  std::string name = st.name.back();
-  auto view = session.LookupTempView(name);
-  if (!view) return TableNotFound(JoinedName(st.name));
+  ARROW_ASSIGN_OR_RAISE(DescribedRelation rel, FindRelation(session, st.name));
   arrow::StringBuilder col_name, data_type, comment;
-  for (const auto& f : (*view)->Schema()->fields()) {
-    ARROW_RETURN_NOT_OK(col_name.Append(f.name));
-    ARROW_RETURN_NOT_OK(data_type.Append(f.type->SimpleString()));
-    std::string c = f.Comment();
-    ARROW_RETURN_NOT_OK(c.empty() ? comment.AppendNull() : comment.Append(c));
+  for (const auto& f : rel.schema->fields()) {
+    ARROW_RETURN_NOT_OK(AppendColumnRow(f, &col_name, &data_type, &comment));
+  }
+  if (!rel.partition_columns.empty()) {
+    // Spark's section of partition columns after the columns.
+    ARROW_RETURN_NOT_OK(col_name.AppendValues({"# Partition Information", "# col_name"}));
+    ARROW_RETURN_NOT_OK(data_type.AppendValues({"", "data_type"}));
+    ARROW_RETURN_NOT_OK(comment.AppendValues({"", "comment"}));
+    for (const auto& p : rel.partition_columns) {
+      int index = rel.schema->FieldIndex(p);
+      if (index >= 0) ARROW_RETURN_NOT_OK(AppendColumnRow(rel.schema->field(index), &col_name, &data_type, &comment));
+    }
   }
   std::vector<std::shared_ptr<arrow::Array>> cols(3);
   ARROW_RETURN_NOT_OK(col_name.Finish(&cols[0]));
@@ -229,8 +269,48 @@ arrow::Result<PlanPtr> Describe(Session& session, const Statement& st) {
   return TableOf(arrow::Table::Make(arrow_schema, cols), *schema);
 }
 
-arrow::Result<PlanPtr> Run(Session& session, const std::string& text) {
-  ARROW_ASSIGN_OR_RAISE(Statement st, sql::ParseStatement(text));
+arrow::Result<std::vector<std::string>> PartitionColumnNames(const Statement& st) {
+  std::vector<std::string> names;
+  for (const auto& e : st.partitioned_by) {
+    if (e->kind != ExprKind::kColumn || e->name_parts.size() != 1) {
+      return arrow::Status::NotImplemented("partition transforms: ", e->ToString());
+    }
+    names.push_back(e->name_parts[0]);
+  }
+  return names;
+}
+
+// CREATE TABLE t (schema) USING fmt, or CREATE TABLE t USING fmt AS SELECT.
+arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& st) {
+  ARROW_ASSIGN_OR_RAISE(auto partition_by, PartitionColumnNames(st));
+  std::string name = JoinedName(st.name);
+  if (st.select) {
+    ARROW_ASSIGN_OR_RAISE(auto plan, QueryBinder(session).Select(*st.select));
+    TableWrite write;
+    write.name = name;
+    write.format = st.using_format;
+    write.mode = st.if_not_exists ? "ignore" : "errorifexists";
+    write.partition_by = partition_by;
+    for (const auto& [k, v] : st.options) write.options[k] = v;
+    ARROW_RETURN_NOT_OK(SaveAsTable(session, DataFrame(session.shared_from_this(), plan), write));
+    return OneRowless();
+  }
+  if (!st.schema) return arrow::Status::Invalid("CREATE TABLE needs a schema or AS SELECT");
+  ARROW_RETURN_NOT_OK(CreateEmptyTable(session, name, *st.schema, st.using_format, partition_by,
+                                       st.if_not_exists));
+  return OneRowless();
+}
+
+// DROP TABLE also drops a temp view of that name, as in Spark.
+arrow::Result<PlanPtr> DropTable(Session& session, const Statement& st) {
+  if (st.name.size() == 1 && session.DropTempView(st.name.back())) return OneRowless();
+  ARROW_ASSIGN_OR_RAISE(std::string table, Catalog::TableName(st.name));
+  ARROW_ASSIGN_OR_RAISE(bool dropped, session.catalog().DropTable(table));
+  if (!dropped && !st.if_exists) return TableNotFound(JoinedName(st.name));
+  return OneRowless();
+}
+
+arrow::Result<PlanPtr> Run(Session& session, const Statement& st) {
   switch (st.kind) {
     case Statement::Kind::kSelect:
       return QueryBinder(session).Select(*st.select);
@@ -258,8 +338,9 @@ arrow::Result<PlanPtr> Run(Session& session, const std::string& text) {
     case Statement::Kind::kDescribe:
       return Describe(session, st);
     case Statement::Kind::kCreateTable:
+      return CreateTable(session, st);
     case Statement::Kind::kDropTable:
-      return arrow::Status::NotImplemented("tables in the session catalog");
+      return DropTable(session, st);
   }
   return arrow::Status::Invalid("unknown statement");
 }
@@ -274,7 +355,13 @@ PlanPtr OneRowless() {
 }
 
 DataFrame RunSql(Session& session, const std::string& text) {
-  return DataFrame(session.shared_from_this(), Run(session, text));
+  auto st = sql::ParseStatement(text);
+  if (!st.ok()) return DataFrame(session.shared_from_this(), st.status());
+  return RunStatement(session, *st);
+}
+
+DataFrame RunStatement(Session& session, const sql::Statement& statement) {
+  return DataFrame(session.shared_from_this(), Run(session, statement));
 }
 
 }  // namespace spate

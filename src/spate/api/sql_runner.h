@@ -11,8 +11,13 @@
 namespace spate {
 
 class Session;
+namespace sql {
+struct Statement;
+}
 
 DataFrame RunSql(Session& session, const std::string& text);
+/// Runs a parsed statement.
+DataFrame RunStatement(Session& session, const sql::Statement& statement);
 
 /// An empty relation with no columns: what DDL statements return.
 PlanPtr OneRowless();

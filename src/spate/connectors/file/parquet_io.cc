@@ -8,9 +8,30 @@
 
 namespace spate {
 
+namespace {
+
+arrow::Result<arrow::Compression::type> Codec(const std::string& name) {
+  if (name == "snappy") return arrow::Compression::SNAPPY;
+  if (name == "gzip") return arrow::Compression::GZIP;
+  if (name == "zstd") return arrow::Compression::ZSTD;
+  if (name == "lz4" || name == "lz4_raw") return arrow::Compression::LZ4;
+  if (name == "brotli") return arrow::Compression::BROTLI;
+  if (name == "none" || name == "uncompressed") return arrow::Compression::UNCOMPRESSED;
+  return arrow::Status::Invalid("Codec [", name, "] is not available. Available codecs are "
+                                "brotli, uncompressed, lz4, gzip, lz4_raw, none, snappy, zstd.");
+}
+
+}  // namespace
+
 arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path) {
+  return WriteParquetFile(table, path, "snappy");
+}
+
+arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path,
+                               const std::string& compression) {
+  ARROW_ASSIGN_OR_RAISE(auto codec, Codec(compression));
   ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::FileOutputStream::Open(path));
-  auto props = parquet::WriterProperties::Builder().compression(parquet::Compression::SNAPPY)->build();
+  auto props = parquet::WriterProperties::Builder().compression(codec)->build();
   auto arrow_props = parquet::ArrowWriterProperties::Builder().store_schema()->build();
   ARROW_RETURN_NOT_OK(parquet::arrow::WriteTable(table, arrow::default_memory_pool(), out,
                                                  /*chunk_size=*/1 << 20, props, arrow_props));

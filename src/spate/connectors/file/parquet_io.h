@@ -14,6 +14,10 @@ namespace spate {
 /// Writes `table` to `path` (Snappy-compressed, Arrow schema stored so that
 /// time zones and nullability read back exactly).
 arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path);
+/// With a codec named as Spark's `compression` option names it: "snappy",
+/// "gzip", "zstd", "lz4", "brotli", "none" / "uncompressed".
+arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path,
+                               const std::string& compression);
 
 /// Reads the whole file at `path`.
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path);

@@ -1,0 +1,226 @@
+#include <cctype>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <fmt/format.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/api/file_source.h"
+#include "spate/api/functions.h"
+#include "spate/api/session.h"
+#include "spate/connectors/file/csv_text.h"
+#include "spate/connectors/file/parse_mode.h"
+#include "spate/types/arrow_types.h"
+
+// The CSV source: records split by csv_text, column types given or inferred
+// (Spark's order: int, bigint, decimal, double, date, timestamp, boolean,
+// string), values converted with TRY_CAST so that a value that does not
+// convert marks its record as malformed.
+
+namespace spate {
+
+namespace F = functions;
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+struct CsvFile {
+  std::vector<CsvRecord> records;  // data records (the header removed)
+  std::vector<std::optional<std::string>> header;
+};
+
+bool IsInteger(const std::string& s) {
+  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
+  if (i == s.size()) return false;
+  for (; i < s.size(); ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+bool IsDouble(const std::string& s) {
+  if (s == "NaN" || s == "Infinity" || s == "-Infinity" || s == "+Infinity") return true;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  return end == s.c_str() + s.size() && std::isdigit(static_cast<unsigned char>(s.back())) != 0;
+}
+
+bool Digits(const std::string& s, size_t from, size_t n) {
+  if (s.size() < from + n) return false;
+  for (size_t i = from; i < from + n; ++i) {
+    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
+  }
+  return true;
+}
+
+bool IsDate(const std::string& s) {
+  return s.size() == 10 && Digits(s, 0, 4) && s[4] == '-' && Digits(s, 5, 2) && s[7] == '-' &&
+         Digits(s, 8, 2);
+}
+
+// yyyy-MM-dd[T| ]HH:mm[:ss[.fraction]][zone]: what the default timestamp parser accepts.
+bool IsTimestamp(const std::string& s) {
+  if (s.size() < 16 || !IsDate(s.substr(0, 10)) || (s[10] != 'T' && s[10] != ' ')) return false;
+  return Digits(s, 11, 2) && s[13] == ':' && Digits(s, 14, 2);
+}
+
+// The narrowest type every value of a column fits, in Spark's inference order.
+DataTypePtr InferCsvType(const std::vector<const std::string*>& values) {
+  if (values.empty()) return types::String();
+  auto all = [&](auto pred) {
+    for (const auto* v : values) {
+      if (!pred(*v)) return false;
+    }
+    return true;
+  };
+  if (all(IsInteger)) {
+    bool fits_int = all([](const std::string& v) {
+      errno = 0;
+      long long x = std::strtoll(v.c_str(), nullptr, 10);
+      return errno == 0 && x >= INT32_MIN && x <= INT32_MAX;
+    });
+    if (fits_int) return types::Int();
+    bool fits_long = all([](const std::string& v) {
+      errno = 0;
+      std::strtoll(v.c_str(), nullptr, 10);
+      return errno == 0;
+    });
+    if (fits_long) return types::Long();
+    if (all([](const std::string& v) { return v.size() <= 38; })) return types::Decimal(38, 0);
+  }
+  if (all(IsDouble)) return types::Double();
+  if (all(IsDate)) return types::Date();
+  if (all([](const std::string& v) { return IsDate(v) || IsTimestamp(v); })) return types::Timestamp();
+  if (all([](const std::string& v) { return Lower(v) == "true" || Lower(v) == "false"; })) {
+    return types::Boolean();
+  }
+  return types::String();
+}
+
+StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o) {
+  std::vector<std::optional<std::string>> first;
+  if (!files.empty()) {
+    if (o.header) {
+      first = files[0].header;
+    } else if (!files[0].records.empty()) {
+      first = files[0].records[0].fields;
+    }
+  }
+  std::vector<StructField> fields;
+  for (size_t i = 0; i < first.size(); ++i) {
+    std::string name = (o.header && first[i] && !first[i]->empty()) ? *first[i] : fmt::format("_c{}", i);
+    DataTypePtr type = types::String();
+    if (o.infer_schema) {
+      std::vector<const std::string*> values;
+      for (const auto& f : files) {
+        for (const auto& rec : f.records) {
+          if (i < rec.fields.size() && rec.fields[i]) values.push_back(&*rec.fields[i]);
+        }
+      }
+      type = InferCsvType(values);
+    }
+    fields.push_back({name, type, true});
+  }
+  return types::Struct(std::move(fields));
+}
+
+// Converts one file's records to `schema` (whose corrupt-record column, if
+// any, is at `corrupt`), applying the parse mode to malformed records: a
+// wrong number of fields, or a value that does not convert.
+arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(Session& session, const CsvFile& file,
+                                                        const StructType& schema, int corrupt,
+                                                        const CsvOptions& o) {
+  std::vector<int> data_columns;
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    if (i != corrupt) data_columns.push_back(i);
+  }
+  size_t n = file.records.size();
+  std::vector<bool> bad(n, false);
+  std::vector<std::vector<std::optional<std::string>>> tokens(data_columns.size());
+  for (size_t row = 0; row < n; ++row) {
+    const auto& fields = file.records[row].fields;
+    if (fields.size() != data_columns.size()) bad[row] = true;
+    for (size_t c = 0; c < data_columns.size(); ++c) {
+      tokens[c].push_back(c < fields.size() ? fields[c] : std::nullopt);
+    }
+  }
+  arrow::FieldVector string_fields;
+  std::vector<std::shared_ptr<arrow::Array>> string_columns;
+  std::vector<Column> converted;
+  for (size_t c = 0; c < data_columns.size(); ++c) {
+    std::string name = fmt::format("c{}", c);
+    string_fields.push_back(arrow::field(name, arrow::utf8()));
+    ARROW_ASSIGN_OR_RAISE(auto array, StringArray(tokens[c]));
+    string_columns.push_back(array);
+    const DataTypePtr& type = schema.field(data_columns[c]).type;
+    Column col = F::col(name);
+    converted.push_back(type->id() == TypeId::kString ? col : col.try_cast(type));
+  }
+  auto strings = arrow::Table::Make(arrow::schema(string_fields), string_columns, static_cast<int64_t>(n));
+  ARROW_ASSIGN_OR_RAISE(auto typed, session.CreateDataFrame(strings).select(converted).toArrow());
+  ARROW_ASSIGN_OR_RAISE(typed, typed->CombineChunks());
+  for (int c = 0; c < typed->num_columns() && n > 0; ++c) {
+    auto values = typed->column(c)->chunk(0);
+    for (size_t row = 0; row < n; ++row) {
+      if (tokens[c][row] && values->IsNull(static_cast<int64_t>(row))) bad[row] = true;
+    }
+  }
+  std::vector<std::optional<std::string>> corrupt_text(n);
+  arrow::Int64Builder keep;
+  for (size_t row = 0; row < n; ++row) {
+    if (bad[row] && o.mode == ParseMode::kFailFast) return MalformedRecordError(file.records[row].text);
+    if (bad[row] && o.mode == ParseMode::kDropMalformed) continue;
+    if (bad[row]) corrupt_text[row] = file.records[row].text;
+    ARROW_RETURN_NOT_OK(keep.Append(static_cast<int64_t>(row)));
+  }
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+  ARROW_ASSIGN_OR_RAISE(auto corrupt_array, StringArray(corrupt_text));
+  size_t next_data = 0;
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    auto column = i == corrupt ? std::make_shared<arrow::ChunkedArray>(corrupt_array)
+                               : typed->column(static_cast<int>(next_data++));
+    columns.push_back(column);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto arrow_schema, ToArrowSchema(schema));
+  auto all_rows = arrow::Table::Make(arrow_schema, columns, static_cast<int64_t>(n));
+  ARROW_ASSIGN_OR_RAISE(auto indices, keep.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto kept, arrow::compute::Take(all_rows, indices));
+  return kept.table();
+}
+
+}  // namespace
+
+arrow::Result<SourceTables> ReadCsvSource(const SourceRequest& r) {
+  ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(*r.options));
+  std::vector<CsvFile> files;
+  for (const auto& file : *r.files) {
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
+    CsvFile parsed;
+    parsed.records = ParseCsv(text, o);
+    // Each file starts with its own header line.
+    if (o.header && !parsed.records.empty()) {
+      parsed.header = parsed.records.front().fields;
+      parsed.records.erase(parsed.records.begin());
+    }
+    files.push_back(std::move(parsed));
+  }
+  SourceTables out;
+  out.schema = r.schema ? r.schema : CsvSchema(files, o);
+  if (out.schema->num_fields() == 0) return UnableToInferSchema("CSV");
+  int corrupt = out.schema->FieldIndex(o.corrupt_column);
+  if (corrupt >= 0 && out.schema->field(corrupt).type->id() != TypeId::kString) corrupt = -1;
+  for (const auto& file : files) {
+    ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.session, file, *out.schema, corrupt, o));
+    out.tables.push_back(std::move(table));
+  }
+  return out;
+}
+
+}  // namespace spate

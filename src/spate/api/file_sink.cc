@@ -1,0 +1,321 @@
+#include "spate/api/file_sink.h"
+
+#include <cctype>
+#include <filesystem>
+#include <unordered_map>
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <fmt/format.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/api/file_source.h"
+#include "spate/api/functions.h"
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+#include "spate/connectors/file/csv_text.h"
+#include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/file/parquet_io.h"
+#include "spate/expr/value_format.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace fs = std::filesystem;
+namespace F = functions;
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+std::string OptionOr(const FileWrite& w, const std::string& key, const std::string& fallback) {
+  auto it = w.options.find(Lower(key));
+  return it == w.options.end() ? fallback : it->second;
+}
+
+bool IsPartitionColumn(const std::string& name, const std::vector<std::string>& partition_by) {
+  for (const auto& p : partition_by) {
+    if (Lower(p) == Lower(name)) return true;
+  }
+  return false;
+}
+
+std::string DisplayName(const std::string& format) {
+  if (format == "csv") return "CSV";
+  if (format == "json") return "JSON";
+  if (format == "text") return "Text";
+  return "Parquet";
+}
+
+arrow::Status Unsupported(const std::string& format, const StructField& f) {
+  return SparkError("UNSUPPORTED_DATA_TYPE_FOR_DATASOURCE", "0A000",
+                    fmt::format("The {} datasource doesn't support the column `{}` of the type "
+                                "\"{}\".",
+                                DisplayName(format), f.name, f.type->Sql()));
+}
+
+// The `compression` option (alias `codec`), lower case: Parquet defaults to snappy, text
+// formats to none; "uncompressed" is the same as "none".
+std::string Compression(const FileWrite& w) {
+  std::string fallback = w.format == "parquet" ? "snappy" : "none";
+  std::string c = Lower(OptionOr(w, "compression", OptionOr(w, "codec", fallback)));
+  return c == "uncompressed" ? "none" : c;
+}
+
+// Spark's part file suffix: the codec, then the format (".snappy.parquet",
+// ".csv.gz").
+arrow::Result<std::string> Extension(const FileWrite& w) {
+  std::string codec = Compression(w);
+  if (w.format == "parquet") {
+    if (codec == "none") return std::string(".parquet");
+    if (codec == "gzip") return std::string(".gz.parquet");
+    if (codec == "lz4" || codec == "lz4_raw") return std::string(".lz4raw.parquet");
+    return "." + codec + ".parquet";
+  }
+  std::string base = w.format == "json" ? ".json" : w.format == "csv" ? ".csv" : ".txt";
+  if (codec == "none") return base;
+  if (codec == "gzip") return base + ".gz";
+  if (codec == "bzip2" || codec == "deflate" || codec == "lz4" || codec == "snappy" || codec == "zstd") {
+    return arrow::Status::NotImplemented("compression ", codec, " for ", w.format, " files");
+  }
+  return SparkError("CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION", "56038",
+                    fmt::format("The codec {} is not available. Available codecs are bzip2, "
+                                "deflate, uncompressed, lz4, gzip, snappy, none, zstd.",
+                                codec));
+}
+
+// Rows as JSON Lines, with to_json's rules (null fields left out).
+arrow::Result<std::string> JsonText(Session& session, const std::shared_ptr<arrow::Table>& rows) {
+  ARROW_ASSIGN_OR_RAISE(auto lines, session.CreateDataFrame(rows).toJSON());
+  std::string out;
+  for (const auto& line : lines) out += line + "\n";
+  return out;
+}
+
+// A column as the CSV writer prints it: timestamps in the timestampFormat
+// option (ISO 8601 with milliseconds and offset by default), the rest as
+// CAST(... AS STRING).
+Column CsvValue(const StructField& f, const FileWrite& w) {
+  Column c = F::col(f.name);
+  if (f.type->id() == TypeId::kTimestamp) {
+    return F::date_format(c, OptionOr(w, "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"));
+  }
+  if (f.type->id() == TypeId::kTimestampNtz) {
+    return F::date_format(c, OptionOr(w, "timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS"));
+  }
+  if (f.type->id() == TypeId::kDate && w.options.count("dateformat")) {
+    return F::date_format(c, OptionOr(w, "dateFormat", "yyyy-MM-dd"));
+  }
+  return c.cast(types::String());
+}
+
+arrow::Result<std::string> CsvText(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
+                                   const StructType& schema) {
+  ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(w.options));
+  std::vector<Column> values;
+  for (const auto& f : schema.fields()) values.push_back(CsvValue(f, w).alias(f.name));
+  ARROW_ASSIGN_OR_RAISE(auto text, w.session->CreateDataFrame(rows).select(values).toArrow());
+  ARROW_ASSIGN_OR_RAISE(text, text->CombineChunks());
+  std::string out;
+  if (o.header) {
+    for (int c = 0; c < schema.num_fields(); ++c) {
+      if (c > 0) out += o.sep;
+      AppendCsvField(std::string_view(schema.field(c).name), o, &out);
+    }
+    out += o.line_sep;
+  }
+  for (int64_t row = 0; row < text->num_rows(); ++row) {
+    for (int c = 0; c < text->num_columns(); ++c) {
+      if (c > 0) out += o.sep;
+      const auto& strings = static_cast<const arrow::StringArray&>(*text->column(c)->chunk(0));
+      std::optional<std::string_view> v;
+      if (strings.IsValid(row)) v = strings.GetView(row);
+      AppendCsvField(v, o, &out);
+    }
+    out += o.line_sep;
+  }
+  return out;
+}
+
+arrow::Result<std::string> TextLines(const std::shared_ptr<arrow::Table>& rows) {
+  ARROW_ASSIGN_OR_RAISE(auto combined, rows->CombineChunks());
+  std::string out;
+  for (int64_t row = 0; row < combined->num_rows(); ++row) {
+    const auto& strings = static_cast<const arrow::StringArray&>(*combined->column(0)->chunk(0));
+    // A NULL row is an empty line, as Spark's text writer leaves it.
+    if (strings.IsValid(row)) out += strings.GetView(row);
+    out += "\n";
+  }
+  return out;
+}
+
+arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
+                        const StructType& schema, const std::string& path) {
+  if (w.format == "parquet") return WriteParquetFile(*rows, path, Compression(w));
+  std::string text;
+  if (w.format == "json") {
+    ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.session, rows));
+  } else if (w.format == "csv") {
+    ARROW_ASSIGN_OR_RAISE(text, CsvText(w, rows, schema));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(text, TextLines(rows));
+  }
+  return Compression(w) == "gzip" ? WriteGzipFile(path, text) : WriteWholeFile(path, text);
+}
+
+struct PartitionGroups {
+  std::vector<std::string> directories;  // "a=1/b=x", one per group
+  std::vector<std::vector<int64_t>> rows;
+};
+
+// Groups rows by their partition values, in order of first appearance.
+arrow::Result<PartitionGroups> GroupByPartition(const FileWrite& w, const arrow::Table& table,
+                                                const StructType& schema,
+                                                const std::vector<int>& partition_indices) {
+  PartitionGroups groups;
+  FormatOptions format = w.session->MakeEvalContext().format;
+  std::vector<std::shared_ptr<arrow::StringArray>> values;
+  for (int index : partition_indices) {
+    ARROW_ASSIGN_OR_RAISE(auto column, arrow::Concatenate(table.column(index)->chunks()));
+    ARROW_ASSIGN_OR_RAISE(auto text, CastToString(*column, *schema.field(index).type, format));
+    values.push_back(std::static_pointer_cast<arrow::StringArray>(text));
+  }
+  std::unordered_map<std::string, size_t> group_of;
+  for (int64_t row = 0; row < table.num_rows(); ++row) {
+    std::string dir;
+    for (size_t k = 0; k < partition_indices.size(); ++k) {
+      const auto& v = *values[k];
+      // NULL and empty values go to Hive's default partition.
+      std::string value = v.IsValid(row) && v.value_length(row) > 0 ? EscapePartitionValue(std::string(v.GetView(row)))
+                                                                     : kDefaultPartitionName;
+      dir += (k ? "/" : "") + EscapePartitionValue(schema.field(partition_indices[k]).name) + "=" + value;
+    }
+    auto [it, inserted] = group_of.emplace(dir, groups.directories.size());
+    if (inserted) {
+      groups.directories.push_back(dir);
+      groups.rows.emplace_back();
+    }
+    groups.rows[it->second].push_back(row);
+  }
+  return groups;
+}
+
+arrow::Status PrepareDirectory(const FileWrite& w, bool* skip) {
+  std::error_code ec;
+  bool exists = fs::exists(w.path, ec);
+  *skip = false;
+  switch (w.mode) {
+    case SaveMode::kErrorIfExists:
+      if (exists) return PathAlreadyExists(w.path);
+      break;
+    case SaveMode::kIgnore:
+      *skip = exists;
+      break;
+    case SaveMode::kOverwrite:
+      if (exists) fs::remove_all(w.path, ec);
+      if (ec) return arrow::Status::IOError("cannot remove ", w.path, ": ", ec.message());
+      break;
+    case SaveMode::kAppend:
+      break;
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+arrow::Result<SaveMode> ParseSaveMode(const std::string& mode) {
+  std::string m = Lower(mode);
+  if (m == "append") return SaveMode::kAppend;
+  if (m == "overwrite") return SaveMode::kOverwrite;
+  if (m == "ignore") return SaveMode::kIgnore;
+  if (m == "error" || m == "errorifexists" || m == "default") return SaveMode::kErrorIfExists;
+  return SparkError("INVALID_SAVE_MODE", "42000",
+                    fmt::format("The specified save mode \"{}\" is invalid. Valid save modes "
+                                "include \"append\", \"overwrite\", \"ignore\", \"error\", "
+                                "\"errorifexists\", and \"default\".",
+                                mode));
+}
+
+arrow::Status CheckWritableSchema(const std::string& format, const StructType& schema,
+                                  const std::vector<std::string>& partition_by) {
+  if (format != "parquet" && format != "json" && format != "csv" && format != "text") {
+    return DataSourceNotFound(format);
+  }
+  for (const auto& p : partition_by) {
+    if (schema.FieldIndex(p) < 0) {
+      return SparkError("COLUMN_NOT_FOUND", "42703",
+                        fmt::format("The column `{}` does not exist. Verify the spelling and "
+                                    "correctness of the column name according to the SQL config "
+                                    "spark.sql.caseSensitive.",
+                                    p));
+    }
+  }
+  std::vector<const StructField*> data;
+  for (const auto& f : schema.fields()) {
+    if (!IsPartitionColumn(f.name, partition_by)) data.push_back(&f);
+  }
+  if (!partition_by.empty() && data.empty()) {
+    return SparkError("ALL_PARTITION_COLUMNS_NOT_ALLOWED", "KD005",
+                      "Cannot use all columns for partition columns.");
+  }
+  if (format == "text") {
+    if (data.size() != 1) {
+      return arrow::Status::Invalid(fmt::format("[_LEGACY_ERROR_TEMP_1290] Text data source "
+                                                "supports only a single column, and you have {} "
+                                                "columns.",
+                                                data.size()));
+    }
+    if (data[0]->type->id() != TypeId::kString) return Unsupported(format, *data[0]);
+  }
+  for (const auto* f : data) {
+    bool nested = f->type->IsNested();
+    if ((format == "csv" && nested) || f->type->id() == TypeId::kInterval) return Unsupported(format, *f);
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Status WriteFiles(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
+                         const StructType& schema) {
+  ARROW_RETURN_NOT_OK(CheckWritableSchema(w.format, schema, w.partition_by));
+  ARROW_ASSIGN_OR_RAISE(std::string extension, Extension(w));
+  bool skip = false;
+  ARROW_RETURN_NOT_OK(PrepareDirectory(w, &skip));
+  if (skip) return arrow::Status::OK();
+  std::error_code ec;
+  fs::create_directories(w.path, ec);
+  if (ec) return arrow::Status::IOError("cannot create ", w.path, ": ", ec.message());
+
+  std::vector<int> partition_indices, data_indices;
+  for (const auto& p : w.partition_by) partition_indices.push_back(schema.FieldIndex(p));
+  std::vector<StructField> data_fields;
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    if (IsPartitionColumn(schema.field(i).name, w.partition_by)) continue;
+    data_indices.push_back(i);
+    data_fields.push_back(schema.field(i));
+  }
+  auto data_schema = types::Struct(std::move(data_fields));
+  ARROW_ASSIGN_OR_RAISE(auto data, rows->SelectColumns(data_indices));
+  std::string uuid = RandomUuid();
+  if (partition_indices.empty()) {
+    ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, (fs::path(w.path) / PartFileName(0, uuid, extension)).string()));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto groups, GroupByPartition(w, *rows, schema, partition_indices));
+    for (size_t g = 0; g < groups.directories.size(); ++g) {
+      arrow::Int64Builder indices;
+      ARROW_RETURN_NOT_OK(indices.AppendValues(groups.rows[g]));
+      ARROW_ASSIGN_OR_RAISE(auto index_array, indices.Finish());
+      ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(data, index_array));
+      fs::path dir = fs::path(w.path) / groups.directories[g];
+      fs::create_directories(dir, ec);
+      if (ec) return arrow::Status::IOError("cannot create ", dir.string(), ": ", ec.message());
+      ARROW_RETURN_NOT_OK(WritePart(w, taken.table(), *data_schema,
+                                    (dir / PartFileName(static_cast<int>(g), uuid, extension)).string()));
+    }
+  }
+  return WriteWholeFile((fs::path(w.path) / "_SUCCESS").string(), "");
+}
+
+}  // namespace spate

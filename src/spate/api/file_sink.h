@@ -1,0 +1,45 @@
+#pragma once
+
+// The batch file sinks behind DataFrameWriter and the catalog: write rows
+// as part files of one format into a directory, one directory per
+// partition value, then a `_SUCCESS` marker.
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+class Session;
+
+enum class SaveMode { kAppend, kOverwrite, kIgnore, kErrorIfExists };
+
+/// "append", "overwrite", "ignore", "error", "errorifexists", "default";
+/// anything else is [INVALID_SAVE_MODE].
+arrow::Result<SaveMode> ParseSaveMode(const std::string& mode);
+
+struct FileWrite {
+  Session* session = nullptr;
+  std::string format;  // lower case
+  std::string path;
+  SaveMode mode = SaveMode::kErrorIfExists;
+  std::map<std::string, std::string> options;  // keys lower-cased
+  std::vector<std::string> partition_by;
+};
+
+/// Fails when `schema` cannot be written as `format` (text needs one
+/// string column; CSV takes no nested types).
+arrow::Status CheckWritableSchema(const std::string& format, const StructType& schema,
+                                  const std::vector<std::string>& partition_by);
+
+/// Writes `rows` (of `schema`) as `write` says.
+arrow::Status WriteFiles(const FileWrite& write, const std::shared_ptr<arrow::Table>& rows,
+                         const StructType& schema);
+
+}  // namespace spate

@@ -1,0 +1,166 @@
+#include "spate/api/file_source.h"
+
+#include <cctype>
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/connectors/file/parquet_io.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+std::string Lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+StructTypePtr Nullable(const StructType& schema) {
+  std::vector<StructField> fields = schema.fields();
+  for (auto& f : fields) f.nullable = true;
+  return types::Struct(std::move(fields));
+}
+
+arrow::Result<StructTypePtr> MergeSchemas(const StructType& a, const StructType& b) {
+  std::vector<StructField> fields = a.fields();
+  for (const auto& f : b.fields()) {
+    if (a.FieldIndex(f.name) < 0) fields.push_back(f);
+  }
+  return types::Struct(std::move(fields));
+}
+
+}  // namespace
+
+std::string OptionOr(const SourceRequest& r, const std::string& key, const std::string& fallback) {
+  auto it = r.options->find(Lower(key));
+  return it == r.options->end() ? fallback : it->second;
+}
+
+bool FlagOption(const SourceRequest& r, const std::string& key) {
+  return Lower(OptionOr(r, key, "false")) == "true";
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> StringArray(const std::vector<std::optional<std::string>>& values) {
+  arrow::StringBuilder builder;
+  for (const auto& v : values) {
+    ARROW_RETURN_NOT_OK(v ? builder.Append(*v) : builder.AppendNull());
+  }
+  return builder.Finish();
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
+                                                            const std::vector<std::string>& values) {
+  arrow::StringBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.AppendValues(values));
+  ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
+  return arrow::Table::Make(arrow::schema({arrow::field(name, arrow::utf8())}), {array});
+}
+
+namespace {
+
+// Where the line starting at `start` ends, and where the next one begins.
+// Without a separator "\n", "\r\n" and "\r" all end a line.
+std::pair<size_t, size_t> LineEnd(const std::string& text, size_t start, const std::string& separator) {
+  if (!separator.empty()) {
+    size_t end = text.find(separator, start);
+    return {end, end == std::string::npos ? end : end + separator.size()};
+  }
+  size_t end = text.find_first_of("\r\n", start);
+  if (end == std::string::npos) return {end, end};
+  bool crlf = text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n';
+  return {end, end + (crlf ? 2 : 1)};
+}
+
+}  // namespace
+
+std::vector<std::string> SplitLines(const std::string& text, const std::string& separator) {
+  std::vector<std::string> lines;
+  size_t start = 0;
+  while (start < text.size()) {
+    auto [end, next] = LineEnd(text, start, separator);
+    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    if (end == std::string::npos) break;
+    start = next;
+  }
+  return lines;
+}
+
+
+arrow::Status UnableToInferSchema(const std::string& format) {
+  return SparkError("UNABLE_TO_INFER_SCHEMA", "42KD9",
+                    fmt::format("Unable to infer schema for {}. It must be specified manually.", format));
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& table,
+                                                          const StructType& schema) {
+  ARROW_ASSIGN_OR_RAISE(auto target, ToArrowSchema(schema));
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+  for (int i = 0; i < target->num_fields(); ++i) {
+    const auto& field = target->field(i);
+    int found = -1;
+    for (int j = 0; j < table.num_columns() && found < 0; ++j) {
+      if (Lower(table.field(j)->name()) == Lower(field->name())) found = j;
+    }
+    if (found < 0) {
+      ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(field->type(), table.num_rows()));
+      columns.push_back(std::make_shared<arrow::ChunkedArray>(nulls));
+      continue;
+    }
+    auto column = table.column(found);
+    if (!column->type()->Equals(*field->type())) {
+      ARROW_ASSIGN_OR_RAISE(auto cast, arrow::compute::Cast(column, field->type()));
+      column = cast.chunked_array();
+    }
+    columns.push_back(column);
+  }
+  return arrow::Table::Make(target, columns, table.num_rows());
+}
+
+arrow::Result<SourceTables> ReadParquetSource(const SourceRequest& r) {
+  SourceTables out;
+  std::vector<std::shared_ptr<arrow::Table>> raw;
+  bool merge = FlagOption(r, "mergeSchema");
+  for (const auto& file : *r.files) {
+    ARROW_ASSIGN_OR_RAISE(auto table, ReadParquetFile(file.path));
+    if (!r.schema) {
+      ARROW_ASSIGN_OR_RAISE(auto file_schema, FromArrowSchema(*table->schema()));
+      if (!out.schema) {
+        out.schema = file_schema;
+      } else if (merge) {
+        ARROW_ASSIGN_OR_RAISE(out.schema, MergeSchemas(*out.schema, *file_schema));
+      }
+    }
+    raw.push_back(std::move(table));
+  }
+  if (r.schema) out.schema = r.schema;
+  if (!out.schema) return UnableToInferSchema("Parquet");
+  out.schema = Nullable(*out.schema);
+  for (const auto& table : raw) {
+    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(*table, *out.schema));
+    out.tables.push_back(std::move(conformed));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Text
+
+arrow::Result<SourceTables> ReadTextSource(const SourceRequest& r) {
+  SourceTables out;
+  out.schema = types::Struct({{"value", types::String(), true}});
+  bool whole = FlagOption(r, "wholetext");
+  std::string separator = OptionOr(r, "lineSep", "");
+  for (const auto& file : *r.files) {
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
+    std::vector<std::string> lines = whole ? std::vector<std::string>{text} : SplitLines(text, separator);
+    ARROW_ASSIGN_OR_RAISE(auto table, OneStringColumn("value", lines));
+    out.tables.push_back(std::move(table));
+  }
+  return out;
+}
+
+}  // namespace spate

@@ -1,0 +1,70 @@
+#pragma once
+
+// The batch file sources behind DataFrameReader: each reads the listed data
+// files of one format into Arrow tables (one per file) of one schema, given
+// by the user or inferred. Partition columns are added by the caller.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/connectors/file/file_listing.h"
+#include "spate/plan/logical_plan.h"
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+class Session;
+
+struct SourceTables {
+  StructTypePtr schema;
+  std::vector<std::shared_ptr<arrow::Table>> tables;  // one per file, same order
+};
+
+struct SourceRequest {
+  Session* session = nullptr;
+  const std::vector<DataFile>* files = nullptr;
+  StructTypePtr schema;                          // the data columns; null: infer
+  const std::map<std::string, std::string>* options = nullptr;  // keys lower-cased
+};
+
+arrow::Result<SourceTables> ReadParquetSource(const SourceRequest& request);
+arrow::Result<SourceTables> ReadJsonSource(const SourceRequest& request);
+arrow::Result<SourceTables> ReadCsvSource(const SourceRequest& request);
+arrow::Result<SourceTables> ReadTextSource(const SourceRequest& request);
+
+/// `table`'s columns arranged as `schema` says: matched by name
+/// (case-insensitive), cast when the type differs, NULL when absent.
+arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& table,
+                                                          const StructType& schema);
+
+// Helpers the sources share.
+std::string OptionOr(const SourceRequest& r, const std::string& key, const std::string& fallback);
+bool FlagOption(const SourceRequest& r, const std::string& key);
+arrow::Result<std::shared_ptr<arrow::Array>> StringArray(
+    const std::vector<std::optional<std::string>>& values);
+arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
+                                                            const std::vector<std::string>& values);
+/// The lines of a text file; without a separator "\n", "\r\n" and "\r" all
+/// end a line, and a final line break does not start another line.
+std::vector<std::string> SplitLines(const std::string& text, const std::string& separator);
+
+/// Reads files of `format` ("parquet", "json", "csv", "text") into a scan:
+/// the data columns, then the partition columns found in `col=value` directories.
+arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
+                                 const std::vector<std::string>& paths, const StructTypePtr& schema,
+                                 const std::map<std::string, std::string>& options,
+                                 const std::vector<std::string>& partition_columns = {});
+
+/// [DATA_SOURCE_NOT_FOUND] for an unknown format name.
+arrow::Status DataSourceNotFound(const std::string& format);
+
+/// [UNABLE_TO_INFER_SCHEMA] for a format ("Parquet", "JSON", "CSV").
+arrow::Status UnableToInferSchema(const std::string& format);
+
+}  // namespace spate

@@ -1,0 +1,112 @@
+#include <arrow/api.h>
+#include <fmt/format.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/api/file_source.h"
+#include "spate/api/functions.h"
+#include "spate/api/session.h"
+#include "spate/connectors/file/json_infer.h"
+#include "spate/connectors/file/parse_mode.h"
+#include "spate/expr/expression.h"
+#include "spate/types/arrow_types.h"
+#include "spate/types/json_schema.h"
+
+// The JSON source: JSON Lines (or one document per file with multiLine),
+// schemas inferred with Spark's rules, records converted by from_json so
+// the file source and the function agree on every value.
+
+namespace spate {
+
+namespace F = functions;
+
+namespace {
+
+arrow::Result<std::vector<std::string>> JsonRecords(const DataFile& file, bool multi_line) {
+  ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
+  if (multi_line) return SplitJsonDocument(text);
+  std::vector<std::string> records;
+  for (auto& line : SplitLines(text, "")) {
+    // Blank lines are not records.
+    if (line.find_first_not_of(" \t\r\n") != std::string::npos) records.push_back(std::move(line));
+  }
+  return records;
+}
+
+// from_json's options argument: a constant map<string,string>.
+arrow::Result<ExprPtr> OptionsLiteral(const std::vector<std::pair<std::string, std::string>>& options) {
+  auto type = types::Map(types::String(), types::String());
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+  std::unique_ptr<arrow::ArrayBuilder> builder;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &builder));
+  auto* map = static_cast<arrow::MapBuilder*>(builder.get());
+  ARROW_RETURN_NOT_OK(map->Append());
+  for (const auto& [k, v] : options) {
+    ARROW_RETURN_NOT_OK(static_cast<arrow::StringBuilder*>(map->key_builder())->Append(k));
+    ARROW_RETURN_NOT_OK(static_cast<arrow::StringBuilder*>(map->item_builder())->Append(v));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto array, map->Finish());
+  ARROW_ASSIGN_OR_RAISE(auto scalar, array->GetScalar(0));
+  return ex::Lit(std::move(scalar), type);
+}
+
+ParseMode JsonMode(const SourceRequest& r) { return ParseModeOf(OptionOr(r, "mode", "PERMISSIVE")); }
+
+// The records parsed by from_json, one column per schema field.
+arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const SourceRequest& r,
+                                                              const std::vector<std::string>& records,
+                                                              const StructType& schema,
+                                                              const std::string& corrupt,
+                                                              bool drop_corrupt) {
+  ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
+  DataFrame df = r.session->CreateDataFrame(lines);
+  std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
+  ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral({{"mode", mode}, {"columnNameOfCorruptRecord", corrupt}}));
+  Column parsed = F::call_function(
+      "from_json", {F::col("value"), Column(ex::String(ToJson(schema))), Column(options)});
+  df = df.select({parsed.alias("record")});
+  std::vector<Column> fields;
+  for (const auto& f : schema.fields()) fields.push_back(F::col("record").getField(f.name).alias(f.name));
+  df = df.select(fields);
+  if (drop_corrupt) df = df.filter(F::col(corrupt).isNull()).drop({corrupt});
+  return df.toArrow();
+}
+
+}  // namespace
+
+arrow::Result<SourceTables> ReadJsonSource(const SourceRequest& r) {
+  bool multi_line = FlagOption(r, "multiLine");
+  std::vector<std::vector<std::string>> per_file;
+  std::vector<std::string> all;
+  for (const auto& file : *r.files) {
+    ARROW_ASSIGN_OR_RAISE(auto records, JsonRecords(file, multi_line));
+    all.insert(all.end(), records.begin(), records.end());
+    per_file.push_back(std::move(records));
+  }
+  JsonInferOptions infer;
+  infer.mode = JsonMode(r);
+  infer.corrupt_column = OptionOr(r, "columnNameOfCorruptRecord", "_corrupt_record");
+  SourceTables out;
+  if (r.schema) {
+    out.schema = r.schema;
+  } else {
+    ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(all, infer));
+    if (r.files->empty()) return UnableToInferSchema("JSON");
+  }
+  // DROPMALFORMED parses with an extra corrupt-record column to find the rows to drop.
+  StructTypePtr parse_schema = out.schema;
+  std::string corrupt = infer.corrupt_column;
+  bool drop = infer.mode == ParseMode::kDropMalformed;
+  if (drop) {
+    corrupt = "__spate_corrupt_record";
+    std::vector<StructField> fields = out.schema->fields();
+    fields.push_back({corrupt, types::String(), true});
+    parse_schema = types::Struct(std::move(fields));
+  }
+  for (const auto& records : per_file) {
+    ARROW_ASSIGN_OR_RAISE(auto table, ParseJsonRecords(r, records, *parse_schema, corrupt, drop));
+    out.tables.push_back(std::move(table));
+  }
+  return out;
+}
+
+}  // namespace spate

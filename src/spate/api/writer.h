@@ -1,0 +1,53 @@
+#pragma once
+
+// DataFrameWriter: df.write. Writes a DataFrame as Parquet, JSON Lines, CSV
+// or text part files into a directory (Hive-style `col=value` directories
+// with partitionBy), with Spark's save modes, or saves it as a table of
+// the session catalog. Actions return the error, if any.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include <arrow/status.h>
+
+#include "spate/api/dataframe.h"
+
+namespace spate {
+
+class DataFrameWriter {
+ public:
+  explicit DataFrameWriter(DataFrame df);
+
+  /// "parquet" (the default, spark.sql.sources.default), "json", "csv", "text".
+  DataFrameWriter& format(const std::string& source);
+  /// "append", "overwrite", "ignore", "error" / "errorifexists" (the default).
+  DataFrameWriter& mode(const std::string& save_mode);
+  DataFrameWriter& option(const std::string& key, const std::string& value);
+  DataFrameWriter& options(const std::map<std::string, std::string>& options);
+  DataFrameWriter& partitionBy(const std::vector<std::string>& columns);
+
+  /// Writes to the "path" option.
+  arrow::Status save() const;
+  arrow::Status save(const std::string& path) const;
+  /// Saves as a managed table of the session catalog ("t" or "default.t").
+  arrow::Status saveAsTable(const std::string& name) const;
+
+  /// Inserts into an existing table, matching columns by position;
+  /// overwrite (or mode "overwrite") replaces its rows.
+  arrow::Status insertInto(const std::string& table, bool overwrite = false) const;
+
+  arrow::Status parquet(const std::string& path) { return format("parquet").save(path); }
+  arrow::Status json(const std::string& path) { return format("json").save(path); }
+  arrow::Status csv(const std::string& path) { return format("csv").save(path); }
+  arrow::Status text(const std::string& path) { return format("text").save(path); }
+
+ private:
+  DataFrame df_;
+  std::string format_;
+  std::string mode_ = "errorifexists";
+  std::map<std::string, std::string> options_;  // keys lower-cased
+  std::vector<std::string> partition_by_;
+};
+
+}  // namespace spate

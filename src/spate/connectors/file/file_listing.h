@@ -1,0 +1,56 @@
+#pragma once
+
+// The files behind a batch read and the part files a write produces, laid out
+// as Spark's file sources do: a path is a file or a directory of part files
+// (hidden names starting with '_' or '.' are skipped, so `_SUCCESS` and
+// metadata never read as data), with Hive-style `col=value` directories for
+// partitions.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <arrow/result.h>
+
+namespace spate {
+
+/// One data file and the partition directory values on its path, outermost first.
+struct DataFile {
+  std::string path;
+  std::vector<std::pair<std::string, std::string>> partition_values;
+};
+
+/// The data files of `paths` (files, directories, or globs in the last path
+/// component), in a stable order. A path that matches nothing is
+/// [PATH_NOT_FOUND].
+arrow::Result<std::vector<DataFile>> ListDataFiles(const std::vector<std::string>& paths);
+
+/// The path as Spark prints it in messages: "file:/abs/path".
+std::string QualifiedPath(const std::string& path);
+
+/// [PATH_NOT_FOUND] / [PATH_ALREADY_EXISTS] for `path`.
+arrow::Status PathNotFound(const std::string& path);
+arrow::Status PathAlreadyExists(const std::string& path);
+
+/// A new part file name: "part-00000-<uuid>-c000<extension>", `extension`
+/// like ".snappy.parquet". One uuid per write job keeps names unique.
+std::string PartFileName(int index, const std::string& job_uuid, const std::string& extension);
+/// A random version-4 UUID in text form.
+std::string RandomUuid();
+
+/// Reads a whole file / writes (replacing) a whole file.
+arrow::Result<std::string> ReadWholeFile(const std::string& path);
+arrow::Status WriteWholeFile(const std::string& path, const std::string& contents);
+/// Like ReadWholeFile, but a name ending in ".gz" is gunzipped, as Hadoop
+/// picks a codec by extension.
+arrow::Result<std::string> ReadTextFile(const std::string& path);
+/// Writes text gzip-compressed.
+arrow::Status WriteGzipFile(const std::string& path, const std::string& contents);
+
+/// Hive's escaping of a partition value in a directory name ('/' -> "%2F", ...).
+std::string EscapePartitionValue(const std::string& value);
+std::string UnescapePartitionValue(const std::string& text);
+/// The directory name Hive uses for a NULL partition value.
+inline constexpr const char* kDefaultPartitionName = "__HIVE_DEFAULT_PARTITION__";
+
+}  // namespace spate

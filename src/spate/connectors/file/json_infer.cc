@@ -1,0 +1,143 @@
+#include "spate/connectors/file/json_infer.h"
+
+#include <algorithm>
+#include <map>
+
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+
+namespace spate {
+
+namespace {
+
+DataTypePtr Compatible(const DataTypePtr& a, const DataTypePtr& b);
+
+StructTypePtr MergeStructs(const StructType& a, const StructType& b) {
+  std::map<std::string, DataTypePtr> fields;
+  for (const auto& f : a.fields()) fields[f.name] = f.type;
+  for (const auto& f : b.fields()) {
+    auto it = fields.find(f.name);
+    fields[f.name] = it == fields.end() ? f.type : Compatible(it->second, f.type);
+  }
+  std::vector<StructField> out;
+  for (auto& [name, type] : fields) out.push_back({name, type, true});
+  return types::Struct(std::move(out));
+}
+
+// Spark's compatibleType: the narrowest type both fit, else string.
+DataTypePtr Compatible(const DataTypePtr& a, const DataTypePtr& b) {
+  if (a->Equals(*b)) return a;
+  if (a->id() == TypeId::kNull) return b;
+  if (b->id() == TypeId::kNull) return a;
+  if (a->IsNumeric() && b->IsNumeric()) {
+    if (a->id() == TypeId::kDouble || b->id() == TypeId::kDouble) return types::Double();
+    if (a->id() == TypeId::kDecimal && b->id() == TypeId::kDecimal) {
+      const auto& da = static_cast<const DecimalType&>(*a);
+      const auto& db = static_cast<const DecimalType&>(*b);
+      return types::Decimal(std::max(da.precision(), db.precision()), 0);
+    }
+    return a->id() == TypeId::kDecimal ? a : b;  // bigint + decimal(p, 0)
+  }
+  if (a->id() == TypeId::kStruct && b->id() == TypeId::kStruct) {
+    return MergeStructs(static_cast<const StructType&>(*a), static_cast<const StructType&>(*b));
+  }
+  if (a->id() == TypeId::kArray && b->id() == TypeId::kArray) {
+    return types::Array(Compatible(static_cast<const ArrayType&>(*a).element_type(),
+                                   static_cast<const ArrayType&>(*b).element_type()));
+  }
+  return types::String();
+}
+
+DataTypePtr Infer(const rapidjson::Value& v) {
+  if (v.IsNull()) return types::Null();
+  if (v.IsBool()) return types::Boolean();
+  if (v.IsInt64()) return types::Long();
+  if (v.IsUint64()) return types::Decimal(20, 0);
+  if (v.IsNumber()) return types::Double();
+  if (v.IsString()) return types::String();
+  if (v.IsArray()) {
+    DataTypePtr element = types::Null();
+    for (const auto& e : v.GetArray()) element = Compatible(element, Infer(e));
+    return types::Array(element);
+  }
+  std::vector<StructField> fields;
+  for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+    std::string name(it->name.GetString(), it->name.GetStringLength());
+    DataTypePtr type = Infer(it->value);
+    auto same = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
+    if (same != fields.end()) {
+      same->type = type;  // a repeated key: the last one wins
+    } else {
+      fields.push_back({name, type, true});
+    }
+  }
+  std::sort(fields.begin(), fields.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
+  return types::Struct(std::move(fields));
+}
+
+// Null types left at the end read as strings; empty structs disappear.
+DataTypePtr Canonical(const DataTypePtr& type) {
+  switch (type->id()) {
+    case TypeId::kNull:
+      return types::String();
+    case TypeId::kArray:
+      return types::Array(Canonical(static_cast<const ArrayType&>(*type).element_type()));
+    case TypeId::kStruct: {
+      std::vector<StructField> fields;
+      for (const auto& f : static_cast<const StructType&>(*type).fields()) {
+        fields.push_back({f.name, Canonical(f.type), true});
+      }
+      return types::Struct(std::move(fields));
+    }
+    default:
+      return type;
+  }
+}
+
+}  // namespace
+
+arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& records,
+                                             const JsonInferOptions& options) {
+  DataTypePtr root = types::Struct({});
+  bool malformed = false;
+  for (const auto& record : records) {
+    rapidjson::Document doc;
+    doc.Parse<rapidjson::kParseNanAndInfFlag>(record.data(), record.size());
+    if (doc.HasParseError() || !doc.IsObject()) {
+      if (options.mode == ParseMode::kFailFast) return MalformedRecordError(record);
+      malformed = true;
+      continue;
+    }
+    root = Compatible(root, Infer(doc));
+  }
+  if (malformed && options.mode == ParseMode::kPermissive) {
+    root = Compatible(root, types::Struct({{options.corrupt_column, types::String(), true}}));
+  }
+  return std::static_pointer_cast<const StructType>(Canonical(root));
+}
+
+std::vector<std::string> SplitJsonDocument(std::string_view document) {
+  rapidjson::Document doc;
+  doc.Parse<rapidjson::kParseNanAndInfFlag>(document.data(), document.size());
+  if (doc.HasParseError() || !doc.IsArray()) {
+    if (!doc.HasParseError()) {
+      rapidjson::StringBuffer buffer;
+      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+      doc.Accept(writer);
+      return {std::string(buffer.GetString(), buffer.GetSize())};
+    }
+    return {std::string(document)};
+  }
+  std::vector<std::string> out;
+  for (const auto& e : doc.GetArray()) {
+    rapidjson::StringBuffer buffer;
+    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+    e.Accept(writer);
+    out.emplace_back(buffer.GetString(), buffer.GetSize());
+  }
+  return out;
+}
+
+}  // namespace spate

@@ -1,0 +1,45 @@
+#include "spate/connectors/file/json_infer.h"
+
+#include <gtest/gtest.h>
+
+#include "spate/common/error.h"
+
+namespace spate {
+namespace {
+
+std::string Inferred(const std::vector<std::string>& records, ParseMode mode = ParseMode::kPermissive) {
+  JsonInferOptions options;
+  options.mode = mode;
+  auto schema = InferJsonSchema(records, options);
+  return schema.ok() ? (*schema)->SimpleString() : std::string(ErrorClassOf(schema.status()));
+}
+
+TEST(JsonInferTest, SparkTypeRules) {
+  EXPECT_EQ(Inferred({R"({"b": 1, "a": "x", "c": true, "d": 1.5, "e": null})"}),
+            "struct<a:string,b:bigint,c:boolean,d:double,e:string>");
+  EXPECT_EQ(Inferred({R"({"n": 18446744073709551615})"}), "struct<n:decimal(20,0)>");
+  EXPECT_EQ(Inferred({R"({"a": []})", R"({"a": [1, 2.5]})"}), "struct<a:array<double>>");
+}
+
+TEST(JsonInferTest, ConflictsWidenOrBecomeStrings) {
+  EXPECT_EQ(Inferred({R"({"a": 1})", R"({"a": 2.0})"}), "struct<a:double>");
+  EXPECT_EQ(Inferred({R"({"a": 1})", R"({"a": "x"})"}), "struct<a:string>");
+  EXPECT_EQ(Inferred({R"({"a": {"y": 1}})", R"({"a": {"x": true}})"}), "struct<a:struct<x:boolean,y:bigint>>");
+  EXPECT_EQ(Inferred({R"({"a": {"y": 1}})", R"({"a": [1]})"}), "struct<a:string>");
+}
+
+TEST(JsonInferTest, MalformedRecordsByMode) {
+  std::vector<std::string> records = {R"({"a": 1})", "{oops", "[1]"};
+  EXPECT_EQ(Inferred(records), "struct<_corrupt_record:string,a:bigint>");
+  EXPECT_EQ(Inferred(records, ParseMode::kDropMalformed), "struct<a:bigint>");
+  EXPECT_EQ(Inferred(records, ParseMode::kFailFast), "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
+}
+
+TEST(JsonInferTest, SplitsMultiLineDocuments) {
+  EXPECT_EQ(SplitJsonDocument("[{\"a\": 1},\n {\"a\": 2}]"), (std::vector<std::string>{R"({"a":1})", R"({"a":2})"}));
+  EXPECT_EQ(SplitJsonDocument("{\n\"a\": 1\n}"), (std::vector<std::string>{R"({"a":1})"}));
+  EXPECT_EQ(SplitJsonDocument("{broken"), (std::vector<std::string>{"{broken"}));
+}
+
+}  // namespace
+}  // namespace spate
