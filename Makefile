@@ -30,7 +30,7 @@ build: deps
 	@echo "$(abspath python)" > "$(SITE)/spate.pth"
 
 demo: build
-	@$(BUILD_DIR)/examples/spate-demo
+	@$(PYTHON) examples/streaming_demo.py
 
 test: build
 	@$(MAKE) --no-print-directory test-cpp test-python

@@ -79,6 +79,10 @@ class PySparkValueError(PySparkException, ValueError):
     """A Python argument with a wrong value."""
 
 
+class PySparkNotImplementedError(PySparkException, NotImplementedError):
+    """A PySpark feature Spate does not have (yet)."""
+
+
 # Error classes whose exception is not AnalysisException.
 _CLASS_TO_EXCEPTION = {
     "DIVIDE_BY_ZERO": ArithmeticException,
@@ -86,6 +90,7 @@ _CLASS_TO_EXCEPTION = {
     "CAST_OVERFLOW": ArithmeticException,
     "NUMERIC_VALUE_OUT_OF_RANGE": ArithmeticException,
     "CAST_INVALID_INPUT": NumberFormatException,
+    "STREAM_FAILED": StreamingQueryException,
 }
 
 _ERROR_RE = re.compile(r"^\[([A-Z0-9_.]+)\] ")

@@ -5,7 +5,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
 
 #include <arrow/c/abi.h>
 #include <arrow/c/bridge.h>
@@ -18,14 +20,20 @@
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/shared_ptr.h>
 #include <nanobind/stl/string.h>
+#include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
 #include "spate/api/column.h"
+#include "spate/api/data_stream_reader.h"
+#include "spate/api/data_stream_writer.h"
 #include "spate/api/dataframe.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/sql/parser.h"
+#include "spate/streaming/query_manager.h"
+#include "spate/streaming/streaming_query.h"
+#include "spate/streaming/trigger.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
 #include "spate/types/json_schema.h"
@@ -324,6 +332,220 @@ void BindDataFrame(nb::module_& m) {
       .def("explain", &DataFrame::explain, nb::arg("extended") = false);
 }
 
+
+// A Python callable that engine threads may hold: the last reference can be
+// dropped on a thread without the GIL, so the destructor takes it (and leaks
+// the object when the interpreter is already shutting down).
+class PyCallable {
+ public:
+  explicit PyCallable(nb::callable fn) : fn_(std::move(fn)) {}
+  PyCallable(const PyCallable&) = delete;
+  PyCallable& operator=(const PyCallable&) = delete;
+  ~PyCallable() {
+    if (!Py_IsInitialized() || InterpreterFinalizing()) {
+      fn_.release();
+      return;
+    }
+    nb::gil_scoped_acquire gil;
+    fn_.reset();
+  }
+  const nb::callable& fn() const { return fn_; }
+
+  static bool InterpreterFinalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+    return Py_IsFinalizing() != 0;
+#else
+    return _Py_IsFinalizing() != 0;
+#endif
+  }
+
+ private:
+  nb::callable fn_;
+};
+
+// Spark's error for a failing foreachBatch function; the reason is the Python
+// traceback. The query then stops with [STREAM_FAILED] around it.
+arrow::Status ForeachBatchError(const std::string& reason) {
+  return arrow::Status::Invalid(
+      "[FOREACH_BATCH_USER_FUNCTION_ERROR] An error occurred in the user provided function in "
+      "foreach batch sink. Reason: ", reason);
+}
+
+// The foreachBatch function the engine calls on its own thread. `fn(df, batch_id)`
+// is Python's wrapper: it returns None, or the formatted traceback of the
+// exception the user's function raised. No Python exception leaves here.
+spate::ForeachBatchFunction ForeachBatchCallback(nb::callable fn) {
+  auto callable = std::make_shared<PyCallable>(std::move(fn));
+  return [callable](const spate::DataFrame& df, int64_t batch_id) -> arrow::Status {
+    if (!Py_IsInitialized() || PyCallable::InterpreterFinalizing()) {
+      return arrow::Status::Cancelled("the Python interpreter is shutting down");
+    }
+    nb::gil_scoped_acquire gil;
+    try {
+      nb::object result = callable->fn()(nb::cast(spate::DataFrame(df)), batch_id);
+      if (result.is_none()) return arrow::Status::OK();
+      return ForeachBatchError(nb::cast<std::string>(nb::str(result)));
+    } catch (nb::python_error& e) {
+      return ForeachBatchError(e.what());  // the error indicator was cleared when `e` was made
+    } catch (const std::exception& e) {
+      return ForeachBatchError(e.what());
+    }
+  };
+}
+
+nb::tuple ProgressTuple(const spate::QueryProgress& p) {
+  return nb::make_tuple(p.Json(), p.PrettyJson());
+}
+
+void BindStreaming(nb::module_& m) {
+  using spate::DataStreamReader;
+  using spate::DataStreamWriter;
+  using spate::StreamingQuery;
+  using QueryPtr = std::shared_ptr<StreamingQuery>;
+  using Strings = std::vector<std::string>;
+
+  nb::class_<DataStreamReader>(m, "DataStreamReader")
+      .def("format", [](DataStreamReader& r, const std::string& f) { r.format(f); })
+      .def("option", [](DataStreamReader& r, const std::string& k, const std::string& v) { r.option(k, v); })
+      .def("schema_json", [](DataStreamReader& r, const std::string& json) {
+        spate::DataTypePtr type = TypeFromJson(json);
+        AsStruct(type);
+        r.schema(std::static_pointer_cast<const spate::StructType>(type));
+      })
+      .def("schema_ddl", [](DataStreamReader& r, const std::string& ddl) { r.schema(ddl); })
+      .def("load", [](const DataStreamReader& r, std::optional<std::string> path) {
+        return Ok(path ? r.load(*path) : r.load());
+      }, nb::arg("path").none());
+
+  nb::class_<DataStreamWriter>(m, "DataStreamWriter")
+      .def("format", [](DataStreamWriter& w, const std::string& f) { w.format(f); })
+      .def("output_mode", [](DataStreamWriter& w, const std::string& mode) { w.outputMode(mode); })
+      .def("option", [](DataStreamWriter& w, const std::string& k, const std::string& v) { w.option(k, v); })
+      .def("query_name", [](DataStreamWriter& w, const std::string& name) { w.queryName(name); })
+      .def("trigger", [](DataStreamWriter& w, const std::string& kind, const std::string& interval) {
+        if (kind == "processingTime") {
+          w.trigger(Unwrap(spate::Trigger::ProcessingTime(interval)));
+        } else if (kind == "once") {
+          w.trigger(spate::Trigger::Once());
+        } else if (kind == "availableNow") {
+          w.trigger(spate::Trigger::AvailableNow());
+        } else if (kind == "continuous") {
+          w.trigger(Unwrap(spate::Trigger::Continuous(interval)));
+        } else {
+          Check(arrow::Status::Invalid("unknown trigger kind ", kind));
+        }
+      }, "kind: processingTime, once, availableNow or continuous; interval as Spark writes it.")
+      .def("partition_by", [](DataStreamWriter& w, const Strings& cols) { w.partitionBy(cols); })
+      .def("foreach_batch", [](DataStreamWriter& w, nb::callable fn) {
+        w.foreachBatch(ForeachBatchCallback(std::move(fn)));
+      }, "fn(df, batch_id) runs on the query's thread with the GIL; it returns None or an error text.")
+      .def("start", [](const DataStreamWriter& w, std::optional<std::string> path) {
+        arrow::Result<QueryPtr> query;
+        {
+          nb::gil_scoped_release release;
+          query = path ? w.start(*path) : w.start();
+        }
+        return Unwrap(std::move(query));
+      }, nb::arg("path").none())
+      .def("to_table", [](const DataStreamWriter& w, const std::string& name) {
+        arrow::Result<QueryPtr> query;
+        {
+          nb::gil_scoped_release release;
+          query = w.toTable(name);
+        }
+        return Unwrap(std::move(query));
+      });
+
+  nb::class_<StreamingQuery>(m, "StreamingQuery")
+      .def_prop_ro("id", &StreamingQuery::id)
+      .def_prop_ro("run_id", &StreamingQuery::run_id)
+      .def_prop_ro("name", &StreamingQuery::name)
+      .def_prop_ro("is_active", &StreamingQuery::isActive)
+      .def("status", [](const StreamingQuery& q) {
+        spate::QueryStatus s = q.status();
+        return std::make_tuple(s.message, s.is_data_available, s.is_trigger_active);
+      }, "(message, isDataAvailable, isTriggerActive)")
+      .def("last_progress", [](const StreamingQuery& q) -> nb::object {
+        auto p = q.lastProgress();
+        if (!p) return nb::none();
+        return ProgressTuple(*p);
+      }, "(json, prettyJson) of the last progress, or None.")
+      .def("recent_progress", [](const StreamingQuery& q) {
+        nb::list out;
+        for (const auto& p : q.recentProgress()) out.append(ProgressTuple(p));
+        return out;
+      })
+      .def("await_termination", [](StreamingQuery& q, std::optional<double> timeout) {
+        if (!timeout) {
+          arrow::Status status;
+          {
+            nb::gil_scoped_release release;
+            status = q.awaitTermination();
+          }
+          Check(status);
+          return true;
+        }
+        arrow::Result<bool> done;
+        {
+          nb::gil_scoped_release release;
+          done = q.awaitTermination(*timeout);
+        }
+        return Unwrap(std::move(done));
+      }, nb::arg("timeout").none())
+      .def("stop", [](StreamingQuery& q) {
+        arrow::Status status;
+        {
+          nb::gil_scoped_release release;
+          status = q.stop();
+        }
+        Check(status);
+      })
+      .def("process_all_available", [](StreamingQuery& q) {
+        arrow::Status status;
+        {
+          nb::gil_scoped_release release;
+          status = q.processAllAvailable();
+        }
+        Check(status);
+      })
+      .def("exception", [](const StreamingQuery& q) -> std::optional<std::string> {
+        auto error = q.exception();
+        if (!error) return std::nullopt;
+        return error->message();
+      }, "The error message of a failed query, or None.")
+      .def("explain", &StreamingQuery::explain, nb::arg("extended") = false);
+
+  m.def("read_stream", [](spate::Session& s) { return s.ReadStream(); });
+  m.def("write_stream", [](const spate::DataFrame& d) { return d.writeStream(); });
+  m.def("is_streaming", [](const spate::DataFrame& d) { return d.isStreaming(); });
+  m.def("has_streaming_format", [](const std::string& name) -> std::tuple<bool, bool> {
+    auto format = spate::FindStreamingFormat(name);
+    if (!format.ok()) return {false, false};
+    return {static_cast<bool>((*format)->source), static_cast<bool>((*format)->sink)};
+  }, "(is a streaming source, is a streaming sink) for a format name.");
+
+  m.def("streams_active", [](spate::Session& s) { return s.streams().active(); });
+  m.def("streams_get", [](spate::Session& s, const std::string& id) { return s.streams().get(id); });
+  m.def("streams_await_any_termination", [](spate::Session& s, std::optional<double> timeout) {
+    if (!timeout) {
+      arrow::Status status;
+      {
+        nb::gil_scoped_release release;
+        status = s.streams().awaitAnyTermination();
+      }
+      Check(status);
+      return true;
+    }
+    arrow::Result<bool> done;
+    {
+      nb::gil_scoped_release release;
+      done = s.streams().awaitAnyTermination(*timeout);
+    }
+    return Unwrap(std::move(done));
+  }, nb::arg("session"), nb::arg("timeout").none());
+  m.def("streams_reset_terminated", [](spate::Session& s) { s.streams().resetTerminated(); });
+}
+
 }  // namespace
 
 NB_MODULE(_native, m) {
@@ -332,6 +554,7 @@ NB_MODULE(_native, m) {
   BindSession(m);
   BindExpr(m);
   BindDataFrame(m);
+  BindStreaming(m);
 
   m.def("parse_ddl_schema", [](const std::string& ddl) {
     return spate::ToJson(*Unwrap(spate::ParseDdlSchema(ddl)));

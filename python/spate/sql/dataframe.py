@@ -24,6 +24,7 @@ from spate.sql.types import StructType, _parse_datatype_json_string
 
 if TYPE_CHECKING:
     from spate.sql.session import SparkSession
+    from spate.sql.streaming.readwriter import DataStreamWriter
 
 ColumnOrName = Union[Column, str]
 
@@ -133,7 +134,14 @@ class DataFrame:
 
     @property
     def isStreaming(self) -> bool:
-        return False
+        """True for a DataFrame read with ``spark.readStream`` (it runs with ``writeStream``)."""
+        return _native.is_streaming(self._jdf)
+
+    @property
+    def writeStream(self) -> "DataStreamWriter":
+        """The writer that starts a streaming query from this streaming DataFrame."""
+        from spate.sql.streaming.readwriter import DataStreamWriter
+        return DataStreamWriter(self)
 
     def printSchema(self, level: Optional[int] = None) -> None:
         """Prints the schema as a tree."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any, Dict, Iterable, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Union
 
 import pyarrow as pa
 
@@ -16,6 +16,10 @@ from spate.sql.timezone import session_tzinfo
 from spate.sql.types import (
     DataType, StructField, StructType, _from_arrow_schema, _parse_datatype_string,
 )
+
+if TYPE_CHECKING:
+    from spate.sql.streaming.query import StreamingQueryManager
+    from spate.sql.streaming.readwriter import DataStreamReader
 
 
 class _classproperty:
@@ -93,6 +97,7 @@ class SparkSession:
     def __init__(self, jsession: _native.Session) -> None:
         self._jsession = jsession
         self._conf = RuntimeConfig(jsession)
+        self._streams: Optional["StreamingQueryManager"] = None
 
     @classmethod
     def getActiveSession(cls) -> Optional["SparkSession"]:
@@ -178,6 +183,20 @@ class SparkSession:
         ids = pa.array(range(start, end, step), type=pa.int64())
         table = pa.Table.from_arrays([ids], schema=pa.schema([pa.field("id", pa.int64(), False)]))
         return self._from_table(table)
+
+    @property
+    def readStream(self) -> "DataStreamReader":
+        """The reader of streaming DataFrames: ``spark.readStream.format("rate").load()``."""
+        from spate.sql.streaming.readwriter import DataStreamReader
+        return DataStreamReader(self)
+
+    @property
+    def streams(self) -> "StreamingQueryManager":
+        """The session's streaming queries: ``spark.streams.active``."""
+        if self._streams is None:
+            from spate.sql.streaming.query import StreamingQueryManager
+            self._streams = StreamingQueryManager(self)
+        return self._streams
 
     def sql(self, sqlQuery: str, args: Optional[Any] = None, **kwargs: Any) -> DataFrame:
         """Runs Spark SQL: a query over temp views, CREATE VIEW, SHOW TABLES, ..."""

@@ -35,6 +35,9 @@ class ForeachBatchSink final : public StreamSink {
     ARROW_RETURN_NOT_OK(fn_(batch.rows, batch.batch_id));
     return -1;  // Spark reports -1 output rows: the function's writes are not counted
   }
+  // The query has ended: release the function and what it holds (from Python: a
+  // callable whose references could otherwise form a cycle through the query).
+  void Close() override { fn_ = nullptr; }
 
  private:
   ForeachBatchFunction fn_;
