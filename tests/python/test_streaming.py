@@ -371,3 +371,43 @@ def test_read_stream_errors(spark):
         spark.readStream.format("no-such-source").load()
     df = spark.readStream.load(format="rate", rowsPerSecond=2)
     assert df.isStreaming and df.columns == ["timestamp", "value"]
+
+
+def test_foreach_writer_object_gets_open_process_close(spark):
+    calls = []
+
+    class Writer:
+        def open(self, partition_id, epoch_id):
+            calls.append(("open", partition_id, epoch_id))
+            return True
+
+        def process(self, row):
+            calls.append(("process", row.value))
+
+        def close(self, error):
+            calls.append(("close", error))
+
+    df = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 3).option("numPartitions", 1).load()
+    q = df.writeStream.foreach(Writer()).trigger(availableNow=True).start()
+    assert q.awaitTermination(30)
+    assert calls == [("open", 0, 0), ("process", 0), ("process", 1), ("process", 2), ("close", None)]
+
+
+def test_foreach_function_and_errors(spark):
+    seen = []
+    df = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 2).option("numPartitions", 1).load()
+    q = df.writeStream.foreach(lambda row: seen.append(row.value)).trigger(availableNow=True).start()
+    assert q.awaitTermination(30)
+    assert seen == [0, 1]
+
+    from spate.errors import PySparkTypeError, StreamingQueryException
+    with pytest.raises(PySparkTypeError):
+        df.writeStream.foreach(42)
+
+    def explode(row):
+        raise ValueError("row rejected")
+
+    q = df.writeStream.foreach(explode).start()
+    with pytest.raises(StreamingQueryException) as info:
+        q.awaitTermination(30)
+    assert "row rejected" in str(info.value)

@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include <arrow/record_batch.h>
+#include <arrow/table.h>
+
 #include <fmt/format.h>
 
 #include "spate/api/session.h"
@@ -69,6 +72,20 @@ DataStreamWriter& DataStreamWriter::partitionBy(const std::vector<std::string>& 
   partition_by_ = columns;
   return *this;
 }
+DataStreamWriter& DataStreamWriter::foreach(std::shared_ptr<ForeachWriter> writer) {
+  return foreachBatch([writer](const DataFrame& batch, int64_t batch_id) -> arrow::Status {
+    ARROW_ASSIGN_OR_RAISE(auto table, batch.toArrow());
+    ARROW_ASSIGN_OR_RAISE(bool accepted, writer->open(/*partition_id=*/0, batch_id));
+    arrow::Status status;
+    if (accepted) {
+      ARROW_ASSIGN_OR_RAISE(auto rows, table->CombineChunksToBatch());
+      for (int64_t i = 0; i < rows->num_rows() && status.ok(); ++i) status = writer->process(*rows, i);
+    }
+    writer->close(status);
+    return status;
+  });
+}
+
 DataStreamWriter& DataStreamWriter::foreachBatch(ForeachBatchFunction fn) {
   foreach_batch_ = std::move(fn);
   return *this;

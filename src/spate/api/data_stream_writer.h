@@ -20,6 +20,18 @@ namespace spate {
 
 using ForeachBatchFunction = std::function<arrow::Status(const DataFrame& batch, int64_t batch_id)>;
 
+/// foreach(writer): rows one at a time, as Spark's ForeachWriter. Each batch
+/// (one partition here) calls open(partition_id, epoch_id = batch id); when it
+/// returns true, process() for every row; then close() with the error, if any.
+class ForeachWriter {
+ public:
+  virtual ~ForeachWriter() = default;
+  virtual arrow::Result<bool> open(int64_t partition_id, int64_t epoch_id) = 0;
+  /// Row `row` of `rows`.
+  virtual arrow::Status process(const arrow::RecordBatch& rows, int64_t row) = 0;
+  virtual void close(const arrow::Status& error) = 0;
+};
+
 class DataStreamWriter {
  public:
   explicit DataStreamWriter(DataFrame df) : df_(std::move(df)) {}
@@ -32,6 +44,7 @@ class DataStreamWriter {
   DataStreamWriter& trigger(const Trigger& trigger);
   DataStreamWriter& partitionBy(const std::vector<std::string>& columns);
   DataStreamWriter& foreachBatch(ForeachBatchFunction fn);
+  DataStreamWriter& foreach(std::shared_ptr<ForeachWriter> writer);
 
   arrow::Result<std::shared_ptr<StreamingQuery>> start() const;
   arrow::Result<std::shared_ptr<StreamingQuery>> start(const std::string& path) const;

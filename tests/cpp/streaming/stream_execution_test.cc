@@ -269,5 +269,33 @@ TEST_F(StreamExecutionTest, CheckpointFilesFollowSparksLayout) {
   EXPECT_EQ(ReadFileToString(checkpoint + "/commits/0").ValueOrDie(), "v1\n{\"nextBatchWatermarkMs\":0}");
 }
 
+// A per-row writer recording the calls it receives.
+class RecordingWriter final : public ForeachWriter {
+ public:
+  arrow::Result<bool> open(int64_t partition_id, int64_t epoch_id) override {
+    calls.push_back("open " + std::to_string(partition_id) + " " + std::to_string(epoch_id));
+    return epoch_id != 1;  // refuse epoch 1: its rows are skipped
+  }
+  arrow::Status process(const arrow::RecordBatch& rows, int64_t row) override {
+    calls.push_back("process " + std::to_string(static_cast<const arrow::Int32Array&>(*rows.column(0)).Value(row)));
+    return arrow::Status::OK();
+  }
+  void close(const arrow::Status& error) override { calls.push_back(error.ok() ? "close" : "close error"); }
+  std::vector<std::string> calls;
+};
+
+TEST_F(StreamExecutionTest, ForeachWriterSeesOpenProcessClose) {
+  auto writer = std::make_shared<RecordingWriter>();
+  auto query = stream_->toDF(session_).writeStream().foreach(writer).start();
+  ASSERT_TRUE(query.ok()) << query.status().ToString();
+  for (const char* data : {"[1, 2]", "[3]", "[4]"}) {
+    ASSERT_TRUE(stream_->AddData(Ints(data)).ok());
+    ASSERT_TRUE((*query)->processAllAvailable().ok());
+  }
+  ASSERT_TRUE((*query)->stop().ok());
+  EXPECT_EQ(writer->calls, (std::vector<std::string>{"open 0 0", "process 1", "process 2", "close", "open 0 1",
+                                                     "close", "open 0 2", "process 4", "close"}));
+}
+
 }  // namespace
 }  // namespace spate

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Union
 
 from spate import _native
 from spate.errors import (
-    PySparkNotImplementedError, PySparkTypeError, PySparkValueError, _raise, _type_name,
+    PySparkAttributeError, PySparkNotImplementedError, PySparkTypeError, PySparkValueError,
+    _raise, _type_name,
 )
 from spate.sql.types import StructType
 
@@ -213,10 +214,44 @@ class DataStreamWriter:
         return self
 
     def foreach(self, f: Any) -> "DataStreamWriter":
-        """Row-by-row writers are not available in Spate; use foreachBatch."""
-        _raise(PySparkNotImplementedError, "NOT_IMPLEMENTED",
-               "foreach is not implemented; use foreachBatch.", feature="foreach")
-        raise AssertionError  # unreachable
+        """Writes rows one at a time, as PySpark's ``foreach``.
+
+        ``f`` is a function of a Row, or an object with ``process(row)`` and
+        optional ``open(partition_id, epoch_id)`` (return False to skip the
+        rows) and ``close(error)``. Each micro-batch is one partition whose
+        epoch id is the batch id.
+        """
+        if hasattr(f, "process"):
+            process = getattr(f, "process")
+            open_ = getattr(f, "open", None)
+            close = getattr(f, "close", None)
+        elif callable(f):
+            process, open_, close = f, None, None
+        else:
+            _raise(PySparkTypeError, "NOT_CALLABLE",
+                   "Argument `f` should be a function or an object with a `process` method, "
+                   f"got {type(f).__name__}.", arg_name="f", arg_type=type(f).__name__)
+        if not callable(process):
+            _raise(PySparkAttributeError, "ATTRIBUTE_NOT_CALLABLE",
+                   "Attribute `process` in provided object is not callable.",
+                   attr_name="process", obj_name="f")
+
+        def run_rows(batch_df: "DataFrame", batch_id: int) -> None:
+            rows = batch_df.collect()
+            accepted = open_(0, batch_id) if open_ is not None else True
+            error: Optional[BaseException] = None
+            try:
+                if accepted is None or accepted:
+                    for row in rows:
+                        process(row)
+            except BaseException as e:  # the query fails with it; close() still sees it
+                error = e
+                raise
+            finally:
+                if close is not None:
+                    close(error)
+
+        return self.foreachBatch(run_rows)
 
     def foreachBatch(self, func: Callable[["DataFrame", int], None]) -> "DataStreamWriter":
         """Calls ``func(batch_df, batch_id)`` for every micro-batch, on the query's thread.
