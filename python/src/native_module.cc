@@ -27,7 +27,9 @@
 #include "spate/api/data_stream_reader.h"
 #include "spate/api/data_stream_writer.h"
 #include "spate/api/dataframe.h"
+#include "spate/api/reader.h"
 #include "spate/api/session.h"
+#include "spate/api/writer.h"
 #include "spate/common/error.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/sql/parser.h"
@@ -548,6 +550,57 @@ void BindStreaming(nb::module_& m) {
 
 }  // namespace
 
+// spark.read / df.write: the Python classes gather the settings and hand
+// them over in one call.
+void BindBatchIO(nb::module_& m) {
+  using Strings = std::vector<std::string>;
+  using Options = std::map<std::string, std::string>;
+  m.def("read_files", [](spate::Session& s, const std::string& format, const Options& options,
+                         std::optional<std::string> schema_json, std::optional<std::string> schema_ddl,
+                         const Strings& paths) {
+    spate::DataFrameReader reader = s.read();
+    if (!format.empty()) reader.format(format);
+    reader.options(options);
+    if (schema_json) {
+      auto type = Unwrap(spate::ParseJsonType(*schema_json));
+      reader.schema(std::static_pointer_cast<const spate::StructType>(type));
+    }
+    if (schema_ddl) reader.schema(*schema_ddl);
+    std::optional<spate::DataFrame> df;
+    {
+      nb::gil_scoped_release release;
+      df = paths.empty() ? reader.load() : paths.size() == 1 ? reader.load(paths[0]) : reader.load(paths);
+    }
+    return Ok(std::move(*df));
+  }, nb::arg("session"), nb::arg("format"), nb::arg("options"), nb::arg("schema_json").none(),
+     nb::arg("schema_ddl").none(), nb::arg("paths"));
+  m.def("read_table", [](spate::Session& s, const std::string& name) { return Ok(s.read().table(name)); });
+  m.def("write_files", [](const spate::DataFrame& df, const std::string& format, const std::string& mode,
+                          const Options& options, const Strings& partition_by, std::optional<std::string> path,
+                          std::optional<std::string> table, std::optional<std::string> insert_into, bool overwrite) {
+    spate::DataFrameWriter writer = df.write();
+    if (!format.empty()) writer.format(format);
+    if (!mode.empty()) writer.mode(mode);
+    writer.options(options);
+    if (!partition_by.empty()) writer.partitionBy(partition_by);
+    arrow::Status status;
+    {
+      nb::gil_scoped_release release;
+      if (insert_into) {
+        status = writer.insertInto(*insert_into, overwrite);
+      } else if (table) {
+        status = writer.saveAsTable(*table);
+      } else if (path) {
+        status = writer.save(*path);
+      } else {
+        status = writer.save();
+      }
+    }
+    Check(status);
+  }, nb::arg("df"), nb::arg("format"), nb::arg("mode"), nb::arg("options"), nb::arg("partition_by"),
+     nb::arg("path").none(), nb::arg("table").none(), nb::arg("insert_into").none(), nb::arg("overwrite"));
+}
+
 NB_MODULE(_native, m) {
   m.doc() = "Spate's native engine (internal; use spate.sql).";
 
@@ -555,6 +608,7 @@ NB_MODULE(_native, m) {
   BindExpr(m);
   BindDataFrame(m);
   BindStreaming(m);
+  BindBatchIO(m);
 
   m.def("parse_ddl_schema", [](const std::string& ddl) {
     return spate::ToJson(*Unwrap(spate::ParseDdlSchema(ddl)));

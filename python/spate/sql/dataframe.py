@@ -24,6 +24,7 @@ from spate.sql.types import StructType, _parse_datatype_json_string
 
 if TYPE_CHECKING:
     from spate.sql.session import SparkSession
+    from spate.sql.readwriter import DataFrameWriter
     from spate.sql.streaming.readwriter import DataStreamWriter
 
 ColumnOrName = Union[Column, str]
@@ -136,6 +137,12 @@ class DataFrame:
     def isStreaming(self) -> bool:
         """True for a DataFrame read with ``spark.readStream`` (it runs with ``writeStream``)."""
         return _native.is_streaming(self._jdf)
+
+    @property
+    def write(self) -> "DataFrameWriter":
+        """The writer of this DataFrame's rows: ``df.write.mode("append").saveAsTable("t")``."""
+        from spate.sql.readwriter import DataFrameWriter
+        return DataFrameWriter(self)
 
     @property
     def writeStream(self) -> "DataStreamWriter":

@@ -19,6 +19,7 @@ from spate.sql.types import (
 
 if TYPE_CHECKING:
     from spate.sql.streaming.query import StreamingQueryManager
+    from spate.sql.readwriter import DataFrameReader
     from spate.sql.streaming.readwriter import DataStreamReader
 
 
@@ -183,6 +184,12 @@ class SparkSession:
         ids = pa.array(range(start, end, step), type=pa.int64())
         table = pa.Table.from_arrays([ids], schema=pa.schema([pa.field("id", pa.int64(), False)]))
         return self._from_table(table)
+
+    @property
+    def read(self) -> "DataFrameReader":
+        """The reader of batch DataFrames: ``spark.read.parquet(path)``."""
+        from spate.sql.readwriter import DataFrameReader
+        return DataFrameReader(self)
 
     @property
     def readStream(self) -> "DataStreamReader":
