@@ -11,6 +11,9 @@ BUILD_DIR ?= build/release
 ASAN_DIR  ?= build/asan
 JOBS      ?= $(shell nproc)
 VENV      := .venv
+# ccache hits across checkouts: paths under the repository hash relative to it.
+export CCACHE_BASEDIR ?= $(CURDIR)
+export CCACHE_NOHASHDIR ?= 1
 PYTHON    := $(VENV)/bin/python
 SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
