@@ -209,8 +209,10 @@ arrow::Result<PlanPtr> Describe(Session& session, const Statement& st) {
   std::string name = st.name.back();
   auto view = session.LookupTempView(name);
   if (!view) return TableNotFound(JoinedName(st.name));
+  // Keep the schema alive for the loop: fields() refers into it.
+  StructTypePtr schema_of_view = (*view)->Schema();
   arrow::StringBuilder col_name, data_type, comment;
-  for (const auto& f : (*view)->Schema()->fields()) {
+  for (const auto& f : schema_of_view->fields()) {
     ARROW_RETURN_NOT_OK(col_name.Append(f.name));
     ARROW_RETURN_NOT_OK(data_type.Append(f.type->SimpleString()));
     std::string c = f.Comment();
