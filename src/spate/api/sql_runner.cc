@@ -54,14 +54,18 @@ PlanPtr TableOf(std::shared_ptr<arrow::Table> table, const StructType& schema) {
 }
 
 // GROUP BY 1 and GROUP BY <select alias> refer to the select list.
-ExprPtr ResolveGroupReference(const ExprPtr& g, const std::vector<ExprPtr>& select_list,
-                              const std::vector<Attribute>& input) {
-  if (g->kind == ExprKind::kLiteral && g->type->IsIntegral()) {
+arrow::Result<ExprPtr> ResolveGroupReference(const ExprPtr& g, const std::vector<ExprPtr>& select_list,
+                                             const std::vector<Attribute>& input) {
+  if (g->kind == ExprKind::kLiteral && g->type->IsIntegral() && g->literal->is_valid) {
     int64_t n = std::stoll(g->literal->ToString());
-    if (n >= 1 && n <= static_cast<int64_t>(select_list.size())) {
-      const ExprPtr& item = select_list[n - 1];
-      return item->kind == ExprKind::kAlias ? item->args[0] : item;
+    if (n < 1 || n > static_cast<int64_t>(select_list.size())) {
+      return SparkError("GROUP_BY_POS_OUT_OF_RANGE", "42805",
+                        fmt::format("GROUP BY position {} is not in select list (valid range is "
+                                    "[1, {}]).",
+                                    n, select_list.size()));
     }
+    const ExprPtr& item = select_list[n - 1];
+    return item->kind == ExprKind::kAlias ? item->args[0] : item;
   }
   if (g->kind == ExprKind::kColumn && g->name_parts.size() == 1 &&
       !ResolveColumnIndex(input, g->name_parts[0]).ok()) {
@@ -73,6 +77,17 @@ ExprPtr ResolveGroupReference(const ExprPtr& g, const std::vector<ExprPtr>& sele
     }
   }
   return g;
+}
+
+// HAVING may name a select alias that is not an input column (HAVING c > 1
+// for count(*) AS c): such names stand for the aliased expression.
+ExprPtr ReplaceSelectAliases(const ExprPtr& e, const std::vector<ExprPtr>& select_list,
+                             const std::vector<Attribute>& input) {
+  if (e->kind == ExprKind::kColumn) return ResolveGroupReference(e, select_list, input).ValueOr(e);
+  if (e->args.empty()) return e;
+  Expr copy = *e;
+  for (auto& a : copy.args) a = ReplaceSelectAliases(a, select_list, input);
+  return std::make_shared<const Expr>(std::move(copy));
 }
 
 class QueryBinder {
@@ -102,8 +117,12 @@ class QueryBinder {
     for (const auto& e : s.select_list) aggregate = aggregate || ContainsAggregate(*e);
     if (aggregate) {
       std::vector<ExprPtr> groups;
-      for (const auto& g : s.group_by) groups.push_back(ResolveGroupReference(g, s.select_list, plan->output));
-      ARROW_ASSIGN_OR_RAISE(plan, MakeAggregate(plan, groups, s.select_list, s.having));
+      for (const auto& g : s.group_by) {
+        ARROW_ASSIGN_OR_RAISE(auto group, ResolveGroupReference(g, s.select_list, plan->output));
+        groups.push_back(std::move(group));
+      }
+      ExprPtr having = s.having ? ReplaceSelectAliases(s.having, s.select_list, plan->output) : nullptr;
+      ARROW_ASSIGN_OR_RAISE(plan, MakeAggregate(plan, groups, s.select_list, having));
     } else {
       ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, s.select_list));
     }
@@ -145,12 +164,56 @@ class QueryBinder {
         orders.push_back(ex::Sort(ex::Col({plan->output[n - 1].name}), o->ascending, o->nulls_first));
         continue;
       }
+      if (aggregate && ContainsAggregate(*key)) {
+        // ORDER BY count(*) sorts by the select item computing the same aggregate.
+        std::string text = key->ToString();
+        bool matched = false;
+        for (size_t i = 0; i < s.select_list.size() && i < plan->output.size(); ++i) {
+          const ExprPtr& item = s.select_list[i];
+          const Expr& inner = item->kind == ExprKind::kAlias ? *item->args[0] : *item;
+          if (inner.ToString() == text) {
+            orders.push_back(ex::Sort(ex::Col({plan->output[i].name}), o->ascending, o->nulls_first));
+            matched = true;
+            break;
+          }
+        }
+        if (matched) continue;
+        if (!s.distinct && s.unions.empty()) return SortByHiddenAggregates(before_projection, s);
+      }
       orders.push_back(o);
     }
     auto sorted = MakeSort(plan, orders);
     if (sorted.ok() || aggregate || s.distinct || !s.unions.empty()) return sorted;
     ARROW_ASSIGN_OR_RAISE(auto sorted_input, MakeSort(before_projection, orders));
     return MakeProject(sorted_input, s.select_list);
+  }
+
+  // ORDER BY an aggregate the select list does not compute: aggregate it as
+  // a hidden column, sort, then drop the hidden columns.
+  arrow::Result<PlanPtr> SortByHiddenAggregates(const PlanPtr& input, const SelectStatement& s) {
+    std::vector<ExprPtr> items = s.select_list;
+    std::vector<ExprPtr> orders;
+    for (size_t k = 0; k < s.order_by.size(); ++k) {
+      const ExprPtr& o = s.order_by[k];
+      std::string hidden = fmt::format("__order_{}", k);
+      items.push_back(ex::Alias(o->args[0], hidden));
+      orders.push_back(ex::Sort(ex::Col({hidden}), o->ascending, o->nulls_first));
+    }
+    std::vector<ExprPtr> groups;
+    for (const auto& g : s.group_by) {
+      ARROW_ASSIGN_OR_RAISE(auto group, ResolveGroupReference(g, s.select_list, input->output));
+      groups.push_back(std::move(group));
+    }
+    ExprPtr having = s.having ? ReplaceSelectAliases(s.having, s.select_list, input->output) : nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto aggregated, MakeAggregate(input, groups, items, having));
+    ARROW_ASSIGN_OR_RAISE(auto sorted, MakeSort(aggregated, orders));
+    PlanNode project{.kind = PlanNode::Kind::kProject, .children = {sorted}};
+    for (size_t i = 0; i < s.select_list.size(); ++i) {
+      const Attribute& a = sorted->output[i];
+      project.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+      project.output.push_back(a);
+    }
+    return std::make_shared<const PlanNode>(std::move(project));
   }
 
   arrow::Result<PlanPtr> From(const FromItem& item) {

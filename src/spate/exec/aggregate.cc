@@ -48,6 +48,11 @@ arrow::Result<KernelChoice> ChooseKernel(const AggregateCall& call) {
   }
   if (f == "collect_list") return KernelChoice{"hash_list", nullptr, nullptr};
   if (f == "collect_set") return KernelChoice{"hash_distinct", only_valid, nullptr};
+  if (f == "sum_distinct") return KernelChoice{"hash_distinct", only_valid, result_type};
+  if (f == "avg_distinct") {
+    return KernelChoice{"hash_distinct", only_valid,
+                        call.type->id() == TypeId::kDecimal ? result_type : arrow::float64()};
+  }
   return arrow::Status::NotImplemented("aggregate function ", f);
 }
 
@@ -71,6 +76,24 @@ arrow::Result<std::shared_ptr<arrow::Array>> DropNullElements(const arrow::Array
   ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
   ARROW_ASSIGN_OR_RAISE(auto values, cp::Take(lists.values(), keep_idx));
   return arrow::ListArray::FromArrays(*offset_array, *values.make_array());
+}
+
+// sum(DISTINCT x) / avg(DISTINCT x): the distinct values of each group come
+// as a list; reduce each list to its sum or mean (NULL for no values).
+arrow::Result<std::shared_ptr<arrow::Array>> ReduceDistinct(const arrow::Array& array, bool mean) {
+  const auto& lists = static_cast<const arrow::ListArray&>(array);
+  cp::ScalarAggregateOptions options(/*skip_nulls=*/true, /*min_count=*/1);
+  arrow::ScalarVector out;
+  for (int64_t row = 0; row < lists.length(); ++row) {
+    auto values = lists.value_slice(row);
+    ARROW_ASSIGN_OR_RAISE(auto reduced, mean ? cp::Mean(values, options) : cp::Sum(values, options));
+    out.push_back(reduced.scalar());
+  }
+  if (out.empty()) return arrow::MakeEmptyArray(lists.value_type());
+  std::unique_ptr<arrow::ArrayBuilder> builder;
+  ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), out[0]->type, &builder));
+  ARROW_RETURN_NOT_OK(builder->AppendScalars(out));
+  return builder->Finish();
 }
 
 // Evaluates the grouping keys (g0..) and the aggregate arguments (a0..) into one table.
@@ -179,8 +202,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& no
   }
   for (size_t i = 0; i < node.aggregates.size(); ++i) {
     auto col = combined->GetColumnByName("r" + std::to_string(i));
-    if (node.aggregates[i].function == "collect_list") {
+    const std::string& f = node.aggregates[i].function;
+    if (f == "collect_list") {
       ARROW_ASSIGN_OR_RAISE(col, DropNullElements(*col));
+    } else if (f == "sum_distinct" || f == "avg_distinct") {
+      ARROW_ASSIGN_OR_RAISE(col, ReduceDistinct(*col, f == "avg_distinct"));
     }
     columns.push_back(col);
   }

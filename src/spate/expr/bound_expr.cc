@@ -6,6 +6,8 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/initialize.h>
 
+#include "spate/types/arrow_types.h"
+
 namespace spate {
 
 void EnsureComputeInitialized() {
@@ -32,6 +34,7 @@ arrow::Result<arrow::Datum> BoundLiteral::Evaluate(const arrow::RecordBatch&,
 
 arrow::Result<arrow::Datum> BoundFunction::Evaluate(const arrow::RecordBatch& batch,
                                                     const EvalContext& ctx) const {
+  if (lazy_) return lazy_(LazyArgs{batch, children(), *type(), ctx});
   std::vector<arrow::Datum> values;
   values.reserve(children().size());
   for (const auto& child : children()) {
@@ -53,6 +56,45 @@ arrow::Result<std::shared_ptr<arrow::Array>> EvaluateToArray(const BoundExpr& ex
     return arrow::Concatenate(datum.chunked_array()->chunks());
   }
   return arrow::Status::Invalid("expression ", expr.name(), " did not produce an array");
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> EvaluateOnRows(const BoundExpr& expr,
+                                                            const arrow::RecordBatch& batch,
+                                                            const arrow::BooleanArray& mask,
+                                                            const EvalContext& ctx) {
+  namespace cp = arrow::compute;
+  const int64_t n = batch.num_rows();
+  const int64_t selected = mask.true_count();
+  if (selected == n) return EvaluateToArray(expr, batch, ctx);
+  if (selected == 0) {
+    // Not even constants run: coalesce(1, 1 / 0) must not divide.
+    ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*expr.type()));
+    return arrow::MakeArrayOfNull(arrow_type, n);
+  }
+  // The selected rows as a batch of their own (columns taken by index, so a
+  // batch without columns keeps its row count).
+  ARROW_ASSIGN_OR_RAISE(auto indices_datum, cp::CallFunction("indices_nonzero", {mask}));
+  auto indices = indices_datum.make_array();
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (const auto& column : batch.columns()) {
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(*column, *indices));
+    columns.push_back(std::move(taken));
+  }
+  auto subset = arrow::RecordBatch::Make(batch.schema(), selected, std::move(columns));
+  ARROW_ASSIGN_OR_RAISE(auto values, EvaluateToArray(expr, *subset, ctx));
+  // Scatter back: row i takes value k when it is the k-th selected row, NULL otherwise.
+  arrow::Int64Builder positions;
+  ARROW_RETURN_NOT_OK(positions.Reserve(n));
+  int64_t k = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    if (mask.Value(i)) {
+      positions.UnsafeAppend(k++);
+    } else {
+      positions.UnsafeAppendNull();
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto scatter, positions.Finish());
+  return cp::Take(*values, *scatter);
 }
 
 }  // namespace spate

@@ -41,6 +41,16 @@ struct FunctionArgs {
 };
 using FunctionImpl = std::function<arrow::Result<arrow::Datum>(const FunctionArgs&)>;
 
+/// A function that decides itself which arguments to evaluate and on which
+/// rows (CASE WHEN, coalesce): a branch that is not taken must not raise.
+struct LazyArgs {
+  const arrow::RecordBatch& batch;
+  const std::vector<BoundExprPtr>& exprs;
+  const DataType& result_type;
+  const EvalContext& ctx;
+};
+using LazyImpl = std::function<arrow::Result<arrow::Datum>(const LazyArgs&)>;
+
 class BoundExpr {
  public:
   enum class Kind { kColumn, kLiteral, kFunction };
@@ -106,13 +116,20 @@ class BoundFunction final : public BoundExpr {
       : BoundExpr(Kind::kFunction, std::move(type), nullable, std::move(name), std::move(args)),
         function_(std::move(function)),
         impl_(std::move(impl)) {}
+  BoundFunction(std::string function, LazyImpl lazy, DataTypePtr type, bool nullable,
+                std::string name, std::vector<BoundExprPtr> args)
+      : BoundExpr(Kind::kFunction, std::move(type), nullable, std::move(name), std::move(args)),
+        function_(std::move(function)),
+        lazy_(std::move(lazy)) {}
   /// The registry name ("+", "upper", "cast", ...).
   const std::string& function() const { return function_; }
   const FunctionImpl& impl() const { return impl_; }
   /// The same function over other arguments (of the same types).
   BoundExprPtr WithChildren(std::vector<BoundExprPtr> children) const {
-    return std::make_shared<BoundFunction>(function_, impl_, type(), nullable(), name(),
-                                           std::move(children));
+    auto copy = std::make_shared<BoundFunction>(function_, impl_, type(), nullable(), name(),
+                                                std::move(children));
+    copy->lazy_ = lazy_;
+    return copy;
   }
   arrow::Result<arrow::Datum> Evaluate(const arrow::RecordBatch& batch,
                                        const EvalContext& ctx) const override;
@@ -120,12 +137,21 @@ class BoundFunction final : public BoundExpr {
  private:
   std::string function_;
   FunctionImpl impl_;
+  LazyImpl lazy_;  // set instead of impl_ for functions that evaluate their own arguments
 };
 
 /// Evaluates `expr` and always returns an array of batch.num_rows() values.
 arrow::Result<std::shared_ptr<arrow::Array>> EvaluateToArray(const BoundExpr& expr,
                                                              const arrow::RecordBatch& batch,
                                                              const EvalContext& ctx);
+
+/// Evaluates `expr` only on the rows where `mask` (a boolean array of the
+/// batch's length, no nulls) is true; the other rows of the result are NULL.
+/// Rows not selected are never seen by the expression, so they cannot raise.
+arrow::Result<std::shared_ptr<arrow::Array>> EvaluateOnRows(const BoundExpr& expr,
+                                                            const arrow::RecordBatch& batch,
+                                                            const arrow::BooleanArray& mask,
+                                                            const EvalContext& ctx);
 
 /// Calls Arrow's compute kernels once they are registered (Arrow 21+ needs an
 /// explicit initialization of its compute library).

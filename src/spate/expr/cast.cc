@@ -4,12 +4,14 @@
 // narrowing) instead.
 
 #include <cmath>
+#include <optional>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/expr/decimal_math.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 
@@ -150,6 +152,134 @@ arrow::Result<std::shared_ptr<arrow::Array>> FloatingToIntegral(
   return cp::Cast(*longs, target, options);
 }
 
+// The value of row i of a numeric or string array as an exact decimal;
+// nullopt for text that is not a number (or NaN / infinity).
+std::optional<DecimalValue> ReadDecimal(const arrow::Array& values, const DataType& from, int64_t i) {
+  switch (values.type_id()) {
+    case arrow::Type::DECIMAL128: {
+      const auto& d = static_cast<const arrow::Decimal128Array&>(values);
+      return DecimalValue{arrow::Decimal256(arrow::Decimal128(d.GetValue(i))),
+                          static_cast<const DecimalType&>(from).scale()};
+    }
+    case arrow::Type::INT64:
+      return DecimalValue{arrow::Decimal256(static_cast<const arrow::Int64Array&>(values).Value(i)), 0};
+    case arrow::Type::DOUBLE: {
+      // As Spark: the decimal the double prints as (its shortest repr).
+      double v = static_cast<const arrow::DoubleArray&>(values).Value(i);
+      if (!std::isfinite(v)) return std::nullopt;
+      return ParseDecimal(fmt::format("{}", v));
+    }
+    default:
+      return ParseDecimal(static_cast<const arrow::StringArray&>(values).GetView(i));
+  }
+}
+
+// Anything numeric or textual -> DECIMAL(p, s): rounded HALF_UP to s; a value
+// beyond p digits is NUMERIC_VALUE_OUT_OF_RANGE when strict, NULL otherwise.
+arrow::Result<std::shared_ptr<arrow::Array>> CastToDecimal(
+    const arrow::Array& input, const DataType& from, const DecimalType& to,
+    const std::shared_ptr<arrow::DataType>& target, bool strict) {
+  std::shared_ptr<arrow::Array> values = arrow::MakeArray(input.data());
+  if (from.IsIntegral()) {
+    ARROW_ASSIGN_OR_RAISE(values, cp::Cast(input, arrow::int64()));
+  } else if (from.id() == TypeId::kFloat || from.id() == TypeId::kDouble) {
+    ARROW_ASSIGN_OR_RAISE(values, cp::Cast(input, arrow::float64()));
+  }
+  arrow::Decimal128Builder builder(target);
+  ARROW_RETURN_NOT_OK(builder.Reserve(values->length()));
+  for (int64_t i = 0; i < values->length(); ++i) {
+    if (values->IsNull(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    auto value = ReadDecimal(*values, from, i);
+    if (!value) {
+      if (strict) {
+        ARROW_ASSIGN_OR_RAISE(auto scalar, input.GetScalar(i));
+        return InvalidInput(*scalar, from, to);
+      }
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    arrow::Decimal256 rounded = RescaleHalfUp(*value, to.scale());
+    if (!FitsPrecision(rounded, to.precision())) {
+      if (strict) {
+        return NumericValueOutOfRange(value->unscaled.ToString(value->scale), to.precision(),
+                                      to.scale());
+      }
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    builder.UnsafeAppend(ToDecimal128(rounded));
+  }
+  return builder.Finish();
+}
+
+// Spark's reading of an integer from text: an optional sign and digits; when
+// not strict a fraction may follow and is dropped ("1.9" is 1). Text out of
+// the type's range is malformed.
+std::optional<int64_t> ParseIntegral(std::string_view s, bool allow_fraction, int64_t lo,
+                                     int64_t hi) {
+  size_t i = 0;
+  bool negative = false;
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
+    negative = s[0] == '-';
+    i = 1;
+    if (s.size() == 1) return std::nullopt;
+  }
+  if (i == s.size()) return std::nullopt;
+  // Accumulate negatively so that the minimum value parses.
+  int64_t acc = 0;
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.' && allow_fraction) break;
+    if (c < '0' || c > '9') return std::nullopt;
+    int digit = c - '0';
+    if (acc < (INT64_MIN + digit) / 10) return std::nullopt;
+    acc = acc * 10 - digit;
+  }
+  for (++i; i < s.size(); ++i) {
+    if (s[i] < '0' || s[i] > '9') return std::nullopt;
+  }
+  if (!negative) {
+    if (acc == INT64_MIN) return std::nullopt;
+    acc = -acc;
+  }
+  if (acc < lo || acc > hi) return std::nullopt;
+  return acc;
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> StringToIntegral(
+    const arrow::Array& trimmed, const DataType& from, const DataType& to,
+    const std::shared_ptr<arrow::DataType>& target, bool strict, bool allow_fraction) {
+  int64_t lo = INT64_MIN, hi = INT64_MAX;
+  switch (to.id()) {
+    case TypeId::kByte: lo = INT8_MIN, hi = INT8_MAX; break;
+    case TypeId::kShort: lo = INT16_MIN, hi = INT16_MAX; break;
+    case TypeId::kInt: lo = INT32_MIN, hi = INT32_MAX; break;
+    default: break;
+  }
+  const auto& strings = static_cast<const arrow::StringArray&>(trimmed);
+  arrow::Int64Builder builder;
+  ARROW_RETURN_NOT_OK(builder.Reserve(strings.length()));
+  for (int64_t i = 0; i < strings.length(); ++i) {
+    if (strings.IsNull(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    auto v = ParseIntegral(strings.GetView(i), allow_fraction, lo, hi);
+    if (v) {
+      builder.UnsafeAppend(*v);
+    } else if (strict) {
+      return InvalidInput(arrow::StringScalar(std::string(strings.GetView(i))), from, to);
+    } else {
+      builder.UnsafeAppendNull();
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto longs, builder.Finish());
+  return cp::Cast(*longs, target, cp::CastOptions::Unsafe(target));
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& values,
                                                        const DataType& from, const DataType& to,
                                                        const EvalContext& ctx, bool try_cast) {
@@ -165,6 +295,13 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
     if (to.id() == TypeId::kDate || to.id() == TypeId::kTimestamp) {
       return CastStringToDatetime(values, to, ctx, strict);
     }
+    if (to.IsIntegral()) {
+      // Only non-ANSI casts read "1.9" as 1; TRY_CAST follows ANSI's syntax.
+      return StringToIntegral(*input, from, to, target, strict, /*allow_fraction=*/!ctx.ansi);
+    }
+  }
+  if (to.id() == TypeId::kDecimal && (from.IsNumeric() || IsStringLike(from.id()))) {
+    return CastToDecimal(*input, from, static_cast<const DecimalType&>(to), target, strict);
   }
   // Seconds since the epoch <-> timestamps, as Spark counts them.
   if ((from.id() == TypeId::kTimestamp || from.id() == TypeId::kTimestampNtz) && to.IsNumeric()) {

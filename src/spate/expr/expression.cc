@@ -33,7 +33,28 @@ std::string Join(const std::vector<ExprPtr>& args, bool sql, size_t from = 0) {
   return out;
 }
 
+// The arguments Spark fills in for omitted trailing parameters; its generated
+// names show them (substring(s, 5, 2147483647), lpad(s, 5,  )).
+std::vector<ExprPtr> DefaultArguments(const std::string& n, size_t given) {
+  if ((n == "substring" || n == "substr") && given == 2) return {ex::Int(2147483647)};
+  if ((n == "lpad" || n == "rpad") && given == 2) return {ex::String(" ")};
+  if (n == "locate" && given == 2) return {ex::Int(1)};
+  if ((n == "unix_timestamp" || n == "from_unixtime" || n == "to_unix_timestamp") && given == 1) {
+    return {ex::String("yyyy-MM-dd HH:mm:ss")};
+  }
+  if (n == "sort_array" && given == 1) return {ex::Bool(true)};
+  return {};
+}
+
 std::string Render(const Expr& e, bool sql) {
+  if (e.kind == ExprKind::kCall) {
+    auto defaults = DefaultArguments(e.name, e.args.size());
+    if (!defaults.empty()) {
+      Expr full = e;
+      full.args.insert(full.args.end(), defaults.begin(), defaults.end());
+      return Render(full, sql);
+    }
+  }
   auto arg = [&](size_t i) { return sql ? e.args[i]->ToSql() : e.args[i]->ToString(); };
   switch (e.kind) {
     case ExprKind::kColumn: {
@@ -81,7 +102,8 @@ std::string Render(const Expr& e, bool sql) {
   if (n == "in") return fmt::format("({} IN ({}))", arg(0), Join(e.args, sql, 1));
   if (n == "like" || n == "rlike" || n == "ilike") {
     std::string op = n == "like" ? "LIKE" : n == "rlike" ? "RLIKE" : "ILIKE";
-    return fmt::format("{} {} {}", arg(0), op, arg(1));
+    std::string escape = e.args.size() == 3 ? fmt::format(" ESCAPE '{}'", arg(2)) : "";
+    return fmt::format("{} {} {}{}", arg(0), op, arg(1), escape);
   }
   if (n == "casewhen") {
     std::string out = "CASE";
@@ -91,6 +113,9 @@ std::string Render(const Expr& e, bool sql) {
     return out + " END";
   }
   if (n == "count" && e.args.size() == 1 && e.args[0]->kind == ExprKind::kStar) return "count(1)";
+  if (n == "if" && e.args.size() == 3) {
+    return fmt::format("(IF({}, {}, {}))", arg(0), arg(1), arg(2));
+  }
   return fmt::format("{}({}{})", n, e.distinct ? "DISTINCT " : "", Join(e.args, sql));
 }
 

@@ -1,5 +1,6 @@
 #include "spate/expr/function_registry.h"
 
+#include <arrow/datum.h>
 #include <arrow/scalar.h>
 #include <fmt/format.h>
 
@@ -60,6 +61,24 @@ arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundE
 
 BoundExprPtr MakeFunction(std::string function, FunctionImpl impl, DataTypePtr type,
                           std::vector<BoundExprPtr> args, std::string pretty, bool nullable) {
+  if (type->id() == TypeId::kNull) {
+    // A void-typed result can only be NULL (greatest(NULL, NULL), NULL + NULL);
+    // Arrow has no kernels over its null type, so never call one.
+    impl = [](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+      return arrow::Datum(std::make_shared<arrow::NullScalar>());
+    };
+    nullable = true;
+  }
+  return std::make_shared<BoundFunction>(std::move(function), std::move(impl), std::move(type),
+                                         nullable, std::move(pretty), std::move(args));
+}
+
+BoundExprPtr MakeLazyFunction(std::string function, LazyImpl impl, DataTypePtr type,
+                              std::vector<BoundExprPtr> args, std::string pretty, bool nullable) {
+  if (type->id() == TypeId::kNull) {
+    return MakeFunction(std::move(function), nullptr, std::move(type), std::move(args),
+                        std::move(pretty), nullable);
+  }
   return std::make_shared<BoundFunction>(std::move(function), std::move(impl), std::move(type),
                                          nullable, std::move(pretty), std::move(args));
 }
@@ -76,6 +95,20 @@ arrow::Status DataTypeMismatch(const std::string& sub_class, const std::string& 
                                const std::string& detail) {
   return SparkError("DATATYPE_MISMATCH." + sub_class, "42K09",
                     fmt::format("Cannot resolve \"{}\" due to data type mismatch: {}.", pretty, detail));
+}
+
+arrow::Status InvalidPattern(const std::string& function, const std::string& param,
+                             const std::string& pattern) {
+  // The pattern as a SQL string literal, as Spark quotes values in messages.
+  std::string quoted = "'";
+  for (char c : pattern) {
+    if (c == '\\' || c == '\'') quoted += '\\';
+    quoted += c;
+  }
+  quoted += "'";
+  return SparkError("INVALID_PARAMETER_VALUE.PATTERN", "22023",
+                    fmt::format("The value of parameter(s) `{}` in `{}` is invalid: {}.", param,
+                                function, quoted));
 }
 
 arrow::Status WrongNumArgs(const std::string& name, const std::string& expected, size_t actual) {

@@ -51,9 +51,16 @@ bool CanCast(const DataType& from, const DataType& to);
 /// Helpers for the function families.
 BoundExprPtr MakeFunction(std::string function, FunctionImpl impl, DataTypePtr type,
                           std::vector<BoundExprPtr> args, std::string pretty, bool nullable = true);
+/// A function that evaluates its own arguments (see LazyImpl).
+BoundExprPtr MakeLazyFunction(std::string function, LazyImpl impl, DataTypePtr type,
+                              std::vector<BoundExprPtr> args, std::string pretty,
+                              bool nullable = true);
 /// [DATATYPE_MISMATCH.<sub>] Cannot resolve "<pretty>" due to data type mismatch: <detail>.
 arrow::Status DataTypeMismatch(const std::string& sub_class, const std::string& pretty,
                                const std::string& detail);
+/// [INVALID_PARAMETER_VALUE.PATTERN] for a regular expression that does not compile.
+arrow::Status InvalidPattern(const std::string& function, const std::string& param,
+                             const std::string& pattern);
 /// [WRONG_NUM_ARGS.WITHOUT_SUGGESTION] for a call with the wrong number of arguments.
 arrow::Status WrongNumArgs(const std::string& name, const std::string& expected, size_t actual);
 arrow::Status CheckArgCount(const std::string& name, const std::vector<BoundExprPtr>& args,

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/expr/decimal_math.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
@@ -91,6 +92,55 @@ arrow::Result<arrow::Datum> RunArithmetic(const std::string& op, const FunctionA
   return out;
 }
 
+arrow::Result<std::shared_ptr<arrow::Array>> AsArray(const arrow::Datum& d, int64_t n) {
+  if (d.is_array()) return d.make_array();
+  return arrow::MakeArrayFromScalar(*d.scalar(), n);
+}
+
+// Decimal + - * / % computed exactly and rounded HALF_UP to the result type,
+// as Spark does; a result beyond the precision is NUMERIC_VALUE_OUT_OF_RANGE
+// under ANSI mode and NULL otherwise, a zero divisor DIVIDE_BY_ZERO or NULL.
+arrow::Result<arrow::Datum> RunDecimalArithmetic(char op, const FunctionArgs& a) {
+  const bool scalar = a.values[0].is_scalar() && a.values[1].is_scalar();
+  const int64_t n = scalar ? 1 : a.num_rows;
+  ARROW_ASSIGN_OR_RAISE(auto left, AsArray(a.values[0], n));
+  ARROW_ASSIGN_OR_RAISE(auto right, AsArray(a.values[1], n));
+  const auto& l = static_cast<const arrow::Decimal128Array&>(*left);
+  const auto& r = static_cast<const arrow::Decimal128Array&>(*right);
+  const int ls = static_cast<const DecimalType&>(*a.exprs[0]->type()).scale();
+  const int rs = static_cast<const DecimalType&>(*a.exprs[1]->type()).scale();
+  const auto& out_type = static_cast<const DecimalType&>(a.result_type);
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(out_type));
+  arrow::Decimal128Builder builder(arrow_type);
+  ARROW_RETURN_NOT_OK(builder.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) {
+    if (l.IsNull(i) || r.IsNull(i)) {
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    DecimalValue x{arrow::Decimal256(arrow::Decimal128(l.GetValue(i))), ls};
+    DecimalValue y{arrow::Decimal256(arrow::Decimal128(r.GetValue(i))), rs};
+    auto result = DecimalBinary(op, x, y, out_type.scale());
+    if (!result) {
+      if (a.ctx.ansi) return DivideByZero();
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    if (!FitsPrecision(*result, out_type.precision())) {
+      if (a.ctx.ansi) {
+        return NumericValueOutOfRange(result->ToString(out_type.scale()), out_type.precision(),
+                                      out_type.scale());
+      }
+      builder.UnsafeAppendNull();
+      continue;
+    }
+    builder.UnsafeAppend(ToDecimal128(*result));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto out, builder.Finish());
+  if (scalar) return out->GetScalar(0);
+  return arrow::Datum(out);
+}
+
 // ts +/- interval: microseconds and days add as durations; months move the
 // calendar month, clamping the day as Spark does (Jan 31 + 1 month = Feb 29/28).
 arrow::Result<arrow::Datum> AddInterval(const arrow::Datum& ts, const arrow::Datum& interval,
@@ -157,12 +207,47 @@ arrow::Result<arrow::Datum> AddInterval(const arrow::Datum& ts, const arrow::Dat
   return arrow::Datum(typed);
 }
 
+// A constant interval without a time-of-day part (INTERVAL 3 DAYS, 1 MONTH).
+bool WholeDays(const BoundExpr& interval) {
+  const arrow::Scalar* v = ConstantValue(interval);
+  if (v == nullptr || !v->is_valid || v->type->id() != arrow::Type::INTERVAL_MONTH_DAY_NANO) {
+    return false;
+  }
+  return static_cast<const arrow::MonthDayNanoIntervalScalar&>(*v).value.nanoseconds == 0;
+}
+
+// Dates move as midnights in UTC, so that a day is always 24 hours.
+arrow::Result<arrow::Datum> AddIntervalToDate(const FunctionArgs& a, bool subtract) {
+  constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
+  const bool scalar = a.values[0].is_scalar();
+  ARROW_ASSIGN_OR_RAISE(auto dates, AsArray(a.values[0], scalar ? 1 : a.num_rows));
+  ARROW_ASSIGN_OR_RAISE(auto days, dates->View(arrow::int32()));
+  ARROW_ASSIGN_OR_RAISE(auto wide, cp::Cast(*days, arrow::int64()));
+  ARROW_ASSIGN_OR_RAISE(auto micros, cp::CallFunction("multiply", {wide, arrow::MakeScalar(kMicrosPerDay)}));
+  auto ts_type = arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
+  ARROW_ASSIGN_OR_RAISE(auto ts, micros.make_array()->View(ts_type));
+  ARROW_ASSIGN_OR_RAISE(auto moved, AddInterval(arrow::Datum(ts), a.values[1], subtract, ts_type));
+  ARROW_ASSIGN_OR_RAISE(auto moved_micros, moved.make_array()->View(arrow::int64()));
+  // Whole days in, whole days out: the division is exact.
+  ARROW_ASSIGN_OR_RAISE(auto out_days, cp::CallFunction("divide", {moved_micros, arrow::MakeScalar(kMicrosPerDay)}));
+  ARROW_ASSIGN_OR_RAISE(auto narrow, cp::Cast(*out_days.make_array(), arrow::int32()));
+  ARROW_ASSIGN_OR_RAISE(auto out, narrow->View(arrow::date32()));
+  if (scalar) return out->GetScalar(0);
+  return arrow::Datum(out);
+}
+
 arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
                                                    std::vector<BoundExprPtr> args,
                                                    const std::string& pretty) {
   TypeId l = args[0]->type()->id(), r = args[1]->type()->id();
   if (l == TypeId::kInterval && op == "+") std::swap(args[0], args[1]), std::swap(l, r);
   if (r != TypeId::kInterval || (op != "+" && op != "-")) return nullptr;
+  if (l == TypeId::kDate && WholeDays(*args[1])) {
+    // date +/- INTERVAL n DAYS (or months) stays a DATE, as Spark's date_add.
+    bool subtract = op == "-";
+    auto impl = [subtract](const FunctionArgs& a) { return AddIntervalToDate(a, subtract); };
+    return MakeFunction(op, impl, types::Date(), std::move(args), pretty);
+  }
   if (l == TypeId::kDate) args[0] = ImplicitCast(args[0], types::Timestamp());
   DataTypePtr type = args[0]->type();
   ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
@@ -185,6 +270,16 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
   }
   const DataTypePtr& lt = args[0]->type();
   const DataTypePtr& rt = args[1]->type();
+  // Operands that no coercion makes the same type: 1 + true.
+  bool numeric_or_void_l = lt->IsNumeric() || lt->id() == TypeId::kNull;
+  bool numeric_or_void_r = rt->IsNumeric() || rt->id() == TypeId::kNull;
+  if (!lt->Equals(*rt) && lt->id() != TypeId::kNull && rt->id() != TypeId::kNull &&
+      numeric_or_void_l != numeric_or_void_r) {
+    return DataTypeMismatch("BINARY_OP_DIFF_TYPES", pretty,
+                            fmt::format("the left and right operands of the binary operator have "
+                                        "incompatible types ({} and {})",
+                                        QuotedType(*lt), QuotedType(*rt)));
+  }
   for (const auto& t : {lt, rt}) {
     if (!t->IsNumeric() && t->id() != TypeId::kNull) {
       return DataTypeMismatch("BINARY_OP_WRONG_TYPE", pretty,
@@ -209,13 +304,26 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
     auto as_decimal = [](const DataTypePtr& t) {
       return t->id() == TypeId::kDecimal ? t : IntegralAsDecimal(*t);
     };
-    auto dl = as_decimal(lt), dr = as_decimal(rt);
+    auto dl = as_decimal(lt->id() == TypeId::kNull ? rt : lt);
+    auto dr = as_decimal(rt->id() == TypeId::kNull ? lt : rt);
     result = DecimalResultType(op, static_cast<const DecimalType&>(*dl),
                                static_cast<const DecimalType&>(*dr));
   }
   if (common->id() != TypeId::kDecimal) {
     args[0] = ImplicitCast(args[0], common);
     args[1] = ImplicitCast(args[1], common);
+  } else if (op != "div") {
+    // Integers join decimal arithmetic as the decimals that hold them exactly.
+    for (auto& arg : args) {
+      if (arg->type()->id() != TypeId::kDecimal) {
+        arg = ImplicitCast(arg, arg->type()->id() == TypeId::kNull ? common
+                                                                   : IntegralAsDecimal(*arg->type()));
+      }
+    }
+    char c = op[0];
+    bool nullable = true;
+    return MakeFunction(op, [c](const FunctionArgs& a) { return RunDecimalArithmetic(c, a); },
+                        result, std::move(args), pretty, nullable);
   }
   ARROW_ASSIGN_OR_RAISE(auto out_type, ToArrowType(*result));
   auto impl = [op, out_type](const FunctionArgs& a) { return RunArithmetic(op, a, out_type); };

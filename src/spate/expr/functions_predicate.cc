@@ -5,6 +5,7 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
@@ -51,6 +52,14 @@ arrow::Status CoerceToCommon(std::vector<BoundExprPtr>& args, const std::string&
   return arrow::Status::OK();
 }
 
+// NULL = NULL compares two void operands; Arrow has no kernels over its null
+// type, and any concrete type gives the same all-NULL answer.
+void ConcretizeVoid(std::vector<BoundExprPtr>& args) {
+  for (auto& arg : args) {
+    if (arg->type()->id() == TypeId::kNull) arg = ImplicitCast(arg, types::Boolean());
+  }
+}
+
 const char* ComparisonKernel(const std::string& op) {
   if (op == "=") return "equal";
   if (op == "<") return "less";
@@ -63,6 +72,7 @@ arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<Bo
                                            const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(op, args, 2, 2));
   ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty));
+  ConcretizeVoid(args);
   if (op == "<=>") {
     // Null-safe equality: NULL <=> NULL is true, NULL <=> x is false.
     auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
@@ -107,6 +117,7 @@ arrow::Result<BoundExprPtr> BindIn(const std::string& name, std::vector<BoundExp
     }, types::Boolean(), std::move(args), pretty, false);
   }
   ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty, "DATA_DIFF_TYPES"));
+  ConcretizeVoid(args);
   // x IN (v1, v2, ...) is (x = v1) OR (x = v2) OR ...: NULL when nothing
   // matches and x or a listed value is NULL, as SQL defines it.
   auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
@@ -120,13 +131,50 @@ arrow::Result<BoundExprPtr> BindIn(const std::string& name, std::vector<BoundExp
   return MakeFunction(name, impl, types::Boolean(), std::move(args), pretty);
 }
 
+// A LIKE pattern with a custom ESCAPE character rewritten for Arrow's
+// kernel, whose escape is the backslash. As Spark, the escape may only
+// precede _, % or itself.
+arrow::Result<std::string> WithBackslashEscape(const std::string& pattern, char escape) {
+  std::string out;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    char c = pattern[i];
+    if (c == escape) {
+      char next = i + 1 < pattern.size() ? pattern[i + 1] : '\0';
+      if (next != '_' && next != '%' && next != escape) {
+        return SparkError("INVALID_FORMAT.ESC_IN_THE_MIDDLE", "42601",
+                          fmt::format("The format is invalid: '{}'. The escape character is not "
+                                      "allowed to precede '{}'.",
+                                      pattern, next));
+      }
+      ++i;
+      out += '\\';
+      out += next;
+    } else if (c == '\\') {
+      out += "\\\\";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
 arrow::Result<BoundExprPtr> BindLike(const std::string& name, std::vector<BoundExprPtr> args,
                                      const std::string& pretty) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
-  for (auto& arg : args) {
-    if (arg->type()->id() != TypeId::kString && arg->type()->id() != TypeId::kNull) {
-      arg = ImplicitCast(arg, types::String());
+  const bool like = name == "like" || name == "ilike";
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, like ? 3 : 2));
+  for (auto& arg : args) arg = ImplicitCast(arg, types::String());
+  char escape = '\\';
+  if (args.size() == 3) {
+    const arrow::Scalar* e = ConstantValue(*args[2]);
+    std::string text = e != nullptr && e->is_valid ? e->ToString() : "";
+    if (text.size() != 1) {
+      return SparkError("INVALID_ESCAPE_CHAR", "42604",
+                        fmt::format("`EscapeChar` should be a string literal of length one, but "
+                                    "got {}.",
+                                    args[2]->name()));
     }
+    escape = text[0];
+    args.pop_back();
   }
   const arrow::Scalar* pattern = ConstantValue(*args[1]);
   if (pattern == nullptr) {
@@ -138,13 +186,65 @@ arrow::Result<BoundExprPtr> BindLike(const std::string& name, std::vector<BoundE
     }, types::Boolean(), std::move(args), pretty);
   }
   std::string text = static_cast<const arrow::StringScalar&>(*pattern).ToString();
+  if (like && escape != '\\') {
+    ARROW_ASSIGN_OR_RAISE(text, WithBackslashEscape(text, escape));
+  }
   bool ignore_case = name == "ilike";
   const char* fn = (name == "like" || name == "ilike") ? "match_like" : "match_substring_regex";
-  auto impl = [fn, text, ignore_case](const FunctionArgs& a) {
+  bool regex = std::string(fn) != "match_like";
+  auto impl = [fn, text, ignore_case, regex, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     cp::MatchSubstringOptions options(text, ignore_case);
-    return cp::CallFunction(fn, {a.values[0]}, &options);
+    auto out = cp::CallFunction(fn, {a.values[0]}, &options);
+    if (!out.ok() && regex) return InvalidPattern(name, "regexp", text);
+    return out;
   };
   return MakeFunction(name, impl, types::Boolean(), std::move(args), pretty);
+}
+
+arrow::Result<std::shared_ptr<arrow::BooleanArray>> AsMask(const arrow::Datum& d, int64_t n) {
+  arrow::Datum known = d;
+  if (d.null_count() != 0 || d.is_scalar()) {
+    ARROW_ASSIGN_OR_RAISE(known, cp::CallFunction("coalesce", {d, arrow::MakeScalar(false)}));
+  }
+  std::shared_ptr<arrow::Array> array;
+  if (known.is_scalar()) {
+    ARROW_ASSIGN_OR_RAISE(array, arrow::MakeArrayFromScalar(*known.scalar(), n));
+  } else {
+    array = known.make_array();
+  }
+  return std::static_pointer_cast<arrow::BooleanArray>(array);
+}
+
+// Conditions and values run only on the rows that reach them (Spark never
+// evaluates a branch that is not taken): each condition sees the rows no
+// earlier condition claimed, each value the rows its condition claimed.
+arrow::Result<arrow::Datum> EvaluateCaseWhen(const LazyArgs& a) {
+  const int64_t n = a.batch.num_rows();
+  const size_t count = a.exprs.size();
+  const bool has_else = count % 2 == 1;
+  const size_t pairs = count / 2;
+  ARROW_ASSIGN_OR_RAISE(auto remaining, AsMask(arrow::MakeScalar(true), n));
+  std::vector<std::shared_ptr<arrow::BooleanArray>> taken;
+  std::vector<std::shared_ptr<arrow::Array>> values;
+  for (size_t i = 0; i < pairs; ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto cond, EvaluateOnRows(*a.exprs[2 * i], a.batch, *remaining, a.ctx));
+    ARROW_ASSIGN_OR_RAISE(auto cond_mask, AsMask(cond, n));
+    ARROW_ASSIGN_OR_RAISE(auto value, EvaluateOnRows(*a.exprs[2 * i + 1], a.batch, *cond_mask, a.ctx));
+    ARROW_ASSIGN_OR_RAISE(auto rest, cp::CallFunction("and_not", {remaining, cond_mask}));
+    ARROW_ASSIGN_OR_RAISE(remaining, AsMask(rest, n));
+    taken.push_back(std::move(cond_mask));
+    values.push_back(std::move(value));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(a.result_type));
+  arrow::Datum acc = arrow::MakeNullScalar(arrow_type);
+  if (has_else) {
+    ARROW_ASSIGN_OR_RAISE(auto value, EvaluateOnRows(*a.exprs.back(), a.batch, *remaining, a.ctx));
+    acc = value;
+  }
+  for (size_t i = pairs; i-- > 0;) {
+    ARROW_ASSIGN_OR_RAISE(acc, cp::CallFunction("if_else", {taken[i], values[i], acc}));
+  }
+  return acc;
 }
 
 // CASE WHEN c1 THEN v1 ... [ELSE e] END; a NULL condition counts as false.
@@ -167,18 +267,22 @@ arrow::Result<BoundExprPtr> BindCaseWhen(const std::string& name, std::vector<Bo
     bool is_value = (i % 2 == 1) || (has_else && i == args.size() - 1);
     args[i] = ImplicitCast(args[i], is_value ? type : types::Boolean());
   }
-  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
-  auto impl = [has_else, arrow_type](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    size_t n = a.values.size();
-    arrow::Datum acc = has_else ? a.values[n - 1] : arrow::Datum(arrow::MakeNullScalar(arrow_type));
-    size_t pairs = has_else ? n - 1 : n;
-    for (size_t i = pairs; i >= 2; i -= 2) {
-      ARROW_ASSIGN_OR_RAISE(auto cond, cp::CallFunction("coalesce", {a.values[i - 2], arrow::MakeScalar(false)}));
-      ARROW_ASSIGN_OR_RAISE(acc, cp::CallFunction("if_else", {cond, a.values[i - 1], acc}));
-    }
-    return acc;
-  };
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  return MakeLazyFunction(name, EvaluateCaseWhen, type, std::move(args), pretty);
+}
+
+// Each argument runs only on the rows every earlier argument left NULL.
+arrow::Result<arrow::Datum> EvaluateCoalesce(const LazyArgs& a) {
+  const int64_t n = a.batch.num_rows();
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Array> acc,
+                        EvaluateToArray(*a.exprs[0], a.batch, a.ctx));
+  for (size_t i = 1; i < a.exprs.size() && acc->null_count() > 0; ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto missing, cp::CallFunction("is_null", {acc}));
+    ARROW_ASSIGN_OR_RAISE(auto mask, AsMask(missing, n));
+    ARROW_ASSIGN_OR_RAISE(auto value, EvaluateOnRows(*a.exprs[i], a.batch, *mask, a.ctx));
+    ARROW_ASSIGN_OR_RAISE(auto merged, cp::CallFunction("coalesce", {acc, value}));
+    acc = merged.make_array();
+  }
+  return acc;
 }
 
 arrow::Result<BoundExprPtr> BindCoalesce(const std::string& name, std::vector<BoundExprPtr> args,
@@ -189,7 +293,7 @@ arrow::Result<BoundExprPtr> BindCoalesce(const std::string& name, std::vector<Bo
   DataTypePtr type = args[0]->type();
   bool nullable = true;
   for (const auto& arg : args) nullable = nullable && arg->nullable();
-  return MakeFunction(name, ArrowCall("coalesce"), type, std::move(args), pretty, nullable);
+  return MakeLazyFunction(name, EvaluateCoalesce, type, std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindIf(const std::string& name, std::vector<BoundExprPtr> args,

@@ -632,13 +632,6 @@ arrow::Result<BoundExprPtr> BindAscii(const std::string& name, std::vector<Bound
 // ---------------------------------------------------------------------------
 // Regular expressions
 
-arrow::Status InvalidPattern(const std::string& fn, const std::string& param,
-                             const std::string& detail) {
-  return SparkError("INVALID_PARAMETER_VALUE.PATTERN", "22023",
-                    fmt::format("The value of parameter(s) `{}` in `{}` is invalid: {}.", param,
-                                fn, detail));
-}
-
 // Rewrites each capturing group of a Java regex to a named group g1, g2, ...
 // (Arrow's extract_regex reports named groups only) and counts them.
 std::string NameGroups(const std::string& pattern, int* count) {
@@ -724,7 +717,7 @@ arrow::Result<BoundExprPtr> BindRegexpExtract(const std::string& name,
   int groups = 0;
   std::string named = "(?P<g0>" + NameGroups(*pattern, &groups) + ")";
   int64_t group = *idx;
-  auto impl = [named, groups, group, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  auto impl = [named, groups, group, name, source = *pattern](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     if (group < 0 || group > groups) {
       return SparkError("INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX", "22023",
                         fmt::format("The value of parameter(s) `idx` in `{}` is invalid: Expects "
@@ -734,7 +727,7 @@ arrow::Result<BoundExprPtr> BindRegexpExtract(const std::string& name,
     ARROW_ASSIGN_OR_RAISE(auto input, ToArray(a.values[0], a.num_rows));
     cp::ExtractRegexOptions options(named);
     auto extracted = cp::CallFunction("extract_regex", {input}, &options);
-    if (!extracted.ok()) return InvalidPattern(name, "regexp", extracted.status().message());
+    if (!extracted.ok()) return InvalidPattern(name, "regexp", source);
     auto matches_array = extracted->make_array();
     const auto& matches = static_cast<const arrow::StructArray&>(*matches_array);
     const auto& values = static_cast<const arrow::StringArray&>(*matches.field(static_cast<int>(group)));
@@ -779,7 +772,7 @@ arrow::Result<BoundExprPtr> BindRegexpReplace(const std::string& name,
   if (!pattern || !rep || !pos) return MakeFunction(name, NullResult(arrow::utf8()), types::String(), std::move(args), pretty);
   std::string regex = *pattern, replacement = RewriteReplacement(*rep);
   int64_t skip = *pos - 1;
-  auto impl = [regex, replacement, skip, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  auto impl = [regex, replacement, skip, name, source = *pattern](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, ToArray(a.values[0], a.num_rows));
     arrow::Datum head = arrow::MakeScalar(std::string());
     arrow::Datum tail = input;
@@ -790,7 +783,7 @@ arrow::Result<BoundExprPtr> BindRegexpReplace(const std::string& name,
     }
     cp::ReplaceSubstringOptions options(regex, replacement);
     auto replaced = cp::CallFunction("replace_substring_regex", {tail}, &options);
-    if (!replaced.ok()) return InvalidPattern(name, "regexp", replaced.status().message());
+    if (!replaced.ok()) return InvalidPattern(name, "regexp", source);
     if (skip == 0) return replaced;
     // A position past the end leaves the string untouched.
     ARROW_ASSIGN_OR_RAISE(auto joined, cp::CallFunction("binary_join_element_wise",
@@ -856,7 +849,7 @@ arrow::Result<BoundExprPtr> BindSplit(const std::string& name, std::vector<Bound
     if (regex.empty()) return SplitByChars(*input, max_parts, list_type);
     cp::SplitPatternOptions options(regex, max_parts > 0 ? max_parts - 1 : -1);
     auto parts = cp::CallFunction("split_pattern_regex", {input}, &options);
-    if (!parts.ok()) return InvalidPattern(name, "regex", parts.status().message());
+    if (!parts.ok()) return InvalidPattern(name, "regex", regex);
     return parts->make_array()->View(list_type);
   };
   bool nullable = args[0]->nullable();

@@ -360,6 +360,11 @@ class Binder {
         }
       }
       if (!ReferencesColumns(*bound)) return bound;
+      if (groups_.empty()) {
+        return SparkError("MISSING_GROUP_BY", "42803",
+                          "The query does not include a GROUP BY clause. Add GROUP BY or turn it "
+                          "into the window functions using OVER clauses.");
+      }
       if (e.kind == ExprKind::kColumn || e.args.empty()) {
         return SparkError("MISSING_AGGREGATION", "42803",
                           fmt::format("The non-aggregating expression \"{}\" is based on columns "
@@ -474,7 +479,7 @@ class Binder {
       } else {
         call->type = types::Long();
       }
-      if (distinct) return arrow::Status::NotImplemented(fn, "(DISTINCT ...)");
+      if (distinct) call->function = fn + "_distinct";
       return arrow::Status::OK();
     }
     if (fn == "approx_count_distinct") {
@@ -683,7 +688,27 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& child, const std::vector<ExprP
   return Node(std::move(node));
 }
 
+// The SQL text of each aggregate call inside `e`, in order.
+void CollectAggregateSql(const Expr& e, std::vector<std::string>* out) {
+  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) {
+    out->push_back(e.ToSql());
+    return;
+  }
+  for (const auto& a : e.args) CollectAggregateSql(*a, out);
+}
+
 arrow::Result<PlanPtr> MakeFilter(const PlanPtr& child, const ExprPtr& condition) {
+  std::vector<std::string> aggregates;
+  CollectAggregateSql(*condition, &aggregates);
+  if (!aggregates.empty()) {
+    std::string list;
+    for (const auto& a : aggregates) list += (list.empty() ? "" : ", ") + a;
+    return SparkError("INVALID_WHERE_CONDITION", "42903",
+                      fmt::format("The WHERE condition \"{}\" contains invalid expressions: {}.\n"
+                                  "Rewrite the query to avoid window functions, aggregate "
+                                  "functions, and generator functions in the WHERE clause.",
+                                  condition->ToString(), list));
+  }
   ARROW_ASSIGN_OR_RAISE(auto bound, Binder(child->output).Bind(*condition));
   if (bound->type()->id() != TypeId::kBoolean && bound->type()->id() != TypeId::kNull) {
     return SparkError("DATATYPE_MISMATCH.FILTER_NOT_BOOLEAN", "42K09",

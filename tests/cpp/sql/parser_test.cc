@@ -494,9 +494,9 @@ TEST(ParserExprTest, SpecialCallSyntaxes) {
   EXPECT_EQ(extract->name, "extract");
   EXPECT_EQ(extract->args[0]->ToString(), "YEAR");
   EXPECT_EQ(extract->args[1]->name_parts, std::vector<std::string>{"ts"});
-  EXPECT_EQ(Str("position('b' IN s)"), "locate(b, s)");
+  EXPECT_EQ(Str("position('b' IN s)"), "locate(b, s, 1)");
   EXPECT_EQ(Str("substring(s FROM 2 FOR 3)"), "substring(s, 2, 3)");
-  EXPECT_EQ(Str("substring(s, 2)"), "substring(s, 2)");
+  EXPECT_EQ(Str("substring(s, 2)"), "substring(s, 2, 2147483647)");
 }
 
 TEST(ParserExprTest, TrimForms) {
