@@ -34,6 +34,7 @@ arrow::Result<arrow::Datum> BoundLiteral::Evaluate(const arrow::RecordBatch&,
 
 arrow::Result<arrow::Datum> BoundFunction::Evaluate(const arrow::RecordBatch& batch,
                                                     const EvalContext& ctx) const {
+  EnsureComputeInitialized();  // functions may run outside ExecutePlan (tests, constant folding)
   if (lazy_) return lazy_(LazyArgs{batch, children(), *type(), ctx});
   std::vector<arrow::Datum> values;
   values.reserve(children().size());

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 
@@ -1076,6 +1077,21 @@ arrow::Result<BoundExprPtr> BindUtcShift(const std::string& name, std::vector<Bo
 }
 
 }  // namespace
+
+std::optional<int32_t> ParseDateText(std::string_view text) {
+  auto days = ParseDateString(text);
+  if (!days) return std::nullopt;
+  return static_cast<int32_t>(*days);
+}
+
+arrow::Result<std::optional<int64_t>> ParseTimestampText(std::string_view text,
+                                                         const std::string& session_tz, bool ntz) {
+  auto parsed = ParseTimestampString(text);
+  if (!parsed) return std::nullopt;
+  if (ntz) return parsed->zone.empty() ? std::optional<int64_t>(parsed->wall_micros) : std::nullopt;
+  ARROW_ASSIGN_OR_RAISE(Values utc, ResolveZones({parsed}, session_tz));
+  return utc[0];
+}
 
 arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::Array& strings,
                                                                   const DataType& to,

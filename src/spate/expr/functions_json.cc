@@ -20,6 +20,7 @@
 #include <rapidjson/writer.h>
 
 #include "spate/common/error.h"
+#include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
@@ -50,16 +51,6 @@ std::string Lower(std::string_view s) {
 
 // ---------------------------------------------------------------------------
 // Calendar arithmetic and time zones
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  int64_t era = (y >= 0 ? y : y - 399) / 400;
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 void CivilFromDays(int64_t z, int64_t* y, int* m, int* d) {
   z += 719468;
@@ -114,122 +105,11 @@ arrow::Result<int64_t> OffsetAtInstant(int64_t micros, const std::string& tz) {
   return FloorDiv(local_micros - micros, kMicrosPerSecond);
 }
 
-// The UTC instant of a wall-clock time in `tz`.
-arrow::Result<int64_t> LocalToUtc(int64_t local_micros, const std::string& tz) {
-  if (auto fixed = FixedOffset(tz)) return local_micros - *fixed * kMicrosPerSecond;
-  EnsureComputeInitialized();
-  auto local = std::make_shared<arrow::TimestampScalar>(local_micros,
-                                                        arrow::timestamp(arrow::TimeUnit::MICRO));
-  cp::AssumeTimezoneOptions options(tz, cp::AssumeTimezoneOptions::AMBIGUOUS_EARLIEST,
-                                    cp::AssumeTimezoneOptions::NONEXISTENT_LATEST);
-  ARROW_ASSIGN_OR_RAISE(auto utc, cp::CallFunction("assume_timezone", {arrow::Datum(local)}, &options));
-  return static_cast<const arrow::TimestampScalar&>(*utc.scalar()).value;
-}
-
-// A small cursor over text for the date and timestamp readers.
-struct Cursor {
-  std::string_view s;
-  size_t pos = 0;
-  bool Done() const { return pos >= s.size(); }
-  char Peek() const { return Done() ? '\0' : s[pos]; }
-  bool Eat(char c) {
-    if (Peek() != c) return false;
-    ++pos;
-    return true;
-  }
-  // Reads between min and max digits.
-  std::optional<int64_t> Digits(size_t min, size_t max, size_t* count = nullptr) {
-    int64_t v = 0;
-    size_t n = 0;
-    while (n < max && std::isdigit(static_cast<unsigned char>(Peek()))) {
-      v = v * 10 + (s[pos++] - '0');
-      ++n;
-    }
-    if (count) *count = n;
-    if (n < min) return std::nullopt;
-    return v;
-  }
-};
-
 std::string_view Trimmed(std::string_view s) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
   while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-// yyyy[-[m]m[-[d]d]], as Spark's stringToDate reads it.
-std::optional<int64_t> ReadDate(Cursor& c) {
-  int sign = c.Eat('-') ? -1 : (c.Eat('+'), 1);
-  auto y = c.Digits(4, 7);
-  if (!y) return std::nullopt;
-  int64_t m = 1, d = 1;
-  if (c.Eat('-')) {
-    auto mm = c.Digits(1, 2);
-    if (!mm) return std::nullopt;
-    m = *mm;
-    if (c.Eat('-')) {
-      auto dd = c.Digits(1, 2);
-      if (!dd) return std::nullopt;
-      d = *dd;
-    }
-  }
-  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (m < 1 || m > 12 || d < 1 || d > kDays[m - 1]) return std::nullopt;
-  int64_t year = sign * *y;
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (m == 2 && d == 29 && !leap) return std::nullopt;
-  return DaysFromCivil(year, m, d);
-}
-
-std::optional<int32_t> ParseDate(std::string_view text) {
-  Cursor c{Trimmed(text)};
-  auto days = ReadDate(c);
-  if (!days) return std::nullopt;
-  // Anything after 'T' or a space (a time of day) is ignored.
-  if (!c.Done() && c.Peek() != 'T' && c.Peek() != ' ') return std::nullopt;
-  return static_cast<int32_t>(*days);
-}
-
-// [date][(T| )h[h]:m[m][:s[s][.fraction]]][zone], as CAST(string AS
-// TIMESTAMP) reads it; no zone means the session zone (none for NTZ).
-arrow::Result<std::optional<int64_t>> ParseTimestamp(std::string_view text, const std::string& tz,
-                                                     bool ntz) {
-  Cursor c{Trimmed(text)};
-  auto days = ReadDate(c);
-  if (!days) return std::nullopt;
-  int64_t micros = 0;
-  if (c.Eat('T') || c.Eat(' ')) {
-    auto h = c.Digits(1, 2);
-    if (!h || !c.Eat(':')) return std::nullopt;
-    auto mi = c.Digits(1, 2);
-    if (!mi) return std::nullopt;
-    int64_t sec = 0, frac = 0;
-    if (c.Eat(':')) {
-      auto s = c.Digits(1, 2);
-      if (!s) return std::nullopt;
-      sec = *s;
-      if (c.Eat('.')) {
-        size_t n = 0;
-        auto f = c.Digits(0, 9, &n);
-        frac = f.value_or(0);
-        for (; n < 6; ++n) frac *= 10;
-        for (; n > 6; --n) frac /= 10;
-      }
-    }
-    if (*h > 23 || *mi > 59 || sec > 59) return std::nullopt;
-    micros = ((*h * 60 + *mi) * 60 + sec) * kMicrosPerSecond + frac;
-  }
-  int64_t local = *days * kMicrosPerDay + micros;
-  std::string_view zone = Trimmed(c.s.substr(c.pos));
-  if (ntz) return zone.empty() ? std::optional<int64_t>(local) : std::nullopt;
-  if (zone.empty()) {
-    ARROW_ASSIGN_OR_RAISE(int64_t utc, LocalToUtc(local, tz));
-    return utc;
-  }
-  auto offset = FixedOffset(zone);
-  if (!offset) return std::nullopt;
-  return local - *offset * kMicrosPerSecond;
 }
 
 // ---------------------------------------------------------------------------
@@ -371,7 +251,7 @@ class JsonReader {
       }
       case TypeId::kDate: {
         if (!v.IsString()) break;
-        auto days = ParseDate(StringOf(v));
+        auto days = ParseDateText(StringOf(v));
         if (!days) break;
         return static_cast<arrow::Date32Builder*>(plan.builder)->Append(*days);
       }
@@ -467,7 +347,7 @@ class JsonReader {
     bool ntz = plan.type->id() == TypeId::kTimestampNtz;
     std::optional<int64_t> micros;
     if (v.IsString()) {
-      ARROW_ASSIGN_OR_RAISE(micros, ParseTimestamp(StringOf(v), time_zone_, ntz));
+      ARROW_ASSIGN_OR_RAISE(micros, ParseTimestampText(StringOf(v), time_zone_, ntz));
     } else if (v.IsInt64() && !ntz) {
       // A number counts seconds since the epoch.
       micros = v.GetInt64() * kMicrosPerSecond;
@@ -699,33 +579,6 @@ void AppendJavaFloating(T x, std::string* out) {
   *out += "E" + std::to_string(exponent);
 }
 
-// Jackson's string escaping: quotes, backslashes and control characters;
-// everything else (including non-ASCII) as is.
-void AppendEscaped(std::string_view s, std::string* out) {
-  static const char kHex[] = "0123456789ABCDEF";
-  *out += '"';
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      case '\b': *out += "\\b"; break;
-      case '\f': *out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          *out += "\\u00";
-          *out += kHex[c >> 4];
-          *out += kHex[c & 15];
-        } else {
-          *out += static_cast<char>(c);
-        }
-    }
-  }
-  *out += '"';
-}
-
 void AppendBase64(std::string_view bytes, std::string* out) {
   static const char kChars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   size_t i = 0;
@@ -778,7 +631,7 @@ class JsonWriter {
         *out += static_cast<const arrow::Decimal128Array&>(a).FormatValue(i);
         break;
       case TypeId::kString:
-        AppendEscaped(static_cast<const arrow::StringArray&>(a).GetView(i), out);
+        AppendJsonString(static_cast<const arrow::StringArray&>(a).GetView(i), out);
         break;
       case TypeId::kBinary:
         *out += '"';
@@ -804,7 +657,7 @@ class JsonWriter {
                            static_cast<const StructType&>(type), out);
       default: {
         ARROW_ASSIGN_OR_RAISE(auto scalar, a.GetScalar(i));
-        AppendEscaped(scalar->ToString(), out);
+        AppendJsonString(scalar->ToString(), out);
       }
     }
     return arrow::Status::OK();
@@ -857,12 +710,12 @@ class JsonWriter {
       if (j > begin) *out += ',';
       // Keys are field names: non-string keys print as their text.
       if (type.key_type()->id() == TypeId::kString) {
-        AppendEscaped(static_cast<const arrow::StringArray&>(*a.keys()).GetView(j), out);
+        AppendJsonString(static_cast<const arrow::StringArray&>(*a.keys()).GetView(j), out);
       } else {
         std::string key;
         ARROW_RETURN_NOT_OK(Write(*a.keys(), j, *type.key_type(), &key));
         if (key.size() >= 2 && key.front() == '"') key = key.substr(1, key.size() - 2);
-        AppendEscaped(key, out);
+        AppendJsonString(key, out);
       }
       *out += ':';
       ARROW_RETURN_NOT_OK(Write(*a.items(), j, *type.value_type(), out));
@@ -880,7 +733,7 @@ class JsonWriter {
       if (child.IsNull(i) && ignore_null_fields_) continue;
       if (!first) *out += ',';
       first = false;
-      AppendEscaped(type.field(f).name, out);
+      AppendJsonString(type.field(f).name, out);
       *out += ':';
       ARROW_RETURN_NOT_OK(Write(child, i, *type.field(f).type, out));
     }

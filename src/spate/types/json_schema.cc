@@ -168,7 +168,7 @@ void AppendJsonString(std::string_view s, std::string* out) {
       case '\f': *out += "\\f"; break;
       default:
         if (c < 0x20) {
-          *out += fmt::format("\\u{:04x}", c);
+          *out += fmt::format("\\u{:04X}", c);  // as Jackson writes control characters
         } else {
           *out += static_cast<char>(c);
         }
