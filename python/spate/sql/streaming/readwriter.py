@@ -250,6 +250,7 @@ class DataStreamWriter:
             finally:
                 if close is not None:
                     close(error)
+                error = None  # the traceback refers to this frame: break the cycle
 
         return self.foreachBatch(run_rows)
 
