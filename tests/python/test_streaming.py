@@ -359,8 +359,8 @@ def test_write_stream_on_a_batch_dataframe_raises(spark):
 
 
 def test_read_stream_errors(spark):
-    with pytest.raises(PySparkNotImplementedError, match="readStream.csv"):
-        spark.readStream.csv("/tmp/in")
+    with pytest.raises(PySparkNotImplementedError, match="readStream.orc"):
+        spark.readStream.orc("/tmp/in")
     with pytest.raises(PySparkNotImplementedError, match="readStream.table"):
         spark.readStream.table("t")
     with pytest.raises(AnalysisException, match="does not support a user-specified schema"):

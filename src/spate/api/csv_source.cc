@@ -197,7 +197,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(Session& session, const 
 
 }  // namespace
 
-arrow::Result<SourceTables> ReadCsvSource(const SourceRequest& r) {
+arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(*r.options));
   std::vector<CsvFile> files;
   for (const auto& file : *r.files) {

@@ -277,13 +277,11 @@ arrow::Status CheckWritableSchema(const std::string& format, const StructType& s
   return arrow::Status::OK();
 }
 
-arrow::Status WriteFiles(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
-                         const StructType& schema) {
+arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
+                                                      const std::shared_ptr<arrow::Table>& rows,
+                                                      const StructType& schema) {
   ARROW_RETURN_NOT_OK(CheckWritableSchema(w.format, schema, w.partition_by));
   ARROW_ASSIGN_OR_RAISE(std::string extension, Extension(w));
-  bool skip = false;
-  ARROW_RETURN_NOT_OK(PrepareDirectory(w, &skip));
-  if (skip) return arrow::Status::OK();
   std::error_code ec;
   fs::create_directories(w.path, ec);
   if (ec) return arrow::Status::IOError("cannot create ", w.path, ": ", ec.message());
@@ -299,22 +297,35 @@ arrow::Status WriteFiles(const FileWrite& w, const std::shared_ptr<arrow::Table>
   auto data_schema = types::Struct(std::move(data_fields));
   ARROW_ASSIGN_OR_RAISE(auto data, rows->SelectColumns(data_indices));
   std::string uuid = RandomUuid();
+  std::vector<std::string> written;
   if (partition_indices.empty()) {
-    ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, (fs::path(w.path) / PartFileName(0, uuid, extension)).string()));
-  } else {
-    ARROW_ASSIGN_OR_RAISE(auto groups, GroupByPartition(w, *rows, schema, partition_indices));
-    for (size_t g = 0; g < groups.directories.size(); ++g) {
-      arrow::Int64Builder indices;
-      ARROW_RETURN_NOT_OK(indices.AppendValues(groups.rows[g]));
-      ARROW_ASSIGN_OR_RAISE(auto index_array, indices.Finish());
-      ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(data, index_array));
-      fs::path dir = fs::path(w.path) / groups.directories[g];
-      fs::create_directories(dir, ec);
-      if (ec) return arrow::Status::IOError("cannot create ", dir.string(), ": ", ec.message());
-      ARROW_RETURN_NOT_OK(WritePart(w, taken.table(), *data_schema,
-                                    (dir / PartFileName(static_cast<int>(g), uuid, extension)).string()));
-    }
+    written.push_back((fs::path(w.path) / PartFileName(0, uuid, extension)).string());
+    ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, written.back()));
+    return written;
   }
+  ARROW_ASSIGN_OR_RAISE(auto groups, GroupByPartition(w, *rows, schema, partition_indices));
+  for (size_t g = 0; g < groups.directories.size(); ++g) {
+    arrow::Int64Builder indices;
+    ARROW_RETURN_NOT_OK(indices.AppendValues(groups.rows[g]));
+    ARROW_ASSIGN_OR_RAISE(auto index_array, indices.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(data, index_array));
+    fs::path dir = fs::path(w.path) / groups.directories[g];
+    fs::create_directories(dir, ec);
+    if (ec) return arrow::Status::IOError("cannot create ", dir.string(), ": ", ec.message());
+    written.push_back((dir / PartFileName(static_cast<int>(g), uuid, extension)).string());
+    ARROW_RETURN_NOT_OK(WritePart(w, taken.table(), *data_schema, written.back()));
+  }
+  return written;
+}
+
+arrow::Status WriteFiles(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
+                         const StructType& schema) {
+  ARROW_RETURN_NOT_OK(CheckWritableSchema(w.format, schema, w.partition_by));
+  ARROW_RETURN_NOT_OK(Extension(w).status());
+  bool skip = false;
+  ARROW_RETURN_NOT_OK(PrepareDirectory(w, &skip));
+  if (skip) return arrow::Status::OK();
+  ARROW_RETURN_NOT_OK(WritePartFiles(w, rows, schema).status());
   return WriteWholeFile((fs::path(w.path) / "_SUCCESS").string(), "");
 }
 

@@ -38,6 +38,13 @@ struct FileWrite {
 arrow::Status CheckWritableSchema(const std::string& format, const StructType& schema,
                                   const std::vector<std::string>& partition_by);
 
+/// Writes `rows` (of `schema`) as new part files under `write.path` (its
+/// save mode is not applied, no `_SUCCESS` is written) and returns their
+/// paths: what the streaming file sink commits to its log.
+arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& write,
+                                                      const std::shared_ptr<arrow::Table>& rows,
+                                                      const StructType& schema);
+
 /// Writes `rows` (of `schema`) as `write` says.
 arrow::Status WriteFiles(const FileWrite& write, const std::shared_ptr<arrow::Table>& rows,
                          const StructType& schema);

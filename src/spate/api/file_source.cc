@@ -35,12 +35,12 @@ arrow::Result<StructTypePtr> MergeSchemas(const StructType& a, const StructType&
 
 }  // namespace
 
-std::string OptionOr(const SourceRequest& r, const std::string& key, const std::string& fallback) {
+std::string OptionOr(const FileReadRequest& r, const std::string& key, const std::string& fallback) {
   auto it = r.options->find(Lower(key));
   return it == r.options->end() ? fallback : it->second;
 }
 
-bool FlagOption(const SourceRequest& r, const std::string& key) {
+bool FlagOption(const FileReadRequest& r, const std::string& key) {
   return Lower(OptionOr(r, key, "false")) == "true";
 }
 
@@ -120,7 +120,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
   return arrow::Table::Make(target, columns, table.num_rows());
 }
 
-arrow::Result<SourceTables> ReadParquetSource(const SourceRequest& r) {
+arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   SourceTables out;
   std::vector<std::shared_ptr<arrow::Table>> raw;
   bool merge = FlagOption(r, "mergeSchema");
@@ -149,7 +149,7 @@ arrow::Result<SourceTables> ReadParquetSource(const SourceRequest& r) {
 // ---------------------------------------------------------------------------
 // Text
 
-arrow::Result<SourceTables> ReadTextSource(const SourceRequest& r) {
+arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& r) {
   SourceTables out;
   out.schema = types::Struct({{"value", types::String(), true}});
   bool whole = FlagOption(r, "wholetext");

@@ -26,17 +26,17 @@ struct SourceTables {
   std::vector<std::shared_ptr<arrow::Table>> tables;  // one per file, same order
 };
 
-struct SourceRequest {
+struct FileReadRequest {
   Session* session = nullptr;
   const std::vector<DataFile>* files = nullptr;
   StructTypePtr schema;                          // the data columns; null: infer
   const std::map<std::string, std::string>* options = nullptr;  // keys lower-cased
 };
 
-arrow::Result<SourceTables> ReadParquetSource(const SourceRequest& request);
-arrow::Result<SourceTables> ReadJsonSource(const SourceRequest& request);
-arrow::Result<SourceTables> ReadCsvSource(const SourceRequest& request);
-arrow::Result<SourceTables> ReadTextSource(const SourceRequest& request);
+arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& request);
+arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& request);
+arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& request);
+arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& request);
 
 /// `table`'s columns arranged as `schema` says: matched by name
 /// (case-insensitive), cast when the type differs, NULL when absent.
@@ -44,8 +44,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
                                                           const StructType& schema);
 
 // Helpers the sources share.
-std::string OptionOr(const SourceRequest& r, const std::string& key, const std::string& fallback);
-bool FlagOption(const SourceRequest& r, const std::string& key);
+std::string OptionOr(const FileReadRequest& r, const std::string& key, const std::string& fallback);
+bool FlagOption(const FileReadRequest& r, const std::string& key);
 arrow::Result<std::shared_ptr<arrow::Array>> StringArray(
     const std::vector<std::optional<std::string>>& values);
 arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
@@ -53,6 +53,24 @@ arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& 
 /// The lines of a text file; without a separator "\n", "\r\n" and "\r" all
 /// end a line, and a final line break does not start another line.
 std::vector<std::string> SplitLines(const std::string& text, const std::string& separator);
+
+/// Rows read from data files, with the partition columns after the data columns.
+struct FileTable {
+  StructTypePtr schema;
+  std::shared_ptr<arrow::Table> table;
+};
+
+/// Reads the given data files of `format` (lower case) into one table: the
+/// data columns (`schema` minus the partition columns; null: inferred), then
+/// the partition columns found on the files' `col=value` directories. The
+/// batch reader and the streaming file source both read through this.
+arrow::Result<FileTable> ReadDataFiles(Session& session, const std::string& format,
+                                       const std::vector<DataFile>& files, const StructTypePtr& schema,
+                                       const std::map<std::string, std::string>& options,
+                                       const std::vector<std::string>& partition_columns = {});
+
+/// "parquet", "json", "csv" or "text" (any case).
+bool IsFileFormat(const std::string& format);
 
 /// Reads files of `format` ("parquet", "json", "csv", "text") into a scan:
 /// the data columns, then the partition columns found in `col=value` directories.

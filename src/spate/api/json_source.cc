@@ -49,10 +49,10 @@ arrow::Result<ExprPtr> OptionsLiteral(const std::vector<std::pair<std::string, s
   return ex::Lit(std::move(scalar), type);
 }
 
-ParseMode JsonMode(const SourceRequest& r) { return ParseModeOf(OptionOr(r, "mode", "PERMISSIVE")); }
+ParseMode JsonMode(const FileReadRequest& r) { return ParseModeOf(OptionOr(r, "mode", "PERMISSIVE")); }
 
 // The records parsed by from_json, one column per schema field.
-arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const SourceRequest& r,
+arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequest& r,
                                                               const std::vector<std::string>& records,
                                                               const StructType& schema,
                                                               const std::string& corrupt,
@@ -73,7 +73,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const SourceReques
 
 }  // namespace
 
-arrow::Result<SourceTables> ReadJsonSource(const SourceRequest& r) {
+arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   bool multi_line = FlagOption(r, "multiLine");
   std::vector<std::vector<std::string>> per_file;
   std::vector<std::string> all;

@@ -121,7 +121,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> PartitionColumn(const DataFile& fil
   return arrow::MakeArrayOfNull(type, rows);
 }
 
-arrow::Result<SourceTables> ReadSource(const std::string& format, const SourceRequest& request) {
+arrow::Result<SourceTables> ReadSource(const std::string& format, const FileReadRequest& request) {
   if (format == "parquet") return ReadParquetSource(request);
   if (format == "json") return ReadJsonSource(request);
   if (format == "csv") return ReadCsvSource(request);
@@ -139,22 +139,19 @@ arrow::Status DataSourceNotFound(const std::string& format) {
                                 format));
 }
 
-arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
-                                 const std::vector<std::string>& paths, const StructTypePtr& schema,
-                                 const std::map<std::string, std::string>& options,
-                                 const std::vector<std::string>& partition_columns) {
+arrow::Result<FileTable> ReadDataFiles(Session& session, const std::string& format,
+                                       const std::vector<DataFile>& files, const StructTypePtr& schema,
+                                       const std::map<std::string, std::string>& options,
+                                       const std::vector<std::string>& partition_columns) {
   std::string fmt_name = Lower(format);
-  if (fmt_name != "parquet" && fmt_name != "json" && fmt_name != "csv" && fmt_name != "text") {
-    return DataSourceNotFound(format);
-  }
-  ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(paths));
   StructTypePtr partitions = PartitionSchema(files, schema, partition_columns);
-  SourceRequest request{&session, &files, DataSchema(schema, *partitions), &options};
+  FileReadRequest request{&session, &files, DataSchema(schema, *partitions), &options};
   ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadSource(fmt_name, request));
   std::vector<StructField> fields = data.schema->fields();
   for (const auto& p : partitions->fields()) fields.push_back(p);
-  auto full = types::Struct(std::move(fields));
-  ARROW_ASSIGN_OR_RAISE(auto arrow_schema, ToArrowSchema(*full));
+  FileTable out;
+  out.schema = types::Struct(std::move(fields));
+  ARROW_ASSIGN_OR_RAISE(auto arrow_schema, ToArrowSchema(*out.schema));
   std::vector<std::shared_ptr<arrow::Table>> tables;
   for (size_t i = 0; i < files.size(); ++i) {
     ARROW_ASSIGN_OR_RAISE(auto table, ConformTable(*data.tables[i], *data.schema));
@@ -165,16 +162,32 @@ arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
     }
     tables.push_back(arrow::Table::Make(arrow_schema, columns, table->num_rows()));
   }
-  std::shared_ptr<arrow::Table> all;
   if (tables.empty()) {
-    ARROW_ASSIGN_OR_RAISE(all, arrow::Table::MakeEmpty(arrow_schema));
+    ARROW_ASSIGN_OR_RAISE(out.table, arrow::Table::MakeEmpty(arrow_schema));
   } else {
-    ARROW_ASSIGN_OR_RAISE(all, arrow::ConcatenateTables(tables));
+    ARROW_ASSIGN_OR_RAISE(out.table, arrow::ConcatenateTables(tables));
   }
+  return out;
+}
+
+arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
+                                 const std::vector<std::string>& paths, const StructTypePtr& schema,
+                                 const std::map<std::string, std::string>& options,
+                                 const std::vector<std::string>& partition_columns) {
+  std::string fmt_name = Lower(format);
+  if (!IsFileFormat(fmt_name)) return DataSourceNotFound(format);
+  ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(paths));
+  ARROW_ASSIGN_OR_RAISE(FileTable data,
+                        ReadDataFiles(session, fmt_name, files, schema, options, partition_columns));
   auto source = std::make_shared<ScanSource>();
   source->description = fmt::format("Relation[{}] {}", fmt_name, paths.empty() ? "" : paths[0]);
-  source->table = std::move(all);
-  return MakeScan(std::move(source), *full);
+  source->table = std::move(data.table);
+  return MakeScan(std::move(source), *data.schema);
+}
+
+bool IsFileFormat(const std::string& format) {
+  std::string f = Lower(format);
+  return f == "parquet" || f == "json" || f == "csv" || f == "text";
 }
 
 DataFrameReader::DataFrameReader(std::shared_ptr<Session> session)

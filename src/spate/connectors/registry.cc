@@ -21,6 +21,7 @@ const std::map<std::string, StreamingFormat>& Formats() {
     RegisterConsoleConnectors(*f);
     RegisterNoopConnectors(*f);
     RegisterSocketConnectors(*f);
+    RegisterFileConnectors(*f);
     return f;
   }();
   return *formats;

@@ -72,5 +72,6 @@ void RegisterMemoryConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterConsoleConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterNoopConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterSocketConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterFileConnectors(std::map<std::string, StreamingFormat>& formats);
 
 }  // namespace spate

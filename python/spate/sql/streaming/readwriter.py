@@ -37,8 +37,9 @@ def _check_non_empty_str(value: Any, arg_name: str) -> None:
 class DataStreamReader:
     """Makes a streaming DataFrame: ``spark.readStream.format("rate").option(...).load()``.
 
-    Streaming sources: ``rate`` (rowsPerSecond rows each second) and
-    ``rate-micro-batch`` (rowsPerBatch rows per micro-batch).
+    Streaming sources: ``rate`` (rowsPerSecond rows each second),
+    ``rate-micro-batch`` (rowsPerBatch rows per micro-batch), ``socket``, and the file
+    formats ``parquet``, ``json``, ``csv``, ``text`` (the files arriving in a folder).
     """
 
     def __init__(self, spark: "SparkSession") -> None:
@@ -93,25 +94,25 @@ class DataStreamReader:
         if not _native.has_streaming_format(fmt)[0]:
             _raise(PySparkNotImplementedError, "NOT_IMPLEMENTED",
                    "readStream.%s is not implemented: Spate has no streaming %s source yet "
-                   "(streaming sources: rate, rate-micro-batch)." % (fmt, fmt), feature="readStream." + fmt)
+                   "(file sources: parquet, json, csv, text)." % (fmt, fmt), feature="readStream." + fmt)
         return self.load(path, format=fmt, **options)
 
     def csv(self, path: str, schema: Optional[Union[StructType, str]] = None,
             **options: OptionalPrimitiveType) -> "DataFrame":
-        """A stream of the CSV files arriving in a folder (not available in Spate yet)."""
+        """A stream of the CSV files arriving in a folder; ``schema`` is required."""
         if schema is not None:
             options["schema"] = schema
         return self._file_source("csv", path, **options)
 
     def json(self, path: str, schema: Optional[Union[StructType, str]] = None,
              **options: OptionalPrimitiveType) -> "DataFrame":
-        """A stream of the JSON files arriving in a folder (not available in Spate yet)."""
+        """A stream of the JSON files arriving in a folder; ``schema`` is required."""
         if schema is not None:
             options["schema"] = schema
         return self._file_source("json", path, **options)
 
     def parquet(self, path: str, **options: OptionalPrimitiveType) -> "DataFrame":
-        """A stream of the Parquet files arriving in a folder (not available in Spate yet)."""
+        """A stream of the Parquet files arriving in a folder (give the schema with ``schema()``)."""
         return self._file_source("parquet", path, **options)
 
     def orc(self, path: str, **options: OptionalPrimitiveType) -> "DataFrame":
@@ -121,8 +122,13 @@ class DataStreamReader:
     def text(self, path: str, wholetext: bool = False, lineSep: Optional[str] = None,
              pathGlobFilter: Optional[Union[bool, str]] = None,
              recursiveFileLookup: Optional[Union[bool, str]] = None) -> "DataFrame":
-        """A stream of the text files arriving in a folder (not available in Spate yet)."""
-        return self._file_source("text", path)
+        """A stream of the text files arriving in a folder: one ``value`` row per line."""
+        options: Dict[str, OptionalPrimitiveType] = {"wholetext": wholetext}
+        for key, value in (("lineSep", lineSep), ("pathGlobFilter", pathGlobFilter),
+                           ("recursiveFileLookup", recursiveFileLookup)):
+            if value is not None:
+                options[key] = value
+        return self._file_source("text", path, **options)
 
     def table(self, tableName: str) -> "DataFrame":
         """A stream of a table's new rows (not available in Spate yet)."""
@@ -139,7 +145,8 @@ class DataStreamWriter:
                  .trigger(processingTime="1 second").start())
 
     Sinks: ``console``, ``memory`` (a temp view named by queryName), ``noop``,
-    and ``foreachBatch(func)``.
+    ``foreachBatch(func)``, and the file formats ``parquet``, ``json``, ``csv``, ``text``
+    (append mode; ``start(path)`` or ``toTable(name)``, with a checkpointLocation).
     """
 
     def __init__(self, df: "DataFrame") -> None:

@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/connectors/file/file_log.h"
 
 namespace spate {
 
@@ -71,7 +72,30 @@ std::vector<fs::path> ExpandGlob(const fs::path& pattern) {
   return matches;
 }
 
+// The files a streaming file sink committed to `dir`'s `_spark_metadata`
+// log: files of a crashed attempt that never reached the log are not data.
+arrow::Status CollectSinkOutput(const fs::path& dir, const std::vector<std::string>& logged,
+                                std::vector<DataFile>* out) {
+  std::error_code ec;
+  for (const auto& path : logged) {
+    if (!fs::exists(path, ec)) continue;  // removed since: Spark would fail, reading nothing is kinder
+    out->push_back({path, PartitionValuesOf(dir.string(), path)});
+  }
+  return arrow::Status::OK();
+}
+
 }  // namespace
+
+std::vector<std::pair<std::string, std::string>> PartitionValuesOf(const std::string& root,
+                                                                   const std::string& file) {
+  std::vector<std::pair<std::string, std::string>> values;
+  fs::path relative = fs::path(file).lexically_relative(fs::path(root).lexically_normal());
+  if (relative.empty() || *relative.begin() == "..") return values;
+  for (const auto& part : relative.parent_path()) {
+    if (auto p = PartitionOf(part.string())) values.push_back(*p);
+  }
+  return values;
+}
 
 arrow::Result<std::vector<DataFile>> ListDataFiles(const std::vector<std::string>& paths) {
   std::vector<DataFile> files;
@@ -86,7 +110,12 @@ arrow::Result<std::vector<DataFile>> ListDataFiles(const std::vector<std::string
     if (roots.empty()) return PathNotFound(path);
     for (const auto& root : roots) {
       if (fs::is_directory(root, ec)) {
-        CollectDirectory(root, {}, &files);
+        ARROW_ASSIGN_OR_RAISE(auto logged, ReadSinkLogFiles(root.string()));
+        if (logged && !HasGlob(path)) {
+          ARROW_RETURN_NOT_OK(CollectSinkOutput(root, *logged, &files));
+        } else {
+          CollectDirectory(root, {}, &files);
+        }
       } else {
         files.push_back({root.string(), {}});
       }

@@ -22,8 +22,13 @@ struct DataFile {
 
 /// The data files of `paths` (files, directories, or globs in the last path
 /// component), in a stable order. A path that matches nothing is
-/// [PATH_NOT_FOUND].
+/// [PATH_NOT_FOUND]. A directory a streaming file sink wrote (with a
+/// `_spark_metadata` log) yields only the files its log lists.
 arrow::Result<std::vector<DataFile>> ListDataFiles(const std::vector<std::string>& paths);
+
+/// The `col=value` directories between `root` and `file`, outermost first.
+std::vector<std::pair<std::string, std::string>> PartitionValuesOf(const std::string& root,
+                                                                   const std::string& file);
 
 /// The path as Spark prints it in messages: "file:/abs/path".
 std::string QualifiedPath(const std::string& path);
