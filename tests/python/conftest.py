@@ -14,3 +14,15 @@ def spark():
 
     return SparkSession.builder.appName("spate-tests").master("local[*]").getOrCreate()
 
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _release_native_objects_at_exit(spark):
+    """Stops whatever the tests left running and collects reference cycles
+    (exceptions hold frames that hold DataFrames) before the interpreter's
+    shutdown, so native objects are freed while the extension still runs."""
+    yield
+    for query in spark.streams.active:
+        query.stop()
+    import gc
+    gc.collect()
