@@ -11,6 +11,7 @@
 
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/types/json_schema.h"
 
@@ -21,11 +22,6 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kMetadataFile = "_spate_table.json";
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 std::string Unquote(std::string part) {
   if (part.size() >= 2 && part.front() == '`' && part.back() == '`') return part.substr(1, part.size() - 2);
@@ -95,8 +91,8 @@ arrow::Status TableAlreadyExists(const std::string& name) {
 arrow::Result<std::string> Catalog::TableName(const std::vector<std::string>& parts) {
   if (parts.empty()) return arrow::Status::Invalid("empty table name");
   if (parts.size() >= 2) {
-    std::string db = Lower(parts[parts.size() - 2]);
-    bool catalog_ok = parts.size() == 2 || (parts.size() == 3 && Lower(parts[0]) == "spark_catalog");
+    std::string db = AsciiLower(parts[parts.size() - 2]);
+    bool catalog_ok = parts.size() == 2 || (parts.size() == 3 && AsciiLower(parts[0]) == "spark_catalog");
     if (db != "default" || !catalog_ok) {
       std::string shown;
       for (size_t i = 0; i + 1 < parts.size(); ++i) shown += (i ? "." : "") + fmt::format("`{}`", parts[i]);
@@ -109,7 +105,7 @@ arrow::Result<std::string> Catalog::TableName(const std::vector<std::string>& pa
                                     shown));
     }
   }
-  return Lower(parts.back());
+  return AsciiLower(parts.back());
 }
 
 arrow::Result<std::string> Catalog::TableName(const std::string& qualified) {

@@ -11,6 +11,7 @@
 #include "spate/api/file_source.h"
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/csv_text.h"
 #include "spate/connectors/file/parse_mode.h"
 #include "spate/types/arrow_types.h"
@@ -25,11 +26,6 @@ namespace spate {
 namespace F = functions;
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 struct CsvFile {
   std::vector<CsvRecord> records;  // data records (the header removed)
@@ -98,7 +94,7 @@ DataTypePtr InferCsvType(const std::vector<const std::string*>& values) {
   if (all(IsDouble)) return types::Double();
   if (all(IsDate)) return types::Date();
   if (all([](const std::string& v) { return IsDate(v) || IsTimestamp(v); })) return types::Timestamp();
-  if (all([](const std::string& v) { return Lower(v) == "true" || Lower(v) == "false"; })) {
+  if (all([](const std::string& v) { return AsciiLower(v) == "true" || AsciiLower(v) == "false"; })) {
     return types::Boolean();
   }
   return types::String();

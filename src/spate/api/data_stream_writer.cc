@@ -9,19 +9,15 @@
 
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/streaming/stream_execution.h"
 
 namespace spate {
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 arrow::Result<OutputMode> ParseOutputMode(const std::string& mode) {
-  std::string m = Lower(mode);
+  std::string m = AsciiLower(mode);
   if (m == "append") return OutputMode::kAppend;
   if (m == "update") return OutputMode::kUpdate;
   if (m == "complete") return OutputMode::kComplete;

@@ -13,6 +13,7 @@
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/csv_text.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/parquet_io.h"
@@ -26,19 +27,14 @@ namespace F = functions;
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string OptionOr(const FileWrite& w, const std::string& key, const std::string& fallback) {
-  auto it = w.options.find(Lower(key));
+  auto it = w.options.find(AsciiLower(key));
   return it == w.options.end() ? fallback : it->second;
 }
 
 bool IsPartitionColumn(const std::string& name, const std::vector<std::string>& partition_by) {
   for (const auto& p : partition_by) {
-    if (Lower(p) == Lower(name)) return true;
+    if (AsciiLower(p) == AsciiLower(name)) return true;
   }
   return false;
 }
@@ -61,7 +57,7 @@ arrow::Status Unsupported(const std::string& format, const StructField& f) {
 // formats to none; "uncompressed" is the same as "none".
 std::string Compression(const FileWrite& w) {
   std::string fallback = w.format == "parquet" ? "snappy" : "none";
-  std::string c = Lower(OptionOr(w, "compression", OptionOr(w, "codec", fallback)));
+  std::string c = AsciiLower(OptionOr(w, "compression", OptionOr(w, "codec", fallback)));
   return c == "uncompressed" ? "none" : c;
 }
 
@@ -227,7 +223,7 @@ arrow::Status PrepareDirectory(const FileWrite& w, bool* skip) {
 }  // namespace
 
 arrow::Result<SaveMode> ParseSaveMode(const std::string& mode) {
-  std::string m = Lower(mode);
+  std::string m = AsciiLower(mode);
   if (m == "append") return SaveMode::kAppend;
   if (m == "overwrite") return SaveMode::kOverwrite;
   if (m == "ignore") return SaveMode::kIgnore;

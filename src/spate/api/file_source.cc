@@ -7,17 +7,13 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 StructTypePtr Nullable(const StructType& schema) {
   std::vector<StructField> fields = schema.fields();
@@ -36,12 +32,12 @@ arrow::Result<StructTypePtr> MergeSchemas(const StructType& a, const StructType&
 }  // namespace
 
 std::string OptionOr(const FileReadRequest& r, const std::string& key, const std::string& fallback) {
-  auto it = r.options->find(Lower(key));
+  auto it = r.options->find(AsciiLower(key));
   return it == r.options->end() ? fallback : it->second;
 }
 
 bool FlagOption(const FileReadRequest& r, const std::string& key) {
-  return Lower(OptionOr(r, key, "false")) == "true";
+  return AsciiLower(OptionOr(r, key, "false")) == "true";
 }
 
 arrow::Result<std::shared_ptr<arrow::Array>> StringArray(const std::vector<std::optional<std::string>>& values) {
@@ -89,7 +85,6 @@ std::vector<std::string> SplitLines(const std::string& text, const std::string& 
   return lines;
 }
 
-
 arrow::Status UnableToInferSchema(const std::string& format) {
   return SparkError("UNABLE_TO_INFER_SCHEMA", "42KD9",
                     fmt::format("Unable to infer schema for {}. It must be specified manually.", format));
@@ -103,7 +98,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
     const auto& field = target->field(i);
     int found = -1;
     for (int j = 0; j < table.num_columns() && found < 0; ++j) {
-      if (Lower(table.field(j)->name()) == Lower(field->name())) found = j;
+      if (AsciiLower(table.field(j)->name()) == AsciiLower(field->name())) found = j;
     }
     if (found < 0) {
       ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(field->type(), table.num_rows()));

@@ -11,6 +11,7 @@
 #include "spate/api/file_source.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
@@ -19,11 +20,6 @@
 namespace spate {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool IsIntegerText(const std::string& s) {
   if (s.empty()) return false;
@@ -76,7 +72,7 @@ StructTypePtr PartitionSchema(const std::vector<DataFile>& files, const StructTy
   for (const auto& f : files) {
     for (const auto& [k, _] : f.partition_values) {
       bool seen = false;
-      for (const auto& n : names) seen = seen || Lower(n) == Lower(k);
+      for (const auto& n : names) seen = seen || AsciiLower(n) == AsciiLower(k);
       if (!seen) names.push_back(k);
     }
   }
@@ -90,7 +86,7 @@ StructTypePtr PartitionSchema(const std::vector<DataFile>& files, const StructTy
     std::vector<const std::string*> values;
     for (const auto& f : files) {
       for (const auto& [k, v] : f.partition_values) {
-        if (Lower(k) == Lower(name) && v != kDefaultPartitionName) values.push_back(&v);
+        if (AsciiLower(k) == AsciiLower(name) && v != kDefaultPartitionName) values.push_back(&v);
       }
     }
     fields.push_back({name, InferPartitionType(values), true});
@@ -113,7 +109,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> PartitionColumn(const DataFile& fil
                                                             const StructField& field, int64_t rows) {
   ARROW_ASSIGN_OR_RAISE(auto type, ToArrowType(*field.type));
   for (const auto& [k, v] : file.partition_values) {
-    if (Lower(k) != Lower(field.name) || v == kDefaultPartitionName) continue;
+    if (AsciiLower(k) != AsciiLower(field.name) || v == kDefaultPartitionName) continue;
     ARROW_ASSIGN_OR_RAISE(auto text, arrow::MakeArrayFromScalar(arrow::StringScalar(v), rows));
     ARROW_ASSIGN_OR_RAISE(auto typed, arrow::compute::Cast(*text, type));
     return typed;
@@ -143,7 +139,7 @@ arrow::Result<FileTable> ReadDataFiles(Session& session, const std::string& form
                                        const std::vector<DataFile>& files, const StructTypePtr& schema,
                                        const std::map<std::string, std::string>& options,
                                        const std::vector<std::string>& partition_columns) {
-  std::string fmt_name = Lower(format);
+  std::string fmt_name = AsciiLower(format);
   StructTypePtr partitions = PartitionSchema(files, schema, partition_columns);
   FileReadRequest request{&session, &files, DataSchema(schema, *partitions), &options};
   ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadSource(fmt_name, request));
@@ -174,7 +170,7 @@ arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
                                  const std::vector<std::string>& paths, const StructTypePtr& schema,
                                  const std::map<std::string, std::string>& options,
                                  const std::vector<std::string>& partition_columns) {
-  std::string fmt_name = Lower(format);
+  std::string fmt_name = AsciiLower(format);
   if (!IsFileFormat(fmt_name)) return DataSourceNotFound(format);
   ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(paths));
   ARROW_ASSIGN_OR_RAISE(FileTable data,
@@ -186,7 +182,7 @@ arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
 }
 
 bool IsFileFormat(const std::string& format) {
-  std::string f = Lower(format);
+  std::string f = AsciiLower(format);
   return f == "parquet" || f == "json" || f == "csv" || f == "text";
 }
 
@@ -200,7 +196,7 @@ DataFrameReader& DataFrameReader::format(const std::string& source) {
 }
 
 DataFrameReader& DataFrameReader::option(const std::string& key, const std::string& value) {
-  options_[Lower(key)] = value;
+  options_[AsciiLower(key)] = value;
   return *this;
 }
 

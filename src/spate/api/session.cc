@@ -11,6 +11,7 @@
 #include "spate/api/reader.h"
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/api/sql_runner.h"
 #include "spate/types/arrow_types.h"
@@ -18,11 +19,6 @@
 namespace spate {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -62,7 +58,7 @@ void RuntimeConfig::Unset(const std::string& key) {
 }
 
 bool RuntimeConfig::GetBool(const std::string& key) const {
-  return Lower(Get(key).value_or("false")) == "true";
+  return AsciiLower(Get(key).value_or("false")) == "true";
 }
 
 std::map<std::string, std::string> RuntimeConfig::GetAll() const {
@@ -108,17 +104,17 @@ Catalog& Session::catalog() {
 
 void Session::CreateTempView(const std::string& name, PlanPtr plan) {
   std::lock_guard<std::mutex> lock(mutex_);
-  temp_views_[Lower(name)] = std::move(plan);
+  temp_views_[AsciiLower(name)] = std::move(plan);
 }
 
 bool Session::DropTempView(const std::string& name) {
   std::lock_guard<std::mutex> lock(mutex_);
-  return temp_views_.erase(Lower(name)) > 0;
+  return temp_views_.erase(AsciiLower(name)) > 0;
 }
 
 std::optional<PlanPtr> Session::LookupTempView(const std::string& name) const {
   std::lock_guard<std::mutex> lock(mutex_);
-  auto it = temp_views_.find(Lower(name));
+  auto it = temp_views_.find(AsciiLower(name));
   if (it == temp_views_.end()) return std::nullopt;
   return it->second;
 }

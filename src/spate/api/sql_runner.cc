@@ -7,6 +7,7 @@
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/sql/parser.h"
@@ -25,11 +26,6 @@ bool ContainsAggregate(const Expr& e) {
     if (ContainsAggregate(*a)) return true;
   }
   return false;
-}
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 std::string JoinedName(const std::vector<std::string>& parts) {
@@ -103,7 +99,7 @@ class QueryBinder {
     } pop{ctes_};
     for (const auto& [name, query] : s.ctes) {
       ARROW_ASSIGN_OR_RAISE(auto cte, Select(*query));
-      ctes_.back()[Lower(name)] = cte;
+      ctes_.back()[AsciiLower(name)] = cte;
     }
     PlanPtr plan = OneRow();
     if (s.from) {
@@ -222,7 +218,7 @@ class QueryBinder {
         std::string name = item.name.back();
         if (item.name.size() == 1) {
           for (auto scope = ctes_.rbegin(); scope != ctes_.rend(); ++scope) {
-            auto it = scope->find(Lower(name));
+            auto it = scope->find(AsciiLower(name));
             if (it != scope->end()) return MakeAlias(it->second, item.alias.empty() ? name : item.alias);
           }
         }

@@ -12,18 +12,14 @@
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 
 namespace spate {
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::string DefaultFormat(Session& session, const std::string& format) {
-  return Lower(format.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet") : format);
+  return AsciiLower(format.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet") : format);
 }
 
 // The table's columns: data columns first, partition columns last, as Spark
@@ -32,7 +28,7 @@ StructTypePtr TableSchema(const StructType& schema, const std::vector<std::strin
   std::vector<StructField> data, parts;
   for (const auto& f : schema.fields()) {
     bool is_partition = false;
-    for (const auto& p : partition_by) is_partition = is_partition || Lower(p) == Lower(f.name);
+    for (const auto& p : partition_by) is_partition = is_partition || AsciiLower(p) == AsciiLower(f.name);
     StructField field = f;
     field.nullable = true;
     (is_partition ? parts : data).push_back(field);
@@ -41,7 +37,7 @@ StructTypePtr TableSchema(const StructType& schema, const std::vector<std::strin
   std::vector<StructField> ordered;
   for (const auto& p : partition_by) {
     for (const auto& f : parts) {
-      if (Lower(f.name) == Lower(p)) ordered.push_back(f);
+      if (AsciiLower(f.name) == AsciiLower(p)) ordered.push_back(f);
     }
   }
   data.insert(data.end(), ordered.begin(), ordered.end());

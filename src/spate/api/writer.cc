@@ -7,15 +7,11 @@
 #include "spate/api/file_sink.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
+#include "spate/common/strings.h"
 
 namespace spate {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 }  // namespace
 
@@ -32,7 +28,7 @@ DataFrameWriter& DataFrameWriter::mode(const std::string& save_mode) {
 }
 
 DataFrameWriter& DataFrameWriter::option(const std::string& key, const std::string& value) {
-  options_[Lower(key)] = value;
+  options_[AsciiLower(key)] = value;
   return *this;
 }
 
@@ -57,7 +53,7 @@ arrow::Status DataFrameWriter::save(const std::string& path) const {
   Session& session = *df_.session();
   FileWrite write;
   write.session = &session;
-  write.format = Lower(format_.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet")
+  write.format = AsciiLower(format_.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet")
                                        : format_);
   write.path = path;
   ARROW_ASSIGN_OR_RAISE(write.mode, ParseSaveMode(mode_));

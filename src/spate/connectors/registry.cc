@@ -3,15 +3,11 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 
 namespace spate {
 
 namespace {
-
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
 
 const std::map<std::string, StreamingFormat>& Formats() {
   static const auto* formats = [] {
@@ -29,10 +25,10 @@ const std::map<std::string, StreamingFormat>& Formats() {
 
 }  // namespace
 
-void Options::Set(const std::string& key, const std::string& value) { values_[Lower(key)] = value; }
+void Options::Set(const std::string& key, const std::string& value) { values_[AsciiLower(key)] = value; }
 
 std::optional<std::string> Options::Get(const std::string& key) const {
-  auto it = values_.find(Lower(key));
+  auto it = values_.find(AsciiLower(key));
   if (it == values_.end()) return std::nullopt;
   return it->second;
 }
@@ -56,7 +52,7 @@ arrow::Result<int64_t> Options::GetInt(const std::string& key, int64_t fallback)
 arrow::Result<bool> Options::GetBool(const std::string& key, bool fallback) const {
   auto v = Get(key);
   if (!v) return fallback;
-  std::string l = Lower(*v);
+  std::string l = AsciiLower(*v);
   if (l == "true") return true;
   if (l == "false") return false;
   return arrow::Status::Invalid(fmt::format("Invalid value '{}' for option '{}': true or false is expected.", *v, key));
@@ -64,7 +60,7 @@ arrow::Result<bool> Options::GetBool(const std::string& key, bool fallback) cons
 
 arrow::Result<const StreamingFormat*> FindStreamingFormat(const std::string& name) {
   const auto& formats = Formats();
-  auto it = formats.find(Lower(name));
+  auto it = formats.find(AsciiLower(name));
   if (it == formats.end()) {
     return SparkError("DATA_SOURCE_NOT_FOUND", "42K02",
                       fmt::format("Failed to find the data source: {}. Make sure the provider name "

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
@@ -943,11 +944,6 @@ arrow::Result<BoundExprPtr> BindTimeField(const std::string& name, std::vector<B
 // ---------------------------------------------------------------------------
 // Truncation
 
-std::string Upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The first day of the period holding `days`, for the date-level units.
 std::optional<int64_t> TruncDays(int64_t days, const std::string& unit) {
   Civil c = CivilFromDays(days);
@@ -977,7 +973,7 @@ arrow::Result<BoundExprPtr> BindDateTrunc(const std::string& name, std::vector<B
                                           const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kString, Kind::kTimestamp}));
   ARROW_ASSIGN_OR_RAISE(auto unit_text, ConstantText(*args[0], name));
-  std::string unit = unit_text ? Upper(*unit_text) : "";
+  std::string unit = unit_text ? AsciiUpper(*unit_text) : "";
   DataTypePtr input = args[1]->type();
   auto impl = [unit, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(a.values[1], *input, a.ctx, a.num_rows));
@@ -995,7 +991,7 @@ arrow::Result<BoundExprPtr> BindTrunc(const std::string& name, std::vector<Bound
                                       const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kDate, Kind::kString}));
   ARROW_ASSIGN_OR_RAISE(auto unit_text, ConstantText(*args[1], name));
-  std::string unit = unit_text ? Upper(*unit_text) : "";
+  std::string unit = unit_text ? AsciiUpper(*unit_text) : "";
   DataTypePtr input = args[0]->type();
   auto impl = [unit, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));

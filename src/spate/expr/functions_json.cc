@@ -20,6 +20,7 @@
 #include <rapidjson/writer.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
@@ -41,12 +42,6 @@ constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
 arrow::Result<ArrayPtr> AsArray(const arrow::Datum& d, int64_t num_rows) {
   if (d.is_scalar()) return arrow::MakeArrayFromScalar(*d.scalar(), num_rows);
   return d.make_array();
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -137,14 +132,14 @@ arrow::Result<Options> ReadOptions(const std::vector<BoundExprPtr>& args, size_t
                                     QuotedType(*args[index]->type())));
     }
     // Option names are case-insensitive, as Spark's CaseInsensitiveMap.
-    options[Lower(k->ToString())] = v->is_valid ? v->ToString() : "";
+    options[AsciiLower(k->ToString())] = v->is_valid ? v->ToString() : "";
   }
   (void)pretty;
   return options;
 }
 
 std::string OptionOr(const Options& options, const std::string& key, std::string fallback) {
-  auto it = options.find(Lower(key));
+  auto it = options.find(AsciiLower(key));
   return it == options.end() ? fallback : it->second;
 }
 
@@ -511,7 +506,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
   ARROW_ASSIGN_OR_RAISE(settings.schema, SchemaArgument(*args[1]));
   if (!settings.schema->IsNested()) return InvalidSchema(pretty, *settings.schema);
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 2, pretty));
-  std::string mode = Lower(OptionOr(options, "mode", "PERMISSIVE"));
+  std::string mode = AsciiLower(OptionOr(options, "mode", "PERMISSIVE"));
   if (mode == "failfast") {
     settings.fail_fast = true;
   } else if (mode != "permissive") {
@@ -520,7 +515,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
                                   "Acceptable modes are PERMISSIVE and FAILFAST.",
                                   OptionOr(options, "mode", "")));
   }
-  settings.allow_comments = Lower(OptionOr(options, "allowComments", "false")) == "true";
+  settings.allow_comments = AsciiLower(OptionOr(options, "allowComments", "false")) == "true";
   if (settings.schema->id() == TypeId::kStruct) {
     const auto& st = static_cast<const StructType&>(*settings.schema);
     int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));
@@ -757,7 +752,7 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
   }
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
   // spark.sql.jsonGenerator.ignoreNullFields defaults to true.
-  bool ignore_nulls = Lower(OptionOr(options, "ignoreNullFields", "true")) != "false";
+  bool ignore_nulls = AsciiLower(OptionOr(options, "ignoreNullFields", "true")) != "false";
   auto impl = [type, ignore_nulls](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
     JsonWriter writer(a.ctx.format.time_zone, ignore_nulls);

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
@@ -379,19 +380,14 @@ arrow::Status FieldNotFound(const std::string& field, const StructType& type) {
                     fmt::format("No such struct field `{}` in {}.", field, fields));
 }
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Field lookup is case-insensitive (spark.sql.caseSensitive=false).
 arrow::Result<int> ResolveField(const StructType& type, const std::string& name) {
   int found = type.FieldIndex(name);
   if (found >= 0) return found;
-  std::string wanted = Lower(name);
+  std::string wanted = AsciiLower(name);
   int matches = 0;
   for (int i = 0; i < type.num_fields(); ++i) {
-    if (Lower(type.field(i).name) == wanted) {
+    if (AsciiLower(type.field(i).name) == wanted) {
       found = i;
       ++matches;
     }

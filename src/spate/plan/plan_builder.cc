@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
@@ -14,13 +15,6 @@
 namespace spate {
 
 namespace {
-
-bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::string BacktickParts(const std::vector<std::string>& parts) {
   std::string out;

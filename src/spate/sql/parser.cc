@@ -12,24 +12,13 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/sql/lexer.h"
 #include "spate/types/ddl_parser.h"
 
 namespace spate::sql {
 
 namespace {
-
-std::string Upper(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
 
@@ -64,7 +53,7 @@ struct IntervalUnit {
 };
 
 std::optional<IntervalUnit> LookupUnit(std::string_view word) {
-  std::string unit = Lower(word);
+  std::string unit = AsciiLower(word);
   if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
   using F = IntervalUnit::Field;
   static const std::pair<std::string_view, IntervalUnit> kUnits[] = {
@@ -150,7 +139,7 @@ std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
     while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     words.push_back(text.substr(start, i - start));
   }
-  if (!words.empty() && Lower(words[0]) == "interval") words.erase(words.begin());
+  if (!words.empty() && AsciiLower(words[0]) == "interval") words.erase(words.begin());
   if (words.empty() || words.size() % 2 != 0) return std::nullopt;
   IntervalValue value;
   for (size_t w = 0; w < words.size(); w += 2) {
@@ -261,7 +250,7 @@ std::optional<int32_t> ParseDateText(std::string_view text) {
 
 // A zone suffix: Z, UTC, or an offset +h[h][:mm]; seconds east of UTC.
 std::optional<int64_t> ReadZoneOffset(std::string_view zone) {
-  std::string upper = Upper(zone);
+  std::string upper = AsciiUpper(zone);
   if (upper == "Z" || upper == "UTC" || upper == "GMT") return 0;
   if (upper.rfind("UTC", 0) == 0 || upper.rfind("GMT", 0) == 0) upper = upper.substr(3);
   if (upper.empty() || (upper[0] != '+' && upper[0] != '-')) return std::nullopt;
@@ -888,7 +877,7 @@ class Parser {
     }
     if (!after.IsOp("(") && (t.IsKeyword("CURRENT_DATE") || t.IsKeyword("CURRENT_TIMESTAMP") ||
                              t.IsKeyword("CURRENT_USER") || t.IsKeyword("SESSION_USER"))) {
-      return ex::Call(Lower(Next().text), {});
+      return ex::Call(AsciiLower(Next().text), {});
     }
     if (after.IsOp("->")) return Lambda();
     if (after.IsOp("(")) {
@@ -903,7 +892,7 @@ class Parser {
 
   // name '(' [DISTINCT | ALL] ['*' | expr (',' expr)*] ')'
   arrow::Result<ExprPtr> FunctionCall() {
-    std::string name = Lower(Next().text);
+    std::string name = AsciiLower(Next().text);
     Next();  // (
     ARROW_RETURN_NOT_OK(RejectSubquery());  // EXISTS (SELECT ...)
     bool distinct = AcceptKeyword("DISTINCT");
@@ -950,8 +939,8 @@ class Parser {
     bool unit_function = std::find(std::begin(kUnitFunctions), std::end(kUnitFunctions),
                                    function) != std::end(kUnitFunctions);
     if (unit_function && Peek().kind == TokenKind::kIdentifier && Peek(1).IsOp(",") &&
-        std::find(std::begin(kUnits), std::end(kUnits), Upper(Peek().text)) != std::end(kUnits)) {
-      args.push_back(ex::String(Upper(Next().text)));
+        std::find(std::begin(kUnits), std::end(kUnits), AsciiUpper(Peek().text)) != std::end(kUnits)) {
+      args.push_back(ex::String(AsciiUpper(Next().text)));
       Next();  // ,
     }
     do {
@@ -1019,7 +1008,7 @@ class Parser {
   // the comma form is an ordinary call.
   arrow::Result<ExprPtr> Substring() {
     size_t start = pos_;
-    std::string name = Lower(Next().text);
+    std::string name = AsciiLower(Next().text);
     Next();  // (
     ARROW_ASSIGN_OR_RAISE(auto str, Expression());
     if (!AcceptKeyword("FROM")) {
@@ -1085,7 +1074,7 @@ class Parser {
   arrow::Result<ExprPtr> TypedLiteral() {
     const Token keyword = Next();
     const std::string value = Next().text;
-    std::string type = Upper(keyword.text);
+    std::string type = AsciiUpper(keyword.text);
     if (type == "DATE") {
       auto days = ParseDateText(value);
       if (!days) return InvalidTypedLiteral(keyword, type, value);
@@ -1175,7 +1164,7 @@ class Parser {
     Next();  // TO
     const Token to = Peek();
     static const std::string_view kUnits[] = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
-    std::string from_unit = Upper(from.text), to_unit = Upper(to.text);
+    std::string from_unit = AsciiUpper(from.text), to_unit = AsciiUpper(to.text);
     bool known = std::find(std::begin(kUnits), std::end(kUnits), from_unit) != std::end(kUnits) &&
                  std::find(std::begin(kUnits), std::end(kUnits), to_unit) != std::end(kUnits);
     if (!known) return Error();
@@ -1192,7 +1181,7 @@ class Parser {
   // number has been consumed when `negative`.
   arrow::Result<ExprPtr> Number(bool negative) {
     const Token t = Next();
-    std::string upper = Upper(t.text);
+    std::string upper = AsciiUpper(t.text);
     if (t.kind == TokenKind::kInteger) return IntegerLiteral(t, upper, negative);
     if (upper.size() > 2 && upper.substr(upper.size() - 2) == "BD") {
       return DecimalLiteral(t, upper.substr(0, upper.size() - 2), negative);
@@ -1661,7 +1650,7 @@ class Parser {
           v.kind == TokenKind::kDecimal) {
         value = Next().text;
       } else if (v.IsKeyword("TRUE") || v.IsKeyword("FALSE")) {
-        value = Lower(Next().text);
+        value = AsciiLower(Next().text);
       } else {
         return Error();
       }

@@ -6,20 +6,16 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 
 namespace spate {
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 std::optional<std::string> Find(const std::map<std::string, std::string>& options,
                                 const std::string& key) {
   for (const auto& [k, v] : options) {
-    if (Lower(k) == Lower(key)) return v;
+    if (AsciiLower(k) == AsciiLower(key)) return v;
   }
   return std::nullopt;
 }
@@ -28,7 +24,7 @@ arrow::Result<bool> BoolOption(const std::map<std::string, std::string>& options
                                const std::string& key, bool fallback) {
   auto v = Find(options, key);
   if (!v) return fallback;
-  std::string lower = Lower(*v);
+  std::string lower = AsciiLower(*v);
   if (lower == "true") return true;
   if (lower == "false") return false;
   return SparkError("INVALID_OPTIONS", "42K06",

@@ -20,6 +20,7 @@
 #include "spate/api/file_source.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/file_log.h"
 #include "spate/connectors/file/file_stream.h"
@@ -32,14 +33,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string Lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // "123" followed by an optional unit, as Spark's size and duration strings.
 bool SplitNumber(const std::string& text, int64_t* number, std::string* unit) {
-  std::string t = Lower(text);
+  std::string t = AsciiLower(text);
   t.erase(0, t.find_first_not_of(' '));
   t.erase(t.find_last_not_of(' ') + 1);
   size_t digits = 0;
@@ -93,7 +89,7 @@ arrow::Result<int64_t> DurationMsOption(const Options& options, const std::strin
 }
 
 arrow::Result<std::string> CleanSourceOption(const Options& options) {
-  std::string mode = Lower(options.Get("cleanSource", "off"));
+  std::string mode = AsciiLower(options.Get("cleanSource", "off"));
   if (mode != "off" && mode != "archive" && mode != "delete") {
     return arrow::Status::Invalid(fmt::format(
         "Invalid mode for clean source option {}. Must be one of ARCHIVE,DELETE,OFF", options.Get("cleanSource", "")));
@@ -354,7 +350,7 @@ arrow::Status ResolveSchema(const SourceRequest& request, FileSourceConfig* conf
   if (!config->options.recursive_file_lookup) {
     for (const auto& f : existing) {
       for (const auto& [k, v] : f.partition_values) {
-        if (partitions.insert(Lower(k)).second) config->partition_columns.push_back(k);
+        if (partitions.insert(AsciiLower(k)).second) config->partition_columns.push_back(k);
       }
     }
   }
@@ -366,7 +362,7 @@ arrow::Status ResolveSchema(const SourceRequest& request, FileSourceConfig* conf
     config->schema = types::Struct({{"value", types::String(), true}});
     return arrow::Status::OK();
   }
-  bool infer = Lower(request.session->conf().Get("spark.sql.streaming.schemaInference", "false")) == "true";
+  bool infer = AsciiLower(request.session->conf().Get("spark.sql.streaming.schemaInference", "false")) == "true";
   if (!infer) return SchemaNotSpecified();
   if (existing.empty()) {
     return UnableToInferSchema(config->format == "json" ? "JSON" : config->format == "csv" ? "CSV" : "Parquet");

@@ -1,0 +1,15 @@
+#pragma once
+
+// ASCII case helpers: Spark's keywords, option names, identifiers and format
+// names compare case-insensitively.
+
+#include <string>
+#include <string_view>
+
+namespace spate {
+
+std::string AsciiLower(std::string_view s);
+std::string AsciiUpper(std::string_view s);
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+}  // namespace spate
