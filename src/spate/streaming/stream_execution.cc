@@ -406,9 +406,9 @@ class StreamExecution final : public StreamingQuery,
         auto got = s.source->GetBatch(s.committed, *ends[i]);
         if (!got.ok()) return BatchFailed(batch_id, got.status());
         rows = *got;
-      } else {
-        auto schema = ToArrowSchemaOrEmpty(*s.source->schema());
-        rows = arrow::Table::MakeEmpty(schema).ValueOrDie();
+      } else {  // this source has nothing new in the batch
+        ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*s.source->schema()));
+        ARROW_ASSIGN_OR_RAISE(rows, arrow::Table::MakeEmpty(schema));
       }
       rows_per_source[i] = rows->num_rows();
       std::lock_guard<std::mutex> lock(s.scan->mutex);
@@ -448,8 +448,6 @@ class StreamExecution final : public StreamingQuery,
     RecordProgress(batch_id, trigger_start_ms, durations, starts, ends, latest, rows_per_source, *written);
     return true;
   }
-
-  static std::shared_ptr<arrow::Schema> ToArrowSchemaOrEmpty(const StructType& schema);
 
   arrow::Status BatchFailed(int64_t batch_id, const arrow::Status& cause) {
     return arrow::Status::Invalid(fmt::format(
@@ -567,11 +565,6 @@ class StreamExecution final : public StreamingQuery,
   std::deque<QueryProgress> progress_;
   std::optional<arrow::Status> error_;
 };
-
-std::shared_ptr<arrow::Schema> StreamExecution::ToArrowSchemaOrEmpty(const StructType& schema) {
-  auto s = ToArrowSchema(schema);
-  return s.ok() ? *s : arrow::schema({});
-}
 
 // Spark's output mode rules for queries without stateful operators.
 arrow::Status CheckOutputMode(const PlanNode& plan, OutputMode mode) {
