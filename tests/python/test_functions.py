@@ -132,3 +132,18 @@ def test_expr_parses_sql_text(one):
     assert one.select(F.expr("id + 1 AS x")).collect() == [Row(x=2)]
     with pytest.raises(ParseException):
         F.expr("id +* 1")
+
+
+def test_window_tumbling_and_sliding_group_by(spark):
+    import datetime as dt
+    rows = [(dt.datetime(2024, 1, 1, 10, 1), "a"), (dt.datetime(2024, 1, 1, 10, 4), "a"),
+            (dt.datetime(2024, 1, 1, 10, 7), "b"), (dt.datetime(2024, 1, 1, 10, 12), "a")]
+    df = spark.createDataFrame(rows, "ts TIMESTAMP, k STRING")
+    tumbling = df.groupBy(F.window("ts", "5 minutes"), "k").count().orderBy("window.start", "k")
+    assert tumbling.columns == ["window", "k", "count"]
+    got = [(r.window.start.strftime("%H:%M"), r.window.end.strftime("%H:%M"), r.k, r["count"])
+           for r in tumbling.collect()]
+    assert got == [("10:00", "10:05", "a", 2), ("10:05", "10:10", "b", 1), ("10:10", "10:15", "a", 1)]
+    sliding = df.groupBy(F.window("ts", "10 minutes", "5 minutes")).agg(F.count("*").alias("n"))
+    got = sorted((r.window.start.strftime("%H:%M"), r.n) for r in sliding.collect())
+    assert got == [("09:55", 2), ("10:00", 3), ("10:05", 2), ("10:10", 1)]

@@ -211,6 +211,18 @@ def date_trunc(format: str, timestamp: ColumnOrName) -> Column:  # noqa: A002
     return _args("date_trunc", _lit(format), _col_expr(timestamp, "timestamp"))
 
 
+def window(timeColumn: ColumnOrName, windowDuration: str, slideDuration: Optional[str] = None,
+           startTime: Optional[str] = None) -> Column:
+    """Time windows: a struct<start, end> per row ("5 minutes" tumbling), or every
+    window containing the row when ``slideDuration`` is shorter (sliding)."""
+    args = [_col_expr(timeColumn, "timeColumn"), _lit(windowDuration)]
+    if slideDuration is not None or startTime is not None:
+        args.append(_lit(slideDuration if slideDuration is not None else windowDuration))
+    if startTime is not None:
+        args.append(_lit(startTime))
+    return _args("window", *args)
+
+
 def year(col: ColumnOrName) -> Column: return _invoke("year", col)
 def month(col: ColumnOrName) -> Column: return _invoke("month", col)
 def dayofmonth(col: ColumnOrName) -> Column: return _invoke("dayofmonth", col)

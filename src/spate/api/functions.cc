@@ -110,6 +110,16 @@ Column date_trunc(const std::string& unit, const Column& c) {
   return Call("date_trunc", {ex::String(unit), c.expr()});
 }
 
+Column window(const Column& time_column, const std::string& window_duration,
+              const std::string& slide_duration, const std::string& start_time) {
+  std::vector<ExprPtr> args = {time_column.expr(), ex::String(window_duration)};
+  if (!slide_duration.empty() || !start_time.empty()) {
+    args.push_back(ex::String(slide_duration.empty() ? window_duration : slide_duration));
+  }
+  if (!start_time.empty()) args.push_back(ex::String(start_time));
+  return Call("window", std::move(args));
+}
+
 Column struct_(const std::vector<Column>& cols) { return Call("struct", Exprs(cols)); }
 Column named_struct(const std::vector<Column>& nv) { return Call("named_struct", Exprs(nv)); }
 Column array(const std::vector<Column>& cols) { return Call("array", Exprs(cols)); }

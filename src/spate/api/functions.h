@@ -63,6 +63,10 @@ Column unix_timestamp(const Column& c);
 Column unix_timestamp(const Column& c, const std::string& format);
 Column from_unixtime(const Column& c, const std::string& format = "yyyy-MM-dd HH:mm:ss");
 Column date_trunc(const std::string& unit, const Column& c);
+/// Time windows: window(ts, "5 minutes") tumbling; with a shorter slide every
+/// window containing the row (sliding); startTime shifts the window starts.
+Column window(const Column& time_column, const std::string& window_duration,
+              const std::string& slide_duration = "", const std::string& start_time = "");
 
 // Nested data and JSON.
 Column struct_(const std::vector<Column>& cols);

@@ -112,7 +112,22 @@ arrow::Result<std::shared_ptr<arrow::Table>> KeysAndArguments(const PlanNode& no
     std::vector<std::shared_ptr<arrow::Array>> columns;
     for (size_t i = 0; i < node.exprs.size(); ++i) {
       ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*node.exprs[i], *batch, ctx));
-      fields.push_back(arrow::field("g" + std::to_string(i), array->type()));
+      std::string name = "g" + std::to_string(i);
+      if (array->type_id() == arrow::Type::STRUCT) {
+        // Arrow's hash table takes no struct keys: group by each field and
+        // the struct's validity instead (window structs, struct(...) keys).
+        const auto& st = static_cast<const arrow::StructArray&>(*array);
+        for (int f = 0; f < st.num_fields(); ++f) {
+          ARROW_ASSIGN_OR_RAISE(auto field, st.GetFlattenedField(f));
+          fields.push_back(arrow::field(name + "." + std::to_string(f), field->type()));
+          columns.push_back(std::move(field));
+        }
+        ARROW_ASSIGN_OR_RAISE(auto valid, cp::CallFunction("is_valid", {array}));
+        fields.push_back(arrow::field(name + ".valid", arrow::boolean()));
+        columns.push_back(valid.make_array());
+        continue;
+      }
+      fields.push_back(arrow::field(name, array->type()));
       columns.push_back(std::move(array));
     }
     if (node.exprs.empty()) {  // a global aggregation groups everything under one key
@@ -186,8 +201,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& no
     aggregates.emplace_back(kernels[i].function, kernels[i].options, target, "r" + std::to_string(i));
   }
   std::vector<arrow::FieldRef> keys;
-  if (global) keys.emplace_back("g");
-  for (size_t i = 0; i < node.exprs.size(); ++i) keys.emplace_back("g" + std::to_string(i));
+  for (const auto& field : work->schema()->fields()) {
+    if (field->name()[0] == 'g') keys.emplace_back(field->name());
+  }
 
   ac::Declaration plan = ac::Declaration::Sequence({
       {"table_source", ac::TableSourceNodeOptions(work)},
@@ -198,7 +214,22 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& no
 
   std::vector<std::shared_ptr<arrow::Array>> columns;
   for (size_t i = 0; i < node.exprs.size(); ++i) {
-    columns.push_back(combined->GetColumnByName("g" + std::to_string(i)));
+    std::string name = "g" + std::to_string(i);
+    const auto& type = schema->field(static_cast<int>(i))->type();
+    if (type->id() != arrow::Type::STRUCT) {
+      columns.push_back(combined->GetColumnByName(name));
+      continue;
+    }
+    // Reassemble a struct key from its fields and validity.
+    arrow::ArrayVector children;
+    for (int f = 0; f < type->num_fields(); ++f) {
+      children.push_back(combined->GetColumnByName(name + "." + std::to_string(f)));
+    }
+    const auto& valid = static_cast<const arrow::BooleanArray&>(*combined->GetColumnByName(name + ".valid"));
+    int64_t nulls = valid.length() - valid.true_count();
+    std::shared_ptr<arrow::Buffer> bits = nulls > 0 ? valid.values() : nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto st, arrow::StructArray::Make(children, type->fields(), bits, nulls, valid.offset()));
+    columns.push_back(st);
   }
   for (size_t i = 0; i < node.aggregates.size(); ++i) {
     auto col = combined->GetColumnByName("r" + std::to_string(i));

@@ -17,6 +17,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterDatetimeFunctions(*r);
     RegisterNestedFunctions(*r);
     RegisterJsonFunctions(*r);
+    RegisterWindowFunctions(*r);
     return r;
   }();
   return *registry;

@@ -88,5 +88,6 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::A
                                                                   bool strict);
 void RegisterNestedFunctions(FunctionRegistry& r);
 void RegisterJsonFunctions(FunctionRegistry& r);
+void RegisterWindowFunctions(FunctionRegistry& r);
 
 }  // namespace spate

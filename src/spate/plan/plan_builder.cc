@@ -10,6 +10,7 @@
 #include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
+#include "spate/expr/window_spec.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -516,7 +517,8 @@ class Binder {
 
 std::string OutputName(const Expr& e, const BoundExprPtr& bound) {
   if (e.kind == ExprKind::kAlias) return e.name;
-  if (e.kind == ExprKind::kColumn && bound->kind() != BoundExpr::Kind::kColumn) {
+  // A struct field (`data.user.id`, or a GROUP BY w.start reference) is named by the field.
+  if (e.kind == ExprKind::kColumn && (bound->kind() != BoundExpr::Kind::kColumn || e.name_parts.size() > 1)) {
     const std::string& n = bound->name();
     size_t dot = n.rfind('.');
     return dot == std::string::npos ? n : n.substr(dot + 1);
@@ -614,6 +616,23 @@ arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<Expr
   return Node(std::move(project));
 }
 
+// A sliding window(...) call (slide shorter than the window) among `e`'s
+// top level (under an alias at most), or null.
+arrow::Result<const Expr*> SlidingWindowCall(const Expr& e, const std::vector<Attribute>& input) {
+  const Expr& inner = e.kind == ExprKind::kAlias ? *e.args[0] : e;
+  if (inner.kind != ExprKind::kCall || inner.name != "window") return nullptr;
+  Binder binder(input);
+  ARROW_ASSIGN_OR_RAISE(auto args, binder.BindArgs(inner));
+  ARROW_ASSIGN_OR_RAISE(auto spec, SlidingWindowSpec(args));
+  return spec ? &inner : nullptr;
+}
+
+// A row belongs to every sliding window that contains its time: such
+// windows become explode(window_overlaps(...)) AS window, as Spark expands them.
+ExprPtr ExplodeWindows(const Expr& window_call, const std::string& name) {
+  return ex::Alias(ex::Call("explode", {ex::Call("window_overlaps", window_call.args)}), name);
+}
+
 }  // namespace
 
 const char* JoinTypeName(JoinType type) {
@@ -647,8 +666,13 @@ arrow::Result<int> ResolveColumnIndex(const std::vector<Attribute>& input, const
 }
 
 arrow::Result<PlanPtr> MakeProject(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
-  for (const auto& e : exprs) {
-    if (IsGenerator(*e)) return MakeGenerate(child, exprs);
+  std::vector<ExprPtr> rewritten = exprs;
+  for (auto& e : rewritten) {
+    ARROW_ASSIGN_OR_RAISE(const Expr* window, SlidingWindowCall(*e, child->output));
+    if (window) e = ExplodeWindows(*window, e->kind == ExprKind::kAlias ? e->name : "window");
+  }
+  for (const auto& e : rewritten) {
+    if (IsGenerator(*e)) return MakeGenerate(child, rewritten);
   }
   for (const auto& e : exprs) {
     if (ContainsAggregate(*e)) return MakeAggregate(child, {}, exprs);
@@ -715,8 +739,25 @@ arrow::Result<PlanPtr> MakeFilter(const PlanPtr& child, const ExprPtr& condition
   return Node(std::move(node));
 }
 
-arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& child, const std::vector<ExprPtr>& groups,
-                                     const std::vector<ExprPtr>& aggs, const ExprPtr& having) {
+arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<ExprPtr>& input_groups,
+                                     const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
+  // Grouping by a sliding window: expand each row into its windows first,
+  // then group by the expanded `window` column.
+  PlanPtr child = input;
+  std::vector<ExprPtr> groups = input_groups;
+  std::vector<ExprPtr> aggs = input_aggs;
+  for (auto& g : groups) {
+    ARROW_ASSIGN_OR_RAISE(const Expr* window, SlidingWindowCall(*g, child->output));
+    if (!window) continue;
+    ExprPtr original = g;
+    ARROW_ASSIGN_OR_RAISE(child, MakeGenerate(child, {ex::Star(), ExplodeWindows(*window, "window")}));
+    g = ex::Col({"window"});
+    for (auto& a : aggs) {
+      const Expr& inner = a->kind == ExprKind::kAlias ? *a->args[0] : *a;
+      if (inner.ToString() != original->ToString()) continue;
+      a = a->kind == ExprKind::kAlias ? ex::Alias(g, a->name) : g;
+    }
+  }
   Binder plain(child->output);
   PlanNode agg{.kind = PlanNode::Kind::kAggregate, .children = {child}};
   std::vector<std::string> group_names;

@@ -200,6 +200,19 @@ TEST_F(DataFrameTest, ExplodeAndStarExpansion) {
   EXPECT_EQ(s.columns(), (std::vector<std::string>{"k", "xs"}));
 }
 
+TEST_F(DataFrameTest, SlidingWindowGroupByPutsRowsInEveryWindow) {
+  auto events = session_->CreateDataFrame(MakeTable(
+      {{"ts", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")}},
+      {"[1704103260000000, 1704103440000000, 1704103620000000]"}));  // 10:01, 10:04, 10:07 UTC
+  auto df = events.groupBy({F::window(F::col("ts"), "10 minutes", "5 minutes")})
+                .agg({F::count(Column("*")).alias("n")})
+                .select({F::col("window.start"), F::col("n")})
+                .orderBy({F::col("start")});
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(Rows(df), (std::vector<std::string>{"2024-01-01 09:55:00|2", "2024-01-01 10:00:00|3",
+                                                "2024-01-01 10:05:00|1"}));
+}
+
 TEST_F(DataFrameTest, ShowPrintsSparksTable) {
   auto text = people_.select({F::col("id"), F::col("name")}).showString(2);
   ASSERT_TRUE(text.ok()) << text.status().ToString();

@@ -1,0 +1,184 @@
+// Time windows: window(ts, windowDuration[, slideDuration[, startTime]]) as
+// Spark defines them. A tumbling window (slide == duration) maps each row to
+// one struct<start, end>; a sliding window puts a row into every window that
+// contains it, which the analyzer runs as an explode of window_overlaps()
+// (plan_builder.cc: ExpandSlidingWindows).
+
+#include <arrow/api.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/expr/function_registry.h"
+#include "spate/expr/window_spec.h"
+#include "spate/sql/parser.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+int64_t FloorMod(int64_t a, int64_t b) {
+  int64_t m = a % b;
+  return m < 0 ? m + b : m;
+}
+
+arrow::Result<int64_t> DurationMicros(const BoundExpr& arg, const char* what, const std::string& pretty) {
+  const arrow::Scalar* value = ConstantValue(arg);
+  if (value == nullptr || !value->is_valid || value->type->id() != arrow::Type::STRING) {
+    return DataTypeMismatch("NON_FOLDABLE_INPUT", pretty,
+                            fmt::format("the input `{}` should be a foldable \"STRING\" expression", what));
+  }
+  std::string text = value->ToString();
+  auto parsed = sql::ParseIntervalString(text);
+  if (!parsed.ok()) {
+    return arrow::Status::Invalid(fmt::format("The provided {} ({}) is not a valid interval string.", what, text));
+  }
+  if (parsed->months != 0) {
+    return arrow::Status::Invalid(fmt::format("Intervals greater than a month is not supported ({}).", text));
+  }
+  return parsed->days * 86'400'000'000LL + parsed->micros;
+}
+
+StructTypePtr WindowType(const DataTypePtr& time_type) {
+  return types::Struct({{"start", time_type, true}, {"end", time_type, true}});
+}
+
+// The struct<start, end> arrays for given start times (null where `valid` is false).
+arrow::Result<std::shared_ptr<arrow::Array>> WindowStructs(const std::vector<int64_t>& starts,
+                                                           const std::vector<bool>& valid, int64_t size,
+                                                           const DataType& window_type) {
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(window_type));
+  const auto& fields = arrow_type->fields();
+  arrow::TimestampBuilder start_b(fields[0]->type(), arrow::default_memory_pool());
+  arrow::TimestampBuilder end_b(fields[1]->type(), arrow::default_memory_pool());
+  arrow::TypedBufferBuilder<bool> validity;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    ARROW_RETURN_NOT_OK(valid[i] ? start_b.Append(starts[i]) : start_b.AppendNull());
+    ARROW_RETURN_NOT_OK(valid[i] ? end_b.Append(starts[i] + size) : end_b.AppendNull());
+  }
+  std::shared_ptr<arrow::Array> s, e;
+  ARROW_RETURN_NOT_OK(start_b.Finish(&s));
+  ARROW_RETURN_NOT_OK(end_b.Finish(&e));
+  return arrow::StructArray::Make({s, e}, fields, s->null_bitmap(), s->null_count());
+}
+
+arrow::Result<std::shared_ptr<arrow::Int64Array>> Micros(const arrow::Datum& d, int64_t n) {
+  std::shared_ptr<arrow::Array> array;
+  if (d.is_array()) {
+    array = d.make_array();
+  } else {
+    ARROW_ASSIGN_OR_RAISE(array, arrow::MakeArrayFromScalar(*d.scalar(), n));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto view, array->View(arrow::int64()));
+  return std::static_pointer_cast<arrow::Int64Array>(view);
+}
+
+arrow::Result<WindowSpec> ReadSpec(std::vector<BoundExprPtr>& args, const std::string& name,
+                                   const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 4));
+  TypeId t = args[0]->type()->id();
+  if (t == TypeId::kDate || t == TypeId::kString) args[0] = ImplicitCast(args[0], types::Timestamp());
+  t = args[0]->type()->id();
+  if (t != TypeId::kTimestamp && t != TypeId::kTimestampNtz) {
+    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                            fmt::format("The first parameter requires the (\"TIMESTAMP\" or \"TIMESTAMP_NTZ\") "
+                                        "type, however \"{}\" has the type {}",
+                                        args[0]->name(), QuotedType(*args[0]->type())));
+  }
+  WindowSpec spec;
+  ARROW_ASSIGN_OR_RAISE(spec.size, DurationMicros(*args[1], "windowDuration", pretty));
+  spec.slide = spec.size;
+  if (args.size() >= 3) {
+    ARROW_ASSIGN_OR_RAISE(spec.slide, DurationMicros(*args[2], "slideDuration", pretty));
+  }
+  if (args.size() == 4) {
+    ARROW_ASSIGN_OR_RAISE(spec.start, DurationMicros(*args[3], "startTime", pretty));
+  }
+  if (spec.size <= 0) {
+    return arrow::Status::Invalid(fmt::format("The window duration ({}) must be greater than 0.", args[1]->name()));
+  }
+  if (spec.slide <= 0) {
+    return arrow::Status::Invalid(fmt::format("The slide duration ({}) must be greater than 0.", args[2]->name()));
+  }
+  if (spec.slide > spec.size) {
+    return arrow::Status::Invalid(fmt::format(
+        "The slide duration ({}) must be less than or equal to the windowDuration ({}).", args[2]->name(),
+        args[1]->name()));
+  }
+  if (std::abs(spec.start) >= spec.slide) {
+    return arrow::Status::Invalid(fmt::format(
+        "The absolute value of start time ({}) must be less than the slideDuration ({}).", args[3]->name(),
+        args[2]->name()));
+  }
+  return spec;
+}
+
+// window(...) with slide == size: one window per row.
+arrow::Result<BoundExprPtr> BindWindow(const std::string& name, std::vector<BoundExprPtr> args,
+                                       const std::string& pretty) {
+  ARROW_ASSIGN_OR_RAISE(WindowSpec spec, ReadSpec(args, name, pretty));
+  if (spec.slide != spec.size) {
+    return arrow::Status::Invalid("a sliding window(...) is expanded into rows by the analyzer; it cannot be "
+                                  "evaluated as a single value here");
+  }
+  DataTypePtr type = WindowType(args[0]->type());
+  auto impl = [spec](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto ts, Micros(a.values[0], a.num_rows));
+    std::vector<int64_t> starts(ts->length());
+    std::vector<bool> valid(ts->length());
+    for (int64_t i = 0; i < ts->length(); ++i) {
+      valid[i] = ts->IsValid(i);
+      if (valid[i]) starts[i] = ts->Value(i) - FloorMod(ts->Value(i) - spec.start, spec.size);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto out, WindowStructs(starts, valid, spec.size, a.result_type));
+    return arrow::Datum(out);
+  };
+  return MakeFunction(name, impl, type, std::move(args), "window", true);
+}
+
+// window_overlaps(...): every window containing the row, oldest first.
+arrow::Result<BoundExprPtr> BindWindowOverlaps(const std::string& name, std::vector<BoundExprPtr> args,
+                                               const std::string& pretty) {
+  ARROW_ASSIGN_OR_RAISE(WindowSpec spec, ReadSpec(args, name, pretty));
+  DataTypePtr element = WindowType(args[0]->type());
+  DataTypePtr type = types::Array(element, false);
+  auto impl = [spec, element](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto ts, Micros(a.values[0], a.num_rows));
+    std::vector<int64_t> starts;
+    arrow::Int32Builder offsets;
+    ARROW_RETURN_NOT_OK(offsets.Append(0));
+    const int64_t candidates = (spec.size + spec.slide - 1) / spec.slide;
+    for (int64_t i = 0; i < ts->length(); ++i) {
+      if (ts->IsValid(i)) {
+        int64_t t = ts->Value(i);
+        int64_t last_start = t - FloorMod(t - spec.start, spec.slide);
+        for (int64_t k = candidates - 1; k >= 0; --k) {
+          int64_t start = last_start - k * spec.slide;
+          if (start <= t && t < start + spec.size) starts.push_back(start);
+        }
+      }
+      ARROW_RETURN_NOT_OK(offsets.Append(static_cast<int32_t>(starts.size())));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto values, WindowStructs(starts, std::vector<bool>(starts.size(), true), spec.size, *element));
+    ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto lists, arrow::ListArray::FromArrays(*offset_array, *values));
+    return arrow::Datum(lists);
+  };
+  return MakeFunction(name, impl, type, std::move(args), pretty, false);
+}
+
+}  // namespace
+
+arrow::Result<std::optional<WindowSpec>> SlidingWindowSpec(const std::vector<BoundExprPtr>& args) {
+  std::vector<BoundExprPtr> copy = args;
+  ARROW_ASSIGN_OR_RAISE(WindowSpec spec, ReadSpec(copy, "window", "window"));
+  if (spec.slide == spec.size) return std::nullopt;
+  return spec;
+}
+
+void RegisterWindowFunctions(FunctionRegistry& r) {
+  r.Add("window", BindWindow);
+  r.Add("window_overlaps", BindWindowOverlaps);
+}
+
+}  // namespace spate
