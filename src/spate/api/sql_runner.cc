@@ -235,6 +235,8 @@ class QueryBinder {
         if (item.alias.empty()) return plan;
         return MakeAlias(plan, item.alias);
       }
+      case FromItem::Kind::kValues:
+        return InlineTable(item);
       case FromItem::Kind::kJoin: {
         ARROW_ASSIGN_OR_RAISE(auto left, From(*item.left));
         ARROW_ASSIGN_OR_RAISE(auto right, From(*item.right));
@@ -243,6 +245,41 @@ class QueryBinder {
       }
     }
     return arrow::Status::Invalid("unknown FROM item");
+  }
+
+  // VALUES rows AS t(a, b): one row per SELECT of the row's expressions,
+  // unioned, so that each column gets the widest type of its values.
+  arrow::Result<PlanPtr> InlineTable(const FromItem& item) {
+    const size_t width = item.rows.front().size();
+    if (!item.column_aliases.empty() && item.column_aliases.size() != width) {
+      return SparkError("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "42000",
+                        fmt::format("Invalid inline table. Inline table expected {} columns but found {} "
+                                    "columns in row 0.",
+                                    item.column_aliases.size(), width));
+    }
+    PlanPtr plan;
+    for (size_t r = 0; r < item.rows.size(); ++r) {
+      const auto& row = item.rows[r];
+      if (row.size() != width) {
+        return SparkError("INVALID_INLINE_TABLE.NUM_COLUMNS_MISMATCH", "42000",
+                          fmt::format("Invalid inline table. Inline table expected {} columns but found {} "
+                                      "columns in row {}.",
+                                      width, row.size(), r));
+      }
+      std::vector<ExprPtr> columns;
+      for (size_t c = 0; c < width; ++c) {
+        std::string name = item.column_aliases.empty() ? fmt::format("col{}", c + 1) : item.column_aliases[c];
+        columns.push_back(ex::Alias(row[c], name));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto one, MakeProject(OneRow(), columns));
+      if (plan) {
+        ARROW_ASSIGN_OR_RAISE(plan, MakeUnion(plan, one, false, false));
+      } else {
+        plan = one;
+      }
+    }
+    if (item.alias.empty()) return plan;
+    return MakeAlias(plan, item.alias);
   }
 
   Session& session_;

@@ -1516,10 +1516,34 @@ class Parser {
     }
   }
 
-  // table [alias] | '(' query ')' [alias] | '(' relation ')' [alias]
+  // VALUES row [, row ...]: a row is (expr, ...) or a single expression.
+  arrow::Result<std::vector<std::vector<ExprPtr>>> InlineRows() {
+    std::vector<std::vector<ExprPtr>> rows;
+    do {
+      std::vector<ExprPtr> row;
+      if (AcceptOp("(")) {
+        do {
+          ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+          row.push_back(std::move(e));
+        } while (AcceptOp(","));
+        ARROW_RETURN_NOT_OK(ExpectOp(")"));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+        row.push_back(std::move(e));
+      }
+      rows.push_back(std::move(row));
+    } while (AcceptOp(","));
+    return rows;
+  }
+
+  // table [alias] | '(' query ')' [alias] | '(' relation ')' [alias] |
+  // VALUES rows [[AS] alias [(columns)]]
   arrow::Result<FromItemPtr> RelationPrimary() {
     auto item = std::make_shared<FromItem>();
-    if (AcceptOp("(")) {
+    if (AcceptKeyword("VALUES")) {
+      item->kind = FromItem::Kind::kValues;
+      ARROW_ASSIGN_OR_RAISE(item->rows, InlineRows());
+    } else if (AcceptOp("(")) {
       if (Peek().IsKeyword("SELECT") || Peek().IsKeyword("WITH") || Peek().IsOp("(")) {
         item->kind = FromItem::Kind::kSubquery;
         ARROW_ASSIGN_OR_RAISE(item->subquery, Nested(&Parser::Query));
@@ -1537,6 +1561,9 @@ class Parser {
     } else if (Peek().kind == TokenKind::kQuotedIdentifier ||
                (Peek().kind == TokenKind::kIdentifier && !IsClauseKeyword(Peek()))) {
       item->alias = Next().text;
+    }
+    if (!item->alias.empty() && Peek().IsOp("(")) {
+      ARROW_ASSIGN_OR_RAISE(item->column_aliases, NameList());
     }
     return item;
   }

@@ -25,13 +25,16 @@ using SelectPtr = std::shared_ptr<const SelectStatement>;
 struct FromItem;
 using FromItemPtr = std::shared_ptr<const FromItem>;
 
-/// One item of a FROM clause: a named table or view, a subquery, or a join.
+/// One item of a FROM clause: a named table or view, a subquery, a join, or
+/// an inline table (VALUES (1, 'a'), (2, 'b') AS t(id, name)).
 struct FromItem {
-  enum class Kind { kTable, kSubquery, kJoin };
+  enum class Kind { kTable, kSubquery, kJoin, kValues };
   Kind kind = Kind::kTable;
   std::vector<std::string> name;  // kTable: name parts ("db", "t") as written
   SelectPtr subquery;             // kSubquery
   std::string alias;              // "" when none
+  std::vector<std::string> column_aliases;      // AS t(a, b); empty when none
+  std::vector<std::vector<ExprPtr>> rows;       // kValues
   // kJoin
   FromItemPtr left, right;
   /// "inner", "cross", "left_outer", "right_outer", "full_outer", "left_semi", "left_anti"
