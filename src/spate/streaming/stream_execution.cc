@@ -528,14 +528,16 @@ class StreamExecution final : public StreamingQuery,
       std::error_code ec;
       fs::remove_all(checkpoint_, ec);
     }
+    // spark.streams forgets the query before awaitTermination() returns, so a
+    // caller that saw the query end also sees it gone from active.
+    active_ = false;
+    if (registered_) session_->streams().NotifyTerminated(id_, error);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       error_ = error;
       terminated_ = true;
       status_ = {"Stopped", false, false};
     }
-    active_ = false;
-    if (registered_) session_->streams().NotifyTerminated(id_, error);
     cv_.notify_all();
   }
 
