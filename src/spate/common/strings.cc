@@ -23,4 +23,22 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
          });
 }
 
+std::string EscapeMetaCharacters(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\f': out += "\\f"; break;
+      case '\b': out += "\\b"; break;
+      case '\v': out += "\\v"; break;
+      case '\a': out += "\\a"; break;
+      default: out.push_back(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace spate

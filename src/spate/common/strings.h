@@ -12,4 +12,8 @@ std::string AsciiLower(std::string_view s);
 std::string AsciiUpper(std::string_view s);
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
+/// Control characters written as escapes (\n, \t, ...), as Spark shows field
+/// names and cells on one line (printSchema, show).
+std::string EscapeMetaCharacters(std::string_view text);
+
 }  // namespace spate

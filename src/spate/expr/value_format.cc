@@ -14,6 +14,8 @@
 #include <arrow/compute/initialize.h>
 #include <arrow/util/decimal.h>
 
+#include "spate/common/strings.h"
+
 namespace spate {
 
 namespace {
@@ -298,25 +300,6 @@ bool IsFullWidth(char32_t cp) {
          (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
          (cp >= 0xFE10 && cp <= 0xFE19) || (cp >= 0xFE30 && cp <= 0xFE6F) ||
          (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6);
-}
-
-// Spark escapes these so a cell stays on one line of the table.
-std::string EscapeMetaCharacters(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\f': out += "\\f"; break;
-      case '\b': out += "\\b"; break;
-      case '\v': out += "\\v"; break;
-      case '\a': out += "\\a"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "spate/common/strings.h"
 #include "spate/types/json_schema.h"
 
 namespace spate {
@@ -47,27 +48,11 @@ std::string SqlQuoteString(std::string_view s) {
   return out + "'";
 }
 
-// Spark escapes control characters in field names inside treeString.
-std::string EscapeMeta(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\f': out += "\\f"; break;
-      case '\b': out += "\\b"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 void AppendTree(const DataType& type, const std::string& prefix, std::string* out);
 
 void AppendFieldsTree(const StructType& st, const std::string& prefix, std::string* out) {
   for (const auto& f : st.fields()) {
-    *out += fmt::format("{}-- {}: {} (nullable = {})\n", prefix, EscapeMeta(f.name),
+    *out += fmt::format("{}-- {}: {} (nullable = {})\n", prefix, EscapeMetaCharacters(f.name),
                         f.type->TypeName(), f.nullable);
     AppendTree(*f.type, prefix + "    |", out);
   }
