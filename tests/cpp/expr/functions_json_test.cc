@@ -5,15 +5,15 @@
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
+#include "function_test_util.h"
 #include "spate/types/ddl_parser.h"
 
 namespace spate {
 namespace {
 
-std::shared_ptr<arrow::Array> Json(const DataTypePtr& type, const std::string& json) {
-  auto arrow_type = ToArrowType(*type).ValueOrDie();
-  return arrow::json::ArrayFromJSONString(arrow_type, json).ValueOrDie();
-}
+using testing::ExpectArray;
+using testing::ExpectErrorClass;
+using testing::Json;
 
 std::shared_ptr<arrow::RecordBatch> Batch(const DataTypePtr& type, const std::string& values) {
   auto array = Json(type, values);
@@ -64,19 +64,6 @@ arrow::Result<std::shared_ptr<arrow::Array>> Eval(const BoundExprPtr& e,
   EvalContext ctx;
   ctx.format.time_zone = tz;
   return EvaluateToArray(*e, batch, ctx);
-}
-
-void ExpectArray(const DataTypePtr& type, const std::string& expected,
-                 const arrow::Result<std::shared_ptr<arrow::Array>>& actual) {
-  ASSERT_TRUE(actual.ok()) << actual.status().ToString();
-  auto want = Json(type, expected);
-  EXPECT_TRUE((*actual)->Equals(*want)) << "got " << (*actual)->ToString() << "\nwant "
-                                        << want->ToString();
-}
-
-void ExpectErrorClass(const arrow::Status& st, std::string_view error_class) {
-  EXPECT_FALSE(st.ok());
-  EXPECT_EQ(ErrorClassOf(st), error_class) << st.ToString();
 }
 
 DataTypePtr Schema(const std::string& ddl) { return ParseSchemaString(ddl).ValueOrDie(); }

@@ -5,14 +5,14 @@
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
+#include "function_test_util.h"
 
 namespace spate {
 namespace {
 
-std::shared_ptr<arrow::Array> Json(const DataTypePtr& type, const std::string& json) {
-  auto arrow_type = ToArrowType(*type).ValueOrDie();
-  return arrow::json::ArrayFromJSONString(arrow_type, json).ValueOrDie();
-}
+using testing::ExpectArray;
+using testing::ExpectErrorClass;
+using testing::Json;
 
 // A batch with one column per (type, values) pair, named c0, c1, ...
 std::shared_ptr<arrow::RecordBatch> Batch(
@@ -48,19 +48,6 @@ arrow::Result<std::shared_ptr<arrow::Array>> Eval(const BoundExprPtr& e,
   EvalContext ctx;
   ctx.ansi = ansi;
   return EvaluateToArray(*e, batch, ctx);
-}
-
-void ExpectArray(const DataTypePtr& type, const std::string& expected,
-                 const arrow::Result<std::shared_ptr<arrow::Array>>& actual) {
-  ASSERT_TRUE(actual.ok()) << actual.status().ToString();
-  auto want = Json(type, expected);
-  EXPECT_TRUE((*actual)->Equals(*want)) << "got " << (*actual)->ToString() << "\nwant "
-                                        << want->ToString();
-}
-
-void ExpectErrorClass(const arrow::Status& st, std::string_view error_class) {
-  EXPECT_FALSE(st.ok());
-  EXPECT_EQ(ErrorClassOf(st), error_class) << st.ToString();
 }
 
 const DataTypePtr kIntArray = types::Array(types::Int());
