@@ -1,0 +1,44 @@
+#pragma once
+
+// Rows of Arrow arrays as bytes, for state store keys and values.
+//
+// Each column is encoded in turn, so the encoding of columns [a, b] starts
+// with the encoding of [a] (prefix scans by a leading key). Equal values give
+// equal bytes (-0.0 and 0.0, and all NaNs, are normalized, as Spark's keys
+// are), and fixed-width numbers sort by byte order as by value.
+// Supported types: null, boolean, integers, float/double, decimal128, date32,
+// timestamp, string/binary (and large_), list, struct, map.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+namespace spate {
+
+class RowEncoder {
+ public:
+  /// Fails for a column type the encoding does not cover.
+  static arrow::Result<std::unique_ptr<RowEncoder>> Make(std::shared_ptr<arrow::Schema> schema);
+  virtual ~RowEncoder() = default;
+  /// Appends the encoding of `row` of `batch` (whose schema is the encoder's) to `out`.
+  virtual void Encode(const arrow::RecordBatch& batch, int64_t row, std::string* out) const = 0;
+  /// One string per row.
+  std::vector<std::string> EncodeAll(const arrow::RecordBatch& batch) const;
+};
+
+class RowDecoder {
+ public:
+  static arrow::Result<std::unique_ptr<RowDecoder>> Make(std::shared_ptr<arrow::Schema> schema);
+  virtual ~RowDecoder() = default;
+  /// Decodes one row from the front of `bytes`, appends it, and advances
+  /// `bytes` past it. Invalid bytes give an error, not a crash.
+  virtual arrow::Status Append(std::string_view* bytes) = 0;
+  /// The rows appended so far; the decoder starts empty again.
+  virtual arrow::Result<std::shared_ptr<arrow::RecordBatch>> Finish() = 0;
+};
+
+}  // namespace spate
