@@ -14,6 +14,7 @@
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/plan/plan_builder.h"
+#include "spate/state/state_reader.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
 
@@ -125,6 +126,17 @@ arrow::Result<SourceTables> ReadSource(const std::string& format, const FileRead
   return DataSourceNotFound(format);
 }
 
+// spark.read.format("statestore"): the state of a streaming query's checkpoint.
+arrow::Result<PlanPtr> LoadStateStore(const std::vector<std::string>& paths,
+                                      const std::map<std::string, std::string>& options) {
+  if (paths.size() > 1) return arrow::Status::Invalid("the statestore format reads one checkpoint location");
+  ARROW_ASSIGN_OR_RAISE(StateTable state, ReadStateStore(paths.empty() ? "" : paths[0], options));
+  auto source = std::make_shared<ScanSource>();
+  source->description = fmt::format("StateDataSource {}", paths.empty() ? "" : paths[0]);
+  source->table = std::move(state.table);
+  return MakeScan(std::move(source), *state.schema);
+}
+
 }  // namespace
 
 arrow::Status DataSourceNotFound(const std::string& format) {
@@ -234,6 +246,7 @@ DataFrame DataFrameReader::load(const std::string& path) const {
 
 DataFrame DataFrameReader::load(const std::vector<std::string>& paths) const {
   if (!schema_status_.ok()) return DataFrame(session_, schema_status_);
+  if (AsciiLower(format_) == "statestore") return DataFrame(session_, LoadStateStore(paths, options_));
   return DataFrame(session_, LoadFiles(*session_, format_, paths, schema_, options_));
 }
 

@@ -22,7 +22,8 @@ class DataFrameReader {
  public:
   explicit DataFrameReader(std::shared_ptr<Session> session);
 
-  /// "parquet" (the default, spark.sql.sources.default), "json", "csv", "text".
+  /// "parquet" (the default, spark.sql.sources.default), "json", "csv",
+  /// "text"; "statestore" reads a streaming checkpoint's state (state/state_reader.h).
   DataFrameReader& format(const std::string& source);
   /// Option keys are case-insensitive, as in Spark.
   DataFrameReader& option(const std::string& key, const std::string& value);

@@ -1,0 +1,402 @@
+// HDFSBackedStateStoreProvider: the state of the latest version in an
+// ordered map, made durable as one file per version.
+//
+// Files in the store folder (names as Spark's):
+//   <v>.delta     the puts and removes of the batch that made version v
+//   <v>.snapshot  every pair of version v (written by DoMaintenance)
+// Both hold records [int32 key size][key][int32 value size][value], a value
+// size of -1 meaning "removed", and end with a key size of -1 (Spark's
+// framing, without its compression). Version v is loaded from the latest
+// snapshot at or below v plus the deltas after it.
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <optional>
+
+#include <fmt/format.h>
+
+#include "spate/state/state_store.h"
+#include "spate/state/state_store_providers.h"
+#include "spate/streaming/metadata_log.h"
+
+namespace spate {
+
+namespace {
+
+namespace fs = std::filesystem;
+using StateMap = std::map<std::string, std::string, std::less<>>;
+
+// A map node (tree links and two std::string objects) plus the strings'
+// heap blocks: what one pair costs in memory, roughly.
+constexpr int64_t kNodeBytes = 32 + 2 * static_cast<int64_t>(sizeof(std::string));
+
+int64_t HeapBytes(std::string_view s) { return s.size() > 15 ? static_cast<int64_t>(s.size()) + 1 : 0; }
+int64_t EntryBytes(std::string_view k, std::string_view v) { return kNodeBytes + HeapBytes(k) + HeapBytes(v); }
+
+void PutInt32(int32_t v, std::string* out) {
+  auto u = static_cast<uint32_t>(v);
+  char buf[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16), static_cast<char>(u >> 8),
+                 static_cast<char>(u)};
+  out->append(buf, 4);
+}
+
+// `value` null: a removal.
+void AppendRecord(std::string_view key, const std::string_view* value, std::string* out) {
+  PutInt32(static_cast<int32_t>(key.size()), out);
+  out->append(key);
+  PutInt32(value ? static_cast<int32_t>(value->size()) : -1, out);
+  if (value) out->append(*value);
+}
+
+struct StateFile {
+  int64_t version;
+  bool snapshot;
+};
+
+std::optional<StateFile> ParseStateFileName(const std::string& name) {
+  size_t dot = name.find('.');
+  if (dot == 0 || dot == std::string::npos) return std::nullopt;
+  std::string digits = name.substr(0, dot);
+  std::string ext = name.substr(dot + 1);
+  if (digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 18) return std::nullopt;
+  if (ext != "delta" && ext != "snapshot") return std::nullopt;
+  return StateFile{std::stoll(digits), ext == "snapshot"};
+}
+
+std::vector<StateFile> ListStateFiles(const fs::path& dir) {
+  std::vector<StateFile> files;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (auto f = ParseStateFileName(it->path().filename().string())) files.push_back(*f);
+  }
+  std::sort(files.begin(), files.end(), [](const StateFile& a, const StateFile& b) {
+    return a.version != b.version ? a.version < b.version : a.snapshot < b.snapshot;
+  });
+  return files;
+}
+
+fs::path FilePath(const fs::path& dir, int64_t version, bool snapshot) {
+  return dir / fmt::format("{}.{}", version, snapshot ? "snapshot" : "delta");
+}
+
+class FileReader {
+ public:
+  explicit FileReader(std::string_view bytes) : rest_(bytes) {}
+  bool ReadInt32(int32_t* v) {
+    if (rest_.size() < 4) return false;
+    uint32_t u = 0;
+    for (int i = 0; i < 4; ++i) u = (u << 8) | static_cast<uint8_t>(rest_[i]);
+    *v = static_cast<int32_t>(u);
+    rest_.remove_prefix(4);
+    return true;
+  }
+  bool ReadBytes(int32_t n, std::string_view* out) {
+    if (n < 0 || rest_.size() < static_cast<size_t>(n)) return false;
+    *out = rest_.substr(0, static_cast<size_t>(n));
+    rest_.remove_prefix(static_cast<size_t>(n));
+    return true;
+  }
+  size_t left() const { return rest_.size(); }
+
+ private:
+  std::string_view rest_;
+};
+
+// Applies one delta or snapshot file to `map`.
+arrow::Status ApplyStateFile(const fs::path& path, bool snapshot, const std::string& clazz, StateMap* map) {
+  std::string kind = snapshot ? "snapshot" : "delta";
+  if (!fs::exists(path)) {
+    return CannotLoadStateStore(
+        snapshot ? "CANNOT_READ_MISSING_SNAPSHOT_FILE" : "CANNOT_READ_DELTA_FILE_NOT_EXISTS",
+        fmt::format("Error reading {} file {} of {}: {} does not exist.", kind, path.string(), clazz,
+                    path.string()));
+  }
+  ARROW_ASSIGN_OR_RAISE(std::string bytes, ReadFileToString(path.string()));
+  std::string upper = snapshot ? "SNAPSHOT" : "DELTA";
+  FileReader in(bytes);
+  while (true) {
+    int32_t key_size = 0;
+    if (!in.ReadInt32(&key_size)) break;
+    if (key_size == -1) {
+      if (in.left() == 0) return arrow::Status::OK();
+      break;
+    }
+    std::string_view key;
+    if (!in.ReadBytes(key_size, &key)) {
+      return CannotLoadStateStore(fmt::format("CANNOT_READ_{}_FILE_KEY_SIZE", upper),
+                                  fmt::format("Error reading {} file {} of {}: key size cannot be {}.", kind,
+                                              path.string(), clazz, key_size));
+    }
+    int32_t value_size = 0;
+    std::string_view value;
+    bool ok = in.ReadInt32(&value_size) && (value_size == -1 ? !snapshot : in.ReadBytes(value_size, &value));
+    if (!ok && snapshot) {
+      return CannotLoadStateStore("CANNOT_READ_SNAPSHOT_FILE_VALUE_SIZE",
+                                  fmt::format("Error reading snapshot file {} of {}: value size cannot be {}.",
+                                              path.string(), clazz, value_size));
+    }
+    if (!ok) break;
+    if (value_size == -1) {
+      map->erase(std::string(key));
+    } else {
+      map->insert_or_assign(std::string(key), std::string(value));
+    }
+  }
+  return CannotLoadStateStore("UNCATEGORIZED", fmt::format("The state file {} is truncated or corrupt.", path.string()));
+}
+
+class HdfsStateStoreProvider;
+
+class HdfsStateStore final : public StateStore {
+ public:
+  HdfsStateStore(HdfsStateStoreProvider* provider, int64_t version) : provider_(provider), version_(version) {}
+
+  int64_t version() const override { return version_; }
+  arrow::Result<std::optional<std::string>> Get(std::string_view key) override;
+  arrow::Status Put(std::string_view key, std::string_view value) override;
+  arrow::Status Remove(std::string_view key) override;
+  arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit) override;
+  arrow::Status PrefixScan(std::string_view prefix, const Visitor& visit) override;
+  arrow::Result<int64_t> Commit() override;
+  void Abort() override;
+  StateStoreMetrics metrics() const override;
+
+  bool has_updates() const { return updating_ && !undo_.empty(); }
+
+ private:
+  arrow::Status CheckUpdating() const {
+    if (updating_) return arrow::Status::OK();
+    return arrow::Status::Invalid(
+        fmt::format("the state store of version {} was already committed or aborted", version_));
+  }
+
+  HdfsStateStoreProvider* provider_;
+  int64_t version_;
+  bool updating_ = true;
+  // Each update's previous value (nullopt: the key was absent), for Abort.
+  std::vector<std::pair<std::string, std::optional<std::string>>> undo_;
+  std::string delta_;  // the records of the delta file
+  int64_t updated_ = 0;
+  int64_t removed_ = 0;
+};
+
+class HdfsStateStoreProvider final : public StateStoreProvider {
+ public:
+  HdfsStateStoreProvider(std::string dir, StateStoreConf conf) : dir_(std::move(dir)), conf_(std::move(conf)) {}
+
+  arrow::Result<StateStore*> GetStore(int64_t version) override {
+    if (version < 0) return NegativeStateVersion(version);
+    if (store_ && store_->has_updates()) store_->Abort();
+    store_.reset();
+    if (version == loaded_version_) {
+      ++cache_hits_;
+    } else {
+      ++cache_misses_;
+      StateMap loaded;
+      ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
+      map_ = std::move(loaded);
+      bytes_ = 0;
+      for (const auto& [k, v] : map_) bytes_ += EntryBytes(k, v);
+      loaded_version_ = version;
+    }
+    store_ = std::make_unique<HdfsStateStore>(this, version);
+    return store_.get();
+  }
+
+  arrow::Status ReadVersion(int64_t version, const StateStore::Visitor& visit) override {
+    if (version < 0) return NegativeStateVersion(version);
+    const StateMap* map = &map_;
+    StateMap loaded;
+    if (version != loaded_version_ || (store_ && store_->has_updates())) {
+      ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
+      map = &loaded;
+    }
+    for (const auto& [k, v] : *map) ARROW_RETURN_NOT_OK(visit(k, v));
+    return arrow::Status::OK();
+  }
+
+  arrow::Status DoMaintenance() override {
+    if (loaded_version_ <= 0 || (store_ && store_->has_updates())) return arrow::Status::OK();
+    std::vector<StateFile> files = ListStateFiles(dir_);
+    ARROW_RETURN_NOT_OK(MaybeWriteSnapshot(files));
+    return DeleteOldFiles(ListStateFiles(dir_));
+  }
+
+  std::string clazz() const { return fmt::format("HDFSStateStoreProvider[dir = {}]", dir_.string()); }
+
+ private:
+  friend class HdfsStateStore;
+
+  arrow::Status LoadVersion(int64_t version, StateMap* map) const {
+    if (version == 0) return arrow::Status::OK();
+    int64_t base = 0;
+    for (const auto& f : ListStateFiles(dir_)) {
+      if (f.snapshot && f.version <= version) base = f.version;
+    }
+    if (base > 0) ARROW_RETURN_NOT_OK(ApplyStateFile(FilePath(dir_, base, true), true, clazz(), map));
+    for (int64_t v = base + 1; v <= version; ++v) {
+      ARROW_RETURN_NOT_OK(ApplyStateFile(FilePath(dir_, v, false), false, clazz(), map));
+    }
+    return arrow::Status::OK();
+  }
+
+  // A snapshot of the loaded version once min_deltas_for_snapshot deltas
+  // have piled up since the last one.
+  arrow::Status MaybeWriteSnapshot(const std::vector<StateFile>& files) {
+    int64_t last_snapshot = 0;
+    for (const auto& f : files) {
+      if (f.snapshot && f.version <= loaded_version_) last_snapshot = f.version;
+    }
+    if (loaded_version_ - last_snapshot < conf_.min_deltas_for_snapshot) return arrow::Status::OK();
+    std::string bytes;
+    for (const auto& [k, v] : map_) {
+      std::string_view value = v;
+      AppendRecord(k, &value, &bytes);
+    }
+    PutInt32(-1, &bytes);
+    return WriteFileAtomically(FilePath(dir_, loaded_version_, true).string(), bytes, conf_.fsync);
+  }
+
+  // Keeps what loading any of the last min_batches_to_retain versions needs:
+  // the latest snapshot at or below the earliest of them, and what follows.
+  arrow::Status DeleteOldFiles(const std::vector<StateFile>& files) {
+    int64_t earliest = loaded_version_ - conf_.min_batches_to_retain + 1;
+    int64_t base = 0;
+    for (const auto& f : files) {
+      if (f.snapshot && f.version <= earliest) base = f.version;
+    }
+    for (const auto& f : files) {
+      if (f.version >= base) break;
+      std::error_code ec;
+      fs::remove(FilePath(dir_, f.version, f.snapshot), ec);
+      if (ec) return arrow::Status::IOError("cannot delete old state file: ", ec.message());
+    }
+    return arrow::Status::OK();
+  }
+
+  fs::path dir_;
+  StateStoreConf conf_;
+  StateMap map_;
+  int64_t bytes_ = 0;            // EntryBytes of map_
+  int64_t loaded_version_ = -1;  // the version map_ holds (with the open store's updates)
+  int64_t cache_hits_ = 0;
+  int64_t cache_misses_ = 0;
+  std::unique_ptr<HdfsStateStore> store_;
+};
+
+arrow::Result<std::optional<std::string>> HdfsStateStore::Get(std::string_view key) {
+  auto it = provider_->map_.find(key);
+  if (it == provider_->map_.end()) return std::nullopt;
+  return it->second;
+}
+
+arrow::Status HdfsStateStore::Put(std::string_view key, std::string_view value) {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  StateMap& map = provider_->map_;
+  auto it = map.find(key);
+  if (it == map.end()) {
+    undo_.emplace_back(std::string(key), std::nullopt);
+    map.emplace(std::string(key), std::string(value));
+    provider_->bytes_ += EntryBytes(key, value);
+  } else {
+    provider_->bytes_ += HeapBytes(value) - HeapBytes(it->second);
+    undo_.emplace_back(it->first, std::move(it->second));
+    it->second.assign(value);
+  }
+  AppendRecord(key, &value, &delta_);
+  ++updated_;
+  return arrow::Status::OK();
+}
+
+arrow::Status HdfsStateStore::Remove(std::string_view key) {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  StateMap& map = provider_->map_;
+  auto it = map.find(key);
+  if (it == map.end()) return arrow::Status::OK();
+  provider_->bytes_ -= EntryBytes(it->first, it->second);
+  undo_.emplace_back(it->first, std::move(it->second));
+  map.erase(it);
+  AppendRecord(key, nullptr, &delta_);
+  ++removed_;
+  return arrow::Status::OK();
+}
+
+arrow::Status HdfsStateStore::Scan(std::string_view begin, std::string_view end, const Visitor& visit) {
+  const StateMap& map = provider_->map_;
+  auto last = end.empty() ? map.end() : map.lower_bound(end);
+  for (auto it = map.lower_bound(begin); it != last; ++it) ARROW_RETURN_NOT_OK(visit(it->first, it->second));
+  return arrow::Status::OK();
+}
+
+arrow::Status HdfsStateStore::PrefixScan(std::string_view prefix, const Visitor& visit) {
+  const StateMap& map = provider_->map_;
+  for (auto it = map.lower_bound(prefix); it != map.end() && it->first.starts_with(prefix); ++it) {
+    ARROW_RETURN_NOT_OK(visit(it->first, it->second));
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Result<int64_t> HdfsStateStore::Commit() {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  int64_t next = version_ + 1;
+  std::string bytes = delta_;
+  PutInt32(-1, &bytes);
+  ARROW_RETURN_NOT_OK(
+      WriteFileAtomically(FilePath(provider_->dir_, next, false).string(), bytes, provider_->conf_.fsync));
+  // A snapshot left by an earlier run of this batch would shadow the new delta.
+  std::error_code ec;
+  fs::remove(FilePath(provider_->dir_, next, true), ec);
+  provider_->loaded_version_ = next;
+  updating_ = false;
+  undo_.clear();
+  undo_.shrink_to_fit();
+  delta_.clear();
+  delta_.shrink_to_fit();
+  return next;
+}
+
+void HdfsStateStore::Abort() {
+  if (!updating_) return;
+  StateMap& map = provider_->map_;
+  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+    auto cur = map.find(it->first);
+    if (cur != map.end()) {
+      provider_->bytes_ -= EntryBytes(cur->first, cur->second);
+      map.erase(cur);
+    }
+    if (it->second) {
+      provider_->bytes_ += EntryBytes(it->first, *it->second);
+      map.emplace(std::move(it->first), std::move(*it->second));
+    }
+  }
+  undo_.clear();
+  delta_.clear();
+  updating_ = false;
+}
+
+StateStoreMetrics HdfsStateStore::metrics() const {
+  StateStoreMetrics m;
+  m.num_rows_total = static_cast<int64_t>(provider_->map_.size());
+  m.num_rows_updated = updated_;
+  m.num_rows_removed = removed_;
+  int64_t undo_bytes = 0;
+  for (const auto& [k, v] : undo_) undo_bytes += kNodeBytes / 2 + HeapBytes(k) + (v ? HeapBytes(*v) : 0);
+  m.memory_used_bytes = provider_->bytes_ + undo_bytes + static_cast<int64_t>(delta_.capacity());
+  m.custom = {{"loadedMapCacheHitCount", provider_->cache_hits_},
+              {"loadedMapCacheMissCount", provider_->cache_misses_},
+              {"stateOnCurrentVersionSizeBytes", provider_->bytes_}};
+  return m;
+}
+
+}  // namespace
+
+arrow::Result<std::unique_ptr<StateStoreProvider>> MakeHdfsStateStoreProvider(const std::string& dir,
+                                                                             const StateStoreConf& conf) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return arrow::Status::IOError("cannot create the state store folder ", dir, ": ", ec.message());
+  return std::make_unique<HdfsStateStoreProvider>(dir, conf);
+}
+
+}  // namespace spate

@@ -1,0 +1,427 @@
+// RocksDBStateStoreProvider: the state in a RocksDB database on local disk,
+// for state larger than memory.
+//
+// Files in the store folder:
+//   working/            the open database (rebuilt from a checkpoint on load)
+//   checkpoint-<v>/     version v: a RocksDB checkpoint (SST files hard-linked
+//                       from the working database, so unchanged files cost no
+//                       space) and spate-state.json with the version and its
+//                       exact key count
+// A version's updates are buffered in a WriteBatchWithIndex (reads see them,
+// Abort drops them); Commit writes the batch, flushes the memtable and takes
+// the checkpoint into a temp folder that is renamed into place.
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/utilities/write_batch_with_index.h>
+
+#include "spate/state/state_store.h"
+#include "spate/state/state_store_providers.h"
+#include "spate/streaming/metadata_log.h"
+
+namespace spate {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr const char* kMetadataFile = "spate-state.json";
+
+// RocksDB's info LOG files would otherwise land in every folder it opens.
+class SilentLogger final : public rocksdb::Logger {
+ public:
+  using rocksdb::Logger::Logv;
+  void Logv(const char*, va_list) override {}
+};
+
+arrow::Status FromRocks(const rocksdb::Status& s, std::string_view what) {
+  if (s.ok()) return arrow::Status::OK();
+  return arrow::Status::IOError("RocksDB state store: ", what, ": ", s.ToString());
+}
+
+rocksdb::Options DbOptions() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.info_log = std::make_shared<SilentLogger>();
+  return options;
+}
+
+void SyncFolder(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
+  if (fd < 0) return;
+  ::fsync(fd);
+  ::close(fd);
+}
+
+int64_t MillisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::optional<int64_t> CheckpointVersion(const std::string& name) {
+  constexpr std::string_view kPrefix = "checkpoint-";
+  if (!name.starts_with(kPrefix)) return std::nullopt;
+  std::string digits = name.substr(kPrefix.size());
+  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) {
+    return std::nullopt;
+  }
+  return std::stoll(digits);
+}
+
+// The working copy of a checkpoint: SST files (immutable) hard-linked, the
+// others (MANIFEST, CURRENT, OPTIONS, ...) copied since RocksDB may rewrite them.
+arrow::Status CopyCheckpoint(const fs::path& from, const fs::path& to, int64_t* linked, int64_t* copied) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (ec) return arrow::Status::IOError("cannot create ", to.string(), ": ", ec.message());
+  for (const auto& entry : fs::directory_iterator(from)) {
+    std::string name = entry.path().filename().string();
+    if (name == kMetadataFile) continue;
+    if (entry.path().extension() == ".sst") {
+      fs::create_hard_link(entry.path(), to / name, ec);
+      if (!ec) {
+        ++*linked;
+        continue;
+      }
+    }
+    fs::copy_file(entry.path(), to / name, fs::copy_options::overwrite_existing, ec);
+    if (ec) return arrow::Status::IOError("cannot copy ", entry.path().string(), ": ", ec.message());
+    ++*copied;
+  }
+  return arrow::Status::OK();
+}
+
+struct CheckpointMetadata {
+  int64_t version = 0;
+  int64_t num_keys = 0;
+};
+
+arrow::Result<CheckpointMetadata> ReadMetadata(const fs::path& checkpoint, int64_t expected_version) {
+  auto text = ReadFileToString((checkpoint / kMetadataFile).string());
+  rapidjson::Document doc;
+  if (!text.ok() || doc.Parse(text->c_str()).HasParseError() || !doc.IsObject() || !doc.HasMember("version") ||
+      !doc["version"].IsInt64() || !doc.HasMember("numKeys") || !doc["numKeys"].IsInt64()) {
+    return CannotLoadStateStore("UNCATEGORIZED", fmt::format("The RocksDB checkpoint metadata {} is missing or "
+                                                             "corrupt.",
+                                                             (checkpoint / kMetadataFile).string()));
+  }
+  CheckpointMetadata m{doc["version"].GetInt64(), doc["numKeys"].GetInt64()};
+  if (m.version != expected_version) {
+    return CannotLoadStateStore("CANNOT_READ_CHECKPOINT",
+                                fmt::format("Cannot read RocksDB checkpoint metadata. Expected {}, but found {}.",
+                                            expected_version, m.version));
+  }
+  return m;
+}
+
+class RocksDbStateStoreProvider;
+
+class RocksDbStateStore final : public StateStore {
+ public:
+  RocksDbStateStore(RocksDbStateStoreProvider* provider, int64_t version) : provider_(provider), version_(version) {}
+
+  int64_t version() const override { return version_; }
+  arrow::Result<std::optional<std::string>> Get(std::string_view key) override;
+  arrow::Status Put(std::string_view key, std::string_view value) override;
+  arrow::Status Remove(std::string_view key) override;
+  arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit) override;
+  arrow::Status PrefixScan(std::string_view prefix, const Visitor& visit) override;
+  arrow::Result<int64_t> Commit() override;
+  void Abort() override;
+  StateStoreMetrics metrics() const override;
+
+  bool has_updates() const { return updating_ && (updated_ > 0 || removed_ > 0); }
+
+ private:
+  arrow::Status CheckUpdating() const {
+    if (updating_) return arrow::Status::OK();
+    return arrow::Status::Invalid(
+        fmt::format("the state store of version {} was already committed or aborted", version_));
+  }
+  arrow::Result<bool> Exists(std::string_view key);
+  // Visits keys from `begin` while `more(key)` holds.
+  template <typename More>
+  arrow::Status Iterate(std::string_view begin, More more, const Visitor& visit);
+
+  RocksDbStateStoreProvider* provider_;
+  int64_t version_;
+  bool updating_ = true;
+  mutable rocksdb::WriteBatchWithIndex batch_{rocksdb::BytewiseComparator(), 0, /*overwrite_key=*/true};
+  int64_t updated_ = 0;
+  int64_t removed_ = 0;
+  int64_t num_keys_delta_ = 0;
+  int64_t gets_ = 0;
+  int64_t write_batch_ms_ = 0;
+  int64_t flush_ms_ = 0;
+  int64_t checkpoint_ms_ = 0;
+};
+
+class RocksDbStateStoreProvider final : public StateStoreProvider {
+ public:
+  RocksDbStateStoreProvider(std::string dir, StateStoreConf conf) : dir_(std::move(dir)), conf_(std::move(conf)) {}
+
+  ~RocksDbStateStoreProvider() override {
+    store_.reset();
+    if (!db_) return;  // never opened: a working folder there is another's
+    db_.reset();
+    std::error_code ec;
+    fs::remove_all(dir_ / "working", ec);
+  }
+
+  arrow::Result<StateStore*> GetStore(int64_t version) override {
+    if (version < 0) return NegativeStateVersion(version);
+    if (store_) store_->Abort();
+    store_.reset();
+    if (version != loaded_version_ || !db_) ARROW_RETURN_NOT_OK(Load(version));
+    store_ = std::make_unique<RocksDbStateStore>(this, version);
+    return store_.get();
+  }
+
+  arrow::Status ReadVersion(int64_t version, const StateStore::Visitor& visit) override {
+    if (version < 0) return NegativeStateVersion(version);
+    if (version == 0) return arrow::Status::OK();
+    if (db_ && version == loaded_version_ && !(store_ && store_->has_updates())) return VisitAll(db_.get(), visit);
+    fs::path checkpoint = CheckpointPath(version);
+    ARROW_RETURN_NOT_OK(CheckCheckpointExists(checkpoint));
+    ARROW_RETURN_NOT_OK(ReadMetadata(checkpoint, version).status());
+    rocksdb::DB* raw = nullptr;
+    ARROW_RETURN_NOT_OK(FromRocks(rocksdb::DB::OpenForReadOnly(DbOptions(), checkpoint.string(), &raw),
+                                  "cannot open " + checkpoint.string()));
+    std::unique_ptr<rocksdb::DB> db(raw);
+    return VisitAll(db.get(), visit);
+  }
+
+  arrow::Status DoMaintenance() override {
+    if (loaded_version_ <= 0) return arrow::Status::OK();
+    int64_t earliest = loaded_version_ - conf_.min_batches_to_retain + 1;
+    std::error_code ec;
+    std::vector<fs::path> doomed;
+    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
+      std::string name = entry.path().filename().string();
+      auto v = CheckpointVersion(name);
+      if ((v && *v < earliest) || name.ends_with(".tmp")) doomed.push_back(entry.path());
+    }
+    for (const auto& path : doomed) {
+      fs::remove_all(path, ec);
+      if (ec) return arrow::Status::IOError("cannot delete old state ", path.string(), ": ", ec.message());
+    }
+    return arrow::Status::OK();
+  }
+
+ private:
+  friend class RocksDbStateStore;
+
+  fs::path CheckpointPath(int64_t version) const { return dir_ / fmt::format("checkpoint-{}", version); }
+
+  arrow::Status CheckCheckpointExists(const fs::path& checkpoint) const {
+    if (fs::is_directory(checkpoint)) return arrow::Status::OK();
+    return CannotLoadStateStore(
+        "CANNOT_READ_STREAMING_STATE_FILE",
+        fmt::format("Error reading streaming state file of {} does not exist. If the stream job is restarted "
+                    "with a new or updated state operation, please create a new checkpoint location or clear "
+                    "the existing checkpoint location.",
+                    checkpoint.string()));
+  }
+
+  // Rebuilds the working database from version `version`'s checkpoint.
+  arrow::Status Load(int64_t version) {
+    fs::path checkpoint = CheckpointPath(version);
+    CheckpointMetadata meta;
+    if (version > 0) {
+      ARROW_RETURN_NOT_OK(CheckCheckpointExists(checkpoint));
+      ARROW_ASSIGN_OR_RAISE(meta, ReadMetadata(checkpoint, version));
+    }
+    db_.reset();
+    loaded_version_ = -1;
+    fs::path working = dir_ / "working";
+    std::error_code ec;
+    fs::remove_all(working, ec);
+    if (version > 0) ARROW_RETURN_NOT_OK(CopyCheckpoint(checkpoint, working, &files_reused_, &files_copied_));
+    num_keys_ = meta.num_keys;
+    rocksdb::DB* raw = nullptr;
+    ARROW_RETURN_NOT_OK(FromRocks(rocksdb::DB::Open(DbOptions(), working.string(), &raw), "cannot open " +
+                                                                                          working.string()));
+    db_.reset(raw);
+    loaded_version_ = version;
+    return arrow::Status::OK();
+  }
+
+  static arrow::Status VisitAll(rocksdb::DB* db, const StateStore::Visitor& visit) {
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      ARROW_RETURN_NOT_OK(visit(std::string_view(it->key().data(), it->key().size()),
+                                std::string_view(it->value().data(), it->value().size())));
+    }
+    return FromRocks(it->status(), "cannot scan");
+  }
+
+  // Writes the checkpoint of version `version` (the working database as it is).
+  arrow::Status WriteCheckpoint(int64_t version, int64_t num_keys) {
+    fs::path target = CheckpointPath(version);
+    fs::path tmp = target.string() + ".tmp";
+    std::error_code ec;
+    fs::remove_all(tmp, ec);
+    rocksdb::Checkpoint* raw = nullptr;
+    ARROW_RETURN_NOT_OK(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "cannot make a checkpoint"));
+    std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+    ARROW_RETURN_NOT_OK(FromRocks(checkpoint->CreateCheckpoint(tmp.string()), "cannot write " + tmp.string()));
+    ARROW_RETURN_NOT_OK(WriteFileAtomically((tmp / kMetadataFile).string(),
+                                            fmt::format(R"({{"version":{},"numKeys":{}}})", version, num_keys),
+                                            conf_.fsync));
+    fs::remove_all(target, ec);  // left by an earlier run of this batch
+    fs::rename(tmp, target, ec);
+    if (ec) return arrow::Status::IOError("cannot rename ", tmp.string(), ": ", ec.message());
+    if (conf_.fsync) SyncFolder(dir_);  // makes the rename durable
+    return arrow::Status::OK();
+  }
+
+  int64_t DbProperty(const char* name) const {
+    uint64_t v = 0;
+    return db_ && db_->GetIntProperty(name, &v) ? static_cast<int64_t>(v) : 0;
+  }
+
+  fs::path dir_;
+  StateStoreConf conf_;
+  std::unique_ptr<rocksdb::DB> db_;
+  int64_t loaded_version_ = -1;
+  int64_t num_keys_ = 0;  // keys of the loaded version
+  int64_t files_reused_ = 0;
+  int64_t files_copied_ = 0;
+  std::unique_ptr<RocksDbStateStore> store_;
+};
+
+arrow::Result<bool> RocksDbStateStore::Exists(std::string_view key) {
+  rocksdb::PinnableSlice value;
+  ++gets_;
+  rocksdb::Status s = batch_.GetFromBatchAndDB(provider_->db_.get(), rocksdb::ReadOptions(),
+                                               provider_->db_->DefaultColumnFamily(),
+                                               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return false;
+  ARROW_RETURN_NOT_OK(FromRocks(s, "cannot read a key"));
+  return true;
+}
+
+arrow::Result<std::optional<std::string>> RocksDbStateStore::Get(std::string_view key) {
+  std::string value;
+  ++gets_;
+  rocksdb::Status s = batch_.GetFromBatchAndDB(provider_->db_.get(), rocksdb::ReadOptions(),
+                                               rocksdb::Slice(key.data(), key.size()), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  ARROW_RETURN_NOT_OK(FromRocks(s, "cannot read a key"));
+  return value;
+}
+
+arrow::Status RocksDbStateStore::Put(std::string_view key, std::string_view value) {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  ARROW_ASSIGN_OR_RAISE(bool exists, Exists(key));
+  ARROW_RETURN_NOT_OK(FromRocks(batch_.Put(rocksdb::Slice(key.data(), key.size()),
+                                           rocksdb::Slice(value.data(), value.size())),
+                                "cannot put"));
+  if (!exists) ++num_keys_delta_;
+  ++updated_;
+  return arrow::Status::OK();
+}
+
+arrow::Status RocksDbStateStore::Remove(std::string_view key) {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  ARROW_ASSIGN_OR_RAISE(bool exists, Exists(key));
+  if (!exists) return arrow::Status::OK();
+  ARROW_RETURN_NOT_OK(FromRocks(batch_.Delete(rocksdb::Slice(key.data(), key.size())), "cannot remove"));
+  --num_keys_delta_;
+  ++removed_;
+  return arrow::Status::OK();
+}
+
+template <typename More>
+arrow::Status RocksDbStateStore::Iterate(std::string_view begin, More more, const Visitor& visit) {
+  std::unique_ptr<rocksdb::Iterator> it(batch_.NewIteratorWithBase(provider_->db_->NewIterator(rocksdb::ReadOptions())));
+  for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
+    std::string_view key(it->key().data(), it->key().size());
+    if (!more(key)) break;
+    ARROW_RETURN_NOT_OK(visit(key, std::string_view(it->value().data(), it->value().size())));
+  }
+  return FromRocks(it->status(), "cannot scan");
+}
+
+arrow::Status RocksDbStateStore::Scan(std::string_view begin, std::string_view end, const Visitor& visit) {
+  return Iterate(begin, [&](std::string_view key) { return end.empty() || key < end; }, visit);
+}
+
+arrow::Status RocksDbStateStore::PrefixScan(std::string_view prefix, const Visitor& visit) {
+  return Iterate(prefix, [&](std::string_view key) { return key.starts_with(prefix); }, visit);
+}
+
+arrow::Result<int64_t> RocksDbStateStore::Commit() {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  rocksdb::DB* db = provider_->db_.get();
+  auto start = std::chrono::steady_clock::now();
+  rocksdb::WriteOptions write_options;
+  write_options.disableWAL = true;  // the checkpoint below is the durable copy
+  ARROW_RETURN_NOT_OK(FromRocks(db->Write(write_options, batch_.GetWriteBatch()), "cannot write the batch"));
+  write_batch_ms_ = MillisSince(start);
+  start = std::chrono::steady_clock::now();
+  ARROW_RETURN_NOT_OK(FromRocks(db->Flush(rocksdb::FlushOptions()), "cannot flush"));
+  flush_ms_ = MillisSince(start);
+  // From here the working database holds version_ + 1, whatever happens next.
+  updating_ = false;
+  batch_.Clear();
+  provider_->num_keys_ += num_keys_delta_;
+  provider_->loaded_version_ = version_ + 1;
+  start = std::chrono::steady_clock::now();
+  arrow::Status written = provider_->WriteCheckpoint(version_ + 1, provider_->num_keys_);
+  checkpoint_ms_ = MillisSince(start);
+  if (!written.ok()) {
+    provider_->loaded_version_ = -1;  // reload from the files next time
+    return written;
+  }
+  return version_ + 1;
+}
+
+void RocksDbStateStore::Abort() {
+  if (!updating_) return;
+  batch_.Clear();
+  num_keys_delta_ = 0;
+  updating_ = false;
+}
+
+StateStoreMetrics RocksDbStateStore::metrics() const {
+  const RocksDbStateStoreProvider& p = *provider_;
+  StateStoreMetrics m;
+  m.num_rows_total = p.num_keys_ + (updating_ ? num_keys_delta_ : 0);
+  m.num_rows_updated = updated_;
+  m.num_rows_removed = removed_;
+  int64_t memtables = p.DbProperty("rocksdb.cur-size-all-mem-tables");
+  int64_t readers = p.DbProperty("rocksdb.estimate-table-readers-mem");
+  int64_t batch = updating_ ? static_cast<int64_t>(batch_.GetWriteBatch()->GetDataSize()) : 0;
+  m.memory_used_bytes = memtables + readers + batch;
+  m.custom = {{"rocksdbCommitWriteBatchLatency", write_batch_ms_},
+              {"rocksdbCommitFlushLatency", flush_ms_},
+              {"rocksdbCommitCheckpointLatency", checkpoint_ms_},
+              {"rocksdbGetCount", gets_},
+              {"rocksdbPutCount", updated_},
+              {"rocksdbFilesReused", p.files_reused_},
+              {"rocksdbFilesCopied", p.files_copied_},
+              {"rocksdbSstFileSize", p.DbProperty("rocksdb.total-sst-files-size")},
+              {"rocksdbPinnedBlocksMemoryUsage", p.DbProperty("rocksdb.block-cache-pinned-usage")}};
+  return m;
+}
+
+}  // namespace
+
+arrow::Result<std::unique_ptr<StateStoreProvider>> MakeRocksDbStateStoreProvider(const std::string& dir,
+                                                                                const StateStoreConf& conf) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return arrow::Status::IOError("cannot create the state store folder ", dir, ": ", ec.message());
+  return std::make_unique<RocksDbStateStoreProvider>(dir, conf);
+}
+
+}  // namespace spate

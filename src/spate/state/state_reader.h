@@ -1,0 +1,30 @@
+#pragma once
+
+// spark.read.format("statestore").load(<checkpointLocation>): the state of
+// one stateful operator as rows, as Spark's state data source reads it, for
+// debugging. Columns: key (struct), value (struct), partition_id (int).
+// Options (case-insensitive keys): batchId (default: the last committed
+// batch; the state after it is read), operatorId (default 0), storeName
+// (default "default").
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+struct StateTable {
+  StructTypePtr schema;
+  std::shared_ptr<arrow::Table> table;
+};
+
+/// `options` keys are lower-case.
+arrow::Result<StateTable> ReadStateStore(const std::string& checkpoint,
+                                         const std::map<std::string, std::string>& options);
+
+}  // namespace spate

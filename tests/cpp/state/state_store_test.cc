@@ -1,0 +1,403 @@
+#include "spate/state/state_store.h"
+
+#include <filesystem>
+#include <map>
+
+#include <gtest/gtest.h>
+
+#include "../api/test_util.h"
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+
+namespace spate {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::ErrorClass;
+using testing::FreshDir;
+
+constexpr const char* kHdfs = "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider";
+constexpr const char* kRocksDb = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider";
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+Pairs ScanPairs(StateStore* store, std::string_view begin, std::string_view end) {
+  Pairs out;
+  auto status = store->Scan(begin, end, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(k, v);
+    return arrow::Status::OK();
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return out;
+}
+
+Pairs PrefixPairs(StateStore* store, std::string_view prefix) {
+  Pairs out;
+  auto status = store->PrefixScan(prefix, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(k, v);
+    return arrow::Status::OK();
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return out;
+}
+
+Pairs VersionPairs(StateStoreProvider* provider, int64_t version) {
+  Pairs out;
+  auto status = provider->ReadVersion(version, [&](std::string_view k, std::string_view v) {
+    out.emplace_back(k, v);
+    return arrow::Status::OK();
+  });
+  EXPECT_TRUE(status.ok()) << status.ToString();
+  return out;
+}
+
+int64_t Custom(const StateStoreMetrics& m, const std::string& name) {
+  for (const auto& [k, v] : m.custom) {
+    if (k == name) return v;
+  }
+  ADD_FAILURE() << "no custom metric " << name;
+  return -1;
+}
+
+std::vector<std::string> FileNames(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+class StateStoreTest : public ::testing::TestWithParam<std::string> {
+ protected:
+  void SetUp() override { dir_ = FreshDir("StateStore") / "state" / "0" / "0"; }
+
+  StateStoreConf Conf(int64_t min_deltas = 10, int64_t retain = 100) const {
+    StateStoreConf conf;
+    conf.provider_class = GetParam();
+    conf.min_deltas_for_snapshot = min_deltas;
+    conf.min_batches_to_retain = retain;
+    conf.fsync = false;
+    return conf;
+  }
+  std::unique_ptr<StateStoreProvider> Provider(const StateStoreConf& conf) const {
+    auto provider = StateStoreProvider::Create(dir_.string(), conf);
+    EXPECT_TRUE(provider.ok()) << provider.status().ToString();
+    return std::move(provider).ValueOrDie();
+  }
+  // Commits `count` versions; version v puts key "k<v>" = "v<v>" and
+  // updates "counter" to v.
+  void CommitVersions(StateStoreProvider* provider, int64_t from, int64_t count) {
+    for (int64_t v = from; v < from + count; ++v) {
+      StateStore* store = provider->GetStore(v).ValueOrDie();
+      ASSERT_TRUE(store->Put("k" + std::to_string(v + 1), "v" + std::to_string(v + 1)).ok());
+      ASSERT_TRUE(store->Put("counter", std::to_string(v + 1)).ok());
+      ASSERT_EQ(store->Commit().ValueOrDie(), v + 1);
+      ASSERT_TRUE(provider->DoMaintenance().ok());
+    }
+  }
+
+  fs::path dir_;
+};
+
+TEST_P(StateStoreTest, GetPutRemoveAndCommitMakesTheNextVersion) {
+  auto provider = Provider(Conf());
+  StateStore* store = provider->GetStore(0).ValueOrDie();
+  EXPECT_EQ(store->version(), 0);
+  EXPECT_EQ(store->Get("a").ValueOrDie(), std::nullopt);
+  ASSERT_TRUE(store->Put("a", "1").ok());
+  ASSERT_TRUE(store->Put("b", "2").ok());
+  ASSERT_TRUE(store->Put("a", "3").ok());  // read-your-writes, overwrite
+  EXPECT_EQ(store->Get("a").ValueOrDie(), "3");
+  ASSERT_TRUE(store->Remove("b").ok());
+  ASSERT_TRUE(store->Remove("missing").ok());
+  EXPECT_EQ(store->Get("b").ValueOrDie(), std::nullopt);
+  StateStoreMetrics m = store->metrics();
+  EXPECT_EQ(m.num_rows_total, 1);
+  EXPECT_EQ(m.num_rows_updated, 3);
+  EXPECT_EQ(m.num_rows_removed, 1);
+  EXPECT_EQ(store->Commit().ValueOrDie(), 1);
+  EXPECT_FALSE(store->Put("c", "x").ok());  // committed: read-only
+
+  store = provider->GetStore(1).ValueOrDie();
+  EXPECT_EQ(store->version(), 1);
+  EXPECT_EQ(store->Get("a").ValueOrDie(), "3");
+  ASSERT_TRUE(store->Put("c", "4").ok());
+  EXPECT_EQ(store->metrics().num_rows_total, 2);
+  EXPECT_EQ(store->metrics().num_rows_updated, 1);
+  EXPECT_EQ(store->Commit().ValueOrDie(), 2);
+  EXPECT_EQ((VersionPairs(provider.get(), 2)), (Pairs{{"a", "3"}, {"c", "4"}}));
+  EXPECT_EQ((VersionPairs(provider.get(), 1)), (Pairs{{"a", "3"}}));
+  EXPECT_TRUE(VersionPairs(provider.get(), 0).empty());
+}
+
+TEST_P(StateStoreTest, AbortRevertsTheUpdates) {
+  auto provider = Provider(Conf());
+  StateStore* store = provider->GetStore(0).ValueOrDie();
+  ASSERT_TRUE(store->Put("a", "1").ok());
+  ASSERT_TRUE(store->Put("b", "2").ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 1);
+
+  store = provider->GetStore(1).ValueOrDie();
+  ASSERT_TRUE(store->Put("a", "changed").ok());
+  ASSERT_TRUE(store->Remove("b").ok());
+  ASSERT_TRUE(store->Put("c", "new").ok());
+  store->Abort();
+
+  store = provider->GetStore(1).ValueOrDie();
+  EXPECT_EQ((ScanPairs(store, "", "")), (Pairs{{"a", "1"}, {"b", "2"}}));
+  EXPECT_EQ(store->metrics().num_rows_total, 2);
+  // A store left open with updates is aborted by the next GetStore.
+  ASSERT_TRUE(store->Put("d", "x").ok());
+  store = provider->GetStore(1).ValueOrDie();
+  EXPECT_EQ(store->Get("d").ValueOrDie(), std::nullopt);
+  EXPECT_EQ(store->metrics().num_rows_total, 2);
+}
+
+TEST_P(StateStoreTest, AFreshProviderReloadsOlderVersionsFromFiles) {
+  {
+    auto provider = Provider(Conf());
+    CommitVersions(provider.get(), 0, 5);
+  }
+  // A restart: a new provider on the same folder, re-running batch 3.
+  auto provider = Provider(Conf());
+  StateStore* store = provider->GetStore(3).ValueOrDie();
+  EXPECT_EQ(store->Get("counter").ValueOrDie(), "3");
+  EXPECT_EQ(store->Get("k4").ValueOrDie(), std::nullopt);
+  EXPECT_EQ(store->metrics().num_rows_total, 4);  // k1..k3, counter
+  ASSERT_TRUE(store->Put("counter", "re-run").ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 4);
+  EXPECT_EQ(provider->GetStore(4).ValueOrDie()->Get("counter").ValueOrDie(), "re-run");
+  // The version after the re-run's is rebuilt on load too.
+  store = provider->GetStore(2).ValueOrDie();
+  EXPECT_EQ(store->Get("counter").ValueOrDie(), "2");
+}
+
+TEST_P(StateStoreTest, RangeAndPrefixScansVisitKeysInByteOrder) {
+  auto provider = Provider(Conf());
+  StateStore* store = provider->GetStore(0).ValueOrDie();
+  const std::vector<std::string> keys = {"b/2", "a/1", "b/1", "c", "b", std::string("a\xff", 2)};
+  for (const std::string& k : keys) ASSERT_TRUE(store->Put(k, "v" + k).ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 1);
+  store = provider->GetStore(1).ValueOrDie();
+  ASSERT_TRUE(store->Put("b/0", "new").ok());  // uncommitted updates are scanned too
+  ASSERT_TRUE(store->Remove("b/2").ok());
+  EXPECT_EQ((ScanPairs(store, "", "")), (Pairs{{"a/1", "va/1"},
+                                              {std::string("a\xff", 2), std::string("va\xff", 3)},
+                                              {"b", "vb"},
+                                              {"b/0", "new"},
+                                              {"b/1", "vb/1"},
+                                              {"c", "vc"}}));
+  EXPECT_EQ((ScanPairs(store, "b", "b/1")), (Pairs{{"b", "vb"}, {"b/0", "new"}}));
+  EXPECT_EQ((ScanPairs(store, "b/05", "")), (Pairs{{"b/1", "vb/1"}, {"c", "vc"}}));
+  EXPECT_EQ((PrefixPairs(store, "b/")), (Pairs{{"b/0", "new"}, {"b/1", "vb/1"}}));
+  EXPECT_TRUE(PrefixPairs(store, "z").empty());
+  // A visitor's error stops the scan.
+  int visited = 0;
+  auto status = store->ScanAll([&](std::string_view, std::string_view) {
+    return ++visited == 2 ? arrow::Status::Cancelled("enough") : arrow::Status::OK();
+  });
+  EXPECT_TRUE(status.IsCancelled());
+  EXPECT_EQ(visited, 2);
+}
+
+TEST_P(StateStoreTest, MissingVersionIsCannotLoadStateStore) {
+  {
+    auto provider = Provider(Conf());
+    CommitVersions(provider.get(), 0, 2);
+  }
+  auto fresh = Provider(Conf());
+  auto missing = fresh->GetStore(7);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_TRUE(ErrorClass(missing.status()).starts_with("CANNOT_LOAD_STATE_STORE.")) << missing.status().ToString();
+  EXPECT_NE(missing.status().message().find("An error occurred during loading state."), std::string::npos);
+  EXPECT_NE(missing.status().message().find("SQLSTATE: 58030"), std::string::npos);
+  auto negative = fresh->GetStore(-1);
+  EXPECT_EQ(ErrorClass(negative.status()), "CANNOT_LOAD_STATE_STORE.UNEXPECTED_VERSION");
+  EXPECT_NE(negative.status().message().find("Version cannot be -1 because it is less than 0."), std::string::npos);
+}
+
+TEST_P(StateStoreTest, MetricsCountRowsAndMemory) {
+  auto provider = Provider(Conf());
+  StateStore* store = provider->GetStore(0).ValueOrDie();
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_TRUE(store->Put("key-" + std::to_string(i), std::string(100, 'x')).ok());
+  }
+  ASSERT_TRUE(store->Commit().ok());
+  store = provider->GetStore(1).ValueOrDie();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store->Remove("key-" + std::to_string(i)).ok());
+  ASSERT_TRUE(store->Put("key-500", "y").ok());
+  StateStoreMetrics m = store->metrics();
+  EXPECT_EQ(m.num_rows_total, 990);
+  EXPECT_EQ(m.num_rows_updated, 1);
+  EXPECT_EQ(m.num_rows_removed, 10);
+  EXPECT_GT(m.memory_used_bytes, 0);
+  if (GetParam() == kHdfs) {
+    // 990 values of 100 bytes at least, and not wildly more than the pairs.
+    EXPECT_GE(m.memory_used_bytes, 990 * 100);
+    EXPECT_LE(m.memory_used_bytes, 990 * 400);
+    EXPECT_GE(Custom(m, "stateOnCurrentVersionSizeBytes"), 989 * 100);
+    EXPECT_EQ(Custom(m, "loadedMapCacheHitCount"), 1);   // GetStore(1) after committing 1
+    EXPECT_EQ(Custom(m, "loadedMapCacheMissCount"), 1);  // GetStore(0)
+  } else {
+    ASSERT_TRUE(store->Commit().ok());
+    m = store->metrics();
+    EXPECT_GT(Custom(m, "rocksdbSstFileSize"), 0);
+    EXPECT_GE(Custom(m, "rocksdbCommitFlushLatency"), 0);
+    EXPECT_GE(Custom(m, "rocksdbCommitCheckpointLatency"), 0);
+    EXPECT_EQ(Custom(m, "rocksdbPutCount"), 1);
+  }
+}
+
+TEST_P(StateStoreTest, ReadVersionDoesNotDisturbTheOpenStore) {
+  auto provider = Provider(Conf());
+  CommitVersions(provider.get(), 0, 3);
+  StateStore* store = provider->GetStore(3).ValueOrDie();
+  ASSERT_TRUE(store->Put("pending", "x").ok());
+  EXPECT_EQ(VersionPairs(provider.get(), 1).size(), 2u);  // counter, k1
+  EXPECT_EQ(VersionPairs(provider.get(), 3).size(), 4u);  // without "pending"
+  EXPECT_EQ(store->Get("pending").ValueOrDie(), "x");
+  EXPECT_EQ(store->Commit().ValueOrDie(), 4);
+}
+
+INSTANTIATE_TEST_SUITE_P(Providers, StateStoreTest, ::testing::Values(kHdfs, kRocksDb),
+                         [](const auto& info) { return info.param == kHdfs ? "HDFS" : "RocksDB"; });
+
+// ------------------------------------------------------- provider file layouts
+
+TEST(HdfsStateStore, WritesDeltasSnapshotsAndDeletesOldFiles) {
+  fs::path dir = FreshDir("HdfsStateStore") / "state" / "0" / "0";
+  StateStoreConf conf;
+  conf.min_deltas_for_snapshot = 3;
+  conf.min_batches_to_retain = 4;
+  conf.fsync = false;
+  auto provider = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  for (int64_t v = 0; v < 7; ++v) {
+    StateStore* store = provider->GetStore(v).ValueOrDie();
+    ASSERT_TRUE(store->Put("counter", std::to_string(v + 1)).ok());
+    ASSERT_TRUE(store->Put("k" + std::to_string(v + 1), "x").ok());
+    ASSERT_TRUE(store->Commit().ok());
+    ASSERT_TRUE(provider->DoMaintenance().ok());
+  }
+  // Snapshots at 3 and 6; versions 4..7 must stay loadable, which needs the
+  // snapshot at 3 and the deltas after it: 1.delta and 2.delta are gone.
+  EXPECT_EQ(FileNames(dir), (std::vector<std::string>{"3.delta", "3.snapshot", "4.delta", "5.delta", "6.delta",
+                                                      "6.snapshot", "7.delta"}));
+  for (int64_t v : {4, 5, 7}) {
+    auto fresh = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+    StateStore* store = fresh->GetStore(v).ValueOrDie();
+    EXPECT_EQ(store->Get("counter").ValueOrDie(), std::to_string(v));
+    EXPECT_EQ(store->metrics().num_rows_total, v + 1);
+  }
+  // Version 2 was cleaned up: its delta is what Spark names in the error.
+  auto fresh = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  auto gone = fresh->GetStore(2);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(ErrorClass(gone.status()), "CANNOT_LOAD_STATE_STORE.CANNOT_READ_DELTA_FILE_NOT_EXISTS");
+  std::string delta = (dir / "1.delta").string();
+  EXPECT_NE(gone.status().message().find("Error reading delta file " + delta + " of HDFSStateStoreProvider[dir = " +
+                                         dir.string() + "]: " + delta + " does not exist."),
+            std::string::npos)
+      << gone.status().ToString();
+}
+
+TEST(HdfsStateStore, RecoversFromSnapshotPlusDeltasAndRejectsCorruptFiles) {
+  fs::path dir = FreshDir("HdfsStateStore") / "state" / "0" / "0";
+  StateStoreConf conf;
+  conf.min_deltas_for_snapshot = 2;
+  conf.fsync = false;
+  auto provider = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  for (int64_t v = 0; v < 3; ++v) {
+    StateStore* store = provider->GetStore(v).ValueOrDie();
+    ASSERT_TRUE(store->Put("k" + std::to_string(v), "x").ok());
+    if (v == 2) {
+      ASSERT_TRUE(store->Remove("k0").ok());
+    }
+    ASSERT_TRUE(store->Commit().ok());
+    ASSERT_TRUE(provider->DoMaintenance().ok());
+  }
+  ASSERT_TRUE(fs::exists(dir / "2.snapshot"));
+  // Version 3 loads from 2.snapshot + 3.delta even without 1.delta and 2.delta.
+  fs::remove(dir / "1.delta");
+  fs::remove(dir / "2.delta");
+  auto fresh = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  EXPECT_EQ((VersionPairs(fresh.get(), 3)), (Pairs{{"k1", "x"}, {"k2", "x"}}));
+  // A truncated delta file is an error, not a crash.
+  std::string bytes = testing::ReadFile(dir / "3.delta");
+  testing::WriteFile(dir / "3.delta", bytes.substr(0, bytes.size() - 6));
+  auto again = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  auto corrupt = again->GetStore(3);
+  ASSERT_FALSE(corrupt.ok());
+  EXPECT_TRUE(ErrorClass(corrupt.status()).starts_with("CANNOT_LOAD_STATE_STORE.")) << corrupt.status().ToString();
+}
+
+TEST(RocksDbStateStore, CheckpointPerVersionAndOldOnesDeleted) {
+  fs::path dir = FreshDir("RocksDbStateStore") / "state" / "0" / "0";
+  StateStoreConf conf;
+  conf.provider_class = kRocksDb;
+  conf.min_batches_to_retain = 3;
+  conf.fsync = false;
+  {
+    auto provider = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+    for (int64_t v = 0; v < 6; ++v) {
+      StateStore* store = provider->GetStore(v).ValueOrDie();
+      ASSERT_TRUE(store->Put("counter", std::to_string(v + 1)).ok());
+      ASSERT_TRUE(store->Put("k" + std::to_string(v + 1), "x").ok());
+      ASSERT_TRUE(store->Commit().ok());
+      ASSERT_TRUE(provider->DoMaintenance().ok());
+    }
+    EXPECT_TRUE(fs::exists(dir / "working"));
+  }
+  // The working copy goes with the provider; versions 4..6 stay.
+  EXPECT_EQ(FileNames(dir), (std::vector<std::string>{"checkpoint-4", "checkpoint-5", "checkpoint-6"}));
+  EXPECT_TRUE(fs::exists(dir / "checkpoint-6" / "spate-state.json"));
+  auto provider = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  StateStore* store = provider->GetStore(5).ValueOrDie();
+  EXPECT_EQ(store->Get("counter").ValueOrDie(), "5");
+  EXPECT_EQ(store->metrics().num_rows_total, 6);  // exact, from the checkpoint's key count
+  auto gone = provider->GetStore(3);
+  ASSERT_FALSE(gone.ok());
+  EXPECT_EQ(ErrorClass(gone.status()), "CANNOT_LOAD_STATE_STORE.CANNOT_READ_STREAMING_STATE_FILE");
+  EXPECT_NE(gone.status().message().find((dir / "checkpoint-3").string() + " does not exist."), std::string::npos)
+      << gone.status().ToString();
+}
+
+// ------------------------------------------------------------------ the conf
+
+TEST(StateStoreConf, ReadsSparkKeysAndDefaults) {
+  RuntimeConfig conf;
+  StateStoreConf defaults = StateStoreConf::FromConf(conf).ValueOrDie();
+  EXPECT_EQ(defaults.provider_class, kHdfs);
+  EXPECT_EQ(defaults.min_deltas_for_snapshot, 10);
+  EXPECT_EQ(defaults.min_batches_to_retain, 100);
+  EXPECT_TRUE(defaults.fsync);
+
+  conf.Set("spark.sql.streaming.stateStore.providerClass", kRocksDb);
+  conf.Set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "5");
+  conf.Set("spark.sql.streaming.minBatchesToRetain", "7");
+  conf.Set("spate.streaming.checkpoint.fsync", "false");
+  StateStoreConf set = StateStoreConf::FromConf(conf).ValueOrDie();
+  EXPECT_EQ(set.provider_class, kRocksDb);
+  EXPECT_EQ(set.min_deltas_for_snapshot, 5);
+  EXPECT_EQ(set.min_batches_to_retain, 7);
+  EXPECT_FALSE(set.fsync);
+
+  conf.Set("spark.sql.streaming.stateStore.providerClass", "RocksDBStateStoreProvider");
+  EXPECT_EQ(StateStoreConf::FromConf(conf).ValueOrDie().provider_class, kRocksDb);
+}
+
+TEST(StateStoreConf, BadValuesNameTheKeyAndWhatIsAllowed) {
+  RuntimeConfig conf;
+  conf.Set("spark.sql.streaming.stateStore.providerClass", "com.example.MyProvider");
+  auto unknown = StateStoreConf::FromConf(conf);
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().message(),
+            std::string("Unknown state store provider class 'com.example.MyProvider' "
+                        "(spark.sql.streaming.stateStore.providerClass); supported: ") +
+                kHdfs + " (the default) and " + kRocksDb);
+  RuntimeConfig bad_number;
+  bad_number.Set("spark.sql.streaming.minBatchesToRetain", "0");
+  EXPECT_EQ(StateStoreConf::FromConf(bad_number).status().message(),
+            "spark.sql.streaming.minBatchesToRetain must be a positive integer, got '0'");
+}
+
+}  // namespace
+}  // namespace spate
