@@ -4,12 +4,14 @@
 // semantics afterwards (collect_list drops NULLs, a global aggregation over
 // no rows still returns one row).
 
-#include <arrow/acero/exec_plan.h>
-#include <arrow/acero/options.h>
+#include "spate/exec/aggregate.h"
+
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
 #include "spate/exec/executor.h"
+#include "spate/exec/hash_aggregate.h"
+#include "spate/exec/session_window.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -17,7 +19,6 @@ namespace spate {
 namespace {
 
 namespace cp = arrow::compute;
-namespace ac = arrow::acero;
 
 struct KernelChoice {
   std::string function;
@@ -56,28 +57,6 @@ arrow::Result<KernelChoice> ChooseKernel(const AggregateCall& call) {
   return arrow::Status::NotImplemented("aggregate function ", f);
 }
 
-// collect_list skips NULL elements, as Spark's does.
-arrow::Result<std::shared_ptr<arrow::Array>> DropNullElements(const arrow::Array& array) {
-  const auto& lists = static_cast<const arrow::ListArray&>(array);
-  arrow::Int32Builder offsets;
-  arrow::Int64Builder keep;
-  int32_t count = 0;
-  ARROW_RETURN_NOT_OK(offsets.Append(0));
-  for (int64_t row = 0; row < lists.length(); ++row) {
-    for (int64_t k = lists.value_offset(row); k < lists.value_offset(row + 1); ++k) {
-      if (lists.values()->IsValid(k)) {
-        ARROW_RETURN_NOT_OK(keep.Append(k));
-        ++count;
-      }
-    }
-    ARROW_RETURN_NOT_OK(offsets.Append(count));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto keep_idx, keep.Finish());
-  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
-  ARROW_ASSIGN_OR_RAISE(auto values, cp::Take(lists.values(), keep_idx));
-  return arrow::ListArray::FromArrays(*offset_array, *values.make_array());
-}
-
 // sum(DISTINCT x) / avg(DISTINCT x): the distinct values of each group come
 // as a list; reduce each list to its sum or mean (NULL for no values).
 arrow::Result<std::shared_ptr<arrow::Array>> ReduceDistinct(const arrow::Array& array, bool mean) {
@@ -94,62 +73,6 @@ arrow::Result<std::shared_ptr<arrow::Array>> ReduceDistinct(const arrow::Array& 
   ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), out[0]->type, &builder));
   ARROW_RETURN_NOT_OK(builder->AppendScalars(out));
   return builder->Finish();
-}
-
-// Evaluates the grouping keys (g0..) and the aggregate arguments (a0..) into one table.
-arrow::Result<std::shared_ptr<arrow::Table>> KeysAndArguments(const PlanNode& node,
-                                                              const arrow::Table& input,
-                                                              const std::vector<KernelChoice>& kernels,
-                                                              const EvalContext& ctx) {
-  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
-  std::shared_ptr<arrow::Schema> schema;
-  arrow::TableBatchReader reader(input);
-  std::shared_ptr<arrow::RecordBatch> batch;
-  while (true) {
-    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
-    if (!batch) break;
-    arrow::FieldVector fields;
-    std::vector<std::shared_ptr<arrow::Array>> columns;
-    for (size_t i = 0; i < node.exprs.size(); ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*node.exprs[i], *batch, ctx));
-      std::string name = "g" + std::to_string(i);
-      if (array->type_id() == arrow::Type::STRUCT) {
-        // Arrow's hash table takes no struct keys: group by each field and
-        // the struct's validity instead (window structs, struct(...) keys).
-        const auto& st = static_cast<const arrow::StructArray&>(*array);
-        for (int f = 0; f < st.num_fields(); ++f) {
-          ARROW_ASSIGN_OR_RAISE(auto field, st.GetFlattenedField(f));
-          fields.push_back(arrow::field(name + "." + std::to_string(f), field->type()));
-          columns.push_back(std::move(field));
-        }
-        ARROW_ASSIGN_OR_RAISE(auto valid, cp::CallFunction("is_valid", {array}));
-        fields.push_back(arrow::field(name + ".valid", arrow::boolean()));
-        columns.push_back(valid.make_array());
-        continue;
-      }
-      fields.push_back(arrow::field(name, array->type()));
-      columns.push_back(std::move(array));
-    }
-    if (node.exprs.empty()) {  // a global aggregation groups everything under one key
-      ARROW_ASSIGN_OR_RAISE(auto zeros, arrow::MakeArrayFromScalar(arrow::Int8Scalar(0), batch->num_rows()));
-      fields.push_back(arrow::field("g", arrow::int8()));
-      columns.push_back(zeros);
-    }
-    for (size_t i = 0; i < node.aggregates.size(); ++i) {
-      const AggregateCall& call = node.aggregates[i];
-      if (call.args.empty()) continue;
-      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*call.args[0], *batch, ctx));
-      if (kernels[i].input_type && !array->type()->Equals(*kernels[i].input_type)) {
-        ARROW_ASSIGN_OR_RAISE(array, cp::Cast(*array, kernels[i].input_type, cp::CastOptions::Safe()));
-      }
-      fields.push_back(arrow::field("a" + std::to_string(i), array->type()));
-      columns.push_back(std::move(array));
-    }
-    schema = arrow::schema(fields);
-    batches.push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
-  }
-  if (batches.empty()) return nullptr;
-  return arrow::Table::FromRecordBatches(schema, batches);
 }
 
 // The row a global aggregation returns for no input: count 0, everything else NULL.
@@ -178,61 +101,131 @@ arrow::Result<std::shared_ptr<arrow::Table>> EmptyGlobalResult(const PlanNode& n
 
 }  // namespace
 
+// collect_list skips NULL elements, as Spark's does.
+arrow::Result<std::shared_ptr<arrow::Array>> DropNullElements(const arrow::Array& array) {
+  const auto& lists = static_cast<const arrow::ListArray&>(array);
+  arrow::Int32Builder offsets;
+  arrow::Int64Builder keep;
+  int32_t count = 0;
+  ARROW_RETURN_NOT_OK(offsets.Append(0));
+  for (int64_t row = 0; row < lists.length(); ++row) {
+    for (int64_t k = lists.value_offset(row); k < lists.value_offset(row + 1); ++k) {
+      if (lists.values()->IsValid(k)) {
+        ARROW_RETURN_NOT_OK(keep.Append(k));
+        ++count;
+      }
+    }
+    ARROW_RETURN_NOT_OK(offsets.Append(count));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto keep_idx, keep.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto values, cp::Take(lists.values(), keep_idx));
+  return arrow::ListArray::FromArrays(*offset_array, *values.make_array());
+}
+
+arrow::Result<GroupingInput> EvaluateGroupingInput(const PlanNode& node, const arrow::Table& input,
+                                                   const EvalContext& ctx) {
+  GroupingInput out;
+  out.num_rows = input.num_rows();
+  std::vector<arrow::ArrayVector> keys(node.exprs.size()), args(node.aggregates.size());
+  arrow::TableBatchReader reader(input);
+  std::shared_ptr<arrow::RecordBatch> batch;
+  while (true) {
+    ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
+    if (!batch) break;
+    for (size_t i = 0; i < node.exprs.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*node.exprs[i], *batch, ctx));
+      keys[i].push_back(std::move(array));
+    }
+    for (size_t i = 0; i < node.aggregates.size(); ++i) {
+      if (node.aggregates[i].args.empty()) continue;
+      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*node.aggregates[i].args[0], *batch, ctx));
+      args[i].push_back(std::move(array));
+    }
+  }
+  for (size_t i = 0; i < keys.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto type, ToArrowType(*node.exprs[i]->type()));
+    ARROW_ASSIGN_OR_RAISE(auto chunked, arrow::ChunkedArray::Make(std::move(keys[i]), type));
+    out.keys.push_back(std::move(chunked));
+  }
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (node.aggregates[i].args.empty()) {
+      out.args.push_back(nullptr);
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto type, ToArrowType(*node.aggregates[i].args[0]->type()));
+    ARROW_ASSIGN_OR_RAISE(auto chunked, arrow::ChunkedArray::Make(std::move(args[i]), type));
+    out.args.push_back(std::move(chunked));
+  }
+  return out;
+}
+
+arrow::Status MergeSessionKey(const PlanNode& node, GroupingInput* in) {
+  if (in->num_rows == 0) return arrow::Status::OK();
+  const int s = node.session_window_key;
+  arrow::ArrayVector others;
+  std::shared_ptr<arrow::Array> sessions;
+  for (size_t i = 0; i < in->keys.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto array, arrow::Concatenate(in->keys[i]->chunks()));
+    if (static_cast<int>(i) == s) {
+      sessions = std::move(array);
+    } else {
+      others.push_back(std::move(array));
+    }
+  }
+  uint32_t groups = 0;
+  ARROW_ASSIGN_OR_RAISE(auto ids, GroupIds(others, in->num_rows, &groups));
+  ARROW_ASSIGN_OR_RAISE(auto merged, MergeSessions(*sessions, ids));
+  in->keys[s] = std::make_shared<arrow::ChunkedArray>(merged.sessions);
+  // Rows in session order (dropping those without a session), as Spark aggregates them.
+  auto reorder = [&](std::shared_ptr<arrow::ChunkedArray>& column) -> arrow::Status {
+    if (!column) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(column, merged.order));
+    column = taken.chunked_array();
+    return arrow::Status::OK();
+  };
+  for (auto& k : in->keys) ARROW_RETURN_NOT_OK(reorder(k));
+  for (auto& a : in->args) ARROW_RETURN_NOT_OK(reorder(a));
+  in->num_rows = merged.order->length();
+  return arrow::Status::OK();
+}
+
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& node,
                                                               const arrow::Table& input,
                                                               const EvalContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*node.Schema()));
-  std::vector<KernelChoice> kernels;
-  for (const auto& call : node.aggregates) {
-    ARROW_ASSIGN_OR_RAISE(auto k, ChooseKernel(call));
-    kernels.push_back(std::move(k));
-  }
   const bool global = node.exprs.empty();
-  ARROW_ASSIGN_OR_RAISE(auto work, KeysAndArguments(node, input, kernels, ctx));
-  if (!work || work->num_rows() == 0) {
+  if (input.num_rows() == 0) {
     if (global) return EmptyGlobalResult(node, schema);
     return arrow::Table::MakeEmpty(schema);
   }
-
-  std::vector<cp::Aggregate> aggregates;
+  ARROW_ASSIGN_OR_RAISE(GroupingInput in, EvaluateGroupingInput(node, input, ctx));
+  if (node.session_window_key >= 0) {
+    ARROW_RETURN_NOT_OK(MergeSessionKey(node, &in));
+    if (in.num_rows == 0) return arrow::Table::MakeEmpty(schema);
+  }
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> values;
+  std::vector<AggregateKernel> kernels;
   for (size_t i = 0; i < node.aggregates.size(); ++i) {
-    std::vector<arrow::FieldRef> target;
-    if (!node.aggregates[i].args.empty()) target.emplace_back("a" + std::to_string(i));
-    aggregates.emplace_back(kernels[i].function, kernels[i].options, target, "r" + std::to_string(i));
+    ARROW_ASSIGN_OR_RAISE(auto k, ChooseKernel(node.aggregates[i]));
+    AggregateKernel kernel{k.function, k.options, -1};
+    if (in.args[i]) {
+      auto arg = in.args[i];
+      if (k.input_type && !arg->type()->Equals(*k.input_type)) {
+        ARROW_ASSIGN_OR_RAISE(auto cast, cp::Cast(arg, k.input_type, cp::CastOptions::Safe()));
+        arg = cast.chunked_array();
+      }
+      kernel.input = static_cast<int>(values.size());
+      values.push_back(std::move(arg));
+    }
+    kernels.push_back(std::move(kernel));
   }
-  std::vector<arrow::FieldRef> keys;
-  for (const auto& field : work->schema()->fields()) {
-    if (field->name()[0] == 'g') keys.emplace_back(field->name());
-  }
-
-  ac::Declaration plan = ac::Declaration::Sequence({
-      {"table_source", ac::TableSourceNodeOptions(work)},
-      {"aggregate", ac::AggregateNodeOptions(std::move(aggregates), std::move(keys))},
-  });
-  ARROW_ASSIGN_OR_RAISE(auto result, ac::DeclarationToTable(std::move(plan), /*use_threads=*/false));
-  ARROW_ASSIGN_OR_RAISE(auto combined, result->CombineChunksToBatch());
+  ARROW_ASSIGN_OR_RAISE(auto combined, GroupAndAggregate(in.keys, values, in.num_rows, kernels));
 
   std::vector<std::shared_ptr<arrow::Array>> columns;
-  for (size_t i = 0; i < node.exprs.size(); ++i) {
-    std::string name = "g" + std::to_string(i);
-    const auto& type = schema->field(static_cast<int>(i))->type();
-    if (type->id() != arrow::Type::STRUCT) {
-      columns.push_back(combined->GetColumnByName(name));
-      continue;
-    }
-    // Reassemble a struct key from its fields and validity.
-    arrow::ArrayVector children;
-    for (int f = 0; f < type->num_fields(); ++f) {
-      children.push_back(combined->GetColumnByName(name + "." + std::to_string(f)));
-    }
-    const auto& valid = static_cast<const arrow::BooleanArray&>(*combined->GetColumnByName(name + ".valid"));
-    int64_t nulls = valid.length() - valid.true_count();
-    std::shared_ptr<arrow::Buffer> bits = nulls > 0 ? valid.values() : nullptr;
-    ARROW_ASSIGN_OR_RAISE(auto st, arrow::StructArray::Make(children, type->fields(), bits, nulls, valid.offset()));
-    columns.push_back(st);
-  }
+  for (size_t i = 0; i < node.exprs.size(); ++i) columns.push_back(combined->column(static_cast<int>(i)));
   for (size_t i = 0; i < node.aggregates.size(); ++i) {
-    auto col = combined->GetColumnByName("r" + std::to_string(i));
+    auto col = combined->column(static_cast<int>(node.exprs.size() + i));
     const std::string& f = node.aggregates[i].function;
     if (f == "collect_list") {
       ARROW_ASSIGN_OR_RAISE(col, DropNullElements(*col));
