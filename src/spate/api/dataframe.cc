@@ -142,6 +142,19 @@ DataFrame DataFrame::dropDuplicates(const std::vector<std::string>& subset) cons
   return With(MakeDistinct(plan_, subset));
 }
 
+DataFrame DataFrame::dropDuplicatesWithinWatermark(const std::vector<std::string>& subset) const {
+  if (!ok()) return *this;
+  if (!IsStreamingPlan(*plan_)) {
+    return With(LegacyAnalysisError("dropDuplicatesWithinWatermark is not supported with batch DataFrames/DataSets"));
+  }
+  return With(MakeDistinct(plan_, subset, /*within_watermark=*/true));
+}
+
+DataFrame DataFrame::withWatermark(const std::string& event_time, const std::string& delay_threshold) const {
+  if (!ok()) return *this;
+  return With(MakeWatermark(plan_, event_time, delay_threshold));
+}
+
 DataFrame DataFrame::orderBy(const std::vector<Column>& cols) const {
   if (!ok()) return *this;
   return With(MakeSort(plan_, Exprs(cols)));

@@ -59,6 +59,12 @@ class DataFrame {
   DataFrame unionByName(const DataFrame& other, bool allow_missing_columns = false) const;
   DataFrame distinct() const;
   DataFrame dropDuplicates(const std::vector<std::string>& subset = {}) const;
+  /// Streaming only: drops rows whose key was seen within the watermark delay
+  /// of its first event time (needs withWatermark).
+  DataFrame dropDuplicatesWithinWatermark(const std::vector<std::string>& subset = {}) const;
+  /// Marks `event_time` (a timestamp column) as the event time and allows rows
+  /// up to `delay_threshold` ("10 minutes") late; no effect on batch queries.
+  DataFrame withWatermark(const std::string& event_time, const std::string& delay_threshold) const;
   DataFrame orderBy(const std::vector<Column>& cols) const;
   DataFrame sort(const std::vector<Column>& cols) const { return orderBy(cols); }
   DataFrame limit(int64_t n) const;

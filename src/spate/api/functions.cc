@@ -120,6 +120,14 @@ Column window(const Column& time_column, const std::string& window_duration,
   return Call("window", std::move(args));
 }
 
+Column session_window(const Column& time_column, const std::string& gap_duration) {
+  return Call("session_window", {time_column.expr(), ex::String(gap_duration)});
+}
+Column session_window(const Column& time_column, const Column& gap_duration) {
+  return Call("session_window", {time_column.expr(), gap_duration.expr()});
+}
+Column window_time(const Column& window_column) { return Call("window_time", {window_column.expr()}); }
+
 Column struct_(const std::vector<Column>& cols) { return Call("struct", Exprs(cols)); }
 Column named_struct(const std::vector<Column>& nv) { return Call("named_struct", Exprs(nv)); }
 Column array(const std::vector<Column>& cols) { return Call("array", Exprs(cols)); }

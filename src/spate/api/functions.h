@@ -67,6 +67,15 @@ Column date_trunc(const std::string& unit, const Column& c);
 /// window containing the row (sliding); startTime shifts the window starts.
 Column window(const Column& time_column, const std::string& window_duration,
               const std::string& slide_duration = "", const std::string& start_time = "");
+/// Session windows: session_window(ts, "10 minutes") with a fixed gap, or a
+/// per-row gap given as a string column (a dynamic gap).
+Column session_window(const Column& time_column, const std::string& gap_duration);
+Column session_window(const Column& time_column, const Column& gap_duration);
+inline Column session_window(const Column& time_column, const char* gap_duration) {
+  return session_window(time_column, std::string(gap_duration));
+}
+/// A window's event time: its end minus one microsecond.
+Column window_time(const Column& window_column);
 
 // Nested data and JSON.
 Column struct_(const std::vector<Column>& cols);

@@ -21,10 +21,15 @@
 namespace spate {
 
 /// Settings an evaluation reads (from the session's conf).
+class StreamingBatchContext;
+
 struct EvalContext {
   bool ansi = true;                   // spark.sql.ansi.enabled
   FormatOptions format;               // spark.sql.session.timeZone
   int64_t current_timestamp_us = 0;   // one instant per query, as Spark fixes it
+  /// Set while a micro-batch of a streaming query runs: the state of its
+  /// stateful operators and its watermarks (exec/streaming_context.h).
+  StreamingBatchContext* streaming = nullptr;
 };
 
 class BoundExpr;

@@ -18,6 +18,7 @@ const char* KindName(PlanNode::Kind kind) {
     case PlanNode::Kind::kSort: return "Sort";
     case PlanNode::Kind::kLimit: return "GlobalLimit";
     case PlanNode::Kind::kGenerate: return "Generate";
+    case PlanNode::Kind::kWatermark: return "EventTimeWatermark";
   }
   return "?";
 }
@@ -63,10 +64,13 @@ std::string Describe(const PlanNode& node) {
       if (node.offset > 0) return fmt::format("GlobalLimit {}, Offset {}", node.limit, node.offset);
       return fmt::format("GlobalLimit {}", node.limit);
     case PlanNode::Kind::kDistinct:
-      return fmt::format("Deduplicate [{}]", ExprList(node.exprs));
+      return fmt::format("{} [{}]", node.within_watermark ? "DeduplicateWithinWatermark" : "Deduplicate",
+                         ExprList(node.exprs));
     case PlanNode::Kind::kGenerate:
       return fmt::format("Generate {}({}), [{}]", node.generate_position ? "posexplode" : "explode",
                          ExprList(node.exprs), cols);
+    case PlanNode::Kind::kWatermark:
+      return fmt::format("EventTimeWatermark {}, {} milliseconds", node.exprs[0]->name(), node.watermark_delay_ms);
     default:
       return KindName(node.kind);
   }

@@ -28,6 +28,10 @@ struct Attribute {
   bool nullable = true;
   /// The relation name it can be qualified with (`t` in `t.a`), empty if none.
   std::string qualifier{};
+  /// An event-time column: the delay of its withWatermark, in milliseconds
+  /// (Spark's spark.watermarkDelayMs metadata); -1 for other columns. Window
+  /// structs computed from an event-time column carry it too.
+  int64_t watermark_delay_ms = -1;
 };
 
 struct SortKey {
@@ -71,7 +75,7 @@ bool IsStreamingPlan(const PlanNode& plan);
 
 struct PlanNode {
   enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kDistinct, kSort, kLimit,
-                    kGenerate };
+                    kGenerate, kWatermark };
   Kind kind;
   std::vector<PlanPtr> children{};
   std::vector<Attribute> output{};
@@ -95,6 +99,12 @@ struct PlanNode {
   int64_t offset = 0;              // ... after skipping this many (OFFSET)
   bool generate_outer = false;     // kGenerate: explode_outer
   bool generate_position = false;  // kGenerate: posexplode
+  /// kWatermark: withWatermark(exprs[0], delay) — the event-time column and its delay.
+  int64_t watermark_delay_ms = 0;
+  /// kAggregate: the grouping key that is a session_window(...), or -1.
+  int session_window_key = -1;
+  /// kDistinct: dropDuplicatesWithinWatermark (keys expire at event time + delay).
+  bool within_watermark = false;
 
   StructTypePtr Schema() const;
   /// The plan as Spark's explain() prints its analyzed plan (an indented tree).

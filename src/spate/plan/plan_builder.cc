@@ -11,6 +11,7 @@
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/expr/window_spec.h"
+#include "spate/sql/parser.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -535,7 +536,50 @@ std::vector<Attribute> AttributesOf(const std::vector<BoundExprPtr>& exprs,
   return out;
 }
 
-PlanPtr Node(PlanNode node) { return std::make_shared<const PlanNode>(std::move(node)); }
+// The withWatermark delay an expression's value carries: a plain reference to
+// an event-time column, or a time window over one (Spark copies the column's
+// watermark metadata onto the window). -1 for anything else.
+int64_t EventTimeDelay(const BoundExpr& e, const std::vector<Attribute>& input) {
+  if (e.kind() == BoundExpr::Kind::kColumn) {
+    size_t index = static_cast<size_t>(static_cast<const BoundColumn&>(e).index());
+    return index < input.size() ? input[index].watermark_delay_ms : -1;
+  }
+  if (e.kind() != BoundExpr::Kind::kFunction || e.children().empty()) return -1;
+  const std::string& f = static_cast<const BoundFunction&>(e).function();
+  if (f != "window" && f != "window_overlaps" && f != "session_window" && f != "window_time") return -1;
+  const BoundExpr* time = e.children()[0].get();
+  if (time->kind() == BoundExpr::Kind::kFunction && !time->children().empty() &&
+      static_cast<const BoundFunction*>(time)->function() == "cast") {
+    time = time->children()[0].get();
+  }
+  return time->kind() == BoundExpr::Kind::kColumn ? EventTimeDelay(*time, input) : -1;
+}
+
+// Marks the output columns that carry an event time (see EventTimeDelay).
+void PropagateEventTime(PlanNode& node) {
+  if (node.children.empty()) return;
+  const std::vector<Attribute>& input = node.children[0]->output;
+  switch (node.kind) {
+    case PlanNode::Kind::kProject:
+    case PlanNode::Kind::kAggregate:  // the grouping keys come first
+      for (size_t i = 0; i < node.exprs.size() && i < node.output.size(); ++i) {
+        node.output[i].watermark_delay_ms = EventTimeDelay(*node.exprs[i], input);
+      }
+      break;
+    case PlanNode::Kind::kGenerate:  // explode(window_overlaps(ts, ...)): the windows
+      if (node.output.size() > input.size()) {
+        node.output.back().watermark_delay_ms = EventTimeDelay(*node.exprs[0], input);
+      }
+      break;
+    default:
+      break;
+  }
+}
+
+PlanPtr Node(PlanNode node) {
+  PropagateEventTime(node);
+  return std::make_shared<const PlanNode>(std::move(node));
+}
 
 arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
   int generators = 0;
@@ -769,6 +813,14 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
     }
     ARROW_ASSIGN_OR_RAISE(auto bound, plain.Bind(*g));
     group_names.push_back(OutputName(*g, bound));
+    if (bound->kind() == BoundExpr::Kind::kFunction &&
+        static_cast<const BoundFunction&>(*bound).function() == "session_window") {
+      if (agg.session_window_key >= 0) {
+        return LegacyAnalysisError("Multiple session window expressions would result in a cartesian product "
+                                   "of rows, therefore they are currently not supported.");
+      }
+      agg.session_window_key = static_cast<int>(agg.exprs.size());
+    }
     agg.exprs.push_back(std::move(bound));
   }
   Binder binder(child->output);
@@ -1054,8 +1106,49 @@ arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool
   return Node(std::move(node));
 }
 
-arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns) {
+arrow::Result<PlanPtr> MakeWatermark(const PlanPtr& child, const std::string& event_time,
+                                     const std::string& delay_threshold) {
+  ARROW_ASSIGN_OR_RAISE(int index, ResolveColumnIndex(child->output, event_time));
+  const Attribute& column = child->output[index];
+  bool is_timestamp = column.type->id() == TypeId::kTimestamp;
+  bool is_window = false;
+  if (column.type->id() == TypeId::kStruct) {
+    for (const auto& f : static_cast<const StructType&>(*column.type).fields()) {
+      if (f.name == "end" && f.type->id() == TypeId::kTimestamp) is_window = true;
+    }
+  }
+  if (!is_timestamp && !is_window) {
+    return SparkError("EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE", "42K09",
+                      fmt::format("The event time `{}` has the invalid type {}, but expected \"TIMESTAMP\".",
+                                  column.name, QuotedType(*column.type)));
+  }
+  auto interval = sql::ParseIntervalString(delay_threshold);
+  if (!interval.ok()) {
+    return arrow::Status::Invalid(fmt::format(
+        "[INVALID_INTERVAL_FORMAT] Error parsing '{}' to interval: the delay threshold of withWatermark must be "
+        "an interval string such as \"10 minutes\" or \"1 hour 30 seconds\". SQLSTATE: 22006",
+        delay_threshold));
+  }
+  // Spark counts a month as 31 days here.
+  int64_t delay_ms = interval->months * 31LL * 86'400'000LL + interval->days * 86'400'000LL + interval->micros / 1000;
+  if (delay_ms < 0 || interval->micros < 0 || interval->days < 0 || interval->months < 0) {
+    return arrow::Status::Invalid(
+        fmt::format("requirement failed: delay threshold ({}) should not be negative.", delay_threshold));
+  }
+  PlanNode node{.kind = PlanNode::Kind::kWatermark, .children = {child}, .output = child->output};
+  node.exprs.push_back(std::make_shared<BoundColumn>(index, column.type, column.nullable, column.name));
+  node.watermark_delay_ms = delay_ms;
+  // The column becomes the event time; an earlier withWatermark on another column no longer counts.
+  for (size_t i = 0; i < node.output.size(); ++i) {
+    node.output[i].watermark_delay_ms = static_cast<int>(i) == index ? delay_ms : -1;
+  }
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns,
+                                    bool within_watermark) {
   PlanNode node{.kind = PlanNode::Kind::kDistinct, .children = {child}, .output = child->output};
+  node.within_watermark = within_watermark;
   if (columns.empty()) {
     for (size_t i = 0; i < child->output.size(); ++i) {
       const Attribute& a = child->output[i];

@@ -37,8 +37,14 @@ arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n, int64_t offset
 /// union (by position) / unionByName (allow_missing fills absent columns with NULL).
 arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool by_name,
                                  bool allow_missing);
-/// distinct() when `columns` is empty, dropDuplicates(columns) otherwise.
-arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns);
+/// distinct() when `columns` is empty, dropDuplicates(columns) otherwise;
+/// dropDuplicatesWithinWatermark(columns) with `within_watermark`.
+arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns,
+                                    bool within_watermark = false);
+/// withWatermark(eventTime, delayThreshold): the column must be a timestamp
+/// (or a window struct); the delay an interval string ("10 minutes").
+arrow::Result<PlanPtr> MakeWatermark(const PlanPtr& child, const std::string& event_time,
+                                     const std::string& delay_threshold);
 /// withColumn(s): replaces same-named columns in place, appends the others.
 arrow::Result<PlanPtr> MakeWithColumns(const PlanPtr& child, const std::vector<std::string>& names,
                                        const std::vector<ExprPtr>& exprs);
