@@ -284,6 +284,11 @@ void BindDataFrame(nb::module_& m) {
       })
       .def("distinct", [](const DataFrame& d) { return Ok(d.distinct()); })
       .def("drop_duplicates", [](const DataFrame& d, const Strings& s) { return Ok(d.dropDuplicates(s)); })
+      .def("drop_duplicates_within_watermark",
+           [](const DataFrame& d, const Strings& s) { return Ok(d.dropDuplicatesWithinWatermark(s)); })
+      .def("with_watermark", [](const DataFrame& d, const std::string& column, const std::string& delay) {
+        return Ok(d.withWatermark(column, delay));
+      })
       .def("order_by", [](const DataFrame& d, const Columns& c) { return Ok(d.orderBy(c)); })
       .def("limit", [](const DataFrame& d, int64_t n) { return Ok(d.limit(n)); })
       .def("alias", [](const DataFrame& d, const std::string& a) { return Ok(d.alias(a)); })

@@ -30,6 +30,13 @@ RuntimeConfig::RuntimeConfig() {
       {"spark.sql.shuffle.partitions", std::to_string(std::max(1u, std::thread::hardware_concurrency()))},
       {"spark.sql.warehouse.dir", "spark-warehouse"},
       {"spark.sql.streaming.schemaInference", "false"},
+      {"spark.sql.streaming.multipleWatermarkPolicy", "min"},
+      {"spark.sql.streaming.noDataMicroBatches.enabled", "true"},
+      {"spark.sql.streaming.statefulOperator.checkCorrectness.enabled", "true"},
+      {"spark.sql.streaming.stateStore.providerClass",
+       "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider"},
+      {"spark.sql.streaming.stateStore.minDeltasForSnapshot", "10"},
+      {"spark.sql.streaming.minBatchesToRetain", "100"},
       {"spark.app.name", "spate"},
   };
 }

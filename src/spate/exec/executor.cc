@@ -4,11 +4,14 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/row/grouper.h>
 
+#include "spate/exec/streaming_context.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
 
 namespace {
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 namespace cp = arrow::compute;
 
@@ -181,6 +184,24 @@ arrow::Result<std::shared_ptr<arrow::Table>> EvaluateGenerate(const PlanNode& no
   return arrow::Table::Make(schema, columns, parent_idx->length());
 }
 
+// withWatermark in a streaming query: the event times of the batch's rows
+// (a window struct counts by its end), for the next batch's watermark.
+arrow::Status RecordEventTimes(const PlanNode& node, const arrow::Table& input, const EvalContext& ctx) {
+  EventTimeStats& stats = ctx.streaming->event_times[&node];
+  ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
+  ARROW_ASSIGN_OR_RAISE(auto times, EvaluateToArray(*node.exprs[0], *batch, ctx));
+  if (times->type_id() == arrow::Type::STRUCT) {
+    const auto& window = static_cast<const arrow::StructArray&>(*times);
+    ARROW_ASSIGN_OR_RAISE(times, window.GetFlattenedField(window.struct_type()->GetFieldIndex("end")));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto micros, times->View(arrow::int64()));
+  const auto& values = static_cast<const arrow::Int64Array&>(*micros);
+  for (int64_t i = 0; i < values.length(); ++i) {
+    if (values.IsValid(i)) stats.Add(FloorDiv(values.Value(i), 1000));
+  }
+  return arrow::Status::OK();
+}
+
 }  // namespace
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> ToSingleBatch(const arrow::Table& table) {
@@ -218,12 +239,19 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
       }
       return arrow::Table::Make(schema, columns, table->num_rows());
     }
+    case PlanNode::Kind::kWatermark:
+      if (ctx.streaming) ARROW_RETURN_NOT_OK(RecordEventTimes(plan, *inputs[0], ctx));
+      return inputs[0];
     case PlanNode::Kind::kProject: return EvaluateProject(plan, *inputs[0], ctx);
     case PlanNode::Kind::kFilter: return EvaluateFilter(plan, *inputs[0], ctx);
-    case PlanNode::Kind::kAggregate: return ExecuteAggregate(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kAggregate:
+      if (ctx.streaming && IsStreamingPlan(plan)) return ExecuteStreamingAggregate(plan, *inputs[0], ctx);
+      return ExecuteAggregate(plan, *inputs[0], ctx);
     case PlanNode::Kind::kJoin: return ExecuteJoin(plan, *inputs[0], *inputs[1], ctx);
     case PlanNode::Kind::kUnion: return EvaluateUnion(plan, *inputs[0], *inputs[1]);
-    case PlanNode::Kind::kDistinct: return EvaluateDistinct(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kDistinct:
+      if (ctx.streaming && IsStreamingPlan(plan)) return ExecuteStreamingDeduplicate(plan, *inputs[0], ctx);
+      return EvaluateDistinct(plan, *inputs[0], ctx);
     case PlanNode::Kind::kSort: return EvaluateSort(plan, *inputs[0], ctx);
     case PlanNode::Kind::kLimit: {
       int64_t start = std::min(plan.offset, inputs[0]->num_rows());

@@ -19,6 +19,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& node,
                                                               const arrow::Table& input,
                                                               const EvalContext& ctx);
+/// Stateful operators of a streaming query (EvalContext::streaming is set).
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const PlanNode& node,
+                                                                       const arrow::Table& input,
+                                                                       const EvalContext& ctx);
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const PlanNode& node,
+                                                                         const arrow::Table& input,
+                                                                         const EvalContext& ctx);
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
                                                          const arrow::Table& left,
                                                          const arrow::Table& right,

@@ -20,9 +20,12 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/exec/executor.h"
+#include "spate/exec/streaming_context.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/streaming/metadata_log.h"
+#include "spate/streaming/query_checks.h"
 #include "spate/streaming/query_manager.h"
+#include "spate/streaming/watermark_tracker.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -64,6 +67,7 @@ PlanPtr WithRunScans(const PlanPtr& plan, std::vector<std::shared_ptr<ScanSource
   if (plan->kind == PlanNode::Kind::kScan && plan->source->stream) {
     auto scan = std::make_shared<ScanSource>();
     scan->description = plan->source->description;
+    scan->stream = plan->source->stream;  // still a streaming scan: stateful operators above it keep state
     scans->push_back(scan);
     factories->push_back(plan->source->stream);
     copy.source = scan;
@@ -74,16 +78,18 @@ PlanPtr WithRunScans(const PlanPtr& plan, std::vector<std::shared_ptr<ScanSource
 }
 
 // offsets/N: "v1", the batch metadata, then one line per source ("-" for none).
-std::string OffsetsEntry(int64_t batch_timestamp_ms, const std::vector<std::optional<std::string>>& ends,
-                         const std::string& conf_json) {
-  std::string out = fmt::format("v1\n{{\"batchWatermarkMs\":0,\"batchTimestampMs\":{},\"conf\":{}}}",
-                                batch_timestamp_ms, conf_json);
+std::string OffsetsEntry(int64_t batch_watermark_ms, int64_t batch_timestamp_ms,
+                         const std::vector<std::optional<std::string>>& ends, const std::string& conf_json) {
+  std::string out = fmt::format("v1\n{{\"batchWatermarkMs\":{},\"batchTimestampMs\":{},\"conf\":{}}}",
+                                batch_watermark_ms, batch_timestamp_ms, conf_json);
   for (const auto& e : ends) out += "\n" + e.value_or("-");
   return out;
 }
 
 struct OffsetsEntryContent {
+  int64_t batch_watermark_ms = 0;
   int64_t batch_timestamp_ms = 0;
+  std::optional<int> shuffle_partitions;  // as recorded by the query's first run
   std::vector<std::optional<std::string>> ends;
 };
 
@@ -108,6 +114,13 @@ arrow::Result<OffsetsEntryContent> ParseOffsetsEntry(const std::string& text, co
   if (meta.HasMember("batchTimestampMs") && meta["batchTimestampMs"].IsInt64()) {
     out.batch_timestamp_ms = meta["batchTimestampMs"].GetInt64();
   }
+  if (meta.HasMember("batchWatermarkMs") && meta["batchWatermarkMs"].IsInt64()) {
+    out.batch_watermark_ms = meta["batchWatermarkMs"].GetInt64();
+  }
+  if (meta.HasMember("conf") && meta["conf"].IsObject() && meta["conf"].HasMember("spark.sql.shuffle.partitions") &&
+      meta["conf"]["spark.sql.shuffle.partitions"].IsString()) {
+    out.shuffle_partitions = std::atoi(meta["conf"]["spark.sql.shuffle.partitions"].GetString());
+  }
   while (std::getline(in, line)) {
     if (line == "-") {
       out.ends.push_back(std::nullopt);
@@ -116,6 +129,68 @@ arrow::Result<OffsetsEntryContent> ParseOffsetsEntry(const std::string& text, co
     }
   }
   return out;
+}
+
+// Whether a stateful operator removes state when the watermark moves (and so
+// needs a no-data batch for it): an aggregation by an event-time key outside
+// complete mode, a deduplication with an event-time column.
+bool EvictsByWatermark(const PlanNode& node, OutputMode mode) {
+  const auto& input = node.children[0]->output;
+  if (node.kind == PlanNode::Kind::kAggregate) {
+    if (mode == OutputMode::kComplete) return false;
+    for (size_t i = 0; i < node.exprs.size(); ++i) {
+      if (node.output[i].watermark_delay_ms >= 0) return true;
+    }
+    return false;
+  }
+  for (const auto& a : input) {
+    if (a.watermark_delay_ms >= 0) return true;
+  }
+  return false;
+}
+
+// commits/N: "v1", then {"nextBatchWatermarkMs":...}.
+int64_t NextBatchWatermark(const std::string& text) {
+  size_t brace = text.find('{');
+  if (brace == std::string::npos) return 0;
+  rapidjson::Document doc;
+  doc.Parse(text.c_str() + brace);
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("nextBatchWatermarkMs") ||
+      !doc["nextBatchWatermarkMs"].IsInt64()) {
+    return 0;
+  }
+  return doc["nextBatchWatermarkMs"].GetInt64();
+}
+
+// progress.eventTime: the first withWatermark's times in the batch and the
+// batch's watermark, as Spark reports them.
+std::vector<std::pair<std::string, std::string>> EventTimeProgress(int64_t batch_watermark_ms,
+                                                                   const StreamingBatchContext& state) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [node, stats] : state.event_times) {
+    if (stats.count == 0) continue;
+    out.emplace_back("avg", FormatProgressTimestamp(static_cast<int64_t>(stats.sum / stats.count)));
+    out.emplace_back("max", FormatProgressTimestamp(stats.max));
+    out.emplace_back("min", FormatProgressTimestamp(stats.min));
+    break;
+  }
+  if (!state.event_times.empty()) out.emplace_back("watermark", FormatProgressTimestamp(batch_watermark_ms));
+  return out;
+}
+
+std::string StateOperatorJson(const StateOperatorMetrics& m) {
+  std::string custom;
+  for (const auto& [name, value] : m.custom_metrics) {
+    custom += fmt::format("{}\"{}\":{}", custom.empty() ? "" : ",", name, value);
+  }
+  return fmt::format(
+      "{{\"operatorName\":\"{}\",\"numRowsTotal\":{},\"numRowsUpdated\":{},\"allUpdatesTimeMs\":{},"
+      "\"numRowsRemoved\":{},\"allRemovalsTimeMs\":{},\"commitTimeMs\":{},\"memoryUsedBytes\":{},"
+      "\"numRowsDroppedByWatermark\":{},\"numShufflePartitions\":{},\"numStateStoreInstances\":{},"
+      "\"customMetrics\":{{{}}}}}",
+      m.operator_name, m.num_rows_total, m.num_rows_updated, m.all_updates_time_ms, m.num_rows_removed,
+      m.all_removals_time_ms, m.commit_time_ms, m.memory_used_bytes, m.num_rows_dropped_by_watermark,
+      m.num_shuffle_partitions, m.num_state_store_instances, custom);
 }
 
 class StreamExecution final : public StreamingQuery,
@@ -284,6 +359,7 @@ class StreamExecution final : public StreamingQuery,
       std::string path = offsets_->dir() + "/" + std::to_string(batch);
       if (!text) return arrow::Status::Invalid("[INVALID_CHECKPOINT] missing ", path);
       ARROW_ASSIGN_OR_RAISE(auto entry, ParseOffsetsEntry(*text, path));
+      if (entry.shuffle_partitions && *entry.shuffle_partitions > 0) state_partitions_ = *entry.shuffle_partitions;
       if (entry.ends.size() != sources_.size()) {
         return arrow::Status::Invalid(fmt::format(
             "[INVALID_CHECKPOINT] The checkpoint at {} belongs to a different query: its offsets log "
@@ -297,12 +373,17 @@ class StreamExecution final : public StreamingQuery,
     if (latest_commit && *latest_commit >= last) {
       for (size_t i = 0; i < sources_.size(); ++i) sources_[i].committed = last_entry.ends[i];
       next_batch_ = last + 1;
+      last_batch_watermark_ms_ = last_entry.batch_watermark_ms;
+      watermark_.Restore(last_entry.batch_watermark_ms);
+      ARROW_ASSIGN_OR_RAISE(auto commit_text, commits_->Get(last));
+      if (commit_text) watermark_.Restore(NextBatchWatermark(*commit_text));
       return arrow::Status::OK();
     }
     // Batch `last` was planned but not committed: run it again, same offsets.
     if (last > 0) {
       ARROW_ASSIGN_OR_RAISE(auto previous, load(last - 1));
       for (size_t i = 0; i < sources_.size(); ++i) sources_[i].committed = previous.ends[i];
+      last_batch_watermark_ms_ = previous.batch_watermark_ms;
     }
     next_batch_ = last;
     replay_ = last_entry;
@@ -316,7 +397,15 @@ class StreamExecution final : public StreamingQuery,
 
   arrow::Status RunBatches() {
     SetStatus("Initializing sources", false, false);
-    ARROW_RETURN_NOT_OK(Recover());
+    ARROW_ASSIGN_OR_RAISE(
+        watermark_, WatermarkTracker::Make(session_->conf().Get("spark.sql.streaming.multipleWatermarkPolicy", "min")));
+    state_partitions_ = std::atoi(session_->conf().Get("spark.sql.shuffle.partitions", "1").c_str());
+    if (state_partitions_ <= 0) {
+      return arrow::Status::Invalid("spark.sql.shuffle.partitions must be a positive number, got '",
+                                    session_->conf().Get("spark.sql.shuffle.partitions", ""), "'.");
+    }
+    ARROW_RETURN_NOT_OK(Recover());  // a restart keeps the recorded partitions and watermark
+    ARROW_RETURN_NOT_OK(SetUpStatefulOperators());
     if (spec_.trigger.kind == Trigger::Kind::kAvailableNow) {
       for (auto& s : sources_) ARROW_RETURN_NOT_OK(s.source->PrepareForAvailableNow());
     }
@@ -366,10 +455,13 @@ class StreamExecution final : public StreamingQuery,
     std::vector<std::optional<std::string>> ends;
     std::vector<std::optional<std::string>> latest(sources_.size());
     int64_t batch_timestamp_ms = trigger_start_ms;
+    int64_t batch_watermark_ms = 0;
     bool replaying = replay_.has_value();
     if (replaying) {
       ends = replay_->ends;
       batch_timestamp_ms = replay_->batch_timestamp_ms;
+      batch_watermark_ms = replay_->batch_watermark_ms;
+      watermark_.Restore(batch_watermark_ms);
       latest = ends;
       replay_.reset();
     } else {
@@ -384,13 +476,17 @@ class StreamExecution final : public StreamingQuery,
         new_data = new_data || (latest[i] && latest[i] != sources_[i].committed);
       }
       lap("latestOffset", t);
-      if (!new_data) {
+      if (!new_data && !NeedsNoDataBatch()) {
         SetStatus("Waiting for data to arrive", false, false);
         return false;
       }
+      if (!new_data) {  // a no-data batch: only the watermark moves
+        for (size_t i = 0; i < sources_.size(); ++i) ends[i] = sources_[i].committed;
+      }
+      batch_watermark_ms = watermark_.current();
       auto w = Clock::now();
-      ARROW_RETURN_NOT_OK(offsets_->Add(next_batch_, OffsetsEntry(batch_timestamp_ms, ends, ConfJson()),
-                                        /*overwrite=*/true));
+      ARROW_RETURN_NOT_OK(offsets_->Add(
+          next_batch_, OffsetsEntry(batch_watermark_ms, batch_timestamp_ms, ends, ConfJson()), /*overwrite=*/true));
       lap("walCommit", w);
     }
     SetStatus("Processing new data", true, true);
@@ -420,15 +516,21 @@ class StreamExecution final : public StreamingQuery,
     auto a = Clock::now();
     EvalContext ctx = session_->MakeEvalContext();
     ctx.current_timestamp_us = batch_timestamp_ms * 1000;  // fixed per batch, also on a re-run
-    auto result = ExecutePlan(*plan_, ctx);
-    if (!result.ok()) return BatchFailed(batch_id, result.status());
-    DataFrame batch_df = session_->CreateDataFrame(*result);
-    auto written = spec_.sink->AddBatch({batch_id, spec_.output_mode, batch_df});
-    if (!written.ok()) return BatchFailed(batch_id, written.status());
+    StreamingBatchContext state = BeginStatefulBatch(batch_id, batch_watermark_ms);
+    ctx.streaming = &state;
+    auto written = ExecuteAndWrite(batch_id, ctx);
+    if (!written.ok()) {
+      for (auto& op : operator_states_) op->Abort();
+      return BatchFailed(batch_id, written.status());
+    }
+    for (auto& op : operator_states_) ARROW_RETURN_NOT_OK(op->Commit());
     lap("addBatch", a);
 
     auto c = Clock::now();
-    ARROW_RETURN_NOT_OK(commits_->Add(batch_id, "v1\n{\"nextBatchWatermarkMs\":0}", /*overwrite=*/true));
+    watermark_.Update(state.event_times);
+    last_batch_watermark_ms_ = batch_watermark_ms;
+    ARROW_RETURN_NOT_OK(commits_->Add(batch_id, fmt::format("v1\n{{\"nextBatchWatermarkMs\":{}}}", watermark_.current()),
+                                      /*overwrite=*/true));
     std::vector<std::optional<std::string>> starts;
     for (size_t i = 0; i < sources_.size(); ++i) {
       starts.push_back(sources_[i].committed);
@@ -445,8 +547,57 @@ class StreamExecution final : public StreamingQuery,
       s.scan->table.reset();
     }
     lap("triggerExecution", t0);
-    RecordProgress(batch_id, trigger_start_ms, durations, starts, ends, latest, rows_per_source, *written);
+    RecordProgress(batch_id, trigger_start_ms, durations, starts, ends, latest, rows_per_source, *written,
+                   batch_watermark_ms, state);
     return true;
+  }
+
+  // The plan's result for the batch, handed to the sink; the rows written.
+  arrow::Result<int64_t> ExecuteAndWrite(int64_t batch_id, const EvalContext& ctx) {
+    ARROW_ASSIGN_OR_RAISE(auto result, ExecutePlan(*plan_, ctx));
+    DataFrame batch_df = session_->CreateDataFrame(result);
+    return spec_.sink->AddBatch({batch_id, spec_.output_mode, batch_df});
+  }
+
+  // The stateful operators (Spark numbers them from the top of the plan)
+  // and their stores; the withWatermark nodes.
+  arrow::Status SetUpStatefulOperators() {
+    ARROW_ASSIGN_OR_RAISE(StateStoreConf conf, StateStoreConf::FromConf(session_->conf()));
+    std::function<void(const PlanNode&)> visit = [&](const PlanNode& node) {
+      if (IsStatefulOperator(node)) {
+        evicts_by_watermark_ = evicts_by_watermark_ || EvictsByWatermark(node, spec_.output_mode);
+        std::string name = node.kind == PlanNode::Kind::kAggregate
+                               ? (node.session_window_key >= 0 ? "sessionWindowStateStoreSaveExec" : "stateStoreSave")
+                               : (node.within_watermark ? "dedupeWithinWatermark" : "dedupe");
+        operator_states_.push_back(std::make_unique<StatefulOperatorState>(
+            static_cast<int64_t>(operator_states_.size()), name, checkpoint_, state_partitions_, conf));
+        operator_nodes_.push_back(&node);
+      }
+      for (const auto& c : node.children) visit(*c);
+    };
+    visit(*plan_);
+    return arrow::Status::OK();
+  }
+
+  StreamingBatchContext BeginStatefulBatch(int64_t batch_id, int64_t batch_watermark_ms) {
+    StreamingBatchContext state;
+    state.batch_id = batch_id;
+    state.output_mode = spec_.output_mode;
+    state.eviction_watermark_ms = batch_watermark_ms;
+    state.late_events_watermark_ms = last_batch_watermark_ms_;
+    for (size_t i = 0; i < operator_states_.size(); ++i) {
+      operator_states_[i]->BeginBatch(batch_id);
+      state.operators[operator_nodes_[i]] = operator_states_[i].get();
+    }
+    return state;
+  }
+
+  // Spark runs a batch without new data when the watermark has moved and a
+  // stateful operator would evict state with it (spark.sql.streaming.noDataMicroBatches.enabled).
+  bool NeedsNoDataBatch() const {
+    if (!evicts_by_watermark_) return false;
+    if (!session_->conf().GetBool("spark.sql.streaming.noDataMicroBatches.enabled")) return false;
+    return watermark_.current() > last_batch_watermark_ms_;
   }
 
   arrow::Status BatchFailed(int64_t batch_id, const arrow::Status& cause) {
@@ -464,16 +615,10 @@ class StreamExecution final : public StreamingQuery,
     return commits_->PurgeBefore(batch_id + 1 - keep);
   }
 
+  // The settings a restart must keep: the state's partitions above all.
   std::string ConfJson() const {
-    std::string out = "{";
-    bool first = true;
-    for (const char* key : {"spark.sql.shuffle.partitions", "spark.sql.session.timeZone"}) {
-      auto value = session_->conf().Get(key);
-      if (!value) continue;
-      out += fmt::format("{}\"{}\":\"{}\"", first ? "" : ",", key, *value);
-      first = false;
-    }
-    return out + "}";
+    return fmt::format("{{\"spark.sql.shuffle.partitions\":\"{}\",\"spark.sql.session.timeZone\":\"{}\"}}",
+                       state_partitions_, session_->conf().Get("spark.sql.session.timeZone", "UTC"));
   }
 
   void RecordProgress(int64_t batch_id, int64_t trigger_start_ms,
@@ -481,7 +626,8 @@ class StreamExecution final : public StreamingQuery,
                       const std::vector<std::optional<std::string>>& starts,
                       const std::vector<std::optional<std::string>>& ends,
                       const std::vector<std::optional<std::string>>& latest,
-                      const std::vector<int64_t>& rows, int64_t output_rows) {
+                      const std::vector<int64_t>& rows, int64_t output_rows, int64_t batch_watermark_ms,
+                      const StreamingBatchContext& state) {
     QueryProgress p;
     p.id = id_;
     p.run_id = run_id_;
@@ -509,6 +655,8 @@ class StreamExecution final : public StreamingQuery,
     p.input_rows_per_second = since_last > 0 ? p.num_input_rows / since_last : 0.0;
     p.processed_rows_per_second = p.num_input_rows / processing;
     p.sink = {spec_.sink->description(), output_rows};
+    p.event_time = EventTimeProgress(batch_watermark_ms, state);
+    for (auto& op : operator_states_) p.state_operators.push_back(StateOperatorJson(op->metrics()));
     last_trigger_start_ms_ = trigger_start_ms;
     std::lock_guard<std::mutex> lock(mutex_);
     progress_.push_back(std::move(p));
@@ -551,6 +699,13 @@ class StreamExecution final : public StreamingQuery,
   int lock_fd_ = -1;
   bool registered_ = false;
   std::unique_ptr<MetadataLog> offsets_, commits_;
+  // Event time and state.
+  int state_partitions_ = 1;
+  WatermarkTracker watermark_ = *WatermarkTracker::Make("min");
+  int64_t last_batch_watermark_ms_ = 0;  // the watermark the last batch ran with
+  bool evicts_by_watermark_ = false;  // a stateful operator drops state as the watermark moves
+  std::vector<std::unique_ptr<StatefulOperatorState>> operator_states_;
+  std::vector<const PlanNode*> operator_nodes_;
   std::vector<RunningSource> sources_;
   int64_t next_batch_ = 0;
   std::optional<OffsetsEntryContent> replay_;
@@ -568,37 +723,6 @@ class StreamExecution final : public StreamingQuery,
   std::optional<arrow::Status> error_;
 };
 
-// Spark's output mode rules for queries without stateful operators.
-arrow::Status CheckOutputMode(const PlanNode& plan, OutputMode mode) {
-  if (!IsStreamingPlan(plan)) {
-    return LegacyAnalysisError("Queries without streaming sources cannot be executed with writeStream.start();");
-  }
-  std::function<bool(const PlanNode&)> stateful = [&](const PlanNode& n) {
-    if (n.kind == PlanNode::Kind::kAggregate || n.kind == PlanNode::Kind::kDistinct) {
-      return IsStreamingPlan(n);
-    }
-    if (n.kind == PlanNode::Kind::kJoin && IsStreamingPlan(*n.children[0]) && IsStreamingPlan(*n.children[1])) {
-      return true;
-    }
-    if (n.kind == PlanNode::Kind::kSort && IsStreamingPlan(n)) return true;
-    for (const auto& c : n.children) {
-      if (stateful(*c)) return true;
-    }
-    return false;
-  };
-  if (stateful(plan)) {
-    return arrow::Status::NotImplemented(
-        "Streaming aggregations, deduplication, sorting and stream-stream joins need state stores "
-        "and watermarks, which this version of Spate does not run yet.");
-  }
-  if (mode == OutputMode::kComplete) {
-    return LegacyAnalysisError(
-        "Complete output mode not supported when there are no streaming aggregations on streaming "
-        "DataFrames/Datasets;");
-  }
-  return arrow::Status::OK();
-}
-
 }  // namespace
 
 const char* OutputModeName(OutputMode mode) {
@@ -612,7 +736,7 @@ const char* OutputModeName(OutputMode mode) {
 
 arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(std::shared_ptr<Session> session,
                                                                    StreamingQuerySpec spec) {
-  ARROW_RETURN_NOT_OK(CheckOutputMode(*spec.plan, spec.output_mode));
+  ARROW_RETURN_NOT_OK(CheckStreamingQuery(*spec.plan, spec.output_mode, session->conf()));
   if (spec.trigger.kind == Trigger::Kind::kContinuous) {
     return arrow::Status::NotImplemented("Trigger.Continuous: continuous processing is not supported; "
                                          "use a processingTime trigger with a short interval.");

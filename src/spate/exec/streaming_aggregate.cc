@@ -1,0 +1,609 @@
+// Streaming aggregation, as Spark's StateStoreRestore/StateStoreSave pair
+// runs it. Each group's partial aggregates ("buffers": a sum and a count for
+// avg, a list for collect_list, ...) live in the operator's state store under
+// the group's key. Per micro-batch:
+//   1. the batch's rows are aggregated into buffers per group (update),
+//   2. groups already closed by the watermark are dropped as late,
+//   3. the state's buffers of the same groups are read and combined with the
+//      batch's (merge), and written back,
+//   4. rows are emitted by output mode: complete — every group; update — the
+//      groups this batch changed; append — the groups the watermark closes
+//      now (once, then removed from state). Update mode also removes closed groups.
+// Session windows keep one state row per (keys, session start); a batch's
+// sessions are merged with the stored sessions of the same keys they touch.
+
+#include <chrono>
+#include <set>
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+
+#include "spate/exec/aggregate.h"
+#include "spate/exec/executor.h"
+#include "spate/exec/hash_aggregate.h"
+#include "spate/exec/session_window.h"
+#include "spate/exec/streaming_context.h"
+#include "spate/state/row_codec.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+using Clock = std::chrono::steady_clock;
+
+int64_t MillisSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+// How a list buffer of one group combines with another's.
+enum class ListMerge { kNone, kConcat, kUnion };
+
+// One buffer column of an aggregate call.
+struct BufferColumn {
+  std::string update;  // hash kernel over the call's argument
+  std::shared_ptr<cp::FunctionOptions> update_options;
+  std::string merge;  // hash kernel over buffers of one group (list buffers: see list_merge)
+  std::shared_ptr<cp::FunctionOptions> merge_options;
+  std::shared_ptr<arrow::DataType> type;
+  ListMerge list_merge = ListMerge::kNone;
+};
+
+struct CallLayout {
+  std::vector<BufferColumn> buffers;
+  std::shared_ptr<arrow::DataType> argument_type;  // the argument is cast to this first (null: as is)
+};
+
+// The state layout of one streaming Aggregate node.
+struct AggregateLayout {
+  std::vector<CallLayout> calls;
+  arrow::FieldVector buffer_fields;
+  std::shared_ptr<arrow::Schema> output_schema;   // the node's output
+  std::shared_ptr<arrow::Schema> key_schema;      // state keys
+  std::shared_ptr<arrow::Schema> value_schema;    // state values
+  int event_time_key = -1;  // the grouping key carrying an event time (-1: none)
+  bool session = false;     // keys: the other keys, then the session start; values: end, buffers
+};
+
+arrow::Result<CallLayout> LayoutOf(const AggregateCall& call) {
+  auto sum_options = std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
+  auto count_valid = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
+  const std::string& f = call.function;
+  ARROW_ASSIGN_OR_RAISE(auto result_type, ToArrowType(*call.type));
+  std::shared_ptr<arrow::DataType> arg_type;
+  if (!call.args.empty()) {
+    ARROW_ASSIGN_OR_RAISE(arg_type, ToArrowType(*call.args[0]->type()));
+  }
+  CallLayout out;
+  auto count_sum = [&](std::string update, std::shared_ptr<cp::FunctionOptions> options) {
+    return BufferColumn{std::move(update), std::move(options), "hash_sum", sum_options, arrow::int64()};
+  };
+  if (f == "count_all") {
+    out.buffers.push_back(count_sum("hash_count_all", nullptr));
+  } else if (f == "count") {
+    out.buffers.push_back(count_sum("hash_count", count_valid));
+  } else if (f == "sum") {
+    out.argument_type = result_type;
+    out.buffers.push_back({"hash_sum", sum_options, "hash_sum", sum_options, result_type});
+  } else if (f == "avg") {
+    auto sum_type = call.type->id() == TypeId::kDecimal ? result_type : arrow::float64();
+    out.argument_type = sum_type;
+    out.buffers.push_back({"hash_sum", sum_options, "hash_sum", sum_options, sum_type});
+    out.buffers.push_back(count_sum("hash_count", count_valid));
+  } else if (f == "min" || f == "max") {
+    out.buffers.push_back({"hash_" + f, sum_options, "hash_" + f, sum_options, arg_type});
+  } else if (f == "first" || f == "last") {
+    auto options = std::make_shared<cp::ScalarAggregateOptions>(call.ignore_nulls, /*min_count=*/0);
+    out.buffers.push_back({"hash_" + f, options, "hash_" + f, options, arg_type});
+  } else if (f == "collect_list") {
+    out.buffers.push_back({"hash_list", nullptr, "", nullptr, arrow::list(arg_type), ListMerge::kConcat});
+  } else if (f == "collect_set" || f == "approx_count_distinct") {
+    out.buffers.push_back(
+        {"hash_distinct", count_valid, "", nullptr, arrow::list(arg_type), ListMerge::kUnion});
+  } else {
+    return arrow::Status::NotImplemented("streaming aggregation of ", call.name);
+  }
+  return out;
+}
+
+// The column of a key holding its event time: a timestamp, or a window's end.
+arrow::Result<std::shared_ptr<arrow::Array>> EventTimeMicros(const std::shared_ptr<arrow::Array>& key) {
+  std::shared_ptr<arrow::Array> times = key;
+  if (key->type_id() == arrow::Type::STRUCT) {
+    const auto& window = static_cast<const arrow::StructArray&>(*key);
+    ARROW_ASSIGN_OR_RAISE(times, window.GetFlattenedField(window.struct_type()->GetFieldIndex("end")));
+  }
+  return times->View(arrow::int64());
+}
+
+// Rows whose event time is at or before `watermark_ms` (closed by the watermark).
+arrow::Result<std::vector<bool>> ClosedBy(const std::shared_ptr<arrow::Array>& key, int64_t watermark_ms) {
+  ARROW_ASSIGN_OR_RAISE(auto view, EventTimeMicros(key));
+  const auto& micros = static_cast<const arrow::Int64Array&>(*view);
+  std::vector<bool> closed(micros.length());
+  for (int64_t i = 0; i < micros.length(); ++i) {
+    closed[i] = micros.IsValid(i) && micros.Value(i) <= watermark_ms * 1000;
+  }
+  return closed;
+}
+
+arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node) {
+  AggregateLayout layout;
+  ARROW_ASSIGN_OR_RAISE(layout.output_schema, ToArrowSchema(*node.Schema()));
+  for (const auto& call : node.aggregates) {
+    ARROW_ASSIGN_OR_RAISE(auto c, LayoutOf(call));
+    for (const auto& b : c.buffers) {
+      layout.buffer_fields.push_back(arrow::field("b" + std::to_string(layout.buffer_fields.size()), b.type));
+    }
+    layout.calls.push_back(std::move(c));
+  }
+  arrow::FieldVector keys, values;
+  layout.session = node.session_window_key >= 0;
+  for (size_t i = 0; i < node.exprs.size(); ++i) {
+    if (node.output[i].watermark_delay_ms >= 0 && layout.event_time_key < 0) {
+      layout.event_time_key = static_cast<int>(i);
+    }
+    if (static_cast<int>(i) == node.session_window_key) continue;
+    keys.push_back(layout.output_schema->field(static_cast<int>(i)));
+  }
+  if (layout.session) {
+    const auto& session_type = layout.output_schema->field(node.session_window_key)->type();
+    keys.push_back(arrow::field("session_start", session_type->field(0)->type()));
+    values.push_back(arrow::field("session_end", session_type->field(1)->type()));
+  }
+  values.insert(values.end(), layout.buffer_fields.begin(), layout.buffer_fields.end());
+  layout.key_schema = arrow::schema(keys);
+  layout.value_schema = arrow::schema(values);
+  return layout;
+}
+
+// Per group: the lists of its rows, concatenated in row order. `rows_of_group`
+// holds each group's row numbers (hash_list over the row numbers).
+arrow::Result<std::shared_ptr<arrow::Array>> ConcatListsByGroup(const arrow::ChunkedArray& lists,
+                                                                const arrow::Array& rows_of_group) {
+  ARROW_ASSIGN_OR_RAISE(auto all, arrow::Concatenate(lists.chunks()));
+  const auto& source = static_cast<const arrow::ListArray&>(*all);
+  const auto& groups = static_cast<const arrow::ListArray&>(rows_of_group);
+  const auto& rows = static_cast<const arrow::Int64Array&>(*groups.values());
+  arrow::Int64Builder take;
+  arrow::Int32Builder offsets;
+  int32_t total = 0;
+  ARROW_RETURN_NOT_OK(offsets.Append(0));
+  for (int64_t g = 0; g < groups.length(); ++g) {
+    for (int64_t k = groups.value_offset(g); k < groups.value_offset(g + 1); ++k) {
+      int64_t row = rows.Value(k);
+      if (source.IsNull(row)) continue;
+      for (int64_t v = source.value_offset(row); v < source.value_offset(row + 1); ++v) {
+        ARROW_RETURN_NOT_OK(take.Append(v));
+        ++total;
+      }
+    }
+    ARROW_RETURN_NOT_OK(offsets.Append(total));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto indices, take.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto values, cp::Take(source.values(), indices));
+  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
+  return arrow::ListArray::FromArrays(*offset_array, *values.make_array());
+}
+
+// Per row: the list without repeated elements (first occurrences, in order).
+arrow::Result<std::shared_ptr<arrow::Array>> DistinctLists(const arrow::Array& array) {
+  const auto& lists = static_cast<const arrow::ListArray&>(array);
+  arrow::ArrayVector parts;
+  arrow::Int32Builder offsets;
+  int32_t total = 0;
+  ARROW_RETURN_NOT_OK(offsets.Append(0));
+  for (int64_t row = 0; row < lists.length(); ++row) {
+    ARROW_ASSIGN_OR_RAISE(auto unique, cp::Unique(lists.value_slice(row)));
+    total += static_cast<int32_t>(unique->length());
+    parts.push_back(std::move(unique));
+    ARROW_RETURN_NOT_OK(offsets.Append(total));
+  }
+  std::shared_ptr<arrow::Array> values;
+  if (parts.empty()) {
+    ARROW_ASSIGN_OR_RAISE(values, arrow::MakeEmptyArray(lists.value_type()));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(values, arrow::Concatenate(parts));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
+  return arrow::ListArray::FromArrays(*offset_array, *values);
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> CastTo(const std::shared_ptr<arrow::Array>& array,
+                                                    const std::shared_ptr<arrow::DataType>& type) {
+  if (array->type()->Equals(*type)) return array;
+  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
+}
+
+// Keys and buffers of groups, as columns.
+struct Groups {
+  arrow::ArrayVector keys;     // the node's grouping keys, in order
+  arrow::ArrayVector buffers;  // layout.buffer_fields
+  int64_t num_rows = 0;
+
+  arrow::Status Filter(const std::vector<bool>& keep) {
+    arrow::BooleanBuilder b;
+    for (bool k : keep) ARROW_RETURN_NOT_OK(b.Append(k));
+    ARROW_ASSIGN_OR_RAISE(auto mask, b.Finish());
+    for (auto* columns : {&keys, &buffers}) {
+      for (auto& c : *columns) {
+        ARROW_ASSIGN_OR_RAISE(auto kept, cp::Filter(c, mask));
+        c = kept.make_array();
+      }
+    }
+    num_rows = static_cast<const arrow::BooleanArray&>(*mask).true_count();
+    return arrow::Status::OK();
+  }
+};
+
+// Step 1: the batch's rows into buffers per group.
+arrow::Result<Groups> UpdateBuffers(const PlanNode& node, const AggregateLayout& layout, GroupingInput in) {
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> values;
+  std::vector<AggregateKernel> kernels;
+  for (size_t i = 0; i < layout.calls.size(); ++i) {
+    const CallLayout& call = layout.calls[i];
+    int input = -1;
+    if (in.args[i]) {
+      auto arg = in.args[i];
+      if (call.argument_type && !arg->type()->Equals(*call.argument_type)) {
+        ARROW_ASSIGN_OR_RAISE(auto cast, cp::Cast(arg, call.argument_type, cp::CastOptions::Safe()));
+        arg = cast.chunked_array();
+      }
+      input = static_cast<int>(values.size());
+      values.push_back(std::move(arg));
+    }
+    for (const auto& b : call.buffers) kernels.push_back({b.update, b.update_options, input});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, GroupAndAggregate(in.keys, values, in.num_rows, kernels));
+  Groups out;
+  out.num_rows = result->num_rows();
+  for (size_t i = 0; i < node.exprs.size(); ++i) out.keys.push_back(result->column(static_cast<int>(i)));
+  size_t k = 0;
+  for (const auto& call : layout.calls) {
+    for (const auto& b : call.buffers) {
+      auto col = result->column(static_cast<int>(node.exprs.size() + k));
+      if (b.list_merge == ListMerge::kConcat) {
+        ARROW_ASSIGN_OR_RAISE(col, DropNullElements(*col));
+      }
+      ARROW_ASSIGN_OR_RAISE(col, CastTo(col, layout.buffer_fields[k]->type()));
+      out.buffers.push_back(std::move(col));
+      ++k;
+    }
+  }
+  return out;
+}
+
+// Step 3: buffers of the same group (state rows first, then the batch's) combined.
+arrow::Result<Groups> MergeBuffers(const AggregateLayout& layout, const std::vector<Groups>& parts) {
+  std::vector<std::shared_ptr<arrow::ChunkedArray>> keys, buffers;
+  int64_t rows = 0;
+  for (const auto& p : parts) rows += p.num_rows;
+  const size_t num_keys = parts.back().keys.size();
+  for (size_t i = 0; i < num_keys; ++i) {
+    arrow::ArrayVector chunks;
+    for (const auto& p : parts) chunks.push_back(p.keys[i]);
+    keys.push_back(std::make_shared<arrow::ChunkedArray>(chunks, parts.back().keys[i]->type()));
+  }
+  std::vector<AggregateKernel> kernels;
+  for (size_t b = 0; b < layout.buffer_fields.size(); ++b) {
+    arrow::ArrayVector chunks;
+    for (const auto& p : parts) chunks.push_back(p.buffers[b]);
+    buffers.push_back(std::make_shared<arrow::ChunkedArray>(chunks, layout.buffer_fields[b]->type()));
+  }
+  // List buffers merge by gathering the lists of each group's rows.
+  arrow::Int64Builder numbers;
+  ARROW_RETURN_NOT_OK(numbers.Reserve(rows));
+  for (int64_t i = 0; i < rows; ++i) numbers.UnsafeAppend(i);
+  ARROW_ASSIGN_OR_RAISE(auto row_numbers, numbers.Finish());
+  const int row_number_column = static_cast<int>(buffers.size());
+  buffers.push_back(std::make_shared<arrow::ChunkedArray>(row_numbers));
+  std::vector<const BufferColumn*> columns;
+  for (const auto& call : layout.calls) {
+    for (const auto& b : call.buffers) {
+      if (b.list_merge != ListMerge::kNone) {
+        kernels.push_back({"hash_list", nullptr, row_number_column});
+      } else {
+        kernels.push_back({b.merge, b.merge_options, static_cast<int>(columns.size())});
+      }
+      columns.push_back(&b);
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, GroupAndAggregate(keys, buffers, rows, kernels));
+  Groups out;
+  out.num_rows = result->num_rows();
+  for (size_t i = 0; i < num_keys; ++i) out.keys.push_back(result->column(static_cast<int>(i)));
+  for (size_t b = 0; b < columns.size(); ++b) {
+    auto col = result->column(static_cast<int>(num_keys + b));
+    if (columns[b]->list_merge != ListMerge::kNone) {
+      ARROW_ASSIGN_OR_RAISE(col, ConcatListsByGroup(*buffers[b], *col));
+    }
+    if (columns[b]->list_merge == ListMerge::kUnion) {
+      ARROW_ASSIGN_OR_RAISE(col, DistinctLists(*col));
+    }
+    ARROW_ASSIGN_OR_RAISE(col, CastTo(col, layout.buffer_fields[b]->type()));
+    out.buffers.push_back(std::move(col));
+  }
+  return out;
+}
+
+// Step 4: the node's output rows for groups.
+arrow::Result<std::shared_ptr<arrow::Table>> FinishGroups(const PlanNode& node, const AggregateLayout& layout,
+                                                          const Groups& groups) {
+  arrow::ArrayVector columns = groups.keys;
+  size_t b = 0;
+  for (size_t i = 0; i < node.aggregates.size(); ++i) {
+    const std::string& f = node.aggregates[i].function;
+    std::shared_ptr<arrow::Array> col = groups.buffers[b];
+    if (f == "avg") {
+      auto count = groups.buffers[b + 1];
+      auto divisor_type = col->type_id() == arrow::Type::DECIMAL128 ? arrow::decimal128(19, 0) : arrow::float64();
+      ARROW_ASSIGN_OR_RAISE(auto divisor, cp::Cast(*count, divisor_type));
+      ARROW_ASSIGN_OR_RAISE(auto quotient, cp::Divide(col, divisor));
+      col = quotient.make_array();
+    } else if (f == "approx_count_distinct") {
+      ARROW_ASSIGN_OR_RAISE(auto lengths, cp::CallFunction("list_value_length", {col}));
+      col = lengths.make_array();
+    }
+    b += layout.calls[i].buffers.size();
+    columns.push_back(std::move(col));
+  }
+  for (size_t i = 0; i < columns.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(columns[i], CastTo(columns[i], layout.output_schema->field(static_cast<int>(i))->type()));
+  }
+  return arrow::Table::Make(layout.output_schema, columns, groups.num_rows);
+}
+
+// State keys and values of groups (see AggregateLayout).
+struct EncodedGroups {
+  std::vector<std::string> keys;
+  std::vector<std::string> values;
+  std::vector<std::string> partition_keys;  // what decides the partition: the key, or the session's other keys
+};
+
+arrow::Result<EncodedGroups> EncodeGroups(const PlanNode& node, const AggregateLayout& layout,
+                                          const Groups& groups) {
+  arrow::ArrayVector key_columns, value_columns;
+  std::shared_ptr<arrow::Array> session;
+  for (size_t i = 0; i < groups.keys.size(); ++i) {
+    if (static_cast<int>(i) == node.session_window_key) {
+      session = groups.keys[i];
+    } else {
+      key_columns.push_back(groups.keys[i]);
+    }
+  }
+  auto prefix_schema = arrow::schema(arrow::FieldVector(layout.key_schema->fields().begin(),
+                                                        layout.key_schema->fields().begin() + key_columns.size()));
+  auto prefix_batch = arrow::RecordBatch::Make(prefix_schema, groups.num_rows, key_columns);
+  if (session) {
+    const auto& s = static_cast<const arrow::StructArray&>(*session);
+    ARROW_ASSIGN_OR_RAISE(auto start, s.GetFlattenedField(0));
+    ARROW_ASSIGN_OR_RAISE(auto end, s.GetFlattenedField(1));
+    key_columns.push_back(start);
+    value_columns.push_back(end);
+  }
+  value_columns.insert(value_columns.end(), groups.buffers.begin(), groups.buffers.end());
+  auto key_batch = arrow::RecordBatch::Make(layout.key_schema, groups.num_rows, key_columns);
+  auto value_batch = arrow::RecordBatch::Make(layout.value_schema, groups.num_rows, value_columns);
+  ARROW_ASSIGN_OR_RAISE(auto key_encoder, RowEncoder::Make(layout.key_schema));
+  ARROW_ASSIGN_OR_RAISE(auto value_encoder, RowEncoder::Make(layout.value_schema));
+  EncodedGroups out;
+  out.keys = key_encoder->EncodeAll(*key_batch);
+  out.values = value_encoder->EncodeAll(*value_batch);
+  if (session) {
+    ARROW_ASSIGN_OR_RAISE(auto prefix_encoder, RowEncoder::Make(prefix_schema));
+    out.partition_keys = prefix_encoder->EncodeAll(*prefix_batch);
+  } else {
+    out.partition_keys = out.keys;
+  }
+  return out;
+}
+
+// State rows back into groups.
+arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateLayout& layout,
+                                   const std::vector<std::string>& keys, const std::vector<std::string>& values) {
+  ARROW_ASSIGN_OR_RAISE(auto key_decoder, RowDecoder::Make(layout.key_schema));
+  ARROW_ASSIGN_OR_RAISE(auto value_decoder, RowDecoder::Make(layout.value_schema));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    std::string_view k = keys[i], v = values[i];
+    ARROW_RETURN_NOT_OK(key_decoder->Append(&k));
+    ARROW_RETURN_NOT_OK(value_decoder->Append(&v));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto key_batch, key_decoder->Finish());
+  ARROW_ASSIGN_OR_RAISE(auto value_batch, value_decoder->Finish());
+  Groups out;
+  out.num_rows = static_cast<int64_t>(keys.size());
+  int next_key = 0;
+  int first_buffer = layout.session ? 1 : 0;
+  for (size_t i = 0; i < node.exprs.size(); ++i) {
+    if (static_cast<int>(i) != node.session_window_key) {
+      out.keys.push_back(key_batch->column(next_key++));
+      continue;
+    }
+    const auto& type = layout.output_schema->field(static_cast<int>(i))->type();
+    ARROW_ASSIGN_OR_RAISE(auto session,
+                          arrow::StructArray::Make({key_batch->column(key_batch->num_columns() - 1),
+                                                    value_batch->column(0)},
+                                                   type->fields()));
+    out.keys.push_back(std::move(session));
+  }
+  for (int b = first_buffer; b < value_batch->num_columns(); ++b) out.buffers.push_back(value_batch->column(b));
+  return out;
+}
+
+// The stored groups with the given keys (state rows of sessions: every
+// session stored under the given key prefixes). `found` receives their state keys.
+arrow::Result<Groups> ReadStoredGroups(const PlanNode& node, const AggregateLayout& layout,
+                                       StatefulOperatorState& op, const EncodedGroups& batch,
+                                       std::vector<std::pair<int, std::string>>* found) {
+  std::vector<std::string> keys, values;
+  if (layout.session) {
+    std::set<std::string_view> prefixes(batch.partition_keys.begin(), batch.partition_keys.end());
+    for (std::string_view prefix : prefixes) {
+      int partition = op.PartitionOf(prefix);
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(partition));
+      ARROW_RETURN_NOT_OK(store->PrefixScan(prefix, [&](std::string_view k, std::string_view v) {
+        keys.emplace_back(k);
+        values.emplace_back(v);
+        found->emplace_back(partition, std::string(k));
+        return arrow::Status::OK();
+      }));
+    }
+  } else {
+    for (size_t i = 0; i < batch.keys.size(); ++i) {
+      int partition = op.PartitionOf(batch.keys[i]);
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(partition));
+      ARROW_ASSIGN_OR_RAISE(auto value, store->Get(batch.keys[i]));
+      if (!value) continue;
+      keys.push_back(batch.keys[i]);
+      values.push_back(std::move(*value));
+    }
+  }
+  return DecodeGroups(node, layout, keys, values);
+}
+
+// Every stored group (for complete mode and for eviction), with its partition and key.
+arrow::Result<Groups> ReadAllGroups(const PlanNode& node, const AggregateLayout& layout, StatefulOperatorState& op,
+                                    std::vector<std::pair<int, std::string>>* where) {
+  std::vector<std::string> keys, values;
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
+      keys.emplace_back(k);
+      values.emplace_back(v);
+      where->emplace_back(p, std::string(k));
+      return arrow::Status::OK();
+    }));
+  }
+  return DecodeGroups(node, layout, keys, values);
+}
+
+// For a session aggregation: the sessions of the same other keys merged
+// (a stored session the batch's sessions reach joins them).
+arrow::Status MergeStoredSessions(const PlanNode& node, std::vector<Groups>* parts) {
+  // Concatenate, assign merged sessions, and the merge aggregation groups by them.
+  Groups all;
+  for (size_t i = 0; i < parts->back().keys.size(); ++i) {
+    arrow::ArrayVector chunks;
+    for (const auto& p : *parts) chunks.push_back(p.keys[i]);
+    ARROW_ASSIGN_OR_RAISE(auto key, arrow::Concatenate(chunks));
+    all.keys.push_back(std::move(key));
+  }
+  for (size_t b = 0; b < parts->back().buffers.size(); ++b) {
+    arrow::ArrayVector chunks;
+    for (const auto& p : *parts) chunks.push_back(p.buffers[b]);
+    ARROW_ASSIGN_OR_RAISE(auto buffer, arrow::Concatenate(chunks));
+    all.buffers.push_back(std::move(buffer));
+  }
+  for (const auto& p : *parts) all.num_rows += p.num_rows;
+  arrow::ArrayVector others;
+  for (size_t i = 0; i < all.keys.size(); ++i) {
+    if (static_cast<int>(i) != node.session_window_key) others.push_back(all.keys[i]);
+  }
+  uint32_t groups = 0;
+  ARROW_ASSIGN_OR_RAISE(auto ids, GroupIds(others, all.num_rows, &groups));
+  ARROW_ASSIGN_OR_RAISE(auto merged, MergeSessions(*all.keys[node.session_window_key], ids));
+  all.keys[node.session_window_key] = merged.sessions;
+  for (auto* columns : {&all.keys, &all.buffers}) {  // in session order, for collect_list
+    for (auto& c : *columns) {
+      ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(c, merged.order));
+      c = taken.make_array();
+    }
+  }
+  all.num_rows = merged.order->length();
+  parts->assign(1, std::move(all));
+  return arrow::Status::OK();
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> Concat(const std::vector<std::shared_ptr<arrow::Table>>& tables,
+                                                    const std::shared_ptr<arrow::Schema>& schema) {
+  if (tables.empty()) return arrow::Table::MakeEmpty(schema);
+  ARROW_ASSIGN_OR_RAISE(auto table, arrow::ConcatenateTables(tables));
+  return table->CombineChunks();
+}
+
+}  // namespace
+
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const PlanNode& node,
+                                                                       const arrow::Table& input,
+                                                                       const EvalContext& ctx) {
+  StreamingBatchContext& batch = *ctx.streaming;
+  ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.Operator(&node));
+  StateOperatorMetrics& metrics = op->metrics();
+  ARROW_ASSIGN_OR_RAISE(AggregateLayout layout, LayoutOf(node));
+  const OutputMode mode = batch.output_mode;
+  const bool watermarked = layout.event_time_key >= 0 && mode != OutputMode::kComplete;
+  auto update_start = Clock::now();
+
+  // 1. The batch's groups.
+  ARROW_ASSIGN_OR_RAISE(GroupingInput in, EvaluateGroupingInput(node, input, ctx));
+  if (layout.session) ARROW_RETURN_NOT_OK(MergeSessionKey(node, &in));
+  ARROW_ASSIGN_OR_RAISE(Groups fresh, UpdateBuffers(node, layout, std::move(in)));
+
+  // 2. Groups the previous batch's watermark had closed are late.
+  if (watermarked && fresh.num_rows > 0) {
+    ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(fresh.keys[layout.event_time_key], batch.late_events_watermark_ms));
+    std::vector<bool> keep(closed.size());
+    for (size_t i = 0; i < closed.size(); ++i) {
+      keep[i] = !closed[i];
+      metrics.num_rows_dropped_by_watermark += closed[i];
+    }
+    ARROW_RETURN_NOT_OK(fresh.Filter(keep));
+  }
+
+  // 3. Merge with the stored groups and write back.
+  Groups updated;
+  if (fresh.num_rows > 0) {
+    ARROW_ASSIGN_OR_RAISE(auto encoded, EncodeGroups(node, layout, fresh));
+    std::vector<std::pair<int, std::string>> stored_keys;
+    ARROW_ASSIGN_OR_RAISE(Groups stored, ReadStoredGroups(node, layout, *op, encoded, &stored_keys));
+    std::vector<Groups> parts{std::move(stored), std::move(fresh)};
+    if (layout.session) ARROW_RETURN_NOT_OK(MergeStoredSessions(node, &parts));
+    ARROW_ASSIGN_OR_RAISE(updated, MergeBuffers(layout, parts));
+    for (const auto& [partition, key] : stored_keys) {  // sessions: the merged ones replace them
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(partition));
+      ARROW_RETURN_NOT_OK(store->Remove(key));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto rows, EncodeGroups(node, layout, updated));
+    for (size_t i = 0; i < rows.keys.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(op->PartitionOf(rows.partition_keys[i])));
+      ARROW_RETURN_NOT_OK(store->Put(rows.keys[i], rows.values[i]));
+    }
+  }
+  metrics.all_updates_time_ms += MillisSince(update_start);
+
+  // 4. Output by mode.
+  std::vector<std::shared_ptr<arrow::Table>> out;
+  if (mode == OutputMode::kComplete) {
+    std::vector<std::pair<int, std::string>> where;
+    ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, layout, *op, &where));
+    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(node, layout, all));
+    return table;
+  }
+  if (mode == OutputMode::kUpdate && updated.num_rows > 0) {
+    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(node, layout, updated));
+    out.push_back(std::move(table));
+  }
+  if (layout.event_time_key >= 0) {  // evict what this batch's watermark closes
+    auto removal_start = Clock::now();
+    std::vector<std::pair<int, std::string>> where;
+    ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, layout, *op, &where));
+    if (all.num_rows > 0) {
+      ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(all.keys[layout.event_time_key], batch.eviction_watermark_ms));
+      for (size_t i = 0; i < closed.size(); ++i) {
+        if (!closed[i]) continue;
+        ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(where[i].first));
+        ARROW_RETURN_NOT_OK(store->Remove(where[i].second));
+      }
+      if (mode == OutputMode::kAppend) {
+        ARROW_RETURN_NOT_OK(all.Filter(closed));
+        ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(node, layout, all));
+        out.push_back(std::move(table));
+      }
+    }
+    metrics.all_removals_time_ms += MillisSince(removal_start);
+  }
+  return Concat(out, layout.output_schema);
+}
+
+}  // namespace spate

@@ -1,0 +1,113 @@
+#pragma once
+
+// What one micro-batch's stateful operators share with the engine: the batch
+// id and output mode, the two watermarks, each stateful operator's state
+// stores, and the event times each withWatermark saw. The engine
+// (streaming/stream_execution.cc) sets it up per batch and hands it down in
+// EvalContext::streaming; stateful operators (streaming_aggregate.cc,
+// streaming_deduplicate.cc) read and update it.
+//
+// Watermarks follow Spark 3.4+: rows are late when older than the previous
+// batch's watermark; state is evicted by this batch's watermark.
+
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "spate/state/state_store.h"
+#include "spate/streaming/sink.h"
+
+namespace spate {
+
+struct PlanNode;
+
+/// Event times seen by one withWatermark in a batch, in milliseconds.
+struct EventTimeStats {
+  int64_t max = std::numeric_limits<int64_t>::min();
+  int64_t min = std::numeric_limits<int64_t>::max();
+  double sum = 0;
+  int64_t count = 0;
+  void Add(int64_t ms) {
+    max = std::max(max, ms);
+    min = std::min(min, ms);
+    sum += static_cast<double>(ms);
+    ++count;
+  }
+};
+
+/// One stateful operator's figures for a batch (Spark's StateOperatorProgress).
+struct StateOperatorMetrics {
+  std::string operator_name;  // "stateStoreSave", "dedupe", ...
+  int64_t num_rows_total = 0;
+  int64_t num_rows_updated = 0;
+  int64_t all_updates_time_ms = 0;
+  int64_t num_rows_removed = 0;
+  int64_t all_removals_time_ms = 0;
+  int64_t commit_time_ms = 0;
+  int64_t memory_used_bytes = 0;
+  int64_t num_rows_dropped_by_watermark = 0;
+  int64_t num_shuffle_partitions = 0;
+  int64_t num_state_store_instances = 0;
+  std::vector<std::pair<std::string, int64_t>> custom_metrics{};
+};
+
+/// The state stores of one stateful operator, one per partition, across the
+/// batches of a query run. Keys are spread over partitions by a hash of
+/// their bytes; a partition's store at batch N is version N.
+class StatefulOperatorState {
+ public:
+  StatefulOperatorState(int64_t operator_id, std::string operator_name, std::string checkpoint,
+                        int num_partitions, StateStoreConf conf);
+  ~StatefulOperatorState();
+
+  int64_t operator_id() const { return operator_id_; }
+  int num_partitions() const { return static_cast<int>(providers_.size()); }
+  /// The partition a key (or a key prefix that groups keys) belongs to.
+  int PartitionOf(std::string_view key) const;
+  /// The store of `partition` for the current batch, loaded on first use.
+  arrow::Result<StateStore*> Store(int partition);
+
+  /// Called by the engine around each batch.
+  void BeginBatch(int64_t batch_id);
+  /// Commits every partition's store as version batch_id + 1.
+  arrow::Status Commit();
+  void Abort();
+
+  /// This batch's figures; operators add theirs, Commit() adds the stores'.
+  StateOperatorMetrics& metrics() { return metrics_; }
+
+ private:
+  int64_t operator_id_;
+  std::string operator_name_;
+  std::vector<std::unique_ptr<StateStoreProvider>> providers_;
+  std::vector<StateStore*> open_;  // this batch's stores (null: not loaded yet)
+  std::string checkpoint_;
+  StateStoreConf conf_;
+  int64_t batch_id_ = 0;
+  StateOperatorMetrics metrics_;
+};
+
+class StreamingBatchContext {
+ public:
+  int64_t batch_id = 0;
+  OutputMode output_mode = OutputMode::kAppend;
+  /// Milliseconds since the epoch; 0 before any event time was seen.
+  int64_t eviction_watermark_ms = 0;
+  int64_t late_events_watermark_ms = 0;
+
+  /// Set up by the engine at start: each stateful operator node's state.
+  std::map<const PlanNode*, StatefulOperatorState*> operators;
+  /// Filled while the batch runs: the event times of each withWatermark node.
+  std::map<const PlanNode*, EventTimeStats> event_times;
+
+  arrow::Result<StatefulOperatorState*> Operator(const PlanNode* node) const;
+};
+
+}  // namespace spate

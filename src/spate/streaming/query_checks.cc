@@ -1,0 +1,159 @@
+#include "spate/streaming/query_checks.h"
+
+#include <functional>
+#include <vector>
+
+#include <fmt/format.h>
+
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+
+namespace spate {
+
+namespace {
+
+void Collect(const PlanNode& node, const std::function<bool(const PlanNode&)>& match,
+             std::vector<const PlanNode*>* out) {
+  if (match(node)) out->push_back(&node);
+  for (const auto& c : node.children) Collect(*c, match, out);
+}
+
+bool IsStreamingAggregate(const PlanNode& n) { return n.kind == PlanNode::Kind::kAggregate && IsStreamingPlan(n); }
+
+bool HasEventTimeKey(const PlanNode& aggregate) {
+  for (size_t i = 0; i < aggregate.exprs.size(); ++i) {
+    if (aggregate.output[i].watermark_delay_ms >= 0) return true;
+  }
+  return false;
+}
+
+bool HasEventTimeColumn(const std::vector<Attribute>& attributes) {
+  for (const auto& a : attributes) {
+    if (a.watermark_delay_ms >= 0) return true;
+  }
+  return false;
+}
+
+// Spark's isStatefulOperation: deduplication counts only with an event-time key.
+bool CountsAsStateful(const PlanNode& n) {
+  if (!IsStreamingPlan(n)) return false;
+  if (n.kind == PlanNode::Kind::kAggregate) return true;
+  if (n.kind == PlanNode::Kind::kDistinct) {
+    if (n.within_watermark) return true;
+    for (const auto& e : n.exprs) {
+      int index = static_cast<const BoundColumn&>(*e).index();
+      if (n.children[0]->output[index].watermark_delay_ms >= 0) return true;
+    }
+  }
+  return false;
+}
+
+// Spark's checkStreamingQueryGlobalWatermarkLimit: a stateful operator after
+// an aggregation that emits in update/complete mode may see its rows as late.
+arrow::Status CheckChainedStatefulOperators(const PlanNode& plan, OutputMode mode, const RuntimeConfig& conf) {
+  if (mode == OutputMode::kAppend) return arrow::Status::OK();
+  std::vector<const PlanNode*> stateful;
+  Collect(plan, CountsAsStateful, &stateful);
+  for (const PlanNode* op : stateful) {
+    std::vector<const PlanNode*> below;
+    for (const auto& c : op->children) Collect(*c, IsStreamingAggregate, &below);
+    if (below.empty() || !conf.GetBool("spark.sql.streaming.statefulOperator.checkCorrectness.enabled")) continue;
+    return LegacyAnalysisError(
+        "Detected pattern of possible 'correctness' issue due to global watermark. The query contains "
+        "stateful operation which can emit rows older than the current watermark plus allowed late "
+        "record delay, which are \"late rows\" in downstream stateful operations and these rows can be "
+        "discarded. Please refer the programming guide doc for more details. If you understand the "
+        "possible risk of correctness issue and still need to run the query, you can disable this check "
+        "by setting the config `spark.sql.streaming.statefulOperator.checkCorrectness.enabled` to false.");
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) {
+  const bool streaming = IsStreamingPlan(n);
+  switch (n.kind) {
+    case PlanNode::Kind::kAggregate:
+      for (const auto& call : n.aggregates) {
+        if (streaming && call.function.ends_with("_distinct") && call.function != "approx_count_distinct") {
+          return LegacyAnalysisError(
+              "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using "
+              "approx_count_distinct() instead.");
+        }
+      }
+      break;
+    case PlanNode::Kind::kDistinct:
+      if (streaming && n.within_watermark && !HasEventTimeColumn(n.children[0]->output)) {
+        return LegacyAnalysisError(
+            "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without "
+            "watermark");
+      }
+      break;
+    case PlanNode::Kind::kJoin:
+      if (IsStreamingPlan(*n.children[0]) && IsStreamingPlan(*n.children[1])) {
+        if (mode != OutputMode::kAppend) {
+          return LegacyAnalysisError(fmt::format(
+              "Join between two streaming DataFrames/Datasets is not supported in {} output mode, only in "
+              "Append output mode",
+              OutputModeName(mode)));
+        }
+        return arrow::Status::NotImplemented(
+            "Stream-stream joins are not supported yet; join a stream with a static DataFrame instead.");
+      }
+      break;
+    case PlanNode::Kind::kSort:
+      if (streaming && !(has_aggregate && mode == OutputMode::kComplete)) {
+        return LegacyAnalysisError(
+            "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated "
+            "DataFrame/Dataset in Complete output mode");
+      }
+      break;
+    case PlanNode::Kind::kLimit:
+      if (!streaming) break;
+      if (n.offset > 0) return LegacyAnalysisError("Offset is not supported on streaming DataFrames/Datasets");
+      if (mode == OutputMode::kUpdate) {
+        return LegacyAnalysisError("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
+      }
+      if (!(has_aggregate && mode == OutputMode::kComplete)) {
+        return arrow::Status::NotImplemented(
+            "A limit on a streaming DataFrame in Append output mode is not supported yet; apply it in "
+            "foreachBatch, or on an aggregation in Complete output mode.");
+      }
+      break;
+    default:
+      break;
+  }
+  for (const auto& c : n.children) ARROW_RETURN_NOT_OK(CheckNode(*c, mode, has_aggregate));
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+bool IsStatefulOperator(const PlanNode& node) {
+  return (node.kind == PlanNode::Kind::kAggregate || node.kind == PlanNode::Kind::kDistinct) &&
+         IsStreamingPlan(node);
+}
+
+arrow::Status CheckStreamingQuery(const PlanNode& plan, OutputMode mode, const RuntimeConfig& conf) {
+  if (!IsStreamingPlan(plan)) {
+    return LegacyAnalysisError("Queries without streaming sources cannot be executed with writeStream.start();");
+  }
+  std::vector<const PlanNode*> aggregates;
+  Collect(plan, IsStreamingAggregate, &aggregates);
+  if (mode == OutputMode::kAppend && !aggregates.empty() && !HasEventTimeKey(*aggregates.front())) {
+    return LegacyAnalysisError(
+        "Append output mode not supported when there are streaming aggregations on streaming "
+        "DataFrames/DataSets without watermark;");
+  }
+  if (mode == OutputMode::kUpdate && !aggregates.empty() && aggregates.front()->session_window_key >= 0) {
+    return LegacyAnalysisError("Update output mode not supported for session window on streaming DataFrames/DataSets");
+  }
+  if (mode == OutputMode::kComplete && aggregates.empty()) {
+    return LegacyAnalysisError(
+        "Complete output mode not supported when there are no streaming aggregations on streaming "
+        "DataFrames/Datasets;");
+  }
+  ARROW_RETURN_NOT_OK(CheckNode(plan, mode, !aggregates.empty()));
+  return CheckChainedStatefulOperators(plan, mode, conf);
+}
+
+}  // namespace spate
