@@ -355,6 +355,28 @@ class DataFrame:
 
     drop_duplicates = dropDuplicates
 
+    def dropDuplicatesWithinWatermark(self, subset: Optional[List[str]] = None) -> "DataFrame":
+        """Streaming deduplication: a row is dropped when a row with the same ``subset``
+        values came within the watermark delay before it (needs ``withWatermark``)."""
+        if subset is not None and not isinstance(subset, (list, tuple)):
+            _raise(PySparkTypeError, "NOT_LIST_OR_TUPLE", "Argument `subset` should be a list or "
+                   "tuple, got %s." % _type_name(subset), arg_name="subset", arg_type=_type_name(subset))
+        return self._wrap(self._jdf.drop_duplicates_within_watermark(list(subset or [])))
+
+    drop_duplicates_within_watermark = dropDuplicatesWithinWatermark
+
+    def withWatermark(self, eventTime: str, delayThreshold: str) -> "DataFrame":
+        """Marks ``eventTime`` (a timestamp column) as the event time of a streaming
+        DataFrame, with rows allowed up to ``delayThreshold`` ("10 minutes") late."""
+        if not isinstance(eventTime, str):
+            _raise(PySparkTypeError, "NOT_STR", "Argument `eventTime` should be a str, got %s."
+                   % _type_name(eventTime), arg_name="eventTime", arg_type=_type_name(eventTime))
+        if not isinstance(delayThreshold, str):
+            _raise(PySparkTypeError, "NOT_STR", "Argument `delayThreshold` should be a str, got %s."
+                   % _type_name(delayThreshold), arg_name="delayThreshold",
+                   arg_type=_type_name(delayThreshold))
+        return self._wrap(self._jdf.with_watermark(eventTime, delayThreshold))
+
     def orderBy(self, *cols: ColumnOrName, ascending: Union[bool, List[bool], None] = None,
                 **kwargs: Any) -> "DataFrame":
         """Sorted rows: ``orderBy("a", col("b").desc())``, ``orderBy(["a", "b"], ascending=[1, 0])``."""

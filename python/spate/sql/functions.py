@@ -223,6 +223,19 @@ def window(timeColumn: ColumnOrName, windowDuration: str, slideDuration: Optiona
     return _args("window", *args)
 
 
+def session_window(timeColumn: ColumnOrName, gapDuration: Union[Column, str]) -> Column:
+    """Session windows: rows of a key whose times are less than ``gapDuration`` apart
+    fall into one struct<start, end> session; the gap is an interval string or a
+    per-row string Column (a dynamic gap)."""
+    gap = _col_expr(gapDuration) if isinstance(gapDuration, Column) else _lit(gapDuration)
+    return _args("session_window", _col_expr(timeColumn, "timeColumn"), gap)
+
+
+def window_time(windowColumn: ColumnOrName) -> Column:
+    """The event time of a window: its end minus one microsecond."""
+    return _invoke("window_time", windowColumn)
+
+
 def year(col: ColumnOrName) -> Column: return _invoke("year", col)
 def month(col: ColumnOrName) -> Column: return _invoke("month", col)
 def dayofmonth(col: ColumnOrName) -> Column: return _invoke("dayofmonth", col)

@@ -4,6 +4,9 @@
 
 #include <fmt/format.h>
 
+#include "spate/plan/logical_plan.h"
+#include "spate/state/state_schema.h"
+
 namespace spate {
 
 namespace {
@@ -39,7 +42,7 @@ int StatefulOperatorState::PartitionOf(std::string_view key) const {
 arrow::Result<StateStore*> StatefulOperatorState::Store(int partition) {
   if (open_[partition] != nullptr) return open_[partition];
   if (!providers_[partition]) {
-    std::string dir = fmt::format("{}/state/{}/{}", checkpoint_, operator_id_, partition);
+    std::string dir = StateStoreDir(checkpoint_, operator_id_, partition);
     ARROW_ASSIGN_OR_RAISE(providers_[partition], StateStoreProvider::Create(dir, conf_));
   }
   ARROW_ASSIGN_OR_RAISE(open_[partition], providers_[partition]->GetStore(batch_id_));
@@ -82,6 +85,14 @@ void StatefulOperatorState::Abort() {
     if (store != nullptr) store->Abort();
     store = nullptr;
   }
+}
+
+arrow::Result<StateRowSchemas> AggregateStateSchemas(const PlanNode& node);
+arrow::Result<StateRowSchemas> DeduplicateStateSchemas(const PlanNode& node);
+
+arrow::Result<StateRowSchemas> StateRowSchemasOf(const PlanNode& node) {
+  if (node.kind == PlanNode::Kind::kAggregate) return AggregateStateSchemas(node);
+  return DeduplicateStateSchemas(node);
 }
 
 arrow::Result<StatefulOperatorState*> StreamingBatchContext::Operator(const PlanNode* node) const {

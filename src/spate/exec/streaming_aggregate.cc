@@ -524,6 +524,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> Concat(const std::vector<std::share
 
 }  // namespace
 
+arrow::Result<StateRowSchemas> AggregateStateSchemas(const PlanNode& node) {
+  ARROW_ASSIGN_OR_RAISE(AggregateLayout layout, LayoutOf(node));
+  return StateRowSchemas{layout.key_schema, layout.value_schema};
+}
+
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const PlanNode& node,
                                                                        const arrow::Table& input,
                                                                        const EvalContext& ctx) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <arrow/result.h>
+#include <arrow/type_fwd.h>
 
 #include "spate/state/state_store.h"
 #include "spate/streaming/sink.h"
@@ -93,6 +94,14 @@ class StatefulOperatorState {
   int64_t batch_id_ = 0;
   StateOperatorMetrics metrics_;
 };
+
+/// The Arrow schemas of a stateful operator's state keys and values (what
+/// the checkpoint records and the statestore reader decodes).
+struct StateRowSchemas {
+  std::shared_ptr<arrow::Schema> key;
+  std::shared_ptr<arrow::Schema> value;
+};
+arrow::Result<StateRowSchemas> StateRowSchemasOf(const PlanNode& node);
 
 class StreamingBatchContext {
  public:

@@ -31,6 +31,11 @@ int64_t MillisSince(Clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
 }
 
+// dropDuplicatesWithinWatermark's state value: when the key expires.
+std::shared_ptr<arrow::Schema> ExpiryStateSchema() {
+  return arrow::schema({arrow::field("expiresAtMicros", arrow::int64())});
+}
+
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // Where the operator finds event time: a column of its keys (dropDuplicates)
@@ -88,7 +93,7 @@ arrow::Status Evict(const PlanNode& node, const EventTimeColumn& event_time, con
     }));
   }
   if (keys.empty()) return arrow::Status::OK();
-  auto schema = node.within_watermark ? arrow::schema({arrow::field("expiresAtMicros", arrow::int64())})
+  auto schema = node.within_watermark ? ExpiryStateSchema()
                                       : std::make_shared<arrow::Schema>(key_schema);
   ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
   for (const auto& bytes : encoded) {
@@ -108,6 +113,16 @@ arrow::Status Evict(const PlanNode& node, const EventTimeColumn& event_time, con
 }
 
 }  // namespace
+
+arrow::Result<StateRowSchemas> DeduplicateStateSchemas(const PlanNode& node) {
+  arrow::FieldVector keys;
+  for (const auto& e : node.exprs) {
+    ARROW_ASSIGN_OR_RAISE(auto type, ToArrowType(*e->type()));
+    keys.push_back(arrow::field(e->name(), type));
+  }
+  auto value = node.within_watermark ? ExpiryStateSchema() : arrow::schema(arrow::FieldVector{});
+  return StateRowSchemas{arrow::schema(keys), value};
+}
 
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const PlanNode& node,
                                                                          const arrow::Table& input,
@@ -130,7 +145,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
   auto keys = arrow::RecordBatch::Make(key_schema, rows->num_rows(), key_columns);
   ARROW_ASSIGN_OR_RAISE(auto key_encoder, RowEncoder::Make(key_schema));
   ARROW_ASSIGN_OR_RAISE(auto expiry_encoder,
-                        RowEncoder::Make(arrow::schema({arrow::field("expiresAtMicros", arrow::int64())})));
+                        RowEncoder::Make(ExpiryStateSchema()));
 
   std::vector<std::optional<int64_t>> times;
   if (event_time.input_column >= 0) {
@@ -154,7 +169,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
     if (node.within_watermark) {
       int64_t expires_micros = times[i] ? (*times[i] + event_time.delay_ms) * 1000 : 0;
       auto expiry = arrow::RecordBatch::Make(
-          arrow::schema({arrow::field("expiresAtMicros", arrow::int64())}), 1,
+          ExpiryStateSchema(), 1,
           {std::make_shared<arrow::Int64Array>(1, arrow::Buffer::FromVector(std::vector<int64_t>{expires_micros}))});
       expiry_encoder->Encode(*expiry, 0, &value);
     }

@@ -25,6 +25,7 @@
 #include "spate/streaming/metadata_log.h"
 #include "spate/streaming/query_checks.h"
 #include "spate/streaming/query_manager.h"
+#include "spate/state/state_schema.h"
 #include "spate/streaming/watermark_tracker.h"
 #include "spate/types/arrow_types.h"
 
@@ -576,6 +577,12 @@ class StreamExecution final : public StreamingQuery,
       for (const auto& c : node.children) visit(*c);
     };
     visit(*plan_);
+    for (size_t i = 0; i < operator_nodes_.size(); ++i) {  // recorded on the first run, checked after
+      ARROW_ASSIGN_OR_RAISE(auto schemas, StateRowSchemasOf(*operator_nodes_[i]));
+      ARROW_ASSIGN_OR_RAISE(auto key, FromArrowSchema(*schemas.key));
+      ARROW_ASSIGN_OR_RAISE(auto value, FromArrowSchema(*schemas.value));
+      ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, static_cast<int64_t>(i), *key, *value, state_partitions_));
+    }
     return arrow::Status::OK();
   }
 

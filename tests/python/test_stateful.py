@@ -1,0 +1,142 @@
+"""Watermarks, windowed and session aggregation and deduplication from Python, on a
+streaming JSON folder. Expected rows are worked out from Spark's semantics: a batch
+drops groups the previous batch's watermark closed, evicts (append: emits) what its
+own watermark closes, and a no-data batch follows when the watermark moves."""
+
+import json
+
+import pytest
+
+from spate.errors import AnalysisException
+from spate.sql import functions as f
+
+TIMEOUT = 120
+SCHEMA = "ts TIMESTAMP, user STRING, v INT"
+
+
+class Events:
+    """A folder the query reads; each add() is one more file."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.count = 0
+        folder.mkdir(parents=True, exist_ok=True)
+
+    def add(self, *rows):
+        self.count += 1
+        with open(self.folder / ("%03d.json" % self.count), "w") as out:
+            for ts, user, v in rows:
+                out.write(json.dumps({"ts": "2024-01-01T%s" % ts, "user": user, "v": v}) + "\n")
+
+
+def windows(rows):
+    return sorted((r.window.start.strftime("%H:%M"), r.window.end.strftime("%H:%M"), r.user, r.n)
+                  for r in rows)
+
+
+def step(query, events, *rows):
+    events.add(*rows)
+    query.processAllAvailable()
+
+
+def test_tumbling_window_append_emits_closed_windows_once(spark, tmp_path):
+    events = Events(tmp_path / "in")
+    counts = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+              .withWatermark("ts", "10 minutes")
+              .groupBy(f.window("ts", "10 minutes"), "user")
+              .agg(f.count("*").alias("n")))
+    q = (counts.writeStream.format("memory").queryName("tumbling").outputMode("append")
+         .option("checkpointLocation", str(tmp_path / "cp")).start())
+    try:
+        step(q, events, ("12:07:00", "a", 1), ("12:14:00", "b", 1))
+        assert spark.sql("SELECT * FROM tumbling").collect() == []  # watermark 12:04 closes nothing
+        assert q.lastProgress["eventTime"]["watermark"] == "2024-01-01T12:04:00.000Z"
+        # 12:03 still counts (its window ends after 12:04); watermark 12:15 closes [12:00, 12:10).
+        step(q, events, ("12:03:00", "a", 1), ("12:25:00", "c", 1))
+        assert windows(spark.sql("SELECT * FROM tumbling").collect()) == [("12:00", "12:10", "a", 2)]
+        step(q, events, ("12:01:00", "a", 1))  # late: [12:00, 12:10) is closed
+        assert len(spark.sql("SELECT * FROM tumbling").collect()) == 1
+        ops = q.lastProgress.stateOperators
+        assert ops[0]["operatorName"] == "stateStoreSave"
+        assert ops[0]["numRowsDroppedByWatermark"] == 1
+        assert ops[0]["numRowsTotal"] == 2  # b's [12:10, 12:20) and c's [12:20, 12:30)
+    finally:
+        q.stop()
+
+
+def test_session_window_complete_mode(spark, tmp_path):
+    events = Events(tmp_path / "in")
+    sessions = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+                .groupBy(f.session_window("ts", "10 minutes"), "user")
+                .agg(f.count("*").alias("n")))
+    q = (sessions.writeStream.format("memory").queryName("sessions").outputMode("complete")
+         .option("checkpointLocation", str(tmp_path / "cp")).start())
+    try:
+        step(q, events, ("12:00:00", "a", 1), ("12:25:00", "a", 1), ("12:05:00", "b", 1))
+        got = sorted((r.session_window.start.strftime("%H:%M"), r.session_window.end.strftime("%H:%M"),
+                      r.user, r.n) for r in spark.sql("SELECT * FROM sessions").collect())
+        assert got == [("12:00", "12:10", "a", 1), ("12:05", "12:15", "b", 1), ("12:25", "12:35", "a", 1)]
+        # [12:09, 12:19) and [12:17, 12:27) merge, reach back into [12:00, 12:10) and on
+        # into [12:25, 12:35): one session [12:00, 12:35) of 4 events.
+        step(q, events, ("12:09:00", "a", 1), ("12:17:00", "a", 1))
+        got = sorted((r.session_window.start.strftime("%H:%M"), r.session_window.end.strftime("%H:%M"),
+                      r.user, r.n) for r in spark.sql("SELECT * FROM sessions").collect())
+        assert got == [("12:00", "12:35", "a", 4), ("12:05", "12:15", "b", 1)]
+    finally:
+        q.stop()
+
+
+def test_drop_duplicates_within_watermark(spark, tmp_path):
+    events = Events(tmp_path / "in")
+    deduped = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+               .withWatermark("ts", "5 minutes").dropDuplicatesWithinWatermark(["user"]))
+    q = (deduped.writeStream.format("memory").queryName("dedup")
+         .option("checkpointLocation", str(tmp_path / "cp")).start())
+    try:
+        step(q, events, ("12:00:00", "a", 1), ("12:01:00", "a", 2))
+        step(q, events, ("12:30:00", "b", 3))  # watermark 12:25 expires a (12:00 + 5 min)
+        step(q, events, ("12:31:00", "a", 4))
+        assert sorted((r.user, r.v) for r in spark.sql("SELECT * FROM dedup").collect()) == [
+            ("a", 1), ("a", 4), ("b", 3)]
+        assert q.lastProgress["stateOperators"][0]["operatorName"] == "dedupeWithinWatermark"
+    finally:
+        q.stop()
+
+
+def test_state_can_be_read_back_with_the_statestore_reader(spark, tmp_path):
+    events = Events(tmp_path / "in")
+    counts = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+              .groupBy("user").agg(f.count("*").alias("n"), f.sum("v").alias("total")))
+    q = (counts.writeStream.format("memory").queryName("by_user").outputMode("update")
+         .option("checkpointLocation", str(tmp_path / "cp")).start())
+    try:
+        step(q, events, ("12:00:00", "a", 1), ("12:01:00", "a", 2), ("12:02:00", "b", 5))
+    finally:
+        q.stop()
+    state = spark.read.format("statestore").load(str(tmp_path / "cp"))
+    assert state.columns == ["key", "value", "partition_id"]
+    rows = {r.key.user: r.value for r in state.collect()}
+    assert set(rows) == {"a", "b"}
+    # The buffers of count(*) and sum(v) per user.
+    assert [tuple(v) for v in (rows["a"], rows["b"])] == [(2, 3), (1, 5)]
+
+
+def test_rejected_queries_raise_analysis_exceptions(spark, tmp_path):
+    stream = spark.readStream.schema(SCHEMA).json(str(tmp_path))
+    counts = stream.groupBy("user").count()
+    with pytest.raises(AnalysisException, match="Append output mode not supported when there are "
+                                                "streaming aggregations on streaming DataFrames/DataSets "
+                                                "without watermark"):
+        counts.writeStream.format("console").outputMode("append").start()
+    sessions = stream.withWatermark("ts", "1 minute").groupBy(f.session_window("ts", "1 minute")).count()
+    with pytest.raises(AnalysisException, match="Update output mode not supported for session window"):
+        sessions.writeStream.format("console").outputMode("update").start()
+    with pytest.raises(AnalysisException, match="EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE"):
+        stream.withWatermark("user", "1 minute")
+    with pytest.raises(AnalysisException, match="dropDuplicatesWithinWatermark is not supported with batch"):
+        spark.createDataFrame([(1,)], "x INT").dropDuplicatesWithinWatermark(["x"])
+
+
+def test_window_time_is_the_last_instant_of_the_window(spark):
+    df = spark.sql("SELECT window_time(window(TIMESTAMP'2024-01-01 12:07:00', '10 minutes')) AS t")
+    assert df.collect()[0].t.strftime("%H:%M:%S.%f") == "12:09:59.999999"
