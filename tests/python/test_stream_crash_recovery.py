@@ -57,8 +57,8 @@ def add_input_file(src, index):
     os.rename(tmp, src / ("part-%03d.json" % index))
 
 
-def start_child(script, src, out, checkpoint):
-    return subprocess.Popen([sys.executable, str(script), str(src), str(out), str(checkpoint)],
+def start_child(script, *args):
+    return subprocess.Popen([sys.executable, str(script)] + [str(a) for a in args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
