@@ -13,6 +13,7 @@
 // sessions are merged with the stored sessions of the same keys they touch.
 
 #include <chrono>
+#include <limits>
 #include <set>
 
 #include <arrow/api.h>
@@ -117,15 +118,31 @@ arrow::Result<std::shared_ptr<arrow::Array>> EventTimeMicros(const std::shared_p
   return times->View(arrow::int64());
 }
 
-// Rows whose event time is at or before `watermark_ms` (closed by the watermark).
-arrow::Result<std::vector<bool>> ClosedBy(const std::shared_ptr<arrow::Array>& key, int64_t watermark_ms) {
+// Rows whose event time is at or before `watermark_ms` (closed by the
+// watermark); `open_min_us` receives the least event time of the others.
+arrow::Result<std::vector<bool>> ClosedBy(const std::shared_ptr<arrow::Array>& key, int64_t watermark_ms,
+                                          int64_t* open_min_us = nullptr) {
   ARROW_ASSIGN_OR_RAISE(auto view, EventTimeMicros(key));
   const auto& micros = static_cast<const arrow::Int64Array&>(*view);
   std::vector<bool> closed(micros.length());
+  int64_t open_min = std::numeric_limits<int64_t>::max();
   for (int64_t i = 0; i < micros.length(); ++i) {
     closed[i] = micros.IsValid(i) && micros.Value(i) <= watermark_ms * 1000;
+    if (!closed[i] && micros.IsValid(i)) open_min = std::min(open_min, micros.Value(i));
   }
+  if (open_min_us) *open_min_us = open_min;
   return closed;
+}
+
+// The least event time of the keys, in microseconds (INT64_MAX for none).
+arrow::Result<int64_t> LeastEventTime(const std::shared_ptr<arrow::Array>& key) {
+  ARROW_ASSIGN_OR_RAISE(auto view, EventTimeMicros(key));
+  const auto& micros = static_cast<const arrow::Int64Array&>(*view);
+  int64_t least = std::numeric_limits<int64_t>::max();
+  for (int64_t i = 0; i < micros.length(); ++i) {
+    if (micros.IsValid(i)) least = std::min(least, micros.Value(i));
+  }
+  return least;
 }
 
 arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node) {
@@ -570,6 +587,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
       ARROW_RETURN_NOT_OK(store->Remove(key));
     }
     ARROW_ASSIGN_OR_RAISE(auto rows, EncodeGroups(node, layout, updated));
+    if (layout.event_time_key >= 0) {
+      ARROW_ASSIGN_OR_RAISE(int64_t least, LeastEventTime(updated.keys[layout.event_time_key]));
+      op->NoteEventTime(least);
+    }
     for (size_t i = 0; i < rows.keys.size(); ++i) {
       ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(op->PartitionOf(rows.partition_keys[i])));
       ARROW_RETURN_NOT_OK(store->Put(rows.keys[i], rows.values[i]));
@@ -589,12 +610,15 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
     ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(node, layout, updated));
     out.push_back(std::move(table));
   }
-  if (layout.event_time_key >= 0) {  // evict what this batch's watermark closes
+  if (layout.event_time_key >= 0 && op->MayHoldKeysBefore(batch.eviction_watermark_ms)) {
+    // Evict what this batch's watermark closes.
     auto removal_start = Clock::now();
     std::vector<std::pair<int, std::string>> where;
     ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, layout, *op, &where));
+    int64_t open_min = std::numeric_limits<int64_t>::max();
     if (all.num_rows > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(all.keys[layout.event_time_key], batch.eviction_watermark_ms));
+      ARROW_ASSIGN_OR_RAISE(auto closed,
+                            ClosedBy(all.keys[layout.event_time_key], batch.eviction_watermark_ms, &open_min));
       for (size_t i = 0; i < closed.size(); ++i) {
         if (!closed[i]) continue;
         ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(where[i].first));
@@ -606,6 +630,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
         out.push_back(std::move(table));
       }
     }
+    op->SetMinEventTime(open_min);
     metrics.all_removals_time_ms += MillisSince(removal_start);
   }
   return Concat(out, layout.output_schema);

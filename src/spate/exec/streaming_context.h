@@ -14,6 +14,7 @@
 #include <limits>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -84,6 +85,17 @@ class StatefulOperatorState {
   /// This batch's figures; operators add theirs, Commit() adds the stores'.
   StateOperatorMetrics& metrics() { return metrics_; }
 
+  /// A lower bound of the event times (microseconds) of the stored keys, so
+  /// that eviction skips scanning the state while the watermark is below
+  /// it. Unknown after a restart (the first eviction scans and sets it).
+  bool MayHoldKeysBefore(int64_t watermark_ms) const {
+    return !min_event_time_us_ || *min_event_time_us_ <= watermark_ms * 1000;
+  }
+  void NoteEventTime(int64_t micros) {
+    if (min_event_time_us_) min_event_time_us_ = std::min(*min_event_time_us_, micros);
+  }
+  void SetMinEventTime(int64_t micros) { min_event_time_us_ = micros; }
+
  private:
   int64_t operator_id_;
   std::string operator_name_;
@@ -93,6 +105,7 @@ class StatefulOperatorState {
   StateStoreConf conf_;
   int64_t batch_id_ = 0;
   StateOperatorMetrics metrics_;
+  std::optional<int64_t> min_event_time_us_;
 };
 
 /// The Arrow schemas of a stateful operator's state keys and values (what

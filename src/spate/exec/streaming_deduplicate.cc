@@ -10,6 +10,7 @@
 //     watermark passes its first event time plus the watermark delay.
 
 #include <chrono>
+#include <limits>
 #include <unordered_set>
 
 #include <arrow/api.h>
@@ -92,7 +93,10 @@ arrow::Status Evict(const PlanNode& node, const EventTimeColumn& event_time, con
       return arrow::Status::OK();
     }));
   }
-  if (keys.empty()) return arrow::Status::OK();
+  if (keys.empty()) {
+    op.SetMinEventTime(std::numeric_limits<int64_t>::max());
+    return arrow::Status::OK();
+  }
   auto schema = node.within_watermark ? ExpiryStateSchema()
                                       : std::make_shared<arrow::Schema>(key_schema);
   ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
@@ -103,12 +107,16 @@ arrow::Status Evict(const PlanNode& node, const EventTimeColumn& event_time, con
   ARROW_ASSIGN_OR_RAISE(auto decoded, decoder->Finish());
   int column = node.within_watermark ? 0 : event_time.key_column;
   ARROW_ASSIGN_OR_RAISE(auto times, EventTimesMs(decoded->column(column)));
+  int64_t open_min_ms = std::numeric_limits<int64_t>::max() / 1000;
   for (size_t i = 0; i < keys.size(); ++i) {
     if (times[i] && *times[i] <= watermark_ms) {
       ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(keys[i].first));
       ARROW_RETURN_NOT_OK(store->Remove(keys[i].second));
+    } else if (times[i]) {
+      open_min_ms = std::min(open_min_ms, *times[i]);
     }
   }
+  op.SetMinEventTime(open_min_ms * 1000);
   return arrow::Status::OK();
 }
 
@@ -174,12 +182,16 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
       expiry_encoder->Encode(*expiry, 0, &value);
     }
     ARROW_RETURN_NOT_OK(store->Put(key, value));
+    if (times.size() > 0 && times[i]) {  // the key's eviction time: its event time, or its expiry
+      op->NoteEventTime((*times[i] + (node.within_watermark ? event_time.delay_ms : 0)) * 1000);
+    }
     seen.insert(key);
     ARROW_RETURN_NOT_OK(kept.Append(i));
   }
   metrics.all_updates_time_ms += MillisSince(update_start);
 
-  if (event_time.key_column >= 0 || (node.within_watermark && event_time.input_column >= 0)) {
+  const bool evicts = event_time.key_column >= 0 || (node.within_watermark && event_time.input_column >= 0);
+  if (evicts && op->MayHoldKeysBefore(batch.eviction_watermark_ms)) {
     auto removal_start = Clock::now();
     ARROW_RETURN_NOT_OK(Evict(node, event_time, *key_schema, batch.eviction_watermark_ms, *op));
     metrics.all_removals_time_ms += MillisSince(removal_start);
