@@ -400,8 +400,9 @@ StateStoreMetrics RocksDbStateStore::metrics() const {
   m.num_rows_removed = removed_;
   int64_t memtables = p.DbProperty("rocksdb.cur-size-all-mem-tables");
   int64_t readers = p.DbProperty("rocksdb.estimate-table-readers-mem");
+  int64_t cache = p.DbProperty("rocksdb.block-cache-usage");
   int64_t batch = updating_ ? static_cast<int64_t>(batch_.GetWriteBatch()->GetDataSize()) : 0;
-  m.memory_used_bytes = memtables + readers + batch;
+  m.memory_used_bytes = memtables + readers + cache + batch;
   m.custom = {{"rocksdbCommitWriteBatchLatency", write_batch_ms_},
               {"rocksdbCommitFlushLatency", flush_ms_},
               {"rocksdbCommitCheckpointLatency", checkpoint_ms_},
