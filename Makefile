@@ -54,6 +54,7 @@ test-asan: deps
 bench: build
 	@$(BUILD_DIR)/bench/query_core_bench
 	@$(BUILD_DIR)/bench/streaming_bench
+	@$(BUILD_DIR)/bench/state_store_bench
 	@$(BUILD_DIR)/bench/stateful_bench
 
 format:

@@ -137,10 +137,13 @@ arrow::Status ApplyStateFile(const fs::path& path, bool snapshot, const std::str
                                               path.string(), clazz, value_size));
     }
     if (!ok) break;
+    auto it = map->find(key);
     if (value_size == -1) {
-      map->erase(std::string(key));
+      if (it != map->end()) map->erase(it);
+    } else if (it != map->end()) {
+      it->second.assign(value);
     } else {
-      map->insert_or_assign(std::string(key), std::string(value));
+      map->emplace_hint(it, std::string(key), std::string(value));
     }
   }
   return CannotLoadStateStore("UNCATEGORIZED", fmt::format("The state file {} is truncated or corrupt.", path.string()));

@@ -9,12 +9,10 @@ namespace spate {
 
 namespace {
 
-// Spark takes the fully qualified class name; the bare class names are
-// accepted too, as users write them in configuration files.
+// The fully qualified class name, as Spark loads the class by that name.
 arrow::Result<std::string> ResolveProviderClass(const std::string& name) {
   for (std::string_view known : {kHdfsStateStoreProviderClass, kRocksDbStateStoreProviderClass}) {
-    std::string_view simple = known.substr(known.rfind('.') + 1);
-    if (name == known || name == simple) return std::string(known);
+    if (name == known) return std::string(known);
   }
   return arrow::Status::Invalid(fmt::format(
       "Unknown state store provider class '{}' (spark.sql.streaming.stateStore.providerClass); "

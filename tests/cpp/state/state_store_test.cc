@@ -344,7 +344,7 @@ TEST(RocksDbStateStore, CheckpointPerVersionAndOldOnesDeleted) {
       ASSERT_TRUE(store->Commit().ok());
       ASSERT_TRUE(provider->DoMaintenance().ok());
     }
-    EXPECT_TRUE(fs::exists(dir / "working"));
+    EXPECT_EQ(FileNames(dir).back().rfind("working-", 0), 0u) << FileNames(dir).back();
   }
   // The working copy goes with the provider; versions 4..6 stay.
   EXPECT_EQ(FileNames(dir), (std::vector<std::string>{"checkpoint-4", "checkpoint-5", "checkpoint-6"}));
@@ -358,6 +358,31 @@ TEST(RocksDbStateStore, CheckpointPerVersionAndOldOnesDeleted) {
   EXPECT_EQ(ErrorClass(gone.status()), "CANNOT_LOAD_STATE_STORE.CANNOT_READ_STREAMING_STATE_FILE");
   EXPECT_NE(gone.status().message().find((dir / "checkpoint-3").string() + " does not exist."), std::string::npos)
       << gone.status().ToString();
+}
+
+TEST(RocksDbStateStore, TwoProvidersOfOneFolderKeepTheirOwnWorkingCopies) {
+  fs::path dir = FreshDir("RocksDbStateStore") / "state" / "0" / "0";
+  StateStoreConf conf;
+  conf.provider_class = kRocksDb;
+  conf.fsync = false;
+  auto old_run = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  for (int64_t v = 0; v < 2; ++v) {
+    StateStore* store = old_run->GetStore(v).ValueOrDie();
+    ASSERT_TRUE(store->Put("counter", std::to_string(v + 1)).ok());
+    ASSERT_TRUE(store->Commit().ok());
+  }
+  StateStore* pending = old_run->GetStore(2).ValueOrDie();
+  ASSERT_TRUE(pending->Put("counter", "old").ok());
+  // A new run in the same process loads version 2 while the old one is open.
+  auto new_run = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  StateStore* store = new_run->GetStore(2).ValueOrDie();
+  EXPECT_EQ(store->Get("counter").ValueOrDie(), "2");
+  EXPECT_EQ(pending->Get("counter").ValueOrDie(), "old");
+  pending->Abort();
+  old_run.reset();
+  ASSERT_TRUE(store->Put("counter", "3").ok());
+  EXPECT_EQ(store->Commit().ValueOrDie(), 3);
+  EXPECT_EQ((VersionPairs(new_run.get(), 3)), (Pairs{{"counter", "3"}}));
 }
 
 // ------------------------------------------------------------------ the conf
@@ -380,8 +405,9 @@ TEST(StateStoreConf, ReadsSparkKeysAndDefaults) {
   EXPECT_EQ(set.min_batches_to_retain, 7);
   EXPECT_FALSE(set.fsync);
 
+  // Spark loads the class by its full name only.
   conf.Set("spark.sql.streaming.stateStore.providerClass", "RocksDBStateStoreProvider");
-  EXPECT_EQ(StateStoreConf::FromConf(conf).ValueOrDie().provider_class, kRocksDb);
+  EXPECT_FALSE(StateStoreConf::FromConf(conf).ok());
 }
 
 TEST(StateStoreConf, BadValuesNameTheKeyAndWhatIsAllowed) {

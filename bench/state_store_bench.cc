@@ -1,0 +1,101 @@
+// State store figures for both providers: a batch of updates over N distinct
+// keys (the keys and values a window count keeps: (int64, window struct) ->
+// count), committed version after version, then a reload from files as after
+// a restart.
+//
+//   build/release/bench/state_store_bench [keys] [batches]
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include <arrow/api.h>
+
+#include "spate/state/row_codec.h"
+#include "spate/state/state_store.h"
+
+namespace {
+
+double Millis(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+std::shared_ptr<arrow::RecordBatch> Keys(int64_t n) {
+  auto ts = arrow::timestamp(arrow::TimeUnit::MICRO, "UTC");
+  auto window = arrow::struct_({arrow::field("start", ts), arrow::field("end", ts)});
+  arrow::Int64Builder keys;
+  arrow::TimestampBuilder starts(ts, arrow::default_memory_pool());
+  arrow::TimestampBuilder ends(ts, arrow::default_memory_pool());
+  for (int64_t i = 0; i < n; ++i) {
+    (void)keys.Append(i);
+    (void)starts.Append((i % 100) * 300000000);
+    (void)ends.Append((i % 100) * 300000000 + 300000000);
+  }
+  auto w = arrow::StructArray::Make({starts.Finish().ValueOrDie(), ends.Finish().ValueOrDie()}, window->fields())
+               .ValueOrDie();
+  auto schema = arrow::schema({arrow::field("k", arrow::int64()), arrow::field("window", window)});
+  return arrow::RecordBatch::Make(schema, n, {keys.Finish().ValueOrDie(), w});
+}
+
+void Run(const std::string& provider_class, const std::string& name, const std::vector<std::string>& keys,
+         int64_t batches) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("spate_state_bench_" + name);
+  std::filesystem::remove_all(dir);
+  spate::StateStoreConf conf;
+  conf.provider_class = provider_class;
+  conf.fsync = false;
+  auto provider = spate::StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  std::vector<double> update_ms, commit_ms;
+  std::string value(8, '\0');
+  for (int64_t b = 0; b < batches; ++b) {
+    spate::StateStore* store = provider->GetStore(b).ValueOrDie();
+    auto start = std::chrono::steady_clock::now();
+    for (const auto& k : keys) {
+      auto old = store->Get(k).ValueOrDie();
+      int64_t count = old ? static_cast<int64_t>(old->size()) : 0;  // any read-modify-write
+      value[0] = static_cast<char>(count + 1);
+      (void)store->Put(k, value);
+    }
+    update_ms.push_back(Millis(start));
+    start = std::chrono::steady_clock::now();
+    (void)store->Commit().ValueOrDie();
+    (void)provider->DoMaintenance();
+    commit_ms.push_back(Millis(start));
+    if (b == batches - 1) {
+      auto m = store->metrics();
+      std::printf("%-8s state: %lld rows, memoryUsedBytes %.1f MB\n", name.c_str(),
+                  static_cast<long long>(m.num_rows_total), m.memory_used_bytes / 1e6);
+    }
+  }
+  std::sort(update_ms.begin(), update_ms.end());
+  std::sort(commit_ms.begin(), commit_ms.end());
+  double median_update = update_ms[update_ms.size() / 2];
+  std::printf("%-8s updates: %.0f keys/s (median batch %.0f ms); commit + maintenance: median %.0f ms, max %.0f ms\n",
+              name.c_str(), keys.size() / (median_update / 1000), median_update, commit_ms[commit_ms.size() / 2],
+              commit_ms.back());
+  provider.reset();  // a restart
+  auto fresh = spate::StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
+  auto start = std::chrono::steady_clock::now();
+  (void)fresh->GetStore(batches).ValueOrDie();
+  std::printf("%-8s reload of version %lld in a new provider: %.0f ms\n", name.c_str(),
+              static_cast<long long>(batches), Millis(start));
+  fresh.reset();
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int64_t n = argc > 1 ? std::atoll(argv[1]) : 1000000;
+  int64_t batches = argc > 2 ? std::atoll(argv[2]) : 5;
+  auto batch = Keys(n);
+  auto encoder = spate::RowEncoder::Make(batch->schema()).ValueOrDie();
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::string> keys = encoder->EncodeAll(*batch);
+  std::printf("row codec: %lld keys of (bigint, struct<start,end>) encoded in %.0f ms\n", static_cast<long long>(n),
+              Millis(start));
+  Run("org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider", "HDFS", keys, batches);
+  Run("org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider", "RocksDB", keys, batches);
+  return 0;
+}
