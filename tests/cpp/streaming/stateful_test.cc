@@ -333,6 +333,39 @@ TEST_F(StatefulTest, StateSurvivesARestart) {
   EXPECT_EQ(Step({"12:08:00 a 2"}), (Rows{std::string(kW1200) + " | a | 2 | 3"}));
 }
 
+TEST_F(StatefulTest, ARestartKeepsTheRecordedNumberOfStatePartitions) {
+  auto df = Events().groupBy({F::col("k")}).agg({F::count(F::col("v")).alias("n")});
+  Start(df, "update", "restart_partitions");
+  EXPECT_EQ(Step({"12:00:00 a 1", "12:00:00 b 1", "12:00:00 c 1"}), (Rows{"a | 1", "b | 1", "c | 1"}));
+  ASSERT_TRUE(query_->stop().ok());
+  session_->conf().Set("spark.sql.shuffle.partitions", "5");
+  auto again = df.writeStream().outputMode("update").option("checkpointLocation", checkpoint_).foreachBatch(
+      [this](const DataFrame& batch, int64_t id) -> arrow::Status {
+        std::lock_guard<std::mutex> lock(mutex_);
+        batches_[id] = RowStrings(batch);
+        return arrow::Status::OK();
+      }).start();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  query_ = *again;
+  // Keys are still found in the partitions they were stored in: the counts continue.
+  EXPECT_EQ(Step({"12:01:00 a 1", "12:01:00 b 1", "12:01:00 c 1"}), (Rows{"a | 2", "b | 2", "c | 2"}));
+  EXPECT_EQ(StateMetric("numShufflePartitions"), 2);
+  EXPECT_FALSE(fs::exists(checkpoint_ + "/state/0/4"));
+}
+
+TEST_F(StatefulTest, ARestartWithAnIncompatibleStateSchemaFails) {
+  Start(Events().groupBy({F::col("k")}).agg({F::count(F::col("v")).alias("n")}), "update", "restart_schema");
+  Step({"12:00:00 a 1"});
+  ASSERT_TRUE(query_->stop().ok());
+  // Grouped by an INT instead of a STRING: the stored keys cannot be read.
+  auto changed = Events().groupBy({F::col("v")}).agg({F::count(F::col("k")).alias("n")});
+  auto again = changed.writeStream().outputMode("update").option("checkpointLocation", checkpoint_).format("noop").start();
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  query_ = *again;
+  auto status = query_->awaitTermination();
+  EXPECT_NE(status.message().find("STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE"), std::string::npos) << status.ToString();
+}
+
 TEST_F(StatefulTest, RejectedCombinationsGiveSparksMessages) {
   auto counts = Events().groupBy({F::col("k")}).agg({F::count(F::col("v")).alias("n")});
   auto error = StartError(counts, "append");
