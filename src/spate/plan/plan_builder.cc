@@ -552,7 +552,7 @@ int64_t EventTimeDelay(const BoundExpr& e, const std::vector<Attribute>& input) 
       static_cast<const BoundFunction*>(time)->function() == "cast") {
     time = time->children()[0].get();
   }
-  return time->kind() == BoundExpr::Kind::kColumn ? EventTimeDelay(*time, input) : -1;
+  return EventTimeDelay(*time, input);  // a column, or window_time(window) of one
 }
 
 // Marks the output columns that carry an event time (see EventTimeDelay).

@@ -180,6 +180,9 @@ TEST_F(StatefulTest, TumblingWindowAppendEmitsEachWindowOnceWhenTheWatermarkPass
   // 12:03 is late by less than the delay: [12:00, 12:10) is still open and counts it.
   // max 12:21 -> watermark 12:11: the no-data batch emits [12:00, 12:10) for a.
   EXPECT_EQ(Step({"12:21:00 a 4", "12:03:00 a 3"}), (Rows{std::string(kW1200) + " | a | 3 | 6"}));
+  auto last = query_->lastProgress();
+  EXPECT_EQ(last->num_input_rows, 0);  // the window was closed by the no-data batch
+  EXPECT_EQ(batches_.rbegin()->second, (Rows{std::string(kW1200) + " | a | 3 | 6"}));
   EXPECT_EQ(StateMetric("numRowsTotal"), 2);  // [12:10) b and [12:20) a remain
   // 12:05 falls in [12:00, 12:10), closed by 12:11: dropped and counted.
   // 12:31 moves the watermark to 12:21: [12:10) b and [12:20) ... end 12:30 > 12:21 stays.
@@ -237,6 +240,60 @@ TEST_F(StatefulTest, SlidingWindowsCountARowInEveryWindowContainingIt) {
   EXPECT_EQ(Step({"12:26:00 a 1"}), (Rows{"{2024-01-01 12:00:00, 2024-01-01 12:10:00} | 1",
                                           "{2024-01-01 12:05:00, 2024-01-01 12:15:00} | 2",
                                           "{2024-01-01 12:10:00, 2024-01-01 12:20:00} | 1"}));
+}
+
+TEST_F(StatefulTest, SlidingWindowsInUpdateAndCompleteModes) {
+  auto counts = [this] {
+    return Events()
+        .withWatermark("ts", "5 minutes")
+        .groupBy({F::window(F::col("ts"), "10 minutes", "5 minutes")})
+        .agg({F::count(F::col("v")).alias("n")});
+  };
+  Start(counts(), "update", "sliding_update");
+  EXPECT_EQ(Step({"12:07:00 a 1"}), (Rows{"{2024-01-01 12:00:00, 2024-01-01 12:10:00} | 1",
+                                          "{2024-01-01 12:05:00, 2024-01-01 12:15:00} | 1"}));
+  // 12:12 updates [12:05, 12:15) and opens [12:10, 12:20); [12:00, 12:10) is unchanged.
+  EXPECT_EQ(Step({"12:12:00 a 1"}), (Rows{"{2024-01-01 12:05:00, 2024-01-01 12:15:00} | 2",
+                                          "{2024-01-01 12:10:00, 2024-01-01 12:20:00} | 1"}));
+  ASSERT_TRUE(query_->stop().ok());
+  query_.reset();
+  batches_.clear();
+  stream_ = MemoryStream::Make(*ParseDdlSchema("ts TIMESTAMP, k STRING, v INT"));
+  Start(counts(), "complete", "sliding_complete");
+  Step({"12:07:00 a 1"});
+  Step({"12:12:00 a 1"});
+  EXPECT_EQ(batches_.rbegin()->second, (Rows{"{2024-01-01 12:00:00, 2024-01-01 12:10:00} | 1",
+                                             "{2024-01-01 12:05:00, 2024-01-01 12:15:00} | 2",
+                                             "{2024-01-01 12:10:00, 2024-01-01 12:20:00} | 1"}));
+}
+
+TEST_F(StatefulTest, EveryAggregateMergesAcrossBatches) {
+  auto df = Events().groupBy({F::col("k")}).agg(
+      {F::count(F::col("v")).alias("n"), F::sum(F::col("v")).alias("sum"), F::avg(F::col("v")).alias("avg"),
+       F::min(F::col("v")).alias("min"), F::max(F::col("v")).alias("max"), F::first(F::col("v")).alias("first"),
+       F::last(F::col("v")).alias("last"), F::collect_list(F::col("v")).alias("list"),
+       F::collect_set(F::col("v")).alias("set"), F::approx_count_distinct(F::col("v")).alias("distinct")});
+  Start(df, "update", "every_aggregate");
+  EXPECT_EQ(Step({"12:00:00 a 4", "12:00:01 a 2", "12:00:02 a 4"}),
+            (Rows{"a | 3 | 10 | 3.3333333333333335 | 2 | 4 | 4 | 4 | [4, 2, 4] | [4, 2] | 2"}));
+  // The stored buffers merge with the new rows: first stays, last moves on.
+  EXPECT_EQ(Step({"12:01:00 a 9", "12:01:01 a 2"}),
+            (Rows{"a | 5 | 21 | 4.2 | 2 | 9 | 4 | 2 | [4, 2, 4, 9, 2] | [4, 2, 9] | 3"}));
+}
+
+TEST_F(StatefulTest, ChainedWindowAggregationsInAppendMode) {
+  // Counts per 5-minute window, then the 10-minute windows of those counts' event times.
+  auto fine = Events()
+                  .withWatermark("ts", "0 seconds")
+                  .groupBy({F::window(F::col("ts"), "5 minutes")})
+                  .agg({F::count(F::col("v")).alias("n")});
+  auto coarse = fine.groupBy({F::window(F::window_time(F::col("window")), "10 minutes")})
+                    .agg({F::sum(F::col("n")).alias("total"), F::count(F::col("n")).alias("windows")});
+  Start(coarse, "append", "chained");
+  EXPECT_EQ(Step({"12:01:00 a 1", "12:02:00 a 1", "12:06:00 a 1"}), Rows{});
+  // Watermark 12:25 closes [12:00, 12:05) and [12:05, 12:10) in the first
+  // operator; the second then closes [12:00, 12:10) with both.
+  EXPECT_EQ(Step({"12:25:00 a 1"}), (Rows{"{2024-01-01 12:00:00, 2024-01-01 12:10:00} | 3 | 2"}));
 }
 
 DataFrame Sessions(const DataFrame& events) {
