@@ -7,14 +7,12 @@ no window lost, none emitted twice, no count off by a replayed batch."""
 import json
 import os
 import random
-import signal
 import textwrap
-import time
 
 import pytest
 
 from test_file_stream import read_parquet_folder
-from test_stream_crash_recovery import start_child, wait_for_line
+from test_stream_crash_recovery import run_to_end, run_with_random_kills
 
 PROVIDERS = {
     "hdfs": "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider",
@@ -49,8 +47,6 @@ CHILD = textwrap.dedent("""
 
 FILES = 16
 RESTARTS = 15
-STARTUP_TIMEOUT = 30
-FINISH_TIMEOUT = 90
 
 
 def add_input_file(src, index):
@@ -71,18 +67,6 @@ def add_input_file(src, index):
     os.rename(tmp, src / ("part-%03d.json" % index))
 
 
-def run_to_end(script, src, out, checkpoint, provider):
-    proc = start_child(script, src, out, checkpoint, provider)
-    try:
-        stdout, stderr = proc.communicate(timeout=FINISH_TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, stderr
-    assert "done" in stdout
-
-
 def results(spark, out, tmp_path, name):
     rows = read_parquet_folder(spark, out, "start TIMESTAMP, key STRING, n BIGINT, total BIGINT",
                                tmp_path / name)
@@ -100,31 +84,23 @@ def test_sigkill_restarts_of_a_windowed_aggregation_match_an_uninterrupted_run(s
     ref_src.mkdir()
     for i in range(FILES):
         add_input_file(ref_src, i)
-    run_to_end(script, ref_src, ref_out, tmp_path / "ref-cp", PROVIDERS[provider])
+    run_to_end(script, (ref_src, ref_out, tmp_path / "ref-cp", PROVIDERS[provider]))
     expected = results(spark, ref_out, tmp_path, "ref-read")
     assert len(expected) > 20  # many windows closed, so the comparison means something
 
     src, out, checkpoint = tmp_path / "in", tmp_path / "out", tmp_path / "cp"
     src.mkdir()
     added = 0
-    for run in range(RESTARTS):
+
+    def add_files(run):
+        nonlocal added
         while added < min(FILES, run + 1):
             add_input_file(src, added)
             added += 1
-        proc = start_child(script, src, out, checkpoint, PROVIDERS[provider])
-        try:
-            started = wait_for_line(proc, "started", STARTUP_TIMEOUT)
-            assert started or proc.poll() is not None, "child did not start in time"
-            if started:
-                time.sleep(rng.uniform(0.0, 0.03))  # where the kill lands, not an assertion
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.wait(timeout=STARTUP_TIMEOUT)
-            proc.stdout.close()
-            proc.stderr.close()
-    while added < FILES:
-        add_input_file(src, added)
-        added += 1
-    run_to_end(script, src, out, checkpoint, PROVIDERS[provider])
+
+    args = (src, out, checkpoint, PROVIDERS[provider])
+    run_with_random_kills(script, args, RESTARTS, add_files, rng, 0.03)
+    add_files(FILES)
+    run_to_end(script, args)
 
     assert results(spark, out, tmp_path, "read") == expected

@@ -45,7 +45,7 @@ FILES = 20
 ROWS_PER_FILE = 15
 RESTARTS = 20
 STARTUP_TIMEOUT = 30  # seconds for a child to start its query
-FINISH_TIMEOUT = 60
+FINISH_TIMEOUT = 90
 
 
 def add_input_file(src, index):
@@ -77,35 +77,27 @@ def wait_for_line(proc, expected, timeout):
     return False
 
 
-def test_sigkill_restarts_keep_exactly_once(spark, tmp_path):
-    rng = random.Random(20240611)
-    src, out, checkpoint = tmp_path / "in", tmp_path / "out", tmp_path / "checkpoint"
-    src.mkdir()
-    script = tmp_path / "child.py"
-    script.write_text(CHILD)
-
-    added = 0
-    for run in range(RESTARTS):
-        # New input keeps arriving between crashes, so most runs have work to be killed in.
-        while added < min(FILES, run + 1):
-            add_input_file(src, added)
-            added += 1
-        proc = start_child(script, src, out, checkpoint)
+def run_with_random_kills(script, args, restarts, before_run, rng, max_delay):
+    """Starts the child `restarts` times (calling before_run(run) first) and kills each run
+    with SIGKILL up to `max_delay` seconds after it started its query."""
+    for run in range(restarts):
+        before_run(run)
+        proc = start_child(script, *args)
         try:
             started = wait_for_line(proc, "started", STARTUP_TIMEOUT)
             assert started or proc.poll() is not None, "child did not start in time"
             if started:
-                time.sleep(rng.uniform(0.0, 0.02))  # where the kill lands, not an assertion
+                time.sleep(rng.uniform(0.0, max_delay))  # where the kill lands, not an assertion
             proc.send_signal(signal.SIGKILL)
         finally:
             proc.wait(timeout=STARTUP_TIMEOUT)
             proc.stdout.close()
             proc.stderr.close()
-    while added < FILES:
-        add_input_file(src, added)
-        added += 1
 
-    proc = start_child(script, src, out, checkpoint)
+
+def run_to_end(script, args):
+    """Runs the child until its query finishes; it must succeed."""
+    proc = start_child(script, *args)
     try:
         stdout, stderr = proc.communicate(timeout=FINISH_TIMEOUT)
     finally:
@@ -114,6 +106,27 @@ def test_sigkill_restarts_keep_exactly_once(spark, tmp_path):
             proc.wait()
     assert proc.returncode == 0, stderr
     assert "done" in stdout
+
+
+def test_sigkill_restarts_keep_exactly_once(spark, tmp_path):
+    rng = random.Random(20240611)
+    src, out, checkpoint = tmp_path / "in", tmp_path / "out", tmp_path / "checkpoint"
+    src.mkdir()
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+
+    added = 0
+
+    def add_files(run):
+        # New input keeps arriving between crashes, so most runs have work to be killed in.
+        nonlocal added
+        while added < min(FILES, run + 1):
+            add_input_file(src, added)
+            added += 1
+
+    run_with_random_kills(script, (src, out, checkpoint), RESTARTS, add_files, rng, 0.02)
+    add_files(FILES)
+    run_to_end(script, (src, out, checkpoint))
 
     result = read_parquet_folder(spark, out, "id BIGINT, name STRING, twice DOUBLE",
                                  tmp_path / "read-back")

@@ -190,12 +190,8 @@ arrow::Status RecordEventTimes(const PlanNode& node, const arrow::Table& input, 
   EventTimeStats& stats = ctx.streaming->event_times[&node];
   ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
   ARROW_ASSIGN_OR_RAISE(auto times, EvaluateToArray(*node.exprs[0], *batch, ctx));
-  if (times->type_id() == arrow::Type::STRUCT) {
-    const auto& window = static_cast<const arrow::StructArray&>(*times);
-    ARROW_ASSIGN_OR_RAISE(times, window.GetFlattenedField(window.struct_type()->GetFieldIndex("end")));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto micros, times->View(arrow::int64()));
-  const auto& values = static_cast<const arrow::Int64Array&>(*micros);
+  ARROW_ASSIGN_OR_RAISE(auto micros, EventTimeMicros(times));
+  const arrow::Int64Array& values = *micros;
   for (int64_t i = 0; i < values.length(); ++i) {
     if (values.IsValid(i)) stats.Add(FloorDiv(values.Value(i), 1000));
   }

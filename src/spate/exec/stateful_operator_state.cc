@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include <arrow/api.h>
 #include <fmt/format.h>
 
 #include "spate/plan/logical_plan.h"
@@ -85,6 +86,16 @@ void StatefulOperatorState::Abort() {
     if (store != nullptr) store->Abort();
     store = nullptr;
   }
+}
+
+arrow::Result<std::shared_ptr<arrow::Int64Array>> EventTimeMicros(const std::shared_ptr<arrow::Array>& times) {
+  std::shared_ptr<arrow::Array> values = times;
+  if (times->type_id() == arrow::Type::STRUCT) {
+    const auto& window = static_cast<const arrow::StructArray&>(*times);
+    ARROW_ASSIGN_OR_RAISE(values, window.GetFlattenedField(window.struct_type()->GetFieldIndex("end")));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto view, values->View(arrow::int64()));
+  return std::static_pointer_cast<arrow::Int64Array>(view);
 }
 
 arrow::Result<StateRowSchemas> AggregateStateSchemas(const PlanNode& node);

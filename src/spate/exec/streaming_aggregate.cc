@@ -34,10 +34,6 @@ namespace {
 namespace cp = arrow::compute;
 using Clock = std::chrono::steady_clock;
 
-int64_t MillisSince(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
 // How a list buffer of one group combines with another's.
 enum class ListMerge { kNone, kConcat, kUnion };
 
@@ -108,22 +104,12 @@ arrow::Result<CallLayout> LayoutOf(const AggregateCall& call) {
   return out;
 }
 
-// The column of a key holding its event time: a timestamp, or a window's end.
-arrow::Result<std::shared_ptr<arrow::Array>> EventTimeMicros(const std::shared_ptr<arrow::Array>& key) {
-  std::shared_ptr<arrow::Array> times = key;
-  if (key->type_id() == arrow::Type::STRUCT) {
-    const auto& window = static_cast<const arrow::StructArray&>(*key);
-    ARROW_ASSIGN_OR_RAISE(times, window.GetFlattenedField(window.struct_type()->GetFieldIndex("end")));
-  }
-  return times->View(arrow::int64());
-}
-
 // Rows whose event time is at or before `watermark_ms` (closed by the
 // watermark); `open_min_us` receives the least event time of the others.
 arrow::Result<std::vector<bool>> ClosedBy(const std::shared_ptr<arrow::Array>& key, int64_t watermark_ms,
                                           int64_t* open_min_us = nullptr) {
   ARROW_ASSIGN_OR_RAISE(auto view, EventTimeMicros(key));
-  const auto& micros = static_cast<const arrow::Int64Array&>(*view);
+  const arrow::Int64Array& micros = *view;
   std::vector<bool> closed(micros.length());
   int64_t open_min = std::numeric_limits<int64_t>::max();
   for (int64_t i = 0; i < micros.length(); ++i) {
@@ -137,7 +123,7 @@ arrow::Result<std::vector<bool>> ClosedBy(const std::shared_ptr<arrow::Array>& k
 // The least event time of the keys, in microseconds (INT64_MAX for none).
 arrow::Result<int64_t> LeastEventTime(const std::shared_ptr<arrow::Array>& key) {
   ARROW_ASSIGN_OR_RAISE(auto view, EventTimeMicros(key));
-  const auto& micros = static_cast<const arrow::Int64Array&>(*view);
+  const arrow::Int64Array& micros = *view;
   int64_t least = std::numeric_limits<int64_t>::max();
   for (int64_t i = 0; i < micros.length(); ++i) {
     if (micros.IsValid(i)) least = std::min(least, micros.Value(i));

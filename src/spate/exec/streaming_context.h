@@ -10,6 +10,7 @@
 // Watermarks follow Spark 3.4+: rows are late when older than the previous
 // batch's watermark; state is evicted by this batch's watermark.
 
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -115,6 +116,14 @@ struct StateRowSchemas {
   std::shared_ptr<arrow::Schema> value;
 };
 arrow::Result<StateRowSchemas> StateRowSchemasOf(const PlanNode& node);
+
+/// Milliseconds since `start`, for the operators' timing metrics.
+inline int64_t MillisSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+}
+
+/// Event times as microseconds: a timestamp array, or the `end` of a window struct array.
+arrow::Result<std::shared_ptr<arrow::Int64Array>> EventTimeMicros(const std::shared_ptr<arrow::Array>& times);
 
 class StreamingBatchContext {
  public:

@@ -28,10 +28,6 @@ namespace {
 namespace cp = arrow::compute;
 using Clock = std::chrono::steady_clock;
 
-int64_t MillisSince(Clock::time_point start) {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
-}
-
 // dropDuplicatesWithinWatermark's state value: when the key expires.
 std::shared_ptr<arrow::Schema> ExpiryStateSchema() {
   return arrow::schema({arrow::field("expiresAtMicros", arrow::int64())});
@@ -65,16 +61,10 @@ EventTimeColumn FindEventTime(const PlanNode& node) {
 
 // Event times of a timestamp (or window: its end) column, in milliseconds.
 arrow::Result<std::vector<std::optional<int64_t>>> EventTimesMs(const std::shared_ptr<arrow::Array>& column) {
-  std::shared_ptr<arrow::Array> times = column;
-  if (column->type_id() == arrow::Type::STRUCT) {
-    const auto& window = static_cast<const arrow::StructArray&>(*column);
-    ARROW_ASSIGN_OR_RAISE(times, window.GetFlattenedField(window.struct_type()->GetFieldIndex("end")));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto view, times->View(arrow::int64()));
-  const auto& micros = static_cast<const arrow::Int64Array&>(*view);
-  std::vector<std::optional<int64_t>> out(micros.length());
-  for (int64_t i = 0; i < micros.length(); ++i) {
-    if (micros.IsValid(i)) out[i] = FloorDiv(micros.Value(i), 1000);
+  ARROW_ASSIGN_OR_RAISE(auto micros, EventTimeMicros(column));
+  std::vector<std::optional<int64_t>> out(micros->length());
+  for (int64_t i = 0; i < micros->length(); ++i) {
+    if (micros->IsValid(i)) out[i] = FloorDiv(micros->Value(i), 1000);
   }
   return out;
 }

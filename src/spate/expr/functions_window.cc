@@ -86,9 +86,9 @@ arrow::Result<std::shared_ptr<arrow::Array>> EvaluatedArray(const arrow::Datum& 
   return arrow::MakeArrayFromScalar(*d.scalar(), n);
 }
 
-arrow::Result<WindowSpec> ReadSpec(std::vector<BoundExprPtr>& args, const std::string& name,
-                                   const std::string& pretty) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 4));
+// The time column of window()/session_window(): a timestamp (dates and
+// strings are cast to one, as Spark does).
+arrow::Status CheckTimeArgument(std::vector<BoundExprPtr>& args, const std::string& pretty) {
   TypeId t = args[0]->type()->id();
   if (t == TypeId::kDate || t == TypeId::kString) args[0] = ImplicitCast(args[0], types::Timestamp());
   t = args[0]->type()->id();
@@ -98,6 +98,13 @@ arrow::Result<WindowSpec> ReadSpec(std::vector<BoundExprPtr>& args, const std::s
                                         "type, however \"{}\" has the type {}",
                                         args[0]->name(), QuotedType(*args[0]->type())));
   }
+  return arrow::Status::OK();
+}
+
+arrow::Result<WindowSpec> ReadSpec(std::vector<BoundExprPtr>& args, const std::string& name,
+                                   const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 4));
+  ARROW_RETURN_NOT_OK(CheckTimeArgument(args, pretty));
   WindowSpec spec;
   ARROW_ASSIGN_OR_RAISE(spec.size, DurationMicros(*args[1], "windowDuration", pretty));
   spec.slide = spec.size;
@@ -194,15 +201,7 @@ std::optional<int64_t> GapMicros(std::string_view text) {
 arrow::Result<BoundExprPtr> BindSessionWindow(const std::string& name, std::vector<BoundExprPtr> args,
                                               const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
-  TypeId t = args[0]->type()->id();
-  if (t == TypeId::kDate || t == TypeId::kString) args[0] = ImplicitCast(args[0], types::Timestamp());
-  t = args[0]->type()->id();
-  if (t != TypeId::kTimestamp && t != TypeId::kTimestampNtz) {
-    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
-                            fmt::format("The first parameter requires the (\"TIMESTAMP\" or \"TIMESTAMP_NTZ\") "
-                                        "type, however \"{}\" has the type {}",
-                                        args[0]->name(), QuotedType(*args[0]->type())));
-  }
+  ARROW_RETURN_NOT_OK(CheckTimeArgument(args, pretty));
   if (args[1]->type()->id() != TypeId::kString) {
     return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
                             fmt::format("The second parameter requires the \"STRING\" type, however \"{}\" "
