@@ -153,9 +153,13 @@ class Binder {
  public:
   explicit Binder(const std::vector<Attribute>& input) : input_(input) {}
 
-  void EnableAggregates(std::vector<BoundExprPtr> groups, std::vector<AggregateCall>* calls) {
+  /// `group_names` name the grouping keys' columns: a field of one can be
+  /// selected by that name (`window.start` when grouping by window(...)).
+  void EnableAggregates(std::vector<BoundExprPtr> groups, std::vector<AggregateCall>* calls,
+                        std::vector<std::string> group_names = {}) {
     groups_ = std::move(groups);
     calls_ = calls;
+    group_names_ = std::move(group_names);
     for (const auto& g : groups_) group_signatures_.push_back(Signature(*g));
   }
 
@@ -347,14 +351,18 @@ class Binder {
     if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return BindAggregateCall(e);
     if (!ContainsAggregate(e)) {
       Binder plain(input_);
-      ARROW_ASSIGN_OR_RAISE(auto bound, plain.Bind(e));
-      std::string sig = Signature(*bound);
-      for (size_t i = 0; i < group_signatures_.size(); ++i) {
-        if (sig == group_signatures_[i]) {
-          return std::make_shared<BoundColumn>(static_cast<int>(i), bound->type(), bound->nullable(),
-                                               bound->name());
+      auto bound_or = plain.Bind(e);
+      if (bound_or.ok()) {
+        if (auto group = GroupIndex(**bound_or); group >= 0) {
+          const auto& b = *bound_or;
+          return std::make_shared<BoundColumn>(group, b->type(), b->nullable(), b->name());
         }
       }
+      if (e.kind == ExprKind::kColumn && e.name_parts.size() > 1) {
+        ARROW_ASSIGN_OR_RAISE(auto field, FieldOfGroup(e.name_parts));
+        if (field) return field;
+      }
+      ARROW_ASSIGN_OR_RAISE(auto bound, std::move(bound_or));
       if (!ReferencesColumns(*bound)) return bound;
       if (groups_.empty()) {
         return SparkError("MISSING_GROUP_BY", "42803",
@@ -393,6 +401,36 @@ class Binder {
       default:
         return BindPlain(e);
     }
+  }
+
+  // The grouping key `e` is, or -1.
+  int GroupIndex(const BoundExpr& e) const {
+    std::string sig = Signature(e);
+    for (size_t i = 0; i < group_signatures_.size(); ++i) {
+      if (sig == group_signatures_[i]) return static_cast<int>(i);
+    }
+    return -1;
+  }
+
+  // `a.b.c` where a leading part is a struct grouping key (by expression, or
+  // by its column name such as `window`): the field of that key; else null.
+  arrow::Result<BoundExprPtr> FieldOfGroup(const std::vector<std::string>& parts) {
+    for (size_t k = parts.size() - 1; k >= 1; --k) {
+      std::vector<std::string> prefix(parts.begin(), parts.begin() + k);
+      int group = -1;
+      if (auto base = Binder(input_).ResolveColumn(prefix); base.ok()) group = GroupIndex(**base);
+      for (size_t i = 0; group < 0 && k == 1 && i < group_names_.size(); ++i) {
+        if (EqualsIgnoreCase(group_names_[i], parts[0])) group = static_cast<int>(i);
+      }
+      if (group < 0) continue;
+      BoundExprPtr out = std::make_shared<BoundColumn>(group, groups_[group]->type(), groups_[group]->nullable(),
+                                                       group_names_.empty() ? parts[0] : group_names_[group]);
+      for (size_t i = k; i < parts.size(); ++i) {
+        ARROW_ASSIGN_OR_RAISE(out, ExtractField(out, parts[i]));
+      }
+      return out;
+    }
+    return nullptr;
   }
 
   arrow::Result<BoundExprPtr> BindAggregateCall(const Expr& e) {
@@ -512,6 +550,7 @@ class Binder {
 
   const std::vector<Attribute>& input_;
   std::vector<BoundExprPtr> groups_;
+  std::vector<std::string> group_names_;
   std::vector<std::string> group_signatures_;
   std::vector<AggregateCall>* calls_ = nullptr;
 };
@@ -824,7 +863,7 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
     agg.exprs.push_back(std::move(bound));
   }
   Binder binder(child->output);
-  binder.EnableAggregates(agg.exprs, &agg.aggregates);
+  binder.EnableAggregates(agg.exprs, &agg.aggregates, group_names);
   std::vector<BoundExprPtr> results;
   std::vector<std::string> names;
   for (const auto& e : aggs) {
