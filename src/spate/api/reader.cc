@@ -13,6 +13,7 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/state/state_reader.h"
 #include "spate/types/arrow_types.h"
@@ -247,6 +248,7 @@ DataFrame DataFrameReader::load(const std::string& path) const {
 DataFrame DataFrameReader::load(const std::vector<std::string>& paths) const {
   if (!schema_status_.ok()) return DataFrame(session_, schema_status_);
   if (AsciiLower(format_) == "statestore") return DataFrame(session_, LoadStateStore(paths, options_));
+  if (AsciiLower(format_) == "kafka") return DataFrame(session_, LoadKafka(*session_, options_));
   return DataFrame(session_, LoadFiles(*session_, format_, paths, schema_, options_));
 }
 

@@ -8,6 +8,7 @@
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/kafka/kafka_connector.h"
 
 namespace spate {
 
@@ -43,6 +44,7 @@ DataFrameWriter& DataFrameWriter::partitionBy(const std::vector<std::string>& co
 }
 
 arrow::Status DataFrameWriter::save() const {
+  if (AsciiLower(format_) == "kafka") return WriteKafka(df_, mode_, options_);
   auto path = options_.find("path");
   if (path == options_.end()) return arrow::Status::Invalid("'path' is not specified.");
   return save(path->second);

@@ -18,6 +18,7 @@ const std::map<std::string, StreamingFormat>& Formats() {
     RegisterNoopConnectors(*f);
     RegisterSocketConnectors(*f);
     RegisterFileConnectors(*f);
+    RegisterKafkaConnectors(*f);
     return f;
   }();
   return *formats;

@@ -73,5 +73,6 @@ void RegisterConsoleConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterNoopConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterSocketConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterFileConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterKafkaConnectors(std::map<std::string, StreamingFormat>& formats);
 
 }  // namespace spate

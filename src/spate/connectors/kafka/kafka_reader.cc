@@ -1,0 +1,259 @@
+#include "spate/connectors/kafka/kafka_reader.h"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include <arrow/api.h>
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate::kafka {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// The Arrow builders of one task's rows.
+class RowBuilder {
+ public:
+  explicit RowBuilder(bool include_headers) : include_headers_(include_headers) {
+    auto header_type = arrow::struct_({arrow::field("key", arrow::utf8()), arrow::field("value", arrow::binary())});
+    header_struct_ = std::make_shared<arrow::StructBuilder>(
+        header_type, arrow::default_memory_pool(),
+        std::vector<std::shared_ptr<arrow::ArrayBuilder>>{std::make_shared<arrow::StringBuilder>(),
+                                                          std::make_shared<arrow::BinaryBuilder>()});
+    headers_ = std::make_unique<arrow::ListBuilder>(arrow::default_memory_pool(), header_struct_);
+  }
+
+  arrow::Status Append(const rd_kafka_message_t* m, const std::string& topic) {
+    ARROW_RETURN_NOT_OK(m->key ? key_.Append(static_cast<const uint8_t*>(m->key), static_cast<int32_t>(m->key_len))
+                               : key_.AppendNull());
+    ARROW_RETURN_NOT_OK(m->payload ? value_.Append(static_cast<const uint8_t*>(m->payload),
+                                                   static_cast<int32_t>(m->len))
+                                   : value_.AppendNull());
+    ARROW_RETURN_NOT_OK(topic_.Append(topic));
+    ARROW_RETURN_NOT_OK(partition_.Append(m->partition));
+    ARROW_RETURN_NOT_OK(offset_.Append(m->offset));
+    rd_kafka_timestamp_type_t ts_type;
+    int64_t ts = rd_kafka_message_timestamp(m, &ts_type);
+    ARROW_RETURN_NOT_OK(ts >= 0 ? timestamp_.Append(ts * 1000) : timestamp_.AppendNull());
+    ARROW_RETURN_NOT_OK(timestamp_type_.Append(ts_type == RD_KAFKA_TIMESTAMP_LOG_APPEND_TIME ? 1 : 0));
+    return include_headers_ ? AppendHeaders(m) : arrow::Status::OK();
+  }
+
+  arrow::Result<std::shared_ptr<arrow::Table>> Finish(const std::shared_ptr<arrow::Schema>& schema) {
+    std::vector<std::shared_ptr<arrow::Array>> cols(include_headers_ ? 8 : 7);
+    ARROW_RETURN_NOT_OK(key_.Finish(&cols[0]));
+    ARROW_RETURN_NOT_OK(value_.Finish(&cols[1]));
+    ARROW_RETURN_NOT_OK(topic_.Finish(&cols[2]));
+    ARROW_RETURN_NOT_OK(partition_.Finish(&cols[3]));
+    ARROW_RETURN_NOT_OK(offset_.Finish(&cols[4]));
+    ARROW_RETURN_NOT_OK(timestamp_.Finish(&cols[5]));
+    ARROW_RETURN_NOT_OK(timestamp_type_.Finish(&cols[6]));
+    if (include_headers_) {
+      ARROW_RETURN_NOT_OK(headers_->Finish(&cols[7]));
+      // The builder's list type names its element "item"; take the schema's.
+      ARROW_ASSIGN_OR_RAISE(cols[7], cols[7]->View(schema->field(7)->type()));
+    }
+    return arrow::Table::Make(schema, cols);
+  }
+
+ private:
+  arrow::Status AppendHeaders(const rd_kafka_message_t* m) {
+    rd_kafka_headers_t* hdrs = nullptr;
+    if (rd_kafka_message_headers(m, &hdrs) != RD_KAFKA_RESP_ERR_NO_ERROR || hdrs == nullptr) {
+      return headers_->AppendNull();
+    }
+    ARROW_RETURN_NOT_OK(headers_->Append());
+    auto* keys = static_cast<arrow::StringBuilder*>(header_struct_->field_builder(0));
+    auto* values = static_cast<arrow::BinaryBuilder*>(header_struct_->field_builder(1));
+    const char* name;
+    const void* val;
+    size_t size;
+    for (size_t i = 0; rd_kafka_header_get_all(hdrs, i, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR; ++i) {
+      ARROW_RETURN_NOT_OK(header_struct_->Append());
+      ARROW_RETURN_NOT_OK(keys->Append(name));
+      ARROW_RETURN_NOT_OK(val ? values->Append(static_cast<const uint8_t*>(val), static_cast<int32_t>(size))
+                              : values->AppendNull());
+    }
+    return arrow::Status::OK();
+  }
+
+  bool include_headers_;
+  arrow::BinaryBuilder key_, value_;
+  arrow::StringBuilder topic_;
+  arrow::Int32Builder partition_;
+  arrow::Int64Builder offset_;
+  arrow::TimestampBuilder timestamp_{arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool()};
+  arrow::Int32Builder timestamp_type_;
+  std::shared_ptr<arrow::StructBuilder> header_struct_;
+  std::unique_ptr<arrow::ListBuilder> headers_;
+};
+
+struct TaskState {
+  OffsetRange range;
+  bool done = false;
+};
+
+// Reads one task's ranges with its consumer.
+arrow::Result<std::shared_ptr<arrow::Table>> ReadTask(Client& client, std::vector<TaskState> parts,
+                                                      const ReadSettings& settings,
+                                                      const std::shared_ptr<arrow::Schema>& schema) {
+  RowBuilder rows(settings.include_headers);
+  rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(static_cast<int>(parts.size()));
+  for (const auto& p : parts) {
+    rd_kafka_topic_partition_list_add(assignment, p.range.tp.topic.c_str(), p.range.tp.partition)->offset =
+        p.range.from;
+  }
+  rd_kafka_resp_err_t err = rd_kafka_assign(client.get(), assignment);
+  rd_kafka_topic_partition_list_destroy(assignment);
+  if (err != RD_KAFKA_RESP_ERR_NO_ERROR) return client.ErrorStatus("assigning partitions", err);
+  rd_kafka_queue_t* queue = rd_kafka_queue_get_consumer(client.get());
+  auto find = [&](const rd_kafka_message_t* m) -> TaskState* {
+    const char* topic = rd_kafka_topic_name(m->rkt);
+    for (auto& p : parts) {
+      if (p.range.tp.partition == m->partition && p.range.tp.topic == topic) return &p;
+    }
+    return nullptr;
+  };
+  size_t remaining = parts.size();
+  std::vector<rd_kafka_message_t*> batch(4096);
+  auto last_progress = Clock::now();
+  arrow::Status status;
+  while (remaining > 0 && status.ok()) {
+    ssize_t n = rd_kafka_consume_batch_queue(queue, 100, batch.data(), batch.size());
+    if (n > 0) last_progress = Clock::now();
+    for (ssize_t i = 0; i < n; ++i) {
+      rd_kafka_message_t* m = batch[i];
+      TaskState* part = status.ok() ? find(m) : nullptr;
+      if (part != nullptr && !part->done) {
+        if (m->err == RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+          if (m->offset < part->range.until && settings.fail_on_data_loss) {
+            status = DataLossError(fmt::format("{} ends at offset {} before the requested offset {}",
+                                               PartitionName(part->range.tp), m->offset, part->range.until));
+          }
+          part->done = true;
+        } else if (m->err != RD_KAFKA_RESP_ERR_NO_ERROR) {
+          if (m->err == RD_KAFKA_RESP_ERR__AUTO_OFFSET_RESET || m->err == RD_KAFKA_RESP_ERR_OFFSET_OUT_OF_RANGE) {
+            if (settings.fail_on_data_loss) {
+              status = DataLossError(fmt::format("offsets [{}, {}) of {} are out of range", part->range.from,
+                                                 part->range.until, PartitionName(part->range.tp)));
+            }
+            part->done = true;
+          } else {
+            status = client.ErrorStatus(fmt::format("reading {}", PartitionName(part->range.tp)), m->err);
+          }
+        } else if (m->offset < part->range.until) {
+          status = rows.Append(m, part->range.tp.topic);
+          if (m->offset + 1 >= part->range.until) part->done = true;
+        } else {
+          part->done = true;  // past the range (transaction markers took the last offsets)
+        }
+        if (part->done) --remaining;
+      } else if (part == nullptr && m->err != RD_KAFKA_RESP_ERR_NO_ERROR && status.ok() &&
+                 m->err != RD_KAFKA_RESP_ERR__PARTITION_EOF) {
+        status = client.ErrorStatus("reading", m->err);
+      }
+      rd_kafka_message_destroy(m);
+    }
+    if (status.ok()) status = client.FatalStatus();
+    if (status.ok() && Clock::now() - last_progress > std::chrono::milliseconds(settings.poll_timeout_ms)) {
+      status = arrow::Status::IOError(fmt::format(
+          "Kafka source: no messages for {} ms while reading {} partition(s) (kafkaConsumer.pollTimeoutMs)",
+          settings.poll_timeout_ms, remaining));
+    }
+  }
+  rd_kafka_queue_destroy(queue);
+  rd_kafka_assign(client.get(), nullptr);
+  ARROW_RETURN_NOT_OK(status);
+  return rows.Finish(schema);
+}
+
+}  // namespace
+
+StructTypePtr KafkaSourceSchema(bool include_headers) {
+  std::vector<StructField> fields = {
+      {"key", types::Binary(), true},      {"value", types::Binary(), true},   {"topic", types::String(), true},
+      {"partition", types::Int(), true},   {"offset", types::Long(), true},    {"timestamp", types::Timestamp(), true},
+      {"timestampType", types::Int(), true}};
+  if (include_headers) {
+    auto header = types::Struct({{"key", types::String(), true}, {"value", types::Binary(), true}});
+    fields.push_back({"headers", types::Array(header, true), true});
+  }
+  return types::Struct(std::move(fields));
+}
+
+arrow::Status DataLossError(const std::string& detail) {
+  return SparkError("KAFKA_DATA_LOSS", "22000",
+                    fmt::format("{}. Some data may have been lost because it is not available in Kafka any more: "
+                                "it aged out or the topic was deleted before all of it was processed. To let the "
+                                "query go on in such cases, set the source option failOnDataLoss to false.",
+                                detail));
+}
+
+std::vector<OffsetRange> SplitRanges(const std::vector<OffsetRange>& ranges, int64_t min_partitions) {
+  if (min_partitions <= static_cast<int64_t>(ranges.size())) return ranges;
+  int64_t total = 0;
+  for (const auto& r : ranges) total += r.until - r.from;
+  std::vector<OffsetRange> out;
+  for (const auto& r : ranges) {
+    int64_t size = r.until - r.from;
+    int64_t parts = total > 0 ? std::max<int64_t>(1, (size * min_partitions + total - 1) / total) : 1;
+    parts = std::min(parts, std::max<int64_t>(size, 1));
+    for (int64_t i = 0; i < parts; ++i) {
+      out.push_back({r.tp, r.from + size * i / parts, r.from + size * (i + 1) / parts});
+    }
+  }
+  return out;
+}
+
+RangeReader::RangeReader(ClientConfig config, ReadSettings settings)
+    : config_(std::move(config)), settings_(settings) {}
+
+RangeReader::~RangeReader() = default;
+
+arrow::Result<Client*> RangeReader::Consumer(size_t task) {
+  while (consumers_.size() <= task) {
+    ARROW_ASSIGN_OR_RAISE(auto c, Client::Create(Client::Kind::kConsumer, config_, "Kafka source"));
+    consumers_.push_back(std::move(c));
+  }
+  return consumers_[task].get();
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> RangeReader::Read(const std::vector<OffsetRange>& ranges) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*KafkaSourceSchema(settings_.include_headers)));
+  std::vector<OffsetRange> nonempty;
+  for (const auto& r : ranges) {
+    if (r.until > r.from) nonempty.push_back(r);
+  }
+  std::vector<OffsetRange> split = SplitRanges(nonempty, settings_.min_partitions);
+  if (split.empty()) return arrow::Table::MakeEmpty(schema);
+  // Splits of one partition are adjacent, and there are at most as many as
+  // tasks, so no task is given the same partition twice.
+  size_t hw = std::max(1u, std::thread::hardware_concurrency());
+  size_t tasks = std::min(split.size(), std::max<size_t>(hw, static_cast<size_t>(settings_.min_partitions)));
+  std::vector<std::vector<TaskState>> work(tasks);
+  for (size_t i = 0; i < split.size(); ++i) work[i % tasks].push_back({split[i], false});
+  std::vector<Client*> clients(tasks);
+  for (size_t t = 0; t < tasks; ++t) {
+    ARROW_ASSIGN_OR_RAISE(clients[t], Consumer(t));
+  }
+  std::vector<arrow::Result<std::shared_ptr<arrow::Table>>> results(tasks, arrow::Status::UnknownError("not run"));
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < tasks; ++t) {
+    threads.emplace_back([&, t] { results[t] = ReadTask(*clients[t], work[t], settings_, schema); });
+  }
+  results[0] = ReadTask(*clients[0], work[0], settings_, schema);
+  for (auto& th : threads) th.join();
+  std::vector<std::shared_ptr<arrow::Table>> tables;
+  for (auto& r : results) {
+    ARROW_RETURN_NOT_OK(r.status());
+    tables.push_back(*r);
+  }
+  return arrow::ConcatenateTables(tables);
+}
+
+}  // namespace spate::kafka

@@ -1,0 +1,32 @@
+#pragma once
+
+// Rows to Kafka messages, as Spark's Kafka writer takes them: a `topic`
+// column (string; the `topic` option overrides it), `key` and `value`
+// (string or binary; value required), `partition` (int; otherwise the
+// murmur2 partitioner of the Java client), `headers`
+// (array<struct<key: string, value: binary>>).
+
+#include <optional>
+#include <string>
+
+#include <arrow/result.h>
+#include <arrow/type_fwd.h>
+
+#include "spate/connectors/kafka/kafka_client.h"
+#include "spate/types/data_type.h"
+
+namespace spate::kafka {
+
+/// Spark's checks of the rows' schema ("Required attribute 'value' not found", ...).
+arrow::Status ValidateSinkSchema(const StructType& schema, const std::optional<std::string>& topic_option);
+
+/// Produces every row of `rows` (not waiting for acknowledgements) and
+/// returns the topic of the first row ("" when there are none).
+arrow::Result<std::string> ProduceRows(Client& producer, const arrow::Table& rows,
+                                       const std::optional<std::string>& topic_option);
+
+/// The producer properties of a sink: the Java producer's key-hash
+/// partitioner (murmur2) unless the user sets one.
+ClientConfig ProducerDefaults(ClientConfig config);
+
+}  // namespace spate::kafka
