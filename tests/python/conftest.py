@@ -26,3 +26,17 @@ def _release_native_objects_at_exit(spark):
         query.stop()
     import gc
     gc.collect()
+
+
+@pytest.fixture(scope="session")
+def kafka(tmp_path_factory):
+    """One real Kafka broker for the whole test session (tests/python/kafka_support.py)."""
+    from kafka_support import start_broker, stop_broker
+
+    directory = tmp_path_factory.mktemp("kafka-broker")
+    try:
+        broker = start_broker(directory)
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield broker
+    stop_broker(directory)

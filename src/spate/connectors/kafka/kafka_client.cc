@@ -86,7 +86,7 @@ arrow::Result<std::unique_ptr<Client>> Client::Create(Kind kind, const ClientCon
   }
   auto* client = new Client(nullptr, std::move(describe), timeout_ms);
   std::unique_ptr<Client> owned(client);
-  rd_kafka_conf_set_opaque(conf.get(), client);
+  rd_kafka_conf_set_opaque(conf.get(), client->state_.get());
   rd_kafka_conf_set_error_cb(conf.get(), &Client::OnError);
   if (kind == Kind::kProducer) rd_kafka_conf_set_dr_msg_cb(conf.get(), &Client::OnDelivery);
   rd_kafka_type_t type = kind == Kind::kConsumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER;
@@ -102,25 +102,33 @@ arrow::Result<std::unique_ptr<Client>> Client::Create(Kind kind, const ClientCon
 Client::Client(rd_kafka_t* rk, std::string describe, int timeout_ms)
     : rk_(rk), describe_(std::move(describe)), timeout_ms_(timeout_ms) {}
 
+// Consumers never join their group (partitions are assigned), so there is
+// no group membership to leave on close. The handle is destroyed on a
+// background thread: librdkafka 2.0's destroy can wait a long time for its
+// broker threads after a topic it read was deleted, and a stopping query
+// must not wait for that. The error callback may still run meanwhile, so
+// it is switched off first.
 Client::~Client() {
-  if (rk_ != nullptr) rd_kafka_destroy(rk_);
+  if (rk_ == nullptr) return;
+  std::thread([rk = rk_, state = state_] { rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE); })
+      .detach();
 }
 
 void Client::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
-  auto* self = static_cast<Client*>(opaque);
+  auto* state = static_cast<CallbackState*>(opaque);
   if (!IsUnrecoverable(err)) return;
-  std::lock_guard<std::mutex> lock(self->mutex_);
-  if (self->fatal_.empty()) self->fatal_ = reason;
+  std::lock_guard<std::mutex> lock(state->mutex);
+  if (state->fatal.empty()) state->fatal = reason;
 }
 
 void Client::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
   if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
-  auto* self = static_cast<Client*>(opaque);
-  std::lock_guard<std::mutex> lock(self->mutex_);
-  if (self->failed_deliveries_++ == 0) {
-    self->first_delivery_error_ = fmt::format("{} (topic '{}')", rd_kafka_err2str(m->err), rd_kafka_topic_name(m->rkt));
+  auto* state = static_cast<CallbackState*>(opaque);
+  std::lock_guard<std::mutex> lock(state->mutex);
+  if (state->failed_deliveries++ == 0) {
+    state->first_delivery_error = fmt::format("{} (topic '{}')", rd_kafka_err2str(m->err), rd_kafka_topic_name(m->rkt));
   }
-  if (IsUnrecoverable(m->err) && self->fatal_.empty()) self->fatal_ = rd_kafka_err2str(m->err);
+  if (IsUnrecoverable(m->err) && state->fatal.empty()) state->fatal = rd_kafka_err2str(m->err);
 }
 
 arrow::Status Client::Flush() {
@@ -133,11 +141,11 @@ arrow::Status Client::Flush() {
                                                 rd_kafka_outq_len(rk_), timeout_ms_));
     }
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (failed_deliveries_ > 0) {
-    int64_t n = failed_deliveries_.exchange(0);
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  if (state_->failed_deliveries > 0) {
+    int64_t n = std::exchange(state_->failed_deliveries, 0);
     return arrow::Status::IOError(
-        fmt::format("{}: {} message(s) could not be delivered: {}", describe_, n, first_delivery_error_));
+        fmt::format("{}: {} message(s) could not be delivered: {}", describe_, n, state_->first_delivery_error));
   }
   return arrow::Status::OK();
 }
@@ -161,15 +169,16 @@ arrow::Status Client::Produce(const std::string& topic, int32_t partition, const
 }
 
 arrow::Status Client::FatalStatus() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  if (fatal_.empty()) return arrow::Status::OK();
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  const std::string& fatal = state_->fatal;
+  if (fatal.empty()) return arrow::Status::OK();
   std::string hint;
-  if (fatal_.find("SASL") != std::string::npos || fatal_.find("uthentication") != std::string::npos) {
+  if (fatal.find("SASL") != std::string::npos || fatal.find("uthentication") != std::string::npos) {
     hint = " Check the user name and password in kafka.sasl.jaas.config and kafka.sasl.mechanism.";
-  } else if (fatal_.find("SSL") != std::string::npos || fatal_.find("ssl") != std::string::npos) {
+  } else if (fatal.find("SSL") != std::string::npos || fatal.find("ssl") != std::string::npos) {
     hint = " Check kafka.security.protocol and the CA certificate in kafka.ssl.truststore.location.";
   }
-  return arrow::Status::IOError(fmt::format("{}: cannot connect to Kafka: {}.{}", describe_, fatal_, hint));
+  return arrow::Status::IOError(fmt::format("{}: cannot connect to Kafka: {}.{}", describe_, fatal, hint));
 }
 
 arrow::Status Client::ErrorStatus(const std::string& what, rd_kafka_resp_err_t err) const {

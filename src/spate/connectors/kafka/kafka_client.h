@@ -71,13 +71,18 @@ class Client {
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   arrow::Result<const rd_kafka_metadata_t*> Metadata(const char* topic_or_null);
 
+  // What the callbacks record; shared with the handle's destroy thread.
+  struct CallbackState {
+    std::mutex mutex;
+    std::string fatal;
+    int64_t failed_deliveries = 0;
+    std::string first_delivery_error;
+  };
+
   rd_kafka_t* rk_;
   std::string describe_;
   int timeout_ms_;
-  mutable std::mutex mutex_;
-  std::string fatal_;
-  std::atomic<int64_t> failed_deliveries_{0};
-  std::string first_delivery_error_;
+  std::shared_ptr<CallbackState> state_ = std::make_shared<CallbackState>();
 };
 
 /// Creates topics (tests, the benchmark and the demo set them up with it).
