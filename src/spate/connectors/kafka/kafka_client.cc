@@ -169,6 +169,7 @@ arrow::Status Client::Produce(const std::string& topic, int32_t partition, const
 }
 
 arrow::Status Client::FatalStatus() const {
+  if (rk_ != nullptr) rd_kafka_poll(rk_, 0);  // serves the error callback
   std::lock_guard<std::mutex> lock(state_->mutex);
   const std::string& fatal = state_->fatal;
   if (fatal.empty()) return arrow::Status::OK();
