@@ -56,6 +56,7 @@ bench: build
 	@$(BUILD_DIR)/bench/streaming_bench
 	@$(BUILD_DIR)/bench/state_store_bench
 	@$(BUILD_DIR)/bench/stateful_bench
+	@$(BUILD_DIR)/bench/kafka_bench
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')
