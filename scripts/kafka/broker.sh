@@ -20,14 +20,18 @@ JAVA="${JAVA:-java}"
 SASL_USER=spate
 SASL_PASSWORD=spate-secret
 
+# The jars are fetched again when the pom changes (its hash is the stamp).
 fetch() {
-  [ -f "$LIBS/.complete" ] && return 0
+  local want
+  want=$(sha256sum "$ROOT/scripts/kafka/pom.xml" | cut -d' ' -f1)
+  [ "$(cat "$LIBS/.complete" 2>/dev/null)" = "$want" ] && return 0
   command -v mvn >/dev/null || { echo "broker.sh: mvn is not installed (scripts/bootstrap.sh installs maven)" >&2; exit 1; }
   echo "broker.sh: fetching the Kafka broker's jars into $LIBS" >&2
   rm -rf "$LIBS" && mkdir -p "$LIBS"
   mvn -q -B -Dstyle.color=never -f "$ROOT/scripts/kafka/pom.xml" dependency:copy-dependencies \
-    -DincludeScope=runtime -DoutputDirectory="$LIBS" >&2
-  touch "$LIBS/.complete"
+    -DincludeScope=runtime -DoutputDirectory="$LIBS" > "$LIBS.log" 2>&1 || {
+    cat "$LIBS.log" >&2; echo "broker.sh: fetching the Kafka jars failed" >&2; exit 1; }
+  echo "$want" > "$LIBS/.complete"
 }
 
 free_port() {
