@@ -327,3 +327,19 @@ def test_quick_start_from_json_pipeline(spark, kafka):
         assert [(r.user, r.amount) for r in rows] == [("u0", 0.0), ("u1", 1.5), ("u2", 3.0)]
     finally:
         q.stop()
+
+
+def test_batch_read_ending_timestamp(spark, kafka):
+    topic = kafka.new_topic()
+    for i, ts in enumerate([1000, 2000, 3000]):
+        kafka.produce(topic, [b"m%d" % i], timestamp=ts)
+    df = kafka_reader(spark, kafka, stream=False, subscribe=topic, endingTimestamp="2500").load()
+    assert sorted(r.value for r in df.collect()) == [b"m0", b"m1"]
+    by_partition = kafka_reader(spark, kafka, stream=False, subscribe=topic,
+                                endingOffsetsByTimestamp=json.dumps({topic: {"0": 2000}})).load()
+    assert sorted(r.value for r in by_partition.collect()) == [b"m0"]
+
+
+def test_ending_offsets_refused_in_streaming(spark, kafka):
+    with pytest.raises(Exception, match="Ending offset not valid in streaming queries"):
+        kafka_reader(spark, kafka, subscribe="a", endingOffsets="latest").load()
