@@ -4,7 +4,7 @@
 //  2. a session-window count (append mode, watermark): the same figures;
 //  3. the process's peak RSS.
 //
-//   build/release/bench/stateful_bench [rows_per_batch] [batches]
+//   build/release/bench/stateful_bench [rows_per_batch] [batches] [hdfs|rocksdb]
 
 #include <sys/resource.h>
 
@@ -112,7 +112,9 @@ int main(int argc, char** argv) {
       {"hdfs", "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider"},
       {"rocksdb", "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"},
   };
+  const std::string only = argc > 3 ? argv[3] : "";
   for (const auto& [name, provider] : providers) {
+    if (!only.empty() && only != name) continue;
     auto session = spate::Session::Make();
     session->conf().Set("spark.sql.streaming.stateStore.providerClass", provider);
     session->conf().Set("spate.streaming.checkpoint.fsync", "false");
