@@ -34,6 +34,13 @@ DataStreamReader& DataStreamReader::schema(const std::string& ddl) {
 DataFrame DataStreamReader::load() const { return Load(std::nullopt); }
 DataFrame DataStreamReader::load(const std::string& path) const { return Load(path); }
 
+DataFrame DataStreamReader::table(const std::string& name) const {
+  DataStreamReader copy = *this;
+  copy.options_.Set("__table", name);
+  if (copy.format_.empty()) copy.format_ = "iceberg";
+  return copy.Load(std::nullopt);
+}
+
 DataFrame DataStreamReader::Load(std::optional<std::string> path) const {
   if (!schema_error_.ok()) return DataFrame(session_, schema_error_);
   std::string name = format_.empty() ? session_->conf().Get("spark.sql.sources.default", "parquet") : format_;

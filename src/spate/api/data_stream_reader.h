@@ -22,6 +22,9 @@ class DataStreamReader {
   DataStreamReader& schema(const std::string& ddl);
   DataFrame load() const;
   DataFrame load(const std::string& path) const;
+  /// spark.readStream.table(name): a table of an Iceberg catalog as a
+  /// stream of its appended snapshots.
+  DataFrame table(const std::string& name) const;
 
  private:
   DataFrame Load(std::optional<std::string> path) const;

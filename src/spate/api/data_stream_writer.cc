@@ -10,6 +10,7 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/streaming/stream_execution.h"
 
 namespace spate {
@@ -94,6 +95,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::start(const std
 arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::toTable(const std::string& name) const {
   DataStreamWriter copy = *this;
   copy.options_.Set("__table", name);
+  if (iceberg::IsIcebergName(*df_.session(), name)) copy.format_ = "iceberg";
   return copy.Start(std::nullopt);
 }
 

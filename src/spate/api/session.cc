@@ -9,6 +9,8 @@
 #include "spate/api/catalog.h"
 #include "spate/api/dataframe.h"
 #include "spate/api/reader.h"
+#include "spate/connectors/iceberg/catalog.h"
+#include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
@@ -93,6 +95,12 @@ DataStreamReader Session::ReadStream() { return DataStreamReader(shared_from_thi
 DataFrame Session::Table(const std::string& name) {
   auto view = LookupTempView(name);
   if (view) return DataFrame(shared_from_this(), *view);
+  if (iceberg::IsIcebergName(*this, name)) {
+    auto parts = iceberg::SplitName(name);
+    auto plan = iceberg::ReadTable(*this, parts);
+    if (!plan.ok()) return DataFrame(shared_from_this(), plan.status());
+    return DataFrame(shared_from_this(), MakeAlias(*plan, parts.back()));
+  }
   auto table = Catalog::TableName(name);
   if (!table.ok()) return DataFrame(shared_from_this(), table.status());
   if (!catalog().TableExists(*table)) return DataFrame(shared_from_this(), TableNotFound(name));

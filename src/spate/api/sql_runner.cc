@@ -8,6 +8,7 @@
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/expr/function_registry.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/sql/parser.h"
@@ -225,6 +226,10 @@ class QueryBinder {
         auto view = item.name.size() == 1 ? session_.LookupTempView(name) : std::nullopt;
         if (view) return MakeAlias(*view, item.alias.empty() ? name : item.alias);
         // Temp views shadow tables; a qualified name only finds tables.
+        if (iceberg::IsIcebergName(session_, item.name)) {
+          ARROW_ASSIGN_OR_RAISE(auto plan, iceberg::ReadTable(session_, item.name));
+          return MakeAlias(plan, item.alias.empty() ? name : item.alias);
+        }
         ARROW_ASSIGN_OR_RAISE(std::string table, Catalog::TableName(item.name));
         if (!session_.catalog().TableExists(table)) return TableNotFound(JoinedName(item.name));
         ARROW_ASSIGN_OR_RAISE(auto plan, ReadTable(session_, table));
@@ -378,6 +383,14 @@ arrow::Result<std::vector<std::string>> PartitionColumnNames(const Statement& st
 
 // CREATE TABLE t (schema) USING fmt, or CREATE TABLE t USING fmt AS SELECT.
 arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& st) {
+  if (iceberg::IsIcebergName(session, st.name) && !st.select) {
+    if (!st.schema) return arrow::Status::Invalid("CREATE TABLE needs a schema or AS SELECT");
+    std::vector<std::shared_ptr<const Expr>> partitioned_by(st.partitioned_by.begin(), st.partitioned_by.end());
+    std::map<std::string, std::string> properties(st.properties.begin(), st.properties.end());
+    ARROW_RETURN_NOT_OK(iceberg::CreateTable(session, st.name, *st.schema, partitioned_by, st.if_not_exists,
+                                             properties));
+    return OneRowless();
+  }
   ARROW_ASSIGN_OR_RAISE(auto partition_by, PartitionColumnNames(st));
   std::string name = JoinedName(st.name);
   if (st.select) {
@@ -400,6 +413,11 @@ arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& st) {
 // DROP TABLE also drops a temp view of that name, as in Spark.
 arrow::Result<PlanPtr> DropTable(Session& session, const Statement& st) {
   if (st.name.size() == 1 && session.DropTempView(st.name.back())) return OneRowless();
+  if (iceberg::IsIcebergName(session, st.name)) {
+    ARROW_ASSIGN_OR_RAISE(bool dropped, iceberg::DropTable(session, st.name));
+    if (!dropped && !st.if_exists) return TableNotFound(JoinedName(st.name));
+    return OneRowless();
+  }
   ARROW_ASSIGN_OR_RAISE(std::string table, Catalog::TableName(st.name));
   ARROW_ASSIGN_OR_RAISE(bool dropped, session.catalog().DropTable(table));
   if (!dropped && !st.if_exists) return TableNotFound(JoinedName(st.name));

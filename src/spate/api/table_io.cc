@@ -13,6 +13,7 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/iceberg/iceberg_tables.h"
 
 namespace spate {
 
@@ -149,6 +150,7 @@ arrow::Result<PlanPtr> ReadTable(Session& session, const std::string& name) {
 
 arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& w) {
   ARROW_RETURN_NOT_OK(df.status());
+  if (iceberg::IsIcebergName(session, w.name)) return iceberg::SaveAsTable(session, df, w);
   ARROW_ASSIGN_OR_RAISE(SaveMode mode, ParseSaveMode(w.mode));
   ARROW_ASSIGN_OR_RAISE(std::string name, Catalog::TableName(w.name));
   Catalog& catalog = session.catalog();

@@ -19,6 +19,7 @@ const std::map<std::string, StreamingFormat>& Formats() {
     RegisterSocketConnectors(*f);
     RegisterFileConnectors(*f);
     RegisterKafkaConnectors(*f);
+    RegisterIcebergConnectors(*f);
     return f;
   }();
   return *formats;

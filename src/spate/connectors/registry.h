@@ -74,5 +74,6 @@ void RegisterNoopConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterSocketConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterFileConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterKafkaConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterIcebergConnectors(std::map<std::string, StreamingFormat>& formats);
 
 }  // namespace spate

@@ -1,0 +1,90 @@
+#pragma once
+
+// Iceberg catalogs, configured with the keys Spark users write:
+//   spark.sql.catalog.<name>            = org.apache.iceberg.spark.SparkCatalog
+//   spark.sql.catalog.<name>.type       = hadoop | rest
+//   spark.sql.catalog.<name>.warehouse  = a directory or file: URI (hadoop)
+//   spark.sql.catalog.<name>.uri        = the REST catalog's base URL (rest)
+// A table name "<name>.ns.table" then names table `table` of namespace `ns`.
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "spate/connectors/iceberg/table_metadata.h"
+
+namespace spate {
+class RuntimeConfig;
+}
+
+namespace spate::iceberg {
+
+struct TableIdent {
+  std::vector<std::string> ns;
+  std::string name;
+  std::string ToString() const;
+};
+
+/// A table's metadata as loaded, with where it was read from (the base of
+/// the next commit).
+struct LoadedTable {
+  TableMetadata metadata;
+  std::string metadata_location;
+};
+
+class IcebergCatalog {
+ public:
+  virtual ~IcebergCatalog() = default;
+  const std::string& name() const { return name_; }
+
+  /// The table, or nullopt when there is none.
+  virtual arrow::Result<std::optional<LoadedTable>> LoadTable(const TableIdent& ident) = 0;
+  /// Creates the table (and its namespace when missing); `metadata`'s
+  /// location is set by the catalog when empty. Fails if it exists.
+  virtual arrow::Result<LoadedTable> CreateTable(const TableIdent& ident, TableMetadata metadata) = 0;
+  /// Replaces `base` by `updated` atomically; false when another writer
+  /// committed first (the caller reloads and retries).
+  virtual arrow::Result<bool> CommitTable(const TableIdent& ident, const LoadedTable& base,
+                                          TableMetadata updated) = 0;
+  /// Removes the table (metadata and data); false if there was none.
+  virtual arrow::Result<bool> DropTable(const TableIdent& ident) = 0;
+  virtual arrow::Result<std::vector<std::string>> ListTables(const std::vector<std::string>& ns) = 0;
+
+ protected:
+  explicit IcebergCatalog(std::string name) : name_(std::move(name)) {}
+
+ private:
+  std::string name_;
+};
+
+/// Whether spark.sql.catalog.<name> names an Iceberg catalog.
+bool IsIcebergCatalog(const RuntimeConfig& conf, const std::string& name);
+
+/// The catalog named `name`, made from the configuration (cached per
+/// configuration), or a clear error naming the bad or missing key.
+arrow::Result<std::shared_ptr<IcebergCatalog>> GetCatalog(const RuntimeConfig& conf, const std::string& name);
+
+/// "cat.ns.t" split into the catalog and the table, when `cat` is an
+/// Iceberg catalog; nullopt otherwise.
+struct CatalogTableName {
+  std::string catalog;
+  TableIdent ident;
+};
+std::optional<CatalogTableName> ResolveName(const RuntimeConfig& conf, const std::vector<std::string>& parts);
+/// Splits a dotted name (backquotes allowed) into its parts.
+std::vector<std::string> SplitName(const std::string& name);
+
+/// A filesystem (Hadoop-style) catalog: <warehouse>/<ns>/<table>/metadata/
+/// vN.metadata.json and version-hint.text; commits create the next version
+/// file without overwriting (a hard link), so two writers cannot both win.
+std::shared_ptr<IcebergCatalog> MakeHadoopCatalog(const std::string& name, const std::string& warehouse);
+
+/// A REST catalog client (Iceberg REST OpenAPI) at `uri`.
+std::shared_ptr<IcebergCatalog> MakeRestCatalog(const std::string& name, const std::string& uri,
+                                                const std::map<std::string, std::string>& properties);
+
+}  // namespace spate::iceberg

@@ -1,0 +1,243 @@
+#include "spate/connectors/iceberg/iceberg_tables.h"
+
+#include <arrow/scalar.h>
+#include <arrow/table.h>
+#include <fmt/format.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/api/file_sink.h"
+#include "spate/api/functions.h"
+#include "spate/api/session.h"
+#include "spate/api/table_io.h"
+#include "spate/common/error.h"
+#include "spate/common/strings.h"
+#include "spate/connectors/iceberg/catalog.h"
+#include "spate/connectors/iceberg/data_files.h"
+#include "spate/connectors/iceberg/table_ops.h"
+#include "spate/expr/expression.h"
+#include "spate/plan/plan_builder.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate::iceberg {
+
+namespace {
+
+std::string Quoted(const std::string& name) {
+  std::string out = "`";
+  for (char c : name) out += c == '`' ? std::string("``") : std::string(1, c);
+  return out + "`";
+}
+
+std::string DisplayName(const CatalogTableName& n) { return "`" + n.catalog + "`." + n.ident.ToString(); }
+
+arrow::Status Incompatible(const std::string& table, const std::string& sub, const std::string& detail) {
+  return SparkError("INCOMPATIBLE_DATA_FOR_TABLE." + sub, "KD000",
+                    fmt::format("Cannot write incompatible data for the table {}: {}.", table, detail));
+}
+
+// Spark's ANSI store assignment: numbers to numbers, dates to timestamps,
+// anything atomic to strings.
+bool CanStoreAssign(const DataType& from, const DataType& to) {
+  if (from == to) return true;
+  if (from.IsNumeric() && to.IsNumeric()) return true;
+  auto temporal = [](const DataType& t) {
+    return t.id() == TypeId::kDate || t.id() == TypeId::kTimestamp || t.id() == TypeId::kTimestampNtz;
+  };
+  if (temporal(from) && temporal(to)) return true;
+  if (to.id() == TypeId::kString && !from.IsNested()) return true;
+  return from.id() == TypeId::kNull;
+}
+
+arrow::Result<std::vector<PartitionTerm>> PartitionTerms(const std::vector<std::shared_ptr<const Expr>>& exprs) {
+  std::vector<PartitionTerm> terms;
+  for (const auto& e : exprs) {
+    if (e->kind == ExprKind::kColumn && e->name_parts.size() == 1) {
+      terms.push_back(PartitionTerm{e->name_parts[0], "identity"});
+      continue;
+    }
+    auto column_arg = [&](size_t i) -> arrow::Result<std::string> {
+      if (e->args.size() <= i || e->args[i]->kind != ExprKind::kColumn) {
+        return arrow::Status::Invalid("Invalid partition transform ", e->ToString(), ": a column is expected.");
+      }
+      return e->args[i]->name_parts.back();
+    };
+    std::string fn = AsciiLower(e->kind == ExprKind::kCall ? e->name : "");
+    if (fn == "years" || fn == "months" || fn == "days" || fn == "hours" || fn == "year" || fn == "month" ||
+        fn == "day" || fn == "hour" || fn == "date") {
+      if (fn == "date") fn = "day";
+      if (fn.back() == 's') fn.pop_back();
+      ARROW_ASSIGN_OR_RAISE(auto col, column_arg(0));
+      terms.push_back(PartitionTerm{col, fn});
+    } else if (fn == "bucket" || fn == "truncate") {
+      if (e->args.size() != 2 || e->args[0]->kind != ExprKind::kLiteral || !e->args[0]->literal) {
+        return arrow::Status::Invalid("Invalid partition transform ", e->ToString(), ": ", fn,
+                                      "(N, column) with an integer N is expected.");
+      }
+      ARROW_ASSIGN_OR_RAISE(auto col, column_arg(1));
+      std::string n = e->args[0]->literal->ToString();
+      terms.push_back(PartitionTerm{col, fn + "[" + n + "]"});
+    } else {
+      return arrow::Status::Invalid(fmt::format("Unsupported partition transform {}. Allowed: a column, "
+                                                "years(col), months(col), days(col), hours(col), bucket(N, col), "
+                                                "truncate(W, col).",
+                                                e->ToString()));
+    }
+  }
+  return terms;
+}
+
+arrow::Result<LoadedTable> Create(IcebergCatalog& catalog, const CatalogTableName& name, const StructType& schema,
+                                  const std::vector<PartitionTerm>& terms,
+                                  const std::map<std::string, std::string>& properties) {
+  ARROW_ASSIGN_OR_RAISE(auto ischema, SchemaFromSpark(schema));
+  ARROW_ASSIGN_OR_RAISE(auto spec, MakePartitionSpec(ischema, terms));
+  std::map<std::string, std::string> props = properties;
+  props.emplace("write.parquet.compression-codec", "zstd");
+  return catalog.CreateTable(name.ident, NewTableMetadata("", std::move(ischema), std::move(spec), std::move(props)));
+}
+
+arrow::Status AppendRows(IcebergCatalog& catalog, const CatalogTableName& name, const LoadedTable& table,
+                         const DataFrame& df, bool overwrite) {
+  ARROW_RETURN_NOT_OK(CheckWriteSchema(*df.schema(), table.metadata.schema(), DisplayName(name)));
+  ARROW_ASSIGN_OR_RAISE(auto rows, AlignRows(df, table.metadata.schema()));
+  SnapshotCommit commit;
+  commit.operation = overwrite ? "overwrite" : "append";
+  commit.remove_all = overwrite;
+  if (rows->num_rows() > 0) {
+    ARROW_ASSIGN_OR_RAISE(commit.added, WriteDataFiles(table.metadata, *rows, TargetFileSize(table.metadata)));
+  }
+  return Commit(catalog, name.ident, commit).status();
+}
+
+}  // namespace
+
+bool IsIcebergName(Session& session, const std::vector<std::string>& parts) {
+  return ResolveName(session.conf(), parts).has_value();
+}
+
+bool IsIcebergName(Session& session, const std::string& name) { return IsIcebergName(session, SplitName(name)); }
+
+arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(Session& session,
+                                                                                  const std::string& name) {
+  auto resolved = ResolveName(session.conf(), SplitName(name));
+  if (!resolved) {
+    return arrow::Status::Invalid(fmt::format("'{}' is not a table of an Iceberg catalog: name it "
+                                              "<catalog>.<namespace>.<table> with spark.sql.catalog.<catalog> "
+                                              "set to org.apache.iceberg.spark.SparkCatalog.",
+                                              name));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  return std::make_pair(std::move(catalog), std::move(*resolved));
+}
+
+arrow::Status CheckWriteSchema(const StructType& data, const IcebergSchema& table, const std::string& table_name) {
+  for (const auto& f : table.fields) {
+    int found = -1;
+    for (int i = 0; i < data.num_fields(); ++i) {
+      if (AsciiLower(data.field(i).name) == AsciiLower(f.name)) found = i;
+    }
+    if (found < 0) {
+      return Incompatible(table_name, "CANNOT_FIND_DATA",
+                          fmt::format("Cannot find data for the output column {}", Quoted(f.name)));
+    }
+    const DataType& from = *data.field(found).type;
+    if (!CanStoreAssign(from, *f.type)) {
+      return Incompatible(table_name, "CANNOT_SAFELY_CAST",
+                          fmt::format("Cannot safely cast {} \"{}\" to \"{}\"", Quoted(f.name), from.Sql(),
+                                      f.type->Sql()));
+    }
+  }
+  std::string extra;
+  for (const auto& f : data.fields()) {
+    if (table.Find(f.name) == nullptr) extra += (extra.empty() ? "" : ", ") + Quoted(f.name);
+  }
+  if (!extra.empty()) {
+    return Incompatible(table_name, "EXTRA_COLUMNS", fmt::format("Cannot write extra columns {}", extra));
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(const DataFrame& df, const IcebergSchema& table) {
+  std::vector<Column> cols;
+  for (const auto& f : table.fields) cols.push_back(functions::col(Quoted(f.name)).cast(f.type).alias(f.name));
+  DataFrame aligned = df.select(cols);
+  ARROW_RETURN_NOT_OK(aligned.status());
+  return aligned.toArrow();
+}
+
+arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(session.conf(), parts);
+  if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
+  if (!loaded) return TableNotFound(DisplayName(*resolved));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ScanTable(loaded->metadata));
+  auto source = std::make_shared<ScanSource>();
+  source->description = "BatchScan " + resolved->catalog + "." + resolved->ident.ToString();
+  source->table = rows;
+  return MakeScan(std::move(source), *loaded->metadata.schema().ToSpark());
+}
+
+arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& w) {
+  ARROW_RETURN_NOT_OK(df.status());
+  ARROW_ASSIGN_OR_RAISE(SaveMode mode, ParseSaveMode(w.mode));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, w.name));
+  auto& [catalog, name] = resolved;
+  ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(name.ident));
+  if (loaded && mode == SaveMode::kErrorIfExists) {
+    return SparkError("TABLE_OR_VIEW_ALREADY_EXISTS", "42P07",
+                      fmt::format("Cannot create table or view {} because it already exists.\nChoose a different "
+                                  "name, drop or replace the existing object, or add the IF NOT EXISTS clause to "
+                                  "tolerate pre-existing objects.",
+                                  DisplayName(name)));
+  }
+  if (loaded && mode == SaveMode::kIgnore) return arrow::Status::OK();
+  if (loaded && mode == SaveMode::kOverwrite &&
+      !CheckWriteSchema(*df.schema(), loaded->metadata.schema(), DisplayName(name)).ok()) {
+    // A new schema: the table is replaced, as CREATE OR REPLACE TABLE AS SELECT does.
+    ARROW_RETURN_NOT_OK(catalog->DropTable(name.ident).status());
+    loaded.reset();
+  }
+  if (!loaded) {
+    std::vector<PartitionTerm> terms;
+    for (const auto& p : w.partition_by) terms.push_back(PartitionTerm{p, "identity"});
+    std::map<std::string, std::string> props;
+    for (const auto& [k, v] : w.options) {
+      if (k.starts_with("write.") || k.starts_with("commit.")) props[k] = v;
+    }
+    ARROW_ASSIGN_OR_RAISE(loaded, Create(*catalog, name, *df.schema(), terms, props));
+  }
+  return AppendRows(*catalog, name, *loaded, df, mode == SaveMode::kOverwrite);
+}
+
+arrow::Status CreateTable(Session& session, const std::vector<std::string>& parts, const StructType& schema,
+                          const std::vector<std::shared_ptr<const Expr>>& partitioned_by, bool if_not_exists,
+                          const std::map<std::string, std::string>& properties) {
+  auto resolved = ResolveName(session.conf(), parts);
+  if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto terms, PartitionTerms(partitioned_by));
+  ARROW_ASSIGN_OR_RAISE(auto existing, catalog->LoadTable(resolved->ident));
+  if (existing && if_not_exists) return arrow::Status::OK();
+  return Create(*catalog, *resolved, schema, terms, properties).status();
+}
+
+arrow::Result<bool> DropTable(Session& session, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(session.conf(), parts);
+  if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  return catalog->DropTable(resolved->ident);
+}
+
+arrow::Result<int64_t> ExpireSnapshots(Session& session, const std::string& table, int64_t older_than_ms,
+                                       int retain_last) {
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, table));
+  return iceberg::ExpireSnapshots(*resolved.first, resolved.second.ident, older_than_ms, retain_last);
+}
+
+arrow::Result<int64_t> RewriteDataFiles(Session& session, const std::string& table, int64_t target_file_size) {
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, table));
+  return iceberg::RewriteDataFiles(*resolved.first, resolved.second.ident, target_file_size);
+}
+
+}  // namespace spate::iceberg

@@ -1,0 +1,65 @@
+#pragma once
+
+// What the public API does with tables of Iceberg catalogs: spark.table and
+// FROM, saveAsTable / writeTo, CREATE TABLE ... USING iceberg, DROP TABLE,
+// and the maintenance procedures. A name reaches here when its first part
+// is a catalog configured as org.apache.iceberg.spark.SparkCatalog.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "spate/plan/logical_plan.h"
+#include "spate/types/data_type.h"
+
+namespace spate {
+
+class Session;
+class DataFrame;
+struct TableWrite;
+struct Expr;
+
+namespace iceberg {
+
+/// Whether `name` ("cat.ns.t", parts already split) is a table name of an Iceberg catalog.
+bool IsIcebergName(Session& session, const std::vector<std::string>& parts);
+bool IsIcebergName(Session& session, const std::string& name);
+
+/// The table's rows at its current snapshot.
+arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string>& parts);
+
+/// df.write.saveAsTable / writeTo(...).append() with Spark's save modes.
+arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& write);
+
+/// CREATE TABLE [IF NOT EXISTS] name (schema) USING iceberg [PARTITIONED BY (...)] [TBLPROPERTIES].
+arrow::Status CreateTable(Session& session, const std::vector<std::string>& parts, const StructType& schema,
+                          const std::vector<std::shared_ptr<const Expr>>& partitioned_by, bool if_not_exists,
+                          const std::map<std::string, std::string>& properties);
+
+/// DROP TABLE: false when there was no such table.
+arrow::Result<bool> DropTable(Session& session, const std::vector<std::string>& parts);
+
+/// Maintenance (Iceberg's expire_snapshots and rewrite_data_files procedures).
+arrow::Result<int64_t> ExpireSnapshots(Session& session, const std::string& table, int64_t older_than_ms,
+                                       int retain_last);
+arrow::Result<int64_t> RewriteDataFiles(Session& session, const std::string& table, int64_t target_file_size);
+
+// Shared by the batch writes and the streaming sink.
+struct IcebergSchema;
+struct CatalogTableName;
+class IcebergCatalog;
+
+/// Checks that `data` can be written to a table of `table`'s columns by name
+/// (Spark's INCOMPATIBLE_DATA_FOR_TABLE errors naming the columns).
+arrow::Status CheckWriteSchema(const StructType& data, const IcebergSchema& table, const std::string& table_name);
+/// `df`'s rows in the table's column order and types.
+arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(const DataFrame& df, const IcebergSchema& table);
+/// The resolved name and its catalog; a non-Iceberg name is an error.
+arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(Session& session,
+                                                                                  const std::string& name);
+
+}  // namespace iceberg
+}  // namespace spate
