@@ -32,6 +32,7 @@
 #include "spate/api/writer.h"
 #include "spate/common/error.h"
 #include "spate/connectors/file/parquet_io.h"
+#include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/sql/parser.h"
 #include "spate/streaming/query_manager.h"
 #include "spate/streaming/streaming_query.h"
@@ -422,7 +423,8 @@ void BindStreaming(nb::module_& m) {
       .def("schema_ddl", [](DataStreamReader& r, const std::string& ddl) { r.schema(ddl); })
       .def("load", [](const DataStreamReader& r, std::optional<std::string> path) {
         return Ok(path ? r.load(*path) : r.load());
-      }, nb::arg("path").none());
+      }, nb::arg("path").none())
+      .def("table", [](const DataStreamReader& r, const std::string& name) { return Ok(r.table(name)); });
 
   nb::class_<DataStreamWriter>(m, "DataStreamWriter")
       .def("format", [](DataStreamWriter& w, const std::string& f) { w.format(f); })
@@ -580,6 +582,36 @@ void BindBatchIO(nb::module_& m) {
   }, nb::arg("session"), nb::arg("format"), nb::arg("options"), nb::arg("schema_json").none(),
      nb::arg("schema_ddl").none(), nb::arg("paths"));
   m.def("read_table", [](spate::Session& s, const std::string& name) { return Ok(s.read().table(name)); });
+  m.def("write_to", [](const spate::DataFrame& df, const std::string& table, const std::string& action,
+                       const std::string& provider, const Options& options, const Strings& partition_by) {
+    spate::DataFrameWriterV2 writer = df.writeTo(table);
+    if (!provider.empty()) writer.using_(provider);
+    for (const auto& [k, v] : options) writer.option(k, v);
+    if (!partition_by.empty()) writer.partitionedBy(partition_by);
+    arrow::Status status;
+    {
+      nb::gil_scoped_release release;
+      status = action == "append" ? writer.append() : action == "create" ? writer.create() : writer.createOrReplace();
+    }
+    Check(status);
+  });
+  m.def("iceberg_expire_snapshots", [](spate::Session& s, const std::string& table, int64_t older_than_ms,
+                                       int retain_last) {
+    arrow::Result<int64_t> removed;
+    {
+      nb::gil_scoped_release release;
+      removed = spate::iceberg::ExpireSnapshots(s, table, older_than_ms, retain_last);
+    }
+    return Unwrap(std::move(removed));
+  });
+  m.def("iceberg_rewrite_data_files", [](spate::Session& s, const std::string& table, int64_t target_file_size) {
+    arrow::Result<int64_t> rewritten;
+    {
+      nb::gil_scoped_release release;
+      rewritten = spate::iceberg::RewriteDataFiles(s, table, target_file_size);
+    }
+    return Unwrap(std::move(rewritten));
+  });
   m.def("write_files", [](const spate::DataFrame& df, const std::string& format, const std::string& mode,
                           const Options& options, const Strings& partition_by, std::optional<std::string> path,
                           std::optional<std::string> table, std::optional<std::string> insert_into, bool overwrite) {

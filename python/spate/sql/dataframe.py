@@ -144,6 +144,11 @@ class DataFrame:
         from spate.sql.readwriter import DataFrameWriter
         return DataFrameWriter(self)
 
+    def writeTo(self, table: str) -> "DataFrameWriterV2":
+        """The v2 writer of a catalog table: ``df.writeTo("cat.db.t").append()``."""
+        from spate.sql.readwriter import DataFrameWriterV2
+        return DataFrameWriterV2(self, table)
+
     @property
     def writeStream(self) -> "DataStreamWriter":
         """The writer that starts a streaming query from this streaming DataFrame."""

@@ -171,3 +171,51 @@ class DataFrameWriter:
 
     def text(self, path: str, **options: OptionValue) -> None:
         self.save(path, "text", None, None, **options)
+
+
+class DataFrameWriterV2:
+    """``df.writeTo(table)``: append to, create or replace a catalog table
+    (Iceberg catalogs and the session catalog)."""
+
+    def __init__(self, df: "DataFrame", table: str) -> None:
+        self._df = df
+        self._table = table
+        self._provider = ""
+        self._options: Dict[str, str] = {}
+        self._partitioned_by: List[str] = []
+
+    def using(self, provider: str) -> "DataFrameWriterV2":
+        self._provider = provider
+        return self
+
+    def option(self, key: str, value: OptionValue) -> "DataFrameWriterV2":
+        text = _option_text(value)
+        if text is not None:
+            self._options[key] = text
+        return self
+
+    def options(self, **options: OptionValue) -> "DataFrameWriterV2":
+        for key, value in options.items():
+            self.option(key, value)
+        return self
+
+    def tableProperty(self, property: str, value: str) -> "DataFrameWriterV2":
+        self._options[property] = value
+        return self
+
+    def partitionedBy(self, col: str, *cols: str) -> "DataFrameWriterV2":
+        self._partitioned_by = [col, *cols]
+        return self
+
+    def _run(self, action: str) -> None:
+        _native.write_to(self._df._jdf, self._table, action, self._provider, self._options,
+                         self._partitioned_by)
+
+    def append(self) -> None:
+        self._run("append")
+
+    def create(self) -> None:
+        self._run("create")
+
+    def createOrReplace(self) -> None:
+        self._run("createOrReplace")

@@ -302,5 +302,6 @@ DataFrame GroupedData::max(const std::vector<std::string>& cols) const { return 
 namespace spate {
 
 DataFrameWriter DataFrame::write() const { return DataFrameWriter(*this); }
+DataFrameWriterV2 DataFrame::writeTo(const std::string& table) const { return DataFrameWriterV2(*this, table); }
 
 }  // namespace spate

@@ -25,6 +25,7 @@ class Session;
 class GroupedData;
 class DataStreamWriter;
 class DataFrameWriter;
+class DataFrameWriterV2;
 
 class DataFrame {
  public:
@@ -87,6 +88,8 @@ class DataFrame {
   arrow::Status createTempView(const std::string& name) const;
   /// df.write (include "spate/api/writer.h").
   DataFrameWriter write() const;
+  /// df.writeTo(table): the v2 writer (append, create, createOrReplace) of catalog tables.
+  DataFrameWriterV2 writeTo(const std::string& table) const;
 
   /// Starts building a streaming query (streaming DataFrames only).
   DataStreamWriter writeStream() const;

@@ -4,11 +4,13 @@
 
 #include <arrow/table.h>
 
+#include "spate/api/catalog.h"
 #include "spate/api/file_sink.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/kafka/kafka_connector.h"
+#include "spate/connectors/iceberg/iceberg_tables.h"
 
 namespace spate {
 
@@ -77,6 +79,55 @@ arrow::Status DataFrameWriter::saveAsTable(const std::string& name) const {
   write.options = options_;
   return SaveAsTable(*df_.session(), df_, write);
 }
+
+DataFrameWriterV2& DataFrameWriterV2::using_(const std::string& provider) {
+  provider_ = provider;
+  return *this;
+}
+
+DataFrameWriterV2& DataFrameWriterV2::option(const std::string& key, const std::string& value) {
+  options_[AsciiLower(key)] = value;
+  return *this;
+}
+
+DataFrameWriterV2& DataFrameWriterV2::tableProperty(const std::string& key, const std::string& value) {
+  return option(key, value);
+}
+
+DataFrameWriterV2& DataFrameWriterV2::partitionedBy(const std::vector<std::string>& columns) {
+  partition_by_ = columns;
+  return *this;
+}
+
+arrow::Status DataFrameWriterV2::Write(const std::string& mode) const {
+  ARROW_RETURN_NOT_OK(df_.status());
+  TableWrite write;
+  write.name = table_;
+  write.format = provider_;
+  write.mode = mode;
+  write.partition_by = partition_by_;
+  write.options = options_;
+  return SaveAsTable(*df_.session(), df_, write);
+}
+
+arrow::Status DataFrameWriterV2::append() const {
+  ARROW_RETURN_NOT_OK(df_.status());
+  // Unlike saveAsTable, append never creates the table.
+  Session& session = *df_.session();
+  bool exists = false;
+  if (iceberg::IsIcebergName(session, table_)) {
+    ARROW_ASSIGN_OR_RAISE(exists, iceberg::TableExists(session, table_));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(std::string name, Catalog::TableName(table_));
+    exists = session.catalog().TableExists(name);
+  }
+  if (!exists) return TableNotFound(table_);
+  return Write("append");
+}
+
+arrow::Status DataFrameWriterV2::create() const { return Write("errorifexists"); }
+
+arrow::Status DataFrameWriterV2::createOrReplace() const { return Write("overwrite"); }
 
 arrow::Status DataFrameWriter::insertInto(const std::string& table, bool overwrite) const {
   ARROW_ASSIGN_OR_RAISE(SaveMode mode, ParseSaveMode(mode_));

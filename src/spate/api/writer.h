@@ -50,4 +50,32 @@ class DataFrameWriter {
   std::vector<std::string> partition_by_;
 };
 
+/// DataFrameWriterV2: df.writeTo("cat.ns.t").append() / .create() /
+/// .createOrReplace(), as Spark's writer for v2 catalog tables.
+class DataFrameWriterV2 {
+ public:
+  DataFrameWriterV2(DataFrame df, std::string table) : df_(std::move(df)), table_(std::move(table)) {}
+
+  DataFrameWriterV2& using_(const std::string& provider);
+  DataFrameWriterV2& option(const std::string& key, const std::string& value);
+  DataFrameWriterV2& tableProperty(const std::string& key, const std::string& value);
+  DataFrameWriterV2& partitionedBy(const std::vector<std::string>& columns);
+
+  /// Appends to an existing table ([TABLE_OR_VIEW_NOT_FOUND] otherwise).
+  arrow::Status append() const;
+  /// Creates the table with the rows ([TABLE_OR_VIEW_ALREADY_EXISTS] if it exists).
+  arrow::Status create() const;
+  /// Replaces the table's rows (and schema), creating it when missing.
+  arrow::Status createOrReplace() const;
+
+ private:
+  arrow::Status Write(const std::string& mode) const;
+
+  DataFrame df_;
+  std::string table_;
+  std::string provider_;
+  std::map<std::string, std::string> options_;
+  std::vector<std::string> partition_by_;
+};
+
 }  // namespace spate

@@ -90,6 +90,12 @@ class DataStreamReader:
             _check_non_empty_str(path, "path")
         return DataFrame(self._jreader.load(path), self._spark)
 
+    def table(self, tableName: str) -> "DataFrame":
+        """A table of an Iceberg catalog as a stream of its appended snapshots."""
+        from spate.sql.dataframe import DataFrame
+        _check_non_empty_str(tableName, "tableName")
+        return DataFrame(self._jreader.table(tableName), self._spark)
+
     def _file_source(self, fmt: str, path: str, **options: OptionalPrimitiveType) -> "DataFrame":
         if not _native.has_streaming_format(fmt)[0]:
             _raise(PySparkNotImplementedError, "NOT_IMPLEMENTED",

@@ -165,6 +165,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(const DataFrame& df, cons
   return aligned.toArrow();
 }
 
+arrow::Result<bool> TableExists(Session& session, const std::string& name) {
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, name));
+  ARROW_ASSIGN_OR_RAISE(auto loaded, resolved.first->LoadTable(resolved.second.ident));
+  return loaded.has_value();
+}
+
 arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string>& parts) {
   auto resolved = ResolveName(session.conf(), parts);
   if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");

@@ -28,6 +28,8 @@ namespace iceberg {
 bool IsIcebergName(Session& session, const std::vector<std::string>& parts);
 bool IsIcebergName(Session& session, const std::string& name);
 
+arrow::Result<bool> TableExists(Session& session, const std::string& name);
+
 /// The table's rows at its current snapshot.
 arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string>& parts);
 
