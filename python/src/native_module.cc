@@ -595,6 +595,9 @@ void BindBatchIO(nb::module_& m) {
     }
     Check(status);
   });
+  m.def("is_iceberg_table_name", [](spate::Session& s, const std::string& name) {
+    return spate::iceberg::IsIcebergName(s, name);
+  });
   m.def("iceberg_expire_snapshots", [](spate::Session& s, const std::string& table, int64_t older_than_ms,
                                        int retain_last) {
     arrow::Result<int64_t> removed;

@@ -94,6 +94,11 @@ class DataStreamReader:
         """A table of an Iceberg catalog as a stream of its appended snapshots."""
         from spate.sql.dataframe import DataFrame
         _check_non_empty_str(tableName, "tableName")
+        if not _native.is_iceberg_table_name(self._spark._jsession, tableName):
+            _raise(PySparkNotImplementedError, "NOT_IMPLEMENTED",
+                   "readStream.table is not implemented for %s: Spate streams tables of Iceberg catalogs "
+                   "(spark.sql.catalog.<name> = org.apache.iceberg.spark.SparkCatalog)." % tableName,
+                   feature="readStream.table")
         return DataFrame(self._jreader.table(tableName), self._spark)
 
     def _file_source(self, fmt: str, path: str, **options: OptionalPrimitiveType) -> "DataFrame":
@@ -136,12 +141,6 @@ class DataStreamReader:
                 options[key] = value
         return self._file_source("text", path, **options)
 
-    def table(self, tableName: str) -> "DataFrame":
-        """A stream of a table's new rows (not available in Spate yet)."""
-        _raise(PySparkNotImplementedError, "NOT_IMPLEMENTED",
-               "readStream.table is not implemented: Spate has no streaming table source yet "
-               "(streaming sources: rate, rate-micro-batch).", feature="readStream.table")
-        raise AssertionError  # unreachable
 
 
 class DataStreamWriter:

@@ -254,7 +254,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> AppendedRows(const TableMetadata& t
 
 namespace {
 
-// Every file a snapshot references: its manifest list, manifests, data files.
+// Every file a snapshot references: its manifest list, manifests, live data files.
 arrow::Status CollectFiles(const Snapshot& s, std::set<std::string>* out) {
   if (s.manifest_list.empty()) return arrow::Status::OK();
   out->insert(LocalPath(s.manifest_list));
@@ -262,7 +262,10 @@ arrow::Status CollectFiles(const Snapshot& s, std::set<std::string>* out) {
   for (const auto& m : manifests) {
     out->insert(LocalPath(m.manifest_path));
     ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifest(m.manifest_path));
-    for (const auto& e : entries) out->insert(LocalPath(e.file.file_path));
+    // A deleted entry only records the removal: it keeps no file alive.
+    for (const auto& e : entries) {
+      if (e.status != EntryStatus::kDeleted) out->insert(LocalPath(e.file.file_path));
+    }
   }
   return arrow::Status::OK();
 }

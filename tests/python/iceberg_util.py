@@ -1,0 +1,36 @@
+"""Helpers of the Iceberg tests: a hadoop catalog on a temp warehouse and
+pyiceberg's view of the tables Spate writes."""
+
+import glob
+import os
+
+from pyiceberg.table import StaticTable
+
+
+def use_hadoop_catalog(spark, warehouse, name="ice"):
+    spark.conf.set("spark.sql.catalog.%s" % name, "org.apache.iceberg.spark.SparkCatalog")
+    spark.conf.set("spark.sql.catalog.%s.type" % name, "hadoop")
+    spark.conf.set("spark.sql.catalog.%s.warehouse" % name, str(warehouse))
+
+
+def pyiceberg_table(warehouse, namespace, table):
+    """The table as pyiceberg reads it from the hadoop layout (version-hint.text)."""
+    meta = os.path.join(str(warehouse), namespace, table, "metadata")
+    with open(os.path.join(meta, "version-hint.text")) as f:
+        version = int(f.read().strip())
+    return StaticTable.from_metadata(os.path.join(meta, "v%d.metadata.json" % version))
+
+
+def metadata_versions(warehouse, namespace, table):
+    meta = os.path.join(str(warehouse), namespace, table, "metadata")
+    return sorted(int(os.path.basename(p)[1:].split(".")[0]) for p in glob.glob(os.path.join(meta, "v*.metadata.json")))
+
+
+def snapshot_props(table):
+    """Each snapshot's summary as a dict, oldest first."""
+    out = []
+    for s in table.snapshots():
+        props = dict(s.summary.additional_properties)
+        props["operation"] = s.summary.operation.value
+        out.append(props)
+    return out
