@@ -1,0 +1,94 @@
+"""Exactly-once into Iceberg across crashes: a JSON file source -> projection ->
+Iceberg table query runs in a child process that is killed with SIGKILL at
+random points and restarted from its checkpoint. The table must end up with
+exactly the rows of an uninterrupted run and one snapshot per committed batch
+(a batch re-run after a crash finds its query id and batch id in a snapshot
+summary and commits nothing).
+"""
+
+import random
+import signal
+import textwrap
+import time
+
+from iceberg_util import pyiceberg_table, snapshot_props
+from test_stream_crash_recovery import (FINISH_TIMEOUT, STARTUP_TIMEOUT, add_input_file, start_child,
+                                        wait_for_line)
+
+CHILD = textwrap.dedent("""
+    import sys
+    from spate.sql import SparkSession
+    from spate.sql import functions as f
+
+    src, warehouse, checkpoint = sys.argv[1:4]
+    spark = SparkSession.builder.appName("iceberg-crash-child").getOrCreate()
+    spark.conf.set("spate.streaming.checkpoint.fsync", "false")
+    spark.conf.set("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
+    spark.conf.set("spark.sql.catalog.lake.type", "hadoop")
+    spark.conf.set("spark.sql.catalog.lake.warehouse", warehouse)
+    stream = (spark.readStream.option("maxFilesPerTrigger", 1)
+              .json(src, schema="id BIGINT, name STRING, amount DOUBLE"))
+    query = (stream.select("id", f.upper("name").alias("name"), (f.col("amount") * 2).alias("twice"))
+             .writeStream.option("checkpointLocation", checkpoint)
+             .trigger(availableNow=True).toTable("lake.bronze.events"))
+    print("started", flush=True)
+    query.awaitTermination()
+    if query.exception() is not None:
+        print("failed:", query.exception(), flush=True)
+        sys.exit(3)
+    print("done", flush=True)
+""")
+
+FILES = 12
+ROWS_PER_FILE = 15  # as add_input_file writes them
+RESTARTS = 12
+
+
+def test_sigkill_restarts_leave_exactly_the_rows_of_one_run(tmp_path):
+    rng = random.Random(20261124)
+    src, warehouse, checkpoint = tmp_path / "in", tmp_path / "warehouse", tmp_path / "checkpoint"
+    src.mkdir()
+    script = tmp_path / "child.py"
+    script.write_text(CHILD)
+
+    added = 0
+    for run in range(RESTARTS):
+        while added < min(FILES, run + 1):
+            add_input_file(src, added)
+            added += 1
+        proc = start_child(script, src, warehouse, checkpoint)
+        try:
+            started = wait_for_line(proc, "started", STARTUP_TIMEOUT)
+            assert started or proc.poll() is not None, "child did not start in time"
+            if started:
+                time.sleep(rng.uniform(0.0, 0.03))  # where the kill lands, not an assertion
+            proc.send_signal(signal.SIGKILL)
+        finally:
+            proc.wait(timeout=STARTUP_TIMEOUT)
+            proc.stdout.close()
+            proc.stderr.close()
+    while added < FILES:
+        add_input_file(src, added)
+        added += 1
+
+    proc = start_child(script, src, warehouse, checkpoint)
+    try:
+        stdout, stderr = proc.communicate(timeout=FINISH_TIMEOUT)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 0, stderr
+    assert "done" in stdout
+
+    table = pyiceberg_table(warehouse, "bronze", "events")
+    rows = table.scan().to_arrow()
+    assert sorted(rows.column("id").to_pylist()) == list(range(FILES * ROWS_PER_FILE))
+    by_id = {r["id"]: r for r in rows.to_pylist()}
+    assert by_id[16]["name"] == "N1" and by_id[16]["twice"] == 1.0
+    # One snapshot per committed batch (the commits log), each batch id once, from one query.
+    props = snapshot_props(table)
+    committed = sorted(int(p.name) for p in (checkpoint / "commits").iterdir() if p.name.isdigit())
+    assert [int(p["spark.sql.streaming.epochId"]) for p in props] == committed == list(range(len(committed)))
+    assert len({p["spark.sql.streaming.queryId"] for p in props}) == 1
+    assert sum(int(p["added-records"]) for p in props) == FILES * ROWS_PER_FILE
