@@ -57,6 +57,7 @@ bench: build
 	@$(BUILD_DIR)/bench/state_store_bench
 	@$(BUILD_DIR)/bench/stateful_bench
 	@$(BUILD_DIR)/bench/kafka_bench
+	@$(BUILD_DIR)/bench/iceberg_bench
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')
