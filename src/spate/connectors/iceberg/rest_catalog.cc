@@ -1,32 +1,276 @@
+// The Iceberg REST catalog client (the REST OpenAPI's config, namespace and
+// table endpoints) over libcurl. Commits send the new snapshots as
+// add-snapshot / set-snapshot-ref updates with an assert-ref-snapshot-id
+// requirement on the base, so the server refuses (409) a commit whose base
+// another writer moved, and the caller retries on the new base.
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <mutex>
+#include <set>
+
+#include <fmt/format.h>
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "spate/common/error.h"
 #include "spate/connectors/iceberg/catalog.h"
 
 namespace spate::iceberg {
 
 namespace {
 
+struct Response {
+  long status = 0;
+  std::string body;
+};
+
+size_t Collect(char* data, size_t size, size_t n, void* out) {
+  static_cast<std::string*>(out)->append(data, size * n);
+  return size * n;
+}
+
+std::string Escape(const std::string& s) {
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::string JsonString(const std::string& s) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+  return buf.GetString();
+}
+
+std::string JsonArray(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + JsonString(items[i]);
+  return out + "]";
+}
+
+std::string ToJson(const rapidjson::Value& v) {
+  rapidjson::StringBuffer buf;
+  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
+  v.Accept(w);
+  return buf.GetString();
+}
+
 class RestCatalog final : public IcebergCatalog {
  public:
-  RestCatalog(std::string name, std::string uri) : IcebergCatalog(std::move(name)), uri_(std::move(uri)) {}
-  arrow::Result<std::optional<LoadedTable>> LoadTable(const TableIdent&) override { return Unsupported(); }
-  arrow::Result<LoadedTable> CreateTable(const TableIdent&, TableMetadata) override { return Unsupported(); }
-  arrow::Result<bool> CommitTable(const TableIdent&, const LoadedTable&, TableMetadata) override {
-    return Unsupported();
+  RestCatalog(std::string name, std::string uri, std::map<std::string, std::string> properties)
+      : IcebergCatalog(std::move(name)), uri_(std::move(uri)), properties_(std::move(properties)) {
+    while (!uri_.empty() && uri_.back() == '/') uri_.pop_back();
   }
-  arrow::Result<bool> DropTable(const TableIdent&) override { return Unsupported(); }
-  arrow::Result<std::vector<std::string>> ListTables(const std::vector<std::string>&) override {
-    return Unsupported();
+
+  arrow::Result<std::optional<LoadedTable>> LoadTable(const TableIdent& ident) override {
+    ARROW_ASSIGN_OR_RAISE(auto path, TablePath(ident));
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("GET", path, ""));
+    if (r.status == 404) return std::nullopt;
+    ARROW_RETURN_NOT_OK(Check(r, "load table " + ident.ToString()));
+    ARROW_ASSIGN_OR_RAISE(auto loaded, ParseLoadResult(r.body));
+    return loaded;
+  }
+
+  arrow::Result<LoadedTable> CreateTable(const TableIdent& ident, TableMetadata metadata) override {
+    ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
+    // The namespace is created on demand (409: it exists).
+    ARROW_ASSIGN_OR_RAISE(auto ns, Call("POST", prefix + "/namespaces",
+                                        fmt::format(R"({{"namespace":{},"properties":{{}}}})", JsonArray(ident.ns))));
+    if (ns.status != 409) ARROW_RETURN_NOT_OK(Check(ns, "create namespace"));
+    std::string props;
+    for (const auto& [k, v] : metadata.properties) props += (props.empty() ? "" : ",") + JsonString(k) + ":" + JsonString(v);
+    std::string body = fmt::format(
+        R"({{"name":{},"schema":{},"partition-spec":{},"write-order":{{"order-id":0,"fields":[]}},)"
+        R"("stage-create":false,"properties":{{{}}}{}}})",
+        JsonString(ident.name), SchemaJson(metadata.schema()), SpecJson(metadata.spec()), props,
+        metadata.location.empty() ? "" : ",\"location\":" + JsonString(metadata.location));
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("POST", prefix + "/namespaces/" + NamespacePath(ident.ns) + "/tables", body));
+    if (r.status == 409) {
+      return SparkError("TABLE_OR_VIEW_ALREADY_EXISTS", "42P07",
+                        fmt::format("Cannot create table or view {} because it already exists.", ident.ToString()));
+    }
+    ARROW_RETURN_NOT_OK(Check(r, "create table " + ident.ToString()));
+    return ParseLoadResult(r.body);
+  }
+
+  arrow::Result<bool> CommitTable(const TableIdent& ident, const LoadedTable& base, TableMetadata updated) override {
+    const TableMetadata& b = base.metadata;
+    std::string base_snapshot = b.current_snapshot_id ? std::to_string(*b.current_snapshot_id) : "null";
+    std::string requirements = fmt::format(
+        R"([{{"type":"assert-table-uuid","uuid":{}}},{{"type":"assert-ref-snapshot-id","ref":"main","snapshot-id":{}}}])",
+        JsonString(b.table_uuid), base_snapshot);
+    std::vector<std::string> updates;
+    std::set<int64_t> before, after;
+    for (const auto& s : b.snapshots) before.insert(s.snapshot_id);
+    for (const auto& s : updated.snapshots) {
+      after.insert(s.snapshot_id);
+      if (!before.count(s.snapshot_id)) {
+        updates.push_back(R"({"action":"add-snapshot","snapshot":)" + SnapshotJson(s) + "}");
+      }
+    }
+    std::string removed;
+    for (int64_t id : before) {
+      if (!after.count(id)) removed += (removed.empty() ? "" : ",") + std::to_string(id);
+    }
+    if (!removed.empty()) updates.push_back(R"({"action":"remove-snapshots","snapshot-ids":[)" + removed + "]}");
+    if (updated.current_snapshot_id && updated.current_snapshot_id != b.current_snapshot_id) {
+      updates.push_back(fmt::format(R"({{"action":"set-snapshot-ref","ref-name":"main","type":"branch","snapshot-id":{}}})",
+                                    *updated.current_snapshot_id));
+    }
+    std::string list;
+    for (const auto& u : updates) list += (list.empty() ? "" : ",") + u;
+    std::string body = fmt::format(R"({{"identifier":{{"namespace":{},"name":{}}},"requirements":{},"updates":[{}]}})",
+                                   JsonArray(ident.ns), JsonString(ident.name), requirements, list);
+    ARROW_ASSIGN_OR_RAISE(auto path, TablePath(ident));
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("POST", path, body));
+    if (r.status == 409) return false;
+    ARROW_RETURN_NOT_OK(Check(r, "commit to " + ident.ToString()));
+    return true;
+  }
+
+  arrow::Result<bool> DropTable(const TableIdent& ident) override {
+    ARROW_ASSIGN_OR_RAISE(auto path, TablePath(ident));
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("DELETE", path + "?purgeRequested=true", ""));
+    if (r.status == 404) return false;
+    ARROW_RETURN_NOT_OK(Check(r, "drop table " + ident.ToString()));
+    return true;
+  }
+
+  arrow::Result<std::vector<std::string>> ListTables(const std::vector<std::string>& ns) override {
+    ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("GET", prefix + "/namespaces/" + NamespacePath(ns) + "/tables", ""));
+    ARROW_RETURN_NOT_OK(Check(r, "list tables"));
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    std::vector<std::string> out;
+    if (d.IsObject() && d.HasMember("identifiers")) {
+      for (const auto& id : d["identifiers"].GetArray()) out.push_back(id["name"].GetString());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
   }
 
  private:
-  arrow::Status Unsupported() const { return arrow::Status::NotImplemented("REST catalog at ", uri_); }
+  static std::string NamespacePath(const std::vector<std::string>& ns) {
+    std::string joined;
+    for (size_t i = 0; i < ns.size(); ++i) joined += (i ? "\x1F" : "") + ns[i];
+    return Escape(joined);
+  }
+
+  arrow::Result<std::string> TablePath(const TableIdent& ident) {
+    ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
+    return prefix + "/namespaces/" + NamespacePath(ident.ns) + "/tables/" + Escape(ident.name);
+  }
+
+  // "/v1" or "/v1/<prefix>", from the server's GET /v1/config overrides.
+  arrow::Result<std::string> Prefix() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (prefix_) return *prefix_;
+    std::string query;
+    if (auto wh = properties_.find("warehouse"); wh != properties_.end()) query = "?warehouse=" + Escape(wh->second);
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("GET", "/v1/config" + query, ""));
+    ARROW_RETURN_NOT_OK(Check(r, "read the catalog configuration"));
+    std::string prefix = "/v1";
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    if (d.IsObject() && d.HasMember("overrides") && d["overrides"].IsObject() &&
+        d["overrides"].HasMember("prefix") && d["overrides"]["prefix"].IsString()) {
+      prefix += "/" + std::string(d["overrides"]["prefix"].GetString());
+    }
+    prefix_ = prefix;
+    return prefix;
+  }
+
+  arrow::Result<LoadedTable> ParseLoadResult(const std::string& body) {
+    rapidjson::Document d;
+    d.Parse(body.c_str());
+    if (d.HasParseError() || !d.IsObject() || !d.HasMember("metadata")) {
+      return arrow::Status::IOError("REST catalog ", uri_, " answered a table without metadata");
+    }
+    std::string location = d.HasMember("metadata-location") && d["metadata-location"].IsString()
+                               ? d["metadata-location"].GetString()
+                               : "";
+    ARROW_ASSIGN_OR_RAISE(auto metadata, ParseTableMetadata(ToJson(d["metadata"]), location));
+    return LoadedTable{std::move(metadata), location};
+  }
+
+  arrow::Status Check(const Response& r, const std::string& what) const {
+    if (r.status >= 200 && r.status < 300) return arrow::Status::OK();
+    std::string message = r.body;
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    if (!d.HasParseError() && d.IsObject() && d.HasMember("error") && d["error"].IsObject() &&
+        d["error"].HasMember("message") && d["error"]["message"].IsString()) {
+      message = d["error"]["message"].GetString();
+    }
+    return arrow::Status::IOError(fmt::format("REST catalog {} could not {}: HTTP {}: {}", uri_, what, r.status, message));
+  }
+
+  arrow::Result<Response> Call(const std::string& method, const std::string& path, const std::string& body) const {
+    static std::once_flag init;
+    std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+    CURL* curl = curl_easy_init();
+    if (curl == nullptr) return arrow::Status::IOError("cannot start libcurl");
+    std::string url = uri_ + path;
+    Response r;
+    struct curl_slist* headers = nullptr;
+    headers = curl_slist_append(headers, "Content-Type: application/json");
+    headers = curl_slist_append(headers, "Accept: application/json");
+    std::string auth;
+    if (auto token = properties_.find("token"); token != properties_.end()) {
+      auth = "Authorization: Bearer " + token->second;
+      headers = curl_slist_append(headers, auth.c_str());
+    }
+    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
+    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
+    if (method == "POST") {
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
+      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    }
+    CURLcode rc = curl_easy_perform(curl);
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK) {
+      return arrow::Status::IOError(fmt::format("REST catalog {}: {} {} failed: {}", uri_, method, path,
+                                                curl_easy_strerror(rc)));
+    }
+    return r;
+  }
+
   std::string uri_;
+  std::map<std::string, std::string> properties_;
+  mutable std::mutex mutex_;
+  std::optional<std::string> prefix_;
 };
 
 }  // namespace
 
 std::shared_ptr<IcebergCatalog> MakeRestCatalog(const std::string& name, const std::string& uri,
-                                                const std::map<std::string, std::string>&) {
-  return std::make_shared<RestCatalog>(name, uri);
+                                                const std::map<std::string, std::string>& properties) {
+  // One client per catalog configuration: the prefix is read from the server once.
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<IcebergCatalog>> clients;
+  std::string key = name + "\n" + uri;
+  for (const auto& [k, v] : properties) key += "\n" + k + "=" + v;
+  std::lock_guard<std::mutex> lock(mutex);
+  auto& client = clients[key];
+  if (!client) client = std::make_shared<RestCatalog>(name, uri, properties);
+  return client;
 }
 
 }  // namespace spate::iceberg

@@ -372,6 +372,17 @@ std::string SchemaJson(const IcebergSchema& schema) {
   return s;
 }
 
+std::string SnapshotJson(const Snapshot& snapshot) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  WriteSnapshot(w, snapshot);
+  return buf.GetString();
+}
+
+std::string SpecJson(const PartitionSpec& spec) {
+  return fmt::format(R"({{"spec-id":{},"fields":{}}})", spec.spec_id, SpecFieldsJson(spec));
+}
+
 std::string SpecFieldsJson(const PartitionSpec& spec) {
   rapidjson::StringBuffer buf;
   Writer w(buf);

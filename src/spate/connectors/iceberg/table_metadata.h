@@ -64,6 +64,10 @@ std::string SerializeTableMetadata(const TableMetadata& metadata);
 
 /// The schema alone, as the metadata's "schemas" entries and manifest headers hold it.
 std::string SchemaJson(const IcebergSchema& schema);
+/// One snapshot as the metadata's "snapshots" entries (and REST add-snapshot) hold it.
+std::string SnapshotJson(const Snapshot& snapshot);
+/// The spec as a JSON object {"spec-id", "fields"}.
+std::string SpecJson(const PartitionSpec& spec);
 /// The spec's fields as a JSON array (manifest header "partition-spec").
 std::string SpecFieldsJson(const PartitionSpec& spec);
 
