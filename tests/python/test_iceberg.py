@@ -178,6 +178,20 @@ def test_rerun_batch_commits_nothing_twice(spark, warehouse, tmp_path):
     assert sorted(table.scan().to_arrow().column("id").to_pylist()) == list(range(30))
 
 
+def test_complete_mode_overwrites_each_batch(spark, warehouse, tmp_path):
+    src = tmp_path / "in"
+    write_json_files(src, 0, 2, rows=5)
+    query = (json_stream(spark, src).selectExpr("id % 3 AS k").groupBy("k").count().writeStream
+             .outputMode("complete").option("checkpointLocation", str(tmp_path / "ck"))
+             .trigger(availableNow=True).toTable("ice.db.counts"))
+    query.awaitTermination()
+    table = pyiceberg_table(warehouse, "db", "counts")
+    rows = sorted(table.scan().to_arrow().to_pylist(), key=lambda r: r["k"])
+    assert rows == [{"k": 0, "count": 4}, {"k": 1, "count": 3}, {"k": 2, "count": 3}]
+    assert [s["operation"] for s in snapshot_props(table)] == ["overwrite", "overwrite"]
+    assert spark.read.format("iceberg").load("ice.db.counts").count() == 3
+
+
 def test_update_mode_is_rejected(spark, warehouse, tmp_path):
     with pytest.raises(AnalysisException, match="does not support Update output mode"):
         (spark.readStream.format("rate").load().writeStream.outputMode("update")

@@ -9,6 +9,7 @@
 #include "../../api/test_util.h"
 #include "spate/api/functions.h"
 #include "spate/api/writer.h"
+#include "spate/connectors/registry.h"
 #include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/data_files.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
@@ -196,6 +197,37 @@ TEST(IcebergApi, CatalogConfigurationErrorsNameTheKey) {
   session->conf().Set("spark.sql.catalog.ice.type", "hadoop");
   df = session->Table("ice.db.t");
   EXPECT_NE(df.status().message().find("spark.sql.catalog.ice.warehouse"), std::string::npos);
+}
+
+TEST(IcebergSink, CompleteModeReplacesTheRowsAndSkipsARerunBatch) {
+  auto dir = FreshDir("IcebergSink");
+  auto session = IcebergSession(dir);
+  auto type = arrow::struct_({arrow::field("k", arrow::int64()), arrow::field("n", arrow::int64())});
+  auto first = FromRows(session, type, R"([{"k": 1, "n": 1}, {"k": 2, "n": 1}])");
+  auto second = FromRows(session, type, R"([{"k": 1, "n": 2}, {"k": 2, "n": 3}])");
+  auto format = FindStreamingFormat("iceberg");
+  ASSERT_TRUE(format.ok());
+  SinkRequest request;
+  request.options.Set("path", "ice.db.counts");
+  request.mode = OutputMode::kComplete;
+  request.schema = first.schema();
+  request.session = session.get();
+  auto sink = (*format)->sink(request);
+  ASSERT_TRUE(sink.ok()) << sink.status().ToString();
+  ASSERT_TRUE((*sink)->Open("query-1", "").ok());
+  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{0, OutputMode::kComplete, first}), 2);
+  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{1, OutputMode::kComplete, second}), 2);
+  // Batch 1 again, as after a crash before the commits log: nothing is committed.
+  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{1, OutputMode::kComplete, second}), 0);
+  EXPECT_EQ(SortedRows(session->Table("ice.db.counts")),
+            (std::vector<std::string>{R"({"k":1,"n":2})", R"({"k":2,"n":3})"}));
+  auto loaded = MakeHadoopCatalog("ice", dir.string())->LoadTable({{"db"}, "counts"});
+  const auto& snapshots = loaded->value().metadata.snapshots;
+  ASSERT_EQ(snapshots.size(), 2u);
+  EXPECT_EQ(snapshots[1].summary.at("operation"), "overwrite");
+  EXPECT_EQ(snapshots[1].summary.at(kEpochIdProperty), "1");
+  EXPECT_EQ(snapshots[1].summary.at(kQueryIdProperty), "query-1");
+  EXPECT_EQ(snapshots[1].summary.at("total-records"), "2");
 }
 
 }  // namespace
