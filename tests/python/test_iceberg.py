@@ -97,6 +97,16 @@ def test_partition_by_on_save_as_table_is_identity(spark, warehouse):
     assert len(table.inspect.files()) == 3
 
 
+def test_partition_column_names_outside_avro_names(spark, warehouse):
+    spark.createDataFrame([(1, "a"), (2, "b"), (3, "a")], "id BIGINT, `event-type` STRING") \
+        .write.format("iceberg").partitionBy("event-type").saveAsTable("ice.db.odd")
+    table = pyiceberg_table(warehouse, "db", "odd")
+    files = table.inspect.files().to_pylist()
+    assert sorted(f["partition"]["event-type"] for f in files) == ["a", "b"]
+    assert sorted(table.scan().to_arrow().column("id").to_pylist()) == [1, 2, 3]
+    assert sorted(r.id for r in spark.table("ice.db.odd").collect()) == [1, 2, 3]
+
+
 def test_bad_partition_transform_is_explained(spark, warehouse):
     with pytest.raises(Exception, match=r"bucket\(N, col\)"):
         spark.sql("CREATE TABLE ice.db.bad (id BIGINT) USING iceberg PARTITIONED BY (zorder(id))")

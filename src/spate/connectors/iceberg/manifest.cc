@@ -1,5 +1,7 @@
 #include "spate/connectors/iceberg/manifest.h"
 
+#include <cctype>
+
 #include <fmt/format.h>
 
 #include "spate/connectors/iceberg/avro_file.h"
@@ -14,6 +16,18 @@ std::string MapField(const char* name, int id, int key_id, int value_id, const c
       R"("name":"k{}_v{}","fields":[{{"name":"key","type":"int","field-id":{}}},)"
       R"({{"name":"value","type":"{}","field-id":{}}}]}}}}],"default":null,"field-id":{}}})",
       name, key_id, value_id, key_id, value_type, value_id, id);
+}
+
+// Avro names are [A-Za-z_][A-Za-z0-9_]*; other characters become _x<hex>, as
+// Iceberg's Avro schemas spell them (readers match fields by field id).
+std::string AvroName(const std::string& name) {
+  std::string out;
+  for (size_t i = 0; i < name.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(name[i]);
+    bool ok = std::isalpha(c) || c == '_' || (i > 0 && std::isdigit(c));
+    out += ok ? std::string(1, static_cast<char>(c)) : fmt::format("_x{:X}", c);
+  }
+  return out;
 }
 
 arrow::Result<std::string> PartitionAvroType(const DataType& type) {
@@ -38,7 +52,7 @@ arrow::Result<std::string> EntrySchema(const TableMetadata& table, const Partiti
     ARROW_ASSIGN_OR_RAISE(auto type, PartitionResultType(f, table.schema()));
     ARROW_ASSIGN_OR_RAISE(auto avro, PartitionAvroType(*type));
     partition += fmt::format(R"({}{{"name":"{}","type":["null",{}],"default":null,"field-id":{}}})",
-                             partition.empty() ? "" : ",", f.name, avro, f.field_id);
+                             partition.empty() ? "" : ",", AvroName(f.name), avro, f.field_id);
   }
   return fmt::format(
       R"({{"type":"record","name":"manifest_entry","fields":[)"
@@ -100,7 +114,8 @@ arrow::Status SetMap(avro_value_t* record, const char* name, const std::map<int,
 arrow::Status SetPartition(avro_value_t* data_file, const PartitionSpec& spec, const DataFile& file) {
   ARROW_ASSIGN_OR_RAISE(avro_value_t partition, Field(data_file, "partition"));
   for (size_t i = 0; i < spec.fields.size(); ++i) {
-    const char* name = spec.fields[i].name.c_str();
+    std::string avro_name = AvroName(spec.fields[i].name);
+    const char* name = avro_name.c_str();
     const PartitionValue& v = i < file.partition.size() ? file.partition[i] : PartitionValue{};
     if (v.is_null) {
       ARROW_RETURN_NOT_OK(SetNull(&partition, name));
