@@ -239,7 +239,7 @@ arrow::Result<std::map<std::string, int>> Client::MatchingTopics(const std::stri
 }
 
 arrow::Status Client::Watermarks(const std::vector<TopicPartition>& partitions, PartitionOffsets* low,
-                                 PartitionOffsets* high) {
+                                 PartitionOffsets* high, bool skip_unknown) {
   for (const auto& tp : partitions) {
     int64_t lo = 0, hi = 0;
     auto deadline = Clock::now() + std::chrono::milliseconds(timeout_ms_);
@@ -251,6 +251,8 @@ arrow::Status Client::Watermarks(const std::vector<TopicPartition>& partitions, 
       if (err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     } while (Clock::now() < deadline);
+    bool unknown = err == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART || err == RD_KAFKA_RESP_ERR__UNKNOWN_PARTITION;
+    if (unknown && skip_unknown) continue;
     if (err != RD_KAFKA_RESP_ERR_NO_ERROR) {
       return ErrorStatus(fmt::format("reading the offsets of {}", PartitionName(tp)), err);
     }

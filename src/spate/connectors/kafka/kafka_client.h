@@ -43,8 +43,10 @@ class Client {
   /// Every non-internal topic whose whole name matches the (ECMAScript) pattern.
   arrow::Result<std::map<std::string, int>> MatchingTopics(const std::string& pattern);
   /// Earliest (low) and latest (high) offsets of each partition.
+  /// With `skip_unknown`, a partition the broker no longer knows (its topic
+  /// was just deleted) is left out of the results instead of failing.
   arrow::Status Watermarks(const std::vector<TopicPartition>& partitions, PartitionOffsets* low,
-                           PartitionOffsets* high);
+                           PartitionOffsets* high, bool skip_unknown = false);
   /// For each partition, the earliest offset whose timestamp is >= the
   /// given one (-1: no such message).
   arrow::Result<PartitionOffsets> OffsetsForTimes(const PartitionOffsets& timestamps);

@@ -79,7 +79,9 @@ class KafkaStreamSource final : public StreamSource {
     ARROW_ASSIGN_OR_RAISE(PartitionOffsets from, StartOffsets(start));
     ARROW_ASSIGN_OR_RAISE(auto partitions, SubscribedPartitions(*client_, options_));
     PartitionOffsets low, high;
-    ARROW_RETURN_NOT_OK(client_->Watermarks(partitions, &low, &high));
+    // A topic deleted since the metadata was read is missing from `high`:
+    // CheckDeleted applies failOnDataLoss to it like to any deleted topic.
+    ARROW_RETURN_NOT_OK(client_->Watermarks(partitions, &low, &high, /*skip_unknown=*/true));
     latest_ = high;
     if (available_now_end_) {
       for (auto& [tp, off] : high) {
