@@ -2,6 +2,7 @@
 way round): batch writes, partition specs, streaming appends with one
 snapshot per batch and exactly-once re-runs, streaming reads, maintenance."""
 
+import datetime
 import os
 import shutil
 import threading
@@ -290,3 +291,25 @@ def test_unknown_catalog_type_is_explained(spark, tmp_path):
     spark.conf.set("spark.sql.catalog.bad.type", "glue")
     with pytest.raises(Exception, match=r"spark.sql.catalog.bad.type: allowed are hadoop and rest"):
         spark.table("bad.db.t")
+
+
+def test_reads_prune_partitions_by_the_filter(spark, warehouse):
+    spark.sql("CREATE TABLE ice.db.pruned (id BIGINT, ts TIMESTAMP, user STRING) USING iceberg "
+              "PARTITIONED BY (days(ts), user)")
+    events(spark, 20).select("id", "ts", "user").writeTo("ice.db.pruned").append()
+    files = pyiceberg_table(warehouse, "db", "pruned").inspect.files().to_pylist()
+    # Remove the data files of user-0 before 2024-01-05: a query that reads them fails,
+    # so a query that succeeds did not open them.
+    cutoff = datetime.date(2024, 1, 5)
+    for f in files:
+        day = f["partition"]["ts_day"]
+        if isinstance(day, int):
+            day = datetime.date(1970, 1, 1) + datetime.timedelta(days=day)
+        if f["partition"]["user"] == "user-0" and day < cutoff:
+            os.remove(f["file_path"].replace("file://", ""))
+    late_user0 = spark.table("ice.db.pruned").filter("user = 'user-0' AND ts >= '2024-01-05 00:00:00'")
+    assert sorted(r.id for r in late_user0.select("id").collect()) == [12, 15, 18]
+    others = spark.table("ice.db.pruned").where("user = 'user-1'").select("id", "user")
+    assert sorted(r.id for r in others.collect()) == [1, 4, 7, 10, 13, 16, 19]
+    with pytest.raises(Exception):
+        spark.table("ice.db.pruned").filter("user = 'user-0'").collect()  # needs the removed files

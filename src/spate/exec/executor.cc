@@ -207,6 +207,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> ToSingleBatch(const arrow::Ta
 
 arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx) {
   EnsureComputeInitialized();
+  if (PlanPtr pushed = WithScanPushdown(plan)) return ExecutePlan(*pushed, ctx);
   std::vector<std::shared_ptr<arrow::Table>> inputs;
   for (const auto& child : plan.children) {
     ARROW_ASSIGN_OR_RAISE(auto t, ExecutePlan(*child, ctx));
@@ -222,6 +223,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
           ARROW_ASSIGN_OR_RAISE(plan.source->table, ExecutePlan(*plan.source->cached_plan, ctx));
         }
         table = plan.source->table;
+        if (!table && plan.source->reader) {
+          ARROW_ASSIGN_OR_RAISE(table, plan.source->reader(plan.source->request));
+        }
       }
       // Same columns, the plan's names and types (a source may hand over wider types).
       std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;

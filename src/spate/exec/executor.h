@@ -31,6 +31,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
                                                          const arrow::Table& right,
                                                          const EvalContext& ctx);
 
+/// `plan` with its scan told the columns and filters it needs, when `plan` is a
+/// Project/Filter over a scan that reads on demand; else null (scan_pushdown.cc).
+PlanPtr WithScanPushdown(const PlanNode& plan);
+
 /// A table with one chunk per column, as one RecordBatch.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> ToSingleBatch(const arrow::Table& table);
 

@@ -8,6 +8,7 @@
 //
 // Nodes are immutable and shared between DataFrames.
 
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -57,6 +58,13 @@ const char* JoinTypeName(JoinType type);
 struct PlanNode;
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
+/// What a query needs from a scan that reads on demand: the columns it uses
+/// and the conjuncts of the filter right above it (over the scan's output).
+struct ScanRequest {
+  std::vector<bool> columns;  // empty: all
+  std::vector<BoundExprPtr> filters;
+};
+
 /// A source of data for a Scan: a materialized table, or a cached plan
 /// (df.cache()) computed on first use and kept. Streaming sources plug in here.
 struct ScanSource {
@@ -67,6 +75,11 @@ struct ScanSource {
   /// A streaming source: the plan is a streaming plan; a query run creates
   /// the source and feeds each micro-batch's rows into a copy of this scan.
   std::shared_ptr<StreamSourceFactory> stream{};
+  /// A table read on demand (Iceberg): returns rows of the scan's full schema,
+  /// skipping what `request` rules out — files the filters exclude (the Filter
+  /// above still applies them) and unused columns (left all-null).
+  std::function<arrow::Result<std::shared_ptr<arrow::Table>>(const ScanRequest&)> reader{};
+  ScanRequest request{};  // set by the executor for this scan (exec/scan_pushdown.cc)
   std::mutex mutex{};  // guards `table`
 };
 

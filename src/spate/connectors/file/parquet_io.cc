@@ -44,4 +44,17 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& 
   return reader->ReadTable();
 }
 
+arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path,
+                                                             const std::function<bool(const arrow::Field&)>& keep) {
+  ARROW_ASSIGN_OR_RAISE(auto in, arrow::io::ReadableFile::Open(path));
+  ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(in, arrow::default_memory_pool()));
+  std::shared_ptr<arrow::Schema> schema;
+  ARROW_RETURN_NOT_OK(reader->GetSchema(&schema));
+  std::vector<int> indices;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    if (keep(*schema->field(i))) indices.push_back(i);
+  }
+  return reader->ReadTable(indices);
+}
+
 }  // namespace spate

@@ -3,6 +3,7 @@
 // Whole-file Parquet reads and writes through Arrow's Parquet library. The
 // streaming file source and sink build on these.
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -21,5 +22,8 @@ arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& pat
 
 /// Reads the whole file at `path`.
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path);
+/// Reads only the top-level columns `keep` accepts (the other columns are not read).
+arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path,
+                                                             const std::function<bool(const arrow::Field&)>& keep);
 
 }  // namespace spate

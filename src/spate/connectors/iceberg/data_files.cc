@@ -289,7 +289,8 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const TableMetadata& table, 
 }
 
 arrow::Result<std::shared_ptr<arrow::Table>> ReadDataFiles(const TableMetadata& table,
-                                                           const std::vector<ManifestEntry>& files) {
+                                                           const std::vector<ManifestEntry>& files,
+                                                           const std::vector<bool>& columns_used) {
   const IcebergSchema& schema = table.schema();
   ARROW_ASSIGN_OR_RAISE(auto target, schema.ToArrow());
   std::vector<std::shared_ptr<arrow::Table>> parts;
@@ -298,9 +299,21 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadDataFiles(const TableMetadata& 
       return arrow::Status::NotImplemented("Iceberg data file ", e.file.file_path, " is ", e.file.file_format,
                                            "; Spate reads Parquet data files.");
     }
-    ARROW_ASSIGN_OR_RAISE(auto data, ReadParquetFile(LocalPath(e.file.file_path)));
+    auto used = [&](const arrow::Field& column) {
+      if (columns_used.empty()) return true;
+      auto meta = column.metadata();
+      for (size_t f = 0; f < schema.fields.size(); ++f) {
+        bool same = meta && meta->Contains("PARQUET:field_id")
+                        ? meta->Get("PARQUET:field_id").ValueOr("") == std::to_string(schema.fields[f].id)
+                        : column.name() == schema.fields[f].name;
+        if (same) return static_cast<bool>(columns_used[f]);
+      }
+      return false;
+    };
+    ARROW_ASSIGN_OR_RAISE(auto data, ReadParquetFile(LocalPath(e.file.file_path), used));
     arrow::ChunkedArrayVector columns;
-    for (const auto& field : schema.fields) {
+    for (size_t f = 0; f < schema.fields.size(); ++f) {
+      const auto& field = schema.fields[f];
       int found = -1;
       for (int i = 0; i < data->num_columns(); ++i) {
         auto meta = data->schema()->field(i)->metadata();
@@ -310,6 +323,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadDataFiles(const TableMetadata& 
         }
       }
       if (found < 0) found = data->schema()->GetFieldIndex(field.name);
+      if (!columns_used.empty() && !columns_used[f]) found = -1;  // not used by the query
       ARROW_ASSIGN_OR_RAISE(auto type, ToArrowType(*field.type));
       if (found < 0) {
         ARROW_ASSIGN_OR_RAISE(auto nulls, arrow::MakeArrayOfNull(type, data->num_rows()));

@@ -24,9 +24,11 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const TableMetadata& table, 
                                                     int64_t target_file_size);
 
 /// The rows of `files` as the table's current schema (columns a file lacks
-/// read as nulls).
+/// read as nulls). With `columns` (one flag per schema field), only the
+/// flagged columns are read; the others are all-null.
 arrow::Result<std::shared_ptr<arrow::Table>> ReadDataFiles(const TableMetadata& table,
-                                                           const std::vector<ManifestEntry>& files);
+                                                           const std::vector<ManifestEntry>& files,
+                                                           const std::vector<bool>& columns = {});
 
 /// The partition value of one row for one partition field (exposed for tests:
 /// bucket and truncate follow the spec's hashing and widths).

@@ -13,6 +13,7 @@
 #include "spate/common/strings.h"
 #include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/data_files.h"
+#include "spate/connectors/iceberg/scan_planning.h"
 #include "spate/connectors/iceberg/table_ops.h"
 #include "spate/expr/expression.h"
 #include "spate/plan/plan_builder.h"
@@ -177,10 +178,11 @@ arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string
   ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
   if (!loaded) return TableNotFound(DisplayName(*resolved));
-  ARROW_ASSIGN_OR_RAISE(auto rows, ScanTable(loaded->metadata));
   auto source = std::make_shared<ScanSource>();
   source->description = "BatchScan " + resolved->catalog + "." + resolved->ident.ToString();
-  source->table = rows;
+  // Read when the query runs, with its columns and partition filters (exec/scan_pushdown.cc).
+  auto metadata = std::make_shared<const TableMetadata>(loaded->metadata);
+  source->reader = [metadata](const ScanRequest& request) { return ScanForQuery(*metadata, request); };
   return MakeScan(std::move(source), *loaded->metadata.schema().ToSpark());
 }
 

@@ -1,0 +1,117 @@
+// Column and filter pushdown into scans that read on demand (ScanSource::reader):
+// for Project / Filter / Project(Filter) directly over such a scan, the scan
+// is told which columns the query uses and the conjuncts of the filter, so an
+// Iceberg table reads only the columns needed from only the files whose
+// partitions can match. The Filter and Project still run on what comes back.
+
+#include <set>
+
+#include "spate/exec/executor.h"
+
+namespace spate {
+
+namespace {
+
+void CollectColumns(const BoundExpr& e, std::set<int>* out) {
+  if (e.kind() == BoundExpr::Kind::kColumn) out->insert(static_cast<const BoundColumn&>(e).index());
+  for (const auto& c : e.children()) CollectColumns(*c, out);
+}
+
+void SplitConjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
+  if (e->kind() == BoundExpr::Kind::kFunction && static_cast<const BoundFunction&>(*e).function() == "and") {
+    for (const auto& c : e->children()) SplitConjuncts(c, out);
+    return;
+  }
+  out->push_back(e);
+}
+
+bool IsLazyScan(const PlanNode& n) {
+  return n.kind == PlanNode::Kind::kScan && n.source->reader && n.source->request.columns.empty() &&
+         n.source->request.filters.empty();
+}
+
+bool IsColumnOnlyProject(const PlanNode& n) {
+  if (n.kind != PlanNode::Kind::kProject) return false;
+  for (const auto& e : n.exprs) {
+    if (e->kind() != BoundExpr::Kind::kColumn) return false;
+  }
+  return true;
+}
+
+// `e` with each column reference renumbered through `map`.
+BoundExprPtr Remap(const BoundExprPtr& e, const std::vector<int>& map) {
+  if (e->kind() == BoundExpr::Kind::kColumn) {
+    const auto& c = static_cast<const BoundColumn&>(*e);
+    return std::make_shared<BoundColumn>(map[c.index()], c.type(), c.nullable(), c.name());
+  }
+  if (e->kind() != BoundExpr::Kind::kFunction) return e;
+  std::vector<BoundExprPtr> children;
+  for (const auto& c : e->children()) children.push_back(Remap(c, map));
+  return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
+}
+
+// A copy of the scan whose request is set.
+PlanPtr ScanWith(const PlanNode& scan, ScanRequest request) {
+  auto source = std::make_shared<ScanSource>();
+  source->description = scan.source->description;
+  source->reader = scan.source->reader;
+  source->request = std::move(request);
+  PlanNode copy = scan;
+  copy.source = std::move(source);
+  return std::make_shared<const PlanNode>(std::move(copy));
+}
+
+}  // namespace
+
+PlanPtr WithScanPushdown(const PlanNode& plan) {
+  if (plan.kind != PlanNode::Kind::kProject && plan.kind != PlanNode::Kind::kFilter) return nullptr;
+  // The path down to the scan: filters and column-only projections (renames,
+  // the qualifier of spark.table) below the top node.
+  std::vector<const PlanNode*> path{&plan};
+  while (!path.back()->children.empty()) {
+    const PlanNode* child = path.back()->children[0].get();
+    path.push_back(child);
+    if (child->kind == PlanNode::Kind::kFilter || IsColumnOnlyProject(*child)) continue;
+    break;
+  }
+  const PlanNode& scan = *path.back();
+  if (!IsLazyScan(scan)) return nullptr;
+  path.pop_back();
+
+  // input_map[k]: where node k's input columns come from in the scan.
+  std::vector<std::vector<int>> input_map(path.size());
+  std::vector<int> map(scan.output.size());
+  for (size_t i = 0; i < map.size(); ++i) map[i] = static_cast<int>(i);
+  for (size_t k = path.size(); k-- > 0;) {
+    input_map[k] = map;
+    if (path[k]->kind == PlanNode::Kind::kProject && k > 0) {
+      std::vector<int> out;
+      for (const auto& e : path[k]->exprs) out.push_back(map[static_cast<const BoundColumn&>(*e).index()]);
+      map = std::move(out);
+    }
+  }
+  ScanRequest request;
+  std::set<int> used;
+  for (size_t k = 0; k < path.size(); ++k) {
+    if (path[k]->kind == PlanNode::Kind::kFilter) {
+      BoundExprPtr condition = Remap(path[k]->condition, input_map[k]);
+      SplitConjuncts(condition, &request.filters);
+      CollectColumns(*condition, &used);
+    }
+  }
+  if (plan.kind == PlanNode::Kind::kProject) {
+    for (const auto& e : plan.exprs) CollectColumns(*Remap(e, input_map[0]), &used);
+    request.columns.assign(scan.output.size(), false);
+    for (int i : used) request.columns[i] = true;
+  }
+  // The same nodes over the scan that now carries the request.
+  PlanPtr rebuilt = ScanWith(scan, std::move(request));
+  for (size_t k = path.size(); k-- > 0;) {
+    PlanNode node = *path[k];
+    node.children = {rebuilt};
+    rebuilt = std::make_shared<const PlanNode>(std::move(node));
+  }
+  return rebuilt;
+}
+
+}  // namespace spate
