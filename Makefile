@@ -6,6 +6,9 @@
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      build and run the benchmarks (prints rows/s and peak RSS)
 #   make format     clang-format the C++ sources
+#   make wheel-test build the wheel with pip, install it in a fresh venv, smoke-test it
+#   make compat     the compatibility programs on Spate, and on PySpark when installed
+#   make stubs      regenerate python/spate/_native.pyi
 
 BUILD_DIR ?= build/release
 ASAN_DIR  ?= build/asan
@@ -17,7 +20,7 @@ export CCACHE_NOHASHDIR ?= 1
 PYTHON    := $(VENV)/bin/python
 SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-.PHONY: all deps build demo test test-cpp test-python test-asan bench format clean
+.PHONY: all deps build demo test test-cpp test-python test-asan bench format clean wheel-test compat stubs
 
 all: build
 
@@ -58,6 +61,20 @@ bench: build
 	@$(BUILD_DIR)/bench/stateful_bench
 	@$(BUILD_DIR)/bench/kafka_bench
 	@$(BUILD_DIR)/bench/iceberg_bench
+
+wheel-test: build
+	@scripts/wheel_test.sh
+
+# PySpark (with Java 17+) is not installed by the bootstrap: `pip install pyspark`
+# into the .venv first to compare both engines; without it only Spate runs.
+compat: build
+	@$(PYTHON) tests/python/compat/run_compat.py spate
+	@if $(PYTHON) -c 'import pyspark' 2>/dev/null; then \
+	  $(PYTHON) tests/python/compat/run_compat.py pyspark; \
+	else echo "compat: pyspark is not installed in $(VENV): only Spate was checked"; fi
+
+stubs: build
+	@$(PYTHON) -m nanobind.stubgen -q -m spate._native -o python/spate/_native.pyi
 
 format:
 	@clang-format -i $$(git ls-files '*.cc' '*.h')

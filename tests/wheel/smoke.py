@@ -1,0 +1,46 @@
+"""Runs in a fresh venv where only the spate wheel (and its dependency pyarrow) is
+installed: the package imports from site-packages, finds libspate and Arrow's
+libraries by itself, and runs a batch and a streaming query."""
+
+import os
+import sys
+import sysconfig
+import tempfile
+
+import spate
+from spate import _native
+from spate.errors import AnalysisException
+from spate.sql import SparkSession, functions as f
+
+site = sysconfig.get_paths()["platlib"]
+assert spate.__file__.startswith(site), spate.__file__
+assert os.path.dirname(_native.__file__) == os.path.join(site, "spate")
+assert os.path.exists(os.path.join(site, "spate", "_native.pyi"))
+assert os.path.exists(os.path.join(site, "spate", "py.typed"))
+assert "LD_LIBRARY_PATH" not in os.environ
+
+spark = SparkSession.builder.appName("wheel-smoke").getOrCreate()
+df = spark.createDataFrame([(1, "a", 10), (2, "b", 20), (3, "a", 5)], "id INT, k STRING, v INT")
+got = [tuple(r) for r in df.groupBy("k").agg(f.sum("v").alias("s")).orderBy("k").collect()]
+assert got == [("a", 15), ("b", 20)], got
+assert df.toArrow().num_rows == 3
+
+try:
+    df.select("nope")
+    raise SystemExit("expected an AnalysisException")
+except AnalysisException as e:
+    assert e.getErrorClass().startswith("UNRESOLVED_COLUMN"), e.getErrorClass()
+
+with tempfile.TemporaryDirectory() as tmp:
+    seen = []
+    stream = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 4).load()
+    q = (stream.select((f.col("value") * 2).alias("twice")).writeStream
+         .foreachBatch(lambda batch, batch_id: seen.extend(r.twice for r in batch.collect()))
+         .option("checkpointLocation", os.path.join(tmp, "cp")).trigger(once=True).start())
+    q.awaitTermination()
+    assert sorted(seen) == [0, 2, 4, 6], seen
+    assert q.lastProgress.numInputRows == 4
+
+spark.stop()
+print("wheel smoke test passed: spate %s from %s (Python %s)"
+      % (spate.__version__, os.path.dirname(spate.__file__), sys.version.split()[0]))
