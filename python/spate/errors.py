@@ -107,6 +107,8 @@ def _from_native(message: str, code: str = "Invalid") -> PySparkException:
             return IllegalArgumentException(message)
         if code == "Type error":
             return PySparkTypeError(message)
+        if code == "NotImplemented":
+            return PySparkNotImplementedError(message)
         return SparkRuntimeException(message)
     error_class = match.group(1)
     state = _SQLSTATE_RE.search(message)

@@ -411,3 +411,38 @@ def test_foreach_function_and_errors(spark):
     with pytest.raises(StreamingQueryException) as info:
         q.awaitTermination(30)
     assert "row rejected" in str(info.value)
+
+
+def test_listener_receives_idle_after_progress(spark, tmp_path):
+    # As Spark: once a query waits without new data, onQueryIdle follows its progress,
+    # then again every spark.sql.streaming.noDataProgressEventInterval.
+    events = []
+    two_idle = threading.Event()
+
+    class Recorder(StreamingQueryListener):
+        def onQueryProgress(self, event):
+            events.append(("progress", str(event.progress.runId), event.progress.batchId))
+
+        def onQueryIdle(self, event):
+            events.append(("idle", str(event.runId), None))
+            if sum(1 for e in events if e[0] == "idle") >= 2:
+                two_idle.set()
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "1.txt").write_text("a\nb\n")
+    spark.conf.set("spark.sql.streaming.noDataProgressEventInterval", "50ms")
+    listener = Recorder()
+    spark.streams.addListener(listener)
+    try:
+        q = (spark.readStream.text(str(folder)).writeStream.format("noop")
+             .option("checkpointLocation", str(tmp_path / "cp")).start())
+        try:
+            assert two_idle.wait(TIMEOUT)
+        finally:
+            q.stop()
+    finally:
+        spark.streams.removeListener(listener)
+        spark.conf.unset("spark.sql.streaming.noDataProgressEventInterval")
+    assert events[0] == ("progress", q.runId, 0)
+    assert events[1:3] == [("idle", q.runId, None)] * 2

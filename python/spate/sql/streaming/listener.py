@@ -203,7 +203,9 @@ class StreamingQueryListener:
     onQueryStarted runs in the thread that calls ``start()``, before ``start()`` returns.
     The other events come from a listener thread that polls the running queries'
     progress (every 0.1 s): onQueryProgress once per finished micro-batch, in order,
-    then onQueryTerminated once when the query ends. onQueryIdle is not delivered.
+    onQueryIdle when a query waits for new data (at once, then every
+    ``spark.sql.streaming.noDataProgressEventInterval``, 10 s by default, without
+    progress), and onQueryTerminated once when the query ends.
     """
 
     def onQueryStarted(self, event: QueryStartedEvent) -> None:

@@ -5,15 +5,16 @@ from __future__ import annotations
 import atexit
 import sys
 import threading
+import time
 import traceback
 import uuid
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from spate import _native
 from spate.errors import PySparkValueError, StreamingQueryException, _from_native, _raise, _type_name
 from spate.sql.streaming.listener import (
-    QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener,
+    QueryIdleEvent, QueryProgressEvent, QueryStartedEvent, QueryTerminatedEvent, StreamingQueryListener,
     StreamingQueryProgress,
 )
 
@@ -171,6 +172,10 @@ class StreamingQueryManager:
         with self._lock:
             if listener in self._listeners:
                 self._listeners.remove(listener)
+            poller = self._poller if not self._listeners else None
+        # The last listener gone, the listener thread ends (and lets go of the queries).
+        if poller is not None and poller is not threading.current_thread():
+            poller.join(1.0)
 
     def _started(self, jsq: _native.StreamingQuery) -> StreamingQuery:
         """Called by start(): remembers the query and posts onQueryStarted."""
@@ -181,8 +186,7 @@ class StreamingQueryManager:
             if listeners:
                 self._tracked[jsq.run_id] = _TrackedRun(jsq)
         if listeners:
-            now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-            event = QueryStartedEvent(uuid.UUID(jsq.id), uuid.UUID(jsq.run_id), jsq.name, now)
+            event = QueryStartedEvent(uuid.UUID(jsq.id), uuid.UUID(jsq.run_id), jsq.name, _now())
             for listener in listeners:
                 _deliver(listener.onQueryStarted, event)
         return query
@@ -194,13 +198,21 @@ class StreamingQueryManager:
             with self._lock:
                 if not self._listeners:
                     self._poller = None
+                    self._tracked.clear()  # nobody to tell: let the queries go
                     return
                 runs = list(self._tracked.values())
+            idle_interval_ms = self._idle_interval_ms() if runs else 0
             for run in runs:
                 ended = not run.jsq.is_active  # read first: no progress is missed after it
-                for progress in run.new_progress():
+                status = run.jsq.status()  # read before the progress, as is_active
+                progress_list = run.new_progress()
+                for progress in progress_list:
                     for listener in self._current_listeners():
                         _deliver(listener.onQueryProgress, QueryProgressEvent(progress))
+                if not ended and not progress_list and run.idle_due(status, idle_interval_ms):
+                    event = QueryIdleEvent(uuid.UUID(run.jsq.id), uuid.UUID(run.jsq.run_id), _now())
+                    for listener in self._current_listeners():
+                        _deliver(listener.onQueryIdle, event)
                 if ended:
                     message = run.jsq.exception()
                     error_class = _from_native(message).getCondition() if message else None
@@ -212,9 +224,26 @@ class StreamingQueryManager:
                         self._tracked.pop(run.jsq.run_id, None)
             stop.wait(0.1)
 
+    def _idle_interval_ms(self) -> float:
+        """spark.sql.streaming.noDataProgressEventInterval: how often an idle query is reported."""
+        text = str(self._spark.conf.get(_IDLE_INTERVAL_KEY, "10000ms")).strip().lower()
+        for unit, scale in (("ms", 1), ("s", 1000), ("m", 60000)):
+            if text.endswith(unit) and text[:-len(unit)].strip().isdigit():
+                return float(text[:-len(unit)]) * scale
+        return float(text) if text.isdigit() else 10000.0
+
     def _current_listeners(self) -> List[StreamingQueryListener]:
         with self._lock:
             return list(self._listeners)
+
+
+_IDLE_INTERVAL_KEY = "spark.sql.streaming.noDataProgressEventInterval"
+# Status messages of a query between triggers, once a trigger found no new data.
+_WAITING = ("Waiting for data to arrive", "Waiting for next trigger")
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
 class _TrackedRun:
@@ -223,6 +252,20 @@ class _TrackedRun:
     def __init__(self, jsq: _native.StreamingQuery) -> None:
         self.jsq = jsq
         self.last_batch = -1
+        self.last_event = float("-inf")  # monotonic time of the last progress or idle event
+
+    def idle_due(self, status: Tuple[str, bool, bool], interval_ms: float) -> bool:
+        """True when the query waits for data (its ``status``) and no progress or idle event
+        was posted for ``interval_ms`` (as Spark, a first wait is reported at once); it then
+        counts as posted."""
+        message, data_available, trigger_active = status
+        if trigger_active or data_available or message not in _WAITING:
+            return False
+        now = time.monotonic()
+        if (now - self.last_event) * 1000.0 < interval_ms:
+            return False
+        self.last_event = now
+        return True
 
     def new_progress(self) -> List[StreamingQueryProgress]:
         out = []
@@ -232,6 +275,7 @@ class _TrackedRun:
                 out.append(progress)
         if out:
             self.last_batch = out[-1]["batchId"]
+            self.last_event = time.monotonic()
         return out
 
 
