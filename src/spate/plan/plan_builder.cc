@@ -557,6 +557,10 @@ class Binder {
 
 std::string OutputName(const Expr& e, const BoundExprPtr& bound) {
   if (e.kind == ExprKind::kAlias) return e.name;
+  // As Spark's ResolveAliases: CAST (or TRY_CAST) of a column is named by the column.
+  if (e.kind == ExprKind::kCast && e.args[0]->kind == ExprKind::kColumn) {
+    return OutputName(*e.args[0], bound->children().empty() ? bound : bound->children()[0]);
+  }
   // A struct field (`data.user.id`, or a GROUP BY w.start reference) is named by the field.
   if (e.kind == ExprKind::kColumn && (bound->kind() != BoundExpr::Kind::kColumn || e.name_parts.size() > 1)) {
     const std::string& n = bound->name();
