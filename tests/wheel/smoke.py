@@ -18,6 +18,12 @@ assert os.path.dirname(_native.__file__) == os.path.join(site, "spate")
 assert os.path.exists(os.path.join(site, "spate", "_native.pyi"))
 assert os.path.exists(os.path.join(site, "spate", "py.typed"))
 assert "LD_LIBRARY_PATH" not in os.environ
+# The native libraries in use are the wheels' own, from this venv.
+with open("/proc/self/maps") as maps:
+    loaded = {line.split()[-1] for line in maps if ".so" in line}
+for name in ("libspate.so", "libarrow.so", "librdkafka"):
+    paths = [p for p in loaded if os.path.basename(p).startswith(name)]
+    assert paths and all(p.startswith(site) for p in paths), (name, paths)
 
 spark = SparkSession.builder.appName("wheel-smoke").getOrCreate()
 df = spark.createDataFrame([(1, "a", 10), (2, "b", 20), (3, "a", 5)], "id INT, k STRING, v INT")
