@@ -63,7 +63,7 @@ bench: build
 	@$(BUILD_DIR)/bench/iceberg_bench
 
 wheel-test: build
-	@scripts/wheel_test.sh
+	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) scripts/wheel_test.sh
 
 # PySpark (with Java 17+) is not installed by the bootstrap: `pip install pyspark`
 # into the .venv first to compare both engines; without it only Spate runs.

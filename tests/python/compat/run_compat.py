@@ -24,13 +24,22 @@ def expected_path(name):
     return os.path.join(HERE, "expected", name + ".json")
 
 
+# The same settings on both engines; put back afterwards (the session may be shared).
+CONF = {"spark.sql.session.timeZone": "UTC", "spark.sql.shuffle.partitions": "2"}
+
+
 def run(engine, program):
     sql = importlib.import_module(engine + ".sql")
-    spark = (sql.SparkSession.builder.appName("compat").master("local[2]")
-             .config("spark.sql.session.timeZone", "UTC")
-             .config("spark.sql.shuffle.partitions", "2").getOrCreate())
-    with tempfile.TemporaryDirectory() as tmp:
-        result = program(sql, spark, tmp)
+    spark = sql.SparkSession.builder.appName("compat").master("local[2]").getOrCreate()
+    saved = {key: spark.conf.get(key) for key in CONF}
+    for key, value in CONF.items():
+        spark.conf.set(key, value)
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            result = program(sql, spark, tmp)
+    finally:
+        for key, value in saved.items():
+            spark.conf.set(key, value)
     return json.loads(json.dumps(result))  # what the recorded file holds
 
 
