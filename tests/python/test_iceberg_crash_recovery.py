@@ -7,13 +7,10 @@ summary and commits nothing).
 """
 
 import random
-import signal
 import textwrap
-import time
 
 from iceberg_util import pyiceberg_table, snapshot_props
-from test_stream_crash_recovery import (FINISH_TIMEOUT, STARTUP_TIMEOUT, add_input_file, start_child,
-                                        wait_for_line)
+from test_stream_crash_recovery import add_input_file, run_to_end, run_with_random_kills
 
 CHILD = textwrap.dedent("""
     import sys
@@ -52,34 +49,16 @@ def test_sigkill_restarts_leave_exactly_the_rows_of_one_run(tmp_path):
     script.write_text(CHILD)
 
     added = 0
-    for run in range(RESTARTS):
+
+    def add_files(run):
+        nonlocal added
         while added < min(FILES, run + 1):
             add_input_file(src, added)
             added += 1
-        proc = start_child(script, src, warehouse, checkpoint)
-        try:
-            started = wait_for_line(proc, "started", STARTUP_TIMEOUT)
-            assert started or proc.poll() is not None, "child did not start in time"
-            if started:
-                time.sleep(rng.uniform(0.0, 0.03))  # where the kill lands, not an assertion
-            proc.send_signal(signal.SIGKILL)
-        finally:
-            proc.wait(timeout=STARTUP_TIMEOUT)
-            proc.stdout.close()
-            proc.stderr.close()
-    while added < FILES:
-        add_input_file(src, added)
-        added += 1
 
-    proc = start_child(script, src, warehouse, checkpoint)
-    try:
-        stdout, stderr = proc.communicate(timeout=FINISH_TIMEOUT)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 0, stderr
-    assert "done" in stdout
+    run_with_random_kills(script, (src, warehouse, checkpoint), RESTARTS, add_files, rng, 0.03)
+    add_files(FILES)
+    run_to_end(script, (src, warehouse, checkpoint))
 
     table = pyiceberg_table(warehouse, "bronze", "events")
     rows = table.scan().to_arrow()
