@@ -1,4 +1,5 @@
-"""Spate's streaming demo: a rate source, a few column functions, the console sink, then an Iceberg table.
+"""Spate's streaming demo: a rate source, a few column functions, the console sink, an Iceberg table,
+then windowed counts with a watermark.
 
 Run it with `make demo` (or `.venv/bin/python examples/streaming_demo.py` after
 `make build`). The code is the same as with PySpark: only the import differs.
@@ -76,3 +77,29 @@ to_lake.awaitTermination(3)
 to_lake.stop()
 print(f"Iceberg table lake.bronze.evens in {lake}:")
 spark.table("lake.bronze.evens").orderBy("value").show(5, truncate=False)
+
+# 7. Event time and state: 2-second windows counted as rows arrive. The
+#    watermark lets rows be up to 1 second late; in append mode a window is
+#    printed once, when the watermark passes its end, and then leaves the state.
+windowed = (
+    events
+    .withWatermark("timestamp", "1 second")
+    .groupBy(f.window("timestamp", "2 seconds"))
+    .agg(f.count("*").alias("rows"), f.sum("value").alias("sum_of_values"))
+    .select(f.date_format("window.start", "HH:mm:ss").alias("from"),
+            f.date_format("window.end", "HH:mm:ss").alias("to"), "rows", "sum_of_values")
+)
+counts = (
+    windowed.writeStream
+    .format("memory")
+    .queryName("windows")
+    .outputMode("append")
+    .trigger(processingTime="500 milliseconds")
+    .start()
+)
+counts.awaitTermination(6)
+counts.stop()
+print("Closed 2-second windows (each printed once, when the watermark passed it):")
+spark.sql("SELECT * FROM windows ORDER BY `from`").show(truncate=False)
+state = counts.lastProgress.stateOperators[0]
+print(f"state: {state['numRowsTotal']} open window(s), {state['numRowsRemoved']} removed in the last batch")
