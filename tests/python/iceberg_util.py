@@ -3,6 +3,7 @@ pyiceberg's view of the tables Spate writes."""
 
 import glob
 import os
+import threading
 
 from pyiceberg.table import StaticTable
 
@@ -34,3 +35,23 @@ def snapshot_props(table):
         props["operation"] = s.summary.operation.value
         out.append(props)
     return out
+
+
+def append_concurrently(spark, table, writers, appends_each):
+    """`writers` threads each append `appends_each` batches of 10 rows to `table` at once;
+    returns the errors they raised (none expected: conflicting commits are retried)."""
+    errors = []
+
+    def writer(start):
+        try:
+            for i in range(appends_each):
+                spark.range(start + i * 10, start + i * 10 + 10).writeTo(table).append()
+        except Exception as e:  # returned to the caller
+            errors.append(e)
+
+    threads = [threading.Thread(target=writer, args=(k * 1000,)) for k in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors

@@ -5,12 +5,12 @@ snapshot per batch and exactly-once re-runs, streaming reads, maintenance."""
 import datetime
 import os
 import shutil
-import threading
 
 import pyarrow as pa
 import pytest
 
-from iceberg_util import metadata_versions, pyiceberg_table, snapshot_props, use_hadoop_catalog
+from iceberg_util import (append_concurrently, metadata_versions, pyiceberg_table, snapshot_props,
+                          use_hadoop_catalog)
 from spate import iceberg
 from spate.errors import AnalysisException
 
@@ -218,21 +218,7 @@ def test_streaming_schema_mismatch_fails_at_start(spark, warehouse, tmp_path):
 
 def test_concurrent_appends_are_retried_not_lost(spark, warehouse):
     spark.sql("CREATE TABLE ice.db.shared (id BIGINT) USING iceberg")
-    errors = []
-
-    def writer(start):
-        try:
-            for i in range(8):
-                spark.range(start + i * 10, start + i * 10 + 10).writeTo("ice.db.shared").append()
-        except Exception as e:  # surfaced below
-            errors.append(e)
-
-    threads = [threading.Thread(target=writer, args=(k * 1000,)) for k in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert append_concurrently(spark, "ice.db.shared", writers=3, appends_each=8) == []
     table = pyiceberg_table(warehouse, "db", "shared")
     assert len(table.snapshots()) == 24
     expected = sorted(k * 1000 + i for k in range(3) for i in range(80))

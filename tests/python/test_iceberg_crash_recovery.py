@@ -10,7 +10,7 @@ import random
 import textwrap
 
 from iceberg_util import pyiceberg_table, snapshot_props
-from test_stream_crash_recovery import add_input_file, run_to_end, run_with_random_kills
+from test_stream_crash_recovery import add_input_file, crash_then_finish
 
 CHILD = textwrap.dedent("""
     import sys
@@ -48,17 +48,8 @@ def test_sigkill_restarts_leave_exactly_the_rows_of_one_run(tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
 
-    added = 0
-
-    def add_files(run):
-        nonlocal added
-        while added < min(FILES, run + 1):
-            add_input_file(src, added)
-            added += 1
-
-    run_with_random_kills(script, (src, warehouse, checkpoint), RESTARTS, add_files, rng, 0.03)
-    add_files(FILES)
-    run_to_end(script, (src, warehouse, checkpoint))
+    crash_then_finish(script, (src, warehouse, checkpoint), RESTARTS, FILES, lambda i: add_input_file(src, i),
+                      rng, 0.03)
 
     table = pyiceberg_table(warehouse, "bronze", "events")
     rows = table.scan().to_arrow()

@@ -3,12 +3,12 @@
 pyiceberg's own REST client reading what Spate writes and writing what Spate
 reads."""
 
-import threading
 
 import pyarrow as pa
 import pytest
 
 from iceberg_rest_server import RestCatalogServer
+from iceberg_util import append_concurrently
 
 
 @pytest.fixture
@@ -66,21 +66,7 @@ def test_spate_reads_a_table_pyiceberg_wrote_through_rest(spark, rest):
 
 def test_concurrent_rest_commits_are_retried(spark, rest):
     spark.sql("CREATE TABLE rest.db.shared (id BIGINT) USING iceberg")
-    errors = []
-
-    def writer(start):
-        try:
-            for i in range(5):
-                spark.range(start + i * 10, start + i * 10 + 10).writeTo("rest.db.shared").append()
-        except Exception as e:  # surfaced below
-            errors.append(e)
-
-    threads = [threading.Thread(target=writer, args=(k * 1000,)) for k in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert errors == []
+    assert append_concurrently(spark, "rest.db.shared", writers=3, appends_each=5) == []
     table = pyiceberg_client(rest).load_table("db.shared")
     assert len(table.snapshots()) == 15
     assert len(table.scan().to_arrow()) == 150

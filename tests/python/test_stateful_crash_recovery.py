@@ -12,7 +12,7 @@ import textwrap
 import pytest
 
 from test_file_stream import read_parquet_folder
-from test_stream_crash_recovery import run_to_end, run_with_random_kills
+from test_stream_crash_recovery import crash_then_finish, run_to_end
 
 PROVIDERS = {
     "hdfs": "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider",
@@ -90,17 +90,7 @@ def test_sigkill_restarts_of_a_windowed_aggregation_match_an_uninterrupted_run(s
 
     src, out, checkpoint = tmp_path / "in", tmp_path / "out", tmp_path / "cp"
     src.mkdir()
-    added = 0
-
-    def add_files(run):
-        nonlocal added
-        while added < min(FILES, run + 1):
-            add_input_file(src, added)
-            added += 1
-
-    args = (src, out, checkpoint, PROVIDERS[provider])
-    run_with_random_kills(script, args, RESTARTS, add_files, rng, 0.03)
-    add_files(FILES)
-    run_to_end(script, args)
+    crash_then_finish(script, (src, out, checkpoint, PROVIDERS[provider]), RESTARTS, FILES,
+                      lambda i: add_input_file(src, i), rng, 0.03)
 
     assert results(spark, out, tmp_path, "read") == expected

@@ -108,6 +108,22 @@ def run_to_end(script, args):
     assert "done" in stdout
 
 
+def crash_then_finish(script, args, restarts, files, add_file, rng, max_delay):
+    """Runs the child with random kills while input files keep arriving (one more before each
+    run, add_file(index) writes one), then adds the rest and runs it to the end."""
+    added = 0
+
+    def add_files(upto):
+        nonlocal added
+        while added < min(files, upto):
+            add_file(added)
+            added += 1
+
+    run_with_random_kills(script, args, restarts, lambda run: add_files(run + 1), rng, max_delay)
+    add_files(files)
+    run_to_end(script, args)
+
+
 def test_sigkill_restarts_keep_exactly_once(spark, tmp_path):
     rng = random.Random(20240611)
     src, out, checkpoint = tmp_path / "in", tmp_path / "out", tmp_path / "checkpoint"
@@ -115,18 +131,7 @@ def test_sigkill_restarts_keep_exactly_once(spark, tmp_path):
     script = tmp_path / "child.py"
     script.write_text(CHILD)
 
-    added = 0
-
-    def add_files(run):
-        # New input keeps arriving between crashes, so most runs have work to be killed in.
-        nonlocal added
-        while added < min(FILES, run + 1):
-            add_input_file(src, added)
-            added += 1
-
-    run_with_random_kills(script, (src, out, checkpoint), RESTARTS, add_files, rng, 0.02)
-    add_files(FILES)
-    run_to_end(script, (src, out, checkpoint))
+    crash_then_finish(script, (src, out, checkpoint), RESTARTS, FILES, lambda i: add_input_file(src, i), rng, 0.02)
 
     result = read_parquet_folder(spark, out, "id BIGINT, name STRING, twice DOUBLE",
                                  tmp_path / "read-back")
