@@ -3,8 +3,10 @@
 Use it the way PySpark is used: ``from spate.sql import SparkSession, functions as f``.
 """
 
-# Arrow's C++ libraries come from the pyarrow wheel: importing pyarrow first loads
-# them, so the extension (and libspate) bind to the same copies pyarrow uses.
-import pyarrow as _pyarrow  # noqa: F401
+from spate import _loader
+
+# Loads the C++ runtime and pyarrow's libraries, each in a lookup scope of its own,
+# before the extension: see _loader.py.
+_loader.prepare()
 
 __version__ = "0.1.0"

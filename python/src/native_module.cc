@@ -3,11 +3,14 @@
 // through the C data / C stream interface in PyCapsules, without copies.
 // Engine errors become the pyspark-named exceptions of spate.errors.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <tuple>
+
+#include <unistd.h>
 
 #include <arrow/c/abi.h>
 #include <arrow/c/bridge.h>
@@ -44,6 +47,41 @@
 namespace nb = nanobind;
 
 namespace {
+
+// How many threads are inside a call that released the GIL (stop(), a query's
+// batch execution, awaitTermination, ...). At exit, spate waits for them to get
+// back to Python before the interpreter shuts down.
+std::atomic<int> released_calls{0};
+
+bool InterpreterFinalizing() {
+#if PY_VERSION_HEX >= 0x030D0000
+  return Py_IsFinalizing();
+#else
+  return _Py_IsFinalizing();
+#endif
+}
+
+// Releases the GIL for the scope's native work. A thread that comes back once the
+// interpreter is shutting down does not take the GIL again: Python would end it with
+// pthread_exit, whose unwinding through this destructor aborts the process. The
+// thread waits instead, and process exit ends it.
+class ReleasedGil {
+ public:
+  ReleasedGil() {
+    released_calls.fetch_add(1);
+    state_ = PyEval_SaveThread();
+  }
+  ~ReleasedGil() {
+    while (InterpreterFinalizing()) ::pause();
+    PyEval_RestoreThread(state_);
+    released_calls.fetch_sub(1);
+  }
+  ReleasedGil(const ReleasedGil&) = delete;
+  ReleasedGil& operator=(const ReleasedGil&) = delete;
+
+ private:
+  PyThreadState* state_ = nullptr;
+};
 
 // Raises the spate.errors exception that matches the status's error class.
 [[noreturn]] void RaiseStatus(const arrow::Status& status) {
@@ -172,14 +210,14 @@ void BindSession(nb::module_& m) {
         auto reader = ImportStream(stream_capsule);
         arrow::Result<std::shared_ptr<arrow::Table>> table;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           table = reader->ToTable();
         }
         return Ok(s.CreateDataFrame(Unwrap(std::move(table))));
       }, "A DataFrame over the batches of an 'arrow_array_stream' PyCapsule.")
       .def("sql", [](spate::Session& s, const std::string& q) {
         spate::DataFrame df = [&] {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           return s.Sql(q);
         }();
         return Ok(std::move(df));
@@ -299,7 +337,7 @@ void BindDataFrame(nb::module_& m) {
       .def("to_arrow", [](const DataFrame& d) {
         arrow::Result<std::shared_ptr<arrow::Table>> table;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           table = d.toArrow();
         }
         return ExportStream(std::make_shared<arrow::TableBatchReader>(Unwrap(std::move(table))));
@@ -307,7 +345,7 @@ void BindDataFrame(nb::module_& m) {
       .def("count", [](const DataFrame& d) {
         arrow::Result<int64_t> n;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           n = d.count();
         }
         return Unwrap(std::move(n));
@@ -315,7 +353,7 @@ void BindDataFrame(nb::module_& m) {
       .def("show_string", [](const DataFrame& d, int num_rows, int truncate, bool vertical) {
         arrow::Result<std::string> text;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           text = d.showString(num_rows, truncate, vertical);
         }
         return Unwrap(std::move(text));
@@ -323,7 +361,7 @@ void BindDataFrame(nb::module_& m) {
       .def("to_json", [](const DataFrame& d) {
         arrow::Result<std::vector<std::string>> rows;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           rows = d.toJSON();
         }
         return Unwrap(std::move(rows));
@@ -451,7 +489,7 @@ void BindStreaming(nb::module_& m) {
       .def("start", [](const DataStreamWriter& w, std::optional<std::string> path) {
         arrow::Result<QueryPtr> query;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           query = path ? w.start(*path) : w.start();
         }
         return Unwrap(std::move(query));
@@ -459,7 +497,7 @@ void BindStreaming(nb::module_& m) {
       .def("to_table", [](const DataStreamWriter& w, const std::string& name) {
         arrow::Result<QueryPtr> query;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           query = w.toTable(name);
         }
         return Unwrap(std::move(query));
@@ -488,7 +526,7 @@ void BindStreaming(nb::module_& m) {
         if (!timeout) {
           arrow::Status status;
           {
-            nb::gil_scoped_release release;
+            ReleasedGil release;
             status = q.awaitTermination();
           }
           Check(status);
@@ -496,7 +534,7 @@ void BindStreaming(nb::module_& m) {
         }
         arrow::Result<bool> done;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           done = q.awaitTermination(*timeout);
         }
         return Unwrap(std::move(done));
@@ -504,7 +542,7 @@ void BindStreaming(nb::module_& m) {
       .def("stop", [](StreamingQuery& q) {
         arrow::Status status;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           status = q.stop();
         }
         Check(status);
@@ -512,7 +550,7 @@ void BindStreaming(nb::module_& m) {
       .def("process_all_available", [](StreamingQuery& q) {
         arrow::Status status;
         {
-          nb::gil_scoped_release release;
+          ReleasedGil release;
           status = q.processAllAvailable();
         }
         Check(status);
@@ -539,7 +577,7 @@ void BindStreaming(nb::module_& m) {
     if (!timeout) {
       arrow::Status status;
       {
-        nb::gil_scoped_release release;
+        ReleasedGil release;
         status = s.streams().awaitAnyTermination();
       }
       Check(status);
@@ -547,7 +585,7 @@ void BindStreaming(nb::module_& m) {
     }
     arrow::Result<bool> done;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       done = s.streams().awaitAnyTermination(*timeout);
     }
     return Unwrap(std::move(done));
@@ -575,7 +613,7 @@ void BindBatchIO(nb::module_& m) {
     if (schema_ddl) reader.schema(*schema_ddl);
     std::optional<spate::DataFrame> df;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       df = paths.empty() ? reader.load() : paths.size() == 1 ? reader.load(paths[0]) : reader.load(paths);
     }
     return Ok(std::move(*df));
@@ -590,7 +628,7 @@ void BindBatchIO(nb::module_& m) {
     if (!partition_by.empty()) writer.partitionedBy(partition_by);
     arrow::Status status;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       status = action == "append" ? writer.append() : action == "create" ? writer.create() : writer.createOrReplace();
     }
     Check(status);
@@ -602,7 +640,7 @@ void BindBatchIO(nb::module_& m) {
                                        int retain_last) {
     arrow::Result<int64_t> removed;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       removed = spate::iceberg::ExpireSnapshots(s, table, older_than_ms, retain_last);
     }
     return Unwrap(std::move(removed));
@@ -610,7 +648,7 @@ void BindBatchIO(nb::module_& m) {
   m.def("iceberg_rewrite_data_files", [](spate::Session& s, const std::string& table, int64_t target_file_size) {
     arrow::Result<int64_t> rewritten;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       rewritten = spate::iceberg::RewriteDataFiles(s, table, target_file_size);
     }
     return Unwrap(std::move(rewritten));
@@ -625,7 +663,7 @@ void BindBatchIO(nb::module_& m) {
     if (!partition_by.empty()) writer.partitionBy(partition_by);
     arrow::Status status;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       if (insert_into) {
         status = writer.insertInto(*insert_into, overwrite);
       } else if (table) {
@@ -643,6 +681,8 @@ void BindBatchIO(nb::module_& m) {
 
 NB_MODULE(_native, m) {
   m.doc() = "Spate's native engine (internal; use spate.sql).";
+  m.def("released_calls", [] { return released_calls.load(); },
+        "How many threads are inside a native call that released the GIL.");
 
   BindSession(m);
   BindExpr(m);
@@ -686,7 +726,7 @@ NB_MODULE(_native, m) {
   m.def("read_parquet", [](const std::string& path) {
     arrow::Result<std::shared_ptr<arrow::Table>> table;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       table = spate::ReadParquetFile(path);
     }
     return ExportStream(std::make_shared<arrow::TableBatchReader>(Unwrap(std::move(table))));
@@ -695,7 +735,7 @@ NB_MODULE(_native, m) {
     auto reader = ImportStream(stream_capsule);
     arrow::Status status;
     {
-      nb::gil_scoped_release release;
+      ReleasedGil release;
       auto table = reader->ToTable();
       status = table.ok() ? spate::WriteParquetFile(**table, path) : table.status();
     }

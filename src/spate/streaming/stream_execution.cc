@@ -270,7 +270,7 @@ class StreamExecution final : public StreamingQuery,
 
   arrow::Status stop() override {
     RequestStop();
-    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+    JoinRunThread();
     return arrow::Status::OK();
   }
 
@@ -295,6 +295,13 @@ class StreamExecution final : public StreamingQuery,
   }
 
  private:
+  // Several threads may stop a query at once: one joins the run's thread, the
+  // others wait for that join to end (two joins of one thread are undefined).
+  void JoinRunThread() {
+    std::lock_guard<std::mutex> lock(join_mutex_);
+    if (thread_.joinable() && thread_.get_id() != std::this_thread::get_id()) thread_.join();
+  }
+
   void RequestStop() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
@@ -719,6 +726,7 @@ class StreamExecution final : public StreamingQuery,
   int64_t last_trigger_start_ms_ = 0;
 
   std::thread thread_;
+  std::mutex join_mutex_;  // held while joining thread_
   std::atomic<bool> active_{false};
   mutable std::mutex mutex_;
   std::condition_variable cv_;

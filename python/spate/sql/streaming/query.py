@@ -302,3 +302,12 @@ def _stop_running_queries() -> None:
         except Exception:
             pass
     _RUNNING.clear()
+    # Other threads inside stop(), awaitTermination() ... return now that every query
+    # has stopped: let them get back to Python before the interpreter shuts down
+    # (one still inside native code then is parked by the extension, not ended).
+    deadline = time.monotonic() + _EXIT_WAIT_SECONDS
+    while _native.released_calls() > 0 and time.monotonic() < deadline:
+        time.sleep(0.005)
+
+
+_EXIT_WAIT_SECONDS = 10.0

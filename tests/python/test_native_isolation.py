@@ -1,0 +1,105 @@
+"""Spate in a user's process: no crash whatever is imported before or after it, no
+library binding into the copies of third-party code pyarrow exports, and a clean
+exit while queries run. Every check runs in a fresh process (nothing imported before
+the program under test); the pytest process has loaded too much to show a crash."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from isolation_checks import (BINDING, OTHER_MODULES, foreign_bindings, import_order_program,
+                              is_pyarrow, loader_bindings, run_fresh, summarize)
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+BUILD_DIR = os.environ.get("SPATE_BUILD_DIR", os.path.join(REPO, "build", "release"))
+
+
+def test_importing_spate_binds_nothing_into_pyarrows_copies():
+    proc, bindings = loader_bindings("import spate.sql")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(bindings) > 1000  # the loader did report (LD_DEBUG works here)
+    foreign = foreign_bindings(bindings)
+    assert foreign == [], "foreign bindings:\n" + summarize(foreign)
+
+
+def test_a_query_binds_nothing_into_pyarrows_copies():
+    # Running a query loads nothing new, but the first calls of lazily bound
+    # functions are reported too.
+    proc, bindings = loader_bindings(import_order_program("hashlib", spate_first=True))
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    foreign = foreign_bindings(bindings)
+    assert foreign == [], "foreign bindings:\n" + summarize(foreign)
+
+
+def test_cpp_program_binds_nothing_into_pyarrows_copies(tmp_path):
+    # A C++ program has every library in one global scope: Spate's dependencies come
+    # first, so none of them binds into pyarrow's libraries (pyarrow's libparquet, in
+    # turn, uses the process's OpenSSL: docs/architecture.md).
+    demo = os.path.join(BUILD_DIR, "examples", "spate-demo")
+    if not os.path.exists(demo):
+        pytest.fail("no C++ demo at %s (make build first, or set SPATE_BUILD_DIR)" % demo)
+    env = dict(os.environ, LD_DEBUG="bindings", LD_DEBUG_OUTPUT=str(tmp_path / "ld"))
+    proc = subprocess.run([demo], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    bindings = []
+    for name in os.listdir(tmp_path):
+        if name.startswith("ld."):
+            with open(tmp_path / name, errors="replace") as log:
+                bindings.extend(m.groups() for m in map(BINDING.search, log) if m)
+    into_pyarrow = [b for b in foreign_bindings(bindings) if is_pyarrow(b[1])]
+    assert into_pyarrow == [], "foreign bindings:\n" + summarize(into_pyarrow)
+
+
+@pytest.mark.parametrize("spate_first", [True, False], ids=["spate-first", "spate-second"])
+@pytest.mark.parametrize("module", sorted(OTHER_MODULES))
+def test_import_order(module, spate_first):
+    proc = run_fresh(import_order_program(module, spate_first))
+    assert proc.returncode == 0, "exit %d\n%s" % (proc.returncode, proc.stderr[-3000:])
+    assert "query ok" in proc.stdout
+
+
+EXITS = {
+    # The script ends while a query runs.
+    "query-running": """
+        q = spark.readStream.format("rate").option("rowsPerSecond", 1000).load() \\
+            .writeStream.format("noop").start()
+        time.sleep(0.5)
+    """,
+    # The script ends while another thread is inside stop() (the query's trigger
+    # interval keeps that stop() waiting).
+    "thread-inside-stop": """
+        q = spark.readStream.format("rate").load().writeStream.format("noop") \\
+            .trigger(processingTime="2 seconds").start()
+        time.sleep(0.3)
+        threading.Thread(target=q.stop, daemon=True).start()
+        time.sleep(0.05)
+    """,
+    # The script ends while foreachBatch runs Python, one thread waits in
+    # awaitTermination() and another runs a batch query.
+    "threads-in-native-calls": """
+        def slow(df, batch_id):
+            time.sleep(0.2)
+            df.count()
+        q = spark.readStream.format("rate").option("rowsPerSecond", 1000).load() \\
+            .writeStream.foreachBatch(slow).start()
+        threading.Thread(target=q.awaitTermination, daemon=True).start()
+        threading.Thread(target=lambda: spark.range(10**7).selectExpr("sum(id)").collect(),
+                         daemon=True).start()
+        time.sleep(0.5)
+    """,
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXITS))
+def test_process_exits_cleanly(case):
+    code = ("import threading, time\n"
+            "from spate.sql import SparkSession\n"
+            "spark = SparkSession.builder.getOrCreate()\n" + textwrap.dedent(EXITS[case]) +
+            "print('leaving')\n")
+    proc = run_fresh(code, timeout=120)
+    assert proc.returncode == 0, "exit %d\n%s" % (proc.returncode, proc.stderr[-3000:])
+    assert "leaving" in proc.stdout
+    assert "terminate called" not in proc.stderr
