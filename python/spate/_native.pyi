@@ -3,6 +3,9 @@ from collections.abc import Callable, Mapping, Sequence
 import typing_extensions
 
 
+def released_calls() -> int:
+    """How many threads are inside a native call that released the GIL."""
+
 class Session:
     @staticmethod
     def make() -> Session: ...

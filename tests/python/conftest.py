@@ -1,10 +1,42 @@
+import json
 import os
+import subprocess
 import sys
 
 # Run from a source checkout: make python/ importable even without the .venv's spate.pth.
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "python"))
 
 import pytest
+
+# Tests marked fresh_process run in a new Python process that imports Spate before
+# anything else, as a user's program does; this process only starts it and reports.
+FRESH_CHILD = "SPATE_FRESH_PROCESS_CHILD"
+FRESH_CHILD_PROGRAM = """import spate.sql
+import sys, pytest
+sys.exit(pytest.main(["-q", "-p", "no:cacheprovider", sys.argv[1]]))
+"""
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fresh_process: run the test in a new Python process "
+                                       "that imports Spate first")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem):
+    if os.environ.get(FRESH_CHILD) or pyfuncitem.get_closest_marker("fresh_process") is None:
+        return None
+    env = dict(os.environ, **{FRESH_CHILD: "1"})
+    broker = pyfuncitem.funcargs.get("kafka")
+    if broker is not None:  # the child uses this session's broker
+        env["SPATE_TEST_KAFKA_ENV"] = json.dumps(broker.env)
+    proc = subprocess.run([sys.executable, "-c", FRESH_CHILD_PROGRAM, pyfuncitem.nodeid],
+                          cwd=str(pyfuncitem.config.rootpath), env=env, capture_output=True,
+                          text=True, timeout=600)
+    if proc.returncode != 0:
+        pytest.fail("in a fresh process (exit %d):\n%s\n%s"
+                    % (proc.returncode, proc.stdout[-6000:], proc.stderr[-3000:]), pytrace=False)
+    return True
 
 
 @pytest.fixture(scope="session")
@@ -31,8 +63,11 @@ def _release_native_objects_at_exit(spark):
 @pytest.fixture(scope="session")
 def kafka(tmp_path_factory):
     """One real Kafka broker for the whole test session (tests/python/kafka_support.py)."""
-    from kafka_support import start_broker, stop_broker
+    from kafka_support import Broker, start_broker, stop_broker
 
+    if os.environ.get("SPATE_TEST_KAFKA_ENV"):  # a fresh-process child: the parent's broker
+        yield Broker(json.loads(os.environ["SPATE_TEST_KAFKA_ENV"]))
+        return
     directory = tmp_path_factory.mktemp("kafka-broker")
     try:
         broker = start_broker(directory)

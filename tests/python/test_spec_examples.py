@@ -8,12 +8,13 @@ set up first, and the value of its last expression is returned to be checked.
 Fragments that are one method call (``.trigger(...)``, ``.outputMode(...)``) are
 applied line by line to a DataStreamWriter.
 
-Besides the import, what a block names outside this machine is replaced: the
-Kafka broker address (the test session's real broker), ``/checkpoints/...`` and
+Besides the import, what a block names outside this machine is replaced: the REST
+endpoint (a local HTTP server), the Kafka broker address (the test session's real broker), ``/checkpoints/...`` and
 ``s3a://`` paths (temporary folders); the Iceberg blocks use a hadoop catalog
 named ``iceberg`` in a temporary warehouse. Blocks that need a component Spate
 does not have yet are listed in PENDING with the reason; they are added when the
-component lands.
+component lands. Every test runs in a fresh process that imports Spate before
+anything else (the fresh_process mark, conftest.py).
 """
 
 import ast
@@ -23,7 +24,6 @@ import re
 import socket
 import sys
 import threading
-import types
 from pathlib import Path
 
 import pytest
@@ -31,6 +31,9 @@ import pytest
 from spate.errors import AnalysisException, IllegalArgumentException, PySparkNotImplementedError
 from spate.sql import functions as f
 from spate.sql.types import LongType, TimestampType
+
+# Each test runs in a fresh process that imports Spate first (conftest.py).
+pytestmark = pytest.mark.fresh_process
 
 SPEC = Path(os.environ.get("SPATE_SPEC") or
             Path(__file__).resolve().parents[3] / "shared" / "spec" / "structured-streaming-skill.md")
@@ -401,23 +404,35 @@ def test_to_console(spark, tmp_path, capfd):
 
 
 def test_foreach_batch_rest_api_sink(spark, events, tmp_path):
+    # The block's requests.post goes to a local HTTP server instead of api.example.com.
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
     posted = []
-    requests = types.ModuleType("requests")  # stands in for the HTTP client library
-    requests.post = lambda url, data: posted.append((url, data))
-    sys.modules["requests"] = requests
-    try:
-        ns = {}
-        run_block(REST_API_SINK, ns)
-    finally:
-        del sys.modules["requests"]
+
+    class Events(BaseHTTPRequestHandler):
+        def do_POST(self):
+            posted.append((self.path, self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(201)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Events)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    ns = {}
+    run_block(REST_API_SINK.replace("https://api.example.com",
+                                    "http://127.0.0.1:%d" % server.server_address[1]), ns)
     _, df = events
     q = (df.writeStream.foreachBatch(ns["send_to_api"])
          .option("checkpointLocation", str(tmp_path / "cp")).start())
     try:
         q.processAllAvailable()
+        assert q.exception() is None
     finally:
         q.stop()
-    assert {url for url, _ in posted} == {"https://api.example.com/events"}
+        server.shutdown()
+    assert {path for path, _ in posted} == {"/events"}
     records = [json.loads(data) for _, data in posted]
     assert sorted(r["event_id"] for r in records) == ["e1", "e2", "e3", "e4", "e5"]
     assert set(records[0]) == {"event_id", "event_time", "event_type", "user_id"}

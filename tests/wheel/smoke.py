@@ -1,6 +1,7 @@
-"""Runs in a fresh venv where only the spate wheel (and its dependency pyarrow) is
-installed: the package imports from site-packages, finds libspate and Arrow's
-libraries by itself, and runs a batch and a streaming query."""
+"""Runs in a fresh venv where the spate wheel (and its dependencies) is installed:
+the package imports from site-packages, finds libspate, the native libraries the
+wheel carries and Arrow's libraries by itself, and runs a batch and a streaming
+query."""
 
 import os
 import sys
@@ -24,6 +25,20 @@ with open("/proc/self/maps") as maps:
 for name in ("libspate.so", "libarrow.so", "librdkafka"):
     paths = [p for p in loaded if os.path.basename(p).startswith(name)]
     assert paths and all(p.startswith(site) for p in paths), (name, paths)
+
+# Self-contained: every library the extension needs resolves inside this venv (the
+# wheel's spate.libs/, pyarrow's and confluent-kafka's folders), but the C and C++
+# runtimes the manylinux policy allows.
+import subprocess
+RUNTIME = ("libc.so", "libm.so", "libdl.so", "librt.so", "libpthread.so", "ld-linux",
+           "linux-vdso", "libstdc++.so", "libgcc_s.so")
+ldd = subprocess.run(["ldd", _native.__file__], capture_output=True, text=True, check=True).stdout
+for line in ldd.splitlines():
+    name = line.split()[0]
+    if name.startswith(RUNTIME):
+        continue
+    assert "=> " + site in line, "resolved outside the venv: " + line.strip()
+assert os.path.isdir(os.path.join(site, "spate.libs")), "no spate.libs/ in the wheel"
 
 spark = SparkSession.builder.appName("wheel-smoke").getOrCreate()
 df = spark.createDataFrame([(1, "a", 10), (2, "b", 20), (3, "a", 5)], "id INT, k STRING, v INT")
