@@ -6,7 +6,8 @@
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      build and run the benchmarks (prints rows/s and peak RSS)
 #   make format     clang-format the C++ sources
-#   make wheel-test build the wheel with pip, install it in a fresh venv, smoke-test it
+#   make wheel      build the self-contained (manylinux) wheel into dist/
+#   make wheel-test build the wheel, install it in a fresh venv, smoke-test it
 #   make compat     the compatibility programs on Spate, and on PySpark when installed
 #   make stubs      regenerate python/spate/_native.pyi
 
@@ -20,7 +21,7 @@ export CCACHE_NOHASHDIR ?= 1
 PYTHON    := $(VENV)/bin/python
 SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-.PHONY: all deps build demo test test-cpp test-python test-asan bench format clean wheel-test compat stubs
+.PHONY: all deps build demo test test-cpp test-python test-asan bench format clean wheel wheel-test compat stubs
 
 all: build
 
@@ -61,6 +62,9 @@ bench: build
 	@$(BUILD_DIR)/bench/stateful_bench
 	@$(BUILD_DIR)/bench/kafka_bench
 	@$(BUILD_DIR)/bench/iceberg_bench
+
+wheel: build
+	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) scripts/build_wheel.sh dist
 
 wheel-test: build
 	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) scripts/wheel_test.sh

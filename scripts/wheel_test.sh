@@ -1,20 +1,14 @@
 #!/usr/bin/env bash
-# Builds the wheel with `pip wheel .`, makes it self-contained with auditwheel
-# (scripts/repair_wheel.py: the native libraries copied in, a manylinux tag),
-# checks it with `auditwheel show`, installs it into a fresh venv (which gets
-# pyarrow from the package index, as a user's would) and runs there, from an empty
-# folder, the smoke test and the fresh-process import-order checks.
-# The build reuses the .venv's build tools (--no-build-isolation) so that the
-# compiler calls match `make build`'s and ccache serves them.
+# Builds the self-contained wheel (scripts/build_wheel.sh), installs it into a fresh
+# venv (which gets pyarrow from the package index, as a user's would) and runs there,
+# from an empty folder, the smoke test and the fresh-process import-order checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=build/wheel-test
 rm -rf "$out"
 mkdir -p "$out"
-.venv/bin/python -m pip wheel -q --no-build-isolation --no-deps -w "$out/dist" .
-wheel=$(.venv/bin/python scripts/repair_wheel.py repair "$(ls "$out"/dist/spate-*.whl)" "$out/wheelhouse" | tail -1)
+wheel=$(scripts/build_wheel.sh "$out/wheelhouse" | tail -1)
 echo "wheel-test: built $wheel ($(du -h "$wheel" | cut -f1))"
-.venv/bin/python scripts/repair_wheel.py check "$wheel"
 
 python3 -m venv "$out/venv"
 "$out/venv/bin/python" -m pip install -q "$wheel"
