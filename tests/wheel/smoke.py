@@ -27,14 +27,14 @@ for name in ("libspate.so", "libarrow.so", "librdkafka"):
     assert paths and all(p.startswith(site) for p in paths), (name, paths)
 
 # Self-contained: every library the extension needs resolves inside this venv (the
-# wheel's spate.libs/, pyarrow's and confluent-kafka's folders), but the C and C++
-# runtimes the manylinux policy allows.
+# wheel's spate.libs/, pyarrow's and confluent-kafka's folders), but those the
+# manylinux policy lets a wheel take from the system (glibc's, the C++ runtime, zlib).
 import subprocess
-RUNTIME = ("libc.so", "libm.so", "libdl.so", "librt.so", "libpthread.so", "ld-linux",
-           "linux-vdso", "libstdc++.so", "libgcc_s.so")
+RUNTIME = ("linux-vdso", "ld-linux", "libc.so", "libm.so", "libdl.so", "librt.so", "libpthread.so",
+           "libresolv.so", "libstdc++.so", "libgcc_s.so", "libz.so")
 ldd = subprocess.run(["ldd", _native.__file__], capture_output=True, text=True, check=True).stdout
 for line in ldd.splitlines():
-    name = line.split()[0]
+    name = os.path.basename(line.split()[0])
     if name.startswith(RUNTIME):
         continue
     assert "=> " + site in line, "resolved outside the venv: " + line.strip()
