@@ -84,7 +84,7 @@ ExprPtr ReplaceSelectAliases(const ExprPtr& e, const std::vector<ExprPtr>& selec
   if (e->args.empty()) return e;
   Expr copy = *e;
   for (auto& a : copy.args) a = ReplaceSelectAliases(a, select_list, input);
-  return std::make_shared<const Expr>(std::move(copy));
+  return ex::Node(std::move(copy));
 }
 
 class QueryBinder {
@@ -126,12 +126,20 @@ class QueryBinder {
     if (s.distinct) {
       ARROW_ASSIGN_OR_RAISE(plan, MakeDistinct(plan, {}));
     }
-    for (const auto& [all, next] : s.unions) {
-      ARROW_ASSIGN_OR_RAISE(auto other, Select(*next));
-      ARROW_ASSIGN_OR_RAISE(plan, MakeUnion(plan, other, false, false));
-      if (!all) {
+    for (size_t u = 0; u < s.unions.size();) {
+      if (!s.unions[u].first) {  // UNION [DISTINCT]
+        ARROW_ASSIGN_OR_RAISE(auto other, Select(*s.unions[u++].second));
+        ARROW_ASSIGN_OR_RAISE(plan, MakeUnion(plan, other, false, false));
         ARROW_ASSIGN_OR_RAISE(plan, MakeDistinct(plan, {}));
+        continue;
       }
+      // A run of UNION ALL terms is one union node, however long.
+      std::vector<PlanPtr> inputs = {plan};
+      for (; u < s.unions.size() && s.unions[u].first; ++u) {
+        ARROW_ASSIGN_OR_RAISE(auto other, Select(*s.unions[u].second));
+        inputs.push_back(std::move(other));
+      }
+      ARROW_ASSIGN_OR_RAISE(plan, MakeUnionAll(inputs));
     }
     if (!s.order_by.empty()) {
       ARROW_ASSIGN_OR_RAISE(plan, OrderBy(plan, before_projection, s, aggregate));

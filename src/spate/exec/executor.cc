@@ -118,20 +118,23 @@ arrow::Result<std::shared_ptr<arrow::Table>> EvaluateDistinct(const PlanNode& no
   return arrow::Table::FromRecordBatches({out.record_batch()});
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> EvaluateUnion(const PlanNode& node,
-                                                           const arrow::Table& left,
-                                                           const arrow::Table& right) {
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateUnion(
+    const PlanNode& node, const std::vector<std::shared_ptr<arrow::Table>>& inputs) {
   ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(node));
   std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
+  int64_t num_rows = 0;
+  for (const auto& input : inputs) num_rows += input->num_rows();
   for (int i = 0; i < schema->num_fields(); ++i) {
-    arrow::ArrayVector chunks = left.column(i)->chunks();
-    for (const auto& c : right.column(i)->chunks()) chunks.push_back(c);
-    for (auto& c : chunks) {
-      ARROW_ASSIGN_OR_RAISE(c, Conform(c, schema->field(i)->type()));
+    arrow::ArrayVector chunks;
+    for (const auto& input : inputs) {
+      for (const auto& c : input->column(i)->chunks()) {
+        ARROW_ASSIGN_OR_RAISE(auto conformed, Conform(c, schema->field(i)->type()));
+        chunks.push_back(std::move(conformed));
+      }
     }
     columns.push_back(std::make_shared<arrow::ChunkedArray>(chunks, schema->field(i)->type()));
   }
-  return arrow::Table::Make(schema, columns, left.num_rows() + right.num_rows());
+  return arrow::Table::Make(schema, columns, num_rows);
 }
 
 // explode/posexplode[_outer] of an array or map column.
@@ -248,7 +251,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
       if (ctx.streaming && IsStreamingPlan(plan)) return ExecuteStreamingAggregate(plan, *inputs[0], ctx);
       return ExecuteAggregate(plan, *inputs[0], ctx);
     case PlanNode::Kind::kJoin: return ExecuteJoin(plan, *inputs[0], *inputs[1], ctx);
-    case PlanNode::Kind::kUnion: return EvaluateUnion(plan, *inputs[0], *inputs[1]);
+    case PlanNode::Kind::kUnion: return EvaluateUnion(plan, inputs);
     case PlanNode::Kind::kDistinct:
       if (ctx.streaming && IsStreamingPlan(plan)) return ExecuteStreamingDeduplicate(plan, *inputs[0], ctx);
       return EvaluateDistinct(plan, *inputs[0], ctx);

@@ -1,5 +1,7 @@
 #include "spate/expr/expression.h"
 
+#include <algorithm>
+
 #include <arrow/scalar.h>
 #include <fmt/format.h>
 
@@ -119,7 +121,47 @@ std::string Render(const Expr& e, bool sql) {
   return fmt::format("{}({}{})", n, e.distinct ? "DISTINCT " : "", Join(e.args, sql));
 }
 
-ExprPtr Make(Expr e) { return std::make_shared<const Expr>(std::move(e)); }
+// Frees a node without recursing into its subtree: the arguments no one else holds
+// are detached and freed one by one from a work list (a chain of 100,000 nested
+// calls would otherwise unwind 100,000 destructor frames).
+void DeleteExpr(const Expr* root) {
+  std::vector<ExprPtr> pending;
+  auto detach_arguments = [&pending](const Expr* e) {
+    auto& args = const_cast<Expr*>(e)->args;  // the node is being freed: no one reads it
+    for (auto& a : args) {
+      if (a.use_count() == 1) pending.push_back(std::move(a));
+    }
+    args.clear();
+  };
+  detach_arguments(root);
+  delete root;
+  while (!pending.empty()) {
+    ExprPtr e = std::move(pending.back());
+    pending.pop_back();
+    if (e.use_count() == 1) detach_arguments(e.get());
+  }  // e is freed here, with no arguments left below it
+}
+
+ExprPtr MakeNode(Expr e) { return ExprPtr(new Expr(std::move(e)), DeleteExpr); }
+
+// A node deeper than kMaxExprDepth (built through the DataFrame API: the parser
+// refuses such text itself) is replaced by an error that binding reports, so that
+// no pass ever walks a deeper tree.
+ExprPtr Make(Expr e) {
+  e.depth = 1;
+  for (const auto& a : e.args) e.depth = std::max(e.depth, a->depth + 1);
+  if (e.depth <= kMaxExprDepth) return MakeNode(std::move(e));
+  std::string message =
+      SparkError("FAILED_TO_PARSE_TOO_COMPLEX", "54001",
+                 fmt::format("The statement, including potential SQL functions and referenced "
+                             "views, was too complex to parse. To mitigate this error divide the "
+                             "statement into multiple, less complex chunks (an expression nested "
+                             "{} levels deep; at most {} are allowed).",
+                             e.depth, kMaxExprDepth))
+          .message();
+  return MakeNode({.kind = ExprKind::kCall, .name = kParseErrorCall, .args = {ex::String(message)},
+                   .depth = 2});
+}
 
 }  // namespace
 
@@ -127,6 +169,8 @@ std::string Expr::ToString() const { return Render(*this, /*sql=*/false); }
 std::string Expr::ToSql() const { return Render(*this, /*sql=*/true); }
 
 namespace ex {
+
+ExprPtr Node(Expr e) { return Make(std::move(e)); }
 
 ExprPtr Col(std::vector<std::string> parts) {
   return Make({.kind = ExprKind::kColumn, .name_parts = std::move(parts)});

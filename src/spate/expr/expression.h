@@ -46,6 +46,8 @@ struct Expr {
   bool try_cast = false;
   bool ascending = true;
   bool nulls_first = true;
+  /// The height of the tree this node heads (1 for a leaf), set by the factories.
+  int depth = 1;
   /// The name Spark gives the column this expression produces when it has no
   /// alias: `a`, `(a + 1)`, `upper(name)`, `CAST(v AS STRING)`, `count(1)`.
   std::string ToString() const;
@@ -58,8 +60,17 @@ struct Expr {
 /// reports the parse error (its one argument) where the expression is used.
 inline constexpr const char* kParseErrorCall = "__parse_error__";
 
-/// Factories.
+/// The deepest expression tree the engine takes: every pass over a tree (binding,
+/// evaluation, printing) recurses once per level, so deeper input is refused when it
+/// is parsed or bound (FAILED_TO_PARSE_TOO_COMPLEX) rather than exhausting a thread's
+/// stack. Trees of any depth are built and freed without recursion.
+inline constexpr int kMaxExprDepth = 1000;
+
+/// Factories. Each node they make records its depth, and is freed without
+/// recursion however deep the tree below it.
 namespace ex {
+/// A node of `e`'s fields with its depth computed from its arguments.
+ExprPtr Node(Expr e);
 ExprPtr Col(std::vector<std::string> parts);
 /// A column from a DataFrame-API name: "a", "t.a", "data.user.id", "`a.b`", "*", "data.*".
 ExprPtr ColFromName(const std::string& name);

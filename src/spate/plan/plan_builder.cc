@@ -1100,52 +1100,70 @@ arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool
     }
     ARROW_ASSIGN_OR_RAISE(r, MakeProject(right, reordered));
   }
-  if (r->output.size() != left->output.size()) {
+  // A chain of unions is one node over all its inputs (Spark's CombineUnions).
+  std::vector<PlanPtr> inputs = {left};
+  if (left->kind == PlanNode::Kind::kUnion) inputs = left->children;
+  inputs.push_back(r);
+  return MakeUnionAll(inputs);
+}
+
+namespace {
+
+// Widens `output` (the union so far) with the next input's columns, refusing what
+// Spark's analyzer refuses for that pair.
+arrow::Status WidenUnionOutput(std::vector<Attribute>* output, const std::vector<Attribute>& next) {
+  if (next.size() != output->size()) {
     return SparkError("NUM_COLUMNS_MISMATCH", "42826",
                       fmt::format("UNION can only be performed on inputs with the same number of "
                                   "columns, but the first input has {} columns and the second "
                                   "input has {} columns.",
-                                  left->output.size(), r->output.size()));
+                                  output->size(), next.size()));
   }
-  // Widen each column to the common type; cast each side where needed.
-  std::vector<ExprPtr> lcast, rcast;
-  bool cast_needed = false;
-  std::vector<Attribute> output = left->output;
-  for (size_t i = 0; i < output.size(); ++i) {
-    auto common = WiderType(left->output[i].type, r->output[i].type);
+  for (size_t i = 0; i < output->size(); ++i) {
+    Attribute& column = (*output)[i];
+    auto common = WiderType(column.type, next[i].type);
     if (!common) {
       return SparkError("INCOMPATIBLE_COLUMN_TYPE", "42825",
                         fmt::format("UNION can only be performed on tables with compatible column "
                                     "types. The {} column of the second table is {} type which is "
                                     "not compatible with {} at the same column of the first table.",
-                                    Ordinal(i), QuotedType(*r->output[i].type),
-                                    QuotedType(*left->output[i].type)));
+                                    Ordinal(i), QuotedType(*next[i].type), QuotedType(*column.type)));
     }
-    output[i].type = common;
-    output[i].nullable = left->output[i].nullable || r->output[i].nullable;
-    output[i].qualifier.clear();
-    cast_needed = cast_needed || !common->Equals(*left->output[i].type) ||
-                  !common->Equals(*r->output[i].type);
-    lcast.push_back(ex::Alias(ex::Cast(ex::Col({left->output[i].name}), common), left->output[i].name));
-    rcast.push_back(ex::Alias(ex::Cast(ex::Col({r->output[i].name}), common), left->output[i].name));
+    column.type = common;
+    column.nullable = column.nullable || next[i].nullable;
+    column.qualifier.clear();
   }
-  PlanPtr l = left;
-  if (cast_needed) {
-    // Casting by position: bind directly so duplicate names cannot confuse resolution.
-    auto cast_side = [&](const PlanPtr& side) -> arrow::Result<PlanPtr> {
-      PlanNode p{.kind = PlanNode::Kind::kProject, .children = {side}};
-      for (size_t i = 0; i < output.size(); ++i) {
-        const Attribute& a = side->output[i];
-        auto col = std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name);
-        p.exprs.push_back(ImplicitCast(col, output[i].type));
-        p.output.push_back({a.name, output[i].type, a.nullable});
-      }
-      return Node(std::move(p));
-    };
-    ARROW_ASSIGN_OR_RAISE(l, cast_side(left));
-    ARROW_ASSIGN_OR_RAISE(r, cast_side(r));
+  return arrow::Status::OK();
+}
+
+// The input with each column cast to the union's type, by position (duplicate
+// names cannot confuse it); the input itself when no column needs a cast.
+PlanPtr CastUnionInput(const PlanPtr& input, const std::vector<Attribute>& output) {
+  bool cast_needed = false;
+  for (size_t i = 0; i < output.size(); ++i) {
+    cast_needed = cast_needed || !output[i].type->Equals(*input->output[i].type);
   }
-  PlanNode node{.kind = PlanNode::Kind::kUnion, .children = {l, r}, .output = output};
+  if (!cast_needed) return input;
+  PlanNode p{.kind = PlanNode::Kind::kProject, .children = {input}};
+  for (size_t i = 0; i < output.size(); ++i) {
+    const Attribute& a = input->output[i];
+    auto col = std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name);
+    p.exprs.push_back(ImplicitCast(col, output[i].type));
+    p.output.push_back({a.name, output[i].type, a.nullable});
+  }
+  return Node(std::move(p));
+}
+
+}  // namespace
+
+arrow::Result<PlanPtr> MakeUnionAll(const std::vector<PlanPtr>& inputs) {
+  std::vector<Attribute> output = inputs.at(0)->output;
+  for (auto& column : output) column.qualifier.clear();
+  for (size_t i = 1; i < inputs.size(); ++i) {
+    ARROW_RETURN_NOT_OK(WidenUnionOutput(&output, inputs[i]->output));
+  }
+  PlanNode node{.kind = PlanNode::Kind::kUnion, .output = output};
+  for (const auto& input : inputs) node.children.push_back(CastUnionInput(input, output));
   return Node(std::move(node));
 }
 

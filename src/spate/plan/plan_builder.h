@@ -37,6 +37,8 @@ arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n, int64_t offset
 /// union (by position) / unionByName (allow_missing fills absent columns with NULL).
 arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool by_name,
                                  bool allow_missing);
+/// UNION ALL of any number of inputs (by position), as one node.
+arrow::Result<PlanPtr> MakeUnionAll(const std::vector<PlanPtr>& inputs);
 /// distinct() when `columns` is empty, dropDuplicates(columns) otherwise;
 /// dropDuplicatesWithinWatermark(columns) with `within_watermark`.
 arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns,

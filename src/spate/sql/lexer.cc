@@ -171,6 +171,14 @@ arrow::Result<std::vector<Token>> Tokenize(std::string_view text) {
   return tokens;
 }
 
+arrow::Status TooComplexError(std::string_view text, int32_t offset) {
+  return ParseError("FAILED_TO_PARSE_TOO_COMPLEX", "54001",
+                    "The statement, including potential SQL functions and referenced views, was "
+                    "too complex to parse. To mitigate this error divide the statement into "
+                    "multiple, less complex chunks.",
+                    text, offset);
+}
+
 arrow::Status ParseError(std::string_view error_class, std::string_view sqlstate,
                          std::string_view message, std::string_view text, int32_t offset) {
   // Line is 1-based, pos is 0-based within the line, as Spark reports them.

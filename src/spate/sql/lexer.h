@@ -41,6 +41,9 @@ arrow::Result<std::vector<Token>> Tokenize(std::string_view text);
 arrow::Status ParseError(std::string_view error_class, std::string_view sqlstate,
                          std::string_view message, std::string_view text, int32_t offset);
 
+/// [FAILED_TO_PARSE_TOO_COMPLEX]: input nested deeper than the parsers take.
+arrow::Status TooComplexError(std::string_view text, int32_t offset);
+
 /// [PARSE_SYNTAX_ERROR] Syntax error at or near 'tok' (or "end of input").
 arrow::Status SyntaxError(std::string_view text, const Token& at, std::string_view hint = {});
 

@@ -513,22 +513,25 @@ class Parser {
   // exhausting the stack.
   template <typename T>
   arrow::Result<T> Nested(arrow::Result<T> (Parser::*rule)()) {
-    if (depth_ >= kMaxDepth) {
-      return ParseError("FAILED_TO_PARSE_TOO_COMPLEX", "54001",
-                        "The statement, including potential SQL functions and referenced views, "
-                        "was too complex to parse. To mitigate this error divide the statement "
-                        "into multiple, less complex chunks.",
-                        text_, Peek().offset);
-    }
+    if (depth_ >= kMaxDepth) return TooComplex();
     ++depth_;
     auto result = (this->*rule)();
     --depth_;
     return result;
   }
 
+  arrow::Status TooComplex() const { return TooComplexError(text_, Peek().offset); }
+
+  // Operator chains (1 + 1 + ..., a[0][0]...) build trees one level deeper per
+  // operator without nesting the parser: their depth is bounded here.
+  arrow::Status CheckOperandDepth(const ExprPtr& operand) const {
+    return operand->depth >= kMaxExprDepth ? TooComplex() : arrow::Status::OK();
+  }
+
   arrow::Result<ExprPtr> Or() {
     ARROW_ASSIGN_OR_RAISE(auto left, And());
     while (AcceptKeyword("OR")) {
+      ARROW_RETURN_NOT_OK(CheckOperandDepth(left));
       ARROW_ASSIGN_OR_RAISE(auto right, And());
       left = ex::Call("or", {std::move(left), std::move(right)});
     }
@@ -538,6 +541,7 @@ class Parser {
   arrow::Result<ExprPtr> And() {
     ARROW_ASSIGN_OR_RAISE(auto left, Not());
     while (AcceptKeyword("AND")) {
+      ARROW_RETURN_NOT_OK(CheckOperandDepth(left));
       ARROW_ASSIGN_OR_RAISE(auto right, Not());
       left = ex::Call("and", {std::move(left), std::move(right)});
     }
@@ -658,6 +662,7 @@ class Parser {
         ++name_it;
       }
       if (!name) return left;
+      ARROW_RETURN_NOT_OK(CheckOperandDepth(left));
       Next();
       ARROW_ASSIGN_OR_RAISE(auto right, (this->*next)());
       left = ex::Call(std::string(*name), {std::move(left), std::move(right)});
@@ -691,6 +696,7 @@ class Parser {
     ARROW_ASSIGN_OR_RAISE(auto left, Additive());
     std::string name;
     while (size_t length = ShiftOperatorLength(&name)) {
+      ARROW_RETURN_NOT_OK(CheckOperandDepth(left));
       pos_ += length;
       ARROW_ASSIGN_OR_RAISE(auto right, Additive());
       left = ex::Call(name, {std::move(left), std::move(right)});
@@ -731,34 +737,40 @@ class Parser {
   // primary ('[' expr ']' | '.' name | '.' '*' | '::' type)*
   arrow::Result<ExprPtr> Postfix() {
     ARROW_ASSIGN_OR_RAISE(auto e, Primary());
-    // Dotted names extend a bare column reference; after anything else a
-    // '.' reads a struct field.
+    // Dotted names extend a bare column reference: its parts are gathered and the
+    // column built once, so a name of many parts costs linear time. After anything
+    // else a '.' reads a struct field.
     bool column_chain = e->kind == ExprKind::kColumn;
+    std::vector<std::string> parts = column_chain ? e->name_parts : std::vector<std::string>{};
+    auto end_chain = [&] {
+      if (column_chain && parts.size() != e->name_parts.size()) e = ex::Col(std::move(parts));
+      column_chain = false;
+    };
     while (true) {
+      ARROW_RETURN_NOT_OK(CheckOperandDepth(e));
       if (AcceptOp("[")) {
+        end_chain();
         ARROW_ASSIGN_OR_RAISE(auto key, Expression());
         ARROW_RETURN_NOT_OK(ExpectOp("]"));
         e = ex::Extract(std::move(e), std::move(key));
-        column_chain = false;
       } else if (Peek().IsOp(".") && Peek(1).IsOp("*") && column_chain) {
         Next();
         Next();
-        return ex::Star(e->name_parts);
+        return ex::Star(std::move(parts));
       } else if (Peek().IsOp(".") && IsName(Peek(1))) {
         Next();
         std::string field = Next().text;
         if (column_chain) {
-          auto parts = e->name_parts;
           parts.push_back(std::move(field));
-          e = ex::Col(std::move(parts));
         } else {
           e = ex::Extract(std::move(e), ex::String(std::move(field)));
         }
       } else if (AcceptOp("::")) {
+        end_chain();
         ARROW_ASSIGN_OR_RAISE(auto type, TypeAt());
         e = ex::Cast(std::move(e), std::move(type));
-        column_chain = false;
       } else {
+        end_chain();
         return e;
       }
     }

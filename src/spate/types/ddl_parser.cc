@@ -139,7 +139,16 @@ class DdlParser {
     return types::Decimal(precision, scale);
   }
 
+  // Nested types (ARRAY<ARRAY<...>>) recurse once per level: the depth is bounded.
   arrow::Result<DataTypePtr> Type() {
+    if (depth_ >= kMaxTypeDepth) return sql::TooComplexError(text_, Peek().offset);
+    ++depth_;
+    auto type = TypeAtThisLevel();
+    --depth_;
+    return type;
+  }
+
+  arrow::Result<DataTypePtr> TypeAtThisLevel() {
     const Token& t = Peek();
     if (t.kind != TokenKind::kIdentifier) return sql::SyntaxError(text_, t);
     Next();
@@ -204,9 +213,12 @@ class DdlParser {
                            fmt::format("Unsupported data type \"{}\".", upper), text_, t.offset);
   }
 
+  static constexpr int kMaxTypeDepth = 256;
+
   std::string_view text_;
   const std::vector<Token>& tokens_;
   size_t pos_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -75,6 +75,21 @@ TEST_F(DataFrameTest, SelectFilterAndGeneratedNames) {
   EXPECT_EQ(Rows(df), (std::vector<std::string>{"1|ANN|101", "2|BOB|201", "5|NULL|71"}));
 }
 
+// An expression built through the API as deep as the parser refuses is refused
+// when used (and built and freed without recursion).
+TEST_F(DataFrameTest, TooDeepExpressionsAreRefused) {
+  Column sum = lit(1);
+  for (int i = 0; i < 100000; ++i) sum = sum + lit(1);
+  auto df = people_.select({sum});
+  ASSERT_FALSE(df.ok());
+  EXPECT_NE(df.status().message().find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  Column fine = lit(1);
+  for (int i = 0; i < 500; ++i) fine = fine + lit(1);
+  auto ok = people_.select({fine.alias("s")}).limit(1);
+  ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+  EXPECT_EQ(Rows(ok), (std::vector<std::string>{"501"}));
+}
+
 TEST_F(DataFrameTest, WithColumnReplacesOrAppendsAndDropRenames) {
   auto df = people_.withColumn("salary", F::col("salary") * lit(2))
                 .withColumn("bonus", F::coalesce({F::col("salary"), lit(0)}))

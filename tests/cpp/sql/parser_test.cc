@@ -902,6 +902,36 @@ TEST(ParserErrorTest, DeepNestingFailsCleanly) {
   EXPECT_NE(ErrorOf(minuses + "a").find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
 }
 
+// Operator chains build one tree level per operator without nesting the parser:
+// their depth is bounded as well, at any length, in linear time.
+TEST(ParserErrorTest, LongOperatorChainsFailCleanly) {
+  auto chain = [](std::string_view op, std::string_view operand, int n) {
+    std::string out(operand);
+    for (int i = 1; i < n; ++i) out.append(op).append(operand);
+    return out;
+  };
+  for (auto [op, operand] : std::vector<std::pair<std::string_view, std::string_view>>{
+           {"+", "1"}, {"||", "'a'"}, {" AND ", "true"}, {" OR ", "false"}, {" * ", "2"},
+           {" << ", "1"}}) {
+    EXPECT_NE(ErrorOf(chain(op, operand, 100000)).find("[FAILED_TO_PARSE_TOO_COMPLEX]"),
+              std::string::npos) << op;
+    EXPECT_EQ(Parse(chain(op, operand, 500))->depth, 500) << op;
+  }
+  std::string subscripts = "array(1)";
+  for (int i = 0; i < 100000; ++i) subscripts += "[0]";
+  EXPECT_NE(ErrorOf(subscripts).find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  // A name of 100,000 parts is one column reference.
+  auto name = Parse(chain(".", "x", 100000));
+  EXPECT_EQ(name->kind, ExprKind::kColumn);
+  EXPECT_EQ(name->name_parts.size(), 100000u);
+}
+
+TEST(ParserErrorTest, ManyUnionsAreOneFlatList) {
+  std::string text = "SELECT 1";
+  for (int i = 0; i < 100000; ++i) text += " UNION ALL SELECT 1";
+  EXPECT_EQ(Stmt(text).select->unions.size(), 100000u);
+}
+
 TEST(ParserErrorTest, DeepQueryNestingFailsCleanly) {
   std::string deep = "SELECT * FROM ";
   for (int i = 0; i < 5000; ++i) deep += "(SELECT * FROM ";

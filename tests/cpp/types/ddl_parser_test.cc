@@ -26,6 +26,19 @@ TEST(DdlParserTest, ReadsTheSeedSchema) {
   EXPECT_TRUE(s->field(0).nullable);
 }
 
+TEST(DdlParserTest, DeepNestingFailsCleanly) {
+  auto nested = [](const char* open, int n) {
+    std::string out = "a ";
+    for (int i = 0; i < n; ++i) out += open;
+    out += "INT";
+    return out + std::string(n, '>');
+  };
+  EXPECT_NE(ErrorOf(nested("ARRAY<", 100000)).find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  EXPECT_NE(ErrorOf(nested("MAP<INT, ", 100000)).find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  EXPECT_NE(ErrorOf(nested("STRUCT<x: ", 100000)).find("[FAILED_TO_PARSE_TOO_COMPLEX]"), std::string::npos);
+  EXPECT_EQ(Schema(nested("ARRAY<", 100))->fields()[0].type->SimpleString().substr(0, 12), "array<array<");
+}
+
 TEST(DdlParserTest, NotNullAndComment) {
   auto s = Schema("a INT NOT NULL, b STRING COMMENT 'the b'");
   EXPECT_FALSE(s->field(0).nullable);
