@@ -87,7 +87,12 @@ class ReleasedGil {
 [[noreturn]] void RaiseStatus(const arrow::Status& status) {
   nb::object errors = nb::module_::import_("spate.errors");
   std::string code = spate::IsLegacyAnalysisError(status) ? "Analysis" : status.CodeAsString();
-  nb::object exc = errors.attr("_from_native")(status.message(), code);
+  // A message quotes user input (file contents, names), which need not be valid
+  // UTF-8: invalid bytes become U+FFFD rather than a UnicodeDecodeError.
+  const std::string& text = status.message();
+  nb::object message = nb::steal(PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()),
+                                                      "replace"));
+  nb::object exc = errors.attr("_from_native")(message, code);
   PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(exc.ptr())), exc.ptr());
   throw nb::python_error();
 }

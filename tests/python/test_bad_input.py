@@ -59,3 +59,10 @@ def test_a_name_of_many_parts_parses_in_linear_time():
     # fresh process is the guard, not a timing assert.
     got = outcome_of('spark.sql("SELECT " + ".".join(["x"] * %d)).collect()' % N, timeout=60)
     assert got["class"] == "UNRESOLVED_COLUMN.WITHOUT_SUGGESTION", got
+
+
+def test_a_syntax_error_near_non_ascii_text_is_a_parse_exception():
+    got = outcome_of('spark.sql("SELECT \\u00e9 ! 1")')
+    assert got["error"] == "ParseException", got
+    assert "Syntax error at or near '\u00e9'" in got["message"], got
+    assert "(line 1, pos 7)" in got["message"], got

@@ -15,6 +15,29 @@ constexpr std::string_view kOperators[] = {
     "<=>", "<>", "<=", ">=", "!=", "==", "||", "->", "::", "&&", "(", ")", "[", "]", "{", "}",
     ",", ".", ":", ";", "<", ">", "=", "+", "-", "*", "/", "%", "&", "|", "^", "~", "!", "?"};
 
+// The length in bytes of the UTF-8 character starting at text[i] (1 for a byte that
+// does not start a valid sequence).
+int32_t Utf8SequenceLength(std::string_view text, int32_t i) {
+  auto lead = static_cast<unsigned char>(text[i]);
+  int32_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+  if (i + length > static_cast<int32_t>(text.size())) return 1;
+  for (int32_t k = 1; k < length; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
+  }
+  return length;
+}
+
+// How many UTF-16 units (Java's string positions) the UTF-8 text takes.
+int Utf16Length(std::string_view text) {
+  int units = 0;
+  for (char c : text) {
+    auto byte = static_cast<unsigned char>(c);
+    if ((byte & 0xC0) != 0x80) ++units;  // not a continuation byte
+    if (byte >= 0xF0) ++units;           // outside the BMP: a surrogate pair
+  }
+  return units;
+}
+
 }  // namespace
 
 bool Token::IsKeyword(std::string_view upper) const {
@@ -162,9 +185,11 @@ arrow::Result<std::vector<Token>> Tokenize(std::string_view text) {
         break;
       }
     }
-    if (!matched) {
+    if (!matched) {  // the whole character, however many bytes it takes in UTF-8
       return ParseError("PARSE_SYNTAX_ERROR", "42601",
-                        fmt::format("Syntax error at or near '{}'.", text.substr(i, 1)), text, i);
+                        fmt::format("Syntax error at or near '{}'.",
+                                    text.substr(i, Utf8SequenceLength(text, i))),
+                        text, i);
     }
   }
   tokens.push_back({TokenKind::kEnd, "", n, 0});
@@ -190,7 +215,8 @@ arrow::Status ParseError(std::string_view error_class, std::string_view sqlstate
       line_start = i + 1;
     }
   }
-  int pos = offset - static_cast<int>(line_start);
+  // Spark counts characters (UTF-16 units), not bytes.
+  int pos = Utf16Length(text.substr(line_start, offset - line_start));
   std::string excerpt;
   size_t start = 0;
   int current = 1;

@@ -926,6 +926,17 @@ TEST(ParserErrorTest, LongOperatorChainsFailCleanly) {
   EXPECT_EQ(name->name_parts.size(), 100000u);
 }
 
+// Positions and carets count characters (UTF-16 units, as Spark's), and the token
+// quoted is the whole character, not its first byte.
+TEST(ParserErrorTest, NonAsciiInputCountsCharacters) {
+  std::string error = ErrorOf("'h\u00e9llo' \u00e9 ! 1");
+  EXPECT_NE(error.find("Syntax error at or near '\u00e9'"), std::string::npos) << error;
+  EXPECT_NE(error.find("(line 1, pos 8)"), std::string::npos) << error;
+  EXPECT_NE(error.find("\n--------^^^\n"), std::string::npos) << error;
+  std::string emoji = ErrorOf("'\U0001F600' \u00a4");
+  EXPECT_NE(emoji.find("(line 1, pos 5)"), std::string::npos) << emoji;
+}
+
 TEST(ParserErrorTest, ManyUnionsAreOneFlatList) {
   std::string text = "SELECT 1";
   for (int i = 0; i < 100000; ++i) text += " UNION ALL SELECT 1";
