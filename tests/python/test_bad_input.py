@@ -66,3 +66,46 @@ def test_a_syntax_error_near_non_ascii_text_is_a_parse_exception():
     assert got["error"] == "ParseException", got
     assert "Syntax error at or near '\u00e9'" in got["message"], got
     assert "(line 1, pos 7)" in got["message"], got
+
+
+# --- Invalid UTF-8 ------------------------------------------------------------------------------
+# Spark keeps the bytes and shows each invalid sequence as U+FFFD (Java's decoder);
+# Spate replaces them where the text enters, the way Python's decoder does too.
+
+
+def test_cast_of_binary_to_string_replaces_invalid_utf8_like_the_decoders(spark):
+    import random
+    rng = random.Random(7)
+    samples = [b"a\xffb", b"\xed\xa0\x80", b"\xf0\x9f\x98", b"ok \xc3\xa9", b"\xe0\x80\xaf", b""]
+    samples += [bytes(rng.randrange(256) for _ in range(rng.randrange(1, 12))) for _ in range(300)]
+    df = spark.createDataFrame([(bytearray(b),) for b in samples], "b BINARY")
+    got = [r.s for r in df.selectExpr("CAST(b AS STRING) AS s").collect()]
+    assert got == [b.decode("utf-8", "replace") for b in samples]
+
+
+def test_text_json_and_csv_files_with_invalid_utf8_read_with_replacement(spark, tmp_path, capsys):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "a.txt").write_bytes(b"ok\nbad\xff\xfe end\n")
+    (tmp_path / "j").mkdir()
+    (tmp_path / "j" / "a.json").write_bytes(b'{"a": "bad\xff"}\n')
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "a.csv").write_bytes(b"x,y\nbad\xffz,1\n")
+    assert [r.value for r in spark.read.text(str(tmp_path / "t")).collect()] == ["ok", "bad\ufffd\ufffd end"]
+    assert [r.a for r in spark.read.json(str(tmp_path / "j")).collect()] == ["bad\ufffd"]
+    rows = spark.read.option("header", True).csv(str(tmp_path / "c")).collect()
+    assert [(r.x, r.y) for r in rows] == [("bad\ufffdz", "1")]
+    spark.read.text(str(tmp_path / "t")).show()
+    assert "|bad\ufffd\ufffd end|" in capsys.readouterr().out
+
+
+def test_a_stream_of_invalid_utf8_reaches_the_memory_sink(spark, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"x\xffy\n")
+    q = (spark.readStream.text(str(folder)).writeStream.format("memory").queryName("bad_utf8")
+         .option("checkpointLocation", str(tmp_path / "cp")).start())
+    try:
+        q.processAllAvailable()
+    finally:
+        q.stop()
+    assert [r.value for r in spark.sql("SELECT * FROM bad_utf8").collect()] == ["x\ufffdy"]

@@ -11,6 +11,7 @@
 #include "spate/api/file_source.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/utf8.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/kafka/kafka_connector.h"
@@ -119,12 +120,21 @@ arrow::Result<std::shared_ptr<arrow::Array>> PartitionColumn(const DataFile& fil
   return arrow::MakeArrayOfNull(type, rows);
 }
 
-arrow::Result<SourceTables> ReadSource(const std::string& format, const FileReadRequest& request) {
-  if (format == "parquet") return ReadParquetSource(request);
+arrow::Result<SourceTables> ReadTextFormat(const std::string& format, const FileReadRequest& request) {
   if (format == "json") return ReadJsonSource(request);
   if (format == "csv") return ReadCsvSource(request);
   if (format == "text") return ReadTextSource(request);
   return DataSourceNotFound(format);
+}
+
+arrow::Result<SourceTables> ReadSource(const std::string& format, const FileReadRequest& request) {
+  if (format == "parquet") return ReadParquetSource(request);
+  // Text files may hold bytes that are not UTF-8: they become U+FFFD here.
+  ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadTextFormat(format, request));
+  for (auto& table : data.tables) {
+    ARROW_ASSIGN_OR_RAISE(table, ReplaceInvalidUtf8(table));
+  }
+  return data;
 }
 
 // spark.read.format("statestore"): the state of a streaming query's checkpoint.

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/utf8.h"
 #include "spate/expr/decimal_math.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
@@ -286,7 +287,12 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
   const bool strict = ctx.ansi && !try_cast;
   ARROW_ASSIGN_OR_RAISE(auto target, ToArrowType(to));
   if (from.id() == TypeId::kNull) return arrow::MakeArrayOfNull(target, values.length());
-  if (to.id() == TypeId::kString) return CastToString(values, from, ctx.format);
+  if (to.id() == TypeId::kString) {
+    ARROW_ASSIGN_OR_RAISE(auto text, CastToString(values, from, ctx.format));
+    // Bytes need not be UTF-8: invalid sequences become U+FFFD (common/utf8.h).
+    if (from.id() == TypeId::kBinary || from.IsNested()) return ReplaceInvalidUtf8(text);
+    return text;
+  }
 
   std::shared_ptr<arrow::Array> input = arrow::MakeArray(values.data());
   if (IsStringLike(from.id())) {
