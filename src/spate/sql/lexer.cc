@@ -185,6 +185,21 @@ arrow::Result<std::vector<Token>> Tokenize(std::string_view text) {
         break;
       }
     }
+    if (!matched && static_cast<unsigned char>(c) >= 0x80) {
+      // A word with non-ASCII letters: Spark reads it as an identifier, then refuses it.
+      int32_t j = i;
+      while (j < n && (IsIdentChar(text[j]) || static_cast<unsigned char>(text[j]) >= 0x80)) ++j;
+      std::string_view word = text.substr(i, j - i);
+      return ParseError("INVALID_IDENTIFIER", "42602",
+                        fmt::format("The unquoted identifier {0} is invalid and must be back quoted "
+                                    "as: `{0}`.\nUnquoted identifiers can only contain ASCII letters "
+                                    "('a' - 'z', 'A' - 'Z'), digits ('0' - '9'), and underbar ('_')."
+                                    "\nUnquoted identifiers must also not start with a digit.\n"
+                                    "Different data sources and meta stores may impose additional "
+                                    "restrictions on valid identifiers.",
+                                    word),
+                        text, i);
+    }
     if (!matched) {  // the whole character, however many bytes it takes in UTF-8
       return ParseError("PARSE_SYNTAX_ERROR", "42601",
                         fmt::format("Syntax error at or near '{}'.",

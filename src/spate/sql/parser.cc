@@ -528,24 +528,28 @@ class Parser {
     return operand->depth >= kMaxExprDepth ? TooComplex() : arrow::Status::OK();
   }
 
-  arrow::Result<ExprPtr> Or() {
-    ARROW_ASSIGN_OR_RAISE(auto left, And());
-    while (AcceptKeyword("OR")) {
-      ARROW_RETURN_NOT_OK(CheckOperandDepth(left));
-      ARROW_ASSIGN_OR_RAISE(auto right, And());
-      left = ex::Call("or", {std::move(left), std::move(right)});
-    }
-    return left;
+  // a OR b OR c ...: the operands of a chain make a balanced tree, as Spark's parser
+  // builds it (so a chain of any length stays shallow, and names match Spark's).
+  arrow::Result<ExprPtr> Or() { return BooleanChain("OR", "or", &Parser::And); }
+  arrow::Result<ExprPtr> And() { return BooleanChain("AND", "and", &Parser::Not); }
+
+  arrow::Result<ExprPtr> BooleanChain(std::string_view keyword, const char* name,
+                                      arrow::Result<ExprPtr> (Parser::*operand)()) {
+    std::vector<ExprPtr> operands;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto next, (this->*operand)());
+      operands.push_back(std::move(next));
+    } while (AcceptKeyword(keyword));
+    return Balanced(operands, 0, operands.size() - 1, name);
   }
 
-  arrow::Result<ExprPtr> And() {
-    ARROW_ASSIGN_OR_RAISE(auto left, Not());
-    while (AcceptKeyword("AND")) {
-      ARROW_RETURN_NOT_OK(CheckOperandDepth(left));
-      ARROW_ASSIGN_OR_RAISE(auto right, Not());
-      left = ex::Call("and", {std::move(left), std::move(right)});
-    }
-    return left;
+  // Spark's reduceToExpressionTree: [low, high] split at low + (high - low) / 2.
+  static ExprPtr Balanced(const std::vector<ExprPtr>& operands, size_t low, size_t high,
+                          const char* name) {
+    if (low == high) return operands[low];
+    if (high - low == 1) return ex::Call(name, {operands[low], operands[high]});
+    size_t mid = low + (high - low) / 2;
+    return ex::Call(name, {Balanced(operands, low, mid, name), Balanced(operands, mid + 1, high, name)});
   }
 
   arrow::Result<ExprPtr> Not() {

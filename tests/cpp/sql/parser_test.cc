@@ -911,8 +911,7 @@ TEST(ParserErrorTest, LongOperatorChainsFailCleanly) {
     return out;
   };
   for (auto [op, operand] : std::vector<std::pair<std::string_view, std::string_view>>{
-           {"+", "1"}, {"||", "'a'"}, {" AND ", "true"}, {" OR ", "false"}, {" * ", "2"},
-           {" << ", "1"}}) {
+           {"+", "1"}, {"||", "'a'"}, {" * ", "2"}, {" << ", "1"}}) {
     EXPECT_NE(ErrorOf(chain(op, operand, 100000)).find("[FAILED_TO_PARSE_TOO_COMPLEX]"),
               std::string::npos) << op;
     EXPECT_EQ(Parse(chain(op, operand, 500))->depth, 500) << op;
@@ -929,12 +928,29 @@ TEST(ParserErrorTest, LongOperatorChainsFailCleanly) {
 // Positions and carets count characters (UTF-16 units, as Spark's), and the token
 // quoted is the whole character, not its first byte.
 TEST(ParserErrorTest, NonAsciiInputCountsCharacters) {
-  std::string error = ErrorOf("'h\u00e9llo' \u00e9 ! 1");
-  EXPECT_NE(error.find("Syntax error at or near '\u00e9'"), std::string::npos) << error;
-  EXPECT_NE(error.find("(line 1, pos 8)"), std::string::npos) << error;
-  EXPECT_NE(error.find("\n--------^^^\n"), std::string::npos) << error;
-  std::string emoji = ErrorOf("'\U0001F600' \u00a4");
-  EXPECT_NE(emoji.find("(line 1, pos 5)"), std::string::npos) << emoji;
+  std::string error = ErrorOf("'h\u00e9llo' + )");
+  EXPECT_NE(error.find("Syntax error at or near ')'"), std::string::npos) << error;
+  EXPECT_NE(error.find("(line 1, pos 10)"), std::string::npos) << error;
+  EXPECT_NE(error.find("\n----------^^^\n"), std::string::npos) << error;
+  std::string emoji = ErrorOf("'\U0001F600' + )");
+  EXPECT_NE(emoji.find("(line 1, pos 7)"), std::string::npos) << emoji;
+  // A word with non-ASCII letters is an identifier Spark refuses.
+  std::string word = ErrorOf("1 + \u00e9t\u00e9 ! 1");
+  EXPECT_NE(word.find("[INVALID_IDENTIFIER] The unquoted identifier \u00e9t\u00e9 is invalid"),
+            std::string::npos) << word;
+  EXPECT_NE(word.find("(line 1, pos 4)"), std::string::npos) << word;
+}
+
+// AND / OR chains are balanced trees, as Spark's parser builds them: any length
+// parses, the depth grows with the logarithm, and the names are Spark's.
+TEST(ParserErrorTest, BooleanChainsAreBalanced) {
+  EXPECT_EQ(Str("a AND b AND c"), "((a AND b) AND c)");
+  EXPECT_EQ(Str("a AND b AND c AND d"), "((a AND b) AND (c AND d))");
+  EXPECT_EQ(Str("a OR b OR c OR d OR e"), "(((a OR b) OR c) OR (d OR e))");
+  EXPECT_EQ(Str("a OR b AND c OR d"), "((a OR (b AND c)) OR d)");
+  std::string chain = "true";
+  for (int i = 1; i < 100000; ++i) chain += " AND true";
+  EXPECT_LE(Parse(chain)->depth, 18);
 }
 
 TEST(ParserErrorTest, ManyUnionsAreOneFlatList) {

@@ -33,6 +33,19 @@ arrow::Status MustBePositive(const std::string& option, int64_t value) {
   return arrow::Status::Invalid(fmt::format("Invalid value '{}'. The option '{}' must be positive", value, option));
 }
 
+// The most rows one batch generates (16 bytes a row: 1 GiB). A batch covers whole
+// seconds of the rate, so one second's rows must fit; later batches that fall
+// behind take as many whole seconds as fit, and catch up batch by batch.
+constexpr int64_t kMaxRowsPerBatch = int64_t{1} << 26;
+
+arrow::Status MustFitOneBatch(const std::string& option, int64_t rows) {
+  if (rows <= kMaxRowsPerBatch) return arrow::Status::OK();
+  return arrow::Status::Invalid(fmt::format(
+      "Invalid value '{}'. The option '{}' must be at most {}: the rows of one second make one "
+      "micro-batch, generated in memory.",
+      rows, option, kMaxRowsPerBatch));
+}
+
 int64_t DefaultPartitions() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 // Rows with values [from, to) in partition-major order, each with the
@@ -87,9 +100,15 @@ class RateSource final : public StreamSource {
                          .count();
     int64_t seconds = (now_ms - start_time_ms_) / 1000;
     if (available_now_end_) seconds = std::min(seconds, *available_now_end_);
+    int64_t start_seconds = 0;
     if (start) {
-      ARROW_ASSIGN_OR_RAISE(int64_t start_seconds, ParseLongOffset(*start));
+      ARROW_ASSIGN_OR_RAISE(start_seconds, ParseLongOffset(*start));
       seconds = std::max(seconds, start_seconds);
+    }
+    // No more whole seconds than kMaxRowsPerBatch rows hold (one at least).
+    int64_t first = ValueAtSecond(start_seconds);
+    while (seconds > start_seconds + 1 && ValueAtSecond(seconds) - first > kMaxRowsPerBatch) {
+      seconds = start_seconds + (seconds - start_seconds) / 2;
     }
     return std::to_string(seconds);
   }
@@ -244,6 +263,7 @@ void RegisterRateConnectors(std::map<std::string, StreamingFormat>& formats) {
     ARROW_RETURN_NOT_OK(RefuseUserSchema(r, "rate"));
     ARROW_ASSIGN_OR_RAISE(int64_t rows, r.options.GetInt("rowsPerSecond", 1));
     ARROW_RETURN_NOT_OK(MustBePositive("rowsPerSecond", rows));
+    ARROW_RETURN_NOT_OK(MustFitOneBatch("rowsPerSecond", rows));
     ARROW_ASSIGN_OR_RAISE(int64_t partitions, r.options.GetInt("numPartitions", DefaultPartitions()));
     ARROW_RETURN_NOT_OK(MustBePositive("numPartitions", partitions));
     int64_t ramp_up = 0;
@@ -268,6 +288,7 @@ void RegisterRateConnectors(std::map<std::string, StreamingFormat>& formats) {
     }
     ARROW_ASSIGN_OR_RAISE(int64_t rows, r.options.GetInt("rowsPerBatch", 0));
     ARROW_RETURN_NOT_OK(MustBePositive("rowsPerBatch", rows));
+    ARROW_RETURN_NOT_OK(MustFitOneBatch("rowsPerBatch", rows));
     ARROW_ASSIGN_OR_RAISE(int64_t partitions, r.options.GetInt("numPartitions", DefaultPartitions()));
     ARROW_RETURN_NOT_OK(MustBePositive("numPartitions", partitions));
     ARROW_ASSIGN_OR_RAISE(int64_t start, r.options.GetInt("startTimestamp", 0));
