@@ -117,3 +117,28 @@ def test_a_stream_of_invalid_utf8_reaches_the_memory_sink(spark, tmp_path):
     finally:
         q.stop()
     assert [r.value for r in spark.sql("SELECT * FROM bad_utf8").collect()] == ["x\ufffdy"]
+
+
+# --- The rate source ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option,value", [("rowsPerSecond", 10**12), ("rowsPerSecond", 10**8)])
+def test_rate_refuses_more_rows_per_second_than_one_batch_holds(spark, option, value):
+    # Spark starts such a query and never finishes its first batch; Spate generates a
+    # batch in memory and says how far the option can go.
+    from spate.errors import IllegalArgumentException
+    with pytest.raises(IllegalArgumentException, match="The option 'rowsPerSecond' must be at most 67108864"):
+        spark.readStream.format("rate").option(option, value).load().writeStream.format("noop").start()
+
+
+def test_rate_refuses_a_number_that_is_not_an_integer(spark):
+    from spate.errors import IllegalArgumentException
+    with pytest.raises(IllegalArgumentException, match="Invalid value '1e12' for option 'rowsPerSecond'"):
+        spark.readStream.format("rate").option("rowsPerSecond", "1e12").load().writeStream.format("noop").start()
+
+
+def test_rate_micro_batch_refuses_batches_larger_than_memory_allows(spark):
+    from spate.errors import IllegalArgumentException
+    with pytest.raises(IllegalArgumentException, match="'rowsPerBatch' must be at most"):
+        spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 10**10).load() \
+            .writeStream.format("noop").start()
