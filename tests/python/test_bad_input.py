@@ -99,7 +99,14 @@ def test_text_json_and_csv_files_with_invalid_utf8_read_with_replacement(spark, 
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "a.csv").write_bytes(b"x,y\nbad\xffz,1\n")
     assert [r.value for r in spark.read.text(str(tmp_path / "t")).collect()] == ["ok", "bad\ufffd\ufffd end"]
-    assert [r.a for r in spark.read.json(str(tmp_path / "j")).collect()] == ["bad\ufffd"]
+    # JSON with invalid UTF-8 is a malformed record, as Jackson finds it in Spark.
+    json_dir = str(tmp_path / "j")
+    assert spark.read.json(json_dir).schema.simpleString() == "struct<_corrupt_record:string>"
+    assert [r.a for r in spark.read.schema("a STRING").json(json_dir).collect()] == [None]
+    rows = spark.read.schema("a STRING, _corrupt_record STRING").json(json_dir).collect()
+    assert [(r.a, r._corrupt_record) for r in rows] == [(None, '{"a": "bad\ufffd"}')]
+    with pytest.raises(Exception, match="MALFORMED_RECORD_IN_PARSING"):
+        spark.read.schema("a STRING").option("mode", "FAILFAST").json(json_dir).collect()
     rows = spark.read.option("header", True).csv(str(tmp_path / "c")).collect()
     assert [(r.x, r.y) for r in rows] == [("bad\ufffdz", "1")]
     spark.read.text(str(tmp_path / "t")).show()

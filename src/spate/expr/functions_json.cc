@@ -20,6 +20,7 @@
 #include <rapidjson/writer.h>
 
 #include "spate/common/error.h"
+#include "spate/common/json_parsing.h"
 #include "spate/common/strings.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
@@ -437,9 +438,9 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
     std::string_view text = strings.GetView(row);
     rapidjson::Document doc(&pool, 1024, &stack_allocator);
     if (s.allow_comments) {
-      doc.Parse<rapidjson::kParseNanAndInfFlag | rapidjson::kParseCommentsFlag>(text.data(), text.size());
+      doc.Parse<kJsonParseFlags | rapidjson::kParseCommentsFlag>(text.data(), text.size());
     } else {
-      doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
+      doc.Parse<kJsonParseFlags>(text.data(), text.size());
     }
     bool bad = doc.HasParseError() || (is_struct && !doc.IsObject());
     if (!bad) {
@@ -884,7 +885,7 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
       }
       rapidjson::Document doc(&pool);
       std::string_view text = texts.GetView(row);
-      doc.Parse<rapidjson::kParseNanAndInfFlag>(text.data(), text.size());
+      doc.Parse<kJsonParseFlags>(text.data(), text.size());
       found.clear();
       bool wildcard = false;
       if (steps && !doc.HasParseError()) Select(doc, *steps, 0, &found, &wildcard);

@@ -7,6 +7,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "spate/common/json_parsing.h"
 
 namespace spate {
 
@@ -104,7 +105,7 @@ arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& rec
   bool malformed = false;
   for (const auto& record : records) {
     rapidjson::Document doc;
-    doc.Parse<rapidjson::kParseNanAndInfFlag>(record.data(), record.size());
+    doc.Parse<kJsonParseFlags>(record.data(), record.size());
     if (doc.HasParseError() || !doc.IsObject()) {
       if (options.mode == ParseMode::kFailFast) return MalformedRecordError(record);
       malformed = true;
@@ -120,7 +121,7 @@ arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& rec
 
 std::vector<std::string> SplitJsonDocument(std::string_view document) {
   rapidjson::Document doc;
-  doc.Parse<rapidjson::kParseNanAndInfFlag>(document.data(), document.size());
+  doc.Parse<kJsonParseFlags>(document.data(), document.size());
   if (doc.HasParseError() || !doc.IsArray()) {
     if (!doc.HasParseError()) {
       rapidjson::StringBuffer buffer;
