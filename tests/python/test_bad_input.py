@@ -2,6 +2,8 @@
 a fresh process: a crash there fails one test instead of the test run."""
 
 import json
+import os
+import re
 import textwrap
 
 import pytest
@@ -149,3 +151,85 @@ def test_rate_micro_batch_refuses_batches_larger_than_memory_allows(spark):
     with pytest.raises(IllegalArgumentException, match="'rowsPerBatch' must be at most"):
         spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 10**10).load() \
             .writeStream.format("noop").start()
+
+
+# --- Formats, schemes, paths and options (PySpark 4.1's outcome in each comment) ------------------
+
+
+def test_a_format_spark_has_and_spate_not_yet_says_so(spark, tmp_path):
+    # PySpark 4.1 without a URL: "requirement failed: Option 'url' is required."
+    from spate.errors import PySparkNotImplementedError
+    with pytest.raises(PySparkNotImplementedError, match="The jdbc data source is not supported by Spate yet"):
+        spark.range(1).write.format("jdbc").save()
+    with pytest.raises(PySparkNotImplementedError, match="The orc data source is not supported"):
+        spark.read.format("orc").load(str(tmp_path))
+    with pytest.raises(Exception, match=r"\[DATA_SOURCE_NOT_FOUND\] Failed to find the data source: nosuch"):
+        spark.range(1).write.format("nosuch").save(str(tmp_path / "x"))
+
+
+@pytest.mark.parametrize("use", ["read", "write", "readStream", "file sink", "checkpoint"])
+def test_object_storage_paths_are_refused_not_read_as_local_folders(spark, tmp_path, use):
+    # PySpark 4.1 without hadoop-aws: ClassNotFoundException S3AFileSystem. Spate names the
+    # scheme, and nothing is created under the working directory.
+    from spate.errors import IllegalArgumentException
+    os_cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        rate = spark.readStream.format("rate").load()
+        actions = {
+            "read": lambda: spark.read.parquet("s3a://bucket/in"),
+            "write": lambda: spark.range(1).write.parquet("s3://bucket/out"),
+            "readStream": lambda: spark.readStream.schema("a INT").json("s3a://bucket/in"),
+            "file sink": lambda: rate.writeStream.format("parquet").option("path", "gs://b/out")
+            .option("checkpointLocation", str(tmp_path / "cp")).start(),
+            "checkpoint": lambda: rate.writeStream.format("noop")
+            .option("checkpointLocation", "s3a://bucket/cp").start(),
+        }
+        with pytest.raises(IllegalArgumentException, match=r'No FileSystem for scheme "(s3a|s3|gs)"'):
+            actions[use]()
+        assert os.listdir(tmp_path) == [] or "cp" in os.listdir(tmp_path)
+        assert not any(name.endswith(":") for name in os.listdir(tmp_path))
+    finally:
+        os.chdir(os_cwd)
+
+
+def test_a_missing_stream_source_folder_is_path_not_found_at_load(spark, tmp_path):
+    # PySpark 4.1: [PATH_NOT_FOUND] Path does not exist: /definitely/not/here. (no file: prefix)
+    from spate.errors import AnalysisException
+    missing = str(tmp_path / "not-here")
+    with pytest.raises(AnalysisException, match=r"\[PATH_NOT_FOUND\] Path does not exist: %s\." % re.escape(missing)):
+        spark.readStream.schema("a INT").json(missing)
+
+
+def test_a_path_with_a_nul_byte_is_path_not_found(spark, tmp_path):
+    # The NUL would cut the path short: /tmp/x/a would be read for "/tmp/x/a\0b".
+    (tmp_path / "a").write_text('{"v": 1}\n')
+    from spate.errors import AnalysisException
+    with pytest.raises(AnalysisException, match=r"\[PATH_NOT_FOUND\]"):
+        spark.read.json(str(tmp_path / "a") + "\x00b").collect()
+
+
+def test_an_empty_checkpoint_location_is_refused(spark):
+    from spate.errors import IllegalArgumentException
+    with pytest.raises(IllegalArgumentException, match="Can not create a Path from an empty string"):
+        spark.readStream.format("rate").load().writeStream.format("noop") \
+            .option("checkpointLocation", "").start()
+
+
+@pytest.mark.parametrize("fmt,options_name", [("json", "JSONOptionsInRead"), ("csv", "CSVOptions")])
+def test_an_unknown_encoding_is_invalid_charset(spark, tmp_path, fmt, options_name):
+    (tmp_path / ("a." + fmt)).write_text('{"v": 1}\n' if fmt == "json" else "1\n")
+    with pytest.raises(Exception, match=r"\[INVALID_PARAMETER_VALUE.CHARSET\] The value of parameter\(s\) "
+                                        r"`charset` in `%s` is invalid: expects one of the iso-8859-1, "
+                                        r"us-ascii, utf-16, utf-16be, utf-16le, utf-32, utf-8, but got "
+                                        r"BOGUS-8\." % options_name):
+        spark.read.option("encoding", "BOGUS-8").format(fmt).load(str(tmp_path)).collect()
+    assert spark.read.option("encoding", "UTF-8").format(fmt).load(str(tmp_path)).count() == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv"])
+def test_multiline_must_be_true_or_false(spark, tmp_path, fmt):
+    # PySpark 4.1: For input string: "yes" (csv: "multiLine flag can be true or false.").
+    (tmp_path / ("a." + fmt)).write_text('{"v": 1}\n' if fmt == "json" else "v\n1\n")
+    with pytest.raises(Exception, match=r'For input string: "yes"|multiLine flag can be true or false'):
+        spark.read.option("multiLine", "yes").format(fmt).load(str(tmp_path)).collect()

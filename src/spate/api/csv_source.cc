@@ -194,6 +194,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(Session& session, const 
 }  // namespace
 
 arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
+  ARROW_RETURN_NOT_OK(CheckEncoding(r, "CSVOptions"));
   ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(*r.options));
   std::vector<CsvFile> files;
   for (const auto& file : *r.files) {

@@ -10,6 +10,7 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/streaming/stream_execution.h"
 
@@ -100,7 +101,11 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::toTable(const s
 }
 
 arrow::Result<std::string> DataStreamWriter::CheckpointLocation(bool needs_checkpoint) const {
-  if (auto location = options_.Get("checkpointLocation")) return *location;
+  if (auto location = options_.Get("checkpointLocation")) {
+    if (location->empty()) return arrow::Status::Invalid("Can not create a Path from an empty string");
+    ARROW_RETURN_NOT_OK(CheckLocalPath(*location, "checkpointLocation"));
+    return *location;
+  }
   auto root = df_.session()->conf().Get("spark.sql.streaming.checkpointLocation");
   if (root) {
     std::string name = query_name_.value_or("");

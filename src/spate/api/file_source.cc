@@ -36,8 +36,33 @@ std::string OptionOr(const FileReadRequest& r, const std::string& key, const std
   return it == r.options->end() ? fallback : it->second;
 }
 
-bool FlagOption(const FileReadRequest& r, const std::string& key) {
-  return AsciiLower(OptionOr(r, key, "false")) == "true";
+arrow::Result<bool> FlagOption(const FileReadRequest& r, const std::string& key) {
+  std::string value = OptionOr(r, key, "false");
+  std::string lower = AsciiLower(value);
+  if (lower == "true" || lower == "false") return lower == "true";
+  // Spark's text (Scala's toBoolean), with the option named.
+  return arrow::Status::Invalid(
+      fmt::format("For input string: \"{}\" (the option '{}' is true or false)", value, key));
+}
+
+arrow::Status CheckEncoding(const FileReadRequest& r, const std::string& options_name) {
+  auto it = r.options->find("encoding");
+  if (it == r.options->end()) it = r.options->find("charset");
+  if (it == r.options->end()) return arrow::Status::OK();
+  std::string charset = AsciiLower(it->second);
+  if (charset == "utf-8" || charset == "us-ascii") return arrow::Status::OK();  // ASCII is UTF-8
+  for (const char* other : {"iso-8859-1", "utf-16", "utf-16be", "utf-16le", "utf-32"}) {
+    if (charset == other) {
+      return arrow::Status::NotImplemented(fmt::format(
+          "The encoding '{}' is not supported by Spate yet: it reads UTF-8 (and US-ASCII) text.",
+          it->second));
+    }
+  }
+  return SparkError("INVALID_PARAMETER_VALUE.CHARSET", "22023",
+                    fmt::format("The value of parameter(s) `charset` in `{}` is invalid: expects "
+                                "one of the iso-8859-1, us-ascii, utf-16, utf-16be, utf-16le, "
+                                "utf-32, utf-8, but got {}.",
+                                options_name, it->second));
 }
 
 arrow::Result<std::shared_ptr<arrow::Array>> StringArray(const std::vector<std::optional<std::string>>& values) {
@@ -118,7 +143,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
 arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   SourceTables out;
   std::vector<std::shared_ptr<arrow::Table>> raw;
-  bool merge = FlagOption(r, "mergeSchema");
+  ARROW_ASSIGN_OR_RAISE(bool merge, FlagOption(r, "mergeSchema"));
   for (const auto& file : *r.files) {
     ARROW_ASSIGN_OR_RAISE(auto table, ReadParquetFile(file.path));
     if (!r.schema) {
@@ -147,7 +172,7 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
 arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& r) {
   SourceTables out;
   out.schema = types::Struct({{"value", types::String(), true}});
-  bool whole = FlagOption(r, "wholetext");
+  ARROW_ASSIGN_OR_RAISE(bool whole, FlagOption(r, "wholetext"));
   std::string separator = OptionOr(r, "lineSep", "");
   for (const auto& file : *r.files) {
     ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));

@@ -45,7 +45,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
 
 // Helpers the sources share.
 std::string OptionOr(const FileReadRequest& r, const std::string& key, const std::string& fallback);
-bool FlagOption(const FileReadRequest& r, const std::string& key);
+/// A true/false option (false when absent); anything else is refused.
+arrow::Result<bool> FlagOption(const FileReadRequest& r, const std::string& key);
+/// The "encoding" (or "charset") option: UTF-8 and US-ASCII are read; Spark's other
+/// charsets are not supported yet; anything else is INVALID_PARAMETER_VALUE.CHARSET
+/// (`options_name` is Spark's: JSONOptionsInRead, CSVOptions).
+arrow::Status CheckEncoding(const FileReadRequest& r, const std::string& options_name);
 arrow::Result<std::shared_ptr<arrow::Array>> StringArray(
     const std::vector<std::optional<std::string>>& values);
 arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
@@ -81,6 +86,9 @@ arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
 
 /// [DATA_SOURCE_NOT_FOUND] for an unknown format name.
 arrow::Status DataSourceNotFound(const std::string& format);
+/// NotImplemented for a format built into Spark that Spate has not yet (jdbc,
+/// orc, ...), [DATA_SOURCE_NOT_FOUND] for any other.
+arrow::Status UnsupportedDataSource(const std::string& format);
 
 /// [UNABLE_TO_INFER_SCHEMA] for a format ("Parquet", "JSON", "CSV").
 arrow::Status UnableToInferSchema(const std::string& format);

@@ -74,7 +74,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
 }  // namespace
 
 arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
-  bool multi_line = FlagOption(r, "multiLine");
+  ARROW_RETURN_NOT_OK(CheckEncoding(r, "JSONOptionsInRead"));
+  ARROW_ASSIGN_OR_RAISE(bool multi_line, FlagOption(r, "multiLine"));
   std::vector<std::vector<std::string>> per_file;
   std::vector<std::string> all;
   for (const auto& file : *r.files) {

@@ -158,6 +158,23 @@ arrow::Status DataSourceNotFound(const std::string& format) {
                                 format));
 }
 
+arrow::Status UnsupportedDataSource(const std::string& format) {
+  // Formats built into Spark that Spate has no reader or writer for yet (avro and
+  // delta are separate packages in Spark too: without them it reports them not found).
+  static const char* const kSparkFormats[] = {"jdbc", "orc", "xml", "binaryfile", "libsvm", "image"};
+  std::string lower = AsciiLower(format);
+  for (const char* known : kSparkFormats) {
+    if (lower == known) {
+      return arrow::Status::NotImplemented(
+          fmt::format("The {} data source is not supported by Spate yet. Supported formats: "
+                      "parquet, json, csv, text, iceberg, kafka (and for streams rate, socket, "
+                      "memory, console, noop).",
+                      format));
+    }
+  }
+  return DataSourceNotFound(format);
+}
+
 arrow::Result<FileTable> ReadDataFiles(Session& session, const std::string& format,
                                        const std::vector<DataFile>& files, const StructTypePtr& schema,
                                        const std::map<std::string, std::string>& options,
@@ -194,7 +211,7 @@ arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
                                  const std::map<std::string, std::string>& options,
                                  const std::vector<std::string>& partition_columns) {
   std::string fmt_name = AsciiLower(format);
-  if (!IsFileFormat(fmt_name)) return DataSourceNotFound(format);
+  if (!IsFileFormat(fmt_name)) return UnsupportedDataSource(format);
   ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(paths));
   ARROW_ASSIGN_OR_RAISE(FileTable data,
                         ReadDataFiles(session, fmt_name, files, schema, options, partition_columns));

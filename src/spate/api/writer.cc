@@ -6,9 +6,11 @@
 
 #include "spate/api/catalog.h"
 #include "spate/api/file_sink.h"
+#include "spate/api/file_source.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 
@@ -47,6 +49,7 @@ DataFrameWriter& DataFrameWriter::partitionBy(const std::vector<std::string>& co
 
 arrow::Status DataFrameWriter::save() const {
   if (AsciiLower(format_) == "kafka") return WriteKafka(df_, mode_, options_);
+  if (!format_.empty() && !IsFileFormat(format_)) return UnsupportedDataSource(format_);
   auto path = options_.find("path");
   if (path == options_.end()) return arrow::Status::Invalid("'path' is not specified.");
   return save(path->second);
@@ -59,6 +62,8 @@ arrow::Status DataFrameWriter::save(const std::string& path) const {
   write.session = &session;
   write.format = AsciiLower(format_.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet")
                                        : format_);
+  if (!IsFileFormat(write.format)) return UnsupportedDataSource(write.format);
+  ARROW_RETURN_NOT_OK(CheckLocalPath(path, "path"));
   write.path = path;
   ARROW_ASSIGN_OR_RAISE(write.mode, ParseSaveMode(mode_));
   write.options = options_;

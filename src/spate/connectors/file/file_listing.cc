@@ -18,6 +18,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/file_log.h"
 
 namespace spate {
@@ -100,6 +101,9 @@ std::vector<std::pair<std::string, std::string>> PartitionValuesOf(const std::st
 arrow::Result<std::vector<DataFile>> ListDataFiles(const std::vector<std::string>& paths) {
   std::vector<DataFile> files;
   for (const auto& path : paths) {
+    ARROW_RETURN_NOT_OK(CheckLocalPath(path, "path"));
+    // A NUL byte would end the path early in every system call.
+    if (path.find('\0') != std::string::npos) return PathNotFound(path);
     std::vector<fs::path> roots;
     std::error_code ec;
     if (HasGlob(path)) {
@@ -130,6 +134,24 @@ std::string QualifiedPath(const std::string& path) {
   std::string text = abs.string();
   if (text.size() > 1 && text.back() == '/') text.pop_back();
   return "file:" + text;
+}
+
+arrow::Status CheckLocalPath(const std::string& path, const std::string& what) {
+  size_t colon = path.find("://");
+  if (colon != std::string::npos && colon > 0) {
+    std::string scheme = path.substr(0, colon);
+    bool is_scheme = std::isalpha(static_cast<unsigned char>(scheme[0])) != 0;
+    for (char c : scheme) {
+      is_scheme = is_scheme && (std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.');
+    }
+    if (is_scheme && AsciiLower(scheme) != "file") {
+      return arrow::Status::Invalid(fmt::format(
+          "No FileSystem for scheme \"{}\" (the {} {}). Spate reads and writes local paths; "
+          "object storage (s3a://, s3://, gs://, abfs://) and HDFS are not supported yet.",
+          scheme, what, path));
+    }
+  }
+  return arrow::Status::OK();
 }
 
 arrow::Status PathNotFound(const std::string& path) {

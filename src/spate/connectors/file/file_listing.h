@@ -33,6 +33,13 @@ std::vector<std::pair<std::string, std::string>> PartitionValuesOf(const std::st
 /// The path as Spark prints it in messages: "file:/abs/path".
 std::string QualifiedPath(const std::string& path);
 
+/// Whether Spate can use `path` as a local file system path: a path with a URI
+/// scheme other than file: (s3a://, s3://, gs://, abfs://, hdfs://, ...) is refused
+/// the way Hadoop refuses a scheme it has no file system for, naming the scheme
+/// instead of being read as a local folder called "s3a:". `what` says where the
+/// path was given ("path", "checkpointLocation", ...).
+arrow::Status CheckLocalPath(const std::string& path, const std::string& what);
+
 /// [PATH_NOT_FOUND] / [PATH_ALREADY_EXISTS] for `path`.
 arrow::Status PathNotFound(const std::string& path);
 arrow::Status PathAlreadyExists(const std::string& path);

@@ -17,6 +17,7 @@
 #include "spate/api/file_sink.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/file_log.h"
 #include "spate/connectors/file/file_stream.h"
 #include "spate/streaming/metadata_log.h"
@@ -109,6 +110,7 @@ arrow::Result<std::shared_ptr<StreamSink>> MakeFileStreamSink(const std::string&
   } else {
     auto path = request.path ? request.path : request.options.Get("path");
     if (!path || path->empty()) return arrow::Status::Invalid("'path' is not specified");
+    ARROW_RETURN_NOT_OK(CheckLocalPath(*path, "path"));
     write.path = *path;
   }
   ARROW_RETURN_NOT_OK(CheckWritableSchema(write.format, *request.schema, write.partition_by));

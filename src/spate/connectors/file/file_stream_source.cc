@@ -397,6 +397,14 @@ arrow::Result<std::shared_ptr<StreamSourceFactory>> MakeFileStreamSource(const s
                                                                          const SourceRequest& request) {
   auto path = request.path ? request.path : request.options.Get("path");
   if (!path || path->empty()) return arrow::Status::Invalid("'path' is not specified");
+  ARROW_RETURN_NOT_OK(CheckLocalPath(*path, "path"));
+  // As Spark, a source folder that does not exist is refused when the stream is
+  // defined (a glob may match files later).
+  std::error_code ec;
+  bool glob = path->find_first_of("*?[") != std::string::npos;
+  if (!glob && (path->find('\0') != std::string::npos || !fs::exists(*path, ec))) {
+    return SparkError("PATH_NOT_FOUND", "42K03", fmt::format("Path does not exist: {}.", *path));
+  }
   FileSourceConfig config;
   config.session = request.session;
   config.format = format;
