@@ -233,3 +233,64 @@ def test_multiline_must_be_true_or_false(spark, tmp_path, fmt):
     (tmp_path / ("a." + fmt)).write_text('{"v": 1}\n' if fmt == "json" else "v\n1\n")
     with pytest.raises(Exception, match=r'For input string: "yes"|multiLine flag can be true or false'):
         spark.read.option("multiLine", "yes").format(fmt).load(str(tmp_path)).collect()
+
+
+# --- Parquet files that are empty, missing or corrupt ----------------------------------------------
+
+
+@pytest.fixture
+def parquet_folders(spark, tmp_path):
+    """A good 5-row file beside, in turn, an empty, a garbage and a truncated one."""
+    import shutil
+    spark.range(5).write.parquet(str(tmp_path / "good"))
+    [good] = [p for p in (tmp_path / "good").iterdir() if p.suffix == ".parquet"]
+    folders = {}
+    for name, content in (("empty", b""), ("garbage", os.urandom(2003)),
+                          ("truncated", good.read_bytes()[:good.stat().st_size // 2])):
+        folder = tmp_path / name
+        folder.mkdir()
+        shutil.copy(good, folder / "good.parquet")
+        (folder / ("%s.parquet" % name)).write_bytes(content)
+        folders[name] = str(folder)
+    return folders
+
+
+def test_a_zero_byte_parquet_file_is_skipped(spark, parquet_folders):
+    # PySpark 4.1: count() == 5, no error.
+    assert spark.read.parquet(parquet_folders["empty"]).count() == 5
+
+
+@pytest.mark.parametrize("name", ["garbage", "truncated"])
+def test_a_corrupt_parquet_file_fails_naming_the_file_unless_ignored(spark, parquet_folders, name):
+    folder = parquet_folders[name]
+    with pytest.raises(Exception, match=r"\[FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER\] Encountered error "
+                                        r"while reading file file:%s/%s.parquet" % (re.escape(folder), name)):
+        spark.read.parquet(folder).count()
+    with pytest.raises(Exception, match=r"\[FAILED_READ_FILE.NO_HINT\] .*%s.parquet" % name):
+        spark.read.schema("id BIGINT").parquet(folder).count()
+    assert spark.read.option("ignoreCorruptFiles", "true").parquet(folder).count() == 5
+    spark.conf.set("spark.sql.files.ignoreCorruptFiles", "true")
+    try:
+        assert spark.read.schema("id BIGINT").parquet(folder).count() == 5
+    finally:
+        spark.conf.unset("spark.sql.files.ignoreCorruptFiles")
+
+
+def test_a_garbage_seen_files_log_entry_is_named(spark, tmp_path):
+    source = tmp_path / "in"
+    source.mkdir()
+    (source / "1.json").write_text('{"a": 1}\n')
+
+    def run():
+        q = (spark.readStream.schema("a INT").json(str(source)).writeStream.format("noop")
+             .option("checkpointLocation", str(tmp_path / "cp")).trigger(availableNow=True).start())
+        q.awaitTermination()
+        return q
+
+    assert run().exception() is None
+    entry = tmp_path / "cp" / "sources" / "0" / "0"
+    entry.write_bytes(b"\x00garbage\xff" * 5)
+    with pytest.raises(Exception, match=r"\[INVALID_CHECKPOINT\].*%s" % re.escape(str(entry))):
+        q = run()
+        if q.exception():
+            raise q.exception()

@@ -1,13 +1,16 @@
 #include "spate/api/file_source.h"
 
 #include <cctype>
+#include <filesystem>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
 
@@ -140,12 +143,67 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
   return arrow::Table::Make(target, columns, table.num_rows());
 }
 
+namespace {
+
+// ignoreCorruptFiles / ignoreMissingFiles: the read option, else the session's
+// spark.sql.files.* setting.
+arrow::Result<bool> IgnoreFilesSetting(const FileReadRequest& r, const std::string& option) {
+  if (r.options->count(AsciiLower(option))) return FlagOption(r, option);
+  std::string conf = r.session ? r.session->conf().Get("spark.sql.files." + option).value_or("false")
+                               : "false";
+  return AsciiLower(conf) == "true";
+}
+
+// Spark's FAILED_READ_FILE error for `path`, with the reader's own reason.
+arrow::Status FailedReadFile(const std::string& path, bool footer, const arrow::Status& cause) {
+  if (footer) {
+    return SparkError("FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER", "KD001",
+                      fmt::format("Encountered error while reading file {}. Could not read footer. "
+                                  "Please ensure that the file is in either ORC or Parquet format.\n"
+                                  "If not, please convert it to a valid format. If the file is in "
+                                  "the valid format, please check if it is corrupt.\nIf it is, you "
+                                  "can choose to either ignore it or fix the corruption. ({})",
+                                  QualifiedPath(path), cause.message()));
+  }
+  return SparkError("FAILED_READ_FILE.NO_HINT", "KD001",
+                    fmt::format("Encountered error while reading file {}. ({})", QualifiedPath(path),
+                                cause.message()));
+}
+
+}  // namespace
+
+// Parquet files: a zero-byte file has no rows (Spark's scans skip empty files);
+// with ignoreMissingFiles a file gone since listing, and with ignoreCorruptFiles a
+// file that does not read, is skipped; otherwise the error names the file.
 arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   SourceTables out;
   std::vector<std::shared_ptr<arrow::Table>> raw;
   ARROW_ASSIGN_OR_RAISE(bool merge, FlagOption(r, "mergeSchema"));
+  ARROW_ASSIGN_OR_RAISE(bool ignore_corrupt, IgnoreFilesSetting(r, "ignoreCorruptFiles"));
+  ARROW_ASSIGN_OR_RAISE(bool ignore_missing, IgnoreFilesSetting(r, "ignoreMissingFiles"));
   for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(auto table, ReadParquetFile(file.path));
+    std::error_code ec;
+    auto size = std::filesystem::file_size(file.path, ec);
+    if (ec && !std::filesystem::exists(file.path)) {
+      if (ignore_missing) continue;
+      return SparkError("FAILED_READ_FILE.FILE_NOT_EXIST", "KD001",
+                        fmt::format("Encountered error while reading file {}. File does not exist. "
+                                    "It is possible the underlying files have been updated.",
+                                    QualifiedPath(file.path)));
+    }
+    if (!ec && size == 0) {
+      raw.push_back(nullptr);  // no rows
+      continue;
+    }
+    auto read = ReadParquetFile(file.path);
+    if (!read.ok()) {
+      if (ignore_corrupt) {
+        raw.push_back(nullptr);
+        continue;
+      }
+      return FailedReadFile(file.path, /*footer=*/!r.schema, read.status());
+    }
+    auto table = *std::move(read);
     if (!r.schema) {
       ARROW_ASSIGN_OR_RAISE(auto file_schema, FromArrowSchema(*table->schema()));
       if (!out.schema) {
@@ -159,7 +217,13 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   if (r.schema) out.schema = r.schema;
   if (!out.schema) return UnableToInferSchema("Parquet");
   out.schema = Nullable(*out.schema);
+  ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
   for (const auto& table : raw) {
+    if (!table) {  // skipped: no rows, one table per file all the same
+      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
+      out.tables.push_back(std::move(empty));
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(*table, *out.schema));
     out.tables.push_back(std::move(conformed));
   }

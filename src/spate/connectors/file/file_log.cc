@@ -52,7 +52,7 @@ arrow::Result<rapidjson::Document> ParseLine(const std::string& line, const std:
   rapidjson::Document doc;
   doc.Parse(line.c_str(), line.size());
   if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("path") || !doc["path"].IsString()) {
-    return arrow::Status::Invalid("Malformed file log line in ", where, ": ", line);
+    return arrow::Status::Invalid("[INVALID_CHECKPOINT] Malformed file log line in ", where, ": ", line);
   }
   return doc;
 }
@@ -150,11 +150,12 @@ std::string SourceFileEntryLine(const SourceFileEntry& entry) {
                      entry.timestamp_ms, entry.batch_id);
 }
 
-arrow::Result<std::vector<SourceFileEntry>> ParseSourceFileEntries(const std::string& text) {
-  ARROW_ASSIGN_OR_RAISE(auto lines, EntryLines(text, "of the file source's log"));
+arrow::Result<std::vector<SourceFileEntry>> ParseSourceFileEntries(const std::string& text,
+                                                                   const std::string& where) {
+  ARROW_ASSIGN_OR_RAISE(auto lines, EntryLines(text, where));
   std::vector<SourceFileEntry> entries;
   for (const auto& line : lines) {
-    ARROW_ASSIGN_OR_RAISE(auto doc, ParseLine(line, "the file source's log"));
+    ARROW_ASSIGN_OR_RAISE(auto doc, ParseLine(line, where));
     SourceFileEntry e;
     e.path = FromFileUri(doc["path"].GetString());
     if (doc.HasMember("timestamp") && doc["timestamp"].IsInt64()) e.timestamp_ms = doc["timestamp"].GetInt64();

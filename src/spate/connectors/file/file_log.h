@@ -45,7 +45,9 @@ struct SourceFileEntry {
   int64_t batch_id = 0;
 };
 std::string SourceFileEntryLine(const SourceFileEntry& entry);
-/// The entries of one seen-files log entry's text ("v1" then JSON lines).
-arrow::Result<std::vector<SourceFileEntry>> ParseSourceFileEntries(const std::string& text);
+/// The entries of one seen-files log entry's text ("v1" then JSON lines); `where`
+/// (the entry's file) is named in errors.
+arrow::Result<std::vector<SourceFileEntry>> ParseSourceFileEntries(const std::string& text,
+                                                                   const std::string& where);
 
 }  // namespace spate

@@ -238,7 +238,7 @@ class FileStreamSource final : public StreamSource {
       return arrow::Status::Invalid("[INVALID_CHECKPOINT] The file source's log ", log_.dir(), " has no entry ",
                                     id, ": the checkpoint is incomplete.");
     }
-    return ParseSourceFileEntries(*text);
+    return ParseSourceFileEntries(*text, (fs::path(log_.dir()) / std::to_string(id)).string());
   }
 
   std::string SeenKey(const std::string& path) const {
