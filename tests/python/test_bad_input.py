@@ -294,3 +294,49 @@ def test_a_garbage_seen_files_log_entry_is_named(spark, tmp_path):
         q = run()
         if q.exception():
             raise q.exception()
+
+
+# --- Kafka -----------------------------------------------------------------------------------------
+
+
+def test_kafka_without_a_broker_starts_then_fails_naming_the_servers():
+    # As in Spark, start() does not wait for the brokers; the query then fails on its
+    # own thread, saying which servers it could not reach, and librdkafka's repeated
+    # connection errors are printed once each.
+    code = """
+import time
+from spate.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+q = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", "127.0.0.1:1")
+     .option("kafka.default.api.timeout.ms", "3000").option("subscribe", "t").load()
+     .writeStream.format("noop").start())
+print("active after start:", q.isActive, flush=True)
+try:
+    q.awaitTermination(120)
+except Exception as e:
+    print("failed:", e)
+"""
+    proc = run_fresh(code, timeout=180)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "active after start: True" in proc.stdout
+    assert "failed:" in proc.stdout and "brokers at 127.0.0.1:1" in proc.stdout, proc.stdout
+    lines = [l for l in proc.stderr.splitlines() if "Kafka client:" in l]
+    assert 0 < len(lines) <= 5, proc.stderr[-3000:]
+
+
+def test_kafka_min_offsets_per_trigger_does_not_delay_the_first_batch(spark, kafka, tmp_path):
+    topic = kafka.new_topic()
+    kafka.produce(topic, [b"m%d" % i for i in range(10)])
+    q = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap)
+         .option("subscribe", topic).option("startingOffsets", "earliest")
+         .option("minOffsetsPerTrigger", 1000).option("maxTriggerDelay", "1h").load()
+         .writeStream.format("memory").queryName("min_offsets_first")
+         .option("checkpointLocation", str(tmp_path / "cp")).start())
+    try:
+        for _ in range(300):  # bounded wait for the first batch, not a timing assert
+            if spark.sql("SELECT * FROM min_offsets_first").count() == 10:
+                break
+            q.awaitTermination(0.1)
+        assert spark.sql("SELECT * FROM min_offsets_first").count() == 10
+    finally:
+        q.stop()

@@ -1,7 +1,11 @@
 #include "spate/connectors/kafka/kafka_client.h"
 
+#include <cctype>
 #include <chrono>
+#include <cstdio>
+#include <mutex>
 #include <regex>
+#include <set>
 #include <thread>
 
 #include <fmt/format.h>
@@ -88,6 +92,7 @@ arrow::Result<std::unique_ptr<Client>> Client::Create(Kind kind, const ClientCon
   std::unique_ptr<Client> owned(client);
   rd_kafka_conf_set_opaque(conf.get(), client->state_.get());
   rd_kafka_conf_set_error_cb(conf.get(), &Client::OnError);
+  rd_kafka_conf_set_log_cb(conf.get(), &Client::OnLog);
   if (kind == Kind::kProducer) rd_kafka_conf_set_dr_msg_cb(conf.get(), &Client::OnDelivery);
   rd_kafka_type_t type = kind == Kind::kConsumer ? RD_KAFKA_CONSUMER : RD_KAFKA_PRODUCER;
   rd_kafka_conf_t* raw = conf.release();
@@ -119,6 +124,26 @@ void Client::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
   if (!IsUnrecoverable(err)) return;
   std::lock_guard<std::mutex> lock(state->mutex);
   if (state->fatal.empty()) state->fatal = reason;
+}
+
+// librdkafka's own log: warnings and errors only, each distinct text once per
+// process (an unreachable broker would otherwise repeat the same lines every
+// second), on stderr as "WARN Kafka client: ...".
+void Client::OnLog(const rd_kafka_t*, int level, const char* facility, const char* message) {
+  constexpr int kWarning = 4;  // syslog levels: 3 error, 4 warning, 6 info, 7 debug
+  if (level > kWarning) return;
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  // Repeats of one problem differ only in numbers (timings, counts).
+  std::string key = facility;
+  for (const char* c = message; *c != '\0'; ++c) {
+    if (!std::isdigit(static_cast<unsigned char>(*c))) key += *c;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (seen.size() > 1000 || !seen.insert(key).second) return;
+  }
+  std::fprintf(stderr, "%s Kafka client: %s\n", level <= 3 ? "ERROR" : "WARN", message);
 }
 
 void Client::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {

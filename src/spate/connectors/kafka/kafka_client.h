@@ -70,6 +70,7 @@ class Client {
  private:
   Client(rd_kafka_t* rk, std::string describe, int timeout_ms);
   static void OnError(rd_kafka_t* rk, int err, const char* reason, void* opaque);
+  static void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* message);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   arrow::Result<const rd_kafka_metadata_t*> Metadata(const char* topic_or_null);
 

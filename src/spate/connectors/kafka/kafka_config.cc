@@ -64,11 +64,17 @@ arrow::Status MapJaas(const std::string& jaas, ClientConfig* out) {
         "org.apache.kafka.common.security.scram.ScramLoginModule",
         module));
   }
-  static const std::regex kv(R"re((\w+)\s*=\s*"((?:[^"\\]|\\.)*)")re");
+  // Values in double or single quotes (Kafka's parser takes both), or bare words.
+  static const std::regex kv(R"re((\w+)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)'|([^\s;"']+)))re");
   for (auto it = std::sregex_iterator(jaas.begin(), jaas.end(), kv); it != std::sregex_iterator(); ++it) {
     std::string key = (*it)[1];
-    if (key == "username") (*out)["sasl.username"] = (*it)[2];
-    if (key == "password") (*out)["sasl.password"] = (*it)[2];
+    std::string value = (*it)[2].matched ? (*it)[2] : (*it)[3].matched ? (*it)[3] : (*it)[4];
+    if (key == "username") (*out)["sasl.username"] = value;
+    if (key == "password") (*out)["sasl.password"] = value;
+  }
+  if (jaas.find_last_not_of(" \t\r\n") == std::string::npos || jaas[jaas.find_last_not_of(" \t\r\n")] != ';') {
+    return arrow::Status::Invalid(
+        "Invalid kafka.sasl.jaas.config: the entry must end with ';' (as Kafka's JAAS parser requires)");
   }
   if (!out->count("sasl.username") || !out->count("sasl.password")) {
     return arrow::Status::Invalid("kafka.sasl.jaas.config must set username=\"...\" and password=\"...\"");

@@ -64,12 +64,16 @@ std::string DoubleText(double v) {
 
 class KafkaStreamSource final : public StreamSource {
  public:
-  KafkaStreamSource(SourceOptions options, std::unique_ptr<Client> client, PartitionOffsets initial)
+  // `initial` comes from the checkpoint; without it the starting offsets are
+  // resolved with the brokers on first use, on the query's thread (start()
+  // does not wait for the brokers, as in Spark).
+  KafkaStreamSource(SourceOptions options, std::unique_ptr<Client> client,
+                    std::optional<PartitionOffsets> initial, std::string checkpoint_dir)
       : options_(std::move(options)),
         client_(std::move(client)),
         initial_(std::move(initial)),
-        reader_(options_.client, options_.read),
-        last_trigger_ms_(NowMs()) {}
+        checkpoint_dir_(std::move(checkpoint_dir)),
+        reader_(options_.client, options_.read) {}
 
   StructTypePtr schema() const override { return KafkaSourceSchema(options_.read.include_headers); }
   std::string description() const override { return "KafkaV2[" + options_.StrategyDescription() + "]"; }
@@ -106,6 +110,7 @@ class KafkaStreamSource final : public StreamSource {
   }
 
   arrow::Status PrepareForAvailableNow() override {
+    ARROW_RETURN_NOT_OK(ResolveInitialOffsets());
     ARROW_ASSIGN_OR_RAISE(auto partitions, SubscribedPartitions(*client_, options_));
     PartitionOffsets high;
     ARROW_RETURN_NOT_OK(client_->Watermarks(partitions, nullptr, &high));
@@ -159,9 +164,30 @@ class KafkaStreamSource final : public StreamSource {
   }
 
  private:
-  arrow::Result<PartitionOffsets> StartOffsets(const std::optional<std::string>& start) const {
-    if (!start) return initial_;
-    return OffsetsFromJson(*start, "offsets log");
+  arrow::Result<PartitionOffsets> StartOffsets(const std::optional<std::string>& start) {
+    if (start) return OffsetsFromJson(*start, "offsets log");
+    ARROW_RETURN_NOT_OK(ResolveInitialOffsets());
+    return *initial_;
+  }
+
+  // The query's first run: the starting offsets from the brokers, kept in the
+  // checkpoint (Spark's initial offsets) so that every run reads from there.
+  arrow::Status ResolveInitialOffsets() {
+    if (initial_) return arrow::Status::OK();
+    auto resolved = [&]() -> arrow::Result<PartitionOffsets> {
+      ARROW_ASSIGN_OR_RAISE(auto partitions, SubscribedPartitions(*client_, options_));
+      return ResolveOffsets(*client_, options_.starting, partitions);
+    }();
+    if (!resolved.ok()) {
+      auto servers = options_.client.find("bootstrap.servers");
+      return resolved.status().WithMessage(fmt::format(
+          "Kafka source: cannot read the starting offsets from the brokers at {}: {}",
+          servers == options_.client.end() ? "(no bootstrap servers)" : servers->second,
+          resolved.status().message()));
+    }
+    ARROW_RETURN_NOT_OK(MetadataLog(checkpoint_dir_).Add(0, "v1\n" + OffsetsToJson(*resolved)));
+    initial_ = *std::move(resolved);
+    return arrow::Status::OK();
   }
 
   // Partitions read before that no longer exist (a deleted topic).
@@ -182,9 +208,12 @@ class KafkaStreamSource final : public StreamSource {
 
   SourceOptions options_;
   std::unique_ptr<Client> client_;
-  PartitionOffsets initial_;
+  std::optional<PartitionOffsets> initial_;
+  std::string checkpoint_dir_;
   RangeReader reader_;
-  int64_t last_trigger_ms_;
+  // When a batch last took new offsets; 0 before the first, which (as in Spark)
+  // does not wait for minOffsetsPerTrigger.
+  int64_t last_trigger_ms_ = 0;
   std::optional<PartitionOffsets> available_now_end_;
   PartitionOffsets latest_, last_end_;
 };
@@ -195,21 +224,16 @@ class KafkaSourceFactory final : public StreamSourceFactory {
   StructTypePtr schema() const override { return KafkaSourceSchema(options_.read.include_headers); }
   std::string name() const override { return "kafka"; }
 
-  // The starting offsets are resolved on the query's first run and kept in
-  // the checkpoint (Spark's initial offsets), so every run reads from there.
+  // Creating the source contacts no broker: the starting offsets of a first run
+  // are resolved by the source on the query's thread.
   arrow::Result<std::shared_ptr<StreamSource>> Create(const std::string& checkpoint_dir) override {
     ARROW_ASSIGN_OR_RAISE(auto client, Client::Create(Client::Kind::kConsumer, options_.client, "Kafka source"));
-    MetadataLog log(checkpoint_dir);
-    ARROW_ASSIGN_OR_RAISE(auto stored, log.Get(0));
-    PartitionOffsets initial;
+    ARROW_ASSIGN_OR_RAISE(auto stored, MetadataLog(checkpoint_dir).Get(0));
+    std::optional<PartitionOffsets> initial;
     if (stored) {
       ARROW_ASSIGN_OR_RAISE(initial, OffsetsFromJson(stored->substr(stored->find('\n') + 1), "initial offsets"));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(auto partitions, SubscribedPartitions(*client, options_));
-      ARROW_ASSIGN_OR_RAISE(initial, ResolveOffsets(*client, options_.starting, partitions));
-      ARROW_RETURN_NOT_OK(log.Add(0, "v1\n" + OffsetsToJson(initial)));
     }
-    return std::make_shared<KafkaStreamSource>(options_, std::move(client), std::move(initial));
+    return std::make_shared<KafkaStreamSource>(options_, std::move(client), std::move(initial), checkpoint_dir);
   }
 
  private:

@@ -31,6 +31,30 @@ TEST(KafkaConfig, PlainJaasBecomesUsernamePassword) {
   EXPECT_EQ(c->count("sasl.jaas.config"), 0u);
 }
 
+// Kafka's JAAS parser takes single-quoted values too (the Structured Streaming
+// reference writes them so) and requires the closing ';'.
+TEST(KafkaConfig, JaasValuesInSingleQuotesOrBare) {
+  auto c = ClientConfigFromOptions(
+      Opts({{"kafka.security.protocol", "SASL_SSL"},
+            {"kafka.sasl.jaas.config",
+             "org.apache.kafka.common.security.plain.PlainLoginModule required username='ann' password='p \"w';"}}),
+      Role::kSource);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->at("sasl.username"), "ann");
+  EXPECT_EQ(c->at("sasl.password"), "p \"w");
+  auto bare = ClientConfigFromOptions(
+      Opts({{"kafka.sasl.jaas.config",
+             "org.apache.kafka.common.security.plain.PlainLoginModule required username=ann password=pw ;"}}),
+      Role::kSource);
+  ASSERT_TRUE(bare.ok()) << bare.status().ToString();
+  EXPECT_EQ(bare->at("sasl.password"), "pw");
+  auto unterminated = ClientConfigFromOptions(
+      Opts({{"kafka.sasl.jaas.config",
+             "org.apache.kafka.common.security.plain.PlainLoginModule required username='a' password='b'"}}),
+      Role::kSource);
+  EXPECT_NE(unterminated.status().message().find("must end with ';'"), std::string::npos);
+}
+
 TEST(KafkaConfig, ScramNeedsItsMechanism) {
   const char* jaas = "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"a\" password=\"b\";";
   auto missing = ClientConfigFromOptions(Opts({{"kafka.sasl.jaas.config", jaas}}), Role::kSource);
