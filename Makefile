@@ -10,6 +10,8 @@
 #   make wheel-test build the wheel, install it in a fresh venv, smoke-test it
 #   make compat     the compatibility programs on Spate, and on PySpark when installed
 #   make stubs      regenerate python/spate/_native.pyi
+#   make fuzz       fuzz the SQL and DDL parsers, from_json and the checkpoint
+#                   readers, SECONDS (default 30) each
 
 BUILD_DIR ?= build/release
 ASAN_DIR  ?= build/asan
@@ -21,7 +23,7 @@ export CCACHE_NOHASHDIR ?= 1
 PYTHON    := $(VENV)/bin/python
 SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-.PHONY: all deps build demo test test-cpp test-python test-asan bench format clean wheel wheel-test compat stubs
+.PHONY: all deps build demo fuzz test test-cpp test-python test-asan bench format clean wheel wheel-test compat stubs
 
 all: build
 
@@ -76,6 +78,11 @@ compat: build
 	@if $(PYTHON) -c 'import pyspark' 2>/dev/null; then \
 	  $(PYTHON) tests/python/compat/run_compat.py pyspark; \
 	else echo "compat: pyspark is not installed in $(VENV): only Spate was checked"; fi
+
+SECONDS ?= 30
+fuzz: build
+	@for target in sql ddl from_json checkpoint; do \
+	  $(BUILD_DIR)/tests/fuzz/spate_fuzz $$target --seconds $(SECONDS) || exit 1; done
 
 stubs: build
 	@$(PYTHON) -m nanobind.stubgen -q -m spate._native -o python/spate/_native.pyi

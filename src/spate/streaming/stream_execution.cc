@@ -22,6 +22,7 @@
 #include "spate/exec/executor.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/plan/plan_builder.h"
+#include "spate/streaming/checkpoint_entries.h"
 #include "spate/streaming/metadata_log.h"
 #include "spate/streaming/query_checks.h"
 #include "spate/streaming/query_manager.h"
@@ -78,60 +79,6 @@ PlanPtr WithRunScans(const PlanPtr& plan, std::vector<std::shared_ptr<ScanSource
   return std::make_shared<const PlanNode>(std::move(copy));
 }
 
-// offsets/N: "v1", the batch metadata, then one line per source ("-" for none).
-std::string OffsetsEntry(int64_t batch_watermark_ms, int64_t batch_timestamp_ms,
-                         const std::vector<std::optional<std::string>>& ends, const std::string& conf_json) {
-  std::string out = fmt::format("v1\n{{\"batchWatermarkMs\":{},\"batchTimestampMs\":{},\"conf\":{}}}",
-                                batch_watermark_ms, batch_timestamp_ms, conf_json);
-  for (const auto& e : ends) out += "\n" + e.value_or("-");
-  return out;
-}
-
-struct OffsetsEntryContent {
-  int64_t batch_watermark_ms = 0;
-  int64_t batch_timestamp_ms = 0;
-  std::optional<int> shuffle_partitions;  // as recorded by the query's first run
-  std::vector<std::optional<std::string>> ends;
-};
-
-arrow::Result<OffsetsEntryContent> ParseOffsetsEntry(const std::string& text, const std::string& path) {
-  std::istringstream in(text);
-  std::string line;
-  std::getline(in, line);
-  if (line != "v1") {
-    return arrow::Status::Invalid(fmt::format(
-        "[INVALID_CHECKPOINT] The checkpoint file {} has version '{}'; this version of Spate reads "
-        "version v1 only.",
-        path, line));
-  }
-  OffsetsEntryContent out;
-  std::getline(in, line);
-  rapidjson::Document meta;
-  meta.Parse(line.c_str());
-  if (meta.HasParseError() || !meta.IsObject()) {
-    return arrow::Status::Invalid("[INVALID_CHECKPOINT] The checkpoint file ", path,
-                                  " is corrupt: its metadata line is not JSON.");
-  }
-  if (meta.HasMember("batchTimestampMs") && meta["batchTimestampMs"].IsInt64()) {
-    out.batch_timestamp_ms = meta["batchTimestampMs"].GetInt64();
-  }
-  if (meta.HasMember("batchWatermarkMs") && meta["batchWatermarkMs"].IsInt64()) {
-    out.batch_watermark_ms = meta["batchWatermarkMs"].GetInt64();
-  }
-  if (meta.HasMember("conf") && meta["conf"].IsObject() && meta["conf"].HasMember("spark.sql.shuffle.partitions") &&
-      meta["conf"]["spark.sql.shuffle.partitions"].IsString()) {
-    out.shuffle_partitions = std::atoi(meta["conf"]["spark.sql.shuffle.partitions"].GetString());
-  }
-  while (std::getline(in, line)) {
-    if (line == "-") {
-      out.ends.push_back(std::nullopt);
-    } else {
-      out.ends.push_back(line);
-    }
-  }
-  return out;
-}
-
 // Whether a stateful operator removes state when the watermark moves (and so
 // needs a no-data batch for it): an aggregation by an event-time key outside
 // complete mode, a deduplication with an event-time column.
@@ -148,19 +95,6 @@ bool EvictsByWatermark(const PlanNode& node, OutputMode mode) {
     if (a.watermark_delay_ms >= 0) return true;
   }
   return false;
-}
-
-// commits/N: "v1", then {"nextBatchWatermarkMs":...}.
-int64_t NextBatchWatermark(const std::string& text) {
-  size_t brace = text.find('{');
-  if (brace == std::string::npos) return 0;
-  rapidjson::Document doc;
-  doc.Parse(text.c_str() + brace);
-  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("nextBatchWatermarkMs") ||
-      !doc["nextBatchWatermarkMs"].IsInt64()) {
-    return 0;
-  }
-  return doc["nextBatchWatermarkMs"].GetInt64();
 }
 
 // progress.eventTime: the first withWatermark's times in the batch and the
@@ -384,7 +318,11 @@ class StreamExecution final : public StreamingQuery,
       last_batch_watermark_ms_ = last_entry.batch_watermark_ms;
       watermark_.Restore(last_entry.batch_watermark_ms);
       ARROW_ASSIGN_OR_RAISE(auto commit_text, commits_->Get(last));
-      if (commit_text) watermark_.Restore(NextBatchWatermark(*commit_text));
+      if (commit_text) {
+        ARROW_ASSIGN_OR_RAISE(int64_t next_watermark,
+                              ParseCommitEntry(*commit_text, commits_->dir() + "/" + std::to_string(last)));
+        watermark_.Restore(next_watermark);
+      }
       return arrow::Status::OK();
     }
     // Batch `last` was planned but not committed: run it again, same offsets.
@@ -537,7 +475,7 @@ class StreamExecution final : public StreamingQuery,
     auto c = Clock::now();
     watermark_.Update(state.event_times);
     last_batch_watermark_ms_ = batch_watermark_ms;
-    ARROW_RETURN_NOT_OK(commits_->Add(batch_id, fmt::format("v1\n{{\"nextBatchWatermarkMs\":{}}}", watermark_.current()),
+    ARROW_RETURN_NOT_OK(commits_->Add(batch_id, CommitEntry(watermark_.current()),
                                       /*overwrite=*/true));
     std::vector<std::optional<std::string>> starts;
     for (size_t i = 0; i < sources_.size(); ++i) {
