@@ -340,3 +340,30 @@ def test_kafka_min_offsets_per_trigger_does_not_delay_the_first_batch(spark, kaf
         assert spark.sql("SELECT * FROM min_offsets_first").count() == 10
     finally:
         q.stop()
+
+
+# --- A full disk ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 256 KiB tmpfs: a real full disk (mounting needs root, as CI has)."""
+    import subprocess
+    mount = tmp_path / "small"
+    mount.mkdir()
+    proc = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                          capture_output=True, text=True)
+    if proc.returncode != 0:
+        if os.environ.get("CI") == "true":
+            pytest.fail("cannot mount a tmpfs for the disk-full test: " + proc.stderr)
+        pytest.skip("mounting a tmpfs needs root: " + proc.stderr.strip())
+    yield mount
+    subprocess.run(["umount", str(mount)], check=False)
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "json", "csv"])
+def test_a_full_disk_names_the_file_and_the_reason(spark, small_disk, fmt):
+    df = spark.range(200000).selectExpr("id", "repeat(CAST(id AS STRING), 20) AS u")
+    with pytest.raises(Exception, match=r"cannot write %s/out/part-00000-.*: .*No space left on device"
+                                        % re.escape(str(small_disk))):
+        df.write.format(fmt).save(str(small_disk / "out"))

@@ -150,7 +150,7 @@ arrow::Result<std::string> TextLines(const std::shared_ptr<arrow::Table>& rows) 
 
 arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
                         const StructType& schema, const std::string& path) {
-  if (w.format == "parquet") return WriteParquetFile(*rows, path, Compression(w));
+  if (w.format == "parquet") return WriteErrorOf(path, WriteParquetFile(*rows, path, Compression(w)));
   std::string text;
   if (w.format == "json") {
     ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.session, rows));
@@ -159,7 +159,7 @@ arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>&
   } else {
     ARROW_ASSIGN_OR_RAISE(text, TextLines(rows));
   }
-  return Compression(w) == "gzip" ? WriteGzipFile(path, text) : WriteWholeFile(path, text);
+  return WriteErrorOf(path, Compression(w) == "gzip" ? WriteGzipFile(path, text) : WriteWholeFile(path, text));
 }
 
 struct PartitionGroups {

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <optional>
 #include <filesystem>
 #include <fstream>
@@ -188,12 +190,22 @@ arrow::Result<std::string> ReadWholeFile(const std::string& path) {
 }
 
 arrow::Status WriteWholeFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  if (!out) return arrow::Status::IOError("cannot create ", path);
-  out << contents;
-  out.close();
-  if (!out) return arrow::Status::IOError("cannot write ", path);
+  FILE* out = std::fopen(path.c_str(), "wb");
+  if (out == nullptr) return arrow::Status::IOError("cannot create ", path, ": ", std::strerror(errno));
+  bool written = std::fwrite(contents.data(), 1, contents.size(), out) == contents.size();
+  int write_errno = errno;
+  bool closed = std::fclose(out) == 0;  // flushes: a full disk may show only here
+  if (!written || !closed) {
+    return arrow::Status::IOError("cannot write ", path, ": ", std::strerror(written ? errno : write_errno));
+  }
   return arrow::Status::OK();
+}
+
+arrow::Status WriteErrorOf(const std::string& path, const arrow::Status& status) {
+  if (status.ok() || status.message().find(path) != std::string::npos) return status;
+  // Arrow keeps the errno ("[errno 28] No space left on device") in the detail.
+  std::string detail = status.detail() ? ": " + status.detail()->ToString() : "";
+  return status.WithMessage("cannot write ", path, ": ", status.message(), detail);
 }
 
 arrow::Result<std::string> ReadTextFile(const std::string& path) {

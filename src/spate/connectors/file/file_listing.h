@@ -53,6 +53,9 @@ std::string RandomUuid();
 /// Reads a whole file / writes (replacing) a whole file.
 arrow::Result<std::string> ReadWholeFile(const std::string& path);
 arrow::Status WriteWholeFile(const std::string& path, const std::string& contents);
+/// `status` of writing `path`, naming the path and the system's reason (ENOSPC:
+/// "No space left on device") when it does not already.
+arrow::Status WriteErrorOf(const std::string& path, const arrow::Status& status);
 /// Like ReadWholeFile, but a name ending in ".gz" is gunzipped, as Hadoop
 /// picks a codec by extension.
 arrow::Result<std::string> ReadTextFile(const std::string& path);
