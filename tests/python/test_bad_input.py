@@ -367,3 +367,42 @@ def test_a_full_disk_names_the_file_and_the_reason(spark, small_disk, fmt):
     with pytest.raises(Exception, match=r"cannot write %s/out/part-00000-.*: .*No space left on device"
                                         % re.escape(str(small_disk))):
         df.write.format(fmt).save(str(small_disk / "out"))
+
+
+# --- Checkpoints that do not fit ------------------------------------------------------------------
+
+
+def run_available_now(df, checkpoint, mode="append"):
+    q = (df.writeStream.format("noop").outputMode(mode).option("checkpointLocation", str(checkpoint))
+         .trigger(availableNow=True).start())
+    q.awaitTermination()
+    return q
+
+
+@pytest.fixture
+def json_stream(spark, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "1.json").write_text('{"a": 1}\n{"a": 2}\n')
+    return spark.readStream.schema("a INT").json(str(folder))
+
+
+def test_an_aggregation_checkpoint_is_refused_by_a_plain_query(json_stream, tmp_path):
+    checkpoint = tmp_path / "cp"
+    run_available_now(json_stream.groupBy("a").count(), checkpoint, "complete")
+    with pytest.raises(Exception, match=r"(?s)\[STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA\].*"
+                                        r"OperatorName: stateStoreSave\)\]; Stateful operators in current batch: \[\]"):
+        run_available_now(json_stream, checkpoint)
+    # and a deduplication is not an aggregation
+    with pytest.raises(Exception, match=r"STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA"):
+        run_available_now(json_stream.dropDuplicates(["a"]), checkpoint)
+
+
+def test_deleted_offsets_with_commits_left_are_refused(json_stream, tmp_path):
+    import shutil
+    checkpoint = tmp_path / "cp"
+    run_available_now(json_stream, checkpoint)
+    shutil.rmtree(checkpoint / "offsets")
+    with pytest.raises(Exception, match=r"\[INVALID_CHECKPOINT\] The checkpoint at .* is inconsistent: "
+                                        r".*commits/0 records batch 0 as committed"):
+        run_available_now(json_stream, checkpoint)

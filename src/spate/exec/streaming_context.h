@@ -71,6 +71,8 @@ class StatefulOperatorState {
   ~StatefulOperatorState();
 
   int64_t operator_id() const { return operator_id_; }
+  /// Spark's name for the operator (stateStoreSave, dedupe, ...).
+  const std::string& name() const { return operator_name_; }
   int num_partitions() const { return static_cast<int>(providers_.size()); }
   /// The partition a key (or a key prefix that groups keys) belongs to.
   int PartitionOf(std::string_view key) const;

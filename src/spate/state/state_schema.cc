@@ -1,6 +1,7 @@
 #include "spate/state/state_schema.h"
 
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -76,13 +77,31 @@ arrow::Result<StructTypePtr> ParseStruct(const std::string& json, const std::str
   return std::static_pointer_cast<const StructType>(*parsed);
 }
 
-std::string OperatorMetadata(int64_t operator_id, const std::string& store_name, int num_partitions) {
-  std::string store;
+std::string OperatorMetadata(int64_t operator_id, const std::string& operator_name, const std::string& store_name,
+                             int num_partitions) {
+  std::string store, name;
   AppendJsonString(store_name, &store);
+  AppendJsonString(operator_name, &name);
   return fmt::format(
-      "v1\n{{\"operatorInfo\":{{\"operatorId\":{},\"operatorName\":\"stateful\"}},"
+      "v1\n{{\"operatorInfo\":{{\"operatorId\":{},\"operatorName\":{}}},"
       "\"stateStoreInfo\":[{{\"storeName\":{},\"numColsPrefixKey\":0,\"numPartitions\":{}}}]}}",
-      operator_id, store, num_partitions);
+      operator_id, name, store, num_partitions);
+}
+
+// The operator name recorded in an operator's metadata file ("" when unreadable).
+std::string RecordedOperatorName(const fs::path& path) {
+  auto text = ReadFileToString(path.string());
+  if (!text.ok()) return "";
+  rapidjson::Document doc;
+  size_t brace = text->find('{');
+  if (brace == std::string::npos) return "";
+  doc.Parse(text->c_str() + brace);
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("operatorInfo") ||
+      !doc["operatorInfo"].IsObject() || !doc["operatorInfo"].HasMember("operatorName") ||
+      !doc["operatorInfo"]["operatorName"].IsString()) {
+    return "";
+  }
+  return doc["operatorInfo"]["operatorName"].GetString();
 }
 
 int ReadNumPartitions(const fs::path& path) {
@@ -110,7 +129,8 @@ std::string StateStoreDir(const std::string& checkpoint, int64_t operator_id, in
 }
 
 arrow::Status WriteOrCheckStateSchema(const std::string& checkpoint, int64_t operator_id, const StructType& key,
-                                      const StructType& value, int num_partitions, const std::string& store_name) {
+                                      const StructType& value, int num_partitions, const std::string& store_name,
+                                      const std::string& operator_name) {
   fs::path schema_file = SchemaFile(checkpoint, operator_id, store_name);
   if (fs::exists(schema_file)) {
     ARROW_ASSIGN_OR_RAISE(StateSchema stored, ReadStateSchema(checkpoint, operator_id, store_name));
@@ -123,8 +143,46 @@ arrow::Status WriteOrCheckStateSchema(const std::string& checkpoint, int64_t ope
   fs::create_directories(OperatorMetadataFile(checkpoint, operator_id).parent_path(), ec);
   if (ec) return arrow::Status::IOError("cannot create ", schema_file.parent_path().string(), ": ", ec.message());
   ARROW_RETURN_NOT_OK(WriteFileAtomically(OperatorMetadataFile(checkpoint, operator_id).string(),
-                                          OperatorMetadata(operator_id, store_name, num_partitions)));
+                                          OperatorMetadata(operator_id, operator_name, store_name, num_partitions)));
   return WriteFileAtomically(schema_file.string(), fmt::format("v1\n{}\n{}\n", ToJson(key), ToJson(value)));
+}
+
+arrow::Status CheckStateOperators(const std::string& checkpoint, const std::vector<std::string>& operator_names) {
+  std::map<int64_t, std::string> recorded;  // operator id -> name ("stateful": not recorded)
+  std::error_code ec;
+  fs::path state = fs::path(checkpoint) / "state";
+  if (fs::is_directory(state, ec)) {
+    for (const auto& entry : fs::directory_iterator(state, ec)) {
+      const std::string id = entry.path().filename().string();
+      if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos) continue;
+      recorded[std::stoll(id)] = RecordedOperatorName(OperatorMetadataFile(checkpoint, std::stoll(id)));
+    }
+  }
+  bool match = true;
+  for (const auto& [id, name] : recorded) {
+    if (id >= static_cast<int64_t>(operator_names.size())) {
+      match = false;
+    } else if (!name.empty() && name != "stateful" && name != operator_names[id]) {
+      match = false;
+    }
+  }
+  if (match) return arrow::Status::OK();
+  auto describe = [](const std::map<int64_t, std::string>& ops) {
+    std::string out;
+    for (const auto& [id, name] : ops) {
+      out += fmt::format("{}(OperatorId: {} -> OperatorName: {})", out.empty() ? "" : ", ", id, name);
+    }
+    return out;
+  };
+  std::map<int64_t, std::string> current;
+  for (size_t i = 0; i < operator_names.size(); ++i) current[static_cast<int64_t>(i)] = operator_names[i];
+  return SparkError("STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA", "42K03",
+                    fmt::format("Streaming stateful operator name does not match with the operator in "
+                                "state metadata. This likely to happen when user adds/removes/changes "
+                                "stateful operator of existing streaming query.\nStateful operators in "
+                                "the metadata: [{}]; Stateful operators in current batch: [{}]. "
+                                "(checkpoint {})",
+                                describe(recorded), describe(current), checkpoint));
 }
 
 arrow::Result<StateSchema> ReadStateSchema(const std::string& checkpoint, int64_t operator_id,

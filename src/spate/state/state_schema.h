@@ -39,7 +39,14 @@ std::string StateStoreDir(const std::string& checkpoint, int64_t operator_id, in
 /// is not an error: the recorded number wins (read it with ReadStateSchema).
 arrow::Status WriteOrCheckStateSchema(const std::string& checkpoint, int64_t operator_id, const StructType& key,
                                       const StructType& value, int num_partitions,
-                                      const std::string& store_name = kDefaultStateStoreName);
+                                      const std::string& store_name = kDefaultStateStoreName,
+                                      const std::string& operator_name = "stateful");
+
+/// A restarted query must have the stateful operators its checkpoint records
+/// (`operator_names` by operator id: stateStoreSave, dedupe, ...): one more or
+/// fewer, or another kind at an id, fails with Spark's
+/// [STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA].
+arrow::Status CheckStateOperators(const std::string& checkpoint, const std::vector<std::string>& operator_names);
 
 /// The recorded schemas; an IOError when there are none.
 arrow::Result<StateSchema> ReadStateSchema(const std::string& checkpoint, int64_t operator_id,

@@ -294,6 +294,15 @@ class StreamExecution final : public StreamingQuery,
   arrow::Status Recover() {
     ARROW_ASSIGN_OR_RAISE(auto latest_offsets, offsets_->Latest());
     ARROW_ASSIGN_OR_RAISE(auto latest_commit, commits_->Latest());
+    // A commit without the offsets of its batch: offsets/ lost entries (restarting
+    // from an earlier batch would read again, or skip, what was committed).
+    if (latest_commit && (!latest_offsets || *latest_commit > *latest_offsets)) {
+      return arrow::Status::Invalid(fmt::format(
+          "[INVALID_CHECKPOINT] The checkpoint at {} is inconsistent: {}/{} records batch {} as "
+          "committed, but {} has {}. Restore the missing offsets files or use a new checkpointLocation.",
+          checkpoint_, commits_->dir(), *latest_commit, *latest_commit, offsets_->dir(),
+          latest_offsets ? fmt::format("entries only up to batch {}", *latest_offsets) : "no entries"));
+    }
     if (!latest_offsets) return arrow::Status::OK();
     int64_t last = *latest_offsets;
     auto load = [&](int64_t batch) -> arrow::Result<OffsetsEntryContent> {
@@ -522,11 +531,15 @@ class StreamExecution final : public StreamingQuery,
       for (const auto& c : node.children) visit(*c);
     };
     visit(*plan_);
+    std::vector<std::string> names;
+    for (const auto& op : operator_states_) names.push_back(op->name());
+    ARROW_RETURN_NOT_OK(CheckStateOperators(checkpoint_, names));
     for (size_t i = 0; i < operator_nodes_.size(); ++i) {  // recorded on the first run, checked after
       ARROW_ASSIGN_OR_RAISE(auto schemas, StateRowSchemasOf(*operator_nodes_[i]));
       ARROW_ASSIGN_OR_RAISE(auto key, FromArrowSchema(*schemas.key));
       ARROW_ASSIGN_OR_RAISE(auto value, FromArrowSchema(*schemas.value));
-      ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, static_cast<int64_t>(i), *key, *value, state_partitions_));
+      ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, static_cast<int64_t>(i), *key, *value,
+                                                  state_partitions_, kDefaultStateStoreName, names[i]));
     }
     return arrow::Status::OK();
   }
