@@ -290,6 +290,9 @@ def test_a_garbage_seen_files_log_entry_is_named(spark, tmp_path):
     assert run().exception() is None
     entry = tmp_path / "cp" / "sources" / "0" / "0"
     entry.write_bytes(b"\x00garbage\xff" * 5)
+    # Its checksum would catch it first (test_an_edited_offsets_entry_fails_its_checksum):
+    # without it, the reader itself must name the file.
+    (entry.parent / ".0.checksum").unlink()
     with pytest.raises(Exception, match=r"\[INVALID_CHECKPOINT\].*%s" % re.escape(str(entry))):
         q = run()
         if q.exception():
@@ -406,3 +409,38 @@ def test_deleted_offsets_with_commits_left_are_refused(json_stream, tmp_path):
     with pytest.raises(Exception, match=r"\[INVALID_CHECKPOINT\] The checkpoint at .* is inconsistent: "
                                         r".*commits/0 records batch 0 as committed"):
         run_available_now(json_stream, checkpoint)
+
+
+def test_an_edited_offsets_entry_fails_its_checksum(json_stream, tmp_path):
+    # Editing logOffset by hand would skip or repeat rows: the checksum beside the
+    # entry catches it.
+    checkpoint = tmp_path / "cp"
+    run_available_now(json_stream, checkpoint)
+    offsets = checkpoint / "offsets" / "0"
+    text = offsets.read_text()
+    assert '"logOffset":0' in text, text
+    offsets.write_text(text.replace('"logOffset":0', '"logOffset":7'))
+    with pytest.raises(Exception, match=r"(?s)\[CHECKPOINT_FILE_CHECKSUM_VERIFICATION_FAILED\] .*"
+                                        r"File: %s" % re.escape(str(offsets))):
+        run_available_now(json_stream, checkpoint)
+
+
+def test_a_stale_state_delta_copied_over_a_newer_one_is_detected(spark, tmp_path):
+    import shutil
+    folder = tmp_path / "in"
+    folder.mkdir()
+    counts = spark.readStream.schema("k STRING").json(str(folder)).groupBy("k").count()
+    checkpoint = tmp_path / "cp"
+    for batch in range(2):
+        (folder / ("%d.json" % batch)).write_text('{"k": "a"}\n' * (batch + 1))
+        run_available_now(counts, checkpoint, "complete")
+    store = checkpoint / "state" / "0"
+    deltas = sorted(store.glob("*/1.delta"))
+    assert deltas, list(store.rglob("*"))
+    for delta in deltas:  # yesterday's state, well formed, over today's
+        shutil.copy(delta, delta.parent / "2.delta")
+    (folder / "2.json").write_text('{"k": "a"}\n')
+    with pytest.raises(Exception, match=r"CHECKPOINT_FILE_CHECKSUM_VERIFICATION_FAILED.*2\.delta"):
+        q = run_available_now(counts, checkpoint, "complete")
+        if q.exception():
+            raise q.exception()

@@ -272,8 +272,10 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
     for (const auto& f : files) {
       if (f.version >= base) break;
       std::error_code ec;
-      fs::remove(FilePath(dir_, f.version, f.snapshot), ec);
+      fs::path old_file = FilePath(dir_, f.version, f.snapshot);
+      fs::remove(old_file, ec);
       if (ec) return arrow::Status::IOError("cannot delete old state file: ", ec.message());
+      fs::remove(ChecksumFile(old_file.string()), ec);
     }
     return arrow::Status::OK();
   }
@@ -350,6 +352,7 @@ arrow::Result<int64_t> HdfsStateStore::Commit() {
   // A snapshot left by an earlier run of this batch would shadow the new delta.
   std::error_code ec;
   fs::remove(FilePath(provider_->dir_, next, true), ec);
+  fs::remove(ChecksumFile(FilePath(provider_->dir_, next, true).string()), ec);
   provider_->loaded_version_ = next;
   updating_ = false;
   undo_.clear();

@@ -59,9 +59,13 @@ int64_t Custom(const StateStoreMetrics& m, const std::string& name) {
   return -1;
 }
 
+// The files of a folder, without the hidden checksum files beside them.
 std::vector<std::string> FileNames(const fs::path& dir) {
   std::vector<std::string> names;
-  for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+  for (const auto& e : fs::directory_iterator(dir)) {
+    std::string name = e.path().filename().string();
+    if (!name.starts_with(".")) names.push_back(name);
+  }
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -281,6 +285,9 @@ TEST(HdfsStateStore, WritesDeltasSnapshotsAndDeletesOldFiles) {
   // snapshot at 3 and the deltas after it: 1.delta and 2.delta are gone.
   EXPECT_EQ(FileNames(dir), (std::vector<std::string>{"3.delta", "3.snapshot", "4.delta", "5.delta", "6.delta",
                                                       "6.snapshot", "7.delta"}));
+  // Each file has its checksum, and the checksums of deleted files are gone too.
+  for (const auto& name : FileNames(dir)) EXPECT_TRUE(fs::exists(dir / ("." + name + ".checksum"))) << name;
+  EXPECT_FALSE(fs::exists(dir / ".1.delta.checksum"));
   for (int64_t v : {4, 5, 7}) {
     auto fresh = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
     StateStore* store = fresh->GetStore(v).ValueOrDie();
@@ -320,13 +327,19 @@ TEST(HdfsStateStore, RecoversFromSnapshotPlusDeltasAndRejectsCorruptFiles) {
   fs::remove(dir / "2.delta");
   auto fresh = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
   EXPECT_EQ((VersionPairs(fresh.get(), 3)), (Pairs{{"k1", "x"}, {"k2", "x"}}));
-  // A truncated delta file is an error, not a crash.
+  // A truncated delta file is an error, not a crash: its checksum tells first,
+  // and without the checksum the reader does.
   std::string bytes = testing::ReadFile(dir / "3.delta");
   testing::WriteFile(dir / "3.delta", bytes.substr(0, bytes.size() - 6));
   auto again = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
   auto corrupt = again->GetStore(3);
   ASSERT_FALSE(corrupt.ok());
-  EXPECT_TRUE(ErrorClass(corrupt.status()).starts_with("CANNOT_LOAD_STATE_STORE.")) << corrupt.status().ToString();
+  EXPECT_EQ(ErrorClass(corrupt.status()), "CHECKPOINT_FILE_CHECKSUM_VERIFICATION_FAILED") << corrupt.status().ToString();
+  EXPECT_NE(corrupt.status().message().find("3.delta"), std::string::npos);
+  fs::remove(dir / ".3.delta.checksum");
+  auto unchecked = StateStoreProvider::Create(dir.string(), conf).ValueOrDie()->GetStore(3);
+  ASSERT_FALSE(unchecked.ok());
+  EXPECT_TRUE(ErrorClass(unchecked.status()).starts_with("CANNOT_LOAD_STATE_STORE.")) << unchecked.status().ToString();
 }
 
 TEST(RocksDbStateStore, CheckpointPerVersionAndOldOnesDeleted) {
