@@ -444,3 +444,27 @@ def test_a_stale_state_delta_copied_over_a_newer_one_is_detected(spark, tmp_path
         q = run_available_now(counts, checkpoint, "complete")
         if q.exception():
             raise q.exception()
+
+
+# --- Intervals -------------------------------------------------------------------------------------
+
+
+def test_an_interval_column_has_a_schema_and_collects(spark):
+    # PySpark 4.1: timedelta(days=1) (its type is the ANSI `interval day`; Spate's is
+    # CalendarIntervalType: docs/compatibility.md).
+    import datetime
+    from spate.sql.types import CalendarIntervalType
+    df = spark.sql("SELECT interval 1 day AS i, interval 2 hours 30 minutes AS j")
+    assert [f.dataType for f in df.schema.fields] == [CalendarIntervalType(), CalendarIntervalType()]
+    assert df.collect()[0] == (datetime.timedelta(days=1), datetime.timedelta(hours=2, minutes=30))
+
+
+def test_intervals_add_up_and_move_dates(spark):
+    import datetime
+    # PySpark 4.1: date(2024, 1, 3) both ways.
+    for sql in ("SELECT interval 1 day + interval 1 day + DATE'2024-01-01'",
+                "SELECT DATE'2024-01-01' + interval 1 day + interval 1 day"):
+        assert spark.sql(sql).collect()[0][0] == datetime.date(2024, 1, 3)
+    assert spark.sql("SELECT interval 1 day - interval 2 hours").collect()[0][0] == datetime.timedelta(hours=22)
+    with pytest.raises(Exception, match=r"DATATYPE_MISMATCH.BINARY_OP_DIFF_TYPES"):
+        spark.sql("SELECT 1 + interval 1 day").collect()

@@ -19,7 +19,7 @@ import pyarrow as pa
 from spate.errors import PySparkTypeError, PySparkValueError, _raise
 from spate.sql.row import Row
 from spate.sql.types import (
-    ArrayType, BinaryType, BooleanType, DataType, DateType, DecimalType, DoubleType, LongType,
+    ArrayType, BinaryType, BooleanType, CalendarIntervalType, DataType, DateType, DecimalType, DoubleType, LongType,
     MapType, NullType, StringType, StructField, StructType, TimestampNTZType, TimestampType,
 )
 
@@ -225,6 +225,15 @@ def rows_to_arrow(rows: Iterable[Any], schema: StructType, tz: datetime.tzinfo) 
 
 # --- Arrow -> Python values --------------------------------------------------------------------
 
+def _interval_value(v: Any) -> Any:
+    """An interval (pyarrow's MonthDayNano): a timedelta, as Spark gives a day-time
+    interval; one with months has no Python counterpart and stays as it is."""
+    months, days, nanoseconds = v
+    if months != 0:
+        return v
+    return datetime.timedelta(days=days, microseconds=nanoseconds // 1000)
+
+
 def _from_arrow_value(t: DataType, tz: datetime.tzinfo) -> Optional[Callable[[Any], Any]]:
     """A function turning a pyarrow ``to_pylist`` value of type t into PySpark's form,
     or None when pyarrow's value already is it."""
@@ -232,6 +241,8 @@ def _from_arrow_value(t: DataType, tz: datetime.tzinfo) -> Optional[Callable[[An
         return lambda v: v.astimezone(tz).replace(tzinfo=None)
     if isinstance(t, BinaryType):
         return bytearray
+    if isinstance(t, CalendarIntervalType):
+        return _interval_value
     if isinstance(t, ArrayType):
         inner = _from_arrow_value(t.elementType, tz)
         if inner is None:

@@ -16,7 +16,7 @@ from spate import _native
 __all__ = [
     "DataType", "NullType", "BooleanType", "ByteType", "ShortType", "IntegerType",
     "LongType", "FloatType", "DoubleType", "DecimalType", "StringType", "BinaryType",
-    "DateType", "TimestampType", "TimestampNTZType", "ArrayType", "MapType",
+    "DateType", "TimestampType", "TimestampNTZType", "CalendarIntervalType", "ArrayType", "MapType",
     "StructField", "StructType",
 ]
 
@@ -147,6 +147,17 @@ class TimestampNTZType(AtomicType, metaclass=DataTypeSingleton):
     @classmethod
     def typeName(cls) -> str:
         return "timestamp_ntz"
+
+
+class CalendarIntervalType(DataType, metaclass=DataTypeSingleton):
+    """``interval``: months, days and microseconds (Spark's CalendarInterval). Spate
+    gives interval literals this type; Spark 3.2+ gives them ANSI interval types
+    (docs/compatibility.md). Collected, an interval without months is a
+    ``datetime.timedelta``, as Spark's day-time intervals are."""
+
+    @classmethod
+    def typeName(cls) -> str:
+        return "interval"
 
 
 class DecimalType(FractionalType):
@@ -321,7 +332,8 @@ class StructType(DataType):
 _SIMPLE_TYPES = {
     t.typeName(): t
     for t in (NullType, BooleanType, ByteType, ShortType, IntegerType, LongType, FloatType,
-              DoubleType, StringType, BinaryType, DateType, TimestampType, TimestampNTZType)
+              DoubleType, StringType, BinaryType, DateType, TimestampType, TimestampNTZType,
+              CalendarIntervalType)
 }
 
 

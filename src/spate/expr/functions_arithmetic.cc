@@ -236,12 +236,60 @@ arrow::Result<arrow::Datum> AddIntervalToDate(const FunctionArgs& a, bool subtra
   return arrow::Datum(out);
 }
 
+// interval +/- interval: months, days and microseconds add apart, as Spark's
+// CalendarInterval does.
+arrow::Result<arrow::Datum> AddIntervals(const FunctionArgs& a, bool subtract) {
+  const bool scalar = a.values[0].is_scalar() && a.values[1].is_scalar();
+  int64_t n = scalar ? 1 : a.num_rows;
+  ARROW_ASSIGN_OR_RAISE(auto left, AsArray(a.values[0], n));
+  ARROW_ASSIGN_OR_RAISE(auto right, AsArray(a.values[1], n));
+  const auto& l = static_cast<const arrow::MonthDayNanoIntervalArray&>(*left);
+  const auto& r = static_cast<const arrow::MonthDayNanoIntervalArray&>(*right);
+  arrow::MonthDayNanoIntervalBuilder out;
+  ARROW_RETURN_NOT_OK(out.Reserve(n));
+  const int64_t sign = subtract ? -1 : 1;
+  for (int64_t i = 0; i < n; ++i) {
+    if (l.IsNull(i) || r.IsNull(i)) {
+      out.UnsafeAppendNull();
+      continue;
+    }
+    auto x = l.GetValue(i), y = r.GetValue(i);
+    int64_t months = int64_t{x.months} + sign * y.months, days = int64_t{x.days} + sign * y.days;
+    int64_t nanos;
+    if (months != static_cast<int32_t>(months) || days != static_cast<int32_t>(days) ||
+        __builtin_mul_overflow(sign, y.nanoseconds, &nanos) ||
+        __builtin_add_overflow(x.nanoseconds, nanos, &nanos)) {
+      return SparkError("ARITHMETIC_OVERFLOW", "22003",
+                        "integer overflow. Use 'try_add' to tolerate overflow and return NULL instead.");
+    }
+    out.UnsafeAppend({static_cast<int32_t>(months), static_cast<int32_t>(days), nanos});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+  if (scalar) return result->GetScalar(0);
+  return arrow::Datum(result);
+}
+
 arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
                                                    std::vector<BoundExprPtr> args,
                                                    const std::string& pretty) {
   TypeId l = args[0]->type()->id(), r = args[1]->type()->id();
   if (l == TypeId::kInterval && op == "+") std::swap(args[0], args[1]), std::swap(l, r);
   if (r != TypeId::kInterval || (op != "+" && op != "-")) return nullptr;
+  if (l == TypeId::kInterval) {
+    bool subtract = op == "-";
+    bool constant = args[0]->kind() == BoundExpr::Kind::kLiteral && args[1]->kind() == BoundExpr::Kind::kLiteral;
+    auto impl = [subtract](const FunctionArgs& a) { return AddIntervals(a, subtract); };
+    BoundExprPtr sum = MakeFunction(op, impl, types::Interval(), std::move(args), pretty);
+    if (!constant) return sum;
+    // Folded, so that DATE + (INTERVAL 1 DAY + INTERVAL 1 DAY) still sees whole days.
+    EvalContext ctx;
+    auto empty = arrow::RecordBatch::Make(arrow::schema({}), 1, std::vector<std::shared_ptr<arrow::Array>>{});
+    ARROW_ASSIGN_OR_RAISE(auto value, sum->Evaluate(*empty, ctx));
+    return std::make_shared<BoundLiteral>(value.scalar(), types::Interval(), pretty);
+  }
+  // Only dates and timestamps move by an interval; other operands get the
+  // generic checks (DATATYPE_MISMATCH).
+  if (l != TypeId::kDate && l != TypeId::kTimestamp && l != TypeId::kTimestampNtz) return nullptr;
   if (l == TypeId::kDate && WholeDays(*args[1])) {
     // date +/- INTERVAL n DAYS (or months) stays a DATE, as Spark's date_add.
     bool subtract = op == "-";
