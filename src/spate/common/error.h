@@ -20,6 +20,12 @@ arrow::Status SparkError(std::string_view error_class, std::string_view sqlstate
 /// The error class of a status built by SparkError ("" when it has none).
 std::string_view ErrorClassOf(const arrow::Status& status);
 
+/// The message of [FAILED_TO_PARSE_TOO_COMPLEX] (SQLSTATE 54001), which the parsers
+/// and the expression factories give input nested deeper than they take.
+inline constexpr std::string_view kTooComplexMessage =
+    "The statement, including potential SQL functions and referenced views, was too complex to "
+    "parse. To mitigate this error divide the statement into multiple, less complex chunks.";
+
 }  // namespace spate
 
 namespace spate {

@@ -153,11 +153,8 @@ ExprPtr Make(Expr e) {
   if (e.depth <= kMaxExprDepth) return MakeNode(std::move(e));
   std::string message =
       SparkError("FAILED_TO_PARSE_TOO_COMPLEX", "54001",
-                 fmt::format("The statement, including potential SQL functions and referenced "
-                             "views, was too complex to parse. To mitigate this error divide the "
-                             "statement into multiple, less complex chunks (an expression nested "
-                             "{} levels deep; at most {} are allowed).",
-                             e.depth, kMaxExprDepth))
+                 fmt::format("{} (An expression nested {} levels deep; at most {} are allowed.)",
+                             kTooComplexMessage, e.depth, kMaxExprDepth))
           .message();
   return MakeNode({.kind = ExprKind::kCall, .name = kParseErrorCall, .args = {ex::String(message)},
                    .depth = 2});

@@ -1,5 +1,7 @@
 #include "spate/sql/lexer.h"
 
+#include "spate/common/error.h"
+
 #include <cctype>
 
 #include <fmt/format.h>
@@ -212,11 +214,7 @@ arrow::Result<std::vector<Token>> Tokenize(std::string_view text) {
 }
 
 arrow::Status TooComplexError(std::string_view text, int32_t offset) {
-  return ParseError("FAILED_TO_PARSE_TOO_COMPLEX", "54001",
-                    "The statement, including potential SQL functions and referenced views, was "
-                    "too complex to parse. To mitigate this error divide the statement into "
-                    "multiple, less complex chunks.",
-                    text, offset);
+  return ParseError("FAILED_TO_PARSE_TOO_COMPLEX", "54001", kTooComplexMessage, text, offset);
 }
 
 arrow::Status ParseError(std::string_view error_class, std::string_view sqlstate,
