@@ -132,16 +132,17 @@ void Client::OnError(rd_kafka_t*, int err, const char* reason, void* opaque) {
 void Client::OnLog(const rd_kafka_t*, int level, const char* facility, const char* message) {
   constexpr int kWarning = 4;  // syslog levels: 3 error, 4 warning, 6 info, 7 debug
   if (level > kWarning) return;
-  static std::mutex mutex;
-  static std::set<std::string> seen;
+  // Never destroyed: librdkafka's threads may still log while the process exits.
+  static auto* mutex = new std::mutex;
+  static auto* seen = new std::set<std::string>;
   // Repeats of one problem differ only in numbers (timings, counts).
   std::string key = facility;
   for (const char* c = message; *c != '\0'; ++c) {
     if (!std::isdigit(static_cast<unsigned char>(*c))) key += *c;
   }
   {
-    std::lock_guard<std::mutex> lock(mutex);
-    if (seen.size() > 1000 || !seen.insert(key).second) return;
+    std::lock_guard<std::mutex> lock(*mutex);
+    if (seen->size() > 1000 || !seen->insert(key).second) return;
   }
   std::fprintf(stderr, "%s Kafka client: %s\n", level <= 3 ? "ERROR" : "WARN", message);
 }
