@@ -50,6 +50,10 @@ class AnalysisException(PySparkException):
 class ParseException(AnalysisException):
     """Text that does not parse as Spark SQL or DDL."""
 
+    def __str__(self) -> str:
+        # As PySpark's: the JVM's ParseException message starts on a new line.
+        return "\n" + self._message
+
 
 class IllegalArgumentException(PySparkException):
     """An argument with a value that is not allowed."""

@@ -216,16 +216,14 @@ def test_show_prints_sparks_table(people, capsys):
         "+---+----+---+\n"
         "|  1| ali| 30|\n"
         "+---+----+---+\n"
-        "only showing top 1 row\n"
-        "\n")
+        "only showing top 1 row\n")  # PySpark 4.1: one newline after the footer
     people.show(1, vertical=True)
     assert capsys.readouterr().out == (
         "-RECORD 0-----\n"
         " id   | 1     \n"
         " name | alice \n"
         " age  | 30    \n"
-        "only showing top 1 row\n"
-        "\n")
+        "only showing top 1 row\n")
 
 
 def test_show_checks_its_arguments(people):

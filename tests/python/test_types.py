@@ -123,7 +123,7 @@ def test_bad_ddl_raises_parse_exception_with_position():
     err = info.value
     assert err.getErrorClass() == "PARSE_SYNTAX_ERROR"
     assert err.getSqlState() == "42601"
-    assert str(err).startswith("[PARSE_SYNTAX_ERROR] Syntax error at or near ','. SQLSTATE: 42601 (line 1, pos 6)")
+    assert str(err).startswith("\n[PARSE_SYNTAX_ERROR] Syntax error at or near ','. SQLSTATE: 42601 (line 1, pos 6)")
     assert "== SQL ==\na int,, b string\n------^^^" in str(err)
     assert isinstance(err, AnalysisException)
 

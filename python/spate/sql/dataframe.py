@@ -475,9 +475,9 @@ class DataFrame:
             _raise(PySparkTypeError, "NOT_BOOL", "Argument `vertical` should be a bool, got %s."
                    % _type_name(vertical), arg_name="vertical", arg_type=_type_name(vertical))
         width = (20 if truncate else 0) if isinstance(truncate, bool) else int(truncate)
-        text = self._jdf.show_string(n, width, vertical)
-        # Spark's showString ends every line, its footer's too, with a newline.
-        print(text if text.endswith("\n") else text + "\n")
+        # As PySpark: print() adds a newline to Spark's showString, whose table ends with
+        # one and whose footer ("only showing top n rows") does not.
+        print(self._jdf.show_string(n, width, vertical))
 
     def toPandas(self) -> Any:
         """A pandas DataFrame (timestamps naive, in the session time zone)."""
