@@ -67,6 +67,12 @@ arrow::Result<std::shared_ptr<arrow::Array>> ReplaceInStrings(const arrow::Strin
 
 }  // namespace
 
+size_t Utf8SequenceLength(std::string_view text, size_t i) {
+  size_t skip;
+  size_t length = ValidSequence(text, i, &skip);
+  return length > 0 ? length : 1;
+}
+
 std::string ReplaceInvalidUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());

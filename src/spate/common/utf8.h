@@ -15,6 +15,10 @@
 
 namespace spate {
 
+/// The length in bytes of the valid UTF-8 character at text[i]; 1 when the bytes
+/// there are not one.
+size_t Utf8SequenceLength(std::string_view text, size_t i);
+
 /// `text` with every invalid UTF-8 sequence replaced by U+FFFD.
 std::string ReplaceInvalidUtf8(std::string_view text);
 

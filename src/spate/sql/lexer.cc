@@ -1,6 +1,7 @@
 #include "spate/sql/lexer.h"
 
 #include "spate/common/error.h"
+#include "spate/common/utf8.h"
 
 #include <cctype>
 
@@ -16,18 +17,6 @@ bool IsIdentChar(char c) { return std::isalnum(static_cast<unsigned char>(c)) ||
 constexpr std::string_view kOperators[] = {
     "<=>", "<>", "<=", ">=", "!=", "==", "||", "->", "::", "&&", "(", ")", "[", "]", "{", "}",
     ",", ".", ":", ";", "<", ">", "=", "+", "-", "*", "/", "%", "&", "|", "^", "~", "!", "?"};
-
-// The length in bytes of the UTF-8 character starting at text[i] (1 for a byte that
-// does not start a valid sequence).
-int32_t Utf8SequenceLength(std::string_view text, int32_t i) {
-  auto lead = static_cast<unsigned char>(text[i]);
-  int32_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
-  if (i + length > static_cast<int32_t>(text.size())) return 1;
-  for (int32_t k = 1; k < length; ++k) {
-    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 1;
-  }
-  return length;
-}
 
 // How many UTF-16 units (Java's string positions) the UTF-8 text takes.
 int Utf16Length(std::string_view text) {
@@ -205,7 +194,7 @@ arrow::Result<std::vector<Token>> Tokenize(std::string_view text) {
     if (!matched) {  // the whole character, however many bytes it takes in UTF-8
       return ParseError("PARSE_SYNTAX_ERROR", "42601",
                         fmt::format("Syntax error at or near '{}'.",
-                                    text.substr(i, Utf8SequenceLength(text, i))),
+                                    text.substr(i, Utf8SequenceLength(text, static_cast<size_t>(i)))),
                         text, i);
     }
   }
