@@ -94,17 +94,18 @@ std::string Render(const Expr& e, bool sql) {
       break;
   }
   const std::string& n = e.name;
+  const size_t argc = e.args.size();
   if (const char* op = InfixSql(n); op != nullptr && e.args.size() == 2) {
     return fmt::format("({} {} {})", arg(0), op, arg(1));
   }
-  if (n == "not") return fmt::format("(NOT {})", arg(0));
-  if (n == "negative") return fmt::format("(- {})", arg(0));
-  if (n == "isnull") return fmt::format("({} IS NULL)", arg(0));
-  if (n == "isnotnull") return fmt::format("({} IS NOT NULL)", arg(0));
-  if (n == "in") return fmt::format("({} IN ({}))", arg(0), Join(e.args, sql, 1));
-  if (n == "like" || n == "rlike" || n == "ilike") {
+  if (n == "not" && argc == 1) return fmt::format("(NOT {})", arg(0));
+  if (n == "negative" && argc == 1) return fmt::format("(- {})", arg(0));
+  if (n == "isnull" && argc == 1) return fmt::format("({} IS NULL)", arg(0));
+  if (n == "isnotnull" && argc == 1) return fmt::format("({} IS NOT NULL)", arg(0));
+  if (n == "in" && argc >= 1) return fmt::format("({} IN ({}))", arg(0), Join(e.args, sql, 1));
+  if ((n == "like" || n == "rlike" || n == "ilike") && (argc == 2 || argc == 3)) {
     std::string op = n == "like" ? "LIKE" : n == "rlike" ? "RLIKE" : "ILIKE";
-    std::string escape = e.args.size() == 3 ? fmt::format(" ESCAPE '{}'", arg(2)) : "";
+    std::string escape = argc == 3 ? fmt::format(" ESCAPE '{}'", arg(2)) : "";
     return fmt::format("{} {} {}{}", arg(0), op, arg(1), escape);
   }
   if (n == "casewhen") {

@@ -18,6 +18,9 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterNestedFunctions(*r);
     RegisterJsonFunctions(*r);
     RegisterWindowFunctions(*r);
+    RegisterMathFunctions(*r);
+    RegisterHashFunctions(*r);
+    RegisterMiscFunctions(*r);
     return r;
   }();
   return *registry;

@@ -89,5 +89,8 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::A
 void RegisterNestedFunctions(FunctionRegistry& r);
 void RegisterJsonFunctions(FunctionRegistry& r);
 void RegisterWindowFunctions(FunctionRegistry& r);
+void RegisterMathFunctions(FunctionRegistry& r);
+void RegisterHashFunctions(FunctionRegistry& r);
+void RegisterMiscFunctions(FunctionRegistry& r);
 
 }  // namespace spate

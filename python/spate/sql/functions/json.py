@@ -1,0 +1,34 @@
+"""JSON and CSV text: from_json, to_json, get_json_object, ..."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional, Union  # noqa: F401
+
+from spate import _native  # noqa: F401
+from spate.errors import PySparkTypeError, _raise, _type_name  # noqa: F401
+from spate.sql.column import Column, _col_expr, _flatten  # noqa: F401
+from spate.sql.functions._common import ColumnOrName, _args, _invoke, _lit, _options_map  # noqa: F401
+from spate.sql.types import DataType, StructType  # noqa: F401
+
+
+def from_json(col: ColumnOrName, schema: Union[StructType, DataType, Column, str],
+              options: Optional[Dict[str, str]] = None) -> Column:
+    """Parses a JSON string column with ``schema`` (a DataType, a DDL string or a Column)."""
+    if isinstance(schema, DataType):
+        schema_expr = _lit(schema.json())
+    elif isinstance(schema, str):
+        schema_expr = _lit(schema)
+    elif isinstance(schema, Column):
+        schema_expr = schema._jc
+    else:
+        _raise(PySparkTypeError, "NOT_COLUMN_OR_DATATYPE_OR_STR",
+               "Argument `schema` should be a Column or DataType or str, got %s." % _type_name(schema))
+    return _args("from_json", _col_expr(col), schema_expr, *_options_map(options))
+
+
+def to_json(col: ColumnOrName, options: Optional[Dict[str, str]] = None) -> Column:
+    return _args("to_json", _col_expr(col), *_options_map(options))
+
+
+def get_json_object(col: ColumnOrName, path: str) -> Column:
+    return _args("get_json_object", _col_expr(col), _lit(path))
