@@ -18,7 +18,14 @@ namespace {
 
 namespace cp = arrow::compute;
 
-arrow::Status DivideByZero() {
+// x / 0 and x % 0 under ANSI mode: DIVIDE_BY_ZERO, and REMAINDER_BY_ZERO for a remainder.
+arrow::Status DivideByZero(char op = '/') {
+  if (op == '%') {
+    return SparkError("REMAINDER_BY_ZERO", "22012",
+                      "Remainder by zero. Use `try_mod` to tolerate divisor being 0 and return "
+                      "NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" "
+                      "to bypass this error.");
+  }
   return SparkError("DIVIDE_BY_ZERO", "22012",
                     "Division by zero. Use `try_divide` to tolerate divisor being 0 and return "
                     "NULL instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" to "
@@ -45,7 +52,7 @@ const char* ArrowOp(const std::string& op, bool checked) {
 // divisor with zeros replaced by ones and the mask of rows to null out.
 arrow::Result<std::pair<arrow::Datum, arrow::Datum>> GuardZeroDivisor(const arrow::Datum& dividend,
                                                                       const arrow::Datum& divisor,
-                                                                      bool ansi) {
+                                                                      bool ansi, char op) {
   auto zero = arrow::MakeScalar(divisor.type(), 0);
   if (!zero.ok()) zero = arrow::Scalar::Parse(divisor.type(), "0");
   ARROW_ASSIGN_OR_RAISE(auto is_zero, cp::CallFunction("equal", {divisor, *zero}));
@@ -53,7 +60,7 @@ arrow::Result<std::pair<arrow::Datum, arrow::Datum>> GuardZeroDivisor(const arro
   ARROW_ASSIGN_OR_RAISE(auto dividend_valid, cp::CallFunction("is_valid", {dividend}));
   ARROW_ASSIGN_OR_RAISE(auto hit, cp::CallFunction("and", {zero_known, dividend_valid}));
   ARROW_ASSIGN_OR_RAISE(auto any, cp::CallFunction("any", {hit}));
-  if (any.scalar_as<arrow::BooleanScalar>().value && ansi) return DivideByZero();
+  if (any.scalar_as<arrow::BooleanScalar>().value && ansi) return DivideByZero(op);
   auto one = arrow::Scalar::Parse(divisor.type(), "1");
   ARROW_RETURN_NOT_OK(one.status());
   ARROW_ASSIGN_OR_RAISE(auto safe, cp::CallFunction("if_else", {zero_known, *one, divisor}));
@@ -70,7 +77,7 @@ arrow::Result<arrow::Datum> RunArithmetic(const std::string& op, const FunctionA
   arrow::Datum lhs = a.values[0], rhs = a.values[1];
   arrow::Datum zero_mask;
   if (op == "/" || op == "%" || op == "div") {
-    ARROW_ASSIGN_OR_RAISE(auto guarded, GuardZeroDivisor(lhs, rhs, a.ctx.ansi));
+    ARROW_ASSIGN_OR_RAISE(auto guarded, GuardZeroDivisor(lhs, rhs, a.ctx.ansi, op[0]));
     rhs = guarded.first;
     zero_mask = guarded.second;
   }
@@ -122,7 +129,7 @@ arrow::Result<arrow::Datum> RunDecimalArithmetic(char op, const FunctionArgs& a)
     DecimalValue y{arrow::Decimal256(arrow::Decimal128(r.GetValue(i))), rs};
     auto result = DecimalBinary(op, x, y, out_type.scale());
     if (!result) {
-      if (a.ctx.ansi) return DivideByZero();
+      if (a.ctx.ansi) return DivideByZero(op);
       builder.UnsafeAppendNull();
       continue;
     }
@@ -369,7 +376,8 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
       }
     }
     char c = op[0];
-    bool nullable = true;
+    // Under ANSI mode (Spark 4.1's default) an overflow raises instead of giving NULL.
+    bool nullable = args[0]->nullable() || args[1]->nullable() || op == "/" || op == "%";
     return MakeFunction(op, [c](const FunctionArgs& a) { return RunDecimalArithmetic(c, a); },
                         result, std::move(args), pretty, nullable);
   }
@@ -401,7 +409,8 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
     }
     return out;
   };
-  return MakeFunction(name, impl, type, std::move(args), pretty, true);
+  bool nullable = args[0]->nullable();
+  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
 }  // namespace

@@ -20,6 +20,13 @@ FunctionImpl ArrowCall(std::string fn) {
   return [fn](const FunctionArgs& a) { return cp::CallFunction(fn, a.values); };
 }
 
+bool AnyNullable(const std::vector<BoundExprPtr>& args) {
+  for (const auto& arg : args) {
+    if (arg->nullable()) return true;
+  }
+  return false;
+}
+
 arrow::Status RequireBoolean(const BoundExpr& arg, size_t i, const std::string& pretty) {
   TypeId id = arg.type()->id();
   if (id == TypeId::kBoolean || id == TypeId::kNull) return arrow::Status::OK();
@@ -98,7 +105,8 @@ arrow::Result<BoundExprPtr> BindLogic(const std::string& op, std::vector<BoundEx
     args[i] = ImplicitCast(args[i], types::Boolean());
   }
   const char* fn = op == "and" ? "and_kleene" : op == "or" ? "or_kleene" : "invert";
-  return MakeFunction(op, ArrowCall(fn), types::Boolean(), std::move(args), pretty);
+  bool nullable = AnyNullable(args);
+  return MakeFunction(op, ArrowCall(fn), types::Boolean(), std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindNullTest(const std::string& name, std::vector<BoundExprPtr> args,
@@ -128,7 +136,8 @@ arrow::Result<BoundExprPtr> BindIn(const std::string& name, std::vector<BoundExp
     }
     return acc;
   };
-  return MakeFunction(name, impl, types::Boolean(), std::move(args), pretty);
+  bool nullable = AnyNullable(args);
+  return MakeFunction(name, impl, types::Boolean(), std::move(args), pretty, nullable);
 }
 
 // A LIKE pattern with a custom ESCAPE character rewritten for Arrow's
@@ -248,12 +257,19 @@ arrow::Result<arrow::Datum> EvaluateCaseWhen(const LazyArgs& a) {
 }
 
 // CASE WHEN c1 THEN v1 ... [ELSE e] END; a NULL condition counts as false.
-arrow::Result<BoundExprPtr> BindCaseWhen(const std::string& name, std::vector<BoundExprPtr> args,
-                                         const std::string& pretty) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, SIZE_MAX));
+// A NULL literal is no condition of CASE WHEN (Spark: UNEXPECTED_INPUT_TYPE for "VOID"),
+// though IF(NULL, a, b) takes it.
+arrow::Result<BoundExprPtr> BindConditional(std::vector<BoundExprPtr> args, const std::string& pretty,
+                                            bool void_condition_allowed) {
   bool has_else = args.size() % 2 == 1;
   std::vector<DataTypePtr> value_types;
   for (size_t i = 0; i + 1 < args.size(); i += 2) {
+    if (!void_condition_allowed && args[i]->type()->id() == TypeId::kNull) {
+      return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                              fmt::format("The {} parameter requires the \"BOOLEAN\" type, however "
+                                          "\"{}\" has the type \"VOID\"",
+                                          Ordinal(i), args[i]->name()));
+    }
     ARROW_RETURN_NOT_OK(RequireBoolean(*args[i], i, pretty));
     value_types.push_back(args[i + 1]->type());
   }
@@ -267,7 +283,17 @@ arrow::Result<BoundExprPtr> BindCaseWhen(const std::string& name, std::vector<Bo
     bool is_value = (i % 2 == 1) || (has_else && i == args.size() - 1);
     args[i] = ImplicitCast(args[i], is_value ? type : types::Boolean());
   }
-  return MakeLazyFunction(name, EvaluateCaseWhen, type, std::move(args), pretty);
+  bool nullable = !has_else;
+  for (size_t i = 1; i < args.size(); i += 2) nullable = nullable || args[i]->nullable();
+  if (has_else) nullable = nullable || args.back()->nullable();
+  return MakeLazyFunction("casewhen", EvaluateCaseWhen, type, std::move(args), pretty, nullable);
+}
+
+// CASE WHEN c1 THEN v1 ... [ELSE e] END; a NULL condition counts as false.
+arrow::Result<BoundExprPtr> BindCaseWhen(const std::string& name, std::vector<BoundExprPtr> args,
+                                         const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, SIZE_MAX));
+  return BindConditional(std::move(args), pretty, /*void_condition_allowed=*/false);
 }
 
 // Each argument runs only on the rows every earlier argument left NULL.
@@ -299,7 +325,7 @@ arrow::Result<BoundExprPtr> BindCoalesce(const std::string& name, std::vector<Bo
 arrow::Result<BoundExprPtr> BindIf(const std::string& name, std::vector<BoundExprPtr> args,
                                    const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 3, 3));
-  return BindCaseWhen("casewhen", std::move(args), pretty);
+  return BindConditional(std::move(args), pretty, /*void_condition_allowed=*/true);
 }
 
 arrow::Result<BoundExprPtr> BindNullIf(const std::string& name, std::vector<BoundExprPtr> args,
@@ -327,7 +353,9 @@ arrow::Result<BoundExprPtr> BindGreatestLeast(const std::string& name,
     cp::ElementWiseAggregateOptions options(/*skip_nulls=*/true);
     return cp::CallFunction(fn, a.values, &options);
   };
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  bool nullable = true;  // NULL only when every argument is
+  for (const auto& arg : args) nullable = nullable && arg->nullable();
+  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
 }  // namespace
