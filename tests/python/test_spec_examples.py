@@ -528,7 +528,7 @@ def test_continuous_aggregation_fails(spark):
     with pytest.raises(IllegalArgumentException, match="'path' is not specified"):
         run_block(CONTINUOUS_AGGREGATION_FAILS, {"df": df})
     # With a sink, the aggregation without watermark in the default append mode is refused.
-    with pytest.raises(AnalysisException, match="Append output mode not supported"):
+    with pytest.raises(AnalysisException, match="STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION.*append"):
         run_block(CONTINUOUS_AGGREGATION_FAILS.replace(".writeStream\n", '.writeStream.format("console")\n'),
                   {"df": df})
 
@@ -536,8 +536,8 @@ def test_continuous_aggregation_fails(spark):
 def test_short_micro_batches(spark, tmp_path, capfd):
     df = spark.readStream.format("rate").load()
     # The block's aggregation has no watermark and no output mode (append): Spark refuses it.
-    with pytest.raises(AnalysisException, match="Append output mode not supported when there are "
-                                                "streaming aggregations"):
+    with pytest.raises(AnalysisException, match="Invalid streaming output mode: append. This output mode is not "
+                                                "supported for streaming aggregations without watermark"):
         run_block(SHORT_MICRO_BATCHES, {"df": df, "f": f})
     # With the complete mode the same query runs.
     fixed = SHORT_MICRO_BATCHES.replace('.writeStream\n', '.writeStream.outputMode("complete")\n')
@@ -606,7 +606,7 @@ def test_output_modes(spark, events, tmp_path):
     lines = method_lines(OUTPUT_MODES)
     assert lines == ['.outputMode("append")', '.outputMode("update")', '.outputMode("complete")']
     # append: an aggregation not on the event-time window cannot use it.
-    with pytest.raises(AnalysisException, match="Append output mode not supported"):
+    with pytest.raises(AnalysisException, match="STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION.*append"):
         apply_to(counts.writeStream.format("memory").queryName("spec_append"), lines[0], {}).start()
     for line, name in ((lines[1], "spec_update"), (lines[2], "spec_complete")):
         q = apply_to(counts.writeStream.format("memory").queryName(name)

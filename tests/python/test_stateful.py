@@ -124,12 +124,12 @@ def test_state_can_be_read_back_with_the_statestore_reader(spark, tmp_path):
 def test_rejected_queries_raise_analysis_exceptions(spark, tmp_path):
     stream = spark.readStream.schema(SCHEMA).json(str(tmp_path))
     counts = stream.groupBy("user").count()
-    with pytest.raises(AnalysisException, match="Append output mode not supported when there are "
-                                                "streaming aggregations on streaming DataFrames/DataSets "
-                                                "without watermark"):
+    with pytest.raises(AnalysisException, match="Invalid streaming output mode: append. This output mode is not "
+                                                "supported for streaming aggregations without watermark"):
         counts.writeStream.format("console").outputMode("append").start()
     sessions = stream.withWatermark("ts", "1 minute").groupBy(f.session_window("ts", "1 minute")).count()
-    with pytest.raises(AnalysisException, match="Update output mode not supported for session window"):
+    with pytest.raises(AnalysisException, match="Invalid streaming output mode: update. This output mode is not "
+                                                "supported for session window streaming aggregations"):
         sessions.writeStream.format("console").outputMode("update").start()
     with pytest.raises(AnalysisException, match="EVENT_TIME_IS_NOT_ON_TIMESTAMP_TYPE"):
         stream.withWatermark("user", "1 minute")

@@ -63,8 +63,17 @@ arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundE
   return (*binder)(name, std::move(args), pretty);
 }
 
+bool AnyNullable(const std::vector<BoundExprPtr>& args) {
+  for (const auto& arg : args) {
+    if (arg->nullable()) return true;
+  }
+  return false;
+}
+
 BoundExprPtr MakeFunction(std::string function, FunctionImpl impl, DataTypePtr type,
-                          std::vector<BoundExprPtr> args, std::string pretty, bool nullable) {
+                          std::vector<BoundExprPtr> args, std::string pretty,
+                          std::optional<bool> maybe_nullable) {
+  bool nullable = maybe_nullable.value_or(AnyNullable(args));
   if (type->id() == TypeId::kNull) {
     // A void-typed result can only be NULL (greatest(NULL, NULL), NULL + NULL);
     // Arrow has no kernels over its null type, so never call one.
@@ -78,7 +87,9 @@ BoundExprPtr MakeFunction(std::string function, FunctionImpl impl, DataTypePtr t
 }
 
 BoundExprPtr MakeLazyFunction(std::string function, LazyImpl impl, DataTypePtr type,
-                              std::vector<BoundExprPtr> args, std::string pretty, bool nullable) {
+                              std::vector<BoundExprPtr> args, std::string pretty,
+                              std::optional<bool> maybe_nullable) {
+  bool nullable = maybe_nullable.value_or(AnyNullable(args));
   if (type->id() == TypeId::kNull) {
     return MakeFunction(std::move(function), nullptr, std::move(type), std::move(args),
                         std::move(pretty), nullable);

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -48,13 +49,18 @@ BoundExprPtr ImplicitCast(BoundExprPtr arg, const DataTypePtr& to);
 /// Whether Spark allows CAST(from AS to) at all.
 bool CanCast(const DataType& from, const DataType& to);
 
-/// Helpers for the function families.
+/// Helpers for the function families. Without `nullable`, the result is NULL only
+/// when an argument is (Spark's default for a function); pass true for a function
+/// that can give NULL from non-NULL arguments, false for one that never does.
 BoundExprPtr MakeFunction(std::string function, FunctionImpl impl, DataTypePtr type,
-                          std::vector<BoundExprPtr> args, std::string pretty, bool nullable = true);
+                          std::vector<BoundExprPtr> args, std::string pretty,
+                          std::optional<bool> nullable = std::nullopt);
 /// A function that evaluates its own arguments (see LazyImpl).
 BoundExprPtr MakeLazyFunction(std::string function, LazyImpl impl, DataTypePtr type,
                               std::vector<BoundExprPtr> args, std::string pretty,
-                              bool nullable = true);
+                              std::optional<bool> nullable = std::nullopt);
+/// Whether any of `args` may be NULL.
+bool AnyNullable(const std::vector<BoundExprPtr>& args);
 /// [DATATYPE_MISMATCH.<sub>] Cannot resolve "<pretty>" due to data type mismatch: <detail>.
 arrow::Status DataTypeMismatch(const std::string& sub_class, const std::string& pretty,
                                const std::string& detail);

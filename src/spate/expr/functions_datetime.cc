@@ -778,13 +778,6 @@ arrow::Status CheckArgs(const std::string& name, std::vector<BoundExprPtr>& args
   return arrow::Status::OK();
 }
 
-bool AnyNullable(const std::vector<BoundExprPtr>& args) {
-  for (const auto& a : args) {
-    if (a->nullable()) return true;
-  }
-  return false;
-}
-
 // The constant text of an argument (a pattern, a unit, a zone).
 arrow::Result<std::optional<std::string>> ConstantText(const BoundExpr& arg, const std::string& fn) {
   const arrow::Scalar* value = ConstantValue(arg);

@@ -524,7 +524,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
   }
   auto impl = [settings](const FunctionArgs& a) { return FromJson(a, settings); };
   DataTypePtr type = settings.schema;
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  return MakeFunction(name, impl, type, std::move(args), pretty, true);
 }
 
 // ---------------------------------------------------------------------------
@@ -903,7 +903,7 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
     ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
     return arrow::Datum(result);
   };
-  return MakeFunction(name, impl, types::String(), std::move(args), pretty);
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
 }  // namespace

@@ -455,12 +455,12 @@ arrow::Result<BoundExprPtr> BindExtractValue(const std::string& name,
       if (!args[1]->type()->IsIntegral()) args[1] = ImplicitCast(args[1], types::Int());
       DataTypePtr element = AsArrayType(*base).element_type();
       auto impl = [](const FunctionArgs& a) { return ArrayElement(a, false); };
-      return MakeFunction(name, impl, element, std::move(args), pretty);
+      return MakeFunction(name, impl, element, std::move(args), pretty, true);
     }
     case TypeId::kMap: {
       args[1] = ImplicitCast(args[1], AsMapType(*base).key_type());
       DataTypePtr value = AsMapType(*base).value_type();
-      return MakeFunction(name, MapValue, value, std::move(args), pretty);
+      return MakeFunction(name, MapValue, value, std::move(args), pretty, true);
     }
     default:
       return SparkError("INVALID_EXTRACT_BASE_FIELD_TYPE", "42000",
@@ -477,7 +477,7 @@ arrow::Result<BoundExprPtr> BindElementAt(const std::string& name, std::vector<B
   if (base->id() == TypeId::kMap) {
     args[1] = ImplicitCast(args[1], AsMapType(*base).key_type());
     DataTypePtr value = AsMapType(*base).value_type();
-    return MakeFunction(name, MapValue, value, std::move(args), pretty);
+    return MakeFunction(name, MapValue, value, std::move(args), pretty, true);
   }
   if (base->id() != TypeId::kArray) {
     return UnexpectedType(*args[0], 0, "(\"ARRAY\" or \"MAP\")", pretty);
@@ -490,7 +490,7 @@ arrow::Result<BoundExprPtr> BindElementAt(const std::string& name, std::vector<B
   }
   DataTypePtr element = AsArrayType(*base).element_type();
   auto impl = [](const FunctionArgs& a) { return ArrayElement(a, true); };
-  return MakeFunction(name, impl, element, std::move(args), pretty);
+  return MakeFunction(name, impl, element, std::move(args), pretty, true);
 }
 
 // ---------------------------------------------------------------------------

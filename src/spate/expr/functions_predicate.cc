@@ -20,13 +20,6 @@ FunctionImpl ArrowCall(std::string fn) {
   return [fn](const FunctionArgs& a) { return cp::CallFunction(fn, a.values); };
 }
 
-bool AnyNullable(const std::vector<BoundExprPtr>& args) {
-  for (const auto& arg : args) {
-    if (arg->nullable()) return true;
-  }
-  return false;
-}
-
 arrow::Status RequireBoolean(const BoundExpr& arg, size_t i, const std::string& pretty) {
   TypeId id = arg.type()->id();
   if (id == TypeId::kBoolean || id == TypeId::kNull) return arrow::Status::OK();
@@ -339,7 +332,7 @@ arrow::Result<BoundExprPtr> BindNullIf(const std::string& name, std::vector<Boun
     ARROW_ASSIGN_OR_RAISE(auto cond, cp::CallFunction("coalesce", {eq, arrow::MakeScalar(false)}));
     return cp::CallFunction("if_else", {cond, arrow::MakeNullScalar(arrow_type), a.values[0]});
   };
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  return MakeFunction(name, impl, type, std::move(args), pretty, true);
 }
 
 arrow::Result<BoundExprPtr> BindGreatestLeast(const std::string& name,

@@ -153,7 +153,8 @@ arrow::Result<BoundExprPtr> BindWindow(const std::string& name, std::vector<Boun
     ARROW_ASSIGN_OR_RAISE(auto out, WindowStructs(starts, valid, spec.size, a.result_type));
     return arrow::Datum(out);
   };
-  return MakeFunction(name, impl, type, std::move(args), "window", true);
+  // Not nullable: rows without a time are dropped before windows are computed.
+  return MakeFunction(name, impl, type, std::move(args), "window", false);
 }
 
 // window_overlaps(...): every window containing the row, oldest first.
@@ -246,7 +247,7 @@ arrow::Result<BoundExprPtr> BindSessionWindow(const std::string& name, std::vect
     ARROW_ASSIGN_OR_RAISE(auto out, IntervalStructs(starts, ends, valid, a.result_type));
     return arrow::Datum(out);
   };
-  return MakeFunction(name, impl, type, std::move(args), "session_window", true);
+  return MakeFunction(name, impl, type, std::move(args), "session_window", false);
 }
 
 // window_time(window): the last instant inside a window, end - 1 microsecond.

@@ -94,7 +94,17 @@ bool IsStreamingPlan(const PlanNode& plan) {
 
 StructTypePtr PlanNode::Schema() const {
   std::vector<StructField> fields;
-  for (const auto& a : output) fields.push_back({a.name, a.type, a.nullable});
+  for (const auto& a : output) {
+    // Spark's field metadata of event-time columns and time windows.
+    std::string metadata = a.metadata_json.size() > 2 ? a.metadata_json.substr(1, a.metadata_json.size() - 2) : "";
+    auto add = [&](const std::string& key, const std::string& value) {
+      if (metadata.find("\"" + key + "\"") != std::string::npos) return;
+      metadata += fmt::format("{}\"{}\":{}", metadata.empty() ? "" : ",", key, value);
+    };
+    if (!a.window_marker.empty()) add(a.window_marker, "true");
+    if (a.watermark_delay_ms >= 0) add("spark.watermarkDelayMs", std::to_string(a.watermark_delay_ms));
+    fields.push_back({a.name, a.type, a.nullable, "{" + metadata + "}"});
+  }
   return types::Struct(std::move(fields));
 }
 

@@ -33,6 +33,12 @@ struct Attribute {
   /// (Spark's spark.watermarkDelayMs metadata); -1 for other columns. Window
   /// structs computed from an event-time column carry it too.
   int64_t watermark_delay_ms = -1;
+  /// A time window struct: "spark.timeWindow" (window) or "spark.sessionWindow"
+  /// (session_window), the metadata key Spark marks it with; empty otherwise.
+  std::string window_marker{};
+  /// Other field metadata it carries (a comment, metadata read from a source), as
+  /// Spark's JSON object; references to the column keep it.
+  std::string metadata_json = "{}";
 };
 
 struct SortKey {

@@ -598,7 +598,29 @@ int64_t EventTimeDelay(const BoundExpr& e, const std::vector<Attribute>& input) 
   return EventTimeDelay(*time, input);  // a column, or window_time(window) of one
 }
 
-// Marks the output columns that carry an event time (see EventTimeDelay).
+// Spark's metadata key for a time window struct an expression computes: window() and
+// window_overlaps() (sliding windows) give a "spark.timeWindow", session_window() a
+// "spark.sessionWindow"; a plain reference keeps its column's. Empty for anything else.
+std::string WindowMarker(const BoundExpr& e, const std::vector<Attribute>& input) {
+  if (e.kind() == BoundExpr::Kind::kColumn) {
+    size_t index = static_cast<size_t>(static_cast<const BoundColumn&>(e).index());
+    return index < input.size() ? input[index].window_marker : "";
+  }
+  if (e.kind() != BoundExpr::Kind::kFunction) return "";
+  const std::string& f = static_cast<const BoundFunction&>(e).function();
+  if (f == "window" || f == "window_overlaps") return "spark.timeWindow";
+  if (f == "session_window") return "spark.sessionWindow";
+  return "";
+}
+
+// The field metadata a reference to a column keeps ("{}" for computed values).
+std::string ColumnMetadata(const BoundExpr& e, const std::vector<Attribute>& input) {
+  if (e.kind() != BoundExpr::Kind::kColumn) return "{}";
+  size_t index = static_cast<size_t>(static_cast<const BoundColumn&>(e).index());
+  return index < input.size() ? input[index].metadata_json : "{}";
+}
+
+// Marks the output columns that carry an event time (see EventTimeDelay) or a window.
 void PropagateEventTime(PlanNode& node) {
   if (node.children.empty()) return;
   const std::vector<Attribute>& input = node.children[0]->output;
@@ -607,11 +629,14 @@ void PropagateEventTime(PlanNode& node) {
     case PlanNode::Kind::kAggregate:  // the grouping keys come first
       for (size_t i = 0; i < node.exprs.size() && i < node.output.size(); ++i) {
         node.output[i].watermark_delay_ms = EventTimeDelay(*node.exprs[i], input);
+        node.output[i].window_marker = WindowMarker(*node.exprs[i], input);
+        node.output[i].metadata_json = ColumnMetadata(*node.exprs[i], input);
       }
       break;
     case PlanNode::Kind::kGenerate:  // explode(window_overlaps(ts, ...)): the windows
       if (node.output.size() > input.size()) {
         node.output.back().watermark_delay_ms = EventTimeDelay(*node.exprs[0], input);
+        node.output.back().window_marker = WindowMarker(*node.exprs[0], input);
       }
       break;
     default:
@@ -737,7 +762,10 @@ const char* JoinTypeName(JoinType type) {
 
 PlanPtr MakeScan(std::shared_ptr<ScanSource> source, const StructType& schema) {
   PlanNode node{.kind = PlanNode::Kind::kScan};
-  for (const auto& f : schema.fields()) node.output.push_back({f.name, f.type, f.nullable});
+  for (const auto& f : schema.fields()) {
+    node.output.push_back({.name = f.name, .type = f.type, .nullable = f.nullable,
+                           .metadata_json = f.metadata_json});
+  }
   node.source = std::move(source);
   return Node(std::move(node));
 }
@@ -752,7 +780,24 @@ arrow::Result<int> ResolveColumnIndex(const std::vector<Attribute>& input, const
   return static_cast<const BoundColumn&>(*bound).index();
 }
 
-arrow::Result<PlanPtr> MakeProject(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
+// Spark computes time windows only for rows that have a time: a window() or
+// session_window() call in a projection or a grouping drops the rows whose time
+// column is NULL first (so the window struct is never NULL).
+static arrow::Result<PlanPtr> DropRowsWithoutTime(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
+  PlanPtr out = child;
+  for (const auto& e : exprs) {
+    const Expr& inner = e->kind == ExprKind::kAlias ? *e->args[0] : *e;
+    if (inner.kind != ExprKind::kCall || inner.args.empty() ||
+        (inner.name != "window" && inner.name != "session_window")) {
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(out, MakeFilter(out, ex::Call("isnotnull", {inner.args[0]})));
+  }
+  return out;
+}
+
+arrow::Result<PlanPtr> MakeProject(const PlanPtr& input, const std::vector<ExprPtr>& exprs) {
+  ARROW_ASSIGN_OR_RAISE(PlanPtr child, DropRowsWithoutTime(input, exprs));
   std::vector<ExprPtr> rewritten = exprs;
   for (auto& e : rewritten) {
     ARROW_ASSIGN_OR_RAISE(const Expr* window, SlidingWindowCall(*e, child->output));
@@ -830,7 +875,7 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
                                      const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
   // Grouping by a sliding window: expand each row into its windows first,
   // then group by the expanded `window` column.
-  PlanPtr child = input;
+  ARROW_ASSIGN_OR_RAISE(PlanPtr child, DropRowsWithoutTime(input, input_groups));
   std::vector<ExprPtr> groups = input_groups;
   std::vector<ExprPtr> aggs = input_aggs;
   for (auto& g : groups) {

@@ -126,6 +126,15 @@ arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) 
   return arrow::Status::OK();
 }
 
+// [STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION], Spark 4.1's error for an output mode the
+// query's operators do not allow.
+arrow::Status UnsupportedOutputMode(const char* mode, const char* operation) {
+  return SparkError("STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION", "42KDE",
+                    fmt::format("Invalid streaming output mode: {}. This output mode is not supported "
+                                "for {} on streaming DataFrames/DataSets.",
+                                mode, operation));
+}
+
 }  // namespace
 
 bool IsStatefulOperator(const PlanNode& node) {
@@ -140,17 +149,13 @@ arrow::Status CheckStreamingQuery(const PlanNode& plan, OutputMode mode, const R
   std::vector<const PlanNode*> aggregates;
   Collect(plan, IsStreamingAggregate, &aggregates);
   if (mode == OutputMode::kAppend && !aggregates.empty() && !HasEventTimeKey(*aggregates.front())) {
-    return LegacyAnalysisError(
-        "Append output mode not supported when there are streaming aggregations on streaming "
-        "DataFrames/DataSets without watermark;");
+    return UnsupportedOutputMode("append", "streaming aggregations without watermark");
   }
   if (mode == OutputMode::kUpdate && !aggregates.empty() && aggregates.front()->session_window_key >= 0) {
-    return LegacyAnalysisError("Update output mode not supported for session window on streaming DataFrames/DataSets");
+    return UnsupportedOutputMode("update", "session window streaming aggregations");
   }
   if (mode == OutputMode::kComplete && aggregates.empty()) {
-    return LegacyAnalysisError(
-        "Complete output mode not supported when there are no streaming aggregations on streaming "
-        "DataFrames/Datasets;");
+    return UnsupportedOutputMode("complete", "no streaming aggregations");
   }
   ARROW_RETURN_NOT_OK(CheckNode(plan, mode, !aggregates.empty()));
   return CheckChainedStatefulOperators(plan, mode, conf);

@@ -426,12 +426,15 @@ TEST_F(StatefulTest, ARestartWithAnIncompatibleStateSchemaFails) {
 TEST_F(StatefulTest, RejectedCombinationsGiveSparksMessages) {
   auto counts = Events().groupBy({F::col("k")}).agg({F::count(F::col("v")).alias("n")});
   auto error = StartError(counts, "append");
-  EXPECT_NE(error.message().find("Append output mode not supported when there are streaming aggregations on "
-                                 "streaming DataFrames/DataSets without watermark"),
+  EXPECT_NE(error.message().find("[STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION] Invalid streaming output mode: "
+                                 "append. This output mode is not supported for streaming aggregations "
+                                 "without watermark on streaming DataFrames/DataSets."),
             std::string::npos)
       << error.ToString();
   error = StartError(Sessions(Events()), "update");
-  EXPECT_NE(error.message().find("Update output mode not supported for session window"), std::string::npos);
+  EXPECT_NE(error.message().find("Invalid streaming output mode: update. This output mode is not supported for "
+                                 "session window streaming aggregations"),
+            std::string::npos);
   error = StartError(Events().groupBy({F::col("k")}).agg({F::countDistinct({F::col("v")})}), "complete");
   EXPECT_NE(error.message().find("Distinct aggregations are not supported on streaming DataFrames/Datasets"),
             std::string::npos)

@@ -230,7 +230,7 @@ TEST_F(StreamExecutionTest, SparkErrorsForMisuse) {
             std::string::npos);
   auto complete = df.writeStream().format("memory").queryName("c").outputMode("complete").start();
   ASSERT_FALSE(complete.ok());
-  EXPECT_NE(complete.status().message().find("Complete output mode not supported when there are no streaming aggregations"),
+  EXPECT_NE(complete.status().message().find("Invalid streaming output mode: complete. This output mode is not supported for no streaming aggregations"),
             std::string::npos);
   auto bad_mode = df.writeStream().format("noop").outputMode("upsert").start();
   ASSERT_FALSE(bad_mode.ok());

@@ -102,8 +102,10 @@ class StreamingQueryProgress(_ProgressDict):
     def __init__(self, data: Dict[str, Any], json_text: Optional[str] = None,
                  pretty_json: Optional[str] = None) -> None:
         data = dict(data)
-        data["sources"] = [SourceProgress(s) for s in data.get("sources", [])]
-        data["sink"] = SinkProgress(data.get("sink") or {})
+        # As in PySpark 4.1, sources and the sink always carry a metrics map (empty ones are
+        # left out of the JSON).
+        data["sources"] = [SourceProgress(dict({"metrics": {}}, **s)) for s in data.get("sources", [])]
+        data["sink"] = SinkProgress(dict({"metrics": {}}, **(data.get("sink") or {})))
         data["stateOperators"] = [StateOperatorProgress(s) for s in data.get("stateOperators", [])]
         data.setdefault("durationMs", {})
         data.setdefault("eventTime", {})

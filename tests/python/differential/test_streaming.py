@@ -1,0 +1,199 @@
+"""Structured Streaming programs made deterministic (file source with maxFilesPerTrigger and
+availableNow, memory / file / foreachBatch sinks), run on Spate and on PySpark 4.1 and
+compared: windows, watermarks and late rows, the three output modes, deduplication,
+stream-static joins, and the errors of unsupported combinations."""
+
+import json
+import os
+
+import pytest
+
+SCHEMA = "ts TIMESTAMP, user STRING, amount INT"
+
+# Each inner list is one file, hence one micro-batch (maxFilesPerTrigger=1). The third file
+# brings a row 12:02 that is late once the watermark (max ts - 5 minutes) passed 12:05.
+BATCHES = [
+    [("12:01:00", "ann", 10), ("12:04:00", "bob", 5), ("12:04:30", "ann", 1)],
+    [("12:06:00", "ann", 7), ("12:12:00", "cid", 1)],
+    [("12:02:00", "bob", 100), ("12:14:00", "ann", 3), ("12:09:00", "eve", 2)],
+    [("12:31:00", "bob", 4)],
+]
+
+
+def write_batches(folder, batches=BATCHES):
+    """One JSON file per batch, with increasing modification times (the file source's order)."""
+    os.makedirs(folder, exist_ok=True)
+    for i, rows in enumerate(batches):
+        path = os.path.join(folder, "part-%03d.json" % i)
+        with open(path, "w") as out:
+            for ts, user, amount in rows:
+                out.write(json.dumps({"ts": "2024-01-01T%s" % ts, "user": user, "amount": amount}) + "\n")
+        os.utime(path, (1_700_000_000 + i * 10, 1_700_000_000 + i * 10))
+    return folder
+
+
+def events(spark, tmp):
+    return (spark.readStream.schema(SCHEMA).option("maxFilesPerTrigger", 1)
+            .json(write_batches(os.path.join(tmp, "in"))))
+
+
+def run_to_end(writer, tmp, name="out"):
+    """Starts the query with availableNow and waits for it to finish."""
+    query = (writer.option("checkpointLocation", os.path.join(tmp, "cp-" + name))
+             .trigger(availableNow=True).start())
+    query.awaitTermination()
+    return query
+
+
+def memory_table(spark, writer, tmp, name):
+    run_to_end(writer.format("memory").queryName(name), tmp, name)
+    return spark.sql("SELECT * FROM %s" % name)
+
+
+@pytest.mark.parametrize("mode", ["complete", "update", "append"])
+def test_window_aggregation_output_modes(oracle, mode):
+    """Tumbling-window counts with a watermark in each output mode: append emits a window once
+    the watermark passes its end, update the changed windows per batch, complete all of them;
+    the late 12:02 row is dropped once its window is closed. The window column is a
+    struct<start, end> that is not nullable."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        counts = (events(spark, tmp).withWatermark("ts", "5 minutes")
+                  .groupBy(f.window("ts", "5 minutes"))
+                  .agg(f.count("*").alias("n"), f.sum("amount").alias("total")))
+        return memory_table(spark, counts.writeStream.outputMode(mode), tmp, "win_" + mode)
+    oracle.check(program)
+
+
+def test_sliding_windows_with_key(oracle):
+    """Sliding windows (10 minutes every 5) grouped with a key, complete mode."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        counts = (events(spark, tmp).groupBy(f.window("ts", "10 minutes", "5 minutes"), "user")
+                  .agg(f.max("amount").alias("top")))
+        return memory_table(spark, counts.writeStream.outputMode("complete"), tmp, "sliding")
+    oracle.check(program)
+
+
+def test_session_windows(oracle):
+    """Session windows with a 5-minute gap, append mode with a watermark."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        sessions = (events(spark, tmp).withWatermark("ts", "5 minutes")
+                    .groupBy(f.session_window("ts", "5 minutes"), "user").count())
+        return memory_table(spark, sessions.writeStream.outputMode("append"), tmp, "sessions")
+    oracle.check(program)
+
+
+def test_global_aggregation_complete_mode(oracle):
+    """A keyed aggregation without windows in complete mode: the whole result each batch."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        totals = events(spark, tmp).groupBy("user").agg(f.sum("amount").alias("total"))
+        return memory_table(spark, totals.writeStream.outputMode("complete"), tmp, "totals")
+    oracle.check(program)
+
+
+def test_projection_and_filter_append(oracle):
+    """A stateless query in append mode: every input row passes through once."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        out = (events(spark, tmp).where("amount > 2")
+               .select(f.upper("user").alias("u"), (f.col("amount") * 2).alias("a2"), "ts"))
+        return memory_table(spark, out.writeStream.outputMode("append"), tmp, "stateless")
+    oracle.check(program)
+
+
+def test_drop_duplicates_with_watermark(oracle):
+    """dropDuplicates on (user, ts) with a watermark, and without one on user alone."""
+    def program(sql, spark, tmp):
+        stream = events(spark, tmp)
+        with_wm = stream.withWatermark("ts", "5 minutes").dropDuplicates(["user", "ts"])
+        first = memory_table(spark, with_wm.writeStream, tmp, "dedup_wm")
+        users = memory_table(spark, stream.dropDuplicates(["user"]).select("user").writeStream,
+                             tmp, "dedup_users")
+        return {"wm": sorted(map(str, first.collect())), "users": sorted(map(str, users.collect()))}
+    oracle.check(program)
+
+
+def test_drop_duplicates_within_watermark(oracle):
+    """dropDuplicatesWithinWatermark on user: a user's later row within the delay is dropped."""
+    def program(sql, spark, tmp):
+        out = (events(spark, tmp).withWatermark("ts", "5 minutes")
+               .dropDuplicatesWithinWatermark(["user"]))
+        return memory_table(spark, out.writeStream, tmp, "dedup_within")
+    oracle.check(program)
+
+
+def test_stream_static_join(oracle):
+    """An inner and a left outer stream-static join on user."""
+    def program(sql, spark, tmp):
+        teams = spark.createDataFrame([("ann", "red"), ("bob", "blue"), ("zed", "none")],
+                                      "user STRING, team STRING")
+        stream = events(spark, tmp)
+        inner = memory_table(spark, stream.join(teams, "user").writeStream, tmp, "join_inner")
+        left = memory_table(spark, stream.join(teams, "user", "left").writeStream, tmp, "join_left")
+        return {"inner": sorted(map(str, inner.collect())), "left": sorted(map(str, left.collect()))}
+    oracle.check(program)
+
+
+def test_foreach_batch_sees_each_micro_batch(oracle):
+    """foreachBatch gets one batch per file with its id, and ordinary batch DataFrame code runs
+    inside it."""
+    def program(sql, spark, tmp):
+        seen = []
+
+        def sink(batch_df, batch_id):
+            rows = batch_df.groupBy("user").count().orderBy("user").collect()
+            seen.append([batch_id, [(r["user"], r["count"]) for r in rows]])
+
+        run_to_end(events(spark, tmp).writeStream.foreachBatch(sink), tmp, "feb")
+        return seen
+    oracle.check(program)
+
+
+def test_file_sink_parquet(oracle):
+    """A parquet file sink written by a stream reads back as a batch DataFrame."""
+    def program(sql, spark, tmp):
+        out = os.path.join(tmp, "sink")
+        run_to_end(events(spark, tmp).writeStream.format("parquet").option("path", out), tmp, "fs")
+        return spark.read.parquet(out)
+    oracle.check(program)
+
+
+def test_append_aggregation_without_watermark_is_refused(oracle):
+    """Append mode over an aggregation with no watermark: Spark's error at start()."""
+    def program(sql, spark, tmp):
+        counts = events(spark, tmp).groupBy("user").count()
+        return run_to_end(counts.writeStream.format("memory").queryName("bad_append")
+                          .outputMode("append"), tmp, "bad_append")
+    got, want = oracle.outcomes(program)
+    assert want.condition == got.condition and want.message == got.message, (got, want)
+
+
+def test_complete_mode_without_aggregation_is_refused(oracle):
+    """Complete mode without an aggregation: Spark's error at start()."""
+    def program(sql, spark, tmp):
+        return run_to_end(events(spark, tmp).writeStream.format("memory").queryName("bad_complete")
+                          .outputMode("complete"), tmp, "bad_complete")
+    got, want = oracle.outcomes(program)
+    assert want.condition == got.condition and want.message == got.message, (got, want)
+
+
+def test_progress_report_fields(oracle):
+    """lastProgress carries Spark 4.1's fields: sources[] and sink each with a metrics map,
+    stateOperators, eventTime, durationMs. (Values differ from run to run; the dict view's
+    offsets are parsed JSON in Spate, Python's str() of it in PySpark: see
+    docs/compatibility.md.)"""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        counts = (events(spark, tmp).withWatermark("ts", "5 minutes")
+                  .groupBy(f.window("ts", "5 minutes")).count())
+        query = run_to_end(counts.writeStream.format("memory").queryName("progress")
+                           .outputMode("append"), tmp, "progress")
+        progress = query.lastProgress
+        return {"top": sorted(progress.keys()), "sources": sorted(progress["sources"][0].keys()),
+                "sink": sorted(progress["sink"].keys()), "metrics": progress["sink"]["metrics"],
+                "state": sorted(progress["stateOperators"][0].keys()),
+                "event_time": sorted(progress["eventTime"].keys())}
+    oracle.check(program)
