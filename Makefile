@@ -8,7 +8,7 @@
 #   make format     clang-format the C++ sources
 #   make wheel      build the self-contained (manylinux) wheel into dist/
 #   make wheel-test build the wheel, install it in a fresh venv, smoke-test it
-#   make compat     the compatibility programs on Spate, and on PySpark when installed
+#   make fuzz-diff  the differential fuzzer against PySpark 4.1 for SECONDS (default 30)
 #   make stubs      regenerate python/spate/_native.pyi
 #   make fuzz       fuzz the SQL and DDL parsers, from_json and the checkpoint
 #                   readers, SECONDS (default 30) each
@@ -23,7 +23,7 @@ export CCACHE_NOHASHDIR ?= 1
 PYTHON    := $(VENV)/bin/python
 SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-.PHONY: all deps build demo fuzz test test-cpp test-python test-asan bench format clean wheel wheel-test compat stubs
+.PHONY: all deps build demo fuzz test test-cpp test-python test-asan bench format clean wheel wheel-test fuzz-diff stubs
 
 all: build
 
@@ -71,13 +71,11 @@ wheel: build
 wheel-test: build
 	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) scripts/wheel_test.sh
 
-# PySpark (with Java 17+) is not installed by the bootstrap: `pip install pyspark`
-# into the .venv first to compare both engines; without it only Spate runs.
-compat: build
-	@$(PYTHON) tests/python/compat/run_compat.py spate
-	@if $(PYTHON) -c 'import pyspark' 2>/dev/null; then \
-	  $(PYTHON) tests/python/compat/run_compat.py pyspark; \
-	else echo "compat: pyspark is not installed in $(VENV): only Spate was checked"; fi
+# Random SQL expressions on Spate and on PySpark 4.1 (installed in the .venv by the
+# bootstrap); differences are shrunk and printed (SAVE=1 appends them to the regressions).
+fuzz-diff: build
+	@$(PYTHON) tests/python/differential/fuzz_diff.py --seconds $(SECONDS) \
+	  $(if $(SEED),--seed $(SEED)) $(if $(SAVE),--save)
 
 SECONDS ?= 30
 fuzz: build

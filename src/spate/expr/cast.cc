@@ -14,6 +14,7 @@
 #include "spate/common/utf8.h"
 #include "spate/expr/decimal_math.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -392,6 +393,33 @@ bool CanCast(const DataType& from, const DataType& to) {
   return false;
 }
 
+// Whether CAST(from AS to) may give NULL for a non-NULL value, by Spark's rules (its
+// nullability holds in ANSI mode too, where such casts raise instead): text to anything
+// but text or binary, fractions to integers, decimals or timestamps, a decimal or integer
+// to a decimal with fewer integer digits, timestamps to the integers narrower than BIGINT.
+bool CastForcesNullable(const DataType& from, const DataType& to) {
+  const TypeId f = from.id(), t = to.id();
+  if (f == TypeId::kNull || from.Equals(to)) return false;
+  if (f == TypeId::kString) return t != TypeId::kString && t != TypeId::kBinary;
+  const bool fractional = f == TypeId::kFloat || f == TypeId::kDouble;
+  if (t == TypeId::kDecimal) {
+    if (fractional) return true;
+    const auto& d = static_cast<const DecimalType&>(to);
+    DataTypePtr exact = from.IsIntegral() ? IntegralAsDecimal(from) : nullptr;
+    const DecimalType* source = f == TypeId::kDecimal ? static_cast<const DecimalType*>(&from)
+                                : exact ? static_cast<const DecimalType*>(exact.get()) : nullptr;
+    return source != nullptr &&
+           d.precision() - d.scale() < source->precision() - source->scale();
+  }
+  if (to.IsIntegral()) {
+    if (fractional || f == TypeId::kDecimal) return true;
+    if (f == TypeId::kTimestamp) return t != TypeId::kLong;
+    return false;
+  }
+  if (t == TypeId::kTimestamp) return fractional;
+  return false;
+}
+
 arrow::Result<BoundExprPtr> BindCast(BoundExprPtr arg, DataTypePtr to, bool try_cast,
                                      const std::string& pretty) {
   if (!CanCast(*arg->type(), *to)) {
@@ -409,7 +437,7 @@ arrow::Result<BoundExprPtr> BindCast(BoundExprPtr arg, DataTypePtr to, bool try_
     ARROW_ASSIGN_OR_RAISE(auto out, CastArray(*v.make_array(), *from, a.result_type, a.ctx, try_cast));
     return arrow::Datum(out);
   };
-  bool nullable = arg->nullable() || try_cast || from->id() == TypeId::kString;
+  bool nullable = arg->nullable() || try_cast || CastForcesNullable(*from, *to);
   return MakeFunction("cast", impl, std::move(to), {std::move(arg)}, pretty, nullable);
 }
 

@@ -883,7 +883,9 @@ arrow::Result<BoundExprPtr> BindFormat(const std::string& name, std::vector<Boun
     ARROW_ASSIGN_OR_RAISE(auto out, FormatInstants(utc, *pattern, a.ctx.format.time_zone));
     return arrow::Datum(out);
   };
-  return MakeFunction(name, impl, types::String(), std::move(args), pretty, AnyNullable(args));
+  // from_unixtime may give NULL for any input (Spark marks it nullable).
+  bool nullable = from_unix || AnyNullable(args);
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
 }
 
 // ---------------------------------------------------------------------------

@@ -90,6 +90,26 @@ arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<Bo
                       nullable);
 }
 
+arrow::Result<std::shared_ptr<arrow::BooleanArray>> AsMask(const arrow::Datum& d, int64_t n);
+
+// a AND b, a OR b with Spark's short circuit: b runs only on the rows a does not
+// decide (an error b would raise on the other rows never happens), then the two
+// combine with SQL's three-valued logic.
+arrow::Result<arrow::Datum> EvaluateShortCircuit(const LazyArgs& a, bool is_and) {
+  const int64_t n = a.batch.num_rows();
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Array> left, EvaluateToArray(*a.exprs[0], a.batch, a.ctx));
+  // AND needs b where a is not false; OR where a is not true (NULL included).
+  ARROW_ASSIGN_OR_RAISE(auto decided, cp::CallFunction("equal", {left, arrow::MakeScalar(!is_and)}));
+  ARROW_ASSIGN_OR_RAISE(auto decided_mask, AsMask(decided, n));
+  ARROW_ASSIGN_OR_RAISE(auto needed, cp::CallFunction("invert", {decided_mask}));
+  ARROW_ASSIGN_OR_RAISE(auto needed_mask, AsMask(needed, n));
+  ARROW_ASSIGN_OR_RAISE(auto right, EvaluateOnRows(*a.exprs[1], a.batch, *needed_mask, a.ctx));
+  return cp::CallFunction(is_and ? "and_kleene" : "or_kleene", {left, right});
+}
+
+arrow::Result<arrow::Datum> EvaluateAnd(const LazyArgs& a) { return EvaluateShortCircuit(a, true); }
+arrow::Result<arrow::Datum> EvaluateOr(const LazyArgs& a) { return EvaluateShortCircuit(a, false); }
+
 arrow::Result<BoundExprPtr> BindLogic(const std::string& op, std::vector<BoundExprPtr> args,
                                       const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(op, args, op == "not" ? 1 : 2, op == "not" ? 1 : 2));
@@ -97,9 +117,10 @@ arrow::Result<BoundExprPtr> BindLogic(const std::string& op, std::vector<BoundEx
     ARROW_RETURN_NOT_OK(RequireBoolean(*args[i], i, pretty));
     args[i] = ImplicitCast(args[i], types::Boolean());
   }
-  const char* fn = op == "and" ? "and_kleene" : op == "or" ? "or_kleene" : "invert";
   bool nullable = AnyNullable(args);
-  return MakeFunction(op, ArrowCall(fn), types::Boolean(), std::move(args), pretty, nullable);
+  if (op == "not") return MakeFunction(op, ArrowCall("invert"), types::Boolean(), std::move(args), pretty, nullable);
+  return MakeLazyFunction(op, op == "and" ? EvaluateAnd : EvaluateOr, types::Boolean(), std::move(args),
+                          pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindNullTest(const std::string& name, std::vector<BoundExprPtr> args,
