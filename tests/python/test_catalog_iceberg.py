@@ -93,13 +93,13 @@ def test_show_tables_in_iceberg_namespace(spark, ice):
 
 
 def test_describe_iceberg_table(spark, ice):
-    """DESCRIBE TABLE of an Iceberg table: its columns; identity partitions under
+    """DESCRIBE TABLE of an Iceberg table: its columns with their comments; identity partitions under
     '# Partition Information', other transforms under '# Partitioning' as Part i."""
-    spark.sql("CREATE TABLE ice.bronze.events (id BIGINT, kind STRING, ts TIMESTAMP) "
+    spark.sql("CREATE TABLE ice.bronze.events (id BIGINT, kind STRING COMMENT 'what', ts TIMESTAMP) "
               "USING iceberg PARTITIONED BY (kind)")
     df = spark.sql("DESCRIBE TABLE ice.bronze.events")
     assert [(f.name, f.nullable) for f in df.schema] == [("col_name", False), ("data_type", False), ("comment", True)]
-    assert rows(df) == [("id", "bigint", None), ("kind", "string", None), ("ts", "timestamp", None),
+    assert rows(df) == [("id", "bigint", None), ("kind", "string", "what"), ("ts", "timestamp", None),
                         ("# Partition Information", "", ""), ("# col_name", "data_type", "comment"),
                         ("kind", "string", None)]
     spark.sql("CREATE TABLE ice.bronze.clicks (id BIGINT, ts TIMESTAMP) USING iceberg "
