@@ -26,6 +26,7 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include "spate/api/catalog.h"
 #include "spate/api/column.h"
 #include "spate/api/data_stream_reader.h"
 #include "spate/api/data_stream_writer.h"
@@ -230,6 +231,63 @@ void BindSession(nb::module_& m) {
       .def("table", [](spate::Session& s, const std::string& name) { return Ok(s.Table(name)); })
       .def("drop_temp_view", &spate::Session::DropTempView)
       .def("temp_view_names", &spate::Session::TempViewNames);
+}
+
+// spark.catalog: module functions over a Session; records cross as tuples in
+// the field order of pyspark.sql.catalog's named tuples.
+void BindCatalog(nb::module_& m) {
+  namespace cat = spate::catalog;
+  using spate::Session;
+  using Opt = std::optional<std::string>;
+  auto table_tuple = [](const spate::TableInfo& t) {
+    return std::make_tuple(t.name, t.catalog, t.ns, t.description, t.table_type, t.is_temporary);
+  };
+  m.def("catalog_current_catalog", [](Session& s) { return cat::currentCatalog(s); });
+  m.def("catalog_set_current_catalog", [](Session& s, const std::string& n) { Check(cat::setCurrentCatalog(s, n)); });
+  m.def("catalog_list_catalogs", [](Session& s, const Opt& pattern) {
+    std::vector<std::tuple<std::string, Opt>> out;
+    for (const auto& c : cat::listCatalogs(s, pattern)) out.emplace_back(c.name, c.description);
+    return out;
+  }, nb::arg("session"), nb::arg("pattern").none());
+  m.def("catalog_current_database", [](Session& s) { return cat::currentDatabase(s); });
+  m.def("catalog_set_current_database", [](Session& s, const std::string& n) { Check(cat::setCurrentDatabase(s, n)); });
+  auto database_tuple = [](const spate::DatabaseInfo& d) {
+    return std::make_tuple(d.name, d.catalog, d.description, d.location_uri);
+  };
+  m.def("catalog_list_databases", [database_tuple](Session& s, const Opt& pattern) {
+    std::vector<decltype(database_tuple(spate::DatabaseInfo{}))> out;
+    for (const auto& d : Unwrap(cat::listDatabases(s, pattern))) out.push_back(database_tuple(d));
+    return out;
+  }, nb::arg("session"), nb::arg("pattern").none());
+  m.def("catalog_get_database", [database_tuple](Session& s, const std::string& n) {
+    return database_tuple(Unwrap(cat::getDatabase(s, n)));
+  });
+  m.def("catalog_database_exists", [](Session& s, const std::string& n) { return Unwrap(cat::databaseExists(s, n)); });
+  m.def("catalog_list_tables", [table_tuple](Session& s, const Opt& db, const Opt& pattern) {
+    std::vector<decltype(table_tuple(spate::TableInfo{}))> out;
+    for (const auto& t : Unwrap(cat::listTables(s, db, pattern))) out.push_back(table_tuple(t));
+    return out;
+  }, nb::arg("session"), nb::arg("db").none(), nb::arg("pattern").none());
+  m.def("catalog_get_table", [table_tuple](Session& s, const std::string& n) {
+    return table_tuple(Unwrap(cat::getTable(s, n)));
+  });
+  m.def("catalog_table_exists", [](Session& s, const std::string& n, const Opt& db) {
+    return Unwrap(cat::tableExists(s, n, db));
+  }, nb::arg("session"), nb::arg("name"), nb::arg("db").none());
+  m.def("catalog_list_columns", [](Session& s, const std::string& n, const Opt& db) {
+    std::vector<std::tuple<std::string, Opt, std::string, bool, bool, bool, bool>> out;
+    for (const auto& c : Unwrap(cat::listColumns(s, n, db))) {
+      out.emplace_back(c.name, c.description, c.data_type, c.nullable, c.is_partition, c.is_bucket, c.is_cluster);
+    }
+    return out;
+  }, nb::arg("session"), nb::arg("name"), nb::arg("db").none());
+  m.def("catalog_drop_temp_view", [](Session& s, const std::string& n) { return cat::dropTempView(s, n); });
+  m.def("catalog_drop_global_temp_view", [](Session& s, const std::string& n) { return cat::dropGlobalTempView(s, n); });
+  m.def("catalog_is_cached", [](Session& s, const std::string& n) { return Unwrap(cat::isCached(s, n)); });
+  m.def("catalog_cache_table", [](Session& s, const std::string& n) { Check(cat::cacheTable(s, n)); });
+  m.def("catalog_uncache_table", [](Session& s, const std::string& n) { Check(cat::uncacheTable(s, n)); });
+  m.def("catalog_clear_cache", [](Session& s) { cat::clearCache(s); });
+  m.def("catalog_refresh_table", [](Session& s, const std::string& n) { Check(cat::refreshTable(s, n)); });
 }
 
 void BindExpr(nb::module_& m) {
@@ -690,6 +748,7 @@ NB_MODULE(_native, m) {
         "How many threads are inside a native call that released the GIL.");
 
   BindSession(m);
+  BindCatalog(m);
   BindExpr(m);
   BindDataFrame(m);
   BindStreaming(m);

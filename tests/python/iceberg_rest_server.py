@@ -12,8 +12,8 @@ import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from pyiceberg.catalog.sql import SqlCatalog
-from pyiceberg.exceptions import (CommitFailedException, NamespaceAlreadyExistsError, NoSuchNamespaceError,
-                                  NoSuchTableError, TableAlreadyExistsError)
+from pyiceberg.exceptions import (CommitFailedException, NamespaceAlreadyExistsError, NamespaceNotEmptyError,
+                                  NoSuchNamespaceError, NoSuchTableError, TableAlreadyExistsError)
 from pyiceberg.partitioning import PartitionSpec
 from pyiceberg.schema import Schema
 from pyiceberg.table import CommitTableRequest
@@ -62,9 +62,17 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if route == ["config"]:
                 return self._send(200, {"defaults": {}, "overrides": {}})
+            if route == ["namespaces"]:
+                query = urllib.parse.parse_qs(urllib.parse.urlparse(self.path).query)
+                parent = self._namespace(query["parent"][0]) if "parent" in query else ()
+                if parent:
+                    self.catalog.load_namespace_properties(parent)
+                namespaces = self.catalog.list_namespaces(parent)
+                return self._send(200, {"namespaces": [list(n) for n in namespaces]})
             if len(route) == 2 and route[0] == "namespaces":
-                self.catalog.load_namespace_properties(self._namespace(route[1]))
-                return self._send(200, {"namespace": list(self._namespace(route[1])), "properties": {}})
+                props = self.catalog.load_namespace_properties(self._namespace(route[1]))
+                props = {k: v for k, v in props.items() if k != "exists"}  # SqlCatalog's own marker
+                return self._send(200, {"namespace": list(self._namespace(route[1])), "properties": props})
             if len(route) == 3 and route[2] == "tables":
                 ids = self.catalog.list_tables(self._namespace(route[1]))
                 return self._send(200, {"identifiers": [{"namespace": list(i[:-1]), "name": i[-1]} for i in ids]})
@@ -124,6 +132,9 @@ class _Handler(BaseHTTPRequestHandler):
         route, _ = self._route()
         with self.lock:
             try:
+                if len(route) == 2 and route[0] == "namespaces":
+                    self.catalog.drop_namespace(self._namespace(route[1]))
+                    return self._send(204)
                 if len(route) == 4 and route[2] == "tables":
                     ident = self._namespace(route[1]) + (route[3],)
                     if "purgeRequested=true" in self.path:
@@ -131,6 +142,8 @@ class _Handler(BaseHTTPRequestHandler):
                     else:
                         self.catalog.drop_table(ident)
                     return self._send(204)
+            except NamespaceNotEmptyError as e:
+                return self._error(409, type(e).__name__, str(e))
             except (NoSuchTableError, NoSuchNamespaceError) as e:
                 return self._error(404, type(e).__name__, str(e))
         self._error(404, "NotFound", self.path)

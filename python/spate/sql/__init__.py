@@ -1,6 +1,7 @@
 """The ``pyspark.sql`` API of Spate: ``from spate.sql import SparkSession, functions as f``."""
 
 from spate.sql import types
+from spate.sql.catalog import Catalog
 from spate.sql.column import Column
 from spate.sql.conf import RuntimeConfig
 from spate.sql.dataframe import DataFrame
@@ -10,4 +11,4 @@ from spate.sql.session import SparkSession
 from spate.sql import functions
 
 __all__ = ["SparkSession", "DataFrame", "Column", "Row", "GroupedData", "RuntimeConfig",
-           "functions", "types"]
+           "Catalog", "functions", "types"]

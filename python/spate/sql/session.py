@@ -18,6 +18,7 @@ from spate.sql.types import (
 )
 
 if TYPE_CHECKING:
+    from spate.sql.catalog import Catalog
     from spate.sql.streaming.query import StreamingQueryManager
     from spate.sql.readwriter import DataFrameReader
     from spate.sql.streaming.readwriter import DataStreamReader
@@ -99,6 +100,7 @@ class SparkSession:
         self._jsession = jsession
         self._conf = RuntimeConfig(jsession)
         self._streams: Optional["StreamingQueryManager"] = None
+        self._catalog: Optional["Catalog"] = None
 
     @classmethod
     def getActiveSession(cls) -> Optional["SparkSession"]:
@@ -117,6 +119,14 @@ class SparkSession:
     def conf(self) -> RuntimeConfig:
         """The runtime configuration: ``spark.conf.set(key, value)``, ``spark.conf.get(key)``."""
         return self._conf
+
+    @property
+    def catalog(self) -> "Catalog":
+        """The catalogs, databases, tables and temp views: ``spark.catalog.listTables()``."""
+        if self._catalog is None:
+            from spate.sql.catalog import Catalog
+            self._catalog = Catalog(self)
+        return self._catalog
 
     @property
     def version(self) -> str:

@@ -95,8 +95,9 @@ DataStreamReader Session::ReadStream() { return DataStreamReader(shared_from_thi
 DataFrame Session::Table(const std::string& name) {
   auto view = LookupTempView(name);
   if (view) return DataFrame(shared_from_this(), *view);
-  if (iceberg::IsIcebergName(*this, name)) {
-    auto parts = iceberg::SplitName(name);
+  // Unqualified names are in the current catalog (USE).
+  auto parts = QualifyWithCurrentCatalog(*this, iceberg::SplitName(name));
+  if (iceberg::IsIcebergName(*this, parts)) {
     auto plan = iceberg::ReadTable(*this, parts);
     if (!plan.ok()) return DataFrame(shared_from_this(), plan.status());
     return DataFrame(shared_from_this(), MakeAlias(*plan, parts.back()));

@@ -1,5 +1,10 @@
 #include "spate/api/sql_runner.h"
 
+#include <sys/stat.h>
+
+#include <ctime>
+#include <filesystem>
+
 #include <arrow/api.h>
 #include <fmt/format.h>
 
@@ -8,6 +13,7 @@
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/expr/function_registry.h"
 #include "spate/plan/plan_builder.h"
@@ -234,8 +240,10 @@ class QueryBinder {
         auto view = item.name.size() == 1 ? session_.LookupTempView(name) : std::nullopt;
         if (view) return MakeAlias(*view, item.alias.empty() ? name : item.alias);
         // Temp views shadow tables; a qualified name only finds tables.
-        if (iceberg::IsIcebergName(session_, item.name)) {
-          ARROW_ASSIGN_OR_RAISE(auto plan, iceberg::ReadTable(session_, item.name));
+        // Unqualified names are in the current catalog (USE).
+        std::vector<std::string> qualified = QualifyWithCurrentCatalog(session_, item.name);
+        if (iceberg::IsIcebergName(session_, qualified)) {
+          ARROW_ASSIGN_OR_RAISE(auto plan, iceberg::ReadTable(session_, qualified));
           return MakeAlias(plan, item.alias.empty() ? name : item.alias);
         }
         ARROW_ASSIGN_OR_RAISE(std::string table, Catalog::TableName(item.name));
@@ -299,83 +307,355 @@ class QueryBinder {
   std::vector<std::map<std::string, PlanPtr>> ctes_;
 };
 
-arrow::Result<PlanPtr> ShowTables(Session& session) {
-  arrow::StringBuilder ns, names;
-  arrow::BooleanBuilder temporary;
-  for (const auto& name : session.catalog().ListTables()) {
-    ARROW_RETURN_NOT_OK(ns.Append("default"));
-    ARROW_RETURN_NOT_OK(names.Append(name));
-    ARROW_RETURN_NOT_OK(temporary.Append(false));
-  }
-  for (const auto& name : session.TempViewNames()) {
-    ARROW_RETURN_NOT_OK(ns.Append(""));
-    ARROW_RETURN_NOT_OK(names.Append(name));
-    ARROW_RETURN_NOT_OK(temporary.Append(true));
-  }
-  std::vector<std::shared_ptr<arrow::Array>> cols(3);
-  ARROW_RETURN_NOT_OK(ns.Finish(&cols[0]));
-  ARROW_RETURN_NOT_OK(names.Finish(&cols[1]));
-  ARROW_RETURN_NOT_OK(temporary.Finish(&cols[2]));
-  auto schema = types::Struct({{"namespace", types::String(), false},
-                               {"tableName", types::String(), false},
-                               {"isTemporary", types::Boolean(), false}});
-  auto arrow_schema = arrow::schema({arrow::field("namespace", arrow::utf8(), false),
-                                     arrow::field("tableName", arrow::utf8(), false),
-                                     arrow::field("isTemporary", arrow::boolean(), false)});
-  return TableOf(arrow::Table::Make(arrow_schema, cols), *schema);
-}
+// --- catalog statements ------------------------------------------------------
 
-// The columns of a temp view or a catalog table, and the partition columns
-// of a partitioned table.
-struct DescribedRelation {
-  StructTypePtr schema;
-  std::vector<std::string> partition_columns;
+// The answer of a catalog statement: string columns (and boolean ones), row by row.
+class AnswerTable {
+ public:
+  struct ColumnSpec {
+    std::string name;
+    bool nullable = false;
+    bool boolean = false;
+  };
+  using Cell = std::optional<std::string>;  // booleans as "true" / "false"
+
+  explicit AnswerTable(std::vector<ColumnSpec> columns) : columns_(std::move(columns)) {}
+  void Add(std::vector<Cell> row) { rows_.push_back(std::move(row)); }
+  size_t size() const { return rows_.size(); }
+
+  arrow::Result<PlanPtr> Plan() const {
+    std::vector<StructField> fields;
+    arrow::FieldVector arrow_fields;
+    std::vector<std::shared_ptr<arrow::Array>> arrays;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const ColumnSpec& spec = columns_[c];
+      fields.push_back({spec.name, spec.boolean ? types::Boolean() : types::String(), spec.nullable});
+      arrow_fields.push_back(arrow::field(spec.name, spec.boolean ? arrow::boolean() : arrow::utf8(), spec.nullable));
+      std::shared_ptr<arrow::Array> array;
+      if (spec.boolean) {
+        arrow::BooleanBuilder b;
+        for (const auto& row : rows_) ARROW_RETURN_NOT_OK(row[c] ? b.Append(*row[c] == "true") : b.AppendNull());
+        ARROW_RETURN_NOT_OK(b.Finish(&array));
+      } else {
+        arrow::StringBuilder b;
+        for (const auto& row : rows_) ARROW_RETURN_NOT_OK(row[c] ? b.Append(*row[c]) : b.AppendNull());
+        ARROW_RETURN_NOT_OK(b.Finish(&array));
+      }
+      arrays.push_back(std::move(array));
+    }
+    return TableOf(arrow::Table::Make(arrow::schema(arrow_fields), arrays), *types::Struct(std::move(fields)));
+  }
+
+ private:
+  std::vector<ColumnSpec> columns_;
+  std::vector<std::vector<Cell>> rows_;
 };
 
-arrow::Result<DescribedRelation> FindRelation(Session& session, const std::vector<std::string>& name) {
-  auto view = name.size() == 1 ? session.LookupTempView(name.back()) : std::nullopt;
-  if (view) return DescribedRelation{(*view)->Schema(), {}};
-  ARROW_ASSIGN_OR_RAISE(std::string table_name, Catalog::TableName(name));
-  if (!session.catalog().TableExists(table_name)) return TableNotFound(JoinedName(name));
-  ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(table_name));
-  return DescribedRelation{table.schema, table.partition_columns};
+ResolvedNamespace NamespaceOf(Session& session, const std::vector<std::string>& written) {
+  return written.empty() ? CurrentNamespaceOf(session) : ResolveNamespaceName(session, written);
 }
 
-arrow::Status AppendColumnRow(const StructField& f, arrow::StringBuilder* col_name,
-                              arrow::StringBuilder* data_type, arrow::StringBuilder* comment) {
-  ARROW_RETURN_NOT_OK(col_name->Append(f.name));
-  ARROW_RETURN_NOT_OK(data_type->Append(f.type->SimpleString()));
-  std::string c = f.Comment();
-  return c.empty() ? comment->AppendNull() : comment->Append(c);
-}
-
-arrow::Result<PlanPtr> Describe(Session& session, const Statement& st) {
-  ARROW_ASSIGN_OR_RAISE(DescribedRelation rel, FindRelation(session, st.name));
-  arrow::StringBuilder col_name, data_type, comment;
-  for (const auto& f : rel.schema->fields()) {
-    ARROW_RETURN_NOT_OK(AppendColumnRow(f, &col_name, &data_type, &comment));
+// SHOW TABLES / SHOW VIEWS: (namespace, tableName|viewName, isTemporary);
+// temp views have the namespace "" and are listed with the session catalog's tables.
+arrow::Result<PlanPtr> ShowRelations(Session& session, const Statement& st, bool views_only) {
+  ARROW_ASSIGN_OR_RAISE(auto relations, ListRelations(session, NamespaceOf(session, st.database), true));
+  AnswerTable answer({{"namespace"}, {views_only ? "viewName" : "tableName"}, {"isTemporary", false, true}});
+  for (const auto& t : relations) {
+    if (views_only && !t.is_temporary) continue;
+    if (!st.pattern.empty() && !MatchesPattern(t.name, st.pattern)) continue;
+    answer.Add({QuoteIfNeeded(t.ns), t.name, t.is_temporary ? "true" : "false"});
   }
-  if (!rel.partition_columns.empty()) {
-    // Spark's section of partition columns after the columns.
-    ARROW_RETURN_NOT_OK(col_name.AppendValues({"# Partition Information", "# col_name"}));
-    ARROW_RETURN_NOT_OK(data_type.AppendValues({"", "data_type"}));
-    ARROW_RETURN_NOT_OK(comment.AppendValues({"", "comment"}));
-    for (const auto& p : rel.partition_columns) {
-      int index = rel.schema->FieldIndex(p);
-      if (index >= 0) ARROW_RETURN_NOT_OK(AppendColumnRow(rel.schema->field(index), &col_name, &data_type, &comment));
+  return answer.Plan();
+}
+
+// SHOW NAMESPACES [IN cat[.ns]]: the namespaces under the current catalog or the one named.
+arrow::Result<PlanPtr> ShowNamespaces(Session& session, const Statement& st) {
+  ResolvedNamespace parent = st.database.empty() ? ResolvedNamespace{session.catalog().CurrentCatalog(), {}, false}
+                                                 : ResolveNamespaceName(session, st.database);
+  if (st.database.empty()) parent.iceberg = CurrentNamespaceOf(session).iceberg;
+  ARROW_ASSIGN_OR_RAISE(auto namespaces, ListNamespaces(session, parent));
+  AnswerTable answer({{"namespace"}});
+  for (const auto& ns : namespaces) {
+    std::string shown = QuoteIfNeeded(ns);
+    if (st.pattern.empty() || MatchesPattern(shown, st.pattern)) answer.Add({shown});
+  }
+  return answer.Plan();
+}
+
+arrow::Result<PlanPtr> ShowCurrentNamespace(Session& session) {
+  ResolvedNamespace current = CurrentNamespaceOf(session);
+  AnswerTable answer({{"catalog"}, {"namespace"}});
+  answer.Add({current.catalog, QuoteIfNeeded(current.ns)});
+  return answer.Plan();
+}
+
+std::vector<std::string> TableNameWithDatabase(const Statement& st) {
+  if (st.database.empty()) return st.name;
+  std::vector<std::string> parts = st.database;
+  parts.push_back(st.name.back());
+  return parts;
+}
+
+arrow::Result<PlanPtr> ShowColumns(Session& session, const Statement& st) {
+  ARROW_ASSIGN_OR_RAISE(auto described, catalog::describeColumns(session, TableNameWithDatabase(st)));
+  AnswerTable answer({{"col_name"}});
+  for (const auto& f : described.schema->fields()) answer.Add({f.name});
+  return answer.Plan();
+}
+
+// SHOW CREATE TABLE of a session catalog table: its columns, provider and partitioning.
+arrow::Result<PlanPtr> ShowCreateTable(Session& session, const Statement& st) {
+  ResolvedTableName r = ResolveTableName(session, st.name);
+  if (r.catalog.empty()) {
+    return SparkError("EXPECT_PERMANENT_VIEW_NOT_TEMP", "42809",
+                      fmt::format("'SHOW CREATE TABLE' expects a permanent view but {} is a temp view.",
+                                  iceberg::QuoteParts(st.name)));
+  }
+  if (r.iceberg) return arrow::Status::NotImplemented("SHOW CREATE TABLE of an Iceberg table");
+  ARROW_ASSIGN_OR_RAISE(auto described, catalog::describeColumns(session, st.name));
+  ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(AsciiLower(r.name)));
+  std::string text = fmt::format("CREATE TABLE spark_catalog.default.{} (\n", QuoteIfNeeded(table.name));
+  for (int i = 0; i < described.schema->num_fields(); ++i) {
+    const StructField& f = described.schema->field(i);
+    text += "  " + f.ToDdl();
+    text += i + 1 < described.schema->num_fields() ? ",\n" : ")\n";
+  }
+  text += "USING " + table.provider + "\n";
+  if (!table.partition_columns.empty()) {
+    std::string cols;
+    for (const auto& p : table.partition_columns) cols += (cols.empty() ? "" : ", ") + QuoteIfNeeded(p);
+    text += "PARTITIONED BY (" + cols + ")\n";
+  }
+  AnswerTable answer({{"createtab_stmt"}});
+  answer.Add({text});
+  return answer.Plan();
+}
+
+void AddColumnRow(const StructField& f, AnswerTable* answer) {
+  std::string c = f.Comment();
+  answer->Add({f.name, f.type->SimpleString(), c.empty() ? std::nullopt : std::optional<std::string>(c)});
+}
+
+// Spark's partition section: the identity partition columns under
+// "# Partition Information"; other transforms as "# Partitioning" / "Part i".
+void AddPartitionRows(const StructType& schema, const std::vector<std::string>& identity_columns,
+                      const std::vector<std::string>& transforms, AnswerTable* answer) {
+  if (transforms.size() > identity_columns.size()) {
+    answer->Add({"", "", ""});
+    answer->Add({"# Partitioning", "", ""});
+    for (size_t i = 0; i < transforms.size(); ++i) answer->Add({fmt::format("Part {}", i), transforms[i], ""});
+    return;
+  }
+  if (identity_columns.empty()) return;
+  answer->Add({"# Partition Information", "", ""});
+  answer->Add({"# col_name", "data_type", "comment"});
+  for (const auto& p : identity_columns) {
+    int index = schema.FieldIndex(p);
+    if (index >= 0) {
+      answer->Add({p, schema.field(index).type->SimpleString(), std::nullopt});
     }
   }
-  std::vector<std::shared_ptr<arrow::Array>> cols(3);
-  ARROW_RETURN_NOT_OK(col_name.Finish(&cols[0]));
-  ARROW_RETURN_NOT_OK(data_type.Finish(&cols[1]));
-  ARROW_RETURN_NOT_OK(comment.Finish(&cols[2]));
-  auto schema = types::Struct({{"col_name", types::String(), false},
-                               {"data_type", types::String(), false},
-                               {"comment", types::String(), true}});
-  auto arrow_schema = arrow::schema({arrow::field("col_name", arrow::utf8(), false),
-                                     arrow::field("data_type", arrow::utf8(), false),
-                                     arrow::field("comment", arrow::utf8())});
-  return TableOf(arrow::Table::Make(arrow_schema, cols), *schema);
+}
+
+// An Iceberg partition field as Spark's transform describes it: days(ts), bucket(16, id).
+std::string DescribeTransform(const iceberg::PartitionField& f, const iceberg::IcebergSchema& schema) {
+  const auto* source = schema.FindId(f.source_id);
+  std::string col = source ? QuoteIfNeeded(source->name) : std::to_string(f.source_id);
+  const std::string& t = f.transform;
+  if (t == "identity") return col;
+  if (t == "year" || t == "month" || t == "day" || t == "hour") return fmt::format("{}s({})", t, col);
+  size_t open = t.find('[');
+  if (open != std::string::npos && t.back() == ']') {
+    std::string fn = t.substr(0, open), n = t.substr(open + 1, t.size() - open - 2);
+    return fn == "bucket" ? fmt::format("bucket({}, {})", n, col) : fmt::format("{}({}, {})", fn, col, n);
+  }
+  return fmt::format("{}({})", t, col);
+}
+
+// When a file was last changed, as Java's Date prints it (Thu Dec 03 20:50:58 UTC 2026).
+std::string FileTime(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return "UNKNOWN";
+  std::tm tm{};
+  ::localtime_r(&st.st_mtime, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof(buf), "%a %b %d %H:%M:%S %Z %Y", &tm);
+  return buf;
+}
+
+// DESCRIBE [EXTENDED] of a session catalog table.
+arrow::Status DescribeSessionTable(Session& session, const ResolvedTableName& r, bool extended, AnswerTable* answer) {
+  ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(AsciiLower(r.name)));
+  for (const auto& f : table.schema->fields()) AddColumnRow(f, answer);
+  AddPartitionRows(*table.schema, table.partition_columns, table.partition_columns, answer);
+  if (!extended) return arrow::Status::OK();
+  std::string location = session.catalog().DefaultLocation(table.name);
+  answer->Add({"", "", ""});
+  answer->Add({"# Detailed Table Information", "", ""});
+  answer->Add({"Catalog", kSessionCatalog, ""});
+  answer->Add({"Database", "default", ""});
+  answer->Add({"Table", table.name, ""});
+  answer->Add({"Created Time", FileTime(location), ""});
+  answer->Add({"Last Access", "UNKNOWN", ""});
+  answer->Add({"Created By", "Spate", ""});
+  answer->Add({"Type", "MANAGED", ""});
+  answer->Add({"Provider", table.provider, ""});
+  answer->Add({"Location", "file:" + location, ""});
+  if (!table.partition_columns.empty()) answer->Add({"Partition Provider", "Catalog", ""});
+  return arrow::Status::OK();
+}
+
+// DESCRIBE [EXTENDED] of an Iceberg table: Spark's v2 layout (columns,
+// partitioning, then the table's details and properties).
+arrow::Status DescribeIcebergTable(Session& session, const ResolvedTableName& r, const std::vector<std::string>& parts,
+                                   bool extended, AnswerTable* answer) {
+  ARROW_ASSIGN_OR_RAISE(auto catalog, iceberg::GetCatalog(session.conf(), r.catalog));
+  ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(iceberg::TableIdent{r.ns, r.name}));
+  if (!loaded) return TableOrViewNotFound(parts);
+  const iceberg::TableMetadata& meta = loaded->metadata;
+  StructTypePtr schema = meta.schema().ToSpark();
+  for (const auto& f : schema->fields()) AddColumnRow(f, answer);
+  std::vector<std::string> identity, transforms;
+  for (const auto& f : meta.spec().fields) {
+    if (f.transform == "void") continue;
+    transforms.push_back(DescribeTransform(f, meta.schema()));
+    const auto* source = meta.schema().FindId(f.source_id);
+    if (f.transform == "identity" && source) identity.push_back(source->name);
+  }
+  AddPartitionRows(*schema, identity, transforms, answer);
+  if (!extended) return arrow::Status::OK();
+  std::map<std::string, std::string> props = meta.properties;
+  props["current-snapshot-id"] = meta.current_snapshot_id ? std::to_string(*meta.current_snapshot_id) : "none";
+  props["format"] = "iceberg/parquet";
+  props["format-version"] = std::to_string(meta.format_version);
+  std::string properties;
+  for (const auto& [k, v] : props) {
+    if (k == "owner" || k == "comment") continue;
+    properties += (properties.empty() ? "" : ",") + k + "=" + v;
+  }
+  answer->Add({"", "", ""});
+  answer->Add({"# Detailed Table Information", "", ""});
+  answer->Add({"Name", r.catalog + "." + QuoteIfNeeded(r.ns) + "." + r.name, ""});
+  answer->Add({"Type", "MANAGED", ""});
+  if (auto c = meta.properties.find("comment"); c != meta.properties.end()) answer->Add({"Comment", c->second, ""});
+  answer->Add({"Location", meta.location, ""});
+  answer->Add({"Provider", "iceberg", ""});
+  if (auto o = meta.properties.find("owner"); o != meta.properties.end()) answer->Add({"Owner", o->second, ""});
+  answer->Add({"Table Properties", "[" + properties + "]", ""});
+  return arrow::Status::OK();
+}
+
+// DESCRIBE [TABLE] [EXTENDED] name: (col_name, data_type, comment).
+arrow::Result<PlanPtr> Describe(Session& session, const Statement& st) {
+  AnswerTable answer({{"col_name"}, {"data_type"}, {"comment", true}});
+  ResolvedTableName r = ResolveTableName(session, st.name);
+  if (r.catalog.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto described, catalog::describeColumns(session, st.name));
+    for (const auto& f : described.schema->fields()) AddColumnRow(f, &answer);
+  } else if (r.iceberg) {
+    ARROW_RETURN_NOT_OK(DescribeIcebergTable(session, r, st.name, st.extended, &answer));
+  } else {
+    // Fails as Spark does for a missing table or database.
+    ARROW_RETURN_NOT_OK(catalog::describeColumns(session, st.name).status());
+    ARROW_RETURN_NOT_OK(DescribeSessionTable(session, r, st.extended, &answer));
+  }
+  return answer.Plan();
+}
+
+// DESCRIBE NAMESPACE [EXTENDED]: (info_name, info_value).
+arrow::Result<PlanPtr> DescribeNamespace(Session& session, const Statement& st) {
+  ResolvedNamespace ns = ResolveNamespaceName(session, st.name);
+  ARROW_ASSIGN_OR_RAISE(auto props, NamespaceProperties(session, ns));
+  AnswerTable answer({{"info_name"}, {"info_value", true}});
+  answer.Add({"Catalog Name", ns.catalog});
+  answer.Add({"Namespace Name", QuoteIfNeeded(ns.ns)});
+  static const std::pair<const char*, const char*> kReserved[] = {
+      {"comment", "Comment"}, {"location", "Location"}, {"owner", "Owner"}};
+  for (const auto& [key, label] : kReserved) {
+    auto it = props.find(key);
+    if (it != props.end()) answer.Add({label, it->second});
+    props.erase(key);
+  }
+  if (st.extended) {
+    std::string shown;
+    for (const auto& [k, v] : props) shown += (shown.empty() ? "" : ", ") + fmt::format("({},{})", k, v);
+    answer.Add({"Properties", shown.empty() ? "" : "(" + shown + ")"});
+  }
+  return answer.Plan();
+}
+
+arrow::Status SchemaAlreadyExists(const std::vector<std::string>& ns) {
+  return SparkError("SCHEMA_ALREADY_EXISTS", "42P06",
+                    fmt::format("Cannot create schema {} because it already exists.\nChoose a different name, "
+                                "drop the existing schema, or add the IF NOT EXISTS clause to tolerate "
+                                "pre-existing schema.",
+                                iceberg::QuoteParts(ns)));
+}
+
+arrow::Result<PlanPtr> CreateNamespace(Session& session, const Statement& st) {
+  ResolvedNamespace ns = ResolveNamespaceName(session, st.name);
+  if (!ns.iceberg) {
+    if (ns.ns.size() != 1) {
+      return SparkError("REQUIRES_SINGLE_PART_NAMESPACE", "42K05",
+                        fmt::format("spark_catalog requires a single-part namespace, but got {}.",
+                                    iceberg::QuoteParts(ns.ns)));
+    }
+    if (AsciiLower(ns.ns[0]) != "default") {
+      return arrow::Status::NotImplemented(
+          "CREATE NAMESPACE in spark_catalog: Spate's session catalog has only the database `default`; "
+          "create namespaces in an Iceberg catalog (spark.sql.catalog.<name>)");
+    }
+    if (st.if_not_exists) return OneRowless();
+    return SchemaAlreadyExists(ns.ns);
+  }
+  std::map<std::string, std::string> props(st.properties.begin(), st.properties.end());
+  if (!st.comment.empty()) props["comment"] = st.comment;
+  if (!st.location.empty()) props["location"] = st.location;
+  props["owner"] = CurrentUser();
+  ARROW_ASSIGN_OR_RAISE(auto catalog, iceberg::GetCatalog(session.conf(), ns.catalog));
+  ARROW_ASSIGN_OR_RAISE(bool created, catalog->CreateNamespace(ns.ns, props));
+  if (!created && !st.if_not_exists) return SchemaAlreadyExists(ns.ns);
+  return OneRowless();
+}
+
+bool IsDefaultDatabaseName(const std::vector<std::string>& ns) {
+  return ns.size() == 1 && AsciiLower(ns[0]) == "default";
+}
+
+// DROP NAMESPACE: CASCADE drops the namespace's tables first.
+arrow::Result<PlanPtr> DropNamespace(Session& session, const Statement& st) {
+  ResolvedNamespace ns = ResolveNamespaceName(session, st.name);
+  if (!ns.iceberg && IsDefaultDatabaseName(ns.ns)) {
+    return SparkError("UNSUPPORTED_FEATURE.DROP_DATABASE", "0A000",
+                      "The feature is not supported: Drop the default database `spark_catalog`.`default`.");
+  }
+  ARROW_ASSIGN_OR_RAISE(bool exists, NamespaceExists(session, ns));
+  if (!exists) {
+    if (st.if_exists) return OneRowless();
+    return SchemaNotFound(ns.Parts());
+  }
+  ARROW_ASSIGN_OR_RAISE(auto catalog, iceberg::GetCatalog(session.conf(), ns.catalog));
+  if (st.cascade) {
+    ARROW_ASSIGN_OR_RAISE(auto tables, catalog->ListTables(ns.ns));
+    for (const auto& t : tables) ARROW_RETURN_NOT_OK(catalog->DropTable(iceberg::TableIdent{ns.ns, t}).status());
+  }
+  ARROW_RETURN_NOT_OK(catalog->DropNamespace(ns.ns).status());
+  return OneRowless();
+}
+
+// USE [NAMESPACE] name: a catalog, catalog.ns, or a namespace of the current catalog.
+arrow::Result<PlanPtr> Use(Session& session, const Statement& st) {
+  ResolvedNamespace ns = st.namespace_only ? ResolvedNamespace{session.catalog().CurrentCatalog(), st.name, false}
+                                           : ResolveNamespaceName(session, st.name);
+  if (st.namespace_only) ns.iceberg = CurrentNamespaceOf(session).iceberg;
+  if (ns.ns.empty()) {
+    ARROW_RETURN_NOT_OK(catalog::setCurrentCatalog(session, ns.catalog));
+    return OneRowless();
+  }
+  ARROW_ASSIGN_OR_RAISE(bool exists, NamespaceExists(session, ns));
+  if (!exists) return SchemaNotFound(ns.Parts());
+  session.catalog().SetCurrent(ns.catalog, ns.iceberg ? ns.ns : std::vector<std::string>{"default"});
+  return OneRowless();
 }
 
 arrow::Result<std::vector<std::string>> PartitionColumnNames(const Statement& st) {
@@ -390,7 +670,9 @@ arrow::Result<std::vector<std::string>> PartitionColumnNames(const Statement& st
 }
 
 // CREATE TABLE t (schema) USING fmt, or CREATE TABLE t USING fmt AS SELECT.
-arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& st) {
+arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& written) {
+  Statement st = written;
+  st.name = QualifyWithCurrentCatalog(session, written.name);
   if (iceberg::IsIcebergName(session, st.name) && !st.select) {
     if (!st.schema) return arrow::Status::Invalid("CREATE TABLE needs a schema or AS SELECT");
     std::vector<std::shared_ptr<const Expr>> partitioned_by(st.partitioned_by.begin(), st.partitioned_by.end());
@@ -421,8 +703,9 @@ arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& st) {
 // DROP TABLE also drops a temp view of that name, as in Spark.
 arrow::Result<PlanPtr> DropTable(Session& session, const Statement& st) {
   if (st.name.size() == 1 && session.DropTempView(st.name.back())) return OneRowless();
-  if (iceberg::IsIcebergName(session, st.name)) {
-    ARROW_ASSIGN_OR_RAISE(bool dropped, iceberg::DropTable(session, st.name));
+  std::vector<std::string> qualified = QualifyWithCurrentCatalog(session, st.name);
+  if (iceberg::IsIcebergName(session, qualified)) {
+    ARROW_ASSIGN_OR_RAISE(bool dropped, iceberg::DropTable(session, qualified));
     if (!dropped && !st.if_exists) return TableNotFound(JoinedName(st.name));
     return OneRowless();
   }
@@ -456,7 +739,25 @@ arrow::Result<PlanPtr> Run(Session& session, const Statement& st) {
       return OneRowless();
     }
     case Statement::Kind::kShowTables:
-      return ShowTables(session);
+      return ShowRelations(session, st, false);
+    case Statement::Kind::kShowViews:
+      return ShowRelations(session, st, true);
+    case Statement::Kind::kShowNamespaces:
+      return ShowNamespaces(session, st);
+    case Statement::Kind::kShowCurrentNamespace:
+      return ShowCurrentNamespace(session);
+    case Statement::Kind::kShowColumns:
+      return ShowColumns(session, st);
+    case Statement::Kind::kShowCreateTable:
+      return ShowCreateTable(session, st);
+    case Statement::Kind::kDescribeNamespace:
+      return DescribeNamespace(session, st);
+    case Statement::Kind::kCreateNamespace:
+      return CreateNamespace(session, st);
+    case Statement::Kind::kDropNamespace:
+      return DropNamespace(session, st);
+    case Statement::Kind::kUse:
+      return Use(session, st);
     case Statement::Kind::kDescribe:
       return Describe(session, st);
     case Statement::Kind::kCreateTable:

@@ -1298,9 +1298,10 @@ class Parser {
       return statement;
     }
     if (t.IsKeyword("CREATE")) return Create();
-    if (t.IsKeyword("SHOW")) return ShowTables();
+    if (t.IsKeyword("SHOW")) return Show();
     if (t.IsKeyword("DESCRIBE") || t.IsKeyword("DESC")) return Describe();
     if (t.IsKeyword("DROP")) return Drop();
+    if (t.IsKeyword("USE")) return Use();
     return UnsupportedStatement();
   }
 
@@ -1308,7 +1309,7 @@ class Parser {
   // supported, naming the statement; anything else is a syntax error.
   arrow::Status UnsupportedStatement() const {
     static const std::string_view kStatements[] = {
-        "INSERT", "SET",   "RESET",    "USE",   "CACHE", "UNCACHE", "CLEAR", "EXPLAIN",
+        "INSERT", "SET",   "RESET",    "CACHE", "UNCACHE", "CLEAR", "EXPLAIN",
         "ALTER",  "MERGE", "UPDATE",   "DELETE", "TRUNCATE", "REFRESH", "MSCK", "ANALYZE",
         "LOAD",   "ADD",   "LIST",     "VALUES", "REPAIR", "COMMENT", "DECLARE", "EXECUTE"};
     const Token& t = Peek();
@@ -1588,6 +1589,7 @@ class Parser {
 
   arrow::Result<Statement> Create() {
     Next();  // CREATE
+    if (AtNamespaceKeyword()) return CreateNamespace();
     Statement s;
     if (AcceptKeyword("OR")) {
       ARROW_RETURN_NOT_OK(ExpectKeyword("REPLACE"));
@@ -1703,12 +1705,56 @@ class Parser {
     return properties;
   }
 
-  // SHOW TABLES [(IN|FROM) db] [[LIKE] 'pattern']
-  arrow::Result<Statement> ShowTables() {
-    Next();
-    ARROW_RETURN_NOT_OK(ExpectKeyword("TABLES"));
+  // --- catalog statements ------------------------------------------------
+
+  // NAMESPACE, DATABASE or SCHEMA: the three spellings Spark accepts.
+  bool AtNamespaceKeyword() const {
+    return Peek().IsKeyword("NAMESPACE") || Peek().IsKeyword("DATABASE") || Peek().IsKeyword("SCHEMA");
+  }
+
+  // SHOW TABLES | VIEWS | NAMESPACES | CURRENT NAMESPACE | COLUMNS | CREATE TABLE
+  arrow::Result<Statement> Show() {
+    Next();  // SHOW
     Statement s;
-    s.kind = Statement::Kind::kShowTables;
+    if (AcceptKeyword("TABLES")) {
+      s.kind = Statement::Kind::kShowTables;
+      return ShowListing(std::move(s));
+    }
+    if (AcceptKeyword("VIEWS")) {
+      s.kind = Statement::Kind::kShowViews;
+      return ShowListing(std::move(s));
+    }
+    if (AcceptKeyword("NAMESPACES") || AcceptKeyword("DATABASES") || AcceptKeyword("SCHEMAS")) {
+      s.kind = Statement::Kind::kShowNamespaces;
+      return ShowListing(std::move(s));
+    }
+    if (Peek().IsKeyword("CURRENT") && (Peek(1).IsKeyword("NAMESPACE") || Peek(1).IsKeyword("DATABASE") ||
+                                        Peek(1).IsKeyword("SCHEMA"))) {
+      pos_ += 2;
+      s.kind = Statement::Kind::kShowCurrentNamespace;
+      return s;
+    }
+    if (AcceptKeyword("COLUMNS")) {
+      s.kind = Statement::Kind::kShowColumns;
+      if (!AcceptKeyword("IN")) ARROW_RETURN_NOT_OK(ExpectKeyword("FROM"));
+      ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+      if (AcceptKeyword("IN") || AcceptKeyword("FROM")) {
+        ARROW_ASSIGN_OR_RAISE(s.database, MultipartName());
+      }
+      return s;
+    }
+    if (Peek().IsKeyword("CREATE") && Peek(1).IsKeyword("TABLE")) {
+      pos_ += 2;
+      s.kind = Statement::Kind::kShowCreateTable;
+      ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+      if (AcceptKeyword("AS")) ARROW_RETURN_NOT_OK(ExpectKeyword("SERDE"));
+      return s;
+    }
+    return Error();
+  }
+
+  // ... [(IN|FROM) name] [[LIKE] 'pattern'] of SHOW TABLES / VIEWS / NAMESPACES
+  arrow::Result<Statement> ShowListing(Statement s) {
     if (AcceptKeyword("IN") || AcceptKeyword("FROM")) {
       ARROW_ASSIGN_OR_RAISE(s.database, MultipartName());
     }
@@ -1717,9 +1763,79 @@ class Parser {
     return s;
   }
 
-  // DESCRIBE|DESC [TABLE] [EXTENDED|FORMATTED] name
+  // USE [NAMESPACE|DATABASE|SCHEMA] name
+  arrow::Result<Statement> Use() {
+    Next();  // USE
+    Statement s;
+    s.kind = Statement::Kind::kUse;
+    if (AtNamespaceKeyword() && IsName(Peek(1))) {
+      Next();
+      s.namespace_only = true;
+    }
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    return s;
+  }
+
+  // (after CREATE) NAMESPACE [IF NOT EXISTS] name [COMMENT 'c'] [LOCATION 'l']
+  //   [WITH (DBPROPERTIES|PROPERTIES) (...)], clauses in any order
+  arrow::Result<Statement> CreateNamespace() {
+    Next();  // NAMESPACE
+    Statement s;
+    s.kind = Statement::Kind::kCreateNamespace;
+    ARROW_RETURN_NOT_OK(IfNotExists(&s.if_not_exists));
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    while (true) {
+      if (AcceptKeyword("COMMENT")) {
+        if (Peek().kind != TokenKind::kString) return Error();
+        s.comment = Next().text;
+      } else if (AcceptKeyword("LOCATION")) {
+        if (Peek().kind != TokenKind::kString) return Error();
+        s.location = Next().text;
+      } else if (AcceptKeyword("WITH")) {
+        if (!AcceptKeyword("DBPROPERTIES")) ARROW_RETURN_NOT_OK(ExpectKeyword("PROPERTIES"));
+        ARROW_ASSIGN_OR_RAISE(auto props, PropertyList());
+        s.properties.insert(s.properties.end(), props.begin(), props.end());
+      } else {
+        return s;
+      }
+    }
+  }
+
+  // (after DROP) NAMESPACE [IF EXISTS] name [RESTRICT|CASCADE]
+  arrow::Result<Statement> DropNamespace() {
+    Next();  // NAMESPACE
+    Statement s;
+    s.kind = Statement::Kind::kDropNamespace;
+    if (AcceptKeyword("IF")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("EXISTS"));
+      s.if_exists = true;
+    }
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    if (AcceptKeyword("CASCADE")) {
+      s.cascade = true;
+    } else {
+      AcceptKeyword("RESTRICT");
+    }
+    return s;
+  }
+
+  // (after DESCRIBE) NAMESPACE [EXTENDED] name
+  arrow::Result<Statement> DescribeNamespace() {
+    Next();  // NAMESPACE
+    Statement s;
+    s.kind = Statement::Kind::kDescribeNamespace;
+    if (Peek().IsKeyword("EXTENDED") && IsName(Peek(1))) {
+      Next();
+      s.extended = true;
+    }
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    return s;
+  }
+
+  // DESCRIBE|DESC [TABLE] [EXTENDED|FORMATTED] name, or DESCRIBE NAMESPACE ...
   arrow::Result<Statement> Describe() {
     Next();
+    if (AtNamespaceKeyword() && IsName(Peek(1))) return DescribeNamespace();
     Statement s;
     s.kind = Statement::Kind::kDescribe;
     // "TABLE" is the keyword unless it is the name itself (DESCRIBE table).
@@ -1732,9 +1848,10 @@ class Parser {
     return s;
   }
 
-  // DROP TABLE|VIEW [IF EXISTS] name
+  // DROP TABLE|VIEW [IF EXISTS] name, or DROP NAMESPACE ...
   arrow::Result<Statement> Drop() {
     Next();
+    if (AtNamespaceKeyword()) return DropNamespace();
     Statement s;
     if (AcceptKeyword("TABLE")) {
       s.kind = Statement::Kind::kDropTable;

@@ -71,6 +71,17 @@ struct Statement {
     kDescribe,     // DESCRIBE [TABLE] [EXTENDED] name
     kDropTable,    // DROP TABLE [IF EXISTS] name
     kDropView,     // DROP VIEW [IF EXISTS] name
+    // Catalog statements; `name` is the namespace (or table) as written.
+    kShowNamespaces,        // SHOW NAMESPACES|DATABASES|SCHEMAS [(IN|FROM) cat[.ns]] [[LIKE] 'pattern']
+    kShowViews,             // SHOW VIEWS [(IN|FROM) ns] [[LIKE] 'pattern']
+    kShowCurrentNamespace,  // SHOW CURRENT NAMESPACE|DATABASE|SCHEMA
+    kShowColumns,           // SHOW COLUMNS (IN|FROM) table [(IN|FROM) ns]
+    kShowCreateTable,       // SHOW CREATE TABLE table
+    kDescribeNamespace,     // DESCRIBE NAMESPACE|DATABASE|SCHEMA [EXTENDED] ns
+    kCreateNamespace,       // CREATE NAMESPACE|DATABASE|SCHEMA [IF NOT EXISTS] ns [COMMENT ..]
+                            //   [LOCATION ..] [WITH (DBPROPERTIES|PROPERTIES) (...)]
+    kDropNamespace,         // DROP NAMESPACE|DATABASE|SCHEMA [IF EXISTS] ns [RESTRICT|CASCADE]
+    kUse,                   // USE [NAMESPACE|DATABASE|SCHEMA] name
   };
   Kind kind = Kind::kSelect;
   SelectPtr select;               // kSelect; the AS query of kCreateView / kCreateTable
@@ -90,6 +101,8 @@ struct Statement {
   std::string location;               // CREATE TABLE ... LOCATION 'path'; "" when absent
   std::string comment;                // CREATE TABLE ... COMMENT 'text'; "" when absent
   std::string pattern;                // SHOW TABLES LIKE 'pattern'; "" when absent
+  bool cascade = false;               // DROP NAMESPACE ... CASCADE
+  bool namespace_only = false;        // USE NAMESPACE ns: `name` is a namespace of the current catalog
 };
 
 /// Parses one expression (what expr(), selectExpr(), filter("...") take).

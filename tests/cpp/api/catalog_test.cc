@@ -227,5 +227,82 @@ TEST_F(CatalogTest, ManagedLocationInTheWay) {
   EXPECT_EQ(ErrorClass(status), "LOCATION_ALREADY_EXISTS");
 }
 
+
+// --- spark.catalog in C++ (spate::catalog) ---------------------------------
+
+TEST_F(CatalogTest, CatalogApiOnTheSessionCatalog) {
+  ASSERT_TRUE(People().write().partitionBy({"name"}).saveAsTable("people").ok());
+  ASSERT_TRUE(People().createOrReplaceTempView("v").ok());
+  Session& s = *session_;
+  EXPECT_EQ(catalog::currentCatalog(s), "spark_catalog");
+  EXPECT_EQ(catalog::currentDatabase(s), "default");
+  ASSERT_EQ(catalog::listCatalogs(s).size(), 1u);
+  auto dbs = catalog::listDatabases(s);
+  ASSERT_TRUE(dbs.ok());
+  ASSERT_EQ(dbs->size(), 1u);
+  EXPECT_EQ((*dbs)[0].name, "default");
+  EXPECT_EQ((*dbs)[0].description, "default database");
+  auto tables = catalog::listTables(s);
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  ASSERT_EQ(tables->size(), 2u);
+  EXPECT_EQ((*tables)[0].name, "people");
+  EXPECT_EQ((*tables)[0].table_type, "MANAGED");
+  EXPECT_EQ((*tables)[1].name, "v");
+  EXPECT_TRUE((*tables)[1].is_temporary);
+  EXPECT_EQ(catalog::listTables(s, std::nullopt, "p*|x")->size(), 1u);
+  auto columns = catalog::listColumns(s, "default.people");
+  ASSERT_TRUE(columns.ok()) << columns.status().ToString();
+  ASSERT_EQ(columns->size(), 2u);
+  EXPECT_FALSE((*columns)[0].is_partition);
+  EXPECT_TRUE((*columns)[1].is_partition);
+  EXPECT_TRUE(*catalog::tableExists(s, "spark_catalog.default.people"));
+  EXPECT_FALSE(*catalog::tableExists(s, "nope"));
+  EXPECT_EQ(ErrorClass(catalog::getTable(s, "nope").status()), "TABLE_OR_VIEW_NOT_FOUND");
+  EXPECT_EQ(ErrorClass(catalog::setCurrentDatabase(s, "nope")), "SCHEMA_NOT_FOUND");
+  EXPECT_EQ(ErrorClass(catalog::setCurrentCatalog(s, "nope")), "CATALOG_NOT_FOUND");
+  ASSERT_TRUE(catalog::cacheTable(s, "people").ok());
+  EXPECT_TRUE(*catalog::isCached(s, "default.people"));
+  catalog::clearCache(s);
+  EXPECT_FALSE(*catalog::isCached(s, "people"));
+  EXPECT_TRUE(catalog::dropTempView(s, "v"));
+  EXPECT_FALSE(catalog::dropTempView(s, "v"));
+}
+
+TEST_F(CatalogTest, CatalogApiAndUseOnAHadoopIcebergCatalog) {
+  Session& s = *session_;
+  s.conf().Set("spark.sql.catalog.ice", "org.apache.iceberg.spark.SparkCatalog");
+  s.conf().Set("spark.sql.catalog.ice.type", "hadoop");
+  s.conf().Set("spark.sql.catalog.ice.warehouse", (warehouse_.parent_path() / "ice").string());
+  ASSERT_TRUE(s.Sql("CREATE NAMESPACE ice.bronze").ok());
+  ASSERT_TRUE(s.Sql("CREATE TABLE ice.bronze.events (id BIGINT) USING iceberg").ok());
+  EXPECT_TRUE(fs::is_directory(warehouse_.parent_path() / "ice" / "bronze"));
+  EXPECT_TRUE(*catalog::databaseExists(s, "ice.bronze"));
+  auto tables = catalog::listTables(s, "ice.bronze");
+  ASSERT_TRUE(tables.ok()) << tables.status().ToString();
+  ASSERT_EQ(tables->size(), 1u);
+  EXPECT_EQ((*tables)[0].catalog, "ice");
+  EXPECT_EQ((*tables)[0].ns, (std::vector<std::string>{"bronze"}));
+  ASSERT_TRUE(s.Sql("USE ice.bronze").ok());
+  EXPECT_EQ(catalog::currentCatalog(s), "ice");
+  EXPECT_EQ(catalog::currentDatabase(s), "bronze");
+  EXPECT_EQ(*s.Sql("SHOW TABLES").toJSON(),
+            (std::vector<std::string>{R"({"namespace":"bronze","tableName":"events","isTemporary":false})"}));
+  EXPECT_TRUE(s.Table("events").ok());
+  EXPECT_EQ(ErrorClass(s.Sql("DROP NAMESPACE ice.bronze").status()), "SCHEMA_NOT_EMPTY");
+  ASSERT_TRUE(s.Sql("DROP NAMESPACE ice.bronze CASCADE").ok());
+  EXPECT_FALSE(*catalog::databaseExists(s, "ice.bronze"));
+  ASSERT_TRUE(catalog::setCurrentCatalog(s, "spark_catalog").ok());
+  EXPECT_EQ(catalog::currentDatabase(s), "default");
+}
+
+TEST(CatalogPatternTest, SparkLikePatterns) {
+  EXPECT_TRUE(MatchesPattern("events", "ev*"));
+  EXPECT_TRUE(MatchesPattern("Events", "EV*"));
+  EXPECT_TRUE(MatchesPattern("users", " ev*|users "));
+  EXPECT_FALSE(MatchesPattern("events", "ev"));
+  EXPECT_FALSE(MatchesPattern("events", "[bad"));
+  EXPECT_EQ(QuoteIfNeeded(std::vector<std::string>{"a", "b c"}), "a.`b c`");
+}
+
 }  // namespace
 }  // namespace spate

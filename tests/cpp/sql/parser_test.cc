@@ -973,11 +973,40 @@ TEST(ParserErrorTest, DeepQueryNestingFailsCleanly) {
 
 TEST(ParserErrorTest, OtherSparkStatementsAreNotSupportedYet) {
   for (std::string_view text : {"INSERT INTO t SELECT 1", "SET spark.sql.shuffle.partitions=4",
-                                "use db", "EXPLAIN SELECT 1", "CACHE TABLE t"}) {
+                                "ALTER TABLE t RENAME TO u", "EXPLAIN SELECT 1", "CACHE TABLE t"}) {
     auto result = ParseStatement(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().message();
   }
+}
+
+TEST(ParserTest, CatalogStatements) {
+  using Kind = Statement::Kind;
+  struct Case {
+    std::string_view text;
+    Kind kind;
+  };
+  for (const Case& c : {Case{"SHOW NAMESPACES IN ice LIKE 'b*'", Kind::kShowNamespaces},
+                        Case{"SHOW DATABASES", Kind::kShowNamespaces}, Case{"SHOW VIEWS FROM db", Kind::kShowViews},
+                        Case{"SHOW CURRENT SCHEMA", Kind::kShowCurrentNamespace},
+                        Case{"SHOW COLUMNS IN t FROM db", Kind::kShowColumns},
+                        Case{"SHOW CREATE TABLE a.b", Kind::kShowCreateTable},
+                        Case{"DESC DATABASE EXTENDED ice.ns", Kind::kDescribeNamespace},
+                        Case{"CREATE SCHEMA IF NOT EXISTS ice.ns COMMENT 'c' WITH DBPROPERTIES ('k' = 'v')",
+                             Kind::kCreateNamespace},
+                        Case{"DROP NAMESPACE IF EXISTS ice.ns CASCADE", Kind::kDropNamespace},
+                        Case{"USE NAMESPACE ns", Kind::kUse}, Case{"use ice.ns", Kind::kUse}}) {
+    auto st = ParseStatement(c.text);
+    ASSERT_TRUE(st.ok()) << c.text << ": " << st.status().ToString();
+    EXPECT_EQ(st->kind, c.kind) << c.text;
+  }
+  auto create = ParseStatement("CREATE NAMESPACE ice.ns COMMENT 'c' WITH PROPERTIES ('k' = 'v')");
+  EXPECT_EQ(create->name, (std::vector<std::string>{"ice", "ns"}));
+  EXPECT_EQ(create->comment, "c");
+  EXPECT_EQ(create->properties.size(), 1u);
+  EXPECT_TRUE(ParseStatement("DROP SCHEMA s CASCADE")->cascade);
+  EXPECT_TRUE(ParseStatement("USE DATABASE d")->namespace_only);
+  EXPECT_EQ(ParseStatement("DESCRIBE database")->kind, Kind::kDescribe);  // a table named `database`
 }
 
 TEST(ParserErrorTest, CaseWithoutEnd) {

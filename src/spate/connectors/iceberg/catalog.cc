@@ -109,7 +109,57 @@ class HadoopCatalog final : public IcebergCatalog {
     return out;
   }
 
+  // A namespace is a directory that is not a table (no metadata/ in it).
+  arrow::Result<std::vector<std::vector<std::string>>> ListNamespaces(const std::vector<std::string>& parent) override {
+    std::vector<std::vector<std::string>> out;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(NamespaceDir(parent), ec)) {
+      std::string name = e.path().filename().string();
+      if (!e.is_directory() || name.starts_with(".") || fs::exists(e.path() / "metadata")) continue;
+      out.push_back(parent);
+      out.back().push_back(name);
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  arrow::Result<std::optional<std::map<std::string, std::string>>> LoadNamespace(
+      const std::vector<std::string>& ns) override {
+    if (!IsNamespace(ns)) return std::nullopt;
+    return std::map<std::string, std::string>{{"location", NamespaceDir(ns).string()}};
+  }
+
+  arrow::Result<bool> CreateNamespace(const std::vector<std::string>& ns,
+                                      const std::map<std::string, std::string>&) override {
+    if (IsNamespace(ns)) return false;
+    std::error_code ec;
+    fs::create_directories(NamespaceDir(ns), ec);
+    if (ec) return arrow::Status::IOError("cannot create ", NamespaceDir(ns).string(), ": ", ec.message());
+    return true;
+  }
+
+  arrow::Result<bool> DropNamespace(const std::vector<std::string>& ns) override {
+    if (!IsNamespace(ns)) return false;
+    std::error_code ec;
+    if (!fs::is_empty(NamespaceDir(ns), ec)) return NamespaceNotEmpty(ns);
+    fs::remove(NamespaceDir(ns), ec);
+    if (ec) return arrow::Status::IOError("cannot remove ", NamespaceDir(ns).string(), ": ", ec.message());
+    return true;
+  }
+
  private:
+  fs::path NamespaceDir(const std::vector<std::string>& ns) const {
+    fs::path dir = warehouse_;
+    for (const auto& n : ns) dir /= n;
+    return dir;
+  }
+
+  bool IsNamespace(const std::vector<std::string>& ns) const {
+    if (ns.empty()) return false;
+    std::error_code ec;
+    return fs::is_directory(NamespaceDir(ns), ec) && !fs::exists(NamespaceDir(ns) / "metadata", ec);
+  }
+
   static std::string VersionFile(int v) { return fmt::format("v{}.metadata.json", v); }
 
   fs::path TableDir(const TableIdent& ident) const {
@@ -156,6 +206,23 @@ std::string TableIdent::ToString() const {
   std::string out;
   for (const auto& n : ns) out += "`" + n + "`.";
   return out + "`" + name + "`";
+}
+
+std::string QuoteParts(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) {
+    out += out.empty() ? "`" : ".`";
+    for (char c : p) out += c == '`' ? std::string("``") : std::string(1, c);
+    out += "`";
+  }
+  return out;
+}
+
+arrow::Status NamespaceNotEmpty(const std::vector<std::string>& ns) {
+  return SparkError("SCHEMA_NOT_EMPTY", "2BP01",
+                    fmt::format("Cannot drop a schema {} because it contains objects.\nUse DROP SCHEMA ... "
+                                "CASCADE to drop the schema and all its objects.",
+                                QuoteParts(ns)));
 }
 
 bool IsIcebergCatalog(const RuntimeConfig& conf, const std::string& name) {

@@ -54,6 +54,20 @@ class IcebergCatalog {
   virtual arrow::Result<bool> DropTable(const TableIdent& ident) = 0;
   virtual arrow::Result<std::vector<std::string>> ListTables(const std::vector<std::string>& ns) = 0;
 
+  // Namespaces (SHOW NAMESPACES, CREATE / DROP / DESCRIBE NAMESPACE).
+  /// The namespaces directly under `parent` (the top level when empty), sorted.
+  virtual arrow::Result<std::vector<std::vector<std::string>>> ListNamespaces(
+      const std::vector<std::string>& parent) = 0;
+  /// The namespace's properties, or nullopt when there is no such namespace.
+  virtual arrow::Result<std::optional<std::map<std::string, std::string>>> LoadNamespace(
+      const std::vector<std::string>& ns) = 0;
+  /// Creates the namespace; false when it exists.
+  virtual arrow::Result<bool> CreateNamespace(const std::vector<std::string>& ns,
+                                              const std::map<std::string, std::string>& properties) = 0;
+  /// Removes an empty namespace; false when there was none, [SCHEMA_NOT_EMPTY]
+  /// when it still holds tables or namespaces.
+  virtual arrow::Result<bool> DropNamespace(const std::vector<std::string>& ns) = 0;
+
  protected:
   explicit IcebergCatalog(std::string name) : name_(std::move(name)) {}
 
@@ -75,6 +89,11 @@ struct CatalogTableName {
   TableIdent ident;
 };
 std::optional<CatalogTableName> ResolveName(const RuntimeConfig& conf, const std::vector<std::string>& parts);
+/// [SCHEMA_NOT_EMPTY] for namespace `ns` (shown as Spark quotes it).
+arrow::Status NamespaceNotEmpty(const std::vector<std::string>& ns);
+/// `a`.`b`: a multi-part name as Spark quotes it in messages.
+std::string QuoteParts(const std::vector<std::string>& parts);
+
 /// Splits a dotted name (backquotes allowed) into its parts.
 std::vector<std::string> SplitName(const std::string& name);
 

@@ -159,6 +159,63 @@ class RestCatalog final : public IcebergCatalog {
     return out;
   }
 
+  arrow::Result<std::vector<std::vector<std::string>>> ListNamespaces(const std::vector<std::string>& parent) override {
+    ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
+    std::string query = parent.empty() ? "" : "?parent=" + NamespacePath(parent);
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("GET", prefix + "/namespaces" + query, ""));
+    ARROW_RETURN_NOT_OK(Check(r, "list namespaces"));
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    std::vector<std::vector<std::string>> out;
+    if (d.IsObject() && d.HasMember("namespaces") && d["namespaces"].IsArray()) {
+      for (const auto& ns : d["namespaces"].GetArray()) {
+        std::vector<std::string> parts;
+        for (const auto& p : ns.GetArray()) parts.emplace_back(p.GetString());
+        out.push_back(std::move(parts));
+      }
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+
+  arrow::Result<std::optional<std::map<std::string, std::string>>> LoadNamespace(
+      const std::vector<std::string>& ns) override {
+    ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("GET", prefix + "/namespaces/" + NamespacePath(ns), ""));
+    if (r.status == 404) return std::nullopt;
+    ARROW_RETURN_NOT_OK(Check(r, "load namespace"));
+    rapidjson::Document d;
+    d.Parse(r.body.c_str());
+    std::map<std::string, std::string> properties;
+    if (d.IsObject() && d.HasMember("properties") && d["properties"].IsObject()) {
+      for (const auto& m : d["properties"].GetObject()) {
+        if (m.value.IsString()) properties[m.name.GetString()] = m.value.GetString();
+      }
+    }
+    return properties;
+  }
+
+  arrow::Result<bool> CreateNamespace(const std::vector<std::string>& ns,
+                                      const std::map<std::string, std::string>& properties) override {
+    ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
+    std::string props;
+    for (const auto& [k, v] : properties) props += (props.empty() ? "" : ",") + JsonString(k) + ":" + JsonString(v);
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("POST", prefix + "/namespaces",
+                                       fmt::format(R"({{"namespace":{},"properties":{{{}}}}})", JsonArray(ns), props)));
+    if (r.status == 409) return false;
+    ARROW_RETURN_NOT_OK(Check(r, "create namespace"));
+    return true;
+  }
+
+  arrow::Result<bool> DropNamespace(const std::vector<std::string>& ns) override {
+    ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
+    ARROW_ASSIGN_OR_RAISE(auto r, Call("DELETE", prefix + "/namespaces/" + NamespacePath(ns), ""));
+    if (r.status == 404) return false;
+    if (r.status == 409) return NamespaceNotEmpty(ns);
+    ARROW_RETURN_NOT_OK(Check(r, "drop namespace"));
+    return true;
+  }
+
  private:
   static std::string NamespacePath(const std::vector<std::string>& ns) {
     std::string joined;

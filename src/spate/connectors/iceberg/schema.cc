@@ -7,6 +7,7 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/types/arrow_types.h"
+#include "spate/types/json_schema.h"
 
 namespace spate::iceberg {
 
@@ -23,7 +24,9 @@ arrow::Status UnsupportedColumn(const std::string& column, const DataType& type)
 
 StructTypePtr IcebergSchema::ToSpark() const {
   std::vector<StructField> out;
-  for (const auto& f : fields) out.push_back(StructField{f.name, f.type, !f.required});
+  for (const auto& f : fields) {
+    out.push_back(StructField{f.name, f.type, !f.required, f.doc.empty() ? "{}" : MetadataWithComment(f.doc)});
+  }
   return types::Struct(std::move(out));
 }
 
@@ -58,7 +61,7 @@ arrow::Result<IcebergSchema> SchemaFromSpark(const StructType& schema) {
     DataTypePtr type = f.type;
     if (type->id() == TypeId::kByte || type->id() == TypeId::kShort) type = types::Int();
     ARROW_RETURN_NOT_OK(IcebergTypeName(*type, f.name).status());
-    out.fields.push_back(IcebergField{++id, f.name, false, type});
+    out.fields.push_back(IcebergField{++id, f.name, false, type, f.Comment()});
   }
   return out;
 }

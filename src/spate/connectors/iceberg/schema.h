@@ -20,6 +20,7 @@ struct IcebergField {
   std::string name;
   bool required = false;
   DataTypePtr type;  // Spark's type for the column
+  std::string doc;   // the column's comment; "" when none
 };
 
 struct IcebergSchema {

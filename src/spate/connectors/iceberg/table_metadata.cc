@@ -35,6 +35,10 @@ void WriteSchema(Writer& w, const IcebergSchema& schema) {
     w.Bool(f.required);
     w.Key("type");
     Str(w, IcebergTypeName(*f.type, f.name).ValueOr("string"));
+    if (!f.doc.empty()) {
+      w.Key("doc");
+      Str(w, f.doc);
+    }
     w.EndObject();
   }
   w.EndArray();
@@ -99,6 +103,7 @@ arrow::Result<IcebergSchema> ParseSchema(const rapidjson::Value& v, const std::s
     field.id = f["id"].GetInt();
     field.name = f["name"].GetString();
     field.required = f.HasMember("required") && f["required"].GetBool();
+    if (f.HasMember("doc") && f["doc"].IsString()) field.doc = f["doc"].GetString();
     if (!f["type"].IsString()) {
       return arrow::Status::NotImplemented(
           fmt::format("Iceberg column `{}` has a nested type, which Spate does not read yet.", field.name));
