@@ -80,7 +80,7 @@ class Column:
     def __rmod__(self, other: Any) -> "Column": return _bin("%", other, self)
     def __pow__(self, other: Any) -> "Column": return _call("power", self, other)
     def __rpow__(self, other: Any) -> "Column": return _call("power", other, self)
-    def __neg__(self) -> "Column": return _call("negative", self)
+    def __neg__(self) -> "Column": return _call("-", self)
 
     # Comparison (these build Columns, so Column is not hashable).
     def __eq__(self, other: Any) -> "Column": return _bin("=", self, other)  # type: ignore[override]
