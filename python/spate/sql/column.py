@@ -80,7 +80,7 @@ class Column:
     def __rmod__(self, other: Any) -> "Column": return _bin("%", other, self)
     def __pow__(self, other: Any) -> "Column": return _call("power", self, other)
     def __rpow__(self, other: Any) -> "Column": return _call("power", other, self)
-    def __neg__(self) -> "Column": return _call("-", self)
+    def __neg__(self) -> "Column": return _call("negative", self)
 
     # Comparison (these build Columns, so Column is not hashable).
     def __eq__(self, other: Any) -> "Column": return _bin("=", self, other)  # type: ignore[override]
@@ -97,6 +97,11 @@ class Column:
     def __or__(self, other: Any) -> "Column": return _bin("or", self, other)
     def __ror__(self, other: Any) -> "Column": return _bin("or", other, self)
     def __invert__(self) -> "Column": return _call("not", self)
+
+    # Bitwise operations on integral columns.
+    def bitwiseAND(self, other: Any) -> "Column": return _bin("&", self, other)  # noqa: N802
+    def bitwiseOR(self, other: Any) -> "Column": return _bin("|", self, other)  # noqa: N802
+    def bitwiseXOR(self, other: Any) -> "Column": return _bin("^", self, other)  # noqa: N802
 
     def __bool__(self) -> bool:
         _raise(PySparkValueError, "CANNOT_CONVERT_COLUMN_INTO_BOOL",

@@ -85,7 +85,7 @@ Column operator-(const Column& a, const Column& b) { return Binary("-", a, b); }
 Column operator*(const Column& a, const Column& b) { return Binary("*", a, b); }
 Column operator/(const Column& a, const Column& b) { return Binary("/", a, b); }
 Column operator%(const Column& a, const Column& b) { return Binary("%", a, b); }
-Column operator-(const Column& a) { return Column(ex::Call("-", {a.expr()})); }
+Column operator-(const Column& a) { return Column(ex::Call("negative", {a.expr()})); }
 Column operator==(const Column& a, const Column& b) { return Binary("=", a, b); }
 Column operator!=(const Column& a, const Column& b) { return !(a == b); }
 Column operator<(const Column& a, const Column& b) { return Binary("<", a, b); }

@@ -1388,7 +1388,7 @@ int64_t FreshSeed() {
 }
 
 // The seed argument: a constant INT or BIGINT (NULL is 0), or a fresh one.
-arrow::Result<int64_t> SeedOf(const std::string& name, const std::vector<BoundExprPtr>& args,
+arrow::Result<int64_t> SeedOf(const std::vector<BoundExprPtr>& args,
                               size_t index, const std::string& pretty) {
   if (args.size() <= index) return FreshSeed();
   const BoundExpr& seed = *args[index];
@@ -1402,7 +1402,6 @@ arrow::Result<int64_t> SeedOf(const std::string& name, const std::vector<BoundEx
                                         "\"BIGINT\" expression; however, got \"{}\"",
                                         seed.name()));
   }
-  (void)name;
   ARROW_ASSIGN_OR_RAISE(auto value, FoldTo(args[index], types::Long()));
   return value->is_valid ? static_cast<const arrow::Int64Scalar&>(*value).value : 0;
 }
@@ -1411,7 +1410,7 @@ arrow::Result<int64_t> SeedOf(const std::string& name, const std::vector<BoundEx
 arrow::Result<BoundExprPtr> BindRand(const std::string& name, std::vector<BoundExprPtr> args,
                                      const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 0, 1));
-  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(name, args, 0, pretty));
+  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(args, 0, pretty));
   std::string printed = fmt::format("{}({})", name == "randn" ? "randn" : "rand",
                                     args.empty() ? std::to_string(seed) : args[0]->name());
   auto state = std::make_shared<RandomState>(seed);
@@ -1434,7 +1433,7 @@ arrow::Result<BoundExprPtr> BindRand(const std::string& name, std::vector<BoundE
 arrow::Result<BoundExprPtr> BindUniform(const std::string& name, std::vector<BoundExprPtr> args,
                                         const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
-  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(name, args, 2, pretty));
+  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(args, 2, pretty));
   for (size_t i = 0; i < 2; ++i) {
     if (!args[i]->type()->IsNumeric() && args[i]->type()->id() != TypeId::kNull) {
       return WrongType(*args[i], i, "\"NUMERIC\"", pretty);
@@ -1493,7 +1492,7 @@ arrow::Result<BoundExprPtr> BindUniform(const std::string& name, std::vector<Bou
 arrow::Result<BoundExprPtr> BindRandstr(const std::string& name, std::vector<BoundExprPtr> args,
                                         const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
-  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(name, args, 1, pretty));
+  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(args, 1, pretty));
   const TypeId id = args[0]->type()->id();
   if (id != TypeId::kInt && id != TypeId::kShort && id != TypeId::kByte) {
     return WrongType(*args[0], 0, "\"INT\"", pretty);
@@ -1536,7 +1535,7 @@ arrow::Result<BoundExprPtr> BindRandstr(const std::string& name, std::vector<Bou
 arrow::Result<BoundExprPtr> BindUuid(const std::string& name, std::vector<BoundExprPtr> args,
                                      const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 0, 1));
-  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(name, args, 0, pretty));
+  ARROW_ASSIGN_OR_RAISE(int64_t seed, SeedOf(args, 0, pretty));
   auto state = std::make_shared<RandomState>(seed);
   auto impl = [state](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     arrow::StringBuilder builder;

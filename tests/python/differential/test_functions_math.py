@@ -181,6 +181,15 @@ def test_bitwise(oracle):
                            "i INT, d DOUBLE, dec DECIMAL(5,2)")
 
 
+def test_column_bitwise_methods(oracle):
+    """Column.bitwiseAND/OR/XOR and unary minus on a DataFrame, named as Spark names them."""
+    oracle.check(lambda sql, spark: spark.createDataFrame([(12, 10), (-1, None)], "a INT, b BIGINT")
+                 .select(sql.functions.col("a").bitwiseAND(sql.functions.col("b")),
+                         sql.functions.col("a").bitwiseOR(3), sql.functions.col("b").bitwiseXOR(5),
+                         -sql.functions.col("a"), sql.functions.negative("b"),
+                         sql.functions.positive("a")))
+
+
 def test_negative_positive(oracle):
     """negative/positive keep the type; strings read as DOUBLE; ANSI overflow of negation."""
     check(oracle, ["negative(d)", "negative(dec)", "positive(i)", "negative(str)", "abs(b)"])
