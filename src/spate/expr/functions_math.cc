@@ -234,6 +234,13 @@ arrow::Result<BoundExprPtr> BindUnaryDouble(const UnaryDouble& f, std::vector<Bo
                       types::Double(), std::move(args), name, true);
 }
 
+// java.lang.Math.pow: unlike C's pow, a NaN exponent gives NaN even for base
+// 1, and (+-1)^(+-inf) is NaN.
+double JavaPow(double x, double y) {
+  if (std::isnan(y) || (std::fabs(x) == 1.0 && std::isinf(y))) return NAN;
+  return std::pow(x, y);
+}
+
 // Binary DOUBLE functions: NULL only from NULL arguments, except log(base, x).
 using Double2Fn = std::optional<double> (*)(double, double);
 
@@ -248,8 +255,8 @@ const BinaryDouble kBinaryDouble[] = {
     {"atan2", "ATAN2",
      [](double y, double x) -> std::optional<double> { return std::atan2(y + 0.0, x + 0.0); },
      false},
-    {"pow", "pow", [](double x, double y) -> std::optional<double> { return std::pow(x, y); }, false},
-    {"power", "POWER", [](double x, double y) -> std::optional<double> { return std::pow(x, y); },
+    {"pow", "pow", [](double x, double y) -> std::optional<double> { return JavaPow(x, y); }, false},
+    {"power", "POWER", [](double x, double y) -> std::optional<double> { return JavaPow(x, y); },
      false},
     {"hypot", "HYPOT",
      [](double x, double y) -> std::optional<double> { return std::hypot(x, y); },
@@ -672,6 +679,15 @@ arrow::Result<arrow::Datum> RoundDecimals(const FunctionArgs& a, int scale, Roun
                                       "\"DECIMAL({}, {})\" due to an overflow.",
                                       x, out.precision(), out.scale()));
       }
+      // Spark reads the value as a DECIMAL(30, 15) (a float as DECIMAL(14, 7)) first.
+      const double limit = in.type_id() == arrow::Type::FLOAT ? 1e7 : 1e15;
+      if (std::fabs(x) >= limit) {
+        if (!a.ctx.ansi) {
+          builder.UnsafeAppendNull();
+          continue;
+        }
+        return NumericValueOutOfRange(fmt::format("{}", x), out.precision(), out.scale());
+      }
       // Rounded to the result's scale (a double has at most 15 fraction digits kept).
       r = DigitsToUnscaled(RoundDigits(ShortestDigits(x), scale < 0 ? scale : out.scale(), mode),
                            out.scale());
@@ -878,6 +894,8 @@ std::string ToRadix(uint64_t v, int radix) {
 arrow::Result<BoundExprPtr> BindBin(const std::string& name, std::vector<BoundExprPtr> args,
                                     const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
+  // A value that is not already an integer may fail its cast: Spark marks the result nullable.
+  bool nullable = args[0]->nullable() || !args[0]->type()->IsIntegral();
   ARROW_ASSIGN_OR_RAISE(args[0], CastNumeric(args[0], 0, types::Long(), pretty));
   auto impl = [](const FunctionArgs& a) {
     return MapRows<arrow::StringBuilder>(
@@ -885,7 +903,6 @@ arrow::Result<BoundExprPtr> BindBin(const std::string& name, std::vector<BoundEx
           return ToRadix(static_cast<uint64_t>(IntAt(*v[0], i)), 2);
         });
   };
-  bool nullable = args[0]->nullable();
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
 }
 
@@ -895,6 +912,7 @@ arrow::Result<BoundExprPtr> BindHex(const std::string& name, std::vector<BoundEx
                                     const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
   const DataType& t = *args[0]->type();
+  bool nullable = args[0]->nullable() || (t.IsNumeric() && !t.IsIntegral());
   if (t.IsNumeric()) {
     args[0] = ImplicitCast(args[0], types::Long());
   } else if (t.id() != TypeId::kString && t.id() != TypeId::kBinary) {
@@ -919,7 +937,6 @@ arrow::Result<BoundExprPtr> BindHex(const std::string& name, std::vector<BoundEx
           return out;
         });
   };
-  bool nullable = args[0]->nullable();
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
 }
 

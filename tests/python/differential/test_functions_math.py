@@ -49,7 +49,8 @@ def test_binary_double_functions(oracle):
     check(oracle, ["atan2(d, f)", "atan2(i, l)", "pow(d, i)", "power(b, s)", "pow(f, 0.5)",
                    "hypot(d, f)", "hypot(i, l)", "log(2, d)", "log(d, 8)", "log(i, l)",
                    "log(0, d)", "log(1, d)", "atan2(0, -0.0)", "pow(0, -1)", "e()", "pi()",
-                   "atan2(NULL, d)", "pow(d, NULL)"])
+                   "atan2(NULL, d)", "pow(d, NULL)", "pow(1, CAST('NaN' AS DOUBLE))",
+                   "pow(-1, CAST('Infinity' AS DOUBLE))", "pow(CAST('NaN' AS DOUBLE), 0)"])
 
 
 def test_round_and_bround(oracle):
@@ -90,7 +91,7 @@ def test_floor_ceil_errors(oracle):
     """The scale must be a constant INT; out-of-range decimals are errors."""
     for text in ["floor(1, 2, 3)", "floor(true)", "floor(2.5D, 'a')", "ceil(2.5D, NULL)",
                  "ceil(CAST(99999999999999999999999999999999999999 AS DECIMAL(38,0)), -1)",
-                 "ceil(1e300D, -400)"]:
+                 "ceil(1e300D, -400)", "floor(1e15D + 0.5D, 0)", "ceil(1e7F, 1)"]:
         oracle.check_exprs([text])
 
 
@@ -101,7 +102,8 @@ def test_sign_factorial_bin_hex(oracle):
                    "bin(l)", "bin(d)", "bin(b)", "hex(i)", "hex(l)", "hex(str)", "hex(d)",
                    "hex(dec)", "unhex(str)", "unhex(hex(str))",
                    "unhex('537061726B2053514C')", "unhex('123')", "unhex('zz')", "unhex('')",
-                   "hex(true)", "hex(NULL)", "factorial(20)", "factorial(21)", "factorial(-1)"])
+                   "hex(true)", "hex(NULL)", "factorial(20)", "factorial(21)", "factorial(-1)",
+                   "hex(-1.5BD)", "bin(2.5D)", "bin('3')", "hex(2.7D)", "hex('')"])
     for text in ["bin(true)", "factorial(true)", "unhex(X'01')"]:
         oracle.check_exprs([text])
 
