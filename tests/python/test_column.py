@@ -24,7 +24,7 @@ def test_repr_and_generated_names(df):
     a = F.col("a")
     assert repr(a + 1) == "Column<'(a + 1)'>"
     assert _names(df, a + 1, a - 1, a * 2, a / 2, a % 3, -a) == [
-        "(a + 1)", "(a - 1)", "(a * 2)", "(a / 2)", "(a % 3)", "(- a)"]
+        "(a + 1)", "(a - 1)", "(a * 2)", "(a / 2)", "(a % 3)", "negative(a)"]
     assert _names(df, a == 1, a != 1, a < 1, a <= 1, a > 1, a >= 1) == [
         "(a = 1)", "(NOT (a = 1))", "(a < 1)", "(a <= 1)", "(a > 1)", "(a >= 1)"]
     assert _names(df, (a > 1) & (a < 3), (a > 1) | (a < 3), ~(a > 1)) == [

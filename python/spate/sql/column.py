@@ -98,6 +98,11 @@ class Column:
     def __ror__(self, other: Any) -> "Column": return _bin("or", other, self)
     def __invert__(self) -> "Column": return _call("not", self)
 
+    # Bitwise operations on integral columns.
+    def bitwiseAND(self, other: Any) -> "Column": return _bin("&", self, other)  # noqa: N802
+    def bitwiseOR(self, other: Any) -> "Column": return _bin("|", self, other)  # noqa: N802
+    def bitwiseXOR(self, other: Any) -> "Column": return _bin("^", self, other)  # noqa: N802
+
     def __bool__(self) -> bool:
         _raise(PySparkValueError, "CANNOT_CONVERT_COLUMN_INTO_BOOL",
                "Cannot convert column into bool: please use '&' for 'and', '|' for 'or', '~' for "

@@ -15,7 +15,7 @@ namespace {
 // Binary operators print infix, in parentheses, as Spark's pretty SQL does.
 const char* InfixSql(const std::string& name) {
   static const char* const kOps[] = {"+", "-", "*", "/", "%", "=", "<=>", "<", "<=", ">", ">=",
-                                     "and", "or", "div", "&", "|", "^"};
+                                     "and", "or", "div", "&", "|", "^", "<<", ">>", ">>>"};
   for (const char* op : kOps) {
     if (name == op) {
       if (name == "and") return "AND";
@@ -99,7 +99,7 @@ std::string Render(const Expr& e, bool sql) {
     return fmt::format("({} {} {})", arg(0), op, arg(1));
   }
   if (n == "not" && argc == 1) return fmt::format("(NOT {})", arg(0));
-  if (n == "negative" && argc == 1) return fmt::format("(- {})", arg(0));
+  if (n == "-" && argc == 1) return fmt::format("(- {})", arg(0));
   if (n == "isnull" && argc == 1) return fmt::format("({} IS NULL)", arg(0));
   if (n == "isnotnull" && argc == 1) return fmt::format("({} IS NOT NULL)", arg(0));
   if (n == "in" && argc >= 1) return fmt::format("({} IN ({}))", arg(0), Join(e.args, sql, 1));

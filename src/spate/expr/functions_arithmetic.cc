@@ -313,6 +313,21 @@ arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
   return MakeFunction(op, impl, type, std::move(args), pretty);
 }
 
+// An operand of decimal arithmetic as a decimal type: an integer literal takes
+// just the digits it has (Spark's DecimalPrecision promotes 5 to DECIMAL(1,0)),
+// other integers the digits of their type.
+DataTypePtr DecimalOperandType(const BoundExprPtr& e) {
+  const DataTypePtr& t = e->type();
+  if (t->id() == TypeId::kDecimal) return t;
+  const arrow::Scalar* v = ConstantValue(*e);
+  if (v != nullptr && v->is_valid && t->IsIntegral()) {
+    std::string digits = v->ToString();
+    if (!digits.empty() && digits[0] == '-') digits.erase(0, 1);
+    return types::Decimal(static_cast<int>(digits.size()), 0);
+  }
+  return IntegralAsDecimal(*t);
+}
+
 arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
                                                  std::vector<BoundExprPtr> args,
                                                  const std::string& pretty) {
@@ -356,11 +371,8 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
     }
     result = types::Long();
   } else if (common->id() == TypeId::kDecimal) {
-    auto as_decimal = [](const DataTypePtr& t) {
-      return t->id() == TypeId::kDecimal ? t : IntegralAsDecimal(*t);
-    };
-    auto dl = as_decimal(lt->id() == TypeId::kNull ? rt : lt);
-    auto dr = as_decimal(rt->id() == TypeId::kNull ? lt : rt);
+    auto dl = DecimalOperandType(lt->id() == TypeId::kNull ? args[1] : args[0]);
+    auto dr = DecimalOperandType(rt->id() == TypeId::kNull ? args[0] : args[1]);
     result = DecimalResultType(op, static_cast<const DecimalType&>(*dl),
                                static_cast<const DecimalType&>(*dr));
   }
@@ -371,8 +383,7 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
     // Integers join decimal arithmetic as the decimals that hold them exactly.
     for (auto& arg : args) {
       if (arg->type()->id() != TypeId::kDecimal) {
-        arg = ImplicitCast(arg, arg->type()->id() == TypeId::kNull ? common
-                                                                   : IntegralAsDecimal(*arg->type()));
+        arg = ImplicitCast(arg, arg->type()->id() == TypeId::kNull ? common : DecimalOperandType(arg));
       }
     }
     char c = op[0];
@@ -399,7 +410,13 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
                                         "\"{}\" has the type {}",
                                         args[0]->name(), QuotedType(*type)));
   }
-  if (name == "positive") return args[0];
+  if (name == "positive") {
+    // The value itself, named (+ x) as Spark names UnaryPositive.
+    auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> { return a.values[0]; };
+    bool nullable = args[0]->nullable();
+    std::string printed = fmt::format("(+ {})", args[0]->name());
+    return MakeFunction(name, impl, type, std::move(args), printed, nullable);
+  }
   const char* fn = name == "abs" ? "abs" : "negate";
   auto impl = [fn](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     std::string checked = std::string(fn) + (a.ctx.ansi ? "_checked" : "");
@@ -416,9 +433,14 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
 }  // namespace
 
 void RegisterArithmeticFunctions(FunctionRegistry& r) {
-  for (const char* op : {"+", "-", "*", "/", "%", "div"}) {
+  for (const char* op : {"+", "*", "/", "%", "div"}) {
     r.Add(op, BindBinaryArithmetic);
   }
+  // "-" with one argument is the unary minus operator, printed (- x).
+  r.Add("-", [](const std::string&, std::vector<BoundExprPtr> args, const std::string& pretty) {
+    if (args.size() == 1) return BindUnary("negative", std::move(args), pretty);
+    return BindBinaryArithmetic("-", std::move(args), pretty);
+  });
   r.Add("mod", [](const std::string&, std::vector<BoundExprPtr> args, const std::string& pretty) {
     return BindBinaryArithmetic("%", std::move(args), pretty);
   });

@@ -683,15 +683,15 @@ class Parser {
   size_t ShiftOperatorLength(std::string* name) const {
     auto adjacent = [&](size_t i) { return Peek(i).offset == Peek(i - 1).offset + 1; };
     if (Peek().IsOp("<") && Peek(1).IsOp("<") && adjacent(1)) {
-      *name = "shiftleft";
+      *name = "<<";
       return 2;
     }
     if (!Peek().IsOp(">") || !Peek(1).IsOp(">") || !adjacent(1)) return 0;
     if (Peek(2).IsOp(">") && adjacent(2)) {
-      *name = "shiftrightunsigned";
+      *name = ">>>";
       return 3;
     }
-    *name = "shiftright";
+    *name = ">>";
     return 2;
   }
 
@@ -725,7 +725,7 @@ class Parser {
     if (Peek().IsOp("-") && !NumberAhead(1)) {
       Next();
       ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));
-      return ex::Call("negative", {std::move(e)});
+      return ex::Call("-", {std::move(e)});
     }
     if (AcceptOp("+")) {
       ARROW_ASSIGN_OR_RAISE(auto e, Nested(&Parser::Unary));

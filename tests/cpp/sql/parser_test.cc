@@ -134,7 +134,8 @@ TEST(ParserExprTest, DivAndConcat) {
 
 TEST(ParserExprTest, UnaryMinusOnColumnIsNegative) {
   auto e = Parse("-a");
-  EXPECT_EQ(e->name, "negative");
+  EXPECT_EQ(e->name, "-");
+  EXPECT_EQ(Str("negative(a)"), "negative(a)");
   EXPECT_EQ(e->ToString(), "(- a)");
   EXPECT_EQ(Str("-a * b"), "((- a) * b)");
 }
@@ -523,9 +524,9 @@ TEST(ParserExprTest, DatetimeUnitArguments) {
 }
 
 TEST(ParserExprTest, ShiftOperators) {
-  EXPECT_EQ(Str("a << 2"), "shiftleft(a, 2)");
-  EXPECT_EQ(Str("a >> 1 + 1"), "shiftright(a, (1 + 1))");
-  EXPECT_EQ(Str("a >>> 1 & b"), "(shiftrightunsigned(a, 1) & b)");
+  EXPECT_EQ(Str("a << 2"), "(a << 2)");
+  EXPECT_EQ(Str("a >> 1 + 1"), "(a >> (1 + 1))");
+  EXPECT_EQ(Str("a >>> 1 & b"), "((a >>> 1) & b)");
   EXPECT_EQ(Str("a > -1"), "(a > -1)");
 }
 
