@@ -811,7 +811,10 @@ arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<Expr
     }
   } else if (input->type()->id() == TypeId::kArray) {
     const auto& at = static_cast<const ArrayType&>(*input->type());
-    generated.push_back({"col", at.element_type(), at.contains_null() || outer_rows});
+    // Sliding windows (explode(window_overlaps(...))) stay nullable, as Spark's window column.
+    bool windows = input->kind() == BoundExpr::Kind::kFunction &&
+                   static_cast<const BoundFunction&>(*input).function() == "window_overlaps";
+    generated.push_back({"col", at.element_type(), at.contains_null() || outer_rows || windows});
   } else if (input->type()->id() == TypeId::kMap) {
     const auto& mt = static_cast<const MapType&>(*input->type());
     generated.push_back({"key", mt.key_type(), outer_rows});
