@@ -629,6 +629,21 @@ arrow::Result<BoundExprPtr> BindTransformMap(const std::string& name, std::vecto
   return MakeLazyFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
+// map_zip_with's keys: the wider of the two maps' key types (a string meets
+// only strings), or MAP_ZIP_WITH_DIFF_TYPES.
+arrow::Result<DataTypePtr> MapZipKeyType(const std::vector<BoundExprPtr>& args,
+                                         const std::string& pretty) {
+  const DataTypePtr& a = AsMapType(*args[0]->type()).key_type();
+  const DataTypePtr& b = AsMapType(*args[1]->type()).key_type();
+  DataTypePtr common;
+  if ((a->id() == TypeId::kString) == (b->id() == TypeId::kString)) common = WiderType(a, b);
+  if (common) return common;
+  return DataTypeMismatch("MAP_ZIP_WITH_DIFF_TYPES", pretty,
+                          fmt::format("Input to the `map_zip_with` should have been two maps with "
+                                      "compatible key types, but it's [{}, {}]",
+                                      QuotedType(*args[0]->type()), QuotedType(*args[1]->type())));
+}
+
 // map_zip_with(m1, m2, (k, v1, v2) -> f): f for every key of either map (the
 // keys of m1 in order, then those only in m2); a missing value is NULL.
 arrow::Result<BoundExprPtr> BindMapZipWith(const std::string& name, std::vector<BoundExprPtr> args,
@@ -636,18 +651,19 @@ arrow::Result<BoundExprPtr> BindMapZipWith(const std::string& name, std::vector<
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 3, 3));
   for (size_t i = 0; i < 2; ++i) ARROW_RETURN_NOT_OK(RequireMap(*args[i], i, pretty));
   ARROW_RETURN_NOT_OK(RequireLambda(args, 2, pretty));
-  DataTypePtr key = AsMapType(*args[0]->type()).key_type();
-  if (!key->Equals(*AsMapType(*args[1]->type()).key_type())) {
-    return arrow::Status::NotImplemented("map_zip_with over maps with different key types");
-  }
+  ARROW_ASSIGN_OR_RAISE(DataTypePtr key, MapZipKeyType(args, pretty));
   DataTypePtr type = types::Map(key, args[2]->type(), args[2]->nullable());
   bool nullable = args[0]->nullable() || args[1]->nullable();
   LazyImpl impl = [](const LazyArgs& a) -> arrow::Result<arrow::Datum> {
     const int64_t n = a.batch.num_rows();
     ARROW_ASSIGN_OR_RAISE(auto m1, EvaluateMap(*a.exprs[0], a.batch, a.ctx));
     ARROW_ASSIGN_OR_RAISE(auto m2, EvaluateMap(*a.exprs[1], a.batch, a.ctx));
-    const arrow::Array& k1 = *m1->keys();
-    const arrow::Array& k2 = *m2->keys();
+    // Both maps' keys in the common key type.
+    ARROW_ASSIGN_OR_RAISE(auto key_type, ToArrowType(*AsMapType(a.result_type).key_type()));
+    ARROW_ASSIGN_OR_RAISE(auto keys1, cp::Cast(*m1->keys(), key_type));
+    ARROW_ASSIGN_OR_RAISE(auto keys2, cp::Cast(*m2->keys(), key_type));
+    const arrow::Array& k1 = *keys1;
+    const arrow::Array& k2 = *keys2;
     // Per output entry: its row, and where its key and values come from.
     arrow::Int64Builder parents, key_idx, v1, v2;
     std::vector<int32_t> counts(n, 0);
@@ -683,7 +699,7 @@ arrow::Result<BoundExprPtr> BindMapZipWith(const std::string& name, std::vector<
     // Key index i < len(k1) is k1[i], else k2[i - len(k1)].
     ARROW_ASSIGN_OR_RAISE(auto p, parents.Finish());
     const auto& pa = static_cast<const arrow::Int64Array&>(*p);
-    ARROW_ASSIGN_OR_RAISE(auto all_keys, arrow::Concatenate({m1->keys(), m2->keys()}));
+    ARROW_ASSIGN_OR_RAISE(auto all_keys, arrow::Concatenate({keys1, keys2}));
     ARROW_ASSIGN_OR_RAISE(auto kidx, key_idx.Finish());
     ARROW_ASSIGN_OR_RAISE(auto keys, cp::Take(*all_keys, *kidx));
     ARROW_ASSIGN_OR_RAISE(auto i1, v1.Finish());
@@ -767,7 +783,8 @@ arrow::Result<std::vector<LambdaVariable>> LambdaVariables(const std::string& na
     if (name == "map_zip_with") {
       if (index != 2 || !args[1]) return NoLambdaHere();
       ARROW_RETURN_NOT_OK(RequireMap(*args[1], 1, pretty));
-      vars = {{m.key_type(), false}, {m.value_type(), true},
+      ARROW_ASSIGN_OR_RAISE(auto key, MapZipKeyType(args, pretty));
+      vars = {{key, false}, {m.value_type(), true},
               {AsMapType(*args[1]->type()).value_type(), true}};
     } else {
       if (index != 1) return NoLambdaHere();

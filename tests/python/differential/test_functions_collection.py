@@ -155,6 +155,8 @@ def test_lambdas_over_maps(oracle):
         "map_zip_with(m, m2, (k, v1, v2) -> concat(v1, v2))",
         "map_zip_with(m, m2, (k, v1, v2) -> coalesce(v1, v2))",
     ], rows=MAPS, schema=MAP_SCHEMA)
+    oracle.check_exprs(["map_zip_with(map(1, 'a'), map(1L, 'c', 2L, 'd'), (k, v1, v2) -> concat(v1, v2))"])
+    oracle.check_exprs(["map_zip_with(map(1, 'a'), map('x', 'c'), (k, v1, v2) -> v1)"])
     oracle.check_exprs(["transform_keys(map(1, 'a', 2, 'b'), (k, v) -> 1)"])
     oracle.check_exprs(["transform_keys(map(1, 'a'), (k, v) -> CAST(NULL AS INT))"])
 
