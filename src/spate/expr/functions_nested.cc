@@ -688,7 +688,8 @@ arrow::Result<BoundExprPtr> BindArrayDistinct(const std::string& name,
       return arrow::Status::OK();
     });
   };
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  bool nullable = args[0]->nullable();
+  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindFlatten(const std::string& name, std::vector<BoundExprPtr> args,
@@ -724,7 +725,8 @@ arrow::Result<BoundExprPtr> BindFlatten(const std::string& name, std::vector<Bou
     ARROW_ASSIGN_OR_RAISE(auto result, builder->Finish());
     return arrow::Datum(result);
   };
-  return MakeFunction(name, impl, result, std::move(args), pretty);
+  bool nullable = args[0]->nullable() || AsArrayType(type).contains_null();
+  return MakeFunction(name, impl, result, std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindSortArray(const std::string& name, std::vector<BoundExprPtr> args,
@@ -757,7 +759,8 @@ arrow::Result<BoundExprPtr> BindSortArray(const std::string& name, std::vector<B
       return st;
     });
   };
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  bool nullable = args[0]->nullable();
+  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindArrayJoin(const std::string& name, std::vector<BoundExprPtr> args,

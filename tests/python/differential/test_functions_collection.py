@@ -55,6 +55,8 @@ def test_max_min_sort_reverse(oracle):
         "array_min(array(1.0D, CAST('NaN' AS DOUBLE), NULL))",
         "array_sort(array(CAST('NaN' AS DOUBLE), 1.0D, NULL, -1.0D))",
         "array_max(array())", "array_max(array('b', 'a', NULL))",
+        "sort_array(array(CAST('NaN' AS DOUBLE), 1.0D, NULL, -1.0D))",
+        "sort_array(array(CAST('NaN' AS DOUBLE), 1.0D, NULL, -1.0D), false)",
     ], rows=ARRAYS, schema=ARRAY_SCHEMA)
     oracle.check_exprs(["array_max(array(map(1, 2)))"])
 
