@@ -310,6 +310,9 @@ void BindExpr(nb::module_& m) {
         for (const auto& a : args) exprs.push_back(a.expr());
         return Column(spate::ex::Call(std::move(name), std::move(exprs), distinct));
       }, nb::arg("name"), nb::arg("args"), nb::arg("distinct") = false)
+      .def_static("lambda_", [](std::vector<std::string> params, const Column& body) {
+        return Column(spate::ex::Lambda(std::move(params), body.expr()));
+      }, nb::arg("params"), nb::arg("body"), "A lambda `(params) -> body` for a higher-order function.")
       .def("cast", [](const Column& c, const std::string& type_json) {
         return Column(spate::ex::Cast(c.expr(), TypeFromJson(type_json)));
       })

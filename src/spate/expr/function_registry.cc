@@ -16,6 +16,9 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterStringFunctions(*r);
     RegisterDatetimeFunctions(*r);
     RegisterNestedFunctions(*r);
+    RegisterArrayFunctions(*r);
+    RegisterMapFunctions(*r);
+    RegisterHigherOrderFunctions(*r);
     RegisterJsonFunctions(*r);
     RegisterWindowFunctions(*r);
     RegisterMathFunctions(*r);

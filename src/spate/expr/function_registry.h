@@ -93,6 +93,26 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::A
                                                                   const EvalContext& ctx,
                                                                   bool strict);
 void RegisterNestedFunctions(FunctionRegistry& r);
+void RegisterArrayFunctions(FunctionRegistry& r);
+void RegisterMapFunctions(FunctionRegistry& r);
+void RegisterHigherOrderFunctions(FunctionRegistry& r);
+
+/// Lambdas of the higher-order functions (transform(a, x -> x + 1)).
+struct LambdaVariable {
+  DataTypePtr type;
+  bool nullable;
+};
+/// The variables of the lambda at argument `index` of `name(args)` with
+/// `num_params` parameters; `args` holds the arguments bound so far (null for
+/// lambdas not bound yet). Fails as Spark does for a function that takes no
+/// lambda there or a lambda with the wrong number of parameters.
+arrow::Result<std::vector<LambdaVariable>> LambdaVariables(const std::string& name,
+                                                           const std::vector<BoundExprPtr>& args,
+                                                           size_t index, size_t num_params,
+                                                           const std::string& pretty);
+/// A lambda variable, and a lambda: its body over its variables.
+BoundExprPtr MakeLambdaVariable(const LambdaVariable& variable);
+BoundExprPtr MakeLambda(BoundExprPtr body, std::vector<BoundExprPtr> variables);
 void RegisterJsonFunctions(FunctionRegistry& r);
 void RegisterWindowFunctions(FunctionRegistry& r);
 void RegisterMathFunctions(FunctionRegistry& r);

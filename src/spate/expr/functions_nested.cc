@@ -6,6 +6,8 @@
 // Results are assembled with Arrow builders by copying slices of the inputs;
 // element lookups compute one index per row and gather with `take`.
 
+#include <cmath>
+
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
@@ -13,18 +15,14 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/nested_internal.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
 
-namespace {
+namespace nested {
 
-namespace cp = arrow::compute;
-using ArrayPtr = std::shared_ptr<arrow::Array>;
-
-// Arguments arrive as arrays or scalars; the builders below want arrays. A
-// sliced input is copied so that its buffers start at the first row.
 arrow::Result<ArrayPtr> AsArray(const arrow::Datum& d, int64_t num_rows) {
   if (d.is_scalar()) return arrow::MakeArrayFromScalar(*d.scalar(), num_rows);
   ArrayPtr array = d.make_array();
@@ -74,11 +72,11 @@ arrow::Status RequireArray(const BoundExpr& arg, size_t i, const std::string& pr
   return UnexpectedType(arg, i, "\"ARRAY\"", pretty);
 }
 
-const ArrayType& AsArrayType(const DataType& t) { return static_cast<const ArrayType&>(t); }
-const MapType& AsMapType(const DataType& t) { return static_cast<const MapType&>(t); }
+arrow::Status RequireMap(const BoundExpr& arg, size_t i, const std::string& pretty) {
+  if (arg.type()->id() == TypeId::kMap) return arrow::Status::OK();
+  return UnexpectedType(arg, i, "\"MAP\"", pretty);
+}
 
-// Casts every argument to their widest common type, or fails as Spark's
-// DATA_DIFF_TYPES for `function`.
 arrow::Result<DataTypePtr> CoerceAll(std::vector<BoundExprPtr>& args, size_t from, size_t step,
                                      const std::string& function, const std::string& pretty) {
   std::vector<DataTypePtr> types_in;
@@ -92,6 +90,84 @@ arrow::Result<DataTypePtr> CoerceAll(std::vector<BoundExprPtr>& args, size_t fro
   for (size_t i = from; i < args.size(); i += step) args[i] = ImplicitCast(args[i], common);
   return common;
 }
+
+std::string ValueText(const arrow::Array& values, int64_t i) {
+  auto scalar = values.GetScalar(i);
+  if (!scalar.ok()) return "?";
+  return (*scalar)->ToString();
+}
+
+arrow::Status NullMapKey() {
+  return SparkError("NULL_MAP_KEY", "2200E", "Cannot use null as map key.");
+}
+
+arrow::Status DuplicateMapKey(const arrow::Array& keys, int64_t i) {
+  return SparkError("DUPLICATED_MAP_KEY", "23505",
+                    fmt::format("Duplicate map key {} was found, please check the input data. If "
+                                "you want to remove the duplicated keys, you can set "
+                                "\"spark.sql.mapKeyDedupPolicy\" to \"LAST_WIN\" so that the key "
+                                "inserted at last takes precedence.",
+                                ValueText(keys, i)));
+}
+
+arrow::Status CheckMapKey(const arrow::Array& keys, int64_t begin, int64_t i) {
+  if (keys.IsNull(i)) return NullMapKey();
+  for (int64_t j = begin; j < i; ++j) {
+    if (SameValue(keys, j, keys, i)) return DuplicateMapKey(keys, i);
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Result<ArrayPtr> SortedElementIndices(const arrow::ListArray& list, bool ascending,
+                                              bool nulls_first) {
+  // One sort over (row, element) keeps every row's elements together.
+  arrow::Int64Builder rows, positions;
+  for (int64_t row = 0; row < list.length(); ++row) {
+    if (list.IsNull(row)) continue;
+    for (int64_t i = 0; i < list.value_length(row); ++i) {
+      ARROW_RETURN_NOT_OK(rows.Append(row));
+      ARROW_RETURN_NOT_OK(positions.Append(list.value_offset(row) + i));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto row_ids, rows.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto pos, positions.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(list.values(), pos));
+  ArrayPtr elements = taken.make_array();
+  // Arrow places NaN with the NULLs; Spark orders NaN above every number. A
+  // rank per element settles NULL and NaN before the values are compared.
+  arrow::Int8Builder ranks;
+  for (int64_t i = 0; i < elements->length(); ++i) {
+    bool nan = false;
+    if (!elements->IsNull(i) && elements->type_id() == arrow::Type::DOUBLE) {
+      nan = std::isnan(static_cast<const arrow::DoubleArray&>(*elements).Value(i));
+    } else if (!elements->IsNull(i) && elements->type_id() == arrow::Type::FLOAT) {
+      nan = std::isnan(static_cast<const arrow::FloatArray&>(*elements).Value(i));
+    }
+    int8_t rank = elements->IsNull(i) ? (nulls_first ? 0 : 3) : nan ? (ascending ? 2 : 1) : 1;
+    if (!ascending && !elements->IsNull(i) && !nan) rank = 2;
+    ARROW_RETURN_NOT_OK(ranks.Append(rank));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto rank_array, ranks.Finish());
+  auto table = arrow::RecordBatch::Make(
+      arrow::schema({arrow::field("r", arrow::int64()), arrow::field("k", arrow::int8()),
+                     arrow::field("v", elements->type())}),
+      row_ids->length(), {row_ids, rank_array, elements});
+  namespace cp = arrow::compute;
+  cp::SortOptions options(
+      {cp::SortKey("r"), cp::SortKey("k"),
+       cp::SortKey("v", ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending)});
+  EnsureComputeInitialized();
+  ARROW_ASSIGN_OR_RAISE(auto order, cp::SortIndices(arrow::Datum(table), options));
+  ARROW_ASSIGN_OR_RAISE(auto sorted, cp::Take(pos, order));
+  return sorted.make_array();
+}
+
+}  // namespace nested
+
+namespace {
+
+namespace cp = arrow::compute;
+using namespace nested;  // NOLINT
 
 // ---------------------------------------------------------------------------
 // Constructors
@@ -176,35 +252,6 @@ arrow::Result<BoundExprPtr> BindArray(const std::string& name, std::vector<Bound
                       false);
 }
 
-std::string ValueText(const arrow::Array& values, int64_t i) {
-  auto scalar = values.GetScalar(i);
-  if (!scalar.ok()) return "?";
-  return (*scalar)->ToString();
-}
-
-arrow::Status NullMapKey() {
-  return SparkError("NULL_MAP_KEY", "2200E", "Cannot use null as map key.");
-}
-
-arrow::Status DuplicateMapKey(const arrow::Array& keys, int64_t i) {
-  return SparkError("DUPLICATED_MAP_KEY", "23505",
-                    fmt::format("Duplicate map key {} was found, please check the input data. If "
-                                "you want to remove the duplicated keys, you can set "
-                                "\"spark.sql.mapKeyDedupPolicy\" to \"LAST_WIN\" so that the key "
-                                "inserted at last takes precedence.",
-                                ValueText(keys, i)));
-}
-
-// Rejects a null key or a key seen earlier in [begin, i), as Spark's default
-// spark.sql.mapKeyDedupPolicy=EXCEPTION does.
-arrow::Status CheckMapKey(const arrow::Array& keys, int64_t begin, int64_t i) {
-  if (keys.IsNull(i)) return NullMapKey();
-  for (int64_t j = begin; j < i; ++j) {
-    if (SameValue(keys, j, keys, i)) return DuplicateMapKey(keys, i);
-  }
-  return arrow::Status::OK();
-}
-
 arrow::Result<arrow::Datum> MakeMapValue(const FunctionArgs& a) {
   std::vector<ArrayPtr> columns;
   for (const auto& v : a.values) {
@@ -281,7 +328,8 @@ arrow::Result<BoundExprPtr> BindMapFromArrays(const std::string& name,
     return arrow::Datum(out);
   };
   DataTypePtr type = types::Map(keys.element_type(), values.element_type(), values.contains_null());
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  bool nullable = args[0]->nullable() || args[1]->nullable();
+  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
 // ---------------------------------------------------------------------------
@@ -307,7 +355,10 @@ arrow::Result<int64_t> IndexAt(const arrow::Array& index, int64_t row) {
 }
 
 // arr[i] (0-based) or element_at(arr, i) (1-based, negative from the end).
-arrow::Result<arrow::Datum> ArrayElement(const FunctionArgs& a, bool one_based) {
+// An index out of bounds is an error under ANSI unless `tolerant` (get,
+// try_element_at), which give NULL.
+arrow::Result<arrow::Datum> ArrayElement(const FunctionArgs& a, bool one_based,
+                                         bool tolerant = false) {
   ARROW_ASSIGN_OR_RAISE(auto base, AsArray(a.values[0], a.num_rows));
   ARROW_ASSIGN_OR_RAISE(auto index, AsArray(a.values[1], a.num_rows));
   const auto& list = static_cast<const arrow::ListArray&>(*base);
@@ -330,7 +381,7 @@ arrow::Result<arrow::Datum> ArrayElement(const FunctionArgs& a, bool one_based) 
       pos = i > 0 ? i - 1 : n + i;
     }
     if (pos < 0 || pos >= n) {
-      if (a.ctx.ansi) {
+      if (a.ctx.ansi && !tolerant) {
         return one_based ? ArrayIndexError("INVALID_ARRAY_INDEX_IN_ELEMENT_AT",
                                            "Use `try_element_at` to tolerate accessing element at "
                                            "invalid index and return NULL instead.",
@@ -489,7 +540,24 @@ arrow::Result<BoundExprPtr> BindElementAt(const std::string& name, std::vector<B
     args[1] = ImplicitCast(args[1], types::Int());
   }
   DataTypePtr element = AsArrayType(*base).element_type();
-  auto impl = [](const FunctionArgs& a) { return ArrayElement(a, true); };
+  bool tolerant = name == "try_element_at";
+  auto impl = [tolerant](const FunctionArgs& a) { return ArrayElement(a, true, tolerant); };
+  return MakeFunction(name, impl, element, std::move(args), pretty, true);
+}
+
+// get(arr, i): arr[i] (0-based), NULL when out of bounds even under ANSI.
+arrow::Result<BoundExprPtr> BindGet(const std::string& name, std::vector<BoundExprPtr> args,
+                                    const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  ARROW_RETURN_NOT_OK(RequireArray(*args[0], 0, pretty));
+  if (!args[1]->type()->IsIntegral()) {
+    if (args[1]->type()->id() != TypeId::kString && args[1]->type()->id() != TypeId::kNull) {
+      return UnexpectedType(*args[1], 1, "\"INT\"", pretty);
+    }
+    args[1] = ImplicitCast(args[1], types::Int());
+  }
+  DataTypePtr element = AsArrayType(*args[0]->type()).element_type();
+  auto impl = [](const FunctionArgs& a) { return ArrayElement(a, false, true); };
   return MakeFunction(name, impl, element, std::move(args), pretty, true);
 }
 
@@ -586,7 +654,7 @@ arrow::Result<BoundExprPtr> BindMapKeysOrValues(const std::string& name,
   }
   const auto& map_type = AsMapType(*args[0]->type());
   bool keys = name == "map_keys";
-  DataTypePtr type = keys ? types::Array(map_type.key_type(), false)
+  DataTypePtr type = keys ? types::Array(map_type.key_type(), true)
                           : types::Array(map_type.value_type(), map_type.value_contains_null());
   auto impl = [keys](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto base, AsArray(a.values[0], a.num_rows));
@@ -600,26 +668,6 @@ arrow::Result<BoundExprPtr> BindMapKeysOrValues(const std::string& name,
   return MakeFunction(name, impl, type, std::move(args), pretty);
 }
 
-// Rebuilds a list array row by row, `append` adding one non-null row's
-// elements [begin, end) of `values` to the value builder.
-template <typename AppendRow>
-arrow::Result<arrow::Datum> MapRows(const FunctionArgs& a, const arrow::ListArray& list,
-                                    AppendRow append) {
-  ARROW_ASSIGN_OR_RAISE(auto builder, BuilderFor(a.result_type));
-  auto* out = static_cast<arrow::ListBuilder*>(builder.get());
-  for (int64_t row = 0; row < list.length(); ++row) {
-    if (list.IsNull(row)) {
-      ARROW_RETURN_NOT_OK(out->AppendNull());
-      continue;
-    }
-    ARROW_RETURN_NOT_OK(out->Append());
-    int64_t begin = list.value_offset(row);
-    ARROW_RETURN_NOT_OK(append(out->value_builder(), begin, begin + list.value_length(row)));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto result, builder->Finish());
-  return arrow::Datum(result);
-}
-
 arrow::Result<BoundExprPtr> BindArrayDistinct(const std::string& name,
                                               std::vector<BoundExprPtr> args,
                                               const std::string& pretty) {
@@ -631,7 +679,7 @@ arrow::Result<BoundExprPtr> BindArrayDistinct(const std::string& name,
     const auto& list = static_cast<const arrow::ListArray&>(*base);
     const arrow::Array& values = *list.values();
     // First occurrences in order; NULLs count as equal to each other.
-    return MapRows(a, list, [&](arrow::ArrayBuilder* b, int64_t begin, int64_t end) {
+    return MapRows(a.result_type, list, [&](arrow::ArrayBuilder* b, int64_t begin, int64_t end) {
       for (int64_t i = begin; i < end; ++i) {
         bool seen = false;
         for (int64_t j = begin; j < i && !seen; ++j) seen = SameValue(values, j, values, i);
@@ -640,7 +688,8 @@ arrow::Result<BoundExprPtr> BindArrayDistinct(const std::string& name,
       return arrow::Status::OK();
     });
   };
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  bool nullable = args[0]->nullable();
+  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindFlatten(const std::string& name, std::vector<BoundExprPtr> args,
@@ -676,7 +725,8 @@ arrow::Result<BoundExprPtr> BindFlatten(const std::string& name, std::vector<Bou
     ARROW_ASSIGN_OR_RAISE(auto result, builder->Finish());
     return arrow::Datum(result);
   };
-  return MakeFunction(name, impl, result, std::move(args), pretty);
+  bool nullable = args[0]->nullable() || AsArrayType(type).contains_null();
+  return MakeFunction(name, impl, result, std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindSortArray(const std::string& name, std::vector<BoundExprPtr> args,
@@ -695,41 +745,22 @@ arrow::Result<BoundExprPtr> BindSortArray(const std::string& name, std::vector<B
     ascending = static_cast<const arrow::BooleanScalar&>(*asc).value;
   }
   DataTypePtr type = args[0]->type();
-  // One sort over (row, element) keeps every row's elements together.
   // Ascending puts NULLs first, descending last, as Spark does.
   auto impl = [ascending](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto base, AsArray(a.values[0], a.num_rows));
     const auto& list = static_cast<const arrow::ListArray&>(*base);
-    arrow::Int64Builder rows, positions;
-    for (int64_t row = 0; row < list.length(); ++row) {
-      if (list.IsNull(row)) continue;
-      for (int64_t i = 0; i < list.value_length(row); ++i) {
-        ARROW_RETURN_NOT_OK(rows.Append(row));
-        ARROW_RETURN_NOT_OK(positions.Append(list.value_offset(row) + i));
-      }
-    }
-    ARROW_ASSIGN_OR_RAISE(auto row_ids, rows.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto pos, positions.Finish());
-    ARROW_ASSIGN_OR_RAISE(auto elements, cp::Take(list.values(), pos));
-    auto table = arrow::RecordBatch::Make(
-        arrow::schema({arrow::field("r", arrow::int64()), arrow::field("v", elements.type())}),
-        row_ids->length(), {row_ids, elements.make_array()});
-    cp::SortOptions options(
-        {cp::SortKey("r"),
-         cp::SortKey("v", ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
-                     ascending ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd)});
-    EnsureComputeInitialized();
-    ARROW_ASSIGN_OR_RAISE(auto order, cp::SortIndices(arrow::Datum(table), options));
-    ARROW_ASSIGN_OR_RAISE(auto sorted, cp::Take(elements, order));
+    ARROW_ASSIGN_OR_RAISE(auto order, SortedElementIndices(list, ascending, ascending));
+    ARROW_ASSIGN_OR_RAISE(auto sorted, cp::Take(list.values(), order));
     ArrayPtr sorted_values = sorted.make_array();
     int64_t next = 0;
-    return MapRows(a, list, [&](arrow::ArrayBuilder* b, int64_t begin, int64_t end) {
+    return MapRows(a.result_type, list, [&](arrow::ArrayBuilder* b, int64_t begin, int64_t end) {
       arrow::Status st = AppendSlice(b, *sorted_values, next, end - begin);
       next += end - begin;
       return st;
     });
   };
-  return MakeFunction(name, impl, type, std::move(args), pretty);
+  bool nullable = args[0]->nullable();
+  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindArrayJoin(const std::string& name, std::vector<BoundExprPtr> args,
@@ -784,6 +815,8 @@ void RegisterNestedFunctions(FunctionRegistry& r) {
   r.Add("map_from_arrays", BindMapFromArrays);
   r.Add("extract_value", BindExtractValue);
   r.Add("element_at", BindElementAt);
+  r.Add("try_element_at", BindElementAt);
+  r.Add("get", BindGet);
   r.Add("size", BindSize);
   r.Add("cardinality", BindSize);
   r.Add("array_contains", BindArrayContains);

@@ -134,7 +134,8 @@ bool IsGenerator(const Expr& e) {
   const Expr& inner = e.kind == ExprKind::kAlias ? *e.args[0] : e;
   return inner.kind == ExprKind::kCall &&
          (inner.name == "explode" || inner.name == "explode_outer" || inner.name == "posexplode" ||
-          inner.name == "posexplode_outer");
+          inner.name == "posexplode_outer" || inner.name == "inline" ||
+          inner.name == "inline_outer" || inner.name == "stack");
 }
 
 // Spark's generated name for a call, from the names of its bound arguments.
@@ -217,6 +218,13 @@ class Binder {
   }
 
   arrow::Result<BoundExprPtr> ResolveColumn(const std::vector<std::string>& parts) {
+    if (auto variable = FindLambdaVariable(parts[0])) {
+      BoundExprPtr out = variable;
+      for (size_t i = 1; i < parts.size(); ++i) {
+        ARROW_ASSIGN_OR_RAISE(out, ExtractField(out, parts[i]));
+      }
+      return out;
+    }
     // Prefer `qualifier.name`, then `name`; the rest of the parts are struct fields.
     std::vector<int> matches;
     size_t consumed = 0;
@@ -331,6 +339,7 @@ class Binder {
                                         "clause, but found: {}.",
                                         e.ToString()));
         }
+        if (HasLambdaArg(e)) return BindHigherOrderCall(e);
         ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
         std::string pretty = PrettyName(e, args);
         return BindCall(e.name, std::move(args), pretty);
@@ -341,9 +350,63 @@ class Binder {
       case ExprKind::kSortOrder:
         return Bind(*e.args[0]);
       case ExprKind::kLambda:
-        return arrow::Status::NotImplemented("lambda functions");
+        return SparkError("INVALID_LAMBDA_FUNCTION_CALL.NON_HIGHER_ORDER_FUNCTION", "42K0D",
+                          fmt::format("Invalid lambda function call. A lambda function should only "
+                                      "be used in a higher order function. However, its class is "
+                                      "`{}`, which is not a higher order function.",
+                                      e.ToString()));
     }
     return arrow::Status::Invalid("unknown expression");
+  }
+
+  // Lambdas (`x -> x + 1`) as arguments of higher-order functions.
+  static bool HasLambdaArg(const Expr& e) {
+    return std::any_of(e.args.begin(), e.args.end(),
+                       [](const ExprPtr& a) { return a->kind == ExprKind::kLambda; });
+  }
+
+  // The innermost lambda variable named `name` in scope, or null: lambda
+  // variables hide columns of the same name.
+  BoundExprPtr FindLambdaVariable(const std::string& name) const {
+    for (auto it = lambda_scope_.rbegin(); it != lambda_scope_.rend(); ++it) {
+      if (EqualsIgnoreCase(it->first, name)) return it->second;
+    }
+    return nullptr;
+  }
+
+  // name(args) with lambda arguments (transform(a, x -> x + 1)): the other
+  // arguments are bound first; the function then decides the types of each
+  // lambda's variables, and the body is bound with those variables in scope
+  // (in an aggregation, over the variables only).
+  arrow::Result<BoundExprPtr> BindHigherOrderCall(const Expr& e) {
+    std::vector<BoundExprPtr> args(e.args.size());
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      if (e.args[i]->kind != ExprKind::kLambda) {
+        ARROW_ASSIGN_OR_RAISE(args[i], Bind(*e.args[i]));
+      }
+    }
+    for (size_t i = 0; i < e.args.size(); ++i) {
+      const Expr& lambda = *e.args[i];
+      if (lambda.kind != ExprKind::kLambda) continue;
+      Expr partly = e;  // the call as Spark names it while lambdas are unbound
+      for (size_t k = 0; k < args.size(); ++k) {
+        if (args[k]) partly.args[k] = ex::Col({args[k]->name()});
+      }
+      ARROW_ASSIGN_OR_RAISE(auto variables, LambdaVariables(e.name, args, i, lambda.name_parts.size(),
+                                                            partly.ToString()));
+      static const std::vector<Attribute> kNoColumns;
+      Binder body_binder(calls_ != nullptr ? kNoColumns : input_);
+      body_binder.lambda_scope_ = lambda_scope_;
+      std::vector<BoundExprPtr> bound_vars;
+      for (size_t k = 0; k < variables.size(); ++k) {
+        bound_vars.push_back(MakeLambdaVariable(variables[k]));
+        body_binder.lambda_scope_.emplace_back(lambda.name_parts[k], bound_vars.back());
+      }
+      ARROW_ASSIGN_OR_RAISE(auto body, body_binder.Bind(*lambda.args[0]));
+      args[i] = MakeLambda(std::move(body), std::move(bound_vars));
+    }
+    std::string pretty = PrettyName(e, args);
+    return BindCall(e.name, std::move(args), pretty);
   }
 
   arrow::Result<BoundExprPtr> BindInAggregate(const Expr& e) {
@@ -388,6 +451,7 @@ class Binder {
         return BindCast(std::move(arg), e.type, e.try_cast, pretty);
       }
       case ExprKind::kCall: {
+        if (HasLambdaArg(e)) return BindHigherOrderCall(e);
         ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
         std::string pretty = PrettyName(e, args);
         return BindCall(e.name, std::move(args), pretty);
@@ -553,6 +617,7 @@ class Binder {
   std::vector<std::string> group_names_;
   std::vector<std::string> group_signatures_;
   std::vector<AggregateCall>* calls_ = nullptr;
+  std::vector<std::pair<std::string, BoundExprPtr>> lambda_scope_;  // innermost last
 };
 
 std::string OutputName(const Expr& e, const BoundExprPtr& bound) {
@@ -649,6 +714,65 @@ PlanPtr Node(PlanNode node) {
   return std::make_shared<const PlanNode>(std::move(node));
 }
 
+// stack(n, v1, ..., vk): the values as an array of n structs of
+// ceil(k / n) fields col0, col1, ... (padded with NULLs), for inline to
+// explode. n must be a positive INT constant; a column's values must share a
+// type (NULLs aside).
+arrow::Result<BoundExprPtr> BindStackRows(std::vector<BoundExprPtr> args, const std::string& pretty) {
+  if (args.size() < 2) return WrongNumArgs("stack", "> 1", args.size());
+  const arrow::Scalar* n_value = ConstantValue(*args[0]);
+  if (args[0]->type()->id() != TypeId::kInt || n_value == nullptr) {
+    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                            fmt::format("The first parameter requires the \"INT\" type, however "
+                                        "\"{}\" has the type {}",
+                                        args[0]->name(), QuotedType(*args[0]->type())));
+  }
+  int64_t n = n_value->is_valid ? static_cast<const arrow::Int32Scalar&>(*n_value).value : 0;
+  if (n <= 0) {
+    return DataTypeMismatch("VALUE_OUT_OF_RANGE", pretty,
+                            fmt::format("The `n` must be between (0, 2147483647] (current value = {})",
+                                        n));
+  }
+  size_t values = args.size() - 1, width = (values + n - 1) / n;
+  std::vector<DataTypePtr> column_types(width);
+  std::vector<size_t> first_arg(width, 0);
+  for (size_t i = 0; i < values; ++i) {
+    size_t c = i % width;
+    const DataTypePtr& t = args[1 + i]->type();
+    if (t->id() == TypeId::kNull) continue;
+    if (!column_types[c]) {
+      column_types[c] = t;
+      first_arg[c] = 1 + i;
+    } else if (!column_types[c]->Equals(*t)) {
+      return DataTypeMismatch("STACK_COLUMN_DIFF_TYPES", pretty,
+                              fmt::format("The data type of the column ({}) do not have the same "
+                                          "type: {} ({}) <> {} ({})",
+                                          c, QuotedType(*column_types[c]), first_arg[c],
+                                          QuotedType(*t), 1 + i));
+    }
+  }
+  std::vector<BoundExprPtr> rows;
+  for (int64_t r = 0; r < n; ++r) {
+    std::vector<BoundExprPtr> fields;
+    for (size_t c = 0; c < width; ++c) {
+      std::string name = fmt::format("col{}", c);
+      fields.push_back(std::make_shared<BoundLiteral>(std::make_shared<arrow::StringScalar>(name),
+                                                      types::String(), name));
+      size_t i = r * width + c;
+      DataTypePtr type = column_types[c] ? column_types[c] : types::Null();
+      BoundExprPtr value = i < values ? args[1 + i] : nullptr;
+      if (!value) {
+        ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+        value = std::make_shared<BoundLiteral>(arrow::MakeNullScalar(arrow_type), type, "NULL");
+      }
+      fields.push_back(ImplicitCast(value, type));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto row, BindCall("named_struct", std::move(fields), "named_struct"));
+    rows.push_back(std::move(row));
+  }
+  return BindCall("array", std::move(rows), pretty);
+}
+
 arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
   int generators = 0;
   std::string names;
@@ -669,21 +793,57 @@ arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<Expr
   for (const auto& e : exprs) {
     if (IsGenerator(*e)) generator = e->kind == ExprKind::kAlias ? e->args[0].get() : e.get();
   }
-  if (generator->args.size() != 1) {
-    return WrongNumArgs(generator->name, "1", generator->args.size());
+  BoundExprPtr input;
+  if (generator->name == "stack") {
+    ARROW_ASSIGN_OR_RAISE(auto args, binder.BindArgs(*generator));
+    ARROW_ASSIGN_OR_RAISE(input, BindStackRows(std::move(args), generator->ToString()));
+  } else {
+    if (generator->args.size() != 1) {
+      return WrongNumArgs(generator->name, "1", generator->args.size());
+    }
+    ARROW_ASSIGN_OR_RAISE(input, binder.Bind(*generator->args[0]));
   }
-  ARROW_ASSIGN_OR_RAISE(auto input, binder.Bind(*generator->args[0]));
   gen.generate_outer = generator->name.ends_with("_outer");
   gen.generate_position = generator->name.starts_with("pos");
+  // inline and stack explode an array of structs whose fields become the columns.
+  const bool of_structs = generator->name.starts_with("inline") || generator->name == "stack";
   std::vector<Attribute> generated;
-  if (gen.generate_position) generated.push_back({"pos", types::Int(), false});
-  if (input->type()->id() == TypeId::kArray) {
+  std::vector<BoundExprPtr> struct_fields;  // of_structs: the columns, over the struct column
+  std::vector<std::string> struct_names;
+  const bool outer_rows = gen.generate_outer;  // a NULL or empty input gives a row of NULLs
+  if (gen.generate_position) generated.push_back({"pos", types::Int(), outer_rows});
+  if (of_structs) {
+    const DataType& t = *input->type();
+    if (t.id() != TypeId::kArray ||
+        static_cast<const ArrayType&>(t).element_type()->id() != TypeId::kStruct) {
+      return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", generator->ToString(),
+                              fmt::format("The first parameter requires the \"ARRAY<STRUCT>\" "
+                                          "type, however \"{}\" has the type {}",
+                                          input->name(), QuotedType(t)));
+    }
+    const auto& at = static_cast<const ArrayType&>(t);
+    // stack's columns are always nullable; inline's when a struct may be NULL.
+    bool nullable = generator->name != "inline" || at.contains_null();
+    generated.push_back({"col", at.element_type(), nullable});
+    auto column = std::make_shared<BoundColumn>(static_cast<int>(child->output.size()),
+                                                at.element_type(), nullable, "col");
+    for (const auto& f : static_cast<const StructType&>(*at.element_type()).fields()) {
+      auto key = std::make_shared<BoundLiteral>(std::make_shared<arrow::StringScalar>(f.name),
+                                                types::String(), f.name);
+      ARROW_ASSIGN_OR_RAISE(auto field, BindCall("extract_value", {column, key}, f.name));
+      struct_fields.push_back(std::move(field));
+      struct_names.push_back(f.name);
+    }
+  } else if (input->type()->id() == TypeId::kArray) {
     const auto& at = static_cast<const ArrayType&>(*input->type());
-    generated.push_back({"col", at.element_type(), true});
+    // Sliding windows (explode(window_overlaps(...))) stay nullable, as Spark's window column.
+    bool windows = input->kind() == BoundExpr::Kind::kFunction &&
+                   static_cast<const BoundFunction&>(*input).function() == "window_overlaps";
+    generated.push_back({"col", at.element_type(), at.contains_null() || outer_rows || windows});
   } else if (input->type()->id() == TypeId::kMap) {
     const auto& mt = static_cast<const MapType&>(*input->type());
-    generated.push_back({"key", mt.key_type(), false});
-    generated.push_back({"value", mt.value_type(), true});
+    generated.push_back({"key", mt.key_type(), outer_rows});
+    generated.push_back({"value", mt.value_type(), mt.value_contains_null() || outer_rows});
   } else {
     return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", generator->ToString(),
                             fmt::format("The first parameter requires the (\"ARRAY\" or \"MAP\") "
@@ -701,12 +861,20 @@ arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<Expr
   int first_generated = static_cast<int>(child->output.size());
   for (const auto& e : exprs) {
     if (IsGenerator(*e)) {
-      for (size_t k = 0; k < generated.size(); ++k) {
+      std::vector<BoundExprPtr> columns = struct_fields;
+      std::vector<std::string> names = struct_names;
+      for (size_t k = 0; k < generated.size() && struct_fields.empty(); ++k) {
         const Attribute& a = generated[k];
-        bound.push_back(std::make_shared<BoundColumn>(first_generated + static_cast<int>(k), a.type,
-                                                      a.nullable, a.name));
-        bool rename = e->kind == ExprKind::kAlias && generated.size() == 1;
-        out_names.push_back(rename ? e->name : a.name);
+        columns.push_back(std::make_shared<BoundColumn>(first_generated + static_cast<int>(k),
+                                                        a.type, a.nullable, a.name));
+        names.push_back(a.name);
+      }
+      for (size_t k = 0; k < columns.size(); ++k) {
+        bool rename = e->kind == ExprKind::kAlias &&
+                      (columns.size() == 1 || e->name_parts.size() == columns.size());
+        std::string alias = e->name_parts.size() == columns.size() ? e->name_parts[k] : e->name;
+        out_names.push_back(rename ? alias : names[k]);
+        bound.push_back(std::move(columns[k]));
       }
       continue;
     }

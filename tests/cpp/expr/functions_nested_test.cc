@@ -205,7 +205,7 @@ TEST(NestedFunctions, ExtractFromScalarTypeFails) {
 
 TEST(NestedFunctions, MapKeysAndValues) {
   auto batch = Batch({{kStrIntMap, R"([[["a", 1], ["b", null]], null, []])"}});
-  ExpectArray(types::Array(types::String(), false), R"([["a", "b"], null, []])",
+  ExpectArray(types::Array(types::String()), R"([["a", "b"], null, []])",
               Eval(Bind("map_keys", {Col(0, kStrIntMap)}), *batch));
   ExpectArray(kIntArray, R"([[1, null], null, []])",
               Eval(Bind("map_values", {Col(0, kStrIntMap)}), *batch));
