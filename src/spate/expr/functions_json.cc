@@ -1,4 +1,4 @@
-// JSON functions: from_json (JSON text -> struct/array/map with Spark's
+// JSON and CSV text functions. JSON: from_json (JSON text -> struct/array/map with Spark's
 // JacksonParser conversion rules and parse modes), to_json (Spark's
 // JacksonGenerator output) and get_json_object (Spark's JSONPath subset).
 //
@@ -22,6 +22,8 @@
 #include "spate/common/error.h"
 #include "spate/common/json_parsing.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/csv_text.h"
+#include "spate/connectors/file/parse_mode.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
@@ -163,6 +165,14 @@ arrow::Result<Options> ReadOptions(const std::vector<BoundExprPtr>& args, size_t
 std::string OptionOr(const Options& options, const std::string& key, std::string fallback) {
   auto it = options.find(AsciiLower(key));
   return it == options.end() ? fallback : it->second;
+}
+
+// Spark names from_json/to_json/from_csv/to_csv/schema_of_* calls after
+// their first argument only (the schema and options are left out).
+std::string FirstArgName(const std::string& name, const std::vector<BoundExprPtr>& args,
+                         const std::string& pretty) {
+  if (args.empty() || !pretty.starts_with(name + "(")) return pretty;
+  return fmt::format("{}({})", name, args[0]->name());
 }
 
 // ---------------------------------------------------------------------------
@@ -514,7 +524,8 @@ arrow::Result<DataTypePtr> SchemaArgument(const BoundExpr& arg) {
 }
 
 arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<BoundExprPtr> args,
-                                         const std::string& pretty) {
+                                         const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
   TypeId input = args[0]->type()->id();
   if (input != TypeId::kString && input != TypeId::kNull) {
@@ -763,7 +774,8 @@ class JsonWriter {
 };
 
 arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<BoundExprPtr> args,
-                                       const std::string& pretty) {
+                                       const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
   DataTypePtr type = args[0]->type();
   if (!type->IsNested()) {
@@ -1233,7 +1245,8 @@ arrow::Result<std::string> FoldableText(const BoundExpr& arg, const std::string&
 }
 
 arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vector<BoundExprPtr> args,
-                                             const std::string& pretty) {
+                                             const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
   ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "json", pretty));
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
@@ -1254,6 +1267,246 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, /*nullable=*/false);
 }
 
+
+// ---------------------------------------------------------------------------
+// CSV text: from_csv, to_csv and schema_of_csv read and write one record
+// with the CSV source's options and quoting rules (csv_text.h).
+
+arrow::Result<CsvOptions> CsvOptionsOf(const std::vector<BoundExprPtr>& args, size_t index,
+                                       const std::string& pretty) {
+  ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, index, pretty));
+  return CsvOptions::Make(options);
+}
+
+// The fields of the first record of `text` (none for blank text).
+std::vector<std::optional<std::string>> CsvFields(std::string_view text, const CsvOptions& o) {
+  auto records = ParseCsv(text, o);
+  if (records.empty()) return {};
+  return std::move(records[0].fields);
+}
+
+// from_csv(csv, schema[, options]): a struct of the schema's (atomic) fields,
+// converted as the CSV source converts them. In PERMISSIVE mode a value that
+// does not convert is NULL; FAILFAST raises MALFORMED_RECORD_IN_PARSING.
+arrow::Result<BoundExprPtr> BindFromCsv(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
+  ARROW_RETURN_NOT_OK(RequireStringArg(*args[0], 0, pretty));
+  args[0] = ImplicitCast(args[0], types::String());
+  const arrow::Scalar* schema_text = ConstantValue(*args[1]);
+  if (schema_text == nullptr || args[1]->type()->id() != TypeId::kString || !schema_text->is_valid) {
+    return SparkError("INVALID_SCHEMA.NON_STRING_LITERAL", "42K07",
+                      fmt::format("The input schema \"{}\" is not a valid schema string. The "
+                                  "input expression must be string literal and not null.",
+                                  args[1]->name()));
+  }
+  std::string text = schema_text->ToString();
+  DataTypePtr schema;
+  if (Trimmed(text).starts_with("{")) {
+    ARROW_ASSIGN_OR_RAISE(schema, ParseJsonType(Trimmed(text)));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(schema, ParseSchemaString(Trimmed(text)));
+  }
+  if (schema->id() != TypeId::kStruct) {
+    return SparkError("INVALID_SCHEMA.NON_STRUCT_TYPE", "42K07",
+                      fmt::format("The input schema \"{}\" is not a valid schema string. The input "
+                                  "expression should be evaluated to struct type, but got {}.",
+                                  text, QuotedType(*schema)));
+  }
+  auto st = std::static_pointer_cast<const StructType>(schema);
+  for (const auto& f : st->fields()) {
+    if (f.type->IsNested() || f.type->id() == TypeId::kNull) {
+      return SparkError("UNSUPPORTED_DATATYPE", "0A000",
+                        fmt::format("Unsupported data type {}.", QuotedType(*f.type)));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 2, pretty));
+  // One TRY_CAST from STRING per field, run over the column of its texts.
+  std::vector<BoundExprPtr> converters;
+  for (const auto& f : st->fields()) {
+    auto input = std::make_shared<BoundColumn>(0, types::String(), true, f.name);
+    ARROW_ASSIGN_OR_RAISE(auto cast, BindCast(input, f.type, /*try_cast=*/true, f.name));
+    converters.push_back(std::move(cast));
+  }
+  auto impl = [st, options, converters](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+    const auto& texts = static_cast<const arrow::StringArray&>(*input);
+    size_t n = st->fields().size();
+    std::vector<arrow::StringBuilder> raw(n);
+    for (int64_t row = 0; row < a.num_rows; ++row) {
+      std::vector<std::optional<std::string>> fields;
+      if (texts.IsValid(row)) fields = CsvFields(texts.GetView(row), options);
+      for (size_t i = 0; i < n; ++i) {
+        // Only strings keep surrounding spaces: " 1 " is not an INT (a
+        // space makes TRY_CAST fail as Spark's CSV parser fails).
+        if (i < fields.size() && fields[i]) {
+          bool padded = st->field(i).type->id() != TypeId::kString && !fields[i]->empty() &&
+                        (std::isspace(static_cast<unsigned char>(fields[i]->front())) ||
+                         std::isspace(static_cast<unsigned char>(fields[i]->back())));
+          ARROW_RETURN_NOT_OK(raw[i].Append(padded ? "\x01" : *fields[i]));
+        } else {
+          ARROW_RETURN_NOT_OK(raw[i].AppendNull());
+        }
+      }
+    }
+    std::vector<std::shared_ptr<arrow::Array>> children;
+    std::vector<std::shared_ptr<arrow::Field>> arrow_fields;
+    for (size_t i = 0; i < n; ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto strings, raw[i].Finish());
+      auto batch = arrow::RecordBatch::Make(
+          arrow::schema({arrow::field("v", arrow::utf8())}), a.num_rows, {strings});
+      ARROW_ASSIGN_OR_RAISE(auto converted, EvaluateToArray(*converters[i], *batch, a.ctx));
+      if (options.mode == ParseMode::kFailFast && converted->null_count() != strings->null_count()) {
+        for (int64_t row = 0; row < a.num_rows; ++row) {
+          if (strings->IsValid(row) && converted->IsNull(row)) {
+            return MalformedRecordError(texts.GetView(row));
+          }
+        }
+      }
+      children.push_back(converted);
+      arrow_fields.push_back(arrow::field(st->field(i).name, converted->type()));
+    }
+    // A NULL text gives a NULL struct.
+    std::shared_ptr<arrow::Buffer> validity;
+    if (texts.null_count() > 0) {
+      ARROW_ASSIGN_OR_RAISE(auto valid, cp::CallFunction("is_valid", {input}));
+      validity = valid.array()->buffers[1];
+    }
+    auto out = std::make_shared<arrow::StructArray>(arrow::struct_(arrow_fields), a.num_rows,
+                                                    children, validity, texts.null_count());
+    return arrow::Datum(std::shared_ptr<arrow::Array>(out));
+  };
+  bool nullable = args[0]->nullable();
+  return MakeFunction(name, impl, schema, std::move(args), pretty, nullable);
+}
+
+// to_csv(struct[, options]): one CSV record; NULL fields are empty, values as
+// Spark prints them (timestamps as to_json writes them).
+arrow::Result<BoundExprPtr> BindToCsv(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
+  DataTypePtr type = args[0]->type();
+  if (type->id() == TypeId::kNull) {
+    auto null_impl = [](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+      return arrow::Datum(arrow::MakeNullScalar(arrow::utf8()));
+    };
+    return MakeFunction(name, null_impl, types::String(), std::move(args), pretty);
+  }
+  if (type->id() != TypeId::kStruct) {
+    return DataTypeMismatch("UNSUPPORTED_INPUT_TYPE", pretty,
+                            fmt::format("The input of `to_csv` can't be {} type data",
+                                        QuotedType(*type)));
+  }
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 1, pretty));
+  auto st = std::static_pointer_cast<const StructType>(type);
+  auto impl = [st, options](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+    const auto& structs = static_cast<const arrow::StructArray&>(*input);
+    JsonWriter json(a.ctx.format.time_zone, false);
+    std::vector<std::shared_ptr<arrow::Array>> texts;
+    for (int f = 0; f < st->num_fields(); ++f) {
+      ARROW_ASSIGN_OR_RAISE(auto text, CastToString(*structs.field(f), *st->field(f).type, a.ctx.format));
+      texts.push_back(text);
+    }
+    arrow::StringBuilder out;
+    std::string line, value;
+    for (int64_t row = 0; row < a.num_rows; ++row) {
+      if (structs.IsNull(row)) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      line.clear();
+      for (int f = 0; f < st->num_fields(); ++f) {
+        if (f > 0) line += options.sep;
+        const auto& text = static_cast<const arrow::StringArray&>(*texts[f]);
+        TypeId id = st->field(f).type->id();
+        if (text.IsNull(row)) {
+          AppendCsvField(std::nullopt, options, &line);
+        } else if (id == TypeId::kTimestamp || id == TypeId::kTimestampNtz) {
+          value.clear();
+          ARROW_RETURN_NOT_OK(json.Write(*structs.field(f), row, *st->field(f).type, &value));
+          AppendCsvField(std::string_view(value).substr(1, value.size() - 2), options, &line);
+        } else {
+          AppendCsvField(text.GetView(row), options, &line);
+        }
+      }
+      ARROW_RETURN_NOT_OK(out.Append(line));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+    return arrow::Datum(result);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty);
+}
+
+// The type Spark's CSV inference gives one value: INT, BIGINT, DECIMAL(n,0)
+// beyond a bigint, DOUBLE, DATE, TIMESTAMP, BOOLEAN, else STRING.
+DataTypePtr InferCsvValue(const std::optional<std::string>& field) {
+  if (!field || field->empty()) return types::String();
+  const std::string& v = *field;
+  size_t start = (v[0] == '-' || v[0] == '+') ? 1 : 0;
+  bool integral = start < v.size() &&
+                  std::all_of(v.begin() + start, v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (integral) {
+    int64_t x = 0;
+    const char* begin = v.data() + (v[0] == '+' ? 1 : 0);
+    auto [p, ec] = std::from_chars(begin, v.data() + v.size(), x);
+    if (ec == std::errc() && p == v.data() + v.size()) {
+      return x >= INT32_MIN && x <= INT32_MAX ? types::Int() : types::Long();
+    }
+    size_t digits = v.size() - start;
+    if (digits <= 38) return types::Decimal(static_cast<int>(digits), 0);
+  }
+  if (SpecialDouble(v)) return types::Double();
+  {
+    char* end = nullptr;
+    std::strtod(v.c_str(), &end);
+    if (end == v.c_str() + v.size() && std::isdigit(static_cast<unsigned char>(v.back()))) {
+      return types::Double();
+    }
+  }
+  auto digits_at = [&](size_t from, size_t n) {
+    if (v.size() < from + n) return false;
+    for (size_t i = from; i < from + n; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
+    }
+    return true;
+  };
+  bool date = digits_at(0, 4) && v.size() >= 10 && v[4] == '-' && digits_at(5, 2) && v[7] == '-' &&
+              digits_at(8, 2);
+  if (date && v.size() == 10) return types::Date();
+  if (date && v.size() >= 16 && (v[10] == 'T' || v[10] == ' ') && digits_at(11, 2) && v[13] == ':' &&
+      digits_at(14, 2)) {
+    return types::Timestamp();
+  }
+  std::string lower = AsciiLower(v);
+  if (lower == "true" || lower == "false") return types::Boolean();
+  return types::String();
+}
+
+arrow::Result<BoundExprPtr> BindSchemaOfCsv(const std::string& name, std::vector<BoundExprPtr> args,
+                                            const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
+  ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "csv", pretty));
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 1, pretty));
+  auto fields = CsvFields(text, options);
+  if (fields.empty()) {
+    return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
+                      "Malformed records are detected in record parsing: the CSV text is empty.");
+  }
+  std::vector<StructField> out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    out.push_back({fmt::format("_c{}", i), InferCsvValue(fields[i]), true});
+  }
+  auto scalar = std::make_shared<arrow::StringScalar>(types::Struct(std::move(out))->Sql());
+  auto impl = [scalar](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+    return arrow::Datum(scalar);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, /*nullable=*/false);
+}
+
 }  // namespace
 
 void RegisterJsonFunctions(FunctionRegistry& r) {
@@ -1264,6 +1517,9 @@ void RegisterJsonFunctions(FunctionRegistry& r) {
   r.Add("json_object_keys", BindJsonObjectKeys);
   r.Add("json_tuple", BindJsonTuple);
   r.Add("schema_of_json", BindSchemaOfJson);
+  r.Add("from_csv", BindFromCsv);
+  r.Add("to_csv", BindToCsv);
+  r.Add("schema_of_csv", BindSchemaOfCsv);
 }
 
 }  // namespace spate

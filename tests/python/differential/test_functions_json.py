@@ -107,3 +107,59 @@ def test_get_json_object_numbers(oracle):
         "get_json_object('{\"a\":1.50}', '$.a')", "get_json_object('{\"a\":[1, 2.50]}', '$.a')",
         "get_json_object('{\"a\":1e2}', '$.a')", "get_json_object('{\"a\":{\"b\":-0.0}}', '$.a')",
     ])
+
+
+def test_from_csv(oracle):
+    """from_csv: fields converted to the schema's types; a value that does not convert is NULL; missing fields NULL."""
+    oracle.check_exprs([
+        "from_csv('1,abc,2.5', 'a INT, b STRING, c DOUBLE')", "from_csv('1', 'a INT, b STRING')",
+        "from_csv('x,y', 'a INT, b STRING')", "from_csv(NULL, 'a INT')", "from_csv('', 'a INT')",
+        "from_csv('\"a,b\",c', 's STRING, t STRING')", "from_csv('1;2', 'a INT, b INT', map('sep', ';'))",
+        "from_csv('2020-01-01,2020-01-01 10:00:00', 'd DATE, t TIMESTAMP')",
+        "from_csv('true,1.5', 'b BOOLEAN, d DECIMAL(5,2)')", "from_csv('1,2,3', 'a INT, b INT')",
+        "from_csv(' 1 , x ', 'a INT, b STRING')", "from_csv(j, 'a INT, b STRING')",
+    ], rows=[("7,é",), (None,), ("q,",)], schema="j STRING")
+
+
+def test_from_csv_errors(oracle):
+    """from_csv needs a string input, a literal struct schema of atomic types; """
+    oracle.check_exprs(["from_csv('1', 'a ARRAY<INT>')", "from_csv(1, 'a INT')", "from_csv('1', 1)",
+                        "from_csv('1', 'INT')"])
+
+
+def test_to_csv(oracle):
+    """to_csv: quoting of separators and quotes, NULL as empty, Java doubles, timestamps as in to_json, trimmed strings."""
+    oracle.check_exprs([
+        "to_csv(named_struct('a', 1, 'b', 'x,y', 'c', NULL, 'd', 2.5D, 'e', date'2020-01-01', "
+        "'f', timestamp'2020-01-01 10:00:00', 'g', true, 'h', 'q\"q', 'i', ''))",
+        "to_csv(named_struct('a', 1, 'b', 2), map('sep', ';'))", "to_csv(NULL)",
+        "to_csv(named_struct('a', 1.5F, 'b', 1e20D, 'c', CAST(1.50 AS DECIMAL(5,2)), 'e', ' x '))",
+        "to_csv(named_struct('k', k, 's', s))",
+    ], rows=[(1, "a b"), (None, None)], schema="k INT, s STRING")
+
+
+def test_to_csv_errors(oracle):
+    """to_csv takes a struct (DATATYPE_MISMATCH.UNSUPPORTED_INPUT_TYPE)."""
+    oracle.check_exprs(["to_csv(1)", "to_csv()"])
+
+
+def test_schema_of_csv(oracle):
+    """schema_of_csv infers _c0.. with Spark's CSV rules: INT, BIGINT, DOUBLE, DATE, TIMESTAMP, BOOLEAN, STRING."""
+    oracle.check_exprs([
+        "schema_of_csv('1,abc,2.5,true,2020-01-01,,1e5')", "schema_of_csv('x')",
+        "schema_of_csv('1;2', map('sep', ';'))", "schema_of_csv('12345678901,2020-01-01 10:00:00')",
+        "schema_of_csv(NULL)", "schema_of_csv(j)",
+    ], rows=[("1",)], schema="j STRING")
+
+
+def test_csv_python_wrappers(oracle):
+    """f.from_csv, f.to_csv and f.schema_of_csv through the DataFrame API."""
+    def program(sql, spark):
+        F = sql.functions
+        df = spark.createDataFrame([("1,x",), (None,)], "j STRING")
+        parsed = df.select(F.from_csv("j", "a INT, b STRING").alias("r"))
+        return parsed.select("r", F.to_csv("r").alias("back"), F.schema_of_csv("1,x"),
+                             F.to_csv(F.col("r"), {"sep": "|"}).alias("piped"))
+    oracle.check(program)
+    oracle.check(lambda sql, spark: sql.functions.from_csv("j", 1), error="NOT_COLUMN_OR_STR")
+    oracle.check(lambda sql, spark: sql.functions.schema_of_csv(1), error="NOT_COLUMN_OR_STR")

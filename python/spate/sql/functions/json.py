@@ -59,3 +59,19 @@ def schema_of_json(json: Union[Column, str], options: Optional[Dict[str, str]] =
 
 def json_array_length(col: ColumnOrName) -> Column: return _invoke("json_array_length", col)
 def json_object_keys(col: ColumnOrName) -> Column: return _invoke("json_object_keys", col)
+
+
+def from_csv(col: ColumnOrName, schema: Union[Column, str],
+             options: Optional[Dict[str, str]] = None) -> Column:
+    """Parses a CSV string column with ``schema`` (a DDL string or a string Column)."""
+    return _args("from_csv", _col_expr(col), _str_or_column(schema, "schema"), *_options_map(options))
+
+
+def to_csv(col: ColumnOrName, options: Optional[Dict[str, str]] = None) -> Column:
+    """A struct column as one CSV record."""
+    return _args("to_csv", _col_expr(col), *_options_map(options))
+
+
+def schema_of_csv(csv: Union[Column, str], options: Optional[Dict[str, str]] = None) -> Column:
+    """The schema (DDL) Spark infers from a constant CSV record."""
+    return _args("schema_of_csv", _str_or_column(csv, "csv"), *_options_map(options))
