@@ -92,5 +92,6 @@ void RegisterWindowFunctions(FunctionRegistry& r);
 void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterHashFunctions(FunctionRegistry& r);
 void RegisterMiscFunctions(FunctionRegistry& r);
+void RegisterAesFunctions(FunctionRegistry& r);
 
 }  // namespace spate

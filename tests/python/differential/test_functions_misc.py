@@ -155,3 +155,58 @@ def test_broadcast(oracle):
         right = spark.range(3).withColumnRenamed("id", "k")
         return left.join(sql.functions.broadcast(right), left.id == right.k)
     oracle.check(program)
+
+
+KEY = "abcdefghijklmnop"
+
+
+def test_aes_deterministic(oracle):
+    """aes_encrypt with ECB or a given IV is deterministic: the same bytes as Spark; decryption round-trips in every mode."""
+    oracle.check_exprs([
+        "aes_encrypt('Spark', '%s', 'ECB')" % KEY,
+        "aes_encrypt('Spark', 'abcdefghijklmnop12345678', 'CBC', 'DEFAULT', X'00000000000000000000000000000000')",
+        "aes_encrypt('hello', '%s', 'GCM', 'DEFAULT', X'000000000000000000000000', 'aad')" % KEY,
+        "aes_encrypt('hello', 'abcdefghijklmnopqrstuvwxyz012345', 'gcm', 'none', X'000000000000000000000001')",
+        "cast(aes_decrypt(X'6E7CA17BBB468D3084B5744BCA729FB7B2B7BCB8E4472847D02670489D95FA97DBBA7D3210', '0000111122223333', 'GCM') AS STRING)",
+        "cast(aes_decrypt(aes_encrypt('héllo', '%s', 'ecb', 'pkcs'), '%s', 'ECB') AS STRING)" % (KEY, KEY),
+        "cast(aes_decrypt(aes_encrypt('hello', '%s'), '%s') AS STRING)" % (KEY, KEY),
+        "cast(aes_decrypt(aes_encrypt('hello', '%s', 'CBC'), '%s', 'CBC') AS STRING)" % (KEY, KEY),
+        "cast(aes_decrypt(aes_encrypt('', '%s', 'CBC'), '%s', 'CBC') AS STRING)" % (KEY, KEY),
+        "cast(aes_decrypt(aes_encrypt('hello', '%s', 'GCM', 'DEFAULT', X'000000000000000000000000', 'aad'), '%s', 'GCM', 'DEFAULT', 'aad') AS STRING)" % (KEY, KEY),
+        "try_aes_decrypt(X'00', '%s', 'ECB')" % KEY, "try_aes_decrypt(X'00', 'short')",
+        "try_aes_decrypt(X'00', '%s', 'XYZ')" % KEY,
+        "try_aes_decrypt(aes_encrypt('x', '%s'), 'abcdefghijklmnopqrstuvwx')" % KEY,
+        "aes_encrypt(NULL, '%s')" % KEY, "aes_encrypt('x', NULL)", "aes_decrypt(NULL, '%s')" % KEY,
+        "typeof(aes_encrypt('x', '%s'))" % KEY,
+    ])
+
+
+@pytest.mark.parametrize("expr", [
+    "aes_decrypt(X'00', 'abcdefghijklmnop', 'ECB')", "aes_encrypt('x', 'short')",
+    "aes_encrypt('x', 'abcdefghijklmnop', 'XYZ')", "aes_encrypt('x', 'abcdefghijklmnop', 'GCM', 'PKCS')",
+    "aes_encrypt('x', 'abcdefghijklmnop', 'ECB', 'DEFAULT', X'00')",
+    "aes_encrypt('x', 'abcdefghijklmnop', 'GCM', 'DEFAULT', X'00')",
+    "aes_encrypt('x', 'abcdefghijklmnop', 'CBC', 'DEFAULT', X'00')",
+    "aes_encrypt('x', 'abcdefghijklmnop', 'ECB', 'DEFAULT', '', 'aad')",
+    "aes_encrypt('x', 'abcdefghijklmnop', 'CBC', 'NONE')", "aes_encrypt(1, 'abcdefghijklmnop')",
+    "aes_decrypt(aes_encrypt('hello', 'abcdefghijklmnop'), 'abcdefghijklmnopqrstuvwx')",
+    "aes_encrypt('x')",
+])
+def test_aes_errors(oracle, expr):
+    """AES errors: key and IV lengths, unsupported mode/padding/IV/AAD combinations, data that does not decrypt."""
+    want = oracle.pyspark.run(lambda sql, spark: spark.sql("SELECT %s" % expr), False)
+    oracle.check_sql("SELECT %s" % expr, error=want.condition)
+
+
+def test_aes_python(oracle):
+    """f.aes_encrypt / f.aes_decrypt / f.try_aes_decrypt with PySpark's defaults, over columns."""
+    def program(sql, spark):
+        F = sql.functions
+        df = spark.createDataFrame([("Spark", KEY), ("x", None)], "v STRING, k STRING")
+        enc = F.aes_encrypt("v", "k")
+        return df.select(F.aes_encrypt("v", "k", F.lit("ECB")).alias("ecb"),
+                         F.aes_decrypt(enc, "k").cast("string").alias("gcm"),
+                         F.try_aes_decrypt(F.aes_encrypt("v", "k", F.lit("CBC")), "k", F.lit("CBC"))
+                         .cast("string").alias("cbc"),
+                         F.try_aes_decrypt(F.lit("0"), "k", F.lit("ECB")).alias("bad"))
+    oracle.check(program)

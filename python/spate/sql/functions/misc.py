@@ -51,3 +51,31 @@ def raise_error(errMsg: Union[Column, str]) -> Column:
 def broadcast(df: Any) -> Any:
     """Marks a DataFrame for a broadcast join: a hint only, so the DataFrame itself."""
     return df
+
+
+def _aes_args(*cols: Optional[ColumnOrName], defaults: tuple) -> list:
+    """AES arguments with PySpark's defaults (mode GCM, padding DEFAULT, iv and aad empty)."""
+    return [_col_expr(c) if c is not None else _lit(d) for c, d in zip(cols, defaults)]
+
+
+def aes_encrypt(input: ColumnOrName, key: ColumnOrName, mode: Optional[ColumnOrName] = None,
+                padding: Optional[ColumnOrName] = None, iv: Optional[ColumnOrName] = None,
+                aad: Optional[ColumnOrName] = None) -> Column:
+    """AES encryption of ``input`` (GCM by default; ECB and CBC with PKCS padding)."""
+    return _args("aes_encrypt", _col_expr(input), _col_expr(key),
+                 *_aes_args(mode, padding, iv, aad, defaults=("GCM", "DEFAULT", "", "")))
+
+
+def aes_decrypt(input: ColumnOrName, key: ColumnOrName, mode: Optional[ColumnOrName] = None,
+                padding: Optional[ColumnOrName] = None, aad: Optional[ColumnOrName] = None) -> Column:
+    """AES decryption; data that does not decrypt is an AES_CRYPTO_ERROR."""
+    return _args("aes_decrypt", _col_expr(input), _col_expr(key),
+                 *_aes_args(mode, padding, aad, defaults=("GCM", "DEFAULT", "")))
+
+
+def try_aes_decrypt(input: ColumnOrName, key: ColumnOrName, mode: Optional[ColumnOrName] = None,
+                    padding: Optional[ColumnOrName] = None,
+                    aad: Optional[ColumnOrName] = None) -> Column:
+    """AES decryption; NULL for data that does not decrypt."""
+    return _args("try_aes_decrypt", _col_expr(input), _col_expr(key),
+                 *_aes_args(mode, padding, aad, defaults=("GCM", "DEFAULT", "")))
