@@ -210,3 +210,14 @@ def test_aes_python(oracle):
                          .cast("string").alias("cbc"),
                          F.try_aes_decrypt(F.lit("0"), "k", F.lit("ECB")).alias("bad"))
     oracle.check(program)
+
+
+def test_hint(oracle):
+    """df.hint('broadcast') leaves the result unchanged; a non-string name is NOT_STR."""
+    def program(sql, spark):
+        left = spark.range(4)
+        right = spark.range(2).withColumnRenamed("id", "k").hint("broadcast")
+        return left.join(right, left.id == right.k)
+    oracle.check(program)
+    oracle.check(lambda sql, spark: spark.range(1).hint(1), error="NOT_STR")
+    oracle.check(lambda sql, spark: spark.range(1).hint("x", {}), error="DISALLOWED_TYPE_FOR_CONTAINER")
