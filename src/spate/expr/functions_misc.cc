@@ -200,6 +200,14 @@ void RegisterMiscFunctions(FunctionRegistry& r) {
   r.Add("assert_true", BindAssertTrue);
   r.Add("equal_null", BindEqualNull);
   r.Add("nvl2", BindNvl2);
+  // Spark 4.1 ships the geospatial functions disabled (spark.sql.geospatial.enabled
+  // is false): every call is UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED.
+  for (const char* n : {"st_asbinary", "st_geogfromwkb", "st_geomfromwkb", "st_setsrid", "st_srid"}) {
+    r.Add(n, [](const std::string&, std::vector<BoundExprPtr>, const std::string&) -> arrow::Result<BoundExprPtr> {
+      return SparkError("UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED", "0A000",
+                        "The feature is not supported: Geospatial feature is disabled.");
+    });
+  }
 }
 
 }  // namespace spate

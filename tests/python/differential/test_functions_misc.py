@@ -221,3 +221,13 @@ def test_hint(oracle):
     oracle.check(program)
     oracle.check(lambda sql, spark: spark.range(1).hint(1), error="NOT_STR")
     oracle.check(lambda sql, spark: spark.range(1).hint("x", {}), error="DISALLOWED_TYPE_FOR_CONTAINER")
+
+
+@pytest.mark.parametrize("expr", [
+    "st_srid(st_geomfromwkb(X'0101000000000000000000F03F0000000000000040'))",
+    "st_asbinary(st_geogfromwkb(X'0101000000000000000000F03F0000000000000040'))",
+    "st_setsrid(st_geomfromwkb(X'0101000000000000000000F03F0000000000000040'), 4326)",
+])
+def test_geospatial_disabled(oracle, expr):
+    """The ST functions are disabled by default in Spark 4.1 (UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED)."""
+    oracle.check_sql("SELECT %s" % expr, error="UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED")
