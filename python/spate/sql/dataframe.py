@@ -408,6 +408,24 @@ class DataFrame:
         _check_int(num, "num")
         return self._wrap(self._jdf.limit(num))
 
+    def hint(self, name: str, *parameters: Any) -> "DataFrame":
+        """A planner hint (broadcast, repartition, ...): checked as PySpark checks it, and
+        otherwise without effect on a single-process engine, so the DataFrame itself."""
+        if len(parameters) == 1 and isinstance(parameters[0], list):
+            parameters = tuple(parameters[0])
+        if not isinstance(name, str):
+            _raise(PySparkTypeError, "NOT_STR", "Argument `name` should be a str, got %s."
+                   % _type_name(name), arg_name="name", arg_type=_type_name(name))
+        for p in parameters:
+            if not isinstance(p, (str, float, int, Column, list)):
+                _raise(PySparkTypeError, "DISALLOWED_TYPE_FOR_CONTAINER",
+                       "Argument `parameters`(type: tuple) should only contain a type in "
+                       "[str, float, int, Column, list[str], list[float], list[int]], got %s"
+                       % _type_name(p), arg_name="parameters", arg_type="tuple",
+                       allowed_types="str, float, int, Column, list[str], list[float], list[int]",
+                       item_type=_type_name(p))
+        return self
+
     def alias(self, alias: str) -> "DataFrame":
         """The DataFrame under a name for qualified columns: ``df.alias("t").select("t.a")``."""
         return self._wrap(self._jdf.alias(alias))

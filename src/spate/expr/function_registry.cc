@@ -24,6 +24,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterMathFunctions(*r);
     RegisterHashFunctions(*r);
     RegisterMiscFunctions(*r);
+    RegisterAesFunctions(*r);
     return r;
   }();
   return *registry;

@@ -118,5 +118,6 @@ void RegisterWindowFunctions(FunctionRegistry& r);
 void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterHashFunctions(FunctionRegistry& r);
 void RegisterMiscFunctions(FunctionRegistry& r);
+void RegisterAesFunctions(FunctionRegistry& r);
 
 }  // namespace spate

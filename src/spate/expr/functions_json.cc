@@ -1,4 +1,4 @@
-// JSON functions: from_json (JSON text -> struct/array/map with Spark's
+// JSON and CSV text functions. JSON: from_json (JSON text -> struct/array/map with Spark's
 // JacksonParser conversion rules and parse modes), to_json (Spark's
 // JacksonGenerator output) and get_json_object (Spark's JSONPath subset).
 //
@@ -22,6 +22,8 @@
 #include "spate/common/error.h"
 #include "spate/common/json_parsing.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/csv_text.h"
+#include "spate/connectors/file/parse_mode.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
@@ -111,11 +113,32 @@ std::string_view Trimmed(std::string_view s) {
 // ---------------------------------------------------------------------------
 // Options
 
+bool IsConstantExpr(const BoundExpr& e) {
+  if (e.kind() == BoundExpr::Kind::kColumn) return false;
+  for (const auto& c : e.children()) {
+    if (!IsConstantExpr(*c)) return false;
+  }
+  return true;
+}
+
+// The value of an argument made of literals only (map('k', 'v') as well as a
+// literal map), or null when it depends on the input.
+arrow::Result<std::shared_ptr<arrow::Scalar>> FoldConstant(const BoundExpr& e) {
+  if (ConstantValue(e) != nullptr) {
+    return static_cast<const BoundLiteral&>(e).value();
+  }
+  if (!IsConstantExpr(e)) return nullptr;
+  auto one_row = arrow::RecordBatch::Make(arrow::schema({}), 1, arrow::ArrayVector{});
+  ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(e, *one_row, EvalContext{}));
+  return array->GetScalar(0);
+}
+
 arrow::Result<Options> ReadOptions(const std::vector<BoundExprPtr>& args, size_t index,
                                    const std::string& pretty) {
   Options options;
   if (args.size() <= index) return options;
-  const arrow::Scalar* value = ConstantValue(*args[index]);
+  ARROW_ASSIGN_OR_RAISE(auto folded, FoldConstant(*args[index]));
+  const arrow::Scalar* value = folded.get();
   if (value == nullptr || args[index]->type()->id() != TypeId::kMap) {
     return SparkError("INVALID_OPTIONS.NON_MAP_FUNCTION", "42K06",
                       "Invalid options: Must use the `map()` function for options.");
@@ -142,6 +165,14 @@ arrow::Result<Options> ReadOptions(const std::vector<BoundExprPtr>& args, size_t
 std::string OptionOr(const Options& options, const std::string& key, std::string fallback) {
   auto it = options.find(AsciiLower(key));
   return it == options.end() ? fallback : it->second;
+}
+
+// Spark names from_json/to_json/from_csv/to_csv/schema_of_* calls after
+// their first argument only (the schema and options are left out).
+std::string FirstArgName(const std::string& name, const std::vector<BoundExprPtr>& args,
+                         const std::string& pretty) {
+  if (args.empty() || !pretty.starts_with(name + "(")) return pretty;
+  return fmt::format("{}({})", name, args[0]->name());
 }
 
 // ---------------------------------------------------------------------------
@@ -493,7 +524,8 @@ arrow::Result<DataTypePtr> SchemaArgument(const BoundExpr& arg) {
 }
 
 arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<BoundExprPtr> args,
-                                         const std::string& pretty) {
+                                         const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
   TypeId input = args[0]->type()->id();
   if (input != TypeId::kString && input != TypeId::kNull) {
@@ -742,7 +774,8 @@ class JsonWriter {
 };
 
 arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<BoundExprPtr> args,
-                                       const std::string& pretty) {
+                                       const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
   DataTypePtr type = args[0]->type();
   if (!type->IsNested()) {
@@ -773,6 +806,9 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
   };
   return MakeFunction(name, impl, types::String(), std::move(args), pretty);
 }
+
+void AppendJacksonJson(const JsonValue& v, std::string* out);
+std::string ValueText(const JsonValue& v);
 
 // ---------------------------------------------------------------------------
 // get_json_object
@@ -851,10 +887,6 @@ void Select(const JsonValue& v, const std::vector<PathStep>& steps, size_t k,
   }
 }
 
-std::string JsonText(const JsonValue& v) {
-  if (v.IsString()) return std::string(StringOf(v));
-  return Minified(v);
-}
 
 arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
                                               std::vector<BoundExprPtr> args,
@@ -892,10 +924,13 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
       if (found.empty() || (found.size() == 1 && found[0]->IsNull())) {
         ARROW_RETURN_NOT_OK(out.AppendNull());
       } else if (found.size() == 1) {
-        ARROW_RETURN_NOT_OK(out.Append(JsonText(*found[0])));
+        ARROW_RETURN_NOT_OK(out.Append(ValueText(*found[0])));
       } else {
         std::string joined = "[";
-        for (size_t i = 0; i < found.size(); ++i) joined += (i ? "," : "") + Minified(*found[i]);
+        for (size_t i = 0; i < found.size(); ++i) {
+          if (i > 0) joined += ',';
+          AppendJacksonJson(*found[i], &joined);
+        }
         ARROW_RETURN_NOT_OK(out.Append(joined + "]"));
       }
       pool.Clear();
@@ -906,12 +941,585 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
+
+// ---------------------------------------------------------------------------
+// JSON text of parsed values, as Spark's Jackson generator copies them:
+// strings quoted, integers as written, other numbers as Java doubles.
+
+void AppendJacksonJson(const JsonValue& v, std::string* out) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: *out += "null"; break;
+    case rapidjson::kFalseType: *out += "false"; break;
+    case rapidjson::kTrueType: *out += "true"; break;
+    case rapidjson::kStringType: AppendJsonString(StringOf(v), out); break;
+    case rapidjson::kNumberType:
+      if (v.IsInt64() || v.IsUint64()) {
+        *out += NumberText(v);
+      } else {
+        AppendJavaFloating(v.GetDouble(), out);
+      }
+      break;
+    case rapidjson::kArrayType: {
+      *out += '[';
+      bool first = true;
+      for (const auto& e : v.GetArray()) {
+        if (!first) *out += ',';
+        first = false;
+        AppendJacksonJson(e, out);
+      }
+      *out += ']';
+      break;
+    }
+    case rapidjson::kObjectType: {
+      *out += '{';
+      bool first = true;
+      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+        if (!first) *out += ',';
+        first = false;
+        AppendJsonString(StringOf(it->name), out);
+        *out += ':';
+        AppendJacksonJson(it->value, out);
+      }
+      *out += '}';
+      break;
+    }
+  }
+}
+
+// A field's value as json_tuple and get_json_object return it: strings
+// unquoted, anything else as JSON text.
+std::string ValueText(const JsonValue& v) {
+  if (v.IsString()) return std::string(StringOf(v));
+  std::string out;
+  AppendJacksonJson(v, &out);
+  return out;
+}
+
+// Parses the first JSON value of `text` (what follows it is ignored, as
+// Jackson reads one value); false when it is malformed.
+bool ParseFirstValue(rapidjson::Document* doc, std::string_view text) {
+  doc->Parse<kJsonParseFlags | rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
+  return !doc->HasParseError();
+}
+
+arrow::Status RequireStringArg(const BoundExpr& arg, size_t index, const std::string& pretty) {
+  if (arg.type()->id() == TypeId::kString || arg.type()->id() == TypeId::kNull) {
+    return arrow::Status::OK();
+  }
+  return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                          fmt::format("The {} parameter requires the \"STRING\" type, however "
+                                      "\"{}\" has the type {}",
+                                      Ordinal(index), arg.name(), QuotedType(*arg.type())));
+}
+
+// json_array_length(json) / json_object_keys(json): the outermost array's
+// length / object's keys (in order, repeated keys kept); NULL for NULL, for
+// malformed text and for any other kind of value.
+template <typename Builder, typename Append>
+arrow::Result<arrow::Datum> MapJsonRows(const FunctionArgs& a, Builder* out, Append append) {
+  ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+  const auto& texts = static_cast<const arrow::StringArray&>(*input);
+  rapidjson::MemoryPoolAllocator<> pool;
+  for (int64_t row = 0; row < a.num_rows; ++row) {
+    rapidjson::Document doc(&pool);
+    if (texts.IsNull(row) || !ParseFirstValue(&doc, texts.GetView(row))) {
+      ARROW_RETURN_NOT_OK(out->AppendNull());
+    } else {
+      ARROW_RETURN_NOT_OK(append(doc));
+    }
+    pool.Clear();
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, out->Finish());
+  return arrow::Datum(result);
+}
+
+arrow::Result<BoundExprPtr> BindJsonArrayLength(const std::string& name,
+                                                std::vector<BoundExprPtr> args,
+                                                const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
+  ARROW_RETURN_NOT_OK(RequireStringArg(*args[0], 0, pretty));
+  args[0] = ImplicitCast(args[0], types::String());
+  auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    arrow::Int32Builder out;
+    return MapJsonRows(a, &out, [&](const JsonValue& v) {
+      return v.IsArray() ? out.Append(static_cast<int32_t>(v.Size())) : out.AppendNull();
+    });
+  };
+  return MakeFunction(name, impl, types::Int(), std::move(args), pretty);
+}
+
+arrow::Result<BoundExprPtr> BindJsonObjectKeys(const std::string& name,
+                                               std::vector<BoundExprPtr> args,
+                                               const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
+  ARROW_RETURN_NOT_OK(RequireStringArg(*args[0], 0, pretty));
+  args[0] = ImplicitCast(args[0], types::String());
+  auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    arrow::ListBuilder out(arrow::default_memory_pool(), std::make_shared<arrow::StringBuilder>());
+    auto* keys = static_cast<arrow::StringBuilder*>(out.value_builder());
+    return MapJsonRows(a, &out, [&](const JsonValue& v) -> arrow::Status {
+      if (!v.IsObject()) return out.AppendNull();
+      ARROW_RETURN_NOT_OK(out.Append());
+      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+        ARROW_RETURN_NOT_OK(keys->Append(StringOf(it->name)));
+      }
+      return arrow::Status::OK();
+    });
+  };
+  return MakeFunction(name, impl, types::Array(types::String()), std::move(args), pretty);
+}
+
+// json_tuple(json, k1, ..., kn): the values of the top-level fields k1..kn
+// (as get_json_object would give them), bound as a STRUCT<c0..cn-1: STRING>;
+// the planner expands it into the columns c0..cn-1 of a generator. A
+// repeated key gives its last value; NULL, malformed text or a non-object
+// gives NULLs.
+arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  if (args.size() < 2) return WrongNumArgs(name, "> 1", args.size());
+  for (const auto& arg : args) {
+    if (arg->type()->id() != TypeId::kString) {
+      return DataTypeMismatch("NON_STRING_TYPE", pretty,
+                              "all arguments of the function `json_tuple` must be strings");
+    }
+  }
+  std::vector<StructField> fields;
+  for (size_t i = 1; i < args.size(); ++i) {
+    fields.push_back({fmt::format("c{}", i - 1), types::String(), true});
+  }
+  DataTypePtr type = types::Struct(std::move(fields));
+  auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+    const auto& texts = static_cast<const arrow::StringArray&>(*input);
+    size_t n = a.values.size() - 1;
+    std::vector<std::shared_ptr<arrow::StringArray>> keys;
+    std::vector<arrow::StringBuilder> columns(n);
+    for (size_t k = 0; k < n; ++k) {
+      ARROW_ASSIGN_OR_RAISE(auto key, AsArray(a.values[k + 1], a.num_rows));
+      keys.push_back(std::static_pointer_cast<arrow::StringArray>(key));
+    }
+    rapidjson::MemoryPoolAllocator<> pool;
+    for (int64_t row = 0; row < a.num_rows; ++row) {
+      rapidjson::Document doc(&pool);
+      bool object = texts.IsValid(row) && ParseFirstValue(&doc, texts.GetView(row)) && doc.IsObject();
+      for (size_t k = 0; k < n; ++k) {
+        const JsonValue* found = nullptr;
+        if (object && keys[k]->IsValid(row)) {
+          std::string_view key = keys[k]->GetView(row);
+          for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+            if (StringOf(it->name) == key) found = &it->value;
+          }
+        }
+        if (found == nullptr || found->IsNull()) {
+          ARROW_RETURN_NOT_OK(columns[k].AppendNull());
+        } else {
+          ARROW_RETURN_NOT_OK(columns[k].Append(ValueText(*found)));
+        }
+      }
+      pool.Clear();
+    }
+    std::vector<std::shared_ptr<arrow::Array>> children;
+    std::vector<std::string> names;
+    for (size_t k = 0; k < n; ++k) {
+      ARROW_ASSIGN_OR_RAISE(auto child, columns[k].Finish());
+      children.push_back(child);
+      names.push_back(fmt::format("c{}", k));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto out, arrow::StructArray::Make(children, names));
+    return arrow::Datum(std::shared_ptr<arrow::Array>(out));
+  };
+  return MakeFunction(name, impl, type, std::move(args), pretty, /*nullable=*/false);
+}
+
+// ---------------------------------------------------------------------------
+// schema_of_json: Spark's JSON schema inference (JsonInferSchema) on one
+// constant text: integers BIGINT (DECIMAL(20,0) beyond it), other numbers
+// DOUBLE, NULL and strings STRING, object fields sorted by name, an empty
+// array ARRAY<STRING>; conflicting types widen or fall back to STRING.
+
+DataTypePtr WidenInferred(const DataTypePtr& a, const DataTypePtr& b);
+
+DataTypePtr MergeInferredStructs(const StructType& a, const StructType& b) {
+  std::map<std::string, DataTypePtr> merged;
+  for (const auto& f : a.fields()) merged[f.name] = f.type;
+  for (const auto& f : b.fields()) {
+    auto it = merged.find(f.name);
+    merged[f.name] = it == merged.end() ? f.type : WidenInferred(it->second, f.type);
+  }
+  std::vector<StructField> fields;
+  for (auto& [n, t] : merged) fields.push_back({n, t, true});
+  return types::Struct(std::move(fields));
+}
+
+DataTypePtr WidenInferred(const DataTypePtr& a, const DataTypePtr& b) {
+  if (a->Equals(*b)) return a;
+  if (a->id() == TypeId::kNull) return b;
+  if (b->id() == TypeId::kNull) return a;
+  if (a->IsNumeric() && b->IsNumeric()) {
+    if (a->id() == TypeId::kDouble || b->id() == TypeId::kDouble) return types::Double();
+    if (a->id() == TypeId::kDecimal && b->id() == TypeId::kDecimal) {
+      const auto& x = static_cast<const DecimalType&>(*a);
+      const auto& y = static_cast<const DecimalType&>(*b);
+      int scale = std::max(x.scale(), y.scale());
+      int digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
+      return digits + scale > 38 ? types::Double() : types::Decimal(digits + scale, scale);
+    }
+    // BIGINT and DECIMAL(p, 0): a decimal wide enough for both.
+    const auto& d = static_cast<const DecimalType&>(a->id() == TypeId::kDecimal ? *a : *b);
+    return types::Decimal(std::max(d.precision(), 20), d.scale());
+  }
+  if (a->id() == TypeId::kStruct && b->id() == TypeId::kStruct) {
+    return MergeInferredStructs(static_cast<const StructType&>(*a), static_cast<const StructType&>(*b));
+  }
+  if (a->id() == TypeId::kArray && b->id() == TypeId::kArray) {
+    return types::Array(WidenInferred(static_cast<const ArrayType&>(*a).element_type(),
+                                      static_cast<const ArrayType&>(*b).element_type()));
+  }
+  return types::String();
+}
+
+DataTypePtr InferJsonValue(const JsonValue& v, bool primitives_as_string) {
+  switch (v.GetType()) {
+    case rapidjson::kNullType: return types::Null();
+    case rapidjson::kFalseType:
+    case rapidjson::kTrueType: return primitives_as_string ? types::String() : types::Boolean();
+    case rapidjson::kStringType: return types::String();
+    case rapidjson::kNumberType:
+      if (primitives_as_string) return types::String();
+      if (v.IsInt64()) return types::Long();
+      if (v.IsUint64()) return types::Decimal(20, 0);
+      return types::Double();
+    case rapidjson::kArrayType: {
+      DataTypePtr element = types::Null();
+      for (const auto& e : v.GetArray()) element = WidenInferred(element, InferJsonValue(e, primitives_as_string));
+      return types::Array(element);
+    }
+    case rapidjson::kObjectType: {
+      std::map<std::string, DataTypePtr> fields_by_name;
+      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+        auto type = InferJsonValue(it->value, primitives_as_string);
+        std::string key(StringOf(it->name));
+        auto found = fields_by_name.find(key);
+        fields_by_name[key] = found == fields_by_name.end() ? type : WidenInferred(found->second, type);
+      }
+      std::vector<StructField> fields;
+      for (auto& [n, t] : fields_by_name) fields.push_back({n, t, true});
+      return types::Struct(std::move(fields));
+    }
+  }
+  return types::String();
+}
+
+// NULL types left after inference (null values, empty arrays) become STRING.
+DataTypePtr NullsAsString(const DataTypePtr& t) {
+  switch (t->id()) {
+    case TypeId::kNull: return types::String();
+    case TypeId::kArray:
+      return types::Array(NullsAsString(static_cast<const ArrayType&>(*t).element_type()));
+    case TypeId::kStruct: {
+      std::vector<StructField> fields;
+      for (const auto& f : static_cast<const StructType&>(*t).fields()) {
+        fields.push_back({f.name, NullsAsString(f.type), true});
+      }
+      return types::Struct(std::move(fields));
+    }
+    default: return t;
+  }
+}
+
+// The constant text schema_of_json / schema_of_csv infer from: a foldable,
+// non-NULL string.
+arrow::Result<std::string> FoldableText(const BoundExpr& arg, const std::string& what,
+                                        const std::string& pretty) {
+  const arrow::Scalar* value = ConstantValue(arg);
+  if (value != nullptr && !value->is_valid) {
+    return DataTypeMismatch("UNEXPECTED_NULL", pretty, fmt::format("The {} must not be null", what));
+  }
+  if (value == nullptr || arg.type()->id() != TypeId::kString) {
+    return DataTypeMismatch("NON_FOLDABLE_INPUT", pretty,
+                            fmt::format("the input `{}` should be a foldable \"STRING\" "
+                                        "expression; however, got \"{}\"",
+                                        what, arg.name()));
+  }
+  return value->ToString();
+}
+
+arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vector<BoundExprPtr> args,
+                                             const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
+  ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "json", pretty));
+  ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
+  bool primitives_as_string = AsciiLower(OptionOr(options, "primitivesAsString", "false")) == "true";
+  rapidjson::Document doc;
+  if (!ParseFirstValue(&doc, text)) {
+    return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
+                      fmt::format("Malformed records are detected in record parsing: {}.\nParse "
+                                  "Mode: FAILFAST. To process malformed records as null result, "
+                                  "try setting the option 'mode' as 'PERMISSIVE'.",
+                                  text));
+  }
+  DataTypePtr type = NullsAsString(InferJsonValue(doc, primitives_as_string));
+  auto scalar = std::make_shared<arrow::StringScalar>(type->Sql());
+  auto impl = [scalar](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+    return arrow::Datum(scalar);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, /*nullable=*/false);
+}
+
+
+// ---------------------------------------------------------------------------
+// CSV text: from_csv, to_csv and schema_of_csv read and write one record
+// with the CSV source's options and quoting rules (csv_text.h).
+
+arrow::Result<CsvOptions> CsvOptionsOf(const std::vector<BoundExprPtr>& args, size_t index,
+                                       const std::string& pretty) {
+  ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, index, pretty));
+  return CsvOptions::Make(options);
+}
+
+// The fields of the first record of `text` (none for blank text).
+std::vector<std::optional<std::string>> CsvFields(std::string_view text, const CsvOptions& o) {
+  auto records = ParseCsv(text, o);
+  if (records.empty()) return {};
+  return std::move(records[0].fields);
+}
+
+// from_csv(csv, schema[, options]): a struct of the schema's (atomic) fields,
+// converted as the CSV source converts them. In PERMISSIVE mode a value that
+// does not convert is NULL; FAILFAST raises MALFORMED_RECORD_IN_PARSING.
+arrow::Result<BoundExprPtr> BindFromCsv(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
+  ARROW_RETURN_NOT_OK(RequireStringArg(*args[0], 0, pretty));
+  args[0] = ImplicitCast(args[0], types::String());
+  const arrow::Scalar* schema_text = ConstantValue(*args[1]);
+  if (schema_text == nullptr || args[1]->type()->id() != TypeId::kString || !schema_text->is_valid) {
+    return SparkError("INVALID_SCHEMA.NON_STRING_LITERAL", "42K07",
+                      fmt::format("The input schema \"{}\" is not a valid schema string. The "
+                                  "input expression must be string literal and not null.",
+                                  args[1]->name()));
+  }
+  std::string text = schema_text->ToString();
+  DataTypePtr schema;
+  if (Trimmed(text).starts_with("{")) {
+    ARROW_ASSIGN_OR_RAISE(schema, ParseJsonType(Trimmed(text)));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(schema, ParseSchemaString(Trimmed(text)));
+  }
+  if (schema->id() != TypeId::kStruct) {
+    return SparkError("INVALID_SCHEMA.NON_STRUCT_TYPE", "42K07",
+                      fmt::format("The input schema \"{}\" is not a valid schema string. The input "
+                                  "expression should be evaluated to struct type, but got {}.",
+                                  text, QuotedType(*schema)));
+  }
+  auto st = std::static_pointer_cast<const StructType>(schema);
+  for (const auto& f : st->fields()) {
+    if (f.type->IsNested() || f.type->id() == TypeId::kNull) {
+      return SparkError("UNSUPPORTED_DATATYPE", "0A000",
+                        fmt::format("Unsupported data type {}.", QuotedType(*f.type)));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 2, pretty));
+  // One TRY_CAST from STRING per field, run over the column of its texts.
+  std::vector<BoundExprPtr> converters;
+  for (const auto& f : st->fields()) {
+    auto input = std::make_shared<BoundColumn>(0, types::String(), true, f.name);
+    ARROW_ASSIGN_OR_RAISE(auto cast, BindCast(input, f.type, /*try_cast=*/true, f.name));
+    converters.push_back(std::move(cast));
+  }
+  auto impl = [st, options, converters](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+    const auto& texts = static_cast<const arrow::StringArray&>(*input);
+    size_t n = st->fields().size();
+    std::vector<arrow::StringBuilder> raw(n);
+    for (int64_t row = 0; row < a.num_rows; ++row) {
+      std::vector<std::optional<std::string>> fields;
+      if (texts.IsValid(row)) fields = CsvFields(texts.GetView(row), options);
+      for (size_t i = 0; i < n; ++i) {
+        // Only strings keep surrounding spaces: " 1 " is not an INT (a
+        // space makes TRY_CAST fail as Spark's CSV parser fails).
+        if (i < fields.size() && fields[i]) {
+          bool padded = st->field(i).type->id() != TypeId::kString && !fields[i]->empty() &&
+                        (std::isspace(static_cast<unsigned char>(fields[i]->front())) ||
+                         std::isspace(static_cast<unsigned char>(fields[i]->back())));
+          ARROW_RETURN_NOT_OK(raw[i].Append(padded ? "\x01" : *fields[i]));
+        } else {
+          ARROW_RETURN_NOT_OK(raw[i].AppendNull());
+        }
+      }
+    }
+    std::vector<std::shared_ptr<arrow::Array>> children;
+    std::vector<std::shared_ptr<arrow::Field>> arrow_fields;
+    for (size_t i = 0; i < n; ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto strings, raw[i].Finish());
+      auto batch = arrow::RecordBatch::Make(
+          arrow::schema({arrow::field("v", arrow::utf8())}), a.num_rows, {strings});
+      ARROW_ASSIGN_OR_RAISE(auto converted, EvaluateToArray(*converters[i], *batch, a.ctx));
+      if (options.mode == ParseMode::kFailFast && converted->null_count() != strings->null_count()) {
+        for (int64_t row = 0; row < a.num_rows; ++row) {
+          if (strings->IsValid(row) && converted->IsNull(row)) {
+            return MalformedRecordError(texts.GetView(row));
+          }
+        }
+      }
+      children.push_back(converted);
+      arrow_fields.push_back(arrow::field(st->field(i).name, converted->type()));
+    }
+    // A NULL text gives a NULL struct.
+    std::shared_ptr<arrow::Buffer> validity;
+    if (texts.null_count() > 0) {
+      ARROW_ASSIGN_OR_RAISE(auto valid, cp::CallFunction("is_valid", {input}));
+      validity = valid.array()->buffers[1];
+    }
+    auto out = std::make_shared<arrow::StructArray>(arrow::struct_(arrow_fields), a.num_rows,
+                                                    children, validity, texts.null_count());
+    return arrow::Datum(std::shared_ptr<arrow::Array>(out));
+  };
+  bool nullable = args[0]->nullable();
+  return MakeFunction(name, impl, schema, std::move(args), pretty, nullable);
+}
+
+// to_csv(struct[, options]): one CSV record; NULL fields are empty, values as
+// Spark prints them (timestamps as to_json writes them).
+arrow::Result<BoundExprPtr> BindToCsv(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
+  DataTypePtr type = args[0]->type();
+  if (type->id() == TypeId::kNull) {
+    auto null_impl = [](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+      return arrow::Datum(arrow::MakeNullScalar(arrow::utf8()));
+    };
+    return MakeFunction(name, null_impl, types::String(), std::move(args), pretty);
+  }
+  if (type->id() != TypeId::kStruct) {
+    return DataTypeMismatch("UNSUPPORTED_INPUT_TYPE", pretty,
+                            fmt::format("The input of `to_csv` can't be {} type data",
+                                        QuotedType(*type)));
+  }
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 1, pretty));
+  auto st = std::static_pointer_cast<const StructType>(type);
+  auto impl = [st, options](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
+    const auto& structs = static_cast<const arrow::StructArray&>(*input);
+    JsonWriter json(a.ctx.format.time_zone, false);
+    std::vector<std::shared_ptr<arrow::Array>> texts;
+    for (int f = 0; f < st->num_fields(); ++f) {
+      ARROW_ASSIGN_OR_RAISE(auto text, CastToString(*structs.field(f), *st->field(f).type, a.ctx.format));
+      texts.push_back(text);
+    }
+    arrow::StringBuilder out;
+    std::string line, value;
+    for (int64_t row = 0; row < a.num_rows; ++row) {
+      if (structs.IsNull(row)) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      line.clear();
+      for (int f = 0; f < st->num_fields(); ++f) {
+        if (f > 0) line += options.sep;
+        const auto& text = static_cast<const arrow::StringArray&>(*texts[f]);
+        TypeId id = st->field(f).type->id();
+        if (text.IsNull(row)) {
+          AppendCsvField(std::nullopt, options, &line);
+        } else if (id == TypeId::kTimestamp || id == TypeId::kTimestampNtz) {
+          value.clear();
+          ARROW_RETURN_NOT_OK(json.Write(*structs.field(f), row, *st->field(f).type, &value));
+          AppendCsvField(std::string_view(value).substr(1, value.size() - 2), options, &line);
+        } else {
+          AppendCsvField(text.GetView(row), options, &line);
+        }
+      }
+      ARROW_RETURN_NOT_OK(out.Append(line));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+    return arrow::Datum(result);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty);
+}
+
+// The type Spark's CSV inference gives one value: INT, BIGINT, DECIMAL(n,0)
+// beyond a bigint, DOUBLE, DATE, TIMESTAMP, BOOLEAN, else STRING.
+DataTypePtr InferCsvValue(const std::optional<std::string>& field) {
+  if (!field || field->empty()) return types::String();
+  const std::string& v = *field;
+  size_t start = (v[0] == '-' || v[0] == '+') ? 1 : 0;
+  bool integral = start < v.size() &&
+                  std::all_of(v.begin() + start, v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
+  if (integral) {
+    int64_t x = 0;
+    const char* begin = v.data() + (v[0] == '+' ? 1 : 0);
+    auto [p, ec] = std::from_chars(begin, v.data() + v.size(), x);
+    if (ec == std::errc() && p == v.data() + v.size()) {
+      return x >= INT32_MIN && x <= INT32_MAX ? types::Int() : types::Long();
+    }
+    size_t digits = v.size() - start;
+    if (digits <= 38) return types::Decimal(static_cast<int>(digits), 0);
+  }
+  if (SpecialDouble(v)) return types::Double();
+  {
+    char* end = nullptr;
+    std::strtod(v.c_str(), &end);
+    if (end == v.c_str() + v.size() && std::isdigit(static_cast<unsigned char>(v.back()))) {
+      return types::Double();
+    }
+  }
+  auto digits_at = [&](size_t from, size_t n) {
+    if (v.size() < from + n) return false;
+    for (size_t i = from; i < from + n; ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
+    }
+    return true;
+  };
+  bool date = digits_at(0, 4) && v.size() >= 10 && v[4] == '-' && digits_at(5, 2) && v[7] == '-' &&
+              digits_at(8, 2);
+  if (date && v.size() == 10) return types::Date();
+  if (date && v.size() >= 16 && (v[10] == 'T' || v[10] == ' ') && digits_at(11, 2) && v[13] == ':' &&
+      digits_at(14, 2)) {
+    return types::Timestamp();
+  }
+  std::string lower = AsciiLower(v);
+  if (lower == "true" || lower == "false") return types::Boolean();
+  return types::String();
+}
+
+arrow::Result<BoundExprPtr> BindSchemaOfCsv(const std::string& name, std::vector<BoundExprPtr> args,
+                                            const std::string& pretty_in) {
+  const std::string pretty = FirstArgName(name, args, pretty_in);
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
+  ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "csv", pretty));
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 1, pretty));
+  auto fields = CsvFields(text, options);
+  if (fields.empty()) {
+    return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
+                      "Malformed records are detected in record parsing: the CSV text is empty.");
+  }
+  std::vector<StructField> out;
+  for (size_t i = 0; i < fields.size(); ++i) {
+    out.push_back({fmt::format("_c{}", i), InferCsvValue(fields[i]), true});
+  }
+  auto scalar = std::make_shared<arrow::StringScalar>(types::Struct(std::move(out))->Sql());
+  auto impl = [scalar](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
+    return arrow::Datum(scalar);
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, /*nullable=*/false);
+}
+
 }  // namespace
 
 void RegisterJsonFunctions(FunctionRegistry& r) {
   r.Add("from_json", BindFromJson);
   r.Add("to_json", BindToJson);
   r.Add("get_json_object", BindGetJsonObject);
+  r.Add("json_array_length", BindJsonArrayLength);
+  r.Add("json_object_keys", BindJsonObjectKeys);
+  r.Add("json_tuple", BindJsonTuple);
+  r.Add("schema_of_json", BindSchemaOfJson);
+  r.Add("from_csv", BindFromCsv);
+  r.Add("to_csv", BindToCsv);
+  r.Add("schema_of_csv", BindSchemaOfCsv);
 }
 
 }  // namespace spate

@@ -114,13 +114,6 @@ std::string Renamed(const std::string& pretty, const std::string& printed) {
   return paren == std::string::npos ? printed : printed + pretty.substr(paren);
 }
 
-bool AnyNullable(const std::vector<BoundExprPtr>& args) {
-  for (const auto& a : args) {
-    if (a->nullable()) return true;
-  }
-  return false;
-}
-
 arrow::Status WrongType(const BoundExpr& arg, size_t i, const std::string& expected,
                         const std::string& pretty) {
   return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,

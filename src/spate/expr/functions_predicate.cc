@@ -345,13 +345,17 @@ arrow::Result<BoundExprPtr> BindIf(const std::string& name, std::vector<BoundExp
 arrow::Result<BoundExprPtr> BindNullIf(const std::string& name, std::vector<BoundExprPtr> args,
                                        const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  // The result keeps the first argument's own type (Spark: IF(l = r, NULL, l)):
+  // only the comparison sees the coerced operands, passed as a third argument.
+  BoundExprPtr original = args[0];
   ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty));
-  DataTypePtr type = args[0]->type();
+  args.push_back(original);
+  DataTypePtr type = original->type();
   ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
   auto impl = [arrow_type](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", a.values));
+    ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", {a.values[0], a.values[1]}));
     ARROW_ASSIGN_OR_RAISE(auto cond, cp::CallFunction("coalesce", {eq, arrow::MakeScalar(false)}));
-    return cp::CallFunction("if_else", {cond, arrow::MakeNullScalar(arrow_type), a.values[0]});
+    return cp::CallFunction("if_else", {cond, arrow::MakeNullScalar(arrow_type), a.values[2]});
   };
   return MakeFunction(name, impl, type, std::move(args), pretty, true);
 }

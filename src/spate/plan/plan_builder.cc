@@ -964,7 +964,32 @@ static arrow::Result<PlanPtr> DropRowsWithoutTime(const PlanPtr& child, const st
   return out;
 }
 
-arrow::Result<PlanPtr> MakeProject(const PlanPtr& input, const std::vector<ExprPtr>& exprs) {
+// json_tuple(json, k1, ..., kn) [AS (a1, ..., an)] in a select list stands
+// for its n columns, c0..cn-1 unless aliased: fields of the struct it binds to.
+static std::vector<ExprPtr> ExpandJsonTuples(const std::vector<ExprPtr>& exprs) {
+  std::vector<ExprPtr> out;
+  for (const auto& e : exprs) {
+    const Expr& inner = e->kind == ExprKind::kAlias ? *e->args[0] : *e;
+    if (inner.kind != ExprKind::kCall || inner.name != "json_tuple" || inner.args.size() < 2) {
+      out.push_back(e);
+      continue;
+    }
+    std::vector<std::string> aliases;
+    if (e->kind == ExprKind::kAlias) {
+      aliases = e->name_parts.empty() ? std::vector<std::string>{e->name} : e->name_parts;
+    }
+    ExprPtr call = e->kind == ExprKind::kAlias ? e->args[0] : e;
+    for (size_t i = 0; i + 1 < inner.args.size(); ++i) {
+      std::string field = fmt::format("c{}", i);
+      out.push_back(ex::Alias(ex::Extract(call, ex::String(field)),
+                              i < aliases.size() ? aliases[i] : field));
+    }
+  }
+  return out;
+}
+
+arrow::Result<PlanPtr> MakeProject(const PlanPtr& input, const std::vector<ExprPtr>& exprs_in) {
+  const std::vector<ExprPtr> exprs = ExpandJsonTuples(exprs_in);
   ARROW_ASSIGN_OR_RAISE(PlanPtr child, DropRowsWithoutTime(input, exprs));
   std::vector<ExprPtr> rewritten = exprs;
   for (auto& e : rewritten) {

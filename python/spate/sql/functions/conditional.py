@@ -26,3 +26,8 @@ def nvl(col1: ColumnOrName, col2: ColumnOrName) -> Column: return _invoke("nvl",
 def ifnull(col1: ColumnOrName, col2: ColumnOrName) -> Column: return _invoke("ifnull", col1, col2)
 def greatest(*cols: ColumnOrName) -> Column: return _invoke("greatest", *_flatten(cols))
 def least(*cols: ColumnOrName) -> Column: return _invoke("least", *_flatten(cols))
+def equal_null(col1: ColumnOrName, col2: ColumnOrName) -> Column: return _invoke("equal_null", col1, col2)
+
+
+def nvl2(col1: ColumnOrName, col2: ColumnOrName, col3: ColumnOrName) -> Column:
+    return _invoke("nvl2", col1, col2, col3)
