@@ -1115,8 +1115,9 @@ arrow::Result<BoundExprPtr> BindSecondWithFraction(std::vector<BoundExprPtr> arg
   return MakeFunction("second", impl, types::Decimal(8, 6), std::move(args), pretty, nullable);
 }
 
-// A field of a CalendarInterval: YEAR and DAY as INT, MONTH, HOUR and MINUTE
-// as TINYINT (Java's truncating remainders), SECOND as DECIMAL(8,6).
+// A field of a CalendarInterval: YEAR and DAY (days plus whole days of the
+// microseconds) as INT, MONTH, HOUR and MINUTE as TINYINT (Java's truncating
+// remainders), SECOND as DECIMAL(8,6).
 arrow::Result<BoundExprPtr> BindIntervalField(const std::string& field, std::vector<BoundExprPtr> args,
                                               const std::string& pretty) {
   DataTypePtr type = field == "SECOND"                   ? types::Decimal(8, 6)
@@ -1139,7 +1140,7 @@ arrow::Result<BoundExprPtr> BindIntervalField(const std::string& field, std::vec
             arrow::Decimal128(micros % kMicrosPerMinute)));
       } else if (field == "YEAR" || field == "DAY") {
         ARROW_RETURN_NOT_OK(static_cast<arrow::Int32Builder&>(*builder).Append(
-            field == "YEAR" ? v.months / 12 : v.days));
+            field == "YEAR" ? v.months / 12 : static_cast<int32_t>(v.days + micros / kMicrosPerDay)));
       } else {
         int64_t x = field == "MONTH" ? v.months % 12
                     : field == "HOUR" ? micros / kMicrosPerHour % 24
@@ -1318,7 +1319,8 @@ arrow::Result<BoundExprPtr> BindDateArithmetic(const std::string& name, std::vec
     }
     return Output(days, a.result_type);
   };
-  return MakeFunction(name, impl, diff ? types::Int() : types::Date(), std::move(args), pretty, true);
+  bool nullable = TemporalNullable(*args[0]) || TemporalNullable(*args[1]);
+  return MakeFunction(name, impl, diff ? types::Int() : types::Date(), std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindLastDay(const std::string& name, std::vector<BoundExprPtr> args,
@@ -1334,7 +1336,8 @@ arrow::Result<BoundExprPtr> BindLastDay(const std::string& name, std::vector<Bou
     }
     return Output(days, a.result_type);
   };
-  return MakeFunction(name, impl, types::Date(), std::move(args), pretty, true);
+  bool nullable = TemporalNullable(*args[0]);
+  return MakeFunction(name, impl, types::Date(), std::move(args), pretty, nullable);
 }
 
 // from_utc_timestamp(ts, tz): the wall time in `tz` of the UTC instant,
@@ -1498,6 +1501,10 @@ int64_t WholeMonths(int64_t s, int64_t e) {
 
 // timestampadd(unit, quantity, ts) and timestampdiff(unit, start, end), also
 // spelled dateadd / date_add and datediff / date_diff with three arguments.
+// Adding a fixed-length unit moves the instant; days and months move the wall
+// clock. A difference is counted between wall clocks in every unit, as
+// java.time's ChronoUnit.between on local date-times (so 24 hours pass
+// between two midnights even across a DST change).
 // TIMESTAMP_NTZ stays NTZ; dates and strings are read as TIMESTAMP.
 arrow::Result<BoundExprPtr> BindTimestampUnit(const std::string& name, std::vector<BoundExprPtr> args,
                                               const std::string& pretty) {
@@ -1531,7 +1538,7 @@ arrow::Result<BoundExprPtr> BindTimestampUnit(const std::string& name, std::vect
       ARROW_ASSIGN_OR_RAISE(first, Integers(a.values[1], a.num_rows));
     }
     Values out(a.num_rows);
-    if (u.micros != 0) {
+    if (u.micros != 0 && !diff) {
       for (int64_t i = 0; i < a.num_rows; ++i) {
         if (!first[i] || !end[i]) continue;
         out[i] = diff ? (*end[i] - *first[i]) / u.micros : *end[i] + *first[i] * u.micros;
@@ -1547,7 +1554,9 @@ arrow::Result<BoundExprPtr> BindTimestampUnit(const std::string& name, std::vect
       if (!wall_first[i] || !wall_end[i]) continue;
       int64_t e = *wall_end[i], f = *wall_first[i];
       if (diff) {
-        out[i] = u.days != 0 ? (e - f) / (u.days * kMicrosPerDay) : WholeMonths(f, e) / u.months;
+        out[i] = u.micros != 0 ? (e - f) / u.micros
+                 : u.days != 0 ? (e - f) / (u.days * kMicrosPerDay)
+                               : WholeMonths(f, e) / u.months;
       } else if (u.days != 0) {
         out[i] = e + f * u.days * kMicrosPerDay;
       } else {
