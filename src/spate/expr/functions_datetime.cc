@@ -1298,6 +1298,16 @@ arrow::Result<BoundExprPtr> BindTrunc(const std::string& name, std::vector<Bound
 arrow::Result<BoundExprPtr> BindDateArithmetic(const std::string& name, std::vector<BoundExprPtr> args,
                                                const std::string& pretty) {
   bool diff = name == "datediff";
+  // date_add / date_sub take days as INT, SMALLINT, TINYINT (or text cast to INT).
+  if ((name == "date_add" || name == "date_sub") && args.size() == 2) {
+    TypeId id = args[1]->type()->id();
+    if (args[1]->type()->IsNumeric() && id != TypeId::kInt && id != TypeId::kShort && id != TypeId::kByte) {
+      return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                              fmt::format("The second parameter requires the (\"INT\" or \"SMALLINT\" or "
+                                          "\"TINYINT\") type, however \"{}\" has the type {}",
+                                          args[1]->name(), QuotedType(*args[1]->type())));
+    }
+  }
   ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kDate, diff ? Kind::kDate : Kind::kInt}));
   DataTypePtr left = args[0]->type(), right = args[1]->type();
   auto impl = [name, diff, left, right](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {

@@ -123,7 +123,8 @@ def test_arithmetic(oracle):
         "next_day(d, dow)", "next_day(d, 'TUESDAY')", "next_day(s, 'sat')", "next_day(d, NULL)",
         "last_day(d)", "last_day(s)", "last_day(%s)" % TS,
     ], rows=ROWS, schema=SCHEMA)
-    oracle.check_exprs(["next_day(d, 'xx')", "months_between(d, 1)"], rows=ROWS, schema=SCHEMA)
+    oracle.check_exprs(["next_day(d, 'xx')", "months_between(d, 1)", "date_add(d, 1L)", "date_sub(d, 1.5D)",
+                        "date_add(d, CAST(1 AS SMALLINT))", "add_months(d, 1L)"], rows=ROWS, schema=SCHEMA)
 
 
 def test_timestampadd_and_diff(oracle):
