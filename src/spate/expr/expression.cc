@@ -1,6 +1,7 @@
 #include "spate/expr/expression.h"
 
 #include <algorithm>
+#include <optional>
 
 #include <arrow/scalar.h>
 #include <fmt/format.h>
@@ -45,11 +46,44 @@ std::vector<ExprPtr> DefaultArguments(const std::string& n, size_t given) {
     return {ex::String("yyyy-MM-dd HH:mm:ss")};
   }
   if (n == "sort_array" && given == 1) return {ex::Bool(true)};
+  if (n == "months_between" && given == 2) return {ex::Bool(true)};
+  if ((n == "make_interval" || n == "try_make_interval") && given < 7) {
+    std::vector<ExprPtr> zeros;
+    for (size_t i = given; i < 6; ++i) zeros.push_back(ex::Int(0));
+    zeros.push_back(ex::Lit(std::make_shared<arrow::Decimal128Scalar>(arrow::Decimal128(0),
+                                                                      arrow::decimal128(18, 6)),
+                            types::Decimal(18, 6)));
+    return zeros;
+  }
   return {};
+}
+
+// Calls Spark names as another function: the unit forms of dateadd / datediff
+// are timestampadd / timestampdiff, dateadd(d, n) is date_add, curdate() is
+// current_date(), and convert_timezone(to, ts) names its implicit source zone.
+std::optional<Expr> SparkSpelling(const Expr& e) {
+  const std::string& n = e.name;
+  if (e.args.size() == 3 && (n == "dateadd" || n == "date_add" || n == "datediff" || n == "date_diff")) {
+    Expr full = e;
+    full.name = n == "dateadd" || n == "date_add" ? "timestampadd" : "timestampdiff";
+    return full;
+  }
+  if ((n == "dateadd" && e.args.size() == 2) || n == "curdate") {
+    Expr full = e;
+    full.name = n == "dateadd" ? "date_add" : "current_date";
+    return full;
+  }
+  if (n == "convert_timezone" && e.args.size() == 2) {
+    Expr full = e;
+    full.args.insert(full.args.begin(), ex::Call("current_timezone", {}));
+    return full;
+  }
+  return std::nullopt;
 }
 
 std::string Render(const Expr& e, bool sql) {
   if (e.kind == ExprKind::kCall) {
+    if (auto spelled = SparkSpelling(e)) return Render(*spelled, sql);
     auto defaults = DefaultArguments(e.name, e.args.size());
     if (!defaults.empty()) {
       Expr full = e;
@@ -114,6 +148,9 @@ std::string Render(const Expr& e, bool sql) {
     for (; i + 1 < e.args.size(); i += 2) out += fmt::format(" WHEN {} THEN {}", arg(i), arg(i + 1));
     if (i < e.args.size()) out += fmt::format(" ELSE {}", arg(i));
     return out + " END";
+  }
+  if ((n == "extract" || n == "datepart") && argc == 2) {
+    return fmt::format("{}({} FROM {})", n, arg(0), arg(1));
   }
   if (n == "count" && e.args.size() == 1 && e.args[0]->kind == ExprKind::kStar) return "count(1)";
   if (n == "if" && e.args.size() == 3) {

@@ -5,6 +5,7 @@
 // widths, defaults and failures match Spark rather than strptime.
 
 #include <cmath>
+#include <map>
 #include <optional>
 
 #include <arrow/api.h>
@@ -13,33 +14,23 @@
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/expr/datetime_internal.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
-
-namespace {
+namespace dt {
 
 namespace cp = arrow::compute;
 
-constexpr int64_t kMicrosPerSecond = 1000000;
-constexpr int64_t kMicrosPerDay = 86400 * kMicrosPerSecond;
-constexpr const char* kDefaultFormat = "yyyy-MM-dd HH:mm:ss";
 
-using Values = std::vector<std::optional<int64_t>>;
 
 int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
 
 // ---------------------------------------------------------------------------
 // Proleptic Gregorian calendar (the civil-date algorithms of H. Hinnant)
-
-struct Civil {
-  int64_t year;
-  int month;  // 1..12
-  int day;    // 1..31
-};
 
 int64_t DaysFromCivil(int64_t y, int m, int d) {
   y -= m <= 2;
@@ -126,17 +117,48 @@ arrow::Result<Values> UtcToLocal(const Values& utc, const std::string& tz) {
   return FromInt64Array(*back);
 }
 
-// Wall-clock microseconds in `tz` -> UTC instants. An ambiguous wall time
-// (DST fall-back) takes the earlier offset, as java.time does.
+// The offsets (wall - UTC, microseconds) of `tz` at UTC instants.
+arrow::Result<Values> Offsets(const Values& utc, const std::string& tz) {
+  ARROW_ASSIGN_OR_RAISE(Values out, UtcToLocal(utc, tz));
+  for (size_t i = 0; i < out.size(); ++i) {
+    if (out[i]) *out[i] -= *utc[i];
+  }
+  return out;
+}
+
+// Wall-clock microseconds in `tz` -> UTC instants, as java.time resolves a
+// local date-time: an ambiguous wall time (DST fall-back) takes the earlier
+// instant, and a wall time in a gap (spring-forward) is read with the offset
+// before the gap, i.e. moved forward by the gap's length.
 arrow::Result<Values> LocalToUtc(const Values& wall, const std::string& tz) {
   if (IsUtc(tz)) return wall;
-  ARROW_ASSIGN_OR_RAISE(auto ints, Int64Array(wall));
-  ARROW_ASSIGN_OR_RAISE(auto ts, ints->View(arrow::timestamp(arrow::TimeUnit::MICRO)));
-  cp::AssumeTimezoneOptions options(tz, cp::AssumeTimezoneOptions::AMBIGUOUS_EARLIEST,
-                                    cp::AssumeTimezoneOptions::NONEXISTENT_LATEST);
-  ARROW_ASSIGN_OR_RAISE(auto utc, cp::CallFunction("assume_timezone", {ts}, &options));
-  ARROW_ASSIGN_OR_RAISE(auto back, utc.make_array()->View(arrow::int64()));
-  return FromInt64Array(*back);
+  // The offsets a day before and after bracket at most one transition.
+  Values before(wall.size()), after(wall.size());
+  for (size_t i = 0; i < wall.size(); ++i) {
+    if (!wall[i] || *wall[i] < INT64_MIN / 2 || *wall[i] > INT64_MAX / 2) continue;
+    before[i] = *wall[i] - kMicrosPerDay;
+    after[i] = *wall[i] + kMicrosPerDay;
+  }
+  ARROW_ASSIGN_OR_RAISE(Values offset_before, Offsets(before, tz));
+  ARROW_ASSIGN_OR_RAISE(Values offset_after, Offsets(after, tz));
+  Values early(wall.size()), late(wall.size());
+  for (size_t i = 0; i < wall.size(); ++i) {
+    if (!offset_before[i]) continue;
+    early[i] = *wall[i] - *offset_before[i];
+    late[i] = *wall[i] - *offset_after[i];
+  }
+  ARROW_ASSIGN_OR_RAISE(Values check_early, Offsets(early, tz));
+  ARROW_ASSIGN_OR_RAISE(Values check_late, Offsets(late, tz));
+  Values out = wall;
+  for (size_t i = 0; i < wall.size(); ++i) {
+    if (!early[i]) continue;
+    bool early_ok = *check_early[i] == *offset_before[i];
+    bool late_ok = *check_late[i] == *offset_after[i];
+    if (early_ok && late_ok) out[i] = std::min(*early[i], *late[i]);
+    else if (late_ok) out[i] = late[i];
+    else out[i] = early[i];  // valid, or in a gap: the offset before it
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -268,6 +290,24 @@ std::optional<std::string> ReadZone(Cursor& c) {
   return std::string(rest);  // a region id such as America/Los_Angeles
 }
 
+arrow::Result<std::string> ResolveZoneId(std::string_view text) {
+  Cursor c{text};
+  auto zone = ReadZone(c);
+  if (zone && !zone->empty() && zone->find(' ') == std::string::npos) {
+    if (IsUtc(*zone)) return std::string("UTC");
+    if (UtcToLocal({0}, *zone).ok()) return *zone;
+  }
+  return SparkError(
+      "INVALID_TIMEZONE", "22009",
+      fmt::format("The timezone: {} is invalid. The timezone must be either a region-based zone ID "
+                  "or a zone offset. Region IDs must have the form 'area/city', such as "
+                  "'America/Los_Angeles'. Zone offsets must be in the format '(+|-)HH', "
+                  "'(+|-)HH:mm’ or '(+|-)HH:mm:ss', e.g '-08' , '+01:00' or '-13:33:33', and "
+                  "must be in the range from -18:00 to +18:00. 'Z' and 'UTC' are accepted as "
+                  "synonyms for '+00:00'.",
+                  text));
+}
+
 struct ParsedTimestamp {
   int64_t wall_micros;
   std::string zone;  // empty: the session time zone
@@ -373,9 +413,9 @@ arrow::Result<std::vector<Token>> Tokenize(const std::string& pattern) {
   return tokens;
 }
 
-const char* const kMonthNames[] = {"January", "February", "March",     "April",   "May",      "June",
+const char* const kMonthNames[12] = {"January", "February", "March",     "April",   "May",      "June",
                                    "July",    "August",   "September", "October", "November", "December"};
-const char* const kDayNames[] = {"Monday", "Tuesday", "Wednesday", "Thursday",
+const char* const kDayNames[7] = {"Monday", "Tuesday", "Wednesday", "Thursday",
                                  "Friday", "Saturday", "Sunday"};
 
 std::string Pad(int64_t v, int width) {
@@ -633,8 +673,9 @@ std::vector<std::optional<std::string_view>> Strings(const arrow::Array& arr) {
 
 // A string argument as UTC instants (CAST rules, or the pattern when given).
 // Malformed input is an error under ANSI mode, NULL otherwise.
-arrow::Result<Values> ParseInstants(const arrow::Array& arr, const std::optional<std::string>& pattern,
-                                    const EvalContext& ctx) {
+arrow::Result<std::vector<std::optional<ParsedTimestamp>>> ParseTexts(
+    const arrow::Array& arr, const std::optional<std::string>& pattern, const EvalContext& ctx,
+    const char* cast_to) {
   auto texts = Strings(arr);
   std::vector<std::optional<ParsedTimestamp>> parsed(texts.size());
   std::vector<Token> tokens;
@@ -646,9 +687,26 @@ arrow::Result<Values> ParseInstants(const arrow::Array& arr, const std::optional
     size_t error_at = 0;
     parsed[i] = pattern ? ParseWithPattern(*texts[i], tokens, &error_at) : ParseTimestampString(*texts[i]);
     if (parsed[i] || !ctx.ansi) continue;
-    return pattern ? CannotParse(*texts[i], error_at) : CastInvalid(*texts[i], "TIMESTAMP");
+    return pattern ? CannotParse(*texts[i], error_at) : CastInvalid(*texts[i], cast_to);
   }
+  return parsed;
+}
+
+arrow::Result<Values> ParseInstants(const arrow::Array& arr, const std::optional<std::string>& pattern,
+                                    const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto parsed, ParseTexts(arr, pattern, ctx, "TIMESTAMP"));
   return ResolveZones(parsed, ctx.format.time_zone);
+}
+
+// A string argument as wall times (TIMESTAMP_NTZ); a zone in the text is ignored.
+arrow::Result<Values> ParseWalls(const arrow::Array& arr, const std::optional<std::string>& pattern,
+                                 const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto parsed, ParseTexts(arr, pattern, ctx, "TIMESTAMP_NTZ"));
+  Values out(parsed.size());
+  for (size_t i = 0; i < parsed.size(); ++i) {
+    if (parsed[i]) out[i] = parsed[i]->wall_micros;
+  }
+  return out;
 }
 
 // Any temporal argument as UTC instants: dates are local midnights, NTZ wall
@@ -728,8 +786,6 @@ arrow::Result<arrow::Datum> Output(const Values& values, const DataType& type) {
 // ---------------------------------------------------------------------------
 // Binding
 
-enum class Kind { kDate, kTimestamp, kString, kInt, kLong };
-
 const char* KindName(Kind k) {
   switch (k) {
     case Kind::kDate: return "\"DATE\"";
@@ -737,6 +793,12 @@ const char* KindName(Kind k) {
     case Kind::kString: return "\"STRING\"";
     case Kind::kInt: return "\"INT\"";
     case Kind::kLong: return "\"BIGINT\"";
+    case Kind::kNumeric: return "\"NUMERIC\"";
+    case Kind::kIntegral: return "\"INTEGRAL\"";
+    case Kind::kDecimal: return "\"DECIMAL\"";
+    case Kind::kBoolean: return "\"BOOLEAN\"";
+    case Kind::kDateOnly: return "\"DATE\"";
+    case Kind::kTimestampOnly: return "\"TIMESTAMP\"";
   }
   return "";
 }
@@ -750,7 +812,13 @@ bool Accepts(Kind k, const DataType& t) {
     case Kind::kTimestamp: return temporal;
     case Kind::kString: return !t.IsNested() && id != TypeId::kInterval && id != TypeId::kBinary;
     case Kind::kInt:
-    case Kind::kLong: return t.IsNumeric() || id == TypeId::kString || id == TypeId::kNull;
+    case Kind::kLong:
+    case Kind::kDecimal: return t.IsNumeric() || id == TypeId::kString || id == TypeId::kNull;
+    case Kind::kNumeric: return t.IsNumeric() || id == TypeId::kNull;
+    case Kind::kIntegral: return t.IsIntegral() || id == TypeId::kNull;
+    case Kind::kBoolean: return id == TypeId::kBoolean || id == TypeId::kNull;
+    case Kind::kDateOnly: return id == TypeId::kDate || id == TypeId::kNull;
+    case Kind::kTimestampOnly: return id == TypeId::kTimestamp || id == TypeId::kNull;
   }
   return false;
 }
@@ -786,67 +854,114 @@ arrow::Result<std::optional<std::string>> ConstantText(const BoundExpr& arg, con
   return value->ToString();
 }
 
+}  // namespace dt
+
+using namespace dt;
+
+namespace {
+
 // ---------------------------------------------------------------------------
 // Current time
 
+// current_timestamp / now, current_date / curdate, localtimestamp (the wall
+// time in the session zone, TIMESTAMP_NTZ) and current_timezone: one instant
+// per query, never NULL.
 arrow::Result<BoundExprPtr> BindCurrent(const std::string& name, std::vector<BoundExprPtr> args,
                                         const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 0, 0));
+  if (name == "current_timezone") {
+    auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+      return arrow::Datum(std::make_shared<arrow::StringScalar>(a.ctx.format.time_zone));
+    };
+    return MakeFunction(name, impl, types::String(), {}, pretty, false);
+  }
   bool date = name == "current_date" || name == "curdate";
-  auto impl = [date](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    int64_t now = a.ctx.current_timestamp_us;
-    if (!date) return arrow::Datum(std::make_shared<arrow::TimestampScalar>(now, arrow::TimeUnit::MICRO, "UTC"));
-    ARROW_ASSIGN_OR_RAISE(auto wall, UtcToLocal({now}, a.ctx.format.time_zone));
-    return arrow::Datum(std::make_shared<arrow::Date32Scalar>(static_cast<int32_t>(FloorDiv(*wall[0], kMicrosPerDay))));
+  bool local = name == "localtimestamp";
+  auto impl = [date, local](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    Values now(a.num_rows, a.ctx.current_timestamp_us);
+    if (!date && !local) return Output(now, a.result_type);
+    ARROW_ASSIGN_OR_RAISE(auto wall, UtcToLocal(now, a.ctx.format.time_zone));
+    for (auto& v : wall) {
+      if (date && v) *v = FloorDiv(*v, kMicrosPerDay);
+    }
+    return Output(wall, a.result_type);
   };
-  return MakeFunction(name, impl, date ? types::Date() : types::Timestamp(), {}, pretty, false);
+  DataTypePtr type = date ? types::Date() : local ? types::TimestampNtz() : types::Timestamp();
+  return MakeFunction(name, impl, type, {}, pretty, false);
 }
 
 // ---------------------------------------------------------------------------
 // Parsing and formatting
 
-// to_timestamp(s[, fmt]), to_date(s[, fmt]), unix_timestamp([s[, fmt]]).
-arrow::Result<BoundExprPtr> BindParse(const std::string& name, std::vector<BoundExprPtr> args,
+// to_timestamp[_ltz|_ntz](s[, fmt]), to_date(s[, fmt]), unix_timestamp([s[,
+// fmt]]), to_unix_timestamp(s[, fmt]) and try_to_date / try_to_timestamp.
+// Text that does not parse is an error under ANSI (NULL for the try_ forms);
+// to_timestamp of a number reads seconds since the epoch.
+arrow::Result<BoundExprPtr> BindParse(const std::string& called, std::vector<BoundExprPtr> args,
                                       const std::string& pretty) {
+  bool try_form = called.rfind("try_", 0) == 0;
+  std::string name = try_form ? called.substr(4) : called;
+  if (name == "to_timestamp_ltz") name = "to_timestamp";
   bool to_unix = name == "unix_timestamp" || name == "to_unix_timestamp";
-  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, to_unix && name == "unix_timestamp" ? 0 : 1, 2,
-                                {Kind::kTimestamp, Kind::kString}));
+  bool ntz = name == "to_timestamp_ntz";
+  bool seconds = name == "to_timestamp" && args.size() == 1 && args[0]->type()->IsNumeric();
+  if (!seconds) {
+    ARROW_RETURN_NOT_OK(CheckArgs(called, args, pretty, name == "unix_timestamp" ? 0 : 1, 2,
+                                  {Kind::kTimestamp, Kind::kString}));
+  }
   std::optional<std::string> pattern;
   if (args.size() > 1) {
-    ARROW_ASSIGN_OR_RAISE(pattern, ConstantText(*args[1], name));
+    ARROW_ASSIGN_OR_RAISE(pattern, ConstantText(*args[1], called));
     if (!pattern) pattern = "";  // a NULL pattern gives NULL below
   } else if (to_unix) {
     pattern = kDefaultFormat;
   }
   bool null_pattern = args.size() > 1 && !ConstantValue(*args[1])->is_valid;
   if (pattern) ARROW_RETURN_NOT_OK(Tokenize(*pattern).status());
-  DataTypePtr result = to_unix ? types::Long() : name == "to_date" ? types::Date() : types::Timestamp();
+  DataTypePtr result = to_unix ? types::Long()
+                       : name == "to_date" ? types::Date()
+                       : ntz               ? types::TimestampNtz()
+                                           : types::Timestamp();
   DataTypePtr input = args.empty() ? nullptr : args[0]->type();
-  auto impl = [pattern, null_pattern, input, to_unix, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  auto impl = [=](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     if (null_pattern) return Output(Values(a.num_rows), a.result_type);
+    EvalContext ctx = a.ctx;
+    if (try_form) ctx.ansi = false;
+    if (seconds) {
+      ARROW_ASSIGN_OR_RAISE(auto micros, NumberToMicros(a.values[0], *input, a.num_rows, kMicrosPerSecond));
+      return Output(micros, a.result_type);
+    }
     Values utc;
     if (!input) {
-      utc.assign(a.num_rows, a.ctx.current_timestamp_us);
+      utc.assign(a.num_rows, ctx.current_timestamp_us);
     } else if (input->id() == TypeId::kString) {
       ARROW_ASSIGN_OR_RAISE(auto arr, ToArray(a.values[0], a.num_rows));
       if (name == "to_date" && !pattern) {
-        ARROW_ASSIGN_OR_RAISE(auto days, Days(arr, *input, a.ctx, a.num_rows));
+        ARROW_ASSIGN_OR_RAISE(auto days, Days(arr, *input, ctx, a.num_rows));
         return Output(days, a.result_type);
       }
-      ARROW_ASSIGN_OR_RAISE(utc, ParseInstants(*arr, pattern, a.ctx));
+      if (ntz) {
+        ARROW_ASSIGN_OR_RAISE(auto walls, ParseWalls(*arr, pattern, ctx));
+        return Output(walls, a.result_type);
+      }
+      ARROW_ASSIGN_OR_RAISE(utc, ParseInstants(*arr, pattern, ctx));
     } else {
       if (name == "to_date") {
-        ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));
+        ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, ctx, a.num_rows));
         return Output(days, a.result_type);
       }
-      ARROW_ASSIGN_OR_RAISE(utc, Instants(a.values[0], *input, a.ctx, a.num_rows));
+      if (ntz) {
+        ARROW_ASSIGN_OR_RAISE(auto walls, WallTimes(a.values[0], *input, ctx, a.num_rows));
+        return Output(walls, a.result_type);
+      }
+      ARROW_ASSIGN_OR_RAISE(utc, Instants(a.values[0], *input, ctx, a.num_rows));
     }
     if (to_unix) {
       for (auto& v : utc) {
         if (v) *v = FloorDiv(*v, kMicrosPerSecond);
       }
     } else if (name == "to_date") {
-      ARROW_ASSIGN_OR_RAISE(auto wall, UtcToLocal(utc, a.ctx.format.time_zone));
+      ARROW_ASSIGN_OR_RAISE(auto wall, UtcToLocal(utc, ctx.format.time_zone));
       for (auto& v : wall) {
         if (v) *v = FloorDiv(*v, kMicrosPerDay);
       }
@@ -854,7 +969,15 @@ arrow::Result<BoundExprPtr> BindParse(const std::string& name, std::vector<Bound
     }
     return Output(utc, a.result_type);
   };
-  return MakeFunction(name, impl, result, std::move(args), pretty, true);
+  // Spark's nullability: a parse with a pattern fails rather than give NULL
+  // (under ANSI); without one it is a CAST, NULL-able from strings and dates.
+  bool nullable = try_form || (input && input->id() != TypeId::kString && input->id() != TypeId::kDate
+                                   ? AnyNullable(args)
+                                   : (pattern || !input) ? AnyNullable(args) : true);
+  if (seconds) {
+    nullable = args[0]->nullable() || input->id() == TypeId::kFloat || input->id() == TypeId::kDouble;
+  }
+  return MakeFunction(called, impl, result, std::move(args), pretty, nullable);
 }
 
 // date_format(ts, fmt), from_unixtime(secs[, fmt]).
@@ -902,8 +1025,14 @@ DayField DayFieldOf(const std::string& name) {
   if (name == "weekday") return [](int64_t d) -> int64_t { return IsoDayOfWeek(d) - 1; };
   if (name == "dayofyear") return [](int64_t d) -> int64_t { return DayOfYear(d); };
   if (name == "weekofyear") return [](int64_t d) -> int64_t { return IsoWeek(d); };
+  // Fields only extract() reads: the ISO week-based year and ISO day of week.
+  if (name == "yearofweek") return [](int64_t d) { return CivilFromDays(d - IsoDayOfWeek(d) + 4).year; };
+  if (name == "dayofweek_iso") return [](int64_t d) -> int64_t { return IsoDayOfWeek(d); };
   return nullptr;
 }
+
+// Whether a converted datetime argument may be NULL: a string may not parse.
+bool TemporalNullable(const BoundExpr& e) { return e.nullable() || e.type()->id() == TypeId::kString; }
 
 arrow::Result<BoundExprPtr> BindDateField(const std::string& name, std::vector<BoundExprPtr> args,
                                           const std::string& pretty) {
@@ -917,7 +1046,33 @@ arrow::Result<BoundExprPtr> BindDateField(const std::string& name, std::vector<B
     }
     return Output(days, a.result_type);
   };
-  return MakeFunction(name, impl, types::Int(), std::move(args), pretty, true);
+  bool nullable = TemporalNullable(*args[0]);
+  return MakeFunction(name, impl, types::Int(), std::move(args), pretty, nullable);
+}
+
+// dayname / monthname: the three-letter English name.
+arrow::Result<BoundExprPtr> BindDayName(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 1, 1, {Kind::kDate}));
+  bool day = name == "dayname";
+  DataTypePtr input = args[0]->type();
+  auto impl = [day, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));
+    arrow::StringBuilder out;
+    ARROW_RETURN_NOT_OK(out.Reserve(a.num_rows));
+    for (const auto& v : days) {
+      if (!v) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      const char* full = day ? kDayNames[IsoDayOfWeek(*v) - 1] : kMonthNames[CivilFromDays(*v).month - 1];
+      ARROW_RETURN_NOT_OK(out.Append(full, 3));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto arr, out.Finish());
+    return arrow::Datum(arr);
+  };
+  bool nullable = TemporalNullable(*args[0]);
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindTimeField(const std::string& name, std::vector<BoundExprPtr> args,
@@ -933,7 +1088,140 @@ arrow::Result<BoundExprPtr> BindTimeField(const std::string& name, std::vector<B
     }
     return Output(wall, a.result_type);
   };
-  return MakeFunction(name, impl, types::Int(), std::move(args), pretty, true);
+  bool nullable = TemporalNullable(*args[0]);
+  return MakeFunction(name, impl, types::Int(), std::move(args), pretty, nullable);
+}
+
+// The seconds of a wall time with their fraction, DECIMAL(8,6) (extract's SECOND).
+arrow::Result<BoundExprPtr> BindSecondWithFraction(std::vector<BoundExprPtr> args,
+                                                   const std::string& pretty) {
+  DataTypePtr input = args[0]->type();
+  auto impl = [input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(a.values[0], *input, a.ctx, a.num_rows));
+    arrow::Decimal128Builder out(arrow::decimal128(8, 6));
+    for (const auto& v : wall) {
+      if (v) ARROW_RETURN_NOT_OK(out.Append(arrow::Decimal128(FloorMod(*v, kMicrosPerMinute))));
+      else ARROW_RETURN_NOT_OK(out.AppendNull());
+    }
+    ARROW_ASSIGN_OR_RAISE(auto arr, out.Finish());
+    return arrow::Datum(arr);
+  };
+  bool nullable = TemporalNullable(*args[0]);
+  return MakeFunction("second", impl, types::Decimal(8, 6), std::move(args), pretty, nullable);
+}
+
+// A field of a CalendarInterval: YEAR and DAY (days plus whole days of the
+// microseconds) as INT, MONTH, HOUR and MINUTE as TINYINT (Java's truncating
+// remainders), SECOND as DECIMAL(8,6).
+arrow::Result<BoundExprPtr> BindIntervalField(const std::string& field, std::vector<BoundExprPtr> args,
+                                              const std::string& pretty) {
+  DataTypePtr type = field == "SECOND"                   ? types::Decimal(8, 6)
+                     : field == "YEAR" || field == "DAY" ? types::Int()
+                                                         : types::Byte();
+  auto impl = [field](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto arr, ToArray(a.values[0], a.num_rows));
+    ARROW_ASSIGN_OR_RAISE(auto target, ToArrowType(a.result_type));
+    std::unique_ptr<arrow::ArrayBuilder> builder;
+    ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), target, &builder));
+    for (int64_t i = 0; i < arr->length(); ++i) {
+      if (arr->IsNull(i) || arr->type_id() != arrow::Type::INTERVAL_MONTH_DAY_NANO) {
+        ARROW_RETURN_NOT_OK(builder->AppendNull());
+        continue;
+      }
+      auto v = static_cast<const arrow::MonthDayNanoIntervalArray&>(*arr).Value(i);
+      int64_t micros = v.nanoseconds / 1000;
+      if (field == "SECOND") {
+        ARROW_RETURN_NOT_OK(static_cast<arrow::Decimal128Builder&>(*builder).Append(
+            arrow::Decimal128(micros % kMicrosPerMinute)));
+      } else if (field == "YEAR" || field == "DAY") {
+        ARROW_RETURN_NOT_OK(static_cast<arrow::Int32Builder&>(*builder).Append(
+            field == "YEAR" ? v.months / 12 : static_cast<int32_t>(v.days + micros / kMicrosPerDay)));
+      } else {
+        int64_t x = field == "MONTH" ? v.months % 12
+                    : field == "HOUR" ? micros / kMicrosPerHour % 24
+                                      : micros / kMicrosPerMinute % 60;
+        ARROW_RETURN_NOT_OK(static_cast<arrow::Int8Builder&>(*builder).Append(static_cast<int8_t>(x)));
+      }
+    }
+    std::shared_ptr<arrow::Array> out;
+    ARROW_RETURN_NOT_OK(builder->Finish(&out));
+    return arrow::Datum(out);
+  };
+  bool nullable = args[0]->nullable();
+  return MakeFunction("extract", impl, type, std::move(args), pretty, nullable);
+}
+
+// extract(field FROM source) / date_part(field, source) / datepart: the field
+// (a constant, with Spark's abbreviations) is the matching field function of
+// the source; SECOND keeps the fraction. An unknown field is INVALID_EXTRACT_FIELD.
+arrow::Result<BoundExprPtr> BindExtract(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  const arrow::Scalar* field_value = ConstantValue(*args[0]);
+  if (field_value == nullptr) {
+    return DataTypeMismatch("NON_FOLDABLE_INPUT", pretty,
+                            fmt::format("the input `field` should be a foldable \"STRING\" "
+                                        "expression; however, got \"{}\"", args[0]->name()));
+  }
+  if (!field_value->is_valid) {
+    auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+      return arrow::MakeArrayOfNull(arrow::float64(), a.num_rows);
+    };
+    return MakeFunction(name, impl, types::Double(), std::move(args), pretty, true);
+  }
+  std::string field = AsciiUpper(field_value->ToString());
+  static const std::pair<const char*, std::vector<std::string>> kFields[] = {
+      {"YEAR", {"YEAR", "Y", "YEARS", "YR", "YRS"}},
+      {"YEAROFWEEK", {"YEAROFWEEK"}},
+      {"QUARTER", {"QUARTER", "QTR"}},
+      {"MONTH", {"MONTH", "MON", "MONS", "MONTHS"}},
+      {"WEEK", {"WEEK", "W", "WEEKS"}},
+      {"DAY", {"DAY", "D", "DAYS"}},
+      {"DAYOFWEEK", {"DAYOFWEEK", "DOW"}},
+      {"DAYOFWEEK_ISO", {"DAYOFWEEK_ISO", "DOW_ISO"}},
+      {"DOY", {"DOY"}},
+      {"HOUR", {"HOUR", "H", "HOURS", "HR", "HRS"}},
+      {"MINUTE", {"MINUTE", "M", "MIN", "MINS", "MINUTES"}},
+      {"SECOND", {"SECOND", "S", "SEC", "SECONDS", "SECS"}},
+  };
+  std::string canonical;
+  for (const auto& [key, synonyms] : kFields) {
+    if (std::find(synonyms.begin(), synonyms.end(), field) != synonyms.end()) canonical = key;
+  }
+  std::vector<BoundExprPtr> source = {args[1]};
+  auto invalid = [&]() {
+    return SparkError("INVALID_EXTRACT_FIELD", "42601",
+                      fmt::format("Cannot extract `{}` from \"{}\".", field_value->ToString(),
+                                  args[1]->name()));
+  };
+  if (args[1]->type()->id() == TypeId::kInterval) {
+    static const char* const kIntervalFields[] = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
+    if (std::find(std::begin(kIntervalFields), std::end(kIntervalFields), canonical) ==
+        std::end(kIntervalFields)) {
+      return invalid();
+    }
+    return BindIntervalField(canonical, std::move(source), pretty);
+  }
+  static const std::pair<const char*, const char*> kFunctions[] = {
+      {"YEAR", "year"},          {"YEAROFWEEK", "yearofweek"}, {"QUARTER", "quarter"},
+      {"MONTH", "month"},        {"WEEK", "weekofyear"},       {"DAY", "day"},
+      {"DAYOFWEEK", "dayofweek"}, {"DAYOFWEEK_ISO", "dayofweek_iso"}, {"DOY", "dayofyear"},
+      {"HOUR", "hour"},          {"MINUTE", "minute"},         {"SECOND", "second"}};
+  for (const auto& [key, function] : kFunctions) {
+    if (canonical != key) continue;
+    std::string inner = fmt::format("{}({})", function, args[1]->name());
+    if (canonical == "SECOND") {
+      ARROW_RETURN_NOT_OK(CheckArgs(function, source, inner, 1, 1, {Kind::kTimestamp}));
+      return BindSecondWithFraction(std::move(source), pretty);
+    }
+    bool time = canonical == "HOUR" || canonical == "MINUTE";
+    ARROW_ASSIGN_OR_RAISE(auto bound, time ? BindTimeField(function, std::move(source), inner)
+                                           : BindDateField(function, std::move(source), inner));
+    auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> { return a.values[0]; };
+    bool nullable = bound->nullable();
+    return MakeFunction(name, impl, bound->type(), {bound}, pretty, nullable);
+  }
+  return invalid();
 }
 
 // ---------------------------------------------------------------------------
@@ -1005,6 +1293,16 @@ arrow::Result<BoundExprPtr> BindTrunc(const std::string& name, std::vector<Bound
 arrow::Result<BoundExprPtr> BindDateArithmetic(const std::string& name, std::vector<BoundExprPtr> args,
                                                const std::string& pretty) {
   bool diff = name == "datediff";
+  // date_add / date_sub take days as INT, SMALLINT, TINYINT (or text cast to INT).
+  if ((name == "date_add" || name == "date_sub") && args.size() == 2) {
+    TypeId id = args[1]->type()->id();
+    if (args[1]->type()->IsNumeric() && id != TypeId::kInt && id != TypeId::kShort && id != TypeId::kByte) {
+      return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
+                              fmt::format("The second parameter requires the (\"INT\" or \"SMALLINT\" or "
+                                          "\"TINYINT\") type, however \"{}\" has the type {}",
+                                          args[1]->name(), QuotedType(*args[1]->type())));
+    }
+  }
   ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kDate, diff ? Kind::kDate : Kind::kInt}));
   DataTypePtr left = args[0]->type(), right = args[1]->type();
   auto impl = [name, diff, left, right](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
@@ -1026,7 +1324,8 @@ arrow::Result<BoundExprPtr> BindDateArithmetic(const std::string& name, std::vec
     }
     return Output(days, a.result_type);
   };
-  return MakeFunction(name, impl, diff ? types::Int() : types::Date(), std::move(args), pretty, true);
+  bool nullable = TemporalNullable(*args[0]) || TemporalNullable(*args[1]);
+  return MakeFunction(name, impl, diff ? types::Int() : types::Date(), std::move(args), pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindLastDay(const std::string& name, std::vector<BoundExprPtr> args,
@@ -1042,7 +1341,8 @@ arrow::Result<BoundExprPtr> BindLastDay(const std::string& name, std::vector<Bou
     }
     return Output(days, a.result_type);
   };
-  return MakeFunction(name, impl, types::Date(), std::move(args), pretty, true);
+  bool nullable = TemporalNullable(*args[0]);
+  return MakeFunction(name, impl, types::Date(), std::move(args), pretty, nullable);
 }
 
 // from_utc_timestamp(ts, tz): the wall time in `tz` of the UTC instant,
@@ -1050,21 +1350,241 @@ arrow::Result<BoundExprPtr> BindLastDay(const std::string& name, std::vector<Bou
 arrow::Result<BoundExprPtr> BindUtcShift(const std::string& name, std::vector<BoundExprPtr> args,
                                          const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kTimestamp, Kind::kString}));
-  ARROW_ASSIGN_OR_RAISE(auto tz, ConstantText(*args[1], name));
   bool from_utc = name == "from_utc_timestamp";
   DataTypePtr input = args[0]->type();
-  auto impl = [tz, from_utc, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    if (!tz) return Output(Values(a.num_rows), a.result_type);
+  auto impl = [from_utc, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto utc, Instants(a.values[0], *input, a.ctx, a.num_rows));
-    Values shifted;
-    if (from_utc) {
-      ARROW_ASSIGN_OR_RAISE(shifted, UtcToLocal(utc, *tz));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(shifted, LocalToUtc(utc, *tz));
-    }
+    ARROW_ASSIGN_OR_RAISE(auto shifted, ConvertPerZone(utc, a.values[1], a.num_rows, !from_utc));
     return Output(shifted, a.result_type);
   };
-  return MakeFunction(name, impl, types::Timestamp(), std::move(args), pretty, true);
+  bool nullable = TemporalNullable(*args[0]) || args[1]->nullable();
+  return MakeFunction(name, impl, types::Timestamp(), std::move(args), pretty, nullable);
+}
+
+// convert_timezone([source_tz, ]target_tz, ts): the wall time `ts` (read as
+// TIMESTAMP_NTZ; the session zone is the default source) seen in target_tz.
+arrow::Result<BoundExprPtr> BindConvertTimezone(const std::string& name, std::vector<BoundExprPtr> args,
+                                                const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
+  std::vector<Kind> kinds = args.size() == 3 ? std::vector<Kind>{Kind::kString, Kind::kString, Kind::kTimestamp}
+                                             : std::vector<Kind>{Kind::kString, Kind::kTimestamp};
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 3, kinds));
+  bool has_source = args.size() == 3;
+  DataTypePtr input = args.back()->type();
+  auto impl = [has_source, input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    const arrow::Datum& ts = a.values.back();
+    ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(ts, *input, a.ctx, a.num_rows));
+    arrow::Datum source = has_source ? a.values[0]
+                                     : arrow::Datum(std::make_shared<arrow::StringScalar>(a.ctx.format.time_zone));
+    ARROW_ASSIGN_OR_RAISE(auto utc, ConvertPerZone(wall, source, a.num_rows, true));
+    ARROW_ASSIGN_OR_RAISE(auto out, ConvertPerZone(utc, a.values[has_source ? 1 : 0], a.num_rows, false));
+    return Output(out, a.result_type);
+  };
+  bool nullable = TemporalNullable(*args.back());
+  for (size_t i = 0; i + 1 < args.size(); ++i) nullable = nullable || args[i]->nullable();
+  return MakeFunction(name, impl, types::TimestampNtz(), std::move(args), pretty, nullable);
+}
+
+// months_between(ts1, ts2[, roundOff]): whole months when both days of month
+// are equal or both are month ends, otherwise months plus the day and time
+// difference over 31 days; rounded to 8 digits unless roundOff is false.
+arrow::Result<BoundExprPtr> BindMonthsBetween(const std::string& name, std::vector<BoundExprPtr> args,
+                                              const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 3, {Kind::kTimestamp, Kind::kTimestamp, Kind::kBoolean}));
+  bool round_off = true, null_round = false;
+  if (args.size() == 3) {
+    const arrow::Scalar* value = ConstantValue(*args[2]);
+    if (value == nullptr) return arrow::Status::NotImplemented("months_between with a roundOff that is not a constant");
+    null_round = !value->is_valid;
+    round_off = value->is_valid && static_cast<const arrow::BooleanScalar&>(*value).value;
+  }
+  DataTypePtr t1 = args[0]->type(), t2 = args[1]->type();
+  auto impl = [t1, t2, round_off, null_round](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto w1, WallTimes(a.values[0], *t1, a.ctx, a.num_rows));
+    ARROW_ASSIGN_OR_RAISE(auto w2, WallTimes(a.values[1], *t2, a.ctx, a.num_rows));
+    arrow::DoubleBuilder out;
+    ARROW_RETURN_NOT_OK(out.Reserve(a.num_rows));
+    for (int64_t i = 0; i < a.num_rows; ++i) {
+      if (!w1[i] || !w2[i] || null_round) {
+        out.UnsafeAppendNull();
+        continue;
+      }
+      int64_t d1 = FloorDiv(*w1[i], kMicrosPerDay), d2 = FloorDiv(*w2[i], kMicrosPerDay);
+      Civil c1 = CivilFromDays(d1), c2 = CivilFromDays(d2);
+      double months = static_cast<double>((c1.year * 12 + c1.month) - (c2.year * 12 + c2.month));
+      bool ends = c1.day == DaysInMonth(c1.year, c1.month) && c2.day == DaysInMonth(c2.year, c2.month);
+      if (c1.day == c2.day || ends) {
+        out.UnsafeAppend(months);
+        continue;
+      }
+      int64_t s1 = (*w1[i] - d1 * kMicrosPerDay) / kMicrosPerSecond;
+      int64_t s2 = (*w2[i] - d2 * kMicrosPerDay) / kMicrosPerSecond;
+      double seconds = static_cast<double>((c1.day - c2.day) * 86400 + s1 - s2);
+      double diff = months + seconds / (31.0 * 86400);
+      out.UnsafeAppend(round_off ? std::round(diff * 1e8) / 1e8 : diff);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto arr, out.Finish());
+    return arrow::Datum(arr);
+  };
+  bool nullable = null_round || TemporalNullable(*args[0]) || TemporalNullable(*args[1]) ||
+                  (args.size() == 3 && args[2]->nullable());
+  return MakeFunction(name, impl, types::Double(), std::move(args), pretty, nullable);
+}
+
+// next_day(date, dayOfWeek): the first later date on that day ("MO", "MON",
+// "MONDAY", any case). An unknown day is ILLEGAL_DAY_OF_WEEK under ANSI.
+arrow::Result<BoundExprPtr> BindNextDay(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 2, 2, {Kind::kDate, Kind::kString}));
+  DataTypePtr input = args[0]->type();
+  auto impl = [input](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto days, Days(a.values[0], *input, a.ctx, a.num_rows));
+    ARROW_ASSIGN_OR_RAISE(auto names_arr, ToArray(a.values[1], a.num_rows));
+    auto names = Strings(*names_arr);
+    for (int64_t i = 0; i < a.num_rows; ++i) {
+      if (!days[i] || !names[i]) {
+        days[i].reset();
+        continue;
+      }
+      std::string upper = AsciiUpper(std::string(*names[i]));
+      int target = 0;
+      for (int k = 0; k < 7 && target == 0; ++k) {
+        std::string full = AsciiUpper(kDayNames[k]);
+        if (upper == full || upper == full.substr(0, 2) || upper == full.substr(0, 3)) target = k + 1;
+      }
+      if (target == 0) {
+        if (a.ctx.ansi) {
+          return SparkError("ILLEGAL_DAY_OF_WEEK", "22009",
+                            fmt::format("Illegal input for day of week: {}.", *names[i]));
+        }
+        days[i].reset();
+        continue;
+      }
+      int delta = FloorMod(target - IsoDayOfWeek(*days[i]), 7);
+      *days[i] += delta == 0 ? 7 : delta;
+    }
+    return Output(days, a.result_type);
+  };
+  return MakeFunction(name, impl, types::Date(), std::move(args), pretty, true);
+}
+
+// The units of timestampadd / timestampdiff: a fixed length, or days or
+// months counted on the session zone's wall clock.
+struct Unit {
+  int64_t micros = 0;  // MICROSECOND..HOUR
+  int64_t days = 0;    // DAY, DAYOFYEAR, WEEK
+  int64_t months = 0;  // MONTH, QUARTER, YEAR
+};
+
+std::optional<Unit> UnitOf(const std::string& name) {
+  static const std::pair<const char*, Unit> kUnits[] = {
+      {"MICROSECOND", {1, 0, 0}},        {"MILLISECOND", {1000, 0, 0}},
+      {"SECOND", {kMicrosPerSecond, 0, 0}}, {"MINUTE", {kMicrosPerMinute, 0, 0}},
+      {"HOUR", {kMicrosPerHour, 0, 0}},   {"DAY", {0, 1, 0}},
+      {"DAYOFYEAR", {0, 1, 0}},          {"WEEK", {0, 7, 0}},
+      {"MONTH", {0, 0, 1}},              {"QUARTER", {0, 0, 3}},
+      {"YEAR", {0, 0, 12}}};
+  for (const auto& [key, unit] : kUnits) {
+    if (name == key) return unit;
+  }
+  return std::nullopt;
+}
+
+// Whole months from wall time `s` to `e`, as java.time counts them (a month
+// is complete when the day and time of day have been reached).
+int64_t WholeMonths(int64_t s, int64_t e) {
+  int64_t sd = FloorDiv(s, kMicrosPerDay), ed = FloorDiv(e, kMicrosPerDay);
+  int64_t st = s - sd * kMicrosPerDay, et = e - ed * kMicrosPerDay;
+  if (ed > sd && et < st) --ed;
+  if (ed < sd && et > st) ++ed;
+  Civil cs = CivilFromDays(sd), ce = CivilFromDays(ed);
+  int64_t months = (ce.year * 12 + ce.month) - (cs.year * 12 + cs.month);
+  if (months > 0 && ce.day < cs.day) --months;
+  if (months < 0 && ce.day > cs.day) ++months;
+  return months;
+}
+
+// timestampadd(unit, quantity, ts) and timestampdiff(unit, start, end), also
+// spelled dateadd / date_add and datediff / date_diff with three arguments.
+// Adding a fixed-length unit moves the instant; days and months move the wall
+// clock. A difference is counted between wall clocks in every unit, as
+// java.time's ChronoUnit.between on local date-times (so 24 hours pass
+// between two midnights even across a DST change).
+// TIMESTAMP_NTZ stays NTZ; dates and strings are read as TIMESTAMP.
+arrow::Result<BoundExprPtr> BindTimestampUnit(const std::string& name, std::vector<BoundExprPtr> args,
+                                              const std::string& pretty) {
+  bool diff = name == "timestampdiff" || name == "datediff" || name == "date_diff";
+  ARROW_RETURN_NOT_OK(CheckArgs(name, args, pretty, 3, 3,
+                                {Kind::kString, diff ? Kind::kTimestamp : Kind::kLong, Kind::kTimestamp}));
+  ARROW_ASSIGN_OR_RAISE(auto unit_text, ConstantText(*args[0], name));
+  std::optional<Unit> unit = unit_text ? UnitOf(AsciiUpper(*unit_text)) : std::nullopt;
+  if (!unit || (diff && *unit_text == "DAYOFYEAR")) {
+    return SparkError("INVALID_PARAMETER_VALUE.DATETIME_UNIT", "22023",
+                      fmt::format("The value of parameter(s) `unit` in `{}` is invalid: expects one "
+                                  "of the units without quotes YEAR, QUARTER, MONTH, WEEK, DAY, "
+                                  "DAYOFYEAR, HOUR, MINUTE, SECOND, MILLISECOND, MICROSECOND, but "
+                                  "got the string literal '{}'.",
+                                  name, unit_text.value_or("NULL")));
+  }
+  DataTypePtr t1 = args[1]->type(), t2 = args[2]->type();
+  bool ntz = diff ? t1->id() == TypeId::kTimestampNtz && t2->id() == TypeId::kTimestampNtz
+                  : t2->id() == TypeId::kTimestampNtz;
+  Unit u = *unit;
+  auto impl = [diff, ntz, u, t1, t2](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    // NTZ values are their own wall times; instants use the session zone.
+    EvalContext ctx = a.ctx;
+    if (ntz) ctx.format.time_zone = "UTC";
+    const std::string& tz = ctx.format.time_zone;
+    ARROW_ASSIGN_OR_RAISE(auto end, Instants(a.values[2], *t2, ctx, a.num_rows));
+    Values first;
+    if (diff) {
+      ARROW_ASSIGN_OR_RAISE(first, Instants(a.values[1], *t1, ctx, a.num_rows));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(first, Integers(a.values[1], a.num_rows));
+    }
+    Values out(a.num_rows);
+    if (u.micros != 0 && !diff) {
+      for (int64_t i = 0; i < a.num_rows; ++i) {
+        if (!first[i] || !end[i]) continue;
+        out[i] = diff ? (*end[i] - *first[i]) / u.micros : *end[i] + *first[i] * u.micros;
+      }
+      return Output(out, a.result_type);
+    }
+    ARROW_ASSIGN_OR_RAISE(auto wall_end, UtcToLocal(end, tz));
+    Values wall_first = first;
+    if (diff) {
+      ARROW_ASSIGN_OR_RAISE(wall_first, UtcToLocal(first, tz));
+    }
+    for (int64_t i = 0; i < a.num_rows; ++i) {
+      if (!wall_first[i] || !wall_end[i]) continue;
+      int64_t e = *wall_end[i], f = *wall_first[i];
+      if (diff) {
+        out[i] = u.micros != 0 ? (e - f) / u.micros
+                 : u.days != 0 ? (e - f) / (u.days * kMicrosPerDay)
+                               : WholeMonths(f, e) / u.months;
+      } else if (u.days != 0) {
+        out[i] = e + f * u.days * kMicrosPerDay;
+      } else {
+        int64_t day = FloorDiv(e, kMicrosPerDay);
+        out[i] = AddMonths(day, f * u.months) * kMicrosPerDay + (e - day * kMicrosPerDay);
+      }
+    }
+    if (diff) return Output(out, a.result_type);
+    ARROW_ASSIGN_OR_RAISE(auto utc, LocalToUtc(out, tz));
+    return Output(utc, a.result_type);
+  };
+  DataTypePtr result = diff ? types::Long() : ntz ? types::TimestampNtz() : types::Timestamp();
+  bool nullable = TemporalNullable(*args[1]) || TemporalNullable(*args[2]);
+  return MakeFunction(name, impl, result, std::move(args), pretty, nullable);
+}
+
+// dateadd / date_add / datediff / date_diff: the two-argument date forms, or
+// the three-argument unit forms of timestampadd / timestampdiff.
+arrow::Result<BoundExprPtr> BindDateOrUnit(const std::string& name, std::vector<BoundExprPtr> args,
+                                           const std::string& pretty) {
+  if (args.size() == 3) return BindTimestampUnit(name, std::move(args), pretty);
+  std::string base = name == "dateadd" ? "date_add" : name == "date_diff" ? "datediff" : name;
+  return BindDateArithmetic(base, std::move(args), pretty);
 }
 
 }  // namespace
@@ -1101,8 +1621,13 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::A
 }
 
 void RegisterDatetimeFunctions(FunctionRegistry& r) {
-  for (const char* n : {"current_timestamp", "now", "current_date", "curdate"}) r.Add(n, BindCurrent);
-  for (const char* n : {"to_timestamp", "to_date", "unix_timestamp", "to_unix_timestamp"}) {
+  RegisterDatetimeMakeFunctions(r);
+  for (const char* n : {"current_timestamp", "now", "current_date", "curdate", "localtimestamp",
+                        "current_timezone"}) {
+    r.Add(n, BindCurrent);
+  }
+  for (const char* n : {"to_timestamp", "to_date", "unix_timestamp", "to_unix_timestamp", "try_to_date",
+                        "try_to_timestamp", "to_timestamp_ltz", "to_timestamp_ntz"}) {
     r.Add(n, BindParse);
   }
   r.Add("date_format", BindFormat);
@@ -1112,9 +1637,16 @@ void RegisterDatetimeFunctions(FunctionRegistry& r) {
     r.Add(n, BindDateField);
   }
   for (const char* n : {"hour", "minute", "second"}) r.Add(n, BindTimeField);
+  for (const char* n : {"dayname", "monthname"}) r.Add(n, BindDayName);
+  for (const char* n : {"extract", "date_part", "datepart"}) r.Add(n, BindExtract);
   r.Add("date_trunc", BindDateTrunc);
   r.Add("trunc", BindTrunc);
-  for (const char* n : {"date_add", "date_sub", "add_months", "datediff"}) r.Add(n, BindDateArithmetic);
+  for (const char* n : {"date_sub", "add_months"}) r.Add(n, BindDateArithmetic);
+  for (const char* n : {"date_add", "dateadd", "datediff", "date_diff"}) r.Add(n, BindDateOrUnit);
+  for (const char* n : {"timestampadd", "timestampdiff"}) r.Add(n, BindTimestampUnit);
+  r.Add("convert_timezone", BindConvertTimezone);
+  r.Add("months_between", BindMonthsBetween);
+  r.Add("next_day", BindNextDay);
   r.Add("last_day", BindLastDay);
   r.Add("from_utc_timestamp", BindUtcShift);
   r.Add("to_utc_timestamp", BindUtcShift);

@@ -254,5 +254,25 @@ TEST_F(DatetimeFunctionsTest, WrongTypesAndCounts) {
   EXPECT_EQ(ErrorClassOf(now.status()), "WRONG_NUM_ARGS.WITHOUT_SUGGESTION");
 }
 
+// A wall time in a DST gap is read with the offset before the gap (moved
+// forward by its length); an ambiguous one takes the earlier instant, as
+// java.time resolves them.
+TEST_F(DatetimeFunctionsTest, DstGapAndOverlap) {
+  ctx_.format.time_zone = "America/New_York";
+  Expect("to_timestamp", {Col(types::String())},
+         Strings(R"(["2021-03-14 02:30:00", "2021-11-07 01:30:00", "2021-07-01 12:00:00"])"),
+         Timestamps({Micros(2021, 3, 14, 7, 30), Micros(2021, 11, 7, 5, 30), Micros(2021, 7, 1, 16)}));
+}
+
+// make_date: leap days; an invalid date is an error under ANSI and NULL otherwise.
+TEST_F(DatetimeFunctionsTest, MakeDate) {
+  auto ints = *arrow::json::ArrayFromJSONString(arrow::int32(), "[2020, 2021]");
+  ctx_.ansi = false;
+  Expect("make_date", {Col(types::Int()), Int(2), Int(29)}, ints, Dates({DaysOf(2020, 2, 29), std::nullopt}));
+  ctx_.ansi = true;
+  auto out = Eval("make_date", {Col(types::Int()), Int(2), Int(29)}, ints);
+  EXPECT_EQ(ErrorClassOf(out.status()), "DATETIME_FIELD_OUT_OF_BOUNDS.WITH_SUGGESTION");
+}
+
 }  // namespace
 }  // namespace spate
