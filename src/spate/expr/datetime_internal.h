@@ -95,7 +95,6 @@ enum class Kind {
 arrow::Status CheckArgs(const std::string& name, std::vector<BoundExprPtr>& args,
                         const std::string& pretty, size_t min, size_t max,
                         const std::vector<Kind>& kinds);
-bool AnyNullable(const std::vector<BoundExprPtr>& args);
 /// The text of a constant argument; nullopt when it is NULL.
 arrow::Result<std::optional<std::string>> ConstantText(const BoundExpr& arg, const std::string& fn);
 
