@@ -30,30 +30,6 @@ arrow::Result<BoundExprPtr> BindByteLength(const std::string& name, std::vector<
 // ---------------------------------------------------------------------------
 // Base64 and hex
 
-constexpr char kBase64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-// Padded base64; `chunk` breaks lines of 76 chars with CRLF (Java's MIME
-// encoder, what Spark's base64 writes by default).
-std::string Base64Encode(std::string_view in, bool chunk) {
-  std::string out;
-  size_t line = 0;
-  for (size_t i = 0; i < in.size(); i += 3) {
-    if (chunk && line == 76) {
-      out += "\r\n";
-      line = 0;
-    }
-    uint32_t n = static_cast<uint8_t>(in[i]) << 16;
-    if (i + 1 < in.size()) n |= static_cast<uint8_t>(in[i + 1]) << 8;
-    if (i + 2 < in.size()) n |= static_cast<uint8_t>(in[i + 2]);
-    out += kBase64[(n >> 18) & 63];
-    out += kBase64[(n >> 12) & 63];
-    out += i + 1 < in.size() ? kBase64[(n >> 6) & 63] : '=';
-    out += i + 2 < in.size() ? kBase64[n & 63] : '=';
-    line += 4;
-  }
-  return out;
-}
-
 int Base64Value(char c) {
   if (c >= 'A' && c <= 'Z') return c - 'A';
   if (c >= 'a' && c <= 'z') return c - 'a' + 26;

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "spate/common/utf8.h"
 #include "spate/expr/functions_string_common.h"
 #include "spate/expr/value_format.h"
 
@@ -498,9 +499,318 @@ arrow::Result<BoundExprPtr> BindFormatString(const std::string& name, std::vecto
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
 }
 
+
+// ---------------------------------------------------------------------------
+// to_number / try_to_number / to_char / to_varchar: Spark's number formats,
+// [MI|S] [$] [0|9|G|,]* [.|D] [0|9]* [$] [PR|MI|S].
+
+struct NumberFormat {
+  std::string text;
+  std::vector<std::string> tokens;  // "0", "9", ",", ".", "$", "S", "MI", "PR"
+  int int_digits = 0, frac_digits = 0;
+  std::string lead_sign, trail_sign;  // "S", "MI" or "PR"
+};
+
+arrow::Status InvalidFormat(const std::string& sub, const std::string& format, const std::string& detail) {
+  return SparkError("INVALID_FORMAT." + sub, "42601",
+                    fmt::format("The format is invalid: '{}'. {}", format, detail));
+}
+
+arrow::Result<NumberFormat> ParseNumberFormat(const std::string& f) {
+  NumberFormat out;
+  out.text = f;
+  if (f.empty()) return InvalidFormat("EMPTY", f, "The number format string cannot be empty.");
+  std::string upper = Upper(f);
+  bool seen_point = false, seen_digit = false;
+  int dollars = 0;
+  for (size_t i = 0; i < upper.size();) {
+    char c = upper[i];
+    std::string tok;
+    if (c == '0' || c == '9') {
+      tok = std::string(1, c);
+      seen_digit = true;
+      (seen_point ? out.frac_digits : out.int_digits)++;
+    } else if (c == '.' || c == 'D') {
+      if (seen_point) return InvalidFormat("WRONG_NUM_TOKEN", f, "At most one . or D is allowed in the number format.");
+      seen_point = true;
+      tok = ".";
+    } else if (c == ',' || c == 'G') {
+      if (seen_point) {
+        return InvalidFormat("THOUSANDS_SEPS_MUST_BEFORE_DEC", f,
+                             "Thousands separators (, or G) may not appear after the decimal point in the number format.");
+      }
+      tok = ",";
+    } else if (c == '$') {
+      if (++dollars > 1) return InvalidFormat("WRONG_NUM_TOKEN", f, "At most one $ is allowed in the number format.");
+      tok = "$";
+    } else if (c == 'S') {
+      tok = "S";
+    } else if (upper.compare(i, 2, "MI") == 0 || upper.compare(i, 2, "PR") == 0) {
+      tok = upper.substr(i, 2);
+    } else {
+      return InvalidFormat("UNEXPECTED_TOKEN", f,
+                           fmt::format("Found the unexpected character '{}' in the format string; the "
+                                       "structure of the format string must match: `[MI|S]` `[$]` "
+                                       "`[0|9|G|,]*` `[.|D]` `[0|9]*` `[$]` `[PR|MI|S]`.",
+                                       f.substr(i, 1)));
+    }
+    bool sign = tok == "S" || tok == "MI" || tok == "PR";
+    if (sign) {
+      bool first = out.tokens.empty();
+      bool last = i + tok.size() == upper.size();
+      if ((!first && !last) || (first && tok == "PR") || !(first ? out.lead_sign : out.trail_sign).empty() ||
+          (!first && !out.lead_sign.empty())) {
+        return InvalidFormat("UNEXPECTED_TOKEN", f,
+                             fmt::format("Found the unexpected {} in the format string; the structure "
+                                         "of the format string must match: `[MI|S]` `[$]` "
+                                         "`[0|9|G|,]*` `[.|D]` `[0|9]*` `[$]` `[PR|MI|S]`.",
+                                         tok));
+      }
+      (first ? out.lead_sign : out.trail_sign) = tok;
+    } else {
+      out.tokens.push_back(tok);
+    }
+    i += tok == "." || tok == "," ? 1 : tok.size();
+  }
+  if (!seen_digit) return InvalidFormat("WRONG_NUM_DIGIT", f, "The format string requires at least one number digit.");
+  return out;
+}
+
+// Parses `s` by the format; nullopt when it does not match. The result is
+// the decimal's unscaled digits with a sign.
+std::optional<std::string> ParseByFormat(std::string_view s, const NumberFormat& f) {
+  bool negative = false;
+  auto strip = [&](std::string_view prefix) {
+    if (s.substr(0, prefix.size()) != prefix) return false;
+    s.remove_prefix(prefix.size());
+    return true;
+  };
+  auto strip_end = [&](std::string_view suffix) {
+    if (s.size() < suffix.size() || s.substr(s.size() - suffix.size()) != suffix) return false;
+    s.remove_suffix(suffix.size());
+    return true;
+  };
+  if (f.lead_sign == "S" || f.lead_sign == "MI") {
+    if (strip("-")) negative = true;
+    else if (f.lead_sign == "S") strip("+");
+  }
+  if (f.trail_sign == "S" || f.trail_sign == "MI") {
+    if (strip_end("-")) negative = true;
+    else if (f.trail_sign == "S") strip_end("+");
+    else strip_end(" ");
+  }
+  if (f.trail_sign == "PR" && !s.empty() && s[0] == '<') {
+    if (!strip_end(">")) return std::nullopt;
+    s.remove_prefix(1);
+    negative = true;
+  }
+  // Literal '$' where the format has one; digits and separators between.
+  std::string int_digits, frac_digits;
+  bool point = false;
+  while (!s.empty() && s[0] == ' ') s.remove_prefix(1);
+  for (size_t i = 0; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '$') {
+      if (std::find(f.tokens.begin(), f.tokens.end(), "$") == f.tokens.end()) return std::nullopt;
+    } else if (c == '.') {
+      if (point || std::find(f.tokens.begin(), f.tokens.end(), ".") == f.tokens.end()) return std::nullopt;
+      point = true;
+    } else if (c == ',') {
+      if (point || std::find(f.tokens.begin(), f.tokens.end(), ",") == f.tokens.end()) return std::nullopt;
+    } else if (std::isdigit(static_cast<unsigned char>(c))) {
+      (point ? frac_digits : int_digits) += c;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (static_cast<int>(int_digits.size()) > f.int_digits || static_cast<int>(frac_digits.size()) > f.frac_digits) {
+    return std::nullopt;
+  }
+  if (int_digits.empty() && frac_digits.empty()) return std::nullopt;
+  frac_digits.resize(f.frac_digits, '0');
+  std::string digits = int_digits + frac_digits;
+  size_t lead = digits.find_first_not_of('0');
+  digits = lead == std::string::npos ? "0" : digits.substr(lead);
+  return (negative && digits != "0" ? "-" : "") + digits;
+}
+
+arrow::Result<DataTypePtr> NumberFormatType(const NumberFormat& f) {
+  int precision = std::max(1, std::min(38, f.int_digits + f.frac_digits));
+  return types::Decimal(precision, std::min(f.frac_digits, precision));
+}
+
+// to_number(str, fmt) / try_to_number: a DECIMAL of the format's digits.
+// Input that does not match raises INVALID_FORMAT.MISMATCH_INPUT (NULL for
+// try_to_number). The format must be a constant.
+arrow::Result<BoundExprPtr> BindToNumber(const std::string& name, std::vector<BoundExprPtr> args,
+                                         const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  bool try_mode = name == "try_to_number";
+  for (size_t i = 0; i < 2; ++i) {
+    ARROW_ASSIGN_OR_RAISE(args[i], CoerceArg(args[i], i, Arg::kString, pretty));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto text, ConstantString(*args[1], name, "format"));
+  if (!text) {
+    return MakeFunction(name, NullResult(arrow::decimal128(38, 18)), types::Decimal(38, 18), std::move(args), pretty);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto format, ParseNumberFormat(*text));
+  ARROW_ASSIGN_OR_RAISE(auto type, NumberFormatType(format));
+  const auto& dec = static_cast<const DecimalType&>(*type);
+  auto arrow_type = arrow::decimal128(dec.precision(), dec.scale());
+  auto impl = [format, arrow_type, try_mode](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto rows, ArgRows::Make(a));
+    arrow::Decimal128Builder out(arrow_type);
+    for (int64_t i = 0; i < rows.num_rows; ++i) {
+      if (rows.IsNull(0, i)) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      auto digits = ParseByFormat(rows.Str(0, i), format);
+      if (!digits) {
+        if (try_mode) {
+          ARROW_RETURN_NOT_OK(out.AppendNull());
+          continue;
+        }
+        return SparkError("INVALID_FORMAT.MISMATCH_INPUT", "42601",
+                          fmt::format("The format is invalid: {}. The input \"STRING\" {} does not "
+                                      "match the format.",
+                                      format.text, rows.Str(0, i)));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto value, arrow::Decimal128::FromString(*digits));
+      ARROW_RETURN_NOT_OK(out.Append(value));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
+    return arrow::Datum(done);
+  };
+  return MakeFunction(name, impl, type, std::move(args), pretty, try_mode || args[0]->nullable());
+}
+
+// A plain decimal string ("-12.50") formatted by `f`, as to_char does.
+std::string FormatByFormat(std::string_view plain, const NumberFormat& f) {
+  bool negative = !plain.empty() && plain[0] == '-';
+  if (negative) plain.remove_prefix(1);
+  size_t dot = plain.find('.');
+  std::string int_part(plain.substr(0, dot));
+  std::string frac_part = dot == std::string_view::npos ? "" : std::string(plain.substr(dot + 1));
+  while (!frac_part.empty() && frac_part.back() == '0') frac_part.pop_back();
+  // A zero integer part prints only as the digit just before the point.
+  bool has_point = std::find(f.tokens.begin(), f.tokens.end(), ".") != f.tokens.end();
+  if (int_part == "0") int_part.clear();
+  bool overflow = static_cast<int>(int_part.size()) > f.int_digits ||
+                  static_cast<int>(frac_part.size()) > f.frac_digits;
+  // Integer positions, right-aligned; fraction positions, left-aligned.
+  std::string body;
+  int int_pos = 0, frac_pos = 0;
+  bool point = false, started = false;
+  std::string sign_text = negative ? "-" : "+";
+  // A leading sign goes just before the first integer digit printed, or after
+  // the integer positions when none is.
+  auto lead_sign = [&] {
+    if (started || overflow) return;
+    if (f.lead_sign == "S") body += sign_text;
+    if (f.lead_sign == "MI") body += negative ? "-" : " ";
+  };
+  for (const auto& tok : f.tokens) {
+    if (tok == "0" || tok == "9") {
+      if (overflow) {
+        body += '#';
+      } else if (!point) {
+        int from_right = f.int_digits - int_pos;
+        int idx = static_cast<int>(int_part.size()) - from_right;
+        bool unit_before_point = has_point && from_right == 1 && int_part.empty();
+        if (idx < 0 && tok != "0" && !unit_before_point) {
+          body += ' ';
+        } else {
+          lead_sign();
+          started = true;
+          body += idx >= 0 ? int_part[idx] : '0';
+        }
+      } else {
+        body += frac_pos < static_cast<int>(frac_part.size()) ? frac_part[frac_pos] : '0';
+        ++frac_pos;
+      }
+      if (!point) ++int_pos;
+    } else if (tok == ".") {
+      lead_sign();
+      started = true;
+      point = true;
+      body += '.';
+    } else if (tok == ",") {
+      body += started || overflow ? ',' : ' ';
+    } else {
+      body += tok;
+    }
+  }
+  lead_sign();
+  if (f.trail_sign == "S") body += sign_text;
+  if (f.trail_sign == "MI") body += negative ? "-" : " ";
+  if (f.trail_sign == "PR") body = negative ? "<" + body + ">" : body + "  ";
+  return body;
+}
+
+// to_char(x, fmt) / to_varchar: numbers by a number format; dates and
+// timestamps by a datetime pattern (date_format); binary by 'base64', 'hex'
+// or 'utf-8'. The format must be a constant.
+arrow::Result<BoundExprPtr> BindToChar(const std::string& name, std::vector<BoundExprPtr> args,
+                                       const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
+  TypeId id = args[0]->type()->id();
+  if (id == TypeId::kDate || id == TypeId::kTimestamp || id == TypeId::kTimestampNtz) {
+    return BindCall("date_format", std::move(args), pretty);
+  }
+  ARROW_ASSIGN_OR_RAISE(args[1], CoerceArg(args[1], 1, Arg::kString, pretty));
+  ARROW_ASSIGN_OR_RAISE(auto text, ConstantString(*args[1], name, "format"));
+  if (!text) return MakeFunction(name, NullResult(arrow::utf8()), types::String(), std::move(args), pretty);
+  if (id == TypeId::kBinary) {
+    std::string kind = Upper(*text);
+    if (kind != "BASE64" && kind != "HEX" && kind != "UTF-8" && kind != "UTF8") {
+      return SparkError("INVALID_PARAMETER_VALUE.BINARY_FORMAT", "22023",
+                        fmt::format("The value of parameter(s) `format` in `{}` is invalid: expects "
+                                    "one of binary formats 'base64', 'hex', 'utf-8', but got '{}'.",
+                                    name, *text));
+    }
+    bool nullable = kind.rfind("UTF", 0) == 0 || args[0]->nullable();
+    auto impl = [kind](const FunctionArgs& a) {
+      return MapToString(a, [&](const ArgRows& rows, int64_t i) {
+        std::string_view b = rows.Str(0, i);
+        if (kind == "BASE64") return std::optional<std::string>(Base64Encode(b, false));
+        if (kind == "HEX") {
+          std::string out;
+          for (char c : b) out += fmt::format("{:02X}", static_cast<unsigned char>(c));
+          return std::optional<std::string>(out);
+        }
+        return std::optional<std::string>(ReplaceInvalidUtf8(b));
+      });
+    };
+    return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto format, ParseNumberFormat(*text));
+  // Numbers are formatted from their exact decimal text.
+  DataTypePtr from = args[0]->type();
+  bool floating = from->id() == TypeId::kFloat || from->id() == TypeId::kDouble;
+  if (floating || from->id() == TypeId::kString) {
+    args[0] = ImplicitCast(args[0], types::Decimal(38, 18));
+  } else if (!from->IsNumeric() && from->id() != TypeId::kNull) {
+    return UnexpectedTypeOf(*args[0], 0, "\"DECIMAL\"", pretty);
+  }
+  // Spark's cast of floating-point input to DECIMAL makes the result nullable.
+  bool nullable = args[0]->nullable() || floating;
+  args[0] = ImplicitCast(args[0], types::String());
+  auto impl = [format](const FunctionArgs& a) {
+    return MapToString(a, [&](const ArgRows& rows, int64_t i) {
+      return std::optional<std::string>(FormatByFormat(rows.Str(0, i), format));
+    });
+  };
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
+}
+
 }  // namespace
 
 void RegisterStringFormatFunctions(FunctionRegistry& r) {
+  r.Add("to_number", BindToNumber);
+  r.Add("try_to_number", BindToNumber);
+  r.Add("to_char", BindToChar);
+  r.Add("to_varchar", BindToChar);
   r.Add("format_number", BindFormatNumber);
   r.Add("format_string", BindFormatString);
   r.Add("printf", BindFormatString);

@@ -301,3 +301,36 @@ def test_wrong_argument_counts_and_types(oracle):
                 "base64(1)", "decode(1, 'utf-8')", "regexp_count('a')", "find_in_set('a')",
                 "bit_length(array(1))", "mask(array('a'))"]:
         oracle.check_exprs([bad])
+
+
+def test_number_formats(oracle):
+    """to_number/to_char read and write Spark's number formats (0 9 . D , G $ S MI PR)."""
+    oracle.check_exprs([
+        "to_number('454', '999')", "to_number('454.00', '000.00')", "to_number('12,454', '99,999')",
+        "to_number('$78.12', '$99.99')", "to_number('12,454.8-', '99,999.9S')", "to_number('-12', 'S99')",
+        "to_number('<12>', '99PR')", "to_number('12-', '99MI')", "to_number(' 12', '999')",
+        "to_number('5', '0')", "to_number(NULL, '99')", "try_to_number('12', '9')",
+        "try_to_number('abc', '999')", "try_to_number('454', '999')", "try_to_number(s, '99')",
+        "to_char(454, '999')", "to_char(454.00, '000D00')", "to_char(12454, '99G999')",
+        "to_char(78.12, '$99.99')", "to_char(-12454.8, '99G999D9S')", "to_char(-12, 'S99')",
+        "to_char(-12, '99PR')", "to_char(12, '99PR')", "to_char(-12, '99MI')", "to_char(12, '99MI')",
+        "to_char(1234, '99')", "to_char(5, '0000')", "to_char(5, '9999')", "to_char(0.5, '9.99')",
+        "to_char(0.5, '0.99')", "to_char(1.555, '9.99')", "to_char(CAST(12 AS BIGINT), '999')",
+        "to_char(12, 'S999')", "to_char(-0.5, '9.9')", "to_char(1, '$9')", "to_char(12, '0G0')",
+        "to_char(12, '999.999')", "to_char(-5, 'S9')", "to_char(5, 'MI9')", "to_char(n, '999')",
+        "to_char(DATE'2016-04-08', 'y')", "to_char(X'537061726B', 'base64')",
+        "to_char(X'537061726B', 'hex')", "to_char(X'537061726B', 'utf-8')", "to_varchar(454, '999')",
+        "to_char(NULL, '99')", "to_char(12.5D, '99.9')",
+    ], rows=ROWS, schema=SCHEMA)
+    for bad in ["to_number('12', '9')", "to_number('1', '')", "to_number('1', '9.9.9')",
+                "to_char(X'01', 'x')", "to_char('abc', '99')"]:
+        oracle.check_exprs([bad])
+
+
+def test_number_format_wrappers(oracle):
+    """to_char/to_varchar/to_number/try_to_number take Columns for both arguments."""
+    oracle.check(lambda sql, spark: spark.createDataFrame(ROWS, SCHEMA).select(
+        sql.functions.to_char("n", sql.functions.lit("S999")),
+        sql.functions.to_varchar("n", sql.functions.lit("999")),
+        sql.functions.to_number(sql.functions.lit("12.5"), sql.functions.lit("99.9")),
+        sql.functions.try_to_number("s", sql.functions.lit("999"))))

@@ -249,3 +249,9 @@ def str_to_map(text: ColumnOrName, pairDelim: Optional[ColumnOrName] = None,
     return _args("str_to_map", _col_expr(text, "text"),
                  _lit(",") if pairDelim is None else _col_expr(pairDelim, "pairDelim"),
                  _lit(":") if keyValueDelim is None else _col_expr(keyValueDelim, "keyValueDelim"))
+
+
+def to_char(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("to_char", col, format)  # noqa: A002
+def to_varchar(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("to_char", col, format)  # noqa: A002
+def to_number(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("to_number", col, format)  # noqa: A002
+def try_to_number(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("try_to_number", col, format)  # noqa: A002
