@@ -55,6 +55,21 @@ std::vector<ExprPtr> DefaultArguments(const std::string& n, size_t given) {
                             types::Decimal(18, 6)));
     return zeros;
   }
+  // String functions.
+  auto from = [given](size_t required, std::vector<ExprPtr> all) {
+    if (given < required || given >= required + all.size()) return std::vector<ExprPtr>{};
+    return std::vector<ExprPtr>(all.begin() + static_cast<std::ptrdiff_t>(given - required), all.end());
+  };
+  if (n == "position" && given == 2) return {ex::Int(1)};
+  if (n == "replace" && given == 2) return {ex::String("")};
+  if ((n == "regexp_extract" || n == "regexp_extract_all") && given == 2) return {ex::Int(1)};
+  if (n == "regexp_instr" && given == 2) return {ex::Int(0)};
+  if (n == "regexp_replace" && given == 3) return {ex::Int(1)};
+  if (n == "split" && given == 2) return {ex::Int(-1)};
+  if (n == "overlay" && given == 3) return {ex::Int(-1)};
+  if (n == "mask") return from(1, {ex::String("X"), ex::String("x"), ex::String("n"), ex::Null()});
+  if (n == "str_to_map") return from(1, {ex::String(","), ex::String(":")});
+  if (n == "sentences") return from(1, {ex::String(""), ex::String("")});
   return {};
 }
 

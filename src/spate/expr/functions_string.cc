@@ -4,244 +4,11 @@
 // STRING. Regular expressions run on Arrow's regex kernels (RE2), after
 // translating the Java-only pieces of syntax Spark users write.
 
-#include <optional>
-
-#include <arrow/api.h>
-#include <arrow/compute/api.h>
-#include <fmt/format.h>
-
-#include "spate/common/error.h"
-#include "spate/expr/function_registry.h"
-#include "spate/types/arrow_types.h"
+#include "spate/expr/functions_string_common.h"
 
 namespace spate {
-
+namespace strings {
 namespace {
-
-namespace cp = arrow::compute;
-
-// ---------------------------------------------------------------------------
-// UTF-8 helpers
-
-bool IsLeadByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }
-
-int64_t NumChars(std::string_view s) {
-  int64_t n = 0;
-  for (char c : s) n += IsLeadByte(c);
-  return n;
-}
-
-// Byte offset of every code point, plus the end: offsets[k] starts char k.
-std::vector<size_t> CharOffsets(std::string_view s) {
-  std::vector<size_t> offsets;
-  offsets.reserve(s.size() + 1);
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (IsLeadByte(s[i])) offsets.push_back(i);
-  }
-  offsets.push_back(s.size());
-  return offsets;
-}
-
-// Chars [start, end) of `s`, clamped to the string.
-std::string_view SubChars(std::string_view s, int64_t start, int64_t end) {
-  auto offsets = CharOffsets(s);
-  int64_t n = static_cast<int64_t>(offsets.size()) - 1;
-  start = std::clamp<int64_t>(start, 0, n);
-  end = std::clamp<int64_t>(end, start, n);
-  return s.substr(offsets[start], offsets[end] - offsets[start]);
-}
-
-// UTF8String.substringSQL: 1-based `pos`, 0 acts as 1, negative counts from
-// the end; the window is cut before clamping, so substr('abc', -5, 3) is ''.
-std::string_view SubstringSql(std::string_view s, int64_t pos, int64_t len) {
-  int64_t n = NumChars(s);
-  int64_t start = pos > 0 ? pos - 1 : (pos < 0 ? n + pos : 0);
-  int64_t end = start + len;
-  start = std::max<int64_t>(start, 0);
-  if (start >= end) return {};
-  return SubChars(s, start, end);
-}
-
-// Byte position of char `k` within `s` (s.size() when past the end).
-size_t ByteOfChar(std::string_view s, int64_t k) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (IsLeadByte(s[i]) && k-- == 0) return i;
-  }
-  return s.size();
-}
-
-// Char index of byte `b` (a lead byte).
-int64_t CharOfByte(std::string_view s, size_t b) { return NumChars(s.substr(0, b)); }
-
-// ---------------------------------------------------------------------------
-// Evaluated arguments, row by row
-
-class ArgRows {
- public:
-  static arrow::Result<ArgRows> Make(const FunctionArgs& a) {
-    ArgRows rows;
-    rows.num_rows = a.num_rows;
-    for (const auto& v : a.values) {
-      if (v.is_array()) {
-        rows.arrays_.push_back(v.make_array());
-      } else {
-        ARROW_ASSIGN_OR_RAISE(auto arr, arrow::MakeArrayFromScalar(*v.scalar(), a.num_rows));
-        rows.arrays_.push_back(std::move(arr));
-      }
-    }
-    return rows;
-  }
-
-  bool IsNull(size_t arg, int64_t i) const { return arrays_[arg]->IsNull(i); }
-  bool AnyNull(int64_t i) const {
-    for (const auto& arr : arrays_) {
-      if (arr->IsNull(i)) return true;
-    }
-    return false;
-  }
-  std::string_view Str(size_t arg, int64_t i) const {
-    return static_cast<const arrow::BaseBinaryArray<arrow::BinaryType>&>(*arrays_[arg]).GetView(i);
-  }
-  int64_t Int(size_t arg, int64_t i) const {
-    const auto& arr = *arrays_[arg];
-    switch (arr.type_id()) {
-      case arrow::Type::INT8: return static_cast<const arrow::Int8Array&>(arr).Value(i);
-      case arrow::Type::INT16: return static_cast<const arrow::Int16Array&>(arr).Value(i);
-      case arrow::Type::INT32: return static_cast<const arrow::Int32Array&>(arr).Value(i);
-      default: return static_cast<const arrow::Int64Array&>(arr).Value(i);
-    }
-  }
-
-  int64_t num_rows = 0;
-
- private:
-  std::vector<std::shared_ptr<arrow::Array>> arrays_;
-};
-
-// Maps rows whose arguments are all non-null through `fn`, which returns the
-// value to append (or nullopt for NULL); rows with a NULL argument give NULL.
-template <typename Builder, typename Fn>
-arrow::Result<arrow::Datum> MapRows(const FunctionArgs& a, Fn fn) {
-  ARROW_ASSIGN_OR_RAISE(auto rows, ArgRows::Make(a));
-  Builder builder;
-  ARROW_RETURN_NOT_OK(builder.Reserve(rows.num_rows));
-  for (int64_t i = 0; i < rows.num_rows; ++i) {
-    if (rows.AnyNull(i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
-    auto value = fn(rows, i);
-    if (value) {
-      ARROW_RETURN_NOT_OK(builder.Append(*value));
-    } else {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-    }
-  }
-  ARROW_ASSIGN_OR_RAISE(auto out, builder.Finish());
-  return arrow::Datum(out);
-}
-
-template <typename Fn>
-arrow::Result<arrow::Datum> MapToString(const FunctionArgs& a, Fn fn) {
-  return MapRows<arrow::StringBuilder>(a, fn);
-}
-
-// ---------------------------------------------------------------------------
-// Binding: argument kinds and Spark's implicit casts
-
-enum class Arg { kString, kStringOrBinary, kInt, kLong, kBoolean };
-
-bool IsAtomic(const DataType& t) {
-  return !t.IsNested() && t.id() != TypeId::kInterval;
-}
-
-const char* ExpectedName(Arg kind) {
-  switch (kind) {
-    case Arg::kString: return "\"STRING\"";
-    case Arg::kStringOrBinary: return "(\"STRING\" or \"BINARY\")";
-    case Arg::kInt: return "\"INT\"";
-    case Arg::kLong: return "\"BIGINT\"";
-    case Arg::kBoolean: return "\"BOOLEAN\"";
-  }
-  return "";
-}
-
-arrow::Status UnexpectedType(const BoundExpr& arg, size_t i, Arg kind, const std::string& pretty) {
-  return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
-                          fmt::format("The {} parameter requires the {} type, however \"{}\" has "
-                                      "the type {}",
-                                      Ordinal(i), ExpectedName(kind), arg.name(),
-                                      QuotedType(*arg.type())));
-}
-
-arrow::Result<BoundExprPtr> CoerceArg(BoundExprPtr arg, size_t i, Arg kind,
-                                      const std::string& pretty) {
-  const DataType& t = *arg->type();
-  switch (kind) {
-    case Arg::kString:
-    case Arg::kStringOrBinary:
-      if (t.id() == TypeId::kBinary && kind == Arg::kStringOrBinary) return arg;
-      if (!IsAtomic(t)) return UnexpectedType(*arg, i, kind, pretty);
-      return ImplicitCast(arg, types::String());
-    case Arg::kInt:
-    case Arg::kLong:
-      if (!t.IsNumeric() && t.id() != TypeId::kString && t.id() != TypeId::kNull) {
-        return UnexpectedType(*arg, i, kind, pretty);
-      }
-      return ImplicitCast(arg, kind == Arg::kInt ? types::Int() : types::Long());
-    case Arg::kBoolean:
-      if (t.id() != TypeId::kBoolean && t.id() != TypeId::kNull) {
-        return UnexpectedType(*arg, i, kind, pretty);
-      }
-      return ImplicitCast(arg, types::Boolean());
-  }
-  return arg;
-}
-
-// Checks the count, coerces argument i to kinds[i] (the last kind repeats for
-// variadic functions) and makes the function.
-arrow::Result<BoundExprPtr> Bind(const std::string& name, std::vector<BoundExprPtr> args,
-                                 const std::string& pretty, size_t min, size_t max,
-                                 const std::vector<Arg>& kinds, DataTypePtr result,
-                                 FunctionImpl impl) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, min, max));
-  bool nullable = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    Arg kind = kinds[std::min(i, kinds.size() - 1)];
-    ARROW_ASSIGN_OR_RAISE(args[i], CoerceArg(args[i], i, kind, pretty));
-    nullable = nullable || args[i]->nullable();
-  }
-  return MakeFunction(name, std::move(impl), std::move(result), std::move(args), pretty, nullable);
-}
-
-// A constant argument's value as text (nullopt for NULL); non-constant
-// options are not supported.
-arrow::Result<std::optional<std::string>> ConstantString(const BoundExpr& arg, const std::string& fn,
-                                                         const char* what) {
-  const arrow::Scalar* value = ConstantValue(arg);
-  if (value == nullptr) {
-    return arrow::Status::NotImplemented(fn, " with a ", what, " that is not a constant");
-  }
-  if (!value->is_valid) return std::nullopt;
-  return static_cast<const arrow::StringScalar&>(*value).ToString();
-}
-
-arrow::Result<std::optional<int64_t>> ConstantInt(const BoundExpr& arg, const std::string& fn,
-                                                  const char* what) {
-  const arrow::Scalar* value = ConstantValue(arg);
-  if (value == nullptr) {
-    return arrow::Status::NotImplemented(fn, " with a ", what, " that is not a constant");
-  }
-  if (!value->is_valid) return std::nullopt;
-  ARROW_ASSIGN_OR_RAISE(auto as_long, value->CastTo(arrow::int64()));
-  return static_cast<const arrow::Int64Scalar&>(*as_long).value;
-}
-
-FunctionImpl NullResult(const std::shared_ptr<arrow::DataType>& type) {
-  return [type](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    return arrow::MakeArrayOfNull(type, a.num_rows);
-  };
-}
 
 // ---------------------------------------------------------------------------
 // Case, length, concatenation
@@ -481,6 +248,7 @@ arrow::Result<BoundExprPtr> BindReplace(const std::string& name, std::vector<Bou
 
 // 1-based char position of `needle` in `s` at or after char `from`, 0 if absent.
 int32_t CharPosition(std::string_view s, std::string_view needle, int64_t from) {
+  if (needle.empty()) return 1;  // Spark: the empty string is found at the start
   size_t start = ByteOfChar(s, from);
   if (start > s.size() || (start == s.size() && from > NumChars(s))) return 0;
   size_t hit = s.find(needle, start);
@@ -498,18 +266,33 @@ arrow::Result<BoundExprPtr> BindInstr(const std::string& name, std::vector<Bound
   return Bind(name, std::move(args), pretty, 2, 2, {Arg::kString}, types::Int(), impl);
 }
 
-// locate(substr, str[, pos]): a position below 1 finds nothing.
+// locate(substr, str[, pos]): a position below 1 finds nothing; a NULL
+// position gives 0 whatever the strings are.
 arrow::Result<BoundExprPtr> BindLocate(const std::string& name, std::vector<BoundExprPtr> args,
                                        const std::string& pretty) {
-  auto impl = [](const FunctionArgs& a) {
-    return MapRows<arrow::Int32Builder>(a, [&](const ArgRows& rows, int64_t i) {
-      int64_t pos = a.values.size() > 2 ? rows.Int(2, i) : 1;
-      if (pos < 1) return std::optional<int32_t>(0);
-      return std::optional<int32_t>(CharPosition(rows.Str(1, i), rows.Str(0, i), pos - 1));
-    });
+  auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto rows, ArgRows::Make(a));
+    arrow::Int32Builder out;
+    ARROW_RETURN_NOT_OK(out.Reserve(rows.num_rows));
+    for (int64_t i = 0; i < rows.num_rows; ++i) {
+      bool has_pos = a.values.size() > 2;
+      if (has_pos && rows.IsNull(2, i)) {
+        out.UnsafeAppend(0);
+      } else if (rows.IsNull(0, i) || rows.IsNull(1, i)) {
+        out.UnsafeAppendNull();
+      } else {
+        int64_t pos = has_pos ? rows.Int(2, i) : 1;
+        out.UnsafeAppend(pos < 1 ? 0 : CharPosition(rows.Str(1, i), rows.Str(0, i), pos - 1));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
+    return arrow::Datum(done);
   };
-  return Bind(name, std::move(args), pretty, 2, 3, {Arg::kString, Arg::kString, Arg::kInt},
-              types::Int(), impl);
+  ARROW_ASSIGN_OR_RAISE(auto bound, Bind(name, std::move(args), pretty, 2, 3,
+                                         {Arg::kString, Arg::kString, Arg::kInt}, types::Int(), impl));
+  const auto& children = bound->children();
+  bool nullable = children[0]->nullable() || children[1]->nullable();
+  return MakeFunction(name, impl, types::Int(), children, pretty, nullable);
 }
 
 arrow::Result<BoundExprPtr> BindReverse(const std::string& name, std::vector<BoundExprPtr> args,
@@ -571,7 +354,13 @@ arrow::Result<BoundExprPtr> BindInitcap(const std::string& name, std::vector<Bou
       std::string result;
       for (size_t k = 0; k + 1 < offsets.size(); ++k) {
         bool word_start = k == 0 || s[offsets[k] - 1] == ' ';
-        result += word_start ? ups.GetView(next++) : s.substr(offsets[k], offsets[k + 1] - offsets[k]);
+        if (!word_start) {
+          result += s.substr(offsets[k], offsets[k + 1] - offsets[k]);
+        } else {
+          // Java title-cases 'ß' as "Ss"; utf8proc upper-cases it to 'ẞ'.
+          std::string_view up = ups.GetView(next++);
+          result += s.substr(offsets[k], offsets[k + 1] - offsets[k]) == "ß" ? std::string_view("Ss") : up;
+        }
       }
       ARROW_RETURN_NOT_OK(out.Append(result));
     }
@@ -629,236 +418,510 @@ arrow::Result<BoundExprPtr> BindAscii(const std::string& name, std::vector<Bound
   return Bind(name, std::move(args), pretty, 1, 1, {Arg::kString}, types::Int(), impl);
 }
 
+
 // ---------------------------------------------------------------------------
-// Regular expressions
+// Characters, lists and edits
 
-// Rewrites each capturing group of a Java regex to a named group g1, g2, ...
-// (Arrow's extract_regex reports named groups only) and counts them.
-std::string NameGroups(const std::string& pattern, int* count) {
-  std::string out;
-  bool in_class = false;
-  *count = 0;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    char c = pattern[i];
-    if (c == '\\' && i + 1 < pattern.size()) {
-      out += c;
-      out += pattern[++i];
-      continue;
-    }
-    if (in_class) {
-      in_class = c != ']';
-      out += c;
-      continue;
-    }
-    if (c == '[') {
-      in_class = true;
-      out += c;
-      // A ']' right after '[' or '[^' is a literal member.
-      if (i + 1 < pattern.size() && pattern[i + 1] == '^') out += pattern[++i];
-      if (i + 1 < pattern.size() && pattern[i + 1] == ']') out += pattern[++i];
-      continue;
-    }
-    if (c != '(') {
-      out += c;
-      continue;
-    }
-    bool named = pattern.compare(i, 3, "(?<") == 0 && i + 3 < pattern.size() &&
-                 pattern[i + 3] != '=' && pattern[i + 3] != '!';
-    bool named_p = pattern.compare(i, 4, "(?P<") == 0;
-    if (i + 1 < pattern.size() && pattern[i + 1] == '?' && !named && !named_p) {
-      out += c;  // non-capturing group, flags or lookaround
-      continue;
-    }
-    if (named || named_p) i = pattern.find('>', i);
-    if (i == std::string::npos) return out + pattern.substr(out.size());
-    out += fmt::format("(?P<g{}>", ++*count);
-  }
-  return out;
-}
-
-// Java's replacement syntax ($1, \$) in RE2's (\1, $).
-std::string RewriteReplacement(std::string_view rep) {
-  std::string out;
-  for (size_t i = 0; i < rep.size(); ++i) {
-    char c = rep[i];
-    if (c == '\\' && i + 1 < rep.size()) {
-      char next = rep[++i];
-      if (next == '\\') out += "\\\\";
-      else out += next;
-    } else if (c == '$' && i + 1 < rep.size() && std::isdigit(static_cast<unsigned char>(rep[i + 1]))) {
-      out += '\\';
-      out += rep[++i];
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-arrow::Result<std::shared_ptr<arrow::Array>> ToArray(const arrow::Datum& d, int64_t n) {
-  if (d.is_array()) return d.make_array();
-  return arrow::MakeArrayFromScalar(*d.scalar(), n);
-}
-
-arrow::Result<BoundExprPtr> BindRegexpExtract(const std::string& name,
-                                              std::vector<BoundExprPtr> args,
-                                              const std::string& pretty) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
-  std::vector<Arg> kinds = {Arg::kString, Arg::kString, Arg::kInt};
-  for (size_t i = 0; i < args.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(args[i], CoerceArg(args[i], i, kinds[i], pretty));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto pattern, ConstantString(*args[1], name, "pattern"));
-  std::optional<int64_t> idx = 1;
-  if (args.size() > 2) {
-    ARROW_ASSIGN_OR_RAISE(idx, ConstantInt(*args[2], name, "group index"));
-  }
-  if (!pattern || !idx) return MakeFunction(name, NullResult(arrow::utf8()), types::String(), std::move(args), pretty);
-  int groups = 0;
-  std::string named = "(?P<g0>" + NameGroups(*pattern, &groups) + ")";
-  int64_t group = *idx;
-  auto impl = [named, groups, group, name, source = *pattern](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    if (group < 0 || group > groups) {
-      return SparkError("INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX", "22023",
-                        fmt::format("The value of parameter(s) `idx` in `{}` is invalid: Expects "
-                                    "group index between 0 and {}, but got {}.",
-                                    name, groups, group));
-    }
-    ARROW_ASSIGN_OR_RAISE(auto input, ToArray(a.values[0], a.num_rows));
-    cp::ExtractRegexOptions options(named);
-    auto extracted = cp::CallFunction("extract_regex", {input}, &options);
-    if (!extracted.ok()) return InvalidPattern(name, "regexp", source);
-    auto matches_array = extracted->make_array();
-    const auto& matches = static_cast<const arrow::StructArray&>(*matches_array);
-    const auto& values = static_cast<const arrow::StringArray&>(*matches.field(static_cast<int>(group)));
-    // A row that does not match gives the empty string, not NULL.
-    arrow::StringBuilder out;
-    for (int64_t i = 0; i < input->length(); ++i) {
-      if (input->IsNull(i)) {
-        ARROW_RETURN_NOT_OK(out.AppendNull());
-      } else {
-        ARROW_RETURN_NOT_OK(out.Append(matches.IsNull(i) ? std::string_view() : values.GetView(i)));
+// char(n) / chr(n): the char of code point n mod 256; '' for negative n.
+arrow::Result<BoundExprPtr> BindChr(const std::string& name, std::vector<BoundExprPtr> args,
+                                    const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) {
+    return MapToString(a, [](const ArgRows& rows, int64_t i) {
+      int64_t n = rows.Int(0, i);
+      std::string out;
+      if (n >= 0) {
+        AppendUtf8(out, static_cast<uint32_t>(n % 256));
       }
+      return std::optional<std::string>(std::move(out));
+    });
+  };
+  return Bind(name, std::move(args), pretty, 1, 1, {Arg::kLong}, types::String(), impl);
+}
+
+// elt(n, v1, v2, ...): the n-th value (1-based). An index out of range is
+// INVALID_ARRAY_INDEX under ANSI, NULL otherwise. All values are strings, or
+// all binary.
+arrow::Result<BoundExprPtr> BindElt(const std::string& name, std::vector<BoundExprPtr> args,
+                                    const std::string& pretty) {
+  if (args.size() < 2) {
+    return SparkError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "42605",
+                      fmt::format("The `{}` requires > 1 parameters but the actual number is {}. "
+                                  "Please, refer to "
+                                  "'https://spark.apache.org/docs/latest/sql-ref-functions.html' "
+                                  "for a fix.",
+                                  name, args.size()));
+  }
+  ARROW_ASSIGN_OR_RAISE(args[0], CoerceArg(args[0], 0, Arg::kInt, pretty));
+  bool binary = true;
+  for (size_t i = 1; i < args.size(); ++i) binary = binary && args[i]->type()->id() == TypeId::kBinary;
+  for (size_t i = 1; i < args.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(args[i], CoerceArg(args[i], i, binary ? Arg::kStringOrBinary : Arg::kString, pretty));
+  }
+  auto impl = [binary](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto rows, ArgRows::Make(a));
+    int64_t count = static_cast<int64_t>(a.values.size()) - 1;
+    arrow::BinaryBuilder bytes;
+    arrow::StringBuilder text;
+    for (int64_t i = 0; i < rows.num_rows; ++i) {
+      int64_t n = rows.IsNull(0, i) ? 0 : rows.Int(0, i);
+      bool in_range = !rows.IsNull(0, i) && n >= 1 && n <= count;
+      if (!rows.IsNull(0, i) && !in_range && a.ctx.ansi) {
+        return SparkError("INVALID_ARRAY_INDEX", "22003",
+                          fmt::format("The index {} is out of bounds. The array has {} elements. "
+                                      "Use the SQL function `get()` to tolerate accessing element "
+                                      "at invalid index and return NULL instead.",
+                                      n, count));
+      }
+      bool valid = in_range && !rows.IsNull(static_cast<size_t>(n), i);
+      if (binary) {
+        ARROW_RETURN_NOT_OK(valid ? bytes.Append(rows.Str(n, i)) : bytes.AppendNull());
+      } else {
+        ARROW_RETURN_NOT_OK(valid ? text.Append(rows.Str(n, i)) : text.AppendNull());
+      }
+    }
+    std::shared_ptr<arrow::Array> out;
+    if (binary) {
+      ARROW_RETURN_NOT_OK(bytes.Finish(&out));
+    } else {
+      ARROW_RETURN_NOT_OK(text.Finish(&out));
+    }
+    return arrow::Datum(out);
+  };
+  return MakeFunction(name, impl, binary ? types::Binary() : types::String(), std::move(args),
+                      pretty, true);
+}
+
+// find_in_set(str, list): the 1-based position of str among the
+// comma-separated items of list; 0 when absent or when str holds a comma.
+arrow::Result<BoundExprPtr> BindFindInSet(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) {
+    return MapRows<arrow::Int32Builder>(a, [](const ArgRows& rows, int64_t i) {
+      std::string_view s = rows.Str(0, i), list = rows.Str(1, i);
+      if (s.find(',') != std::string_view::npos) return std::optional<int32_t>(0);
+      int32_t k = 1;
+      for (size_t at = 0;; ++k) {
+        size_t comma = list.find(',', at);
+        if (list.substr(at, comma == std::string_view::npos ? std::string_view::npos : comma - at) == s) {
+          return std::optional<int32_t>(k);
+        }
+        if (comma == std::string_view::npos) return std::optional<int32_t>(0);
+        at = comma + 1;
+      }
+    });
+  };
+  return Bind(name, std::move(args), pretty, 2, 2, {Arg::kString}, types::Int(), impl);
+}
+
+// Edit distance between the code points of a and b.
+int64_t Levenshtein(std::string_view a, std::string_view b) {
+  auto ca = CharOffsets(a), cb = CharOffsets(b);
+  size_t n = ca.size() - 1, m = cb.size() - 1;
+  auto ch = [](std::string_view s, const std::vector<size_t>& o, size_t k) {
+    return s.substr(o[k], o[k + 1] - o[k]);
+  };
+  std::vector<int64_t> prev(m + 1), cur(m + 1);
+  for (size_t j = 0; j <= m; ++j) prev[j] = static_cast<int64_t>(j);
+  for (size_t i = 1; i <= n; ++i) {
+    cur[0] = static_cast<int64_t>(i);
+    for (size_t j = 1; j <= m; ++j) {
+      int64_t cost = ch(a, ca, i - 1) == ch(b, cb, j - 1) ? 0 : 1;
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[m];
+}
+
+// levenshtein(a, b[, threshold]): -1 when the distance exceeds threshold.
+arrow::Result<BoundExprPtr> BindLevenshtein(const std::string& name, std::vector<BoundExprPtr> args,
+                                            const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) {
+    return MapRows<arrow::Int32Builder>(a, [&](const ArgRows& rows, int64_t i) {
+      int64_t d = Levenshtein(rows.Str(0, i), rows.Str(1, i));
+      if (a.values.size() > 2 && d > rows.Int(2, i)) d = -1;
+      return std::optional<int32_t>(static_cast<int32_t>(d));
+    });
+  };
+  return Bind(name, std::move(args), pretty, 2, 3, {Arg::kString, Arg::kString, Arg::kInt},
+              types::Int(), impl);
+}
+
+// soundex: American Soundex of an ASCII-letter-led string; any other string
+// is returned as it is. H and W do not separate equal codes; other
+// non-letters do.
+std::string Soundex(std::string_view s) {
+  static const char kCodes[] = "01230127022455012623017202";
+  if (s.empty()) return "";
+  char first = static_cast<char>(std::toupper(static_cast<unsigned char>(s[0])));
+  if (first < 'A' || first > 'Z') return std::string(s);
+  std::string out(1, first);
+  char last = kCodes[first - 'A'];
+  for (size_t i = 1; i < s.size() && out.size() < 4; ++i) {
+    char c = static_cast<char>(std::toupper(static_cast<unsigned char>(s[i])));
+    if (c < 'A' || c > 'Z') {
+      last = '0';
+      continue;
+    }
+    char code = kCodes[c - 'A'];
+    if (code == '7') continue;
+    if (code != '0' && code != last) out += code;
+    last = code;
+  }
+  out.resize(4, '0');
+  return out;
+}
+
+arrow::Result<BoundExprPtr> BindSoundex(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) {
+    return MapToString(a, [](const ArgRows& rows, int64_t i) {
+      return std::optional<std::string>(Soundex(rows.Str(0, i)));
+    });
+  };
+  return Bind(name, std::move(args), pretty, 1, 1, {Arg::kString}, types::String(), impl);
+}
+
+// split_part(str, delim, n): the n-th part (negative counts from the end) of
+// str split at each occurrence of the literal delim; '' when out of range;
+// n = 0 raises INVALID_INDEX_OF_ZERO. An empty delim does not split.
+arrow::Result<BoundExprPtr> BindSplitPart(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    bool zero = false;
+    auto out = MapToString(a, [&](const ArgRows& rows, int64_t i) {
+      std::string_view s = rows.Str(0, i), delim = rows.Str(1, i);
+      int64_t n = rows.Int(2, i);
+      zero = zero || n == 0;
+      std::vector<std::string_view> parts;
+      if (delim.empty()) {
+        parts.push_back(s);
+      } else {
+        size_t at = 0;
+        for (size_t hit; (hit = s.find(delim, at)) != std::string_view::npos; at = hit + delim.size()) {
+          parts.push_back(s.substr(at, hit - at));
+        }
+        parts.push_back(s.substr(at));
+      }
+      auto count = static_cast<int64_t>(parts.size());
+      int64_t k = n > 0 ? n - 1 : count + n;
+      if (k < 0 || k >= count) return std::optional<std::string>("");
+      return std::optional<std::string>(parts[k]);
+    });
+    if (zero) {
+      return SparkError("INVALID_INDEX_OF_ZERO", "22003",
+                        "The index 0 is invalid. An index shall be either < 0 or > 0 (the first "
+                        "element has index 1).");
+    }
+    return out;
+  };
+  ARROW_ASSIGN_OR_RAISE(auto bound, Bind(name, std::move(args), pretty, 3, 3,
+                                         {Arg::kString, Arg::kString, Arg::kInt}, types::String(), impl));
+  return MakeFunction(name, impl, types::String(), bound->children(), pretty, true);
+}
+
+// substring_index(str, delim, count): the text before the count-th delim
+// (count > 0) or after the count-th from the end (count < 0); the whole
+// string when there are fewer; '' for count 0 or an empty delim.
+std::string_view SubstringIndex(std::string_view s, std::string_view delim, int64_t count) {
+  if (count == 0 || delim.empty()) return {};
+  if (count > 0) {
+    size_t idx = std::string_view::npos;
+    for (; count > 0; --count) {
+      idx = s.find(delim, idx == std::string_view::npos ? 0 : idx + 1);
+      if (idx == std::string_view::npos) return s;
+    }
+    return s.substr(0, idx);
+  }
+  if (delim.size() > s.size()) return s;
+  size_t idx = s.size() - delim.size() + 1;
+  for (; count < 0; ++count) {
+    if (idx == 0) return s;
+    idx = s.rfind(delim, idx - 1);
+    if (idx == std::string_view::npos) return s;
+  }
+  return s.substr(idx + delim.size());
+}
+
+arrow::Result<BoundExprPtr> BindSubstringIndex(const std::string& name,
+                                               std::vector<BoundExprPtr> args,
+                                               const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) {
+    return MapToString(a, [](const ArgRows& rows, int64_t i) {
+      return std::optional<std::string>(SubstringIndex(rows.Str(0, i), rows.Str(1, i), rows.Int(2, i)));
+    });
+  };
+  return Bind(name, std::move(args), pretty, 3, 3, {Arg::kString, Arg::kString, Arg::kInt},
+              types::String(), impl);
+}
+
+// translate(str, from, to): each char of `from` becomes the char at the same
+// position of `to`, or is deleted when `to` is shorter; the first occurrence
+// of a repeated char in `from` wins.
+arrow::Result<BoundExprPtr> BindTranslate(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) {
+    return MapToString(a, [](const ArgRows& rows, int64_t i) {
+      std::string_view s = rows.Str(0, i), from = rows.Str(1, i), to = rows.Str(2, i);
+      auto fo = CharOffsets(from), to_o = CharOffsets(to), so = CharOffsets(s);
+      auto ch = [](std::string_view t, const std::vector<size_t>& o, size_t k) {
+        return t.substr(o[k], o[k + 1] - o[k]);
+      };
+      std::string out;
+      for (size_t k = 0; k + 1 < so.size(); ++k) {
+        std::string_view c = ch(s, so, k);
+        size_t j = 0;
+        while (j + 1 < fo.size() && ch(from, fo, j) != c) ++j;
+        if (j + 1 == fo.size()) out += c;
+        else if (j + 1 < to_o.size()) out += ch(to, to_o, j);
+      }
+      return std::optional<std::string>(std::move(out));
+    });
+  };
+  return Bind(name, std::move(args), pretty, 3, 3, {Arg::kString}, types::String(), impl);
+}
+
+// overlay(src, rep, pos[, len]): src with `len` chars (bytes for binary) from
+// 1-based `pos` replaced by rep; len < 0 means rep's length.
+arrow::Result<BoundExprPtr> BindOverlay(const std::string& name, std::vector<BoundExprPtr> args,
+                                        const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 3, 4));
+  bool src_binary = args[0]->type()->id() == TypeId::kBinary;
+  bool binary = src_binary && args[1]->type()->id() == TypeId::kBinary;
+  if (src_binary != (args[1]->type()->id() == TypeId::kBinary)) {
+    return DataTypeMismatch("DATA_DIFF_TYPES", pretty,
+                            fmt::format("Input to `{}` should all be the same type, but it's ({} or "
+                                        "{})",
+                                        name, QuotedType(*args[0]->type()),
+                                        QuotedType(*args[1]->type())));
+  }
+  auto impl = [binary](const FunctionArgs& a) {
+    auto edit = [&](const ArgRows& rows, int64_t i) {
+      std::string_view s = rows.Str(0, i), rep = rows.Str(1, i);
+      int64_t pos = rows.Int(2, i);
+      int64_t len = a.values.size() > 3 ? rows.Int(3, i) : -1;
+      auto cut = [&](std::string_view t, int64_t p, int64_t l) -> std::string_view {
+        if (!binary) return SubstringSql(t, p, l);
+        int64_t n = static_cast<int64_t>(t.size());
+        int64_t start = p > 0 ? p - 1 : (p < 0 ? n + p : 0);
+        int64_t end = l > n - start ? n : start + l;
+        start = std::max<int64_t>(start, 0);
+        if (start >= end) return {};
+        return t.substr(start, end - start);
+      };
+      int64_t rep_len = binary ? static_cast<int64_t>(rep.size()) : NumChars(rep);
+      std::string out(cut(s, 1, pos - 1));
+      out += rep;
+      out += cut(s, pos + (len >= 0 ? len : rep_len), INT32_MAX);
+      return std::optional<std::string>(std::move(out));
+    };
+    if (binary) return MapRows<arrow::BinaryBuilder>(a, edit);
+    return MapToString(a, edit);
+  };
+  Arg text = binary ? Arg::kStringOrBinary : Arg::kString;
+  return Bind(name, std::move(args), pretty, 3, 4, {text, text, Arg::kInt, Arg::kInt},
+              binary ? types::Binary() : types::String(), impl);
+}
+
+// quote(str): str in single quotes, each ' escaped with a backslash.
+arrow::Result<BoundExprPtr> BindQuote(const std::string& name, std::vector<BoundExprPtr> args,
+                                      const std::string& pretty) {
+  auto impl = [](const FunctionArgs& a) {
+    return MapToString(a, [](const ArgRows& rows, int64_t i) {
+      std::string out = "'";
+      for (char c : rows.Str(0, i)) {
+        if (c == '\'') out += '\\';
+        out += c;
+      }
+      out += '\'';
+      return std::optional<std::string>(std::move(out));
+    });
+  };
+  ARROW_ASSIGN_OR_RAISE(auto bound, Bind(name, std::move(args), pretty, 1, 1, {Arg::kString},
+                                         types::String(), impl));
+  return MakeFunction(name, impl, types::String(), bound->children(), pretty, true);
+}
+
+// mask(str[, upper = 'X'[, lower = 'x'[, digit = 'n'[, other = NULL]]]]):
+// each upper-case letter, lower-case letter and digit replaced by its
+// constant char; a NULL replacement keeps those chars. Chars outside the
+// Basic Multilingual Plane count as two "other" chars (Spark classifies
+// UTF-16 units).
+arrow::Result<BoundExprPtr> BindMask(const std::string& name, std::vector<BoundExprPtr> args,
+                                     const std::string& pretty) {
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 5));
+  static const char* const kNames[] = {"", "upperChar", "lowerChar", "digitChar", "otherChar"};
+  static const char* const kDefaults[] = {"", "X", "x", "n", nullptr};
+  std::optional<std::string> with[5];
+  for (size_t k = 0; k < args.size(); ++k) {
+    ARROW_ASSIGN_OR_RAISE(args[k], CoerceArg(args[k], k, Arg::kString, pretty));
+  }
+  for (size_t k = 1; k < 5; ++k) {
+    if (k >= args.size()) {
+      if (kDefaults[k] != nullptr) with[k] = kDefaults[k];
+      continue;
+    }
+    const arrow::Scalar* value = ConstantValue(*args[k]);
+    if (value == nullptr) {
+      return DataTypeMismatch("NON_FOLDABLE_INPUT", pretty,
+                              fmt::format("the input {} should be a foldable \"STRING\" "
+                                          "expression; however, got \"{}\"",
+                                          kNames[k], args[k]->name()));
+    }
+    if (!value->is_valid) continue;
+    std::string text = static_cast<const arrow::StringScalar&>(*value).ToString();
+    if (NumChars(text) != 1) {
+      return DataTypeMismatch("INPUT_SIZE_NOT_ONE", pretty,
+                              fmt::format("Length of {} should be 1", kNames[k]));
+    }
+    with[k] = text;
+  }
+  auto impl = [upper = with[1], lower = with[2], digit = with[3], other = with[4]](
+                  const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    ARROW_ASSIGN_OR_RAISE(auto input, ToArray(a.values[0], a.num_rows));
+    const auto& strings = static_cast<const arrow::StringArray&>(*input);
+    // Classify the non-ASCII chars of the batch through Arrow's Unicode kernels.
+    arrow::StringBuilder wide;
+    for (int64_t i = 0; i < strings.length(); ++i) {
+      if (strings.IsNull(i)) continue;
+      std::string_view s = strings.GetView(i);
+      auto offsets = CharOffsets(s);
+      for (size_t k = 0; k + 1 < offsets.size(); ++k) {
+        if (static_cast<unsigned char>(s[offsets[k]]) >= 0x80) {
+          ARROW_RETURN_NOT_OK(wide.Append(s.substr(offsets[k], offsets[k + 1] - offsets[k])));
+        }
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto chars, wide.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto is_upper, cp::CallFunction("utf8_is_upper", {chars}));
+    ARROW_ASSIGN_OR_RAISE(auto is_lower, cp::CallFunction("utf8_is_lower", {chars}));
+    ARROW_ASSIGN_OR_RAISE(auto is_digit, cp::CallFunction("utf8_is_decimal", {chars}));
+    auto ups = is_upper.make_array(), lows = is_lower.make_array(), digs = is_digit.make_array();
+    auto flag = [](const std::shared_ptr<arrow::Array>& arr, int64_t k) {
+      return static_cast<const arrow::BooleanArray&>(*arr).Value(k);
+    };
+    int64_t next = 0;
+    arrow::StringBuilder out;
+    for (int64_t i = 0; i < strings.length(); ++i) {
+      if (strings.IsNull(i)) {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
+        continue;
+      }
+      std::string_view s = strings.GetView(i);
+      auto offsets = CharOffsets(s);
+      std::string result;
+      for (size_t k = 0; k + 1 < offsets.size(); ++k) {
+        std::string_view c = s.substr(offsets[k], offsets[k + 1] - offsets[k]);
+        auto b = static_cast<unsigned char>(c[0]);
+        const std::optional<std::string>* rep = &other;
+        if (b < 0x80) {
+          if (std::isupper(b)) rep = &upper;
+          else if (std::islower(b)) rep = &lower;
+          else if (std::isdigit(b)) rep = &digit;
+        } else {
+          int64_t at = next++;
+          if (c.size() == 4) {
+            result += other ? *other + *other : std::string(c);
+            continue;
+          }
+          if (flag(ups, at) && !flag(lows, at)) rep = &upper;
+          else if (flag(lows, at) && !flag(ups, at)) rep = &lower;
+          else if (flag(digs, at)) rep = &digit;
+        }
+        result += *rep ? std::string_view(**rep) : c;
+      }
+      ARROW_RETURN_NOT_OK(out.Append(result));
     }
     ARROW_ASSIGN_OR_RAISE(auto done, out.Finish());
     return arrow::Datum(done);
   };
-  bool nullable = args[0]->nullable();
-  return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
-// regexp_replace(str, regexp, rep[, pos]): replaces every match at or after
-// char `pos` (1-based); the chars before it stay as they are.
-arrow::Result<BoundExprPtr> BindRegexpReplace(const std::string& name,
-                                              std::vector<BoundExprPtr> args,
-                                              const std::string& pretty) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 3, 4));
-  std::vector<Arg> kinds = {Arg::kString, Arg::kString, Arg::kString, Arg::kInt};
-  for (size_t i = 0; i < args.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(args[i], CoerceArg(args[i], i, kinds[i], pretty));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto pattern, ConstantString(*args[1], name, "pattern"));
-  ARROW_ASSIGN_OR_RAISE(auto rep, ConstantString(*args[2], name, "replacement"));
-  std::optional<int64_t> pos = 1;
-  if (args.size() > 3) {
-    ARROW_ASSIGN_OR_RAISE(pos, ConstantInt(*args[3], name, "position"));
-  }
-  if (pos && *pos <= 0) {
-    return DataTypeMismatch("VALUE_OUT_OF_RANGE", pretty,
-                            fmt::format("The {} parameter requires the value to be greater than 0, "
-                                        "however \"{}\" has the value {}",
-                                        Ordinal(3), args[3]->name(), *pos));
-  }
-  if (!pattern || !rep || !pos) return MakeFunction(name, NullResult(arrow::utf8()), types::String(), std::move(args), pretty);
-  std::string regex = *pattern, replacement = RewriteReplacement(*rep);
-  int64_t skip = *pos - 1;
-  auto impl = [regex, replacement, skip, name, source = *pattern](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    ARROW_ASSIGN_OR_RAISE(auto input, ToArray(a.values[0], a.num_rows));
-    arrow::Datum head = arrow::MakeScalar(std::string());
-    arrow::Datum tail = input;
-    if (skip > 0) {
-      cp::SliceOptions before(0, skip), after(skip);
-      ARROW_ASSIGN_OR_RAISE(head, cp::CallFunction("utf8_slice_codeunits", {input}, &before));
-      ARROW_ASSIGN_OR_RAISE(tail, cp::CallFunction("utf8_slice_codeunits", {input}, &after));
-    }
-    cp::ReplaceSubstringOptions options(regex, replacement);
-    auto replaced = cp::CallFunction("replace_substring_regex", {tail}, &options);
-    if (!replaced.ok()) return InvalidPattern(name, "regexp", source);
-    if (skip == 0) return replaced;
-    // A position past the end leaves the string untouched.
-    ARROW_ASSIGN_OR_RAISE(auto joined, cp::CallFunction("binary_join_element_wise",
-                                                        {head, *replaced, arrow::MakeScalar(std::string())}));
-    return joined;
-  };
-  bool nullable = args[0]->nullable();
-  return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
-}
-
-// split(str, regex[, limit]): limit > 0 keeps at most `limit` entries (the last
-// holds the rest); otherwise all, trailing empty strings included. An empty
-// regex splits between chars.
-std::vector<std::string_view> SplitChars(std::string_view s, int64_t limit) {
+// sentences(str[, language, country]): the words of each sentence, as
+// java.text.BreakIterator finds them for English: a sentence ends after
+// '.', '!' or '?' followed by a space or the end; a word is a run of letters
+// and digits, which may hold an apostrophe or a period between letters and a
+// period or comma between digits. The locale arguments are ignored.
+std::vector<std::vector<std::string_view>> Sentences(std::string_view s) {
   auto offsets = CharOffsets(s);
-  int64_t n = static_cast<int64_t>(offsets.size()) - 1;
-  if (n == 0) return {s};
-  int64_t parts = limit > 0 && limit < n ? limit : n;
-  std::vector<std::string_view> out;
-  for (int64_t k = 0; k < parts; ++k) {
-    size_t end = k == parts - 1 ? s.size() : offsets[k + 1];
-    out.push_back(s.substr(offsets[k], end - offsets[k]));
+  size_t n = offsets.size() - 1;
+  auto at = [&](size_t k) { return k < n ? s[offsets[k]] : '\0'; };
+  auto word_char = [&](size_t k) {
+    if (k >= n) return false;
+    auto b = static_cast<unsigned char>(s[offsets[k]]);
+    return b >= 0x80 || std::isalnum(b);
+  };
+  auto digit = [&](size_t k) { return k < n && std::isdigit(static_cast<unsigned char>(at(k))); };
+  std::vector<std::vector<std::string_view>> out;
+  std::vector<std::string_view> sentence;
+  size_t k = 0;
+  while (k < n) {
+    if (word_char(k)) {
+      size_t start = k;
+      while (true) {
+        while (word_char(k)) ++k;
+        char c = at(k);
+        bool letters = (c == '\'' || c == '.') && !digit(k - 1) && word_char(k + 1) && !digit(k + 1);
+        bool numbers = (c == '.' || c == ',') && digit(k - 1) && digit(k + 1);
+        if (!letters && !numbers) break;
+        ++k;
+      }
+      // Java checks the word's first UTF-16 unit, a surrogate for chars
+      // beyond the Basic Multilingual Plane: such words are dropped.
+      if (offsets[start + 1] - offsets[start] < 4) {
+        sentence.push_back(s.substr(offsets[start], offsets[k] - offsets[start]));
+      }
+      continue;
+    }
+    char c = at(k++);
+    if (c == '.' || c == '!' || c == '?') {
+      while (at(k) == '.' || at(k) == '!' || at(k) == '?') ++k;
+      if (k >= n || std::isspace(static_cast<unsigned char>(at(k)))) {
+        if (!sentence.empty()) out.push_back(std::move(sentence));
+        sentence.clear();
+      }
+    }
   }
+  if (!sentence.empty()) out.push_back(std::move(sentence));
   return out;
 }
 
-arrow::Result<arrow::Datum> SplitByChars(const arrow::Array& input, int64_t limit,
-                                         const std::shared_ptr<arrow::DataType>& list_type) {
-  const auto& strings = static_cast<const arrow::StringArray&>(input);
-  auto values = std::make_shared<arrow::StringBuilder>();
-  arrow::ListBuilder builder(arrow::default_memory_pool(), values, list_type);
-  for (int64_t i = 0; i < strings.length(); ++i) {
-    if (strings.IsNull(i)) {
-      ARROW_RETURN_NOT_OK(builder.AppendNull());
-      continue;
-    }
-    ARROW_RETURN_NOT_OK(builder.Append());
-    for (auto part : SplitChars(strings.GetView(i), limit)) ARROW_RETURN_NOT_OK(values->Append(part));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto out, builder.Finish());
-  return arrow::Datum(out);
-}
-
-arrow::Result<BoundExprPtr> BindSplit(const std::string& name, std::vector<BoundExprPtr> args,
-                                      const std::string& pretty) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
-  std::vector<Arg> kinds = {Arg::kString, Arg::kString, Arg::kInt};
-  for (size_t i = 0; i < args.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(args[i], CoerceArg(args[i], i, kinds[i], pretty));
-  }
-  DataTypePtr type = types::Array(types::String());
+arrow::Result<BoundExprPtr> BindSentences(const std::string& name, std::vector<BoundExprPtr> args,
+                                          const std::string& pretty) {
+  DataTypePtr type = types::Array(types::Array(types::String(), false), false);
   ARROW_ASSIGN_OR_RAISE(auto list_type, ToArrowType(*type));
-  ARROW_ASSIGN_OR_RAISE(auto pattern, ConstantString(*args[1], name, "pattern"));
-  std::optional<int64_t> limit = -1;
-  if (args.size() > 2) {
-    ARROW_ASSIGN_OR_RAISE(limit, ConstantInt(*args[2], name, "limit"));
-  }
-  if (!pattern || !limit) return MakeFunction(name, NullResult(list_type), type, std::move(args), pretty);
-  std::string regex = *pattern;
-  int64_t max_parts = *limit;
-  auto impl = [regex, max_parts, list_type, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  auto impl = [list_type](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, ToArray(a.values[0], a.num_rows));
-    if (regex.empty()) return SplitByChars(*input, max_parts, list_type);
-    cp::SplitPatternOptions options(regex, max_parts > 0 ? max_parts - 1 : -1);
-    auto parts = cp::CallFunction("split_pattern_regex", {input}, &options);
-    if (!parts.ok()) return InvalidPattern(name, "regex", regex);
-    return parts->make_array()->View(list_type);
+    const auto& strings = static_cast<const arrow::StringArray&>(*input);
+    const auto& inner_type = static_cast<const arrow::ListType&>(*list_type).value_type();
+    auto words = std::make_shared<arrow::StringBuilder>();
+    auto inner = std::make_shared<arrow::ListBuilder>(arrow::default_memory_pool(), words, inner_type);
+    arrow::ListBuilder outer(arrow::default_memory_pool(), inner, list_type);
+    for (int64_t i = 0; i < strings.length(); ++i) {
+      if (strings.IsNull(i)) {
+        ARROW_RETURN_NOT_OK(outer.AppendNull());
+        continue;
+      }
+      ARROW_RETURN_NOT_OK(outer.Append());
+      for (const auto& sentence : Sentences(strings.GetView(i))) {
+        ARROW_RETURN_NOT_OK(inner->Append());
+        for (auto w : sentence) ARROW_RETURN_NOT_OK(words->Append(w));
+      }
+    }
+    ARROW_ASSIGN_OR_RAISE(auto done, outer.Finish());
+    return arrow::Datum(done);
   };
-  bool nullable = args[0]->nullable();
-  return MakeFunction(name, impl, type, std::move(args), pretty, nullable);
+  ARROW_ASSIGN_OR_RAISE(auto bound, Bind(name, std::move(args), pretty, 1, 3, {Arg::kString},
+                                         type, impl));
+  return MakeFunction(name, impl, type, bound->children(), pretty, true);
 }
 
 }  // namespace
+}  // namespace strings
 
 void RegisterStringFunctions(FunctionRegistry& r) {
+  using namespace strings;  // NOLINT
   for (const char* n : {"upper", "ucase", "lower", "lcase"}) r.Add(n, BindCase);
   for (const char* n : {"length", "char_length", "character_length", "len"}) r.Add(n, BindLength);
   r.Add("concat", BindConcat);
@@ -879,9 +942,23 @@ void RegisterStringFunctions(FunctionRegistry& r) {
   r.Add("repeat", BindRepeat);
   for (const char* n : {"startswith", "endswith", "contains"}) r.Add(n, BindStringPredicate);
   r.Add("ascii", BindAscii);
-  r.Add("regexp_extract", BindRegexpExtract);
-  r.Add("regexp_replace", BindRegexpReplace);
-  r.Add("split", BindSplit);
+  r.Add("btrim", BindTrim);
+  r.Add("char", BindChr);
+  r.Add("chr", BindChr);
+  r.Add("elt", BindElt);
+  r.Add("find_in_set", BindFindInSet);
+  r.Add("levenshtein", BindLevenshtein);
+  r.Add("soundex", BindSoundex);
+  r.Add("split_part", BindSplitPart);
+  r.Add("substring_index", BindSubstringIndex);
+  r.Add("translate", BindTranslate);
+  r.Add("overlay", BindOverlay);
+  r.Add("quote", BindQuote);
+  r.Add("mask", BindMask);
+  r.Add("sentences", BindSentences);
+  RegisterRegexpFunctions(r);
+  RegisterStringFormatFunctions(r);
+  RegisterStringCodecFunctions(r);
 }
 
 }  // namespace spate

@@ -187,7 +187,7 @@ TEST_F(StringFunctionsTest, SearchAndRewrite) {
 }
 
 TEST_F(StringFunctionsTest, Split) {
-  auto list_type = *ToArrowType(*types::Array(types::String()));
+  auto list_type = *ToArrowType(*types::Array(types::String(), false));
   auto check = [&](std::vector<BoundExprPtr> args, const std::string& in, const std::string& want) {
     auto out = Eval("split", std::move(args), {Json(arrow::utf8(), in)});
     ASSERT_TRUE(out.ok()) << out.status().ToString();
@@ -228,6 +228,59 @@ TEST_F(StringFunctionsTest, RegexpReplace) {
                 R"(["12xx", "12"])");
   auto bad_pos = BindCall("regexp_replace", {S(), Str("a"), Str("b"), Int(0)}, "p");
   EXPECT_EQ(ErrorClassOf(bad_pos.status()), "DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE");
+}
+
+TEST_F(StringFunctionsTest, ListsAndEdits) {
+  // Spark docs: substring_index('www.apache.org', '.', 2) = 'www.apache', -2 gives 'apache.org'.
+  ExpectStrings("substring_index", {S(), Str("."), Int(2)}, R"(["www.apache.org", null, "x"])",
+                R"(["www.apache", null, "x"])");
+  ExpectStrings("substring_index", {S(), Str("."), Int(-2)}, R"(["www.apache.org"])", R"(["apache.org"])");
+  ExpectStrings("split_part", {S(), Str("."), Int(-1)}, R"(["11.12.13", ""])", R"(["13", ""])");
+  ExpectError("split_part", {S(), Str("."), Int(0)}, R"(["a"])", "INVALID_INDEX_OF_ZERO");
+  ExpectStrings("translate", {S(), Str("abc"), Str("1")}, R"(["AaBbCc"])", R"(["A1BC"])");
+  ExpectStrings("soundex", {S()}, R"(["Miller", "Tymczak", "123", ""])", R"(["M460", "T522", "123", ""])");
+  ExpectStrings("overlay", {S(), Str("CORE"), Int(7)}, R"(["Spark SQL"])", R"(["Spark CORE"])");
+  ExpectStrings("quote", {S()}, R"(["Don't"])", R"(["'Don\\'t'"])");
+  ExpectStrings("mask", {S()}, R"(["AbCd-123 é"])", R"(["XxXx-nnn x"])");
+  auto lev = Eval("levenshtein", {S(), Str("sitting")}, {Json(arrow::utf8(), R"(["kitten", null])")});
+  ASSERT_TRUE(lev.ok()) << lev.status().ToString();
+  EXPECT_TRUE((*lev)->Equals(*Json(arrow::int32(), "[3, null]"))) << (*lev)->ToString();
+}
+
+TEST_F(StringFunctionsTest, EncodingsAndUrls) {
+  ExpectStrings("url_encode", {S()}, R"(["a b&c=é~"])", R"(["a+b%26c%3D%C3%A9%7E"])");
+  ExpectStrings("url_decode", {S()}, R"(["a+b%26c%3D%C3%A9"])", R"(["a b&c=é"])");
+  ExpectError("url_decode", {S()}, R"(["%zz"])", "CANNOT_DECODE_URL");
+  ExpectStrings("parse_url", {S(), Str("HOST")}, R"(["http://user@spark.apache.org:80/p?q=1", "x"])",
+                R"(["spark.apache.org", null])");
+  ExpectStrings("parse_url", {S(), Str("QUERY"), Str("q")}, R"(["http://a.b/p?x=2&q=1"])", R"(["1"])");
+  ExpectError("parse_url", {S(), Str("HOST")}, R"(["inva lid://x"])", "INVALID_URL");
+}
+
+TEST_F(StringFunctionsTest, RegexpFamily) {
+  auto count = Eval("regexp_count", {S(), Str("Ste(v|ph)en")},
+                    {Json(arrow::utf8(), R"(["Steven Jones and Stephen Smith", null])")});
+  ASSERT_TRUE(count.ok()) << count.status().ToString();
+  EXPECT_TRUE((*count)->Equals(*Json(arrow::int32(), "[2, null]"))) << (*count)->ToString();
+  ExpectStrings("regexp_substr", {S(), Str("\\d+")}, R"(["1a 2b", "x"])", R"(["1", null])");
+  auto all = Eval("regexp_extract_all", {S(), Str("(\\d+)-(\\d+)"), Int(2)},
+                  {Json(arrow::utf8(), R"(["100-200, 300-400"])")});
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ((*all)->ToString(), Json(arrow::list(arrow::utf8()), R"([["200", "400"]])")->ToString());
+  // Java-only syntax is refused with a clear message instead of a wrong answer.
+  auto lookbehind = BindCall("regexp_count", {S(), Str("(?<=a)b")}, "p");
+  ASSERT_FALSE(lookbehind.ok());
+  EXPECT_NE(lookbehind.status().message().find("lookaround"), std::string::npos);
+}
+
+TEST_F(StringFunctionsTest, FormatNumberAndString) {
+  auto num = Eval("format_number", {Col(0, types::Double()), Int(2)},
+                  {Json(arrow::float64(), "[12332.123456, 0.125, -0.0, null]")});
+  ASSERT_TRUE(num.ok()) << num.status().ToString();
+  EXPECT_TRUE((*num)->Equals(*Json(arrow::utf8(), R"(["12,332.12", "0.12", "-0.00", null])")))
+      << (*num)->ToString();
+  ExpectStrings("format_string", {Str("%s|%5s|%-3s|"), S(), S(), S()}, R"(["ab", null])",
+                R"(["ab|   ab|ab |", "null| null|null|"])");
 }
 
 }  // namespace
