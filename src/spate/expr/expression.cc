@@ -7,6 +7,7 @@
 
 #include "spate/common/error.h"
 #include "spate/expr/value_format.h"
+#include "spate/expr/window_expr.h"
 
 namespace spate {
 
@@ -49,6 +50,7 @@ std::vector<ExprPtr> DefaultArguments(const std::string& n, size_t given) {
 }
 
 std::string Render(const Expr& e, bool sql) {
+  if (IsWindowExpr(e)) return RenderWindowExpr(e, sql);
   if (e.kind == ExprKind::kCall) {
     auto defaults = DefaultArguments(e.name, e.args.size());
     if (!defaults.empty()) {
