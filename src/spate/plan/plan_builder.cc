@@ -758,8 +758,7 @@ arrow::Result<FrameEnd> ResolveFrameEnd(const FrameBoundSpec& spec, bool rows, b
   bool numeric_key = key.IsNumeric();
   std::string text = spec.value->ToString();
   if (numeric_key && vt.IsNumeric()) {
-    ARROW_ASSIGN_OR_RAISE(auto as_double, scalar->CastTo(arrow::float64()));
-    end.bound.range = sign * static_cast<const arrow::DoubleScalar&>(*as_double).value;
+    end.bound.range = sign * std::stod(scalar->ToString());
     // A bound cast to the key's type prints as Spark's (- n) FOLLOWING.
     if (!key.Equals(vt) && spec.kind == "PRECEDING") text = fmt::format("(- {}) FOLLOWING", text);
     end.text = key.Equals(vt) || spec.kind != "PRECEDING" ? FrameBoundText(spec, text) : text;
@@ -773,8 +772,7 @@ arrow::Result<FrameEnd> ResolveFrameEnd(const FrameBoundSpec& spec, bool rows, b
       units = key.id() == TypeId::kDate ? iv.days + iv.months * 31.0
                                         : (iv.months * 31.0 + iv.days) * 86400e6 + static_cast<double>(iv.nanoseconds) / 1000;
     } else {
-      ARROW_ASSIGN_OR_RAISE(auto as_double, scalar->CastTo(arrow::float64()));
-      units = static_cast<const arrow::DoubleScalar&>(*as_double).value;
+      units = std::stod(scalar->ToString());
     }
     end.bound.range = sign * units;
     end.text = FrameBoundText(spec, text);
