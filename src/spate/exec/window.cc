@@ -658,6 +658,7 @@ arrow::Result<ArrayPtr> CastTo(const ArrayPtr& array, const std::shared_ptr<arro
 
 arrow::Result<std::unique_ptr<WindowAccumulator>> MakeWindowAccumulator(const WindowCall& call, const ArrayPtr& arg,
                                                                         const EvalContext& ctx) {
+  EnsureComputeInitialized();
   const std::string& f = call.function;
   ARROW_ASSIGN_OR_RAISE(auto out_type, ToArrowType(*call.type));
   if (f == "count_all" || f == "count") return std::make_unique<CountAccumulator>(f == "count" ? arg : nullptr);

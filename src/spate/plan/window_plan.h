@@ -37,13 +37,13 @@ struct WindowFrame {
 /// last, collect_list, collect_set).
 struct WindowCall {
   std::string function;
-  std::vector<BoundExprPtr> args;  // evaluated on the node's input
+  std::vector<BoundExprPtr> args{};  // evaluated on the node's input
   DataTypePtr type;
   bool nullable = true;
   bool ignore_nulls = false;
   int64_t offset = 0;  // lag/lead: rows ahead (negative for lag); nth_value: n; ntile: buckets
-  WindowFrame frame;
-  std::string name;  // Spark's column name: "row_number() OVER (...)"
+  WindowFrame frame{};
+  std::string name{};  // Spark's column name: "row_number() OVER (...)"
 };
 
 struct WindowCalls {
