@@ -1085,6 +1085,70 @@ arrow::Result<PlanPtr> PlanWindows(const PlanPtr& child, const std::vector<ExprP
   return top;
 }
 
+// GROUP BY (or a global aggregation) with window functions over its result:
+// the aggregation computes every expression the windows read, and each
+// select-list part outside a window, as columns named by their text; the
+// windows then run over the aggregation's output, as in Spark's plan.
+class WindowLifter {
+ public:
+  std::vector<ExprPtr> inner;  // the aggregation's outputs
+
+  ExprPtr Lift(const ExprPtr& e) {
+    if (IsWindowExpr(*e)) {
+      WindowExprParts parts = DecodeWindow(*e);
+      Expr fn = *parts.function;
+      for (auto& a : fn.args) a = Hidden(a);
+      parts.function = ex::Node(std::move(fn));
+      for (auto& p : parts.spec.partition) p = Hidden(p);
+      for (auto& o : parts.spec.order) {
+        o = o->kind == ExprKind::kSortOrder ? ex::Sort(Hidden(o->args[0]), o->ascending, o->nulls_first) : Hidden(o);
+      }
+      return ex::Window(parts);
+    }
+    if (!ContainsWindow(*e)) return Hidden(e);
+    Expr copy = *e;
+    for (auto& a : copy.args) a = Lift(a);
+    return ex::Node(std::move(copy));
+  }
+
+ private:
+  // A reference to `e` computed by the aggregation (literals stay as they are).
+  ExprPtr Hidden(const ExprPtr& e) {
+    if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kStar) return e;
+    std::string name = e->ToString();
+    bool known = std::any_of(inner.begin(), inner.end(), [&](const ExprPtr& x) { return x->name == name; });
+    if (!known) inner.push_back(ex::Alias(e->kind == ExprKind::kAlias ? e->args[0] : e, name));
+    return ex::Col({name});
+  }
+};
+
+// Whether an aggregate function (outside any window) takes a window expression.
+bool AggregatesWindow(const Expr& e) {
+  if (IsWindowExpr(e)) return false;
+  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name) && ContainsWindow(e)) return true;
+  return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return AggregatesWindow(*a); });
+}
+
+arrow::Result<PlanPtr> MakeAggregateWithWindows(const PlanPtr& child, const std::vector<ExprPtr>& groups,
+                                                const std::vector<ExprPtr>& aggs, const ExprPtr& having) {
+  for (const auto& e : aggs) {
+    if (AggregatesWindow(*e)) {
+      return LegacyError("_LEGACY_ERROR_TEMP_1031",
+                         "It is not allowed to use a window function inside an aggregate function. Please use the "
+                         "inner window function in a sub-query.");
+    }
+  }
+  WindowLifter lifter;
+  std::vector<ExprPtr> outer;
+  for (const auto& e : aggs) {
+    ExprPtr lifted = lifter.Lift(e);
+    if (e->kind == ExprKind::kAlias && lifted->kind != ExprKind::kAlias) lifted = ex::Alias(lifted, e->name);
+    outer.push_back(std::move(lifted));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto aggregated, MakeAggregate(child, groups, lifter.inner, having));
+  return MakeProject(aggregated, outer);
+}
+
 arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
   int generators = 0;
   std::string names;
@@ -1296,6 +1360,9 @@ arrow::Result<PlanPtr> MakeFilter(const PlanPtr& child, const ExprPtr& condition
 
 arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<ExprPtr>& input_groups,
                                      const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
+  if (std::any_of(input_aggs.begin(), input_aggs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
+    return MakeAggregateWithWindows(input, input_groups, input_aggs, having);
+  }
   // Grouping by a sliding window: expand each row into its windows first,
   // then group by the expanded `window` column.
   PlanPtr child = input;
