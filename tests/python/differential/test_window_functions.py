@@ -308,3 +308,23 @@ def test_window_functions_inside_foreach_batch(oracle):
         query.awaitTermination()
         return sorted(out)
     oracle.check(program)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT k, sum(v), rank() OVER (ORDER BY sum(v)) FROM t GROUP BY k",
+    "SELECT sum(sum(v)) OVER (ORDER BY k) FROM t GROUP BY k",
+    "SELECT row_number() OVER (ORDER BY o) FROM t GROUP BY o",
+    "SELECT k, count(*), row_number() OVER (ORDER BY count(*), k) FROM t GROUP BY k",
+    "SELECT k, sum(v) AS total, sum(v) * 100 / sum(sum(v)) OVER () AS pct FROM t GROUP BY k ORDER BY k",
+    "SELECT sum(v), count(*) OVER () FROM t",
+    "SELECT max(row_number() OVER (ORDER BY o)) FROM t",
+    "SELECT k FROM t GROUP BY k HAVING row_number() OVER (ORDER BY k) > 1",
+])
+def test_windows_over_aggregation(oracle, query):
+    """Window functions over GROUP BY results (aggregates inside OVER); none inside aggregates or HAVING."""
+    def program(sql, spark):
+        table(spark)
+        return spark.sql(query).collect()
+    got, want = oracle.outcomes(program)
+    from oracle import difference
+    assert difference(got, want) is None, difference(got, want)
