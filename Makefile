@@ -64,6 +64,7 @@ bench: build
 	@$(BUILD_DIR)/bench/stateful_bench
 	@$(BUILD_DIR)/bench/kafka_bench
 	@$(BUILD_DIR)/bench/iceberg_bench
+	@$(BUILD_DIR)/bench/window_bench
 
 wheel: build
 	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) scripts/build_wheel.sh dist

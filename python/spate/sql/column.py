@@ -228,6 +228,14 @@ class Column:
     def desc_nulls_first(self) -> "Column": return Column(self._jc.sort(False, True))
     def desc_nulls_last(self) -> "Column": return Column(self._jc.sort(False, False))
 
+    def over(self, window: Any) -> "Column":
+        """This column computed over a window (``spate.sql.Window``)."""
+        from spate.sql.window import WindowSpec
+        if not isinstance(window, WindowSpec):
+            _raise(PySparkTypeError, "NOT_WINDOWSPEC", "Argument `window` should be a WindowSpec, got %s."
+                   % _type_name(window), arg_name="window", arg_type=_type_name(window))
+        return Column(window._over(self._jc))
+
     def __repr__(self) -> str:
         return "Column<'%s'>" % self._jc.to_string()
 

@@ -16,6 +16,7 @@
 #include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/window_expr.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/sql/parser.h"
 
@@ -28,6 +29,12 @@ using sql::SelectStatement;
 using sql::Statement;
 
 bool ContainsAggregate(const Expr& e) {
+  if (IsWindowExpr(e)) {  // an aggregate OVER a window is a window function
+    for (const auto& input : WindowInputs(e)) {
+      if (ContainsAggregate(*input)) return true;
+    }
+    return false;
+  }
   if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return true;
   for (const auto& a : e.args) {
     if (ContainsAggregate(*a)) return true;

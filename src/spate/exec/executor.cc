@@ -5,6 +5,7 @@
 #include <arrow/compute/row/grouper.h>
 
 #include "spate/exec/streaming_context.h"
+#include "spate/exec/window.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -261,6 +262,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
       return inputs[0]->Slice(start, std::min(plan.limit, inputs[0]->num_rows() - start));
     }
     case PlanNode::Kind::kGenerate: return EvaluateGenerate(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kWindow: return ExecuteWindow(plan, *inputs[0], ctx);
   }
   return arrow::Status::NotImplemented("plan node");
 }

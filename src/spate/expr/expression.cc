@@ -8,6 +8,7 @@
 
 #include "spate/common/error.h"
 #include "spate/expr/value_format.h"
+#include "spate/expr/window_expr.h"
 
 namespace spate {
 
@@ -97,6 +98,7 @@ std::optional<Expr> SparkSpelling(const Expr& e) {
 }
 
 std::string Render(const Expr& e, bool sql) {
+  if (IsWindowExpr(e)) return RenderWindowExpr(e, sql);
   if (e.kind == ExprKind::kCall) {
     if (auto spelled = SparkSpelling(e)) return Render(*spelled, sql);
     auto defaults = DefaultArguments(e.name, e.args.size());

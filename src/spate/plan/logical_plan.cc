@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "spate/plan/window_plan.h"
+
 namespace spate {
 
 namespace {
@@ -19,6 +21,7 @@ const char* KindName(PlanNode::Kind kind) {
     case PlanNode::Kind::kLimit: return "GlobalLimit";
     case PlanNode::Kind::kGenerate: return "Generate";
     case PlanNode::Kind::kWatermark: return "EventTimeWatermark";
+    case PlanNode::Kind::kWindow: return "Window";
   }
   return "?";
 }
@@ -27,6 +30,17 @@ std::string ExprList(const std::vector<BoundExprPtr>& exprs) {
   std::string out;
   for (size_t i = 0; i < exprs.size(); ++i) out += (i ? ", " : "") + exprs[i]->name();
   return out;
+}
+
+// Window [calls], [partition keys], [order keys], as Spark's explain() prints it.
+std::string DescribeWindow(const PlanNode& node) {
+  std::string calls, order;
+  for (const auto& c : node.window->calls) calls += (calls.empty() ? "" : ", ") + c.name;
+  for (const auto& k : node.sort_keys) {
+    order += fmt::format("{}{} {} NULLS {}", order.empty() ? "" : ", ", k.expr->name(),
+                         k.ascending ? "ASC" : "DESC", k.nulls_first ? "FIRST" : "LAST");
+  }
+  return fmt::format("Window [{}], [{}], [{}]", calls, ExprList(node.exprs), order);
 }
 
 std::string Describe(const PlanNode& node) {
@@ -71,6 +85,8 @@ std::string Describe(const PlanNode& node) {
                          ExprList(node.exprs), cols);
     case PlanNode::Kind::kWatermark:
       return fmt::format("EventTimeWatermark {}, {} milliseconds", node.exprs[0]->name(), node.watermark_delay_ms);
+    case PlanNode::Kind::kWindow:
+      return DescribeWindow(node);
     default:
       return KindName(node.kind);
   }

@@ -61,6 +61,8 @@ struct AggregateCall {
 enum class JoinType { kInner, kCross, kLeftOuter, kRightOuter, kFullOuter, kLeftSemi, kLeftAnti };
 const char* JoinTypeName(JoinType type);
 
+struct WindowCalls;  // plan/window_plan.h
+
 struct PlanNode;
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
@@ -94,7 +96,7 @@ bool IsStreamingPlan(const PlanNode& plan);
 
 struct PlanNode {
   enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kDistinct, kSort, kLimit,
-                    kGenerate, kWatermark };
+                    kGenerate, kWatermark, kWindow };
   Kind kind;
   std::vector<PlanPtr> children{};
   std::vector<Attribute> output{};
@@ -124,6 +126,9 @@ struct PlanNode {
   int session_window_key = -1;
   /// kDistinct: dropDuplicatesWithinWatermark (keys expire at event time + delay).
   bool within_watermark = false;
+  /// kWindow: the window function calls; exprs are the PARTITION BY keys and
+  /// sort_keys the ORDER BY keys.
+  std::shared_ptr<const WindowCalls> window{};
 
   StructTypePtr Schema() const;
   /// The plan as Spark's explain() prints its analyzed plan (an indented tree).

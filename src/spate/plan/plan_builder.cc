@@ -1,6 +1,8 @@
 #include "spate/plan/plan_builder.h"
 
 #include <algorithm>
+#include <climits>
+#include <map>
 #include <set>
 
 #include <arrow/scalar.h>
@@ -10,7 +12,9 @@
 #include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
+#include "spate/expr/window_expr.h"
 #include "spate/expr/window_spec.h"
+#include "spate/plan/window_plan.h"
 #include "spate/sql/parser.h"
 #include "spate/types/arrow_types.h"
 
@@ -123,6 +127,12 @@ BoundExprPtr Rebase(const BoundExprPtr& e, int offset) {
 }
 
 bool ContainsAggregate(const Expr& e) {
+  if (IsWindowExpr(e)) {  // an aggregate OVER a window is a window function
+    for (const auto& input : WindowInputs(e)) {
+      if (ContainsAggregate(*input)) return true;
+    }
+    return false;
+  }
   if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return true;
   for (const auto& a : e.args) {
     if (ContainsAggregate(*a)) return true;
@@ -169,6 +179,14 @@ class Binder {
     return BindPlain(e);
   }
 
+  /// Window expressions computed below (by Window nodes, keyed by their
+  /// text) bind to these columns; stars then expand to the first
+  /// `visible_columns` inputs only (not the window columns).
+  void EnableWindowColumns(const std::map<std::string, BoundExprPtr>* columns, size_t visible_columns) {
+    window_columns_ = columns;
+    visible_columns_ = visible_columns;
+  }
+
   /// Arguments with stars expanded (struct(*), count(*) is handled by the caller).
   arrow::Result<std::vector<BoundExprPtr>> BindArgs(const Expr& e) {
     std::vector<BoundExprPtr> args;
@@ -188,14 +206,15 @@ class Binder {
   arrow::Result<std::vector<std::pair<BoundExprPtr, std::string>>> ExpandStar(
       const std::vector<std::string>& qualifier) {
     std::vector<std::pair<BoundExprPtr, std::string>> out;
+    const size_t visible = std::min(input_.size(), visible_columns_);
     if (qualifier.empty()) {
-      for (size_t i = 0; i < input_.size(); ++i) {
+      for (size_t i = 0; i < visible; ++i) {
         out.emplace_back(ColumnRef(static_cast<int>(i)), input_[i].name);
       }
       return out;
     }
     if (qualifier.size() == 1) {
-      for (size_t i = 0; i < input_.size(); ++i) {
+      for (size_t i = 0; i < visible; ++i) {
         if (EqualsIgnoreCase(input_[i].qualifier, qualifier[0])) {
           out.emplace_back(ColumnRef(static_cast<int>(i)), input_[i].name);
         }
@@ -325,6 +344,7 @@ class Binder {
           // expr("...") text that did not parse: report the parser's error now.
           return arrow::Status::Invalid(e.args[0]->literal->ToString());
         }
+        if (IsWindowExpr(e) || IsWindowOnlyFunction(e.name)) return BindWindowReference(e);
         if (IsAggregateFunction(e.name)) {
           return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
                             fmt::format("A query operator contains one or more unsupported "
@@ -498,6 +518,18 @@ class Binder {
   }
 
   arrow::Result<BoundExprPtr> BindAggregateCall(const Expr& e) {
+    ARROW_ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregateCall(e));
+    bool nullable = call.function != "count" && call.function != "count_all" &&
+                    call.function != "count_distinct" && call.function != "approx_count_distinct";
+    calls_->push_back(call);
+    int slot = static_cast<int>(groups_.size() + calls_->size() - 1);
+    return std::make_shared<BoundColumn>(slot, call.type, nullable, call.name);
+  }
+
+ public:
+  /// An aggregate call `e` with its arguments bound to the input and its
+  /// result type resolved (what an Aggregate node or a window computes).
+  arrow::Result<AggregateCall> ResolveAggregateCall(const Expr& e) {
     std::string fn = e.name == "mean" ? "avg" : e.name;
     if (fn == "first_value" || fn == "any_value") fn = "first";
     if (fn == "last_value") fn = "last";
@@ -524,11 +556,23 @@ class Binder {
       }
       ARROW_RETURN_NOT_OK(ResolveAggregate(fn, e.distinct, &call));
     }
-    bool nullable = call.function != "count" && call.function != "count_all" &&
-                    call.function != "count_distinct" && call.function != "approx_count_distinct";
-    calls_->push_back(call);
-    int slot = static_cast<int>(groups_.size() + calls_->size() - 1);
-    return std::make_shared<BoundColumn>(slot, call.type, nullable, call.name);
+    return call;
+  }
+
+ private:
+  // A window expression: the column a Window node computes for it. Outside
+  // a SELECT list (WHERE, HAVING) there is none; a window-only function
+  // must come with OVER.
+  arrow::Result<BoundExprPtr> BindWindowReference(const Expr& e) {
+    if (!IsWindowExpr(e)) {
+      return SparkError("WINDOW_FUNCTION_WITHOUT_OVER_CLAUSE", "42601",
+                        fmt::format("Window function \"{}\" requires an OVER clause.", e.ToString()));
+    }
+    if (window_columns_ != nullptr) {
+      auto it = window_columns_->find(e.ToString());
+      if (it != window_columns_->end()) return it->second;
+    }
+    return arrow::Status::Invalid("[_LEGACY_ERROR_TEMP_1034] It is not allowed to use window functions inside WHERE clause.");
   }
 
   // Checks an aggregate's arguments and picks its result type as Spark does.
@@ -618,6 +662,8 @@ class Binder {
   std::vector<std::string> group_signatures_;
   std::vector<AggregateCall>* calls_ = nullptr;
   std::vector<std::pair<std::string, BoundExprPtr>> lambda_scope_;  // innermost last
+  const std::map<std::string, BoundExprPtr>* window_columns_ = nullptr;
+  size_t visible_columns_ = SIZE_MAX;
 };
 
 std::string OutputName(const Expr& e, const BoundExprPtr& bound) {
@@ -771,6 +817,485 @@ arrow::Result<BoundExprPtr> BindStackRows(std::vector<BoundExprPtr> args, const 
     rows.push_back(std::move(row));
   }
   return BindCall("array", std::move(rows), pretty);
+}
+
+// ---------------------------------------------------------------------------
+// Window functions: f(...) OVER (PARTITION BY p ORDER BY o frame). Each
+// distinct (PARTITION BY, ORDER BY) pair becomes one Window node over the
+// input, computing its calls as extra columns; the SELECT list then reads
+// those columns. Spark's checks: ranking functions and lag/lead/nth_value
+// need ORDER BY; ranking functions take only their own frame and lag/lead
+// none; RANGE offsets need exactly one numeric, DATE or TIMESTAMP order key.
+
+arrow::Status LegacyError(const std::string& code, const std::string& message) {
+  return arrow::Status::Invalid(fmt::format("[{}] {}", code, message));
+}
+
+bool IsRankingFunction(const std::string& f) {
+  return f == "row_number" || f == "rank" || f == "dense_rank" || f == "percent_rank" || f == "cume_dist" ||
+         f == "ntile";
+}
+
+// The window expressions of `e` (outermost first, each once by text).
+void CollectWindows(const ExprPtr& e, std::vector<ExprPtr>* out) {
+  if (IsWindowExpr(*e)) {
+    for (const auto& w : *out) {
+      if (w->ToString() == e->ToString()) return;
+    }
+    out->push_back(e);
+    return;
+  }
+  for (const auto& a : e->args) CollectWindows(a, out);
+}
+
+// One end of a frame as analyzed, and its text in Spark's column name.
+struct FrameEnd {
+  WindowFrameBound bound;
+  std::string text;
+  bool is_value = false;  // n PRECEDING / n FOLLOWING
+  DataTypePtr value_type;
+};
+
+std::string FrameText(bool rows, const FrameEnd& lower, const FrameEnd& upper) {
+  return fmt::format("{} BETWEEN {} AND {}", rows ? "ROWS" : "RANGE", lower.text, upper.text);
+}
+
+// Resolves one bound of a written frame (its offset literal included).
+arrow::Result<FrameEnd> ResolveFrameEnd(const FrameBoundSpec& spec, bool rows, bool lower,
+                                        const std::vector<SortKey>& order, const std::string& frame_sql) {
+  FrameEnd end;
+  if (spec.kind == "UNBOUNDED PRECEDING") {
+    end.bound.kind = WindowFrameBound::Kind::kUnboundedPreceding;
+  } else if (spec.kind == "UNBOUNDED FOLLOWING") {
+    end.bound.kind = WindowFrameBound::Kind::kUnboundedFollowing;
+  }
+  if (!spec.value) {
+    end.text = spec.kind;
+    return end;
+  }
+  end.is_value = true;
+  end.bound.current = false;
+  ARROW_ASSIGN_OR_RAISE(auto value, BindExpression(spec.value, {}));
+  const arrow::Scalar* scalar = ConstantValue(*value);
+  end.value_type = value->type();
+  const std::string which = lower ? "lower" : "upper";
+  const double sign = spec.kind == "PRECEDING" ? -1 : 1;
+  const DataType& vt = *value->type();
+  if (rows) {
+    bool dataframe = spec.kind == "OFFSET";
+    if (scalar == nullptr || !scalar->is_valid || (!dataframe && vt.id() != TypeId::kInt) || !vt.IsIntegral()) {
+      return DataTypeMismatch("SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", frame_sql,
+                              fmt::format("The data type of the {} bound {} does not match the expected data type "
+                                          "\"INT\"",
+                                          which, QuotedType(vt)));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto as_long, scalar->CastTo(arrow::int64()));
+    int64_t n = static_cast<const arrow::Int64Scalar&>(*as_long).value;
+    if (dataframe && (n < INT32_MIN || n > INT32_MAX)) {
+      return SparkError(lower ? "INVALID_BOUNDARY.START" : "INVALID_BOUNDARY.END", "22003",
+                        fmt::format("The boundary `{}` is invalid: {}L. Expected the value is '0', '{}', "
+                                    "'[-2147483648, 2147483647]'.",
+                                    lower ? "start" : "end", n,
+                                    lower ? "-9223372036854775808L" : "9223372036854775807L"));
+    }
+    end.bound.rows = static_cast<int64_t>(sign) * n;
+    end.text = FrameBoundText(spec, spec.value->ToString());
+    return end;
+  }
+  if (order.size() > 1) return end;  // RANGE_FRAME_MULTI_ORDER, reported by the caller
+  const DataType& key = *order.at(0).expr->type();
+  bool numeric_key = key.IsNumeric();
+  std::string text = spec.value->ToString();
+  if (numeric_key && vt.IsNumeric()) {
+    end.bound.range = sign * std::stod(scalar->ToString());
+    // A bound cast to the key's type prints as Spark's (- n) FOLLOWING.
+    if (!key.Equals(vt) && spec.kind == "PRECEDING") text = fmt::format("(- {}) FOLLOWING", text);
+    end.text = key.Equals(vt) || spec.kind != "PRECEDING" ? FrameBoundText(spec, text) : text;
+    return end;
+  }
+  bool interval = vt.id() == TypeId::kInterval;
+  if ((key.id() == TypeId::kDate && (vt.IsIntegral() || interval)) || (key.id() == TypeId::kTimestamp && interval)) {
+    double units = 0;
+    if (interval) {
+      const auto& iv = static_cast<const arrow::MonthDayNanoIntervalScalar&>(*scalar).value;
+      units = key.id() == TypeId::kDate ? iv.days + iv.months * 31.0
+                                        : (iv.months * 31.0 + iv.days) * 86400e6 + static_cast<double>(iv.nanoseconds) / 1000;
+    } else {
+      units = std::stod(scalar->ToString());
+    }
+    end.bound.range = sign * units;
+    end.text = FrameBoundText(spec, text);
+    return end;
+  }
+  if (key.id() == TypeId::kTimestamp || key.id() == TypeId::kDate) {
+    return DataTypeMismatch("RANGE_FRAME_INVALID_TYPE", frame_sql,
+                            fmt::format("The data type {} used in the order specification does not support the "
+                                        "data type {} which is used in the range frame",
+                                        QuotedType(key), QuotedType(vt)));
+  }
+  return DataTypeMismatch("SPECIFIED_WINDOW_FRAME_UNACCEPTED_TYPE", frame_sql,
+                          fmt::format("The data type of the {} bound {} does not match the expected data type "
+                                      "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or "
+                                      "\"INTERVAL\")",
+                                      which, QuotedType(numeric_key ? vt : key)));
+}
+
+// The window specification text: "PARTITION BY k ORDER BY o ASC NULLS FIRST".
+std::string SpecText(const std::vector<BoundExprPtr>& partition, const std::vector<SortKey>& order) {
+  std::string out;
+  if (!partition.empty()) {
+    out += "PARTITION BY ";
+    for (size_t i = 0; i < partition.size(); ++i) out += (i ? ", " : "") + partition[i]->name();
+  }
+  if (!order.empty()) {
+    out += out.empty() ? "ORDER BY " : " ORDER BY ";
+    for (size_t i = 0; i < order.size(); ++i) {
+      const SortKey& k = order[i];
+      out += fmt::format("{}{} {} NULLS {}", i ? ", " : "", k.expr->name(), k.ascending ? "ASC" : "DESC",
+                         k.nulls_first ? "FIRST" : "LAST");
+    }
+  }
+  return out;
+}
+
+// The frame a call runs over: the written one, checked, or Spark's default
+// (with ORDER BY: RANGE UNBOUNDED PRECEDING to CURRENT ROW; without: the
+// whole partition). Sets call->frame and returns the frame's text.
+arrow::Result<std::string> ResolveFrame(const WindowSpecParts& spec, const std::vector<SortKey>& order,
+                                        const std::string& spec_text, WindowCall* call) {
+  if (spec.frame_type.empty()) {
+    if (order.empty()) {
+      call->frame.rows = true;
+      call->frame.upper.kind = WindowFrameBound::Kind::kUnboundedFollowing;
+      return std::string("ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING");
+    }
+    call->frame.rows = false;
+    return std::string("RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW");
+  }
+  const bool rows = spec.frame_type == "ROWS";
+  auto raw = [](const FrameBoundSpec& b) { return FrameBoundText(b, b.value ? b.value->ToString() : ""); };
+  const std::string frame_sql = fmt::format("{} BETWEEN {} AND {}", spec.frame_type, raw(spec.lower), raw(spec.upper));
+  if (spec.lower.kind == "UNBOUNDED FOLLOWING" || spec.upper.kind == "UNBOUNDED PRECEDING") {
+    return DataTypeMismatch("SPECIFIED_WINDOW_FRAME_INVALID_BOUND", frame_sql,
+                            fmt::format("Window frame upper bound \"{}\" does not follow the lower bound \"{}\"",
+                                        raw(spec.upper), raw(spec.lower)));
+  }
+  const bool value_bounds = spec.lower.value || spec.upper.value;
+  const std::string spec_sql = fmt::format("({}{}{})", spec_text, spec_text.empty() ? "" : " ", frame_sql);
+  if (!rows && value_bounds && order.empty()) {
+    return DataTypeMismatch("RANGE_FRAME_WITHOUT_ORDER", spec_sql,
+                            "A range window frame cannot be used in an unordered window specification");
+  }
+  if (!rows && value_bounds && order.size() > 1) {
+    std::string keys;
+    for (size_t i = 0; i < order.size(); ++i) {
+      keys += fmt::format("{}{} {} NULLS {}", i ? "," : "", order[i].expr->name(), order[i].ascending ? "ASC" : "DESC",
+                          order[i].nulls_first ? "FIRST" : "LAST");
+    }
+    return DataTypeMismatch("RANGE_FRAME_MULTI_ORDER", spec_sql,
+                            fmt::format("A range window frame with value boundaries cannot be used in a window "
+                                        "specification with multiple order by expressions: {}",
+                                        keys));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto lower, ResolveFrameEnd(spec.lower, rows, true, order, frame_sql));
+  ARROW_ASSIGN_OR_RAISE(auto upper, ResolveFrameEnd(spec.upper, rows, false, order, frame_sql));
+  if (lower.is_value && upper.is_value &&
+      (rows ? lower.bound.rows > upper.bound.rows : lower.bound.range > upper.bound.range)) {
+    return DataTypeMismatch("SPECIFIED_WINDOW_FRAME_WRONG_COMPARISON", frame_sql,
+                            "The lower bound of a window frame must be less than or equal to the upper bound");
+  }
+  call->frame = WindowFrame{rows, lower.bound, upper.bound};
+  return FrameText(rows, lower, upper);
+}
+
+// A window function call: its function, arguments, type and frame.
+arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprParts& parts,
+                                            const std::vector<SortKey>& order, const std::string& spec_text) {
+  const Expr& fn = *parts.function;
+  WindowCall call;
+  call.function = fn.kind == ExprKind::kCall ? fn.name : "";
+  const std::string f = call.function;
+  const bool offset_fn = f == "lag" || f == "lead";
+  if (fn.kind == ExprKind::kCall && fn.distinct && (IsAggregateFunction(f) || f == "count_distinct")) {
+    return SparkError("DISTINCT_WINDOW_FUNCTION_UNSUPPORTED", "0A000",
+                      fmt::format("Distinct window functions are not supported: \"{} OVER ({})\".", fn.ToString(),
+                                  spec_text));
+  }
+  std::string fn_text;
+  if (IsRankingFunction(f) || offset_fn || f == "nth_value") {
+    ARROW_ASSIGN_OR_RAISE(auto args, binder.BindArgs(fn));
+    if (f == "rank" || f == "dense_rank" || f == "percent_rank") {
+      args.clear();  // Spark takes and ignores arguments here
+      fn_text = AsciiUpper(f) + "()";
+      call.type = f == "percent_rank" ? types::Double() : types::Int();
+    } else if (f == "row_number" || f == "cume_dist") {
+      ARROW_RETURN_NOT_OK(CheckArgCount(f, args, 0, 0));
+      fn_text = f + "()";
+      call.type = f == "cume_dist" ? types::Double() : types::Int();
+    } else if (f == "ntile") {
+      ARROW_RETURN_NOT_OK(CheckArgCount(f, args, 1, 1));
+      fn_text = fmt::format("ntile({})", args[0]->name());
+      const arrow::Scalar* n = ConstantValue(*args[0]);
+      if (args[0]->type()->id() != TypeId::kInt) {
+        return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", fn_text,
+                                fmt::format("The first parameter requires the \"INT\" type, however \"{}\" has the "
+                                            "type {}",
+                                            args[0]->name(), QuotedType(*args[0]->type())));
+      }
+      if (n == nullptr) {
+        return DataTypeMismatch("NON_FOLDABLE_INPUT", fn_text,
+                                fmt::format("the input `buckets` should be a foldable \"INT\" expression; however, "
+                                            "got \"{}\"",
+                                            args[0]->name()));
+      }
+      call.offset = n->is_valid ? static_cast<const arrow::Int32Scalar&>(*n).value : 0;
+      if (call.offset <= 0) {
+        return DataTypeMismatch("VALUE_OUT_OF_RANGE", fn_text,
+                                fmt::format("The buckets must be between (0, 2147483647] (current value = {})",
+                                            call.offset));
+      }
+      call.type = types::Int();
+      args.clear();
+    } else {  // lag, lead, nth_value
+      ARROW_RETURN_NOT_OK(CheckArgCount(f, args, offset_fn ? 1 : 2, offset_fn ? 3 : 3));
+      call.type = args[0]->type();
+      int64_t offset = 1;
+      if (args.size() > 1) {
+        const arrow::Scalar* n = ConstantValue(*args[1]);
+        std::string pretty = PrettyName(fn, args);
+        if (n == nullptr) {
+          return DataTypeMismatch("NON_FOLDABLE_INPUT", pretty,
+                                  fmt::format("the input `offset` should be a foldable \"INT\" expression; however, "
+                                              "got \"{}\"",
+                                              args[1]->name()));
+        }
+        if (!args[1]->type()->IsIntegral() || !n->is_valid) {
+          return SparkError("FAILED_FUNCTION_CALL", "38000",
+                            fmt::format("Failed preparing of the function `{}` for call. Please, double check "
+                                        "function's arguments.",
+                                        f));
+        }
+        ARROW_ASSIGN_OR_RAISE(auto as_long, n->CastTo(arrow::int64()));
+        offset = static_cast<const arrow::Int64Scalar&>(*as_long).value;
+      }
+      if (f == "nth_value") {
+        if (args.size() == 3) {
+          const arrow::Scalar* ignore = ConstantValue(*args[2]);
+          call.ignore_nulls = ignore && ignore->is_valid && ignore->type->id() == arrow::Type::BOOL &&
+                              static_cast<const arrow::BooleanScalar&>(*ignore).value;
+        }
+        fn_text = fmt::format("nth_value({}, {}){}", args[0]->name(), args[1]->name(),
+                              call.ignore_nulls ? " ignore nulls" : "");
+        if (offset <= 0) {
+          return DataTypeMismatch("VALUE_OUT_OF_RANGE", fmt::format("nth_value({}, {})", args[0]->name(), args[1]->name()),
+                                  fmt::format("The offset must be between (0, 9223372036854775807] (current value = "
+                                              "{}L)",
+                                              offset));
+        }
+        call.offset = offset;
+        args.resize(1);
+      } else {
+        call.ignore_nulls = parts.ignore_nulls;
+        std::string default_name = args.size() > 2 ? args[2]->name() : "NULL";
+        fn_text = fmt::format("{}({}, {}, {})", f, args[0]->name(), args.size() > 1 ? args[1]->name() : "1",
+                              default_name);
+        call.offset = f == "lag" ? -offset : offset;
+        if (args.size() > 2) {
+          args[1] = ImplicitCast(args[2], call.type);
+          args.resize(2);
+        } else {
+          args.resize(1);
+        }
+      }
+    }
+    call.args = std::move(args);
+    call.nullable = offset_fn || f == "nth_value";
+  } else if (fn.kind == ExprKind::kCall && IsAggregateFunction(f)) {
+    ARROW_ASSIGN_OR_RAISE(AggregateCall agg, binder.ResolveAggregateCall(fn));
+    if (agg.function.ends_with("_distinct")) {
+      return SparkError("DISTINCT_WINDOW_FUNCTION_UNSUPPORTED", "0A000",
+                        fmt::format("Distinct window functions are not supported: \"{} OVER ({})\".", fn.ToString(),
+                                    spec_text));
+    }
+    call.function = agg.function;
+    call.args = agg.args;
+    call.type = agg.type;
+    call.ignore_nulls = agg.ignore_nulls;
+    call.nullable = agg.function != "count" && agg.function != "count_all" && agg.function != "collect_list" &&
+                    agg.function != "collect_set";
+    fn_text = agg.name;
+    if ((f == "first" || f == "last" || f == "first_value" || f == "last_value") && !agg.args.empty()) {
+      fn_text = fmt::format("{}({})", parts.ignore_nulls || fn.args.size() > 1 ? agg.function : f, agg.args[0]->name());
+    }
+  } else {
+    return SparkError("UNSUPPORTED_EXPR_FOR_WINDOW", "42P20",
+                      fmt::format("Expression \"{}\" not supported within a window function.", fn.ToString()));
+  }
+
+  const bool needs_order = IsRankingFunction(f) || offset_fn || f == "nth_value";
+  if (needs_order && order.empty()) {
+    std::string shown = offset_fn || f == "nth_value" ? fn_text : fn_text;
+    return LegacyError("_LEGACY_ERROR_TEMP_1037",
+                       fmt::format("Window function {} requires window to be ordered, please add ORDER BY clause. For "
+                                   "example SELECT {}(value_expr) OVER (PARTITION BY window_partition ORDER BY "
+                                   "window_ordering) from table.",
+                                   shown, shown));
+  }
+  std::string frame_text;
+  if (offset_fn) {
+    if (!parts.spec.frame_type.empty()) {
+      return LegacyError("_LEGACY_ERROR_TEMP_1035", fmt::format("Cannot specify window frame for {} function.", f));
+    }
+    frame_text = fmt::format("ROWS BETWEEN {} FOLLOWING AND {} FOLLOWING", call.offset, call.offset);
+  } else if (IsRankingFunction(f)) {
+    const bool range = f == "cume_dist";
+    std::string required = range ? "RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+                                  : "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW";
+    if (!parts.spec.frame_type.empty()) {
+      WindowCall written;
+      ARROW_ASSIGN_OR_RAISE(auto text, ResolveFrame(parts.spec, order, spec_text, &written));
+      if (text != required) {
+        return LegacyError("_LEGACY_ERROR_TEMP_1036",
+                           fmt::format("Window Frame {} must match the required frame {}.", text, required));
+      }
+    }
+    call.frame.rows = !range;
+    frame_text = required;
+  } else {
+    ARROW_ASSIGN_OR_RAISE(frame_text, ResolveFrame(parts.spec, order, spec_text, &call));
+  }
+  call.name = fmt::format("{} OVER ({}{}{})", fn_text, spec_text, spec_text.empty() ? "" : " ", frame_text);
+  return call;
+}
+
+// Window nodes computing every window expression of `exprs` over `child`;
+// `columns` receives, per window expression text, the column holding it.
+arrow::Result<PlanPtr> PlanWindows(const PlanPtr& child, const std::vector<ExprPtr>& exprs,
+                                   std::map<std::string, BoundExprPtr>* columns) {
+  std::vector<ExprPtr> windows;
+  for (const auto& e : exprs) CollectWindows(e, &windows);
+  struct Group {
+    std::string signature;
+    std::vector<BoundExprPtr> partition;
+    std::vector<SortKey> order;
+    std::vector<WindowCall> calls;
+    std::vector<std::string> texts;
+  };
+  std::vector<Group> groups;
+  Binder binder(child->output);
+  for (const auto& w : windows) {
+    WindowExprParts parts = DecodeWindow(*w);
+    for (const auto& input : WindowInputs(*w)) {
+      if (ContainsWindow(*input)) {
+        return LegacyError("_LEGACY_ERROR_TEMP_1031",
+                           "It is not allowed to use a window function inside an aggregate function. Please use the "
+                           "inner window function in a sub-query.");
+      }
+    }
+    Group g;
+    for (const auto& p : parts.spec.partition) {
+      ARROW_ASSIGN_OR_RAISE(auto bound, binder.Bind(*p));
+      g.signature += Signature(*bound) + ";";
+      g.partition.push_back(std::move(bound));
+    }
+    g.signature += "|";
+    for (const auto& o : parts.spec.order) {
+      SortKey key;
+      if (o->kind == ExprKind::kSortOrder) {
+        key.ascending = o->ascending;
+        key.nulls_first = o->nulls_first;
+      }
+      ARROW_ASSIGN_OR_RAISE(key.expr, binder.Bind(*o));
+      g.signature += fmt::format("{}:{}:{};", Signature(*key.expr), key.ascending, key.nulls_first);
+      g.order.push_back(std::move(key));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto call, ResolveWindowCall(binder, parts, g.order, SpecText(g.partition, g.order)));
+    auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.signature == g.signature; });
+    if (same == groups.end()) same = groups.insert(groups.end(), std::move(g));
+    same->calls.push_back(std::move(call));
+    same->texts.push_back(w->ToString());
+  }
+  PlanPtr top = child;
+  for (auto& g : groups) {
+    PlanNode node{.kind = PlanNode::Kind::kWindow, .children = {top}, .output = top->output};
+    for (size_t i = 0; i < g.calls.size(); ++i) {
+      const WindowCall& c = g.calls[i];
+      (*columns)[g.texts[i]] =
+          std::make_shared<BoundColumn>(static_cast<int>(node.output.size()), c.type, c.nullable, c.name);
+      node.output.push_back({c.name, c.type, c.nullable});
+    }
+    node.exprs = std::move(g.partition);
+    node.sort_keys = std::move(g.order);
+    auto calls = std::make_shared<WindowCalls>();
+    calls->calls = std::move(g.calls);
+    node.window = std::move(calls);
+    top = Node(std::move(node));
+  }
+  return top;
+}
+
+// GROUP BY (or a global aggregation) with window functions over its result:
+// the aggregation computes every expression the windows read, and each
+// select-list part outside a window, as columns named by their text; the
+// windows then run over the aggregation's output, as in Spark's plan.
+class WindowLifter {
+ public:
+  std::vector<ExprPtr> inner;  // the aggregation's outputs
+
+  ExprPtr Lift(const ExprPtr& e) {
+    if (IsWindowExpr(*e)) {
+      WindowExprParts parts = DecodeWindow(*e);
+      Expr fn = *parts.function;
+      for (auto& a : fn.args) a = Hidden(a);
+      parts.function = ex::Node(std::move(fn));
+      for (auto& p : parts.spec.partition) p = Hidden(p);
+      for (auto& o : parts.spec.order) {
+        o = o->kind == ExprKind::kSortOrder ? ex::Sort(Hidden(o->args[0]), o->ascending, o->nulls_first) : Hidden(o);
+      }
+      return ex::Window(parts);
+    }
+    if (!ContainsWindow(*e)) return Hidden(e);
+    Expr copy = *e;
+    for (auto& a : copy.args) a = Lift(a);
+    return ex::Node(std::move(copy));
+  }
+
+ private:
+  // A reference to `e` computed by the aggregation (literals stay as they are).
+  ExprPtr Hidden(const ExprPtr& e) {
+    if (e->kind == ExprKind::kLiteral || e->kind == ExprKind::kStar) return e;
+    std::string name = e->ToString();
+    bool known = std::any_of(inner.begin(), inner.end(), [&](const ExprPtr& x) { return x->name == name; });
+    if (!known) inner.push_back(ex::Alias(e->kind == ExprKind::kAlias ? e->args[0] : e, name));
+    return ex::Col({name});
+  }
+};
+
+// Whether an aggregate function (outside any window) takes a window expression.
+bool AggregatesWindow(const Expr& e) {
+  if (IsWindowExpr(e)) return false;
+  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name) && ContainsWindow(e)) return true;
+  return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return AggregatesWindow(*a); });
+}
+
+arrow::Result<PlanPtr> MakeAggregateWithWindows(const PlanPtr& child, const std::vector<ExprPtr>& groups,
+                                                const std::vector<ExprPtr>& aggs, const ExprPtr& having) {
+  for (const auto& e : aggs) {
+    if (AggregatesWindow(*e)) {
+      return LegacyError("_LEGACY_ERROR_TEMP_1031",
+                         "It is not allowed to use a window function inside an aggregate function. Please use the "
+                         "inner window function in a sub-query.");
+    }
+  }
+  WindowLifter lifter;
+  std::vector<ExprPtr> outer;
+  for (const auto& e : aggs) {
+    ExprPtr lifted = lifter.Lift(e);
+    if (e->kind == ExprKind::kAlias && lifted->kind != ExprKind::kAlias) lifted = ex::Alias(lifted, e->name);
+    outer.push_back(std::move(lifted));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto aggregated, MakeAggregate(child, groups, lifter.inner, having));
+  return MakeProject(aggregated, outer);
 }
 
 arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
@@ -988,9 +1513,9 @@ static std::vector<ExprPtr> ExpandJsonTuples(const std::vector<ExprPtr>& exprs) 
   return out;
 }
 
-arrow::Result<PlanPtr> MakeProject(const PlanPtr& input, const std::vector<ExprPtr>& exprs_in) {
+arrow::Result<PlanPtr> MakeProject(const PlanPtr& source, const std::vector<ExprPtr>& exprs_in) {
   const std::vector<ExprPtr> exprs = ExpandJsonTuples(exprs_in);
-  ARROW_ASSIGN_OR_RAISE(PlanPtr child, DropRowsWithoutTime(input, exprs));
+  ARROW_ASSIGN_OR_RAISE(PlanPtr child, DropRowsWithoutTime(source, exprs));
   std::vector<ExprPtr> rewritten = exprs;
   for (auto& e : rewritten) {
     ARROW_ASSIGN_OR_RAISE(const Expr* window, SlidingWindowCall(*e, child->output));
@@ -1002,8 +1527,14 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& input, const std::vector<ExprP
   for (const auto& e : exprs) {
     if (ContainsAggregate(*e)) return MakeAggregate(child, {}, exprs);
   }
-  Binder binder(child->output);
-  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {child}};
+  PlanPtr input = child;
+  std::map<std::string, BoundExprPtr> windows;
+  if (std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
+    ARROW_ASSIGN_OR_RAISE(input, PlanWindows(child, exprs, &windows));
+  }
+  Binder binder(input->output);
+  binder.EnableWindowColumns(&windows, child->output.size());
+  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {input}};
   std::vector<std::string> names;
   for (const auto& e : exprs) {
     if (e->kind == ExprKind::kStar) {
@@ -1022,8 +1553,8 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& input, const std::vector<ExprP
   // Plain column references keep their qualifier (`SELECT t.a FROM t` then t.a).
   for (size_t i = 0; i < node.exprs.size(); ++i) {
     if (node.exprs[i]->kind() == BoundExpr::Kind::kColumn && exprs.size() > 0) {
-      int index = static_cast<const BoundColumn&>(*node.exprs[i]).index();
-      if (node.output[i].name == child->output[index].name) {
+      size_t index = static_cast<size_t>(static_cast<const BoundColumn&>(*node.exprs[i]).index());
+      if (index < child->output.size() && node.output[i].name == child->output[index].name) {
         node.output[i].qualifier = child->output[index].qualifier;
       }
     }
@@ -1033,6 +1564,7 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& input, const std::vector<ExprP
 
 // The SQL text of each aggregate call inside `e`, in order.
 void CollectAggregateSql(const Expr& e, std::vector<std::string>* out) {
+  if (IsWindowExpr(e)) return;  // refused as a window function when bound
   if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) {
     out->push_back(e.ToSql());
     return;
@@ -1066,6 +1598,9 @@ arrow::Result<PlanPtr> MakeFilter(const PlanPtr& child, const ExprPtr& condition
 
 arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<ExprPtr>& input_groups,
                                      const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
+  if (std::any_of(input_aggs.begin(), input_aggs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
+    return MakeAggregateWithWindows(input, input_groups, input_aggs, having);
+  }
   // Grouping by a sliding window: expand each row into its windows first,
   // then group by the expanded `window` column.
   ARROW_ASSIGN_OR_RAISE(PlanPtr child, DropRowsWithoutTime(input, input_groups));
@@ -1471,8 +2006,14 @@ arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std:
 
 arrow::Result<PlanPtr> MakeWithColumns(const PlanPtr& child, const std::vector<std::string>& names,
                                        const std::vector<ExprPtr>& exprs) {
-  Binder binder(child->output);
-  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {child}, .output = child->output};
+  PlanPtr input = child;
+  std::map<std::string, BoundExprPtr> windows;
+  if (std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
+    ARROW_ASSIGN_OR_RAISE(input, PlanWindows(child, exprs, &windows));
+  }
+  Binder binder(input->output);
+  binder.EnableWindowColumns(&windows, child->output.size());
+  PlanNode node{.kind = PlanNode::Kind::kProject, .children = {input}, .output = child->output};
   for (size_t i = 0; i < child->output.size(); ++i) {
     const Attribute& a = child->output[i];
     node.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));

@@ -13,6 +13,7 @@
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/expr/window_expr.h"
 #include "spate/sql/lexer.h"
 #include "spate/types/ddl_parser.h"
 
@@ -920,18 +921,123 @@ class Parser {
     } else if (!Peek().IsOp(")")) {
       ARROW_ASSIGN_OR_RAISE(args, Arguments(name));
     }
-    // first(x IGNORE NULLS) and first(x) IGNORE NULLS pass the flag as an argument.
+    // first(x IGNORE NULLS) and first(x) IGNORE NULLS pass the flag as an argument;
+    // lag/lead(...) IGNORE NULLS OVER (...) carry it on the window expression.
     bool ignore_nulls = IgnoreNulls();
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
     ignore_nulls = IgnoreNulls() || ignore_nulls;
-    if (ignore_nulls) args.push_back(ex::Bool(true));
-    if (Peek().IsKeyword("OVER") || (Peek().IsKeyword("FILTER") && Peek(1).IsOp("("))) {
-      // The expression tree has no window or aggregate-filter node yet: say
-      // so rather than report a syntax error for valid SQL.
-      return arrow::Status::NotImplemented("window functions (OVER) and aggregate FILTER are ",
-                                           "not supported yet: ", text_);
+    bool flag_on_window = (name == "lag" || name == "lead") && Peek().IsKeyword("OVER");
+    if (ignore_nulls && !flag_on_window) args.push_back(ex::Bool(true));
+    if (Peek().IsKeyword("FILTER") && Peek(1).IsOp("(")) {
+      // The expression tree has no aggregate-filter node yet: say so rather
+      // than report a syntax error for valid SQL.
+      return arrow::Status::NotImplemented("aggregate FILTER is not supported yet: ", text_);
     }
-    return ex::Call(std::move(name), std::move(args), distinct);
+    auto call = ex::Call(std::move(name), std::move(args), distinct);
+    if (Peek().IsKeyword("OVER")) return Over(std::move(call), ignore_nulls && flag_on_window);
+    return call;
+  }
+
+  // --- window functions ------------------------------------------------------
+
+  // OVER name | OVER windowSpec
+  arrow::Result<ExprPtr> Over(ExprPtr function, bool ignore_nulls) {
+    Next();  // OVER
+    WindowExprParts parts{std::move(function), {}, ignore_nulls};
+    if (IsName(Peek()) && !Peek().IsOp("(")) {
+      parts.spec.reference = Next().text;
+    } else {
+      ARROW_ASSIGN_OR_RAISE(parts.spec, WindowSpec());
+    }
+    return ex::Window(parts);
+  }
+
+  // '(' name ')' | '(' [(PARTITION | DISTRIBUTE) BY exprs] [(ORDER | SORT) BY sortItems]
+  // [(ROWS | RANGE) (BETWEEN bound AND bound | bound)] ')'
+  arrow::Result<WindowSpecParts> WindowSpec() {
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    WindowSpecParts spec;
+    if (IsName(Peek()) && Peek(1).IsOp(")")) {
+      spec.reference = Next().text;
+      Next();
+      return spec;
+    }
+    if (AcceptKeyword("PARTITION") || AcceptKeyword("DISTRIBUTE")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("BY"));
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+        spec.partition.push_back(std::move(e));
+      } while (AcceptOp(","));
+    }
+    if (AcceptKeyword("ORDER") || AcceptKeyword("SORT")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("BY"));
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto e, SortItem());
+        spec.order.push_back(std::move(e));
+      } while (AcceptOp(","));
+    }
+    if (Peek().IsKeyword("ROWS") || Peek().IsKeyword("RANGE")) {
+      spec.frame_type = AsciiUpper(Next().text);
+      if (AcceptKeyword("BETWEEN")) {
+        ARROW_ASSIGN_OR_RAISE(spec.lower, FrameBound());
+        ARROW_RETURN_NOT_OK(ExpectKeyword("AND"));
+        ARROW_ASSIGN_OR_RAISE(spec.upper, FrameBound());
+      } else {
+        ARROW_ASSIGN_OR_RAISE(spec.lower, FrameBound());
+        spec.upper = {"CURRENT ROW"};
+      }
+    }
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return spec;
+  }
+
+  // UNBOUNDED (PRECEDING | FOLLOWING) | CURRENT ROW | literal (PRECEDING | FOLLOWING)
+  arrow::Result<FrameBoundSpec> FrameBound() {
+    if (AcceptKeyword("UNBOUNDED")) {
+      if (AcceptKeyword("PRECEDING")) return FrameBoundSpec{"UNBOUNDED PRECEDING"};
+      ARROW_RETURN_NOT_OK(ExpectKeyword("FOLLOWING"));
+      return FrameBoundSpec{"UNBOUNDED FOLLOWING"};
+    }
+    if (Peek().IsKeyword("CURRENT") && Peek(1).IsKeyword("ROW")) {
+      pos_ += 2;
+      return FrameBoundSpec{"CURRENT ROW"};
+    }
+    const Token start = Peek();
+    ARROW_ASSIGN_OR_RAISE(auto value, Additive());
+    bool literal = value->kind == ExprKind::kLiteral ||
+                   (value->kind == ExprKind::kCall && value->name == "negative" &&
+                    value->args[0]->kind == ExprKind::kLiteral);
+    if (!literal) {
+      return ParseError("_LEGACY_ERROR_TEMP_0064", "42000", "Frame bound value must be a literal.", text_,
+                        start.offset);
+    }
+    if (AcceptKeyword("PRECEDING")) return FrameBoundSpec{"PRECEDING", value};
+    ARROW_RETURN_NOT_OK(ExpectKeyword("FOLLOWING"));
+    return FrameBoundSpec{"FOLLOWING", value};
+  }
+
+  // WINDOW name AS (spec | name) (',' ...)*: the named windows of a SELECT.
+  arrow::Result<std::vector<std::pair<std::string, WindowSpecParts>>> WindowClause() {
+    std::vector<std::pair<std::string, WindowSpecParts>> windows;
+    do {
+      const Token at = Peek();
+      ARROW_ASSIGN_OR_RAISE(auto name, Identifier());
+      ARROW_RETURN_NOT_OK(ExpectKeyword("AS"));
+      WindowSpecParts spec;
+      if (Peek().IsOp("(")) {
+        ARROW_ASSIGN_OR_RAISE(spec, WindowSpec());
+      } else {
+        ARROW_ASSIGN_OR_RAISE(spec.reference, Identifier());
+      }
+      for (const auto& w : windows) {
+        if (!EqualsIgnoreCase(w.first, name)) continue;
+        return ParseError("INVALID_SQL_SYNTAX.REPETITIVE_WINDOW_DEFINITION", "42000",
+                          fmt::format("Invalid SQL syntax: The definition of window `{}` is repetitive.", name),
+                          text_, at.offset);
+      }
+      windows.emplace_back(std::move(name), std::move(spec));
+    } while (AcceptOp(","));
+    return windows;
   }
 
   // [IGNORE | RESPECT] NULLS; true for IGNORE.
@@ -1451,6 +1557,13 @@ class Parser {
     }
     if (AcceptKeyword("HAVING")) {
       ARROW_ASSIGN_OR_RAISE(select->having, Expression());
+    }
+    std::vector<std::pair<std::string, WindowSpecParts>> windows;
+    if (AcceptKeyword("WINDOW")) {
+      ARROW_ASSIGN_OR_RAISE(windows, WindowClause());
+    }
+    for (auto& item : select->select_list) {
+      ARROW_ASSIGN_OR_RAISE(item, SubstituteNamedWindows(item, windows));
     }
     return select;
   }

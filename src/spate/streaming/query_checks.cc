@@ -7,6 +7,8 @@
 
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/strings.h"
+#include "spate/plan/window_plan.h"
 
 namespace spate {
 
@@ -69,6 +71,17 @@ arrow::Status CheckChainedStatefulOperators(const PlanNode& plan, OutputMode mod
   return arrow::Status::OK();
 }
 
+// Window functions (OVER) on a stream: only time windows (window(...)) are supported.
+arrow::Status NonTimeWindowError(const PlanNode& window) {
+  const WindowCall& call = window.window->calls.front();
+  std::string function = AsciiUpper(call.name.substr(0, call.name.find(" OVER (")));
+  return SparkError("NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING", "42KDE",
+                    fmt::format("Window function is not supported in {} (as column `{}`) on streaming "
+                                "DataFrames/Datasets.\nStructured Streaming only supports time-window aggregation "
+                                "using the WINDOW function. (window specification: {})",
+                                function, call.name, call.name.substr(call.name.find(" OVER (") + 6)));
+}
+
 arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) {
   const bool streaming = IsStreamingPlan(n);
   switch (n.kind) {
@@ -118,6 +131,9 @@ arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) 
             "A limit on a streaming DataFrame in Append output mode is not supported yet; apply it in "
             "foreachBatch, or on an aggregation in Complete output mode.");
       }
+      break;
+    case PlanNode::Kind::kWindow:
+      if (streaming) return NonTimeWindowError(n);
       break;
     default:
       break;
