@@ -165,12 +165,13 @@ Elements ElementsOf(const arrow::ListArray& lists, const uint32_t* groups) {
 // ---------------------------------------------------------------------------
 // min, max, min_by, max_by, first, last (any_value): each group keeps one
 // chosen row. min/max compare as Spark orders values (NaN above every other
-// double); ties keep the earliest row, as Spark's strict comparisons do.
+// double) and keep the earliest of equal values (-0.0 / 0.0); max_by/min_by
+// take the latest row of a tie, as Spark's.
 
 enum class Pick { kMin, kMax, kFirst, kLast };
 
-// The position of each row in the stable order of `values` (least first for
-// kMin; greatest first for kMax, NaN greatest).
+// The dense rank of each row in the order of `values` (least first for kMin;
+// greatest first for kMax, NaN greatest); equal values share a rank.
 arrow::Result<std::vector<int64_t>> Ranks(const ArrayPtr& values, Pick pick) {
   std::vector<int64_t> rank(values->length(), 0);
   if (values->null_count() == values->length()) return rank;
@@ -178,13 +179,22 @@ arrow::Result<std::vector<int64_t>> Ranks(const ArrayPtr& values, Pick pick) {
                                pick == Pick::kMin ? cp::NullPlacement::AtEnd : cp::NullPlacement::AtStart);
   ARROW_ASSIGN_OR_RAISE(auto order, cp::SortIndices(*values, options));
   const auto& idx = static_cast<const arrow::UInt64Array&>(*order);
-  for (int64_t pos = 0; pos < idx.length(); ++pos) rank[idx.Value(pos)] = pos;
+  int64_t dense = 0;
+  for (int64_t pos = 0; pos < idx.length(); ++pos) {
+    const auto row = static_cast<int64_t>(idx.Value(pos));
+    if (pos > 0) {
+      const auto prev = static_cast<int64_t>(idx.Value(pos - 1));
+      if (!values->RangeEquals(prev, prev + 1, row, *values)) ++dense;
+    }
+    rank[row] = dense;
+  }
   return rank;
 }
 
-// Per group, the chosen row among the eligible ones (-1: none).
+// Per group, the chosen row among the eligible ones (-1: none). Among equal
+// values the first row wins, or the last with `last_of_ties` (max_by/min_by).
 arrow::Result<std::vector<int64_t>> ChooseRows(const ArrayPtr& order_by, const std::vector<uint8_t>& eligible,
-                                               const GroupMap& map, Pick pick) {
+                                               const GroupMap& map, Pick pick, bool last_of_ties = false) {
   std::vector<int64_t> best(map.num_groups, -1);
   std::vector<int64_t> rank;
   if (pick == Pick::kMin || pick == Pick::kMax) {
@@ -193,7 +203,10 @@ arrow::Result<std::vector<int64_t>> ChooseRows(const ArrayPtr& order_by, const s
   for (int64_t i = 0; i < map.num_rows; ++i) {
     if (!eligible[i]) continue;
     int64_t& b = best[map.groups[i]];
-    if (b < 0 || pick == Pick::kLast || ((pick == Pick::kMin || pick == Pick::kMax) && rank[i] < rank[b])) b = i;
+    const bool ordered = pick == Pick::kMin || pick == Pick::kMax;
+    if (b < 0 || pick == Pick::kLast || (ordered && (rank[i] < rank[b] || (last_of_ties && rank[i] == rank[b])))) {
+      b = i;
+    }
   }
   return best;
 }
@@ -246,7 +259,7 @@ class SelectFunction : public AggregateFunction {
   arrow::Result<arrow::ArrayVector> Chosen(const arrow::ArrayVector& columns, const std::vector<uint8_t>& eligible,
                                            const GroupMap& map, bool with_set) const {
     const ArrayPtr& order_by = columns.size() > 1 ? columns[1] : columns[0];
-    ARROW_ASSIGN_OR_RAISE(auto rows, ChooseRows(order_by, eligible, map, pick_));
+    ARROW_ASSIGN_OR_RAISE(auto rows, ChooseRows(order_by, eligible, map, pick_, by_));
     arrow::ArrayVector out;
     for (const auto& c : columns) {
       ARROW_ASSIGN_OR_RAISE(auto taken, TakeRows(c, rows));

@@ -75,7 +75,7 @@ arrow::Status CheckPercentages(AggregateCall* call) {
   if (value == nullptr) return NonFoldable(*call, "percentage", "\"DOUBLE\"", *p);
   if (is_array) {
     const auto& element = *static_cast<const ArrayType&>(*p->type()).element_type();
-    if (!element.IsNumeric()) {
+    if (!element.IsNumeric() && element.id() != TypeId::kNull) {
       return RequireType(*call, 1, "(\"DOUBLE\" or \"ARRAY<DOUBLE>\")");
     }
   } else if (!p->type()->IsNumeric()) {

@@ -802,7 +802,7 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
   }
 
   agg.output = AttributesOf(agg.exprs, group_names);
-  for (const auto& call : agg.aggregates) agg.output.push_back({call.name, call.type, true});
+  for (const auto& call : agg.aggregates) agg.output.push_back({call.name, call.type, AggregateNullable(call)});
   for (size_t i = 0; i < groups.size() && i < agg.output.size(); ++i) {
     agg.output[i].nullable = agg.exprs[i]->nullable();
   }
