@@ -1293,6 +1293,7 @@ arrow::Result<std::vector<int64_t>> DistinctRows(const arrow::ArrayVector& args,
 }
 
 arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const AggregateCall& call, bool ansi) {
+  EnsureComputeInitialized();  // sorting kernels
   std::string f = call.function;
   if (IsDistinctAggregate(call)) f = f.substr(0, f.size() - std::string("_distinct").size());
   ARROW_ASSIGN_OR_RAISE(auto result_type, ToArrowType(*call.type));
