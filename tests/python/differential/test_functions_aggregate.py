@@ -240,3 +240,28 @@ def test_dataframe_api_order_free(oracle):
             F.string_agg_distinct("s"), F.first_value("s"), F.last_value("s", True), F.any_value("s"),
             F.any_value("s", F.lit(True)), F.array_agg("s"))
     oracle.check(program)
+
+
+def test_streaming_aggregates(oracle):
+    """A streaming aggregation keeps each function's partial state across micro-batches (complete mode)."""
+    def program(sql, spark, tmp):
+        import json
+        import os
+        F = sql.functions
+        src = os.path.join(str(tmp), "src")
+        os.makedirs(src)
+        names = ["i", "d", "s", "b", "j", "n"]
+        for k, chunk in enumerate([ROWS[:2], ROWS[2:]]):
+            with open(os.path.join(src, "part%d.json" % k), "w") as f:
+                for r in chunk:
+                    f.write(json.dumps(dict(zip(names, r))) + "\n")
+        stream = spark.readStream.schema(SCHEMA).option("maxFilesPerTrigger", 1).json(src)
+        agg = stream.groupBy((F.col("i") % 2).alias("k")).agg(
+            F.var_samp("d"), F.corr("i", "d"), F.max_by("s", "d"), F.median("i"), F.percentile_approx("i", 0.5),
+            F.bit_xor("i"), F.bool_and("b"), F.count_if("b"), F.try_sum("i"), F.kurtosis("d"), F.skewness("i"),
+            F.regr_slope("d", "i"), F.histogram_numeric("d", F.lit(10)), F.product("j"), F.first("s", True))
+        q = (agg.writeStream.format("memory").queryName("agg_stream").outputMode("complete")
+             .trigger(availableNow=True).option("checkpointLocation", os.path.join(str(tmp), "cp")).start())
+        q.awaitTermination()
+        return spark.sql("SELECT * FROM agg_stream")
+    oracle.check(program)
