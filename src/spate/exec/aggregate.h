@@ -13,13 +13,26 @@
 
 namespace spate {
 
-/// The evaluated grouping keys (node.exprs) and aggregate arguments (one per
-/// call, null for a call without arguments) of an Aggregate node's input.
+/// The evaluated grouping keys (node.exprs) and aggregate arguments (per
+/// call, one array per argument) of an Aggregate node's input.
 struct GroupingInput {
-  std::vector<std::shared_ptr<arrow::ChunkedArray>> keys;
-  std::vector<std::shared_ptr<arrow::ChunkedArray>> args;
+  std::vector<std::shared_ptr<arrow::Array>> keys;
+  std::vector<std::vector<std::shared_ptr<arrow::Array>>> args;
   int64_t num_rows = 0;
 };
+
+/// The rows' group ids by their keys (no keys: one group, even for no rows),
+/// and the first row of each group.
+struct Grouping {
+  std::vector<uint32_t> ids;
+  std::vector<int64_t> first_rows;
+  uint32_t num_groups = 0;
+};
+arrow::Result<Grouping> GroupRowsByKeys(const std::vector<std::shared_ptr<arrow::Array>>& keys, int64_t num_rows);
+
+/// The keys of each group (their first rows).
+arrow::Result<std::vector<std::shared_ptr<arrow::Array>>> GroupKeys(
+    const std::vector<std::shared_ptr<arrow::Array>>& keys, const Grouping& grouping);
 
 arrow::Result<GroupingInput> EvaluateGroupingInput(const PlanNode& node, const arrow::Table& input,
                                                    const EvalContext& ctx);
@@ -28,9 +41,5 @@ arrow::Result<GroupingInput> EvaluateGroupingInput(const PlanNode& node, const a
 /// merged session of its group, drops rows without one, and orders the rows
 /// by group and session start (exec/session_window.h).
 arrow::Status MergeSessionKey(const PlanNode& node, GroupingInput* in);
-
-/// collect_list's result: each list without its NULL elements, as Spark's.
-arrow::Result<std::shared_ptr<arrow::Array>> DropNullElements(const arrow::Array& lists);
-
 
 }  // namespace spate

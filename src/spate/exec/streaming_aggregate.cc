@@ -1,7 +1,7 @@
 // Streaming aggregation, as Spark's StateStoreRestore/StateStoreSave pair
-// runs it. Each group's partial aggregates ("buffers": a sum and a count for
-// avg, a list for collect_list, ...) live in the operator's state store under
-// the group's key. Per micro-batch:
+// runs it. Each group's partial aggregates ("buffers": the state columns of
+// each call's function, exec/aggregate_functions.h) live in the operator's
+// state store under the group's key. Per micro-batch:
 //   1. the batch's rows are aggregated into buffers per group (update),
 //   2. groups already closed by the watermark are dropped as late,
 //   3. the state's buffers of the same groups are read and combined with the
@@ -20,6 +20,7 @@
 #include <arrow/compute/api.h>
 
 #include "spate/exec/aggregate.h"
+#include "spate/exec/aggregate_functions.h"
 #include "spate/exec/executor.h"
 #include "spate/exec/hash_aggregate.h"
 #include "spate/exec/session_window.h"
@@ -34,75 +35,24 @@ namespace {
 namespace cp = arrow::compute;
 using Clock = std::chrono::steady_clock;
 
-// How a list buffer of one group combines with another's.
-enum class ListMerge { kNone, kConcat, kUnion };
-
-// One buffer column of an aggregate call.
-struct BufferColumn {
-  std::string update;  // hash kernel over the call's argument
-  std::shared_ptr<cp::FunctionOptions> update_options;
-  std::string merge;  // hash kernel over buffers of one group (list buffers: see list_merge)
-  std::shared_ptr<cp::FunctionOptions> merge_options;
-  std::shared_ptr<arrow::DataType> type;
-  ListMerge list_merge = ListMerge::kNone;
-};
-
-struct CallLayout {
-  std::vector<BufferColumn> buffers;
-  std::shared_ptr<arrow::DataType> argument_type;  // the argument is cast to this first (null: as is)
-};
-
 // The state layout of one streaming Aggregate node.
 struct AggregateLayout {
-  std::vector<CallLayout> calls;
+  std::vector<std::unique_ptr<AggregateFunction>> functions;  // per call
+  std::vector<size_t> first_buffer;                           // per call: its first buffer column
   arrow::FieldVector buffer_fields;
   std::shared_ptr<arrow::Schema> output_schema;   // the node's output
   std::shared_ptr<arrow::Schema> key_schema;      // state keys
   std::shared_ptr<arrow::Schema> value_schema;    // state values
   int event_time_key = -1;  // the grouping key carrying an event time (-1: none)
   bool session = false;     // keys: the other keys, then the session start; values: end, buffers
-};
 
-arrow::Result<CallLayout> LayoutOf(const AggregateCall& call) {
-  auto sum_options = std::make_shared<cp::ScalarAggregateOptions>(/*skip_nulls=*/true, /*min_count=*/1);
-  auto count_valid = std::make_shared<cp::CountOptions>(cp::CountOptions::ONLY_VALID);
-  const std::string& f = call.function;
-  ARROW_ASSIGN_OR_RAISE(auto result_type, ToArrowType(*call.type));
-  std::shared_ptr<arrow::DataType> arg_type;
-  if (!call.args.empty()) {
-    ARROW_ASSIGN_OR_RAISE(arg_type, ToArrowType(*call.args[0]->type()));
+  // The buffer columns of call i.
+  arrow::ArrayVector BuffersOf(const arrow::ArrayVector& buffers, size_t i) const {
+    const size_t end = i + 1 < first_buffer.size() ? first_buffer[i + 1] : buffer_fields.size();
+    return arrow::ArrayVector(buffers.begin() + static_cast<std::ptrdiff_t>(first_buffer[i]),
+                              buffers.begin() + static_cast<std::ptrdiff_t>(end));
   }
-  CallLayout out;
-  auto count_sum = [&](std::string update, std::shared_ptr<cp::FunctionOptions> options) {
-    return BufferColumn{std::move(update), std::move(options), "hash_sum", sum_options, arrow::int64()};
-  };
-  if (f == "count_all") {
-    out.buffers.push_back(count_sum("hash_count_all", nullptr));
-  } else if (f == "count") {
-    out.buffers.push_back(count_sum("hash_count", count_valid));
-  } else if (f == "sum") {
-    out.argument_type = result_type;
-    out.buffers.push_back({"hash_sum", sum_options, "hash_sum", sum_options, result_type});
-  } else if (f == "avg") {
-    auto sum_type = call.type->id() == TypeId::kDecimal ? result_type : arrow::float64();
-    out.argument_type = sum_type;
-    out.buffers.push_back({"hash_sum", sum_options, "hash_sum", sum_options, sum_type});
-    out.buffers.push_back(count_sum("hash_count", count_valid));
-  } else if (f == "min" || f == "max") {
-    out.buffers.push_back({"hash_" + f, sum_options, "hash_" + f, sum_options, arg_type});
-  } else if (f == "first" || f == "last") {
-    auto options = std::make_shared<cp::ScalarAggregateOptions>(call.ignore_nulls, /*min_count=*/0);
-    out.buffers.push_back({"hash_" + f, options, "hash_" + f, options, arg_type});
-  } else if (f == "collect_list") {
-    out.buffers.push_back({"hash_list", nullptr, "", nullptr, arrow::list(arg_type), ListMerge::kConcat});
-  } else if (f == "collect_set" || f == "approx_count_distinct") {
-    out.buffers.push_back(
-        {"hash_distinct", count_valid, "", nullptr, arrow::list(arg_type), ListMerge::kUnion});
-  } else {
-    return arrow::Status::NotImplemented("streaming aggregation of ", call.name);
-  }
-  return out;
-}
+};
 
 // Rows whose event time is at or before `watermark_ms` (closed by the
 // watermark); `open_min_us` receives the least event time of the others.
@@ -131,15 +81,19 @@ arrow::Result<int64_t> LeastEventTime(const std::shared_ptr<arrow::Array>& key) 
   return least;
 }
 
-arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node) {
+arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node, bool ansi = true) {
   AggregateLayout layout;
   ARROW_ASSIGN_OR_RAISE(layout.output_schema, ToArrowSchema(*node.Schema()));
   for (const auto& call : node.aggregates) {
-    ARROW_ASSIGN_OR_RAISE(auto c, LayoutOf(call));
-    for (const auto& b : c.buffers) {
-      layout.buffer_fields.push_back(arrow::field("b" + std::to_string(layout.buffer_fields.size()), b.type));
+    if (IsDistinctAggregate(call)) {
+      return arrow::Status::NotImplemented("streaming aggregation of ", call.name);
     }
-    layout.calls.push_back(std::move(c));
+    ARROW_ASSIGN_OR_RAISE(auto fn, MakeAggregateFunction(call, ansi));
+    layout.first_buffer.push_back(layout.buffer_fields.size());
+    for (const auto& f : fn->StateFields()) {
+      layout.buffer_fields.push_back(arrow::field("b" + std::to_string(layout.buffer_fields.size()), f->type()));
+    }
+    layout.functions.push_back(std::move(fn));
   }
   arrow::FieldVector keys, values;
   layout.session = node.session_window_key >= 0;
@@ -159,58 +113,6 @@ arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node) {
   layout.key_schema = arrow::schema(keys);
   layout.value_schema = arrow::schema(values);
   return layout;
-}
-
-// Per group: the lists of its rows, concatenated in row order. `rows_of_group`
-// holds each group's row numbers (hash_list over the row numbers).
-arrow::Result<std::shared_ptr<arrow::Array>> ConcatListsByGroup(const arrow::ChunkedArray& lists,
-                                                                const arrow::Array& rows_of_group) {
-  ARROW_ASSIGN_OR_RAISE(auto all, arrow::Concatenate(lists.chunks()));
-  const auto& source = static_cast<const arrow::ListArray&>(*all);
-  const auto& groups = static_cast<const arrow::ListArray&>(rows_of_group);
-  const auto& rows = static_cast<const arrow::Int64Array&>(*groups.values());
-  arrow::Int64Builder take;
-  arrow::Int32Builder offsets;
-  int32_t total = 0;
-  ARROW_RETURN_NOT_OK(offsets.Append(0));
-  for (int64_t g = 0; g < groups.length(); ++g) {
-    for (int64_t k = groups.value_offset(g); k < groups.value_offset(g + 1); ++k) {
-      int64_t row = rows.Value(k);
-      if (source.IsNull(row)) continue;
-      for (int64_t v = source.value_offset(row); v < source.value_offset(row + 1); ++v) {
-        ARROW_RETURN_NOT_OK(take.Append(v));
-        ++total;
-      }
-    }
-    ARROW_RETURN_NOT_OK(offsets.Append(total));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto indices, take.Finish());
-  ARROW_ASSIGN_OR_RAISE(auto values, cp::Take(source.values(), indices));
-  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
-  return arrow::ListArray::FromArrays(*offset_array, *values.make_array());
-}
-
-// Per row: the list without repeated elements (first occurrences, in order).
-arrow::Result<std::shared_ptr<arrow::Array>> DistinctLists(const arrow::Array& array) {
-  const auto& lists = static_cast<const arrow::ListArray&>(array);
-  arrow::ArrayVector parts;
-  arrow::Int32Builder offsets;
-  int32_t total = 0;
-  ARROW_RETURN_NOT_OK(offsets.Append(0));
-  for (int64_t row = 0; row < lists.length(); ++row) {
-    ARROW_ASSIGN_OR_RAISE(auto unique, cp::Unique(lists.value_slice(row)));
-    total += static_cast<int32_t>(unique->length());
-    parts.push_back(std::move(unique));
-    ARROW_RETURN_NOT_OK(offsets.Append(total));
-  }
-  std::shared_ptr<arrow::Array> values;
-  if (parts.empty()) {
-    ARROW_ASSIGN_OR_RAISE(values, arrow::MakeEmptyArray(lists.value_type()));
-  } else {
-    ARROW_ASSIGN_OR_RAISE(values, arrow::Concatenate(parts));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
-  return arrow::ListArray::FromArrays(*offset_array, *values);
 }
 
 arrow::Result<std::shared_ptr<arrow::Array>> CastTo(const std::shared_ptr<arrow::Array>& array,
@@ -241,37 +143,25 @@ struct Groups {
 };
 
 // Step 1: the batch's rows into buffers per group.
-arrow::Result<Groups> UpdateBuffers(const PlanNode& node, const AggregateLayout& layout, GroupingInput in) {
-  std::vector<std::shared_ptr<arrow::ChunkedArray>> values;
-  std::vector<AggregateKernel> kernels;
-  for (size_t i = 0; i < layout.calls.size(); ++i) {
-    const CallLayout& call = layout.calls[i];
-    int input = -1;
-    if (in.args[i]) {
-      auto arg = in.args[i];
-      if (call.argument_type && !arg->type()->Equals(*call.argument_type)) {
-        ARROW_ASSIGN_OR_RAISE(auto cast, cp::Cast(arg, call.argument_type, cp::CastOptions::Safe()));
-        arg = cast.chunked_array();
-      }
-      input = static_cast<int>(values.size());
-      values.push_back(std::move(arg));
-    }
-    for (const auto& b : call.buffers) kernels.push_back({b.update, b.update_options, input});
-  }
-  ARROW_ASSIGN_OR_RAISE(auto result, GroupAndAggregate(in.keys, values, in.num_rows, kernels));
+arrow::Result<Groups> UpdateBuffers(const AggregateLayout& layout, GroupingInput in) {
   Groups out;
-  out.num_rows = result->num_rows();
-  for (size_t i = 0; i < node.exprs.size(); ++i) out.keys.push_back(result->column(static_cast<int>(i)));
-  size_t k = 0;
-  for (const auto& call : layout.calls) {
-    for (const auto& b : call.buffers) {
-      auto col = result->column(static_cast<int>(node.exprs.size() + k));
-      if (b.list_merge == ListMerge::kConcat) {
-        ARROW_ASSIGN_OR_RAISE(col, DropNullElements(*col));
-      }
-      ARROW_ASSIGN_OR_RAISE(col, CastTo(col, layout.buffer_fields[k]->type()));
-      out.buffers.push_back(std::move(col));
-      ++k;
+  if (in.num_rows == 0) {
+    for (const auto& k : in.keys) out.keys.push_back(k);
+    for (const auto& f : layout.buffer_fields) {
+      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::MakeEmptyArray(f->type()));
+      out.buffers.push_back(std::move(empty));
+    }
+    return out;
+  }
+  ARROW_ASSIGN_OR_RAISE(Grouping grouping, GroupRowsByKeys(in.keys, in.num_rows));
+  ARROW_ASSIGN_OR_RAISE(out.keys, GroupKeys(in.keys, grouping));
+  out.num_rows = grouping.num_groups;
+  const GroupMap map{grouping.ids.data(), in.num_rows, grouping.num_groups};
+  for (size_t i = 0; i < layout.functions.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto states, layout.functions[i]->Update(in.args[i], map));
+    for (auto& s : states) {
+      ARROW_ASSIGN_OR_RAISE(s, CastTo(s, layout.buffer_fields[out.buffers.size()]->type()));
+      out.buffers.push_back(std::move(s));
     }
   }
   return out;
@@ -279,76 +169,41 @@ arrow::Result<Groups> UpdateBuffers(const PlanNode& node, const AggregateLayout&
 
 // Step 3: buffers of the same group (state rows first, then the batch's) combined.
 arrow::Result<Groups> MergeBuffers(const AggregateLayout& layout, const std::vector<Groups>& parts) {
-  std::vector<std::shared_ptr<arrow::ChunkedArray>> keys, buffers;
-  int64_t rows = 0;
-  for (const auto& p : parts) rows += p.num_rows;
-  const size_t num_keys = parts.back().keys.size();
-  for (size_t i = 0; i < num_keys; ++i) {
+  Groups all;
+  for (const auto& p : parts) all.num_rows += p.num_rows;
+  auto concat = [&](auto member, size_t i) -> arrow::Result<std::shared_ptr<arrow::Array>> {
     arrow::ArrayVector chunks;
-    for (const auto& p : parts) chunks.push_back(p.keys[i]);
-    keys.push_back(std::make_shared<arrow::ChunkedArray>(chunks, parts.back().keys[i]->type()));
+    for (const auto& p : parts) chunks.push_back((p.*member)[i]);
+    return arrow::Concatenate(chunks);
+  };
+  for (size_t i = 0; i < parts.back().keys.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto key, concat(&Groups::keys, i));
+    all.keys.push_back(std::move(key));
   }
-  std::vector<AggregateKernel> kernels;
   for (size_t b = 0; b < layout.buffer_fields.size(); ++b) {
-    arrow::ArrayVector chunks;
-    for (const auto& p : parts) chunks.push_back(p.buffers[b]);
-    buffers.push_back(std::make_shared<arrow::ChunkedArray>(chunks, layout.buffer_fields[b]->type()));
+    ARROW_ASSIGN_OR_RAISE(auto buffer, concat(&Groups::buffers, b));
+    all.buffers.push_back(std::move(buffer));
   }
-  // List buffers merge by gathering the lists of each group's rows.
-  arrow::Int64Builder numbers;
-  ARROW_RETURN_NOT_OK(numbers.Reserve(rows));
-  for (int64_t i = 0; i < rows; ++i) numbers.UnsafeAppend(i);
-  ARROW_ASSIGN_OR_RAISE(auto row_numbers, numbers.Finish());
-  const int row_number_column = static_cast<int>(buffers.size());
-  buffers.push_back(std::make_shared<arrow::ChunkedArray>(row_numbers));
-  std::vector<const BufferColumn*> columns;
-  for (const auto& call : layout.calls) {
-    for (const auto& b : call.buffers) {
-      if (b.list_merge != ListMerge::kNone) {
-        kernels.push_back({"hash_list", nullptr, row_number_column});
-      } else {
-        kernels.push_back({b.merge, b.merge_options, static_cast<int>(columns.size())});
-      }
-      columns.push_back(&b);
-    }
-  }
-  ARROW_ASSIGN_OR_RAISE(auto result, GroupAndAggregate(keys, buffers, rows, kernels));
+  ARROW_ASSIGN_OR_RAISE(Grouping grouping, GroupRowsByKeys(all.keys, all.num_rows));
   Groups out;
-  out.num_rows = result->num_rows();
-  for (size_t i = 0; i < num_keys; ++i) out.keys.push_back(result->column(static_cast<int>(i)));
-  for (size_t b = 0; b < columns.size(); ++b) {
-    auto col = result->column(static_cast<int>(num_keys + b));
-    if (columns[b]->list_merge != ListMerge::kNone) {
-      ARROW_ASSIGN_OR_RAISE(col, ConcatListsByGroup(*buffers[b], *col));
+  ARROW_ASSIGN_OR_RAISE(out.keys, GroupKeys(all.keys, grouping));
+  out.num_rows = grouping.num_groups;
+  const GroupMap map{grouping.ids.data(), all.num_rows, grouping.num_groups};
+  for (size_t i = 0; i < layout.functions.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto states, layout.functions[i]->Merge(layout.BuffersOf(all.buffers, i), map));
+    for (auto& s : states) {
+      ARROW_ASSIGN_OR_RAISE(s, CastTo(s, layout.buffer_fields[out.buffers.size()]->type()));
+      out.buffers.push_back(std::move(s));
     }
-    if (columns[b]->list_merge == ListMerge::kUnion) {
-      ARROW_ASSIGN_OR_RAISE(col, DistinctLists(*col));
-    }
-    ARROW_ASSIGN_OR_RAISE(col, CastTo(col, layout.buffer_fields[b]->type()));
-    out.buffers.push_back(std::move(col));
   }
   return out;
 }
 
 // Step 4: the node's output rows for groups.
-arrow::Result<std::shared_ptr<arrow::Table>> FinishGroups(const PlanNode& node, const AggregateLayout& layout,
-                                                          const Groups& groups) {
+arrow::Result<std::shared_ptr<arrow::Table>> FinishGroups(const AggregateLayout& layout, const Groups& groups) {
   arrow::ArrayVector columns = groups.keys;
-  size_t b = 0;
-  for (size_t i = 0; i < node.aggregates.size(); ++i) {
-    const std::string& f = node.aggregates[i].function;
-    std::shared_ptr<arrow::Array> col = groups.buffers[b];
-    if (f == "avg") {
-      auto count = groups.buffers[b + 1];
-      auto divisor_type = col->type_id() == arrow::Type::DECIMAL128 ? arrow::decimal128(19, 0) : arrow::float64();
-      ARROW_ASSIGN_OR_RAISE(auto divisor, cp::Cast(*count, divisor_type));
-      ARROW_ASSIGN_OR_RAISE(auto quotient, cp::Divide(col, divisor));
-      col = quotient.make_array();
-    } else if (f == "approx_count_distinct") {
-      ARROW_ASSIGN_OR_RAISE(auto lengths, cp::CallFunction("list_value_length", {col}));
-      col = lengths.make_array();
-    }
-    b += layout.calls[i].buffers.size();
+  for (size_t i = 0; i < layout.functions.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto col, layout.functions[i]->Finish(layout.BuffersOf(groups.buffers, i)));
     columns.push_back(std::move(col));
   }
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -538,7 +393,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   StreamingBatchContext& batch = *ctx.streaming;
   ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.Operator(&node));
   StateOperatorMetrics& metrics = op->metrics();
-  ARROW_ASSIGN_OR_RAISE(AggregateLayout layout, LayoutOf(node));
+  ARROW_ASSIGN_OR_RAISE(AggregateLayout layout, LayoutOf(node, ctx.ansi));
   const OutputMode mode = batch.output_mode;
   const bool watermarked = layout.event_time_key >= 0 && mode != OutputMode::kComplete;
   auto update_start = Clock::now();
@@ -546,7 +401,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   // 1. The batch's groups.
   ARROW_ASSIGN_OR_RAISE(GroupingInput in, EvaluateGroupingInput(node, input, ctx));
   if (layout.session) ARROW_RETURN_NOT_OK(MergeSessionKey(node, &in));
-  ARROW_ASSIGN_OR_RAISE(Groups fresh, UpdateBuffers(node, layout, std::move(in)));
+  ARROW_ASSIGN_OR_RAISE(Groups fresh, UpdateBuffers(layout, std::move(in)));
 
   // 2. Groups the previous batch's watermark had closed are late.
   if (watermarked && fresh.num_rows > 0) {
@@ -589,11 +444,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   if (mode == OutputMode::kComplete) {
     std::vector<std::pair<int, std::string>> where;
     ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, layout, *op, &where));
-    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(node, layout, all));
+    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, all));
     return table;
   }
   if (mode == OutputMode::kUpdate && updated.num_rows > 0) {
-    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(node, layout, updated));
+    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, updated));
     out.push_back(std::move(table));
   }
   if (layout.event_time_key >= 0 && op->MayHoldKeysBefore(batch.eviction_watermark_ms)) {
@@ -612,7 +467,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
       }
       if (mode == OutputMode::kAppend) {
         ARROW_RETURN_NOT_OK(all.Filter(closed));
-        ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(node, layout, all));
+        ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, all));
         out.push_back(std::move(table));
       }
     }

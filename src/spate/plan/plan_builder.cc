@@ -10,6 +10,7 @@
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/exec/aggregate_resolve.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/expr/window_expr.h"
@@ -518,9 +519,8 @@ class Binder {
   }
 
   arrow::Result<BoundExprPtr> BindAggregateCall(const Expr& e) {
-    ARROW_ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregateCall(e));
-    bool nullable = call.function != "count" && call.function != "count_all" &&
-                    call.function != "count_distinct" && call.function != "approx_count_distinct";
+    ARROW_ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregateExpr(e));
+    const bool nullable = AggregateNullable(call);
     calls_->push_back(call);
     int slot = static_cast<int>(groups_.size() + calls_->size() - 1);
     return std::make_shared<BoundColumn>(slot, call.type, nullable, call.name);
@@ -529,10 +529,7 @@ class Binder {
  public:
   /// An aggregate call `e` with its arguments bound to the input and its
   /// result type resolved (what an Aggregate node or a window computes).
-  arrow::Result<AggregateCall> ResolveAggregateCall(const Expr& e) {
-    std::string fn = e.name == "mean" ? "avg" : e.name;
-    if (fn == "first_value" || fn == "any_value") fn = "first";
-    if (fn == "last_value") fn = "last";
+  arrow::Result<AggregateCall> ResolveAggregateExpr(const Expr& e) {
     for (const auto& a : e.args) {
       if (ContainsAggregate(*a)) {
         return SparkError("NESTED_AGGREGATE_FUNCTION", "42607",
@@ -542,19 +539,20 @@ class Binder {
       }
     }
     AggregateCall call;
-    Binder plain(input_);
-    if (fn == "count" && e.args.size() == 1 && e.args[0]->kind == ExprKind::kStar) {
+    if (e.name == "count" && e.args.size() == 1 && e.args[0]->kind == ExprKind::kStar) {
       call.function = "count_all";
       call.type = types::Long();
       call.name = "count(1)";
     } else {
-      ARROW_ASSIGN_OR_RAISE(call.args, plain.BindArgs(e));
-      call.name = PrettyName(e, call.args);
-      if (fn == "count_distinct") {
-        fn = "count";
-        call.name = PrettyName(*ex::Call("count", e.args, true), call.args);
-      }
-      ARROW_RETURN_NOT_OK(ResolveAggregate(fn, e.distinct, &call));
+      Binder plain(input_);
+      ARROW_ASSIGN_OR_RAISE(auto args, plain.BindArgs(e));
+      auto namer = [&e](const std::string& function, const std::vector<BoundExprPtr>& bound, bool distinct) {
+        Expr copy = e;
+        copy.name = function;
+        copy.distinct = distinct;
+        return PrettyName(copy, bound);
+      };
+      ARROW_ASSIGN_OR_RAISE(call, spate::ResolveAggregateCall(e.name, e.distinct, std::move(args), namer));
     }
     return call;
   }
@@ -573,87 +571,6 @@ class Binder {
       if (it != window_columns_->end()) return it->second;
     }
     return arrow::Status::Invalid("[_LEGACY_ERROR_TEMP_1034] It is not allowed to use window functions inside WHERE clause.");
-  }
-
-  // Checks an aggregate's arguments and picks its result type as Spark does.
-  arrow::Status ResolveAggregate(const std::string& fn, bool distinct, AggregateCall* call) {
-    size_t max_args = (fn == "first" || fn == "last") ? 2 : (fn == "approx_count_distinct" ? 2 : 1);
-    if (fn == "count") max_args = SIZE_MAX;
-    ARROW_RETURN_NOT_OK(CheckArgCount(fn, call->args, 1, max_args));
-    if (fn == "count") {
-      call->function = distinct ? "count_distinct" : "count";
-      call->type = types::Long();
-      if (call->args.size() > 1) {
-        // count(a, b) counts rows where every argument is non-null.
-        BoundExprPtr all_valid;
-        for (const auto& arg : call->args) {
-          ARROW_ASSIGN_OR_RAISE(auto valid, BindCall("isnotnull", {arg}, ""));
-          if (!all_valid) {
-            all_valid = valid;
-          } else {
-            ARROW_ASSIGN_OR_RAISE(all_valid, BindCall("and", {all_valid, valid}, ""));
-          }
-        }
-        auto one = std::make_shared<BoundLiteral>(arrow::MakeScalar(int32_t{1}), types::Int(), "1");
-        ARROW_ASSIGN_OR_RAISE(auto counted, BindCall("casewhen", {all_valid, one}, ""));
-        call->args = {counted};
-      }
-      return arrow::Status::OK();
-    }
-    BoundExprPtr& arg = call->args[0];
-    const DataType& t = *arg->type();
-    call->function = fn;
-    if (fn == "sum" || fn == "avg") {
-      if (t.id() == TypeId::kString) arg = ImplicitCast(arg, types::Double());
-      const DataType& at = *arg->type();
-      if (!at.IsNumeric() && at.id() != TypeId::kNull) {
-        return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", call->name,
-                                fmt::format("The first parameter requires the \"NUMERIC\" or "
-                                            "\"ANSI INTERVAL\" type, however \"{}\" has the type {}",
-                                            arg->name(), QuotedType(at)));
-      }
-      if (at.id() == TypeId::kDecimal) {
-        const auto& d = static_cast<const DecimalType&>(at);
-        call->type = fn == "sum" ? BoundedDecimal(d.precision() + 10, d.scale())
-                                 : BoundedDecimal(d.precision() + 4, d.scale() + 4);
-      } else if (fn == "avg" || at.id() == TypeId::kFloat || at.id() == TypeId::kDouble) {
-        call->type = types::Double();
-      } else {
-        call->type = types::Long();
-      }
-      if (distinct) call->function = fn + "_distinct";
-      return arrow::Status::OK();
-    }
-    if (fn == "approx_count_distinct") {
-      call->type = types::Long();
-      call->args.resize(1);
-      return arrow::Status::OK();
-    }
-    if (fn == "collect_list" || fn == "collect_set") {
-      call->type = types::Array(arg->type(), false);
-      return arrow::Status::OK();
-    }
-    if (fn == "first" || fn == "last") {
-      if (call->args.size() == 2) {
-        const arrow::Scalar* ignore = ConstantValue(*call->args[1]);
-        if (ignore == nullptr || ignore->type->id() != arrow::Type::BOOL) {
-          return DataTypeMismatch("NON_FOLDABLE_INPUT", call->name,
-                                  "the input `ignoreNulls` should be a foldable \"BOOLEAN\" expression");
-        }
-        call->ignore_nulls = ignore->is_valid && static_cast<const arrow::BooleanScalar&>(*ignore).value;
-        call->args.resize(1);
-      }
-      call->type = arg->type();
-      return arrow::Status::OK();
-    }
-    // min, max
-    if (t.id() == TypeId::kMap) {
-      return DataTypeMismatch("INVALID_ORDERING_TYPE", call->name,
-                              fmt::format("The `{}` does not support ordering on type {}", fn,
-                                          QuotedType(t)));
-    }
-    call->type = arg->type();
-    return arrow::Status::OK();
   }
 
   const std::vector<Attribute>& input_;
@@ -1111,7 +1028,7 @@ arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprPart
     call.args = std::move(args);
     call.nullable = offset_fn || f == "nth_value";
   } else if (fn.kind == ExprKind::kCall && IsAggregateFunction(f)) {
-    ARROW_ASSIGN_OR_RAISE(AggregateCall agg, binder.ResolveAggregateCall(fn));
+    ARROW_ASSIGN_OR_RAISE(AggregateCall agg, binder.ResolveAggregateExpr(fn));
     if (agg.function.ends_with("_distinct")) {
       return SparkError("DISTINCT_WINDOW_FUNCTION_UNSUPPORTED", "0A000",
                         fmt::format("Distinct window functions are not supported: \"{} OVER ({})\".", fn.ToString(),
@@ -1658,7 +1575,7 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
   }
 
   agg.output = AttributesOf(agg.exprs, group_names);
-  for (const auto& call : agg.aggregates) agg.output.push_back({call.name, call.type, true});
+  for (const auto& call : agg.aggregates) agg.output.push_back({call.name, call.type, AggregateNullable(call)});
   for (size_t i = 0; i < groups.size() && i < agg.output.size(); ++i) {
     agg.output[i].nullable = agg.exprs[i]->nullable();
   }
