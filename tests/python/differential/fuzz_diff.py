@@ -1,7 +1,7 @@
 """A differential fuzzer: random well-typed SQL expressions and queries, generated from a seed,
 run on Spate and on PySpark 4.1 and compared. A difference is shrunk to a small reproducer
-(simpler sub-expressions, fewer rows) and can be saved as a regression case, which
-test_fuzz_regressions.py replays.
+(simpler sub-expressions, fewer rows) and can be saved as a regression case
+(fuzz_regressions.json, with --save).
 
     python tests/python/differential/fuzz_diff.py --seconds 60 [--seed 7] [--save]
     make fuzz-diff SECONDS=60

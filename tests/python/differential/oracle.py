@@ -29,6 +29,7 @@ import logging
 import math
 import os
 import shutil
+import sys
 import tempfile
 
 # The same settings on both engines.
@@ -133,6 +134,8 @@ class Engine:
 
     def __init__(self, name):
         self.name = name
+        # PySpark's Python workers run this interpreter (with the .venv's packages).
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         self.sql = importlib.import_module(name + ".sql")
         builder = self.sql.SparkSession.builder.appName("differential").master("local[2]")
         if name == "pyspark":

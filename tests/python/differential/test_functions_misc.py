@@ -231,3 +231,14 @@ def test_hint(oracle):
 def test_geospatial_disabled(oracle, expr):
     """The ST functions are disabled by default in Spark 4.1 (UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED)."""
     oracle.check_sql("SELECT %s" % expr, error="UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED")
+
+
+@pytest.mark.parametrize("name", ["st_asbinary", "st_geogfromwkb", "st_geomfromwkb", "st_srid"])
+def test_geospatial_functions_are_disabled_as_in_spark(oracle, name):
+    """Spark 4.1 ships the st_* functions disabled: using one raises GEOSPATIAL_DISABLED."""
+    oracle.check(lambda sql, spark: spark.createDataFrame([(bytearray(b"\x01"),)], "g BINARY")
+                 .select(getattr(sql.functions, name)("g")),
+                 error="UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED")
+    oracle.check(lambda sql, spark: spark.createDataFrame([(bytearray(b"\x01"),)], "g BINARY")
+                 .select(sql.functions.st_setsrid("g", 4326)),
+                 error="UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED")

@@ -334,3 +334,12 @@ def test_number_format_wrappers(oracle):
         sql.functions.to_varchar("n", sql.functions.lit("999")),
         sql.functions.to_number(sql.functions.lit("12.5"), sql.functions.lit("99.9")),
         sql.functions.try_to_number("s", sql.functions.lit("999"))))
+
+
+def test_trim_with_characters(oracle):
+    """trim/ltrim/rtrim(col, trim): the characters of `trim` are removed instead of spaces."""
+    oracle.check(lambda sql, spark: spark.createDataFrame([("xxaxx",), ("x",), (None,)], "s STRING").select(
+        sql.functions.trim("s", sql.functions.lit("x")).alias("t"),
+        sql.functions.ltrim("s", sql.functions.lit("x")).alias("l"),
+        sql.functions.rtrim("s", sql.functions.lit("x")).alias("r"),
+        sql.functions.trim("s").alias("plain")))

@@ -79,3 +79,15 @@ def try_aes_decrypt(input: ColumnOrName, key: ColumnOrName, mode: Optional[Colum
     """AES decryption; NULL for data that does not decrypt."""
     return _args("try_aes_decrypt", _col_expr(input), _col_expr(key),
                  *_aes_args(mode, padding, aad, defaults=("GCM", "DEFAULT", "")))
+
+
+# Geospatial functions: Spark 4.1 ships them disabled (UNSUPPORTED_FEATURE.GEOSPATIAL_DISABLED
+# on use), and so does Spate.
+def st_asbinary(geo: ColumnOrName) -> Column: return _invoke("st_asbinary", geo)
+def st_geogfromwkb(wkb: ColumnOrName) -> Column: return _invoke("st_geogfromwkb", wkb)
+def st_geomfromwkb(wkb: ColumnOrName) -> Column: return _invoke("st_geomfromwkb", wkb)
+def st_srid(geo: ColumnOrName) -> Column: return _invoke("st_srid", geo)
+
+
+def st_setsrid(geo: ColumnOrName, srid: Union[ColumnOrName, int]) -> Column:
+    return _args("st_setsrid", _col_expr(geo), _col_expr(srid) if not isinstance(srid, int) else _lit(srid))

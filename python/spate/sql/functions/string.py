@@ -13,9 +13,17 @@ from spate.sql.functions._common import ColumnOrName, _args, _invoke, _lit, _opt
 def upper(col: ColumnOrName) -> Column: return _invoke("upper", col)
 def lower(col: ColumnOrName) -> Column: return _invoke("lower", col)
 def length(col: ColumnOrName) -> Column: return _invoke("length", col)
-def trim(col: ColumnOrName) -> Column: return _invoke("trim", col)
-def ltrim(col: ColumnOrName) -> Column: return _invoke("ltrim", col)
-def rtrim(col: ColumnOrName) -> Column: return _invoke("rtrim", col)
+def trim(col: ColumnOrName, trim: Optional[ColumnOrName] = None) -> Column:
+    """``col`` without leading and trailing spaces, or the characters of ``trim``."""
+    return _invoke("trim", col) if trim is None else _invoke("trim", col, trim)
+
+
+def ltrim(col: ColumnOrName, trim: Optional[ColumnOrName] = None) -> Column:
+    return _invoke("ltrim", col) if trim is None else _invoke("ltrim", col, trim)
+
+
+def rtrim(col: ColumnOrName, trim: Optional[ColumnOrName] = None) -> Column:
+    return _invoke("rtrim", col) if trim is None else _invoke("rtrim", col, trim)
 def concat(*cols: ColumnOrName) -> Column: return _invoke("concat", *_flatten(cols))
 
 
