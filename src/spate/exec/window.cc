@@ -649,6 +649,20 @@ arrow::Result<ArrayPtr> EvaluateArg(const WindowCall& call, size_t i, const arro
   return EvaluateToArray(*call.args[i], sorted, ctx);
 }
 
+// A boolean array that is NULL where any argument of `call` is NULL.
+arrow::Result<ArrayPtr> AllValid(const WindowCall& call, const arrow::RecordBatch& sorted,
+                                 const EvalContext& ctx) {
+  arrow::Datum all(std::make_shared<arrow::BooleanScalar>(true));
+  for (size_t i = 0; i < call.args.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto value, EvaluateArg(call, i, sorted, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto valid, cp::CallFunction("is_valid", {value}));
+    ARROW_ASSIGN_OR_RAISE(all, cp::CallFunction("and", {all, valid}));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto mask, arrow::MakeArrayFromScalar(*arrow::MakeNullScalar(arrow::boolean()), sorted.num_rows()));
+  ARROW_ASSIGN_OR_RAISE(auto out, cp::CallFunction("if_else", {all, std::make_shared<arrow::BooleanScalar>(true), mask}));
+  return out.make_array();
+}
+
 arrow::Result<ArrayPtr> CastTo(const ArrayPtr& array, const std::shared_ptr<arrow::DataType>& type) {
   if (array->type()->Equals(*type)) return array;
   return cp::Cast(*array, type, cp::CastOptions::Unsafe());
@@ -730,7 +744,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteWindow(const PlanNode& node,
         ARROW_ASSIGN_OR_RAISE(range_keys, MakeRangeKeys(node, *sorted, ctx));
       }
       ArrayPtr arg;
-      if (!call.args.empty()) {
+      if (call.function == "count" && call.args.size() > 1) {
+        // count(a, b, ...) counts the rows where every argument is non-NULL.
+        ARROW_ASSIGN_OR_RAISE(arg, AllValid(call, *sorted, ctx));
+      } else if (!call.args.empty()) {
         ARROW_ASSIGN_OR_RAISE(arg, EvaluateArg(call, 0, *sorted, ctx));
       } else {
         ARROW_ASSIGN_OR_RAISE(arg, arrow::MakeArrayOfNull(arrow::null(), rows.num_rows));

@@ -245,7 +245,7 @@ arrow::Result<BoundExprPtr> BindAes(AesKind kind, const std::string& name,
     ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
     return arrow::Datum(result);
   };
-  return MakeFunction(name, impl, types::Binary(), std::move(args), label);
+  return MakeFunction(name, impl, types::Binary(), std::move(args), label, true);
 }
 
 FunctionBinder AesBinder(AesKind kind) {

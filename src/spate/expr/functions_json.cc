@@ -1045,7 +1045,7 @@ arrow::Result<BoundExprPtr> BindJsonArrayLength(const std::string& name,
       return v.IsArray() ? out.Append(static_cast<int32_t>(v.Size())) : out.AppendNull();
     });
   };
-  return MakeFunction(name, impl, types::Int(), std::move(args), pretty);
+  return MakeFunction(name, impl, types::Int(), std::move(args), pretty, true);
 }
 
 arrow::Result<BoundExprPtr> BindJsonObjectKeys(const std::string& name,
@@ -1066,7 +1066,7 @@ arrow::Result<BoundExprPtr> BindJsonObjectKeys(const std::string& name,
       return arrow::Status::OK();
     });
   };
-  return MakeFunction(name, impl, types::Array(types::String()), std::move(args), pretty);
+  return MakeFunction(name, impl, types::Array(types::String()), std::move(args), pretty, true);
 }
 
 // json_tuple(json, k1, ..., kn): the values of the top-level fields k1..kn
@@ -1437,7 +1437,7 @@ arrow::Result<BoundExprPtr> BindToCsv(const std::string& name, std::vector<Bound
     ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
     return arrow::Datum(result);
   };
-  return MakeFunction(name, impl, types::String(), std::move(args), pretty);
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
 // The type Spark's CSV inference gives one value: INT, BIGINT, DECIMAL(n,0)

@@ -153,7 +153,7 @@ arrow::Result<BoundExprPtr> BindToBinary(const std::string& name, std::vector<Bo
   }
   if (!format) return MakeFunction(name, NullResult(arrow::binary()), types::Binary(), std::move(args), pretty);
   if (*format != "hex" && *format != "utf-8" && *format != "utf8" && *format != "base64") {
-    if (try_mode) return MakeFunction(name, NullResult(arrow::binary()), types::Binary(), std::move(args), pretty);
+    if (try_mode) return MakeFunction(name, NullResult(arrow::binary()), types::Binary(), std::move(args), pretty, true);
     return DataTypeMismatch(
         "INVALID_ARG_VALUE", pretty,
         fmt::format("The fmt value must to be a case-insensitive \"STRING\" literal of 'hex', "
