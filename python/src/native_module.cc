@@ -387,7 +387,23 @@ void BindDataFrame(nb::module_& m) {
       .def("union_by_name", [](const DataFrame& d, const DataFrame& o, bool allow_missing) {
         return Ok(d.unionByName(o, allow_missing));
       })
+      .def("intersect", [](const DataFrame& d, const DataFrame& o) { return Ok(d.intersect(o)); })
+      .def("intersect_all", [](const DataFrame& d, const DataFrame& o) { return Ok(d.intersectAll(o)); })
+      .def("subtract", [](const DataFrame& d, const DataFrame& o) { return Ok(d.subtract(o)); })
+      .def("except_all", [](const DataFrame& d, const DataFrame& o) { return Ok(d.exceptAll(o)); })
       .def("distinct", [](const DataFrame& d) { return Ok(d.distinct()); })
+      .def("dropna", [](const DataFrame& d, const std::string& how, int thresh, const Strings& subset) {
+        // thresh < 0: none given.
+        return Ok(d.dropna(how, thresh < 0 ? std::nullopt : std::optional<int>(thresh), subset));
+      })
+      .def("fillna", [](const DataFrame& d, const Column& value, const Strings& subset) {
+        return Ok(d.fillna(value, subset));
+      })
+      .def("fillna_columns", [](const DataFrame& d, const std::vector<std::pair<std::string, Column>>& values) {
+        return Ok(d.fillna(values));
+      })
+      .def("replace", [](const DataFrame& d, const std::vector<Column>& from, const std::vector<Column>& to,
+                         const Strings& subset) { return Ok(d.replace(from, to, subset)); })
       .def("drop_duplicates", [](const DataFrame& d, const Strings& s) { return Ok(d.dropDuplicates(s)); })
       .def("drop_duplicates_within_watermark",
            [](const DataFrame& d, const Strings& s) { return Ok(d.dropDuplicatesWithinWatermark(s)); })
@@ -396,6 +412,8 @@ void BindDataFrame(nb::module_& m) {
       })
       .def("order_by", [](const DataFrame& d, const Columns& c) { return Ok(d.orderBy(c)); })
       .def("limit", [](const DataFrame& d, int64_t n) { return Ok(d.limit(n)); })
+      .def("offset", [](const DataFrame& d, int64_t n) { return Ok(d.offset(n)); })
+      .def("to_df", [](const DataFrame& d, const Strings& names) { return Ok(d.toDF(names)); })
       .def("alias", [](const DataFrame& d, const std::string& a) { return Ok(d.alias(a)); })
       .def("cache", [](const DataFrame& d) { return Ok(d.cache()); })
       .def("unpersist", [](const DataFrame& d) { return Ok(d.unpersist()); })

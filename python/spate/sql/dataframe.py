@@ -94,6 +94,55 @@ def _check_int(value: Any, arg_name: str) -> None:
                % (arg_name, _type_name(value)), arg_name=arg_name, arg_type=_type_name(value))
 
 
+class _NoValue:
+    def __repr__(self) -> str:
+        return "<no value>"
+
+
+_NO_VALUE: Any = _NoValue()
+
+
+def _subset(subset: Any) -> List[str]:
+    """The ``subset`` argument of the na functions as a list of names."""
+    if subset is None:
+        return []
+    if isinstance(subset, str):
+        return [subset]
+    if not isinstance(subset, (list, tuple)):
+        _raise(PySparkTypeError, "NOT_LIST_OR_STR_OR_TUPLE", "Argument `subset` should be a list, str or "
+               "tuple, got %s." % _type_name(subset), arg_name="subset", arg_type=_type_name(subset))
+    return list(subset)
+
+
+def _fill_literal(value: Any) -> _native.Expr:
+    """A fill value of one type for all columns, as PySpark hands it to Spark."""
+    from spate.sql.functions._common import _lit
+    if isinstance(value, int) and not isinstance(value, bool):
+        # PySpark's fill(value) reaches Spark's fill(Double) for an int that fits 32 bits.
+        return _native.Expr.double_(float(value)) if -2**31 <= value < 2**31 else _native.Expr.long_(value)
+    return _lit(value)
+
+
+def _check_fill_value(value: Any) -> None:
+    if not isinstance(value, (bool, int, float, str)):
+        _raise(PySparkTypeError, "NOT_BOOL_OR_DICT_OR_FLOAT_OR_INT_OR_STR", "Argument `value` should be "
+               "a bool, dict, float, int or str, got %s." % _type_name(value), arg_name="value",
+               arg_type=_type_name(value))
+
+
+def _replace_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, (int, float)):
+        return "number"
+    if isinstance(value, str):
+        return "str"
+    _raise(PySparkTypeError, "NOT_BOOL_OR_FLOAT_OR_INT_OR_LIST_OR_NONE_OR_STR_OR_TUPLE", "Argument "
+           "`to_replace` should be a bool, float, int, list, None, str or tuple, got %s."
+           % _type_name(value), arg_name="to_replace", arg_type=_type_name(value))
+    return ""
+
+
 class DataFrame:
     """A distributed collection of rows under named columns (here: computed by Spate's engine).
 
@@ -104,10 +153,15 @@ class DataFrame:
 
     def __init__(self, jdf: _native.DataFrame, session: "SparkSession") -> None:
         self._jdf = jdf
-        self.sparkSession = session
+        self._session = session
         self.is_cached = False
         self._schema: Optional[StructType] = None
         self._token = next(_TOKENS)
+
+    @property
+    def sparkSession(self) -> "SparkSession":
+        """The session this DataFrame belongs to."""
+        return self._session
 
     def _wrap(self, jdf: _native.DataFrame) -> "DataFrame":
         return DataFrame(jdf, self.sparkSession)
@@ -348,6 +402,22 @@ class DataFrame:
         """The rows of both, columns matched by name (missing ones NULL when allowed)."""
         return self._wrap(self._jdf.union_by_name(self._other(other), bool(allowMissingColumns)))
 
+    def intersect(self, other: "DataFrame") -> "DataFrame":
+        """The distinct rows in both (INTERSECT), columns matched by position."""
+        return self._wrap(self._jdf.intersect(self._other(other)))
+
+    def intersectAll(self, other: "DataFrame") -> "DataFrame":
+        """The rows in both, each as often as in the one that has it fewer times (INTERSECT ALL)."""
+        return self._wrap(self._jdf.intersect_all(self._other(other)))
+
+    def subtract(self, other: "DataFrame") -> "DataFrame":
+        """The distinct rows not in ``other`` (EXCEPT)."""
+        return self._wrap(self._jdf.subtract(self._other(other)))
+
+    def exceptAll(self, other: "DataFrame") -> "DataFrame":
+        """The rows not in ``other``, duplicates counted (EXCEPT ALL)."""
+        return self._wrap(self._jdf.except_all(self._other(other)))
+
     def distinct(self) -> "DataFrame":
         return self._wrap(self._jdf.distinct())
 
@@ -382,9 +452,9 @@ class DataFrame:
                    arg_type=_type_name(delayThreshold))
         return self._wrap(self._jdf.with_watermark(eventTime, delayThreshold))
 
-    def orderBy(self, *cols: ColumnOrName, ascending: Union[bool, List[bool], None] = None,
-                **kwargs: Any) -> "DataFrame":
+    def orderBy(self, *cols: ColumnOrName, **kwargs: Any) -> "DataFrame":
         """Sorted rows: ``orderBy("a", col("b").desc())``, ``orderBy(["a", "b"], ascending=[1, 0])``."""
+        ascending = kwargs.get("ascending")
         columns = [Column(_col_expr(c, "cols")) for c in _flatten(cols)]
         if ascending is not None:
             if isinstance(ascending, (bool, int)):
@@ -407,6 +477,255 @@ class DataFrame:
         """The first ``num`` rows."""
         _check_int(num, "num")
         return self._wrap(self._jdf.limit(num))
+
+    def offset(self, num: int) -> "DataFrame":
+        """The rows after the first ``num``."""
+        _check_int(num, "num")
+        return self._wrap(self._jdf.offset(num))
+
+    def toDF(self, *cols: str) -> "DataFrame":
+        """The same rows with every column renamed, by position."""
+        for c in cols:
+            if not isinstance(c, str):
+                _raise(PySparkTypeError, "NOT_LIST_OF_STR", "Argument `cols` should be a list[str], "
+                       "got %s." % _type_name(c), arg_name="cols", arg_type=_type_name(c))
+        return self._wrap(self._jdf.to_df(list(cols)))
+
+    def withColumnsRenamed(self, colsMap: Dict[str, str]) -> "DataFrame":
+        """Renames columns, one pair after the other: ``withColumnsRenamed({"a": "x"})``."""
+        if not isinstance(colsMap, dict):
+            _raise(PySparkTypeError, "NOT_DICT", "Argument `colsMap` should be a dict, got %s."
+                   % _type_name(colsMap), arg_name="colsMap", arg_type=_type_name(colsMap))
+        out = self
+        for existing, new in colsMap.items():
+            out = out.withColumnRenamed(existing, new)
+        return out
+
+    def transform(self, func: Any, *args: Any, **kwargs: Any) -> "DataFrame":
+        """``func(self, *args, **kwargs)``, which must return a DataFrame: chains custom steps."""
+        result = func(self, *args, **kwargs)
+        if not isinstance(result, DataFrame):
+            raise AssertionError("Func returned an instance of type [%s], should have been DataFrame."
+                                 % type(result).__name__)
+        return result
+
+    def coalesce(self, numPartitions: int) -> "DataFrame":
+        """The DataFrame itself: one process holds the data in one partition."""
+        _check_int(numPartitions, "numPartitions")
+        return self
+
+    def repartition(self, numPartitions: Union[int, ColumnOrName], *cols: ColumnOrName) -> "DataFrame":
+        """The DataFrame itself: one process holds the data in one partition (the
+        columns are checked as Spark checks them)."""
+        return self._check_partitioning(numPartitions, cols)
+
+    def repartitionByRange(self, numPartitions: Union[int, ColumnOrName],
+                           *cols: ColumnOrName) -> "DataFrame":
+        """The DataFrame itself (one partition); the columns are checked."""
+        return self._check_partitioning(numPartitions, cols)
+
+    def _check_partitioning(self, numPartitions: Any, cols: Tuple[Any, ...]) -> "DataFrame":
+        if isinstance(numPartitions, (str, Column)):
+            cols = (numPartitions, *cols)
+        elif not isinstance(numPartitions, int) or isinstance(numPartitions, bool):
+            _raise(PySparkTypeError, "NOT_COLUMN_OR_STR", "Argument `numPartitions` should be a Column "
+                   "or str, got %s." % _type_name(numPartitions), arg_name="numPartitions",
+                   arg_type=_type_name(numPartitions))
+        if cols:
+            self.select(*[c for c in cols])  # an unknown column raises, as in Spark
+        return self
+
+    def sortWithinPartitions(self, *cols: Any, **kwargs: Any) -> "DataFrame":
+        """Sorted rows: the one partition sorted, as ``orderBy`` sorts."""
+        return self.orderBy(*cols, **kwargs)
+
+    def isLocal(self) -> bool:
+        """True: ``collect`` and ``take`` run in this process."""
+        return True
+
+    def registerTempTable(self, name: str) -> None:
+        """The old name of ``createOrReplaceTempView``."""
+        self.createOrReplaceTempView(name)
+
+    def checkpoint(self, eager: bool = True) -> "DataFrame":
+        """The rows computed once and kept (Spate keeps them in memory, as ``localCheckpoint``)."""
+        return self.localCheckpoint(eager)
+
+    def localCheckpoint(self, eager: bool = True, storageLevel: Any = None) -> "DataFrame":
+        """The rows computed once (now when ``eager``) and kept in memory, cutting the plan."""
+        kept = self._wrap(self._jdf.cache())
+        if eager:
+            kept.count()
+        return kept
+
+    def foreach(self, f: Any) -> None:
+        """Calls ``f`` with each row, in this process."""
+        for row in self.toLocalIterator():
+            f(row)
+
+    def foreachPartition(self, f: Any) -> None:
+        """Calls ``f`` once with an iterator over all rows (one partition)."""
+        f(iter(self.toLocalIterator()))
+
+    def dropna(self, how: str = "any", thresh: Optional[int] = None,
+               subset: Optional[Union[str, Tuple[str, ...], List[str]]] = None) -> "DataFrame":
+        """Drops rows with NULL or NaN values: any of them (``how="any"``), all (``"all"``), or
+        fewer than ``thresh`` present, among ``subset`` (every column by default)."""
+        if how not in ("any", "all"):
+            _raise(PySparkValueError, "VALUE_NOT_ANY_OR_ALL",
+                   "Value for `how` must be 'any' or 'all', got '%s'." % how, arg_name="how",
+                   arg_value=how)
+        if thresh is not None:
+            _check_int(thresh, "thresh")
+        return self._wrap(self._jdf.dropna(how, -1 if thresh is None else thresh, _subset(subset)))
+
+    def fillna(self, value: Any, subset: Optional[Union[str, Tuple[str, ...], List[str]]] = None) -> "DataFrame":
+        """Replaces NULL (and NaN) with ``value`` in the columns of its kind (numeric, string,
+        boolean), or with a value per column: ``fillna({"a": 0, "b": "none"})``."""
+        if isinstance(value, dict):
+            for v in value.values():
+                _check_fill_value(v)
+            from spate.sql.functions._common import _lit
+            return self._wrap(self._jdf.fillna_columns([(k, _lit(v)) for k, v in value.items()]))
+        _check_fill_value(value)
+        return self._wrap(self._jdf.fillna(_fill_literal(value), _subset(subset)))
+
+    def replace(self, to_replace: Any, value: Any = _NO_VALUE, subset: Optional[List[str]] = None) -> "DataFrame":
+        """Replaces values: ``replace(1, 7)``, ``replace([1, 2], [10, 20])``,
+        ``replace({"a": "b"})``, in the columns of the values' kind among ``subset``."""
+        from spate.sql.functions._common import _lit
+        if value is _NO_VALUE:
+            if not isinstance(to_replace, dict):
+                _raise(PySparkTypeError, "ARGUMENT_REQUIRED", "Argument `value` is required when "
+                       "argument `to_replace` is not a dictionary.", arg_name="value",
+                       condition_name="to_replace")
+            to_replace, value = list(to_replace.keys()), list(to_replace.values())
+        if not isinstance(to_replace, (list, tuple)):
+            to_replace = [to_replace]
+        if not isinstance(value, (list, tuple)):
+            value = [value] * len(to_replace)
+        if len(to_replace) != len(value):
+            _raise(PySparkValueError, "LENGTH_SHOULD_BE_THE_SAME", "to_replace and value should be of "
+                   "the same length, got %d and %d." % (len(to_replace), len(value)),
+                   arg1="to_replace", arg2="value", arg1_length=str(len(to_replace)),
+                   arg2_length=str(len(value)))
+        kinds = {_replace_kind(v) for v in to_replace} | {_replace_kind(v) for v in value if v is not None}
+        if len(kinds) > 1:
+            _raise(PySparkValueError, "MIXED_TYPE_REPLACEMENT", "Mixed type replacements are not supported.")
+        return self._wrap(self._jdf.replace([_lit(v) for v in to_replace], [_lit(v) for v in value],
+                                            _subset(subset)))
+
+    def describe(self, *cols: Union[str, List[str]]) -> "DataFrame":
+        """count, mean, stddev, min and max of the numeric and string columns (or ``cols``), as strings."""
+        from spate.sql import _statistics
+        return _statistics.describe(self, cols)
+
+    def summary(self, *statistics: str) -> "DataFrame":
+        """The named statistics (count, mean, stddev, min, max, percentiles such as "25%",
+        count_distinct, approx_count_distinct) of the numeric and string columns, as strings."""
+        from spate.sql import _statistics
+        return _statistics.summary(self, list(statistics) or _statistics.DEFAULT_SUMMARY)
+
+    def corr(self, col1: str, col2: str, method: Optional[str] = None) -> float:
+        """The Pearson correlation of two columns."""
+        from spate.sql import _statistics
+        return _statistics.corr(self, col1, col2, method)
+
+    def cov(self, col1: str, col2: str) -> float:
+        """The sample covariance of two columns."""
+        from spate.sql import _statistics
+        return _statistics.cov(self, col1, col2)
+
+    def crosstab(self, col1: str, col2: str) -> "DataFrame":
+        """The frequency of each pair of values: a row per value of col1, a column per value of col2."""
+        from spate.sql import _statistics
+        return _statistics.crosstab(self, col1, col2)
+
+    def approxQuantile(self, col: Union[str, List[str], Tuple[str]], probabilities: Union[List[float], Tuple[float]],
+                       relativeError: float) -> Union[List[float], List[List[float]]]:
+        """Quantiles of numeric columns (exact when relativeError is 0), NULL and NaN left out."""
+        from spate.sql import _statistics
+        return _statistics.approx_quantile(self, col, probabilities, relativeError)
+
+    def unpivot(self, ids: Any, values: Any, variableColumnName: str, valueColumnName: str) -> "DataFrame":
+        """Columns to rows: one row per input row and value column (``values=None``: every
+        column that is not an id)."""
+        from spate.sql import _statistics
+        return _statistics.unpivot(self, ids, values, variableColumnName, valueColumnName)
+
+    melt = unpivot
+
+    def sample(self, withReplacement: Optional[Union[float, bool]] = None,
+               fraction: Optional[Union[int, float]] = None, seed: Optional[int] = None) -> "DataFrame":
+        """Each row kept with probability ``fraction`` (Bernoulli sampling; a seed repeats the
+        choice, though not Spark's choice of rows)."""
+        if isinstance(withReplacement, (int, float)) and not isinstance(withReplacement, bool):
+            # sample(fraction[, seed])
+            withReplacement, fraction, seed = None, withReplacement, fraction if fraction is not None else seed
+        if not isinstance(fraction, (int, float)) or isinstance(fraction, bool):
+            _raise(PySparkTypeError, "NOT_FLOAT", "Argument `fraction` should be a float, got %s."
+                   % _type_name(fraction), arg_name="fraction", arg_type=_type_name(fraction))
+        if withReplacement:
+            from spate.errors import PySparkNotImplementedError
+            _raise(PySparkNotImplementedError, "NOT_IMPLEMENTED",
+                   "sample(withReplacement=True) is not supported yet; Spate samples without replacement.")
+        if fraction < 0:
+            raise AnalysisException("[INVALID_SAMPLING_FRACTION] Sampling fraction (%s) must be on "
+                                    "interval [0, 1] without replacement." % fraction,
+                                    errorClass="INVALID_SAMPLING_FRACTION")
+        from spate.sql.functions import rand
+        return self.filter(rand(seed) < float(fraction))
+
+    def randomSplit(self, weights: List[float], seed: Optional[int] = None) -> List["DataFrame"]:
+        """Splits the rows at random in proportion to ``weights``; every row is in exactly one part."""
+        for w in weights:
+            if w < 0.0:
+                _raise(PySparkValueError, "VALUE_NOT_POSITIVE", "Value for `weights` must be positive, got "
+                       "'%s'." % w, arg_name="weights", arg_value=str(w))
+        import random as _random
+        seed = seed if seed is not None else _random.randint(0, 2**31 - 1)
+        total = float(sum(weights))
+        from spate.sql.functions import rand
+        bounds, acc = [], 0.0
+        for w in weights:
+            bounds.append((acc / total, (acc + w) / total))
+            acc += w
+        # One draw per row, kept so that every part's bounds see the same draw.
+        marked = self.withColumn("__split_draw", rand(seed)).localCheckpoint()
+        r = marked["__split_draw"]
+        return [marked.filter((r >= lo) & (r < hi)).drop("__split_draw") for lo, hi in bounds]
+
+    def sampleBy(self, col: ColumnOrName, fractions: Dict[Any, float], seed: Optional[int] = None) -> "DataFrame":
+        """A stratified sample: each row kept with the fraction of its value of ``col`` (0 for
+        values not in ``fractions``)."""
+        from spate.sql.functions import lit, rand, when
+        if not isinstance(fractions, dict):
+            _raise(PySparkTypeError, "NOT_DICT", "Argument `fractions` should be a dict, got %s."
+                   % _type_name(fractions), arg_name="fractions", arg_type=_type_name(fractions))
+        key = Column(_col_expr(col, "col"))
+        fraction = lit(0.0)
+        for value, f in fractions.items():
+            fraction = when(key == lit(value), lit(float(f))).otherwise(fraction)
+        return self.filter(rand(seed) < fraction)
+
+    def sameSemantics(self, other: "DataFrame") -> bool:
+        """Whether both DataFrames run the same analyzed plan."""
+        return self._jdf.explain(True) == self._other(other).explain(True)
+
+    def semanticHash(self) -> int:
+        """A hash of the analyzed plan (equal for DataFrames with the same semantics)."""
+        import zlib
+        return zlib.crc32(self._jdf.explain(True).encode()) - (1 << 31)
+
+    @property
+    def stat(self) -> "DataFrameStatFunctions":
+        """``df.stat.corr(...)``, ``cov``, ``crosstab``, ``approxQuantile``."""
+        return DataFrameStatFunctions(self)
+
+    @property
+    def na(self) -> "DataFrameNaFunctions":
+        """``df.na.drop()``, ``df.na.fill(0)``, ``df.na.replace(1, 2)``."""
+        return DataFrameNaFunctions(self)
 
     def hint(self, name: str, *parameters: Any) -> "DataFrame":
         """A planner hint (broadcast, repartition, ...): checked as PySpark checks it, and
@@ -523,3 +842,43 @@ class DataFrame:
     def createTempView(self, name: str) -> None:
         """Like createOrReplaceTempView, but raises when the view exists."""
         self._jdf.create_temp_view(name)
+
+
+class DataFrameNaFunctions:
+    """``df.na``: the missing-value functions of a DataFrame."""
+
+    def __init__(self, df: DataFrame) -> None:
+        self.df = df
+
+    def drop(self, how: str = "any", thresh: Optional[int] = None,
+             subset: Optional[Union[str, Tuple[str, ...], List[str]]] = None) -> DataFrame:
+        return self.df.dropna(how=how, thresh=thresh, subset=subset)
+
+    def fill(self, value: Any, subset: Optional[List[str]] = None) -> DataFrame:
+        return self.df.fillna(value=value, subset=subset)
+
+    def replace(self, to_replace: Any, value: Any = _NO_VALUE, subset: Optional[List[str]] = None) -> DataFrame:
+        return self.df.replace(to_replace, value, subset)
+
+
+class DataFrameStatFunctions:
+    """``df.stat``: the statistic functions of a DataFrame."""
+
+    def __init__(self, df: DataFrame) -> None:
+        self.df = df
+
+    def approxQuantile(self, col: Union[str, List[str], Tuple[str]], probabilities: Union[List[float], Tuple[float]],
+                       relativeError: float) -> Union[List[float], List[List[float]]]:
+        return self.df.approxQuantile(col, probabilities, relativeError)
+
+    def corr(self, col1: str, col2: str, method: Optional[str] = None) -> float:
+        return self.df.corr(col1, col2, method)
+
+    def cov(self, col1: str, col2: str) -> float:
+        return self.df.cov(col1, col2)
+
+    def crosstab(self, col1: str, col2: str) -> DataFrame:
+        return self.df.crosstab(col1, col2)
+
+    def sampleBy(self, col: str, fractions: Dict[Any, float], seed: Optional[int] = None) -> DataFrame:
+        return self.df.sampleBy(col, fractions, seed)

@@ -132,6 +132,30 @@ DataFrame DataFrame::unionByName(const DataFrame& other, bool allow_missing_colu
   return With(MakeUnion(plan_, other.plan_, true, allow_missing_columns));
 }
 
+DataFrame DataFrame::intersect(const DataFrame& other) const {
+  if (!ok()) return *this;
+  if (!other.ok()) return other;
+  return With(MakeSetOperation(plan_, other.plan_, /*intersect=*/true, /*all=*/false));
+}
+
+DataFrame DataFrame::intersectAll(const DataFrame& other) const {
+  if (!ok()) return *this;
+  if (!other.ok()) return other;
+  return With(MakeSetOperation(plan_, other.plan_, /*intersect=*/true, /*all=*/true));
+}
+
+DataFrame DataFrame::subtract(const DataFrame& other) const {
+  if (!ok()) return *this;
+  if (!other.ok()) return other;
+  return With(MakeSetOperation(plan_, other.plan_, /*intersect=*/false, /*all=*/false));
+}
+
+DataFrame DataFrame::exceptAll(const DataFrame& other) const {
+  if (!ok()) return *this;
+  if (!other.ok()) return other;
+  return With(MakeSetOperation(plan_, other.plan_, /*intersect=*/false, /*all=*/true));
+}
+
 DataFrame DataFrame::distinct() const {
   if (!ok()) return *this;
   return With(MakeDistinct(plan_, {}));
@@ -163,6 +187,22 @@ DataFrame DataFrame::orderBy(const std::vector<Column>& cols) const {
 DataFrame DataFrame::limit(int64_t n) const {
   if (!ok()) return *this;
   return With(MakeLimit(plan_, n));
+}
+
+DataFrame DataFrame::offset(int64_t n) const {
+  if (!ok()) return *this;
+  return With(MakeLimit(plan_, INT64_MAX, n));
+}
+
+DataFrame DataFrame::toDF(const std::vector<std::string>& names) const {
+  if (!ok()) return *this;
+  return With(MakeRenameColumns(plan_, names));
+}
+
+DataFrame DataFrame::withColumnsRenamed(const std::vector<std::pair<std::string, std::string>>& renames) const {
+  DataFrame out = *this;
+  for (const auto& [existing, name] : renames) out = out.withColumnRenamed(existing, name);
+  return out;
 }
 
 DataFrame DataFrame::alias(const std::string& name) const {

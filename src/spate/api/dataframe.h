@@ -9,6 +9,7 @@
 // as PySpark does.
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,7 +59,25 @@ class DataFrame {
   DataFrame union_(const DataFrame& other) const;
   DataFrame unionAll(const DataFrame& other) const { return union_(other); }
   DataFrame unionByName(const DataFrame& other, bool allow_missing_columns = false) const;
+  /// INTERSECT / INTERSECT ALL / EXCEPT (subtract) / EXCEPT ALL, columns by position.
+  DataFrame intersect(const DataFrame& other) const;
+  DataFrame intersectAll(const DataFrame& other) const;
+  DataFrame subtract(const DataFrame& other) const;
+  DataFrame exceptAll(const DataFrame& other) const;
   DataFrame distinct() const;
+  /// na.drop: the rows with at least `thresh` values that are neither NULL nor NaN
+  /// among `subset` (every column when empty); without `thresh`, all of them
+  /// (how = "any") or one (how = "all").
+  DataFrame dropna(const std::string& how = "any", std::optional<int> thresh = std::nullopt,
+                   const std::vector<std::string>& subset = {}) const;
+  /// na.fill: NULL and NaN replaced by the literal `value` in the columns of its
+  /// kind (numeric, string or boolean) among `subset`; or by a value per column.
+  DataFrame fillna(const Column& value, const std::vector<std::string>& subset = {}) const;
+  DataFrame fillna(const std::vector<std::pair<std::string, Column>>& values) const;
+  /// na.replace: each literal of `from` replaced by the one at the same position of
+  /// `to` (or NULL), in the columns of their kind among `subset`.
+  DataFrame replace(const std::vector<Column>& from, const std::vector<Column>& to,
+                    const std::vector<std::string>& subset = {}) const;
   DataFrame dropDuplicates(const std::vector<std::string>& subset = {}) const;
   /// Streaming only: drops rows whose key was seen within the watermark delay
   /// of its first event time (needs withWatermark).
@@ -69,6 +88,12 @@ class DataFrame {
   DataFrame orderBy(const std::vector<Column>& cols) const;
   DataFrame sort(const std::vector<Column>& cols) const { return orderBy(cols); }
   DataFrame limit(int64_t n) const;
+  /// The rows after the first `n`.
+  DataFrame offset(int64_t n) const;
+  /// The same rows with the columns renamed, all of them, by position.
+  DataFrame toDF(const std::vector<std::string>& names) const;
+  /// withColumnRenamed for each (existing, new) pair, in order.
+  DataFrame withColumnsRenamed(const std::vector<std::pair<std::string, std::string>>& renames) const;
   DataFrame alias(const std::string& name) const;
   /// Computes the rows once, on the first action, and reuses them after.
   DataFrame cache() const;

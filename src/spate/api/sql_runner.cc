@@ -139,20 +139,27 @@ class QueryBinder {
     if (s.distinct) {
       ARROW_ASSIGN_OR_RAISE(plan, MakeDistinct(plan, {}));
     }
-    for (size_t u = 0; u < s.unions.size();) {
-      if (!s.unions[u].first) {  // UNION [DISTINCT]
-        ARROW_ASSIGN_OR_RAISE(auto other, Select(*s.unions[u++].second));
-        ARROW_ASSIGN_OR_RAISE(plan, MakeUnion(plan, other, false, false));
-        ARROW_ASSIGN_OR_RAISE(plan, MakeDistinct(plan, {}));
+    using SetOp = SelectStatement::SetOperation;
+    const auto& ops = s.set_operations;
+    for (size_t u = 0; u < ops.size();) {
+      if (ops[u].kind == SetOp::Kind::kUnion && ops[u].all) {
+        // A run of UNION ALL terms is one union node, however long.
+        std::vector<PlanPtr> inputs = {plan};
+        for (; u < ops.size() && ops[u].kind == SetOp::Kind::kUnion && ops[u].all; ++u) {
+          ARROW_ASSIGN_OR_RAISE(auto other, Select(*ops[u].query));
+          inputs.push_back(std::move(other));
+        }
+        ARROW_ASSIGN_OR_RAISE(plan, MakeUnionAll(inputs));
         continue;
       }
-      // A run of UNION ALL terms is one union node, however long.
-      std::vector<PlanPtr> inputs = {plan};
-      for (; u < s.unions.size() && s.unions[u].first; ++u) {
-        ARROW_ASSIGN_OR_RAISE(auto other, Select(*s.unions[u].second));
-        inputs.push_back(std::move(other));
+      const SetOp& op = ops[u++];
+      ARROW_ASSIGN_OR_RAISE(auto other, Select(*op.query));
+      if (op.kind == SetOp::Kind::kUnion) {  // UNION [DISTINCT]
+        ARROW_ASSIGN_OR_RAISE(plan, MakeUnion(plan, other, false, false));
+        ARROW_ASSIGN_OR_RAISE(plan, MakeDistinct(plan, {}));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(plan, MakeSetOperation(plan, other, op.kind == SetOp::Kind::kIntersect, op.all));
       }
-      ARROW_ASSIGN_OR_RAISE(plan, MakeUnionAll(inputs));
     }
     if (!s.order_by.empty()) {
       ARROW_ASSIGN_OR_RAISE(plan, OrderBy(plan, before_projection, s, aggregate));
@@ -196,12 +203,12 @@ class QueryBinder {
           }
         }
         if (matched) continue;
-        if (!s.distinct && s.unions.empty()) return SortByHiddenAggregates(before_projection, s);
+        if (!s.distinct && s.set_operations.empty()) return SortByHiddenAggregates(before_projection, s);
       }
       orders.push_back(o);
     }
     auto sorted = MakeSort(plan, orders);
-    if (sorted.ok() || aggregate || s.distinct || !s.unions.empty()) return sorted;
+    if (sorted.ok() || aggregate || s.distinct || !s.set_operations.empty()) return sorted;
     ARROW_ASSIGN_OR_RAISE(auto sorted_input, MakeSort(before_projection, orders));
     return MakeProject(sorted_input, s.select_list);
   }

@@ -31,6 +31,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
                                                          const arrow::Table& right,
                                                          const EvalContext& ctx);
 
+/// INTERSECT [ALL] / EXCEPT [ALL] (set_operation.cc).
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteSetOperation(const PlanNode& node,
+                                                                 const arrow::Table& left,
+                                                                 const arrow::Table& right);
+
 /// `plan` with its scan told the columns and filters it needs, when `plan` is a
 /// Project/Filter over a scan that reads on demand; else null (scan_pushdown.cc).
 PlanPtr WithScanPushdown(const PlanNode& plan);

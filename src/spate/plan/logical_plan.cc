@@ -16,6 +16,8 @@ const char* KindName(PlanNode::Kind kind) {
     case PlanNode::Kind::kAggregate: return "Aggregate";
     case PlanNode::Kind::kJoin: return "Join";
     case PlanNode::Kind::kUnion: return "Union";
+    case PlanNode::Kind::kIntersect: return "Intersect";
+    case PlanNode::Kind::kExcept: return "Except";
     case PlanNode::Kind::kDistinct: return "Deduplicate";
     case PlanNode::Kind::kSort: return "Sort";
     case PlanNode::Kind::kLimit: return "GlobalLimit";
@@ -87,6 +89,9 @@ std::string Describe(const PlanNode& node) {
       return fmt::format("EventTimeWatermark {}, {} milliseconds", node.exprs[0]->name(), node.watermark_delay_ms);
     case PlanNode::Kind::kWindow:
       return DescribeWindow(node);
+    case PlanNode::Kind::kIntersect:
+    case PlanNode::Kind::kExcept:
+      return fmt::format("{} {}", KindName(node.kind), node.set_all ? "All true" : "false");
     default:
       return KindName(node.kind);
   }

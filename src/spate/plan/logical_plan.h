@@ -95,8 +95,8 @@ struct ScanSource {
 bool IsStreamingPlan(const PlanNode& plan);
 
 struct PlanNode {
-  enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kDistinct, kSort, kLimit,
-                    kGenerate, kWatermark, kWindow };
+  enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kIntersect, kExcept,
+                    kDistinct, kSort, kLimit, kGenerate, kWatermark, kWindow };
   Kind kind;
   std::vector<PlanPtr> children{};
   std::vector<Attribute> output{};
@@ -126,6 +126,9 @@ struct PlanNode {
   int session_window_key = -1;
   /// kDistinct: dropDuplicatesWithinWatermark (keys expire at event time + delay).
   bool within_watermark = false;
+  /// kIntersect / kExcept: INTERSECT ALL / EXCEPT ALL (keep duplicates) rather
+  /// than the DISTINCT forms.
+  bool set_all = false;
   /// kWindow: the window function calls; exprs are the PARTITION BY keys and
   /// sort_keys the ORDER BY keys.
   std::shared_ptr<const WindowCalls> window{};

@@ -1753,6 +1753,12 @@ arrow::Result<PlanPtr> MakeLimit(const PlanPtr& child, int64_t n, int64_t offset
                                   "expression must be equal to or greater than 0, but got {}.",
                                   n, n));
   }
+  if (offset < 0) {
+    return SparkError("INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE", "42K0E",
+                      fmt::format("The limit like expression \"{}\" is invalid. The offset "
+                                  "expression must be equal to or greater than 0, but got {}.",
+                                  offset, offset));
+  }
   PlanNode node{.kind = PlanNode::Kind::kLimit, .children = {child}, .output = child->output};
   node.limit = n;
   node.offset = offset;
@@ -1799,31 +1805,47 @@ arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool
 
 namespace {
 
-// Widens `output` (the union so far) with the next input's columns, refusing what
-// Spark's analyzer refuses for that pair.
-arrow::Status WidenUnionOutput(std::vector<Attribute>* output, const std::vector<Attribute>& next) {
+// Widens `output` (the set operation's inputs so far) with the next input's
+// columns, refusing what Spark's analyzer refuses for that pair; `op` is UNION,
+// INTERSECT or EXCEPT, as the messages name it.
+arrow::Status WidenSetOperationOutput(std::vector<Attribute>* output, const std::vector<Attribute>& next,
+                                      const char* op) {
   if (next.size() != output->size()) {
     return SparkError("NUM_COLUMNS_MISMATCH", "42826",
-                      fmt::format("UNION can only be performed on inputs with the same number of "
+                      fmt::format("{} can only be performed on inputs with the same number of "
                                   "columns, but the first input has {} columns and the second "
                                   "input has {} columns.",
-                                  output->size(), next.size()));
+                                  op, output->size(), next.size()));
   }
   for (size_t i = 0; i < output->size(); ++i) {
     Attribute& column = (*output)[i];
     auto common = WiderType(column.type, next[i].type);
     if (!common) {
       return SparkError("INCOMPATIBLE_COLUMN_TYPE", "42825",
-                        fmt::format("UNION can only be performed on tables with compatible column "
+                        fmt::format("{} can only be performed on tables with compatible column "
                                     "types. The {} column of the second table is {} type which is "
                                     "not compatible with {} at the same column of the first table.",
-                                    Ordinal(i), QuotedType(*next[i].type), QuotedType(*column.type)));
+                                    op, Ordinal(i), QuotedType(*next[i].type), QuotedType(*column.type)));
     }
     column.type = common;
     column.nullable = column.nullable || next[i].nullable;
     column.qualifier.clear();
   }
   return arrow::Status::OK();
+}
+
+// Whether a value of `type` holds a map anywhere (Spark cannot compare maps).
+bool ContainsMap(const DataType& type) {
+  switch (type.id()) {
+    case TypeId::kMap: return true;
+    case TypeId::kArray: return ContainsMap(*static_cast<const ArrayType&>(type).element_type());
+    case TypeId::kStruct:
+      for (const auto& f : static_cast<const StructType&>(type).fields()) {
+        if (ContainsMap(*f.type)) return true;
+      }
+      return false;
+    default: return false;
+  }
 }
 
 // The input with each column cast to the union's type, by position (duplicate
@@ -1850,10 +1872,53 @@ arrow::Result<PlanPtr> MakeUnionAll(const std::vector<PlanPtr>& inputs) {
   std::vector<Attribute> output = inputs.at(0)->output;
   for (auto& column : output) column.qualifier.clear();
   for (size_t i = 1; i < inputs.size(); ++i) {
-    ARROW_RETURN_NOT_OK(WidenUnionOutput(&output, inputs[i]->output));
+    ARROW_RETURN_NOT_OK(WidenSetOperationOutput(&output, inputs[i]->output, "UNION"));
   }
   PlanNode node{.kind = PlanNode::Kind::kUnion, .output = output};
   for (const auto& input : inputs) node.children.push_back(CastUnionInput(input, output));
+  return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeRenameColumns(const PlanPtr& child, const std::vector<std::string>& names) {
+  if (names.size() != child->output.size()) {
+    return SparkError("ASSIGNMENT_ARITY_MISMATCH", "42802",
+                      fmt::format("The number of columns or variables assigned or aliased: {} does not "
+                                  "match the number of source expressions: {}.",
+                                  child->output.size(), names.size()));
+  }
+  PlanNode p{.kind = PlanNode::Kind::kProject, .children = {child}};
+  for (size_t i = 0; i < names.size(); ++i) {
+    const Attribute& a = child->output[i];
+    p.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+    Attribute renamed = a;
+    renamed.name = names[i];
+    renamed.qualifier.clear();
+    p.output.push_back(std::move(renamed));
+  }
+  return Node(std::move(p));
+}
+
+arrow::Result<PlanPtr> MakeSetOperation(const PlanPtr& left, const PlanPtr& right, bool intersect, bool all) {
+  const char* op = intersect ? "INTERSECT" : "EXCEPT";
+  std::vector<Attribute> output = left->output;
+  for (auto& column : output) column.qualifier.clear();
+  ARROW_RETURN_NOT_OK(WidenSetOperationOutput(&output, right->output, op));
+  for (size_t i = 0; i < output.size(); ++i) {
+    if (ContainsMap(*output[i].type)) {
+      return SparkError("UNSUPPORTED_FEATURE.SET_OPERATION_ON_MAP_TYPE", "0A000",
+                        fmt::format("The feature is not supported: Cannot have MAP type columns in DataFrame "
+                                    "which calls set operations (INTERSECT, EXCEPT, etc.), but the type of "
+                                    "column {} is {}.",
+                                    BacktickParts({output[i].name}), QuotedType(*output[i].type)));
+    }
+    // A row of INTERSECT is in both inputs; a row of EXCEPT comes from the left.
+    output[i].nullable = intersect ? left->output[i].nullable && right->output[i].nullable
+                                   : left->output[i].nullable;
+  }
+  PlanNode node{.kind = intersect ? PlanNode::Kind::kIntersect : PlanNode::Kind::kExcept,
+                .children = {CastUnionInput(left, output), CastUnionInput(right, output)},
+                .output = output,
+                .set_all = all};
   return Node(std::move(node));
 }
 

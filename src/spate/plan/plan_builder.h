@@ -39,6 +39,11 @@ arrow::Result<PlanPtr> MakeUnion(const PlanPtr& left, const PlanPtr& right, bool
                                  bool allow_missing);
 /// UNION ALL of any number of inputs (by position), as one node.
 arrow::Result<PlanPtr> MakeUnionAll(const std::vector<PlanPtr>& inputs);
+/// toDF(names): every column renamed, by position (names may repeat).
+arrow::Result<PlanPtr> MakeRenameColumns(const PlanPtr& child, const std::vector<std::string>& names);
+/// INTERSECT [ALL] (`intersect`) or EXCEPT [ALL] of two inputs by position; the
+/// ALL forms keep duplicates (min and difference of the counts of each row).
+arrow::Result<PlanPtr> MakeSetOperation(const PlanPtr& left, const PlanPtr& right, bool intersect, bool all);
 /// distinct() when `columns` is empty, dropDuplicates(columns) otherwise;
 /// dropDuplicatesWithinWatermark(columns) with `within_watermark`.
 arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std::string>& columns,

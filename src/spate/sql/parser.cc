@@ -1427,7 +1427,8 @@ class Parser {
     return Error();
   }
 
-  // [WITH ctes] term (UNION [ALL|DISTINCT] term)* [ORDER BY ...] [LIMIT n]
+  // [WITH ctes] operand ((UNION|EXCEPT|MINUS) [ALL|DISTINCT] operand)* [ORDER BY ...] [LIMIT n],
+  // where an operand is term (INTERSECT [ALL|DISTINCT] term)*.
   arrow::Result<SelectPtr> Query() {
     std::vector<std::pair<std::string, SelectPtr>> ctes;
     if (AcceptKeyword("WITH")) {
@@ -1440,25 +1441,53 @@ class Parser {
         ctes.emplace_back(std::move(name), std::move(query));
       } while (AcceptOp(","));
     }
-    ARROW_ASSIGN_OR_RAISE(auto first, QueryTerm());
-    std::vector<std::pair<bool, SelectPtr>> unions;
-    while (AcceptKeyword("UNION")) {
+    using SetOp = SelectStatement::SetOperation;
+    ARROW_ASSIGN_OR_RAISE(auto first, IntersectOperand());
+    std::vector<SetOp> operations;
+    while (true) {
+      SetOp::Kind kind;
+      if (AcceptKeyword("UNION")) {
+        kind = SetOp::Kind::kUnion;
+      } else if (AcceptKeyword("EXCEPT") || AcceptKeyword("MINUS")) {
+        kind = SetOp::Kind::kExcept;
+      } else {
+        break;
+      }
       bool all = AcceptKeyword("ALL");
       if (!all) AcceptKeyword("DISTINCT");
-      ARROW_ASSIGN_OR_RAISE(auto next, QueryTerm());
-      unions.emplace_back(all, std::move(next));
+      ARROW_ASSIGN_OR_RAISE(auto next, IntersectOperand());
+      operations.push_back({kind, all, std::move(next)});
     }
-    bool has_tail = !unions.empty() || Peek().IsKeyword("ORDER") || Peek().IsKeyword("LIMIT") ||
+    bool has_tail = !operations.empty() || Peek().IsKeyword("ORDER") || Peek().IsKeyword("LIMIT") ||
                     Peek().IsKeyword("OFFSET") || !ctes.empty();
     if (!has_tail) return first;
-    auto result = std::make_shared<SelectStatement>(*first);
-    bool first_closed = !first->unions.empty() || !first->order_by.empty() || first->limit ||
-                        first->offset || !first->ctes.empty();
-    if (first_closed) result = WrapInSubquery(first);  // (q ORDER BY x) UNION ...
-    for (auto& u : unions) result->unions.push_back(std::move(u));
+    auto result = Extendable(first);
+    for (auto& op : operations) result->set_operations.push_back(std::move(op));
     ARROW_RETURN_NOT_OK(OrderByAndLimit(result.get()));
     result->ctes = std::move(ctes);
     return result;
+  }
+
+  // term (INTERSECT [ALL|DISTINCT] term)*
+  arrow::Result<SelectPtr> IntersectOperand() {
+    ARROW_ASSIGN_OR_RAISE(auto first, QueryTerm());
+    if (!Peek().IsKeyword("INTERSECT")) return first;
+    auto result = Extendable(first);
+    while (AcceptKeyword("INTERSECT")) {
+      bool all = AcceptKeyword("ALL");
+      if (!all) AcceptKeyword("DISTINCT");
+      ARROW_ASSIGN_OR_RAISE(auto next, QueryTerm());
+      result->set_operations.push_back({SelectStatement::SetOperation::Kind::kIntersect, all, std::move(next)});
+    }
+    return result;
+  }
+
+  // A copy of `query` that set operations, ORDER BY and LIMIT can be appended
+  // to; a query that already has its own is wrapped: (q ORDER BY x) UNION ...
+  static std::shared_ptr<SelectStatement> Extendable(const SelectPtr& query) {
+    bool closed = !query->set_operations.empty() || !query->order_by.empty() || query->limit ||
+                  query->offset || !query->ctes.empty();
+    return closed ? WrapInSubquery(query) : std::make_shared<SelectStatement>(*query);
   }
 
   // SELECT * FROM (query): keeps a parenthesized query's own ORDER BY/LIMIT.

@@ -50,9 +50,17 @@ struct SelectStatement {
   ExprPtr where;     // null when none
   std::vector<ExprPtr> group_by;
   ExprPtr having;
-  /// UNION / UNION ALL / UNION DISTINCT with the next SELECT, applied left to
-  /// right before ORDER BY and LIMIT (which then apply to the whole union).
-  std::vector<std::pair<bool /*all*/, SelectPtr>> unions;
+  /// UNION / INTERSECT / EXCEPT [ALL | DISTINCT] with the next query, applied
+  /// left to right before ORDER BY and LIMIT (which then apply to the whole).
+  /// INTERSECT binds tighter: `a UNION b INTERSECT c` holds b INTERSECT c as
+  /// one operand.
+  struct SetOperation {
+    enum class Kind { kUnion, kIntersect, kExcept };
+    Kind kind;
+    bool all;
+    SelectPtr query;
+  };
+  std::vector<SetOperation> set_operations;
   std::vector<ExprPtr> order_by;  // kSortOrder nodes
   std::optional<int64_t> limit;
   std::optional<int64_t> offset;  // OFFSET n, applied before LIMIT as in Spark

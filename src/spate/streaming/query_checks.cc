@@ -113,6 +113,22 @@ arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) 
             "Stream-stream joins are not supported yet; join a stream with a static DataFrame instead.");
       }
       break;
+    case PlanNode::Kind::kExcept:
+    case PlanNode::Kind::kIntersect: {
+      bool left = IsStreamingPlan(*n.children[0]), right = IsStreamingPlan(*n.children[1]);
+      if (n.kind == PlanNode::Kind::kExcept && right) {
+        return LegacyAnalysisError("Except on a streaming DataFrame/Dataset on the right is not supported");
+      }
+      if (left && right) {
+        return LegacyAnalysisError("Intersect between two streaming DataFrames/Datasets is not supported");
+      }
+      if (left) {
+        return arrow::Status::NotImplemented(
+            "INTERSECT and EXCEPT of a streaming DataFrame with a static one are not supported yet; apply "
+            "them in foreachBatch.");
+      }
+      break;
+    }
     case PlanNode::Kind::kSort:
       if (streaming && !(has_aggregate && mode == OutputMode::kComplete)) {
         return LegacyAnalysisError(

@@ -197,6 +197,33 @@ TEST_F(DataFrameTest, UnionDistinctAndDropDuplicates) {
   EXPECT_EQ(ErrorClassOf(mismatch.status()), "NUM_COLUMNS_MISMATCH");
 }
 
+TEST_F(DataFrameTest, IntersectAndExceptCountRowsWithNullsEqual) {
+  // people's depts: eng eng ops NULL ops; depts_: eng ops hr NULL.
+  auto a = people_.select({F::col("dept")});
+  auto b = depts_.select({F::col("dept")});
+  auto sorted = [](const DataFrame& df) { return Rows(df.orderBy({F::col("dept")})); };
+  EXPECT_EQ(sorted(a.intersect(b)), (std::vector<std::string>{"NULL", "eng", "ops"}));
+  EXPECT_EQ(sorted(a.intersectAll(a.union_(a))), (std::vector<std::string>{"NULL", "eng", "eng", "ops", "ops"}));
+  EXPECT_EQ(sorted(b.subtract(a)), (std::vector<std::string>{"hr"}));
+  EXPECT_EQ(sorted(a.exceptAll(b)), (std::vector<std::string>{"eng", "ops"}));
+  EXPECT_EQ(Rows(a.subtract(a)), std::vector<std::string>{});
+  auto mismatch = people_.intersect(depts_);
+  ASSERT_FALSE(mismatch.ok());
+  EXPECT_EQ(ErrorClassOf(mismatch.status()), "NUM_COLUMNS_MISMATCH");
+  EXPECT_NE(mismatch.status().message().find("INTERSECT can only be performed"), std::string::npos);
+}
+
+TEST_F(DataFrameTest, ToDfRenamesByPositionAndOffsetSkipsRows) {
+  auto renamed = depts_.toDF({"d", "d"});
+  EXPECT_EQ(renamed.columns(), (std::vector<std::string>{"d", "d"}));
+  EXPECT_EQ(ErrorClassOf(depts_.toDF({"x"}).status()), "ASSIGNMENT_ARITY_MISMATCH");
+  auto tail = depts_.select({F::col("floor")}).orderBy({F::col("floor")}).offset(2);
+  EXPECT_EQ(Rows(tail), (std::vector<std::string>{"3", "9"}));
+  EXPECT_EQ(ErrorClassOf(depts_.offset(-1).status()), "INVALID_LIMIT_LIKE_EXPRESSION.IS_NEGATIVE");
+  auto swapped = depts_.withColumnsRenamed({{"dept", "floor"}, {"floor", "level"}});
+  EXPECT_EQ(swapped.columns(), (std::vector<std::string>{"level", "level"}));
+}
+
 TEST_F(DataFrameTest, OrderByNullPlacementDefaults) {
   EXPECT_EQ(Rows(people_.select({F::col("salary")}).orderBy({F::col("salary")})),
             (std::vector<std::string>{"NULL", "50", "70", "100", "200"}));

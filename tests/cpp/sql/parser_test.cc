@@ -606,16 +606,32 @@ TEST(ParserSelectTest, LimitAndOffset) {
 }
 
 TEST(ParserSelectTest, UnionAppliesOrderAndLimitToTheWhole) {
+  using Kind = SelectStatement::SetOperation::Kind;
   auto s = Select(
       "SELECT a FROM t UNION ALL SELECT b FROM u UNION SELECT c FROM v ORDER BY a LIMIT 5");
-  ASSERT_EQ(s->unions.size(), 2u);
-  EXPECT_TRUE(s->unions[0].first);
-  EXPECT_FALSE(s->unions[1].first);
-  EXPECT_EQ(s->unions[1].second->from->name, std::vector<std::string>{"v"});
-  EXPECT_TRUE(s->unions[1].second->order_by.empty());
+  ASSERT_EQ(s->set_operations.size(), 2u);
+  EXPECT_EQ(s->set_operations[0].kind, Kind::kUnion);
+  EXPECT_TRUE(s->set_operations[0].all);
+  EXPECT_FALSE(s->set_operations[1].all);
+  EXPECT_EQ(s->set_operations[1].query->from->name, std::vector<std::string>{"v"});
+  EXPECT_TRUE(s->set_operations[1].query->order_by.empty());
   EXPECT_EQ(s->order_by.size(), 1u);
   EXPECT_EQ(s->limit, 5);
-  EXPECT_FALSE(Select("SELECT 1 UNION DISTINCT SELECT 2")->unions[0].first);
+  EXPECT_FALSE(Select("SELECT 1 UNION DISTINCT SELECT 2")->set_operations[0].all);
+}
+
+TEST(ParserSelectTest, IntersectBindsTighterThanUnionAndExcept) {
+  using Kind = SelectStatement::SetOperation::Kind;
+  // 1 UNION (2 INTERSECT 3) EXCEPT ALL 4, as Spark's grammar groups it.
+  auto s = Select("SELECT 1 UNION SELECT 2 INTERSECT ALL SELECT 3 MINUS ALL SELECT 4");
+  ASSERT_EQ(s->set_operations.size(), 2u);
+  EXPECT_EQ(s->set_operations[0].kind, Kind::kUnion);
+  const auto& operand = s->set_operations[0].query;
+  ASSERT_EQ(operand->set_operations.size(), 1u);
+  EXPECT_EQ(operand->set_operations[0].kind, Kind::kIntersect);
+  EXPECT_TRUE(operand->set_operations[0].all);
+  EXPECT_EQ(s->set_operations[1].kind, Kind::kExcept);
+  EXPECT_TRUE(s->set_operations[1].all);
 }
 
 TEST(ParserSelectTest, QualifiedTableAndAliases) {
@@ -970,7 +986,7 @@ TEST(ParserErrorTest, BooleanChainsAreBalanced) {
 TEST(ParserErrorTest, ManyUnionsAreOneFlatList) {
   std::string text = "SELECT 1";
   for (int i = 0; i < 100000; ++i) text += " UNION ALL SELECT 1";
-  EXPECT_EQ(Stmt(text).select->unions.size(), 100000u);
+  EXPECT_EQ(Stmt(text).select->set_operations.size(), 100000u);
 }
 
 TEST(ParserErrorTest, DeepQueryNestingFailsCleanly) {
