@@ -392,6 +392,10 @@ void BindDataFrame(nb::module_& m) {
       .def("subtract", [](const DataFrame& d, const DataFrame& o) { return Ok(d.subtract(o)); })
       .def("except_all", [](const DataFrame& d, const DataFrame& o) { return Ok(d.exceptAll(o)); })
       .def("distinct", [](const DataFrame& d) { return Ok(d.distinct()); })
+      .def("unpivot", [](const DataFrame& d, const std::vector<Column>& ids, const std::vector<Column>& values,
+                         const std::string& variable, const std::string& value) {
+        return Ok(d.unpivot(ids, values, variable, value));
+      })
       .def("dropna", [](const DataFrame& d, const std::string& how, int thresh, const Strings& subset) {
         // thresh < 0: none given.
         return Ok(d.dropna(how, thresh < 0 ? std::nullopt : std::optional<int>(thresh), subset));

@@ -143,35 +143,3 @@ def approx_quantile(df: "DataFrame", col: Any, probabilities: Any, relativeError
     result = [list(v) if v is not None else [] for v in row]
     return result[0] if single else result
 
-
-def unpivot(df: "DataFrame", ids: Any, values: Any, variable: str, value: str) -> "DataFrame":
-    """Columns to rows: for each row, one row per value column holding the ids, the value
-    column's name and its value (cast to the value columns' common type)."""
-    from spate.sql.column import Column
-    from spate.sql.functions import lit
-    as_list = lambda v: list(v) if isinstance(v, (list, tuple)) else [v]  # noqa: E731
-    id_cols = as_list(ids)
-    id_names = {c for c in id_cols if isinstance(c, str)}
-    if values is None:
-        value_cols = [f.name for f in df.schema.fields if f.name not in id_names]
-    else:
-        value_cols = as_list(values)
-    if not value_cols:
-        raise AnalysisException("[UNPIVOT_REQUIRES_VALUE_COLUMNS] At least one value column needs to be "
-                                "specified for UNPIVOT, all columns specified as ids. SQLSTATE: 42K0A",
-                                errorClass="UNPIVOT_REQUIRES_VALUE_COLUMNS")
-    picked = df.select(*[c if isinstance(c, Column) else df[c] for c in value_cols])
-    names = [str(c) if isinstance(c, str) else picked.columns[i] for i, c in enumerate(value_cols)]
-    parts = [df.select(*id_cols, lit(name).alias(variable), picked_col.alias(value))
-             for name, picked_col in zip(names, [c if isinstance(c, Column) else df[c] for c in value_cols])]
-    out = parts[0]
-    try:
-        for part in parts[1:]:
-            out = out.union(part)
-    except AnalysisException:
-        types = sorted({(f.dataType.simpleString().upper(), f.name) for f in picked.schema.fields})
-        raise AnalysisException(
-            "[UNPIVOT_VALUE_DATA_TYPE_MISMATCH] Unpivot value columns must share a least common type, some "
-            "types do not: [%s]. SQLSTATE: 42K09" % ", ".join('"%s" (`%s`)' % t for t in types),
-            errorClass="UNPIVOT_VALUE_DATA_TYPE_MISMATCH") from None
-    return out

@@ -650,8 +650,10 @@ class DataFrame:
     def unpivot(self, ids: Any, values: Any, variableColumnName: str, valueColumnName: str) -> "DataFrame":
         """Columns to rows: one row per input row and value column (``values=None``: every
         column that is not an id)."""
-        from spate.sql import _statistics
-        return _statistics.unpivot(self, ids, values, variableColumnName, valueColumnName)
+        def exprs(cols: Any, name: str) -> List[_native.Expr]:
+            return [_col_expr(c, name) for c in (cols if isinstance(cols, (list, tuple)) else [cols])]
+        return self._wrap(self._jdf.unpivot(exprs(ids, "ids"), [] if values is None else exprs(values, "values"),
+                                            variableColumnName, valueColumnName))
 
     melt = unpivot
 

@@ -65,6 +65,10 @@ class DataFrame {
   DataFrame subtract(const DataFrame& other) const;
   DataFrame exceptAll(const DataFrame& other) const;
   DataFrame distinct() const;
+  /// unpivot/melt: a row per input row and value column with the ids, the value
+  /// column's name and its value (every non-id column when `values` is empty).
+  DataFrame unpivot(const std::vector<Column>& ids, const std::vector<Column>& values,
+                    const std::string& variable_column, const std::string& value_column) const;
   /// na.drop: the rows with at least `thresh` values that are neither NULL nor NaN
   /// among `subset` (every column when empty); without `thresh`, all of them
   /// (how = "any") or one (how = "all").

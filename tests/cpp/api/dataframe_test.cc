@@ -224,6 +224,16 @@ TEST_F(DataFrameTest, ToDfRenamesByPositionAndOffsetSkipsRows) {
   EXPECT_EQ(swapped.columns(), (std::vector<std::string>{"level", "level"}));
 }
 
+TEST_F(DataFrameTest, UnpivotMakesARowPerValueColumn) {
+  auto long_form = people_.unpivot({F::col("id")}, {F::col("salary"), F::col("id")}, "k", "v")
+                       .where(F::col("id") == lit(int64_t{1}));
+  EXPECT_EQ(long_form.columns(), (std::vector<std::string>{"id", "k", "v"}));
+  EXPECT_EQ(long_form.schema()->field(2).type->SimpleString(), "bigint");
+  EXPECT_EQ(Rows(long_form.orderBy({F::col("k")})), (std::vector<std::string>{"1|id|1", "1|salary|100"}));
+  auto mismatch = people_.unpivot({F::col("id")}, {F::col("name"), F::col("salary")}, "k", "v");
+  EXPECT_EQ(ErrorClassOf(mismatch.status()), "UNPIVOT_VALUE_DATA_TYPE_MISMATCH");
+}
+
 TEST_F(DataFrameTest, OrderByNullPlacementDefaults) {
   EXPECT_EQ(Rows(people_.select({F::col("salary")}).orderBy({F::col("salary")})),
             (std::vector<std::string>{"NULL", "50", "70", "100", "200"}));

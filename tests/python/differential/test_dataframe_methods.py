@@ -197,9 +197,11 @@ def test_unpivot(oracle, call):
     oracle.check(lambda sql, spark: call(stats_frame(spark)))
 
 
-def test_unpivot_needs_a_common_type(oracle):
-    """Value columns without a common type: UNPIVOT_VALUE_DATA_TYPE_MISMATCH."""
-    oracle.check(lambda sql, spark: stats_frame(spark).unpivot("a", ["b", "c", "d"], "var", "val"),
+@pytest.mark.parametrize("values", [["b", "c", "d"], ["b", "c"]])
+def test_unpivot_needs_a_common_type(oracle, values):
+    """Value columns without a common type (a string does not widen to a number here):
+    UNPIVOT_VALUE_DATA_TYPE_MISMATCH."""
+    oracle.check(lambda sql, spark: stats_frame(spark).unpivot("a", values, "var", "val"),
                  error="UNPIVOT_VALUE_DATA_TYPE_MISMATCH")
 
 
