@@ -230,3 +230,17 @@ def test_python_api_columns(oracle):
                         F.kll_sketch_to_string_double("d"),
                         F.kll_sketch_get_n_bigint(F.kll_sketch_merge_bigint("s", "s")))
     oracle.check(program, show={"truncate": False})
+
+
+def test_streaming_aggregation_keeps_sketches_in_state(oracle):
+    """A streaming kll_sketch_agg_bigint per key in complete mode: each micro-batch's sketch is
+    merged into the one kept in the state store; the sketches read as PySpark's."""
+    from test_streaming_programs import events, memory_table
+
+    def program(sql, spark, tmp):
+        f = sql.functions
+        sketches = events(spark, tmp).groupBy("user").agg(f.kll_sketch_agg_bigint("amount", 8).alias("s"))
+        memory_table(spark, sketches.writeStream.outputMode("complete"), tmp, "kll_state")
+        return spark.sql("SELECT user, kll_sketch_get_n_bigint(s) n, kll_sketch_to_string_bigint(s) text, "
+                         "kll_sketch_get_quantile_bigint(s, array(0.0, 0.5, 1.0)) q FROM kll_state")
+    oracle.check(program)
