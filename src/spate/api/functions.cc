@@ -153,4 +153,62 @@ Column get_json_object(const Column& c, const std::string& path) {
   return Call("get_json_object", {c.expr(), ex::String(path)});
 }
 
+Column kll_sketch_agg_bigint(const Column& c, std::optional<int> k) {
+  if (!k) return Call("kll_sketch_agg_bigint", {c.expr()});
+  return Call("kll_sketch_agg_bigint", {c.expr(), ex::Int(*k)});
+}
+Column kll_merge_agg_bigint(const Column& c, std::optional<int> k) {
+  if (!k) return Call("kll_merge_agg_bigint", {c.expr()});
+  return Call("kll_merge_agg_bigint", {c.expr(), ex::Int(*k)});
+}
+Column kll_sketch_agg_double(const Column& c, std::optional<int> k) {
+  if (!k) return Call("kll_sketch_agg_double", {c.expr()});
+  return Call("kll_sketch_agg_double", {c.expr(), ex::Int(*k)});
+}
+Column kll_merge_agg_double(const Column& c, std::optional<int> k) {
+  if (!k) return Call("kll_merge_agg_double", {c.expr()});
+  return Call("kll_merge_agg_double", {c.expr(), ex::Int(*k)});
+}
+Column kll_sketch_agg_float(const Column& c, std::optional<int> k) {
+  if (!k) return Call("kll_sketch_agg_float", {c.expr()});
+  return Call("kll_sketch_agg_float", {c.expr(), ex::Int(*k)});
+}
+Column kll_merge_agg_float(const Column& c, std::optional<int> k) {
+  if (!k) return Call("kll_merge_agg_float", {c.expr()});
+  return Call("kll_merge_agg_float", {c.expr(), ex::Int(*k)});
+}
+Column kll_sketch_merge_bigint(const Column& left, const Column& right) {
+  return Call("kll_sketch_merge_bigint", {left.expr(), right.expr()});
+}
+Column kll_sketch_merge_double(const Column& left, const Column& right) {
+  return Call("kll_sketch_merge_double", {left.expr(), right.expr()});
+}
+Column kll_sketch_merge_float(const Column& left, const Column& right) {
+  return Call("kll_sketch_merge_float", {left.expr(), right.expr()});
+}
+Column kll_sketch_get_n_bigint(const Column& c) { return Call("kll_sketch_get_n_bigint", {c.expr()}); }
+Column kll_sketch_get_n_double(const Column& c) { return Call("kll_sketch_get_n_double", {c.expr()}); }
+Column kll_sketch_get_n_float(const Column& c) { return Call("kll_sketch_get_n_float", {c.expr()}); }
+Column kll_sketch_to_string_bigint(const Column& c) { return Call("kll_sketch_to_string_bigint", {c.expr()}); }
+Column kll_sketch_to_string_double(const Column& c) { return Call("kll_sketch_to_string_double", {c.expr()}); }
+Column kll_sketch_to_string_float(const Column& c) { return Call("kll_sketch_to_string_float", {c.expr()}); }
+Column kll_sketch_get_quantile_bigint(const Column& sketch, const Column& rank) {
+  return Call("kll_sketch_get_quantile_bigint", {sketch.expr(), rank.expr()});
+}
+Column kll_sketch_get_quantile_double(const Column& sketch, const Column& rank) {
+  return Call("kll_sketch_get_quantile_double", {sketch.expr(), rank.expr()});
+}
+Column kll_sketch_get_quantile_float(const Column& sketch, const Column& rank) {
+  return Call("kll_sketch_get_quantile_float", {sketch.expr(), rank.expr()});
+}
+Column kll_sketch_get_rank_bigint(const Column& sketch, const Column& quantile) {
+  return Call("kll_sketch_get_rank_bigint", {sketch.expr(), quantile.expr()});
+}
+Column kll_sketch_get_rank_double(const Column& sketch, const Column& quantile) {
+  return Call("kll_sketch_get_rank_double", {sketch.expr(), quantile.expr()});
+}
+Column kll_sketch_get_rank_float(const Column& sketch, const Column& quantile) {
+  return Call("kll_sketch_get_rank_float", {sketch.expr(), quantile.expr()});
+}
+
 }  // namespace spate::functions

@@ -4,6 +4,7 @@
 // their Spark names. Any registered function is also reachable through
 // call_function("name", {...}).
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -90,5 +91,32 @@ Column from_json(const Column& c, const std::string& schema,
                  const std::vector<std::pair<std::string, std::string>>& options = {});
 Column to_json(const Column& c);
 Column get_json_object(const Column& c, const std::string& path);
+
+// KLL quantile sketches (Spark 4.1): BINARY sketches of BIGINT, DOUBLE or FLOAT
+// items that Spark reads too. k (default 200, 8..65535) sets size and accuracy;
+// a merge without k keeps the first sketch's.
+Column kll_sketch_agg_bigint(const Column& c, std::optional<int> k = std::nullopt);
+Column kll_sketch_agg_double(const Column& c, std::optional<int> k = std::nullopt);
+Column kll_sketch_agg_float(const Column& c, std::optional<int> k = std::nullopt);
+Column kll_merge_agg_bigint(const Column& c, std::optional<int> k = std::nullopt);
+Column kll_merge_agg_double(const Column& c, std::optional<int> k = std::nullopt);
+Column kll_merge_agg_float(const Column& c, std::optional<int> k = std::nullopt);
+Column kll_sketch_merge_bigint(const Column& left, const Column& right);
+Column kll_sketch_merge_double(const Column& left, const Column& right);
+Column kll_sketch_merge_float(const Column& left, const Column& right);
+Column kll_sketch_get_n_bigint(const Column& c);
+Column kll_sketch_get_n_double(const Column& c);
+Column kll_sketch_get_n_float(const Column& c);
+Column kll_sketch_to_string_bigint(const Column& c);
+Column kll_sketch_to_string_double(const Column& c);
+Column kll_sketch_to_string_float(const Column& c);
+/// `rank`: a constant rank in [0, 1] or an array of them.
+Column kll_sketch_get_quantile_bigint(const Column& sketch, const Column& rank);
+Column kll_sketch_get_quantile_double(const Column& sketch, const Column& rank);
+Column kll_sketch_get_quantile_float(const Column& sketch, const Column& rank);
+/// `quantile`: a constant item or an array of them.
+Column kll_sketch_get_rank_bigint(const Column& sketch, const Column& quantile);
+Column kll_sketch_get_rank_double(const Column& sketch, const Column& quantile);
+Column kll_sketch_get_rank_float(const Column& sketch, const Column& quantile);
 
 }  // namespace spate::functions

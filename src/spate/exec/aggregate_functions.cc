@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/exec/aggregate_kll.h"
 #include "spate/exec/count_min_sketch.h"
 #include "spate/exec/hash_aggregate.h"
 #include "spate/expr/function_registry.h"
@@ -1386,6 +1387,7 @@ arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const Ag
                                           DoubleConstant(*call.args[2], 0.9),
                                           static_cast<int32_t>(DoubleConstant(*call.args[3], 0))));
   }
+  if (IsKllAggregate(f)) return MakeKllAggregate(call);
   return arrow::Status::NotImplemented("aggregate function ", call.function);
 }
 

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/exec/aggregate_kll.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
@@ -135,6 +136,39 @@ arrow::Status FoldConstant(BoundExprPtr* arg) {
   return arrow::Status::OK();
 }
 
+// kll_sketch_agg_* / kll_merge_agg_*: the item (or sketch) type, without implicit
+// casts (Spark's ExpectsInputTypes), and k, a constant INT in [8, 65535].
+arrow::Status CheckKllArgs(const AggregateCall& call, const std::string& fn) {
+  const TypeId t = call.args[0]->type()->id();
+  const bool null = t == TypeId::kNull;  // a NULL literal is any type
+  if (!null && fn.starts_with("kll_merge_agg_") && t != TypeId::kBinary) return RequireType(call, 0, "\"BINARY\"");
+  if (!null && fn == "kll_sketch_agg_bigint" && t != TypeId::kByte && t != TypeId::kInt && t != TypeId::kLong &&
+      t != TypeId::kShort) {
+    return RequireType(call, 0, "(\"TINYINT\" or \"INT\" or \"BIGINT\" or \"SMALLINT\")");
+  }
+  if (!null && fn == "kll_sketch_agg_double" && t != TypeId::kFloat && t != TypeId::kDouble) {
+    return RequireType(call, 0, "(\"FLOAT\" or \"DOUBLE\")");
+  }
+  if (!null && fn == "kll_sketch_agg_float" && t != TypeId::kFloat) return RequireType(call, 0, "\"FLOAT\"");
+  if (call.args.size() < 2) return arrow::Status::OK();
+  const BoundExpr& k = *call.args[1];
+  if (k.type()->id() != TypeId::kInt) return RequireType(call, 1, "\"INT\"");
+  const arrow::Scalar* value = ConstantValue(k);
+  if (value == nullptr) {
+    return DataTypeMismatch("NON_FOLDABLE_INPUT", call.name,
+                            fmt::format("the input k should be a foldable int expression; however, got {}", k.name()));
+  }
+  if (!value->is_valid) return DataTypeMismatch("UNEXPECTED_NULL", call.name, "The k must not be null");
+  const int32_t kv = static_cast<const arrow::Int32Scalar&>(*value).value;
+  if (kv < 8 || kv > 65535) {
+    return DataTypeMismatch("TYPE_CHECK_FAILURE_WITH_HINT", call.name,
+                            fmt::format("[KLL_SKETCH_K_OUT_OF_RANGE] For function `{}`, the k parameter must be "
+                                        "between 8 and 65535 (inclusive), but got {}. SQLSTATE: 22003",
+                                        fn, kv));
+  }
+  return arrow::Status::OK();
+}
+
 }  // namespace
 
 bool AggregateNullable(const AggregateCall& call) {
@@ -143,7 +177,7 @@ bool AggregateNullable(const AggregateCall& call) {
   for (const char* n : kNonNull) {
     if (call.function == n) return false;
   }
-  return true;
+  return !IsKllAggregate(call.function);
 }
 
 arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool distinct,
@@ -405,6 +439,11 @@ arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool 
                            *call.args[i]);
       }
     }
+    return finish(types::Binary());
+  }
+  if (IsKllAggregate(fn)) {
+    ARROW_RETURN_NOT_OK(count_range(1, 2));
+    ARROW_RETURN_NOT_OK(CheckKllArgs(call, fn));
     return finish(types::Binary());
   }
   return SparkError("UNRESOLVED_ROUTINE", "42883",

@@ -25,6 +25,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterHashFunctions(*r);
     RegisterMiscFunctions(*r);
     RegisterAesFunctions(*r);
+    RegisterKllFunctions(*r);
     return r;
   }();
   return *registry;
@@ -55,7 +56,10 @@ bool IsAggregateFunction(const std::string& name) {
       "variance", "var_pop", "var_samp", "max_by", "min_by", "product", "regr_avgx", "regr_avgy", "regr_count",
       "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "try_avg", "try_sum",
       "listagg", "string_agg", "histogram_numeric", "count_min_sketch", "approx_percentile",
-      "percentile_approx", "percentile", "median", "mode"};
+      "percentile_approx", "percentile", "median", "mode",
+      // exec/aggregate_kll.cc
+      "kll_sketch_agg_bigint", "kll_sketch_agg_double", "kll_sketch_agg_float", "kll_merge_agg_bigint",
+      "kll_merge_agg_double", "kll_merge_agg_float"};
   for (const char* n : kNames) {
     if (name == n) return true;
   }

@@ -8,6 +8,7 @@
 
 #include "spate/exec/aggregate_functions.h"
 #include "spate/exec/count_min_sketch.h"
+#include "spate/exec/sketch_kll.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
@@ -83,6 +84,27 @@ TEST(AggregateFunctionsTest, MergedPartialsEqualOnePass) {
   ExpectMergeable(Call("median", d, {Col(0, d)}), {x});
   ExpectMergeable(Call("mode", d, {Col(0, d)}), {x});
   ExpectMergeable(Call("approx_count_distinct", types::Long(), {Col(0, d)}), {x});
+}
+
+TEST(AggregateFunctionsTest, KllSketchStatesMergeToTheSameSketch) {
+  // kll_sketch_agg_double: merged partial states hold the same items as one pass
+  // (level 0's order may differ, so the sketches are compared by what they answer).
+  auto x = Doubles({1.5, 2, std::nullopt, 10, -3, 4.25, 7, 7, 0.5, 100});
+  auto d = types::Double();
+  auto fn = MakeAggregateFunction(Call("kll_sketch_agg_double", types::Binary(), {Col(0, d)}), true).ValueOrDie();
+  std::vector<uint32_t> groups(10, 0);
+  auto whole = fn->Finish(fn->Update({x}, GroupMap{groups.data(), 10, 1}).ValueOrDie()).ValueOrDie();
+  auto s1 = fn->Update({x->Slice(0, 4)}, GroupMap{groups.data(), 4, 1}).ValueOrDie();
+  auto s2 = fn->Update({x->Slice(4)}, GroupMap{groups.data(), 6, 1}).ValueOrDie();
+  auto states = arrow::Concatenate({s1[0], s2[0]}).ValueOrDie();
+  auto merged = fn->Finish(fn->Merge({states}, GroupMap{groups.data(), 2, 1}).ValueOrDie()).ValueOrDie();
+  std::string error;
+  auto a = KllSketch<double>::Deserialize(static_cast<const arrow::BinaryArray&>(*whole).GetView(0), &error);
+  auto b = KllSketch<double>::Deserialize(static_cast<const arrow::BinaryArray&>(*merged).GetView(0), &error);
+  ASSERT_TRUE(a && b) << error;
+  EXPECT_EQ(a->n(), 9);
+  EXPECT_EQ(b->n(), 9);
+  for (double r : {0.0, 0.3, 0.5, 0.9, 1.0}) EXPECT_EQ(a->Quantile(r), b->Quantile(r)) << r;
 }
 
 TEST(AggregateFunctionsTest, CountMinSketchBytesAsSpark) {
