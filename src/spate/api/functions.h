@@ -91,4 +91,20 @@ Column from_json(const Column& c, const std::string& schema,
 Column to_json(const Column& c);
 Column get_json_object(const Column& c, const std::string& path);
 
+// Sketches. Bitmaps: exact distinct counts from BIGINT positions in 4096-byte
+// bitmaps. Theta: DataSketches' Theta sketches (lgNomEntries defaults to 12).
+Column bitmap_bit_position(const Column& c);
+Column bitmap_bucket_number(const Column& c);
+Column bitmap_construct_agg(const Column& c);
+Column bitmap_count(const Column& c);
+Column bitmap_or_agg(const Column& c);
+Column bitmap_and_agg(const Column& c);
+Column theta_sketch_agg(const Column& c, int lg_nom_entries = 12);
+Column theta_union_agg(const Column& c, int lg_nom_entries = 12);
+Column theta_intersection_agg(const Column& c);
+Column theta_union(const Column& a, const Column& b, int lg_nom_entries = 12);
+Column theta_intersection(const Column& a, const Column& b);
+Column theta_difference(const Column& a, const Column& b);
+Column theta_sketch_estimate(const Column& c);
+
 }  // namespace spate::functions

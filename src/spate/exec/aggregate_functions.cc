@@ -13,6 +13,7 @@
 #include "spate/common/error.h"
 #include "spate/exec/count_min_sketch.h"
 #include "spate/exec/hash_aggregate.h"
+#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 
@@ -1386,6 +1387,7 @@ arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const Ag
                                           DoubleConstant(*call.args[2], 0.9),
                                           static_cast<int32_t>(DoubleConstant(*call.args[3], 0))));
   }
+  if (IsSketchAggregate(f)) return MakeSketchAggregate(call);
   return arrow::Status::NotImplemented("aggregate function ", call.function);
 }
 

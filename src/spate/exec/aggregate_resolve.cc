@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
@@ -140,6 +141,7 @@ arrow::Status FoldConstant(BoundExprPtr* arg) {
 bool AggregateNullable(const AggregateCall& call) {
   static const char* const kNonNull[] = {"count",       "count_all",   "count_distinct", "approx_count_distinct",
                                          "count_if",    "collect_list", "collect_set",   "count_min_sketch"};
+  if (IsSketchAggregate(call.function)) return false;
   for (const char* n : kNonNull) {
     if (call.function == n) return false;
   }
@@ -406,6 +408,10 @@ arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool 
       }
     }
     return finish(types::Binary());
+  }
+  if (IsSketchAggregate(fn)) {
+    ARROW_ASSIGN_OR_RAISE(auto type, ResolveSketchAggregate(fn, &call, namer));
+    return finish(std::move(type));
   }
   return SparkError("UNRESOLVED_ROUTINE", "42883",
                     fmt::format("Cannot resolve routine `{}` on search path [`system`.`builtin`, "

@@ -25,6 +25,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterHashFunctions(*r);
     RegisterMiscFunctions(*r);
     RegisterAesFunctions(*r);
+    RegisterSketchFunctions(*r);
     return r;
   }();
   return *registry;
@@ -55,7 +56,10 @@ bool IsAggregateFunction(const std::string& name) {
       "variance", "var_pop", "var_samp", "max_by", "min_by", "product", "regr_avgx", "regr_avgy", "regr_count",
       "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "try_avg", "try_sum",
       "listagg", "string_agg", "histogram_numeric", "count_min_sketch", "approx_percentile",
-      "percentile_approx", "percentile", "median", "mode"};
+      "percentile_approx", "percentile", "median", "mode",
+      // exec/sketch_aggregates.cc
+      "bitmap_construct_agg", "bitmap_or_agg", "bitmap_and_agg", "theta_sketch_agg", "theta_union_agg",
+      "theta_intersection_agg"};
   for (const char* n : kNames) {
     if (name == n) return true;
   }

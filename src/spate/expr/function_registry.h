@@ -119,5 +119,6 @@ void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterHashFunctions(FunctionRegistry& r);
 void RegisterMiscFunctions(FunctionRegistry& r);
 void RegisterAesFunctions(FunctionRegistry& r);
+void RegisterSketchFunctions(FunctionRegistry& r);
 
 }  // namespace spate
