@@ -210,5 +210,26 @@ Column kll_sketch_get_rank_double(const Column& sketch, const Column& quantile) 
 Column kll_sketch_get_rank_float(const Column& sketch, const Column& quantile) {
   return Call("kll_sketch_get_rank_float", {sketch.expr(), quantile.expr()});
 }
+Column bitmap_bit_position(const Column& c) { return Call("bitmap_bit_position", {c.expr()}); }
+Column bitmap_bucket_number(const Column& c) { return Call("bitmap_bucket_number", {c.expr()}); }
+Column bitmap_construct_agg(const Column& c) { return Call("bitmap_construct_agg", {c.expr()}); }
+Column bitmap_count(const Column& c) { return Call("bitmap_count", {c.expr()}); }
+Column bitmap_or_agg(const Column& c) { return Call("bitmap_or_agg", {c.expr()}); }
+Column bitmap_and_agg(const Column& c) { return Call("bitmap_and_agg", {c.expr()}); }
+Column theta_sketch_agg(const Column& c, int lg_nom_entries) {
+  return Call("theta_sketch_agg", {c.expr(), ex::Int(lg_nom_entries)});
+}
+Column theta_union_agg(const Column& c, int lg_nom_entries) {
+  return Call("theta_union_agg", {c.expr(), ex::Int(lg_nom_entries)});
+}
+Column theta_intersection_agg(const Column& c) { return Call("theta_intersection_agg", {c.expr()}); }
+Column theta_union(const Column& a, const Column& b, int lg_nom_entries) {
+  return Call("theta_union", {a.expr(), b.expr(), ex::Int(lg_nom_entries)});
+}
+Column theta_intersection(const Column& a, const Column& b) {
+  return Call("theta_intersection", {a.expr(), b.expr()});
+}
+Column theta_difference(const Column& a, const Column& b) { return Call("theta_difference", {a.expr(), b.expr()}); }
+Column theta_sketch_estimate(const Column& c) { return Call("theta_sketch_estimate", {c.expr()}); }
 
 }  // namespace spate::functions

@@ -118,5 +118,20 @@ Column kll_sketch_get_quantile_float(const Column& sketch, const Column& rank);
 Column kll_sketch_get_rank_bigint(const Column& sketch, const Column& quantile);
 Column kll_sketch_get_rank_double(const Column& sketch, const Column& quantile);
 Column kll_sketch_get_rank_float(const Column& sketch, const Column& quantile);
+// Sketches. Bitmaps: exact distinct counts from BIGINT positions in 4096-byte
+// bitmaps. Theta: DataSketches' Theta sketches (lgNomEntries defaults to 12).
+Column bitmap_bit_position(const Column& c);
+Column bitmap_bucket_number(const Column& c);
+Column bitmap_construct_agg(const Column& c);
+Column bitmap_count(const Column& c);
+Column bitmap_or_agg(const Column& c);
+Column bitmap_and_agg(const Column& c);
+Column theta_sketch_agg(const Column& c, int lg_nom_entries = 12);
+Column theta_union_agg(const Column& c, int lg_nom_entries = 12);
+Column theta_intersection_agg(const Column& c);
+Column theta_union(const Column& a, const Column& b, int lg_nom_entries = 12);
+Column theta_intersection(const Column& a, const Column& b);
+Column theta_difference(const Column& a, const Column& b);
+Column theta_sketch_estimate(const Column& c);
 
 }  // namespace spate::functions

@@ -14,6 +14,7 @@
 #include "spate/exec/aggregate_kll.h"
 #include "spate/exec/count_min_sketch.h"
 #include "spate/exec/hash_aggregate.h"
+#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 
@@ -1388,6 +1389,7 @@ arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const Ag
                                           static_cast<int32_t>(DoubleConstant(*call.args[3], 0))));
   }
   if (IsKllAggregate(f)) return MakeKllAggregate(call);
+  if (IsSketchAggregate(f)) return MakeSketchAggregate(call);
   return arrow::Status::NotImplemented("aggregate function ", call.function);
 }
 

@@ -8,6 +8,7 @@
 
 #include "spate/common/error.h"
 #include "spate/exec/aggregate_kll.h"
+#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/types/arrow_types.h"
@@ -174,6 +175,7 @@ arrow::Status CheckKllArgs(const AggregateCall& call, const std::string& fn) {
 bool AggregateNullable(const AggregateCall& call) {
   static const char* const kNonNull[] = {"count",       "count_all",   "count_distinct", "approx_count_distinct",
                                          "count_if",    "collect_list", "collect_set",   "count_min_sketch"};
+  if (IsSketchAggregate(call.function)) return false;
   for (const char* n : kNonNull) {
     if (call.function == n) return false;
   }
@@ -445,6 +447,10 @@ arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool 
     ARROW_RETURN_NOT_OK(count_range(1, 2));
     ARROW_RETURN_NOT_OK(CheckKllArgs(call, fn));
     return finish(types::Binary());
+  }
+  if (IsSketchAggregate(fn)) {
+    ARROW_ASSIGN_OR_RAISE(auto type, ResolveSketchAggregate(fn, &call, namer));
+    return finish(std::move(type));
   }
   return SparkError("UNRESOLVED_ROUTINE", "42883",
                     fmt::format("Cannot resolve routine `{}` on search path [`system`.`builtin`, "

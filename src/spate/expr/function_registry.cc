@@ -26,6 +26,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterMiscFunctions(*r);
     RegisterAesFunctions(*r);
     RegisterKllFunctions(*r);
+    RegisterSketchFunctions(*r);
     return r;
   }();
   return *registry;
@@ -59,7 +60,10 @@ bool IsAggregateFunction(const std::string& name) {
       "percentile_approx", "percentile", "median", "mode",
       // exec/aggregate_kll.cc
       "kll_sketch_agg_bigint", "kll_sketch_agg_double", "kll_sketch_agg_float", "kll_merge_agg_bigint",
-      "kll_merge_agg_double", "kll_merge_agg_float"};
+      "kll_merge_agg_double", "kll_merge_agg_float",
+      // exec/sketch_aggregates.cc
+      "bitmap_construct_agg", "bitmap_or_agg", "bitmap_and_agg", "theta_sketch_agg", "theta_union_agg",
+      "theta_intersection_agg"};
   for (const char* n : kNames) {
     if (name == n) return true;
   }

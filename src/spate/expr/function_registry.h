@@ -120,5 +120,6 @@ void RegisterHashFunctions(FunctionRegistry& r);
 void RegisterMiscFunctions(FunctionRegistry& r);
 void RegisterAesFunctions(FunctionRegistry& r);
 void RegisterKllFunctions(FunctionRegistry& r);
+void RegisterSketchFunctions(FunctionRegistry& r);
 
 }  // namespace spate
