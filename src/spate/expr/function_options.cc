@@ -85,7 +85,9 @@ arrow::Result<std::string> FoldableText(const BoundExpr& arg, const std::string&
 }
 
 arrow::Result<DataTypePtr> SchemaArgument(const BoundExpr& arg) {
-  const arrow::Scalar* value = ConstantValue(arg);
+  // A foldable expression (a literal, schema_of_json(...), concat of literals).
+  ARROW_ASSIGN_OR_RAISE(auto folded, FoldConstant(arg));
+  const arrow::Scalar* value = folded.get();
   if (value == nullptr) {
     return SparkError("INVALID_SCHEMA.NON_STRING_LITERAL", "42K07",
                       fmt::format("The input schema \"{}\" is not a valid schema string. The "

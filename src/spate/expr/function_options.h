@@ -43,8 +43,9 @@ std::string FirstArgName(const std::string& name, const std::vector<BoundExprPtr
 arrow::Result<std::string> FoldableText(const BoundExpr& arg, const std::string& what,
                                         const std::string& pretty);
 
-/// The schema argument of from_json / from_xml: a nested type, or a constant
-/// DDL or JSON schema string (INVALID_SCHEMA.NON_STRING_LITERAL otherwise).
+/// The schema argument of from_json / from_xml: a nested type, or a foldable
+/// DDL or JSON schema string such as schema_of_json(...)
+/// (INVALID_SCHEMA.NON_STRING_LITERAL otherwise).
 arrow::Result<DataTypePtr> SchemaArgument(const BoundExpr& arg);
 
 }  // namespace spate

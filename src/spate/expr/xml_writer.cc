@@ -32,7 +32,10 @@ class XmlWriter {
   XmlWriter(const XmlWriteOptions& options, std::string* out) : o_(options), out_(out) {}
 
   arrow::Status Row(const arrow::StructArray& rows, int64_t i, const StructType& type) {
-    return Struct(o_.row_tag, rows, i, type, 0);
+    ARROW_RETURN_NOT_OK(Struct(o_.row_tag, rows, i, type, 0));
+    // Without indentation Spark's writer ends the record with a line break.
+    if (o_.indent.empty()) *out_ += '\n';
+    return arrow::Status::OK();
   }
 
  private:

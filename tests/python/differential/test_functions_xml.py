@@ -233,6 +233,7 @@ def test_to_xml_options(oracle):
     oracle.check_exprs([
         "to_xml(named_struct('a', 1), map('rowTag', 'r'))",
         "to_xml(named_struct('a', 1, 'b', named_struct('c', 2)), map('indent', '  '))",
+        "to_xml(named_struct('a', 1, 'b', named_struct('c', 2)), map('indent', ''))",
         "to_xml(named_struct('a', CAST(NULL AS INT)), map('nullValue', 'NA'))",
         "to_xml(named_struct('@a', 1, 'v', 'x'), map('attributePrefix', '@', 'valueTag', 'v'))",
         "to_xml(named_struct('a', array(array(1))), map('arrayElementName', 'e'))",
@@ -335,3 +336,14 @@ def test_from_xml_failfast(oracle):
     """FAILFAST on a value that does not convert is MALFORMED_RECORD_IN_PARSING."""
     _both_raise(oracle, "SELECT from_xml('<p><a>x</a></p>', 'a INT', map('mode', 'FAILFAST'))",
                 "MALFORMED_RECORD_IN_PARSING")
+
+
+def test_from_xml_with_inferred_schema(oracle):
+    """The schema may be any foldable string: schema_of_xml(...) of a sample record, or concat()."""
+    oracle.check_exprs([
+        "from_xml('<p><a>1</a><a>2</a></p>', schema_of_xml('<p><a>1</a><a>2</a></p>'))",
+        "from_xml('<p x=\"1\"><a>t</a></p>', schema_of_xml('<p x=\"1\"><a>u</a></p>'))",
+        "from_xml('<p><a>1</a></p>', concat('a ', 'INT'))",
+    ])
+    oracle.check(lambda sql, spark: spark.createDataFrame([("<p><a>1</a><a>2</a></p>",)], "x STRING").select(
+        sql.functions.from_xml("x", sql.functions.schema_of_xml(sql.functions.lit("<p><a>1</a><a>2</a></p>")))))
