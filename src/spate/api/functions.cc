@@ -135,17 +135,23 @@ Column create_map(const std::vector<Column>& kv) { return Call("map", Exprs(kv))
 Column explode(const Column& c) { return Call("explode", {c.expr()}); }
 Column explode_outer(const Column& c) { return Call("explode_outer", {c.expr()}); }
 Column posexplode(const Column& c) { return Call("posexplode", {c.expr()}); }
+namespace {
+// Reader/writer options as the map() argument the text functions take.
+void AppendOptions(const std::vector<std::pair<std::string, std::string>>& options, std::vector<ExprPtr>* args) {
+  if (options.empty()) return;
+  std::vector<ExprPtr> kv;
+  for (const auto& [k, v] : options) {
+    kv.push_back(ex::String(k));
+    kv.push_back(ex::String(v));
+  }
+  args->push_back(ex::Call("map", std::move(kv)));
+}
+}  // namespace
+
 Column from_json(const Column& c, const std::string& schema,
                  const std::vector<std::pair<std::string, std::string>>& options) {
   std::vector<ExprPtr> args = {c.expr(), ex::String(schema)};
-  if (!options.empty()) {
-    std::vector<ExprPtr> kv;
-    for (const auto& [k, v] : options) {
-      kv.push_back(ex::String(k));
-      kv.push_back(ex::String(v));
-    }
-    args.push_back(ex::Call("map", std::move(kv)));
-  }
+  AppendOptions(options, &args);
   return Call("from_json", std::move(args));
 }
 Column to_json(const Column& c) { return Call("to_json", {c.expr()}); }
@@ -231,5 +237,30 @@ Column theta_intersection(const Column& a, const Column& b) {
 }
 Column theta_difference(const Column& a, const Column& b) { return Call("theta_difference", {a.expr(), b.expr()}); }
 Column theta_sketch_estimate(const Column& c) { return Call("theta_sketch_estimate", {c.expr()}); }
+Column xpath(const Column& xml, const Column& path) { return Call("xpath", {xml.expr(), path.expr()}); }
+Column xpath_string(const Column& xml, const Column& path) { return Call("xpath_string", {xml.expr(), path.expr()}); }
+Column xpath_boolean(const Column& xml, const Column& path) { return Call("xpath_boolean", {xml.expr(), path.expr()}); }
+Column xpath_short(const Column& xml, const Column& path) { return Call("xpath_short", {xml.expr(), path.expr()}); }
+Column xpath_int(const Column& xml, const Column& path) { return Call("xpath_int", {xml.expr(), path.expr()}); }
+Column xpath_long(const Column& xml, const Column& path) { return Call("xpath_long", {xml.expr(), path.expr()}); }
+Column xpath_float(const Column& xml, const Column& path) { return Call("xpath_float", {xml.expr(), path.expr()}); }
+Column xpath_double(const Column& xml, const Column& path) { return Call("xpath_double", {xml.expr(), path.expr()}); }
+Column xpath_number(const Column& xml, const Column& path) { return Call("xpath_number", {xml.expr(), path.expr()}); }
+Column from_xml(const Column& c, const std::string& schema,
+                const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {c.expr(), ex::String(schema)};
+  AppendOptions(options, &args);
+  return Call("from_xml", std::move(args));
+}
+Column to_xml(const Column& c, const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {c.expr()};
+  AppendOptions(options, &args);
+  return Call("to_xml", std::move(args));
+}
+Column schema_of_xml(const std::string& xml, const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {ex::String(xml)};
+  AppendOptions(options, &args);
+  return Call("schema_of_xml", std::move(args));
+}
 
 }  // namespace spate::functions

@@ -133,5 +133,22 @@ Column theta_union(const Column& a, const Column& b, int lg_nom_entries = 12);
 Column theta_intersection(const Column& a, const Column& b);
 Column theta_difference(const Column& a, const Column& b);
 Column theta_sketch_estimate(const Column& c);
+// XPath 1.0 over XML text; `path` must be a constant (lit("a/b")).
+Column xpath(const Column& xml, const Column& path);
+Column xpath_string(const Column& xml, const Column& path);
+Column xpath_boolean(const Column& xml, const Column& path);
+Column xpath_short(const Column& xml, const Column& path);
+Column xpath_int(const Column& xml, const Column& path);
+Column xpath_long(const Column& xml, const Column& path);
+Column xpath_float(const Column& xml, const Column& path);
+Column xpath_double(const Column& xml, const Column& path);
+Column xpath_number(const Column& xml, const Column& path);
+/// An XML record as a struct of `schema` (DDL or Spark's JSON form).
+Column from_xml(const Column& c, const std::string& schema,
+                const std::vector<std::pair<std::string, std::string>>& options = {});
+/// A struct as one XML record; options as Spark's (rowTag, attributePrefix, valueTag, ...).
+Column to_xml(const Column& c, const std::vector<std::pair<std::string, std::string>>& options = {});
+/// The DDL of the schema Spark infers from a constant XML record.
+Column schema_of_xml(const std::string& xml, const std::vector<std::pair<std::string, std::string>>& options = {});
 
 }  // namespace spate::functions

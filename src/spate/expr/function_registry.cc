@@ -20,6 +20,8 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterMapFunctions(*r);
     RegisterHigherOrderFunctions(*r);
     RegisterJsonFunctions(*r);
+    RegisterXPathFunctions(*r);
+    RegisterXmlFunctions(*r);
     RegisterWindowFunctions(*r);
     RegisterMathFunctions(*r);
     RegisterHashFunctions(*r);

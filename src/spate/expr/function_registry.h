@@ -114,6 +114,8 @@ arrow::Result<std::vector<LambdaVariable>> LambdaVariables(const std::string& na
 BoundExprPtr MakeLambdaVariable(const LambdaVariable& variable);
 BoundExprPtr MakeLambda(BoundExprPtr body, std::vector<BoundExprPtr> variables);
 void RegisterJsonFunctions(FunctionRegistry& r);
+void RegisterXPathFunctions(FunctionRegistry& r);
+void RegisterXmlFunctions(FunctionRegistry& r);
 void RegisterWindowFunctions(FunctionRegistry& r);
 void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterHashFunctions(FunctionRegistry& r);

@@ -163,3 +163,9 @@ def test_csv_python_wrappers(oracle):
     oracle.check(program)
     oracle.check(lambda sql, spark: sql.functions.from_csv("j", 1), error="NOT_COLUMN_OR_STR")
     oracle.check(lambda sql, spark: sql.functions.schema_of_csv(1), error="NOT_COLUMN_OR_STR")
+
+
+def test_from_json_foldable_schema(oracle):
+    """from_json takes any foldable schema string, such as schema_of_json(...) of a sample."""
+    oracle.check_exprs(["from_json('{\"a\":1}', schema_of_json('{\"a\":1}'))",
+                        "from_json('{\"a\":1}', concat('a ', 'INT'))"])

@@ -6,11 +6,11 @@ of functions lives in its own module of this package; all are exported here.
 """
 
 from spate.sql.functions import (aggregates, collection, conditional, core, datetime, hashing, json,
-                                 kll, math, misc, sketches, string, window_functions)
+                                 kll, math, misc, sketches, string, window_functions, xml)
 
 # Module names differ from every function name (`aggregate` and `window` are functions).
 _FAMILIES = (core, conditional, math, aggregates, string, datetime, collection, json, hashing,
-             window_functions, misc, kll, sketches)
+             window_functions, misc, kll, sketches, xml)
 
 __all__ = []
 for _module in _FAMILIES:
