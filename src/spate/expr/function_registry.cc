@@ -25,6 +25,8 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterHashFunctions(*r);
     RegisterMiscFunctions(*r);
     RegisterAesFunctions(*r);
+    RegisterCollationFunctions(*r);
+    RegisterPartitionTransformFunctions(*r);
     return r;
   }();
   return *registry;

@@ -119,5 +119,7 @@ void RegisterMathFunctions(FunctionRegistry& r);
 void RegisterHashFunctions(FunctionRegistry& r);
 void RegisterMiscFunctions(FunctionRegistry& r);
 void RegisterAesFunctions(FunctionRegistry& r);
+void RegisterCollationFunctions(FunctionRegistry& r);
+void RegisterPartitionTransformFunctions(FunctionRegistry& r);
 
 }  // namespace spate
