@@ -35,7 +35,7 @@ bool IsOtherSparkCollation(const std::string& upper) {
 
 // Checks collate's collation name: a constant, non-NULL string naming UTF8_BINARY.
 arrow::Status CheckCollationName(const BoundExpr& arg) {
-  if (!IsStringOrNull(*arg.type())) {
+  if (arg.type()->id() != TypeId::kString) {
     return SparkError("UNEXPECTED_INPUT_TYPE", "42K09",
                       fmt::format("Parameter first of function `collate` requires the \"STRING\" type, however "
                                   "\"{}\" has the type {}.",
@@ -81,6 +81,7 @@ arrow::Result<BoundExprPtr> BindCollate(const std::string& name, std::vector<Bou
                                         const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
   if (!IsStringOrNull(*args[0]->type())) return NotAString(pretty, *args[0]);
+  ARROW_RETURN_NOT_OK(FoldConstant(&args[1]));
   ARROW_RETURN_NOT_OK(CheckCollationName(*args[1]));
   args[0] = ImplicitCast(args[0], types::String());
   bool nullable = args[0]->nullable();

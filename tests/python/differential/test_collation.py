@@ -46,7 +46,9 @@ def test_grouping_and_comparing_after_collate(oracle):
     ("collation(array('a'))", "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE"),
     ("collate(1, 'UTF8_BINARY')", "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE"),
     ("collate('a', 1)", "UNEXPECTED_INPUT_TYPE"),
+    ("collate('a', NULL)", "UNEXPECTED_INPUT_TYPE"),
     ("collate('a', s)", "NON_FOLDABLE_ARGUMENT"),
+    ("collate('a', CAST(NULL AS STRING))", "DATATYPE_MISMATCH.UNEXPECTED_NULL"),
     ("collate('a')", "WRONG_NUM_ARGS.WITHOUT_SUGGESTION"),
     ("collation('a', 'b')", "WRONG_NUM_ARGS.WITHOUT_SUGGESTION"),
 ])
