@@ -709,11 +709,12 @@ void BindBatchIO(nb::module_& m) {
      nb::arg("schema_ddl").none(), nb::arg("paths"));
   m.def("read_table", [](spate::Session& s, const std::string& name) { return Ok(s.read().table(name)); });
   m.def("write_to", [](const spate::DataFrame& df, const std::string& table, const std::string& action,
-                       const std::string& provider, const Options& options, const Strings& partition_by) {
+                       const std::string& provider, const Options& options,
+                       const std::vector<spate::Column>& partitioned_by) {
     spate::DataFrameWriterV2 writer = df.writeTo(table);
     if (!provider.empty()) writer.using_(provider);
     for (const auto& [k, v] : options) writer.option(k, v);
-    if (!partition_by.empty()) writer.partitionedBy(partition_by);
+    if (!partitioned_by.empty()) writer.partitionedBy(partitioned_by);
     arrow::Status status;
     {
       ReleasedGil release;

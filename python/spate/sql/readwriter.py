@@ -10,9 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 from spate import _native
+from spate.sql.column import _col_expr
 from spate.sql.types import StructType
 
 if TYPE_CHECKING:
+    from spate.sql.column import Column
     from spate.sql.dataframe import DataFrame
     from spate.sql.session import SparkSession
 
@@ -182,7 +184,7 @@ class DataFrameWriterV2:
         self._table = table
         self._provider = ""
         self._options: Dict[str, str] = {}
-        self._partitioned_by: List[str] = []
+        self._partitioned_by: List[_native.Expr] = []
 
     def using(self, provider: str) -> "DataFrameWriterV2":
         self._provider = provider
@@ -203,8 +205,10 @@ class DataFrameWriterV2:
         self._options[property] = value
         return self
 
-    def partitionedBy(self, col: str, *cols: str) -> "DataFrameWriterV2":
-        self._partitioned_by = [col, *cols]
+    def partitionedBy(self, col: Union["Column", str], *cols: Union["Column", str]) -> "DataFrameWriterV2":
+        """The new table's partitioning: columns, and for Iceberg tables the transforms of
+        ``pyspark.sql.functions.partitioning`` (years, months, days, hours, bucket)."""
+        self._partitioned_by = [_col_expr(c) for c in (col, *cols)]
         return self
 
     def _run(self, action: str) -> None:

@@ -261,6 +261,25 @@ Column schema_of_xml(const std::string& xml, const std::vector<std::pair<std::st
   std::vector<ExprPtr> args = {ex::String(xml)};
   AppendOptions(options, &args);
   return Call("schema_of_xml", std::move(args));
+Column collation(const Column& c) { return Call("collation", {c.expr()}); }
+Column collate(const Column& c, const std::string& name) { return Call("collate", {c.expr(), ex::String(name)}); }
+
+namespace {
+
+Column PartitionTransform(const char* name, std::vector<ExprPtr> args) {
+  args.insert(args.begin(), ex::String(name));
+  return Call(kPartitionTransformCall, std::move(args));
+}
+
+}  // namespace
+
+Column years(const Column& c) { return PartitionTransform("years", {c.expr()}); }
+Column months(const Column& c) { return PartitionTransform("months", {c.expr()}); }
+Column days(const Column& c) { return PartitionTransform("days", {c.expr()}); }
+Column hours(const Column& c) { return PartitionTransform("hours", {c.expr()}); }
+Column bucket(int num_buckets, const Column& c) { return PartitionTransform("bucket", {ex::Int(num_buckets), c.expr()}); }
+Column bucket(const Column& num_buckets, const Column& c) {
+  return PartitionTransform("bucket", {num_buckets.expr(), c.expr()});
 }
 
 }  // namespace spate::functions

@@ -150,5 +150,20 @@ Column from_xml(const Column& c, const std::string& schema,
 Column to_xml(const Column& c, const std::vector<std::pair<std::string, std::string>>& options = {});
 /// The DDL of the schema Spark infers from a constant XML record.
 Column schema_of_xml(const std::string& xml, const std::vector<std::pair<std::string, std::string>>& options = {});
+// Collations: Spate's strings compare byte by byte (UTF8_BINARY).
+/// The collation's full name: "SYSTEM.BUILTIN.UTF8_BINARY".
+Column collation(const Column& c);
+/// The string under collation `name`; UTF8_BINARY is the one Spate applies.
+Column collate(const Column& c, const std::string& name);
+
+// Partition transforms, for DataFrameWriterV2::partitionedBy (Iceberg's year,
+// month, day, hour and bucket[N] transforms). Computing one in a query fails
+// with [PARTITION_TRANSFORM_EXPRESSION_NOT_IN_PARTITIONED_BY].
+Column years(const Column& c);
+Column months(const Column& c);
+Column days(const Column& c);
+Column hours(const Column& c);
+Column bucket(int num_buckets, const Column& c);
+Column bucket(const Column& num_buckets, const Column& c);
 
 }  // namespace spate::functions

@@ -4,6 +4,7 @@
 // saveAsTable and CREATE TABLE [AS SELECT] do with the session catalog.
 
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +17,7 @@ namespace spate {
 
 class Session;
 class DataFrame;
+struct Expr;
 
 /// The rows of catalog table `name` (already a resolved, unqualified name).
 arrow::Result<PlanPtr> ReadTable(Session& session, const std::string& name);
@@ -25,6 +27,9 @@ struct TableWrite {
   std::string format;                           // "" for the default
   std::string mode = "errorifexists";
   std::vector<std::string> partition_by;
+  /// writeTo(...).partitionedBy with partition transforms (Iceberg tables):
+  /// every term, columns too; partition_by is then empty.
+  std::vector<std::shared_ptr<const Expr>> partition_transforms;
   std::map<std::string, std::string> options;   // keys lower-cased
 };
 

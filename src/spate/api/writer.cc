@@ -3,20 +3,62 @@
 #include <cctype>
 
 #include <arrow/table.h>
+#include <fmt/format.h>
 
 #include "spate/api/catalog.h"
 #include "spate/api/file_sink.h"
 #include "spate/api/file_source.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
+#include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
+#include "spate/expr/expression.h"
 
 namespace spate {
 
 namespace {
+
+// writeTo(...).partitionedBy(...): column names, or for Iceberg tables any
+// mix of columns and partition transforms (which then all go to the table's
+// spec, in order).
+arrow::Status SetPartitioning(Session& session, const std::string& table, const std::vector<Column>& terms,
+                              TableWrite* write) {
+  bool transforms = false;
+  for (const Column& c : terms) {
+    const Expr& e = *c.expr();
+    if (e.kind == ExprKind::kColumn && e.name_parts.size() == 1) {
+      write->partition_by.push_back(e.name_parts[0]);
+    } else if (e.kind == ExprKind::kCall && e.name == kPartitionTransformCall) {
+      transforms = true;
+    } else {
+      return SparkError("_LEGACY_ERROR_TEMP_1316", "",
+                        fmt::format("Invalid partition transformation: {}.", e.ToSql()));
+    }
+  }
+  if (!transforms) return arrow::Status::OK();
+  for (const Column& c : terms) {
+    const Expr& e = *c.expr();
+    if (iceberg::IsIcebergName(session, table)) {
+      write->partition_transforms.push_back(c.expr());
+    } else if (e.kind == ExprKind::kCall && e.args[0]->ToString() == "bucket") {
+      return arrow::Status::NotImplemented(fmt::format(
+          "Bucketed tables: partitionedBy({}) is not supported for tables of the session catalog; "
+          "Iceberg tables take bucket().",
+          e.ToString()));
+    } else if (e.kind == ExprKind::kCall) {
+      return SparkError("UNSUPPORTED_PARTITION_TRANSFORM", "0A000",
+                        fmt::format("Unsupported partition transform: `{}`. The supported transforms are "
+                                    "`identity`, `bucket`, and `clusterBy`. Ensure your transform expression "
+                                    "uses one of these.",
+                                    e.ToString()));
+    }
+  }
+  write->partition_by.clear();
+  return arrow::Status::OK();
+}
 
 }  // namespace
 
@@ -99,8 +141,8 @@ DataFrameWriterV2& DataFrameWriterV2::tableProperty(const std::string& key, cons
   return option(key, value);
 }
 
-DataFrameWriterV2& DataFrameWriterV2::partitionedBy(const std::vector<std::string>& columns) {
-  partition_by_ = columns;
+DataFrameWriterV2& DataFrameWriterV2::partitionedBy(const std::vector<Column>& columns) {
+  partitioned_by_ = columns;
   return *this;
 }
 
@@ -110,8 +152,8 @@ arrow::Status DataFrameWriterV2::Write(const std::string& mode) const {
   write.name = table_;
   write.format = provider_;
   write.mode = mode;
-  write.partition_by = partition_by_;
   write.options = options_;
+  ARROW_RETURN_NOT_OK(SetPartitioning(*df_.session(), table_, partitioned_by_, &write));
   return SaveAsTable(*df_.session(), df_, write);
 }
 

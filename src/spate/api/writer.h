@@ -59,7 +59,9 @@ class DataFrameWriterV2 {
   DataFrameWriterV2& using_(const std::string& provider);
   DataFrameWriterV2& option(const std::string& key, const std::string& value);
   DataFrameWriterV2& tableProperty(const std::string& key, const std::string& value);
-  DataFrameWriterV2& partitionedBy(const std::vector<std::string>& columns);
+  /// The new table's partitioning: columns, and for Iceberg tables the
+  /// transforms functions::years / months / days / hours / bucket.
+  DataFrameWriterV2& partitionedBy(const std::vector<Column>& columns);
 
   /// Appends to an existing table ([TABLE_OR_VIEW_NOT_FOUND] otherwise).
   arrow::Status append() const;
@@ -75,7 +77,7 @@ class DataFrameWriterV2 {
   std::string table_;
   std::string provider_;
   std::map<std::string, std::string> options_;
-  std::vector<std::string> partition_by_;
+  std::vector<Column> partitioned_by_;
 };
 
 }  // namespace spate

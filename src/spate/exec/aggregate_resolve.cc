@@ -119,24 +119,6 @@ arrow::Result<int64_t> IntConstant(const AggregateCall& call, size_t i, const st
 
 bool IsOrderable(const DataType& t) { return t.id() != TypeId::kMap; }
 
-bool IsFoldable(const BoundExpr& e) {
-  if (e.kind() == BoundExpr::Kind::kColumn) return false;
-  for (const auto& c : e.children()) {
-    if (!IsFoldable(*c)) return false;
-  }
-  return true;
-}
-
-// A constant argument (array(0.25, 0.5), -1, CAST(...)) folded into a literal.
-arrow::Status FoldConstant(BoundExprPtr* arg) {
-  if ((*arg)->kind() != BoundExpr::Kind::kFunction || !IsFoldable(**arg)) return arrow::Status::OK();
-  auto batch = arrow::RecordBatch::Make(arrow::schema(arrow::FieldVector{}), 1, arrow::ArrayVector{});
-  ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(**arg, *batch, EvalContext{}));
-  ARROW_ASSIGN_OR_RAISE(auto scalar, array->GetScalar(0));
-  *arg = Literal(std::move(scalar), (*arg)->type(), (*arg)->name());
-  return arrow::Status::OK();
-}
-
 // kll_sketch_agg_* / kll_merge_agg_*: the item (or sketch) type, without implicit
 // casts (Spark's ExpectsInputTypes), and k, a constant INT in [8, 65535].
 arrow::Status CheckKllArgs(const AggregateCall& call, const std::string& fn) {

@@ -169,6 +169,9 @@ std::string Render(const Expr& e, bool sql) {
   if ((n == "extract" || n == "datepart") && argc == 2) {
     return fmt::format("{}({} FROM {})", n, arg(0), arg(1));
   }
+  if (n == kPartitionTransformCall && argc >= 2) {
+    return fmt::format("{}({})", e.args[0]->ToString(), Join(e.args, sql, 1));
+  }
   if (n == "count" && e.args.size() == 1 && e.args[0]->kind == ExprKind::kStar) return "count(1)";
   if (n == "if" && e.args.size() == 3) {
     return fmt::format("(IF({}, {}, {}))", arg(0), arg(1), arg(2));

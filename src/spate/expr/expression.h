@@ -60,6 +60,12 @@ struct Expr {
 /// reports the parse error (its one argument) where the expression is used.
 inline constexpr const char* kParseErrorCall = "__parse_error__";
 
+/// A partition transform of the DataFrame API (years(ts), bucket(16, id)):
+/// Call(kPartitionTransformCall, [String(name), args...]). It names a table's
+/// partitioning in writeTo(...).partitionedBy(...); evaluated anywhere else it
+/// fails, as Spark's transforms do. SQL cannot spell it.
+inline constexpr const char* kPartitionTransformCall = "__partition_transform__";
+
 /// The deepest expression tree the engine takes: every pass over a tree (binding,
 /// evaluation, printing) recurses once per level, so deeper input is refused when it
 /// is parsed or bound (FAILED_TO_PARSE_TOO_COMPLEX) rather than exhausting a thread's

@@ -1,6 +1,8 @@
 #include "spate/expr/function_registry.h"
 
 #include <arrow/datum.h>
+#include <arrow/record_batch.h>
+#include <arrow/type.h>
 #include <arrow/scalar.h>
 #include <fmt/format.h>
 
@@ -29,6 +31,8 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterAesFunctions(*r);
     RegisterKllFunctions(*r);
     RegisterSketchFunctions(*r);
+    RegisterCollationFunctions(*r);
+    RegisterPartitionTransformFunctions(*r);
     return r;
   }();
   return *registry;
@@ -170,6 +174,23 @@ const arrow::Scalar* ConstantValue(const BoundExpr& e) {
     return static_cast<const BoundLiteral&>(e).value().get();
   }
   return nullptr;
+}
+
+bool IsFoldable(const BoundExpr& e) {
+  if (e.kind() == BoundExpr::Kind::kColumn) return false;
+  for (const auto& c : e.children()) {
+    if (!IsFoldable(*c)) return false;
+  }
+  return true;
+}
+
+arrow::Status FoldConstant(BoundExprPtr* arg) {
+  if ((*arg)->kind() != BoundExpr::Kind::kFunction || !IsFoldable(**arg)) return arrow::Status::OK();
+  auto batch = arrow::RecordBatch::Make(arrow::schema(arrow::FieldVector{}), 1, arrow::ArrayVector{});
+  ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(**arg, *batch, EvalContext{}));
+  ARROW_ASSIGN_OR_RAISE(auto scalar, array->GetScalar(0));
+  *arg = std::make_shared<BoundLiteral>(std::move(scalar), (*arg)->type(), (*arg)->name());
+  return arrow::Status::OK();
 }
 
 }  // namespace spate

@@ -73,6 +73,11 @@ arrow::Status CheckArgCount(const std::string& name, const std::vector<BoundExpr
                             size_t min, size_t max);
 /// The literal value of a constant argument (functions whose options must be constant).
 const arrow::Scalar* ConstantValue(const BoundExpr& e);
+/// Whether `e` reads no column (a literal, or a function of literals).
+bool IsFoldable(const BoundExpr& e);
+/// A foldable argument (array(0.25, 0.5), -1, CAST(NULL AS STRING)) computed
+/// into a literal of its type and name; other arguments are left as they are.
+arrow::Status FoldConstant(BoundExprPtr* arg);
 /// `"INT"`: a type as Spark quotes it inside messages.
 std::string QuotedType(const DataType& type);
 /// Ordinal words for parameter positions: "first", "second", ...
@@ -123,5 +128,7 @@ void RegisterMiscFunctions(FunctionRegistry& r);
 void RegisterAesFunctions(FunctionRegistry& r);
 void RegisterKllFunctions(FunctionRegistry& r);
 void RegisterSketchFunctions(FunctionRegistry& r);
+void RegisterCollationFunctions(FunctionRegistry& r);
+void RegisterPartitionTransformFunctions(FunctionRegistry& r);
 
 }  // namespace spate

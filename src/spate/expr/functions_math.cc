@@ -463,15 +463,7 @@ arrow::Result<BoundExprPtr> BindBitGet(const std::string& name, std::vector<Boun
 }
 
 // ---------------------------------------------------------------------------
-// Constant arguments (scales, seeds): any expression without column references.
-
-bool IsFoldable(const BoundExpr& e) {
-  if (e.kind() == BoundExpr::Kind::kColumn) return false;
-  for (const auto& c : e.children()) {
-    if (!IsFoldable(*c)) return false;
-  }
-  return true;
-}
+// Constant arguments (scales, seeds): any expression without column references (IsFoldable).
 
 // The value of a foldable expression, cast to `to` with Spark's (ANSI) cast.
 arrow::Result<std::shared_ptr<arrow::Scalar>> FoldTo(const BoundExprPtr& e, const DataTypePtr& to) {

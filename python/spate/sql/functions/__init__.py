@@ -5,8 +5,12 @@ Arguments named ``col`` take a Column or a column name; other arguments
 of functions lives in its own module of this package; all are exported here.
 """
 
+import functools as _functools
+import warnings as _warnings
+
 from spate.sql.functions import (aggregates, collection, conditional, core, datetime, hashing, json,
-                                 kll, math, misc, sketches, string, window_functions, xml)
+                                 kll, math, misc, partitioning, sketches, string, window_functions,
+                                 xml)
 
 # Module names differ from every function name (`aggregate` and `window` are functions).
 _FAMILIES = (core, conditional, math, aggregates, string, datetime, collection, json, hashing,
@@ -21,3 +25,20 @@ for _module in _FAMILIES:
             __all__.append(_name)
 __all__.sort()
 del _module, _name, _value
+
+
+def _deprecated_transform(function):
+    """The partition transforms at the top level, deprecated since Spark 4.0 as in PySpark."""
+    @_functools.wraps(function)
+    def deprecated(*args, **kwargs):
+        _warnings.warn("Deprecated in 4.0.0, use partitioning.%s instead." % function.__name__, FutureWarning)
+        return function(*args, **kwargs)
+    return deprecated
+
+
+for _function in (partitioning.years, partitioning.months, partitioning.days, partitioning.hours,
+                  partitioning.bucket):
+    globals()[_function.__name__] = _deprecated_transform(_function)
+    __all__.append(_function.__name__)
+__all__.sort()
+del _function

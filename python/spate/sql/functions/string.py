@@ -263,3 +263,13 @@ def to_char(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("
 def to_varchar(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("to_char", col, format)  # noqa: A002
 def to_number(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("to_number", col, format)  # noqa: A002
 def try_to_number(col: ColumnOrName, format: ColumnOrName) -> Column: return _invoke("try_to_number", col, format)  # noqa: A002
+
+
+def collation(col: ColumnOrName) -> Column:
+    """The collation of a string column: 'SYSTEM.BUILTIN.UTF8_BINARY'."""
+    return _invoke("collation", col)
+
+
+def collate(col: ColumnOrName, collation: str) -> Column:
+    """``col`` under ``collation``: UTF8_BINARY, the one Spate applies (others are refused)."""
+    return _args("collate", _col_expr(col), _lit(collation))

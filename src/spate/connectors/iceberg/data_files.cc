@@ -46,13 +46,22 @@ PartitionValue SourceValue(const arrow::Array& array, int64_t row) {
 
 std::string Uuid4() { return NewUuid(); }
 
-std::string PathValue(const PartitionValue& v, const DataType& type) {
+std::string DateText(int64_t days) {
+  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                     static_cast<unsigned>(ymd.day()));
+}
+
+// A partition value in a data file's directory name, as Iceberg's human
+// strings show it: 2024, 2024-01, 2024-01-05, 2024-01-05-13.
+std::string PathValue(const PartitionValue& v, const DataType& type, const std::string& transform) {
   if (v.is_null) return "null";
-  if (type.id() == TypeId::kDate) {
-    std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{v.i}}};
-    return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                       static_cast<unsigned>(ymd.day()));
+  if (transform == "year") return std::to_string(1970 + v.i);
+  if (transform == "month") {
+    return fmt::format("{:04}-{:02}", 1970 + FloorDiv(v.i, 12), v.i - FloorDiv(v.i, 12) * 12 + 1);
   }
+  if (transform == "hour") return fmt::format("{}-{:02}", DateText(FloorDiv(v.i, 24)), v.i - FloorDiv(v.i, 24) * 24);
+  if (type.id() == TypeId::kDate) return DateText(v.i);
   if (type.id() == TypeId::kString) return v.s;
   return std::to_string(v.i);
 }
@@ -266,7 +275,7 @@ arrow::Result<std::vector<DataFile>> WriteDataFiles(const TableMetadata& table, 
   for (size_t g = 0; g < groups.size(); ++g) {
     std::string dir = LocalPath(table.location) + "/data";
     for (size_t p = 0; p < spec.fields.size(); ++p) {
-      dir += "/" + spec.fields[p].name + "=" + PathValue(keys[g][p], *result_types[p]);
+      dir += "/" + spec.fields[p].name + "=" + PathValue(keys[g][p], *result_types[p], spec.fields[p].transform);
     }
     const auto& idx = groups[g];
     for (size_t start = 0; start < idx.size(); start += rows_per_file) {

@@ -51,7 +51,11 @@ bool CanStoreAssign(const DataType& from, const DataType& to) {
 
 arrow::Result<std::vector<PartitionTerm>> PartitionTerms(const std::vector<std::shared_ptr<const Expr>>& exprs) {
   std::vector<PartitionTerm> terms;
-  for (const auto& e : exprs) {
+  for (auto e : exprs) {
+    if (e->kind == ExprKind::kCall && e->name == kPartitionTransformCall && e->args.size() >= 2) {
+      // The DataFrame API's years(ts), bucket(16, id): the same call as SQL's.
+      e = ex::Call(e->args[0]->ToString(), std::vector<ExprPtr>(e->args.begin() + 1, e->args.end()));
+    }
     if (e->kind == ExprKind::kColumn && e->name_parts.size() == 1) {
       terms.push_back(PartitionTerm{e->name_parts[0], "identity"});
       continue;
@@ -85,6 +89,17 @@ arrow::Result<std::vector<PartitionTerm>> PartitionTerms(const std::vector<std::
     }
   }
   return terms;
+}
+
+// Whether `terms` give `table` the partition spec it has.
+bool SamePartitioning(const TableMetadata& table, const std::vector<PartitionTerm>& terms) {
+  auto spec = MakePartitionSpec(table.schema(), terms);
+  if (!spec.ok() || spec->fields.size() != table.spec().fields.size()) return false;
+  for (size_t i = 0; i < terms.size(); ++i) {
+    const PartitionField &want = spec->fields[i], &have = table.spec().fields[i];
+    if (want.source_id != have.source_id || want.transform != have.transform) return false;
+  }
+  return true;
 }
 
 arrow::Result<LoadedTable> Create(IcebergCatalog& catalog, const CatalogTableName& name, const StructType& schema,
@@ -200,15 +215,22 @@ arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrit
                                   DisplayName(name)));
   }
   if (loaded && mode == SaveMode::kIgnore) return arrow::Status::OK();
+  std::vector<PartitionTerm> terms;
+  if (!w.partition_transforms.empty()) {
+    ARROW_ASSIGN_OR_RAISE(terms, PartitionTerms(w.partition_transforms));
+  }
+  for (const auto& p : w.partition_by) terms.push_back(PartitionTerm{p, "identity"});
   if (loaded && mode == SaveMode::kOverwrite &&
-      !CheckWriteSchema(*df.schema(), loaded->metadata.schema(), DisplayName(name)).ok()) {
-    // A new schema: the table is replaced, as CREATE OR REPLACE TABLE AS SELECT does.
+      (!CheckWriteSchema(*df.schema(), loaded->metadata.schema(), DisplayName(name)).ok() ||
+       !SamePartitioning(loaded->metadata, terms))) {
+    // A new schema or partitioning: the table is replaced, as CREATE OR REPLACE TABLE AS SELECT does
+    // (once the new partitioning is known to be valid).
+    ARROW_ASSIGN_OR_RAISE(auto schema, SchemaFromSpark(*df.schema()));
+    ARROW_RETURN_NOT_OK(MakePartitionSpec(schema, terms).status());
     ARROW_RETURN_NOT_OK(catalog->DropTable(name.ident).status());
     loaded.reset();
   }
   if (!loaded) {
-    std::vector<PartitionTerm> terms;
-    for (const auto& p : w.partition_by) terms.push_back(PartitionTerm{p, "identity"});
     std::map<std::string, std::string> props;
     for (const auto& [k, v] : w.options) {
       if (k.starts_with("write.") || k.starts_with("commit.")) props[k] = v;

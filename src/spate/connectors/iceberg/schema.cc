@@ -1,5 +1,8 @@
 #include "spate/connectors/iceberg/schema.h"
 
+#include <charconv>
+#include <cstdint>
+
 #include <arrow/type.h>
 #include <arrow/util/key_value_metadata.h>
 #include <fmt/format.h>
@@ -107,6 +110,24 @@ arrow::Result<DataTypePtr> SparkTypeOf(const std::string& t, const std::string& 
       fmt::format("Iceberg column `{}` has type {}, which Spate does not read yet.", column, t));
 }
 
+namespace {
+
+// The N of "bucket[N]" / "truncate[N]": a positive 32-bit integer.
+arrow::Status CheckWidth(const std::string& transform, const char* what) {
+  size_t open = transform.find('[');
+  std::string digits = transform.substr(open + 1, transform.size() - open - 2);
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || n <= 0 || n > INT32_MAX) {
+    return arrow::Status::Invalid(fmt::format("Invalid partition transform {}({}, ...): the {} must be a positive "
+                                              "integer.",
+                                              transform.substr(0, open), digits, what));
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
 arrow::Result<PartitionSpec> MakePartitionSpec(const IcebergSchema& schema, const std::vector<PartitionTerm>& terms) {
   PartitionSpec spec;
   int next_id = 1000;
@@ -134,13 +155,15 @@ arrow::Result<PartitionSpec> MakePartitionSpec(const IcebergSchema& schema, cons
       }
       field.name += "_" + t;
     } else if (t.starts_with("bucket[")) {
-      if (type != TypeId::kInt && type != TypeId::kLong && type != TypeId::kString && type != TypeId::kDate) {
+      ARROW_RETURN_NOT_OK(CheckWidth(t, "number of buckets"));
+      if (type != TypeId::kInt && type != TypeId::kLong && type != TypeId::kString && !temporal) {
         return arrow::Status::Invalid(fmt::format("Invalid partition transform bucket on column `{}` of type {}: "
-                                                  "bucket() takes INT, BIGINT, STRING or DATE columns.",
+                                                  "bucket() takes INT, BIGINT, STRING, DATE or TIMESTAMP columns.",
                                                   source->name, source->type->Sql()));
       }
       field.name += "_bucket";
     } else if (t.starts_with("truncate[")) {
+      ARROW_RETURN_NOT_OK(CheckWidth(t, "width"));
       if (type != TypeId::kInt && type != TypeId::kLong && type != TypeId::kString) {
         return arrow::Status::Invalid(fmt::format("Invalid partition transform truncate on column `{}` of type "
                                                   "{}: truncate() takes INT, BIGINT or STRING columns.",

@@ -42,6 +42,27 @@ TEST(IcebergTransforms, BucketHashesMatchTheSpec) {
   EXPECT_EQ(Murmur3(&date, sizeof(date)), -653330422);
   EXPECT_EQ(Transformed("bucket[16]", Int(34), TypeId::kLong), 2017239379 % 16);
   EXPECT_EQ(Transformed("bucket[16]", Int(34), TypeId::kInt), 2017239379 % 16);
+  // Timestamps (with and without a zone) hash their microseconds as a long.
+  const int64_t ts = 1510871468000000LL;  // 2017-11-16T22:31:08
+  EXPECT_EQ(Murmur3(&ts, sizeof(ts)), -2047944441);
+  EXPECT_EQ(Transformed("bucket[1000]", Int(ts), TypeId::kTimestamp), (-2047944441 & 0x7FFFFFFF) % 1000);
+  EXPECT_EQ(Transformed("bucket[1000]", Int(ts), TypeId::kTimestampNtz), (-2047944441 & 0x7FFFFFFF) % 1000);
+  const unsigned char bytes[] = {0, 1, 2, 3};  // fixed(4) / binary
+  EXPECT_EQ(Murmur3(bytes, sizeof(bytes)), -188683207);
+  EXPECT_EQ(Transformed("bucket[16]", Str("iceberg"), TypeId::kString), 1210000089 % 16);
+}
+
+TEST(IcebergTransforms, BucketAndTruncateWidthsMustBePositive) {
+  auto schema = SchemaFromSpark(*types::Struct({{"id", types::Long()}, {"ts", types::Timestamp()}}));
+  ASSERT_TRUE(schema.ok());
+  for (const char* bad : {"bucket[0]", "bucket[-2]", "bucket[x]", "truncate[0]", "bucket[4294967296]"}) {
+    auto spec = MakePartitionSpec(*schema, {{"id", bad}});
+    EXPECT_FALSE(spec.ok()) << bad;
+    EXPECT_NE(spec.status().message().find("positive integer"), std::string::npos) << spec.status().ToString();
+  }
+  auto spec = MakePartitionSpec(*schema, {{"ts", "bucket[8]"}});
+  ASSERT_TRUE(spec.ok()) << spec.status().ToString();
+  EXPECT_EQ(spec->fields[0].name, "ts_bucket");
 }
 
 TEST(IcebergTransforms, TruncateAndTimeTransforms) {
@@ -186,6 +207,32 @@ TEST(IcebergApi, MismatchedSchemaNamesTheColumns) {
   st = FromRows(session, bad, R"([{"id": "x", "name": "a"}])").writeTo("ice.db.t").append();
   EXPECT_EQ(ErrorClass(st), "INCOMPATIBLE_DATA_FOR_TABLE.CANNOT_SAFELY_CAST");
   EXPECT_EQ(ErrorClass(FromRows(session, type, "[]").writeTo("ice.db.none").append()), "TABLE_OR_VIEW_NOT_FOUND");
+}
+
+TEST(IcebergApi, WriteToPartitionedByTransforms) {
+  auto dir = FreshDir("IcebergApi");
+  auto session = IcebergSession(dir);
+  auto type = arrow::struct_({arrow::field("id", arrow::int64()), arrow::field("name", arrow::utf8())});
+  auto df = FromRows(session, type, R"([{"id": 1, "name": "a"}, {"id": 34, "name": "b"}, {"id": 2, "name": "a"}])");
+  ASSERT_TRUE(df.writeTo("ice.db.p").partitionedBy({functions::bucket(16, "id"), "name"}).create().ok());
+  auto loaded = MakeHadoopCatalog("ice", dir.string())->LoadTable(TableIdent{{"db"}, "p"});
+  ASSERT_TRUE(loaded.ok() && loaded->has_value());
+  const PartitionSpec& spec = (*loaded)->metadata.spec();
+  ASSERT_EQ(spec.fields.size(), 2u);
+  EXPECT_EQ(spec.fields[0].name, "id_bucket");
+  EXPECT_EQ(spec.fields[0].transform, "bucket[16]");
+  EXPECT_EQ(spec.fields[1].transform, "identity");
+  EXPECT_EQ(SortedRows(session->Sql("SELECT id FROM ice.db.p WHERE id = 34")),
+            (std::vector<std::string>{R"({"id":34})"}));
+  // id 34 hashes to 2017239379 (the spec's example): bucket 3 of 16.
+  EXPECT_TRUE(std::filesystem::exists(dir / "db/p/data/id_bucket=3/name=b"));
+  // Anywhere else a transform is an INT column that fails when computed.
+  auto selected = df.select({functions::years("name").alias("y")});
+  ASSERT_TRUE(selected.status().ok());
+  EXPECT_EQ(selected.schema()->field(0).type->Sql(), "INT");
+  EXPECT_EQ(ErrorClass(selected.toArrow().status()), "PARTITION_TRANSFORM_EXPRESSION_NOT_IN_PARTITIONED_BY");
+  EXPECT_EQ(ErrorClass(df.writeTo("ice.db.q").partitionedBy({functions::col("id") + lit(1)}).create()),
+            "_LEGACY_ERROR_TEMP_1316");
 }
 
 TEST(IcebergApi, CatalogConfigurationErrorsNameTheKey) {
