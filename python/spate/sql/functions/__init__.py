@@ -6,11 +6,11 @@ of functions lives in its own module of this package; all are exported here.
 """
 
 from spate.sql.functions import (aggregates, collection, conditional, core, datetime, hashing, json,
-                                 math, misc, string, window_functions)
+                                 math, misc, string, user_defined, window_functions)
 
 # Module names differ from every function name (`aggregate` and `window` are functions).
 _FAMILIES = (core, conditional, math, aggregates, string, datetime, collection, json, hashing,
-             window_functions, misc)
+             window_functions, misc, user_defined)
 
 __all__ = []
 for _module in _FAMILIES:
