@@ -325,6 +325,23 @@ def streams_await_any_termination(session: Session, timeout: float | None) -> bo
 
 def streams_reset_terminated(arg: Session, /) -> None: ...
 
+class UserFunction:
+    """A user-defined function of the engine: a callback over Arrow arrays."""
+
+    @staticmethod
+    def make(name: str, fn: Callable, return_type_json: str, deterministic: bool) -> UserFunction:
+        """
+        fn(args, length): args are (schema, array) capsule pairs; returns a pair or a traceback str.
+        """
+
+    def call(self, arg: Sequence[Expr], /) -> Expr:
+        """The call of the function on `args`."""
+
+def register_udf(arg0: Session, arg1: str, arg2: UserFunction, /) -> None:
+    """
+    spark.udf.register: SQL text in this session can call the function by `name`.
+    """
+
 def read_files(session: Session, format: str, options: Mapping[str, str], schema_json: str | None, schema_ddl: str | None, paths: Sequence[str]) -> DataFrame: ...
 
 def read_table(arg0: Session, arg1: str, /) -> DataFrame: ...

@@ -75,6 +75,11 @@ class StreamingQueryException(PySparkException):
     """A streaming query that stopped with an error."""
 
 
+class PythonException(PySparkException):
+    """An exception raised inside a user-defined Python function; the message
+    carries its traceback."""
+
+
 class PySparkTypeError(PySparkException, TypeError):
     """A Python argument of the wrong type."""
 
@@ -97,6 +102,8 @@ _CLASS_TO_EXCEPTION = {
     "STREAM_FAILED": StreamingQueryException,
 }
 
+# How a user-defined function's exception begins (PySpark's text).
+_PYTHON_EXCEPTION = "\n  An exception was thrown from the Python worker."
 _ERROR_RE = re.compile(r"^\[([A-Z0-9_.]+)\] ")
 _SQLSTATE_RE = re.compile(r" SQLSTATE: ([0-9A-Z]{5})")
 
@@ -105,6 +112,8 @@ def _from_native(message: str, code: str = "Invalid") -> PySparkException:
     """The exception for an engine error message (and its arrow status code)."""
     match = _ERROR_RE.match(message)
     if match is None:
+        if message.startswith(_PYTHON_EXCEPTION):
+            return PythonException(message)
         if code == "Analysis":
             return AnalysisException(message)
         if code == "Invalid":

@@ -35,6 +35,7 @@
 #include "spate/api/session.h"
 #include "spate/api/writer.h"
 #include "spate/common/error.h"
+#include "spate/expr/user_function.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/sql/parser.h"
@@ -123,6 +124,12 @@ void ReleaseSchemaCapsule(void* ptr) noexcept {
   auto* schema = static_cast<ArrowSchema*>(ptr);
   if (schema->release != nullptr) schema->release(schema);
   delete schema;
+}
+
+void ReleaseArrayCapsule(void* ptr) noexcept {
+  auto* array = static_cast<ArrowArray*>(ptr);
+  if (array->release != nullptr) array->release(array);
+  delete array;
 }
 
 void ReleaseStreamCapsule(void* ptr) noexcept {
@@ -485,17 +492,28 @@ class PyCallable {
   }
   const nb::callable& fn() const { return fn_; }
 
-  static bool InterpreterFinalizing() {
-#if PY_VERSION_HEX >= 0x030D0000
-    return Py_IsFinalizing() != 0;
-#else
-    return _Py_IsFinalizing() != 0;
-#endif
-  }
-
  private:
   nb::callable fn_;
 };
+
+// The one way engine threads (a query's thread, or a native call that released
+// the GIL) call into Python: `call` runs with the GIL. Once the interpreter is
+// shutting down nothing runs, since taking the GIL then would end the thread.
+// `call` returns an arrow::Status or arrow::Result; no Python exception leaves.
+template <typename Call>
+auto WithGil(Call&& call) -> decltype(call()) {
+  if (!Py_IsInitialized() || InterpreterFinalizing()) {
+    return arrow::Status::Cancelled("the Python interpreter is shutting down");
+  }
+  nb::gil_scoped_acquire gil;
+  try {
+    return call();
+  } catch (nb::python_error& e) {
+    return arrow::Status::Invalid(e.what());  // the error indicator was cleared when `e` was made
+  } catch (const std::exception& e) {
+    return arrow::Status::Invalid(e.what());
+  }
+}
 
 // Spark's error for a failing foreachBatch function; the reason is the Python
 // traceback. The query then stops with [STREAM_FAILED] around it.
@@ -511,20 +529,84 @@ arrow::Status ForeachBatchError(const std::string& reason) {
 spate::ForeachBatchFunction ForeachBatchCallback(nb::callable fn) {
   auto callable = std::make_shared<PyCallable>(std::move(fn));
   return [callable](const spate::DataFrame& df, int64_t batch_id) -> arrow::Status {
-    if (!Py_IsInitialized() || PyCallable::InterpreterFinalizing()) {
-      return arrow::Status::Cancelled("the Python interpreter is shutting down");
-    }
-    nb::gil_scoped_acquire gil;
-    try {
+    std::optional<std::string> reason;
+    arrow::Status status = WithGil([&]() -> arrow::Status {
       nb::object result = callable->fn()(nb::cast(spate::DataFrame(df)), batch_id);
-      if (result.is_none()) return arrow::Status::OK();
-      return ForeachBatchError(nb::cast<std::string>(nb::str(result)));
-    } catch (nb::python_error& e) {
-      return ForeachBatchError(e.what());  // the error indicator was cleared when `e` was made
-    } catch (const std::exception& e) {
-      return ForeachBatchError(e.what());
-    }
+      if (!result.is_none()) reason = nb::cast<std::string>(nb::str(result));
+      return arrow::Status::OK();
+    });
+    if (reason) return ForeachBatchError(*reason);
+    if (status.ok() || status.IsCancelled()) return status;
+    return ForeachBatchError(status.message());
   };
+}
+
+// The text PySpark gives a PythonException: spate.errors turns an engine error
+// starting with it back into one.
+arrow::Status PythonException(const std::string& traceback) {
+  return arrow::Status::Invalid(
+      "\n  An exception was thrown from the Python worker. Please see the stack trace below.\n",
+      traceback);
+}
+
+// A user-defined function whose computation is the Python callable
+// `fn(args, length)`: it receives each argument array as a (schema, array)
+// pair of Arrow PyCapsules and returns the result's pair (its
+// __arrow_c_array__()), or a str: the traceback of the user's exception, or
+// an engine error's text.
+// Batches cross without conversion; the query's thread takes the GIL only
+// for the call.
+spate::UserFunctionCallback PythonUdfCallback(nb::callable fn) {
+  auto callable = std::make_shared<PyCallable>(std::move(fn));
+  return [callable](const arrow::ArrayVector& args,
+                    int64_t length) -> arrow::Result<std::shared_ptr<arrow::Array>> {
+    return WithGil([&]() -> arrow::Result<std::shared_ptr<arrow::Array>> {
+      nb::list py_args;
+      for (const auto& array : args) {
+        auto c_schema = std::make_unique<ArrowSchema>();
+        auto c_array = std::make_unique<ArrowArray>();
+        ARROW_RETURN_NOT_OK(arrow::ExportArray(*array, c_array.get(), c_schema.get()));
+        py_args.append(nb::make_tuple(nb::capsule(c_schema.release(), "arrow_schema", &ReleaseSchemaCapsule),
+                                      nb::capsule(c_array.release(), "arrow_array", &ReleaseArrayCapsule)));
+      }
+      nb::object result = callable->fn()(py_args, length);
+      if (nb::isinstance<nb::str>(result)) {
+        // An engine error text ("[NUMERIC_VALUE_OUT_OF_RANGE] ...") of a result that
+        // does not fit its type, or the traceback of the user's exception.
+        std::string text = nb::cast<std::string>(result);
+        if (text.rfind('[', 0) == 0) return arrow::Status::Invalid(text);
+        return PythonException(text);
+      }
+      auto pair = nb::cast<nb::tuple>(result);
+      auto* c_schema = static_cast<ArrowSchema*>(PyCapsule_GetPointer(pair[0].ptr(), "arrow_schema"));
+      if (c_schema == nullptr) throw nb::python_error();
+      auto* c_array = static_cast<ArrowArray*>(PyCapsule_GetPointer(pair[1].ptr(), "arrow_array"));
+      if (c_array == nullptr) throw nb::python_error();
+      // Importing moves the structs out of the capsules (their release is then null).
+      return arrow::ImportArray(c_array, c_schema);
+    });
+  };
+}
+
+void BindUserFunctions(nb::module_& m) {
+  using spate::Column;
+  using UdfPtr = std::shared_ptr<spate::UserFunction>;  // nanobind holds non-const objects
+  nb::class_<spate::UserFunction>(m, "UserFunction",
+                                  "A user-defined function of the engine: a callback over Arrow arrays.")
+      .def_static("make", [](const std::string& name, nb::callable fn, const std::string& return_type_json,
+                             bool deterministic) -> UdfPtr {
+        return std::make_shared<spate::UserFunction>(spate::UserFunction{
+            name, PythonUdfCallback(std::move(fn)), TypeFromJson(return_type_json), deterministic});
+      }, nb::arg("name"), nb::arg("fn"), nb::arg("return_type_json"), nb::arg("deterministic"),
+         "fn(args, length): args are (schema, array) capsule pairs; returns a pair or a traceback str.")
+      .def("call", [](const UdfPtr& f, const std::vector<Column>& args) {
+        std::vector<spate::ExprPtr> exprs;
+        for (const auto& a : args) exprs.push_back(a.expr());
+        return Column(spate::ex::UserCall(f, std::move(exprs)));
+      }, "The call of the function on `args`.");
+  m.def("register_udf", [](spate::Session& s, const std::string& name, const UdfPtr& f) {
+    s.udf().Register(name, f);
+  }, "spark.udf.register: SQL text in this session can call the function by `name`.");
 }
 
 nb::tuple ProgressTuple(const spate::QueryProgress& p) {
@@ -778,6 +860,7 @@ NB_MODULE(_native, m) {
   BindExpr(m);
   BindDataFrame(m);
   BindStreaming(m);
+  BindUserFunctions(m);
   BindBatchIO(m);
 
   m.def("parse_ddl_schema", [](const std::string& ddl) {

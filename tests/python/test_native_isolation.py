@@ -90,6 +90,17 @@ EXITS = {
                          daemon=True).start()
         time.sleep(0.5)
     """,
+    # The script ends while a query's thread keeps calling a Python udf (and a
+    # pandas_udf), which take the GIL for each batch.
+    "udf-query-running": """
+        import pandas as pd
+        from spate.sql.functions import pandas_udf, udf
+        slow = udf(lambda v: time.sleep(0.0005) or v + 1, "long")
+        twice = pandas_udf(lambda s: s * 2, "long")
+        q = spark.readStream.format("rate").option("rowsPerSecond", 1000).load() \\
+            .select(slow("value"), twice("value")).writeStream.format("noop").start()
+        time.sleep(0.5)
+    """,
 }
 
 

@@ -8,8 +8,10 @@ from spate.sql.dataframe import DataFrame
 from spate.sql.group import GroupedData
 from spate.sql.row import Row
 from spate.sql.session import SparkSession
+from spate.sql.udf import UDFRegistration, UserDefinedFunction
 from spate.sql.window import Window, WindowSpec
 from spate.sql import functions
 
 __all__ = ["SparkSession", "DataFrame", "Column", "Row", "GroupedData", "RuntimeConfig",
-           "Catalog", "functions", "types", "Window", "WindowSpec"]
+           "Catalog", "functions", "types", "Window", "WindowSpec", "UDFRegistration",
+           "UserDefinedFunction"]

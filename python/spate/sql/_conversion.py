@@ -234,27 +234,29 @@ def _interval_value(v: Any) -> Any:
     return datetime.timedelta(days=days, microseconds=nanoseconds // 1000)
 
 
-def _from_arrow_value(t: DataType, tz: datetime.tzinfo) -> Optional[Callable[[Any], Any]]:
+def _from_arrow_value(t: DataType, tz: datetime.tzinfo,
+                      binary: Callable[[Any], Any] = bytearray) -> Optional[Callable[[Any], Any]]:
     """A function turning a pyarrow ``to_pylist`` value of type t into PySpark's form,
-    or None when pyarrow's value already is it."""
+    or None when pyarrow's value already is it. Binary values become ``binary``
+    (bytearray in collected rows, bytes in a udf's arguments)."""
     if isinstance(t, TimestampType):
         return lambda v: v.astimezone(tz).replace(tzinfo=None)
     if isinstance(t, BinaryType):
-        return bytearray
+        return binary
     if isinstance(t, CalendarIntervalType):
         return _interval_value
     if isinstance(t, ArrayType):
-        inner = _from_arrow_value(t.elementType, tz)
+        inner = _from_arrow_value(t.elementType, tz, binary)
         if inner is None:
             return None
         return lambda v: [None if x is None else inner(x) for x in v]
     if isinstance(t, MapType):
-        kf = _from_arrow_value(t.keyType, tz) or (lambda x: x)
-        vf = _from_arrow_value(t.valueType, tz) or (lambda x: x)
+        kf = _from_arrow_value(t.keyType, tz, binary) or (lambda x: x)
+        vf = _from_arrow_value(t.valueType, tz, binary) or (lambda x: x)
         return lambda v: {kf(k): None if x is None else vf(x) for k, x in v}
     if isinstance(t, StructType):
         names = t.fieldNames()
-        convs = [_from_arrow_value(f.dataType, tz) or (lambda x: x) for f in t.fields]
+        convs = [_from_arrow_value(f.dataType, tz, binary) or (lambda x: x) for f in t.fields]
         return lambda v: Row._from_fields(
             names, [None if v.get(n) is None else c(v.get(n)) for n, c in zip(names, convs)])
     return None

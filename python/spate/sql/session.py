@@ -19,6 +19,7 @@ from spate.sql.types import (
 
 if TYPE_CHECKING:
     from spate.sql.catalog import Catalog
+    from spate.sql.udf import UDFRegistration
     from spate.sql.streaming.query import StreamingQueryManager
     from spate.sql.readwriter import DataFrameReader
     from spate.sql.streaming.readwriter import DataStreamReader
@@ -119,6 +120,12 @@ class SparkSession:
     def conf(self) -> RuntimeConfig:
         """The runtime configuration: ``spark.conf.set(key, value)``, ``spark.conf.get(key)``."""
         return self._conf
+
+    @property
+    def udf(self) -> "UDFRegistration":
+        """Registers user-defined functions for SQL: ``spark.udf.register("f", f, "int")``."""
+        from spate.sql.udf import UDFRegistration
+        return UDFRegistration(self)
 
     @property
     def catalog(self) -> "Catalog":

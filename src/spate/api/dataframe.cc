@@ -10,6 +10,7 @@
 #include "spate/common/error.h"
 #include "spate/api/writer.h"
 #include "spate/exec/executor.h"
+#include "spate/expr/user_function.h"
 #include "spate/expr/value_format.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/sql/parser.h"
@@ -22,6 +23,11 @@ std::vector<ExprPtr> Exprs(const std::vector<Column>& cols) {
   std::vector<ExprPtr> out;
   for (const auto& c : cols) out.push_back(c.expr());
   return out;
+}
+
+// The session's registered functions, for the calls a DataFrame operation binds.
+const UserFunctionRegistry* Functions(const std::shared_ptr<Session>& session) {
+  return session ? &session->udf() : nullptr;
 }
 
 }  // namespace
@@ -42,11 +48,13 @@ DataFrame DataFrame::With(arrow::Result<PlanPtr> plan) const {
 
 DataFrame DataFrame::select(const std::vector<Column>& cols) const {
   if (!ok()) return *this;
+  UserFunctionScope functions(Functions(session_));
   return With(MakeProject(plan_, Exprs(cols)));
 }
 
 DataFrame DataFrame::selectExpr(const std::vector<std::string>& exprs) const {
   if (!ok()) return *this;
+  UserFunctionScope functions(Functions(session_));
   std::vector<ExprPtr> parsed;
   for (const auto& text : exprs) {
     auto e = sql::ParseExpression(text);
@@ -58,11 +66,13 @@ DataFrame DataFrame::selectExpr(const std::vector<std::string>& exprs) const {
 
 DataFrame DataFrame::filter(const Column& condition) const {
   if (!ok()) return *this;
+  UserFunctionScope functions(Functions(session_));
   return With(MakeFilter(plan_, condition.expr()));
 }
 
 DataFrame DataFrame::filter(const std::string& sql_condition) const {
   if (!ok()) return *this;
+  UserFunctionScope functions(Functions(session_));
   auto e = sql::ParseExpression(sql_condition);
   if (!e.ok()) return With(e.status());
   return With(MakeFilter(plan_, *e));
@@ -74,6 +84,7 @@ DataFrame DataFrame::withColumn(const std::string& name, const Column& col) cons
 
 DataFrame DataFrame::withColumns(const std::vector<std::pair<std::string, Column>>& cols) const {
   if (!ok()) return *this;
+  UserFunctionScope functions(Functions(session_));
   std::vector<std::string> names;
   std::vector<ExprPtr> exprs;
   for (const auto& [n, c] : cols) {
@@ -99,6 +110,7 @@ DataFrame DataFrame::agg(const std::vector<Column>& aggs) const { return groupBy
 
 DataFrame DataFrame::join(const DataFrame& other, const Column& on, const std::string& how) const {
   if (!ok()) return *this;
+  UserFunctionScope functions(Functions(session_));
   if (!other.ok()) return other;
   auto type = ParseJoinType(how);
   if (!type.ok()) return With(type.status());
@@ -181,6 +193,7 @@ DataFrame DataFrame::withWatermark(const std::string& event_time, const std::str
 
 DataFrame DataFrame::orderBy(const std::vector<Column>& cols) const {
   if (!ok()) return *this;
+  UserFunctionScope functions(Functions(session_));
   return With(MakeSort(plan_, Exprs(cols)));
 }
 
@@ -312,6 +325,7 @@ std::string DataFrame::explain(bool extended) const {
 
 DataFrame GroupedData::agg(const std::vector<Column>& aggs) const {
   if (!df_.ok()) return df_;
+  UserFunctionScope functions(Functions(df_.session()));
   std::vector<ExprPtr> groups = Exprs(groups_);
   std::vector<ExprPtr> outputs = groups;  // Spark puts the grouping columns first
   for (const auto& a : aggs) outputs.push_back(a.expr());

@@ -32,6 +32,27 @@ Column call_function(const std::string& name, const std::vector<Column>& args) {
   return Column(ex::Call(name, Exprs(args)));
 }
 
+UserDefinedFunction::UserDefinedFunction(std::string name, UserFunctionCallback callback,
+                                         DataTypePtr return_type, bool deterministic)
+    : function_(std::make_shared<UserFunction>(UserFunction{std::move(name), std::move(callback),
+                                                            std::move(return_type), deterministic})) {}
+
+Column UserDefinedFunction::operator()(const std::vector<Column>& args) const {
+  return Column(ex::UserCall(function_, Exprs(args)));
+}
+
+UserDefinedFunction UserDefinedFunction::asNondeterministic() const {
+  auto copy = std::make_shared<UserFunction>(*function_);
+  copy->deterministic = false;
+  return UserDefinedFunction(std::move(copy));
+}
+
+UserDefinedFunction udf(const std::string& name, UserFunctionCallback callback, DataTypePtr return_type) {
+  return UserDefinedFunction(name, std::move(callback), std::move(return_type));
+}
+
+Column call_udf(const std::string& name, const std::vector<Column>& cols) { return call_function(name, cols); }
+
 Column count(const Column& c) {
   const Expr& e = *c.expr();
   if (e.kind == ExprKind::kColumn && e.name_parts.size() == 1 && e.name_parts[0] == "*") {

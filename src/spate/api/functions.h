@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "spate/api/column.h"
+#include "spate/expr/user_function.h"
 
 namespace spate::functions {
 
@@ -165,5 +166,28 @@ Column days(const Column& c);
 Column hours(const Column& c);
 Column bucket(int num_buckets, const Column& c);
 Column bucket(const Column& num_buckets, const Column& c);
+// User-defined functions.
+/// A scalar function over Arrow arrays (pyspark's udf): udf(args) is a Column
+/// named `name(args)`. Register it with session->udf() to call it from SQL.
+class UserDefinedFunction {
+ public:
+  UserDefinedFunction(std::string name, UserFunctionCallback callback, DataTypePtr return_type,
+                      bool deterministic = true);
+  Column operator()(const std::vector<Column>& args) const;
+  /// The same function, marked nondeterministic.
+  UserDefinedFunction asNondeterministic() const;
+  const UserFunctionPtr& function() const { return function_; }
+  const std::string& name() const { return function_->name; }
+  const DataTypePtr& returnType() const { return function_->return_type; }
+  bool deterministic() const { return function_->deterministic; }
+
+ private:
+  explicit UserDefinedFunction(UserFunctionPtr function) : function_(std::move(function)) {}
+  UserFunctionPtr function_;
+};
+UserDefinedFunction udf(const std::string& name, UserFunctionCallback callback, DataTypePtr return_type);
+/// A call of a function by name, resolved when a DataFrame uses it: a
+/// function registered with the session, or a built-in one.
+Column call_udf(const std::string& name, const std::vector<Column>& cols);
 
 }  // namespace spate::functions

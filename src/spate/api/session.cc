@@ -88,7 +88,10 @@ DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
   return DataFrame(shared_from_this(), MakeScan(std::move(source), **schema));
 }
 
-DataFrame Session::Sql(const std::string& query) { return RunSql(*this, query); }
+DataFrame Session::Sql(const std::string& query) {
+  UserFunctionScope functions(&functions_);
+  return RunSql(*this, query);
+}
 
 DataStreamReader Session::ReadStream() { return DataStreamReader(shared_from_this()); }
 

@@ -17,6 +17,7 @@
 #include <arrow/type_fwd.h>
 
 #include "spate/expr/bound_expr.h"
+#include "spate/expr/user_function.h"
 #include "spate/plan/logical_plan.h"
 #include "spate/streaming/query_manager.h"
 
@@ -70,6 +71,10 @@ class Session : public std::enable_shared_from_this<Session> {
   /// The session catalog: tables under spark.sql.warehouse.dir.
   Catalog& catalog();
 
+  /// spark.udf: the user-defined functions SQL text (and call_udf, expr) can
+  /// call by name in this session; they hide built-in functions of the same name.
+  UserFunctionRegistry& udf() { return functions_; }
+
   void CreateTempView(const std::string& name, PlanPtr plan);
   bool DropTempView(const std::string& name);
   std::optional<PlanPtr> LookupTempView(const std::string& name) const;
@@ -85,6 +90,7 @@ class Session : public std::enable_shared_from_this<Session> {
   mutable std::mutex mutex_;
   std::map<std::string, PlanPtr> temp_views_;  // by lower-case name
   std::shared_ptr<Catalog> catalog_;           // made on first use
+  UserFunctionRegistry functions_;
 };
 
 /// [TABLE_OR_VIEW_NOT_FOUND] for `name`.

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/expr/user_function.h"
 #include "spate/expr/value_format.h"
 #include "spate/expr/window_expr.h"
 
@@ -261,6 +262,11 @@ ExprPtr Alias(ExprPtr e, std::string name) {
 ExprPtr Call(std::string name, std::vector<ExprPtr> args, bool distinct) {
   return Make({.kind = ExprKind::kCall, .name = std::move(name), .args = std::move(args),
                .distinct = distinct});
+}
+ExprPtr UserCall(std::shared_ptr<const UserFunction> function, std::vector<ExprPtr> args) {
+  std::string name = function->name;
+  return Make({.kind = ExprKind::kCall, .name = std::move(name), .args = std::move(args),
+               .function = std::move(function)});
 }
 ExprPtr Cast(ExprPtr e, DataTypePtr type, bool try_cast) {
   return Make({.kind = ExprKind::kCast, .args = {std::move(e)}, .type = std::move(type),

@@ -21,6 +21,7 @@
 namespace spate {
 
 struct Expr;
+struct UserFunction;  // expr/user_function.h
 using ExprPtr = std::shared_ptr<const Expr>;
 
 enum class ExprKind {
@@ -42,6 +43,7 @@ struct Expr {
   std::vector<ExprPtr> args{};
   std::shared_ptr<arrow::Scalar> literal{};  // kLiteral: the value (a null scalar for NULL)
   DataTypePtr type{};                        // kLiteral: its Spark type; kCast: the target
+  std::shared_ptr<const UserFunction> function{};  // kCall of a user-defined function
   bool distinct = false;
   bool try_cast = false;
   bool ascending = true;
@@ -90,6 +92,8 @@ ExprPtr String(std::string v);
 ExprPtr Star(std::vector<std::string> qualifier = {});
 ExprPtr Alias(ExprPtr e, std::string name);
 ExprPtr Call(std::string name, std::vector<ExprPtr> args, bool distinct = false);
+/// A call of a user-defined function, named by the function.
+ExprPtr UserCall(std::shared_ptr<const UserFunction> function, std::vector<ExprPtr> args);
 ExprPtr Cast(ExprPtr e, DataTypePtr type, bool try_cast = false);
 ExprPtr Extract(ExprPtr e, ExprPtr key);
 ExprPtr Sort(ExprPtr e, bool ascending, bool nulls_first);

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/expr/user_function.h"
 
 namespace spate {
 
@@ -78,6 +79,11 @@ bool IsAggregateFunction(const std::string& name) {
 
 arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args,
                                      const std::string& pretty) {
+  // A function registered with the session analyzing the query hides a
+  // built-in one of the same name, as Spark's temporary functions do.
+  if (UserFunctionPtr function = UserFunctionScope::Find(name)) {
+    return BindUserFunction(function, std::move(args), pretty);
+  }
   const FunctionBinder* binder = FunctionRegistry::Instance().Find(name);
   if (binder == nullptr) {
     return SparkError("UNRESOLVED_ROUTINE", "42883",

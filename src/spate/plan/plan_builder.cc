@@ -12,6 +12,7 @@
 #include "spate/common/strings.h"
 #include "spate/exec/aggregate_resolve.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/user_function.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/expr/window_expr.h"
 #include "spate/expr/window_spec.h"
@@ -127,6 +128,11 @@ BoundExprPtr Rebase(const BoundExprPtr& e, int offset) {
   return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
 }
 
+// A call of a built-in aggregate (a user-defined function may reuse its name).
+bool IsAggregateCall(const Expr& e) {
+  return e.kind == ExprKind::kCall && e.function == nullptr && IsAggregateFunction(e.name);
+}
+
 bool ContainsAggregate(const Expr& e) {
   if (IsWindowExpr(e)) {  // an aggregate OVER a window is a window function
     for (const auto& input : WindowInputs(e)) {
@@ -134,7 +140,7 @@ bool ContainsAggregate(const Expr& e) {
     }
     return false;
   }
-  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return true;
+  if (IsAggregateCall(e)) return true;
   for (const auto& a : e.args) {
     if (ContainsAggregate(*a)) return true;
   }
@@ -341,6 +347,7 @@ class Binder {
         return BindCall("extract_value", {std::move(base), std::move(key)}, pretty);
       }
       case ExprKind::kCall: {
+        if (e.function) return BindUserCall(e);
         if (e.name == kParseErrorCall) {
           // expr("...") text that did not parse: report the parser's error now.
           return arrow::Status::Invalid(e.args[0]->literal->ToString());
@@ -378,6 +385,13 @@ class Binder {
                                       e.ToString()));
     }
     return arrow::Status::Invalid("unknown expression");
+  }
+
+  // A call of the user-defined function the expression carries.
+  arrow::Result<BoundExprPtr> BindUserCall(const Expr& e) {
+    ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
+    std::string pretty = PrettyName(e, args);
+    return BindUserFunction(e.function, std::move(args), pretty);
   }
 
   // Lambdas (`x -> x + 1`) as arguments of higher-order functions.
@@ -432,7 +446,7 @@ class Binder {
 
   arrow::Result<BoundExprPtr> BindInAggregate(const Expr& e) {
     if (e.kind == ExprKind::kAlias) return BindInAggregate(*e.args[0]);
-    if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return BindAggregateCall(e);
+    if (IsAggregateCall(e)) return BindAggregateCall(e);
     if (!ContainsAggregate(e)) {
       Binder plain(input_);
       auto bound_or = plain.Bind(e);
@@ -472,6 +486,7 @@ class Binder {
         return BindCast(std::move(arg), e.type, e.try_cast, pretty);
       }
       case ExprKind::kCall: {
+        if (e.function) return BindUserCall(e);
         if (HasLambdaArg(e)) return BindHigherOrderCall(e);
         ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
         std::string pretty = PrettyName(e, args);
@@ -1191,7 +1206,7 @@ class WindowLifter {
 // Whether an aggregate function (outside any window) takes a window expression.
 bool AggregatesWindow(const Expr& e) {
   if (IsWindowExpr(e)) return false;
-  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name) && ContainsWindow(e)) return true;
+  if (IsAggregateCall(e) && ContainsWindow(e)) return true;
   return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return AggregatesWindow(*a); });
 }
 
@@ -1482,7 +1497,7 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& source, const std::vector<Expr
 // The SQL text of each aggregate call inside `e`, in order.
 void CollectAggregateSql(const Expr& e, std::vector<std::string>* out) {
   if (IsWindowExpr(e)) return;  // refused as a window function when bound
-  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) {
+  if (IsAggregateCall(e)) {
     out->push_back(e.ToSql());
     return;
   }

@@ -9,12 +9,12 @@ import functools as _functools
 import warnings as _warnings
 
 from spate.sql.functions import (aggregates, collection, conditional, core, datetime, hashing, json,
-                                 kll, math, misc, partitioning, sketches, string, window_functions,
-                                 xml)
+                                 kll, math, misc, partitioning, sketches, string, user_defined,
+                                 window_functions, xml)
 
 # Module names differ from every function name (`aggregate` and `window` are functions).
 _FAMILIES = (core, conditional, math, aggregates, string, datetime, collection, json, hashing,
-             window_functions, misc, kll, sketches, xml)
+             window_functions, misc, kll, sketches, xml, user_defined)
 
 __all__ = []
 for _module in _FAMILIES:

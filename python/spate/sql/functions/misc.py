@@ -1,4 +1,4 @@
-"""Everything else: session and runtime information, errors, UDFs, hints."""
+"""Everything else: session and runtime information, errors, hints."""
 
 from __future__ import annotations
 
