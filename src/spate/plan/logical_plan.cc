@@ -22,6 +22,7 @@ const char* KindName(PlanNode::Kind kind) {
     case PlanNode::Kind::kGenerate: return "Generate";
     case PlanNode::Kind::kWatermark: return "EventTimeWatermark";
     case PlanNode::Kind::kWindow: return "Window";
+    case PlanNode::Kind::kExpand: return "Expand";
   }
   return "?";
 }
@@ -87,6 +88,11 @@ std::string Describe(const PlanNode& node) {
       return fmt::format("EventTimeWatermark {}, {} milliseconds", node.exprs[0]->name(), node.watermark_delay_ms);
     case PlanNode::Kind::kWindow:
       return DescribeWindow(node);
+    case PlanNode::Kind::kExpand: {
+      std::string sets;
+      for (const auto& p : node.projections) sets += fmt::format("{}[{}]", sets.empty() ? "" : ", ", ExprList(p));
+      return fmt::format("Expand [{}], [{}]", sets, cols);
+    }
     default:
       return KindName(node.kind);
   }
