@@ -382,6 +382,8 @@ void BindDataFrame(nb::module_& m) {
       })
       .def("drop", [](const DataFrame& d, const Strings& names) { return Ok(d.drop(names)); })
       .def("group_by", [](const DataFrame& d, const Columns& c) { return d.groupBy(c); })
+      .def("rollup", [](const DataFrame& d, const Columns& c) { return d.rollup(c); })
+      .def("cube", [](const DataFrame& d, const Columns& c) { return d.cube(c); })
       .def("agg", [](const DataFrame& d, const Columns& c) { return Ok(d.agg(c)); })
       .def("join_on", [](const DataFrame& d, const DataFrame& o, const Column& on, const std::string& how) {
         return Ok(d.join(o, on, how));

@@ -329,6 +329,18 @@ class DataFrame:
 
     groupby = groupBy
 
+    def rollup(self, *cols: ColumnOrName) -> GroupedData:
+        """Groups by each prefix of the columns: ``rollup("a", "b")`` gives the groups of
+        (a, b), the subtotals of (a) and a grand total, the left-out columns NULL."""
+        exprs = [_col_expr(c, "cols") for c in _flatten(cols)]
+        return GroupedData(self._jdf.rollup(exprs), self)
+
+    def cube(self, *cols: ColumnOrName) -> GroupedData:
+        """Groups by every subset of the columns: ``cube("a", "b")`` gives the groups of
+        (a, b), (a), (b) and a grand total, the left-out columns NULL."""
+        exprs = [_col_expr(c, "cols") for c in _flatten(cols)]
+        return GroupedData(self._jdf.cube(exprs), self)
+
     def agg(self, *exprs: Any) -> "DataFrame":
         """Aggregates over all rows: ``df.agg(f.max("v"))`` or ``df.agg({"v": "max"})``."""
         return self.groupBy().agg(*exprs)

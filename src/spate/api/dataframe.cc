@@ -12,6 +12,7 @@
 #include "spate/exec/executor.h"
 #include "spate/expr/user_function.h"
 #include "spate/expr/value_format.h"
+#include "spate/plan/grouping_sets.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/sql/parser.h"
 
@@ -105,6 +106,14 @@ DataFrame DataFrame::drop(const std::vector<std::string>& names) const {
 }
 
 GroupedData DataFrame::groupBy(const std::vector<Column>& cols) const { return GroupedData(*this, cols); }
+
+GroupedData DataFrame::rollup(const std::vector<Column>& cols) const {
+  return GroupedData(*this, cols, GroupedData::Kind::kRollup);
+}
+
+GroupedData DataFrame::cube(const std::vector<Column>& cols) const {
+  return GroupedData(*this, cols, GroupedData::Kind::kCube);
+}
 
 DataFrame DataFrame::agg(const std::vector<Column>& aggs) const { return groupBy({}).agg(aggs); }
 
@@ -329,6 +338,7 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggs) const {
   std::vector<ExprPtr> groups = Exprs(groups_);
   std::vector<ExprPtr> outputs = groups;  // Spark puts the grouping columns first
   for (const auto& a : aggs) outputs.push_back(a.expr());
+  if (kind_ != Kind::kGroupBy) groups = {ex::Call(kind_ == Kind::kRollup ? kRollup : kCube, std::move(groups))};
   return DataFrame(df_.session(), MakeAggregate(df_.plan(), groups, outputs));
 }
 
@@ -338,7 +348,8 @@ DataFrame GroupedData::Simple(const char* fn, const std::vector<std::string>& co
   std::vector<Column> aggs;
   std::vector<std::string> names = cols;
   if (names.empty() && df_.ok()) {  // every numeric column, as Spark does
-    for (const auto& f : df_.schema()->fields()) {
+    const StructTypePtr schema = df_.schema();  // kept alive while its fields are read
+    for (const auto& f : schema->fields()) {
       if (f.type->IsNumeric()) names.push_back(f.name);
     }
   }

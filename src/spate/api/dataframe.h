@@ -51,6 +51,10 @@ class DataFrame {
   DataFrame withColumnRenamed(const std::string& existing, const std::string& name) const;
   DataFrame drop(const std::vector<std::string>& names) const;
   GroupedData groupBy(const std::vector<Column>& cols) const;
+  /// rollup(a, b): groups by (a, b), (a) and () — subtotals and a grand total.
+  GroupedData rollup(const std::vector<Column>& cols) const;
+  /// cube(a, b): groups by every subset of the columns.
+  GroupedData cube(const std::vector<Column>& cols) const;
   DataFrame agg(const std::vector<Column>& aggs) const;
   DataFrame join(const DataFrame& other, const Column& on, const std::string& how = "inner") const;
   DataFrame join(const DataFrame& other, const std::vector<std::string>& on,
@@ -139,11 +143,12 @@ class DataFrame {
   arrow::Status status_;
 };
 
-/// groupBy(...) waiting for its aggregates.
+/// groupBy(...), rollup(...) or cube(...) waiting for its aggregates.
 class GroupedData {
  public:
-  GroupedData(DataFrame df, std::vector<Column> groups)
-      : df_(std::move(df)), groups_(std::move(groups)) {}
+  enum class Kind { kGroupBy, kRollup, kCube };
+  GroupedData(DataFrame df, std::vector<Column> groups, Kind kind = Kind::kGroupBy)
+      : df_(std::move(df)), groups_(std::move(groups)), kind_(kind) {}
   DataFrame agg(const std::vector<Column>& aggs) const;
   DataFrame count() const;
   DataFrame sum(const std::vector<std::string>& cols) const;
@@ -156,6 +161,7 @@ class GroupedData {
   DataFrame Simple(const char* fn, const std::vector<std::string>& cols) const;
   DataFrame df_;
   std::vector<Column> groups_;
+  Kind kind_;
 };
 
 }  // namespace spate

@@ -67,6 +67,8 @@ Column avg(const Column& c) { return Call("avg", {c.expr()}); }
 Column mean(const Column& c) { return Call("mean", {c.expr()}); }
 Column min(const Column& c) { return Call("min", {c.expr()}); }
 Column max(const Column& c) { return Call("max", {c.expr()}); }
+Column grouping(const Column& c) { return Call("grouping", {c.expr()}); }
+Column grouping_id(const std::vector<Column>& cols) { return Call("grouping_id", Exprs(cols)); }
 Column first(const Column& c, bool ignore_nulls) {
   if (!ignore_nulls) return Call("first", {c.expr()});
   return Call("first", {c.expr(), ex::Bool(true)});

@@ -34,6 +34,12 @@ Column last(const Column& c, bool ignore_nulls = false);
 Column collect_list(const Column& c);
 Column collect_set(const Column& c);
 Column approx_count_distinct(const Column& c);
+/// In an aggregation by rollup/cube/grouping sets: 1 when the row's grouping
+/// set leaves `c` out, else 0 (TINYINT).
+Column grouping(const Column& c);
+/// The row's grouping set as a bit mask over the grouping columns (BIGINT);
+/// `cols`, when given, must be all grouping columns in order.
+Column grouping_id(const std::vector<Column>& cols = {});
 
 // Conditionals and nulls.
 Column when(const Column& condition, const Column& value);

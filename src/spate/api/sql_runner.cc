@@ -17,6 +17,7 @@
 #include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/window_expr.h"
+#include "spate/plan/grouping_sets.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/sql/parser.h"
 
@@ -35,7 +36,8 @@ bool ContainsAggregate(const Expr& e) {
     }
     return false;
   }
-  if (e.kind == ExprKind::kCall && IsAggregateFunction(e.name)) return true;
+  // grouping()/grouping_id() read the aggregation's grouping id, like an aggregate.
+  if (e.kind == ExprKind::kCall && (IsAggregateFunction(e.name) || IsGroupingFunction(e.name))) return true;
   for (const auto& a : e.args) {
     if (ContainsAggregate(*a)) return true;
   }
@@ -89,6 +91,19 @@ arrow::Result<ExprPtr> ResolveGroupReference(const ExprPtr& g, const std::vector
   return g;
 }
 
+// The same inside ROLLUP(...), CUBE(...) and GROUPING SETS (...).
+arrow::Result<ExprPtr> ResolveGroupItem(const ExprPtr& g, const std::vector<ExprPtr>& select_list,
+                                        const std::vector<Attribute>& input) {
+  const bool analytics = g->kind == ExprKind::kCall && (g->name == kRollup || g->name == kCube ||
+                                                        g->name == kGroupingSets || g->name == kGroupingSet);
+  if (!analytics) return ResolveGroupReference(g, select_list, input);
+  Expr copy = *g;
+  for (auto& a : copy.args) {
+    ARROW_ASSIGN_OR_RAISE(a, ResolveGroupItem(a, select_list, input));
+  }
+  return ex::Node(std::move(copy));
+}
+
 // HAVING may name a select alias that is not an input column (HAVING c > 1
 // for count(*) AS c): such names stand for the aliased expression.
 ExprPtr ReplaceSelectAliases(const ExprPtr& e, const std::vector<ExprPtr>& select_list,
@@ -128,7 +143,7 @@ class QueryBinder {
     if (aggregate) {
       std::vector<ExprPtr> groups;
       for (const auto& g : s.group_by) {
-        ARROW_ASSIGN_OR_RAISE(auto group, ResolveGroupReference(g, s.select_list, plan->output));
+        ARROW_ASSIGN_OR_RAISE(auto group, ResolveGroupItem(g, s.select_list, plan->output));
         groups.push_back(std::move(group));
       }
       ExprPtr having = s.having ? ReplaceSelectAliases(s.having, s.select_list, plan->output) : nullptr;
@@ -226,7 +241,7 @@ class QueryBinder {
     }
     std::vector<ExprPtr> groups;
     for (const auto& g : s.group_by) {
-      ARROW_ASSIGN_OR_RAISE(auto group, ResolveGroupReference(g, s.select_list, input->output));
+      ARROW_ASSIGN_OR_RAISE(auto group, ResolveGroupItem(g, s.select_list, input->output));
       groups.push_back(std::move(group));
     }
     ExprPtr having = s.having ? ReplaceSelectAliases(s.having, s.select_list, input->output) : nullptr;

@@ -28,23 +28,43 @@ arrow::Result<std::shared_ptr<arrow::Array>> Conform(std::shared_ptr<arrow::Arra
   return cp::Cast(*array, type, cp::CastOptions::Unsafe());
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> EvaluateProject(const PlanNode& node,
-                                                             const arrow::Table& input,
-                                                             const EvalContext& ctx) {
-  ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(node));
-  std::vector<std::shared_ptr<arrow::RecordBatch>> out;
+// Appends to `out` the batches of `exprs` evaluated over each batch of `input`.
+arrow::Status ProjectBatches(const std::vector<BoundExprPtr>& exprs, const std::shared_ptr<arrow::Schema>& schema,
+                             const arrow::Table& input, const EvalContext& ctx,
+                             std::vector<std::shared_ptr<arrow::RecordBatch>>* out) {
   arrow::TableBatchReader reader(input);
   std::shared_ptr<arrow::RecordBatch> batch;
   while (true) {
     ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
     if (!batch) break;
     std::vector<std::shared_ptr<arrow::Array>> columns;
-    for (int i = 0; i < static_cast<int>(node.exprs.size()); ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*node.exprs[i], *batch, ctx));
+    for (int i = 0; i < static_cast<int>(exprs.size()); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*exprs[i], *batch, ctx));
       ARROW_ASSIGN_OR_RAISE(array, Conform(std::move(array), schema->field(i)->type()));
       columns.push_back(std::move(array));
     }
-    out.push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
+    out->push_back(arrow::RecordBatch::Make(schema, batch->num_rows(), std::move(columns)));
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateProject(const PlanNode& node,
+                                                             const arrow::Table& input,
+                                                             const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(node));
+  std::vector<std::shared_ptr<arrow::RecordBatch>> out;
+  ARROW_RETURN_NOT_OK(ProjectBatches(node.exprs, schema, input, ctx, &out));
+  return arrow::Table::FromRecordBatches(schema, out);
+}
+
+// GROUPING SETS: the input's rows once per grouping set (projection).
+arrow::Result<std::shared_ptr<arrow::Table>> EvaluateExpand(const PlanNode& node,
+                                                            const arrow::Table& input,
+                                                            const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, OutputSchema(node));
+  std::vector<std::shared_ptr<arrow::RecordBatch>> out;
+  for (const auto& projection : node.projections) {
+    ARROW_RETURN_NOT_OK(ProjectBatches(projection, schema, input, ctx, &out));
   }
   return arrow::Table::FromRecordBatches(schema, out);
 }
@@ -265,6 +285,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
     }
     case PlanNode::Kind::kGenerate: return EvaluateGenerate(plan, *inputs[0], ctx);
     case PlanNode::Kind::kWindow: return ExecuteWindow(plan, *inputs[0], ctx);
+    case PlanNode::Kind::kExpand: return EvaluateExpand(plan, *inputs[0], ctx);
   }
   return arrow::Status::NotImplemented("plan node");
 }

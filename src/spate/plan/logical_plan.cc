@@ -24,6 +24,7 @@ const char* KindName(PlanNode::Kind kind) {
     case PlanNode::Kind::kGenerate: return "Generate";
     case PlanNode::Kind::kWatermark: return "EventTimeWatermark";
     case PlanNode::Kind::kWindow: return "Window";
+    case PlanNode::Kind::kExpand: return "Expand";
   }
   return "?";
 }
@@ -92,6 +93,11 @@ std::string Describe(const PlanNode& node) {
     case PlanNode::Kind::kIntersect:
     case PlanNode::Kind::kExcept:
       return fmt::format("{} {}", KindName(node.kind), node.set_all ? "All true" : "false");
+    case PlanNode::Kind::kExpand: {
+      std::string sets;
+      for (const auto& p : node.projections) sets += fmt::format("{}[{}]", sets.empty() ? "" : ", ", ExprList(p));
+      return fmt::format("Expand [{}], [{}]", sets, cols);
+    }
     default:
       return KindName(node.kind);
   }

@@ -96,7 +96,7 @@ bool IsStreamingPlan(const PlanNode& plan);
 
 struct PlanNode {
   enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kIntersect, kExcept,
-                    kDistinct, kSort, kLimit, kGenerate, kWatermark, kWindow };
+                    kDistinct, kSort, kLimit, kGenerate, kWatermark, kWindow, kExpand };
   Kind kind;
   std::vector<PlanPtr> children{};
   std::vector<Attribute> output{};
@@ -132,6 +132,9 @@ struct PlanNode {
   /// kWindow: the window function calls; exprs are the PARTITION BY keys and
   /// sort_keys the ORDER BY keys.
   std::shared_ptr<const WindowCalls> window{};
+  /// kExpand: one projection per grouping set (GROUPING SETS, ROLLUP, CUBE),
+  /// each computing every output column; the output is all their rows.
+  std::vector<std::vector<BoundExprPtr>> projections{};
 
   StructTypePtr Schema() const;
   /// The plan as Spark's explain() prints its analyzed plan (an indented tree).

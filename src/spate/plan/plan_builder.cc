@@ -16,6 +16,7 @@
 #include "spate/expr/type_coercion.h"
 #include "spate/expr/window_expr.h"
 #include "spate/expr/window_spec.h"
+#include "spate/plan/grouping_sets.h"
 #include "spate/plan/window_plan.h"
 #include "spate/sql/parser.h"
 #include "spate/types/arrow_types.h"
@@ -147,6 +148,20 @@ bool ContainsAggregate(const Expr& e) {
   return false;
 }
 
+bool ContainsGroupingFunction(const Expr& e) {
+  if (e.kind == ExprKind::kCall && IsGroupingFunction(e.name)) return true;
+  return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return ContainsGroupingFunction(*a); });
+}
+
+arrow::Status UnsupportedGroupingExpression() {
+  return SparkError("UNSUPPORTED_GROUPING_EXPRESSION", "42K0E",
+                    "grouping()/grouping_id() can only be used with GroupingSets/Cube/Rollup.");
+}
+
+BoundExprPtr IntLiteral(int32_t v) {
+  return std::make_shared<BoundLiteral>(std::make_shared<arrow::Int32Scalar>(v), types::Int(), std::to_string(v));
+}
+
 bool IsGenerator(const Expr& e) {
   const Expr& inner = e.kind == ExprKind::kAlias ? *e.args[0] : e;
   return inner.kind == ExprKind::kCall &&
@@ -179,6 +194,16 @@ class Binder {
     calls_ = calls;
     group_names_ = std::move(group_names);
     for (const auto& g : groups_) group_signatures_.push_back(Signature(*g));
+  }
+
+  /// An aggregation by grouping sets: the first `keys` grouping keys are the
+  /// grouping expressions (NULL where a set leaves them out: `nullable`), the
+  /// key at `grouping_id_slot` is Spark's spark_grouping_id, which
+  /// grouping() and grouping_id() read.
+  void EnableGroupingSets(size_t keys, int grouping_id_slot, std::vector<bool> nullable) {
+    grouping_keys_ = keys;
+    grouping_id_slot_ = grouping_id_slot;
+    nullable_keys_ = std::move(nullable);
   }
 
   arrow::Result<BoundExprPtr> Bind(const Expr& e) {
@@ -353,6 +378,7 @@ class Binder {
           return arrow::Status::Invalid(e.args[0]->literal->ToString());
         }
         if (IsWindowExpr(e) || IsWindowOnlyFunction(e.name)) return BindWindowReference(e);
+        if (IsGroupingFunction(e.name)) return UnsupportedGroupingExpression();
         if (IsAggregateFunction(e.name)) {
           return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
                             fmt::format("A query operator contains one or more unsupported "
@@ -446,14 +472,15 @@ class Binder {
 
   arrow::Result<BoundExprPtr> BindInAggregate(const Expr& e) {
     if (e.kind == ExprKind::kAlias) return BindInAggregate(*e.args[0]);
+    if (e.kind == ExprKind::kCall && IsGroupingFunction(e.name)) return BindGroupingFunction(e);
     if (IsAggregateCall(e)) return BindAggregateCall(e);
-    if (!ContainsAggregate(e)) {
+    if (!ContainsAggregate(e) && !ContainsGroupingFunction(e)) {
       Binder plain(input_);
       auto bound_or = plain.Bind(e);
       if (bound_or.ok()) {
         if (auto group = GroupIndex(**bound_or); group >= 0) {
           const auto& b = *bound_or;
-          return std::make_shared<BoundColumn>(group, b->type(), b->nullable(), b->name());
+          return std::make_shared<BoundColumn>(group, b->type(), KeyNullable(group), b->name());
         }
       }
       if (e.kind == ExprKind::kColumn && e.name_parts.size() > 1) {
@@ -523,7 +550,7 @@ class Binder {
         if (EqualsIgnoreCase(group_names_[i], parts[0])) group = static_cast<int>(i);
       }
       if (group < 0) continue;
-      BoundExprPtr out = std::make_shared<BoundColumn>(group, groups_[group]->type(), groups_[group]->nullable(),
+      BoundExprPtr out = std::make_shared<BoundColumn>(group, groups_[group]->type(), KeyNullable(group),
                                                        group_names_.empty() ? parts[0] : group_names_[group]);
       for (size_t i = k; i < parts.size(); ++i) {
         ARROW_ASSIGN_OR_RAISE(out, ExtractField(out, parts[i]));
@@ -531,6 +558,59 @@ class Binder {
       return out;
     }
     return nullptr;
+  }
+
+  bool KeyNullable(int group) const {
+    return groups_[group]->nullable() || (static_cast<size_t>(group) < nullable_keys_.size() && nullable_keys_[group]);
+  }
+
+  // The grouping expressions, as Spark lists them in its errors: "a,b".
+  std::string GroupingColumns() const {
+    std::string out;
+    for (size_t i = 0; i < grouping_keys_; ++i) out += (i ? "," : "") + groups_[i]->name();
+    return out;
+  }
+
+  // grouping(e): 1 when the row's grouping set leaves `e` out (bit k-1-i of
+  // the grouping id, for the i-th of k grouping expressions), else 0, as a
+  // TINYINT. grouping_id() / grouping_id(every grouping expression in order):
+  // the grouping id itself.
+  arrow::Result<BoundExprPtr> BindGroupingFunction(const Expr& e) {
+    if (grouping_id_slot_ < 0) return UnsupportedGroupingExpression();
+    ARROW_ASSIGN_OR_RAISE(auto args, Binder(input_).BindArgs(e));
+    std::string pretty = PrettyName(e, args);
+    auto gid = std::make_shared<BoundColumn>(grouping_id_slot_, types::Long(), false, pretty);
+    auto key_of = [&](const BoundExprPtr& a) {
+      int i = GroupIndex(*a);
+      return static_cast<size_t>(i) < grouping_keys_ ? i : -1;
+    };
+    if (e.name == "grouping_id") {
+      bool matches = args.empty() || args.size() == grouping_keys_;
+      for (size_t i = 0; matches && i < args.size(); ++i) matches = key_of(args[i]) == static_cast<int>(i);
+      if (matches) return gid;
+      std::string names;
+      for (const auto& a : args) names += (names.empty() ? "" : ",") + a->name();
+      return SparkError("GROUPING_ID_COLUMN_MISMATCH", "42803",
+                        fmt::format("Columns of grouping_id ({}) does not match grouping columns ({}).", names,
+                                    GroupingColumns()));
+    }
+    if (args.size() != 1) {
+      return SparkError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "42605",
+                        fmt::format("The `grouping` requires 1 parameters but the actual number is {}. Please, "
+                                    "refer to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                                    args.size()));
+    }
+    int index = key_of(args[0]);
+    if (index < 0) {
+      return SparkError("GROUPING_COLUMN_MISMATCH", "42803",
+                        fmt::format("Column of grouping ({}) can't be found in grouping columns {}.", args[0]->name(),
+                                    GroupingColumns()));
+    }
+    int shift = static_cast<int>(grouping_keys_) - 1 - index;
+    ARROW_ASSIGN_OR_RAISE(auto shifted, BindCall(">>", {gid, IntLiteral(shift)}, pretty));
+    auto one = std::make_shared<BoundLiteral>(std::make_shared<arrow::Int64Scalar>(1), types::Long(), "1");
+    ARROW_ASSIGN_OR_RAISE(auto bit, BindCall("&", {shifted, one}, pretty));
+    return BindCast(bit, types::Byte(), false, pretty);
   }
 
   arrow::Result<BoundExprPtr> BindAggregateCall(const Expr& e) {
@@ -593,6 +673,9 @@ class Binder {
   std::vector<std::string> group_names_;
   std::vector<std::string> group_signatures_;
   std::vector<AggregateCall>* calls_ = nullptr;
+  size_t grouping_keys_ = 0;
+  int grouping_id_slot_ = -1;  // -1: not an aggregation by grouping sets
+  std::vector<bool> nullable_keys_;
   std::vector<std::pair<std::string, BoundExprPtr>> lambda_scope_;  // innermost last
   const std::map<std::string, BoundExprPtr>* window_columns_ = nullptr;
   size_t visible_columns_ = SIZE_MAX;
@@ -1528,6 +1611,99 @@ arrow::Result<PlanPtr> MakeFilter(const PlanPtr& child, const ExprPtr& condition
   return Node(std::move(node));
 }
 
+// An aggregation by grouping sets, planned as Spark does: an Expand node
+// below the Aggregate outputs each input row once per grouping set, with the
+// input's columns (which the aggregate functions read), a copy of each
+// distinct grouping expression (NULL when the set leaves it out) and
+// spark_grouping_id (bit k-1-i set when the set leaves out the i-th of the k
+// grouping expressions); the Aggregate groups by those copies and the id.
+struct GroupingSetsPlan {
+  PlanPtr expand;
+  std::vector<BoundExprPtr> keys;      // the Aggregate's grouping keys (over `expand`)
+  std::vector<std::string> names;      // their names
+  std::vector<BoundExprPtr> original;  // the distinct grouping expressions (over the input)
+  std::vector<bool> nullable;          // per key: whether a grouping set leaves it out
+};
+
+arrow::Result<GroupingSetsPlan> PlanGroupingSets(const PlanPtr& child, const GroupingSets& sets,
+                                                 const std::vector<BoundExprPtr>& bound,
+                                                 const std::vector<std::string>& names) {
+  GroupingSetsPlan out;
+  std::vector<std::string> signatures;
+  std::vector<size_t> distinct_of;  // bound[i] is out.original[distinct_of[i]]
+  for (size_t i = 0; i < bound.size(); ++i) {
+    std::string sig = Signature(*bound[i]);
+    auto it = std::find(signatures.begin(), signatures.end(), sig);
+    distinct_of.push_back(it - signatures.begin());
+    if (it != signatures.end()) continue;
+    signatures.push_back(std::move(sig));
+    out.original.push_back(bound[i]);
+    out.names.push_back(names[i]);
+  }
+  const size_t k = out.original.size();
+  if (k > 64) {
+    return SparkError("GROUPING_SIZE_LIMIT_EXCEEDED", "54000", "Grouping sets size cannot be greater than 64.");
+  }
+  // Each set as the grouping expressions it keeps; a repeated set needs a
+  // position key to keep its groups apart (Spark's _gen_grouping_pos).
+  std::vector<std::vector<bool>> kept;
+  for (const auto& set : sets.sets) {
+    std::vector<bool> keep(k, false);
+    for (size_t i : set) keep[distinct_of[i]] = true;
+    kept.push_back(std::move(keep));
+  }
+  bool repeated = false;
+  for (size_t a = 0; a < kept.size(); ++a) {
+    for (size_t b = a + 1; b < kept.size(); ++b) repeated = repeated || kept[a] == kept[b];
+  }
+  out.nullable.assign(k, false);
+  for (const auto& keep : kept) {
+    for (size_t j = 0; j < k; ++j) out.nullable[j] = out.nullable[j] || !keep[j];
+  }
+
+  const int width = static_cast<int>(child->output.size());
+  PlanNode expand{.kind = PlanNode::Kind::kExpand, .children = {child}, .output = child->output};
+  for (size_t j = 0; j < k; ++j) {
+    const BoundExprPtr& e = out.original[j];
+    Attribute a{out.names[j], e->type(), e->nullable() || out.nullable[j]};
+    a.watermark_delay_ms = EventTimeDelay(*e, child->output);
+    a.window_marker = WindowMarker(*e, child->output);
+    expand.output.push_back(std::move(a));
+  }
+  expand.output.push_back({"spark_grouping_id", types::Long(), false});
+  if (repeated) expand.output.push_back({"_gen_grouping_pos", types::Int(), false});
+  for (size_t s = 0; s < kept.size(); ++s) {
+    std::vector<BoundExprPtr> projection;
+    for (int i = 0; i < width; ++i) {
+      const Attribute& a = child->output[i];
+      projection.push_back(std::make_shared<BoundColumn>(i, a.type, a.nullable, a.name));
+    }
+    uint64_t gid = 0;
+    for (size_t j = 0; j < k; ++j) {
+      const BoundExprPtr& e = out.original[j];
+      if (kept[s][j]) {
+        projection.push_back(e);
+        continue;
+      }
+      gid |= uint64_t{1} << (k - 1 - j);
+      ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*e->type()));
+      projection.push_back(std::make_shared<BoundLiteral>(arrow::MakeNullScalar(arrow_type), e->type(), "null"));
+    }
+    projection.push_back(std::make_shared<BoundLiteral>(
+        std::make_shared<arrow::Int64Scalar>(static_cast<int64_t>(gid)), types::Long(), std::to_string(gid)));
+    if (repeated) projection.push_back(IntLiteral(static_cast<int32_t>(s)));
+    expand.projections.push_back(std::move(projection));
+  }
+  for (size_t i = width; i < expand.output.size(); ++i) {
+    const Attribute& a = expand.output[i];
+    out.keys.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+  }
+  out.names.push_back("spark_grouping_id");
+  if (repeated) out.names.push_back("_gen_grouping_pos");
+  out.expand = Node(std::move(expand));
+  return out;
+}
+
 arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<ExprPtr>& input_groups,
                                      const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
   if (std::any_of(input_aggs.begin(), input_aggs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
@@ -1550,6 +1726,8 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
       a = a->kind == ExprKind::kAlias ? ex::Alias(g, a->name) : g;
     }
   }
+  const std::optional<GroupingSets> grouping_sets = ExpandGroupingSets(groups);
+  if (grouping_sets) groups = grouping_sets->exprs;
   Binder plain(child->output);
   PlanNode agg{.kind = PlanNode::Kind::kAggregate, .children = {child}};
   std::vector<std::string> group_names;
@@ -1572,7 +1750,21 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
     agg.exprs.push_back(std::move(bound));
   }
   Binder binder(child->output);
-  binder.EnableAggregates(agg.exprs, &agg.aggregates, group_names);
+  if (grouping_sets) {
+    ARROW_ASSIGN_OR_RAISE(auto planned, PlanGroupingSets(child, *grouping_sets, agg.exprs, group_names));
+    agg.children = {planned.expand};
+    agg.exprs = std::move(planned.keys);
+    group_names = std::move(planned.names);
+    // SELECT items match the grouping expressions as written (over the input);
+    // the keys after them (the grouping id) match nothing.
+    std::vector<BoundExprPtr> matched = planned.original;
+    matched.insert(matched.end(), agg.exprs.begin() + planned.original.size(), agg.exprs.end());
+    binder.EnableAggregates(std::move(matched), &agg.aggregates, group_names);
+    binder.EnableGroupingSets(planned.original.size(), static_cast<int>(planned.original.size()),
+                              std::move(planned.nullable));
+  } else {
+    binder.EnableAggregates(agg.exprs, &agg.aggregates, group_names);
+  }
   std::vector<BoundExprPtr> results;
   std::vector<std::string> names;
   for (const auto& e : aggs) {
@@ -1591,9 +1783,6 @@ arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<Exp
 
   agg.output = AttributesOf(agg.exprs, group_names);
   for (const auto& call : agg.aggregates) agg.output.push_back({call.name, call.type, AggregateNullable(call)});
-  for (size_t i = 0; i < groups.size() && i < agg.output.size(); ++i) {
-    agg.output[i].nullable = agg.exprs[i]->nullable();
-  }
   PlanPtr top = Node(std::move(agg));
   if (having_bound) {
     PlanNode filter{.kind = PlanNode::Kind::kFilter, .children = {top}, .output = top->output};

@@ -14,6 +14,7 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/expr/window_expr.h"
+#include "spate/plan/grouping_sets.h"
 #include "spate/sql/lexer.h"
 #include "spate/types/ddl_parser.h"
 
@@ -1579,10 +1580,7 @@ class Parser {
     }
     if (AcceptKeyword("GROUP")) {
       ARROW_RETURN_NOT_OK(ExpectKeyword("BY"));
-      do {
-        ARROW_ASSIGN_OR_RAISE(auto e, Expression());
-        select->group_by.push_back(std::move(e));
-      } while (AcceptOp(","));
+      ARROW_ASSIGN_OR_RAISE(select->group_by, GroupByItems());
     }
     if (AcceptKeyword("HAVING")) {
       ARROW_ASSIGN_OR_RAISE(select->having, Expression());
@@ -1595,6 +1593,72 @@ class Parser {
       ARROW_ASSIGN_OR_RAISE(item, SubstituteNamedWindows(item, windows));
     }
     return select;
+  }
+
+  // GROUP BY items: expressions, ROLLUP(...), CUBE(...) and GROUPING SETS(...)
+  // (plan/grouping_sets.h), or `expressions WITH ROLLUP|CUBE`.
+  arrow::Result<std::vector<ExprPtr>> GroupByItems() {
+    std::vector<ExprPtr> items;
+    do {
+      const bool list_follows = Peek(1).IsOp("(") && !Peek(2).IsOp(")");
+      if ((Peek().IsKeyword("ROLLUP") || Peek().IsKeyword("CUBE")) && list_follows) {
+        const char* name = Next().IsKeyword("ROLLUP") ? kRollup : kCube;
+        ARROW_ASSIGN_OR_RAISE(auto elements, GroupingElements());
+        items.push_back(ex::Call(name, std::move(elements)));
+      } else if (Peek().IsKeyword("GROUPING") && Peek(1).IsKeyword("SETS")) {
+        pos_ += 2;
+        ARROW_ASSIGN_OR_RAISE(auto elements, GroupingElements());
+        items.push_back(ex::Call(kGroupingSets, std::move(elements)));
+      } else {
+        ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+        items.push_back(std::move(e));
+      }
+    } while (AcceptOp(","));
+    if (Peek().IsKeyword("WITH") && (Peek(1).IsKeyword("ROLLUP") || Peek(1).IsKeyword("CUBE"))) {
+      Next();
+      return std::vector<ExprPtr>{ex::Call(Next().IsKeyword("ROLLUP") ? kRollup : kCube, std::move(items))};
+    }
+    return items;
+  }
+
+  // '(' element, ... ')' where an element is an expression or a
+  // parenthesised list of them ('()' for the empty set).
+  arrow::Result<std::vector<ExprPtr>> GroupingElements() {
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    std::vector<ExprPtr> elements;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto list, ParenthesisedGroupingSet());
+      if (list) {
+        elements.push_back(std::move(list));
+        continue;
+      }
+      ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+      elements.push_back(std::move(e));
+    } while (AcceptOp(","));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return elements;
+  }
+
+  // '(' [expr, ...] ')' ending a grouping element, as a kGroupingSet call;
+  // null (reading nothing) when the parenthesis starts an expression instead.
+  arrow::Result<ExprPtr> ParenthesisedGroupingSet() {
+    if (!Peek().IsOp("(")) return nullptr;
+    const size_t start = pos_;
+    Next();
+    std::vector<ExprPtr> exprs;
+    if (!Peek().IsOp(")")) {
+      do {
+        auto e = Expression();
+        if (!e.ok()) {
+          pos_ = start;
+          return nullptr;
+        }
+        exprs.push_back(*std::move(e));
+      } while (AcceptOp(","));
+    }
+    if (AcceptOp(")") && (Peek().IsOp(",") || Peek().IsOp(")"))) return ex::Call(kGroupingSet, std::move(exprs));
+    pos_ = start;
+    return nullptr;
   }
 
   static std::shared_ptr<FromItem> MakeJoin(FromItemPtr left, FromItemPtr right,

@@ -34,6 +34,19 @@ def collect_list(col: ColumnOrName) -> Column: return _invoke("collect_list", co
 def collect_set(col: ColumnOrName) -> Column: return _invoke("collect_set", col)
 
 
+def grouping(col: ColumnOrName) -> Column:
+    """In an aggregation by ``rollup``, ``cube`` or grouping sets: 1 when the row's grouping
+    set leaves ``col`` out (a subtotal over it), else 0, as a TINYINT."""
+    return _invoke("grouping", col)
+
+
+def grouping_id(*cols: ColumnOrName) -> Column:
+    """The row's grouping set as a BIGINT bit mask, one bit per grouping column (the first
+    column is the highest bit, set when the set leaves it out). ``cols``, when given, must be
+    all the grouping columns in order."""
+    return _args("grouping_id", *[_col_expr(c) for c in _flatten(cols)])
+
+
 def first(col: ColumnOrName, ignorenulls: bool = False) -> Column:
     if not ignorenulls:
         return _invoke("first", col)
