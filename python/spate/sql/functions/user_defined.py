@@ -53,3 +53,17 @@ def arrow_udf(f: Any = None, returnType: Any = None, functionType: Optional[int]
 def call_udf(udfName: str, *cols: ColumnOrName) -> Column:
     """A call of a function registered with ``spark.udf.register`` (or a built-in one) by name."""
     return Column(_native.Expr.call(udfName, [_col_expr(c) for c in cols]))
+
+
+def udtf(cls: Optional[type] = None, *, returnType: Any = None, useArrow: Optional[bool] = None) -> Any:
+    """A table function from a handler class whose ``eval`` yields rows (and ``terminate``
+    the last ones): ``@udtf(returnType="n: int")``; ``MyUDTF(lit(3))`` is a DataFrame."""
+    from spate.sql.udtf import PythonUDTFEvalType, _make
+    return _make(cls, returnType, PythonUDTFEvalType.SQL_TABLE_UDF)
+
+
+def arrow_udtf(cls: Optional[type] = None, *, returnType: Any = None) -> Any:
+    """A table function whose ``eval`` takes pyarrow Arrays and yields pyarrow Tables or
+    RecordBatches of the return type."""
+    from spate.sql.udtf import PythonUDTFEvalType, _make
+    return _make(cls, returnType, PythonUDTFEvalType.SQL_ARROW_UDTF)
