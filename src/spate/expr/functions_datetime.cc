@@ -1319,7 +1319,9 @@ arrow::Result<BoundExprPtr> BindDateArithmetic(const std::string& name, std::vec
       } else if (name == "add_months") {
         days[i] = AddMonths(*days[i], *other[i]);
       } else {
-        days[i] = *days[i] + (name == "date_add" ? *other[i] : -*other[i]);
+        // Java int arithmetic, as Spark's DateAdd / DateSub: wraps around.
+        days[i] = static_cast<int32_t>(static_cast<uint32_t>(*days[i]) +
+                                       static_cast<uint32_t>(name == "date_add" ? *other[i] : -*other[i]));
       }
     }
     return Output(days, a.result_type);
