@@ -163,3 +163,10 @@ def test_csv_python_wrappers(oracle):
     oracle.check(program)
     oracle.check(lambda sql, spark: sql.functions.from_csv("j", 1), error="NOT_COLUMN_OR_STR")
     oracle.check(lambda sql, spark: sql.functions.schema_of_csv(1), error="NOT_COLUMN_OR_STR")
+
+
+def test_to_json_is_nullable(oracle):
+    """to_json's result is always nullable, even over a struct that is never NULL."""
+    oracle.check_exprs(["to_json(named_struct('k', 1, 'v', j))", "to_json(array(1, 2))",
+                        "to_json(map('a', 1))"],
+                       rows=[("x",), (None,)], schema="j STRING")
