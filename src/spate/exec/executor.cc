@@ -77,20 +77,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> EvaluateSort(const PlanNode& node,
     const SortKey& k = node.sort_keys[i];
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*k.expr, *batch, ctx));
     std::string name = "k" + std::to_string(i);
-    const auto order = k.ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending;
-    const auto nulls = k.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd;
-    const auto id = array->type_id();
-    if (id == arrow::Type::DOUBLE || id == arrow::Type::FLOAT) {
-      // Arrow places NaN with the NULLs; Spark sorts it above every other
-      // double: order by "is NaN" first.
-      ARROW_ASSIGN_OR_RAISE(auto is_nan, cp::CallFunction("is_nan", {array}));
-      fields.push_back(arrow::field(name + "_nan", arrow::boolean()));
-      keys.push_back(is_nan.make_array());
-      sort_keys.emplace_back(name + "_nan", order, nulls);
-    }
     fields.push_back(arrow::field(name, array->type()));
     keys.push_back(std::move(array));
-    sort_keys.emplace_back(name, order, nulls);
+    sort_keys.emplace_back(name, k.ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
+                           k.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
   }
   auto key_batch = arrow::RecordBatch::Make(arrow::schema(fields), batch->num_rows(), keys);
   ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort_keys)));
@@ -263,6 +253,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
       return ExecuteAggregate(plan, *inputs[0], ctx);
     case PlanNode::Kind::kJoin: return ExecuteJoin(plan, *inputs[0], *inputs[1], ctx);
     case PlanNode::Kind::kUnion: return EvaluateUnion(plan, inputs);
+    case PlanNode::Kind::kIntersect:
+    case PlanNode::Kind::kExcept: return ExecuteSetOperation(plan, *inputs[0], *inputs[1]);
     case PlanNode::Kind::kDistinct:
       if (ctx.streaming && IsStreamingPlan(plan)) return ExecuteStreamingDeduplicate(plan, *inputs[0], ctx);
       return EvaluateDistinct(plan, *inputs[0], ctx);
