@@ -763,6 +763,8 @@ arrow::Result<Values> Days(const arrow::Datum& d, const DataType& type, const Ev
     }
     return out;
   }
+  // Dates are days already (as microseconds, a day past year 294247 would overflow).
+  if (type.id() == TypeId::kDate) return Integers(d, n);
   ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(d, type, ctx, n));
   for (auto& v : wall) {
     if (v) *v = FloorDiv(*v, kMicrosPerDay);

@@ -319,9 +319,11 @@ def test_text_plus_interval(oracle):
 
 
 def test_date_add_wraps_around(oracle):
-    """date_add / date_sub count days in a Java int: past its range the day number wraps
-    around (no error), as Spark's DateAdd."""
+    """date_add / date_sub / datediff count days in a Java int: past its range the day number
+    wraps around (no error), as Spark's DateAdd; the fields of such far dates are exact."""
     oracle.check_exprs(["CAST(date_add(d, 2147483647) AS STRING)",
                         "CAST(date_sub(d, -2147483648) AS STRING)",
-                        "CAST(d + 2147483647 AS STRING)"],
+                        "CAST(d + 2147483647 AS STRING)", "year(date_add(d, 2147483647))",
+                        "dayofweek(date_sub(d, -2147483648))", "month(d + 2147483647)",
+                        "datediff(date_add(d, 2147483647), d)"],
                        rows=ROWS, schema=SCHEMA)
