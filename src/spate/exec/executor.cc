@@ -253,8 +253,6 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, c
       return ExecuteAggregate(plan, *inputs[0], ctx);
     case PlanNode::Kind::kJoin: return ExecuteJoin(plan, *inputs[0], *inputs[1], ctx);
     case PlanNode::Kind::kUnion: return EvaluateUnion(plan, inputs);
-    case PlanNode::Kind::kIntersect:
-    case PlanNode::Kind::kExcept: return ExecuteSetOperation(plan, *inputs[0], *inputs[1]);
     case PlanNode::Kind::kDistinct:
       if (ctx.streaming && IsStreamingPlan(plan)) return ExecuteStreamingDeduplicate(plan, *inputs[0], ctx);
       return EvaluateDistinct(plan, *inputs[0], ctx);
