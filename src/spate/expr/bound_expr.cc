@@ -6,6 +6,7 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/initialize.h>
 
+#include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -32,10 +33,19 @@ arrow::Result<arrow::Datum> BoundLiteral::Evaluate(const arrow::RecordBatch&,
   return arrow::Datum(value_);
 }
 
+namespace {
+arrow::Result<arrow::Datum> EvaluateNullIntolerant(const BoundFunction& f,
+                                                   const arrow::RecordBatch& batch,
+                                                   const EvalContext& ctx);
+}  // namespace
+
 arrow::Result<arrow::Datum> BoundFunction::Evaluate(const arrow::RecordBatch& batch,
                                                     const EvalContext& ctx) const {
   EnsureComputeInitialized();  // functions may run outside ExecutePlan (tests, constant folding)
   if (lazy_) return lazy_(LazyArgs{batch, children(), *type(), ctx});
+  if (children().size() > 1 && IsNullIntolerant(function_)) {
+    return EvaluateNullIntolerant(*this, batch, ctx);
+  }
   std::vector<arrow::Datum> values;
   values.reserve(children().size());
   for (const auto& child : children()) {
@@ -44,6 +54,47 @@ arrow::Result<arrow::Datum> BoundFunction::Evaluate(const arrow::RecordBatch& ba
   }
   return impl_(FunctionArgs{values, children(), *type(), ctx, batch.num_rows()});
 }
+
+namespace {
+
+// As Spark's generated code: each argument runs only on the rows where the ones
+// evaluated before it (left to right; a divisor before its dividend) are not
+// NULL, so that a row whose result is NULL anyway raises nothing.
+arrow::Result<arrow::Datum> EvaluateNullIntolerant(const BoundFunction& f,
+                                                   const arrow::RecordBatch& batch,
+                                                   const EvalContext& ctx) {
+  namespace cp = arrow::compute;
+  const auto& children = f.children();
+  const size_t n = children.size();
+  std::vector<arrow::Datum> values(n);
+  std::shared_ptr<arrow::BooleanArray> rows;  // where every argument so far is not NULL
+  for (size_t k = 0; k < n; ++k) {
+    const size_t i = EvaluatesDivisorFirst(f.function()) ? n - 1 - k : k;
+    const BoundExpr& child = *children[i];
+    if (rows != nullptr && child.kind() == BoundExpr::Kind::kFunction) {
+      ARROW_ASSIGN_OR_RAISE(auto part, EvaluateOnRows(child, batch, *rows, ctx));
+      values[i] = arrow::Datum(std::move(part));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(values[i], child.Evaluate(batch, ctx));
+    }
+    if (k + 1 == n) break;
+    const arrow::Datum& v = values[i];
+    if (v.is_scalar()) {
+      if (v.scalar()->is_valid) continue;
+      ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*f.type()));
+      return arrow::Datum(arrow::MakeNullScalar(arrow_type));
+    }
+    if (!v.is_array() || v.null_count() == 0) continue;
+    ARROW_ASSIGN_OR_RAISE(auto valid, cp::CallFunction("is_valid", {v}));
+    if (rows != nullptr) {
+      ARROW_ASSIGN_OR_RAISE(valid, cp::CallFunction("and", {valid, rows}));
+    }
+    rows = std::static_pointer_cast<arrow::BooleanArray>(valid.make_array());
+  }
+  return f.impl()(FunctionArgs{values, children, *f.type(), ctx, batch.num_rows()});
+}
+
+}  // namespace
 
 arrow::Result<std::shared_ptr<arrow::Array>> EvaluateToArray(const BoundExpr& expr,
                                                              const arrow::RecordBatch& batch,

@@ -194,6 +194,18 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastToDecimal(
       builder.UnsafeAppendNull();
       continue;
     }
+    if (values->type_id() == arrow::Type::DOUBLE) {
+      // NaN and the infinities have no decimal: NULL even under ANSI mode, as
+      // in Spark. Beyond 38 digits no decimal type holds the value.
+      double v = static_cast<const arrow::DoubleArray&>(*values).Value(i);
+      if (!std::isfinite(v) || std::fabs(v) >= 1e38) {
+        if (strict && std::isfinite(v)) {
+          return NumericValueOutOfRange(fmt::format("{:.0f}", v), to.precision(), to.scale());
+        }
+        builder.UnsafeAppendNull();
+        continue;
+      }
+    }
     auto value = ReadDecimal(*values, from, i);
     if (!value) {
       if (strict) {
@@ -425,6 +437,11 @@ arrow::Result<BoundExprPtr> BindCast(BoundExprPtr arg, DataTypePtr to, bool try_
   if (!CanCast(*arg->type(), *to)) {
     return DataTypeMismatch("CAST_WITHOUT_SUGGESTION", pretty,
                             fmt::format("cannot cast {} to {}", QuotedType(*arg->type()), QuotedType(*to)));
+  }
+  // CAST(NULL AS t) is a NULL literal of t, as Spark folds it.
+  const arrow::Scalar* constant = ConstantValue(*arg);
+  if (constant != nullptr && !constant->is_valid && to->id() != TypeId::kNull) {
+    return NullLiteral(to, pretty);
   }
   DataTypePtr from = arg->type();
   auto impl = [from, try_cast](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {

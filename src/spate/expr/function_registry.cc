@@ -8,6 +8,7 @@
 
 #include "spate/common/error.h"
 #include "spate/expr/user_function.h"
+#include "spate/types/arrow_types.h"
 
 namespace spate {
 
@@ -77,6 +78,65 @@ bool IsAggregateFunction(const std::string& name) {
   return false;
 }
 
+bool IsNullIntolerant(const std::string& function) {
+  static const char* const kNames[] = {
+      "+", "-", "*", "/", "%", "div", "negative", "abs", "=", "<", "<=", ">", ">=", "not",
+      "upper", "lower", "length", "substring", "substr", "trim", "ltrim", "rtrim", "lpad",
+      "rpad", "reverse", "initcap", "repeat", "ascii", "instr", "startswith", "endswith",
+      "contains", "like", "rlike", "year", "month", "dayofmonth", "day", "hour", "minute",
+      "second", "dayofweek", "dayofyear", "quarter", "weekofyear", "datediff", "date_add",
+      "date_sub", "last_day", "date_format", "from_unixtime"};
+  for (const char* n : kNames) {
+    if (function == n) return true;
+  }
+  return false;
+}
+
+bool EvaluatesDivisorFirst(const std::string& function) {
+  return function == "/" || function == "%" || function == "div";
+}
+
+namespace {
+
+bool IsNullLiteral(const BoundExpr& e) {
+  const arrow::Scalar* v = ConstantValue(e);
+  return v != nullptr && !v->is_valid;
+}
+
+// Spark's NullPropagation: a null-intolerant function with a NULL literal
+// argument is folded to a NULL literal before anything runs, so that its other
+// arguments never raise (NULL - CAST(1e10D AS INT) is NULL, not an overflow).
+//
+// Spark also folds every constant call; those that give NULL from a NULL
+// literal argument are folded here too (to_date(NULL), date_trunc('month',
+// NULL)), as NULL does not depend on the session's settings.
+BoundExprPtr PropagateNull(BoundExprPtr bound) {
+  if (bound->kind() != BoundExpr::Kind::kFunction) return bound;
+  const auto& fn = static_cast<const BoundFunction&>(*bound);
+  bool null_argument = false, constant = true;
+  for (const auto& arg : bound->children()) {
+    null_argument = null_argument || IsNullLiteral(*arg);
+    constant = constant && arg->kind() == BoundExpr::Kind::kLiteral;
+  }
+  if (!null_argument) return bound;
+  if (IsNullIntolerant(fn.function())) return NullLiteral(bound->type(), bound->name()).ValueOr(bound);
+  // The event-time window functions stay calls: the planner looks for them.
+  if (!constant || fn.function().find("window") != std::string::npos) return bound;
+  auto empty = arrow::RecordBatch::Make(arrow::schema({}), 1, std::vector<std::shared_ptr<arrow::Array>>{});
+  auto value = bound->Evaluate(*empty, EvalContext{});
+  if (!value.ok()) return bound;  // raises when it runs, if it runs
+  bool is_null = value->is_scalar() ? !value->scalar()->is_valid
+                                     : value->is_array() && value->length() == 1 && value->null_count() == 1;
+  return is_null ? NullLiteral(bound->type(), bound->name()).ValueOr(bound) : bound;
+}
+
+}  // namespace
+
+arrow::Result<BoundExprPtr> NullLiteral(const DataTypePtr& type, const std::string& name) {
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+  return std::make_shared<BoundLiteral>(arrow::MakeNullScalar(arrow_type), type, name);
+}
+
 arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args,
                                      const std::string& pretty) {
   // A function registered with the session analyzing the query hides a
@@ -91,7 +151,8 @@ arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundE
                                   "`system`.`session`, `spark_catalog`.`default`].",
                                   name));
   }
-  return (*binder)(name, std::move(args), pretty);
+  ARROW_ASSIGN_OR_RAISE(auto bound, (*binder)(name, std::move(args), pretty));
+  return PropagateNull(std::move(bound));
 }
 
 bool AnyNullable(const std::vector<BoundExprPtr>& args) {

@@ -41,6 +41,16 @@ bool IsAggregateFunction(const std::string& name);
 arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args,
                                      const std::string& pretty);
 
+/// Functions Spark marks null-intolerant: NULL whenever an argument is NULL.
+/// A NULL literal argument folds the call to NULL (NullPropagation), and an
+/// argument runs only on the rows where the arguments before it are not NULL.
+bool IsNullIntolerant(const std::string& function);
+/// Whether the divisor of the function runs before its dividend (/, %, div).
+bool EvaluatesDivisorFirst(const std::string& function);
+
+/// A NULL literal of `type` (what Spark folds a NULL-propagating call to).
+arrow::Result<BoundExprPtr> NullLiteral(const DataTypePtr& type, const std::string& name);
+
 /// CAST / TRY_CAST, and the implicit casts coercion inserts (which keep the
 /// child's name, as Spark's implicit casts do).
 arrow::Result<BoundExprPtr> BindCast(BoundExprPtr arg, DataTypePtr to, bool try_cast,

@@ -280,8 +280,28 @@ arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
                                                    std::vector<BoundExprPtr> args,
                                                    const std::string& pretty) {
   TypeId l = args[0]->type()->id(), r = args[1]->type()->id();
+  // date + n and date - n are date_add / date_sub (so named, as Spark resolves
+  // them, with their type checks: n must be INT, SMALLINT or TINYINT); n + date too.
+  auto is_days = [](TypeId id) {
+    return id != TypeId::kString && id != TypeId::kInterval && id != TypeId::kNull &&
+           id != TypeId::kDate && id != TypeId::kTimestamp && id != TypeId::kTimestampNtz;
+  };
+  if (op == "+" && r == TypeId::kDate && is_days(l)) {
+    return BindTemporalArithmetic(op, {args[1], args[0]}, pretty);
+  }
+  if ((op == "+" || op == "-") && l == TypeId::kDate && is_days(r)) {
+    std::string name = op == "+" ? "date_add" : "date_sub";
+    return BindCall(name, args, fmt::format("{}({}, {})", name, args[0]->name(), args[1]->name()));
+  }
   if (l == TypeId::kInterval && op == "+") std::swap(args[0], args[1]), std::swap(l, r);
   if (r != TypeId::kInterval || (op != "+" && op != "-")) return nullptr;
+  if (l == TypeId::kString) {
+    // Text moves as the timestamp it holds and stays text, as Spark's
+    // Cast(TimeAdd(text, interval), STRING).
+    args[0] = ImplicitCast(args[0], types::Timestamp());
+    ARROW_ASSIGN_OR_RAISE(auto moved, BindTemporalArithmetic(op, std::move(args), pretty));
+    return ImplicitCast(moved, types::String());
+  }
   if (l == TypeId::kInterval) {
     bool subtract = op == "-";
     bool constant = args[0]->kind() == BoundExpr::Kind::kLiteral && args[1]->kind() == BoundExpr::Kind::kLiteral;

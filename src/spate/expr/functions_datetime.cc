@@ -763,6 +763,8 @@ arrow::Result<Values> Days(const arrow::Datum& d, const DataType& type, const Ev
     }
     return out;
   }
+  // Dates are days already (as microseconds, a day past year 294247 would overflow).
+  if (type.id() == TypeId::kDate) return Integers(d, n);
   ARROW_ASSIGN_OR_RAISE(auto wall, WallTimes(d, type, ctx, n));
   for (auto& v : wall) {
     if (v) *v = FloorDiv(*v, kMicrosPerDay);
@@ -1319,7 +1321,9 @@ arrow::Result<BoundExprPtr> BindDateArithmetic(const std::string& name, std::vec
       } else if (name == "add_months") {
         days[i] = AddMonths(*days[i], *other[i]);
       } else {
-        days[i] = *days[i] + (name == "date_add" ? *other[i] : -*other[i]);
+        // Java int arithmetic, as Spark's DateAdd / DateSub: wraps around.
+        days[i] = static_cast<int32_t>(static_cast<uint32_t>(*days[i]) +
+                                       static_cast<uint32_t>(name == "date_add" ? *other[i] : -*other[i]));
       }
     }
     return Output(days, a.result_type);

@@ -718,7 +718,8 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
     ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
     return arrow::Datum(result);
   };
-  return MakeFunction(name, impl, types::String(), std::move(args), pretty);
+  // Always nullable, as Spark's StructsToJson.
+  return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
 void AppendJacksonJson(const JsonValue& v, std::string* out);

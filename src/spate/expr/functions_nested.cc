@@ -521,6 +521,25 @@ arrow::Result<BoundExprPtr> BindExtractValue(const std::string& name,
   }
 }
 
+// Spark's nullability of element_at over an array: with a constant index into
+// array(...) that of the element it picks; otherwise, since an index out of
+// bounds raises (ANSI), whether the array may hold NULLs (try_element_at: true).
+bool ElementAtNullable(const BoundExpr& array, const BoundExpr& index, bool tolerant) {
+  const bool contains_null = AsArrayType(*array.type()).contains_null();
+  const arrow::Scalar* v = ConstantValue(index);
+  if (v == nullptr || !v->is_valid) return tolerant || contains_null;
+  auto n = arrow::compute::Cast(arrow::Datum(v->GetSharedPtr()), arrow::int64());
+  if (!n.ok()) return true;
+  const int64_t at = n->scalar_as<arrow::Int64Scalar>().value;
+  const bool created = array.kind() == BoundExpr::Kind::kFunction &&
+                       static_cast<const BoundFunction&>(array).function() == "array";
+  const auto size = static_cast<int64_t>(array.children().size());
+  if (!created || at >= size) return tolerant || contains_null;
+  if (at == 0) return false;
+  if (-at > size) return tolerant;
+  return array.children()[at > 0 ? at - 1 : size + at]->nullable();
+}
+
 arrow::Result<BoundExprPtr> BindElementAt(const std::string& name, std::vector<BoundExprPtr> args,
                                           const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
@@ -541,8 +560,9 @@ arrow::Result<BoundExprPtr> BindElementAt(const std::string& name, std::vector<B
   }
   DataTypePtr element = AsArrayType(*base).element_type();
   bool tolerant = name == "try_element_at";
+  bool nullable = ElementAtNullable(*args[0], *args[1], tolerant);
   auto impl = [tolerant](const FunctionArgs& a) { return ArrayElement(a, true, tolerant); };
-  return MakeFunction(name, impl, element, std::move(args), pretty, true);
+  return MakeFunction(name, impl, element, std::move(args), pretty, nullable);
 }
 
 // get(arr, i): arr[i] (0-based), NULL when out of bounds even under ANSI.

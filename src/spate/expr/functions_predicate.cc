@@ -68,6 +68,25 @@ const char* ComparisonKernel(const std::string& op) {
   return "greater_equal";
 }
 
+bool IsFloating(const arrow::Datum& d) {
+  return d.type()->id() == arrow::Type::DOUBLE || d.type()->id() == arrow::Type::FLOAT;
+}
+
+// l <op> r with Spark's order of doubles: NaN equals NaN and is above every
+// other value (SQLOrderingUtil). With a NaN on either side the answer is that
+// of comparing "is NaN" of each side, false below true.
+arrow::Result<arrow::Datum> CompareValues(const std::string& op, const arrow::Datum& l,
+                                          const arrow::Datum& r) {
+  const char* kernel = ComparisonKernel(op);
+  ARROW_ASSIGN_OR_RAISE(auto plain, cp::CallFunction(kernel, {l, r}));
+  if (!IsFloating(l)) return plain;
+  ARROW_ASSIGN_OR_RAISE(auto l_nan, cp::CallFunction("is_nan", {l}));
+  ARROW_ASSIGN_OR_RAISE(auto r_nan, cp::CallFunction("is_nan", {r}));
+  ARROW_ASSIGN_OR_RAISE(auto any_nan, cp::CallFunction("or", {l_nan, r_nan}));
+  ARROW_ASSIGN_OR_RAISE(auto by_nan, cp::CallFunction(kernel, {l_nan, r_nan}));
+  return cp::CallFunction("if_else", {any_nan, by_nan, plain});
+}
+
 arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<BoundExprPtr> args,
                                            const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(op, args, 2, 2));
@@ -76,7 +95,7 @@ arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<Bo
   if (op == "<=>") {
     // Null-safe equality: NULL <=> NULL is true, NULL <=> x is false.
     auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-      ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", a.values));
+      ARROW_ASSIGN_OR_RAISE(auto eq, CompareValues("=", a.values[0], a.values[1]));
       ARROW_ASSIGN_OR_RAISE(auto ln, cp::CallFunction("is_null", {a.values[0]}));
       ARROW_ASSIGN_OR_RAISE(auto rn, cp::CallFunction("is_null", {a.values[1]}));
       ARROW_ASSIGN_OR_RAISE(auto both, cp::CallFunction("and", {ln, rn}));
@@ -86,8 +105,8 @@ arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<Bo
     return MakeFunction(op, impl, types::Boolean(), std::move(args), pretty, false);
   }
   bool nullable = args[0]->nullable() || args[1]->nullable();
-  return MakeFunction(op, ArrowCall(ComparisonKernel(op)), types::Boolean(), std::move(args), pretty,
-                      nullable);
+  auto impl = [op](const FunctionArgs& a) { return CompareValues(op, a.values[0], a.values[1]); };
+  return MakeFunction(op, impl, types::Boolean(), std::move(args), pretty, nullable);
 }
 
 arrow::Result<std::shared_ptr<arrow::BooleanArray>> AsMask(const arrow::Datum& d, int64_t n);
@@ -145,7 +164,7 @@ arrow::Result<BoundExprPtr> BindIn(const std::string& name, std::vector<BoundExp
   auto impl = [](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     arrow::Datum acc = arrow::MakeScalar(false);
     for (size_t i = 1; i < a.values.size(); ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", {a.values[0], a.values[i]}));
+      ARROW_ASSIGN_OR_RAISE(auto eq, CompareValues("=", a.values[0], a.values[i]));
       ARROW_ASSIGN_OR_RAISE(acc, cp::CallFunction("or_kleene", {acc, eq}));
     }
     return acc;
@@ -353,7 +372,7 @@ arrow::Result<BoundExprPtr> BindNullIf(const std::string& name, std::vector<Boun
   DataTypePtr type = original->type();
   ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
   auto impl = [arrow_type](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
-    ARROW_ASSIGN_OR_RAISE(auto eq, cp::CallFunction("equal", {a.values[0], a.values[1]}));
+    ARROW_ASSIGN_OR_RAISE(auto eq, CompareValues("=", a.values[0], a.values[1]));
     ARROW_ASSIGN_OR_RAISE(auto cond, cp::CallFunction("coalesce", {eq, arrow::MakeScalar(false)}));
     return cp::CallFunction("if_else", {cond, arrow::MakeNullScalar(arrow_type), a.values[2]});
   };
@@ -366,10 +385,22 @@ arrow::Result<BoundExprPtr> BindGreatestLeast(const std::string& name,
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, SIZE_MAX));
   ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty, "DATA_DIFF_TYPES"));
   DataTypePtr type = args[0]->type();
-  const char* fn = name == "greatest" ? "max_element_wise" : "min_element_wise";
-  auto impl = [fn](const FunctionArgs& a) {
-    cp::ElementWiseAggregateOptions options(/*skip_nulls=*/true);
-    return cp::CallFunction(fn, a.values, &options);
+  const bool greatest = name == "greatest";
+  auto impl = [greatest](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+    if (!IsFloating(a.values[0])) {
+      cp::ElementWiseAggregateOptions options(/*skip_nulls=*/true);
+      return cp::CallFunction(greatest ? "max_element_wise" : "min_element_wise", a.values, &options);
+    }
+    // Doubles in Spark's order (NaN the greatest), NULLs skipped.
+    arrow::Datum best = a.values[0];
+    for (size_t i = 1; i < a.values.size(); ++i) {
+      const arrow::Datum& next = a.values[i];
+      ARROW_ASSIGN_OR_RAISE(auto beats, CompareValues(greatest ? ">" : "<", next, best));
+      ARROW_ASSIGN_OR_RAISE(beats, cp::CallFunction("coalesce", {beats, arrow::MakeScalar(false)}));
+      ARROW_ASSIGN_OR_RAISE(best, cp::CallFunction("if_else", {beats, next, best}));
+      ARROW_ASSIGN_OR_RAISE(best, cp::CallFunction("coalesce", {best, next}));
+    }
+    return best;
   };
   bool nullable = true;  // NULL only when every argument is
   for (const auto& arg : args) nullable = nullable && arg->nullable();

@@ -164,8 +164,11 @@ arrow::Result<BoundExprPtr> BindLeftRight(const std::string& name, std::vector<B
                                              : SubstringSql(s, -len, INT32_MAX));
     });
   };
-  return Bind(name, std::move(args), pretty, 2, 2, {Arg::kString, Arg::kInt}, types::String(),
-              impl);
+  ARROW_ASSIGN_OR_RAISE(auto bound, Bind(name, std::move(args), pretty, 2, 2,
+                                         {Arg::kString, Arg::kInt}, types::String(), impl));
+  if (left) return bound;
+  // right() is Spark's IF(str IS NULL, NULL, ...): always nullable.
+  return MakeFunction(name, impl, types::String(), bound->children(), pretty, true);
 }
 
 // ---------------------------------------------------------------------------

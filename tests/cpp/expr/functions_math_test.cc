@@ -1,5 +1,8 @@
 // Math and hash functions against the values Spark's documentation gives.
 
+#include <cmath>
+#include <limits>
+
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
@@ -60,6 +63,32 @@ TEST(MathFunctionsTest, ConvAndBitwise) {
 TEST(MathFunctionsTest, SeededRandIsSparks) {
   EXPECT_EQ(Eval("rand", {Int(0)}), "0.7604953758285915");
   EXPECT_EQ(Eval("randstr", {Int(5), Int(0)}), "ceV0P");
+}
+
+TEST(MathFunctionsTest, NanIsEqualToItselfAndAboveEveryDouble) {
+  const double nan = std::nan("");
+  const double inf = std::numeric_limits<double>::infinity();
+  EXPECT_EQ(Eval("=", {Double(nan), Double(nan)}), "true");
+  EXPECT_EQ(Eval("<=>", {Double(nan), Double(nan)}), "true");
+  EXPECT_EQ(Eval(">", {Double(nan), Double(inf)}), "true");
+  EXPECT_EQ(Eval("<", {Double(nan), Double(1.0)}), "false");
+  EXPECT_EQ(Eval("<=", {Double(1.0), Double(nan)}), "true");
+  EXPECT_EQ(Eval("greatest", {Double(1.0), Double(nan)}), "nan");
+  EXPECT_EQ(Eval("least", {Double(nan), Double(1.0)}), "1");
+}
+
+TEST(MathFunctionsTest, NullLiteralOperandFoldsTheCall) {
+  // NULL - CAST(1e10D AS INT): the cast would overflow, but never runs.
+  auto null_int = NullLiteral(types::Int(), "NULL").ValueOrDie();
+  auto overflow = BindCast(Double(1e10), types::Int(), false, "CAST(1e10 AS INT)").ValueOrDie();
+  auto bound = BindCall("-", {null_int, overflow}, "(NULL - CAST(1e10 AS INT))");
+  ASSERT_TRUE(bound.ok()) << bound.status().ToString();
+  EXPECT_EQ((*bound)->kind(), BoundExpr::Kind::kLiteral);
+  EXPECT_EQ((*bound)->type()->id(), TypeId::kInt);
+  // CAST(NULL AS INT) is itself a NULL literal.
+  auto cast = BindCast(NullLiteral(types::Null(), "NULL").ValueOrDie(), types::Int(), false, "c");
+  ASSERT_TRUE(cast.ok());
+  EXPECT_EQ((*cast)->kind(), BoundExpr::Kind::kLiteral);
 }
 
 }  // namespace

@@ -130,6 +130,7 @@ TEMPLATES = {
     ],
 }
 TYPES = sorted(LEAVES)
+COLUMNS = {"i", "l", "d", "s", "b", "dt", "ts", "dec", "arr", "t"}
 
 
 class Node:
@@ -185,23 +186,99 @@ def simpler(node):
             yield Node(node.type, node.template, node.children[:i] + [smaller] + node.children[i + 1:])
 
 
+# Differences that are known and accepted, each with its reason (docs/compatibility.md).
+KNOWN = {
+    "error-order": "Both engines fail, with two different errors that the expression really "
+                   "has: each engine's error is raised alike by both engines for a part of the "
+                   "expression or for one row alone. Spark stops at the first row that raises "
+                   "and folds constant parts (raising their errors) before any row runs; Spate "
+                   "evaluates each part over a whole batch in turn, so which error is reported "
+                   "first can differ.",
+    "constant-error": "Spark fails and Spate gives NULL: a constant part of the expression "
+                      "raises (alike on both engines when run alone), and another part is NULL "
+                      "once folded. Spark folds constants top-down before it propagates NULL "
+                      "(raising the constant's error while planning); Spate folds bottom-up, "
+                      "NULL first, and so never runs the constant.",
+    "spark-internal-error": "Both engines fail; Spark with a JVM exception that carries no "
+                            "error condition (an ArithmeticException converting a date tens "
+                            "of thousands of years away to microseconds), Spate with an error "
+                            "condition of Spark's (CAST_OVERFLOW).",
+    "python-range": "Both engines compute a date outside Python's datetime range and fail to "
+                    "return it to Python: PySpark with ValueError, Spate (pyarrow) with "
+                    "OverflowError.",
+}
+
+
 class Fuzzer:
     def __init__(self, oracle):
         self.oracle = oracle
         self.queries = 0
+        self.known = {}  # expression -> the KNOWN class it fell in
+        self._views = {}  # engine name -> the rows its view fz holds
 
     def outcome_pair(self, texts, rows):
         self.queries += 1
+        for engine in (self.oracle.spate, self.oracle.pyspark):
+            if self._views.get(engine.name) != rows:
+                engine.spark.createDataFrame(rows, SCHEMA).createOrReplaceTempView("fz")
+                self._views[engine.name] = list(rows)
 
         def program(sql, spark):
-            spark.createDataFrame(rows, SCHEMA).createOrReplaceTempView("fz")
             return spark.sql("SELECT %s FROM fz" % ", ".join(
                 "%s AS c%d" % (t, i) for i, t in enumerate(texts)))
-        return self.oracle.outcomes(program)
+        return (self.oracle.spate.run(program, False, keep_views=True),
+                self.oracle.pyspark.run(program, False, keep_views=True))
 
-    def differs(self, text, rows):
+    def known_class(self, expr, rows, got, want):
+        """The KNOWN class of a difference of `expr` (a Node, or text) over `rows`, or None."""
+        if isinstance(want, Failure) and isinstance(got, Frame) and isinstance(expr, Node):
+            if all(v is None for r in got.rows for _, v in r[1]):
+                for part in _descendants(expr):
+                    if _is_constant(part):
+                        g, w = self.outcome_pair([part.sql()], rows)
+                        if _both_fail_alike(g, w) and g.condition == want.condition:
+                            return "constant-error"
+            return None
+        if not (isinstance(got, Failure) and isinstance(want, Failure)):
+            return None
+        if want.condition == "Py4JJavaError" and got.condition.isupper():
+            return "spark-internal-error"
+        if {got.condition, want.condition} == {"OverflowError", "ValueError"}:
+            return "python-range"
+        # The errors both engines agree the expression has: those of its parts over the
+        # same rows, and its own on each row alone.
+        agreed = set()
+        wanted = {got.condition, want.condition}
+        parts = {n.sql() for n in _descendants(expr)} if isinstance(expr, Node) else set()
+        text = expr.sql() if isinstance(expr, Node) else expr
+        trials = [(p, rows) for p in sorted(parts)]
+        if len(rows) > 1:
+            trials += [(text, [row]) for row in rows]
+        for part, part_rows in trials:
+            g, w = self.outcome_pair([part], part_rows)
+            if _both_fail_alike(g, w):
+                agreed.add(g.condition)
+                if wanted <= agreed:
+                    return "error-order"
+        return None
+
+    def differs(self, expr, rows):
+        """Why `expr` (a Node, or text) over `rows` differs on the two engines; None when it
+        does not or when the difference is a KNOWN one."""
+        text = expr.sql() if isinstance(expr, Node) else expr
         got, want = self.outcome_pair([text], rows)
-        return difference(got, want, ordered=True) if not _both_fail_alike(got, want) else None
+        return self.judge(expr, rows, got, want)
+
+    def judge(self, expr, rows, got, want):
+        if _both_fail_alike(got, want):
+            return None
+        why = difference(got, want, ordered=True)
+        if why is not None:
+            known = self.known_class(expr, rows, got, want)
+            if known is not None:
+                self.known[expr.sql() if isinstance(expr, Node) else expr] = known
+                return None
+        return why
 
     def check_batch(self, nodes):
         """The nodes whose expressions differ (each checked alone when the batch differs)."""
@@ -211,7 +288,7 @@ class Fuzzer:
                 difference(got, want, ordered=True) is None:
             return []
         if len(nodes) == 1:
-            return [] if _both_fail_alike(got, want) else nodes
+            return [] if self.judge(nodes[0], ROWS, got, want) is None else nodes
         half = len(nodes) // 2
         return self.check_batch(nodes[:half]) + self.check_batch(nodes[half:])
 
@@ -222,14 +299,27 @@ class Fuzzer:
         while changed:
             changed = False
             for candidate in simpler(node):
-                if candidate.size() < node.size() and self.differs(candidate.sql(), rows):
+                if candidate.size() < node.size() and self.differs(candidate, rows):
                     node, changed = candidate, True
                     break
         for i in range(len(rows) - 1, -1, -1):
             fewer = rows[:i] + rows[i + 1:]
-            if fewer and self.differs(node.sql(), fewer):
+            if fewer and self.differs(node, fewer):
                 rows = fewer
         return node, rows
+
+
+def _is_constant(node):
+    """Whether `node` reads no column (its leaves are all literals)."""
+    if not node.children:
+        return node.template not in COLUMNS
+    return all(_is_constant(c) for c in node.children)
+
+
+def _descendants(node):
+    for child in node.children:
+        yield child
+        yield from _descendants(child)
 
 
 def _both_fail_alike(got, want):
@@ -257,13 +347,15 @@ def run(oracle, seed, seconds=None, queries=None, batch=24, depth=4, save=False,
             if key in seen:
                 continue
             seen.add(key)
-            why = fuzzer.differs(key, rows) or "no longer differs"
+            why = fuzzer.differs(small, rows) or "no longer differs"
             case = {"expr": key, "rows": [ROWS.index(r) for r in rows], "why": why}
             found.append(case)
             log("difference: SELECT %s FROM fz  -- rows %s\n  %s" % (key, case["rows"], why.replace("\n", "\n  ")))
     elapsed = time.monotonic() - started
-    log("fuzz-diff: seed %d, %d expressions in %d queries, %.1f s: %.1f expressions/s, %d differences"
-        % (seed, expressions, fuzzer.queries, elapsed, expressions / max(elapsed, 1e-9), len(found)))
+    log("fuzz-diff: seed %d, %d batches, %d expressions in %d queries, %.1f s: %.1f expressions/s, "
+        "%d differences, %d known (%s)"
+        % (seed, batches, expressions, fuzzer.queries, elapsed, expressions / max(elapsed, 1e-9),
+           len(found), len(fuzzer.known), ", ".join(sorted(set(fuzzer.known.values()))) or "-"))
     if save and found:
         cases = load_regressions()
         known = {c["expr"] for c in cases}
@@ -272,6 +364,17 @@ def run(oracle, seed, seconds=None, queries=None, batch=24, depth=4, save=False,
             json.dump(cases, out, indent=1, ensure_ascii=False)
             out.write("\n")
     return found
+
+
+def replay(oracle, cases):
+    """Each saved case run again: (case, why it still differs) for those that do."""
+    fuzzer = Fuzzer(oracle)
+    failing = []
+    for case in cases:
+        why = fuzzer.differs(case["expr"], [ROWS[i] for i in case["rows"]])
+        if why is not None:
+            failing.append((case, why))
+    return failing
 
 
 def load_regressions():
@@ -291,7 +394,8 @@ def main():
     seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1 << 30)
     oracle = Oracle()
     try:
-        found = run(oracle, seed, seconds=args.seconds, save=args.save)
+        found = run(oracle, seed, seconds=args.seconds, save=args.save,
+                    log=lambda line: print(line, flush=True))
     finally:
         oracle.pyspark.spark.stop()
     sys.exit(1 if found else 0)

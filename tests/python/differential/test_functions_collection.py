@@ -278,3 +278,15 @@ def test_python_lambda_errors(oracle):
         error="WRONG_NUM_ARGS_FOR_HIGHER_ORDER_FUNCTION")
     oracle.check(lambda sql, spark: _frame(spark).select(sql.functions.transform("a", lambda x: 1)),
                  error="HIGHER_ORDER_FUNCTION_SHOULD_RETURN_COLUMN")
+
+
+def test_element_at_nullability(oracle):
+    """element_at's result nullability as Spark computes it: a constant index into array(...)
+    takes the picked element's; otherwise (an out-of-bounds index raising under ANSI) whether
+    the array holds NULLs; try_element_at is always nullable."""
+    oracle.check_exprs([
+        "element_at(array(1, 2, 3), 1)", "element_at(array(1, 2, 3), -1)",
+        "element_at(array(1, NULL), 2)", "element_at(array(1, NULL), 1)",
+        "element_at(array(1, 2), 2)", "element_at(array(id, 2), n)", "element_at(a, 1)",
+        "element_at(array(id), 1)", "try_element_at(array(1, 2), 1)",
+    ], rows=ARRAYS, schema=ARRAY_SCHEMA)

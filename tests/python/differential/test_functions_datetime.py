@@ -299,3 +299,31 @@ def test_python_wrong_argument_types(oracle, call):
     """A wrapper given a non-column argument raises PySpark's PySparkTypeError (NOT_COLUMN_OR_STR)."""
     oracle.check(lambda sql, spark: spark.range(1).select(call(sql.functions)),
                  error="NOT_COLUMN_OR_STR")
+
+
+def test_date_plus_days_operators(oracle):
+    """DATE + INT, INT + DATE and DATE - INT are date_add / date_sub (and so named); a BIGINT
+    number of days is a type error, as date_add's."""
+    oracle.check(lambda sql, spark: spark.createDataFrame(ROWS, SCHEMA).selectExpr(
+        "d + 1", "1 + d", "d - 1", "d + dd", "d - CAST(dd AS SMALLINT)", "DATE'2024-02-29' + 1"))
+    oracle.check_exprs(["d + 1L", "d - 1.5D", "2.5D + d"], rows=ROWS, schema=SCHEMA)
+
+
+def test_text_plus_interval(oracle):
+    """Text +/- an interval is read as a timestamp, moved, and given back as text (Spark's
+    Cast(TimeAdd(text, interval), STRING)); malformed text fails as CAST_INVALID_INPUT."""
+    oracle.check(lambda sql, spark: spark.createDataFrame(ROWS, SCHEMA).selectExpr(
+        "s + INTERVAL 1 DAY AS a", "s - INTERVAL '2' HOUR AS b", "INTERVAL 3 DAYS + s AS c",
+        "from_unixtime(y) - INTERVAL '2' HOUR AS d"))
+    oracle.check_exprs(["dow + INTERVAL 1 DAY"], rows=ROWS, schema=SCHEMA)
+
+
+def test_date_add_wraps_around(oracle):
+    """date_add / date_sub / datediff count days in a Java int: past its range the day number
+    wraps around (no error), as Spark's DateAdd; the fields of such far dates are exact."""
+    oracle.check_exprs(["CAST(date_add(d, 2147483647) AS STRING)",
+                        "CAST(date_sub(d, -2147483648) AS STRING)",
+                        "CAST(d + 2147483647 AS STRING)", "year(date_add(d, 2147483647))",
+                        "dayofweek(date_sub(d, -2147483648))", "month(d + 2147483647)",
+                        "datediff(date_add(d, 2147483647), d)"],
+                       rows=ROWS, schema=SCHEMA)

@@ -169,3 +169,10 @@ def test_from_json_foldable_schema(oracle):
     """from_json takes any foldable schema string, such as schema_of_json(...) of a sample."""
     oracle.check_exprs(["from_json('{\"a\":1}', schema_of_json('{\"a\":1}'))",
                         "from_json('{\"a\":1}', concat('a ', 'INT'))"])
+
+
+def test_to_json_is_nullable(oracle):
+    """to_json's result is always nullable, even over a struct that is never NULL."""
+    oracle.check_exprs(["to_json(named_struct('k', 1, 'v', j))", "to_json(array(1, 2))",
+                        "to_json(map('a', 1))"],
+                       rows=[("x",), (None,)], schema="j STRING")

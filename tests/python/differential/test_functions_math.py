@@ -253,3 +253,54 @@ def test_wrapper_argument_types(oracle):
     """Client-side PySparkTypeError for a non-column argument where PySpark raises one."""
     oracle.check(lambda sql, spark: spark.range(1).select(sql.functions.sin(1)),
                  error="NOT_COLUMN_OR_STR")
+
+
+def test_nan_comparisons(oracle):
+    """Spark orders doubles with NaN equal to NaN and above every other value (infinity
+    included): =, <=>, <, <=, >, >=, IN, nullif, greatest and least follow that order."""
+    exprs = []
+    for op in ("=", "<=>", "<", "<=", ">", ">="):
+        exprs += ["(d %s f)" % op, "(d %s CAST('NaN' AS DOUBLE))" % op, "(f %s d)" % op]
+    exprs += ["d IN (CAST('NaN' AS DOUBLE), 1.0D)", "nullif(d, CAST('NaN' AS DOUBLE))",
+              "greatest(d, f)", "least(d, f)", "greatest(d, 1e10D, CAST(NULL AS DOUBLE))",
+              "least(CAST('NaN' AS DOUBLE), d)", "CAST('NaN' AS FLOAT) = CAST('NaN' AS FLOAT)",
+              "greatest(CAST(d AS FLOAT), CAST(f AS FLOAT))"]
+    check(oracle, exprs)
+
+
+def test_non_finite_to_decimal(oracle):
+    """CAST of NaN or an infinity to DECIMAL is NULL even under ANSI mode (no decimal holds
+    it); a finite value too large for the type is still NUMERIC_VALUE_OUT_OF_RANGE."""
+    check(oracle, ["CAST(d AS DECIMAL(10,2))", "TRY_CAST(f AS DECIMAL(38,0))",
+                   "CAST(CAST('-Infinity' AS DOUBLE) AS DECIMAL(5,1))",
+                   "CAST(CAST(f AS FLOAT) AS DECIMAL(10,2))"])
+    oracle.check_exprs(["CAST(1e300D AS DECIMAL(10,2))"])
+
+
+def test_null_literal_propagation(oracle):
+    """A NULL literal operand folds a null-intolerant expression to NULL before it runs, so
+    its other operand never raises (Spark's NullPropagation)."""
+    check(oracle, ["(CAST(NULL AS INT) - CAST(1e10D AS INT))", "(NULL - CAST(1e10D AS INT))",
+                   "(l * (CAST(NULL AS INT) * CAST(l AS INT)))", "(CAST(l AS INT) + NULL)",
+                   "(CAST(NULL AS DOUBLE) > (i / 0))", "upper(substring(str, i div 0, NULL))",
+                   "(- (CAST(NULL AS BIGINT) + l * 9223372036854775807))"])
+
+
+def test_null_operand_skips_the_other(oracle):
+    """On a row where an operand of a null-intolerant expression is NULL, Spark does not
+    evaluate the operands after it (a divisor runs before its dividend), so they cannot
+    raise there."""
+    whole = "CASE WHEN str IN ('7', '0', ' 12 ') THEN %s END"
+    check(oracle, ["(%s + CAST(str AS INT))" % (whole % "i"),
+                   "(CAST(str AS INT) / %s)" % (whole % "2"),
+                   "(CAST(str AS BIGINT) %% %s)" % (whole % "7"),
+                   "((%s * 2) < CAST(str AS BIGINT))" % (whole % "b"),
+                   "substring(%s, CAST(str AS INT), 2)" % (whole % "str")])
+
+
+def test_constant_null_calls_fold(oracle):
+    """A call of constant arguments, one of them NULL, that gives NULL is folded to NULL before
+    any row runs (Spark's ConstantFolding), so the expression around it may fold too."""
+    check(oracle, ["date_add(CAST(str AS DATE), hour(date_trunc('month', CAST(NULL AS TIMESTAMP))))",
+                   "(CAST(str AS TIMESTAMP) >= from_unixtime(month(CAST(NULL AS DATE))))",
+                   "(CAST(str AS INT) + size(CAST(NULL AS ARRAY<INT>)))"])

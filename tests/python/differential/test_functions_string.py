@@ -343,3 +343,9 @@ def test_trim_with_characters(oracle):
         sql.functions.ltrim("s", sql.functions.lit("x")).alias("l"),
         sql.functions.rtrim("s", sql.functions.lit("x")).alias("r"),
         sql.functions.trim("s").alias("plain")))
+
+
+def test_right_is_always_nullable(oracle):
+    """right(str, n) is Spark's IF(str IS NULL, NULL, ...): nullable even over text that is
+    never NULL; left(str, n) is substring's, nullable only through its arguments."""
+    oracle.check_exprs(["right('', 3)", "right('abc', 2)", "left('abc', 2)", "right('abc', 0)"])
