@@ -4,11 +4,11 @@ in docs/compatibility.md ("DataFrame methods not in Spate")."""
 
 import inspect
 import os
-import re
 
 import pytest
 
-DOC = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "compatibility.md")
+from compat_doc import listed_missing
+
 SECTION = "## DataFrame methods not in Spate"
 CLASSES = [("pyspark.sql.dataframe", "spate.sql.dataframe", "DataFrame"),
            ("pyspark.sql.group", "spate.sql.group", "GroupedData"),
@@ -26,18 +26,7 @@ def classes():
 
 
 def listed_exceptions():
-    """Class.method -> reason, from the table under SECTION in docs/compatibility.md."""
-    with open(DOC) as src:
-        text = src.read()
-    assert SECTION in text, "docs/compatibility.md has no %r section" % SECTION
-    table = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
-    listed = {}
-    for line in table.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and cells[0] not in ("name", "") and not set(cells[0]) <= set("-"):
-            for name in re.findall(r"`([A-Za-z_.]+)`", cells[0]):
-                listed[name] = cells[1]
-    return listed
+    return listed_missing(SECTION)
 
 
 def public_names(cls):

@@ -4,11 +4,11 @@ with PySpark's parameters, or is listed with its reason in docs/compatibility.md
 
 import inspect
 import os
-import re
 
 import pytest
 
-DOC = os.path.join(os.path.dirname(__file__), "..", "..", "..", "docs", "compatibility.md")
+from compat_doc import listed_missing
+
 SECTION = "## Functions not in Spate"
 
 
@@ -20,18 +20,7 @@ def pyspark_function_names():
 
 
 def listed_exceptions():
-    """name -> reason, from the table under SECTION in docs/compatibility.md."""
-    with open(DOC) as src:
-        text = src.read()
-    assert SECTION in text, "docs/compatibility.md has no %r section" % SECTION
-    table = text.split(SECTION, 1)[1].split("\n## ", 1)[0]
-    listed = {}
-    for line in table.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 2 and cells[0] not in ("name", "") and not set(cells[0]) <= set("-"):
-            for name in re.findall(r"`([A-Za-z_0-9]+)`", cells[0]):
-                listed[name] = cells[1]
-    return listed
+    return listed_missing(SECTION)
 
 
 def test_every_pyspark_function_is_in_spate_or_listed_with_a_reason():
@@ -48,6 +37,8 @@ def test_every_pyspark_function_is_in_spate_or_listed_with_a_reason():
     assert not unexplained, "missing from spate.sql.functions and not listed in %s: %s" % (
         SECTION, " ".join(unexplained))
     assert not stale, "listed as missing in docs/compatibility.md but present: %s" % " ".join(stale)
+    assert covered >= 0.95 * len(names), "Spate has %d of PySpark's %d functions, fewer than 95%%" % (
+        covered, len(names))
 
 
 def test_spate_functions_take_pysparks_parameters():
