@@ -85,7 +85,8 @@ bool IsNullIntolerant(const std::string& function) {
       "rpad", "reverse", "initcap", "repeat", "ascii", "instr", "startswith", "endswith",
       "contains", "like", "rlike", "year", "month", "dayofmonth", "day", "hour", "minute",
       "second", "dayofweek", "dayofyear", "quarter", "weekofyear", "datediff", "date_add",
-      "date_sub", "last_day", "date_format", "from_unixtime"};
+      "date_sub", "last_day", "date_format", "from_unixtime", "trunc", "date_trunc",
+      "regexp_extract"};
   for (const char* n : kNames) {
     if (function == n) return true;
   }
@@ -106,28 +107,14 @@ bool IsNullLiteral(const BoundExpr& e) {
 // Spark's NullPropagation: a null-intolerant function with a NULL literal
 // argument is folded to a NULL literal before anything runs, so that its other
 // arguments never raise (NULL - CAST(1e10D AS INT) is NULL, not an overflow).
-//
-// Spark also folds every constant call; those that give NULL from a NULL
-// literal argument are folded here too (to_date(NULL), date_trunc('month',
-// NULL)), as NULL does not depend on the session's settings.
 BoundExprPtr PropagateNull(BoundExprPtr bound) {
   if (bound->kind() != BoundExpr::Kind::kFunction) return bound;
   const auto& fn = static_cast<const BoundFunction&>(*bound);
-  bool null_argument = false, constant = true;
-  for (const auto& arg : bound->children()) {
-    null_argument = null_argument || IsNullLiteral(*arg);
-    constant = constant && arg->kind() == BoundExpr::Kind::kLiteral;
-  }
+  if (!IsNullIntolerant(fn.function())) return bound;
+  bool null_argument = false;
+  for (const auto& arg : bound->children()) null_argument = null_argument || IsNullLiteral(*arg);
   if (!null_argument) return bound;
-  if (IsNullIntolerant(fn.function())) return NullLiteral(bound->type(), bound->name()).ValueOr(bound);
-  // The event-time window functions stay calls: the planner looks for them.
-  if (!constant || fn.function().find("window") != std::string::npos) return bound;
-  auto empty = arrow::RecordBatch::Make(arrow::schema({}), 1, std::vector<std::shared_ptr<arrow::Array>>{});
-  auto value = bound->Evaluate(*empty, EvalContext{});
-  if (!value.ok()) return bound;  // raises when it runs, if it runs
-  bool is_null = value->is_scalar() ? !value->scalar()->is_valid
-                                     : value->is_array() && value->length() == 1 && value->null_count() == 1;
-  return is_null ? NullLiteral(bound->type(), bound->name()).ValueOr(bound) : bound;
+  return NullLiteral(bound->type(), bound->name()).ValueOr(bound);
 }
 
 }  // namespace

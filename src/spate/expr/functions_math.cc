@@ -1111,6 +1111,8 @@ arrow::Result<BoundExprPtr> BindPmod(const std::string& name, std::vector<BoundE
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 2));
   // The operands are coerced as for %, whose binding also checks their types.
   ARROW_ASSIGN_OR_RAISE(auto mod, BindCall("%", args, pretty));
+  // A NULL operand folds % to NULL; pmod too.
+  if (mod->kind() == BoundExpr::Kind::kLiteral) return NullLiteral(mod->type(), pretty);
   std::vector<BoundExprPtr> coerced = mod->children();
   DataTypePtr type = mod->type();
   if (type->id() == TypeId::kFloat) {
@@ -1247,6 +1249,7 @@ arrow::Result<BoundExprPtr> BindTryArithmetic(const std::string& name, std::vect
   auto is_integral = [&](size_t i) { return args[i]->type()->IsIntegral(); };
   if ((op == "+" || op == "-") && is_date(0) && is_integral(1)) {
     ARROW_ASSIGN_OR_RAISE(auto moved, BindCall(op == "+" ? "date_add" : "date_sub", args, pretty));
+    if (moved->kind() != BoundExpr::Kind::kFunction) return NullLiteral(moved->type(), pretty);
     return MakeFunction(name, static_cast<const BoundFunction&>(*moved).impl(), moved->type(),
                         moved->children(), pretty, true);
   }

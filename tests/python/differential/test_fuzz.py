@@ -11,7 +11,7 @@ from oracle import pyspark_available
 pytestmark = pytest.mark.skipif(pyspark_available() is not None, reason=str(pyspark_available()))
 
 SEED = 20261203
-BATCHES = 24  # about two minutes here
+BATCHES = 8  # about two minutes here
 
 
 @pytest.fixture
