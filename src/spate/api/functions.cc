@@ -284,6 +284,7 @@ Column schema_of_xml(const std::string& xml, const std::vector<std::pair<std::st
   std::vector<ExprPtr> args = {ex::String(xml)};
   AppendOptions(options, &args);
   return Call("schema_of_xml", std::move(args));
+}
 Column collation(const Column& c) { return Call("collation", {c.expr()}); }
 Column collate(const Column& c, const std::string& name) { return Call("collate", {c.expr(), ex::String(name)}); }
 
