@@ -11,6 +11,7 @@
 
 #include <arrow/api.h>
 #include <fmt/format.h>
+#include <openssl/evp.h>
 
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
@@ -28,241 +29,27 @@ arrow::Result<ArrayPtr> AsArray(const arrow::Datum& d, int64_t n) {
 }
 
 // ---------------------------------------------------------------------------
-// Digests (FIPS 180-4, RFC 1321) and CRC-32 (ISO-HDLC, as java.util.zip.CRC32).
+// Digests (through OpenSSL) and CRC-32 (ISO-HDLC, as java.util.zip.CRC32).
 
 uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-uint32_t Rotr32(uint32_t x, int r) { return (x >> r) | (x << (32 - r)); }
-uint64_t Rotr64(uint64_t x, int r) { return (x >> r) | (x << (64 - r)); }
 uint64_t Rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
-// The message padded to whole blocks, its bit length appended in
-// `length_bytes` bytes, big- or little-endian.
-std::string Pad(std::string_view data, size_t block, size_t length_bytes, bool big_endian) {
-  std::string m(data);
-  m += static_cast<char>(0x80);
-  while ((m.size() + length_bytes) % block != 0) m += '\0';
-  uint64_t bits = static_cast<uint64_t>(data.size()) * 8;
-  std::string len(length_bytes, '\0');
-  for (size_t i = 0; i < 8; ++i) {
-    char byte = static_cast<char>(bits >> (8 * i));
-    if (big_endian) {
-      len[length_bytes - 1 - i] = byte;
-    } else {
-      len[i] = byte;
-    }
-  }
-  return m + len;
-}
-
-uint32_t Load32Be(const unsigned char* p) {
-  return (uint32_t{p[0]} << 24) | (uint32_t{p[1]} << 16) | (uint32_t{p[2]} << 8) | p[3];
-}
 uint32_t Load32Le(const unsigned char* p) {
   return p[0] | (uint32_t{p[1]} << 8) | (uint32_t{p[2]} << 16) | (uint32_t{p[3]} << 24);
-}
-uint64_t Load64Be(const unsigned char* p) {
-  return (uint64_t{Load32Be(p)} << 32) | Load32Be(p + 4);
 }
 uint64_t Load64Le(const unsigned char* p) {
   return (uint64_t{Load32Le(p + 4)} << 32) | Load32Le(p);
 }
 
-template <typename Word>
-std::string HexWords(const Word* words, size_t n, bool big_endian) {
+// The lower-case hex digest of `data` by OpenSSL's `md` (MD5, SHA-1, SHA-2).
+std::string HexDigest(const EVP_MD* md, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(data.data(), data.size(), digest, &size, md, nullptr);
   std::string out;
-  for (size_t i = 0; i < n; ++i) {
-    for (size_t b = 0; b < sizeof(Word); ++b) {
-      size_t shift = big_endian ? 8 * (sizeof(Word) - 1 - b) : 8 * b;
-      out += fmt::format("{:02x}", static_cast<unsigned>((words[i] >> shift) & 0xFF));
-    }
-  }
+  out.reserve(2 * size);
+  for (unsigned int i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
   return out;
-}
-
-std::string Md5(std::string_view data) {
-  static const uint32_t kK[64] = {
-      0xd76aa478, 0xe8c7b756, 0x242070db, 0xc1bdceee, 0xf57c0faf, 0x4787c62a, 0xa8304613,
-      0xfd469501, 0x698098d8, 0x8b44f7af, 0xffff5bb1, 0x895cd7be, 0x6b901122, 0xfd987193,
-      0xa679438e, 0x49b40821, 0xf61e2562, 0xc040b340, 0x265e5a51, 0xe9b6c7aa, 0xd62f105d,
-      0x02441453, 0xd8a1e681, 0xe7d3fbc8, 0x21e1cde6, 0xc33707d6, 0xf4d50d87, 0x455a14ed,
-      0xa9e3e905, 0xfcefa3f8, 0x676f02d9, 0x8d2a4c8a, 0xfffa3942, 0x8771f681, 0x6d9d6122,
-      0xfde5380c, 0xa4beea44, 0x4bdecfa9, 0xf6bb4b60, 0xbebfbc70, 0x289b7ec6, 0xeaa127fa,
-      0xd4ef3085, 0x04881d05, 0xd9d4d039, 0xe6db99e5, 0x1fa27cf8, 0xc4ac5665, 0xf4292244,
-      0x432aff97, 0xab9423a7, 0xfc93a039, 0x655b59c3, 0x8f0ccc92, 0xffeff47d, 0x85845dd1,
-      0x6fa87e4f, 0xfe2ce6e0, 0xa3014314, 0x4e0811a1, 0xf7537e82, 0xbd3af235, 0x2ad7d2bb,
-      0xeb86d391};
-  static const int kS[64] = {7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22, 7, 12, 17, 22,
-                             5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20, 5, 9,  14, 20,
-                             4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23, 4, 11, 16, 23,
-                             6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21, 6, 10, 15, 21};
-  uint32_t h[4] = {0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476};
-  std::string m = Pad(data, 64, 8, false);
-  for (size_t off = 0; off < m.size(); off += 64) {
-    const auto* p = reinterpret_cast<const unsigned char*>(m.data() + off);
-    uint32_t w[16];
-    for (int i = 0; i < 16; ++i) w[i] = Load32Le(p + 4 * i);
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-    for (int i = 0; i < 64; ++i) {
-      uint32_t f;
-      int g;
-      if (i < 16) {
-        f = (b & c) | (~b & d);
-        g = i;
-      } else if (i < 32) {
-        f = (d & b) | (~d & c);
-        g = (5 * i + 1) % 16;
-      } else if (i < 48) {
-        f = b ^ c ^ d;
-        g = (3 * i + 5) % 16;
-      } else {
-        f = c ^ (b | ~d);
-        g = (7 * i) % 16;
-      }
-      uint32_t next = b + Rotl32(a + f + kK[i] + w[g], kS[i]);
-      a = d;
-      d = c;
-      c = b;
-      b = next;
-    }
-    h[0] += a, h[1] += b, h[2] += c, h[3] += d;
-  }
-  return HexWords(h, 4, false);
-}
-
-std::string Sha1(std::string_view data) {
-  uint32_t h[5] = {0x67452301, 0xEFCDAB89, 0x98BADCFE, 0x10325476, 0xC3D2E1F0};
-  std::string m = Pad(data, 64, 8, true);
-  for (size_t off = 0; off < m.size(); off += 64) {
-    const auto* p = reinterpret_cast<const unsigned char*>(m.data() + off);
-    uint32_t w[80];
-    for (int i = 0; i < 16; ++i) w[i] = Load32Be(p + 4 * i);
-    for (int i = 16; i < 80; ++i) w[i] = Rotl32(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
-    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
-    for (int i = 0; i < 80; ++i) {
-      uint32_t f, k;
-      if (i < 20) {
-        f = (b & c) | (~b & d), k = 0x5A827999;
-      } else if (i < 40) {
-        f = b ^ c ^ d, k = 0x6ED9EBA1;
-      } else if (i < 60) {
-        f = (b & c) | (b & d) | (c & d), k = 0x8F1BBCDC;
-      } else {
-        f = b ^ c ^ d, k = 0xCA62C1D6;
-      }
-      uint32_t t = Rotl32(a, 5) + f + e + k + w[i];
-      e = d, d = c, c = Rotl32(b, 30), b = a, a = t;
-    }
-    h[0] += a, h[1] += b, h[2] += c, h[3] += d, h[4] += e;
-  }
-  return HexWords(h, 5, true);
-}
-
-// SHA-224 / SHA-256.
-std::string Sha256(std::string_view data, bool is224) {
-  static const uint32_t kK[64] = {
-      0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4,
-      0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe,
-      0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f,
-      0x4a7484aa, 0x5cb0a9dc, 0x76f988da, 0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7,
-      0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc,
-      0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-      0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070, 0x19a4c116,
-      0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
-      0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7,
-      0xc67178f2};
-  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  if (is224) {
-    const uint32_t init[8] = {0xc1059ed8, 0x367cd507, 0x3070dd17, 0xf70e5939,
-                              0xffc00b31, 0x68581511, 0x64f98fa7, 0xbefa4fa4};
-    std::memcpy(h, init, sizeof h);
-  }
-  std::string m = Pad(data, 64, 8, true);
-  for (size_t off = 0; off < m.size(); off += 64) {
-    const auto* p = reinterpret_cast<const unsigned char*>(m.data() + off);
-    uint32_t w[64];
-    for (int i = 0; i < 16; ++i) w[i] = Load32Be(p + 4 * i);
-    for (int i = 16; i < 64; ++i) {
-      uint32_t s0 = Rotr32(w[i - 15], 7) ^ Rotr32(w[i - 15], 18) ^ (w[i - 15] >> 3);
-      uint32_t s1 = Rotr32(w[i - 2], 17) ^ Rotr32(w[i - 2], 19) ^ (w[i - 2] >> 10);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint32_t v[8];
-    std::memcpy(v, h, sizeof v);
-    for (int i = 0; i < 64; ++i) {
-      uint32_t s1 = Rotr32(v[4], 6) ^ Rotr32(v[4], 11) ^ Rotr32(v[4], 25);
-      uint32_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      uint32_t t1 = v[7] + s1 + ch + kK[i] + w[i];
-      uint32_t s0 = Rotr32(v[0], 2) ^ Rotr32(v[0], 13) ^ Rotr32(v[0], 22);
-      uint32_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      uint32_t t2 = s0 + maj;
-      for (int k = 7; k > 0; --k) v[k] = v[k - 1];
-      v[4] += t1;
-      v[0] = t1 + t2;
-    }
-    for (int k = 0; k < 8; ++k) h[k] += v[k];
-  }
-  return HexWords(h, is224 ? 7 : 8, true);
-}
-
-// SHA-384 / SHA-512.
-std::string Sha512(std::string_view data, bool is384) {
-  static const uint64_t kK[80] = {
-      0x428a2f98d728ae22, 0x7137449123ef65cd, 0xb5c0fbcfec4d3b2f, 0xe9b5dba58189dbbc,
-      0x3956c25bf348b538, 0x59f111f1b605d019, 0x923f82a4af194f9b, 0xab1c5ed5da6d8118,
-      0xd807aa98a3030242, 0x12835b0145706fbe, 0x243185be4ee4b28c, 0x550c7dc3d5ffb4e2,
-      0x72be5d74f27b896f, 0x80deb1fe3b1696b1, 0x9bdc06a725c71235, 0xc19bf174cf692694,
-      0xe49b69c19ef14ad2, 0xefbe4786384f25e3, 0x0fc19dc68b8cd5b5, 0x240ca1cc77ac9c65,
-      0x2de92c6f592b0275, 0x4a7484aa6ea6e483, 0x5cb0a9dcbd41fbd4, 0x76f988da831153b5,
-      0x983e5152ee66dfab, 0xa831c66d2db43210, 0xb00327c898fb213f, 0xbf597fc7beef0ee4,
-      0xc6e00bf33da88fc2, 0xd5a79147930aa725, 0x06ca6351e003826f, 0x142929670a0e6e70,
-      0x27b70a8546d22ffc, 0x2e1b21385c26c926, 0x4d2c6dfc5ac42aed, 0x53380d139d95b3df,
-      0x650a73548baf63de, 0x766a0abb3c77b2a8, 0x81c2c92e47edaee6, 0x92722c851482353b,
-      0xa2bfe8a14cf10364, 0xa81a664bbc423001, 0xc24b8b70d0f89791, 0xc76c51a30654be30,
-      0xd192e819d6ef5218, 0xd69906245565a910, 0xf40e35855771202a, 0x106aa07032bbd1b8,
-      0x19a4c116b8d2d0c8, 0x1e376c085141ab53, 0x2748774cdf8eeb99, 0x34b0bcb5e19b48a8,
-      0x391c0cb3c5c95a63, 0x4ed8aa4ae3418acb, 0x5b9cca4f7763e373, 0x682e6ff3d6b2b8a3,
-      0x748f82ee5defb2fc, 0x78a5636f43172f60, 0x84c87814a1f0ab72, 0x8cc702081a6439ec,
-      0x90befffa23631e28, 0xa4506cebde82bde9, 0xbef9a3f7b2c67915, 0xc67178f2e372532b,
-      0xca273eceea26619c, 0xd186b8c721c0c207, 0xeada7dd6cde0eb1e, 0xf57d4f7fee6ed178,
-      0x06f067aa72176fba, 0x0a637dc5a2c898a6, 0x113f9804bef90dae, 0x1b710b35131c471b,
-      0x28db77f523047d84, 0x32caab7b40c72493, 0x3c9ebe0a15c9bebc, 0x431d67c49c100d4c,
-      0x4cc5d4becb3e42b6, 0x597f299cfc657e2a, 0x5fcb6fab3ad6faec, 0x6c44198c4a475817};
-  uint64_t h[8] = {0x6a09e667f3bcc908, 0xbb67ae8584caa73b, 0x3c6ef372fe94f82b,
-                   0xa54ff53a5f1d36f1, 0x510e527fade682d1, 0x9b05688c2b3e6c1f,
-                   0x1f83d9abfb41bd6b, 0x5be0cd19137e2179};
-  if (is384) {
-    const uint64_t init[8] = {0xcbbb9d5dc1059ed8, 0x629a292a367cd507, 0x9159015a3070dd17,
-                              0x152fecd8f70e5939, 0x67332667ffc00b31, 0x8eb44a8768581511,
-                              0xdb0c2e0d64f98fa7, 0x47b5481dbefa4fa4};
-    std::memcpy(h, init, sizeof h);
-  }
-  std::string m = Pad(data, 128, 16, true);
-  for (size_t off = 0; off < m.size(); off += 128) {
-    const auto* p = reinterpret_cast<const unsigned char*>(m.data() + off);
-    uint64_t w[80];
-    for (int i = 0; i < 16; ++i) w[i] = Load64Be(p + 8 * i);
-    for (int i = 16; i < 80; ++i) {
-      uint64_t s0 = Rotr64(w[i - 15], 1) ^ Rotr64(w[i - 15], 8) ^ (w[i - 15] >> 7);
-      uint64_t s1 = Rotr64(w[i - 2], 19) ^ Rotr64(w[i - 2], 61) ^ (w[i - 2] >> 6);
-      w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-    }
-    uint64_t v[8];
-    std::memcpy(v, h, sizeof v);
-    for (int i = 0; i < 80; ++i) {
-      uint64_t s1 = Rotr64(v[4], 14) ^ Rotr64(v[4], 18) ^ Rotr64(v[4], 41);
-      uint64_t ch = (v[4] & v[5]) ^ (~v[4] & v[6]);
-      uint64_t t1 = v[7] + s1 + ch + kK[i] + w[i];
-      uint64_t s0 = Rotr64(v[0], 28) ^ Rotr64(v[0], 34) ^ Rotr64(v[0], 39);
-      uint64_t maj = (v[0] & v[1]) ^ (v[0] & v[2]) ^ (v[1] & v[2]);
-      uint64_t t2 = s0 + maj;
-      for (int k = 7; k > 0; --k) v[k] = v[k - 1];
-      v[4] += t1;
-      v[0] = t1 + t2;
-    }
-    for (int k = 0; k < 8; ++k) h[k] += v[k];
-  }
-  return HexWords(h, is384 ? 6 : 8, true);
 }
 
 uint32_t Crc32(std::string_view data) {
@@ -331,7 +118,7 @@ arrow::Result<BoundExprPtr> BindDigest(const std::string& name, std::vector<Boun
   const bool md5 = name == "md5";
   auto impl = [md5](const FunctionArgs& a) {
     return MapBinary<arrow::StringBuilder>(a, [md5](std::string_view s, int64_t) {
-      return std::optional<std::string>(md5 ? Md5(s) : Sha1(s));
+      return std::optional<std::string>(HexDigest(md5 ? EVP_md5() : EVP_sha1(), s));
     });
   };
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, nullable);
@@ -358,11 +145,11 @@ arrow::Result<BoundExprPtr> BindSha2(const std::string& name, std::vector<BoundE
         a, [&bits](std::string_view s, int64_t i) -> std::optional<std::string> {
           if (bits.IsNull(i)) return std::nullopt;
           switch (bits.Value(i)) {
-            case 224: return Sha256(s, true);
+            case 224: return HexDigest(EVP_sha224(), s);
             case 0:
-            case 256: return Sha256(s, false);
-            case 384: return Sha512(s, true);
-            case 512: return Sha512(s, false);
+            case 256: return HexDigest(EVP_sha256(), s);
+            case 384: return HexDigest(EVP_sha384(), s);
+            case 512: return HexDigest(EVP_sha512(), s);
             default: return std::nullopt;
           }
         });
