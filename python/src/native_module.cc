@@ -854,6 +854,11 @@ void BindBatchIO(nb::module_& m) {
 
 NB_MODULE(_native, m) {
   m.doc() = "Spate's native engine (internal; use spate.sql).";
+  // A Python function inside a query (a UDF, foreachBatch) keeps the engine objects
+  // that reach it alive through the module globals until the process ends, where the
+  // operating system frees them; nanobind's report of them at exit would be noise on
+  // every script that uses a UDF.
+  nb::set_leak_warnings(false);
   m.def("released_calls", [] { return released_calls.load(); },
         "How many threads are inside a native call that released the GIL.");
 

@@ -101,6 +101,12 @@ EXITS = {
             .select(slow("value"), twice("value")).writeStream.format("noop").start()
         time.sleep(0.5)
     """,
+    # A batch query with a udf, then the end of the script.
+    "udf-batch-query": """
+        from spate.sql.functions import udf
+        plus = udf(lambda v: v + 1, "long")
+        assert spark.range(3).select(plus("id")).count() == 3
+    """,
 }
 
 
@@ -114,3 +120,4 @@ def test_process_exits_cleanly(case):
     assert proc.returncode == 0, "exit %d\n%s" % (proc.returncode, proc.stderr[-3000:])
     assert "leaving" in proc.stdout
     assert "terminate called" not in proc.stderr
+    assert "leaked" not in proc.stderr, proc.stderr[-2000:]
