@@ -57,6 +57,9 @@ test-asan: deps
 	@cmake --build $(ASAN_DIR) -j $(JOBS)
 	@cd $(ASAN_DIR) && ASAN_OPTIONS=detect_leaks=0 ctest --output-on-failure -j $(JOBS)
 
+# The C++ benchmarks keep freed memory for reuse, as the Python package does
+# (docs/architecture.md, "Memory").
+bench: export MIMALLOC_PURGE_DELAY ?= -1
 bench: build
 	@$(BUILD_DIR)/bench/query_core_bench
 	@$(BUILD_DIR)/bench/streaming_bench

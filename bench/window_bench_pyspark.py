@@ -41,7 +41,11 @@ def main():
                              "window_bench")
     if not os.path.exists(spate_bin):
         return
-    out = subprocess.run([spate_bin, str(rows)], capture_output=True, text=True, check=True).stdout
+    # With freed memory kept for reuse, as `import spate` arranges for Python programs
+    # (docs/architecture.md, "Memory").
+    env = dict(os.environ)
+    env.setdefault("MIMALLOC_PURGE_DELAY", "-1")
+    out = subprocess.run([spate_bin, str(rows)], capture_output=True, text=True, check=True, env=env).stdout
     for name in queries:
         match = re.search(re.escape(name) + r"\s+([0-9.]+) rows/s", out)
         if match:

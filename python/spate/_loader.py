@@ -19,9 +19,23 @@ The extension then lists its own dependencies (the system libcrypto, libcurl,
 RocksDB, ...) ahead of pyarrow's libraries (cmake/SpateNativeDeps.cmake), so that
 they bind to each other, not to pyarrow's copies. docs/architecture.md, "Native
 libraries in one process", has the whole story.
+
+Before pyarrow loads, its allocator (mimalloc) is told to keep the memory it frees
+for reuse instead of returning it to the system ten milliseconds later: every
+batch of a query allocates and frees buffers of the same sizes, and memory taken
+back from the system is zeroed again page by page, which can cost more than the
+query's own work (docs/architecture.md, "Memory"). A ``MIMALLOC_PURGE_DELAY`` the
+user set is left alone, and the variable is not left in the environment of the
+processes this one starts.
 """
 
 import ctypes
+import os
+import sys
+
+# mimalloc's option: milliseconds before freed memory goes back to the system;
+# -1 keeps it.
+_PURGE_DELAY = "MIMALLOC_PURGE_DELAY"
 
 
 def prepare():
@@ -29,4 +43,11 @@ def prepare():
         ctypes.CDLL("libstdc++.so.6")
     except OSError:  # no shared C++ runtime to order
         pass
-    import pyarrow  # noqa: F401
+    keep_memory = _PURGE_DELAY not in os.environ and "pyarrow" not in sys.modules
+    if keep_memory:
+        os.environ[_PURGE_DELAY] = "-1"
+    try:
+        import pyarrow  # noqa: F401
+    finally:
+        if keep_memory:
+            del os.environ[_PURGE_DELAY]

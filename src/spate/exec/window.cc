@@ -33,33 +33,14 @@ struct SortedRows {
   std::vector<int64_t> peer_start, peer_end;  // per position, when computed
 };
 
-// Sorts `batch` by partition (dense ids of the PARTITION BY keys) then by the
-// ORDER BY keys; returns the sorted batch.
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> SortRows(const PlanNode& node,
-                                                            const std::shared_ptr<arrow::RecordBatch>& input,
-                                                            const EvalContext& ctx, SortedRows* rows) {
-  const arrow::RecordBatch& batch = *input;
-  const int64_t n = batch.num_rows();
-  rows->num_rows = n;
+// The positions of the rows sorted by the ORDER BY keys (a stable sort), or
+// nullptr when there are no keys.
+arrow::Result<std::shared_ptr<arrow::UInt64Array>> SortByKeys(const PlanNode& node, const arrow::RecordBatch& batch,
+                                                              const EvalContext& ctx) {
+  if (node.sort_keys.empty() || batch.num_rows() < 2) return nullptr;
   arrow::FieldVector fields;
   arrow::ArrayVector keys;
   std::vector<cp::SortKey> sort_keys;
-  std::vector<uint32_t> partition_ids;
-  uint32_t num_partitions = 1;
-  if (!node.exprs.empty() && n > 0) {
-    arrow::ArrayVector partition_keys;
-    for (const auto& e : node.exprs) {
-      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, batch, ctx));
-      partition_keys.push_back(std::move(array));
-    }
-    ARROW_ASSIGN_OR_RAISE(partition_ids, GroupIds(partition_keys, n, &num_partitions));
-    if (num_partitions > 1) {
-      auto buffer = arrow::Buffer::Wrap(partition_ids);
-      fields.push_back(arrow::field("p", arrow::uint32()));
-      keys.push_back(std::make_shared<arrow::UInt32Array>(n, buffer));
-      sort_keys.emplace_back("p");
-    }
-  }
   for (size_t i = 0; i < node.sort_keys.size(); ++i) {
     const SortKey& k = node.sort_keys[i];
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*k.expr, batch, ctx));
@@ -69,25 +50,60 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> SortRows(const PlanNode& node
     sort_keys.emplace_back(name, k.ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
                            k.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
   }
-  std::shared_ptr<arrow::RecordBatch> sorted = arrow::RecordBatch::Make(batch.schema(), n, batch.columns());
-  std::shared_ptr<arrow::UInt64Array> order;
-  if (!keys.empty() && n > 1) {
-    auto key_batch = arrow::RecordBatch::Make(arrow::schema(fields), n, keys);
-    ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort_keys)));
-    order = std::static_pointer_cast<arrow::UInt64Array>(indices);
-    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(arrow::Datum(input), arrow::Datum(indices)));
-    sorted = taken.record_batch();
+  arrow::Datum indices;
+  if (keys.size() == 1) {  // one key: the array sort, cheaper than the record batch's
+    cp::ArraySortOptions options(sort_keys[0].order, sort_keys[0].null_placement);
+    ARROW_ASSIGN_OR_RAISE(indices, cp::CallFunction("array_sort_indices", {keys[0]}, &options));
+  } else {
+    auto key_batch = arrow::RecordBatch::Make(arrow::schema(fields), batch.num_rows(), keys);
+    ARROW_ASSIGN_OR_RAISE(indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort_keys)));
   }
+  return std::static_pointer_cast<arrow::UInt64Array>(indices.make_array());
+}
+
+// Sorts `input` by partition (the PARTITION BY keys' dense ids, in order of
+// first appearance), then by the ORDER BY keys: the keys are sorted once,
+// and a counting sort by partition id keeps that order within each
+// partition. Returns the sorted batch and fills rows->partitions.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> SortRows(const PlanNode& node,
+                                                            const std::shared_ptr<arrow::RecordBatch>& input,
+                                                            const EvalContext& ctx, SortedRows* rows) {
+  const arrow::RecordBatch& batch = *input;
+  const int64_t n = batch.num_rows();
+  rows->num_rows = n;
   rows->partitions = {0};
-  if (num_partitions > 1) {
-    for (int64_t p = 1; p < n; ++p) {
-      uint32_t prev = partition_ids[order ? order->Value(p - 1) : p - 1];
-      uint32_t cur = partition_ids[order ? order->Value(p) : p];
-      if (cur != prev) rows->partitions.push_back(p);
+  std::vector<uint32_t> partition_ids;
+  uint32_t num_partitions = 1;
+  if (!node.exprs.empty() && n > 0) {
+    arrow::ArrayVector partition_keys;
+    for (const auto& e : node.exprs) {
+      ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, batch, ctx));
+      partition_keys.push_back(std::move(array));
     }
+    ARROW_ASSIGN_OR_RAISE(partition_ids, GroupIds(partition_keys, n, &num_partitions));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto by_keys, SortByKeys(node, batch, ctx));
+  std::shared_ptr<arrow::Array> order = by_keys;
+  if (num_partitions > 1) {
+    std::vector<int64_t> next(num_partitions + 1, 0);
+    for (uint32_t id : partition_ids) ++next[id + 1];
+    for (uint32_t p = 1; p <= num_partitions; ++p) next[p] += next[p - 1];
+    rows->partitions.assign(next.begin() + 1, next.end() - 1);
+    rows->partitions.insert(rows->partitions.begin(), 0);
+    arrow::UInt64Builder builder;
+    ARROW_RETURN_NOT_OK(builder.AppendEmptyValues(n));
+    uint64_t* out = builder.GetMutableValue(0);
+    const uint64_t* keyed = by_keys ? by_keys->raw_values() : nullptr;
+    for (int64_t i = 0; i < n; ++i) {
+      const uint64_t row = keyed ? keyed[i] : static_cast<uint64_t>(i);
+      out[next[partition_ids[row]]++] = row;
+    }
+    ARROW_ASSIGN_OR_RAISE(order, builder.Finish());
   }
   rows->partitions.push_back(n);
-  return sorted;
+  if (!order) return input;
+  ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(arrow::Datum(input), arrow::Datum(order)));
+  return taken.record_batch();
 }
 
 // Fills rows->peer_start/peer_end from the sorted ORDER BY keys (without
