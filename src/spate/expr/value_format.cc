@@ -596,18 +596,19 @@ void AppendTableLayout(const std::vector<std::vector<std::string>>& rows, int tr
   for (const auto& row : rows) {
     for (size_t c = 0; c < num_cols; ++c) widths[c] = std::max(widths[c], StringHalfWidth(row[c]));
   }
+  // Cells joined by '|' between '|'s, so a frame without columns prints "||" (and "++").
   std::string separator = "+";
-  for (int width : widths) separator += std::string(width, '-') + "+";
-  separator += "\n";
+  for (size_t c = 0; c < num_cols; ++c) separator += std::string(widths[c], '-') + (c + 1 < num_cols ? "+" : "");
+  separator += "+\n";
 
   out->append(separator);
   for (size_t r = 0; r < rows.size(); ++r) {
     out->push_back('|');
     for (size_t c = 0; c < num_cols; ++c) {
       AppendPaddedCell(rows[r][c], widths[c], /*left_align=*/truncate <= 0, ' ', out);
-      out->push_back('|');
+      if (c + 1 < num_cols) out->push_back('|');
     }
-    out->push_back('\n');
+    out->append("|\n");
     if (r == 0) out->append(separator);
   }
   out->append(separator);

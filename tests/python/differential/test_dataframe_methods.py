@@ -218,3 +218,9 @@ def test_sample_and_random_split_partition_the_rows(spark):
     assert ids == list(range(2000))
     sizes = [p.count() for p in parts]
     assert 350 < sizes[0] < 650 and 800 < sizes[1] < 1200
+
+
+def test_show_without_columns(oracle):
+    """A frame without columns (what a DML statement returns) prints Spark's "++" frame."""
+    oracle.check(lambda sql, spark: spark.range(2).select(), show=True)
+    oracle.check(lambda sql, spark: spark.sql("SELECT 1 AS a").select(), show=True)
