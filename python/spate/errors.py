@@ -100,6 +100,7 @@ _CLASS_TO_EXCEPTION = {
     "NUMERIC_VALUE_OUT_OF_RANGE": ArithmeticException,
     "CAST_INVALID_INPUT": NumberFormatException,
     "STREAM_FAILED": StreamingQueryException,
+    "MERGE_CARDINALITY_VIOLATION": SparkRuntimeException,
 }
 
 # How a user-defined function's exception begins (PySpark's text).

@@ -33,6 +33,7 @@
 #include "spate/api/dataframe.h"
 #include "spate/api/reader.h"
 #include "spate/api/session.h"
+#include "spate/api/row_level_writes.h"
 #include "spate/api/writer.h"
 #include "spate/common/error.h"
 #include "spate/expr/user_function.h"
@@ -803,6 +804,47 @@ void BindBatchIO(nb::module_& m) {
     {
       ReleasedGil release;
       status = action == "append" ? writer.append() : action == "create" ? writer.create() : writer.createOrReplace();
+    }
+    Check(status);
+  });
+  // df.mergeInto(...).merge(): clauses as (when, action, condition, all, {column: value}).
+  using MergeClause = std::tuple<std::string, std::string, std::optional<spate::Column>, bool,
+                                 std::map<std::string, spate::Column>>;
+  m.def("merge_into", [](const spate::DataFrame& df, const std::string& table, const spate::Column& condition,
+                         const std::vector<MergeClause>& clauses, bool schema_evolution) {
+    spate::MergeIntoWriter writer = df.mergeInto(table, condition);
+    if (schema_evolution) writer.withSchemaEvolution();
+    for (const auto& [when, action, cond, all, values] : clauses) {
+      std::vector<std::pair<std::string, spate::Column>> assignments(values.begin(), values.end());
+      if (when == "matched") {
+        auto clause = writer.whenMatched(cond);
+        if (action == "delete") {
+          clause.delete_();
+        } else if (all) {
+          clause.updateAll();
+        } else {
+          clause.update(assignments);
+        }
+      } else if (when == "not_matched") {
+        auto clause = writer.whenNotMatched(cond);
+        if (all) {
+          clause.insertAll();
+        } else {
+          clause.insert(assignments);
+        }
+      } else {
+        auto clause = writer.whenNotMatchedBySource(cond);
+        if (action == "delete") {
+          clause.delete_();
+        } else {
+          clause.update(assignments);
+        }
+      }
+    }
+    arrow::Status status;
+    {
+      ReleasedGil release;
+      status = writer.merge();
     }
     Check(status);
   });

@@ -38,7 +38,7 @@ def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
               ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md"]}
-    assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 3, "docs/kafka.md": 1}
+    assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
               if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md")]
     assert all(not python_blocks(os.path.join("docs", d)) for d in others), others
@@ -62,7 +62,7 @@ def test_python_md_quick_start(tmp_path):
 
 
 def test_iceberg_md(tmp_path):
-    configure, write, maintain = python_blocks("docs/iceberg.md")
+    configure, write, _, maintain = python_blocks("docs/iceberg.md")
     warehouse = str(tmp_path / "warehouse")
     events = tmp_path / "events"
     events.mkdir()
@@ -85,6 +85,25 @@ def test_iceberg_md(tmp_path):
     # Two appends of df (saveAsTable, writeTo) and the streamed row.
     assert "[1, 1, 2, 2, 3]" in out, out
     assert "struct<id:bigint,ts:timestamp,user:string>" in out, out
+
+
+def test_iceberg_md_row_level_writes(tmp_path):
+    configure, _, row_level, _ = python_blocks("docs/iceberg.md")
+    preamble = ("from spate.sql import SparkSession, functions as f\n"
+                "spark = SparkSession.builder.getOrCreate()\n")
+    tables = ("spark.sql('CREATE TABLE lake.db.t (id BIGINT, v STRING) USING iceberg')\n"
+              "spark.createDataFrame([(5, 'e')], 'id BIGINT, v STRING').createOrReplaceTempView('staging')\n"
+              "updates = spark.createDataFrame([(5, 'E', 'u'), (20, 'x', 'd'), (11, 'k', 'u'), (12, None, 'u')],"
+              " 'id BIGINT, v STRING, op STRING')\n"
+              "updates.createOrReplaceTempView('updates')\n")
+    checks = "\nprint(sorted(tuple(r) for r in spark.table('lake.db.t').collect()))\n"
+    code = (preamble + configure.replace("/data/warehouse", str(tmp_path / "warehouse")) + "\n" + tables
+            + row_level + checks)
+    out = run_script(code, tmp_path)
+    # INSERT leaves (1, a); the overwrite (5, e); MERGE updates 5 and inserts 20, 11, 12;
+    # UPDATE upper-cases 11 and 20; DELETE drops 12 (NULL v); mergeInto puts 5, 11, 20
+    # back to the source's values and inserts 12 again.
+    assert "[(5, 'E'), (11, 'k'), (12, None), (20, 'x')]" in out, out
 
 
 def test_kafka_md(tmp_path, kafka):

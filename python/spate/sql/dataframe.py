@@ -158,6 +158,12 @@ class DataFrame:
         self._schema: Optional[StructType] = None
         self._token = next(_TOKENS)
 
+    def mergeInto(self, table: str, condition: "Column") -> "MergeIntoWriter":
+        """MERGE INTO ``table`` USING this DataFrame ON ``condition`` (Iceberg tables): the
+        table's columns are qualified by its name's last part, this DataFrame's by its alias."""
+        from spate.sql.merge import MergeIntoWriter
+        return MergeIntoWriter(self, table, condition)
+
     @property
     def sparkSession(self) -> "SparkSession":
         """The session this DataFrame belongs to."""

@@ -6,6 +6,7 @@
 
 #include "spate/api/data_stream_writer.h"
 #include "spate/api/functions.h"
+#include "spate/api/row_level_writes.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/api/writer.h"
@@ -368,5 +369,9 @@ namespace spate {
 
 DataFrameWriter DataFrame::write() const { return DataFrameWriter(*this); }
 DataFrameWriterV2 DataFrame::writeTo(const std::string& table) const { return DataFrameWriterV2(*this, table); }
+
+MergeIntoWriter DataFrame::mergeInto(const std::string& table, const Column& condition) const {
+  return MergeIntoWriter(*this, table, condition);
+}
 
 }  // namespace spate

@@ -27,6 +27,7 @@ class GroupedData;
 class DataStreamWriter;
 class DataFrameWriter;
 class DataFrameWriterV2;
+class MergeIntoWriter;
 
 class DataFrame {
  public:
@@ -123,6 +124,9 @@ class DataFrame {
   DataFrameWriter write() const;
   /// df.writeTo(table): the v2 writer (append, create, createOrReplace) of catalog tables.
   DataFrameWriterV2 writeTo(const std::string& table) const;
+  /// df.mergeInto(table, condition): MERGE INTO table USING df (include
+  /// "spate/api/row_level_writes.h").
+  MergeIntoWriter mergeInto(const std::string& table, const Column& condition) const;
 
   /// Starts building a streaming query (streaming DataFrames only).
   DataStreamWriter writeStream() const;

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include "spate/api/catalog.h"
+#include "spate/api/functions.h"
+#include "spate/api/row_level_writes.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
@@ -744,6 +746,79 @@ arrow::Result<PlanPtr> DropTable(Session& session, const Statement& st) {
   return OneRowless();
 }
 
+// INSERT INTO / OVERWRITE t [(columns)] query: the query's columns by
+// position, or to the named columns with NULL for the others.
+arrow::Result<PlanPtr> Insert(Session& session, const Statement& st) {
+  ARROW_ASSIGN_OR_RAISE(auto plan, QueryBinder(session).Select(*st.select));
+  DataFrame rows(session.shared_from_this(), plan);
+  const std::string name = JoinedName(st.name);
+  if (!st.columns.empty()) {
+    DataFrame table = session.Table(name);
+    ARROW_RETURN_NOT_OK(table.status());
+    const StructTypePtr data = rows.schema();
+    if (static_cast<int>(st.columns.size()) != data->num_fields()) {
+      return SparkError(data->num_fields() > static_cast<int>(st.columns.size())
+                            ? "INSERT_COLUMN_ARITY_MISMATCH.TOO_MANY_DATA_COLUMNS"
+                            : "INSERT_COLUMN_ARITY_MISMATCH.NOT_ENOUGH_DATA_COLUMNS",
+                        "21S01",
+                        fmt::format("Cannot write to {}, the reason is {} data columns.", name,
+                                    data->num_fields() > static_cast<int>(st.columns.size()) ? "too many"
+                                                                                             : "not enough"));
+    }
+    std::vector<Column> columns;
+    const StructTypePtr schema = table.schema();
+    for (const auto& f : schema->fields()) {
+      Column value = lit(nullptr).cast(f.type);
+      for (size_t i = 0; i < st.columns.size(); ++i) {
+        if (AsciiLower(st.columns[i]) == AsciiLower(f.name)) value = functions::col("`" + data->field(static_cast<int>(i)).name + "`");
+      }
+      columns.push_back(value.alias(f.name));
+    }
+    rows = rows.select(columns);
+  }
+  ARROW_RETURN_NOT_OK(InsertInto(session, rows, name, st.overwrite));
+  return OneRowless();
+}
+
+std::vector<std::pair<std::string, Column>> AssignmentColumns(const std::vector<sql::Assignment>& assignments) {
+  std::vector<std::pair<std::string, Column>> out;
+  for (const auto& a : assignments) out.emplace_back(a.column.back(), Column(a.value));
+  return out;
+}
+
+std::optional<Column> OptionalColumn(const ExprPtr& e) {
+  return e ? std::optional<Column>(Column(e)) : std::nullopt;
+}
+
+// MERGE INTO: the USING relation as a DataFrame carrying its alias (a
+// table's own name when it has none), then the DataFrame API's MERGE.
+arrow::Result<PlanPtr> Merge(Session& session, const Statement& st) {
+  auto select = std::make_shared<SelectStatement>();
+  select->select_list.push_back(ex::Star());
+  select->from = st.source;
+  ARROW_ASSIGN_OR_RAISE(auto plan, QueryBinder(session).Select(*select));
+  DataFrame source(session.shared_from_this(), plan);
+  std::string alias = st.source->alias;
+  if (alias.empty() && st.source->kind == sql::FromItem::Kind::kTable) alias = st.source->name.back();
+  if (!alias.empty()) source = source.alias(alias);
+  MergeSpec spec{st.name, st.alias, source, Column(st.condition), {}};
+  for (const auto& c : st.merge_clauses) {
+    MergeAction a;
+    a.when = c.when == sql::MergeClause::When::kMatched      ? MergeAction::When::kMatched
+             : c.when == sql::MergeClause::When::kNotMatched ? MergeAction::When::kNotMatched
+                                                             : MergeAction::When::kNotMatchedBySource;
+    a.kind = c.action == sql::MergeClause::Action::kUpdate   ? MergeAction::Kind::kUpdate
+             : c.action == sql::MergeClause::Action::kDelete ? MergeAction::Kind::kDelete
+                                                             : MergeAction::Kind::kInsert;
+    a.condition = OptionalColumn(c.condition);
+    a.all = c.all;
+    a.assignments = AssignmentColumns(c.assignments);
+    spec.actions.push_back(std::move(a));
+  }
+  ARROW_RETURN_NOT_OK(MergeInto(session, spec));
+  return OneRowless();
+}
+
 arrow::Result<PlanPtr> Run(Session& session, const Statement& st) {
   switch (st.kind) {
     case Statement::Kind::kSelect:
@@ -793,6 +868,17 @@ arrow::Result<PlanPtr> Run(Session& session, const Statement& st) {
       return CreateTable(session, st);
     case Statement::Kind::kDropTable:
       return DropTable(session, st);
+    case Statement::Kind::kInsert:
+      return Insert(session, st);
+    case Statement::Kind::kMerge:
+      return Merge(session, st);
+    case Statement::Kind::kUpdate:
+      ARROW_RETURN_NOT_OK(UpdateTable(session, st.name, st.alias, AssignmentColumns(st.assignments),
+                                      OptionalColumn(st.condition)));
+      return OneRowless();
+    case Statement::Kind::kDelete:
+      ARROW_RETURN_NOT_OK(DeleteFromTable(session, st.name, st.alias, OptionalColumn(st.condition)));
+      return OneRowless();
   }
   return arrow::Status::Invalid("unknown statement");
 }

@@ -13,6 +13,7 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 
 namespace spate {
@@ -99,6 +100,7 @@ std::string ColumnList(const StructType& schema) {
   return out;
 }
 
+// `name` as the message prints it: `catalog`.`db`.`t`.
 arrow::Status ArityMismatch(const std::string& name, const StructType& table, const StructType& data) {
   bool too_many = data.num_fields() > table.num_fields();
   return SparkError(too_many ? "INSERT_COLUMN_ARITY_MISMATCH.TOO_MANY_DATA_COLUMNS"
@@ -106,7 +108,7 @@ arrow::Status ArityMismatch(const std::string& name, const StructType& table, co
                     "21S01",
                     fmt::format("Cannot write to {}, the reason is {} data columns:\nTable columns: "
                                 "{}.\nData columns: {}.",
-                                Catalog::QualifiedName(name), too_many ? "too many" : "not enough",
+                                name, too_many ? "too many" : "not enough",
                                 ColumnList(table), ColumnList(data)));
 }
 
@@ -126,18 +128,32 @@ arrow::Status RemoveTableData(const std::string& location) {
 
 arrow::Status InsertInto(Session& session, const DataFrame& df, const std::string& name, bool overwrite) {
   ARROW_RETURN_NOT_OK(df.status());
-  ARROW_ASSIGN_OR_RAISE(std::string table_name, Catalog::TableName(name));
-  ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(table_name));
   StructTypePtr data_schema = df.schema();
   const StructType& data = *data_schema;
-  if (data.num_fields() != table.schema->num_fields()) return ArityMismatch(table_name, *table.schema, data);
-  std::vector<Column> cols;
-  for (int i = 0; i < data.num_fields(); ++i) {
-    const StructField& target = table.schema->field(i);
-    cols.push_back(functions::col(data.field(i).name).cast(target.type).alias(target.name));
+  // The data's columns by position, cast to the table's types.
+  auto by_position = [&](const StructType& table, const std::string& display) -> arrow::Result<DataFrame> {
+    if (data.num_fields() != table.num_fields()) return ArityMismatch(display, table, data);
+    std::vector<Column> cols;
+    for (int i = 0; i < data.num_fields(); ++i) {
+      const StructField& target = table.field(i);
+      cols.push_back(functions::col("`" + data.field(i).name + "`").cast(target.type).alias(target.name));
+    }
+    return df.select(cols);
+  };
+  std::vector<std::string> parts = QualifyWithCurrentCatalog(session, iceberg::SplitName(name));
+  if (iceberg::IsIcebergName(session, parts)) {
+    ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session, parts));
+    ARROW_ASSIGN_OR_RAISE(auto rows, by_position(*version.rows->Schema(), iceberg::QuotedName(session, parts)));
+    // The rows are computed first: they may come from the table itself.
+    ARROW_ASSIGN_OR_RAISE(auto computed, rows.toArrow());
+    return iceberg::InsertInto(session, parts, session.CreateDataFrame(computed), overwrite);
   }
+  ARROW_ASSIGN_OR_RAISE(std::string table_name, Catalog::TableName(name));
+  ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(table_name));
+  ARROW_ASSIGN_OR_RAISE(DataFrame aligned, by_position(*table.schema, Catalog::QualifiedName(table_name)));
+
   // The rows are computed before anything is removed: they may come from the table itself.
-  ARROW_ASSIGN_OR_RAISE(auto rows, df.select(cols).toArrow());
+  ARROW_ASSIGN_OR_RAISE(auto rows, aligned.toArrow());
   if (overwrite) ARROW_RETURN_NOT_OK(RemoveTableData(table.location));
   return WriteTableFiles(session, table, session.CreateDataFrame(rows), {});
 }

@@ -1409,6 +1409,10 @@ class Parser {
     if (t.IsKeyword("DESCRIBE") || t.IsKeyword("DESC")) return Describe();
     if (t.IsKeyword("DROP")) return Drop();
     if (t.IsKeyword("USE")) return Use();
+    if (t.IsKeyword("INSERT")) return Insert();
+    if (t.IsKeyword("MERGE")) return Merge();
+    if (t.IsKeyword("UPDATE")) return Update();
+    if (t.IsKeyword("DELETE")) return Delete();
     return UnsupportedStatement();
   }
 
@@ -1416,8 +1420,8 @@ class Parser {
   // supported, naming the statement; anything else is a syntax error.
   arrow::Status UnsupportedStatement() const {
     static const std::string_view kStatements[] = {
-        "INSERT", "SET",   "RESET",    "CACHE", "UNCACHE", "CLEAR", "EXPLAIN",
-        "ALTER",  "MERGE", "UPDATE",   "DELETE", "TRUNCATE", "REFRESH", "MSCK", "ANALYZE",
+        "SET",   "RESET",    "CACHE", "UNCACHE", "CLEAR", "EXPLAIN",
+        "ALTER",  "TRUNCATE", "REFRESH", "MSCK", "ANALYZE",
         "LOAD",   "ADD",   "LIST",     "VALUES", "REPAIR", "COMMENT", "DECLARE", "EXECUTE"};
     const Token& t = Peek();
     for (std::string_view keyword : kStatements) {
@@ -2071,6 +2075,167 @@ class Parser {
       s.if_exists = true;
     }
     ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    return s;
+  }
+
+  // --- writes to tables ------------------------------------------------------
+
+  // INSERT (INTO [TABLE] | OVERWRITE [TABLE]) name [(columns)] (query | VALUES rows)
+  arrow::Result<Statement> Insert() {
+    Next();  // INSERT
+    Statement s;
+    s.kind = Statement::Kind::kInsert;
+    if (AcceptKeyword("OVERWRITE")) {
+      s.overwrite = true;
+    } else {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("INTO"));
+    }
+    AcceptKeyword("TABLE");
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    if (Peek().IsOp("(") && IsName(Peek(1)) && (Peek(2).IsOp(",") || Peek(2).IsOp(")"))) {
+      ARROW_ASSIGN_OR_RAISE(s.columns, NameList());
+    }
+    ARROW_ASSIGN_OR_RAISE(s.select, InsertedRows());
+    return s;
+  }
+
+  // A query, or VALUES rows as SELECT * FROM VALUES rows.
+  arrow::Result<SelectPtr> InsertedRows() {
+    if (!Peek().IsKeyword("VALUES")) return Query();
+    auto values = std::make_shared<FromItem>();
+    values->kind = FromItem::Kind::kValues;
+    Next();
+    ARROW_ASSIGN_OR_RAISE(values->rows, InlineRows());
+    auto select = std::make_shared<SelectStatement>();
+    select->select_list.push_back(ex::Star());
+    select->from = std::move(values);
+    return select;
+  }
+
+  // name [[AS] alias], the alias not being one of `stop` (UPDATE t SET ...).
+  arrow::Result<std::string> TableAlias(std::initializer_list<std::string_view> stop) {
+    if (AcceptKeyword("AS")) return Identifier();
+    const Token& t = Peek();
+    bool name = t.kind == TokenKind::kQuotedIdentifier || (t.kind == TokenKind::kIdentifier && !IsClauseKeyword(t));
+    for (std::string_view word : stop) name = name && !t.IsKeyword(word);
+    return name ? Next().text : std::string();
+  }
+
+  // col = expr [, ...]
+  arrow::Result<std::vector<Assignment>> Assignments() {
+    std::vector<Assignment> out;
+    do {
+      Assignment a;
+      ARROW_ASSIGN_OR_RAISE(a.column, MultipartName());
+      ARROW_RETURN_NOT_OK(ExpectOp("="));
+      ARROW_ASSIGN_OR_RAISE(a.value, Expression());
+      out.push_back(std::move(a));
+    } while (AcceptOp(","));
+    return out;
+  }
+
+  // MERGE INTO target [[AS] a] USING source [[AS] b] ON cond (WHEN clause)+
+  arrow::Result<Statement> Merge() {
+    Next();  // MERGE
+    Statement s;
+    s.kind = Statement::Kind::kMerge;
+    ARROW_RETURN_NOT_OK(ExpectKeyword("INTO"));
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    ARROW_ASSIGN_OR_RAISE(s.alias, TableAlias({}));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("USING"));
+    ARROW_ASSIGN_OR_RAISE(s.source, RelationPrimary());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("ON"));
+    ARROW_ASSIGN_OR_RAISE(s.condition, Expression());
+    if (!Peek().IsKeyword("WHEN")) return Error();
+    while (AcceptKeyword("WHEN")) {
+      ARROW_ASSIGN_OR_RAISE(auto clause, WhenClause());
+      s.merge_clauses.push_back(std::move(clause));
+    }
+    return s;
+  }
+
+  // [NOT] MATCHED [BY TARGET|BY SOURCE] [AND cond] THEN action
+  arrow::Result<MergeClause> WhenClause() {
+    using When = MergeClause::When;
+    using Action = MergeClause::Action;
+    MergeClause c;
+    if (AcceptKeyword("NOT")) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("MATCHED"));
+      c.when = When::kNotMatched;
+      if (AcceptKeyword("BY")) {
+        if (AcceptKeyword("SOURCE")) {
+          c.when = When::kNotMatchedBySource;
+        } else {
+          ARROW_RETURN_NOT_OK(ExpectKeyword("TARGET"));
+        }
+      }
+    } else {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("MATCHED"));
+    }
+    if (AcceptKeyword("AND")) {
+      ARROW_ASSIGN_OR_RAISE(c.condition, Expression());
+    }
+    ARROW_RETURN_NOT_OK(ExpectKeyword("THEN"));
+    if (c.when == When::kNotMatched) {
+      ARROW_RETURN_NOT_OK(ExpectKeyword("INSERT"));
+      c.action = Action::kInsert;
+      if (AcceptOp("*")) {
+        c.all = true;
+        return c;
+      }
+      ARROW_ASSIGN_OR_RAISE(auto columns, NameList());
+      ARROW_RETURN_NOT_OK(ExpectKeyword("VALUES"));
+      ARROW_RETURN_NOT_OK(ExpectOp("("));
+      for (size_t i = 0; i < columns.size(); ++i) {
+        if (i > 0) ARROW_RETURN_NOT_OK(ExpectOp(","));
+        Assignment a{{columns[i]}, nullptr};
+        ARROW_ASSIGN_OR_RAISE(a.value, Expression());
+        c.assignments.push_back(std::move(a));
+      }
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+      return c;
+    }
+    if (AcceptKeyword("DELETE")) {
+      c.action = Action::kDelete;
+      return c;
+    }
+    ARROW_RETURN_NOT_OK(ExpectKeyword("UPDATE"));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("SET"));
+    c.action = Action::kUpdate;
+    if (c.when == When::kMatched && AcceptOp("*")) {
+      c.all = true;
+      return c;
+    }
+    ARROW_ASSIGN_OR_RAISE(c.assignments, Assignments());
+    return c;
+  }
+
+  // UPDATE name [[AS] alias] SET col = expr [, ...] [WHERE cond]
+  arrow::Result<Statement> Update() {
+    Next();  // UPDATE
+    Statement s;
+    s.kind = Statement::Kind::kUpdate;
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    ARROW_ASSIGN_OR_RAISE(s.alias, TableAlias({"SET"}));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("SET"));
+    ARROW_ASSIGN_OR_RAISE(s.assignments, Assignments());
+    if (AcceptKeyword("WHERE")) {
+      ARROW_ASSIGN_OR_RAISE(s.condition, Expression());
+    }
+    return s;
+  }
+
+  // DELETE FROM name [[AS] alias] [WHERE cond]
+  arrow::Result<Statement> Delete() {
+    Next();  // DELETE
+    Statement s;
+    s.kind = Statement::Kind::kDelete;
+    ARROW_RETURN_NOT_OK(ExpectKeyword("FROM"));
+    ARROW_ASSIGN_OR_RAISE(s.name, MultipartName());
+    ARROW_ASSIGN_OR_RAISE(s.alias, TableAlias({}));
+    if (AcceptKeyword("WHERE")) {
+      ARROW_ASSIGN_OR_RAISE(s.condition, Expression());
+    }
     return s;
   }
 

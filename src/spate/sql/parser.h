@@ -69,6 +69,24 @@ struct SelectStatement {
   std::vector<std::pair<std::string, SelectPtr>> ctes;
 };
 
+/// `col = expr` of UPDATE SET and MERGE's UPDATE SET; the column as written
+/// (`t.v` or `v`), and for MERGE's INSERT (cols) VALUES (exprs) the pairs in order.
+struct Assignment {
+  std::vector<std::string> column;
+  ExprPtr value;
+};
+
+/// One WHEN clause of MERGE INTO.
+struct MergeClause {
+  enum class When { kMatched, kNotMatched, kNotMatchedBySource };
+  enum class Action { kUpdate, kDelete, kInsert };
+  When when = When::kMatched;
+  Action action = Action::kUpdate;
+  ExprPtr condition;  // WHEN ... AND condition; null when absent
+  bool all = false;   // UPDATE SET * / INSERT *
+  std::vector<Assignment> assignments;
+};
+
 struct Statement {
   enum class Kind {
     kSelect,       // select
@@ -90,6 +108,11 @@ struct Statement {
                             //   [LOCATION ..] [WITH (DBPROPERTIES|PROPERTIES) (...)]
     kDropNamespace,         // DROP NAMESPACE|DATABASE|SCHEMA [IF EXISTS] ns [RESTRICT|CASCADE]
     kUse,                   // USE [NAMESPACE|DATABASE|SCHEMA] name
+    // Writes to tables; `name` is the table.
+    kInsert,  // INSERT (INTO [TABLE] | OVERWRITE [TABLE]) name [(columns)] (query | VALUES rows)
+    kMerge,   // MERGE INTO name [[AS] a] USING (table | (query)) [[AS] b] ON cond (WHEN ...)+
+    kUpdate,  // UPDATE name [[AS] a] SET col = expr [, ...] [WHERE cond]
+    kDelete,  // DELETE FROM name [[AS] a] [WHERE cond]
   };
   Kind kind = Kind::kSelect;
   SelectPtr select;               // kSelect; the AS query of kCreateView / kCreateTable
@@ -111,6 +134,13 @@ struct Statement {
   std::string pattern;                // SHOW TABLES LIKE 'pattern'; "" when absent
   bool cascade = false;               // DROP NAMESPACE ... CASCADE
   bool namespace_only = false;        // USE NAMESPACE ns: `name` is a namespace of the current catalog
+  bool overwrite = false;             // INSERT OVERWRITE
+  std::vector<std::string> columns;   // INSERT INTO t (a, b); empty when absent
+  std::string alias;                  // MERGE / UPDATE / DELETE: the target table's alias, "" when none
+  FromItemPtr source;                 // MERGE: the USING table or query, with its alias
+  ExprPtr condition;                  // MERGE: ON; UPDATE / DELETE: WHERE (null: every row)
+  std::vector<Assignment> assignments;      // UPDATE SET
+  std::vector<MergeClause> merge_clauses;   // MERGE: the WHEN clauses in order
 };
 
 /// Parses one expression (what expr(), selectExpr(), filter("...") take).

@@ -1002,12 +1002,72 @@ TEST(ParserErrorTest, DeepQueryNestingFailsCleanly) {
 }
 
 TEST(ParserErrorTest, OtherSparkStatementsAreNotSupportedYet) {
-  for (std::string_view text : {"INSERT INTO t SELECT 1", "SET spark.sql.shuffle.partitions=4",
+  for (std::string_view text : {"TRUNCATE TABLE t", "SET spark.sql.shuffle.partitions=4",
                                 "ALTER TABLE t RENAME TO u", "EXPLAIN SELECT 1", "CACHE TABLE t"}) {
     auto result = ParseStatement(text);
     ASSERT_FALSE(result.ok()) << text;
     EXPECT_TRUE(result.status().IsNotImplemented()) << text << ": " << result.status().message();
   }
+}
+
+TEST(ParserTest, InsertStatements) {
+  auto insert = ParseStatement("INSERT INTO TABLE db.t (b, a) VALUES (1, 'x'), (2, 'y')");
+  ASSERT_TRUE(insert.ok()) << insert.status().ToString();
+  EXPECT_EQ(insert->kind, Statement::Kind::kInsert);
+  EXPECT_EQ(insert->name, (std::vector<std::string>{"db", "t"}));
+  EXPECT_EQ(insert->columns, (std::vector<std::string>{"b", "a"}));
+  EXPECT_FALSE(insert->overwrite);
+  ASSERT_TRUE(insert->select && insert->select->from);
+  EXPECT_EQ(insert->select->from->rows.size(), 2u);
+  auto overwrite = ParseStatement("INSERT OVERWRITE t SELECT * FROM u WHERE x > 1");
+  ASSERT_TRUE(overwrite.ok()) << overwrite.status().ToString();
+  EXPECT_TRUE(overwrite->overwrite);
+  EXPECT_TRUE(overwrite->columns.empty());
+  EXPECT_FALSE(ParseStatement("INSERT t SELECT 1").ok());  // INTO or OVERWRITE
+}
+
+TEST(ParserTest, MergeUpdateDeleteStatements) {
+  using When = MergeClause::When;
+  using Action = MergeClause::Action;
+  auto merge = ParseStatement(
+      "MERGE INTO ice.db.t AS t USING (SELECT * FROM u) s ON t.id = s.id "
+      "WHEN MATCHED AND s.op = 'd' THEN DELETE WHEN MATCHED THEN UPDATE SET * "
+      "WHEN NOT MATCHED BY TARGET AND s.v > 0 THEN INSERT (id, v) VALUES (s.id, s.v + 1) "
+      "WHEN NOT MATCHED THEN INSERT * "
+      "WHEN NOT MATCHED BY SOURCE THEN UPDATE SET t.v = NULL, flag = true");
+  ASSERT_TRUE(merge.ok()) << merge.status().ToString();
+  EXPECT_EQ(merge->kind, Statement::Kind::kMerge);
+  EXPECT_EQ(merge->alias, "t");
+  ASSERT_TRUE(merge->source);
+  EXPECT_EQ(merge->source->alias, "s");
+  ASSERT_EQ(merge->merge_clauses.size(), 5u);
+  const auto& c = merge->merge_clauses;
+  EXPECT_TRUE(c[0].when == When::kMatched && c[0].action == Action::kDelete && c[0].condition);
+  EXPECT_TRUE(c[1].when == When::kMatched && c[1].action == Action::kUpdate && c[1].all && !c[1].condition);
+  EXPECT_TRUE(c[2].when == When::kNotMatched && c[2].action == Action::kInsert && c[2].assignments.size() == 2);
+  EXPECT_TRUE(c[3].when == When::kNotMatched && c[3].all);
+  EXPECT_TRUE(c[4].when == When::kNotMatchedBySource && c[4].assignments.size() == 2);
+  EXPECT_EQ(c[4].assignments[0].column, (std::vector<std::string>{"t", "v"}));
+  EXPECT_FALSE(ParseStatement("MERGE INTO t USING u ON t.id = u.id").ok());  // no WHEN clause
+  EXPECT_FALSE(ParseStatement("MERGE INTO t USING u ON a = b WHEN NOT MATCHED THEN DELETE").ok());
+
+  auto update = ParseStatement("UPDATE ice.db.t SET v = upper(v), n = n + 1 WHERE id > 1");
+  ASSERT_TRUE(update.ok()) << update.status().ToString();
+  EXPECT_EQ(update->kind, Statement::Kind::kUpdate);
+  EXPECT_EQ(update->alias, "");
+  EXPECT_EQ(update->assignments.size(), 2u);
+  EXPECT_TRUE(update->condition);
+  auto aliased = ParseStatement("UPDATE t x SET x.v = 1");
+  ASSERT_TRUE(aliased.ok()) << aliased.status().ToString();
+  EXPECT_EQ(aliased->alias, "x");
+  EXPECT_FALSE(aliased->condition);
+
+  auto del = ParseStatement("DELETE FROM ice.db.t AS d WHERE d.id = 2");
+  ASSERT_TRUE(del.ok()) << del.status().ToString();
+  EXPECT_EQ(del->kind, Statement::Kind::kDelete);
+  EXPECT_EQ(del->alias, "d");
+  EXPECT_TRUE(del->condition);
+  EXPECT_FALSE(ParseStatement("DELETE t WHERE id = 2").ok());  // FROM
 }
 
 TEST(ParserTest, CatalogStatements) {

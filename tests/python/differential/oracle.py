@@ -29,8 +29,27 @@ import logging
 import math
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+
+# Iceberg's Spark runtime, so that PySpark can be the oracle for Iceberg tables too
+# (MERGE INTO, UPDATE, DELETE); fetched from Maven Central once, into build/.
+ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:1.12.0"
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
+
+
+def iceberg_runtime_jar():
+    """The path of Iceberg's Spark runtime jar, fetched with Maven when missing; None
+    when it cannot be fetched."""
+    folder = os.path.join(ROOT, "build", "oracle-jars")
+    group, artifact, version = ICEBERG_RUNTIME.split(":")
+    jar = os.path.join(folder, "%s-%s.jar" % (artifact, version))
+    if not os.path.exists(jar) and shutil.which("mvn"):
+        subprocess.run(["mvn", "-q", "-B", "dependency:copy", "-Dartifact=" + ICEBERG_RUNTIME,
+                        "-DoutputDirectory=" + folder], check=False, capture_output=True)
+    return jar if os.path.exists(jar) else None
+
 
 # The same settings on both engines.
 CONF = {
@@ -142,6 +161,9 @@ class Engine:
             builder = (builder.config("spark.ui.enabled", "false")
                        .config("spark.driver.memory", "2g")
                        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="pyspark-wh-")))
+            jar = iceberg_runtime_jar()
+            if jar:
+                builder = builder.config("spark.jars", jar)
         self.spark = builder.getOrCreate()
         for key, value in CONF.items():
             self.spark.conf.set(key, value)

@@ -125,6 +125,16 @@ arrow::Status AppendRows(IcebergCatalog& catalog, const CatalogTableName& name, 
   return Commit(catalog, name.ident, commit).status();
 }
 
+// The rows of `table` at its current snapshot, read when the query runs, with
+// its columns and partition filters (exec/scan_pushdown.cc).
+PlanPtr ScanPlan(const CatalogTableName& name, const TableMetadata& table) {
+  auto source = std::make_shared<ScanSource>();
+  source->description = "BatchScan " + name.catalog + "." + name.ident.ToString();
+  auto metadata = std::make_shared<const TableMetadata>(table);
+  source->reader = [metadata](const ScanRequest& request) { return ScanForQuery(*metadata, request); };
+  return MakeScan(std::move(source), *table.schema().ToSpark());
+}
+
 }  // namespace
 
 bool IsIcebergName(Session& session, const std::vector<std::string>& parts) {
@@ -193,12 +203,7 @@ arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string
   ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
   if (!loaded) return TableNotFound(DisplayName(*resolved));
-  auto source = std::make_shared<ScanSource>();
-  source->description = "BatchScan " + resolved->catalog + "." + resolved->ident.ToString();
-  // Read when the query runs, with its columns and partition filters (exec/scan_pushdown.cc).
-  auto metadata = std::make_shared<const TableMetadata>(loaded->metadata);
-  source->reader = [metadata](const ScanRequest& request) { return ScanForQuery(*metadata, request); };
-  return MakeScan(std::move(source), *loaded->metadata.schema().ToSpark());
+  return ScanPlan(*resolved, loaded->metadata);
 }
 
 arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& w) {
@@ -238,6 +243,56 @@ arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrit
     ARROW_ASSIGN_OR_RAISE(loaded, Create(*catalog, name, *df.schema(), terms, props));
   }
   return AppendRows(*catalog, name, *loaded, df, mode == SaveMode::kOverwrite);
+}
+
+arrow::Result<TableVersion> ReadVersion(Session& session, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(session.conf(), parts);
+  if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
+  if (!loaded) return TableNotFound(DisplayName(*resolved));
+  return TableVersion{ScanPlan(*resolved, loaded->metadata), loaded->metadata.current_snapshot_id};
+}
+
+arrow::Status ReplaceRows(Session& session, const std::vector<std::string>& parts, const DataFrame& rows,
+                          std::optional<int64_t> base) {
+  auto resolved = ResolveName(session.conf(), parts);
+  if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
+  if (!loaded) return TableNotFound(DisplayName(*resolved));
+  ARROW_ASSIGN_OR_RAISE(auto aligned, AlignRows(rows, loaded->metadata.schema()));
+  SnapshotCommit commit;
+  commit.operation = "overwrite";
+  commit.remove_all = true;
+  const std::string name = DisplayName(*resolved);
+  commit.validate = [base, name](const TableMetadata& current) {
+    if (current.current_snapshot_id == base) return arrow::Status::OK();
+    return arrow::Status::Invalid(fmt::format(
+        "Cannot commit to Iceberg table {}: it changed while the statement ran (read at snapshot {}, now at {}); "
+        "run the statement again.",
+        name, base ? std::to_string(*base) : "none",
+        current.current_snapshot_id ? std::to_string(*current.current_snapshot_id) : "none"));
+  };
+  if (aligned->num_rows() > 0) {
+    ARROW_ASSIGN_OR_RAISE(commit.added, WriteDataFiles(loaded->metadata, *aligned, TargetFileSize(loaded->metadata)));
+  }
+  return Commit(*catalog, resolved->ident, commit).status();
+}
+
+arrow::Status InsertInto(Session& session, const std::vector<std::string>& parts, const DataFrame& rows,
+                         bool overwrite) {
+  auto resolved = ResolveName(session.conf(), parts);
+  if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
+  if (!loaded) return TableNotFound(DisplayName(*resolved));
+  return AppendRows(*catalog, *resolved, *loaded, rows, overwrite);
+}
+
+std::string QuotedName(Session& session, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(session.conf(), parts);
+  return resolved ? DisplayName(*resolved) : Quoted(parts.back());
 }
 
 arrow::Status CreateTable(Session& session, const std::vector<std::string>& parts, const StructType& schema,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,28 @@ arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string
 
 /// df.write.saveAsTable / writeTo(...).append() with Spark's save modes.
 arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& write);
+
+/// A table's rows at its current snapshot, for a statement that rewrites
+/// them (MERGE INTO, UPDATE, DELETE FROM).
+struct TableVersion {
+  PlanPtr rows;
+  std::optional<int64_t> snapshot_id;  // none for a table without a snapshot yet
+};
+arrow::Result<TableVersion> ReadVersion(Session& session, const std::vector<std::string>& parts);
+
+/// Replaces all of the table's rows by `rows` in one "overwrite" snapshot,
+/// provided the table is still at `base` (its version when the rows were
+/// computed); otherwise fails, naming the commit that came in between.
+arrow::Status ReplaceRows(Session& session, const std::vector<std::string>& parts, const DataFrame& rows,
+                          std::optional<int64_t> base);
+
+/// INSERT INTO / INSERT OVERWRITE of rows already in the table's columns
+/// (matched by position and cast by the caller): appends, or replaces every row.
+arrow::Status InsertInto(Session& session, const std::vector<std::string>& parts, const DataFrame& rows,
+                         bool overwrite);
+
+/// The table's name as Spark's messages print it: `cat`.`ns`.`t`.
+std::string QuotedName(Session& session, const std::vector<std::string>& parts);
 
 /// CREATE TABLE [IF NOT EXISTS] name (schema) USING iceberg [PARTITIONED BY (...)] [TBLPROPERTIES].
 arrow::Status CreateTable(Session& session, const std::vector<std::string>& parts, const StructType& schema,

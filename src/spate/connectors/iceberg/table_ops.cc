@@ -172,6 +172,7 @@ arrow::Result<CommitResult> Commit(IcebergCatalog& catalog, const TableIdent& id
     ARROW_ASSIGN_OR_RAISE(auto loaded, catalog.LoadTable(ident));
     if (!loaded) return NoSuchTable(ident);
     if (c.already_committed && c.already_committed(loaded->metadata)) return result;
+    if (c.validate) ARROW_RETURN_NOT_OK(c.validate(loaded->metadata));
     if (!added && !c.added.empty()) {
       std::vector<ManifestEntry> entries;
       for (const auto& f : c.added) entries.push_back(ManifestEntry{EntryStatus::kAdded, snapshot_id, {}, {}, f});

@@ -38,6 +38,9 @@ struct SnapshotCommit {
   /// Called with each attempt's base: true means "already done, commit
   /// nothing" (a re-run streaming batch).
   std::function<bool(const TableMetadata&)> already_committed;
+  /// Called with each attempt's base after already_committed: an error stops
+  /// the commit (a rewrite whose input another writer changed).
+  std::function<arrow::Status(const TableMetadata&)> validate;
 };
 
 struct CommitResult {

@@ -8,6 +8,7 @@
 
 #include "../../api/test_util.h"
 #include "spate/api/functions.h"
+#include "spate/api/row_level_writes.h"
 #include "spate/api/writer.h"
 #include "spate/connectors/registry.h"
 #include "spate/connectors/iceberg/catalog.h"
@@ -187,6 +188,46 @@ TEST(IcebergApi, SaveAsTableAppendsAndTableReads) {
             (std::vector<std::string>{R"({"n":2})"}));
   ASSERT_TRUE(df.write().mode("overwrite").saveAsTable("ice.db.t").ok());
   EXPECT_EQ(SortedRows(session->Table("ice.db.t")).size(), 2u);
+}
+
+TEST(IcebergApi, MergeIntoFromTheDataFrameApi) {
+  auto dir = FreshDir("IcebergApi");
+  auto session = IcebergSession(dir);
+  auto type = arrow::struct_({arrow::field("id", arrow::int64()), arrow::field("name", arrow::utf8())});
+  ASSERT_TRUE(FromRows(session, type, R"([{"id": 1, "name": "a"}, {"id": 2, "name": "b"}])")
+                  .writeTo("ice.db.t")
+                  .create()
+                  .ok());
+  auto updates = FromRows(session, type, R"([{"id": 2, "name": "B"}, {"id": 3, "name": "c"}])").alias("s");
+  auto st = updates.mergeInto("ice.db.t", functions::expr("t.id = s.id"))
+                .whenMatched()
+                .updateAll()
+                .whenNotMatched()
+                .insertAll()
+                .whenNotMatchedBySource()
+                .delete_()
+                .merge();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_EQ(SortedRows(session->Table("ice.db.t")),
+            (std::vector<std::string>{R"({"id":2,"name":"B"})", R"({"id":3,"name":"c"})"}));
+  auto twice = FromRows(session, type, R"([{"id": 3, "name": "x"}, {"id": 3, "name": "y"}])").alias("s");
+  st = twice.mergeInto("ice.db.t", functions::expr("t.id = s.id")).whenMatched().updateAll().merge();
+  EXPECT_EQ(ErrorClass(st), "MERGE_CARDINALITY_VIOLATION");
+}
+
+TEST(IcebergApi, RowLevelRewriteRefusesATableThatChangedSinceItWasRead) {
+  auto dir = FreshDir("IcebergApi");
+  auto session = IcebergSession(dir);
+  auto type = arrow::struct_({arrow::field("id", arrow::int64())});
+  ASSERT_TRUE(FromRows(session, type, R"([{"id": 1}])").writeTo("ice.db.t").create().ok());
+  auto read = iceberg::ReadVersion(*session, {"ice", "db", "t"});
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  // Another writer appends after the read: replacing the rows read would lose its row.
+  ASSERT_TRUE(FromRows(session, type, R"([{"id": 2}])").writeTo("ice.db.t").append().ok());
+  auto st = iceberg::ReplaceRows(*session, {"ice", "db", "t"}, DataFrame(session, read->rows), read->snapshot_id);
+  ASSERT_FALSE(st.ok());
+  EXPECT_NE(st.message().find("changed while the statement ran"), std::string::npos) << st.message();
+  EXPECT_EQ(SortedRows(session->Table("ice.db.t")), (std::vector<std::string>{R"({"id":1})", R"({"id":2})"}));
 }
 
 TEST(IcebergApi, MismatchedSchemaNamesTheColumns) {
