@@ -348,16 +348,64 @@ DataTypePtr DecimalOperandType(const BoundExprPtr& e) {
   return IntegralAsDecimal(*t);
 }
 
+// Spark's error for an operand type the operator does not take; each
+// operator names the types it does take.
+arrow::Status WrongOperandType(const std::string& op, const DataType& type, const std::string& pretty) {
+  const char* accepted =
+      op == "+" || op == "-" ? "(\"NUMERIC\" or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO MONTH\" or "
+                               "\"INTERVAL\")"
+      : op == "/"            ? "(\"DOUBLE\" or \"DECIMAL\")"
+      : op == "div" ? "(\"BIGINT\" or \"DECIMAL\" or \"INTERVAL YEAR TO MONTH\" or \"INTERVAL DAY TO SECOND\")"
+                    : "\"NUMERIC\"";
+  return DataTypeMismatch(
+      "BINARY_OP_WRONG_TYPE", pretty,
+      fmt::format("the binary operator requires the input type {}, not {}", accepted, QuotedType(type)));
+}
+
+// A string operand under ANSI mode (Spark 4.1's default): beside an integral
+// operand it reads as BIGINT, beside any other number as DOUBLE (and so does
+// that number). Two strings, or a string and NULL, have no numeric type.
+// (The cast is not folded into a literal: like Spark's, it may fail, so its
+// result is nullable even for a constant string.)
+arrow::Status PromoteStrings(const std::string& op, std::vector<BoundExprPtr>& args, const std::string& pretty) {
+  auto as_number = [](const BoundExprPtr& arg, const DataTypePtr& type) {
+    return BindCast(arg, type, /*try_cast=*/false, arg->name());
+  };
+  for (size_t i = 0; i < 2; ++i) {
+    if (args[i]->type()->id() != TypeId::kString) continue;
+    const DataTypePtr& other = args[1 - i]->type();
+    if (other->IsIntegral()) {
+      ARROW_ASSIGN_OR_RAISE(args[i], as_number(args[i], types::Long()));
+    } else if (other->IsNumeric()) {
+      ARROW_ASSIGN_OR_RAISE(args[i], as_number(args[i], types::Double()));
+      args[1 - i] = ImplicitCast(args[1 - i], types::Double());
+    } else if (other->id() == TypeId::kString || other->id() == TypeId::kNull) {
+      return WrongOperandType(op, *args[i]->type(), pretty);
+    }
+  }
+  return arrow::Status::OK();
+}
+
+// `div` takes BIGINT (any integer widens to it) or DECIMAL operands, not
+// FLOAT or DOUBLE.
+arrow::Status CheckIntegralDivideOperands(const DataType& l, const DataType& r, const std::string& pretty) {
+  auto fractional = [](const DataType& t) { return t.id() == TypeId::kFloat || t.id() == TypeId::kDouble; };
+  if (!fractional(l) && !fractional(r)) return arrow::Status::OK();
+  if (l.Equals(r)) return WrongOperandType("div", l, pretty);
+  auto shown = [](const DataType& t) { return t.IsIntegral() ? std::string("\"BIGINT\"") : QuotedType(t); };
+  return DataTypeMismatch("BINARY_OP_DIFF_TYPES", pretty,
+                          fmt::format("the left and right operands of the binary operator have incompatible "
+                                      "types ({} and {})",
+                                      shown(l), shown(r)));
+}
+
 arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
                                                  std::vector<BoundExprPtr> args,
                                                  const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(op, args, 2, 2));
   ARROW_ASSIGN_OR_RAISE(auto temporal, BindTemporalArithmetic(op, args, pretty));
   if (temporal) return temporal;
-  // Strings in arithmetic read as doubles (Spark's implicit string promotion).
-  for (auto& arg : args) {
-    if (arg->type()->id() == TypeId::kString) arg = ImplicitCast(arg, types::Double());
-  }
+  ARROW_RETURN_NOT_OK(PromoteStrings(op, args, pretty));
   const DataTypePtr& lt = args[0]->type();
   const DataTypePtr& rt = args[1]->type();
   // Operands that no coercion makes the same type: 1 + true.
@@ -371,14 +419,9 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
                                         QuotedType(*lt), QuotedType(*rt)));
   }
   for (const auto& t : {lt, rt}) {
-    if (!t->IsNumeric() && t->id() != TypeId::kNull) {
-      return DataTypeMismatch("BINARY_OP_WRONG_TYPE", pretty,
-                              fmt::format("the binary operator requires the input type (\"NUMERIC\" "
-                                          "or \"INTERVAL DAY TO SECOND\" or \"INTERVAL YEAR TO "
-                                          "MONTH\" or \"INTERVAL\"), not {}",
-                                          QuotedType(*t)));
-    }
+    if (!t->IsNumeric() && t->id() != TypeId::kNull) return WrongOperandType(op, *t, pretty);
   }
+  if (op == "div") ARROW_RETURN_NOT_OK(CheckIntegralDivideOperands(*lt, *rt, pretty));
   DataTypePtr common = WiderType(lt, rt);
   if (common->id() == TypeId::kNull) common = types::Int();
   DataTypePtr result = common;

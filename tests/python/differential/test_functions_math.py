@@ -304,3 +304,16 @@ def test_constant_null_calls_fold(oracle):
     check(oracle, ["date_add(CAST(str AS DATE), hour(date_trunc('month', CAST(NULL AS TIMESTAMP))))",
                    "(CAST(str AS TIMESTAMP) >= from_unixtime(month(CAST(NULL AS DATE))))",
                    "(CAST(str AS INT) + length(regexp_extract(CAST(NULL AS STRING), '([a-z]+)', 1)))"])
+
+
+def test_string_operands_of_arithmetic(oracle):
+    """ANSI promotion of strings: beside an integer a string reads as BIGINT, beside any other
+    number as DOUBLE; two strings, or a string and NULL, are BINARY_OP_WRONG_TYPE; `div` takes
+    no FLOAT or DOUBLE."""
+    rows = [("4", 3, 2.5, decimal.Decimal("1.5"), 7), (None, None, None, None, None)]
+    schema = "s STRING, i INT, d DOUBLE, dec DECIMAL(5,2), b TINYINT"
+    oracle.check_exprs(["1 - s", "s * b", "s + d", "s + dec", "-s", "s div 2", "pmod(s, 2)", "s / 2",
+                        "s % 2", "2 % s", "i - s", "s div i", "'7' % 2", "1 - '2'"], rows, schema)
+    for text in ["s + s", "s - s", "s * s", "s / s", "s % s", "s div s", "s + NULL", "s div 2.5",
+                 "d div 2", "d div d", "'6' / '3'"]:
+        oracle.check_exprs([text], rows, schema)
