@@ -155,11 +155,12 @@ std::string Render(const Expr& e, bool sql) {
   if (n == "isnull" && argc == 1) return fmt::format("({} IS NULL)", arg(0));
   if (n == "isnotnull" && argc == 1) return fmt::format("({} IS NOT NULL)", arg(0));
   if (n == "in" && argc >= 1) return fmt::format("({} IN ({}))", arg(0), Join(e.args, sql, 1));
-  if ((n == "like" || n == "rlike" || n == "ilike") && (argc == 2 || argc == 3)) {
-    std::string op = n == "like" ? "LIKE" : n == "rlike" ? "RLIKE" : "ILIKE";
+  // Spark names only LIKE as an operator: `a LIKE b`, but `RLIKE(a, b)`, `ilike(a, b)`.
+  if (n == "like" && (argc == 2 || argc == 3)) {
     std::string escape = argc == 3 ? fmt::format(" ESCAPE '{}'", arg(2)) : "";
-    return fmt::format("{} {} {}{}", arg(0), op, arg(1), escape);
+    return fmt::format("{} LIKE {}{}", arg(0), arg(1), escape);
   }
+  if (n == "rlike" && argc == 2) return fmt::format("RLIKE({}, {})", arg(0), arg(1));
   if (n == "casewhen") {
     std::string out = "CASE";
     size_t i = 0;

@@ -92,6 +92,11 @@ arrow::Result<std::vector<Token>> Tokenize(std::string_view text) {
       while (true) {
         if (i >= n) return unterminated(start, "string literal");
         char d = text[i];
+        if (d == c && i + 1 < n && text[i + 1] == c) {  // 'I''m': a doubled quote is one quote
+          value += c;
+          i += 2;
+          continue;
+        }
         if (d == c) {
           ++i;
           break;

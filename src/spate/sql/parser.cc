@@ -903,6 +903,7 @@ class Parser {
       if (t.IsKeyword("POSITION")) return Position();
       if (t.IsKeyword("SUBSTRING") || t.IsKeyword("SUBSTR")) return Substring();
       if (t.IsKeyword("TRIM")) return TrimCall();
+      if (t.IsKeyword("OVERLAY")) return Overlay();
       return FunctionCall();
     }
     return ex::Col({Next().text});
@@ -1139,6 +1140,30 @@ class Parser {
       return FunctionCall();
     }
     std::vector<ExprPtr> args = {std::move(str)};
+    ARROW_ASSIGN_OR_RAISE(auto from, Expression());
+    args.push_back(std::move(from));
+    if (AcceptKeyword("FOR")) {
+      ARROW_ASSIGN_OR_RAISE(auto length, Expression());
+      args.push_back(std::move(length));
+    }
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call(std::move(name), std::move(args));
+  }
+
+  // OVERLAY '(' input PLACING replace FROM pos [FOR len] ')', or the plain call.
+  arrow::Result<ExprPtr> Overlay() {
+    size_t start = pos_;
+    std::string name = AsciiLower(Next().text);
+    Next();  // (
+    ARROW_ASSIGN_OR_RAISE(auto input, Expression());
+    if (!AcceptKeyword("PLACING")) {
+      pos_ = start;
+      return FunctionCall();
+    }
+    std::vector<ExprPtr> args = {std::move(input)};
+    ARROW_ASSIGN_OR_RAISE(auto replace, Expression());
+    args.push_back(std::move(replace));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("FROM"));
     ARROW_ASSIGN_OR_RAISE(auto from, Expression());
     args.push_back(std::move(from));
     if (AcceptKeyword("FOR")) {

@@ -349,3 +349,21 @@ def test_right_is_always_nullable(oracle):
     """right(str, n) is Spark's IF(str IS NULL, NULL, ...): nullable even over text that is
     never NULL; left(str, n) is substring's, nullable only through its arguments."""
     oracle.check_exprs(["right('', 3)", "right('abc', 2)", "left('abc', 2)", "right('abc', 0)"])
+
+
+def test_quotes_doubled_inside_literals(oracle):
+    """'I''m' and "x""y": a doubled quote inside a literal is one quote; 'a' 'b' concatenates."""
+    oracle.check_exprs(["'I''m'", '"x""y"', "'a'''", "''''", "'a' 'b'", "'a''b' 'c'"])
+
+
+def test_overlay_placing_syntax(oracle):
+    """OVERLAY(input PLACING replace FROM pos [FOR len]) is overlay(input, replace, pos[, len])."""
+    oracle.check_exprs(["overlay(s PLACING 'XY' FROM 2)", "overlay(s PLACING p FROM n FOR 1)",
+                        "overlay('Spark SQL' PLACING 'ANSI ' FROM 7 FOR 0)", "overlay(s, 'Z', 1)"],
+                       ROWS, SCHEMA)
+
+
+def test_predicate_operator_names(oracle):
+    """Column names: `a LIKE b`, but `RLIKE(a, b)` for RLIKE / REGEXP and `ilike(a, b)`."""
+    oracle.check_exprs(["s LIKE 'H%'", "s RLIKE 'o'", "s REGEXP 'o'", "s NOT RLIKE 'o'", "s ILIKE 'h%'",
+                        "s LIKE 'a!%' ESCAPE '!'"], ROWS, SCHEMA)
