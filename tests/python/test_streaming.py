@@ -446,3 +446,45 @@ def test_listener_receives_idle_after_progress(spark, tmp_path):
         spark.conf.unset("spark.sql.streaming.noDataProgressEventInterval")
     assert events[0] == ("progress", q.runId, 0)
     assert events[1:3] == [("idle", q.runId, None)] * 2
+
+
+# Spark's settings a checkpoint records (OffsetSeqMetadata), plus the time zone.
+PINNED = {"spark.sql.shuffle.partitions", "spark.sql.streaming.stateStore.providerClass",
+          "spark.sql.streaming.multipleWatermarkPolicy", "spark.sql.streaming.aggregation.stateFormatVersion",
+          "spark.sql.streaming.join.stateFormatVersion", "spark.sql.streaming.stateStore.compression.codec",
+          "spark.sql.streaming.flatMapGroupsWithState.stateFormatVersion", "spark.sql.session.timeZone"}
+
+
+def test_a_query_keeps_its_settings_while_it_runs_and_after_a_restart(spark, tmp_path):
+    src, ck = tmp_path / "in", tmp_path / "ck"
+    src.mkdir()
+    for i in range(2):
+        (src / ("%d.json" % i)).write_text('{"ts": "1970-01-01T00:00:00Z"}\n')
+    seen = []
+
+    def record(df, batch_id):
+        seen.append((batch_id, [r.h for r in df.collect()]))
+        spark.conf.set("spark.sql.session.timeZone", "UTC")  # the session's, not the running query's
+
+    def run():
+        (spark.readStream.schema("ts TIMESTAMP").option("maxFilesPerTrigger", 1).json(str(src))
+         .selectExpr("hour(ts) AS h").writeStream.foreachBatch(record)
+         .option("checkpointLocation", str(ck)).trigger(availableNow=True).start().awaitTermination())
+
+    try:
+        spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+        spark.conf.set("spark.sql.shuffle.partitions", "3")
+        run()
+        assert seen == [(0, [16]), (1, [16])]  # midnight UTC is 16:00 the day before in Los Angeles
+        # The session now says UTC and 5 partitions; the restarted query keeps its checkpoint's.
+        spark.conf.set("spark.sql.shuffle.partitions", "5")
+        (src / "2.json").write_text('{"ts": "1970-01-01T00:00:00Z"}\n')
+        run()
+        assert seen[2:] == [(2, [16])]
+        conf = json.loads((ck / "offsets" / "2").read_text().splitlines()[1])["conf"]
+        assert PINNED <= set(conf), PINNED - set(conf)
+        assert conf["spark.sql.session.timeZone"] == "America/Los_Angeles"
+        assert conf["spark.sql.shuffle.partitions"] == "3"
+    finally:
+        spark.conf.unset("spark.sql.session.timeZone")
+        spark.conf.unset("spark.sql.shuffle.partitions")

@@ -43,6 +43,12 @@ RuntimeConfig::RuntimeConfig() {
   };
 }
 
+RuntimeConfig::RuntimeConfig(const RuntimeConfig& other) {
+  std::lock_guard<std::mutex> lock(other.mutex_);
+  values_ = other.values_;
+  defaults_ = other.defaults_;
+}
+
 void RuntimeConfig::Set(const std::string& key, const std::string& value) {
   std::lock_guard<std::mutex> lock(mutex_);
   values_[key] = value;
@@ -145,10 +151,10 @@ std::vector<std::string> Session::TempViewNames() const {
   return names;
 }
 
-EvalContext Session::MakeEvalContext() const {
+EvalContext MakeEvalContext(const RuntimeConfig& conf) {
   EvalContext ctx;
-  ctx.ansi = conf_.GetBool("spark.sql.ansi.enabled");
-  ctx.format.time_zone = conf_.Get("spark.sql.session.timeZone").value_or("UTC");
+  ctx.ansi = conf.GetBool("spark.sql.ansi.enabled");
+  ctx.format.time_zone = conf.Get("spark.sql.session.timeZone").value_or("UTC");
   auto now = std::chrono::system_clock::now().time_since_epoch();
   ctx.current_timestamp_us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
   return ctx;

@@ -32,6 +32,9 @@ class DataFrameReader;
 class RuntimeConfig {
  public:
   RuntimeConfig();
+  /// A copy of another's values at this moment (a query's settings, frozen at start).
+  RuntimeConfig(const RuntimeConfig& other);
+  RuntimeConfig& operator=(const RuntimeConfig&) = delete;
   void Set(const std::string& key, const std::string& value);
   /// The value, else the default given, else Spark's default; nullopt if unknown.
   std::optional<std::string> Get(const std::string& key) const;
@@ -45,6 +48,10 @@ class RuntimeConfig {
   std::map<std::string, std::string> values_;
   std::map<std::string, std::string> defaults_;
 };
+
+/// What expressions read under `conf`: ANSI mode, the session time zone, and
+/// now as current_timestamp.
+EvalContext MakeEvalContext(const RuntimeConfig& conf);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
@@ -82,7 +89,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   /// What expressions read while a query runs: ANSI mode, the session time zone
   /// and the query's current_timestamp.
-  EvalContext MakeEvalContext() const;
+  EvalContext MakeEvalContext() const { return spate::MakeEvalContext(conf_); }
 
  private:
   RuntimeConfig conf_;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace spate {
 
@@ -25,10 +27,37 @@ arrow::Status CheckVersion(const std::string& line, const std::string& path) {
 
 }  // namespace
 
+const std::vector<std::pair<std::string, std::string>>& PinnedQueryConf() {
+  static const std::vector<std::pair<std::string, std::string>> kPinned = {
+      {"spark.sql.streaming.stateStore.providerClass",
+       "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider"},
+      {"spark.sql.streaming.stateStore.rocksdb.formatVersion", "5"},
+      {"spark.sql.streaming.stateStore.encodingFormat", "unsaferow"},
+      {"spark.sql.streaming.statefulOperator.useStrictDistribution", "true"},
+      {"spark.sql.streaming.flatMapGroupsWithState.stateFormatVersion", "2"},
+      {"spark.sql.streaming.multipleWatermarkPolicy", "min"},
+      {"spark.sql.streaming.aggregation.stateFormatVersion", "2"},
+      {"spark.sql.shuffle.partitions", "200"},
+      {"spark.sql.streaming.join.stateFormatVersion", "2"},
+      {"spark.sql.streaming.stateStore.compression.codec", "lz4"},
+      {"spark.sql.optimizer.pruneFiltersCanPruneStreamingSubplan", "false"},
+      {"spark.sql.session.timeZone", "UTC"},
+  };
+  return kPinned;
+}
+
 std::string OffsetsEntry(int64_t batch_watermark_ms, int64_t batch_timestamp_ms,
-                         const std::vector<std::optional<std::string>>& ends, const std::string& conf_json) {
+                         const std::vector<std::optional<std::string>>& ends, const ConfMap& conf) {
+  rapidjson::StringBuffer conf_json;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(conf_json);
+  writer.StartObject();
+  for (const auto& [key, value] : conf) {
+    writer.Key(key.c_str(), static_cast<rapidjson::SizeType>(key.size()));
+    writer.String(value.c_str(), static_cast<rapidjson::SizeType>(value.size()));
+  }
+  writer.EndObject();
   std::string out = fmt::format("v1\n{{\"batchWatermarkMs\":{},\"batchTimestampMs\":{},\"conf\":{}}}",
-                                batch_watermark_ms, batch_timestamp_ms, conf_json);
+                                batch_watermark_ms, batch_timestamp_ms, conf_json.GetString());
   for (const auto& e : ends) out += "\n" + e.value_or("-");
   return out;
 }
@@ -49,9 +78,10 @@ arrow::Result<OffsetsEntryContent> ParseOffsetsEntry(const std::string& text, co
   if (meta.HasMember("batchWatermarkMs") && meta["batchWatermarkMs"].IsInt64()) {
     out.batch_watermark_ms = meta["batchWatermarkMs"].GetInt64();
   }
-  if (meta.HasMember("conf") && meta["conf"].IsObject() && meta["conf"].HasMember("spark.sql.shuffle.partitions") &&
-      meta["conf"]["spark.sql.shuffle.partitions"].IsString()) {
-    out.shuffle_partitions = std::atoi(meta["conf"]["spark.sql.shuffle.partitions"].GetString());
+  if (meta.HasMember("conf") && meta["conf"].IsObject()) {
+    for (const auto& m : meta["conf"].GetObject()) {
+      if (m.value.IsString()) out.conf[m.name.GetString()] = m.value.GetString();
+    }
   }
   while (std::getline(in, line)) {
     if (line == "-") {

@@ -5,6 +5,7 @@
 // writes fails with [INVALID_CHECKPOINT] naming its file.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,14 +14,22 @@
 
 namespace spate {
 
-/// offsets/N: "v1", the batch metadata, then one line per source ("-" for none).
+/// The settings a query keeps for life, with Spark's defaults: recorded in
+/// every offsets/N entry and, on a restart, taken from the checkpoint over
+/// the session's. Spark's list (state layout and partitioning), plus the
+/// session time zone, which windows and dates of the state depend on.
+const std::vector<std::pair<std::string, std::string>>& PinnedQueryConf();
+
+using ConfMap = std::map<std::string, std::string>;
+
+/// offsets/N: "v1", the batch metadata with `conf`, then one line per source ("-" for none).
 std::string OffsetsEntry(int64_t batch_watermark_ms, int64_t batch_timestamp_ms,
-                         const std::vector<std::optional<std::string>>& ends, const std::string& conf_json);
+                         const std::vector<std::optional<std::string>>& ends, const ConfMap& conf);
 
 struct OffsetsEntryContent {
   int64_t batch_watermark_ms = 0;
   int64_t batch_timestamp_ms = 0;
-  std::optional<int> shuffle_partitions;  // as recorded by the query's first run
+  ConfMap conf;  // the settings recorded with the batch (string values)
   std::vector<std::optional<std::string>> ends;
 };
 

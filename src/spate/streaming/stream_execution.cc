@@ -132,7 +132,7 @@ class StreamExecution final : public StreamingQuery,
                               public std::enable_shared_from_this<StreamExecution> {
  public:
   StreamExecution(std::shared_ptr<Session> session, StreamingQuerySpec spec)
-      : session_(std::move(session)), spec_(std::move(spec)), run_id_(RandomUuid()) {}
+      : session_(std::move(session)), conf_(session_->conf()), spec_(std::move(spec)), run_id_(RandomUuid()) {}
 
   ~StreamExecution() override {
     if (lock_fd_ >= 0) ::close(lock_fd_);  // a run that failed to start still holds its lock
@@ -283,7 +283,7 @@ class StreamExecution final : public StreamingQuery,
     }
     // spate.streaming.checkpoint.fsync=false keeps the rename's atomicity (safe
     // against a killed process) but skips the fsyncs (not against power loss).
-    bool durable = session_->conf().Get("spate.streaming.checkpoint.fsync", "true") != "false";
+    bool durable = conf_.Get("spate.streaming.checkpoint.fsync", "true") != "false";
     offsets_ = std::make_unique<MetadataLog>(checkpoint_ + "/offsets", durable);
     commits_ = std::make_unique<MetadataLog>(checkpoint_ + "/commits", durable);
     return arrow::Status::OK();
@@ -310,7 +310,6 @@ class StreamExecution final : public StreamingQuery,
       std::string path = offsets_->dir() + "/" + std::to_string(batch);
       if (!text) return arrow::Status::Invalid("[INVALID_CHECKPOINT] missing ", path);
       ARROW_ASSIGN_OR_RAISE(auto entry, ParseOffsetsEntry(*text, path));
-      if (entry.shuffle_partitions && *entry.shuffle_partitions > 0) state_partitions_ = *entry.shuffle_partitions;
       if (entry.ends.size() != sources_.size()) {
         return arrow::Status::Invalid(fmt::format(
             "[INVALID_CHECKPOINT] The checkpoint at {} belongs to a different query: its offsets log "
@@ -352,14 +351,15 @@ class StreamExecution final : public StreamingQuery,
 
   arrow::Status RunBatches() {
     SetStatus("Initializing sources", false, false);
+    ARROW_RETURN_NOT_OK(RestorePinnedConf());
     ARROW_ASSIGN_OR_RAISE(
-        watermark_, WatermarkTracker::Make(session_->conf().Get("spark.sql.streaming.multipleWatermarkPolicy", "min")));
-    state_partitions_ = std::atoi(session_->conf().Get("spark.sql.shuffle.partitions", "1").c_str());
+        watermark_, WatermarkTracker::Make(conf_.Get("spark.sql.streaming.multipleWatermarkPolicy", "min")));
+    state_partitions_ = std::atoi(conf_.Get("spark.sql.shuffle.partitions", "1").c_str());
     if (state_partitions_ <= 0) {
       return arrow::Status::Invalid("spark.sql.shuffle.partitions must be a positive number, got '",
-                                    session_->conf().Get("spark.sql.shuffle.partitions", ""), "'.");
+                                    conf_.Get("spark.sql.shuffle.partitions", ""), "'.");
     }
-    ARROW_RETURN_NOT_OK(Recover());  // a restart keeps the recorded partitions and watermark
+    ARROW_RETURN_NOT_OK(Recover());  // a restart keeps the recorded offsets and watermark
     ARROW_RETURN_NOT_OK(SetUpStatefulOperators());
     if (spec_.trigger.kind == Trigger::Kind::kAvailableNow) {
       for (auto& s : sources_) ARROW_RETURN_NOT_OK(s.source->PrepareForAvailableNow());
@@ -441,7 +441,7 @@ class StreamExecution final : public StreamingQuery,
       batch_watermark_ms = watermark_.current();
       auto w = Clock::now();
       ARROW_RETURN_NOT_OK(offsets_->Add(
-          next_batch_, OffsetsEntry(batch_watermark_ms, batch_timestamp_ms, ends, ConfJson()), /*overwrite=*/true));
+          next_batch_, OffsetsEntry(batch_watermark_ms, batch_timestamp_ms, ends, PinnedConf()), /*overwrite=*/true));
       lap("walCommit", w);
     }
     SetStatus("Processing new data", true, true);
@@ -469,7 +469,7 @@ class StreamExecution final : public StreamingQuery,
     durations.emplace_back("queryPlanning", 0);
 
     auto a = Clock::now();
-    EvalContext ctx = session_->MakeEvalContext();
+    EvalContext ctx = MakeEvalContext(conf_);
     ctx.current_timestamp_us = batch_timestamp_ms * 1000;  // fixed per batch, also on a re-run
     StreamingBatchContext state = BeginStatefulBatch(batch_id, batch_watermark_ms);
     ctx.streaming = &state;
@@ -517,7 +517,7 @@ class StreamExecution final : public StreamingQuery,
   // The stateful operators (Spark numbers them from the top of the plan)
   // and their stores; the withWatermark nodes.
   arrow::Status SetUpStatefulOperators() {
-    ARROW_ASSIGN_OR_RAISE(StateStoreConf conf, StateStoreConf::FromConf(session_->conf()));
+    ARROW_ASSIGN_OR_RAISE(StateStoreConf conf, StateStoreConf::FromConf(conf_));
     std::function<void(const PlanNode&)> visit = [&](const PlanNode& node) {
       if (IsStatefulOperator(node)) {
         evicts_by_watermark_ = evicts_by_watermark_ || EvictsByWatermark(node, spec_.output_mode);
@@ -561,7 +561,7 @@ class StreamExecution final : public StreamingQuery,
   // stateful operator would evict state with it (spark.sql.streaming.noDataMicroBatches.enabled).
   bool NeedsNoDataBatch() const {
     if (!evicts_by_watermark_) return false;
-    if (!session_->conf().GetBool("spark.sql.streaming.noDataMicroBatches.enabled")) return false;
+    if (!conf_.GetBool("spark.sql.streaming.noDataMicroBatches.enabled")) return false;
     return watermark_.current() > last_batch_watermark_ms_;
   }
 
@@ -574,16 +574,32 @@ class StreamExecution final : public StreamingQuery,
 
   // Spark keeps spark.sql.streaming.minBatchesToRetain (100) batches of logs.
   arrow::Status PurgeOldLogs(int64_t batch_id) {
-    int64_t keep = std::stoll(session_->conf().Get("spark.sql.streaming.minBatchesToRetain", "100"));
+    int64_t keep = std::stoll(conf_.Get("spark.sql.streaming.minBatchesToRetain", "100"));
     if (batch_id + 1 <= keep) return arrow::Status::OK();
     ARROW_RETURN_NOT_OK(offsets_->PurgeBefore(batch_id + 1 - keep));
     return commits_->PurgeBefore(batch_id + 1 - keep);
   }
 
-  // The settings a restart must keep: the state's partitions above all.
-  std::string ConfJson() const {
-    return fmt::format("{{\"spark.sql.shuffle.partitions\":\"{}\",\"spark.sql.session.timeZone\":\"{}\"}}",
-                       state_partitions_, session_->conf().Get("spark.sql.session.timeZone", "UTC"));
+  // The settings a restart must keep (PinnedQueryConf), as this run has them.
+  ConfMap PinnedConf() const {
+    ConfMap out;
+    for (const auto& [key, spark_default] : PinnedQueryConf()) out[key] = conf_.Get(key).value_or(spark_default);
+    out["spark.sql.shuffle.partitions"] = std::to_string(state_partitions_);
+    return out;
+  }
+
+  // A restart runs with the settings its checkpoint recorded, over the
+  // session's (the last offsets entry holds them).
+  arrow::Status RestorePinnedConf() {
+    ARROW_ASSIGN_OR_RAISE(auto last, offsets_->Latest());
+    if (!last) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(auto text, offsets_->Get(*last));
+    if (!text) return arrow::Status::OK();  // Recover reports the missing entry
+    ARROW_ASSIGN_OR_RAISE(auto entry, ParseOffsetsEntry(*text, offsets_->dir() + "/" + std::to_string(*last)));
+    for (const auto& [key, _] : PinnedQueryConf()) {
+      if (auto it = entry.conf.find(key); it != entry.conf.end()) conf_.Set(key, it->second);
+    }
+    return arrow::Status::OK();
   }
 
   void RecordProgress(int64_t batch_id, int64_t trigger_start_ms,
@@ -655,6 +671,9 @@ class StreamExecution final : public StreamingQuery,
   }
 
   std::shared_ptr<Session> session_;
+  // The query's settings: the session's when it started, then those its
+  // checkpoint pinned (a running query does not see later changes).
+  RuntimeConfig conf_;
   StreamingQuerySpec spec_;
   PlanPtr plan_;
   std::string id_;

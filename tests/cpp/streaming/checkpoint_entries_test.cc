@@ -7,12 +7,12 @@ namespace {
 
 TEST(CheckpointEntriesTest, OffsetsRoundTrip) {
   std::string text = OffsetsEntry(5, 1700000000000, {std::string("{\"logOffset\":3}"), std::nullopt},
-                                  "{\"spark.sql.shuffle.partitions\":\"7\"}");
+                                  {{"spark.sql.shuffle.partitions", "7"}, {"spark.sql.session.timeZone", "Asia/Tokyo"}});
   auto entry = ParseOffsetsEntry(text, "cp/offsets/3");
   ASSERT_TRUE(entry.ok()) << entry.status().ToString();
   EXPECT_EQ(entry->batch_watermark_ms, 5);
   EXPECT_EQ(entry->batch_timestamp_ms, 1700000000000);
-  EXPECT_EQ(entry->shuffle_partitions, 7);
+  EXPECT_EQ(entry->conf, (ConfMap{{"spark.sql.shuffle.partitions", "7"}, {"spark.sql.session.timeZone", "Asia/Tokyo"}}));
   ASSERT_EQ(entry->ends.size(), 2u);
   EXPECT_EQ(*entry->ends[0], "{\"logOffset\":3}");
   EXPECT_FALSE(entry->ends[1].has_value());
