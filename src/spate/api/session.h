@@ -16,6 +16,7 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include "spate/common/runtime_config.h"
 #include "spate/expr/bound_expr.h"
 #include "spate/expr/user_function.h"
 #include "spate/plan/logical_plan.h"
@@ -28,30 +29,6 @@ class DataFrame;
 class DataStreamReader;
 class DataFrameReader;
 
-/// spark.conf: string keys and values with Spark's defaults.
-class RuntimeConfig {
- public:
-  RuntimeConfig();
-  /// A copy of another's values at this moment (a query's settings, frozen at start).
-  RuntimeConfig(const RuntimeConfig& other);
-  RuntimeConfig& operator=(const RuntimeConfig&) = delete;
-  void Set(const std::string& key, const std::string& value);
-  /// The value, else the default given, else Spark's default; nullopt if unknown.
-  std::optional<std::string> Get(const std::string& key) const;
-  std::string Get(const std::string& key, const std::string& fallback) const;
-  void Unset(const std::string& key);
-  bool GetBool(const std::string& key) const;
-  std::map<std::string, std::string> GetAll() const;
-
- private:
-  mutable std::mutex mutex_;
-  std::map<std::string, std::string> values_;
-  std::map<std::string, std::string> defaults_;
-};
-
-/// What expressions read under `conf`: ANSI mode, the session time zone, and
-/// now as current_timestamp.
-EvalContext MakeEvalContext(const RuntimeConfig& conf);
 
 class Session : public std::enable_shared_from_this<Session> {
  public:

@@ -25,7 +25,7 @@
 #include <arrow/type_fwd.h>
 
 #include "spate/state/state_store.h"
-#include "spate/streaming/sink.h"
+#include "spate/plan/output_mode.h"
 
 namespace spate {
 

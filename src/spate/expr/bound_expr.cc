@@ -1,11 +1,13 @@
 #include "spate/expr/bound_expr.h"
 
+#include <chrono>
 #include <mutex>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <arrow/compute/initialize.h>
 
+#include "spate/common/runtime_config.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 
@@ -147,6 +149,15 @@ arrow::Result<std::shared_ptr<arrow::Array>> EvaluateOnRows(const BoundExpr& exp
   }
   ARROW_ASSIGN_OR_RAISE(auto scatter, positions.Finish());
   return cp::Take(*values, *scatter);
+}
+
+EvalContext MakeEvalContext(const RuntimeConfig& conf) {
+  EvalContext ctx;
+  ctx.ansi = conf.GetBool("spark.sql.ansi.enabled");
+  ctx.format.time_zone = conf.Get("spark.sql.session.timeZone").value_or("UTC");
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  ctx.current_timestamp_us = std::chrono::duration_cast<std::chrono::microseconds>(now).count();
+  return ctx;
 }
 
 }  // namespace spate

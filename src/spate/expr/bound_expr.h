@@ -32,6 +32,11 @@ struct EvalContext {
   StreamingBatchContext* streaming = nullptr;
 };
 
+class RuntimeConfig;
+/// What expressions read under `conf`: ANSI mode, the session time zone, and
+/// now as current_timestamp.
+EvalContext MakeEvalContext(const RuntimeConfig& conf);
+
 class BoundExpr;
 using BoundExprPtr = std::shared_ptr<const BoundExpr>;
 

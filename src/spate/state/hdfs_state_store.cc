@@ -18,7 +18,7 @@
 
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"
-#include "spate/streaming/metadata_log.h"
+#include "spate/common/atomic_file.h"
 
 namespace spate {
 

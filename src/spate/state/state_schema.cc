@@ -7,7 +7,7 @@
 #include <rapidjson/document.h>
 
 #include "spate/common/error.h"
-#include "spate/streaming/metadata_log.h"
+#include "spate/common/atomic_file.h"
 #include "spate/types/json_schema.h"
 
 namespace spate {

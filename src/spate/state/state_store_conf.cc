@@ -1,6 +1,6 @@
 #include <fmt/format.h>
 
-#include "spate/api/session.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/error.h"
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"

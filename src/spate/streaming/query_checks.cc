@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "spate/api/session.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/plan/window_plan.h"

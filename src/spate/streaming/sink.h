@@ -13,14 +13,12 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include "spate/plan/output_mode.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
 
 class DataFrame;
-
-enum class OutputMode { kAppend, kUpdate, kComplete };
-const char* OutputModeName(OutputMode mode);
 
 struct SinkBatch {
   int64_t batch_id;

@@ -23,6 +23,7 @@
 #include "spate/exec/streaming_context.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/streaming/checkpoint_entries.h"
+#include "spate/common/atomic_file.h"
 #include "spate/streaming/metadata_log.h"
 #include "spate/streaming/query_checks.h"
 #include "spate/streaming/query_manager.h"
@@ -709,15 +710,6 @@ class StreamExecution final : public StreamingQuery,
 };
 
 }  // namespace
-
-const char* OutputModeName(OutputMode mode) {
-  switch (mode) {
-    case OutputMode::kAppend: return "Append";
-    case OutputMode::kUpdate: return "Update";
-    case OutputMode::kComplete: return "Complete";
-  }
-  return "?";
-}
 
 arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(std::shared_ptr<Session> session,
                                                                    StreamingQuerySpec spec) {

@@ -14,7 +14,7 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/connectors/memory/memory_stream.h"
-#include "spate/streaming/metadata_log.h"
+#include "spate/common/atomic_file.h"
 #include "spate/types/ddl_parser.h"
 
 namespace spate {

@@ -14,7 +14,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
-#include "spate/streaming/metadata_log.h"
+#include "spate/common/atomic_file.h"
 
 namespace spate {
 
