@@ -12,8 +12,8 @@
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/common/strings.h"
-#include "spate/connectors/file/csv_text.h"
-#include "spate/connectors/file/parse_mode.h"
+#include "spate/expr/csv_text.h"
+#include "spate/expr/parse_mode.h"
 #include "spate/types/arrow_types.h"
 
 // The CSV source: records split by csv_text, column types given or inferred

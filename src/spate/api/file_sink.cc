@@ -14,7 +14,7 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
-#include "spate/connectors/file/csv_text.h"
+#include "spate/expr/csv_text.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/expr/value_format.h"

@@ -6,7 +6,7 @@
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/connectors/file/json_infer.h"
-#include "spate/connectors/file/parse_mode.h"
+#include "spate/expr/parse_mode.h"
 #include "spate/expr/expression.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/json_schema.h"

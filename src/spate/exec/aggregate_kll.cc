@@ -5,7 +5,7 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
-#include "spate/exec/sketch_kll.h"
+#include "spate/expr/sketch_kll.h"
 #include "spate/expr/function_registry.h"
 
 namespace spate {

@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
-#include "spate/exec/sketch_kll.h"
+#include "spate/expr/sketch_kll.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/arrow_types.h"
 

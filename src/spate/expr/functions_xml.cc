@@ -8,7 +8,7 @@
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
-#include "spate/connectors/file/parse_mode.h"
+#include "spate/expr/parse_mode.h"
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/xml_infer.h"

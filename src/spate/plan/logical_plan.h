@@ -17,10 +17,11 @@
 #include <arrow/type_fwd.h>
 
 #include "spate/expr/bound_expr.h"
-#include "spate/streaming/source.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
+
+class StreamSourceFactory;  // streaming/source.h: a scan of a stream holds one
 
 /// One output column of a plan node.
 struct Attribute {

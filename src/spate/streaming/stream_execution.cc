@@ -25,6 +25,7 @@
 #include "spate/streaming/checkpoint_entries.h"
 #include "spate/common/atomic_file.h"
 #include "spate/streaming/metadata_log.h"
+#include "spate/streaming/source.h"
 #include "spate/streaming/query_checks.h"
 #include "spate/streaming/query_manager.h"
 #include "spate/state/state_schema.h"

@@ -11,7 +11,7 @@
 
 #include <arrow/result.h>
 
-#include "spate/connectors/file/parse_mode.h"
+#include "spate/expr/parse_mode.h"
 #include "spate/types/data_type.h"
 
 namespace spate {

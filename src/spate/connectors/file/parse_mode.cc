@@ -1,4 +1,4 @@
-#include "spate/connectors/file/parse_mode.h"
+#include "spate/expr/parse_mode.h"
 
 #include <cctype>
 

@@ -1,4 +1,4 @@
-#include "spate/exec/sketch_kll.h"
+#include "spate/expr/sketch_kll.h"
 
 #include <algorithm>
 #include <array>

@@ -12,7 +12,7 @@
 
 #include <arrow/result.h>
 
-#include "spate/connectors/file/parse_mode.h"
+#include "spate/expr/parse_mode.h"
 
 namespace spate {
 
