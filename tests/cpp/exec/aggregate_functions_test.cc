@@ -8,7 +8,7 @@
 
 #include "spate/exec/aggregate_functions.h"
 #include "spate/exec/count_min_sketch.h"
-#include "spate/exec/sketch_kll.h"
+#include "spate/expr/sketch_kll.h"
 #include "spate/types/data_type.h"
 
 namespace spate {

@@ -1,4 +1,4 @@
-#include "spate/connectors/file/csv_text.h"
+#include "spate/expr/csv_text.h"
 
 #include <gtest/gtest.h>
 

@@ -2,7 +2,7 @@
 // gives for small sketches, serialization round trips, merges, and the rank
 // error bound once compaction starts.
 
-#include "spate/exec/sketch_kll.h"
+#include "spate/expr/sketch_kll.h"
 
 #include <gtest/gtest.h>
 
