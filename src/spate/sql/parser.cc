@@ -930,14 +930,41 @@ class Parser {
     ignore_nulls = IgnoreNulls() || ignore_nulls;
     bool flag_on_window = (name == "lag" || name == "lead") && Peek().IsKeyword("OVER");
     if (ignore_nulls && !flag_on_window) args.push_back(ex::Bool(true));
-    if (Peek().IsKeyword("FILTER") && Peek(1).IsOp("(")) {
-      // The expression tree has no aggregate-filter node yet: say so rather
-      // than report a syntax error for valid SQL.
-      return arrow::Status::NotImplemented("aggregate FILTER is not supported yet: ", text_);
-    }
     auto call = ex::Call(std::move(name), std::move(args), distinct);
+    if (Peek().IsKeyword("WITHIN") && Peek(1).IsKeyword("GROUP")) {
+      ARROW_ASSIGN_OR_RAISE(call, WithinGroup(std::move(call)));
+    }
+    if (Peek().IsKeyword("FILTER") && Peek(1).IsOp("(")) return AggregateFilter(std::move(call));
     if (Peek().IsKeyword("OVER")) return Over(std::move(call), ignore_nulls && flag_on_window);
     return call;
+  }
+
+  // call WITHIN GROUP '(' ORDER BY sortItem (',' sortItem)* ')'
+  arrow::Result<ExprPtr> WithinGroup(ExprPtr call) {
+    pos_ += 2;  // WITHIN GROUP
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("ORDER"));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("BY"));
+    std::vector<ExprPtr> args{std::move(call)};
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto e, SortItem());
+      args.push_back(std::move(e));
+    } while (AcceptOp(","));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call(kWithinGroupCall, std::move(args));
+  }
+
+  // call FILTER '(' WHERE expr ')': the call aggregates only the rows where expr is true.
+  arrow::Result<ExprPtr> AggregateFilter(ExprPtr call) {
+    pos_ += 2;  // FILTER (
+    ARROW_RETURN_NOT_OK(ExpectKeyword("WHERE"));
+    ARROW_ASSIGN_OR_RAISE(auto condition, Expression());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    if (Peek().IsKeyword("OVER")) {
+      return arrow::Status::Invalid(
+          "[_LEGACY_ERROR_TEMP_1030] Window aggregate function with filter predicate is not supported yet.");
+    }
+    return ex::Call(kAggregateFilterCall, {std::move(call), std::move(condition)});
   }
 
   // --- window functions ------------------------------------------------------
