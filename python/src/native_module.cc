@@ -364,6 +364,7 @@ void BindDataFrame(nb::module_& m) {
 
   nb::class_<GroupedData>(m, "GroupedData")
       .def("agg", [](const GroupedData& g, const Columns& aggs) { return Ok(g.agg(aggs)); })
+      .def("pivot", [](const GroupedData& g, const Column& col, const Columns& values) { return g.pivot(col, values); })
       .def("count", [](const GroupedData& g) { return Ok(g.count()); })
       .def("sum", [](const GroupedData& g, const Strings& c) { return Ok(g.sum(c)); })
       .def("avg", [](const GroupedData& g, const Strings& c) { return Ok(g.avg(c)); })
@@ -385,6 +386,8 @@ void BindDataFrame(nb::module_& m) {
       .def("group_by", [](const DataFrame& d, const Columns& c) { return d.groupBy(c); })
       .def("rollup", [](const DataFrame& d, const Columns& c) { return d.rollup(c); })
       .def("cube", [](const DataFrame& d, const Columns& c) { return d.cube(c); })
+      .def("grouping_sets", [](const DataFrame& d, const std::vector<Columns>& sets,
+                               const Columns& c) { return d.groupingSets(sets, c); })
       .def("agg", [](const DataFrame& d, const Columns& c) { return Ok(d.agg(c)); })
       .def("join_on", [](const DataFrame& d, const DataFrame& o, const Column& on, const std::string& how) {
         return Ok(d.join(o, on, how));

@@ -347,6 +347,14 @@ class DataFrame:
         exprs = [_col_expr(c, "cols") for c in _flatten(cols)]
         return GroupedData(self._jdf.cube(exprs), self)
 
+    def groupingSets(self, groupingSets: Any, *cols: ColumnOrName) -> GroupedData:
+        """Groups by each grouping set (a list of columns); ``cols`` are the grouping columns
+        of the output, NULL where a set leaves one out:
+        ``groupingSets([["a", "b"], ["a"], []], "a", "b")``."""
+        sets = [[_col_expr(c, "groupingSets") for c in _flatten(s)] for s in groupingSets]
+        exprs = [_col_expr(c, "cols") for c in _flatten(cols)]
+        return GroupedData(self._jdf.grouping_sets(sets, exprs), self)
+
     def agg(self, *exprs: Any) -> "DataFrame":
         """Aggregates over all rows: ``df.agg(f.max("v"))`` or ``df.agg({"v": "max"})``."""
         return self.groupBy().agg(*exprs)

@@ -1844,7 +1844,74 @@ class Parser {
     if (!item->alias.empty() && Peek().IsOp("(")) {
       ARROW_ASSIGN_OR_RAISE(item->column_aliases, NameList());
     }
+    while (Peek().IsKeyword("PIVOT") || Peek().IsKeyword("UNPIVOT")) {
+      ARROW_ASSIGN_OR_RAISE(item, Next().IsKeyword("PIVOT") ? Pivot(std::move(item)) : Unpivot(std::move(item)));
+    }
     return item;
+  }
+
+  // expr [[AS] alias] (',' ...)* : the aggregates and values of PIVOT, the columns of UNPIVOT.
+  arrow::Result<std::vector<ExprPtr>> AliasedList() {
+    std::vector<ExprPtr> out;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+      if (AcceptKeyword("AS") || (IsName(Peek()) && !Peek().IsKeyword("FOR"))) {
+        ARROW_ASSIGN_OR_RAISE(auto alias, Identifier());
+        e = ex::Alias(std::move(e), std::move(alias));
+      }
+      out.push_back(std::move(e));
+    } while (AcceptOp(","));
+    return out;
+  }
+
+  // source PIVOT '(' aggregates FOR column IN '(' values ')' ')' [[AS] alias]
+  arrow::Result<std::shared_ptr<FromItem>> Pivot(FromItemPtr source) {
+    auto item = std::make_shared<FromItem>();
+    item->kind = FromItem::Kind::kPivot;
+    item->left = std::move(source);
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->aggregates, AliasedList());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("FOR"));
+    ARROW_ASSIGN_OR_RAISE(item->pivot, Primary());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("IN"));
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->values, AliasedList());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(TrailingAlias(item.get()));
+    return item;
+  }
+
+  // source UNPIVOT [(INCLUDE | EXCLUDE) NULLS] '(' value FOR name IN '(' columns ')' ')' [[AS] alias]
+  arrow::Result<std::shared_ptr<FromItem>> Unpivot(FromItemPtr source) {
+    auto item = std::make_shared<FromItem>();
+    item->kind = FromItem::Kind::kUnpivot;
+    item->left = std::move(source);
+    if (Peek().IsKeyword("INCLUDE") || Peek().IsKeyword("EXCLUDE")) {
+      item->include_nulls = Next().IsKeyword("INCLUDE");
+      ARROW_RETURN_NOT_OK(ExpectKeyword("NULLS"));
+    }
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->value_column, Identifier());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("FOR"));
+    ARROW_ASSIGN_OR_RAISE(item->name_column, Identifier());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("IN"));
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->values, AliasedList());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(TrailingAlias(item.get()));
+    return item;
+  }
+
+  arrow::Status TrailingAlias(FromItem* item) {
+    if (AcceptKeyword("AS")) {
+      ARROW_ASSIGN_OR_RAISE(item->alias, Identifier());
+    } else if (Peek().kind == TokenKind::kQuotedIdentifier ||
+               (Peek().kind == TokenKind::kIdentifier && !IsClauseKeyword(Peek()))) {
+      item->alias = Next().text;
+    }
+    return arrow::Status::OK();
   }
 
   // --- other statements ----------------------------------------------------

@@ -907,7 +907,9 @@ TEST(ParserErrorTest, UnsupportedValidSqlIsNotASyntaxError) {
 
 TEST(ParserTest, AggregateFilterAndWithinGroupParse) {
   for (std::string_view text : {"SELECT count(*) FILTER (WHERE a > 1) FROM t",
-                                "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY a DESC) FILTER (WHERE b) FROM t"}) {
+                                "SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY a DESC) FILTER (WHERE b) FROM t",
+                                "SELECT * FROM t PIVOT (sum(a) AS s FOR b IN (1 AS one, 2)) p",
+                                "SELECT * FROM t UNPIVOT INCLUDE NULLS (v FOR n IN (a, b AS c))"}) {
     auto result = ParseStatement(text);
     EXPECT_TRUE(result.ok()) << text << ": " << result.status().message();
   }

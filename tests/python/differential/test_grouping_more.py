@@ -1,7 +1,6 @@
 """More grouping and aggregation against PySpark 4.1: aggregate FILTER (WHERE ...) in SQL and
 through expr() in the DataFrame API, with GROUP BY, global aggregates, DISTINCT aggregates and
-grouping sets, and its errors; the ordered-set aggregates percentile_cont, percentile_disc and
-mode() WITHIN GROUP (ORDER BY ...)."""
+grouping sets, and its errors."""
 
 ROWS = [("a", 1, 10.0), ("a", 2, None), ("b", 3, 30.0), ("b", 3, 5.0), ("c", None, 1.0)]
 SCHEMA = "k STRING, x INT, y DOUBLE"
@@ -74,6 +73,100 @@ def test_filter_errors(oracle):
                  error="INVALID_AGGREGATE_FILTER.NOT_BOOLEAN")
     oracle.check(sql_program("SELECT upper(k) FILTER (WHERE x > 1) FROM t"),
                  error="INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX")
+
+
+# --- pivot -------------------------------------------------------------------------------------
+
+SALES = [(2023, "java", "dev", 10), (2023, "py", "dev", 20), (2024, "java", "ops", 5),
+         (2024, "java", "dev", 7), (2024, None, "dev", 3), (2025, "py", "ops", 1)]
+SALES_SCHEMA = "year INT, course STRING, team STRING, earnings INT"
+
+
+def sales(spark):
+    df = spark.createDataFrame(SALES, SALES_SCHEMA)
+    df.createOrReplaceTempView("sales")
+    return df
+
+
+def test_pivot_inferred_values(oracle):
+    """Without values: the distinct values sorted (NULL first, named `null`); a group without a
+    value is NULL, also for count."""
+    def program(sql, spark):
+        return sales(spark).groupBy("year").pivot("course").sum("earnings")
+    oracle.check(program)
+
+    def counted(sql, spark):
+        return sales(spark).groupBy("team").pivot("year").count()
+    oracle.check(counted)
+
+
+def test_pivot_explicit_values_and_several_aggregates(oracle):
+    """Explicit values (one not in the data); several aggregates name columns value_aggregate,
+    an alias names the aggregate part."""
+    def program(sql, spark):
+        f = sql.functions
+        return (sales(spark).groupBy("year").pivot("course", ["java", "py", "scala"])
+                .agg(f.sum("earnings"), f.avg("earnings").alias("mean"), f.max("team")))
+    oracle.check(program)
+
+    def one_alias(sql, spark):
+        f = sql.functions
+        return sales(spark).groupBy(f.col("team")).pivot("year", [2023, 2024]).agg(
+            f.count("earnings").alias("n"))
+    oracle.check(one_alias)
+
+
+def test_pivot_without_grouping_and_expressions(oracle):
+    """groupBy() without columns: one row; an expression over aggregates; a string result
+    (max of a string) runs each aggregate over its value's rows."""
+    def program(sql, spark):
+        f = sql.functions
+        return sales(spark).groupBy().pivot("team").agg((f.sum("earnings") * 2).alias("twice"),
+                                                        f.min("course"))
+    oracle.check(program)
+
+
+def test_sql_pivot(oracle):
+    """FROM t PIVOT (aggregates FOR column IN (values [AS alias])): grouping by the columns the
+    aggregates and the pivot column leave."""
+    def program(text):
+        def run(sql, spark):
+            sales(spark)
+            return spark.sql(text)
+        return run
+    oracle.check(program("SELECT * FROM (SELECT year, course, earnings FROM sales) "
+                         "PIVOT (sum(earnings) FOR course IN ('java', 'py' AS python))"))
+    oracle.check(program("SELECT * FROM (SELECT year, course, earnings FROM sales) "
+                         "PIVOT (sum(earnings) AS s, avg(earnings) FOR course IN ('java' AS j, 'py'))"))
+    oracle.check(program("SELECT * FROM (SELECT team, year FROM sales) PIVOT (count(*) FOR year IN "
+                         "(2023, 2024, 2030)) ORDER BY team"), ordered=True)
+
+
+def test_sql_unpivot(oracle):
+    """UNPIVOT [INCLUDE | EXCLUDE NULLS] (value FOR name IN (columns [AS alias]))."""
+    def program(text):
+        def run(sql, spark):
+            spark.createDataFrame([(1, 10, None), (2, 20, 200)], "id INT, a INT, b INT") \
+                .createOrReplaceTempView("w")
+            return spark.sql(text)
+        return run
+    oracle.check(program("SELECT * FROM w UNPIVOT (v FOR name IN (a, b))"))
+    oracle.check(program("SELECT * FROM w UNPIVOT INCLUDE NULLS (v FOR name IN (a AS first, b))"))
+    oracle.check(program("SELECT id, name, v FROM w UNPIVOT EXCLUDE NULLS (v FOR name IN (b)) AS u"))
+
+
+def test_grouping_sets_method(oracle):
+    """df.groupingSets(sets, *cols): the grouping columns NULL where a set leaves them out."""
+    def program(sql, spark):
+        f = sql.functions
+        return sales(spark).groupingSets([["year", "team"], ["year"], []], "year", "team").agg(
+            f.sum("earnings"), f.grouping_id())
+    oracle.check(program)
+
+    def counted(sql, spark):
+        f = sql.functions
+        return sales(spark).groupingSets([[f.col("team")], ["course"]], "team", "course").count()
+    oracle.check(counted)
 
 
 # --- ordered-set aggregates --------------------------------------------------------------------
