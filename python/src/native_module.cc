@@ -405,6 +405,9 @@ void BindDataFrame(nb::module_& m) {
       .def("subtract", [](const DataFrame& d, const DataFrame& o) { return Ok(d.subtract(o)); })
       .def("except_all", [](const DataFrame& d, const DataFrame& o) { return Ok(d.exceptAll(o)); })
       .def("distinct", [](const DataFrame& d) { return Ok(d.distinct()); })
+      .def("freq_items", [](const DataFrame& d, const Strings& cols, double support) {
+        return Ok(d.freqItems(cols, support));
+      })
       .def("unpivot", [](const DataFrame& d, const std::vector<Column>& ids, const std::vector<Column>& values,
                          const std::string& variable, const std::string& value) {
         return Ok(d.unpivot(ids, values, variable, value));

@@ -75,6 +75,10 @@ class DataFrame {
   DataFrame distinct() const;
   /// unpivot/melt: a row per input row and value column with the ids, the value
   /// column's name and its value (every non-id column when `values` is empty).
+  /// freqItems(cols, support): one row, a column `<c>_freqItems` per column holding
+  /// the values that may occur in more than `support` of the rows (Spark's
+  /// one-pass counter of 1/support entries: no false negatives, some false positives).
+  DataFrame freqItems(const std::vector<std::string>& cols, double support = 0.01) const;
   DataFrame unpivot(const std::vector<Column>& ids, const std::vector<Column>& values,
                     const std::string& variable_column, const std::string& value_column) const;
   /// na.drop: the rows with at least `thresh` values that are neither NULL nor NaN

@@ -204,3 +204,21 @@ def test_within_group_errors(oracle):
                  error="DATATYPE_MISMATCH.VALUE_OUT_OF_RANGE")
     oracle.check(sql_program("SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY x, y) FROM t"),
                  error="INVALID_WITHIN_GROUP_EXPRESSION.WRONG_NUM_ORDERINGS")
+
+
+# --- freqItems ---------------------------------------------------------------------------------
+
+def test_freq_items(oracle):
+    """freqItems lists each value that may pass the support; Spark's order of the values follows
+    its hash map, so both sides are compared sorted. Inputs whose result does not depend on the
+    sketch's details: fewer distinct values than counters, and one value that dominates."""
+    rows = [(1, "a", 1.5), (1, "b", 1.5), (2, "a", 2.5), (1, "a", 1.5), (3, "c", 1.5), (1, "a", 9.0)]
+
+    def program(sql, spark):
+        f = sql.functions
+        df = spark.createDataFrame(rows, "n INT, s STRING, d DOUBLE")
+        few = df.freqItems(["n", "s", "d"])
+        dominant = df.stat.freqItems(("n",), 0.5)
+        return few.select([f.sort_array(c).alias(c) for c in few.columns]).crossJoin(
+            dominant.select(f.sort_array("n_freqItems").alias("dominant")))
+    oracle.check(program)
