@@ -364,6 +364,7 @@ void BindDataFrame(nb::module_& m) {
 
   nb::class_<GroupedData>(m, "GroupedData")
       .def("agg", [](const GroupedData& g, const Columns& aggs) { return Ok(g.agg(aggs)); })
+      .def("pivot", [](const GroupedData& g, const Column& col, const Columns& values) { return g.pivot(col, values); })
       .def("count", [](const GroupedData& g) { return Ok(g.count()); })
       .def("sum", [](const GroupedData& g, const Strings& c) { return Ok(g.sum(c)); })
       .def("avg", [](const GroupedData& g, const Strings& c) { return Ok(g.avg(c)); })
@@ -385,6 +386,8 @@ void BindDataFrame(nb::module_& m) {
       .def("group_by", [](const DataFrame& d, const Columns& c) { return d.groupBy(c); })
       .def("rollup", [](const DataFrame& d, const Columns& c) { return d.rollup(c); })
       .def("cube", [](const DataFrame& d, const Columns& c) { return d.cube(c); })
+      .def("grouping_sets", [](const DataFrame& d, const std::vector<Columns>& sets,
+                               const Columns& c) { return d.groupingSets(sets, c); })
       .def("agg", [](const DataFrame& d, const Columns& c) { return Ok(d.agg(c)); })
       .def("join_on", [](const DataFrame& d, const DataFrame& o, const Column& on, const std::string& how) {
         return Ok(d.join(o, on, how));
@@ -402,6 +405,9 @@ void BindDataFrame(nb::module_& m) {
       .def("subtract", [](const DataFrame& d, const DataFrame& o) { return Ok(d.subtract(o)); })
       .def("except_all", [](const DataFrame& d, const DataFrame& o) { return Ok(d.exceptAll(o)); })
       .def("distinct", [](const DataFrame& d) { return Ok(d.distinct()); })
+      .def("freq_items", [](const DataFrame& d, const Strings& cols, double support) {
+        return Ok(d.freqItems(cols, support));
+      })
       .def("unpivot", [](const DataFrame& d, const std::vector<Column>& ids, const std::vector<Column>& values,
                          const std::string& variable, const std::string& value) {
         return Ok(d.unpivot(ids, values, variable, value));

@@ -347,6 +347,14 @@ class DataFrame:
         exprs = [_col_expr(c, "cols") for c in _flatten(cols)]
         return GroupedData(self._jdf.cube(exprs), self)
 
+    def groupingSets(self, groupingSets: Any, *cols: ColumnOrName) -> GroupedData:
+        """Groups by each grouping set (a list of columns); ``cols`` are the grouping columns
+        of the output, NULL where a set leaves one out:
+        ``groupingSets([["a", "b"], ["a"], []], "a", "b")``."""
+        sets = [[_col_expr(c, "groupingSets") for c in _flatten(s)] for s in groupingSets]
+        exprs = [_col_expr(c, "cols") for c in _flatten(cols)]
+        return GroupedData(self._jdf.grouping_sets(sets, exprs), self)
+
     def agg(self, *exprs: Any) -> "DataFrame":
         """Aggregates over all rows: ``df.agg(f.max("v"))`` or ``df.agg({"v": "max"})``."""
         return self.groupBy().agg(*exprs)
@@ -659,6 +667,17 @@ class DataFrame:
         from spate.sql import _statistics
         return _statistics.crosstab(self, col1, col2)
 
+    def freqItems(self, cols: Union[List[str], Tuple[str]], support: Optional[float] = None) -> "DataFrame":
+        """One row with a column ``<c>_freqItems`` per column: the values that may occur in more
+        than ``support`` (default 1%) of the rows, found in one pass as Spark does (no value
+        above the support is missed; some below it may be listed)."""
+        if isinstance(cols, tuple):
+            cols = list(cols)
+        if not isinstance(cols, list):
+            _raise(PySparkTypeError, "NOT_LIST_OR_TUPLE", "Argument `cols` should be a list or tuple, got "
+                   "%s." % _type_name(cols), arg_name="cols", arg_type=_type_name(cols))
+        return self._wrap(self._jdf.freq_items(cols, 0.01 if support is None else float(support)))
+
     def approxQuantile(self, col: Union[str, List[str], Tuple[str]], probabilities: Union[List[float], Tuple[float]],
                        relativeError: float) -> Union[List[float], List[List[float]]]:
         """Quantiles of numeric columns (exact when relativeError is 0), NULL and NaN left out."""
@@ -899,6 +918,9 @@ class DataFrameStatFunctions:
 
     def crosstab(self, col1: str, col2: str) -> DataFrame:
         return self.df.crosstab(col1, col2)
+
+    def freqItems(self, cols: Union[List[str], Tuple[str]], support: Optional[float] = None) -> DataFrame:
+        return self.df.freqItems(cols, support)
 
     def sampleBy(self, col: str, fractions: Dict[Any, float], seed: Optional[int] = None) -> DataFrame:
         return self.df.sampleBy(col, fractions, seed)

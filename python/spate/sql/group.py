@@ -47,6 +47,14 @@ class GroupedData:
                        "Argument `exprs` should be a Column or dict, got %s." % type(e).__name__)
         return self._df._wrap(self._jgd.agg([e._jc for e in exprs]))
 
+    def pivot(self, pivot_col: str, values: Any = None) -> "GroupedData":
+        """One output column per value of ``pivot_col`` (per aggregate when there are several);
+        without ``values``, the column's distinct values in ascending order."""
+        from spate.sql.functions import col, lit
+        pivot = pivot_col if isinstance(pivot_col, Column) else col(pivot_col)
+        literals = [v if isinstance(v, Column) else lit(v) for v in (values or [])]
+        return GroupedData(self._jgd.pivot(pivot._jc, [v._jc for v in literals]), self._df)
+
     def count(self) -> "DataFrame":
         """The number of rows in each group, in a column named ``count``."""
         return self._df._wrap(self._jgd.count())

@@ -116,6 +116,11 @@ GroupedData DataFrame::cube(const std::vector<Column>& cols) const {
   return GroupedData(*this, cols, GroupedData::Kind::kCube);
 }
 
+GroupedData DataFrame::groupingSets(const std::vector<std::vector<Column>>& sets,
+                                    const std::vector<Column>& cols) const {
+  return GroupedData(*this, cols, GroupedData::Kind::kGroupingSets, sets);
+}
+
 DataFrame DataFrame::agg(const std::vector<Column>& aggs) const { return groupBy({}).agg(aggs); }
 
 DataFrame DataFrame::join(const DataFrame& other, const Column& on, const std::string& how) const {
@@ -338,8 +343,14 @@ DataFrame GroupedData::agg(const std::vector<Column>& aggs) const {
   UserFunctionScope functions(Functions(df_.session()));
   std::vector<ExprPtr> groups = Exprs(groups_);
   std::vector<ExprPtr> outputs = groups;  // Spark puts the grouping columns first
-  for (const auto& a : aggs) outputs.push_back(a.expr());
-  if (kind_ != Kind::kGroupBy) groups = {ex::Call(kind_ == Kind::kRollup ? kRollup : kCube, std::move(groups))};
+  for (const auto& a : pivot_ ? PivotAggregates(aggs) : aggs) outputs.push_back(a.expr());
+  if (kind_ == Kind::kRollup || kind_ == Kind::kCube) {
+    groups = {ex::Call(kind_ == Kind::kRollup ? kRollup : kCube, std::move(groups))};
+  } else if (kind_ == Kind::kGroupingSets) {
+    std::vector<ExprPtr> sets;
+    for (const auto& set : sets_) sets.push_back(ex::Call(kGroupingSet, Exprs(set)));
+    groups = {ex::Call(kGroupingSets, std::move(sets))};
+  }
   return DataFrame(df_.session(), MakeAggregate(df_.plan(), groups, outputs));
 }
 

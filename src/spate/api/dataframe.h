@@ -56,6 +56,9 @@ class DataFrame {
   GroupedData rollup(const std::vector<Column>& cols) const;
   /// cube(a, b): groups by every subset of the columns.
   GroupedData cube(const std::vector<Column>& cols) const;
+  /// groupingSets(sets, cols): groups by each set of `sets`; `cols` are the
+  /// grouping columns of the output (NULL where a set leaves one out).
+  GroupedData groupingSets(const std::vector<std::vector<Column>>& sets, const std::vector<Column>& cols) const;
   DataFrame agg(const std::vector<Column>& aggs) const;
   DataFrame join(const DataFrame& other, const Column& on, const std::string& how = "inner") const;
   DataFrame join(const DataFrame& other, const std::vector<std::string>& on,
@@ -72,6 +75,10 @@ class DataFrame {
   DataFrame distinct() const;
   /// unpivot/melt: a row per input row and value column with the ids, the value
   /// column's name and its value (every non-id column when `values` is empty).
+  /// freqItems(cols, support): one row, a column `<c>_freqItems` per column holding
+  /// the values that may occur in more than `support` of the rows (Spark's
+  /// one-pass counter of 1/support entries: no false negatives, some false positives).
+  DataFrame freqItems(const std::vector<std::string>& cols, double support = 0.01) const;
   DataFrame unpivot(const std::vector<Column>& ids, const std::vector<Column>& values,
                     const std::string& variable_column, const std::string& value_column) const;
   /// na.drop: the rows with at least `thresh` values that are neither NULL nor NaN
@@ -150,10 +157,15 @@ class DataFrame {
 /// groupBy(...), rollup(...) or cube(...) waiting for its aggregates.
 class GroupedData {
  public:
-  enum class Kind { kGroupBy, kRollup, kCube };
-  GroupedData(DataFrame df, std::vector<Column> groups, Kind kind = Kind::kGroupBy)
-      : df_(std::move(df)), groups_(std::move(groups)), kind_(kind) {}
+  enum class Kind { kGroupBy, kRollup, kCube, kGroupingSets };
+  GroupedData(DataFrame df, std::vector<Column> groups, Kind kind = Kind::kGroupBy,
+              std::vector<std::vector<Column>> sets = {})
+      : df_(std::move(df)), groups_(std::move(groups)), kind_(kind), sets_(std::move(sets)) {}
   DataFrame agg(const std::vector<Column>& aggs) const;
+  /// pivot(col[, values]): one column per value of `col` (and aggregate), each
+  /// aggregating the group's rows holding that value. Without values, the
+  /// column's distinct values in ascending order (one query to find them).
+  GroupedData pivot(const Column& col, std::vector<Column> values = {}) const;
   DataFrame count() const;
   DataFrame sum(const std::vector<std::string>& cols) const;
   DataFrame avg(const std::vector<std::string>& cols) const;
@@ -163,9 +175,13 @@ class GroupedData {
 
  private:
   DataFrame Simple(const char* fn, const std::vector<std::string>& cols) const;
+  std::vector<Column> PivotAggregates(const std::vector<Column>& aggs) const;
   DataFrame df_;
   std::vector<Column> groups_;
   Kind kind_;
+  std::vector<std::vector<Column>> sets_;  // kGroupingSets
+  std::optional<Column> pivot_;  // set by pivot()
+  std::vector<Column> pivot_values_;
 };
 
 }  // namespace spate

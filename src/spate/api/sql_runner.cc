@@ -4,12 +4,14 @@
 
 #include <ctime>
 #include <filesystem>
+#include <set>
 
 #include <arrow/api.h>
 #include <fmt/format.h>
 
 #include "spate/api/catalog.h"
 #include "spate/api/functions.h"
+#include "spate/api/pivot.h"
 #include "spate/api/row_level_writes.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
@@ -26,6 +28,12 @@
 namespace spate {
 
 namespace {
+
+// The lower-case names of the columns `e` refers to (the last part of each).
+void CollectColumnNames(const Expr& e, std::set<std::string>* out) {
+  if (e.kind == ExprKind::kColumn && !e.name_parts.empty()) out->insert(AsciiLower(e.name_parts.back()));
+  for (const auto& a : e.args) CollectColumnNames(*a, out);
+}
 
 using sql::FromItem;
 using sql::SelectStatement;
@@ -295,8 +303,48 @@ class QueryBinder {
         ARROW_ASSIGN_OR_RAISE(auto type, ParseJoinType(item.join_type));
         return MakeJoin(left, right, item.condition, item.using_columns, type);
       }
+      case FromItem::Kind::kPivot:
+        return Pivot(item);
+      case FromItem::Kind::kUnpivot:
+        return Unpivot(item);
     }
     return arrow::Status::Invalid("unknown FROM item");
+  }
+
+  // PIVOT groups by the source's columns that neither the aggregates nor the pivot column use.
+  arrow::Result<PlanPtr> Pivot(const FromItem& item) {
+    ARROW_ASSIGN_OR_RAISE(auto source, From(*item.left));
+    std::set<std::string> used;
+    for (const auto& a : item.aggregates) CollectColumnNames(*a, &used);
+    CollectColumnNames(*item.pivot, &used);
+    std::vector<ExprPtr> outputs;
+    for (const auto& a : source->output) {
+      if (!used.count(AsciiLower(a.name))) outputs.push_back(ex::Col({a.name}));
+    }
+    std::vector<ExprPtr> groups = outputs;
+    for (auto& e : PivotAggregates(source, item.pivot, item.values, item.aggregates)) outputs.push_back(std::move(e));
+    ARROW_ASSIGN_OR_RAISE(auto plan, MakeAggregate(source, groups, outputs));
+    return item.alias.empty() ? plan : MakeAlias(plan, item.alias);
+  }
+
+  // UNPIVOT: the columns not unpivoted are the ids; EXCLUDE NULLS (the default) drops NULL values.
+  arrow::Result<PlanPtr> Unpivot(const FromItem& item) {
+    ARROW_ASSIGN_OR_RAISE(auto source, From(*item.left));
+    std::set<std::string> used;
+    for (const auto& v : item.values) CollectColumnNames(*v, &used);
+    std::vector<Column> ids, values;
+    for (const auto& a : source->output) {
+      if (!used.count(AsciiLower(a.name))) ids.emplace_back(ex::Col({a.name}));
+    }
+    for (const auto& v : item.values) {
+      values.emplace_back(v->kind == ExprKind::kAlias ? v->args[0] : v);
+      if (v->kind == ExprKind::kAlias) values.back() = values.back().alias(v->name);
+    }
+    DataFrame out = DataFrame(session_.shared_from_this(), source)
+                        .unpivot(ids, values, item.name_column, item.value_column);
+    if (!item.include_nulls) out = out.filter(Column(ex::Col({item.value_column})).isNotNull());
+    ARROW_RETURN_NOT_OK(out.status());
+    return item.alias.empty() ? out.plan() : MakeAlias(out.plan(), item.alias);
   }
 
   // VALUES rows AS t(a, b): one row per SELECT of the row's expressions,

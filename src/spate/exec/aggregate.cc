@@ -28,6 +28,21 @@ arrow::Result<std::shared_ptr<arrow::Array>> Concat(arrow::ArrayVector chunks,
   return arrow::Concatenate(chunks);
 }
 
+// `call FILTER (WHERE ...)`: rows whose filter is not true go to one extra
+// group, whose result is dropped.
+arrow::Result<std::shared_ptr<arrow::Array>> FilteredAggregate(const AggregateCall& call, bool ansi,
+                                                               const arrow::ArrayVector& args,
+                                                               const arrow::Array& filter, const GroupMap& map) {
+  const auto& keep = static_cast<const arrow::BooleanArray&>(filter);
+  std::vector<uint32_t> groups(map.groups, map.groups + map.num_rows);
+  for (int64_t i = 0; i < map.num_rows; ++i) {
+    if (!keep.IsValid(i) || !keep.Value(i)) groups[i] = map.num_groups;
+  }
+  const GroupMap filtered{groups.data(), map.num_rows, map.num_groups + 1};
+  ARROW_ASSIGN_OR_RAISE(auto all, AggregateBatch(call, ansi, args, filtered));
+  return all->Slice(0, map.num_groups);
+}
+
 }  // namespace
 
 arrow::Result<Grouping> GroupRowsByKeys(const std::vector<std::shared_ptr<arrow::Array>>& keys, int64_t num_rows) {
@@ -65,6 +80,7 @@ arrow::Result<GroupingInput> EvaluateGroupingInput(const PlanNode& node, const a
   out.num_rows = input.num_rows();
   std::vector<arrow::ArrayVector> keys(node.exprs.size());
   std::vector<std::vector<arrow::ArrayVector>> args(node.aggregates.size());
+  std::vector<arrow::ArrayVector> filters(node.aggregates.size());
   for (size_t i = 0; i < node.aggregates.size(); ++i) args[i].resize(node.aggregates[i].args.size());
   arrow::TableBatchReader reader(input);
   std::shared_ptr<arrow::RecordBatch> batch;
@@ -80,6 +96,10 @@ arrow::Result<GroupingInput> EvaluateGroupingInput(const PlanNode& node, const a
         ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*node.aggregates[i].args[a], *batch, ctx));
         args[i][a].push_back(std::move(array));
       }
+      if (const auto& filter = node.aggregates[i].filter) {
+        ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*filter, *batch, ctx));
+        filters[i].push_back(std::move(array));
+      }
     }
   }
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -94,6 +114,11 @@ arrow::Result<GroupingInput> EvaluateGroupingInput(const PlanNode& node, const a
       ARROW_ASSIGN_OR_RAISE(auto array, Concat(std::move(args[i][a]), type));
       out.args[i].push_back(std::move(array));
     }
+  }
+  out.filters.resize(filters.size());
+  for (size_t i = 0; i < filters.size(); ++i) {
+    if (node.aggregates[i].filter == nullptr) continue;
+    ARROW_ASSIGN_OR_RAISE(out.filters[i], Concat(std::move(filters[i]), arrow::boolean()));
   }
   return out;
 }
@@ -124,6 +149,9 @@ arrow::Status MergeSessionKey(const PlanNode& node, GroupingInput* in) {
   for (auto& call : in->args) {
     for (auto& a : call) ARROW_RETURN_NOT_OK(reorder(a));
   }
+  for (auto& f : in->filters) {
+    if (f) ARROW_RETURN_NOT_OK(reorder(f));
+  }
   in->num_rows = merged.order->length();
   return arrow::Status::OK();
 }
@@ -146,7 +174,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& no
   }
   const GroupMap map{grouping.ids.data(), in.num_rows, grouping.num_groups};
   for (size_t i = 0; i < node.aggregates.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(auto col, AggregateBatch(node.aggregates[i], ctx.ansi, in.args[i], map));
+    ARROW_ASSIGN_OR_RAISE(auto col, in.filters[i] ? FilteredAggregate(node.aggregates[i], ctx.ansi, in.args[i],
+                                                                        *in.filters[i], map)
+                                                  : AggregateBatch(node.aggregates[i], ctx.ansi, in.args[i], map));
     columns.push_back(std::move(col));
   }
   for (size_t i = 0; i < columns.size(); ++i) {

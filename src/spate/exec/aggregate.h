@@ -18,6 +18,7 @@ namespace spate {
 struct GroupingInput {
   std::vector<std::shared_ptr<arrow::Array>> keys;
   std::vector<std::vector<std::shared_ptr<arrow::Array>>> args;
+  std::vector<std::shared_ptr<arrow::Array>> filters;  // per call: its FILTER's values, or null
   int64_t num_rows = 0;
 };
 

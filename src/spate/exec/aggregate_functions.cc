@@ -914,12 +914,14 @@ arrow::Result<std::vector<int64_t>> SortedOrder(const ArrayPtr& slice) {
 // A negative frequency fails; zero frequencies drop the row.
 class PercentileFunction : public ListFunction {
  public:
-  PercentileFunction(bool with_frequency, std::vector<double> percentages, bool array_result)
+  PercentileFunction(bool with_frequency, std::vector<double> percentages, bool array_result,
+                     bool discrete = false, bool descending = false)
       : ListFunction(with_frequency ? std::vector<int>{0, 2} : std::vector<int>{0},
                      with_frequency ? std::vector<std::shared_ptr<arrow::DataType>>{arrow::float64(), arrow::int64()}
                                     : std::vector<std::shared_ptr<arrow::DataType>>{arrow::float64()},
                      false),
-        with_frequency_(with_frequency), percentages_(std::move(percentages)), array_result_(array_result) {}
+        with_frequency_(with_frequency), percentages_(std::move(percentages)), array_result_(array_result),
+        discrete_(discrete), descending_(descending) {}
 
   arrow::Result<arrow::ArrayVector> Update(const arrow::ArrayVector& args, const GroupMap& map) const override {
     if (with_frequency_) {
@@ -956,7 +958,8 @@ class PercentileFunction : public ListFunction {
         pairs.emplace_back(x->Value(k), c);
         total += c;
       }
-      std::stable_sort(pairs.begin(), pairs.end(), [](const auto& a, const auto& b) {
+      std::stable_sort(pairs.begin(), pairs.end(), [this](const auto& a, const auto& b) {
+        if (descending_) return !std::isnan(b.first) && (std::isnan(a.first) || a.first > b.first);
         if (std::isnan(a.first)) return false;
         return std::isnan(b.first) || a.first < b.first;
       });
@@ -987,7 +990,13 @@ class PercentileFunction : public ListFunction {
     return pairs.back().first;
   }
 
-  static double At(const std::vector<std::pair<double, int64_t>>& pairs, int64_t total, double p) {
+  // percentile_disc: the first value whose cumulative share reaches p;
+  // otherwise interpolated between the two ranks around p * (total - 1).
+  double At(const std::vector<std::pair<double, int64_t>>& pairs, int64_t total, double p) const {
+    if (discrete_) {
+      const auto higher = static_cast<int64_t>(std::ceil(p * static_cast<double>(total)));
+      return Rank(pairs, std::max<int64_t>(higher, 1) - 1);
+    }
     const double position = p * static_cast<double>(total - 1);
     const double lower = std::floor(position), higher = std::ceil(position);
     const double lo = Rank(pairs, static_cast<int64_t>(lower));
@@ -1000,6 +1009,8 @@ class PercentileFunction : public ListFunction {
   bool with_frequency_;
   std::vector<double> percentages_;
   bool array_result_;
+  bool discrete_;
+  bool descending_;
   std::string frequency_name_;
 };
 
@@ -1057,7 +1068,9 @@ class ApproxPercentileFunction : public ListFunction {
 // value (Spark without `deterministic` takes any of them).
 class ModeFunction : public ListFunction {
  public:
-  explicit ModeFunction(std::shared_ptr<arrow::DataType> type) : ListFunction({0}, {std::move(type)}, false) {}
+  // Ties go to the least value, the greatest when `descending` (WITHIN GROUP (ORDER BY x DESC)).
+  ModeFunction(std::shared_ptr<arrow::DataType> type, bool descending)
+      : ListFunction({0}, {std::move(type)}, false), descending_(descending) {}
 
  protected:
   arrow::Result<ArrayPtr> FinishLists(const std::vector<const arrow::ListArray*>& lists) const override {
@@ -1083,10 +1096,14 @@ class ModeFunction : public ListFunction {
     for (uint32_t d = 0; d < distinct; ++d) {
       const int64_t k = first[d];
       int64_t& b = best[groups[k]];
-      if (b < 0 || count[ids[k]] > count[ids[b]] || (count[ids[k]] == count[ids[b]] && rank[k] < rank[b])) b = k;
+      const bool before = descending_ ? rank[k] > rank[b] : rank[k] < rank[b];
+      if (b < 0 || count[ids[k]] > count[ids[b]] || (count[ids[k]] == count[ids[b]] && before)) b = k;
     }
     return TakeRows(l.values(), best);
   }
+
+ private:
+  bool descending_;
 };
 
 // listagg / string_agg(x [, delimiter]): the non-NULL values concatenated in
@@ -1355,11 +1372,12 @@ arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const Ag
   if (auto it = kCoMoments.find(f); it != kCoMoments.end()) return Ptr(new CoMomentFunction(it->second, ansi));
   if (f == "collect_list" || f == "collect_set") return Ptr(new CollectFunction(arg0, f == "collect_set"));
   if (f == "approx_count_distinct") return Ptr(new CountDistinctFunction(arg0));
-  if (f == "percentile" || f == "median") {
+  if (f == "percentile" || f == "median" || f == "percentile_disc") {
     bool array_result = false;
     std::vector<double> p = f == "median" ? std::vector<double>{0.5} : Percentages(*call.args[1], &array_result);
-    const bool with_frequency = f == "percentile" && call.args.size() > 2;
-    auto fn = std::make_unique<PercentileFunction>(with_frequency, std::move(p), array_result);
+    const bool with_frequency = f != "median" && call.args.size() > 2;
+    auto fn = std::make_unique<PercentileFunction>(with_frequency, std::move(p), array_result,
+                                                   f == "percentile_disc", call.descending);
     if (with_frequency) fn->SetFrequencyName(call.args[2]->name());
     return Ptr(fn.release());
   }
@@ -1368,7 +1386,7 @@ arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const Ag
     std::vector<double> p = Percentages(*call.args[1], &array_result);
     return Ptr(new ApproxPercentileFunction(arg0, std::move(p), array_result));
   }
-  if (f == "mode") return Ptr(new ModeFunction(arg0));
+  if (f == "mode") return Ptr(new ModeFunction(arg0, call.descending));
   if (f == "listagg") {
     std::string delimiter;
     if (call.args.size() > 1) {

@@ -311,7 +311,7 @@ arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool 
     ARROW_RETURN_NOT_OK(DoubleArg(&call, 1));
     return finish(types::Double());
   }
-  if (fn == "percentile" || fn == "median") {
+  if (fn == "percentile" || fn == "median" || fn == "percentile_disc") {
     ARROW_RETURN_NOT_OK(fn == "median" ? count_range(1, 1) : count_range(2, 3));
     BoundExprPtr& x = call.args[0];
     if (x->type()->id() == TypeId::kString) x = ImplicitCast(x, types::Double());

@@ -85,7 +85,7 @@ arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node, bool ansi = true) 
   AggregateLayout layout;
   ARROW_ASSIGN_OR_RAISE(layout.output_schema, ToArrowSchema(*node.Schema()));
   for (const auto& call : node.aggregates) {
-    if (IsDistinctAggregate(call)) {
+    if (IsDistinctAggregate(call) || call.filter != nullptr) {
       return arrow::Status::NotImplemented("streaming aggregation of ", call.name);
     }
     ARROW_ASSIGN_OR_RAISE(auto fn, MakeAggregateFunction(call, ansi));

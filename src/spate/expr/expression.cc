@@ -171,6 +171,10 @@ std::string Render(const Expr& e, bool sql) {
   if ((n == "extract" || n == "datepart") && argc == 2) {
     return fmt::format("{}({} FROM {})", n, arg(0), arg(1));
   }
+  if (n == kWithinGroupCall && argc >= 2) {
+    return fmt::format("{} WITHIN GROUP (ORDER BY {})", arg(0), Join(e.args, sql, 1));
+  }
+  if (n == kAggregateFilterCall && argc == 2) return fmt::format("{} FILTER (WHERE {})", arg(0), arg(1));
   if (n == kPartitionTransformCall && argc >= 2) {
     return fmt::format("{}({})", e.args[0]->ToString(), Join(e.args, sql, 1));
   }

@@ -62,6 +62,14 @@ struct Expr {
 /// reports the parse error (its one argument) where the expression is used.
 inline constexpr const char* kParseErrorCall = "__parse_error__";
 
+/// An aggregate call with a FILTER clause, `sum(x) FILTER (WHERE c)`:
+/// Call(kAggregateFilterCall, [the aggregate call, c]).
+inline constexpr const char* kAggregateFilterCall = "__aggregate_filter__";
+
+/// An ordered-set aggregate, `percentile_cont(0.5) WITHIN GROUP (ORDER BY x)`:
+/// Call(kWithinGroupCall, [the call, sort orders...]).
+inline constexpr const char* kWithinGroupCall = "__within_group__";
+
 /// A partition transform of the DataFrame API (years(ts), bucket(16, id)):
 /// Call(kPartitionTransformCall, [String(name), args...]). It names a table's
 /// partitioning in writeTo(...).partitionedBy(...); evaluated anywhere else it

@@ -56,6 +56,8 @@ struct AggregateCall {
   std::vector<BoundExprPtr> args;
   DataTypePtr type;
   bool ignore_nulls = false;  // first/last
+  BoundExprPtr filter;        // FILTER (WHERE filter): only its true rows are aggregated
+  bool descending = false;    // WITHIN GROUP (ORDER BY x DESC): percentile, percentile_disc, mode
   std::string name;           // Spark's generated name: "count(1)", "sum(x)"
 };
 

@@ -131,6 +131,8 @@ BoundExprPtr Rebase(const BoundExprPtr& e, int offset) {
 
 // A call of a built-in aggregate (a user-defined function may reuse its name).
 bool IsAggregateCall(const Expr& e) {
+  if (e.kind == ExprKind::kCall && e.name == kAggregateFilterCall) return IsAggregateCall(*e.args[0]);
+  if (e.kind == ExprKind::kCall && e.name == kWithinGroupCall) return true;
   return e.kind == ExprKind::kCall && e.function == nullptr && IsAggregateFunction(e.name);
 }
 
@@ -146,6 +148,15 @@ bool ContainsAggregate(const Expr& e) {
     if (ContainsAggregate(*a)) return true;
   }
   return false;
+}
+
+// The first aggregate call in `e` (which contains one).
+const Expr& FirstAggregate(const Expr& e) {
+  if (IsAggregateCall(e)) return e;
+  for (const auto& a : e.args) {
+    if (ContainsAggregate(*a)) return FirstAggregate(*a);
+  }
+  return e;
 }
 
 bool ContainsGroupingFunction(const Expr& e) {
@@ -379,7 +390,12 @@ class Binder {
         }
         if (IsWindowExpr(e) || IsWindowOnlyFunction(e.name)) return BindWindowReference(e);
         if (IsGroupingFunction(e.name)) return UnsupportedGroupingExpression();
-        if (IsAggregateFunction(e.name)) {
+        if (e.name == kAggregateFilterCall && !IsAggregateCall(*e.args[0])) {
+          return SparkError("INVALID_SQL_SYNTAX.FUNCTION_WITH_UNSUPPORTED_SYNTAX", "42000",
+                            fmt::format("Invalid SQL syntax: The function `{}` does not support FILTER CLAUSE.",
+                                        e.args[0]->name));
+        }
+        if (IsAggregateCall(e)) {
           return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
                             fmt::format("A query operator contains one or more unsupported "
                                         "expressions. Consider to rewrite it to avoid window "
@@ -613,6 +629,74 @@ class Binder {
     return BindCast(bit, types::Byte(), false, pretty);
   }
 
+  // `call FILTER (WHERE condition)`: a deterministic boolean condition without aggregates.
+  arrow::Result<AggregateCall> ResolveFilteredAggregate(const Expr& call_expr, const Expr& condition) {
+    auto invalid = [&](const std::string& sub, const std::string& detail) {
+      return SparkError("INVALID_AGGREGATE_FILTER." + sub, "42903",
+                        fmt::format("The FILTER expression \"{}\" in an aggregate function is invalid. {}",
+                                    condition.ToString(), detail));
+    };
+    if (ContainsAggregate(condition)) {
+      return invalid("CONTAINS_AGGREGATE", "Expected a FILTER expression without an aggregation, but found \"" +
+                                               FirstAggregate(condition).ToString() + "\".");
+    }
+    Binder plain(input_);
+    ARROW_ASSIGN_OR_RAISE(auto filter, plain.Bind(condition));
+    if (filter->type()->id() != TypeId::kBoolean) {
+      return invalid("NOT_BOOLEAN", "Expected a FILTER expression of the BOOLEAN type.");
+    }
+    ARROW_ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregateExpr(call_expr));
+    call.filter = filter;
+    call.name += " FILTER (WHERE " + filter->name() + ")";
+    return call;
+  }
+
+  // percentile_cont(p) / percentile_disc(p) / mode() WITHIN GROUP (ORDER BY x [DESC]).
+  arrow::Result<AggregateCall> ResolveWithinGroup(const Expr& e) {
+    const Expr& call_expr = *e.args[0];
+    const std::string& fn = call_expr.name;
+    const bool percentile = fn == "percentile_cont" || fn == "percentile_disc";
+    if (!percentile && fn != "mode") {
+      return arrow::Status::NotImplemented(fn, "(...) WITHIN GROUP is not supported yet: ", e.ToString());
+    }
+    const size_t orderings = e.args.size() - 1;
+    if (orderings != 1) {
+      return SparkError("INVALID_WITHIN_GROUP_EXPRESSION.WRONG_NUM_ORDERINGS", "42K0K",
+                        fmt::format("Invalid function `{}` with WITHIN GROUP. The function requires 1 orderings "
+                                    "in WITHIN GROUP but got {}.",
+                                    fn, orderings));
+    }
+    const size_t want = percentile ? 1 : 0;
+    if (call_expr.args.size() != want) {
+      return SparkError("WRONG_NUM_ARGS.WITHOUT_SUGGESTION", "42605",
+                        fmt::format("The `{}` requires {} parameters but the actual number is {}. Please, refer "
+                                    "to 'https://spark.apache.org/docs/latest/sql-ref-functions.html' for a fix.",
+                                    fn, want, call_expr.args.size()));
+    }
+    const Expr& order = *e.args[1];
+    Binder plain(input_);
+    ARROW_ASSIGN_OR_RAISE(auto x, plain.Bind(*order.args[0]));
+    std::vector<BoundExprPtr> args{x};
+    if (percentile) {
+      ARROW_ASSIGN_OR_RAISE(auto p, plain.Bind(*call_expr.args[0]));
+      args.push_back(std::move(p));
+    }
+    const std::string p_name = percentile ? args[1]->name() : "";
+    const bool desc = !order.ascending;
+    auto namer = [](const std::string& function, const std::vector<BoundExprPtr>& bound, bool) {
+      std::string list;
+      for (const auto& b : bound) list += (list.empty() ? "" : ", ") + b->name();
+      return function + "(" + list + ")";
+    };
+    const std::string run = fn == "percentile_cont" ? "percentile" : fn;
+    ARROW_ASSIGN_OR_RAISE(AggregateCall call, spate::ResolveAggregateCall(run, false, std::move(args), namer));
+    call.descending = desc;
+    // Spark names mode's ordering reversed: ORDER BY x DESC for an ascending one.
+    call.name = percentile ? fmt::format("{}({}) WITHIN GROUP (ORDER BY {}{})", fn, p_name, x->name(), desc ? " DESC" : "")
+                           : fmt::format("mode() WITHIN GROUP (ORDER BY {}{})", x->name(), desc ? "" : " DESC");
+    return call;
+  }
+
   arrow::Result<BoundExprPtr> BindAggregateCall(const Expr& e) {
     ARROW_ASSIGN_OR_RAISE(AggregateCall call, ResolveAggregateExpr(e));
     const bool nullable = AggregateNullable(call);
@@ -625,6 +709,8 @@ class Binder {
   /// An aggregate call `e` with its arguments bound to the input and its
   /// result type resolved (what an Aggregate node or a window computes).
   arrow::Result<AggregateCall> ResolveAggregateExpr(const Expr& e) {
+    if (e.name == kAggregateFilterCall) return ResolveFilteredAggregate(*e.args[0], *e.args[1]);
+    if (e.name == kWithinGroupCall) return ResolveWithinGroup(e);
     for (const auto& a : e.args) {
       if (ContainsAggregate(*a)) {
         return SparkError("NESTED_AGGREGATE_FUNCTION", "42607",

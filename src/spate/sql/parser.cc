@@ -930,14 +930,41 @@ class Parser {
     ignore_nulls = IgnoreNulls() || ignore_nulls;
     bool flag_on_window = (name == "lag" || name == "lead") && Peek().IsKeyword("OVER");
     if (ignore_nulls && !flag_on_window) args.push_back(ex::Bool(true));
-    if (Peek().IsKeyword("FILTER") && Peek(1).IsOp("(")) {
-      // The expression tree has no aggregate-filter node yet: say so rather
-      // than report a syntax error for valid SQL.
-      return arrow::Status::NotImplemented("aggregate FILTER is not supported yet: ", text_);
-    }
     auto call = ex::Call(std::move(name), std::move(args), distinct);
+    if (Peek().IsKeyword("WITHIN") && Peek(1).IsKeyword("GROUP")) {
+      ARROW_ASSIGN_OR_RAISE(call, WithinGroup(std::move(call)));
+    }
+    if (Peek().IsKeyword("FILTER") && Peek(1).IsOp("(")) return AggregateFilter(std::move(call));
     if (Peek().IsKeyword("OVER")) return Over(std::move(call), ignore_nulls && flag_on_window);
     return call;
+  }
+
+  // call WITHIN GROUP '(' ORDER BY sortItem (',' sortItem)* ')'
+  arrow::Result<ExprPtr> WithinGroup(ExprPtr call) {
+    pos_ += 2;  // WITHIN GROUP
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("ORDER"));
+    ARROW_RETURN_NOT_OK(ExpectKeyword("BY"));
+    std::vector<ExprPtr> args{std::move(call)};
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto e, SortItem());
+      args.push_back(std::move(e));
+    } while (AcceptOp(","));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    return ex::Call(kWithinGroupCall, std::move(args));
+  }
+
+  // call FILTER '(' WHERE expr ')': the call aggregates only the rows where expr is true.
+  arrow::Result<ExprPtr> AggregateFilter(ExprPtr call) {
+    pos_ += 2;  // FILTER (
+    ARROW_RETURN_NOT_OK(ExpectKeyword("WHERE"));
+    ARROW_ASSIGN_OR_RAISE(auto condition, Expression());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    if (Peek().IsKeyword("OVER")) {
+      return arrow::Status::Invalid(
+          "[_LEGACY_ERROR_TEMP_1030] Window aggregate function with filter predicate is not supported yet.");
+    }
+    return ex::Call(kAggregateFilterCall, {std::move(call), std::move(condition)});
   }
 
   // --- window functions ------------------------------------------------------
@@ -1817,7 +1844,74 @@ class Parser {
     if (!item->alias.empty() && Peek().IsOp("(")) {
       ARROW_ASSIGN_OR_RAISE(item->column_aliases, NameList());
     }
+    while (Peek().IsKeyword("PIVOT") || Peek().IsKeyword("UNPIVOT")) {
+      ARROW_ASSIGN_OR_RAISE(item, Next().IsKeyword("PIVOT") ? Pivot(std::move(item)) : Unpivot(std::move(item)));
+    }
     return item;
+  }
+
+  // expr [[AS] alias] (',' ...)* : the aggregates and values of PIVOT, the columns of UNPIVOT.
+  arrow::Result<std::vector<ExprPtr>> AliasedList() {
+    std::vector<ExprPtr> out;
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto e, Expression());
+      if (AcceptKeyword("AS") || (IsName(Peek()) && !Peek().IsKeyword("FOR"))) {
+        ARROW_ASSIGN_OR_RAISE(auto alias, Identifier());
+        e = ex::Alias(std::move(e), std::move(alias));
+      }
+      out.push_back(std::move(e));
+    } while (AcceptOp(","));
+    return out;
+  }
+
+  // source PIVOT '(' aggregates FOR column IN '(' values ')' ')' [[AS] alias]
+  arrow::Result<std::shared_ptr<FromItem>> Pivot(FromItemPtr source) {
+    auto item = std::make_shared<FromItem>();
+    item->kind = FromItem::Kind::kPivot;
+    item->left = std::move(source);
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->aggregates, AliasedList());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("FOR"));
+    ARROW_ASSIGN_OR_RAISE(item->pivot, Primary());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("IN"));
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->values, AliasedList());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(TrailingAlias(item.get()));
+    return item;
+  }
+
+  // source UNPIVOT [(INCLUDE | EXCLUDE) NULLS] '(' value FOR name IN '(' columns ')' ')' [[AS] alias]
+  arrow::Result<std::shared_ptr<FromItem>> Unpivot(FromItemPtr source) {
+    auto item = std::make_shared<FromItem>();
+    item->kind = FromItem::Kind::kUnpivot;
+    item->left = std::move(source);
+    if (Peek().IsKeyword("INCLUDE") || Peek().IsKeyword("EXCLUDE")) {
+      item->include_nulls = Next().IsKeyword("INCLUDE");
+      ARROW_RETURN_NOT_OK(ExpectKeyword("NULLS"));
+    }
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->value_column, Identifier());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("FOR"));
+    ARROW_ASSIGN_OR_RAISE(item->name_column, Identifier());
+    ARROW_RETURN_NOT_OK(ExpectKeyword("IN"));
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    ARROW_ASSIGN_OR_RAISE(item->values, AliasedList());
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    ARROW_RETURN_NOT_OK(TrailingAlias(item.get()));
+    return item;
+  }
+
+  arrow::Status TrailingAlias(FromItem* item) {
+    if (AcceptKeyword("AS")) {
+      ARROW_ASSIGN_OR_RAISE(item->alias, Identifier());
+    } else if (Peek().kind == TokenKind::kQuotedIdentifier ||
+               (Peek().kind == TokenKind::kIdentifier && !IsClauseKeyword(Peek()))) {
+      item->alias = Next().text;
+    }
+    return arrow::Status::OK();
   }
 
   // --- other statements ----------------------------------------------------

@@ -28,7 +28,7 @@ using FromItemPtr = std::shared_ptr<const FromItem>;
 /// One item of a FROM clause: a named table or view, a subquery, a join, or
 /// an inline table (VALUES (1, 'a'), (2, 'b') AS t(id, name)).
 struct FromItem {
-  enum class Kind { kTable, kSubquery, kJoin, kValues };
+  enum class Kind { kTable, kSubquery, kJoin, kValues, kPivot, kUnpivot };
   Kind kind = Kind::kTable;
   std::vector<std::string> name;  // kTable: name parts ("db", "t") as written
   SelectPtr subquery;             // kSubquery
@@ -41,6 +41,13 @@ struct FromItem {
   std::string join_type;
   ExprPtr condition;                       // ON ...; null when none
   std::vector<std::string> using_columns;  // USING (a, b)
+  // kPivot: left PIVOT (aggregates FOR pivot IN (values)), values maybe aliased.
+  // kUnpivot: left UNPIVOT [INCLUDE NULLS] (value_column FOR name_column IN (values)).
+  std::vector<ExprPtr> aggregates;
+  ExprPtr pivot;
+  std::vector<ExprPtr> values;
+  std::string value_column, name_column;
+  bool include_nulls = false;
 };
 
 struct SelectStatement {
