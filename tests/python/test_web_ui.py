@@ -14,6 +14,7 @@ import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from spate import _native
+from spate.sql import functions as f
 
 
 @pytest.fixture()
@@ -136,6 +137,22 @@ def test_state_metrics_of_an_aggregation(spark, ui):
         spark.conf.unset("spark.sql.streaming.metricsEnabled")
 
 
+def test_watermark_metric(spark, ui):
+    spark.conf.set("spark.sql.streaming.metricsEnabled", "true")
+    df = spark.readStream.format("rate").option("rowsPerSecond", 100).load()
+    windowed = (df.withWatermark("timestamp", "1 second")
+                .groupBy(f.window("timestamp", "1 second")).count())
+    query = (windowed.writeStream.format("noop").outputMode("append").queryName("ui_watermark_query")
+             .trigger(processingTime="200 milliseconds").start())
+    try:
+        key = ("spate_streaming_watermark_timestamp_seconds", "ui_watermark_query")
+        samples = wait_for(lambda: (m := scrape(ui)).get(key, (None, 0))[1] > 0 and m)
+        assert abs(samples[key][1] - time.time()) < 60
+    finally:
+        query.stop()
+        spark.conf.unset("spark.sql.streaming.metricsEnabled")
+
+
 def test_pages_escape_a_script_in_the_query_name(spark, ui):
     name = "<script>alert('x')</script>"
     query = rate_query(spark, name)
@@ -184,6 +201,10 @@ second = spark.newSession()
 print(second.uiWebUrl)
 spark.stop()
 print(spark.uiWebUrl)
+again = SparkSession.builder.getOrCreate()
+import urllib.request
+with urllib.request.urlopen(again.uiWebUrl + "/api/v1/streaming/queries", timeout=10) as r:
+    print(again.uiWebUrl, r.status)
 """
 
 
@@ -204,4 +225,5 @@ def test_port_taken_moves_to_the_next_and_stop_releases_it():
     assert port < chosen <= port + 16
     assert lines[1] == lines[0]  # one UI per process, as Spark's per SparkContext
     assert lines[2] == "None"
-    assert proc.stderr.count("Spate web UI available at " + lines[0]) == 1
+    assert lines[3].startswith("http://127.0.0.1:") and lines[4] == "200"  # a new UI after stop()
+    assert proc.stderr.count("Spate web UI available at ") == 2

@@ -56,8 +56,10 @@ std::shared_ptr<WebUi> WebUi::Attach(const std::shared_ptr<Session>& session) {
   std::lock_guard<std::mutex> lock(g_running_mutex);
   if (auto ui = g_running.lock()) {
     std::lock_guard<std::mutex> ui_lock(ui->mutex_);
-    ui->sessions_.push_back(session);
-    return ui;
+    if (ui->server_) {  // not stopped by spark.stop() while other sessions still hold it
+      ui->sessions_.push_back(session);
+      return ui;
+    }
   }
   const RuntimeConfig& conf = session->conf();
   auto ui = std::make_shared<WebUi>();
