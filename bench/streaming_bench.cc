@@ -1,13 +1,19 @@
 // Micro-batch engine figures:
 //  1. end-to-end rows/s of rate-micro-batch -> filter + projection -> noop,
 //  2. the fixed cost of a batch (1-row batches, checkpointed), as percentiles,
-//  3. the process's peak RSS.
+//  3. the stateless throughput with the web UI off, and on with a client
+//     polling /metrics and the progress API twice a second (median of three each),
+//  4. the process's peak RSS.
 //
 //   build/release/bench/streaming_bench [rows_per_batch] [batches]
 
+#include <netdb.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -69,12 +75,57 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::min(v.size() - 1, static_cast<size_t>(p * (v.size() - 1) + 0.5))];
 }
 
+// GETs url + path and drops the answer, as a browser or a scraper would.
+void Fetch(const std::string& url, const std::string& path) {
+  std::string hostport = url.substr(7);
+  std::string host = hostport.substr(0, hostport.rfind(':'));
+  std::string port = hostport.substr(hostport.rfind(':') + 1);
+  addrinfo hints{};
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (getaddrinfo(host.c_str(), port.c_str(), &hints, &found) != 0) return;
+  int fd = socket(found->ai_family, SOCK_STREAM, 0);
+  if (connect(fd, found->ai_addr, found->ai_addrlen) == 0) {
+    std::string req = "GET " + path + " HTTP/1.0\r\n\r\n";
+    send(fd, req.data(), req.size(), 0);
+    char buf[8192];
+    while (recv(fd, buf, sizeof(buf), 0) > 0) {
+    }
+  }
+  freeaddrinfo(found);
+  close(fd);
+}
+
+// Rows/s of the stateless query in `session`, the median of three runs; while
+// it runs a client polls the session's UI (when it has one).
+double StatelessRowsPerSecond(const std::shared_ptr<spate::Session>& session, int64_t rows_per_batch,
+                              int64_t batches, const std::filesystem::path& dir) {
+  std::atomic<bool> done{false};
+  std::thread poller([&] {
+    std::string url = session->uiWebUrl();
+    while (!url.empty() && !done) {
+      Fetch(url, "/metrics");
+      Fetch(url, "/api/v1/streaming/queries");
+      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    }
+  });
+  std::vector<double> rates;
+  for (int run = 0; run < 3; ++run) {
+    double secs = 0;
+    RunBatches(session, rows_per_batch, batches, (dir / std::to_string(run)).string(), &secs);
+    rates.push_back(batches * rows_per_batch / secs);
+  }
+  done = true;
+  poller.join();
+  return Percentile(rates, 0.5);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   int64_t rows_per_batch = argc > 1 ? std::atoll(argv[1]) : 1'000'000;
   int64_t batches = argc > 2 ? std::atoll(argv[2]) : 20;
-  auto session = spate::Session::Make();
+  auto session = spate::Session::Make({{"spark.ui.enabled", "false"}});
   auto dir = std::filesystem::temp_directory_path() / "spate-streaming-bench";
   std::filesystem::remove_all(dir);
 
@@ -91,6 +142,12 @@ int main(int argc, char** argv) {
   small = RunBatches(session, 1, 500, (dir / "overhead-nosync").string(), &secs);
   std::printf("per-batch fixed cost (1-row batches, checkpoint without fsync): p50 %.3f ms  p99 %.3f ms\n",
               Percentile(small, 0.5), Percentile(small, 0.99));
+  session->conf().Unset("spate.streaming.checkpoint.fsync");
+  double ui_off = StatelessRowsPerSecond(session, rows_per_batch, batches, dir / "ui-off");
+  auto with_ui = spate::Session::Make({{"spark.ui.port", "0"}, {"spark.sql.streaming.metricsEnabled", "true"}});
+  double ui_on = StatelessRowsPerSecond(with_ui, rows_per_batch, batches, dir / "ui-on");
+  std::printf("stateless rows/s, web UI off: %.0f  on and polled twice a second: %.0f  (%+.1f%%)\n", ui_off,
+              ui_on, 100.0 * (ui_on - ui_off) / ui_off);
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   std::printf("peak RSS: %.1f MB\n", usage.ru_maxrss / 1024.0);

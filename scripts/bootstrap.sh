@@ -13,6 +13,7 @@ DEBIAN_PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-venv python3-dev
   openjdk-17-jre-headless maven openssl
+  chromium
 )
 
 missing=()

@@ -8,7 +8,14 @@ def released_calls() -> int:
 
 class Session:
     @staticmethod
-    def make() -> Session: ...
+    def make(conf: Mapping[str, str] = {}) -> Session:
+        """
+        A session with these settings; starts the web UI unless spark.ui.enabled is false.
+        """
+
+    def ui_web_url(self) -> str: ...
+
+    def stop_ui(self) -> None: ...
 
     def conf_set(self, arg0: str, arg1: str, /) -> None: ...
 

@@ -210,7 +210,16 @@ spate::ExprPtr ReplaceColumns(const spate::ExprPtr& e, const nb::callable& repla
 
 void BindSession(nb::module_& m) {
   nb::class_<spate::Session>(m, "Session")
-      .def_static("make", &spate::Session::Make)
+      .def_static("make", [](const std::map<std::string, std::string>& conf) {
+        nb::gil_scoped_release release;
+        return spate::Session::Make(conf);
+      }, nb::arg("conf") = std::map<std::string, std::string>{},
+         "A session with these settings; starts the web UI unless spark.ui.enabled is false.")
+      .def("ui_web_url", &spate::Session::uiWebUrl)
+      .def("stop_ui", [](spate::Session& s) {
+        nb::gil_scoped_release release;
+        s.StopUi();
+      })
       .def("conf_set", [](spate::Session& s, const std::string& k, const std::string& v) {
         s.conf().Set(k, v);
       })

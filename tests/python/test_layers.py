@@ -10,7 +10,7 @@ SRC = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspa
 
 # Lower numbers are lower layers; folders of one number may include each other.
 LAYER = {"common": 0, "sketches": 0, "types": 1, "expr": 2, "sql": 3, "plan": 3, "exec": 4, "state": 4,
-         "streaming": 5, "connectors": 6, "api": 7}
+         "streaming": 5, "connectors": 6, "api": 7, "ui": 7}
 
 # Known upward includes: (file, included folder) -> what removes it.
 KNOWN = {

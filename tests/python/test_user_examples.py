@@ -37,11 +37,18 @@ def run_script(code, tmp_path, timeout=180):
 def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
-              ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md"]}
-    assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 1}
+              ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md"]}
+    assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 1,
+                      "docs/ui.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
-              if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md")]
+              if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md")]
     assert all(not python_blocks(os.path.join("docs", d)) for d in others), others
+
+
+def test_ui_doc_example(tmp_path):
+    [block] = python_blocks("docs/ui.md")
+    code = "from spate.sql import SparkSession\n" + block.split("  #")[0] + "\nprint(spark.uiWebUrl)\n"
+    assert run_script(code, tmp_path).startswith("http://127.0.0.1:")
 
 
 def test_readme_example(tmp_path):

@@ -80,8 +80,9 @@ class SparkSession:
             with SparkSession._lock:
                 session = SparkSession._activeSession
                 if session is None:
-                    session = SparkSession(_native.Session.make())
+                    session = SparkSession(_native.Session.make(self._options))
                     SparkSession._activeSession = session
+                    return session
                 for k, v in self._options.items():
                     session._jsession.conf_set(k, v)
                 return session
@@ -89,10 +90,8 @@ class SparkSession:
         def create(self) -> "SparkSession":
             """A new session (which becomes the active one)."""
             with SparkSession._lock:
-                session = SparkSession(_native.Session.make())
+                session = SparkSession(_native.Session.make(self._options))
                 SparkSession._activeSession = session
-                for k, v in self._options.items():
-                    session._jsession.conf_set(k, v)
                 return session
 
     builder: "SparkSession.Builder" = _classproperty(lambda cls: cls.Builder())  # type: ignore[assignment]
@@ -139,6 +138,12 @@ class SparkSession:
     def version(self) -> str:
         import spate
         return spate.__version__
+
+    @property
+    def uiWebUrl(self) -> Optional[str]:
+        """The web UI's address (``http://127.0.0.1:4040``), or None when ``spark.ui.enabled``
+        is false; pyspark's ``spark.sparkContext.uiWebUrl``."""
+        return self._jsession.ui_web_url() or None
 
     def newSession(self) -> "SparkSession":
         return SparkSession(_native.Session.make())
@@ -241,6 +246,7 @@ class SparkSession:
         with SparkSession._lock:
             if SparkSession._activeSession is self:
                 SparkSession._activeSession = None
+        self._jsession.stop_ui()
 
     def __enter__(self) -> "SparkSession":
         return self

@@ -17,6 +17,7 @@
 #include "spate/plan/plan_builder.h"
 #include "spate/api/sql_runner.h"
 #include "spate/types/arrow_types.h"
+#include "spate/ui/web_ui.h"
 
 namespace spate {
 
@@ -24,7 +25,30 @@ namespace {
 
 }  // namespace
 
-std::shared_ptr<Session> Session::Make() { return std::make_shared<Session>(); }
+std::shared_ptr<Session> Session::Make() { return Make({}); }
+
+std::shared_ptr<Session> Session::Make(const std::map<std::string, std::string>& conf) {
+  auto session = std::make_shared<Session>();
+  for (const auto& [key, value] : conf) session->conf_.Set(key, value);
+  if (AsciiLower(session->conf_.Get("spark.ui.enabled", "true")) == "true") {
+    session->ui_ = WebUi::Attach(session);
+  }
+  return session;
+}
+
+std::string Session::uiWebUrl() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return ui_ ? ui_->url() : "";
+}
+
+void Session::StopUi() {
+  std::shared_ptr<WebUi> ui;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ui = std::move(ui_);
+  }
+  if (ui) ui->Stop();
+}
 
 DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
   auto schema = FromArrowSchema(*table->schema());

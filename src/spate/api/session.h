@@ -28,13 +28,21 @@ class Catalog;
 class DataFrame;
 class DataStreamReader;
 class DataFrameReader;
-
+class WebUi;
 
 class Session : public std::enable_shared_from_this<Session> {
  public:
   /// Use Make(); sessions are always shared.
   Session() = default;
   static std::shared_ptr<Session> Make();
+  /// A session with these settings, starting the web UI (or joining the
+  /// process's running one) unless spark.ui.enabled is false.
+  static std::shared_ptr<Session> Make(const std::map<std::string, std::string>& conf);
+
+  /// The web UI's address ("http://127.0.0.1:4040"); empty when the UI is off.
+  std::string uiWebUrl() const;
+  /// Stops the web UI (spark.stop()); the next session starts a new one.
+  void StopUi();
 
   RuntimeConfig& conf() { return conf_; }
   const RuntimeConfig& conf() const { return conf_; }
@@ -75,6 +83,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::map<std::string, PlanPtr> temp_views_;  // by lower-case name
   std::shared_ptr<Catalog> catalog_;           // made on first use
   UserFunctionRegistry functions_;
+  std::shared_ptr<WebUi> ui_;  // null when the UI is off
 };
 
 /// [TABLE_OR_VIEW_NOT_FOUND] for `name`.

@@ -8,6 +8,10 @@
 
 namespace spate {
 
+namespace {
+constexpr size_t kStartedQueriesKept = 100;
+}  // namespace
+
 std::vector<std::shared_ptr<StreamingQuery>> QueryManager::active() const {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::shared_ptr<StreamingQuery>> out;
@@ -56,7 +60,19 @@ arrow::Status QueryManager::Register(const std::string& id, std::shared_ptr<Stre
     }
   }
   active_.emplace_back(id, query);
+  auto now = std::chrono::system_clock::now().time_since_epoch();
+  started_.emplace_back(query, std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
+  if (started_.size() > kStartedQueriesKept) started_.pop_front();
   return arrow::Status::OK();
+}
+
+std::vector<StartedQuery> QueryManager::started() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<StartedQuery> out;
+  for (const auto& [weak, started_ms] : started_) {
+    if (auto query = weak.lock()) out.push_back({std::move(query), started_ms});
+  }
+  return out;
 }
 
 void QueryManager::NotifyTerminated(const std::string& id, const std::optional<arrow::Status>& error) {

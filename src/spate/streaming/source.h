@@ -8,6 +8,7 @@
 //
 // Threading: one query's execution thread calls a source; never concurrently.
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,6 +24,13 @@ namespace spate {
 /// Trigger.AvailableNow sets `available_now` with the end fixed at start.
 struct ReadLimit {
   bool available_now = false;
+};
+
+/// How far an availableNow run has read what was there when it started.
+struct InputBacklog {
+  int64_t done = 0;
+  int64_t total = 0;
+  std::string unit;  // "files", ...
 };
 
 class StreamSource {
@@ -48,6 +56,10 @@ class StreamSource {
   /// Trigger.AvailableNow: fix the end at what is available now; later
   /// LatestOffset calls never go past it (but still respect rate limits).
   virtual arrow::Status PrepareForAvailableNow() { return arrow::Status::OK(); }
+
+  /// After PrepareForAvailableNow: how much of that input the run has read,
+  /// when the source can tell (the console progress bar shows it).
+  virtual std::optional<InputBacklog> AvailableNowBacklog() const { return std::nullopt; }
 
   /// Called once when the query stops.
   virtual void Stop() {}

@@ -27,6 +27,7 @@
 #include "spate/streaming/metadata_log.h"
 #include "spate/streaming/source.h"
 #include "spate/streaming/query_checks.h"
+#include "spate/streaming/console_progress.h"
 #include "spate/streaming/query_manager.h"
 #include "spate/state/state_schema.h"
 #include "spate/streaming/watermark_tracker.h"
@@ -368,9 +369,13 @@ class StreamExecution final : public StreamingQuery,
     }
     const bool once = spec_.trigger.kind == Trigger::Kind::kOnce;
     const bool until_caught_up = once || spec_.trigger.kind == Trigger::Kind::kAvailableNow;
+    ConsoleProgress console(spec_.name.value_or(id_), conf_.Get("spark.ui.showConsoleProgress", "true") != "false");
     while (!StopRequested()) {
       auto trigger_start = Clock::now();
+      console.BatchStarted(next_batch_);
       ARROW_ASSIGN_OR_RAISE(bool ran, RunTrigger());
+      console.BatchEnded();
+      if (until_caught_up && console.active()) ShowBacklog(&console);
       if (once || (until_caught_up && !ran)) break;
       if (!ran) {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -380,6 +385,19 @@ class StreamExecution final : public StreamingQuery,
       WaitForNextTrigger(trigger_start, ran);
     }
     return arrow::Status::OK();
+  }
+
+  // The availableNow run's input read so far, summed over the sources that can tell.
+  void ShowBacklog(ConsoleProgress* console) {
+    std::optional<InputBacklog> sum;
+    for (const auto& s : sources_) {
+      auto b = s.source->AvailableNowBacklog();
+      if (!b) continue;
+      if (!sum) sum = InputBacklog{0, 0, b->unit};
+      sum->done += b->done;
+      sum->total += b->total;
+    }
+    if (sum) console->ShowInput(sum->done, sum->total, sum->unit);
   }
 
   bool StopRequested() {

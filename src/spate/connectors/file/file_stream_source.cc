@@ -199,7 +199,14 @@ class FileStreamSource final : public StreamSource {
     ARROW_ASSIGN_OR_RAISE(auto files, ListSourceFiles(config_));
     available_now_.emplace();
     for (const auto& f : files) available_now_->insert(f.path);
+    seen_at_prepare_ = SeenOfAvailableNow();
     return arrow::Status::OK();
+  }
+
+  std::optional<InputBacklog> AvailableNowBacklog() const override {
+    if (!available_now_) return std::nullopt;
+    int64_t total = static_cast<int64_t>(available_now_->size()) - seen_at_prepare_;
+    return InputBacklog{SeenOfAvailableNow() - seen_at_prepare_, total, "files"};
   }
 
   arrow::Result<std::shared_ptr<arrow::Table>> GetBatch(const std::optional<std::string>& start,
@@ -232,6 +239,12 @@ class FileStreamSource final : public StreamSource {
   }
 
  private:
+  int64_t SeenOfAvailableNow() const {
+    int64_t seen = 0;
+    for (const auto& path : *available_now_) seen += static_cast<int64_t>(seen_.count(SeenKey(path)));
+    return seen;
+  }
+
   arrow::Result<std::vector<SourceFileEntry>> Entries(int64_t id) const {
     ARROW_ASSIGN_OR_RAISE(auto text, log_.Get(id));
     if (!text) {
@@ -318,6 +331,7 @@ class FileStreamSource final : public StreamSource {
   int64_t latest_seen_ms_ = 0;
   int64_t current_offset_ = -1;
   std::optional<std::set<std::string>> available_now_;
+  int64_t seen_at_prepare_ = 0;  // of available_now_, seen by earlier runs
 };
 
 class FileStreamSourceFactory final : public StreamSourceFactory {
