@@ -125,13 +125,14 @@ arrow::Result<std::shared_ptr<arrow::Table>> EvaluateDistinct(const PlanNode& no
   cp::ExecBatch key_batch(keys, batch->num_rows());
   ARROW_ASSIGN_OR_RAISE(auto ids_datum, grouper->Consume(cp::ExecSpan(key_batch)));
   auto ids = std::static_pointer_cast<arrow::UInt32Array>(ids_datum.make_array());
-  // Group ids are handed out in order of first appearance.
+  // The first row of each group id (ids are not handed out in order of first
+  // appearance: a NULL key can take a later id than the keys after it).
   arrow::Int64Builder firsts;
-  uint32_t next = 0;
+  std::vector<bool> seen(grouper->num_groups(), false);
   for (int64_t i = 0; i < ids->length(); ++i) {
-    if (ids->Value(i) == next) {
+    if (!seen[ids->Value(i)]) {
       ARROW_RETURN_NOT_OK(firsts.Append(i));
-      ++next;
+      seen[ids->Value(i)] = true;
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto take, firsts.Finish());
