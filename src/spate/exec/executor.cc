@@ -4,6 +4,7 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/row/grouper.h>
 
+#include "spate/exec/hash_aggregate.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/exec/window.h"
 #include "spate/types/arrow_types.h"
@@ -108,34 +109,35 @@ arrow::Result<std::shared_ptr<arrow::Table>> EvaluateSort(const PlanNode& node,
   return arrow::Table::FromRecordBatches({sorted.record_batch()});
 }
 
-// distinct()/dropDuplicates(): the first row of each distinct key.
+// distinct()/dropDuplicates(): the first row of each distinct key. Floating-point
+// key columns come out normalized (0.0 for -0.0), as Spark's aggregate gives them.
 arrow::Result<std::shared_ptr<arrow::Table>> EvaluateDistinct(const PlanNode& node,
                                                               const arrow::Table& input,
                                                               const EvalContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
   if (batch->num_rows() == 0) return arrow::Table::FromRecordBatches({batch});
-  std::vector<arrow::Datum> keys;
-  std::vector<arrow::TypeHolder> key_types;
+  std::vector<std::shared_ptr<arrow::Array>> keys;
   for (const auto& e : node.exprs) {
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, *batch, ctx));
-    key_types.emplace_back(array->type());
-    keys.emplace_back(std::move(array));
+    keys.push_back(std::move(array));
   }
-  ARROW_ASSIGN_OR_RAISE(auto grouper, cp::Grouper::Make(key_types));
-  cp::ExecBatch key_batch(keys, batch->num_rows());
-  ARROW_ASSIGN_OR_RAISE(auto ids_datum, grouper->Consume(cp::ExecSpan(key_batch)));
-  auto ids = std::static_pointer_cast<arrow::UInt32Array>(ids_datum.make_array());
-  // The first row of each group id (ids are not handed out in order of first
-  // appearance: a NULL key can take a later id than the keys after it).
+  uint32_t groups = 0;
+  ARROW_ASSIGN_OR_RAISE(auto ids, GroupIds(keys, batch->num_rows(), &groups));
   arrow::Int64Builder firsts;
-  std::vector<bool> seen(grouper->num_groups(), false);
-  for (int64_t i = 0; i < ids->length(); ++i) {
-    if (!seen[ids->Value(i)]) {
-      ARROW_RETURN_NOT_OK(firsts.Append(i));
-      seen[ids->Value(i)] = true;
+  std::vector<bool> seen(groups, false);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!seen[ids[i]]) {
+      ARROW_RETURN_NOT_OK(firsts.Append(static_cast<int64_t>(i)));
+      seen[ids[i]] = true;
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto take, firsts.Finish());
+  for (const auto& e : node.exprs) {
+    if (e->kind() != BoundExpr::Kind::kColumn) continue;
+    int index = static_cast<const BoundColumn&>(*e).index();
+    ARROW_ASSIGN_OR_RAISE(auto normal, NormalizeFloatingKey(batch->column(index)));
+    ARROW_ASSIGN_OR_RAISE(batch, batch->SetColumn(index, batch->schema()->field(index), normal));
+  }
   ARROW_ASSIGN_OR_RAISE(auto out, cp::Take(batch, take));
   return arrow::Table::FromRecordBatches({out.record_batch()});
 }

@@ -3,6 +3,10 @@ differential tests: run on Spate and on PySpark 4.1 and compared."""
 
 import pytest
 
+# -0.0 beside 0.0, two NaNs, a NULL and 0 (whose value under a NULL is 0 too).
+FLOATS = "VALUES (1, -0.0D), (2, 0.0D), (3, CAST('NaN' AS DOUBLE)), (4, NULL), " \
+         "(5, CAST('NaN' AS DOUBLE)), (6, 1.5D), (7, -0.0D) AS v(id, d)"
+
 
 @pytest.mark.parametrize("rows", ["(NULL), (0), (42)", "(0), (NULL), (42)", "(42), (NULL), (0), (NULL)"])
 def test_distinct_keeps_null_apart_from_zero(oracle, rows):
@@ -20,3 +24,29 @@ def test_drop_duplicates_with_null_and_zero(oracle):
     oracle.check(lambda sql, spark: spark.createDataFrame(
         [(None, "a"), (0, "b"), (None, "c"), (0, "d")], "k INT, v STRING").dropDuplicates(["k"])
         .select("k"))
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT DISTINCT d FROM " + FLOATS,
+    "SELECT d, count(*) AS n, min(id) AS first FROM %s GROUP BY d" % FLOATS,
+    "SELECT d, count(*) AS n FROM %s GROUP BY d HAVING count(*) > 1" % FLOATS,
+    "SELECT s, count(*) AS n FROM (SELECT named_struct('x', d) AS s FROM %s) GROUP BY s" % FLOATS,
+    "SELECT id, rank() OVER (PARTITION BY d ORDER BY id) AS r, count(*) OVER (PARTITION BY d) AS n "
+    "FROM " + FLOATS,
+    "SELECT d FROM %s UNION SELECT d FROM %s" % (FLOATS, FLOATS),
+])
+def test_negative_zero_and_nan_group_as_one(oracle, query):
+    """Spark normalizes floating-point keys of GROUP BY, DISTINCT and window partitions:
+    -0.0 groups with 0.0 (and comes out as 0.0), every NaN with NaN."""
+    oracle.check_sql(query)
+
+
+@pytest.mark.parametrize("how", ["inner", "left", "right", "full", "left_semi", "left_anti"])
+def test_join_on_negative_zero_and_nan(oracle, how):
+    """Join keys -0.0 and 0.0 match, NaN matches NaN; the rows keep their own values."""
+    def program(sql, spark):
+        left = spark.sql("SELECT id, d FROM " + FLOATS)
+        right = spark.sql("SELECT id AS rid, d AS rd FROM VALUES (10, 0.0D), (11, -0.0D), "
+                          "(12, CAST('NaN' AS DOUBLE)), (13, NULL) AS v(id, d)")
+        return left.join(right, left.d == right.rd, how)
+    oracle.check(program)
