@@ -5,6 +5,7 @@
 #include <arrow/compute/row/grouper.h>
 
 #include "spate/exec/hash_aggregate.h"
+#include "spate/exec/sort_keys.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/exec/window.h"
 #include "spate/types/arrow_types.h"
@@ -91,20 +92,14 @@ arrow::Result<std::shared_ptr<arrow::Table>> EvaluateSort(const PlanNode& node,
                                                           const arrow::Table& input,
                                                           const EvalContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
-  arrow::FieldVector fields;
-  std::vector<std::shared_ptr<arrow::Array>> keys;
-  std::vector<cp::SortKey> sort_keys;
+  ArrowSortColumns sort;
   for (size_t i = 0; i < node.sort_keys.size(); ++i) {
     const SortKey& k = node.sort_keys[i];
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*k.expr, *batch, ctx));
-    std::string name = "k" + std::to_string(i);
-    fields.push_back(arrow::field(name, array->type()));
-    keys.push_back(std::move(array));
-    sort_keys.emplace_back(name, k.ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
-                           k.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+    ARROW_RETURN_NOT_OK(AppendSortColumn(array, "k" + std::to_string(i), k.ascending, k.nulls_first, &sort));
   }
-  auto key_batch = arrow::RecordBatch::Make(arrow::schema(fields), batch->num_rows(), keys);
-  ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort_keys)));
+  auto key_batch = arrow::RecordBatch::Make(arrow::schema(sort.fields), batch->num_rows(), sort.columns);
+  ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort.keys)));
   ARROW_ASSIGN_OR_RAISE(auto sorted, cp::Take(batch, indices));
   return arrow::Table::FromRecordBatches({sorted.record_batch()});
 }

@@ -50,3 +50,27 @@ def test_join_on_negative_zero_and_nan(oracle, how):
                           "(12, CAST('NaN' AS DOUBLE)), (13, NULL) AS v(id, d)")
         return left.join(right, left.d == right.rd, how)
     oracle.check(program)
+
+
+# NaN, NULL, +-Infinity, -0.0 and a number, as ORDER BY keys.
+SPECIALS = "VALUES (1, 1.0D), (2, CAST('NaN' AS DOUBLE)), (3, NULL), (4, CAST('Infinity' AS DOUBLE)), " \
+           "(5, -0.0D), (6, CAST('-Infinity' AS DOUBLE)), (7, CAST('NaN' AS DOUBLE)), (8, 0.0D) AS v(id, d)"
+ORDERS = ["ASC", "DESC", "ASC NULLS LAST", "DESC NULLS FIRST"]
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_order_by_puts_nan_above_infinity(oracle, order):
+    """Spark sorts NaN above +Infinity, apart from the NULLs (Arrow puts it beside them)."""
+    oracle.check_sql("SELECT id, d FROM %s ORDER BY d %s, id" % (SPECIALS, order), ordered=True)
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_window_order_by_puts_nan_above_infinity(oracle, order):
+    oracle.check_sql("SELECT id, row_number() OVER (ORDER BY d %s, id) AS n, rank() OVER (ORDER BY d %s) "
+                     "AS r, count(*) OVER (ORDER BY CAST(d AS FLOAT) %s, id ROWS BETWEEN 1 PRECEDING AND "
+                     "1 FOLLOWING) AS c FROM %s" % (order, order, order, SPECIALS))
+
+
+def test_dataframe_sort_puts_nan_above_infinity(oracle):
+    oracle.check(lambda sql, spark: spark.sql("SELECT * FROM " + SPECIALS).orderBy(
+        sql.functions.col("d").desc_nulls_last(), "id"), ordered=True)
