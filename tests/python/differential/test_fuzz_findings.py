@@ -74,3 +74,26 @@ def test_window_order_by_puts_nan_above_infinity(oracle, order):
 def test_dataframe_sort_puts_nan_above_infinity(oracle):
     oracle.check(lambda sql, spark: spark.sql("SELECT * FROM " + SPECIALS).orderBy(
         sql.functions.col("d").desc_nulls_last(), "id"), ordered=True)
+
+
+@pytest.mark.parametrize("fn", ["lead('x', 2, 'z')", "lag(0.5D, 1, 0.5D)", "lag(id, 1, 0)", "lead('x')",
+                                "lag('x', 1, CAST(NULL AS STRING))"])
+def test_lag_lead_nullable_only_when_input_or_default_is(oracle, fn):
+    """lag/lead are NULL-free when neither the input nor the default can be NULL."""
+    oracle.check_sql("SELECT id, %s OVER (ORDER BY id) AS w FROM VALUES (1), (2), (3) AS v(id)" % fn)
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT id FROM VALUES (2), (1) AS v(id) ORDER BY 9223372036854775807 DESC, id",
+    "SELECT id FROM VALUES (2), (1) AS v(id) ORDER BY CAST(1 AS BIGINT), id",
+    "SELECT count(*) AS n FROM VALUES (2), (1) AS v(id) GROUP BY 5L",
+])
+def test_only_int_literals_are_positions(oracle, query):
+    """ORDER BY / GROUP BY <literal> refers to the select list only for an INT literal."""
+    oracle.check_sql(query, ordered=True)
+
+
+def test_remainder_of_minimum_by_minus_one(oracle):
+    """INT and BIGINT minimum % -1 is 0 (Java's remainder), not an overflow."""
+    oracle.check_sql("SELECT i % -1 AS a, l % -1 AS b, i % CAST(-1 AS INT) AS c, mod(l, -1) AS d FROM VALUES "
+                     "(-2147483648, -9223372036854775808), (7, 7), (NULL, NULL) AS v(i, l)")
