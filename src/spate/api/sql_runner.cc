@@ -78,7 +78,7 @@ PlanPtr TableOf(std::shared_ptr<arrow::Table> table, const StructType& schema) {
 // GROUP BY 1 and GROUP BY <select alias> refer to the select list.
 arrow::Result<ExprPtr> ResolveGroupReference(const ExprPtr& g, const std::vector<ExprPtr>& select_list,
                                              const std::vector<Attribute>& input) {
-  if (g->kind == ExprKind::kLiteral && g->type->IsIntegral() && g->literal->is_valid) {
+  if (g->kind == ExprKind::kLiteral && g->type->id() == TypeId::kInt && g->literal->is_valid) {
     int64_t n = std::stoll(g->literal->ToString());
     if (n < 1 || n > static_cast<int64_t>(select_list.size())) {
       return SparkError("GROUP_BY_POS_OUT_OF_RANGE", "42805",
@@ -203,7 +203,8 @@ class QueryBinder {
     std::vector<ExprPtr> orders;
     for (const auto& o : s.order_by) {
       const ExprPtr& key = o->args[0];
-      if (key->kind == ExprKind::kLiteral && key->type->IsIntegral()) {
+      // Only an INT literal is a position (Spark's ordinals): ORDER BY 9223372036854775807 sorts by a constant.
+      if (key->kind == ExprKind::kLiteral && key->type->id() == TypeId::kInt && key->literal->is_valid) {
         int64_t n = std::stoll(key->literal->ToString());
         if (n < 1 || n > static_cast<int64_t>(plan->output.size())) {
           return SparkError("ORDER_BY_POS_OUT_OF_RANGE", "42805",

@@ -105,6 +105,8 @@ arrow::Result<GroupingInput> EvaluateGroupingInput(const PlanNode& node, const a
   for (size_t i = 0; i < keys.size(); ++i) {
     ARROW_ASSIGN_OR_RAISE(auto type, ToArrowType(*node.exprs[i]->type()));
     ARROW_ASSIGN_OR_RAISE(auto array, Concat(std::move(keys[i]), type));
+    // Spark groups and outputs floating-point keys normalized: 0.0 for -0.0.
+    ARROW_ASSIGN_OR_RAISE(array, NormalizeFloatingKey(array));
     out.keys.push_back(std::move(array));
   }
   out.args.resize(args.size());

@@ -4,6 +4,8 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/row/grouper.h>
 
+#include "spate/exec/hash_aggregate.h"
+#include "spate/exec/sort_keys.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/exec/window.h"
 #include "spate/types/arrow_types.h"
@@ -90,51 +92,47 @@ arrow::Result<std::shared_ptr<arrow::Table>> EvaluateSort(const PlanNode& node,
                                                           const arrow::Table& input,
                                                           const EvalContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
-  arrow::FieldVector fields;
-  std::vector<std::shared_ptr<arrow::Array>> keys;
-  std::vector<cp::SortKey> sort_keys;
+  ArrowSortColumns sort;
   for (size_t i = 0; i < node.sort_keys.size(); ++i) {
     const SortKey& k = node.sort_keys[i];
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*k.expr, *batch, ctx));
-    std::string name = "k" + std::to_string(i);
-    fields.push_back(arrow::field(name, array->type()));
-    keys.push_back(std::move(array));
-    sort_keys.emplace_back(name, k.ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
-                           k.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+    ARROW_RETURN_NOT_OK(AppendSortColumn(array, "k" + std::to_string(i), k.ascending, k.nulls_first, &sort));
   }
-  auto key_batch = arrow::RecordBatch::Make(arrow::schema(fields), batch->num_rows(), keys);
-  ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort_keys)));
+  auto key_batch = arrow::RecordBatch::Make(arrow::schema(sort.fields), batch->num_rows(), sort.columns);
+  ARROW_ASSIGN_OR_RAISE(auto indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort.keys)));
   ARROW_ASSIGN_OR_RAISE(auto sorted, cp::Take(batch, indices));
   return arrow::Table::FromRecordBatches({sorted.record_batch()});
 }
 
-// distinct()/dropDuplicates(): the first row of each distinct key.
+// distinct()/dropDuplicates(): the first row of each distinct key. Floating-point
+// key columns come out normalized (0.0 for -0.0), as Spark's aggregate gives them.
 arrow::Result<std::shared_ptr<arrow::Table>> EvaluateDistinct(const PlanNode& node,
                                                               const arrow::Table& input,
                                                               const EvalContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
   if (batch->num_rows() == 0) return arrow::Table::FromRecordBatches({batch});
-  std::vector<arrow::Datum> keys;
-  std::vector<arrow::TypeHolder> key_types;
+  std::vector<std::shared_ptr<arrow::Array>> keys;
   for (const auto& e : node.exprs) {
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, *batch, ctx));
-    key_types.emplace_back(array->type());
-    keys.emplace_back(std::move(array));
+    keys.push_back(std::move(array));
   }
-  ARROW_ASSIGN_OR_RAISE(auto grouper, cp::Grouper::Make(key_types));
-  cp::ExecBatch key_batch(keys, batch->num_rows());
-  ARROW_ASSIGN_OR_RAISE(auto ids_datum, grouper->Consume(cp::ExecSpan(key_batch)));
-  auto ids = std::static_pointer_cast<arrow::UInt32Array>(ids_datum.make_array());
-  // Group ids are handed out in order of first appearance.
+  uint32_t groups = 0;
+  ARROW_ASSIGN_OR_RAISE(auto ids, GroupIds(keys, batch->num_rows(), &groups));
   arrow::Int64Builder firsts;
-  uint32_t next = 0;
-  for (int64_t i = 0; i < ids->length(); ++i) {
-    if (ids->Value(i) == next) {
-      ARROW_RETURN_NOT_OK(firsts.Append(i));
-      ++next;
+  std::vector<bool> seen(groups, false);
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (!seen[ids[i]]) {
+      ARROW_RETURN_NOT_OK(firsts.Append(static_cast<int64_t>(i)));
+      seen[ids[i]] = true;
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto take, firsts.Finish());
+  for (const auto& e : node.exprs) {
+    if (e->kind() != BoundExpr::Kind::kColumn) continue;
+    int index = static_cast<const BoundColumn&>(*e).index();
+    ARROW_ASSIGN_OR_RAISE(auto normal, NormalizeFloatingKey(batch->column(index)));
+    ARROW_ASSIGN_OR_RAISE(batch, batch->SetColumn(index, batch->schema()->field(index), normal));
+  }
   ARROW_ASSIGN_OR_RAISE(auto out, cp::Take(batch, take));
   return arrow::Table::FromRecordBatches({out.record_batch()});
 }

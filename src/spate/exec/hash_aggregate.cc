@@ -4,6 +4,9 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/row/grouper.h>
 
+#include <cmath>
+#include <limits>
+
 namespace spate {
 
 namespace {
@@ -30,7 +33,67 @@ arrow::Status AppendFlatKey(const std::shared_ptr<arrow::ChunkedArray>& key, con
   return arrow::Status::OK();
 }
 
+template <typename ArrowType>
+std::shared_ptr<arrow::Array> NormalizeFloats(const arrow::Array& array) {
+  using CType = typename ArrowType::c_type;
+  const auto& in = static_cast<const arrow::NumericArray<ArrowType>&>(array);
+  bool changes = false;
+  for (int64_t i = 0; i < in.length() && !changes; ++i) {
+    CType v = in.Value(i);
+    changes = in.IsValid(i) && (std::isnan(v) || (v == 0 && std::signbit(v)));
+  }
+  if (!changes) return nullptr;
+  std::vector<CType> values(in.raw_values(), in.raw_values() + in.length());
+  for (CType& v : values) {
+    if (std::isnan(v)) v = std::numeric_limits<CType>::quiet_NaN();
+    if (v == 0) v = 0;  // -0.0
+  }
+  auto buffer = arrow::Buffer::FromVector(std::move(values));
+  return std::make_shared<arrow::NumericArray<ArrowType>>(in.length(), buffer, in.null_bitmap_data() ? in.data()->buffers[0] : nullptr,
+                                                         in.null_count());
+}
+
 }  // namespace
+
+arrow::Result<std::shared_ptr<arrow::Array>> NormalizeFloatingKey(const std::shared_ptr<arrow::Array>& key) {
+  std::shared_ptr<arrow::Array> out;
+  switch (key->type_id()) {
+    case arrow::Type::DOUBLE:
+      out = NormalizeFloats<arrow::DoubleType>(*key);
+      break;
+    case arrow::Type::FLOAT:
+      out = NormalizeFloats<arrow::FloatType>(*key);
+      break;
+    case arrow::Type::STRUCT: {
+      const auto& s = static_cast<const arrow::StructArray&>(*key);
+      arrow::ArrayVector fields;
+      bool changed = false;
+      for (int f = 0; f < s.num_fields(); ++f) {
+        // The field as stored (not flattened): its offset is the struct's.
+        auto field = arrow::MakeArray(s.data()->child_data[f]);
+        ARROW_ASSIGN_OR_RAISE(auto normal, NormalizeFloatingKey(field));
+        changed |= normal != field;
+        fields.push_back(std::move(normal));
+      }
+      if (!changed) return key;
+      auto data = s.data()->Copy();
+      for (int f = 0; f < s.num_fields(); ++f) data->child_data[f] = fields[f]->data();
+      return arrow::MakeArray(data);
+    }
+    case arrow::Type::LIST: {
+      const auto& l = static_cast<const arrow::ListArray&>(*key);
+      auto values = arrow::MakeArray(l.data()->child_data[0]);
+      ARROW_ASSIGN_OR_RAISE(auto normal, NormalizeFloatingKey(values));
+      if (normal == values) return key;
+      auto data = l.data()->Copy();
+      data->child_data[0] = normal->data();
+      return arrow::MakeArray(data);
+    }
+    default:
+      break;
+  }
+  return out ? out : key;
+}
 
 arrow::Result<std::vector<uint32_t>> GroupIds(const std::vector<std::shared_ptr<arrow::Array>>& keys,
                                               int64_t num_rows, uint32_t* num_groups) {
@@ -41,7 +104,8 @@ arrow::Result<std::vector<uint32_t>> GroupIds(const std::vector<std::shared_ptr<
   arrow::FieldVector fields;
   arrow::ChunkedArrayVector columns;
   for (size_t i = 0; i < keys.size(); ++i) {
-    ARROW_RETURN_NOT_OK(AppendFlatKey(std::make_shared<arrow::ChunkedArray>(keys[i]), "g" + std::to_string(i),
+    ARROW_ASSIGN_OR_RAISE(auto key, NormalizeFloatingKey(keys[i]));
+    ARROW_RETURN_NOT_OK(AppendFlatKey(std::make_shared<arrow::ChunkedArray>(key), "g" + std::to_string(i),
                                       &fields, &columns));
   }
   std::vector<arrow::Datum> flat;

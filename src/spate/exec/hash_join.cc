@@ -9,6 +9,7 @@
 #include <arrow/compute/row/grouper.h>
 
 #include "spate/exec/executor.h"
+#include "spate/exec/hash_aggregate.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -40,6 +41,8 @@ arrow::Result<std::vector<arrow::Datum>> EvaluateKeys(const std::vector<BoundExp
   std::vector<arrow::Datum> keys;
   for (const auto& e : exprs) {
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, batch, ctx));
+    // -0.0 matches 0.0 and NaN matches NaN, as Spark normalizes join keys.
+    ARROW_ASSIGN_OR_RAISE(array, NormalizeFloatingKey(array));
     keys.emplace_back(std::move(array));
   }
   return keys;

@@ -12,6 +12,7 @@
 #include "spate/common/error.h"
 #include "spate/exec/executor.h"
 #include "spate/exec/hash_aggregate.h"
+#include "spate/exec/sort_keys.h"
 #include "spate/plan/window_plan.h"
 #include "spate/types/arrow_types.h"
 
@@ -38,25 +39,19 @@ struct SortedRows {
 arrow::Result<std::shared_ptr<arrow::UInt64Array>> SortByKeys(const PlanNode& node, const arrow::RecordBatch& batch,
                                                               const EvalContext& ctx) {
   if (node.sort_keys.empty() || batch.num_rows() < 2) return nullptr;
-  arrow::FieldVector fields;
-  arrow::ArrayVector keys;
-  std::vector<cp::SortKey> sort_keys;
+  ArrowSortColumns sort;
   for (size_t i = 0; i < node.sort_keys.size(); ++i) {
     const SortKey& k = node.sort_keys[i];
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*k.expr, batch, ctx));
-    std::string name = "k" + std::to_string(i);
-    fields.push_back(arrow::field(name, array->type()));
-    keys.push_back(std::move(array));
-    sort_keys.emplace_back(name, k.ascending ? cp::SortOrder::Ascending : cp::SortOrder::Descending,
-                           k.nulls_first ? cp::NullPlacement::AtStart : cp::NullPlacement::AtEnd);
+    ARROW_RETURN_NOT_OK(AppendSortColumn(array, "k" + std::to_string(i), k.ascending, k.nulls_first, &sort));
   }
   arrow::Datum indices;
-  if (keys.size() == 1) {  // one key: the array sort, cheaper than the record batch's
-    cp::ArraySortOptions options(sort_keys[0].order, sort_keys[0].null_placement);
-    ARROW_ASSIGN_OR_RAISE(indices, cp::CallFunction("array_sort_indices", {keys[0]}, &options));
+  if (sort.columns.size() == 1) {  // one column: the array sort, cheaper than the record batch's
+    cp::ArraySortOptions options(sort.keys[0].order, sort.keys[0].null_placement);
+    ARROW_ASSIGN_OR_RAISE(indices, cp::CallFunction("array_sort_indices", {sort.columns[0]}, &options));
   } else {
-    auto key_batch = arrow::RecordBatch::Make(arrow::schema(fields), batch.num_rows(), keys);
-    ARROW_ASSIGN_OR_RAISE(indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort_keys)));
+    auto key_batch = arrow::RecordBatch::Make(arrow::schema(sort.fields), batch.num_rows(), sort.columns);
+    ARROW_ASSIGN_OR_RAISE(indices, cp::SortIndices(arrow::Datum(key_batch), cp::SortOptions(sort.keys)));
   }
   return std::static_pointer_cast<arrow::UInt64Array>(indices.make_array());
 }

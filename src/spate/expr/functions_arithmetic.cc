@@ -81,6 +81,15 @@ arrow::Result<arrow::Datum> RunArithmetic(const std::string& op, const FunctionA
     rhs = guarded.first;
     zero_mask = guarded.second;
   }
+  if (op == "%" && arrow::is_integer(rhs.type()->id())) {
+    // x % -1 is 0 as x % 1 is (Java's remainder: no overflow for the minimum % -1).
+    auto minus_one = arrow::Scalar::Parse(rhs.type(), "-1");
+    auto one = arrow::Scalar::Parse(rhs.type(), "1");
+    ARROW_RETURN_NOT_OK(minus_one.status());
+    ARROW_RETURN_NOT_OK(one.status());
+    ARROW_ASSIGN_OR_RAISE(auto is_minus_one, cp::CallFunction("equal", {rhs, *minus_one}));
+    ARROW_ASSIGN_OR_RAISE(rhs, cp::CallFunction("if_else", {is_minus_one, *one, rhs}));
+  }
   auto result = cp::CallFunction(ArrowOp(op, checked), {lhs, rhs});
   if (!result.ok()) {
     if (result.status().message().find("overflow") != std::string::npos) {

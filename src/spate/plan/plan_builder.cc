@@ -1117,6 +1117,7 @@ arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprPart
   call.function = fn.kind == ExprKind::kCall ? fn.name : "";
   const std::string f = call.function;
   const bool offset_fn = f == "lag" || f == "lead";
+  bool offset_nullable = true;
   if (fn.kind == ExprKind::kCall && fn.distinct && (IsAggregateFunction(f) || f == "count_distinct")) {
     return SparkError("DISTINCT_WINDOW_FUNCTION_UNSUPPORTED", "0A000",
                       fmt::format("Distinct window functions are not supported: \"{} OVER ({})\".", fn.ToString(),
@@ -1201,6 +1202,8 @@ arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprPart
         fn_text = fmt::format("{}({}, {}, {})", f, args[0]->name(), args.size() > 1 ? args[1]->name() : "1",
                               default_name);
         call.offset = f == "lag" ? -offset : offset;
+        // Spark: NULL only when the input or the default can be (no default is NULL).
+        offset_nullable = args.size() <= 2 || args[0]->nullable() || args[2]->nullable();
         if (args.size() > 2) {
           args[1] = ImplicitCast(args[2], call.type);
           args.resize(2);
@@ -1210,7 +1213,7 @@ arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprPart
       }
     }
     call.args = std::move(args);
-    call.nullable = offset_fn || f == "nth_value";
+    call.nullable = (offset_fn && offset_nullable) || f == "nth_value";
   } else if (fn.kind == ExprKind::kCall && IsAggregateFunction(f)) {
     ARROW_ASSIGN_OR_RAISE(AggregateCall agg, binder.ResolveAggregateExpr(fn));
     if (agg.function.ends_with("_distinct")) {

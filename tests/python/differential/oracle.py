@@ -159,6 +159,7 @@ class Engine:
         builder = self.sql.SparkSession.builder.appName("differential").master("local[2]")
         if name == "pyspark":
             builder = (builder.config("spark.ui.enabled", "false")
+                       .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.driver.memory", "2g")
                        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="pyspark-wh-")))
             jar = iceberg_runtime_jar()
