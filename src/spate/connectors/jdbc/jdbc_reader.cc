@@ -28,33 +28,24 @@ constexpr uint32_t kByteaOid = 17;
 constexpr uint32_t kTimestamptzOid = 1184;
 constexpr uint32_t kTimeOid = 1083;
 
-// The server's name of a column's type ("interval", "integer[]").
-arrow::Result<std::string> TypeName(jdbc::PgConnection& conn, const jdbc::PgColumn& column) {
-  ARROW_ASSIGN_OR_RAISE(auto result,
-                        conn.Query(fmt::format("SELECT format_type({}, NULL)", column.type_oid)));
-  auto text = std::static_pointer_cast<arrow::StringArray>(result.text->column(0)->chunk(0));
-  return text->GetString(0);
-}
-
-// Columns of base tables declared NOT NULL read as non-nullable, as the
-// PostgreSQL JDBC driver reports them.
-arrow::Result<std::vector<bool>> NotNullColumns(jdbc::PgConnection& conn, const std::vector<jdbc::PgColumn>& cols) {
-  std::vector<bool> out(cols.size(), false);
-  std::string pairs;
-  for (const auto& c : cols) {
-    if (c.table_oid == 0) continue;
-    pairs += fmt::format("{}({}::oid, {}::int2)", pairs.empty() ? "" : ", ", c.table_oid, c.table_column);
-  }
-  if (pairs.empty()) return out;
-  ARROW_ASSIGN_OR_RAISE(auto result, conn.Query("SELECT attrelid::text || '.' || attnum::text FROM pg_attribute "
-                                                "WHERE attnotnull AND (attrelid, attnum) IN (" + pairs + ")"));
-  ARROW_ASSIGN_OR_RAISE(auto combined, result.text->CombineChunks());
-  if (combined->num_rows() == 0) return out;
-  auto keys = std::static_pointer_cast<arrow::StringArray>(combined->column(0)->chunk(0));
-  for (int64_t i = 0; i < keys->length(); ++i) {
-    for (size_t c = 0; c < cols.size(); ++c) {
-      if (keys->GetString(i) == fmt::format("{}.{}", cols[c].table_oid, cols[c].table_column)) out[c] = true;
-    }
+// The server's names of the columns' types (pg_type.typname: "int4",
+// "bpchar", "_int4") and whether each is an array, keyed by OID.
+arrow::Result<std::map<uint32_t, std::pair<std::string, bool>>> TypeNames(
+    jdbc::PgConnection& conn, const std::vector<jdbc::PgColumn>& columns) {
+  std::map<uint32_t, std::pair<std::string, bool>> out;
+  if (columns.empty()) return out;
+  std::vector<std::string> oids;
+  for (const auto& c : columns) oids.push_back(std::to_string(c.type_oid));
+  ARROW_ASSIGN_OR_RAISE(auto result, conn.Query(fmt::format(
+      "SELECT oid::text, typname::text, (typcategory = 'A')::text FROM pg_type WHERE oid IN ({})",
+      fmt::join(oids, ","))));
+  ARROW_ASSIGN_OR_RAISE(auto table, result.text->CombineChunks());
+  if (table->num_rows() == 0) return out;
+  auto oid = std::static_pointer_cast<arrow::StringArray>(table->column(0)->chunk(0));
+  auto name = std::static_pointer_cast<arrow::StringArray>(table->column(1)->chunk(0));
+  auto array = std::static_pointer_cast<arrow::StringArray>(table->column(2)->chunk(0));
+  for (int64_t i = 0; i < table->num_rows(); ++i) {
+    out[static_cast<uint32_t>(std::stoul(oid->GetString(i)))] = {name->GetString(i), array->GetString(i) == "true"};
   }
   return out;
 }
@@ -159,15 +150,15 @@ arrow::Result<PlanPtr> LoadJdbc(Session& session, const std::map<std::string, st
   std::string zone = session.conf().Get("spark.sql.session.timeZone").value_or("UTC");
   ARROW_ASSIGN_OR_RAISE(auto conn, jdbc::PgConnection::Open(opts, zone));
   ARROW_ASSIGN_OR_RAISE(jdbc::PgResult shape, conn->Query(fmt::format("SELECT * FROM {} WHERE 1=0", opts.table)));
-  ARROW_ASSIGN_OR_RAISE(std::vector<bool> not_null, NotNullColumns(*conn, shape.columns));
+  ARROW_ASSIGN_OR_RAISE(auto type_names, TypeNames(*conn, shape.columns));
+  // Every column nullable, as Spark reads JDBC schemas; the field metadata as Spark records it.
   std::vector<StructField> fields;
-  for (size_t i = 0; i < shape.columns.size(); ++i) {
-    std::string type_name;
-    if (!jdbc::IsKnownType(shape.columns[i].type_oid)) {
-      ARROW_ASSIGN_OR_RAISE(type_name, TypeName(*conn, shape.columns[i]));
-    }
-    ARROW_ASSIGN_OR_RAISE(DataTypePtr type, jdbc::SparkTypeOf(shape.columns[i], type_name));
-    fields.push_back({shape.columns[i].name, type, !not_null[i]});
+  for (const jdbc::PgColumn& column : shape.columns) {
+    auto [type_name, is_array] = type_names[column.type_oid];
+    ARROW_ASSIGN_OR_RAISE(DataTypePtr type, jdbc::SparkTypeOf(column, type_name, is_array));
+    StructField field{column.name, type, true};
+    field.metadata_json = jdbc::SparkFieldMetadata(column, type_name);
+    fields.push_back(std::move(field));
   }
   StructTypePtr schema = types::Struct(fields);
   ARROW_ASSIGN_OR_RAISE(std::vector<std::string> clauses, PartitionClauses(opts, *schema));

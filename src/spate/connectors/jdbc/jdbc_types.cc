@@ -15,7 +15,7 @@ enum Oid : uint32_t {
   kBool = 16, kBytea = 17, kChar = 18, kName = 19, kInt8 = 20, kInt2 = 21, kInt4 = 23, kText = 25,
   kOid = 26, kJson = 114, kXml = 142, kCidr = 650, kFloat4 = 700, kFloat8 = 701, kMacaddr = 829,
   kInet = 869, kBpchar = 1042, kVarchar = 1043, kDate = 1082, kTimestamp = 1114, kTimestamptz = 1184,
-  kNumeric = 1700, kUuid = 2950, kJsonb = 3802, kTime = 1083, kBit = 1560,
+  kNumeric = 1700, kUuid = 2950, kJsonb = 3802, kTime = 1083, kBit = 1560, kInterval = 1186,
 };
 
 DataTypePtr NumericType(int type_mod) {
@@ -40,7 +40,7 @@ arrow::Result<std::string> PostgresTypeOf(const DataType& type) {
     case TypeId::kInt: return std::string("INTEGER");
     case TypeId::kLong: return std::string("BIGINT");
     case TypeId::kDate: return std::string("DATE");
-    case TypeId::kTimestamp:
+    case TypeId::kTimestamp: return std::string("TIMESTAMP WITH TIME ZONE");
     case TypeId::kTimestampNtz: return std::string("TIMESTAMP");
     case TypeId::kDecimal: {
       const auto& d = static_cast<const DecimalType&>(type);
@@ -56,7 +56,7 @@ arrow::Result<std::string> PostgresTypeOf(const DataType& type) {
   }
 }
 
-arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string& type_name) {
+arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string& type_name, bool is_array) {
   switch (column.type_oid) {
     case kBool: return types::Boolean();
     case kBytea: return types::Binary();
@@ -89,7 +89,7 @@ arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string
     default:
       break;
   }
-  if (type_name.size() > 2 && type_name.compare(type_name.size() - 2, 2, "[]") == 0) {
+  if (is_array) {
     return arrow::Status::NotImplemented(fmt::format(
         "Column {} is a PostgreSQL array ({}): Spate's jdbc data source does not read arrays yet.", column.name,
         type_name));
@@ -97,16 +97,31 @@ arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string
   return types::String();
 }
 
-bool IsKnownType(uint32_t type_oid) {
-  switch (type_oid) {
-    case kBool: case kBytea: case kChar: case kName: case kInt8: case kInt2: case kInt4: case kText:
-    case kOid: case kJson: case kXml: case kCidr: case kFloat4: case kFloat8: case kMacaddr: case kInet:
-    case kBpchar: case kVarchar: case kDate: case kTimestamp: case kTimestamptz: case kNumeric: case kUuid:
-    case kJsonb: case kTime:
-      return true;
-    default:
-      return false;
+std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_name) {
+  bool is_signed = false;
+  int scale = 0;
+  std::string extra;
+  switch (column.type_oid) {
+    case kInt2: case kInt4: case kInt8: is_signed = true; break;
+    case kFloat4: is_signed = true; scale = 8; break;
+    case kFloat8: is_signed = true; scale = 17; break;
+    case kNumeric:
+      is_signed = true;
+      scale = column.type_mod >= 4 ? (column.type_mod - 4) & 0xffff : 0;
+      break;
+    case kTimestamp: case kTimestamptz: case kInterval: scale = 6; break;
+    case kTime: scale = 6; extra = ", \"logical_time_type\": true"; break;
+    case kVarchar:
+    case kBpchar:
+      if (column.type_mod >= 4) {
+        extra = fmt::format(", \"__CHAR_VARCHAR_TYPE_STRING\": \"{}({})\"",
+                            column.type_oid == kVarchar ? "varchar" : "char", column.type_mod - 4);
+      }
+      break;
+    default: break;
   }
+  return fmt::format("{{\"isSigned\": {}, \"isTimestampNTZ\": false, \"jdbcClientType\": \"{}\", \"scale\": {}{}}}",
+                     is_signed ? "true" : "false", type_name, scale, extra);
 }
 
 }  // namespace spate::jdbc

@@ -15,12 +15,14 @@ namespace spate::jdbc {
 /// or Spark's error for a type JDBC cannot hold.
 arrow::Result<std::string> PostgresTypeOf(const DataType& type);
 
-/// Whether SparkTypeOf knows the type by its OID alone.
-bool IsKnownType(uint32_t type_oid);
-
 /// The Spark type a PostgreSQL result column reads as (type_name: the
-/// server's name of a type IsKnownType does not know). Other types read as
-/// STRING, as the JDBC driver's Types.OTHER does; arrays are not supported yet.
-arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string& type_name);
+/// server's name of its type, pg_type.typname). Other types read as STRING,
+/// as the JDBC driver's Types.OTHER does; arrays are not supported yet.
+arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string& type_name, bool is_array);
+
+/// The field metadata Spark's JDBC reader gives a column, as JSON:
+/// {"isSigned":..., "isTimestampNTZ":false, "jdbcClientType":"int4", "scale":0}
+/// (and the declared CHAR/VARCHAR type).
+std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_name);
 
 }  // namespace spate::jdbc

@@ -67,7 +67,8 @@ TEST(JdbcTypes, SparkTypesBecomePostgresDialectTypes) {
   EXPECT_EQ(*PostgresTypeOf(*types::Double()), "FLOAT8");
   EXPECT_EQ(*PostgresTypeOf(*types::Float()), "FLOAT4");
   EXPECT_EQ(*PostgresTypeOf(*types::Binary()), "BYTEA");
-  EXPECT_EQ(*PostgresTypeOf(*types::Timestamp()), "TIMESTAMP");
+  EXPECT_EQ(*PostgresTypeOf(*types::Timestamp()), "TIMESTAMP WITH TIME ZONE");
+  EXPECT_EQ(*PostgresTypeOf(*types::TimestampNtz()), "TIMESTAMP");
   EXPECT_EQ(*PostgresTypeOf(*types::Decimal(12, 3)), "NUMERIC(12,3)");
   auto map = PostgresTypeOf(*types::Map(types::String(), types::Int()));
   ASSERT_FALSE(map.ok());
@@ -75,15 +76,18 @@ TEST(JdbcTypes, SparkTypesBecomePostgresDialectTypes) {
 }
 
 TEST(JdbcTypes, PostgresColumnsReadAsSparkTypes) {
-  EXPECT_EQ((*SparkTypeOf({"a", 23}, ""))->SimpleString(), "int");
-  EXPECT_EQ((*SparkTypeOf({"a", 21}, ""))->SimpleString(), "smallint");
-  EXPECT_EQ((*SparkTypeOf({"a", 1043}, ""))->SimpleString(), "string");
-  EXPECT_EQ((*SparkTypeOf({"a", 1184}, ""))->SimpleString(), "timestamp");
-  EXPECT_EQ((*SparkTypeOf({"a", 1700, -1}, ""))->SimpleString(), "decimal(38,18)");
-  EXPECT_EQ((*SparkTypeOf({"a", 1700, ((10 << 16) | 2) + 4}, ""))->SimpleString(), "decimal(10,2)");
-  EXPECT_EQ((*SparkTypeOf({"a", 1186}, "interval"))->SimpleString(), "string");  // as Types.OTHER
-  EXPECT_EQ((*SparkTypeOf({"a", 1083}, ""))->SimpleString(), "timestamp");
-  EXPECT_FALSE(SparkTypeOf({"a", 1007}, "integer[]").ok());
+  EXPECT_EQ((*SparkTypeOf({"a", 23}, "int4", false))->SimpleString(), "int");
+  EXPECT_EQ((*SparkTypeOf({"a", 21}, "int2", false))->SimpleString(), "smallint");
+  EXPECT_EQ((*SparkTypeOf({"a", 1043}, "varchar", false))->SimpleString(), "string");
+  EXPECT_EQ((*SparkTypeOf({"a", 1184}, "timestamptz", false))->SimpleString(), "timestamp");
+  EXPECT_EQ((*SparkTypeOf({"a", 1700, -1}, "numeric", false))->SimpleString(), "decimal(38,18)");
+  EXPECT_EQ((*SparkTypeOf({"a", 1700, ((10 << 16) | 2) + 4}, "numeric", false))->SimpleString(), "decimal(10,2)");
+  EXPECT_EQ(SparkFieldMetadata({"a", 1043, 14}, "varchar"),
+            "{\"isSigned\": false, \"isTimestampNTZ\": false, \"jdbcClientType\": \"varchar\", \"scale\": 0, "
+            "\"__CHAR_VARCHAR_TYPE_STRING\": \"varchar(10)\"}");
+  EXPECT_EQ((*SparkTypeOf({"a", 1186}, "interval", false))->SimpleString(), "string");  // as Types.OTHER
+  EXPECT_EQ((*SparkTypeOf({"a", 1083}, "time", false))->SimpleString(), "timestamp");
+  EXPECT_FALSE(SparkTypeOf({"a", 1007}, "_int4", true).ok());
 }
 
 TEST(JdbcApi, ReaderAndWriterReportAnUnreachableServer) {
