@@ -9,7 +9,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "spate/api/catalog.h"
 #include "spate/api/dataframe.h"
 #include "spate/api/file_sink.h"
 #include "spate/api/functions.h"
