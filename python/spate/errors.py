@@ -101,6 +101,11 @@ _CLASS_TO_EXCEPTION = {
     "CAST_INVALID_INPUT": NumberFormatException,
     "STREAM_FAILED": StreamingQueryException,
     "MERGE_CARDINALITY_VIOLATION": SparkRuntimeException,
+    # JDBC options (Spark's JDBCOptions) and types.
+    "_LEGACY_ERROR_TEMP_2078": IllegalArgumentException,
+    "_LEGACY_ERROR_TEMP_2079": IllegalArgumentException,
+    "_LEGACY_ERROR_TEMP_2081": IllegalArgumentException,
+    "_LEGACY_ERROR_TEMP_2082": IllegalArgumentException,
 }
 
 # How a user-defined function's exception begins (PySpark's text).

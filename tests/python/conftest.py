@@ -30,6 +30,10 @@ def pytest_pyfunc_call(pyfuncitem):
     broker = pyfuncitem.funcargs.get("kafka")
     if broker is not None:  # the child uses this session's broker
         env["SPATE_TEST_KAFKA_ENV"] = json.dumps(broker.env)
+    server = pyfuncitem.funcargs.get("postgres")
+    if server is not None:  # the child uses this session's PostgreSQL server
+        env["SPATE_TEST_POSTGRES_DIR"] = server.directory
+        env["SPATE_TEST_POSTGRES_PORT"] = str(server.port)
     proc = subprocess.run([sys.executable, "-c", FRESH_CHILD_PROGRAM, pyfuncitem.nodeid],
                           cwd=str(pyfuncitem.config.rootpath), env=env, capture_output=True,
                           text=True, timeout=600)
@@ -75,3 +79,24 @@ def kafka(tmp_path_factory):
         pytest.fail(str(e))
     yield broker
     stop_broker(directory)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the whole test session (tests/python/postgres_support.py).
+    Without PostgreSQL installed the tests skip, except under CI=true, where that fails."""
+    from postgres_support import Server, start_server, stop_server
+
+    if os.environ.get("SPATE_TEST_POSTGRES_PORT"):  # a fresh-process child: the parent's server
+        yield Server(os.environ["SPATE_TEST_POSTGRES_DIR"], int(os.environ["SPATE_TEST_POSTGRES_PORT"]))
+        return
+    try:
+        server = start_server()
+    except FileNotFoundError as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(e))
+        pytest.skip(str(e))
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield server
+    stop_server(server)

@@ -157,9 +157,9 @@ def test_rate_micro_batch_refuses_batches_larger_than_memory_allows(spark):
 
 
 def test_a_format_spark_has_and_spate_not_yet_says_so(spark, tmp_path):
-    # PySpark 4.1 without a URL: "requirement failed: Option 'url' is required."
-    from spate.errors import PySparkNotImplementedError
-    with pytest.raises(PySparkNotImplementedError, match="The jdbc data source is not supported by Spate yet"):
+    from spate.errors import IllegalArgumentException, PySparkNotImplementedError
+    # jdbc is supported (PostgreSQL): without a URL, PySpark 4.1's message.
+    with pytest.raises(IllegalArgumentException, match="requirement failed: Option 'url' is required."):
         spark.range(1).write.format("jdbc").save()
     with pytest.raises(PySparkNotImplementedError, match="The orc data source is not supported"):
         spark.read.format("orc").load(str(tmp_path))

@@ -31,6 +31,8 @@ KNOWN = {
     ("connectors/iceberg/catalog.cc", "api"): "catalogs receive the settings, not the Session",
     ("connectors/iceberg/iceberg_tables.cc", "api"): "table reads and writes take Arrow data and settings",
     ("connectors/iceberg/iceberg_stream.cc", "api"): "sinks receive Arrow data",
+    ("connectors/jdbc/jdbc_reader.cc", "api"): "text-to-type casts of the rows read run in exec/, not through a DataFrame",
+    ("connectors/jdbc/jdbc_writer.cc", "api"): "table writes take Arrow data and settings",
 }
 
 

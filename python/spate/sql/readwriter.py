@@ -90,6 +90,25 @@ class DataFrameReader:
     def text(self, paths: PathOrPaths, **options: OptionValue) -> "DataFrame":
         return self.load(paths, format="text", **options)
 
+    def jdbc(self, url: str, table: str, column: Optional[str] = None,
+             lowerBound: Optional[Union[int, str]] = None, upperBound: Optional[Union[int, str]] = None,
+             numPartitions: Optional[int] = None, predicates: Optional[List[str]] = None,
+             properties: Optional[Dict[str, str]] = None) -> "DataFrame":
+        """A PostgreSQL table or ``(SELECT ...) alias``; with ``column``, read in
+        ``numPartitions`` ranges between ``lowerBound`` and ``upperBound``."""
+        if predicates is not None:
+            raise NotImplementedError("spark.read.jdbc(predicates=...) is not supported by Spate yet; "
+                                      "use column, lowerBound, upperBound and numPartitions.")
+        self.format("jdbc").option("url", url).option("dbtable", table)
+        for key, value in (properties or {}).items():
+            self.option(key, value)
+        if column is not None:
+            if lowerBound is None or upperBound is None or numPartitions is None:
+                raise TypeError("jdbc(column=...) needs lowerBound, upperBound and numPartitions.")
+            self.option("partitionColumn", column).option("lowerBound", str(lowerBound))
+            self.option("upperBound", str(upperBound)).option("numPartitions", str(numPartitions))
+        return self.load()
+
     def table(self, tableName: str) -> "DataFrame":
         from spate.sql.dataframe import DataFrame
 
@@ -160,6 +179,14 @@ class DataFrameWriter:
 
     def insertInto(self, tableName: str, overwrite: Optional[bool] = None) -> None:
         self._write(insert_into=tableName, overwrite=bool(overwrite))
+
+    def jdbc(self, url: str, table: str, mode: Optional[str] = None,
+             properties: Optional[Dict[str, str]] = None) -> None:
+        """Writes to a PostgreSQL table (``jdbc:postgresql://host:port/db``)."""
+        self.format("jdbc").mode(mode).option("url", url).option("dbtable", table)
+        for key, value in (properties or {}).items():
+            self.option(key, value)
+        self._write()
 
     def parquet(self, path: str, mode: Optional[str] = None,
                 partitionBy: Optional[Union[str, List[str]]] = None, **options: OptionValue) -> None:

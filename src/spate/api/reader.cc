@@ -14,6 +14,7 @@
 #include "spate/common/utf8.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/state/state_reader.h"
@@ -161,13 +162,13 @@ arrow::Status DataSourceNotFound(const std::string& format) {
 arrow::Status UnsupportedDataSource(const std::string& format) {
   // Formats built into Spark that Spate has no reader or writer for yet (avro and
   // delta are separate packages in Spark too: without them it reports them not found).
-  static const char* const kSparkFormats[] = {"jdbc", "orc", "xml", "binaryfile", "libsvm", "image"};
+  static const char* const kSparkFormats[] = {"orc", "xml", "binaryfile", "libsvm", "image"};
   std::string lower = AsciiLower(format);
   for (const char* known : kSparkFormats) {
     if (lower == known) {
       return arrow::Status::NotImplemented(
           fmt::format("The {} data source is not supported by Spate yet. Supported formats: "
-                      "parquet, json, csv, text, iceberg, kafka (and for streams rate, socket, "
+                      "parquet, json, csv, text, iceberg, kafka, jdbc (and for streams rate, socket, "
                       "memory, console, noop).",
                       format));
     }
@@ -276,9 +277,28 @@ DataFrame DataFrameReader::load(const std::vector<std::string>& paths) const {
   if (!schema_status_.ok()) return DataFrame(session_, schema_status_);
   if (AsciiLower(format_) == "statestore") return DataFrame(session_, LoadStateStore(paths, options_));
   if (AsciiLower(format_) == "kafka") return DataFrame(session_, LoadKafka(*session_, options_));
+  if (AsciiLower(format_) == "jdbc") return DataFrame(session_, LoadJdbc(*session_, options_));
   // format("iceberg").load("cat.ns.t"): the table of an Iceberg catalog.
   if (AsciiLower(format_) == "iceberg" && paths.size() == 1) return session_->Table(paths[0]);
   return DataFrame(session_, LoadFiles(*session_, format_, paths, schema_, options_));
+}
+
+DataFrame DataFrameReader::jdbc(const std::string& url, const std::string& table,
+                                const std::map<std::string, std::string>& properties) const {
+  DataFrameReader reader = *this;
+  return reader.format("jdbc").options(properties).option("url", url).option("dbtable", table).load();
+}
+
+DataFrame DataFrameReader::jdbc(const std::string& url, const std::string& table, const std::string& column,
+                                int64_t lower_bound, int64_t upper_bound, int num_partitions,
+                                const std::map<std::string, std::string>& properties) const {
+  DataFrameReader reader = *this;
+  reader.options(properties)
+      .option("partitionColumn", column)
+      .option("lowerBound", std::to_string(lower_bound))
+      .option("upperBound", std::to_string(upper_bound))
+      .option("numPartitions", std::to_string(num_partitions));
+  return reader.jdbc(url, table);
 }
 
 DataFrame DataFrameReader::table(const std::string& name) const { return session_->Table(name); }

@@ -41,6 +41,15 @@ class DataFrameReader {
   DataFrame json(const std::string& path) { return format("json").load(path); }
   DataFrame csv(const std::string& path) { return format("csv").load(path); }
   DataFrame text(const std::string& path) { return format("text").load(path); }
+  /// A PostgreSQL table (or "(SELECT ...) alias"): format("jdbc") with url,
+  /// dbtable and the properties (user, password, fetchsize, ...) as options.
+  DataFrame jdbc(const std::string& url, const std::string& table,
+                 const std::map<std::string, std::string>& properties = {}) const;
+  /// The same, read in `num_partitions` ranges of the numeric `column`
+  /// between `lower_bound` and `upper_bound`, as Spark splits them.
+  DataFrame jdbc(const std::string& url, const std::string& table, const std::string& column, int64_t lower_bound,
+                 int64_t upper_bound, int num_partitions,
+                 const std::map<std::string, std::string>& properties = {}) const;
   DataFrame parquet(const std::vector<std::string>& paths) { return format("parquet").load(paths); }
   DataFrame json(const std::vector<std::string>& paths) { return format("json").load(paths); }
   DataFrame csv(const std::vector<std::string>& paths) { return format("csv").load(paths); }

@@ -13,6 +13,7 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 #include "spate/expr/expression.h"
@@ -91,6 +92,7 @@ DataFrameWriter& DataFrameWriter::partitionBy(const std::vector<std::string>& co
 
 arrow::Status DataFrameWriter::save() const {
   if (AsciiLower(format_) == "kafka") return WriteKafka(df_, mode_, options_);
+  if (AsciiLower(format_) == "jdbc") return WriteJdbc(df_, mode_, options_);
   if (!format_.empty() && !IsFileFormat(format_)) return UnsupportedDataSource(format_);
   auto path = options_.find("path");
   if (path == options_.end()) return arrow::Status::Invalid("'path' is not specified.");
@@ -114,6 +116,14 @@ arrow::Status DataFrameWriter::save(const std::string& path) const {
   ARROW_RETURN_NOT_OK(CheckWritableSchema(write.format, *df_.schema(), partition_by_));
   ARROW_ASSIGN_OR_RAISE(auto rows, df_.toArrow());
   return WriteFiles(write, rows, *df_.schema());
+}
+
+arrow::Status DataFrameWriter::jdbc(const std::string& url, const std::string& table, const std::string& save_mode,
+                                    const std::map<std::string, std::string>& properties) const {
+  DataFrameWriter writer = *this;
+  writer.format("jdbc").options(properties).option("url", url).option("dbtable", table);
+  if (!save_mode.empty()) writer.mode(save_mode);
+  return writer.save();
 }
 
 arrow::Status DataFrameWriter::saveAsTable(const std::string& name) const {

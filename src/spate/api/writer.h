@@ -37,6 +37,11 @@ class DataFrameWriter {
   /// overwrite (or mode "overwrite") replaces its rows.
   arrow::Status insertInto(const std::string& table, bool overwrite = false) const;
 
+  /// Writes to a PostgreSQL table: format("jdbc") with url, dbtable and the
+  /// properties (user, password, ...) as options; save_mode "" keeps mode().
+  arrow::Status jdbc(const std::string& url, const std::string& table, const std::string& save_mode = "",
+                     const std::map<std::string, std::string>& properties = {}) const;
+
   arrow::Status parquet(const std::string& path) { return format("parquet").save(path); }
   arrow::Status json(const std::string& path) { return format("json").save(path); }
   arrow::Status csv(const std::string& path) { return format("csv").save(path); }

@@ -36,19 +36,31 @@ import tempfile
 # Iceberg's Spark runtime, so that PySpark can be the oracle for Iceberg tables too
 # (MERGE INTO, UPDATE, DELETE); fetched from Maven Central once, into build/.
 ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:1.12.0"
+# The PostgreSQL JDBC driver, so that PySpark can be the oracle for format("jdbc").
+POSTGRES_JDBC = "org.postgresql:postgresql:42.7.14"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
-def iceberg_runtime_jar():
-    """The path of Iceberg's Spark runtime jar, fetched with Maven when missing; None
-    when it cannot be fetched."""
+def maven_jar(coordinates):
+    """The path of a Maven artifact's jar in build/oracle-jars, fetched with Maven when
+    missing; None when it cannot be fetched."""
     folder = os.path.join(ROOT, "build", "oracle-jars")
-    group, artifact, version = ICEBERG_RUNTIME.split(":")
+    group, artifact, version = coordinates.split(":")
     jar = os.path.join(folder, "%s-%s.jar" % (artifact, version))
     if not os.path.exists(jar) and shutil.which("mvn"):
-        subprocess.run(["mvn", "-q", "-B", "dependency:copy", "-Dartifact=" + ICEBERG_RUNTIME,
+        subprocess.run(["mvn", "-q", "-B", "dependency:copy", "-Dartifact=" + coordinates,
                         "-DoutputDirectory=" + folder], check=False, capture_output=True)
     return jar if os.path.exists(jar) else None
+
+
+def iceberg_runtime_jar():
+    """The path of Iceberg's Spark runtime jar, or None."""
+    return maven_jar(ICEBERG_RUNTIME)
+
+
+def postgres_jdbc_jar():
+    """The path of the PostgreSQL JDBC driver's jar, or None."""
+    return maven_jar(POSTGRES_JDBC)
 
 
 # The same settings on both engines.
@@ -162,9 +174,11 @@ class Engine:
                        .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.driver.memory", "2g")
                        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="pyspark-wh-")))
-            jar = iceberg_runtime_jar()
-            if jar:
-                builder = builder.config("spark.jars", jar)
+            jars = [j for j in (iceberg_runtime_jar(), postgres_jdbc_jar()) if j]
+            if jars:
+                builder = builder.config("spark.jars", ",".join(jars))
+            if postgres_jdbc_jar():  # java.sql.DriverManager finds drivers on the driver's class path
+                builder = builder.config("spark.driver.extraClassPath", postgres_jdbc_jar())
         self.spark = builder.getOrCreate()
         for key, value in CONF.items():
             self.spark.conf.set(key, value)

@@ -1,0 +1,28 @@
+#pragma once
+
+// The jdbc data source on PostgreSQL: spark.read.format("jdbc") and
+// df.write.format("jdbc") with Spark's options and save modes (docs/jdbc.md).
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+
+namespace spate {
+
+class DataFrame;
+class Session;
+struct PlanNode;
+using PlanPtr = std::shared_ptr<const PlanNode>;
+
+/// spark.read.format("jdbc").options(...).load(): the rows of `dbtable` or
+/// `query`, read in one query per partition when partitionColumn is set.
+arrow::Result<PlanPtr> LoadJdbc(Session& session, const std::map<std::string, std::string>& options);
+
+/// df.write.format("jdbc").mode(mode).options(...).save(): creates the table
+/// when needed and sends the rows with COPY, in one transaction.
+arrow::Status WriteJdbc(const DataFrame& df, const std::string& mode,
+                        const std::map<std::string, std::string>& options);
+
+}  // namespace spate

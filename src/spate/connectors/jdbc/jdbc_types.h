@@ -1,0 +1,28 @@
+#pragma once
+
+// Spark's type mapping for PostgreSQL (PostgresDialect): the column type
+// CREATE TABLE gives a Spark type, and the Spark type a PostgreSQL column
+// reads back as.
+
+#include <arrow/result.h>
+
+#include "spate/connectors/jdbc/pg_connection.h"
+#include "spate/types/data_type.h"
+
+namespace spate::jdbc {
+
+/// The PostgreSQL type of a column written from `type` ("TEXT", "NUMERIC(10,2)", ...),
+/// or Spark's error for a type JDBC cannot hold.
+arrow::Result<std::string> PostgresTypeOf(const DataType& type);
+
+/// The Spark type a PostgreSQL result column reads as (type_name: the
+/// server's name of its type, pg_type.typname). Other types read as STRING,
+/// as the JDBC driver's Types.OTHER does; arrays are not supported yet.
+arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string& type_name, bool is_array);
+
+/// The field metadata Spark's JDBC reader gives a column, as JSON:
+/// {"isSigned":..., "isTimestampNTZ":false, "jdbcClientType":"int4", "scale":0}
+/// (and the declared CHAR/VARCHAR type).
+std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_name);
+
+}  // namespace spate::jdbc

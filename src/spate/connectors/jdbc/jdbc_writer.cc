@@ -1,0 +1,202 @@
+// df.write.format("jdbc"): Spark's save modes on a PostgreSQL table (CREATE
+// TABLE with PostgresDialect's types, DROP or TRUNCATE for overwrite), the
+// rows sent as COPY text in one transaction.
+
+#include <algorithm>
+
+#include <arrow/array.h>
+#include <arrow/table.h>
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "spate/api/dataframe.h"
+#include "spate/api/file_sink.h"
+#include "spate/api/functions.h"
+#include "spate/api/session.h"
+#include "spate/common/error.h"
+#include "spate/common/strings.h"
+#include "spate/connectors/jdbc/jdbc_connector.h"
+#include "spate/connectors/jdbc/jdbc_options.h"
+#include "spate/connectors/jdbc/jdbc_types.h"
+#include "spate/connectors/jdbc/pg_connection.h"
+
+namespace spate {
+
+namespace {
+
+constexpr const char* kUndefinedTable = "42P01";
+
+// createTableColumnTypes: "name TYPE, other VARCHAR(10)" (commas inside
+// parentheses belong to the type), keyed by lower-cased column name.
+arrow::Result<std::map<std::string, std::string>> UserColumnTypes(const std::string& text, const StructType& schema) {
+  std::map<std::string, std::string> out;
+  std::vector<std::string> items;
+  int depth = 0;
+  std::string current;
+  for (char ch : text) {
+    if (ch == '(') ++depth;
+    if (ch == ')') --depth;
+    if (ch == ',' && depth == 0) {
+      items.push_back(current);
+      current.clear();
+    } else {
+      current += ch;
+    }
+  }
+  items.push_back(current);
+  for (std::string item : items) {
+    size_t begin = item.find_first_not_of(" \t\n");
+    if (begin == std::string::npos) continue;
+    item = item.substr(begin);
+    size_t space = item.find_first_of(" \t\n");
+    if (space == std::string::npos) {
+      return arrow::Status::Invalid(fmt::format("createTableColumnTypes: '{}' has no type.", item));
+    }
+    std::string name = item.substr(0, space);
+    if (name.size() >= 2 && name.front() == '`' && name.back() == '`') name = name.substr(1, name.size() - 2);
+    bool found = false;
+    for (const auto& f : schema.fields()) found = found || AsciiLower(f.name) == AsciiLower(name);
+    if (!found) {
+      return arrow::Status::Invalid(fmt::format("createTableColumnTypes option column {} not found in schema {}",
+                                                name, schema.SimpleString()));
+    }
+    out[AsciiLower(name)] = AsciiUpper(item.substr(space + 1));
+  }
+  return out;
+}
+
+arrow::Result<std::string> CreateTableSql(const jdbc::JdbcOptions& options, const StructType& schema) {
+  ARROW_ASSIGN_OR_RAISE(auto user_types, UserColumnTypes(options.create_table_column_types, schema));
+  std::vector<std::string> columns;
+  for (const auto& f : schema.fields()) {
+    auto user = user_types.find(AsciiLower(f.name));
+    std::string type;
+    if (user != user_types.end()) {
+      type = user->second;
+    } else {
+      ARROW_ASSIGN_OR_RAISE(type, jdbc::PostgresTypeOf(*f.type));
+    }
+    columns.push_back(fmt::format("{} {}{}", jdbc::QuoteIdentifier(f.name), type, f.nullable ? "" : " NOT NULL"));
+  }
+  return fmt::format("CREATE TABLE {} ({}) {}", options.table, fmt::join(columns, ", "),
+                     options.create_table_options);
+}
+
+// Spark's check: `SELECT 1 FROM table LIMIT 1` succeeds.
+arrow::Result<bool> TableExists(jdbc::PgConnection& conn, const std::string& table) {
+  auto probe = conn.Query(fmt::format("SELECT 1 FROM {} LIMIT 1", table));
+  if (probe.ok()) return true;
+  if (conn.last_sqlstate() == kUndefinedTable || conn.last_sqlstate() == "3F000") return false;
+  return probe.status();
+}
+
+// The rows as COPY text: every column as a Spark string (binary as
+// PostgreSQL's \x hex), one row per line.
+arrow::Result<std::shared_ptr<arrow::Table>> TextRows(const DataFrame& df) {
+  StructTypePtr schema_ptr = df.schema();  // held: schema() returns a copy of the pointer
+  const StructType& schema = *schema_ptr;
+  std::vector<std::string> names;
+  std::vector<Column> texts;
+  for (size_t i = 0; i < schema.fields().size(); ++i) names.push_back("c" + std::to_string(i));
+  for (size_t i = 0; i < schema.fields().size(); ++i) {
+    const std::string& name = names[i];
+    texts.push_back(schema.fields()[i].type->id() == TypeId::kBinary
+                        ? functions::expr("concat('\\\\x', hex(" + name + "))")
+                        : functions::col(name).cast(types::String()));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto table, df.toDF(names).select(texts).toArrow());
+  return table->CombineChunks();
+}
+
+void AppendEscaped(std::string_view value, std::string* out) {
+  for (char ch : value) {
+    switch (ch) {
+      case '\\': *out += "\\\\"; break;
+      case '\n': *out += "\\n"; break;
+      case '\r': *out += "\\r"; break;
+      case '\t': *out += "\\t"; break;
+      default: *out += ch;
+    }
+  }
+}
+
+arrow::Status CopyRows(jdbc::PgConnection& conn, const jdbc::JdbcOptions& options, const StructType& schema,
+                       const arrow::Table& rows) {
+  std::vector<std::string> columns;
+  for (const auto& f : schema.fields()) columns.push_back(jdbc::QuoteIdentifier(f.name));
+  ARROW_RETURN_NOT_OK(conn.BeginCopy(fmt::format("COPY {} ({}) FROM STDIN", options.table, fmt::join(columns, ", "))));
+  std::vector<std::shared_ptr<arrow::StringArray>> arrays;
+  for (const auto& column : rows.columns()) {
+    if (column->num_chunks() == 0) break;  // no rows
+    arrays.push_back(std::static_pointer_cast<arrow::StringArray>(column->chunk(0)));
+  }
+  std::string buffer;
+  int64_t num_rows = arrays.empty() ? 0 : rows.num_rows();
+  for (int64_t r = 0; r < num_rows; ++r) {
+    for (size_t c = 0; c < arrays.size(); ++c) {
+      if (c > 0) buffer += '\t';
+      if (arrays[c]->IsNull(r)) {
+        buffer += "\\N";
+      } else {
+        AppendEscaped(arrays[c]->GetView(r), &buffer);
+      }
+    }
+    buffer += '\n';
+    if ((r + 1) % options.batch_size == 0 || buffer.size() > (1 << 20)) {
+      ARROW_RETURN_NOT_OK(conn.PutCopyData(buffer));
+      buffer.clear();
+    }
+  }
+  if (!buffer.empty()) ARROW_RETURN_NOT_OK(conn.PutCopyData(buffer));
+  return conn.EndCopy();
+}
+
+// One transaction around the COPY, at the requested isolation level.
+arrow::Status InsertRows(jdbc::PgConnection& conn, const jdbc::JdbcOptions& options, const StructType& schema,
+                         const arrow::Table& rows) {
+  if (schema.fields().empty()) return arrow::Status::OK();
+  if (options.isolation_level == "NONE") return CopyRows(conn, options, schema, rows);
+  std::string level = options.isolation_level;
+  std::replace(level.begin(), level.end(), '_', ' ');
+  ARROW_RETURN_NOT_OK(conn.Execute("BEGIN ISOLATION LEVEL " + level));
+  arrow::Status copied = CopyRows(conn, options, schema, rows);
+  if (!copied.ok()) {
+    (void)conn.Execute("ROLLBACK");
+    return copied;
+  }
+  return conn.Execute("COMMIT");
+}
+
+}  // namespace
+
+arrow::Status WriteJdbc(const DataFrame& df, const std::string& mode,
+                        const std::map<std::string, std::string>& options) {
+  ARROW_RETURN_NOT_OK(df.status());
+  ARROW_ASSIGN_OR_RAISE(jdbc::JdbcOptions opts, jdbc::ParseJdbcOptions(options, /*for_write=*/true));
+  ARROW_ASSIGN_OR_RAISE(SaveMode save_mode, ParseSaveMode(mode.empty() ? "errorifexists" : mode));
+  StructTypePtr schema_ptr = df.schema();  // held: schema() returns a copy of the pointer
+  const StructType& schema = *schema_ptr;
+  ARROW_ASSIGN_OR_RAISE(std::string create_sql, CreateTableSql(opts, schema));
+  std::string zone = df.session()->conf().Get("spark.sql.session.timeZone").value_or("UTC");
+  ARROW_ASSIGN_OR_RAISE(auto conn, jdbc::PgConnection::Open(opts, zone));
+  ARROW_ASSIGN_OR_RAISE(bool exists, TableExists(*conn, opts.table));
+  if (exists && save_mode == SaveMode::kIgnore) return arrow::Status::OK();
+  if (exists && save_mode == SaveMode::kErrorIfExists) {
+    return SparkError("_LEGACY_ERROR_TEMP_1288", "",
+                      fmt::format("Table or view '{}' already exists. SaveMode: ErrorIfExists.", opts.table));
+  }
+  // The rows are computed before the table changes: a failing query leaves it as it was.
+  ARROW_ASSIGN_OR_RAISE(auto rows, TextRows(df));
+  if (exists && save_mode == SaveMode::kOverwrite) {
+    if (opts.truncate) {
+      ARROW_RETURN_NOT_OK(conn->Execute(fmt::format("TRUNCATE TABLE ONLY {}", opts.table)));
+    } else {
+      ARROW_RETURN_NOT_OK(conn->Execute(fmt::format("DROP TABLE {}", opts.table)));
+      exists = false;
+    }
+  }
+  if (!exists) ARROW_RETURN_NOT_OK(conn->Execute(create_sql));
+  return InsertRows(*conn, opts, schema, *rows);
+}
+
+}  // namespace spate
