@@ -37,11 +37,11 @@ def run_script(code, tmp_path, timeout=180):
 def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
-              ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md"]}
+              ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md"]}
     assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 1,
-                      "docs/ui.md": 1}
+                      "docs/ui.md": 1, "docs/jdbc.md": 2}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
-              if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md")]
+              if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md")]
     assert all(not python_blocks(os.path.join("docs", d)) for d in others), others
 
 
@@ -111,6 +111,34 @@ def test_iceberg_md_row_level_writes(tmp_path):
     # UPDATE upper-cases 11 and 20; DELETE drops 12 (NULL v); mergeInto puts 5, 11, 20
     # back to the source's values and inserts 12 again.
     assert "[(5, 'E'), (11, 'k'), (12, None), (20, 'x')]" in out, out
+
+
+def test_jdbc_md(tmp_path, postgres, monkeypatch):
+    write_read, upsert = python_blocks("docs/jdbc.md")
+    people, events = postgres.new_table("people"), postgres.new_table("events")
+    postgres.psql("CREATE TABLE %s (id INT, name TEXT, amount FLOAT8, batch_id BIGINT)" % events)
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "1.json").write_text('{"id": 1, "name": "a", "amount": 2.5}\n{"id": 2, "name": "b", "amount": 1.0}\n')
+    address = "%s:%d" % (postgres.host, postgres.port)
+    user, password, db = postgres.user, postgres.password, postgres.database
+    code = (write_read.replace("localhost:5432/mydb", "%s/%s" % (address, db)).replace('"people"', repr(people))
+            .replace('{"user": "user", "password": "pass"}', repr({"user": user, "password": password}))
+            .replace('.option("user", "user").option("password", "pass")',
+                     '.option("user", %r).option("password", %r)' % (user, password))
+            .replace("FROM people", "FROM " + people)
+            + "\nprint(sorted(tuple(r) for r in people.collect()), sorted(r.name for r in some.collect()))\n"
+            + "df = spark.readStream.schema('id INT, name STRING, amount DOUBLE').json(%r)\n" % str(src)
+            + upsert.replace('"-h", "localhost", "-U", "user", "-d", "mydb"',
+                             '"-h", %r, "-p", "%d", "-U", %r, "-d", %r' % (postgres.host, postgres.port, user, db))
+            .replace("FROM events", "FROM " + events).replace("INTO events", "INTO " + events)
+            .replace('"/checkpoints/postgres-upsert"', repr(str(tmp_path / "ck")))
+            + "\nquery.processAllAvailable(); query.stop()\n")
+    monkeypatch.setenv("PGPASSWORD", postgres.password)  # the block runs psql
+    out = run_script(code, tmp_path)
+    assert "[(1, 'a'), (1, 'a')] ['a', 'a']" in out, out
+    assert postgres.psql("SELECT id, name, amount, batch_id FROM %s ORDER BY id" % events) == \
+        [("1", "a", "2.5", "0"), ("2", "b", "1", "0")]
 
 
 def test_kafka_md(tmp_path, kafka):
