@@ -227,3 +227,11 @@ def test_port_taken_moves_to_the_next_and_stop_releases_it():
     assert lines[2] == "None"
     assert lines[3].startswith("http://127.0.0.1:") and lines[4] == "200"  # a new UI after stop()
     assert proc.stderr.count("Spate web UI available at ") == 2
+
+
+def test_a_session_keeps_a_ui_after_another_session_stops(spark, ui):
+    """The UI is the process's: another session's stop() ends it, and this session's
+    uiWebUrl starts it again instead of naming a dead address."""
+    spark.newSession().stop()
+    url = spark.uiWebUrl
+    assert get(url, "/api/v1/streaming/queries")[0] == 200

@@ -36,9 +36,18 @@ std::shared_ptr<Session> Session::Make(const std::map<std::string, std::string>&
   return session;
 }
 
-std::string Session::uiWebUrl() const {
-  std::lock_guard<std::mutex> lock(mutex_);
-  return ui_ ? ui_->url() : "";
+std::string Session::uiWebUrl() {
+  std::shared_ptr<WebUi> ui;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ui = ui_;
+  }
+  if (ui && !ui->running()) {
+    ui = WebUi::Attach(shared_from_this());
+    std::lock_guard<std::mutex> lock(mutex_);
+    ui_ = ui;
+  }
+  return ui ? ui->url() : "";
 }
 
 void Session::StopUi() {

@@ -40,7 +40,8 @@ class Session : public std::enable_shared_from_this<Session> {
   static std::shared_ptr<Session> Make(const std::map<std::string, std::string>& conf);
 
   /// The web UI's address ("http://127.0.0.1:4040"); empty when the UI is off.
-  std::string uiWebUrl() const;
+  /// When another session's stop() ended the process's UI, this starts it again.
+  std::string uiWebUrl();
   /// Stops the web UI (spark.stop()); the next session starts a new one.
   void StopUi();
 

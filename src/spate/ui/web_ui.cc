@@ -82,6 +82,11 @@ std::shared_ptr<WebUi> WebUi::Attach(const std::shared_ptr<Session>& session) {
   return ui;
 }
 
+bool WebUi::running() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return server_ != nullptr;
+}
+
 void WebUi::Stop() {
   std::shared_ptr<HttpServer> server;
   {

@@ -40,6 +40,8 @@ class WebUi {
 
   /// "http://127.0.0.1:4040".
   const std::string& url() const { return url_; }
+  /// False once Stop() ended the server.
+  bool running();
   void Stop();
 
  private:
