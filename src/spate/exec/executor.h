@@ -1,8 +1,9 @@
 #pragma once
 
-// Runs an analyzed plan to a table. Every operator works on whole Arrow
-// arrays: expressions evaluate batch by batch, sorts and joins over the
-// combined input, aggregation through Arrow's hash aggregate kernels.
+// Runs an analyzed plan to a table: ExecutePlan builds the plan's physical
+// plan (physical_plan.h) and runs it once. The functions below compute the
+// operators that need their whole input (sort, aggregate, join, ...) over
+// a table; the physical operators call them when their input has ended.
 
 #include <memory>
 
@@ -15,7 +16,7 @@ namespace spate {
 
 arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx);
 
-/// The operators, one per file in exec/ (called by ExecutePlan).
+/// The operators, one per file in exec/ (called by the physical operators).
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& node,
                                                               const arrow::Table& input,
                                                               const EvalContext& ctx);
@@ -36,9 +37,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteSetOperation(const PlanNode&
                                                                  const arrow::Table& left,
                                                                  const arrow::Table& right);
 
-/// `plan` with its scan told the columns and filters it needs, when `plan` is a
-/// Project/Filter over a scan that reads on demand; else null (scan_pushdown.cc).
-PlanPtr WithScanPushdown(const PlanNode& plan);
+/// ORDER BY (sort.cc), distinct() (distinct.cc), explode (generate.cc).
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteSort(const PlanNode& node, const arrow::Table& input,
+                                                         const EvalContext& ctx);
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteDistinct(const PlanNode& node, const arrow::Table& input,
+                                                             const EvalContext& ctx);
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& node, const arrow::Table& input,
+                                                             const EvalContext& ctx);
 
 /// A table with one chunk per column, as one RecordBatch.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> ToSingleBatch(const arrow::Table& table);

@@ -106,12 +106,11 @@ arrow::Result<StateRowSchemas> StateRowSchemasOf(const PlanNode& node) {
   return DeduplicateStateSchemas(node);
 }
 
-arrow::Result<StatefulOperatorState*> StreamingBatchContext::Operator(const PlanNode* node) const {
-  auto it = operators.find(node);
-  if (it == operators.end()) {
+arrow::Result<StatefulOperatorState*> StreamingBatchContext::Operator(int state_id) const {
+  if (state_id < 0 || state_id >= static_cast<int>(operators.size()) || operators[state_id] == nullptr) {
     return arrow::Status::Invalid("internal error: a stateful operator of the streaming plan has no state");
   }
-  return it->second;
+  return operators[state_id];
 }
 
 }  // namespace spate

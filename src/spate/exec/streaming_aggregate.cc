@@ -391,7 +391,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
                                                                        const arrow::Table& input,
                                                                        const EvalContext& ctx) {
   StreamingBatchContext& batch = *ctx.streaming;
-  ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.Operator(&node));
+  ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.RunningOperator());
   StateOperatorMetrics& metrics = op->metrics();
   ARROW_ASSIGN_OR_RAISE(AggregateLayout layout, LayoutOf(node, ctx.ansi));
   const OutputMode mode = batch.output_mode;

@@ -33,6 +33,7 @@ struct PlanNode;
 
 /// Event times seen by one withWatermark in a batch, in milliseconds.
 struct EventTimeStats {
+  int64_t delay_ms = 0;  // the withWatermark's delay
   int64_t max = std::numeric_limits<int64_t>::min();
   int64_t min = std::numeric_limits<int64_t>::max();
   double sum = 0;
@@ -135,12 +136,18 @@ class StreamingBatchContext {
   int64_t eviction_watermark_ms = 0;
   int64_t late_events_watermark_ms = 0;
 
-  /// Set up by the engine at start: each stateful operator node's state.
-  std::map<const PlanNode*, StatefulOperatorState*> operators;
-  /// Filled while the batch runs: the event times of each withWatermark node.
-  std::map<const PlanNode*, EventTimeStats> event_times;
+  /// Set up by the engine at start: the state of each stateful operator, by
+  /// its state id (exec/physical_plan.h; the checkpoint's state/<id>/ folder).
+  std::vector<StatefulOperatorState*> operators;
+  /// The state id of the stateful operator running now, set by the physical
+  /// operator around the call of its function.
+  int running_operator = -1;
+  /// Filled while the batch runs: the event times of each withWatermark, by its operator id.
+  std::map<int, EventTimeStats> event_times;
 
-  arrow::Result<StatefulOperatorState*> Operator(const PlanNode* node) const;
+  arrow::Result<StatefulOperatorState*> Operator(int state_id) const;
+  /// The state of the stateful operator running now.
+  arrow::Result<StatefulOperatorState*> RunningOperator() const { return Operator(running_operator); }
 };
 
 }  // namespace spate

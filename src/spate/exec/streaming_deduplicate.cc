@@ -126,7 +126,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
                                                                          const arrow::Table& input,
                                                                          const EvalContext& ctx) {
   StreamingBatchContext& batch = *ctx.streaming;
-  ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.Operator(&node));
+  ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.RunningOperator());
   StateOperatorMetrics& metrics = op->metrics();
   const EventTimeColumn event_time = FindEventTime(node);
   auto update_start = Clock::now();

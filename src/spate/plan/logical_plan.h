@@ -90,7 +90,7 @@ struct ScanSource {
   /// skipping what `request` rules out — files the filters exclude (the Filter
   /// above still applies them) and unused columns (left all-null).
   std::function<arrow::Result<std::shared_ptr<arrow::Table>>(const ScanRequest&)> reader{};
-  ScanRequest request{};  // set by the executor for this scan (exec/scan_pushdown.cc)
+  ScanRequest request{};  // set by the optimizer for this scan (plan/scan_pushdown.h)
   std::mutex mutex{};  // guards `table`
 };
 

@@ -19,7 +19,7 @@
 #include "spate/api/dataframe.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
-#include "spate/exec/executor.h"
+#include "spate/exec/physical_plan.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/streaming/checkpoint_entries.h"
@@ -105,7 +105,7 @@ bool EvictsByWatermark(const PlanNode& node, OutputMode mode) {
 std::vector<std::pair<std::string, std::string>> EventTimeProgress(int64_t batch_watermark_ms,
                                                                    const StreamingBatchContext& state) {
   std::vector<std::pair<std::string, std::string>> out;
-  for (const auto& [node, stats] : state.event_times) {
+  for (const auto& [id, stats] : state.event_times) {  // the topmost first
     if (stats.count == 0) continue;
     out.emplace_back("avg", FormatProgressTimestamp(static_cast<int64_t>(stats.sum / stats.count)));
     out.emplace_back("max", FormatProgressTimestamp(stats.max));
@@ -529,37 +529,33 @@ class StreamExecution final : public StreamingQuery,
 
   // The plan's result for the batch, handed to the sink; the rows written.
   arrow::Result<int64_t> ExecuteAndWrite(int64_t batch_id, const EvalContext& ctx) {
-    ARROW_ASSIGN_OR_RAISE(auto result, ExecutePlan(*plan_, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
     DataFrame batch_df = session_->CreateDataFrame(result);
     return spec_.sink->AddBatch({batch_id, spec_.output_mode, batch_df});
   }
 
-  // The stateful operators (Spark numbers them from the top of the plan)
-  // and their stores; the withWatermark nodes.
+  // The physical plan of the run, its stateful operators (numbered from the
+  // top of the plan, as Spark does) and their stores.
   arrow::Status SetUpStatefulOperators() {
+    ARROW_ASSIGN_OR_RAISE(physical_, PhysicalPlan::Make(plan_));
     ARROW_ASSIGN_OR_RAISE(StateStoreConf conf, StateStoreConf::FromConf(conf_));
-    std::function<void(const PlanNode&)> visit = [&](const PlanNode& node) {
-      if (IsStatefulOperator(node)) {
-        evicts_by_watermark_ = evicts_by_watermark_ || EvictsByWatermark(node, spec_.output_mode);
-        std::string name = node.kind == PlanNode::Kind::kAggregate
-                               ? (node.session_window_key >= 0 ? "sessionWindowStateStoreSaveExec" : "stateStoreSave")
-                               : (node.within_watermark ? "dedupeWithinWatermark" : "dedupe");
-        operator_states_.push_back(std::make_unique<StatefulOperatorState>(
-            static_cast<int64_t>(operator_states_.size()), name, checkpoint_, state_partitions_, conf));
-        operator_nodes_.push_back(&node);
-      }
-      for (const auto& c : node.children) visit(*c);
-    };
-    visit(*plan_);
     std::vector<std::string> names;
-    for (const auto& op : operator_states_) names.push_back(op->name());
+    for (const Operator* op : physical_->stateful_operators()) {
+      const PlanNode& node = op->node();
+      evicts_by_watermark_ = evicts_by_watermark_ || EvictsByWatermark(node, spec_.output_mode);
+      names.push_back(node.kind == PlanNode::Kind::kAggregate
+                          ? (node.session_window_key >= 0 ? "sessionWindowStateStoreSaveExec" : "stateStoreSave")
+                          : (node.within_watermark ? "dedupeWithinWatermark" : "dedupe"));
+      operator_states_.push_back(std::make_unique<StatefulOperatorState>(op->state_id(), names.back(), checkpoint_,
+                                                                         state_partitions_, conf));
+    }
     ARROW_RETURN_NOT_OK(CheckStateOperators(checkpoint_, names));
-    for (size_t i = 0; i < operator_nodes_.size(); ++i) {  // recorded on the first run, checked after
-      ARROW_ASSIGN_OR_RAISE(auto schemas, StateRowSchemasOf(*operator_nodes_[i]));
+    for (const Operator* op : physical_->stateful_operators()) {  // recorded on the first run, checked after
+      ARROW_ASSIGN_OR_RAISE(auto schemas, StateRowSchemasOf(op->node()));
       ARROW_ASSIGN_OR_RAISE(auto key, FromArrowSchema(*schemas.key));
       ARROW_ASSIGN_OR_RAISE(auto value, FromArrowSchema(*schemas.value));
-      ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, static_cast<int64_t>(i), *key, *value,
-                                                  state_partitions_, kDefaultStateStoreName, names[i]));
+      ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, op->state_id(), *key, *value, state_partitions_,
+                                                  kDefaultStateStoreName, names[op->state_id()]));
     }
     return arrow::Status::OK();
   }
@@ -570,9 +566,9 @@ class StreamExecution final : public StreamingQuery,
     state.output_mode = spec_.output_mode;
     state.eviction_watermark_ms = batch_watermark_ms;
     state.late_events_watermark_ms = last_batch_watermark_ms_;
-    for (size_t i = 0; i < operator_states_.size(); ++i) {
-      operator_states_[i]->BeginBatch(batch_id);
-      state.operators[operator_nodes_[i]] = operator_states_[i].get();
+    for (auto& op : operator_states_) {  // by state id
+      op->BeginBatch(batch_id);
+      state.operators.push_back(op.get());
     }
     return state;
   }
@@ -708,8 +704,8 @@ class StreamExecution final : public StreamingQuery,
   WatermarkTracker watermark_ = *WatermarkTracker::Make("min");
   int64_t last_batch_watermark_ms_ = 0;  // the watermark the last batch ran with
   bool evicts_by_watermark_ = false;  // a stateful operator drops state as the watermark moves
-  std::vector<std::unique_ptr<StatefulOperatorState>> operator_states_;
-  std::vector<const PlanNode*> operator_nodes_;
+  std::unique_ptr<PhysicalPlan> physical_;  // built once per run, run by every batch
+  std::vector<std::unique_ptr<StatefulOperatorState>> operator_states_;  // by state id
   std::vector<RunningSource> sources_;
   int64_t next_batch_ = 0;
   std::optional<OffsetsEntryContent> replay_;

@@ -3,7 +3,6 @@
 #include <algorithm>
 
 #include "spate/common/strings.h"
-#include "spate/plan/logical_plan.h"
 
 namespace spate {
 
@@ -14,20 +13,20 @@ arrow::Result<WatermarkTracker> WatermarkTracker::Make(const std::string& policy
                                 "' in spark.sql.streaming.multipleWatermarkPolicy: use 'min' or 'max'.");
 }
 
-void WatermarkTracker::Update(const std::map<const PlanNode*, EventTimeStats>& event_times) {
-  for (const auto& [node, stats] : event_times) {
+void WatermarkTracker::Update(const std::map<int, EventTimeStats>& event_times) {
+  for (const auto& [id, stats] : event_times) {
     if (stats.count == 0) continue;
-    int64_t proposal = stats.max - node->watermark_delay_ms;
-    auto it = per_operator_ms_.find(node);
+    int64_t proposal = stats.max - stats.delay_ms;
+    auto it = per_operator_ms_.find(id);
     if (it == per_operator_ms_.end()) {
-      per_operator_ms_[node] = proposal;
+      per_operator_ms_[id] = proposal;
     } else {
       it->second = std::max(it->second, proposal);
     }
   }
   if (per_operator_ms_.empty()) return;
   int64_t chosen = per_operator_ms_.begin()->second;
-  for (const auto& [node, ms] : per_operator_ms_) chosen = use_max_ ? std::max(chosen, ms) : std::min(chosen, ms);
+  for (const auto& [id, ms] : per_operator_ms_) chosen = use_max_ ? std::max(chosen, ms) : std::min(chosen, ms);
   global_ms_ = std::max(global_ms_, chosen);
 }
 

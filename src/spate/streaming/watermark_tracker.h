@@ -26,14 +26,14 @@ class WatermarkTracker {
   /// After a restart: the watermark recorded in the checkpoint.
   void Restore(int64_t ms) { global_ms_ = std::max(global_ms_, ms); }
 
-  /// Folds in the event times the batch's withWatermark nodes saw.
-  void Update(const std::map<const PlanNode*, EventTimeStats>& event_times);
+  /// Folds in the event times the batch's withWatermark operators saw (by operator id).
+  void Update(const std::map<int, EventTimeStats>& event_times);
 
  private:
   explicit WatermarkTracker(bool use_max) : use_max_(use_max) {}
   bool use_max_;
   int64_t global_ms_ = 0;
-  std::map<const PlanNode*, int64_t> per_operator_ms_;
+  std::map<int, int64_t> per_operator_ms_;  // by operator id
 };
 
 }  // namespace spate

@@ -126,7 +126,7 @@ arrow::Status AppendRows(IcebergCatalog& catalog, const CatalogTableName& name, 
 }
 
 // The rows of `table` at its current snapshot, read when the query runs, with
-// its columns and partition filters (exec/scan_pushdown.cc).
+// its columns and partition filters (plan/scan_pushdown.h).
 PlanPtr ScanPlan(const CatalogTableName& name, const TableMetadata& table) {
   auto source = std::make_shared<ScanSource>();
   source->description = "BatchScan " + name.catalog + "." + name.ident.ToString();

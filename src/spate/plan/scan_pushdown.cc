@@ -1,12 +1,6 @@
-// Column and filter pushdown into scans that read on demand (ScanSource::reader):
-// for Project / Filter / Project(Filter) directly over such a scan, the scan
-// is told which columns the query uses and the conjuncts of the filter, so an
-// Iceberg table reads only the columns needed from only the files whose
-// partitions can match. The Filter and Project still run on what comes back.
+#include "spate/plan/scan_pushdown.h"
 
 #include <set>
-
-#include "spate/exec/executor.h"
 
 namespace spate {
 
@@ -61,8 +55,8 @@ PlanPtr ScanWith(const PlanNode& scan, ScanRequest request) {
   return std::make_shared<const PlanNode>(std::move(copy));
 }
 
-}  // namespace
-
+// `plan` with its scan told the columns and filters it needs, when `plan` is a
+// Project/Filter over a scan that reads on demand; else null.
 PlanPtr WithScanPushdown(const PlanNode& plan) {
   if (plan.kind != PlanNode::Kind::kProject && plan.kind != PlanNode::Kind::kFilter) return nullptr;
   // The path down to the scan: filters and column-only projections (renames,
@@ -112,6 +106,22 @@ PlanPtr WithScanPushdown(const PlanNode& plan) {
     rebuilt = std::make_shared<const PlanNode>(std::move(node));
   }
   return rebuilt;
+}
+
+}  // namespace
+
+PlanPtr PushDownIntoScans(const PlanPtr& plan) {
+  if (PlanPtr pushed = WithScanPushdown(*plan)) return pushed;  // its scan is below: nothing more to do
+  std::vector<PlanPtr> children;
+  bool changed = false;
+  for (const auto& child : plan->children) {
+    children.push_back(PushDownIntoScans(child));
+    changed = changed || children.back() != child;
+  }
+  if (!changed) return plan;
+  PlanNode copy = *plan;
+  copy.children = std::move(children);
+  return std::make_shared<const PlanNode>(std::move(copy));
 }
 
 }  // namespace spate

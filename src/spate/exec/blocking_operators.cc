@@ -1,0 +1,141 @@
+// Operators that need all their input before they can emit: they collect
+// each input's batches and, when every input has ended, compute their
+// result with the operator's function (executor.h) and emit it. Among them
+// the stateful operators of a streaming query, which find their state by
+// their state id.
+
+#include <functional>
+
+#include <arrow/api.h>
+
+#include "spate/exec/executor.h"
+#include "spate/exec/operators.h"
+#include "spate/exec/streaming_context.h"
+#include "spate/exec/window.h"
+
+namespace spate {
+
+namespace {
+
+using Tables = std::vector<std::shared_ptr<arrow::Table>>;
+using TableResult = arrow::Result<std::shared_ptr<arrow::Table>>;
+
+class BlockingOperator : public Operator {
+ public:
+  BlockingOperator(const PlanNode& node, std::vector<Operator*> inputs, const char* name)
+      : Operator(node, std::move(inputs), nullptr), name_(name) {}
+  const char* name() const override { return name_; }
+
+  arrow::Status Start(const EvalContext& ctx) override {
+    collected_.assign(inputs().size(), {});
+    return Operator::Start(ctx);
+  }
+
+  arrow::Status AddInput(int input, std::shared_ptr<arrow::RecordBatch> batch) override {
+    collected_[input].push_back(std::move(batch));
+    return arrow::Status::OK();
+  }
+
+ protected:
+  /// The result over each input's rows.
+  virtual TableResult Compute(const Tables& inputs) = 0;
+
+  arrow::Status Finish() override {
+    Tables tables;
+    for (size_t i = 0; i < collected_.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(inputs()[i]->output_schema(),
+                                                                         std::move(collected_[i])));
+      tables.push_back(std::move(table));
+    }
+    collected_.assign(inputs().size(), {});
+    ARROW_ASSIGN_OR_RAISE(auto result, Compute(tables));
+    schema_ = result->schema();
+    ARROW_RETURN_NOT_OK(EmitTable(*result));
+    return EmitEnd();
+  }
+
+ private:
+  const char* name_;
+  std::vector<std::vector<std::shared_ptr<arrow::RecordBatch>>> collected_;
+};
+
+using Function = std::function<TableResult(const PlanNode&, const Tables&, const EvalContext&)>;
+
+// Sort, generate, window, join, intersect/except: one function of the inputs.
+class FunctionOperator final : public BlockingOperator {
+ public:
+  FunctionOperator(const PlanNode& node, std::vector<Operator*> inputs, const char* name, Function function)
+      : BlockingOperator(node, std::move(inputs), name), function_(std::move(function)) {}
+
+ protected:
+  TableResult Compute(const Tables& in) override { return function_(node(), in, ctx()); }
+
+ private:
+  Function function_;
+};
+
+using UnaryFunction = TableResult (*)(const PlanNode&, const arrow::Table&, const EvalContext&);
+
+// An aggregation or deduplication: in a micro-batch of a streaming query,
+// over a stream, the stateful form, which finds its state by this
+// operator's state id; the batch form otherwise.
+class StatefulOrBatchOperator final : public BlockingOperator {
+ public:
+  StatefulOrBatchOperator(const PlanNode& node, std::vector<Operator*> inputs, const char* name,
+                          UnaryFunction stateful, UnaryFunction batch)
+      : BlockingOperator(node, std::move(inputs), name), stateful_(stateful), batch_(batch) {}
+
+ protected:
+  TableResult Compute(const Tables& in) override {
+    if (!ctx().streaming || state_id() < 0) return batch_(node(), *in[0], ctx());
+    StreamingBatchContext& streaming = *ctx().streaming;
+    streaming.running_operator = state_id();
+    auto result = stateful_(node(), *in[0], ctx());
+    streaming.running_operator = -1;
+    return result;
+  }
+
+ private:
+  UnaryFunction stateful_;
+  UnaryFunction batch_;
+};
+
+}  // namespace
+
+bool IsStatefulNode(const PlanNode& node) {
+  return (node.kind == PlanNode::Kind::kAggregate || node.kind == PlanNode::Kind::kDistinct) &&
+         IsStreamingPlan(node);
+}
+
+arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& node, std::vector<Operator*> inputs) {
+  using Kind = PlanNode::Kind;
+  auto unary = [&](const char* name, UnaryFunction f) -> std::unique_ptr<Operator> {
+    return std::make_unique<FunctionOperator>(
+        node, std::move(inputs), name,
+        [f](const PlanNode& n, const Tables& in, const EvalContext& ctx) { return f(n, *in[0], ctx); });
+  };
+  switch (node.kind) {
+    case Kind::kSort: return unary("Sort", ExecuteSort);
+    case Kind::kGenerate: return unary("Generate", ExecuteGenerate);
+    case Kind::kWindow: return unary("Window", ExecuteWindow);
+    case Kind::kAggregate:
+      return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "HashAggregate",
+                                                       ExecuteStreamingAggregate, ExecuteAggregate);
+    case Kind::kDistinct:
+      return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "Deduplicate",
+                                                       ExecuteStreamingDeduplicate, ExecuteDistinct);
+    case Kind::kJoin:
+      return std::make_unique<FunctionOperator>(
+          node, std::move(inputs), "HashJoin",
+          [](const PlanNode& n, const Tables& in, const EvalContext& ctx) { return ExecuteJoin(n, *in[0], *in[1], ctx); });
+    case Kind::kIntersect:
+    case Kind::kExcept:
+      return std::make_unique<FunctionOperator>(
+          node, std::move(inputs), node.kind == Kind::kIntersect ? "Intersect" : "Except",
+          [](const PlanNode& n, const Tables& in, const EvalContext&) { return ExecuteSetOperation(n, *in[0], *in[1]); });
+    default: break;
+  }
+  return arrow::Status::NotImplemented("plan node");
+}
+
+}  // namespace spate

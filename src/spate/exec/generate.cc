@@ -1,0 +1,75 @@
+// explode / posexplode (and their _outer forms) of an array or map column.
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+
+#include "spate/exec/executor.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+
+// Arrays as the output schema wants them (kernels may return a wider or
+// view type than the column's Arrow type).
+arrow::Result<std::shared_ptr<arrow::Array>> Conform(std::shared_ptr<arrow::Array> array,
+                                                     const std::shared_ptr<arrow::DataType>& type) {
+  if (array->type()->Equals(*type)) return array;
+  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
+}
+
+}  // namespace
+
+// explode/posexplode[_outer] of an array or map column.
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& node,
+                                                             const arrow::Table& input,
+                                                             const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*node.Schema()));
+  ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
+  ARROW_ASSIGN_OR_RAISE(auto source, EvaluateToArray(*node.exprs[0], *batch, ctx));
+  const bool is_map = source->type_id() == arrow::Type::MAP;
+  const auto& lists = static_cast<const arrow::ListArray&>(*source);  // a MapArray is a ListArray
+  arrow::Int64Builder parents, elements;
+  arrow::Int32Builder positions;
+  for (int64_t row = 0; row < lists.length(); ++row) {
+    int64_t len = lists.IsNull(row) ? 0 : lists.value_length(row);
+    if (len == 0 && node.generate_outer) {
+      ARROW_RETURN_NOT_OK(parents.Append(row));
+      ARROW_RETURN_NOT_OK(elements.AppendNull());
+      ARROW_RETURN_NOT_OK(positions.AppendNull());
+    }
+    for (int64_t k = 0; k < len; ++k) {
+      ARROW_RETURN_NOT_OK(parents.Append(row));
+      ARROW_RETURN_NOT_OK(elements.Append(lists.value_offset(row) + k));
+      ARROW_RETURN_NOT_OK(positions.Append(static_cast<int32_t>(k)));
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto parent_idx, parents.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto element_idx, elements.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto pos, positions.Finish());
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (int i = 0; i < batch->num_columns(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(batch->column(i), parent_idx));
+    columns.push_back(taken.make_array());
+  }
+  if (node.generate_position) columns.push_back(pos);
+  std::shared_ptr<arrow::Array> values = lists.values();
+  if (is_map) {
+    const auto& entries = static_cast<const arrow::StructArray&>(*values);
+    for (int f = 0; f < 2; ++f) {
+      ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(entries.field(f), element_idx));
+      columns.push_back(taken.make_array());
+    }
+  } else {
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(values, element_idx));
+    columns.push_back(taken.make_array());
+  }
+  for (size_t i = 0; i < columns.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(columns[i], Conform(columns[i], schema->field(static_cast<int>(i))->type()));
+  }
+  return arrow::Table::Make(schema, columns, parent_idx->length());
+}
+
+}  // namespace spate

@@ -1,0 +1,28 @@
+#pragma once
+
+// The operator families, one file each, as physical_plan.cc builds them:
+// scans (scan_operator.cc); operators that pass each batch on as it comes
+// (pipelined_operators.cc: project, filter, expand, watermark, union, limit);
+// operators that collect their input and compute at its end
+// (blocking_operators.cc: sort, distinct, generate, window, aggregate, join,
+// intersect/except, and the streaming stateful aggregate and deduplicate).
+
+#include <memory>
+#include <vector>
+
+#include <arrow/result.h>
+
+#include "spate/exec/operator.h"
+#include "spate/plan/logical_plan.h"
+
+namespace spate {
+
+arrow::Result<std::unique_ptr<SourceOperator>> MakeScanOperator(const PlanNode& node);
+/// Null when `node` is not of this family.
+arrow::Result<std::unique_ptr<Operator>> MakePipelinedOperator(const PlanNode& node, std::vector<Operator*> inputs);
+arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& node, std::vector<Operator*> inputs);
+
+/// Whether `node` runs as a stateful operator in a streaming query.
+bool IsStatefulNode(const PlanNode& node);
+
+}  // namespace spate

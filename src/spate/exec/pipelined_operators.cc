@@ -1,0 +1,178 @@
+// Operators that pass each batch on as it comes: project, filter, expand
+// (grouping sets), withWatermark, union and limit.
+
+#include <arrow/api.h>
+#include <arrow/compute/api.h>
+
+#include "spate/exec/operators.h"
+#include "spate/exec/streaming_context.h"
+#include "spate/types/arrow_types.h"
+
+namespace spate {
+
+namespace {
+
+namespace cp = arrow::compute;
+
+int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+
+// An array as the output schema wants it (kernels may return a wider or
+// view type than the column's Arrow type).
+arrow::Result<std::shared_ptr<arrow::Array>> Conform(std::shared_ptr<arrow::Array> array,
+                                                     const std::shared_ptr<arrow::DataType>& type) {
+  if (array->type()->Equals(*type)) return array;
+  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
+}
+
+// `exprs` evaluated over `batch`, one column each of `schema`.
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> ProjectBatch(const std::vector<BoundExprPtr>& exprs,
+                                                                const std::shared_ptr<arrow::Schema>& schema,
+                                                                const arrow::RecordBatch& batch,
+                                                                const EvalContext& ctx) {
+  std::vector<std::shared_ptr<arrow::Array>> columns;
+  for (int i = 0; i < static_cast<int>(exprs.size()); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*exprs[i], batch, ctx));
+    ARROW_ASSIGN_OR_RAISE(array, Conform(std::move(array), schema->field(i)->type()));
+    columns.push_back(std::move(array));
+  }
+  return arrow::RecordBatch::Make(schema, batch.num_rows(), std::move(columns));
+}
+
+// An operator whose output schema is its input's.
+class PassThroughOperator : public Operator {
+ public:
+  using Operator::Operator;
+  std::shared_ptr<arrow::Schema> output_schema() const override { return inputs()[0]->output_schema(); }
+};
+
+class ProjectOperator final : public Operator {
+ public:
+  using Operator::Operator;
+  const char* name() const override { return "Project"; }
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    ARROW_ASSIGN_OR_RAISE(auto out, ProjectBatch(node().exprs, schema_, *batch, ctx()));
+    return Emit(std::move(out));
+  }
+};
+
+// GROUPING SETS: each input row once per grouping set (one projection each).
+class ExpandOperator final : public Operator {
+ public:
+  using Operator::Operator;
+  const char* name() const override { return "Expand"; }
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    for (const auto& projection : node().projections) {
+      ARROW_ASSIGN_OR_RAISE(auto out, ProjectBatch(projection, schema_, *batch, ctx()));
+      ARROW_RETURN_NOT_OK(Emit(std::move(out)));
+    }
+    return arrow::Status::OK();
+  }
+};
+
+class FilterOperator final : public PassThroughOperator {
+ public:
+  using PassThroughOperator::PassThroughOperator;
+  const char* name() const override { return "Filter"; }
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    ARROW_ASSIGN_OR_RAISE(auto mask, EvaluateToArray(*node().condition, *batch, ctx()));
+    if (mask->type_id() == arrow::Type::NA) return arrow::Status::OK();  // WHERE NULL keeps nothing
+    ARROW_ASSIGN_OR_RAISE(auto kept, cp::Filter(batch, mask));
+    return Emit(kept.record_batch());
+  }
+};
+
+// withWatermark: in a streaming query, the event times of the rows that pass
+// (a window struct counts by its end), for the next batch's watermark.
+class WatermarkOperator final : public PassThroughOperator {
+ public:
+  using PassThroughOperator::PassThroughOperator;
+  const char* name() const override { return "EventTimeWatermark"; }
+
+  arrow::Status Start(const EvalContext& ctx) override {
+    stats_ = nullptr;
+    if (ctx.streaming) {
+      stats_ = &ctx.streaming->event_times[id()];
+      stats_->delay_ms = node().watermark_delay_ms;
+    }
+    return Operator::Start(ctx);
+  }
+
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    if (stats_) {
+      ARROW_ASSIGN_OR_RAISE(auto times, EvaluateToArray(*node().exprs[0], *batch, ctx()));
+      ARROW_ASSIGN_OR_RAISE(auto micros, EventTimeMicros(times));
+      const arrow::Int64Array& values = *micros;
+      for (int64_t i = 0; i < values.length(); ++i) {
+        if (values.IsValid(i)) stats_->Add(FloorDiv(values.Value(i), 1000));
+      }
+    }
+    return Emit(std::move(batch));
+  }
+
+ private:
+  EventTimeStats* stats_ = nullptr;
+};
+
+// UNION ALL of n inputs: each input's batches in the union's types.
+class UnionOperator final : public Operator {
+ public:
+  using Operator::Operator;
+  const char* name() const override { return "Union"; }
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    std::vector<std::shared_ptr<arrow::Array>> columns;
+    for (int i = 0; i < schema_->num_fields(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto column, Conform(batch->column(i), schema_->field(i)->type()));
+      columns.push_back(std::move(column));
+    }
+    return Emit(arrow::RecordBatch::Make(schema_, batch->num_rows(), std::move(columns)));
+  }
+};
+
+// LIMIT n OFFSET m: once it has its rows it wants no more, and the scans
+// below stop reading.
+class LimitOperator final : public PassThroughOperator {
+ public:
+  using PassThroughOperator::PassThroughOperator;
+  const char* name() const override { return "GlobalLimit"; }
+
+  arrow::Status Start(const EvalContext& ctx) override {
+    to_skip_ = node().offset;
+    to_take_ = node().limit;
+    return Operator::Start(ctx);
+  }
+  bool WantsInput() const override { return to_take_ > 0 && ConsumerWantsInput(); }
+
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    int64_t start = std::min(to_skip_, batch->num_rows());
+    to_skip_ -= start;
+    int64_t length = std::min(to_take_, batch->num_rows() - start);
+    if (length <= 0) return arrow::Status::OK();
+    to_take_ -= length;
+    return Emit(batch->Slice(start, length));
+  }
+
+ private:
+  int64_t to_skip_ = 0;
+  int64_t to_take_ = 0;
+};
+
+}  // namespace
+
+arrow::Result<std::unique_ptr<Operator>> MakePipelinedOperator(const PlanNode& node, std::vector<Operator*> inputs) {
+  using Kind = PlanNode::Kind;
+  std::shared_ptr<arrow::Schema> schema;
+  if (node.kind == Kind::kProject || node.kind == Kind::kExpand || node.kind == Kind::kUnion) {
+    ARROW_ASSIGN_OR_RAISE(schema, ToArrowSchema(*node.Schema()));
+  }
+  switch (node.kind) {
+    case Kind::kProject: return std::make_unique<ProjectOperator>(node, std::move(inputs), std::move(schema));
+    case Kind::kExpand: return std::make_unique<ExpandOperator>(node, std::move(inputs), std::move(schema));
+    case Kind::kUnion: return std::make_unique<UnionOperator>(node, std::move(inputs), std::move(schema));
+    case Kind::kFilter: return std::make_unique<FilterOperator>(node, std::move(inputs), nullptr);
+    case Kind::kWatermark: return std::make_unique<WatermarkOperator>(node, std::move(inputs), nullptr);
+    case Kind::kLimit: return std::make_unique<LimitOperator>(node, std::move(inputs), nullptr);
+    default: return nullptr;
+  }
+}
+
+}  // namespace spate

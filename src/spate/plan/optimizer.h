@@ -1,0 +1,15 @@
+#pragma once
+
+// The optimizer: rules that rewrite an analyzed plan into an equivalent one
+// that runs cheaper, applied once per query run before the physical plan is
+// built (exec/physical_plan.h). Today one rule: pushdown into scans
+// (scan_pushdown.h).
+
+#include "spate/plan/logical_plan.h"
+
+namespace spate {
+
+/// The optimized plan; `plan` itself when no rule applies.
+PlanPtr Optimize(PlanPtr plan);
+
+}  // namespace spate
