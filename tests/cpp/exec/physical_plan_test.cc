@@ -1,0 +1,191 @@
+// The physical plan: operators numbered depth first from the top, the same
+// numbers on every build; streaming stateful operators numbered as their
+// state/<id>/ folders; a Limit that stops the scans once it has its rows;
+// pushdown into scans done once, when the plan is built.
+
+#include <filesystem>
+
+#include <arrow/api.h>
+#include <gtest/gtest.h>
+
+#include "spate/api/data_stream_writer.h"
+#include "spate/api/dataframe.h"
+#include "spate/api/functions.h"
+#include "spate/api/session.h"
+#include "spate/connectors/memory/memory_stream.h"
+#include "spate/exec/physical_plan.h"
+#include "spate/plan/optimizer.h"
+#include "spate/plan/plan_builder.h"
+#include "spate/state/state_schema.h"
+#include "spate/types/ddl_parser.h"
+
+namespace spate {
+namespace {
+
+namespace F = functions;
+namespace fs = std::filesystem;
+
+// `chunks` batches of `rows` rows each: (id BIGINT, k INT), ids counting from 0.
+std::shared_ptr<arrow::Table> Chunked(int chunks, int rows) {
+  std::vector<std::shared_ptr<arrow::RecordBatch>> batches;
+  auto schema = arrow::schema({arrow::field("id", arrow::int64()), arrow::field("k", arrow::int32())});
+  for (int c = 0; c < chunks; ++c) {
+    arrow::Int64Builder ids;
+    arrow::Int32Builder keys;
+    for (int r = 0; r < rows; ++r) {
+      EXPECT_TRUE(ids.Append(int64_t{c} * rows + r).ok());
+      EXPECT_TRUE(keys.Append(r % 3).ok());
+    }
+    batches.push_back(arrow::RecordBatch::Make(schema, rows, {ids.Finish().ValueOrDie(), keys.Finish().ValueOrDie()}));
+  }
+  return arrow::Table::FromRecordBatches(schema, batches).ValueOrDie();
+}
+
+std::vector<std::string> Names(const PhysicalPlan& plan) {
+  std::vector<std::string> out;
+  for (const auto& op : plan.operators()) out.push_back(op->name());
+  return out;
+}
+
+const Operator& Named(const PhysicalPlan& plan, const std::string& name, int nth = 0) {
+  for (const auto& op : plan.operators()) {
+    if (op->name() == name && nth-- == 0) return *op;
+  }
+  throw std::runtime_error("no operator " + name);
+}
+
+TEST(PhysicalPlan, OperatorsAreNumberedDepthFirstFromTheTopOnEveryBuild) {
+  auto session = Session::Make();
+  auto left = session->CreateDataFrame(Chunked(2, 4)).filter(F::col("k") > lit(0));
+  auto right = session->CreateDataFrame(Chunked(1, 4)).select({F::col("id"), F::col("k")});
+  auto df = left.union_(right).orderBy({F::col("id")}).limit(3);
+  for (int build = 0; build < 2; ++build) {
+    auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+    EXPECT_EQ(Names(*plan), (std::vector<std::string>{"GlobalLimit", "Sort", "Union", "Filter", "Scan", "Project",
+                                                       "Scan"}));
+    for (size_t i = 0; i < plan->operators().size(); ++i) EXPECT_EQ(plan->operators()[i]->id(), static_cast<int>(i));
+    EXPECT_TRUE(plan->stateful_operators().empty());  // a batch plan has none
+    auto rows = plan->Run(session->MakeEvalContext()).ValueOrDie();
+    EXPECT_EQ(rows->num_rows(), 3);
+  }
+}
+
+TEST(PhysicalPlan, LimitStopsTheScanOnceItHasItsRows) {
+  auto session = Session::Make();
+  auto df = session->CreateDataFrame(Chunked(100, 10)).filter(F::col("k") > lit(0)).limit(5);
+  auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+  auto rows = plan->Run(session->MakeEvalContext()).ValueOrDie();
+  EXPECT_EQ(rows->num_rows(), 5);
+  // Batch 0 has 6 rows with k > 0, batch 1 gives the rest: 2 of 100 batches read.
+  auto many = session->CreateDataFrame(Chunked(100, 4)).filter(F::col("k") > lit(0)).limit(5);
+  auto plan2 = PhysicalPlan::Make(many.plan()).ValueOrDie();
+  EXPECT_EQ(plan2->Run(session->MakeEvalContext()).ValueOrDie()->num_rows(), 5);
+  EXPECT_EQ(Named(*plan, "Scan").batches_out(), 1);
+  EXPECT_EQ(Named(*plan2, "Scan").batches_out(), 3);  // 2 + 2 + 2 rows with k > 0 (of 4: k = 0,1,2,0)
+  // OFFSET and LIMIT across batches, and a second scan a full limit never reads.
+  auto both = session->CreateDataFrame(Chunked(10, 10)).union_(session->CreateDataFrame(Chunked(10, 10)));
+  auto plan3 = PhysicalPlan::Make(both.offset(15).limit(20).plan()).ValueOrDie();
+  auto sliced = plan3->Run(session->MakeEvalContext()).ValueOrDie();
+  ASSERT_EQ(sliced->num_rows(), 20);
+  auto ids = std::static_pointer_cast<arrow::Int64Array>(sliced->column(0)->Slice(0, 1)->chunk(0));
+  EXPECT_EQ(ids->Value(0), 15);
+  EXPECT_EQ(Named(*plan3, "Scan", 0).batches_out(), 4);
+  EXPECT_EQ(Named(*plan3, "Scan", 1).batches_out(), 0);
+}
+
+TEST(PhysicalPlan, AReRunStartsAfresh) {
+  auto session = Session::Make();
+  auto df = session->CreateDataFrame(Chunked(3, 4)).groupBy({F::col("k")}).count().orderBy({F::col("k")}).limit(2);
+  auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+  for (int run = 0; run < 3; ++run) {
+    auto rows = plan->Run(session->MakeEvalContext()).ValueOrDie();
+    ASSERT_EQ(rows->num_rows(), 2);
+    auto counts = std::static_pointer_cast<arrow::Int64Array>(rows->CombineChunksToBatch().ValueOrDie()->column(1));
+    EXPECT_EQ(counts->Value(0), 6);  // k = 0: rows 0 and 3 of each batch
+    EXPECT_EQ(counts->Value(1), 3);
+  }
+}
+
+// A scan read on demand that records each request it gets.
+struct LazyTable {
+  std::vector<ScanRequest> requests;
+  DataFrame Make(const std::shared_ptr<Session>& session) {
+    auto source = std::make_shared<ScanSource>();
+    source->description = "LazyScan";
+    source->reader = [this](const ScanRequest& request) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+      requests.push_back(request);
+      return Chunked(2, 3);
+    };
+    return DataFrame(session, MakeScan(source, **ParseDdlSchema("id BIGINT, k INT")));
+  }
+};
+
+TEST(PhysicalPlan, PushdownIsAppliedOnceWhenThePlanIsBuilt) {
+  auto session = Session::Make();
+  LazyTable lazy;
+  auto df = lazy.Make(session).filter(F::col("k") == lit(1)).select({F::col("k")});
+  auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+  // The optimized plan's scan carries the request; the DataFrame's plan is untouched.
+  const PlanNode* scan = &plan->plan();
+  while (!scan->children.empty()) scan = scan->children[0].get();
+  EXPECT_EQ(scan->source->request.columns, (std::vector<bool>{false, true}));
+  EXPECT_EQ(scan->source->request.filters.size(), 1u);
+  EXPECT_TRUE(df.plan()->children[0]->children[0]->source->request.filters.empty());
+  // Optimizing the optimized plan changes nothing.
+  PlanPtr optimized = Optimize(df.plan());
+  EXPECT_EQ(Optimize(optimized), optimized);
+  // Each run reads with the same request.
+  for (int run = 0; run < 2; ++run) {
+    EXPECT_EQ(plan->Run(session->MakeEvalContext()).ValueOrDie()->num_rows(), 2);
+  }
+  ASSERT_EQ(lazy.requests.size(), 2u);
+  EXPECT_EQ(lazy.requests[1].columns, (std::vector<bool>{false, true}));
+  EXPECT_EQ(lazy.requests[1].filters.size(), 1u);
+}
+
+std::string TestDir(const std::string& name) {
+  const char* env = std::getenv("SPATE_TEST_TMPDIR");
+  auto dir = fs::path(env ? env : fs::temp_directory_path().string()) / "physical_plan_test" / name;
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir.string();
+}
+
+TEST(PhysicalPlan, StatefulOperatorsAreNumberedAsTheirStateFolders) {
+  auto session = Session::Make();
+  session->conf().Set("spark.sql.shuffle.partitions", "1");
+  auto stream = MemoryStream::Make(*ParseDdlSchema("k STRING, v INT"));
+  auto df = stream->toDF(session).dropDuplicates({"k"}).union_(stream->toDF(session).dropDuplicates({"v"}));
+  auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+  EXPECT_EQ(Names(*plan), (std::vector<std::string>{"Union", "Deduplicate", "Scan", "Deduplicate", "Scan"}));
+  ASSERT_EQ(plan->stateful_operators().size(), 2u);
+  EXPECT_EQ(plan->stateful_operators()[0]->id(), 1);
+  EXPECT_EQ(plan->stateful_operators()[0]->state_id(), 0);
+  EXPECT_EQ(plan->stateful_operators()[1]->id(), 3);
+  EXPECT_EQ(plan->stateful_operators()[1]->state_id(), 1);
+
+  // A run keeps the dedup by k in state/0 and the one by v in state/1.
+  std::string checkpoint = TestDir("stateful_ids");
+  auto query = df.writeStream()
+                   .format("noop")
+                   .option("checkpointLocation", checkpoint)
+                   .start()
+                   .ValueOrDie();
+  auto schema = arrow::schema({arrow::field("k", arrow::utf8()), arrow::field("v", arrow::int32())});
+  auto k = arrow::StringBuilder();
+  ASSERT_TRUE(k.AppendValues({"a", "b"}).ok());
+  auto v = arrow::Int32Builder();
+  ASSERT_TRUE(v.AppendValues({1, 2}).ok());
+  ASSERT_TRUE(stream->AddData(arrow::Table::Make(schema, {k.Finish().ValueOrDie(), v.Finish().ValueOrDie()})).ok());
+  ASSERT_TRUE(query->processAllAvailable().ok());
+  ASSERT_TRUE(query->stop().ok());
+  auto first = ReadStateSchema(checkpoint, 0).ValueOrDie();
+  auto second = ReadStateSchema(checkpoint, 1).ValueOrDie();
+  ASSERT_EQ(first.key->fields().size(), 1u);
+  EXPECT_EQ(first.key->fields()[0].name, "k");
+  ASSERT_EQ(second.key->fields().size(), 1u);
+  EXPECT_EQ(second.key->fields()[0].name, "v");
+}
+
+}  // namespace
+}  // namespace spate
