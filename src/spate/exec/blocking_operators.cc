@@ -84,6 +84,8 @@ class StatefulOrBatchOperator final : public BlockingOperator {
   StatefulOrBatchOperator(const PlanNode& node, std::vector<Operator*> inputs, const char* name,
                           UnaryFunction stateful, UnaryFunction batch)
       : BlockingOperator(node, std::move(inputs), name), stateful_(stateful), batch_(batch) {}
+  /// A stateful operator's state takes every row, whatever a limit above keeps.
+  bool WantsInput() const override { return state_id() >= 0 || ConsumerWantsInput(); }
 
  protected:
   TableResult Compute(const Tables& in) override {
