@@ -129,12 +129,16 @@ arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& no
     case Kind::kJoin:
       return std::make_unique<FunctionOperator>(
           node, std::move(inputs), "HashJoin",
-          [](const PlanNode& n, const Tables& in, const EvalContext& ctx) { return ExecuteJoin(n, *in[0], *in[1], ctx); });
+          [](const PlanNode& n, const Tables& in, const EvalContext& ctx) {
+            return ExecuteJoin(n, *in[0], *in[1], ctx);
+          });
     case Kind::kIntersect:
     case Kind::kExcept:
       return std::make_unique<FunctionOperator>(
           node, std::move(inputs), node.kind == Kind::kIntersect ? "Intersect" : "Except",
-          [](const PlanNode& n, const Tables& in, const EvalContext&) { return ExecuteSetOperation(n, *in[0], *in[1]); });
+          [](const PlanNode& n, const Tables& in, const EvalContext&) {
+            return ExecuteSetOperation(n, *in[0], *in[1]);
+          });
     default: break;
   }
   return arrow::Status::NotImplemented("plan node");

@@ -28,6 +28,7 @@ class PhysicalPlan {
   ~PhysicalPlan();
 
   /// Runs the operators once over what the scans hold now; the root's rows.
+  /// One run at a time: operators keep the run's rows and counters.
   arrow::Result<std::shared_ptr<arrow::Table>> Run(const EvalContext& ctx);
 
   /// The optimized logical plan the operators were built from.
