@@ -18,7 +18,6 @@ KNOWN = {
     ("types/ddl_parser.cc", "sql"): "the SQL lexer moves below types/",
     ("expr/functions_window.cc", "sql"): "window frame text parsed by the parser's expression entry point in sql/",
     ("plan/plan_builder.cc", "exec"): "one AggregateFunction definition in expr/ replaces aggregate_resolve",
-    ("state/state_reader.cc", "streaming"): "the state reader is a data source: it moves to connectors/",
     ("connectors/file/file_stream_source.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/file/file_stream_sink.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/memory/memory_stream.cc", "api"): "MemoryStream builds its DataFrame in api/",

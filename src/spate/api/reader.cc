@@ -17,7 +17,7 @@
 #include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/plan/plan_builder.h"
-#include "spate/state/state_reader.h"
+#include "spate/connectors/statestore/state_reader.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
 
