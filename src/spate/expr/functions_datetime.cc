@@ -51,6 +51,7 @@ Values FromInt64Array(const arrow::Array& arr) {
 // UTC instants -> wall-clock microseconds in `tz`.
 arrow::Result<Values> UtcToLocal(const Values& utc, const std::string& tz) {
   if (IsUtc(tz)) return utc;
+  EnsureComputeInitialized();  // also reached from the SQL parser's typed literals
   ARROW_ASSIGN_OR_RAISE(auto ints, Int64Array(utc));
   ARROW_ASSIGN_OR_RAISE(auto ts, ints->View(arrow::timestamp(arrow::TimeUnit::MICRO, tz)));
   ARROW_ASSIGN_OR_RAISE(auto local, cp::CallFunction("local_timestamp", {ts}));
