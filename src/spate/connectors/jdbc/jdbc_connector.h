@@ -12,13 +12,14 @@
 namespace spate {
 
 class DataFrame;
+class RuntimeConfig;
 class Session;
 struct PlanNode;
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
 /// spark.read.format("jdbc").options(...).load(): the rows of `dbtable` or
 /// `query`, read in one query per partition when partitionColumn is set.
-arrow::Result<PlanPtr> LoadJdbc(Session& session, const std::map<std::string, std::string>& options);
+arrow::Result<PlanPtr> LoadJdbc(const RuntimeConfig& conf, const std::map<std::string, std::string>& options);
 
 /// df.write.format("jdbc").mode(mode).options(...).save(): creates the table
 /// when needed and sends the rows with COPY, in one transaction.
