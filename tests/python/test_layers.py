@@ -21,7 +21,6 @@ KNOWN = {
     ("connectors/file/file_stream_source.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/file/file_stream_sink.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/iceberg/iceberg_tables.cc", "api"): "table reads and writes take Arrow data and settings",
-    ("connectors/jdbc/jdbc_writer.cc", "api"): "table writes take Arrow data and settings",
 }
 
 

@@ -95,7 +95,11 @@ arrow::Status DataFrameWriter::save() const {
     ARROW_RETURN_NOT_OK(df_.status());
     return WriteKafka(*df_.schema(), [this] { return df_.toArrow(); }, mode_, options_);
   }
-  if (AsciiLower(format_) == "jdbc") return WriteJdbc(df_, mode_, options_);
+  if (AsciiLower(format_) == "jdbc") {
+    ARROW_RETURN_NOT_OK(df_.status());
+    StructTypePtr schema = df_.schema();
+    return WriteJdbc(*schema, [this] { return df_.toArrow(); }, df_.session()->conf(), mode_, options_);
+  }
   if (!format_.empty() && !IsFileFormat(format_)) return UnsupportedDataSource(format_);
   auto path = options_.find("path");
   if (path == options_.end()) return arrow::Status::Invalid("'path' is not specified.");
