@@ -18,21 +18,9 @@ KNOWN = {
     ("types/ddl_parser.cc", "sql"): "the SQL lexer moves below types/",
     ("expr/functions_window.cc", "sql"): "window frame text parsed by the parser's expression entry point in sql/",
     ("plan/plan_builder.cc", "exec"): "one AggregateFunction definition in expr/ replaces aggregate_resolve",
-    ("state/state_reader.cc", "streaming"): "the state reader is a data source: it moves to connectors/",
-    ("streaming/stream_execution.cc", "api"): "sinks receive Arrow data; only foreachBatch wraps it in a DataFrame",
     ("connectors/file/file_stream_source.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/file/file_stream_sink.cc", "api"): "file formats move from api/ to connectors/file/",
-    ("connectors/noop/noop_sink.cc", "api"): "sinks receive Arrow data",
-    ("connectors/console/console_sink.cc", "api"): "sinks receive Arrow data",
-    ("connectors/memory/memory_sink.cc", "api"): "sinks receive Arrow data",
-    ("connectors/memory/memory_stream.cc", "api"): "MemoryStream builds its DataFrame in api/",
-    ("connectors/kafka/kafka_sink.cc", "api"): "sinks receive Arrow data",
-    ("connectors/kafka/kafka_source.cc", "api"): "sources receive the settings, not the Session",
-    ("connectors/iceberg/catalog.cc", "api"): "catalogs receive the settings, not the Session",
     ("connectors/iceberg/iceberg_tables.cc", "api"): "table reads and writes take Arrow data and settings",
-    ("connectors/iceberg/iceberg_stream.cc", "api"): "sinks receive Arrow data",
-    ("connectors/jdbc/jdbc_reader.cc", "api"): "text-to-type casts of the rows read run in exec/, not through a DataFrame",
-    ("connectors/jdbc/jdbc_writer.cc", "api"): "table writes take Arrow data and settings",
 }
 
 

@@ -27,21 +27,27 @@ arrow::Result<OutputMode> ParseOutputMode(const std::string& mode) {
       "Unknown output mode {}. Accepted output modes are 'append', 'complete', 'update'", mode));
 }
 
-// foreachBatch: the user's function sees each batch as a batch DataFrame.
+// foreachBatch: the user's function sees each batch as a batch DataFrame of
+// the session that started the query.
 class ForeachBatchSink final : public StreamSink {
  public:
-  explicit ForeachBatchSink(ForeachBatchFunction fn) : fn_(std::move(fn)) {}
+  ForeachBatchSink(ForeachBatchFunction fn, std::shared_ptr<Session> session)
+      : fn_(std::move(fn)), session_(std::move(session)) {}
   std::string description() const override { return "ForeachBatchSink"; }
   arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
-    ARROW_RETURN_NOT_OK(fn_(batch.rows, batch.batch_id));
+    ARROW_RETURN_NOT_OK(fn_(session_->CreateDataFrame(batch.rows), batch.batch_id));
     return -1;  // Spark reports -1 output rows: the function's writes are not counted
   }
   // The query has ended: release the function and what it holds (from Python: a
   // callable whose references could otherwise form a cycle through the query).
-  void Close() override { fn_ = nullptr; }
+  void Close() override {
+    fn_ = nullptr;
+    session_ = nullptr;
+  }
 
  private:
   ForeachBatchFunction fn_;
+  std::shared_ptr<Session> session_;
 };
 
 }  // namespace
@@ -133,7 +139,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::Start(std::opti
   spec.name = query_name_;
   bool needs_checkpoint = true;
   if (foreach_batch_) {
-    spec.sink = std::make_shared<ForeachBatchSink>(foreach_batch_);
+    spec.sink = std::make_shared<ForeachBatchSink>(foreach_batch_, df_.session());
     needs_checkpoint = false;
   } else {
     std::string name = format_.empty() ? df_.session()->conf().Get("spark.sql.sources.default", "parquet") : format_;
@@ -141,13 +147,20 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::Start(std::opti
     if (!format->sink) {
       return arrow::Status::Invalid("Data source ", name, " does not support streamed writing");
     }
-    SinkRequest request{options_, path, query_name_, mode, df_.schema(), partition_by_, df_.session().get()};
+    Session* session = df_.session().get();
+    auto create_temp_view = [session](const std::string& view, PlanPtr plan) {
+      session->CreateTempView(view, std::move(plan));
+    };
+    SinkRequest request{options_, path,    query_name_, mode, df_.schema(), partition_by_,
+                        session,  &session->conf(), create_temp_view};
     if (path) request.options.Set("path", *path);
     ARROW_ASSIGN_OR_RAISE(spec.sink, format->sink(request));
     needs_checkpoint = format->needs_checkpoint;
   }
   ARROW_ASSIGN_OR_RAISE(spec.checkpoint_location, CheckpointLocation(needs_checkpoint));
-  return StartStreamingQuery(df_.session(), std::move(spec));
+  std::shared_ptr<Session> session = df_.session();
+  std::shared_ptr<QueryManager> streams(session, &session->streams());  // keeps the session alive
+  return StartStreamingQuery(session->conf(), std::move(streams), std::move(spec));
 }
 
 }  // namespace spate

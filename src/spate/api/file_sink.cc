@@ -222,19 +222,6 @@ arrow::Status PrepareDirectory(const FileWrite& w, bool* skip) {
 
 }  // namespace
 
-arrow::Result<SaveMode> ParseSaveMode(const std::string& mode) {
-  std::string m = AsciiLower(mode);
-  if (m == "append") return SaveMode::kAppend;
-  if (m == "overwrite") return SaveMode::kOverwrite;
-  if (m == "ignore") return SaveMode::kIgnore;
-  if (m == "error" || m == "errorifexists" || m == "default") return SaveMode::kErrorIfExists;
-  return SparkError("INVALID_SAVE_MODE", "42000",
-                    fmt::format("The specified save mode \"{}\" is invalid. Valid save modes "
-                                "include \"append\", \"overwrite\", \"ignore\", \"error\", "
-                                "\"errorifexists\", and \"default\".",
-                                mode));
-}
-
 arrow::Status CheckWritableSchema(const std::string& format, const StructType& schema,
                                   const std::vector<std::string>& partition_by) {
   if (format != "parquet" && format != "json" && format != "csv" && format != "text") {

@@ -12,17 +12,12 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include "spate/connectors/save_mode.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
 
 class Session;
-
-enum class SaveMode { kAppend, kOverwrite, kIgnore, kErrorIfExists };
-
-/// "append", "overwrite", "ignore", "error", "errorifexists", "default";
-/// anything else is [INVALID_SAVE_MODE].
-arrow::Result<SaveMode> ParseSaveMode(const std::string& mode);
 
 struct FileWrite {
   Session* session = nullptr;

@@ -17,7 +17,7 @@
 #include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/plan/plan_builder.h"
-#include "spate/state/state_reader.h"
+#include "spate/connectors/statestore/state_reader.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
 
@@ -276,8 +276,8 @@ DataFrame DataFrameReader::load(const std::string& path) const {
 DataFrame DataFrameReader::load(const std::vector<std::string>& paths) const {
   if (!schema_status_.ok()) return DataFrame(session_, schema_status_);
   if (AsciiLower(format_) == "statestore") return DataFrame(session_, LoadStateStore(paths, options_));
-  if (AsciiLower(format_) == "kafka") return DataFrame(session_, LoadKafka(*session_, options_));
-  if (AsciiLower(format_) == "jdbc") return DataFrame(session_, LoadJdbc(*session_, options_));
+  if (AsciiLower(format_) == "kafka") return DataFrame(session_, LoadKafka(session_->conf(), options_));
+  if (AsciiLower(format_) == "jdbc") return DataFrame(session_, LoadJdbc(session_->conf(), options_));
   // format("iceberg").load("cat.ns.t"): the table of an Iceberg catalog.
   if (AsciiLower(format_) == "iceberg" && paths.size() == 1) return session_->Table(paths[0]);
   return DataFrame(session_, LoadFiles(*session_, format_, paths, schema_, options_));

@@ -23,7 +23,7 @@ class DataFrameReader {
   explicit DataFrameReader(std::shared_ptr<Session> session);
 
   /// "parquet" (the default, spark.sql.sources.default), "json", "csv",
-  /// "text"; "statestore" reads a streaming checkpoint's state (state/state_reader.h).
+  /// "text"; "statestore" reads a streaming checkpoint's state (connectors/statestore/state_reader.h).
   DataFrameReader& format(const std::string& source);
   /// Option keys are case-insensitive, as in Spark.
   DataFrameReader& option(const std::string& key, const std::string& value);

@@ -126,14 +126,4 @@ std::vector<std::string> Session::TempViewNames() const {
 }
 
 
-arrow::Status TableNotFound(const std::string& name) {
-  return SparkError("TABLE_OR_VIEW_NOT_FOUND", "42P01",
-                    "The table or view `" + name +
-                        "` cannot be found. Verify the spelling and correctness of the schema and "
-                        "catalog.\nIf you did not qualify the name with a schema, verify the "
-                        "current_schema() output, or qualify the name with the correct schema and "
-                        "catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP "
-                        "TABLE IF EXISTS.");
-}
-
 }  // namespace spate

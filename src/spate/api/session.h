@@ -87,7 +87,4 @@ class Session : public std::enable_shared_from_this<Session> {
   std::shared_ptr<WebUi> ui_;  // null when the UI is off
 };
 
-/// [TABLE_OR_VIEW_NOT_FOUND] for `name`.
-arrow::Status TableNotFound(const std::string& name);
-
 }  // namespace spate

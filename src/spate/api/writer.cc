@@ -91,8 +91,15 @@ DataFrameWriter& DataFrameWriter::partitionBy(const std::vector<std::string>& co
 }
 
 arrow::Status DataFrameWriter::save() const {
-  if (AsciiLower(format_) == "kafka") return WriteKafka(df_, mode_, options_);
-  if (AsciiLower(format_) == "jdbc") return WriteJdbc(df_, mode_, options_);
+  if (AsciiLower(format_) == "kafka") {
+    ARROW_RETURN_NOT_OK(df_.status());
+    return WriteKafka(*df_.schema(), [this] { return df_.toArrow(); }, mode_, options_);
+  }
+  if (AsciiLower(format_) == "jdbc") {
+    ARROW_RETURN_NOT_OK(df_.status());
+    StructTypePtr schema = df_.schema();
+    return WriteJdbc(*schema, [this] { return df_.toArrow(); }, df_.session()->conf(), mode_, options_);
+  }
   if (!format_.empty() && !IsFileFormat(format_)) return UnsupportedDataSource(format_);
   auto path = options_.find("path");
   if (path == options_.end()) return arrow::Status::Invalid("'path' is not specified.");

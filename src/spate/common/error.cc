@@ -30,6 +30,16 @@ class AnalysisErrorDetail : public arrow::StatusDetail {
 
 }  // namespace
 
+arrow::Status TableNotFound(const std::string& name) {
+  return SparkError("TABLE_OR_VIEW_NOT_FOUND", "42P01",
+                    "The table or view `" + name +
+                        "` cannot be found. Verify the spelling and correctness of the schema and "
+                        "catalog.\nIf you did not qualify the name with a schema, verify the "
+                        "current_schema() output, or qualify the name with the correct schema and "
+                        "catalog.\nTo tolerate the error on drop use DROP VIEW IF EXISTS or DROP "
+                        "TABLE IF EXISTS.");
+}
+
 arrow::Status LegacyAnalysisError(std::string_view message) {
   return arrow::Status(arrow::StatusCode::Invalid, std::string(message),
                        std::make_shared<AnalysisErrorDetail>());

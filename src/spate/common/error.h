@@ -36,4 +36,7 @@ namespace spate {
 arrow::Status LegacyAnalysisError(std::string_view message);
 bool IsLegacyAnalysisError(const arrow::Status& status);
 
+/// [TABLE_OR_VIEW_NOT_FOUND] for `name`.
+arrow::Status TableNotFound(const std::string& name);
+
 }  // namespace spate

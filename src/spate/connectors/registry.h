@@ -18,7 +18,10 @@
 
 namespace spate {
 
+class RuntimeConfig;
 class Session;
+struct PlanNode;
+using PlanPtr = std::shared_ptr<const PlanNode>;
 
 /// Options with case-insensitive keys (stored lower-case).
 class Options {
@@ -40,7 +43,8 @@ struct SourceRequest {
   Options options;
   StructTypePtr user_schema;        // .schema(...), or null
   std::optional<std::string> path;  // .load(path)
-  Session* session = nullptr;
+  Session* session = nullptr;           // only for the connectors that still need more than settings
+  const RuntimeConfig* conf = nullptr;  // the session's settings
 };
 
 struct SinkRequest {
@@ -50,7 +54,10 @@ struct SinkRequest {
   OutputMode mode = OutputMode::kAppend;
   StructTypePtr schema;  // the rows the sink receives
   std::vector<std::string> partition_by;
-  Session* session = nullptr;
+  Session* session = nullptr;           // only for the connectors that still need more than settings
+  const RuntimeConfig* conf = nullptr;  // the session's settings
+  /// Registers a temp view in the session (the memory sink's table).
+  std::function<void(const std::string& name, PlanPtr plan)> create_temp_view;
 };
 
 using SourceMaker = std::function<arrow::Result<std::shared_ptr<StreamSourceFactory>>(const SourceRequest&)>;

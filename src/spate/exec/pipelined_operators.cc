@@ -4,6 +4,7 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
+#include "spate/common/calendar.h"
 #include "spate/exec/operators.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/types/arrow_types.h"
@@ -13,8 +14,6 @@ namespace spate {
 namespace {
 
 namespace cp = arrow::compute;
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // An array as the output schema wants it (kernels may return a wider or
 // view type than the column's Arrow type).
@@ -103,7 +102,7 @@ class WatermarkOperator final : public PassThroughOperator {
       ARROW_ASSIGN_OR_RAISE(auto micros, EventTimeMicros(times));
       const arrow::Int64Array& values = *micros;
       for (int64_t i = 0; i < values.length(); ++i) {
-        if (values.IsValid(i)) stats_->Add(FloorDiv(values.Value(i), 1000));
+        if (values.IsValid(i)) stats_->Add(calendar::FloorDiv(values.Value(i), 1000));
       }
     }
     return Emit(std::move(batch));

@@ -12,6 +12,7 @@
 
 #include <arrow/api.h>
 
+#include "spate/common/calendar.h"
 #include "spate/expr/bound_expr.h"
 #include "spate/types/data_type.h"
 
@@ -26,23 +27,18 @@ constexpr const char* kDefaultFormat = "yyyy-MM-dd HH:mm:ss";
 /// One value per row; nullopt is NULL.
 using Values = std::vector<std::optional<int64_t>>;
 
-int64_t FloorDiv(int64_t a, int64_t b);
-int64_t FloorMod(int64_t a, int64_t b);
-
-// Calendar
-struct Civil {
-  int64_t year;
-  int month;  // 1..12
-  int day;    // 1..31
-};
-int64_t DaysFromCivil(int64_t y, int m, int d);
-Civil CivilFromDays(int64_t days);
-bool IsLeap(int64_t y);
-int DaysInMonth(int64_t y, int m);
-int IsoDayOfWeek(int64_t days);  // 1 = Monday ... 7 = Sunday
-int DayOfYear(int64_t days);
-int IsoWeek(int64_t days);
-int64_t AddMonths(int64_t days, int64_t months);
+// Calendar (common/calendar.h)
+using calendar::AddMonths;
+using calendar::Civil;
+using calendar::CivilFromDays;
+using calendar::DayOfYear;
+using calendar::DaysFromCivil;
+using calendar::DaysInMonth;
+using calendar::FloorDiv;
+using calendar::FloorMod;
+using calendar::IsLeap;
+using calendar::IsoDayOfWeek;
+using calendar::IsoWeek;
 extern const char* const kMonthNames[12];
 extern const char* const kDayNames[7];  // Monday first
 

@@ -6,6 +6,7 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/calendar.h"
 #include "spate/common/error.h"
 #include "spate/expr/decimal_math.h"
 #include "spate/expr/function_registry.h"
@@ -185,34 +186,9 @@ arrow::Result<arrow::Datum> AddInterval(const arrow::Datum& ts, const arrow::Dat
     int64_t t = micros.Value(i);
     if (iv.months != 0) {
       int64_t day_us = 86400LL * 1000000;
-      int64_t days = t >= 0 ? t / day_us : -((-t + day_us - 1) / day_us);
+      int64_t days = calendar::FloorDiv(t, day_us);
       int64_t tod = t - days * day_us;
-      // civil date from days (Howard Hinnant's algorithm, public domain math)
-      int64_t z = days + 719468;
-      int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-      int64_t doe = z - era * 146097;
-      int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-      int64_t y = yoe + era * 400;
-      int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-      int64_t mp = (5 * doy + 2) / 153;
-      int64_t d = doy - (153 * mp + 2) / 5 + 1;
-      int64_t m = mp < 10 ? mp + 3 : mp - 9;
-      y += m <= 2;
-      int64_t total = y * 12 + (m - 1) + sign * iv.months;
-      y = total >= 0 ? total / 12 : (total - 11) / 12;
-      m = total - y * 12 + 1;
-      static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-      bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-      int64_t dim = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-      if (d > dim) d = dim;
-      // days from civil
-      int64_t yy = y - (m <= 2);
-      int64_t era2 = (yy >= 0 ? yy : yy - 399) / 400;
-      int64_t yoe2 = yy - era2 * 400;
-      int64_t doy2 = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-      int64_t doe2 = yoe2 * 365 + yoe2 / 4 - yoe2 / 100 + doy2;
-      days = era2 * 146097 + doe2 - 719468;
-      t = days * day_us + tod;
+      t = calendar::AddMonths(days, sign * iv.months) * day_us + tod;
     }
     t += sign * (static_cast<int64_t>(iv.days) * 86400LL * 1000000 + iv.nanoseconds / 1000);
     out.UnsafeAppend(t);

@@ -14,6 +14,7 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/calendar.h"
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/nested_internal.h"
@@ -797,29 +798,7 @@ arrow::Result<BoundExprPtr> BindSequence(const std::string& name, std::vector<Bo
             time_part += 86400000000LL;
           }
           int64_t d = day_part;
-          if (months != 0) {
-            // Civil date of d, add k * months, clamp the day.
-            int64_t z = d + 719468, era = (z >= 0 ? z : z - 146096) / 146097;
-            int64_t doe = z - era * 146097;
-            int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-            int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-            int64_t mp = (5 * doy + 2) / 153, dd = doy - (153 * mp + 2) / 5 + 1;
-            int64_t m = mp < 10 ? mp + 3 : mp - 9;
-            y += m <= 2;
-            int64_t total = y * 12 + (m - 1) + k * months;
-            y = total >= 0 ? total / 12 : (total - 11) / 12;
-            m = total - y * 12 + 1;
-            static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-            bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-            int64_t last = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-            dd = std::min(dd, last);
-            y -= m <= 2;
-            era = (y >= 0 ? y : y - 399) / 400;
-            yoe = y - era * 400;
-            doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + dd - 1;
-            doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-            d = era * 146097 + doe - 719468;
-          }
+          if (months != 0) d = calendar::AddMonths(d, k * months);  // the day clamped to the month's end
           d += k * days;
           if (is_date) return d;
           return d * 86400000000LL + time_part + k * micros;

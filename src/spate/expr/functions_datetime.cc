@@ -24,65 +24,6 @@ namespace dt {
 
 namespace cp = arrow::compute;
 
-
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-int64_t FloorMod(int64_t a, int64_t b) { return a - FloorDiv(a, b) * b; }
-
-// ---------------------------------------------------------------------------
-// Proleptic Gregorian calendar (the civil-date algorithms of H. Hinnant)
-
-int64_t DaysFromCivil(int64_t y, int m, int d) {
-  y -= m <= 2;
-  int64_t era = FloorDiv(y, 400);
-  int64_t yoe = y - era * 400;
-  int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-Civil CivilFromDays(int64_t days) {
-  int64_t z = days + 719468;
-  int64_t era = FloorDiv(z, 146097);
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  int d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  int m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  return {yoe + era * 400 + (m <= 2), m, d};
-}
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-int DaysInMonth(int64_t y, int m) {
-  static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return kDays[m - 1] + (m == 2 && IsLeap(y));
-}
-
-// 1 = Monday ... 7 = Sunday (ISO); 1970-01-01 was a Thursday.
-int IsoDayOfWeek(int64_t days) { return static_cast<int>(FloorMod(days + 3, 7)) + 1; }
-
-int DayOfYear(int64_t days) {
-  return static_cast<int>(days - DaysFromCivil(CivilFromDays(days).year, 1, 1)) + 1;
-}
-
-// ISO-8601 week number: weeks start on Monday, week 1 holds the year's first Thursday.
-int IsoWeek(int64_t days) {
-  int64_t thursday = days - IsoDayOfWeek(days) + 4;
-  int64_t year = CivilFromDays(thursday).year;
-  return static_cast<int>((thursday - DaysFromCivil(year, 1, 1)) / 7) + 1;
-}
-
-// Adds months, clamping the day to the target month's length (Jan 31 + 1 = Feb 28/29).
-int64_t AddMonths(int64_t days, int64_t months) {
-  Civil c = CivilFromDays(days);
-  int64_t total = c.year * 12 + (c.month - 1) + months;
-  int64_t y = FloorDiv(total, 12);
-  int m = static_cast<int>(total - y * 12) + 1;
-  return DaysFromCivil(y, m, std::min(c.day, DaysInMonth(y, m)));
-}
-
 // ---------------------------------------------------------------------------
 // Time zones, through Arrow's tz database kernels
 
@@ -110,6 +51,7 @@ Values FromInt64Array(const arrow::Array& arr) {
 // UTC instants -> wall-clock microseconds in `tz`.
 arrow::Result<Values> UtcToLocal(const Values& utc, const std::string& tz) {
   if (IsUtc(tz)) return utc;
+  EnsureComputeInitialized();  // also reached from the SQL parser's typed literals
   ARROW_ASSIGN_OR_RAISE(auto ints, Int64Array(utc));
   ARROW_ASSIGN_OR_RAISE(auto ts, ints->View(arrow::timestamp(arrow::TimeUnit::MICRO, tz)));
   ARROW_ASSIGN_OR_RAISE(auto local, cp::CallFunction("local_timestamp", {ts}));

@@ -19,6 +19,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "spate/common/calendar.h"
 #include "spate/common/error.h"
 #include "spate/common/json_parsing.h"
 #include "spate/common/strings.h"
@@ -50,19 +51,8 @@ arrow::Result<ArrayPtr> AsArray(const arrow::Datum& d, int64_t num_rows) {
 // ---------------------------------------------------------------------------
 // Calendar arithmetic and time zones
 
-void CivilFromDays(int64_t z, int64_t* y, int* m, int* d) {
-  z += 719468;
-  int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  int64_t doe = z - era * 146097;
-  int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  int64_t mp = (5 * doy + 2) / 153;
-  *d = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *m = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *y = yoe + era * 400 + (*m <= 2);
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+using calendar::AppendDate;
+using calendar::FloorDiv;
 
 // "+05:30", "-08", "Z", "UTC", "GMT": a fixed offset in seconds.
 std::optional<int64_t> FixedOffset(std::string_view tz) {
@@ -540,13 +530,6 @@ void AppendBase64(std::string_view bytes, std::string* out) {
     *out += kChars[(n >> 6) & 63];
     *out += '=';
   }
-}
-
-void AppendDate(int64_t days, std::string* out) {
-  int64_t y;
-  int m, d;
-  CivilFromDays(days, &y, &m, &d);
-  *out += fmt::format("{:04d}-{:02d}-{:02d}", y, m, d);
 }
 
 class JsonWriter {

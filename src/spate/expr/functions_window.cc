@@ -7,6 +7,7 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/calendar.h"
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/window_spec.h"
@@ -17,10 +18,7 @@ namespace spate {
 
 namespace {
 
-int64_t FloorMod(int64_t a, int64_t b) {
-  int64_t m = a % b;
-  return m < 0 ? m + b : m;
-}
+using calendar::FloorMod;
 
 arrow::Result<int64_t> DurationMicros(const BoundExpr& arg, const char* what, const std::string& pretty) {
   const arrow::Scalar* value = ConstantValue(arg);

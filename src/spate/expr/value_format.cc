@@ -14,6 +14,7 @@
 #include <arrow/compute/initialize.h>
 #include <arrow/util/decimal.h>
 
+#include "spate/common/calendar.h"
 #include "spate/common/strings.h"
 
 namespace spate {
@@ -126,48 +127,13 @@ std::string DecimalJava(std::string unscaled, int scale) {
 // ---------------------------------------------------------------------------
 // Dates, timestamps, intervals
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
-// Proleptic Gregorian civil date from days since 1970-01-01 (H. Hinnant's algorithm).
-void CivilFromDays(int64_t days, int64_t* year, int* month, int* day) {
-  days += 719468;
-  const int64_t era = FloorDiv(days, 146097);
-  const int64_t doe = days - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  *day = static_cast<int>(doy - (153 * mp + 2) / 5 + 1);
-  *month = static_cast<int>(mp < 10 ? mp + 3 : mp - 9);
-  *year = yoe + era * 400 + (*month <= 2);
-}
+using calendar::AppendDate;
+using calendar::FloorDiv;
 
 void AppendPadded(int64_t value, int width, std::string* out) {
   std::string digits = std::to_string(value);
   if (static_cast<int>(digits.size()) < width) out->append(width - digits.size(), '0');
   out->append(digits);
-}
-
-// java.time prints years with at least four digits, a '-' for years before 1
-// and a '+' for years past 9999 (SignStyle.EXCEEDS_PAD).
-void AppendYear(int64_t year, std::string* out) {
-  if (year < 0) {
-    out->push_back('-');
-    AppendPadded(-year, 4, out);
-  } else {
-    if (year > 9999) out->push_back('+');
-    AppendPadded(year, 4, out);
-  }
-}
-
-void AppendDate(int64_t days, std::string* out) {
-  int64_t year;
-  int month, day;
-  CivilFromDays(days, &year, &month, &day);
-  AppendYear(year, out);
-  out->push_back('-');
-  AppendPadded(month, 2, out);
-  out->push_back('-');
-  AppendPadded(day, 2, out);
 }
 
 // "yyyy-MM-dd HH:mm:ss" plus the fraction with its trailing zeros dropped.

@@ -13,6 +13,7 @@
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/expr/datetime_parse.h"
 #include "spate/expr/window_expr.h"
 #include "spate/plan/grouping_sets.h"
 #include "spate/sql/lexer.h"
@@ -203,109 +204,6 @@ std::optional<IntervalValue> ReadUnitToUnit(std::string_view text, std::string_v
   value.days = static_cast<int32_t>(negative ? -days : days);
   value.micros = static_cast<int64_t>(negative ? -micros : micros);
   return value;
-}
-
-// ---------------------------------------------------------------------------
-// Dates and timestamps in typed literals.
-
-// Days since 1970-01-01 of a proleptic Gregorian date.
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2 ? 1 : 0;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// yyyy[-m[m][-d[d]]], as Spark's stringToDate takes it; *i stops after the date.
-std::optional<int64_t> ReadDate(std::string_view text, size_t* i) {
-  int64_t year = 0, month = 1, day = 1;
-  size_t start = *i;
-  if (!ReadNumber(text, i, 7, &year) || *i - start < 4) return std::nullopt;
-  if (*i < text.size() && text[*i] == '-') {
-    ++*i;
-    if (!ReadNumber(text, i, 2, &month)) return std::nullopt;
-    if (*i < text.size() && text[*i] == '-') {
-      ++*i;
-      if (!ReadNumber(text, i, 2, &day)) return std::nullopt;
-    }
-  }
-  static const int kDaysInMonth[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return std::nullopt;
-  int max_day = kDaysInMonth[month - 1] + (month == 2 && IsLeap(year) ? 1 : 0);
-  if (day > max_day) return std::nullopt;
-  return DaysFromCivil(year, month, day);
-}
-
-std::optional<int32_t> ParseDateText(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size() && text[i] == ' ') ++i;
-  auto days = ReadDate(text, &i);
-  if (!days) return std::nullopt;
-  // Spark ignores whatever follows a ' ' or 'T' after the date.
-  if (i < text.size() && text[i] != ' ' && text[i] != 'T') return std::nullopt;
-  return static_cast<int32_t>(*days);
-}
-
-// A zone suffix: Z, UTC, or an offset +h[h][:mm]; seconds east of UTC.
-std::optional<int64_t> ReadZoneOffset(std::string_view zone) {
-  std::string upper = AsciiUpper(zone);
-  if (upper == "Z" || upper == "UTC" || upper == "GMT") return 0;
-  if (upper.rfind("UTC", 0) == 0 || upper.rfind("GMT", 0) == 0) upper = upper.substr(3);
-  if (upper.empty() || (upper[0] != '+' && upper[0] != '-')) return std::nullopt;
-  int64_t sign = upper[0] == '-' ? -1 : 1;
-  size_t i = 1;
-  int64_t hours = 0, minutes = 0;
-  if (!ReadNumber(upper, &i, 2, &hours)) return std::nullopt;
-  if (i < upper.size() && upper[i] == ':') ++i;
-  if (i < upper.size() && !ReadNumber(upper, &i, 2, &minutes)) return std::nullopt;
-  if (i != upper.size() || hours > 18 || minutes > 59) return std::nullopt;
-  return sign * (hours * 3600 + minutes * 60);
-}
-
-// yyyy-mm-dd[( |T)hh:mm[:ss[.fraction]]][zone] as microseconds since the
-// epoch; the zone is only allowed when `allow_zone` (TIMESTAMP, not _NTZ).
-std::optional<int64_t> ParseTimestampText(std::string_view text, bool allow_zone) {
-  size_t i = 0;
-  while (i < text.size() && text[i] == ' ') ++i;
-  auto days = ReadDate(text, &i);
-  if (!days) return std::nullopt;
-  int64_t hour = 0, minute = 0, second = 0, micros = 0;
-  if (i < text.size() && (text[i] == ' ' || text[i] == 'T')) {
-    ++i;
-    if (!ReadNumber(text, &i, 2, &hour) || i >= text.size() || text[i++] != ':' ||
-        !ReadNumber(text, &i, 2, &minute)) {
-      return std::nullopt;
-    }
-    if (i < text.size() && text[i] == ':') {
-      ++i;
-      if (!ReadNumber(text, &i, 2, &second)) return std::nullopt;
-      if (i < text.size() && text[i] == '.') {
-        ++i;
-        int64_t scale = 100000;
-        size_t start = i;
-        while (i < text.size() && IsDigit(text[i])) {
-          micros += (text[i++] - '0') * scale;  // digits past microseconds add 0
-          scale /= 10;
-        }
-        if (i == start || i - start > 9) return std::nullopt;
-      }
-    }
-  }
-  if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
-  int64_t offset = 0;
-  std::string_view zone = text.substr(i);
-  while (!zone.empty() && zone.front() == ' ') zone.remove_prefix(1);
-  if (!zone.empty()) {
-    auto parsed = allow_zone ? ReadZoneOffset(zone) : std::nullopt;
-    if (!parsed) return std::nullopt;
-    offset = *parsed;
-  }
-  int64_t seconds = *days * 86400 + hour * 3600 + minute * 60 + second - offset;
-  return seconds * kMicrosPerSecond + micros;
 }
 
 std::optional<std::string> ParseHex(std::string_view hex) {
@@ -1255,16 +1153,18 @@ class Parser {
       if (!days) return InvalidTypedLiteral(keyword, type, value);
       return ex::Lit(std::make_shared<arrow::Date32Scalar>(*days), types::Date());
     }
+    // Text without a zone is read as UTC: the parser does not know the session's zone.
     bool ntz = type == "TIMESTAMP_NTZ";
-    auto micros = ParseTimestampText(value, /*allow_zone=*/!ntz);
-    if (!micros) return InvalidTypedLiteral(keyword, type, value);
+    auto parsed = ParseTimestampText(value, "UTC", ntz);
+    if (!parsed.ok() || !*parsed) return InvalidTypedLiteral(keyword, type, value);
+    int64_t micros = **parsed;
     if (ntz) {
       return ex::Lit(std::make_shared<arrow::TimestampScalar>(
-                         *micros, arrow::timestamp(arrow::TimeUnit::MICRO)),
+                         micros, arrow::timestamp(arrow::TimeUnit::MICRO)),
                      types::TimestampNtz());
     }
     return ex::Lit(std::make_shared<arrow::TimestampScalar>(
-                       *micros, arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")),
+                       micros, arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")),
                    types::Timestamp());
   }
 

@@ -18,13 +18,11 @@
 
 namespace spate {
 
-class DataFrame;
-
 struct SinkBatch {
   int64_t batch_id;
   OutputMode mode;
-  /// The batch's rows as a batch DataFrame (what foreachBatch receives).
-  const DataFrame& rows;
+  /// The batch's rows (foreachBatch wraps them in a DataFrame).
+  std::shared_ptr<arrow::Table> rows;
 };
 
 class StreamSink {

@@ -16,10 +16,10 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/exec/physical_plan.h"
+#include "spate/expr/bound_expr.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/streaming/checkpoint_entries.h"
@@ -134,8 +134,8 @@ std::string StateOperatorJson(const StateOperatorMetrics& m) {
 class StreamExecution final : public StreamingQuery,
                               public std::enable_shared_from_this<StreamExecution> {
  public:
-  StreamExecution(std::shared_ptr<Session> session, StreamingQuerySpec spec)
-      : session_(std::move(session)), conf_(session_->conf()), spec_(std::move(spec)), run_id_(RandomUuid()) {}
+  StreamExecution(const RuntimeConfig& conf, std::shared_ptr<QueryManager> streams, StreamingQuerySpec spec)
+      : streams_(std::move(streams)), conf_(conf), spec_(std::move(spec)), run_id_(RandomUuid()) {}
 
   ~StreamExecution() override {
     if (lock_fd_ >= 0) ::close(lock_fd_);  // a run that failed to start still holds its lock
@@ -161,7 +161,7 @@ class StreamExecution final : public StreamingQuery,
       sources_.push_back({std::move(source), scans[i], std::nullopt});
     }
     ARROW_RETURN_NOT_OK(spec_.sink->Open(id_, checkpoint_));
-    ARROW_RETURN_NOT_OK(session_->streams().Register(id_, shared_from_this()));
+    ARROW_RETURN_NOT_OK(streams_->Register(id_, shared_from_this()));
     registered_ = true;
     active_ = true;
     thread_ = std::thread([self = shared_from_this()] { self->Run(); });
@@ -530,8 +530,7 @@ class StreamExecution final : public StreamingQuery,
   // The plan's result for the batch, handed to the sink; the rows written.
   arrow::Result<int64_t> ExecuteAndWrite(int64_t batch_id, const EvalContext& ctx) {
     ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
-    DataFrame batch_df = session_->CreateDataFrame(result);
-    return spec_.sink->AddBatch({batch_id, spec_.output_mode, batch_df});
+    return spec_.sink->AddBatch({batch_id, spec_.output_mode, std::move(result)});
   }
 
   // The physical plan of the run, its stateful operators (numbered from the
@@ -676,7 +675,7 @@ class StreamExecution final : public StreamingQuery,
     // spark.streams forgets the query before awaitTermination() returns, so a
     // caller that saw the query end also sees it gone from active.
     active_ = false;
-    if (registered_) session_->streams().NotifyTerminated(id_, error);
+    if (registered_) streams_->NotifyTerminated(id_, error);
     {
       std::lock_guard<std::mutex> lock(mutex_);
       error_ = error;
@@ -686,7 +685,8 @@ class StreamExecution final : public StreamingQuery,
     cv_.notify_all();
   }
 
-  std::shared_ptr<Session> session_;
+  // spark.streams of the session that started the query (it keeps the session alive).
+  std::shared_ptr<QueryManager> streams_;
   // The query's settings: the session's when it started, then those its
   // checkpoint pinned (a running query does not see later changes).
   RuntimeConfig conf_;
@@ -726,14 +726,15 @@ class StreamExecution final : public StreamingQuery,
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(std::shared_ptr<Session> session,
+arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(const RuntimeConfig& conf,
+                                                                   std::shared_ptr<QueryManager> streams,
                                                                    StreamingQuerySpec spec) {
-  ARROW_RETURN_NOT_OK(CheckStreamingQuery(*spec.plan, spec.output_mode, session->conf()));
+  ARROW_RETURN_NOT_OK(CheckStreamingQuery(*spec.plan, spec.output_mode, conf));
   if (spec.trigger.kind == Trigger::Kind::kContinuous) {
     return arrow::Status::NotImplemented("Trigger.Continuous: continuous processing is not supported; "
                                          "use a processingTime trigger with a short interval.");
   }
-  auto query = std::make_shared<StreamExecution>(std::move(session), std::move(spec));
+  auto query = std::make_shared<StreamExecution>(conf, std::move(streams), std::move(spec));
   ARROW_RETURN_NOT_OK(query->Start());
   return query;
 }

@@ -22,8 +22,8 @@
 
 namespace spate {
 
-class Session;
 class QueryManager;
+class RuntimeConfig;
 
 struct StreamingQuerySpec {
   PlanPtr plan;  // a streaming plan
@@ -36,8 +36,10 @@ struct StreamingQuerySpec {
 };
 
 /// Validates the query (Spark's output mode rules), opens or creates the
-/// checkpoint, and starts the query's thread.
-arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(std::shared_ptr<Session> session,
+/// checkpoint, and starts the query's thread. The query runs with a copy of
+/// `conf` taken now and registers with `streams` (spark.streams).
+arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(const RuntimeConfig& conf,
+                                                                   std::shared_ptr<QueryManager> streams,
                                                                    StreamingQuerySpec spec);
 
 }  // namespace spate

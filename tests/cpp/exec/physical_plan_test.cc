@@ -155,7 +155,7 @@ TEST(PhysicalPlan, StatefulOperatorsAreNumberedAsTheirStateFolders) {
   auto session = Session::Make();
   session->conf().Set("spark.sql.shuffle.partitions", "1");
   auto stream = MemoryStream::Make(*ParseDdlSchema("k STRING, v INT"));
-  auto df = stream->toDF(session).dropDuplicates({"k"}).union_(stream->toDF(session).dropDuplicates({"v"}));
+  auto df = DataFrame(session, stream->plan()).dropDuplicates({"k"}).union_(DataFrame(session, stream->plan()).dropDuplicates({"v"}));
   auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
   EXPECT_EQ(Names(*plan), (std::vector<std::string>{"Union", "Deduplicate", "Scan", "Deduplicate", "Scan"}));
   ASSERT_EQ(plan->stateful_operators().size(), 2u);

@@ -128,7 +128,7 @@ TEST(UserFunctionTest, StreamingQueryCallsTheFunctionOnItsThread) {
     calls.fetch_add(1);
     return inner(args, n);
   }, types::Int());
-  auto query = stream->toDF(session).select({counted({F::col("v")}).alias("p")})
+  auto query = DataFrame(session, stream->plan()).select({counted({F::col("v")}).alias("p")})
                    .writeStream().format("memory").queryName("udf_out").start();
   ASSERT_TRUE(query.ok()) << query.status().ToString();
   ASSERT_TRUE(stream->AddData(Ints("[1, 2]")).ok());

@@ -87,7 +87,7 @@ class StatefulTest : public ::testing::Test {
     }
   }
 
-  DataFrame Events() { return stream_->toDF(session_); }
+  DataFrame Events() { return DataFrame(session_, stream_->plan()); }
 
   void Start(const DataFrame& df, const std::string& mode, const std::string& name) {
     checkpoint_ = TestDir(name);
@@ -473,7 +473,7 @@ TEST_F(StatefulTest, MaxWatermarkPolicyFollowsTheFasterStream) {
   auto other = MemoryStream::Make(*ParseDdlSchema("ts TIMESTAMP, k STRING, v INT"));
   session_->conf().Set("spark.sql.streaming.multipleWatermarkPolicy", "max");
   auto left = Events().withWatermark("ts", "10 minutes");
-  auto right = other->toDF(session_).withWatermark("ts", "1 minute");
+  auto right = DataFrame(session_, other->plan()).withWatermark("ts", "1 minute");
   Start(left.unionAll(right).groupBy({F::window(F::col("ts"), "5 minutes")}).agg({F::count(F::col("v")).alias("n")}),
         "append", "max_policy");
   ASSERT_TRUE(other->AddData(spate::Events({"12:30:00 x 1"})).ok());

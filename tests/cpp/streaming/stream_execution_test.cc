@@ -70,7 +70,7 @@ class StreamExecutionTest : public ::testing::Test {
 };
 
 TEST_F(StreamExecutionTest, MemoryStreamToMemorySinkAppendsEachBatch) {
-  auto df = stream_->toDF(session_).select({(F::col("v") * lit(10)).alias("v10")});
+  auto df = DataFrame(session_, stream_->plan()).select({(F::col("v") * lit(10)).alias("v10")});
   ASSERT_TRUE(df.isStreaming());
   auto query = df.writeStream().format("memory").queryName("out").start();
   ASSERT_TRUE(query.ok()) << query.status().ToString();
@@ -101,7 +101,7 @@ TEST_F(StreamExecutionTest, RestartContinuesFromTheNextOffset) {
   std::string checkpoint = TestDir("restart");
   Collected collected;
   auto run = [&] {
-    return stream_->toDF(session_).writeStream().foreachBatch(collected.Fn())
+    return DataFrame(session_, stream_->plan()).writeStream().foreachBatch(collected.Fn())
         .option("checkpointLocation", checkpoint).start();
   };
   auto first = run();
@@ -126,7 +126,7 @@ TEST_F(StreamExecutionTest, UncommittedBatchRunsAgainWithTheSameOffsets) {
   std::string checkpoint = TestDir("replay");
   Collected collected;
   auto run = [&] {
-    return stream_->toDF(session_).writeStream().foreachBatch(collected.Fn())
+    return DataFrame(session_, stream_->plan()).writeStream().foreachBatch(collected.Fn())
         .option("checkpointLocation", checkpoint).start();
   };
   auto first = run();
@@ -150,13 +150,13 @@ TEST_F(StreamExecutionTest, UncommittedBatchRunsAgainWithTheSameOffsets) {
 
 TEST_F(StreamExecutionTest, CheckpointOfAnotherQueryIsRefused) {
   std::string checkpoint = TestDir("foreign");
-  auto first = stream_->toDF(session_).writeStream().format("noop").option("checkpointLocation", checkpoint).start();
+  auto first = DataFrame(session_, stream_->plan()).writeStream().format("noop").option("checkpointLocation", checkpoint).start();
   ASSERT_TRUE(first.ok());
   ASSERT_TRUE(stream_->AddData(Ints("[1]")).ok());
   ASSERT_TRUE((*first)->processAllAvailable().ok());
   ASSERT_TRUE((*first)->stop().ok());
   auto other = MemoryStream::Make(*ParseDdlSchema("v INT"));
-  auto two_sources = stream_->toDF(session_).union_(other->toDF(session_));
+  auto two_sources = DataFrame(session_, stream_->plan()).union_(DataFrame(session_, other->plan()));
   auto second = two_sources.writeStream().format("noop").option("checkpointLocation", checkpoint).start();
   ASSERT_TRUE(second.ok());
   auto result = (*second)->awaitTermination();
@@ -166,7 +166,7 @@ TEST_F(StreamExecutionTest, CheckpointOfAnotherQueryIsRefused) {
 
 TEST_F(StreamExecutionTest, TwoLiveRunsOfOneCheckpointAreRefused) {
   std::string checkpoint = TestDir("concurrent");
-  auto df = stream_->toDF(session_);
+  auto df = DataFrame(session_, stream_->plan());
   auto first = df.writeStream().format("noop").option("checkpointLocation", checkpoint).start();
   ASSERT_TRUE(first.ok());
   auto second = df.writeStream().format("noop").option("checkpointLocation", checkpoint).start();
@@ -179,7 +179,7 @@ TEST_F(StreamExecutionTest, TwoLiveRunsOfOneCheckpointAreRefused) {
 }
 
 TEST_F(StreamExecutionTest, FailingBatchStopsTheQueryNamingTheBatch) {
-  auto query = stream_->toDF(session_).writeStream()
+  auto query = DataFrame(session_, stream_->plan()).writeStream()
                    .foreachBatch([](const DataFrame&, int64_t id) -> arrow::Status {
                      if (id == 1) return arrow::Status::Invalid("sink unavailable");
                      return arrow::Status::OK();
@@ -204,7 +204,7 @@ TEST_F(StreamExecutionTest, AvailableNowAndOnceStopByThemselves) {
   Collected collected;
   ASSERT_TRUE(stream_->AddData(Ints("[1]")).ok());
   ASSERT_TRUE(stream_->AddData(Ints("[2]")).ok());
-  auto query = stream_->toDF(session_).writeStream().foreachBatch(collected.Fn()).trigger(Trigger::AvailableNow()).start();
+  auto query = DataFrame(session_, stream_->plan()).writeStream().foreachBatch(collected.Fn()).trigger(Trigger::AvailableNow()).start();
   ASSERT_TRUE(query.ok());
   ASSERT_TRUE((*query)->awaitTermination().ok());
   ASSERT_EQ(collected.batches.size(), 1u);
@@ -223,7 +223,7 @@ TEST_F(StreamExecutionTest, AvailableNowAndOnceStopByThemselves) {
 }
 
 TEST_F(StreamExecutionTest, SparkErrorsForMisuse) {
-  auto df = stream_->toDF(session_);
+  auto df = DataFrame(session_, stream_->plan());
   auto count = df.count();
   ASSERT_FALSE(count.ok());
   EXPECT_NE(count.status().message().find("Queries with streaming sources must be executed with writeStream.start()"),
@@ -255,7 +255,7 @@ TEST_F(StreamExecutionTest, SparkErrorsForMisuse) {
 
 TEST_F(StreamExecutionTest, CheckpointFilesFollowSparksLayout) {
   std::string checkpoint = TestDir("layout");
-  auto query = stream_->toDF(session_).writeStream().format("noop").option("checkpointLocation", checkpoint).start();
+  auto query = DataFrame(session_, stream_->plan()).writeStream().format("noop").option("checkpointLocation", checkpoint).start();
   ASSERT_TRUE(query.ok());
   ASSERT_TRUE(stream_->AddData(Ints("[1]")).ok());
   ASSERT_TRUE((*query)->processAllAvailable().ok());
@@ -286,7 +286,7 @@ class RecordingWriter final : public ForeachWriter {
 
 TEST_F(StreamExecutionTest, ForeachWriterSeesOpenProcessClose) {
   auto writer = std::make_shared<RecordingWriter>();
-  auto query = stream_->toDF(session_).writeStream().foreach(writer).start();
+  auto query = DataFrame(session_, stream_->plan()).writeStream().foreach(writer).start();
   ASSERT_TRUE(query.ok()) << query.status().ToString();
   for (const char* data : {"[1, 2]", "[3]", "[4]"}) {
     ASSERT_TRUE(stream_->AddData(Ints(data)).ok());

@@ -4,8 +4,12 @@
 
 #include <iostream>
 
-#include "spate/api/dataframe.h"
+#include <arrow/table.h>
+
 #include "spate/connectors/registry.h"
+#include "spate/expr/bound_expr.h"
+#include "spate/expr/value_format.h"
+#include "spate/types/arrow_types.h"
 
 namespace spate {
 
@@ -13,24 +17,27 @@ namespace {
 
 class ConsoleSink final : public StreamSink {
  public:
-  ConsoleSink(int num_rows, bool truncate) : num_rows_(num_rows), truncate_(truncate) {}
+  ConsoleSink(int num_rows, bool truncate, const RuntimeConfig& conf)
+      : num_rows_(num_rows), truncate_(truncate), conf_(conf) {}
   std::string description() const override {
     return "org.apache.spark.sql.execution.streaming.ConsoleTable$";
   }
   arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
-    ARROW_ASSIGN_OR_RAISE(auto text, batch.rows.showString(num_rows_, truncate_ ? 20 : 0));
-    ARROW_ASSIGN_OR_RAISE(auto count, batch.rows.count());
+    ARROW_ASSIGN_OR_RAISE(auto schema, FromArrowSchema(*batch.rows->schema()));
+    ARROW_ASSIGN_OR_RAISE(auto text, ShowString(*batch.rows, *schema, num_rows_, truncate_ ? 20 : 0,
+                                                /*vertical=*/false, MakeEvalContext(conf_).format));
     std::cout << "-------------------------------------------\n"
               << "Batch: " << batch.batch_id << "\n"
               << "-------------------------------------------\n"
               << text << "\n"
               << std::flush;
-    return count;
+    return batch.rows->num_rows();
   }
 
  private:
   int num_rows_;
   bool truncate_;
+  const RuntimeConfig& conf_;  // the session's: cells print in its time zone
 };
 
 }  // namespace
@@ -41,7 +48,7 @@ void RegisterConsoleConnectors(std::map<std::string, StreamingFormat>& formats) 
   console.sink = [](const SinkRequest& r) -> arrow::Result<std::shared_ptr<StreamSink>> {
     ARROW_ASSIGN_OR_RAISE(int64_t rows, r.options.GetInt("numRows", 20));
     ARROW_ASSIGN_OR_RAISE(bool truncate, r.options.GetBool("truncate", true));
-    return std::make_shared<ConsoleSink>(static_cast<int>(rows), truncate);
+    return std::make_shared<ConsoleSink>(static_cast<int>(rows), truncate, *r.conf);
   };
 }
 

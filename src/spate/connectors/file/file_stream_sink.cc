@@ -21,6 +21,7 @@
 #include "spate/connectors/file/file_log.h"
 #include "spate/connectors/file/file_stream.h"
 #include "spate/streaming/metadata_log.h"
+#include "spate/types/arrow_types.h"
 
 namespace spate {
 
@@ -38,8 +39,9 @@ class FileStreamSink final : public StreamSink {
   arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
     ARROW_ASSIGN_OR_RAISE(auto latest, log_.Latest());
     if (latest && batch.batch_id <= *latest) return 0;  // committed by an earlier run
-    ARROW_ASSIGN_OR_RAISE(auto rows, batch.rows.toArrow());
-    ARROW_ASSIGN_OR_RAISE(auto files, WritePartFiles(write_, rows, *batch.rows.schema()));
+    const auto& rows = batch.rows;
+    ARROW_ASSIGN_OR_RAISE(auto schema, FromArrowSchema(*rows->schema()));
+    ARROW_ASSIGN_OR_RAISE(auto files, WritePartFiles(write_, rows, *schema));
     std::string entry = "v1";
     for (const auto& file : files) {
       ARROW_ASSIGN_OR_RAISE(FileStatus status, StatFile(file));

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -10,7 +11,7 @@
 
 #include <fmt/format.h>
 
-#include "spate/api/session.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/iceberg/manifest.h"

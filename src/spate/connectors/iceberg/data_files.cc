@@ -1,6 +1,5 @@
 #include "spate/connectors/iceberg/data_files.h"
 
-#include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -12,6 +11,7 @@
 #include <arrow/util/key_value_metadata.h>
 #include <fmt/format.h>
 
+#include "spate/common/calendar.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
 
@@ -23,7 +23,7 @@ namespace {
 
 constexpr int64_t kMicrosPerDay = 86400LL * 1000000;
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
+using calendar::FloorDiv;
 
 PartitionValue SourceValue(const arrow::Array& array, int64_t row) {
   PartitionValue v;
@@ -47,9 +47,8 @@ PartitionValue SourceValue(const arrow::Array& array, int64_t row) {
 std::string Uuid4() { return NewUuid(); }
 
 std::string DateText(int64_t days) {
-  std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
-  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-                     static_cast<unsigned>(ymd.day()));
+  calendar::Civil c = calendar::CivilFromDays(days);
+  return fmt::format("{:04}-{:02}-{:02}", c.year, c.month, c.day);
 }
 
 // A partition value in a data file's directory name, as Iceberg's human
@@ -187,9 +186,9 @@ arrow::Result<PartitionValue> TransformValue(const std::string& t, const Partiti
   } else if (t == "hour") {
     out.i = FloorDiv(v.i, 3600LL * 1000000);
   } else if (t == "year" || t == "month") {
-    std::chrono::year_month_day ymd{std::chrono::sys_days{std::chrono::days{days}}};
-    int64_t years = static_cast<int>(ymd.year()) - 1970;
-    out.i = t == "year" ? years : years * 12 + static_cast<unsigned>(ymd.month()) - 1;
+    calendar::Civil c = calendar::CivilFromDays(days);
+    int64_t years = c.year - 1970;
+    out.i = t == "year" ? years : years * 12 + c.month - 1;
   } else if (t.starts_with("bucket[")) {
     int64_t n = std::stoll(t.substr(7));
     int32_t hash;

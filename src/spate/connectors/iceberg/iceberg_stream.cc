@@ -9,8 +9,6 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/data_files.h"
@@ -27,8 +25,9 @@ using iceberg::IcebergCatalog;
 
 class IcebergSink final : public StreamSink {
  public:
-  IcebergSink(std::shared_ptr<IcebergCatalog> catalog, CatalogTableName name, int64_t target_file_size)
-      : catalog_(std::move(catalog)), name_(std::move(name)), target_file_size_(target_file_size) {}
+  IcebergSink(std::shared_ptr<IcebergCatalog> catalog, CatalogTableName name, int64_t target_file_size,
+              const RuntimeConfig& conf)
+      : catalog_(std::move(catalog)), name_(std::move(name)), target_file_size_(target_file_size), conf_(conf) {}
 
   std::string description() const override {
     return "IcebergStreamingWrite[" + name_.catalog + "." + name_.ident.ToString() + "]";
@@ -47,7 +46,7 @@ class IcebergSink final : public StreamSink {
     ARROW_ASSIGN_OR_RAISE(auto loaded, catalog_->LoadTable(name_.ident));
     if (!loaded) return TableNotFound(name_.catalog + "." + name_.ident.ToString());
     if (done(loaded->metadata)) return 0;  // committed by an earlier run of this batch
-    ARROW_ASSIGN_OR_RAISE(auto rows, iceberg::AlignRows(batch.rows, loaded->metadata.schema()));
+    ARROW_ASSIGN_OR_RAISE(auto rows, iceberg::AlignRows(batch.rows, loaded->metadata.schema(), conf_));
     iceberg::SnapshotCommit commit;
     bool complete = batch.mode == OutputMode::kComplete;
     commit.operation = complete ? "overwrite" : "append";
@@ -67,6 +66,7 @@ class IcebergSink final : public StreamSink {
   std::shared_ptr<IcebergCatalog> catalog_;
   CatalogTableName name_;
   int64_t target_file_size_;
+  const RuntimeConfig& conf_;  // the session's: casts of the written rows run with its settings
   std::string query_id_;
 };
 
@@ -82,7 +82,7 @@ arrow::Result<std::shared_ptr<StreamSink>> MakeSink(const SinkRequest& request) 
   }
   std::string table = TableNameOf(request.options, request.path);
   if (table.empty()) return arrow::Status::Invalid("'path' is not specified: name the Iceberg table to write");
-  ARROW_ASSIGN_OR_RAISE(auto resolved, iceberg::Resolve(*request.session, table));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, iceberg::Resolve(*request.conf, table));
   auto& [catalog, name] = resolved;
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(name.ident));
   if (!loaded) {
@@ -100,7 +100,7 @@ arrow::Result<std::shared_ptr<StreamSink>> MakeSink(const SinkRequest& request) 
                                                 "`" + name.catalog + "`." + name.ident.ToString()));
   ARROW_RETURN_NOT_OK(request.options.GetBool("fanout-enabled", false).status());
   ARROW_ASSIGN_OR_RAISE(int64_t target, request.options.GetInt("target-file-size-bytes", 0));
-  return std::make_shared<IcebergSink>(catalog, name, target);
+  return std::make_shared<IcebergSink>(catalog, name, target, *request.conf);
 }
 
 // Offsets: {"version":1,"snapshot_id":N}, the last snapshot read.
@@ -181,7 +181,7 @@ class IcebergSourceFactory final : public StreamSourceFactory {
 arrow::Result<std::shared_ptr<StreamSourceFactory>> MakeSource(const SourceRequest& request) {
   std::string table = TableNameOf(request.options, request.path);
   if (table.empty()) return arrow::Status::Invalid("'path' is not specified: name the Iceberg table to read");
-  ARROW_ASSIGN_OR_RAISE(auto resolved, iceberg::Resolve(*request.session, table));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, iceberg::Resolve(*request.conf, table));
   auto& [catalog, name] = resolved;
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(name.ident));
   if (!loaded) return TableNotFound(table);

@@ -15,6 +15,8 @@
 #include "spate/connectors/iceberg/data_files.h"
 #include "spate/connectors/iceberg/scan_planning.h"
 #include "spate/connectors/iceberg/table_ops.h"
+#include "spate/exec/executor.h"
+#include "spate/expr/bound_expr.h"
 #include "spate/expr/expression.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
@@ -145,14 +147,19 @@ bool IsIcebergName(Session& session, const std::string& name) { return IsIceberg
 
 arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(Session& session,
                                                                                   const std::string& name) {
-  auto resolved = ResolveName(session.conf(), SplitName(name));
+  return Resolve(session.conf(), name);
+}
+
+arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(const RuntimeConfig& conf,
+                                                                                  const std::string& name) {
+  auto resolved = ResolveName(conf, SplitName(name));
   if (!resolved) {
     return arrow::Status::Invalid(fmt::format("'{}' is not a table of an Iceberg catalog: name it "
                                               "<catalog>.<namespace>.<table> with spark.sql.catalog.<catalog> "
                                               "set to org.apache.iceberg.spark.SparkCatalog.",
                                               name));
   }
-  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(conf, resolved->catalog));
   return std::make_pair(std::move(catalog), std::move(*resolved));
 }
 
@@ -183,12 +190,23 @@ arrow::Status CheckWriteSchema(const StructType& data, const IcebergSchema& tabl
   return arrow::Status::OK();
 }
 
+arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(std::shared_ptr<arrow::Table> rows, const IcebergSchema& table,
+                                                       const RuntimeConfig& conf) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, FromArrowSchema(*rows->schema()));
+  auto source = std::make_shared<ScanSource>();
+  source->description = "LocalRelation";
+  source->table = std::move(rows);
+  std::vector<ExprPtr> columns;
+  for (const auto& f : table.fields) {
+    columns.push_back(ex::Alias(ex::Cast(ex::ColFromName(Quoted(f.name)), f.type), f.name));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto aligned, MakeProject(MakeScan(std::move(source), *schema), columns));
+  return ExecutePlan(*aligned, MakeEvalContext(conf));
+}
+
 arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(const DataFrame& df, const IcebergSchema& table) {
-  std::vector<Column> cols;
-  for (const auto& f : table.fields) cols.push_back(functions::col(Quoted(f.name)).cast(f.type).alias(f.name));
-  DataFrame aligned = df.select(cols);
-  ARROW_RETURN_NOT_OK(aligned.status());
-  return aligned.toArrow();
+  ARROW_ASSIGN_OR_RAISE(auto rows, df.toArrow());
+  return AlignRows(std::move(rows), table, df.session()->conf());
 }
 
 arrow::Result<bool> TableExists(Session& session, const std::string& name) {

@@ -20,6 +20,7 @@ namespace spate {
 
 class Session;
 class DataFrame;
+class RuntimeConfig;
 struct TableWrite;
 struct Expr;
 
@@ -80,9 +81,14 @@ class IcebergCatalog;
 /// Checks that `data` can be written to a table of `table`'s columns by name
 /// (Spark's INCOMPATIBLE_DATA_FOR_TABLE errors naming the columns).
 arrow::Status CheckWriteSchema(const StructType& data, const IcebergSchema& table, const std::string& table_name);
+/// `rows` in the table's column order and types (casts run with `conf`'s settings).
+arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(std::shared_ptr<arrow::Table> rows, const IcebergSchema& table,
+                                                       const RuntimeConfig& conf);
 /// `df`'s rows in the table's column order and types.
 arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(const DataFrame& df, const IcebergSchema& table);
 /// The resolved name and its catalog; a non-Iceberg name is an error.
+arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(const RuntimeConfig& conf,
+                                                                                  const std::string& name);
 arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(Session& session,
                                                                                   const std::string& name);
 

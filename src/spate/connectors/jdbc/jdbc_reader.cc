@@ -7,15 +7,16 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/functions.h"
-#include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/jdbc/jdbc_options.h"
 #include "spate/connectors/jdbc/jdbc_types.h"
 #include "spate/connectors/jdbc/pg_connection.h"
+#include "spate/exec/executor.h"
+#include "spate/expr/bound_expr.h"
+#include "spate/expr/expression.h"
 #include "spate/plan/logical_plan.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
@@ -120,22 +121,22 @@ std::string SelectList(const std::vector<jdbc::PgColumn>& columns) {
 // Casts the text columns c0, c1, ... to the schema's types (the rows are
 // read already, so the cast runs now), and scans them with the schema's
 // names and nullability.
-arrow::Result<PlanPtr> TypedPlan(Session& session, const std::string& description,
+arrow::Result<PlanPtr> TypedPlan(const RuntimeConfig& conf, const std::string& description,
                                  std::shared_ptr<arrow::Table> text, const StructType& schema) {
   std::vector<StructField> text_fields;
-  std::vector<Column> casts;
+  std::vector<ExprPtr> casts;
   for (size_t i = 0; i < schema.fields().size(); ++i) {
     const StructField& f = schema.fields()[i];
     std::string name = "c" + std::to_string(i);
     text_fields.push_back({name, types::String(), true});
-    casts.push_back(f.type->id() == TypeId::kBinary ? functions::expr("unhex(" + name + ")")
-                                                    : functions::col(name).cast(f.type));
+    casts.push_back(f.type->id() == TypeId::kBinary ? ex::Call("unhex", {ex::Col({name})})
+                                                    : ex::Cast(ex::Col({name}), f.type));
   }
   auto raw = std::make_shared<ScanSource>();
   raw->description = description;
   raw->table = std::move(text);
-  DataFrame typed = DataFrame(session.shared_from_this(), MakeScan(raw, *types::Struct(text_fields))).select(casts);
-  ARROW_ASSIGN_OR_RAISE(auto rows, typed.toArrow());
+  ARROW_ASSIGN_OR_RAISE(auto typed, MakeProject(MakeScan(raw, *types::Struct(text_fields)), casts));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ExecutePlan(*typed, MakeEvalContext(conf)));
   ARROW_ASSIGN_OR_RAISE(auto arrow_schema, ToArrowSchema(schema));
   auto source = std::make_shared<ScanSource>();
   source->description = description;
@@ -145,9 +146,9 @@ arrow::Result<PlanPtr> TypedPlan(Session& session, const std::string& descriptio
 
 }  // namespace
 
-arrow::Result<PlanPtr> LoadJdbc(Session& session, const std::map<std::string, std::string>& options) {
+arrow::Result<PlanPtr> LoadJdbc(const RuntimeConfig& conf, const std::map<std::string, std::string>& options) {
   ARROW_ASSIGN_OR_RAISE(jdbc::JdbcOptions opts, jdbc::ParseJdbcOptions(options, /*for_write=*/false));
-  std::string zone = session.conf().Get("spark.sql.session.timeZone").value_or("UTC");
+  std::string zone = conf.Get("spark.sql.session.timeZone").value_or("UTC");
   ARROW_ASSIGN_OR_RAISE(auto conn, jdbc::PgConnection::Open(opts, zone));
   ARROW_ASSIGN_OR_RAISE(jdbc::PgResult shape, conn->Query(fmt::format("SELECT * FROM {} WHERE 1=0", opts.table)));
   ARROW_ASSIGN_OR_RAISE(auto type_names, TypeNames(*conn, shape.columns));
@@ -171,7 +172,7 @@ arrow::Result<PlanPtr> LoadJdbc(Session& session, const std::map<std::string, st
   }
   ARROW_ASSIGN_OR_RAISE(auto text, arrow::ConcatenateTables(parts));
   std::string description = fmt::format("JDBCRelation({}) [numPartitions={}]", opts.table, clauses.size());
-  return TypedPlan(session, description, std::move(text), *schema);
+  return TypedPlan(conf, description, std::move(text), *schema);
 }
 
 }  // namespace spate

@@ -9,16 +9,19 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/file_sink.h"
-#include "spate/api/functions.h"
-#include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/jdbc/jdbc_options.h"
 #include "spate/connectors/jdbc/jdbc_types.h"
 #include "spate/connectors/jdbc/pg_connection.h"
+#include "spate/connectors/save_mode.h"
+#include "spate/exec/executor.h"
+#include "spate/expr/bound_expr.h"
+#include "spate/expr/expression.h"
+#include "spate/plan/plan_builder.h"
+#include "spate/types/arrow_types.h"
 
 namespace spate {
 
@@ -92,19 +95,24 @@ arrow::Result<bool> TableExists(jdbc::PgConnection& conn, const std::string& tab
 
 // The rows as COPY text: every column as a Spark string (binary as
 // PostgreSQL's \x hex), one row per line.
-arrow::Result<std::shared_ptr<arrow::Table>> TextRows(const DataFrame& df) {
-  StructTypePtr schema_ptr = df.schema();  // held: schema() returns a copy of the pointer
-  const StructType& schema = *schema_ptr;
+arrow::Result<std::shared_ptr<arrow::Table>> TextRows(const std::shared_ptr<arrow::Table>& rows,
+                                                      const StructType& schema, const RuntimeConfig& conf) {
   std::vector<std::string> names;
-  std::vector<Column> texts;
-  for (size_t i = 0; i < schema.fields().size(); ++i) names.push_back("c" + std::to_string(i));
+  std::vector<StructField> fields;
+  std::vector<ExprPtr> texts;
   for (size_t i = 0; i < schema.fields().size(); ++i) {
-    const std::string& name = names[i];
+    names.push_back("c" + std::to_string(i));
+    fields.push_back({names[i], schema.fields()[i].type, schema.fields()[i].nullable});
+    ExprPtr column = ex::Col({names[i]});
     texts.push_back(schema.fields()[i].type->id() == TypeId::kBinary
-                        ? functions::expr("concat('\\\\x', hex(" + name + "))")
-                        : functions::col(name).cast(types::String()));
+                        ? ex::Call("concat", {ex::String("\\x"), ex::Call("hex", {column})})
+                        : ex::Cast(column, types::String()));
   }
-  ARROW_ASSIGN_OR_RAISE(auto table, df.toDF(names).select(texts).toArrow());
+  auto source = std::make_shared<ScanSource>();
+  source->description = "LocalRelation";
+  ARROW_ASSIGN_OR_RAISE(source->table, rows->RenameColumns(names));
+  ARROW_ASSIGN_OR_RAISE(auto plan, MakeProject(MakeScan(std::move(source), *types::Struct(fields)), texts));
+  ARROW_ASSIGN_OR_RAISE(auto table, ExecutePlan(*plan, MakeEvalContext(conf)));
   return table->CombineChunks();
 }
 
@@ -169,15 +177,14 @@ arrow::Status InsertRows(jdbc::PgConnection& conn, const jdbc::JdbcOptions& opti
 
 }  // namespace
 
-arrow::Status WriteJdbc(const DataFrame& df, const std::string& mode,
+arrow::Status WriteJdbc(const StructType& schema,
+                        const std::function<arrow::Result<std::shared_ptr<arrow::Table>>()>& rows_of,
+                        const RuntimeConfig& conf, const std::string& mode,
                         const std::map<std::string, std::string>& options) {
-  ARROW_RETURN_NOT_OK(df.status());
   ARROW_ASSIGN_OR_RAISE(jdbc::JdbcOptions opts, jdbc::ParseJdbcOptions(options, /*for_write=*/true));
   ARROW_ASSIGN_OR_RAISE(SaveMode save_mode, ParseSaveMode(mode.empty() ? "errorifexists" : mode));
-  StructTypePtr schema_ptr = df.schema();  // held: schema() returns a copy of the pointer
-  const StructType& schema = *schema_ptr;
   ARROW_ASSIGN_OR_RAISE(std::string create_sql, CreateTableSql(opts, schema));
-  std::string zone = df.session()->conf().Get("spark.sql.session.timeZone").value_or("UTC");
+  std::string zone = conf.Get("spark.sql.session.timeZone").value_or("UTC");
   ARROW_ASSIGN_OR_RAISE(auto conn, jdbc::PgConnection::Open(opts, zone));
   ARROW_ASSIGN_OR_RAISE(bool exists, TableExists(*conn, opts.table));
   if (exists && save_mode == SaveMode::kIgnore) return arrow::Status::OK();
@@ -186,7 +193,8 @@ arrow::Status WriteJdbc(const DataFrame& df, const std::string& mode,
                       fmt::format("Table or view '{}' already exists. SaveMode: ErrorIfExists.", opts.table));
   }
   // The rows are computed before the table changes: a failing query leaves it as it was.
-  ARROW_ASSIGN_OR_RAISE(auto rows, TextRows(df));
+  ARROW_ASSIGN_OR_RAISE(auto computed, rows_of());
+  ARROW_ASSIGN_OR_RAISE(auto rows, TextRows(computed, schema, conf));
   if (exists && save_mode == SaveMode::kOverwrite) {
     if (opts.truncate) {
       ARROW_RETURN_NOT_OK(conn->Execute(fmt::format("TRUNCATE TABLE ONLY {}", opts.table)));

@@ -18,12 +18,11 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/file_sink.h"
 #include "spate/common/error.h"
 #include "spate/connectors/kafka/kafka_config.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/connectors/kafka/kafka_writer.h"
+#include "spate/connectors/save_mode.h"
 
 namespace spate {
 
@@ -66,7 +65,7 @@ class KafkaStreamSink final : public StreamSink {
   }
 
   arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
-    ARROW_ASSIGN_OR_RAISE(auto rows, batch.rows.toArrow());
+    const auto& rows = batch.rows;
     if (!exactly_once_) {
       ARROW_RETURN_NOT_OK(ProduceRows(*producer_, *rows, topic_).status());
       ARROW_RETURN_NOT_OK(producer_->Flush());
@@ -174,9 +173,9 @@ arrow::Result<std::shared_ptr<StreamSink>> MakeKafkaStreamSink(const SinkRequest
   return std::make_shared<kafka::KafkaStreamSink>(std::move(config), std::move(topic), exactly_once);
 }
 
-arrow::Status WriteKafka(const DataFrame& df, const std::string& mode,
-                         const std::map<std::string, std::string>& options) {
-  ARROW_RETURN_NOT_OK(df.status());
+arrow::Status WriteKafka(const StructType& schema,
+                         const std::function<arrow::Result<std::shared_ptr<arrow::Table>>()>& rows_of,
+                         const std::string& mode, const std::map<std::string, std::string>& options) {
   ARROW_ASSIGN_OR_RAISE(SaveMode save_mode, ParseSaveMode(mode.empty() ? "error" : mode));
   if (save_mode == SaveMode::kOverwrite || save_mode == SaveMode::kIgnore) {
     return LegacyAnalysisError(fmt::format(
@@ -187,8 +186,8 @@ arrow::Status WriteKafka(const DataFrame& df, const std::string& mode,
   for (const auto& [k, v] : options) opts.Set(k, v);
   ARROW_ASSIGN_OR_RAISE(auto config, kafka::SinkConfig(opts));
   auto topic = opts.Get("topic");
-  ARROW_RETURN_NOT_OK(kafka::ValidateSinkSchema(*df.schema(), topic));
-  ARROW_ASSIGN_OR_RAISE(auto rows, df.toArrow());
+  ARROW_RETURN_NOT_OK(kafka::ValidateSinkSchema(schema, topic));
+  ARROW_ASSIGN_OR_RAISE(auto rows, rows_of());
   ARROW_ASSIGN_OR_RAISE(auto producer,
                         kafka::Client::Create(kafka::Client::Kind::kProducer, kafka::ProducerDefaults(config),
                                               "Kafka sink"));

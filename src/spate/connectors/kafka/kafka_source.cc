@@ -11,7 +11,6 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/connectors/kafka/kafka_source_options.h"
@@ -268,7 +267,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadBatch(const Options& options) {
 
 }  // namespace kafka
 
-arrow::Result<PlanPtr> LoadKafka(Session&, const std::map<std::string, std::string>& options) {
+arrow::Result<PlanPtr> LoadKafka(const RuntimeConfig&, const std::map<std::string, std::string>& options) {
   Options opts;
   for (const auto& [k, v] : options) opts.Set(k, v);
   ARROW_ASSIGN_OR_RAISE(bool headers, opts.GetBool("includeHeaders", false));

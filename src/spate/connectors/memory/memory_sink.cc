@@ -8,8 +8,6 @@
 
 #include <arrow/api.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/connectors/registry.h"
 #include "spate/plan/plan_builder.h"
@@ -21,8 +19,9 @@ namespace {
 
 class MemorySink final : public StreamSink {
  public:
-  MemorySink(Session* session, std::string name, StructTypePtr schema)
-      : session_(session), name_(std::move(name)), schema_(std::move(schema)) {}
+  MemorySink(std::function<void(const std::string&, PlanPtr)> create_temp_view, std::string name,
+             StructTypePtr schema)
+      : create_temp_view_(std::move(create_temp_view)), name_(std::move(name)), schema_(std::move(schema)) {}
 
   std::string description() const override { return "MemorySink"; }
 
@@ -31,12 +30,12 @@ class MemorySink final : public StreamSink {
     source_->description = "MemorySink";
     ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*schema_));
     ARROW_ASSIGN_OR_RAISE(source_->table, arrow::Table::MakeEmpty(schema));
-    session_->CreateTempView(name_, MakeScan(source_, *schema_));
+    create_temp_view_(name_, MakeScan(source_, *schema_));
     return arrow::Status::OK();
   }
 
   arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
-    ARROW_ASSIGN_OR_RAISE(auto rows, batch.rows.toArrow());
+    const auto& rows = batch.rows;
     if (batch.mode == OutputMode::kComplete) batches_.clear();
     batches_[batch.batch_id] = rows;
     std::vector<std::shared_ptr<arrow::Table>> all;
@@ -48,7 +47,7 @@ class MemorySink final : public StreamSink {
   }
 
  private:
-  Session* session_;
+  std::function<void(const std::string&, PlanPtr)> create_temp_view_;
   std::string name_;
   StructTypePtr schema_;
   std::shared_ptr<ScanSource> source_;
@@ -64,7 +63,7 @@ void RegisterMemoryConnectors(std::map<std::string, StreamingFormat>& formats) {
     if (!r.query_name || r.query_name->empty()) {
       return LegacyAnalysisError("queryName must be specified for memory sink");
     }
-    return std::make_shared<MemorySink>(r.session, *r.query_name, r.schema);
+    return std::make_shared<MemorySink>(r.create_temp_view, *r.query_name, r.schema);
   };
 }
 

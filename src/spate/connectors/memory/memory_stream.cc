@@ -3,7 +3,6 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/dataframe.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
 
@@ -61,11 +60,11 @@ arrow::Result<int64_t> MemoryStream::AddData(std::shared_ptr<arrow::Table> rows)
   return static_cast<int64_t>(batches_.size());
 }
 
-DataFrame MemoryStream::toDF(const std::shared_ptr<Session>& session) {
+PlanPtr MemoryStream::plan() {
   auto source = std::make_shared<ScanSource>();
   source->description = "MemoryStream";
   source->stream = shared_from_this();
-  return DataFrame(session, MakeScan(std::move(source), *schema_));
+  return MakeScan(std::move(source), *schema_);
 }
 
 arrow::Result<std::shared_ptr<StreamSource>> MemoryStream::Create(const std::string&) {

@@ -16,8 +16,8 @@
 
 namespace spate {
 
-class DataFrame;
-class Session;
+struct PlanNode;
+using PlanPtr = std::shared_ptr<const PlanNode>;
 
 class MemoryStream final : public StreamSourceFactory,
                            public std::enable_shared_from_this<MemoryStream> {
@@ -27,8 +27,8 @@ class MemoryStream final : public StreamSourceFactory,
 
   /// Appends rows (their schema must match); returns the new latest offset.
   arrow::Result<int64_t> AddData(std::shared_ptr<arrow::Table> rows);
-  /// A streaming DataFrame reading this stream.
-  DataFrame toDF(const std::shared_ptr<Session>& session);
+  /// The streaming plan that reads this stream (DataFrame(session, plan()) in the C++ API).
+  PlanPtr plan();
 
   StructTypePtr schema() const override { return schema_; }
   std::string name() const override { return "memory"; }

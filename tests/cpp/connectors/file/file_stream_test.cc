@@ -232,15 +232,17 @@ TEST_F(FileStreamTest, SinkSkipsABatchAlreadyInItsLog) {
   request.path = out.string();
   request.schema = rows.schema();
   request.session = session_.get();
+  request.conf = &session_->conf();
   auto sink = MakeFileStreamSink("json", request);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
-  EXPECT_EQ((*sink)->AddBatch({0, OutputMode::kAppend, rows}).ValueOrDie(), 1);
-  EXPECT_EQ((*sink)->AddBatch({0, OutputMode::kAppend, rows}).ValueOrDie(), 0);  // a re-run batch
+  auto table = rows.toArrow().ValueOrDie();
+  EXPECT_EQ((*sink)->AddBatch({0, OutputMode::kAppend, table}).ValueOrDie(), 1);
+  EXPECT_EQ((*sink)->AddBatch({0, OutputMode::kAppend, table}).ValueOrDie(), 0);  // a re-run batch
   EXPECT_EQ(testing::FilesWithPrefix(out, "part-").size(), 1u);
   // A part file no log entry names (a crashed attempt's) is not read.
   WriteFile(out / "part-00000-crashed.json", "{\"id\":99}\n");
   EXPECT_EQ(SortedRows(session_->read().json(out.string())), Ids({1}));
-  EXPECT_EQ((*sink)->AddBatch({1, OutputMode::kAppend, rows}).ValueOrDie(), 1);
+  EXPECT_EQ((*sink)->AddBatch({1, OutputMode::kAppend, table}).ValueOrDie(), 1);
   EXPECT_EQ(SortedRows(session_->read().json(out.string())), Ids({1, 1}));
 }
 

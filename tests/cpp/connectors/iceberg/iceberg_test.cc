@@ -300,13 +300,14 @@ TEST(IcebergSink, CompleteModeReplacesTheRowsAndSkipsARerunBatch) {
   request.mode = OutputMode::kComplete;
   request.schema = first.schema();
   request.session = session.get();
+  request.conf = &session->conf();
   auto sink = (*format)->sink(request);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
   ASSERT_TRUE((*sink)->Open("query-1", "").ok());
-  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{0, OutputMode::kComplete, first}), 2);
-  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{1, OutputMode::kComplete, second}), 2);
+  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{0, OutputMode::kComplete, *first.toArrow()}), 2);
+  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{1, OutputMode::kComplete, *second.toArrow()}), 2);
   // Batch 1 again, as after a crash before the commits log: nothing is committed.
-  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{1, OutputMode::kComplete, second}), 0);
+  ASSERT_EQ(*(*sink)->AddBatch(SinkBatch{1, OutputMode::kComplete, *second.toArrow()}), 0);
   EXPECT_EQ(SortedRows(session->Table("ice.db.counts")),
             (std::vector<std::string>{R"({"k":1,"n":2})", R"({"k":2,"n":3})"}));
   auto loaded = MakeHadoopCatalog("ice", dir.string())->LoadTable({{"db"}, "counts"});

@@ -1,4 +1,4 @@
-#include "spate/state/state_reader.h"
+#include "spate/connectors/statestore/state_reader.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,11 +1,11 @@
-#include "spate/state/state_reader.h"
+#include "spate/connectors/statestore/state_reader.h"
 
 #include <filesystem>
 
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
-#include "../api/test_util.h"
+#include "../../api/test_util.h"
 #include "spate/api/reader.h"
 #include "spate/api/session.h"
 #include "spate/state/row_codec.h"
