@@ -159,6 +159,9 @@ class HdfsStateStore final : public StateStore {
   arrow::Result<std::optional<std::string>> Get(std::string_view key) override;
   arrow::Status Put(std::string_view key, std::string_view value) override;
   arrow::Status Remove(std::string_view key) override;
+  arrow::Status MultiGet(const std::vector<std::string_view>& keys,
+                         std::vector<std::optional<std::string>>* values) override;
+  arrow::Status Write(const StateWriteBatch& batch) override;
   arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit) override;
   arrow::Status PrefixScan(std::string_view prefix, const Visitor& visit) override;
   arrow::Result<int64_t> Commit() override;
@@ -200,7 +203,11 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
       ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
       map_ = std::move(loaded);
       bytes_ = 0;
-      for (const auto& [k, v] : map_) bytes_ += EntryBytes(k, v);
+      index_keys_ = 0;
+      for (const auto& [k, v] : map_) {
+        bytes_ += EntryBytes(k, v);
+        index_keys_ += IsIndexKey(k);
+      }
       loaded_version_ = version;
     }
     store_ = std::make_unique<HdfsStateStore>(this, version);
@@ -215,7 +222,10 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
       ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
       map = &loaded;
     }
-    for (const auto& [k, v] : *map) ARROW_RETURN_NOT_OK(visit(k, v));
+    for (const auto& [k, v] : *map) {
+      if (IsIndexKey(k)) break;  // the index sorts after every row
+      ARROW_RETURN_NOT_OK(visit(k, v));
+    }
     return arrow::Status::OK();
   }
 
@@ -284,6 +294,7 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
   StateStoreConf conf_;
   StateMap map_;
   int64_t bytes_ = 0;            // EntryBytes of map_
+  int64_t index_keys_ = 0;       // keys of map_ that are index keys
   int64_t loaded_version_ = -1;  // the version map_ holds (with the open store's updates)
   int64_t cache_hits_ = 0;
   int64_t cache_misses_ = 0;
@@ -299,18 +310,19 @@ arrow::Result<std::optional<std::string>> HdfsStateStore::Get(std::string_view k
 arrow::Status HdfsStateStore::Put(std::string_view key, std::string_view value) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
   StateMap& map = provider_->map_;
-  auto it = map.find(key);
-  if (it == map.end()) {
+  auto it = map.lower_bound(key);
+  if (it == map.end() || it->first != key) {
     undo_.emplace_back(std::string(key), std::nullopt);
-    map.emplace(std::string(key), std::string(value));
+    map.emplace_hint(it, std::string(key), std::string(value));
     provider_->bytes_ += EntryBytes(key, value);
+    provider_->index_keys_ += IsIndexKey(key);
   } else {
     provider_->bytes_ += HeapBytes(value) - HeapBytes(it->second);
     undo_.emplace_back(it->first, std::move(it->second));
     it->second.assign(value);
   }
   AppendRecord(key, &value, &delta_);
-  ++updated_;
+  updated_ += !IsIndexKey(key);
   return arrow::Status::OK();
 }
 
@@ -320,10 +332,36 @@ arrow::Status HdfsStateStore::Remove(std::string_view key) {
   auto it = map.find(key);
   if (it == map.end()) return arrow::Status::OK();
   provider_->bytes_ -= EntryBytes(it->first, it->second);
+  provider_->index_keys_ -= IsIndexKey(key);
+  removed_ += !IsIndexKey(key);
   undo_.emplace_back(it->first, std::move(it->second));
   map.erase(it);
   AppendRecord(key, nullptr, &delta_);
-  ++removed_;
+  return arrow::Status::OK();
+}
+
+arrow::Status HdfsStateStore::MultiGet(const std::vector<std::string_view>& keys,
+                                       std::vector<std::optional<std::string>>* values) {
+  const StateMap& map = provider_->map_;
+  values->clear();
+  values->reserve(keys.size());
+  for (std::string_view key : keys) {
+    auto it = map.find(key);
+    if (it == map.end()) {
+      values->emplace_back();
+    } else {
+      values->emplace_back(it->second);
+    }
+  }
+  return arrow::Status::OK();
+}
+
+// The map looks keys up anyway (for the undo log), so `is_new` is not needed.
+arrow::Status HdfsStateStore::Write(const StateWriteBatch& batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    StateWriteBatch::Op op = batch.op(i);
+    ARROW_RETURN_NOT_OK(op.kind == StateWriteBatch::kPut ? Put(op.key, op.value) : Remove(op.key));
+  }
   return arrow::Status::OK();
 }
 
@@ -369,10 +407,12 @@ void HdfsStateStore::Abort() {
     auto cur = map.find(it->first);
     if (cur != map.end()) {
       provider_->bytes_ -= EntryBytes(cur->first, cur->second);
+      provider_->index_keys_ -= IsIndexKey(cur->first);
       map.erase(cur);
     }
     if (it->second) {
       provider_->bytes_ += EntryBytes(it->first, *it->second);
+      provider_->index_keys_ += IsIndexKey(it->first);
       map.emplace(std::move(it->first), std::move(*it->second));
     }
   }
@@ -383,7 +423,7 @@ void HdfsStateStore::Abort() {
 
 StateStoreMetrics HdfsStateStore::metrics() const {
   StateStoreMetrics m;
-  m.num_rows_total = static_cast<int64_t>(provider_->map_.size());
+  m.num_rows_total = static_cast<int64_t>(provider_->map_.size()) - provider_->index_keys_;
   m.num_rows_updated = updated_;
   m.num_rows_removed = removed_;
   int64_t undo_bytes = 0;
