@@ -122,6 +122,45 @@ def test_state_can_be_read_back_with_the_statestore_reader(spark, tmp_path):
     assert [tuple(v) for v in (rows["a"], rows["b"])] == [(2, 3, 2), (1, 5, 1)]
 
 
+@pytest.mark.parametrize("provider", ["HDFSBackedStateStoreProvider", "RocksDBStateStoreProvider"])
+def test_watermarked_state_reads_back_rows_only_and_evicts_after_a_restart(spark, tmp_path, provider):
+    """The state keeps an event-time index next to the rows (docs/checkpoint-format.md): the
+    statestore reader and numRowsTotal show the rows only, and a restarted query evicts by it."""
+    spark.conf.set("spark.sql.streaming.stateStore.providerClass",
+                   "org.apache.spark.sql.execution.streaming.state." + provider)
+    events = Events(tmp_path / "in")
+    counts = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+              .withWatermark("ts", "10 minutes")
+              .groupBy(f.window("ts", "10 minutes"), "user")
+              .agg(f.count("*").alias("n")))
+
+    def start():
+        return (counts.writeStream.format("memory").queryName("evicted").outputMode("append")
+                .option("checkpointLocation", str(tmp_path / "cp")).start())
+
+    def state_rows():
+        return sorted((r.key.window.start.strftime("%H:%M"), r.key.user, r.value[0])
+                      for r in spark.read.format("statestore").load(str(tmp_path / "cp")).collect())
+
+    try:
+        q = start()
+        try:
+            step(q, events, ("12:07:00", "a", 1), ("12:14:00", "b", 1), ("12:15:00", "b", 1))
+        finally:
+            q.stop()
+        assert state_rows() == [("12:00", "a", 1), ("12:10", "b", 2)]
+        q = start()
+        try:
+            step(q, events, ("12:25:00", "c", 1))  # watermark 12:15 closes [12:00, 12:10)
+            assert windows(spark.sql("SELECT * FROM evicted").collect()) == [("12:00", "12:10", "a", 1)]
+            assert q.lastProgress.stateOperators[0]["numRowsTotal"] == 2
+        finally:
+            q.stop()
+        assert state_rows() == [("12:10", "b", 2), ("12:20", "c", 1)]
+    finally:
+        spark.conf.unset("spark.sql.streaming.stateStore.providerClass")
+
+
 def test_rejected_queries_raise_analysis_exceptions(spark, tmp_path):
     stream = spark.readStream.schema(SCHEMA).json(str(tmp_path))
     counts = stream.groupBy("user").count()
