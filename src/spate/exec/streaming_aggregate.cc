@@ -309,6 +309,31 @@ arrow::Result<std::shared_ptr<arrow::Int64Array>> IndexTimes(const AggregateLayo
   return EventTimeMicros(groups.keys[layout.event_time_key]);
 }
 
+// A store written before the event-time index existed: its rows get their
+// index keys, once, when the operator starts.
+arrow::Status IndexStoredRows(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op) {
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_ASSIGN_OR_RAISE(bool indexed, HasIndexKeys(*store));
+    if (indexed) continue;
+    std::vector<std::string> keys, values;
+    ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
+      keys.emplace_back(k);
+      values.emplace_back(v);
+      return arrow::Status::OK();
+    }));
+    if (keys.empty()) continue;
+    ARROW_ASSIGN_OR_RAISE(Groups groups, DecodeGroups(node, rt, keys, values));
+    ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(rt.layout, groups, true));
+    StateWriteBatch batch;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (times->IsValid(static_cast<int64_t>(i))) PutIndexKey(times->Value(static_cast<int64_t>(i)), keys[i], &batch);
+    }
+    ARROW_RETURN_NOT_OK(store->Write(batch));
+  }
+  return arrow::Status::OK();
+}
+
 // Step 3 without sessions: the batch's groups looked up with one MultiGet
 // per partition, merged with the stored buffers (state rows first), and
 // written back with one write batch per partition; a group new to the state
@@ -512,10 +537,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   StreamingBatchContext& batch = *ctx.streaming;
   ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.Operator(&node));
   StateOperatorMetrics& metrics = op->metrics();
+  const bool starting = op->runtime() == nullptr;
   ARROW_ASSIGN_OR_RAISE(AggregateRuntime * rt, RuntimeOf(node, *op, ctx.ansi));
   const AggregateLayout& layout = rt->layout;
   const OutputMode mode = batch.output_mode;
   const bool watermarked = layout.event_time_key >= 0 && mode != OutputMode::kComplete;
+  if (starting && watermarked) ARROW_RETURN_NOT_OK(IndexStoredRows(node, *rt, *op));
   auto update_start = Clock::now();
 
   // 1. The batch's groups.

@@ -94,6 +94,35 @@ arrow::Result<DedupRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorSta
   return static_cast<DedupRuntime*>(op.runtime().get());
 }
 
+// A store written before the event-time index existed: its keys get their
+// index keys (by event time or expiry), once, when the operator starts.
+arrow::Status IndexStoredKeys(const PlanNode& node, const DedupRuntime& rt, StatefulOperatorState& op) {
+  auto schema = node.within_watermark ? ExpiryStateSchema() : rt.key_schema;
+  const int column = node.within_watermark ? 0 : rt.event_time.key_column;
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_ASSIGN_OR_RAISE(bool indexed, HasIndexKeys(*store));
+    if (indexed) continue;
+    std::vector<std::string> keys, encoded;
+    ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
+      keys.emplace_back(k);
+      encoded.emplace_back(node.within_watermark ? v : k);
+      return arrow::Status::OK();
+    }));
+    if (keys.empty()) continue;
+    ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
+    for (std::string_view bytes : encoded) ARROW_RETURN_NOT_OK(decoder->Append(&bytes));
+    ARROW_ASSIGN_OR_RAISE(auto decoded, decoder->Finish());
+    ARROW_ASSIGN_OR_RAISE(auto times, EventTimesMs(decoded->column(column)));
+    StateWriteBatch batch;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (times[i]) PutIndexKey(*times[i] * 1000, keys[i], &batch);
+    }
+    ARROW_RETURN_NOT_OK(store->Write(batch));
+  }
+  return arrow::Status::OK();
+}
+
 // The state value of dropDuplicatesWithinWatermark: the expiry.
 std::string ExpiryValue(const RowEncoder& encoder, int64_t expires_micros) {
   auto expiry = arrow::RecordBatch::Make(
@@ -130,7 +159,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, *rows, ctx));
     key_columns.push_back(std::move(array));
   }
+  const bool starting = op->runtime() == nullptr;
   ARROW_ASSIGN_OR_RAISE(DedupRuntime * rt, RuntimeOf(node, *op, key_columns));
+  if (starting && rt->evicts) ARROW_RETURN_NOT_OK(IndexStoredKeys(node, *rt, *op));
   const EventTimeColumn& event_time = rt->event_time;
   std::vector<std::optional<int64_t>> times;
   if (event_time.input_column >= 0) {

@@ -36,6 +36,16 @@ void RemoveIndexKey(int64_t micros, std::string_view row_key, StateWriteBatch* b
   batch->Remove(key);
 }
 
+arrow::Result<bool> HasIndexKeys(StateStore& store) {
+  bool found = false;
+  arrow::Status scanned = store.PrefixScan(std::string(1, kIndexKeyByte), [&](std::string_view, std::string_view) {
+    found = true;
+    return arrow::Status::Cancelled("found");  // one is enough
+  });
+  if (!found) ARROW_RETURN_NOT_OK(scanned);
+  return found;
+}
+
 arrow::Status EvictUpTo(StateStore& store, int64_t up_to_micros, EvictedRows* out) {
   std::string begin(1, kIndexKeyByte);
   std::string end(1, kIndexKeyByte);

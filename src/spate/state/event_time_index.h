@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include <arrow/result.h>
 #include <arrow/status.h>
 
 namespace spate {
@@ -27,6 +28,10 @@ void AppendIndexKey(int64_t micros, std::string_view row_key, std::string* out);
 void PutIndexKey(int64_t micros, std::string_view row_key, StateWriteBatch* batch);
 /// Removes the index key of a row the batch removes.
 void RemoveIndexKey(int64_t micros, std::string_view row_key, StateWriteBatch* batch);
+
+/// Whether the store holds any index key. A store written before the index
+/// existed holds none: its operator indexes its rows once (see the operators).
+arrow::Result<bool> HasIndexKeys(StateStore& store);
 
 /// The rows one eviction removed, in event-time order.
 struct EvictedRows {
