@@ -231,8 +231,9 @@ struct EncodedGroups {
   std::string_view PartitionKey(size_t i) const { return partition_keys.size() > 0 ? partition_keys[i] : keys[i]; }
 };
 
+// `values_only`: the keys are encoded already (the same groups, merged).
 arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, const Groups& groups,
-                           EncodedGroups* out) {
+                           EncodedGroups* out, bool values_only = false) {
   const AggregateLayout& layout = rt.layout;
   arrow::ArrayVector key_columns, value_columns;
   std::shared_ptr<arrow::Array> session;
@@ -243,9 +244,11 @@ arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, con
       key_columns.push_back(groups.keys[i]);
     }
   }
-  if (session) {
+  if (session && !values_only) {
     auto prefix_batch = arrow::RecordBatch::Make(rt.prefix_schema, groups.num_rows, key_columns);
     rt.prefix_encoder->EncodeBatch(*prefix_batch, &out->partition_keys);
+  }
+  if (session) {
     const auto& s = static_cast<const arrow::StructArray&>(*session);
     ARROW_ASSIGN_OR_RAISE(auto start, s.GetFlattenedField(0));
     ARROW_ASSIGN_OR_RAISE(auto end, s.GetFlattenedField(1));
@@ -253,10 +256,11 @@ arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, con
     value_columns.push_back(end);
   }
   value_columns.insert(value_columns.end(), groups.buffers.begin(), groups.buffers.end());
-  auto key_batch = arrow::RecordBatch::Make(layout.key_schema, groups.num_rows, key_columns);
   auto value_batch = arrow::RecordBatch::Make(layout.value_schema, groups.num_rows, value_columns);
-  rt.key_encoder->EncodeBatch(*key_batch, &out->keys);
   rt.value_encoder->EncodeBatch(*value_batch, &out->values);
+  if (values_only) return arrow::Status::OK();
+  auto key_batch = arrow::RecordBatch::Make(layout.key_schema, groups.num_rows, key_columns);
+  rt.key_encoder->EncodeBatch(*key_batch, &out->keys);
   return arrow::Status::OK();
 }
 
@@ -381,7 +385,7 @@ arrow::Result<Groups> MergeWithStore(const PlanNode& node, const AggregateRuntim
         updated.buffers.push_back(std::move(s));
       }
     }
-    ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows));
+    ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows, /*values_only=*/true));
   }
   ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(layout, updated, indexed));
   StateWriteBatch batch;
