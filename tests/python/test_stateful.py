@@ -122,6 +122,123 @@ def test_state_can_be_read_back_with_the_statestore_reader(spark, tmp_path):
     assert [tuple(v) for v in (rows["a"], rows["b"])] == [(2, 3, 2), (1, 5, 1)]
 
 
+@pytest.mark.parametrize("provider", ["HDFSBackedStateStoreProvider", "RocksDBStateStoreProvider"])
+def test_watermarked_state_reads_back_rows_only_and_evicts_after_a_restart(spark, tmp_path, provider):
+    """The state keeps an event-time index next to the rows (docs/checkpoint-format.md): the
+    statestore reader and numRowsTotal show the rows only, and a restarted query evicts by it."""
+    spark.conf.set("spark.sql.streaming.stateStore.providerClass",
+                   "org.apache.spark.sql.execution.streaming.state." + provider)
+    events = Events(tmp_path / "in")
+    counts = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+              .withWatermark("ts", "10 minutes")
+              .groupBy(f.window("ts", "10 minutes"), "user")
+              .agg(f.count("*").alias("n")))
+
+    def start():
+        return (counts.writeStream.format("memory").queryName("evicted").outputMode("append")
+                .option("checkpointLocation", str(tmp_path / "cp")).start())
+
+    def state_rows():
+        return sorted((r.key.window.start.strftime("%H:%M"), r.key.user, r.value[0])
+                      for r in spark.read.format("statestore").load(str(tmp_path / "cp")).collect())
+
+    try:
+        q = start()
+        try:
+            step(q, events, ("12:07:00", "a", 1), ("12:14:00", "b", 1), ("12:15:00", "b", 1))
+        finally:
+            q.stop()
+        assert state_rows() == [("12:00", "a", 1), ("12:10", "b", 2)]
+        q = start()
+        try:
+            step(q, events, ("12:25:00", "c", 1))  # watermark 12:15 closes [12:00, 12:10)
+            assert windows(spark.sql("SELECT * FROM evicted").collect()) == [("12:00", "12:10", "a", 1)]
+            assert q.lastProgress.stateOperators[0]["numRowsTotal"] == 2
+        finally:
+            q.stop()
+        assert state_rows() == [("12:10", "b", 2), ("12:20", "c", 1)]
+    finally:
+        spark.conf.unset("spark.sql.streaming.stateStore.providerClass")
+
+
+def _drop_index_records(delta_path):
+    """Rewrites an HDFS-backed delta file without its index keys (as written before the index)."""
+    import os
+    import struct
+    with open(delta_path, "rb") as f:
+        data = f.read()
+    out, at = b"", 0
+    while True:
+        (key_size,) = struct.unpack(">i", data[at:at + 4])
+        if key_size == -1:
+            break
+        key = data[at + 4:at + 4 + key_size]
+        (value_size,) = struct.unpack(">i", data[at + 4 + key_size:at + 8 + key_size])
+        end = at + 8 + key_size + max(value_size, 0)
+        if not key.startswith(b"\xff"):
+            out += data[at:end]
+        at = end
+    with open(delta_path, "wb") as f:
+        f.write(out + struct.pack(">i", -1))
+    checksum = os.path.join(os.path.dirname(delta_path), "." + os.path.basename(delta_path) + ".checksum")
+    if os.path.exists(checksum):
+        os.remove(checksum)
+
+
+def test_state_written_without_the_index_is_indexed_and_evicted_after_a_restart(spark, tmp_path):
+    events = Events(tmp_path / "in")
+    counts = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+              .withWatermark("ts", "10 minutes")
+              .groupBy(f.window("ts", "10 minutes"), "user")
+              .agg(f.count("*").alias("n")))
+
+    def start():
+        return (counts.writeStream.format("memory").queryName("upgraded").outputMode("append")
+                .option("checkpointLocation", str(tmp_path / "cp")).start())
+
+    q = start()
+    try:
+        step(q, events, ("12:07:00", "a", 1), ("12:14:00", "b", 1))
+    finally:
+        q.stop()
+    deltas = list((tmp_path / "cp" / "state" / "0").glob("*/*.delta"))
+    assert deltas
+    for delta in deltas:
+        _drop_index_records(str(delta))
+    q = start()
+    try:
+        step(q, events, ("12:25:00", "c", 1))  # watermark 12:15 closes [12:00, 12:10)
+        assert windows(spark.sql("SELECT * FROM upgraded").collect()) == [("12:00", "12:10", "a", 1)]
+        assert q.lastProgress.stateOperators[0]["numRowsTotal"] == 2
+    finally:
+        q.stop()
+
+
+def test_dedup_state_written_without_the_index_expires_after_a_restart(spark, tmp_path):
+    events = Events(tmp_path / "in")
+    deduped = (spark.readStream.schema(SCHEMA).json(str(events.folder))
+               .withWatermark("ts", "5 minutes").dropDuplicatesWithinWatermark(["user"]))
+
+    def start():
+        return (deduped.writeStream.format("memory").queryName("dedup_upgraded")
+                .option("checkpointLocation", str(tmp_path / "cp")).start())
+
+    q = start()
+    try:
+        step(q, events, ("12:00:00", "a", 1))
+    finally:
+        q.stop()
+    for delta in (tmp_path / "cp" / "state" / "0").glob("*/*.delta"):
+        _drop_index_records(str(delta))
+    q = start()
+    try:
+        step(q, events, ("12:30:00", "b", 3))  # watermark 12:25 expires a (12:00 + 5 min)
+        step(q, events, ("12:31:00", "a", 4))
+        assert ("a", 4) in [(r.user, r.v) for r in spark.sql("SELECT * FROM dedup_upgraded").collect()]
+    finally:
+        q.stop()
+
+
 def test_rejected_queries_raise_analysis_exceptions(spark, tmp_path):
     stream = spark.readStream.schema(SCHEMA).json(str(tmp_path))
     counts = stream.groupBy("user").count()

@@ -25,6 +25,7 @@
 #include "spate/exec/hash_aggregate.h"
 #include "spate/exec/session_window.h"
 #include "spate/exec/streaming_context.h"
+#include "spate/state/event_time_index.h"
 #include "spate/state/row_codec.h"
 #include "spate/types/arrow_types.h"
 
@@ -54,31 +55,15 @@ struct AggregateLayout {
   }
 };
 
-// Rows whose event time is at or before `watermark_ms` (closed by the
-// watermark); `open_min_us` receives the least event time of the others.
-arrow::Result<std::vector<bool>> ClosedBy(const std::shared_ptr<arrow::Array>& key, int64_t watermark_ms,
-                                          int64_t* open_min_us = nullptr) {
+// Rows whose event time is at or before `watermark_ms` (closed by the watermark).
+arrow::Result<std::vector<bool>> ClosedBy(const std::shared_ptr<arrow::Array>& key, int64_t watermark_ms) {
   ARROW_ASSIGN_OR_RAISE(auto view, EventTimeMicros(key));
   const arrow::Int64Array& micros = *view;
   std::vector<bool> closed(micros.length());
-  int64_t open_min = std::numeric_limits<int64_t>::max();
   for (int64_t i = 0; i < micros.length(); ++i) {
     closed[i] = micros.IsValid(i) && micros.Value(i) <= watermark_ms * 1000;
-    if (!closed[i] && micros.IsValid(i)) open_min = std::min(open_min, micros.Value(i));
   }
-  if (open_min_us) *open_min_us = open_min;
   return closed;
-}
-
-// The least event time of the keys, in microseconds (INT64_MAX for none).
-arrow::Result<int64_t> LeastEventTime(const std::shared_ptr<arrow::Array>& key) {
-  ARROW_ASSIGN_OR_RAISE(auto view, EventTimeMicros(key));
-  const arrow::Int64Array& micros = *view;
-  int64_t least = std::numeric_limits<int64_t>::max();
-  for (int64_t i = 0; i < micros.length(); ++i) {
-    if (micros.IsValid(i)) least = std::min(least, micros.Value(i));
-  }
-  return least;
 }
 
 arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node, bool ansi = true) {
@@ -212,15 +197,44 @@ arrow::Result<std::shared_ptr<arrow::Table>> FinishGroups(const AggregateLayout&
   return arrow::Table::Make(layout.output_schema, columns, groups.num_rows);
 }
 
-// State keys and values of groups (see AggregateLayout).
-struct EncodedGroups {
-  std::vector<std::string> keys;
-  std::vector<std::string> values;
-  std::vector<std::string> partition_keys;  // what decides the partition: the key, or the session's other keys
+// What the operator keeps between batches: its layout and row codecs.
+struct AggregateRuntime final : OperatorRuntime {
+  AggregateLayout layout;
+  bool ansi = true;
+  std::shared_ptr<arrow::Schema> prefix_schema;  // sessions: the key columns before the session start
+  std::unique_ptr<RowEncoder> key_encoder, value_encoder, prefix_encoder;
+  std::unique_ptr<RowDecoder> key_decoder, value_decoder;
 };
 
-arrow::Result<EncodedGroups> EncodeGroups(const PlanNode& node, const AggregateLayout& layout,
-                                          const Groups& groups) {
+arrow::Result<AggregateRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorState& op, bool ansi) {
+  auto* kept = dynamic_cast<AggregateRuntime*>(op.runtime().get());
+  if (kept != nullptr && kept->ansi == ansi) return kept;
+  auto rt = std::make_unique<AggregateRuntime>();
+  ARROW_ASSIGN_OR_RAISE(rt->layout, LayoutOf(node, ansi));
+  rt->ansi = ansi;
+  const auto& key_fields = rt->layout.key_schema->fields();
+  rt->prefix_schema = arrow::schema(arrow::FieldVector(key_fields.begin(), key_fields.end() - rt->layout.session));
+  ARROW_ASSIGN_OR_RAISE(rt->key_encoder, RowEncoder::Make(rt->layout.key_schema));
+  ARROW_ASSIGN_OR_RAISE(rt->value_encoder, RowEncoder::Make(rt->layout.value_schema));
+  ARROW_ASSIGN_OR_RAISE(rt->prefix_encoder, RowEncoder::Make(rt->prefix_schema));
+  ARROW_ASSIGN_OR_RAISE(rt->key_decoder, RowDecoder::Make(rt->layout.key_schema));
+  ARROW_ASSIGN_OR_RAISE(rt->value_decoder, RowDecoder::Make(rt->layout.value_schema));
+  op.runtime() = std::move(rt);
+  return static_cast<AggregateRuntime*>(op.runtime().get());
+}
+
+// State keys and values of groups (see AggregateLayout).
+struct EncodedGroups {
+  EncodedRows keys;
+  EncodedRows values;
+  EncodedRows partition_keys;  // sessions: the keys before the session start, which decide the partition
+  std::string_view PartitionKey(size_t i) const { return partition_keys.size() > 0 ? partition_keys[i] : keys[i]; }
+};
+
+// `values_only`: the keys are encoded already (the same groups, merged).
+arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, const Groups& groups,
+                           EncodedGroups* out, bool values_only = false) {
+  const AggregateLayout& layout = rt.layout;
   arrow::ArrayVector key_columns, value_columns;
   std::shared_ptr<arrow::Array> session;
   for (size_t i = 0; i < groups.keys.size(); ++i) {
@@ -230,9 +244,10 @@ arrow::Result<EncodedGroups> EncodeGroups(const PlanNode& node, const AggregateL
       key_columns.push_back(groups.keys[i]);
     }
   }
-  auto prefix_schema = arrow::schema(arrow::FieldVector(layout.key_schema->fields().begin(),
-                                                        layout.key_schema->fields().begin() + key_columns.size()));
-  auto prefix_batch = arrow::RecordBatch::Make(prefix_schema, groups.num_rows, key_columns);
+  if (session && !values_only) {
+    auto prefix_batch = arrow::RecordBatch::Make(rt.prefix_schema, groups.num_rows, key_columns);
+    rt.prefix_encoder->EncodeBatch(*prefix_batch, &out->partition_keys);
+  }
   if (session) {
     const auto& s = static_cast<const arrow::StructArray&>(*session);
     ARROW_ASSIGN_OR_RAISE(auto start, s.GetFlattenedField(0));
@@ -241,34 +256,28 @@ arrow::Result<EncodedGroups> EncodeGroups(const PlanNode& node, const AggregateL
     value_columns.push_back(end);
   }
   value_columns.insert(value_columns.end(), groups.buffers.begin(), groups.buffers.end());
-  auto key_batch = arrow::RecordBatch::Make(layout.key_schema, groups.num_rows, key_columns);
   auto value_batch = arrow::RecordBatch::Make(layout.value_schema, groups.num_rows, value_columns);
-  ARROW_ASSIGN_OR_RAISE(auto key_encoder, RowEncoder::Make(layout.key_schema));
-  ARROW_ASSIGN_OR_RAISE(auto value_encoder, RowEncoder::Make(layout.value_schema));
-  EncodedGroups out;
-  out.keys = key_encoder->EncodeAll(*key_batch);
-  out.values = value_encoder->EncodeAll(*value_batch);
-  if (session) {
-    ARROW_ASSIGN_OR_RAISE(auto prefix_encoder, RowEncoder::Make(prefix_schema));
-    out.partition_keys = prefix_encoder->EncodeAll(*prefix_batch);
-  } else {
-    out.partition_keys = out.keys;
-  }
-  return out;
+  rt.value_encoder->EncodeBatch(*value_batch, &out->values);
+  if (values_only) return arrow::Status::OK();
+  auto key_batch = arrow::RecordBatch::Make(layout.key_schema, groups.num_rows, key_columns);
+  rt.key_encoder->EncodeBatch(*key_batch, &out->keys);
+  return arrow::Status::OK();
+}
+
+// State values back into buffer columns (sessions: the session end first).
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> DecodeValues(const AggregateRuntime& rt,
+                                                                const std::vector<std::string>& values) {
+  for (std::string_view v : values) ARROW_RETURN_NOT_OK(rt.value_decoder->Append(&v));
+  return rt.value_decoder->Finish();
 }
 
 // State rows back into groups.
-arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateLayout& layout,
+arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateRuntime& rt,
                                    const std::vector<std::string>& keys, const std::vector<std::string>& values) {
-  ARROW_ASSIGN_OR_RAISE(auto key_decoder, RowDecoder::Make(layout.key_schema));
-  ARROW_ASSIGN_OR_RAISE(auto value_decoder, RowDecoder::Make(layout.value_schema));
-  for (size_t i = 0; i < keys.size(); ++i) {
-    std::string_view k = keys[i], v = values[i];
-    ARROW_RETURN_NOT_OK(key_decoder->Append(&k));
-    ARROW_RETURN_NOT_OK(value_decoder->Append(&v));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto key_batch, key_decoder->Finish());
-  ARROW_ASSIGN_OR_RAISE(auto value_batch, value_decoder->Finish());
+  const AggregateLayout& layout = rt.layout;
+  for (std::string_view k : keys) ARROW_RETURN_NOT_OK(rt.key_decoder->Append(&k));
+  ARROW_ASSIGN_OR_RAISE(auto key_batch, rt.key_decoder->Finish());
+  ARROW_ASSIGN_OR_RAISE(auto value_batch, DecodeValues(rt, values));
   Groups out;
   out.num_rows = static_cast<int64_t>(keys.size());
   int next_key = 0;
@@ -289,51 +298,142 @@ arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateLayout& 
   return out;
 }
 
-// The stored groups with the given keys (state rows of sessions: every
-// session stored under the given key prefixes). `found` receives their state keys.
-arrow::Result<Groups> ReadStoredGroups(const PlanNode& node, const AggregateLayout& layout,
-                                       StatefulOperatorState& op, const EncodedGroups& batch,
-                                       std::vector<std::pair<int, std::string>>* found) {
-  std::vector<std::string> keys, values;
-  if (layout.session) {
-    std::set<std::string_view> prefixes(batch.partition_keys.begin(), batch.partition_keys.end());
-    for (std::string_view prefix : prefixes) {
-      int partition = op.PartitionOf(prefix);
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(partition));
-      ARROW_RETURN_NOT_OK(store->PrefixScan(prefix, [&](std::string_view k, std::string_view v) {
-        keys.emplace_back(k);
-        values.emplace_back(v);
-        found->emplace_back(partition, std::string(k));
-        return arrow::Status::OK();
-      }));
-    }
-  } else {
-    for (size_t i = 0; i < batch.keys.size(); ++i) {
-      int partition = op.PartitionOf(batch.keys[i]);
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(partition));
-      ARROW_ASSIGN_OR_RAISE(auto value, store->Get(batch.keys[i]));
-      if (!value) continue;
-      keys.push_back(batch.keys[i]);
-      values.push_back(std::move(*value));
-    }
-  }
-  return DecodeGroups(node, layout, keys, values);
+// Per partition: the positions of the rows that belong to it.
+std::vector<std::vector<uint32_t>> ByPartition(const StatefulOperatorState& op, const EncodedGroups& rows) {
+  std::vector<std::vector<uint32_t>> out(static_cast<size_t>(op.num_partitions()));
+  for (size_t i = 0; i < rows.keys.size(); ++i) out[op.PartitionOf(rows.PartitionKey(i))].push_back(i);
+  return out;
 }
 
-// Every stored group (for complete mode and for eviction), with its partition and key.
-arrow::Result<Groups> ReadAllGroups(const PlanNode& node, const AggregateLayout& layout, StatefulOperatorState& op,
-                                    std::vector<std::pair<int, std::string>>* where) {
+// The event times (microseconds) that index the groups, or none when the
+// operator does not evict.
+arrow::Result<std::shared_ptr<arrow::Int64Array>> IndexTimes(const AggregateLayout& layout, const Groups& groups,
+                                                             bool indexed) {
+  if (!indexed) return nullptr;
+  return EventTimeMicros(groups.keys[layout.event_time_key]);
+}
+
+// A store written before the event-time index existed: its rows get their
+// index keys, once, when the operator starts.
+arrow::Status IndexStoredRows(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op) {
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_ASSIGN_OR_RAISE(bool indexed, HasIndexKeys(*store));
+    if (indexed) continue;
+    std::vector<std::string> keys, values;
+    ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
+      keys.emplace_back(k);
+      values.emplace_back(v);
+      return arrow::Status::OK();
+    }));
+    if (keys.empty()) continue;
+    ARROW_ASSIGN_OR_RAISE(Groups groups, DecodeGroups(node, rt, keys, values));
+    ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(rt.layout, groups, true));
+    StateWriteBatch batch;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (times->IsValid(static_cast<int64_t>(i))) PutIndexKey(times->Value(static_cast<int64_t>(i)), keys[i], &batch);
+    }
+    ARROW_RETURN_NOT_OK(store->Write(batch));
+  }
+  return arrow::Status::OK();
+}
+
+// Step 3 without sessions: the batch's groups looked up with one MultiGet
+// per partition, merged with the stored buffers (state rows first), and
+// written back with one write batch per partition; a group new to the state
+// gets its event-time index key.
+arrow::Result<Groups> MergeWithStore(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op,
+                                     Groups fresh, bool indexed) {
+  const AggregateLayout& layout = rt.layout;
+  EncodedGroups rows;
+  ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, fresh, &rows));
+  const auto partitions = ByPartition(op, rows);
+  const auto n = static_cast<size_t>(fresh.num_rows);
+  std::vector<bool> found(n, false);
+  std::vector<std::string> stored_values;
+  std::vector<uint32_t> ids;  // per merged row: its group (stored rows first, then the batch's)
+  std::vector<std::string_view> keys;
+  std::vector<std::optional<std::string>> values;
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    if (partitions[p].empty()) continue;
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    keys.clear();
+    for (uint32_t i : partitions[p]) keys.push_back(rows.keys[i]);
+    ARROW_RETURN_NOT_OK(store->MultiGet(keys, &values));
+    for (size_t j = 0; j < keys.size(); ++j) {
+      if (!values[j]) continue;
+      found[partitions[p][j]] = true;
+      stored_values.push_back(std::move(*values[j]));
+      ids.push_back(partitions[p][j]);
+    }
+  }
+  Groups updated = std::move(fresh);
+  if (!stored_values.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto stored, DecodeValues(rt, stored_values));
+    for (uint32_t i = 0; i < n; ++i) ids.push_back(i);
+    arrow::ArrayVector merged_in;
+    for (size_t b = 0; b < layout.buffer_fields.size(); ++b) {
+      ARROW_ASSIGN_OR_RAISE(auto column, arrow::Concatenate({stored->column(static_cast<int>(b)), updated.buffers[b]}));
+      merged_in.push_back(std::move(column));
+    }
+    const GroupMap map{ids.data(), static_cast<int64_t>(ids.size()), static_cast<uint32_t>(n)};
+    updated.buffers.clear();
+    for (size_t i = 0; i < layout.functions.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto states, layout.functions[i]->Merge(layout.BuffersOf(merged_in, i), map));
+      for (auto& s : states) {
+        ARROW_ASSIGN_OR_RAISE(s, CastTo(s, layout.buffer_fields[updated.buffers.size()]->type()));
+        updated.buffers.push_back(std::move(s));
+      }
+    }
+    ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows, /*values_only=*/true));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(layout, updated, indexed));
+  StateWriteBatch batch;
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    if (partitions[p].empty()) continue;
+    batch.Clear();
+    for (uint32_t i : partitions[p]) {
+      batch.Put(rows.keys[i], rows.values[i], !found[i]);
+      if (times && !found[i] && times->IsValid(i)) PutIndexKey(times->Value(i), rows.keys[i], &batch);
+    }
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_RETURN_NOT_OK(store->Write(batch));
+  }
+  return updated;
+}
+
+// The stored sessions under the batch's key prefixes. `found` receives
+// their partitions and state keys.
+arrow::Result<Groups> ReadStoredSessions(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op,
+                                         const EncodedGroups& batch, std::vector<std::pair<int, std::string>>* found) {
+  std::vector<std::string> keys, values;
+  std::set<std::string_view> prefixes;
+  for (size_t i = 0; i < batch.partition_keys.size(); ++i) prefixes.insert(batch.partition_keys[i]);
+  for (std::string_view prefix : prefixes) {
+    int partition = op.PartitionOf(prefix);
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(partition));
+    ARROW_RETURN_NOT_OK(store->PrefixScan(prefix, [&](std::string_view k, std::string_view v) {
+      keys.emplace_back(k);
+      values.emplace_back(v);
+      found->emplace_back(partition, std::string(k));
+      return arrow::Status::OK();
+    }));
+  }
+  return DecodeGroups(node, rt, keys, values);
+}
+
+// Every stored group (complete mode).
+arrow::Result<Groups> ReadAllGroups(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op) {
   std::vector<std::string> keys, values;
   for (int p = 0; p < op.num_partitions(); ++p) {
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
     ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
       keys.emplace_back(k);
       values.emplace_back(v);
-      where->emplace_back(p, std::string(k));
       return arrow::Status::OK();
     }));
   }
-  return DecodeGroups(node, layout, keys, values);
+  return DecodeGroups(node, rt, keys, values);
 }
 
 // For a session aggregation: the sessions of the same other keys merged
@@ -380,6 +480,54 @@ arrow::Result<std::shared_ptr<arrow::Table>> Concat(const std::vector<std::share
   return table->CombineChunks();
 }
 
+// Step 3 for sessions: the batch's sessions merged with the stored sessions
+// of the same other keys; the stored ones are replaced by the merged ones
+// (index keys too), one write batch per partition.
+arrow::Result<Groups> MergeSessionsWithStore(const PlanNode& node, const AggregateRuntime& rt,
+                                             StatefulOperatorState& op, Groups fresh, bool indexed) {
+  const AggregateLayout& layout = rt.layout;
+  EncodedGroups encoded;
+  ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, fresh, &encoded));
+  std::vector<std::pair<int, std::string>> stored_keys;
+  ARROW_ASSIGN_OR_RAISE(Groups stored, ReadStoredSessions(node, rt, op, encoded, &stored_keys));
+  std::vector<StateWriteBatch> batches(static_cast<size_t>(op.num_partitions()));
+  ARROW_ASSIGN_OR_RAISE(auto stored_times, IndexTimes(layout, stored, indexed));
+  for (size_t i = 0; i < stored_keys.size(); ++i) {
+    const auto& [partition, key] = stored_keys[i];
+    batches[partition].Remove(key);
+    if (stored_times && stored_times->IsValid(i)) RemoveIndexKey(stored_times->Value(i), key, &batches[partition]);
+  }
+  std::vector<Groups> parts{std::move(stored), std::move(fresh)};
+  ARROW_RETURN_NOT_OK(MergeStoredSessions(node, &parts));
+  ARROW_ASSIGN_OR_RAISE(Groups updated, MergeBuffers(layout, parts));
+  EncodedGroups rows;
+  ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows));
+  ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(layout, updated, indexed));
+  for (size_t i = 0; i < rows.keys.size(); ++i) {
+    StateWriteBatch& batch = batches[op.PartitionOf(rows.PartitionKey(i))];
+    batch.Put(rows.keys[i], rows.values[i], true);  // the stored sessions were removed before
+    if (times && times->IsValid(i)) PutIndexKey(times->Value(i), rows.keys[i], &batch);
+  }
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    if (batches[p].empty()) continue;
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_RETURN_NOT_OK(store->Write(batches[p]));
+  }
+  return updated;
+}
+
+// The groups this batch's watermark closes, removed from the state by the
+// event-time index (state/event_time_index.h).
+arrow::Result<Groups> EvictClosedGroups(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op,
+                                        int64_t watermark_ms) {
+  EvictedRows evicted;
+  for (int p = 0; p < op.num_partitions(); ++p) {
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_RETURN_NOT_OK(EvictUpTo(*store, watermark_ms * 1000, &evicted));
+  }
+  return DecodeGroups(node, rt, evicted.keys, evicted.values);
+}
+
 }  // namespace
 
 arrow::Result<StateRowSchemas> AggregateStateSchemas(const PlanNode& node) {
@@ -393,9 +541,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   StreamingBatchContext& batch = *ctx.streaming;
   ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.RunningOperator());
   StateOperatorMetrics& metrics = op->metrics();
-  ARROW_ASSIGN_OR_RAISE(AggregateLayout layout, LayoutOf(node, ctx.ansi));
+  const bool starting = op->runtime() == nullptr;
+  ARROW_ASSIGN_OR_RAISE(AggregateRuntime * rt, RuntimeOf(node, *op, ctx.ansi));
+  const AggregateLayout& layout = rt->layout;
   const OutputMode mode = batch.output_mode;
   const bool watermarked = layout.event_time_key >= 0 && mode != OutputMode::kComplete;
+  if (starting && watermarked) ARROW_RETURN_NOT_OK(IndexStoredRows(node, *rt, *op));
   auto update_start = Clock::now();
 
   // 1. The batch's groups.
@@ -417,61 +568,31 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   // 3. Merge with the stored groups and write back.
   Groups updated;
   if (fresh.num_rows > 0) {
-    ARROW_ASSIGN_OR_RAISE(auto encoded, EncodeGroups(node, layout, fresh));
-    std::vector<std::pair<int, std::string>> stored_keys;
-    ARROW_ASSIGN_OR_RAISE(Groups stored, ReadStoredGroups(node, layout, *op, encoded, &stored_keys));
-    std::vector<Groups> parts{std::move(stored), std::move(fresh)};
-    if (layout.session) ARROW_RETURN_NOT_OK(MergeStoredSessions(node, &parts));
-    ARROW_ASSIGN_OR_RAISE(updated, MergeBuffers(layout, parts));
-    for (const auto& [partition, key] : stored_keys) {  // sessions: the merged ones replace them
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(partition));
-      ARROW_RETURN_NOT_OK(store->Remove(key));
-    }
-    ARROW_ASSIGN_OR_RAISE(auto rows, EncodeGroups(node, layout, updated));
-    if (layout.event_time_key >= 0) {
-      ARROW_ASSIGN_OR_RAISE(int64_t least, LeastEventTime(updated.keys[layout.event_time_key]));
-      op->NoteEventTime(least);
-    }
-    for (size_t i = 0; i < rows.keys.size(); ++i) {
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(op->PartitionOf(rows.partition_keys[i])));
-      ARROW_RETURN_NOT_OK(store->Put(rows.keys[i], rows.values[i]));
+    if (layout.session) {
+      ARROW_ASSIGN_OR_RAISE(updated, MergeSessionsWithStore(node, *rt, *op, std::move(fresh), watermarked));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(updated, MergeWithStore(node, *rt, *op, std::move(fresh), watermarked));
     }
   }
   metrics.all_updates_time_ms += MillisSince(update_start);
 
   // 4. Output by mode.
-  std::vector<std::shared_ptr<arrow::Table>> out;
   if (mode == OutputMode::kComplete) {
-    std::vector<std::pair<int, std::string>> where;
-    ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, layout, *op, &where));
-    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, all));
-    return table;
+    ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, *rt, *op));
+    return FinishGroups(layout, all);
   }
+  std::vector<std::shared_ptr<arrow::Table>> out;
   if (mode == OutputMode::kUpdate && updated.num_rows > 0) {
     ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, updated));
     out.push_back(std::move(table));
   }
-  if (layout.event_time_key >= 0 && op->MayHoldKeysBefore(batch.eviction_watermark_ms)) {
-    // Evict what this batch's watermark closes.
+  if (watermarked) {  // evict what this batch's watermark closes
     auto removal_start = Clock::now();
-    std::vector<std::pair<int, std::string>> where;
-    ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, layout, *op, &where));
-    int64_t open_min = std::numeric_limits<int64_t>::max();
-    if (all.num_rows > 0) {
-      ARROW_ASSIGN_OR_RAISE(auto closed,
-                            ClosedBy(all.keys[layout.event_time_key], batch.eviction_watermark_ms, &open_min));
-      for (size_t i = 0; i < closed.size(); ++i) {
-        if (!closed[i]) continue;
-        ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(where[i].first));
-        ARROW_RETURN_NOT_OK(store->Remove(where[i].second));
-      }
-      if (mode == OutputMode::kAppend) {
-        ARROW_RETURN_NOT_OK(all.Filter(closed));
-        ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, all));
-        out.push_back(std::move(table));
-      }
+    ARROW_ASSIGN_OR_RAISE(Groups closed, EvictClosedGroups(node, *rt, *op, batch.eviction_watermark_ms));
+    if (mode == OutputMode::kAppend && closed.num_rows > 0) {
+      ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, closed));
+      out.push_back(std::move(table));
     }
-    op->SetMinEventTime(open_min);
     metrics.all_removals_time_ms += MillisSince(removal_start);
   }
   return Concat(out, layout.output_schema);

@@ -62,6 +62,12 @@ struct StateOperatorMetrics {
   std::vector<std::pair<std::string, int64_t>> custom_metrics{};
 };
 
+/// A stateful operator's own objects that live across batches.
+class OperatorRuntime {
+ public:
+  virtual ~OperatorRuntime() = default;
+};
+
 /// The state stores of one stateful operator, one per partition, across the
 /// batches of a query run. Keys are spread over partitions by a hash of
 /// their bytes; a partition's store at batch N is version N.
@@ -89,16 +95,9 @@ class StatefulOperatorState {
   /// This batch's figures; operators add theirs, Commit() adds the stores'.
   StateOperatorMetrics& metrics() { return metrics_; }
 
-  /// A lower bound of the event times (microseconds) of the stored keys, so
-  /// that eviction skips scanning the state while the watermark is below
-  /// it. Unknown after a restart (the first eviction scans and sets it).
-  bool MayHoldKeysBefore(int64_t watermark_ms) const {
-    return !min_event_time_us_ || *min_event_time_us_ <= watermark_ms * 1000;
-  }
-  void NoteEventTime(int64_t micros) {
-    if (min_event_time_us_) min_event_time_us_ = std::min(*min_event_time_us_, micros);
-  }
-  void SetMinEventTime(int64_t micros) { min_event_time_us_ = micros; }
+  /// What the operator builds once per query run (its layout, row
+  /// encoders and decoders), kept here between batches; built on its first batch.
+  std::unique_ptr<OperatorRuntime>& runtime() { return runtime_; }
 
  private:
   int64_t operator_id_;
@@ -109,7 +108,7 @@ class StatefulOperatorState {
   StateStoreConf conf_;
   int64_t batch_id_ = 0;
   StateOperatorMetrics metrics_;
-  std::optional<int64_t> min_event_time_us_;
+  std::unique_ptr<OperatorRuntime> runtime_;
 };
 
 /// The Arrow schemas of a stateful operator's state keys and values (what

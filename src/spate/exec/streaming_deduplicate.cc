@@ -10,7 +10,7 @@
 //     watermark passes its first event time plus the watermark delay.
 
 #include <chrono>
-#include <limits>
+#include <optional>
 #include <unordered_set>
 
 #include <arrow/api.h>
@@ -18,6 +18,7 @@
 
 #include "spate/exec/executor.h"
 #include "spate/exec/streaming_context.h"
+#include "spate/state/event_time_index.h"
 #include "spate/state/row_codec.h"
 #include "spate/types/arrow_types.h"
 
@@ -69,45 +70,67 @@ arrow::Result<std::vector<std::optional<int64_t>>> EventTimesMs(const std::share
   return out;
 }
 
-// Removes the keys whose event time (dropDuplicates) or expiry
-// (within watermark) the watermark has passed.
-arrow::Status Evict(const PlanNode& node, const EventTimeColumn& event_time, const arrow::Schema& key_schema,
-                    int64_t watermark_ms, StatefulOperatorState& op) {
-  std::vector<std::pair<int, std::string>> keys;
-  std::vector<std::string> encoded;
+// What the operator keeps between batches.
+struct DedupRuntime final : OperatorRuntime {
+  EventTimeColumn event_time;
+  std::unique_ptr<RowEncoder> key_encoder;
+  std::unique_ptr<RowEncoder> expiry_encoder;
+  std::shared_ptr<arrow::Schema> key_schema;
+  bool evicts = false;  // keys leave the state by event time or expiry
+};
+
+arrow::Result<DedupRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorState& op,
+                                       const arrow::ArrayVector& keys) {
+  if (auto* kept = dynamic_cast<DedupRuntime*>(op.runtime().get())) return kept;
+  auto rt = std::make_unique<DedupRuntime>();
+  rt->event_time = FindEventTime(node);
+  rt->evicts = rt->event_time.key_column >= 0 || (node.within_watermark && rt->event_time.input_column >= 0);
+  arrow::FieldVector key_fields;
+  for (size_t k = 0; k < keys.size(); ++k) key_fields.push_back(arrow::field(node.exprs[k]->name(), keys[k]->type()));
+  rt->key_schema = arrow::schema(key_fields);
+  ARROW_ASSIGN_OR_RAISE(rt->key_encoder, RowEncoder::Make(rt->key_schema));
+  ARROW_ASSIGN_OR_RAISE(rt->expiry_encoder, RowEncoder::Make(ExpiryStateSchema()));
+  op.runtime() = std::move(rt);
+  return static_cast<DedupRuntime*>(op.runtime().get());
+}
+
+// A store written before the event-time index existed: its keys get their
+// index keys (by event time or expiry), once, when the operator starts.
+arrow::Status IndexStoredKeys(const PlanNode& node, const DedupRuntime& rt, StatefulOperatorState& op) {
+  auto schema = node.within_watermark ? ExpiryStateSchema() : rt.key_schema;
+  const int column = node.within_watermark ? 0 : rt.event_time.key_column;
   for (int p = 0; p < op.num_partitions(); ++p) {
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_ASSIGN_OR_RAISE(bool indexed, HasIndexKeys(*store));
+    if (indexed) continue;
+    std::vector<std::string> keys, encoded;
     ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
-      keys.emplace_back(p, std::string(k));
+      keys.emplace_back(k);
       encoded.emplace_back(node.within_watermark ? v : k);
       return arrow::Status::OK();
     }));
-  }
-  if (keys.empty()) {
-    op.SetMinEventTime(std::numeric_limits<int64_t>::max());
-    return arrow::Status::OK();
-  }
-  auto schema = node.within_watermark ? ExpiryStateSchema()
-                                      : std::make_shared<arrow::Schema>(key_schema);
-  ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
-  for (const auto& bytes : encoded) {
-    std::string_view view = bytes;
-    ARROW_RETURN_NOT_OK(decoder->Append(&view));
-  }
-  ARROW_ASSIGN_OR_RAISE(auto decoded, decoder->Finish());
-  int column = node.within_watermark ? 0 : event_time.key_column;
-  ARROW_ASSIGN_OR_RAISE(auto times, EventTimesMs(decoded->column(column)));
-  int64_t open_min_ms = std::numeric_limits<int64_t>::max() / 1000;
-  for (size_t i = 0; i < keys.size(); ++i) {
-    if (times[i] && *times[i] <= watermark_ms) {
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(keys[i].first));
-      ARROW_RETURN_NOT_OK(store->Remove(keys[i].second));
-    } else if (times[i]) {
-      open_min_ms = std::min(open_min_ms, *times[i]);
+    if (keys.empty()) continue;
+    ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
+    for (std::string_view bytes : encoded) ARROW_RETURN_NOT_OK(decoder->Append(&bytes));
+    ARROW_ASSIGN_OR_RAISE(auto decoded, decoder->Finish());
+    ARROW_ASSIGN_OR_RAISE(auto times, EventTimesMs(decoded->column(column)));
+    StateWriteBatch batch;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      if (times[i]) PutIndexKey(*times[i] * 1000, keys[i], &batch);
     }
+    ARROW_RETURN_NOT_OK(store->Write(batch));
   }
-  op.SetMinEventTime(open_min_ms * 1000);
   return arrow::Status::OK();
+}
+
+// The state value of dropDuplicatesWithinWatermark: the expiry.
+std::string ExpiryValue(const RowEncoder& encoder, int64_t expires_micros) {
+  auto expiry = arrow::RecordBatch::Make(
+      ExpiryStateSchema(), 1,
+      {std::make_shared<arrow::Int64Array>(1, arrow::Buffer::FromVector(std::vector<int64_t>{expires_micros}))});
+  std::string value;
+  encoder.Encode(*expiry, 0, &value);
+  return value;
 }
 
 }  // namespace
@@ -128,62 +151,77 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
   StreamingBatchContext& batch = *ctx.streaming;
   ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, batch.RunningOperator());
   StateOperatorMetrics& metrics = op->metrics();
-  const EventTimeColumn event_time = FindEventTime(node);
   auto update_start = Clock::now();
 
   ARROW_ASSIGN_OR_RAISE(auto rows, ToSingleBatch(input));
-  arrow::FieldVector key_fields;
   arrow::ArrayVector key_columns;
   for (const auto& e : node.exprs) {
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, *rows, ctx));
-    key_fields.push_back(arrow::field(e->name(), array->type()));
     key_columns.push_back(std::move(array));
   }
-  auto key_schema = arrow::schema(key_fields);
-  auto keys = arrow::RecordBatch::Make(key_schema, rows->num_rows(), key_columns);
-  ARROW_ASSIGN_OR_RAISE(auto key_encoder, RowEncoder::Make(key_schema));
-  ARROW_ASSIGN_OR_RAISE(auto expiry_encoder,
-                        RowEncoder::Make(ExpiryStateSchema()));
-
+  const bool starting = op->runtime() == nullptr;
+  ARROW_ASSIGN_OR_RAISE(DedupRuntime * rt, RuntimeOf(node, *op, key_columns));
+  if (starting && rt->evicts) ARROW_RETURN_NOT_OK(IndexStoredKeys(node, *rt, *op));
+  const EventTimeColumn& event_time = rt->event_time;
   std::vector<std::optional<int64_t>> times;
   if (event_time.input_column >= 0) {
     ARROW_ASSIGN_OR_RAISE(times, EventTimesMs(rows->column(event_time.input_column)));
   }
-  arrow::Int64Builder kept;
-  std::unordered_set<std::string> seen;
-  std::string key;
-  for (int64_t i = 0; i < rows->num_rows(); ++i) {
+  EncodedRows keys;
+  rt->key_encoder->EncodeBatch(*arrow::RecordBatch::Make(rt->key_schema, rows->num_rows(), key_columns), &keys);
+
+  // The first row of each key not late, by partition; then one MultiGet and
+  // one write batch per partition: a key absent from the state passes.
+  std::vector<std::vector<uint32_t>> candidates(static_cast<size_t>(op->num_partitions()));
+  std::unordered_set<std::string_view> seen;
+  for (uint32_t i = 0; i < keys.size(); ++i) {
     if (!times.empty() && times[i] && *times[i] <= batch.late_events_watermark_ms) {
       ++metrics.num_rows_dropped_by_watermark;
       continue;
     }
-    key.clear();
-    key_encoder->Encode(*keys, i, &key);
-    if (seen.count(key)) continue;
-    ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(op->PartitionOf(key)));
-    ARROW_ASSIGN_OR_RAISE(auto existing, store->Get(key));
-    if (existing) continue;
-    std::string value;
-    if (node.within_watermark) {
-      int64_t expires_micros = times[i] ? (*times[i] + event_time.delay_ms) * 1000 : 0;
-      auto expiry = arrow::RecordBatch::Make(
-          ExpiryStateSchema(), 1,
-          {std::make_shared<arrow::Int64Array>(1, arrow::Buffer::FromVector(std::vector<int64_t>{expires_micros}))});
-      expiry_encoder->Encode(*expiry, 0, &value);
+    if (seen.insert(keys[i]).second) candidates[op->PartitionOf(keys[i])].push_back(i);
+  }
+  std::vector<bool> passes(keys.size(), false);
+  std::vector<std::string_view> lookup;
+  std::vector<std::optional<std::string>> existing;
+  StateWriteBatch writes;
+  for (int p = 0; p < op->num_partitions(); ++p) {
+    if (candidates[p].empty()) continue;
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(p));
+    lookup.clear();
+    for (uint32_t i : candidates[p]) lookup.push_back(keys[i]);
+    ARROW_RETURN_NOT_OK(store->MultiGet(lookup, &existing));
+    writes.Clear();
+    for (size_t j = 0; j < lookup.size(); ++j) {
+      if (existing[j]) continue;
+      const uint32_t i = candidates[p][j];
+      passes[i] = true;
+      // When the key leaves the state: its event time, or its expiry.
+      std::optional<int64_t> evict_ms;
+      if (node.within_watermark) {
+        evict_ms = times.empty() || !times[i] ? 0 : *times[i] + event_time.delay_ms;
+        writes.Put(lookup[j], ExpiryValue(*rt->expiry_encoder, *evict_ms * 1000), true);
+      } else {
+        if (!times.empty()) evict_ms = times[i];
+        writes.Put(lookup[j], {}, true);
+      }
+      if (rt->evicts && evict_ms) PutIndexKey(*evict_ms * 1000, lookup[j], &writes);
     }
-    ARROW_RETURN_NOT_OK(store->Put(key, value));
-    if (times.size() > 0 && times[i]) {  // the key's eviction time: its event time, or its expiry
-      op->NoteEventTime((*times[i] + (node.within_watermark ? event_time.delay_ms : 0)) * 1000);
-    }
-    seen.insert(key);
-    ARROW_RETURN_NOT_OK(kept.Append(i));
+    ARROW_RETURN_NOT_OK(store->Write(writes));
+  }
+  arrow::Int64Builder kept;
+  for (size_t i = 0; i < passes.size(); ++i) {
+    if (passes[i]) ARROW_RETURN_NOT_OK(kept.Append(static_cast<int64_t>(i)));
   }
   metrics.all_updates_time_ms += MillisSince(update_start);
 
-  const bool evicts = event_time.key_column >= 0 || (node.within_watermark && event_time.input_column >= 0);
-  if (evicts && op->MayHoldKeysBefore(batch.eviction_watermark_ms)) {
+  if (rt->evicts) {  // the keys whose event time (or expiry) the watermark passed
     auto removal_start = Clock::now();
-    ARROW_RETURN_NOT_OK(Evict(node, event_time, *key_schema, batch.eviction_watermark_ms, *op));
+    EvictedRows evicted;
+    for (int p = 0; p < op->num_partitions(); ++p) {
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(p));
+      ARROW_RETURN_NOT_OK(EvictUpTo(*store, batch.eviction_watermark_ms * 1000, &evicted));
+    }
     metrics.all_removals_time_ms += MillisSince(removal_start);
   }
   ARROW_ASSIGN_OR_RAISE(auto indices, kept.Finish());

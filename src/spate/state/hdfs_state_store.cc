@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <map>
+#include <unordered_map>
 #include <optional>
 
 #include <fmt/format.h>
@@ -27,12 +28,73 @@ namespace {
 namespace fs = std::filesystem;
 using StateMap = std::map<std::string, std::string, std::less<>>;
 
-// A map node (tree links and two std::string objects) plus the strings'
-// heap blocks: what one pair costs in memory, roughly.
-constexpr int64_t kNodeBytes = 32 + 2 * static_cast<int64_t>(sizeof(std::string));
+// A map node (tree links and two std::string objects), its hash table entry
+// plus the strings' heap blocks: what one pair costs in memory, roughly.
+constexpr int64_t kNodeBytes = 32 + 2 * static_cast<int64_t>(sizeof(std::string)) + 48;
 
 int64_t HeapBytes(std::string_view s) { return s.size() > 15 ? static_cast<int64_t>(s.size()) + 1 : 0; }
 int64_t EntryBytes(std::string_view k, std::string_view v) { return kNodeBytes + HeapBytes(k) + HeapBytes(v); }
+
+// The pairs of the loaded version: an ordered map for scans, and a hash
+// table over the same nodes so that lookups and updates of a key cost no
+// tree walk.
+class PairTable {
+ public:
+  const StateMap& ordered() const { return map_; }
+  int64_t bytes() const { return bytes_; }
+  int64_t rows() const { return static_cast<int64_t>(map_.size()) - index_keys_; }
+
+  void Reset(StateMap pairs) {
+    map_ = std::move(pairs);
+    lookup_.clear();
+    lookup_.reserve(map_.size());
+    bytes_ = 0;
+    index_keys_ = 0;
+    for (auto it = map_.begin(); it != map_.end(); ++it) {
+      lookup_.emplace(it->first, it);
+      Count(it->first, it->second, +1);
+    }
+  }
+
+  const std::string* Find(std::string_view key) const {
+    auto it = lookup_.find(key);
+    return it == lookup_.end() ? nullptr : &it->second->second;
+  }
+
+  void Put(std::string_view key, std::string_view value) {
+    auto found = lookup_.find(key);
+    if (found != lookup_.end()) {
+      bytes_ += HeapBytes(value) - HeapBytes(found->second->second);
+      found->second->second.assign(value);
+      return;
+    }
+    auto it = map_.emplace(std::string(key), std::string(value)).first;
+    lookup_.emplace(it->first, it);
+    Count(key, value, +1);
+  }
+
+  // Whether the key was there.
+  bool Remove(std::string_view key) {
+    auto found = lookup_.find(key);
+    if (found == lookup_.end()) return false;
+    auto it = found->second;
+    Count(it->first, it->second, -1);
+    lookup_.erase(found);
+    map_.erase(it);
+    return true;
+  }
+
+ private:
+  void Count(std::string_view key, std::string_view value, int sign) {
+    bytes_ += sign * EntryBytes(key, value);
+    index_keys_ += sign * IsIndexKey(key);
+  }
+
+  StateMap map_;
+  std::unordered_map<std::string_view, StateMap::iterator> lookup_;
+  int64_t bytes_ = 0;       // EntryBytes of the pairs
+  int64_t index_keys_ = 0;  // keys that are index keys
+};
 
 void PutInt32(int32_t v, std::string* out) {
   auto u = static_cast<uint32_t>(v);
@@ -159,13 +221,16 @@ class HdfsStateStore final : public StateStore {
   arrow::Result<std::optional<std::string>> Get(std::string_view key) override;
   arrow::Status Put(std::string_view key, std::string_view value) override;
   arrow::Status Remove(std::string_view key) override;
+  arrow::Status MultiGet(const std::vector<std::string_view>& keys,
+                         std::vector<std::optional<std::string>>* values) override;
+  arrow::Status Write(const StateWriteBatch& batch) override;
   arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit) override;
   arrow::Status PrefixScan(std::string_view prefix, const Visitor& visit) override;
   arrow::Result<int64_t> Commit() override;
   void Abort() override;
   StateStoreMetrics metrics() const override;
 
-  bool has_updates() const { return updating_ && !undo_.empty(); }
+  bool has_updates() const { return updating_ && !delta_.empty(); }
 
  private:
   arrow::Status CheckUpdating() const {
@@ -177,8 +242,6 @@ class HdfsStateStore final : public StateStore {
   HdfsStateStoreProvider* provider_;
   int64_t version_;
   bool updating_ = true;
-  // Each update's previous value (nullopt: the key was absent), for Abort.
-  std::vector<std::pair<std::string, std::optional<std::string>>> undo_;
   std::string delta_;  // the records of the delta file
   int64_t updated_ = 0;
   int64_t removed_ = 0;
@@ -196,11 +259,10 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
       ++cache_hits_;
     } else {
       ++cache_misses_;
+      loaded_version_ = -1;
       StateMap loaded;
       ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
-      map_ = std::move(loaded);
-      bytes_ = 0;
-      for (const auto& [k, v] : map_) bytes_ += EntryBytes(k, v);
+      table_.Reset(std::move(loaded));
       loaded_version_ = version;
     }
     store_ = std::make_unique<HdfsStateStore>(this, version);
@@ -209,13 +271,16 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
 
   arrow::Status ReadVersion(int64_t version, const StateStore::Visitor& visit) override {
     if (version < 0) return NegativeStateVersion(version);
-    const StateMap* map = &map_;
+    const StateMap* map = &table_.ordered();
     StateMap loaded;
     if (version != loaded_version_ || (store_ && store_->has_updates())) {
       ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
       map = &loaded;
     }
-    for (const auto& [k, v] : *map) ARROW_RETURN_NOT_OK(visit(k, v));
+    for (const auto& [k, v] : *map) {
+      if (IsIndexKey(k)) break;  // the index sorts after every row
+      ARROW_RETURN_NOT_OK(visit(k, v));
+    }
     return arrow::Status::OK();
   }
 
@@ -253,7 +318,7 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
     }
     if (loaded_version_ - last_snapshot < conf_.min_deltas_for_snapshot) return arrow::Status::OK();
     std::string bytes;
-    for (const auto& [k, v] : map_) {
+    for (const auto& [k, v] : table_.ordered()) {
       std::string_view value = v;
       AppendRecord(k, &value, &bytes);
     }
@@ -282,60 +347,68 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
 
   fs::path dir_;
   StateStoreConf conf_;
-  StateMap map_;
-  int64_t bytes_ = 0;            // EntryBytes of map_
-  int64_t loaded_version_ = -1;  // the version map_ holds (with the open store's updates)
+  PairTable table_;
+  int64_t loaded_version_ = -1;  // the version table_ holds (with the open store's updates; -1: none)
   int64_t cache_hits_ = 0;
   int64_t cache_misses_ = 0;
   std::unique_ptr<HdfsStateStore> store_;
 };
 
 arrow::Result<std::optional<std::string>> HdfsStateStore::Get(std::string_view key) {
-  auto it = provider_->map_.find(key);
-  if (it == provider_->map_.end()) return std::nullopt;
-  return it->second;
+  const std::string* value = provider_->table_.Find(key);
+  if (value == nullptr) return std::nullopt;
+  return *value;
 }
 
 arrow::Status HdfsStateStore::Put(std::string_view key, std::string_view value) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
-  StateMap& map = provider_->map_;
-  auto it = map.find(key);
-  if (it == map.end()) {
-    undo_.emplace_back(std::string(key), std::nullopt);
-    map.emplace(std::string(key), std::string(value));
-    provider_->bytes_ += EntryBytes(key, value);
-  } else {
-    provider_->bytes_ += HeapBytes(value) - HeapBytes(it->second);
-    undo_.emplace_back(it->first, std::move(it->second));
-    it->second.assign(value);
-  }
+  provider_->table_.Put(key, value);
   AppendRecord(key, &value, &delta_);
-  ++updated_;
+  updated_ += !IsIndexKey(key);
   return arrow::Status::OK();
 }
 
 arrow::Status HdfsStateStore::Remove(std::string_view key) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
-  StateMap& map = provider_->map_;
-  auto it = map.find(key);
-  if (it == map.end()) return arrow::Status::OK();
-  provider_->bytes_ -= EntryBytes(it->first, it->second);
-  undo_.emplace_back(it->first, std::move(it->second));
-  map.erase(it);
+  if (!provider_->table_.Remove(key)) return arrow::Status::OK();
+  removed_ += !IsIndexKey(key);
   AppendRecord(key, nullptr, &delta_);
-  ++removed_;
+  return arrow::Status::OK();
+}
+
+arrow::Status HdfsStateStore::MultiGet(const std::vector<std::string_view>& keys,
+                                       std::vector<std::optional<std::string>>* values) {
+  values->clear();
+  values->reserve(keys.size());
+  for (std::string_view key : keys) {
+    const std::string* value = provider_->table_.Find(key);
+    if (value == nullptr) {
+      values->emplace_back();
+    } else {
+      values->emplace_back(*value);
+    }
+  }
+  return arrow::Status::OK();
+}
+
+// The table looks keys up anyway, so `is_new` is not needed.
+arrow::Status HdfsStateStore::Write(const StateWriteBatch& batch) {
+  for (size_t i = 0; i < batch.size(); ++i) {
+    StateWriteBatch::Op op = batch.op(i);
+    ARROW_RETURN_NOT_OK(op.kind == StateWriteBatch::kPut ? Put(op.key, op.value) : Remove(op.key));
+  }
   return arrow::Status::OK();
 }
 
 arrow::Status HdfsStateStore::Scan(std::string_view begin, std::string_view end, const Visitor& visit) {
-  const StateMap& map = provider_->map_;
+  const StateMap& map = provider_->table_.ordered();
   auto last = end.empty() ? map.end() : map.lower_bound(end);
   for (auto it = map.lower_bound(begin); it != last; ++it) ARROW_RETURN_NOT_OK(visit(it->first, it->second));
   return arrow::Status::OK();
 }
 
 arrow::Status HdfsStateStore::PrefixScan(std::string_view prefix, const Visitor& visit) {
-  const StateMap& map = provider_->map_;
+  const StateMap& map = provider_->table_.ordered();
   for (auto it = map.lower_bound(prefix); it != map.end() && it->first.starts_with(prefix); ++it) {
     ARROW_RETURN_NOT_OK(visit(it->first, it->second));
   }
@@ -355,43 +428,28 @@ arrow::Result<int64_t> HdfsStateStore::Commit() {
   fs::remove(ChecksumFile(FilePath(provider_->dir_, next, true).string()), ec);
   provider_->loaded_version_ = next;
   updating_ = false;
-  undo_.clear();
-  undo_.shrink_to_fit();
   delta_.clear();
   delta_.shrink_to_fit();
   return next;
 }
 
+// The table holds the updates: the next GetStore reloads the version from its files.
 void HdfsStateStore::Abort() {
   if (!updating_) return;
-  StateMap& map = provider_->map_;
-  for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
-    auto cur = map.find(it->first);
-    if (cur != map.end()) {
-      provider_->bytes_ -= EntryBytes(cur->first, cur->second);
-      map.erase(cur);
-    }
-    if (it->second) {
-      provider_->bytes_ += EntryBytes(it->first, *it->second);
-      map.emplace(std::move(it->first), std::move(*it->second));
-    }
-  }
-  undo_.clear();
+  if (!delta_.empty()) provider_->loaded_version_ = -1;
   delta_.clear();
   updating_ = false;
 }
 
 StateStoreMetrics HdfsStateStore::metrics() const {
   StateStoreMetrics m;
-  m.num_rows_total = static_cast<int64_t>(provider_->map_.size());
+  m.num_rows_total = provider_->table_.rows();
   m.num_rows_updated = updated_;
   m.num_rows_removed = removed_;
-  int64_t undo_bytes = 0;
-  for (const auto& [k, v] : undo_) undo_bytes += kNodeBytes / 2 + HeapBytes(k) + (v ? HeapBytes(*v) : 0);
-  m.memory_used_bytes = provider_->bytes_ + undo_bytes + static_cast<int64_t>(delta_.capacity());
+  m.memory_used_bytes = provider_->table_.bytes() + static_cast<int64_t>(delta_.capacity());
   m.custom = {{"loadedMapCacheHitCount", provider_->cache_hits_},
               {"loadedMapCacheMissCount", provider_->cache_misses_},
-              {"stateOnCurrentVersionSizeBytes", provider_->bytes_}};
+              {"stateOnCurrentVersionSizeBytes", provider_->table_.bytes()}};
   return m;
 }
 

@@ -34,6 +34,7 @@
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
+#include <rocksdb/write_batch.h>
 
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"
@@ -173,13 +174,16 @@ class RocksDbStateStore final : public StateStore {
   arrow::Result<std::optional<std::string>> Get(std::string_view key) override;
   arrow::Status Put(std::string_view key, std::string_view value) override;
   arrow::Status Remove(std::string_view key) override;
+  arrow::Status MultiGet(const std::vector<std::string_view>& keys,
+                         std::vector<std::optional<std::string>>* values) override;
+  arrow::Status Write(const StateWriteBatch& batch) override;
   arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit) override;
   arrow::Status PrefixScan(std::string_view prefix, const Visitor& visit) override;
   arrow::Result<int64_t> Commit() override;
   void Abort() override;
   StateStoreMetrics metrics() const override;
 
-  bool has_updates() const { return updating_ && (updated_ > 0 || removed_ > 0); }
+  bool has_updates() const { return updating_ && wrote_; }
 
  private:
   arrow::Status CheckUpdating() const {
@@ -200,6 +204,7 @@ class RocksDbStateStore final : public StateStore {
     options.disableWAL = true;
     return options;
   }();
+  bool wrote_ = false;  // any put or remove, of rows or index keys
   int64_t updated_ = 0;
   int64_t removed_ = 0;
   int64_t num_keys_delta_ = 0;
@@ -303,8 +308,12 @@ class RocksDbStateStoreProvider final : public StateStoreProvider {
     return arrow::Status::OK();
   }
 
+  // Every row: the index keys sort after them.
   static arrow::Status VisitAll(rocksdb::DB* db, const StateStore::Visitor& visit) {
-    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions()));
+    rocksdb::Slice index_start(&kIndexKeyByte, 1);
+    rocksdb::ReadOptions options;
+    options.iterate_upper_bound = &index_start;
+    std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(options));
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       ARROW_RETURN_NOT_OK(visit(std::string_view(it->key().data(), it->key().size()),
                                 std::string_view(it->value().data(), it->value().size())));
@@ -371,14 +380,20 @@ arrow::Result<std::optional<std::string>> RocksDbStateStore::Get(std::string_vie
   return value;
 }
 
+// A single put or remove looks the key up to keep the row count exact; the
+// index keys are not counted, so they need no lookup.
 arrow::Status RocksDbStateStore::Put(std::string_view key, std::string_view value) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
-  ARROW_ASSIGN_OR_RAISE(bool exists, Exists(key));
+  bool exists = true;
+  if (!IsIndexKey(key)) {
+    ARROW_ASSIGN_OR_RAISE(exists, Exists(key));
+  }
   ARROW_RETURN_NOT_OK(FromRocks(provider_->db_->Put(write_options_, rocksdb::Slice(key.data(), key.size()),
                                                     rocksdb::Slice(value.data(), value.size())),
                                 "cannot put"));
+  wrote_ = true;
   if (!exists) ++num_keys_delta_;
-  ++updated_;
+  updated_ += !IsIndexKey(key);
   last_key_.assign(key);
   last_exists_ = true;
   return arrow::Status::OK();
@@ -386,15 +401,63 @@ arrow::Status RocksDbStateStore::Put(std::string_view key, std::string_view valu
 
 arrow::Status RocksDbStateStore::Remove(std::string_view key) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
-  ARROW_ASSIGN_OR_RAISE(bool exists, Exists(key));
-  if (!exists) return arrow::Status::OK();
+  if (!IsIndexKey(key)) {
+    ARROW_ASSIGN_OR_RAISE(bool exists, Exists(key));
+    if (!exists) return arrow::Status::OK();
+    --num_keys_delta_;
+    ++removed_;
+  }
   ARROW_RETURN_NOT_OK(
       FromRocks(provider_->db_->Delete(write_options_, rocksdb::Slice(key.data(), key.size())), "cannot remove"));
-  --num_keys_delta_;
-  ++removed_;
+  wrote_ = true;
   last_key_.assign(key);
   last_exists_ = false;
   return arrow::Status::OK();
+}
+
+arrow::Status RocksDbStateStore::MultiGet(const std::vector<std::string_view>& keys,
+                                          std::vector<std::optional<std::string>>* values) {
+  const size_t n = keys.size();
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(n);
+  for (std::string_view k : keys) slices.emplace_back(k.data(), k.size());
+  std::vector<rocksdb::PinnableSlice> found(n);
+  std::vector<rocksdb::Status> statuses(n);
+  rocksdb::DB& db = *provider_->db_;
+  db.MultiGet(rocksdb::ReadOptions(), db.DefaultColumnFamily(), n, slices.data(), found.data(), statuses.data());
+  gets_ += static_cast<int64_t>(n);
+  values->clear();
+  values->resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (statuses[i].IsNotFound()) continue;
+    ARROW_RETURN_NOT_OK(FromRocks(statuses[i], "cannot read a key"));
+    (*values)[i].emplace(found[i].data(), found[i].size());
+  }
+  last_exists_.reset();
+  return arrow::Status::OK();
+}
+
+// One RocksDB write batch; the key count follows the caller's `is_new`.
+arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  rocksdb::WriteBatch rocks;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    StateWriteBatch::Op op = batch.op(i);
+    rocksdb::Slice key(op.key.data(), op.key.size());
+    const bool row = !IsIndexKey(op.key);
+    if (op.kind == StateWriteBatch::kPut) {
+      ARROW_RETURN_NOT_OK(FromRocks(rocks.Put(key, rocksdb::Slice(op.value.data(), op.value.size())), "cannot put"));
+      num_keys_delta_ += row && op.is_new;
+      updated_ += row;
+    } else {
+      ARROW_RETURN_NOT_OK(FromRocks(rocks.Delete(key), "cannot remove"));
+      num_keys_delta_ -= row;
+      removed_ += row;
+    }
+  }
+  last_exists_.reset();
+  wrote_ = true;
+  return FromRocks(provider_->db_->Write(write_options_, &rocks), "cannot write a batch");
 }
 
 template <typename More>

@@ -584,6 +584,16 @@ std::vector<std::string> RowEncoder::EncodeAll(const arrow::RecordBatch& batch) 
   return out;
 }
 
+void RowEncoder::EncodeBatch(const arrow::RecordBatch& batch, EncodedRows* out) const {
+  out->bytes.clear();
+  out->ends.clear();
+  out->ends.reserve(static_cast<size_t>(batch.num_rows()));
+  for (int64_t r = 0; r < batch.num_rows(); ++r) {
+    Encode(batch, r, &out->bytes);
+    out->ends.push_back(out->bytes.size());
+  }
+}
+
 arrow::Result<std::unique_ptr<RowDecoder>> RowDecoder::Make(std::shared_ptr<arrow::Schema> schema) {
   std::vector<DecoderPtr> columns;
   std::vector<std::unique_ptr<arrow::ArrayBuilder>> builders;

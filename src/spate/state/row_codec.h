@@ -19,6 +19,18 @@
 
 namespace spate {
 
+/// Rows encoded one after another in one buffer.
+struct EncodedRows {
+  std::string bytes;
+  std::vector<size_t> ends;  // per row: where its bytes end
+
+  size_t size() const { return ends.size(); }
+  std::string_view operator[](size_t i) const {
+    size_t begin = i == 0 ? 0 : ends[i - 1];
+    return std::string_view(bytes).substr(begin, ends[i] - begin);
+  }
+};
+
 class RowEncoder {
  public:
   /// Fails for a column type the encoding does not cover.
@@ -28,6 +40,8 @@ class RowEncoder {
   virtual void Encode(const arrow::RecordBatch& batch, int64_t row, std::string* out) const = 0;
   /// One string per row.
   std::vector<std::string> EncodeAll(const arrow::RecordBatch& batch) const;
+  /// Every row into one buffer (replacing `out`'s rows).
+  void EncodeBatch(const arrow::RecordBatch& batch, EncodedRows* out) const;
 };
 
 class RowDecoder {

@@ -32,11 +32,66 @@ namespace spate {
 
 class RuntimeConfig;
 
+/// Keys that start with this byte form a second key space, the event-time
+/// index (state/event_time_index.h); the others are the operator's rows.
+/// Row keys never start with it (RowEncoder's first byte is a null flag, 0
+/// or 1). ScanAll, ReadVersion and numRowsTotal cover rows only.
+inline constexpr char kIndexKeyByte = '\xff';
+inline bool IsIndexKey(std::string_view key) { return !key.empty() && key.front() == kIndexKeyByte; }
+
+/// Puts and removes applied together by StateStore::Write. The caller says
+/// whether each put adds a key (it knows, from a MultiGet or a scan), so the
+/// store keeps its key count without reading before writing.
+class StateWriteBatch {
+ public:
+  /// `is_new`: the key is absent from the store (and from earlier ops of this batch).
+  void Put(std::string_view key, std::string_view value, bool is_new) { Add(kPut, key, value, is_new); }
+  /// The key is present in the store.
+  void Remove(std::string_view key) { Add(kRemove, key, {}, false); }
+  void Clear() {
+    bytes_.clear();
+    ops_.clear();
+  }
+  size_t size() const { return ops_.size(); }
+  bool empty() const { return ops_.empty(); }
+
+  enum Kind : uint8_t { kPut, kRemove };
+  struct Op {
+    Kind kind;
+    bool is_new;
+    std::string_view key;
+    std::string_view value;
+  };
+  /// Op i, its key and value viewing the batch's buffer.
+  Op op(size_t i) const {
+    const Entry& e = ops_[i];
+    std::string_view bytes = bytes_;
+    return {e.kind, e.is_new, bytes.substr(e.offset, e.key_size), bytes.substr(e.offset + e.key_size, e.value_size)};
+  }
+
+ private:
+  struct Entry {
+    Kind kind;
+    bool is_new;
+    uint32_t key_size;
+    uint32_t value_size;
+    size_t offset;
+  };
+  void Add(Kind kind, std::string_view key, std::string_view value, bool is_new) {
+    ops_.push_back({kind, is_new, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size()),
+                    bytes_.size()});
+    bytes_.append(key);
+    bytes_.append(value);
+  }
+  std::string bytes_;  // keys and values, one after the other
+  std::vector<Entry> ops_;
+};
+
 /// Spark's state store metrics (StateOperatorProgress), plus the provider's own.
 struct StateStoreMetrics {
-  int64_t num_rows_total = 0;    // keys in the store after the updates
-  int64_t num_rows_updated = 0;  // Put calls since the version was loaded
-  int64_t num_rows_removed = 0;  // Remove calls that removed a key
+  int64_t num_rows_total = 0;    // row keys in the store after the updates
+  int64_t num_rows_updated = 0;  // row puts since the version was loaded
+  int64_t num_rows_removed = 0;  // row removes that removed a key
   int64_t memory_used_bytes = 0;
   /// Provider metrics under Spark's names ("loadedMapCacheHitCount", ...).
   std::vector<std::pair<std::string, int64_t>> custom{};
@@ -54,14 +109,21 @@ class StateStore {
   virtual arrow::Status Put(std::string_view key, std::string_view value) = 0;
   virtual arrow::Status Remove(std::string_view key) = 0;
 
+  /// The values of `keys` (nullopt: absent), in one pass over the store.
+  virtual arrow::Status MultiGet(const std::vector<std::string_view>& keys,
+                                 std::vector<std::optional<std::string>>* values) = 0;
+  /// Applies the batch's puts and removes in order.
+  virtual arrow::Status Write(const StateWriteBatch& batch) = 0;
+
   /// Visits pairs in key byte order. A visitor must not update the store
   /// (collect the keys, then Remove them). Returning an error stops the scan.
   using Visitor = std::function<arrow::Status(std::string_view key, std::string_view value)>;
-  /// Keys in [begin, end); an empty `end` means to the last key.
+  /// Keys in [begin, end); an empty `end` means to the last key (index keys included).
   virtual arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit) = 0;
   /// Keys that start with `prefix`.
   virtual arrow::Status PrefixScan(std::string_view prefix, const Visitor& visit) = 0;
-  arrow::Status ScanAll(const Visitor& visit) { return Scan("", "", visit); }
+  /// Every row (not the index).
+  arrow::Status ScanAll(const Visitor& visit) { return Scan("", std::string_view(&kIndexKeyByte, 1), visit); }
 
   /// Makes the updates durable as version() + 1 and returns it. The store
   /// cannot be updated afterwards.
@@ -106,7 +168,7 @@ class StateStoreProvider {
   /// Only one store per provider is open at a time.
   virtual arrow::Result<StateStore*> GetStore(int64_t version) = 0;
 
-  /// Read-only: every pair of `version`, in key order (the statestore reader).
+  /// Read-only: every row of `version` (not the index), in key order (the statestore reader).
   virtual arrow::Status ReadVersion(int64_t version, const StateStore::Visitor& visit) = 0;
 
   /// Writes snapshots and deletes files older than min_batches_to_retain versions.

@@ -1,13 +1,16 @@
 #include "spate/state/state_store.h"
 
 #include <filesystem>
+#include <limits>
 #include <map>
+#include <optional>
 
 #include <gtest/gtest.h>
 
 #include "../api/test_util.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/state/event_time_index.h"
 
 namespace spate {
 namespace {
@@ -201,6 +204,79 @@ TEST_P(StateStoreTest, RangeAndPrefixScansVisitKeysInByteOrder) {
   });
   EXPECT_TRUE(status.IsCancelled());
   EXPECT_EQ(visited, 2);
+}
+
+TEST_P(StateStoreTest, MultiGetAndWriteBatchesKeepTheRowCountWithoutLookups) {
+  auto provider = Provider(Conf());
+  StateStore* store = provider->GetStore(0).ValueOrDie();
+  ASSERT_TRUE(store->Put("a", "1").ok());
+  ASSERT_TRUE(store->Put("b", "2").ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 1);
+
+  store = provider->GetStore(1).ValueOrDie();
+  std::vector<std::optional<std::string>> values;
+  ASSERT_TRUE(store->MultiGet({"b", "missing", "a"}, &values).ok());
+  EXPECT_EQ(values, (std::vector<std::optional<std::string>>{"2", std::nullopt, "1"}));
+  std::string index_key;
+  AppendIndexKey(7, "x", &index_key);
+  StateWriteBatch batch;
+  batch.Put("a", "10", /*is_new=*/false);
+  batch.Put("x", "new", /*is_new=*/true);
+  batch.Put(index_key, "", /*is_new=*/true);
+  batch.Remove("b");
+  ASSERT_TRUE(store->Write(batch).ok());
+  StateStoreMetrics m = store->metrics();
+  EXPECT_EQ(m.num_rows_total, 2);  // a, x: the index key is not a row
+  EXPECT_EQ(m.num_rows_updated, 2);
+  EXPECT_EQ(m.num_rows_removed, 1);
+  EXPECT_EQ((ScanPairs(store, "", "")), (Pairs{{"a", "10"}, {"x", "new"}, {index_key, ""}}));
+  Pairs rows;
+  ASSERT_TRUE(store->ScanAll([&](std::string_view k, std::string_view v) {
+    rows.emplace_back(k, v);
+    return arrow::Status::OK();
+  }).ok());
+  EXPECT_EQ(rows, (Pairs{{"a", "10"}, {"x", "new"}}));
+  ASSERT_EQ(store->Commit().ValueOrDie(), 2);
+
+  // The statestore reader's view has rows only; the index survives a reload.
+  EXPECT_EQ((VersionPairs(provider.get(), 2)), (Pairs{{"a", "10"}, {"x", "new"}}));
+  provider.reset();
+  auto fresh = Provider(Conf());
+  store = fresh->GetStore(2).ValueOrDie();
+  EXPECT_EQ(store->metrics().num_rows_total, 2);
+  EXPECT_EQ((PrefixPairs(store, std::string(1, kIndexKeyByte))), (Pairs{{index_key, ""}}));
+}
+
+TEST_P(StateStoreTest, EvictionReadsTheIndexUpToTheWatermarkOnly) {
+  auto provider = Provider(Conf());
+  StateStore* store = provider->GetStore(0).ValueOrDie();
+  StateWriteBatch batch;
+  const std::vector<std::pair<int64_t, std::string>> rows = {{30, "k30"}, {-5, "k-5"}, {10, "k10"}, {20, "k20"}};
+  for (const auto& [time, key] : rows) {
+    batch.Put(key, "v" + key, true);
+    PutIndexKey(time, key, &batch);
+  }
+  batch.Put("unindexed", "u", true);  // never evicted (a row without an event time)
+  ASSERT_TRUE(store->Write(batch).ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 1);
+
+  store = provider->GetStore(1).ValueOrDie();
+  EvictedRows evicted;
+  ASSERT_TRUE(EvictUpTo(*store, 20, &evicted).ok());
+  EXPECT_EQ(evicted.keys, (std::vector<std::string>{"k-5", "k10", "k20"}));  // in event-time order
+  EXPECT_EQ(evicted.values, (std::vector<std::string>{"vk-5", "vk10", "vk20"}));
+  EXPECT_EQ(store->metrics().num_rows_total, 2);
+  EXPECT_EQ(store->metrics().num_rows_removed, 3);
+  evicted = {};
+  ASSERT_TRUE(EvictUpTo(*store, 29, &evicted).ok());
+  EXPECT_TRUE(evicted.keys.empty());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 2);
+  EXPECT_EQ((VersionPairs(provider.get(), 2)), (Pairs{{"k30", "vk30"}, {"unindexed", "u"}}));
+
+  store = provider->GetStore(2).ValueOrDie();
+  ASSERT_TRUE(EvictUpTo(*store, std::numeric_limits<int64_t>::max(), &evicted).ok());
+  EXPECT_EQ(evicted.keys, (std::vector<std::string>{"k30"}));
+  EXPECT_EQ((ScanPairs(store, "", "")), (Pairs{{"unindexed", "u"}}));
 }
 
 TEST_P(StateStoreTest, MissingVersionIsCannotLoadStateStore) {
