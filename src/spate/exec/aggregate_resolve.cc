@@ -1,6 +1,7 @@
 #include "spate/exec/aggregate_resolve.h"
 
 #include <map>
+#include <optional>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
@@ -11,6 +12,7 @@
 #include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
+#include "spate/sketches/hyperloglog_plus_plus.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -152,6 +154,25 @@ arrow::Status CheckKllArgs(const AggregateCall& call, const std::string& fn) {
   return arrow::Status::OK();
 }
 
+// approx_count_distinct's rsd: a DOUBLE (or decimal) literal giving a precision
+// of 4 to 25 bits. Spark takes any p >= 4, but past 18 its sketch is no longer
+// HLL++ and past 25 its state (2^p registers per group) does not fit a JVM.
+arrow::Status CheckRelativeSd(const AggregateCall& call) {
+  const arrow::Scalar* rsd = ConstantValue(*call.args[1]);
+  const TypeId t = call.args[1]->type()->id();
+  if (rsd == nullptr || !rsd->is_valid || (t != TypeId::kDouble && t != TypeId::kDecimal)) {
+    return SparkError("_LEGACY_ERROR_TEMP_1104", "", "The second argument should be a double literal.");
+  }
+  ARROW_ASSIGN_OR_RAISE(double value, ScalarToDouble(*rsd));
+  const std::optional<int> p = sketches::HyperLogLogPlusPlus::PrecisionFor(value);
+  if (!p || *p > 25) {
+    return SparkError("FAILED_FUNCTION_CALL", "38000",
+                      "Failed preparing of the function `approx_count_distinct` for call. Please, double check "
+                      "function's arguments.");
+  }
+  return arrow::Status::OK();
+}
+
 }  // namespace
 
 bool AggregateNullable(const AggregateCall& call) {
@@ -243,7 +264,8 @@ arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool 
   }
   if (fn == "approx_count_distinct") {
     ARROW_RETURN_NOT_OK(count_range(1, 2));
-    call.args.resize(1);
+    if (call.args.size() == 2) ARROW_RETURN_NOT_OK(CheckRelativeSd(call));
+    call.name = namer(shown, {call.args[0]}, distinct);  // Spark leaves rsd out of the name
     return finish(types::Long());
   }
   if (fn == "collect_list" || fn == "collect_set") {
