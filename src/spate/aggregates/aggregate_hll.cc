@@ -1,4 +1,4 @@
-#include "spate/exec/aggregate_hll.h"
+#include "spate/aggregates/aggregate_hll.h"
 
 #include <cstring>
 

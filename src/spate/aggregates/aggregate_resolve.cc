@@ -1,4 +1,4 @@
-#include "spate/exec/aggregate_resolve.h"
+#include "spate/aggregates/aggregate_resolve.h"
 
 #include <map>
 #include <optional>
@@ -7,9 +7,10 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/aggregates/aggregate_definitions.h"
+#include "spate/aggregates/aggregate_kll.h"
+#include "spate/aggregates/sketch_aggregates.h"
 #include "spate/common/error.h"
-#include "spate/exec/aggregate_kll.h"
-#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
 #include "spate/sketches/hyperloglog_plus_plus.h"
@@ -18,17 +19,6 @@
 namespace spate {
 
 namespace {
-
-// Spark's other names of the same function.
-const std::map<std::string, std::string>& Aliases() {
-  static const std::map<std::string, std::string> kAliases = {
-      {"mean", "avg"},          {"first_value", "first"},  {"any_value", "first"},
-      {"last_value", "last"},   {"array_agg", "collect_list"}, {"every", "bool_and"},
-      {"some", "bool_or"},      {"any", "bool_or"},        {"std", "stddev_samp"},
-      {"stddev", "stddev_samp"}, {"variance", "var_samp"}, {"approx_percentile", "percentile_approx"},
-      {"string_agg", "listagg"}, {"count_distinct", "count"}};
-  return kAliases;
-}
 
 BoundExprPtr Literal(std::shared_ptr<arrow::Scalar> value, DataTypePtr type, std::string name) {
   return std::make_shared<BoundLiteral>(std::move(value), std::move(type), std::move(name));
@@ -175,20 +165,10 @@ arrow::Status CheckRelativeSd(const AggregateCall& call) {
 
 }  // namespace
 
-bool AggregateNullable(const AggregateCall& call) {
-  static const char* const kNonNull[] = {"count",       "count_all",   "count_distinct", "approx_count_distinct",
-                                         "count_if",    "collect_list", "collect_set",   "count_min_sketch"};
-  if (IsSketchAggregate(call.function)) return false;
-  for (const char* n : kNonNull) {
-    if (call.function == n) return false;
-  }
-  return !IsKllAggregate(call.function);
-}
-
 arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool distinct,
                                                   std::vector<BoundExprPtr> args, const AggregateNamer& namer) {
-  std::string fn = name;
-  if (auto it = Aliases().find(fn); it != Aliases().end()) fn = it->second;
+  const AggregateDefinition* definition = FindAggregate(name);
+  std::string fn = definition != nullptr ? std::string(definition->name) : name;
   if (name == "count_distinct") distinct = true;
   AggregateCall call;
   call.args = std::move(args);

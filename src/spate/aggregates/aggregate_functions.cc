@@ -1,4 +1,4 @@
-#include "spate/exec/aggregate_functions.h"
+#include "spate/aggregates/aggregate_functions.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,12 +10,12 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/aggregates/aggregate_hll.h"
+#include "spate/aggregates/aggregate_kll.h"
+#include "spate/aggregates/count_min_sketch.h"
+#include "spate/aggregates/group_ids.h"
+#include "spate/aggregates/sketch_aggregates.h"
 #include "spate/common/error.h"
-#include "spate/exec/aggregate_hll.h"
-#include "spate/exec/aggregate_kll.h"
-#include "spate/exec/count_min_sketch.h"
-#include "spate/exec/hash_aggregate.h"
-#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/sketches/hyperloglog_plus_plus.h"
 #include "spate/types/arrow_types.h"
@@ -1270,10 +1270,6 @@ arrow::Result<std::shared_ptr<arrow::DataType>> ArgType(const AggregateCall& cal
 }
 
 }  // namespace
-
-bool IsDistinctAggregate(const AggregateCall& call) {
-  return call.function.ends_with("_distinct") && call.function != "approx_count_distinct";
-}
 
 arrow::Result<std::vector<int64_t>> DistinctRows(const arrow::ArrayVector& args, const GroupMap& map) {
   std::vector<uint32_t> groups(map.groups, map.groups + map.num_rows);

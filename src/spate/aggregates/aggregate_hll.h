@@ -8,7 +8,7 @@
 
 #include <memory>
 
-#include "spate/exec/aggregate_functions.h"
+#include "spate/aggregates/aggregate_functions.h"
 
 namespace spate {
 
