@@ -80,6 +80,9 @@ Column last(const Column& c, bool ignore_nulls) {
 Column collect_list(const Column& c) { return Call("collect_list", {c.expr()}); }
 Column collect_set(const Column& c) { return Call("collect_set", {c.expr()}); }
 Column approx_count_distinct(const Column& c) { return Call("approx_count_distinct", {c.expr()}); }
+Column approx_count_distinct(const Column& c, double rsd) {
+  return Call("approx_count_distinct", {c.expr(), ex::Double(rsd)});
+}
 
 Column when(const Column& condition, const Column& value) {
   return Call("casewhen", {condition.expr(), value.expr()});

@@ -34,6 +34,8 @@ Column last(const Column& c, bool ignore_nulls = false);
 Column collect_list(const Column& c);
 Column collect_set(const Column& c);
 Column approx_count_distinct(const Column& c);
+/// Spark's HyperLogLog++ estimate with relative standard deviation `rsd` (at most 0.39).
+Column approx_count_distinct(const Column& c, double rsd);
 /// In an aggregation by rollup/cube/grouping sets: 1 when the row's grouping
 /// set leaves `c` out, else 0 (TINYINT).
 Column grouping(const Column& c);

@@ -9,6 +9,7 @@
 
 #include "spate/api/pivot.h"
 
+#include "spate/aggregates/aggregate_definitions.h"
 #include "spate/api/dataframe.h"
 #include "spate/api/session.h"
 #include "spate/expr/expression.h"

@@ -9,6 +9,7 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include "spate/aggregates/aggregate_definitions.h"
 #include "spate/api/catalog.h"
 #include "spate/api/functions.h"
 #include "spate/api/pivot.h"

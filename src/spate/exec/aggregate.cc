@@ -9,9 +9,9 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
-#include "spate/exec/aggregate_functions.h"
+#include "spate/aggregates/aggregate_functions.h"
+#include "spate/aggregates/group_ids.h"
 #include "spate/exec/executor.h"
-#include "spate/exec/hash_aggregate.h"
 #include "spate/exec/session_window.h"
 #include "spate/types/arrow_types.h"
 

@@ -8,8 +8,8 @@
 #include <arrow/compute/api.h>
 #include <arrow/compute/row/grouper.h>
 
+#include "spate/aggregates/group_ids.h"
 #include "spate/exec/executor.h"
-#include "spate/exec/hash_aggregate.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {

@@ -19,8 +19,8 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
+#include "spate/aggregates/aggregate_functions.h"
 #include "spate/exec/aggregate.h"
-#include "spate/exec/aggregate_functions.h"
 #include "spate/exec/executor.h"
 #include "spate/exec/hash_aggregate.h"
 #include "spate/exec/session_window.h"

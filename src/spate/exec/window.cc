@@ -9,9 +9,9 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/aggregates/group_ids.h"
 #include "spate/common/error.h"
 #include "spate/exec/executor.h"
-#include "spate/exec/hash_aggregate.h"
 #include "spate/exec/sort_keys.h"
 #include "spate/plan/window_plan.h"
 #include "spate/types/arrow_types.h"

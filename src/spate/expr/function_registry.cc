@@ -55,29 +55,6 @@ std::vector<std::string> FunctionRegistry::Names() const {
   return names;
 }
 
-bool IsAggregateFunction(const std::string& name) {
-  static const char* const kNames[] = {
-      "count", "sum", "avg", "mean", "min", "max", "first", "last", "first_value", "last_value",
-      "collect_list", "collect_set", "approx_count_distinct", "count_distinct", "any_value",
-      // exec/aggregate_resolve.cc
-      "array_agg", "every", "some", "any", "bool_and", "bool_or", "bit_and", "bit_or", "bit_xor", "count_if",
-      "corr", "covar_pop", "covar_samp", "kurtosis", "skewness", "stddev", "std", "stddev_pop", "stddev_samp",
-      "variance", "var_pop", "var_samp", "max_by", "min_by", "product", "regr_avgx", "regr_avgy", "regr_count",
-      "regr_intercept", "regr_r2", "regr_slope", "regr_sxx", "regr_sxy", "regr_syy", "try_avg", "try_sum",
-      "listagg", "string_agg", "histogram_numeric", "count_min_sketch", "approx_percentile",
-      "percentile_approx", "percentile", "median", "mode",
-      // exec/aggregate_kll.cc
-      "kll_sketch_agg_bigint", "kll_sketch_agg_double", "kll_sketch_agg_float", "kll_merge_agg_bigint",
-      "kll_merge_agg_double", "kll_merge_agg_float",
-      // exec/sketch_aggregates.cc
-      "bitmap_construct_agg", "bitmap_or_agg", "bitmap_and_agg", "theta_sketch_agg", "theta_union_agg",
-      "theta_intersection_agg"};
-  for (const char* n : kNames) {
-    if (name == n) return true;
-  }
-  return false;
-}
-
 bool IsNullIntolerant(const std::string& function) {
   static const char* const kNames[] = {
       "+", "-", "*", "/", "%", "div", "negative", "abs", "=", "<", "<=", ">", ">=", "not",

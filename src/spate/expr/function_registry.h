@@ -33,10 +33,6 @@ class FunctionRegistry {
   std::map<std::string, FunctionBinder> binders_;
 };
 
-/// Names of the aggregate functions (bound by the analyzer, run by the
-/// aggregate operator).
-bool IsAggregateFunction(const std::string& name);
-
 /// Binds a scalar call through the registry, or fails with UNRESOLVED_ROUTINE.
 arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundExprPtr> args,
                                      const std::string& pretty);

@@ -15,6 +15,7 @@
 
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/value_hash.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -420,6 +421,12 @@ arrow::Result<BoundExprPtr> BindValueHash(const std::string& name, std::vector<B
 }
 
 }  // namespace
+
+arrow::Result<std::vector<uint64_t>> SparkXxHash64(const arrow::Array& values, uint64_t seed) {
+  std::vector<uint64_t> hashes(values.length(), seed);
+  for (int64_t i = 0; i < values.length(); ++i) ARROW_RETURN_NOT_OK(HashValue<XxHash64>(values, i, &hashes[i]));
+  return hashes;
+}
 
 void RegisterHashFunctions(FunctionRegistry& r) {
   for (const char* name : {"md5", "sha1", "sha", "crc32"}) r.Add(name, BindDigest);

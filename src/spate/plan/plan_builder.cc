@@ -8,9 +8,10 @@
 #include <arrow/scalar.h>
 #include <fmt/format.h>
 
+#include "spate/aggregates/aggregate_definitions.h"
+#include "spate/aggregates/aggregate_resolve.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
-#include "spate/exec/aggregate_resolve.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/user_function.h"
 #include "spate/expr/type_coercion.h"
@@ -1216,7 +1217,7 @@ arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprPart
     call.nullable = (offset_fn && offset_nullable) || f == "nth_value";
   } else if (fn.kind == ExprKind::kCall && IsAggregateFunction(f)) {
     ARROW_ASSIGN_OR_RAISE(AggregateCall agg, binder.ResolveAggregateExpr(fn));
-    if (agg.function.ends_with("_distinct")) {
+    if (IsDistinctAggregate(agg)) {
       return SparkError("DISTINCT_WINDOW_FUNCTION_UNSUPPORTED", "0A000",
                         fmt::format("Distinct window functions are not supported: \"{} OVER ({})\".", fn.ToString(),
                                     spec_text));
@@ -1225,8 +1226,7 @@ arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprPart
     call.args = agg.args;
     call.type = agg.type;
     call.ignore_nulls = agg.ignore_nulls;
-    call.nullable = agg.function != "count" && agg.function != "count_all" && agg.function != "collect_list" &&
-                    agg.function != "collect_set";
+    call.nullable = AggregateNullable(agg);
     fn_text = agg.name;
     if ((f == "first" || f == "last" || f == "first_value" || f == "last_value") && !agg.args.empty()) {
       fn_text = fmt::format("{}({})", parts.ignore_nulls || fn.args.size() > 1 ? agg.function : f, agg.args[0]->name());

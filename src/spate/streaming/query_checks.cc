@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "spate/aggregates/aggregate_definitions.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
@@ -87,7 +88,7 @@ arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) 
   switch (n.kind) {
     case PlanNode::Kind::kAggregate:
       for (const auto& call : n.aggregates) {
-        if (streaming && call.function.ends_with("_distinct") && call.function != "approx_count_distinct") {
+        if (streaming && !StreamingAggregateSupported(call)) {
           return LegacyAnalysisError(
               "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using "
               "approx_count_distinct() instead.");

@@ -117,6 +117,19 @@ TEST_F(DataFrameTest, GroupByAggregatesFollowSparkTypesAndNulls) {
                                                 "ops|2|120|60.0|cid|[50, 70]"}));
 }
 
+TEST_F(DataFrameTest, ApproxCountDistinctIsSparksEstimate) {
+  // Spark 4.1 gives 103 for approx_count_distinct(id) over range(100), 101 with rsd 0.1.
+  std::string ids;
+  for (int i = 0; i < 100; ++i) ids += (ids.empty() ? "" : ", ") + std::to_string(i);
+  auto df = session_->CreateDataFrame(MakeTable({{"id", arrow::int64()}}, {"[" + ids + "]"}));
+  auto counts = df.agg({F::approx_count_distinct(F::col("id")), F::approx_count_distinct(F::col("id"), 0.1)});
+  ASSERT_TRUE(counts.ok()) << counts.status().ToString();
+  EXPECT_EQ(counts.columns(), (std::vector<std::string>{"approx_count_distinct(id)", "approx_count_distinct(id)"}));
+  EXPECT_EQ(Rows(counts), (std::vector<std::string>{"103|101"}));
+  auto bad = df.agg({F::approx_count_distinct(F::col("id"), 0.5)});
+  EXPECT_EQ(ErrorClassOf(bad.status()), "FAILED_FUNCTION_CALL");
+}
+
 TEST_F(DataFrameTest, GlobalAggregateOverNoRowsGivesOneRow) {
   auto df = people_.filter(F::col("id") > lit(100)).agg({F::count(Column("*")), F::sum(F::col("salary"))});
   ASSERT_TRUE(df.ok()) << df.status().ToString();

@@ -1,4 +1,4 @@
-#include "spate/exec/sketch_aggregates.h"
+#include "spate/aggregates/sketch_aggregates.h"
 
 #include <arrow/api.h>
 #include <fmt/format.h>

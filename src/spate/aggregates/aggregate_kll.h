@@ -11,7 +11,7 @@
 #include <memory>
 #include <string>
 
-#include "spate/exec/aggregate_functions.h"
+#include "spate/aggregates/aggregate_functions.h"
 
 namespace spate {
 

@@ -1,32 +1,24 @@
-#include "spate/exec/aggregate_resolve.h"
+#include "spate/aggregates/aggregate_resolve.h"
 
 #include <map>
+#include <optional>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/aggregates/aggregate_definitions.h"
+#include "spate/aggregates/aggregate_kll.h"
+#include "spate/aggregates/sketch_aggregates.h"
 #include "spate/common/error.h"
-#include "spate/exec/aggregate_kll.h"
-#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
+#include "spate/sketches/hyperloglog_plus_plus.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
 
 namespace {
-
-// Spark's other names of the same function.
-const std::map<std::string, std::string>& Aliases() {
-  static const std::map<std::string, std::string> kAliases = {
-      {"mean", "avg"},          {"first_value", "first"},  {"any_value", "first"},
-      {"last_value", "last"},   {"array_agg", "collect_list"}, {"every", "bool_and"},
-      {"some", "bool_or"},      {"any", "bool_or"},        {"std", "stddev_samp"},
-      {"stddev", "stddev_samp"}, {"variance", "var_samp"}, {"approx_percentile", "percentile_approx"},
-      {"string_agg", "listagg"}, {"count_distinct", "count"}};
-  return kAliases;
-}
 
 BoundExprPtr Literal(std::shared_ptr<arrow::Scalar> value, DataTypePtr type, std::string name) {
   return std::make_shared<BoundLiteral>(std::move(value), std::move(type), std::move(name));
@@ -152,22 +144,31 @@ arrow::Status CheckKllArgs(const AggregateCall& call, const std::string& fn) {
   return arrow::Status::OK();
 }
 
-}  // namespace
-
-bool AggregateNullable(const AggregateCall& call) {
-  static const char* const kNonNull[] = {"count",       "count_all",   "count_distinct", "approx_count_distinct",
-                                         "count_if",    "collect_list", "collect_set",   "count_min_sketch"};
-  if (IsSketchAggregate(call.function)) return false;
-  for (const char* n : kNonNull) {
-    if (call.function == n) return false;
+// approx_count_distinct's rsd: a DOUBLE (or decimal) literal giving a precision
+// of 4 to 25 bits. Spark takes any p >= 4, but past 18 its sketch is no longer
+// HLL++ and past 25 its state (2^p registers per group) does not fit a JVM.
+arrow::Status CheckRelativeSd(const AggregateCall& call) {
+  const arrow::Scalar* rsd = ConstantValue(*call.args[1]);
+  const TypeId t = call.args[1]->type()->id();
+  if (rsd == nullptr || !rsd->is_valid || (t != TypeId::kDouble && t != TypeId::kDecimal)) {
+    return SparkError("_LEGACY_ERROR_TEMP_1104", "", "The second argument should be a double literal.");
   }
-  return !IsKllAggregate(call.function);
+  ARROW_ASSIGN_OR_RAISE(double value, ScalarToDouble(*rsd));
+  const std::optional<int> p = sketches::HyperLogLogPlusPlus::PrecisionFor(value);
+  if (!p || *p > 25) {
+    return SparkError("FAILED_FUNCTION_CALL", "38000",
+                      "Failed preparing of the function `approx_count_distinct` for call. Please, double check "
+                      "function's arguments.");
+  }
+  return arrow::Status::OK();
 }
+
+}  // namespace
 
 arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool distinct,
                                                   std::vector<BoundExprPtr> args, const AggregateNamer& namer) {
-  std::string fn = name;
-  if (auto it = Aliases().find(fn); it != Aliases().end()) fn = it->second;
+  const AggregateDefinition* definition = FindAggregate(name);
+  std::string fn = definition != nullptr ? std::string(definition->name) : name;
   if (name == "count_distinct") distinct = true;
   AggregateCall call;
   call.args = std::move(args);
@@ -243,7 +244,8 @@ arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool 
   }
   if (fn == "approx_count_distinct") {
     ARROW_RETURN_NOT_OK(count_range(1, 2));
-    call.args.resize(1);
+    if (call.args.size() == 2) ARROW_RETURN_NOT_OK(CheckRelativeSd(call));
+    call.name = namer(shown, {call.args[0]}, distinct);  // Spark leaves rsd out of the name
     return finish(types::Long());
   }
   if (fn == "collect_list" || fn == "collect_set") {

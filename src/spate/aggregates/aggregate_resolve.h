@@ -1,8 +1,8 @@
 #pragma once
 
 // Analysis of aggregate calls: argument checks (Spark's DATATYPE_MISMATCH
-// errors), implicit casts, the function run (aliases resolved), the result
-// type and nullability, and Spark's generated name.
+// errors), implicit casts, the function run (aliases resolved through
+// aggregate_definitions.h), the result type, and Spark's generated name.
 
 #include <functional>
 #include <string>
@@ -22,8 +22,5 @@ using AggregateNamer =
 /// The call `name(args)` (args bound to the aggregate's input).
 arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool distinct,
                                                   std::vector<BoundExprPtr> args, const AggregateNamer& namer);
-
-/// Whether the call's result can be NULL (counts, collect_* and sketches cannot).
-bool AggregateNullable(const AggregateCall& call);
 
 }  // namespace spate

@@ -1,4 +1,4 @@
-#include "spate/exec/count_min_sketch.h"
+#include "spate/aggregates/count_min_sketch.h"
 
 #include <cmath>
 #include <cstdlib>

@@ -12,8 +12,8 @@
 
 #include <arrow/result.h>
 
-#include "spate/exec/aggregate_functions.h"
-#include "spate/exec/aggregate_resolve.h"
+#include "spate/aggregates/aggregate_functions.h"
+#include "spate/aggregates/aggregate_resolve.h"
 
 namespace spate {
 

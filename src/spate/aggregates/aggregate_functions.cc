@@ -1,4 +1,4 @@
-#include "spate/exec/aggregate_functions.h"
+#include "spate/aggregates/aggregate_functions.h"
 
 #include <algorithm>
 #include <cmath>
@@ -10,12 +10,14 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/aggregates/aggregate_hll.h"
+#include "spate/aggregates/aggregate_kll.h"
+#include "spate/aggregates/count_min_sketch.h"
+#include "spate/aggregates/group_ids.h"
+#include "spate/aggregates/sketch_aggregates.h"
 #include "spate/common/error.h"
-#include "spate/exec/aggregate_kll.h"
-#include "spate/exec/count_min_sketch.h"
-#include "spate/exec/hash_aggregate.h"
-#include "spate/exec/sketch_aggregates.h"
 #include "spate/expr/function_registry.h"
+#include "spate/sketches/hyperloglog_plus_plus.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -799,9 +801,9 @@ class CoMomentFunction : public AggregateFunction {
 
 // ---------------------------------------------------------------------------
 // Functions of all of a group's values (collect_list/set, percentile, median,
-// percentile_approx, mode, listagg, histogram_numeric, count_min_sketch,
-// approx_count_distinct): the state is the list of the group's values (one
-// list per collected argument), in row order; Finish computes the result
+// percentile_approx, mode, listagg, histogram_numeric, count_min_sketch): the
+// state is the list of the group's values (one list per collected argument),
+// in row order; Finish computes the result
 // from each group's lists. Rows where a collected argument is NULL are
 // skipped, as all of these functions skip NULLs.
 
@@ -883,19 +885,6 @@ class CollectFunction : public ListFunction {
  protected:
   arrow::Result<ArrayPtr> FinishLists(const std::vector<const arrow::ListArray*>& lists) const override {
     return std::make_shared<arrow::ListArray>(lists[0]->data());
-  }
-};
-
-// approx_count_distinct: the number of distinct values (computed exactly).
-class CountDistinctFunction : public ListFunction {
- public:
-  explicit CountDistinctFunction(std::shared_ptr<arrow::DataType> type) : ListFunction({0}, {std::move(type)}, true) {}
-
- protected:
-  arrow::Result<ArrayPtr> FinishLists(const std::vector<const arrow::ListArray*>& lists) const override {
-    std::vector<int64_t> n(lists[0]->length());
-    for (int64_t g = 0; g < lists[0]->length(); ++g) n[g] = lists[0]->value_length(g);
-    return Int64Array(n);
   }
 };
 
@@ -1282,10 +1271,6 @@ arrow::Result<std::shared_ptr<arrow::DataType>> ArgType(const AggregateCall& cal
 
 }  // namespace
 
-bool IsDistinctAggregate(const AggregateCall& call) {
-  return call.function.ends_with("_distinct") && call.function != "approx_count_distinct";
-}
-
 arrow::Result<std::vector<int64_t>> DistinctRows(const arrow::ArrayVector& args, const GroupMap& map) {
   std::vector<uint32_t> groups(map.groups, map.groups + map.num_rows);
   ARROW_ASSIGN_OR_RAISE(auto group_array, BuildArray<arrow::UInt32Builder>(groups));
@@ -1371,7 +1356,10 @@ arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const Ag
       {"regr_r2", CoMoment::kR2}};
   if (auto it = kCoMoments.find(f); it != kCoMoments.end()) return Ptr(new CoMomentFunction(it->second, ansi));
   if (f == "collect_list" || f == "collect_set") return Ptr(new CollectFunction(arg0, f == "collect_set"));
-  if (f == "approx_count_distinct") return Ptr(new CountDistinctFunction(arg0));
+  if (f == "approx_count_distinct") {
+    const double rsd = call.args.size() > 1 ? DoubleConstant(*call.args[1], 0.05) : 0.05;
+    return MakeApproxCountDistinct(sketches::HyperLogLogPlusPlus::PrecisionFor(rsd).value_or(4));
+  }
   if (f == "percentile" || f == "median" || f == "percentile_disc") {
     bool array_result = false;
     std::vector<double> p = f == "median" ? std::vector<double>{0.5} : Percentages(*call.args[1], &array_result);

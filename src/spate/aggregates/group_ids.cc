@@ -1,4 +1,4 @@
-#include "spate/exec/hash_aggregate.h"
+#include "spate/aggregates/group_ids.h"
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>

@@ -15,6 +15,7 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include "spate/aggregates/aggregate_definitions.h"
 #include "spate/plan/logical_plan.h"
 
 namespace spate {
@@ -41,9 +42,6 @@ class AggregateFunction {
 /// A DISTINCT call ("count_distinct", "sum_distinct", ...) is its plain
 /// function over deduplicated rows: see DistinctRows.
 arrow::Result<std::unique_ptr<AggregateFunction>> MakeAggregateFunction(const AggregateCall& call, bool ansi);
-
-/// Whether the call aggregates the distinct values of its arguments.
-bool IsDistinctAggregate(const AggregateCall& call);
 
 /// The rows of `args` to keep so that each (group, argument values) occurs once.
 arrow::Result<std::vector<int64_t>> DistinctRows(const arrow::ArrayVector& args, const GroupMap& map);

@@ -6,8 +6,8 @@
 
 #include <arrow/api.h>
 
-#include "spate/exec/aggregate_functions.h"
-#include "spate/exec/count_min_sketch.h"
+#include "spate/aggregates/aggregate_functions.h"
+#include "spate/aggregates/count_min_sketch.h"
 #include "spate/expr/sketch_kll.h"
 #include "spate/types/data_type.h"
 

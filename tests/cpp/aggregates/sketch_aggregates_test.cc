@@ -6,7 +6,7 @@
 
 #include <arrow/api.h>
 
-#include "spate/exec/aggregate_functions.h"
+#include "spate/aggregates/aggregate_functions.h"
 #include "spate/types/data_type.h"
 
 namespace spate {

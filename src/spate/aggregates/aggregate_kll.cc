@@ -1,4 +1,4 @@
-#include "spate/exec/aggregate_kll.h"
+#include "spate/aggregates/aggregate_kll.h"
 
 #include <optional>
 
