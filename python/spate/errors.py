@@ -67,6 +67,14 @@ class NumberFormatException(IllegalArgumentException):
     """A string that does not cast to a number under ANSI mode."""
 
 
+class DateTimeException(PySparkException):
+    """A date or time that cannot be parsed, built or cast under ANSI mode."""
+
+
+class ArrayIndexOutOfBoundsException(PySparkException):
+    """An array index outside the array under ANSI mode."""
+
+
 class SparkRuntimeException(PySparkException):
     """An error while a query runs."""
 
@@ -98,7 +106,17 @@ _CLASS_TO_EXCEPTION = {
     "ARITHMETIC_OVERFLOW": ArithmeticException,
     "CAST_OVERFLOW": ArithmeticException,
     "NUMERIC_VALUE_OUT_OF_RANGE": ArithmeticException,
-    "CAST_INVALID_INPUT": NumberFormatException,
+    "BINARY_ARITHMETIC_OVERFLOW": ArithmeticException,
+    "REMAINDER_BY_ZERO": ArithmeticException,
+    "INTERVAL_ARITHMETIC_OVERFLOW": ArithmeticException,
+    "INTERVAL_DIVIDED_BY_ZERO": ArithmeticException,
+    "DATETIME_OVERFLOW": ArithmeticException,
+    "CAST_INVALID_INPUT": NumberFormatException,  # a date or time target: DateTimeException
+    "CANNOT_PARSE_TIMESTAMP": DateTimeException,
+    "DATETIME_FIELD_OUT_OF_BOUNDS": DateTimeException,
+    "INVALID_FRACTION_OF_SECOND": DateTimeException,
+    "INVALID_ARRAY_INDEX": ArrayIndexOutOfBoundsException,
+    "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": ArrayIndexOutOfBoundsException,
     "STREAM_FAILED": StreamingQueryException,
     "MERGE_CARDINALITY_VIOLATION": SparkRuntimeException,
     # JDBC options (Spark's JDBCOptions) and types.
@@ -107,6 +125,26 @@ _CLASS_TO_EXCEPTION = {
     "_LEGACY_ERROR_TEMP_2081": IllegalArgumentException,
     "_LEGACY_ERROR_TEMP_2082": IllegalArgumentException,
 }
+
+# CAST_INVALID_INPUT's exception by the cast's target type, as Spark raises it.
+_CAST_TARGET_RE = re.compile(r' cannot be cast to "([A-Z_]+)')
+_CAST_TARGET_EXCEPTION = {
+    "DATE": DateTimeException,
+    "TIMESTAMP": DateTimeException,
+    "TIMESTAMP_NTZ": DateTimeException,
+    "TIME": DateTimeException,
+    "BOOLEAN": SparkRuntimeException,
+}
+
+
+def _exception_class(error_class: str, message: str) -> type:
+    """The exception PySpark raises for an error condition of Spark's."""
+    cls = _CLASS_TO_EXCEPTION.get(error_class.split(".")[0], AnalysisException)
+    if error_class == "CAST_INVALID_INPUT":
+        target = _CAST_TARGET_RE.search(message)
+        cls = _CAST_TARGET_EXCEPTION.get(target.group(1) if target else "", cls)
+    return cls
+
 
 # How a user-defined function's exception begins (PySpark's text).
 _PYTHON_EXCEPTION = "\n  An exception was thrown from the Python worker."
@@ -135,7 +173,7 @@ def _from_native(message: str, code: str = "Invalid") -> PySparkException:
     if "\n== SQL ==\n" in message:
         cls = ParseException
     else:
-        cls = _CLASS_TO_EXCEPTION.get(error_class.split(".")[0], AnalysisException)
+        cls = _exception_class(error_class, message)
     return cls(message, errorClass=error_class, sqlState=sql_state)
 
 
