@@ -3,7 +3,6 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -12,6 +11,8 @@
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "spate/common/crc32.h"
 
 namespace spate {
 
@@ -31,21 +32,6 @@ std::string ChecksumFile(const std::string& path) {
 }
 
 namespace {
-
-uint32_t Crc32(const std::string& data) {
-  static const auto table = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char byte : data) crc = table[(crc ^ byte) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
-}
 
 std::string ChecksumText(const std::string& content) {
   char text[64];
