@@ -194,3 +194,16 @@ def test_runtime_errors_raise_pyspark_exception_classes(oracle, expr):
 def test_binary_values_come_back_as_bytes(oracle):
     oracle.check(lambda sql, spark: spark.sql("SELECT CAST('ab' AS BINARY) AS b, array(CAST('c' AS BINARY)) AS a, "
                                               "map('k', CAST('d' AS BINARY)) AS m"))
+
+
+@pytest.mark.parametrize("condition", [
+    "CAST(t AS DATE) < to_date(CAST(NULL AS STRING))", "CAST(t AS DATE) = to_date(NULL, 'yyyy')",
+    "to_timestamp(NULL) > CAST(t AS TIMESTAMP)",
+])
+def test_comparison_with_a_constant_null_is_folded(oracle, condition):
+    """A comparison with an expression of constants that is NULL is NULL before anything runs
+    (Spark's ConstantFolding, then NullPropagation): the other side's failing cast never runs."""
+    def program(sql, spark):
+        spark.range(3).selectExpr("id", "CAST(id AS STRING) || 'x' AS t").createOrReplaceTempView("s")
+        return spark.sql("SELECT id FROM s WHERE %s" % condition)
+    oracle.check(program)
