@@ -67,8 +67,20 @@ class NumberFormatException(IllegalArgumentException):
     """A string that does not cast to a number under ANSI mode."""
 
 
+class DateTimeException(PySparkException):
+    """A date or time that cannot be parsed, built or cast under ANSI mode."""
+
+
+class ArrayIndexOutOfBoundsException(PySparkException):
+    """An array index outside the array under ANSI mode."""
+
+
 class SparkRuntimeException(PySparkException):
     """An error while a query runs."""
+
+
+class UnsupportedOperationException(PySparkException):
+    """An operation the table or catalog does not support."""
 
 
 class StreamingQueryException(PySparkException):
@@ -92,13 +104,62 @@ class PySparkNotImplementedError(PySparkException, NotImplementedError):
     """A PySpark feature Spate does not have (yet)."""
 
 
-# Error classes whose exception is not AnalysisException.
+# Error classes whose exception is not AnalysisException: a full class
+# ("UNSUPPORTED_FEATURE.AES_MODE") first, else its main class.
 _CLASS_TO_EXCEPTION = {
     "DIVIDE_BY_ZERO": ArithmeticException,
     "ARITHMETIC_OVERFLOW": ArithmeticException,
     "CAST_OVERFLOW": ArithmeticException,
     "NUMERIC_VALUE_OUT_OF_RANGE": ArithmeticException,
-    "CAST_INVALID_INPUT": NumberFormatException,
+    "BINARY_ARITHMETIC_OVERFLOW": ArithmeticException,
+    "REMAINDER_BY_ZERO": ArithmeticException,
+    "INTERVAL_ARITHMETIC_OVERFLOW": ArithmeticException,
+    "INTERVAL_DIVIDED_BY_ZERO": ArithmeticException,
+    "DATETIME_OVERFLOW": ArithmeticException,
+    "CAST_INVALID_INPUT": NumberFormatException,  # a date or time target: DateTimeException
+    "CANNOT_PARSE_TIMESTAMP": DateTimeException,
+    "DATETIME_FIELD_OUT_OF_BOUNDS": DateTimeException,
+    "INVALID_FRACTION_OF_SECOND": DateTimeException,
+    "INVALID_ARRAY_INDEX": ArrayIndexOutOfBoundsException,
+    "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": ArrayIndexOutOfBoundsException,
+    "INVALID_BITMAP_POSITION": ArrayIndexOutOfBoundsException,
+    "INVALID_TIMEZONE": DateTimeException,
+    "USER_RAISED_EXCEPTION": SparkRuntimeException,
+    "INVALID_INDEX_OF_ZERO": SparkRuntimeException,
+    "DUPLICATED_MAP_KEY": SparkRuntimeException,
+    "THETA_LG_NOM_ENTRIES_MUST_BE_CONSTANT": SparkRuntimeException,
+    "KLL_INVALID_INPUT_SKETCH_BUFFER": SparkRuntimeException,
+    "UNSUPPORTED_FEATURE.AES_MODE": SparkRuntimeException,
+    "UNSUPPORTED_FEATURE.AES_MODE_IV": SparkRuntimeException,
+    "UNSUPPORTED_FEATURE.AES_MODE_AAD": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.AES_IV_LENGTH": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.AES_KEY_LENGTH": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.AES_CRYPTO_ERROR": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.REGEX_GROUP_INDEX": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.CHARSET": IllegalArgumentException,
+    "INVALID_PARAMETER_VALUE.BIT_POSITION_RANGE": IllegalArgumentException,
+    "STRUCT_ARRAY_LENGTH_MISMATCH": IllegalArgumentException,
+    "NEGATIVE_VALUES_IN_FREQUENCY_EXPRESSION": IllegalArgumentException,
+    "INVALID_URL": IllegalArgumentException,
+    "INVALID_FORMAT.MISMATCH_INPUT": IllegalArgumentException,
+    "CANNOT_DECODE_URL": IllegalArgumentException,
+    "NULL_MAP_KEY": SparkRuntimeException,
+    "KLL_SKETCH_INVALID_QUANTILE_RANGE": SparkRuntimeException,
+    "THETA_INVALID_LG_NOM_ENTRIES": SparkRuntimeException,
+    "MALFORMED_CHARACTER_CODING": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.START": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.PATTERN": SparkRuntimeException,
+    "INVALID_PARAMETER_VALUE.LENGTH": SparkRuntimeException,
+    "THETA_INVALID_INPUT_SKETCH_BUFFER": SparkRuntimeException,
+    "ILLEGAL_DAY_OF_WEEK": IllegalArgumentException,
+    "CONVERSION_INVALID_INPUT": IllegalArgumentException,
+    "INVALID_UTF8_STRING": IllegalArgumentException,
+    "UNSUPPORTED_FEATURE.TABLE_OPERATION": UnsupportedOperationException,
+    "UNSUPPORTED_PARTITION_TRANSFORM": UnsupportedOperationException,
+    "UNSUPPORTED_DATATYPE": UnsupportedOperationException,
+    "NON_LAST_MATCHED_CLAUSE_OMIT_CONDITION": ParseException,
+    "NON_LAST_NOT_MATCHED_BY_TARGET_CLAUSE_OMIT_CONDITION": ParseException,
+    "NON_LAST_NOT_MATCHED_BY_SOURCE_CLAUSE_OMIT_CONDITION": ParseException,
     "STREAM_FAILED": StreamingQueryException,
     "MERGE_CARDINALITY_VIOLATION": SparkRuntimeException,
     # JDBC options (Spark's JDBCOptions) and types.
@@ -107,6 +168,29 @@ _CLASS_TO_EXCEPTION = {
     "_LEGACY_ERROR_TEMP_2081": IllegalArgumentException,
     "_LEGACY_ERROR_TEMP_2082": IllegalArgumentException,
 }
+
+# CAST_INVALID_INPUT's exception by the cast's target type, as Spark raises it.
+_CAST_TARGET_RE = re.compile(r' cannot be cast to "([A-Z_]+)')
+_CAST_TARGET_EXCEPTION = {
+    "DATE": DateTimeException,
+    "TIMESTAMP": DateTimeException,
+    "TIMESTAMP_NTZ": DateTimeException,
+    "TIME": DateTimeException,
+    "BOOLEAN": SparkRuntimeException,
+}
+
+
+def _exception_class(error_class: str, message: str) -> type:
+    """The exception PySpark raises for an error condition of Spark's."""
+    cls = _CLASS_TO_EXCEPTION.get(error_class) or \
+        _CLASS_TO_EXCEPTION.get(error_class.split(".")[0], AnalysisException)
+    if error_class == "CAST_INVALID_INPUT":
+        target = _CAST_TARGET_RE.search(message)
+        cls = _CAST_TARGET_EXCEPTION.get(target.group(1) if target else "", cls)
+    elif error_class == "UNSUPPORTED_FEATURE.TABLE_OPERATION" and "does not support DELETE" in message:
+        cls = AnalysisException  # Spark refuses DELETE while analyzing, UPDATE and MERGE while planning
+    return cls
+
 
 # How a user-defined function's exception begins (PySpark's text).
 _PYTHON_EXCEPTION = "\n  An exception was thrown from the Python worker."
@@ -135,7 +219,7 @@ def _from_native(message: str, code: str = "Invalid") -> PySparkException:
     if "\n== SQL ==\n" in message:
         cls = ParseException
     else:
-        cls = _CLASS_TO_EXCEPTION.get(error_class.split(".")[0], AnalysisException)
+        cls = _exception_class(error_class, message)
     return cls(message, errorClass=error_class, sqlState=sql_state)
 
 

@@ -235,10 +235,10 @@ def _interval_value(v: Any) -> Any:
 
 
 def _from_arrow_value(t: DataType, tz: datetime.tzinfo,
-                      binary: Callable[[Any], Any] = bytearray) -> Optional[Callable[[Any], Any]]:
+                      binary: Callable[[Any], Any] = bytes) -> Optional[Callable[[Any], Any]]:
     """A function turning a pyarrow ``to_pylist`` value of type t into PySpark's form,
     or None when pyarrow's value already is it. Binary values become ``binary``
-    (bytearray in collected rows, bytes in a udf's arguments)."""
+    (bytes, as PySpark 4.1 gives them in collected rows and a udf's arguments)."""
     if isinstance(t, TimestampType):
         return lambda v: v.astimezone(tz).replace(tzinfo=None)
     if isinstance(t, BinaryType):

@@ -16,6 +16,7 @@
 #include "spate/aggregates/group_ids.h"
 #include "spate/aggregates/sketch_aggregates.h"
 #include "spate/common/error.h"
+#include "spate/expr/decimal_math.h"
 #include "spate/expr/function_registry.h"
 #include "spate/sketches/hyperloglog_plus_plus.h"
 #include "spate/types/arrow_types.h"
@@ -407,25 +408,70 @@ class SumFunction : public AggregateFunction {
         v[g] = FromInt128(sum);
         continue;
       }
-      // sum / count at the result's scale, rounded half up (away from zero).
-      const int128 count = counts.Value(g);
-      const int128 factor = Pow10(out_scale_ - scale_);
-      int128 q = sum / count, r = sum % count;
-      int128 scaled, frac = (r * factor) / count, rest = (r * factor) % count;
-      bool overflow = __builtin_mul_overflow(q, factor, &scaled) || __builtin_add_overflow(scaled, frac, &scaled);
-      if (!overflow && 2 * (rest < 0 ? -rest : rest) >= count) scaled += sum < 0 ? -1 : 1;
-      if (overflow || scaled >= Pow10(out_precision_) || scaled <= -Pow10(out_precision_)) {
-        if (!try_ && ansi_) return Overflow("Overflow in sum of decimals", "try_avg");
+      int128 mean;
+      if (!AverageAtScale(sum, counts.Value(g), &mean)) {
+        if (!try_ && ansi_) return AverageOutOfRange(sum, counts.Value(g));
         valid[g] = 0;
         continue;
       }
-      v[g] = FromInt128(scaled);
+      v[g] = FromInt128(mean);
     }
     return BuildArray<arrow::Decimal128Builder>(
         v, &valid, arrow::decimal128(avg_ ? out_precision_ : sum_precision_, avg_ ? out_scale_ : scale_));
   }
 
  private:
+  // Spark's Average of decimals: sum / count as a decimal division (its scale
+  // by Spark's precision-loss rule: DivideScale), rounded half up, then cast
+  // to the result type, rounded half up again. False when the mean does not
+  // fit the result's precision.
+  int DivideScale() const {
+    const int quotient_scale = scale_ + 21;  // max(6, s1 + p2 + 1) with count as DECIMAL(20, 0)
+    if (sum_precision_ + 21 <= 38) return quotient_scale;
+    return std::max(38 - (sum_precision_ - scale_), 6);
+  }
+
+  bool AverageAtScale(int128 sum, int64_t count, int128* out) const {
+    const int divide_scale = DivideScale();
+    const int exact = std::min(divide_scale, out_scale_);  // digits both roundings keep
+    const int128 magnitude = sum < 0 ? -sum : sum, factor = Pow10(exact - scale_);
+    const int128 q = magnitude / count, r = magnitude % count;
+    int128 scaled;
+    if (__builtin_mul_overflow(q, factor, &scaled) || __builtin_add_overflow(scaled, (r * factor) / count, &scaled)) {
+      return false;
+    }
+    const int128 rest = (r * factor) % count;  // what is left below `exact` digits: rest / count
+    bool round_up;
+    if (divide_scale <= out_scale_) {
+      round_up = 2 * rest >= count;
+    } else {  // first rounded at the division's scale, then at the result's
+      const int128 tail = Pow10(divide_scale - exact);
+      const int128 first = (2 * rest * tail + count) / (2 * int128{count});
+      round_up = 2 * first >= tail;
+    }
+    scaled += round_up;
+    if (__builtin_mul_overflow(scaled, Pow10(out_scale_ - exact), &scaled) || scaled >= Pow10(out_precision_)) {
+      return false;
+    }
+    *out = sum < 0 ? -scaled : scaled;
+    return true;
+  }
+
+  // NUMERIC_VALUE_OUT_OF_RANGE for a mean the result type cannot hold, showing
+  // the mean at the division's scale as Spark does.
+  arrow::Status AverageOutOfRange(int128 sum, int64_t count) const {
+    const int128 magnitude = sum < 0 ? -sum : sum;
+    int128 rest = magnitude % count;
+    std::string text = (sum < 0 ? "-" : "") + FromInt128(magnitude / count).ToString(scale_);
+    if (DivideScale() > scale_ && scale_ == 0) text += '.';
+    for (int digit = scale_; digit < DivideScale(); ++digit) {  // long division, truncated
+      rest *= 10;
+      text += static_cast<char>('0' + static_cast<int>(rest / count));
+      rest %= count;
+    }
+    return NumericValueOutOfRange(text, out_precision_, out_scale_);
+  }
+
   // Sums rows per group: argument values (counts null: each non-NULL value
   // counts 1) or states (sum, count), where a NULL sum with a positive count
   // is an overflow.

@@ -229,7 +229,10 @@ arrow::Result<AggregateCall> ResolveAggregateCall(const std::string& name, bool 
     const bool avg = fn.ends_with("avg");
     if (at.id() == TypeId::kDecimal) {
       const auto& d = static_cast<const DecimalType&>(at);
-      return finish(avg ? BoundedDecimal(d.precision() + 4, d.scale() + 4) : BoundedDecimal(d.precision() + 10, d.scale()));
+      // Spark's DecimalType.bounded: precision and scale each capped at 38, no
+      // digits moved (sum of DECIMAL(38, 10) is DECIMAL(38, 10), avg DECIMAL(38, 14)).
+      auto bounded = [](int p, int s) { return types::Decimal(std::min(p, 38), std::min(s, 38)); };
+      return finish(avg ? bounded(d.precision() + 4, d.scale() + 4) : bounded(d.precision() + 10, d.scale()));
     }
     if (avg || at.id() == TypeId::kFloat || at.id() == TypeId::kDouble || at.id() == TypeId::kNull) {
       if (at.id() == TypeId::kNull) arg = ImplicitCast(arg, types::Double());

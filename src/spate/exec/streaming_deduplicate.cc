@@ -16,6 +16,7 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
+#include "spate/common/calendar.h"
 #include "spate/exec/executor.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/state/event_time_index.h"
@@ -34,7 +35,6 @@ std::shared_ptr<arrow::Schema> ExpiryStateSchema() {
   return arrow::schema({arrow::field("expiresAtMicros", arrow::int64())});
 }
 
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
 // Where the operator finds event time: a column of its keys (dropDuplicates)
 // or of its input (dropDuplicatesWithinWatermark).
@@ -65,7 +65,7 @@ arrow::Result<std::vector<std::optional<int64_t>>> EventTimesMs(const std::share
   ARROW_ASSIGN_OR_RAISE(auto micros, EventTimeMicros(column));
   std::vector<std::optional<int64_t>> out(micros->length());
   for (int64_t i = 0; i < micros->length(); ++i) {
-    if (micros->IsValid(i)) out[i] = FloorDiv(micros->Value(i), 1000);
+    if (micros->IsValid(i)) out[i] = calendar::FloorDiv(micros->Value(i), 1000);
   }
   return out;
 }

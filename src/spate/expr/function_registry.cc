@@ -63,7 +63,7 @@ bool IsNullIntolerant(const std::string& function) {
       "contains", "like", "rlike", "year", "month", "dayofmonth", "day", "hour", "minute",
       "second", "dayofweek", "dayofyear", "quarter", "weekofyear", "datediff", "date_add",
       "date_sub", "last_day", "date_format", "from_unixtime", "trunc", "date_trunc",
-      "regexp_extract"};
+      "regexp_extract", "to_date", "to_timestamp"};
   for (const char* n : kNames) {
     if (function == n) return true;
   }

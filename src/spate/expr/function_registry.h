@@ -79,6 +79,14 @@ arrow::Status CheckArgCount(const std::string& name, const std::vector<BoundExpr
                             size_t min, size_t max);
 /// The literal value of a constant argument (functions whose options must be constant).
 const arrow::Scalar* ConstantValue(const BoundExpr& e);
+/// An operand of decimal arithmetic or comparison as a decimal type: an integer
+/// literal takes just the digits it has (Spark's DecimalPrecision promotes 5 to
+/// DECIMAL(1,0)), other integers the digits of their type.
+DataTypePtr DecimalOperandType(const BoundExprPtr& e);
+/// Whether `e` is an integer literal that DecimalOperandType narrows below its
+/// type's digits: Spark's cast to that decimal could fail, so the result of the
+/// arithmetic or comparison it joins is nullable.
+bool DecimalLiteralMayNotFit(const BoundExprPtr& e);
 /// Whether `e` reads no column (a literal, or a function of literals).
 bool IsFoldable(const BoundExpr& e);
 /// A foldable argument (array(0.25, 0.5), -1, CAST(NULL AS STRING)) computed

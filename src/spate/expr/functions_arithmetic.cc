@@ -33,12 +33,63 @@ arrow::Status DivideByZero(char op = '/') {
                     "bypass this error.");
 }
 
-arrow::Status ArithmeticOverflow(const std::string& what) {
+// ARITHMETIC_OVERFLOW as Spark words it: "integer overflow." and, for an
+// operator that has a try_ form, the hint to use it.
+arrow::Status ArithmeticOverflow(const std::string& what, const std::string& hint = "") {
+  const std::string use = hint.empty() ? "" : fmt::format(" Use '{}' to tolerate overflow and return NULL instead.", hint);
   return SparkError("ARITHMETIC_OVERFLOW", "22003",
-                    fmt::format("{} overflow. Use 'try_add' to tolerate overflow and return NULL "
-                                "instead. If necessary set \"spark.sql.ansi.enabled\" to \"false\" "
-                                "to bypass this error.",
-                                what));
+                    fmt::format("{}.{} If necessary set \"spark.sql.ansi.enabled\" to \"false\" to bypass this error.",
+                                what, use));
+}
+
+// Java's name for an integral type in overflow messages.
+const char* OverflowTypeName(TypeId id) {
+  switch (id) {
+    case TypeId::kByte: return "byte";
+    case TypeId::kShort: return "short";
+    case TypeId::kLong: return "long";
+    default: return "integer";
+  }
+}
+
+const char* TryFunctionOf(const std::string& op) {
+  if (op == "+") return "try_add";
+  if (op == "-") return "try_subtract";
+  if (op == "*") return "try_multiply";
+  return "try_divide";
+}
+
+// Spark's overflow error of a binary operator: for TINYINT and SMALLINT the
+// first pair of operands that overflows (BINARY_ARITHMETIC_OVERFLOW, values
+// shown as SMALLINT literals; a constant left operand of + or * is shown on
+// the right, as Spark's optimizer moves it), ARITHMETIC_OVERFLOW otherwise.
+arrow::Status BinaryOverflow(const std::string& op, const arrow::Datum& lhs, const arrow::Datum& rhs,
+                             TypeId type, int64_t num_rows) {
+  if (op == "div") return ArithmeticOverflow("Overflow in integral divide", "try_divide");
+  if (type != TypeId::kByte && type != TypeId::kShort) {
+    return ArithmeticOverflow(std::string(OverflowTypeName(type)) + " overflow", TryFunctionOf(op));
+  }
+  auto widen = [num_rows](const arrow::Datum& d) -> arrow::Result<std::shared_ptr<arrow::Int32Array>> {
+    ARROW_ASSIGN_OR_RAISE(auto wide, cp::Cast(d, arrow::int32()));
+    if (wide.is_scalar()) {
+      ARROW_ASSIGN_OR_RAISE(wide, arrow::MakeArrayFromScalar(*wide.scalar(), num_rows));
+    }
+    return std::static_pointer_cast<arrow::Int32Array>(wide.make_array());
+  };
+  ARROW_ASSIGN_OR_RAISE(auto x, widen(lhs));
+  ARROW_ASSIGN_OR_RAISE(auto y, widen(rhs));
+  const int32_t limit = type == TypeId::kByte ? 127 : 32767;
+  const bool swap = (op == "+" || op == "*") && lhs.is_scalar() && !rhs.is_scalar();
+  for (int64_t i = 0; i < num_rows; ++i) {
+    if (x->IsNull(i) || y->IsNull(i)) continue;
+    const int32_t l = x->Value(i), r = y->Value(i);
+    const int32_t v = op == "+" ? l + r : op == "-" ? l - r : l * r;
+    if (v >= -limit - 1 && v <= limit) continue;
+    return SparkError("BINARY_ARITHMETIC_OVERFLOW", "22003",
+                      fmt::format("{}S {} {}S caused overflow. Use `{}` to ignore overflow problem and return NULL.",
+                                  swap ? r : l, op, swap ? l : r, TryFunctionOf(op)));
+  }
+  return ArithmeticOverflow(std::string(OverflowTypeName(type)) + " overflow", TryFunctionOf(op));
 }
 
 const char* ArrowOp(const std::string& op, bool checked) {
@@ -94,7 +145,7 @@ arrow::Result<arrow::Datum> RunArithmetic(const std::string& op, const FunctionA
   auto result = cp::CallFunction(ArrowOp(op, checked), {lhs, rhs});
   if (!result.ok()) {
     if (result.status().message().find("overflow") != std::string::npos) {
-      return ArithmeticOverflow(a.result_type.id() == TypeId::kLong ? "long" : "integer");
+      return BinaryOverflow(op, lhs, rhs, a.result_type.id(), a.num_rows);
     }
     return result.status();
   }
@@ -318,21 +369,6 @@ arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
   return MakeFunction(op, impl, type, std::move(args), pretty);
 }
 
-// An operand of decimal arithmetic as a decimal type: an integer literal takes
-// just the digits it has (Spark's DecimalPrecision promotes 5 to DECIMAL(1,0)),
-// other integers the digits of their type.
-DataTypePtr DecimalOperandType(const BoundExprPtr& e) {
-  const DataTypePtr& t = e->type();
-  if (t->id() == TypeId::kDecimal) return t;
-  const arrow::Scalar* v = ConstantValue(*e);
-  if (v != nullptr && v->is_valid && t->IsIntegral()) {
-    std::string digits = v->ToString();
-    if (!digits.empty() && digits[0] == '-') digits.erase(0, 1);
-    return types::Decimal(static_cast<int>(digits.size()), 0);
-  }
-  return IntegralAsDecimal(*t);
-}
-
 // Spark's error for an operand type the operator does not take; each
 // operator names the types it does take.
 arrow::Status WrongOperandType(const std::string& op, const DataType& type, const std::string& pretty) {
@@ -416,6 +452,8 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
     if (common->id() == TypeId::kDecimal || common->id() == TypeId::kFloat ||
         common->id() == TypeId::kDouble) {
       common = types::Decimal(38, 0);  // Spark computes div on decimals; keep it exact
+    } else if (common->IsIntegral()) {
+      common = types::Long();  // and on BIGINT: INT_MIN div -1 is 2147483648
     }
     result = types::Long();
   } else if (common->id() == TypeId::kDecimal) {
@@ -429,6 +467,7 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
     args[1] = ImplicitCast(args[1], common);
   } else if (op != "div") {
     // Integers join decimal arithmetic as the decimals that hold them exactly.
+    const bool narrowed_literal = DecimalLiteralMayNotFit(args[0]) || DecimalLiteralMayNotFit(args[1]);
     for (auto& arg : args) {
       if (arg->type()->id() != TypeId::kDecimal) {
         arg = ImplicitCast(arg, arg->type()->id() == TypeId::kNull ? common : DecimalOperandType(arg));
@@ -436,7 +475,7 @@ arrow::Result<BoundExprPtr> BindBinaryArithmetic(const std::string& op,
     }
     char c = op[0];
     // Under ANSI mode (Spark 4.1's default) an overflow raises instead of giving NULL.
-    bool nullable = args[0]->nullable() || args[1]->nullable() || op == "/" || op == "%";
+    bool nullable = args[0]->nullable() || args[1]->nullable() || op == "/" || op == "%" || narrowed_literal;
     return MakeFunction(op, [c](const FunctionArgs& a) { return RunDecimalArithmetic(c, a); },
                         result, std::move(args), pretty, nullable);
   }
@@ -470,7 +509,7 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
     std::string checked = std::string(fn) + (a.ctx.ansi ? "_checked" : "");
     auto out = cp::CallFunction(checked, {a.values[0]});
     if (!out.ok() && out.status().message().find("overflow") != std::string::npos) {
-      return ArithmeticOverflow(a.result_type.id() == TypeId::kLong ? "long" : "integer");
+      return ArithmeticOverflow(std::string(OverflowTypeName(a.result_type.id())) + " overflow");
     }
     return out;
   };
@@ -479,6 +518,24 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
 }
 
 }  // namespace
+
+DataTypePtr DecimalOperandType(const BoundExprPtr& e) {
+  const DataTypePtr& t = e->type();
+  if (t->id() == TypeId::kDecimal) return t;
+  const arrow::Scalar* v = ConstantValue(*e);
+  if (v != nullptr && v->is_valid && t->IsIntegral()) {
+    std::string digits = v->ToString();
+    if (!digits.empty() && digits[0] == '-') digits.erase(0, 1);
+    return types::Decimal(static_cast<int>(digits.size()), 0);
+  }
+  return IntegralAsDecimal(*t);
+}
+
+bool DecimalLiteralMayNotFit(const BoundExprPtr& e) {
+  if (!e->type()->IsIntegral() || ConstantValue(*e) == nullptr) return false;
+  const DataTypePtr narrowed = DecimalOperandType(e), full = IntegralAsDecimal(*e->type());
+  return static_cast<const DecimalType&>(*narrowed).precision() < static_cast<const DecimalType&>(*full).precision();
+}
 
 void RegisterArithmeticFunctions(FunctionRegistry& r) {
   for (const char* op : {"+", "*", "/", "%", "div"}) {

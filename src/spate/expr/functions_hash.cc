@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 #include <openssl/evp.h>
 
+#include "spate/common/crc32.h"
 #include "spate/common/error.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/value_hash.h"
@@ -51,21 +52,6 @@ std::string HexDigest(const EVP_MD* md, std::string_view data) {
   out.reserve(2 * size);
   for (unsigned int i = 0; i < size; ++i) out += fmt::format("{:02x}", digest[i]);
   return out;
-}
-
-uint32_t Crc32(std::string_view data) {
-  static const std::array<uint32_t, 256> kTable = [] {
-    std::array<uint32_t, 256> t{};
-    for (uint32_t i = 0; i < 256; ++i) {
-      uint32_t c = i;
-      for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[i] = c;
-    }
-    return t;
-  }();
-  uint32_t crc = 0xFFFFFFFFu;
-  for (unsigned char c : data) crc = kTable[(crc ^ c) & 0xFF] ^ (crc >> 8);
-  return crc ^ 0xFFFFFFFFu;
 }
 
 // A BINARY argument; strings are cast (Spark's implicit cast to BINARY).

@@ -90,6 +90,8 @@ arrow::Result<arrow::Datum> CompareValues(const std::string& op, const arrow::Da
 arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<BoundExprPtr> args,
                                            const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(op, args, 2, 2));
+  const bool decimal = args[0]->type()->id() == TypeId::kDecimal || args[1]->type()->id() == TypeId::kDecimal;
+  const bool narrowed_literal = decimal && (DecimalLiteralMayNotFit(args[0]) || DecimalLiteralMayNotFit(args[1]));
   ARROW_RETURN_NOT_OK(CoerceToCommon(args, pretty));
   ConcretizeVoid(args);
   if (op == "<=>") {
@@ -104,7 +106,7 @@ arrow::Result<BoundExprPtr> BindComparison(const std::string& op, std::vector<Bo
     };
     return MakeFunction(op, impl, types::Boolean(), std::move(args), pretty, false);
   }
-  bool nullable = args[0]->nullable() || args[1]->nullable();
+  bool nullable = args[0]->nullable() || args[1]->nullable() || narrowed_literal;
   auto impl = [op](const FunctionArgs& a) { return CompareValues(op, a.values[0], a.values[1]); };
   return MakeFunction(op, impl, types::Boolean(), std::move(args), pretty, nullable);
 }
@@ -145,8 +147,17 @@ arrow::Result<BoundExprPtr> BindLogic(const std::string& op, std::vector<BoundEx
 arrow::Result<BoundExprPtr> BindNullTest(const std::string& name, std::vector<BoundExprPtr> args,
                                          const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
-  const char* fn = name == "isnull" ? "is_null" : "is_valid";
-  return MakeFunction(name, ArrowCall(fn), types::Boolean(), std::move(args), pretty, false);
+  const bool is_null = name == "isnull";
+  if (!args[0]->nullable()) {
+    // Spark's optimizer folds the test of a value that cannot be NULL, so the
+    // value is never computed (an overflow it would raise does not happen).
+    auto known = [is_null](const LazyArgs&) -> arrow::Result<arrow::Datum> {
+      return arrow::Datum(arrow::MakeScalar(!is_null));
+    };
+    return MakeLazyFunction(name, known, types::Boolean(), std::move(args), pretty, false);
+  }
+  return MakeFunction(name, ArrowCall(is_null ? "is_null" : "is_valid"), types::Boolean(), std::move(args), pretty,
+                      false);
 }
 
 arrow::Result<BoundExprPtr> BindIn(const std::string& name, std::vector<BoundExprPtr> args,

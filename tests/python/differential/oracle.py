@@ -84,6 +84,8 @@ class Failure:
                 if condition:
                     break
         self.condition = condition or type(exc).__name__
+        # The exception's class, which users catch (DateTimeException, ArithmeticException, ...).
+        self.kind = type(exc).__name__
         self.message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
 
     def __repr__(self):
@@ -109,7 +111,7 @@ def plain(value):
     if isinstance(value, decimal.Decimal):
         return ("decimal", str(value))
     if isinstance(value, (bytes, bytearray, memoryview)):
-        return ("binary", bytes(value).hex())
+        return ("binary", type(value).__name__, bytes(value).hex())
     if isinstance(value, datetime.datetime):
         return ("timestamp", value.replace(tzinfo=None).isoformat(), value.tzinfo is not None)
     if isinstance(value, datetime.date):
@@ -222,8 +224,10 @@ def difference(got, want, ordered=False, rel=1e-9, schema=True):
     """Why Spate's outcome `got` differs from PySpark's `want`, or None."""
     if isinstance(want, Failure) or isinstance(got, Failure):
         if isinstance(want, Failure) and isinstance(got, Failure):
-            return None if got.condition == want.condition else \
-                "error condition: spate %r, pyspark %r" % (got, want)
+            if got.condition != want.condition:
+                return "error condition: spate %r, pyspark %r" % (got, want)
+            return None if got.kind == want.kind else \
+                "exception class: spate %s, pyspark %s (%r)" % (got.kind, want.kind, want)
         return "spate %r\npyspark %r" % (got, want)
     if isinstance(want, Frame) != isinstance(got, Frame):
         return "spate %r\npyspark %r" % (got, want)

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.skipif(pyspark_available() is not None, reason=str(pysp
 
 SEED = 20261203
 BATCHES = 8  # about two minutes here
-QUERIES = 20  # about a minute here
+QUERIES = 60  # about two minutes here
 
 
 @pytest.fixture

@@ -97,3 +97,113 @@ def test_remainder_of_minimum_by_minus_one(oracle):
     """INT and BIGINT minimum % -1 is 0 (Java's remainder), not an overflow."""
     oracle.check_sql("SELECT i % -1 AS a, l % -1 AS b, i % CAST(-1 AS INT) AS c, mod(l, -1) AS d FROM VALUES "
                      "(-2147483648, -9223372036854775808), (7, 7), (NULL, NULL) AS v(i, l)")
+
+
+# Rows from range(), not VALUES: Spark evaluates a projection of a local relation while
+# planning, before its other rules, so over VALUES it raises where over any other source
+# it folds first.
+def edge_ints(spark, rows=3):
+    spark.range(rows).selectExpr("CAST(id AS INT) + 2147483645 AS a", "id + 9223372036854775805 AS l",
+                              "CAST(id AS DECIMAL(38, 2)) AS d", "CAST(id - 128 AS TINYINT) AS b",
+                              "CAST(id - 32768 AS SMALLINT) AS h").createOrReplaceTempView("e")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT isnull(a + 2147483647) AS v FROM e",
+    "SELECT a, isnotnull(a * 2) AS v FROM e",
+    "SELECT a FROM e WHERE isnull(a + 5)",
+    "SELECT count(*) AS n FROM e WHERE isnotnull(l + 5)",
+    "SELECT a, (a + 1) IS NULL AS v FROM e",
+])
+def test_null_test_of_a_value_that_cannot_be_null_is_folded(oracle, query):
+    """IS [NOT] NULL of a non-nullable expression is a constant in Spark (NullPropagation):
+    the expression never runs, so its overflow is never raised."""
+    oracle.check(lambda sql, spark: (edge_ints(spark), spark.sql(query))[1])
+
+
+@pytest.mark.parametrize("expr", [
+    "d = 1", "1 = d", "d = 1L", "d < 1.5", "d = CAST(1 AS TINYINT)", "d = 1234567890", "d + 1", "d * 2",
+    "d - 1L", "d + CAST(1 AS SMALLINT)", "d <=> 1",
+])
+def test_decimal_beside_an_integer_literal_is_nullable(oracle, expr):
+    """An integer literal joins decimal arithmetic and comparisons as the decimal of its own
+    digits (Spark's DecimalPrecision), through a cast that could fail: the result is nullable,
+    unless those digits hold its whole type."""
+    oracle.check(lambda sql, spark: (edge_ints(spark), spark.sql("SELECT %s AS v FROM e" % expr))[1])
+
+
+@pytest.mark.parametrize("column", [
+    "CAST(id AS DECIMAL(38, 2))", "CAST(id AS DECIMAL(38, 10))", "CAST(id AS DECIMAL(36, 2))",
+    "CAST(id AS DECIMAL(5, 2)) / 3", "CAST(id * 7 AS DECIMAL(20, 9)) / 9", "CAST(-id AS DECIMAL(38, 30))",
+    "CAST(id AS DECIMAL(10, 0))",
+])
+def test_avg_and_sum_of_decimals_keep_spark_types_and_roundings(oracle, column):
+    """avg of DECIMAL(p, s) is DECIMAL(min(p + 4, 38), min(s + 4, 38)) and sum DECIMAL(min(p + 10,
+    38), s) (no digits moved from the scale); the mean is rounded at the division's scale and
+    then at the result's, as Spark's Average computes it."""
+    oracle.check(lambda sql, spark: spark.range(7).selectExpr("%s AS x" % column, "id % 2 AS g")
+                 .groupBy("g").agg({"x": "avg"}).join(
+                     spark.range(7).selectExpr("%s AS x" % column, "id % 2 AS g").groupBy("g")
+                     .agg({"x": "sum"}), "g"))
+
+
+def test_avg_of_a_decimal_that_does_not_fit_its_type_raises(oracle):
+    oracle.check(lambda sql, spark: spark.range(3).selectExpr("CAST(id AS DECIMAL(35, 34)) AS x")
+                 .agg({"x": "avg"}), error="NUMERIC_VALUE_OUT_OF_RANGE.WITH_SUGGESTION")
+
+
+@pytest.mark.parametrize("expr,error", [
+    ("a + 5", "ARITHMETIC_OVERFLOW"), ("a - (-5)", "ARITHMETIC_OVERFLOW"), ("a * 2", "ARITHMETIC_OVERFLOW"),
+    ("l * 2", "ARITHMETIC_OVERFLOW"), ("-(-l - 3)", "ARITHMETIC_OVERFLOW"), ("abs(b)", "ARITHMETIC_OVERFLOW"),
+    ("-h", "ARITHMETIC_OVERFLOW"), ("(l - l - 9223372036854775807 - 1) div -1", "ARITHMETIC_OVERFLOW"),
+    ("b + b", "BINARY_ARITHMETIC_OVERFLOW"), ("h * h", "BINARY_ARITHMETIC_OVERFLOW"),
+    ("CAST(2 AS TINYINT) * b", "BINARY_ARITHMETIC_OVERFLOW"),
+])
+def test_overflow_errors_name_the_operator(oracle, expr, error):
+    """Each operator's overflow names its own try_ function (or none, for - and abs); TINYINT and
+    SMALLINT overflows show the operands. The first line of the message must match Spark's (one
+    row, so that which row fails first cannot differ)."""
+    def program(sql, spark):
+        edge_ints(spark, rows=1)
+        return spark.sql("SELECT %s AS v FROM e" % expr)
+    want = oracle.check(program, error=error)
+    assert oracle.spate.run(program, False).message == want.message
+
+
+@pytest.mark.parametrize("expr", ["b div -1", "h div CAST(-1 AS SMALLINT)", "CAST(a - 2147483647 - 1 AS INT) div -1"])
+def test_integral_divide_runs_on_bigint(oracle, expr):
+    oracle.check(lambda sql, spark: (edge_ints(spark), spark.sql("SELECT %s AS v FROM e" % expr))[1])
+
+
+@pytest.mark.parametrize("expr", [
+    "CAST(s AS DATE)", "CAST(s AS TIMESTAMP)", "CAST(s AS TIMESTAMP_NTZ)", "CAST(s AS BOOLEAN)",
+    "CAST(s AS DOUBLE)", "CAST(s AS DECIMAL(5, 2))", "to_date(s, 'yyyy-MM-dd')", "make_date(2020, m, 1)",
+    "element_at(array(1), m)", "array(1)[m]",
+])
+def test_runtime_errors_raise_pyspark_exception_classes(oracle, expr):
+    """The exception class (DateTimeException, NumberFormatException, SparkRuntimeException,
+    ArrayIndexOutOfBoundsException, ...) is PySpark's: the oracle compares it beside the condition."""
+    def program(sql, spark):
+        spark.range(2).selectExpr("CAST(id AS STRING) || 'x' AS s", "CAST(id AS INT) + 12 AS m") \
+            .createOrReplaceTempView("w")
+        return spark.sql("SELECT %s AS v FROM w" % expr)
+    want = oracle.check(program, error=oracle.pyspark.run(program, False).condition)
+    assert want.kind != "AnalysisException"
+
+
+def test_binary_values_come_back_as_bytes(oracle):
+    oracle.check(lambda sql, spark: spark.sql("SELECT CAST('ab' AS BINARY) AS b, array(CAST('c' AS BINARY)) AS a, "
+                                              "map('k', CAST('d' AS BINARY)) AS m"))
+
+
+@pytest.mark.parametrize("condition", [
+    "CAST(t AS DATE) < to_date(CAST(NULL AS STRING))", "CAST(t AS DATE) = to_date(NULL, 'yyyy')",
+    "to_timestamp(NULL) > CAST(t AS TIMESTAMP)",
+])
+def test_comparison_with_a_constant_null_is_folded(oracle, condition):
+    """A comparison with an expression of constants that is NULL is NULL before anything runs
+    (Spark's ConstantFolding, then NullPropagation): the other side's failing cast never runs."""
+    def program(sql, spark):
+        spark.range(3).selectExpr("id", "CAST(id AS STRING) || 'x' AS t").createOrReplaceTempView("s")
+        return spark.sql("SELECT id FROM s WHERE %s" % condition)
+    oracle.check(program)
