@@ -48,4 +48,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& nod
 /// A table with one chunk per column, as one RecordBatch.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> ToSingleBatch(const arrow::Table& table);
 
+/// `array` as the output schema's type wants it (kernels may return a wider or
+/// view type than the column's Arrow type): unchanged when it already is.
+arrow::Result<std::shared_ptr<arrow::Array>> ConformArray(const std::shared_ptr<arrow::Array>& array,
+                                                          const std::shared_ptr<arrow::DataType>& type);
+
 }  // namespace spate

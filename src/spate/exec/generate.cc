@@ -8,19 +8,7 @@
 
 namespace spate {
 
-namespace {
-
 namespace cp = arrow::compute;
-
-// Arrays as the output schema wants them (kernels may return a wider or
-// view type than the column's Arrow type).
-arrow::Result<std::shared_ptr<arrow::Array>> Conform(std::shared_ptr<arrow::Array> array,
-                                                     const std::shared_ptr<arrow::DataType>& type) {
-  if (array->type()->Equals(*type)) return array;
-  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
-}
-
-}  // namespace
 
 // explode/posexplode[_outer] of an array or map column.
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& node,
@@ -67,7 +55,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& nod
     columns.push_back(taken.make_array());
   }
   for (size_t i = 0; i < columns.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(columns[i], Conform(columns[i], schema->field(static_cast<int>(i))->type()));
+    ARROW_ASSIGN_OR_RAISE(columns[i], ConformArray(columns[i], schema->field(static_cast<int>(i))->type()));
   }
   return arrow::Table::Make(schema, columns, parent_idx->length());
 }

@@ -5,6 +5,7 @@
 #include <arrow/compute/api.h>
 
 #include "spate/common/calendar.h"
+#include "spate/exec/executor.h"
 #include "spate/exec/operators.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/types/arrow_types.h"
@@ -15,14 +16,6 @@ namespace {
 
 namespace cp = arrow::compute;
 
-// An array as the output schema wants it (kernels may return a wider or
-// view type than the column's Arrow type).
-arrow::Result<std::shared_ptr<arrow::Array>> Conform(std::shared_ptr<arrow::Array> array,
-                                                     const std::shared_ptr<arrow::DataType>& type) {
-  if (array->type()->Equals(*type)) return array;
-  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
-}
-
 // `exprs` evaluated over `batch`, one column each of `schema`.
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> ProjectBatch(const std::vector<BoundExprPtr>& exprs,
                                                                 const std::shared_ptr<arrow::Schema>& schema,
@@ -31,7 +24,7 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> ProjectBatch(const std::vecto
   std::vector<std::shared_ptr<arrow::Array>> columns;
   for (int i = 0; i < static_cast<int>(exprs.size()); ++i) {
     ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*exprs[i], batch, ctx));
-    ARROW_ASSIGN_OR_RAISE(array, Conform(std::move(array), schema->field(i)->type()));
+    ARROW_ASSIGN_OR_RAISE(array, ConformArray(std::move(array), schema->field(i)->type()));
     columns.push_back(std::move(array));
   }
   return arrow::RecordBatch::Make(schema, batch.num_rows(), std::move(columns));
@@ -120,7 +113,7 @@ class UnionOperator final : public Operator {
   arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
     std::vector<std::shared_ptr<arrow::Array>> columns;
     for (int i = 0; i < schema_->num_fields(); ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto column, Conform(batch->column(i), schema_->field(i)->type()));
+      ARROW_ASSIGN_OR_RAISE(auto column, ConformArray(batch->column(i), schema_->field(i)->type()));
       columns.push_back(std::move(column));
     }
     return Emit(arrow::RecordBatch::Make(schema_, batch->num_rows(), std::move(columns)));

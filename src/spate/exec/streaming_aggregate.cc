@@ -100,12 +100,6 @@ arrow::Result<AggregateLayout> LayoutOf(const PlanNode& node, bool ansi = true) 
   return layout;
 }
 
-arrow::Result<std::shared_ptr<arrow::Array>> CastTo(const std::shared_ptr<arrow::Array>& array,
-                                                    const std::shared_ptr<arrow::DataType>& type) {
-  if (array->type()->Equals(*type)) return array;
-  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
-}
-
 // Keys and buffers of groups, as columns.
 struct Groups {
   arrow::ArrayVector keys;     // the node's grouping keys, in order
@@ -145,7 +139,7 @@ arrow::Result<Groups> UpdateBuffers(const AggregateLayout& layout, GroupingInput
   for (size_t i = 0; i < layout.functions.size(); ++i) {
     ARROW_ASSIGN_OR_RAISE(auto states, layout.functions[i]->Update(in.args[i], map));
     for (auto& s : states) {
-      ARROW_ASSIGN_OR_RAISE(s, CastTo(s, layout.buffer_fields[out.buffers.size()]->type()));
+      ARROW_ASSIGN_OR_RAISE(s, ConformArray(s, layout.buffer_fields[out.buffers.size()]->type()));
       out.buffers.push_back(std::move(s));
     }
   }
@@ -177,7 +171,7 @@ arrow::Result<Groups> MergeBuffers(const AggregateLayout& layout, const std::vec
   for (size_t i = 0; i < layout.functions.size(); ++i) {
     ARROW_ASSIGN_OR_RAISE(auto states, layout.functions[i]->Merge(layout.BuffersOf(all.buffers, i), map));
     for (auto& s : states) {
-      ARROW_ASSIGN_OR_RAISE(s, CastTo(s, layout.buffer_fields[out.buffers.size()]->type()));
+      ARROW_ASSIGN_OR_RAISE(s, ConformArray(s, layout.buffer_fields[out.buffers.size()]->type()));
       out.buffers.push_back(std::move(s));
     }
   }
@@ -192,7 +186,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> FinishGroups(const AggregateLayout&
     columns.push_back(std::move(col));
   }
   for (size_t i = 0; i < columns.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(columns[i], CastTo(columns[i], layout.output_schema->field(static_cast<int>(i))->type()));
+    ARROW_ASSIGN_OR_RAISE(columns[i], ConformArray(columns[i], layout.output_schema->field(static_cast<int>(i))->type()));
   }
   return arrow::Table::Make(layout.output_schema, columns, groups.num_rows);
 }
@@ -381,7 +375,7 @@ arrow::Result<Groups> MergeWithStore(const PlanNode& node, const AggregateRuntim
     for (size_t i = 0; i < layout.functions.size(); ++i) {
       ARROW_ASSIGN_OR_RAISE(auto states, layout.functions[i]->Merge(layout.BuffersOf(merged_in, i), map));
       for (auto& s : states) {
-        ARROW_ASSIGN_OR_RAISE(s, CastTo(s, layout.buffer_fields[updated.buffers.size()]->type()));
+        ARROW_ASSIGN_OR_RAISE(s, ConformArray(s, layout.buffer_fields[updated.buffers.size()]->type()));
         updated.buffers.push_back(std::move(s));
       }
     }

@@ -674,11 +674,6 @@ arrow::Result<ArrayPtr> AllValid(const WindowCall& call, const arrow::RecordBatc
   return out.make_array();
 }
 
-arrow::Result<ArrayPtr> CastTo(const ArrayPtr& array, const std::shared_ptr<arrow::DataType>& type) {
-  if (array->type()->Equals(*type)) return array;
-  return cp::Cast(*array, type, cp::CastOptions::Unsafe());
-}
-
 }  // namespace
 
 arrow::Result<std::unique_ptr<WindowAccumulator>> MakeWindowAccumulator(const WindowCall& call, const ArrayPtr& arg,
@@ -695,10 +690,10 @@ arrow::Result<std::unique_ptr<WindowAccumulator>> MakeWindowAccumulator(const Wi
       return std::make_unique<ExactSumAccumulator>(arg, avg, out_type, out_scale - in_scale, ctx.ansi);
     }
     if (arrow::is_integer(arg->type_id()) || arg->type_id() == arrow::Type::NA) {
-      ARROW_ASSIGN_OR_RAISE(auto longs, CastTo(arg, arrow::int64()));
+      ARROW_ASSIGN_OR_RAISE(auto longs, ConformArray(arg, arrow::int64()));
       return std::make_unique<ExactSumAccumulator>(longs, avg, out_type, 0, ctx.ansi);
     }
-    ARROW_ASSIGN_OR_RAISE(auto doubles, CastTo(arg, arrow::float64()));
+    ARROW_ASSIGN_OR_RAISE(auto doubles, ConformArray(arg, arrow::float64()));
     return std::make_unique<DoubleSumAccumulator>(doubles, avg);
   }
   using Pick = PickAccumulator::Pick;
@@ -747,7 +742,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteWindow(const PlanNode& node,
       ARROW_ASSIGN_OR_RAISE(auto arg, EvaluateArg(call, 0, *sorted, ctx));
       ARROW_ASSIGN_OR_RAISE(auto fallback, EvaluateArg(call, 1, *sorted, ctx));
       if (fallback) {
-        ARROW_ASSIGN_OR_RAISE(fallback, CastTo(fallback, arg->type()));
+        ARROW_ASSIGN_OR_RAISE(fallback, ConformArray(fallback, arg->type()));
       }
       ARROW_ASSIGN_OR_RAISE(result, Offset(call, rows, arg, fallback));
     } else {
@@ -767,7 +762,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteWindow(const PlanNode& node,
       FrameCursor cursor(call.frame, rows, range_offsets ? &*range_keys : nullptr);
       ARROW_ASSIGN_OR_RAISE(result, RunFrames(*acc, rows, cursor));
     }
-    ARROW_ASSIGN_OR_RAISE(result, CastTo(result, schema->field(static_cast<int>(columns.size()))->type()));
+    ARROW_ASSIGN_OR_RAISE(result, ConformArray(result, schema->field(static_cast<int>(columns.size()))->type()));
     columns.push_back(std::move(result));
   }
   return arrow::Table::Make(schema, columns, rows.num_rows);
