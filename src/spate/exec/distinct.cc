@@ -3,8 +3,8 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
+#include "spate/aggregates/group_ids.h"
 #include "spate/exec/executor.h"
-#include "spate/exec/hash_aggregate.h"
 #include "spate/exec/sort_keys.h"
 
 namespace spate {

@@ -23,7 +23,7 @@ struct MergedSessions {
 };
 
 /// `sessions` is a struct<start, end> array, `group_ids` each row's group
-/// (exec/hash_aggregate.h GroupIds).
+/// (aggregates/group_ids.h GroupIds).
 arrow::Result<MergedSessions> MergeSessions(const arrow::Array& sessions, const std::vector<uint32_t>& group_ids);
 
 }  // namespace spate

@@ -20,9 +20,9 @@
 #include <arrow/compute/api.h>
 
 #include "spate/aggregates/aggregate_functions.h"
+#include "spate/aggregates/group_ids.h"
 #include "spate/exec/aggregate.h"
 #include "spate/exec/executor.h"
-#include "spate/exec/hash_aggregate.h"
 #include "spate/exec/session_window.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/state/event_time_index.h"
