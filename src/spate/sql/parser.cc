@@ -1773,12 +1773,7 @@ class Parser {
     ARROW_ASSIGN_OR_RAISE(item->aggregates, AliasedList());
     ARROW_RETURN_NOT_OK(ExpectKeyword("FOR"));
     ARROW_ASSIGN_OR_RAISE(item->pivot, Primary());
-    ARROW_RETURN_NOT_OK(ExpectKeyword("IN"));
-    ARROW_RETURN_NOT_OK(ExpectOp("("));
-    ARROW_ASSIGN_OR_RAISE(item->values, AliasedList());
-    ARROW_RETURN_NOT_OK(ExpectOp(")"));
-    ARROW_RETURN_NOT_OK(ExpectOp(")"));
-    ARROW_RETURN_NOT_OK(TrailingAlias(item.get()));
+    ARROW_RETURN_NOT_OK(InListAndAlias(item.get()));
     return item;
   }
 
@@ -1795,13 +1790,18 @@ class Parser {
     ARROW_ASSIGN_OR_RAISE(item->value_column, Identifier());
     ARROW_RETURN_NOT_OK(ExpectKeyword("FOR"));
     ARROW_ASSIGN_OR_RAISE(item->name_column, Identifier());
+    ARROW_RETURN_NOT_OK(InListAndAlias(item.get()));
+    return item;
+  }
+
+  // The end of PIVOT and UNPIVOT: IN '(' values ')' ')' [[AS] alias]
+  arrow::Status InListAndAlias(FromItem* item) {
     ARROW_RETURN_NOT_OK(ExpectKeyword("IN"));
     ARROW_RETURN_NOT_OK(ExpectOp("("));
     ARROW_ASSIGN_OR_RAISE(item->values, AliasedList());
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
     ARROW_RETURN_NOT_OK(ExpectOp(")"));
-    ARROW_RETURN_NOT_OK(TrailingAlias(item.get()));
-    return item;
+    return TrailingAlias(item);
   }
 
   arrow::Status TrailingAlias(FromItem* item) {
