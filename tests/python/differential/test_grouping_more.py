@@ -2,21 +2,15 @@
 through expr() in the DataFrame API, with GROUP BY, global aggregates, DISTINCT aggregates and
 grouping sets, and its errors."""
 
+import functools
+
+import test_grouping_sets
+
 ROWS = [("a", 1, 10.0), ("a", 2, None), ("b", 3, 30.0), ("b", 3, 5.0), ("c", None, 1.0)]
 SCHEMA = "k STRING, x INT, y DOUBLE"
 
-
-def table(spark, rows=ROWS, schema=SCHEMA):
-    df = spark.createDataFrame(rows, schema)
-    df.createOrReplaceTempView("t")
-    return df
-
-
-def sql_program(text):
-    def program(sql, spark):
-        table(spark)
-        return spark.sql(text)
-    return program
+table = functools.partial(test_grouping_sets.table, rows=ROWS, schema=SCHEMA)
+sql_program = functools.partial(test_grouping_sets.sql_program, rows=ROWS, schema=SCHEMA)
 
 
 def test_filter_with_group_by(oracle):

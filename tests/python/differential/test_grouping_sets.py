@@ -19,9 +19,10 @@ def table(spark, rows=ROWS, schema=SCHEMA):
     return df
 
 
-def sql_program(text):
+def sql_program(text, rows=ROWS, schema=SCHEMA):
+    """A program running SQL `text` over the view t of `rows`."""
     def program(sql, spark):
-        table(spark)
+        table(spark, rows, schema)
         return spark.sql(text)
     return program
 
