@@ -9,7 +9,7 @@ namespace spate {
 
 namespace {
 
-constexpr size_t kTimeBytes = 8;
+constexpr size_t kTimeBytes = kIndexTimePrefixBytes - 1;
 
 void AppendTime(int64_t micros, std::string* out) {
   const uint64_t biased = static_cast<uint64_t>(micros) ^ (uint64_t{1} << 63);

@@ -9,6 +9,7 @@
 // then the row's key; its value is empty. Operators put an index key when
 // they add a row and remove it with the row (EvictUpTo does both).
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -21,6 +22,9 @@ namespace spate {
 
 class StateStore;
 class StateWriteBatch;
+
+/// An index key's bytes before the row key: kIndexKeyByte and the event time.
+inline constexpr size_t kIndexTimePrefixBytes = 9;
 
 /// Appends the index key of `row_key` at event time `micros` to `out`.
 void AppendIndexKey(int64_t micros, std::string_view row_key, std::string* out);

@@ -11,12 +11,11 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <map>
-#include <unordered_map>
 #include <optional>
 
 #include <fmt/format.h>
 
+#include "spate/state/pair_table.h"
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"
 #include "spate/common/atomic_file.h"
@@ -26,75 +25,6 @@ namespace spate {
 namespace {
 
 namespace fs = std::filesystem;
-using StateMap = std::map<std::string, std::string, std::less<>>;
-
-// A map node (tree links and two std::string objects), its hash table entry
-// plus the strings' heap blocks: what one pair costs in memory, roughly.
-constexpr int64_t kNodeBytes = 32 + 2 * static_cast<int64_t>(sizeof(std::string)) + 48;
-
-int64_t HeapBytes(std::string_view s) { return s.size() > 15 ? static_cast<int64_t>(s.size()) + 1 : 0; }
-int64_t EntryBytes(std::string_view k, std::string_view v) { return kNodeBytes + HeapBytes(k) + HeapBytes(v); }
-
-// The pairs of the loaded version: an ordered map for scans, and a hash
-// table over the same nodes so that lookups and updates of a key cost no
-// tree walk.
-class PairTable {
- public:
-  const StateMap& ordered() const { return map_; }
-  int64_t bytes() const { return bytes_; }
-  int64_t rows() const { return static_cast<int64_t>(map_.size()) - index_keys_; }
-
-  void Reset(StateMap pairs) {
-    map_ = std::move(pairs);
-    lookup_.clear();
-    lookup_.reserve(map_.size());
-    bytes_ = 0;
-    index_keys_ = 0;
-    for (auto it = map_.begin(); it != map_.end(); ++it) {
-      lookup_.emplace(it->first, it);
-      Count(it->first, it->second, +1);
-    }
-  }
-
-  const std::string* Find(std::string_view key) const {
-    auto it = lookup_.find(key);
-    return it == lookup_.end() ? nullptr : &it->second->second;
-  }
-
-  void Put(std::string_view key, std::string_view value) {
-    auto found = lookup_.find(key);
-    if (found != lookup_.end()) {
-      bytes_ += HeapBytes(value) - HeapBytes(found->second->second);
-      found->second->second.assign(value);
-      return;
-    }
-    auto it = map_.emplace(std::string(key), std::string(value)).first;
-    lookup_.emplace(it->first, it);
-    Count(key, value, +1);
-  }
-
-  // Whether the key was there.
-  bool Remove(std::string_view key) {
-    auto found = lookup_.find(key);
-    if (found == lookup_.end()) return false;
-    auto it = found->second;
-    Count(it->first, it->second, -1);
-    lookup_.erase(found);
-    map_.erase(it);
-    return true;
-  }
-
- private:
-  void Count(std::string_view key, std::string_view value, int sign) {
-    bytes_ += sign * EntryBytes(key, value);
-    index_keys_ += sign * IsIndexKey(key);
-  }
-
-  StateMap map_;
-  std::unordered_map<std::string_view, StateMap::iterator> lookup_;
-  int64_t bytes_ = 0;       // EntryBytes of the pairs
-  int64_t index_keys_ = 0;  // keys that are index keys
-};
 
 void PutInt32(int32_t v, std::string* out) {
   auto u = static_cast<uint32_t>(v);
@@ -165,8 +95,8 @@ class FileReader {
   std::string_view rest_;
 };
 
-// Applies one delta or snapshot file to `map`.
-arrow::Status ApplyStateFile(const fs::path& path, bool snapshot, const std::string& clazz, StateMap* map) {
+// Applies one delta or snapshot file to `table`.
+arrow::Status ApplyStateFile(const fs::path& path, bool snapshot, const std::string& clazz, PairTable* table) {
   std::string kind = snapshot ? "snapshot" : "delta";
   if (!fs::exists(path)) {
     return CannotLoadStateStore(
@@ -199,13 +129,10 @@ arrow::Status ApplyStateFile(const fs::path& path, bool snapshot, const std::str
                                               path.string(), clazz, value_size));
     }
     if (!ok) break;
-    auto it = map->find(key);
     if (value_size == -1) {
-      if (it != map->end()) map->erase(it);
-    } else if (it != map->end()) {
-      it->second.assign(value);
+      table->Remove(key);
     } else {
-      map->emplace_hint(it, std::string(key), std::string(value));
+      table->Put(key, value);
     }
   }
   return CannotLoadStateStore("UNCATEGORIZED", fmt::format("The state file {} is truncated or corrupt.", path.string()));
@@ -260,9 +187,8 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
     } else {
       ++cache_misses_;
       loaded_version_ = -1;
-      StateMap loaded;
-      ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
-      table_.Reset(std::move(loaded));
+      table_.Clear();
+      ARROW_RETURN_NOT_OK(LoadVersion(version, &table_));
       loaded_version_ = version;
     }
     store_ = std::make_unique<HdfsStateStore>(this, version);
@@ -271,17 +197,13 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
 
   arrow::Status ReadVersion(int64_t version, const StateStore::Visitor& visit) override {
     if (version < 0) return NegativeStateVersion(version);
-    const StateMap* map = &table_.ordered();
-    StateMap loaded;
+    PairTable* table = &table_;
+    PairTable loaded;
     if (version != loaded_version_ || (store_ && store_->has_updates())) {
       ARROW_RETURN_NOT_OK(LoadVersion(version, &loaded));
-      map = &loaded;
+      table = &loaded;
     }
-    for (const auto& [k, v] : *map) {
-      if (IsIndexKey(k)) break;  // the index sorts after every row
-      ARROW_RETURN_NOT_OK(visit(k, v));
-    }
-    return arrow::Status::OK();
+    return table->Scan("", std::string_view(&kIndexKeyByte, 1), visit);
   }
 
   arrow::Status DoMaintenance() override {
@@ -296,15 +218,15 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
  private:
   friend class HdfsStateStore;
 
-  arrow::Status LoadVersion(int64_t version, StateMap* map) const {
+  arrow::Status LoadVersion(int64_t version, PairTable* table) const {
     if (version == 0) return arrow::Status::OK();
     int64_t base = 0;
     for (const auto& f : ListStateFiles(dir_)) {
       if (f.snapshot && f.version <= version) base = f.version;
     }
-    if (base > 0) ARROW_RETURN_NOT_OK(ApplyStateFile(FilePath(dir_, base, true), true, clazz(), map));
+    if (base > 0) ARROW_RETURN_NOT_OK(ApplyStateFile(FilePath(dir_, base, true), true, clazz(), table));
     for (int64_t v = base + 1; v <= version; ++v) {
-      ARROW_RETURN_NOT_OK(ApplyStateFile(FilePath(dir_, v, false), false, clazz(), map));
+      ARROW_RETURN_NOT_OK(ApplyStateFile(FilePath(dir_, v, false), false, clazz(), table));
     }
     return arrow::Status::OK();
   }
@@ -318,10 +240,11 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
     }
     if (loaded_version_ - last_snapshot < conf_.min_deltas_for_snapshot) return arrow::Status::OK();
     std::string bytes;
-    for (const auto& [k, v] : table_.ordered()) {
-      std::string_view value = v;
-      AppendRecord(k, &value, &bytes);
-    }
+    bytes.reserve(static_cast<size_t>(table_.bytes()));
+    ARROW_RETURN_NOT_OK(table_.ForEach([&](std::string_view k, std::string_view v) {
+      AppendRecord(k, &v, &bytes);
+      return arrow::Status::OK();
+    }));
     PutInt32(-1, &bytes);
     return WriteFileAtomically(FilePath(dir_, loaded_version_, true).string(), bytes, conf_.fsync);
   }
@@ -355,9 +278,9 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
 };
 
 arrow::Result<std::optional<std::string>> HdfsStateStore::Get(std::string_view key) {
-  const std::string* value = provider_->table_.Find(key);
-  if (value == nullptr) return std::nullopt;
-  return *value;
+  std::optional<std::string_view> value = provider_->table_.Find(key);
+  if (!value) return std::nullopt;
+  return std::string(*value);
 }
 
 arrow::Status HdfsStateStore::Put(std::string_view key, std::string_view value) {
@@ -378,14 +301,15 @@ arrow::Status HdfsStateStore::Remove(std::string_view key) {
 
 arrow::Status HdfsStateStore::MultiGet(const std::vector<std::string_view>& keys,
                                        std::vector<std::optional<std::string>>* values) {
+  std::vector<std::optional<std::string_view>> found;
+  provider_->table_.FindMany(keys, &found);
   values->clear();
   values->reserve(keys.size());
-  for (std::string_view key : keys) {
-    const std::string* value = provider_->table_.Find(key);
-    if (value == nullptr) {
-      values->emplace_back();
+  for (const auto& value : found) {
+    if (value) {
+      values->emplace_back(std::in_place, *value);
     } else {
-      values->emplace_back(*value);
+      values->emplace_back();
     }
   }
   return arrow::Status::OK();
@@ -393,35 +317,41 @@ arrow::Status HdfsStateStore::MultiGet(const std::vector<std::string_view>& keys
 
 // The table looks keys up anyway, so `is_new` is not needed.
 arrow::Status HdfsStateStore::Write(const StateWriteBatch& batch) {
+  ARROW_RETURN_NOT_OK(CheckUpdating());
+  std::vector<bool> changed;
+  provider_->table_.Write(batch, &changed);
   for (size_t i = 0; i < batch.size(); ++i) {
-    StateWriteBatch::Op op = batch.op(i);
-    ARROW_RETURN_NOT_OK(op.kind == StateWriteBatch::kPut ? Put(op.key, op.value) : Remove(op.key));
+    const StateWriteBatch::Op op = batch.op(i);
+    const bool row = !IsIndexKey(op.key);
+    if (op.kind == StateWriteBatch::kPut) {
+      AppendRecord(op.key, &op.value, &delta_);
+      updated_ += row;
+    } else if (changed[i]) {
+      AppendRecord(op.key, nullptr, &delta_);
+      removed_ += row;
+    }
   }
   return arrow::Status::OK();
 }
 
 arrow::Status HdfsStateStore::Scan(std::string_view begin, std::string_view end, const Visitor& visit) {
-  const StateMap& map = provider_->table_.ordered();
-  auto last = end.empty() ? map.end() : map.lower_bound(end);
-  for (auto it = map.lower_bound(begin); it != last; ++it) ARROW_RETURN_NOT_OK(visit(it->first, it->second));
-  return arrow::Status::OK();
+  return provider_->table_.Scan(begin, end, visit);
 }
 
 arrow::Status HdfsStateStore::PrefixScan(std::string_view prefix, const Visitor& visit) {
-  const StateMap& map = provider_->table_.ordered();
-  for (auto it = map.lower_bound(prefix); it != map.end() && it->first.starts_with(prefix); ++it) {
-    ARROW_RETURN_NOT_OK(visit(it->first, it->second));
-  }
-  return arrow::Status::OK();
+  return provider_->table_.Scan(prefix, PrefixEnd(prefix), visit);
 }
 
 arrow::Result<int64_t> HdfsStateStore::Commit() {
   ARROW_RETURN_NOT_OK(CheckUpdating());
   int64_t next = version_ + 1;
-  std::string bytes = delta_;
-  PutInt32(-1, &bytes);
-  ARROW_RETURN_NOT_OK(
-      WriteFileAtomically(FilePath(provider_->dir_, next, false).string(), bytes, provider_->conf_.fsync));
+  PutInt32(-1, &delta_);
+  arrow::Status written =
+      WriteFileAtomically(FilePath(provider_->dir_, next, false).string(), delta_, provider_->conf_.fsync);
+  if (!written.ok()) {
+    delta_.resize(delta_.size() - 4);  // the store stays open, as before the attempt
+    return written;
+  }
   // A snapshot left by an earlier run of this batch would shadow the new delta.
   std::error_code ec;
   fs::remove(FilePath(provider_->dir_, next, true), ec);
@@ -429,7 +359,6 @@ arrow::Result<int64_t> HdfsStateStore::Commit() {
   provider_->loaded_version_ = next;
   updating_ = false;
   delta_.clear();
-  delta_.shrink_to_fit();
   return next;
 }
 

@@ -39,6 +39,15 @@ class RuntimeConfig;
 inline constexpr char kIndexKeyByte = '\xff';
 inline bool IsIndexKey(std::string_view key) { return !key.empty() && key.front() == kIndexKeyByte; }
 
+/// The first key after every key that starts with `prefix` ("" when there
+/// is none: the prefix is all 0xFF bytes), so that a prefix is a key range.
+inline std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && end.back() == '\xff') end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
 /// Puts and removes applied together by StateStore::Write. The caller says
 /// whether each put adds a key (it knows, from a MultiGet or a scan), so the
 /// store keeps its key count without reading before writing.

@@ -1,0 +1,191 @@
+#include "spate/state/pair_table.h"
+
+#include <algorithm>
+
+#include "spate/state/event_time_index.h"
+#include "spate/state/state_store.h"
+
+namespace spate {
+
+namespace {
+
+// A std::set node, its string and the string's heap block, roughly.
+constexpr int64_t kOrderedNodeBytes = 32 + 32 + 24;
+// A std::map node and its bucket table, roughly.
+constexpr int64_t kBucketBytes = 32 + 32 + 64;
+
+const std::string_view kIndexBegin(&kIndexKeyByte, 1);
+
+// Whether [begin, end) reaches the row keys (those before kIndexBegin).
+bool RowRange(std::string_view begin) { return begin < kIndexBegin; }
+// Whether [begin, end) reaches the index keys.
+bool IndexRange(std::string_view end) { return end.empty() || end > kIndexBegin; }
+
+}  // namespace
+
+int64_t PairTable::bytes() const {
+  int64_t total = rows_.bytes();
+  for (const auto& [prefix, members] : index_) total += kBucketBytes + members.bytes();
+  if (ordered_rows_) total += static_cast<int64_t>(ordered_rows_->size()) * kOrderedNodeBytes;
+  return total;
+}
+
+ByteHashTable* PairTable::Bucket(std::string_view time_prefix, bool create) {
+  auto it = index_.find(time_prefix);
+  if (it != index_.end()) return &it->second;
+  if (!create) return nullptr;
+  return &index_.emplace(std::string(time_prefix), ByteHashTable()).first->second;
+}
+
+std::optional<std::string_view> PairTable::Find(std::string_view key) const {
+  if (IsIndexKey(key)) {
+    if (key.size() < kIndexTimePrefixBytes) return std::nullopt;
+    auto it = index_.find(key.substr(0, kIndexTimePrefixBytes));
+    if (it == index_.end() || it->second.Find(key.substr(kIndexTimePrefixBytes)) == nullptr) return std::nullopt;
+    return std::string_view();
+  }
+  const ByteHashTable::Entry* e = rows_.Find(key);
+  if (e == nullptr) return std::nullopt;
+  return e->value();
+}
+
+void PairTable::FindMany(const std::vector<std::string_view>& keys,
+                         std::vector<std::optional<std::string_view>>* out) const {
+  std::vector<const ByteHashTable::Entry*> entries;
+  rows_.FindMany(keys, &entries);
+  out->assign(keys.size(), std::nullopt);
+  for (size_t i = 0; i < keys.size(); ++i) {
+    if (IsIndexKey(keys[i])) {
+      (*out)[i] = Find(keys[i]);
+    } else if (entries[i] != nullptr) {
+      (*out)[i] = entries[i]->value();
+    }
+  }
+}
+
+bool PairTable::Put(std::string_view key, std::string_view value) {
+  if (IsIndexKey(key) && key.size() >= kIndexTimePrefixBytes) {
+    // Index values are empty; a value given is not kept.
+    bool added = Bucket(key.substr(0, kIndexTimePrefixBytes), true)->Put(key.substr(kIndexTimePrefixBytes), {});
+    index_keys_ += added;
+    return added;
+  }
+  return PutRow(key, ByteHashTable::Hash(key), value);
+}
+
+bool PairTable::PutRow(std::string_view key, uint64_t hash, std::string_view value) {
+  bool added = rows_.Put(key, hash, value);
+  if (added && ordered_rows_) ordered_rows_->emplace(key);
+  return added;
+}
+
+bool PairTable::Remove(std::string_view key) {
+  if (IsIndexKey(key) && key.size() >= kIndexTimePrefixBytes) {
+    auto it = index_.find(key.substr(0, kIndexTimePrefixBytes));
+    if (it == index_.end() || !it->second.Remove(key.substr(kIndexTimePrefixBytes))) return false;
+    if (it->second.empty()) index_.erase(it);
+    --index_keys_;
+    return true;
+  }
+  return RemoveRow(key, ByteHashTable::Hash(key));
+}
+
+bool PairTable::RemoveRow(std::string_view key, uint64_t hash) {
+  if (!rows_.Remove(key, hash)) return false;
+  if (ordered_rows_) {
+    auto it = ordered_rows_->find(key);
+    if (it != ordered_rows_->end()) ordered_rows_->erase(it);
+  }
+  return true;
+}
+
+void PairTable::Write(const StateWriteBatch& batch, std::vector<bool>* changed) {
+  const size_t n = batch.size();
+  std::vector<uint64_t> hashes(n);
+  for (size_t i = 0; i < n; ++i) hashes[i] = ByteHashTable::Hash(batch.op(i).key);
+  changed->assign(n, false);
+  constexpr size_t kAhead = ByteHashTable::kPrefetchDistance;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) rows_.PrefetchSlot(hashes[i + kAhead]);
+    if (i + kAhead / 2 < n) rows_.PrefetchEntry(hashes[i + kAhead / 2]);
+    const StateWriteBatch::Op op = batch.op(i);
+    if (IsIndexKey(op.key)) {
+      (*changed)[i] = op.kind == StateWriteBatch::kPut ? Put(op.key, op.value) : Remove(op.key);
+    } else {
+      (*changed)[i] = op.kind == StateWriteBatch::kPut ? PutRow(op.key, hashes[i], op.value)
+                                                       : RemoveRow(op.key, hashes[i]);
+    }
+  }
+}
+
+void PairTable::Clear() {
+  rows_.Clear();
+  index_.clear();
+  index_keys_ = 0;
+  ordered_rows_.reset();
+}
+
+arrow::Status PairTable::Scan(std::string_view begin, std::string_view end, const Visitor& visit) {
+  if (RowRange(begin)) ARROW_RETURN_NOT_OK(ScanRows(begin, end, visit));
+  if (IndexRange(end)) ARROW_RETURN_NOT_OK(ScanIndex(begin, end, visit));
+  return arrow::Status::OK();
+}
+
+arrow::Status PairTable::ScanRows(std::string_view begin, std::string_view end, const Visitor& visit) {
+  std::string_view last = end.empty() || end > kIndexBegin ? kIndexBegin : end;
+  if (!ordered_rows_ && begin.empty() && last == kIndexBegin) {
+    // Every row: sorted once here rather than kept in order for good.
+    std::vector<const ByteHashTable::Entry*> entries;
+    entries.reserve(rows_.size());
+    rows_.ForEach([&](const ByteHashTable::Entry& e) { entries.push_back(&e); });
+    std::sort(entries.begin(), entries.end(), [](const auto* a, const auto* b) { return a->key() < b->key(); });
+    for (const auto* e : entries) ARROW_RETURN_NOT_OK(visit(e->key(), e->value()));
+    return arrow::Status::OK();
+  }
+  if (!ordered_rows_) {
+    ordered_rows_ = std::make_unique<std::set<std::string, std::less<>>>();
+    rows_.ForEach([&](const ByteHashTable::Entry& e) { ordered_rows_->emplace(e.key()); });
+  }
+  for (auto it = ordered_rows_->lower_bound(begin); it != ordered_rows_->end() && *it < last; ++it) {
+    ARROW_RETURN_NOT_OK(visit(*it, rows_.Find(*it)->value()));
+  }
+  return arrow::Status::OK();
+}
+
+// Each time's row keys are sorted when visited: eviction reads whole times,
+// so the sort costs in proportion to what is evicted.
+arrow::Status PairTable::ScanIndex(std::string_view begin, std::string_view end, const Visitor& visit) const {
+  std::string_view first_bucket = begin.substr(0, std::min(begin.size(), kIndexTimePrefixBytes));
+  std::vector<std::string> keys;
+  for (auto it = index_.lower_bound(first_bucket); it != index_.end(); ++it) {
+    const std::string& prefix = it->first;
+    if (!end.empty() && prefix >= end) break;
+    keys.clear();
+    it->second.ForEach([&](const ByteHashTable::Entry& e) {
+      std::string key = prefix;
+      key.append(e.key());
+      if (key >= begin && (end.empty() || key < end)) keys.push_back(std::move(key));
+    });
+    std::sort(keys.begin(), keys.end());
+    for (const auto& key : keys) ARROW_RETURN_NOT_OK(visit(key, {}));
+  }
+  return arrow::Status::OK();
+}
+
+arrow::Status PairTable::ForEach(const Visitor& visit) const {
+  arrow::Status status;
+  rows_.ForEach([&](const ByteHashTable::Entry& e) {
+    if (status.ok()) status = visit(e.key(), e.value());
+  });
+  std::string key;
+  for (const auto& [prefix, members] : index_) {
+    members.ForEach([&](const ByteHashTable::Entry& e) {
+      key.assign(prefix);
+      key.append(e.key());
+      if (status.ok()) status = visit(key, {});
+    });
+  }
+  return status;
+}
+
+}  // namespace spate

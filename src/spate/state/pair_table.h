@@ -1,0 +1,78 @@
+#pragma once
+
+// The pairs of an in-memory state store (HDFSBackedStateStoreProvider's
+// loaded version), laid out for the way operators use them:
+//   - rows in a hash table (state/byte_hash_table.h): lookups and updates of
+//     a key cost no tree walk and no string allocation;
+//   - event-time index keys (state/event_time_index.h) grouped by their
+//     time: one small hash set of row keys per event time, in a map ordered
+//     by time, so that adding a row's index key is a hash insert and
+//     eviction walks only the times the watermark closed;
+//   - an ordered copy of the row keys, built the first time a store is
+//     scanned over part of its rows (session windows scan by key prefix)
+//     and kept up to date from then on. Stores that are never scanned so
+//     never pay for it; a scan of every row sorts them instead.
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <arrow/status.h>
+
+#include "spate/state/byte_hash_table.h"
+
+namespace spate {
+
+class StateWriteBatch;
+
+class PairTable {
+ public:
+  using Visitor = std::function<arrow::Status(std::string_view key, std::string_view value)>;
+
+  /// Row keys (index keys are not rows).
+  int64_t rows() const { return static_cast<int64_t>(rows_.size()); }
+  /// Roughly the heap bytes the pairs take.
+  int64_t bytes() const;
+
+  /// The value of `key`, or nullopt; the view is valid until the next update.
+  std::optional<std::string_view> Find(std::string_view key) const;
+  /// The values of `keys`, prefetching ahead; the views are valid until the next update.
+  void FindMany(const std::vector<std::string_view>& keys, std::vector<std::optional<std::string_view>>* out) const;
+  /// Whether the key is new.
+  bool Put(std::string_view key, std::string_view value);
+  /// Whether the key was there.
+  bool Remove(std::string_view key);
+  /// Applies a batch's puts and removes in order, prefetching ahead.
+  /// `changed[i]`: op i added a key (a put) or removed one (a remove).
+  void Write(const StateWriteBatch& batch, std::vector<bool>* changed);
+  void Clear();
+
+  /// Pairs with keys in [begin, end) in key byte order (an empty `end`: to the last key).
+  arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit);
+  /// Every pair, rows and index keys, in no particular order.
+  arrow::Status ForEach(const Visitor& visit) const;
+
+ private:
+  arrow::Status ScanRows(std::string_view begin, std::string_view end, const Visitor& visit);
+  arrow::Status ScanIndex(std::string_view begin, std::string_view end, const Visitor& visit) const;
+  // The index bucket of an index key's time prefix (created when `create`).
+  ByteHashTable* Bucket(std::string_view time_prefix, bool create);
+  // Put and Remove of a row key whose hash is known.
+  bool PutRow(std::string_view key, uint64_t hash, std::string_view value);
+  bool RemoveRow(std::string_view key, uint64_t hash);
+
+  ByteHashTable rows_;
+  // Index keys: time prefix (kIndexKeyByte and the 8 time bytes) -> the row keys after it.
+  std::map<std::string, ByteHashTable, std::less<>> index_;
+  int64_t index_keys_ = 0;
+  // The row keys in order, once a partial scan asked for them.
+  std::unique_ptr<std::set<std::string, std::less<>>> ordered_rows_;
+};
+
+}  // namespace spate
