@@ -3,6 +3,7 @@
 //     state rows and size, batch latency percentiles;
 //  2. a session-window count (append mode, watermark): the same figures;
 //  3. the process's peak RSS.
+// bench/stateful_bench_pyspark.py runs the tumbling-window count on PySpark 4.1.
 //
 //   build/release/bench/stateful_bench [rows_per_batch] [batches] [hdfs|rocksdb]
 
