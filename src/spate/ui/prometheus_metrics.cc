@@ -1,6 +1,7 @@
 // /metrics: the streaming queries' progress in Prometheus' text format.
 
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -47,11 +48,19 @@ std::optional<double> EpochSeconds(const std::string& ts) {
   return static_cast<double>(timegm(&tm)) + millis / 1000.0;
 }
 
+// A number, or a number written as a string (Spark writes a source's
+// metrics, such as Kafka's offsets behind latest, as strings).
 std::optional<double> NumberMember(const rapidjson::Value& obj, const char* key) {
   if (!obj.IsObject()) return std::nullopt;
   auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || !it->value.IsNumber()) return std::nullopt;
-  return it->value.GetDouble();
+  if (it == obj.MemberEnd()) return std::nullopt;
+  if (it->value.IsNumber()) return it->value.GetDouble();
+  if (!it->value.IsString()) return std::nullopt;
+  const char* text = it->value.GetString();
+  char* end = nullptr;
+  double d = std::strtod(text, &end);
+  if (end == text || *end != '\0') return std::nullopt;
+  return d;
 }
 
 std::string StringMember(const rapidjson::Value& obj, const char* key) {
