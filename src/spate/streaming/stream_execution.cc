@@ -3,6 +3,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -410,17 +411,19 @@ class StreamExecution final : public StreamingQuery,
     return arrow::Status::OK();
   }
 
-  // The availableNow run's input read so far, summed over the sources that can tell.
+  // The availableNow run's input read so far, summed by unit over the
+  // sources that can tell.
   void ShowBacklog(ConsoleProgress* console) {
-    std::optional<InputBacklog> sum;
+    std::vector<ConsoleProgress::Input> input;
     for (const auto& s : sources_) {
       auto b = s.source->AvailableNowBacklog();
       if (!b) continue;
-      if (!sum) sum = InputBacklog{0, 0, b->unit};
-      sum->done += b->done;
-      sum->total += b->total;
+      auto same = std::find_if(input.begin(), input.end(), [&](const auto& in) { return in.unit == b->unit; });
+      if (same == input.end()) same = input.insert(input.end(), {0, 0, b->unit});
+      same->done += b->done;
+      same->total += b->total;
     }
-    if (sum) console->ShowInput(sum->done, sum->total, sum->unit);
+    console->ShowInput(input);
   }
 
   bool StopRequested() {
