@@ -257,6 +257,10 @@ def test_metrics_counters_are_totals_past_the_recent_progress(spark, ui, tmp_pat
         assert samples[("spate_streaming_batches_total", "ui_totals_query")] == ("counter", 130.0)
         assert samples[("spate_streaming_input_rows_total", "ui_totals_query")] == ("counter", float(rows))
         assert samples[("spate_streaming_output_rows_total", "ui_totals_query")] == ("counter", float(rows))
+        assert listed(ui, query)["totals"] == {"batches": 130, "inputRows": rows, "outputRows": rows}
+        page = get(ui, "/streaming/query/%s" % query.runId)[2]
+        assert '<td id="total-batches">130</td>' in page
+        assert '<td id="total-input-rows">%d</td>' % rows in page
     finally:
         spark.conf.unset("spark.sql.streaming.metricsEnabled")
 
