@@ -2,7 +2,8 @@
 //  1. end-to-end rows/s of rate-micro-batch -> filter + projection -> noop,
 //  2. the fixed cost of a batch (1-row batches, checkpointed), as percentiles,
 //  3. the stateless throughput with the web UI off, and on with a client
-//     polling /metrics and the progress API twice a second (median of three each),
+//     polling /metrics and the query list twice a second (runs alternated, median
+//     of five each), per second of wall time and per second of CPU time,
 //  4. the process's peak RSS.
 //
 //   build/release/bench/streaming_bench [rows_per_batch] [batches]
@@ -96,28 +97,44 @@ void Fetch(const std::string& url, const std::string& path) {
   close(fd);
 }
 
-// Rows/s of the stateless query in `session`, the median of three runs; while
-// it runs a client polls the session's UI (when it has one).
-double StatelessRowsPerSecond(const std::shared_ptr<spate::Session>& session, int64_t rows_per_batch,
-                              int64_t batches, const std::filesystem::path& dir) {
+// The process's CPU time so far (all its threads: the query's, the UI
+// server's, the poller's), in seconds.
+double CpuSeconds() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// One run of the stateless query in `session`: rows per second of wall time
+// and per second of the process's CPU time (on a shared machine the second
+// moves less with the other processes' load). While it runs a client polls
+// the session's UI (when it has one) twice a second.
+struct Rates {
+  double wall = 0;
+  double cpu = 0;
+};
+
+Rates StatelessRates(const std::shared_ptr<spate::Session>& session, int64_t rows_per_batch, int64_t batches,
+                     const std::filesystem::path& dir) {
   std::atomic<bool> done{false};
+  double cpu_start = CpuSeconds();
   std::thread poller([&] {
     std::string url = session->uiWebUrl();
-    while (!url.empty() && !done) {
-      Fetch(url, "/metrics");
-      Fetch(url, "/api/v1/streaming/queries");
-      std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    for (int tick = 0; !url.empty() && !done; ++tick) {
+      if (tick % 10 == 0) {
+        Fetch(url, "/metrics");
+        Fetch(url, "/api/v1/streaming/queries");
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
   });
-  std::vector<double> rates;
-  for (int run = 0; run < 3; ++run) {
-    double secs = 0;
-    RunBatches(session, rows_per_batch, batches, (dir / std::to_string(run)).string(), &secs);
-    rates.push_back(batches * rows_per_batch / secs);
-  }
+  double secs = 0;
+  RunBatches(session, rows_per_batch, batches, dir.string(), &secs);
   done = true;
   poller.join();
-  return Percentile(rates, 0.5);
+  double rows = static_cast<double>(batches * rows_per_batch);
+  return {rows / secs, rows / (CpuSeconds() - cpu_start)};
 }
 
 }  // namespace
@@ -143,11 +160,24 @@ int main(int argc, char** argv) {
   std::printf("per-batch fixed cost (1-row batches, checkpoint without fsync): p50 %.3f ms  p99 %.3f ms\n",
               Percentile(small, 0.5), Percentile(small, 0.99));
   session->conf().Unset("spate.streaming.checkpoint.fsync");
-  double ui_off = StatelessRowsPerSecond(session, rows_per_batch, batches, dir / "ui-off");
+  // Off and on alternate, so that a change in the machine's load (it is
+  // shared) weighs on both alike; the medians of five runs each are compared.
   auto with_ui = spate::Session::Make({{"spark.ui.port", "0"}, {"spark.sql.streaming.metricsEnabled", "true"}});
-  double ui_on = StatelessRowsPerSecond(with_ui, rows_per_batch, batches, dir / "ui-on");
-  std::printf("stateless rows/s, web UI off: %.0f  on and polled twice a second: %.0f  (%+.1f%%)\n", ui_off,
-              ui_on, 100.0 * (ui_on - ui_off) / ui_off);
+  std::vector<double> off, on, off_cpu, on_cpu;
+  for (int run = 0; run < 10; ++run) {
+    bool ui = (run % 4 == 1 || run % 4 == 2);  // off, on, on, off, ...: neither always goes first
+    Rates r = StatelessRates(ui ? with_ui : session, rows_per_batch, batches,
+                             dir / ((ui ? "ui-on-" : "ui-off-") + std::to_string(run)));
+    (ui ? on : off).push_back(r.wall);
+    (ui ? on_cpu : off_cpu).push_back(r.cpu);
+  }
+  auto compare = [](const char* what, const std::vector<double>& ui_off, const std::vector<double>& ui_on) {
+    double a = Percentile(ui_off, 0.5), b = Percentile(ui_on, 0.5);
+    std::printf("stateless %s (median of 5, alternated), web UI off: %.0f  on and polled twice a second: %.0f  (%+.1f%%)\n",
+                what, a, b, 100.0 * (b - a) / a);
+  };
+  compare("rows/s", off, on);
+  compare("rows per CPU second", off_cpu, on_cpu);
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
   std::printf("peak RSS: %.1f MB\n", usage.ru_maxrss / 1024.0);

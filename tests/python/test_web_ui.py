@@ -235,3 +235,46 @@ def test_a_session_keeps_a_ui_after_another_session_stops(spark, ui):
     spark.newSession().stop()
     url = spark.uiWebUrl
     assert get(url, "/api/v1/streaming/queries")[0] == 200
+
+
+def test_metrics_counters_are_totals_past_the_recent_progress(spark, ui, tmp_path):
+    """More batches than the recent progress keeps (100): the counters still sum every batch."""
+    src = tmp_path / "src"
+    src.mkdir()
+    rows = 0
+    for i in range(130):
+        (src / ("f%03d.json" % i)).write_text("".join('{"a": %d}\n' % j for j in range(i % 5 + 1)))
+        rows += i % 5 + 1
+    spark.conf.set("spark.sql.streaming.metricsEnabled", "true")
+    try:
+        df = spark.readStream.schema("a INT").option("maxFilesPerTrigger", 1).json(str(src))
+        query = (df.writeStream.format("memory").queryName("ui_totals_query").trigger(availableNow=True)
+                 .option("checkpointLocation", str(tmp_path / "chk")).start())
+        query.awaitTermination()
+        assert len(query.recentProgress) == 100
+        assert spark.table("ui_totals_query").count() == rows
+        samples = scrape(ui)
+        assert samples[("spate_streaming_batches_total", "ui_totals_query")] == ("counter", 130.0)
+        assert samples[("spate_streaming_input_rows_total", "ui_totals_query")] == ("counter", float(rows))
+        assert samples[("spate_streaming_output_rows_total", "ui_totals_query")] == ("counter", float(rows))
+        assert listed(ui, query)["totals"] == {"batches": 130, "inputRows": rows, "outputRows": rows}
+        page = get(ui, "/streaming/query/%s" % query.runId)[2]
+        assert '<td id="total-batches">130</td>' in page
+        assert '<td id="total-input-rows">%d</td>' % rows in page
+    finally:
+        spark.conf.unset("spark.sql.streaming.metricsEnabled")
+
+
+def test_recent_progress_keeps_num_recent_progress_updates(spark):
+    spark = spark.newSession()
+    spark.conf.set("spark.sql.streaming.numRecentProgressUpdates", "3")
+    df = spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 2).load()
+    query = df.writeStream.format("noop").trigger(processingTime="10 milliseconds").start()
+    try:
+        wait_for(lambda: query.lastProgress and query.lastProgress["batchId"] >= 5)
+        assert len(query.recentProgress) == 3
+    finally:
+        query.stop()
+    spark.conf.set("spark.sql.streaming.numRecentProgressUpdates", "-1")
+    with pytest.raises(Exception, match="numRecentProgressUpdates must be a non-negative number"):
+        df.writeStream.format("noop").start()

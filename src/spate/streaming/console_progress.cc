@@ -10,7 +10,7 @@ namespace spate {
 
 namespace {
 constexpr auto kLongBatch = std::chrono::seconds(3);
-constexpr int kBarWidth = 30;
+constexpr size_t kBarWidth = 30;
 }  // namespace
 
 ConsoleProgress::ConsoleProgress(std::string label, bool enabled)
@@ -29,13 +29,20 @@ ConsoleProgress::~ConsoleProgress() {
   timer_.join();
 }
 
-std::string ConsoleProgress::Bar(const std::string& label, int64_t done, int64_t total,
-                                 const std::string& unit) {
-  int64_t filled = total > 0 ? std::clamp<int64_t>(done * kBarWidth / total, 0, kBarWidth) : kBarWidth;
-  std::string bar(static_cast<size_t>(filled), '=');
+std::string ConsoleProgress::Bar(const std::string& label, const std::vector<Input>& input) {
+  double fraction = 0;  // nothing to read counts as all read
+  std::string counts;
+  for (const auto& in : input) {
+    fraction += in.total > 0 ? std::clamp(static_cast<double>(in.done) / static_cast<double>(in.total), 0.0, 1.0) : 1.0;
+    if (!counts.empty()) counts += ", ";
+    counts += std::to_string(in.done) + "/" + std::to_string(in.total) + " " + in.unit;
+  }
+  if (!input.empty()) fraction /= static_cast<double>(input.size());
+  auto filled = static_cast<size_t>(fraction * static_cast<double>(kBarWidth));
+  std::string bar(filled, '=');
   if (filled < kBarWidth) bar += '>';
   bar.resize(kBarWidth, ' ');
-  return "[" + label + "] [" + bar + "] " + std::to_string(done) + "/" + std::to_string(total) + " " + unit;
+  return "[" + label + "] [" + bar + "] " + counts;
 }
 
 void ConsoleProgress::BatchStarted(int64_t batch_id) {
@@ -51,10 +58,10 @@ void ConsoleProgress::BatchEnded() {
   batch_id_ = -1;
 }
 
-void ConsoleProgress::ShowInput(int64_t done, int64_t total, const std::string& unit) {
-  if (!active_) return;
+void ConsoleProgress::ShowInput(const std::vector<Input>& input) {
+  if (!active_ || input.empty()) return;
   std::lock_guard<std::mutex> lock(mutex_);
-  Print(Bar(label_, done, total, unit));
+  Print(Bar(label_, input));
 }
 
 void ConsoleProgress::Tick() {

@@ -15,6 +15,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 namespace spate {
 
@@ -26,14 +27,23 @@ class ConsoleProgress {
   ConsoleProgress(const ConsoleProgress&) = delete;
   ConsoleProgress& operator=(const ConsoleProgress&) = delete;
 
+  /// `done` of `total` `unit` ("files", "offsets", ...) read.
+  struct Input {
+    int64_t done = 0;
+    int64_t total = 0;
+    std::string unit;
+  };
+
   bool active() const { return active_; }
   void BatchStarted(int64_t batch_id);
   void BatchEnded();
-  /// `done` of `total` `unit` read.
-  void ShowInput(int64_t done, int64_t total, const std::string& unit);
+  /// The input read so far, one entry per unit.
+  void ShowInput(const std::vector<Input>& input);
 
-  /// The bar: "[query] [=====>    ] 3/10 files".
-  static std::string Bar(const std::string& label, int64_t done, int64_t total, const std::string& unit);
+  /// The bar: "[query] [=====>    ] 3/10 files", or with several units
+  /// "[query] [===>      ] 3/10 files, 20/100 offsets", filled by the mean of
+  /// their fractions.
+  static std::string Bar(const std::string& label, const std::vector<Input>& input);
 
  private:
   void Tick();

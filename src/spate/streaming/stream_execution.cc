@@ -3,6 +3,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -82,6 +83,23 @@ PlanPtr WithRunScans(const PlanPtr& plan, std::vector<std::shared_ptr<ScanSource
   return std::make_shared<const PlanNode>(std::move(copy));
 }
 
+// How many progress reports recentProgress keeps
+// (spark.sql.streaming.numRecentProgressUpdates, 100 by default as in Spark).
+arrow::Result<size_t> RecentProgressKept(const RuntimeConfig& conf) {
+  std::string text = conf.Get("spark.sql.streaming.numRecentProgressUpdates", "100");
+  size_t used = 0;
+  long long n = -1;
+  try {
+    n = std::stoll(text, &used);
+  } catch (const std::exception&) {
+  }
+  if (n < 0 || used != text.size()) {
+    return arrow::Status::Invalid("spark.sql.streaming.numRecentProgressUpdates must be a non-negative number, got '",
+                                  text, "'.");
+  }
+  return static_cast<size_t>(n);
+}
+
 // Whether a stateful operator removes state when the watermark moves (and so
 // needs a no-data batch for it): an aggregation by an event-time key outside
 // complete mode, a deduplication with an event-time column.
@@ -151,6 +169,7 @@ class StreamExecution final : public StreamingQuery,
 
   // Opens the checkpoint and the sources; then the thread runs the batches.
   arrow::Status Start() {
+    ARROW_ASSIGN_OR_RAISE(recent_progress_kept_, RecentProgressKept(conf_));
     ARROW_RETURN_NOT_OK(OpenCheckpoint());
     std::vector<std::shared_ptr<StreamSourceFactory>> factories;
     std::vector<std::shared_ptr<ScanSource>> scans;
@@ -187,6 +206,11 @@ class StreamExecution final : public StreamingQuery,
   std::vector<QueryProgress> recentProgress() const override {
     std::lock_guard<std::mutex> lock(mutex_);
     return {progress_.begin(), progress_.end()};
+  }
+
+  QueryTotals totals() const override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return totals_;
   }
 
   arrow::Status awaitTermination() override {
@@ -387,17 +411,19 @@ class StreamExecution final : public StreamingQuery,
     return arrow::Status::OK();
   }
 
-  // The availableNow run's input read so far, summed over the sources that can tell.
+  // The availableNow run's input read so far, summed by unit over the
+  // sources that can tell.
   void ShowBacklog(ConsoleProgress* console) {
-    std::optional<InputBacklog> sum;
+    std::vector<ConsoleProgress::Input> input;
     for (const auto& s : sources_) {
       auto b = s.source->AvailableNowBacklog();
       if (!b) continue;
-      if (!sum) sum = InputBacklog{0, 0, b->unit};
-      sum->done += b->done;
-      sum->total += b->total;
+      auto same = std::find_if(input.begin(), input.end(), [&](const auto& in) { return in.unit == b->unit; });
+      if (same == input.end()) same = input.insert(input.end(), {0, 0, b->unit});
+      same->done += b->done;
+      same->total += b->total;
     }
-    if (sum) console->ShowInput(sum->done, sum->total, sum->unit);
+    console->ShowInput(input);
   }
 
   bool StopRequested() {
@@ -655,9 +681,11 @@ class StreamExecution final : public StreamingQuery,
     for (auto& op : operator_states_) p.state_operators.push_back(StateOperatorJson(op->metrics()));
     last_trigger_start_ms_ = trigger_start_ms;
     std::lock_guard<std::mutex> lock(mutex_);
+    totals_.batches += 1;
+    totals_.input_rows += p.num_input_rows;
+    if (output_rows > 0) totals_.output_rows += output_rows;
     progress_.push_back(std::move(p));
-    size_t retain = 100;  // spark.sql.streaming.numRecentProgressUpdates
-    while (progress_.size() > retain) progress_.pop_front();
+    while (progress_.size() > recent_progress_kept_) progress_.pop_front();
   }
 
   void Finish(std::optional<arrow::Status> error) {
@@ -721,6 +749,8 @@ class StreamExecution final : public StreamingQuery,
   int64_t idle_checks_ = 0;
   QueryStatus status_{"Initializing", false, false};
   std::deque<QueryProgress> progress_;
+  size_t recent_progress_kept_ = 100;  // spark.sql.streaming.numRecentProgressUpdates
+  QueryTotals totals_;
   std::optional<arrow::Status> error_;
 };
 

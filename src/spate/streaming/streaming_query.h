@@ -25,6 +25,15 @@ struct QueryStatus {
   bool is_trigger_active = false;
 };
 
+/// Sums over every batch of one run, kept apart from the recent progress
+/// (which holds only the latest spark.sql.streaming.numRecentProgressUpdates
+/// batches), so that counters built on them never go back.
+struct QueryTotals {
+  int64_t batches = 0;
+  int64_t input_rows = 0;
+  int64_t output_rows = 0;  // of the batches whose sink counts its rows
+};
+
 class StreamingQuery {
  public:
   virtual ~StreamingQuery() = default;
@@ -35,6 +44,7 @@ class StreamingQuery {
   virtual QueryStatus status() const = 0;
   virtual std::optional<QueryProgress> lastProgress() const = 0;
   virtual std::vector<QueryProgress> recentProgress() const = 0;
+  virtual QueryTotals totals() const = 0;
   /// Waits until the query ends; its error (a StreamingQueryException) if it failed.
   virtual arrow::Status awaitTermination() = 0;
   /// Waits at most `timeout_seconds`; true when the query has ended.

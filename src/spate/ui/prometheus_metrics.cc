@@ -1,6 +1,7 @@
 // /metrics: the streaming queries' progress in Prometheus' text format.
 
 #include <cmath>
+#include <cstdlib>
 #include <ctime>
 
 #include <fmt/format.h>
@@ -47,26 +48,24 @@ std::optional<double> EpochSeconds(const std::string& ts) {
   return static_cast<double>(timegm(&tm)) + millis / 1000.0;
 }
 
+// A number, or a number written as a string (Spark writes a source's
+// metrics, such as Kafka's offsets behind latest, as strings).
 std::optional<double> NumberMember(const rapidjson::Value& obj, const char* key) {
   if (!obj.IsObject()) return std::nullopt;
   auto it = obj.FindMember(key);
-  if (it == obj.MemberEnd() || !it->value.IsNumber()) return std::nullopt;
-  return it->value.GetDouble();
+  if (it == obj.MemberEnd()) return std::nullopt;
+  if (it->value.IsNumber()) return it->value.GetDouble();
+  if (!it->value.IsString()) return std::nullopt;
+  const char* text = it->value.GetString();
+  char* end = nullptr;
+  double d = std::strtod(text, &end);
+  if (end == text || *end != '\0') return std::nullopt;
+  return d;
 }
 
 std::string StringMember(const rapidjson::Value& obj, const char* key) {
   auto it = obj.FindMember(key);
   return it != obj.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
-}
-
-void UpdateTotals(const std::vector<QueryProgress>& recent, RunTotals* t) {
-  for (const auto& p : recent) {
-    if (p.batch_id <= t->last_batch_id) continue;
-    t->last_batch_id = p.batch_id;
-    t->input_rows += p.num_input_rows;
-    if (p.sink.num_output_rows > 0) t->output_rows += p.sink.num_output_rows;
-    t->batches += 1;
-  }
 }
 
 class MetricsWriter {
@@ -139,21 +138,19 @@ void AddLatest(const QueryProgress& p, const std::string& labels, MetricsWriter*
 
 }  // namespace
 
-std::string PrometheusText(const std::vector<UiQuery>& queries, MetricsTotals* totals) {
+std::string PrometheusText(const std::vector<UiQuery>& queries) {
   MetricsWriter w;
   for (const auto& uq : queries) {
     if (!uq.metrics_enabled) continue;
     const StreamingQuery& q = *uq.query;
     std::string labels = fmt::format("query_name=\"{}\",query_id=\"{}\",run_id=\"{}\"",
                                      EscapeLabel(q.name().value_or("")), q.id(), q.run_id());
-    std::vector<QueryProgress> recent = q.recentProgress();
-    RunTotals& t = totals->runs[q.run_id()];
-    UpdateTotals(recent, &t);
+    QueryTotals t = q.totals();
     w.Add(kActive, labels, q.isActive() ? 1 : 0);
     w.Add(kBatches, labels, static_cast<double>(t.batches));
     w.Add(kInputRows, labels, static_cast<double>(t.input_rows));
     w.Add(kOutputRows, labels, static_cast<double>(t.output_rows));
-    if (!recent.empty()) AddLatest(recent.back(), labels, &w);
+    if (auto latest = q.lastProgress()) AddLatest(*latest, labels, &w);
   }
   return w.Text();
 }

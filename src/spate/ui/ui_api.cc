@@ -44,6 +44,9 @@ void AppendQuery(const UiQuery& uq, std::string* out) {
   AppendDouble(input_rate, out);
   *out += ",\"avgProcessedRowsPerSecond\":";
   AppendDouble(process_rate, out);
+  QueryTotals totals = q.totals();
+  *out += fmt::format(R"(,"totals":{{"batches":{},"inputRows":{},"outputRows":{}}})", totals.batches,
+                      totals.input_rows, totals.output_rows);
   *out += ",\"exception\":";
   if (auto error = q.exception(); error && !error->ok()) {
     AppendJsonString(error->message(), out);

@@ -4,7 +4,6 @@
 // pages, made from the queries of the UI's sessions.
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,20 +22,6 @@ struct UiQuery {
   bool metrics_enabled = false;  // its session's spark.sql.streaming.metricsEnabled
 };
 
-/// Counters of one query run summed over every batch the UI has seen (a
-/// query keeps only its recent progress).
-struct RunTotals {
-  int64_t last_batch_id = -1;
-  int64_t input_rows = 0;
-  int64_t output_rows = 0;
-  int64_t batches = 0;
-};
-
-/// Totals by run id.
-struct MetricsTotals {
-  std::map<std::string, RunTotals> runs;
-};
-
 /// "RUNNING", "FAILED" or "FINISHED".
 std::string QueryState(const StreamingQuery& q);
 
@@ -45,8 +30,9 @@ std::string QueriesJson(const std::vector<UiQuery>& queries);
 /// /api/v1/streaming/queries/<id>/progress: the recent progress, a JSON array.
 std::string ProgressJson(const StreamingQuery& q);
 
-/// /metrics in Prometheus' text format (version 0.0.4).
-std::string PrometheusText(const std::vector<UiQuery>& queries, MetricsTotals* totals);
+/// /metrics in Prometheus' text format (version 0.0.4); the counters are the
+/// queries' totals over all their batches.
+std::string PrometheusText(const std::vector<UiQuery>& queries);
 
 /// `s` safe inside HTML text and quoted attributes.
 std::string HtmlEscape(std::string_view s);

@@ -24,6 +24,14 @@ std::string Head(const std::string& title) {
          "</title>" + std::string(kStyle) + "</head><body>";
 }
 
+// The run's totals over all its batches (the charts show the recent ones).
+std::string TotalsRows(const QueryTotals& t) {
+  return "<tr><th>Batches</th><td id=\"total-batches\">" + std::to_string(t.batches) +
+         "</td></tr><tr><th>Input rows</th><td id=\"total-input-rows\">" + std::to_string(t.input_rows) +
+         "</td></tr><tr><th>Output rows</th><td id=\"total-output-rows\">" + std::to_string(t.output_rows) +
+         "</td></tr>";
+}
+
 std::string ErrorText(const StreamingQuery& q) {
   auto error = q.exception();
   return error && !error->ok() ? error->message() : "";
@@ -91,7 +99,7 @@ std::string QueryPage(const UiQuery& uq, bool kill_enabled) {
           "<tr><th>Id</th><td>" + HtmlEscape(q.id()) + "</td></tr><tr><th>Run Id</th><td>" +
           HtmlEscape(q.run_id()) + "</td></tr><tr><th>Status</th><td id=\"status\" class=\"" + state +
           "\">" + state + "</td></tr><tr><th>Started</th><td>" +
-          FormatProgressTimestamp(uq.started_ms) + "</td></tr></table>";
+          FormatProgressTimestamp(uq.started_ms) + "</td></tr>" + TotalsRows(q.totals()) + "</table>";
   if (std::string error = ErrorText(q); !error.empty()) {
     html += "<h2>Error</h2><pre id=\"error\" class=\"error\">" + HtmlEscape(error) + "</pre>";
   }

@@ -48,7 +48,7 @@ const UiQuery* FindQuery(const std::vector<UiQuery>& queries, const std::string&
 
 }  // namespace
 
-WebUi::WebUi() : totals_(std::make_unique<MetricsTotals>()) {}
+WebUi::WebUi() = default;
 
 WebUi::~WebUi() { Stop(); }
 
@@ -131,7 +131,7 @@ HttpResponse WebUi::Handle(const HttpRequest& req) {
   }
   if (is_get && path == "/metrics") {
     std::lock_guard<std::mutex> lock(mutex_);
-    return Respond(200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText(queries, totals_.get()));
+    return Respond(200, "text/plain; version=0.0.4; charset=utf-8", PrometheusText(queries));
   }
   if (is_get && (path == "/" || path == "/streaming" || path == "/streaming/")) {
     return Respond(200, "text/html; charset=utf-8", QueryListPage(queries));

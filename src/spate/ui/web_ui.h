@@ -24,7 +24,6 @@ class HttpServer;
 class Session;
 struct HttpRequest;
 struct HttpResponse;
-struct MetricsTotals;
 
 class WebUi {
  public:
@@ -53,7 +52,6 @@ class WebUi {
   bool kill_enabled_ = false;
   std::mutex mutex_;
   std::vector<std::weak_ptr<Session>> sessions_;
-  std::unique_ptr<MetricsTotals> totals_;  // counters behind /metrics
 };
 
 }  // namespace spate

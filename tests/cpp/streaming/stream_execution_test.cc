@@ -222,6 +222,28 @@ TEST_F(StreamExecutionTest, AvailableNowAndOnceStopByThemselves) {
   EXPECT_EQ(rate_rows.batches[0].second, (std::vector<int32_t>{0, 2, 4, 1, 3}));
 }
 
+TEST_F(StreamExecutionTest, TotalsCountEveryBatchPastTheRecentProgress) {
+  auto session = Session::Make({{"spark.ui.enabled", "false"}, {"spark.sql.streaming.numRecentProgressUpdates", "4"}});
+  auto stream = MemoryStream::Make(*ParseDdlSchema("v INT"));
+  auto query = DataFrame(session, stream->plan()).writeStream().format("noop").start();
+  ASSERT_TRUE(query.ok()) << query.status().ToString();
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(stream->AddData(Ints("[1, 2, 3]")).ok());
+    ASSERT_TRUE((*query)->processAllAvailable().ok());
+  }
+  ASSERT_TRUE((*query)->stop().ok());
+  EXPECT_EQ((*query)->recentProgress().size(), 4u);
+  QueryTotals totals = (*query)->totals();
+  EXPECT_EQ(totals.batches, 10);
+  EXPECT_EQ(totals.input_rows, 30);
+
+  auto bad = Session::Make({{"spark.ui.enabled", "false"}, {"spark.sql.streaming.numRecentProgressUpdates", "x"}});
+  auto refused = DataFrame(bad, stream->plan()).writeStream().format("noop").start();
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("numRecentProgressUpdates must be a non-negative number"),
+            std::string::npos) << refused.status().ToString();
+}
+
 TEST_F(StreamExecutionTest, SparkErrorsForMisuse) {
   auto df = DataFrame(session_, stream_->plan());
   auto count = df.count();

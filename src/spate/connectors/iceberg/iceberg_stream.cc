@@ -5,6 +5,9 @@
 // nothing twice. The source reads the rows of appended snapshots; its
 // offset is the last snapshot id read.
 
+#include <algorithm>
+#include <vector>
+
 #include <arrow/table.h>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
@@ -129,6 +132,13 @@ class IcebergSource final : public StreamSource {
 
   arrow::Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
                                                          const ReadLimit& limit) override {
+    if (available_now_ && !available_now_->started) {
+      available_now_->started = true;
+      if (start) {
+        ARROW_ASSIGN_OR_RAISE(int64_t after, ParseOffset(*start));
+        available_now_->start = Position(after);
+      }
+    }
     ARROW_ASSIGN_OR_RAISE(auto loaded, catalog_->LoadTable(name_.ident));
     if (!loaded || !loaded->metadata.current_snapshot_id) return start;
     int64_t latest = *loaded->metadata.current_snapshot_id;
@@ -145,21 +155,50 @@ class IcebergSource final : public StreamSource {
     ARROW_ASSIGN_OR_RAISE(int64_t upto, ParseOffset(end));
     ARROW_ASSIGN_OR_RAISE(auto loaded, catalog_->LoadTable(name_.ident));
     if (!loaded) return TableNotFound(name_.catalog + "." + name_.ident.ToString());
+    if (available_now_) available_now_->read = std::max(available_now_->read, Position(upto));
     if (after && *after == upto) return iceberg::ReadDataFiles(loaded->metadata, {});
     return iceberg::AppendedRows(loaded->metadata, after, upto);
   }
 
   arrow::Status PrepareForAvailableNow() override {
     ARROW_ASSIGN_OR_RAISE(auto loaded, catalog_->LoadTable(name_.ident));
-    if (loaded) frozen_ = loaded->metadata.current_snapshot_id;
+    available_now_.emplace();
+    if (!loaded) return arrow::Status::OK();
+    frozen_ = loaded->metadata.current_snapshot_id;
+    available_now_->snapshots = iceberg::Ancestry(loaded->metadata);
     return arrow::Status::OK();
+  }
+
+  std::optional<InputBacklog> AvailableNowBacklog() const override {
+    if (!available_now_ || !available_now_->started) return std::nullopt;
+    const AvailableNowRun& run = *available_now_;
+    int64_t total = static_cast<int64_t>(run.snapshots.size()) - run.start;
+    int64_t done = std::clamp<int64_t>(run.read - run.start, 0, total);
+    return InputBacklog{done, total, "snapshots"};
   }
 
  private:
   std::shared_ptr<IcebergCatalog> catalog_;
   CatalogTableName name_;
+  // The snapshots of the table's branch when an availableNow run started,
+  // oldest first, and how far the run has read them (positions: how many of
+  // them are at or before a snapshot).
+  struct AvailableNowRun {
+    std::vector<int64_t> snapshots;
+    bool started = false;  // `start` is known once the first batch is planned
+    int64_t start = 0;
+    int64_t read = 0;
+  };
+
+  int64_t Position(int64_t snapshot_id) const {
+    const auto& ids = available_now_->snapshots;
+    auto it = std::find(ids.begin(), ids.end(), snapshot_id);
+    return it == ids.end() ? 0 : static_cast<int64_t>(it - ids.begin()) + 1;
+  }
+
   StructTypePtr schema_;
   std::optional<int64_t> frozen_;
+  std::optional<AvailableNowRun> available_now_;
 };
 
 class IcebergSourceFactory final : public StreamSourceFactory {

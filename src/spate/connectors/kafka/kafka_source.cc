@@ -96,6 +96,7 @@ class KafkaStreamSource final : public StreamSource {
     for (const auto& [tp, off] : high) {
       if (!from.count(tp)) from[tp] = low[tp];  // a new partition starts at its earliest offset
     }
+    if (available_now_end_ && !available_now_start_) available_now_start_ = from;
     PartitionOffsets end = high;
     for (auto& [tp, off] : end) off = std::max(off, from[tp]);
     if (options_.min_offsets_per_trigger && Backlog(from, end) < *options_.min_offsets_per_trigger &&
@@ -115,6 +116,19 @@ class KafkaStreamSource final : public StreamSource {
     ARROW_RETURN_NOT_OK(client_->Watermarks(partitions, nullptr, &high));
     available_now_end_ = high;
     return arrow::Status::OK();
+  }
+
+  // Offsets read of those between where the run started and the end offsets
+  // fixed when it started.
+  std::optional<InputBacklog> AvailableNowBacklog() const override {
+    if (!available_now_end_ || !available_now_start_) return std::nullopt;
+    PartitionOffsets read;
+    for (const auto& [tp, end] : *available_now_end_) {
+      auto it = last_end_.find(tp);
+      read[tp] = it == last_end_.end() ? 0 : std::min(end, it->second);
+    }
+    return InputBacklog{Backlog(*available_now_start_, read), Backlog(*available_now_start_, *available_now_end_),
+                        "offsets"};
   }
 
   arrow::Result<std::shared_ptr<arrow::Table>> GetBatch(const std::optional<std::string>& start,
@@ -214,6 +228,7 @@ class KafkaStreamSource final : public StreamSource {
   // does not wait for minOffsetsPerTrigger.
   int64_t last_trigger_ms_ = 0;
   std::optional<PartitionOffsets> available_now_end_;
+  std::optional<PartitionOffsets> available_now_start_;  // where the availableNow run started
   PartitionOffsets latest_, last_end_;
 };
 
