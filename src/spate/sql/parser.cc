@@ -12,11 +12,11 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/sql_lexer.h"
 #include "spate/common/strings.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/window_expr.h"
 #include "spate/plan/grouping_sets.h"
-#include "spate/sql/lexer.h"
 #include "spate/types/ddl_parser.h"
 
 namespace spate::sql {
