@@ -14,7 +14,6 @@ LAYER = {"common": 0, "sketches": 0, "types": 1, "expr": 2, "sql": 3, "plan": 3,
 
 # Known upward includes: (file, included folder) -> what removes it.
 KNOWN = {
-    ("expr/functions_window.cc", "sql"): "window frame text parsed by the parser's expression entry point in sql/",
     ("connectors/file/file_stream_source.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/file/file_stream_sink.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/iceberg/iceberg_tables.cc", "api"): "table reads and writes take Arrow data and settings",

@@ -11,6 +11,7 @@
 #include "spate/aggregates/aggregate_definitions.h"
 #include "spate/aggregates/aggregate_resolve.h"
 #include "spate/common/error.h"
+#include "spate/common/interval_text.h"
 #include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/user_function.h"
@@ -19,7 +20,6 @@
 #include "spate/expr/window_spec.h"
 #include "spate/plan/grouping_sets.h"
 #include "spate/plan/window_plan.h"
-#include "spate/sql/parser.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
