@@ -14,8 +14,6 @@ LAYER = {"common": 0, "sketches": 0, "types": 1, "expr": 2, "sql": 3, "plan": 3,
 
 # Known upward includes: (file, included folder) -> what removes it.
 KNOWN = {
-    ("connectors/file/file_stream_source.cc", "api"): "file formats move from api/ to connectors/file/",
-    ("connectors/file/file_stream_sink.cc", "api"): "file formats move from api/ to connectors/file/",
     ("connectors/iceberg/iceberg_tables.cc", "api"): "table reads and writes take Arrow data and settings",
 }
 

@@ -60,12 +60,7 @@ void Session::StopUi() {
 }
 
 DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
-  auto schema = FromArrowSchema(*table->schema());
-  if (!schema.ok()) return DataFrame(shared_from_this(), schema.status());
-  auto source = std::make_shared<ScanSource>();
-  source->description = "LocalRelation";
-  source->table = std::move(table);
-  return DataFrame(shared_from_this(), MakeScan(std::move(source), **schema));
+  return DataFrame(shared_from_this(), MakeLocalRelation(std::move(table)));
 }
 
 DataFrame Session::Sql(const std::string& query) {

@@ -7,12 +7,12 @@
 
 #include "spate/api/catalog.h"
 #include "spate/api/dataframe.h"
-#include "spate/api/file_sink.h"
-#include "spate/api/file_source.h"
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/format_readers.h"
+#include "spate/connectors/file/format_writers.h"
 #include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 
@@ -50,7 +50,7 @@ arrow::Status WriteTableFiles(Session& session, const CatalogTable& table, const
                               const std::map<std::string, std::string>& options) {
   ARROW_ASSIGN_OR_RAISE(auto data, rows.toArrow());
   FileWrite write;
-  write.session = &session;
+  write.conf = &session.conf();
   write.format = table.provider;
   write.path = table.location;
   write.mode = SaveMode::kAppend;
@@ -160,7 +160,7 @@ arrow::Status InsertInto(Session& session, const DataFrame& df, const std::strin
 
 arrow::Result<PlanPtr> ReadTable(Session& session, const std::string& name) {
   ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(name));
-  return LoadFiles(session, table.provider, {table.location}, table.schema, {},
+  return LoadFiles(session.conf(), table.provider, {table.location}, table.schema, {},
                    table.partition_columns);
 }
 

@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 
 #include "spate/api/catalog.h"
-#include "spate/api/file_sink.h"
-#include "spate/api/file_source.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/file/format_readers.h"
+#include "spate/connectors/file/format_writers.h"
 #include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
@@ -110,7 +110,7 @@ arrow::Status DataFrameWriter::save(const std::string& path) const {
   ARROW_RETURN_NOT_OK(df_.status());
   Session& session = *df_.session();
   FileWrite write;
-  write.session = &session;
+  write.conf = &session.conf();
   write.format = AsciiLower(format_.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet")
                                        : format_);
   if (!IsFileFormat(write.format)) return UnsupportedDataSource(write.format);

@@ -6,6 +6,7 @@
 #include <set>
 
 #include <arrow/scalar.h>
+#include <arrow/table.h>
 #include <fmt/format.h>
 
 #include "spate/aggregates/aggregate_definitions.h"
@@ -1565,6 +1566,14 @@ PlanPtr MakeScan(std::shared_ptr<ScanSource> source, const StructType& schema) {
   }
   node.source = std::move(source);
   return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeLocalRelation(std::shared_ptr<arrow::Table> rows) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, FromArrowSchema(*rows->schema()));
+  auto source = std::make_shared<ScanSource>();
+  source->description = "LocalRelation";
+  source->table = std::move(rows);
+  return MakeScan(std::move(source), *schema);
 }
 
 arrow::Result<BoundExprPtr> BindExpression(const ExprPtr& expr, const std::vector<Attribute>& input) {

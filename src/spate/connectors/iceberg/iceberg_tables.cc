@@ -5,7 +5,6 @@
 #include <fmt/format.h>
 
 #include "spate/api/dataframe.h"
-#include "spate/api/file_sink.h"
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
@@ -15,6 +14,7 @@
 #include "spate/connectors/iceberg/data_files.h"
 #include "spate/connectors/iceberg/scan_planning.h"
 #include "spate/connectors/iceberg/table_ops.h"
+#include "spate/connectors/save_mode.h"
 #include "spate/exec/executor.h"
 #include "spate/expr/bound_expr.h"
 #include "spate/expr/expression.h"

@@ -299,7 +299,6 @@ TEST(IcebergSink, CompleteModeReplacesTheRowsAndSkipsARerunBatch) {
   request.options.Set("path", "ice.db.counts");
   request.mode = OutputMode::kComplete;
   request.schema = first.schema();
-  request.session = session.get();
   request.conf = &session->conf();
   auto sink = (*format)->sink(request);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();
