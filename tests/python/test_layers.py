@@ -13,9 +13,7 @@ LAYER = {"common": 0, "sketches": 0, "types": 1, "expr": 2, "sql": 3, "plan": 3,
          "streaming": 5, "connectors": 6, "api": 7, "ui": 7}
 
 # Known upward includes: (file, included folder) -> what removes it.
-KNOWN = {
-    ("connectors/iceberg/iceberg_tables.cc", "api"): "table reads and writes take Arrow data and settings",
-}
+KNOWN = {}
 
 
 def upward_includes():

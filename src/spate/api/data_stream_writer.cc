@@ -135,7 +135,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::start(const std
 arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::toTable(const std::string& name) const {
   DataStreamWriter copy = *this;
   copy.options_.Set("__table", name);
-  if (iceberg::IsIcebergName(*df_.session(), name)) copy.format_ = "iceberg";
+  if (iceberg::IsIcebergName(df_.session()->conf(), name)) copy.format_ = "iceberg";
   return copy.Start(std::nullopt);
 }
 

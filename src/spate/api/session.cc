@@ -75,8 +75,8 @@ DataFrame Session::Table(const std::string& name) {
   if (view) return DataFrame(shared_from_this(), *view);
   // Unqualified names are in the current catalog (USE).
   auto parts = QualifyWithCurrentCatalog(*this, iceberg::SplitName(name));
-  if (iceberg::IsIcebergName(*this, parts)) {
-    auto plan = iceberg::ReadTable(*this, parts);
+  if (iceberg::IsIcebergName(conf_, parts)) {
+    auto plan = iceberg::ReadTable(conf_, parts);
     if (!plan.ok()) return DataFrame(shared_from_this(), plan.status());
     return DataFrame(shared_from_this(), MakeAlias(*plan, parts.back()));
   }

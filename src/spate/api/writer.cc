@@ -42,7 +42,7 @@ arrow::Status SetPartitioning(Session& session, const std::string& table, const 
   if (!transforms) return arrow::Status::OK();
   for (const Column& c : terms) {
     const Expr& e = *c.expr();
-    if (iceberg::IsIcebergName(session, table)) {
+    if (iceberg::IsIcebergName(session.conf(), table)) {
       write->partition_transforms.push_back(c.expr());
     } else if (e.kind == ExprKind::kCall && e.args[0]->ToString() == "bucket") {
       return arrow::Status::NotImplemented(fmt::format(
@@ -179,8 +179,8 @@ arrow::Status DataFrameWriterV2::append() const {
   // Unlike saveAsTable, append never creates the table.
   Session& session = *df_.session();
   bool exists = false;
-  if (iceberg::IsIcebergName(session, table_)) {
-    ARROW_ASSIGN_OR_RAISE(exists, iceberg::TableExists(session, table_));
+  if (iceberg::IsIcebergName(session.conf(), table_)) {
+    ARROW_ASSIGN_OR_RAISE(exists, iceberg::TableExists(session.conf(), table_));
   } else {
     ARROW_ASSIGN_OR_RAISE(std::string name, Catalog::TableName(table_));
     exists = session.catalog().TableExists(name);
