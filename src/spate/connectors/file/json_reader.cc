@@ -10,7 +10,7 @@
 #include "spate/types/arrow_types.h"
 #include "spate/types/json_schema.h"
 
-// The JSON source: JSON Lines (or one document per file with multiLine),
+// The JSON reader: JSON Lines (or one document per file with multiLine),
 // schemas inferred with Spark's rules, records converted by from_json so
 // the file source and the function agree on every value.
 
