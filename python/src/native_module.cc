@@ -864,14 +864,14 @@ void BindBatchIO(nb::module_& m) {
     Check(status);
   });
   m.def("is_iceberg_table_name", [](spate::Session& s, const std::string& name) {
-    return spate::iceberg::IsIcebergName(s, name);
+    return spate::iceberg::IsIcebergName(s.conf(), name);
   });
   m.def("iceberg_expire_snapshots", [](spate::Session& s, const std::string& table, int64_t older_than_ms,
                                        int retain_last) {
     arrow::Result<int64_t> removed;
     {
       ReleasedGil release;
-      removed = spate::iceberg::ExpireSnapshots(s, table, older_than_ms, retain_last);
+      removed = spate::iceberg::ExpireSnapshots(s.conf(), table, older_than_ms, retain_last);
     }
     return Unwrap(std::move(removed));
   });
@@ -879,7 +879,7 @@ void BindBatchIO(nb::module_& m) {
     arrow::Result<int64_t> rewritten;
     {
       ReleasedGil release;
-      rewritten = spate::iceberg::RewriteDataFiles(s, table, target_file_size);
+      rewritten = spate::iceberg::RewriteDataFiles(s.conf(), table, target_file_size);
     }
     return Unwrap(std::move(rewritten));
   });

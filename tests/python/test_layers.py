@@ -13,14 +13,7 @@ LAYER = {"common": 0, "sketches": 0, "types": 1, "expr": 2, "sql": 3, "plan": 3,
          "streaming": 5, "connectors": 6, "api": 7, "ui": 7}
 
 # Known upward includes: (file, included folder) -> what removes it.
-KNOWN = {
-    ("types/ddl_parser.h", "sql"): "the SQL lexer moves below types/",
-    ("types/ddl_parser.cc", "sql"): "the SQL lexer moves below types/",
-    ("expr/functions_window.cc", "sql"): "window frame text parsed by the parser's expression entry point in sql/",
-    ("connectors/file/file_stream_source.cc", "api"): "file formats move from api/ to connectors/file/",
-    ("connectors/file/file_stream_sink.cc", "api"): "file formats move from api/ to connectors/file/",
-    ("connectors/iceberg/iceberg_tables.cc", "api"): "table reads and writes take Arrow data and settings",
-}
+KNOWN = {}
 
 
 def upward_includes():

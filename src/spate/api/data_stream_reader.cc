@@ -49,7 +49,7 @@ DataFrame DataStreamReader::Load(std::optional<std::string> path) const {
   if (!(*format)->source) {
     return DataFrame(session_, arrow::Status::Invalid("Data source ", name, " does not support streamed reading"));
   }
-  SourceRequest request{options_, schema_, std::move(path), session_.get(), &session_->conf()};
+  SourceRequest request{options_, schema_, std::move(path), &session_->conf()};
   if (request.path) request.options.Set("path", *request.path);
   auto factory = (*format)->source(request);
   if (!factory.ok()) return DataFrame(session_, factory.status());

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "spate/api/catalog.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
@@ -25,6 +26,38 @@ arrow::Result<OutputMode> ParseOutputMode(const std::string& mode) {
   if (m == "complete") return OutputMode::kComplete;
   return arrow::Status::Invalid(fmt::format(
       "Unknown output mode {}. Accepted output modes are 'append', 'complete', 'update'", mode));
+}
+
+// toTable(name) on a file format: the session catalog's table, made (with the
+// query's schema) when it does not exist yet. An existing table keeps its
+// format and partitioning.
+arrow::Status ResolveCatalogTable(Session& session, const StructType& schema, const std::string& table_name,
+                                  TableFiles* files) {
+  Catalog& catalog = session.catalog();
+  ARROW_ASSIGN_OR_RAISE(std::string name, Catalog::TableName(table_name));
+  if (catalog.TableExists(name)) {
+    ARROW_ASSIGN_OR_RAISE(CatalogTable table, catalog.GetTable(name));
+    files->path = table.location;
+    files->format = table.provider;
+    if (files->partition_by.empty()) files->partition_by = table.partition_columns;
+    return arrow::Status::OK();
+  }
+  CatalogTable table;
+  table.name = name;
+  table.provider = files->format;
+  table.partition_columns = files->partition_by;
+  std::vector<StructField> data, partitions;
+  for (const auto& f : schema.fields()) {
+    bool is_partition = false;
+    for (const auto& p : files->partition_by) is_partition = is_partition || EqualsIgnoreCase(p, f.name);
+    (is_partition ? partitions : data).push_back(f);
+  }
+  data.insert(data.end(), partitions.begin(), partitions.end());
+  table.schema = types::Struct(std::move(data));
+  table.location = catalog.DefaultLocation(name);
+  ARROW_RETURN_NOT_OK(catalog.CreateTable(table));
+  files->path = table.location;
+  return arrow::Status::OK();
 }
 
 // foreachBatch: the user's function sees each batch as a batch DataFrame of
@@ -102,7 +135,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::start(const std
 arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::toTable(const std::string& name) const {
   DataStreamWriter copy = *this;
   copy.options_.Set("__table", name);
-  if (iceberg::IsIcebergName(*df_.session(), name)) copy.format_ = "iceberg";
+  if (iceberg::IsIcebergName(df_.session()->conf(), name)) copy.format_ = "iceberg";
   return copy.Start(std::nullopt);
 }
 
@@ -151,8 +184,11 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::Start(std::opti
     auto create_temp_view = [session](const std::string& view, PlanPtr plan) {
       session->CreateTempView(view, std::move(plan));
     };
-    SinkRequest request{options_, path,    query_name_, mode, df_.schema(), partition_by_,
-                        session,  &session->conf(), create_temp_view};
+    auto resolve_table = [session, schema = df_.schema()](const std::string& table, TableFiles* files) {
+      return ResolveCatalogTable(*session, *schema, table, files);
+    };
+    SinkRequest request{options_,      path, query_name_, mode, df_.schema(), partition_by_, &session->conf(),
+                        create_temp_view, resolve_table};
     if (path) request.options.Set("path", *path);
     ARROW_ASSIGN_OR_RAISE(spec.sink, format->sink(request));
     needs_checkpoint = format->needs_checkpoint;

@@ -5,6 +5,7 @@
 #include "spate/api/catalog.h"
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
+#include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/iceberg/catalog.h"
@@ -39,7 +40,7 @@ Column Qualified(const std::string& qualifier, const std::string& name) {
 arrow::Result<std::vector<std::string>> RowLevelTarget(Session& session, const std::vector<std::string>& parts,
                                                        const std::string& operation) {
   std::vector<std::string> qualified = QualifyWithCurrentCatalog(session, parts);
-  if (iceberg::IsIcebergName(session, qualified)) return qualified;
+  if (iceberg::IsIcebergName(session.conf(), qualified)) return qualified;
   auto name = Catalog::TableName(parts);
   if (!name.ok() || !session.catalog().TableExists(*name)) return TableOrViewNotFound(parts);
   return SparkError("UNSUPPORTED_FEATURE.TABLE_OPERATION", "0A000",
@@ -143,7 +144,7 @@ arrow::Status MergeInto(Session& session, const MergeSpec& spec) {
   ARROW_RETURN_NOT_OK(spec.source.status());
   ARROW_RETURN_NOT_OK(CheckClauseConditions(spec.actions));
   ARROW_ASSIGN_OR_RAISE(auto parts, RowLevelTarget(session, spec.table, "MERGE INTO TABLE"));
-  ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session, parts));
+  ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session.conf(), parts));
   auto self = session.shared_from_this();
   DataFrame table(self, version.rows);
   const StructTypePtr schema = table.schema();
@@ -216,14 +217,14 @@ arrow::Status MergeInto(Session& session, const MergeSpec& spec) {
   }
   DataFrame rows = decided.filter(keep).select(columns);
   ARROW_RETURN_NOT_OK(rows.status());
-  return iceberg::ReplaceRows(session, parts, rows, version.snapshot_id);
+  return iceberg::ReplaceRows(session.conf(), parts, RowsOf(rows), version.snapshot_id);
 }
 
 arrow::Status UpdateTable(Session& session, const std::vector<std::string>& table_name, const std::string& alias,
                           const std::vector<std::pair<std::string, Column>>& assignments,
                           const std::optional<Column>& condition) {
   ARROW_ASSIGN_OR_RAISE(auto parts, RowLevelTarget(session, table_name, "UPDATE TABLE"));
-  ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session, parts));
+  ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session.conf(), parts));
   const std::string t = alias.empty() ? parts.back() : alias;
   DataFrame table = DataFrame(session.shared_from_this(), version.rows).alias(t);
   const StructTypePtr schema = table.schema();
@@ -239,18 +240,18 @@ arrow::Status UpdateTable(Session& session, const std::vector<std::string>& tabl
   }
   DataFrame rows = table.select(columns);
   ARROW_RETURN_NOT_OK(rows.status());
-  return iceberg::ReplaceRows(session, parts, rows, version.snapshot_id);
+  return iceberg::ReplaceRows(session.conf(), parts, RowsOf(rows), version.snapshot_id);
 }
 
 arrow::Status DeleteFromTable(Session& session, const std::vector<std::string>& table_name, const std::string& alias,
                               const std::optional<Column>& condition) {
   ARROW_ASSIGN_OR_RAISE(auto parts, RowLevelTarget(session, table_name, "DELETE"));
-  ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session, parts));
+  ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session.conf(), parts));
   DataFrame table = DataFrame(session.shared_from_this(), version.rows).alias(alias.empty() ? parts.back() : alias);
   // A row stays unless the condition is true for it (NULL keeps it, as in Spark).
   DataFrame rows = condition ? table.filter(!functions::coalesce({*condition, lit(false)})) : table.limit(0);
   ARROW_RETURN_NOT_OK(rows.status());
-  return iceberg::ReplaceRows(session, parts, rows, version.snapshot_id);
+  return iceberg::ReplaceRows(session.conf(), parts, RowsOf(rows), version.snapshot_id);
 }
 
 // ---------------------------------------------------------------------------

@@ -60,12 +60,7 @@ void Session::StopUi() {
 }
 
 DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
-  auto schema = FromArrowSchema(*table->schema());
-  if (!schema.ok()) return DataFrame(shared_from_this(), schema.status());
-  auto source = std::make_shared<ScanSource>();
-  source->description = "LocalRelation";
-  source->table = std::move(table);
-  return DataFrame(shared_from_this(), MakeScan(std::move(source), **schema));
+  return DataFrame(shared_from_this(), MakeLocalRelation(std::move(table)));
 }
 
 DataFrame Session::Sql(const std::string& query) {
@@ -80,8 +75,8 @@ DataFrame Session::Table(const std::string& name) {
   if (view) return DataFrame(shared_from_this(), *view);
   // Unqualified names are in the current catalog (USE).
   auto parts = QualifyWithCurrentCatalog(*this, iceberg::SplitName(name));
-  if (iceberg::IsIcebergName(*this, parts)) {
-    auto plan = iceberg::ReadTable(*this, parts);
+  if (iceberg::IsIcebergName(conf_, parts)) {
+    auto plan = iceberg::ReadTable(conf_, parts);
     if (!plan.ok()) return DataFrame(shared_from_this(), plan.status());
     return DataFrame(shared_from_this(), MakeAlias(*plan, parts.back()));
   }

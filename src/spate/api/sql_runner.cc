@@ -283,8 +283,8 @@ class QueryBinder {
         // Temp views shadow tables; a qualified name only finds tables.
         // Unqualified names are in the current catalog (USE).
         std::vector<std::string> qualified = QualifyWithCurrentCatalog(session_, item.name);
-        if (iceberg::IsIcebergName(session_, qualified)) {
-          ARROW_ASSIGN_OR_RAISE(auto plan, iceberg::ReadTable(session_, qualified));
+        if (iceberg::IsIcebergName(session_.conf(), qualified)) {
+          ARROW_ASSIGN_OR_RAISE(auto plan, iceberg::ReadTable(session_.conf(), qualified));
           return MakeAlias(plan, item.alias.empty() ? name : item.alias);
         }
         ARROW_ASSIGN_OR_RAISE(std::string table, Catalog::TableName(item.name));
@@ -754,11 +754,11 @@ arrow::Result<std::vector<std::string>> PartitionColumnNames(const Statement& st
 arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& written) {
   Statement st = written;
   st.name = QualifyWithCurrentCatalog(session, written.name);
-  if (iceberg::IsIcebergName(session, st.name) && !st.select) {
+  if (iceberg::IsIcebergName(session.conf(), st.name) && !st.select) {
     if (!st.schema) return arrow::Status::Invalid("CREATE TABLE needs a schema or AS SELECT");
     std::vector<std::shared_ptr<const Expr>> partitioned_by(st.partitioned_by.begin(), st.partitioned_by.end());
     std::map<std::string, std::string> properties(st.properties.begin(), st.properties.end());
-    ARROW_RETURN_NOT_OK(iceberg::CreateTable(session, st.name, *st.schema, partitioned_by, st.if_not_exists,
+    ARROW_RETURN_NOT_OK(iceberg::CreateTable(session.conf(), st.name, *st.schema, partitioned_by, st.if_not_exists,
                                              properties));
     return OneRowless();
   }
@@ -785,8 +785,8 @@ arrow::Result<PlanPtr> CreateTable(Session& session, const Statement& written) {
 arrow::Result<PlanPtr> DropTable(Session& session, const Statement& st) {
   if (st.name.size() == 1 && session.DropTempView(st.name.back())) return OneRowless();
   std::vector<std::string> qualified = QualifyWithCurrentCatalog(session, st.name);
-  if (iceberg::IsIcebergName(session, qualified)) {
-    ARROW_ASSIGN_OR_RAISE(bool dropped, iceberg::DropTable(session, qualified));
+  if (iceberg::IsIcebergName(session.conf(), qualified)) {
+    ARROW_ASSIGN_OR_RAISE(bool dropped, iceberg::DropTable(session.conf(), qualified));
     if (!dropped && !st.if_exists) return TableNotFound(JoinedName(st.name));
     return OneRowless();
   }

@@ -7,12 +7,12 @@
 
 #include "spate/api/catalog.h"
 #include "spate/api/dataframe.h"
-#include "spate/api/file_sink.h"
-#include "spate/api/file_source.h"
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/format_readers.h"
+#include "spate/connectors/file/format_writers.h"
 #include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
 
@@ -50,7 +50,7 @@ arrow::Status WriteTableFiles(Session& session, const CatalogTable& table, const
                               const std::map<std::string, std::string>& options) {
   ARROW_ASSIGN_OR_RAISE(auto data, rows.toArrow());
   FileWrite write;
-  write.session = &session;
+  write.conf = &session.conf();
   write.format = table.provider;
   write.path = table.location;
   write.mode = SaveMode::kAppend;
@@ -141,12 +141,13 @@ arrow::Status InsertInto(Session& session, const DataFrame& df, const std::strin
     return df.select(cols);
   };
   std::vector<std::string> parts = QualifyWithCurrentCatalog(session, iceberg::SplitName(name));
-  if (iceberg::IsIcebergName(session, parts)) {
-    ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session, parts));
-    ARROW_ASSIGN_OR_RAISE(auto rows, by_position(*version.rows->Schema(), iceberg::QuotedName(session, parts)));
+  if (iceberg::IsIcebergName(session.conf(), parts)) {
+    ARROW_ASSIGN_OR_RAISE(auto version, iceberg::ReadVersion(session.conf(), parts));
+    ARROW_ASSIGN_OR_RAISE(auto rows,
+                          by_position(*version.rows->Schema(), iceberg::QuotedName(session.conf(), parts)));
     // The rows are computed first: they may come from the table itself.
     ARROW_ASSIGN_OR_RAISE(auto computed, rows.toArrow());
-    return iceberg::InsertInto(session, parts, session.CreateDataFrame(computed), overwrite);
+    return iceberg::InsertInto(session.conf(), parts, RowsOf(session.CreateDataFrame(computed)), overwrite);
   }
   ARROW_ASSIGN_OR_RAISE(std::string table_name, Catalog::TableName(name));
   ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(table_name));
@@ -158,15 +159,19 @@ arrow::Status InsertInto(Session& session, const DataFrame& df, const std::strin
   return WriteTableFiles(session, table, session.CreateDataFrame(rows), {});
 }
 
+RowsToWrite RowsOf(const DataFrame& df) {
+  return RowsToWrite{df.schema(), [df] { return df.toArrow(); }};
+}
+
 arrow::Result<PlanPtr> ReadTable(Session& session, const std::string& name) {
   ARROW_ASSIGN_OR_RAISE(CatalogTable table, session.catalog().GetTable(name));
-  return LoadFiles(session, table.provider, {table.location}, table.schema, {},
+  return LoadFiles(session.conf(), table.provider, {table.location}, table.schema, {},
                    table.partition_columns);
 }
 
 arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& w) {
   ARROW_RETURN_NOT_OK(df.status());
-  if (iceberg::IsIcebergName(session, w.name)) return iceberg::SaveAsTable(session, df, w);
+  if (iceberg::IsIcebergName(session.conf(), w.name)) return iceberg::SaveAsTable(session.conf(), RowsOf(df), w);
   ARROW_ASSIGN_OR_RAISE(SaveMode mode, ParseSaveMode(w.mode));
   ARROW_ASSIGN_OR_RAISE(std::string name, Catalog::TableName(w.name));
   Catalog& catalog = session.catalog();

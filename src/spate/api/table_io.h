@@ -10,6 +10,7 @@
 
 #include <arrow/result.h>
 
+#include "spate/connectors/table_write.h"
 #include "spate/plan/logical_plan.h"
 #include "spate/types/data_type.h"
 
@@ -17,21 +18,13 @@ namespace spate {
 
 class Session;
 class DataFrame;
-struct Expr;
 
 /// The rows of catalog table `name` (already a resolved, unqualified name).
 arrow::Result<PlanPtr> ReadTable(Session& session, const std::string& name);
 
-struct TableWrite {
-  std::string name;                             // as the user wrote it
-  std::string format;                           // "" for the default
-  std::string mode = "errorifexists";
-  std::vector<std::string> partition_by;
-  /// writeTo(...).partitionedBy with partition transforms (Iceberg tables):
-  /// every term, columns too; partition_by is then empty.
-  std::vector<std::shared_ptr<const Expr>> partition_transforms;
-  std::map<std::string, std::string> options;   // keys lower-cased
-};
+/// `df`'s rows as a table write takes them: the schema now, the rows
+/// computed (toArrow) when the write asks for them.
+RowsToWrite RowsOf(const DataFrame& df);
 
 /// df.write.saveAsTable with Spark's save modes: append adds rows by column
 /// name to an existing table, overwrite replaces table and schema.

@@ -6,13 +6,13 @@
 #include <fmt/format.h>
 
 #include "spate/api/catalog.h"
-#include "spate/api/file_sink.h"
-#include "spate/api/file_source.h"
 #include "spate/api/session.h"
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/file/format_readers.h"
+#include "spate/connectors/file/format_writers.h"
 #include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
@@ -42,7 +42,7 @@ arrow::Status SetPartitioning(Session& session, const std::string& table, const 
   if (!transforms) return arrow::Status::OK();
   for (const Column& c : terms) {
     const Expr& e = *c.expr();
-    if (iceberg::IsIcebergName(session, table)) {
+    if (iceberg::IsIcebergName(session.conf(), table)) {
       write->partition_transforms.push_back(c.expr());
     } else if (e.kind == ExprKind::kCall && e.args[0]->ToString() == "bucket") {
       return arrow::Status::NotImplemented(fmt::format(
@@ -110,7 +110,7 @@ arrow::Status DataFrameWriter::save(const std::string& path) const {
   ARROW_RETURN_NOT_OK(df_.status());
   Session& session = *df_.session();
   FileWrite write;
-  write.session = &session;
+  write.conf = &session.conf();
   write.format = AsciiLower(format_.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet")
                                        : format_);
   if (!IsFileFormat(write.format)) return UnsupportedDataSource(write.format);
@@ -179,8 +179,8 @@ arrow::Status DataFrameWriterV2::append() const {
   // Unlike saveAsTable, append never creates the table.
   Session& session = *df_.session();
   bool exists = false;
-  if (iceberg::IsIcebergName(session, table_)) {
-    ARROW_ASSIGN_OR_RAISE(exists, iceberg::TableExists(session, table_));
+  if (iceberg::IsIcebergName(session.conf(), table_)) {
+    ARROW_ASSIGN_OR_RAISE(exists, iceberg::TableExists(session.conf(), table_));
   } else {
     ARROW_ASSIGN_OR_RAISE(std::string name, Catalog::TableName(table_));
     exists = session.catalog().TableExists(name);

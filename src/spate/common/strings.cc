@@ -41,4 +41,20 @@ std::string EscapeMetaCharacters(std::string_view text) {
   return out;
 }
 
+std::string_view TrimAsciiSpace(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool ReadDigits(std::string_view text, size_t* i, size_t max_digits, int64_t* out) {
+  size_t start = *i;
+  int64_t value = 0;
+  while (*i < text.size() && std::isdigit(static_cast<unsigned char>(text[*i])) && *i - start < max_digits) {
+    value = value * 10 + (text[(*i)++] - '0');
+  }
+  *out = value;
+  return *i > start;
+}
+
 }  // namespace spate

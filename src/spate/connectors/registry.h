@@ -19,7 +19,6 @@
 namespace spate {
 
 class RuntimeConfig;
-class Session;
 struct PlanNode;
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
@@ -43,8 +42,15 @@ struct SourceRequest {
   Options options;
   StructTypePtr user_schema;        // .schema(...), or null
   std::optional<std::string> path;  // .load(path)
-  Session* session = nullptr;           // only for the connectors that still need more than settings
   const RuntimeConfig* conf = nullptr;  // the session's settings
+};
+
+/// Where a file sink started by toTable(name) writes: the folder, format and
+/// partition columns of the session catalog's table.
+struct TableFiles {
+  std::string path;
+  std::string format;
+  std::vector<std::string> partition_by;
 };
 
 struct SinkRequest {
@@ -54,10 +60,13 @@ struct SinkRequest {
   OutputMode mode = OutputMode::kAppend;
   StructTypePtr schema;  // the rows the sink receives
   std::vector<std::string> partition_by;
-  Session* session = nullptr;           // only for the connectors that still need more than settings
   const RuntimeConfig* conf = nullptr;  // the session's settings
   /// Registers a temp view in the session (the memory sink's table).
   std::function<void(const std::string& name, PlanPtr plan)> create_temp_view;
+  /// toTable(name) on a file format: `files` comes with the format and
+  /// partitioning the query asked for; a table that does not exist is made
+  /// with them (and the query's schema), an existing one gives its own.
+  std::function<arrow::Status(const std::string& name, TableFiles* files)> resolve_table;
 };
 
 using SourceMaker = std::function<arrow::Result<std::shared_ptr<StreamSourceFactory>>(const SourceRequest&)>;

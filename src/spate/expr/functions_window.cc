@@ -9,9 +9,9 @@
 
 #include "spate/common/calendar.h"
 #include "spate/common/error.h"
+#include "spate/common/interval_text.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/window_spec.h"
-#include "spate/sql/parser.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {

@@ -6,11 +6,13 @@
 #include <set>
 
 #include <arrow/scalar.h>
+#include <arrow/table.h>
 #include <fmt/format.h>
 
 #include "spate/aggregates/aggregate_definitions.h"
 #include "spate/aggregates/aggregate_resolve.h"
 #include "spate/common/error.h"
+#include "spate/common/interval_text.h"
 #include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/user_function.h"
@@ -19,7 +21,6 @@
 #include "spate/expr/window_spec.h"
 #include "spate/plan/grouping_sets.h"
 #include "spate/plan/window_plan.h"
-#include "spate/sql/parser.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -1565,6 +1566,14 @@ PlanPtr MakeScan(std::shared_ptr<ScanSource> source, const StructType& schema) {
   }
   node.source = std::move(source);
   return Node(std::move(node));
+}
+
+arrow::Result<PlanPtr> MakeLocalRelation(std::shared_ptr<arrow::Table> rows) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, FromArrowSchema(*rows->schema()));
+  auto source = std::make_shared<ScanSource>();
+  source->description = "LocalRelation";
+  source->table = std::move(rows);
+  return MakeScan(std::move(source), *schema);
 }
 
 arrow::Result<BoundExprPtr> BindExpression(const ExprPtr& expr, const std::vector<Attribute>& input) {

@@ -18,6 +18,8 @@
 namespace spate {
 
 PlanPtr MakeScan(std::shared_ptr<ScanSource> source, const StructType& schema);
+/// A scan of rows in memory (Spark's LocalRelation), typed from their Arrow schema.
+arrow::Result<PlanPtr> MakeLocalRelation(std::shared_ptr<arrow::Table> rows);
 
 /// select(exprs): stars expand, aggregate calls make it a global aggregation,
 /// one explode()/posexplode() makes it a Generate.

@@ -12,11 +12,12 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/interval_text.h"
+#include "spate/common/sql_lexer.h"
 #include "spate/common/strings.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/window_expr.h"
 #include "spate/plan/grouping_sets.h"
-#include "spate/sql/lexer.h"
 #include "spate/types/ddl_parser.h"
 
 namespace spate::sql {
@@ -24,187 +25,6 @@ namespace spate::sql {
 namespace {
 
 bool IsDigit(char c) { return std::isdigit(static_cast<unsigned char>(c)) != 0; }
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
-  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  return s;
-}
-
-// Reads 1..max_digits digits at text[*i]; false when there are none.
-bool ReadNumber(std::string_view text, size_t* i, size_t max_digits, int64_t* out) {
-  size_t start = *i;
-  int64_t value = 0;
-  while (*i < text.size() && IsDigit(text[*i]) && *i - start < max_digits) {
-    value = value * 10 + (text[(*i)++] - '0');
-  }
-  *out = value;
-  return *i > start;
-}
-
-// ---------------------------------------------------------------------------
-// Interval units, shared by INTERVAL literals and ParseIntervalString.
-
-constexpr int64_t kMicrosPerSecond = 1000000;
-
-// How one unit contributes: to months, to days, or to microseconds.
-struct IntervalUnit {
-  enum class Field { kMonths, kDays, kMicros };
-  Field field;
-  int64_t scale;  // months, days or micros per unit
-  bool allows_fraction = false;  // only seconds take one ("1.5 seconds"), as in Spark
-};
-
-std::optional<IntervalUnit> LookupUnit(std::string_view word) {
-  std::string unit = AsciiLower(word);
-  if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
-  using F = IntervalUnit::Field;
-  static const std::pair<std::string_view, IntervalUnit> kUnits[] = {
-      {"year", {F::kMonths, 12}},
-      {"month", {F::kMonths, 1}},
-      {"week", {F::kDays, 7}},
-      {"day", {F::kDays, 1}},
-      {"hour", {F::kMicros, 3600 * kMicrosPerSecond}},
-      {"minute", {F::kMicros, 60 * kMicrosPerSecond}},
-      {"second", {F::kMicros, kMicrosPerSecond, /*allows_fraction=*/true}},
-      {"millisecond", {F::kMicros, 1000}},
-      {"microsecond", {F::kMicros, 1}},
-  };
-  for (const auto& [name, unit_info] : kUnits) {
-    if (unit == name) return unit_info;
-  }
-  return std::nullopt;
-}
-
-// Adds "<number> <unit>" to `acc`. The number is [+-]digits[.digits], the
-// fraction at most nine digits (nanoseconds; digits past micros are dropped).
-// Returns false on a malformed number, a fraction the unit does not take, or
-// overflow.
-bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, IntervalValue* acc) {
-  bool negative = false;
-  if (!number.empty() && (number[0] == '-' || number[0] == '+')) {
-    negative = number[0] == '-';
-    number.remove_prefix(1);
-  }
-  size_t dot = number.find('.');
-  std::string_view whole = number.substr(0, dot);
-  std::string_view frac = dot == std::string_view::npos ? "" : number.substr(dot + 1);
-  if (whole.empty() && frac.empty()) return false;
-  if (dot != std::string_view::npos && (!unit.allows_fraction || frac.size() > 9)) return false;
-  __int128 value = 0;
-  for (char c : whole) {
-    if (!IsDigit(c) || value > std::numeric_limits<int64_t>::max()) return false;
-    value = value * 10 + (c - '0');
-  }
-  value *= unit.scale;
-  __int128 frac_scale = unit.scale;
-  for (char c : frac) {
-    if (!IsDigit(c)) return false;
-    frac_scale /= 10;
-    value += (c - '0') * frac_scale;
-  }
-  if (negative) value = -value;
-  constexpr auto kMin32 = std::numeric_limits<int32_t>::min();
-  constexpr auto kMax32 = std::numeric_limits<int32_t>::max();
-  constexpr auto kMin64 = std::numeric_limits<int64_t>::min();
-  constexpr auto kMax64 = std::numeric_limits<int64_t>::max();
-  switch (unit.field) {
-    case IntervalUnit::Field::kMonths:
-      value += acc->months;
-      if (value < kMin32 || value > kMax32) return false;
-      acc->months = static_cast<int32_t>(value);
-      return true;
-    case IntervalUnit::Field::kDays:
-      value += acc->days;
-      if (value < kMin32 || value > kMax32) return false;
-      acc->days = static_cast<int32_t>(value);
-      return true;
-    case IntervalUnit::Field::kMicros:
-      value += acc->micros;
-      if (value < kMin64 || value > kMax64) return false;
-      acc->micros = static_cast<int64_t>(value);
-      return true;
-  }
-  return false;
-}
-
-// "1 hour 30 minutes" (an optional leading "interval"): pairs of a number and
-// a unit separated by whitespace. nullopt when the text is not of that form.
-std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
-  std::vector<std::string_view> words;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (std::isspace(static_cast<unsigned char>(text[i]))) {
-      ++i;
-      continue;
-    }
-    size_t start = i;
-    while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-    words.push_back(text.substr(start, i - start));
-  }
-  if (!words.empty() && AsciiLower(words[0]) == "interval") words.erase(words.begin());
-  if (words.empty() || words.size() % 2 != 0) return std::nullopt;
-  IntervalValue value;
-  for (size_t w = 0; w < words.size(); w += 2) {
-    auto unit = LookupUnit(words[w + 1]);
-    if (!unit || !AddIntervalUnit(words[w], *unit, &value)) return std::nullopt;
-  }
-  return value;
-}
-
-// The string of a unit-to-unit interval: 'y-m' for YEAR TO MONTH, and for
-// the day-time units the fields from `from` to `to` of 'd h:m:s.f' (each
-// after the first within its usual range). An optional sign leads.
-std::optional<IntervalValue> ReadUnitToUnit(std::string_view text, std::string_view from,
-                                            std::string_view to) {
-  text = Trim(text);
-  bool negative = !text.empty() && text[0] == '-';
-  if (!text.empty() && (text[0] == '-' || text[0] == '+')) text.remove_prefix(1);
-  size_t i = 0;
-  IntervalValue value;
-  if (from == "YEAR" && to == "MONTH") {
-    int64_t years = 0, months = 0;
-    if (!ReadNumber(text, &i, 9, &years) || i >= text.size() || text[i++] != '-' ||
-        !ReadNumber(text, &i, 2, &months) || i != text.size() || months > 11 ||
-        years * 12 + months > std::numeric_limits<int32_t>::max()) {
-      return std::nullopt;
-    }
-    value.months = static_cast<int32_t>((negative ? -1 : 1) * (years * 12 + months));
-    return value;
-  }
-  static const std::string_view kFields[] = {"DAY", "HOUR", "MINUTE", "SECOND"};
-  static const int64_t kLimits[] = {0, 23, 59, 59};
-  static const int64_t kMicros[] = {0, 3600 * kMicrosPerSecond, 60 * kMicrosPerSecond,
-                                    kMicrosPerSecond};
-  auto index = [](std::string_view unit) {
-    return std::find(std::begin(kFields), std::end(kFields), unit) - std::begin(kFields);
-  };
-  const auto first = index(from), last = index(to);
-  if (first >= last || last >= 4) return std::nullopt;
-  __int128 days = 0, micros = 0;
-  for (auto k = first; k <= last; ++k) {
-    int64_t field = 0;
-    if (!ReadNumber(text, &i, 18, &field) || (k > first && field > kLimits[k])) return std::nullopt;
-    if (k == 0) days = field;
-    micros += static_cast<__int128>(field) * kMicros[k];
-    if (k == 3 && i < text.size() && text[i] == '.') {
-      size_t start = ++i;
-      int64_t scale = 100000;
-      while (i < text.size() && IsDigit(text[i]) && i - start < 9) {
-        micros += (text[i++] - '0') * scale;
-        scale /= 10;
-      }
-    }
-    if (k < last && (i >= text.size() || text[i++] != (k == 0 ? ' ' : ':'))) return std::nullopt;
-  }
-  if (i != text.size() || days > std::numeric_limits<int32_t>::max() ||
-      micros > std::numeric_limits<int64_t>::max()) {
-    return std::nullopt;
-  }
-  value.days = static_cast<int32_t>(negative ? -days : days);
-  value.micros = static_cast<int64_t>(negative ? -micros : micros);
-  return value;
-}
 
 std::optional<std::string> ParseHex(std::string_view hex) {
   if (hex.size() % 2 != 0) return std::nullopt;
@@ -230,7 +50,7 @@ std::optional<int64_t> DecimalPrecision(std::string_view text) {
     bool negative = !exp_text.empty() && exp_text[0] == '-';
     if (!exp_text.empty() && (exp_text[0] == '-' || exp_text[0] == '+')) exp_text.remove_prefix(1);
     size_t i = 0;
-    if (!ReadNumber(exp_text, &i, 9, &exponent) || i != exp_text.size()) return std::nullopt;
+    if (!ReadDigits(exp_text, &i, 9, &exponent) || i != exp_text.size()) return std::nullopt;
     if (negative) exponent = -exponent;
   }
   size_t dot = mantissa.find('.');
@@ -1192,7 +1012,7 @@ class Parser {
         break;
       }
       Next();
-      bool has_unit = Peek().kind == TokenKind::kIdentifier && LookupUnit(Peek().text).has_value();
+      bool has_unit = Peek().kind == TokenKind::kIdentifier && LookupIntervalUnit(Peek().text).has_value();
       if (!has_unit) {
         // INTERVAL '1 hour 30 minutes': the whole string is the interval.
         if (!first || value.kind != TokenKind::kString) return Error();
@@ -1211,11 +1031,11 @@ class Parser {
         ARROW_ASSIGN_OR_RAISE(acc, UnitToUnit(keyword, sign + value.text, unit));
         break;
       }
-      std::string number = sign + std::string(Trim(value.text));
+      std::string number = sign + std::string(TrimAsciiSpace(value.text));
       if (value.kind != TokenKind::kString && !IsDigit(number.back())) {
         return SyntaxError(text_, value);
       }
-      if (!AddIntervalUnit(number, *LookupUnit(unit.text), &acc)) {
+      if (!AddIntervalUnit(number, *LookupIntervalUnit(unit.text), &acc)) {
         return InvalidTypedLiteral(keyword, "INTERVAL", number + " " + unit.text);
       }
       first = false;
@@ -2290,20 +2110,6 @@ arrow::Result<ExprPtr> ParseExpression(std::string_view text) {
 arrow::Result<Statement> ParseStatement(std::string_view text) {
   ARROW_ASSIGN_OR_RAISE(auto tokens, TokenizeNonEmpty(text));
   return Parser(text, std::move(tokens)).SingleStatement();
-}
-
-arrow::Result<IntervalValue> ParseIntervalString(std::string_view text) {
-  auto value = ReadIntervalText(text);
-  if (!value) {
-    return SparkError("CANNOT_PARSE_INTERVAL", "22006",
-                      fmt::format("Unable to parse '{}'. Please ensure that the value provided is "
-                                  "in a valid format for defining an interval. You can reference "
-                                  "the documentation for the correct format. If the issue "
-                                  "persists, please double check that the input value is not null "
-                                  "or empty and try again.",
-                                  text));
-  }
-  return *value;
 }
 
 }  // namespace spate::sql

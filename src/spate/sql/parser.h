@@ -157,14 +157,4 @@ arrow::Result<ExprPtr> ParseExpression(std::string_view text);
 /// Parses one statement; a trailing ';' is allowed.
 arrow::Result<Statement> ParseStatement(std::string_view text);
 
-/// Parses a Spark interval string as INTERVAL literals and window durations
-/// take it: "10 minutes", "1 hour 30 minutes", "interval 2 days", "500 milliseconds".
-/// Returns months, days and microseconds.
-struct IntervalValue {
-  int32_t months = 0;
-  int32_t days = 0;
-  int64_t micros = 0;
-};
-arrow::Result<IntervalValue> ParseIntervalString(std::string_view text);
-
 }  // namespace spate::sql

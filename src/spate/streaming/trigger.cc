@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "spate/sql/parser.h"
+#include "spate/common/interval_text.h"
 
 namespace spate {
 

@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "spate/sql/lexer.h"
+#include "spate/common/sql_lexer.h"
 #include "spate/types/json_schema.h"
 
 namespace spate {

@@ -13,7 +13,7 @@
 
 #include <arrow/result.h>
 
-#include "spate/sql/lexer.h"
+#include "spate/common/sql_lexer.h"
 #include "spate/types/data_type.h"
 
 namespace spate {

@@ -17,13 +17,13 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/file_source.h"
-#include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/file_log.h"
 #include "spate/connectors/file/file_stream.h"
+#include "spate/connectors/file/format_readers.h"
 #include "spate/streaming/metadata_log.h"
 #include "spate/types/arrow_types.h"
 
@@ -130,7 +130,7 @@ struct Candidate {
 };
 
 struct FileSourceConfig {
-  Session* session = nullptr;
+  const RuntimeConfig* conf = nullptr;  // the session's settings
   std::string format;
   std::string path;
   StructTypePtr schema;  // the stream's rows: data then partition columns
@@ -224,7 +224,7 @@ class FileStreamSource final : public StreamSource {
     }
     ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*config_.schema));
     if (files.empty()) return arrow::Table::MakeEmpty(schema);
-    ARROW_ASSIGN_OR_RAISE(FileTable read, ReadDataFiles(*config_.session, config_.format, files, config_.schema,
+    ARROW_ASSIGN_OR_RAISE(FileTable read, ReadDataFiles(*config_.conf, config_.format, files, config_.schema,
                                                         config_.read_options, config_.partition_columns));
     return ConformTable(*read.table, *config_.schema);
   }
@@ -376,12 +376,12 @@ arrow::Status ResolveSchema(const SourceRequest& request, FileSourceConfig* conf
     config->schema = types::Struct({{"value", types::String(), true}});
     return arrow::Status::OK();
   }
-  bool infer = AsciiLower(request.session->conf().Get("spark.sql.streaming.schemaInference", "false")) == "true";
+  bool infer = AsciiLower(request.conf->Get("spark.sql.streaming.schemaInference", "false")) == "true";
   if (!infer) return SchemaNotSpecified();
   if (existing.empty()) {
     return UnableToInferSchema(config->format == "json" ? "JSON" : config->format == "csv" ? "CSV" : "Parquet");
   }
-  ARROW_ASSIGN_OR_RAISE(FileTable read, ReadDataFiles(*request.session, config->format, existing, nullptr,
+  ARROW_ASSIGN_OR_RAISE(FileTable read, ReadDataFiles(*request.conf, config->format, existing, nullptr,
                                                       config->read_options, config->partition_columns));
   config->schema = read.schema;
   return arrow::Status::OK();
@@ -420,7 +420,7 @@ arrow::Result<std::shared_ptr<StreamSourceFactory>> MakeFileStreamSource(const s
     return SparkError("PATH_NOT_FOUND", "42K03", fmt::format("Path does not exist: {}.", *path));
   }
   FileSourceConfig config;
-  config.session = request.session;
+  config.conf = request.conf;
   config.format = format;
   config.path = *path;
   ARROW_ASSIGN_OR_RAISE(config.options, ParseFileSourceOptions(request.options));

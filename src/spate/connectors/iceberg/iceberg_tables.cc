@@ -4,19 +4,14 @@
 #include <arrow/table.h>
 #include <fmt/format.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/file_sink.h"
-#include "spate/api/functions.h"
-#include "spate/api/session.h"
-#include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/iceberg/catalog.h"
 #include "spate/connectors/iceberg/data_files.h"
 #include "spate/connectors/iceberg/scan_planning.h"
 #include "spate/connectors/iceberg/table_ops.h"
-#include "spate/exec/executor.h"
-#include "spate/expr/bound_expr.h"
+#include "spate/connectors/save_mode.h"
+#include "spate/exec/table_select.h"
 #include "spate/expr/expression.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
@@ -114,10 +109,11 @@ arrow::Result<LoadedTable> Create(IcebergCatalog& catalog, const CatalogTableNam
   return catalog.CreateTable(name.ident, NewTableMetadata("", std::move(ischema), std::move(spec), std::move(props)));
 }
 
-arrow::Status AppendRows(IcebergCatalog& catalog, const CatalogTableName& name, const LoadedTable& table,
-                         const DataFrame& df, bool overwrite) {
-  ARROW_RETURN_NOT_OK(CheckWriteSchema(*df.schema(), table.metadata.schema(), DisplayName(name)));
-  ARROW_ASSIGN_OR_RAISE(auto rows, AlignRows(df, table.metadata.schema()));
+arrow::Status AppendRows(const RuntimeConfig& conf, IcebergCatalog& catalog, const CatalogTableName& name,
+                         const LoadedTable& table, const RowsToWrite& data, bool overwrite) {
+  ARROW_RETURN_NOT_OK(CheckWriteSchema(*data.schema, table.metadata.schema(), DisplayName(name)));
+  ARROW_ASSIGN_OR_RAISE(auto computed, data.compute());
+  ARROW_ASSIGN_OR_RAISE(auto rows, AlignRows(std::move(computed), table.metadata.schema(), conf));
   SnapshotCommit commit;
   commit.operation = overwrite ? "overwrite" : "append";
   commit.remove_all = overwrite;
@@ -139,16 +135,11 @@ PlanPtr ScanPlan(const CatalogTableName& name, const TableMetadata& table) {
 
 }  // namespace
 
-bool IsIcebergName(Session& session, const std::vector<std::string>& parts) {
-  return ResolveName(session.conf(), parts).has_value();
+bool IsIcebergName(const RuntimeConfig& conf, const std::vector<std::string>& parts) {
+  return ResolveName(conf, parts).has_value();
 }
 
-bool IsIcebergName(Session& session, const std::string& name) { return IsIcebergName(session, SplitName(name)); }
-
-arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(Session& session,
-                                                                                  const std::string& name) {
-  return Resolve(session.conf(), name);
-}
+bool IsIcebergName(const RuntimeConfig& conf, const std::string& name) { return IsIcebergName(conf, SplitName(name)); }
 
 arrow::Result<std::pair<std::shared_ptr<IcebergCatalog>, CatalogTableName>> Resolve(const RuntimeConfig& conf,
                                                                                   const std::string& name) {
@@ -192,42 +183,31 @@ arrow::Status CheckWriteSchema(const StructType& data, const IcebergSchema& tabl
 
 arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(std::shared_ptr<arrow::Table> rows, const IcebergSchema& table,
                                                        const RuntimeConfig& conf) {
-  ARROW_ASSIGN_OR_RAISE(auto schema, FromArrowSchema(*rows->schema()));
-  auto source = std::make_shared<ScanSource>();
-  source->description = "LocalRelation";
-  source->table = std::move(rows);
   std::vector<ExprPtr> columns;
   for (const auto& f : table.fields) {
     columns.push_back(ex::Alias(ex::Cast(ex::ColFromName(Quoted(f.name)), f.type), f.name));
   }
-  ARROW_ASSIGN_OR_RAISE(auto aligned, MakeProject(MakeScan(std::move(source), *schema), columns));
-  return ExecutePlan(*aligned, MakeEvalContext(conf));
+  return SelectOverTable(std::move(rows), columns, conf);
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> AlignRows(const DataFrame& df, const IcebergSchema& table) {
-  ARROW_ASSIGN_OR_RAISE(auto rows, df.toArrow());
-  return AlignRows(std::move(rows), table, df.session()->conf());
-}
-
-arrow::Result<bool> TableExists(Session& session, const std::string& name) {
-  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, name));
+arrow::Result<bool> TableExists(const RuntimeConfig& conf, const std::string& name) {
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(conf, name));
   ARROW_ASSIGN_OR_RAISE(auto loaded, resolved.first->LoadTable(resolved.second.ident));
   return loaded.has_value();
 }
 
-arrow::Result<PlanPtr> ReadTable(Session& session, const std::vector<std::string>& parts) {
-  auto resolved = ResolveName(session.conf(), parts);
+arrow::Result<PlanPtr> ReadTable(const RuntimeConfig& conf, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(conf, parts);
   if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
-  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(conf, resolved->catalog));
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
   if (!loaded) return TableNotFound(DisplayName(*resolved));
   return ScanPlan(*resolved, loaded->metadata);
 }
 
-arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrite& w) {
-  ARROW_RETURN_NOT_OK(df.status());
+arrow::Status SaveAsTable(const RuntimeConfig& conf, const RowsToWrite& rows, const TableWrite& w) {
   ARROW_ASSIGN_OR_RAISE(SaveMode mode, ParseSaveMode(w.mode));
-  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, w.name));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(conf, w.name));
   auto& [catalog, name] = resolved;
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(name.ident));
   if (loaded && mode == SaveMode::kErrorIfExists) {
@@ -244,11 +224,11 @@ arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrit
   }
   for (const auto& p : w.partition_by) terms.push_back(PartitionTerm{p, "identity"});
   if (loaded && mode == SaveMode::kOverwrite &&
-      (!CheckWriteSchema(*df.schema(), loaded->metadata.schema(), DisplayName(name)).ok() ||
+      (!CheckWriteSchema(*rows.schema, loaded->metadata.schema(), DisplayName(name)).ok() ||
        !SamePartitioning(loaded->metadata, terms))) {
     // A new schema or partitioning: the table is replaced, as CREATE OR REPLACE TABLE AS SELECT does
     // (once the new partitioning is known to be valid).
-    ARROW_ASSIGN_OR_RAISE(auto schema, SchemaFromSpark(*df.schema()));
+    ARROW_ASSIGN_OR_RAISE(auto schema, SchemaFromSpark(*rows.schema));
     ARROW_RETURN_NOT_OK(MakePartitionSpec(schema, terms).status());
     ARROW_RETURN_NOT_OK(catalog->DropTable(name.ident).status());
     loaded.reset();
@@ -258,28 +238,29 @@ arrow::Status SaveAsTable(Session& session, const DataFrame& df, const TableWrit
     for (const auto& [k, v] : w.options) {
       if (k.starts_with("write.") || k.starts_with("commit.")) props[k] = v;
     }
-    ARROW_ASSIGN_OR_RAISE(loaded, Create(*catalog, name, *df.schema(), terms, props));
+    ARROW_ASSIGN_OR_RAISE(loaded, Create(*catalog, name, *rows.schema, terms, props));
   }
-  return AppendRows(*catalog, name, *loaded, df, mode == SaveMode::kOverwrite);
+  return AppendRows(conf, *catalog, name, *loaded, rows, mode == SaveMode::kOverwrite);
 }
 
-arrow::Result<TableVersion> ReadVersion(Session& session, const std::vector<std::string>& parts) {
-  auto resolved = ResolveName(session.conf(), parts);
+arrow::Result<TableVersion> ReadVersion(const RuntimeConfig& conf, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(conf, parts);
   if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
-  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(conf, resolved->catalog));
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
   if (!loaded) return TableNotFound(DisplayName(*resolved));
   return TableVersion{ScanPlan(*resolved, loaded->metadata), loaded->metadata.current_snapshot_id};
 }
 
-arrow::Status ReplaceRows(Session& session, const std::vector<std::string>& parts, const DataFrame& rows,
+arrow::Status ReplaceRows(const RuntimeConfig& conf, const std::vector<std::string>& parts, const RowsToWrite& rows,
                           std::optional<int64_t> base) {
-  auto resolved = ResolveName(session.conf(), parts);
+  auto resolved = ResolveName(conf, parts);
   if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
-  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(conf, resolved->catalog));
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
   if (!loaded) return TableNotFound(DisplayName(*resolved));
-  ARROW_ASSIGN_OR_RAISE(auto aligned, AlignRows(rows, loaded->metadata.schema()));
+  ARROW_ASSIGN_OR_RAISE(auto computed, rows.compute());
+  ARROW_ASSIGN_OR_RAISE(auto aligned, AlignRows(std::move(computed), loaded->metadata.schema(), conf));
   SnapshotCommit commit;
   commit.operation = "overwrite";
   commit.remove_all = true;
@@ -298,48 +279,48 @@ arrow::Status ReplaceRows(Session& session, const std::vector<std::string>& part
   return Commit(*catalog, resolved->ident, commit).status();
 }
 
-arrow::Status InsertInto(Session& session, const std::vector<std::string>& parts, const DataFrame& rows,
+arrow::Status InsertInto(const RuntimeConfig& conf, const std::vector<std::string>& parts, const RowsToWrite& rows,
                          bool overwrite) {
-  auto resolved = ResolveName(session.conf(), parts);
+  auto resolved = ResolveName(conf, parts);
   if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
-  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(conf, resolved->catalog));
   ARROW_ASSIGN_OR_RAISE(auto loaded, catalog->LoadTable(resolved->ident));
   if (!loaded) return TableNotFound(DisplayName(*resolved));
-  return AppendRows(*catalog, *resolved, *loaded, rows, overwrite);
+  return AppendRows(conf, *catalog, *resolved, *loaded, rows, overwrite);
 }
 
-std::string QuotedName(Session& session, const std::vector<std::string>& parts) {
-  auto resolved = ResolveName(session.conf(), parts);
+std::string QuotedName(const RuntimeConfig& conf, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(conf, parts);
   return resolved ? DisplayName(*resolved) : Quoted(parts.back());
 }
 
-arrow::Status CreateTable(Session& session, const std::vector<std::string>& parts, const StructType& schema,
+arrow::Status CreateTable(const RuntimeConfig& conf, const std::vector<std::string>& parts, const StructType& schema,
                           const std::vector<std::shared_ptr<const Expr>>& partitioned_by, bool if_not_exists,
                           const std::map<std::string, std::string>& properties) {
-  auto resolved = ResolveName(session.conf(), parts);
+  auto resolved = ResolveName(conf, parts);
   if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
-  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(conf, resolved->catalog));
   ARROW_ASSIGN_OR_RAISE(auto terms, PartitionTerms(partitioned_by));
   ARROW_ASSIGN_OR_RAISE(auto existing, catalog->LoadTable(resolved->ident));
   if (existing && if_not_exists) return arrow::Status::OK();
   return Create(*catalog, *resolved, schema, terms, properties).status();
 }
 
-arrow::Result<bool> DropTable(Session& session, const std::vector<std::string>& parts) {
-  auto resolved = ResolveName(session.conf(), parts);
+arrow::Result<bool> DropTable(const RuntimeConfig& conf, const std::vector<std::string>& parts) {
+  auto resolved = ResolveName(conf, parts);
   if (!resolved) return arrow::Status::Invalid("not an Iceberg table name");
-  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(session.conf(), resolved->catalog));
+  ARROW_ASSIGN_OR_RAISE(auto catalog, GetCatalog(conf, resolved->catalog));
   return catalog->DropTable(resolved->ident);
 }
 
-arrow::Result<int64_t> ExpireSnapshots(Session& session, const std::string& table, int64_t older_than_ms,
+arrow::Result<int64_t> ExpireSnapshots(const RuntimeConfig& conf, const std::string& table, int64_t older_than_ms,
                                        int retain_last) {
-  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, table));
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(conf, table));
   return iceberg::ExpireSnapshots(*resolved.first, resolved.second.ident, older_than_ms, retain_last);
 }
 
-arrow::Result<int64_t> RewriteDataFiles(Session& session, const std::string& table, int64_t target_file_size) {
-  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(session, table));
+arrow::Result<int64_t> RewriteDataFiles(const RuntimeConfig& conf, const std::string& table, int64_t target_file_size) {
+  ARROW_ASSIGN_OR_RAISE(auto resolved, Resolve(conf, table));
   return iceberg::RewriteDataFiles(*resolved.first, resolved.second.ident, target_file_size);
 }
 

@@ -15,8 +15,8 @@
 #include <rapidjson/document.h>
 
 #include "spate/common/error.h"
+#include "spate/common/interval_text.h"
 #include "spate/connectors/registry.h"
-#include "spate/sql/parser.h"
 #include "spate/streaming/metadata_log.h"
 #include "spate/types/arrow_types.h"
 

@@ -126,7 +126,7 @@ TEST_F(FileStreamTest, JsonToParquetExactlyOnceAcrossRestarts) {
 
 TEST_F(FileStreamTest, SeenFilesLogReplaysABatchAndSkipsLoggedFiles) {
   AddJson("a.json", 0, 2);
-  SourceRequest request{Options(), *ParseDdlSchema("id INT"), in_.string(), session_.get()};
+  SourceRequest request{Options(), *ParseDdlSchema("id INT"), in_.string(), &session_->conf()};
   auto factory = MakeFileStreamSource("json", request);
   ASSERT_TRUE(factory.ok()) << factory.status().ToString();
   std::string log_dir = (dir_ / "sources0").string();
@@ -231,7 +231,6 @@ TEST_F(FileStreamTest, SinkSkipsABatchAlreadyInItsLog) {
   SinkRequest request;
   request.path = out.string();
   request.schema = rows.schema();
-  request.session = session_.get();
   request.conf = &session_->conf();
   auto sink = MakeFileStreamSink("json", request);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();

@@ -9,6 +9,7 @@
 #include "../../api/test_util.h"
 #include "spate/api/functions.h"
 #include "spate/api/row_level_writes.h"
+#include "spate/api/table_io.h"
 #include "spate/api/writer.h"
 #include "spate/connectors/registry.h"
 #include "spate/connectors/iceberg/catalog.h"
@@ -220,11 +221,12 @@ TEST(IcebergApi, RowLevelRewriteRefusesATableThatChangedSinceItWasRead) {
   auto session = IcebergSession(dir);
   auto type = arrow::struct_({arrow::field("id", arrow::int64())});
   ASSERT_TRUE(FromRows(session, type, R"([{"id": 1}])").writeTo("ice.db.t").create().ok());
-  auto read = iceberg::ReadVersion(*session, {"ice", "db", "t"});
+  auto read = iceberg::ReadVersion(session->conf(), {"ice", "db", "t"});
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   // Another writer appends after the read: replacing the rows read would lose its row.
   ASSERT_TRUE(FromRows(session, type, R"([{"id": 2}])").writeTo("ice.db.t").append().ok());
-  auto st = iceberg::ReplaceRows(*session, {"ice", "db", "t"}, DataFrame(session, read->rows), read->snapshot_id);
+  auto st = iceberg::ReplaceRows(session->conf(), {"ice", "db", "t"}, RowsOf(DataFrame(session, read->rows)),
+                                 read->snapshot_id);
   ASSERT_FALSE(st.ok());
   EXPECT_NE(st.message().find("changed while the statement ran"), std::string::npos) << st.message();
   EXPECT_EQ(SortedRows(session->Table("ice.db.t")), (std::vector<std::string>{R"({"id":1})", R"({"id":2})"}));
@@ -299,7 +301,6 @@ TEST(IcebergSink, CompleteModeReplacesTheRowsAndSkipsARerunBatch) {
   request.options.Set("path", "ice.db.counts");
   request.mode = OutputMode::kComplete;
   request.schema = first.schema();
-  request.session = session.get();
   request.conf = &session->conf();
   auto sink = (*format)->sink(request);
   ASSERT_TRUE(sink.ok()) << sink.status().ToString();

@@ -1,4 +1,4 @@
-#include "spate/api/file_sink.h"
+#include "spate/connectors/file/format_writers.h"
 
 #include <cctype>
 #include <filesystem>
@@ -8,22 +8,21 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/file_source.h"
-#include "spate/api/functions.h"
-#include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
-#include "spate/expr/csv_text.h"
 #include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/file/format_readers.h"
 #include "spate/connectors/file/parquet_io.h"
+#include "spate/exec/table_select.h"
+#include "spate/expr/bound_expr.h"
+#include "spate/expr/csv_text.h"
+#include "spate/expr/expression.h"
 #include "spate/expr/value_format.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
 
 namespace fs = std::filesystem;
-namespace F = functions;
 
 namespace {
 
@@ -84,36 +83,40 @@ arrow::Result<std::string> Extension(const FileWrite& w) {
 }
 
 // Rows as JSON Lines, with to_json's rules (null fields left out).
-arrow::Result<std::string> JsonText(Session& session, const std::shared_ptr<arrow::Table>& rows) {
-  ARROW_ASSIGN_OR_RAISE(auto lines, session.CreateDataFrame(rows).toJSON());
+arrow::Result<std::string> JsonText(const RuntimeConfig& conf, const std::shared_ptr<arrow::Table>& rows) {
+  ExprPtr record = ex::Call("to_json", {ex::Call("struct", {ex::Star()})});
+  ARROW_ASSIGN_OR_RAISE(auto json, SelectOverTable(rows, {ex::Alias(record, "value")}, conf));
+  ARROW_ASSIGN_OR_RAISE(json, json->CombineChunks());
   std::string out;
-  for (const auto& line : lines) out += line + "\n";
+  if (json->num_rows() == 0) return out;
+  const auto& lines = static_cast<const arrow::StringArray&>(*json->column(0)->chunk(0));
+  for (int64_t i = 0; i < lines.length(); ++i) {
+    out += lines.GetView(i);
+    out += "\n";
+  }
   return out;
 }
 
 // A column as the CSV writer prints it: timestamps in the timestampFormat
 // option (ISO 8601 with milliseconds and offset by default), the rest as
 // CAST(... AS STRING).
-Column CsvValue(const StructField& f, const FileWrite& w) {
-  Column c = F::col(f.name);
-  if (f.type->id() == TypeId::kTimestamp) {
-    return F::date_format(c, OptionOr(w, "timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX"));
-  }
-  if (f.type->id() == TypeId::kTimestampNtz) {
-    return F::date_format(c, OptionOr(w, "timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS"));
-  }
-  if (f.type->id() == TypeId::kDate && w.options.count("dateformat")) {
-    return F::date_format(c, OptionOr(w, "dateFormat", "yyyy-MM-dd"));
-  }
-  return c.cast(types::String());
+ExprPtr CsvValue(const StructField& f, const FileWrite& w) {
+  ExprPtr c = ex::ColFromName(f.name);
+  auto date_format = [&](const std::string& option, const std::string& fallback) {
+    return ex::Call("date_format", {c, ex::String(OptionOr(w, option, fallback))});
+  };
+  if (f.type->id() == TypeId::kTimestamp) return date_format("timestampFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
+  if (f.type->id() == TypeId::kTimestampNtz) return date_format("timestampNTZFormat", "yyyy-MM-dd'T'HH:mm:ss.SSS");
+  if (f.type->id() == TypeId::kDate && w.options.count("dateformat")) return date_format("dateFormat", "yyyy-MM-dd");
+  return ex::Cast(c, types::String());
 }
 
 arrow::Result<std::string> CsvText(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
                                    const StructType& schema) {
   ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(w.options));
-  std::vector<Column> values;
-  for (const auto& f : schema.fields()) values.push_back(CsvValue(f, w).alias(f.name));
-  ARROW_ASSIGN_OR_RAISE(auto text, w.session->CreateDataFrame(rows).select(values).toArrow());
+  std::vector<ExprPtr> values;
+  for (const auto& f : schema.fields()) values.push_back(ex::Alias(CsvValue(f, w), f.name));
+  ARROW_ASSIGN_OR_RAISE(auto text, SelectOverTable(rows, values, *w.conf));
   ARROW_ASSIGN_OR_RAISE(text, text->CombineChunks());
   std::string out;
   if (o.header) {
@@ -153,7 +156,7 @@ arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>&
   if (w.format == "parquet") return WriteErrorOf(path, WriteParquetFile(*rows, path, Compression(w)));
   std::string text;
   if (w.format == "json") {
-    ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.session, rows));
+    ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.conf, rows));
   } else if (w.format == "csv") {
     ARROW_ASSIGN_OR_RAISE(text, CsvText(w, rows, schema));
   } else {
@@ -172,7 +175,7 @@ arrow::Result<PartitionGroups> GroupByPartition(const FileWrite& w, const arrow:
                                                 const StructType& schema,
                                                 const std::vector<int>& partition_indices) {
   PartitionGroups groups;
-  FormatOptions format = w.session->MakeEvalContext().format;
+  FormatOptions format = MakeEvalContext(*w.conf).format;
   std::vector<std::shared_ptr<arrow::StringArray>> values;
   for (int index : partition_indices) {
     ARROW_ASSIGN_OR_RAISE(auto column, arrow::Concatenate(table.column(index)->chunks()));

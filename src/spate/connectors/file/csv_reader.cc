@@ -7,23 +7,20 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/file_source.h"
-#include "spate/api/functions.h"
-#include "spate/api/session.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/format_readers.h"
+#include "spate/exec/table_select.h"
 #include "spate/expr/csv_text.h"
+#include "spate/expr/expression.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/types/arrow_types.h"
 
-// The CSV source: records split by csv_text, column types given or inferred
+// The CSV reader: records split by csv_text, column types given or inferred
 // (Spark's order: int, bigint, decimal, double, date, timestamp, boolean,
 // string), values converted with TRY_CAST so that a value that does not
 // convert marks its record as malformed.
 
 namespace spate {
-
-namespace F = functions;
 
 namespace {
 
@@ -130,7 +127,7 @@ StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o) 
 // Converts one file's records to `schema` (whose corrupt-record column, if
 // any, is at `corrupt`), applying the parse mode to malformed records: a
 // wrong number of fields, or a value that does not convert.
-arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(Session& session, const CsvFile& file,
+arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(const RuntimeConfig& conf, const CsvFile& file,
                                                         const StructType& schema, int corrupt,
                                                         const CsvOptions& o) {
   std::vector<int> data_columns;
@@ -149,18 +146,18 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(Session& session, const 
   }
   arrow::FieldVector string_fields;
   std::vector<std::shared_ptr<arrow::Array>> string_columns;
-  std::vector<Column> converted;
+  std::vector<ExprPtr> converted;
   for (size_t c = 0; c < data_columns.size(); ++c) {
     std::string name = fmt::format("c{}", c);
     string_fields.push_back(arrow::field(name, arrow::utf8()));
     ARROW_ASSIGN_OR_RAISE(auto array, StringArray(tokens[c]));
     string_columns.push_back(array);
     const DataTypePtr& type = schema.field(data_columns[c]).type;
-    Column col = F::col(name);
-    converted.push_back(type->id() == TypeId::kString ? col : col.try_cast(type));
+    ExprPtr col = ex::ColFromName(name);
+    converted.push_back(type->id() == TypeId::kString ? col : ex::Cast(col, type, /*try_cast=*/true));
   }
   auto strings = arrow::Table::Make(arrow::schema(string_fields), string_columns, static_cast<int64_t>(n));
-  ARROW_ASSIGN_OR_RAISE(auto typed, session.CreateDataFrame(strings).select(converted).toArrow());
+  ARROW_ASSIGN_OR_RAISE(auto typed, SelectOverTable(strings, converted, conf));
   ARROW_ASSIGN_OR_RAISE(typed, typed->CombineChunks());
   for (int c = 0; c < typed->num_columns() && n > 0; ++c) {
     auto values = typed->column(c)->chunk(0);
@@ -214,7 +211,7 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   int corrupt = out.schema->FieldIndex(o.corrupt_column);
   if (corrupt >= 0 && out.schema->field(corrupt).type->id() != TypeId::kString) corrupt = -1;
   for (const auto& file : files) {
-    ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.session, file, *out.schema, corrupt, o));
+    ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.conf, file, *out.schema, corrupt, o));
     out.tables.push_back(std::move(table));
   }
   return out;

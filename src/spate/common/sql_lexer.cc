@@ -1,4 +1,4 @@
-#include "spate/sql/lexer.h"
+#include "spate/common/sql_lexer.h"
 
 #include "spate/common/error.h"
 #include "spate/common/utf8.h"

@@ -1,8 +1,10 @@
 #pragma once
 
-// The batch file sources behind DataFrameReader: each reads the listed data
+// The file formats' readers (Parquet, JSON, CSV, text), behind spark.read,
+// catalog tables and the streaming file source: each reads the listed data
 // files of one format into Arrow tables (one per file) of one schema, given
-// by the user or inferred. Partition columns are added by the caller.
+// by the user or inferred, under the session's settings. ReadDataFiles adds
+// the partition columns (file_scan.cc).
 
 #include <map>
 #include <memory>
@@ -19,7 +21,7 @@
 
 namespace spate {
 
-class Session;
+class RuntimeConfig;
 
 struct SourceTables {
   StructTypePtr schema;
@@ -27,7 +29,7 @@ struct SourceTables {
 };
 
 struct FileReadRequest {
-  Session* session = nullptr;
+  const RuntimeConfig* conf = nullptr;           // the session's settings
   const std::vector<DataFile>* files = nullptr;
   StructTypePtr schema;                          // the data columns; null: infer
   const std::map<std::string, std::string>* options = nullptr;  // keys lower-cased
@@ -69,7 +71,7 @@ struct FileTable {
 /// data columns (`schema` minus the partition columns; null: inferred), then
 /// the partition columns found on the files' `col=value` directories. The
 /// batch reader and the streaming file source both read through this.
-arrow::Result<FileTable> ReadDataFiles(Session& session, const std::string& format,
+arrow::Result<FileTable> ReadDataFiles(const RuntimeConfig& conf, const std::string& format,
                                        const std::vector<DataFile>& files, const StructTypePtr& schema,
                                        const std::map<std::string, std::string>& options,
                                        const std::vector<std::string>& partition_columns = {});
@@ -79,7 +81,7 @@ bool IsFileFormat(const std::string& format);
 
 /// Reads files of `format` ("parquet", "json", "csv", "text") into a scan:
 /// the data columns, then the partition columns found in `col=value` directories.
-arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
+arrow::Result<PlanPtr> LoadFiles(const RuntimeConfig& conf, const std::string& format,
                                  const std::vector<std::string>& paths, const StructTypePtr& schema,
                                  const std::map<std::string, std::string>& options,
                                  const std::vector<std::string>& partition_columns = {});

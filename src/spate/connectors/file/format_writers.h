@@ -1,8 +1,9 @@
 #pragma once
 
-// The batch file sinks behind DataFrameWriter and the catalog: write rows
-// as part files of one format into a directory, one directory per
-// partition value, then a `_SUCCESS` marker.
+// The file formats' writers (Parquet, JSON, CSV, text), behind df.write,
+// catalog tables and the streaming file sink: write Arrow rows as part files
+// of one format into a directory, one directory per partition value, then a
+// `_SUCCESS` marker, under the session's settings.
 
 #include <map>
 #include <memory>
@@ -17,10 +18,10 @@
 
 namespace spate {
 
-class Session;
+class RuntimeConfig;
 
 struct FileWrite {
-  Session* session = nullptr;
+  const RuntimeConfig* conf = nullptr;  // the session's settings
   std::string format;  // lower case
   std::string path;
   SaveMode mode = SaveMode::kErrorIfExists;

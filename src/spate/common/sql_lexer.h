@@ -1,6 +1,7 @@
 #pragma once
 
-// Tokens of Spark SQL text, shared by the DDL type parser and the SQL parser.
+// Tokens of Spark SQL text, shared by the DDL type parser (types/) and the SQL
+// parser (sql/); it lives here, below both.
 // Whitespace and comments (-- to end of line, /* ... */) are skipped.
 
 #include <cstdint>

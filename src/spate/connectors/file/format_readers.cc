@@ -1,4 +1,4 @@
-#include "spate/api/file_source.h"
+#include "spate/connectors/file/format_readers.h"
 
 #include <cctype>
 #include <filesystem>
@@ -7,8 +7,8 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/parquet_io.h"
@@ -149,8 +149,7 @@ namespace {
 // spark.sql.files.* setting.
 arrow::Result<bool> IgnoreFilesSetting(const FileReadRequest& r, const std::string& option) {
   if (r.options->count(AsciiLower(option))) return FlagOption(r, option);
-  std::string conf = r.session ? r.session->conf().Get("spark.sql.files." + option).value_or("false")
-                               : "false";
+  std::string conf = r.conf ? r.conf->Get("spark.sql.files." + option).value_or("false") : "false";
   return AsciiLower(conf) == "true";
 }
 

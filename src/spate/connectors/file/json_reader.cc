@@ -1,23 +1,20 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
-#include "spate/api/dataframe.h"
-#include "spate/api/file_source.h"
-#include "spate/api/functions.h"
-#include "spate/api/session.h"
+#include "spate/connectors/file/format_readers.h"
 #include "spate/connectors/file/json_infer.h"
+#include "spate/exec/table_select.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/expr/expression.h"
+#include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/json_schema.h"
 
-// The JSON source: JSON Lines (or one document per file with multiLine),
+// The JSON reader: JSON Lines (or one document per file with multiLine),
 // schemas inferred with Spark's rules, records converted by from_json so
 // the file source and the function agree on every value.
 
 namespace spate {
-
-namespace F = functions;
 
 namespace {
 
@@ -58,17 +55,21 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
                                                               const std::string& corrupt,
                                                               bool drop_corrupt) {
   ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
-  DataFrame df = r.session->CreateDataFrame(lines);
   std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
   ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral({{"mode", mode}, {"columnNameOfCorruptRecord", corrupt}}));
-  Column parsed = F::call_function(
-      "from_json", {F::col("value"), Column(ex::String(ToJson(schema))), Column(options)});
-  df = df.select({parsed.alias("record")});
-  std::vector<Column> fields;
-  for (const auto& f : schema.fields()) fields.push_back(F::col("record").getField(f.name).alias(f.name));
-  df = df.select(fields);
-  if (drop_corrupt) df = df.filter(F::col(corrupt).isNull()).drop({corrupt});
-  return df.toArrow();
+  ExprPtr parsed = ex::Call("from_json", {ex::ColFromName("value"), ex::String(ToJson(schema)), options});
+  ARROW_ASSIGN_OR_RAISE(auto plan, MakeLocalRelation(lines));
+  ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, {ex::Alias(parsed, "record")}));
+  std::vector<ExprPtr> fields;
+  for (const auto& f : schema.fields()) {
+    fields.push_back(ex::Alias(ex::Extract(ex::ColFromName("record"), ex::String(f.name)), f.name));
+  }
+  ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, fields));
+  if (drop_corrupt) {
+    ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, ex::Call("isnull", {ex::ColFromName(corrupt)})));
+    ARROW_ASSIGN_OR_RAISE(plan, MakeDrop(plan, {corrupt}));
+  }
+  return RunPlan(plan, *r.conf);
 }
 
 }  // namespace
