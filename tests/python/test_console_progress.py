@@ -11,25 +11,26 @@ CHILD = """
 import sys, time
 from spate.sql import SparkSession
 src, chk, show = sys.argv[1], sys.argv[2], sys.argv[3]
+trigger = {sys.argv[4]: True} if len(sys.argv) > 4 else {"availableNow": True}
 spark = (SparkSession.builder.config("spark.ui.enabled", "false")
          .config("spark.ui.showConsoleProgress", show).getOrCreate())
 df = spark.readStream.schema("a INT").option("maxFilesPerTrigger", 1).json(src)
 def slow_first(batch, batch_id):
     if batch_id == 0:
         time.sleep(4.5)
-q = (df.writeStream.queryName("console_bar").foreachBatch(slow_first).trigger(availableNow=True)
+q = (df.writeStream.queryName("console_bar").foreachBatch(slow_first).trigger(**trigger)
      .option("checkpointLocation", chk).start())
 q.awaitTermination()
 print("done", file=sys.stderr)
 """
 
 
-def run_child(tmp_path, show, tty):
+def run_child(tmp_path, show, tty, trigger="availableNow"):
     src = tmp_path / "src"
     src.mkdir()
     for i in range(4):
         (src / ("f%d.json" % i)).write_text('{"a": %d}\n' % i)
-    return run_program(CHILD, [str(src), str(tmp_path / "chk"), show], tty)
+    return run_program(CHILD, [str(src), str(tmp_path / "chk"), show, trigger], tty)
 
 
 def run_program(program, argv, tty):
@@ -65,6 +66,14 @@ def test_bar_and_long_batch_status_on_a_terminal(tmp_path):
     assert "[console_bar] [" in out and "] 1/4 files" in out
     assert FULL + " 4/4 files" in out
     assert "\r" in out and "done" in out
+
+
+def test_once_run_reads_every_file_in_its_one_batch_and_shows_them(tmp_path):
+    # Trigger.Once ignores maxFilesPerTrigger, as in Spark: the bar is full after its batch.
+    out = run_child(tmp_path, "true", tty=True, trigger="once")
+    assert "[console_bar] batch 0 running for 3 s" in out
+    assert FULL + " 4/4 files" in out
+    assert "done" in out
 
 
 def test_silent_when_off_or_not_a_terminal(tmp_path):

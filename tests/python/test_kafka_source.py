@@ -222,6 +222,18 @@ def test_max_offsets_per_trigger_and_metrics(spark, kafka):
     assert q.lastProgress.sources[0].metrics["maxOffsetsBehindLatest"] == "0"
 
 
+def test_trigger_once_ignores_the_per_trigger_limits(spark, kafka):
+    # As in Spark: the one batch of Trigger.Once reads all that is there.
+    topic = kafka.new_topic()
+    kafka.produce(topic, [b"%d" % i for i in range(10)])
+    df = kafka_reader(spark, kafka, subscribe=topic, startingOffsets="earliest", maxOffsetsPerTrigger="4",
+                      minOffsetsPerTrigger="2", maxTriggerDelay="1h").load()
+    name = "k" + uuid.uuid4().hex[:8]
+    q = df.writeStream.format("memory").queryName(name).trigger(once=True).start()
+    q.awaitTermination()
+    assert [p.numInputRows for p in q.recentProgress] == [10]
+
+
 def test_min_offsets_per_trigger_waits_until_max_trigger_delay(spark, kafka):
     topic = kafka.new_topic()
     q, name = run_to_memory(kafka_reader(spark, kafka, subscribe=topic, startingOffsets="earliest",

@@ -24,6 +24,9 @@ namespace spate {
 /// Trigger.AvailableNow sets `available_now` with the end fixed at start.
 struct ReadLimit {
   bool available_now = false;
+  /// Trigger.Once: its one batch reads everything there, as in Spark, so
+  /// per-trigger limits (maxFilesPerTrigger, maxOffsetsPerTrigger, ...) do not apply.
+  bool all_available = false;
 };
 
 /// How far an availableNow run has read what was there when it started.

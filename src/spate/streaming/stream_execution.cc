@@ -388,11 +388,13 @@ class StreamExecution final : public StreamingQuery,
     }
     ARROW_RETURN_NOT_OK(Recover());  // a restart keeps the recorded offsets and watermark
     ARROW_RETURN_NOT_OK(SetUpStatefulOperators());
-    if (spec_.trigger.kind == Trigger::Kind::kAvailableNow) {
-      for (auto& s : sources_) ARROW_RETURN_NOT_OK(s.source->PrepareForAvailableNow());
-    }
     const bool once = spec_.trigger.kind == Trigger::Kind::kOnce;
     const bool until_caught_up = once || spec_.trigger.kind == Trigger::Kind::kAvailableNow;
+    // Both read what is there at the start (once in its one batch), which
+    // sources then know as the run's backlog, for the console's bar.
+    if (until_caught_up) {
+      for (auto& s : sources_) ARROW_RETURN_NOT_OK(s.source->PrepareForAvailableNow());
+    }
     ConsoleProgress console(spec_.name.value_or(id_), conf_.Get("spark.ui.showConsoleProgress", "true") != "false");
     while (!StopRequested()) {
       auto trigger_start = Clock::now();
@@ -470,6 +472,7 @@ class StreamExecution final : public StreamingQuery,
       auto t = Clock::now();
       ReadLimit limit;
       limit.available_now = spec_.trigger.kind == Trigger::Kind::kAvailableNow;
+      limit.all_available = spec_.trigger.kind == Trigger::Kind::kOnce;
       bool new_data = false;
       for (size_t i = 0; i < sources_.size(); ++i) {
         ARROW_ASSIGN_OR_RAISE(latest[i], sources_[i].source->LatestOffset(sources_[i].committed, limit));

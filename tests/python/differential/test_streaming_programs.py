@@ -152,6 +152,21 @@ def test_foreach_batch_sees_each_micro_batch(oracle):
     oracle.check(program)
 
 
+def test_trigger_once_reads_every_file_in_one_batch(oracle):
+    """Trigger.Once runs one batch over everything there: maxFilesPerTrigger does not apply."""
+    def program(sql, spark, tmp):
+        seen = []
+
+        def sink(batch_df, batch_id):
+            seen.append([batch_id, batch_df.count()])
+
+        query = (events(spark, tmp).writeStream.foreachBatch(sink)
+                 .option("checkpointLocation", os.path.join(tmp, "cp-once")).trigger(once=True).start())
+        query.awaitTermination()
+        return seen
+    oracle.check(program)
+
+
 def test_file_sink_parquet(oracle):
     """A parquet file sink written by a stream reads back as a batch DataFrame."""
     def program(sql, spark, tmp):

@@ -178,8 +178,8 @@ class FileStreamSource final : public StreamSource {
   std::string description() const override { return "FileStreamSource[" + QualifiedPath(config_.path) + "]"; }
 
   arrow::Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>&,
-                                                         const ReadLimit&) override {
-    ARROW_ASSIGN_OR_RAISE(auto picked, PickNewFiles());
+                                                         const ReadLimit& limit) override {
+    ARROW_ASSIGN_OR_RAISE(auto picked, PickNewFiles(limit));
     if (!picked.empty()) {
       ++current_offset_;
       std::string entry = "v1";
@@ -272,7 +272,7 @@ class FileStreamSource final : public StreamSource {
     return !age_applies || seen_.empty() || c.timestamp_ms >= latest_seen_ms_ - config_.options.max_file_age_ms;
   }
 
-  arrow::Result<std::vector<Candidate>> PickNewFiles() const {
+  arrow::Result<std::vector<Candidate>> PickNewFiles(const ReadLimit& limit) const {
     ARROW_ASSIGN_OR_RAISE(auto files, ListSourceFiles(config_));
     std::vector<Candidate> fresh;
     for (const auto& f : files) {
@@ -287,6 +287,7 @@ class FileStreamSource final : public StreamSource {
       }
       return a.path < b.path;
     });
+    if (limit.all_available) return fresh;
     return Limit(std::move(fresh));
   }
 

@@ -78,7 +78,7 @@ class KafkaStreamSource final : public StreamSource {
   std::string description() const override { return "KafkaV2[" + options_.StrategyDescription() + "]"; }
 
   arrow::Result<std::optional<std::string>> LatestOffset(const std::optional<std::string>& start,
-                                                         const ReadLimit&) override {
+                                                         const ReadLimit& limit) override {
     ARROW_ASSIGN_OR_RAISE(PartitionOffsets from, StartOffsets(start));
     ARROW_ASSIGN_OR_RAISE(auto partitions, SubscribedPartitions(*client_, options_));
     PartitionOffsets low, high;
@@ -99,11 +99,14 @@ class KafkaStreamSource final : public StreamSource {
     if (available_now_end_ && !available_now_start_) available_now_start_ = from;
     PartitionOffsets end = high;
     for (auto& [tp, off] : end) off = std::max(off, from[tp]);
-    if (options_.min_offsets_per_trigger && Backlog(from, end) < *options_.min_offsets_per_trigger &&
+    if (options_.min_offsets_per_trigger && !limit.all_available &&
+        Backlog(from, end) < *options_.min_offsets_per_trigger &&
         NowMs() - last_trigger_ms_ < options_.max_trigger_delay_ms) {
       return start;  // wait for more data (or for maxTriggerDelay)
     }
-    if (options_.max_offsets_per_trigger) end = RateLimit(from, end, *options_.max_offsets_per_trigger);
+    if (options_.max_offsets_per_trigger && !limit.all_available) {
+      end = RateLimit(from, end, *options_.max_offsets_per_trigger);
+    }
     std::string json = OffsetsToJson(end);
     if (!start || json != *start) last_trigger_ms_ = NowMs();
     return json;
