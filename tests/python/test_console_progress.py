@@ -1,4 +1,4 @@
-"""The console progress line: a bar of the input an availableNow run has read (files, Kafka
+"""The console progress line: a bar of the input an availableNow or once run has read (files, Kafka
 offsets, Iceberg snapshots) and a status line for a long batch, on stderr only when it is a
 terminal, off with spark.ui.showConsoleProgress=false. Each program runs in a fresh process, its
 stderr a pseudo-terminal or a pipe."""
