@@ -4,13 +4,14 @@
 // a restart. Updates run one key at a time (Get, then Put) and then batched
 // as the stateful operators run them (one MultiGet, one write batch).
 //
-//   build/release/bench/state_store_bench [keys] [batches]
+//   build/release/bench/state_store_bench [keys] [batches] [hdfs|rocksdb]
 
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <string_view>
 
 #include <arrow/api.h>
@@ -119,7 +120,12 @@ int main(int argc, char** argv) {
   std::vector<std::string> keys = encoder->EncodeAll(*batch);
   std::printf("row codec: %lld keys of (bigint, struct<start,end>) encoded in %.0f ms\n", static_cast<long long>(n),
               Millis(start));
-  Run("org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider", "HDFS", keys, batches);
-  Run("org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider", "RocksDB", keys, batches);
+  const std::string only = argc > 3 ? argv[3] : "";
+  if (only.empty() || only == "hdfs") {
+    Run("org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider", "HDFS", keys, batches);
+  }
+  if (only.empty() || only == "rocksdb") {
+    Run("org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider", "RocksDB", keys, batches);
+  }
   return 0;
 }
