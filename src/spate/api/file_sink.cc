@@ -15,6 +15,7 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/expr/csv_text.h"
+#include "spate/connectors/file/avro_container.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/expr/value_format.h"
@@ -43,6 +44,7 @@ std::string DisplayName(const std::string& format) {
   if (format == "csv") return "CSV";
   if (format == "json") return "JSON";
   if (format == "text") return "Text";
+  if (format == "avro") return "Avro";
   return "Parquet";
 }
 
@@ -64,6 +66,7 @@ std::string Compression(const FileWrite& w) {
 // Spark's part file suffix: the codec, then the format (".snappy.parquet",
 // ".csv.gz").
 arrow::Result<std::string> Extension(const FileWrite& w) {
+  if (w.format == "avro") return std::string(".avro");
   std::string codec = Compression(w);
   if (w.format == "parquet") {
     if (codec == "none") return std::string(".parquet");
@@ -148,9 +151,38 @@ arrow::Result<std::string> TextLines(const std::shared_ptr<arrow::Table>& rows) 
   return out;
 }
 
+// Avro's options: the `compression` option, else spark.sql.avro.compression.codec (snappy).
+arrow::Result<AvroWriteOptions> AvroOptions(const FileWrite& w) {
+  AvroWriteOptions o;
+  const RuntimeConfig& conf = w.session->conf();
+  o.codec = AsciiLower(OptionOr(w, "compression", conf.Get("spark.sql.avro.compression.codec").value_or("snappy")));
+  if (o.codec == "bzip2" || o.codec == "xz") {
+    return arrow::Status::NotImplemented("the Avro codec ", o.codec, " is not supported by Spate yet");
+  }
+  if (o.codec != "uncompressed" && o.codec != "deflate" && o.codec != "snappy" && o.codec != "zstandard") {
+    return arrow::Status::Invalid(fmt::format(
+        "[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION] The codec {} is not available. "
+        "Available codecs are uncompressed, deflate, snappy, bzip2, xz, zstandard. SQLSTATE: 56038",
+        o.codec));
+  }
+  o.deflate_level = std::stoi(conf.Get("spark.sql.avro.deflate.level").value_or("-1"));
+  o.record_name = OptionOr(w, "recordName", "topLevelRecord");
+  o.record_namespace = OptionOr(w, "recordNamespace", "");
+  o.schema_json = OptionOr(w, "avroSchema", "");
+  return o;
+}
+
+arrow::Status WriteAvroPart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
+                            const StructType& schema, const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(AvroWriteOptions options, AvroOptions(w));
+  ARROW_ASSIGN_OR_RAISE(std::string bytes, WriteAvroContainer(*rows, schema, options));
+  return WriteErrorOf(path, WriteWholeFile(path, bytes));
+}
+
 arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
                         const StructType& schema, const std::string& path) {
   if (w.format == "parquet") return WriteErrorOf(path, WriteParquetFile(*rows, path, Compression(w)));
+  if (w.format == "avro") return WriteAvroPart(w, rows, schema, path);
   std::string text;
   if (w.format == "json") {
     ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.session, rows));
@@ -224,7 +256,7 @@ arrow::Status PrepareDirectory(const FileWrite& w, bool* skip) {
 
 arrow::Status CheckWritableSchema(const std::string& format, const StructType& schema,
                                   const std::vector<std::string>& partition_by) {
-  if (format != "parquet" && format != "json" && format != "csv" && format != "text") {
+  if (format != "parquet" && format != "json" && format != "csv" && format != "text" && format != "avro") {
     return DataSourceNotFound(format);
   }
   for (const auto& p : partition_by) {

@@ -10,9 +10,11 @@
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/avro_container.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
+#include "spate/types/avro_schema.h"
 
 namespace spate {
 
@@ -220,6 +222,49 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
   for (const auto& table : raw) {
     if (!table) {  // skipped: no rows, one table per file all the same
+      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
+      out.tables.push_back(std::move(empty));
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(*table, *out.schema));
+    out.tables.push_back(std::move(conformed));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Avro
+
+// Avro container files: the schema is the avroSchema option's, else the first
+// file's (Spark reads one file's schema); each file is decoded with its own
+// writer's schema and its columns matched by name.
+arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
+  SourceTables out;
+  std::vector<std::shared_ptr<arrow::Table>> raw;
+  for (const auto& file : *r.files) {
+    ARROW_ASSIGN_OR_RAISE(std::string bytes, ReadWholeFile(file.path));
+    if (bytes.empty()) {
+      raw.push_back(nullptr);
+      continue;
+    }
+    auto read = ReadAvroContainer(bytes);
+    if (!read.ok()) return FailedReadFile(file.path, false, read.status());
+    if (!out.schema) out.schema = read->schema;
+    raw.push_back(read->table);
+  }
+  std::string avro_schema = OptionOr(r, "avroSchema", "");
+  if (!avro_schema.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto parsed, ParseAvroSchema(avro_schema));
+    DataTypePtr type = AvroToSparkType(*parsed).type;
+    if (type->id() != TypeId::kStruct) return arrow::Status::Invalid("avroSchema is not a record: ", avro_schema);
+    out.schema = std::static_pointer_cast<const StructType>(type);
+  }
+  if (r.schema) out.schema = r.schema;
+  if (!out.schema) return UnableToInferSchema("Avro");
+  out.schema = Nullable(*out.schema);
+  ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
+  for (const auto& table : raw) {
+    if (!table) {
       ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
       out.tables.push_back(std::move(empty));
       continue;

@@ -130,6 +130,7 @@ arrow::Result<SourceTables> ReadTextFormat(const std::string& format, const File
 
 arrow::Result<SourceTables> ReadSource(const std::string& format, const FileReadRequest& request) {
   if (format == "parquet") return ReadParquetSource(request);
+  if (format == "avro") return ReadAvroSource(request);
   // Text files may hold bytes that are not UTF-8: they become U+FFFD here.
   ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadTextFormat(format, request));
   for (auto& table : data.tables) {
@@ -224,7 +225,7 @@ arrow::Result<PlanPtr> LoadFiles(Session& session, const std::string& format,
 
 bool IsFileFormat(const std::string& format) {
   std::string f = AsciiLower(format);
-  return f == "parquet" || f == "json" || f == "csv" || f == "text";
+  return f == "parquet" || f == "json" || f == "csv" || f == "text" || f == "avro";
 }
 
 DataFrameReader::DataFrameReader(std::shared_ptr<Session> session)
