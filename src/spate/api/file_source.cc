@@ -26,6 +26,32 @@ StructTypePtr Nullable(const StructType& schema) {
   return types::Struct(std::move(fields));
 }
 
+// Every field nullable at every depth (Spark's asNullable, what a file's own schema reads as).
+DataTypePtr AsNullableType(const DataTypePtr& type) {
+  switch (type->id()) {
+    case TypeId::kArray:
+      return types::Array(AsNullableType(static_cast<const ArrayType&>(*type).element_type()), true);
+    case TypeId::kMap: {
+      const auto& m = static_cast<const MapType&>(*type);
+      return types::Map(m.key_type(), AsNullableType(m.value_type()), true);
+    }
+    case TypeId::kStruct: {
+      std::vector<StructField> fields = static_cast<const StructType&>(*type).fields();
+      for (auto& f : fields) {
+        f.type = AsNullableType(f.type);
+        f.nullable = true;
+      }
+      return types::Struct(std::move(fields));
+    }
+    default:
+      return type;
+  }
+}
+
+StructTypePtr AsNullable(const StructType& schema) {
+  return std::static_pointer_cast<const StructType>(AsNullableType(types::Struct(schema.fields())));
+}
+
 arrow::Result<StructTypePtr> MergeSchemas(const StructType& a, const StructType& b) {
   std::vector<StructField> fields = a.fields();
   for (const auto& f : b.fields()) {
@@ -261,7 +287,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
   }
   if (r.schema) out.schema = r.schema;
   if (!out.schema) return UnableToInferSchema("Avro");
-  out.schema = Nullable(*out.schema);
+  out.schema = r.schema ? Nullable(*out.schema) : AsNullable(*out.schema);
   ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
   for (const auto& table : raw) {
     if (!table) {
