@@ -169,7 +169,7 @@ arrow::Status UnsupportedDataSource(const std::string& format) {
     if (lower == known) {
       return arrow::Status::NotImplemented(
           fmt::format("The {} data source is not supported by Spate yet. Supported formats: "
-                      "parquet, json, csv, text, iceberg, kafka, jdbc (and for streams rate, socket, "
+                      "parquet, json, csv, text, avro, iceberg, kafka, jdbc (and for streams rate, socket, "
                       "memory, console, noop).",
                       format));
     }
