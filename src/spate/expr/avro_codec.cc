@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include <arrow/api.h>
+#include <arrow/json/from_string.h>
 #include <arrow/util/decimal.h>
 #include <fmt/format.h>
 
@@ -98,71 +99,172 @@ arrow::Result<arrow::Decimal128> DecimalFromBytes(std::string_view bytes, int pr
 // Decoding
 
 struct AvroDecoder::Node {
-  const AvroSchema* avro = nullptr;
+  const AvroSchema* avro = nullptr;  // the writer's schema: what the bytes hold
   TypeId target = TypeId::kNull;
-  arrow::ArrayBuilder* builder = nullptr;
+  arrow::ArrayBuilder* builder = nullptr;  // null: read past (a field the reader drops)
+  AvroLogical logical = AvroLogical::kNone;  // the reader's logical type
+  int precision = 0;
   // Record fields, array items, map values; unions: one per branch (null for "null").
   std::vector<std::unique_ptr<Node>> children;
   // Unions read as a struct of members: the member of each branch (-1 for "null").
   std::vector<int> member_of_branch;
   bool members = false;
+  // Records read with a reader's schema: its fields the writer lacks, and their defaults.
+  std::vector<std::pair<arrow::ArrayBuilder*, std::shared_ptr<arrow::Scalar>>> defaults;
 };
 
 namespace {
 
 using DecodeNode = AvroDecoder::Node;
 
-arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& avro, const DataTypePtr& type,
-                                                          arrow::ArrayBuilder* builder) {
+arrow::Status CannotResolve(const AvroSchema& writer, const AvroSchema& reader) {
+  static const char* kKinds[] = {"null", "boolean", "int", "long", "float", "double", "bytes",
+                                 "string", "record", "enum", "array", "map", "union", "fixed"};
+  return arrow::Status::Invalid(fmt::format("Cannot read Avro data written as {} with the reader schema's {}",
+                                            kKinds[static_cast<int>(writer.kind)],
+                                            kKinds[static_cast<int>(reader.kind)]));
+}
+
+// Avro's schema resolution for primitives: the same kind, or a promotion.
+bool Promotes(AvroKind w, AvroKind r) {
+  if (w == r) return true;
+  switch (w) {
+    case AvroKind::kInt: return r == AvroKind::kLong || r == AvroKind::kFloat || r == AvroKind::kDouble;
+    case AvroKind::kLong: return r == AvroKind::kFloat || r == AvroKind::kDouble;
+    case AvroKind::kFloat: return r == AvroKind::kDouble;
+    case AvroKind::kString: return r == AvroKind::kBytes;
+    case AvroKind::kBytes: return r == AvroKind::kString;
+    default: return false;
+  }
+}
+
+// The reader union's branch that a writer's (non-union) schema resolves to.
+const AvroSchema* MatchingBranch(const AvroSchema& reader_union, const AvroSchema& writer) {
+  for (const auto& b : reader_union.branches) {
+    if (b->kind == writer.kind && (b->full_name.empty() || b->full_name == writer.full_name)) return b.get();
+  }
+  for (const auto& b : reader_union.branches) {
+    if (Promotes(writer.kind, b->kind)) return b.get();
+  }
+  return nullptr;
+}
+
+// A node that reads past a value of `avro` without appending it.
+std::unique_ptr<DecodeNode> MakeSkipNode(const AvroSchema& avro) {
   auto node = std::make_unique<DecodeNode>();
   node->avro = &avro;
+  node->logical = avro.logical;
+  node->precision = avro.precision;
+  for (const auto& f : avro.fields) node->children.push_back(MakeSkipNode(*f.schema));
+  if (avro.items) node->children.push_back(MakeSkipNode(*avro.items));
+  for (const auto& b : avro.branches) {
+    node->children.push_back(b->kind == AvroKind::kNull ? nullptr : MakeSkipNode(*b));
+    node->member_of_branch.push_back(-1);
+  }
+  return node;
+}
+
+arrow::Result<std::shared_ptr<arrow::Scalar>> DefaultValue(const AvroField& field, const DataTypePtr& type) {
+  if (field.default_json.empty()) {
+    return arrow::Status::Invalid("The reader schema's field \"", field.name,
+                                  "\" is not in the writer's schema and has no default");
+  }
+  ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
+  if (field.default_json == "null") return arrow::MakeNullScalar(arrow_type);
+  ARROW_ASSIGN_OR_RAISE(auto array, arrow::json::ArrayFromJSONString(arrow_type, "[" + field.default_json + "]"));
+  return array->GetScalar(0);
+}
+
+// Pairs the writer's schema `w` (and the reader's `r`, null when it is the same)
+// with the builder of the Spark type the value is read as.
+arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, const AvroSchema* r,
+                                                          const DataTypePtr& type, arrow::ArrayBuilder* builder) {
+  if (r != nullptr && r->kind == AvroKind::kUnion && w.kind != AvroKind::kUnion) {
+    const AvroSchema* branch = MatchingBranch(*r, w);
+    if (branch == nullptr || NonNullBranches(*r).size() != 1) return CannotResolve(w, *r);
+    return MakeDecodeNode(w, branch, type, builder);
+  }
+  const AvroSchema& reader = r != nullptr ? *r : w;
+  if (r != nullptr && w.kind != AvroKind::kUnion && !Promotes(w.kind, r->kind)) return CannotResolve(w, *r);
+  auto node = std::make_unique<DecodeNode>();
+  node->avro = &w;
   node->target = type->id();
   node->builder = builder;
-  switch (avro.kind) {
+  node->logical = reader.logical;
+  node->precision = reader.precision;
+  switch (w.kind) {
     case AvroKind::kRecord: {
       const auto& st = static_cast<const StructType&>(*type);
       auto* sb = static_cast<arrow::StructBuilder*>(builder);
-      for (size_t i = 0; i < avro.fields.size(); ++i) {
-        ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*avro.fields[i].schema, st.field(static_cast<int>(i)).type,
-                                                         sb->field_builder(static_cast<int>(i))));
+      std::vector<bool> read(reader.fields.size(), false);
+      for (size_t i = 0; i < w.fields.size(); ++i) {
+        int j = static_cast<int>(i);
+        if (r != nullptr) {
+          j = -1;
+          for (size_t k = 0; k < r->fields.size(); ++k) {
+            if (r->fields[k].name == w.fields[i].name) j = static_cast<int>(k);
+          }
+        }
+        if (j < 0) {
+          node->children.push_back(MakeSkipNode(*w.fields[i].schema));
+          continue;
+        }
+        read[j] = true;
+        const AvroSchema* rf = r != nullptr ? r->fields[j].schema.get() : nullptr;
+        ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*w.fields[i].schema, rf, st.field(j).type, sb->field_builder(j)));
         node->children.push_back(std::move(child));
+      }
+      for (size_t j = 0; j < reader.fields.size(); ++j) {
+        if (read[j]) continue;
+        ARROW_ASSIGN_OR_RAISE(auto value, DefaultValue(reader.fields[j], st.field(static_cast<int>(j)).type));
+        node->defaults.emplace_back(sb->field_builder(static_cast<int>(j)), std::move(value));
       }
       break;
     }
-    case AvroKind::kArray: {
-      const auto& at = static_cast<const ArrayType&>(*type);
-      auto* lb = static_cast<arrow::ListBuilder*>(builder);
-      ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*avro.items, at.element_type(), lb->value_builder()));
-      node->children.push_back(std::move(child));
-      break;
-    }
+    case AvroKind::kArray:
     case AvroKind::kMap: {
-      const auto& mt = static_cast<const MapType&>(*type);
-      auto* mb = static_cast<arrow::MapBuilder*>(builder);
-      ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*avro.items, mt.value_type(), mb->item_builder()));
+      const AvroSchema* items = r != nullptr ? r->items.get() : nullptr;
+      DataTypePtr item_type;
+      arrow::ArrayBuilder* item_builder;
+      if (w.kind == AvroKind::kArray) {
+        item_type = static_cast<const ArrayType&>(*type).element_type();
+        item_builder = static_cast<arrow::ListBuilder*>(builder)->value_builder();
+      } else {
+        item_type = static_cast<const MapType&>(*type).value_type();
+        item_builder = static_cast<arrow::MapBuilder*>(builder)->item_builder();
+      }
+      ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*w.items, items, item_type, item_builder));
       node->children.push_back(std::move(child));
       break;
     }
     case AvroKind::kUnion: {
       // Two or more branches besides "null" (but not int/long, float/double) read as members.
-      node->members = NonNullBranches(avro).size() != 1 && type->id() == TypeId::kStruct;
+      node->members = NonNullBranches(reader).size() != 1 && type->id() == TypeId::kStruct;
+      if (node->members && r != nullptr) {
+        return arrow::Status::NotImplemented("reading a union of several types with a different reader schema");
+      }
       int member = 0;
-      for (const auto& branch : avro.branches) {
+      for (const auto& branch : w.branches) {
+        node->member_of_branch.push_back(branch->kind == AvroKind::kNull ? -1 : member);
         if (branch->kind == AvroKind::kNull) {
           node->children.push_back(nullptr);
-          node->member_of_branch.push_back(-1);
           continue;
+        }
+        const AvroSchema* rb = nullptr;
+        if (r != nullptr) {
+          rb = r->kind == AvroKind::kUnion ? MatchingBranch(*r, *branch) : r;
+          if (rb == nullptr) return CannotResolve(*branch, *r);
         }
         if (node->members) {
           const auto& st = static_cast<const StructType&>(*type);
           auto* sb = static_cast<arrow::StructBuilder*>(builder);
-          ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, st.field(member).type, sb->field_builder(member)));
+          ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, rb, st.field(member).type, sb->field_builder(member)));
           node->children.push_back(std::move(child));
         } else {
-          ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, type, builder));
+          ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, rb, type, builder));
           node->children.push_back(std::move(child));
         }
-        node->member_of_branch.push_back(member++);
+        ++member;
       }
       break;
     }
@@ -180,25 +282,25 @@ class DatumReader {
 
   arrow::Status Read(const DecodeNode& n) {
     switch (n.avro->kind) {
-      case AvroKind::kNull: return build_ ? n.builder->AppendNull() : arrow::Status::OK();
+      case AvroKind::kNull: return Build(n) ? n.builder->AppendNull() : arrow::Status::OK();
       case AvroKind::kBoolean: {
         if (pos_ >= end_) return Malformed();
         bool v = *pos_++ == 1;
-        return build_ ? AppendTo<arrow::BooleanBuilder>(n.builder, v) : arrow::Status::OK();
+        return Build(n) ? AppendTo<arrow::BooleanBuilder>(n.builder, v) : arrow::Status::OK();
       }
       case AvroKind::kInt: return ReadIntValue(n);
       case AvroKind::kLong: return ReadLongValue(n);
       case AvroKind::kFloat: {
         float v;
         if (!ReadFixedWidth(&pos_, end_, &v)) return Malformed();
-        if (!build_) return arrow::Status::OK();
+        if (!Build(n)) return arrow::Status::OK();
         return n.target == TypeId::kDouble ? AppendTo<arrow::DoubleBuilder>(n.builder, static_cast<double>(v))
                                            : AppendTo<arrow::FloatBuilder>(n.builder, v);
       }
       case AvroKind::kDouble: {
         double v;
         if (!ReadFixedWidth(&pos_, end_, &v)) return Malformed();
-        return build_ ? AppendTo<arrow::DoubleBuilder>(n.builder, v) : arrow::Status::OK();
+        return Build(n) ? AppendTo<arrow::DoubleBuilder>(n.builder, v) : arrow::Status::OK();
       }
       case AvroKind::kString:
       case AvroKind::kBytes: {
@@ -216,11 +318,14 @@ class DatumReader {
         int32_t index;
         if (!ReadInt(&pos_, end_, &index)) return Malformed();
         if (index < 0 || index >= static_cast<int32_t>(n.avro->symbols.size())) return Malformed();
-        return build_ ? AppendTo<arrow::StringBuilder>(n.builder, n.avro->symbols[index]) : arrow::Status::OK();
+        return Build(n) ? AppendTo<arrow::StringBuilder>(n.builder, n.avro->symbols[index]) : arrow::Status::OK();
       }
       case AvroKind::kRecord: {
-        if (build_) ARROW_RETURN_NOT_OK(static_cast<arrow::StructBuilder*>(n.builder)->Append());
+        if (Build(n)) ARROW_RETURN_NOT_OK(static_cast<arrow::StructBuilder*>(n.builder)->Append());
         for (const auto& child : n.children) ARROW_RETURN_NOT_OK(Read(*child));
+        if (Build(n)) {
+          for (const auto& [builder, value] : n.defaults) ARROW_RETURN_NOT_OK(builder->AppendScalar(*value));
+        }
         return arrow::Status::OK();
       }
       case AvroKind::kArray:
@@ -231,15 +336,20 @@ class DatumReader {
   }
 
  private:
+  // Appends happen in the second pass, for nodes the reader's schema keeps.
+  bool Build(const DecodeNode& n) const { return build_ && n.builder != nullptr; }
+
   static arrow::Status Malformed() { return arrow::Status::IOError("malformed Avro datum"); }
 
   arrow::Status ReadIntValue(const DecodeNode& n) {
     int32_t v;
     if (!ReadInt(&pos_, end_, &v)) return Malformed();
-    if (!build_) return arrow::Status::OK();
+    if (!Build(n)) return arrow::Status::OK();
     switch (n.target) {
       case TypeId::kDate: return AppendTo<arrow::Date32Builder>(n.builder, v);
       case TypeId::kLong: return AppendTo<arrow::Int64Builder>(n.builder, static_cast<int64_t>(v));
+      case TypeId::kFloat: return AppendTo<arrow::FloatBuilder>(n.builder, static_cast<float>(v));
+      case TypeId::kDouble: return AppendTo<arrow::DoubleBuilder>(n.builder, static_cast<double>(v));
       default: return AppendTo<arrow::Int32Builder>(n.builder, v);
     }
   }
@@ -247,25 +357,27 @@ class DatumReader {
   arrow::Status ReadLongValue(const DecodeNode& n) {
     int64_t v;
     if (!ReadAvroLong(&pos_, end_, &v)) return Malformed();
-    AvroLogical logical = n.avro->logical;
+    AvroLogical logical = n.logical;
     if (logical == AvroLogical::kTimestampMillis || logical == AvroLogical::kLocalTimestampMillis) {
       if (__builtin_mul_overflow(v, int64_t{1000}, &v)) return Malformed();
     }
-    if (!build_) return arrow::Status::OK();
+    if (!Build(n)) return arrow::Status::OK();
     if (n.target == TypeId::kTimestamp || n.target == TypeId::kTimestampNtz) {
       return AppendTo<arrow::TimestampBuilder>(n.builder, v);
     }
+    if (n.target == TypeId::kFloat) return AppendTo<arrow::FloatBuilder>(n.builder, static_cast<float>(v));
+    if (n.target == TypeId::kDouble) return AppendTo<arrow::DoubleBuilder>(n.builder, static_cast<double>(v));
     return AppendTo<arrow::Int64Builder>(n.builder, v);
   }
 
   arrow::Status AppendBinary(const DecodeNode& n, std::string_view v) {
-    if (n.avro->logical == AvroLogical::kDecimal) {
+    if (n.logical == AvroLogical::kDecimal) {
       bool ok;
-      ARROW_ASSIGN_OR_RAISE(auto d, DecimalFromBytes(v, n.avro->precision, &ok));
+      ARROW_ASSIGN_OR_RAISE(auto d, DecimalFromBytes(v, n.precision, &ok));
       if (!ok) return Malformed();
-      return build_ ? AppendTo<arrow::Decimal128Builder>(n.builder, d) : arrow::Status::OK();
+      return Build(n) ? AppendTo<arrow::Decimal128Builder>(n.builder, d) : arrow::Status::OK();
     }
-    if (!build_) return arrow::Status::OK();
+    if (!Build(n)) return arrow::Status::OK();
     if (n.target == TypeId::kString) return AppendTo<arrow::StringBuilder>(n.builder, v);
     return AppendTo<arrow::BinaryBuilder>(n.builder, v);
   }
@@ -274,7 +386,7 @@ class DatumReader {
   // size in bytes), the items, until a count of 0.
   arrow::Status ReadBlocks(const DecodeNode& n) {
     bool is_map = n.avro->kind == AvroKind::kMap;
-    if (build_) {
+    if (Build(n)) {
       if (is_map) {
         ARROW_RETURN_NOT_OK(static_cast<arrow::MapBuilder*>(n.builder)->Append());
       } else {
@@ -296,7 +408,7 @@ class DatumReader {
         if (is_map) {
           std::string_view key;
           if (!ReadBytes(&pos_, end_, &key)) return Malformed();
-          if (build_) {
+          if (Build(n)) {
             auto* keys = static_cast<arrow::StringBuilder*>(static_cast<arrow::MapBuilder*>(n.builder)->key_builder());
             ARROW_RETURN_NOT_OK(keys->Append(key));
           }
@@ -311,9 +423,9 @@ class DatumReader {
     if (!ReadInt(&pos_, end_, &index)) return Malformed();
     if (index < 0 || index >= static_cast<int32_t>(n.children.size())) return Malformed();
     const DecodeNode* branch = n.children[index].get();
-    if (branch == nullptr) return build_ ? n.builder->AppendNull() : arrow::Status::OK();
+    if (branch == nullptr) return Build(n) ? n.builder->AppendNull() : arrow::Status::OK();
     if (!n.members) return Read(*branch);
-    if (build_) {
+    if (Build(n)) {
       auto* sb = static_cast<arrow::StructBuilder*>(n.builder);
       ARROW_RETURN_NOT_OK(sb->Append());
       for (int m = 0; m < sb->num_fields(); ++m) {
@@ -330,12 +442,14 @@ class DatumReader {
 
 }  // namespace
 
-arrow::Result<std::unique_ptr<AvroDecoder>> AvroDecoder::Make(AvroSchemaPtr schema, DataTypePtr type) {
+arrow::Result<std::unique_ptr<AvroDecoder>> AvroDecoder::Make(AvroSchemaPtr schema, DataTypePtr type,
+                                                              AvroSchemaPtr reader) {
   std::unique_ptr<AvroDecoder> d(new AvroDecoder());
   ARROW_ASSIGN_OR_RAISE(auto arrow_type, ToArrowType(*type));
   ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &d->builder_));
-  ARROW_ASSIGN_OR_RAISE(d->root_, MakeDecodeNode(*schema, type, d->builder_.get()));
+  ARROW_ASSIGN_OR_RAISE(d->root_, MakeDecodeNode(*schema, reader.get(), type, d->builder_.get()));
   d->schema_ = std::move(schema);
+  d->reader_ = std::move(reader);
   d->type_ = std::move(type);
   return d;
 }

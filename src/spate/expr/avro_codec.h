@@ -16,10 +16,14 @@
 namespace spate {
 
 /// Appends decoded datums of one Avro schema to an Arrow array of its Spark
-/// type (AvroToSparkType(schema).type, or the same with nullable fields).
+/// type (AvroToSparkType(schema).type, or the same with nullable fields). With
+/// a `reader` schema, datums written with `schema` are read as `reader` says
+/// (Avro's schema resolution: fields matched by name, defaults for the missing
+/// ones, promotions) into the reader's Spark type.
 class AvroDecoder {
  public:
-  static arrow::Result<std::unique_ptr<AvroDecoder>> Make(AvroSchemaPtr schema, DataTypePtr type);
+  static arrow::Result<std::unique_ptr<AvroDecoder>> Make(AvroSchemaPtr schema, DataTypePtr type,
+                                                          AvroSchemaPtr reader = nullptr);
   ~AvroDecoder();
 
   /// Decodes the datum that starts at *pos (bytes after it are left, as Avro's
@@ -37,7 +41,7 @@ class AvroDecoder {
 
  private:
   AvroDecoder() = default;
-  AvroSchemaPtr schema_;
+  AvroSchemaPtr schema_, reader_;
   DataTypePtr type_;
   std::unique_ptr<arrow::ArrayBuilder> builder_;
   std::unique_ptr<Node> root_;

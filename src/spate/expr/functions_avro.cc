@@ -70,13 +70,13 @@ std::string OptionsName(const BoundExpr& arg) {
 }
 
 struct FromAvroSettings {
-  AvroSchemaPtr schema;
+  AvroSchemaPtr schema, reader;
   DataTypePtr type;
   bool fail_fast = true;
 };
 
 arrow::Result<arrow::Datum> FromAvro(const FunctionArgs& a, const FromAvroSettings& s) {
-  ARROW_ASSIGN_OR_RAISE(auto decoder, AvroDecoder::Make(s.schema, s.type));
+  ARROW_ASSIGN_OR_RAISE(auto decoder, AvroDecoder::Make(s.schema, s.type, s.reader));
   std::shared_ptr<arrow::Array> input;
   if (a.values[0].is_scalar()) {
     ARROW_ASSIGN_OR_RAISE(input, arrow::MakeArrayFromScalar(*a.values[0].scalar(), a.num_rows));
@@ -128,18 +128,14 @@ arrow::Result<BoundExprPtr> BindFromAvro(const std::string& name, std::vector<Bo
                                   OptionOr(options, "mode", "")));
   }
   settings.fail_fast = mode == "FAILFAST";
+  // avroSchema: the (evolved) schema to read the datums as; jsonFormatSchema is the writer's.
   std::string reader_schema = OptionOr(options, "avroSchema", "");
   if (!reader_schema.empty()) {
-    ARROW_ASSIGN_OR_RAISE(auto evolved, ParseAvroSchema(reader_schema));
-    // Reading with a different (evolved) schema needs Avro's schema resolution.
-    if (!(AvroToSparkType(*evolved).type->Equals(*AvroToSparkType(*settings.schema).type))) {
-      return arrow::Status::NotImplemented(
-          "from_avro with an avroSchema option that differs from the writer's schema is not "
-          "supported yet");
-    }
+    ARROW_ASSIGN_OR_RAISE(settings.reader, ParseAvroSchema(reader_schema));
   }
-  settings.type = AvroToSparkType(*settings.schema).type;
+  settings.type = AvroToSparkType(settings.reader ? *settings.reader : *settings.schema).type;
   if (!settings.fail_fast) settings.type = AsNullable(settings.type);
+  ARROW_RETURN_NOT_OK(AvroDecoder::Make(settings.schema, settings.type, settings.reader).status());
   auto impl = [settings](const FunctionArgs& a) { return FromAvro(a, settings); };
   DataTypePtr type = settings.type;
   return MakeFunction(name, impl, type, std::move(args), pretty, true);

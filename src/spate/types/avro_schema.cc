@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "spate/types/json_schema.h"
 
@@ -30,6 +32,13 @@ const std::map<std::string, AvroKind, std::less<>>& PrimitiveKinds() {
 std::string StringMember(const JsonValue& obj, const char* key) {
   auto it = obj.FindMember(key);
   return it != obj.MemberEnd() && it->value.IsString() ? it->value.GetString() : "";
+}
+
+std::string JsonText(const JsonValue& value) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  value.Accept(writer);
+  return std::string(buffer.GetString(), buffer.GetSize());
 }
 
 int IntMember(const JsonValue& obj, const char* key, int fallback) {
@@ -128,6 +137,7 @@ class AvroSchemaParser {
       field.name = StringMember(f, "name");
       if (!names.insert(field.name).second) return SchemaError("Duplicate field " + field.name);
       ARROW_ASSIGN_OR_RAISE(field.schema, Parse(f["type"], NamespaceOf(schema->full_name)));
+      if (auto d = f.FindMember("default"); d != f.MemberEnd()) field.default_json = JsonText(d->value);
       schema->fields.push_back(std::move(field));
     }
     in_progress_.erase(schema->full_name);

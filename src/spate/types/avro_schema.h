@@ -32,6 +32,7 @@ using AvroSchemaPtr = std::shared_ptr<const AvroSchema>;
 struct AvroField {
   std::string name;
   AvroSchemaPtr schema;
+  std::string default_json;  // the field's default as JSON text ("" when it has none)
 };
 
 struct AvroSchema {

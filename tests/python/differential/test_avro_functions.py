@@ -238,3 +238,20 @@ def test_confluent_wire_format_trap(oracle):
             a.from_avro(f.expr("substring(v, 6, length(v) - 5)"), CONFLUENT_SCHEMA).alias("r"),
             a.from_avro(f.substring("v", 6, 1 << 20), CONFLUENT_SCHEMA).alias("r2"))
     oracle.check(skipped)
+
+
+def test_avro_schema_option_evolves(oracle):
+    """avroSchema: the datums (written with jsonFormatSchema) read as the evolved schema says:
+    fields matched by name, a dropped field skipped, new fields given their defaults, int read
+    as long and float as double; the result has the evolved schema's type."""
+    writer = ('{"type":"record","name":"R","fields":[{"name":"a","type":"int"},'
+              '{"name":"gone","type":{"type":"array","items":"string"}},{"name":"opt","type":["null","float"]}]}')
+    reader = ('{"type":"record","name":"R","fields":[{"name":"opt","type":["null","double"]},'
+              '{"name":"a","type":"long"},{"name":"new","type":"string","default":"dflt"},'
+              '{"name":"n2","type":["null","int"],"default":null},{"name":"n3","type":"int","default":7}]}')
+    data = [b"\x04\x02\x02x\x00\x02\x00\x00\xc0\x3f", b"\x04\x00\x00", b"\x04\x02"]
+
+    def program(sql, spark):
+        return binary_frame(spark, data).select(
+            avro(sql).from_avro("v", writer, {"avroSchema": reader, "mode": "PERMISSIVE"}).alias("r"))
+    oracle.check(program)
