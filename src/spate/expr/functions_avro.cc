@@ -133,7 +133,17 @@ arrow::Result<BoundExprPtr> BindFromAvro(const std::string& name, std::vector<Bo
   if (!reader_schema.empty()) {
     ARROW_ASSIGN_OR_RAISE(settings.reader, ParseAvroSchema(reader_schema));
   }
-  settings.type = AvroToSparkType(settings.reader ? *settings.reader : *settings.schema).type;
+  AvroTypeOptions type_options;
+  type_options.stable_union_ids =
+      AsciiLower(OptionOr(options, "enableStableIdentifiersForUnionType", "false")) == "true";
+  type_options.union_prefix = OptionOr(options, "stableIdentifierPrefixForUnionType", "member_");
+  settings.type = AvroToSparkType(settings.reader ? *settings.reader : *settings.schema, type_options).type;
+  if (settings.schema->kind == AvroKind::kUnion && settings.type->id() == TypeId::kStruct) {
+    // spark-avro reads a struct only from a record: a top-level union of several types fails.
+    return arrow::Status::Invalid(
+        "Attempting to treat a union of several types as a RECORD, but it was: UNION (wrap the "
+        "union in a record to read it with from_avro)");
+  }
   if (!settings.fail_fast) settings.type = AsNullable(settings.type);
   ARROW_RETURN_NOT_OK(AvroDecoder::Make(settings.schema, settings.type, settings.reader).status());
   auto impl = [settings](const FunctionArgs& a) { return FromAvro(a, settings); };

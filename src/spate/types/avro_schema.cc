@@ -239,7 +239,19 @@ std::vector<AvroSchemaPtr> NonNullBranches(const AvroSchema& union_schema) {
   return out;
 }
 
-AvroSparkType AvroToSparkType(const AvroSchema& s) {
+namespace {
+
+// The stable name of a union member's type: the short name of a named type, else the kind.
+std::string MemberTypeName(const AvroSchema& s) {
+  static const char* kKinds[] = {"null", "boolean", "int", "long", "float", "double", "bytes",
+                                 "string", "record", "enum", "array", "map", "union", "fixed"};
+  if (!s.full_name.empty()) return s.full_name.substr(s.full_name.rfind('.') + 1);
+  return kKinds[static_cast<int>(s.kind)];
+}
+
+}  // namespace
+
+AvroSparkType AvroToSparkType(const AvroSchema& s, const AvroTypeOptions& options) {
   switch (s.logical) {
     case AvroLogical::kDate: return {types::Date()};
     case AvroLogical::kTimestampMillis:
@@ -263,24 +275,24 @@ AvroSparkType AvroToSparkType(const AvroSchema& s) {
     case AvroKind::kRecord: {
       std::vector<StructField> fields;
       for (const auto& f : s.fields) {
-        AvroSparkType t = AvroToSparkType(*f.schema);
+        AvroSparkType t = AvroToSparkType(*f.schema, options);
         fields.push_back({f.name, t.type, t.nullable});
       }
       return {types::Struct(std::move(fields))};
     }
     case AvroKind::kArray: {
-      AvroSparkType t = AvroToSparkType(*s.items);
+      AvroSparkType t = AvroToSparkType(*s.items, options);
       return {types::Array(t.type, t.nullable)};
     }
     case AvroKind::kMap: {
-      AvroSparkType t = AvroToSparkType(*s.items);
+      AvroSparkType t = AvroToSparkType(*s.items, options);
       return {types::Map(types::String(), t.type, t.nullable)};
     }
     case AvroKind::kUnion: break;
   }
   std::vector<AvroSchemaPtr> rest = NonNullBranches(s);
   bool has_null = rest.size() != s.branches.size();
-  if (rest.size() == 1) return {AvroToSparkType(*rest[0]).type, has_null || AvroToSparkType(*rest[0]).nullable};
+  if (rest.size() == 1) return {AvroToSparkType(*rest[0], options).type, has_null || AvroToSparkType(*rest[0], options).nullable};
   if (rest.size() == 2) {
     std::set<AvroKind> kinds = {rest[0]->kind, rest[1]->kind};
     bool plain = rest[0]->logical == AvroLogical::kNone && rest[1]->logical == AvroLogical::kNone;
@@ -289,7 +301,9 @@ AvroSparkType AvroToSparkType(const AvroSchema& s) {
   }
   std::vector<StructField> members;
   for (size_t i = 0; i < rest.size(); ++i) {
-    members.push_back({fmt::format("member{}", i), AvroToSparkType(*rest[i]).type, true});
+    std::string name = options.stable_union_ids ? options.union_prefix + MemberTypeName(*rest[i])
+                                                : fmt::format("member{}", i);
+    members.push_back({name, AvroToSparkType(*rest[i], options).type, true});
   }
   return {types::Struct(std::move(members)), has_null};
 }

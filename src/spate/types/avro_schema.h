@@ -56,7 +56,14 @@ struct AvroSparkType {
   DataTypePtr type;
   bool nullable = false;
 };
-AvroSparkType AvroToSparkType(const AvroSchema& schema);
+/// spark-avro's options of the mapping: enableStableIdentifiersForUnionType names the
+/// members of a union struct by their type (member_int, member_<record name>) instead
+/// of member0, member1, ..., with stableIdentifierPrefixForUnionType as the prefix.
+struct AvroTypeOptions {
+  bool stable_union_ids = false;
+  std::string union_prefix = "member_";
+};
+AvroSparkType AvroToSparkType(const AvroSchema& schema, const AvroTypeOptions& options = {});
 
 /// The union's branches other than "null", in order.
 std::vector<AvroSchemaPtr> NonNullBranches(const AvroSchema& union_schema);

@@ -255,3 +255,34 @@ def test_avro_schema_option_evolves(oracle):
         return binary_frame(spark, data).select(
             avro(sql).from_avro("v", writer, {"avroSchema": reader, "mode": "PERMISSIVE"}).alias("r"))
     oracle.check(program)
+
+
+def test_stable_union_identifiers(oracle):
+    """enableStableIdentifiersForUnionType names union members by type (member_int,
+    member_<record name>), with stableIdentifierPrefixForUnionType as the prefix."""
+    union = ('{"type":"record","name":"W","fields":[{"name":"u","type":'
+             '["null","int","string",{"type":"record","name":"ns.Pt","fields":[{"name":"x","type":"int"}]},'
+             '{"type":"enum","name":"Col","symbols":["A"]},{"type":"array","items":"int"},"long"]}]}')
+    data = [b"\x02\x04", b"\x06\x08", b"\x00", b"\x08\x00", b"\x0a\x02\x06\x00", b"\x0c\x0e"]
+
+    def program(sql, spark):
+        a = avro(sql)
+        return binary_frame(spark, data).select(
+            a.from_avro("v", union, {"enableStableIdentifiersForUnionType": "true"}).alias("u"),
+            a.from_avro("v", union, {"enableStableIdentifiersForUnionType": "true",
+                                     "stableIdentifierPrefixForUnionType": "m_"}).alias("m"),
+            a.from_avro("v", union).alias("plain"))
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("schema", ['{"type":"recor"}', "nope", '{"type":"record","name":"R","fields":[]',
+                                    '["int","string"]',
+                                    '{"type":"record","name":"R","fields":[{"name":"a","type":"R"}]}'])
+def test_invalid_schemas_fail(oracle, schema):
+    """A schema that is not valid Avro, a recursive one, or a top-level union of several types
+    (spark-avro reads a struct only from a record) fails on both engines (Spark raises Avro's,
+    Jackson's and its own exceptions, which have no error class)."""
+    def program(sql, spark):
+        return binary_frame(spark, [b"\x00"]).select(avro(sql).from_avro("v", schema).alias("r"))
+    got, want = oracle.outcomes(program)
+    assert isinstance(want, Failure) and isinstance(got, Failure), (got, want)
