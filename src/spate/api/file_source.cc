@@ -267,19 +267,19 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
 arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
   SourceTables out;
   std::vector<std::shared_ptr<arrow::Table>> raw;
+  std::string avro_schema = OptionOr(r, "avroSchema", "");
   for (const auto& file : *r.files) {
     ARROW_ASSIGN_OR_RAISE(std::string bytes, ReadWholeFile(file.path));
     if (bytes.empty()) {
       raw.push_back(nullptr);
       continue;
     }
-    auto read = ReadAvroContainer(bytes);
+    auto read = ReadAvroContainer(bytes, avro_schema);
     if (!read.ok()) return FailedReadFile(file.path, false, read.status());
     if (!out.schema) out.schema = read->schema;
     raw.push_back(read->table);
   }
-  std::string avro_schema = OptionOr(r, "avroSchema", "");
-  if (!avro_schema.empty()) {
+  if (!avro_schema.empty() && !out.schema) {
     ARROW_ASSIGN_OR_RAISE(auto parsed, ParseAvroSchema(avro_schema));
     DataTypePtr type = AvroToSparkType(*parsed).type;
     if (type->id() != TypeId::kStruct) return arrow::Status::Invalid("avroSchema is not a record: ", avro_schema);

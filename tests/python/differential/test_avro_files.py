@@ -132,3 +132,25 @@ def test_stream_of_avro_files(oracle, tmp_path):
     query.awaitTermination(60)
     rows = sorted(tuple(r) for r in oracle.pyspark.spark.read.format("avro").load(out).collect())
     assert rows == [(0, "0"), (10, "1"), (20, "2"), (30, "3")]
+
+
+def test_avro_schema_option_on_write_and_read(oracle):
+    """avroSchema when writing (the schema of the files: an enum, a nullable union, a
+    timestamp-millis) and when reading (an evolved schema: a field dropped, one added with its
+    default, int read as long)."""
+    written = ('{"type":"record","name":"Ev","fields":[{"name":"id","type":"int"},'
+               '{"name":"kind","type":{"type":"enum","name":"K","symbols":["a","b"]}},'
+               '{"name":"note","type":["null","string"]},'
+               '{"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}}]}')
+    evolved = ('{"type":"record","name":"Ev","fields":[{"name":"id","type":"long"},'
+               '{"name":"at","type":{"type":"long","logicalType":"timestamp-millis"}},'
+               '{"name":"extra","type":"string","default":"none"}]}')
+
+    def program(sql, spark, tmp):
+        df = spark.createDataFrame([(1, "a", None), (2, "b", "x")], "id INT, kind STRING, note STRING") \
+            .selectExpr("*", "TIMESTAMP'2024-05-06 07:08:09.123' AS at")
+        df.write.format("avro").option("avroSchema", written).save(tmp + "/t")
+        plain = spark.read.format("avro").load(tmp + "/t")
+        evolved_df = spark.read.format("avro").option("avroSchema", evolved).load(tmp + "/t")
+        return plain.join(evolved_df.withColumnRenamed("at", "at2"), "id")
+    oracle.check(program)

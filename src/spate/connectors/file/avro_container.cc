@@ -159,7 +159,7 @@ arrow::Result<std::string> AvroContainerSchema(const std::string& bytes) {
   return h.schema_json;
 }
 
-arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes) {
+arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const std::string& reader_schema) {
   const auto* pos = reinterpret_cast<const uint8_t*>(bytes.data());
   const auto* end = pos + bytes.size();
   ARROW_ASSIGN_OR_RAISE(Header h, ReadHeader(&pos, end));
@@ -169,12 +169,17 @@ arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes) {
   if (avro->kind != AvroKind::kRecord) {
     return arrow::Status::Invalid("The Avro file's schema is not a record: ", h.schema_json);
   }
-  out.schema = std::static_pointer_cast<const StructType>(AvroToSparkType(*avro).type);
+  AvroSchemaPtr reader;
+  if (!reader_schema.empty()) {
+    ARROW_ASSIGN_OR_RAISE(reader, ParseAvroSchema(reader_schema));
+    if (reader->kind != AvroKind::kRecord) return arrow::Status::Invalid("avroSchema is not a record: ", reader_schema);
+  }
+  out.schema = std::static_pointer_cast<const StructType>(AvroToSparkType(reader ? *reader : *avro).type);
   std::unique_ptr<arrow::util::Codec> codec;
   if (h.codec != "null") {
     ARROW_ASSIGN_OR_RAISE(codec, MakeCodec(h.codec, -1));
   }
-  ARROW_ASSIGN_OR_RAISE(auto decoder, AvroDecoder::Make(avro, out.schema));
+  ARROW_ASSIGN_OR_RAISE(auto decoder, AvroDecoder::Make(avro, out.schema, reader));
   while (pos < end) {
     int64_t count, size;
     if (!ReadAvroLong(&pos, end, &count) || !ReadAvroLong(&pos, end, &size) || count < 0 || size < 0 ||

@@ -21,8 +21,9 @@ struct AvroFileRows {
   std::shared_ptr<arrow::Table> table;
 };
 
-/// Reads a whole container file's bytes.
-arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes);
+/// Reads a whole container file's bytes; with `reader_schema` (JSON, the avroSchema
+/// option) the records are read as that schema says (Avro's schema resolution).
+arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const std::string& reader_schema = "");
 
 /// The writer's schema of a container file (its header only).
 arrow::Result<std::string> AvroContainerSchema(const std::string& bytes);
