@@ -286,3 +286,18 @@ def test_invalid_schemas_fail(oracle, schema):
         return binary_frame(spark, [b"\x00"]).select(avro(sql).from_avro("v", schema).alias("r"))
     got, want = oracle.outcomes(program)
     assert isinstance(want, Failure) and isinstance(got, Failure), (got, want)
+
+
+@pytest.mark.parametrize("call", [
+    lambda a: a.from_avro(1, '"int"'), lambda a: a.from_avro("v", 5),
+    lambda a: a.from_avro("v", '"int"', 3), lambda a: a.to_avro(1), lambda a: a.to_avro("v", 5)])
+def test_argument_types(oracle, call):
+    """PySpark's checks of the Python arguments: INVALID_TYPE, with its message."""
+    def program(sql, spark):
+        try:
+            call(avro(sql))
+        except Exception as exc:  # noqa: BLE001 - the message is the outcome
+            return type(exc).__name__, exc.getCondition(), str(exc)
+        return None
+    got, want = oracle.outcomes(program)
+    assert want is not None and got == want, (got, want)
