@@ -274,6 +274,17 @@ arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, c
   return node;
 }
 
+// Whether a value of `avro` may take no bytes at all.
+bool TakesNoBytes(const AvroSchema& avro) {
+  if (avro.kind == AvroKind::kNull) return true;
+  if (avro.kind == AvroKind::kFixed) return avro.fixed_size == 0;
+  if (avro.kind != AvroKind::kRecord) return false;
+  for (const auto& f : avro.fields) {
+    if (!TakesNoBytes(*f.schema)) return false;
+  }
+  return true;
+}
+
 // Reads one datum of `node`; appends only when `build`. IOError means malformed.
 class DatumReader {
  public:
@@ -402,8 +413,11 @@ class DatumReader {
         if (!ReadAvroLong(&pos_, end_, &size)) return Malformed();
         count = -count;
       }
-      // Every item takes at least one byte, except for null items.
-      if (count > end_ - pos_ && n.children[0]->avro->kind != AvroKind::kNull) return Malformed();
+      // Every item takes at least one byte, except for items that hold nothing (null, a
+      // record of such fields): those are bounded so that a corrupt count cannot exhaust memory.
+      constexpr int64_t kMaxEmptyItems = int64_t{1} << 24;
+      int64_t limit = TakesNoBytes(*n.children[0]->avro) ? kMaxEmptyItems : end_ - pos_;
+      if (count > limit) return Malformed();
       for (int64_t i = 0; i < count; ++i) {
         if (is_map) {
           std::string_view key;

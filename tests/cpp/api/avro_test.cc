@@ -2,6 +2,8 @@
 // through DataFrameReader/Writer. The Spark semantics are checked against
 // PySpark by tests/python/differential/test_avro_*.py; these pin the C++ API.
 
+#include <filesystem>
+
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
@@ -10,6 +12,7 @@
 #include "spate/api/reader.h"
 #include "spate/api/session.h"
 #include "spate/api/writer.h"
+#include "spate/expr/avro_codec.h"
 #include "test_util.h"
 
 namespace spate {
@@ -75,6 +78,45 @@ TEST(AvroTest, FilesRoundTripWithEachCodec) {
   }
   auto bad = users.write().format("avro").option("compression", "lzo").save((dir / "bad").string());
   EXPECT_EQ(testing::ErrorClass(bad), "CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION");
+}
+
+// Corrupt input is malformed (or a clear error), never a crash or a huge allocation.
+TEST(AvroTest, CorruptBytesAndFilesFailCleanly) {
+  const char* schema =
+      R"({"type":"record","name":"R","fields":[{"name":"s","type":"string"},)"
+      R"({"name":"nulls","type":{"type":"array","items":"null"}},)"
+      R"({"name":"m","type":{"type":"map","values":["null","long"]}}]})";
+  auto avro = ParseAvroSchema(schema).ValueOrDie();
+  auto decoder = AvroDecoder::Make(avro, AvroToSparkType(*avro).type).ValueOrDie();
+  uint32_t seed = 7;
+  int malformed = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string bytes(1 + round % 24, '\0');
+    for (auto& c : bytes) {
+      seed = seed * 1103515245u + 12345u;
+      c = static_cast<char>(seed >> 16);
+    }
+    const auto* pos = reinterpret_cast<const uint8_t*>(bytes.data());
+    auto ok = decoder->Append(&pos, pos + bytes.size());
+    ASSERT_TRUE(ok.ok()) << ok.status().ToString();
+    if (!*ok) ++malformed;
+  }
+  EXPECT_GT(malformed, 0);
+  EXPECT_TRUE(decoder->Finish().ok());
+
+  auto session = Session::Make();
+  auto dir = FreshDir("avro_corrupt");
+  DataFrame users = FromRows(session, UsersType(), R"([{"name": "ann", "age": 31}])");
+  std::string path = (dir / "t").string();
+  ASSERT_TRUE(users.write().format("avro").save(path).ok());
+  for (const auto& entry : std::filesystem::directory_iterator(path)) {
+    if (entry.path().extension() != ".avro") continue;
+    std::string bytes = testing::ReadFile(entry.path());
+    testing::WriteFile(entry.path(), bytes.substr(0, bytes.size() - 20));
+  }
+  DataFrame back = session->read().format("avro").load(path);
+  ASSERT_FALSE(back.ok());
+  EXPECT_NE(back.status().message().find("Not a valid Avro data file"), std::string::npos) << back.status().message();
 }
 
 }  // namespace

@@ -70,6 +70,8 @@ arrow::Result<std::string> Unsnappy(arrow::util::Codec* codec, std::string_view 
     length |= static_cast<int64_t>(pos[i] & 0x7F) << shift;
     if ((pos[i] & 0x80) == 0) break;
   }
+  // Snappy expands at most 32 times (a 2-byte copy yields at most 64 bytes): more is corrupt.
+  if (length > static_cast<int64_t>(data.size()) * 32 + 64) return Corrupt("a snappy block's length");
   std::string out(static_cast<size_t>(length), '\0');
   ARROW_ASSIGN_OR_RAISE(int64_t n, codec->Decompress(static_cast<int64_t>(data.size()), pos, length,
                                                     reinterpret_cast<uint8_t*>(out.data())));
