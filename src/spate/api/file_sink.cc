@@ -1,5 +1,6 @@
 #include "spate/api/file_sink.h"
 
+#include <algorithm>
 #include <cctype>
 #include <filesystem>
 #include <unordered_map>
@@ -53,6 +54,18 @@ arrow::Status Unsupported(const std::string& format, const StructField& f) {
                     fmt::format("The {} datasource doesn't support the column `{}` of the type "
                                 "\"{}\".",
                                 DisplayName(format), f.name, f.type->Sql()));
+}
+
+// Whether `type` is a struct without fields or holds one in a struct field (Spark's
+// hasEmptySchema: arrays and maps are not looked into).
+bool HasEmptyStruct(const DataType& type) {
+  if (type.id() != TypeId::kStruct) return false;
+  const auto& st = static_cast<const StructType&>(type);
+  if (st.num_fields() == 0) return true;
+  for (const auto& f : st.fields()) {
+    if (HasEmptyStruct(*f.type)) return true;
+  }
+  return false;
 }
 
 // The `compression` option (alias `codec`), lower case: Parquet defaults to snappy, text
@@ -284,6 +297,13 @@ arrow::Status CheckWritableSchema(const std::string& format, const StructType& s
                                                 data.size()));
     }
     if (data[0]->type->id() != TypeId::kString) return Unsupported(format, *data[0]);
+  }
+  if (format == "avro" && (data.empty() || std::any_of(data.begin(), data.end(), [](const StructField* f) {
+                             return HasEmptyStruct(*f->type);
+                           }))) {
+    return SparkError("EMPTY_SCHEMA_NOT_SUPPORTED_FOR_DATASOURCE", "0A000",
+                      "The Avro datasource does not support writing empty or nested empty schemas. "
+                      "Please make sure the data schema has at least one or more column(s).");
   }
   for (const auto* f : data) {
     bool nested = f->type->IsNested();

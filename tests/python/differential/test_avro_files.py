@@ -154,3 +154,13 @@ def test_avro_schema_option_on_write_and_read(oracle):
         evolved_df = spark.read.format("avro").option("avroSchema", evolved).load(tmp + "/t")
         return plain.join(evolved_df.withColumnRenamed("at", "at2"), "id")
     oracle.check(program)
+
+
+def test_empty_struct_is_refused(oracle):
+    """A struct without fields, as a column or a struct's field, cannot be written as Avro."""
+    def program(sql, spark, tmp):
+        df = spark.range(1).selectExpr("id", "named_struct('a', 1, 'e', struct()) AS e")
+        df.write.format("avro").save(tmp + "/t")
+        return spark.read.format("avro").load(tmp + "/t")
+    oracle.check(program, error="EMPTY_SCHEMA_NOT_SUPPORTED_FOR_DATASOURCE")
+
