@@ -175,6 +175,77 @@ arrow::Result<std::shared_ptr<arrow::Scalar>> DefaultValue(const AvroField& fiel
   return array->GetScalar(0);
 }
 
+arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, const AvroSchema* r,
+                                                          const DataTypePtr& type, arrow::ArrayBuilder* builder);
+
+// A record's fields in the writer's order: each read into the reader's field of its name (or
+// read past when the reader has none); the reader's other fields get their defaults.
+arrow::Status AddRecordFields(const AvroSchema& w, const AvroSchema* r, const DataTypePtr& type,
+                              arrow::ArrayBuilder* builder, DecodeNode* node) {
+  const AvroSchema& reader = r != nullptr ? *r : w;
+  const auto& st = static_cast<const StructType&>(*type);
+  auto* sb = static_cast<arrow::StructBuilder*>(builder);
+  std::vector<bool> read(reader.fields.size(), false);
+  for (size_t i = 0; i < w.fields.size(); ++i) {
+    int j = static_cast<int>(i);
+    if (r != nullptr) {
+      j = -1;
+      for (size_t k = 0; k < r->fields.size(); ++k) {
+        if (r->fields[k].name == w.fields[i].name) j = static_cast<int>(k);
+      }
+    }
+    if (j < 0) {
+      node->children.push_back(MakeSkipNode(*w.fields[i].schema));
+      continue;
+    }
+    read[j] = true;
+    const AvroSchema* rf = r != nullptr ? r->fields[j].schema.get() : nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*w.fields[i].schema, rf, st.field(j).type, sb->field_builder(j)));
+    node->children.push_back(std::move(child));
+  }
+  for (size_t j = 0; j < reader.fields.size(); ++j) {
+    if (read[j]) continue;
+    ARROW_ASSIGN_OR_RAISE(auto value, DefaultValue(reader.fields[j], st.field(static_cast<int>(j)).type));
+    node->defaults.emplace_back(sb->field_builder(static_cast<int>(j)), std::move(value));
+  }
+  return arrow::Status::OK();
+}
+
+// A union's branches: each read into the same builder, or into its member of a struct.
+arrow::Status AddUnionBranches(const AvroSchema& w, const AvroSchema* r, const DataTypePtr& type,
+                               arrow::ArrayBuilder* builder, DecodeNode* node) {
+  const AvroSchema& reader = r != nullptr ? *r : w;
+  // Two or more branches besides "null" (but not int/long, float/double) read as members.
+  node->members = NonNullBranches(reader).size() != 1 && type->id() == TypeId::kStruct;
+  if (node->members && r != nullptr) {
+    return arrow::Status::NotImplemented("reading a union of several types with a different reader schema");
+  }
+  int member = 0;
+  for (const auto& branch : w.branches) {
+    node->member_of_branch.push_back(branch->kind == AvroKind::kNull ? -1 : member);
+    if (branch->kind == AvroKind::kNull) {
+      node->children.push_back(nullptr);
+      continue;
+    }
+    const AvroSchema* rb = nullptr;
+    if (r != nullptr) {
+      rb = r->kind == AvroKind::kUnion ? MatchingBranch(*r, *branch) : r;
+      if (rb == nullptr) return CannotResolve(*branch, *r);
+    }
+    if (node->members) {
+      const auto& st = static_cast<const StructType&>(*type);
+      auto* sb = static_cast<arrow::StructBuilder*>(builder);
+      ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, rb, st.field(member).type, sb->field_builder(member)));
+      node->children.push_back(std::move(child));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, rb, type, builder));
+      node->children.push_back(std::move(child));
+    }
+    ++member;
+  }
+  return arrow::Status::OK();
+}
+
 // Pairs the writer's schema `w` (and the reader's `r`, null when it is the same)
 // with the builder of the Spark type the value is read as.
 arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, const AvroSchema* r,
@@ -193,34 +264,9 @@ arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, c
   node->logical = reader.logical;
   node->precision = reader.precision;
   switch (w.kind) {
-    case AvroKind::kRecord: {
-      const auto& st = static_cast<const StructType&>(*type);
-      auto* sb = static_cast<arrow::StructBuilder*>(builder);
-      std::vector<bool> read(reader.fields.size(), false);
-      for (size_t i = 0; i < w.fields.size(); ++i) {
-        int j = static_cast<int>(i);
-        if (r != nullptr) {
-          j = -1;
-          for (size_t k = 0; k < r->fields.size(); ++k) {
-            if (r->fields[k].name == w.fields[i].name) j = static_cast<int>(k);
-          }
-        }
-        if (j < 0) {
-          node->children.push_back(MakeSkipNode(*w.fields[i].schema));
-          continue;
-        }
-        read[j] = true;
-        const AvroSchema* rf = r != nullptr ? r->fields[j].schema.get() : nullptr;
-        ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*w.fields[i].schema, rf, st.field(j).type, sb->field_builder(j)));
-        node->children.push_back(std::move(child));
-      }
-      for (size_t j = 0; j < reader.fields.size(); ++j) {
-        if (read[j]) continue;
-        ARROW_ASSIGN_OR_RAISE(auto value, DefaultValue(reader.fields[j], st.field(static_cast<int>(j)).type));
-        node->defaults.emplace_back(sb->field_builder(static_cast<int>(j)), std::move(value));
-      }
+    case AvroKind::kRecord:
+      ARROW_RETURN_NOT_OK(AddRecordFields(w, r, type, builder, node.get()));
       break;
-    }
     case AvroKind::kArray:
     case AvroKind::kMap: {
       const AvroSchema* items = r != nullptr ? r->items.get() : nullptr;
@@ -237,37 +283,9 @@ arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, c
       node->children.push_back(std::move(child));
       break;
     }
-    case AvroKind::kUnion: {
-      // Two or more branches besides "null" (but not int/long, float/double) read as members.
-      node->members = NonNullBranches(reader).size() != 1 && type->id() == TypeId::kStruct;
-      if (node->members && r != nullptr) {
-        return arrow::Status::NotImplemented("reading a union of several types with a different reader schema");
-      }
-      int member = 0;
-      for (const auto& branch : w.branches) {
-        node->member_of_branch.push_back(branch->kind == AvroKind::kNull ? -1 : member);
-        if (branch->kind == AvroKind::kNull) {
-          node->children.push_back(nullptr);
-          continue;
-        }
-        const AvroSchema* rb = nullptr;
-        if (r != nullptr) {
-          rb = r->kind == AvroKind::kUnion ? MatchingBranch(*r, *branch) : r;
-          if (rb == nullptr) return CannotResolve(*branch, *r);
-        }
-        if (node->members) {
-          const auto& st = static_cast<const StructType&>(*type);
-          auto* sb = static_cast<arrow::StructBuilder*>(builder);
-          ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, rb, st.field(member).type, sb->field_builder(member)));
-          node->children.push_back(std::move(child));
-        } else {
-          ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*branch, rb, type, builder));
-          node->children.push_back(std::move(child));
-        }
-        ++member;
-      }
+    case AvroKind::kUnion:
+      ARROW_RETURN_NOT_OK(AddUnionBranches(w, r, type, builder, node.get()));
       break;
-    }
     default:
       break;
   }
@@ -626,6 +644,56 @@ std::string DecimalBytes(const arrow::Decimal128& d, int width) {
   return be.substr(start);
 }
 
+// Strings, bytes, fixed and decimals: a length (not for fixed) and the bytes.
+arrow::Status EncodeBytes(const AvroSchema& avro, const arrow::Array& a, int64_t i, std::string* out) {
+  std::string bytes;
+  if (avro.logical == AvroLogical::kDecimal) {
+    arrow::Decimal128 d(static_cast<const arrow::Decimal128Array&>(a).GetValue(i));
+    bytes = DecimalBytes(d, avro.kind == AvroKind::kFixed ? avro.fixed_size : 0);
+  } else {
+    bytes = std::string(static_cast<const arrow::BinaryArray&>(a).GetView(i));
+  }
+  if (avro.kind == AvroKind::kFixed) {
+    if (static_cast<int>(bytes.size()) != avro.fixed_size) {
+      return arrow::Status::Invalid(fmt::format(
+          "Cannot write {} bytes of binary data into FIXED Type with size of {} bytes.",
+          bytes.size(), avro.fixed_size));
+    }
+  } else {
+    AppendAvroLong(static_cast<int64_t>(bytes.size()), out);
+  }
+  out->append(bytes);
+  return arrow::Status::OK();
+}
+
+arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i, std::string* out);
+
+// An array's items or a map's entries: one block with their count, then the end (0).
+arrow::Status EncodeBlocks(const EncodeNode& n, const arrow::Array& a, int64_t i, std::string* out) {
+  const AvroSchema& avro = *n.avro;
+  const auto& la = static_cast<const arrow::ListArray&>(a);  // a MapArray is a ListArray
+  int64_t start = la.value_offset(i), count = la.value_length(i);
+  if (count > 0) {
+    AppendAvroLong(count, out);
+    if (avro.kind == AvroKind::kMap) {
+      const auto& ma = static_cast<const arrow::MapArray&>(a);
+      const auto& keys = static_cast<const arrow::StringArray&>(*ma.keys());
+      for (int64_t k = start; k < start + count; ++k) {
+        std::string_view key = keys.GetView(k);
+        AppendAvroLong(static_cast<int64_t>(key.size()), out);
+        out->append(key);
+        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], *ma.items(), k, out));
+      }
+    } else {
+      for (int64_t k = start; k < start + count; ++k) {
+        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], *la.values(), k, out));
+      }
+    }
+  }
+  out->push_back(0);
+  return arrow::Status::OK();
+}
+
 arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i, std::string* out) {
   const AvroSchema& avro = *n.avro;
   if (avro.kind == AvroKind::kUnion) {
@@ -673,26 +741,8 @@ arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i,
       return arrow::Status::OK();
     case AvroKind::kString:
     case AvroKind::kBytes:
-    case AvroKind::kFixed: {
-      std::string bytes;
-      if (avro.logical == AvroLogical::kDecimal) {
-        arrow::Decimal128 d(static_cast<const arrow::Decimal128Array&>(a).GetValue(i));
-        bytes = DecimalBytes(d, avro.kind == AvroKind::kFixed ? avro.fixed_size : 0);
-      } else {
-        bytes = std::string(static_cast<const arrow::BinaryArray&>(a).GetView(i));
-      }
-      if (avro.kind == AvroKind::kFixed) {
-        if (static_cast<int>(bytes.size()) != avro.fixed_size) {
-          return arrow::Status::Invalid(fmt::format(
-              "Cannot write {} bytes of binary data into FIXED Type with size of {} bytes.",
-              bytes.size(), avro.fixed_size));
-        }
-      } else {
-        AppendAvroLong(static_cast<int64_t>(bytes.size()), out);
-      }
-      out->append(bytes);
-      return arrow::Status::OK();
-    }
+    case AvroKind::kFixed:
+      return EncodeBytes(avro, a, i, out);
     case AvroKind::kEnum: {
       std::string_view v = static_cast<const arrow::StringArray&>(a).GetView(i);
       for (size_t s = 0; s < avro.symbols.size(); ++s) {
@@ -712,29 +762,8 @@ arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i,
       return arrow::Status::OK();
     }
     case AvroKind::kArray:
-    case AvroKind::kMap: {
-      const auto& la = static_cast<const arrow::ListArray&>(a);  // a MapArray is a ListArray
-      int64_t start = la.value_offset(i), count = la.value_length(i);
-      if (count > 0) {
-        AppendAvroLong(count, out);
-        if (avro.kind == AvroKind::kMap) {
-          const auto& ma = static_cast<const arrow::MapArray&>(a);
-          const auto& keys = static_cast<const arrow::StringArray&>(*ma.keys());
-          for (int64_t k = start; k < start + count; ++k) {
-            std::string_view key = keys.GetView(k);
-            AppendAvroLong(static_cast<int64_t>(key.size()), out);
-            out->append(key);
-            ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], *ma.items(), k, out));
-          }
-        } else {
-          for (int64_t k = start; k < start + count; ++k) {
-            ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], *la.values(), k, out));
-          }
-        }
-      }
-      out->push_back(0);
-      return arrow::Status::OK();
-    }
+    case AvroKind::kMap:
+      return EncodeBlocks(n, a, i, out);
     default:
       return arrow::Status::Invalid("cannot encode Avro type");
   }
