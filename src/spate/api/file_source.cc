@@ -263,18 +263,27 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
 
 // Avro container files: the schema is the avroSchema option's, else the first
 // file's (Spark reads one file's schema); each file is decoded with its own
-// writer's schema and its columns matched by name.
+// writer's schema and its columns matched by name. ignoreCorruptFiles and
+// ignoreMissingFiles skip such files, as for Parquet.
 arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
   SourceTables out;
   std::vector<std::shared_ptr<arrow::Table>> raw;
   std::string avro_schema = OptionOr(r, "avroSchema", "");
+  ARROW_ASSIGN_OR_RAISE(bool ignore_corrupt, IgnoreFilesSetting(r, "ignoreCorruptFiles"));
+  ARROW_ASSIGN_OR_RAISE(bool ignore_missing, IgnoreFilesSetting(r, "ignoreMissingFiles"));
   for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(std::string bytes, ReadWholeFile(file.path));
+    auto contents = ReadWholeFile(file.path);
+    if (!contents.ok() && ignore_missing && !std::filesystem::exists(file.path)) continue;
+    ARROW_ASSIGN_OR_RAISE(std::string bytes, std::move(contents));
     if (bytes.empty()) {
       raw.push_back(nullptr);
       continue;
     }
     auto read = ReadAvroContainer(bytes, avro_schema);
+    if (!read.ok() && ignore_corrupt) {
+      raw.push_back(nullptr);
+      continue;
+    }
     if (!read.ok()) return FailedReadFile(file.path, false, read.status());
     if (!out.schema) out.schema = read->schema;
     raw.push_back(read->table);

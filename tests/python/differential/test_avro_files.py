@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from oracle import Frame, difference, spark_avro_jar
+from oracle import Failure, Frame, difference, spark_avro_jar
 
 fastavro = pytest.importorskip("fastavro")
 
@@ -164,3 +164,23 @@ def test_empty_struct_is_refused(oracle):
         return spark.read.format("avro").load(tmp + "/t")
     oracle.check(program, error="EMPTY_SCHEMA_NOT_SUPPORTED_FOR_DATASOURCE")
 
+
+
+def test_corrupt_files(oracle):
+    """A file that is not Avro fails the read (Spark: a task failure without an error class;
+    Spate: FAILED_READ_FILE.NO_HINT naming the file); ignoreCorruptFiles skips it."""
+    def write(spark, tmp):
+        spark.range(3).write.format("avro").save(tmp + "/t")
+        with open(tmp + "/t/part-bad.avro", "wb") as f:
+            f.write(b"Obj\x01garbage")
+
+    def failing(sql, spark, tmp):
+        write(spark, tmp)
+        return spark.read.format("avro").load(tmp + "/t")
+    got, want = oracle.outcomes(failing)
+    assert isinstance(want, Failure) and isinstance(got, Failure) and "part-bad.avro" in got.message
+
+    def skipping(sql, spark, tmp):
+        write(spark, tmp)
+        return spark.read.format("avro").option("ignoreCorruptFiles", "true").load(tmp + "/t")
+    oracle.check(skipping)
