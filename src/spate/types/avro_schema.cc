@@ -54,7 +54,7 @@ class AvroSchemaParser {
     if (node.IsArray()) return Union(node, name_space);
     if (!node.IsObject()) return SchemaError("a schema is a name, an object or an array");
     auto type = node.FindMember("type");
-    if (type == node.MemberEnd()) return SchemaError("no type in " + Text(node));
+    if (type == node.MemberEnd()) return SchemaError("No type: " + JsonText(node));
     if (!type->value.IsString()) return Parse(type->value, name_space);
     std::string kind = type->value.GetString();
     if (auto it = PrimitiveKinds().find(kind); it != PrimitiveKinds().end()) {
@@ -78,10 +78,6 @@ class AvroSchemaParser {
   }
 
  private:
-  static std::string Text(const JsonValue& node) {
-    return node.IsObject() ? "an object" : "a value";
-  }
-
   static std::string FullName(const JsonValue& node, const std::string& name_space) {
     std::string name = StringMember(node, "name");
     if (name.find('.') != std::string::npos) return name;
