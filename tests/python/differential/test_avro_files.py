@@ -184,3 +184,23 @@ def test_corrupt_files(oracle):
         write(spark, tmp)
         return spark.read.format("avro").option("ignoreCorruptFiles", "true").load(tmp + "/t")
     oracle.check(skipping)
+
+
+def test_codec_setting_and_option(oracle):
+    """spark.sql.avro.compression.codec picks the codec of the files, the compression option
+    wins over it; the codec is what fastavro finds in each file's header."""
+    def program(sql, spark, tmp):
+        codecs = []
+        spark.conf.set("spark.sql.avro.compression.codec", "deflate")
+        try:
+            spark.range(3).write.format("avro").save(tmp + "/a")
+            spark.range(3).write.format("avro").option("compression", "uncompressed").save(tmp + "/b")
+        finally:
+            spark.conf.unset("spark.sql.avro.compression.codec")
+        spark.range(3).write.format("avro").save(tmp + "/c")
+        for folder in ("a", "b", "c"):
+            for name in sorted(glob.glob("%s/%s/*.avro" % (tmp, folder)))[:1]:
+                with open(name, "rb") as fh:
+                    codecs.append(fastavro.reader(fh).codec)
+        return codecs
+    assert oracle.check(program) == ["deflate", "null", "snappy"]
