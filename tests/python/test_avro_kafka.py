@@ -9,9 +9,8 @@ import json
 import struct
 import uuid
 
+import fastavro  # pinned through confluent-kafka[avro] in requirements.txt
 import pytest
-
-fastavro = pytest.importorskip("fastavro")
 
 SCHEMA = ('{"type":"record","name":"User","fields":[{"name":"name","type":"string"},'
           '{"name":"age","type":"int"}]}')

@@ -6,11 +6,10 @@ stream of avro files in and out."""
 import glob
 import os
 
+import fastavro  # pinned through confluent-kafka[avro] in requirements.txt
 import pytest
 
 from oracle import Failure, Frame, difference, spark_avro_jar
-
-fastavro = pytest.importorskip("fastavro")
 
 COLUMNS = [
     "id", "CAST(id AS STRING) AS s", "IF(id % 2 = 0, NULL, id * 1.5D) AS d", "array(id, NULL) AS arr",

@@ -9,11 +9,10 @@ import io
 import os
 import struct
 
+import fastavro  # pinned through confluent-kafka[avro] in requirements.txt
 import pytest
 
 from oracle import Failure, spark_avro_jar
-
-fastavro = pytest.importorskip("fastavro")
 
 
 @pytest.fixture(autouse=True)
