@@ -10,7 +10,7 @@
 #   make wheel-test build the wheel, install it in a fresh venv, smoke-test it
 #   make fuzz-diff  the differential fuzzer against PySpark 4.1 for SECONDS (default 30)
 #   make stubs      regenerate python/spate/_native.pyi
-#   make fuzz       fuzz the SQL and DDL parsers, from_json and the checkpoint
+#   make fuzz       fuzz the SQL and DDL parsers, from_json, from_avro and avro files, and the checkpoint
 #                   readers, SECONDS (default 30) each
 
 BUILD_DIR ?= build/release
@@ -83,7 +83,7 @@ fuzz-diff: build
 
 SECONDS ?= 30
 fuzz: build
-	@for target in sql ddl from_json checkpoint; do \
+	@for target in sql ddl from_json avro checkpoint; do \
 	  $(BUILD_DIR)/tests/fuzz/spate_fuzz $$target --seconds $(SECONDS) || exit 1; done
 
 stubs: build

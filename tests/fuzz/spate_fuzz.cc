@@ -1,7 +1,8 @@
 // An in-process fuzzer for the parts of Spate that read text from users and from
-// disk: the SQL parser, the DDL parser, from_json and the checkpoint readers.
+// disk: the SQL parser, the DDL parser, from_json, from_avro and the avro file
+// reader, and the checkpoint readers.
 //
-//   spate_fuzz <sql|ddl|from_json|checkpoint> [--seconds N] [--seed S]
+//   spate_fuzz <sql|ddl|from_json|avro|checkpoint> [--seconds N] [--seed S]
 //
 // It mutates a corpus (built-in seeds plus tests/fuzz/corpus/<target>/* when
 // run from the repository) and runs each input in this process. It has no
@@ -28,6 +29,7 @@
 
 #include <arrow/api.h>
 
+#include "spate/connectors/file/avro_container.h"
 #include "spate/connectors/file/file_log.h"
 #include "spate/expr/bound_expr.h"
 #include "spate/expr/expression.h"
@@ -74,6 +76,32 @@ arrow::Status FromJson(const std::string& input) {
   return bound->Evaluate(*batch, ctx).status();
 }
 
+// from_avro (PERMISSIVE) over one row holding the input as bytes, with a schema of every
+// kind of Avro type; then the input read as an avro container file.
+arrow::Status FromAvro(const std::string& input) {
+  static const std::vector<spate::Attribute> input_columns = {{"b", spate::types::Binary(), true}};
+  static const auto bound = [] {
+    const char* schema =
+        R"({"type":"record","name":"R","fields":[{"name":"a","type":["null","int","string"]},)"
+        R"({"name":"c","type":{"type":"array","items":["double","null"]}},)"
+        R"({"name":"m","type":{"type":"map","values":{"type":"enum","name":"E","symbols":["x","y"]}}},)"
+        R"({"name":"n","type":{"type":"array","items":"null"}},)"
+        R"({"name":"f","type":{"type":"fixed","name":"F","size":4,"logicalType":"decimal","precision":9,"scale":2}},)"
+        R"({"name":"t","type":{"type":"long","logicalType":"timestamp-millis"}}]})";
+    auto call = spate::ex::Call("from_avro", {spate::ex::Col({"b"}), spate::ex::String(schema),
+                                              spate::ex::Call("map", {spate::ex::String("mode"),
+                                                                      spate::ex::String("PERMISSIVE")})});
+    return spate::BindExpression(call, input_columns).ValueOrDie();
+  }();
+  arrow::BinaryBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.Append(input));
+  ARROW_ASSIGN_OR_RAISE(auto bytes, builder.Finish());
+  auto batch = arrow::RecordBatch::Make(arrow::schema({arrow::field("b", arrow::binary())}), 1, {bytes});
+  spate::EvalContext ctx;
+  ARROW_RETURN_NOT_OK(bound->Evaluate(*batch, ctx).status());
+  return spate::ReadAvroContainer(input).status();
+}
+
 arrow::Status ReadCheckpointEntry(const std::string& input) {
   auto offsets = spate::ParseOffsetsEntry(input, "offsets/0");
   auto commit = spate::ParseCommitEntry(input, "commits/0");
@@ -110,6 +138,12 @@ std::map<std::string, TargetInfo> Targets() {
         {R"({"a": 1, "b": "x", "c": [1.5, NaN], "d": {"e": true, "f": {"k": 9}}, "g": "2024-01-01T00:00:00Z", "h": 1.25})",
          R"([{"a": 2}, {"b": null}])", R"({"a": "not a number", "c": {}, "d": []})"},
         {"{", "}", "[", "]", ":", ",", "\"", "\\u0000", "\\ud800", "1e999", "-0", "null", "\xff", "true"}}},
+      {"avro",
+       {FromAvro,
+        {std::string("\x02\x04\x02\x00\x00\x00\x00\x00\x00\x00\xf0\x3f\x00\x02\x02\x6b\x02\x00\x06\x00\x00\x00\x01\x02\x02", 25),
+         std::string("\x4f\x62\x6a\x01\x04\x16\x61\x76\x72\x6f\x2e\x73\x63\x68\x65\x6d\x61\x50\x7b\x22\x74\x79\x70\x65\x22\x3a\x22\x72\x65\x63\x6f\x72\x64\x22\x2c\x22\x6e\x61\x6d\x65\x22\x3a\x22\x52\x22\x2c\x22\x66\x69\x65\x6c\x64\x73\x22\x3a\x5b\x5d\x7d\x14\x61\x76\x72\x6f\x2e\x63\x6f\x64\x65\x63\x08\x6e\x75\x6c\x6c\x00\x30\x31\x32\x33\x34\x35\x36\x37\x38\x39\x61\x62\x63\x64\x65\x66\x04\x00\x30\x31\x32\x33\x34\x35\x36\x37\x38\x39\x61\x62\x63\x64\x65\x66", 109)},
+        {"\x00", "\x01", "\x02", "\x7f", "\x80", "\xff", "\xff\xff\xff\xff\x0f", "Obj\x01", "\x0a" "snappy",
+         "\x0e" "deflate", "0123456789abcdef"}}},
       {"checkpoint",
        {ReadCheckpointEntry,
         {"v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":1700000000000,\"conf\":{\"spark.sql.shuffle.partitions\":\"200\"}}\n{\"logOffset\":0}\n-",
@@ -230,7 +264,7 @@ std::vector<std::string> CorpusFiles(const std::string& target) {
 int main(int argc, char** argv) {
   auto targets = Targets();
   if (argc < 2 || !targets.count(argv[1])) {
-    std::fprintf(stderr, "usage: spate_fuzz <sql|ddl|from_json|checkpoint> [--seconds N] [--seed S]\n");
+    std::fprintf(stderr, "usage: spate_fuzz <sql|ddl|from_json|avro|checkpoint> [--seconds N] [--seed S]\n");
     return 2;
   }
   std::string name = argv[1];

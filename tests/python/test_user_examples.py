@@ -38,7 +38,7 @@ def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
               ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md"]}
-    assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 1,
+    assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 2,
                       "docs/ui.md": 1, "docs/jdbc.md": 2}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
               if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md")]
@@ -142,7 +142,7 @@ def test_jdbc_md(tmp_path, postgres, monkeypatch):
 
 
 def test_kafka_md(tmp_path, kafka):
-    [block] = python_blocks("docs/kafka.md")
+    block = python_blocks("docs/kafka.md")[0]
     topic_in, topic_out = kafka.new_topic(prefix="events"), kafka.new_topic(prefix="out")
     kafka.produce(topic_in, [b'{"user": "ann", "amount": 2.5}', b'{"user": "bob", "amount": 1.0}'])
     code = (block.replace("127.0.0.1:9092", kafka.bootstrap)
@@ -156,6 +156,37 @@ def test_kafka_md(tmp_path, kafka):
     run_script(preamble + code + checks, tmp_path)
     got = sorted((m.key(), m.value()) for m in kafka.consume_all(topic_out))
     assert got == [(b"ann", b'{"user":"ann","amount":2.5}'), (b"bob", b'{"user":"bob","amount":1.0}')]
+
+
+def test_kafka_md_avro(tmp_path, kafka):
+    import io
+    import json
+    import struct
+
+    import fastavro
+
+    block = python_blocks("docs/kafka.md")[1]
+    schema = fastavro.parse_schema(json.loads(block.split('"""')[1]))
+    topic_in, topic_out = kafka.new_topic(prefix="users"), kafka.new_topic(prefix="plain")
+
+    def datum(record):
+        buf = io.BytesIO()
+        fastavro.schemaless_writer(buf, schema, record)
+        return buf.getvalue()
+    users = [{"name": "ann", "age": 31}, {"name": "bob", "age": 47}]
+    kafka.produce(topic_in, [b"\x00" + struct.pack(">I", 3) + datum(u) for u in users])
+    code = (block.replace("127.0.0.1:9092", kafka.bootstrap)
+            .replace('"subscribe", "users"', '"subscribe", %r' % topic_in)
+            .replace('"topic", "users-plain"', '"topic", %r' % topic_out)
+            .replace('"/tmp/cp-avro"', repr(str(tmp_path / "cp"))))
+    preamble = ("from spate.sql import SparkSession, functions as f\n"
+                "spark = SparkSession.builder.getOrCreate()\n")
+    checks = ("\nq = spark.streams.active[0]\n"
+              "q.processAllAvailable(); q.stop()\n")
+    run_script(preamble + code + checks, tmp_path)
+    got = sorted((fastavro.schemaless_reader(io.BytesIO(m.value()), schema) for m in kafka.consume_all(topic_out)),
+                 key=lambda r: r["name"])
+    assert got == users
 
 
 def test_make_demo_program(tmp_path):

@@ -181,6 +181,16 @@ Column from_json(const Column& c, const std::string& schema,
   return Call("from_json", std::move(args));
 }
 Column to_json(const Column& c) { return Call("to_json", {c.expr()}); }
+Column from_avro(const Column& data, const std::string& json_format_schema,
+                 const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {data.expr(), ex::String(json_format_schema)};
+  AppendOptions(options, &args);
+  return Call("from_avro", std::move(args));
+}
+Column to_avro(const Column& data, const std::string& json_format_schema) {
+  if (json_format_schema.empty()) return Call("to_avro", {data.expr()});
+  return Call("to_avro", {data.expr(), ex::String(json_format_schema)});
+}
 Column get_json_object(const Column& c, const std::string& path) {
   return Call("get_json_object", {c.expr(), ex::String(path)});
 }

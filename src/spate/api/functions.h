@@ -99,6 +99,13 @@ Column posexplode(const Column& c);
 Column from_json(const Column& c, const std::string& schema,
                  const std::vector<std::pair<std::string, std::string>>& options = {});
 Column to_json(const Column& c);
+/// from_avro: Avro binary -> the Spark type of the Avro schema (JSON text); options as
+/// spark-avro's (mode FAILFAST or PERMISSIVE, ...).
+Column from_avro(const Column& data, const std::string& json_format_schema,
+                 const std::vector<std::pair<std::string, std::string>>& options = {});
+/// to_avro: a value -> Avro binary, with the schema given (JSON text) or, when empty,
+/// the one spark-avro derives from the column's type.
+Column to_avro(const Column& data, const std::string& json_format_schema = "");
 Column get_json_object(const Column& c, const std::string& path);
 
 // KLL quantile sketches (Spark 4.1): BINARY sketches of BIGINT, DOUBLE or FLOAT

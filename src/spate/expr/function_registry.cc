@@ -24,6 +24,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterMapFunctions(*r);
     RegisterHigherOrderFunctions(*r);
     RegisterJsonFunctions(*r);
+    RegisterAvroFunctions(*r);
     RegisterXPathFunctions(*r);
     RegisterXmlFunctions(*r);
     RegisterWindowFunctions(*r);

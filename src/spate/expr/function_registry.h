@@ -133,6 +133,7 @@ arrow::Result<std::vector<LambdaVariable>> LambdaVariables(const std::string& na
 BoundExprPtr MakeLambdaVariable(const LambdaVariable& variable);
 BoundExprPtr MakeLambda(BoundExprPtr body, std::vector<BoundExprPtr> variables);
 void RegisterJsonFunctions(FunctionRegistry& r);
+void RegisterAvroFunctions(FunctionRegistry& r);
 void RegisterXPathFunctions(FunctionRegistry& r);
 void RegisterXmlFunctions(FunctionRegistry& r);
 void RegisterWindowFunctions(FunctionRegistry& r);

@@ -339,7 +339,7 @@ TEST(ReaderWriterTest, MissingPathAndUnknownFormat) {
   EXPECT_NE(missing.status().message().find("Path does not exist: file:" + (dir / "nope").string() + "."),
             std::string::npos)
       << missing.status().message();
-  EXPECT_EQ(ErrorClass(session->read().format("avro").load(dir.string()).status()), "DATA_SOURCE_NOT_FOUND");
+  EXPECT_EQ(ErrorClass(session->read().format("delta").load(dir.string()).status()), "DATA_SOURCE_NOT_FOUND");
   fs::create_directories(dir / "empty");
   EXPECT_EQ(ErrorClass(session->read().parquet((dir / "empty").string()).status()), "UNABLE_TO_INFER_SCHEMA");
 }

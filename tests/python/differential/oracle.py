@@ -38,6 +38,10 @@ import tempfile
 ICEBERG_RUNTIME = "org.apache.iceberg:iceberg-spark-runtime-4.1_2.13:1.12.0"
 # The PostgreSQL JDBC driver, so that PySpark can be the oracle for format("jdbc").
 POSTGRES_JDBC = "org.postgresql:postgresql:42.7.14"
+# spark-avro, so that PySpark can be the oracle for from_avro/to_avro and format("avro").
+# 4.1.4 (the pinned PySpark) is not published on Maven Central; 4.1.1 is the newest 4.1
+# release there, and loads into PySpark 4.1.4.
+SPARK_AVRO = "org.apache.spark:spark-avro_2.13:4.1.1"
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 
 
@@ -61,6 +65,11 @@ def iceberg_runtime_jar():
 def postgres_jdbc_jar():
     """The path of the PostgreSQL JDBC driver's jar, or None."""
     return maven_jar(POSTGRES_JDBC)
+
+
+def spark_avro_jar():
+    """The path of spark-avro's jar, or None."""
+    return maven_jar(SPARK_AVRO)
 
 
 # The same settings on both engines.
@@ -176,7 +185,7 @@ class Engine:
                        .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.driver.memory", "2g")
                        .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="pyspark-wh-")))
-            jars = [j for j in (iceberg_runtime_jar(), postgres_jdbc_jar()) if j]
+            jars = [j for j in (iceberg_runtime_jar(), postgres_jdbc_jar(), spark_avro_jar()) if j]
             if jars:
                 builder = builder.config("spark.jars", ",".join(jars))
             if postgres_jdbc_jar():  # java.sql.DriverManager finds drivers on the driver's class path

@@ -128,6 +128,7 @@ arrow::Result<SourceTables> ReadTextFormat(const std::string& format, const File
 
 arrow::Result<SourceTables> ReadSource(const std::string& format, const FileReadRequest& request) {
   if (format == "parquet") return ReadParquetSource(request);
+  if (format == "avro") return ReadAvroSource(request);
   // Text files may hold bytes that are not UTF-8: they become U+FFFD here.
   ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadTextFormat(format, request));
   for (auto& table : data.tables) {
@@ -155,7 +156,7 @@ arrow::Status UnsupportedDataSource(const std::string& format) {
     if (lower == known) {
       return arrow::Status::NotImplemented(
           fmt::format("The {} data source is not supported by Spate yet. Supported formats: "
-                      "parquet, json, csv, text, iceberg, kafka, jdbc (and for streams rate, socket, "
+                      "parquet, json, csv, text, avro, iceberg, kafka, jdbc (and for streams rate, socket, "
                       "memory, console, noop).",
                       format));
     }
@@ -211,7 +212,7 @@ arrow::Result<PlanPtr> LoadFiles(const RuntimeConfig& conf, const std::string& f
 
 bool IsFileFormat(const std::string& format) {
   std::string f = AsciiLower(format);
-  return f == "parquet" || f == "json" || f == "csv" || f == "text";
+  return f == "parquet" || f == "json" || f == "csv" || f == "text" || f == "avro";
 }
 
 }  // namespace spate

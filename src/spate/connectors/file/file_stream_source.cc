@@ -380,7 +380,10 @@ arrow::Status ResolveSchema(const SourceRequest& request, FileSourceConfig* conf
   bool infer = AsciiLower(request.conf->Get("spark.sql.streaming.schemaInference", "false")) == "true";
   if (!infer) return SchemaNotSpecified();
   if (existing.empty()) {
-    return UnableToInferSchema(config->format == "json" ? "JSON" : config->format == "csv" ? "CSV" : "Parquet");
+    return UnableToInferSchema(config->format == "json"  ? "JSON"
+                               : config->format == "csv" ? "CSV"
+                               : config->format == "avro" ? "Avro"
+                                                          : "Parquet");
   }
   ARROW_ASSIGN_OR_RAISE(FileTable read, ReadDataFiles(*request.conf, config->format, existing, nullptr,
                                                       config->read_options, config->partition_columns));
@@ -431,7 +434,7 @@ arrow::Result<std::shared_ptr<StreamSourceFactory>> MakeFileStreamSource(const s
 }
 
 void RegisterFileConnectors(std::map<std::string, StreamingFormat>& formats) {
-  for (const std::string format : {"parquet", "json", "csv", "text"}) {
+  for (const std::string format : {"parquet", "json", "csv", "text", "avro"}) {
     auto& f = formats[format];
     f.source = [format](const SourceRequest& r) { return MakeFileStreamSource(format, r); };
     f.sink = [format](const SinkRequest& r) { return MakeFileStreamSink(format, r); };

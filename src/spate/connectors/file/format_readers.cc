@@ -10,9 +10,11 @@
 #include "spate/common/error.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/avro_container.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
+#include "spate/types/avro_schema.h"
 
 namespace spate {
 
@@ -22,6 +24,32 @@ StructTypePtr Nullable(const StructType& schema) {
   std::vector<StructField> fields = schema.fields();
   for (auto& f : fields) f.nullable = true;
   return types::Struct(std::move(fields));
+}
+
+// Every field nullable at every depth (Spark's asNullable, what a file's own schema reads as).
+DataTypePtr AsNullableType(const DataTypePtr& type) {
+  switch (type->id()) {
+    case TypeId::kArray:
+      return types::Array(AsNullableType(static_cast<const ArrayType&>(*type).element_type()), true);
+    case TypeId::kMap: {
+      const auto& m = static_cast<const MapType&>(*type);
+      return types::Map(m.key_type(), AsNullableType(m.value_type()), true);
+    }
+    case TypeId::kStruct: {
+      std::vector<StructField> fields = static_cast<const StructType&>(*type).fields();
+      for (auto& f : fields) {
+        f.type = AsNullableType(f.type);
+        f.nullable = true;
+      }
+      return types::Struct(std::move(fields));
+    }
+    default:
+      return type;
+  }
+}
+
+StructTypePtr AsNullable(const StructType& schema) {
+  return std::static_pointer_cast<const StructType>(AsNullableType(types::Struct(schema.fields())));
 }
 
 arrow::Result<StructTypePtr> MergeSchemas(const StructType& a, const StructType& b) {
@@ -219,6 +247,58 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
   for (const auto& table : raw) {
     if (!table) {  // skipped: no rows, one table per file all the same
+      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
+      out.tables.push_back(std::move(empty));
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(*table, *out.schema));
+    out.tables.push_back(std::move(conformed));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Avro
+
+// Avro container files: the schema is the avroSchema option's, else the first
+// file's (Spark reads one file's schema); each file is decoded with its own
+// writer's schema and its columns matched by name. ignoreCorruptFiles and
+// ignoreMissingFiles skip such files, as for Parquet.
+arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
+  SourceTables out;
+  std::vector<std::shared_ptr<arrow::Table>> raw;
+  std::string avro_schema = OptionOr(r, "avroSchema", "");
+  ARROW_ASSIGN_OR_RAISE(bool ignore_corrupt, IgnoreFilesSetting(r, "ignoreCorruptFiles"));
+  ARROW_ASSIGN_OR_RAISE(bool ignore_missing, IgnoreFilesSetting(r, "ignoreMissingFiles"));
+  for (const auto& file : *r.files) {
+    auto contents = ReadWholeFile(file.path);
+    if (!contents.ok() && ignore_missing && !std::filesystem::exists(file.path)) continue;
+    ARROW_ASSIGN_OR_RAISE(std::string bytes, std::move(contents));
+    if (bytes.empty()) {
+      raw.push_back(nullptr);
+      continue;
+    }
+    auto read = ReadAvroContainer(bytes, avro_schema);
+    if (!read.ok() && ignore_corrupt) {
+      raw.push_back(nullptr);
+      continue;
+    }
+    if (!read.ok()) return FailedReadFile(file.path, false, read.status());
+    if (!out.schema) out.schema = read->schema;
+    raw.push_back(read->table);
+  }
+  if (!avro_schema.empty() && !out.schema) {
+    ARROW_ASSIGN_OR_RAISE(auto parsed, ParseAvroSchema(avro_schema));
+    DataTypePtr type = AvroToSparkType(*parsed).type;
+    if (type->id() != TypeId::kStruct) return arrow::Status::Invalid("avroSchema is not a record: ", avro_schema);
+    out.schema = std::static_pointer_cast<const StructType>(type);
+  }
+  if (r.schema) out.schema = r.schema;
+  if (!out.schema) return UnableToInferSchema("Avro");
+  out.schema = r.schema ? Nullable(*out.schema) : AsNullable(*out.schema);
+  ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
+  for (const auto& table : raw) {
+    if (!table) {
       ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
       out.tables.push_back(std::move(empty));
       continue;

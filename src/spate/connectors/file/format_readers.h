@@ -39,6 +39,7 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& request);
 arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& request);
 arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& request);
 arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& request);
+arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& request);
 
 /// `table`'s columns arranged as `schema` says: matched by name
 /// (case-insensitive), cast when the type differs, NULL when absent.
@@ -76,7 +77,7 @@ arrow::Result<FileTable> ReadDataFiles(const RuntimeConfig& conf, const std::str
                                        const std::map<std::string, std::string>& options,
                                        const std::vector<std::string>& partition_columns = {});
 
-/// "parquet", "json", "csv" or "text" (any case).
+/// "parquet", "json", "csv", "text" or "avro" (any case).
 bool IsFileFormat(const std::string& format);
 
 /// Reads files of `format` ("parquet", "json", "csv", "text") into a scan:

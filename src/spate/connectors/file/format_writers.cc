@@ -1,6 +1,8 @@
 #include "spate/connectors/file/format_writers.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 #include <unordered_map>
 
@@ -10,6 +12,7 @@
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/avro_container.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/file/format_readers.h"
 #include "spate/connectors/file/parquet_io.h"
@@ -42,6 +45,7 @@ std::string DisplayName(const std::string& format) {
   if (format == "csv") return "CSV";
   if (format == "json") return "JSON";
   if (format == "text") return "Text";
+  if (format == "avro") return "Avro";
   return "Parquet";
 }
 
@@ -50,6 +54,18 @@ arrow::Status Unsupported(const std::string& format, const StructField& f) {
                     fmt::format("The {} datasource doesn't support the column `{}` of the type "
                                 "\"{}\".",
                                 DisplayName(format), f.name, f.type->Sql()));
+}
+
+// Whether `type` is a struct without fields or holds one in a struct field (Spark's
+// hasEmptySchema: arrays and maps are not looked into).
+bool HasEmptyStruct(const DataType& type) {
+  if (type.id() != TypeId::kStruct) return false;
+  const auto& st = static_cast<const StructType&>(type);
+  if (st.num_fields() == 0) return true;
+  for (const auto& f : st.fields()) {
+    if (HasEmptyStruct(*f.type)) return true;
+  }
+  return false;
 }
 
 // The `compression` option (alias `codec`), lower case: Parquet defaults to snappy, text
@@ -63,6 +79,7 @@ std::string Compression(const FileWrite& w) {
 // Spark's part file suffix: the codec, then the format (".snappy.parquet",
 // ".csv.gz").
 arrow::Result<std::string> Extension(const FileWrite& w) {
+  if (w.format == "avro") return std::string(".avro");
   std::string codec = Compression(w);
   if (w.format == "parquet") {
     if (codec == "none") return std::string(".parquet");
@@ -151,9 +168,44 @@ arrow::Result<std::string> TextLines(const std::shared_ptr<arrow::Table>& rows) 
   return out;
 }
 
+// Avro's options: the `compression` option, else spark.sql.avro.compression.codec (snappy).
+arrow::Result<AvroWriteOptions> AvroOptions(const FileWrite& w) {
+  AvroWriteOptions o;
+  const RuntimeConfig& conf = *w.conf;
+  o.codec = AsciiLower(OptionOr(w, "compression", conf.Get("spark.sql.avro.compression.codec").value_or("snappy")));
+  if (o.codec == "bzip2" || o.codec == "xz") {
+    return arrow::Status::NotImplemented("the Avro codec ", o.codec, " is not supported by Spate yet");
+  }
+  if (o.codec != "uncompressed" && o.codec != "deflate" && o.codec != "snappy" && o.codec != "zstandard") {
+    return arrow::Status::Invalid(fmt::format(
+        "[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION] The codec {} is not available. "
+        "Available codecs are uncompressed, deflate, snappy, bzip2, xz, zstandard. SQLSTATE: 56038",
+        o.codec));
+  }
+  const std::string level = conf.Get("spark.sql.avro.deflate.level").value_or("-1");
+  char* end = nullptr;
+  long parsed = std::strtol(level.c_str(), &end, 10);
+  if (level.empty() || *end != '\0' || parsed < -1 || parsed > 9) {
+    return arrow::Status::Invalid("spark.sql.avro.deflate.level must be an integer from -1 to 9, got '", level, "'.");
+  }
+  o.deflate_level = static_cast<int>(parsed);
+  o.record_name = OptionOr(w, "recordName", "topLevelRecord");
+  o.record_namespace = OptionOr(w, "recordNamespace", "");
+  o.schema_json = OptionOr(w, "avroSchema", "");
+  return o;
+}
+
+arrow::Status WriteAvroPart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
+                            const StructType& schema, const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(AvroWriteOptions options, AvroOptions(w));
+  ARROW_ASSIGN_OR_RAISE(std::string bytes, WriteAvroContainer(*rows, schema, options));
+  return WriteErrorOf(path, WriteWholeFile(path, bytes));
+}
+
 arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
                         const StructType& schema, const std::string& path) {
   if (w.format == "parquet") return WriteErrorOf(path, WriteParquetFile(*rows, path, Compression(w)));
+  if (w.format == "avro") return WriteAvroPart(w, rows, schema, path);
   std::string text;
   if (w.format == "json") {
     ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.conf, rows));
@@ -227,7 +279,7 @@ arrow::Status PrepareDirectory(const FileWrite& w, bool* skip) {
 
 arrow::Status CheckWritableSchema(const std::string& format, const StructType& schema,
                                   const std::vector<std::string>& partition_by) {
-  if (format != "parquet" && format != "json" && format != "csv" && format != "text") {
+  if (format != "parquet" && format != "json" && format != "csv" && format != "text" && format != "avro") {
     return DataSourceNotFound(format);
   }
   for (const auto& p : partition_by) {
@@ -255,6 +307,13 @@ arrow::Status CheckWritableSchema(const std::string& format, const StructType& s
                                                 data.size()));
     }
     if (data[0]->type->id() != TypeId::kString) return Unsupported(format, *data[0]);
+  }
+  if (format == "avro" && (data.empty() || std::any_of(data.begin(), data.end(), [](const StructField* f) {
+                             return HasEmptyStruct(*f->type);
+                           }))) {
+    return SparkError("EMPTY_SCHEMA_NOT_SUPPORTED_FOR_DATASOURCE", "0A000",
+                      "The Avro datasource does not support writing empty or nested empty schemas. "
+                      "Please make sure the data schema has at least one or more column(s).");
   }
   for (const auto* f : data) {
     bool nested = f->type->IsNested();

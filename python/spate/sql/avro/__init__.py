@@ -1,0 +1,1 @@
+"""Avro: ``from_avro`` and ``to_avro`` (pyspark.sql.avro)."""
