@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/avro_container.h"
 #include "spate/connectors/file/file_listing.h"
