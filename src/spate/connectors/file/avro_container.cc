@@ -155,6 +155,32 @@ std::string SyncMarker() {
 
 }  // namespace
 
+std::string AvroContainerHeader(const std::string& schema_json, const std::string& codec,
+                                const std::vector<std::pair<std::string, std::string>>& metadata,
+                                std::string* sync) {
+  std::string out(kMagic, 4);
+  AppendAvroLong(static_cast<int64_t>(metadata.size() + 2), &out);
+  AppendBytes("avro.schema", &out);
+  AppendBytes(schema_json, &out);
+  AppendBytes("avro.codec", &out);
+  AppendBytes(codec, &out);
+  for (const auto& [key, value] : metadata) {
+    AppendBytes(key, &out);
+    AppendBytes(value, &out);
+  }
+  AppendAvroLong(0, &out);
+  *sync = SyncMarker();
+  out += *sync;
+  return out;
+}
+
+void AppendAvroBlock(int64_t count, std::string_view data, const std::string& sync, std::string* out) {
+  AppendAvroLong(count, out);
+  AppendAvroLong(static_cast<int64_t>(data.size()), out);
+  out->append(data);
+  out->append(sync);
+}
+
 arrow::Result<std::string> AvroContainerSchema(const std::string& bytes) {
   const auto* pos = reinterpret_cast<const uint8_t*>(bytes.data());
   ARROW_ASSIGN_OR_RAISE(Header h, ReadHeader(&pos, pos + bytes.size()));
@@ -232,15 +258,8 @@ arrow::Result<std::string> WriteAvroContainer(const arrow::Table& rows, const St
     ARROW_ASSIGN_OR_RAISE(codec, MakeCodec(codec_name, options.deflate_level));
   }
 
-  std::string out(kMagic, 4);
-  AppendAvroLong(2, &out);
-  AppendBytes("avro.schema", &out);
-  AppendBytes(schema_json, &out);
-  AppendBytes("avro.codec", &out);
-  AppendBytes(codec_name, &out);
-  AppendAvroLong(0, &out);
-  std::string sync = SyncMarker();
-  out += sync;
+  std::string sync;
+  std::string out = AvroContainerHeader(schema_json, codec_name, {}, &sync);
 
   ARROW_ASSIGN_OR_RAISE(auto batch, rows.CombineChunksToBatch());
   ARROW_ASSIGN_OR_RAISE(auto records, batch->ToStructArray());
@@ -255,10 +274,7 @@ arrow::Result<std::string> WriteAvroContainer(const arrow::Table& rows, const St
     if (codec) {
       ARROW_ASSIGN_OR_RAISE(data, CompressBlock(codec.get(), codec_name, block));
     }
-    AppendAvroLong(count, &out);
-    AppendAvroLong(static_cast<int64_t>(data.size()), &out);
-    out += data;
-    out += sync;
+    AppendAvroBlock(count, data, sync, &out);
   }
   return out;
 }

@@ -7,6 +7,9 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
@@ -35,6 +38,14 @@ struct AvroWriteOptions {
   std::string record_namespace;
   std::string schema_json;       // avroSchema option: the schema to write with
 };
+
+/// A container file's header: the magic, the metadata (avro.schema, avro.codec, then
+/// `metadata`) and a new random sync marker, which *sync receives.
+std::string AvroContainerHeader(const std::string& schema_json, const std::string& codec,
+                                const std::vector<std::pair<std::string, std::string>>& metadata,
+                                std::string* sync);
+/// Appends a block: its record count, its bytes (encoded with the file's codec), the sync marker.
+void AppendAvroBlock(int64_t count, std::string_view data, const std::string& sync, std::string* out);
 
 /// A container file holding `rows` (columns of `schema`).
 arrow::Result<std::string> WriteAvroContainer(const arrow::Table& rows, const StructType& schema,

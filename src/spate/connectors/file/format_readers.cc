@@ -197,6 +197,22 @@ arrow::Status FailedReadFile(const std::string& path, bool footer, const arrow::
                                 cause.message()));
 }
 
+// The files' tables in out->schema, one per file; a skipped file (null) adds
+// a table without rows.
+arrow::Status AddFileTables(const std::vector<std::shared_ptr<arrow::Table>>& raw, SourceTables* out) {
+  ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out->schema));
+  for (const auto& table : raw) {
+    if (!table) {
+      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
+      out->tables.push_back(std::move(empty));
+      continue;
+    }
+    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(*table, *out->schema));
+    out->tables.push_back(std::move(conformed));
+  }
+  return arrow::Status::OK();
+}
+
 }  // namespace
 
 // Parquet files: a zero-byte file has no rows (Spark's scans skip empty files);
@@ -244,16 +260,7 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   if (r.schema) out.schema = r.schema;
   if (!out.schema) return UnableToInferSchema("Parquet");
   out.schema = Nullable(*out.schema);
-  ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
-  for (const auto& table : raw) {
-    if (!table) {  // skipped: no rows, one table per file all the same
-      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
-      out.tables.push_back(std::move(empty));
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(*table, *out.schema));
-    out.tables.push_back(std::move(conformed));
-  }
+  ARROW_RETURN_NOT_OK(AddFileTables(raw, &out));
   return out;
 }
 
@@ -296,16 +303,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
   if (r.schema) out.schema = r.schema;
   if (!out.schema) return UnableToInferSchema("Avro");
   out.schema = r.schema ? Nullable(*out.schema) : AsNullable(*out.schema);
-  ARROW_ASSIGN_OR_RAISE(auto no_rows_schema, ToArrowSchema(*out.schema));
-  for (const auto& table : raw) {
-    if (!table) {
-      ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(no_rows_schema));
-      out.tables.push_back(std::move(empty));
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto conformed, ConformTable(*table, *out.schema));
-    out.tables.push_back(std::move(conformed));
-  }
+  ARROW_RETURN_NOT_OK(AddFileTables(raw, &out));
   return out;
 }
 

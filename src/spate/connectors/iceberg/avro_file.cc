@@ -1,9 +1,10 @@
 #include "spate/connectors/iceberg/avro_file.h"
 
 #include <fstream>
-#include <random>
 
 #include <fmt/format.h>
+
+#include "spate/connectors/file/avro_container.h"
 
 namespace spate::iceberg {
 
@@ -11,28 +12,6 @@ namespace {
 
 arrow::Status AvroError(const std::string& what) {
   return arrow::Status::IOError(what, ": ", avro_strerror());
-}
-
-// Avro's zig-zag variable-length long.
-void PutLong(std::string* out, int64_t v) {
-  uint64_t n = (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
-  while (n & ~0x7FULL) {
-    out->push_back(static_cast<char>((n & 0x7F) | 0x80));
-    n >>= 7;
-  }
-  out->push_back(static_cast<char>(n));
-}
-
-void PutBytes(std::string* out, const std::string& s) {
-  PutLong(out, static_cast<int64_t>(s.size()));
-  out->append(s);
-}
-
-std::string SyncMarker() {
-  std::random_device rd;
-  std::string sync(16, '\0');
-  for (auto& c : sync) c = static_cast<char>(rd() & 0xFF);
-  return sync;
 }
 
 }  // namespace
@@ -75,25 +54,9 @@ arrow::Status AvroWriter::Append() {
 }
 
 arrow::Result<int64_t> AvroWriter::Finish(const std::string& path) {
-  std::string out = "Obj";
-  out.push_back('\x01');
-  PutLong(&out, static_cast<int64_t>(metadata_.size() + 2));
-  PutBytes(&out, "avro.schema");
-  PutBytes(&out, schema_json_);
-  PutBytes(&out, "avro.codec");
-  PutBytes(&out, "null");
-  for (const auto& [k, v] : metadata_) {
-    PutBytes(&out, k);
-    PutBytes(&out, v);
-  }
-  PutLong(&out, 0);
-  std::string sync = SyncMarker();
-  out += sync;
-  if (count_ > 0) {
-    PutLong(&out, count_);
-    PutBytes(&out, encoded_);
-    out += sync;
-  }
+  std::string sync;
+  std::string out = AvroContainerHeader(schema_json_, "null", metadata_, &sync);
+  if (count_ > 0) AppendAvroBlock(count_, encoded_, sync, &out);
   std::ofstream file(path, std::ios::binary | std::ios::trunc);
   file.write(out.data(), static_cast<std::streamsize>(out.size()));
   file.close();
