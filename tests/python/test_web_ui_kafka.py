@@ -4,11 +4,11 @@ to 0 once it has caught up."""
 
 import json
 import re
-import time
 import urllib.request
 
 from prometheus_client.parser import text_string_to_metric_families
 
+from test_web_ui import wait_for
 from test_web_ui_browser import chromium
 
 PER_PARTITION = 400
@@ -16,18 +16,9 @@ PER_TRIGGER = 40
 
 
 def get(url, path):
+    """The body at `path`."""
     with urllib.request.urlopen(url + path, timeout=10) as r:
         return r.read().decode()
-
-
-def wait_for(predicate, timeout=60):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError("timed out")
 
 
 def api_lag(url, query):
@@ -73,14 +64,14 @@ def test_kafka_lag_shown_then_zero_once_caught_up(spark, kafka):
     try:
         # Each batch takes PER_TRIGGER / 2 from each partition: 20 batches, 20 seconds behind,
         # time enough for headless Chromium to load the page on a busy machine.
-        first = wait_for(lambda: api_lag(url, query))
+        first = wait_for(lambda: api_lag(url, query), timeout=60)
         assert 0 < first <= PER_PARTITION - PER_TRIGGER // 2
         source = "KafkaV2[Subscribe[%s]]" % topic
         lag = metrics_lag(url, "ui_kafka_lag")
         assert set(lag) == {source} and 0 < lag[source] <= first
         assert 0 < page_lag(url, query) <= first
 
-        wait_for(lambda: api_lag(url, query) == 0)
+        wait_for(lambda: api_lag(url, query) == 0, timeout=60)
         assert metrics_lag(url, "ui_kafka_lag") == {source: 0.0}
         assert page_lag(url, query) == 0
         assert sum(p["numInputRows"] for p in query.recentProgress) == 2 * PER_PARTITION
