@@ -1,0 +1,431 @@
+"""Stream-stream joins run on Spate and on PySpark 4.1 and compared batch by batch: inner joins
+on a key alone and with a time range, left/right/full outer and left semi joins whose NULL-padded
+rows appear when the watermark evicts them (also in the no-data batch that availableNow runs
+at the end), joins on equal event-time windows, late rows, the state rows of the join operator
+in the progress reports, chained joins and aggregations around joins, and the errors of the
+combinations Spark refuses.
+
+Two file sources with maxFilesPerTrigger=1 and one JSON file per micro-batch on each side, so
+that each micro-batch reads one file of each side; availableNow runs them all, then the no-data
+batch when the watermark moved. A foreachBatch sink records each batch's rows with its id."""
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from oracle import Failure, plain
+
+# Left side: impressions (ad, it); right side: clicks (cad, ct). Each inner list is one file,
+# hence one micro-batch. With watermarks of 10 minutes on it and ct, the query's watermark
+# (the minimum of both) is 11:52 after batch 0, 12:10 after batch 1 and 12:30 after batch 2,
+# so availableNow adds a no-data batch 3. A row is late when its event time is at or before
+# the previous batch's watermark: in batch 2 (11:52) the rows of ad 6 and ad 11 are late, the
+# left row of ad 12 (11:53) is not.
+IMPRESSIONS = [
+    [(0, "11:50"), (1, "12:00"), (2, "12:01"), (3, "12:02")],
+    [(4, "12:20")],
+    [(5, "12:40"), (6, "11:00"), (11, "11:52"), (12, "11:53")],
+]
+CLICKS = [
+    [(1, "12:05"), (7, "12:03")],
+    [(1, "12:07"), (2, "12:08"), (4, "12:25"), (8, "12:22"), (5, "12:41")],
+    [(9, "12:45"), (6, "11:01")],
+]
+# A click counts when it comes within 10 minutes after the impression of its ad.
+TIME_RANGE = "ad = cad AND ct >= it AND ct <= it + interval 10 minutes"
+
+
+def write_side(folder, batches, names):
+    """One JSON file per batch with increasing modification times (the file source's order);
+    "HH:MM" strings are times of 2024-01-01."""
+    os.makedirs(folder, exist_ok=True)
+    for i, rows in enumerate(batches):
+        path = os.path.join(folder, "part-%03d.json" % i)
+        with open(path, "w") as out:
+            for row in rows:
+                values = ["2024-01-01T%s:00" % v if isinstance(v, str) else v for v in row]
+                out.write(json.dumps(dict(zip(names, values))) + "\n")
+        os.utime(path, (1_700_000_000 + i * 10, 1_700_000_000 + i * 10))
+    return folder
+
+
+def side(spark, tmp, name, schema, batches, watermark=None):
+    """A stream of `batches` (one file each) with columns of the DDL `schema`, with a
+    10-minute watermark on the column `watermark` when given."""
+    names = [part.split()[0] for part in schema.split(",")]
+    stream = (spark.readStream.schema(schema).option("maxFilesPerTrigger", 1)
+              .json(write_side(os.path.join(tmp, name), batches, names)))
+    return stream.withWatermark(watermark, "10 minutes") if watermark else stream
+
+
+def impressions(spark, tmp, watermark=True, batches=IMPRESSIONS):
+    return side(spark, tmp, "impressions", "ad INT, it TIMESTAMP", batches, "it" if watermark else None)
+
+
+def clicks(spark, tmp, watermark=True, batches=CLICKS):
+    return side(spark, tmp, "clicks", "cad INT, ct TIMESTAMP", batches, "ct" if watermark else None)
+
+
+def run_batches(df, tmp, name="out"):
+    """Runs `df` with availableNow into a foreachBatch sink; returns the query and, per batch,
+    [batch id, its rows in a fixed order]."""
+    batches = []
+
+    def sink(batch_df, batch_id):
+        batches.append([batch_id, sorted((plain(row) for row in batch_df.collect()), key=repr)])
+
+    query = (df.writeStream.foreachBatch(sink).outputMode("append")
+             .option("checkpointLocation", os.path.join(tmp, "cp-" + name))
+             .trigger(availableNow=True).start())
+    query.awaitTermination()
+    return query, batches
+
+
+def columns(df):
+    """Names, types and nullability of a DataFrame's columns."""
+    return [[field.name, field.dataType.simpleString(), field.nullable] for field in df.schema.fields]
+
+
+def state_history(query):
+    """Per progress report: batch id, input rows, watermark, and the counts of each state
+    operator (Spark counts as removed only the rows evicted without being emitted: an outer
+    side's evicted rows are not counted)."""
+    history = []
+    for progress in query.recentProgress:
+        operators = [[op["operatorName"], op["numRowsTotal"], op["numRowsUpdated"], op["numRowsRemoved"],
+                      op["numRowsDroppedByWatermark"]] for op in progress["stateOperators"]]
+        history.append([progress["batchId"], progress["numInputRows"],
+                        progress["eventTime"].get("watermark"), operators])
+    return history
+
+
+def joined_batches(join, tmp):
+    """The batches of a join, its columns, and its state history."""
+    query, batches = run_batches(join, tmp)
+    return {"columns": columns(join), "batches": batches, "state": state_history(query)}
+
+
+# --- Inner joins -------------------------------------------------------------------------------
+
+
+def test_inner_join_on_key_keeps_all_rows(oracle):
+    """An inner join on the key alone without watermarks: every row stays in the state (the
+    total grows each batch), rows of any age join, and there is no no-data batch."""
+    def program(sql, spark, tmp):
+        join = impressions(spark, tmp, False).join(clicks(spark, tmp, False), sql.functions.expr("ad = cad"))
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+def test_inner_join_with_time_range(oracle):
+    """An inner join with a time range and watermarks on both sides: matches across batches in
+    both directions (a click joining a stored impression and the other way round), late rows
+    dropped, state evicted as the watermark passes, the no-data batch at the end."""
+    def program(sql, spark, tmp):
+        join = impressions(spark, tmp).join(clicks(spark, tmp), sql.functions.expr(TIME_RANGE))
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+# --- Outer and semi joins ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["left", "right", "full", "left_semi", "leftOuter", "fullouter"])
+def test_outer_and_semi_joins_with_time_range(oracle, how):
+    """Outer joins emit an unmatched row padded with NULLs in the batch whose watermark evicts
+    it: ad 0 (left) and ad 7 (right) in batch 2, ad 3 (left) and ad 8 (right) in the no-data
+    batch 3; a left row matched twice (ad 1) is never padded. The late rows (ad 6, ad 11) give
+    no padded rows. The semi join emits each matched left row once, at its first match."""
+    def program(sql, spark, tmp):
+        join = impressions(spark, tmp).join(clicks(spark, tmp), sql.functions.expr(TIME_RANGE), how)
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+def test_left_outer_join_with_watermark_on_the_right_only(oracle):
+    """A left outer join needs the watermark on its nullable (right) side only: with none on the
+    left, the left rows are never late, and are evicted (and padded) by the clicks' watermark."""
+    def program(sql, spark, tmp):
+        join = impressions(spark, tmp, False).join(clicks(spark, tmp), sql.functions.expr(TIME_RANGE), "left")
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+# --- Window-equality joins ---------------------------------------------------------------------
+
+WINDOW_IMPRESSIONS = [[(1, "12:01"), (2, "12:02"), (3, "12:06")], [(4, "12:12")],
+                      [(5, "12:31"), (6, "11:52"), (7, "11:51")]]
+WINDOW_CLICKS = [[(1, "12:04"), (2, "12:07")], [(3, "12:09"), (4, "12:14"), (9, "12:20")],
+                 [(5, "12:33"), (6, "11:52")]]
+
+
+@pytest.mark.parametrize("how", ["inner", "left"])
+def test_join_on_equal_windows(oracle, how):
+    """A join on the key and equal 5-minute windows (`l.window = r.window` after
+    withColumn("window", window(ts, ...)) on each side; the timestamp is dropped so that each
+    side has one event-time column). The window is in the state key: a key's rows go when
+    the watermark passes the window's end, ad 2 (its click falls in the next window) is padded
+    in the no-data batch, and rows whose window ended before the watermark are late."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        left = (impressions(spark, tmp, batches=WINDOW_IMPRESSIONS)
+                .withColumn("window", f.window("it", "5 minutes")).drop("it"))
+        right = (clicks(spark, tmp, batches=WINDOW_CLICKS)
+                 .withColumn("window", f.window("ct", "5 minutes")).drop("ct"))
+        join = left.alias("l").join(right.alias("r"), f.expr("l.ad = r.cad AND l.window = r.window"), how)
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+# --- Late rows and state -----------------------------------------------------------------------
+
+
+def test_late_rows_are_dropped_without_time_range(oracle):
+    """With watermarks but a join on the key alone, nothing is evicted (no no-data batch) but
+    late rows are still dropped and counted in numRowsDroppedByWatermark: ad 6's impression and
+    click, which would match, and ad 11's impression (exactly at the watermark)."""
+    def program(sql, spark, tmp):
+        join = impressions(spark, tmp).join(clicks(spark, tmp), sql.functions.expr("ad = cad"))
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("how", ["inner", "left", "right", "full"])
+def test_state_rows_fall_after_eviction(oracle, how):
+    """The join's progress entry (operatorName symmetricHashJoin) per batch: numRowsTotal grows
+    with the stored rows and falls in batches 2 and 3 as the watermark evicts them;
+    numRowsRemoved counts only the rows evicted without output (none of the outer side's)."""
+    def program(sql, spark, tmp):
+        join = impressions(spark, tmp).join(clicks(spark, tmp), sql.functions.expr(TIME_RANGE), how)
+        query, _ = run_batches(join, tmp)
+        return state_history(query)
+    oracle.check(program)
+
+
+# --- Joins with other operators ----------------------------------------------------------------
+
+TARGETS = [[(1, "12:06")], [(2, "12:09"), (4, "12:26")], [(5, "12:42")]]
+
+
+@pytest.mark.parametrize("watermarks", [False, True])
+def test_chained_joins(oracle, watermarks):
+    """Three streams joined in a chain on the key: two join operators, each with its state.
+    With watermarks on the first and the third stream (the first join's output keeps one
+    event-time column)."""
+    def program(sql, spark, tmp):
+        expr = sql.functions.expr
+        targets = side(spark, tmp, "targets", "tad INT, tt TIMESTAMP", TARGETS, "tt" if watermarks else None)
+        join = (impressions(spark, tmp, watermarks).join(clicks(spark, tmp, False), expr("ad = cad"))
+                .join(targets, expr("ad = tad")))
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+def test_window_aggregation_after_a_join(oracle):
+    """A time-range join followed by a count per 5-minute window of the impression time, in
+    append mode: a window's count comes out once the watermark passes its end."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        join = impressions(spark, tmp).join(clicks(spark, tmp), f.expr(TIME_RANGE))
+        return joined_batches(join.groupBy(f.window("it", "5 minutes")).count(), tmp)
+    oracle.check(program)
+
+
+def test_join_after_a_window_aggregation(oracle):
+    """Impressions counted per window and ad (append mode emits a window once closed), then
+    joined with the clicks on the ad."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        counts = impressions(spark, tmp).groupBy(f.window("it", "5 minutes").alias("w"), "ad").count()
+        return joined_batches(counts.join(clicks(spark, tmp), f.expr("ad = cad")), tmp)
+    oracle.check(program)
+
+
+# --- The reference's block ---------------------------------------------------------------------
+
+SPEC = Path(os.environ.get("SPATE_SPEC") or
+            Path(__file__).resolve().parents[4] / "shared" / "spec" / "structured-streaming-skill.md")
+
+STREAM_STREAM_JOIN = '''# Join two streams with watermarks
+df_orders = orders.withWatermark("order_time", "10 minutes")
+df_payments = payments.withWatermark("payment_time", "10 minutes")
+
+df_joined = df_orders.join(
+    df_payments,
+    expr("""
+        order_id = payment_order_id AND
+        payment_time >= order_time AND
+        payment_time <= order_time + interval 1 hour
+    """),
+    "leftOuter"
+)'''
+
+ORDERS = [[(1, "12:00"), (2, "12:05")], [(3, "13:00")], [(4, "14:00")]]
+PAYMENTS = [[(1, "12:30")], [(3, "13:10")], [(9, "14:20")]]
+
+
+def test_reference_block_is_verbatim():
+    if not SPEC.exists():
+        pytest.skip("the Structured Streaming reference is not at %s (set SPATE_SPEC)" % SPEC)
+    assert "```python\n%s\n```" % STREAM_STREAM_JOIN in SPEC.read_text()
+
+
+def test_reference_stream_stream_join_block(oracle):
+    """The reference's "Stream-Stream Joins" block as written (only `expr` comes from the
+    engine's module): order 2, never paid, comes out padded with NULLs in the no-data batch
+    once the watermark passes its hour."""
+    def program(sql, spark, tmp):
+        namespace = {
+            "expr": sql.functions.expr,
+            "orders": side(spark, tmp, "orders", "order_id INT, order_time TIMESTAMP", ORDERS),
+            "payments": side(spark, tmp, "payments", "payment_order_id INT, payment_time TIMESTAMP", PAYMENTS),
+        }
+        exec(STREAM_STREAM_JOIN, namespace)
+        return joined_batches(namespace["df_joined"], tmp)
+    oracle.check(program)
+
+
+# --- Refused combinations ----------------------------------------------------------------------
+
+
+def outcome(start):
+    """Where a query fails and how: [stage, error condition, message], the stage being "start"
+    (writeStream.start()) or "run" (the query fails: awaitTermination raises). The message is
+    its first line without Spark's ";" before the plan, and for a failed query what follows
+    "terminated with exception: " up to the attribute ids."""
+    stage = "start"
+    try:
+        query = start()
+        stage = "run"
+        query.awaitTermination()
+        return ["no error"]
+    except Exception as exc:  # noqa: BLE001 - the failure is the outcome compared
+        failure = Failure(exc)
+        message = failure.message.split("terminated with exception: ", 1)[-1]
+        return [stage, failure.condition, message.split(" event time columns: (")[0].rstrip(";")]
+
+
+def start_join(join, tmp, mode="append"):
+    return lambda: (join.writeStream.foreachBatch(lambda batch_df, batch_id: None).outputMode(mode)
+                    .option("checkpointLocation", os.path.join(tmp, "cp-refused"))
+                    .trigger(availableNow=True).start())
+
+
+def check_refused(oracle, program, condition):
+    want = oracle.check(program)
+    assert want[:2] == ["start", condition] or want[:2] == ["run", condition], want
+
+
+def unkeyed_outer(how, left_watermark, right_watermark, condition):
+    def program(sql, spark, tmp):
+        join = impressions(spark, tmp, left_watermark).join(
+            clicks(spark, tmp, right_watermark), sql.functions.expr(condition), how)
+        return outcome(start_join(join, tmp))
+    return program
+
+
+@pytest.mark.parametrize("how,left_watermark,right_watermark,condition", [
+    ("left", False, False, TIME_RANGE),
+    ("left", True, True, "ad = cad"),
+    ("left", True, False, TIME_RANGE),
+    ("right", False, False, TIME_RANGE),
+    ("right", True, True, "ad = cad"),
+    ("full", False, False, TIME_RANGE),
+    ("full", True, True, "ad = cad"),
+    ("left_semi", False, False, TIME_RANGE),
+    ("left_semi", True, True, "ad = cad"),
+    ("left_semi", False, False, "ad = cad"),
+    ("left_anti", True, True, TIME_RANGE),
+    ("left_anti", False, False, "ad = cad"),
+])
+def test_joins_without_watermark_or_time_range_are_refused(oracle, how, left_watermark, right_watermark,
+                                                           condition):
+    """Outer and semi stream-stream joins without a watermark on the nullable side and a time
+    range (or a watermarked join key), and every left anti stream-stream join: Spark's
+    message at start()."""
+    check_refused(oracle, unkeyed_outer(how, left_watermark, right_watermark, condition), "_LEGACY_ERROR_TEMP_3102")
+
+
+@pytest.mark.parametrize("mode,aggregate,condition", [
+    ("update", None, "_LEGACY_ERROR_TEMP_3102"),
+    ("complete", None, "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION"),
+    ("update", "after", "_LEGACY_ERROR_TEMP_3102"),
+    ("complete", "after", "_LEGACY_ERROR_TEMP_3102"),
+    ("update", "before", "_LEGACY_ERROR_TEMP_3102"),
+    ("append", "after", "STREAMING_OUTPUT_MODE.UNSUPPORTED_OPERATION"),
+])
+def test_join_output_modes_are_refused(oracle, mode, aggregate, condition):
+    """A stream-stream join runs in append mode only: update and complete are refused, with or
+    without an aggregation after or before it; an aggregation without event time after a join
+    cannot run in append mode either."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        left = impressions(spark, tmp)
+        if aggregate == "before":
+            left = left.groupBy(f.window("it", "5 minutes"), "ad").count()
+        join = left.join(clicks(spark, tmp), f.expr("ad = cad"))
+        if aggregate == "after":
+            join = join.groupBy("ad").count()
+        return outcome(start_join(join, tmp, mode))
+    check_refused(oracle, program, condition)
+
+
+@pytest.mark.parametrize("shape", ["cross", "no_equality", "two_event_times"])
+def test_joins_that_fail_when_the_query_runs(oracle, shape):
+    """Refusals Spark makes when the query plans its first batch (the query fails with
+    STREAM_FAILED, start() returns): a cross join of two streams, a join without an equality,
+    and a join side with two event-time columns (a window column computed from a watermarked
+    timestamp that is kept)."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        left, right = impressions(spark, tmp, shape != "cross"), clicks(spark, tmp, shape != "cross")
+        if shape == "cross":
+            join = left.crossJoin(right)
+        elif shape == "no_equality":
+            join = left.join(right, f.expr("ct >= it AND ct <= it + interval 10 minutes"))
+        else:
+            left = left.withColumn("lw", f.window("it", "5 minutes"))
+            right = right.withColumn("rw", f.window("ct", "5 minutes"))
+            join = left.join(right, f.expr("ad = cad AND lw = rw"))
+        return outcome(start_join(join, tmp))
+    check_refused(oracle, program, "STREAM_FAILED")
+
+
+@pytest.mark.parametrize("how,stream_side", [
+    ("left", "right"), ("full", "right"), ("left_semi", "right"), ("left_anti", "right"),
+    ("right", "left"), ("full", "left"),
+])
+def test_stream_static_joins_are_refused(oracle, how, stream_side):
+    """Stream-static joins whose static side would need state to be right: an outer join
+    preserving the static side, a semi or anti join with the stream on the right."""
+    def program(sql, spark, tmp):
+        names = spark.createDataFrame([(1, "one"), (5, "five")], "k INT, name STRING")
+        stream = clicks(spark, tmp, False)
+        join = (names.join(stream, sql.functions.expr("k = cad"), how) if stream_side == "right"
+                else stream.join(names, sql.functions.expr("cad = k"), how))
+        return outcome(start_join(join, tmp))
+    check_refused(oracle, program, "_LEGACY_ERROR_TEMP_3102")
+
+
+def test_stream_static_joins_that_run(oracle):
+    """The stream-static joins Spark allows besides inner: a right outer join with the stream on
+    the right, left semi and left anti joins with the stream on the left."""
+    def program(sql, spark, tmp):
+        expr = sql.functions.expr
+        names = spark.createDataFrame([(1, "one"), (5, "five")], "k INT, name STRING")
+        stream = clicks(spark, tmp, False)
+        return {how: run_batches(join, tmp, how)[1] for how, join in [
+            ("right", names.join(stream, expr("k = cad"), "right")),
+            ("left_semi", stream.join(names, expr("cad = k"), "left_semi")),
+            ("left_anti", stream.join(names, expr("cad = k"), "left_anti")),
+        ]}
+    oracle.check(program)
+
+
+def test_right_semi_is_not_a_join_type(oracle):
+    """There is no right semi join: join() itself raises, stream or not."""
+    def program(sql, spark, tmp):
+        return impressions(spark, tmp).join(clicks(spark, tmp), sql.functions.expr("ad = cad"), "right_semi")
+    oracle.check(program, error="UNSUPPORTED_JOIN_TYPE")
