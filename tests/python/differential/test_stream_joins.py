@@ -90,8 +90,8 @@ def columns(df):
 
 def state_history(query):
     """Per progress report: batch id, input rows, watermark, and the counts of each state
-    operator (Spark counts as removed only the rows evicted without being emitted: an outer
-    side's evicted rows are not counted)."""
+    operator (for a join, Spark counts as removed only the rows evicted from a side that emits
+    nothing on eviction: an outer side's evicted rows are never counted)."""
     history = []
     for progress in query.recentProgress:
         operators = [[op["operatorName"], op["numRowsTotal"], op["numRowsUpdated"], op["numRowsRemoved"],
@@ -145,8 +145,10 @@ def test_outer_and_semi_joins_with_time_range(oracle, how):
 
 
 def test_left_outer_join_with_watermark_on_the_right_only(oracle):
-    """A left outer join needs the watermark on its nullable (right) side only: with none on the
-    left, the left rows are never late, and are evicted (and padded) by the clicks' watermark."""
+    """Spark starts a left outer join with the watermark on its nullable (right) side only, but
+    with one side's watermark neither side's state has an eviction bound: no row is evicted,
+    none is padded with NULLs, the state grows and no no-data batch runs. The clicks' late row
+    is still dropped; the impressions, without a watermark, are never late."""
     def program(sql, spark, tmp):
         join = impressions(spark, tmp, False).join(clicks(spark, tmp), sql.functions.expr(TIME_RANGE), "left")
         return joined_batches(join, tmp)
@@ -165,9 +167,10 @@ WINDOW_CLICKS = [[(1, "12:04"), (2, "12:07")], [(3, "12:09"), (4, "12:14"), (9, 
 def test_join_on_equal_windows(oracle, how):
     """A join on the key and equal 5-minute windows (`l.window = r.window` after
     withColumn("window", window(ts, ...)) on each side; the timestamp is dropped so that each
-    side has one event-time column). The window is in the state key: a key's rows go when
-    the watermark passes the window's end, ad 2 (its click falls in the next window) is padded
-    in the no-data batch, and rows whose window ended before the watermark are late."""
+    side has one event-time column). The window is in the state key: a key's rows go once the
+    watermark reaches the window's end, ad 2 (its click falls in the next window) is padded in
+    the no-data batch, and rows whose window ends at or before the previous batch's watermark
+    are late."""
     def program(sql, spark, tmp):
         f = sql.functions
         left = (impressions(spark, tmp, batches=WINDOW_IMPRESSIONS)
@@ -195,8 +198,9 @@ def test_late_rows_are_dropped_without_time_range(oracle):
 @pytest.mark.parametrize("how", ["inner", "left", "right", "full"])
 def test_state_rows_fall_after_eviction(oracle, how):
     """The join's progress entry (operatorName symmetricHashJoin) per batch: numRowsTotal grows
-    with the stored rows and falls in batches 2 and 3 as the watermark evicts them;
-    numRowsRemoved counts only the rows evicted without output (none of the outer side's)."""
+    with the stored rows and falls in batches 2 and 3 as the watermark evicts them (impressions
+    older than the watermark minus 10 minutes, clicks older than the watermark);
+    numRowsRemoved counts the evicted rows of inner sides only, so a full outer join reports 0."""
     def program(sql, spark, tmp):
         join = impressions(spark, tmp).join(clicks(spark, tmp), sql.functions.expr(TIME_RANGE), how)
         query, _ = run_batches(join, tmp)
