@@ -37,11 +37,11 @@ CLICKS = [
 TIME_RANGE = "ad = cad AND ct >= it AND ct <= it + interval 10 minutes"
 
 
-def write_side(folder, batches, names):
-    """One JSON file per batch with increasing modification times (the file source's order);
-    "HH:MM" strings are times of 2024-01-01."""
+def write_side(folder, batches, names, first=0):
+    """One JSON file per batch with increasing modification times (the file source's order),
+    numbered from `first`; "HH:MM" strings are times of 2024-01-01."""
     os.makedirs(folder, exist_ok=True)
-    for i, rows in enumerate(batches):
+    for i, rows in enumerate(batches, first):
         path = os.path.join(folder, "part-%03d.json" % i)
         with open(path, "w") as out:
             for row in rows:
@@ -205,6 +205,23 @@ def test_state_rows_fall_after_eviction(oracle, how):
         join = impressions(spark, tmp).join(clicks(spark, tmp), sql.functions.expr(TIME_RANGE), how)
         query, _ = run_batches(join, tmp)
         return state_history(query)
+    oracle.check(program)
+
+
+def test_join_state_survives_a_restart(oracle):
+    """A left outer join run to the end on the first two files of each side, then restarted
+    from its checkpoint after the third files arrive: the stored rows of the first run still
+    match and are still padded when evicted. Batch ids go on from the first run (its no-data
+    batch 2 included), and the watermark is recovered from the checkpoint."""
+    def program(sql, spark, tmp):
+        left = impressions(spark, tmp, batches=IMPRESSIONS[:2])
+        right = clicks(spark, tmp, batches=CLICKS[:2])
+        join = left.join(right, sql.functions.expr(TIME_RANGE), "left")
+        first, before = run_batches(join, tmp)
+        write_side(os.path.join(tmp, "impressions"), IMPRESSIONS[2:], ["ad", "it"], first=2)
+        write_side(os.path.join(tmp, "clicks"), CLICKS[2:], ["cad", "ct"], first=2)
+        second, after = run_batches(join, tmp)
+        return {"first": [before, state_history(first)], "second": [after, state_history(second)]}
     oracle.check(program)
 
 
