@@ -18,11 +18,12 @@ import pytest
 from oracle import Failure, plain
 
 # Left side: impressions (ad, it); right side: clicks (cad, ct). Each inner list is one file,
-# hence one micro-batch. With watermarks of 10 minutes on it and ct, the query's watermark
-# (the minimum of both) is 11:52 after batch 0, 12:10 after batch 1 and 12:30 after batch 2,
-# so availableNow adds a no-data batch 3. A row is late when its event time is at or before
-# the previous batch's watermark: in batch 2 (11:52) the rows of ad 6 and ad 11 are late, the
-# left row of ad 12 (11:53) is not.
+# hence one micro-batch. With watermarks of 10 minutes on it and ct, the watermark a batch
+# runs with (the minimum of both sides', from the batches before it; its progress'
+# eventTime.watermark) is 11:52 in batch 1, 12:10 in batch 2 and 12:30 in batch 3, the no-data
+# batch availableNow adds. Batch N evicts state with its own watermark, and drops as late the
+# rows whose event time is at or before batch N-1's: in batch 2 (11:52) the rows of ad 6 and
+# ad 11 are late, the left row of ad 12 (11:53) is not.
 IMPRESSIONS = [
     [(0, "11:50"), (1, "12:00"), (2, "12:01"), (3, "12:02")],
     [(4, "12:20")],
