@@ -163,6 +163,7 @@ _CLASS_TO_EXCEPTION = {
     "STREAM_FAILED": StreamingQueryException,
     "MERGE_CARDINALITY_VIOLATION": SparkRuntimeException,
     # JDBC options (Spark's JDBCOptions) and types.
+    "_LEGACY_ERROR_TEMP_3102": AnalysisException,
     "_LEGACY_ERROR_TEMP_2078": IllegalArgumentException,
     "_LEGACY_ERROR_TEMP_2079": IllegalArgumentException,
     "_LEGACY_ERROR_TEMP_2081": IllegalArgumentException,
@@ -216,6 +217,9 @@ def _from_native(message: str, code: str = "Invalid") -> PySparkException:
     error_class = match.group(1)
     state = _SQLSTATE_RE.search(message)
     sql_state = state.group(1) if state else None
+    if error_class.startswith("_LEGACY_ERROR_"):
+        # Spark prints a legacy error's message alone, without its class or SQLSTATE.
+        message = re.sub(r" SQLSTATE: [0-9A-Z]*$", "", message[match.end():])
     if "\n== SQL ==\n" in message:
         cls = ParseException
     else:

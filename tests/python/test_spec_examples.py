@@ -44,11 +44,10 @@ PENDING = {
     "Schema Registry Integration": "a schema registry server (from_avro is in: test_avro_kafka.py runs the block on a real broker)",
     "Continuous: Basic Example": "continuous processing",
     "Continuous: Supported Operations": "continuous processing",
-    "Stream-Stream Joins": "stream-stream joins",
     "transformWithState": "transformWithState",
     "Checkpoint Management": "s3a:// storage",
 }
-COVERED = 25  # blocks run below; COVERED + len(PENDING) is every block of the spec
+COVERED = 26  # blocks run below; COVERED + len(PENDING) is every block of the spec
 
 # --- The blocks, verbatim ----------------------------------------------------------------------
 
@@ -275,6 +274,20 @@ OUTPUT_MODES = '''.outputMode("append")   # Most common for streaming to storage
 DEDUPLICATION = '''# Dedupe within watermark window
 df.withWatermark("event_time", "10 minutes").dropDuplicates(["event_id"])'''
 
+STREAM_STREAM_JOIN = '''# Join two streams with watermarks
+df_orders = orders.withWatermark("order_time", "10 minutes")
+df_payments = payments.withWatermark("payment_time", "10 minutes")
+
+df_joined = df_orders.join(
+    df_payments,
+    expr("""
+        order_id = payment_order_id AND
+        payment_time >= order_time AND
+        payment_time <= order_time + interval 1 hour
+    """),
+    "leftOuter"
+)'''
+
 STREAM_STATIC_JOIN = '''# Join stream with static dimension table
 df_stream.join(df_static_dimension, "key", "left")'''
 
@@ -295,7 +308,8 @@ query.stop()'''
 
 BLOCKS = [QUICK_START, TO_ICEBERG, TO_POSTGRES, MULTI_SINK, FROM_KAFKA, TO_KAFKA, KAFKA_SSL, KAFKA_CONSUMER_GROUP, FROM_FILES, TO_CONSOLE, REST_API_SINK, RATE_SOURCE, MEMORY_SINK, SOCKET_SOURCE, TRIGGERS,
           CONTINUOUS_AGGREGATION_FAILS, SHORT_MICRO_BATCHES, TUMBLING_WINDOW, SLIDING_WINDOW,
-          SESSION_WINDOW, WATERMARK, OUTPUT_MODES, DEDUPLICATION, STREAM_STATIC_JOIN, MONITORING]
+          SESSION_WINDOW, WATERMARK, OUTPUT_MODES, DEDUPLICATION, STREAM_STREAM_JOIN, STREAM_STATIC_JOIN,
+          MONITORING]
 
 # --- Running blocks ----------------------------------------------------------------------------
 
@@ -666,6 +680,28 @@ def test_deduplication(spark, events, tmp_path):
     [deduped] = run_block(DEDUPLICATION, {"df": df})
     rows = run_to_memory(deduped, "spec_dedup", "append", tmp_path, spark)
     assert sorted(r.event_id for r in rows) == ["e1", "e2", "e3", "e4", "e5"]
+
+
+def test_stream_stream_join(spark, tmp_path):
+    """Order 1 is paid 10 minutes after it, order 3 five; order 2 never is: once the
+    watermark (14:05 - 10 minutes) passes its hour, it comes out with NULL payments."""
+    def stream(name, schema, lines):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "1.json").write_text("".join(line + "\n" for line in lines))
+        return spark.readStream.schema(schema).json(str(folder))
+    orders = stream("orders", "order_id INT, order_time TIMESTAMP",
+                    ['{"order_id": 1, "order_time": "2024-01-01T12:00:00"}',
+                     '{"order_id": 2, "order_time": "2024-01-01T12:05:00"}',
+                     '{"order_id": 3, "order_time": "2024-01-01T14:00:00"}'])
+    payments = stream("payments", "payment_order_id INT, payment_time TIMESTAMP",
+                      ['{"payment_order_id": 1, "payment_time": "2024-01-01T12:10:00"}',
+                       '{"payment_order_id": 3, "payment_time": "2024-01-01T14:05:00"}'])
+    ns = {"orders": orders, "payments": payments, "expr": f.expr}
+    run_block(STREAM_STREAM_JOIN, ns)
+    rows = run_to_memory(ns["df_joined"], "spec_stream_stream", "append", tmp_path, spark)
+    assert sorted((r.order_id, r.payment_order_id, r.payment_time and hm(r.payment_time)) for r in rows) == \
+        [(1, 1, "12:10"), (2, None, None), (3, 3, "14:05")]
 
 
 def test_stream_static_join(spark, tmp_path):

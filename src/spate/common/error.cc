@@ -40,14 +40,21 @@ arrow::Status TableNotFound(const std::string& name) {
                         "TABLE IF EXISTS.");
 }
 
-arrow::Status LegacyAnalysisError(std::string_view message) {
-  return arrow::Status(arrow::StatusCode::Invalid, std::string(message),
-                       std::make_shared<AnalysisErrorDetail>());
+arrow::Status LegacyAnalysisError(std::string_view message, std::string_view legacy_class) {
+  std::string text = legacy_class.empty() ? std::string(message)
+                                          : "[" + std::string(legacy_class) + "] " + std::string(message);
+  return arrow::Status(arrow::StatusCode::Invalid, std::move(text), std::make_shared<AnalysisErrorDetail>());
 }
 
 bool IsLegacyAnalysisError(const arrow::Status& status) {
   return status.detail() != nullptr &&
          std::string_view(status.detail()->type_id()) == AnalysisErrorDetail::kTypeId;
+}
+
+std::string PrintedMessage(const arrow::Status& status) {
+  std::string_view error_class = ErrorClassOf(status);
+  if (!error_class.starts_with("_LEGACY_ERROR_")) return status.message();
+  return status.message().substr(error_class.size() + 3);  // "[" class "] "
 }
 
 }  // namespace spate

@@ -32,9 +32,13 @@ namespace spate {
 
 /// An analysis error Spark reports without an error class (its legacy
 /// messages, e.g. "Queries with streaming sources must be executed with
-/// writeStream.start();"). Python raises AnalysisException for it.
-arrow::Status LegacyAnalysisError(std::string_view message);
+/// writeStream.start();"), or with one of its legacy classes
+/// ("_LEGACY_ERROR_TEMP_3102": "[class] message", which Python prints
+/// without the class, as Spark does). Python raises AnalysisException for it.
+arrow::Status LegacyAnalysisError(std::string_view message, std::string_view legacy_class = {});
 bool IsLegacyAnalysisError(const arrow::Status& status);
+/// The status's message as Spark prints it: a legacy class's name left out.
+std::string PrintedMessage(const arrow::Status& status);
 
 /// [TABLE_OR_VIEW_NOT_FOUND] for `name`.
 arrow::Status TableNotFound(const std::string& name);

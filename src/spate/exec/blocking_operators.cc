@@ -75,36 +75,47 @@ class FunctionOperator final : public BlockingOperator {
 };
 
 using UnaryFunction = TableResult (*)(const PlanNode&, const arrow::Table&, const EvalContext&);
+using BinaryFunction = TableResult (*)(const PlanNode&, const arrow::Table&, const arrow::Table&, const EvalContext&);
 
-// An aggregation or deduplication: in a micro-batch of a streaming query,
-// over a stream, the stateful form, which finds its state by this
+Function Unary(UnaryFunction f) {
+  return [f](const PlanNode& n, const Tables& in, const EvalContext& ctx) { return f(n, *in[0], ctx); };
+}
+Function Binary(BinaryFunction f) {
+  return [f](const PlanNode& n, const Tables& in, const EvalContext& ctx) { return f(n, *in[0], *in[1], ctx); };
+}
+
+// An aggregation, deduplication or join: in a micro-batch of a streaming
+// query, over streams, the stateful form, which finds its state by this
 // operator's state id; the batch form otherwise.
 class StatefulOrBatchOperator final : public BlockingOperator {
  public:
   StatefulOrBatchOperator(const PlanNode& node, std::vector<Operator*> inputs, const char* name,
-                          UnaryFunction stateful, UnaryFunction batch)
-      : BlockingOperator(node, std::move(inputs), name), stateful_(stateful), batch_(batch) {}
+                          Function stateful, Function batch)
+      : BlockingOperator(node, std::move(inputs), name), stateful_(std::move(stateful)), batch_(std::move(batch)) {}
   /// A stateful operator's state takes every row, whatever a limit above keeps.
   bool WantsInput() const override { return state_id() >= 0 || ConsumerWantsInput(); }
 
  protected:
   TableResult Compute(const Tables& in) override {
-    if (!ctx().streaming || state_id() < 0) return batch_(node(), *in[0], ctx());
+    if (!ctx().streaming || state_id() < 0) return batch_(node(), in, ctx());
     StreamingBatchContext& streaming = *ctx().streaming;
     streaming.running_operator = state_id();
-    auto result = stateful_(node(), *in[0], ctx());
+    auto result = stateful_(node(), in, ctx());
     streaming.running_operator = -1;
     return result;
   }
 
  private:
-  UnaryFunction stateful_;
-  UnaryFunction batch_;
+  Function stateful_;
+  Function batch_;
 };
 
 }  // namespace
 
 bool IsStatefulNode(const PlanNode& node) {
+  if (node.kind == PlanNode::Kind::kJoin) {
+    return IsStreamingPlan(*node.children[0]) && IsStreamingPlan(*node.children[1]);
+  }
   return (node.kind == PlanNode::Kind::kAggregate || node.kind == PlanNode::Kind::kDistinct) &&
          IsStreamingPlan(node);
 }
@@ -112,9 +123,7 @@ bool IsStatefulNode(const PlanNode& node) {
 arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& node, std::vector<Operator*> inputs) {
   using Kind = PlanNode::Kind;
   auto unary = [&](const char* name, UnaryFunction f) -> std::unique_ptr<Operator> {
-    return std::make_unique<FunctionOperator>(
-        node, std::move(inputs), name,
-        [f](const PlanNode& n, const Tables& in, const EvalContext& ctx) { return f(n, *in[0], ctx); });
+    return std::make_unique<FunctionOperator>(node, std::move(inputs), name, Unary(f));
   };
   switch (node.kind) {
     case Kind::kSort: return unary("Sort", ExecuteSort);
@@ -122,16 +131,16 @@ arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& no
     case Kind::kWindow: return unary("Window", ExecuteWindow);
     case Kind::kAggregate:
       return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "HashAggregate",
-                                                       ExecuteStreamingAggregate, ExecuteAggregate);
+                                                       Unary(ExecuteStreamingAggregate), Unary(ExecuteAggregate));
     case Kind::kDistinct:
       return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "Deduplicate",
-                                                       ExecuteStreamingDeduplicate, ExecuteDistinct);
+                                                       Unary(ExecuteStreamingDeduplicate), Unary(ExecuteDistinct));
     case Kind::kJoin:
-      return std::make_unique<FunctionOperator>(
-          node, std::move(inputs), "HashJoin",
-          [](const PlanNode& n, const Tables& in, const EvalContext& ctx) {
-            return ExecuteJoin(n, *in[0], *in[1], ctx);
-          });
+      if (IsStatefulNode(node)) {
+        return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "StreamingSymmetricHashJoin",
+                                                         Binary(ExecuteStreamingJoin), Binary(ExecuteJoin));
+      }
+      return std::make_unique<FunctionOperator>(node, std::move(inputs), "HashJoin", Binary(ExecuteJoin));
     case Kind::kIntersect:
     case Kind::kExcept:
       return std::make_unique<FunctionOperator>(

@@ -10,6 +10,7 @@
 
 #include "spate/aggregates/group_ids.h"
 #include "spate/exec/executor.h"
+#include "spate/exec/join_rows.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -112,11 +113,12 @@ arrow::Result<std::shared_ptr<arrow::Array>> Indices(const std::vector<int64_t>&
 // Indices with nulls where a row has no partner (outer joins): Take then yields NULLs.
 arrow::Result<std::shared_ptr<arrow::Array>> IndicesWithNulls(const std::vector<int64_t>& values) {
   arrow::Int64Builder b;
+  ARROW_RETURN_NOT_OK(b.Reserve(static_cast<int64_t>(values.size())));
   for (int64_t v : values) {
     if (v < 0) {
-      ARROW_RETURN_NOT_OK(b.AppendNull());
+      b.UnsafeAppendNull();
     } else {
-      ARROW_RETURN_NOT_OK(b.Append(v));
+      b.UnsafeAppend(v);
     }
   }
   return b.Finish();
@@ -145,19 +147,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
 
   // Keep the pairs that satisfy the rest of the condition.
   if (node.condition && !pairs.left.empty()) {
-    ARROW_ASSIGN_OR_RAISE(auto li, Indices(pairs.left));
-    ARROW_ASSIGN_OR_RAISE(auto ri, Indices(pairs.right));
-    ARROW_ASSIGN_OR_RAISE(auto lcols, Gather(*left, li));
-    ARROW_ASSIGN_OR_RAISE(auto rcols, Gather(*right, ri));
-    arrow::FieldVector fields = left->schema()->fields();
-    for (const auto& f : right->schema()->fields()) fields.push_back(f);
-    lcols.insert(lcols.end(), rcols.begin(), rcols.end());
-    auto combined = arrow::RecordBatch::Make(arrow::schema(fields), li->length(), lcols);
-    ARROW_ASSIGN_OR_RAISE(auto mask, EvaluateToArray(*node.condition, *combined, ctx));
+    ARROW_ASSIGN_OR_RAISE(auto passes, PairsSatisfying(*node.condition, *left, *right, pairs.left, pairs.right, ctx));
     Pairs kept;
-    const auto& m = static_cast<const arrow::BooleanArray&>(*mask);
-    for (int64_t i = 0; i < m.length(); ++i) {
-      if (m.IsValid(i) && m.Value(i)) {
+    for (size_t i = 0; i < passes.size(); ++i) {
+      if (passes[i]) {
         kept.left.push_back(pairs.left[i]);
         kept.right.push_back(pairs.right[i]);
       }
@@ -176,14 +169,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
     for (int64_t l = 0; l < left->num_rows(); ++l) {
       if (left_matched[l] == want) keep.push_back(l);
     }
-    ARROW_ASSIGN_OR_RAISE(auto idx, Indices(keep));
-    ARROW_ASSIGN_OR_RAISE(auto cols, Gather(*left, idx));
-    if (!node.join_projection.empty()) {
-      std::vector<std::shared_ptr<arrow::Array>> projected;
-      for (int p : node.join_projection) projected.push_back(cols[p]);
-      cols = std::move(projected);
-    }
-    return arrow::Table::Make(schema, cols, idx->length());
+    ARROW_ASSIGN_OR_RAISE(auto rows, JoinedRows(node, schema, *left, *right, keep, {}));
+    return arrow::Table::FromRecordBatches(schema, {rows});
   }
   if (node.join_type == JoinType::kLeftOuter || node.join_type == JoinType::kFullOuter) {
     for (int64_t l = 0; l < left->num_rows(); ++l) {
@@ -201,12 +188,43 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
       }
     }
   }
-  ARROW_ASSIGN_OR_RAISE(auto li, IndicesWithNulls(pairs.left));
-  ARROW_ASSIGN_OR_RAISE(auto ri, IndicesWithNulls(pairs.right));
-  ARROW_ASSIGN_OR_RAISE(auto cols, Gather(*left, li));
-  ARROW_ASSIGN_OR_RAISE(auto rcols, Gather(*right, ri));
-  const int left_width = left->num_columns();
+  ARROW_ASSIGN_OR_RAISE(auto rows, JoinedRows(node, schema, *left, *right, pairs.left, pairs.right));
+  return arrow::Table::FromRecordBatches(schema, {rows});
+}
+
+arrow::Result<std::vector<bool>> PairsSatisfying(const BoundExpr& condition, const arrow::RecordBatch& left,
+                                                const arrow::RecordBatch& right, const std::vector<int64_t>& left_rows,
+                                                const std::vector<int64_t>& right_rows, const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto li, Indices(left_rows));
+  ARROW_ASSIGN_OR_RAISE(auto ri, Indices(right_rows));
+  ARROW_ASSIGN_OR_RAISE(auto cols, Gather(left, li));
+  ARROW_ASSIGN_OR_RAISE(auto rcols, Gather(right, ri));
+  arrow::FieldVector fields = left.schema()->fields();
+  for (const auto& f : right.schema()->fields()) fields.push_back(f);
   cols.insert(cols.end(), rcols.begin(), rcols.end());
+  auto combined = arrow::RecordBatch::Make(arrow::schema(fields), li->length(), std::move(cols));
+  ARROW_ASSIGN_OR_RAISE(auto mask, EvaluateToArray(condition, *combined, ctx));
+  const auto& m = static_cast<const arrow::BooleanArray&>(*mask);
+  std::vector<bool> out(left_rows.size());
+  for (int64_t i = 0; i < m.length(); ++i) out[i] = m.IsValid(i) && m.Value(i);
+  return out;
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> JoinedRows(const PlanNode& node,
+                                                              const std::shared_ptr<arrow::Schema>& schema,
+                                                              const arrow::RecordBatch& left,
+                                                              const arrow::RecordBatch& right,
+                                                              const std::vector<int64_t>& left_rows,
+                                                              const std::vector<int64_t>& right_rows) {
+  const bool semi = node.join_type == JoinType::kLeftSemi || node.join_type == JoinType::kLeftAnti;
+  ARROW_ASSIGN_OR_RAISE(auto li, IndicesWithNulls(left_rows));
+  ARROW_ASSIGN_OR_RAISE(auto cols, Gather(left, li));
+  const int left_width = left.num_columns();
+  if (!semi) {
+    ARROW_ASSIGN_OR_RAISE(auto ri, IndicesWithNulls(right_rows));
+    ARROW_ASSIGN_OR_RAISE(auto rcols, Gather(right, ri));
+    cols.insert(cols.end(), rcols.begin(), rcols.end());
+  }
   if (!node.join_projection.empty()) {
     std::vector<std::shared_ptr<arrow::Array>> projected;
     for (int p : node.join_projection) {
@@ -232,7 +250,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
       ARROW_ASSIGN_OR_RAISE(cols[i], cp::Cast(*cols[i], want, cp::CastOptions::Unsafe()));
     }
   }
-  return arrow::Table::Make(schema, cols, li->length());
+  return arrow::RecordBatch::Make(schema, static_cast<int64_t>(left_rows.size()), std::move(cols));
 }
 
 }  // namespace spate

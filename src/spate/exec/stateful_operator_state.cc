@@ -26,28 +26,32 @@ uint64_t HashBytes(std::string_view bytes) {
 }  // namespace
 
 StatefulOperatorState::StatefulOperatorState(int64_t operator_id, std::string operator_name,
-                                             std::string checkpoint, int num_partitions, StateStoreConf conf)
+                                             std::string checkpoint, int num_partitions, StateStoreConf conf,
+                                             std::vector<std::string> store_names)
     : operator_id_(operator_id),
       operator_name_(std::move(operator_name)),
-      providers_(num_partitions),
-      open_(num_partitions, nullptr),
+      num_partitions_(num_partitions),
+      store_names_(std::move(store_names)),
+      providers_(store_names_.size() * num_partitions),
+      open_(providers_.size(), nullptr),
       checkpoint_(std::move(checkpoint)),
       conf_(std::move(conf)) {}
 
 StatefulOperatorState::~StatefulOperatorState() = default;
 
 int StatefulOperatorState::PartitionOf(std::string_view key) const {
-  return static_cast<int>(HashBytes(key) % providers_.size());
+  return static_cast<int>(HashBytes(key) % static_cast<uint64_t>(num_partitions_));
 }
 
-arrow::Result<StateStore*> StatefulOperatorState::Store(int partition) {
-  if (open_[partition] != nullptr) return open_[partition];
-  if (!providers_[partition]) {
-    std::string dir = StateStoreDir(checkpoint_, operator_id_, partition);
-    ARROW_ASSIGN_OR_RAISE(providers_[partition], StateStoreProvider::Create(dir, conf_));
+arrow::Result<StateStore*> StatefulOperatorState::Store(int partition, int store) {
+  const size_t i = static_cast<size_t>(store) * num_partitions_ + partition;
+  if (open_[i] != nullptr) return open_[i];
+  if (!providers_[i]) {
+    std::string dir = StateStoreDir(checkpoint_, operator_id_, partition, store_names_[store]);
+    ARROW_ASSIGN_OR_RAISE(providers_[i], StateStoreProvider::Create(dir, conf_));
   }
-  ARROW_ASSIGN_OR_RAISE(open_[partition], providers_[partition]->GetStore(batch_id_));
-  return open_[partition];
+  ARROW_ASSIGN_OR_RAISE(open_[i], providers_[i]->GetStore(batch_id_));
+  return open_[i];
 }
 
 void StatefulOperatorState::BeginBatch(int64_t batch_id) {
@@ -56,23 +60,28 @@ void StatefulOperatorState::BeginBatch(int64_t batch_id) {
   metrics_ = StateOperatorMetrics{};
   metrics_.operator_name = operator_name_;
   metrics_.num_shuffle_partitions = num_partitions();
-  metrics_.num_state_store_instances = num_partitions();
+  metrics_.num_state_store_instances = num_partitions() * static_cast<int64_t>(store_names_.size());
 }
 
 arrow::Status StatefulOperatorState::Commit() {
   auto start = std::chrono::steady_clock::now();
   std::map<std::string, int64_t> custom;
-  for (int p = 0; p < num_partitions(); ++p) {
-    ARROW_ASSIGN_OR_RAISE(StateStore * store, Store(p));
-    StateStoreMetrics m = store->metrics();
-    metrics_.num_rows_total += m.num_rows_total;
-    metrics_.num_rows_updated += m.num_rows_updated;
-    metrics_.num_rows_removed += m.num_rows_removed;
-    metrics_.memory_used_bytes += m.memory_used_bytes;
-    for (const auto& [name, value] : m.custom) custom[name] += value;
-    ARROW_RETURN_NOT_OK(store->Commit().status());
-    open_[p] = nullptr;
-    ARROW_RETURN_NOT_OK(providers_[p]->DoMaintenance());
+  for (size_t s = 0; s < store_names_.size(); ++s) {
+    for (int p = 0; p < num_partitions(); ++p) {
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, Store(p, static_cast<int>(s)));
+      StateStoreMetrics m = store->metrics();
+      metrics_.num_rows_total += m.num_rows_total;
+      if (!counts_rows_itself_) {
+        metrics_.num_rows_updated += m.num_rows_updated;
+        metrics_.num_rows_removed += m.num_rows_removed;
+      }
+      metrics_.memory_used_bytes += m.memory_used_bytes;
+      for (const auto& [name, value] : m.custom) custom[name] += value;
+      const size_t i = s * num_partitions_ + p;
+      ARROW_RETURN_NOT_OK(store->Commit().status());
+      open_[i] = nullptr;
+      ARROW_RETURN_NOT_OK(providers_[i]->DoMaintenance());
+    }
   }
   metrics_.custom_metrics.assign(custom.begin(), custom.end());
   metrics_.commit_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -101,9 +110,14 @@ arrow::Result<std::shared_ptr<arrow::Int64Array>> EventTimeMicros(const std::sha
 arrow::Result<StateRowSchemas> AggregateStateSchemas(const PlanNode& node);
 arrow::Result<StateRowSchemas> DeduplicateStateSchemas(const PlanNode& node);
 
-arrow::Result<StateRowSchemas> StateRowSchemasOf(const PlanNode& node) {
-  if (node.kind == PlanNode::Kind::kAggregate) return AggregateStateSchemas(node);
-  return DeduplicateStateSchemas(node);
+arrow::Result<std::vector<StateStoreSchemas>> JoinStateSchemas(const PlanNode& node);
+
+arrow::Result<std::vector<StateStoreSchemas>> StateStoresOf(const PlanNode& node) {
+  if (node.kind == PlanNode::Kind::kJoin) return JoinStateSchemas(node);
+  ARROW_ASSIGN_OR_RAISE(StateRowSchemas schemas, node.kind == PlanNode::Kind::kAggregate
+                                                     ? AggregateStateSchemas(node)
+                                                     : DeduplicateStateSchemas(node));
+  return std::vector<StateStoreSchemas>{{kDefaultStateStoreName, schemas.key, schemas.value}};
 }
 
 arrow::Result<StatefulOperatorState*> StreamingBatchContext::Operator(int state_id) const {

@@ -550,7 +550,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
 
   // 2. Groups the previous batch's watermark had closed are late.
   if (watermarked && fresh.num_rows > 0) {
-    ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(fresh.keys[layout.event_time_key], batch.late_events_watermark_ms));
+    ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(fresh.keys[layout.event_time_key], batch.LateEventsWatermarkMs()));
     std::vector<bool> keep(closed.size());
     for (size_t i = 0; i < closed.size(); ++i) {
       keep[i] = !closed[i];
@@ -582,7 +582,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   }
   if (watermarked) {  // evict what this batch's watermark closes
     auto removal_start = Clock::now();
-    ARROW_ASSIGN_OR_RAISE(Groups closed, EvictClosedGroups(node, *rt, *op, batch.eviction_watermark_ms));
+    ARROW_ASSIGN_OR_RAISE(Groups closed, EvictClosedGroups(node, *rt, *op, batch.EvictionWatermarkMs()));
     if (mode == OutputMode::kAppend && closed.num_rows > 0) {
       ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, closed));
       out.push_back(std::move(table));

@@ -24,6 +24,7 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include "spate/state/state_schema.h"
 #include "spate/state/state_store.h"
 #include "spate/plan/output_mode.h"
 
@@ -68,23 +69,27 @@ class OperatorRuntime {
   virtual ~OperatorRuntime() = default;
 };
 
-/// The state stores of one stateful operator, one per partition, across the
-/// batches of a query run. Keys are spread over partitions by a hash of
+/// The state stores of one stateful operator, one per partition (and per
+/// store name: a stream-stream join keeps one store for each side), across
+/// the batches of a query run. Keys are spread over partitions by a hash of
 /// their bytes; a partition's store at batch N is version N.
 class StatefulOperatorState {
  public:
   StatefulOperatorState(int64_t operator_id, std::string operator_name, std::string checkpoint,
-                        int num_partitions, StateStoreConf conf);
+                        int num_partitions, StateStoreConf conf,
+                        std::vector<std::string> store_names = {kDefaultStateStoreName});
   ~StatefulOperatorState();
 
   int64_t operator_id() const { return operator_id_; }
   /// Spark's name for the operator (stateStoreSave, dedupe, ...).
   const std::string& name() const { return operator_name_; }
-  int num_partitions() const { return static_cast<int>(providers_.size()); }
+  int num_partitions() const { return num_partitions_; }
+  const std::vector<std::string>& store_names() const { return store_names_; }
   /// The partition a key (or a key prefix that groups keys) belongs to.
   int PartitionOf(std::string_view key) const;
-  /// The store of `partition` for the current batch, loaded on first use.
-  arrow::Result<StateStore*> Store(int partition);
+  /// The store of `partition` (and of store_names()[store]) for the current
+  /// batch, loaded on first use.
+  arrow::Result<StateStore*> Store(int partition, int store = 0);
 
   /// Called by the engine around each batch.
   void BeginBatch(int64_t batch_id);
@@ -94,6 +99,9 @@ class StatefulOperatorState {
 
   /// This batch's figures; operators add theirs, Commit() adds the stores'.
   StateOperatorMetrics& metrics() { return metrics_; }
+  /// The operator counts numRowsUpdated and numRowsRemoved itself (a join
+  /// counts the rows it buffers and drops, not each store write).
+  void set_counts_rows_itself() { counts_rows_itself_ = true; }
 
   /// What the operator builds once per query run (its layout, row
   /// encoders and decoders), kept here between batches; built on its first batch.
@@ -102,12 +110,16 @@ class StatefulOperatorState {
  private:
   int64_t operator_id_;
   std::string operator_name_;
+  int num_partitions_;
+  std::vector<std::string> store_names_;
+  // By store then partition: index store * num_partitions + partition.
   std::vector<std::unique_ptr<StateStoreProvider>> providers_;
   std::vector<StateStore*> open_;  // this batch's stores (null: not loaded yet)
   std::string checkpoint_;
   StateStoreConf conf_;
   int64_t batch_id_ = 0;
   StateOperatorMetrics metrics_;
+  bool counts_rows_itself_ = false;
   std::unique_ptr<OperatorRuntime> runtime_;
 };
 
@@ -117,7 +129,14 @@ struct StateRowSchemas {
   std::shared_ptr<arrow::Schema> key;
   std::shared_ptr<arrow::Schema> value;
 };
-arrow::Result<StateRowSchemas> StateRowSchemasOf(const PlanNode& node);
+/// One store of a stateful operator: its name and row schemas.
+struct StateStoreSchemas {
+  std::string name;  // kDefaultStateStoreName, or a join side's store
+  std::shared_ptr<arrow::Schema> key;
+  std::shared_ptr<arrow::Schema> value;
+};
+/// The stores of a stateful operator (a join has one per side).
+arrow::Result<std::vector<StateStoreSchemas>> StateStoresOf(const PlanNode& node);
 
 /// Milliseconds since `start`, for the operators' timing metrics.
 inline int64_t MillisSince(std::chrono::steady_clock::time_point start) {
@@ -131,9 +150,27 @@ class StreamingBatchContext {
  public:
   int64_t batch_id = 0;
   OutputMode output_mode = OutputMode::kAppend;
-  /// Milliseconds since the epoch; 0 before any event time was seen.
+  /// The query's watermark for this batch (state eviction) and the previous
+  /// batch's (late rows), in milliseconds since the epoch; 0 before any
+  /// event time was seen.
   int64_t eviction_watermark_ms = 0;
   int64_t late_events_watermark_ms = 0;
+  /// The same per stateful operator (by state id), propagated through the
+  /// plan as Spark does (exec/watermark_propagation.h): an operator above a
+  /// stream-stream join sees the join's output watermark. Empty: the query's.
+  std::vector<int64_t> operator_eviction_watermarks_ms;
+  std::vector<int64_t> operator_late_events_watermarks_ms;
+  /// The running operator's watermarks.
+  int64_t EvictionWatermarkMs() const {
+    return running_operator >= 0 && running_operator < static_cast<int>(operator_eviction_watermarks_ms.size())
+               ? operator_eviction_watermarks_ms[running_operator]
+               : eviction_watermark_ms;
+  }
+  int64_t LateEventsWatermarkMs() const {
+    return running_operator >= 0 && running_operator < static_cast<int>(operator_late_events_watermarks_ms.size())
+               ? operator_late_events_watermarks_ms[running_operator]
+               : late_events_watermark_ms;
+  }
 
   /// Set up by the engine at start: the state of each stateful operator, by
   /// its state id (exec/physical_plan.h; the checkpoint's state/<id>/ folder).

@@ -175,7 +175,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
   std::vector<std::vector<uint32_t>> candidates(static_cast<size_t>(op->num_partitions()));
   std::unordered_set<std::string_view> seen;
   for (uint32_t i = 0; i < keys.size(); ++i) {
-    if (!times.empty() && times[i] && *times[i] <= batch.late_events_watermark_ms) {
+    if (!times.empty() && times[i] && *times[i] <= batch.LateEventsWatermarkMs()) {
       ++metrics.num_rows_dropped_by_watermark;
       continue;
     }
@@ -220,7 +220,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
     EvictedRows evicted;
     for (int p = 0; p < op->num_partitions(); ++p) {
       ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(p));
-      ARROW_RETURN_NOT_OK(EvictUpTo(*store, batch.eviction_watermark_ms * 1000, &evicted));
+      ARROW_RETURN_NOT_OK(EvictUpTo(*store, batch.EvictionWatermarkMs() * 1000, &evicted));
     }
     metrics.all_removals_time_ms += MillisSince(removal_start);
   }

@@ -160,4 +160,28 @@ EvalContext MakeEvalContext(const RuntimeConfig& conf) {
   return ctx;
 }
 
+void SplitConjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
+  if (e->kind() == BoundExpr::Kind::kFunction && static_cast<const BoundFunction&>(*e).function() == "and") {
+    for (const auto& c : e->children()) SplitConjuncts(c, out);
+    return;
+  }
+  out->push_back(e);
+}
+
+void CollectColumns(const BoundExpr& e, std::set<int>* out) {
+  if (e.kind() == BoundExpr::Kind::kColumn) out->insert(static_cast<const BoundColumn&>(e).index());
+  for (const auto& c : e.children()) CollectColumns(*c, out);
+}
+
+BoundExprPtr ShiftColumns(const BoundExprPtr& e, int offset) {
+  if (e->kind() == BoundExpr::Kind::kColumn) {
+    const auto& c = static_cast<const BoundColumn&>(*e);
+    return std::make_shared<BoundColumn>(c.index() + offset, c.type(), c.nullable(), c.name());
+  }
+  if (e->kind() == BoundExpr::Kind::kLiteral) return e;
+  std::vector<BoundExprPtr> children;
+  for (const auto& c : e->children()) children.push_back(ShiftColumns(c, offset));
+  return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
+}
+
 }  // namespace spate

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -162,6 +163,14 @@ arrow::Result<std::shared_ptr<arrow::Array>> EvaluateOnRows(const BoundExpr& exp
                                                             const arrow::RecordBatch& batch,
                                                             const arrow::BooleanArray& mask,
                                                             const EvalContext& ctx);
+
+/// Appends the conjuncts of `e` (e itself when it is not an AND) to `out`.
+void SplitConjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out);
+/// Adds the indices of the columns `e` reads to `out`.
+void CollectColumns(const BoundExpr& e, std::set<int>* out);
+/// The same expression with every column index shifted by `offset` (an
+/// expression over left ++ right columns made one over the right's alone).
+BoundExprPtr ShiftColumns(const BoundExprPtr& e, int offset);
 
 /// Calls Arrow's compute kernels once they are registered (Arrow 21+ needs an
 /// explicit initialization of its compute library).

@@ -114,23 +114,6 @@ bool ReferencesColumns(const BoundExpr& e) {
   return false;
 }
 
-void CollectColumns(const BoundExpr& e, std::set<int>* out) {
-  if (e.kind() == BoundExpr::Kind::kColumn) out->insert(static_cast<const BoundColumn&>(e).index());
-  for (const auto& c : e.children()) CollectColumns(*c, out);
-}
-
-// The same expression with every column index shifted by `offset`.
-BoundExprPtr Rebase(const BoundExprPtr& e, int offset) {
-  if (e->kind() == BoundExpr::Kind::kColumn) {
-    const auto& c = static_cast<const BoundColumn&>(*e);
-    return std::make_shared<BoundColumn>(c.index() + offset, c.type(), c.nullable(), c.name());
-  }
-  if (e->kind() == BoundExpr::Kind::kLiteral) return e;
-  std::vector<BoundExprPtr> children;
-  for (const auto& c : e->children()) children.push_back(Rebase(c, offset));
-  return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
-}
-
 // A call of a built-in aggregate (a user-defined function may reuse its name).
 bool IsAggregateCall(const Expr& e) {
   if (e.kind == ExprKind::kCall && e.name == kAggregateFilterCall) return IsAggregateCall(*e.args[0]);
@@ -1975,18 +1958,7 @@ arrow::Result<PlanPtr> MakeJoin(const PlanPtr& left, const PlanPtr& right, const
     }
     // Split the AND-ed conjuncts into equi-keys (left expr = right expr) and the rest.
     std::vector<BoundExprPtr> conjuncts, rest;
-    std::vector<BoundExprPtr> stack = {bound};
-    while (!stack.empty()) {
-      auto e = stack.back();
-      stack.pop_back();
-      if (e->kind() == BoundExpr::Kind::kFunction &&
-          static_cast<const BoundFunction&>(*e).function() == "and") {
-        stack.push_back(e->children()[1]);
-        stack.push_back(e->children()[0]);
-      } else {
-        conjuncts.push_back(e);
-      }
-    }
+    SplitConjuncts(bound, &conjuncts);
     for (const auto& c : conjuncts) {
       bool is_eq = c->kind() == BoundExpr::Kind::kFunction &&
                    static_cast<const BoundFunction&>(*c).function() == "=";
@@ -1998,12 +1970,12 @@ arrow::Result<PlanPtr> MakeJoin(const PlanPtr& left, const PlanPtr& right, const
         auto all_right = [&](const std::set<int>& s) { return !s.empty() && *s.begin() >= left_width; };
         if (all_left(a_cols) && all_right(b_cols)) {
           node.left_keys.push_back(c->children()[0]);
-          node.right_keys.push_back(Rebase(c->children()[1], -left_width));
+          node.right_keys.push_back(ShiftColumns(c->children()[1], -left_width));
           continue;
         }
         if (all_right(a_cols) && all_left(b_cols)) {
           node.left_keys.push_back(c->children()[1]);
-          node.right_keys.push_back(Rebase(c->children()[0], -left_width));
+          node.right_keys.push_back(ShiftColumns(c->children()[0], -left_width));
           continue;
         }
       }

@@ -6,19 +6,6 @@ namespace spate {
 
 namespace {
 
-void CollectColumns(const BoundExpr& e, std::set<int>* out) {
-  if (e.kind() == BoundExpr::Kind::kColumn) out->insert(static_cast<const BoundColumn&>(e).index());
-  for (const auto& c : e.children()) CollectColumns(*c, out);
-}
-
-void SplitConjuncts(const BoundExprPtr& e, std::vector<BoundExprPtr>* out) {
-  if (e->kind() == BoundExpr::Kind::kFunction && static_cast<const BoundFunction&>(*e).function() == "and") {
-    for (const auto& c : e->children()) SplitConjuncts(c, out);
-    return;
-  }
-  out->push_back(e);
-}
-
 bool IsLazyScan(const PlanNode& n) {
   return n.kind == PlanNode::Kind::kScan && n.source->reader && n.source->request.columns.empty() &&
          n.source->request.filters.empty();

@@ -606,4 +606,14 @@ arrow::Result<std::unique_ptr<RowDecoder>> RowDecoder::Make(std::shared_ptr<arro
   return std::make_unique<RowDecoderImpl>(std::move(schema), std::move(columns), std::move(builders));
 }
 
+void AppendEncodedInt64(int64_t value, std::string* out) {
+  out->push_back(kPresent);
+  PutBigEndian(OrderedBits(value), out);
+}
+
+void AppendEncodedBool(bool value, std::string* out) {
+  out->push_back(kPresent);
+  out->push_back(value ? 1 : 0);
+}
+
 }  // namespace spate

@@ -9,6 +9,8 @@
 // Supported types: null, boolean, integers, float/double, decimal128, date32,
 // timestamp, string/binary (and large_), list, struct, map.
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -43,6 +45,14 @@ class RowEncoder {
   /// Every row into one buffer (replacing `out`'s rows).
   void EncodeBatch(const arrow::RecordBatch& batch, EncodedRows* out) const;
 };
+
+/// The encoding of one non-null BIGINT (BOOLEAN) column, as RowEncoder
+/// writes it: appended to a row's encoding, it adds that column to the row.
+void AppendEncodedInt64(int64_t value, std::string* out);
+void AppendEncodedBool(bool value, std::string* out);
+/// Bytes AppendEncodedInt64 and AppendEncodedBool write.
+inline constexpr size_t kEncodedInt64Bytes = 9;
+inline constexpr size_t kEncodedBoolBytes = 2;
 
 class RowDecoder {
  public:

@@ -9,11 +9,17 @@
 #include "spate/common/runtime_config.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/plan/stream_join_watermark.h"
 #include "spate/plan/window_plan.h"
 
 namespace spate {
 
 namespace {
+
+// Spark's UnsupportedOperationChecker error: [_LEGACY_ERROR_TEMP_3102] and the message.
+arrow::Status UnsupportedOperation(std::string_view message) {
+  return LegacyAnalysisError(message, "_LEGACY_ERROR_TEMP_3102");
+}
 
 void Collect(const PlanNode& node, const std::function<bool(const PlanNode&)>& match,
              std::vector<const PlanNode*>* out) {
@@ -83,13 +89,91 @@ arrow::Status NonTimeWindowError(const PlanNode& window) {
                                 function, call.name, call.name.substr(call.name.find(" OVER (") + 6)));
 }
 
+// Spark's name of a join type in its messages ("LeftOuter", ...).
+const char* SparkJoinTypeName(JoinType type) {
+  switch (type) {
+    case JoinType::kInner: return "Inner";
+    case JoinType::kCross: return "Cross";
+    case JoinType::kLeftOuter: return "LeftOuter";
+    case JoinType::kRightOuter: return "RightOuter";
+    case JoinType::kFullOuter: return "FullOuter";
+    case JoinType::kLeftSemi: return "LeftSemi";
+    case JoinType::kLeftAnti: return "LeftAnti";
+  }
+  return "";
+}
+
+// An outer or semi join of two streams needs a watermark in its keys, or a
+// time range that bounds the state of a side with a watermark.
+arrow::Status CheckStreamStreamJoinWatermark(const PlanNode& join) {
+  bool bounded = false;
+  switch (join.join_type) {
+    case JoinType::kLeftOuter:
+    case JoinType::kLeftSemi: bounded = !StateValueBounds(join, 0).empty(); break;
+    case JoinType::kRightOuter: bounded = !StateValueBounds(join, 1).empty(); break;
+    case JoinType::kFullOuter: bounded = !StateValueBounds(join, 0).empty() || !StateValueBounds(join, 1).empty(); break;
+    default:
+      return UnsupportedOperation(fmt::format("Join type {} is not supported with streaming DataFrame/Dataset",
+                                             SparkJoinTypeName(join.join_type)));
+  }
+  if (bounded || WatermarkKeyOrdinal(join)) return arrow::Status::OK();
+  return UnsupportedOperation(fmt::format(
+      "Stream-stream {} join between two streaming DataFrame/Datasets is not supported without a watermark in "
+      "the join keys, or a watermark on the nullable side and an appropriate range condition",
+      SparkJoinTypeName(join.join_type)));
+}
+
+// Spark's UnsupportedOperationChecker rules for joins with a stream on either side.
+arrow::Status CheckJoin(const PlanNode& join, OutputMode mode) {
+  const bool left = IsStreamingPlan(*join.children[0]), right = IsStreamingPlan(*join.children[1]);
+  if (left && right && mode != OutputMode::kAppend) {
+    return UnsupportedOperation(fmt::format(
+        "Join between two streaming DataFrames/Datasets is not supported in {} output mode, only in Append output "
+        "mode",
+        OutputModeName(mode)));
+  }
+  const char* type = SparkJoinTypeName(join.join_type);
+  switch (join.join_type) {
+    case JoinType::kInner:
+    case JoinType::kCross: return arrow::Status::OK();
+    case JoinType::kFullOuter:
+      if (left != right) {
+        return UnsupportedOperation(fmt::format(
+            "FullOuter joins with streaming DataFrames/Datasets on the {} and a static DataFrame/Dataset on the {} "
+            "is not supported",
+            left ? "left" : "right", left ? "right" : "left"));
+      }
+      break;
+    case JoinType::kLeftAnti:
+      if (right) return UnsupportedOperation("LeftAnti joins with a streaming DataFrame/Dataset on the right are not supported");
+      return arrow::Status::OK();
+    case JoinType::kLeftOuter:
+    case JoinType::kLeftSemi:
+      if (!left && right) {
+        return UnsupportedOperation(fmt::format(
+            "{} join with a streaming DataFrame/Dataset on the right and a static DataFrame/Dataset on the left is "
+            "not supported",
+            type));
+      }
+      break;
+    case JoinType::kRightOuter:
+      if (left && !right) {
+        return UnsupportedOperation(
+            "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet on the "
+            "right not supported");
+      }
+      break;
+  }
+  return left && right ? CheckStreamStreamJoinWatermark(join) : arrow::Status::OK();
+}
+
 arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) {
   const bool streaming = IsStreamingPlan(n);
   switch (n.kind) {
     case PlanNode::Kind::kAggregate:
       for (const auto& call : n.aggregates) {
         if (streaming && !StreamingAggregateSupported(call)) {
-          return LegacyAnalysisError(
+          return UnsupportedOperation(
               "Distinct aggregations are not supported on streaming DataFrames/Datasets. Consider using "
               "approx_count_distinct() instead.");
         }
@@ -97,51 +181,41 @@ arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) 
       break;
     case PlanNode::Kind::kDistinct:
       if (streaming && n.within_watermark && !HasEventTimeColumn(n.children[0]->output)) {
-        return LegacyAnalysisError(
+        return UnsupportedOperation(
             "dropDuplicatesWithinWatermark is not supported on streaming DataFrames/DataSets without "
             "watermark");
       }
       break;
     case PlanNode::Kind::kJoin:
-      if (IsStreamingPlan(*n.children[0]) && IsStreamingPlan(*n.children[1])) {
-        if (mode != OutputMode::kAppend) {
-          return LegacyAnalysisError(fmt::format(
-              "Join between two streaming DataFrames/Datasets is not supported in {} output mode, only in "
-              "Append output mode",
-              OutputModeName(mode)));
-        }
-        return arrow::Status::NotImplemented(
-            "Stream-stream joins are not supported yet; join a stream with a static DataFrame instead.");
-      }
+      ARROW_RETURN_NOT_OK(CheckJoin(n, mode));
       break;
     case PlanNode::Kind::kExcept:
     case PlanNode::Kind::kIntersect: {
       bool left = IsStreamingPlan(*n.children[0]), right = IsStreamingPlan(*n.children[1]);
       if (n.kind == PlanNode::Kind::kExcept && right) {
-        return LegacyAnalysisError("Except on a streaming DataFrame/Dataset on the right is not supported");
+        return UnsupportedOperation("Except on a streaming DataFrame/Dataset on the right is not supported");
       }
-      if (left && right) {
-        return LegacyAnalysisError("Intersect between two streaming DataFrames/Datasets is not supported");
+      if (n.kind == PlanNode::Kind::kIntersect && (left || right)) {
+        return UnsupportedOperation("Intersect of streaming DataFrames/Datasets is not supported");
       }
       if (left) {
         return arrow::Status::NotImplemented(
-            "INTERSECT and EXCEPT of a streaming DataFrame with a static one are not supported yet; apply "
-            "them in foreachBatch.");
+            "EXCEPT of a streaming DataFrame with a static one is not supported yet; apply it in foreachBatch.");
       }
       break;
     }
     case PlanNode::Kind::kSort:
       if (streaming && !(has_aggregate && mode == OutputMode::kComplete)) {
-        return LegacyAnalysisError(
+        return UnsupportedOperation(
             "Sorting is not supported on streaming DataFrames/Datasets, unless it is on aggregated "
             "DataFrame/Dataset in Complete output mode");
       }
       break;
     case PlanNode::Kind::kLimit:
       if (!streaming) break;
-      if (n.offset > 0) return LegacyAnalysisError("Offset is not supported on streaming DataFrames/Datasets");
+      if (n.offset > 0) return UnsupportedOperation("Offset is not supported on streaming DataFrames/Datasets");
       if (mode == OutputMode::kUpdate) {
-        return LegacyAnalysisError("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
+        return UnsupportedOperation("Limits are not supported on streaming DataFrames/Datasets in Update output mode");
       }
       if (!(has_aggregate && mode == OutputMode::kComplete)) {
         return arrow::Status::NotImplemented(
@@ -170,14 +244,38 @@ arrow::Status UnsupportedOutputMode(const char* mode, const char* operation) {
 
 }  // namespace
 
-bool IsStatefulOperator(const PlanNode& node) {
-  return (node.kind == PlanNode::Kind::kAggregate || node.kind == PlanNode::Kind::kDistinct) &&
-         IsStreamingPlan(node);
+arrow::Status CheckStreamingPlan(const PlanNode& plan) {
+  std::vector<const PlanNode*> joins;
+  Collect(plan, [](const PlanNode& n) {
+    return n.kind == PlanNode::Kind::kJoin && IsStreamingPlan(*n.children[0]) && IsStreamingPlan(*n.children[1]);
+  }, &joins);
+  for (const PlanNode* join : joins) {
+    if (join->left_keys.empty()) {
+      return LegacyAnalysisError("Stream-stream join without equality predicate is not supported.;\n" +
+                                     join->TreeString(),
+                                 "_LEGACY_ERROR_TEMP_1181");
+    }
+    for (const auto& side : join->children) {
+      std::string columns;
+      int count = 0;
+      for (const Attribute& a : side->output) {
+        if (a.watermark_delay_ms < 0) continue;
+        columns += fmt::format("{}{}-T{}ms", count++ ? "," : "", a.name, a.watermark_delay_ms);
+      }
+      if (count > 1) {
+        return LegacyAnalysisError(fmt::format("More than one event time columns are available. Please ensure there "
+                                               "is at most one event time column per stream. event time columns: ({})",
+                                               columns),
+                                   "_LEGACY_ERROR_TEMP_3077");
+      }
+    }
+  }
+  return arrow::Status::OK();
 }
 
 arrow::Status CheckStreamingQuery(const PlanNode& plan, OutputMode mode, const RuntimeConfig& conf) {
   if (!IsStreamingPlan(plan)) {
-    return LegacyAnalysisError("Queries without streaming sources cannot be executed with writeStream.start();");
+    return UnsupportedOperation("Queries without streaming sources cannot be executed with writeStream.start();");
   }
   std::vector<const PlanNode*> aggregates;
   Collect(plan, IsStreamingAggregate, &aggregates);

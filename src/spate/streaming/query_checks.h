@@ -14,8 +14,9 @@ class RuntimeConfig;
 
 arrow::Status CheckStreamingQuery(const PlanNode& plan, OutputMode mode, const RuntimeConfig& conf);
 
-/// Whether the node keeps state across micro-batches (a streaming
-/// aggregation or deduplication).
-bool IsStatefulOperator(const PlanNode& node);
+/// What Spark finds only when it plans the query's first batch, so that the
+/// query starts and then fails: a stream-stream join without an equality,
+/// or a side of one with more than one event-time column.
+arrow::Status CheckStreamingPlan(const PlanNode& plan);
 
 }  // namespace spate

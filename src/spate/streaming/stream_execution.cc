@@ -22,6 +22,7 @@
 #include "spate/exec/physical_plan.h"
 #include "spate/expr/bound_expr.h"
 #include "spate/exec/streaming_context.h"
+#include "spate/exec/watermark_propagation.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/streaming/checkpoint_entries.h"
 #include "spate/common/atomic_file.h"
@@ -31,6 +32,7 @@
 #include "spate/streaming/console_progress.h"
 #include "spate/streaming/query_manager.h"
 #include "spate/state/state_schema.h"
+#include "spate/plan/stream_join_watermark.h"
 #include "spate/streaming/watermark_tracker.h"
 #include "spate/types/arrow_types.h"
 
@@ -103,7 +105,21 @@ arrow::Result<size_t> RecentProgressKept(const RuntimeConfig& conf) {
 // Whether a stateful operator removes state when the watermark moves (and so
 // needs a no-data batch for it): an aggregation by an event-time key outside
 // complete mode, a deduplication with an event-time column.
+// Spark's names for the stateful operators (progress, state metadata).
+const char* StatefulOperatorName(const PlanNode& node) {
+  switch (node.kind) {
+    case PlanNode::Kind::kAggregate:
+      return node.session_window_key >= 0 ? "sessionWindowStateStoreSaveExec" : "stateStoreSave";
+    case PlanNode::Kind::kJoin: return "symmetricHashJoin";
+    default: return node.within_watermark ? "dedupeWithinWatermark" : "dedupe";
+  }
+}
+
 bool EvictsByWatermark(const PlanNode& node, OutputMode mode) {
+  if (node.kind == PlanNode::Kind::kJoin) {
+    const StreamJoinEviction eviction = JoinEvictionOf(node);
+    return eviction.left.kind != JoinSideEviction::Kind::kNone || eviction.right.kind != JoinSideEviction::Kind::kNone;
+  }
   const auto& input = node.children[0]->output;
   if (node.kind == PlanNode::Kind::kAggregate) {
     if (mode == OutputMode::kComplete) return false;
@@ -387,6 +403,7 @@ class StreamExecution final : public StreamingQuery,
                                     conf_.Get("spark.sql.shuffle.partitions", ""), "'.");
     }
     ARROW_RETURN_NOT_OK(Recover());  // a restart keeps the recorded offsets and watermark
+    if (auto planned = CheckStreamingPlan(*plan_); !planned.ok()) return QueryFailed(planned);
     ARROW_RETURN_NOT_OK(SetUpStatefulOperators());
     const bool once = spec_.trigger.kind == Trigger::Kind::kOnce;
     const bool until_caught_up = once || spec_.trigger.kind == Trigger::Kind::kAvailableNow;
@@ -568,22 +585,25 @@ class StreamExecution final : public StreamingQuery,
     ARROW_ASSIGN_OR_RAISE(physical_, PhysicalPlan::Make(plan_));
     ARROW_ASSIGN_OR_RAISE(StateStoreConf conf, StateStoreConf::FromConf(conf_));
     std::vector<std::string> names;
+    std::vector<std::vector<StateStoreSchemas>> stores;
     for (const Operator* op : physical_->stateful_operators()) {
       const PlanNode& node = op->node();
       evicts_by_watermark_ = evicts_by_watermark_ || EvictsByWatermark(node, spec_.output_mode);
-      names.push_back(node.kind == PlanNode::Kind::kAggregate
-                          ? (node.session_window_key >= 0 ? "sessionWindowStateStoreSaveExec" : "stateStoreSave")
-                          : (node.within_watermark ? "dedupeWithinWatermark" : "dedupe"));
+      names.push_back(StatefulOperatorName(node));
+      ARROW_ASSIGN_OR_RAISE(stores.emplace_back(), StateStoresOf(node));
+      std::vector<std::string> store_names;
+      for (const auto& store : stores.back()) store_names.push_back(store.name);
       operator_states_.push_back(std::make_unique<StatefulOperatorState>(op->state_id(), names.back(), checkpoint_,
-                                                                         state_partitions_, conf));
+                                                                         state_partitions_, conf, store_names));
     }
     ARROW_RETURN_NOT_OK(CheckStateOperators(checkpoint_, names));
-    for (const Operator* op : physical_->stateful_operators()) {  // recorded on the first run, checked after
-      ARROW_ASSIGN_OR_RAISE(auto schemas, StateRowSchemasOf(op->node()));
-      ARROW_ASSIGN_OR_RAISE(auto key, FromArrowSchema(*schemas.key));
-      ARROW_ASSIGN_OR_RAISE(auto value, FromArrowSchema(*schemas.value));
-      ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, op->state_id(), *key, *value, state_partitions_,
-                                                  kDefaultStateStoreName, names[op->state_id()]));
+    for (size_t id = 0; id < stores.size(); ++id) {  // recorded on the first run, checked after
+      for (const auto& store : stores[id]) {
+        ARROW_ASSIGN_OR_RAISE(auto key, FromArrowSchema(*store.key));
+        ARROW_ASSIGN_OR_RAISE(auto value, FromArrowSchema(*store.value));
+        ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, static_cast<int64_t>(id), *key, *value,
+                                                    state_partitions_, store.name, names[id]));
+      }
     }
     return arrow::Status::OK();
   }
@@ -594,6 +614,8 @@ class StreamExecution final : public StreamingQuery,
     state.output_mode = spec_.output_mode;
     state.eviction_watermark_ms = batch_watermark_ms;
     state.late_events_watermark_ms = last_batch_watermark_ms_;
+    state.operator_eviction_watermarks_ms = OperatorWatermarks(*physical_, batch_watermark_ms);
+    state.operator_late_events_watermarks_ms = OperatorWatermarks(*physical_, last_batch_watermark_ms_);
     for (auto& op : operator_states_) {  // by state id
       op->BeginBatch(batch_id);
       state.operators.push_back(op.get());
@@ -607,6 +629,13 @@ class StreamExecution final : public StreamingQuery,
     if (!evicts_by_watermark_) return false;
     if (!conf_.GetBool("spark.sql.streaming.noDataMicroBatches.enabled")) return false;
     return watermark_.current() > last_batch_watermark_ms_;
+  }
+
+  // Spark's StreamingQueryException for an error of the query as a whole.
+  arrow::Status QueryFailed(const arrow::Status& cause) {
+    return arrow::Status::Invalid(fmt::format(
+        "[STREAM_FAILED] Query [id = {}, runId = {}] terminated with exception: {} SQLSTATE: XXKST", id_, run_id_,
+        PrintedMessage(cause)));
   }
 
   arrow::Status BatchFailed(int64_t batch_id, const arrow::Status& cause) {

@@ -455,6 +455,52 @@ TEST_F(StatefulTest, RejectedCombinationsGiveSparksMessages) {
   EXPECT_TRUE(StartError(chained, "update").ok());
 }
 
+// Impressions (ts, k) on the left, clicks (ct, ck) on the right: a click
+// matches an impression of its key up to an hour after it.
+TEST_F(StatefulTest, StreamStreamLeftOuterJoinPadsImpressionsTheWatermarkCloses) {
+  auto clicks_stream = MemoryStream::Make(*ParseDdlSchema("ts TIMESTAMP, k STRING, v INT"));
+  auto impressions = Events().withWatermark("ts", "10 minutes");
+  auto clicks = DataFrame(session_, clicks_stream->plan())
+                    .select({F::col("ts").alias("ct"), F::col("k").alias("ck")})
+                    .withWatermark("ct", "10 minutes");
+  auto joined = impressions.join(clicks, F::expr("k = ck AND ct >= ts AND ct <= ts + interval 1 hour"), "left_outer")
+                    .select({F::col("k"), F::col("v"), F::col("ct")});
+  Start(joined, "append", "stream_join_left_outer");
+  // a's click comes 10 minutes after it; b has none.
+  ASSERT_TRUE(clicks_stream->AddData(spate::Events({"12:10:00 a 0"})).ok());
+  EXPECT_EQ(Step({"12:00:00 a 1", "12:05:00 b 2"}), (Rows{"a | 1 | 2024-01-01 12:10:00"}));
+  EXPECT_EQ(StateMetric("numRowsTotal"), 3);
+  // The watermark reaches 14:50: left rows at or before 13:49:59.999 leave
+  // the state; b never matched and comes out with NULLs (in a no-data batch).
+  ASSERT_TRUE(clicks_stream->AddData(spate::Events({"15:00:00 z 0"})).ok());
+  EXPECT_EQ(Step({"15:00:00 c 3"}), (Rows{"b | 2 | NULL"}));
+  EXPECT_EQ(StateMetric("numRowsTotal"), 2);
+  // A click for a, now later than the watermark allows, is late: dropped.
+  ASSERT_TRUE(clicks_stream->AddData(spate::Events({"12:20:00 a 0"})).ok());
+  EXPECT_EQ(Step({}), Rows{});
+  EXPECT_EQ(StateMetric("numRowsDroppedByWatermark"), 1);
+}
+
+TEST_F(StatefulTest, StreamStreamJoinsSparkRefusesGiveItsMessages) {
+  auto right = DataFrame(session_, MemoryStream::Make(*ParseDdlSchema("ct TIMESTAMP, ck STRING, cv INT"))->plan());
+  auto outer = Events().join(right, F::expr("k = ck"), "left_outer");
+  EXPECT_EQ(StartError(outer, "append").message(),
+            "[_LEGACY_ERROR_TEMP_3102] Stream-stream LeftOuter join between two streaming DataFrame/Datasets is not "
+            "supported without a watermark in the join keys, or a watermark on the nullable side and an appropriate "
+            "range condition");
+  EXPECT_NE(StartError(Events().join(right, F::expr("k = ck")), "update").message().find(
+                "Join between two streaming DataFrames/Datasets is not supported in Update output mode"),
+            std::string::npos);
+  auto anti = Events().join(right, F::expr("k = ck"), "left_anti");
+  EXPECT_NE(StartError(anti, "append").message().find("LeftAnti joins with a streaming DataFrame/Dataset on the right"),
+            std::string::npos);
+  auto static_right = session_->CreateDataFrame(spate::Events({"12:00:00 a 1"}));
+  auto right_outer = Events().join(static_right, std::vector<std::string>{"k"}, "right_outer");
+  EXPECT_NE(StartError(right_outer, "append").message().find(
+                "RightOuter join with a streaming DataFrame/Dataset on the left and a static DataFrame/DataSet"),
+            std::string::npos);
+}
+
 TEST_F(StatefulTest, WithWatermarkValidatesItsArguments) {
   auto bad_type = Events().withWatermark("k", "10 minutes");
   ASSERT_FALSE(bad_type.ok());
