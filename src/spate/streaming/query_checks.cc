@@ -89,20 +89,6 @@ arrow::Status NonTimeWindowError(const PlanNode& window) {
                                 function, call.name, call.name.substr(call.name.find(" OVER (") + 6)));
 }
 
-// Spark's name of a join type in its messages ("LeftOuter", ...).
-const char* SparkJoinTypeName(JoinType type) {
-  switch (type) {
-    case JoinType::kInner: return "Inner";
-    case JoinType::kCross: return "Cross";
-    case JoinType::kLeftOuter: return "LeftOuter";
-    case JoinType::kRightOuter: return "RightOuter";
-    case JoinType::kFullOuter: return "FullOuter";
-    case JoinType::kLeftSemi: return "LeftSemi";
-    case JoinType::kLeftAnti: return "LeftAnti";
-  }
-  return "";
-}
-
 // An outer or semi join of two streams needs a watermark in its keys, or a
 // time range that bounds the state of a side with a watermark.
 arrow::Status CheckStreamStreamJoinWatermark(const PlanNode& join) {
@@ -114,13 +100,13 @@ arrow::Status CheckStreamStreamJoinWatermark(const PlanNode& join) {
     case JoinType::kFullOuter: bounded = !StateValueBounds(join, 0).empty() || !StateValueBounds(join, 1).empty(); break;
     default:
       return UnsupportedOperation(fmt::format("Join type {} is not supported with streaming DataFrame/Dataset",
-                                             SparkJoinTypeName(join.join_type)));
+                                             JoinTypeName(join.join_type)));
   }
   if (bounded || WatermarkKeyOrdinal(join)) return arrow::Status::OK();
   return UnsupportedOperation(fmt::format(
       "Stream-stream {} join between two streaming DataFrame/Datasets is not supported without a watermark in "
       "the join keys, or a watermark on the nullable side and an appropriate range condition",
-      SparkJoinTypeName(join.join_type)));
+      JoinTypeName(join.join_type)));
 }
 
 // Spark's UnsupportedOperationChecker rules for joins with a stream on either side.
@@ -132,7 +118,7 @@ arrow::Status CheckJoin(const PlanNode& join, OutputMode mode) {
         "mode",
         OutputModeName(mode)));
   }
-  const char* type = SparkJoinTypeName(join.join_type);
+  const char* type = JoinTypeName(join.join_type);
   switch (join.join_type) {
     case JoinType::kInner:
     case JoinType::kCross: return arrow::Status::OK();
