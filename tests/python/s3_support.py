@@ -62,20 +62,21 @@ class Server:
         self.client().put_object(Bucket=bucket, Key=key, Body=data)
 
 
-def start_server():
-    """Starts moto's server; FileNotFoundError when moto is not installed, RuntimeError when it
-    does not answer."""
+def start_server(log=None):
+    """Starts moto's server (its messages to `log`, an open file, if given); FileNotFoundError
+    when moto is not installed, RuntimeError when it does not answer."""
     try:
         import moto.server  # noqa: F401
     except ImportError as e:
         raise FileNotFoundError("moto[server] is not installed (requirements.txt): %s" % e)
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log or subprocess.PIPE)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError("moto's server exited:\n" + process.stderr.read().decode(errors="replace"))
+            output = process.stderr.read().decode(errors="replace") if log is None else ""
+            raise RuntimeError("moto's server exited:\n" + output)
         try:
             urllib.request.urlopen("http://127.0.0.1:%d/moto-api/" % port, timeout=1).close()
             return Server(port, process)
@@ -92,3 +93,35 @@ def stop_server(server):
             server.process.wait(10)
         except subprocess.TimeoutExpired:
             server.process.kill()
+
+
+def main(argv):
+    """`s3_support.py start DIR`: starts a server that outlives this command, with a bucket,
+    and writes DIR/s3.env (S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET) and DIR/pid;
+    `s3_support.py stop DIR` stops it. The C++ tests' ctest fixture uses these."""
+    command, directory = argv[1], argv[2]
+    os.makedirs(directory, exist_ok=True)
+    pid_file = os.path.join(directory, "pid")
+    if command == "stop":
+        if os.path.exists(pid_file):
+            with open(pid_file) as f:
+                pid = int(f.read())
+            try:
+                os.kill(pid, 15)
+            except ProcessLookupError:
+                pass
+            os.remove(pid_file)
+        return 0
+    with open(os.path.join(directory, "server.log"), "ab") as log:
+        server = start_server(log)
+    bucket = server.new_bucket("spate-cpp")
+    with open(pid_file, "w") as f:
+        f.write(str(server.process.pid))
+    with open(os.path.join(directory, "s3.env"), "w") as f:
+        f.write("S3_ENDPOINT=%s\nS3_ACCESS_KEY=%s\nS3_SECRET_KEY=%s\nS3_BUCKET=%s\n"
+                % (server.endpoint, ACCESS_KEY, SECRET_KEY, bucket))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
