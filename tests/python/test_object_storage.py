@@ -1,6 +1,36 @@
-"""Object storage (s3a://, s3://) against a real S3-compatible server (moto, tests/python/s3_support.py)."""
+"""Object storage (s3a://, s3://) against a real S3-compatible server (moto, tests/python/s3_support.py):
+batch reads and writes of Parquet, JSON, CSV, text and Avro with the same calls as local paths,
+configured with Spark's spark.hadoop.fs.s3a.* settings. Each test runs in a fresh process that
+imports Spate first (the fresh_process mark), as a user's program does. boto3 is the independent
+client that puts objects and lists what Spate wrote."""
 
+import datetime as dt
+import io
+import time
+
+import pyarrow.parquet as pq
 import pytest
+
+from spate.errors import AnalysisException
+
+pytestmark = pytest.mark.fresh_process
+
+
+@pytest.fixture
+def s3_spark(spark, s3):
+    """The session with s3a:// pointed at the test server."""
+    for key, value in s3.conf().items():
+        spark.conf.set(key, value)
+    yield spark
+    for key in s3.conf():
+        spark.conf.unset(key)
+
+
+@pytest.fixture
+def people(spark):
+    return spark.createDataFrame(
+        [(1, "ann", "eng", dt.datetime(2024, 1, 1, 12, 0)), (2, "bob", None, None), (3, None, "ops", None)],
+        "id INT, name STRING, dept STRING, ts TIMESTAMP")
 
 
 def test_s3_server_fixture_serves_buckets(s3):
@@ -8,3 +38,144 @@ def test_s3_server_fixture_serves_buckets(s3):
     s3.put(bucket, "a/b.txt", b"hello")
     assert s3.keys(bucket) == ["a/b.txt"]
     assert s3.get(bucket, "a/b.txt") == b"hello"
+
+
+def test_parquet_round_trip_on_s3a(s3_spark, s3, people):
+    bucket = s3.new_bucket()
+    people.write.parquet("s3a://%s/people" % bucket)
+    keys = s3.keys(bucket)
+    assert "people/_SUCCESS" in keys
+    parts = [k for k in keys if k.endswith(".snappy.parquet")]
+    assert len(parts) == 1 and parts[0].startswith("people/part-00000-")
+    # The object is a real Parquet file: pyarrow reads it from boto3's bytes.
+    assert sorted(pq.read_table(io.BytesIO(s3.get(bucket, parts[0]))).column("id").to_pylist()) == [1, 2, 3]
+    back = s3_spark.read.parquet("s3a://%s/people" % bucket).orderBy("id")
+    assert back.collect() == people.orderBy("id").collect()
+    assert back.dtypes == people.dtypes
+
+
+def test_json_save_modes_on_s3a(s3_spark, s3, people):
+    path = "s3a://%s/modes" % s3.new_bucket()
+    people.write.format("json").save(path)
+    with pytest.raises(AnalysisException) as info:
+        people.write.format("json").save(path)
+    assert info.value.getErrorClass() == "PATH_ALREADY_EXISTS"
+    assert path in str(info.value)
+    people.write.mode("ignore").json(path)  # leaves the data alone
+    assert s3_spark.read.schema("id INT, name STRING").json(path).count() == 3
+    people.write.mode("append").json(path)
+    assert s3_spark.read.schema("id INT, name STRING").json(path).count() == 6
+    people.limit(1).write.mode("overwrite").json(path)
+    assert s3_spark.read.schema("id INT, name STRING").json(path).count() == 1
+
+
+def test_csv_partitioned_and_gzip_on_s3(s3_spark, s3, people):
+    bucket = s3.new_bucket()
+    path = "s3://%s/csv" % bucket  # s3:// is the same file system as s3a://
+    people.select("id", "name", "dept").write.partitionBy("dept").option("header", True) \
+        .option("compression", "gzip").csv(path)
+    dirs = sorted({k.split("/")[1] for k in s3.keys(bucket, "csv/") if "=" in k})
+    assert dirs == ["dept=__HIVE_DEFAULT_PARTITION__", "dept=eng", "dept=ops"]
+    assert all(k.endswith(".csv.gz") for k in s3.keys(bucket, "csv/dept="))
+    back = s3_spark.read.option("header", True).option("inferSchema", True).csv(path)
+    assert back.columns == ["id", "name", "dept"]
+    assert dict(back.dtypes)["id"] == "int"
+    assert sorted((r.id, r.dept) for r in back.collect()) == [(1, "eng"), (2, None), (3, "ops")]
+
+
+def test_reads_objects_another_client_wrote(s3_spark, s3):
+    bucket = s3.new_bucket()
+    s3.put(bucket, "in/a.json", b'{"x": 1}\n{"x": 2}\n')
+    s3.put(bucket, "in/b.json", b'{"x": 3}\n')
+    s3.put(bucket, "in/_ignored.json", b'{"x": 100}\n')
+    s3.put(bucket, "in/.hidden", b'{"x": 200}\n')
+    s3.put(bucket, "lines/one.txt", b"a\nbb\n")
+    s3.put(bucket, "lines/two.csv", b"c\n")
+    assert sorted(r.x for r in s3_spark.read.json("s3a://%s/in" % bucket).collect()) == [1, 2, 3]
+    assert [r.x for r in s3_spark.read.json("s3a://%s/in/b.json" % bucket).collect()] == [3]
+    assert sorted(r.x for r in s3_spark.read.json("s3a://%s/in/*.json" % bucket).collect()) == [1, 2, 3, 100]
+    assert [r.value for r in s3_spark.read.text("s3a://%s/lines/*.txt" % bucket).collect()] == ["a", "bb"]
+
+
+def test_avro_and_text_round_trip_on_s3a(s3_spark, s3, people):
+    bucket = s3.new_bucket()
+    people.write.format("avro").save("s3a://%s/avro" % bucket)
+    back = s3_spark.read.format("avro").load("s3a://%s/avro" % bucket).orderBy("id")
+    assert [(r.id, r.name) for r in back.collect()] == [(1, "ann"), (2, "bob"), (3, None)]
+    people.select("name").na.fill("-").write.text("s3a://%s/text" % bucket)
+    assert sorted(r.value for r in s3_spark.read.text("s3a://%s/text" % bucket).collect()) == ["-", "ann", "bob"]
+
+
+def test_sql_over_an_s3a_view(s3_spark, s3, people):
+    path = "s3a://%s/v" % s3.new_bucket()
+    people.write.parquet(path)
+    s3_spark.read.parquet(path).createOrReplaceTempView("people_on_s3")
+    rows = s3_spark.sql("SELECT count(*) AS n, max(id) AS m FROM people_on_s3").collect()
+    assert (rows[0].n, rows[0].m) == (3, 3)
+
+
+def test_missing_object_is_path_not_found(s3_spark, s3):
+    path = "s3a://%s/nope" % s3.new_bucket()
+    with pytest.raises(AnalysisException) as info:
+        s3_spark.read.parquet(path)
+    assert info.value.getErrorClass() == "PATH_NOT_FOUND"
+    assert "Path does not exist: %s." % path in str(info.value)
+
+
+def test_unknown_bucket_is_named(s3_spark, people):
+    with pytest.raises(Exception) as info:
+        s3_spark.read.parquet("s3a://no-such-bucket-spate/x")
+    assert "s3a://no-such-bucket-spate/x: Bucket no-such-bucket-spate does not exist" in str(info.value)
+    with pytest.raises(Exception) as info:
+        people.write.parquet("s3a://no-such-bucket-spate/y")
+    assert "s3a://no-such-bucket-spate/y: Bucket no-such-bucket-spate does not exist" in str(info.value)
+
+
+def test_missing_credentials_name_the_settings(spark, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(Exception) as info:
+        spark.read.parquet("s3a://some-bucket/x")
+    message = str(info.value)
+    assert "s3a://some-bucket/x" in message
+    assert "spark.hadoop.fs.s3a.access.key" in message and "spark.hadoop.fs.s3a.secret.key" in message
+    with pytest.raises(Exception) as info:
+        spark.read.parquet("s3a:///x")
+    assert "names no bucket" in str(info.value)
+
+
+def test_unreachable_endpoint_fails_quickly(s3_spark, s3):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    s3_spark.conf.set("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:%d" % closed_port)
+    start = time.monotonic()
+    with pytest.raises(Exception) as info:
+        s3_spark.read.parquet("s3a://bucket/x")
+    assert time.monotonic() - start < 30
+    assert "s3a://bucket/x" in str(info.value)
+
+
+def test_per_bucket_endpoint(spark, s3, people):
+    bucket = s3.new_bucket()
+    conf = s3.conf()
+    conf["spark.hadoop.fs.s3a.endpoint"] = "http://127.0.0.1:1"  # wrong for every bucket but this one
+    conf["spark.hadoop.fs.s3a.bucket.%s.endpoint" % bucket] = s3.endpoint
+    for key, value in conf.items():
+        spark.conf.set(key, value)
+    try:
+        people.write.parquet("s3a://%s/p" % bucket)
+        assert spark.read.parquet("s3a://%s/p" % bucket).count() == 3
+    finally:
+        for key in conf:
+            spark.conf.unset(key)
+
+
+def test_streaming_paths_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3):
+    path = "s3a://%s/stream" % s3.new_bucket()
+    with pytest.raises(Exception) as info:
+        s3_spark.readStream.format("rate").load().writeStream.format("parquet") \
+            .option("checkpointLocation", "/tmp/unused").start(path)
+    assert 'No FileSystem for scheme "s3a"' in str(info.value)
