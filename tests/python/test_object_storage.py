@@ -173,9 +173,54 @@ def test_per_bucket_endpoint(spark, s3, people):
             spark.conf.unset(key)
 
 
-def test_streaming_paths_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3):
+def _write_json(folder, name, ids):
+    import json
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / name, "w") as out:
+        for i in ids:
+            out.write(json.dumps({"id": i, "name": "n%d" % i}) + "\n")
+
+
+def test_streaming_file_sink_on_s3a_commits_through_its_log(s3_spark, s3, tmp_path):
+    from spate.sql import functions as f
+
+    bucket = s3.new_bucket()
+    out = "s3a://%s/stream-out" % bucket
+    src = tmp_path / "in"
+    _write_json(src, "a.json", range(0, 5))
+    _write_json(src, "b.json", range(5, 8))
+
+    def run():
+        stream = s3_spark.readStream.json(str(src), schema="id INT, name STRING")
+        q = (stream.select((f.col("id") * 10).alias("x"), (f.col("id") % 2).alias("odd")).writeStream
+             .format("parquet").partitionBy("odd").option("maxFilesPerTrigger", 1)
+             .option("checkpointLocation", str(tmp_path / "cp")).trigger(availableNow=True).start(out))
+        assert q.awaitTermination(120) is True
+        assert q.exception() is None
+
+    run()
+    keys = s3.keys(bucket, "stream-out/")
+    assert "stream-out/_spark_metadata/0" in keys
+    entry = s3.get(bucket, "stream-out/_spark_metadata/0").decode().splitlines()
+    assert entry[0] == "v1" and all('"path":"%s/odd=' % out in line for line in entry[1:])
+    # A part file no log entry names (a crashed attempt's) is not data.
+    s3.put(bucket, "stream-out/odd=0/part-99999-orphan.snappy.parquet", b"not parquet")
+    rows = sorted((r.x, r.odd) for r in s3_spark.read.parquet(out).collect())
+    assert rows == [(i * 10, i % 2) for i in range(8)]
+
+    # A restart with the same checkpoint adds only the new file's rows.
+    _write_json(src, "c.json", [8])
+    run()
+    assert "stream-out/_spark_metadata/1" in s3.keys(bucket, "stream-out/_spark_metadata/")
+    assert sorted(r.x for r in s3_spark.read.parquet(out).collect()) == [i * 10 for i in range(9)]
+
+
+def test_streaming_sources_and_checkpoints_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3, tmp_path):
     path = "s3a://%s/stream" % s3.new_bucket()
     with pytest.raises(Exception) as info:
-        s3_spark.readStream.format("rate").load().writeStream.format("parquet") \
-            .option("checkpointLocation", "/tmp/unused").start(path)
+        s3_spark.readStream.schema("a INT").json(path)
+    assert 'No FileSystem for scheme "s3a"' in str(info.value)
+    with pytest.raises(Exception) as info:
+        s3_spark.readStream.format("rate").load().writeStream.format("noop") \
+            .option("checkpointLocation", path + "/cp").start()
     assert 'No FileSystem for scheme "s3a"' in str(info.value)

@@ -6,8 +6,10 @@
 #include <mutex>
 #include <optional>
 
+#include <arrow/buffer.h>
 #include <arrow/filesystem/filesystem.h>
 #include <arrow/filesystem/s3fs.h>
+#include <arrow/io/interfaces.h>
 #include <fmt/format.h>
 
 #include "spate/common/runtime_config.h"
@@ -204,6 +206,32 @@ std::string ObjectPathOf(const std::string& uri) {
 std::string JoinPath(const std::string& dir, const std::string& name) {
   if (dir.empty()) return name;
   return dir.back() == '/' ? dir + name : dir + "/" + name;
+}
+
+arrow::Result<std::string> ReadObject(const FileSystemPtr& store, const std::string& uri) {
+  auto read = [&]() -> arrow::Result<std::string> {
+    ARROW_ASSIGN_OR_RAISE(auto in, store->OpenInputStream(ObjectPathOf(uri)));
+    std::string out;
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(auto chunk, in->Read(1 << 20));
+      if (chunk->size() == 0) break;
+      out.append(reinterpret_cast<const char*>(chunk->data()), static_cast<size_t>(chunk->size()));
+    }
+    ARROW_RETURN_NOT_OK(in->Close());
+    return out;
+  };
+  auto result = read();
+  if (!result.ok()) return ObjectStoreError(uri, result.status());
+  return result;
+}
+
+arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, const std::string& contents) {
+  auto write = [&]() -> arrow::Status {
+    ARROW_ASSIGN_OR_RAISE(auto out, store->OpenOutputStream(ObjectPathOf(uri)));
+    ARROW_RETURN_NOT_OK(out->Write(contents.data(), static_cast<int64_t>(contents.size())));
+    return out->Close();
+  };
+  return ObjectStoreError(uri, write());
 }
 
 arrow::Status CheckBucketExists(const FileSystemPtr& store, const std::string& uri) {

@@ -37,6 +37,12 @@ std::string ObjectPathOf(const std::string& uri);
 /// `dir` joined with `name` by one '/': for object store URIs and local paths alike.
 std::string JoinPath(const std::string& dir, const std::string& name);
 
+/// A whole object's bytes / writes (replacing) a whole object. One PUT: the
+/// object appears whole or not at all, which makes a new object name a
+/// write-once, atomic commit on a store without rename. Errors name `uri`.
+arrow::Result<std::string> ReadObject(const FileSystemPtr& store, const std::string& uri);
+arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, const std::string& contents);
+
 /// An error naming the bucket when the bucket of `uri` does not exist in `store`
 /// (Hadoop's "Bucket b does not exist"); OK when it does.
 arrow::Status CheckBucketExists(const FileSystemPtr& store, const std::string& uri);

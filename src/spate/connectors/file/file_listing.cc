@@ -151,7 +151,13 @@ arrow::Status CollectObjects(const RuntimeConfig& conf, const std::string& uri, 
     if (info->IsFile()) {
       out->push_back({scheme + r, {}});
     } else if (info->IsDirectory()) {
-      ARROW_RETURN_NOT_OK(ObjectStoreError(uri, CollectObjectDirectory(store, scheme, r, out)));
+      // A folder a streaming file sink wrote: only the files its log committed.
+      ARROW_ASSIGN_OR_RAISE(auto logged, ReadSinkLogFiles(scheme + r, store));
+      if (logged && !HasGlob(root)) {
+        for (const auto& path : *logged) out->push_back({path, PartitionValuesOf(scheme + r, path)});
+      } else {
+        ARROW_RETURN_NOT_OK(ObjectStoreError(uri, CollectObjectDirectory(store, scheme, r, out)));
+      }
     }
     found = found || info->type() != arrow::fs::FileType::NotFound;
   }
@@ -177,24 +183,18 @@ arrow::Result<std::string> ReadStream(arrow::io::InputStream* in) {
   return out;
 }
 
-arrow::Result<std::string> ReadObject(const std::string& uri, const FileSystemPtr& store, bool gunzip) {
-  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::io::InputStream> in, store->OpenInputStream(ObjectPathOf(uri)));
-  if (gunzip) {
-    ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
-    ARROW_ASSIGN_OR_RAISE(in, arrow::io::CompressedInputStream::Make(codec.get(), in));
-    return ReadStream(in.get());  // the codec outlives the stream's reads
-  }
+// A gzip-compressed object's text.
+arrow::Result<std::string> ReadGzipObject(const std::string& uri, const FileSystemPtr& store) {
+  ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
+  ARROW_ASSIGN_OR_RAISE(auto object, store->OpenInputStream(ObjectPathOf(uri)));
+  ARROW_ASSIGN_OR_RAISE(auto in, arrow::io::CompressedInputStream::Make(codec.get(), object));
   return ReadStream(in.get());
 }
 
-arrow::Status WriteObject(const std::string& uri, const std::string& contents, const FileSystemPtr& store,
-                          bool gzip) {
-  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::io::OutputStream> out, store->OpenOutputStream(ObjectPathOf(uri)));
-  std::unique_ptr<arrow::util::Codec> codec;
-  if (gzip) {
-    ARROW_ASSIGN_OR_RAISE(codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
-    ARROW_ASSIGN_OR_RAISE(out, arrow::io::CompressedOutputStream::Make(codec.get(), out));
-  }
+arrow::Status WriteGzipObject(const std::string& uri, const std::string& contents, const FileSystemPtr& store) {
+  ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
+  ARROW_ASSIGN_OR_RAISE(auto object, store->OpenOutputStream(ObjectPathOf(uri)));
+  ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::CompressedOutputStream::Make(codec.get(), object));
   ARROW_RETURN_NOT_OK(out->Write(contents.data(), static_cast<int64_t>(contents.size())));
   return out->Close();
 }
@@ -204,6 +204,17 @@ arrow::Status WriteObject(const std::string& uri, const std::string& contents, c
 std::vector<std::pair<std::string, std::string>> PartitionValuesOf(const std::string& root,
                                                                    const std::string& file) {
   std::vector<std::pair<std::string, std::string>> values;
+  if (IsObjectStorePath(root)) {  // URIs: the levels between them by name, not as local paths
+    std::string dir = ObjectPathOf(root) + "/";
+    std::string name = ObjectPathOf(file);
+    if (!name.starts_with(dir)) return values;
+    std::string relative = name.substr(dir.size());
+    for (size_t slash = relative.find('/'); slash != std::string::npos; slash = relative.find('/')) {
+      if (auto p = PartitionOf(relative.substr(0, slash))) values.push_back(*p);
+      relative = relative.substr(slash + 1);
+    }
+    return values;
+  }
   fs::path relative = fs::path(file).lexically_relative(fs::path(root).lexically_normal());
   if (relative.empty() || *relative.begin() == "..") return values;
   for (const auto& part : relative.parent_path()) {
@@ -313,7 +324,7 @@ std::string RandomUuid() {
 }
 
 arrow::Result<std::string> ReadWholeFile(const std::string& path, const FileSystemPtr& store) {
-  if (store) return NamingUri(path, ReadObject(path, store, false));
+  if (store) return ReadObject(store, path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return arrow::Status::IOError("cannot open ", path);
   std::ostringstream buffer;
@@ -322,7 +333,7 @@ arrow::Result<std::string> ReadWholeFile(const std::string& path, const FileSyst
 }
 
 arrow::Status WriteWholeFile(const std::string& path, const std::string& contents, const FileSystemPtr& store) {
-  if (store) return ObjectStoreError(path, WriteObject(path, contents, store, false));
+  if (store) return WriteObject(store, path, contents);
   FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) return arrow::Status::IOError("cannot create ", path, ": ", std::strerror(errno));
   bool written = std::fwrite(contents.data(), 1, contents.size(), out) == contents.size();
@@ -342,7 +353,7 @@ arrow::Status WriteErrorOf(const std::string& path, const arrow::Status& status)
 }
 
 arrow::Result<std::string> ReadTextFile(const std::string& path, const FileSystemPtr& store) {
-  if (store) return NamingUri(path, ReadObject(path, store, path.ends_with(".gz")));
+  if (store) return path.ends_with(".gz") ? NamingUri(path, ReadGzipObject(path, store)) : ReadObject(store, path);
   if (!path.ends_with(".gz")) return ReadWholeFile(path);
   ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
   ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::ReadableFile::Open(path));
@@ -358,7 +369,7 @@ arrow::Result<std::string> ReadTextFile(const std::string& path, const FileSyste
 }
 
 arrow::Status WriteGzipFile(const std::string& path, const std::string& contents, const FileSystemPtr& store) {
-  if (store) return ObjectStoreError(path, WriteObject(path, contents, store, true));
+  if (store) return ObjectStoreError(path, WriteGzipObject(path, contents, store));
   ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
   ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::FileOutputStream::Open(path));
   ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::CompressedOutputStream::Make(codec.get(), file));

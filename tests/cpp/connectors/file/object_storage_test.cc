@@ -13,6 +13,8 @@
 #include "../../api/test_util.h"
 #include "spate/api/reader.h"
 #include "spate/api/writer.h"
+#include "spate/common/object_store.h"
+#include "spate/streaming/metadata_log.h"
 
 namespace spate {
 namespace {
@@ -87,6 +89,24 @@ TEST_F(ObjectStorage, PartitionedJsonAndSaveModes) {
 TEST_F(ObjectStorage, MissingPathIsPathNotFound) {
   DataFrame missing = session_->read().parquet(root_ + "/nope");
   EXPECT_EQ(ErrorClass(missing.status()), "PATH_NOT_FOUND");
+}
+
+// The batch log on an object store: entries are objects written once under
+// their final names (no rename on S3), refused when they exist.
+TEST_F(ObjectStorage, MetadataLogWritesOnceAndPurges) {
+  auto store = FileSystemFor(session_->conf(), root_);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  MetadataLog log(root_ + "/log", true, *store);
+  EXPECT_FALSE(*log.Latest());
+  ASSERT_TRUE(log.Add(0, "v1\nzero").ok());
+  ASSERT_TRUE(log.Add(1, "v1\none").ok());
+  EXPECT_FALSE(log.Add(1, "v1\nagain").ok());
+  EXPECT_EQ(**log.Get(1), "v1\none");
+  EXPECT_FALSE(*log.Get(2));
+  EXPECT_EQ(**log.Latest(), 1);
+  ASSERT_TRUE(log.PurgeBefore(1).ok());
+  EXPECT_FALSE(*log.Get(0));
+  EXPECT_EQ(**log.Latest(), 1);
 }
 
 }  // namespace
