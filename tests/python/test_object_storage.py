@@ -215,11 +215,46 @@ def test_streaming_file_sink_on_s3a_commits_through_its_log(s3_spark, s3, tmp_pa
     assert sorted(r.x for r in s3_spark.read.parquet(out).collect()) == [i * 10 for i in range(9)]
 
 
-def test_streaming_sources_and_checkpoints_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3, tmp_path):
-    path = "s3a://%s/stream" % s3.new_bucket()
+def test_streaming_file_source_on_s3a_reads_each_object_once(s3_spark, s3, tmp_path):
+    bucket = s3.new_bucket()
+    s3.put(bucket, "incoming/day=1/a.json", b'{"id": 1}\n{"id": 2}\n')
+    s3.put(bucket, "incoming/day=2/b.json", b'{"id": 3}\n')
+    s3.put(bucket, "incoming/_temporary.json", b'{"id": 100}\n')
+    out = "s3a://%s/copied" % bucket
+
+    def run():
+        stream = s3_spark.readStream.schema("id INT, day INT").json("s3a://%s/incoming" % bucket)
+        q = (stream.writeStream.format("parquet").option("checkpointLocation", str(tmp_path / "cp"))
+             .trigger(availableNow=True).start(out))
+        assert q.awaitTermination(120) is True
+        assert q.exception() is None
+
+    run()
+    assert sorted((r.id, r.day) for r in s3_spark.read.parquet(out).collect()) == [(1, 1), (2, 1), (3, 2)]
+    # The seen-files log names the objects by their s3a:// URIs.
+    seen = (tmp_path / "cp" / "sources" / "0" / "0").read_text()
+    assert '"path":"s3a://%s/incoming/day=1/a.json"' % bucket in seen
+
+    # A restart reads only the object added since.
+    s3.put(bucket, "incoming/day=2/c.json", b'{"id": 4}\n')
+    run()
+    assert sorted(r.id for r in s3_spark.read.parquet(out).collect()) == [1, 2, 3, 4]
+
+
+def test_streaming_source_errors_on_s3a(s3_spark, s3):
+    bucket = s3.new_bucket()
+    with pytest.raises(AnalysisException) as info:
+        s3_spark.readStream.schema("a INT").json("s3a://%s/missing" % bucket)
+    assert info.value.getErrorClass() == "PATH_NOT_FOUND"
+    s3.put(bucket, "in/a.json", b'{"a": 1}\n')
     with pytest.raises(Exception) as info:
-        s3_spark.readStream.schema("a INT").json(path)
-    assert 'No FileSystem for scheme "s3a"' in str(info.value)
+        s3_spark.readStream.schema("a INT").option("cleanSource", "archive") \
+            .option("sourceArchiveDir", "s3a://%s/archive" % bucket).json("s3a://%s/in" % bucket)
+    assert "cleanSource=archive on object storage" in str(info.value)
+
+
+def test_checkpoints_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3):
+    path = "s3a://%s/stream" % s3.new_bucket()
     with pytest.raises(Exception) as info:
         s3_spark.readStream.format("rate").load().writeStream.format("noop") \
             .option("checkpointLocation", path + "/cp").start()
