@@ -132,11 +132,17 @@ arrow::Result<arrow::fs::S3Options> OptionsFor(const RuntimeConfig& conf, const 
   return options;
 }
 
-std::string CacheKey(const arrow::fs::S3Options& o, const RuntimeConfig& conf, const std::string& bucket) {
-  return fmt::format("{}|{}|{}|{}|{}|{}|{}|{}|{}|{}", o.scheme, o.endpoint_override, o.region,
-                     o.force_virtual_addressing, o.connect_timeout, o.request_timeout,
-                     static_cast<int>(o.credentials_kind), o.GetAccessKey(), o.GetSecretKey(),
-                     Setting(conf, bucket, "attempts.maximum").value_or(""));
+// The settings a file system is made from, as one string: equal strings share a
+// file system. (Read from the settings, not from the options: asking options for
+// their keys may query a credentials provider.)
+std::string CacheKey(const RuntimeConfig& conf, const std::string& bucket) {
+  std::string key;
+  for (const char* name : {"endpoint", "connection.ssl.enabled", "access.key", "secret.key", "session.token",
+                           "aws.credentials.provider", "path.style.access", "endpoint.region",
+                           "connection.establish.timeout", "connection.timeout", "attempts.maximum"}) {
+    key += Setting(conf, bucket, name).value_or("") + '\n';
+  }
+  return key;
 }
 
 // The file systems made so far, shared by equal settings. Never destroyed: the
@@ -182,7 +188,7 @@ bool IsObjectStorePath(const std::string& path) { return SchemeLength(path) > 0;
 arrow::Result<FileSystemPtr> FileSystemFor(const RuntimeConfig& conf, const std::string& path) {
   if (!IsObjectStorePath(path)) return FileSystemPtr();
   ARROW_ASSIGN_OR_RAISE(arrow::fs::S3Options options, OptionsFor(conf, path));
-  std::string key = CacheKey(options, conf, BucketOf(path));
+  std::string key = CacheKey(conf, BucketOf(path));
   S3State& state = State();
   std::lock_guard<std::mutex> lock(state.mutex);
   auto it = state.file_systems.find(key);
