@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 import uuid
@@ -63,20 +64,23 @@ class Server:
 
 
 def start_server(log=None):
-    """Starts moto's server (its messages to `log`, an open file, if given); FileNotFoundError
-    when moto is not installed, RuntimeError when it does not answer."""
+    """Starts moto's server (its request log to `log`, an open file, else to a temporary file:
+    never to a pipe nobody reads, whose filling would stall the server); FileNotFoundError when
+    moto is not installed, RuntimeError when it does not answer."""
     try:
         import moto.server  # noqa: F401
     except ImportError as e:
         raise FileNotFoundError("moto[server] is not installed (requirements.txt): %s" % e)
+    if log is None:
+        log = tempfile.TemporaryFile()
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=log or subprocess.PIPE)
+                               stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            output = process.stderr.read().decode(errors="replace") if log is None else ""
-            raise RuntimeError("moto's server exited:\n" + output)
+            log.seek(0)
+            raise RuntimeError("moto's server exited:\n" + log.read().decode(errors="replace")[-3000:])
         try:
             urllib.request.urlopen("http://127.0.0.1:%d/moto-api/" % port, timeout=1).close()
             return Server(port, process)
