@@ -6,7 +6,7 @@
 # build, so nothing needs LD_LIBRARY_PATH. When SPATE_ARROW_FROM_PYARROW is OFF
 # (or no pyarrow is found) a system Arrow is used through find_package.
 #
-# Defines the targets spate::arrow (arrow + compute + parquet) and the variable
+# Defines the targets spate::arrow (arrow + compute + parquet + S3) and the variable
 # SPATE_ARROW_RPATH (empty for a system Arrow).
 
 option(SPATE_ARROW_FROM_PYARROW "Use Arrow C++ from the pyarrow wheel" ON)
@@ -30,7 +30,8 @@ if(SPATE_ARROW_FROM_PYARROW AND _pa_rc EQUAL 0)
   math(EXPR _pa_so "${CMAKE_MATCH_1} * 100 + ${CMAKE_MATCH_2}")
   add_library(spate_arrow INTERFACE)
   target_include_directories(spate_arrow SYSTEM INTERFACE "${_pa_include}")
-  foreach(_lib arrow arrow_compute arrow_acero parquet)
+  # arrow_s3 is Arrow's S3 file system with the AWS SDK inside (object storage paths).
+  foreach(_lib arrow arrow_compute arrow_acero parquet arrow_s3)
     set(_path "${_pa_libdir}/lib${_lib}.so.${_pa_so}")
     if(NOT EXISTS "${_path}")
       message(FATAL_ERROR "pyarrow ${_pa_version} has no ${_path}")
@@ -50,6 +51,8 @@ else()
   if(TARGET ArrowCompute::arrow_compute_shared)
     target_link_libraries(spate_arrow INTERFACE ArrowCompute::arrow_compute_shared)
   endif()
+  find_package(ArrowS3 REQUIRED)
+  target_link_libraries(spate_arrow INTERFACE ArrowS3::arrow_s3_shared)
   message(STATUS "Arrow ${Arrow_VERSION} from the system")
 endif()
 add_library(spate::arrow ALIAS spate_arrow)

@@ -34,6 +34,9 @@ def pytest_pyfunc_call(pyfuncitem):
     if server is not None:  # the child uses this session's PostgreSQL server
         env["SPATE_TEST_POSTGRES_DIR"] = server.directory
         env["SPATE_TEST_POSTGRES_PORT"] = str(server.port)
+    s3 = pyfuncitem.funcargs.get("s3")
+    if s3 is not None:  # the child uses this session's S3 server
+        env["SPATE_TEST_S3_PORT"] = str(s3.port)
     proc = subprocess.run([sys.executable, "-c", FRESH_CHILD_PROGRAM, pyfuncitem.nodeid],
                           cwd=str(pyfuncitem.config.rootpath), env=env, capture_output=True,
                           text=True, timeout=600)
@@ -89,6 +92,27 @@ def postgres():
 
     if os.environ.get("SPATE_TEST_POSTGRES_PORT"):  # a fresh-process child: the parent's server
         yield Server(os.environ["SPATE_TEST_POSTGRES_DIR"], int(os.environ["SPATE_TEST_POSTGRES_PORT"]))
+        return
+    try:
+        server = start_server()
+    except FileNotFoundError as e:
+        if os.environ.get("CI") == "true":
+            pytest.fail(str(e))
+        pytest.skip(str(e))
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    yield server
+    stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def s3():
+    """One S3-compatible server (moto) for the whole test session (tests/python/s3_support.py).
+    Without moto installed the tests skip, except under CI=true, where that fails."""
+    from s3_support import Server, start_server, stop_server
+
+    if os.environ.get("SPATE_TEST_S3_PORT"):  # a fresh-process child: the parent's server
+        yield Server(int(os.environ["SPATE_TEST_S3_PORT"]))
         return
     try:
         server = start_server()

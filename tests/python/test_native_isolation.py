@@ -121,3 +121,44 @@ def test_process_exits_cleanly(case):
     assert "leaving" in proc.stdout
     assert "terminate called" not in proc.stderr
     assert "leaked" not in proc.stderr, proc.stderr[-2000:]
+
+
+# A program that writes and reads Parquet on S3 (the server of the `s3` fixture): Arrow's S3
+# file system and its AWS SDK are loaded and started, and shut down at exit, alone or beside
+# pyarrow's own use of them (pyarrow.fs, imported first or last).
+S3_PROGRAM = """
+{before}
+from spate.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+for key, value in {conf!r}.items():
+    spark.conf.set(key, value)
+spark.range(5).write.parquet("s3a://{bucket}/{name}")
+assert spark.read.parquet("s3a://{bucket}/{name}").count() == 5
+{after}
+print("leaving")
+"""
+
+PYARROW_S3 = ("import pyarrow.fs\n"
+              "pyarrow.fs.S3FileSystem(endpoint_override={endpoint!r}, access_key={key!r}, "
+              "secret_key={secret!r}, scheme='http').get_file_info('{bucket}')\n")
+
+
+@pytest.mark.parametrize("pyarrow_fs", ["none", "before", "after"])
+def test_s3_binds_nothing_foreign_and_exits_cleanly(s3, pyarrow_fs):
+    bucket = s3.new_bucket()
+    pa_code = PYARROW_S3.format(endpoint=s3.endpoint, key=s3.access_key, secret=s3.secret_key, bucket=bucket)
+    code = S3_PROGRAM.format(before=pa_code if pyarrow_fs == "before" else "",
+                             after=pa_code if pyarrow_fs == "after" else "",
+                             conf=s3.conf(), bucket=bucket, name="t-" + pyarrow_fs)
+    proc, bindings = loader_bindings(code)
+    assert proc.returncode == 0, "exit %d\n%s" % (proc.returncode, proc.stderr[-3000:])
+    assert "leaving" in proc.stdout
+    assert "terminate called" not in proc.stderr
+    foreign = foreign_bindings(bindings)
+    if pyarrow_fs != "none":
+        # pyarrow alone, loaded first, binds libstdc++ into its own libarrow_compute: only
+        # what Spate adds to that counts.
+        base_proc, base = loader_bindings(pa_code)
+        assert base_proc.returncode == 0, base_proc.stderr[-2000:]
+        foreign = sorted(set(foreign) - set(foreign_bindings(base)))
+    assert foreign == [], "foreign bindings:\n" + summarize(foreign)

@@ -37,11 +37,13 @@ def run_script(code, tmp_path, timeout=180):
 def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
-              ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md"]}
+              ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md",
+               "docs/object-storage.md"]}
     assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 2,
-                      "docs/ui.md": 1, "docs/jdbc.md": 2}
+                      "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
-              if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md")]
+              if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md",
+                                                 "object-storage.md")]
     assert all(not python_blocks(os.path.join("docs", d)) for d in others), others
 
 
@@ -111,6 +113,18 @@ def test_iceberg_md_row_level_writes(tmp_path):
     # UPDATE upper-cases 11 and 20; DELETE drops 12 (NULL v); mergeInto puts 5, 11, 20
     # back to the source's values and inserts 12 again.
     assert "[(5, 'E'), (11, 'k'), (12, None), (20, 'x')]" in out, out
+
+
+def test_object_storage_md(tmp_path, s3):
+    [block] = python_blocks("docs/object-storage.md")
+    bucket = s3.new_bucket()
+    s3.put(bucket, "logs/2024-01.csv", b"id,msg\n1,a\n2,b\n")
+    s3.put(bucket, "logs/2024-02.csv", b"id,msg\n3,c\n")
+    code = (block.replace("http://localhost:9000", s3.endpoint).replace('"minio"', repr(s3.access_key))
+            .replace('"minio-secret"', repr(s3.secret_key)).replace("my-bucket", bucket)
+            + "\nprint(back.collect(), logs.count())\n")
+    out = run_script(code, tmp_path)
+    assert "[Row(id=1, name='a', part='x')] 3" in out, out
 
 
 def test_jdbc_md(tmp_path, postgres, monkeypatch):

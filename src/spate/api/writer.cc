@@ -114,7 +114,7 @@ arrow::Status DataFrameWriter::save(const std::string& path) const {
   write.format = AsciiLower(format_.empty() ? session.conf().Get("spark.sql.sources.default").value_or("parquet")
                                        : format_);
   if (!IsFileFormat(write.format)) return UnsupportedDataSource(write.format);
-  ARROW_RETURN_NOT_OK(CheckLocalPath(path, "path"));
+  ARROW_RETURN_NOT_OK(CheckFilePath(path, "path"));
   write.path = path;
   ARROW_ASSIGN_OR_RAISE(write.mode, ParseSaveMode(mode_));
   write.options = options_;

@@ -1,6 +1,9 @@
 #include "spate/streaming/metadata_log.h"
 
+#include <algorithm>
 #include <filesystem>
+
+#include <arrow/filesystem/filesystem.h>
 
 #include "spate/common/atomic_file.h"
 
@@ -16,7 +19,26 @@ bool IsBatchFile(const std::string& name) {
 
 }  // namespace
 
+arrow::Result<std::vector<int64_t>> MetadataLog::ObjectBatchIds() const {
+  arrow::fs::FileSelector selector;
+  selector.base_dir = ObjectPathOf(dir_);
+  selector.allow_not_found = true;
+  auto infos = store_->GetFileInfo(selector);
+  if (!infos.ok()) return ObjectStoreError(dir_, infos.status());
+  std::vector<int64_t> ids;
+  for (const auto& info : *infos) {
+    if (info.IsFile() && IsBatchFile(info.base_name())) ids.push_back(std::stoll(info.base_name()));
+  }
+  return ids;
+}
+
 arrow::Status MetadataLog::Add(int64_t batch_id, const std::string& content, bool overwrite) {
+  if (store_) {
+    std::string uri = JoinPath(dir_, std::to_string(batch_id));
+    ARROW_ASSIGN_OR_RAISE(auto existing, Get(batch_id));
+    if (!overwrite && existing) return arrow::Status::Invalid("batch ", batch_id, " already exists in ", dir_);
+    return WriteObject(store_, uri, content);
+  }
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return arrow::Status::IOError("cannot create ", dir_, ": ", ec.message());
@@ -28,6 +50,13 @@ arrow::Status MetadataLog::Add(int64_t batch_id, const std::string& content, boo
 }
 
 arrow::Result<std::optional<std::string>> MetadataLog::Get(int64_t batch_id) const {
+  if (store_) {
+    std::string uri = JoinPath(dir_, std::to_string(batch_id));
+    auto info = store_->GetFileInfo(ObjectPathOf(uri));
+    if (!info.ok()) return ObjectStoreError(uri, info.status());
+    if (!info->IsFile()) return std::nullopt;
+    return ReadObject(store_, uri);
+  }
   std::string path = dir_ + "/" + std::to_string(batch_id);
   if (!fs::exists(path)) return std::nullopt;
   ARROW_ASSIGN_OR_RAISE(auto content, ReadFileToString(path));
@@ -36,6 +65,11 @@ arrow::Result<std::optional<std::string>> MetadataLog::Get(int64_t batch_id) con
 
 arrow::Result<std::optional<int64_t>> MetadataLog::Latest() const {
   std::optional<int64_t> latest;
+  if (store_) {
+    ARROW_ASSIGN_OR_RAISE(auto ids, ObjectBatchIds());
+    if (!ids.empty()) latest = *std::max_element(ids.begin(), ids.end());
+    return latest;
+  }
   std::error_code ec;
   if (!fs::exists(dir_, ec)) return latest;
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {
@@ -49,6 +83,14 @@ arrow::Result<std::optional<int64_t>> MetadataLog::Latest() const {
 }
 
 arrow::Status MetadataLog::PurgeBefore(int64_t batch_id) {
+  if (store_) {
+    ARROW_ASSIGN_OR_RAISE(auto ids, ObjectBatchIds());
+    for (int64_t id : ids) {
+      std::string uri = JoinPath(dir_, std::to_string(id));
+      if (id < batch_id) ARROW_RETURN_NOT_OK(ObjectStoreError(uri, store_->DeleteFile(ObjectPathOf(uri))));
+    }
+    return arrow::Status::OK();
+  }
   std::error_code ec;
   if (!fs::exists(dir_, ec)) return arrow::Status::OK();
   for (const auto& entry : fs::directory_iterator(dir_, ec)) {

@@ -4,6 +4,8 @@
 // commits/ logs: file N holds batch N's entry. Writes are atomic (a temp
 // file is written, fsynced and renamed into place), so a crash leaves
 // either the whole entry or none. Entries start with a version line ("v1").
+// On an object store (a `store` given) an entry is one object written once
+// under its final name: a PUT is atomic, and no rename is needed.
 
 #include <optional>
 #include <string>
@@ -11,12 +13,16 @@
 
 #include <arrow/result.h>
 
+#include "spate/common/object_store.h"
+
 namespace spate {
 
 class MetadataLog {
  public:
   /// `durable`: fsync each entry (survives a power loss, not just a crash).
-  explicit MetadataLog(std::string dir, bool durable = true) : dir_(std::move(dir)), durable_(durable) {}
+  /// `store`: the object store holding `dir` (an object store URI); null for a local folder.
+  explicit MetadataLog(std::string dir, bool durable = true, FileSystemPtr store = nullptr)
+      : dir_(std::move(dir)), durable_(durable), store_(std::move(store)) {}
 
   const std::string& dir() const { return dir_; }
   /// Writes entry `batch_id`; fails if it exists unless `overwrite`.
@@ -29,8 +35,12 @@ class MetadataLog {
   arrow::Status PurgeBefore(int64_t batch_id);
 
  private:
+  /// The batch ids of the entries (object store logs).
+  arrow::Result<std::vector<int64_t>> ObjectBatchIds() const;
+
   std::string dir_;
   bool durable_;
+  FileSystemPtr store_;
 };
 
 }  // namespace spate

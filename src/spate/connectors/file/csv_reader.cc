@@ -195,7 +195,7 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(*r.options));
   std::vector<CsvFile> files;
   for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
     CsvFile parsed;
     parsed.records = ParseCsv(text, o);
     // Each file starts with its own header line.

@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include <arrow/buffer.h>
+#include <arrow/filesystem/filesystem.h>
 #include <arrow/io/compressed.h>
 #include <arrow/io/file.h>
 #include <arrow/util/compression.h>
@@ -87,11 +88,133 @@ arrow::Status CollectSinkOutput(const fs::path& dir, const std::vector<std::stri
   return arrow::Status::OK();
 }
 
+// The objects below `root` (an object name "bucket/dir") as a directory's data
+// files: hidden names skipped at any level, `col=value` levels as partitions.
+arrow::Status CollectObjectDirectory(const FileSystemPtr& store, const std::string& scheme,
+                                     const std::string& root, std::vector<DataFile>* out) {
+  arrow::fs::FileSelector selector;
+  selector.base_dir = root;
+  selector.recursive = true;
+  ARROW_ASSIGN_OR_RAISE(auto infos, store->GetFileInfo(selector));
+  std::sort(infos.begin(), infos.end(), [](const auto& a, const auto& b) { return a.path() < b.path(); });
+  for (const auto& info : infos) {
+    if (!info.IsFile()) continue;
+    std::string relative = info.path().substr(root.size() + 1);
+    std::vector<std::pair<std::string, std::string>> parts;
+    bool hidden = false;
+    for (size_t start = 0; start <= relative.size();) {
+      size_t end = std::min(relative.find('/', start), relative.size());
+      std::string name = relative.substr(start, end - start);
+      hidden = hidden || IsHidden(name);
+      if (end < relative.size()) {
+        if (auto p = PartitionOf(name)) parts.push_back(*p);
+      }
+      start = end + 1;
+    }
+    if (!hidden) out->push_back({scheme + info.path(), std::move(parts)});
+  }
+  return arrow::Status::OK();
+}
+
+// The object names a glob in the last component of `root` matches.
+arrow::Result<std::vector<std::string>> ExpandObjectGlob(const FileSystemPtr& store, const std::string& root) {
+  std::vector<std::string> matches;
+  size_t slash = root.rfind('/');
+  if (slash == std::string::npos) return matches;
+  arrow::fs::FileSelector selector;
+  selector.base_dir = root.substr(0, slash);
+  selector.allow_not_found = true;
+  ARROW_ASSIGN_OR_RAISE(auto infos, store->GetFileInfo(selector));
+  std::string glob = root.substr(slash + 1);
+  for (const auto& info : infos) {
+    if (fnmatch(glob.c_str(), info.base_name().c_str(), 0) == 0) matches.push_back(info.path());
+  }
+  std::sort(matches.begin(), matches.end());
+  return matches;
+}
+
+// The data files of an object store URI: an object, or the objects under a prefix.
+arrow::Status CollectObjects(const RuntimeConfig& conf, const std::string& uri, std::vector<DataFile>* out) {
+  ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(conf, uri));
+  std::string scheme = uri.substr(0, uri.find("://") + 3);
+  std::string root = ObjectPathOf(uri);
+  std::vector<std::string> roots{root};
+  if (HasGlob(root)) {
+    auto expanded = ExpandObjectGlob(store, root);
+    if (!expanded.ok()) return ObjectStoreError(uri, expanded.status());
+    roots = *std::move(expanded);
+  }
+  bool found = false;
+  for (const auto& r : roots) {
+    auto info = store->GetFileInfo(r);
+    if (!info.ok()) return ObjectStoreError(uri, info.status());
+    if (info->IsFile()) {
+      out->push_back({scheme + r, {}});
+    } else if (info->IsDirectory()) {
+      // A folder a streaming file sink wrote: only the files its log committed.
+      ARROW_ASSIGN_OR_RAISE(auto logged, ReadSinkLogFiles(scheme + r, store));
+      if (logged && !HasGlob(root)) {
+        for (const auto& path : *logged) out->push_back({path, PartitionValuesOf(scheme + r, path)});
+      } else {
+        ARROW_RETURN_NOT_OK(ObjectStoreError(uri, CollectObjectDirectory(store, scheme, r, out)));
+      }
+    }
+    found = found || info->type() != arrow::fs::FileType::NotFound;
+  }
+  if (found) return arrow::Status::OK();
+  ARROW_RETURN_NOT_OK(CheckBucketExists(store, uri));
+  return PathNotFound(uri);
+}
+
+// An object store result with its URI named in the error.
+arrow::Result<std::string> NamingUri(const std::string& uri, arrow::Result<std::string> result) {
+  if (!result.ok()) return ObjectStoreError(uri, result.status());
+  return result;
+}
+
+arrow::Result<std::string> ReadStream(arrow::io::InputStream* in) {
+  std::string out;
+  while (true) {
+    ARROW_ASSIGN_OR_RAISE(auto chunk, in->Read(1 << 20));
+    if (chunk->size() == 0) break;
+    out.append(reinterpret_cast<const char*>(chunk->data()), static_cast<size_t>(chunk->size()));
+  }
+  ARROW_RETURN_NOT_OK(in->Close());
+  return out;
+}
+
+// A gzip-compressed object's text.
+arrow::Result<std::string> ReadGzipObject(const std::string& uri, const FileSystemPtr& store) {
+  ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
+  ARROW_ASSIGN_OR_RAISE(auto object, store->OpenInputStream(ObjectPathOf(uri)));
+  ARROW_ASSIGN_OR_RAISE(auto in, arrow::io::CompressedInputStream::Make(codec.get(), object));
+  return ReadStream(in.get());
+}
+
+arrow::Status WriteGzipObject(const std::string& uri, const std::string& contents, const FileSystemPtr& store) {
+  ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
+  ARROW_ASSIGN_OR_RAISE(auto object, store->OpenOutputStream(ObjectPathOf(uri)));
+  ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::CompressedOutputStream::Make(codec.get(), object));
+  ARROW_RETURN_NOT_OK(out->Write(contents.data(), static_cast<int64_t>(contents.size())));
+  return out->Close();
+}
+
 }  // namespace
 
 std::vector<std::pair<std::string, std::string>> PartitionValuesOf(const std::string& root,
                                                                    const std::string& file) {
   std::vector<std::pair<std::string, std::string>> values;
+  if (IsObjectStorePath(root)) {  // URIs: the levels between them by name, not as local paths
+    std::string dir = ObjectPathOf(root) + "/";
+    std::string name = ObjectPathOf(file);
+    if (!name.starts_with(dir)) return values;
+    std::string relative = name.substr(dir.size());
+    for (size_t slash = relative.find('/'); slash != std::string::npos; slash = relative.find('/')) {
+      if (auto p = PartitionOf(relative.substr(0, slash))) values.push_back(*p);
+      relative = relative.substr(slash + 1);
+    }
+    return values;
+  }
   fs::path relative = fs::path(file).lexically_relative(fs::path(root).lexically_normal());
   if (relative.empty() || *relative.begin() == "..") return values;
   for (const auto& part : relative.parent_path()) {
@@ -130,7 +253,21 @@ arrow::Result<std::vector<DataFile>> ListDataFiles(const std::vector<std::string
   return files;
 }
 
+arrow::Result<std::vector<DataFile>> ListDataFiles(const RuntimeConfig& conf, const std::vector<std::string>& paths) {
+  std::vector<DataFile> files;
+  for (const auto& path : paths) {
+    if (IsObjectStorePath(path)) {
+      ARROW_RETURN_NOT_OK(CollectObjects(conf, path, &files));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(auto local, ListDataFiles(std::vector<std::string>{path}));
+      files.insert(files.end(), std::make_move_iterator(local.begin()), std::make_move_iterator(local.end()));
+    }
+  }
+  return files;
+}
+
 std::string QualifiedPath(const std::string& path) {
+  if (IsObjectStorePath(path)) return path.ends_with('/') ? path.substr(0, path.size() - 1) : path;
   std::error_code ec;
   fs::path abs = fs::absolute(path, ec).lexically_normal();
   std::string text = abs.string();
@@ -148,12 +285,17 @@ arrow::Status CheckLocalPath(const std::string& path, const std::string& what) {
     }
     if (is_scheme && AsciiLower(scheme) != "file") {
       return arrow::Status::Invalid(fmt::format(
-          "No FileSystem for scheme \"{}\" (the {} {}). Spate reads and writes local paths; "
-          "object storage (s3a://, s3://, gs://, abfs://) and HDFS are not supported yet.",
+          "No FileSystem for scheme \"{}\" (the {} {}). Spate reads and writes local paths, and "
+          "S3 (s3a://, s3://, s3n://) in batch reads and writes; other object stores (gs://, abfs://) "
+          "and HDFS are not supported yet.",
           scheme, what, path));
     }
   }
   return arrow::Status::OK();
+}
+
+arrow::Status CheckFilePath(const std::string& path, const std::string& what) {
+  return IsObjectStorePath(path) ? arrow::Status::OK() : CheckLocalPath(path, what);
 }
 
 arrow::Status PathNotFound(const std::string& path) {
@@ -181,7 +323,8 @@ std::string RandomUuid() {
                      hi & 0xFFFF, lo >> 48, lo & 0xFFFFFFFFFFFFULL);
 }
 
-arrow::Result<std::string> ReadWholeFile(const std::string& path) {
+arrow::Result<std::string> ReadWholeFile(const std::string& path, const FileSystemPtr& store) {
+  if (store) return ReadObject(store, path);
   std::ifstream in(path, std::ios::binary);
   if (!in) return arrow::Status::IOError("cannot open ", path);
   std::ostringstream buffer;
@@ -189,7 +332,8 @@ arrow::Result<std::string> ReadWholeFile(const std::string& path) {
   return buffer.str();
 }
 
-arrow::Status WriteWholeFile(const std::string& path, const std::string& contents) {
+arrow::Status WriteWholeFile(const std::string& path, const std::string& contents, const FileSystemPtr& store) {
+  if (store) return WriteObject(store, path, contents);
   FILE* out = std::fopen(path.c_str(), "wb");
   if (out == nullptr) return arrow::Status::IOError("cannot create ", path, ": ", std::strerror(errno));
   bool written = std::fwrite(contents.data(), 1, contents.size(), out) == contents.size();
@@ -208,7 +352,8 @@ arrow::Status WriteErrorOf(const std::string& path, const arrow::Status& status)
   return status.WithMessage("cannot write ", path, ": ", status.message(), detail);
 }
 
-arrow::Result<std::string> ReadTextFile(const std::string& path) {
+arrow::Result<std::string> ReadTextFile(const std::string& path, const FileSystemPtr& store) {
+  if (store) return path.ends_with(".gz") ? NamingUri(path, ReadGzipObject(path, store)) : ReadObject(store, path);
   if (!path.ends_with(".gz")) return ReadWholeFile(path);
   ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
   ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::ReadableFile::Open(path));
@@ -223,12 +368,38 @@ arrow::Result<std::string> ReadTextFile(const std::string& path) {
   return out;
 }
 
-arrow::Status WriteGzipFile(const std::string& path, const std::string& contents) {
+arrow::Status WriteGzipFile(const std::string& path, const std::string& contents, const FileSystemPtr& store) {
+  if (store) return ObjectStoreError(path, WriteGzipObject(path, contents, store));
   ARROW_ASSIGN_OR_RAISE(auto codec, arrow::util::Codec::Create(arrow::Compression::GZIP));
   ARROW_ASSIGN_OR_RAISE(auto file, arrow::io::FileOutputStream::Open(path));
   ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::CompressedOutputStream::Make(codec.get(), file));
   ARROW_RETURN_NOT_OK(out->Write(contents.data(), static_cast<int64_t>(contents.size())));
   return out->Close();
+}
+
+arrow::Result<bool> PathExists(const std::string& path, const FileSystemPtr& store) {
+  if (!store) {
+    std::error_code ec;
+    return fs::exists(path, ec);
+  }
+  auto info = store->GetFileInfo(ObjectPathOf(path));
+  if (!info.ok()) return ObjectStoreError(path, info.status());
+  return info->type() != arrow::fs::FileType::NotFound;
+}
+
+arrow::Status RemoveAll(const std::string& path, const FileSystemPtr& store) {
+  if (!store) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (ec) return arrow::Status::IOError("cannot remove ", path, ": ", ec.message());
+    return arrow::Status::OK();
+  }
+  std::string name = ObjectPathOf(path);
+  auto info = store->GetFileInfo(name);
+  if (!info.ok()) return ObjectStoreError(path, info.status());
+  if (info->IsFile()) return ObjectStoreError(path, store->DeleteFile(name));
+  if (info->IsDirectory()) return ObjectStoreError(path, store->DeleteDir(name));
+  return arrow::Status::OK();
 }
 
 // Hive escapes control characters and "\"#%'*/:=?\\{[]^" as %XX.

@@ -3,12 +3,14 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
 #include <set>
 #include <sstream>
 
+#include <arrow/filesystem/filesystem.h>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
@@ -70,9 +72,30 @@ std::optional<std::pair<int64_t, bool>> LogFileBatch(const std::string& name) {
   return std::make_pair(std::stoll(digits), compact);
 }
 
+// The entry names in a sink log folder; nullopt when there is no such folder.
+arrow::Result<std::optional<std::vector<std::string>>> LogEntryNames(const std::string& log_dir,
+                                                                     const FileSystemPtr& store) {
+  std::vector<std::string> names;
+  if (store) {
+    arrow::fs::FileSelector selector;
+    selector.base_dir = ObjectPathOf(log_dir);
+    selector.allow_not_found = true;
+    auto infos = store->GetFileInfo(selector);
+    if (!infos.ok()) return ObjectStoreError(log_dir, infos.status());
+    if (infos->empty()) return std::nullopt;
+    for (const auto& info : *infos) names.push_back(info.base_name());
+    return names;
+  }
+  std::error_code ec;
+  if (!fs::is_directory(log_dir, ec)) return std::nullopt;
+  for (const auto& e : fs::directory_iterator(log_dir, ec)) names.push_back(e.path().filename().string());
+  return names;
+}
+
 }  // namespace
 
 std::string ToFileUri(const std::string& path) {
+  if (IsObjectStorePath(path)) return path;  // already a URI
   std::error_code ec;
   return "file://" + fs::absolute(path, ec).lexically_normal().string();
 }
@@ -83,6 +106,17 @@ std::string FromFileUri(const std::string& uri) {
   // "file:///p" and "file:/p" both name /p.
   if (rest.starts_with("//")) rest = rest.substr(2);
   return rest;
+}
+
+arrow::Result<FileStatus> StatFile(const std::string& path, const FileSystemPtr& store) {
+  if (!store) return StatFile(path);
+  auto info = store->GetFileInfo(ObjectPathOf(path));
+  if (!info.ok()) return ObjectStoreError(path, info.status());
+  FileStatus status;
+  status.size = info->size();
+  status.modification_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               info->mtime().time_since_epoch()).count();
+  return status;
 }
 
 arrow::Result<FileStatus> StatFile(const std::string& path) {
@@ -104,14 +138,19 @@ std::string SinkFileLine(const std::string& path, const FileStatus& status) {
 }
 
 arrow::Result<std::optional<std::vector<std::string>>> ReadSinkLogFiles(const std::string& dir) {
-  fs::path log_dir = fs::path(dir) / kSinkMetadataDir;
-  std::error_code ec;
-  if (!fs::is_directory(log_dir, ec)) return std::nullopt;
+  return ReadSinkLogFiles(dir, nullptr);
+}
+
+arrow::Result<std::optional<std::vector<std::string>>> ReadSinkLogFiles(const std::string& dir,
+                                                                        const FileSystemPtr& store) {
+  std::string log_dir = store ? JoinPath(dir, kSinkMetadataDir) : (fs::path(dir) / kSinkMetadataDir).string();
+  ARROW_ASSIGN_OR_RAISE(auto names, LogEntryNames(log_dir, store));
+  if (!names) return std::nullopt;
   // A compacted entry holds every file up to its batch, so reading starts at
   // the latest one.
   std::vector<std::pair<int64_t, bool>> batches;
-  for (const auto& e : fs::directory_iterator(log_dir, ec)) {
-    if (auto b = LogFileBatch(e.path().filename().string())) batches.push_back(*b);
+  for (const auto& name : *names) {
+    if (auto b = LogFileBatch(name)) batches.push_back(*b);
   }
   std::sort(batches.begin(), batches.end());
   size_t first = 0;
@@ -122,8 +161,8 @@ arrow::Result<std::optional<std::vector<std::string>>> ReadSinkLogFiles(const st
   std::set<std::string> deleted;
   for (size_t i = first; i < batches.size(); ++i) {
     std::string name = std::to_string(batches[i].first) + (batches[i].second ? ".compact" : "");
-    std::string where = (log_dir / name).string();
-    ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileToString(where));
+    std::string where = store ? JoinPath(log_dir, name) : (fs::path(log_dir) / name).string();
+    ARROW_ASSIGN_OR_RAISE(std::string text, store ? ReadObject(store, where) : ReadFileToString(where));
     ARROW_ASSIGN_OR_RAISE(auto lines, EntryLines(text, where));
     for (const auto& line : lines) {
       ARROW_ASSIGN_OR_RAISE(auto doc, ParseLine(line, where));

@@ -14,11 +14,13 @@
 
 #include <arrow/result.h>
 
+#include "spate/common/object_store.h"
+
 namespace spate {
 
 inline constexpr const char* kSinkMetadataDir = "_spark_metadata";
 
-/// "file:///abs/path" for a local path (made absolute).
+/// "file:///abs/path" for a local path (made absolute); an object store URI as it is.
 std::string ToFileUri(const std::string& path);
 /// The local path of "file:///p", "file:/p" or a plain path.
 std::string FromFileUri(const std::string& uri);
@@ -29,6 +31,8 @@ struct FileStatus {
   int64_t modification_ms = 0;
 };
 arrow::Result<FileStatus> StatFile(const std::string& path);
+/// The same for an object in `store` (null: a local file).
+arrow::Result<FileStatus> StatFile(const std::string& path, const FileSystemPtr& store);
 
 /// One line of a `_spark_metadata` entry, for a part file the sink added.
 std::string SinkFileLine(const std::string& path, const FileStatus& status);
@@ -37,6 +41,9 @@ std::string SinkFileLine(const std::string& path, const FileStatus& status);
 /// local paths in log order; nullopt when `dir` has no `_spark_metadata`.
 /// Compacted entries ("<n>.compact") are read as well as plain ones.
 arrow::Result<std::optional<std::vector<std::string>>> ReadSinkLogFiles(const std::string& dir);
+/// The same for a folder (an object store URI) in `store` (null: a local folder).
+arrow::Result<std::optional<std::vector<std::string>>> ReadSinkLogFiles(const std::string& dir,
+                                                                        const FileSystemPtr& store);
 
 /// One file a streaming file source read in a batch.
 struct SourceFileEntry {

@@ -201,7 +201,7 @@ arrow::Result<PlanPtr> LoadFiles(const RuntimeConfig& conf, const std::string& f
                                  const std::vector<std::string>& partition_columns) {
   std::string fmt_name = AsciiLower(format);
   if (!IsFileFormat(fmt_name)) return UnsupportedDataSource(format);
-  ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(paths));
+  ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(conf, paths));
   ARROW_ASSIGN_OR_RAISE(FileTable data,
                         ReadDataFiles(conf, fmt_name, files, schema, options, partition_columns));
   auto source = std::make_shared<ScanSource>();

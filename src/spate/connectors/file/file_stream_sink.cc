@@ -27,8 +27,12 @@ namespace {
 
 class FileStreamSink final : public StreamSink {
  public:
-  FileStreamSink(FileWrite write, bool durable)
-      : write_(std::move(write)), log_((fs::path(write_.path) / kSinkMetadataDir).string(), durable) {}
+  // `store`: the object store holding the folder (null: a local folder).
+  FileStreamSink(FileWrite write, bool durable, FileSystemPtr store)
+      : write_(std::move(write)),
+        store_(std::move(store)),
+        log_(store_ ? JoinPath(write_.path, kSinkMetadataDir) : (fs::path(write_.path) / kSinkMetadataDir).string(),
+             durable, store_) {}
 
   std::string description() const override { return "FileSink[" + write_.path + "]"; }
 
@@ -40,7 +44,7 @@ class FileStreamSink final : public StreamSink {
     ARROW_ASSIGN_OR_RAISE(auto files, WritePartFiles(write_, rows, *schema));
     std::string entry = "v1";
     for (const auto& file : files) {
-      ARROW_ASSIGN_OR_RAISE(FileStatus status, StatFile(file));
+      ARROW_ASSIGN_OR_RAISE(FileStatus status, StatFile(file, store_));
       entry += "\n" + SinkFileLine(file, status);
     }
     ARROW_RETURN_NOT_OK(log_.Add(batch.batch_id, entry));
@@ -49,6 +53,7 @@ class FileStreamSink final : public StreamSink {
 
  private:
   FileWrite write_;
+  FileSystemPtr store_;
   MetadataLog log_;
 };
 
@@ -76,12 +81,14 @@ arrow::Result<std::shared_ptr<StreamSink>> MakeFileStreamSink(const std::string&
   } else {
     auto path = request.path ? request.path : request.options.Get("path");
     if (!path || path->empty()) return arrow::Status::Invalid("'path' is not specified");
-    ARROW_RETURN_NOT_OK(CheckLocalPath(*path, "path"));
+    ARROW_RETURN_NOT_OK(CheckFilePath(*path, "path"));
     write.path = *path;
   }
   ARROW_RETURN_NOT_OK(CheckWritableSchema(write.format, *request.schema, write.partition_by));
   bool durable = request.conf->Get("spate.streaming.checkpoint.fsync", "true") != "false";
-  return std::make_shared<FileStreamSink>(std::move(write), durable);
+  ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(*request.conf, write.path));
+  if (store) ARROW_RETURN_NOT_OK(CheckBucketExists(store, write.path));
+  return std::make_shared<FileStreamSink>(std::move(write), durable, std::move(store));
 }
 
 }  // namespace spate

@@ -15,6 +15,7 @@
 #include <set>
 
 #include <arrow/api.h>
+#include <arrow/filesystem/filesystem.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
@@ -137,15 +138,18 @@ struct FileSourceConfig {
   std::vector<std::string> partition_columns;
   std::map<std::string, std::string> read_options;  // the format's parse options, keys lower case
   FileSourceOptions options;
+  FileSystemPtr store;  // the object store holding `path`; null: a local path
 };
 
 // The data files under the source path now; a path that does not exist yet
 // has none (the folder may be created after the query starts).
 arrow::Result<std::vector<DataFile>> ListSourceFiles(const FileSourceConfig& config) {
-  std::error_code ec;
   bool glob = config.path.find_first_of("*?[") != std::string::npos;
-  if (!glob && !fs::exists(config.path, ec)) return std::vector<DataFile>{};
-  auto listed = ListDataFiles({config.path});
+  if (!glob) {
+    ARROW_ASSIGN_OR_RAISE(bool exists, PathExists(config.path, config.store));
+    if (!exists) return std::vector<DataFile>{};
+  }
+  auto listed = ListDataFiles(*config.conf, {config.path});
   if (!listed.ok()) return glob ? std::vector<DataFile>{} : listed;
   std::vector<DataFile> files;
   for (auto& f : *listed) {
@@ -276,7 +280,7 @@ class FileStreamSource final : public StreamSource {
     ARROW_ASSIGN_OR_RAISE(auto files, ListSourceFiles(config_));
     std::vector<Candidate> fresh;
     for (const auto& f : files) {
-      auto status = StatFile(f.path);
+      auto status = StatFile(f.path, config_.store);
       if (!status.ok()) continue;  // removed while listing
       Candidate c{f.path, status->modification_ms, status->size};
       if (IsNew(c)) fresh.push_back(std::move(c));
@@ -309,14 +313,26 @@ class FileStreamSource final : public StreamSource {
   }
 
   std::vector<std::pair<std::string, std::string>> PartitionValues(const std::string& file) const {
-    std::error_code ec;
-    if (config_.options.recursive_file_lookup || !fs::is_directory(config_.path, ec)) return {};
+    if (config_.options.recursive_file_lookup || !IsDirectory(config_.path)) return {};
     return PartitionValuesOf(config_.path, file);
+  }
+
+  bool IsDirectory(const std::string& path) const {
+    if (config_.store) {
+      auto info = config_.store->GetFileInfo(ObjectPathOf(path));
+      return info.ok() && info->IsDirectory();
+    }
+    std::error_code ec;
+    return fs::is_directory(path, ec);
   }
 
   // Archived files keep their full path under the archive folder, as Spark's.
   void CleanFile(const std::string& path) const {
     std::error_code ec;
+    if (config_.store) {  // "delete" only: archiving on object storage is refused at load
+      (void)config_.store->DeleteFile(ObjectPathOf(path));
+      return;
+    }
     if (config_.options.clean_source == "delete") {
       fs::remove(path, ec);
       return;
@@ -415,19 +431,24 @@ arrow::Result<std::shared_ptr<StreamSourceFactory>> MakeFileStreamSource(const s
                                                                          const SourceRequest& request) {
   auto path = request.path ? request.path : request.options.Get("path");
   if (!path || path->empty()) return arrow::Status::Invalid("'path' is not specified");
-  ARROW_RETURN_NOT_OK(CheckLocalPath(*path, "path"));
-  // As Spark, a source folder that does not exist is refused when the stream is
-  // defined (a glob may match files later).
-  std::error_code ec;
-  bool glob = path->find_first_of("*?[") != std::string::npos;
-  if (!glob && (path->find('\0') != std::string::npos || !fs::exists(*path, ec))) {
-    return SparkError("PATH_NOT_FOUND", "42K03", fmt::format("Path does not exist: {}.", *path));
-  }
+  ARROW_RETURN_NOT_OK(CheckFilePath(*path, "path"));
   FileSourceConfig config;
   config.conf = request.conf;
   config.format = format;
   config.path = *path;
+  ARROW_ASSIGN_OR_RAISE(config.store, FileSystemFor(*request.conf, *path));
+  if (config.store) ARROW_RETURN_NOT_OK(CheckBucketExists(config.store, *path));
+  // As Spark, a source folder that does not exist is refused when the stream is
+  // defined (a glob may match files later).
+  bool glob = path->find_first_of("*?[") != std::string::npos;
+  if (!glob && (path->find('\0') != std::string::npos || !PathExists(*path, config.store).ValueOr(false))) {
+    return SparkError("PATH_NOT_FOUND", "42K03", fmt::format("Path does not exist: {}.", *path));
+  }
   ARROW_ASSIGN_OR_RAISE(config.options, ParseFileSourceOptions(request.options));
+  if (config.store && config.options.clean_source == "archive") {
+    return arrow::Status::NotImplemented("cleanSource=archive on object storage (", *path,
+                                         ") is not supported yet; \"delete\" and \"off\" are.");
+  }
   config.read_options = request.options.all();
   ARROW_RETURN_NOT_OK(ResolveSchema(request, &config));
   return std::make_shared<FileStreamSourceFactory>(std::move(config));

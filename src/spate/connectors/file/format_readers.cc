@@ -5,6 +5,7 @@
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
+#include <arrow/filesystem/filesystem.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
@@ -61,6 +62,11 @@ arrow::Result<StructTypePtr> MergeSchemas(const StructType& a, const StructType&
 }
 
 }  // namespace
+
+arrow::Result<std::string> ReadFileText(const FileReadRequest& r, const DataFile& file) {
+  ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(*r.conf, file.path));
+  return ReadTextFile(file.path, store);
+}
 
 std::string OptionOr(const FileReadRequest& r, const std::string& key, const std::string& fallback) {
   auto it = r.options->find(AsciiLower(key));
@@ -213,6 +219,21 @@ arrow::Status AddFileTables(const std::vector<std::shared_ptr<arrow::Table>>& ra
   return arrow::Status::OK();
 }
 
+// A file's size in bytes; nullopt when it does not exist, -1 when it exists but
+// its size is unknown (a directory).
+arrow::Result<std::optional<int64_t>> FileSize(const std::string& path, const FileSystemPtr& store) {
+  if (store) {
+    auto info = store->GetFileInfo(ObjectPathOf(path));
+    if (!info.ok()) return ObjectStoreError(path, info.status());
+    if (info->type() == arrow::fs::FileType::NotFound) return std::nullopt;
+    return std::optional<int64_t>(info->size());
+  }
+  std::error_code ec;
+  auto size = std::filesystem::file_size(path, ec);
+  if (ec && !std::filesystem::exists(path)) return std::nullopt;
+  return std::optional<int64_t>(ec ? -1 : static_cast<int64_t>(size));
+}
+
 }  // namespace
 
 // Parquet files: a zero-byte file has no rows (Spark's scans skip empty files);
@@ -225,20 +246,20 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(bool ignore_corrupt, IgnoreFilesSetting(r, "ignoreCorruptFiles"));
   ARROW_ASSIGN_OR_RAISE(bool ignore_missing, IgnoreFilesSetting(r, "ignoreMissingFiles"));
   for (const auto& file : *r.files) {
-    std::error_code ec;
-    auto size = std::filesystem::file_size(file.path, ec);
-    if (ec && !std::filesystem::exists(file.path)) {
+    ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(*r.conf, file.path));
+    ARROW_ASSIGN_OR_RAISE(std::optional<int64_t> size, FileSize(file.path, store));
+    if (!size) {
       if (ignore_missing) continue;
       return SparkError("FAILED_READ_FILE.FILE_NOT_EXIST", "KD001",
                         fmt::format("Encountered error while reading file {}. File does not exist. "
                                     "It is possible the underlying files have been updated.",
                                     QualifiedPath(file.path)));
     }
-    if (!ec && size == 0) {
+    if (*size == 0) {
       raw.push_back(nullptr);  // no rows
       continue;
     }
-    auto read = ReadParquetFile(file.path);
+    auto read = ReadParquetFile(file.path, store);
     if (!read.ok()) {
       if (ignore_corrupt) {
         raw.push_back(nullptr);
@@ -278,8 +299,9 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(bool ignore_corrupt, IgnoreFilesSetting(r, "ignoreCorruptFiles"));
   ARROW_ASSIGN_OR_RAISE(bool ignore_missing, IgnoreFilesSetting(r, "ignoreMissingFiles"));
   for (const auto& file : *r.files) {
-    auto contents = ReadWholeFile(file.path);
-    if (!contents.ok() && ignore_missing && !std::filesystem::exists(file.path)) continue;
+    ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(*r.conf, file.path));
+    auto contents = ReadWholeFile(file.path, store);
+    if (!contents.ok() && ignore_missing && !PathExists(file.path, store).ValueOr(true)) continue;
     ARROW_ASSIGN_OR_RAISE(std::string bytes, std::move(contents));
     if (bytes.empty()) {
       raw.push_back(nullptr);
@@ -316,7 +338,7 @@ arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(bool whole, FlagOption(r, "wholetext"));
   std::string separator = OptionOr(r, "lineSep", "");
   for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
     std::vector<std::string> lines = whole ? std::vector<std::string>{text} : SplitLines(text, separator);
     ARROW_ASSIGN_OR_RAISE(auto table, OneStringColumn("value", lines));
     out.tables.push_back(std::move(table));

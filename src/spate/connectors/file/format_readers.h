@@ -47,6 +47,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
                                                           const StructType& schema);
 
 // Helpers the sources share.
+/// A data file's text (gunzipped when its name ends in ".gz"), local or on the object
+/// store the request's settings configure.
+arrow::Result<std::string> ReadFileText(const FileReadRequest& r, const DataFile& file);
 std::string OptionOr(const FileReadRequest& r, const std::string& key, const std::string& fallback);
 /// A true/false option (false when absent); anything else is refused.
 arrow::Result<bool> FlagOption(const FileReadRequest& r, const std::string& key);

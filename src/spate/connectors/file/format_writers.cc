@@ -197,16 +197,17 @@ arrow::Result<AvroWriteOptions> AvroOptions(const FileWrite& w) {
 }
 
 arrow::Status WriteAvroPart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
-                            const StructType& schema, const std::string& path) {
+                            const StructType& schema, const std::string& path, const FileSystemPtr& store) {
   ARROW_ASSIGN_OR_RAISE(AvroWriteOptions options, AvroOptions(w));
   ARROW_ASSIGN_OR_RAISE(std::string bytes, WriteAvroContainer(*rows, schema, options));
-  return WriteErrorOf(path, WriteWholeFile(path, bytes));
+  return WriteErrorOf(path, WriteWholeFile(path, bytes, store));
 }
 
+// One part file at `path`; `store` is the object store holding it (null: a local file).
 arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows,
-                        const StructType& schema, const std::string& path) {
-  if (w.format == "parquet") return WriteErrorOf(path, WriteParquetFile(*rows, path, Compression(w)));
-  if (w.format == "avro") return WriteAvroPart(w, rows, schema, path);
+                        const StructType& schema, const std::string& path, const FileSystemPtr& store) {
+  if (w.format == "parquet") return WriteErrorOf(path, WriteParquetFile(*rows, path, Compression(w), store));
+  if (w.format == "avro") return WriteAvroPart(w, rows, schema, path, store);
   std::string text;
   if (w.format == "json") {
     ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.conf, rows));
@@ -215,7 +216,8 @@ arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>&
   } else {
     ARROW_ASSIGN_OR_RAISE(text, TextLines(rows));
   }
-  return WriteErrorOf(path, Compression(w) == "gzip" ? WriteGzipFile(path, text) : WriteWholeFile(path, text));
+  return WriteErrorOf(path, Compression(w) == "gzip" ? WriteGzipFile(path, text, store)
+                                                     : WriteWholeFile(path, text, store));
 }
 
 struct PartitionGroups {
@@ -255,9 +257,8 @@ arrow::Result<PartitionGroups> GroupByPartition(const FileWrite& w, const arrow:
   return groups;
 }
 
-arrow::Status PrepareDirectory(const FileWrite& w, bool* skip) {
-  std::error_code ec;
-  bool exists = fs::exists(w.path, ec);
+arrow::Status PrepareDirectory(const FileWrite& w, const FileSystemPtr& store, bool* skip) {
+  ARROW_ASSIGN_OR_RAISE(bool exists, PathExists(w.path, store));
   *skip = false;
   switch (w.mode) {
     case SaveMode::kErrorIfExists:
@@ -267,8 +268,7 @@ arrow::Status PrepareDirectory(const FileWrite& w, bool* skip) {
       *skip = exists;
       break;
     case SaveMode::kOverwrite:
-      if (exists) fs::remove_all(w.path, ec);
-      if (ec) return arrow::Status::IOError("cannot remove ", w.path, ": ", ec.message());
+      if (exists) ARROW_RETURN_NOT_OK(RemoveAll(w.path, store));
       break;
     case SaveMode::kAppend:
       break;
@@ -328,8 +328,10 @@ arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
                                                       const StructType& schema) {
   ARROW_RETURN_NOT_OK(CheckWritableSchema(w.format, schema, w.partition_by));
   ARROW_ASSIGN_OR_RAISE(std::string extension, Extension(w));
+  ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(*w.conf, w.path));
+  // An object store has no directories: objects are named by their whole path.
   std::error_code ec;
-  fs::create_directories(w.path, ec);
+  if (!store) fs::create_directories(w.path, ec);
   if (ec) return arrow::Status::IOError("cannot create ", w.path, ": ", ec.message());
 
   std::vector<int> partition_indices, data_indices;
@@ -345,8 +347,8 @@ arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
   std::string uuid = RandomUuid();
   std::vector<std::string> written;
   if (partition_indices.empty()) {
-    written.push_back((fs::path(w.path) / PartFileName(0, uuid, extension)).string());
-    ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, written.back()));
+    written.push_back(JoinPath(w.path, PartFileName(0, uuid, extension)));
+    ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, written.back(), store));
     return written;
   }
   ARROW_ASSIGN_OR_RAISE(auto groups, GroupByPartition(w, *rows, schema, partition_indices));
@@ -355,11 +357,11 @@ arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
     ARROW_RETURN_NOT_OK(indices.AppendValues(groups.rows[g]));
     ARROW_ASSIGN_OR_RAISE(auto index_array, indices.Finish());
     ARROW_ASSIGN_OR_RAISE(auto taken, arrow::compute::Take(data, index_array));
-    fs::path dir = fs::path(w.path) / groups.directories[g];
-    fs::create_directories(dir, ec);
-    if (ec) return arrow::Status::IOError("cannot create ", dir.string(), ": ", ec.message());
-    written.push_back((dir / PartFileName(static_cast<int>(g), uuid, extension)).string());
-    ARROW_RETURN_NOT_OK(WritePart(w, taken.table(), *data_schema, written.back()));
+    std::string dir = JoinPath(w.path, groups.directories[g]);
+    if (!store) fs::create_directories(dir, ec);
+    if (ec) return arrow::Status::IOError("cannot create ", dir, ": ", ec.message());
+    written.push_back(JoinPath(dir, PartFileName(static_cast<int>(g), uuid, extension)));
+    ARROW_RETURN_NOT_OK(WritePart(w, taken.table(), *data_schema, written.back(), store));
   }
   return written;
 }
@@ -368,11 +370,13 @@ arrow::Status WriteFiles(const FileWrite& w, const std::shared_ptr<arrow::Table>
                          const StructType& schema) {
   ARROW_RETURN_NOT_OK(CheckWritableSchema(w.format, schema, w.partition_by));
   ARROW_RETURN_NOT_OK(Extension(w).status());
+  ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(*w.conf, w.path));
+  if (store) ARROW_RETURN_NOT_OK(CheckBucketExists(store, w.path));
   bool skip = false;
-  ARROW_RETURN_NOT_OK(PrepareDirectory(w, &skip));
+  ARROW_RETURN_NOT_OK(PrepareDirectory(w, store, &skip));
   if (skip) return arrow::Status::OK();
   ARROW_RETURN_NOT_OK(WritePartFiles(w, rows, schema).status());
-  return WriteWholeFile((fs::path(w.path) / "_SUCCESS").string(), "");
+  return WriteWholeFile(JoinPath(w.path, "_SUCCESS"), "", store);
 }
 
 }  // namespace spate

@@ -18,8 +18,9 @@ namespace spate {
 
 namespace {
 
-arrow::Result<std::vector<std::string>> JsonRecords(const DataFile& file, bool multi_line) {
-  ARROW_ASSIGN_OR_RAISE(std::string text, ReadTextFile(file.path));
+arrow::Result<std::vector<std::string>> JsonRecords(const FileReadRequest& r, const DataFile& file,
+                                                    bool multi_line) {
+  ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
   if (multi_line) return SplitJsonDocument(text);
   std::vector<std::string> records;
   for (auto& line : SplitLines(text, "")) {
@@ -80,7 +81,7 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   std::vector<std::vector<std::string>> per_file;
   std::vector<std::string> all;
   for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(auto records, JsonRecords(file, multi_line));
+    ARROW_ASSIGN_OR_RAISE(auto records, JsonRecords(r, file, multi_line));
     all.insert(all.end(), records.begin(), records.end());
     per_file.push_back(std::move(records));
   }

@@ -1,5 +1,6 @@
 #include "spate/connectors/file/parquet_io.h"
 
+#include <arrow/filesystem/filesystem.h>
 #include <arrow/io/file.h>
 #include <arrow/table.h>
 #include <parquet/arrow/reader.h>
@@ -29,8 +30,18 @@ arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& pat
 
 arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path,
                                const std::string& compression) {
+  return WriteParquetFile(table, path, compression, nullptr);
+}
+
+arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path,
+                               const std::string& compression, const FileSystemPtr& store) {
   ARROW_ASSIGN_OR_RAISE(auto codec, Codec(compression));
-  ARROW_ASSIGN_OR_RAISE(auto out, arrow::io::FileOutputStream::Open(path));
+  std::shared_ptr<arrow::io::OutputStream> out;
+  if (store) {
+    ARROW_ASSIGN_OR_RAISE(out, store->OpenOutputStream(ObjectPathOf(path)));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(out, arrow::io::FileOutputStream::Open(path));
+  }
   auto props = parquet::WriterProperties::Builder().compression(codec)->build();
   auto arrow_props = parquet::ArrowWriterProperties::Builder().store_schema()->build();
   ARROW_RETURN_NOT_OK(parquet::arrow::WriteTable(table, arrow::default_memory_pool(), out,
@@ -39,7 +50,16 @@ arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& pat
 }
 
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path) {
-  ARROW_ASSIGN_OR_RAISE(auto in, arrow::io::ReadableFile::Open(path));
+  return ReadParquetFile(path, FileSystemPtr());
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path, const FileSystemPtr& store) {
+  std::shared_ptr<arrow::io::RandomAccessFile> in;
+  if (store) {
+    ARROW_ASSIGN_OR_RAISE(in, store->OpenInputFile(ObjectPathOf(path)));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(in, arrow::io::ReadableFile::Open(path));
+  }
   ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(in, arrow::default_memory_pool()));
   return reader->ReadTable();
 }

@@ -10,6 +10,8 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include "spate/common/object_store.h"
+
 namespace spate {
 
 /// Writes `table` to `path` (Snappy-compressed, Arrow schema stored so that
@@ -19,9 +21,14 @@ arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& pat
 /// "gzip", "zstd", "lz4", "brotli", "none" / "uncompressed".
 arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path,
                                const std::string& compression);
+/// With a `store` (FileSystemFor), `path` is an object store URI in it.
+arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& path,
+                               const std::string& compression, const FileSystemPtr& store);
 
 /// Reads the whole file at `path`.
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path);
+/// With a `store`, `path` is an object store URI in it.
+arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path, const FileSystemPtr& store);
 /// Reads only the top-level columns `keep` accepts (the other columns are not read).
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path,
                                                              const std::function<bool(const arrow::Field&)>& keep);

@@ -1,0 +1,54 @@
+#pragma once
+
+// Object storage paths (s3a://, s3://, s3n://) on Arrow's S3 file system,
+// configured as Hadoop's S3A connector is, from the session's
+// spark.hadoop.fs.s3a.* settings. Local paths have no object store: the file
+// code keeps its own local path handling for them.
+
+#include <memory>
+#include <string>
+
+#include <arrow/result.h>
+
+namespace arrow::fs {
+class FileSystem;
+}  // namespace arrow::fs
+
+namespace spate {
+
+class RuntimeConfig;
+
+using FileSystemPtr = std::shared_ptr<arrow::fs::FileSystem>;
+
+/// Whether `path` is an S3 URI: s3a://, s3:// or s3n:// (any case).
+bool IsObjectStorePath(const std::string& path);
+
+/// The file system holding `path`: null for a local path, Arrow's S3 file
+/// system for an object store URI, configured from `conf` (endpoint, keys,
+/// path style, region, SSL; per-bucket fs.s3a.bucket.<b>.* settings win). A
+/// missing bucket name or missing credentials is an error naming the setting
+/// to add. File systems are shared between calls with equal settings.
+arrow::Result<FileSystemPtr> FileSystemFor(const RuntimeConfig& conf, const std::string& path);
+
+/// The name of an object store URI's object within its file system: "bucket/key"
+/// for "s3a://bucket/key/" (no trailing slash).
+std::string ObjectPathOf(const std::string& uri);
+
+/// `dir` joined with `name` by one '/': for object store URIs and local paths alike.
+std::string JoinPath(const std::string& dir, const std::string& name);
+
+/// A whole object's bytes / writes (replacing) a whole object. One PUT: the
+/// object appears whole or not at all, which makes a new object name a
+/// write-once, atomic commit on a store without rename. Errors name `uri`.
+arrow::Result<std::string> ReadObject(const FileSystemPtr& store, const std::string& uri);
+arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, const std::string& contents);
+
+/// An error naming the bucket when the bucket of `uri` does not exist in `store`
+/// (Hadoop's "Bucket b does not exist"); OK when it does.
+arrow::Status CheckBucketExists(const FileSystemPtr& store, const std::string& uri);
+
+/// `status` of an object store call on `uri`, with the URI named when the message
+/// does not already.
+arrow::Status ObjectStoreError(const std::string& uri, const arrow::Status& status);
+
+}  // namespace spate

@@ -1,0 +1,261 @@
+"""Object storage (s3a://, s3://) against a real S3-compatible server (moto, tests/python/s3_support.py):
+batch reads and writes of Parquet, JSON, CSV, text and Avro with the same calls as local paths,
+configured with Spark's spark.hadoop.fs.s3a.* settings. Each test runs in a fresh process that
+imports Spate first (the fresh_process mark), as a user's program does. boto3 is the independent
+client that puts objects and lists what Spate wrote."""
+
+import datetime as dt
+import io
+import time
+
+import pyarrow.parquet as pq
+import pytest
+
+from spate.errors import AnalysisException
+
+pytestmark = pytest.mark.fresh_process
+
+
+@pytest.fixture
+def s3_spark(spark, s3):
+    """The session with s3a:// pointed at the test server."""
+    for key, value in s3.conf().items():
+        spark.conf.set(key, value)
+    yield spark
+    for key in s3.conf():
+        spark.conf.unset(key)
+
+
+@pytest.fixture
+def people(spark):
+    return spark.createDataFrame(
+        [(1, "ann", "eng", dt.datetime(2024, 1, 1, 12, 0)), (2, "bob", None, None), (3, None, "ops", None)],
+        "id INT, name STRING, dept STRING, ts TIMESTAMP")
+
+
+def test_s3_server_fixture_serves_buckets(s3):
+    bucket = s3.new_bucket()
+    s3.put(bucket, "a/b.txt", b"hello")
+    assert s3.keys(bucket) == ["a/b.txt"]
+    assert s3.get(bucket, "a/b.txt") == b"hello"
+
+
+def test_parquet_round_trip_on_s3a(s3_spark, s3, people):
+    bucket = s3.new_bucket()
+    people.write.parquet("s3a://%s/people" % bucket)
+    keys = s3.keys(bucket)
+    assert "people/_SUCCESS" in keys
+    parts = [k for k in keys if k.endswith(".snappy.parquet")]
+    assert len(parts) == 1 and parts[0].startswith("people/part-00000-")
+    # The object is a real Parquet file: pyarrow reads it from boto3's bytes.
+    assert sorted(pq.read_table(io.BytesIO(s3.get(bucket, parts[0]))).column("id").to_pylist()) == [1, 2, 3]
+    back = s3_spark.read.parquet("s3a://%s/people" % bucket).orderBy("id")
+    assert back.collect() == people.orderBy("id").collect()
+    assert back.dtypes == people.dtypes
+
+
+def test_json_save_modes_on_s3a(s3_spark, s3, people):
+    path = "s3a://%s/modes" % s3.new_bucket()
+    people.write.format("json").save(path)
+    with pytest.raises(AnalysisException) as info:
+        people.write.format("json").save(path)
+    assert info.value.getErrorClass() == "PATH_ALREADY_EXISTS"
+    assert path in str(info.value)
+    people.write.mode("ignore").json(path)  # leaves the data alone
+    assert s3_spark.read.schema("id INT, name STRING").json(path).count() == 3
+    people.write.mode("append").json(path)
+    assert s3_spark.read.schema("id INT, name STRING").json(path).count() == 6
+    people.limit(1).write.mode("overwrite").json(path)
+    assert s3_spark.read.schema("id INT, name STRING").json(path).count() == 1
+
+
+def test_csv_partitioned_and_gzip_on_s3(s3_spark, s3, people):
+    bucket = s3.new_bucket()
+    path = "s3://%s/csv" % bucket  # s3:// is the same file system as s3a://
+    people.select("id", "name", "dept").write.partitionBy("dept").option("header", True) \
+        .option("compression", "gzip").csv(path)
+    dirs = sorted({k.split("/")[1] for k in s3.keys(bucket, "csv/") if "=" in k})
+    assert dirs == ["dept=__HIVE_DEFAULT_PARTITION__", "dept=eng", "dept=ops"]
+    assert all(k.endswith(".csv.gz") for k in s3.keys(bucket, "csv/dept="))
+    back = s3_spark.read.option("header", True).option("inferSchema", True).csv(path)
+    assert back.columns == ["id", "name", "dept"]
+    assert dict(back.dtypes)["id"] == "int"
+    assert sorted((r.id, r.dept) for r in back.collect()) == [(1, "eng"), (2, None), (3, "ops")]
+
+
+def test_reads_objects_another_client_wrote(s3_spark, s3):
+    bucket = s3.new_bucket()
+    s3.put(bucket, "in/a.json", b'{"x": 1}\n{"x": 2}\n')
+    s3.put(bucket, "in/b.json", b'{"x": 3}\n')
+    s3.put(bucket, "in/_ignored.json", b'{"x": 100}\n')
+    s3.put(bucket, "in/.hidden", b'{"x": 200}\n')
+    s3.put(bucket, "lines/one.txt", b"a\nbb\n")
+    s3.put(bucket, "lines/two.csv", b"c\n")
+    assert sorted(r.x for r in s3_spark.read.json("s3a://%s/in" % bucket).collect()) == [1, 2, 3]
+    assert [r.x for r in s3_spark.read.json("s3a://%s/in/b.json" % bucket).collect()] == [3]
+    assert sorted(r.x for r in s3_spark.read.json("s3a://%s/in/*.json" % bucket).collect()) == [1, 2, 3, 100]
+    assert [r.value for r in s3_spark.read.text("s3a://%s/lines/*.txt" % bucket).collect()] == ["a", "bb"]
+
+
+def test_avro_and_text_round_trip_on_s3a(s3_spark, s3, people):
+    bucket = s3.new_bucket()
+    people.write.format("avro").save("s3a://%s/avro" % bucket)
+    back = s3_spark.read.format("avro").load("s3a://%s/avro" % bucket).orderBy("id")
+    assert [(r.id, r.name) for r in back.collect()] == [(1, "ann"), (2, "bob"), (3, None)]
+    people.select("name").na.fill("-").write.text("s3a://%s/text" % bucket)
+    assert sorted(r.value for r in s3_spark.read.text("s3a://%s/text" % bucket).collect()) == ["-", "ann", "bob"]
+
+
+def test_sql_over_an_s3a_view(s3_spark, s3, people):
+    path = "s3a://%s/v" % s3.new_bucket()
+    people.write.parquet(path)
+    s3_spark.read.parquet(path).createOrReplaceTempView("people_on_s3")
+    rows = s3_spark.sql("SELECT count(*) AS n, max(id) AS m FROM people_on_s3").collect()
+    assert (rows[0].n, rows[0].m) == (3, 3)
+
+
+def test_missing_object_is_path_not_found(s3_spark, s3):
+    path = "s3a://%s/nope" % s3.new_bucket()
+    with pytest.raises(AnalysisException) as info:
+        s3_spark.read.parquet(path)
+    assert info.value.getErrorClass() == "PATH_NOT_FOUND"
+    assert "Path does not exist: %s." % path in str(info.value)
+
+
+def test_unknown_bucket_is_named(s3_spark, people):
+    with pytest.raises(Exception) as info:
+        s3_spark.read.parquet("s3a://no-such-bucket-spate/x")
+    assert "s3a://no-such-bucket-spate/x: Bucket no-such-bucket-spate does not exist" in str(info.value)
+    with pytest.raises(Exception) as info:
+        people.write.parquet("s3a://no-such-bucket-spate/y")
+    assert "s3a://no-such-bucket-spate/y: Bucket no-such-bucket-spate does not exist" in str(info.value)
+
+
+def test_missing_credentials_name_the_settings(spark, monkeypatch):
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    with pytest.raises(Exception) as info:
+        spark.read.parquet("s3a://some-bucket/x")
+    message = str(info.value)
+    assert "s3a://some-bucket/x" in message
+    assert "spark.hadoop.fs.s3a.access.key" in message and "spark.hadoop.fs.s3a.secret.key" in message
+    with pytest.raises(Exception) as info:
+        spark.read.parquet("s3a:///x")
+    assert "names no bucket" in str(info.value)
+
+
+def test_unreachable_endpoint_fails_quickly(s3_spark, s3):
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    s3_spark.conf.set("spark.hadoop.fs.s3a.endpoint", "http://127.0.0.1:%d" % closed_port)
+    start = time.monotonic()
+    with pytest.raises(Exception) as info:
+        s3_spark.read.parquet("s3a://bucket/x")
+    assert time.monotonic() - start < 30
+    assert "s3a://bucket/x" in str(info.value)
+
+
+def test_per_bucket_endpoint(spark, s3, people):
+    bucket = s3.new_bucket()
+    conf = s3.conf()
+    conf["spark.hadoop.fs.s3a.endpoint"] = "http://127.0.0.1:1"  # wrong for every bucket but this one
+    conf["spark.hadoop.fs.s3a.bucket.%s.endpoint" % bucket] = s3.endpoint
+    for key, value in conf.items():
+        spark.conf.set(key, value)
+    try:
+        people.write.parquet("s3a://%s/p" % bucket)
+        assert spark.read.parquet("s3a://%s/p" % bucket).count() == 3
+    finally:
+        for key in conf:
+            spark.conf.unset(key)
+
+
+def _write_json(folder, name, ids):
+    import json
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / name, "w") as out:
+        for i in ids:
+            out.write(json.dumps({"id": i, "name": "n%d" % i}) + "\n")
+
+
+def test_streaming_file_sink_on_s3a_commits_through_its_log(s3_spark, s3, tmp_path):
+    from spate.sql import functions as f
+
+    bucket = s3.new_bucket()
+    out = "s3a://%s/stream-out" % bucket
+    src = tmp_path / "in"
+    _write_json(src, "a.json", range(0, 5))
+    _write_json(src, "b.json", range(5, 8))
+
+    def run():
+        stream = s3_spark.readStream.json(str(src), schema="id INT, name STRING")
+        q = (stream.select((f.col("id") * 10).alias("x"), (f.col("id") % 2).alias("odd")).writeStream
+             .format("parquet").partitionBy("odd").option("maxFilesPerTrigger", 1)
+             .option("checkpointLocation", str(tmp_path / "cp")).trigger(availableNow=True).start(out))
+        assert q.awaitTermination(120) is True
+        assert q.exception() is None
+
+    run()
+    keys = s3.keys(bucket, "stream-out/")
+    assert "stream-out/_spark_metadata/0" in keys
+    entry = s3.get(bucket, "stream-out/_spark_metadata/0").decode().splitlines()
+    assert entry[0] == "v1" and all('"path":"%s/odd=' % out in line for line in entry[1:])
+    # A part file no log entry names (a crashed attempt's) is not data.
+    s3.put(bucket, "stream-out/odd=0/part-99999-orphan.snappy.parquet", b"not parquet")
+    rows = sorted((r.x, r.odd) for r in s3_spark.read.parquet(out).collect())
+    assert rows == [(i * 10, i % 2) for i in range(8)]
+
+    # A restart with the same checkpoint adds only the new file's rows.
+    _write_json(src, "c.json", [8])
+    run()
+    assert "stream-out/_spark_metadata/1" in s3.keys(bucket, "stream-out/_spark_metadata/")
+    assert sorted(r.x for r in s3_spark.read.parquet(out).collect()) == [i * 10 for i in range(9)]
+
+
+def test_streaming_file_source_on_s3a_reads_each_object_once(s3_spark, s3, tmp_path):
+    bucket = s3.new_bucket()
+    s3.put(bucket, "incoming/day=1/a.json", b'{"id": 1}\n{"id": 2}\n')
+    s3.put(bucket, "incoming/day=2/b.json", b'{"id": 3}\n')
+    s3.put(bucket, "incoming/_temporary.json", b'{"id": 100}\n')
+    out = "s3a://%s/copied" % bucket
+
+    def run():
+        stream = s3_spark.readStream.schema("id INT, day INT").json("s3a://%s/incoming" % bucket)
+        q = (stream.writeStream.format("parquet").option("checkpointLocation", str(tmp_path / "cp"))
+             .trigger(availableNow=True).start(out))
+        assert q.awaitTermination(120) is True
+        assert q.exception() is None
+
+    run()
+    assert sorted((r.id, r.day) for r in s3_spark.read.parquet(out).collect()) == [(1, 1), (2, 1), (3, 2)]
+    # The seen-files log names the objects by their s3a:// URIs.
+    seen = (tmp_path / "cp" / "sources" / "0" / "0").read_text()
+    assert '"path":"s3a://%s/incoming/day=1/a.json"' % bucket in seen
+
+    # A restart reads only the object added since.
+    s3.put(bucket, "incoming/day=2/c.json", b'{"id": 4}\n')
+    run()
+    assert sorted(r.id for r in s3_spark.read.parquet(out).collect()) == [1, 2, 3, 4]
+
+
+def test_streaming_source_errors_on_s3a(s3_spark, s3):
+    bucket = s3.new_bucket()
+    with pytest.raises(AnalysisException) as info:
+        s3_spark.readStream.schema("a INT").json("s3a://%s/missing" % bucket)
+    assert info.value.getErrorClass() == "PATH_NOT_FOUND"
+    s3.put(bucket, "in/a.json", b'{"a": 1}\n')
+    with pytest.raises(Exception) as info:
+        s3_spark.readStream.schema("a INT").option("cleanSource", "archive") \
+            .option("sourceArchiveDir", "s3a://%s/archive" % bucket).json("s3a://%s/in" % bucket)
+    assert "cleanSource=archive on object storage" in str(info.value)
+
+
+def test_checkpoints_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3):
+    path = "s3a://%s/stream" % s3.new_bucket()
+    with pytest.raises(Exception) as info:
+        s3_spark.readStream.format("rate").load().writeStream.format("noop") \
+            .option("checkpointLocation", path + "/cp").start()
+    assert 'No FileSystem for scheme "s3a"' in str(info.value)
