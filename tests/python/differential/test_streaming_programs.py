@@ -212,3 +212,48 @@ def test_progress_report_fields(oracle):
                 "state": sorted(progress["stateOperators"][0].keys()),
                 "event_time": sorted(progress["eventTime"].keys())}
     oracle.check(program)
+
+
+def test_session_settings_changed_while_a_file_query_runs(oracle):
+    """A running query's expressions keep the settings of its start (current_timezone and
+    date_format stay in UTC), while the file source and the file sink read the session's as
+    they are at each batch, as Spark's do (they hold the session, not the query's clone): the
+    second file's text is read in the new zone and its part file takes the new Parquet codec."""
+    def program(sql, spark, tmp):
+        import glob
+        import pyarrow.parquet as pq
+        src, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+        os.makedirs(src)
+
+        def put(name, ids):
+            with open(os.path.join(src, name + ".tmp"), "w") as fh:
+                for i in ids:
+                    fh.write(json.dumps({"id": i, "t": "2021-06-01T12:00:00"}) + "\n")
+            os.rename(os.path.join(src, name + ".tmp"), os.path.join(src, name))
+
+        keys = ["spark.sql.session.timeZone", "spark.sql.parquet.compression.codec"]
+        try:
+            spark.conf.set("spark.sql.parquet.compression.codec", "gzip")
+            put("a.json", [1, 2])
+            query = (spark.readStream.schema("id INT, t TIMESTAMP").json(src)
+                     .selectExpr("id", "t", "date_format(t, 'HH:mm') AS h", "current_timezone() AS tz")
+                     .writeStream.format("parquet").option("checkpointLocation", os.path.join(tmp, "ck"))
+                     .start(out))
+            query.processAllAvailable()
+            spark.conf.set("spark.sql.session.timeZone", "GMT+8")
+            spark.conf.set("spark.sql.parquet.compression.codec", "zstd")
+            put("b.json", [3, 4])
+            query.processAllAvailable()
+            query.stop()
+        finally:
+            spark.conf.set("spark.sql.session.timeZone", "UTC")
+            spark.conf.unset(keys[1])
+        codecs = []
+        for path in glob.glob(os.path.join(out, "*.parquet")):
+            meta = pq.ParquetFile(path).metadata
+            ids = sorted(pq.read_table(path).column("id").to_pylist())
+            codecs.append((ids, meta.row_group(0).column(0).compression))
+        rows = [tuple(r) for r in spark.read.parquet(out).selectExpr(
+            "id", "CAST(t AS STRING)", "h", "tz").collect()]
+        return sorted(codecs), sorted(rows)
+    oracle.check(program)

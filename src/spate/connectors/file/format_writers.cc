@@ -69,10 +69,12 @@ bool HasEmptyStruct(const DataType& type) {
   return false;
 }
 
-// The `compression` option (alias `codec`), lower case: Parquet defaults to snappy, text
-// formats to none; "uncompressed" is the same as "none".
+// The `compression` option (alias `codec`), lower case: Parquet defaults to
+// spark.sql.parquet.compression.codec (snappy), text formats to none;
+// "uncompressed" is the same as "none".
 std::string Compression(const FileWrite& w) {
-  std::string fallback = w.format == "parquet" ? "snappy" : "none";
+  std::string fallback = "none";
+  if (w.format == "parquet") fallback = w.conf->Get("spark.sql.parquet.compression.codec").value_or("snappy");
   std::string c = AsciiLower(OptionOr(w, "compression", OptionOr(w, "codec", fallback)));
   return c == "uncompressed" ? "none" : c;
 }
