@@ -171,15 +171,14 @@ arrow::Result<std::string> TextLines(const std::shared_ptr<arrow::Table>& rows) 
   return out;
 }
 
-// Avro's options: the `compression` option, else spark.sql.avro.compression.codec (snappy).
+// Avro's options: the `compression` option, else spark.sql.avro.compression.codec (snappy);
+// the deflate and xz levels.
 arrow::Result<AvroWriteOptions> AvroOptions(const FileWrite& w) {
   AvroWriteOptions o;
   const RuntimeConfig& conf = *w.conf;
   o.codec = AsciiLower(OptionOr(w, "compression", conf.Get("spark.sql.avro.compression.codec").value_or("snappy")));
-  if (o.codec == "bzip2" || o.codec == "xz") {
-    return arrow::Status::NotImplemented("the Avro codec ", o.codec, " is not supported by Spate yet");
-  }
-  if (o.codec != "uncompressed" && o.codec != "deflate" && o.codec != "snappy" && o.codec != "zstandard") {
+  if (o.codec != "uncompressed" && o.codec != "deflate" && o.codec != "snappy" && o.codec != "zstandard" &&
+      o.codec != "bzip2" && o.codec != "xz") {
     return arrow::Status::Invalid(fmt::format(
         "[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION] The codec {} is not available. "
         "Available codecs are uncompressed, deflate, snappy, bzip2, xz, zstandard. SQLSTATE: 56038",
@@ -192,6 +191,12 @@ arrow::Result<AvroWriteOptions> AvroOptions(const FileWrite& w) {
     return arrow::Status::Invalid("spark.sql.avro.deflate.level must be an integer from -1 to 9, got '", level, "'.");
   }
   o.deflate_level = static_cast<int>(parsed);
+  const std::string xz_level = conf.Get("spark.sql.avro.xz.level").value_or("6");
+  parsed = std::strtol(xz_level.c_str(), &end, 10);
+  if (xz_level.empty() || *end != '\0' || parsed < 1 || parsed > 9) {
+    return arrow::Status::Invalid("spark.sql.avro.xz.level must be an integer from 1 to 9, got '", xz_level, "'.");
+  }
+  o.xz_level = static_cast<int>(parsed);
   o.record_name = OptionOr(w, "recordName", "topLevelRecord");
   o.record_namespace = OptionOr(w, "recordNamespace", "");
   o.schema_json = OptionOr(w, "avroSchema", "");
