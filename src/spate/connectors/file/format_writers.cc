@@ -102,6 +102,18 @@ arrow::Result<std::string> Extension(const FileWrite& w) {
                                 codec));
 }
 
+// The maxRecordsPerFile option, else spark.sql.files.maxRecordsPerFile; 0 or
+// less: no limit.
+arrow::Result<int64_t> MaxRecordsPerFile(const FileWrite& w) {
+  std::string text = OptionOr(w, "maxRecordsPerFile", w.conf->Get("spark.sql.files.maxRecordsPerFile").value_or("0"));
+  char* end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0') {
+    return arrow::Status::Invalid("maxRecordsPerFile must be an integer, got '", text, "'.");
+  }
+  return static_cast<int64_t>(value);
+}
+
 // Rows as JSON Lines, with to_json's rules (null fields left out).
 arrow::Result<std::string> JsonText(const RuntimeConfig& conf, const std::shared_ptr<arrow::Table>& rows) {
   ExprPtr record = ex::Call("to_json", {ex::Call("struct", {ex::Star()})});
@@ -351,9 +363,19 @@ arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
   ARROW_ASSIGN_OR_RAISE(auto data, rows->SelectColumns(data_indices));
   std::string uuid = RandomUuid();
   std::vector<std::string> written;
+  ARROW_ASSIGN_OR_RAISE(int64_t max_records, MaxRecordsPerFile(w));
+  // One task's rows into part files of at most max_records rows each (c000, c001, ...).
+  auto write_task = [&](const fs::path& dir, int task, const std::shared_ptr<arrow::Table>& rows) -> arrow::Status {
+    int64_t n = rows->num_rows();
+    int64_t per_file = max_records > 0 ? max_records : std::max<int64_t>(n, 1);
+    for (int64_t start = 0, count = 0; start < n || (n == 0 && count == 0); start += per_file, ++count) {
+      written.push_back((dir / PartFileName(task, uuid, extension, static_cast<int>(count))).string());
+      ARROW_RETURN_NOT_OK(WritePart(w, rows->Slice(start, per_file), *data_schema, written.back()));
+    }
+    return arrow::Status::OK();
+  };
   if (partition_indices.empty()) {
-    written.push_back((fs::path(w.path) / PartFileName(0, uuid, extension)).string());
-    ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, written.back()));
+    ARROW_RETURN_NOT_OK(write_task(fs::path(w.path), 0, data));
     return written;
   }
   ARROW_ASSIGN_OR_RAISE(auto groups, GroupByPartition(w, *rows, schema, partition_indices));
@@ -365,8 +387,7 @@ arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
     fs::path dir = fs::path(w.path) / groups.directories[g];
     fs::create_directories(dir, ec);
     if (ec) return arrow::Status::IOError("cannot create ", dir.string(), ": ", ec.message());
-    written.push_back((dir / PartFileName(static_cast<int>(g), uuid, extension)).string());
-    ARROW_RETURN_NOT_OK(WritePart(w, taken.table(), *data_schema, written.back()));
+    ARROW_RETURN_NOT_OK(write_task(dir, static_cast<int>(g), taken.table()));
   }
   return written;
 }
