@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DEBIAN_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config git
   librdkafka-dev rapidjson-dev librocksdb-dev libavro-dev
-  libcurl4-openssl-dev libpq-dev libfmt-dev libcli11-dev libxml2-dev
+  libcurl4-openssl-dev libpq-dev libfmt-dev libcli11-dev libxml2-dev liblzma-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-venv python3-dev
   openjdk-17-jre-headless maven openssl postgresql

@@ -154,6 +154,7 @@ _CLASS_TO_EXCEPTION = {
     "ILLEGAL_DAY_OF_WEEK": IllegalArgumentException,
     "CONVERSION_INVALID_INPUT": IllegalArgumentException,
     "INVALID_UTF8_STRING": IllegalArgumentException,
+    "INVALID_CONF_VALUE.TIME_ZONE": IllegalArgumentException,
     "UNSUPPORTED_FEATURE.TABLE_OPERATION": UnsupportedOperationException,
     "UNSUPPORTED_PARTITION_TRANSFORM": UnsupportedOperationException,
     "UNSUPPORTED_DATATYPE": UnsupportedOperationException,

@@ -36,6 +36,7 @@
 #include "spate/api/row_level_writes.h"
 #include "spate/api/writer.h"
 #include "spate/common/error.h"
+#include "spate/expr/time_zone.h"
 #include "spate/expr/user_function.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
@@ -221,7 +222,7 @@ void BindSession(nb::module_& m) {
         s.StopUi();
       })
       .def("conf_set", [](spate::Session& s, const std::string& k, const std::string& v) {
-        s.conf().Set(k, v);
+        Check(s.SetConf(k, v));
       })
       .def("conf_get", [](spate::Session& s, const std::string& k) { return s.conf().Get(k); })
       .def("conf_get_or", [](spate::Session& s, const std::string& k, const std::string& fallback) {
@@ -927,6 +928,10 @@ NB_MODULE(_native, m) {
   BindUserFunctions(m);
   BindBatchIO(m);
 
+  m.def("resolve_time_zone", [](const std::string& text) {
+    spate::TimeZone zone = Unwrap(spate::ResolveTimeZone(text));
+    return std::make_tuple(zone.id, zone.region, zone.offset_seconds);
+  }, "A zone as Spark reads it: (java.time id, tz database region or '', fixed offset seconds).");
   m.def("parse_ddl_schema", [](const std::string& ddl) {
     return spate::ToJson(*Unwrap(spate::ParseDdlSchema(ddl)));
   }, "A DDL table schema ('a INT, b STRING') as Spark JSON.");

@@ -198,6 +198,20 @@ def test_timestamps_come_back_in_the_session_time_zone(spark):
         spark.conf.unset("spark.sql.session.timeZone")
 
 
+@pytest.mark.parametrize("zone, hour, minute, second", [
+    ("GMT+8:3", 20, 3, 0), ("+01:02:03", 13, 2, 3), ("PST", 4, 0, 0), ("UTC+5:30", 17, 30, 0)])
+def test_timestamps_come_back_in_offset_and_short_session_zones(spark, zone, hour, minute, second):
+    """Every zone form Spark reads is the zone of collected and toPandas timestamps."""
+    df = spark.createDataFrame([(datetime.datetime(2024, 1, 1, 12, 0),)], ["ts"])
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        want = datetime.datetime(2024, 1, 1, hour, minute, second)
+        assert df.collect()[0].ts == want
+        assert df.toPandas()["ts"][0].to_pydatetime() == want
+    finally:
+        spark.conf.unset("spark.sql.session.timeZone")
+
+
 def test_show_prints_sparks_table(people, capsys):
     people.show()
     assert capsys.readouterr().out == (

@@ -177,3 +177,17 @@ def test_other_postgres_types_read_as_spark_does(spark, postgres):
                                        "1::money AS m")
     assert df.schema.simpleString() == "struct<i:string,t:timestamp,b:boolean,m:string>"
     assert [tuple(r) for r in df.collect()] == [("1 day", datetime.datetime(1970, 1, 1, 12, 30), True, "$1.00")]
+
+
+@pytest.mark.parametrize("zone, hour", [("GMT+8", "08"), ("UTC-3", "21"), ("+05:30", "05:30"),
+                                        ("PST", "16"), ("America/New_York", "19")])
+def test_the_server_session_takes_the_session_time_zone(spark, postgres, zone, hour):
+    """PostgreSQL's TimeZone is the session's zone as Spark reads it: a fixed offset east of
+    UTC whatever its form (PostgreSQL itself would read 'GMT+8' as POSIX, eight hours west)."""
+    spark.conf.set("spark.sql.session.timeZone", zone)
+    try:
+        fmt = "HH24:MI" if ":" in hour else "HH24"
+        df = reader(spark, postgres, query="SELECT to_char(TIMESTAMPTZ '2024-01-01 00:00:00+00', '%s') AS h" % fmt)
+        assert df.collect()[0].h == hour
+    finally:
+        spark.conf.unset("spark.sql.session.timeZone")

@@ -277,7 +277,7 @@ def arrow_to_rows(table: pa.Table, schema: StructType, tz: datetime.tzinfo) -> L
     return [Row._from_fields(names, list(values)) for values in zip(*columns)]
 
 
-def arrow_to_pandas(table: pa.Table, schema: StructType, tz_name: str) -> Any:
+def arrow_to_pandas(table: pa.Table, schema: StructType, tz: Any) -> Any:
     """A pandas DataFrame as PySpark's toPandas gives it (timestamps naive, in the session zone)."""
     pdf = table.to_pandas()
     pdf.columns = schema.fieldNames()
@@ -285,7 +285,7 @@ def arrow_to_pandas(table: pa.Table, schema: StructType, tz_name: str) -> Any:
         if isinstance(field.dataType, TimestampType):
             series = pdf.iloc[:, i]
             try:
-                pdf.isetitem(i, series.dt.tz_convert(tz_name).dt.tz_localize(None))
-            except Exception:  # an offset zone pandas does not know: stay in UTC
+                pdf.isetitem(i, series.dt.tz_convert(tz).dt.tz_localize(None))
+            except Exception:  # a zone pandas does not know: stay in UTC
                 pdf.isetitem(i, series.dt.tz_localize(None))
     return pdf

@@ -857,8 +857,7 @@ class DataFrame:
 
     def toPandas(self) -> Any:
         """A pandas DataFrame (timestamps naive, in the session time zone)."""
-        tz = self.sparkSession.conf.get("spark.sql.session.timeZone", "UTC") or "UTC"
-        return arrow_to_pandas(self._arrow(), self.schema, tz)
+        return arrow_to_pandas(self._arrow(), self.schema, session_tzinfo(self.sparkSession))
 
     def toArrow(self) -> pa.Table:
         """The rows as a pyarrow Table."""

@@ -3,27 +3,26 @@
 from __future__ import annotations
 
 import datetime
-import re
 from typing import Optional
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-_OFFSET_RE = re.compile(r"^(?:UTC|GMT|UT)?([+-])(\d{1,2})(?::?(\d{2}))?$")
+from spate import _native
 
 
 def tzinfo_for(name: str) -> datetime.tzinfo:
-    """A tzinfo for a Spark time zone id: a region ("America/Los_Angeles"),
-    "UTC"/"Z", or an offset ("+08:00", "GMT-5")."""
-    if name in ("Z", "UTC", "GMT", "UT"):
-        return datetime.timezone.utc
-    match = _OFFSET_RE.match(name)
-    if match:
-        sign = -1 if match.group(1) == "-" else 1
-        delta = datetime.timedelta(hours=int(match.group(2)), minutes=int(match.group(3) or 0))
-        return datetime.timezone(sign * delta)
+    """A tzinfo for a zone as Spark reads it (the engine's resolver): a region
+    ("America/Los_Angeles", "PST"), "UTC"/"Z"/"GMT", or an offset ("+08:00", "GMT-3",
+    "UTC+5:30"). UTC for a zone Spark rejects."""
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+        _, region, offset = _native.resolve_time_zone(name)
+    except Exception:  # noqa: BLE001 - an invalid zone fails in the query, not here
         return datetime.timezone.utc
+    if region:
+        try:
+            return ZoneInfo(region)
+        except (ZoneInfoNotFoundError, ValueError):
+            return datetime.timezone.utc
+    return datetime.timezone(datetime.timedelta(seconds=offset)) if offset else datetime.timezone.utc
 
 
 def session_tzinfo(session: Optional[object] = None) -> datetime.tzinfo:

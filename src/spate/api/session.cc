@@ -4,6 +4,7 @@
 #include <thread>
 
 #include <arrow/table.h>
+#include <fmt/format.h>
 
 #include "spate/api/data_stream_reader.h"
 #include "spate/api/catalog.h"
@@ -14,6 +15,7 @@
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/expr/time_zone.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/api/sql_runner.h"
 #include "spate/types/arrow_types.h"
@@ -34,6 +36,17 @@ std::shared_ptr<Session> Session::Make(const std::map<std::string, std::string>&
     session->ui_ = WebUi::Attach(session);
   }
   return session;
+}
+
+arrow::Status Session::SetConf(const std::string& key, const std::string& value) {
+  if (key == "spark.sql.session.timeZone" && !ResolveTimeZone(value).ok()) {
+    return SparkError("INVALID_CONF_VALUE.TIME_ZONE", "22022",
+                      fmt::format("The value '{}' in the config \"{}\" is invalid. Cannot resolve the "
+                                  "given timezone.",
+                                  value, key));
+  }
+  conf_.Set(key, value);
+  return arrow::Status::OK();
 }
 
 std::string Session::uiWebUrl() {

@@ -46,6 +46,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void StopUi();
 
   RuntimeConfig& conf() { return conf_; }
+  /// spark.conf.set: sets a key after checking values Spark checks on set
+  /// (spark.sql.session.timeZone: INVALID_CONF_VALUE.TIME_ZONE).
+  arrow::Status SetConf(const std::string& key, const std::string& value);
   const RuntimeConfig& conf() const { return conf_; }
   /// spark.streams: the active streaming queries.
   QueryManager& streams() { return streams_; }

@@ -186,8 +186,13 @@ arrow::Status AddRecordFields(const AvroSchema& w, const AvroSchema* r, const Da
   const auto& st = static_cast<const StructType&>(*type);
   auto* sb = static_cast<arrow::StructBuilder*>(builder);
   std::vector<bool> read(reader.fields.size(), false);
+  int next_spark_field = 0;  // without a reader's schema: the writer's fields that have a Spark type
   for (size_t i = 0; i < w.fields.size(); ++i) {
-    int j = static_cast<int>(i);
+    if (r == nullptr && AvroToSparkType(*w.fields[i].schema).type == nullptr) {
+      node->children.push_back(MakeSkipNode(*w.fields[i].schema));  // a cut recursive field
+      continue;
+    }
+    int j = next_spark_field++;
     if (r != nullptr) {
       j = -1;
       for (size_t k = 0; k < r->fields.size(); ++k) {
@@ -203,6 +208,7 @@ arrow::Status AddRecordFields(const AvroSchema& w, const AvroSchema* r, const Da
     ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*w.fields[i].schema, rf, st.field(j).type, sb->field_builder(j)));
     node->children.push_back(std::move(child));
   }
+  if (r == nullptr) return arrow::Status::OK();  // the writer's own fields: no defaults
   for (size_t j = 0; j < reader.fields.size(); ++j) {
     if (read[j]) continue;
     ARROW_ASSIGN_OR_RAISE(auto value, DefaultValue(reader.fields[j], st.field(static_cast<int>(j)).type));
@@ -225,6 +231,11 @@ arrow::Status AddUnionBranches(const AvroSchema& w, const AvroSchema* r, const D
     node->member_of_branch.push_back(branch->kind == AvroKind::kNull ? -1 : member);
     if (branch->kind == AvroKind::kNull) {
       node->children.push_back(nullptr);
+      continue;
+    }
+    if (r == nullptr && AvroToSparkType(*branch).type == nullptr) {  // a cut recursive record
+      node->member_of_branch.back() = -1;
+      node->children.push_back(MakeSkipNode(*branch));
       continue;
     }
     const AvroSchema* rb = nullptr;
@@ -296,7 +307,7 @@ arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, c
 bool TakesNoBytes(const AvroSchema& avro) {
   if (avro.kind == AvroKind::kNull) return true;
   if (avro.kind == AvroKind::kFixed) return avro.fixed_size == 0;
-  if (avro.kind != AvroKind::kRecord) return false;
+  if (avro.kind != AvroKind::kRecord || avro.recursive_of != nullptr) return false;
   for (const auto& f : avro.fields) {
     if (!TakesNoBytes(*f.schema)) return false;
   }
@@ -310,6 +321,7 @@ class DatumReader {
   const uint8_t* pos() const { return pos_; }
 
   arrow::Status Read(const DecodeNode& n) {
+    if (n.avro->recursive_of != nullptr) return Skip(*n.avro->recursive_of);
     switch (n.avro->kind) {
       case AvroKind::kNull: return Build(n) ? n.builder->AppendNull() : arrow::Status::OK();
       case AvroKind::kBoolean: {
@@ -465,6 +477,48 @@ class DatumReader {
       }
     }
     return Read(*branch);
+  }
+
+  // Reads past a value of `avro` by its schema alone: the values under a cut
+  // recursive reference, whose nesting only the data bounds.
+  arrow::Status Skip(const AvroSchema& avro) {
+    if (avro.recursive_of != nullptr) return Skip(*avro.recursive_of);
+    switch (avro.kind) {
+      case AvroKind::kRecord:
+        for (const auto& f : avro.fields) ARROW_RETURN_NOT_OK(Skip(*f.schema));
+        return arrow::Status::OK();
+      case AvroKind::kUnion: {
+        int32_t index;
+        if (!ReadInt(&pos_, end_, &index)) return Malformed();
+        if (index < 0 || index >= static_cast<int32_t>(avro.branches.size())) return Malformed();
+        return Skip(*avro.branches[index]);
+      }
+      case AvroKind::kArray:
+      case AvroKind::kMap:
+        while (true) {
+          int64_t count;
+          if (!ReadAvroLong(&pos_, end_, &count)) return Malformed();
+          if (count == 0) return arrow::Status::OK();
+          if (count < 0) {
+            int64_t size;
+            if (!ReadAvroLong(&pos_, end_, &size)) return Malformed();
+            count = -count;
+          }
+          if (count > end_ - pos_) return Malformed();
+          for (int64_t i = 0; i < count; ++i) {
+            std::string_view key;
+            if (avro.kind == AvroKind::kMap && !ReadBytes(&pos_, end_, &key)) return Malformed();
+            ARROW_RETURN_NOT_OK(Skip(*avro.items));
+          }
+        }
+      default: {
+        DecodeNode leaf;  // a value without children: read past by the node reader
+        leaf.avro = &avro;
+        leaf.logical = avro.logical;
+        leaf.precision = avro.precision;
+        return Read(leaf);
+      }
+    }
   }
 
   const uint8_t* pos_;

@@ -14,6 +14,7 @@
 
 #include "spate/common/calendar.h"
 #include "spate/expr/bound_expr.h"
+#include "spate/expr/time_zone.h"
 #include "spate/types/data_type.h"
 
 namespace spate::dt {
@@ -42,13 +43,9 @@ using calendar::IsoWeek;
 extern const char* const kMonthNames[12];
 extern const char* const kDayNames[7];  // Monday first
 
-// Time zones
-bool IsUtc(const std::string& tz);
-arrow::Result<Values> UtcToLocal(const Values& utc, const std::string& tz);
-arrow::Result<Values> LocalToUtc(const Values& wall, const std::string& tz);
-/// A zone as Spark accepts it (region id, offset, Z, UTC/GMT+h), in the form
-/// the tz database kernels take; INVALID_TIMEZONE otherwise.
-arrow::Result<std::string> ResolveZoneId(std::string_view text);
+// Time zones (time_zone.h)
+using spate::LocalToUtc;
+using spate::UtcToLocal;
 
 // Arguments as per-row values
 arrow::Result<std::shared_ptr<arrow::Array>> ToArray(const arrow::Datum& d, int64_t n);

@@ -2,6 +2,8 @@
 // CatalystDataToAvro: plain Avro binary (no container header, no
 // schema-registry prefix) <-> the Spark type of the schema.
 
+#include <charconv>
+
 #include <arrow/api.h>
 #include <fmt/format.h>
 
@@ -103,6 +105,23 @@ arrow::Result<arrow::Datum> FromAvro(const FunctionArgs& a, const FromAvroSettin
   return decoder->Finish();
 }
 
+// recursiveFieldMaxDepth: how many times a recursive record may appear along a path
+// (at most 15); 0 or less (the default, -1) refuses recursive schemas.
+arrow::Result<int> RecursiveFieldMaxDepth(const Options& options) {
+  std::string text = OptionOr(options, "recursiveFieldMaxDepth", "-1");
+  int depth = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), depth);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return arrow::Status::Invalid(fmt::format("For input string: \"{}\"", text));
+  }
+  if (depth > 15) {
+    return SparkError("STDS_INVALID_OPTION_VALUE.WITH_MESSAGE", "42616",
+                      "Invalid value for source option 'recursiveFieldMaxDepth': Should not be "
+                      "greater than 15.");
+  }
+  return depth;
+}
+
 // from_avro(data, jsonFormatSchema [, options]).
 arrow::Result<BoundExprPtr> BindFromAvro(const std::string& name, std::vector<BoundExprPtr> args,
                                          const std::string&) {
@@ -119,7 +138,8 @@ arrow::Result<BoundExprPtr> BindFromAvro(const std::string& name, std::vector<Bo
   }
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 2, pretty));
   FromAvroSettings settings;
-  ARROW_ASSIGN_OR_RAISE(settings.schema, ParseAvroSchema(text));
+  ARROW_ASSIGN_OR_RAISE(int max_depth, RecursiveFieldMaxDepth(options));
+  ARROW_ASSIGN_OR_RAISE(settings.schema, ParseAvroSchema(text, max_depth));
   std::string mode = AsciiUpper(OptionOr(options, "mode", "FAILFAST"));
   if (mode == "DROPMALFORMED") {
     return SparkError("PARSE_MODE_UNSUPPORTED", "42601",

@@ -17,6 +17,7 @@
 #include "spate/expr/datetime_internal.h"
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/time_zone.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -25,9 +26,7 @@ namespace dt {
 namespace cp = arrow::compute;
 
 // ---------------------------------------------------------------------------
-// Time zones, through Arrow's tz database kernels
-
-bool IsUtc(const std::string& tz) { return tz == "UTC" || tz == "Z" || tz == "+00:00" || tz == "GMT"; }
+// Integer columns
 
 arrow::Result<std::shared_ptr<arrow::Array>> Int64Array(const Values& values) {
   arrow::Int64Builder b;
@@ -37,70 +36,6 @@ arrow::Result<std::shared_ptr<arrow::Array>> Int64Array(const Values& values) {
     else b.UnsafeAppendNull();
   }
   return b.Finish();
-}
-
-Values FromInt64Array(const arrow::Array& arr) {
-  const auto& ints = static_cast<const arrow::Int64Array&>(arr);
-  Values out(ints.length());
-  for (int64_t i = 0; i < ints.length(); ++i) {
-    if (ints.IsValid(i)) out[i] = ints.Value(i);
-  }
-  return out;
-}
-
-// UTC instants -> wall-clock microseconds in `tz`.
-arrow::Result<Values> UtcToLocal(const Values& utc, const std::string& tz) {
-  if (IsUtc(tz)) return utc;
-  EnsureComputeInitialized();  // also reached from the SQL parser's typed literals
-  ARROW_ASSIGN_OR_RAISE(auto ints, Int64Array(utc));
-  ARROW_ASSIGN_OR_RAISE(auto ts, ints->View(arrow::timestamp(arrow::TimeUnit::MICRO, tz)));
-  ARROW_ASSIGN_OR_RAISE(auto local, cp::CallFunction("local_timestamp", {ts}));
-  ARROW_ASSIGN_OR_RAISE(auto back, local.make_array()->View(arrow::int64()));
-  return FromInt64Array(*back);
-}
-
-// The offsets (wall - UTC, microseconds) of `tz` at UTC instants.
-arrow::Result<Values> Offsets(const Values& utc, const std::string& tz) {
-  ARROW_ASSIGN_OR_RAISE(Values out, UtcToLocal(utc, tz));
-  for (size_t i = 0; i < out.size(); ++i) {
-    if (out[i]) *out[i] -= *utc[i];
-  }
-  return out;
-}
-
-// Wall-clock microseconds in `tz` -> UTC instants, as java.time resolves a
-// local date-time: an ambiguous wall time (DST fall-back) takes the earlier
-// instant, and a wall time in a gap (spring-forward) is read with the offset
-// before the gap, i.e. moved forward by the gap's length.
-arrow::Result<Values> LocalToUtc(const Values& wall, const std::string& tz) {
-  if (IsUtc(tz)) return wall;
-  // The offsets a day before and after bracket at most one transition.
-  Values before(wall.size()), after(wall.size());
-  for (size_t i = 0; i < wall.size(); ++i) {
-    if (!wall[i] || *wall[i] < INT64_MIN / 2 || *wall[i] > INT64_MAX / 2) continue;
-    before[i] = *wall[i] - kMicrosPerDay;
-    after[i] = *wall[i] + kMicrosPerDay;
-  }
-  ARROW_ASSIGN_OR_RAISE(Values offset_before, Offsets(before, tz));
-  ARROW_ASSIGN_OR_RAISE(Values offset_after, Offsets(after, tz));
-  Values early(wall.size()), late(wall.size());
-  for (size_t i = 0; i < wall.size(); ++i) {
-    if (!offset_before[i]) continue;
-    early[i] = *wall[i] - *offset_before[i];
-    late[i] = *wall[i] - *offset_after[i];
-  }
-  ARROW_ASSIGN_OR_RAISE(Values check_early, Offsets(early, tz));
-  ARROW_ASSIGN_OR_RAISE(Values check_late, Offsets(late, tz));
-  Values out = wall;
-  for (size_t i = 0; i < wall.size(); ++i) {
-    if (!early[i]) continue;
-    bool early_ok = *check_early[i] == *offset_before[i];
-    bool late_ok = *check_late[i] == *offset_after[i];
-    if (early_ok && late_ok) out[i] = std::min(*early[i], *late[i]);
-    else if (late_ok) out[i] = late[i];
-    else out[i] = early[i];  // valid, or in a gap: the offset before it
-  }
-  return out;
 }
 
 // ---------------------------------------------------------------------------
@@ -197,57 +132,14 @@ std::optional<int64_t> ParseDateString(std::string_view text) {
   return std::nullopt;
 }
 
-// A zone after a time: Z, [+-]h[h][[:]mm], UTC/GMT/UT with an offset, or a
-// region id. Returns the zone as Arrow's tz database understands it.
-std::optional<std::string> ReadZone(Cursor& c) {
+// A zone after a time, spaces before it skipped: the rest of the text, which
+// LocalToUtc reads as Spark reads zones (time_zone.h); "" when there is none.
+std::string ReadZone(Cursor& c) {
   while (c.Eat(' ')) {
   }
-  std::string_view rest = c.s.substr(c.i);
-  if (rest.empty()) return std::string();
-  if (rest == "Z") return std::string("UTC");
-  for (std::string_view prefix : {"UTC", "GMT", "UT"}) {
-    if (rest.substr(0, prefix.size()) == prefix &&
-        (rest.size() == prefix.size() || rest[prefix.size()] == '+' || rest[prefix.size()] == '-')) {
-      c.i += prefix.size();
-      if (c.Done()) return std::string("UTC");
-      rest = c.s.substr(c.i);
-      break;
-    }
-  }
-  if (rest[0] == '+' || rest[0] == '-') {
-    char sign = rest[0];
-    ++c.i;
-    auto h = c.Digits(1, 2);
-    if (!h || *h > 18) return std::nullopt;
-    int64_t m = 0;
-    if (c.Eat(':') || !c.Done()) {
-      auto mm = c.Digits(2, 2);
-      if (!mm || *mm > 59) return std::nullopt;
-      m = *mm;
-    }
-    if (!c.Done()) return std::nullopt;
-    return fmt::format("{}{:02}:{:02}", sign, *h, m);
-  }
+  std::string zone(c.s.substr(c.i));
   c.i = c.s.size();
-  return std::string(rest);  // a region id such as America/Los_Angeles
-}
-
-arrow::Result<std::string> ResolveZoneId(std::string_view text) {
-  Cursor c{text};
-  auto zone = ReadZone(c);
-  if (zone && !zone->empty() && zone->find(' ') == std::string::npos) {
-    if (IsUtc(*zone)) return std::string("UTC");
-    if (UtcToLocal({0}, *zone).ok()) return *zone;
-  }
-  return SparkError(
-      "INVALID_TIMEZONE", "22009",
-      fmt::format("The timezone: {} is invalid. The timezone must be either a region-based zone ID "
-                  "or a zone offset. Region IDs must have the form 'area/city', such as "
-                  "'America/Los_Angeles'. Zone offsets must be in the format '(+|-)HH', "
-                  "'(+|-)HH:mm’ or '(+|-)HH:mm:ss', e.g '-08' , '+01:00' or '-13:33:33', and "
-                  "must be in the range from -18:00 to +18:00. 'Z' and 'UTC' are accepted as "
-                  "synonyms for '+00:00'.",
-                  text));
+  return zone;
 }
 
 struct ParsedTimestamp {
@@ -284,9 +176,7 @@ std::optional<ParsedTimestamp> ParseTimestampString(std::string_view text) {
   }
   if (*h > 23 || *m > 59 || s > 59) return std::nullopt;
   micros += ((*h * 60 + *m) * 60 + s) * kMicrosPerSecond + fraction;
-  auto zone = ReadZone(c);
-  if (!zone) return std::nullopt;
-  return ParsedTimestamp{micros, *zone};
+  return ParsedTimestamp{micros, ReadZone(c)};
 }
 
 // Wall times (each maybe with its own zone) -> UTC instants.
@@ -430,6 +320,7 @@ std::string FormatWall(const std::vector<Token>& tokens, int64_t wall, int64_t o
 arrow::Result<std::shared_ptr<arrow::Array>> FormatInstants(const Values& utc, const std::string& pattern,
                                                             const std::string& tz) {
   ARROW_ASSIGN_OR_RAISE(auto tokens, Tokenize(pattern));
+  ARROW_ASSIGN_OR_RAISE(TimeZone zone, ResolveTimeZone(tz));
   ARROW_ASSIGN_OR_RAISE(Values wall, UtcToLocal(utc, tz));
   arrow::StringBuilder out;
   for (size_t i = 0; i < utc.size(); ++i) {
@@ -438,7 +329,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> FormatInstants(const Values& utc, c
       continue;
     }
     int64_t offset_s = (*wall[i] - *utc[i]) / kMicrosPerSecond;
-    ARROW_RETURN_NOT_OK(out.Append(FormatWall(tokens, *wall[i], offset_s, tz)));
+    ARROW_RETURN_NOT_OK(out.Append(FormatWall(tokens, *wall[i], offset_s, zone.id)));
   }
   return out.Finish();
 }
@@ -533,9 +424,8 @@ std::optional<ParsedTimestamp> ParseWithPattern(std::string_view text, const std
         // A zone runs to the next space (region ids have none).
         size_t end = std::min(text.size(), text.find(' ', c.i));
         Cursor rest{text.substr(0, end), c.i};
-        auto z = ReadZone(rest);
-        if (!z || z->empty()) return fail();
-        zone = *z;
+        zone = ReadZone(rest);
+        if (zone.empty()) return fail();
         c.i = rest.i;
         continue;
       }

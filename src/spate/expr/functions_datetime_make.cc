@@ -30,7 +30,8 @@ arrow::Result<Values> ConvertPerZone(const Values& in, const arrow::Datum& zones
   }
   Values out(in.size());
   for (const auto& [text, rows] : groups) {
-    ARROW_ASSIGN_OR_RAISE(std::string tz, ResolveZoneId(text));
+    ARROW_RETURN_NOT_OK(ResolveTimeZone(text).status());
+    std::string_view tz = text;
     Values part;
     part.reserve(rows.size());
     for (size_t r : rows) part.push_back(in[r]);

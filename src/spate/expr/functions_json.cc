@@ -28,6 +28,7 @@
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/time_zone.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
 #include "spate/types/json_schema.h"
@@ -53,45 +54,6 @@ arrow::Result<ArrayPtr> AsArray(const arrow::Datum& d, int64_t num_rows) {
 
 using calendar::AppendDate;
 using calendar::FloorDiv;
-
-// "+05:30", "-08", "Z", "UTC", "GMT": a fixed offset in seconds.
-std::optional<int64_t> FixedOffset(std::string_view tz) {
-  if (tz == "Z" || tz == "UTC" || tz == "GMT" || tz == "UT" || tz == "Etc/UTC") return 0;
-  for (std::string_view prefix : {"UTC", "GMT", "UT"}) {
-    if (tz.starts_with(prefix) && tz.size() > prefix.size() &&
-        (tz[prefix.size()] == '+' || tz[prefix.size()] == '-')) {
-      tz.remove_prefix(prefix.size());
-    }
-  }
-  if (tz.empty() || (tz[0] != '+' && tz[0] != '-')) return std::nullopt;
-  int sign = tz[0] == '-' ? -1 : 1;
-  std::string digits;
-  for (char c : tz.substr(1)) {
-    if (std::isdigit(static_cast<unsigned char>(c))) {
-      digits += c;
-    } else if (c != ':') {
-      return std::nullopt;
-    }
-  }
-  if (digits.size() == 1 || digits.size() == 3) digits.insert(0, "0");
-  if (digits.size() != 2 && digits.size() != 4 && digits.size() != 6) return std::nullopt;
-  int64_t h = std::stoi(digits.substr(0, 2));
-  int64_t mi = digits.size() >= 4 ? std::stoi(digits.substr(2, 2)) : 0;
-  int64_t s = digits.size() == 6 ? std::stoi(digits.substr(4, 2)) : 0;
-  if (h > 18 || mi > 59 || s > 59) return std::nullopt;
-  return sign * (h * 3600 + mi * 60 + s);
-}
-
-// The offset of `tz` at the UTC instant `micros` (Arrow's tz database for
-// region ids).
-arrow::Result<int64_t> OffsetAtInstant(int64_t micros, const std::string& tz) {
-  if (auto fixed = FixedOffset(tz)) return *fixed;
-  EnsureComputeInitialized();
-  auto utc = std::make_shared<arrow::TimestampScalar>(micros, arrow::timestamp(arrow::TimeUnit::MICRO, tz));
-  ARROW_ASSIGN_OR_RAISE(auto local, cp::CallFunction("local_timestamp", {arrow::Datum(utc)}));
-  int64_t local_micros = static_cast<const arrow::TimestampScalar&>(*local.scalar()).value;
-  return FloorDiv(local_micros - micros, kMicrosPerSecond);
-}
 
 std::string_view Trimmed(std::string_view s) {
   auto is_space = [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; };
@@ -593,7 +555,7 @@ class JsonWriter {
   arrow::Status WriteTimestamp(int64_t micros, bool ntz, std::string* out) {
     int64_t offset = 0;
     if (!ntz) {
-      ARROW_ASSIGN_OR_RAISE(offset, OffsetAtInstant(micros, time_zone_));
+      ARROW_ASSIGN_OR_RAISE(offset, OffsetSecondsAt(micros, time_zone_));
     }
     int64_t local = micros + offset * kMicrosPerSecond;
     int64_t days = FloorDiv(local, kMicrosPerDay);

@@ -10,12 +10,11 @@
 #include <vector>
 
 #include <arrow/api.h>
-#include <arrow/compute/api.h>
-#include <arrow/compute/initialize.h>
 #include <arrow/util/decimal.h>
 
 #include "spate/common/calendar.h"
 #include "spate/common/strings.h"
+#include "spate/expr/time_zone.h"
 
 namespace spate {
 
@@ -25,11 +24,6 @@ constexpr int64_t kMicrosPerSecond = 1000000;
 constexpr int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
 constexpr int64_t kMicrosPerHour = 60 * kMicrosPerMinute;
 constexpr int64_t kMicrosPerDay = 24 * kMicrosPerHour;
-
-arrow::Status EnsureComputeInitialized() {
-  static arrow::Status status = arrow::compute::Initialize();
-  return status;
-}
 
 // ---------------------------------------------------------------------------
 // Numbers
@@ -351,22 +345,21 @@ Writer DecimalWriter(const std::shared_ptr<arrow::Array>& array, const Style& st
 }
 
 // Timestamps are UTC instants; a Spark TIMESTAMP prints as the wall-clock time
-// in the session zone, which Arrow's local_timestamp works out with the tz
-// database. TIMESTAMP_NTZ values already are wall-clock times.
+// in the session zone (time_zone.h). TIMESTAMP_NTZ values already are
+// wall-clock times.
 arrow::Result<Writer> TimestampWriter(const std::shared_ptr<arrow::Array>& array,
                                       const DataType& type, const FormatOptions& options) {
   auto unit = static_cast<const arrow::TimestampType&>(*array->type()).unit();
-  std::shared_ptr<arrow::Array> wall_clock = array;
-  if (type.id() == TypeId::kTimestamp) {
-    ARROW_RETURN_NOT_OK(EnsureComputeInitialized());
-    ARROW_ASSIGN_OR_RAISE(auto zoned, array->View(arrow::timestamp(unit, options.time_zone)));
-    ARROW_ASSIGN_OR_RAISE(arrow::Datum local, arrow::compute::LocalTimestamp(zoned));
-    wall_clock = local.make_array();
+  auto typed = std::static_pointer_cast<arrow::TimestampArray>(array);
+  ZoneValues micros(typed->length());
+  for (int64_t i = 0; i < typed->length(); ++i) {
+    if (typed->IsValid(i)) micros[i] = ToMicros(typed->Value(i), unit);
   }
-  auto typed = std::static_pointer_cast<arrow::TimestampArray>(wall_clock);
-  return Writer(wall_clock, [typed, unit](int64_t i, std::string* out) {
-    AppendTimestamp(ToMicros(typed->Value(i), unit), out);
-  });
+  if (type.id() == TypeId::kTimestamp) {
+    ARROW_ASSIGN_OR_RAISE(micros, UtcToLocal(micros, options.time_zone));
+  }
+  auto wall = std::make_shared<ZoneValues>(std::move(micros));
+  return Writer(array, [wall](int64_t i, std::string* out) { AppendTimestamp(*(*wall)[i], out); });
 }
 
 // Spark's layout for arrays: "[a, b, c]".

@@ -46,9 +46,23 @@ int IntMember(const JsonValue& obj, const char* key, int fallback) {
   return it != obj.MemberEnd() && it->value.IsInt() ? it->value.GetInt() : fallback;
 }
 
-// Reads JSON schema nodes, keeping the named types seen so far.
+// A record whose fields are being read: where it is defined, and how many
+// times it encloses the current point.
+struct InProgress {
+  const JsonValue* node = nullptr;
+  std::string name_space;
+  const AvroSchema* schema = nullptr;
+  int depth = 0;
+};
+
+// Reads JSON schema nodes, keeping the named types seen so far. A record that
+// refers to itself (directly or through others) is read again inside itself,
+// up to `recursive_max_depth` times along a path, as spark-avro's
+// recursiveFieldMaxDepth: the reference past that is cut (AvroSchema::recursive_of).
 class AvroSchemaParser {
  public:
+  explicit AvroSchemaParser(int recursive_max_depth) : max_depth_(recursive_max_depth) {}
+
   arrow::Result<AvroSchemaPtr> Parse(const JsonValue& node, const std::string& name_space) {
     if (node.IsString()) return Named(node.GetString(), name_space);
     if (node.IsArray()) return Union(node, name_space);
@@ -97,17 +111,34 @@ class AvroSchemaParser {
       return schema;
     }
     for (const std::string& full : {name_space.empty() ? name : name_space + "." + name, name}) {
-      if (in_progress_.count(full)) {
-        return arrow::Status::Invalid(
-            "Found recursive reference in Avro schema, which can not be processed by Spark by "
-            "default: ", full);
-      }
+      if (auto it = in_progress_.find(full); it != in_progress_.end()) return Recursive(full, it->second);
       if (auto it = named_.find(full); it != named_.end()) return it->second;
     }
     return SchemaError(fmt::format("\"{}\" is not a defined name", name));
   }
 
+  // A reference to a record being read: the record again, or a cut one past the depth.
+  arrow::Result<AvroSchemaPtr> Recursive(const std::string& full_name, InProgress record) {
+    if (max_depth_ <= 0) {
+      return arrow::Status::Invalid(
+          "Found recursive reference in Avro schema, which can not be processed by Spark by "
+          "default: ", full_name, ". Try setting the option `recursiveFieldMaxDepth` to 1 - 15.");
+    }
+    if (record.depth >= max_depth_) {
+      auto cut = std::make_shared<AvroSchema>();
+      cut->kind = AvroKind::kRecord;
+      cut->full_name = full_name;
+      cut->recursive_of = record.schema;
+      return cut;
+    }
+    ++repeating_;
+    auto again = Record(*record.node, record.name_space);
+    --repeating_;
+    return again;
+  }
+
   arrow::Status Define(const std::string& full_name, AvroSchemaPtr schema) {
+    if (repeating_ > 0) return arrow::Status::OK();  // defined by the record's first reading
     if (full_name.empty() || full_name.back() == '.') return SchemaError("a named type has no name");
     if (!named_.emplace(full_name, std::move(schema)).second) {
       return SchemaError("Can't redefine: " + full_name);
@@ -123,7 +154,9 @@ class AvroSchemaParser {
     if (fields == node.MemberEnd() || !fields->value.IsArray()) {
       return SchemaError("Record has no fields: " + schema->full_name);
     }
-    in_progress_.insert(schema->full_name);
+    InProgress& progress = in_progress_[schema->full_name];
+    InProgress outer = progress;
+    progress = {&node, name_space, schema.get(), outer.depth + 1};
     std::set<std::string> names;
     for (const auto& f : fields->value.GetArray()) {
       if (!f.IsObject() || !f.HasMember("name") || !f.HasMember("type")) {
@@ -136,7 +169,11 @@ class AvroSchemaParser {
       if (auto d = f.FindMember("default"); d != f.MemberEnd()) field.default_json = JsonText(d->value);
       schema->fields.push_back(std::move(field));
     }
-    in_progress_.erase(schema->full_name);
+    if (outer.depth == 0) {
+      in_progress_.erase(schema->full_name);
+    } else {
+      in_progress_[schema->full_name] = outer;
+    }
     ARROW_RETURN_NOT_OK(Define(schema->full_name, schema));
     return schema;
   }
@@ -202,7 +239,9 @@ class AvroSchemaParser {
   }
 
   std::map<std::string, AvroSchemaPtr> named_;
-  std::set<std::string> in_progress_;
+  int max_depth_;
+  int repeating_ = 0;  // > 0: inside a record read again (its named types are defined already)
+  std::map<std::string, InProgress> in_progress_;
 };
 
 // ---------------------------------------------------------------------------
@@ -220,11 +259,11 @@ std::string NullableUnion(const std::string& schema, bool nullable) {
 
 }  // namespace
 
-arrow::Result<AvroSchemaPtr> ParseAvroSchema(std::string_view json) {
+arrow::Result<AvroSchemaPtr> ParseAvroSchema(std::string_view json, int recursive_max_depth) {
   rapidjson::Document doc;
   doc.Parse(json.data(), json.size());
   if (doc.HasParseError()) return SchemaError("the text is not JSON");
-  return AvroSchemaParser().Parse(doc, "");
+  return AvroSchemaParser(recursive_max_depth).Parse(doc, "");
 }
 
 std::vector<AvroSchemaPtr> NonNullBranches(const AvroSchema& union_schema) {
@@ -257,6 +296,7 @@ AvroSparkType AvroToSparkType(const AvroSchema& s, const AvroTypeOptions& option
     case AvroLogical::kDecimal: return {types::Decimal(s.precision, s.scale)};
     case AvroLogical::kNone: break;
   }
+  if (s.recursive_of != nullptr) return {nullptr, true};
   switch (s.kind) {
     case AvroKind::kNull: return {types::Null(), true};
     case AvroKind::kBoolean: return {types::Boolean()};
@@ -272,23 +312,28 @@ AvroSparkType AvroToSparkType(const AvroSchema& s, const AvroTypeOptions& option
       std::vector<StructField> fields;
       for (const auto& f : s.fields) {
         AvroSparkType t = AvroToSparkType(*f.schema, options);
-        fields.push_back({f.name, t.type, t.nullable});
+        if (t.type != nullptr) fields.push_back({f.name, t.type, t.nullable});
       }
       return {types::Struct(std::move(fields))};
     }
     case AvroKind::kArray: {
       AvroSparkType t = AvroToSparkType(*s.items, options);
+      if (t.type == nullptr) return t;
       return {types::Array(t.type, t.nullable)};
     }
     case AvroKind::kMap: {
       AvroSparkType t = AvroToSparkType(*s.items, options);
+      if (t.type == nullptr) return t;
       return {types::Map(types::String(), t.type, t.nullable)};
     }
     case AvroKind::kUnion: break;
   }
   std::vector<AvroSchemaPtr> rest = NonNullBranches(s);
   bool has_null = rest.size() != s.branches.size();
-  if (rest.size() == 1) return {AvroToSparkType(*rest[0], options).type, has_null || AvroToSparkType(*rest[0], options).nullable};
+  if (rest.size() == 1) {
+    AvroSparkType t = AvroToSparkType(*rest[0], options);
+    return {t.type, has_null || t.nullable};
+  }
   if (rest.size() == 2) {
     std::set<AvroKind> kinds = {rest[0]->kind, rest[1]->kind};
     bool plain = rest[0]->logical == AvroLogical::kNone && rest[1]->logical == AvroLogical::kNone;
@@ -299,7 +344,8 @@ AvroSparkType AvroToSparkType(const AvroSchema& s, const AvroTypeOptions& option
   for (size_t i = 0; i < rest.size(); ++i) {
     std::string name = options.stable_union_ids ? options.union_prefix + MemberTypeName(*rest[i])
                                                 : fmt::format("member{}", i);
-    members.push_back({name, AvroToSparkType(*rest[i], options).type, true});
+    DataTypePtr type = AvroToSparkType(*rest[i], options).type;
+    if (type != nullptr) members.push_back({name, type, true});
   }
   return {types::Struct(std::move(members)), has_null};
 }

@@ -45,13 +45,19 @@ struct AvroSchema {
   int fixed_size = 0;                // fixed
   std::vector<AvroSchemaPtr> branches;  // union
   AvroSchemaPtr items;               // array items, map values
+  /// A recursive reference cut at recursiveFieldMaxDepth: the enclosing record
+  /// it stands for. It has no Spark type; its values are only read past.
+  const AvroSchema* recursive_of = nullptr;
 };
 
 /// Parses an Avro schema's JSON text. Recursive records are refused, as Spark
-/// refuses them by default.
-arrow::Result<AvroSchemaPtr> ParseAvroSchema(std::string_view json);
+/// refuses them by default; with `recursive_max_depth` (recursiveFieldMaxDepth,
+/// 1 to 15) a record appears at most that many times along a path.
+arrow::Result<AvroSchemaPtr> ParseAvroSchema(std::string_view json, int recursive_max_depth = 0);
 
-/// The Spark type an Avro schema reads as, and whether it may be NULL.
+/// The Spark type an Avro schema reads as, and whether it may be NULL; a null
+/// type for a cut recursive reference (and what only holds one), whose record
+/// field is left out as Spark leaves it out.
 struct AvroSparkType {
   DataTypePtr type;
   bool nullable = false;

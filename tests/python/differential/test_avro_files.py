@@ -1,6 +1,6 @@
 """The avro file format against PySpark 4.1 with spark-avro: what each engine reads back from
 the files it writes (schema, nullability, rows), files written by Spate read by PySpark and by
-fastavro, files written by PySpark (snappy, deflate) and by fastavro read by Spate, and a
+fastavro, files written by PySpark (snappy, deflate, bzip2, xz) and by fastavro read by Spate, and a
 stream of avro files in and out."""
 
 import glob
@@ -30,7 +30,7 @@ def _spark_avro(oracle):
         pytest.skip("spark-avro's jar could not be fetched")
 
 
-@pytest.mark.parametrize("codec", ["snappy", "deflate", "uncompressed"])
+@pytest.mark.parametrize("codec", ["snappy", "deflate", "uncompressed", "zstandard", "bzip2", "xz"])
 def test_write_then_read(oracle, codec):
     """df.write.format("avro") then spark.read.format("avro"): the same schema (top-level
     columns nullable, as file sources make them) and rows on both engines."""
@@ -203,3 +203,46 @@ def test_codec_setting_and_option(oracle):
                     codecs.append(fastavro.reader(fh).codec)
         return codecs
     assert oracle.check(program) == ["deflate", "null", "snappy"]
+
+
+@pytest.mark.parametrize("codec", ["bzip2", "xz"])
+def test_bzip2_and_xz_files_across_engines(oracle, tmp_path, codec):
+    """bzip2 and xz files PySpark writes (the compression option) are read by Spate as PySpark
+    reads them, and Spate's (spark.sql.avro.compression.codec) by PySpark and by fastavro,
+    whose header names the codec."""
+    theirs, ours = str(tmp_path / "theirs"), str(tmp_path / "ours")
+    rows(oracle.pyspark.spark).write.format("avro").option("compression", codec).save(theirs)
+    got = oracle.spate.spark.read.format("avro").load(theirs)
+    want = oracle.pyspark.spark.read.format("avro").load(theirs)
+    why = difference(_frame(got), _frame(want))
+    assert why is None, why
+
+    spate = oracle.spate.spark
+    spate.conf.set("spark.sql.avro.compression.codec", codec)
+    try:
+        rows(spate).union(spate.range(5, 9000).selectExpr(*COLUMNS)).write.format("avro").save(ours)
+    finally:
+        spate.conf.unset("spark.sql.avro.compression.codec")
+    got = oracle.pyspark.spark.read.format("avro").load(ours)
+    want = spate.read.format("avro").load(ours)
+    why = difference(_frame(got), _frame(want))
+    assert why is None, why
+    count = 0
+    for name in glob.glob(ours + "/*.avro"):
+        with open(name, "rb") as fh:
+            reader = fastavro.reader(fh)
+            assert reader.codec == codec
+            count += sum(1 for _ in reader)
+    assert count == 9000
+
+
+def test_xz_level_setting(oracle):
+    """spark.sql.avro.xz.level sets xz's preset; the files read back the same."""
+    def program(sql, spark, tmp):
+        spark.conf.set("spark.sql.avro.xz.level", "1")
+        try:
+            spark.range(100).write.format("avro").option("compression", "xz").save(tmp + "/t")
+        finally:
+            spark.conf.unset("spark.sql.avro.xz.level")
+        return spark.read.format("avro").load(tmp + "/t")
+    oracle.check(program)

@@ -300,3 +300,72 @@ def test_argument_types(oracle, call):
         return None
     got, want = oracle.outcomes(program)
     assert want is not None and got == want, (got, want)
+
+
+# A linked list and a tree: a record that holds itself through a nullable union, and through
+# an array (with a map of itself, and an enum defined inside it).
+LINKED = {"type": "record", "name": "Node", "fields": [
+    {"name": "v", "type": "int"}, {"name": "next", "type": ["null", "Node"], "default": None}]}
+TREE = {"type": "record", "name": "Tree", "namespace": "t", "fields": [
+    {"name": "kind", "type": {"type": "enum", "name": "Kind", "symbols": ["LEAF", "INNER"]}},
+    {"name": "children", "type": {"type": "array", "items": "Tree"}},
+    {"name": "named", "type": {"type": "map", "values": "t.Tree"}},
+    {"name": "label", "type": "string"}]}
+
+
+def linked(n):
+    node = None
+    for v in range(n, 0, -1):
+        node = {"v": v, "next": node}
+    return node
+
+
+def tree(depth):
+    kids = [tree(depth - 1), tree(depth - 1)] if depth > 1 else []
+    return {"kind": "INNER" if kids else "LEAF", "children": kids,
+            "named": {"first": kids[0]} if kids else {}, "label": "d%d" % depth}
+
+
+@pytest.mark.parametrize("schema, data, depth", [
+    (LINKED, [linked(1), linked(3), linked(20)], 1), (LINKED, [linked(1), linked(3), linked(20)], 3),
+    (LINKED, [linked(1), linked(3), linked(20)], 15), (TREE, [tree(1), tree(3), tree(5)], 1),
+    (TREE, [tree(1), tree(3), tree(5)], 2), (TREE, [tree(1), tree(3), tree(5)], 3)],
+    ids=["list-1", "list-3", "list-15", "tree-1", "tree-2", "tree-3"])
+def test_recursive_field_max_depth(oracle, schema, data, depth):
+    """recursiveFieldMaxDepth unrolls a recursive record that many times along a path (through
+    a nullable union, an array, a map); the field past it is left out of the type, and the
+    deeper data is read past."""
+    values = encode(schema, data)
+
+    def program(sql, spark):
+        opts = {"recursiveFieldMaxDepth": str(depth)}
+        return binary_frame(spark, values).select(avro(sql).from_avro("v", json_text(schema), opts).alias("r"))
+    oracle.check(program)
+
+
+def json_text(schema):
+    import json
+    return json.dumps(schema)
+
+
+@pytest.mark.parametrize("depth", ["16", "100"])
+def test_recursive_field_max_depth_above_15(oracle, depth):
+    """More than 15 is refused when the query is analyzed."""
+    def program(sql, spark):
+        df = binary_frame(spark, encode(LINKED, [linked(1)]))
+        return df.select(avro(sql).from_avro("v", json_text(LINKED), {"recursiveFieldMaxDepth": depth}))
+    oracle.check(program, error="STDS_INVALID_OPTION_VALUE.WITH_MESSAGE")
+
+
+@pytest.mark.parametrize("depth", [None, "0", "-1"])
+def test_recursive_schema_refused_without_depth(oracle, depth):
+    """Without recursiveFieldMaxDepth (or with 0 or less) a recursive schema is refused; Spark
+    raises spark-avro's IncompatibleSchemaException, which has no error condition."""
+    def program(sql, spark):
+        opts = {} if depth is None else {"recursiveFieldMaxDepth": depth}
+        df = binary_frame(spark, encode(LINKED, [linked(1)]))
+        return df.select(avro(sql).from_avro("v", json_text(LINKED), opts)).collect()
+    got, want = oracle.outcomes(program)
+    assert isinstance(want, Failure), want  # its first line is py4j's; Spark's text follows
+    assert isinstance(got, Failure) and "Found recursive reference in Avro schema" in got.message
+    assert "recursiveFieldMaxDepth" in got.message

@@ -212,3 +212,74 @@ def test_progress_report_fields(oracle):
                 "state": sorted(progress["stateOperators"][0].keys()),
                 "event_time": sorted(progress["eventTime"].keys())}
     oracle.check(program)
+
+
+def test_session_settings_changed_while_a_file_query_runs(oracle):
+    """A running query's expressions keep the settings of its start (current_timezone and
+    date_format stay in UTC), while the file source and the file sink read the session's as
+    they are at each batch, as Spark's do (they hold the session, not the query's clone): the
+    second file's text is read in the new zone and its part file takes the new Parquet codec and
+    the new spark.sql.files.maxRecordsPerFile (one row per file, then no limit)."""
+    def program(sql, spark, tmp):
+        import glob
+        import pyarrow.parquet as pq
+        src, out = os.path.join(tmp, "in"), os.path.join(tmp, "out")
+        os.makedirs(src)
+
+        def put(name, ids):
+            with open(os.path.join(src, name + ".tmp"), "w") as fh:
+                for i in ids:
+                    fh.write(json.dumps({"id": i, "t": "2021-06-01T12:00:00"}) + "\n")
+            os.rename(os.path.join(src, name + ".tmp"), os.path.join(src, name))
+
+        keys = ["spark.sql.session.timeZone", "spark.sql.parquet.compression.codec",
+                "spark.sql.files.maxRecordsPerFile"]
+        try:
+            spark.conf.set("spark.sql.parquet.compression.codec", "gzip")
+            spark.conf.set("spark.sql.files.maxRecordsPerFile", "1")
+            put("a.json", [1, 2])
+            query = (spark.readStream.schema("id INT, t TIMESTAMP").json(src)
+                     .selectExpr("id", "t", "date_format(t, 'HH:mm') AS h", "current_timezone() AS tz")
+                     .writeStream.format("parquet").option("checkpointLocation", os.path.join(tmp, "ck"))
+                     .start(out))
+            query.processAllAvailable()
+            spark.conf.set("spark.sql.session.timeZone", "GMT+8")
+            spark.conf.set("spark.sql.parquet.compression.codec", "zstd")
+            spark.conf.set("spark.sql.files.maxRecordsPerFile", "0")
+            put("b.json", [3, 4])
+            query.processAllAvailable()
+            query.stop()
+        finally:
+            spark.conf.set("spark.sql.session.timeZone", "UTC")
+            spark.conf.unset(keys[1])
+            spark.conf.unset(keys[2])
+        codecs = []
+        for path in glob.glob(os.path.join(out, "*.parquet")):
+            meta = pq.ParquetFile(path).metadata
+            ids = sorted(pq.read_table(path).column("id").to_pylist())
+            codecs.append((ids, meta.row_group(0).column(0).compression))
+        rows = [tuple(r) for r in spark.read.parquet(out).selectExpr(
+            "id", "CAST(t AS STRING)", "h", "tz").collect()]
+        return sorted(codecs), sorted(rows)
+    oracle.check(program)
+
+
+def test_max_records_per_file_option(oracle):
+    """A batch write's maxRecordsPerFile option splits each task's rows into part files of at
+    most that many rows (c000, c001, ...), per partition folder too."""
+    def program(sql, spark, tmp):
+        import glob
+        import re
+        import pyarrow.parquet as pq
+
+        def counter(path):  # the file counter: part-00000-<uuid>-c001.snappy.parquet
+            return re.search(r"[-.](c\d{3})\.", os.path.basename(path)).group(1)
+        df = spark.range(7).selectExpr("id", "id % 2 AS p").coalesce(1)
+        df.write.option("maxRecordsPerFile", 2).parquet(tmp + "/flat")
+        df.write.option("maxRecordsPerFile", "3").partitionBy("p").json(tmp + "/parts")
+        flat = sorted((counter(f), pq.read_metadata(f).num_rows)
+                      for f in glob.glob(tmp + "/flat/*.parquet"))
+        parts = sorted((os.path.basename(os.path.dirname(f)), counter(f),
+                        sum(1 for _ in open(f))) for f in glob.glob(tmp + "/parts/*/*.json"))
+        return flat, parts
+    oracle.check(program)

@@ -5,6 +5,7 @@
 #include <arrow/api.h>
 #include <arrow/util/compression.h>
 #include <fmt/format.h>
+#include <lzma.h>
 
 #include "spate/common/crc32.h"
 #include "spate/common/strings.h"
@@ -35,7 +36,71 @@ arrow::Result<std::unique_ptr<arrow::util::Codec>> MakeCodec(const std::string& 
   }
   if (name == "snappy") return arrow::util::Codec::Create(arrow::Compression::SNAPPY);
   if (name == "zstandard") return arrow::util::Codec::Create(arrow::Compression::ZSTD);
+  if (name == "bzip2") return arrow::util::Codec::Create(arrow::Compression::BZ2);
   return arrow::Status::NotImplemented("the Avro codec ", name, " is not supported");
+}
+
+// A block through a codec's streaming compressor (Arrow's bzip2 has no one-shot form).
+arrow::Result<std::string> CompressStream(arrow::util::Codec* codec, std::string_view in) {
+  ARROW_ASSIGN_OR_RAISE(auto c, codec->MakeCompressor());
+  std::string out(in.size() / 2 + 1024, '\0');
+  size_t written = 0;
+  const auto* pos = reinterpret_cast<const uint8_t*>(in.data());
+  int64_t left = static_cast<int64_t>(in.size());
+  auto room = [&] {
+    if (written + 64 > out.size()) out.resize(out.size() * 2);
+    return static_cast<int64_t>(out.size() - written);
+  };
+  while (left > 0) {
+    int64_t space = room();
+    ARROW_ASSIGN_OR_RAISE(auto r, c->Compress(left, pos, space, reinterpret_cast<uint8_t*>(out.data()) + written));
+    pos += r.bytes_read;
+    left -= r.bytes_read;
+    written += static_cast<size_t>(r.bytes_written);
+    if (r.bytes_read == 0 && r.bytes_written == 0) out.resize(out.size() * 2);
+  }
+  while (true) {
+    int64_t space = room();
+    ARROW_ASSIGN_OR_RAISE(auto r, c->End(space, reinterpret_cast<uint8_t*>(out.data()) + written));
+    written += static_cast<size_t>(r.bytes_written);
+    if (!r.should_retry) break;
+    out.resize(out.size() * 2);
+  }
+  out.resize(written);
+  return out;
+}
+
+// Avro's xz blocks: whole .xz streams (as XZCodec writes them), on liblzma.
+arrow::Result<std::string> XzCompress(std::string_view in, int level) {
+  std::string out(lzma_stream_buffer_bound(in.size()), '\0');
+  size_t written = 0;
+  lzma_ret r = lzma_easy_buffer_encode(static_cast<uint32_t>(level), LZMA_CHECK_CRC64, nullptr,
+                                       reinterpret_cast<const uint8_t*>(in.data()), in.size(),
+                                       reinterpret_cast<uint8_t*>(out.data()), &written, out.size());
+  if (r != LZMA_OK) return arrow::Status::IOError("xz compression failed (liblzma error ", static_cast<int>(r), ")");
+  out.resize(written);
+  return out;
+}
+
+arrow::Result<std::string> XzDecompress(std::string_view in) {
+  lzma_stream s = LZMA_STREAM_INIT;
+  if (lzma_stream_decoder(&s, UINT64_MAX, 0) != LZMA_OK) return arrow::Status::OutOfMemory("xz decoder");
+  s.next_in = reinterpret_cast<const uint8_t*>(in.data());
+  s.avail_in = in.size();
+  std::string out(std::max<size_t>(in.size() * 4, 1024), '\0');
+  size_t written = 0;
+  lzma_ret r;
+  do {  // LZMA_OK: the output is full; grow it and go on
+    if (written == out.size()) out.resize(out.size() * 2);
+    s.next_out = reinterpret_cast<uint8_t*>(out.data()) + written;
+    s.avail_out = out.size() - written;
+    r = lzma_code(&s, LZMA_FINISH);
+    written = out.size() - s.avail_out;
+  } while (r == LZMA_OK);
+  lzma_end(&s);
+  if (r != LZMA_STREAM_END) return Corrupt("an xz block does not decompress");
+  out.resize(written);
+  return out;
 }
 
 // A stream (deflate, zstd) decompressed without knowing its size first.
@@ -204,7 +269,7 @@ arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const st
   }
   out.schema = std::static_pointer_cast<const StructType>(AvroToSparkType(reader ? *reader : *avro).type);
   std::unique_ptr<arrow::util::Codec> codec;
-  if (h.codec != "null") {
+  if (h.codec != "null" && h.codec != "xz") {
     ARROW_ASSIGN_OR_RAISE(codec, MakeCodec(h.codec, -1));
   }
   ARROW_ASSIGN_OR_RAISE(auto decoder, AvroDecoder::Make(avro, out.schema, reader));
@@ -221,6 +286,8 @@ arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const st
     std::string block;
     if (h.codec == "snappy") {
       ARROW_ASSIGN_OR_RAISE(block, Unsnappy(codec.get(), raw));
+    } else if (h.codec == "xz") {
+      ARROW_ASSIGN_OR_RAISE(block, XzDecompress(raw));
     } else if (codec) {
       ARROW_ASSIGN_OR_RAISE(block, Inflate(codec.get(), raw));
     } else {
@@ -254,7 +321,7 @@ arrow::Result<std::string> WriteAvroContainer(const arrow::Table& rows, const St
   if (codec_name == "uncompressed" || codec_name == "none") codec_name = "null";
   if (codec_name == "zstd") codec_name = "zstandard";
   std::unique_ptr<arrow::util::Codec> codec;
-  if (codec_name != "null") {
+  if (codec_name != "null" && codec_name != "xz") {
     ARROW_ASSIGN_OR_RAISE(codec, MakeCodec(codec_name, options.deflate_level));
   }
 
@@ -271,7 +338,11 @@ arrow::Result<std::string> WriteAvroContainer(const arrow::Table& rows, const St
       ARROW_RETURN_NOT_OK(encoder->Encode(*records, row, &block));
     }
     std::string data = block;
-    if (codec) {
+    if (codec_name == "xz") {
+      ARROW_ASSIGN_OR_RAISE(data, XzCompress(block, options.xz_level));
+    } else if (codec_name == "bzip2") {
+      ARROW_ASSIGN_OR_RAISE(data, CompressStream(codec.get(), block));
+    } else if (codec) {
       ARROW_ASSIGN_OR_RAISE(data, CompressBlock(codec.get(), codec_name, block));
     }
     AppendAvroBlock(count, data, sync, &out);

@@ -2,8 +2,8 @@
 
 // Avro object container files (the `avro` file format): a header (magic,
 // metadata with the schema and codec, a sync marker), then blocks of datums,
-// each block compressed with the file's codec (null, deflate, snappy, zstd)
-// and followed by the sync marker.
+// each block compressed with the file's codec (null, deflate, snappy, zstandard,
+// bzip2, xz) and followed by the sync marker.
 
 #include <memory>
 #include <string>
@@ -32,8 +32,9 @@ arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const st
 arrow::Result<std::string> AvroContainerSchema(const std::string& bytes);
 
 struct AvroWriteOptions {
-  std::string codec = "snappy";  // uncompressed/none, deflate, snappy, zstd
+  std::string codec = "snappy";  // uncompressed/none, deflate, snappy, zstd, bzip2, xz
   int deflate_level = -1;        // spark.sql.avro.deflate.level (-1: zlib's default)
+  int xz_level = 6;              // spark.sql.avro.xz.level
   std::string record_name = "topLevelRecord";
   std::string record_namespace;
   std::string schema_json;       // avroSchema option: the schema to write with

@@ -310,8 +310,8 @@ arrow::Status PathAlreadyExists(const std::string& path) {
                                 QualifiedPath(path)));
 }
 
-std::string PartFileName(int index, const std::string& job_uuid, const std::string& extension) {
-  return fmt::format("part-{:05d}-{}-c000{}", index, job_uuid, extension);
+std::string PartFileName(int index, const std::string& job_uuid, const std::string& extension, int file_count) {
+  return fmt::format("part-{:05d}-{}-c{:03d}{}", index, job_uuid, file_count, extension);
 }
 
 std::string RandomUuid() {

@@ -56,7 +56,8 @@ arrow::Status PathAlreadyExists(const std::string& path);
 
 /// A new part file name: "part-00000-<uuid>-c000<extension>", `extension`
 /// like ".snappy.parquet". One uuid per write job keeps names unique.
-std::string PartFileName(int index, const std::string& job_uuid, const std::string& extension);
+std::string PartFileName(int index, const std::string& job_uuid, const std::string& extension,
+                         int file_count = 0);
 /// A random version-4 UUID in text form.
 std::string RandomUuid();
 

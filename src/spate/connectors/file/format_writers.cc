@@ -69,10 +69,12 @@ bool HasEmptyStruct(const DataType& type) {
   return false;
 }
 
-// The `compression` option (alias `codec`), lower case: Parquet defaults to snappy, text
-// formats to none; "uncompressed" is the same as "none".
+// The `compression` option (alias `codec`), lower case: Parquet defaults to
+// spark.sql.parquet.compression.codec (snappy), text formats to none;
+// "uncompressed" is the same as "none".
 std::string Compression(const FileWrite& w) {
-  std::string fallback = w.format == "parquet" ? "snappy" : "none";
+  std::string fallback = "none";
+  if (w.format == "parquet") fallback = w.conf->Get("spark.sql.parquet.compression.codec").value_or("snappy");
   std::string c = AsciiLower(OptionOr(w, "compression", OptionOr(w, "codec", fallback)));
   return c == "uncompressed" ? "none" : c;
 }
@@ -98,6 +100,18 @@ arrow::Result<std::string> Extension(const FileWrite& w) {
                     fmt::format("The codec {} is not available. Available codecs are bzip2, "
                                 "deflate, uncompressed, lz4, gzip, snappy, none, zstd.",
                                 codec));
+}
+
+// The maxRecordsPerFile option, else spark.sql.files.maxRecordsPerFile; 0 or
+// less: no limit.
+arrow::Result<int64_t> MaxRecordsPerFile(const FileWrite& w) {
+  std::string text = OptionOr(w, "maxRecordsPerFile", w.conf->Get("spark.sql.files.maxRecordsPerFile").value_or("0"));
+  char* end = nullptr;
+  long long value = std::strtoll(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0') {
+    return arrow::Status::Invalid("maxRecordsPerFile must be an integer, got '", text, "'.");
+  }
+  return static_cast<int64_t>(value);
 }
 
 // Rows as JSON Lines, with to_json's rules (null fields left out).
@@ -169,15 +183,14 @@ arrow::Result<std::string> TextLines(const std::shared_ptr<arrow::Table>& rows) 
   return out;
 }
 
-// Avro's options: the `compression` option, else spark.sql.avro.compression.codec (snappy).
+// Avro's options: the `compression` option, else spark.sql.avro.compression.codec (snappy);
+// the deflate and xz levels.
 arrow::Result<AvroWriteOptions> AvroOptions(const FileWrite& w) {
   AvroWriteOptions o;
   const RuntimeConfig& conf = *w.conf;
   o.codec = AsciiLower(OptionOr(w, "compression", conf.Get("spark.sql.avro.compression.codec").value_or("snappy")));
-  if (o.codec == "bzip2" || o.codec == "xz") {
-    return arrow::Status::NotImplemented("the Avro codec ", o.codec, " is not supported by Spate yet");
-  }
-  if (o.codec != "uncompressed" && o.codec != "deflate" && o.codec != "snappy" && o.codec != "zstandard") {
+  if (o.codec != "uncompressed" && o.codec != "deflate" && o.codec != "snappy" && o.codec != "zstandard" &&
+      o.codec != "bzip2" && o.codec != "xz") {
     return arrow::Status::Invalid(fmt::format(
         "[CODEC_NOT_AVAILABLE.WITH_AVAILABLE_CODECS_SUGGESTION] The codec {} is not available. "
         "Available codecs are uncompressed, deflate, snappy, bzip2, xz, zstandard. SQLSTATE: 56038",
@@ -190,6 +203,12 @@ arrow::Result<AvroWriteOptions> AvroOptions(const FileWrite& w) {
     return arrow::Status::Invalid("spark.sql.avro.deflate.level must be an integer from -1 to 9, got '", level, "'.");
   }
   o.deflate_level = static_cast<int>(parsed);
+  const std::string xz_level = conf.Get("spark.sql.avro.xz.level").value_or("6");
+  parsed = std::strtol(xz_level.c_str(), &end, 10);
+  if (xz_level.empty() || *end != '\0' || parsed < 1 || parsed > 9) {
+    return arrow::Status::Invalid("spark.sql.avro.xz.level must be an integer from 1 to 9, got '", xz_level, "'.");
+  }
+  o.xz_level = static_cast<int>(parsed);
   o.record_name = OptionOr(w, "recordName", "topLevelRecord");
   o.record_namespace = OptionOr(w, "recordNamespace", "");
   o.schema_json = OptionOr(w, "avroSchema", "");
@@ -346,9 +365,19 @@ arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
   ARROW_ASSIGN_OR_RAISE(auto data, rows->SelectColumns(data_indices));
   std::string uuid = RandomUuid();
   std::vector<std::string> written;
+  ARROW_ASSIGN_OR_RAISE(int64_t max_records, MaxRecordsPerFile(w));
+  // One task's rows into part files of at most max_records rows each (c000, c001, ...).
+  auto write_task = [&](const std::string& dir, int task, const std::shared_ptr<arrow::Table>& rows) -> arrow::Status {
+    int64_t n = rows->num_rows();
+    int64_t per_file = max_records > 0 ? max_records : std::max<int64_t>(n, 1);
+    for (int64_t start = 0, count = 0; start < n || (n == 0 && count == 0); start += per_file, ++count) {
+      written.push_back(JoinPath(dir, PartFileName(task, uuid, extension, static_cast<int>(count))));
+      ARROW_RETURN_NOT_OK(WritePart(w, rows->Slice(start, per_file), *data_schema, written.back(), store));
+    }
+    return arrow::Status::OK();
+  };
   if (partition_indices.empty()) {
-    written.push_back(JoinPath(w.path, PartFileName(0, uuid, extension)));
-    ARROW_RETURN_NOT_OK(WritePart(w, data, *data_schema, written.back(), store));
+    ARROW_RETURN_NOT_OK(write_task(w.path, 0, data));
     return written;
   }
   ARROW_ASSIGN_OR_RAISE(auto groups, GroupByPartition(w, *rows, schema, partition_indices));
@@ -360,8 +389,7 @@ arrow::Result<std::vector<std::string>> WritePartFiles(const FileWrite& w,
     std::string dir = JoinPath(w.path, groups.directories[g]);
     if (!store) fs::create_directories(dir, ec);
     if (ec) return arrow::Status::IOError("cannot create ", dir, ": ", ec.message());
-    written.push_back(JoinPath(dir, PartFileName(static_cast<int>(g), uuid, extension)));
-    ARROW_RETURN_NOT_OK(WritePart(w, taken.table(), *data_schema, written.back(), store));
+    ARROW_RETURN_NOT_OK(write_task(dir, static_cast<int>(g), taken.table()));
   }
   return written;
 }

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include "spate/expr/time_zone.h"
+
 namespace spate::jdbc {
 
 namespace {
@@ -42,6 +44,14 @@ arrow::Result<PgResult> ToPgResult(PGresult* result) {
   }
   out.text = arrow::Table::Make(arrow::schema(fields), arrays, rows);
   return out;
+}
+
+// The session zone as PostgreSQL's TimeZone: a region by name, a fixed offset
+// as an interval (PostgreSQL would read 'GMT+8' as POSIX: eight hours west).
+arrow::Result<std::string> SetTimeZoneStatement(const std::string& time_zone) {
+  ARROW_ASSIGN_OR_RAISE(TimeZone zone, ResolveTimeZone(time_zone));
+  if (!zone.region.empty()) return fmt::format("SET TimeZone TO '{}'", zone.region);
+  return fmt::format("SET TIME ZONE INTERVAL '{} seconds'", zone.offset_seconds);
 }
 
 }  // namespace
@@ -83,8 +93,8 @@ arrow::Result<std::unique_ptr<PgConnection>> PgConnection::Open(const JdbcOption
                                               options.address.host, options.address.port, message));
   }
   std::unique_ptr<PgConnection> out(new PgConnection(conn));
-  std::string zone = time_zone.empty() ? "UTC" : time_zone;
-  ARROW_RETURN_NOT_OK(out->Execute("SET TimeZone TO '" + zone + "'"));
+  ARROW_ASSIGN_OR_RAISE(std::string set_zone, SetTimeZoneStatement(time_zone.empty() ? "UTC" : time_zone));
+  ARROW_RETURN_NOT_OK(out->Execute(set_zone));
   ARROW_RETURN_NOT_OK(out->Execute("SET DateStyle TO ISO"));
   ARROW_RETURN_NOT_OK(out->Execute("SET extra_float_digits TO 3"));
   if (!options.session_init_statement.empty()) {

@@ -1,0 +1,72 @@
+"""Every form of time zone Spark reads (region ids, short ids, fixed offsets with and without
+the UTC/GMT/UT prefixes, Z) in spark.sql.session.timeZone, in the zone arguments of
+from_utc_timestamp / to_utc_timestamp / convert_timezone and at the end of timestamp text,
+against PySpark 4.1; bad zones raise Spark's error conditions."""
+
+import pytest
+
+from oracle import pyspark_available
+
+pytestmark = pytest.mark.skipif(pyspark_available() is not None, reason=str(pyspark_available()))
+
+ZONES = ["GMT+08:00", "GMT-3", "UTC+5:30", "+08:00", "+8", "-0830", "+01:02:03", "+8:00:00",
+         "GMT+8:3", "UT+01", "Z", "UTC", "GMT", "UT", "GMT0", "EST", "PST", "Etc/GMT+5",
+         "America/Los_Angeles", "+18:00"]
+BAD_ZONES = ["Bad/Zone", "utc", "gmt+8", "+19:00", "UTC+", "  UTC", "america/los_angeles"]
+
+
+def in_session_zone(zone, query):
+    """A program that runs `query` with the session time zone set to `zone`, then restores UTC."""
+    def program(sql, spark):
+        spark.conf.set("spark.sql.session.timeZone", zone)
+        try:
+            return spark.sql(query).collect()
+        finally:
+            spark.conf.set("spark.sql.session.timeZone", "UTC")
+    return program
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_session_time_zone(oracle, zone):
+    """Casts of text to and from TIMESTAMP, fields, date_format (offsets and the zone id),
+    to_json and current_timezone follow the session zone in each of its forms."""
+    oracle.check(in_session_zone(zone, (
+        "SELECT CAST(CAST('2021-06-01 12:00:00' AS TIMESTAMP) AS LONG) AS cast_in, "
+        "CAST(timestamp_seconds(1622548800) AS STRING) AS cast_out, "
+        "hour(timestamp_seconds(0)) AS h, "
+        "date_format(timestamp_seconds(0), 'yyyy-MM-dd HH:mm:ss XXX xx VV') AS formatted, "
+        "to_json(named_struct('t', timestamp_seconds(0))) AS json, "
+        "unix_timestamp('2021-06-01 12:00:00') AS unix, "
+        "current_timezone() AS tz")))
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_zone_arguments(oracle, zone):
+    """from_utc_timestamp, to_utc_timestamp and convert_timezone take each form, and a timestamp
+    text ending with it (with or without a space before it) is read in it."""
+    oracle.check_sql(
+        "SELECT from_utc_timestamp(TIMESTAMP'2021-06-01 12:00:00', '{z}') AS from_utc, "
+        "to_utc_timestamp(TIMESTAMP'2021-06-01 12:00:00', '{z}') AS to_utc, "
+        "convert_timezone('{z}', 'UTC', TIMESTAMP_NTZ'2021-06-01 12:00:00') AS converted, "
+        "CAST(CAST('2021-06-01 12:00:00 {z}' AS TIMESTAMP) AS LONG) AS spaced, "
+        "CAST(CAST('2021-06-01T12:00:00{z}' AS TIMESTAMP) AS LONG) AS attached".format(z=zone))
+
+
+@pytest.mark.parametrize("zone", BAD_ZONES)
+def test_bad_session_zone(oracle, zone):
+    """Setting spark.sql.session.timeZone to a zone Spark rejects fails at once."""
+    def program(sql, spark):
+        try:
+            spark.conf.set("spark.sql.session.timeZone", zone)
+        finally:
+            spark.conf.set("spark.sql.session.timeZone", "UTC")
+    oracle.check(program, error="INVALID_CONF_VALUE.TIME_ZONE")
+
+
+@pytest.mark.parametrize("zone", BAD_ZONES)
+def test_bad_zone_argument(oracle, zone):
+    """A zone argument Spark rejects is INVALID_TIMEZONE; a timestamp text ending with it does
+    not cast."""
+    oracle.check_sql("SELECT from_utc_timestamp(TIMESTAMP'2021-06-01 12:00:00', '%s')" % zone,
+                     error="INVALID_TIMEZONE")
+    oracle.check_sql("SELECT try_cast('2021-06-01T12:00:00%s' AS TIMESTAMP) AS t" % zone.strip())
