@@ -124,6 +124,13 @@ _CLASS_TO_EXCEPTION = {
     "INVALID_ARRAY_INDEX_IN_ELEMENT_AT": ArrayIndexOutOfBoundsException,
     "INVALID_BITMAP_POSITION": ArrayIndexOutOfBoundsException,
     "INVALID_TIMEZONE": DateTimeException,
+    # The state data source's errors (format("statestore")).
+    "STDS_INVALID_OPTION_VALUE": SparkRuntimeException,
+    "STDS_CONFLICT_OPTIONS": SparkRuntimeException,
+    "STDS_REQUIRED_OPTION_UNSPECIFIED": SparkRuntimeException,
+    "STDS_FAILED_TO_READ_STATE_SCHEMA": SparkRuntimeException,
+    "STDS_COMMITTED_BATCH_UNAVAILABLE": SparkRuntimeException,
+    "STDS_NO_PARTITION_DISCOVERED_IN_STATE_STORE": SparkRuntimeException,
     "USER_RAISED_EXCEPTION": SparkRuntimeException,
     "INVALID_INDEX_OF_ZERO": SparkRuntimeException,
     "DUPLICATED_MAP_KEY": SparkRuntimeException,

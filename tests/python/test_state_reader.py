@@ -10,7 +10,8 @@ import struct
 
 import pytest
 
-from spate.errors import AnalysisException
+from spate.errors import SparkRuntimeException
+from spate.sql import functions as f
 
 KEY_SCHEMA = {"type": "struct", "fields": [{"name": "word", "type": "string", "nullable": True, "metadata": {}}]}
 VALUE_SCHEMA = {"type": "struct", "fields": [{"name": "count", "type": "long", "nullable": True, "metadata": {}}]}
@@ -67,9 +68,29 @@ def test_batch_id_option(spark, checkpoint):
 
 
 def test_errors_have_sparks_classes(spark, checkpoint, tmp_path):
-    with pytest.raises(AnalysisException) as info:
+    with pytest.raises(SparkRuntimeException) as info:
         spark.read.format("statestore").option("batchId", -1).load(checkpoint)
     assert info.value.getErrorClass() == "STDS_INVALID_OPTION_VALUE.IS_NEGATIVE"
     with pytest.raises(Exception) as info:
         spark.read.format("statestore").load(str(tmp_path / "nothing"))
     assert info.value.getErrorClass() == "STDS_COMMITTED_BATCH_UNAVAILABLE"
+
+
+def test_join_key_counts_are_not_kept(spark, tmp_path):
+    """Spark's keyToNumValues stores (rows per join key) have no counterpart in Spate's join
+    state: reading one names the store that holds the key's rows instead."""
+    for side, row in (("l", '{"a": 1, "at": "2024-01-01T10:00:00"}'), ("r", '{"b": 1, "bt": "2024-01-01T10:01:00"}')):
+        (tmp_path / side).mkdir()
+        (tmp_path / side / "part-0.json").write_text(row + "\n")
+    left = spark.readStream.schema("a INT, at TIMESTAMP").json(str(tmp_path / "l")).withWatermark("at", "1 hour")
+    right = spark.readStream.schema("b INT, bt TIMESTAMP").json(str(tmp_path / "r")).withWatermark("bt", "1 hour")
+    checkpoint = str(tmp_path / "cp")
+    (left.join(right, f.expr("a = b AND bt >= at AND bt <= at + interval 5 minutes"), "left_outer")
+     .writeStream.format("noop").option("checkpointLocation", checkpoint).trigger(availableNow=True)
+     .start().awaitTermination())
+    assert spark.read.format("statestore").option("joinSide", "right").load(checkpoint).columns == \
+        ["key", "value", "partition_id"]
+    with pytest.raises(SparkRuntimeException) as info:
+        spark.read.format("statestore").option("storeName", "right-keyToNumValues").load(checkpoint).collect()
+    assert info.value.getErrorClass() == "STDS_INVALID_OPTION_VALUE.WITH_MESSAGE"
+    assert "right-keyWithIndexToValue" in str(info.value)

@@ -11,13 +11,8 @@ import textwrap
 
 import pytest
 
+from stateful_crash_support import PROVIDERS, uninterrupted_and_crashed_outputs
 from test_file_stream import read_parquet_folder
-from test_stream_crash_recovery import crash_then_finish, run_to_end
-
-PROVIDERS = {
-    "hdfs": "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider",
-    "rocksdb": "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
-}
 
 CHILD = textwrap.dedent("""
     import sys
@@ -75,22 +70,8 @@ def results(spark, out, tmp_path, name):
 
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
 def test_sigkill_restarts_of_a_windowed_aggregation_match_an_uninterrupted_run(spark, tmp_path, provider):
-    rng = random.Random(20241124)
-    script = tmp_path / "child.py"
-    script.write_text(CHILD)
-
-    # The reference: all files, one run.
-    ref_src, ref_out = tmp_path / "ref-in", tmp_path / "ref-out"
-    ref_src.mkdir()
-    for i in range(FILES):
-        add_input_file(ref_src, i)
-    run_to_end(script, (ref_src, ref_out, tmp_path / "ref-cp", PROVIDERS[provider]))
+    ref_out, out = uninterrupted_and_crashed_outputs(tmp_path, CHILD, provider, FILES, add_input_file,
+                                                     RESTARTS, random.Random(20241124), 0.03)
     expected = results(spark, ref_out, tmp_path, "ref-read")
     assert len(expected) > 20  # many windows closed, so the comparison means something
-
-    src, out, checkpoint = tmp_path / "in", tmp_path / "out", tmp_path / "cp"
-    src.mkdir()
-    crash_then_finish(script, (src, out, checkpoint, PROVIDERS[provider]), RESTARTS, FILES,
-                      lambda i: add_input_file(src, i), rng, 0.03)
-
     assert results(spark, out, tmp_path, "read") == expected

@@ -87,35 +87,78 @@ arrow::Result<std::shared_ptr<arrow::Array>> AsStruct(const arrow::RecordBatch& 
   return arrow::StructArray::Make(batch.columns(), batch.schema()->fields());
 }
 
-}  // namespace
+// What the options ask to read. joinSide names the stores of one side of a
+// stream-stream join and shows its rows without the store's bookkeeping columns.
+struct StateSourceOptions {
+  int64_t batch_id = 0;
+  int64_t operator_id = 0;
+  std::string store_name = kDefaultStateStoreName;
+  std::string join_side = "none";
+};
 
-arrow::Result<StateTable> ReadStateStore(const std::string& checkpoint,
-                                         const std::map<std::string, std::string>& options) {
+arrow::Result<std::string> JoinSideOption(const std::map<std::string, std::string>& options) {
+  auto it = options.find("joinside");
+  if (it == options.end()) return std::string("none");
+  if (it->second != "left" && it->second != "right" && it->second != "none") {
+    return SparkError("STDS_INVALID_OPTION_VALUE.WITH_MESSAGE", "42616",
+                      "Invalid value for source option 'joinSide': Valid values are left,right,none");
+  }
+  return it->second;
+}
+
+arrow::Result<StateSourceOptions> ParseOptions(const std::string& checkpoint,
+                                               const std::map<std::string, std::string>& options) {
   if (checkpoint.empty()) {
     return SparkError("STDS_REQUIRED_OPTION_UNSPECIFIED", "42601", "'path' must be specified.");
   }
+  StateSourceOptions out;
   ARROW_ASSIGN_OR_RAISE(auto batch_option, IntOption(options, "batchid", "batchId"));
   ARROW_ASSIGN_OR_RAISE(auto operator_option, IntOption(options, "operatorid", "operatorId"));
+  ARROW_ASSIGN_OR_RAISE(out.join_side, JoinSideOption(options));
   auto store_it = options.find("storename");
-  std::string store_name = store_it == options.end() ? kDefaultStateStoreName : store_it->second;
-  int64_t operator_id = operator_option.value_or(0);
-  int64_t batch_id = 0;
+  if (store_it != options.end()) out.store_name = store_it->second;
+  if (out.join_side != "none" && store_it != options.end()) {
+    return SparkError("STDS_CONFLICT_OPTIONS", "42613",
+                      "The options ['joinSide', 'storeName'] cannot be specified together. Please specify the one.");
+  }
+  if (out.join_side != "none") out.store_name = out.join_side + "-keyWithIndexToValue";
+  out.operator_id = operator_option.value_or(0);
   if (batch_option) {
-    batch_id = *batch_option;
+    out.batch_id = *batch_option;
   } else {
-    ARROW_ASSIGN_OR_RAISE(batch_id, DefaultBatchId(checkpoint));
+    ARROW_ASSIGN_OR_RAISE(out.batch_id, DefaultBatchId(checkpoint));
   }
+  return out;
+}
 
-  auto schema = ReadStateSchema(checkpoint, operator_id, store_name);
-  if (!schema.ok()) {
-    return SparkError("STDS_FAILED_TO_READ_STATE_SCHEMA", "42K03",
-                      fmt::format("Failed to read the state schema. Either the file does not exist, or the file "
-                                  "is corrupted. options: {}.\nRerun the streaming query to construct the state "
-                                  "schema, and report to the corresponding communities or vendors if the error "
-                                  "persists.",
-                                  OptionsText(options)));
+arrow::Status SchemaError(const std::map<std::string, std::string>& options, const std::string& store_name) {
+  if (store_name == "left-keyToNumValues" || store_name == "right-keyToNumValues") {
+    return SparkError("STDS_INVALID_OPTION_VALUE.WITH_MESSAGE", "42616",
+                      fmt::format("Invalid value for source option 'storeName': Spate keeps no {} store: a "
+                                  "stream-stream join's rows per key are read from {}-keyWithIndexToValue, or "
+                                  "with the option joinSide.",
+                                  store_name, store_name.substr(0, store_name.find('-'))));
   }
-  fs::path operator_dir = fs::path(checkpoint) / "state" / std::to_string(operator_id);
+  return SparkError("STDS_FAILED_TO_READ_STATE_SCHEMA", "42K03",
+                    fmt::format("Failed to read the state schema. Either the file does not exist, or the file "
+                                "is corrupted. options: {}.\nRerun the streaming query to construct the state "
+                                "schema, and report to the corresponding communities or vendors if the error "
+                                "persists.",
+                                OptionsText(options)));
+}
+
+// The key and value rows of one store, every partition, and each row's partition.
+struct StoreRows {
+  StructTypePtr key, value;
+  std::shared_ptr<arrow::RecordBatch> keys, values;
+  std::shared_ptr<arrow::Array> partitions;
+};
+
+arrow::Result<StoreRows> ReadStoreRows(const std::string& checkpoint, const StateSourceOptions& source,
+                                       const std::map<std::string, std::string>& options) {
+  auto schema = ReadStateSchema(checkpoint, source.operator_id, source.store_name);
+  if (!schema.ok()) return SchemaError(options, source.store_name);
+  fs::path operator_dir = fs::path(checkpoint) / "state" / std::to_string(source.operator_id);
   std::vector<int> partitions = PartitionIds(operator_dir);
   if (partitions.empty()) {
     return SparkError("STDS_NO_PARTITION_DISCOVERED_IN_STATE_STORE", "KD006",
@@ -123,32 +166,59 @@ arrow::Result<StateTable> ReadStateStore(const std::string& checkpoint,
                                   "points to the valid state. options: {}",
                                   OptionsText(options)));
   }
-
   ARROW_ASSIGN_OR_RAISE(auto key_schema, ToArrowSchema(*schema->key));
   ARROW_ASSIGN_OR_RAISE(auto value_schema, ToArrowSchema(*schema->value));
   ARROW_ASSIGN_OR_RAISE(auto keys, RowDecoder::Make(key_schema));
   ARROW_ASSIGN_OR_RAISE(auto values, RowDecoder::Make(value_schema));
   arrow::Int32Builder partition_ids;
   for (int partition : partitions) {
-    std::string dir = StateStoreDir(checkpoint, operator_id, partition, store_name);
+    std::string dir = StateStoreDir(checkpoint, source.operator_id, partition, source.store_name);
     ARROW_ASSIGN_OR_RAISE(auto provider, StateStoreProvider::Create(dir, ConfForFolder(dir)));
-    ARROW_RETURN_NOT_OK(provider->ReadVersion(batch_id + 1, [&](std::string_view k, std::string_view v) {
+    ARROW_RETURN_NOT_OK(provider->ReadVersion(source.batch_id + 1, [&](std::string_view k, std::string_view v) {
       ARROW_RETURN_NOT_OK(keys->Append(&k));
       ARROW_RETURN_NOT_OK(values->Append(&v));
       return partition_ids.Append(partition);
     }));
   }
-  ARROW_ASSIGN_OR_RAISE(auto key_rows, keys->Finish());
-  ARROW_ASSIGN_OR_RAISE(auto value_rows, values->Finish());
-  ARROW_ASSIGN_OR_RAISE(auto key_array, AsStruct(*key_rows));
-  ARROW_ASSIGN_OR_RAISE(auto value_array, AsStruct(*value_rows));
-  ARROW_ASSIGN_OR_RAISE(auto partition_array, partition_ids.Finish());
+  StoreRows out{schema->key, schema->value, nullptr, nullptr, nullptr};
+  ARROW_ASSIGN_OR_RAISE(out.keys, keys->Finish());
+  ARROW_ASSIGN_OR_RAISE(out.values, values->Finish());
+  ARROW_ASSIGN_OR_RAISE(out.partitions, partition_ids.Finish());
+  return out;
+}
+
+// Drops the last column of a store's rows when it is `name` (a join store's
+// `index` key column or `matched` value column).
+arrow::Status DropLastColumn(StructTypePtr* type, std::shared_ptr<arrow::RecordBatch>* rows,
+                             const std::string& name) {
+  const auto& fields = (*type)->fields();
+  if (fields.empty() || fields.back().name != name) {
+    return arrow::Status::Invalid("not a stream-stream join's store: its last column is not '", name, "'");
+  }
+  *type = types::Struct(std::vector<StructField>(fields.begin(), fields.end() - 1));
+  ARROW_ASSIGN_OR_RAISE(*rows, (*rows)->RemoveColumn((*rows)->num_columns() - 1));
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
+arrow::Result<StateTable> ReadStateStore(const std::string& checkpoint,
+                                         const std::map<std::string, std::string>& options) {
+  ARROW_ASSIGN_OR_RAISE(StateSourceOptions source, ParseOptions(checkpoint, options));
+  ARROW_ASSIGN_OR_RAISE(StoreRows rows, ReadStoreRows(checkpoint, source, options));
+  if (source.join_side != "none") {
+    // Spark's joinSide view: the join key alone and the side's input columns.
+    ARROW_RETURN_NOT_OK(DropLastColumn(&rows.key, &rows.keys, "index"));
+    ARROW_RETURN_NOT_OK(DropLastColumn(&rows.value, &rows.values, "matched"));
+  }
+  ARROW_ASSIGN_OR_RAISE(auto key_array, AsStruct(*rows.keys));
+  ARROW_ASSIGN_OR_RAISE(auto value_array, AsStruct(*rows.values));
 
   StateTable out;
-  out.schema = types::Struct({{"key", schema->key, true}, {"value", schema->value, true},
+  out.schema = types::Struct({{"key", rows.key, true}, {"value", rows.value, true},
                               {"partition_id", types::Int(), true}});
   ARROW_ASSIGN_OR_RAISE(auto arrow_schema, ToArrowSchema(*out.schema));
-  out.table = arrow::Table::Make(arrow_schema, {key_array, value_array, partition_array}, key_rows->num_rows());
+  out.table = arrow::Table::Make(arrow_schema, {key_array, value_array, rows.partitions}, rows.keys->num_rows());
   return out;
 }
 

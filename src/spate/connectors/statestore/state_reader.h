@@ -5,7 +5,8 @@
 // debugging. Columns: key (struct), value (struct), partition_id (int).
 // Options (case-insensitive keys): batchId (default: the last committed
 // batch; the state after it is read), operatorId (default 0), storeName
-// (default "default").
+// (default "default"), joinSide ("left"/"right": a stream-stream join side's
+// rows as Spark shows them, the join key and the side's input columns).
 
 #include <map>
 #include <memory>

@@ -114,6 +114,25 @@ TEST_P(StateReaderTest, BadOptionsGiveSparksErrors) {
             std::string::npos);
 }
 
+TEST_P(StateReaderTest, JoinOptionsGiveSparksErrors) {
+  DataFrame bad_side = Read({{"joinSide", "LEFT"}});
+  EXPECT_EQ(ErrorClass(bad_side.status()), "STDS_INVALID_OPTION_VALUE.WITH_MESSAGE");
+  EXPECT_NE(bad_side.status().message().find("Invalid value for source option 'joinSide': Valid values are "
+                                             "left,right,none"),
+            std::string::npos);
+  DataFrame both = Read({{"joinSide", "left"}, {"storeName", "left-keyWithIndexToValue"}});
+  EXPECT_EQ(ErrorClass(both.status()), "STDS_CONFLICT_OPTIONS");
+  // An aggregation's checkpoint has no join stores.
+  DataFrame not_a_join = Read({{"joinSide", "right"}});
+  EXPECT_EQ(ErrorClass(not_a_join.status()), "STDS_FAILED_TO_READ_STATE_SCHEMA");
+  DataFrame none_side = Read({{"joinSide", "none"}, {"storeName", "default"}});
+  EXPECT_TRUE(none_side.status().ok()) << none_side.status().ToString();
+  // Spate keeps no keyToNumValues stores: the error says where a key's rows are.
+  DataFrame counts = Read({{"storeName", "left-keyToNumValues"}});
+  EXPECT_EQ(ErrorClass(counts.status()), "STDS_INVALID_OPTION_VALUE.WITH_MESSAGE");
+  EXPECT_NE(counts.status().message().find("left-keyWithIndexToValue"), std::string::npos);
+}
+
 INSTANTIATE_TEST_SUITE_P(Providers, StateReaderTest, ::testing::Values(kHdfs, kRocksDb),
                          [](const auto& info) { return info.param == kHdfs ? "HDFS" : "RocksDB"; });
 

@@ -1,0 +1,109 @@
+"""Exactly-once across crashes for a stream-stream LEFT OUTER join, with both state store
+providers: impressions joined with the clicks that come within 10 minutes of them
+(watermarks of 10 minutes on both sides, JSON files -> Parquet files) run in a child process
+killed with SIGKILL at random points and restarted from its checkpoint. The sink must end up
+with exactly the rows of an uninterrupted run: every match once, every unmatched impression
+padded with NULLs once its state is evicted, no row lost or emitted twice by a replayed batch.
+
+differential/test_stream_join_state.py runs the same program uninterrupted on PySpark 4.1."""
+
+import json
+import os
+import random
+import textwrap
+
+import pytest
+
+from stateful_crash_support import PROVIDERS, uninterrupted_and_crashed_outputs
+from test_file_stream import read_parquet_folder
+
+CHILD = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, %r)
+    from spate import sql
+    from spate.sql import SparkSession
+    from test_stream_join_crash_recovery import left_outer_join
+
+    src, out, checkpoint, provider = sys.argv[1:5]
+    spark = SparkSession.builder.appName("join-crash-child").getOrCreate()
+    spark.conf.set("spate.streaming.checkpoint.fsync", "false")
+    spark.conf.set("spark.sql.streaming.stateStore.providerClass", provider)
+    spark.conf.set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "3")
+    query = (left_outer_join(sql, spark, src).writeStream.format("parquet").outputMode("append")
+             .option("checkpointLocation", checkpoint).trigger(availableNow=True).start(out))
+    print("started", flush=True)
+    query.awaitTermination()
+    if query.exception() is not None:
+        print("failed:", query.exception(), flush=True)
+        sys.exit(3)
+    print("done", flush=True)
+""" % os.path.dirname(os.path.abspath(__file__)))
+
+FILES = 12
+RESTARTS = 10
+OUTPUT_SCHEMA = "id BIGINT, it TIMESTAMP, note STRING, cid BIGINT, ct TIMESTAMP"
+
+
+def left_outer_join(sql, spark, src):
+    """Impressions (id, it, note) left outer join clicks (cid, ct) on id = cid with
+    it <= ct <= it + 10 minutes; one file of each side per micro-batch."""
+    def side(name, schema, column):
+        return (spark.readStream.option("maxFilesPerTrigger", 1).schema(schema)
+                .json(os.path.join(str(src), name)).withWatermark(column, "10 minutes"))
+    impressions = side("impressions", "id BIGINT, it TIMESTAMP, note STRING", "it")
+    clicks = side("clicks", "cid BIGINT, ct TIMESTAMP", "ct")
+    condition = sql.functions.expr("id = cid AND ct >= it AND ct <= it + interval 10 minutes")
+    return impressions.join(clicks, condition, "left_outer")
+
+
+def _time(minute):
+    return "2024-01-01T%02d:%02d:00" % (10 + minute // 60, minute % 60)
+
+
+def _write(folder, index, rows):
+    """Writes file `index` atomically, with a modification time after the previous file's (the
+    order in which the file source takes files, one per batch)."""
+    os.makedirs(folder, exist_ok=True)
+    tmp = os.path.join(folder, ".tmp-%d" % index)
+    with open(tmp, "w") as out:
+        out.write("".join(json.dumps(r) + "\n" for r in rows))
+    os.utime(tmp, (1_700_000_000 + index * 10, 1_700_000_000 + index * 10))
+    os.rename(tmp, os.path.join(folder, "part-%03d.json" % index))
+
+
+def add_input_file(src, index):
+    """File i of each side. Impressions at minutes m = 5i .. 5i+4, ids 4m .. 4m+3: id 4m is
+    clicked 3 minutes later in the same batch, 4m+1 too and again 20 minutes later (out of
+    range), 4m+2 8 minutes later in the next batch (so its click joins a stored impression),
+    4m+3 never (padded with NULLs once the watermark evicts it). A click on id -1-m has no
+    impression. From file 4 on an impression 40 minutes old is late however the batches fall
+    (batch i-1 leaves a watermark of 5i - 11 minutes) and the other rows never are, and batch i
+    reads file i of both sides, so the rows do not depend on where the crashes fall."""
+    impressions, clicks = [], []
+    for m in range(5 * index, 5 * index + 5):
+        impressions += [{"id": 4 * m + k, "it": _time(m), "note": "n%d" % (4 * m + k)} for k in range(4)]
+        clicks += [{"cid": 4 * m, "ct": _time(m + 3)}, {"cid": 4 * m + 1, "ct": _time(m + 3)},
+                   {"cid": 4 * m + 1, "ct": _time(m + 20)}, {"cid": -1 - m, "ct": _time(m + 1)}]
+        if index > 0:
+            previous = m - 5
+            clicks.append({"cid": 4 * previous + 2, "ct": _time(previous + 8)})
+    if index >= 4:
+        impressions.append({"id": 100000 + index, "it": _time(5 * index - 40), "note": "late"})
+    _write(os.path.join(str(src), "impressions"), index, impressions)
+    _write(os.path.join(str(src), "clicks"), index, clicks)
+
+
+def results(spark, out, tmp_path, name):
+    rows = read_parquet_folder(spark, out, OUTPUT_SCHEMA, tmp_path / name)
+    return sorted(((r.id, r.it, r.note, r.cid, r.ct) for r in rows), key=repr)
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_sigkill_restarts_of_a_left_outer_join_match_an_uninterrupted_run(spark, tmp_path, provider):
+    ref_out, out = uninterrupted_and_crashed_outputs(tmp_path, CHILD, provider, FILES, add_input_file,
+                                                     RESTARTS, random.Random(20241204), 0.05)
+    expected = results(spark, ref_out, tmp_path, "ref-read")
+    padded = [r for r in expected if r[3] is None]
+    assert len(padded) > 20 and len(expected) - len(padded) > 60  # both kinds of rows, many batches
+    assert not any(r[2] == "late" for r in expected)
+    assert results(spark, out, tmp_path, "read") == expected
