@@ -68,6 +68,7 @@ bench: build
 	@$(BUILD_DIR)/bench/kafka_bench
 	@$(BUILD_DIR)/bench/iceberg_bench
 	@$(BUILD_DIR)/bench/window_bench
+	@$(BUILD_DIR)/bench/stream_join_bench
 
 wheel: build
 	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) scripts/build_wheel.sh dist
