@@ -3,15 +3,15 @@
 // batch, output rows and batch duration p50/p99.
 //
 // Impressions (ad_id, it) and clicks (cad, ct) come from two
-// rate-micro-batch sources of rows_per_batch rows each, one minute of event
-// time a batch from 2024-01-01. Impression v shows ad v % ads; clicks v and v + 1 (v even)
-// are both on ad v % ads, 30 seconds after its impression: even impressions
-// match two clicks, odd ones none (the left outer join pads them once the
-// watermark passes). An ad comes back every ads / rows_per_batch batches
-// (10 with the default ads = 10 * rows_per_batch), too late for the
+// rate-micro-batch sources of rows_per_batch rows each, two minutes of event
+// time a batch from 2024-01-01. Impression v shows ad v % ads; clicks v and
+// v + 1 (v even) are both on ad v % ads, 30 seconds after its impression:
+// even impressions match two clicks, odd ones none (the left outer join pads
+// them once the watermark passes). An ad comes back every ads / rows_per_batch
+// batches (10 with the default ads = 10 * rows_per_batch), too late for the
 // condition `ad_id = cad AND ct >= it AND ct <= it + interval 10 minutes`,
-// which keeps about 10 minutes of impressions in the state. Watermarks:
-// 10 seconds on impressions, 1 minute on clicks.
+// which keeps about 10 minutes (5 batches) of impressions in the state.
+// Watermarks: 10 seconds on impressions, 1 minute on clicks.
 // bench/stream_join_bench_pyspark.py runs the same pipelines on PySpark 4.1.
 //
 //   build/release/bench/stream_join_bench [rows_per_batch] [batches] [hdfs|rocksdb] [ads]
@@ -97,7 +97,7 @@ spate::DataFrame Rate(const std::shared_ptr<spate::Session>& session, int64_t ro
       .format("rate-micro-batch")
       .option("rowsPerBatch", std::to_string(rows_per_batch))
       .option("startTimestamp", "1704067200000")  // 2024-01-01
-      .option("advanceMillisPerBatch", "60000")
+      .option("advanceMillisPerBatch", "120000")
       .load();
 }
 

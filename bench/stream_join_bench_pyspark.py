@@ -1,7 +1,7 @@
 """The stream-stream joins of bench/stream_join_bench.cc on PySpark 4.1: impressions and clicks
-from two rate-micro-batch sources of N rows a batch each (default 50,000, 12 batches), one minute
-of event time a batch from 2024-01-01; impression v is on ad v % ads (default 10 N), clicks v and
-v + 1 (v even) on ad v % ads 30 seconds later; joined on
+from two rate-micro-batch sources of N rows a batch each (default 50,000, 12 batches), two
+minutes of event time a batch from 2024-01-01; impression v is on ad v % ads (default 10 N),
+clicks v and v + 1 (v even) on ad v % ads 30 seconds later; joined on
 `ad_id = cad AND ct >= it AND ct <= it + interval 10 minutes` (inner and left outer, append mode,
 a noop sink), for each state store provider. Spark runs local[2] with 2 shuffle partitions (this
 machine's cores). Prints PySpark's rows/s (input rows of both sides / wall time), batch p50/p99,
@@ -39,7 +39,7 @@ def percentile(values, p):
 def rate(spark, rows_per_batch):
     return (spark.readStream.format("rate-micro-batch")
             .option("rowsPerBatch", rows_per_batch).option("startTimestamp", 1704067200000)  # 2024-01-01
-            .option("advanceMillisPerBatch", 60000).load())
+            .option("advanceMillisPerBatch", 120000).load())
 
 
 def join(spark, rows_per_batch, ads, how):
