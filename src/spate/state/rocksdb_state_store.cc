@@ -193,9 +193,10 @@ class RocksDbStateStore final : public StateStore {
         fmt::format("the state store of version {} was already committed or aborted", version_));
   }
   arrow::Result<bool> Exists(std::string_view key);
-  // Visits keys from `begin` while `more(key)` holds.
-  template <typename More>
-  arrow::Status Iterate(std::string_view begin, More more, const Visitor& visit);
+  // Visits keys in [begin, end) (an empty `end`: to the last key). The end
+  // is the iterator's upper bound, so a seek does not walk past it over
+  // deleted keys (eviction leaves many) to find the next live one.
+  arrow::Status Iterate(std::string_view begin, std::string_view end, const Visitor& visit);
 
   RocksDbStateStoreProvider* provider_;
   int64_t version_;
@@ -467,23 +468,25 @@ arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
   return FromRocks(provider_->db_->Write(write_options_, &rocks), "cannot write a batch");
 }
 
-template <typename More>
-arrow::Status RocksDbStateStore::Iterate(std::string_view begin, More more, const Visitor& visit) {
-  std::unique_ptr<rocksdb::Iterator> it(provider_->db_->NewIterator(rocksdb::ReadOptions()));
+arrow::Status RocksDbStateStore::Iterate(std::string_view begin, std::string_view end, const Visitor& visit) {
+  rocksdb::ReadOptions options;
+  rocksdb::Slice upper(end.data(), end.size());
+  if (!end.empty()) options.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(provider_->db_->NewIterator(options));
   for (it->Seek(rocksdb::Slice(begin.data(), begin.size())); it->Valid(); it->Next()) {
     std::string_view key(it->key().data(), it->key().size());
-    if (!more(key)) break;
     ARROW_RETURN_NOT_OK(visit(key, std::string_view(it->value().data(), it->value().size())));
   }
   return FromRocks(it->status(), "cannot scan");
 }
 
 arrow::Status RocksDbStateStore::Scan(std::string_view begin, std::string_view end, const Visitor& visit) {
-  return Iterate(begin, [&](std::string_view key) { return end.empty() || key < end; }, visit);
+  return Iterate(begin, end, visit);
 }
 
 arrow::Status RocksDbStateStore::PrefixScan(std::string_view prefix, const Visitor& visit) {
-  return Iterate(prefix, [&](std::string_view key) { return key.starts_with(prefix); }, visit);
+  // An all-0xFF prefix has no end, and needs none: every key after it starts with it.
+  return Iterate(prefix, PrefixEnd(prefix), visit);
 }
 
 arrow::Result<int64_t> RocksDbStateStore::Commit() {
