@@ -375,6 +375,11 @@ def iceberg_rewrite_data_files(arg0: Session, arg1: str, arg2: int, /) -> int: .
 
 def write_files(df: DataFrame, format: str, mode: str, options: Mapping[str, str], partition_by: Sequence[str], path: str | None, table: str | None, insert_into: str | None, overwrite: bool) -> None: ...
 
+def resolve_time_zone(arg: str, /) -> tuple[str, str, int]:
+    r"""
+    A zone as Spark reads it: (java.time id, tz database region or \'\', fixed offset seconds).
+    """
+
 def parse_ddl_schema(arg: str, /) -> str:
     """A DDL table schema ('a INT, b STRING') as Spark JSON."""
 

@@ -196,6 +196,8 @@ def _exception_class(error_class: str, message: str) -> type:
     if error_class == "CAST_INVALID_INPUT":
         target = _CAST_TARGET_RE.search(message)
         cls = _CAST_TARGET_EXCEPTION.get(target.group(1) if target else "", cls)
+    elif error_class.startswith("STDS_INVALID_OPTION_VALUE") and "'recursiveFieldMaxDepth'" in message:
+        cls = AnalysisException  # from_avro's option, checked while analyzing (the state reader's at run time)
     elif error_class == "UNSUPPORTED_FEATURE.TABLE_OPERATION" and "does not support DELETE" in message:
         cls = AnalysisException  # Spark refuses DELETE while analyzing, UPDATE and MERGE while planning
     return cls
