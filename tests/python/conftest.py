@@ -84,15 +84,9 @@ def kafka(tmp_path_factory):
     stop_broker(directory)
 
 
-@pytest.fixture(scope="session")
-def postgres():
-    """One real PostgreSQL server for the whole test session (tests/python/postgres_support.py).
-    Without PostgreSQL installed the tests skip, except under CI=true, where that fails."""
-    from postgres_support import Server, start_server, stop_server
-
-    if os.environ.get("SPATE_TEST_POSTGRES_PORT"):  # a fresh-process child: the parent's server
-        yield Server(os.environ["SPATE_TEST_POSTGRES_DIR"], int(os.environ["SPATE_TEST_POSTGRES_PORT"]))
-        return
+def _session_server(start_server, stop_server):
+    """Starts a test server for the session and stops it at the end. A missing program skips
+    the tests, except under CI=true, where that fails; a server that does not start fails."""
     try:
         server = start_server()
     except FileNotFoundError as e:
@@ -103,6 +97,18 @@ def postgres():
         pytest.fail(str(e))
     yield server
     stop_server(server)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the whole test session (tests/python/postgres_support.py).
+    Without PostgreSQL installed the tests skip, except under CI=true, where that fails."""
+    from postgres_support import Server, start_server, stop_server
+
+    if os.environ.get("SPATE_TEST_POSTGRES_PORT"):  # a fresh-process child: the parent's server
+        yield Server(os.environ["SPATE_TEST_POSTGRES_DIR"], int(os.environ["SPATE_TEST_POSTGRES_PORT"]))
+        return
+    yield from _session_server(start_server, stop_server)
 
 
 @pytest.fixture(scope="session")
@@ -114,13 +120,4 @@ def s3():
     if os.environ.get("SPATE_TEST_S3_PORT"):  # a fresh-process child: the parent's server
         yield Server(int(os.environ["SPATE_TEST_S3_PORT"]))
         return
-    try:
-        server = start_server()
-    except FileNotFoundError as e:
-        if os.environ.get("CI") == "true":
-            pytest.fail(str(e))
-        pytest.skip(str(e))
-    except RuntimeError as e:
-        pytest.fail(str(e))
-    yield server
-    stop_server(server)
+    yield from _session_server(start_server, stop_server)
