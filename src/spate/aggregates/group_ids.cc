@@ -95,12 +95,19 @@ arrow::Result<std::shared_ptr<arrow::Array>> NormalizeFloatingKey(const std::sha
   return out ? out : key;
 }
 
-arrow::Result<std::vector<uint32_t>> GroupIds(const std::vector<std::shared_ptr<arrow::Array>>& keys,
-                                              int64_t num_rows, uint32_t* num_groups) {
-  if (keys.empty() || num_rows == 0) {
-    *num_groups = num_rows > 0 ? 1 : 0;
-    return std::vector<uint32_t>(num_rows, 0);
-  }
+struct BatchGrouping::Impl {
+  std::unique_ptr<cp::Grouper> grouper;  // made for the first batch's key types
+};
+
+BatchGrouping::BatchGrouping() : impl_(std::make_unique<Impl>()) {}
+BatchGrouping::~BatchGrouping() = default;
+BatchGrouping::BatchGrouping(BatchGrouping&&) noexcept = default;
+BatchGrouping& BatchGrouping::operator=(BatchGrouping&&) noexcept = default;
+
+uint32_t BatchGrouping::num_groups() const { return impl_->grouper ? impl_->grouper->num_groups() : 0; }
+
+arrow::Result<std::vector<uint32_t>> BatchGrouping::Consume(const std::vector<std::shared_ptr<arrow::Array>>& keys,
+                                                            int64_t num_rows) {
   arrow::FieldVector fields;
   arrow::ChunkedArrayVector columns;
   for (size_t i = 0; i < keys.size(); ++i) {
@@ -115,12 +122,25 @@ arrow::Result<std::vector<uint32_t>> GroupIds(const std::vector<std::shared_ptr<
     types.emplace_back(array->type());
     flat.emplace_back(std::move(array));
   }
-  ARROW_ASSIGN_OR_RAISE(auto grouper, cp::Grouper::Make(types));
+  if (!impl_->grouper) {
+    ARROW_ASSIGN_OR_RAISE(impl_->grouper, cp::Grouper::Make(types));
+  }
   cp::ExecBatch batch(flat, num_rows);
-  ARROW_ASSIGN_OR_RAISE(auto ids_datum, grouper->Consume(cp::ExecSpan(batch)));
+  ARROW_ASSIGN_OR_RAISE(auto ids_datum, impl_->grouper->Consume(cp::ExecSpan(batch)));
   auto ids = std::static_pointer_cast<arrow::UInt32Array>(ids_datum.make_array());
-  *num_groups = grouper->num_groups();
   return std::vector<uint32_t>(ids->raw_values(), ids->raw_values() + ids->length());
+}
+
+arrow::Result<std::vector<uint32_t>> GroupIds(const std::vector<std::shared_ptr<arrow::Array>>& keys,
+                                              int64_t num_rows, uint32_t* num_groups) {
+  if (keys.empty() || num_rows == 0) {
+    *num_groups = num_rows > 0 ? 1 : 0;
+    return std::vector<uint32_t>(num_rows, 0);
+  }
+  BatchGrouping grouping;
+  ARROW_ASSIGN_OR_RAISE(auto ids, grouping.Consume(keys, num_rows));
+  *num_groups = grouping.num_groups();
+  return ids;
 }
 
 }  // namespace spate

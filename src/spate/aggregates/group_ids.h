@@ -24,4 +24,25 @@ arrow::Result<std::shared_ptr<arrow::Array>> NormalizeFloatingKey(const std::sha
 arrow::Result<std::vector<uint32_t>> GroupIds(const std::vector<std::shared_ptr<arrow::Array>>& keys,
                                               int64_t num_rows, uint32_t* num_groups);
 
+/// Group ids over a sequence of batches: a key keeps its id from one batch
+/// to the next, and a new key gets the next id (so the ids from num_groups()
+/// up are the keys a batch adds). Every batch's keys have the same types.
+class BatchGrouping {
+ public:
+  BatchGrouping();
+  ~BatchGrouping();
+  BatchGrouping(BatchGrouping&&) noexcept;
+  BatchGrouping& operator=(BatchGrouping&&) noexcept;
+
+  /// The group id of each of the `num_rows` rows of `keys`.
+  arrow::Result<std::vector<uint32_t>> Consume(const std::vector<std::shared_ptr<arrow::Array>>& keys,
+                                               int64_t num_rows);
+  /// The keys seen so far.
+  uint32_t num_groups() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
 }  // namespace spate

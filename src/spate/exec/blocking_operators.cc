@@ -4,6 +4,7 @@
 // the stateful operators of a streaming query, which find their state by
 // their state id.
 
+#include <algorithm>
 #include <functional>
 
 #include <arrow/api.h>
@@ -61,7 +62,7 @@ class BlockingOperator : public Operator {
 
 using Function = std::function<TableResult(const PlanNode&, const Tables&, const EvalContext&)>;
 
-// Sort, generate, window, join, intersect/except: one function of the inputs.
+// Window, join, intersect/except: one function of the inputs.
 class FunctionOperator final : public BlockingOperator {
  public:
   FunctionOperator(const PlanNode& node, std::vector<Operator*> inputs, const char* name, Function function)
@@ -72,6 +73,58 @@ class FunctionOperator final : public BlockingOperator {
 
  private:
   Function function_;
+};
+
+// ORDER BY: sorts its whole input when it has ended. Under a LIMIT it keeps
+// only the rows that can still be among the first ones as it goes (Spark's
+// TakeOrderedAndProject): memory stays near the limit plus a batch. The sort
+// is stable, so rows with equal keys stay in input order either way.
+class SortOperator final : public Operator {
+ public:
+  SortOperator(const PlanNode& node, std::vector<Operator*> inputs) : Operator(node, std::move(inputs), nullptr) {}
+  const char* name() const override { return "Sort"; }
+  std::shared_ptr<arrow::Schema> output_schema() const override { return inputs()[0]->output_schema(); }
+
+  arrow::Status Start(const EvalContext& ctx) override {
+    rows_.clear();
+    unsorted_rows_ = 0;
+    return Operator::Start(ctx);
+  }
+
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    unsorted_rows_ += batch->num_rows();
+    rows_.push_back(std::move(batch));
+    const int64_t keep = FirstRowsUsedAbove();
+    if (keep < 0 || unsorted_rows_ <= std::max<int64_t>(keep, kMinRowsToTrim)) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(auto first, SortedRows(keep));
+    rows_.clear();
+    ARROW_ASSIGN_OR_RAISE(auto kept, first->CombineChunksToBatch());
+    rows_.push_back(std::move(kept));
+    unsorted_rows_ = 0;
+    return arrow::Status::OK();
+  }
+
+ protected:
+  arrow::Status Finish() override {
+    ARROW_ASSIGN_OR_RAISE(auto sorted, SortedRows(FirstRowsUsedAbove()));
+    rows_.clear();
+    ARROW_RETURN_NOT_OK(EmitTable(*sorted));
+    return EmitEnd();
+  }
+
+ private:
+  static constexpr int64_t kMinRowsToTrim = 8192;
+
+  // The rows collected so far, sorted; the first `keep` of them when keep >= 0.
+  TableResult SortedRows(int64_t keep) {
+    ARROW_ASSIGN_OR_RAISE(auto table, arrow::Table::FromRecordBatches(output_schema(), rows_));
+    ARROW_ASSIGN_OR_RAISE(auto sorted, ExecuteSort(node(), *table, ctx()));
+    if (keep >= 0 && sorted->num_rows() > keep) sorted = sorted->Slice(0, keep);
+    return sorted;
+  }
+
+  std::vector<std::shared_ptr<arrow::RecordBatch>> rows_;
+  int64_t unsorted_rows_ = 0;  // rows added since the last trim
 };
 
 using UnaryFunction = TableResult (*)(const PlanNode&, const arrow::Table&, const EvalContext&);
@@ -126,8 +179,7 @@ arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& no
     return std::make_unique<FunctionOperator>(node, std::move(inputs), name, Unary(f));
   };
   switch (node.kind) {
-    case Kind::kSort: return unary("Sort", ExecuteSort);
-    case Kind::kGenerate: return unary("Generate", ExecuteGenerate);
+    case Kind::kSort: return std::make_unique<SortOperator>(node, std::move(inputs));
     case Kind::kWindow: return unary("Window", ExecuteWindow);
     case Kind::kAggregate:
       return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "HashAggregate",

@@ -40,12 +40,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteSetOperation(const PlanNode&
                                                                  const arrow::Table& left,
                                                                  const arrow::Table& right);
 
-/// ORDER BY (sort.cc), distinct() (distinct.cc), explode (generate.cc).
+/// ORDER BY (sort.cc), distinct() (distinct.cc).
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteSort(const PlanNode& node, const arrow::Table& input,
                                                          const EvalContext& ctx);
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteDistinct(const PlanNode& node, const arrow::Table& input,
-                                                             const EvalContext& ctx);
-arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& node, const arrow::Table& input,
                                                              const EvalContext& ctx);
 
 /// A table with one chunk per column, as one RecordBatch.

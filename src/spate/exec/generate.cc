@@ -1,22 +1,22 @@
-// explode / posexplode (and their _outer forms) of an array or map column.
+// explode / posexplode (and their _outer forms) of an array or map column,
+// a batch at a time.
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
 #include "spate/exec/executor.h"
+#include "spate/exec/generate.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
 
 namespace cp = arrow::compute;
 
-// explode/posexplode[_outer] of an array or map column.
-arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& node,
-                                                             const arrow::Table& input,
-                                                             const EvalContext& ctx) {
-  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*node.Schema()));
-  ARROW_ASSIGN_OR_RAISE(auto batch, ToSingleBatch(input));
-  ARROW_ASSIGN_OR_RAISE(auto source, EvaluateToArray(*node.exprs[0], *batch, ctx));
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> GenerateBatch(const PlanNode& node,
+                                                                 const std::shared_ptr<arrow::Schema>& schema,
+                                                                 const arrow::RecordBatch& batch,
+                                                                 const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto source, EvaluateToArray(*node.exprs[0], batch, ctx));
   const bool is_map = source->type_id() == arrow::Type::MAP;
   const auto& lists = static_cast<const arrow::ListArray&>(*source);  // a MapArray is a ListArray
   arrow::Int64Builder parents, elements;
@@ -38,8 +38,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& nod
   ARROW_ASSIGN_OR_RAISE(auto element_idx, elements.Finish());
   ARROW_ASSIGN_OR_RAISE(auto pos, positions.Finish());
   std::vector<std::shared_ptr<arrow::Array>> columns;
-  for (int i = 0; i < batch->num_columns(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(batch->column(i), parent_idx));
+  for (int i = 0; i < batch.num_columns(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(batch.column(i), parent_idx));
     columns.push_back(taken.make_array());
   }
   if (node.generate_position) columns.push_back(pos);
@@ -57,7 +57,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteGenerate(const PlanNode& nod
   for (size_t i = 0; i < columns.size(); ++i) {
     ARROW_ASSIGN_OR_RAISE(columns[i], ConformArray(columns[i], schema->field(static_cast<int>(i))->type()));
   }
-  return arrow::Table::Make(schema, columns, parent_idx->length());
+  return arrow::RecordBatch::Make(schema, parent_idx->length(), std::move(columns));
 }
 
 }  // namespace spate

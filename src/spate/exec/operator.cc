@@ -2,6 +2,8 @@
 
 #include <arrow/api.h>
 
+#include "spate/plan/logical_plan.h"
+
 namespace spate {
 
 Operator::Operator(const PlanNode& node, std::vector<Operator*> inputs, std::shared_ptr<arrow::Schema> schema)
@@ -45,6 +47,14 @@ arrow::Status Operator::EmitTable(const arrow::Table& table) {
 arrow::Status Operator::EmitEnd() {
   if (consumer_ == nullptr) return arrow::Status::OK();
   return consumer_->InputFinished(consumer_input_);
+}
+
+int64_t Operator::FirstRowsUsedAbove() const {
+  for (const Operator* above = consumer_; above != nullptr; above = above->consumer_) {
+    if (above->node().kind == PlanNode::Kind::kLimit) return above->node().offset + above->node().limit;
+    if (above->node().kind != PlanNode::Kind::kProject) break;
+  }
+  return -1;
 }
 
 arrow::Status SourceOperator::AddInput(int, std::shared_ptr<arrow::RecordBatch>) {

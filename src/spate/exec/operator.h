@@ -68,6 +68,10 @@ class Operator {
   bool ConsumerWantsInput() const;
   /// Tells the consumer this operator's output has ended.
   arrow::Status EmitEnd();
+  /// How many of this operator's first rows the operators above use at most:
+  /// a LIMIT's rows (with its OFFSET) when only projections lie between; -1
+  /// when every row may count.
+  int64_t FirstRowsUsedAbove() const;
   const EvalContext& ctx() const { return *ctx_; }
 
   std::shared_ptr<arrow::Schema> schema_;

@@ -2,10 +2,11 @@
 
 // The operator families, one file each, as physical_plan.cc builds them:
 // scans (scan_operator.cc); operators that pass each batch on as it comes
-// (pipelined_operators.cc: project, filter, expand, watermark, union, limit);
-// operators that collect their input and compute at its end
-// (blocking_operators.cc: sort, distinct, generate, window, aggregate, join,
-// intersect/except, and the streaming stateful aggregate and deduplicate).
+// (pipelined_operators.cc: project, filter, expand, generate, watermark,
+// union, limit, a batch query's distinct); operators that collect their input
+// and compute at its end (blocking_operators.cc: sort, window, aggregate,
+// join, intersect/except, and the streaming stateful aggregate and
+// deduplicate).
 
 #include <memory>
 #include <vector>

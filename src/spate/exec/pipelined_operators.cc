@@ -1,11 +1,14 @@
 // Operators that pass each batch on as it comes: project, filter, expand
-// (grouping sets), withWatermark, union and limit.
+// (grouping sets), generate (explode), withWatermark, union, limit, and the
+// distinct of a batch query.
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
 #include "spate/common/calendar.h"
+#include "spate/exec/distinct.h"
 #include "spate/exec/executor.h"
+#include "spate/exec/generate.h"
 #include "spate/exec/operators.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/types/arrow_types.h"
@@ -59,6 +62,37 @@ class ExpandOperator final : public Operator {
     }
     return arrow::Status::OK();
   }
+};
+
+// explode / posexplode[_outer]: each batch's rows, one per element.
+class GenerateOperator final : public Operator {
+ public:
+  using Operator::Operator;
+  const char* name() const override { return "Generate"; }
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    ARROW_ASSIGN_OR_RAISE(auto out, GenerateBatch(node(), schema_, *batch, ctx()));
+    return Emit(std::move(out));
+  }
+};
+
+// distinct() / dropDuplicates() of a batch query: each batch's rows with a
+// key not seen before, so a limit above stops the reading early.
+class DistinctOperator final : public PassThroughOperator {
+ public:
+  using PassThroughOperator::PassThroughOperator;
+  const char* name() const override { return "Deduplicate"; }
+  arrow::Status Start(const EvalContext& ctx) override {
+    rows_ = std::make_unique<DistinctRows>(node());
+    return Operator::Start(ctx);
+  }
+  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+    ARROW_ASSIGN_OR_RAISE(auto out, rows_->Next(std::move(batch), ctx()));
+    if (out->num_rows() == 0) return arrow::Status::OK();
+    return Emit(std::move(out));
+  }
+
+ private:
+  std::unique_ptr<DistinctRows> rows_;
 };
 
 class FilterOperator final : public PassThroughOperator {
@@ -153,13 +187,18 @@ class LimitOperator final : public PassThroughOperator {
 arrow::Result<std::unique_ptr<Operator>> MakePipelinedOperator(const PlanNode& node, std::vector<Operator*> inputs) {
   using Kind = PlanNode::Kind;
   std::shared_ptr<arrow::Schema> schema;
-  if (node.kind == Kind::kProject || node.kind == Kind::kExpand || node.kind == Kind::kUnion) {
+  if (node.kind == Kind::kProject || node.kind == Kind::kExpand || node.kind == Kind::kUnion ||
+      node.kind == Kind::kGenerate) {
     ARROW_ASSIGN_OR_RAISE(schema, ToArrowSchema(*node.Schema()));
   }
   switch (node.kind) {
     case Kind::kProject: return std::make_unique<ProjectOperator>(node, std::move(inputs), std::move(schema));
     case Kind::kExpand: return std::make_unique<ExpandOperator>(node, std::move(inputs), std::move(schema));
     case Kind::kUnion: return std::make_unique<UnionOperator>(node, std::move(inputs), std::move(schema));
+    case Kind::kGenerate: return std::make_unique<GenerateOperator>(node, std::move(inputs), std::move(schema));
+    case Kind::kDistinct:
+      if (IsStatefulNode(node)) return nullptr;  // a streaming deduplication (blocking_operators.cc)
+      return std::make_unique<DistinctOperator>(node, std::move(inputs), nullptr);
     case Kind::kFilter: return std::make_unique<FilterOperator>(node, std::move(inputs), nullptr);
     case Kind::kWatermark: return std::make_unique<WatermarkOperator>(node, std::move(inputs), nullptr);
     case Kind::kLimit: return std::make_unique<LimitOperator>(node, std::move(inputs), nullptr);

@@ -93,6 +93,53 @@ TEST(PhysicalPlan, LimitStopsTheScanOnceItHasItsRows) {
   EXPECT_EQ(Named(*plan3, "Scan", 1).batches_out(), 0);
 }
 
+// The ids (column 0) of `table`'s rows, in order.
+std::vector<int64_t> Ids(const arrow::Table& table) {
+  std::vector<int64_t> out;
+  auto batch = table.CombineChunksToBatch().ValueOrDie();
+  auto ids = std::static_pointer_cast<arrow::Int64Array>(batch->column(0));
+  for (int64_t i = 0; i < ids->length(); ++i) out.push_back(ids->Value(i));
+  return out;
+}
+
+TEST(PhysicalPlan, ExplodeAndDistinctPassEachBatchOnSoALimitStopsTheScan) {
+  auto session = Session::Make();
+  auto exploded = session->CreateDataFrame(Chunked(100, 10))
+                      .select({F::col("id"), F::explode(F::array({F::col("k"), F::col("k")})).alias("e")})
+                      .limit(5);
+  auto plan = PhysicalPlan::Make(exploded.plan()).ValueOrDie();
+  auto rows = plan->Run(session->MakeEvalContext()).ValueOrDie();
+  EXPECT_EQ(Ids(*rows), (std::vector<int64_t>{0, 0, 1, 1, 2}));
+  EXPECT_EQ(Named(*plan, "Scan").batches_out(), 1);
+
+  // k takes 3 values; the first two come in the first batch of 4 rows.
+  auto keys = session->CreateDataFrame(Chunked(100, 4)).select({F::col("k"), F::col("id")});
+  auto two = PhysicalPlan::Make(keys.dropDuplicates({"k"}).limit(2).plan()).ValueOrDie();
+  EXPECT_EQ(two->Run(session->MakeEvalContext()).ValueOrDie()->num_rows(), 2);
+  EXPECT_EQ(Named(*two, "Scan").batches_out(), 1);
+  // Without a limit: each key once, its first row, across every batch.
+  auto all = PhysicalPlan::Make(keys.dropDuplicates({"k"}).select({F::col("id")}).plan()).ValueOrDie();
+  for (int run = 0; run < 2; ++run) {
+    EXPECT_EQ(Ids(*all->Run(session->MakeEvalContext()).ValueOrDie()), (std::vector<int64_t>{0, 1, 2}));
+  }
+}
+
+TEST(PhysicalPlan, ASortUnderALimitGivesTheFirstRowsOfTheFullSort) {
+  auto session = Session::Make();
+  // 100,000 rows, k = id % 3 within each batch of 1,000: many ties, kept in input order.
+  auto df = session->CreateDataFrame(Chunked(100, 1000));
+  auto by_k = df.orderBy({F::col("k").desc(), F::col("id").desc()}).orderBy({F::col("k")});
+  auto full = Ids(*PhysicalPlan::Make(by_k.plan()).ValueOrDie()->Run(session->MakeEvalContext()).ValueOrDie());
+  ASSERT_EQ(full.size(), 100000u);
+  for (auto [offset, limit] : {std::pair<int64_t, int64_t>{0, 5}, {3, 4}, {0, 40000}, {99990, 20}}) {
+    auto limited = by_k.select({F::col("id"), F::col("k")}).offset(offset).limit(limit);
+    auto plan = PhysicalPlan::Make(limited.plan()).ValueOrDie();
+    auto got = Ids(*plan->Run(session->MakeEvalContext()).ValueOrDie());
+    const auto end = std::min<size_t>(full.size(), offset + limit);
+    EXPECT_EQ(got, std::vector<int64_t>(full.begin() + offset, full.begin() + end)) << offset << " " << limit;
+  }
+}
+
 TEST(PhysicalPlan, AReRunStartsAfresh) {
   auto session = Session::Make();
   auto df = session->CreateDataFrame(Chunked(3, 4)).groupBy({F::col("k")}).count().orderBy({F::col("k")}).limit(2);
