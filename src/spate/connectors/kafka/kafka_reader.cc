@@ -124,7 +124,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadTask(Client& client, std::vecto
   auto last_progress = Clock::now();
   arrow::Status status;
   while (remaining > 0 && status.ok()) {
-    ssize_t n = rd_kafka_consume_batch_queue(queue, 100, batch.data(), batch.size());
+    // rd_kafka_consume_batch_queue waits its whole timeout unless it fills the
+    // batch, so wait for the first message alone, then take what is there.
+    ssize_t n = 0;
+    if (rd_kafka_message_t* first = rd_kafka_consume_queue(queue, 100)) {
+      batch[0] = first;
+      n = 1 + std::max<ssize_t>(0, rd_kafka_consume_batch_queue(queue, 0, batch.data() + 1, batch.size() - 1));
+    }
     if (n > 0) last_progress = Clock::now();
     for (ssize_t i = 0; i < n; ++i) {
       rd_kafka_message_t* m = batch[i];

@@ -1,0 +1,169 @@
+"""End-to-end latency of a Kafka -> Kafka query, measured from outside it.
+
+A producer stamps each record with its send time and sends at a fixed rate;
+the query (Kafka -> CAST(value AS STRING) -> from_json -> filter -> Kafka,
+default trigger) runs in its own process; a consumer in this process reads
+the output topic and takes each record's latency as its arrival time minus
+the stamp. Prints p50/p99/p99.9 latency, the rate the query kept up with,
+and how many records came out.
+
+    .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both]
+
+PySpark runs with Spark's Kafka connector, fetched from Maven Central on
+first use (bench/pyspark_kafka_pom.xml).
+
+A broker is started for the run (scripts/kafka/broker.sh) unless
+KAFKA_BOOTSTRAP names one.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+
+QUERY = r'''
+import sys
+engine, bootstrap, source, sink, checkpoint, jars = sys.argv[1:7]
+if engine == "spate":
+    from spate.sql import SparkSession, functions as f
+    spark = SparkSession.builder.getOrCreate()
+else:
+    from pyspark.sql import SparkSession, functions as f
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", "2").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.jars", jars).getOrCreate())
+    spark.sparkContext.setLogLevel("OFF")
+schema = "id BIGINT, sent DOUBLE, user STRING, amount DOUBLE, kind STRING"
+rows = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
+        .option("subscribe", source).option("startingOffsets", "earliest").load()
+        .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*")
+        .filter(f.col("amount") >= 0))
+q = (rows.select(f.to_json(f.struct("id", "sent")).alias("value")).writeStream.format("kafka")
+     .option("kafka.bootstrap.servers", bootstrap).option("topic", sink)
+     .option("checkpointLocation", checkpoint).start())
+print("started", flush=True)
+import json, os, time
+if os.environ.get("LATENCY_PROGRESS"):
+    while q.isActive:
+        time.sleep(1)
+        p = q.lastProgress
+        if p:
+            print(json.dumps({"batch": p["batchId"], "rows": p["numInputRows"], "ms": p["durationMs"]}),
+                  file=sys.stderr, flush=True)
+q.awaitTermination()
+'''
+
+
+def pyspark_kafka_jars():
+    """Spark's Kafka connector and the jars it needs beside PySpark's own, fetched with Maven."""
+    libs = os.path.join(ROOT, "build", "pyspark-kafka", "libs")
+    if not os.path.isdir(libs):
+        subprocess.run(["mvn", "-q", "-B", "-f", os.path.join(ROOT, "bench", "pyspark_kafka_pom.xml"),
+                        "dependency:copy-dependencies", "-DincludeScope=runtime", "-DoutputDirectory=" + libs],
+                       check=True)
+    wanted = ("spark-sql-kafka", "spark-token-provider-kafka", "kafka-clients", "commons-pool2")
+    return ",".join(os.path.join(libs, j) for j in sorted(os.listdir(libs)) if j.startswith(wanted))
+
+
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
+
+
+def run(engine, broker, bootstrap, work, args):
+    """Runs the query on `engine` while records are produced; prints and returns (p50, p99) in ms."""
+    from confluent_kafka import Consumer, Producer, TopicPartition
+
+    source, sink = broker.new_topic(1, "lat-in"), broker.new_topic(1, "lat-out")
+    env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
+    jars = pyspark_kafka_jars() if engine == "pyspark" else ""
+    query = subprocess.Popen([sys.executable, "-c", QUERY, engine, bootstrap, source, sink,
+                              os.path.join(work, engine + "-checkpoint"), jars],
+                             env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert query.stdout.readline().strip() == "started", "the query did not start"
+        consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "lat-" + uuid.uuid4().hex,
+                             "auto.offset.reset": "earliest", "fetch.wait.max.ms": 1,
+                             "fetch.min.bytes": 1})
+        consumer.assign([TopicPartition(sink, 0, 0)])  # no group join to wait for
+        latencies, done = [], threading.Event()
+
+        def consume():
+            while not done.is_set():
+                m = consumer.poll(0.05)
+                if m is None or m.error():
+                    continue
+                latencies.append(time.time() - json.loads(m.value())["sent"])
+
+        reader = threading.Thread(target=consume)
+        reader.start()
+        time.sleep(3 if engine == "spate" else 20)  # the query's first batches
+        producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0})
+        total = int(args.rate * args.seconds)
+        begin = time.monotonic()
+        for i in range(total):
+            lag = begin + i / args.rate - time.monotonic()
+            if lag > 0:
+                time.sleep(lag)
+            producer.produce(source, json.dumps({"id": i, "sent": time.time(), "user": "u%d" % (i % 100),
+                                                 "amount": float(i % 50), "kind": "buy"}))
+            producer.poll(0)
+        producer.flush(30)
+        sent_for = time.monotonic() - begin
+        deadline = time.monotonic() + 30
+        while len(latencies) < total and time.monotonic() < deadline:
+            time.sleep(0.1)
+        done.set()
+        reader.join()
+        consumer.close()
+        ms = [x * 1000 for x in latencies]
+        print("%s: %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
+              "p99.9 %.1f ms, max %.1f ms" % (engine, total, total / sent_for, sent_for, len(ms),
+                                                percentile(ms, 0.5), percentile(ms, 0.99),
+                                                percentile(ms, 0.999), max(ms) if ms else float("nan")))
+        return percentile(ms, 0.5), percentile(ms, 0.99)
+    finally:
+        query.kill()
+        query.wait()
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rate", type=float, default=5000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both"])
+    args = parser.parse_args()
+
+    import kafka_support
+
+    work = tempfile.mkdtemp(prefix="kafka-latency-")
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
+    if not bootstrap:
+        broker = kafka_support.start_broker(os.path.join(work, "broker"))
+        bootstrap = broker.bootstrap
+    else:
+        broker = kafka_support.Broker({"KAFKA_BOOTSTRAP": bootstrap, "KAFKA_SASL_BOOTSTRAP": "",
+                                       "KAFKA_SSL_BOOTSTRAP": "", "KAFKA_SASL_USER": "",
+                                       "KAFKA_SASL_PASSWORD": "", "KAFKA_SSL_CA": ""})
+    try:
+        results = {}
+        for engine in (["spate", "pyspark"] if args.engine == "both" else [args.engine]):
+            results[engine] = run(engine, broker, bootstrap, work, args)
+        if len(results) == 2:
+            print("p50 ratio (PySpark / Spate): %.0fx, p99 ratio: %.0fx"
+                  % (results["pyspark"][0] / results["spate"][0], results["pyspark"][1] / results["spate"][1]))
+    finally:
+        if not os.environ.get("KAFKA_BOOTSTRAP"):
+            kafka_support.stop_broker(os.path.join(work, "broker"))
+
+
+if __name__ == "__main__":
+    main()
