@@ -166,10 +166,10 @@ def test_bad_url_unreachable_server_missing_table_unmapped_type(spark, postgres)
         reader(spark, postgres, dbtable="no_such_table")
     with pytest.raises(Exception, match="Can't get JDBC type for map<string,int>"):
         writer(spark.sql("SELECT map('a', 1) AS m"), postgres, postgres.new_table()).save()
-    with pytest.raises(Exception, match="does not write arrays yet"):
-        writer(spark.sql("SELECT array(1, 2) AS a"), postgres, postgres.new_table()).save()
-    with pytest.raises(Exception, match="does not read arrays yet"):
-        reader(spark, postgres, query="SELECT ARRAY[1, 2] AS a")
+    with pytest.raises(Exception, match="does not write arrays of binary values"):
+        writer(spark.sql("SELECT array(X'01') AS a"), postgres, postgres.new_table()).save()
+    with pytest.raises(Exception, match="array of bytea"):
+        reader(spark, postgres, query="SELECT ARRAY['\\x01'::bytea] AS a")
 
 
 def test_other_postgres_types_read_as_spark_does(spark, postgres):

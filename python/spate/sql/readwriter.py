@@ -7,6 +7,7 @@ with Spark's options, save modes and errors.
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 from spate import _native
@@ -95,10 +96,9 @@ class DataFrameReader:
              numPartitions: Optional[int] = None, predicates: Optional[List[str]] = None,
              properties: Optional[Dict[str, str]] = None) -> "DataFrame":
         """A PostgreSQL table or ``(SELECT ...) alias``; with ``column``, read in
-        ``numPartitions`` ranges between ``lowerBound`` and ``upperBound``."""
-        if predicates is not None:
-            raise NotImplementedError("spark.read.jdbc(predicates=...) is not supported by Spate yet; "
-                                      "use column, lowerBound, upperBound and numPartitions.")
+        ``numPartitions`` ranges between ``lowerBound`` and ``upperBound`` (numbers,
+        or dates and timestamps for such a column); else with ``predicates``, one
+        partition per WHERE condition."""
         self.format("jdbc").option("url", url).option("dbtable", table)
         for key, value in (properties or {}).items():
             self.option(key, value)
@@ -107,6 +107,8 @@ class DataFrameReader:
                 raise TypeError("jdbc(column=...) needs lowerBound, upperBound and numPartitions.")
             self.option("partitionColumn", column).option("lowerBound", str(lowerBound))
             self.option("upperBound", str(upperBound)).option("numPartitions", str(numPartitions))
+        elif predicates is not None:
+            self.option("predicates", json.dumps(list(predicates)))
         return self.load()
 
     def table(self, tableName: str) -> "DataFrame":

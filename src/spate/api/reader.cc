@@ -2,6 +2,8 @@
 
 #include <arrow/api.h>
 #include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 #include "spate/api/catalog.h"
 #include "spate/api/session.h"
@@ -104,6 +106,19 @@ DataFrame DataFrameReader::jdbc(const std::string& url, const std::string& table
       .option("lowerBound", std::to_string(lower_bound))
       .option("upperBound", std::to_string(upper_bound))
       .option("numPartitions", std::to_string(num_partitions));
+  return reader.jdbc(url, table);
+}
+
+DataFrame DataFrameReader::jdbc(const std::string& url, const std::string& table,
+                                const std::vector<std::string>& predicates,
+                                const std::map<std::string, std::string>& properties) const {
+  rapidjson::StringBuffer json;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(json);
+  writer.StartArray();
+  for (const auto& p : predicates) writer.String(p.data(), static_cast<rapidjson::SizeType>(p.size()));
+  writer.EndArray();
+  DataFrameReader reader = *this;
+  reader.options(properties).option("predicates", json.GetString());
   return reader.jdbc(url, table);
 }
 

@@ -50,6 +50,10 @@ class DataFrameReader {
   DataFrame jdbc(const std::string& url, const std::string& table, const std::string& column, int64_t lower_bound,
                  int64_t upper_bound, int num_partitions,
                  const std::map<std::string, std::string>& properties = {}) const;
+  /// One partition per WHERE condition of `predicates` (a row matching two is
+  /// read twice, as in Spark).
+  DataFrame jdbc(const std::string& url, const std::string& table, const std::vector<std::string>& predicates,
+                 const std::map<std::string, std::string>& properties) const;
   DataFrame parquet(const std::vector<std::string>& paths) { return format("parquet").load(paths); }
   DataFrame json(const std::vector<std::string>& paths) { return format("json").load(paths); }
   DataFrame csv(const std::vector<std::string>& paths) { return format("csv").load(paths); }

@@ -294,6 +294,34 @@ arrow::Result<std::shared_ptr<arrow::Array>> StringToIntegral(
   return cp::Cast(*longs, target, cp::CastOptions::Unsafe(target));
 }
 
+arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& values, const DataType& from,
+                                                       const DataType& to, const EvalContext& ctx, bool try_cast);
+
+// ARRAY<a> -> ARRAY<b>: the elements cast by Spark's rules for a -> b (so a
+// bad element is reported as itself), the arrays' shape kept.
+arrow::Result<std::shared_ptr<arrow::Array>> CastArrayElements(const arrow::Array& values, const DataType& from,
+                                                               const DataType& to, const EvalContext& ctx,
+                                                               bool try_cast) {
+  const auto& lists = static_cast<const arrow::ListArray&>(values);
+  const int32_t first = lists.value_offset(0);
+  auto elements = lists.values()->Slice(first, lists.value_offset(lists.length()) - first);
+  ARROW_ASSIGN_OR_RAISE(auto cast, CastArray(*elements, *static_cast<const ArrayType&>(from).element_type(),
+                                             *static_cast<const ArrayType&>(to).element_type(), ctx, try_cast));
+  arrow::Int32Builder offsets;  // from 0, null where the array is
+  ARROW_RETURN_NOT_OK(offsets.Reserve(lists.length() + 1));
+  for (int64_t i = 0; i < lists.length(); ++i) {
+    if (lists.IsNull(i)) {
+      offsets.UnsafeAppendNull();
+    } else {
+      offsets.UnsafeAppend(lists.value_offset(i) - first);
+    }
+  }
+  offsets.UnsafeAppend(lists.value_offset(lists.length()) - first);
+  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto target, ToArrowType(to));
+  return arrow::ListArray::FromArrays(target, *offset_array, *cast);
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& values,
                                                        const DataType& from, const DataType& to,
                                                        const EvalContext& ctx, bool try_cast) {
@@ -318,6 +346,9 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
       // Only non-ANSI casts read "1.9" as 1; TRY_CAST follows ANSI's syntax.
       return StringToIntegral(*input, from, to, target, strict, /*allow_fraction=*/!ctx.ansi);
     }
+  }
+  if (from.id() == TypeId::kArray && to.id() == TypeId::kArray && values.type_id() == arrow::Type::LIST) {
+    return CastArrayElements(values, from, to, ctx, try_cast);
   }
   if (to.id() == TypeId::kDecimal && (from.IsNumeric() || IsStringLike(from.id()))) {
     return CastToDecimal(*input, from, static_cast<const DecimalType&>(to), target, strict);

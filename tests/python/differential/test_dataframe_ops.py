@@ -95,6 +95,16 @@ def test_cast_matrix(oracle):
     oracle.check_exprs(["CAST('x' AS INT)", "CAST(2147483648 AS INT)", "CAST('2024-13-01' AS DATE)"])
 
 
+def test_array_casts_cast_each_element(oracle):
+    """CAST of arrays element by element: to decimals, nested, with NULLs; a bad element raises as itself."""
+    oracle.check_exprs(["CAST(a AS ARRAY<DECIMAL(10,2)>)", "CAST(a AS ARRAY<STRING>)", "CAST(n AS ARRAY<ARRAY<BIGINT>>)",
+                        "CAST(s AS ARRAY<INT>)", "TRY_CAST(s AS ARRAY<INT>)", "CAST(a AS ARRAY<TINYINT>)"],
+                       rows=[([10, None, 3], [[1], None, []], ["1", " 2 "]), ([], None, None), (None, [[5, 6]], [])],
+                       schema="a ARRAY<BIGINT>, n ARRAY<ARRAY<INT>>, s ARRAY<STRING>")
+    oracle.check_exprs(["CAST(array('1', 'x') AS ARRAY<INT>)", "CAST(array(300) AS ARRAY<TINYINT>)",
+                        "CAST(array(123456L) AS ARRAY<DECIMAL(4,1)>)"])
+
+
 def test_arithmetic_and_overflow(oracle):
     """Integer overflow raises ARITHMETIC_OVERFLOW under ANSI; division gives DOUBLE; x/0 raises."""
     oracle.check_exprs(["a + b", "a - b", "a * b", "a / b", "a div b", "a % b", "-a",

@@ -118,3 +118,90 @@ def test_other_postgres_types(oracle, postgres):
     oracle.check(lambda sql, spark: spark.read.format("jdbc").options(**opts(postgres)).option(
         "query", "SELECT '1 day'::interval AS i, '12:30:00'::time AS t, B'1'::bit(1) AS b, 1::money AS m, "
                  "'{\"a\": 1}'::json AS j, 'ab'::char(3) AS c").load())
+
+
+def test_partitions_on_date_and_timestamp_columns_and_by_predicates(oracle, postgres):
+    table = postgres.new_table("parts")
+    postgres.psql("CREATE TABLE %s (id INTEGER, day DATE, ts TIMESTAMP, tz TIMESTAMPTZ)" % table)
+    postgres.psql("INSERT INTO %s SELECT g, DATE '2020-01-01' + g * 11, TIMESTAMP '2020-01-01 00:00:00' + "
+                  "g * INTERVAL '37 hours', TIMESTAMPTZ '2020-01-01 00:00:00+00' + g * INTERVAL '5 days' "
+                  "FROM generate_series(1, 60) g" % table)
+    postgres.psql("INSERT INTO %s VALUES (61, NULL, NULL, NULL)" % table)
+
+    def by(column, lower, upper, partitions=3):
+        def program(sql, spark):
+            return (spark.read.format("jdbc").options(**opts(postgres)).option("dbtable", table)
+                    .option("partitionColumn", column).option("lowerBound", lower)
+                    .option("upperBound", upper).option("numPartitions", partitions).load())
+        return program
+
+    oracle.check(by("day", "2020-01-01", "2021-06-30"), ordered=True)
+    oracle.check(by("ts", "2020-01-01 00:00:00", "2020-04-01 12:30:00", 4), ordered=True)
+    oracle.check(by("tz", "2020-02-01", "2020-05-01"), ordered=True)
+    oracle.check(by("day", "2020-01-01", "2020-01-02", 5), ordered=True)  # fewer days than partitions
+    oracle.check(by("day", "notadate", "2021-01-01"), error="IllegalArgumentException")
+    oracle.check(by("ts", "2020-01-01", "2020-13-01"), error="IllegalArgumentException")
+    oracle.check(by("day", "2021-01-01", "2020-01-01"), error="IllegalArgumentException")
+
+    def predicates(sql, spark):
+        # One partition per condition: a row two of them match is read twice.
+        return spark.read.jdbc(postgres.url, table, predicates=["id < 3", "id >= 2 AND id < 5", "day IS NULL"],
+                               properties={"user": postgres.user, "password": postgres.password})
+
+    def column_wins(sql, spark):
+        return spark.read.jdbc(postgres.url, table, column="id", lowerBound=1, upperBound=61, numPartitions=2,
+                               predicates=["id = 1"],
+                               properties={"user": postgres.user, "password": postgres.password})
+
+    oracle.check(predicates, ordered=True)
+    oracle.check(column_wins, ordered=True)
+
+
+def test_partition_column_of_another_type_is_refused(oracle, postgres):
+    table = postgres.new_table("badpart")
+    postgres.psql("CREATE TABLE %s (id INTEGER, name TEXT, flag BOOLEAN)" % table)
+
+    def by(column):
+        return lambda sql, spark: (spark.read.format("jdbc").options(**opts(postgres)).option("dbtable", table)
+                                   .option("partitionColumn", column).option("lowerBound", "1")
+                                   .option("upperBound", "9").option("numPartitions", 2).load())
+
+    oracle.check(by("name"), error="_LEGACY_ERROR_TEMP_1287")
+    oracle.check(by("flag"), error="_LEGACY_ERROR_TEMP_1287")
+
+
+def test_read_postgres_arrays(oracle, postgres):
+    table = postgres.new_table("arrays")
+    postgres.psql("CREATE TABLE %s (id INT, ints INT[], texts TEXT[], grid INT[][], fl FLOAT8[], bs BOOLEAN[], "
+                  "ds DATE[], nums NUMERIC(5,2)[], big BIGINT[], ts TIMESTAMPTZ[])" % table)
+    postgres.psql("INSERT INTO %s VALUES "
+                  "(1, '{1,2,NULL}', '{a,\"b c\",\"q\\\"uote\",NULL}', '{{1,2},{3,4}}', '{1.5,-2}', '{t,f}', "
+                  "'{2020-01-02}', '{1.25,3}', '{9000000000}', '{\"2020-01-01 10:00:00+00\"}'), "
+                  "(2, '{}', '{}', '{}', '{}', NULL, NULL, NULL, NULL, NULL), "
+                  "(3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)" % table)
+    oracle.check(lambda sql, spark: spark.read.format("jdbc").options(**opts(postgres))
+                 .option("dbtable", table).load().orderBy("id"), ordered=True)
+
+
+def test_write_then_read_arrays(oracle, postgres):
+    name = postgres.new_table("warrays")
+
+    def program(sql, spark):
+        df = spark.createDataFrame(
+            [(1, [1, None, 3], ["a", None, 'q"uote', "back\\slash", "tab\there", "{brace}, comma"], [[1, 2], [3, 4]],
+              [1.5], ["2020-01-01"], [10, 20]),
+             (2, [], [], [], [], [], None)],
+            "id INT, a ARRAY<INT>, s ARRAY<STRING>, n ARRAY<ARRAY<INT>>, d ARRAY<DOUBLE>, days ARRAY<STRING>, "
+            "l ARRAY<BIGINT>")
+        df = df.selectExpr("id", "a", "s", "n", "d", "transform(days, x -> CAST(x AS DATE)) AS days",
+                           "transform(days, x -> CAST(x AS TIMESTAMP)) AS ts", "CAST(l AS ARRAY<DECIMAL(10,2)>) AS dec",
+                           "CAST(l AS ARRAY<TINYINT>) AS tiny", "CAST(d AS ARRAY<FLOAT>) AS f",
+                           "transform(a, x -> x > 1) AS b")
+        table = engine_table(sql, name)
+        df.write.format("jdbc").options(**opts(postgres)).option("dbtable", table).save()
+        return spark.read.format("jdbc").options(**opts(postgres)).option("dbtable", table).load().orderBy("id")
+
+    oracle.check(program, ordered=True)
+    assert written(postgres, name + "_spate") == written(postgres, name + "_pyspark")
+    udt = "SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = '%s' ORDER BY 1"
+    assert postgres.psql(udt % (name + "_spate")) == postgres.psql(udt % (name + "_pyspark"))

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include <fmt/format.h>
+#include <rapidjson/document.h>
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
@@ -33,6 +34,23 @@ arrow::Result<int64_t> IntOption(const std::map<std::string, std::string>& optio
   }
   return arrow::Status::Invalid(fmt::format("Invalid value '{}' for option '{}': an integer is expected.",
                                             *text, key));
+}
+
+// A JSON array of strings.
+arrow::Result<std::vector<std::string>> StringList(const std::string& text, const std::string& key) {
+  rapidjson::Document doc;
+  doc.Parse(text.c_str(), text.size());
+  bool ok = !doc.HasParseError() && doc.IsArray();
+  std::vector<std::string> out;
+  for (rapidjson::SizeType i = 0; ok && i < doc.Size(); ++i) {
+    ok = doc[i].IsString();
+    if (ok) out.emplace_back(doc[i].GetString(), doc[i].GetStringLength());
+  }
+  if (!ok) {
+    return arrow::Status::Invalid(fmt::format(
+        "Invalid value '{}' for option '{}': a JSON array of strings is expected.", text, key));
+  }
+  return out;
 }
 
 // Percent-decodes a URL parameter.
@@ -171,8 +189,11 @@ arrow::Result<JdbcOptions> ParseJdbcOptions(const std::map<std::string, std::str
         "'partitionColumn', 'lowerBound', 'upperBound', and 'numPartitions'");
   }
   out.partition_column = column;
-  ARROW_ASSIGN_OR_RAISE(out.lower_bound, IntOption(options, "lowerbound", 0));
-  ARROW_ASSIGN_OR_RAISE(out.upper_bound, IntOption(options, "upperbound", 0));
+  out.lower_bound = Find(options, "lowerbound").value_or("");
+  out.upper_bound = Find(options, "upperbound").value_or("");
+  if (auto predicates = Find(options, "predicates")) {
+    ARROW_ASSIGN_OR_RAISE(out.predicates, StringList(*predicates, "predicates"));
+  }
   ARROW_ASSIGN_OR_RAISE(out.fetch_size, IntOption(options, "fetchsize", 0));
   if (out.fetch_size < 0) {
     return Requirement(fmt::format("Invalid value `{}` for parameter `fetchsize`. The minimum value is 0. "

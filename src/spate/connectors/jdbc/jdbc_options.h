@@ -29,11 +29,15 @@ struct JdbcOptions {
   PgAddress address;
   std::string table;  // dbtable, or "(query) SPARK_GEN_SUBQ_0" for a query
   bool is_query = false;
-  // Partitioned reads: all four or none.
+  // Partitioned reads: all four or none. The bounds are read as the
+  // column's type: a number, a date or a timestamp.
   std::optional<std::string> partition_column;
-  int64_t lower_bound = 0;
-  int64_t upper_bound = 0;
+  std::string lower_bound;
+  std::string upper_bound;
   int64_t num_partitions = 0;
+  // Or one partition per WHERE condition (spark.read.jdbc(..., predicates)),
+  // given as the option "predicates": a JSON array of strings.
+  std::vector<std::string> predicates;
   int64_t fetch_size = 0;
   int64_t batch_size = 1000;
   bool truncate = false;

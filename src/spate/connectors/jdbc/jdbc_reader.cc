@@ -3,10 +3,12 @@
 // predicates on partitionColumn) as text, cast to the Spark types.
 
 #include <arrow/array.h>
+#include <arrow/builder.h>
 #include <arrow/table.h>
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "spate/common/calendar.h"
 #include "spate/common/error.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
@@ -16,7 +18,9 @@
 #include "spate/connectors/jdbc/pg_connection.h"
 #include "spate/exec/executor.h"
 #include "spate/expr/bound_expr.h"
+#include "spate/expr/datetime_parse.h"
 #include "spate/expr/expression.h"
+#include "spate/expr/value_format.h"
 #include "spate/plan/logical_plan.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
@@ -29,54 +33,135 @@ constexpr uint32_t kByteaOid = 17;
 constexpr uint32_t kTimestamptzOid = 1184;
 constexpr uint32_t kTimeOid = 1083;
 
-// The server's names of the columns' types (pg_type.typname: "int4",
-// "bpchar", "_int4") and whether each is an array, keyed by OID.
-arrow::Result<std::map<uint32_t, std::pair<std::string, bool>>> TypeNames(
-    jdbc::PgConnection& conn, const std::vector<jdbc::PgColumn>& columns) {
-  std::map<uint32_t, std::pair<std::string, bool>> out;
+// What the server says of a column's type: pg_type.typname ("int4",
+// "bpchar", "_int4"), and for an array its element type.
+struct PgTypeInfo {
+  std::string name;
+  bool is_array = false;
+  uint32_t element_oid = 0;
+};
+
+// The columns' types, keyed by OID, as pg_type describes them.
+arrow::Result<std::map<uint32_t, PgTypeInfo>> TypeInfos(jdbc::PgConnection& conn,
+                                                        const std::vector<jdbc::PgColumn>& columns) {
+  std::map<uint32_t, PgTypeInfo> out;
   if (columns.empty()) return out;
   std::vector<std::string> oids;
   for (const auto& c : columns) oids.push_back(std::to_string(c.type_oid));
   ARROW_ASSIGN_OR_RAISE(auto result, conn.Query(fmt::format(
-      "SELECT oid::text, typname::text, (typcategory = 'A')::text FROM pg_type WHERE oid IN ({})",
+      "SELECT oid::text, typname::text, (typcategory = 'A')::text, typelem::text FROM pg_type WHERE oid IN ({})",
       fmt::join(oids, ","))));
-  ARROW_ASSIGN_OR_RAISE(auto table, result.text->CombineChunks());
-  if (table->num_rows() == 0) return out;
-  auto oid = std::static_pointer_cast<arrow::StringArray>(table->column(0)->chunk(0));
-  auto name = std::static_pointer_cast<arrow::StringArray>(table->column(1)->chunk(0));
-  auto array = std::static_pointer_cast<arrow::StringArray>(table->column(2)->chunk(0));
+  ARROW_ASSIGN_OR_RAISE(auto table, result.text->CombineChunksToBatch());
+  auto text = [&](int column, int64_t row) {
+    return std::static_pointer_cast<arrow::StringArray>(table->column(column))->GetString(row);
+  };
   for (int64_t i = 0; i < table->num_rows(); ++i) {
-    out[static_cast<uint32_t>(std::stoul(oid->GetString(i)))] = {name->GetString(i), array->GetString(i) == "true"};
+    out[static_cast<uint32_t>(std::stoul(text(0, i)))] = {
+        text(1, i), text(2, i) == "true", static_cast<uint32_t>(std::stoul(text(3, i)))};
   }
   return out;
 }
 
-// Spark's JDBCRelation.columnPartition: the WHERE clause of each partition.
-arrow::Result<std::vector<std::string>> PartitionClauses(const jdbc::JdbcOptions& options, const StructType& schema) {
+// How many dimensions an array column of a table was declared with
+// (INT[][] is 2), as Spark reads them into nested arrays; 1 when unknown.
+arrow::Result<int> ArrayDimensions(jdbc::PgConnection& conn, const jdbc::PgColumn& column) {
+  if (column.table_oid == 0) return 1;
+  ARROW_ASSIGN_OR_RAISE(auto result, conn.Query(fmt::format(
+      "SELECT attndims::text FROM pg_attribute WHERE attrelid = {} AND attnum = {}", column.table_oid,
+      column.table_column)));
+  if (result.text->num_rows() == 0) return 1;
+  ARROW_ASSIGN_OR_RAISE(auto dims, result.text->CombineChunksToBatch());
+  return std::max(1, std::stoi(std::static_pointer_cast<arrow::StringArray>(dims->column(0))->GetString(0)));
+}
+
+// The Spark type of a column whose values are of `value`'s type (an array's
+// element type when `dimensions` > 0): PostgresDialect's mapping, arrays as
+// nested arrays.
+arrow::Result<DataTypePtr> ColumnType(const jdbc::PgColumn& value, int dimensions) {
+  DataTypePtr type = jdbc::SparkTypeOf(value);
+  if (dimensions > 0 && type->id() == TypeId::kBinary) {
+    return arrow::Status::NotImplemented(fmt::format(
+        "Column {} is a PostgreSQL array of bytea: Spate's jdbc data source does not read those.", value.name));
+  }
+  for (int d = 0; d < dimensions; ++d) type = types::Array(type, true);
+  return type;
+}
+
+// A bound of the partition column as Spark's JDBCRelation reads it: the
+// number itself, days for a DATE column, microseconds for a TIMESTAMP one.
+arrow::Result<int64_t> BoundValue(const std::string& text, const char* option, TypeId type, const std::string& zone) {
+  if (type == TypeId::kDate || type == TypeId::kTimestamp) {
+    const bool date = type == TypeId::kDate;
+    std::optional<int64_t> value;
+    if (date) {
+      if (auto days = ParseDateText(text)) value = *days;
+    } else if (auto micros = ParseTimestampText(text, zone, /*ntz=*/false); micros.ok()) {
+      value = *micros;
+    }
+    if (value) return *value;
+    return arrow::Status::Invalid(
+        fmt::format("Cannot parse the bound value {} as {}", text, date ? "date" : "timestamp"));
+  }
+  try {
+    size_t used = 0;
+    int64_t value = std::stoll(text, &used);
+    if (used == text.size()) return value;
+  } catch (const std::exception&) {
+  }
+  return arrow::Status::Invalid(
+      fmt::format("Invalid value '{}' for option '{}': an integer is expected.", text, option));
+}
+
+// A bound in a partition's WHERE clause: dates and timestamps (in the
+// session's zone, which the server's session shares) as quoted text.
+arrow::Result<std::string> BoundSql(int64_t value, TypeId type, const std::string& zone) {
+  if (type == TypeId::kDate) {
+    std::string text = "'";
+    calendar::AppendDate(value, &text);
+    return text + "'";
+  }
+  if (type != TypeId::kTimestamp) return std::to_string(value);
+  arrow::TimestampBuilder builder(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool());
+  ARROW_RETURN_NOT_OK(builder.Append(value));
+  ARROW_ASSIGN_OR_RAISE(auto micros, builder.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto text, CastToString(*micros, *types::Timestamp(), FormatOptions{.time_zone = zone}));
+  return "'" + std::static_pointer_cast<arrow::StringArray>(text)->GetString(0) + "'";
+}
+
+// The partition column: its quoted name and type, with Spark's errors.
+arrow::Result<std::pair<std::string, TypeId>> PartitionColumn(const std::string& name, const StructType& schema) {
+  for (const auto& f : schema.fields()) {
+    if (AsciiLower(f.name) != AsciiLower(name)) continue;
+    TypeId id = f.type->id();
+    if (id != TypeId::kByte && id != TypeId::kShort && id != TypeId::kInt && id != TypeId::kLong &&
+        id != TypeId::kDecimal && id != TypeId::kFloat && id != TypeId::kDouble && id != TypeId::kDate &&
+        id != TypeId::kTimestamp) {
+      return LegacyAnalysisError(fmt::format(
+          "Partition column type should be numeric, date, or timestamp, but {} found.", f.type->SimpleString()),
+          "_LEGACY_ERROR_TEMP_1287");
+    }
+    return std::make_pair(jdbc::QuoteIdentifier(f.name), id);
+  }
+  return SparkError("_LEGACY_ERROR_TEMP_1286", "",
+                    fmt::format("User-defined partition column {} not found in the JDBC relation: {}.", name,
+                                schema.SimpleString()));
+}
+
+// The WHERE clause of each partition: the user's predicates, or Spark's
+// JDBCRelation.columnPartition strides over the partition column.
+arrow::Result<std::vector<std::string>> PartitionClauses(const jdbc::JdbcOptions& options, const StructType& schema,
+                                                         const std::string& zone) {
+  if (!options.predicates.empty()) return options.predicates;
   if (!options.partition_column) return std::vector<std::string>{""};
-  int64_t lower = options.lower_bound, upper = options.upper_bound;
+  ARROW_ASSIGN_OR_RAISE(auto partition, PartitionColumn(*options.partition_column, schema));
+  auto [column, type] = partition;
+  ARROW_ASSIGN_OR_RAISE(int64_t lower, BoundValue(options.lower_bound, "lowerBound", type, zone));
+  ARROW_ASSIGN_OR_RAISE(int64_t upper, BoundValue(options.upper_bound, "upperBound", type, zone));
   if (lower > upper) {
     return arrow::Status::Invalid(fmt::format(
         "requirement failed: Operation not allowed: the lower bound of partitioning column is larger than the upper bound. "
         "Lower bound: {}; Upper bound: {}",
         lower, upper));
-  }
-  std::string column;
-  for (const auto& f : schema.fields()) {
-    if (AsciiLower(f.name) != AsciiLower(*options.partition_column)) continue;
-    TypeId id = f.type->id();
-    if (id != TypeId::kByte && id != TypeId::kShort && id != TypeId::kInt && id != TypeId::kLong &&
-        id != TypeId::kDecimal && id != TypeId::kFloat && id != TypeId::kDouble) {
-      return arrow::Status::NotImplemented(fmt::format(
-          "partitionColumn {} is of type {}: Spate partitions JDBC reads on numeric columns only.", f.name,
-          f.type->SimpleString()));
-    }
-    column = jdbc::QuoteIdentifier(f.name);
-  }
-  if (column.empty()) {
-    return SparkError("_LEGACY_ERROR_TEMP_1286", "",
-                      fmt::format("User-defined partition column {} not found in the JDBC relation: {}.",
-                                  *options.partition_column, schema.SimpleString()));
   }
   int64_t partitions = options.num_partitions;
   if (partitions <= 1 || lower == upper) return std::vector<std::string>{""};
@@ -85,9 +170,11 @@ arrow::Result<std::vector<std::string>> PartitionClauses(const jdbc::JdbcOptions
   std::vector<std::string> clauses;
   int64_t current = lower;
   for (int64_t i = 0; i < partitions; ++i) {
-    std::string low = i != 0 ? fmt::format("{} >= {}", column, current) : "";
+    ARROW_ASSIGN_OR_RAISE(std::string low_value, BoundSql(current, type, zone));
+    std::string low = i != 0 ? fmt::format("{} >= {}", column, low_value) : "";
     current += stride;
-    std::string high = i != partitions - 1 ? fmt::format("{} < {}", column, current) : "";
+    ARROW_ASSIGN_OR_RAISE(std::string high_value, BoundSql(current, type, zone));
+    std::string high = i != partitions - 1 ? fmt::format("{} < {}", column, high_value) : "";
     if (high.empty()) {
       clauses.push_back(low);
     } else if (low.empty()) {
@@ -99,13 +186,17 @@ arrow::Result<std::vector<std::string>> PartitionClauses(const jdbc::JdbcOptions
   return clauses;
 }
 
-// The select list: bytea as hex and timestamptz as the session's wall time,
-// so that every value reads back through a Spark cast from text.
-std::string SelectList(const std::vector<jdbc::PgColumn>& columns) {
+// The select list: bytea as hex, timestamptz as the session's wall time and
+// arrays as JSON, so that every value reads back through a Spark cast (or
+// from_json) from text.
+std::string SelectList(const std::vector<jdbc::PgColumn>& columns, const StructType& schema) {
   std::vector<std::string> items;
-  for (const auto& c : columns) {
+  for (size_t i = 0; i < columns.size(); ++i) {
+    const jdbc::PgColumn& c = columns[i];
     std::string name = jdbc::QuoteIdentifier(c.name);
-    if (c.type_oid == kByteaOid) {
+    if (schema.fields()[i].type->id() == TypeId::kArray) {
+      items.push_back(fmt::format("array_to_json({})::text", name));
+    } else if (c.type_oid == kByteaOid) {
       items.push_back(fmt::format("encode({}, 'hex')", name));
     } else if (c.type_oid == kTimeOid) {  // a time of day reads as that time on 1970-01-01
       items.push_back(fmt::format("(DATE '1970-01-01' + {})::text", name));
@@ -129,8 +220,14 @@ arrow::Result<PlanPtr> TypedPlan(const RuntimeConfig& conf, const std::string& d
     const StructField& f = schema.fields()[i];
     std::string name = "c" + std::to_string(i);
     text_fields.push_back({name, types::String(), true});
-    casts.push_back(f.type->id() == TypeId::kBinary ? ex::Call("unhex", {ex::Col({name})})
-                                                    : ex::Cast(ex::Col({name}), f.type));
+    ExprPtr text_column = ex::Col({name});
+    if (f.type->id() == TypeId::kBinary) {
+      casts.push_back(ex::Call("unhex", {text_column}));
+    } else if (f.type->id() == TypeId::kArray) {
+      casts.push_back(ex::Call("from_json", {text_column, ex::String(f.type->Sql())}));
+    } else {
+      casts.push_back(ex::Cast(text_column, f.type));
+    }
   }
   auto raw = std::make_shared<ScanSource>();
   raw->description = description;
@@ -151,21 +248,27 @@ arrow::Result<PlanPtr> LoadJdbc(const RuntimeConfig& conf, const std::map<std::s
   std::string zone = conf.Get("spark.sql.session.timeZone").value_or("UTC");
   ARROW_ASSIGN_OR_RAISE(auto conn, jdbc::PgConnection::Open(opts, zone));
   ARROW_ASSIGN_OR_RAISE(jdbc::PgResult shape, conn->Query(fmt::format("SELECT * FROM {} WHERE 1=0", opts.table)));
-  ARROW_ASSIGN_OR_RAISE(auto type_names, TypeNames(*conn, shape.columns));
+  ARROW_ASSIGN_OR_RAISE(auto type_infos, TypeInfos(*conn, shape.columns));
   // Every column nullable, as Spark reads JDBC schemas; the field metadata as Spark records it.
   std::vector<StructField> fields;
   for (const jdbc::PgColumn& column : shape.columns) {
-    auto [type_name, is_array] = type_names[column.type_oid];
-    ARROW_ASSIGN_OR_RAISE(DataTypePtr type, jdbc::SparkTypeOf(column, type_name, is_array));
+    const PgTypeInfo& info = type_infos[column.type_oid];
+    jdbc::PgColumn value = column;  // an array's element
+    int dimensions = 0;
+    if (info.is_array) {
+      value.type_oid = info.element_oid;
+      ARROW_ASSIGN_OR_RAISE(dimensions, ArrayDimensions(*conn, column));
+    }
+    ARROW_ASSIGN_OR_RAISE(DataTypePtr type, ColumnType(value, dimensions));
     StructField field{column.name, type, true};
-    field.metadata_json = jdbc::SparkFieldMetadata(column, type_name);
+    field.metadata_json = jdbc::SparkFieldMetadata(value, info.name, dimensions);
     fields.push_back(std::move(field));
   }
   StructTypePtr schema = types::Struct(fields);
-  ARROW_ASSIGN_OR_RAISE(std::vector<std::string> clauses, PartitionClauses(opts, *schema));
+  ARROW_ASSIGN_OR_RAISE(std::vector<std::string> clauses, PartitionClauses(opts, *schema, zone));
   std::vector<std::shared_ptr<arrow::Table>> parts;
   for (const std::string& clause : clauses) {
-    std::string sql = fmt::format("SELECT {} FROM {}", SelectList(shape.columns), opts.table);
+    std::string sql = fmt::format("SELECT {} FROM {}", SelectList(shape.columns, *schema), opts.table);
     if (!clause.empty()) sql += " WHERE " + clause;
     ARROW_ASSIGN_OR_RAISE(jdbc::PgResult rows, conn->Query(sql));
     parts.push_back(rows.text);

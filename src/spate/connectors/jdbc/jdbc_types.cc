@@ -46,17 +46,22 @@ arrow::Result<std::string> PostgresTypeOf(const DataType& type) {
       const auto& d = static_cast<const DecimalType&>(type);
       return fmt::format("NUMERIC({},{})", d.precision(), d.scale());
     }
-    case TypeId::kArray:
-      return arrow::Status::NotImplemented(fmt::format(
-          "Column type {}: Spate's jdbc data source does not write arrays yet (Spark writes PostgreSQL arrays).",
-          type.SimpleString()));
+    case TypeId::kArray: {  // PostgresDialect: the element's type with [] (INTEGER[][] for nested arrays)
+      const DataType& element = *static_cast<const ArrayType&>(type).element_type();
+      if (element.id() == TypeId::kBinary) {
+        return arrow::Status::NotImplemented(
+            "Column type array<binary>: Spate's jdbc data source does not write arrays of binary values.");
+      }
+      ARROW_ASSIGN_OR_RAISE(std::string element_type, PostgresTypeOf(element));
+      return element_type + "[]";
+    }
     default:
       return SparkError("_LEGACY_ERROR_TEMP_2082", "",
                         fmt::format("Can't get JDBC type for {}.", type.SimpleString()));
   }
 }
 
-arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string& type_name, bool is_array) {
+DataTypePtr SparkTypeOf(const PgColumn& column) {
   switch (column.type_oid) {
     case kBool: return types::Boolean();
     case kBytea: return types::Binary();
@@ -89,15 +94,10 @@ arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string
     default:
       break;
   }
-  if (is_array) {
-    return arrow::Status::NotImplemented(fmt::format(
-        "Column {} is a PostgreSQL array ({}): Spate's jdbc data source does not read arrays yet.", column.name,
-        type_name));
-  }
   return types::String();
 }
 
-std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_name) {
+std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_name, int array_dimension) {
   bool is_signed = false;
   int scale = 0;
   std::string extra;
@@ -120,6 +120,7 @@ std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_n
       break;
     default: break;
   }
+  if (array_dimension > 0) extra += fmt::format(", \"arrayDimension\": {}", array_dimension);
   return fmt::format("{{\"isSigned\": {}, \"isTimestampNTZ\": false, \"jdbcClientType\": \"{}\", \"scale\": {}{}}}",
                      is_signed ? "true" : "false", type_name, scale, extra);
 }

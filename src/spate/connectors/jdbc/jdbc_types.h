@@ -15,14 +15,15 @@ namespace spate::jdbc {
 /// or Spark's error for a type JDBC cannot hold.
 arrow::Result<std::string> PostgresTypeOf(const DataType& type);
 
-/// The Spark type a PostgreSQL result column reads as (type_name: the
-/// server's name of its type, pg_type.typname). Other types read as STRING,
-/// as the JDBC driver's Types.OTHER does; arrays are not supported yet.
-arrow::Result<DataTypePtr> SparkTypeOf(const PgColumn& column, const std::string& type_name, bool is_array);
+/// The Spark type a PostgreSQL result column of a type other than an array
+/// reads as. Other types read as STRING, as the JDBC driver's Types.OTHER
+/// does. (Arrays read as arrays of this type of their element: jdbc_reader.cc.)
+DataTypePtr SparkTypeOf(const PgColumn& column);
 
 /// The field metadata Spark's JDBC reader gives a column, as JSON:
 /// {"isSigned":..., "isTimestampNTZ":false, "jdbcClientType":"int4", "scale":0}
-/// (and the declared CHAR/VARCHAR type).
-std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_name);
+/// (and the declared CHAR/VARCHAR type). For an array column, `column`
+/// describes its element and `array_dimension` is its number of dimensions.
+std::string SparkFieldMetadata(const PgColumn& column, const std::string& type_name, int array_dimension = 0);
 
 }  // namespace spate::jdbc

@@ -93,8 +93,27 @@ arrow::Result<bool> TableExists(jdbc::PgConnection& conn, const std::string& tab
   return probe.status();
 }
 
-// The rows as COPY text: every column as a Spark string (binary as
-// PostgreSQL's \x hex), one row per line.
+// A value as PostgreSQL reads it from text: a Spark string, binary as
+// PostgreSQL's \x hex, an array as an array literal ({1,NULL,3},
+// {"a","b \"c\""}, {{1,2},{3,4}}); `depth` names the lambda variables of
+// nested arrays apart.
+ExprPtr PostgresText(ExprPtr value, const DataType& type, int depth = 0) {
+  if (type.id() == TypeId::kBinary) return ex::Call("concat", {ex::String("\\x"), ex::Call("hex", {value})});
+  if (type.id() != TypeId::kArray) return ex::Cast(std::move(value), types::String());
+  const DataType& element = *static_cast<const ArrayType&>(type).element_type();
+  std::string name = "element" + std::to_string(depth);
+  ExprPtr item = PostgresText(ex::Col({name}), element, depth + 1);
+  if (element.id() != TypeId::kArray) {  // quoted, with \ before " and \ (sub-arrays are not quoted)
+    ExprPtr escaped = ex::Call("replace", {ex::Call("replace", {item, ex::String("\\"), ex::String("\\\\")}),
+                                           ex::String("\""), ex::String("\\\"")});
+    item = ex::Call("concat", {ex::String("\""), escaped, ex::String("\"")});
+  }
+  ExprPtr items = ex::Call("transform", {std::move(value), ex::Lambda({name}, item)});
+  return ex::Call("concat", {ex::String("{"), ex::Call("array_join", {items, ex::String(","), ex::String("NULL")}),
+                             ex::String("}")});
+}
+
+// The rows as COPY text (PostgresText of every column), one row per line.
 arrow::Result<std::shared_ptr<arrow::Table>> TextRows(const std::shared_ptr<arrow::Table>& rows,
                                                       const StructType& schema, const RuntimeConfig& conf) {
   std::vector<std::string> names;
@@ -103,10 +122,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> TextRows(const std::shared_ptr<arro
   for (size_t i = 0; i < schema.fields().size(); ++i) {
     names.push_back("c" + std::to_string(i));
     fields.push_back({names[i], schema.fields()[i].type, schema.fields()[i].nullable});
-    ExprPtr column = ex::Col({names[i]});
-    texts.push_back(schema.fields()[i].type->id() == TypeId::kBinary
-                        ? ex::Call("concat", {ex::String("\\x"), ex::Call("hex", {column})})
-                        : ex::Cast(column, types::String()));
+    texts.push_back(PostgresText(ex::Col({names[i]}), *schema.fields()[i].type));
   }
   auto source = std::make_shared<ScanSource>();
   source->description = "LocalRelation";

@@ -59,6 +59,16 @@ TEST(JdbcOptions, SparkMessagesForMissingOrConflictingOptions) {
   EXPECT_EQ(query->table, "(SELECT 1) SPARK_GEN_SUBQ_0");
 }
 
+TEST(JdbcOptions, PredicatesAreAJsonArrayOfConditions) {
+  const std::string url = "jdbc:postgresql://h/db";
+  auto parsed = ParseJdbcOptions({{"url", url}, {"dbtable", "t"}, {"predicates", R"(["a < 1", "b = 'x\"y'"])"}}, false);
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  EXPECT_EQ(parsed->predicates, (std::vector<std::string>{"a < 1", "b = 'x\"y'"}));
+  auto bad = ParseJdbcOptions({{"url", url}, {"dbtable", "t"}, {"predicates", "a < 1"}}, false);
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.status().message().find("a JSON array of strings is expected"), std::string::npos);
+}
+
 TEST(JdbcTypes, SparkTypesBecomePostgresDialectTypes) {
   EXPECT_EQ(*PostgresTypeOf(*types::String()), "TEXT");
   EXPECT_EQ(*PostgresTypeOf(*types::Int()), "INTEGER");
@@ -70,24 +80,25 @@ TEST(JdbcTypes, SparkTypesBecomePostgresDialectTypes) {
   EXPECT_EQ(*PostgresTypeOf(*types::Timestamp()), "TIMESTAMP WITH TIME ZONE");
   EXPECT_EQ(*PostgresTypeOf(*types::TimestampNtz()), "TIMESTAMP");
   EXPECT_EQ(*PostgresTypeOf(*types::Decimal(12, 3)), "NUMERIC(12,3)");
+  EXPECT_EQ(*PostgresTypeOf(*types::Array(types::Array(types::Byte(), true), true)), "SMALLINT[][]");
+  EXPECT_FALSE(PostgresTypeOf(*types::Array(types::Binary(), true)).ok());
   auto map = PostgresTypeOf(*types::Map(types::String(), types::Int()));
   ASSERT_FALSE(map.ok());
   EXPECT_NE(map.status().message().find("Can't get JDBC type for map<string,int>"), std::string::npos);
 }
 
 TEST(JdbcTypes, PostgresColumnsReadAsSparkTypes) {
-  EXPECT_EQ((*SparkTypeOf({"a", 23}, "int4", false))->SimpleString(), "int");
-  EXPECT_EQ((*SparkTypeOf({"a", 21}, "int2", false))->SimpleString(), "smallint");
-  EXPECT_EQ((*SparkTypeOf({"a", 1043}, "varchar", false))->SimpleString(), "string");
-  EXPECT_EQ((*SparkTypeOf({"a", 1184}, "timestamptz", false))->SimpleString(), "timestamp");
-  EXPECT_EQ((*SparkTypeOf({"a", 1700, -1}, "numeric", false))->SimpleString(), "decimal(38,18)");
-  EXPECT_EQ((*SparkTypeOf({"a", 1700, ((10 << 16) | 2) + 4}, "numeric", false))->SimpleString(), "decimal(10,2)");
+  EXPECT_EQ(SparkTypeOf({"a", 23})->SimpleString(), "int");
+  EXPECT_EQ(SparkTypeOf({"a", 21})->SimpleString(), "smallint");
+  EXPECT_EQ(SparkTypeOf({"a", 1043})->SimpleString(), "string");
+  EXPECT_EQ(SparkTypeOf({"a", 1184})->SimpleString(), "timestamp");
+  EXPECT_EQ(SparkTypeOf({"a", 1700, -1})->SimpleString(), "decimal(38,18)");
+  EXPECT_EQ(SparkTypeOf({"a", 1700, ((10 << 16) | 2) + 4})->SimpleString(), "decimal(10,2)");
   EXPECT_EQ(SparkFieldMetadata({"a", 1043, 14}, "varchar"),
             "{\"isSigned\": false, \"isTimestampNTZ\": false, \"jdbcClientType\": \"varchar\", \"scale\": 0, "
             "\"__CHAR_VARCHAR_TYPE_STRING\": \"varchar(10)\"}");
-  EXPECT_EQ((*SparkTypeOf({"a", 1186}, "interval", false))->SimpleString(), "string");  // as Types.OTHER
-  EXPECT_EQ((*SparkTypeOf({"a", 1083}, "time", false))->SimpleString(), "timestamp");
-  EXPECT_FALSE(SparkTypeOf({"a", 1007}, "_int4", true).ok());
+  EXPECT_EQ(SparkTypeOf({"a", 1186})->SimpleString(), "string");  // as Types.OTHER
+  EXPECT_EQ(SparkTypeOf({"a", 1083})->SimpleString(), "timestamp");
 }
 
 TEST(JdbcApi, ReaderAndWriterReportAnUnreachableServer) {
@@ -96,6 +107,8 @@ TEST(JdbcApi, ReaderAndWriterReportAnUnreachableServer) {
   DataFrame df = session->read().jdbc(url, "t", {{"user", "u"}});
   ASSERT_FALSE(df.status().ok());
   EXPECT_NE(df.status().message().find("Cannot connect to PostgreSQL"), std::string::npos);
+  DataFrame by_predicates = session->read().jdbc(url, "t", std::vector<std::string>{"id < 3"}, {{"user", "u"}});
+  EXPECT_NE(by_predicates.status().message().find("Cannot connect to PostgreSQL"), std::string::npos);
   arrow::Status written = session->Sql("SELECT 1 AS id").write().jdbc(url, "t", "append", {{"user", "u"}});
   ASSERT_FALSE(written.ok());
   EXPECT_NE(written.message().find("Cannot connect to PostgreSQL"), std::string::npos);
