@@ -254,3 +254,55 @@ def test_python_argument_checks(schema_registry):
         from_avro("value")
     with pytest.raises(PySparkValueError, match="subject"):
         to_avro("value", schemaRegistryAddress=schema_registry.address)
+
+
+AUTH_REGISTRY = """
+import base64, http.server, json, sys
+expected = "Basic " + base64.b64encode(b"key:secret").decode()
+class Registry(http.server.BaseHTTPRequestHandler):
+    def do_GET(self):
+        ok = self.headers.get("Authorization") == expected
+        body = json.dumps({"subject": "s", "version": 1, "id": 7, "schema": sys.argv[1]} if ok
+                          else {"error_code": 401, "message": "Unauthorized"}).encode()
+        self.send_response(200 if ok else 401)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+    def log_message(self, *args):
+        pass
+server = http.server.HTTPServer(("127.0.0.1", 0), Registry)
+print(server.server_port, flush=True)
+server.serve_forever()
+"""
+
+
+def test_basic_auth_options_send_the_credentials(spark):
+    """confluent.schema.registry.basic.auth.*: the credentials go in an HTTP basic
+    Authorization header (checked by a small HTTP server of its own process that answers
+    only with them: the Apicurio test registry has no basic authentication); a refusal
+    names the registry."""
+    import subprocess
+    import sys
+
+    server = subprocess.Popen([sys.executable, "-c", AUTH_REGISTRY, USER], stdout=subprocess.PIPE, text=True)
+    try:
+        address = "http://127.0.0.1:%d" % int(server.stdout.readline())
+        df = spark.createDataFrame([(None,)], "value BINARY")
+
+        def read(options):
+            return df.select(from_avro("value", options=options, subject="s", schemaRegistryAddress=address))
+
+        good = {"confluent.schema.registry.basic.auth.credentials.source": "USER_INFO",
+                "confluent.schema.registry.basic.auth.user.info": "key:secret"}
+        assert read(good).schema.simpleString().endswith(":struct<name:string,age:int>>")
+        assert [r[0] for r in read(good).collect()] == [None]
+        with pytest.raises(Exception, match="refused the credentials"):
+            read(dict(good, **{"confluent.schema.registry.basic.auth.user.info": "key:wrong"}))
+        with pytest.raises(Exception, match="refused the credentials"):
+            read(None)
+        with pytest.raises(Exception, match="only USER_INFO"):
+            read(dict(good, **{"confluent.schema.registry.basic.auth.credentials.source": "SASL_INHERIT"}))
+    finally:
+        server.kill()
+        server.wait()
