@@ -61,7 +61,18 @@ arrow::Result<std::string> SchemaText(const BoundExpr& arg, const std::string& f
   return static_cast<const arrow::StringScalar&>(*value).ToString();
 }
 
-// The options argument as Spark prints it in the column name: map(k1, v1, ...).
+// Whether an option's value is a credential, left out of names (Spark's redaction
+// pattern, and the registry's user info).
+bool IsSecretOption(std::string_view key) {
+  std::string k = AsciiLower(key);
+  for (const char* word : {"secret", "password", "token", "user.info"}) {
+    if (k.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The options argument as Spark prints it in the column name: map(k1, v1, ...),
+// credentials redacted.
 std::string OptionsName(const BoundExpr& arg) {
   const arrow::Scalar* value = ConstantValue(arg);
   if (value == nullptr || value->type->id() != arrow::Type::MAP || !value->is_valid) return arg.name();
@@ -71,7 +82,11 @@ std::string OptionsName(const BoundExpr& arg) {
   std::vector<std::string> parts;
   for (int64_t i = 0; i < entries.length(); ++i) {
     parts.emplace_back(keys.GetView(i));
-    parts.emplace_back(values.IsNull(i) ? "NULL" : std::string(values.GetView(i)));
+    if (IsSecretOption(keys.GetView(i))) {
+      parts.emplace_back("*********(redacted)");
+    } else {
+      parts.emplace_back(values.IsNull(i) ? "NULL" : std::string(values.GetView(i)));
+    }
   }
   return fmt::format("map({})", fmt::join(parts, ", "));
 }

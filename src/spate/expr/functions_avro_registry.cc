@@ -34,15 +34,16 @@ struct RegistryReadSettings {
   bool restart_on_new_schema = false;  // avroSchemaEvolutionMode "restart"
 };
 
-// The decoders of one batch, one per writer schema id, and where each row went.
+// The decoders of one batch, one per writer schema id (and one for NULLs), and
+// which decoder and row each input row went to.
 class RegistryBatchDecoder {
  public:
   explicit RegistryBatchDecoder(const RegistryReadSettings& s) : s_(s) {}
 
-  // The decoder for values written with `id`; null when the registry does not
-  // know the id (and a PERMISSIVE read makes such values NULL).
-  arrow::Result<AvroDecoder*> ForId(int64_t id) {
-    if (auto it = index_of_id_.find(id); it != index_of_id_.end()) return decoders_[it->second].get();
+  // The index of the decoder for values written with `id`; -1 when the registry
+  // does not know the id (and a PERMISSIVE read makes such values NULL).
+  arrow::Result<int> ForId(int64_t id) {
+    if (auto it = decoder_of_id_.find(id); it != decoder_of_id_.end()) return it->second;
     if (s_.restart_on_new_schema && s_.reader_id >= 0 && id > s_.reader_id) {
       return arrow::Status::Invalid(fmt::format(
           "A record of subject `{}` was written with schema id {}, newer than the subject's latest "
@@ -53,7 +54,7 @@ class RegistryBatchDecoder {
     auto text = s_.client->SchemaById(static_cast<int32_t>(id));
     if (text.status().IsKeyError()) {
       if (s_.read.fail_fast) return MalformedAvro(text.status().message());
-      return nullptr;
+      return -1;
     }
     ARROW_RETURN_NOT_OK(text.status());
     ARROW_ASSIGN_OR_RAISE(auto writer, ParseAvroSchema(*text, s_.read.max_depth));
@@ -62,30 +63,32 @@ class RegistryBatchDecoder {
       return arrow::Status::Invalid(fmt::format("Schema id {} cannot be read as the reader schema: {}", id,
                                                 decoder.status().message()));
     }
-    index_of_id_[id] = decoders_.size();
-    decoders_.push_back(std::move(*decoder));
-    rows_.push_back(0);
-    return decoders_.back().get();
+    return decoder_of_id_[id] = Add(std::move(*decoder));
   }
 
-  // NULL values and malformed ones in PERMISSIVE mode.
-  arrow::Status AppendNull(bool all_null_fields) {
-    if (null_decoder_ < 0) {
-      ARROW_ASSIGN_OR_RAISE(auto decoder, AvroDecoder::Make(s_.reader, s_.type));
-      null_decoder_ = static_cast<int>(decoders_.size());
-      decoders_.push_back(std::move(decoder));
-      rows_.push_back(0);
+  // Decodes the datum into decoder `index`; a malformed one fails (FAILFAST) or
+  // reads as NULL fields.
+  arrow::Status Append(int index, const uint8_t* pos, const uint8_t* end) {
+    AvroDecoder& decoder = *decoders_[index];
+    ARROW_ASSIGN_OR_RAISE(bool ok, decoder.Append(&pos, end));
+    if (!ok) {
+      if (s_.read.fail_fast) return MalformedAvro();
+      ARROW_RETURN_NOT_OK(decoder.AppendAllNullFields());
     }
-    auto* d = decoders_[null_decoder_].get();
-    ARROW_RETURN_NOT_OK(all_null_fields ? d->AppendAllNullFields() : d->AppendNull());
-    Place(null_decoder_);
+    Place(index);
     return arrow::Status::OK();
   }
 
-  void Place(AvroDecoder* decoder) {
-    for (size_t i = 0; i < decoders_.size(); ++i) {
-      if (decoders_[i].get() == decoder) return Place(static_cast<int>(i));
+  // NULL values, and malformed ones in PERMISSIVE mode (`all_null_fields`).
+  arrow::Status AppendNull(bool all_null_fields) {
+    if (null_decoder_ < 0) {
+      ARROW_ASSIGN_OR_RAISE(auto decoder, AvroDecoder::Make(s_.reader, s_.type));
+      null_decoder_ = Add(std::move(decoder));
     }
+    AvroDecoder& d = *decoders_[null_decoder_];
+    ARROW_RETURN_NOT_OK(all_null_fields ? d.AppendAllNullFields() : d.AppendNull());
+    Place(null_decoder_);
+    return arrow::Status::OK();
   }
 
   // The rows in their input order.
@@ -97,8 +100,8 @@ class RegistryBatchDecoder {
     arrow::ArrayVector parts;
     std::vector<int64_t> offsets;
     int64_t offset = 0;
-    for (size_t i = 0; i < decoders_.size(); ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto part, decoders_[i]->Finish());
+    for (const auto& decoder : decoders_) {
+      ARROW_ASSIGN_OR_RAISE(auto part, decoder->Finish());
       if (part->length() == num_rows) return part;  // every row came from one decoder, in order
       offsets.push_back(offset);
       offset += part->length();
@@ -114,12 +117,17 @@ class RegistryBatchDecoder {
   }
 
  private:
+  int Add(std::unique_ptr<AvroDecoder> decoder) {
+    decoders_.push_back(std::move(decoder));
+    rows_.push_back(0);
+    return static_cast<int>(decoders_.size() - 1);
+  }
   void Place(int decoder) { placed_.emplace_back(decoder, rows_[decoder]++); }
 
   const RegistryReadSettings& s_;
   std::vector<std::unique_ptr<AvroDecoder>> decoders_;
-  std::vector<int64_t> rows_;
-  std::map<int64_t, size_t> index_of_id_;
+  std::vector<int64_t> rows_;  // rows appended per decoder
+  std::map<int64_t, int> decoder_of_id_;
   int null_decoder_ = -1;
   std::vector<std::pair<int, int64_t>> placed_;  // (decoder, its row) per input row
 };
@@ -140,26 +148,19 @@ arrow::Result<arrow::Datum> FromAvroWithRegistry(const FunctionArgs& a, const Re
     std::string_view value = static_cast<const arrow::BinaryArray&>(*input).GetView(row);
     const auto* data = reinterpret_cast<const uint8_t*>(value.data());
     int64_t id = RegistrySchemaId(data, value.size());
-    if (id < 0) {
-      if (s.read.fail_fast) {
-        return MalformedAvro("the value does not start with the schema registry's wire format header "
-                             "(magic byte 0 and a 4-byte schema id).");
-      }
+    if (id < 0 && s.read.fail_fast) {
+      return MalformedAvro("the value does not start with the schema registry's wire format header "
+                           "(magic byte 0 and a 4-byte schema id).");
+    }
+    int decoder = -1;
+    if (id >= 0) {
+      ARROW_ASSIGN_OR_RAISE(decoder, out.ForId(id));
+    }
+    if (decoder < 0) {
       ARROW_RETURN_NOT_OK(out.AppendNull(true));
       continue;
     }
-    ARROW_ASSIGN_OR_RAISE(AvroDecoder * decoder, out.ForId(id));
-    if (decoder == nullptr) {
-      ARROW_RETURN_NOT_OK(out.AppendNull(true));
-      continue;
-    }
-    const uint8_t* pos = data + kRegistryHeaderSize;
-    ARROW_ASSIGN_OR_RAISE(bool ok, decoder->Append(&pos, data + value.size()));
-    if (!ok) {
-      if (s.read.fail_fast) return MalformedAvro();
-      ARROW_RETURN_NOT_OK(decoder->AppendAllNullFields());
-    }
-    out.Place(decoder);
+    ARROW_RETURN_NOT_OK(out.Append(decoder, data + kRegistryHeaderSize, data + value.size()));
   }
   ARROW_ASSIGN_OR_RAISE(auto array, out.Finish(a.num_rows));
   return arrow::Datum(array);
