@@ -308,3 +308,17 @@ def test_basic_auth_options_send_the_credentials(spark):
     finally:
         server.kill()
         server.wait()
+
+
+def test_sql_form_takes_the_registry_as_options(spark, schema_registry):
+    """In SQL the subject and address are options: from_avro(value, NULL, map(...)) and
+    to_avro(value, schema, map(...))."""
+    from confluent_kafka.schema_registry import Schema
+
+    subject = "sql-" + uuid.uuid4().hex[:8]
+    schema_registry.client().register_schema(subject, Schema(USER, "AVRO"))
+    spark.createDataFrame([("ann", 31)], "name STRING, age INT").createOrReplaceTempView("registry_users")
+    registry = "map('subject', '%s', 'schemaRegistryAddress', '%s')" % (subject, schema_registry.address)
+    rows = spark.sql("SELECT u.* FROM (SELECT from_avro(to_avro(named_struct('name', name, 'age', age), '%s', %s), "
+                     "NULL, %s) AS u FROM registry_users)" % (USER, registry, registry)).collect()
+    assert [tuple(r) for r in rows] == [("ann", 31)]
