@@ -118,9 +118,10 @@ def test_to_avro_is_read_back_by_the_confluent_deserializer(spark, kafka, schema
 
 
 def test_round_trip_through_kafka_in_a_stream(spark, kafka, schema_registry, tmp_path):
-    """Spate writes the wire format with to_avro in a streaming query and reads it back with
-    from_avro, both through the registry."""
+    """Spate writes the wire format with to_avro in a streaming query; confluent_kafka's
+    deserializer and Spate's from_avro read it back, both through the registry."""
     from confluent_kafka.schema_registry import Schema
+    from confluent_kafka.schema_registry.avro import AvroDeserializer
 
     source, sink = kafka.new_topic(), kafka.new_topic()
     subject = sink + "-value"
@@ -137,6 +138,9 @@ def test_round_trip_through_kafka_in_a_stream(spark, kafka, schema_registry, tmp
              .trigger(availableNow=True).start())
     query.awaitTermination(120)
     assert query.exception() is None
+    deserialize = AvroDeserializer(schema_registry.client())
+    assert sorted((u["name"], u["age"]) for u in (deserialize(m.value(), context(sink))
+                                                  for m in kafka.consume_all(sink))) == [("ann", 31), ("bob", 47)]
     column = from_avro("value", subject=subject, schemaRegistryAddress=schema_registry.address)
     assert sorted(tuple(r) for r in read_stream(spark, kafka, sink, column).collect()) == [
         ("ann", 31), ("bob", 47)]
