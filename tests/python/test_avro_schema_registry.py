@@ -197,7 +197,8 @@ def test_values_without_the_header_or_with_an_unknown_id(spark, schema_registry)
 
 def test_schemas_by_id_are_cached(spark, schema_registry):
     """Once read, a schema id is not asked for again: values keep decoding after the
-    registry forgot the subject (the reader schema given, so no subject look-up)."""
+    registry forgot the subject and its schema (the reader schema given, so no subject look-up)."""
+    import urllib.error
     import urllib.request
 
     topic = "t-" + uuid.uuid4().hex[:8]
@@ -209,8 +210,9 @@ def test_schemas_by_id_are_cached(spark, schema_registry):
     for suffix in ("", "?permanent=true"):
         request = urllib.request.Request(schema_registry.address + "/subjects/" + subject + suffix, method="DELETE")
         urllib.request.urlopen(request).close()
-    with pytest.raises(Exception):
-        schema_registry.client().get_latest_version(subject)
+    schema_id = int.from_bytes(data[0][1:5], "big")
+    with pytest.raises(urllib.error.HTTPError, match="404"):  # the registry forgot the id too
+        urllib.request.urlopen(schema_registry.address + "/schemas/ids/%d" % schema_id)
     assert [tuple(r.u) for r in df.select(column).collect()] == [("ann", 31)]
 
 
