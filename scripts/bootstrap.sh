@@ -41,3 +41,7 @@ if [ "$(cat .venv/.requirements-stamp 2>/dev/null)" != "$want" ]; then
   .venv/bin/python -m pip install -q -r requirements.txt
   echo "$want" > .venv/.requirements-stamp
 fi
+
+# The schema registry the Avro tests run against (Apicurio Registry, from Maven
+# Central); fetched once into build/schema-registry.
+scripts/schema_registry/fetch.sh

@@ -37,6 +37,9 @@ def pytest_pyfunc_call(pyfuncitem):
     s3 = pyfuncitem.funcargs.get("s3")
     if s3 is not None:  # the child uses this session's S3 server
         env["SPATE_TEST_S3_PORT"] = str(s3.port)
+    registry = pyfuncitem.funcargs.get("schema_registry")
+    if registry is not None:  # the child uses this session's schema registry
+        env["SPATE_TEST_SCHEMA_REGISTRY_PORT"] = str(registry.port)
     proc = subprocess.run([sys.executable, "-c", FRESH_CHILD_PROGRAM, pyfuncitem.nodeid],
                           cwd=str(pyfuncitem.config.rootpath), env=env, capture_output=True,
                           text=True, timeout=600)
@@ -119,5 +122,18 @@ def s3():
 
     if os.environ.get("SPATE_TEST_S3_PORT"):  # a fresh-process child: the parent's server
         yield Server(int(os.environ["SPATE_TEST_S3_PORT"]))
+        return
+    yield from _session_server(start_server, stop_server)
+
+
+@pytest.fixture(scope="session")
+def schema_registry():
+    """One real schema registry (Apicurio Registry, Confluent's REST API) for the whole test
+    session (tests/python/schema_registry_support.py). Without Java or Maven the tests skip,
+    except under CI=true, where that fails."""
+    from schema_registry_support import Server, start_server, stop_server
+
+    if os.environ.get("SPATE_TEST_SCHEMA_REGISTRY_PORT"):  # a fresh-process child: the parent's
+        yield Server(int(os.environ["SPATE_TEST_SCHEMA_REGISTRY_PORT"]))
         return
     yield from _session_server(start_server, stop_server)

@@ -191,6 +191,26 @@ Column to_avro(const Column& data, const std::string& json_format_schema) {
   if (json_format_schema.empty()) return Call("to_avro", {data.expr()});
   return Call("to_avro", {data.expr(), ex::String(json_format_schema)});
 }
+namespace {
+std::vector<ExprPtr> RegistryArgs(const Column& data, const SchemaRegistrySubject& registry,
+                                  const std::string& json_format_schema,
+                                  std::vector<std::pair<std::string, std::string>> options) {
+  options.emplace_back("subject", registry.subject);
+  options.emplace_back("schemaRegistryAddress", registry.address);
+  std::vector<ExprPtr> args = {data.expr(), json_format_schema.empty() ? ex::Null() : ex::String(json_format_schema)};
+  AppendOptions(options, &args);
+  return args;
+}
+}  // namespace
+Column from_avro(const Column& data, const SchemaRegistrySubject& registry,
+                 const std::vector<std::pair<std::string, std::string>>& options,
+                 const std::string& json_format_schema) {
+  return Call("from_avro", RegistryArgs(data, registry, json_format_schema, options));
+}
+Column to_avro(const Column& data, const SchemaRegistrySubject& registry, const std::string& json_format_schema,
+               const std::vector<std::pair<std::string, std::string>>& options) {
+  return Call("to_avro", RegistryArgs(data, registry, json_format_schema, options));
+}
 Column get_json_object(const Column& c, const std::string& path) {
   return Call("get_json_object", {c.expr(), ex::String(path)});
 }

@@ -106,6 +106,24 @@ Column from_avro(const Column& data, const std::string& json_format_schema,
 /// to_avro: a value -> Avro binary, with the schema given (JSON text) or, when empty,
 /// the one spark-avro derives from the column's type.
 Column to_avro(const Column& data, const std::string& json_format_schema = "");
+/// The schema-registry form of from_avro / to_avro (Databricks'): values in the wire
+/// format of a registry speaking Confluent's REST API (magic byte 0, 4-byte schema id,
+/// the Avro datum). `address` is the registry's base URL.
+struct SchemaRegistrySubject {
+  std::string subject;
+  std::string address;
+};
+/// Reads each value with the schema its id names, resolved to the subject's latest
+/// schema (or to `json_format_schema` when not empty). Options as from_avro's, and
+/// avroSchemaEvolutionMode, confluent.schema.registry.basic.auth.*.
+Column from_avro(const Column& data, const SchemaRegistrySubject& registry,
+                 const std::vector<std::pair<std::string, std::string>>& options = {},
+                 const std::string& json_format_schema = "");
+/// Writes with `json_format_schema` (or the schema derived from the type), which must be
+/// registered under the subject, and prefixes its id.
+Column to_avro(const Column& data, const SchemaRegistrySubject& registry,
+               const std::string& json_format_schema = "",
+               const std::vector<std::pair<std::string, std::string>>& options = {});
 Column get_json_object(const Column& c, const std::string& path);
 
 // KLL quantile sketches (Spark 4.1): BINARY sketches of BIGINT, DOUBLE or FLOAT

@@ -1,6 +1,7 @@
 // from_avro and to_avro, as spark-avro's AvroDataToCatalyst and
 // CatalystDataToAvro: plain Avro binary (no container header, no
-// schema-registry prefix) <-> the Spark type of the schema.
+// schema-registry prefix) <-> the Spark type of the schema. Their
+// schema-registry form is in functions_avro_registry.cc.
 
 #include <charconv>
 
@@ -10,22 +11,20 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/expr/avro_codec.h"
+#include "spate/expr/avro_functions_internal.h"
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
 #include "spate/types/avro_schema.h"
 
 namespace spate {
 
-namespace {
-
-// Spark's message for a malformed datum in FAILFAST mode (a SparkException without a class).
-arrow::Status MalformedAvro() {
-  return arrow::Status::ExecutionError(
+arrow::Status MalformedAvro(const std::string& cause) {
+  std::string message =
       "Malformed records are detected in record parsing. Current parse Mode: FAILFAST. To "
-      "process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.");
+      "process malformed records as null result, try setting the option 'mode' as 'PERMISSIVE'.";
+  return arrow::Status::ExecutionError(cause.empty() ? message : message + " Cause: " + cause);
 }
 
-// The type with every field, element and value nullable (Spark's asNullable).
 DataTypePtr AsNullable(const DataTypePtr& type) {
   switch (type->id()) {
     case TypeId::kArray:
@@ -47,6 +46,12 @@ DataTypePtr AsNullable(const DataTypePtr& type) {
   }
 }
 
+bool UsesSchemaRegistry(const Options& options) {
+  return options.count("subject") > 0 || options.count("schemaregistryaddress") > 0;
+}
+
+namespace {
+
 arrow::Result<std::string> SchemaText(const BoundExpr& arg, const std::string& function) {
   const arrow::Scalar* value = ConstantValue(arg);
   if (value == nullptr || !value->is_valid || value->type->id() != arrow::Type::STRING) {
@@ -56,7 +61,18 @@ arrow::Result<std::string> SchemaText(const BoundExpr& arg, const std::string& f
   return static_cast<const arrow::StringScalar&>(*value).ToString();
 }
 
-// The options argument as Spark prints it in the column name: map(k1, v1, ...).
+// Whether an option's value is a credential, left out of names (Spark's redaction
+// pattern, and the registry's user info).
+bool IsSecretOption(std::string_view key) {
+  std::string k = AsciiLower(key);
+  for (const char* word : {"secret", "password", "token", "user.info"}) {
+    if (k.find(word) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// The options argument as Spark prints it in the column name: map(k1, v1, ...),
+// credentials redacted.
 std::string OptionsName(const BoundExpr& arg) {
   const arrow::Scalar* value = ConstantValue(arg);
   if (value == nullptr || value->type->id() != arrow::Type::MAP || !value->is_valid) return arg.name();
@@ -66,7 +82,11 @@ std::string OptionsName(const BoundExpr& arg) {
   std::vector<std::string> parts;
   for (int64_t i = 0; i < entries.length(); ++i) {
     parts.emplace_back(keys.GetView(i));
-    parts.emplace_back(values.IsNull(i) ? "NULL" : std::string(values.GetView(i)));
+    if (IsSecretOption(keys.GetView(i))) {
+      parts.emplace_back("*********(redacted)");
+    } else {
+      parts.emplace_back(values.IsNull(i) ? "NULL" : std::string(values.GetView(i)));
+    }
   }
   return fmt::format("map({})", fmt::join(parts, ", "));
 }
@@ -122,13 +142,47 @@ arrow::Result<int> RecursiveFieldMaxDepth(const Options& options) {
   return depth;
 }
 
-// from_avro(data, jsonFormatSchema [, options]).
+}  // namespace
+
+arrow::Result<AvroReadOptions> ReadAvroOptions(const Options& options) {
+  AvroReadOptions out;
+  ARROW_ASSIGN_OR_RAISE(out.max_depth, RecursiveFieldMaxDepth(options));
+  std::string mode = AsciiUpper(OptionOr(options, "mode", "FAILFAST"));
+  if (mode == "DROPMALFORMED") {
+    return SparkError("PARSE_MODE_UNSUPPORTED", "42601",
+                      fmt::format("The function `from_avro` doesn't support the {} mode. "
+                                  "Acceptable modes are PERMISSIVE and FAILFAST.",
+                                  OptionOr(options, "mode", "")));
+  }
+  out.fail_fast = mode == "FAILFAST";
+  out.type_options.stable_union_ids =
+      AsciiLower(OptionOr(options, "enableStableIdentifiersForUnionType", "false")) == "true";
+  out.type_options.union_prefix = OptionOr(options, "stableIdentifierPrefixForUnionType", "member_");
+  return out;
+}
+
+namespace {
+
+// Whether the argument is absent or a NULL literal.
+bool AbsentOrNull(const std::vector<BoundExprPtr>& args, size_t index) {
+  if (args.size() <= index) return true;
+  const arrow::Scalar* value = ConstantValue(*args[index]);
+  return value != nullptr && !value->is_valid;
+}
+
+// from_avro(data, jsonFormatSchema [, options]); with a schema registry in the
+// options, jsonFormatSchema may be NULL (the subject's latest schema is read).
 arrow::Result<BoundExprPtr> BindFromAvro(const std::string& name, std::vector<BoundExprPtr> args,
                                          const std::string&) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
-  ARROW_ASSIGN_OR_RAISE(std::string text, SchemaText(*args[1], name));
-  std::string pretty = fmt::format("from_avro({}, {}, {})", args[0]->name(), text,
-                                   args.size() > 2 ? OptionsName(*args[2]) : "NULL");
+  std::string options_name = args.size() > 2 ? OptionsName(*args[2]) : "NULL";
+  std::string text;
+  bool schema_given = !AbsentOrNull(args, 1);
+  if (schema_given) {
+    ARROW_ASSIGN_OR_RAISE(text, SchemaText(*args[1], name));
+  }
+  std::string pretty = fmt::format("from_avro({}, {}, {})", args[0]->name(), schema_given ? text : "NULL",
+                                   options_name);
   TypeId input = args[0]->type()->id();
   if (input != TypeId::kBinary && input != TypeId::kNull) {
     return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
@@ -137,27 +191,20 @@ arrow::Result<BoundExprPtr> BindFromAvro(const std::string& name, std::vector<Bo
                                         args[0]->name(), QuotedType(*args[0]->type())));
   }
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 2, pretty));
-  FromAvroSettings settings;
-  ARROW_ASSIGN_OR_RAISE(int max_depth, RecursiveFieldMaxDepth(options));
-  ARROW_ASSIGN_OR_RAISE(settings.schema, ParseAvroSchema(text, max_depth));
-  std::string mode = AsciiUpper(OptionOr(options, "mode", "FAILFAST"));
-  if (mode == "DROPMALFORMED") {
-    return SparkError("PARSE_MODE_UNSUPPORTED", "42601",
-                      fmt::format("The function `from_avro` doesn't support the {} mode. "
-                                  "Acceptable modes are PERMISSIVE and FAILFAST.",
-                                  OptionOr(options, "mode", "")));
+  if (UsesSchemaRegistry(options)) {
+    return BindFromAvroWithRegistry(name, std::move(args), text, options, pretty);
   }
-  settings.fail_fast = mode == "FAILFAST";
+  if (!schema_given) return SchemaText(*args[1], name).status();  // the schema is required
+  ARROW_ASSIGN_OR_RAISE(AvroReadOptions read, ReadAvroOptions(options));
+  FromAvroSettings settings;
+  settings.fail_fast = read.fail_fast;
+  ARROW_ASSIGN_OR_RAISE(settings.schema, ParseAvroSchema(text, read.max_depth));
   // avroSchema: the (evolved) schema to read the datums as; jsonFormatSchema is the writer's.
   std::string reader_schema = OptionOr(options, "avroSchema", "");
   if (!reader_schema.empty()) {
     ARROW_ASSIGN_OR_RAISE(settings.reader, ParseAvroSchema(reader_schema));
   }
-  AvroTypeOptions type_options;
-  type_options.stable_union_ids =
-      AsciiLower(OptionOr(options, "enableStableIdentifiersForUnionType", "false")) == "true";
-  type_options.union_prefix = OptionOr(options, "stableIdentifierPrefixForUnionType", "member_");
-  settings.type = AvroToSparkType(settings.reader ? *settings.reader : *settings.schema, type_options).type;
+  settings.type = AvroToSparkType(settings.reader ? *settings.reader : *settings.schema, read.type_options).type;
   if (settings.schema->kind == AvroKind::kUnion && settings.type->id() == TypeId::kStruct) {
     // spark-avro reads a struct only from a record: a top-level union of several types fails.
     return arrow::Status::Invalid(
@@ -193,12 +240,13 @@ arrow::Result<arrow::Datum> ToAvro(const FunctionArgs& a, const std::shared_ptr<
   return arrow::Datum(array);
 }
 
-// to_avro(data [, jsonFormatSchema]).
+// to_avro(data [, jsonFormatSchema [, options]]); with a schema registry in the
+// options, the values get the registry's wire format.
 arrow::Result<BoundExprPtr> BindToAvro(const std::string& name, std::vector<BoundExprPtr> args,
                                        const std::string&) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 3));
   std::string text;
-  bool given = args.size() > 1 && !(ConstantValue(*args[1]) != nullptr && !ConstantValue(*args[1])->is_valid);
+  bool given = !AbsentOrNull(args, 1);
   if (given) {
     ARROW_ASSIGN_OR_RAISE(text, SchemaText(*args[1], name));
   } else {
@@ -206,6 +254,10 @@ arrow::Result<BoundExprPtr> BindToAvro(const std::string& name, std::vector<Boun
                                                     "topLevelRecord", ""));
   }
   std::string pretty = fmt::format("to_avro({}, {})", args[0]->name(), given ? text : "NULL");
+  ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 2, pretty));
+  if (UsesSchemaRegistry(options)) {
+    return BindToAvroWithRegistry(name, std::move(args), text, options, pretty);
+  }
   ARROW_ASSIGN_OR_RAISE(auto schema, ParseAvroSchema(text));
   ARROW_ASSIGN_OR_RAISE(auto encoder, AvroEncoder::Make(schema, args[0]->type()));
   std::shared_ptr<AvroEncoder> shared(std::move(encoder));

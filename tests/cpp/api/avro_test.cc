@@ -13,6 +13,7 @@
 #include "spate/api/session.h"
 #include "spate/api/writer.h"
 #include "spate/expr/avro_codec.h"
+#include "spate/expr/avro_schema_registry.h"
 #include "test_util.h"
 
 namespace spate {
@@ -117,6 +118,39 @@ TEST(AvroTest, CorruptBytesAndFilesFailCleanly) {
   DataFrame back = session->read().format("avro").load(path);
   ASSERT_FALSE(back.ok());
   EXPECT_NE(back.status().message().find("Not a valid Avro data file"), std::string::npos) << back.status().message();
+}
+
+// The schema-registry form's C++ overloads (tests/python/test_avro_schema_registry.py runs
+// the same engine path against a real registry): they reach for the registry at analysis.
+TEST(AvroTest, SchemaRegistryOverloadsAskTheRegistry) {
+  auto session = Session::Make();
+  DataFrame bytes = session->Sql("SELECT X'000000000100' AS v, named_struct('a', 1) AS s");
+  F::SchemaRegistrySubject nowhere{"users-value", "http://127.0.0.1:1"};
+  DataFrame read = bytes.select({F::from_avro(F::col("v"), nowhere, {{"mode", "PERMISSIVE"}})});
+  ASSERT_FALSE(read.ok());
+  EXPECT_NE(read.status().message().find("Cannot reach the schema registry at http://127.0.0.1:1"), std::string::npos)
+      << read.status().ToString();
+  DataFrame written = bytes.select({F::to_avro(F::col("s"), nowhere)});
+  ASSERT_FALSE(written.ok());
+  EXPECT_NE(written.status().message().find("Cannot reach the schema registry"), std::string::npos);
+  DataFrame half = bytes.select({F::from_avro(F::col("v"), kUserSchema, {{"subject", "users-value"}})});
+  ASSERT_FALSE(half.ok());
+  EXPECT_NE(half.status().message().find("schemaRegistryAddress is missing"), std::string::npos);
+}
+
+TEST(AvroTest, RegistryWireHeader) {
+  std::string value;
+  AppendRegistryHeader(258, &value);
+  EXPECT_EQ(value, std::string("\0\0\0\x01\x02", 5));
+  value += "datum";
+  const auto* data = reinterpret_cast<const uint8_t*>(value.data());
+  EXPECT_EQ(RegistrySchemaId(data, value.size()), 258);
+  EXPECT_EQ(RegistrySchemaId(data, 4), -1);  // too short
+  value[0] = 1;
+  EXPECT_EQ(RegistrySchemaId(data, value.size()), -1);  // no magic byte
+  std::string big;
+  AppendRegistryHeader(static_cast<int32_t>(0xfffffff0u), &big);
+  EXPECT_EQ(RegistrySchemaId(reinterpret_cast<const uint8_t*>(big.data()), big.size()), 0xfffffff0LL);
 }
 
 }  // namespace

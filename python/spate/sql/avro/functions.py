@@ -1,10 +1,15 @@
-"""from_avro and to_avro, as pyspark.sql.avro.functions: Avro binary <-> Spark values."""
+"""from_avro and to_avro, as pyspark.sql.avro.functions: Avro binary <-> Spark values.
+
+Beyond Spark, the schema-registry form Databricks offers: with ``subject`` and
+``schemaRegistryAddress``, from_avro reads values in a schema registry's wire format
+(magic byte 0, 4-byte schema id, the Avro datum), each with the schema its id names,
+and to_avro writes that format with the id the schema has under the subject."""
 
 from __future__ import annotations
 
 from typing import Dict, Optional
 
-from spate.errors import PySparkTypeError, _raise
+from spate.errors import PySparkTypeError, PySparkValueError, _raise
 from spate.sql.column import Column, _col_expr
 from spate.sql.functions._common import ColumnOrName, _args, _lit, _options_map
 
@@ -17,28 +22,75 @@ def _invalid_type(arg_name: str, arg_type: str) -> None:
            arg_name=arg_name, arg_type=arg_type)
 
 
-def from_avro(data: ColumnOrName, jsonFormatSchema: str,
-              options: Optional[Dict[str, str]] = None) -> Column:
+def _registry_options(options: Optional[Dict[str, str]], subject: Optional[str],
+                      schemaRegistryAddress: Optional[str]) -> Optional[Dict[str, str]]:
+    """The options with the registry's subject and address added (None without a registry)."""
+    if subject is None and schemaRegistryAddress is None:
+        return None
+    if subject is None or schemaRegistryAddress is None:
+        missing = "subject" if subject is None else "schemaRegistryAddress"
+        _raise(PySparkValueError, "CANNOT_BE_NONE",
+               "Argument `%s` cannot be None: the schema-registry form needs both subject and "
+               "schemaRegistryAddress." % missing, arg_name=missing)
+    if not isinstance(subject, str):
+        _invalid_type("subject", "str")
+    if not isinstance(schemaRegistryAddress, str):
+        _invalid_type("schemaRegistryAddress", "str")
+    merged = dict(options or {})
+    merged["subject"] = subject
+    merged["schemaRegistryAddress"] = schemaRegistryAddress
+    return merged
+
+
+def from_avro(data: ColumnOrName, jsonFormatSchema: Optional[str] = None,
+              options: Optional[Dict[str, str]] = None, subject: Optional[str] = None,
+              schemaRegistryAddress: Optional[str] = None) -> Column:
     """Decodes Avro binary (no container header, no schema-registry prefix) with the
     Avro schema ``jsonFormatSchema``. Options: ``mode`` (FAILFAST, the default, or
     PERMISSIVE), ``avroSchema`` (an evolved schema to read as),
-    ``enableStableIdentifiersForUnionType``, ``datetimeRebaseMode``."""
+    ``enableStableIdentifiersForUnionType``, ``datetimeRebaseMode``.
+
+    With ``subject`` and ``schemaRegistryAddress`` (Databricks' form) the values are in
+    the registry's wire format and are read as the subject's latest schema (or as
+    ``jsonFormatSchema`` when given). More options: ``avroSchemaEvolutionMode``
+    (``none``, the default, or ``restart``: stop at a record written with a newer
+    schema), ``confluent.schema.registry.basic.auth.credentials.source`` (``USER_INFO``)
+    with ``confluent.schema.registry.basic.auth.user.info`` (``user:password``)."""
     if not isinstance(data, (Column, str)):
         _invalid_type("data", "pyspark.sql.Column or str")
-    if not isinstance(jsonFormatSchema, str):
+    if jsonFormatSchema is not None and not isinstance(jsonFormatSchema, str):
         _invalid_type("jsonFormatSchema", "str")
     if options is not None and not isinstance(options, dict):
         _invalid_type("options", "dict, optional")
+    registry = _registry_options(options, subject, schemaRegistryAddress)
+    if registry is not None:
+        return _args("from_avro", _col_expr(data), _lit(jsonFormatSchema), *_options_map(registry))
+    if jsonFormatSchema is None:
+        _raise(PySparkValueError, "CANNOT_BE_NONE",
+               "Argument `jsonFormatSchema` cannot be None (or pass subject and schemaRegistryAddress).",
+               arg_name="jsonFormatSchema")
     return _args("from_avro", _col_expr(data), _lit(jsonFormatSchema), *_options_map(options))
 
 
-def to_avro(data: ColumnOrName, jsonFormatSchema: str = "") -> Column:
+def to_avro(data: ColumnOrName, jsonFormatSchema: Optional[str] = "", subject: Optional[str] = None,
+            schemaRegistryAddress: Optional[str] = None,
+            options: Optional[Dict[str, str]] = None) -> Column:
     """Encodes a column as Avro binary, with ``jsonFormatSchema`` or the schema derived
-    from the column's type."""
+    from the column's type.
+
+    With ``subject`` and ``schemaRegistryAddress`` (Databricks' form) the values are in
+    the registry's wire format: the schema must be registered under the subject (else
+    AVRO_SCHEMA_NOT_REGISTERED); ``options`` configure the registry client."""
     if not isinstance(data, (Column, str)):
         _invalid_type("data", "pyspark.sql.Column or str")
-    if not isinstance(jsonFormatSchema, str):
+    if jsonFormatSchema is not None and not isinstance(jsonFormatSchema, str):
         _invalid_type("jsonFormatSchema", "str")
-    if jsonFormatSchema == "":
+    if options is not None and not isinstance(options, dict):
+        _invalid_type("options", "dict, optional")
+    schema = jsonFormatSchema or None
+    registry = _registry_options(options, subject, schemaRegistryAddress)
+    if registry is not None:
+        return _args("to_avro", _col_expr(data), _lit(schema), *_options_map(registry))
+    if schema is None:
         return _args("to_avro", _col_expr(data))
-    return _args("to_avro", _col_expr(data), _lit(jsonFormatSchema))
+    return _args("to_avro", _col_expr(data), _lit(schema))

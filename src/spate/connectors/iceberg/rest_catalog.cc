@@ -1,10 +1,8 @@
 // The Iceberg REST catalog client (the REST OpenAPI's config, namespace and
-// table endpoints) over libcurl. Commits send the new snapshots as
+// table endpoints) over libcurl (common/http_request.h). Commits send the new snapshots as
 // add-snapshot / set-snapshot-ref updates with an assert-ref-snapshot-id
 // requirement on the base, so the server refuses (409) a commit whose base
 // another writer moved, and the caller retries on the new base.
-
-#include <curl/curl.h>
 
 #include <algorithm>
 #include <mutex>
@@ -16,6 +14,7 @@
 #include <rapidjson/writer.h>
 
 #include "spate/common/error.h"
+#include "spate/common/http_request.h"
 #include "spate/connectors/iceberg/catalog.h"
 
 namespace spate::iceberg {
@@ -26,11 +25,6 @@ struct Response {
   long status = 0;
   std::string body;
 };
-
-size_t Collect(char* data, size_t size, size_t n, void* out) {
-  static_cast<std::string*>(out)->append(data, size * n);
-  return size * n;
-}
 
 std::string Escape(const std::string& s) {
   std::string out;
@@ -273,40 +267,20 @@ class RestCatalog final : public IcebergCatalog {
   }
 
   arrow::Result<Response> Call(const std::string& method, const std::string& path, const std::string& body) const {
-    static std::once_flag init;
-    std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-    CURL* curl = curl_easy_init();
-    if (curl == nullptr) return arrow::Status::IOError("cannot start libcurl");
-    std::string url = uri_ + path;
-    Response r;
-    struct curl_slist* headers = nullptr;
-    headers = curl_slist_append(headers, "Content-Type: application/json");
-    headers = curl_slist_append(headers, "Accept: application/json");
-    std::string auth;
+    HttpRequest request;
+    request.method = method;
+    request.url = uri_ + path;
+    request.body = body;
+    request.headers = {"Content-Type: application/json", "Accept: application/json"};
     if (auto token = properties_.find("token"); token != properties_.end()) {
-      auth = "Authorization: Bearer " + token->second;
-      headers = curl_slist_append(headers, auth.c_str());
+      request.headers.push_back("Authorization: Bearer " + token->second);
     }
-    curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
-    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method.c_str());
-    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &r.body);
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT, 60L);
-    if (method == "POST") {
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDS, body.c_str());
-      curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+    request.timeout_seconds = 60;
+    auto response = SendHttpRequest(request);
+    if (!response.ok()) {
+      return arrow::Status::IOError(fmt::format("REST catalog {}: {}", uri_, response.status().message()));
     }
-    CURLcode rc = curl_easy_perform(curl);
-    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &r.status);
-    curl_slist_free_all(headers);
-    curl_easy_cleanup(curl);
-    if (rc != CURLE_OK) {
-      return arrow::Status::IOError(fmt::format("REST catalog {}: {} {} failed: {}", uri_, method, path,
-                                                curl_easy_strerror(rc)));
-    }
-    return r;
+    return Response{response->status, std::move(response->body)};
   }
 
   std::string uri_;
