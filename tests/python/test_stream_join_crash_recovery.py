@@ -1,11 +1,12 @@
-"""Exactly-once across crashes for a stream-stream LEFT OUTER join, with both state store
-providers: impressions joined with the clicks that come within 10 minutes of them
-(watermarks of 10 minutes on both sides, JSON files -> Parquet files) run in a child process
-killed with SIGKILL at random points and restarted from its checkpoint. The sink must end up
-with exactly the rows of an uninterrupted run: every match once, every unmatched impression
-padded with NULLs once its state is evicted, no row lost or emitted twice by a replayed batch.
+"""Exactly-once across crashes for stream-stream joins (inner, left outer, full outer and left
+semi), with both state store providers: impressions joined with the clicks that come within 10
+minutes of them (watermarks of 10 minutes on both sides, JSON files -> Parquet files) run in a
+child process killed with SIGKILL at random points and restarted from its checkpoint. The sink
+must end up with exactly the rows of an uninterrupted run: every match once (a left semi join's
+impression once), every unmatched row of an outer join's preserved side padded with NULLs once
+its state is evicted, no row lost or emitted twice by a replayed batch.
 
-differential/test_stream_join_state.py runs the same program uninterrupted on PySpark 4.1."""
+differential/test_stream_join_state.py runs the same programs uninterrupted on PySpark 4.1."""
 
 import json
 import os
@@ -22,14 +23,14 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, %r)
     from spate import sql
     from spate.sql import SparkSession
-    from test_stream_join_crash_recovery import left_outer_join
+    from test_stream_join_crash_recovery import impressions_join_clicks
 
     src, out, checkpoint, provider = sys.argv[1:5]
     spark = SparkSession.builder.appName("join-crash-child").getOrCreate()
     spark.conf.set("spate.streaming.checkpoint.fsync", "false")
     spark.conf.set("spark.sql.streaming.stateStore.providerClass", provider)
     spark.conf.set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "3")
-    query = (left_outer_join(sql, spark, src).writeStream.format("parquet").outputMode("append")
+    query = (impressions_join_clicks(sql, spark, src, %r).writeStream.format("parquet").outputMode("append")
              .option("checkpointLocation", checkpoint).trigger(availableNow=True).start(out))
     print("started", flush=True)
     query.awaitTermination()
@@ -37,23 +38,25 @@ CHILD = textwrap.dedent("""
         print("failed:", query.exception(), flush=True)
         sys.exit(3)
     print("done", flush=True)
-""" % os.path.dirname(os.path.abspath(__file__)))
+""")  # % (the folder of this file, the join type)
 
 FILES = 12
 RESTARTS = 10
-OUTPUT_SCHEMA = "id BIGINT, it TIMESTAMP, note STRING, cid BIGINT, ct TIMESTAMP"
+JOIN_TYPES = ["inner", "left_outer", "full_outer", "left_semi"]
+IMPRESSION_COLUMNS = "id BIGINT, it TIMESTAMP, note STRING"
+CLICK_COLUMNS = "cid BIGINT, ct TIMESTAMP"
 
 
-def left_outer_join(sql, spark, src):
-    """Impressions (id, it, note) left outer join clicks (cid, ct) on id = cid with
+def impressions_join_clicks(sql, spark, src, how):
+    """Impressions (id, it, note) joined (`how`) with clicks (cid, ct) on id = cid with
     it <= ct <= it + 10 minutes; one file of each side per micro-batch."""
     def side(name, schema, column):
         return (spark.readStream.option("maxFilesPerTrigger", 1).schema(schema)
                 .json(os.path.join(str(src), name)).withWatermark(column, "10 minutes"))
-    impressions = side("impressions", "id BIGINT, it TIMESTAMP, note STRING", "it")
-    clicks = side("clicks", "cid BIGINT, ct TIMESTAMP", "ct")
+    impressions = side("impressions", IMPRESSION_COLUMNS, "it")
+    clicks = side("clicks", CLICK_COLUMNS, "ct")
     condition = sql.functions.expr("id = cid AND ct >= it AND ct <= it + interval 10 minutes")
-    return impressions.join(clicks, condition, "left_outer")
+    return impressions.join(clicks, condition, how)
 
 
 def _time(minute):
@@ -93,17 +96,33 @@ def add_input_file(src, index):
     _write(os.path.join(str(src), "clicks"), index, clicks)
 
 
-def results(spark, out, tmp_path, name):
-    rows = read_parquet_folder(spark, out, OUTPUT_SCHEMA, tmp_path / name)
-    return sorted(((r.id, r.it, r.note, r.cid, r.ct) for r in rows), key=repr)
+def results(spark, out, tmp_path, name, how):
+    schema = IMPRESSION_COLUMNS if how == "left_semi" else IMPRESSION_COLUMNS + ", " + CLICK_COLUMNS
+    rows = read_parquet_folder(spark, out, schema, tmp_path / name)
+    return sorted((tuple(r) for r in rows), key=repr)
 
 
+def check_kinds_of_rows(how, rows):
+    """The run covers what the join type can emit, over many batches: matches, and for an
+    outer join impressions (and, full outer, clicks) padded with NULLs; never a late row."""
+    assert not any(r[2] == "late" for r in rows)
+    if how == "left_semi":
+        assert len(rows) > 80 and len(set(rows)) == len(rows)  # an impression once
+        return
+    matched = [r for r in rows if r[0] is not None and r[3] is not None]
+    padded_impressions = [r for r in rows if r[3] is None]
+    padded_clicks = [r for r in rows if r[0] is None]
+    assert len(matched) > 60
+    assert (len(padded_impressions) > 20) == (how in ("left_outer", "full_outer"))
+    assert (len(padded_clicks) > 20) == (how == "full_outer")
+
+
+@pytest.mark.parametrize("how", JOIN_TYPES)
 @pytest.mark.parametrize("provider", sorted(PROVIDERS))
-def test_sigkill_restarts_of_a_left_outer_join_match_an_uninterrupted_run(spark, tmp_path, provider):
-    ref_out, out = uninterrupted_and_crashed_outputs(tmp_path, CHILD, provider, FILES, add_input_file,
+def test_sigkill_restarts_of_a_join_match_an_uninterrupted_run(spark, tmp_path, provider, how):
+    child = CHILD % (os.path.dirname(os.path.abspath(__file__)), how)
+    ref_out, out = uninterrupted_and_crashed_outputs(tmp_path, child, provider, FILES, add_input_file,
                                                      RESTARTS, random.Random(20241204), 0.05)
-    expected = results(spark, ref_out, tmp_path, "ref-read")
-    padded = [r for r in expected if r[3] is None]
-    assert len(padded) > 20 and len(expected) - len(padded) > 60  # both kinds of rows, many batches
-    assert not any(r[2] == "late" for r in expected)
-    assert results(spark, out, tmp_path, "read") == expected
+    expected = results(spark, ref_out, tmp_path, "ref-read", how)
+    check_kinds_of_rows(how, expected)
+    assert results(spark, out, tmp_path, "read", how) == expected
