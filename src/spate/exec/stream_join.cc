@@ -9,6 +9,10 @@
 //      buffered unless the watermark evicts them at once.
 //   3. The watermark evicts buffered rows. An outer join emits the evicted
 //      rows of its preserved side that never matched, with NULLs beside them.
+// Keys match when their encodings are equal, NULLs included, as Spark's state
+// keys do: the optimizer drops NULL-key rows before the join on the sides
+// that do not emit unmatched rows (plan/stream_join_null_filters.h), so only
+// a full outer join sees NULL keys on both sides, and matches them.
 // A buffered row carries a `matched` flag, set when a row of the other side
 // joins it: it decides an outer join's NULL rows and makes a left semi join
 // emit a left row once.
@@ -140,8 +144,7 @@ struct InputRows {
   std::shared_ptr<arrow::RecordBatch> rows;  // not late
   EncodedRows keys;                          // the encoded join keys
   arrow::ArrayVector key_columns;
-  std::vector<bool> key_valid;  // no NULL in the key
-  std::vector<bool> passes;     // the side's filter holds
+  std::vector<bool> passes;  // the side's filter holds
 };
 
 // The other side's buffered rows with the keys the input brings.
@@ -243,16 +246,12 @@ class JoinBatch {
       }
     }
     const int64_t n = in.rows->num_rows();
-    in.key_valid.assign(n, true);
     for (size_t k = 0; k < s.keys.size(); ++k) {
       ARROW_ASSIGN_OR_RAISE(auto column, EvaluateToArray(*s.keys[k], *in.rows, ctx_));
       const auto& type = rt_.key_schema->field(static_cast<int>(k))->type();
       if (!column->type()->Equals(*type)) {
         ARROW_ASSIGN_OR_RAISE(auto cast, cp::Cast(column, type));
         column = cast.make_array();
-      }
-      for (int64_t i = 0; i < n && column->null_count() > 0; ++i) {
-        if (column->IsNull(i)) in.key_valid[i] = false;
       }
       in.key_columns.push_back(std::move(column));
     }
@@ -271,7 +270,7 @@ class JoinBatch {
     BufferedRows out;
     std::unordered_set<std::string_view> wanted;
     for (size_t i = 0; i < input.keys.size(); ++i) {
-      if (input.passes[i] && input.key_valid[i]) wanted.insert(input.keys[i]);
+      if (input.passes[i]) wanted.insert(input.keys[i]);
     }
     for (std::string_view key : wanted) {
       const int p = op_.PartitionOf(key);
@@ -303,7 +302,7 @@ class JoinBatch {
     const int64_t n = input.rows->num_rows();
     std::vector<int64_t> mine, theirs;
     for (int64_t i = 0; i < n; ++i) {
-      if (!input.passes[i] || !input.key_valid[i]) continue;
+      if (!input.passes[i]) continue;
       auto it = buffered.by_key.find(input.keys[i]);
       if (it == buffered.by_key.end()) continue;
       for (uint32_t j = it->second.first; j < it->second.second; ++j) {
@@ -364,7 +363,7 @@ class JoinBatch {
     std::vector<StateWriteBatch> writes(op_.num_partitions());
     std::string key, value;
     for (int64_t i = 0; i < input.rows->num_rows(); ++i) {
-      if (!input.passes[i] || (!input.key_valid[i] && !preserved)) continue;
+      if (!input.passes[i]) continue;
       if (node_.join_type == JoinType::kLeftSemi && side == kLeft && matched[i]) continue;
       const bool evicted_now = evicted_up_to && !times.empty() && times[i] && *times[i] <= *evicted_up_to;
       // A right row the watermark evicts now cannot meet a later left row;
