@@ -500,6 +500,35 @@ def test_stream_static_joins_that_run(oracle):
     oracle.check(program)
 
 
+def test_stream_static_join_rereads_changed_static_files(oracle):
+    """A static DataFrame over files keeps the listing made when it was created, and its files
+    are read again in each micro-batch: after batch 0 (in its foreachBatch) one static file is
+    rewritten and another added; batch 1 and 2 see the rewritten rows, never the added file.
+    A createDataFrame side stays as it was."""
+    def program(sql, spark, tmp):
+        expr = sql.functions.expr
+        folder = os.path.join(tmp, "names")
+        write_side(folder, [[(1, "one")]], ["k", "name"])
+        names = spark.read.schema("k INT, name STRING").json(folder)
+        extra = spark.createDataFrame([(2, "two")], "x INT, label STRING")
+        stream = clicks(spark, tmp, False, batches=[[(1, "12:00"), (2, "12:00")]] * 3)
+        join = stream.join(names, expr("cad = k"), "left").join(extra, expr("cad = x"), "left")
+        batches = []
+
+        def sink(batch_df, batch_id):
+            batches.append([batch_id, sorted((plain(row) for row in batch_df.collect()), key=repr)])
+            if batch_id == 0:
+                write_side(folder, [[(2, "two")]], ["k", "name"], first=1)
+                with open(os.path.join(folder, "part-000.json"), "w") as out:
+                    out.write(json.dumps({"k": 1, "name": "uno"}) + "\n")
+
+        query = (join.writeStream.foreachBatch(sink).option("checkpointLocation", os.path.join(tmp, "cp"))
+                 .trigger(availableNow=True).start())
+        query.awaitTermination()
+        return batches
+    oracle.check(program)
+
+
 def test_right_semi_is_not_a_join_type(oracle):
     """There is no right semi join: join() itself raises, stream or not."""
     def program(sql, spark, tmp):
