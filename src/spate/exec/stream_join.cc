@@ -149,11 +149,27 @@ struct InputRows {
 
 // The other side's buffered rows with the keys the input brings.
 struct BufferedRows {
-  std::vector<std::string> keys, values;
+  // Row j's state key and value: bytes[key_at[j], value_at[j]) and
+  // [value_at[j], key_at[j + 1]), copied back to back (one allocation for all).
+  std::string bytes;
+  std::vector<size_t> key_at, value_at;
   std::vector<int> partitions;
   std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> by_key;  // [begin, end) of a join key
   std::shared_ptr<arrow::RecordBatch> rows;                                     // the values, decoded
   std::vector<bool> matched, changed;
+
+  size_t size() const { return value_at.size(); }
+  std::string_view key(size_t j) const { return View(key_at[j], value_at[j]); }
+  std::string_view value(size_t j) const { return View(value_at[j], j + 1 < size() ? key_at[j + 1] : bytes.size()); }
+  void Add(std::string_view k, std::string_view v) {
+    key_at.push_back(bytes.size());
+    bytes.append(k);
+    value_at.push_back(bytes.size());
+    bytes.append(v);
+  }
+
+ private:
+  std::string_view View(size_t begin, size_t end) const { return std::string_view(bytes).substr(begin, end - begin); }
 };
 
 // Rows of `rows` at `indices`.
@@ -275,24 +291,23 @@ class JoinBatch {
     for (std::string_view key : wanted) {
       const int p = op_.PartitionOf(key);
       ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
-      const auto begin = static_cast<uint32_t>(out.keys.size());
+      const auto begin = static_cast<uint32_t>(out.size());
       ARROW_RETURN_NOT_OK(store->PrefixScan(key, [&](std::string_view k, std::string_view v) {
-        out.keys.emplace_back(k);
-        out.values.emplace_back(v);
+        out.Add(k, v);
         out.partitions.push_back(p);
         return arrow::Status::OK();
       }));
-      out.by_key[key] = {begin, static_cast<uint32_t>(out.keys.size())};
+      out.by_key[key] = {begin, static_cast<uint32_t>(out.size())};
     }
     SideRuntime& s = rt_.sides[side];
-    out.matched.resize(out.values.size());
-    for (size_t j = 0; j < out.values.size(); ++j) {
-      std::string_view value = out.values[j];
+    out.matched.resize(out.size());
+    for (size_t j = 0; j < out.size(); ++j) {
+      std::string_view value = out.value(j);
       out.matched[j] = value.back() == 1;
       ARROW_RETURN_NOT_OK(s.row_decoder->Append(&value));
     }
     ARROW_ASSIGN_OR_RAISE(out.rows, s.row_decoder->Finish());
-    out.changed.assign(out.values.size(), false);
+    out.changed.assign(out.size(), false);
     return out;
   }
 
@@ -390,11 +405,11 @@ class JoinBatch {
   arrow::Status WriteMatchedFlags(int side, const BufferedRows& buffered) {
     std::vector<StateWriteBatch> writes(op_.num_partitions());
     std::string value;
-    for (size_t j = 0; j < buffered.keys.size(); ++j) {
+    for (size_t j = 0; j < buffered.size(); ++j) {
       if (!buffered.changed[j]) continue;
-      value = buffered.values[j];
+      value = buffered.value(j);
       value.back() = 1;
-      writes[buffered.partitions[j]].Put(buffered.keys[j], value, false);
+      writes[buffered.partitions[j]].Put(buffered.key(j), value, false);
     }
     for (int p = 0; p < op_.num_partitions(); ++p) {
       if (writes[p].empty()) continue;
