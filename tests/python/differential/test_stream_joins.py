@@ -251,6 +251,17 @@ def test_null_keys(oracle, how):
     oracle.check(program)
 
 
+@pytest.mark.parametrize("condition", ["ad <=> cad", "ad <=> cad AND ct >= it AND ct <= it + interval 10 minutes"])
+def test_null_safe_equality_is_a_join_key(oracle, condition):
+    """`<=>` is an equi-join key of a stream-stream join, as Spark extracts it (coalesce and
+    isnull of each side): NULL ads meet each other in the state, nothing is filtered."""
+    def program(sql, spark, tmp):
+        join = (impressions(spark, tmp, batches=NULL_KEY_IMPRESSIONS)
+                .join(clicks(spark, tmp, batches=NULL_KEY_CLICKS), sql.functions.expr(condition)))
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
 # --- Batch 0 at the epoch ----------------------------------------------------------------------
 
 
