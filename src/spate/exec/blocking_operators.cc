@@ -192,6 +192,9 @@ arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& no
         return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "StreamingSymmetricHashJoin",
                                                          Binary(ExecuteStreamingJoin), Binary(ExecuteJoin));
       }
+      if (IsStreamingPlan(*node.children[0]) && !IsStreamingPlan(*node.children[1])) {
+        return MakeStreamStaticJoinOperator(node, std::move(inputs));
+      }
       return std::make_unique<FunctionOperator>(node, std::move(inputs), "HashJoin", Binary(ExecuteJoin));
     case Kind::kIntersect:
     case Kind::kExcept:

@@ -1,5 +1,7 @@
 // Joins. With equi-keys: the right side's keys are grouped with Arrow's
-// Grouper (its hash table), the left side's keys are looked up in it, and
+// Grouper (its hash table: the build side, hash_join_build.h, which a
+// stream-static join keeps across micro-batches), the left side's keys are
+// looked up in it, and
 // every candidate pair is gathered with Take; a non-equi rest of the
 // condition then filters the pairs. Without keys every pair is a candidate.
 // Outer, semi and anti joins follow from which rows found a partner.
@@ -10,6 +12,7 @@
 
 #include "spate/aggregates/group_ids.h"
 #include "spate/exec/executor.h"
+#include "spate/exec/hash_join_build.h"
 #include "spate/exec/join_rows.h"
 #include "spate/types/arrow_types.h"
 
@@ -49,56 +52,40 @@ arrow::Result<std::vector<arrow::Datum>> EvaluateKeys(const std::vector<BoundExp
   return keys;
 }
 
-arrow::Result<Pairs> CandidatePairs(const PlanNode& node, const arrow::RecordBatch& left,
-                                    const arrow::RecordBatch& right, const EvalContext& ctx) {
+// Every (left, right) pair (a join without equi-keys).
+Pairs AllPairs(int64_t left_rows, int64_t right_rows) {
   Pairs pairs;
-  if (node.left_keys.empty()) {
-    for (int64_t l = 0; l < left.num_rows(); ++l) {
-      for (int64_t r = 0; r < right.num_rows(); ++r) {
-        pairs.left.push_back(l);
-        pairs.right.push_back(r);
-      }
+  for (int64_t l = 0; l < left_rows; ++l) {
+    for (int64_t r = 0; r < right_rows; ++r) {
+      pairs.left.push_back(l);
+      pairs.right.push_back(r);
     }
-    return pairs;
   }
-  ARROW_ASSIGN_OR_RAISE(auto right_keys, EvaluateKeys(node.right_keys, right, ctx));
+  return pairs;
+}
+
+// The left rows' partners among the build side's rows by equal keys.
+arrow::Result<Pairs> CandidatePairs(const PlanNode& node, const arrow::RecordBatch& left, JoinBuildSide& build,
+                                    const EvalContext& ctx) {
+  if (node.left_keys.empty()) return AllPairs(left.num_rows(), build.rows->num_rows());
   ARROW_ASSIGN_OR_RAISE(auto left_keys, EvaluateKeys(node.left_keys, left, ctx));
-  std::vector<arrow::TypeHolder> types;
-  for (const auto& k : right_keys) types.emplace_back(k.type());
-  ARROW_ASSIGN_OR_RAISE(auto grouper, cp::Grouper::Make(types));
-
-  ARROW_ASSIGN_OR_RAISE(auto right_valid, KeysValid(right_keys, right.num_rows()));
-  cp::ExecBatch right_batch(right_keys, right.num_rows());
-  ARROW_ASSIGN_OR_RAISE(auto right_ids_datum, grouper->Consume(cp::ExecSpan(right_batch)));
-  auto right_ids = std::static_pointer_cast<arrow::UInt32Array>(right_ids_datum.make_array());
-  // Right rows by group: start offsets and row numbers, counting sort style.
-  uint32_t groups = grouper->num_groups();
-  std::vector<int64_t> start(groups + 1, 0);
-  for (int64_t r = 0; r < right.num_rows(); ++r) {
-    if (right_valid[r]) ++start[right_ids->Value(r) + 1];
-  }
-  for (uint32_t g = 0; g < groups; ++g) start[g + 1] += start[g];
-  std::vector<int64_t> rows(start.back()), fill(start.begin(), start.end() - 1);
-  for (int64_t r = 0; r < right.num_rows(); ++r) {
-    if (right_valid[r]) rows[fill[right_ids->Value(r)]++] = r;
-  }
-
   // Left keys must have the right keys' Arrow types for the lookup.
   for (size_t i = 0; i < left_keys.size(); ++i) {
-    if (!left_keys[i].type()->Equals(*right_keys[i].type())) {
-      ARROW_ASSIGN_OR_RAISE(left_keys[i], cp::Cast(left_keys[i], right_keys[i].type()));
+    if (!left_keys[i].type()->Equals(*build.key_types[i])) {
+      ARROW_ASSIGN_OR_RAISE(left_keys[i], cp::Cast(left_keys[i], build.key_types[i]));
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto left_valid, KeysValid(left_keys, left.num_rows()));
   cp::ExecBatch left_batch(left_keys, left.num_rows());
-  ARROW_ASSIGN_OR_RAISE(auto left_ids_datum, grouper->Lookup(cp::ExecSpan(left_batch)));
+  ARROW_ASSIGN_OR_RAISE(auto left_ids_datum, build.grouper->Lookup(cp::ExecSpan(left_batch)));
   auto left_ids = std::static_pointer_cast<arrow::UInt32Array>(left_ids_datum.make_array());
+  Pairs pairs;
   for (int64_t l = 0; l < left.num_rows(); ++l) {
     if (!left_valid[l] || left_ids->IsNull(l)) continue;
     uint32_t g = left_ids->Value(l);
-    for (int64_t k = start[g]; k < start[g + 1]; ++k) {
+    for (int64_t k = build.group_start[g]; k < build.group_start[g + 1]; ++k) {
       pairs.left.push_back(l);
-      pairs.right.push_back(rows[k]);
+      pairs.right.push_back(build.group_rows[k]);
     }
   }
   return pairs;
@@ -136,14 +123,53 @@ arrow::Result<std::vector<std::shared_ptr<arrow::Array>>> Gather(const arrow::Re
 
 }  // namespace
 
+arrow::Result<std::shared_ptr<JoinBuildSide>> BuildJoinSide(const PlanNode& node, const arrow::Table& right_table,
+                                                            const EvalContext& ctx) {
+  auto build = std::make_shared<JoinBuildSide>();
+  ARROW_ASSIGN_OR_RAISE(build->rows, ToSingleBatch(right_table));
+  if (node.right_keys.empty()) return build;
+  const arrow::RecordBatch& right = *build->rows;
+  ARROW_ASSIGN_OR_RAISE(auto right_keys, EvaluateKeys(node.right_keys, right, ctx));
+  std::vector<arrow::TypeHolder> types;
+  for (const auto& k : right_keys) {
+    types.emplace_back(k.type());
+    build->key_types.push_back(k.type());
+  }
+  ARROW_ASSIGN_OR_RAISE(build->grouper, cp::Grouper::Make(types));
+  ARROW_ASSIGN_OR_RAISE(auto right_valid, KeysValid(right_keys, right.num_rows()));
+  cp::ExecBatch right_batch(right_keys, right.num_rows());
+  ARROW_ASSIGN_OR_RAISE(auto right_ids_datum, build->grouper->Consume(cp::ExecSpan(right_batch)));
+  auto right_ids = std::static_pointer_cast<arrow::UInt32Array>(right_ids_datum.make_array());
+  // Right rows by group: start offsets and row numbers, counting sort style.
+  uint32_t groups = build->grouper->num_groups();
+  std::vector<int64_t>& start = build->group_start;
+  start.assign(groups + 1, 0);
+  for (int64_t r = 0; r < right.num_rows(); ++r) {
+    if (right_valid[r]) ++start[right_ids->Value(r) + 1];
+  }
+  for (uint32_t g = 0; g < groups; ++g) start[g + 1] += start[g];
+  std::vector<int64_t> fill(start.begin(), start.end() - 1);
+  build->group_rows.resize(start.back());
+  for (int64_t r = 0; r < right.num_rows(); ++r) {
+    if (right_valid[r]) build->group_rows[fill[right_ids->Value(r)]++] = r;
+  }
+  return build;
+}
+
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
                                                          const arrow::Table& left_table,
                                                          const arrow::Table& right_table,
                                                          const EvalContext& ctx) {
+  ARROW_ASSIGN_OR_RAISE(auto build, BuildJoinSide(node, right_table, ctx));
+  return ProbeJoin(node, left_table, *build, ctx);
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> ProbeJoin(const PlanNode& node, const arrow::Table& left_table,
+                                                       JoinBuildSide& build, const EvalContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*node.Schema()));
   ARROW_ASSIGN_OR_RAISE(auto left, ToSingleBatch(left_table));
-  ARROW_ASSIGN_OR_RAISE(auto right, ToSingleBatch(right_table));
-  ARROW_ASSIGN_OR_RAISE(Pairs pairs, CandidatePairs(node, *left, *right, ctx));
+  const std::shared_ptr<arrow::RecordBatch>& right = build.rows;
+  ARROW_ASSIGN_OR_RAISE(Pairs pairs, CandidatePairs(node, *left, build, ctx));
 
   // Keep the pairs that satisfy the rest of the condition.
   if (node.condition && !pairs.left.empty()) {

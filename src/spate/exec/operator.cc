@@ -24,7 +24,11 @@ arrow::Status Operator::InputFinished(int) {
 
 bool Operator::WantsInput() const { return ConsumerWantsInput(); }
 
-bool Operator::ConsumerWantsInput() const { return consumer_ == nullptr || consumer_->WantsInput(); }
+bool Operator::WantsInputFrom(int) const { return WantsInput(); }
+
+bool Operator::ConsumerWantsInput() const {
+  return consumer_ == nullptr || consumer_->WantsInputFrom(consumer_input_);
+}
 
 arrow::Status Operator::Emit(std::shared_ptr<arrow::RecordBatch> batch) {
   rows_out_ += batch->num_rows();

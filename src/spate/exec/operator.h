@@ -56,6 +56,9 @@ class Operator {
   arrow::Status InputFinished(int input);
   /// Whether more input can still change this operator's output.
   virtual bool WantsInput() const;
+  /// The same for one input: a stream-static join takes nothing from a
+  /// static side whose rows it kept from an earlier micro-batch.
+  virtual bool WantsInputFrom(int input) const;
 
  protected:
   /// Every input has finished: emit what is left, then EmitEnd().

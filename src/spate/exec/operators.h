@@ -6,7 +6,7 @@
 // union, limit, a batch query's distinct); operators that collect their input
 // and compute at its end (blocking_operators.cc: sort, window, aggregate,
 // join, intersect/except, and the streaming stateful aggregate and
-// deduplicate).
+// deduplicate; stream_static_join.cc).
 
 #include <memory>
 #include <vector>
@@ -22,6 +22,9 @@ arrow::Result<std::unique_ptr<SourceOperator>> MakeScanOperator(const PlanNode& 
 /// Null when `node` is not of this family.
 arrow::Result<std::unique_ptr<Operator>> MakePipelinedOperator(const PlanNode& node, std::vector<Operator*> inputs);
 arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& node, std::vector<Operator*> inputs);
+/// A join of a stream (left) with static rows (right) that keeps the static
+/// side's hash table while its rows stay the same (stream_static_join.cc).
+std::unique_ptr<Operator> MakeStreamStaticJoinOperator(const PlanNode& node, std::vector<Operator*> inputs);
 
 /// Whether `node` runs as a stateful operator in a streaming query.
 bool IsStatefulNode(const PlanNode& node);

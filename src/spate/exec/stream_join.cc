@@ -9,6 +9,10 @@
 //      buffered unless the watermark evicts them at once.
 //   3. The watermark evicts buffered rows. An outer join emits the evicted
 //      rows of its preserved side that never matched, with NULLs beside them.
+// Keys match when their encodings are equal, NULLs included, as Spark's state
+// keys do: the optimizer drops NULL-key rows before the join on the sides
+// that do not emit unmatched rows (plan/stream_join_null_filters.h), so only
+// a full outer join sees NULL keys on both sides, and matches them.
 // A buffered row carries a `matched` flag, set when a row of the other side
 // joins it: it decides an outer join's NULL rows and makes a left semi join
 // emit a left row once.
@@ -140,17 +144,32 @@ struct InputRows {
   std::shared_ptr<arrow::RecordBatch> rows;  // not late
   EncodedRows keys;                          // the encoded join keys
   arrow::ArrayVector key_columns;
-  std::vector<bool> key_valid;  // no NULL in the key
-  std::vector<bool> passes;     // the side's filter holds
+  std::vector<bool> passes;  // the side's filter holds
 };
 
 // The other side's buffered rows with the keys the input brings.
 struct BufferedRows {
-  std::vector<std::string> keys, values;
+  // Row j's state key and value: bytes[key_at[j], value_at[j]) and
+  // [value_at[j], key_at[j + 1]), copied back to back (one allocation for all).
+  std::string bytes;
+  std::vector<size_t> key_at, value_at;
   std::vector<int> partitions;
   std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> by_key;  // [begin, end) of a join key
   std::shared_ptr<arrow::RecordBatch> rows;                                     // the values, decoded
   std::vector<bool> matched, changed;
+
+  size_t size() const { return value_at.size(); }
+  std::string_view key(size_t j) const { return View(key_at[j], value_at[j]); }
+  std::string_view value(size_t j) const { return View(value_at[j], j + 1 < size() ? key_at[j + 1] : bytes.size()); }
+  void Add(std::string_view k, std::string_view v) {
+    key_at.push_back(bytes.size());
+    bytes.append(k);
+    value_at.push_back(bytes.size());
+    bytes.append(v);
+  }
+
+ private:
+  std::string_view View(size_t begin, size_t end) const { return std::string_view(bytes).substr(begin, end - begin); }
 };
 
 // Rows of `rows` at `indices`.
@@ -243,16 +262,12 @@ class JoinBatch {
       }
     }
     const int64_t n = in.rows->num_rows();
-    in.key_valid.assign(n, true);
     for (size_t k = 0; k < s.keys.size(); ++k) {
       ARROW_ASSIGN_OR_RAISE(auto column, EvaluateToArray(*s.keys[k], *in.rows, ctx_));
       const auto& type = rt_.key_schema->field(static_cast<int>(k))->type();
       if (!column->type()->Equals(*type)) {
         ARROW_ASSIGN_OR_RAISE(auto cast, cp::Cast(column, type));
         column = cast.make_array();
-      }
-      for (int64_t i = 0; i < n && column->null_count() > 0; ++i) {
-        if (column->IsNull(i)) in.key_valid[i] = false;
       }
       in.key_columns.push_back(std::move(column));
     }
@@ -271,29 +286,28 @@ class JoinBatch {
     BufferedRows out;
     std::unordered_set<std::string_view> wanted;
     for (size_t i = 0; i < input.keys.size(); ++i) {
-      if (input.passes[i] && input.key_valid[i]) wanted.insert(input.keys[i]);
+      if (input.passes[i]) wanted.insert(input.keys[i]);
     }
     for (std::string_view key : wanted) {
       const int p = op_.PartitionOf(key);
       ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
-      const auto begin = static_cast<uint32_t>(out.keys.size());
+      const auto begin = static_cast<uint32_t>(out.size());
       ARROW_RETURN_NOT_OK(store->PrefixScan(key, [&](std::string_view k, std::string_view v) {
-        out.keys.emplace_back(k);
-        out.values.emplace_back(v);
+        out.Add(k, v);
         out.partitions.push_back(p);
         return arrow::Status::OK();
       }));
-      out.by_key[key] = {begin, static_cast<uint32_t>(out.keys.size())};
+      out.by_key[key] = {begin, static_cast<uint32_t>(out.size())};
     }
     SideRuntime& s = rt_.sides[side];
-    out.matched.resize(out.values.size());
-    for (size_t j = 0; j < out.values.size(); ++j) {
-      std::string_view value = out.values[j];
+    out.matched.resize(out.size());
+    for (size_t j = 0; j < out.size(); ++j) {
+      std::string_view value = out.value(j);
       out.matched[j] = value.back() == 1;
       ARROW_RETURN_NOT_OK(s.row_decoder->Append(&value));
     }
     ARROW_ASSIGN_OR_RAISE(out.rows, s.row_decoder->Finish());
-    out.changed.assign(out.values.size(), false);
+    out.changed.assign(out.size(), false);
     return out;
   }
 
@@ -303,7 +317,7 @@ class JoinBatch {
     const int64_t n = input.rows->num_rows();
     std::vector<int64_t> mine, theirs;
     for (int64_t i = 0; i < n; ++i) {
-      if (!input.passes[i] || !input.key_valid[i]) continue;
+      if (!input.passes[i]) continue;
       auto it = buffered.by_key.find(input.keys[i]);
       if (it == buffered.by_key.end()) continue;
       for (uint32_t j = it->second.first; j < it->second.second; ++j) {
@@ -364,7 +378,7 @@ class JoinBatch {
     std::vector<StateWriteBatch> writes(op_.num_partitions());
     std::string key, value;
     for (int64_t i = 0; i < input.rows->num_rows(); ++i) {
-      if (!input.passes[i] || (!input.key_valid[i] && !preserved)) continue;
+      if (!input.passes[i]) continue;
       if (node_.join_type == JoinType::kLeftSemi && side == kLeft && matched[i]) continue;
       const bool evicted_now = evicted_up_to && !times.empty() && times[i] && *times[i] <= *evicted_up_to;
       // A right row the watermark evicts now cannot meet a later left row;
@@ -391,11 +405,11 @@ class JoinBatch {
   arrow::Status WriteMatchedFlags(int side, const BufferedRows& buffered) {
     std::vector<StateWriteBatch> writes(op_.num_partitions());
     std::string value;
-    for (size_t j = 0; j < buffered.keys.size(); ++j) {
+    for (size_t j = 0; j < buffered.size(); ++j) {
       if (!buffered.changed[j]) continue;
-      value = buffered.values[j];
+      value = buffered.value(j);
       value.back() = 1;
-      writes[buffered.partitions[j]].Put(buffered.keys[j], value, false);
+      writes[buffered.partitions[j]].Put(buffered.key(j), value, false);
     }
     for (int p = 0; p < op_.num_partitions(); ++p) {
       if (writes[p].empty()) continue;

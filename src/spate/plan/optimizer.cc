@@ -1,9 +1,10 @@
 #include "spate/plan/optimizer.h"
 
 #include "spate/plan/scan_pushdown.h"
+#include "spate/plan/stream_join_null_filters.h"
 
 namespace spate {
 
-PlanPtr Optimize(PlanPtr plan) { return PushDownIntoScans(plan); }
+PlanPtr Optimize(PlanPtr plan) { return PushDownIntoScans(AddStreamJoinNullFilters(plan)); }
 
 }  // namespace spate

@@ -20,6 +20,7 @@
 #include "spate/expr/window_expr.h"
 #include "spate/expr/window_spec.h"
 #include "spate/plan/grouping_sets.h"
+#include "spate/plan/null_safe_join_keys.h"
 #include "spate/plan/window_plan.h"
 #include "spate/types/arrow_types.h"
 
@@ -1956,27 +1957,38 @@ arrow::Result<PlanPtr> MakeJoin(const PlanPtr& left, const PlanPtr& right, const
                                     "\"BOOLEAN\".",
                                     bound->name(), QuotedType(*bound->type())));
     }
-    // Split the AND-ed conjuncts into equi-keys (left expr = right expr) and the rest.
+    // Split the AND-ed conjuncts into equi-keys (left expr = right expr, or <=>) and the rest.
     std::vector<BoundExprPtr> conjuncts, rest;
     SplitConjuncts(bound, &conjuncts);
     for (const auto& c : conjuncts) {
-      bool is_eq = c->kind() == BoundExpr::Kind::kFunction &&
-                   static_cast<const BoundFunction&>(*c).function() == "=";
-      if (is_eq) {
+      const std::string function =
+          c->kind() == BoundExpr::Kind::kFunction ? static_cast<const BoundFunction&>(*c).function() : "";
+      if (function == "=" || function == "<=>") {
         std::set<int> a_cols, b_cols;
         CollectColumns(*c->children()[0], &a_cols);
         CollectColumns(*c->children()[1], &b_cols);
         auto all_left = [&](const std::set<int>& s) { return !s.empty() && *s.rbegin() < left_width; };
         auto all_right = [&](const std::set<int>& s) { return !s.empty() && *s.begin() >= left_width; };
+        BoundExprPtr l, r;
         if (all_left(a_cols) && all_right(b_cols)) {
-          node.left_keys.push_back(c->children()[0]);
-          node.right_keys.push_back(ShiftColumns(c->children()[1], -left_width));
+          l = c->children()[0];
+          r = ShiftColumns(c->children()[1], -left_width);
+        } else if (all_right(a_cols) && all_left(b_cols)) {
+          l = c->children()[1];
+          r = ShiftColumns(c->children()[0], -left_width);
+        }
+        if (l && function == "=") {
+          node.left_keys.push_back(l);
+          node.right_keys.push_back(r);
           continue;
         }
-        if (all_right(a_cols) && all_left(b_cols)) {
-          node.left_keys.push_back(c->children()[1]);
-          node.right_keys.push_back(ShiftColumns(c->children()[0], -left_width));
-          continue;
+        if (l) {  // <=>: keys on which NULL meets NULL
+          ARROW_ASSIGN_OR_RAISE(auto keys, NullSafeJoinKeys(l, r));
+          if (keys) {
+            node.left_keys.insert(node.left_keys.end(), keys->left.begin(), keys->left.end());
+            node.right_keys.insert(node.right_keys.end(), keys->right.begin(), keys->right.end());
+            continue;
+          }
         }
       }
       rest.push_back(c);

@@ -1,5 +1,5 @@
-"""A stream-stream join on Spate and PySpark 4.1: the uninterrupted run of the left outer join
-that test_stream_join_crash_recovery.py kills and restarts (so that its reference is right),
+"""A stream-stream join on Spate and PySpark 4.1: the uninterrupted runs of the joins that
+test_stream_join_crash_recovery.py kills and restarts (so that its reference is right),
 and the join's state read back with format("statestore") by joinSide or by store name, with
 the errors of the options Spark refuses.
 
@@ -14,18 +14,19 @@ import os
 import pytest
 
 from oracle import plain
-from test_stream_join_crash_recovery import FILES, add_input_file, left_outer_join
+from test_stream_join_crash_recovery import FILES, JOIN_TYPES, add_input_file, impressions_join_clicks
 from test_stream_joins import TIME_RANGE, clicks, impressions, run_batches
 
 
-def test_uninterrupted_left_outer_join_of_the_crash_test(oracle):
+@pytest.mark.parametrize("how", JOIN_TYPES)
+def test_uninterrupted_join_of_the_crash_test(oracle, how):
     """Batch by batch, the output the crash test expects after its restarts."""
     def program(sql, spark, tmp):
         src = os.path.join(tmp, "in")
         os.makedirs(src)
         for i in range(FILES):
             add_input_file(src, i)
-        query, batches = run_batches(left_outer_join(sql, spark, src), tmp)
+        query, batches = run_batches(impressions_join_clicks(sql, spark, src, how), tmp)
         return batches
     oracle.check(program)
 

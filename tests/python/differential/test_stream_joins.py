@@ -90,23 +90,24 @@ def columns(df):
     return [[field.name, field.dataType.simpleString(), field.nullable] for field in df.schema.fields]
 
 
-def state_history(query):
-    """Per progress report: batch id, input rows, watermark, and the counts of each state
-    operator (for a join, Spark counts as removed only the rows evicted from a side that emits
-    nothing on eviction: an outer side's evicted rows are never counted)."""
+def state_history(query, input_rows=True):
+    """Per progress report: batch id, input rows (unless not `input_rows`), watermark, and the
+    counts of each state operator (for a join, Spark counts as removed only the rows evicted
+    from a side that emits nothing on eviction: an outer side's evicted rows are never
+    counted)."""
     history = []
     for progress in query.recentProgress:
         operators = [[op["operatorName"], op["numRowsTotal"], op["numRowsUpdated"], op["numRowsRemoved"],
                       op["numRowsDroppedByWatermark"]] for op in progress["stateOperators"]]
-        history.append([progress["batchId"], progress["numInputRows"],
+        history.append([progress["batchId"], progress["numInputRows"] if input_rows else None,
                         progress["eventTime"].get("watermark"), operators])
     return history
 
 
-def joined_batches(join, tmp):
+def joined_batches(join, tmp, input_rows=True):
     """The batches of a join, its columns, and its state history."""
     query, batches = run_batches(join, tmp)
-    return {"columns": columns(join), "batches": batches, "state": state_history(query)}
+    return {"columns": columns(join), "batches": batches, "state": state_history(query, input_rows)}
 
 
 # --- Inner joins -------------------------------------------------------------------------------
@@ -224,6 +225,91 @@ def test_join_state_survives_a_restart(oracle):
         write_side(os.path.join(tmp, "clicks"), CLICKS[2:], ["cad", "ct"], first=2)
         second, after = run_batches(join, tmp)
         return {"first": [before, state_history(first)], "second": [after, state_history(second)]}
+    oracle.check(program)
+
+
+# --- NULL keys ---------------------------------------------------------------------------------
+
+# Rows with NULL ads on both sides; a NULL-ad click at 12:40 is the right side's latest event.
+NULL_KEY_IMPRESSIONS = [[(None, "12:00"), (1, "12:00"), (None, "12:01")], [(None, "12:02"), (2, "12:30")],
+                        [(3, "13:00")]]
+NULL_KEY_CLICKS = [[(None, "12:01"), (1, "12:01")], [(None, "12:03"), (None, "12:40")], [(3, "13:00")]]
+
+
+@pytest.mark.parametrize("how", ["inner", "left", "right", "full", "left_semi"])
+def test_null_keys(oracle, how):
+    """NULL join keys, as Spark's state keys compare them: in a full outer join two rows with
+    NULL keys match (within the time range); the other joins drop the NULL-key rows of the
+    sides that emit nothing unmatched before the join, and below withWatermark, so those rows
+    never move the watermark (the 12:40 click does not in an inner join). An outer join's
+    preserved NULL-key rows are padded with NULLs once evicted. Spark also filters those rows
+    inside the JSON reader, so its numInputRows does not count them: not compared."""
+    def program(sql, spark, tmp):
+        join = (impressions(spark, tmp, batches=NULL_KEY_IMPRESSIONS)
+                .join(clicks(spark, tmp, batches=NULL_KEY_CLICKS), sql.functions.expr(TIME_RANGE), how))
+        return joined_batches(join, tmp, input_rows=False)
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("condition", ["ad <=> cad", "ad <=> cad AND ct >= it AND ct <= it + interval 10 minutes"])
+def test_null_safe_equality_is_a_join_key(oracle, condition):
+    """`<=>` is an equi-join key of a stream-stream join, as Spark extracts it (coalesce and
+    isnull of each side): NULL ads meet each other in the state, nothing is filtered."""
+    def program(sql, spark, tmp):
+        join = (impressions(spark, tmp, batches=NULL_KEY_IMPRESSIONS)
+                .join(clicks(spark, tmp, batches=NULL_KEY_CLICKS), sql.functions.expr(condition)))
+        return joined_batches(join, tmp)
+    oracle.check(program)
+
+
+# --- Batch 0 at the epoch ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("how", ["inner", "left"])
+def test_rows_at_the_epoch_are_late_in_batch_0(oracle, how):
+    """Batch 0 runs with a watermark of 0 for late rows: rows at or before 1970-01-01 00:00:00
+    are dropped (counted in numRowsDroppedByWatermark), those after it are joined."""
+    def program(sql, spark, tmp):
+        def epoch_side(name, schema, rows):
+            folder = os.path.join(tmp, name)
+            os.makedirs(folder)
+            names = [part.split()[0] for part in schema.split(",")]
+            with open(os.path.join(folder, "part-000.json"), "w") as out:
+                out.writelines(json.dumps(dict(zip(names, row))) + "\n" for row in rows)
+            time_column = names[1]
+            return (spark.readStream.schema(schema).option("maxFilesPerTrigger", 1).json(folder)
+                    .withWatermark(time_column, "0 seconds"))
+        rows = [(0, "1970-01-01T00:00:00"), (1, "1970-01-01T00:00:00.001"), (2, "1969-12-31T23:59:00"),
+                (3, "1970-01-01T00:00:05")]
+        left = epoch_side("left", "ad INT, it TIMESTAMP", rows)
+        right = epoch_side("right", "cad INT, ct TIMESTAMP", rows)
+        condition = sql.functions.expr("ad = cad AND ct >= it AND ct <= it + interval 1 second")
+        return joined_batches(left.join(right, condition, how), tmp)
+    oracle.check(program)
+
+
+def test_rate_micro_batch_rows_at_the_epoch_are_late_in_batch_0(oracle):
+    """rate-micro-batch starts at the epoch (startTimestamp 0): a join of two such streams with
+    zero-delay watermarks drops batch 0's rows (their event time is the watermark, 0) and joins
+    the later batches' rows."""
+    def program(sql, spark, tmp):
+        def rate(name):
+            return (spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 3)
+                    .option("advanceMillisPerBatch", 1000).load()
+                    .selectExpr("value AS " + name, "timestamp AS " + name + "_time")
+                    .withWatermark(name + "_time", "0 seconds"))
+        batches = []
+        join = rate("a").join(rate("b"), sql.functions.expr("a = b AND a_time = b_time"))
+        query = (join.writeStream.option("checkpointLocation", os.path.join(tmp, "cp"))
+                 .foreachBatch(lambda df, batch_id: batches.append(
+                     [batch_id, sorted((plain(r) for r in df.collect()), key=repr)])).start())
+        while len(query.recentProgress) < 3:
+            query.awaitTermination(0.1)
+        query.stop()
+        history = [[p["batchId"], p["numInputRows"], p["eventTime"].get("watermark"),
+                    [op["numRowsDroppedByWatermark"] for op in p["stateOperators"]]]
+                   for p in query.recentProgress[:3]]
+        return {"batches": batches[:3], "state": history}
     oracle.check(program)
 
 
@@ -422,6 +508,35 @@ def test_stream_static_joins_that_run(oracle):
             ("left_semi", stream.join(names, expr("cad = k"), "left_semi")),
             ("left_anti", stream.join(names, expr("cad = k"), "left_anti")),
         ]}
+    oracle.check(program)
+
+
+def test_stream_static_join_rereads_changed_static_files(oracle):
+    """A static DataFrame over files keeps the listing made when it was created, and its files
+    are read again in each micro-batch: after batch 0 (in its foreachBatch) one static file is
+    rewritten and another added; batch 1 and 2 see the rewritten rows, never the added file.
+    A createDataFrame side stays as it was."""
+    def program(sql, spark, tmp):
+        expr = sql.functions.expr
+        folder = os.path.join(tmp, "names")
+        write_side(folder, [[(1, "one")]], ["k", "name"])
+        names = spark.read.schema("k INT, name STRING").json(folder)
+        extra = spark.createDataFrame([(2, "two")], "x INT, label STRING")
+        stream = clicks(spark, tmp, False, batches=[[(1, "12:00"), (2, "12:00")]] * 3)
+        join = stream.join(names, expr("cad = k"), "left").join(extra, expr("cad = x"), "left")
+        batches = []
+
+        def sink(batch_df, batch_id):
+            batches.append([batch_id, sorted((plain(row) for row in batch_df.collect()), key=repr)])
+            if batch_id == 0:
+                write_side(folder, [[(2, "two")]], ["k", "name"], first=1)
+                with open(os.path.join(folder, "part-000.json"), "w") as out:
+                    out.write(json.dumps({"k": 1, "name": "uno"}) + "\n")
+
+        query = (join.writeStream.foreachBatch(sink).option("checkpointLocation", os.path.join(tmp, "cp"))
+                 .trigger(availableNow=True).start())
+        query.awaitTermination()
+        return batches
     oracle.check(program)
 
 

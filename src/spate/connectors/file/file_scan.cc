@@ -6,12 +6,16 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <filesystem>
+#include <mutex>
+#include <optional>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/common/utf8.h"
 #include "spate/connectors/file/file_listing.h"
@@ -137,6 +141,73 @@ arrow::Result<SourceTables> ReadSource(const std::string& format, const FileRead
   return data;
 }
 
+// The size and modification time of a local file; nullopt when it is gone
+// (or is not a local file: objects in a store are read once).
+using FileStamp = std::optional<std::pair<uintmax_t, std::filesystem::file_time_type>>;
+
+FileStamp StampOf(const std::string& path) {
+  std::error_code error;
+  auto size = std::filesystem::file_size(path, error);
+  if (error) return std::nullopt;
+  auto time = std::filesystem::last_write_time(path, error);
+  if (error) return std::nullopt;
+  return std::make_pair(size, time);
+}
+
+// The rows of a file relation (spark.read of files): its listing is made once,
+// as Spark's file index makes it when the DataFrame is created, and its files
+// are read again when one changed (Spark reads them in every run of a query).
+// A listed file that is gone keeps the rows read before.
+class FileRelation {
+ public:
+  FileRelation(const RuntimeConfig& conf, std::string format, std::vector<DataFile> files,
+               std::map<std::string, std::string> options, std::vector<std::string> partition_columns)
+      : conf_(conf),
+        format_(std::move(format)),
+        files_(std::move(files)),
+        options_(std::move(options)),
+        partition_columns_(std::move(partition_columns)) {}
+
+  // The first read, which also fixes the schema of the later ones.
+  arrow::Result<FileTable> Load(const StructTypePtr& schema) {
+    stamps_ = Stamps();
+    ARROW_ASSIGN_OR_RAISE(FileTable data, ReadDataFiles(conf_, format_, files_, schema, options_, partition_columns_));
+    schema_ = data.schema;
+    table_ = data.table;
+    return data;
+  }
+
+  arrow::Result<std::shared_ptr<arrow::Table>> Rows() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<FileStamp> stamps = Stamps();
+    for (const auto& stamp : stamps) {
+      if (!stamp) return table_;
+    }
+    if (stamps == stamps_) return table_;
+    ARROW_ASSIGN_OR_RAISE(FileTable data, ReadDataFiles(conf_, format_, files_, schema_, options_, partition_columns_));
+    stamps_ = std::move(stamps);
+    table_ = data.table;
+    return table_;
+  }
+
+ private:
+  std::vector<FileStamp> Stamps() const {
+    std::vector<FileStamp> out;
+    for (const auto& file : files_) out.push_back(StampOf(file.path));
+    return out;
+  }
+
+  const RuntimeConfig conf_;
+  const std::string format_;
+  const std::vector<DataFile> files_;
+  const std::map<std::string, std::string> options_;
+  const std::vector<std::string> partition_columns_;
+  StructTypePtr schema_;
+  std::mutex mutex_;
+  std::vector<FileStamp> stamps_;
+  std::shared_ptr<arrow::Table> table_;
+};
+
 }  // namespace
 
 arrow::Status DataSourceNotFound(const std::string& format) {
@@ -202,11 +273,11 @@ arrow::Result<PlanPtr> LoadFiles(const RuntimeConfig& conf, const std::string& f
   std::string fmt_name = AsciiLower(format);
   if (!IsFileFormat(fmt_name)) return UnsupportedDataSource(format);
   ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(conf, paths));
-  ARROW_ASSIGN_OR_RAISE(FileTable data,
-                        ReadDataFiles(conf, fmt_name, files, schema, options, partition_columns));
+  auto relation = std::make_shared<FileRelation>(conf, fmt_name, std::move(files), options, partition_columns);
+  ARROW_ASSIGN_OR_RAISE(FileTable data, relation->Load(schema));
   auto source = std::make_shared<ScanSource>();
   source->description = fmt::format("Relation[{}] {}", fmt_name, paths.empty() ? "" : paths[0]);
-  source->table = std::move(data.table);
+  source->reader = [relation](const ScanRequest&) { return relation->Rows(); };
   return MakeScan(std::move(source), *data.schema);
 }
 

@@ -85,6 +85,9 @@ bool IsFileFormat(const std::string& format);
 
 /// Reads files of `format` ("parquet", "json", "csv", "text") into a scan:
 /// the data columns, then the partition columns found in `col=value` directories.
+/// The files are listed once; a run of the scan reads them again when one
+/// changed (size or modification time), as Spark reads a relation's files in
+/// every run.
 arrow::Result<PlanPtr> LoadFiles(const RuntimeConfig& conf, const std::string& format,
                                  const std::vector<std::string>& paths, const StructTypePtr& schema,
                                  const std::map<std::string, std::string>& options,
