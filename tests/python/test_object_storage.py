@@ -253,9 +253,33 @@ def test_streaming_source_errors_on_s3a(s3_spark, s3):
     assert "cleanSource=archive on object storage" in str(info.value)
 
 
-def test_checkpoints_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3):
-    path = "s3a://%s/stream" % s3.new_bucket()
+def test_a_checkpoint_in_a_missing_bucket_fails_at_start_naming_it(s3_spark, s3):
+    rate = s3_spark.readStream.format("rate").load()
+    with pytest.raises(Exception) as info:
+        rate.writeStream.format("noop").option("checkpointLocation", "s3a://no-such-bucket-x1/cp").start()
+    assert "s3a://no-such-bucket-x1/cp: Bucket no-such-bucket-x1 does not exist" in str(info.value)
+    assert s3_spark.streams.active == []
+
+
+def test_a_checkpoint_on_s3_without_credentials_names_the_settings(s3_spark, s3):
+    s3_spark.conf.unset("spark.hadoop.fs.s3a.secret.key")
     with pytest.raises(Exception) as info:
         s3_spark.readStream.format("rate").load().writeStream.format("noop") \
-            .option("checkpointLocation", path + "/cp").start()
-    assert 'No FileSystem for scheme "s3a"' in str(info.value)
+            .option("checkpointLocation", "s3a://%s/cp" % s3.new_bucket()).start()
+    assert "No credentials for s3a://" in str(info.value)
+    assert "spark.hadoop.fs.s3a.secret.key" in str(info.value)
+
+
+def test_two_runs_on_one_s3_checkpoint_are_refused(s3_spark, s3):
+    # One live run per checkpoint, as with a local one (the second writer on another machine
+    # fails at its first log entry: entries are written only if absent).
+    checkpoint = "s3a://%s/cp" % s3.new_bucket()
+    rate = s3_spark.readStream.format("rate").option("rowsPerSecond", 1).load()
+    first = rate.writeStream.format("noop").option("checkpointLocation", checkpoint).start()
+    try:
+        with pytest.raises(Exception) as info:
+            rate.writeStream.format("noop").option("checkpointLocation", checkpoint).start()
+        assert "CONCURRENT_QUERY" in str(info.value)
+    finally:
+        first.stop()
+    assert "cp/metadata" in s3.keys(checkpoint.split("/")[2], "cp/")

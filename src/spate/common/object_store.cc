@@ -240,6 +240,16 @@ arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, co
   return ObjectStoreError(uri, write());
 }
 
+// A check, then a PUT (a second writer between the two would go unnoticed).
+arrow::Result<bool> WriteObjectIfAbsent(const FileSystemPtr& store, const std::string& uri,
+                                        const std::string& contents) {
+  auto info = store->GetFileInfo(ObjectPathOf(uri));
+  if (!info.ok()) return ObjectStoreError(uri, info.status());
+  if (info->type() != arrow::fs::FileType::NotFound) return false;
+  ARROW_RETURN_NOT_OK(WriteObject(store, uri, contents));
+  return true;
+}
+
 arrow::Status CheckBucketExists(const FileSystemPtr& store, const std::string& uri) {
   std::string bucket = BucketOf(uri);
   auto info = store->GetFileInfo(bucket);
