@@ -757,10 +757,7 @@ class StreamExecution final : public StreamingQuery,
       std::error_code ec;
       fs::remove_all(checkpoint_, ec);
     }
-    if (mirror_) {
-      (void)mirror_->Upload();  // what the sources' commits wrote after the last batch
-      mirror_.reset();
-    }
+    mirror_.reset();  // the local copy (what a later run needs was uploaded before each log entry)
     // spark.streams forgets the query before awaitTermination() returns, so a
     // caller that saw the query end also sees it gone from active.
     active_ = false;
