@@ -283,3 +283,51 @@ def test_two_runs_on_one_s3_checkpoint_are_refused(s3_spark, s3):
     finally:
         first.stop()
     assert "cp/metadata" in s3.keys(checkpoint.split("/")[2], "cp/")
+
+
+WRITER = """
+import json, sys
+from spate.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+for key, value in json.loads(sys.argv[2]).items():
+    spark.conf.set(key, value)
+query = (spark.readStream.format("rate").option("rowsPerSecond", 100).load().writeStream.format("noop")
+         .option("checkpointLocation", sys.argv[1]).trigger(processingTime="50 milliseconds").start())
+print("started", flush=True)
+query.awaitTermination(120)
+print("error:", query.exception(), flush=True)
+"""
+
+
+def test_a_second_writer_on_another_machine_fails_at_a_log_entry(s3, tmp_path):
+    # Two processes with their own temporary folders (so their own lock files, as on two
+    # machines) run one query on one S3 checkpoint: the log entries are written only if absent,
+    # so one of them fails with Spark's error instead of overwriting the other's batches.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    bucket = s3.new_bucket()
+    checkpoint = "s3a://%s/cp" % bucket
+    procs = []
+    try:
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+            env = dict(os.environ, TMPDIR=str(tmp_path / name))
+            procs.append(subprocess.Popen([sys.executable, str(script), checkpoint, json.dumps(s3.conf())],
+                                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+            deadline = time.monotonic() + 60  # the first writer commits a batch before the second starts
+            while name == "a" and not s3.keys(bucket, "cp/commits/") and time.monotonic() < deadline:
+                time.sleep(0.1)
+        deadline = time.monotonic() + 120
+        while all(p.poll() is None for p in procs) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    outputs = [p.communicate()[0] for p in procs]
+    assert any("CONCURRENT_STREAM_LOG_UPDATE" in out for out in outputs), outputs
