@@ -8,7 +8,10 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <mutex>
 #include <sstream>
+#include <thread>
 #include <algorithm>
 #include <vector>
 
@@ -68,6 +71,29 @@ arrow::Result<std::string> ReadLocal(const fs::path& path) {
   return ss.str();
 }
 
+// Requests to the store in flight at once: each costs a round trip, and a
+// RocksDB version is a dozen files.
+constexpr size_t kParallelRequests = 8;
+
+// fn(0) ... fn(n - 1) on up to kParallelRequests threads; the first error.
+arrow::Status ForEachInParallel(size_t n, const std::function<arrow::Status(size_t)>& fn) {
+  std::atomic<size_t> next{0};
+  std::mutex mutex;
+  arrow::Status first_error;
+  auto work = [&] {
+    for (size_t i = next++; i < n; i = next++) {
+      arrow::Status status = fn(i);
+      std::lock_guard<std::mutex> lock(mutex);
+      if (!status.ok() && first_error.ok()) first_error = status;
+    }
+  };
+  std::vector<std::thread> threads;
+  for (size_t t = 1; t < std::min(n, kParallelRequests); ++t) threads.emplace_back(work);
+  work();
+  for (auto& thread : threads) thread.join();
+  return first_error;
+}
+
 bool IsChecksumFile(const std::string& relative) {
   std::string name = fs::path(relative).filename().string();
   return name.starts_with('.') && name.ends_with(".checksum");
@@ -108,12 +134,17 @@ arrow::Status CheckpointMirror::Download() {
   selector.recursive = true;
   auto infos = store_->GetFileInfo(selector);
   if (!infos.ok()) return ObjectStoreError(uri_, infos.status());
+  std::vector<std::string> files;
   for (const auto& info : *infos) {
     if (!info.IsFile() || info.path().size() <= selector.base_dir.size() + 1) continue;
     std::string relative = info.path().substr(selector.base_dir.size() + 1);
-    if (IsLocalOnlyCheckpointFile(relative)) continue;
-    ARROW_ASSIGN_OR_RAISE(std::string contents, ReadObject(store_, JoinPath(uri_, relative)));
-    ARROW_RETURN_NOT_OK(WriteLocal(fs::path(local_dir_) / relative, contents));
+    if (!IsLocalOnlyCheckpointFile(relative)) files.push_back(relative);
+  }
+  ARROW_RETURN_NOT_OK(ForEachInParallel(files.size(), [&](size_t i) {
+    ARROW_ASSIGN_OR_RAISE(std::string contents, ReadObject(store_, JoinPath(uri_, files[i])));
+    return WriteLocal(fs::path(local_dir_) / files[i], contents);
+  }));
+  for (const auto& relative : files) {
     ARROW_ASSIGN_OR_RAISE(synced_[relative], StampOf(relative));
   }
   return arrow::Status::OK();
@@ -129,23 +160,30 @@ arrow::Result<CheckpointMirror::Stamp> CheckpointMirror::StampOf(const std::stri
   return stamp;
 }
 
-arrow::Status CheckpointMirror::Put(const std::string& relative) {
-  ARROW_ASSIGN_OR_RAISE(Stamp stamp, StampOf(relative));
-  ARROW_ASSIGN_OR_RAISE(std::string contents, ReadLocal(fs::path(local_dir_) / relative));
-  ARROW_RETURN_NOT_OK(WriteObject(store_, JoinPath(uri_, relative), contents));
-  synced_[relative] = stamp;
-  ++objects_uploaded_;
+// The stamp is taken before the file is read: a file changed while it is put
+// is put again by the next Upload.
+arrow::Status CheckpointMirror::Put(const std::vector<std::string>& files) {
+  std::vector<Stamp> stamps(files.size());
+  ARROW_RETURN_NOT_OK(ForEachInParallel(files.size(), [&](size_t i) {
+    ARROW_ASSIGN_OR_RAISE(stamps[i], StampOf(files[i]));
+    ARROW_ASSIGN_OR_RAISE(std::string contents, ReadLocal(fs::path(local_dir_) / files[i]));
+    return WriteObject(store_, JoinPath(uri_, files[i]), contents);
+  }));
+  for (size_t i = 0; i < files.size(); ++i) synced_[files[i]] = stamps[i];
+  objects_uploaded_ += static_cast<int64_t>(files.size());
   return arrow::Status::OK();
 }
 
-arrow::Status CheckpointMirror::Delete(const std::string& relative) {
-  std::string uri = JoinPath(uri_, relative);
-  auto deleted = store_->DeleteFile(ObjectPathOf(uri));
-  if (!deleted.ok()) {  // fine if it is gone already
-    auto info = store_->GetFileInfo(ObjectPathOf(uri));
-    if (!info.ok() || info->type() != arrow::fs::FileType::NotFound) return ObjectStoreError(uri, deleted);
-  }
-  synced_.erase(relative);
+arrow::Status CheckpointMirror::Delete(const std::vector<std::string>& files) {
+  ARROW_RETURN_NOT_OK(ForEachInParallel(files.size(), [&](size_t i) {
+    std::string uri = JoinPath(uri_, files[i]);
+    auto deleted = store_->DeleteFile(ObjectPathOf(uri));
+    if (deleted.ok()) return arrow::Status::OK();
+    auto info = store_->GetFileInfo(ObjectPathOf(uri));  // fine if it is gone already
+    if (info.ok() && info->type() == arrow::fs::FileType::NotFound) return arrow::Status::OK();
+    return ObjectStoreError(uri, deleted);
+  }));
+  for (const auto& relative : files) synced_.erase(relative);
   return arrow::Status::OK();
 }
 
@@ -169,21 +207,22 @@ arrow::Status CheckpointMirror::Upload() {
     if (it != synced_.end() && it->second.size == stamp.size && it->second.modified_ns == stamp.modified_ns) continue;
     (IsChecksumFile(relative) ? changed_checksums : changed_files).push_back(relative);
   }
+  std::vector<std::string> stale_checksums;
   for (const auto& relative : changed_files) {
     std::string checksum = fs::path(ChecksumFile(relative)).generic_string();
     if (synced_.count(checksum) && std::find(changed_checksums.begin(), changed_checksums.end(), checksum) !=
                                        changed_checksums.end()) {
-      ARROW_RETURN_NOT_OK(Delete(checksum));
+      stale_checksums.push_back(checksum);
     }
-    ARROW_RETURN_NOT_OK(Put(relative));
   }
-  for (const auto& relative : changed_checksums) ARROW_RETURN_NOT_OK(Put(relative));
+  ARROW_RETURN_NOT_OK(Delete(stale_checksums));
+  ARROW_RETURN_NOT_OK(Put(changed_files));
+  ARROW_RETURN_NOT_OK(Put(changed_checksums));
   std::vector<std::string> removed;
   for (const auto& [relative, _] : synced_) {
     if (!present.count(relative)) removed.push_back(relative);
   }
-  for (const auto& relative : removed) ARROW_RETURN_NOT_OK(Delete(relative));
-  return arrow::Status::OK();
+  return Delete(removed);
 }
 
 }  // namespace spate

@@ -17,6 +17,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <arrow/result.h>
 
@@ -61,8 +62,9 @@ class CheckpointMirror {
     int64_t modified_ns = 0;
   };
   arrow::Result<Stamp> StampOf(const std::string& relative) const;
-  arrow::Status Put(const std::string& relative);
-  arrow::Status Delete(const std::string& relative);
+  // Puts / deletes the objects of `files` (relative paths), several requests at once.
+  arrow::Status Put(const std::vector<std::string>& files);
+  arrow::Status Delete(const std::vector<std::string>& files);
 
   std::string uri_;
   std::string local_dir_;
