@@ -247,10 +247,29 @@ def test_streaming_source_errors_on_s3a(s3_spark, s3):
         s3_spark.readStream.schema("a INT").json("s3a://%s/missing" % bucket)
     assert info.value.getErrorClass() == "PATH_NOT_FOUND"
     s3.put(bucket, "in/a.json", b'{"a": 1}\n')
+    # Spark archives by a rename: within the source's file system (bucket) only.
     with pytest.raises(Exception) as info:
         s3_spark.readStream.schema("a INT").option("cleanSource", "archive") \
-            .option("sourceArchiveDir", "s3a://%s/archive" % bucket).json("s3a://%s/in" % bucket)
-    assert "cleanSource=archive on object storage" in str(info.value)
+            .option("sourceArchiveDir", "s3a://other-bucket/archive").json("s3a://%s/in" % bucket)
+    assert "Base archive path is located on a different file system than the source files" in str(info.value)
+
+
+def test_clean_source_archive_on_s3a_moves_committed_objects(s3_spark, s3, tmp_path):
+    # As Spark: an archived file keeps its full path under the archive folder
+    # (s3a://b/incoming/day=1/a.json -> s3a://b/archive/incoming/day=1/a.json).
+    bucket = s3.new_bucket()
+    s3.put(bucket, "incoming/day=1/a.json", b'{"id": 1}\n')
+    s3.put(bucket, "incoming/day=2/b.json", b'{"id": 2}\n')
+    stream = s3_spark.readStream.schema("id INT, day INT").option("cleanSource", "archive") \
+        .option("sourceArchiveDir", "s3a://%s/archive" % bucket).json("s3a://%s/incoming" % bucket)
+    q = (stream.writeStream.format("memory").queryName("archived")
+         .option("checkpointLocation", "s3a://%s/cp" % bucket).trigger(availableNow=True).start())
+    assert q.awaitTermination(120) is True
+    assert q.exception() is None
+    assert sorted((r.id, r.day) for r in s3_spark.sql("SELECT * FROM archived").collect()) == [(1, 1), (2, 2)]
+    # Only the folders' markers stay ("incoming/day=1/"), as S3A leaves them when a folder's last file goes.
+    assert [k for k in s3.keys(bucket, "incoming/") if not k.endswith("/")] == []
+    assert s3.keys(bucket, "archive/") == ["archive/incoming/day=1/a.json", "archive/incoming/day=2/b.json"]
 
 
 def test_a_checkpoint_in_a_missing_bucket_fails_at_start_naming_it(s3_spark, s3):
