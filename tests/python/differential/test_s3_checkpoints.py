@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from s3_restart_child import PROVIDER_KEY, start
+from s3_restart_child import PROVIDER_KEY, SCHEMA, start
 from test_streaming_programs import BATCHES, write_batches
 
 CHILD = os.path.join(os.path.dirname(os.path.abspath(__file__)), "s3_restart_child.py")
@@ -70,3 +70,28 @@ def test_a_query_restarted_from_an_s3_checkpoint_writes_the_rows_of_an_uninterru
     else:  # the RocksDB provider's checkpoint of each version, as a set of files
         assert any(k.startswith("cp/state/0/0/checkpoint-1/") and k.endswith(".sst") for k in state), state
         assert not any("/working-" in k for k in state), state
+
+
+def test_the_state_of_a_checkpoint_on_s3_reads_back_as_pysparks(oracle, s3):
+    # spark.read.format("statestore") of an s3a:// checkpoint: downloaded, then read as a
+    # local one. PySpark reads its local checkpoint of the same query.
+    bucket = s3.new_bucket()
+
+    def program(sql, spark, tmp):
+        spate = sql.__name__.startswith("spate")
+        settings = s3.conf() if spate else {}
+        for key, value in settings.items():
+            spark.conf.set(key, value)
+        try:
+            checkpoint = "s3a://%s/cp" % bucket if spate else os.path.join(tmp, "cp")
+            src = write_batches(os.path.join(tmp, "in"))
+            events = spark.readStream.schema(SCHEMA).option("maxFilesPerTrigger", 1).json(src)
+            (events.groupBy("user").agg(sql.functions.count("*").alias("n")).writeStream.format("noop")
+             .outputMode("update").option("checkpointLocation", checkpoint).trigger(availableNow=True)
+             .start().awaitTermination())
+            # The value's field names differ (Spate's b0, Spark's count): compared by position.
+            return spark.read.format("statestore").load(checkpoint).select("key.user", "value.*").toDF("user", "n")
+        finally:
+            for key in settings:
+                spark.conf.unset(key)
+    oracle.check(program, schema=False)
