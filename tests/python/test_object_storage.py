@@ -350,3 +350,36 @@ def test_a_second_writer_on_another_machine_fails_at_a_log_entry(s3, tmp_path):
                 p.kill()
     outputs = [p.communicate()[0] for p in procs]
     assert any("CONCURRENT_STREAM_LOG_UPDATE" in out for out in outputs), outputs
+
+
+def test_checkpoint_requests_pass_a_server_that_checks_signatures(spark, s3, tmp_path):
+    # moto accepts any request unless told to check them: against a server that does, the
+    # log entries' conditional PUTs (signed by Spate, not by Arrow) are accepted, and a
+    # wrong secret key is refused naming the path.
+    from s3_support import start_server, stop_server
+
+    server = start_server(check_signatures=True)
+    try:
+        for key, value in server.conf().items():
+            spark.conf.set(key, value)
+        bucket = server.new_bucket()
+        src = tmp_path / "in"
+        _write_json(src, "a.json", range(3))
+        counts = spark.readStream.json(str(src), schema="id INT, name STRING").groupBy("name").count()
+
+        def start(checkpoint):
+            return (counts.writeStream.format("memory").queryName("signed").outputMode("complete")
+                    .option("checkpointLocation", checkpoint).trigger(availableNow=True).start())
+
+        q = start("s3a://%s/cp dir+x" % bucket)  # a key that needs escaping in the signature
+        assert q.awaitTermination(120) is True
+        assert q.exception() is None
+        assert {"cp dir+x/offsets/0", "cp dir+x/commits/0"} <= set(server.keys(bucket, "cp dir+x/"))
+        spark.conf.set("spark.hadoop.fs.s3a.secret.key", "wrong")
+        with pytest.raises(Exception) as info:
+            start("s3a://%s/cp2" % bucket)
+        assert "s3a://%s/cp2" % bucket in str(info.value)
+    finally:
+        stop_server(server)
+        for key in server.conf():
+            spark.conf.unset(key)
