@@ -383,3 +383,25 @@ def test_checkpoint_requests_pass_a_server_that_checks_signatures(spark, s3, tmp
         stop_server(server)
         for key in server.conf():
             spark.conf.unset(key)
+
+
+def test_an_inconsistent_s3_checkpoint_is_named_by_its_uri(s3_spark, s3, tmp_path):
+    bucket = s3.new_bucket()
+    checkpoint = "s3a://%s/cp" % bucket
+    src = tmp_path / "in"
+    _write_json(src, "a.json", range(3))
+    stream = s3_spark.readStream.json(str(src), schema="id INT, name STRING")
+
+    def run():
+        q = stream.writeStream.format("noop").option("checkpointLocation", checkpoint) \
+            .trigger(availableNow=True).start()
+        try:
+            q.awaitTermination(120)
+        except Exception:  # noqa: BLE001 - the query's error is checked below
+            pass
+        return q.exception()
+
+    assert run() is None
+    s3.client().delete_object(Bucket=bucket, Key="cp/offsets/0")  # commits/0 without its offsets
+    error = run()
+    assert "[INVALID_CHECKPOINT] The checkpoint at %s is inconsistent" % checkpoint in str(error)

@@ -351,6 +351,9 @@ class StreamExecution final : public StreamingQuery,
     return UploadCheckpoint();
   }
 
+  // The checkpoint as the user named it (an object store URI rather than its local copy).
+  const std::string& CheckpointName() const { return mirror_ ? mirror_->uri() : checkpoint_; }
+
   // The local copy's new files into the object store, before a log entry that relies on them.
   arrow::Status UploadCheckpoint() { return mirror_ ? mirror_->Upload() : arrow::Status::OK(); }
 
@@ -365,7 +368,7 @@ class StreamExecution final : public StreamingQuery,
       return arrow::Status::Invalid(fmt::format(
           "[INVALID_CHECKPOINT] The checkpoint at {} is inconsistent: {}/{} records batch {} as "
           "committed, but {} has {}. Restore the missing offsets files or use a new checkpointLocation.",
-          checkpoint_, commits_->dir(), *latest_commit, *latest_commit, offsets_->dir(),
+          CheckpointName(), commits_->dir(), *latest_commit, *latest_commit, offsets_->dir(),
           latest_offsets ? fmt::format("entries only up to batch {}", *latest_offsets) : "no entries"));
     }
     if (!latest_offsets) return arrow::Status::OK();
@@ -380,7 +383,7 @@ class StreamExecution final : public StreamingQuery,
             "[INVALID_CHECKPOINT] The checkpoint at {} belongs to a different query: its offsets log "
             "records {} source(s), this query reads {}. Use a new checkpointLocation for a "
             "different query.",
-            checkpoint_, entry.ends.size(), sources_.size()));
+            CheckpointName(), entry.ends.size(), sources_.size()));
       }
       return entry;
     };
