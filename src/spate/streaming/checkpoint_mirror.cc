@@ -194,9 +194,12 @@ arrow::Status CheckpointMirror::Upload() {
   std::map<std::string, Stamp> present;
   std::error_code ec;
   for (fs::recursive_directory_iterator it(local_dir_, ec), end; !ec && it != end; it.increment(ec)) {
+    std::string relative = it->path().generic_string().substr(local_dir_.size() + 1);
+    if (IsLocalOnlyCheckpointFile(relative)) {
+      it.disable_recursion_pending();  // a RocksDB working database: not walked
+      continue;
+    }
     if (!it->is_regular_file(ec)) continue;
-    std::string relative = fs::relative(it->path(), local_dir_, ec).generic_string();
-    if (ec || IsLocalOnlyCheckpointFile(relative)) continue;
     auto stamp = StampOf(relative);
     if (stamp.ok()) present[relative] = *stamp;  // else removed while listed
   }

@@ -760,7 +760,12 @@ class StreamExecution final : public StreamingQuery,
       std::error_code ec;
       fs::remove_all(checkpoint_, ec);
     }
-    mirror_.reset();  // the local copy (what a later run needs was uploaded before each log entry)
+    if (mirror_) {
+      // The stores close (a RocksDB database in the local copy) before the copy is
+      // removed; what a later run needs was uploaded before each log entry.
+      operator_states_.clear();
+      mirror_.reset();
+    }
     // spark.streams forgets the query before awaitTermination() returns, so a
     // caller that saw the query end also sees it gone from active.
     active_ = false;
