@@ -3,6 +3,7 @@ its own process (`python -m moto.server`) on a free loopback port, with path-sty
 fixed test credentials. boto3 is the independent client that creates buckets and checks what
 Spate wrote."""
 
+import json
 import os
 import socket
 import subprocess
@@ -35,8 +36,8 @@ class Server:
         """Spark's settings that point s3a:// at this server."""
         return {
             "spark.hadoop.fs.s3a.endpoint": self.endpoint,
-            "spark.hadoop.fs.s3a.access.key": ACCESS_KEY,
-            "spark.hadoop.fs.s3a.secret.key": SECRET_KEY,
+            "spark.hadoop.fs.s3a.access.key": self.access_key,
+            "spark.hadoop.fs.s3a.secret.key": self.secret_key,
             "spark.hadoop.fs.s3a.path.style.access": "true",
             "spark.hadoop.fs.s3a.endpoint.region": REGION,
         }
@@ -44,8 +45,8 @@ class Server:
     def client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=ACCESS_KEY,
-                            aws_secret_access_key=SECRET_KEY, region_name=REGION)
+        return boto3.client("s3", endpoint_url=self.endpoint, aws_access_key_id=self.access_key,
+                            aws_secret_access_key=self.secret_key, region_name=REGION)
 
     def new_bucket(self, prefix="spate"):
         name = "%s-%s" % (prefix, uuid.uuid4().hex[:12])
@@ -63,10 +64,12 @@ class Server:
         self.client().put_object(Bucket=bucket, Key=key, Body=data)
 
 
-def start_server(log=None):
+def start_server(log=None, check_signatures=False):
     """Starts moto's server (its request log to `log`, an open file, else to a temporary file:
     never to a pipe nobody reads, whose filling would stall the server); FileNotFoundError when
-    moto is not installed, RuntimeError when it does not answer."""
+    moto is not installed, RuntimeError when it does not answer. `check_signatures`: the server
+    checks every request's signature and keys, with an IAM user made for the test whose keys
+    the returned Server uses (moto accepts any request otherwise)."""
     try:
         import moto.server  # noqa: F401
     except ImportError as e:
@@ -74,8 +77,11 @@ def start_server(log=None):
     if log is None:
         log = tempfile.TemporaryFile()
     port = _free_port()
+    env = dict(os.environ)
+    if check_signatures:  # the requests that make the user go unchecked
+        env["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
     process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=log)
+                               stdout=subprocess.DEVNULL, stderr=log, env=env)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -83,11 +89,26 @@ def start_server(log=None):
             raise RuntimeError("moto's server exited:\n" + log.read().decode(errors="replace")[-3000:])
         try:
             urllib.request.urlopen("http://127.0.0.1:%d/moto-api/" % port, timeout=1).close()
-            return Server(port, process)
+            server = Server(port, process)
+            if check_signatures:
+                _use_checked_user(server)
+            return server
         except OSError:
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("moto's server did not answer on port %d within 30 s" % port)
+
+
+def _use_checked_user(server):
+    import boto3
+
+    iam = boto3.client("iam", endpoint_url=server.endpoint, aws_access_key_id=ACCESS_KEY,
+                       aws_secret_access_key=SECRET_KEY, region_name=REGION)
+    iam.create_user(UserName="spate")
+    key = iam.create_access_key(UserName="spate")["AccessKey"]
+    iam.put_user_policy(UserName="spate", PolicyName="all", PolicyDocument=json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}))
+    server.access_key, server.secret_key = key["AccessKeyId"], key["SecretAccessKey"]
 
 
 def stop_server(server):

@@ -12,10 +12,12 @@ PROVIDERS = {
 }
 
 
-def uninterrupted_and_crashed_outputs(tmp_path, child, provider, files, add_input_file, restarts, rng, max_delay):
+def uninterrupted_and_crashed_outputs(tmp_path, child, provider, files, add_input_file, restarts, rng, max_delay,
+                                      checkpoint=None):
     """Runs `child` once over all `files` input files, then again from a fresh checkpoint with
     `restarts` kills while the files arrive (one more before each start) and a last run to the
-    end. Returns the two output folders: (uninterrupted, crashed)."""
+    end. Returns the two output folders: (uninterrupted, crashed). `checkpoint`: where the
+    crashed runs keep theirs (an s3a:// URI, say), by default a local folder."""
     script = tmp_path / "child.py"
     script.write_text(child)
 
@@ -27,6 +29,6 @@ def uninterrupted_and_crashed_outputs(tmp_path, child, provider, files, add_inpu
 
     src, out = tmp_path / "in", tmp_path / "out"
     src.mkdir()
-    crash_then_finish(script, (src, out, tmp_path / "cp", PROVIDERS[provider]), restarts, files,
+    crash_then_finish(script, (src, out, checkpoint or tmp_path / "cp", PROVIDERS[provider]), restarts, files,
                       lambda i: add_input_file(src, i), rng, max_delay)
     return ref_out, out

@@ -247,15 +247,161 @@ def test_streaming_source_errors_on_s3a(s3_spark, s3):
         s3_spark.readStream.schema("a INT").json("s3a://%s/missing" % bucket)
     assert info.value.getErrorClass() == "PATH_NOT_FOUND"
     s3.put(bucket, "in/a.json", b'{"a": 1}\n')
+    # Spark archives by a rename: within the source's file system (bucket) only.
     with pytest.raises(Exception) as info:
         s3_spark.readStream.schema("a INT").option("cleanSource", "archive") \
-            .option("sourceArchiveDir", "s3a://%s/archive" % bucket).json("s3a://%s/in" % bucket)
-    assert "cleanSource=archive on object storage" in str(info.value)
+            .option("sourceArchiveDir", "s3a://other-bucket/archive").json("s3a://%s/in" % bucket)
+    assert "Base archive path is located on a different file system than the source files" in str(info.value)
 
 
-def test_checkpoints_on_s3a_are_refused_with_the_scheme_named(s3_spark, s3):
-    path = "s3a://%s/stream" % s3.new_bucket()
+def test_clean_source_archive_on_s3a_moves_committed_objects(s3_spark, s3, tmp_path):
+    # As Spark: an archived file keeps its full path under the archive folder
+    # (s3a://b/incoming/day=1/a.json -> s3a://b/archive/incoming/day=1/a.json).
+    bucket = s3.new_bucket()
+    s3.put(bucket, "incoming/day=1/a.json", b'{"id": 1}\n')
+    s3.put(bucket, "incoming/day=2/b.json", b'{"id": 2}\n')
+    stream = s3_spark.readStream.schema("id INT, day INT").option("cleanSource", "archive") \
+        .option("sourceArchiveDir", "s3a://%s/archive" % bucket).json("s3a://%s/incoming" % bucket)
+    q = (stream.writeStream.format("memory").queryName("archived")
+         .option("checkpointLocation", "s3a://%s/cp" % bucket).trigger(availableNow=True).start())
+    assert q.awaitTermination(120) is True
+    assert q.exception() is None
+    assert sorted((r.id, r.day) for r in s3_spark.sql("SELECT * FROM archived").collect()) == [(1, 1), (2, 2)]
+    # Only the folders' markers stay ("incoming/day=1/"), as S3A leaves them when a folder's last file goes.
+    assert [k for k in s3.keys(bucket, "incoming/") if not k.endswith("/")] == []
+    assert s3.keys(bucket, "archive/") == ["archive/incoming/day=1/a.json", "archive/incoming/day=2/b.json"]
+
+
+def test_a_checkpoint_in_a_missing_bucket_fails_at_start_naming_it(s3_spark, s3):
+    rate = s3_spark.readStream.format("rate").load()
+    with pytest.raises(Exception) as info:
+        rate.writeStream.format("noop").option("checkpointLocation", "s3a://no-such-bucket-x1/cp").start()
+    assert "s3a://no-such-bucket-x1/cp: Bucket no-such-bucket-x1 does not exist" in str(info.value)
+    assert s3_spark.streams.active == []
+
+
+def test_a_checkpoint_on_s3_without_credentials_names_the_settings(s3_spark, s3):
+    s3_spark.conf.unset("spark.hadoop.fs.s3a.secret.key")
     with pytest.raises(Exception) as info:
         s3_spark.readStream.format("rate").load().writeStream.format("noop") \
-            .option("checkpointLocation", path + "/cp").start()
-    assert 'No FileSystem for scheme "s3a"' in str(info.value)
+            .option("checkpointLocation", "s3a://%s/cp" % s3.new_bucket()).start()
+    assert "No credentials for s3a://" in str(info.value)
+    assert "spark.hadoop.fs.s3a.secret.key" in str(info.value)
+
+
+def test_two_runs_on_one_s3_checkpoint_are_refused(s3_spark, s3):
+    # One live run per checkpoint, as with a local one (the second writer on another machine
+    # fails at its first log entry: entries are written only if absent).
+    checkpoint = "s3a://%s/cp" % s3.new_bucket()
+    rate = s3_spark.readStream.format("rate").option("rowsPerSecond", 1).load()
+    first = rate.writeStream.format("noop").option("checkpointLocation", checkpoint).start()
+    try:
+        with pytest.raises(Exception) as info:
+            rate.writeStream.format("noop").option("checkpointLocation", checkpoint).start()
+        assert "CONCURRENT_QUERY" in str(info.value)
+    finally:
+        first.stop()
+    assert "cp/metadata" in s3.keys(checkpoint.split("/")[2], "cp/")
+
+
+WRITER = """
+import json, sys
+from spate.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+for key, value in json.loads(sys.argv[2]).items():
+    spark.conf.set(key, value)
+query = (spark.readStream.format("rate").option("rowsPerSecond", 100).load().writeStream.format("noop")
+         .option("checkpointLocation", sys.argv[1]).trigger(processingTime="50 milliseconds").start())
+print("started", flush=True)
+query.awaitTermination(120)
+print("error:", query.exception(), flush=True)
+"""
+
+
+def test_a_second_writer_on_another_machine_fails_at_a_log_entry(s3, tmp_path):
+    # Two processes with their own temporary folders (so their own lock files, as on two
+    # machines) run one query on one S3 checkpoint: the log entries are written only if absent,
+    # so one of them fails with Spark's error instead of overwriting the other's batches.
+    import json
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "writer.py"
+    script.write_text(WRITER)
+    bucket = s3.new_bucket()
+    checkpoint = "s3a://%s/cp" % bucket
+    procs = []
+    try:
+        for name in ("a", "b"):
+            (tmp_path / name).mkdir()
+            env = dict(os.environ, TMPDIR=str(tmp_path / name))
+            procs.append(subprocess.Popen([sys.executable, str(script), checkpoint, json.dumps(s3.conf())],
+                                          env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True))
+            deadline = time.monotonic() + 60  # the first writer commits a batch before the second starts
+            while name == "a" and not s3.keys(bucket, "cp/commits/") and time.monotonic() < deadline:
+                time.sleep(0.1)
+        deadline = time.monotonic() + 120
+        while all(p.poll() is None for p in procs) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+    outputs = [p.communicate()[0] for p in procs]
+    assert any("CONCURRENT_STREAM_LOG_UPDATE" in out for out in outputs), outputs
+
+
+def test_checkpoint_requests_pass_a_server_that_checks_signatures(spark, s3, tmp_path):
+    # moto accepts any request unless told to check them: against a server that does, the
+    # log entries' conditional PUTs (signed by Spate, not by Arrow) are accepted, and a
+    # wrong secret key is refused naming the path.
+    from s3_support import start_server, stop_server
+
+    server = start_server(check_signatures=True)
+    try:
+        for key, value in server.conf().items():
+            spark.conf.set(key, value)
+        bucket = server.new_bucket()
+        src = tmp_path / "in"
+        _write_json(src, "a.json", range(3))
+        counts = spark.readStream.json(str(src), schema="id INT, name STRING").groupBy("name").count()
+
+        def start(checkpoint):
+            return (counts.writeStream.format("memory").queryName("signed").outputMode("complete")
+                    .option("checkpointLocation", checkpoint).trigger(availableNow=True).start())
+
+        q = start("s3a://%s/cp dir+x" % bucket)  # a key that needs escaping in the signature
+        assert q.awaitTermination(120) is True
+        assert q.exception() is None
+        assert {"cp dir+x/offsets/0", "cp dir+x/commits/0"} <= set(server.keys(bucket, "cp dir+x/"))
+        spark.conf.set("spark.hadoop.fs.s3a.secret.key", "wrong")
+        with pytest.raises(Exception) as info:
+            start("s3a://%s/cp2" % bucket)
+        assert "s3a://%s/cp2" % bucket in str(info.value)
+    finally:
+        stop_server(server)
+        for key in server.conf():
+            spark.conf.unset(key)
+
+
+def test_an_inconsistent_s3_checkpoint_is_named_by_its_uri(s3_spark, s3, tmp_path):
+    bucket = s3.new_bucket()
+    checkpoint = "s3a://%s/cp" % bucket
+    src = tmp_path / "in"
+    _write_json(src, "a.json", range(3))
+    stream = s3_spark.readStream.json(str(src), schema="id INT, name STRING")
+
+    def run():
+        q = stream.writeStream.format("noop").option("checkpointLocation", checkpoint) \
+            .trigger(availableNow=True).start()
+        try:
+            q.awaitTermination(120)
+        except Exception:  # noqa: BLE001 - the query's error is checked below
+            pass
+        return q.exception()
+
+    assert run() is None
+    s3.client().delete_object(Bucket=bucket, Key="cp/offsets/0")  # commits/0 without its offsets
+    error = run()
+    assert "[INVALID_CHECKPOINT] The checkpoint at %s is inconsistent" % checkpoint in str(error)

@@ -142,7 +142,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::toTable(const s
 arrow::Result<std::string> DataStreamWriter::CheckpointLocation(bool needs_checkpoint) const {
   if (auto location = options_.Get("checkpointLocation")) {
     if (location->empty()) return arrow::Status::Invalid("Can not create a Path from an empty string");
-    ARROW_RETURN_NOT_OK(CheckLocalPath(*location, "checkpointLocation"));
+    ARROW_RETURN_NOT_OK(CheckFilePath(*location, "checkpointLocation"));
     return *location;
   }
   auto root = df_.session()->conf().Get("spark.sql.streaming.checkpointLocation");

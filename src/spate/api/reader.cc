@@ -23,10 +23,10 @@ namespace spate {
 namespace {
 
 // spark.read.format("statestore"): the state of a streaming query's checkpoint.
-arrow::Result<PlanPtr> LoadStateStore(const std::vector<std::string>& paths,
+arrow::Result<PlanPtr> LoadStateStore(const RuntimeConfig& conf, const std::vector<std::string>& paths,
                                       const std::map<std::string, std::string>& options) {
   if (paths.size() > 1) return arrow::Status::Invalid("the statestore format reads one checkpoint location");
-  ARROW_ASSIGN_OR_RAISE(StateTable state, ReadStateStore(paths.empty() ? "" : paths[0], options));
+  ARROW_ASSIGN_OR_RAISE(StateTable state, ReadStateStore(conf, paths.empty() ? "" : paths[0], options));
   auto source = std::make_shared<ScanSource>();
   source->description = fmt::format("StateDataSource {}", paths.empty() ? "" : paths[0]);
   source->table = std::move(state.table);
@@ -83,7 +83,7 @@ DataFrame DataFrameReader::load(const std::string& path) const {
 
 DataFrame DataFrameReader::load(const std::vector<std::string>& paths) const {
   if (!schema_status_.ok()) return DataFrame(session_, schema_status_);
-  if (AsciiLower(format_) == "statestore") return DataFrame(session_, LoadStateStore(paths, options_));
+  if (AsciiLower(format_) == "statestore") return DataFrame(session_, LoadStateStore(session_->conf(), paths, options_));
   if (AsciiLower(format_) == "kafka") return DataFrame(session_, LoadKafka(session_->conf(), options_));
   if (AsciiLower(format_) == "jdbc") return DataFrame(session_, LoadJdbc(session_->conf(), options_));
   // format("iceberg").load("cat.ns.t"): the table of an Iceberg catalog.

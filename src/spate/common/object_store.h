@@ -42,6 +42,10 @@ std::string JoinPath(const std::string& dir, const std::string& name);
 /// write-once, atomic commit on a store without rename. Errors name `uri`.
 arrow::Result<std::string> ReadObject(const FileSystemPtr& store, const std::string& uri);
 arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, const std::string& contents);
+/// Writes `uri` only when no object has that name yet (a write-once commit, as
+/// a checkpoint log entry): true when written, false when an object was there.
+arrow::Result<bool> WriteObjectIfAbsent(const FileSystemPtr& store, const std::string& uri,
+                                        const std::string& contents);
 
 /// An error naming the bucket when the bucket of `uri` does not exist in `store`
 /// (Hadoop's "Bucket b does not exist"); OK when it does.

@@ -4,8 +4,10 @@
 #include <filesystem>
 
 #include <arrow/filesystem/filesystem.h>
+#include <fmt/format.h>
 
 #include "spate/common/atomic_file.h"
+#include "spate/common/error.h"
 
 namespace spate {
 
@@ -18,6 +20,15 @@ bool IsBatchFile(const std::string& name) {
 }
 
 }  // namespace
+
+// Spark's error for an entry that is there already: another run wrote it.
+arrow::Status MetadataLog::ConcurrentUpdate(int64_t batch_id) const {
+  return SparkError("CONCURRENT_STREAM_LOG_UPDATE", "40000",
+                    fmt::format("Concurrent update to the log. Multiple streaming jobs detected for {}.\n"
+                                "Please make sure only one streaming job runs on a specific checkpoint location "
+                                "at a time. ({}/{} exists already)",
+                                batch_id, dir_, batch_id));
+}
 
 arrow::Result<std::vector<int64_t>> MetadataLog::ObjectBatchIds() const {
   arrow::fs::FileSelector selector;
@@ -35,17 +46,15 @@ arrow::Result<std::vector<int64_t>> MetadataLog::ObjectBatchIds() const {
 arrow::Status MetadataLog::Add(int64_t batch_id, const std::string& content, bool overwrite) {
   if (store_) {
     std::string uri = JoinPath(dir_, std::to_string(batch_id));
-    ARROW_ASSIGN_OR_RAISE(auto existing, Get(batch_id));
-    if (!overwrite && existing) return arrow::Status::Invalid("batch ", batch_id, " already exists in ", dir_);
-    return WriteObject(store_, uri, content);
+    if (overwrite) return WriteObject(store_, uri, content);
+    ARROW_ASSIGN_OR_RAISE(bool written, WriteObjectIfAbsent(store_, uri, content));
+    return written ? arrow::Status::OK() : ConcurrentUpdate(batch_id);
   }
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec) return arrow::Status::IOError("cannot create ", dir_, ": ", ec.message());
   std::string path = dir_ + "/" + std::to_string(batch_id);
-  if (!overwrite && fs::exists(path)) {
-    return arrow::Status::Invalid("batch ", batch_id, " already exists in ", dir_);
-  }
+  if (!overwrite && fs::exists(path)) return ConcurrentUpdate(batch_id);
   return WriteFileAtomically(path, content, durable_);
 }
 

@@ -25,7 +25,9 @@ class MetadataLog {
       : dir_(std::move(dir)), durable_(durable), store_(std::move(store)) {}
 
   const std::string& dir() const { return dir_; }
-  /// Writes entry `batch_id`; fails if it exists unless `overwrite`.
+  /// Writes entry `batch_id`; fails with [CONCURRENT_STREAM_LOG_UPDATE] if it
+  /// exists unless `overwrite`. On an object store the entry is written only if
+  /// absent (WriteObjectIfAbsent), so of two writers one fails.
   arrow::Status Add(int64_t batch_id, const std::string& content, bool overwrite = false);
   /// The entry, or nullopt when there is none.
   arrow::Result<std::optional<std::string>> Get(int64_t batch_id) const;
@@ -37,6 +39,7 @@ class MetadataLog {
  private:
   /// The batch ids of the entries (object store logs).
   arrow::Result<std::vector<int64_t>> ObjectBatchIds() const;
+  arrow::Status ConcurrentUpdate(int64_t batch_id) const;
 
   std::string dir_;
   bool durable_;

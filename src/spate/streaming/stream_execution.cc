@@ -25,6 +25,7 @@
 #include "spate/exec/watermark_propagation.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/streaming/checkpoint_entries.h"
+#include "spate/streaming/checkpoint_mirror.h"
 #include "spate/common/atomic_file.h"
 #include "spate/streaming/metadata_log.h"
 #include "spate/streaming/source.h"
@@ -148,6 +149,13 @@ std::vector<std::pair<std::string, std::string>> EventTimeProgress(int64_t batch
   }
   if (!state.event_times.empty()) out.emplace_back("watermark", FormatProgressTimestamp(batch_watermark_ms));
   return out;
+}
+
+// The lock of an object store checkpoint: a local file named by the URI, so
+// that two runs on one machine exclude each other as with a local checkpoint.
+std::string ObjectCheckpointLockPath(const std::string& uri) {
+  return (fs::temp_directory_path() / fmt::format("spate-object-checkpoint-lock-{:016x}", std::hash<std::string>{}(uri)))
+      .string();
 }
 
 std::string StateOperatorJson(const StateOperatorMetrics& m) {
@@ -292,23 +300,33 @@ class StreamExecution final : public StreamingQuery,
     status_ = {std::move(message), data, trigger};
   }
 
+  // A checkpoint on an object store is worked on in a local copy (CheckpointMirror),
+  // its offsets and commits logs written to the store directly.
   arrow::Status OpenCheckpoint() {
     checkpoint_ = spec_.checkpoint_location;
     if (checkpoint_.empty()) {
       checkpoint_ = (fs::temp_directory_path() / ("spate-checkpoint-" + RandomUuid())).string();
       temporary_checkpoint_ = true;
     }
+    std::string logs_dir = checkpoint_;
+    std::string lock_path = checkpoint_ + "/.lock";
+    if (IsObjectStorePath(checkpoint_)) {
+      ARROW_ASSIGN_OR_RAISE(mirror_, CheckpointMirror::Open(conf_, checkpoint_));
+      logs_dir = mirror_->uri();
+      checkpoint_ = mirror_->local_dir();
+      lock_path = ObjectCheckpointLockPath(logs_dir);
+    }
     std::error_code ec;
     fs::create_directories(checkpoint_, ec);
     if (ec) return arrow::Status::IOError("cannot create the checkpoint ", checkpoint_, ": ", ec.message());
-    // One live run per checkpoint, across processes too.
-    std::string lock_path = checkpoint_ + "/.lock";
+    // One live run per checkpoint, across processes too (on one machine; on an
+    // object store, the write-once log entries stop a second writer elsewhere).
     lock_fd_ = ::open(lock_path.c_str(), O_RDWR | O_CREAT, 0644);
     if (lock_fd_ < 0 || ::flock(lock_fd_, LOCK_EX | LOCK_NB) != 0) {
       return SparkError("CONCURRENT_QUERY", "0A000",
                         fmt::format("Another instance of this query was just started by a "
                                     "concurrent session. (checkpoint {} is in use)",
-                                    checkpoint_));
+                                    spec_.checkpoint_location));
     }
     std::string metadata_path = checkpoint_ + "/metadata";
     if (fs::exists(metadata_path)) {
@@ -327,10 +345,17 @@ class StreamExecution final : public StreamingQuery,
     // spate.streaming.checkpoint.fsync=false keeps the rename's atomicity (safe
     // against a killed process) but skips the fsyncs (not against power loss).
     bool durable = conf_.Get("spate.streaming.checkpoint.fsync", "true") != "false";
-    offsets_ = std::make_unique<MetadataLog>(checkpoint_ + "/offsets", durable);
-    commits_ = std::make_unique<MetadataLog>(checkpoint_ + "/commits", durable);
-    return arrow::Status::OK();
+    FileSystemPtr store = mirror_ ? mirror_->store() : nullptr;
+    offsets_ = std::make_unique<MetadataLog>(JoinPath(logs_dir, "offsets"), durable, store);
+    commits_ = std::make_unique<MetadataLog>(JoinPath(logs_dir, "commits"), durable, store);
+    return UploadCheckpoint();
   }
+
+  // The checkpoint as the user named it (an object store URI rather than its local copy).
+  const std::string& CheckpointName() const { return mirror_ ? mirror_->uri() : checkpoint_; }
+
+  // The local copy's new files into the object store, before a log entry that relies on them.
+  arrow::Status UploadCheckpoint() { return mirror_ ? mirror_->Upload() : arrow::Status::OK(); }
 
   // Where to begin: the next batch id, and a batch to run again if the last
   // one was planned (offsets written) but not committed.
@@ -343,7 +368,7 @@ class StreamExecution final : public StreamingQuery,
       return arrow::Status::Invalid(fmt::format(
           "[INVALID_CHECKPOINT] The checkpoint at {} is inconsistent: {}/{} records batch {} as "
           "committed, but {} has {}. Restore the missing offsets files or use a new checkpointLocation.",
-          checkpoint_, commits_->dir(), *latest_commit, *latest_commit, offsets_->dir(),
+          CheckpointName(), commits_->dir(), *latest_commit, *latest_commit, offsets_->dir(),
           latest_offsets ? fmt::format("entries only up to batch {}", *latest_offsets) : "no entries"));
     }
     if (!latest_offsets) return arrow::Status::OK();
@@ -358,7 +383,7 @@ class StreamExecution final : public StreamingQuery,
             "[INVALID_CHECKPOINT] The checkpoint at {} belongs to a different query: its offsets log "
             "records {} source(s), this query reads {}. Use a new checkpointLocation for a "
             "different query.",
-            checkpoint_, entry.ends.size(), sources_.size()));
+            CheckpointName(), entry.ends.size(), sources_.size()));
       }
       return entry;
     };
@@ -506,8 +531,11 @@ class StreamExecution final : public StreamingQuery,
       }
       batch_watermark_ms = watermark_.current();
       auto w = Clock::now();
-      ARROW_RETURN_NOT_OK(offsets_->Add(
-          next_batch_, OffsetsEntry(batch_watermark_ms, batch_timestamp_ms, ends, PinnedConf()), /*overwrite=*/true));
+      ARROW_RETURN_NOT_OK(UploadCheckpoint());  // the sources' logs
+      // Write-once on an object store: an entry there already is another run's.
+      ARROW_RETURN_NOT_OK(offsets_->Add(next_batch_,
+                                        OffsetsEntry(batch_watermark_ms, batch_timestamp_ms, ends, PinnedConf()),
+                                        /*overwrite=*/!mirror_));
       lap("walCommit", w);
     }
     SetStatus("Processing new data", true, true);
@@ -550,8 +578,8 @@ class StreamExecution final : public StreamingQuery,
     auto c = Clock::now();
     watermark_.Update(state.event_times);
     last_batch_watermark_ms_ = batch_watermark_ms;
-    ARROW_RETURN_NOT_OK(commits_->Add(batch_id, CommitEntry(watermark_.current()),
-                                      /*overwrite=*/true));
+    ARROW_RETURN_NOT_OK(UploadCheckpoint());  // the state stores' files
+    ARROW_RETURN_NOT_OK(commits_->Add(batch_id, CommitEntry(watermark_.current()), /*overwrite=*/!mirror_));
     std::vector<std::optional<std::string>> starts;
     for (size_t i = 0; i < sources_.size(); ++i) {
       starts.push_back(sources_[i].committed);
@@ -732,6 +760,12 @@ class StreamExecution final : public StreamingQuery,
       std::error_code ec;
       fs::remove_all(checkpoint_, ec);
     }
+    if (mirror_) {
+      // The stores close (a RocksDB database in the local copy) before the copy is
+      // removed; what a later run needs was uploaded before each log entry.
+      operator_states_.clear();
+      mirror_.reset();
+    }
     // spark.streams forgets the query before awaitTermination() returns, so a
     // caller that saw the query end also sees it gone from active.
     active_ = false;
@@ -754,8 +788,9 @@ class StreamExecution final : public StreamingQuery,
   PlanPtr plan_;
   std::string id_;
   std::string run_id_;
-  std::string checkpoint_;
+  std::string checkpoint_;  // the local folder of the checkpoint (a copy, for one on an object store)
   bool temporary_checkpoint_ = false;
+  std::unique_ptr<CheckpointMirror> mirror_;
   int lock_fd_ = -1;
   bool registered_ = false;
   std::unique_ptr<MetadataLog> offsets_, commits_;

@@ -326,11 +326,19 @@ class FileStreamSource final : public StreamSource {
     return fs::is_directory(path, ec);
   }
 
-  // Archived files keep their full path under the archive folder, as Spark's.
+  // Archived files keep their full path under the archive folder, as Spark's
+  // (on S3, the key under the archive prefix: a copy, then a delete). Failures
+  // are left alone, as Spark only logs them.
   void CleanFile(const std::string& path) const {
     std::error_code ec;
-    if (config_.store) {  // "delete" only: archiving on object storage is refused at load
-      (void)config_.store->DeleteFile(ObjectPathOf(path));
+    if (config_.store) {
+      std::string object = ObjectPathOf(path);
+      if (config_.options.clean_source == "delete") {
+        (void)config_.store->DeleteFile(object);
+        return;
+      }
+      std::string key = object.substr(object.find('/') + 1);
+      (void)config_.store->Move(object, ObjectPathOf(JoinPath(config_.options.source_archive_dir, key)));
       return;
     }
     if (config_.options.clean_source == "delete") {
@@ -427,6 +435,19 @@ arrow::Result<FileSourceOptions> ParseFileSourceOptions(const Options& options) 
   return o;
 }
 
+// Spark archives by a rename, within the source's file system only: on S3, in its bucket.
+static arrow::Status CheckArchiveOnSameStore(const std::string& source, const std::string& archive) {
+  auto bucket = [](const std::string& uri) {
+    std::string object = ObjectPathOf(uri);
+    return object.substr(0, object.find('/'));
+  };
+  if (IsObjectStorePath(archive) && bucket(archive) == bucket(source)) return arrow::Status::OK();
+  return arrow::Status::Invalid(fmt::format(
+      "Base archive path is located on a different file system than the source files. source path: {} / "
+      "base archive path: {}",
+      source, archive));
+}
+
 arrow::Result<std::shared_ptr<StreamSourceFactory>> MakeFileStreamSource(const std::string& format,
                                                                          const SourceRequest& request) {
   auto path = request.path ? request.path : request.options.Get("path");
@@ -446,8 +467,7 @@ arrow::Result<std::shared_ptr<StreamSourceFactory>> MakeFileStreamSource(const s
   }
   ARROW_ASSIGN_OR_RAISE(config.options, ParseFileSourceOptions(request.options));
   if (config.store && config.options.clean_source == "archive") {
-    return arrow::Status::NotImplemented("cleanSource=archive on object storage (", *path,
-                                         ") is not supported yet; \"delete\" and \"off\" are.");
+    ARROW_RETURN_NOT_OK(CheckArchiveOnSameStore(*path, config.options.source_archive_dir));
   }
   config.read_options = request.options.all();
   ARROW_RETURN_NOT_OK(ResolveSchema(request, &config));

@@ -12,6 +12,7 @@
 #include "spate/state/state_schema.h"
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"
+#include "spate/streaming/checkpoint_mirror.h"
 #include "spate/streaming/metadata_log.h"
 #include "spate/types/arrow_types.h"
 
@@ -45,8 +46,8 @@ arrow::Result<std::optional<int64_t>> IntOption(const std::map<std::string, std:
   return v;
 }
 
-arrow::Result<int64_t> DefaultBatchId(const std::string& checkpoint) {
-  MetadataLog commits((fs::path(checkpoint) / "commits").string());
+arrow::Result<int64_t> DefaultBatchId(const std::string& checkpoint, const FileSystemPtr& store) {
+  MetadataLog commits(JoinPath(checkpoint, "commits"), true, store);
   ARROW_ASSIGN_OR_RAISE(auto latest, commits.Latest());
   if (!latest) {
     return SparkError("STDS_COMMITTED_BATCH_UNAVAILABLE", "KD006",
@@ -106,7 +107,7 @@ arrow::Result<std::string> JoinSideOption(const std::map<std::string, std::strin
   return it->second;
 }
 
-arrow::Result<StateSourceOptions> ParseOptions(const std::string& checkpoint,
+arrow::Result<StateSourceOptions> ParseOptions(const std::string& checkpoint, const FileSystemPtr& store,
                                                const std::map<std::string, std::string>& options) {
   if (checkpoint.empty()) {
     return SparkError("STDS_REQUIRED_OPTION_UNSPECIFIED", "42601", "'path' must be specified.");
@@ -126,7 +127,7 @@ arrow::Result<StateSourceOptions> ParseOptions(const std::string& checkpoint,
   if (batch_option) {
     out.batch_id = *batch_option;
   } else {
-    ARROW_ASSIGN_OR_RAISE(out.batch_id, DefaultBatchId(checkpoint));
+    ARROW_ASSIGN_OR_RAISE(out.batch_id, DefaultBatchId(checkpoint, store));
   }
   return out;
 }
@@ -202,10 +203,15 @@ arrow::Status DropLastColumn(StructTypePtr* type, std::shared_ptr<arrow::RecordB
 
 }  // namespace
 
-arrow::Result<StateTable> ReadStateStore(const std::string& checkpoint,
+arrow::Result<StateTable> ReadStateStore(const RuntimeConfig& conf, const std::string& checkpoint,
                                          const std::map<std::string, std::string>& options) {
-  ARROW_ASSIGN_OR_RAISE(StateSourceOptions source, ParseOptions(checkpoint, options));
-  ARROW_ASSIGN_OR_RAISE(StoreRows rows, ReadStoreRows(checkpoint, source, options));
+  std::unique_ptr<CheckpointMirror> mirror;  // the local copy of a checkpoint on an object store
+  if (IsObjectStorePath(checkpoint)) {
+    ARROW_ASSIGN_OR_RAISE(mirror, CheckpointMirror::Open(conf, checkpoint));
+  }
+  ARROW_ASSIGN_OR_RAISE(StateSourceOptions source,
+                        ParseOptions(checkpoint, mirror ? mirror->store() : nullptr, options));
+  ARROW_ASSIGN_OR_RAISE(StoreRows rows, ReadStoreRows(mirror ? mirror->local_dir() : checkpoint, source, options));
   if (source.join_side != "none") {
     // Spark's joinSide view: the join key alone and the side's input columns.
     ARROW_RETURN_NOT_OK(DropLastColumn(&rows.key, &rows.keys, "index"));

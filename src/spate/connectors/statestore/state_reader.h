@@ -19,13 +19,16 @@
 
 namespace spate {
 
+class RuntimeConfig;
+
 struct StateTable {
   StructTypePtr schema;
   std::shared_ptr<arrow::Table> table;
 };
 
-/// `options` keys are lower-case.
-arrow::Result<StateTable> ReadStateStore(const std::string& checkpoint,
+/// `options` keys are lower-case. A checkpoint on an object store (s3a://) is
+/// downloaded first, with the store's settings from `conf`.
+arrow::Result<StateTable> ReadStateStore(const RuntimeConfig& conf, const std::string& checkpoint,
                                          const std::map<std::string, std::string>& options);
 
 }  // namespace spate

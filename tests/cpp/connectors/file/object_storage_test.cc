@@ -2,19 +2,28 @@
 // S3-compatible server (moto), started by the ctest fixture
 // (tests/python/s3_support.py start) whose settings SPATE_S3_ENV names.
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <mutex>
 
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
 #include "../../api/test_util.h"
+#include <arrow/filesystem/filesystem.h>
+#include <arrow/json/from_string.h>
+
+#include "spate/api/data_stream_writer.h"
+#include "spate/api/functions.h"
 #include "spate/api/reader.h"
 #include "spate/api/writer.h"
 #include "spate/common/object_store.h"
+#include "spate/connectors/memory/memory_stream.h"
 #include "spate/streaming/metadata_log.h"
+#include "spate/types/ddl_parser.h"
 
 namespace spate {
 namespace {
@@ -100,13 +109,65 @@ TEST_F(ObjectStorage, MetadataLogWritesOnceAndPurges) {
   EXPECT_FALSE(*log.Latest());
   ASSERT_TRUE(log.Add(0, "v1\nzero").ok());
   ASSERT_TRUE(log.Add(1, "v1\none").ok());
-  EXPECT_FALSE(log.Add(1, "v1\nagain").ok());
+  EXPECT_EQ(ErrorClass(log.Add(1, "v1\nagain")), "CONCURRENT_STREAM_LOG_UPDATE");
   EXPECT_EQ(**log.Get(1), "v1\none");
   EXPECT_FALSE(*log.Get(2));
   EXPECT_EQ(**log.Latest(), 1);
   ASSERT_TRUE(log.PurgeBefore(1).ok());
   EXPECT_FALSE(*log.Get(0));
   EXPECT_EQ(**log.Latest(), 1);
+}
+
+// The objects under `uri`, relative to it.
+std::vector<std::string> ObjectsUnder(const std::shared_ptr<Session>& session, const std::string& uri) {
+  auto store = FileSystemFor(session->conf(), uri).ValueOrDie();
+  arrow::fs::FileSelector selector;
+  selector.base_dir = ObjectPathOf(uri);
+  selector.recursive = true;
+  std::vector<std::string> names;
+  for (const auto& info : store->GetFileInfo(selector).ValueOrDie()) {
+    if (info.IsFile()) names.push_back(info.path().substr(selector.base_dir.size() + 1));
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A streaming aggregation with its checkpoint on S3, stopped and started again:
+// the second run finds its offsets, commits and state in the store's objects.
+TEST_F(ObjectStorage, StreamingCheckpointOnS3KeepsStateAcrossRestarts) {
+  namespace F = functions;
+  auto stream = MemoryStream::Make(*ParseDdlSchema("k STRING, v INT"));
+  DataFrame totals = DataFrame(session_, stream->plan()).groupBy({F::col("k")}).agg({F::sum(F::col("v")).alias("s")});
+  std::string checkpoint = root_ + "/cp";
+  std::vector<std::string> seen;
+  std::mutex mutex;
+  auto run = [&](const std::string& rows) {
+    auto type = arrow::struct_({arrow::field("k", arrow::utf8()), arrow::field("v", arrow::int32())});
+    auto batch = arrow::RecordBatch::FromStructArray(arrow::json::ArrayFromJSONString(type, rows).ValueOrDie());
+    ASSERT_TRUE(stream->AddData(arrow::Table::FromRecordBatches({*batch}).ValueOrDie()).ok());
+    auto query = totals.writeStream()
+                     .outputMode("update")
+                     .option("checkpointLocation", checkpoint)
+                     .foreachBatch([&](const DataFrame& df, int64_t) -> arrow::Status {
+                       std::lock_guard<std::mutex> lock(mutex);
+                       for (const auto& row : SortedRows(df)) seen.push_back(row);
+                       return arrow::Status::OK();
+                     })
+                     .trigger(Trigger::AvailableNow())
+                     .start();
+    ASSERT_TRUE(query.ok()) << query.status().ToString();
+    auto done = (*query)->awaitTermination();
+    ASSERT_TRUE(done.ok()) << done.ToString();
+  };
+  run(R"([{"k": "a", "v": 1}, {"k": "b", "v": 2}])");
+  run(R"([{"k": "a", "v": 10}])");
+  EXPECT_EQ(seen, (std::vector<std::string>{R"({"k":"a","s":1})", R"({"k":"b","s":2})", R"({"k":"a","s":11})"}));
+  auto objects = ObjectsUnder(session_, checkpoint);
+  for (const char* name : {"metadata", "offsets/0", "offsets/1", "commits/0", "commits/1", "state/0/0/1.delta",
+                           "state/0/0/2.delta", "state/0/0/_metadata/schema"}) {
+    EXPECT_NE(std::find(objects.begin(), objects.end(), name), objects.end()) << name;
+  }
+  EXPECT_EQ(std::find(objects.begin(), objects.end(), ".lock"), objects.end());
 }
 
 }  // namespace
