@@ -40,6 +40,7 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/perf_level.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -86,6 +87,12 @@ rocksdb::Options DbOptions() {
   table.format_version = 5;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
+}
+
+// RocksDB counts into its per-thread perf context on every read and write
+// unless told not to; nothing here reads those counts.
+void NoPerfCounters() {
+  if (rocksdb::GetPerfLevel() != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
 }
 
 void SyncFolder(const fs::path& dir) {
@@ -395,6 +402,7 @@ void RocksDbStateStore::TrimCache() {
 arrow::Result<bool> RocksDbStateStore::Exists(std::string_view key) {
   if (last_exists_ && key == last_key_) return *last_exists_;
   if (provider_->cache_.Find(key) != nullptr) return true;
+  NoPerfCounters();
   rocksdb::PinnableSlice value;
   ++gets_;
   rocksdb::Status s = provider_->db_->Get(rocksdb::ReadOptions(), provider_->db_->DefaultColumnFamily(),
@@ -405,6 +413,7 @@ arrow::Result<bool> RocksDbStateStore::Exists(std::string_view key) {
 }
 
 arrow::Result<std::optional<std::string>> RocksDbStateStore::Get(std::string_view key) {
+  NoPerfCounters();
   last_key_.assign(key);
   if (const ByteHashTable::Entry* cached = provider_->cache_.Find(key)) {
     last_exists_ = true;
@@ -464,6 +473,7 @@ arrow::Status RocksDbStateStore::Remove(std::string_view key) {
 // Cached rows first; the others in one RocksDB MultiGet, then cached.
 arrow::Status RocksDbStateStore::MultiGet(const std::vector<std::string_view>& keys,
                                           std::vector<std::optional<std::string>>* values) {
+  NoPerfCounters();
   const size_t n = keys.size();
   values->clear();
   values->resize(n);
@@ -522,15 +532,24 @@ void RocksDbStateStore::UpdateCache(const StateWriteBatch& batch) {
 // One RocksDB write batch; the key count follows the caller's `is_new`.
 arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
+  NoPerfCounters();
   // In key order (ops of one key keep theirs): each memtable insert then
   // starts where the one before it ended instead of at the skip list's top.
-  std::vector<uint32_t> order(batch.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return batch.op(a).key < batch.op(b).key; });
-  rocksdb::WriteBatch rocks;
-  for (uint32_t i : order) {
+  struct Keyed {
+    std::string_view key;
+    uint32_t op;
+  };
+  std::vector<Keyed> order(batch.size());
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < order.size(); ++i) {
     StateWriteBatch::Op op = batch.op(i);
+    order[i] = {op.key, i};
+    bytes += op.key.size() + op.value.size() + 16;  // and the record's tag and lengths
+  }
+  std::stable_sort(order.begin(), order.end(), [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+  rocksdb::WriteBatch rocks(bytes);
+  for (const Keyed& keyed : order) {
+    StateWriteBatch::Op op = batch.op(keyed.op);
     rocksdb::Slice key(op.key.data(), op.key.size());
     const bool row = !IsIndexKey(op.key);
     if (op.kind == StateWriteBatch::kPut) {
