@@ -3,8 +3,12 @@
 // count), committed version after version, then a reload from files as after
 // a restart. Updates run one key at a time (Get, then Put) and then batched
 // as the stateful operators run them (one MultiGet, one write batch).
+// CPU time (user + sys of the whole process, background threads included)
+// is printed next to wall time: wall times are noisy on a shared machine.
 //
 //   build/release/bench/state_store_bench [keys] [batches] [hdfs|rocksdb]
+
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -23,6 +27,19 @@ namespace {
 
 double Millis(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+}
+
+// User + system CPU time of the process so far.
+double CpuMillis() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  auto ms = [](const timeval& t) { return t.tv_sec * 1e3 + t.tv_usec / 1e3; };
+  return ms(usage.ru_utime) + ms(usage.ru_stime);
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
 }
 
 std::shared_ptr<arrow::RecordBatch> Keys(int64_t n) {
@@ -50,7 +67,7 @@ void Run(const std::string& provider_class, const std::string& name, const std::
   conf.provider_class = provider_class;
   conf.fsync = false;
   auto provider = spate::StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
-  std::vector<double> update_ms, commit_ms;
+  std::vector<double> update_ms, commit_ms, update_cpu_ms, batched_cpu_ms, commit_cpu_ms;
   std::string value(8, '\0');
   std::vector<double> batched_ms;
   std::vector<std::string_view> views(keys.begin(), keys.end());
@@ -60,6 +77,7 @@ void Run(const std::string& provider_class, const std::string& name, const std::
     const bool batched = b >= batches;
     spate::StateStore* store = provider->GetStore(b).ValueOrDie();
     auto start = std::chrono::steady_clock::now();
+    double cpu_start = CpuMillis();
     if (batched) {
       (void)store->MultiGet(views, &olds);
       writes.Clear();
@@ -70,6 +88,7 @@ void Run(const std::string& provider_class, const std::string& name, const std::
       }
       (void)store->Write(writes);
       batched_ms.push_back(Millis(start));
+      batched_cpu_ms.push_back(CpuMillis() - cpu_start);
     } else {
       for (const auto& k : keys) {
         auto old = store->Get(k).ValueOrDie();
@@ -78,27 +97,30 @@ void Run(const std::string& provider_class, const std::string& name, const std::
         (void)store->Put(k, value);
       }
       update_ms.push_back(Millis(start));
+      update_cpu_ms.push_back(CpuMillis() - cpu_start);
     }
     start = std::chrono::steady_clock::now();
+    cpu_start = CpuMillis();
     (void)store->Commit().ValueOrDie();
     (void)provider->DoMaintenance();
     commit_ms.push_back(Millis(start));
+    commit_cpu_ms.push_back(CpuMillis() - cpu_start);
     if (b == 2 * batches - 1) {
       auto m = store->metrics();
       std::printf("%-8s state: %lld rows, memoryUsedBytes %.1f MB\n", name.c_str(),
                   static_cast<long long>(m.num_rows_total), m.memory_used_bytes / 1e6);
     }
   }
-  std::sort(update_ms.begin(), update_ms.end());
-  std::sort(batched_ms.begin(), batched_ms.end());
-  std::sort(commit_ms.begin(), commit_ms.end());
-  double median_update = update_ms[update_ms.size() / 2];
-  double median_batched = batched_ms[batched_ms.size() / 2];
-  std::printf("%-8s updates: %.0f keys/s (median batch %.0f ms); commit + maintenance: median %.0f ms, max %.0f ms\n",
-              name.c_str(), keys.size() / (median_update / 1000), median_update, commit_ms[commit_ms.size() / 2],
-              commit_ms.back());
-  std::printf("%-8s batched updates (MultiGet + write batch): %.0f keys/s (median batch %.0f ms)\n", name.c_str(),
-              keys.size() / (median_batched / 1000), median_batched);
+  double median_update = Median(update_ms);
+  double median_batched = Median(batched_ms);
+  std::printf("%-8s updates: %.0f keys/s (median batch %.0f ms, CPU %.0f ms); commit + maintenance: median %.0f ms "
+              "(CPU %.0f ms), max %.0f ms\n",
+              name.c_str(), keys.size() / (median_update / 1000), median_update, Median(update_cpu_ms),
+              Median(commit_ms), Median(commit_cpu_ms), *std::max_element(commit_ms.begin(), commit_ms.end()));
+  std::printf("%-8s batched updates (MultiGet + write batch): %.0f keys/s (median batch %.0f ms, CPU %.0f ms: "
+              "%.0f keys per CPU second)\n",
+              name.c_str(), keys.size() / (median_batched / 1000), median_batched, Median(batched_cpu_ms),
+              keys.size() / (Median(batched_cpu_ms) / 1000));
   provider.reset();  // a restart
   auto fresh = spate::StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
   auto start = std::chrono::steady_clock::now();

@@ -19,6 +19,7 @@ ByteHashTable::ByteHashTable(ByteHashTable&& other) noexcept
   other.slots_.clear();
   other.size_ = 0;
   other.block_bytes_ = 0;
+  ++other.frees_;  // its entries are gone from it
 }
 
 ByteHashTable& ByteHashTable::operator=(ByteHashTable&& other) noexcept {
@@ -30,6 +31,7 @@ ByteHashTable& ByteHashTable::operator=(ByteHashTable&& other) noexcept {
     other.slots_.clear();
     other.size_ = 0;
     other.block_bytes_ = 0;
+    ++other.frees_;
   }
   return *this;
 }
@@ -38,6 +40,7 @@ ByteHashTable::~ByteHashTable() { Clear(); }
 
 void ByteHashTable::Clear() {
   for (Slot& s : slots_) std::free(s.entry);
+  frees_ += size_;
   slots_.clear();
   size_ = 0;
   block_bytes_ = 0;
@@ -100,8 +103,18 @@ bool ByteHashTable::Put(std::string_view key, uint64_t hash, std::string_view va
   Entry* moved = NewEntry(key, value, std::max<size_t>(value.size(), 2 * size_t{e->value_capacity_}));
   block_bytes_ += static_cast<int64_t>(BlockBytes(*moved)) - static_cast<int64_t>(BlockBytes(*e));
   std::free(e);
+  ++frees_;
   s.entry = moved;
   return false;
+}
+
+bool ByteHashTable::Overwrite(const Entry* entry, std::string_view value) {
+  if (value.size() > entry->value_capacity_) return false;
+  // The table owns its entries: the const view it handed out is its own.
+  auto* e = const_cast<Entry*>(entry);
+  if (!value.empty()) std::memcpy(e->data() + e->key_size_, value.data(), value.size());
+  e->value_size_ = static_cast<uint32_t>(value.size());
+  return true;
 }
 
 bool ByteHashTable::Remove(std::string_view key, uint64_t hash) {
@@ -110,6 +123,7 @@ bool ByteHashTable::Remove(std::string_view key, uint64_t hash) {
   if (slots_[hole].entry == nullptr) return false;
   block_bytes_ -= static_cast<int64_t>(BlockBytes(*slots_[hole].entry));
   std::free(slots_[hole].entry);
+  ++frees_;
   slots_[hole].entry = nullptr;
   --size_;
   // Backward shift: later slots of the same run move into the hole when

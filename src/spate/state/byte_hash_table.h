@@ -6,6 +6,8 @@
 // lookup costs about two cache misses. Lookups of many keys at once
 // (FindMany) prefetch the slots and blocks ahead of use, which hides most
 // of those misses. A value that no longer fits its block moves to a new one.
+// Entries found earlier can be overwritten in place (Overwrite) without a
+// second lookup while no entry was freed since (frees() is unchanged).
 
 #include <cstddef>
 #include <cstdint>
@@ -68,6 +70,12 @@ class ByteHashTable {
   /// Sets the value of `key`; whether the key is new.
   bool Put(std::string_view key, std::string_view value) { return Put(key, Hash(key), value); }
   bool Put(std::string_view key, uint64_t hash, std::string_view value);
+  /// Sets the value of an entry found since frees() last changed, in its
+  /// block; false when the value does not fit there (then use Put).
+  bool Overwrite(const Entry* entry, std::string_view value);
+  /// Entries freed so far (removed, or moved by a grown value): the entry
+  /// pointers found earlier are valid while this is unchanged.
+  uint64_t frees() const { return frees_; }
   /// Whether the key was there.
   bool Remove(std::string_view key) { return Remove(key, Hash(key)); }
   bool Remove(std::string_view key, uint64_t hash);
@@ -99,6 +107,7 @@ class ByteHashTable {
   std::vector<Slot> slots_;
   size_t size_ = 0;
   int64_t block_bytes_ = 0;
+  uint64_t frees_ = 0;
 };
 
 }  // namespace spate

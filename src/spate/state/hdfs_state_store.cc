@@ -10,6 +10,7 @@
 // snapshot at or below v plus the deltas after it.
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <optional>
 
@@ -26,19 +27,30 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void PutInt32(int32_t v, std::string* out) {
+void StoreInt32(int32_t v, char* out) {
   auto u = static_cast<uint32_t>(v);
-  char buf[4] = {static_cast<char>(u >> 24), static_cast<char>(u >> 16), static_cast<char>(u >> 8),
-                 static_cast<char>(u)};
+  out[0] = static_cast<char>(u >> 24);
+  out[1] = static_cast<char>(u >> 16);
+  out[2] = static_cast<char>(u >> 8);
+  out[3] = static_cast<char>(u);
+}
+
+void PutInt32(int32_t v, std::string* out) {
+  char buf[4];
+  StoreInt32(v, buf);
   out->append(buf, 4);
 }
 
-// `value` null: a removal.
+// `value` null: a removal. One resize per record: deltas hold a record per update.
 void AppendRecord(std::string_view key, const std::string_view* value, std::string* out) {
-  PutInt32(static_cast<int32_t>(key.size()), out);
-  out->append(key);
-  PutInt32(value ? static_cast<int32_t>(value->size()) : -1, out);
-  if (value) out->append(*value);
+  const size_t at = out->size();
+  out->resize(at + 8 + key.size() + (value ? value->size() : 0));
+  char* p = out->data() + at;
+  StoreInt32(static_cast<int32_t>(key.size()), p);
+  std::memcpy(p + 4, key.data(), key.size());
+  p += 4 + key.size();
+  StoreInt32(value ? static_cast<int32_t>(value->size()) : -1, p);
+  if (value && !value->empty()) std::memcpy(p + 4, value->data(), value->size());
 }
 
 struct StateFile {
@@ -142,7 +154,10 @@ class HdfsStateStoreProvider;
 
 class HdfsStateStore final : public StateStore {
  public:
-  HdfsStateStore(HdfsStateStoreProvider* provider, int64_t version) : provider_(provider), version_(version) {}
+  HdfsStateStore(HdfsStateStoreProvider* provider, int64_t version, std::string delta_buffer)
+      : provider_(provider), version_(version), delta_(std::move(delta_buffer)) {
+    delta_.clear();
+  }
 
   int64_t version() const override { return version_; }
   arrow::Result<std::optional<std::string>> Get(std::string_view key) override;
@@ -165,6 +180,8 @@ class HdfsStateStore final : public StateStore {
     return arrow::Status::Invalid(
         fmt::format("the state store of version {} was already committed or aborted", version_));
   }
+  // Hands the delta's buffer back to the provider for the next version.
+  void ReturnDeltaBuffer();
 
   HdfsStateStoreProvider* provider_;
   int64_t version_;
@@ -191,7 +208,7 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
       ARROW_RETURN_NOT_OK(LoadVersion(version, &table_));
       loaded_version_ = version;
     }
-    store_ = std::make_unique<HdfsStateStore>(this, version);
+    store_ = std::make_unique<HdfsStateStore>(this, version, std::move(delta_buffer_));
     return store_.get();
   }
 
@@ -274,6 +291,9 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
   int64_t loaded_version_ = -1;  // the version table_ holds (with the open store's updates; -1: none)
   int64_t cache_hits_ = 0;
   int64_t cache_misses_ = 0;
+  // The last delta's buffer: the next version's delta reuses its memory
+  // rather than growing a new one through fresh pages.
+  std::string delta_buffer_;
   std::unique_ptr<HdfsStateStore> store_;
 };
 
@@ -358,15 +378,21 @@ arrow::Result<int64_t> HdfsStateStore::Commit() {
   fs::remove(ChecksumFile(FilePath(provider_->dir_, next, true).string()), ec);
   provider_->loaded_version_ = next;
   updating_ = false;
-  delta_.clear();
+  ReturnDeltaBuffer();
   return next;
+}
+
+void HdfsStateStore::ReturnDeltaBuffer() {
+  delta_.clear();
+  provider_->delta_buffer_ = std::move(delta_);
+  delta_.clear();
 }
 
 // The table holds the updates: the next GetStore reloads the version from its files.
 void HdfsStateStore::Abort() {
   if (!updating_) return;
   if (!delta_.empty()) provider_->loaded_version_ = -1;
-  delta_.clear();
+  ReturnDeltaBuffer();
   updating_ = false;
 }
 

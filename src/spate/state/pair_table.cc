@@ -50,15 +50,16 @@ std::optional<std::string_view> PairTable::Find(std::string_view key) const {
 }
 
 void PairTable::FindMany(const std::vector<std::string_view>& keys,
-                         std::vector<std::optional<std::string_view>>* out) const {
-  std::vector<const ByteHashTable::Entry*> entries;
-  rows_.FindMany(keys, &entries);
+                         std::vector<std::optional<std::string_view>>* out) {
+  rows_.FindMany(keys, &found_);
+  found_frees_ = rows_.frees();
   out->assign(keys.size(), std::nullopt);
   for (size_t i = 0; i < keys.size(); ++i) {
     if (IsIndexKey(keys[i])) {
+      found_[i] = nullptr;
       (*out)[i] = Find(keys[i]);
-    } else if (entries[i] != nullptr) {
-      (*out)[i] = entries[i]->value();
+    } else if (found_[i] != nullptr) {
+      (*out)[i] = found_[i]->value();
     }
   }
 }
@@ -99,27 +100,55 @@ bool PairTable::RemoveRow(std::string_view key, uint64_t hash) {
   return true;
 }
 
+std::vector<const ByteHashTable::Entry*> PairTable::FoundForPuts(const StateWriteBatch& batch) const {
+  std::vector<const ByteHashTable::Entry*> out(batch.size(), nullptr);
+  if (rows_.frees() != found_frees_) return out;
+  size_t next = 0;
+  for (size_t i = 0; i < batch.size() && next < found_.size(); ++i) {
+    const StateWriteBatch::Op op = batch.op(i);
+    if (op.kind == StateWriteBatch::kPut && !IsIndexKey(op.key)) out[i] = found_[next++];
+  }
+  return out;
+}
+
 void PairTable::Write(const StateWriteBatch& batch, std::vector<bool>* changed) {
   const size_t n = batch.size();
+  std::vector<const ByteHashTable::Entry*> found = FoundForPuts(batch);
+  found_.clear();
   std::vector<uint64_t> hashes(n);
-  for (size_t i = 0; i < n; ++i) hashes[i] = ByteHashTable::Hash(batch.op(i).key);
+  for (size_t i = 0; i < n; ++i) {
+    if (found[i] == nullptr) hashes[i] = ByteHashTable::Hash(batch.op(i).key);
+  }
   changed->assign(n, false);
   constexpr size_t kAhead = ByteHashTable::kPrefetchDistance;
   for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) rows_.PrefetchSlot(hashes[i + kAhead]);
-    if (i + kAhead / 2 < n) rows_.PrefetchEntry(hashes[i + kAhead / 2]);
+    if (i + kAhead < n) {
+      if (found[i + kAhead] != nullptr) {
+        __builtin_prefetch(found[i + kAhead]);
+      } else {
+        rows_.PrefetchSlot(hashes[i + kAhead]);
+      }
+    }
+    if (i + kAhead / 2 < n && found[i + kAhead / 2] == nullptr) rows_.PrefetchEntry(hashes[i + kAhead / 2]);
     const StateWriteBatch::Op op = batch.op(i);
     if (IsIndexKey(op.key)) {
       (*changed)[i] = op.kind == StateWriteBatch::kPut ? Put(op.key, op.value) : Remove(op.key);
-    } else {
-      (*changed)[i] = op.kind == StateWriteBatch::kPut ? PutRow(op.key, hashes[i], op.value)
-                                                       : RemoveRow(op.key, hashes[i]);
+      continue;
     }
+    const ByteHashTable::Entry* entry = found[i];
+    // Found by FindMany and not freed since: the value goes into its block.
+    if (entry != nullptr && rows_.frees() == found_frees_ && entry->key() == op.key &&
+        rows_.Overwrite(entry, op.value)) {
+      continue;
+    }
+    const uint64_t hash = entry != nullptr ? ByteHashTable::Hash(op.key) : hashes[i];
+    (*changed)[i] = op.kind == StateWriteBatch::kPut ? PutRow(op.key, hash, op.value) : RemoveRow(op.key, hash);
   }
 }
 
 void PairTable::Clear() {
   rows_.Clear();
+  found_.clear();
   index_.clear();
   index_keys_ = 0;
   ordered_rows_.reset();

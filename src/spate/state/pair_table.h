@@ -12,6 +12,9 @@
 //     scanned over part of its rows (session windows scan by key prefix)
 //     and kept up to date from then on. Stores that are never scanned so
 //     never pay for it; a scan of every row sorts them instead.
+// A read-modify-write looks each row up once: Write overwrites in place the
+// entries the last FindMany found when its row puts come in the same order
+// (as an operator's MultiGet then write batch do).
 
 #include <cstdint>
 #include <functional>
@@ -43,12 +46,13 @@ class PairTable {
   /// The value of `key`, or nullopt; the view is valid until the next update.
   std::optional<std::string_view> Find(std::string_view key) const;
   /// The values of `keys`, prefetching ahead; the views are valid until the next update.
-  void FindMany(const std::vector<std::string_view>& keys, std::vector<std::optional<std::string_view>>* out) const;
+  void FindMany(const std::vector<std::string_view>& keys, std::vector<std::optional<std::string_view>>* out);
   /// Whether the key is new.
   bool Put(std::string_view key, std::string_view value);
   /// Whether the key was there.
   bool Remove(std::string_view key);
-  /// Applies a batch's puts and removes in order, prefetching ahead.
+  /// Applies a batch's puts and removes in order, prefetching ahead; row puts
+  /// of the keys the last FindMany found, in its order, need no lookup.
   /// `changed[i]`: op i added a key (a put) or removed one (a remove).
   void Write(const StateWriteBatch& batch, std::vector<bool>* changed);
   void Clear();
@@ -66,8 +70,15 @@ class PairTable {
   // Put and Remove of a row key whose hash is known.
   bool PutRow(std::string_view key, uint64_t hash, std::string_view value);
   bool RemoveRow(std::string_view key, uint64_t hash);
+  // Per op of `batch`: for its row puts in order, the entries the last
+  // FindMany found in its key order (null: none, or they may be stale).
+  std::vector<const ByteHashTable::Entry*> FoundForPuts(const StateWriteBatch& batch) const;
 
   ByteHashTable rows_;
+  // The row entries the last FindMany found (null: absent), valid while
+  // rows_.frees() is found_frees_.
+  std::vector<const ByteHashTable::Entry*> found_;
+  uint64_t found_frees_ = 0;
   // Index keys: time prefix (kIndexKeyByte and the 8 time bytes) -> the row keys after it.
   std::map<std::string, ByteHashTable, std::less<>> index_;
   int64_t index_keys_ = 0;

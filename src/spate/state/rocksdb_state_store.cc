@@ -15,6 +15,13 @@
 // Commit flushes the memtable and takes the checkpoint into a temp folder that
 // is renamed into place; Abort drops the working database, and the next
 // GetStore rebuilds it from the loaded version's checkpoint.
+//
+// The provider keeps the values of the rows its stores read or wrote in an
+// in-memory cache (kValueCacheBytes at most, dropped whole when it outgrows
+// that), so that the read of a read-modify-write (an aggregate's MultiGet of
+// the groups it updates batch after batch) skips RocksDB for rows seen
+// recently. Every update goes through the store, which updates the cache
+// with the database; rebuilding the working database drops it.
 
 #include <fcntl.h>
 #include <signal.h>
@@ -33,10 +40,12 @@
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
+#include <rocksdb/perf_level.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
+#include "spate/state/byte_hash_table.h"
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"
 #include "spate/common/atomic_file.h"
@@ -48,6 +57,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kMetadataFile = "spate-state.json";
+
+// The value cache's budget per provider (one per operator partition).
+constexpr int64_t kValueCacheBytes = int64_t{128} << 20;
 
 // RocksDB's info LOG files would otherwise land in every folder it opens.
 class SilentLogger final : public rocksdb::Logger {
@@ -75,6 +87,12 @@ rocksdb::Options DbOptions() {
   table.format_version = 5;
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   return options;
+}
+
+// RocksDB counts into its per-thread perf context on every read and write
+// unless told not to; nothing here reads those counts.
+void NoPerfCounters() {
+  if (rocksdb::GetPerfLevel() != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
 }
 
 void SyncFolder(const fs::path& dir) {
@@ -193,6 +211,12 @@ class RocksDbStateStore final : public StateStore {
         fmt::format("the state store of version {} was already committed or aborted", version_));
   }
   arrow::Result<bool> Exists(std::string_view key);
+  // Keeps the cache equal to the database for a row put or removed.
+  void CachePut(std::string_view key, std::string_view value);
+  void CacheRemove(std::string_view key);
+  void UpdateCache(const StateWriteBatch& batch);
+  // Drops the cache once it outgrows its budget.
+  void TrimCache();
   // Visits keys in [begin, end) (an empty `end`: to the last key). The end
   // is the iterator's upper bound, so a seek does not walk past it over
   // deleted keys (eviction leaves many) to find the next live one.
@@ -295,6 +319,7 @@ class RocksDbStateStoreProvider final : public StateStoreProvider {
       ARROW_ASSIGN_OR_RAISE(meta, ReadMetadata(checkpoint, version));
     }
     db_.reset();
+    cache_.Clear();
     loaded_version_ = -1;
     RemoveWorkingFoldersOfDeadProcesses(dir_);
     fs::path working = working_;
@@ -356,11 +381,28 @@ class RocksDbStateStoreProvider final : public StateStoreProvider {
   int64_t num_keys_ = 0;  // keys of the loaded version
   int64_t files_reused_ = 0;
   int64_t files_copied_ = 0;
+  // Row values as the working database holds them, for the rows read or
+  // written since it was last rebuilt (or since the cache was dropped).
+  ByteHashTable cache_;
   std::unique_ptr<RocksDbStateStore> store_;
 };
 
+void RocksDbStateStore::CachePut(std::string_view key, std::string_view value) {
+  if (!IsIndexKey(key)) provider_->cache_.Put(key, value);
+}
+
+void RocksDbStateStore::CacheRemove(std::string_view key) {
+  if (!IsIndexKey(key)) provider_->cache_.Remove(key);
+}
+
+void RocksDbStateStore::TrimCache() {
+  if (provider_->cache_.bytes() > kValueCacheBytes) provider_->cache_.Clear();
+}
+
 arrow::Result<bool> RocksDbStateStore::Exists(std::string_view key) {
   if (last_exists_ && key == last_key_) return *last_exists_;
+  if (provider_->cache_.Find(key) != nullptr) return true;
+  NoPerfCounters();
   rocksdb::PinnableSlice value;
   ++gets_;
   rocksdb::Status s = provider_->db_->Get(rocksdb::ReadOptions(), provider_->db_->DefaultColumnFamily(),
@@ -371,14 +413,21 @@ arrow::Result<bool> RocksDbStateStore::Exists(std::string_view key) {
 }
 
 arrow::Result<std::optional<std::string>> RocksDbStateStore::Get(std::string_view key) {
+  NoPerfCounters();
+  last_key_.assign(key);
+  if (const ByteHashTable::Entry* cached = provider_->cache_.Find(key)) {
+    last_exists_ = true;
+    return std::string(cached->value());
+  }
   std::string value;
   ++gets_;
   rocksdb::Status s = provider_->db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
-  last_key_.assign(key);
   last_exists_ = !s.IsNotFound();
   if (s.IsNotFound()) return std::nullopt;
   if (!s.ok()) last_exists_.reset();
   ARROW_RETURN_NOT_OK(FromRocks(s, "cannot read a key"));
+  CachePut(key, value);
+  TrimCache();
   return value;
 }
 
@@ -390,10 +439,13 @@ arrow::Status RocksDbStateStore::Put(std::string_view key, std::string_view valu
   if (!IsIndexKey(key)) {
     ARROW_ASSIGN_OR_RAISE(exists, Exists(key));
   }
+  wrote_ = true;
+  CacheRemove(key);  // until the database has the value
   ARROW_RETURN_NOT_OK(FromRocks(provider_->db_->Put(write_options_, rocksdb::Slice(key.data(), key.size()),
                                                     rocksdb::Slice(value.data(), value.size())),
                                 "cannot put"));
-  wrote_ = true;
+  CachePut(key, value);
+  TrimCache();
   if (!exists) ++num_keys_delta_;
   updated_ += !IsIndexKey(key);
   last_key_.assign(key);
@@ -409,48 +461,95 @@ arrow::Status RocksDbStateStore::Remove(std::string_view key) {
     --num_keys_delta_;
     ++removed_;
   }
+  wrote_ = true;
+  CacheRemove(key);
   ARROW_RETURN_NOT_OK(
       FromRocks(provider_->db_->Delete(write_options_, rocksdb::Slice(key.data(), key.size())), "cannot remove"));
-  wrote_ = true;
   last_key_.assign(key);
   last_exists_ = false;
   return arrow::Status::OK();
 }
 
+// Cached rows first; the others in one RocksDB MultiGet, then cached.
 arrow::Status RocksDbStateStore::MultiGet(const std::vector<std::string_view>& keys,
                                           std::vector<std::optional<std::string>>* values) {
+  NoPerfCounters();
   const size_t n = keys.size();
-  std::vector<rocksdb::Slice> slices;
-  slices.reserve(n);
-  for (std::string_view k : keys) slices.emplace_back(k.data(), k.size());
-  std::vector<rocksdb::PinnableSlice> found(n);
-  std::vector<rocksdb::Status> statuses(n);
-  rocksdb::DB& db = *provider_->db_;
-  db.MultiGet(rocksdb::ReadOptions(), db.DefaultColumnFamily(), n, slices.data(), found.data(), statuses.data());
-  gets_ += static_cast<int64_t>(n);
   values->clear();
   values->resize(n);
+  std::vector<const ByteHashTable::Entry*> cached;
+  provider_->cache_.FindMany(keys, &cached);
+  std::vector<size_t> misses;
+  std::vector<rocksdb::Slice> slices;
   for (size_t i = 0; i < n; ++i) {
-    if (statuses[i].IsNotFound()) continue;
-    ARROW_RETURN_NOT_OK(FromRocks(statuses[i], "cannot read a key"));
-    (*values)[i].emplace(found[i].data(), found[i].size());
+    if (cached[i] != nullptr) {
+      (*values)[i].emplace(cached[i]->value());
+    } else {
+      misses.push_back(i);
+      slices.emplace_back(keys[i].data(), keys[i].size());
+    }
   }
   last_exists_.reset();
+  if (misses.empty()) return arrow::Status::OK();
+  std::vector<rocksdb::PinnableSlice> found(misses.size());
+  std::vector<rocksdb::Status> statuses(misses.size());
+  rocksdb::DB& db = *provider_->db_;
+  db.MultiGet(rocksdb::ReadOptions(), db.DefaultColumnFamily(), misses.size(), slices.data(), found.data(),
+              statuses.data());
+  gets_ += static_cast<int64_t>(misses.size());
+  for (size_t j = 0; j < misses.size(); ++j) {
+    if (statuses[j].IsNotFound()) continue;
+    ARROW_RETURN_NOT_OK(FromRocks(statuses[j], "cannot read a key"));
+    std::string_view value(found[j].data(), found[j].size());
+    (*values)[misses[j]].emplace(value);
+    CachePut(keys[misses[j]], value);
+  }
+  TrimCache();
   return arrow::Status::OK();
+}
+
+// The batch's row puts and removes applied to the cache, prefetching ahead.
+void RocksDbStateStore::UpdateCache(const StateWriteBatch& batch) {
+  ByteHashTable& cache = provider_->cache_;
+  const size_t n = batch.size();
+  std::vector<uint64_t> hashes(n);
+  for (size_t i = 0; i < n; ++i) hashes[i] = ByteHashTable::Hash(batch.op(i).key);
+  constexpr size_t kAhead = ByteHashTable::kPrefetchDistance;
+  for (size_t i = 0; i < n; ++i) {
+    if (i + kAhead < n) cache.PrefetchSlot(hashes[i + kAhead]);
+    if (i + kAhead / 2 < n) cache.PrefetchEntry(hashes[i + kAhead / 2]);
+    const StateWriteBatch::Op op = batch.op(i);
+    if (IsIndexKey(op.key)) continue;
+    if (op.kind == StateWriteBatch::kPut) {
+      cache.Put(op.key, hashes[i], op.value);
+    } else {
+      cache.Remove(op.key, hashes[i]);
+    }
+  }
+  TrimCache();
 }
 
 // One RocksDB write batch; the key count follows the caller's `is_new`.
 arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
+  NoPerfCounters();
   // In key order (ops of one key keep theirs): each memtable insert then
   // starts where the one before it ended instead of at the skip list's top.
-  std::vector<uint32_t> order(batch.size());
-  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(),
-                   [&](uint32_t a, uint32_t b) { return batch.op(a).key < batch.op(b).key; });
-  rocksdb::WriteBatch rocks;
-  for (uint32_t i : order) {
+  struct Keyed {
+    std::string_view key;
+    uint32_t op;
+  };
+  std::vector<Keyed> order(batch.size());
+  size_t bytes = 0;
+  for (uint32_t i = 0; i < order.size(); ++i) {
     StateWriteBatch::Op op = batch.op(i);
+    order[i] = {op.key, i};
+    bytes += op.key.size() + op.value.size() + 16;  // and the record's tag and lengths
+  }
+  std::stable_sort(order.begin(), order.end(), [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
+  rocksdb::WriteBatch rocks(bytes);
+  for (const Keyed& keyed : order) {
+    StateWriteBatch::Op op = batch.op(keyed.op);
     rocksdb::Slice key(op.key.data(), op.key.size());
     const bool row = !IsIndexKey(op.key);
     if (op.kind == StateWriteBatch::kPut) {
@@ -465,7 +564,13 @@ arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
   }
   last_exists_.reset();
   wrote_ = true;
-  return FromRocks(provider_->db_->Write(write_options_, &rocks), "cannot write a batch");
+  rocksdb::Status written = provider_->db_->Write(write_options_, &rocks);
+  if (!written.ok()) {
+    provider_->cache_.Clear();  // the database may hold part of the batch
+    return FromRocks(written, "cannot write a batch");
+  }
+  UpdateCache(batch);
+  return arrow::Status::OK();
 }
 
 arrow::Status RocksDbStateStore::Iterate(std::string_view begin, std::string_view end, const Visitor& visit) {
@@ -510,7 +615,10 @@ arrow::Result<int64_t> RocksDbStateStore::Commit() {
 
 void RocksDbStateStore::Abort() {
   if (!updating_) return;
-  if (has_updates()) provider_->loaded_version_ = -1;  // reloaded from its checkpoint by the next GetStore
+  if (has_updates()) {
+    provider_->loaded_version_ = -1;  // reloaded from its checkpoint by the next GetStore
+    provider_->cache_.Clear();
+  }
   num_keys_delta_ = 0;
   updating_ = false;
 }
@@ -524,7 +632,7 @@ StateStoreMetrics RocksDbStateStore::metrics() const {
   int64_t memtables = p.DbProperty("rocksdb.cur-size-all-mem-tables");
   int64_t readers = p.DbProperty("rocksdb.estimate-table-readers-mem");
   int64_t cache = p.DbProperty("rocksdb.block-cache-usage");
-  m.memory_used_bytes = memtables + readers + cache;
+  m.memory_used_bytes = memtables + readers + cache + p.cache_.bytes();
   m.custom = {{"rocksdbCommitFlushLatency", flush_ms_},
               {"rocksdbCommitCheckpointLatency", checkpoint_ms_},
               {"rocksdbGetCount", gets_},

@@ -134,5 +134,53 @@ TEST(PairTableTest, BatchWriteReportsWhatChanged) {
   EXPECT_EQ(table.rows(), 1);
 }
 
+// A read-modify-write: FindMany, then a write batch whose row puts mostly
+// follow the looked-up keys (values that grow out of their block, removes,
+// index keys and keys out of order in between), checked against std::map.
+TEST(PairTableTest, WriteAfterFindManyMatchesAnOrderedMap) {
+  PairTable table;
+  std::map<std::string, std::string> model;
+  RandomKeys random(11);
+  for (int round = 0; round < 300; ++round) {
+    std::vector<std::string> keys;
+    for (int i = 0; i < 200; ++i) keys.push_back(std::string(1, '\0') + "k" + std::to_string(random.Next() % 1500));
+    std::vector<std::string_view> views(keys.begin(), keys.end());
+    std::vector<std::optional<std::string_view>> found;
+    table.FindMany(views, &found);
+    for (size_t i = 0; i < keys.size(); ++i) ASSERT_EQ(found[i].has_value(), model.count(keys[i]) == 1) << round;
+    StateWriteBatch batch;
+    std::vector<std::pair<std::string, std::optional<std::string>>> ops;  // nullopt: remove
+    for (const auto& key : keys) {
+      switch (random.Next() % 8) {
+        case 0:
+          ops.emplace_back(random.Key(), std::nullopt);
+          break;
+        case 1:
+          ops.emplace_back(random.Key(), random.Value());
+          break;
+        default:
+          break;
+      }
+      ops.emplace_back(key, random.Value());
+    }
+    std::vector<bool> expected;
+    for (auto& [key, value] : ops) {
+      if (IsIndexKey(key) && value) value = "";
+      if (value) {
+        batch.Put(key, *value, model.count(key) == 0);
+        expected.push_back(model.count(key) == 0);
+        model[key] = *value;
+      } else {
+        batch.Remove(key);
+        expected.push_back(model.erase(key) == 1);
+      }
+    }
+    std::vector<bool> changed;
+    table.Write(batch, &changed);
+    EXPECT_EQ(changed, expected) << round;
+  }
+  EXPECT_EQ(Scanned(table, "", ""), Expected(model, "", ""));
+}
+
 }  // namespace
 }  // namespace spate
