@@ -172,11 +172,18 @@ arrow::Status HandleInput(const PlanNode& node, const arrow::Table& input, const
   ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, ctx.streaming->RunningOperator());
   ARROW_ASSIGN_OR_RAISE(auto late, LateRows(node, *rows, *ctx.streaming, &op->metrics().num_rows_dropped_by_watermark));
   KeyGroups groups = GroupRows(keys, late);
+  // One gather puts each key's rows together; each call then gets a slice of it.
+  std::vector<int64_t> order;
+  order.reserve(static_cast<size_t>(rows->num_rows()));
+  for (const auto& group : groups.rows) order.insert(order.end(), group.begin(), group.end());
+  ARROW_ASSIGN_OR_RAISE(auto grouped, TakeRows(rows, order));
+  int64_t offset = 0;
   for (size_t g = 0; g < groups.keys.size(); ++g) {
     handle.SetCurrentKey(groups.keys[g]);
-    ARROW_ASSIGN_OR_RAISE(auto group_rows, TakeRows(rows, groups.rows[g]));
-    ARROW_ASSIGN_OR_RAISE(auto out,
-                          processor.HandleInputRows(*key_batch->Slice(groups.first_row[g], 1), *group_rows, timers));
+    const auto count = static_cast<int64_t>(groups.rows[g].size());
+    ARROW_ASSIGN_OR_RAISE(auto out, processor.HandleInputRows(*key_batch->Slice(groups.first_row[g], 1),
+                                                              *grouped->Slice(offset, count), timers));
+    offset += count;
     ARROW_RETURN_NOT_OK(output.Add(out));
   }
   return arrow::Status::OK();

@@ -10,9 +10,9 @@ from typing import Any, List, Optional, Tuple
 
 import pyarrow as pa
 
-from spate.sql._conversion import arrow_to_pandas, arrow_to_rows, rows_to_arrow
+from spate.sql._conversion import arrow_to_pandas, arrow_to_rows
 from spate.sql.streaming.stateful_processor import (
-    ExpiredTimerInfo, StatefulProcessor, StatefulProcessorHandle, TimerValues,
+    ExpiredTimerInfo, StatefulProcessor, StatefulProcessorHandle, TimerValues, _RowWriter,
 )
 from spate.sql.types import StructType
 
@@ -27,7 +27,7 @@ class ProcessorRunner:
         self.input_schema = input_schema
         self.key_schema = key_schema
         self.output_schema = output_schema
-        self.output_arrow = rows_to_arrow([], output_schema, tz).schema
+        self.output = _RowWriter(output_schema, tz)
         self.tz = tz
         self.pandas = pandas
 
@@ -72,19 +72,16 @@ class ProcessorRunner:
     def _output(self, out: Any) -> Optional[Tuple[Any, Any]]:
         if out is None:
             return None
+        rows: List[Any] = []
         if self.pandas:
-            tables = [self._from_pandas(pdf) for pdf in out]
-            table = pa.concat_tables(tables) if tables else None
+            for pdf in out:
+                cells = pdf[[f.name for f in self.output_schema.fields]].itertuples(index=False, name=None)
+                rows += [tuple(_plain(v) for v in r) for r in cells]
         else:
-            rows: List[Any] = list(out)
-            table = rows_to_arrow(rows, self.output_schema, self.tz) if rows else None
-        if table is None or table.num_rows == 0:
+            rows = list(out)
+        if not rows:
             return None
-        return table.combine_chunks().to_batches()[0].__arrow_c_array__()
-
-    def _from_pandas(self, pdf: Any) -> pa.Table:
-        rows = list(pdf[[f.name for f in self.output_schema.fields]].itertuples(index=False, name=None))
-        return rows_to_arrow([tuple(_plain(v) for v in r) for r in rows], self.output_schema, self.tz)
+        return self.output.batch(rows).__arrow_c_array__()
 
 
 def _plain(value: Any) -> Any:

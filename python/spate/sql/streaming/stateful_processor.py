@@ -12,7 +12,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
-from spate.sql._conversion import arrow_to_rows, rows_to_arrow
+from spate.sql._conversion import _to_arrow_value, arrow_to_rows, row_values
 from spate.sql.row import Row
 from spate.sql.types import DataType, StructField, StructType, _parse_datatype_string
 
@@ -29,19 +29,39 @@ def _struct(schema: Union[StructType, DataType, str]) -> StructType:
     return schema
 
 
+class _RowWriter:
+    """Rows (tuples, Rows, dicts) of a schema as one Arrow record batch; the Arrow schema and
+    the value conversions are worked out once, since a processor writes rows on every call."""
+
+    def __init__(self, schema: StructType, tz: Any) -> None:
+        self.names = schema.fieldNames()
+        self.arrow = pa.schema(schema)
+        self.converters = [_to_arrow_value(f.dataType, tz) for f in schema.fields]
+
+    def batch(self, rows: List[Any]) -> pa.RecordBatch:
+        columns: List[List[Any]] = [[] for _ in self.names]
+        for row in rows:
+            for i, v in enumerate(row_values(row, self.names)):
+                columns[i].append(v)
+        arrays = []
+        for convert, values, field in zip(self.converters, columns, self.arrow):
+            if convert is not None:
+                values = [None if v is None else convert(v) for v in values]
+            arrays.append(pa.array(values, type=field.type))
+        return pa.RecordBatch.from_arrays(arrays, schema=self.arrow)
+
+
 class _Codec:
     """Tuples of a state schema to Arrow rows and back."""
 
     def __init__(self, schema: Union[StructType, DataType, str], tz: Any) -> None:
         self.schema = _struct(schema)
         self.tz = tz
+        self.writer = _RowWriter(self.schema, tz)
 
     def to_capsules(self, values: List[Any]) -> Tuple[Any, Any]:
         rows = [tuple(v) if isinstance(v, (tuple, list)) else (v,) for v in values]
-        table = rows_to_arrow(rows, self.schema, self.tz)
-        batch = table.combine_chunks().to_batches()[0] if table.num_rows else \
-            pa.RecordBatch.from_pylist([], schema=table.schema)
-        return batch.__arrow_c_array__()
+        return self.writer.batch(rows).__arrow_c_array__()
 
     def from_capsules(self, capsules: Optional[Tuple[Any, Any]]) -> List[tuple]:
         if capsules is None:
