@@ -199,6 +199,7 @@ TEST_P(TransformWithStateTest, WithoutATimeModeTimersAreRefused) {
   EXPECT_NE(status.message().find("STATEFUL_PROCESSOR_CANNOT_PERFORM_OPERATION_WITH_INVALID_TIME_MODE"),
             std::string::npos)
       << status.ToString();
+  (void)query_->stop();  // joins the failed query's thread (its stop reports the failure)
   query_.reset();
 }
 
