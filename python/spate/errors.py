@@ -146,6 +146,7 @@ _CLASS_TO_EXCEPTION = {
     "INVALID_PARAMETER_VALUE.CHARSET": IllegalArgumentException,
     "INVALID_PARAMETER_VALUE.BIT_POSITION_RANGE": IllegalArgumentException,
     "STRUCT_ARRAY_LENGTH_MISMATCH": IllegalArgumentException,
+    "STATEFUL_PROCESSOR_UNKNOWN_TIME_MODE": IllegalArgumentException,
     "NEGATIVE_VALUES_IN_FREQUENCY_EXPRESSION": IllegalArgumentException,
     "INVALID_URL": IllegalArgumentException,
     "INVALID_FORMAT.MISMATCH_INPUT": IllegalArgumentException,

@@ -628,6 +628,154 @@ void BindUserFunctions(nb::module_& m) {
   }, "spark.udf.register: SQL text in this session can call the function by `name`.");
 }
 
+// ---- transformWithState: a Python StatefulProcessor behind the engine's interface.
+
+std::shared_ptr<arrow::RecordBatch> BatchFromCapsules(nb::handle pair) {
+  auto t = nb::cast<nb::tuple>(pair);
+  auto* c_schema = static_cast<ArrowSchema*>(PyCapsule_GetPointer(t[0].ptr(), "arrow_schema"));
+  if (c_schema == nullptr) throw nb::python_error();
+  auto* c_array = static_cast<ArrowArray*>(PyCapsule_GetPointer(t[1].ptr(), "arrow_array"));
+  if (c_array == nullptr) throw nb::python_error();
+  return Unwrap(arrow::ImportRecordBatch(c_array, c_schema));
+}
+
+nb::object CapsulesOf(const std::shared_ptr<arrow::RecordBatch>& batch) {
+  if (!batch) return nb::none();
+  auto c_schema = std::make_unique<ArrowSchema>();
+  auto c_array = std::make_unique<ArrowArray>();
+  Check(arrow::ExportRecordBatch(*batch, c_array.get(), c_schema.get()));
+  return nb::make_tuple(nb::capsule(c_schema.release(), "arrow_schema", &ReleaseSchemaCapsule),
+                        nb::capsule(c_array.release(), "arrow_array", &ReleaseArrayCapsule));
+}
+
+std::shared_ptr<arrow::Schema> ArrowSchemaOf(const std::string& struct_json) {
+  return Unwrap(spate::ToArrowSchema(AsStruct(TypeFromJson(struct_json))));
+}
+
+// The handle a Python processor holds during one call of the engine: state
+// variables by name, timers of the current key.
+struct StateHandle {
+  spate::StatefulProcessorHandle* handle;
+  spate::ValueState& Value(const std::string& name) { return *Unwrap(handle->GetValueState(name, nullptr)); }
+  spate::ListState& List(const std::string& name) { return *Unwrap(handle->GetListState(name, nullptr)); }
+  spate::MapState& Map(const std::string& name) { return *Unwrap(handle->GetMapState(name, nullptr, nullptr)); }
+};
+
+// The engine's processor over a Python adapter (spate.sql.streaming.
+// stateful_processor_runner): each call takes the GIL once, for one grouping key.
+class PythonStatefulProcessor final : public spate::StatefulProcessor {
+ public:
+  explicit PythonStatefulProcessor(std::shared_ptr<PyCallable> adapter) : adapter_(std::move(adapter)) {}
+
+  arrow::Status Init(spate::StatefulProcessorHandle& handle) override {
+    handle_.handle = &handle;
+    return WithGil([&]() -> arrow::Status {
+      adapter_->fn().attr("init")(nb::cast(&handle_, nb::rv_policy::reference));
+      return arrow::Status::OK();
+    });
+  }
+  arrow::Result<spate::RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                                       const spate::TimerValues& timers) override {
+    return WithGil([&]() -> arrow::Result<spate::RecordBatchPtr> {
+      return Output(adapter_->fn().attr("handle_input_rows")(
+          CapsulesOf(Copy(key)), CapsulesOf(Copy(rows)), timers.current_processing_time_ms,
+          timers.current_watermark_ms));
+    });
+  }
+  arrow::Result<spate::RecordBatchPtr> HandleExpiredTimer(const arrow::RecordBatch& key,
+                                                          const spate::TimerValues& timers,
+                                                          const spate::ExpiredTimerInfo& expired) override {
+    return WithGil([&]() -> arrow::Result<spate::RecordBatchPtr> {
+      return Output(adapter_->fn().attr("handle_expired_timer")(
+          CapsulesOf(Copy(key)), timers.current_processing_time_ms, timers.current_watermark_ms,
+          expired.expiry_time_ms));
+    });
+  }
+  arrow::Status Close() override {
+    return WithGil([&]() -> arrow::Status {
+      adapter_->fn().attr("close")();
+      return arrow::Status::OK();
+    });
+  }
+
+ private:
+  static std::shared_ptr<arrow::RecordBatch> Copy(const arrow::RecordBatch& batch) {
+    return arrow::RecordBatch::Make(batch.schema(), batch.num_rows(), batch.columns());
+  }
+  // The adapter returns the rows' capsules, None, or the traceback of the user's exception.
+  static arrow::Result<spate::RecordBatchPtr> Output(const nb::object& result) {
+    if (result.is_none()) return nullptr;
+    if (nb::isinstance<nb::str>(result)) return PythonException(nb::cast<std::string>(result));
+    return BatchFromCapsules(result);
+  }
+
+  std::shared_ptr<PyCallable> adapter_;
+  StateHandle handle_{nullptr};
+};
+
+void BindStatefulProcessing(nb::module_& m) {
+  using Pair = nb::object;
+  nb::class_<StateHandle>(m, "StateHandle", "A stateful processor's handle during one engine call.")
+      .def("get_value_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t) {
+        Unwrap(h.handle->GetValueState(name, ArrowSchemaOf(schema)));
+      })
+      .def("get_list_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t) {
+        Unwrap(h.handle->GetListState(name, ArrowSchemaOf(schema)));
+      })
+      .def("get_map_state", [](StateHandle& h, const std::string& name, const std::string& key,
+                               const std::string& value, int64_t) {
+        Unwrap(h.handle->GetMapState(name, ArrowSchemaOf(key), ArrowSchemaOf(value)));
+      })
+      .def("value_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.Value(n).Exists()); })
+      .def("value_get", [](StateHandle& h, const std::string& n) { return CapsulesOf(Unwrap(h.Value(n).Get())); })
+      .def("value_update", [](StateHandle& h, const std::string& n, Pair v) {
+        Check(h.Value(n).Update(*BatchFromCapsules(v)));
+      })
+      .def("value_clear", [](StateHandle& h, const std::string& n) { Check(h.Value(n).Clear()); })
+      .def("list_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.List(n).Exists()); })
+      .def("list_get", [](StateHandle& h, const std::string& n) { return CapsulesOf(Unwrap(h.List(n).Get())); })
+      .def("list_put", [](StateHandle& h, const std::string& n, Pair v) {
+        Check(h.List(n).Put(*BatchFromCapsules(v)));
+      })
+      .def("list_append", [](StateHandle& h, const std::string& n, Pair v) {
+        Check(h.List(n).AppendList(*BatchFromCapsules(v)));
+      })
+      .def("list_clear", [](StateHandle& h, const std::string& n) { Check(h.List(n).Clear()); })
+      .def("map_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.Map(n).Exists()); })
+      .def("map_get", [](StateHandle& h, const std::string& n, Pair k) {
+        return CapsulesOf(Unwrap(h.Map(n).GetValue(*BatchFromCapsules(k))));
+      })
+      .def("map_contains", [](StateHandle& h, const std::string& n, Pair k) {
+        return Unwrap(h.Map(n).ContainsKey(*BatchFromCapsules(k)));
+      })
+      .def("map_update", [](StateHandle& h, const std::string& n, Pair k, Pair v) {
+        Check(h.Map(n).UpdateValue(*BatchFromCapsules(k), *BatchFromCapsules(v)));
+      })
+      .def("map_entries", [](StateHandle& h, const std::string& n) {
+        auto [keys, values] = Unwrap(h.Map(n).Entries());
+        return nb::make_tuple(CapsulesOf(keys), CapsulesOf(values));
+      })
+      .def("map_remove", [](StateHandle& h, const std::string& n, Pair k) {
+        Check(h.Map(n).RemoveKey(*BatchFromCapsules(k)));
+      })
+      .def("map_clear", [](StateHandle& h, const std::string& n) { Check(h.Map(n).Clear()); })
+      .def("register_timer", [](StateHandle& h, int64_t ms) { Check(h.handle->RegisterTimer(ms)); })
+      .def("delete_timer", [](StateHandle& h, int64_t ms) { Check(h.handle->DeleteTimer(ms)); })
+      .def("list_timers", [](StateHandle& h) { return Unwrap(h.handle->ListTimers()); })
+      .def("delete_if_exists", [](StateHandle& h, const std::string& n) { Check(h.handle->DeleteIfExists(n)); });
+
+  m.def("transform_with_state", [](const spate::GroupedData& g, nb::object adapter, const std::string& output_json,
+                                   const std::string& output_mode, const std::string& time_mode,
+                                   const std::string& event_time_column) {
+    auto callable = std::make_shared<PyCallable>(nb::borrow<nb::callable>(adapter));
+    spate::StatefulProcessorFactory factory = [callable]() -> arrow::Result<std::shared_ptr<spate::StatefulProcessor>> {
+      return std::make_shared<PythonStatefulProcessor>(callable);
+    };
+    return Ok(g.TransformWithState(std::move(factory), AsStruct(TypeFromJson(output_json)), output_mode, time_mode,
+                                   event_time_column));
+  }, "groupBy(...).transformWithState with a Python processor adapter.");
+}
+
 nb::tuple ProgressTuple(const spate::QueryProgress& p) {
   return nb::make_tuple(p.Json(), p.PrettyJson());
 }
@@ -926,6 +1074,7 @@ NB_MODULE(_native, m) {
   BindDataFrame(m);
   BindStreaming(m);
   BindUserFunctions(m);
+  BindStatefulProcessing(m);
   BindBatchIO(m);
 
   m.def("resolve_time_zone", [](const std::string& text) {

@@ -80,3 +80,39 @@ class GroupedData:
 
     def max(self, *cols: str) -> "DataFrame":
         return self._df._wrap(self._jgd.max(self._names(cols)))
+
+    def transformWithState(self, statefulProcessor: Any, outputStructType: Any, outputMode: str,
+                           timeMode: str, initialState: Any = None,
+                           eventTimeColumnName: str = "") -> "DataFrame":
+        """Arbitrary stateful processing over a stream: ``statefulProcessor`` (a
+        ``spate.sql.streaming.StatefulProcessor``) is called once per grouping key of each
+        micro-batch with the key's rows as ``Row`` objects, and yields ``Row`` objects of
+        ``outputStructType``."""
+        return self._transform_with_state(statefulProcessor, outputStructType, outputMode, timeMode,
+                                          initialState, eventTimeColumnName, pandas=False)
+
+    def transformWithStateInPandas(self, statefulProcessor: Any, outputStructType: Any, outputMode: str,
+                                   timeMode: str, initialState: Any = None,
+                                   eventTimeColumnName: str = "") -> "DataFrame":
+        """``transformWithState`` with pandas: ``handleInputRows`` receives an iterator of pandas
+        DataFrames and yields pandas DataFrames."""
+        return self._transform_with_state(statefulProcessor, outputStructType, outputMode, timeMode,
+                                          initialState, eventTimeColumnName, pandas=True)
+
+    def _transform_with_state(self, processor: Any, output: Any, output_mode: str, time_mode: str,
+                              initial_state: Any, event_time_column: str, pandas: bool) -> "DataFrame":
+        from spate.sql.streaming._processor_runner import ProcessorRunner
+        from spate.sql.timezone import session_tzinfo
+        from spate.sql.types import StructType, _parse_datatype_string
+        if initial_state is not None:
+            raise NotImplementedError("transformWithState's initialState is not supported yet")
+        schema = _parse_datatype_string(output) if isinstance(output, str) else output
+        if not isinstance(schema, StructType):
+            _raise(PySparkTypeError, "NOT_STRUCT", "Argument `outputStructType` should be a StructType, got %s."
+                   % type(schema).__name__)
+        grouped = self._jgd.agg([])
+        key_schema = self._df._wrap(grouped).schema if grouped is not None else StructType([])
+        tz = session_tzinfo(self._df.sparkSession)
+        runner = ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas)
+        return self._df._wrap(_native.transform_with_state(self._jgd, runner, schema.json(), output_mode,
+                                                           time_mode, event_time_column))

@@ -19,6 +19,7 @@
 
 #include "spate/api/column.h"
 #include "spate/plan/logical_plan.h"
+#include "spate/plan/stateful_processor.h"
 
 namespace spate {
 
@@ -172,6 +173,13 @@ class GroupedData {
   DataFrame mean(const std::vector<std::string>& cols) const { return avg(cols); }
   DataFrame min(const std::vector<std::string>& cols) const;
   DataFrame max(const std::vector<std::string>& cols) const;
+  /// Arbitrary stateful processing over a stream (Spark's transformWithState):
+  /// `factory` makes the processor, called once per key of each micro-batch;
+  /// its rows have the `output` columns. `output_mode` "Update" or "Append",
+  /// `time_mode` "None", "ProcessingTime" or "EventTime" (plan/stateful_processor.h).
+  DataFrame TransformWithState(StatefulProcessorFactory factory, const StructType& output,
+                               const std::string& output_mode, const std::string& time_mode,
+                               const std::string& event_time_column = "") const;
 
  private:
   DataFrame Simple(const char* fn, const std::vector<std::string>& cols) const;

@@ -169,6 +169,7 @@ bool IsStatefulNode(const PlanNode& node) {
   if (node.kind == PlanNode::Kind::kJoin) {
     return IsStreamingPlan(*node.children[0]) && IsStreamingPlan(*node.children[1]);
   }
+  if (node.kind == PlanNode::Kind::kTransformWithState) return true;
   return (node.kind == PlanNode::Kind::kAggregate || node.kind == PlanNode::Kind::kDistinct) &&
          IsStreamingPlan(node);
 }
@@ -187,6 +188,12 @@ arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& no
     case Kind::kDistinct:
       return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "Deduplicate",
                                                        Unary(ExecuteStreamingDeduplicate), Unary(ExecuteDistinct));
+    case Kind::kTransformWithState:
+      return std::make_unique<StatefulOrBatchOperator>(
+          node, std::move(inputs), "TransformWithState", Unary(ExecuteTransformWithState),
+          [](const PlanNode&, const Tables&, const EvalContext&) -> TableResult {
+            return arrow::Status::NotImplemented("transformWithState runs on streaming DataFrames only");
+          });
     case Kind::kJoin:
       if (IsStatefulNode(node)) {
         return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "StreamingSymmetricHashJoin",

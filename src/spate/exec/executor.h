@@ -27,6 +27,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const PlanNode& node,
                                                                          const arrow::Table& input,
                                                                          const EvalContext& ctx);
+/// transformWithState (transform_with_state.cc).
+arrow::Result<std::shared_ptr<arrow::Table>> ExecuteTransformWithState(const PlanNode& node, const arrow::Table& input,
+                                                                       const EvalContext& ctx);
 /// A stream-stream join (stream_join.cc).
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingJoin(const PlanNode& node, const arrow::Table& left,
                                                                   const arrow::Table& right, const EvalContext& ctx);

@@ -111,9 +111,11 @@ arrow::Result<StateRowSchemas> AggregateStateSchemas(const PlanNode& node);
 arrow::Result<StateRowSchemas> DeduplicateStateSchemas(const PlanNode& node);
 
 arrow::Result<std::vector<StateStoreSchemas>> JoinStateSchemas(const PlanNode& node);
+arrow::Result<std::vector<StateStoreSchemas>> TransformWithStateSchemas(const PlanNode& node);
 
 arrow::Result<std::vector<StateStoreSchemas>> StateStoresOf(const PlanNode& node) {
   if (node.kind == PlanNode::Kind::kJoin) return JoinStateSchemas(node);
+  if (node.kind == PlanNode::Kind::kTransformWithState) return TransformWithStateSchemas(node);
   ARROW_ASSIGN_OR_RAISE(StateRowSchemas schemas, node.kind == PlanNode::Kind::kAggregate
                                                      ? AggregateStateSchemas(node)
                                                      : DeduplicateStateSchemas(node));

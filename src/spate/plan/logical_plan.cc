@@ -25,6 +25,7 @@ const char* KindName(PlanNode::Kind kind) {
     case PlanNode::Kind::kWatermark: return "EventTimeWatermark";
     case PlanNode::Kind::kWindow: return "Window";
     case PlanNode::Kind::kExpand: return "Expand";
+    case PlanNode::Kind::kTransformWithState: return "TransformWithState";
   }
   return "?";
 }

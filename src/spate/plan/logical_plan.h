@@ -65,6 +65,7 @@ enum class JoinType { kInner, kCross, kLeftOuter, kRightOuter, kFullOuter, kLeft
 const char* JoinTypeName(JoinType type);
 
 struct WindowCalls;  // plan/window_plan.h
+struct TransformWithStateSpec;  // plan/stateful_processor.h
 
 struct PlanNode;
 using PlanPtr = std::shared_ptr<const PlanNode>;
@@ -99,7 +100,7 @@ bool IsStreamingPlan(const PlanNode& plan);
 
 struct PlanNode {
   enum class Kind { kScan, kProject, kFilter, kAggregate, kJoin, kUnion, kIntersect, kExcept,
-                    kDistinct, kSort, kLimit, kGenerate, kWatermark, kWindow, kExpand };
+                    kDistinct, kSort, kLimit, kGenerate, kWatermark, kWindow, kExpand, kTransformWithState };
   Kind kind;
   std::vector<PlanPtr> children{};
   std::vector<Attribute> output{};
@@ -138,6 +139,8 @@ struct PlanNode {
   /// kExpand: one projection per grouping set (GROUPING SETS, ROLLUP, CUBE),
   /// each computing every output column; the output is all their rows.
   std::vector<std::vector<BoundExprPtr>> projections{};
+  /// kTransformWithState: the processor and its modes; exprs are the grouping keys.
+  std::shared_ptr<const TransformWithStateSpec> transform{};
 
   StructTypePtr Schema() const;
   /// The plan as Spark's explain() prints its analyzed plan (an indented tree).

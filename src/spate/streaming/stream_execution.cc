@@ -24,6 +24,7 @@
 #include "spate/exec/streaming_context.h"
 #include "spate/exec/watermark_propagation.h"
 #include "spate/plan/plan_builder.h"
+#include "spate/plan/stateful_processor.h"
 #include "spate/streaming/checkpoint_entries.h"
 #include "spate/streaming/checkpoint_mirror.h"
 #include "spate/common/atomic_file.h"
@@ -112,6 +113,7 @@ const char* StatefulOperatorName(const PlanNode& node) {
     case PlanNode::Kind::kAggregate:
       return node.session_window_key >= 0 ? "sessionWindowStateStoreSaveExec" : "stateStoreSave";
     case PlanNode::Kind::kJoin: return "symmetricHashJoin";
+    case PlanNode::Kind::kTransformWithState: return "transformWithStateExec";
     default: return node.within_watermark ? "dedupeWithinWatermark" : "dedupe";
   }
 }
@@ -121,6 +123,7 @@ bool EvictsByWatermark(const PlanNode& node, OutputMode mode) {
     const StreamJoinEviction eviction = JoinEvictionOf(node);
     return eviction.left.kind != JoinSideEviction::Kind::kNone || eviction.right.kind != JoinSideEviction::Kind::kNone;
   }
+  if (node.kind == PlanNode::Kind::kTransformWithState) return node.transform->time_mode == TimeMode::kEventTime;
   const auto& input = node.children[0]->output;
   if (node.kind == PlanNode::Kind::kAggregate) {
     if (mode == OutputMode::kComplete) return false;
@@ -617,6 +620,8 @@ class StreamExecution final : public StreamingQuery,
     for (const Operator* op : physical_->stateful_operators()) {
       const PlanNode& node = op->node();
       evicts_by_watermark_ = evicts_by_watermark_ || EvictsByWatermark(node, spec_.output_mode);
+      processing_time_timers_ = processing_time_timers_ || (node.kind == PlanNode::Kind::kTransformWithState &&
+                                                            node.transform->time_mode == TimeMode::kProcessingTime);
       names.push_back(StatefulOperatorName(node));
       ARROW_ASSIGN_OR_RAISE(stores.emplace_back(), StateStoresOf(node));
       std::vector<std::string> store_names;
@@ -653,9 +658,12 @@ class StreamExecution final : public StreamingQuery,
 
   // Spark runs a batch without new data when the watermark has moved and a
   // stateful operator would evict state with it (spark.sql.streaming.noDataMicroBatches.enabled).
+  // A transformWithState in processing-time mode asks for a batch at every trigger, for its
+  // timers (Spark's TransformWithStateExec.shouldRunAnotherBatch).
   bool NeedsNoDataBatch() const {
-    if (!evicts_by_watermark_) return false;
+    if (!evicts_by_watermark_ && !processing_time_timers_) return false;
     if (!conf_.GetBool("spark.sql.streaming.noDataMicroBatches.enabled")) return false;
+    if (processing_time_timers_) return true;
     return watermark_.current() > last_batch_watermark_ms_;
   }
 
@@ -799,6 +807,7 @@ class StreamExecution final : public StreamingQuery,
   WatermarkTracker watermark_ = *WatermarkTracker::Make("min");
   int64_t last_batch_watermark_ms_ = 0;  // the watermark the last batch ran with
   bool evicts_by_watermark_ = false;  // a stateful operator drops state as the watermark moves
+  bool processing_time_timers_ = false;  // a transformWithState runs processing-time timers
   std::unique_ptr<PhysicalPlan> physical_;  // built once per run, run by every batch
   std::vector<std::unique_ptr<StatefulOperatorState>> operator_states_;  // by state id
   std::vector<RunningSource> sources_;

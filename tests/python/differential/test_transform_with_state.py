@@ -1,0 +1,267 @@
+"""groupBy(...).transformWithState(...) on Spate and on PySpark 4.1, batch by batch: value,
+list and map state, event-time and processing-time timers, the Update and Append output
+modes, transformWithStateInPandas, and the errors of a bad time mode.
+
+Each program reads one JSON file per micro-batch (maxFilesPerTrigger=1, availableNow) into a
+foreachBatch sink that keeps every batch's rows. PySpark runs transformWithState on the
+RocksDB state store only; both engines run it here, and the value-state test also runs Spate's
+in-memory store."""
+
+import json
+import os
+import time
+
+import pytest
+
+from oracle import plain
+
+ROCKSDB = "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"
+HDFS = "org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider"
+PROVIDER = "spark.sql.streaming.stateStore.providerClass"
+
+# One inner list per file, hence per micro-batch: (event time, key, value).
+BATCHES = [
+    [("00:00:00", "a", 1), ("00:00:05", "b", 2), ("00:00:07", "a", 3)],
+    [("00:00:20", "a", 4), ("00:00:21", "c", 5)],
+    [("00:01:00", "b", 6), ("00:00:01", "a", 7)],
+]
+SCHEMA = "ts TIMESTAMP, k STRING, v INT"
+
+
+def stream(spark, tmp, batches=BATCHES):
+    folder = os.path.join(tmp, "in")
+    os.makedirs(folder, exist_ok=True)
+    for i, rows in enumerate(batches):
+        path = os.path.join(folder, "part-%03d.json" % i)
+        with open(path, "w") as out:
+            for ts, k, v in rows:
+                out.write(json.dumps({"ts": "2024-01-01T%s" % ts, "k": k, "v": v}) + "\n")
+        os.utime(path, (1_700_000_000 + i * 10, 1_700_000_000 + i * 10))
+    return spark.readStream.schema(SCHEMA).option("maxFilesPerTrigger", 1).json(folder)
+
+
+def run_batches(spark, df, tmp, mode, provider=ROCKSDB):
+    """Runs `df` with availableNow into foreachBatch; per batch, [batch id, its sorted rows]."""
+    batches = []
+
+    def sink(batch_df, batch_id):
+        batches.append([batch_id, sorted((plain(row) for row in batch_df.collect()), key=repr)])
+
+    spark.conf.set(PROVIDER, provider)
+    try:
+        query = (df.writeStream.foreachBatch(sink).outputMode(mode)
+                 .option("checkpointLocation", os.path.join(tmp, "cp"))
+                 .trigger(availableNow=True).start())
+        query.awaitTermination()
+    finally:
+        spark.conf.unset(PROVIDER)
+    return batches
+
+
+def run_until(spark, df, tmp, mode, batches_with_rows):
+    """Runs `df` until `batches_with_rows` batches have emitted rows; those batches' rows, in
+    order. A processing-time transformWithState asks for a batch at every trigger (as Spark
+    does), so neither availableNow nor processAllAvailable would end, and the empty batches
+    between the data batches vary from run to run."""
+    batches = []
+
+    def sink(batch_df, batch_id):
+        rows = sorted((plain(row) for row in batch_df.collect()), key=repr)
+        if rows:
+            batches.append(rows)
+
+    spark.conf.set(PROVIDER, ROCKSDB)
+    try:
+        query = (df.writeStream.foreachBatch(sink).outputMode(mode).trigger(processingTime="200 milliseconds")
+                 .option("checkpointLocation", os.path.join(tmp, "cp")).start())
+        deadline = time.monotonic() + 120
+        while len(batches) < batches_with_rows and query.isActive and time.monotonic() < deadline:
+            time.sleep(0.1)
+        query.stop()
+    finally:
+        spark.conf.unset(PROVIDER)
+    return batches
+
+
+def processors(sql):
+    """The processors of the tests, over the engine's `sql` module (as a user imports them)."""
+    streaming = importlib_streaming(sql)
+    Row = sql.Row
+
+    class RunningCount(streaming.StatefulProcessor):
+        """A value state: the count and sum of the key's rows so far."""
+        def init(self, handle):
+            self.total = handle.getValueState("total", "n BIGINT, s BIGINT")
+
+        def handleInputRows(self, key, rows, timerValues):
+            n, s = self.total.get() or (0, 0)
+            for row in rows:
+                n, s = n + 1, s + row.v
+            self.total.update((n, s))
+            yield Row(k=key[0], n=n, s=s)
+
+    class ListAndMap(streaming.StatefulProcessor):
+        """A list of the key's values, a map from value parity to count; a key whose list
+        reaches three values is cleared."""
+        def init(self, handle):
+            self.values = handle.getListState("values", "v INT")
+            self.parity = handle.getMapState("parity", "even BOOLEAN", "n INT")
+
+        def handleInputRows(self, key, rows, timerValues):
+            for row in rows:
+                self.values.appendValue((row.v,))
+                even = (row.v % 2 == 0,)
+                count = self.parity.getValue(even)
+                self.parity.updateValue(even, ((count[0] if count else 0) + 1,))
+            values = [v for (v,) in self.values.get()]
+            evens = self.parity.getValue((True,))
+            keys = sorted(k for (k,) in self.parity.keys())
+            yield Row(k=key[0], values=",".join(map(str, values)), evens=evens[0] if evens else 0,
+                      parities=",".join(map(str, keys)), has_odd=self.parity.containsKey((False,)))
+            if len(values) >= 3:
+                self.values.clear()
+                self.parity.clear()
+            elif not self.parity.containsKey((False,)):
+                self.values.put([(v * 10,) for v in values])
+
+    class EventTimeTimer(streaming.StatefulProcessor):
+        """An event-time timer 10 seconds after the key's latest row; when the watermark passes
+        it, the key's count comes out and its state is cleared."""
+        def init(self, handle):
+            self.handle = handle
+            self.count = handle.getValueState("count", "n INT")
+
+        def handleInputRows(self, key, rows, timerValues):
+            n = (self.count.get() or (0,))[0]
+            latest = None
+            for row in rows:
+                n += 1
+                ms = int(row.ts.replace(tzinfo=__import__("datetime").timezone.utc).timestamp() * 1000)
+                latest = ms if latest is None else max(latest, ms)
+            for t in list(self.handle.listTimers()):
+                self.handle.deleteTimer(t)
+            self.handle.registerTimer(latest + 10_000)
+            self.count.update((n,))
+            yield Row(k=key[0], n=n, fired=None, watermark=timerValues.getCurrentWatermarkInMs())
+
+        def handleExpiredTimer(self, key, timerValues, expiredTimerInfo):
+            n = self.count.get()[0]
+            self.count.clear()
+            yield Row(k=key[0], n=n, fired=expiredTimerInfo.getExpiryTimeInMs(),
+                      watermark=timerValues.getCurrentWatermarkInMs())
+
+    class ProcessingTimeTimer(streaming.StatefulProcessor):
+        """A processing-time timer in the past (it fires in the key's next batch that runs its
+        timers) and the key's count."""
+        def init(self, handle):
+            self.handle = handle
+            self.count = handle.getValueState("count", "n INT")
+
+        def handleInputRows(self, key, rows, timerValues):
+            n = (self.count.get() or (0,))[0] + len(list(rows))
+            self.count.update((n,))
+            self.handle.registerTimer(1000 * n)
+            yield Row(k=key[0], n=n, fired=None, timers=len(list(self.handle.listTimers())))
+
+        def handleExpiredTimer(self, key, timerValues, expiredTimerInfo):
+            yield Row(k=key[0], n=self.count.get()[0], fired=expiredTimerInfo.getExpiryTimeInMs(),
+                      timers=len(list(self.handle.listTimers())))
+
+    return RunningCount, ListAndMap, EventTimeTimer, ProcessingTimeTimer
+
+
+def importlib_streaming(sql):
+    import importlib
+    return importlib.import_module(sql.__name__ + ".streaming")
+
+
+@pytest.mark.parametrize("mode", ["Update", "Append"])
+def test_value_state_running_count(oracle, mode):
+    """A count and a sum per key across batches, in each output mode."""
+    def program(sql, spark, tmp):
+        RunningCount = processors(sql)[0]
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            RunningCount(), "k STRING, n BIGINT, s BIGINT", mode, "None")
+        return run_batches(spark, out, tmp, mode.lower())
+    oracle.check(program)
+
+
+def test_value_state_on_the_in_memory_store(oracle):
+    """Spate runs transformWithState on its in-memory store too (PySpark only on RocksDB):
+    the same batches as on RocksDB."""
+    def program(sql, spark, tmp):
+        RunningCount = processors(sql)[0]
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            RunningCount(), "k STRING, n BIGINT, s BIGINT", "Update", "None")
+        provider = HDFS if sql.__name__.startswith("spate") else ROCKSDB
+        return run_batches(spark, out, tmp, "update", provider)
+    oracle.check(program)
+
+
+def test_list_and_map_state(oracle):
+    """appendValue, get, put and clear of a list; getValue, updateValue, keys, containsKey and
+    clear of a map."""
+    def program(sql, spark, tmp):
+        ListAndMap = processors(sql)[1]
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            ListAndMap(), "k STRING, values STRING, evens INT, parities STRING, has_odd BOOLEAN",
+            "Append", "None")
+        return run_batches(spark, out, tmp, "append")
+    oracle.check(program)
+
+
+def test_event_time_timers(oracle):
+    """Timers 10 seconds after each key's latest row fire when the watermark (max event time
+    minus 5 seconds) passes them, in a batch with data and in the batch without data that the
+    moved watermark brings; late rows (00:00:01 in the last batch) are dropped."""
+    def program(sql, spark, tmp):
+        EventTimeTimer = processors(sql)[2]
+        out = (stream(spark, tmp).withWatermark("ts", "5 seconds").groupBy("k")
+               .transformWithState(EventTimeTimer(), "k STRING, n INT, fired BIGINT, watermark BIGINT",
+                                   "Update", "EventTime"))
+        return run_batches(spark, out, tmp, "update")
+    oracle.check(program)
+
+
+def test_processing_time_timers(oracle):
+    """Timers at a processing time long past fire in the batch that registers them, after its
+    rows; listTimers sees the key's timers, and a fired timer is gone."""
+    def program(sql, spark, tmp):
+        ProcessingTimeTimer = processors(sql)[3]
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            ProcessingTimeTimer(), "k STRING, n INT, fired BIGINT, timers INT", "Update", "ProcessingTime")
+        return run_until(spark, out, tmp, "update", len(BATCHES))
+    oracle.check(program)
+
+
+def test_transform_with_state_in_pandas(oracle):
+    """transformWithStateInPandas: the key's rows as pandas DataFrames, the output too."""
+    def program(sql, spark, tmp):
+        import pandas as pd
+        streaming = importlib_streaming(sql)
+
+        class Totals(streaming.StatefulProcessor):
+            def init(self, handle):
+                self.total = handle.getValueState("total", "s BIGINT")
+
+            def handleInputRows(self, key, rows, timerValues):
+                s = (self.total.get() or (0,))[0]
+                for pdf in rows:
+                    s += int(pdf["v"].sum())
+                self.total.update((s,))
+                yield pd.DataFrame({"k": [key[0]], "s": [s]})
+
+        out = stream(spark, tmp).groupBy("k").transformWithStateInPandas(
+            Totals(), "k STRING, s BIGINT", "Update", "None")
+        return run_batches(spark, out, tmp, "update")
+    oracle.check(program)
+
+
+def test_unknown_time_mode(oracle):
+    """A time mode Spark does not know: STATEFUL_PROCESSOR_UNKNOWN_TIME_MODE."""
+    def program(sql, spark, tmp):
+        RunningCount = processors(sql)[0]
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            RunningCount(), "k STRING, n BIGINT, s BIGINT", "Update", "Sometimes")
+        return run_batches(spark, out, tmp, "update")
+    oracle.check(program, error="STATEFUL_PROCESSOR_UNKNOWN_TIME_MODE")
