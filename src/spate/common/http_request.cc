@@ -4,9 +4,12 @@
 
 #include <curl/curl.h>
 
+#include <cctype>
 #include <mutex>
 
 #include <fmt/format.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 
 namespace spate {
 
@@ -52,6 +55,25 @@ arrow::Result<HttpResponse> SendHttpRequest(const HttpRequest& request) {
         fmt::format("{} {} failed: {}", request.method, request.url, curl_easy_strerror(rc)));
   }
   return response;
+}
+
+std::string PercentEncode(std::string_view text, std::string_view keep) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || keep.find(static_cast<char>(c)) != keep.npos) {
+      out += static_cast<char>(c);
+    } else {
+      out += fmt::format("%{:02X}", c);
+    }
+  }
+  return out;
+}
+
+std::string JsonQuoted(std::string_view text) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  writer.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  return buffer.GetString();
 }
 
 }  // namespace spate

@@ -4,6 +4,7 @@
 // below the connectors (the Avro schema registry of from_avro / to_avro).
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <arrow/result.h>
@@ -28,5 +29,12 @@ struct HttpResponse {
 /// An IOError when no answer came (the server is unreachable, the connection
 /// failed, the time ran out), with libcurl's reason.
 arrow::Result<HttpResponse> SendHttpRequest(const HttpRequest& request);
+
+/// `text` with every byte %-encoded but RFC 3986's unreserved ones (letters,
+/// digits, - _ . ~) and those in `keep` ("/" for a whole path).
+std::string PercentEncode(std::string_view text, std::string_view keep = {});
+
+/// `text` as a JSON string, quoted and escaped, for a request body.
+std::string JsonQuoted(std::string_view text);
 
 }  // namespace spate

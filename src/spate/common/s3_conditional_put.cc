@@ -14,6 +14,8 @@
 #include <arrow/filesystem/s3fs.h>
 #include <fmt/format.h>
 
+#include "spate/common/http_request.h"
+
 namespace spate {
 
 namespace {
@@ -43,18 +45,6 @@ std::string Hmac(std::string_view key, std::string_view data) {
   return std::string(reinterpret_cast<const char*>(digest), size);
 }
 
-// A path as SigV4 canonicalizes it: every byte but the unreserved ones and '/' %-encoded.
-std::string EncodePath(std::string_view path) {
-  std::string out;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
 
 struct Target {
   std::string url;
@@ -74,7 +64,7 @@ Target TargetOf(const arrow::fs::S3Options& options, const std::string& bucket, 
   }
   bool virtual_host = options.force_virtual_addressing || options.endpoint_override.empty();
   t.host = virtual_host ? bucket + "." + endpoint : endpoint;
-  t.path = EncodePath(virtual_host ? "/" + key : "/" + bucket + "/" + key);
+  t.path = PercentEncode(virtual_host ? "/" + key : "/" + bucket + "/" + key, "/");  // as SigV4 canonicalizes it
   t.url = options.scheme + "://" + t.host + t.path;
   return t;
 }

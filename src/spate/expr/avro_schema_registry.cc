@@ -27,24 +27,7 @@ constexpr const char* kUserInfo = "confluent.schema.registry.basic.auth.user.inf
 constexpr int kSubjectNotFound = 40401;
 constexpr int kSchemaNotFound = 40403;
 
-std::string PathSegment(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
 
-std::string JsonString(const std::string& s) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-  return buf.GetString();
-}
 
 struct Answer {
   long status = 0;
@@ -164,7 +147,7 @@ arrow::Result<std::string> SchemaRegistryClient::SchemaById(int32_t id) const {
 }
 
 arrow::Result<RegisteredSchema> SchemaRegistryClient::LatestSchema(const std::string& subject) const {
-  std::string path = "/subjects/" + PathSegment(subject) + "/versions/latest";
+  std::string path = "/subjects/" + PercentEncode(subject) + "/versions/latest";
   ARROW_ASSIGN_OR_RAISE(auto a, Send(address_, basic_auth_, "GET", path, ""));
   if (a.status == 404) {
     return arrow::Status::KeyError(fmt::format("Schema registry subject `{}` is not found at {}: {}", subject,
@@ -181,8 +164,8 @@ arrow::Result<RegisteredSchema> SchemaRegistryClient::LatestSchema(const std::st
 }
 
 arrow::Result<int32_t> SchemaRegistryClient::RegisteredId(const std::string& subject, const std::string& schema) const {
-  std::string path = "/subjects/" + PathSegment(subject);
-  ARROW_ASSIGN_OR_RAISE(auto a, Send(address_, basic_auth_, "POST", path, "{\"schema\":" + JsonString(schema) + "}"));
+  std::string path = "/subjects/" + PercentEncode(subject);
+  ARROW_ASSIGN_OR_RAISE(auto a, Send(address_, basic_auth_, "POST", path, "{\"schema\":" + JsonQuoted(schema) + "}"));
   if (a.status == 200) return IntMember(a, "id", "POST " + path);
   if (a.status != 404) return Unexpected(address_, "POST " + path, a);
   std::string message = fmt::format(

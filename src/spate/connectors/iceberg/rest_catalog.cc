@@ -26,28 +26,11 @@ struct Response {
   std::string body;
 };
 
-std::string Escape(const std::string& s) {
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += fmt::format("%{:02X}", c);
-    }
-  }
-  return out;
-}
 
-std::string JsonString(const std::string& s) {
-  rapidjson::StringBuffer buf;
-  rapidjson::Writer<rapidjson::StringBuffer> w(buf);
-  w.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
-  return buf.GetString();
-}
 
 std::string JsonArray(const std::vector<std::string>& items) {
   std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + JsonString(items[i]);
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + JsonQuoted(items[i]);
   return out + "]";
 }
 
@@ -81,12 +64,12 @@ class RestCatalog final : public IcebergCatalog {
                                         fmt::format(R"({{"namespace":{},"properties":{{}}}})", JsonArray(ident.ns))));
     if (ns.status != 409) ARROW_RETURN_NOT_OK(Check(ns, "create namespace"));
     std::string props;
-    for (const auto& [k, v] : metadata.properties) props += (props.empty() ? "" : ",") + JsonString(k) + ":" + JsonString(v);
+    for (const auto& [k, v] : metadata.properties) props += (props.empty() ? "" : ",") + JsonQuoted(k) + ":" + JsonQuoted(v);
     std::string body = fmt::format(
         R"({{"name":{},"schema":{},"partition-spec":{},"write-order":{{"order-id":0,"fields":[]}},)"
         R"("stage-create":false,"properties":{{{}}}{}}})",
-        JsonString(ident.name), SchemaJson(metadata.schema()), SpecJson(metadata.spec()), props,
-        metadata.location.empty() ? "" : ",\"location\":" + JsonString(metadata.location));
+        JsonQuoted(ident.name), SchemaJson(metadata.schema()), SpecJson(metadata.spec()), props,
+        metadata.location.empty() ? "" : ",\"location\":" + JsonQuoted(metadata.location));
     ARROW_ASSIGN_OR_RAISE(auto r, Call("POST", prefix + "/namespaces/" + NamespacePath(ident.ns) + "/tables", body));
     if (r.status == 409) {
       return SparkError("TABLE_OR_VIEW_ALREADY_EXISTS", "42P07",
@@ -101,7 +84,7 @@ class RestCatalog final : public IcebergCatalog {
     std::string base_snapshot = b.current_snapshot_id ? std::to_string(*b.current_snapshot_id) : "null";
     std::string requirements = fmt::format(
         R"([{{"type":"assert-table-uuid","uuid":{}}},{{"type":"assert-ref-snapshot-id","ref":"main","snapshot-id":{}}}])",
-        JsonString(b.table_uuid), base_snapshot);
+        JsonQuoted(b.table_uuid), base_snapshot);
     std::vector<std::string> updates;
     std::set<int64_t> before, after;
     for (const auto& s : b.snapshots) before.insert(s.snapshot_id);
@@ -123,7 +106,7 @@ class RestCatalog final : public IcebergCatalog {
     std::string list;
     for (const auto& u : updates) list += (list.empty() ? "" : ",") + u;
     std::string body = fmt::format(R"({{"identifier":{{"namespace":{},"name":{}}},"requirements":{},"updates":[{}]}})",
-                                   JsonArray(ident.ns), JsonString(ident.name), requirements, list);
+                                   JsonArray(ident.ns), JsonQuoted(ident.name), requirements, list);
     ARROW_ASSIGN_OR_RAISE(auto path, TablePath(ident));
     ARROW_ASSIGN_OR_RAISE(auto r, Call("POST", path, body));
     if (r.status == 409) return false;
@@ -193,7 +176,7 @@ class RestCatalog final : public IcebergCatalog {
                                       const std::map<std::string, std::string>& properties) override {
     ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
     std::string props;
-    for (const auto& [k, v] : properties) props += (props.empty() ? "" : ",") + JsonString(k) + ":" + JsonString(v);
+    for (const auto& [k, v] : properties) props += (props.empty() ? "" : ",") + JsonQuoted(k) + ":" + JsonQuoted(v);
     ARROW_ASSIGN_OR_RAISE(auto r, Call("POST", prefix + "/namespaces",
                                        fmt::format(R"({{"namespace":{},"properties":{{{}}}}})", JsonArray(ns), props)));
     if (r.status == 409) return false;
@@ -214,12 +197,12 @@ class RestCatalog final : public IcebergCatalog {
   static std::string NamespacePath(const std::vector<std::string>& ns) {
     std::string joined;
     for (size_t i = 0; i < ns.size(); ++i) joined += (i ? "\x1F" : "") + ns[i];
-    return Escape(joined);
+    return PercentEncode(joined);
   }
 
   arrow::Result<std::string> TablePath(const TableIdent& ident) {
     ARROW_ASSIGN_OR_RAISE(auto prefix, Prefix());
-    return prefix + "/namespaces/" + NamespacePath(ident.ns) + "/tables/" + Escape(ident.name);
+    return prefix + "/namespaces/" + NamespacePath(ident.ns) + "/tables/" + PercentEncode(ident.name);
   }
 
   // "/v1" or "/v1/<prefix>", from the server's GET /v1/config overrides.
@@ -227,7 +210,7 @@ class RestCatalog final : public IcebergCatalog {
     std::lock_guard<std::mutex> lock(mutex_);
     if (prefix_) return *prefix_;
     std::string query;
-    if (auto wh = properties_.find("warehouse"); wh != properties_.end()) query = "?warehouse=" + Escape(wh->second);
+    if (auto wh = properties_.find("warehouse"); wh != properties_.end()) query = "?warehouse=" + PercentEncode(wh->second);
     ARROW_ASSIGN_OR_RAISE(auto r, Call("GET", "/v1/config" + query, ""));
     ARROW_RETURN_NOT_OK(Check(r, "read the catalog configuration"));
     std::string prefix = "/v1";
