@@ -25,8 +25,8 @@ arrow::Result<std::vector<uint32_t>> GroupIds(const std::vector<std::shared_ptr<
                                               int64_t num_rows, uint32_t* num_groups);
 
 /// Group ids over a sequence of batches: a key keeps its id from one batch
-/// to the next, and a new key gets the next id (so the ids from num_groups()
-/// up are the keys a batch adds). Every batch's keys have the same types.
+/// to the next, and a new key gets an id from num_groups() up. Every batch's
+/// keys have the same types.
 class BatchGrouping {
  public:
   BatchGrouping();

@@ -25,13 +25,12 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> DistinctRows::Next(std::share
       ARROW_ASSIGN_OR_RAISE(auto array, EvaluateToArray(*e, *batch, ctx));
       keys.push_back(std::move(array));
     }
-    const uint32_t known = grouping_.num_groups();
     ARROW_ASSIGN_OR_RAISE(auto ids, grouping_.Consume(keys, rows));
-    uint32_t next_new = known;  // new keys get their ids in order of first appearance
+    seen_.resize(grouping_.num_groups(), false);
     for (size_t i = 0; i < ids.size(); ++i) {
-      if (ids[i] == next_new) {
+      if (!seen_[ids[i]]) {
         ARROW_RETURN_NOT_OK(firsts.Append(static_cast<int64_t>(i)));
-        ++next_new;
+        seen_[ids[i]] = true;
       }
     }
   }

@@ -5,6 +5,7 @@
 // come out normalized (0.0 for -0.0), as Spark's aggregate gives them.
 
 #include <memory>
+#include <vector>
 
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
@@ -25,6 +26,7 @@ class DistinctRows {
  private:
   const PlanNode& node_;
   BatchGrouping grouping_;
+  std::vector<bool> seen_;  // by group id: whether a row of the key was emitted
   bool seen_empty_key_ = false;
 };
 

@@ -117,6 +117,11 @@ TEST(PhysicalPlan, ExplodeAndDistinctPassEachBatchOnSoALimitStopsTheScan) {
   auto two = PhysicalPlan::Make(keys.dropDuplicates({"k"}).limit(2).plan()).ValueOrDie();
   EXPECT_EQ(two->Run(session->MakeEvalContext()).ValueOrDie()->num_rows(), 2);
   EXPECT_EQ(Named(*two, "Scan").batches_out(), 1);
+  // A NULL key is a key too, in whichever batch it first comes.
+  auto with_nulls = session->CreateDataFrame(Chunked(3, 4)).select(
+      {F::col("id"), F::when(F::col("k") == lit(1), lit(nullptr)).otherwise(F::col("k")).alias("k")});
+  auto nulls = PhysicalPlan::Make(with_nulls.dropDuplicates({"k"}).plan()).ValueOrDie();
+  EXPECT_EQ(Ids(*nulls->Run(session->MakeEvalContext()).ValueOrDie()), (std::vector<int64_t>{0, 1, 2}));
   // Without a limit: each key once, its first row, across every batch.
   auto all = PhysicalPlan::Make(keys.dropDuplicates({"k"}).select({F::col("id")}).plan()).ValueOrDie();
   for (int run = 0; run < 2; ++run) {
