@@ -38,12 +38,12 @@ def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
               ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md",
-               "docs/object-storage.md"]}
+               "docs/object-storage.md", "docs/avro.md"]}
     assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 2,
-                      "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 1}
+                      "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 2, "docs/avro.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
               if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md",
-                                                 "object-storage.md")]
+                                                 "object-storage.md", "avro.md")]
     assert all(not python_blocks(os.path.join("docs", d)) for d in others), others
 
 
@@ -116,15 +116,27 @@ def test_iceberg_md_row_level_writes(tmp_path):
 
 
 def test_object_storage_md(tmp_path, s3):
-    [block] = python_blocks("docs/object-storage.md")
+    batch, streaming = python_blocks("docs/object-storage.md")
     bucket = s3.new_bucket()
     s3.put(bucket, "logs/2024-01.csv", b"id,msg\n1,a\n2,b\n")
     s3.put(bucket, "logs/2024-02.csv", b"id,msg\n3,c\n")
-    code = (block.replace("http://localhost:9000", s3.endpoint).replace('"minio"', repr(s3.access_key))
-            .replace('"minio-secret"', repr(s3.secret_key)).replace("my-bucket", bucket)
-            + "\nprint(back.collect(), logs.count())\n")
+    # The streaming block's `events`: a watermarked stream with a timestamp and a user.
+    events = ("from spate.sql import functions as f\n"
+              "events = (spark.readStream.format('rate').option('rowsPerSecond', 20).load()\n"
+              "          .select(f.col('timestamp').alias('ts'), (f.col('value') % 3).cast('string').alias('user'))\n"
+              "          .withWatermark('ts', '1 second'))\n")
+    wait = ("import time\n"
+            "deadline = time.monotonic() + 60\n"
+            "while (query.lastProgress is None or query.lastProgress['batchId'] < 2) and time.monotonic() < deadline:\n"
+            "    time.sleep(0.2)\n"
+            "query.stop()\n")
+    code = (batch + "\nprint(back.collect(), logs.count())\n" + events + streaming + "\n" + wait)
+    code = (code.replace("http://localhost:9000", s3.endpoint).replace('"minio"', repr(s3.access_key))
+            .replace('"minio-secret"', repr(s3.secret_key)).replace("my-bucket", bucket))
     out = run_script(code, tmp_path)
     assert "[Row(id=1, name='a', part='x')] 3" in out, out
+    keys = set(s3.keys(bucket, "checkpoints/clicks/"))
+    assert {"checkpoints/clicks/metadata", "checkpoints/clicks/offsets/0", "checkpoints/clicks/commits/0"} <= keys, keys
 
 
 def test_jdbc_md(tmp_path, postgres, monkeypatch):
@@ -210,3 +222,33 @@ def test_make_demo_program(tmp_path):
     assert "Batch: 0" in out
     assert re.search(r"Last batch: \d+, \d+ input rows from RateStreamV2", out), out[-3000:]
     assert "Iceberg table lake.bronze.evens in" in out
+
+
+def test_avro_md(tmp_path, kafka, schema_registry):
+    """docs/avro.md's block on the real broker and registry: it reads what confluent_kafka's
+    AvroSerializer wrote and writes what its AvroDeserializer reads."""
+    from confluent_kafka.schema_registry import Schema
+    from confluent_kafka.schema_registry.avro import AvroDeserializer, AvroSerializer
+    from confluent_kafka.serialization import MessageField, SerializationContext
+
+    [block] = python_blocks("docs/avro.md")
+    users, adults = kafka.new_topic(), kafka.new_topic()
+    schema = ('{"type":"record","name":"User","fields":[{"name":"name","type":"string"},'
+              '{"name":"age","type":"int"}]}')
+    serialize = AvroSerializer(schema_registry.client(), schema)
+    kafka.produce(users, [serialize(u, SerializationContext(users, MessageField.VALUE))
+                          for u in [{"name": "ann", "age": 31}, {"name": "bob", "age": 47}]])
+    schema_registry.client().register_schema(adults + "-value", Schema(schema, "AVRO"))
+    code = (block.replace('"users-value"', repr(users + "-value")).replace('"users"', repr(users))
+            .replace('"adults-value"', repr(adults + "-value")).replace('"adults"', repr(adults))
+            .replace('"http://127.0.0.1:8081"', repr(schema_registry.address))
+            .replace('"127.0.0.1:9092"', repr(kafka.bootstrap))
+            .replace('"/tmp/cp-adults"', repr(str(tmp_path / "cp-adults"))))
+    code = ("from spate.sql import SparkSession\nspark = SparkSession.builder.getOrCreate()\n"
+            "user_schema = %r\n" % schema + code +
+            "\n[query] = spark.streams.active\nquery.processAllAvailable()\nquery.stop()\n")
+    run_script(code, tmp_path)
+    deserialize = AvroDeserializer(schema_registry.client())
+    got = [deserialize(m.value(), SerializationContext(adults, MessageField.VALUE))
+           for m in kafka.consume_all(adults)]
+    assert sorted((u["name"], u["age"]) for u in got) == [("ann", 31), ("bob", 47)]
