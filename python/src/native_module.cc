@@ -360,9 +360,12 @@ void BindExpr(nb::module_& m) {
       .def("to_string", &Column::ToString, "Spark's name for the column: (a + 1).")
       .def("to_sql", [](const Column& c) { return c.expr()->ToSql(); });
 
-  m.def("parse_expression", [](const std::string& text) {
-    return Column(Unwrap(spate::sql::ParseExpression(text)));
-  }, "Parses Spark SQL expression text; raises ParseException at once.");
+  m.def("parse_expression", [](const std::string& text, const std::string& time_zone) {
+    spate::sql::ParseOptions options;
+    options.time_zone = time_zone;
+    return Column(Unwrap(spate::sql::ParseExpression(text, options)));
+  }, nb::arg("text"), nb::arg("time_zone") = "UTC",
+  "Parses Spark SQL expression text (TIMESTAMP '...' read in `time_zone`); raises ParseException at once.");
 }
 
 void BindDataFrame(nb::module_& m) {

@@ -32,6 +32,13 @@ const UserFunctionRegistry* Functions(const std::shared_ptr<Session>& session) {
   return session ? &session->udf() : nullptr;
 }
 
+// What SQL text reads from the session: its time zone, for TIMESTAMP '...' literals.
+sql::ParseOptions ParseOptionsOf(const std::shared_ptr<Session>& session) {
+  sql::ParseOptions options;
+  if (session) options.time_zone = session->conf().Get("spark.sql.session.timeZone").value_or("UTC");
+  return options;
+}
+
 }  // namespace
 
 DataFrame::DataFrame(std::shared_ptr<Session> session, arrow::Result<PlanPtr> plan)
@@ -59,7 +66,7 @@ DataFrame DataFrame::selectExpr(const std::vector<std::string>& exprs) const {
   UserFunctionScope functions(Functions(session_));
   std::vector<ExprPtr> parsed;
   for (const auto& text : exprs) {
-    auto e = sql::ParseExpression(text);
+    auto e = sql::ParseExpression(text, ParseOptionsOf(session_));
     if (!e.ok()) return With(e.status());
     parsed.push_back(*e);
   }
@@ -75,7 +82,7 @@ DataFrame DataFrame::filter(const Column& condition) const {
 DataFrame DataFrame::filter(const std::string& sql_condition) const {
   if (!ok()) return *this;
   UserFunctionScope functions(Functions(session_));
-  auto e = sql::ParseExpression(sql_condition);
+  auto e = sql::ParseExpression(sql_condition, ParseOptionsOf(session_));
   if (!e.ok()) return With(e.status());
   return With(MakeFilter(plan_, *e));
 }

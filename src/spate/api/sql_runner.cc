@@ -943,7 +943,9 @@ PlanPtr OneRowless() {
 }
 
 DataFrame RunSql(Session& session, const std::string& text) {
-  auto st = sql::ParseStatement(text);
+  sql::ParseOptions options;
+  options.time_zone = session.conf().Get("spark.sql.session.timeZone").value_or("UTC");
+  auto st = sql::ParseStatement(text, options);
   if (!st.ok()) return DataFrame(session.shared_from_this(), st.status());
   return RunStatement(session, *st);
 }

@@ -103,8 +103,8 @@ arrow::Status NumericRangeError(std::string_view text, const Token& at, std::str
 
 class Parser {
  public:
-  Parser(std::string_view text, std::vector<Token> tokens)
-      : text_(text), tokens_(std::move(tokens)) {}
+  Parser(std::string_view text, std::vector<Token> tokens, const ParseOptions& options)
+      : text_(text), tokens_(std::move(tokens)), options_(options) {}
 
   arrow::Result<ExprPtr> SingleExpression() {
     ARROW_ASSIGN_OR_RAISE(auto e, NamedExpression());
@@ -973,9 +973,9 @@ class Parser {
       if (!days) return InvalidTypedLiteral(keyword, type, value);
       return ex::Lit(std::make_shared<arrow::Date32Scalar>(*days), types::Date());
     }
-    // Text without a zone is read as UTC: the parser does not know the session's zone.
+    // Text without a zone is read in the session's zone, as Spark does when it parses.
     bool ntz = type == "TIMESTAMP_NTZ";
-    auto parsed = ParseTimestampText(value, "UTC", ntz);
+    auto parsed = ParseTimestampText(value, options_.time_zone, ntz);
     if (!parsed.ok() || !*parsed) return InvalidTypedLiteral(keyword, type, value);
     int64_t micros = **parsed;
     if (ntz) {
@@ -2082,6 +2082,7 @@ class Parser {
 
   std::string_view text_;
   std::vector<Token> tokens_;
+  ParseOptions options_;
   size_t pos_ = 0;
   int depth_ = 0;  // expressions being parsed, one inside the other
 };
@@ -2102,14 +2103,14 @@ arrow::Result<std::vector<Token>> TokenizeNonEmpty(std::string_view text) {
 
 }  // namespace
 
-arrow::Result<ExprPtr> ParseExpression(std::string_view text) {
+arrow::Result<ExprPtr> ParseExpression(std::string_view text, const ParseOptions& options) {
   ARROW_ASSIGN_OR_RAISE(auto tokens, TokenizeNonEmpty(text));
-  return Parser(text, std::move(tokens)).SingleExpression();
+  return Parser(text, std::move(tokens), options).SingleExpression();
 }
 
-arrow::Result<Statement> ParseStatement(std::string_view text) {
+arrow::Result<Statement> ParseStatement(std::string_view text, const ParseOptions& options) {
   ARROW_ASSIGN_OR_RAISE(auto tokens, TokenizeNonEmpty(text));
-  return Parser(text, std::move(tokens)).SingleStatement();
+  return Parser(text, std::move(tokens), options).SingleStatement();
 }
 
 }  // namespace spate::sql

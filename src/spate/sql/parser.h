@@ -150,11 +150,17 @@ struct Statement {
   std::vector<MergeClause> merge_clauses;   // MERGE: the WHEN clauses in order
 };
 
+/// What the text's meaning depends on beyond the text: the zone a `TIMESTAMP '...'`
+/// literal without one is read in (Spark: spark.sql.session.timeZone when parsed).
+struct ParseOptions {
+  std::string time_zone = "UTC";
+};
+
 /// Parses one expression (what expr(), selectExpr(), filter("...") take).
 /// May carry an alias: "a + 1 AS b" gives Alias(...).
-arrow::Result<ExprPtr> ParseExpression(std::string_view text);
+arrow::Result<ExprPtr> ParseExpression(std::string_view text, const ParseOptions& options = {});
 
 /// Parses one statement; a trailing ';' is allowed.
-arrow::Result<Statement> ParseStatement(std::string_view text);
+arrow::Result<Statement> ParseStatement(std::string_view text, const ParseOptions& options = {});
 
 }  // namespace spate::sql

@@ -250,6 +250,22 @@ TEST(ParserLiteralTest, TooManyDigitsForADecimal) {
   EXPECT_EQ(TypeOf(Parse("1E2BD")), "decimal(3,0)");
 }
 
+TEST(ParserLiteralTest, TimestampTextWithoutAZoneIsReadInTheGivenZone) {
+  ParseOptions new_york;
+  new_york.time_zone = "America/New_York";
+  auto in_new_york = ParseExpression("TIMESTAMP '2024-01-01 00:00:00'", new_york);
+  ASSERT_TRUE(in_new_york.ok()) << in_new_york.status().message();
+  EXPECT_EQ(ValueOf<arrow::TimestampScalar>(*in_new_york), 1704085200LL * 1000000);
+  EXPECT_EQ(ValueOf<arrow::TimestampScalar>(Parse("TIMESTAMP '2024-01-01 00:00:00'")), 1704067200LL * 1000000);
+  // A zone in the text, and TIMESTAMP_NTZ, do not depend on the session's.
+  auto zoned = ParseExpression("TIMESTAMP '2024-01-01 00:00:00 UTC'", new_york);
+  ASSERT_TRUE(zoned.ok());
+  EXPECT_EQ(ValueOf<arrow::TimestampScalar>(*zoned), 1704067200LL * 1000000);
+  auto ntz = ParseExpression("TIMESTAMP_NTZ '2024-01-01 00:00:00'", new_york);
+  ASSERT_TRUE(ntz.ok());
+  EXPECT_EQ(ValueOf<arrow::TimestampScalar>(*ntz), 1704067200LL * 1000000);
+}
+
 TEST(ParserLiteralTest, IntegerSuffixes) {
   auto l = Parse("10L");
   EXPECT_EQ(TypeOf(l), "bigint");

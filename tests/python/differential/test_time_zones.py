@@ -52,6 +52,27 @@ def test_zone_arguments(oracle, zone):
         "CAST(CAST('2021-06-01T12:00:00{z}' AS TIMESTAMP) AS LONG) AS attached".format(z=zone))
 
 
+@pytest.mark.parametrize("zone", ["America/New_York", "+05:30", "UTC"])
+def test_timestamp_literals_read_in_the_session_zone(oracle, zone):
+    """A TIMESTAMP literal without a zone is a wall time in the session zone, in spark.sql,
+    selectExpr, filter text and expr() alike; TIMESTAMP_NTZ and a literal naming its zone are
+    not moved by it."""
+    def program(sql, spark):
+        spark.conf.set("spark.sql.session.timeZone", zone)
+        try:
+            literal = "TIMESTAMP '2024-07-01 12:00:00'"
+            df = spark.sql("SELECT CAST(%s AS LONG) AS from_sql, "
+                           "CAST(TIMESTAMP_NTZ '2024-07-01 12:00:00' AS STRING) AS ntz, "
+                           "CAST(TIMESTAMP '2024-07-01 12:00:00 Europe/Paris' AS LONG) AS zoned" % literal)
+            df = df.selectExpr("*", "CAST(%s AS LONG) AS from_select_expr" % literal)
+            df = df.select("*", sql.functions.expr(literal).cast("long").alias("from_expr"))
+            df = df.filter("from_sql = CAST(%s AS LONG)" % literal)
+            return df.collect()
+        finally:
+            spark.conf.set("spark.sql.session.timeZone", "UTC")
+    oracle.check(program)
+
+
 @pytest.mark.parametrize("zone", BAD_ZONES)
 def test_bad_session_zone(oracle, zone):
     """Setting spark.sql.session.timeZone to a zone Spark rejects fails at once."""

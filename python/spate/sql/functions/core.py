@@ -31,8 +31,13 @@ def lit(col: Any) -> Column:
 
 def expr(str: str) -> Column:  # noqa: A002 - PySpark's parameter name
     """A column from Spark SQL expression text: ``expr("a + 1 AS b")``. Raises ParseException
-    at once when the text does not parse."""
-    return Column(_native.parse_expression(str))
+    at once when the text does not parse. A ``TIMESTAMP '...'`` literal without a zone is read
+    in the active session's time zone as it is now (Spark: when the column is analyzed)."""
+    from spate.sql.session import SparkSession
+
+    session = SparkSession.getActiveSession()
+    zone = session.conf.get("spark.sql.session.timeZone") if session is not None else "UTC"
+    return Column(_native.parse_expression(str, zone or "UTC"))
 
 
 def call_function(funcName: str, *cols: ColumnOrName) -> Column:
