@@ -12,7 +12,7 @@ DEBIAN_PACKAGES=(
   libcurl4-openssl-dev libpq-dev libfmt-dev libcli11-dev libxml2-dev liblzma-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   python3 python3-venv python3-dev
-  openjdk-17-jre-headless maven openssl postgresql
+  openjdk-17-jre-headless maven openssl postgresql strace
   chromium
 )
 

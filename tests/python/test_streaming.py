@@ -488,3 +488,45 @@ def test_a_query_keeps_its_settings_while_it_runs_and_after_a_restart(spark, tmp
     finally:
         spark.conf.unset("spark.sql.session.timeZone")
         spark.conf.unset("spark.sql.shuffle.partitions")
+
+
+_FSYNC_PROGRAM = """
+import sys
+from spate.sql import SparkSession
+spark = SparkSession.builder.getOrCreate()
+sink, checkpoint, out = sys.argv[1:4]
+rows = (spark.readStream.format("rate-micro-batch").option("rowsPerBatch", 3)
+        .option("numPartitions", 1).load())
+writer = rows.writeStream.format(sink).option("checkpointLocation", checkpoint)
+writer = writer.queryName("fsynced") if sink == "memory" else writer.option("path", out)
+query = writer.trigger(availableNow=True).start()
+assert query.awaitTermination(120)
+"""
+
+
+@pytest.mark.parametrize("sink, fsynced", [("memory", False), ("parquet", True)])
+def test_log_entries_are_fsynced_only_for_exactly_once_sinks(tmp_path, sink, fsynced):
+    """The offsets/ and commits/ entries are fsynced for an exactly-once sink (a power loss must
+    not replay a batch into different rows under the same id) and not for an at-least-once one,
+    whose replayed rows are written again anyway: seen from outside with strace."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("strace") is None:
+        message = "strace is not installed (scripts/bootstrap.sh installs it)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    checkpoint = tmp_path / "checkpoint"
+    trace = subprocess.run(
+        ["strace", "-f", "-qq", "-e", "trace=fsync", "-y", sys.executable, "-c", _FSYNC_PROGRAM,
+         sink, str(checkpoint), str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=300)
+    assert trace.returncode == 0, trace.stderr[-3000:]
+    assert (checkpoint / "commits" / "0").exists()
+    logs = [line for line in trace.stderr.splitlines()
+            if line.lstrip().startswith(("fsync(", "[pid")) and "fsync(" in line
+            and ("/offsets" in line or "/commits" in line)]
+    assert bool(logs) == fsynced, "\n".join(logs) or "no fsync of offsets/ or commits/"

@@ -36,6 +36,11 @@ class StreamSink {
     (void)checkpoint_dir;
     return arrow::Status::OK();
   }
+  /// Whether the sink's output survives a replay of a batch without duplicates (file,
+  /// Iceberg, transactional Kafka, foreachBatch keyed by batch id): then the checkpoint's log
+  /// entries are fsynced before the batch's output is written. An at-least-once sink (Kafka
+  /// without transactions, console, memory, noop) writes a replayed batch again anyway.
+  virtual bool exactly_once() const { return true; }
   /// Writes one batch; returns the number of rows written.
   virtual arrow::Result<int64_t> AddBatch(const SinkBatch& batch) = 0;
   virtual void Close() {}

@@ -346,8 +346,10 @@ class StreamExecution final : public StreamingQuery,
       ARROW_RETURN_NOT_OK(WriteFileAtomically(metadata_path, "{\"id\":\"" + id_ + "\"}"));
     }
     // spate.streaming.checkpoint.fsync=false keeps the rename's atomicity (safe
-    // against a killed process) but skips the fsyncs (not against power loss).
-    bool durable = conf_.Get("spate.streaming.checkpoint.fsync", "true") != "false";
+    // against a killed process) but skips the fsyncs (not against power loss). An
+    // at-least-once sink needs no fsync of the logs either: an entry lost to a power
+    // loss replays a batch, whose rows the sink writes again anyway (Spark fsyncs none).
+    bool durable = conf_.Get("spate.streaming.checkpoint.fsync", "true") != "false" && spec_.sink->exactly_once();
     FileSystemPtr store = mirror_ ? mirror_->store() : nullptr;
     offsets_ = std::make_unique<MetadataLog>(JoinPath(logs_dir, "offsets"), durable, store);
     commits_ = std::make_unique<MetadataLog>(JoinPath(logs_dir, "commits"), durable, store);

@@ -19,6 +19,7 @@ class ConsoleSink final : public StreamSink {
  public:
   ConsoleSink(int num_rows, bool truncate, const RuntimeConfig& conf)
       : num_rows_(num_rows), truncate_(truncate), conf_(conf) {}
+  bool exactly_once() const override { return false; }
   std::string description() const override {
     return "org.apache.spark.sql.execution.streaming.ConsoleTable$";
   }

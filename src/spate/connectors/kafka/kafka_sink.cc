@@ -48,6 +48,7 @@ class KafkaStreamSink final : public StreamSink {
       : config_(std::move(config)), topic_(std::move(topic)), exactly_once_(exactly_once) {}
 
   std::string description() const override { return exactly_once_ ? "KafkaTable[exactlyOnce]" : "KafkaTable"; }
+  bool exactly_once() const override { return exactly_once_; }
 
   arrow::Status Open(const std::string& query_id, const std::string&) override {
     ClientConfig config = ProducerDefaults(config_);

@@ -24,6 +24,7 @@ class MemorySink final : public StreamSink {
       : create_temp_view_(std::move(create_temp_view)), name_(std::move(name)), schema_(std::move(schema)) {}
 
   std::string description() const override { return "MemorySink"; }
+  bool exactly_once() const override { return false; }
 
   arrow::Status Open(const std::string&, const std::string&) override {
     source_ = std::make_shared<ScanSource>();
