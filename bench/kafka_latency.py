@@ -22,9 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
@@ -62,6 +60,31 @@ q.awaitTermination()
 '''
 
 
+CONSUMER = r'''
+import json, os, sys, time
+from confluent_kafka import Consumer, TopicPartition
+bootstrap, topic, producer_done, out = sys.argv[1:5]
+consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "latency-%d" % os.getpid(),
+                     "auto.offset.reset": "earliest", "fetch.wait.max.ms": 100, "fetch.min.bytes": 1})
+consumer.assign([TopicPartition(topic, 0, 0)])  # no group join to wait for
+print("ready", flush=True)
+latencies, stop_at = [], None
+while stop_at is None or time.monotonic() < stop_at:
+    messages = consumer.consume(1000, 0.05)
+    now = time.time()  # when this batch of records reached the consumer
+    latencies += [now - json.loads(m.value())["sent"] for m in messages if not m.error()]
+    if stop_at is None and os.path.exists(producer_done):
+        with open(producer_done) as f:
+            total = int(f.read())
+        stop_at = time.monotonic() + 30
+    if stop_at is not None and len(latencies) >= total:
+        break
+consumer.close()
+with open(out, "w") as f:
+    json.dump(latencies, f)
+'''
+
+
 def pyspark_kafka_jars():
     """Spark's Kafka connector and the jars it needs beside PySpark's own, fetched with Maven."""
     libs = os.path.join(ROOT, "build", "pyspark-kafka", "libs")
@@ -80,7 +103,7 @@ def percentile(values, p):
 
 def run(engine, broker, bootstrap, work, args):
     """Runs the query on `engine` while records are produced; prints and returns (p50, p99) in ms."""
-    from confluent_kafka import Consumer, Producer, TopicPartition
+    from confluent_kafka import Producer
 
     source, sink = broker.new_topic(1, "lat-in"), broker.new_topic(1, "lat-out")
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
@@ -90,23 +113,15 @@ def run(engine, broker, bootstrap, work, args):
                              env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert query.stdout.readline().strip() == "started", "the query did not start"
-        consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "lat-" + uuid.uuid4().hex,
-                             "auto.offset.reset": "earliest", "fetch.wait.max.ms": 1,
-                             "fetch.min.bytes": 1})
-        consumer.assign([TopicPartition(sink, 0, 0)])  # no group join to wait for
-        latencies, done = [], threading.Event()
-
-        def consume():
-            while not done.is_set():
-                m = consumer.poll(0.05)
-                if m is None or m.error():
-                    continue
-                latencies.append(time.time() - json.loads(m.value())["sent"])
-
-        reader = threading.Thread(target=consume)
-        reader.start()
+        # The consumer runs in its own process: in this one it would share the interpreter with
+        # the producer and measure its own lag under load, not the query's.
+        producer_done = os.path.join(work, engine + "-produced")
+        latencies_file = os.path.join(work, engine + "-latencies.json")
+        consumer = subprocess.Popen([sys.executable, "-c", CONSUMER, bootstrap, sink, producer_done,
+                                     latencies_file], stdout=subprocess.PIPE, text=True)
+        assert consumer.stdout.readline().strip() == "ready", "the consumer did not start"
         time.sleep(3 if engine == "spate" else 20)  # the query's first batches
-        producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0})
+        producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1})
         total = int(args.rate * args.seconds)
         begin = time.monotonic()
         for i in range(total):
@@ -118,12 +133,11 @@ def run(engine, broker, bootstrap, work, args):
             producer.poll(0)
         producer.flush(30)
         sent_for = time.monotonic() - begin
-        deadline = time.monotonic() + 30
-        while len(latencies) < total and time.monotonic() < deadline:
-            time.sleep(0.1)
-        done.set()
-        reader.join()
-        consumer.close()
+        with open(producer_done, "w") as f:
+            f.write(str(total))
+        consumer.wait(60)
+        with open(latencies_file) as f:
+            latencies = json.load(f)
         ms = [x * 1000 for x in latencies]
         print("%s: %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
               "p99.9 %.1f ms, max %.1f ms" % (engine, total, total / sent_for, sent_for, len(ms),
