@@ -178,41 +178,46 @@ arrow::Result<std::shared_ptr<arrow::Scalar>> DefaultValue(const AvroField& fiel
 arrow::Result<std::unique_ptr<DecodeNode>> MakeDecodeNode(const AvroSchema& w, const AvroSchema* r,
                                                           const DataTypePtr& type, arrow::ArrayBuilder* builder);
 
+// Whether a schema has a Spark type: not a recursive reference cut at recursiveFieldMaxDepth
+// (nor what only holds one), whose record field Spark leaves out.
+bool HasSparkType(const AvroSchema& schema) { return AvroToSparkType(schema).type != nullptr; }
+
 // A record's fields in the writer's order: each read into the reader's field of its name (or
-// read past when the reader has none); the reader's other fields get their defaults.
+// read past when the reader has none, or when either side's is a cut recursive reference); the
+// reader's other fields get their defaults. Fields without a Spark type are not in the struct.
 arrow::Status AddRecordFields(const AvroSchema& w, const AvroSchema* r, const DataTypePtr& type,
                               arrow::ArrayBuilder* builder, DecodeNode* node) {
   const AvroSchema& reader = r != nullptr ? *r : w;
   const auto& st = static_cast<const StructType&>(*type);
   auto* sb = static_cast<arrow::StructBuilder*>(builder);
+  std::vector<int> struct_field(reader.fields.size(), -1);  // the reader's field's index in `st`
+  int next = 0;
+  for (size_t k = 0; k < reader.fields.size(); ++k) {
+    if (HasSparkType(*reader.fields[k].schema)) struct_field[k] = next++;
+  }
   std::vector<bool> read(reader.fields.size(), false);
-  int next_spark_field = 0;  // without a reader's schema: the writer's fields that have a Spark type
   for (size_t i = 0; i < w.fields.size(); ++i) {
-    if (r == nullptr && AvroToSparkType(*w.fields[i].schema).type == nullptr) {
-      node->children.push_back(MakeSkipNode(*w.fields[i].schema));  // a cut recursive field
-      continue;
+    int k = r == nullptr ? static_cast<int>(i) : -1;
+    for (size_t f = 0; r != nullptr && f < r->fields.size(); ++f) {
+      if (r->fields[f].name == w.fields[i].name) k = static_cast<int>(f);
     }
-    int j = next_spark_field++;
-    if (r != nullptr) {
-      j = -1;
-      for (size_t k = 0; k < r->fields.size(); ++k) {
-        if (r->fields[k].name == w.fields[i].name) j = static_cast<int>(k);
-      }
-    }
-    if (j < 0) {
+    if (k < 0 || struct_field[k] < 0 || !HasSparkType(*w.fields[i].schema)) {
       node->children.push_back(MakeSkipNode(*w.fields[i].schema));
+      if (k >= 0 && struct_field[k] < 0) read[k] = true;  // the reader leaves it out too
       continue;
     }
-    read[j] = true;
-    const AvroSchema* rf = r != nullptr ? r->fields[j].schema.get() : nullptr;
+    read[k] = true;
+    int j = struct_field[k];
+    const AvroSchema* rf = r != nullptr ? r->fields[k].schema.get() : nullptr;
     ARROW_ASSIGN_OR_RAISE(auto child, MakeDecodeNode(*w.fields[i].schema, rf, st.field(j).type, sb->field_builder(j)));
     node->children.push_back(std::move(child));
   }
   if (r == nullptr) return arrow::Status::OK();  // the writer's own fields: no defaults
-  for (size_t j = 0; j < reader.fields.size(); ++j) {
-    if (read[j]) continue;
-    ARROW_ASSIGN_OR_RAISE(auto value, DefaultValue(reader.fields[j], st.field(static_cast<int>(j)).type));
-    node->defaults.emplace_back(sb->field_builder(static_cast<int>(j)), std::move(value));
+  for (size_t k = 0; k < reader.fields.size(); ++k) {
+    if (read[k] || struct_field[k] < 0) continue;
+    int j = struct_field[k];
+    ARROW_ASSIGN_OR_RAISE(auto value, DefaultValue(reader.fields[k], st.field(j).type));
+    node->defaults.emplace_back(sb->field_builder(j), std::move(value));
   }
   return arrow::Status::OK();
 }
@@ -233,15 +238,15 @@ arrow::Status AddUnionBranches(const AvroSchema& w, const AvroSchema* r, const D
       node->children.push_back(nullptr);
       continue;
     }
-    if (r == nullptr && AvroToSparkType(*branch).type == nullptr) {  // a cut recursive record
-      node->member_of_branch.back() = -1;
-      node->children.push_back(MakeSkipNode(*branch));
-      continue;
-    }
     const AvroSchema* rb = nullptr;
     if (r != nullptr) {
       rb = r->kind == AvroKind::kUnion ? MatchingBranch(*r, *branch) : r;
       if (rb == nullptr) return CannotResolve(*branch, *r);
+    }
+    if (!HasSparkType(*branch) || (rb != nullptr && !HasSparkType(*rb))) {  // a cut recursive record
+      node->member_of_branch.back() = -1;
+      node->children.push_back(MakeSkipNode(*branch));
+      continue;
     }
     if (node->members) {
       const auto& st = static_cast<const StructType&>(*type);

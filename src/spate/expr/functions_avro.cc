@@ -3,7 +3,6 @@
 // schema-registry prefix) <-> the Spark type of the schema. Their
 // schema-registry form is in functions_avro_registry.cc.
 
-#include <charconv>
 
 #include <arrow/api.h>
 #include <fmt/format.h>
@@ -125,28 +124,11 @@ arrow::Result<arrow::Datum> FromAvro(const FunctionArgs& a, const FromAvroSettin
   return decoder->Finish();
 }
 
-// recursiveFieldMaxDepth: how many times a recursive record may appear along a path
-// (at most 15); 0 or less (the default, -1) refuses recursive schemas.
-arrow::Result<int> RecursiveFieldMaxDepth(const Options& options) {
-  std::string text = OptionOr(options, "recursiveFieldMaxDepth", "-1");
-  int depth = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), depth);
-  if (ec != std::errc() || end != text.data() + text.size()) {
-    return arrow::Status::Invalid(fmt::format("For input string: \"{}\"", text));
-  }
-  if (depth > 15) {
-    return SparkError("STDS_INVALID_OPTION_VALUE.WITH_MESSAGE", "42616",
-                      "Invalid value for source option 'recursiveFieldMaxDepth': Should not be "
-                      "greater than 15.");
-  }
-  return depth;
-}
-
 }  // namespace
 
 arrow::Result<AvroReadOptions> ReadAvroOptions(const Options& options) {
   AvroReadOptions out;
-  ARROW_ASSIGN_OR_RAISE(out.max_depth, RecursiveFieldMaxDepth(options));
+  ARROW_ASSIGN_OR_RAISE(out.max_depth, ParseRecursiveFieldMaxDepth(OptionOr(options, "recursiveFieldMaxDepth", "-1")));
   std::string mode = AsciiUpper(OptionOr(options, "mode", "FAILFAST"));
   if (mode == "DROPMALFORMED") {
     return SparkError("PARSE_MODE_UNSUPPORTED", "42601",
@@ -202,7 +184,7 @@ arrow::Result<BoundExprPtr> BindFromAvro(const std::string& name, std::vector<Bo
   // avroSchema: the (evolved) schema to read the datums as; jsonFormatSchema is the writer's.
   std::string reader_schema = OptionOr(options, "avroSchema", "");
   if (!reader_schema.empty()) {
-    ARROW_ASSIGN_OR_RAISE(settings.reader, ParseAvroSchema(reader_schema));
+    ARROW_ASSIGN_OR_RAISE(settings.reader, ParseAvroSchema(reader_schema, read.max_depth));
   }
   settings.type = AvroToSparkType(settings.reader ? *settings.reader : *settings.schema, read.type_options).type;
   if (settings.schema->kind == AvroKind::kUnion && settings.type->id() == TypeId::kStruct) {

@@ -1,5 +1,6 @@
 #include "spate/types/avro_schema.h"
 
+#include <charconv>
 #include <map>
 #include <set>
 
@@ -8,6 +9,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "spate/common/error.h"
 #include "spate/types/json_schema.h"
 
 namespace spate {
@@ -424,6 +426,21 @@ arrow::Result<std::string> SparkTypeToAvroJson(const DataType& type, bool nullab
                                     "\". SQLSTATE: 0A000");
   }
   return NullableUnion(schema, nullable);
+}
+
+// How many times a recursive record may appear along a path (at most 15).
+arrow::Result<int> ParseRecursiveFieldMaxDepth(const std::string& text) {
+  int depth = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), depth);
+  if (ec != std::errc() || end != text.data() + text.size()) {
+    return arrow::Status::Invalid(fmt::format("For input string: \"{}\"", text));
+  }
+  if (depth > 15) {
+    return SparkError("STDS_INVALID_OPTION_VALUE.WITH_MESSAGE", "42616",
+                      "Invalid value for source option 'recursiveFieldMaxDepth': Should not be "
+                      "greater than 15.");
+  }
+  return depth;
 }
 
 }  // namespace spate

@@ -55,6 +55,10 @@ struct AvroSchema {
 /// 1 to 15) a record appears at most that many times along a path.
 arrow::Result<AvroSchemaPtr> ParseAvroSchema(std::string_view json, int recursive_max_depth = 0);
 
+/// The option recursiveFieldMaxDepth's text as a depth for ParseAvroSchema (from_avro and
+/// the avro file format): 0 or less refuses recursive schemas; above 15 is refused.
+arrow::Result<int> ParseRecursiveFieldMaxDepth(const std::string& text);
+
 /// The Spark type an Avro schema reads as, and whether it may be NULL; a null
 /// type for a cut recursive reference (and what only holds one), whose record
 /// field is left out as Spark leaves it out.

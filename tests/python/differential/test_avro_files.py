@@ -246,3 +246,56 @@ def test_xz_level_setting(oracle):
             spark.conf.unset("spark.sql.avro.xz.level")
         return spark.read.format("avro").load(tmp + "/t")
     oracle.check(program)
+
+
+LINKED = {"type": "record", "name": "Node", "fields": [
+    {"name": "v", "type": "int"}, {"name": "next", "type": ["null", "Node"], "default": None}]}
+
+
+def _linked(n):
+    node = None
+    for v in range(n, 0, -1):
+        node = {"v": v, "next": node}
+    return node
+
+
+@pytest.mark.parametrize("depth", ["1", "2", "4"])
+@pytest.mark.parametrize("reader_schema", [False, True], ids=["file-schema", "avroSchema"])
+def test_recursive_schema_files_with_max_depth(oracle, tmp_path, depth, reader_schema):
+    """A file whose schema holds itself (a linked list) reads with recursiveFieldMaxDepth: the
+    record unrolled that many times, the deeper part of each value read past; the same when
+    the recursive schema is given as the avroSchema reader schema."""
+    import json
+
+    path = tmp_path / "linked.avro"
+    with open(path, "wb") as fh:
+        fastavro.writer(fh, fastavro.parse_schema(LINKED), [_linked(1), _linked(3), _linked(7)])
+
+    def program(sql, spark):
+        reader = spark.read.format("avro").option("recursiveFieldMaxDepth", depth)
+        if reader_schema:
+            reader = reader.option("avroSchema", json.dumps(LINKED))
+        return reader.load(str(path))
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("depth", [None, "-1", "16"])
+def test_recursive_schema_files_refused(oracle, tmp_path, depth):
+    """Without recursiveFieldMaxDepth a recursive file schema is refused, as a depth above 15 is,
+    on both engines."""
+    path = tmp_path / "linked.avro"
+    with open(path, "wb") as fh:
+        fastavro.writer(fh, fastavro.parse_schema(LINKED), [_linked(2)])
+
+    def program(sql, spark):
+        reader = spark.read.format("avro")
+        if depth is not None:
+            reader = reader.option("recursiveFieldMaxDepth", depth)
+        return reader.load(str(path)).collect()
+    got, want = oracle.outcomes(program)
+    assert isinstance(want, Failure), want
+    assert isinstance(got, Failure), got
+    if depth == "16":
+        assert got.condition == want.condition == "STDS_INVALID_OPTION_VALUE.WITH_MESSAGE", (got, want)
+    else:
+        assert "Found recursive reference in Avro schema" in got.message, got

@@ -369,3 +369,15 @@ def test_recursive_schema_refused_without_depth(oracle, depth):
     assert isinstance(want, Failure), want  # its first line is py4j's; Spark's text follows
     assert isinstance(got, Failure) and "Found recursive reference in Avro schema" in got.message
     assert "recursiveFieldMaxDepth" in got.message
+
+
+@pytest.mark.parametrize("depth", ["1", "3"])
+def test_recursive_reader_schema(oracle, depth):
+    """A recursive avroSchema (the reader's schema) unrolls to recursiveFieldMaxDepth as the
+    writer's does."""
+    values = encode(LINKED, [linked(1), linked(2), linked(5)])
+
+    def program(sql, spark):
+        opts = {"recursiveFieldMaxDepth": depth, "avroSchema": json_text(LINKED)}
+        return binary_frame(spark, values).select(avro(sql).from_avro("v", json_text(LINKED), opts).alias("r"))
+    oracle.check(program)

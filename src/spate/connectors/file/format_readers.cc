@@ -296,6 +296,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
   SourceTables out;
   std::vector<std::shared_ptr<arrow::Table>> raw;
   std::string avro_schema = OptionOr(r, "avroSchema", "");
+  ARROW_ASSIGN_OR_RAISE(int max_depth, ParseRecursiveFieldMaxDepth(OptionOr(r, "recursiveFieldMaxDepth", "-1")));
   ARROW_ASSIGN_OR_RAISE(bool ignore_corrupt, IgnoreFilesSetting(r, "ignoreCorruptFiles"));
   ARROW_ASSIGN_OR_RAISE(bool ignore_missing, IgnoreFilesSetting(r, "ignoreMissingFiles"));
   for (const auto& file : *r.files) {
@@ -307,7 +308,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
       raw.push_back(nullptr);
       continue;
     }
-    auto read = ReadAvroContainer(bytes, avro_schema);
+    auto read = ReadAvroContainer(bytes, avro_schema, max_depth);
     if (!read.ok() && ignore_corrupt) {
       raw.push_back(nullptr);
       continue;
@@ -317,7 +318,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
     raw.push_back(read->table);
   }
   if (!avro_schema.empty() && !out.schema) {
-    ARROW_ASSIGN_OR_RAISE(auto parsed, ParseAvroSchema(avro_schema));
+    ARROW_ASSIGN_OR_RAISE(auto parsed, ParseAvroSchema(avro_schema, max_depth));
     DataTypePtr type = AvroToSparkType(*parsed).type;
     if (type->id() != TypeId::kStruct) return arrow::Status::Invalid("avroSchema is not a record: ", avro_schema);
     out.schema = std::static_pointer_cast<const StructType>(type);
