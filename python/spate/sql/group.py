@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Dict, List
 
 from spate import _native
-from spate.errors import PySparkTypeError, _raise
+from spate.errors import AnalysisException, PySparkTypeError, _raise
 from spate.sql.column import Column
 
 if TYPE_CHECKING:
@@ -99,6 +100,28 @@ class GroupedData:
         return self._transform_with_state(statefulProcessor, outputStructType, outputMode, timeMode,
                                           initialState, eventTimeColumnName, pandas=True)
 
+    def applyInPandasWithState(self, func: Any, outputStructType: Any, stateStructType: Any,
+                               outputMode: str, timeoutConf: str) -> "DataFrame":
+        """The older arbitrary stateful API: ``func(key, pdfs, state)`` is called once per
+        grouping key of each micro-batch with the key as a tuple, an iterator of pandas
+        DataFrames of its rows and its ``GroupState``, and once per key that timed out; it
+        returns an iterator of pandas DataFrames of ``outputStructType``."""
+        from spate.sql.streaming._group_state_processor import TIME_MODES, GroupStateProcessor
+        from spate.sql.types import _parse_datatype_string
+        assert timeoutConf in TIME_MODES
+        output = _parse_datatype_string(outputStructType) if isinstance(outputStructType, str) else outputStructType
+        state = _parse_datatype_string(stateStructType) if isinstance(stateStructType, str) else stateStructType
+        schema = json.loads(self._df._jdf.schema_json())
+        watermark = any("spark.watermarkDelayMs" in (f.get("metadata") or {}) for f in schema["fields"])
+        if timeoutConf == "EventTimeTimeout" and not watermark:
+            _raise(AnalysisException, "_LEGACY_ERROR_TEMP_3077",
+                   "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for "
+                   "using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not "
+                   "supported without watermark.")
+        processor = GroupStateProcessor(func, state, timeoutConf, self._df.columns, output, watermark)
+        return self._transform_with_state(processor, output, _legacy_output_mode(outputMode),
+                                          TIME_MODES[timeoutConf], None, "", pandas=True)
+
     def _transform_with_state(self, processor: Any, output: Any, output_mode: str, time_mode: str,
                               initial_state: Any, event_time_column: str, pandas: bool) -> "DataFrame":
         from spate.sql.streaming._processor_runner import ProcessorRunner
@@ -116,3 +139,14 @@ class GroupedData:
         runner = ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas)
         return self._df._wrap(_native.transform_with_state(self._jgd, runner, schema.json(), output_mode,
                                                            time_mode, event_time_column))
+
+
+def _legacy_output_mode(mode: str) -> str:
+    """applyInPandasWithState's output mode: append or update, as Spark checks it."""
+    if not isinstance(mode, str) or mode.lower() not in ("append", "update", "complete"):
+        _raise(AnalysisException, "STREAMING_OUTPUT_MODE.INVALID", "Invalid streaming output mode: %s." % mode,
+               outputMode=str(mode))
+    if mode.lower() == "complete":
+        _raise(AnalysisException, "_LEGACY_ERROR_TEMP_3078",
+               "The output mode of function should be append or update")
+    return mode
