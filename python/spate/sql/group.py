@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any, Dict, List
 
 from spate import _native
-from spate.errors import AnalysisException, PySparkTypeError, _raise
+from spate.errors import AnalysisException, IllegalArgumentException, PySparkTypeError, _raise
 from spate.sql.column import Column
 
 if TYPE_CHECKING:
@@ -114,10 +114,10 @@ class GroupedData:
         schema = json.loads(self._df._jdf.schema_json())
         watermark = any("spark.watermarkDelayMs" in (f.get("metadata") or {}) for f in schema["fields"])
         if timeoutConf == "EventTimeTimeout" and not watermark:
-            _raise(AnalysisException, "_LEGACY_ERROR_TEMP_3077",
+            _raise(AnalysisException, "_LEGACY_ERROR_TEMP_3102",
                    "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for "
-                   "using event-time timeout in a [map|flatMap]GroupsWithState. Event-time timeout not "
-                   "supported without watermark.")
+                   "using event-time timeout in a applyInPandasWithState. Event-time timeout not "
+                   "supported without watermark.;")
         processor = GroupStateProcessor(func, state, timeoutConf, self._df.columns, output, watermark)
         return self._transform_with_state(processor, output, _legacy_output_mode(outputMode),
                                           TIME_MODES[timeoutConf], None, "", pandas=True)
@@ -144,9 +144,9 @@ class GroupedData:
 def _legacy_output_mode(mode: str) -> str:
     """applyInPandasWithState's output mode: append or update, as Spark checks it."""
     if not isinstance(mode, str) or mode.lower() not in ("append", "update", "complete"):
-        _raise(AnalysisException, "STREAMING_OUTPUT_MODE.INVALID", "Invalid streaming output mode: %s." % mode,
-               outputMode=str(mode))
+        _raise(IllegalArgumentException, "STREAMING_OUTPUT_MODE.INVALID",
+               "Invalid streaming output mode: %s. Accepted output modes are 'Append', 'Complete', 'Update'."
+               % mode, outputMode=str(mode))
     if mode.lower() == "complete":
-        _raise(AnalysisException, "_LEGACY_ERROR_TEMP_3078",
-               "The output mode of function should be append or update")
+        raise IllegalArgumentException("The output mode of function should be append or update")
     return mode
