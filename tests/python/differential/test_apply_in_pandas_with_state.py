@@ -68,7 +68,26 @@ def functions():
         assert state.getCurrentProcessingTimeMs() > 0
         yield pd.DataFrame({"k": [key[0]], "n": [n], "timed_out": [False]})
 
-    return running_count, event_time_session, idle_keys
+    def first_rows_only(key, pdfs, state):
+        """The key's first batch sets its state and a timeout 5 seconds after its latest row;
+        later batches leave both alone, so the first timeout stays."""
+        import pandas as pd
+        if state.hasTimedOut:
+            state.remove()
+            yield pd.DataFrame({"k": [key[0]], "n": [state.getOption], "timed_out": [True]})
+            return
+        if state.exists:
+            yield pd.DataFrame({"k": [key[0]], "n": [state.get[0]], "timed_out": [False]})
+            return
+        n, latest = 0, state.getCurrentWatermarkMs()
+        for pdf in pdfs:
+            n += len(pdf)
+            latest = max(latest, int(pdf["ts"].max().value // 1_000_000) + 5000)
+        state.update((n,))
+        state.setTimeoutTimestamp(latest)
+        yield pd.DataFrame({"k": [key[0]], "n": [n], "timed_out": [False]})
+
+    return running_count, event_time_session, idle_keys, first_rows_only
 
 
 @pytest.mark.parametrize("mode", ["update", "append"])
@@ -93,6 +112,18 @@ def test_event_time_timeout(oracle, mode):
                .applyInPandasWithState(functions()[1], "k STRING, n LONG, timed_out BOOLEAN, watermark LONG",
                                        "n LONG", mode, timeout))
         return run_batches(spark, out, tmp, mode)
+    oracle.check(program)
+
+
+def test_a_call_that_leaves_the_state_alone_keeps_the_timeout(oracle):
+    """A call that neither updates nor removes the state nor sets a timeout keeps the key's
+    timeout (a's, set in the first batch, fires after its second batch)."""
+    def program(sql, spark, tmp):
+        timeout = state_module(sql).GroupStateTimeout.EventTimeTimeout
+        out = (stream(spark, tmp).withWatermark("ts", "10 seconds").groupBy("k")
+               .applyInPandasWithState(functions()[3], "k STRING, n LONG, timed_out BOOLEAN", "n LONG", "update",
+                                       timeout))
+        return run_batches(spark, out, tmp, "update")
     oracle.check(program)
 
 
