@@ -192,6 +192,11 @@ class GroupedData {
   /// function returns exactly one row per call.
   DataFrame MapGroupsWithState(GroupsWithStateFunction func, const StructType& output, const StructType& state,
                                const std::string& timeout) const;
+  /// The plan of Python's applyInPandasWithState: TransformWithState of
+  /// `factory` (the Python function's processor) with the time mode of
+  /// `timeout`, checked as Spark checks applyInPandasWithState.
+  DataFrame ApplyInPandasWithState(StatefulProcessorFactory factory, const StructType& output,
+                                   const std::string& output_mode, const std::string& timeout) const;
 
  private:
   DataFrame Simple(const char* fn, const std::vector<std::string>& cols) const;

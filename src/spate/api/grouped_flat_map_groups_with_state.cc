@@ -1,4 +1,5 @@
-// GroupedData::FlatMapGroupsWithState and MapGroupsWithState: Spark's checks
+// GroupedData::FlatMapGroupsWithState, MapGroupsWithState and
+// ApplyInPandasWithState (the plan of Python's API): Spark's checks
 // of the modes, then transformWithState with the processor of
 // exec/flat_map_groups_with_state.h.
 
@@ -10,28 +11,22 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/exec/flat_map_groups_with_state.h"
+#include "spate/plan/output_mode.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
 
 namespace {
 
-arrow::Status CheckOutputMode(const std::string& mode) {
+// The function's output mode: append or update, as Spark checks it.
+arrow::Result<OutputMode> GroupsWithStateOutputMode(const std::string& mode) {
   const std::string lower = AsciiLower(mode);
-  if (lower == "append" || lower == "update") return arrow::Status::OK();
+  if (lower == "append") return OutputMode::kAppend;
+  if (lower == "update") return OutputMode::kUpdate;
   if (lower == "complete") return arrow::Status::Invalid("The output mode of function should be append or update");
   return SparkError("STREAMING_OUTPUT_MODE.INVALID", "42KDE",
                     "Invalid streaming output mode: " + mode + ". Accepted output modes are 'Append', 'Complete', "
                     "'Update'.");
-}
-
-const char* TimeModeName(GroupStateTimeout timeout) {
-  switch (TimeModeOf(timeout)) {
-    case TimeMode::kProcessingTime: return "ProcessingTime";
-    case TimeMode::kEventTime: return "EventTime";
-    case TimeMode::kNone: break;
-  }
-  return "None";
 }
 
 bool HasWatermark(const DataFrame& df) {
@@ -60,17 +55,35 @@ arrow::Result<std::shared_ptr<GroupsWithStateSpec>> MakeSpec(const DataFrame& df
   return spec;
 }
 
+// The transformWithState node that runs `factory` for `api`.
+arrow::Result<PlanPtr> GroupsWithStatePlan(const DataFrame& df, const std::vector<Column>& groups, bool group_by,
+                                           StatefulProcessorFactory factory, const StructType& output,
+                                           OutputMode mode, GroupStateTimeout timeout, const std::string& api) {
+  if (!group_by) return arrow::Status::Invalid(api, " needs groupBy(...), not a rollup, cube or grouping sets");
+  auto spec = std::make_shared<TransformWithStateSpec>();
+  spec->factory = std::move(factory);
+  spec->output_mode = mode;
+  spec->time_mode = TimeModeOf(timeout);
+  spec->legacy_api = api;
+  std::vector<ExprPtr> keys;
+  for (const auto& g : groups) keys.push_back(g.expr());
+  return MakeTransformWithState(df.plan(), keys, output, std::move(spec));
+}
+
 }  // namespace
 
 DataFrame GroupedData::FlatMapGroupsWithState(GroupsWithStateFunction func, const StructType& output,
                                               const StructType& state, const std::string& output_mode,
                                               const std::string& timeout) const {
   if (!df_.ok()) return df_;
-  if (auto status = CheckOutputMode(output_mode); !status.ok()) return DataFrame(df_.session(), status);
+  auto mode = GroupsWithStateOutputMode(output_mode);
+  if (!mode.ok()) return DataFrame(df_.session(), mode.status());
   auto spec = MakeSpec(df_, std::move(func), state, timeout);
   if (!spec.ok()) return DataFrame(df_.session(), spec.status());
-  const char* time_mode = TimeModeName((*spec)->timeout);
-  return TransformWithState(GroupsWithStateProcessorFactory(*spec), output, output_mode, time_mode);
+  auto factory = GroupsWithStateProcessorFactory(*spec);
+  const bool group_by = kind_ == Kind::kGroupBy;
+  return DataFrame(df_.session(), GroupsWithStatePlan(df_, groups_, group_by, std::move(factory), output, *mode,
+                                                      (*spec)->timeout, "flatMapGroupsWithState"));
 }
 
 DataFrame GroupedData::MapGroupsWithState(GroupsWithStateFunction func, const StructType& output,
@@ -79,8 +92,22 @@ DataFrame GroupedData::MapGroupsWithState(GroupsWithStateFunction func, const St
   auto spec = MakeSpec(df_, std::move(func), state, timeout);
   if (!spec.ok()) return DataFrame(df_.session(), spec.status());
   (*spec)->one_row_per_call = true;
-  const char* time_mode = TimeModeName((*spec)->timeout);
-  return TransformWithState(GroupsWithStateProcessorFactory(*spec), output, "Update", time_mode);
+  auto factory = GroupsWithStateProcessorFactory(*spec);
+  const bool group_by = kind_ == Kind::kGroupBy;
+  return DataFrame(df_.session(), GroupsWithStatePlan(df_, groups_, group_by, std::move(factory), output,
+                                                      OutputMode::kUpdate, (*spec)->timeout, "mapGroupsWithState"));
+}
+
+DataFrame GroupedData::ApplyInPandasWithState(StatefulProcessorFactory factory, const StructType& output,
+                                              const std::string& output_mode, const std::string& timeout) const {
+  if (!df_.ok()) return df_;
+  auto mode = GroupsWithStateOutputMode(output_mode);
+  if (!mode.ok()) return DataFrame(df_.session(), mode.status());
+  auto conf = ParseGroupStateTimeout(timeout);
+  if (!conf.ok()) return DataFrame(df_.session(), conf.status());
+  const bool group_by = kind_ == Kind::kGroupBy;
+  return DataFrame(df_.session(), GroupsWithStatePlan(df_, groups_, group_by, std::move(factory), output, *mode,
+                                                      *conf, "applyInPandasWithState"));
 }
 
 }  // namespace spate

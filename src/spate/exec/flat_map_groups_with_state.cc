@@ -49,7 +49,8 @@ class GroupsWithStateProcessor final : public StatefulProcessor {
   arrow::Result<RecordBatchPtr> Call(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
                                      const TimerValues& timers, bool timed_out) {
     ARROW_ASSIGN_OR_RAISE(auto stored, value_->Get());
-    const int64_t processing_ms = timers.current_processing_time_ms >= 0 ? timers.current_processing_time_ms : batch_ms_;
+    const int64_t processing_ms =
+        timers.current_processing_time_ms >= 0 ? timers.current_processing_time_ms : batch_ms_;
     GroupState state(std::move(stored), processing_ms, timers.current_watermark_ms, spec_->timeout, timed_out,
                      spec_->watermark_present);
     ARROW_ASSIGN_OR_RAISE(auto out, spec_->func(key, rows, state));

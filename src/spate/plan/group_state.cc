@@ -65,8 +65,8 @@ arrow::Status GroupState::SetTimeoutTimestamp(int64_t timestamp_ms) {
   }
   if (timestamp_ms <= 0) return arrow::Status::Invalid("Timeout timestamp must be positive");
   if (watermark_ms_ != kNoTimestamp && timestamp_ms < watermark_ms_) {
-    return arrow::Status::Invalid(fmt::format("Timeout timestamp ({}) cannot be earlier than the current watermark ({})",
-                                              timestamp_ms, watermark_ms_));
+    return arrow::Status::Invalid(fmt::format(
+        "Timeout timestamp ({}) cannot be earlier than the current watermark ({})", timestamp_ms, watermark_ms_));
   }
   timeout_ms_ = timestamp_ms;
   return arrow::Status::OK();

@@ -237,6 +237,31 @@ TEST_P(FlatMapGroupsWithStateTest, SparksRefusals) {
   EXPECT_FALSE(grouped.MapGroupsWithState(RunningCount, *output, *Ddl("n BIGINT"), "Sometimes").ok());
 }
 
+TEST_P(FlatMapGroupsWithStateTest, TheFunctionsOutputModeMustBeTheQuerys) {
+  auto output = Ddl("k STRING, n BIGINT, timed_out BOOLEAN");
+  auto append = Input(false).groupBy({Column("k")}).FlatMapGroupsWithState(RunningCount, *output, *Ddl("n BIGINT"),
+                                                                            "Append", "NoTimeout");
+  ASSERT_TRUE(append.ok()) << append.status().ToString();
+  auto query = append.writeStream().outputMode("update").foreachBatch([](const DataFrame&, int64_t) {
+    return arrow::Status::OK();
+  }).start();
+  ASSERT_FALSE(query.ok());
+  EXPECT_NE(query.status().message().find(
+                "flatMapGroupsWithState in append mode is not supported with Update output mode on a streaming "
+                "DataFrame/Dataset"),
+            std::string::npos)
+      << query.status().ToString();
+  auto mapped = Input(false).groupBy({Column("k")}).MapGroupsWithState(RunningCount, *output, *Ddl("n BIGINT"),
+                                                                       "NoTimeout");
+  query = mapped.writeStream().outputMode("append").foreachBatch([](const DataFrame&, int64_t) {
+    return arrow::Status::OK();
+  }).start();
+  ASSERT_FALSE(query.ok());
+  EXPECT_NE(query.status().message().find("mapGroupsWithState is not supported with Append output mode"),
+            std::string::npos)
+      << query.status().ToString();
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Providers, FlatMapGroupsWithStateTest,
     ::testing::Values("org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider",

@@ -167,3 +167,13 @@ def test_event_time_timeout_without_watermark_is_refused(oracle):
         return run_batches(spark, out, tmp, "update")
     oracle.check(program, error="_LEGACY_ERROR_TEMP_3102")
 
+
+
+def test_an_output_mode_other_than_the_querys_is_refused(oracle):
+    """Without an aggregation, the function's output mode must be the query's."""
+    def program(sql, spark, tmp):
+        timeout = state_module(sql).GroupStateTimeout.NoTimeout
+        out = stream(spark, tmp).groupBy("k").applyInPandasWithState(
+            functions()[0], "k STRING, n LONG, s LONG, exists BOOLEAN", "n LONG, s LONG", "update", timeout)
+        return run_batches(spark, out, tmp, "append")
+    oracle.check(program, error="_LEGACY_ERROR_TEMP_3102")

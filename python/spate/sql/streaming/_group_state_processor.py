@@ -17,11 +17,6 @@ from spate.sql.types import StructType
 
 STATE_NAME = "groupState"
 
-# The transformWithState time mode that fires each timeout kind.
-TIME_MODES = {GroupStateTimeout.NoTimeout: "None",
-              GroupStateTimeout.ProcessingTimeTimeout: "ProcessingTime",
-              GroupStateTimeout.EventTimeTimeout: "EventTime"}
-
 
 class GroupStateProcessor(StatefulProcessor):
     """Calls ``func(key, pdfs, state)`` once per key of a batch, and once per key whose timeout
