@@ -7,7 +7,9 @@
 //   - a call starts without a timeout: one the call does not set is gone.
 
 #include <filesystem>
+#include <chrono>
 #include <mutex>
+#include <thread>
 
 #include <arrow/api.h>
 #include <gtest/gtest.h>
@@ -192,6 +194,35 @@ TEST_P(FlatMapGroupsWithStateTest, EventTimeTimeoutsFireWhenTheWatermarkPassesTh
   // The watermark becomes 75 s: c (65 s) times out, d (75 s, not before it) does not.
   EXPECT_EQ(Step({"85 e 1"}), (Rows{"c | 1 | true", "e | 1 | false"}));
   EXPECT_EQ(Step({"86 e 1"}), (Rows{"d | 1 | true", "e | 2 | false"}));
+}
+
+TEST_P(FlatMapGroupsWithStateTest, ProcessingTimeTimeoutsFireInTheBatchesAfter) {
+  // Each key times out 1 ms of processing time after its batch: in a later batch (a batch
+  // runs at every trigger), which says so and removes the state.
+  GroupsWithStateFunction idle = [](const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                    GroupState& state) -> arrow::Result<RecordBatchPtr> {
+    const int64_t n = StoredCount(state) + rows.num_rows();
+    if (state.HasTimedOut()) {
+      state.Remove();
+      return Output(key, n, true);
+    }
+    ARROW_RETURN_NOT_OK(state.Update(*CountRow(n)));
+    ARROW_RETURN_NOT_OK(state.SetTimeoutDuration(1));
+    return Output(key, n, false);
+  };
+  Start(Input(false).groupBy({Column("k")}).FlatMapGroupsWithState(
+            idle, *Ddl("k STRING, n BIGINT, timed_out BOOLEAN"), *Ddl("n BIGINT"), "Update", "ProcessingTimeTimeout"),
+        "processing_time");
+  ASSERT_TRUE(stream_->AddData(Events({"0 a 1", "1 a 2", "2 b 1"})).ok());
+  Rows seen;
+  for (int i = 0; i < 600 && seen.size() < 4; ++i) {  // the timeouts come in batches of their own
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::lock_guard<std::mutex> lock(mutex_);
+    seen.insert(seen.end(), rows_.begin(), rows_.end());
+    rows_.clear();
+  }
+  std::sort(seen.begin(), seen.end());
+  EXPECT_EQ(seen, (Rows{"a | 2 | false", "a | 2 | true", "b | 1 | false", "b | 1 | true"}));
 }
 
 TEST_P(FlatMapGroupsWithStateTest, MapGroupsWithStateUpdatesAndRemoves) {
