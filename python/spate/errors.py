@@ -104,6 +104,11 @@ class PySparkNotImplementedError(PySparkException, NotImplementedError):
     """A PySpark feature Spate does not have (yet)."""
 
 
+class PySparkRuntimeError(PySparkException, RuntimeError):
+    """A call that is not allowed in the current state (``GroupState.setTimeoutDuration``
+    without a processing-time timeout)."""
+
+
 # Error classes whose exception is not AnalysisException: a full class
 # ("UNSUPPORTED_FEATURE.AES_MODE") first, else its main class.
 _CLASS_TO_EXCEPTION = {

@@ -777,6 +777,15 @@ void BindStatefulProcessing(nb::module_& m) {
     return Ok(g.TransformWithState(std::move(factory), AsStruct(TypeFromJson(output_json)), output_mode, time_mode,
                                    event_time_column));
   }, "groupBy(...).transformWithState with a Python processor adapter.");
+  m.def("apply_in_pandas_with_state", [](const spate::GroupedData& g, nb::object adapter,
+                                         const std::string& output_json, const std::string& output_mode,
+                                         const std::string& timeout) {
+    auto callable = std::make_shared<PyCallable>(nb::borrow<nb::callable>(adapter));
+    spate::StatefulProcessorFactory factory = [callable]() -> arrow::Result<std::shared_ptr<spate::StatefulProcessor>> {
+      return std::make_shared<PythonStatefulProcessor>(callable);
+    };
+    return Ok(g.ApplyInPandasWithState(std::move(factory), AsStruct(TypeFromJson(output_json)), output_mode, timeout));
+  }, "groupBy(...).applyInPandasWithState with the Python function's processor adapter.");
 }
 
 nb::tuple ProgressTuple(const spate::QueryProgress& p) {

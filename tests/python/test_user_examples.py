@@ -39,7 +39,7 @@ def test_every_doc_block_is_covered():
     counts = {doc: len(python_blocks(doc)) for doc in
               ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md",
                "docs/object-storage.md", "docs/avro.md"]}
-    assert counts == {"README.md": 1, "docs/python.md": 1, "docs/iceberg.md": 4, "docs/kafka.md": 2,
+    assert counts == {"README.md": 1, "docs/python.md": 2, "docs/iceberg.md": 4, "docs/kafka.md": 2,
                       "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 2, "docs/avro.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
               if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md",
@@ -63,11 +63,23 @@ def test_readme_example(tmp_path):
 
 
 def test_python_md_quick_start(tmp_path):
-    [block] = python_blocks("docs/python.md")
+    block = python_blocks("docs/python.md")[0]
     out = run_script(block, tmp_path)
     assert re.search(r"\|\s*ann\|\s*100\|", out) and re.search(r"\|\s*bob\|\s*NULL\|", out), out
     assert re.search(r"\|\s*ANN\|", out), out
     assert re.search(r"\|count\(1\)\|", out), out
+
+
+def test_python_md_apply_in_pandas_with_state(tmp_path):
+    block = python_blocks("docs/python.md")[1]
+    out = run_script(block, tmp_path)
+    # Batch 0 opens both sessions, batch 1 adds bob's click, the no-data batch closes ann's.
+    batches = re.split(r"Batch: \d+", out)[1:]
+    assert re.search(r"\|\s*ann\|\s*1\|\s*false\|", batches[0]), out
+    assert re.search(r"\|\s*bob\|\s*1\|\s*false\|", batches[0]), out
+    assert re.search(r"\|\s*bob\|\s*2\|\s*false\|", out), out
+    assert re.search(r"\|\s*ann\|\s*1\|\s*true\|", out), out
+    assert not re.search(r"\|\s*bob\|\s*\d\|\s*true\|", out), out
 
 
 def test_iceberg_md(tmp_path):

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Any, Dict, List
 
 from spate import _native
-from spate.errors import PySparkTypeError, _raise
+from spate.errors import AnalysisException, IllegalArgumentException, PySparkTypeError, _raise
 from spate.sql.column import Column
 
 if TYPE_CHECKING:
@@ -99,20 +100,60 @@ class GroupedData:
         return self._transform_with_state(statefulProcessor, outputStructType, outputMode, timeMode,
                                           initialState, eventTimeColumnName, pandas=True)
 
+    def applyInPandasWithState(self, func: Any, outputStructType: Any, stateStructType: Any,
+                               outputMode: str, timeoutConf: str) -> "DataFrame":
+        """The older arbitrary stateful API: ``func(key, pdfs, state)`` is called once per
+        grouping key of each micro-batch with the key as a tuple, an iterator of pandas
+        DataFrames of its rows and its ``GroupState``, and once per key that timed out; it
+        returns an iterator of pandas DataFrames of ``outputStructType``."""
+        from spate.sql.streaming._group_state_processor import GroupStateProcessor
+        from spate.sql.streaming.state import _TIMEOUTS
+        from spate.sql.types import _parse_datatype_string
+        assert timeoutConf in _TIMEOUTS
+        output = _parse_datatype_string(outputStructType) if isinstance(outputStructType, str) else outputStructType
+        state = _parse_datatype_string(stateStructType) if isinstance(stateStructType, str) else stateStructType
+        schema = json.loads(self._df._jdf.schema_json())
+        watermark = any("spark.watermarkDelayMs" in (f.get("metadata") or {}) for f in schema["fields"])
+        if timeoutConf == "EventTimeTimeout" and not watermark:
+            _raise(AnalysisException, "_LEGACY_ERROR_TEMP_3102",
+                   "Watermark must be specified in the query using '[Dataset/DataFrame].withWatermark()' for "
+                   "using event-time timeout in a applyInPandasWithState. Event-time timeout not "
+                   "supported without watermark.;")
+        processor = GroupStateProcessor(func, state, timeoutConf, self._df.columns, output, watermark)
+        runner = self._runner(processor, output, pandas=True)
+        return self._df._wrap(_native.apply_in_pandas_with_state(self._jgd, runner, output.json(),
+                                                                 _legacy_output_mode(outputMode), timeoutConf))
+
     def _transform_with_state(self, processor: Any, output: Any, output_mode: str, time_mode: str,
                               initial_state: Any, event_time_column: str, pandas: bool) -> "DataFrame":
-        from spate.sql.streaming._processor_runner import ProcessorRunner
-        from spate.sql.timezone import session_tzinfo
-        from spate.sql.types import StructType, _parse_datatype_string
+        from spate.sql.types import _parse_datatype_string
         if initial_state is not None:
             raise NotImplementedError("transformWithState's initialState is not supported yet")
         schema = _parse_datatype_string(output) if isinstance(output, str) else output
+        runner = self._runner(processor, schema, pandas)
+        return self._df._wrap(_native.transform_with_state(self._jgd, runner, schema.json(), output_mode,
+                                                           time_mode, event_time_column))
+
+    def _runner(self, processor: Any, schema: Any, pandas: bool) -> Any:
+        """What the engine calls to run `processor` (of output `schema`) per key."""
+        from spate.sql.streaming._processor_runner import ProcessorRunner
+        from spate.sql.timezone import session_tzinfo
+        from spate.sql.types import StructType
         if not isinstance(schema, StructType):
             _raise(PySparkTypeError, "NOT_STRUCT", "Argument `outputStructType` should be a StructType, got %s."
                    % type(schema).__name__)
         grouped = self._jgd.agg([])
         key_schema = self._df._wrap(grouped).schema if grouped is not None else StructType([])
         tz = session_tzinfo(self._df.sparkSession)
-        runner = ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas)
-        return self._df._wrap(_native.transform_with_state(self._jgd, runner, schema.json(), output_mode,
-                                                           time_mode, event_time_column))
+        return ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas)
+
+
+def _legacy_output_mode(mode: str) -> str:
+    """applyInPandasWithState's output mode: append or update, as Spark checks it."""
+    if not isinstance(mode, str) or mode.lower() not in ("append", "update", "complete"):
+        _raise(IllegalArgumentException, "STREAMING_OUTPUT_MODE.INVALID",
+               "Invalid streaming output mode: %s. Accepted output modes are 'Append', 'Complete', 'Update'."
+               % mode, outputMode=str(mode))
+    if mode.lower() == "complete":
+        raise IllegalArgumentException("The output mode of function should be append or update")
+    return mode

@@ -18,6 +18,7 @@
 #include <arrow/type_fwd.h>
 
 #include "spate/api/column.h"
+#include "spate/plan/group_state.h"
 #include "spate/plan/logical_plan.h"
 #include "spate/plan/stateful_processor.h"
 
@@ -180,6 +181,22 @@ class GroupedData {
   DataFrame TransformWithState(StatefulProcessorFactory factory, const StructType& output,
                                const std::string& output_mode, const std::string& time_mode,
                                const std::string& event_time_column = "") const;
+  /// Spark's flatMapGroupsWithState: `func` is called once per key of each
+  /// micro-batch with its rows and its GroupState (a value of the `state`
+  /// columns and a timeout), and once per key that timed out; its rows have the
+  /// `output` columns. `output_mode` "Update" or "Append", `timeout`
+  /// "NoTimeout", "ProcessingTimeTimeout" or "EventTimeTimeout" (plan/group_state.h).
+  DataFrame FlatMapGroupsWithState(GroupsWithStateFunction func, const StructType& output, const StructType& state,
+                                   const std::string& output_mode, const std::string& timeout) const;
+  /// Spark's mapGroupsWithState: FlatMapGroupsWithState in Update mode whose
+  /// function returns exactly one row per call.
+  DataFrame MapGroupsWithState(GroupsWithStateFunction func, const StructType& output, const StructType& state,
+                               const std::string& timeout) const;
+  /// The plan of Python's applyInPandasWithState: TransformWithState of
+  /// `factory` (the Python function's processor) with the time mode of
+  /// `timeout`, checked as Spark checks applyInPandasWithState.
+  DataFrame ApplyInPandasWithState(StatefulProcessorFactory factory, const StructType& output,
+                                   const std::string& output_mode, const std::string& timeout) const;
 
  private:
   DataFrame Simple(const char* fn, const std::vector<std::string>& cols) const;

@@ -137,6 +137,9 @@ struct TransformWithStateSpec {
   TimeMode time_mode = TimeMode::kNone;
   /// The output column that carries event time on (eventTimeColumnName), or empty.
   std::string event_time_column;
+  /// "flatMapGroupsWithState", "mapGroupsWithState" or "applyInPandasWithState" when
+  /// the node runs that API (exec/flat_map_groups_with_state.h): Spark's output-mode checks.
+  std::string legacy_api;
 };
 
 /// groupBy(groups).transformWithState(...) over `child`: checks the modes and

@@ -9,6 +9,7 @@
 #include "spate/common/runtime_config.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/plan/stateful_processor.h"
 #include "spate/plan/stream_join_watermark.h"
 #include "spate/plan/window_plan.h"
 
@@ -153,6 +154,36 @@ arrow::Status CheckJoin(const PlanNode& join, OutputMode mode) {
   return left && right ? CheckStreamStreamJoinWatermark(join) : arrow::Status::OK();
 }
 
+// Spark's checks of flatMapGroupsWithState, mapGroupsWithState and applyInPandasWithState
+// (`api`, run as a transformWithState node) against the query's output mode.
+arrow::Status CheckGroupsWithState(const PlanNode& n, OutputMode mode, bool has_aggregate) {
+  const std::string& api = n.transform->legacy_api;
+  if (api.empty() || !IsStreamingPlan(n)) return arrow::Status::OK();
+  if (api == "mapGroupsWithState") {
+    if (has_aggregate) {
+      return UnsupportedOperation(
+          "mapGroupsWithState is not supported with aggregation on a streaming DataFrame/Dataset");
+    }
+    if (mode != OutputMode::kUpdate) {
+      return UnsupportedOperation(fmt::format(
+          "mapGroupsWithState is not supported with {} output mode on a streaming DataFrame/Dataset",
+          OutputModeName(mode)));
+    }
+    return arrow::Status::OK();
+  }
+  const OutputMode own = n.transform->output_mode;
+  if (!has_aggregate && own != mode) {
+    return UnsupportedOperation(fmt::format("{} in {} mode is not supported with {} output mode on a streaming "
+                                            "DataFrame/Dataset",
+                                            api, AsciiLower(OutputModeName(own)), OutputModeName(mode)));
+  }
+  if (has_aggregate && own == OutputMode::kUpdate) {
+    return UnsupportedOperation(
+        fmt::format("{} in update mode is not supported with aggregation on a streaming DataFrame/Dataset", api));
+  }
+  return arrow::Status::OK();
+}
+
 arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) {
   const bool streaming = IsStreamingPlan(n);
   switch (n.kind) {
@@ -211,6 +242,9 @@ arrow::Status CheckNode(const PlanNode& n, OutputMode mode, bool has_aggregate) 
       break;
     case PlanNode::Kind::kWindow:
       if (streaming) return NonTimeWindowError(n);
+      break;
+    case PlanNode::Kind::kTransformWithState:
+      ARROW_RETURN_NOT_OK(CheckGroupsWithState(n, mode, has_aggregate));
       break;
     default:
       break;

@@ -1,0 +1,103 @@
+// The processor behind flatMapGroupsWithState: per call, the key's stored
+// value becomes a GroupState, the function runs, and the state is written
+// back with Spark's rule (FlatMapGroupsWithStateExec): a removed state
+// without a timeout goes; otherwise the value and the timeout set in the call
+// (none when the call set none) are kept.
+//
+// A timeout of T is the timer T + 1: Spark times a key out when its timeout
+// is before (not at) the batch's processing time or watermark, and the
+// operator fires timers at or before them.
+
+#include "spate/exec/flat_map_groups_with_state.h"
+
+#include <chrono>
+
+#include <arrow/api.h>
+
+namespace spate {
+
+namespace {
+
+int64_t NowMs() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+class GroupsWithStateProcessor final : public StatefulProcessor {
+ public:
+  explicit GroupsWithStateProcessor(std::shared_ptr<const GroupsWithStateSpec> spec) : spec_(std::move(spec)) {}
+
+  arrow::Status Init(StatefulProcessorHandle& handle) override {
+    handle_ = &handle;
+    ARROW_ASSIGN_OR_RAISE(value_, handle.GetValueState(kGroupStateName, spec_->state));
+    batch_ms_ = NowMs();  // without a timeout the operator has no clock; the batch's start stands in
+    return arrow::Status::OK();
+  }
+
+  arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                                const TimerValues& timers) override {
+    return Call(key, rows, timers, false);
+  }
+
+  arrow::Result<RecordBatchPtr> HandleExpiredTimer(const arrow::RecordBatch& key, const TimerValues& timers,
+                                                   const ExpiredTimerInfo&) override {
+    ARROW_ASSIGN_OR_RAISE(auto none, arrow::RecordBatch::MakeEmpty(spec_->input));
+    return Call(key, *none, timers, true);
+  }
+
+ private:
+  arrow::Result<RecordBatchPtr> Call(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                     const TimerValues& timers, bool timed_out) {
+    ARROW_ASSIGN_OR_RAISE(auto stored, value_->Get());
+    const int64_t processing_ms =
+        timers.current_processing_time_ms >= 0 ? timers.current_processing_time_ms : batch_ms_;
+    GroupState state(std::move(stored), processing_ms, timers.current_watermark_ms, spec_->timeout, timed_out,
+                     spec_->watermark_present);
+    ARROW_ASSIGN_OR_RAISE(auto out, spec_->func(key, rows, state));
+    if (spec_->one_row_per_call && (!out || out->num_rows() != 1)) {
+      return arrow::Status::Invalid("mapGroupsWithState's function must return exactly one row, not ",
+                                    out ? out->num_rows() : 0);
+    }
+    ARROW_RETURN_NOT_OK(Write(state));
+    return out;
+  }
+
+  arrow::Status Write(const GroupState& state) {
+    if (state.updated()) {
+      ARROW_RETURN_NOT_OK(value_->Update(*state.GetOption()));
+    } else if (state.removed()) {
+      ARROW_RETURN_NOT_OK(value_->Clear());
+    }
+    if (spec_->timeout == GroupStateTimeout::kNoTimeout) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(auto old, handle_->ListTimers());
+    for (int64_t expiry : old) ARROW_RETURN_NOT_OK(handle_->DeleteTimer(expiry));
+    if (state.timeout_ms() != GroupState::kNoTimestamp) {
+      ARROW_RETURN_NOT_OK(handle_->RegisterTimer(state.timeout_ms() + 1));
+    }
+    return arrow::Status::OK();
+  }
+
+  std::shared_ptr<const GroupsWithStateSpec> spec_;
+  StatefulProcessorHandle* handle_ = nullptr;
+  ValueState* value_ = nullptr;
+  int64_t batch_ms_ = 0;
+};
+
+}  // namespace
+
+TimeMode TimeModeOf(GroupStateTimeout timeout) {
+  switch (timeout) {
+    case GroupStateTimeout::kProcessingTimeTimeout: return TimeMode::kProcessingTime;
+    case GroupStateTimeout::kEventTimeTimeout: return TimeMode::kEventTime;
+    case GroupStateTimeout::kNoTimeout: break;
+  }
+  return TimeMode::kNone;
+}
+
+StatefulProcessorFactory GroupsWithStateProcessorFactory(std::shared_ptr<const GroupsWithStateSpec> spec) {
+  return [spec]() -> arrow::Result<std::shared_ptr<StatefulProcessor>> {
+    return std::make_shared<GroupsWithStateProcessor>(spec);
+  };
+}
+
+}  // namespace spate
