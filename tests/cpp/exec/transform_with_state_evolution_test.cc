@@ -206,6 +206,11 @@ TEST_P(TransformWithStateEvolutionTest, StatestoreReadsEachVariableAndTheTimers)
                 R"({"key":{"k":"a"},"user_map_key":{"even":true},"user_map_value":{"n":1}})",
                 R"({"key":{"k":"b"},"user_map_key":{"even":true},"user_map_value":{"n":1}})",
             }));
+  DataFrame maps = Read("statestore", {{"stateVarName", "parity"}, {"flattenCollectionTypes", "false"}});
+  ASSERT_TRUE(maps.ok()) << maps.status().ToString();
+  EXPECT_EQ(maps.schema()->SimpleString(),
+            "struct<key:struct<k:string>,map_value:map<struct<even:boolean>,struct<n:int>>,partition_id:int>");
+  EXPECT_EQ(maps.count().ValueOrDie(), 2);
   DataFrame timers = Read("statestore", {{"readRegisteredTimers", "true"}});
   ASSERT_TRUE(timers.ok()) << timers.status().ToString();
   EXPECT_EQ(SortedRows(timers.drop({"partition_id"})), (std::vector<std::string>{

@@ -256,6 +256,16 @@ def test_statestore_reads_a_list_state_as_arrays(oracle):
     oracle.check(program)
 
 
+def test_statestore_reads_a_map_state_as_maps(oracle):
+    """flattenCollectionTypes=false: a row per key, its entries in map_value (compared sorted)."""
+    def program(sql, spark, tmp):
+        df = read_state(spark, run_everything(sql, spark, tmp), stateVarName="parity",
+                        flattenCollectionTypes="false")
+        return [df.schema.simpleString(),
+                sorted([row.key.k, sorted((k.even, v.n) for k, v in row.map_value.items())] for row in df.collect())]
+    oracle.check(program)
+
+
 def test_statestore_needs_one_of_state_var_name_and_read_registered_timers(oracle):
     def program(sql, spark, tmp):
         checkpoint = run_everything(sql, spark, tmp)

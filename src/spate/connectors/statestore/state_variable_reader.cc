@@ -1,6 +1,7 @@
 #include "spate/connectors/statestore/state_variable_reader.h"
 
 #include <arrow/api.h>
+#include <arrow/compute/api.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
@@ -49,6 +50,7 @@ struct StoreLayout {
   int grouping_fields = 0;  // the grouping key's share of them
   StructTypePtr value;      // null: the value is empty (timers)
   bool list = false;
+  bool map = false;
 };
 
 arrow::Result<StoreLayout> LayoutOf(const StateVariableRequest& request, const StateVariableInfo& variable,
@@ -59,7 +61,8 @@ arrow::Result<StoreLayout> LayoutOf(const StateVariableRequest& request, const S
                       fmt::format("Failed to read the state schema of the state variable {}: {}", variable.name,
                                   schema.status().message()));
   }
-  StoreLayout out{store, schema->key, schema->key->num_fields(), schema->value, variable.type == "ListState"};
+  StoreLayout out{store, schema->key, schema->key->num_fields(), schema->value, variable.type == "ListState",
+                  variable.type == "MapState"};
   if (variable.type == "MapState") {  // key: struct<key: struct<...>, userKey: struct<...>>
     const auto& grouping = static_cast<const StructType&>(*schema->key->field(0).type);
     const auto& user = static_cast<const StructType&>(*schema->key->field(1).type);
@@ -75,11 +78,14 @@ arrow::Result<StoreLayout> LayoutOf(const StateVariableRequest& request, const S
 }
 
 // The decoded rows of a store: a row per list element when `flatten`, else
-// a row per key with `offsets` into the element rows.
+// a row per key with `offsets` into the element rows. A map's rows are one
+// per entry; unflattened, `offsets` also delimit each grouping key's entries
+// (adjacent: rows come in key order) and `first_rows` holds one row of each.
 struct DecodedRows {
   std::shared_ptr<arrow::RecordBatch> keys, values;
   std::shared_ptr<arrow::Array> partitions;
   std::vector<int32_t> offsets{0};
+  std::vector<int64_t> first_rows;
 };
 
 arrow::Result<DecodedRows> Decode(const StateVariableRequest& request, const StoreLayout& layout,
@@ -91,15 +97,36 @@ arrow::Result<DecodedRows> Decode(const StateVariableRequest& request, const Sto
     ARROW_ASSIGN_OR_RAISE(auto value_schema, ToArrowSchema(*layout.value));
     ARROW_ASSIGN_OR_RAISE(values, RowDecoder::Make(value_schema));
   }
+  ARROW_ASSIGN_OR_RAISE(auto grouping_schema, ToArrowSchema(*types::Struct(std::vector<StructField>(
+                                                  layout.key->fields().begin(),
+                                                  layout.key->fields().begin() + layout.grouping_fields))));
+  ARROW_ASSIGN_OR_RAISE(auto grouping, RowDecoder::Make(grouping_schema));  // measures a key's grouping bytes
   DecodedRows out;
   arrow::Int32Builder partitions;
   auto add_key = [&](int partition, std::string_view key) {
     ARROW_RETURN_NOT_OK(keys->Append(&key));
     return partitions.Append(partition);
   };
+  std::string last_group;
+  int last_partition = -1;
+  int64_t rows = 0;
+  auto group_map_entry = [&](int partition, std::string_view key) {
+    std::string_view rest = key;
+    ARROW_RETURN_NOT_OK(grouping->Append(&rest));
+    const std::string_view group = key.substr(0, key.size() - rest.size());
+    if (out.first_rows.empty() || partition != last_partition || group != last_group) {
+      if (!out.first_rows.empty()) out.offsets.push_back(static_cast<int32_t>(rows));
+      out.first_rows.push_back(rows);
+      last_group = std::string(group);
+      last_partition = partition;
+    }
+    ++rows;
+    return arrow::Status::OK();
+  };
   ARROW_RETURN_NOT_OK(ForEachStateRow(
       request.checkpoint, request.operator_id, layout.store, request.batch_id, options,
       [&](int partition, std::string_view key, std::string_view value) {
+        if (layout.map && !request.flatten) ARROW_RETURN_NOT_OK(group_map_entry(partition, key));
         if (!layout.list) {
           if (values) ARROW_RETURN_NOT_OK(values->Append(&value));
           return add_key(partition, key);
@@ -118,8 +145,10 @@ arrow::Result<DecodedRows> Decode(const StateVariableRequest& request, const Sto
     ARROW_ASSIGN_OR_RAISE(out.values, values->Finish());
   }
   ARROW_ASSIGN_OR_RAISE(out.partitions, partitions.Finish());
+  if (!out.first_rows.empty()) out.offsets.push_back(static_cast<int32_t>(rows));
   return out;
 }
+
 
 // The table of `columns` named and typed by `fields`, then partition_id.
 arrow::Result<StateTable> MakeTable(std::vector<StructField> fields, arrow::ArrayVector columns,
@@ -131,6 +160,29 @@ arrow::Result<StateTable> MakeTable(std::vector<StructField> fields, arrow::Arra
   ARROW_ASSIGN_OR_RAISE(auto arrow_schema, ToArrowSchema(*out.schema));
   out.table = arrow::Table::Make(arrow_schema, columns, rows.partitions->length());
   return out;
+}
+
+// A map state unflattened: a row per grouping key, its entries in map_value.
+arrow::Result<StateTable> MapTable(const StoreLayout& layout, DecodedRows rows) {
+  const int n = layout.grouping_fields;
+  const StructTypePtr key = Fields(*layout.key, 0, n);
+  const StructTypePtr user_key = Fields(*layout.key, n, layout.key->num_fields());
+  ARROW_ASSIGN_OR_RAISE(auto keys, StructColumn(*rows.keys, 0, n, *key));
+  ARROW_ASSIGN_OR_RAISE(auto user_keys, StructColumn(*rows.keys, n, layout.key->num_fields(), *user_key));
+  ARROW_ASSIGN_OR_RAISE(auto values, StructColumn(*rows.values, 0, rows.values->num_columns(), *layout.value));
+  arrow::Int64Builder first_rows;
+  arrow::Int32Builder offsets;
+  ARROW_RETURN_NOT_OK(first_rows.AppendValues(rows.first_rows));
+  ARROW_RETURN_NOT_OK(offsets.AppendValues(rows.offsets));
+  ARROW_ASSIGN_OR_RAISE(auto first_array, first_rows.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto offset_array, offsets.Finish());
+  ARROW_ASSIGN_OR_RAISE(auto group_keys, arrow::compute::Take(keys, first_array));
+  ARROW_ASSIGN_OR_RAISE(auto group_partitions, arrow::compute::Take(rows.partitions, first_array));
+  const DataTypePtr map_type = types::Map(user_key, layout.value, true);
+  ARROW_ASSIGN_OR_RAISE(auto arrow_map_type, ToArrowType(*map_type));
+  ARROW_ASSIGN_OR_RAISE(auto maps, arrow::MapArray::FromArrays(arrow_map_type, offset_array, user_keys, values));
+  rows.partitions = group_partitions.make_array();
+  return MakeTable({{"key", key, true}, {"map_value", map_type, true}}, {group_keys.make_array(), maps}, rows);
 }
 
 }  // namespace
@@ -180,9 +232,7 @@ arrow::Result<StateTable> ReadStateVariable(const StateVariableRequest& request,
   }
   ARROW_ASSIGN_OR_RAISE(auto value_column, StructColumn(*rows.values, 0, rows.values->num_columns(), *layout.value));
   if (variable->type == "MapState") {
-    if (!request.flatten) {
-      return InvalidOption("flattenCollectionTypes", "Spate reads a map state flattened only, a row per entry.");
-    }
+    if (!request.flatten) return MapTable(layout, std::move(rows));
     const StructTypePtr user_key = Fields(*layout.key, n, layout.key->num_fields());
     ARROW_ASSIGN_OR_RAISE(auto user_key_column, StructColumn(*rows.keys, n, layout.key->num_fields(), *user_key));
     return MakeTable({{"key", key, true}, {"user_map_key", user_key, true}, {"user_map_value", layout.value, true}},
