@@ -14,6 +14,7 @@
 #include "spate/connectors/jdbc/jdbc_connector.h"
 #include "spate/connectors/kafka/kafka_connector.h"
 #include "spate/plan/plan_builder.h"
+#include "spate/connectors/statestore/state_metadata_reader.h"
 #include "spate/connectors/statestore/state_reader.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
@@ -29,6 +30,16 @@ arrow::Result<PlanPtr> LoadStateStore(const RuntimeConfig& conf, const std::vect
   ARROW_ASSIGN_OR_RAISE(StateTable state, ReadStateStore(conf, paths.empty() ? "" : paths[0], options));
   auto source = std::make_shared<ScanSource>();
   source->description = fmt::format("StateDataSource {}", paths.empty() ? "" : paths[0]);
+  source->table = std::move(state.table);
+  return MakeScan(std::move(source), *state.schema);
+}
+
+// spark.read.format("state-metadata"): the stateful operators a checkpoint records.
+arrow::Result<PlanPtr> LoadStateMetadata(const RuntimeConfig& conf, const std::vector<std::string>& paths) {
+  if (paths.size() > 1) return arrow::Status::Invalid("the state-metadata format reads one checkpoint location");
+  ARROW_ASSIGN_OR_RAISE(StateTable state, ReadStateMetadata(conf, paths.empty() ? "" : paths[0]));
+  auto source = std::make_shared<ScanSource>();
+  source->description = fmt::format("StateMetadataSource {}", paths.empty() ? "" : paths[0]);
   source->table = std::move(state.table);
   return MakeScan(std::move(source), *state.schema);
 }
@@ -84,6 +95,7 @@ DataFrame DataFrameReader::load(const std::string& path) const {
 DataFrame DataFrameReader::load(const std::vector<std::string>& paths) const {
   if (!schema_status_.ok()) return DataFrame(session_, schema_status_);
   if (AsciiLower(format_) == "statestore") return DataFrame(session_, LoadStateStore(session_->conf(), paths, options_));
+  if (AsciiLower(format_) == "state-metadata") return DataFrame(session_, LoadStateMetadata(session_->conf(), paths));
   if (AsciiLower(format_) == "kafka") return DataFrame(session_, LoadKafka(session_->conf(), options_));
   if (AsciiLower(format_) == "jdbc") return DataFrame(session_, LoadJdbc(session_->conf(), options_));
   // format("iceberg").load("cat.ns.t"): the table of an Iceberg catalog.

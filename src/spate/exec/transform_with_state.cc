@@ -240,11 +240,12 @@ arrow::Result<std::vector<StateStoreSchemas>> TransformWithStateSchemas(const Pl
   ARROW_ASSIGN_OR_RAISE(auto key, KeySchema(node));
   std::vector<StateStoreSchemas> out;
   for (const auto& v : variables) {
+    // A map's store key is the grouping key then the user key; its schema,
+    // as Spark's, nests them: struct<key: struct<...>, userKey: struct<...>>.
     auto store_key = key;
     if (v.kind == StateVariable::Kind::kMap) {
-      arrow::FieldVector fields = key->fields();
-      for (const auto& f : v.user_key->fields()) fields.push_back(f);
-      store_key = arrow::schema(fields);
+      store_key = arrow::schema({arrow::field("key", arrow::struct_(key->fields())),
+                                 arrow::field("userKey", arrow::struct_(v.user_key->fields()))});
     }
     out.push_back({v.name, store_key, v.value});
   }

@@ -35,10 +35,6 @@ int64_t InputEventTimeDelay(const PlanNode& child) {
 arrow::Result<PlanPtr> MakeTransformWithState(const PlanPtr& child, const std::vector<ExprPtr>& groups,
                                               const StructType& output, std::shared_ptr<TransformWithStateSpec> spec) {
   if (!spec || !spec->factory) return arrow::Status::Invalid("transformWithState needs a stateful processor");
-  if (spec->output_mode == OutputMode::kComplete) {
-    return SparkError("STATEFUL_PROCESSOR_UNSUPPORTED_OUTPUT_MODE", "0A000",
-                      "transformWithState does not support the Complete output mode.");
-  }
   PlanNode node{.kind = PlanNode::Kind::kTransformWithState, .children = {child}};
   for (const auto& g : groups) {
     ARROW_ASSIGN_OR_RAISE(auto bound, BindExpression(g, child->output));

@@ -22,6 +22,7 @@
 #include "spate/exec/physical_plan.h"
 #include "spate/expr/bound_expr.h"
 #include "spate/exec/streaming_context.h"
+#include "spate/exec/transform_with_state_schema.h"
 #include "spate/exec/watermark_propagation.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/plan/stateful_processor.h"
@@ -633,14 +634,33 @@ class StreamExecution final : public StreamingQuery,
     }
     ARROW_RETURN_NOT_OK(CheckStateOperators(checkpoint_, names));
     for (size_t id = 0; id < stores.size(); ++id) {  // recorded on the first run, checked after
+      const PlanNode& node = physical_->stateful_operators()[id]->node();
+      const bool transform = node.kind == PlanNode::Kind::kTransformWithState;
       for (const auto& store : stores[id]) {
+        if (transform && next_batch_ > 0 && !ReadStateSchema(checkpoint_, static_cast<int64_t>(id), store.name).ok()) {
+          ARROW_RETURN_NOT_OK(StartAddedStore(checkpoint_, static_cast<int64_t>(id), store.name, state_partitions_,
+                                              conf, next_batch_));  // a state variable added by this restart
+        }
         ARROW_ASSIGN_OR_RAISE(auto key, FromArrowSchema(*store.key));
         ARROW_ASSIGN_OR_RAISE(auto value, FromArrowSchema(*store.value));
         ARROW_RETURN_NOT_OK(WriteOrCheckStateSchema(checkpoint_, static_cast<int64_t>(id), *key, *value,
                                                     state_partitions_, store.name, names[id]));
       }
+      if (transform) {
+        ARROW_RETURN_NOT_OK(RecordStateVariables(node, static_cast<int64_t>(id), names[id]));
+      }
     }
     return arrow::Status::OK();
+  }
+
+  // A transformWithState's state variables, checked against the ones its
+  // checkpoint records (after their schemas, as Spark), then recorded: a
+  // variable may be added or dropped, not change kind.
+  arrow::Status RecordStateVariables(const PlanNode& node, int64_t operator_id, const std::string& name) {
+    ARROW_ASSIGN_OR_RAISE(TransformWithStateProperties now, TransformWithStatePropertiesOf(node));
+    ARROW_ASSIGN_OR_RAISE(auto recorded, ReadTransformWithStateProperties(checkpoint_, operator_id));
+    if (recorded) ARROW_RETURN_NOT_OK(CheckStateVariableTypes(*recorded, now));
+    return WriteTransformWithStateMetadata(checkpoint_, operator_id, name, state_partitions_, now);
   }
 
   StreamingBatchContext BeginStatefulBatch(int64_t batch_id, int64_t batch_watermark_ms) {

@@ -1,4 +1,5 @@
 #include "spate/connectors/statestore/state_reader.h"
+#include "spate/connectors/statestore/state_variable_reader.h"
 
 #include <algorithm>
 #include <charconv>
@@ -12,6 +13,7 @@
 #include "spate/state/state_schema.h"
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"
+#include "spate/state/state_variables.h"
 #include "spate/streaming/checkpoint_mirror.h"
 #include "spate/streaming/metadata_log.h"
 #include "spate/types/arrow_types.h"
@@ -159,28 +161,17 @@ arrow::Result<StoreRows> ReadStoreRows(const std::string& checkpoint, const Stat
                                        const std::map<std::string, std::string>& options) {
   auto schema = ReadStateSchema(checkpoint, source.operator_id, source.store_name);
   if (!schema.ok()) return SchemaError(options, source.store_name);
-  fs::path operator_dir = fs::path(checkpoint) / "state" / std::to_string(source.operator_id);
-  std::vector<int> partitions = PartitionIds(operator_dir);
-  if (partitions.empty()) {
-    return SparkError("STDS_NO_PARTITION_DISCOVERED_IN_STATE_STORE", "KD006",
-                      fmt::format("The state does not have any partition. Please double check that the query "
-                                  "points to the valid state. options: {}",
-                                  OptionsText(options)));
-  }
   ARROW_ASSIGN_OR_RAISE(auto key_schema, ToArrowSchema(*schema->key));
   ARROW_ASSIGN_OR_RAISE(auto value_schema, ToArrowSchema(*schema->value));
   ARROW_ASSIGN_OR_RAISE(auto keys, RowDecoder::Make(key_schema));
   ARROW_ASSIGN_OR_RAISE(auto values, RowDecoder::Make(value_schema));
   arrow::Int32Builder partition_ids;
-  for (int partition : partitions) {
-    std::string dir = StateStoreDir(checkpoint, source.operator_id, partition, source.store_name);
-    ARROW_ASSIGN_OR_RAISE(auto provider, StateStoreProvider::Create(dir, ConfForFolder(dir)));
-    ARROW_RETURN_NOT_OK(provider->ReadVersion(source.batch_id + 1, [&](std::string_view k, std::string_view v) {
-      ARROW_RETURN_NOT_OK(keys->Append(&k));
-      ARROW_RETURN_NOT_OK(values->Append(&v));
-      return partition_ids.Append(partition);
-    }));
-  }
+  ARROW_RETURN_NOT_OK(ForEachStateRow(checkpoint, source.operator_id, source.store_name, source.batch_id, options,
+                                      [&](int partition, std::string_view k, std::string_view v) {
+                                        ARROW_RETURN_NOT_OK(keys->Append(&k));
+                                        ARROW_RETURN_NOT_OK(values->Append(&v));
+                                        return partition_ids.Append(partition);
+                                      }));
   StoreRows out{schema->key, schema->value, nullptr, nullptr, nullptr};
   ARROW_ASSIGN_OR_RAISE(out.keys, keys->Finish());
   ARROW_ASSIGN_OR_RAISE(out.values, values->Finish());
@@ -203,6 +194,27 @@ arrow::Status DropLastColumn(StructTypePtr* type, std::shared_ptr<arrow::RecordB
 
 }  // namespace
 
+arrow::Status ForEachStateRow(const std::string& checkpoint, int64_t operator_id, const std::string& store_name,
+                              int64_t batch_id, const std::map<std::string, std::string>& options,
+                              const StateRowVisitor& visit) {
+  fs::path operator_dir = fs::path(checkpoint) / "state" / std::to_string(operator_id);
+  std::vector<int> partitions = PartitionIds(operator_dir);
+  if (partitions.empty()) {
+    return SparkError("STDS_NO_PARTITION_DISCOVERED_IN_STATE_STORE", "KD006",
+                      fmt::format("The state does not have any partition. Please double check that the query "
+                                  "points to the valid state. options: {}",
+                                  OptionsText(options)));
+  }
+  for (int partition : partitions) {
+    std::string dir = StateStoreDir(checkpoint, operator_id, partition, store_name);
+    ARROW_ASSIGN_OR_RAISE(auto provider, StateStoreProvider::Create(dir, ConfForFolder(dir)));
+    ARROW_RETURN_NOT_OK(provider->ReadVersion(batch_id + 1, [&](std::string_view k, std::string_view v) {
+      return visit(partition, k, v);
+    }));
+  }
+  return arrow::Status::OK();
+}
+
 arrow::Result<StateTable> ReadStateStore(const RuntimeConfig& conf, const std::string& checkpoint,
                                          const std::map<std::string, std::string>& options) {
   std::unique_ptr<CheckpointMirror> mirror;  // the local copy of a checkpoint on an object store
@@ -211,7 +223,16 @@ arrow::Result<StateTable> ReadStateStore(const RuntimeConfig& conf, const std::s
   }
   ARROW_ASSIGN_OR_RAISE(StateSourceOptions source,
                         ParseOptions(checkpoint, mirror ? mirror->store() : nullptr, options));
-  ARROW_ASSIGN_OR_RAISE(StoreRows rows, ReadStoreRows(mirror ? mirror->local_dir() : checkpoint, source, options));
+  const std::string local = mirror ? mirror->local_dir() : checkpoint;
+  ARROW_ASSIGN_OR_RAISE(auto variables, ReadTransformWithStateProperties(local, source.operator_id));
+  if (variables) {  // a transformWithState operator: its state variables
+    ARROW_ASSIGN_OR_RAISE(StateVariableRequest request, StateVariableRequestOf(options));
+    request.checkpoint = local;
+    request.operator_id = source.operator_id;
+    request.batch_id = source.batch_id;
+    return ReadStateVariable(request, *variables, options);
+  }
+  ARROW_ASSIGN_OR_RAISE(StoreRows rows, ReadStoreRows(local, source, options));
   if (source.join_side != "none") {
     // Spark's joinSide view: the join key alone and the side's input columns.
     ARROW_RETURN_NOT_OK(DropLastColumn(&rows.key, &rows.keys, "index"));
