@@ -115,3 +115,36 @@ def test_drop_table_and_namespace_on_s3(spark, s3, s3_lake):
     assert spark.sql("SHOW TABLES IN lake.tmp").collect() == []
     spark.sql("DROP NAMESPACE lake.tmp")
     assert spark.sql("SHOW NAMESPACES IN lake").collect() == []
+
+
+def test_rest_catalog_tables_at_s3_locations(spark, s3, tmp_path):
+    # The REST server keeps its tables in an s3:// warehouse of the moto server (pyiceberg's
+    # SqlCatalog writes the metadata there); Spate writes the data files and manifests at the
+    # table's s3:// location with the spark.hadoop.fs.s3a.* settings.
+    from iceberg_rest_server import RestCatalogServer
+    from pyiceberg.catalog import load_catalog
+
+    bucket = s3.new_bucket()
+    props = {"s3.endpoint": s3.endpoint, "s3.access-key-id": s3.access_key,
+             "s3.secret-access-key": s3.secret_key, "s3.region": "us-east-1"}
+    server = RestCatalogServer(tmp_path, "s3://%s/rest" % bucket, props)
+    try:
+        for key, value in s3.conf().items():
+            spark.conf.set(key, value)
+        spark.conf.set("spark.sql.catalog.rs3", "org.apache.iceberg.spark.SparkCatalog")
+        spark.conf.set("spark.sql.catalog.rs3.type", "rest")
+        spark.conf.set("spark.sql.catalog.rs3.uri", server.uri)
+        events(spark, 4).writeTo("rs3.db.t").create()
+        events(spark, 2, start=4).writeTo("rs3.db.t").append()
+        assert sorted(r.id for r in spark.table("rs3.db.t").collect()) == list(range(6))
+        keys = s3.keys(bucket, "rest/")
+        assert any(k.endswith(".parquet") and "/data/" in k for k in keys), keys
+        assert any(k.endswith(".avro") and "/metadata/" in k for k in keys), keys
+        client = load_catalog("client", type="rest", uri=server.uri, **props)
+        table = client.load_table("db.t")
+        assert table.metadata.location.startswith("s3://%s/rest" % bucket)
+        assert sorted(table.scan().to_arrow().column("id").to_pylist()) == list(range(6))
+    finally:
+        for key in s3.conf():
+            spark.conf.unset(key)
+        server.stop()
