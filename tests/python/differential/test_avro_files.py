@@ -246,3 +246,40 @@ def test_xz_level_setting(oracle):
             spark.conf.unset("spark.sql.avro.xz.level")
         return spark.read.format("avro").load(tmp + "/t")
     oracle.check(program)
+
+
+# A linked list: a record that holds itself through a nullable union.
+LINKED = {"type": "record", "name": "Node", "fields": [
+    {"name": "v", "type": "int"}, {"name": "next", "type": ["null", "Node"], "default": None}]}
+
+
+def linked(n):
+    node = None
+    for v in range(n, 0, -1):
+        node = {"v": v, "next": node}
+    return node
+
+
+@pytest.mark.parametrize("depth", ["1", "2", "4"])
+def test_recursive_field_max_depth_of_avro_files(oracle, tmp_path, depth):
+    """format("avro") reads a file whose schema is recursive with recursiveFieldMaxDepth as
+    spark-avro 4.1 does: the record unrolled that many times, the field past it left out."""
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    with open(folder / "list.avro", "wb") as fh:
+        fastavro.writer(fh, fastavro.parse_schema(LINKED), [linked(1), linked(3), linked(6)])
+    got = oracle.spate.spark.read.format("avro").option("recursiveFieldMaxDepth", depth).load(str(folder))
+    want = oracle.pyspark.spark.read.format("avro").option("recursiveFieldMaxDepth", depth).load(str(folder))
+    why = difference(_frame(got), _frame(want))
+    assert why is None, why
+
+
+def test_recursive_avro_file_is_refused_without_depth(oracle, tmp_path):
+    folder = tmp_path / "rec"
+    folder.mkdir()
+    with open(folder / "list.avro", "wb") as fh:
+        fastavro.writer(fh, fastavro.parse_schema(LINKED), [linked(2)])
+    with pytest.raises(Exception, match="recursiveFieldMaxDepth"):
+        oracle.spate.spark.read.format("avro").load(str(folder)).collect()
+    with pytest.raises(Exception):
+        oracle.pyspark.spark.read.format("avro").load(str(folder)).collect()

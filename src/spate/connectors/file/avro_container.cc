@@ -252,19 +252,20 @@ arrow::Result<std::string> AvroContainerSchema(const std::string& bytes) {
   return h.schema_json;
 }
 
-arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const std::string& reader_schema) {
+arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const std::string& reader_schema,
+                                              int recursive_max_depth) {
   const auto* pos = reinterpret_cast<const uint8_t*>(bytes.data());
   const auto* end = pos + bytes.size();
   ARROW_ASSIGN_OR_RAISE(Header h, ReadHeader(&pos, end));
   AvroFileRows out;
   out.schema_json = h.schema_json;
-  ARROW_ASSIGN_OR_RAISE(auto avro, ParseAvroSchema(h.schema_json));
+  ARROW_ASSIGN_OR_RAISE(auto avro, ParseAvroSchema(h.schema_json, recursive_max_depth));
   if (avro->kind != AvroKind::kRecord) {
     return arrow::Status::Invalid("The Avro file's schema is not a record: ", h.schema_json);
   }
   AvroSchemaPtr reader;
   if (!reader_schema.empty()) {
-    ARROW_ASSIGN_OR_RAISE(reader, ParseAvroSchema(reader_schema));
+    ARROW_ASSIGN_OR_RAISE(reader, ParseAvroSchema(reader_schema, recursive_max_depth));
     if (reader->kind != AvroKind::kRecord) return arrow::Status::Invalid("avroSchema is not a record: ", reader_schema);
   }
   out.schema = std::static_pointer_cast<const StructType>(AvroToSparkType(reader ? *reader : *avro).type);

@@ -26,7 +26,9 @@ struct AvroFileRows {
 
 /// Reads a whole container file's bytes; with `reader_schema` (JSON, the avroSchema
 /// option) the records are read as that schema says (Avro's schema resolution).
-arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const std::string& reader_schema = "");
+/// `recursive_max_depth` is the recursiveFieldMaxDepth option (ParseAvroSchema).
+arrow::Result<AvroFileRows> ReadAvroContainer(const std::string& bytes, const std::string& reader_schema = "",
+                                              int recursive_max_depth = 0);
 
 /// The writer's schema of a container file (its header only).
 arrow::Result<std::string> AvroContainerSchema(const std::string& bytes);

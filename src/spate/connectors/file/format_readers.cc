@@ -1,6 +1,7 @@
 #include "spate/connectors/file/format_readers.h"
 
 #include <cctype>
+#include <cstdlib>
 #include <filesystem>
 
 #include <arrow/api.h>
@@ -288,6 +289,21 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
 // ---------------------------------------------------------------------------
 // Avro
 
+// recursiveFieldMaxDepth, as from_avro reads it: how many times a recursive
+// record may appear along a path (1 to 15); 0 or less refuses recursive schemas.
+arrow::Result<int> RecursiveFieldMaxDepth(const FileReadRequest& r) {
+  std::string text = OptionOr(r, "recursiveFieldMaxDepth", "-1");
+  char* end = nullptr;
+  long depth = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0') return arrow::Status::Invalid(fmt::format("For input string: \"{}\"", text));
+  if (depth > 15) {
+    return SparkError("STDS_INVALID_OPTION_VALUE.WITH_MESSAGE", "42616",
+                      "Invalid value for source option 'recursiveFieldMaxDepth': Should not be "
+                      "greater than 15.");
+  }
+  return static_cast<int>(depth);
+}
+
 // Avro container files: the schema is the avroSchema option's, else the first
 // file's (Spark reads one file's schema); each file is decoded with its own
 // writer's schema and its columns matched by name. ignoreCorruptFiles and
@@ -296,6 +312,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
   SourceTables out;
   std::vector<std::shared_ptr<arrow::Table>> raw;
   std::string avro_schema = OptionOr(r, "avroSchema", "");
+  ARROW_ASSIGN_OR_RAISE(int max_depth, RecursiveFieldMaxDepth(r));
   ARROW_ASSIGN_OR_RAISE(bool ignore_corrupt, IgnoreFilesSetting(r, "ignoreCorruptFiles"));
   ARROW_ASSIGN_OR_RAISE(bool ignore_missing, IgnoreFilesSetting(r, "ignoreMissingFiles"));
   for (const auto& file : *r.files) {
@@ -307,7 +324,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
       raw.push_back(nullptr);
       continue;
     }
-    auto read = ReadAvroContainer(bytes, avro_schema);
+    auto read = ReadAvroContainer(bytes, avro_schema, max_depth);
     if (!read.ok() && ignore_corrupt) {
       raw.push_back(nullptr);
       continue;
@@ -317,7 +334,7 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
     raw.push_back(read->table);
   }
   if (!avro_schema.empty() && !out.schema) {
-    ARROW_ASSIGN_OR_RAISE(auto parsed, ParseAvroSchema(avro_schema));
+    ARROW_ASSIGN_OR_RAISE(auto parsed, ParseAvroSchema(avro_schema, max_depth));
     DataTypePtr type = AvroToSparkType(*parsed).type;
     if (type->id() != TypeId::kStruct) return arrow::Status::Invalid("avroSchema is not a record: ", avro_schema);
     out.schema = std::static_pointer_cast<const StructType>(type);
