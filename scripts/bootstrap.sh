@@ -45,3 +45,8 @@ fi
 # The schema registry the Avro tests run against (Apicurio Registry, from Maven
 # Central); fetched once into build/schema-registry.
 scripts/schema_registry/fetch.sh
+
+# The Google Cloud Storage and Azure emulators the gs:// and abfs:// tests run
+# against (fake-gcs-server with Go, Azurite with npm); built once into
+# build/object-store-servers.
+scripts/object_store_servers/fetch.sh

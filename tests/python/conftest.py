@@ -37,6 +37,9 @@ def pytest_pyfunc_call(pyfuncitem):
     s3 = pyfuncitem.funcargs.get("s3")
     if s3 is not None:  # the child uses this session's S3 server
         env["SPATE_TEST_S3_PORT"] = str(s3.port)
+    for name, variable in (("gcs", "SPATE_TEST_GCS_PORT"), ("azurite", "SPATE_TEST_AZURITE_PORT")):
+        if pyfuncitem.funcargs.get(name) is not None:  # the child uses this session's emulator
+            env[variable] = str(pyfuncitem.funcargs[name].port)
     registry = pyfuncitem.funcargs.get("schema_registry")
     if registry is not None:  # the child uses this session's schema registry
         env["SPATE_TEST_SCHEMA_REGISTRY_PORT"] = str(registry.port)
@@ -124,6 +127,32 @@ def s3():
         yield Server(int(os.environ["SPATE_TEST_S3_PORT"]))
         return
     yield from _session_server(start_server, stop_server)
+
+
+@pytest.fixture(scope="session")
+def gcs():
+    """One Google Cloud Storage emulator (fake-gcs-server) for the whole test session
+    (tests/python/cloud_storage_support.py). Without it the tests skip, except under CI=true,
+    where that fails."""
+    from cloud_storage_support import GcsServer, start_gcs_server, stop_server
+
+    if os.environ.get("SPATE_TEST_GCS_PORT"):  # a fresh-process child: the parent's server
+        yield GcsServer(int(os.environ["SPATE_TEST_GCS_PORT"]))
+        return
+    yield from _session_server(start_gcs_server, stop_server)
+
+
+@pytest.fixture(scope="session")
+def azurite():
+    """One Azure Blob Storage emulator (Azurite) for the whole test session
+    (tests/python/cloud_storage_support.py). Without it the tests skip, except under CI=true,
+    where that fails."""
+    from cloud_storage_support import AzuriteServer, start_azurite, stop_server
+
+    if os.environ.get("SPATE_TEST_AZURITE_PORT"):  # a fresh-process child: the parent's server
+        yield AzuriteServer(int(os.environ["SPATE_TEST_AZURITE_PORT"]))
+        return
+    yield from _session_server(start_azurite, stop_server)
 
 
 @pytest.fixture(scope="session")

@@ -149,14 +149,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._error(404, "NotFound", self.path)
 
 
-def serve(root):
-    """Runs the server on a free loopback port; prints its URI, then serves until killed."""
+def serve(root, warehouse=None, properties="{}"):
+    """Runs the server on a free loopback port; prints its URI, then serves until killed. Tables
+    go under `warehouse` (a URI; a local folder by default), with the pyiceberg FileIO
+    `properties` (JSON: s3.endpoint and keys for an s3:// warehouse)."""
     import pathlib
     root = pathlib.Path(root)
-    warehouse = root / "rest-warehouse"
-    warehouse.mkdir(parents=True, exist_ok=True)
-    catalog = SqlCatalog("rest-backend", uri="sqlite:///%s" % (root / "rest-catalog.db"),
-                         warehouse="file://%s" % warehouse)
+    if warehouse is None:
+        (root / "rest-warehouse").mkdir(parents=True, exist_ok=True)
+        warehouse = "file://%s" % (root / "rest-warehouse")
+    catalog = SqlCatalog("rest-backend", uri="sqlite:///%s" % (root / "rest-catalog.db"), warehouse=warehouse,
+                         **json.loads(properties))
     handler = type("Handler", (_Handler,), {"catalog": catalog, "lock": threading.Lock()})
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     print("http://127.0.0.1:%d" % httpd.server_address[1], flush=True)
@@ -167,10 +170,11 @@ class RestCatalogServer:
     """The server in a child process (so that a client in the test process
     never waits on the server for Python's interpreter lock)."""
 
-    def __init__(self, root):
+    def __init__(self, root, warehouse=None, properties=None):
         import subprocess
         import sys
-        self.proc = subprocess.Popen([sys.executable, __file__, str(root)], stdout=subprocess.PIPE, text=True)
+        extra = [] if warehouse is None else [warehouse, json.dumps(properties or {})]
+        self.proc = subprocess.Popen([sys.executable, __file__, str(root)] + extra, stdout=subprocess.PIPE, text=True)
         self.uri = self.proc.stdout.readline().strip()
         if not self.uri.startswith("http://"):
             self.proc.kill()
@@ -187,4 +191,4 @@ class RestCatalogServer:
 
 if __name__ == "__main__":
     import sys
-    serve(sys.argv[1])
+    serve(*sys.argv[1:])

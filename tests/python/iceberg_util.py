@@ -55,3 +55,13 @@ def append_concurrently(spark, table, writers, appends_each):
     for t in threads:
         t.join()
     return errors
+
+
+def pyiceberg_table_on_s3(s3, bucket, warehouse_key, namespace, table):
+    """The table as pyiceberg reads it from a hadoop layout in a bucket of the test server
+    (version-hint.text, then the metadata file it names), with pyiceberg's own S3 client."""
+    meta = "%s/%s/%s/metadata" % (warehouse_key, namespace, table)
+    version = int(s3.get(bucket, meta + "/version-hint.text").decode().strip())
+    return StaticTable.from_metadata("s3a://%s/%s/v%d.metadata.json" % (bucket, meta, version), properties={
+        "s3.endpoint": s3.endpoint, "s3.access-key-id": s3.access_key, "s3.secret-access-key": s3.secret_key,
+        "s3.region": "us-east-1"})

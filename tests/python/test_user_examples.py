@@ -40,7 +40,7 @@ def test_every_doc_block_is_covered():
               ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md",
                "docs/object-storage.md", "docs/avro.md"]}
     assert counts == {"README.md": 1, "docs/python.md": 2, "docs/iceberg.md": 4, "docs/kafka.md": 2,
-                      "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 2, "docs/avro.md": 1}
+                      "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 3, "docs/avro.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
               if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md",
                                                  "object-storage.md", "avro.md")]
@@ -128,7 +128,7 @@ def test_iceberg_md_row_level_writes(tmp_path):
 
 
 def test_object_storage_md(tmp_path, s3):
-    batch, streaming = python_blocks("docs/object-storage.md")
+    batch, streaming, _ = python_blocks("docs/object-storage.md")
     bucket = s3.new_bucket()
     s3.put(bucket, "logs/2024-01.csv", b"id,msg\n1,a\n2,b\n")
     s3.put(bucket, "logs/2024-02.csv", b"id,msg\n3,c\n")
@@ -149,6 +149,15 @@ def test_object_storage_md(tmp_path, s3):
     assert "[Row(id=1, name='a', part='x')] 3" in out, out
     keys = set(s3.keys(bucket, "checkpoints/clicks/"))
     assert {"checkpoints/clicks/metadata", "checkpoints/clicks/offsets/0", "checkpoints/clicks/commits/0"} <= keys, keys
+
+
+def test_object_storage_md_iceberg_block(tmp_path, s3):
+    _, _, iceberg = python_blocks("docs/object-storage.md")
+    bucket = s3.new_bucket()
+    code = (iceberg.replace("http://localhost:9000", s3.endpoint).replace('"minio"', repr(s3.access_key))
+            .replace('"minio-secret"', repr(s3.secret_key)).replace("my-bucket", bucket))
+    assert run_script(code, tmp_path).strip() == "8"
+    assert "warehouse/db/numbers/metadata/v2.metadata.json" in s3.keys(bucket, "warehouse/db/numbers/metadata/")
 
 
 def test_jdbc_md(tmp_path, postgres, monkeypatch):

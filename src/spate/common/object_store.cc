@@ -12,6 +12,8 @@
 #include <arrow/io/interfaces.h>
 #include <fmt/format.h>
 
+#include "spate/common/azure_store.h"
+#include "spate/common/gcs_store.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/s3_conditional_put.h"
 #include "spate/common/strings.h"
@@ -22,17 +24,29 @@ namespace {
 
 constexpr const char* kPrefix = "spark.hadoop.fs.s3a.";
 
-// The scheme's length including "://" for an S3 URI, 0 for anything else.
-size_t SchemeLength(const std::string& path) {
-  for (const char* scheme : {"s3a://", "s3n://", "s3://"}) {
-    std::string s = scheme;
-    if (path.size() >= s.size() && AsciiLower(path.substr(0, s.size())) == s) return s.size();
-  }
-  return 0;
+enum class Store { kNone, kS3, kGcs, kAzure };
+
+bool HasScheme(const std::string& path, const std::string& scheme) {
+  return path.size() >= scheme.size() && AsciiLower(path.substr(0, scheme.size())) == scheme;
 }
 
+Store StoreOf(const std::string& path) {
+  for (const char* scheme : {"s3a://", "s3n://", "s3://"}) {
+    if (HasScheme(path, scheme)) return Store::kS3;
+  }
+  if (HasScheme(path, "gs://")) return Store::kGcs;
+  if (HasScheme(path, "abfs://") || HasScheme(path, "abfss://")) return Store::kAzure;
+  return Store::kNone;
+}
+
+// The scheme's length including "://" for an object store URI, 0 for anything else.
+size_t SchemeLength(const std::string& path) {
+  return StoreOf(path) == Store::kNone ? 0 : path.find("://") + 3;
+}
+
+// The bucket (S3, GCS) or container (Azure) of an object store URI.
 std::string BucketOf(const std::string& uri) {
-  std::string rest = uri.substr(SchemeLength(uri));
+  std::string rest = ObjectPathOf(uri);
   return rest.substr(0, rest.find('/'));
 }
 
@@ -182,12 +196,27 @@ arrow::Status EnsureInitialized() {
   return arrow::fs::InitializeS3(global);
 }
 
+// A GCS or Azure file system, shared by equal settings.
+arrow::Result<FileSystemPtr> CloudFileSystemFor(const RuntimeConfig& conf, const std::string& path, Store store) {
+  if (BucketOf(path).empty()) return arrow::Status::Invalid(fmt::format("The path {} names no bucket.", path));
+  std::string key = store == Store::kGcs ? GcsCacheKey(conf) : AzureCacheKey(conf, path);
+  S3State& state = State();
+  std::lock_guard<std::mutex> lock(state.mutex);
+  auto it = state.file_systems.find(key);
+  if (it != state.file_systems.end()) return it->second;
+  ARROW_ASSIGN_OR_RAISE(auto fs, store == Store::kGcs ? MakeGcsFileSystem(conf, path) : MakeAzureFileSystem(conf, path));
+  state.file_systems[key] = fs;
+  return fs;
+}
+
 }  // namespace
 
 bool IsObjectStorePath(const std::string& path) { return SchemeLength(path) > 0; }
 
 arrow::Result<FileSystemPtr> FileSystemFor(const RuntimeConfig& conf, const std::string& path) {
-  if (!IsObjectStorePath(path)) return FileSystemPtr();
+  Store store = StoreOf(path);
+  if (store == Store::kNone) return FileSystemPtr();
+  if (store != Store::kS3) return CloudFileSystemFor(conf, path, store);
   ARROW_ASSIGN_OR_RAISE(arrow::fs::S3Options options, OptionsFor(conf, path));
   std::string key = CacheKey(conf, BucketOf(path));
   S3State& state = State();
@@ -205,9 +234,22 @@ arrow::Result<FileSystemPtr> FileSystemFor(const RuntimeConfig& conf, const std:
 }
 
 std::string ObjectPathOf(const std::string& uri) {
+  if (StoreOf(uri) == Store::kAzure) return AzureObjectPathOf(uri);
   std::string rest = uri.substr(SchemeLength(uri));
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
   return rest;
+}
+
+std::string ObjectUriOf(const std::string& uri, const std::string& object_path) {
+  std::string scheme = uri.substr(0, SchemeLength(uri));
+  if (StoreOf(uri) != Store::kAzure) return scheme + object_path;
+  // abfss://container@account.dfs.core.windows.net/key for "container/key".
+  std::string authority = uri.substr(scheme.size());
+  authority = authority.substr(0, authority.find('/'));
+  std::string host = authority.substr(authority.find('@'));
+  size_t slash = object_path.find('/');
+  std::string container = object_path.substr(0, slash);
+  return scheme + container + host + (slash == std::string::npos ? "" : object_path.substr(slash));
 }
 
 std::string JoinPath(const std::string& dir, const std::string& name) {

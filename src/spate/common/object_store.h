@@ -1,8 +1,10 @@
 #pragma once
 
-// Object storage paths (s3a://, s3://, s3n://) on Arrow's S3 file system,
-// configured as Hadoop's S3A connector is, from the session's
-// spark.hadoop.fs.s3a.* settings. Local paths have no object store: the file
+// Object storage paths on Arrow's file systems, configured with the keys of
+// Hadoop's connectors from the session's spark.hadoop.* settings: s3a://,
+// s3://, s3n:// on the S3 file system (fs.s3a.*), gs:// on the GCS file
+// system (fs.gs.*, gcs_store.h), abfs:// and abfss:// on the Azure file system
+// (fs.azure.*, azure_store.h). Local paths have no object store: the file
 // code keeps its own local path handling for them.
 
 #include <memory>
@@ -20,19 +22,26 @@ class RuntimeConfig;
 
 using FileSystemPtr = std::shared_ptr<arrow::fs::FileSystem>;
 
-/// Whether `path` is an S3 URI: s3a://, s3:// or s3n:// (any case).
+/// Whether `path` is an object store URI: s3a://, s3://, s3n://, gs://, abfs://
+/// or abfss:// (any case).
 bool IsObjectStorePath(const std::string& path);
 
-/// The file system holding `path`: null for a local path, Arrow's S3 file
-/// system for an object store URI, configured from `conf` (endpoint, keys,
+/// The file system holding `path`: null for a local path, Arrow's S3, GCS or
+/// Azure file system for an object store URI, configured from `conf` (endpoint, keys,
 /// path style, region, SSL; per-bucket fs.s3a.bucket.<b>.* settings win). A
 /// missing bucket name or missing credentials is an error naming the setting
 /// to add. File systems are shared between calls with equal settings.
 arrow::Result<FileSystemPtr> FileSystemFor(const RuntimeConfig& conf, const std::string& path);
 
 /// The name of an object store URI's object within its file system: "bucket/key"
-/// for "s3a://bucket/key/" (no trailing slash).
+/// for "s3a://bucket/key/" (no trailing slash), "container/key" for
+/// "abfss://container@account.dfs.core.windows.net/key".
 std::string ObjectPathOf(const std::string& uri);
+
+/// The URI of object `object_path` ("bucket/key", as a listing of the store
+/// holding `uri` names it): the inverse of ObjectPathOf, with `uri`'s scheme
+/// (and, for Azure, its account).
+std::string ObjectUriOf(const std::string& uri, const std::string& object_path);
 
 /// `dir` joined with `name` by one '/': for object store URIs and local paths alike.
 std::string JoinPath(const std::string& dir, const std::string& name);

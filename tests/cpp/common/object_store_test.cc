@@ -17,7 +17,10 @@ TEST(ObjectStoreTest, S3SchemesAreObjectStorePaths) {
   EXPECT_TRUE(IsObjectStorePath("s3://bucket/x"));
   EXPECT_TRUE(IsObjectStorePath("S3N://bucket"));
   EXPECT_FALSE(IsObjectStorePath("/tmp/s3a://x"));
-  EXPECT_FALSE(IsObjectStorePath("gs://bucket/x"));
+  EXPECT_TRUE(IsObjectStorePath("gs://bucket/x"));
+  EXPECT_TRUE(IsObjectStorePath("abfs://c@account.dfs.core.windows.net/x"));
+  EXPECT_TRUE(IsObjectStorePath("ABFSS://c@account.dfs.core.windows.net/x"));
+  EXPECT_FALSE(IsObjectStorePath("hdfs://namenode/x"));
   EXPECT_FALSE(IsObjectStorePath("file:///tmp/x"));
   EXPECT_FALSE(IsObjectStorePath("relative/dir"));
 }
@@ -25,6 +28,13 @@ TEST(ObjectStoreTest, S3SchemesAreObjectStorePaths) {
 TEST(ObjectStoreTest, ObjectPathsAndJoins) {
   EXPECT_EQ(ObjectPathOf("s3a://bucket/dir/part.parquet"), "bucket/dir/part.parquet");
   EXPECT_EQ(ObjectPathOf("s3://bucket/dir/"), "bucket/dir");
+  EXPECT_EQ(ObjectPathOf("gs://bucket/dir/part.parquet"), "bucket/dir/part.parquet");
+  // Azure: the container within the account's file system.
+  EXPECT_EQ(ObjectPathOf("abfss://data@acct.dfs.core.windows.net/dir/x"), "data/dir/x");
+  EXPECT_EQ(ObjectPathOf("abfs://data@acct.dfs.core.windows.net/"), "data");
+  EXPECT_EQ(ObjectUriOf("abfss://data@acct.dfs.core.windows.net/dir", "data/dir/x"),
+            "abfss://data@acct.dfs.core.windows.net/dir/x");
+  EXPECT_EQ(ObjectUriOf("gs://bucket/dir", "bucket/dir/x"), "gs://bucket/dir/x");
   EXPECT_EQ(JoinPath("s3a://bucket/dir", "a=1"), "s3a://bucket/dir/a=1");
   EXPECT_EQ(JoinPath("s3a://bucket/dir/", "_SUCCESS"), "s3a://bucket/dir/_SUCCESS");
 }
@@ -52,6 +62,12 @@ TEST(ObjectStoreTest, PathWithoutBucketIsRefused) {
   auto fs = FileSystemFor(conf, "s3a:///x");
   ASSERT_FALSE(fs.ok());
   EXPECT_NE(fs.status().message().find("names no bucket"), std::string::npos);
+  auto gcs = FileSystemFor(conf, "gs:///x");
+  ASSERT_FALSE(gcs.ok());
+  EXPECT_NE(gcs.status().message().find("names no bucket"), std::string::npos);
+  auto azure = FileSystemFor(conf, "abfss://acct.dfs.core.windows.net/x");
+  ASSERT_FALSE(azure.ok());
+  EXPECT_NE(azure.status().message().find("names no container and account"), std::string::npos);
 }
 
 TEST(ObjectStoreTest, BadTimeoutIsRefused) {

@@ -205,3 +205,13 @@ def test_write_then_read_arrays(oracle, postgres):
     assert written(postgres, name + "_spate") == written(postgres, name + "_pyspark")
     udt = "SELECT column_name, udt_name FROM information_schema.columns WHERE table_name = '%s' ORDER BY 1"
     assert postgres.psql(udt % (name + "_spate")) == postgres.psql(udt % (name + "_pyspark"))
+
+
+def test_read_postgres_bytea_arrays(oracle, postgres):
+    table = postgres.new_table("byteas")
+    postgres.psql("CREATE TABLE %s (id INT, bs BYTEA[])" % table)
+    postgres.psql("INSERT INTO %s VALUES (1, ARRAY['\\x00ff'::bytea, NULL, ''::bytea, 'abc'::bytea]), "
+                  "(2, '{}'), (3, NULL)" % table)
+    oracle.check(lambda sql, spark: spark.read.format("jdbc").options(**opts(postgres))
+                 .option("dbtable", table).load().orderBy("id"), ordered=True)
+

@@ -90,7 +90,7 @@ arrow::Status CollectSinkOutput(const fs::path& dir, const std::vector<std::stri
 
 // The objects below `root` (an object name "bucket/dir") as a directory's data
 // files: hidden names skipped at any level, `col=value` levels as partitions.
-arrow::Status CollectObjectDirectory(const FileSystemPtr& store, const std::string& scheme,
+arrow::Status CollectObjectDirectory(const FileSystemPtr& store, const std::string& uri,
                                      const std::string& root, std::vector<DataFile>* out) {
   arrow::fs::FileSelector selector;
   selector.base_dir = root;
@@ -111,7 +111,7 @@ arrow::Status CollectObjectDirectory(const FileSystemPtr& store, const std::stri
       }
       start = end + 1;
     }
-    if (!hidden) out->push_back({scheme + info.path(), std::move(parts)});
+    if (!hidden) out->push_back({ObjectUriOf(uri, info.path()), std::move(parts)});
   }
   return arrow::Status::OK();
 }
@@ -136,7 +136,6 @@ arrow::Result<std::vector<std::string>> ExpandObjectGlob(const FileSystemPtr& st
 // The data files of an object store URI: an object, or the objects under a prefix.
 arrow::Status CollectObjects(const RuntimeConfig& conf, const std::string& uri, std::vector<DataFile>* out) {
   ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(conf, uri));
-  std::string scheme = uri.substr(0, uri.find("://") + 3);
   std::string root = ObjectPathOf(uri);
   std::vector<std::string> roots{root};
   if (HasGlob(root)) {
@@ -149,14 +148,14 @@ arrow::Status CollectObjects(const RuntimeConfig& conf, const std::string& uri, 
     auto info = store->GetFileInfo(r);
     if (!info.ok()) return ObjectStoreError(uri, info.status());
     if (info->IsFile()) {
-      out->push_back({scheme + r, {}});
+      out->push_back({ObjectUriOf(uri, r), {}});
     } else if (info->IsDirectory()) {
       // A folder a streaming file sink wrote: only the files its log committed.
-      ARROW_ASSIGN_OR_RAISE(auto logged, ReadSinkLogFiles(scheme + r, store));
+      ARROW_ASSIGN_OR_RAISE(auto logged, ReadSinkLogFiles(ObjectUriOf(uri, r), store));
       if (logged && !HasGlob(root)) {
-        for (const auto& path : *logged) out->push_back({path, PartitionValuesOf(scheme + r, path)});
+        for (const auto& path : *logged) out->push_back({path, PartitionValuesOf(ObjectUriOf(uri, r), path)});
       } else {
-        ARROW_RETURN_NOT_OK(ObjectStoreError(uri, CollectObjectDirectory(store, scheme, r, out)));
+        ARROW_RETURN_NOT_OK(ObjectStoreError(uri, CollectObjectDirectory(store, uri, r, out)));
       }
     }
     found = found || info->type() != arrow::fs::FileType::NotFound;
@@ -285,9 +284,9 @@ arrow::Status CheckLocalPath(const std::string& path, const std::string& what) {
     }
     if (is_scheme && AsciiLower(scheme) != "file") {
       return arrow::Status::Invalid(fmt::format(
-          "No FileSystem for scheme \"{}\" (the {} {}). Spate reads and writes local paths, and "
-          "S3 (s3a://, s3://, s3n://) in batch reads and writes; other object stores (gs://, abfs://) "
-          "and HDFS are not supported yet.",
+          "No FileSystem for scheme \"{}\" (the {} {}). Spate reads and writes local paths and "
+          "object stores: S3 (s3a://, s3://, s3n://), Google Cloud Storage (gs://) and Azure "
+          "(abfs://, abfss://); HDFS is not supported yet.",
           scheme, what, path));
     }
   }

@@ -65,8 +65,14 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& 
 }
 
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path,
-                                                             const std::function<bool(const arrow::Field&)>& keep) {
-  ARROW_ASSIGN_OR_RAISE(auto in, arrow::io::ReadableFile::Open(path));
+                                                             const std::function<bool(const arrow::Field&)>& keep,
+                                                             const FileSystemPtr& store) {
+  std::shared_ptr<arrow::io::RandomAccessFile> in;
+  if (store) {
+    ARROW_ASSIGN_OR_RAISE(in, store->OpenInputFile(ObjectPathOf(path)));
+  } else {
+    ARROW_ASSIGN_OR_RAISE(in, arrow::io::ReadableFile::Open(path));
+  }
   ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(in, arrow::default_memory_pool()));
   std::shared_ptr<arrow::Schema> schema;
   ARROW_RETURN_NOT_OK(reader->GetSchema(&schema));

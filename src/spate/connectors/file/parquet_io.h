@@ -29,8 +29,10 @@ arrow::Status WriteParquetFile(const arrow::Table& table, const std::string& pat
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path);
 /// With a `store`, `path` is an object store URI in it.
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path, const FileSystemPtr& store);
-/// Reads only the top-level columns `keep` accepts (the other columns are not read).
+/// Reads only the top-level columns `keep` accepts (the other columns are not
+/// read); with a `store`, `path` is an object store URI in it.
 arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& path,
-                                                             const std::function<bool(const arrow::Field&)>& keep);
+                                                             const std::function<bool(const arrow::Field&)>& keep,
+                                                             const FileSystemPtr& store = nullptr);
 
 }  // namespace spate

@@ -1,6 +1,6 @@
 #include "spate/connectors/iceberg/avro_file.h"
 
-#include <fstream>
+#include <cstdio>
 
 #include <fmt/format.h>
 
@@ -53,21 +53,20 @@ arrow::Status AvroWriter::Append() {
   return arrow::Status::OK();
 }
 
-arrow::Result<int64_t> AvroWriter::Finish(const std::string& path) {
+std::string AvroWriter::Finish() {
   std::string sync;
   std::string out = AvroContainerHeader(schema_json_, "null", metadata_, &sync);
   if (count_ > 0) AppendAvroBlock(count_, encoded_, sync, &out);
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  file.write(out.data(), static_cast<std::streamsize>(out.size()));
-  file.close();
-  if (!file) return arrow::Status::IOError("cannot write ", path);
-  return static_cast<int64_t>(out.size());
+  return out;
 }
 
-arrow::Result<std::unique_ptr<AvroReader>> AvroReader::Open(const std::string& path) {
+arrow::Result<std::unique_ptr<AvroReader>> AvroReader::Open(std::string bytes, const std::string& name) {
   std::unique_ptr<AvroReader> r(new AvroReader());
-  r->path_ = path;
-  if (avro_file_reader(path.c_str(), &r->reader_) != 0) {
+  r->path_ = name;
+  r->bytes_ = std::move(bytes);
+  const std::string& path = r->path_;
+  FILE* in = r->bytes_.empty() ? nullptr : fmemopen(r->bytes_.data(), r->bytes_.size(), "rb");
+  if (in == nullptr || avro_file_reader_fp(in, path.c_str(), /*should_close=*/1, &r->reader_) != 0) {
     r->reader_ = nullptr;
     return AvroError("cannot open Avro file " + path);
   }

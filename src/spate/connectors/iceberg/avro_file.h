@@ -31,8 +31,8 @@ class AvroWriter {
   /// The record to fill before Append(); reset after each Append().
   avro_value_t* record() { return &record_; }
   arrow::Status Append();
-  /// Writes the container file (codec null); returns its length in bytes.
-  arrow::Result<int64_t> Finish(const std::string& path);
+  /// The container file's bytes (codec null).
+  std::string Finish();
 
  private:
   AvroWriter() = default;
@@ -47,7 +47,8 @@ class AvroWriter {
 
 class AvroReader {
  public:
-  static arrow::Result<std::unique_ptr<AvroReader>> Open(const std::string& path);
+  /// Reads the container file `bytes`; `name` (its location) names it in errors.
+  static arrow::Result<std::unique_ptr<AvroReader>> Open(std::string bytes, const std::string& name);
   ~AvroReader();
   /// The next record, or null at the end of the file.
   arrow::Result<avro_value_t*> Next();
@@ -55,6 +56,7 @@ class AvroReader {
  private:
   AvroReader() = default;
   std::string path_;
+  std::string bytes_;  // read through fmemopen: must outlive reader_
   avro_file_reader_t reader_ = nullptr;
   avro_schema_t schema_ = nullptr;
   avro_value_iface_t* iface_ = nullptr;

@@ -1,18 +1,14 @@
 #include "spate/connectors/iceberg/catalog.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
+#include <cstdio>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "spate/common/runtime_config.h"
 #include "spate/common/error.h"
+#include "spate/common/object_store.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/iceberg/manifest.h"
 
@@ -24,87 +20,77 @@ namespace {
 
 constexpr const char* kSparkCatalogClass = "org.apache.iceberg.spark.SparkCatalog";
 
-arrow::Result<std::string> ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return arrow::Status::IOError("cannot read ", path.string());
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-arrow::Status WriteAtomically(const fs::path& path, const std::string& text) {
-  fs::path tmp = path;
-  tmp += fmt::format(".{}.tmp", NewUuid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return arrow::Status::IOError("cannot write ", tmp.string());
-  }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
-  if (ec) return arrow::Status::IOError("cannot rename ", tmp.string(), ": ", ec.message());
-  return arrow::Status::OK();
-}
-
 int VersionOf(const std::string& metadata_location) {
   std::string file = fs::path(metadata_location).filename().string();
   int v = 0;
   return std::sscanf(file.c_str(), "v%d.metadata.json", &v) == 1 ? v : 0;
 }
 
+// The hadoop catalog's layout: <warehouse>/<ns...>/<table>/metadata/
+// vN.metadata.json and version-hint.text, on local disk or an object store
+// (through FileIO). A commit creates vN+1 only if absent (a hard link
+// locally, a conditional PUT on S3, where there is no rename), then rewrites
+// the hint, which readers only use as a starting point.
 class HadoopCatalog final : public IcebergCatalog {
  public:
-  HadoopCatalog(std::string name, std::string warehouse)
-      : IcebergCatalog(std::move(name)), warehouse_(LocalPath(std::move(warehouse))) {}
+  HadoopCatalog(std::string name, std::string warehouse, FileIOPtr io)
+      : IcebergCatalog(std::move(name)), warehouse_(LocalPath(std::move(warehouse))), io_(std::move(io)) {
+    while (warehouse_.size() > 1 && warehouse_.back() == '/') warehouse_.pop_back();
+    if (!io_) io_ = std::make_shared<const FileIO>();
+  }
 
   arrow::Result<std::optional<LoadedTable>> LoadTable(const TableIdent& ident) override {
-    fs::path meta = TableDir(ident) / "metadata";
+    std::string meta = MetaDir(ident);
     int version = 0;
-    if (auto hint = ReadText(meta / "version-hint.text"); hint.ok()) version = std::atoi(hint->c_str());
+    if (auto hint = io_->Read(JoinPath(meta, "version-hint.text")); hint.ok()) version = std::atoi(hint->c_str());
     // The hint may lag behind the newest version (a writer died between the two).
-    while (fs::exists(meta / VersionFile(version + 1))) ++version;
-    while (version > 0 && !fs::exists(meta / VersionFile(version))) --version;
+    while (true) {
+      ARROW_ASSIGN_OR_RAISE(bool next, io_->Exists(JoinPath(meta, VersionFile(version + 1))));
+      if (!next) break;
+      ++version;
+    }
+    while (version > 0) {
+      ARROW_ASSIGN_OR_RAISE(bool exists, io_->Exists(JoinPath(meta, VersionFile(version))));
+      if (exists) break;
+      --version;
+    }
     if (version == 0) return std::nullopt;
-    std::string location = (meta / VersionFile(version)).string();
-    ARROW_ASSIGN_OR_RAISE(auto text, ReadText(location));
+    std::string location = JoinPath(meta, VersionFile(version));
+    ARROW_ASSIGN_OR_RAISE(auto text, io_->Read(location));
     ARROW_ASSIGN_OR_RAISE(auto metadata, ParseTableMetadata(text, location));
+    metadata.io = io_;
     return LoadedTable{std::move(metadata), location};
   }
 
   arrow::Result<LoadedTable> CreateTable(const TableIdent& ident, TableMetadata metadata) override {
-    if (metadata.location.empty()) metadata.location = TableDir(ident).string();
-    fs::path meta = TableDir(ident) / "metadata";
-    std::error_code ec;
-    fs::create_directories(meta, ec);
-    if (ec) return arrow::Status::IOError("cannot create ", meta.string(), ": ", ec.message());
+    if (metadata.location.empty()) metadata.location = TableDir(ident);
+    std::string meta = MetaDir(ident);
+    ARROW_RETURN_NOT_OK(io_->MakeDir(meta));
     ARROW_ASSIGN_OR_RAISE(bool created, WriteVersion(meta, 1, metadata));
     if (!created) return TableExists(ident);
-    return LoadedTable{std::move(metadata), (meta / VersionFile(1)).string()};
+    metadata.io = io_;
+    return LoadedTable{std::move(metadata), JoinPath(meta, VersionFile(1))};
   }
 
   arrow::Result<bool> CommitTable(const TableIdent& ident, const LoadedTable& base, TableMetadata updated) override {
-    fs::path meta = TableDir(ident) / "metadata";
     int next = VersionOf(base.metadata_location) + 1;
     updated.metadata_log.emplace_back(base.metadata.last_updated_ms, base.metadata_location);
-    return WriteVersion(meta, next, updated);
+    return WriteVersion(MetaDir(ident), next, updated);
   }
 
   arrow::Result<bool> DropTable(const TableIdent& ident) override {
-    fs::path dir = TableDir(ident);
-    if (!fs::exists(dir / "metadata")) return false;
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-    if (ec) return arrow::Status::IOError("cannot remove ", dir.string(), ": ", ec.message());
+    ARROW_ASSIGN_OR_RAISE(bool exists, io_->IsDir(MetaDir(ident)));
+    if (!exists) return false;
+    ARROW_RETURN_NOT_OK(io_->DeleteDir(TableDir(ident)));
     return true;
   }
 
   arrow::Result<std::vector<std::string>> ListTables(const std::vector<std::string>& ns) override {
     std::vector<std::string> out;
-    fs::path dir = warehouse_;
-    for (const auto& n : ns) dir /= n;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-      if (fs::exists(e.path() / "metadata")) out.push_back(e.path().filename().string());
+    ARROW_ASSIGN_OR_RAISE(auto names, io_->ListDirs(NamespaceDir(ns)));
+    for (const auto& name : names) {
+      ARROW_ASSIGN_OR_RAISE(bool table, io_->IsDir(JoinPath(JoinPath(NamespaceDir(ns), name), "metadata")));
+      if (table) out.push_back(name);
     }
     std::sort(out.begin(), out.end());
     return out;
@@ -113,10 +99,11 @@ class HadoopCatalog final : public IcebergCatalog {
   // A namespace is a directory that is not a table (no metadata/ in it).
   arrow::Result<std::vector<std::vector<std::string>>> ListNamespaces(const std::vector<std::string>& parent) override {
     std::vector<std::vector<std::string>> out;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(NamespaceDir(parent), ec)) {
-      std::string name = e.path().filename().string();
-      if (!e.is_directory() || name.starts_with(".") || fs::exists(e.path() / "metadata")) continue;
+    ARROW_ASSIGN_OR_RAISE(auto names, io_->ListDirs(NamespaceDir(parent)));
+    for (const auto& name : names) {
+      if (name.starts_with(".")) continue;
+      ARROW_ASSIGN_OR_RAISE(bool table, io_->IsDir(JoinPath(JoinPath(NamespaceDir(parent), name), "metadata")));
+      if (table) continue;
       out.push_back(parent);
       out.back().push_back(name);
     }
@@ -126,48 +113,47 @@ class HadoopCatalog final : public IcebergCatalog {
 
   arrow::Result<std::optional<std::map<std::string, std::string>>> LoadNamespace(
       const std::vector<std::string>& ns) override {
-    if (!IsNamespace(ns)) return std::nullopt;
-    return std::map<std::string, std::string>{{"location", NamespaceDir(ns).string()}};
+    ARROW_ASSIGN_OR_RAISE(bool exists, IsNamespace(ns));
+    if (!exists) return std::nullopt;
+    return std::map<std::string, std::string>{{"location", NamespaceDir(ns)}};
   }
 
   arrow::Result<bool> CreateNamespace(const std::vector<std::string>& ns,
                                       const std::map<std::string, std::string>&) override {
-    if (IsNamespace(ns)) return false;
-    std::error_code ec;
-    fs::create_directories(NamespaceDir(ns), ec);
-    if (ec) return arrow::Status::IOError("cannot create ", NamespaceDir(ns).string(), ": ", ec.message());
+    ARROW_ASSIGN_OR_RAISE(bool exists, IsNamespace(ns));
+    if (exists) return false;
+    ARROW_RETURN_NOT_OK(io_->MakeDir(NamespaceDir(ns)));
     return true;
   }
 
   arrow::Result<bool> DropNamespace(const std::vector<std::string>& ns) override {
-    if (!IsNamespace(ns)) return false;
-    std::error_code ec;
-    if (!fs::is_empty(NamespaceDir(ns), ec)) return NamespaceNotEmpty(ns);
-    fs::remove(NamespaceDir(ns), ec);
-    if (ec) return arrow::Status::IOError("cannot remove ", NamespaceDir(ns).string(), ": ", ec.message());
+    ARROW_ASSIGN_OR_RAISE(bool exists, IsNamespace(ns));
+    if (!exists) return false;
+    ARROW_ASSIGN_OR_RAISE(bool empty, io_->IsEmptyDir(NamespaceDir(ns)));
+    if (!empty) return NamespaceNotEmpty(ns);
+    ARROW_RETURN_NOT_OK(io_->DeleteDir(NamespaceDir(ns)));
     return true;
   }
 
  private:
-  fs::path NamespaceDir(const std::vector<std::string>& ns) const {
-    fs::path dir = warehouse_;
-    for (const auto& n : ns) dir /= n;
+  std::string NamespaceDir(const std::vector<std::string>& ns) const {
+    std::string dir = warehouse_;
+    for (const auto& n : ns) dir = JoinPath(dir, n);
     return dir;
   }
 
-  bool IsNamespace(const std::vector<std::string>& ns) const {
+  arrow::Result<bool> IsNamespace(const std::vector<std::string>& ns) const {
     if (ns.empty()) return false;
-    std::error_code ec;
-    return fs::is_directory(NamespaceDir(ns), ec) && !fs::exists(NamespaceDir(ns) / "metadata", ec);
+    ARROW_ASSIGN_OR_RAISE(bool dir, io_->IsDir(NamespaceDir(ns)));
+    if (!dir) return false;
+    ARROW_ASSIGN_OR_RAISE(bool table, io_->IsDir(JoinPath(NamespaceDir(ns), "metadata")));
+    return !table;
   }
 
   static std::string VersionFile(int v) { return fmt::format("v{}.metadata.json", v); }
 
-  fs::path TableDir(const TableIdent& ident) const {
-    fs::path dir = warehouse_;
-    for (const auto& n : ident.ns) dir /= n;
-    return dir / ident.name;
-  }
+  std::string TableDir(const TableIdent& ident) const { return JoinPath(NamespaceDir(ident.ns), ident.name); }
+  std::string MetaDir(const TableIdent& ident) const { return JoinPath(TableDir(ident), "metadata"); }
 
   static arrow::Status TableExists(const TableIdent& ident) {
     return SparkError("TABLE_OR_VIEW_ALREADY_EXISTS", "42P07",
@@ -177,28 +163,18 @@ class HadoopCatalog final : public IcebergCatalog {
                                   ident.ToString()));
   }
 
-  // Writes version `v` unless it exists: a hard link from a finished temp
-  // file publishes it atomically and fails if another writer got there first.
-  static arrow::Result<bool> WriteVersion(const fs::path& meta, int v, const TableMetadata& metadata) {
-    fs::path tmp = meta / fmt::format(".v{}-{}.metadata.json.tmp", v, NewUuid());
-    {
-      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      out << SerializeTableMetadata(metadata);
-      out.flush();
-      if (!out) return arrow::Status::IOError("cannot write ", tmp.string());
-    }
-    fs::path target = meta / VersionFile(v);
-    int rc = ::link(tmp.c_str(), target.c_str());
-    int err = errno;
-    std::error_code ec;
-    fs::remove(tmp, ec);
-    if (rc != 0 && err == EEXIST) return false;
-    if (rc != 0) return arrow::Status::IOError("cannot create ", target.string(), ": ", std::strerror(err));
-    ARROW_RETURN_NOT_OK(WriteAtomically(meta / "version-hint.text", std::to_string(v)));
+  // Writes version `v` unless it exists (then false: another writer won),
+  // then points the hint at it.
+  arrow::Result<bool> WriteVersion(const std::string& meta, int v, const TableMetadata& metadata) const {
+    ARROW_ASSIGN_OR_RAISE(bool created,
+                          io_->WriteIfAbsent(JoinPath(meta, VersionFile(v)), SerializeTableMetadata(metadata)));
+    if (!created) return false;
+    ARROW_RETURN_NOT_OK(io_->Write(JoinPath(meta, "version-hint.text"), std::to_string(v)));
     return true;
   }
 
   std::string warehouse_;
+  FileIOPtr io_;
 };
 
 }  // namespace
@@ -247,7 +223,7 @@ arrow::Result<std::shared_ptr<IcebergCatalog>> GetCatalog(const RuntimeConfig& c
                                                 "to a directory.",
                                                 name, prefix));
     }
-    return MakeHadoopCatalog(name, *warehouse);
+    return MakeHadoopCatalog(name, *warehouse, std::make_shared<const FileIO>(conf));
   }
   if (type == "rest") {
     auto uri = conf.Get(prefix + ".uri");
@@ -260,7 +236,7 @@ arrow::Result<std::shared_ptr<IcebergCatalog>> GetCatalog(const RuntimeConfig& c
     for (const auto& [k, v] : conf.GetAll()) {
       if (k.starts_with(prefix + ".")) props[k.substr(prefix.size() + 1)] = v;
     }
-    return MakeRestCatalog(name, *uri, props);
+    return MakeRestCatalog(name, *uri, props, std::make_shared<const FileIO>(conf));
   }
   return arrow::Status::Invalid(fmt::format("Unsupported Iceberg catalog type '{}' for {}.type: allowed are hadoop and rest.",
                                             type, prefix));
@@ -299,8 +275,9 @@ std::optional<CatalogTableName> ResolveName(const RuntimeConfig& conf, const std
   return out;
 }
 
-std::shared_ptr<IcebergCatalog> MakeHadoopCatalog(const std::string& name, const std::string& warehouse) {
-  return std::make_shared<HadoopCatalog>(name, warehouse);
+std::shared_ptr<IcebergCatalog> MakeHadoopCatalog(const std::string& name, const std::string& warehouse,
+                                                  FileIOPtr io) {
+  return std::make_shared<HadoopCatalog>(name, warehouse, std::move(io));
 }
 
 }  // namespace spate::iceberg

@@ -3,7 +3,7 @@
 // Iceberg catalogs, configured with the keys Spark users write:
 //   spark.sql.catalog.<name>            = org.apache.iceberg.spark.SparkCatalog
 //   spark.sql.catalog.<name>.type       = hadoop | rest
-//   spark.sql.catalog.<name>.warehouse  = a directory or file: URI (hadoop)
+//   spark.sql.catalog.<name>.warehouse  = a directory, file: URI or s3a:// URI (hadoop)
 //   spark.sql.catalog.<name>.uri        = the REST catalog's base URL (rest)
 // A table name "<name>.ns.table" then names table `table` of namespace `ns`.
 
@@ -15,6 +15,7 @@
 
 #include <arrow/result.h>
 
+#include "spate/connectors/iceberg/file_io.h"
 #include "spate/connectors/iceberg/table_metadata.h"
 
 namespace spate {
@@ -99,11 +100,16 @@ std::vector<std::string> SplitName(const std::string& name);
 
 /// A filesystem (Hadoop-style) catalog: <warehouse>/<ns>/<table>/metadata/
 /// vN.metadata.json and version-hint.text; commits create the next version
-/// file without overwriting (a hard link), so two writers cannot both win.
-std::shared_ptr<IcebergCatalog> MakeHadoopCatalog(const std::string& name, const std::string& warehouse);
+/// file without overwriting (a hard link locally, a conditional PUT on S3),
+/// so two writers cannot both win. `io` reads and writes the files (null:
+/// local files only).
+std::shared_ptr<IcebergCatalog> MakeHadoopCatalog(const std::string& name, const std::string& warehouse,
+                                                  FileIOPtr io = nullptr);
 
-/// A REST catalog client (Iceberg REST OpenAPI) at `uri`.
+/// A REST catalog client (Iceberg REST OpenAPI) at `uri`; `io` reads and
+/// writes the tables' data and manifests at the locations the server gives.
 std::shared_ptr<IcebergCatalog> MakeRestCatalog(const std::string& name, const std::string& uri,
-                                                const std::map<std::string, std::string>& properties);
+                                                const std::map<std::string, std::string>& properties,
+                                                FileIOPtr io = nullptr);
 
 }  // namespace spate::iceberg

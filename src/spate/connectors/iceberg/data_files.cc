@@ -1,7 +1,6 @@
 #include "spate/connectors/iceberg/data_files.h"
 
 #include <cstring>
-#include <filesystem>
 #include <map>
 
 #include <arrow/array.h>
@@ -12,12 +11,11 @@
 #include <fmt/format.h>
 
 #include "spate/common/calendar.h"
+#include "spate/common/object_store.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate::iceberg {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -118,17 +116,17 @@ arrow::Status ColumnStats(const IcebergField& field, const std::shared_ptr<arrow
 
 arrow::Result<DataFile> WriteOneFile(const TableMetadata& table, const std::shared_ptr<arrow::Table>& rows,
                                      const std::vector<PartitionValue>& partition, const std::string& dir) {
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec) return arrow::Status::IOError("cannot create ", dir, ": ", ec.message());
+  const FileIO& io = IoOrLocal(table.io);
+  ARROW_ASSIGN_OR_RAISE(auto store, io.StoreFor(dir));
+  if (!store) ARROW_RETURN_NOT_OK(io.MakeDir(dir));  // an object store needs no folders
   static std::atomic<int64_t> counter{0};
-  std::string path = (fs::path(dir) / fmt::format("00000-{}-{}.parquet", counter++, Uuid4())).string();
-  ARROW_RETURN_NOT_OK(WriteParquetFile(*rows, path, "zstd"));
+  std::string path = JoinPath(dir, fmt::format("00000-{}-{}.parquet", counter++, Uuid4()));
+  ARROW_RETURN_NOT_OK(WriteParquetFile(*rows, path, "zstd", store));
   DataFile file;
   file.file_path = path;
   file.partition = partition;
   file.record_count = rows->num_rows();
-  file.file_size_in_bytes = static_cast<int64_t>(fs::file_size(path));
+  ARROW_ASSIGN_OR_RAISE(file.file_size_in_bytes, io.Size(path));
   const IcebergSchema& schema = table.schema();
   for (size_t i = 0; i < schema.fields.size(); ++i) {
     ARROW_RETURN_NOT_OK(ColumnStats(schema.fields[i], rows->column(static_cast<int>(i)), &file));
@@ -318,7 +316,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadDataFiles(const TableMetadata& 
       }
       return false;
     };
-    ARROW_ASSIGN_OR_RAISE(auto data, ReadParquetFile(LocalPath(e.file.file_path), used));
+    std::string path = LocalPath(e.file.file_path);
+    ARROW_ASSIGN_OR_RAISE(auto store, IoOrLocal(table.io).StoreFor(path));
+    ARROW_ASSIGN_OR_RAISE(auto data, ReadParquetFile(path, used, store));
     arrow::ChunkedArrayVector columns;
     for (size_t f = 0; f < schema.fields.size(); ++f) {
       const auto& field = schema.fields[f];

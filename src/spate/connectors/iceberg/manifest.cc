@@ -224,12 +224,6 @@ std::vector<PartitionValue> GetPartition(avro_value_t* data_file) {
 
 }  // namespace
 
-std::string LocalPath(const std::string& location) {
-  if (location.starts_with("file://")) return location.substr(7);
-  if (location.starts_with("file:")) return location.substr(5);
-  return location;
-}
-
 arrow::Result<ManifestFile> WriteManifest(const std::string& path, const TableMetadata& table,
                                           const PartitionSpec& spec, int64_t snapshot_id,
                                           const std::vector<ManifestEntry>& entries) {
@@ -262,12 +256,15 @@ arrow::Result<ManifestFile> WriteManifest(const std::string& path, const TableMe
         break;
     }
   }
-  ARROW_ASSIGN_OR_RAISE(m.manifest_length, writer->Finish(LocalPath(path)));
+  std::string bytes = writer->Finish();
+  m.manifest_length = static_cast<int64_t>(bytes.size());
+  ARROW_RETURN_NOT_OK(IoOrLocal(table.io).Write(path, bytes));
   return m;
 }
 
-arrow::Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path) {
-  ARROW_ASSIGN_OR_RAISE(auto reader, AvroReader::Open(LocalPath(path)));
+arrow::Result<std::vector<ManifestEntry>> ReadManifest(const FileIO& io, const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(std::string bytes, io.Read(path));
+  ARROW_ASSIGN_OR_RAISE(auto reader, AvroReader::Open(std::move(bytes), path));
   std::vector<ManifestEntry> out;
   while (true) {
     ARROW_ASSIGN_OR_RAISE(avro_value_t * record, reader->Next());
@@ -295,7 +292,7 @@ arrow::Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path) 
   return out;
 }
 
-arrow::Status WriteManifestList(const std::string& path, const Snapshot& snapshot,
+arrow::Status WriteManifestList(const FileIO& io, const std::string& path, const Snapshot& snapshot,
                                 const std::vector<ManifestFile>& manifests) {
   std::string parent = snapshot.parent_snapshot_id ? std::to_string(*snapshot.parent_snapshot_id) : "null";
   ARROW_ASSIGN_OR_RAISE(auto writer, AvroWriter::Make(kManifestFileSchema,
@@ -321,11 +318,12 @@ arrow::Status WriteManifestList(const std::string& path, const Snapshot& snapsho
     ARROW_RETURN_NOT_OK(SetNull(r, "key_metadata"));
     ARROW_RETURN_NOT_OK(writer->Append());
   }
-  return writer->Finish(LocalPath(path)).status();
+  return io.Write(path, writer->Finish());
 }
 
-arrow::Result<std::vector<ManifestFile>> ReadManifestList(const std::string& path) {
-  ARROW_ASSIGN_OR_RAISE(auto reader, AvroReader::Open(LocalPath(path)));
+arrow::Result<std::vector<ManifestFile>> ReadManifestList(const FileIO& io, const std::string& path) {
+  ARROW_ASSIGN_OR_RAISE(std::string bytes, io.Read(path));
+  ARROW_ASSIGN_OR_RAISE(auto reader, AvroReader::Open(std::move(bytes), path));
   std::vector<ManifestFile> out;
   while (true) {
     ARROW_ASSIGN_OR_RAISE(avro_value_t * r, reader->Next());
@@ -349,16 +347,16 @@ arrow::Result<std::vector<ManifestFile>> ReadManifestList(const std::string& pat
   return out;
 }
 
-arrow::Result<std::vector<ManifestEntry>> LiveEntries(const Snapshot& snapshot) {
+arrow::Result<std::vector<ManifestEntry>> LiveEntries(const FileIO& io, const Snapshot& snapshot) {
   std::vector<ManifestEntry> out;
   if (snapshot.manifest_list.empty()) return out;
-  ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(snapshot.manifest_list));
+  ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(io, snapshot.manifest_list));
   for (const auto& m : manifests) {
     if (m.content != 0) {
       return arrow::Status::NotImplemented("Iceberg delete files (manifest ", m.manifest_path,
                                            "): Spate reads tables without row-level deletes.");
     }
-    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifest(m.manifest_path));
+    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifest(io, m.manifest_path));
     for (auto& e : entries) {
       if (e.status == EntryStatus::kDeleted) continue;
       if (!e.sequence_number) e.sequence_number = m.sequence_number;

@@ -12,6 +12,7 @@
 
 #include <arrow/result.h>
 
+#include "spate/connectors/iceberg/file_io.h"
 #include "spate/connectors/iceberg/table_metadata.h"
 
 namespace spate::iceberg {
@@ -58,22 +59,19 @@ struct ManifestFile {
   int64_t added_rows_count = 0, existing_rows_count = 0, deleted_rows_count = 0;
 };
 
-/// Writes a manifest of `entries` to `path`; `manifest` gets its path,
-/// length and counts (the caller sets sequence numbers and snapshot id).
+/// Writes a manifest of `entries` to `path` (through `table.io`); the result
+/// has its path, length and counts (the caller sets sequence numbers and snapshot id).
 arrow::Result<ManifestFile> WriteManifest(const std::string& path, const TableMetadata& table,
                                           const PartitionSpec& spec, int64_t snapshot_id,
                                           const std::vector<ManifestEntry>& entries);
-arrow::Result<std::vector<ManifestEntry>> ReadManifest(const std::string& path);
+arrow::Result<std::vector<ManifestEntry>> ReadManifest(const FileIO& io, const std::string& path);
 
-arrow::Status WriteManifestList(const std::string& path, const Snapshot& snapshot,
+arrow::Status WriteManifestList(const FileIO& io, const std::string& path, const Snapshot& snapshot,
                                 const std::vector<ManifestFile>& manifests);
-arrow::Result<std::vector<ManifestFile>> ReadManifestList(const std::string& path);
+arrow::Result<std::vector<ManifestFile>> ReadManifestList(const FileIO& io, const std::string& path);
 
 /// The live data files of a snapshot (status existing or added), with the
 /// data sequence numbers resolved.
-arrow::Result<std::vector<ManifestEntry>> LiveEntries(const Snapshot& snapshot);
-
-/// A local path for a location that may be a file: URI.
-std::string LocalPath(const std::string& location);
+arrow::Result<std::vector<ManifestEntry>> LiveEntries(const FileIO& io, const Snapshot& snapshot);
 
 }  // namespace spate::iceberg

@@ -234,6 +234,7 @@ class RestCatalog final : public IcebergCatalog {
                                ? d["metadata-location"].GetString()
                                : "";
     ARROW_ASSIGN_OR_RAISE(auto metadata, ParseTableMetadata(ToJson(d["metadata"]), location));
+    metadata.io = io();
     return LoadedTable{std::move(metadata), location};
   }
 
@@ -270,20 +271,35 @@ class RestCatalog final : public IcebergCatalog {
   std::map<std::string, std::string> properties_;
   mutable std::mutex mutex_;
   std::optional<std::string> prefix_;
+  FileIOPtr io_;
+
+ public:
+  // The session's object store settings of the latest GetCatalog: the
+  // tables' files are read and written with them.
+  void set_io(FileIOPtr io) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    io_ = std::move(io);
+  }
+  FileIOPtr io() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return io_;
+  }
 };
 
 }  // namespace
 
 std::shared_ptr<IcebergCatalog> MakeRestCatalog(const std::string& name, const std::string& uri,
-                                                const std::map<std::string, std::string>& properties) {
+                                                const std::map<std::string, std::string>& properties,
+                                                FileIOPtr io) {
   // One client per catalog configuration: the prefix is read from the server once.
   static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<IcebergCatalog>> clients;
+  static std::map<std::string, std::shared_ptr<RestCatalog>> clients;
   std::string key = name + "\n" + uri;
   for (const auto& [k, v] : properties) key += "\n" + k + "=" + v;
   std::lock_guard<std::mutex> lock(mutex);
   auto& client = clients[key];
   if (!client) client = std::make_shared<RestCatalog>(name, uri, properties);
+  client->set_io(std::move(io));
   return client;
 }
 

@@ -124,7 +124,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ScanForQuery(const TableMetadata& t
   const Snapshot* snapshot = table.current_snapshot();
   std::vector<ManifestEntry> entries;
   if (snapshot != nullptr) {
-    ARROW_ASSIGN_OR_RAISE(entries, LiveEntries(*snapshot));
+    ARROW_ASSIGN_OR_RAISE(entries, LiveEntries(IoOrLocal(table.io), *snapshot));
   }
   // Prune only under one partition spec: every file's values then follow it.
   if (!request.filters.empty() && table.specs.size() == 1) {

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,8 @@
 #include "spate/connectors/iceberg/schema.h"
 
 namespace spate::iceberg {
+
+class FileIO;
 
 struct Snapshot {
   int64_t snapshot_id = 0;
@@ -45,6 +48,9 @@ struct TableMetadata {
   std::vector<Snapshot> snapshots;
   std::vector<std::pair<int64_t, int64_t>> snapshot_log;          // timestamp-ms, snapshot-id
   std::vector<std::pair<int64_t, std::string>> metadata_log;      // timestamp-ms, metadata-file
+  /// How the table's files are read and written: set by the catalog that
+  /// loads or creates the table (not part of the JSON); null: local files.
+  std::shared_ptr<const FileIO> io;
 
   const IcebergSchema& schema() const;
   const PartitionSpec& spec() const;

@@ -1,18 +1,16 @@
 #include "spate/connectors/iceberg/table_ops.h"
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
 #include <arrow/table.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/object_store.h"
 #include "spate/connectors/iceberg/data_files.h"
 
 namespace spate::iceberg {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -26,7 +24,7 @@ arrow::Status NoSuchTable(const TableIdent& ident) {
 }
 
 std::string MetadataPath(const TableMetadata& t, const std::string& file) {
-  return (fs::path(LocalPath(t.location)) / "metadata" / file).string();
+  return JoinPath(JoinPath(LocalPath(t.location), "metadata"), file);
 }
 
 int64_t SummaryLong(const Snapshot* s, const char* key) {
@@ -83,7 +81,7 @@ arrow::Result<ManifestFile> WriteEntries(const TableMetadata& t, int64_t snapsho
 arrow::Result<std::vector<ManifestFile>> CurrentManifests(const TableMetadata& t) {
   const Snapshot* current = t.current_snapshot();
   if (current == nullptr || current->manifest_list.empty()) return std::vector<ManifestFile>{};
-  return ReadManifestList(current->manifest_list);
+  return ReadManifestList(IoOrLocal(t.io), current->manifest_list);
 }
 
 // One attempt on top of `base`: the manifest list and the new metadata.
@@ -101,7 +99,7 @@ arrow::Result<bool> TryCommit(IcebergCatalog& catalog, const TableIdent& ident, 
     std::vector<ManifestEntry> kept;
     std::vector<ManifestEntry> live;
     if (parent != nullptr) {
-      ARROW_ASSIGN_OR_RAISE(live, LiveEntries(*parent));
+      ARROW_ASSIGN_OR_RAISE(live, LiveEntries(IoOrLocal(t.io), *parent));
     }
     std::set<std::string> removed(c.removed.begin(), c.removed.end());
     for (auto& e : live) {
@@ -145,7 +143,7 @@ arrow::Result<bool> TryCommit(IcebergCatalog& catalog, const TableIdent& ident, 
   s.manifest_list = MetadataPath(t, fmt::format("snap-{}-1-{}.avro", snapshot_id, NewUuid()));
   s.summary = Summary(c, parent, deleted);
   s.schema_id = t.current_schema_id;
-  ARROW_RETURN_NOT_OK(WriteManifestList(s.manifest_list, s, manifests));
+  ARROW_RETURN_NOT_OK(WriteManifestList(IoOrLocal(t.io), s.manifest_list, s, manifests));
   TableMetadata updated = t;
   updated.AddSnapshot(std::move(s));
   return catalog.CommitTable(ident, base, std::move(updated));
@@ -211,7 +209,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ScanTable(const TableMetadata& tabl
   const Snapshot* s = snapshot_id ? table.FindSnapshot(*snapshot_id) : table.current_snapshot();
   std::vector<ManifestEntry> entries;
   if (s != nullptr) {
-    ARROW_ASSIGN_OR_RAISE(entries, LiveEntries(*s));
+    ARROW_ASSIGN_OR_RAISE(entries, LiveEntries(IoOrLocal(table.io), *s));
   }
   return ReadDataFiles(table, entries);
 }
@@ -237,10 +235,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> AppendedRows(const TableMetadata& t
       const Snapshot* s = table.FindSnapshot(id);
       auto op = s->summary.find("operation");
       if (op != s->summary.end() && op->second == "append") {
-        ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(s->manifest_list));
+        const FileIO& io = IoOrLocal(table.io);
+        ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(io, s->manifest_list));
         for (const auto& m : manifests) {
           if (m.added_snapshot_id != id) continue;
-          ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifest(m.manifest_path));
+          ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifest(io, m.manifest_path));
           for (auto& e : entries) {
             if (e.status == EntryStatus::kAdded && e.snapshot_id.value_or(id) == id) files.push_back(std::move(e));
           }
@@ -256,13 +255,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> AppendedRows(const TableMetadata& t
 namespace {
 
 // Every file a snapshot references: its manifest list, manifests, live data files.
-arrow::Status CollectFiles(const Snapshot& s, std::set<std::string>* out) {
+arrow::Status CollectFiles(const FileIO& io, const Snapshot& s, std::set<std::string>* out) {
   if (s.manifest_list.empty()) return arrow::Status::OK();
   out->insert(LocalPath(s.manifest_list));
-  ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(s.manifest_list));
+  ARROW_ASSIGN_OR_RAISE(auto manifests, ReadManifestList(io, s.manifest_list));
   for (const auto& m : manifests) {
     out->insert(LocalPath(m.manifest_path));
-    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifest(m.manifest_path));
+    ARROW_ASSIGN_OR_RAISE(auto entries, ReadManifest(io, m.manifest_path));
     // A deleted entry only records the removal: it keeps no file alive.
     for (const auto& e : entries) {
       if (e.status != EntryStatus::kDeleted) out->insert(LocalPath(e.file.file_path));
@@ -305,14 +304,14 @@ arrow::Result<int64_t> ExpireSnapshots(IcebergCatalog& catalog, const TableIdent
       if (keep.count(id)) updated.snapshot_log.emplace_back(ts, id);
     }
     std::set<std::string> live_files, old_files;
-    for (const auto& s : updated.snapshots) ARROW_RETURN_NOT_OK(CollectFiles(s, &live_files));
-    for (const Snapshot* s : expired) ARROW_RETURN_NOT_OK(CollectFiles(*s, &old_files));
+    const FileIO& io = IoOrLocal(t.io);
+    for (const auto& s : updated.snapshots) ARROW_RETURN_NOT_OK(CollectFiles(io, s, &live_files));
+    for (const Snapshot* s : expired) ARROW_RETURN_NOT_OK(CollectFiles(io, *s, &old_files));
     updated.last_updated_ms = std::max(NowMillis(), t.last_updated_ms);
     ARROW_ASSIGN_OR_RAISE(bool ok, catalog.CommitTable(ident, *loaded, std::move(updated)));
     if (!ok) continue;
     for (const auto& f : old_files) {
-      std::error_code ec;
-      if (!live_files.count(f)) fs::remove(f, ec);
+      if (!live_files.count(f)) ARROW_RETURN_NOT_OK(io.Delete(f));
     }
     return static_cast<int64_t>(expired.size());
   }
@@ -326,7 +325,7 @@ arrow::Result<int64_t> RewriteDataFiles(IcebergCatalog& catalog, const TableIden
   const TableMetadata& t = loaded->metadata;
   const Snapshot* current = t.current_snapshot();
   if (current == nullptr) return 0;
-  ARROW_ASSIGN_OR_RAISE(auto live, LiveEntries(*current));
+  ARROW_ASSIGN_OR_RAISE(auto live, LiveEntries(IoOrLocal(t.io), *current));
   // Small files of the current spec, grouped by partition.
   std::map<std::string, std::vector<ManifestEntry>> groups;
   for (const auto& e : live) {

@@ -79,9 +79,10 @@ arrow::Result<int> ArrayDimensions(jdbc::PgConnection& conn, const jdbc::PgColum
 // nested arrays.
 arrow::Result<DataTypePtr> ColumnType(const jdbc::PgColumn& value, int dimensions) {
   DataTypePtr type = jdbc::SparkTypeOf(value);
-  if (dimensions > 0 && type->id() == TypeId::kBinary) {
+  if (dimensions > 1 && type->id() == TypeId::kBinary) {
     return arrow::Status::NotImplemented(fmt::format(
-        "Column {} is a PostgreSQL array of bytea: Spate's jdbc data source does not read those.", value.name));
+        "Column {} is a multidimensional PostgreSQL array of bytea: Spate's jdbc data source reads "
+        "one-dimensional ones only.", value.name));
   }
   for (int d = 0; d < dimensions; ++d) type = types::Array(type, true);
   return type;
@@ -194,7 +195,15 @@ std::string SelectList(const std::vector<jdbc::PgColumn>& columns, const StructT
   for (size_t i = 0; i < columns.size(); ++i) {
     const jdbc::PgColumn& c = columns[i];
     std::string name = jdbc::QuoteIdentifier(c.name);
-    if (schema.fields()[i].type->id() == TypeId::kArray) {
+    const DataTypePtr& type = schema.fields()[i].type;
+    if (type->id() == TypeId::kArray &&
+        std::static_pointer_cast<const ArrayType>(type)->element_type()->id() == TypeId::kBinary) {
+      // bytea elements as hex strings (unhexed by TypedPlan), in their order.
+      items.push_back(fmt::format(
+          "CASE WHEN {0} IS NULL THEN NULL ELSE array_to_json(ARRAY(SELECT encode(e, 'hex') "
+          "FROM unnest({0}) WITH ORDINALITY AS u(e, n) ORDER BY n))::text END",
+          name));
+    } else if (type->id() == TypeId::kArray) {
       items.push_back(fmt::format("array_to_json({})::text", name));
     } else if (c.type_oid == kByteaOid) {
       items.push_back(fmt::format("encode({}, 'hex')", name));
@@ -223,6 +232,10 @@ arrow::Result<PlanPtr> TypedPlan(const RuntimeConfig& conf, const std::string& d
     ExprPtr text_column = ex::Col({name});
     if (f.type->id() == TypeId::kBinary) {
       casts.push_back(ex::Call("unhex", {text_column}));
+    } else if (f.type->id() == TypeId::kArray &&
+               std::static_pointer_cast<const ArrayType>(f.type)->element_type()->id() == TypeId::kBinary) {
+      ExprPtr hex = ex::Call("from_json", {text_column, ex::String("ARRAY<STRING>")});
+      casts.push_back(ex::Call("transform", {hex, ex::Lambda({"x"}, ex::Call("unhex", {ex::Col({"x"})}))}));
     } else if (f.type->id() == TypeId::kArray) {
       casts.push_back(ex::Call("from_json", {text_column, ex::String(f.type->Sql())}));
     } else {

@@ -134,7 +134,7 @@ TEST(IcebergManifest, EntriesRoundTripThroughAvro) {
   ASSERT_TRUE(written.ok()) << written.status().ToString();
   EXPECT_EQ(written->added_files_count, 1);
   EXPECT_EQ(written->added_rows_count, 3);
-  auto entries = ReadManifest((dir / "m.avro").string());
+  auto entries = ReadManifest(FileIO(), (dir / "m.avro").string());
   ASSERT_TRUE(entries.ok()) << entries.status().ToString();
   ASSERT_EQ(entries->size(), 1u);
   const DataFile& r = (*entries)[0].file;
