@@ -70,7 +70,7 @@ arrow::Status CheckContinuousPlan(const PlanNode& node) {
     if (!node.source->stream) return ContinuousError(NodeName(node));
     const std::string name = node.source->stream->name();
     if (OneOf(name, {"kafka", "rate", "socket"})) return arrow::Status::OK();
-    if (OneOf(name, {"parquet", "json", "csv", "text", "orc", "avro"})) return ContinuousError("StreamingRelation");
+    if (name.starts_with("FileSource[")) return ContinuousError("StreamingRelation");  // a V1 source in Spark
     return SparkError("_LEGACY_ERROR_TEMP_2253", "0A000",
                       fmt::format("Data source {} does not support continuous processing.", name));
   }

@@ -979,8 +979,12 @@ class StreamExecution final : public StreamingQuery,
 arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(const RuntimeConfig& conf,
                                                                    std::shared_ptr<QueryManager> streams,
                                                                    StreamingQuerySpec spec) {
-  ARROW_RETURN_NOT_OK(CheckStreamingQuery(*spec.plan, spec.output_mode, conf));
+  // Spark's checks for every streaming query come first; what only Spate does not do yet
+  // (NotImplemented) does not hide the continuous trigger's own refusal.
+  arrow::Status streaming = CheckStreamingQuery(*spec.plan, spec.output_mode, conf);
+  if (!streaming.ok() && !streaming.IsNotImplemented()) return streaming;
   ARROW_RETURN_NOT_OK(CheckLongRunningQuery(*spec.plan, spec.trigger, spec.output_mode, spec.sink_format, conf));
+  ARROW_RETURN_NOT_OK(streaming);
   if (spec.trigger.is_long_running() && spec.sink->description() == "KafkaTable[exactlyOnce]") {
     return arrow::Status::Invalid(
         "The Kafka sink's exactlyOnce option writes each micro-batch in one transaction; the continuous trigger "

@@ -13,7 +13,7 @@ def rate(spark):
 
 
 def start_continuous(df, tmp, sink="console", mode="append"):
-    return (df.writeStream.format(sink).outputMode(mode)
+    return (df.writeStream.format(sink).outputMode(mode).queryName("continuous_out")
             .option("checkpointLocation", os.path.join(tmp, "cp"))
             .trigger(continuous="1 second").start())
 
