@@ -8,6 +8,12 @@ the stamp. Prints p50/p99/p99.9 latency, the rate the query kept up with,
 and how many records came out.
 
     .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both]
+                                            [--trigger default|continuous|realtime]
+
+--trigger continuous runs both engines with trigger(continuous="1 second");
+realtime runs Spate in real-time mode (trigger(realTime="5 seconds"), update
+mode), which PySpark 4.1 does not expose, and PySpark with the continuous
+trigger beside it.
 
 PySpark runs with Spark's Kafka connector, fetched from Maven Central on
 first use (bench/pyspark_kafka_pom.xml).
@@ -31,7 +37,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 
 QUERY = r'''
 import sys
-engine, bootstrap, source, sink, checkpoint, jars = sys.argv[1:7]
+engine, bootstrap, source, sink, checkpoint, jars, trigger = sys.argv[1:8]
 if engine == "spate":
     from spate.sql import SparkSession, functions as f
     spark = SparkSession.builder.getOrCreate()
@@ -46,9 +52,14 @@ rows = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", boots
         .option("subscribe", source).option("startingOffsets", "earliest").load()
         .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*")
         .filter(f.col("amount") >= 0))
-q = (rows.select(f.to_json(f.struct("id", "sent")).alias("value")).writeStream.format("kafka")
+w = (rows.select(f.to_json(f.struct("id", "sent")).alias("value")).writeStream.format("kafka")
      .option("kafka.bootstrap.servers", bootstrap).option("topic", sink)
-     .option("checkpointLocation", checkpoint).start())
+     .option("checkpointLocation", checkpoint))
+if trigger == "realtime" and engine == "spate":
+    w = w.outputMode("update").trigger(realTime="5 seconds")
+elif trigger in ("continuous", "realtime"):
+    w = w.trigger(continuous="1 second")
+q = w.start()
 print("started", flush=True)
 import json, os, time
 if os.environ.get("LATENCY_PROGRESS"):
@@ -86,7 +97,7 @@ def run(engine, broker, bootstrap, work, args):
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     jars = pyspark_kafka_jars() if engine == "pyspark" else ""
     query = subprocess.Popen([sys.executable, "-c", QUERY, engine, bootstrap, source, sink,
-                              os.path.join(work, engine + "-checkpoint"), jars],
+                              os.path.join(work, engine + "-checkpoint"), jars, args.trigger],
                              env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert query.stdout.readline().strip() == "started", "the query did not start"
@@ -125,8 +136,9 @@ def run(engine, broker, bootstrap, work, args):
         reader.join()
         consumer.close()
         ms = [x * 1000 for x in latencies]
-        print("%s: %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
-              "p99.9 %.1f ms, max %.1f ms" % (engine, total, total / sent_for, sent_for, len(ms),
+        mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
+        print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
+              "p99.9 %.1f ms, max %.1f ms" % (engine, mode, total, total / sent_for, sent_for, len(ms),
                                                 percentile(ms, 0.5), percentile(ms, 0.99),
                                                 percentile(ms, 0.999), max(ms) if ms else float("nan")))
         return percentile(ms, 0.5), percentile(ms, 0.99)
@@ -140,6 +152,7 @@ def main():
     parser.add_argument("--rate", type=float, default=5000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both"])
+    parser.add_argument("--trigger", default="default", choices=["default", "continuous", "realtime"])
     args = parser.parse_args()
 
     import kafka_support

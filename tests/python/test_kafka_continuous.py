@@ -11,14 +11,8 @@ import time
 
 import pytest
 
-from spate.errors import AnalysisException, IllegalArgumentException
-from spate.sql import SparkSession
+from spate.errors import IllegalArgumentException
 from test_stream_crash_recovery import wait_for_line
-
-
-@pytest.fixture(scope="module")
-def spark():
-    return SparkSession.builder.appName("kafka-continuous").getOrCreate()
 
 
 def kafka_stream(spark, kafka, topic):
