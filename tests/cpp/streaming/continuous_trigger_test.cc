@@ -41,7 +41,7 @@ class ContinuousTriggerTest : public ::testing::Test {
 TEST_F(ContinuousTriggerTest, RateToMemoryCommitsEpochs) {
   std::string checkpoint = TestDir("rate");
   auto query = Rate()
-                   .select({(F::col("value") * F::lit(2)).alias("v")})
+                   .select({(F::col("value") * lit(int64_t{2})).alias("v")})
                    .writeStream()
                    .format("memory")
                    .queryName("doubled")
