@@ -24,6 +24,7 @@ KAFKA_BOOTSTRAP names one.
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -89,9 +90,27 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
 
+def consume(bootstrap, topic, total, sent_all, results):
+    """Reads `topic` until `total` records came (or, once all were sent, 30 s without one)
+    and puts their latencies (arrival time minus the stamp, in seconds) on `results`."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "lat-" + uuid.uuid4().hex,
+                         "auto.offset.reset": "earliest", "fetch.wait.max.ms": 1, "fetch.min.bytes": 1})
+    consumer.assign([TopicPartition(topic, 0, 0)])  # no group join to wait for
+    latencies, last = [], time.monotonic()
+    while len(latencies) < total and (not sent_all.is_set() or time.monotonic() - last < 30):
+        for m in consumer.consume(1000, 0.05):
+            if not m.error():
+                latencies.append(time.time() - json.loads(m.value())["sent"])
+                last = time.monotonic()
+    consumer.close()
+    results.put(latencies)
+
+
 def run(engine, broker, bootstrap, work, args):
     """Runs the query on `engine` while records are produced; prints and returns (p50, p99) in ms."""
-    from confluent_kafka import Consumer, Producer, TopicPartition
+    from confluent_kafka import Producer
 
     source, sink = broker.new_topic(1, "lat-in"), broker.new_topic(1, "lat-out")
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
@@ -101,24 +120,14 @@ def run(engine, broker, bootstrap, work, args):
                              env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert query.stdout.readline().strip() == "started", "the query did not start"
-        consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "lat-" + uuid.uuid4().hex,
-                             "auto.offset.reset": "earliest", "fetch.wait.max.ms": 1,
-                             "fetch.min.bytes": 1})
-        consumer.assign([TopicPartition(sink, 0, 0)])  # no group join to wait for
-        latencies, done = [], threading.Event()
-
-        def consume():
-            while not done.is_set():
-                m = consumer.poll(0.05)
-                if m is None or m.error():
-                    continue
-                latencies.append(time.time() - json.loads(m.value())["sent"])
-
-        reader = threading.Thread(target=consume)
+        # The consumer runs in a process of its own, so that it does not share the GIL
+        # (and a core's time slices) with the producer below.
+        total = int(args.rate * args.seconds)
+        results, sent_all = multiprocessing.Queue(), multiprocessing.Event()
+        reader = multiprocessing.Process(target=consume, args=(bootstrap, sink, total, sent_all, results))
         reader.start()
         time.sleep(3 if engine == "spate" else 20)  # the query's first batches
         producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 0})
-        total = int(args.rate * args.seconds)
         begin = time.monotonic()
         for i in range(total):
             lag = begin + i / args.rate - time.monotonic()
@@ -129,12 +138,9 @@ def run(engine, broker, bootstrap, work, args):
             producer.poll(0)
         producer.flush(30)
         sent_for = time.monotonic() - begin
-        deadline = time.monotonic() + 30
-        while len(latencies) < total and time.monotonic() < deadline:
-            time.sleep(0.1)
-        done.set()
+        sent_all.set()
+        latencies = results.get(timeout=300)
         reader.join()
-        consumer.close()
         ms = [x * 1000 for x in latencies]
         mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
         print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "

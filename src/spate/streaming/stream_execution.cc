@@ -485,7 +485,8 @@ class StreamExecution final : public StreamingQuery,
     bool read = std::any_of(epoch.rows.begin(), epoch.rows.end(), [](int64_t n) { return n > 0; });
     if (status.ok() && read) status = EndEpoch(&epoch, &committer);  // a stopped query's last records
     arrow::Status written = committer.Finish();
-    return status.ok() ? written : status;
+    if (!status.ok()) return QueryFailed(status);
+    return written.ok() ? written : QueryFailed(written);
   }
 
   struct Epoch {
@@ -562,24 +563,25 @@ class StreamExecution final : public StreamingQuery,
       epoch->held.push_back(std::move(result));
       return arrow::Status::OK();
     }
-    ARROW_ASSIGN_OR_RAISE(int64_t written, spec_.sink->AddBatch({epoch->id, spec_.output_mode, std::move(result)}));
-    epoch->output_rows += written;
+    ARROW_ASSIGN_OR_RAISE(int64_t written,
+                          spec_.sink->AddBatch({epoch->id, spec_.output_mode, std::move(result), /*flush=*/false}));
+    if (written > 0) epoch->output_rows += written;
     return arrow::Status::OK();
   }
 
   // The epoch's end: held rows to the sink, its entries queued, the next epoch begun.
+  // Every record of the epoch is in the sink (acknowledged, for Kafka) before its commit is queued.
   arrow::Status EndEpoch(Epoch* epoch, EpochCommitter* committer) {
-    if (SinkTakesEpochs()) {
-      std::shared_ptr<arrow::Table> rows;
-      if (epoch->held.empty()) {
-        ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*plan_->Schema()));
-        ARROW_ASSIGN_OR_RAISE(rows, arrow::Table::MakeEmpty(schema));
-      } else {
-        ARROW_ASSIGN_OR_RAISE(rows, arrow::ConcatenateTables(epoch->held));
-      }
-      epoch->held.clear();
-      ARROW_ASSIGN_OR_RAISE(epoch->output_rows, spec_.sink->AddBatch({epoch->id, spec_.output_mode, rows}));
+    std::shared_ptr<arrow::Table> rows;
+    if (epoch->held.empty()) {
+      ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*plan_->Schema()));
+      ARROW_ASSIGN_OR_RAISE(rows, arrow::Table::MakeEmpty(schema));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(rows, arrow::ConcatenateTables(epoch->held));
     }
+    epoch->held.clear();
+    ARROW_ASSIGN_OR_RAISE(int64_t written, spec_.sink->AddBatch({epoch->id, spec_.output_mode, rows}));
+    if (written > 0) epoch->output_rows += written;
     std::vector<std::optional<std::string>> ends;
     for (const auto& s : sources_) ends.push_back(s.committed);
     committer->Commit(epoch->id, OffsetsEntry(watermark_.current(), epoch->started_ms, ends, PinnedConf()),
