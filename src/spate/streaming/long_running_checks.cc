@@ -23,7 +23,7 @@ std::string NodeName(const PlanNode& node) {
   switch (node.kind) {
     case PlanNode::Kind::kScan: {
       const std::string& d = node.source->description;
-      return d.substr(0, d.find_first_of(" ([")) ;
+      return d.substr(0, d.find_first_of(" (["));
     }
     case PlanNode::Kind::kProject: return "Project";
     case PlanNode::Kind::kFilter: return "Filter";
