@@ -8,6 +8,12 @@ the stamp. Prints p50/p99/p99.9 latency, the rate the query kept up with,
 and how many records came out.
 
     .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both]
+                                            [--trigger default|continuous|realtime]
+
+--trigger continuous runs both engines with trigger(continuous="1 second");
+realtime runs Spate in real-time mode (trigger(realTime="5 seconds"), update
+mode), which PySpark 4.1 does not expose, and PySpark with the continuous
+trigger beside it.
 
 PySpark runs with Spark's Kafka connector, fetched from Maven Central on
 first use (bench/pyspark_kafka_pom.xml).
@@ -18,6 +24,7 @@ KAFKA_BOOTSTRAP names one.
 
 import argparse
 import json
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -29,7 +36,7 @@ sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 
 QUERY = r'''
 import sys
-engine, bootstrap, source, sink, checkpoint, jars = sys.argv[1:7]
+engine, bootstrap, source, sink, checkpoint, jars, trigger = sys.argv[1:8]
 if engine == "spate":
     from spate.sql import SparkSession, functions as f
     spark = SparkSession.builder.getOrCreate()
@@ -44,9 +51,14 @@ rows = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", boots
         .option("subscribe", source).option("startingOffsets", "earliest").load()
         .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*")
         .filter(f.col("amount") >= 0))
-q = (rows.select(f.to_json(f.struct("id", "sent")).alias("value")).writeStream.format("kafka")
+w = (rows.select(f.to_json(f.struct("id", "sent")).alias("value")).writeStream.format("kafka")
      .option("kafka.bootstrap.servers", bootstrap).option("topic", sink)
-     .option("checkpointLocation", checkpoint).start())
+     .option("checkpointLocation", checkpoint))
+if trigger == "realtime" and engine == "spate":
+    w = w.outputMode("update").trigger(realTime="5 seconds")
+elif trigger in ("continuous", "realtime"):
+    w = w.trigger(continuous="1 second")
+q = w.start()
 print("started", flush=True)
 import json, os, time
 if os.environ.get("LATENCY_PROGRESS"):
@@ -57,31 +69,6 @@ if os.environ.get("LATENCY_PROGRESS"):
             print(json.dumps({"batch": p["batchId"], "rows": p["numInputRows"], "ms": p["durationMs"]}),
                   file=sys.stderr, flush=True)
 q.awaitTermination()
-'''
-
-
-CONSUMER = r'''
-import json, os, sys, time
-from confluent_kafka import Consumer, TopicPartition
-bootstrap, topic, producer_done, out = sys.argv[1:5]
-consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "latency-%d" % os.getpid(),
-                     "auto.offset.reset": "earliest", "fetch.wait.max.ms": 100, "fetch.min.bytes": 1})
-consumer.assign([TopicPartition(topic, 0, 0)])  # no group join to wait for
-print("ready", flush=True)
-latencies, stop_at = [], None
-while stop_at is None or time.monotonic() < stop_at:
-    messages = consumer.consume(1000, 0.05)
-    now = time.time()  # when this batch of records reached the consumer
-    latencies += [now - json.loads(m.value())["sent"] for m in messages if not m.error()]
-    if stop_at is None and os.path.exists(producer_done):
-        with open(producer_done) as f:
-            total = int(f.read())
-        stop_at = time.monotonic() + 30
-    if stop_at is not None and len(latencies) >= total:
-        break
-consumer.close()
-with open(out, "w") as f:
-    json.dump(latencies, f)
 '''
 
 
@@ -101,6 +88,24 @@ def percentile(values, p):
     return values[min(len(values) - 1, int(p * len(values)))] if values else float("nan")
 
 
+def consume(bootstrap, topic, total, sent_all, results):
+    """Reads `topic` until `total` records came (or, once all were sent, 30 s without one)
+    and puts their latencies (arrival time minus the stamp, in seconds) on `results`."""
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "lat-" + uuid.uuid4().hex,
+                         "auto.offset.reset": "earliest", "fetch.wait.max.ms": 100, "fetch.min.bytes": 1})
+    consumer.assign([TopicPartition(topic, 0, 0)])  # no group join to wait for
+    latencies, last = [], time.monotonic()
+    while len(latencies) < total and (not sent_all.is_set() or time.monotonic() - last < 30):
+        for m in consumer.consume(1000, 0.05):
+            if not m.error():
+                latencies.append(time.time() - json.loads(m.value())["sent"])
+                last = time.monotonic()
+    consumer.close()
+    results.put(latencies)
+
+
 def run(engine, broker, bootstrap, work, args):
     """Runs the query on `engine` while records are produced; prints and returns (p50, p99) in ms."""
     from confluent_kafka import Producer
@@ -109,20 +114,20 @@ def run(engine, broker, bootstrap, work, args):
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     jars = pyspark_kafka_jars() if engine == "pyspark" else ""
     query = subprocess.Popen([sys.executable, "-c", QUERY, engine, bootstrap, source, sink,
-                              os.path.join(work, engine + "-checkpoint"), jars],
+                              os.path.join(work, engine + "-checkpoint"), jars, args.trigger],
                              env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert query.stdout.readline().strip() == "started", "the query did not start"
-        # The consumer runs in its own process: in this one it would share the interpreter with
-        # the producer and measure its own lag under load, not the query's.
-        producer_done = os.path.join(work, engine + "-produced")
-        latencies_file = os.path.join(work, engine + "-latencies.json")
-        consumer = subprocess.Popen([sys.executable, "-c", CONSUMER, bootstrap, sink, producer_done,
-                                     latencies_file], stdout=subprocess.PIPE, text=True)
-        assert consumer.stdout.readline().strip() == "ready", "the consumer did not start"
-        time.sleep(3 if engine == "spate" else 20)  # the query's first batches
-        producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1})
+        # The consumer runs in a process of its own, so that it does not share the GIL
+        # (and a core's time slices) with the producer below.
         total = int(args.rate * args.seconds)
+        results, sent_all = multiprocessing.Queue(), multiprocessing.Event()
+        reader = multiprocessing.Process(target=consume, args=(bootstrap, sink, total, sent_all, results))
+        reader.start()
+        time.sleep(3 if engine == "spate" else 20)  # the query's first batches
+        # linger.ms 1 rather than 0: a produce request per record loads the broker on the same
+        # two cores enough to become the latency measured.
+        producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1})
         begin = time.monotonic()
         for i in range(total):
             lag = begin + i / args.rate - time.monotonic()
@@ -133,14 +138,13 @@ def run(engine, broker, bootstrap, work, args):
             producer.poll(0)
         producer.flush(30)
         sent_for = time.monotonic() - begin
-        with open(producer_done, "w") as f:
-            f.write(str(total))
-        consumer.wait(60)
-        with open(latencies_file) as f:
-            latencies = json.load(f)
+        sent_all.set()
+        latencies = results.get(timeout=300)
+        reader.join()
         ms = [x * 1000 for x in latencies]
-        print("%s: %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
-              "p99.9 %.1f ms, max %.1f ms" % (engine, total, total / sent_for, sent_for, len(ms),
+        mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
+        print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
+              "p99.9 %.1f ms, max %.1f ms" % (engine, mode, total, total / sent_for, sent_for, len(ms),
                                                 percentile(ms, 0.5), percentile(ms, 0.99),
                                                 percentile(ms, 0.999), max(ms) if ms else float("nan")))
         return percentile(ms, 0.5), percentile(ms, 0.99)
@@ -154,6 +158,7 @@ def main():
     parser.add_argument("--rate", type=float, default=5000)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both"])
+    parser.add_argument("--trigger", default="default", choices=["default", "continuous", "realtime"])
     args = parser.parse_args()
 
     import kafka_support

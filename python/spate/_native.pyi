@@ -279,14 +279,14 @@ class DataStreamWriter:
 
     def trigger(self, arg0: str, arg1: str, /) -> None:
         """
-        kind: processingTime, once, availableNow or continuous; interval as Spark writes it.
+        kind: processingTime, once, availableNow, continuous or realTime; interval as Spark writes it.
         """
 
     def partition_by(self, arg: Sequence[str], /) -> None: ...
 
-    def foreach_batch(self, arg: Callable, /) -> None:
+    def foreach_batch(self, fn: Callable, rows: bool = False) -> None:
         """
-        fn(df, batch_id) runs on the query's thread with the GIL; it returns None or an error text.
+        fn(df, batch_id) runs on the query's thread with the GIL; it returns None or an error text. rows: fn is foreach()'s row writer.
         """
 
     def start(self, path: str | None) -> StreamingQuery: ...

@@ -178,6 +178,7 @@ _CLASS_TO_EXCEPTION = {
     "MERGE_CARDINALITY_VIOLATION": SparkRuntimeException,
     # JDBC options (Spark's JDBCOptions) and types.
     "_LEGACY_ERROR_TEMP_3102": AnalysisException,
+    "_LEGACY_ERROR_TEMP_2253": UnsupportedOperationException,  # a source without continuous reads
     "_LEGACY_ERROR_TEMP_2078": IllegalArgumentException,
     "_LEGACY_ERROR_TEMP_2079": IllegalArgumentException,
     "_LEGACY_ERROR_TEMP_2081": IllegalArgumentException,

@@ -827,14 +827,22 @@ void BindStreaming(nb::module_& m) {
           w.trigger(spate::Trigger::AvailableNow());
         } else if (kind == "continuous") {
           w.trigger(Unwrap(spate::Trigger::Continuous(interval)));
+        } else if (kind == "realTime") {
+          w.trigger(Unwrap(spate::Trigger::RealTime(interval)));
         } else {
           Check(arrow::Status::Invalid("unknown trigger kind ", kind));
         }
-      }, "kind: processingTime, once, availableNow or continuous; interval as Spark writes it.")
+      }, "kind: processingTime, once, availableNow, continuous or realTime; interval as Spark writes it.")
       .def("partition_by", [](DataStreamWriter& w, const Strings& cols) { w.partitionBy(cols); })
-      .def("foreach_batch", [](DataStreamWriter& w, nb::callable fn) {
-        w.foreachBatch(ForeachBatchCallback(std::move(fn)));
-      }, "fn(df, batch_id) runs on the query's thread with the GIL; it returns None or an error text.")
+      .def("foreach_batch", [](DataStreamWriter& w, nb::callable fn, bool rows) {
+        if (rows) {
+          w.foreachRows(ForeachBatchCallback(std::move(fn)));
+        } else {
+          w.foreachBatch(ForeachBatchCallback(std::move(fn)));
+        }
+      }, nb::arg("fn"), nb::arg("rows") = false,
+         "fn(df, batch_id) runs on the query's thread with the GIL; it returns None or an error text. "
+         "rows: fn is foreach()'s row writer.")
       .def("start", [](const DataStreamWriter& w, std::optional<std::string> path) {
         arrow::Result<QueryPtr> query;
         {

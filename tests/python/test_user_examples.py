@@ -38,12 +38,13 @@ def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
               ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md",
-               "docs/object-storage.md", "docs/avro.md"]}
+               "docs/object-storage.md", "docs/avro.md", "docs/low-latency.md"]}
     assert counts == {"README.md": 1, "docs/python.md": 2, "docs/iceberg.md": 4, "docs/kafka.md": 2,
-                      "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 3, "docs/avro.md": 1}
+                      "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 3, "docs/avro.md": 1,
+                      "docs/low-latency.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
               if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md",
-                                                 "object-storage.md", "avro.md")]
+                                                 "object-storage.md", "avro.md", "low-latency.md")]
     assert all(not python_blocks(os.path.join("docs", d)) for d in others), others
 
 
@@ -203,6 +204,26 @@ def test_kafka_md(tmp_path, kafka):
     run_script(preamble + code + checks, tmp_path)
     got = sorted((m.key(), m.value()) for m in kafka.consume_all(topic_out))
     assert got == [(b"ann", b'{"user":"ann","amount":2.5}'), (b"bob", b'{"user":"bob","amount":1.0}')]
+
+
+def test_low_latency_md(tmp_path, kafka):
+    [block] = python_blocks("docs/low-latency.md")
+    topic_in, topic_out = kafka.new_topic(prefix="orders"), kafka.new_topic(prefix="orders-upper")
+    kafka.produce(topic_in, [(b"k%d" % i, b"order %d" % i) for i in range(5)])
+    code = (block.replace("127.0.0.1:9092", kafka.bootstrap)
+            .replace('"subscribe", "orders"', '"subscribe", %r' % topic_in)
+            .replace('"topic", "orders-upper"', '"topic", %r' % topic_out)
+            .replace('"/tmp/cp-orders"', repr(str(tmp_path / "cp"))))
+    # The script waits (bounded) for an outside consumer to see the five records, then stops.
+    checks = ("\nimport time, sys\nsys.path.insert(0, %r)\nfrom kafka_support import Broker\n"
+              "broker = Broker(dict(KAFKA_BOOTSTRAP=%r, KAFKA_SASL_BOOTSTRAP='', KAFKA_SSL_BOOTSTRAP='',"
+              " KAFKA_SASL_USER='', KAFKA_SASL_PASSWORD='', KAFKA_SSL_CA=''))\n"
+              "deadline = time.monotonic() + 60\n"
+              "while len(broker.consume_all(%r)) < 5 and time.monotonic() < deadline:\n    time.sleep(0.2)\n"
+              "query.stop()\n" % (os.path.dirname(os.path.abspath(__file__)), kafka.bootstrap, topic_out))
+    run_script(code + checks, tmp_path)
+    got = sorted((m.key(), m.value()) for m in kafka.consume_all(topic_out))
+    assert got == [(b"k%d" % i, b"ORDER %d" % i) for i in range(5)]
 
 
 def test_kafka_md_avro(tmp_path, kafka):

@@ -110,7 +110,7 @@ DataStreamWriter& DataStreamWriter::partitionBy(const std::vector<std::string>& 
   return *this;
 }
 DataStreamWriter& DataStreamWriter::foreach(std::shared_ptr<ForeachWriter> writer) {
-  return foreachBatch([writer](const DataFrame& batch, int64_t batch_id) -> arrow::Status {
+  return foreachRows([writer](const DataFrame& batch, int64_t batch_id) -> arrow::Status {
     ARROW_ASSIGN_OR_RAISE(auto table, batch.toArrow());
     ARROW_ASSIGN_OR_RAISE(bool accepted, writer->open(/*partition_id=*/0, batch_id));
     arrow::Status status;
@@ -123,8 +123,15 @@ DataStreamWriter& DataStreamWriter::foreach(std::shared_ptr<ForeachWriter> write
   });
 }
 
+DataStreamWriter& DataStreamWriter::foreachRows(ForeachBatchFunction fn) {
+  foreachBatch(std::move(fn));
+  foreach_rows_ = true;
+  return *this;
+}
+
 DataStreamWriter& DataStreamWriter::foreachBatch(ForeachBatchFunction fn) {
   foreach_batch_ = std::move(fn);
+  foreach_rows_ = false;
   return *this;
 }
 
@@ -173,10 +180,13 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::Start(std::opti
   bool needs_checkpoint = true;
   if (foreach_batch_) {
     spec.sink = std::make_shared<ForeachBatchSink>(foreach_batch_, df_.session());
+    spec.sink_format = foreach_rows_ ? "foreach" : "foreachBatch";
     needs_checkpoint = false;
   } else {
     std::string name = format_.empty() ? df_.session()->conf().Get("spark.sql.sources.default", "parquet") : format_;
     ARROW_ASSIGN_OR_RAISE(const StreamingFormat* format, FindStreamingFormat(name));
+    spec.sink_format = name;
+    for (char& c : spec.sink_format) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (!format->sink) {
       return arrow::Status::Invalid("Data source ", name, " does not support streamed writing");
     }

@@ -45,6 +45,9 @@ class DataStreamWriter {
   DataStreamWriter& partitionBy(const std::vector<std::string>& columns);
   DataStreamWriter& foreachBatch(ForeachBatchFunction fn);
   DataStreamWriter& foreach(std::shared_ptr<ForeachWriter> writer);
+  /// foreach() as a function of each batch that writes its rows one at a time
+  /// (the Python layer's foreach): a foreach sink, not a foreachBatch one.
+  DataStreamWriter& foreachRows(ForeachBatchFunction fn);
 
   arrow::Result<std::shared_ptr<StreamingQuery>> start() const;
   arrow::Result<std::shared_ptr<StreamingQuery>> start(const std::string& path) const;
@@ -63,6 +66,7 @@ class DataStreamWriter {
   Trigger trigger_;
   std::vector<std::string> partition_by_;
   ForeachBatchFunction foreach_batch_;
+  bool foreach_rows_ = false;  // foreach_batch_ is foreach()'s row writer
 };
 
 }  // namespace spate

@@ -23,6 +23,10 @@ struct SinkBatch {
   OutputMode mode;
   /// The batch's rows (foreachBatch wraps them in a DataFrame).
   std::shared_ptr<arrow::Table> rows;
+  /// False for the records the continuous trigger and real-time mode hand over
+  /// between two epoch ends: a sink may keep them buffered (the Kafka sink does
+  /// not wait for acknowledgements) until a batch with `flush` ends the epoch.
+  bool flush = true;
 };
 
 class StreamSink {

@@ -36,6 +36,13 @@ struct InputBacklog {
   std::string unit;  // "files", ...
 };
 
+/// What a continuous read took: the rows after the start offset, and the
+/// offset after them (the start offset again when nothing arrived).
+struct PolledRows {
+  std::shared_ptr<arrow::Table> rows;
+  std::string end;
+};
+
 class StreamSource {
  public:
   virtual ~StreamSource() = default;
@@ -63,6 +70,15 @@ class StreamSource {
   /// After PrepareForAvailableNow: how much of that input the run has read,
   /// when the source can tell (the console progress bar shows it).
   virtual std::optional<InputBacklog> AvailableNowBacklog() const { return std::nullopt; }
+
+  /// The continuous trigger and real-time mode: the rows that arrived after
+  /// `start`, waiting up to `timeout_ms` for the first. nullopt: the source has
+  /// no such reader, and the engine polls LatestOffset and GetBatch instead.
+  virtual arrow::Result<std::optional<PolledRows>> Poll(const std::optional<std::string>& start, int timeout_ms) {
+    (void)start;
+    (void)timeout_ms;
+    return std::nullopt;
+  }
 
   /// Called once when the query stops.
   virtual void Stop() {}

@@ -28,6 +28,9 @@ class RuntimeConfig;
 struct StreamingQuerySpec {
   PlanPtr plan;  // a streaming plan
   std::shared_ptr<StreamSink> sink;
+  /// The writer's format ("kafka", "console", ...), "foreach" or "foreachBatch":
+  /// what the continuous trigger and real-time mode check.
+  std::string sink_format;
   OutputMode output_mode = OutputMode::kAppend;
   Trigger trigger;
   std::optional<std::string> name;

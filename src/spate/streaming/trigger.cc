@@ -36,6 +36,11 @@ arrow::Result<Trigger> Trigger::Continuous(const std::string& interval) {
   return Trigger{Kind::kContinuous, ms};
 }
 
+arrow::Result<Trigger> Trigger::RealTime(const std::string& interval) {
+  ARROW_ASSIGN_OR_RAISE(int64_t ms, IntervalMs(interval, "realTime"));
+  return Trigger{Kind::kRealTime, ms};
+}
+
 std::string Trigger::ToString() const {
   switch (kind) {
     case Kind::kDefault: return "ProcessingTimeTrigger(0)";
@@ -43,6 +48,7 @@ std::string Trigger::ToString() const {
     case Kind::kOnce: return "OneTimeTrigger";
     case Kind::kAvailableNow: return "AvailableNowTrigger";
     case Kind::kContinuous: return fmt::format("ContinuousTrigger({})", interval_ms);
+    case Kind::kRealTime: return fmt::format("RealTimeTrigger({})", interval_ms);
   }
   return "?";
 }

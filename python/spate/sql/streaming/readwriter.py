@@ -198,12 +198,14 @@ class DataStreamWriter:
 
     def trigger(self, *, processingTime: Optional[str] = None, once: Optional[bool] = None,
                 continuous: Optional[str] = None,
-                availableNow: Optional[bool] = None) -> "DataStreamWriter":
+                availableNow: Optional[bool] = None,
+                realTime: Optional[str] = None) -> "DataStreamWriter":
         """When micro-batches run; exactly one of: ``processingTime="10 seconds"``,
-        ``once=True``, ``availableNow=True``, ``continuous="1 second"`` (not supported by
-        the engine: start() raises)."""
-        params = [processingTime, once, continuous, availableNow]
-        if params.count(None) != 3:
+        ``once=True``, ``availableNow=True``, ``continuous="1 second"`` (records processed
+        as they arrive, epochs checkpointed every interval), or, beyond PySpark, Spark's
+        real-time mode ``realTime="5 seconds"`` (docs/low-latency.md)."""
+        params = [processingTime, once, continuous, availableNow, realTime]
+        if params.count(None) != 4:
             _raise(PySparkValueError, "ONLY_ALLOW_SINGLE_TRIGGER", "Only a single trigger is allowed.")
         if processingTime is not None:
             _check_non_empty_str(processingTime, "processingTime")
@@ -217,6 +219,9 @@ class DataStreamWriter:
         elif continuous is not None:
             _check_non_empty_str(continuous, "continuous")
             self._jwrite.trigger("continuous", continuous.strip())
+        elif realTime is not None:
+            _check_non_empty_str(realTime, "realTime")
+            self._jwrite.trigger("realTime", realTime.strip())
         else:
             if availableNow is not True:
                 _raise(PySparkValueError, "VALUE_NOT_TRUE",
@@ -264,7 +269,9 @@ class DataStreamWriter:
                     close(error)
                 error = None  # the traceback refers to this frame: break the cycle
 
-        return self.foreachBatch(run_rows)
+        self.foreachBatch(run_rows)
+        self._jwrite.foreach_batch(self._batch_call, True)
+        return self
 
     def foreachBatch(self, func: Callable[["DataFrame", int], None]) -> "DataStreamWriter":
         """Calls ``func(batch_df, batch_id)`` for every micro-batch, on the query's thread.
@@ -287,6 +294,7 @@ class DataStreamWriter:
                 return traceback.format_exc()
             return None
 
+        self._batch_call = call
         self._jwrite.foreach_batch(call)
         return self
 

@@ -69,7 +69,7 @@ class KafkaStreamSink final : public StreamSink {
     const auto& rows = batch.rows;
     if (!exactly_once_) {
       ARROW_RETURN_NOT_OK(ProduceRows(*producer_, *rows, topic_).status());
-      ARROW_RETURN_NOT_OK(producer_->Flush());
+      if (batch.flush) ARROW_RETURN_NOT_OK(producer_->Flush());
       return rows->num_rows();
     }
     if (rows->num_rows() == 0) return 0;

@@ -13,6 +13,7 @@
 
 #include "spate/common/error.h"
 #include "spate/connectors/kafka/kafka_connector.h"
+#include "spate/connectors/kafka/kafka_live_reader.h"
 #include "spate/connectors/kafka/kafka_source_options.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/streaming/metadata_log.h"
@@ -72,7 +73,8 @@ class KafkaStreamSource final : public StreamSource {
         client_(std::move(client)),
         initial_(std::move(initial)),
         checkpoint_dir_(std::move(checkpoint_dir)),
-        reader_(options_.client, options_.read) {}
+        reader_(options_.client, options_.read),
+        live_(options_.client, options_.read) {}
 
   StructTypePtr schema() const override { return KafkaSourceSchema(options_.read.include_headers); }
   std::string description() const override { return "KafkaV2[" + options_.StrategyDescription() + "]"; }
@@ -164,6 +166,18 @@ class KafkaStreamSource final : public StreamSource {
     return reader_.Read(ranges);
   }
 
+  // The continuous trigger and real-time mode: one consumer stays on the
+  // partitions of the starting offsets; each poll takes what has arrived.
+  arrow::Result<std::optional<PolledRows>> Poll(const std::optional<std::string>& start, int timeout_ms) override {
+    if (!start || *start != live_end_) {
+      ARROW_ASSIGN_OR_RAISE(live_from_, StartOffsets(start));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto rows, live_.Poll(&live_from_, timeout_ms));
+    if (rows->num_rows() > 0 || live_end_.empty()) live_end_ = OffsetsToJson(live_from_);
+    last_end_ = live_from_;
+    return PolledRows{std::move(rows), live_end_};
+  }
+
   std::string MetricsJson() const override {
     if (latest_.empty() || last_end_.empty()) return "";
     int64_t min = INT64_MAX, max = 0;
@@ -227,6 +241,9 @@ class KafkaStreamSource final : public StreamSource {
   std::optional<PartitionOffsets> initial_;
   std::string checkpoint_dir_;
   RangeReader reader_;
+  LiveReader live_;
+  PartitionOffsets live_from_;  // where the live reader goes on
+  std::string live_end_;  // live_from_ as offsets JSON
   // When a batch last took new offsets; 0 before the first, which (as in Spark)
   // does not wait for minOffsetsPerTrigger.
   int64_t last_trigger_ms_ = 0;
