@@ -12,6 +12,23 @@ GCS_VERSION=v1.56.1
 AZURITE_VERSION=3.35.0
 mkdir -p "$DEST"
 
+# fake-gcs-server needs Go 1.26: without it, the Go toolchain comes from the Go module
+# proxy (golang.org/toolchain, the same archive `GOTOOLCHAIN` downloads) into $DEST.
+GO_TOOLCHAIN=go1.26.8
+go_is_recent() { command -v go >/dev/null && go version | grep -Eq 'go1\.(2[6-9]|[3-9][0-9])'; }
+if [ ! -x "$DEST/bin/fake-gcs-server-$GCS_VERSION" ] && ! go_is_recent; then
+  if [ ! -x "$DEST/go/bin/go" ]; then
+    echo "fetch.sh: fetching the Go toolchain $GO_TOOLCHAIN from the Go module proxy" >&2
+    zip="$DEST/go-toolchain.zip"
+    curl -fsSL -o "$zip" "https://proxy.golang.org/golang.org/toolchain/@v/v0.0.1-$GO_TOOLCHAIN.linux-amd64.zip" &&
+      rm -rf "$DEST/go-unpacked" && python3 -m zipfile -e "$zip" "$DEST/go-unpacked" &&
+      mv "$DEST/go-unpacked/golang.org/toolchain@v0.0.1-$GO_TOOLCHAIN.linux-amd64" "$DEST/go" &&
+      chmod -R u+x "$DEST/go/bin" "$DEST/go/pkg/tool" || echo "fetch.sh: could not fetch the Go toolchain" >&2
+    rm -rf "$zip" "$DEST/go-unpacked"
+  fi
+  [ -x "$DEST/go/bin/go" ] && export PATH="$DEST/go/bin:$PATH" GOROOT="$DEST/go"
+fi
+
 if [ ! -x "$DEST/bin/fake-gcs-server-$GCS_VERSION" ]; then
   if command -v go >/dev/null; then
     echo "fetch.sh: building fake-gcs-server $GCS_VERSION into $DEST/bin" >&2
