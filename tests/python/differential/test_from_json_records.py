@@ -129,3 +129,16 @@ def test_from_json_primitive_records_allow_comments(oracle):
         df = spark.createDataFrame([('{"id":1 /* c */, "user":"x"}',), ('{"id":2}',)], "j STRING")
         return df.select(F.from_json("j", SCHEMA, {"allowComments": "true"}).alias("r")).select("r.*")
     oracle.check(program)
+
+
+def test_json_source_lines_with_schema(oracle):
+    """The JSON source with a schema: lines ended by \\n, \\r\\n or \\r, blank and space-only lines
+    skipped, malformed lines as NULLs with their text in _corrupt_record."""
+    def program(sql, spark, tmp):
+        import os
+        path = os.path.join(tmp, "records.json")
+        with open(path, "w", newline="") as out:
+            out.write('{"id":1,"user":"a"}\r\n\r\n{"id":2}\r{"id":"x"}\n   \n\t\n{"user":"é","id":3}\n'
+                      '{"id":4,\n{"id":5,"sent":0.5}')
+        return spark.read.schema(SCHEMA + ", _corrupt_record STRING").json(path).orderBy("id", "_corrupt_record")
+    oracle.check(program)
