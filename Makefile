@@ -68,6 +68,7 @@ bench: build
 	@$(BUILD_DIR)/bench/state_store_bench
 	@$(BUILD_DIR)/bench/stateful_bench
 	@$(BUILD_DIR)/bench/kafka_bench
+	@$(PYTHON) bench/json_bench.py
 	@$(BUILD_DIR)/bench/iceberg_bench
 	@$(BUILD_DIR)/bench/window_bench
 	@$(BUILD_DIR)/bench/stream_join_bench 50000 12 hdfs

@@ -2,8 +2,9 @@
 // JacksonParser conversion rules and parse modes), to_json (Spark's
 // JacksonGenerator output) and get_json_object (Spark's JSONPath subset).
 //
-// Each row is parsed once with RapidJSON into a DOM whose memory is recycled
-// between rows; the DOM is then walked alongside a conversion plan built once
+// Records of primitive fields are read in one pass without a DOM
+// (json_flat_record.h); any other row is parsed once with RapidJSON into a DOM
+// whose memory is recycled between rows; the DOM is then walked alongside a conversion plan built once
 // per batch from the schema, appending straight into Arrow builders.
 
 #include <charconv>
@@ -28,6 +29,7 @@
 #include "spate/expr/datetime_parse.h"
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
+#include "spate/expr/json_flat_record.h"
 #include "spate/expr/time_zone.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
@@ -133,6 +135,13 @@ std::optional<double> SpecialDouble(std::string_view s) {
   return std::nullopt;
 }
 
+// The largest JSON integer an integral field takes: Jackson reads 128..255
+// into a TINYINT as the unsigned byte's bits (-128..-1), as Spark shows them.
+template <typename T>
+constexpr int64_t MaxJsonInt() {
+  return std::is_same_v<T, int8_t> ? 255 : std::numeric_limits<T>::max();
+}
+
 class JsonReader {
  public:
   JsonReader(std::string time_zone) : time_zone_(std::move(time_zone)) {}
@@ -213,7 +222,7 @@ class JsonReader {
     using T = typename Builder::value_type;
     if (v.IsInt64()) {
       int64_t x = v.GetInt64();
-      if (x >= std::numeric_limits<T>::min() && x <= std::numeric_limits<T>::max()) {
+      if (x >= std::numeric_limits<T>::min() && x <= MaxJsonInt<T>()) {
         return static_cast<Builder*>(plan.builder)->Append(static_cast<T>(x));
       }
     }
@@ -348,12 +357,22 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   rapidjson::MemoryPoolAllocator<> pool;
   rapidjson::CrtAllocator stack_allocator;
   bool is_struct = s.schema->id() == TypeId::kStruct;
+  // Records of primitive fields go through the single-pass reader; the ones it
+  // leaves (and every record of other schemas) through the DOM.
+  std::unique_ptr<JsonFlatRecordReader> flat;
+  if (is_struct && !s.allow_comments) {
+    flat = JsonFlatRecordReader::Make(static_cast<const StructType&>(*s.schema), s.corrupt_index, builder.get());
+  }
   for (int64_t row = 0; row < a.num_rows; ++row) {
     if (strings.IsNull(row) || IsBlank(strings.GetView(row))) {
       ARROW_RETURN_NOT_OK(builder->AppendNull());
       continue;
     }
     std::string_view text = strings.GetView(row);
+    if (flat) {
+      ARROW_ASSIGN_OR_RAISE(bool appended, flat->TryAppend(text));
+      if (appended) continue;
+    }
     rapidjson::Document doc(&pool, 1024, &stack_allocator);
     if (s.allow_comments) {
       doc.Parse<kJsonParseFlags | rapidjson::kParseCommentsFlag>(text.data(), text.size());

@@ -1,3 +1,7 @@
+#include <algorithm>
+#include <iterator>
+#include <string_view>
+
 #include <arrow/api.h>
 #include <fmt/format.h>
 
@@ -30,6 +34,24 @@ arrow::Result<std::vector<std::string>> JsonRecords(const FileReadRequest& r, co
   return records;
 }
 
+// The non-blank lines of a JSON Lines file ("\n", "\r\n" or "\r" ending each)
+// as one string column, copied once into it rather than into a string each.
+arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(const std::string& text) {
+  arrow::StringBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = std::min(text.find_first_of("\r\n", start), text.size());
+    std::string_view line(text.data() + start, end - start);
+    // Blank lines are not records.
+    if (line.find_first_not_of(" \t") != std::string_view::npos) ARROW_RETURN_NOT_OK(builder.Append(line));
+    bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
+    start = end + (crlf ? 2 : 1);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
+  return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {array});
+}
+
 // from_json's options argument: a constant map<string,string>.
 arrow::Result<ExprPtr> OptionsLiteral(const std::vector<std::pair<std::string, std::string>>& options) {
   auto type = types::Map(types::String(), types::String());
@@ -51,11 +73,10 @@ ParseMode JsonMode(const FileReadRequest& r) { return ParseModeOf(OptionOr(r, "m
 
 // The records parsed by from_json, one column per schema field.
 arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequest& r,
-                                                              const std::vector<std::string>& records,
+                                                              std::shared_ptr<arrow::Table> lines,
                                                               const StructType& schema,
                                                               const std::string& corrupt,
                                                               bool drop_corrupt) {
-  ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
   std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
   ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral({{"mode", mode}, {"columnNameOfCorruptRecord", corrupt}}));
   ExprPtr parsed = ex::Call("from_json", {ex::ColFromName("value"), ex::String(ToJson(schema)), options});
@@ -78,12 +99,20 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
 arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   ARROW_RETURN_NOT_OK(CheckEncoding(r, "JSONOptionsInRead"));
   ARROW_ASSIGN_OR_RAISE(bool multi_line, FlagOption(r, "multiLine"));
-  std::vector<std::vector<std::string>> per_file;
+  // Each file's records as a string column; inferring a schema needs them as strings too.
+  std::vector<std::shared_ptr<arrow::Table>> per_file;
   std::vector<std::string> all;
   for (const auto& file : *r.files) {
+    if (r.schema && !multi_line) {
+      ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
+      ARROW_ASSIGN_OR_RAISE(auto lines, JsonLinesColumn(text));
+      per_file.push_back(std::move(lines));
+      continue;
+    }
     ARROW_ASSIGN_OR_RAISE(auto records, JsonRecords(r, file, multi_line));
-    all.insert(all.end(), records.begin(), records.end());
-    per_file.push_back(std::move(records));
+    ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
+    all.insert(all.end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
+    per_file.push_back(std::move(lines));
   }
   JsonInferOptions infer;
   infer.mode = JsonMode(r);
@@ -105,8 +134,8 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     fields.push_back({corrupt, types::String(), true});
     parse_schema = types::Struct(std::move(fields));
   }
-  for (const auto& records : per_file) {
-    ARROW_ASSIGN_OR_RAISE(auto table, ParseJsonRecords(r, records, *parse_schema, corrupt, drop));
+  for (auto& lines : per_file) {
+    ARROW_ASSIGN_OR_RAISE(auto table, ParseJsonRecords(r, std::move(lines), *parse_schema, corrupt, drop));
     out.tables.push_back(std::move(table));
   }
   return out;

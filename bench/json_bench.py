@@ -1,0 +1,93 @@
+"""JSON parsing rows/s on records of 5 fields (id BIGINT, sent DOUBLE, user STRING, amount DOUBLE,
+kind STRING), each engine in its own process, best of 3 runs:
+
+  from_json   from_json over ROWS in-memory strings (a cached DataFrame), summed
+  text        a JSON-lines file read as text -> from_json -> filter -> count
+  json        the same file through the JSON source with the schema -> filter -> count
+
+Spate's line also gives rows per CPU-second of its process (rows/s per core). With --vs-spark
+the same programs run on PySpark 4.1 (local[2]) and the ratios are printed.
+
+    .venv/bin/python bench/json_bench.py [rows] [--vs-spark]
+
+(each engine runs under the Python running this script).
+"""
+
+import os
+import subprocess
+import sys
+import tempfile
+
+SCHEMA = "id BIGINT, sent DOUBLE, user STRING, amount DOUBLE, kind STRING"
+
+PROGRAM = """
+import sys, time
+engine, path, schema = sys.argv[1:4]
+if engine == "pyspark":
+    from pyspark.sql import SparkSession, functions as f
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .getOrCreate())
+    spark.sparkContext.setLogLevel("OFF")
+else:
+    from spate.sql import SparkSession, functions as f
+    spark = SparkSession.builder.getOrCreate()
+
+
+def best(run):
+    wall = cpu = float("inf")
+    for _ in range(3):
+        w, c = time.perf_counter(), time.process_time()
+        run()
+        wall = min(wall, time.perf_counter() - w)
+        cpu = min(cpu, time.process_time() - c)
+    return wall, cpu
+
+
+lines = spark.read.text(path).cache()
+rows = lines.count()
+parsed = lambda df: df.select(f.from_json("value", schema).alias("r")).select("r.*")
+results = [
+    best(lambda: parsed(lines).agg(f.sum("id"), f.sum("amount"), f.count("user")).collect()),
+    best(lambda: parsed(spark.read.text(path)).filter(f.col("kind") == "refund").count()),
+    best(lambda: spark.read.schema(schema).json(path).filter(f.col("kind") == "refund").count()),
+]
+print(" ".join(f"{rows / w} {rows / c}" for w, c in results))
+"""
+
+NAMES = ["from_json", "text", "json"]
+
+
+def make_input(path, rows):
+    kinds = ["purchase", "refund", "purchase", "view"]
+    with open(path, "w") as out:
+        for i in range(rows):
+            out.write(f'{{"id":{i},"sent":{1700000000 + i / 1000:.3f},"user":"user-{i % 1000}",'
+                      f'"amount":{i % 97}.25,"kind":"{kinds[i % 4]}"}}\n')
+
+
+def run(engine, path):
+    python = sys.executable
+    env = dict(os.environ, PYSPARK_PYTHON=python)
+    out = subprocess.run([python, "-c", PROGRAM, engine, path, SCHEMA], env=env, check=True,
+                         capture_output=True, text=True).stdout.split()
+    figures = [float(x) for x in out[-2 * len(NAMES):]]
+    return figures[0::2], figures[1::2]
+
+
+def main():
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    rows = int(args[0]) if args else 1_000_000
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, "records.json")
+        make_input(path, rows)
+        spate_wall, spate_cpu = run("spate", path)
+        for name, wall, cpu in zip(NAMES, spate_wall, spate_cpu):
+            print(f"spate   {name:10s} {wall:12,.0f} rows/s  {cpu:12,.0f} rows/CPU-s")
+        if "--vs-spark" in sys.argv:
+            spark_wall, _ = run("pyspark", path)
+            for name, wall, ours in zip(NAMES, spark_wall, spate_wall):
+                print(f"pyspark {name:10s} {wall:12,.0f} rows/s  spate/pyspark {ours / wall:5.1f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "spate/types/data_type.h"
+
+namespace arrow {
+class ArrayBuilder;
+class Status;
+template <typename T>
+class Result;
+}  // namespace arrow
+
+// from_json's fast path for its most common input: one JSON object whose
+// fields are booleans, integers, floating-point numbers, strings or nulls,
+// read into a struct of such fields in a single pass over the text, with no
+// DOM. Whatever it does not decide exactly as the full reader would (escapes,
+// non-ASCII text, nested values, numbers a double cannot hold exactly, values
+// that do not fit their field, malformed text) it leaves alone, appending
+// nothing, so that the caller re-reads the record with the full reader.
+
+namespace spate {
+
+class JsonFlatRecordReader {
+ public:
+  // A reader appending into `builder` (a StructBuilder of `schema`), or nullptr
+  // when a field's type is outside the fast path. Field `corrupt_index` (the
+  // corrupt-record column, or -1) gets NULL for every record read.
+  static std::unique_ptr<JsonFlatRecordReader> Make(const StructType& schema, int corrupt_index,
+                                                    arrow::ArrayBuilder* builder);
+  ~JsonFlatRecordReader();
+
+  // Appends the record and returns true, or returns false having appended nothing.
+  arrow::Result<bool> TryAppend(std::string_view text);
+
+ private:
+  struct Field;
+  JsonFlatRecordReader() = default;
+  bool Scan(std::string_view text);
+  bool Convert();
+  arrow::Status Append();
+
+  arrow::ArrayBuilder* builder_ = nullptr;
+  int corrupt_index_ = -1;
+  std::vector<Field> fields_;
+};
+
+}  // namespace spate
