@@ -104,8 +104,8 @@ class GroupedData:
         from spate.sql.streaming._processor_runner import ProcessorRunner
         from spate.sql.timezone import session_tzinfo
         from spate.sql.types import StructType, _parse_datatype_string
-        if initial_state is not None:
-            raise NotImplementedError("transformWithState's initialState is not supported yet")
+        if initial_state is not None and not isinstance(initial_state, GroupedData):
+            raise AssertionError("initialState must be a GroupedData, got %s" % type(initial_state).__name__)
         schema = _parse_datatype_string(output) if isinstance(output, str) else output
         if not isinstance(schema, StructType):
             _raise(PySparkTypeError, "NOT_STRUCT", "Argument `outputStructType` should be a StructType, got %s."
@@ -113,6 +113,8 @@ class GroupedData:
         grouped = self._jgd.agg([])
         key_schema = self._df._wrap(grouped).schema if grouped is not None else StructType([])
         tz = session_tzinfo(self._df.sparkSession)
-        runner = ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas)
-        return self._df._wrap(_native.transform_with_state(self._jgd, runner, schema.json(), output_mode,
-                                                           time_mode, event_time_column))
+        initial_schema = initial_state._df.schema if initial_state is not None else None
+        runner = ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas, initial_schema)
+        return self._df._wrap(_native.transform_with_state(
+            self._jgd, runner, schema.json(), output_mode, time_mode, event_time_column,
+            initial_state._jgd if initial_state is not None else None))
