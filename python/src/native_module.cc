@@ -694,6 +694,15 @@ class PythonStatefulProcessor final : public spate::StatefulProcessor {
           expired.expiry_time_ms));
     });
   }
+  arrow::Status HandleInitialState(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                   const spate::TimerValues& timers) override {
+    return WithGil([&]() -> arrow::Status {
+      return Output(adapter_->fn().attr("handle_initial_state")(CapsulesOf(Copy(key)), CapsulesOf(Copy(rows)),
+                                                                timers.current_processing_time_ms,
+                                                                timers.current_watermark_ms))
+          .status();
+    });
+  }
   arrow::Status Close() override {
     return WithGil([&]() -> arrow::Status {
       adapter_->fn().attr("close")();
@@ -719,15 +728,15 @@ class PythonStatefulProcessor final : public spate::StatefulProcessor {
 void BindStatefulProcessing(nb::module_& m) {
   using Pair = nb::object;
   nb::class_<StateHandle>(m, "StateHandle", "A stateful processor's handle during one engine call.")
-      .def("get_value_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t) {
-        Unwrap(h.handle->GetValueState(name, ArrowSchemaOf(schema)));
+      .def("get_value_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t ttl) {
+        Unwrap(h.handle->GetValueState(name, ArrowSchemaOf(schema), spate::TTLConfig{ttl}));
       })
-      .def("get_list_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t) {
-        Unwrap(h.handle->GetListState(name, ArrowSchemaOf(schema)));
+      .def("get_list_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t ttl) {
+        Unwrap(h.handle->GetListState(name, ArrowSchemaOf(schema), spate::TTLConfig{ttl}));
       })
       .def("get_map_state", [](StateHandle& h, const std::string& name, const std::string& key,
-                               const std::string& value, int64_t) {
-        Unwrap(h.handle->GetMapState(name, ArrowSchemaOf(key), ArrowSchemaOf(value)));
+                               const std::string& value, int64_t ttl) {
+        Unwrap(h.handle->GetMapState(name, ArrowSchemaOf(key), ArrowSchemaOf(value), spate::TTLConfig{ttl}));
       })
       .def("value_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.Value(n).Exists()); })
       .def("value_get", [](StateHandle& h, const std::string& n) { return CapsulesOf(Unwrap(h.Value(n).Get())); })
@@ -769,14 +778,20 @@ void BindStatefulProcessing(nb::module_& m) {
 
   m.def("transform_with_state", [](const spate::GroupedData& g, nb::object adapter, const std::string& output_json,
                                    const std::string& output_mode, const std::string& time_mode,
-                                   const std::string& event_time_column) {
+                                   const std::string& event_time_column, const spate::GroupedData* initial_state) {
     auto callable = std::make_shared<PyCallable>(nb::borrow<nb::callable>(adapter));
     spate::StatefulProcessorFactory factory = [callable]() -> arrow::Result<std::shared_ptr<spate::StatefulProcessor>> {
       return std::make_shared<PythonStatefulProcessor>(callable);
     };
+    if (initial_state != nullptr) {
+      return Ok(g.TransformWithState(std::move(factory), AsStruct(TypeFromJson(output_json)), output_mode, time_mode,
+                                     *initial_state, event_time_column));
+    }
     return Ok(g.TransformWithState(std::move(factory), AsStruct(TypeFromJson(output_json)), output_mode, time_mode,
                                    event_time_column));
-  }, "groupBy(...).transformWithState with a Python processor adapter.");
+  }, nb::arg("g"), nb::arg("adapter"), nb::arg("output_json"), nb::arg("output_mode"), nb::arg("time_mode"),
+     nb::arg("event_time_column"), nb::arg("initial_state").none(),
+     "groupBy(...).transformWithState with a Python processor adapter (and an initial state or None).");
   m.def("apply_in_pandas_with_state", [](const spate::GroupedData& g, nb::object adapter,
                                          const std::string& output_json, const std::string& output_mode,
                                          const std::string& timeout) {

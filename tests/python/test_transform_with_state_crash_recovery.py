@@ -3,7 +3,10 @@ store providers: a processor keeps a value, a list and a map state per key and a
 timer, writes Parquet files in Append mode, and runs in a child process killed with SIGKILL at
 random points and restarted from its checkpoint. The sink must end up with exactly the rows
 of an uninterrupted run: each batch's rows once, each timer fired once, with the state it
-had, however the crashes fall (a replayed batch reloads its state and timers)."""
+had, however the crashes fall (a replayed batch reloads its state and timers).
+
+A second query keeps state with a TTL (ProcessingTime mode): a replayed batch runs at the
+batch timestamp its offsets log recorded, so its values expire as they did the first time."""
 
 import importlib
 import json
@@ -21,14 +24,14 @@ CHILD = textwrap.dedent("""
     sys.path.insert(0, %r)
     from spate import sql
     from spate.sql import SparkSession
-    from test_transform_with_state_crash_recovery import closed_groups
+    from test_transform_with_state_crash_recovery import closed_groups as query_of
 
     src, out, checkpoint, provider = sys.argv[1:5]
     spark = SparkSession.builder.appName("tws-crash-child").getOrCreate()
     spark.conf.set("spate.streaming.checkpoint.fsync", "false")
     spark.conf.set("spark.sql.streaming.stateStore.providerClass", provider)
     spark.conf.set("spark.sql.streaming.stateStore.minDeltasForSnapshot", "3")
-    query = (closed_groups(sql, spark, src).writeStream.format("parquet").outputMode("append")
+    query = (query_of(sql, spark, src).writeStream.format("parquet").outputMode("append")
              .option("checkpointLocation", checkpoint).trigger(availableNow=True).start(out))
     print("started", flush=True)
     query.awaitTermination()
@@ -85,6 +88,37 @@ def closed_groups(sql, spark, src):
     return stream.groupBy("k").transformWithState(CloseWhenQuiet(), OUTPUT_SCHEMA, "Append", "EventTime")
 
 
+TTL_OUTPUT_SCHEMA = "k STRING, n INT, recent STRING, before BOOLEAN"
+
+
+def ttl_counts(sql, spark, src):
+    """Per key: its count of rows so far (a value state with an hour's TTL) and the values of
+    this batch (a list state with a 1 ms TTL: what earlier batches appended has expired, each
+    batch running at least a millisecond after the one before), and whether the list still
+    held anything before this batch's rows."""
+    streaming = importlib.import_module(sql.__name__ + ".streaming")
+    Row = sql.Row
+
+    class TtlCounts(streaming.StatefulProcessor):
+        def init(self, handle):
+            self.count = handle.getValueState("count", "n INT", 3_600_000)
+            self.recent = handle.getListState("recent", "v INT", 1)
+
+        def handleInputRows(self, key, rows, timerValues):
+            before = self.recent.exists()
+            n = (self.count.get() or (0,))[0]
+            for row in rows:
+                n += 1
+                self.recent.appendValue((row.v,))
+            self.count.update((n,))
+            recent = ",".join(str(v) for v in sorted(v for (v,) in self.recent.get()))
+            yield Row(k=key[0], n=n, recent=recent, before=before)
+
+    stream = (spark.readStream.option("maxFilesPerTrigger", 1).schema("ts TIMESTAMP, k STRING, v INT")
+              .json(str(src)))
+    return stream.groupBy("k").transformWithState(TtlCounts(), TTL_OUTPUT_SCHEMA, "Append", "ProcessingTime")
+
+
 def add_input_file(src, index):
     """File i: keys k<i> (three rows at minutes 5i .. 5i+2) and k<i>-b (two rows); no key has
     rows in two files, so its timer (5i+3 minutes) fires in whichever later batch first sees
@@ -119,3 +153,28 @@ def test_sigkill_restarts_of_transform_with_state_match_an_uninterrupted_run(spa
     assert len(fired) >= 2 * (FILES - 2)  # every key's timer but the last files' fired
     assert ("k0", 3, "0,1,2", 1, 1704103380000) in expected
     assert results(spark, out, tmp_path, "read") == expected
+
+
+@pytest.mark.parametrize("provider", sorted(PROVIDERS))
+def test_sigkill_restarts_of_transform_with_state_with_ttl_match_an_uninterrupted_run(spark, tmp_path, provider):
+    # A processing-time transformWithState asks for a batch at every trigger; without those
+    # batches the availableNow run ends with its last file.
+    child = CHILD.replace("closed_groups as query_of", "ttl_counts as query_of").replace(
+        'spark.conf.set("spate.streaming.checkpoint.fsync", "false")',
+        'spark.conf.set("spate.streaming.checkpoint.fsync", "false")\n'
+        'spark.conf.set("spark.sql.streaming.noDataMicroBatches.enabled", "false")')
+    # The files of the first test: no key has rows in two files, so the rows do not depend on
+    # which files a batch gets (that varies with the crashes); each batch's 1 ms list values
+    # expire in the next batch and are removed from the store, on replays too.
+    ref_out, out = uninterrupted_and_crashed_outputs(tmp_path, child, provider, FILES, add_input_file,
+                                                     RESTARTS, random.Random(20241206), 0.05)
+
+    def ttl_results(folder, name):
+        rows = read_parquet_folder(spark, folder, TTL_OUTPUT_SCHEMA, tmp_path / name)
+        return sorted(((r.k, r.n, r.recent, r.before) for r in rows), key=repr)
+
+    expected = ttl_results(ref_out, "ref-read")
+    assert len(expected) == 2 * FILES  # two keys a file, none in two files
+    assert not any(r[3] for r in expected)
+    assert ("k11", 3, "110,111,112", False) in expected
+    assert ttl_results(out, "read") == expected

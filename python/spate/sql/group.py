@@ -127,15 +127,18 @@ class GroupedData:
     def _transform_with_state(self, processor: Any, output: Any, output_mode: str, time_mode: str,
                               initial_state: Any, event_time_column: str, pandas: bool) -> "DataFrame":
         from spate.sql.types import _parse_datatype_string
-        if initial_state is not None:
-            raise NotImplementedError("transformWithState's initialState is not supported yet")
+        if initial_state is not None and not isinstance(initial_state, GroupedData):
+            raise AssertionError("initialState must be a GroupedData, got %s" % type(initial_state).__name__)
         schema = _parse_datatype_string(output) if isinstance(output, str) else output
-        runner = self._runner(processor, schema, pandas)
-        return self._df._wrap(_native.transform_with_state(self._jgd, runner, schema.json(), output_mode,
-                                                           time_mode, event_time_column))
+        initial_schema = initial_state._df.schema if initial_state is not None else None
+        runner = self._runner(processor, schema, pandas, initial_schema)
+        return self._df._wrap(_native.transform_with_state(
+            self._jgd, runner, schema.json(), output_mode, time_mode, event_time_column,
+            initial_state._jgd if initial_state is not None else None))
 
-    def _runner(self, processor: Any, schema: Any, pandas: bool) -> Any:
-        """What the engine calls to run `processor` (of output `schema`) per key."""
+    def _runner(self, processor: Any, schema: Any, pandas: bool, initial_schema: Any = None) -> Any:
+        """What the engine calls to run `processor` (of output `schema`) per key; `initial_schema`:
+        the columns of the initial state's rows, when there is one."""
         from spate.sql.streaming._processor_runner import ProcessorRunner
         from spate.sql.timezone import session_tzinfo
         from spate.sql.types import StructType
@@ -145,7 +148,7 @@ class GroupedData:
         grouped = self._jgd.agg([])
         key_schema = self._df._wrap(grouped).schema if grouped is not None else StructType([])
         tz = session_tzinfo(self._df.sparkSession)
-        return ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas)
+        return ProcessorRunner(processor, self._df.schema, key_schema, schema, tz, pandas, initial_schema)
 
 
 def _legacy_output_mode(mode: str) -> str:

@@ -181,6 +181,13 @@ class GroupedData {
   DataFrame TransformWithState(StatefulProcessorFactory factory, const StructType& output,
                                const std::string& output_mode, const std::string& time_mode,
                                const std::string& event_time_column = "") const;
+  /// The same from an initial state (Spark's initialState): `initial_state`
+  /// groups a batch DataFrame by keys of this grouping's types; in the
+  /// query's first batch the processor's HandleInitialState gets each key's
+  /// rows of it (all its columns) before the batch's input.
+  DataFrame TransformWithState(StatefulProcessorFactory factory, const StructType& output,
+                               const std::string& output_mode, const std::string& time_mode,
+                               const GroupedData& initial_state, const std::string& event_time_column = "") const;
   /// Spark's flatMapGroupsWithState: `func` is called once per key of each
   /// micro-batch with its rows and its GroupState (a value of the `state`
   /// columns and a timeout), and once per key that timed out; its rows have the

@@ -1,10 +1,13 @@
 // transformWithState, as Spark's TransformWithStateExec runs it, once per
-// micro-batch: the processor's Init, HandleInputRows once per grouping key
-// of the batch with the key's rows, then HandleExpiredTimer once per timer
-// that expired (processing-time timers by the batch's timestamp, event-time
-// timers by the watermark for eviction, also in a batch without data), then
-// Close. The output is what the calls returned. The state variables and the
-// timers live in the operator's stores (transform_with_state_handle.h).
+// micro-batch: the processor's Init, in the query's first batch
+// HandleInitialState once per key of the initial state (if there is one),
+// HandleInputRows once per grouping key of the batch with the key's rows,
+// then HandleExpiredTimer once per timer that expired (processing-time
+// timers by the batch's timestamp, event-time timers by the watermark for
+// eviction, also in a batch without data), then the removal of the state
+// whose TTL expired, then Close. The output is what the calls returned. The
+// state variables and the timers live in the operator's stores
+// (transform_with_state_handle.h; TTLs in transform_with_state_ttl.h).
 
 #include <algorithm>
 #include <chrono>
@@ -18,6 +21,7 @@
 #include "spate/exec/executor.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/exec/transform_with_state_handle.h"
+#include "spate/exec/transform_with_state_ttl.h"
 #include "spate/state/event_time_index.h"
 #include "spate/state/row_codec.h"
 #include "spate/types/arrow_types.h"
@@ -155,6 +159,34 @@ class Output {
   std::vector<RecordBatchPtr> batches_;
 };
 
+// The initial state's rows grouped by key (its first columns, cast to the
+// query's key types), each key's rows (the other columns) handed to the
+// processor before the batch's input.
+arrow::Status HandleInitialState(const PlanNode& node, TransformRuntime& rt, StatefulProcessor& processor,
+                                 BatchStateHandle& handle, const TimerValues& timers) {
+  ARROW_ASSIGN_OR_RAISE(auto table, node.transform->initial_state());
+  ARROW_ASSIGN_OR_RAISE(auto rows, ToSingleBatch(*table));
+  const int num_keys = rt.key_schema->num_fields();
+  arrow::ArrayVector key_columns;
+  for (int c = 0; c < num_keys; ++c) {
+    ARROW_ASSIGN_OR_RAISE(auto array, ConformArray(rows->column(c), rt.key_schema->field(c)->type()));
+    key_columns.push_back(std::move(array));
+  }
+  auto key_batch = arrow::RecordBatch::Make(rt.key_schema, rows->num_rows(), key_columns);
+  std::vector<int> own_columns;
+  for (int c = num_keys; c < rows->num_columns(); ++c) own_columns.push_back(c);
+  ARROW_ASSIGN_OR_RAISE(auto state_rows, rows->SelectColumns(own_columns));
+  EncodedRows keys;
+  rt.key_encoder->EncodeBatch(*key_batch, &keys);
+  KeyGroups groups = GroupRows(keys, {});
+  for (size_t g = 0; g < groups.keys.size(); ++g) {
+    handle.SetCurrentKey(groups.keys[g]);
+    ARROW_ASSIGN_OR_RAISE(auto key_rows, TakeRows(state_rows, groups.rows[g]));
+    ARROW_RETURN_NOT_OK(processor.HandleInitialState(*key_batch->Slice(groups.first_row[g], 1), *key_rows, timers));
+  }
+  return arrow::Status::OK();
+}
+
 arrow::Status HandleInput(const PlanNode& node, const arrow::Table& input, const EvalContext& ctx,
                           TransformRuntime& rt, StatefulProcessor& processor, BatchStateHandle& handle,
                           const TimerValues& timers, Output& output) {
@@ -247,7 +279,7 @@ arrow::Result<std::vector<StateStoreSchemas>> TransformWithStateSchemas(const Pl
       store_key = arrow::schema({arrow::field("key", arrow::struct_(key->fields())),
                                  arrow::field("userKey", arrow::struct_(v.user_key->fields()))});
     }
-    out.push_back({v.name, store_key, v.value});
+    out.push_back({v.name, store_key, v.ttl_ms > 0 ? WithExpiryColumn(v.value) : v.value});
   }
   const std::string timers = TimerStoreName(node.transform->time_mode);
   if (!timers.empty()) {
@@ -264,9 +296,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteTransformWithState(const Pla
   ARROW_ASSIGN_OR_RAISE(TransformRuntime * rt, RuntimeOf(node, *op));
   auto start = Clock::now();
   ARROW_ASSIGN_OR_RAISE(auto processor, node.transform->factory());
-  BatchStateHandle handle(*op, rt->variables, rt->timer_store);
+  BatchStateHandle handle(*op, rt->variables, rt->timer_store, calendar::FloorDiv(ctx.current_timestamp_us, 1000));
   ARROW_RETURN_NOT_OK(processor->Init(handle));
   const TimerValues timers = TimerValuesOf(node, ctx);
+  if (node.transform->initial_state && ctx.streaming->batch_id == 0) {
+    ARROW_RETURN_NOT_OK(HandleInitialState(node, *rt, *processor, handle, timers));
+  }
   Output output(rt->output_schema);
   ARROW_RETURN_NOT_OK(HandleInput(node, input, ctx, *rt, *processor, handle, timers, output));
   if (node.transform->time_mode == TimeMode::kProcessingTime) {
@@ -275,8 +310,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteTransformWithState(const Pla
   } else if (node.transform->time_mode == TimeMode::kEventTime) {
     ARROW_RETURN_NOT_OK(FireExpiredTimers(*rt, *op, *processor, handle, timers, timers.current_watermark_ms, output));
   }
-  ARROW_RETURN_NOT_OK(processor->Close());
   op->metrics().all_updates_time_ms += MillisSince(start);
+  const auto removal_start = Clock::now();
+  ARROW_RETURN_NOT_OK(handle.ClearExpiredState().status());
+  op->metrics().all_removals_time_ms += MillisSince(removal_start);
+  ARROW_RETURN_NOT_OK(processor->Close());
   return output.Finish();
 }
 

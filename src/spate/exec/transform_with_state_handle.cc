@@ -5,20 +5,14 @@
 
 #include "spate/common/error.h"
 #include "spate/exec/streaming_context.h"
+#include "spate/exec/transform_with_state_ttl.h"
 #include "spate/state/event_time_index.h"
 #include "spate/state/row_codec.h"
 
 namespace spate {
 
-namespace {
-
-arrow::Status StateVariableError(const std::string& message) {
-  return SparkError("STATEFUL_PROCESSOR_CANNOT_PERFORM_OPERATION_WITH_INVALID_HANDLE_STATE", "42802", message);
-}
-
-// The encoding of row 0 of `row`, whose columns must be those of `schema`.
-arrow::Result<std::string> EncodeRow(const arrow::RecordBatch& row, const std::shared_ptr<arrow::Schema>& schema,
-                                     const std::string& what) {
+arrow::Result<std::string> EncodeStateRow(const arrow::RecordBatch& row, const std::shared_ptr<arrow::Schema>& schema,
+                                          const std::string& what) {
   if (row.num_rows() < 1 || !row.schema()->Equals(*schema, /*check_metadata=*/false)) {
     return arrow::Status::Invalid(fmt::format("{} must be a row of {}, got {} rows of {}", what,
                                               schema->ToString(), row.num_rows(), row.schema()->ToString()));
@@ -29,29 +23,37 @@ arrow::Result<std::string> EncodeRow(const arrow::RecordBatch& row, const std::s
   return out;
 }
 
-// Every row of `bytes` (encodings one after another).
-arrow::Result<RecordBatchPtr> DecodeRows(std::string_view bytes, const std::shared_ptr<arrow::Schema>& schema) {
+arrow::Result<RecordBatchPtr> DecodeStateRows(std::string_view bytes, const std::shared_ptr<arrow::Schema>& schema) {
   ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
   while (!bytes.empty()) ARROW_RETURN_NOT_OK(decoder->Append(&bytes));
   return decoder->Finish();
 }
 
+namespace {
+
+arrow::Status StateVariableError(const std::string& message) {
+  return SparkError("STATEFUL_PROCESSOR_CANNOT_PERFORM_OPERATION_WITH_INVALID_HANDLE_STATE", "42802", message);
+}
+
 // A handle that only records the variables Init declares.
 class DeclaringHandle final : public StatefulProcessorHandle {
  public:
+  explicit DeclaringHandle(TimeMode mode) : mode_(mode) {}
   std::vector<StateVariable> variables;
 
-  arrow::Result<ValueState*> GetValueState(const std::string& name, std::shared_ptr<arrow::Schema> schema) override {
-    ARROW_RETURN_NOT_OK(Declare({StateVariable::Kind::kValue, name, nullptr, std::move(schema)}));
+  arrow::Result<ValueState*> GetValueState(const std::string& name, std::shared_ptr<arrow::Schema> schema,
+                                           TTLConfig ttl) override {
+    ARROW_RETURN_NOT_OK(Declare({StateVariable::Kind::kValue, name, nullptr, std::move(schema)}, ttl));
     return nullptr;
   }
-  arrow::Result<ListState*> GetListState(const std::string& name, std::shared_ptr<arrow::Schema> schema) override {
-    ARROW_RETURN_NOT_OK(Declare({StateVariable::Kind::kList, name, nullptr, std::move(schema)}));
+  arrow::Result<ListState*> GetListState(const std::string& name, std::shared_ptr<arrow::Schema> schema,
+                                         TTLConfig ttl) override {
+    ARROW_RETURN_NOT_OK(Declare({StateVariable::Kind::kList, name, nullptr, std::move(schema)}, ttl));
     return nullptr;
   }
   arrow::Result<MapState*> GetMapState(const std::string& name, std::shared_ptr<arrow::Schema> user_key,
-                                       std::shared_ptr<arrow::Schema> value) override {
-    ARROW_RETURN_NOT_OK(Declare({StateVariable::Kind::kMap, name, std::move(user_key), std::move(value)}));
+                                       std::shared_ptr<arrow::Schema> value, TTLConfig ttl) override {
+    ARROW_RETURN_NOT_OK(Declare({StateVariable::Kind::kMap, name, std::move(user_key), std::move(value)}, ttl));
     return nullptr;
   }
   arrow::Status RegisterTimer(int64_t) override { return NotInInit("registerTimer"); }
@@ -60,7 +62,12 @@ class DeclaringHandle final : public StatefulProcessorHandle {
   arrow::Status DeleteIfExists(const std::string&) override { return arrow::Status::OK(); }
 
  private:
-  arrow::Status Declare(StateVariable v) {
+  // As Spark, a TTL of 0 is none; any other is checked against the time mode.
+  arrow::Status Declare(StateVariable v, TTLConfig ttl) {
+    if (ttl.ttl_duration_ms != 0) {
+      ARROW_RETURN_NOT_OK(CheckTTL(v.name, ttl.ttl_duration_ms, mode_));
+      v.ttl_ms = ttl.ttl_duration_ms;
+    }
     if (v.name.empty() || v.name.front() == '$' || v.name.find('/') != std::string::npos || v.name == "default") {
       return arrow::Status::Invalid(fmt::format("'{}' cannot name a state variable", v.name));
     }
@@ -81,6 +88,8 @@ class DeclaringHandle final : public StatefulProcessorHandle {
                                           "state=INITIALIZED.",
                                           call));
   }
+
+  TimeMode mode_;
 };
 
 class StoredValue final : public ValueState {
@@ -95,10 +104,10 @@ class StoredValue final : public ValueState {
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
     ARROW_ASSIGN_OR_RAISE(auto got, s->Get(h_.key()));
     if (!got) return nullptr;
-    return DecodeRows(*got, v_.value);
+    return DecodeStateRows(*got, v_.value);
   }
   arrow::Status Update(const arrow::RecordBatch& value) override {
-    ARROW_ASSIGN_OR_RAISE(std::string bytes, EncodeRow(value, v_.value, "the value of state " + v_.name));
+    ARROW_ASSIGN_OR_RAISE(std::string bytes, EncodeStateRow(value, v_.value, "the value of state " + v_.name));
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
     return s->Put(h_.key(), bytes);
   }
@@ -124,7 +133,7 @@ class StoredList final : public ListState {
   arrow::Result<RecordBatchPtr> Get() override {
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
     ARROW_ASSIGN_OR_RAISE(auto got, s->Get(h_.key()));
-    return DecodeRows(got.value_or(""), v_.value);
+    return DecodeStateRows(got.value_or(""), v_.value);
   }
   arrow::Status Put(const arrow::RecordBatch& values) override { return Write(values, ""); }
   arrow::Status AppendList(const arrow::RecordBatch& values) override {
@@ -172,7 +181,7 @@ class StoredMap final : public MapState {
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
     ARROW_ASSIGN_OR_RAISE(auto got, s->Get(k));
     if (!got) return nullptr;
-    return DecodeRows(*got, v_.value);
+    return DecodeStateRows(*got, v_.value);
   }
   arrow::Result<bool> ContainsKey(const arrow::RecordBatch& key) override {
     ARROW_ASSIGN_OR_RAISE(std::string k, EntryKey(key));
@@ -182,7 +191,7 @@ class StoredMap final : public MapState {
   }
   arrow::Status UpdateValue(const arrow::RecordBatch& key, const arrow::RecordBatch& value) override {
     ARROW_ASSIGN_OR_RAISE(std::string k, EntryKey(key));
-    ARROW_ASSIGN_OR_RAISE(std::string bytes, EncodeRow(value, v_.value, "the value of map state " + v_.name));
+    ARROW_ASSIGN_OR_RAISE(std::string bytes, EncodeStateRow(value, v_.value, "the value of map state " + v_.name));
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
     return s->Put(k, bytes);
   }
@@ -193,8 +202,8 @@ class StoredMap final : public MapState {
       values.append(v);
       return arrow::Status::OK();
     }));
-    ARROW_ASSIGN_OR_RAISE(auto key_rows, DecodeRows(keys, v_.user_key));
-    ARROW_ASSIGN_OR_RAISE(auto value_rows, DecodeRows(values, v_.value));
+    ARROW_ASSIGN_OR_RAISE(auto key_rows, DecodeStateRows(keys, v_.user_key));
+    ARROW_ASSIGN_OR_RAISE(auto value_rows, DecodeStateRows(values, v_.value));
     return std::make_pair(key_rows, value_rows);
   }
   arrow::Status RemoveKey(const arrow::RecordBatch& key) override {
@@ -215,7 +224,7 @@ class StoredMap final : public MapState {
 
  private:
   arrow::Result<std::string> EntryKey(const arrow::RecordBatch& key) {
-    ARROW_ASSIGN_OR_RAISE(std::string user, EncodeRow(key, v_.user_key, "the key of map state " + v_.name));
+    ARROW_ASSIGN_OR_RAISE(std::string user, EncodeStateRow(key, v_.user_key, "the key of map state " + v_.name));
     return h_.key() + user;
   }
   arrow::Status Scan(const StateStore::Visitor& visit) {
@@ -242,15 +251,15 @@ std::string TimerStoreName(TimeMode mode) {
 
 arrow::Result<std::vector<StateVariable>> DeclaredStateVariables(const TransformWithStateSpec& spec) {
   ARROW_ASSIGN_OR_RAISE(auto processor, spec.factory());
-  DeclaringHandle handle;
+  DeclaringHandle handle(spec.time_mode);
   ARROW_RETURN_NOT_OK(processor->Init(handle));
   ARROW_RETURN_NOT_OK(processor->Close());
   return std::move(handle.variables);
 }
 
 BatchStateHandle::BatchStateHandle(StatefulOperatorState& op, const std::vector<StateVariable>& variables,
-                                   int timer_store)
-    : op_(op), variables_(variables), timer_store_(timer_store) {}
+                                   int timer_store, int64_t batch_ms)
+    : op_(op), variables_(variables), timer_store_(timer_store), batch_ms_(batch_ms) {}
 
 BatchStateHandle::~BatchStateHandle() = default;
 
@@ -270,25 +279,35 @@ arrow::Result<int> BatchStateHandle::Declared(const std::string& name, StateVari
       name));
 }
 
-arrow::Result<ValueState*> BatchStateHandle::GetValueState(const std::string& name, std::shared_ptr<arrow::Schema>) {
+// The variables were declared (and their TTLs checked) when the query
+// planned its stores: the TTL they were planned with is the one that counts.
+arrow::Result<ValueState*> BatchStateHandle::GetValueState(const std::string& name, std::shared_ptr<arrow::Schema>,
+                                                           TTLConfig) {
   ARROW_ASSIGN_OR_RAISE(int store, Declared(name, StateVariable::Kind::kValue));
   auto& slot = values_[name];
-  if (!slot) slot = std::make_unique<StoredValue>(*this, store, variables_[store]);
+  const StateVariable& v = variables_[store];
+  if (!slot && v.ttl_ms > 0) slot = MakeValueStateWithTTL(*this, store, v, TtlClock(v.ttl_ms, batch_ms_));
+  if (!slot) slot = std::make_unique<StoredValue>(*this, store, v);
   return slot.get();
 }
 
-arrow::Result<ListState*> BatchStateHandle::GetListState(const std::string& name, std::shared_ptr<arrow::Schema>) {
+arrow::Result<ListState*> BatchStateHandle::GetListState(const std::string& name, std::shared_ptr<arrow::Schema>,
+                                                         TTLConfig) {
   ARROW_ASSIGN_OR_RAISE(int store, Declared(name, StateVariable::Kind::kList));
   auto& slot = lists_[name];
-  if (!slot) slot = std::make_unique<StoredList>(*this, store, variables_[store]);
+  const StateVariable& v = variables_[store];
+  if (!slot && v.ttl_ms > 0) slot = MakeListStateWithTTL(*this, store, v, TtlClock(v.ttl_ms, batch_ms_));
+  if (!slot) slot = std::make_unique<StoredList>(*this, store, v);
   return slot.get();
 }
 
 arrow::Result<MapState*> BatchStateHandle::GetMapState(const std::string& name, std::shared_ptr<arrow::Schema>,
-                                                       std::shared_ptr<arrow::Schema>) {
+                                                       std::shared_ptr<arrow::Schema>, TTLConfig) {
   ARROW_ASSIGN_OR_RAISE(int store, Declared(name, StateVariable::Kind::kMap));
   auto& slot = maps_[name];
-  if (!slot) slot = std::make_unique<StoredMap>(*this, store, variables_[store]);
+  const StateVariable& v = variables_[store];
+  if (!slot && v.ttl_ms > 0) slot = MakeMapStateWithTTL(*this, store, v, TtlClock(v.ttl_ms, batch_ms_));
+  if (!slot) slot = std::make_unique<StoredMap>(*this, store, v);
   return slot.get();
 }
 
@@ -337,7 +356,7 @@ arrow::Result<std::vector<int64_t>> BatchStateHandle::ListTimers() {
     if (k.size() == key_.size() + kEncodedInt64Bytes) encoded.append(k.substr(key_.size()));
     return arrow::Status::OK();
   }));
-  ARROW_ASSIGN_OR_RAISE(auto rows, DecodeRows(encoded, schema));
+  ARROW_ASSIGN_OR_RAISE(auto rows, DecodeStateRows(encoded, schema));
   const auto& times = static_cast<const arrow::Int64Array&>(*rows->column(0));
   for (int64_t i = 0; i < times.length(); ++i) out.push_back(times.Value(i));
   return out;
@@ -348,8 +367,8 @@ arrow::Status BatchStateHandle::DeleteIfExists(const std::string& name) {
     if (variables_[v].name != name) continue;
     for (int p = 0; p < op_.num_partitions(); ++p) {
       ARROW_ASSIGN_OR_RAISE(StateStore * s, op_.Store(p, static_cast<int>(v)));
-      std::vector<std::string> keys;
-      ARROW_RETURN_NOT_OK(s->ScanAll([&](std::string_view k, std::string_view) {
+      std::vector<std::string> keys;  // the rows and their TTL index
+      ARROW_RETURN_NOT_OK(s->Scan("", "", [&](std::string_view k, std::string_view) {
         keys.emplace_back(k);
         return arrow::Status::OK();
       }));
@@ -357,6 +376,20 @@ arrow::Status BatchStateHandle::DeleteIfExists(const std::string& name) {
     }
   }
   return arrow::Status::OK();
+}
+
+arrow::Result<int64_t> BatchStateHandle::ClearExpiredState() {
+  int64_t removed = 0;
+  for (size_t v = 0; v < variables_.size(); ++v) {
+    if (variables_[v].ttl_ms <= 0) continue;
+    const TtlClock clock(variables_[v].ttl_ms, batch_ms_);
+    for (int p = 0; p < op_.num_partitions(); ++p) {
+      ARROW_ASSIGN_OR_RAISE(StateStore * s, op_.Store(p, static_cast<int>(v)));
+      ARROW_ASSIGN_OR_RAISE(int64_t n, ClearExpired(*s, variables_[v], clock));
+      removed += n;
+    }
+  }
+  return removed;
 }
 
 }  // namespace spate

@@ -11,6 +11,8 @@
 //   map state    key = grouping key ++ user key  value = the value row
 //   timers       key = grouping key ++ expiry (ms, BIGINT)  value = empty,
 //                with the event-time index (state/event_time_index.h) by expiry
+// A state variable with a TTL adds its expiry to each value (list element,
+// map value) and keeps a TTL index in its store (transform_with_state_ttl.h).
 
 #include <map>
 #include <memory>
@@ -33,7 +35,14 @@ struct StateVariable {
   std::string name;
   std::shared_ptr<arrow::Schema> user_key;  // map state
   std::shared_ptr<arrow::Schema> value;
+  int64_t ttl_ms = 0;  // 0: no TTL
 };
+
+/// Row 0 of `row` encoded; its columns must be those of `schema` (`what` names it in the error).
+arrow::Result<std::string> EncodeStateRow(const arrow::RecordBatch& row, const std::shared_ptr<arrow::Schema>& schema,
+                                          const std::string& what);
+/// Every row of `bytes` (encodings one after another).
+arrow::Result<RecordBatchPtr> DecodeStateRows(std::string_view bytes, const std::shared_ptr<arrow::Schema>& schema);
 
 /// The name of the timers' store, by time mode ("" for TimeMode::kNone).
 std::string TimerStoreName(TimeMode mode);
@@ -46,21 +55,29 @@ arrow::Result<std::vector<StateVariable>> DeclaredStateVariables(const Transform
 class BatchStateHandle final : public StatefulProcessorHandle {
  public:
   /// `variables` are the ones the query planned (store i is variables[i]);
-  /// `timer_store` the timers' store index or -1.
-  BatchStateHandle(StatefulOperatorState& op, const std::vector<StateVariable>& variables, int timer_store);
+  /// `timer_store` the timers' store index or -1; `batch_ms` the batch's
+  /// processing time, which TTLs count from.
+  BatchStateHandle(StatefulOperatorState& op, const std::vector<StateVariable>& variables, int timer_store,
+                   int64_t batch_ms);
   ~BatchStateHandle() override;
 
   /// The key the next calls act on: its encoding and its partition.
   void SetCurrentKey(std::string_view key_bytes);
 
-  arrow::Result<ValueState*> GetValueState(const std::string& name, std::shared_ptr<arrow::Schema> schema) override;
-  arrow::Result<ListState*> GetListState(const std::string& name, std::shared_ptr<arrow::Schema> schema) override;
+  arrow::Result<ValueState*> GetValueState(const std::string& name, std::shared_ptr<arrow::Schema> schema,
+                                           TTLConfig ttl) override;
+  arrow::Result<ListState*> GetListState(const std::string& name, std::shared_ptr<arrow::Schema> schema,
+                                         TTLConfig ttl) override;
   arrow::Result<MapState*> GetMapState(const std::string& name, std::shared_ptr<arrow::Schema> user_key,
-                                       std::shared_ptr<arrow::Schema> value) override;
+                                       std::shared_ptr<arrow::Schema> value, TTLConfig ttl) override;
   arrow::Status RegisterTimer(int64_t expiry_ms) override;
   arrow::Status DeleteTimer(int64_t expiry_ms) override;
   arrow::Result<std::vector<int64_t>> ListTimers() override;
   arrow::Status DeleteIfExists(const std::string& name) override;
+
+  /// Removes what expired by the batch's time from every variable with a
+  /// TTL (Spark does at the end of each batch); the number of values removed.
+  arrow::Result<int64_t> ClearExpiredState();
 
   /// What the state variables reach through the handle.
   arrow::Result<StateStore*> StoreOf(int variable);
@@ -74,6 +91,7 @@ class BatchStateHandle final : public StatefulProcessorHandle {
   StatefulOperatorState& op_;
   const std::vector<StateVariable>& variables_;
   int timer_store_;
+  int64_t batch_ms_;
   std::string key_;
   int partition_ = 0;
   std::map<std::string, std::unique_ptr<ValueState>> values_;

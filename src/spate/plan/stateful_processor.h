@@ -10,6 +10,13 @@
 // Rows, keys and state values cross as Arrow record batches: a key is one
 // row of the grouping columns, a value-state value one row of its schema, a
 // list one row per element, a map's keys and values one row each.
+//
+// A state variable may have a time to live (TTL, ProcessingTime mode only):
+// each value expires its TTL after the batch that last wrote it, as Spark's
+// TTLConfig; expired values are invisible to reads and removed from the
+// store at the end of the batch. A query may start from an initial state
+// (transformWithState's initialState): in its first batch the processor's
+// HandleInitialState is called once per key of it, before any input row.
 
 #include <cstdint>
 #include <functional>
@@ -46,6 +53,13 @@ struct ExpiredTimerInfo {
 };
 
 using RecordBatchPtr = std::shared_ptr<arrow::RecordBatch>;
+
+/// Spark's TTLConfig: how long a state variable's values live after the
+/// batch that last updated them, in processing time (ProcessingTime mode
+/// only). 0 is no TTL; a negative duration is refused.
+struct TTLConfig {
+  int64_t ttl_duration_ms = 0;
+};
 
 /// One value per grouping key.
 class ValueState {
@@ -94,10 +108,13 @@ class StatefulProcessorHandle {
  public:
   virtual ~StatefulProcessorHandle() = default;
   /// `schema`: the value's columns. A repeated name with the same kind returns the same variable.
-  virtual arrow::Result<ValueState*> GetValueState(const std::string& name, std::shared_ptr<arrow::Schema> schema) = 0;
-  virtual arrow::Result<ListState*> GetListState(const std::string& name, std::shared_ptr<arrow::Schema> schema) = 0;
+  /// With a `ttl`, each value (list element, map entry) expires on its own.
+  virtual arrow::Result<ValueState*> GetValueState(const std::string& name, std::shared_ptr<arrow::Schema> schema,
+                                                   TTLConfig ttl = {}) = 0;
+  virtual arrow::Result<ListState*> GetListState(const std::string& name, std::shared_ptr<arrow::Schema> schema,
+                                                 TTLConfig ttl = {}) = 0;
   virtual arrow::Result<MapState*> GetMapState(const std::string& name, std::shared_ptr<arrow::Schema> user_key,
-                                               std::shared_ptr<arrow::Schema> value) = 0;
+                                               std::shared_ptr<arrow::Schema> value, TTLConfig ttl = {}) = 0;
   /// Timers of the current key, in milliseconds (of processing or event time, by the time mode).
   virtual arrow::Status RegisterTimer(int64_t expiry_ms) = 0;
   virtual arrow::Status DeleteTimer(int64_t expiry_ms) = 0;
@@ -106,10 +123,11 @@ class StatefulProcessorHandle {
   virtual arrow::Status DeleteIfExists(const std::string& name) = 0;
 };
 
-/// The user's logic. Per micro-batch the operator calls Init, then
-/// HandleInputRows once per key of the batch, HandleExpiredTimer once per
-/// expired timer, then Close. Returned batches have the output schema
-/// (null: no rows).
+/// The user's logic. Per micro-batch the operator calls Init, then (in the
+/// first batch of a query with an initial state) HandleInitialState once per
+/// key of the initial state, HandleInputRows once per key of the batch,
+/// HandleExpiredTimer once per expired timer, then Close. Returned batches
+/// have the output schema (null: no rows).
 class StatefulProcessor {
  public:
   virtual ~StatefulProcessor() = default;
@@ -123,12 +141,22 @@ class StatefulProcessor {
     (void)key, (void)timer_values, (void)expired;
     return nullptr;
   }
+  /// `rows`: the key's rows of the initial state (its columns). Sets up state; returns no rows.
+  virtual arrow::Status HandleInitialState(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                           const TimerValues& timer_values) {
+    (void)key, (void)rows, (void)timer_values;
+    return arrow::Status::OK();
+  }
   virtual arrow::Status Close() { return arrow::Status::OK(); }
 };
 
 /// Makes the processor of a query; called when the query plans its state
 /// and at each micro-batch.
 using StatefulProcessorFactory = std::function<arrow::Result<std::shared_ptr<StatefulProcessor>>()>;
+
+/// The rows of an initial state: the grouping key's columns first (the
+/// query's key types), then the initial state's own columns.
+using InitialStateRows = std::function<arrow::Result<std::shared_ptr<arrow::Table>>()>;
 
 /// What a kTransformWithState node runs (its output columns are the node's output).
 struct TransformWithStateSpec {
@@ -140,6 +168,8 @@ struct TransformWithStateSpec {
   /// "flatMapGroupsWithState", "mapGroupsWithState" or "applyInPandasWithState" when
   /// the node runs that API (exec/flat_map_groups_with_state.h): Spark's output-mode checks.
   std::string legacy_api;
+  /// initialState: read in the query's first batch only; empty without one.
+  InitialStateRows initial_state;
 };
 
 /// groupBy(groups).transformWithState(...) over `child`: checks the modes and

@@ -611,6 +611,12 @@ void AppendEncodedInt64(int64_t value, std::string* out) {
   PutBigEndian(OrderedBits(value), out);
 }
 
+int64_t DecodeEncodedInt64(std::string_view bytes) {
+  uint64_t u = 0;
+  for (size_t i = 1; i < kEncodedInt64Bytes; ++i) u = (u << 8) | static_cast<unsigned char>(bytes[i]);
+  return FromOrderedBits<int64_t>(u);
+}
+
 void AppendEncodedBool(bool value, std::string* out) {
   out->push_back(kPresent);
   out->push_back(value ? 1 : 0);

@@ -50,6 +50,8 @@ class RowEncoder {
 /// writes it: appended to a row's encoding, it adds that column to the row.
 void AppendEncodedInt64(int64_t value, std::string* out);
 void AppendEncodedBool(bool value, std::string* out);
+/// The value AppendEncodedInt64 wrote at the front of `bytes` (at least kEncodedInt64Bytes long).
+int64_t DecodeEncodedInt64(std::string_view bytes);
 /// Bytes AppendEncodedInt64 and AppendEncodedBool write.
 inline constexpr size_t kEncodedInt64Bytes = 9;
 inline constexpr size_t kEncodedBoolBytes = 2;

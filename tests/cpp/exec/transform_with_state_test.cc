@@ -3,11 +3,16 @@
 // rows are worked out by hand from Spark's semantics:
 //   - the processor runs once per key of a batch, then once per expired timer;
 //   - event-time timers fire when the watermark for eviction passes them, in a
-//     no-data batch too; rows older than the previous watermark are dropped.
+//     no-data batch too; rows older than the previous watermark are dropped;
+//   - a value with a TTL is gone in a batch whose processing time reaches the
+//     time of its last update plus the TTL;
+//   - an initial state is handed over key by key in the first batch only.
 
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <thread>
 
 #include <arrow/api.h>
 #include <gtest/gtest.h>
@@ -109,6 +114,100 @@ class CountUntilQuiet final : public StatefulProcessor {
   ValueState* count_ = nullptr;
 };
 
+RecordBatchPtr Int64Row(const std::string& name, int64_t n) {
+  arrow::Int64Builder b;
+  (void)b.Append(n);
+  return arrow::RecordBatch::Make(arrow::schema({arrow::field(name, arrow::int64())}), 1, {b.Finish().ValueOrDie()});
+}
+
+int64_t Int64At(const arrow::RecordBatch& batch, int64_t row) {
+  return static_cast<const arrow::Int64Array&>(*batch.column(0)).Value(row);
+}
+
+// Per key, a value, a list and a map state with a TTL and a running total
+// without one. Output: k STRING, last BIGINT (the TTL value before this
+// batch, NULL when gone), total BIGINT, listed BIGINT, mapped BIGINT (the
+// list's elements and the map's entries after this batch's writes).
+class RememberWithTtl final : public StatefulProcessor {
+ public:
+  explicit RememberWithTtl(int64_t ttl_ms) : ttl_{ttl_ms} {}
+  arrow::Status Init(StatefulProcessorHandle& handle) override {
+    auto n = arrow::schema({arrow::field("n", arrow::int64())});
+    ARROW_ASSIGN_OR_RAISE(last_, handle.GetValueState("last", n, ttl_));
+    ARROW_ASSIGN_OR_RAISE(total_, handle.GetValueState("total", n));
+    ARROW_ASSIGN_OR_RAISE(list_, handle.GetListState("list", n, ttl_));
+    ARROW_ASSIGN_OR_RAISE(map_, handle.GetMapState("map", n, n, ttl_));
+    return arrow::Status::OK();
+  }
+  arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                                const TimerValues&) override {
+    ARROW_ASSIGN_OR_RAISE(auto last, last_->Get());
+    ARROW_ASSIGN_OR_RAISE(auto total, total_->Get());
+    const int64_t sum = (total ? Int64At(*total, 0) : 0) + rows.num_rows();
+    ARROW_RETURN_NOT_OK(total_->Update(*Int64Row("n", sum)));
+    const auto& values = static_cast<const arrow::Int32Array&>(*rows.column(2));
+    for (int64_t i = 0; i < values.length(); ++i) {
+      ARROW_RETURN_NOT_OK(last_->Update(*Int64Row("n", values.Value(i))));
+      ARROW_RETURN_NOT_OK(list_->AppendList(*Int64Row("n", values.Value(i))));
+      ARROW_RETURN_NOT_OK(map_->UpdateValue(*Int64Row("n", values.Value(i)), *Int64Row("n", 1)));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto listed, list_->Get());
+    ARROW_ASSIGN_OR_RAISE(auto mapped, map_->Entries());
+    arrow::Int64Builder out;
+    ARROW_RETURN_NOT_OK(last ? out.Append(Int64At(*last, 0)) : out.AppendNull());
+    ARROW_RETURN_NOT_OK(out.AppendValues({sum, listed->num_rows(), mapped.first->num_rows()}));
+    ARROW_ASSIGN_OR_RAISE(auto cells, out.Finish());
+    auto schema = arrow::schema({arrow::field("k", arrow::utf8()), arrow::field("last", arrow::int64()),
+                                 arrow::field("total", arrow::int64()), arrow::field("listed", arrow::int64()),
+                                 arrow::field("mapped", arrow::int64())});
+    return arrow::RecordBatch::Make(schema, 1,
+                                    {key.column(0), cells->Slice(0, 1), cells->Slice(1, 1), cells->Slice(2, 1),
+                                     cells->Slice(3, 1)});
+  }
+
+ private:
+  TTLConfig ttl_;
+  ValueState* last_ = nullptr;
+  ValueState* total_ = nullptr;
+  ListState* list_ = nullptr;
+  MapState* map_ = nullptr;
+};
+
+// Adds the initial state's `init` column to a per-key total, then each row's
+// v. Output: k STRING, n BIGINT.
+class TotalFromInitialState final : public StatefulProcessor {
+ public:
+  arrow::Status Init(StatefulProcessorHandle& handle) override {
+    ARROW_ASSIGN_OR_RAISE(total_, handle.GetValueState("total", arrow::schema({arrow::field("n", arrow::int64())})));
+    return arrow::Status::OK();
+  }
+  arrow::Status HandleInitialState(const arrow::RecordBatch&, const arrow::RecordBatch& rows,
+                                   const TimerValues&) override {
+    int64_t n = 0;
+    const auto& init = static_cast<const arrow::Int64Array&>(*rows.GetColumnByName("init"));
+    for (int64_t i = 0; i < init.length(); ++i) n += init.Value(i);
+    return Add(n).status();
+  }
+  arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                                const TimerValues&) override {
+    const auto& values = static_cast<const arrow::Int32Array&>(*rows.column(2));
+    int64_t n = 0;
+    for (int64_t i = 0; i < values.length(); ++i) n += values.Value(i);
+    ARROW_ASSIGN_OR_RAISE(int64_t total, Add(n));
+    auto schema = arrow::schema({arrow::field("k", arrow::utf8()), arrow::field("n", arrow::int64())});
+    return arrow::RecordBatch::Make(schema, 1, {key.column(0), Int64Row("n", total)->column(0)});
+  }
+
+ private:
+  arrow::Result<int64_t> Add(int64_t n) {
+    ARROW_ASSIGN_OR_RAISE(auto stored, total_->Get());
+    const int64_t total = n + (stored ? Int64At(*stored, 0) : 0);
+    ARROW_RETURN_NOT_OK(total_->Update(*Int64Row("n", total)));
+    return total;
+  }
+  ValueState* total_ = nullptr;
+};
+
 std::string Cell(const arrow::Array& column, const DataType& type, int64_t row) {
   auto cells = FormatForShow(column, type, FormatOptions{}).ValueOrDie();
   return static_cast<const arrow::StringArray&>(*cells).GetString(row);
@@ -137,6 +236,36 @@ class TransformWithStateTest : public ::testing::TestWithParam<std::string> {
         .withWatermark("ts", "5 seconds")
         .groupBy({Column("k")})
         .TransformWithState(factory, *output, "Update", time_mode);
+  }
+
+  // A processing-time transformWithState asks for a batch at every trigger; without those
+  // batches processAllAvailable returns once the data is processed.
+  DataFrame Remembered(int64_t ttl_ms, const std::string& time_mode = "ProcessingTime") {
+    session_->conf().Set("spark.sql.streaming.noDataMicroBatches.enabled", "false");
+    StatefulProcessorFactory factory = [ttl_ms]() -> arrow::Result<std::shared_ptr<StatefulProcessor>> {
+      return std::make_shared<RememberWithTtl>(ttl_ms);
+    };
+    auto output = ParseDdlSchema("k STRING, last BIGINT, total BIGINT, listed BIGINT, mapped BIGINT").ValueOrDie();
+    return DataFrame(session_, stream_->plan()).groupBy({Column("k")}).TransformWithState(
+        factory, *output, "Update", time_mode);
+  }
+
+  DataFrame FromInitialState(const DataFrame& initial) {
+    StatefulProcessorFactory factory = []() -> arrow::Result<std::shared_ptr<StatefulProcessor>> {
+      return std::make_shared<TotalFromInitialState>();
+    };
+    auto output = ParseDdlSchema("k STRING, n BIGINT").ValueOrDie();
+    return DataFrame(session_, stream_->plan())
+        .groupBy({Column("k")})
+        .TransformWithState(factory, *output, "Update", "None", initial.groupBy({Column("k")}));
+  }
+
+  // Runs the stored batches, then waits a few milliseconds, so that the next
+  // batch's processing time is later than every value's expiry with a 1 ms TTL.
+  Rows StepThenPause(const std::vector<std::string>& rows) {
+    Rows out = Step(rows);
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    return out;
   }
 
   void Start(const DataFrame& df, const std::string& name) {
@@ -207,6 +336,57 @@ TEST_P(TransformWithStateTest, AnUnknownTimeModeIsSparksError) {
   auto df = Counted("Sometimes");
   ASSERT_FALSE(df.ok());
   EXPECT_EQ(ErrorClassOf(df.status()), "STATEFUL_PROCESSOR_UNKNOWN_TIME_MODE");
+}
+
+TEST_P(TransformWithStateTest, ValuesWithATtlExpireByTheBatchesProcessingTime) {
+  Start(Remembered(1), "ttl_short");
+  EXPECT_EQ(StepThenPause({"0 a 1", "0 a 2"}), (Rows{"a | NULL | 2 | 2 | 2"}));
+  // Every TTL value of the first batch expired; the total (no TTL) stays.
+  EXPECT_EQ(StepThenPause({"0 a 3", "0 b 4"}), (Rows{"a | NULL | 3 | 1 | 1", "b | NULL | 1 | 1 | 1"}));
+}
+
+TEST_P(TransformWithStateTest, ValuesLiveAsLongAsTheirTtl) {
+  Start(Remembered(3'600'000), "ttl_long");
+  EXPECT_EQ(StepThenPause({"0 a 1", "0 a 2"}), (Rows{"a | NULL | 2 | 2 | 2"}));
+  EXPECT_EQ(StepThenPause({"0 a 3"}), (Rows{"a | 2 | 3 | 3 | 3"}));
+}
+
+TEST_P(TransformWithStateTest, ATtlNeedsProcessingTimeAndAPositiveDuration) {
+  for (const auto& [ttl, mode, error] : std::vector<std::tuple<int64_t, std::string, std::string>>{
+           {1000, "None", "STATEFUL_PROCESSOR_INCORRECT_TIME_MODE_TO_ASSIGN_TTL"},
+           {1000, "EventTime", "STATEFUL_PROCESSOR_INCORRECT_TIME_MODE_TO_ASSIGN_TTL"},
+           {-5, "ProcessingTime", "STATEFUL_PROCESSOR_TTL_DURATION_MUST_BE_POSITIVE"}}) {
+    auto df = Remembered(ttl, mode);
+    std::string name = "ttl_refused_" + mode + std::to_string(ttl);
+    auto query = df.writeStream()
+                     .format("noop")
+                     .outputMode("update")
+                     .option("checkpointLocation", TestDir(name + std::to_string(GetParam().size())))
+                     .start();
+    arrow::Status status = query.status();
+    if (query.ok()) {
+      status = (*query)->processAllAvailable();
+      (void)(*query)->stop();
+    }
+    ASSERT_FALSE(status.ok()) << mode;
+    EXPECT_NE(status.message().find(error), std::string::npos) << status.ToString();
+  }
+}
+
+TEST_P(TransformWithStateTest, AnInitialStateIsHandedOverInTheFirstBatchOnly) {
+  auto initial = session_->Sql("SELECT * FROM VALUES ('a', 5L), ('a', 6L), ('z', 7L) AS t(k, init)");
+  Start(FromInitialState(initial), "initial_state");
+  EXPECT_EQ(Step({"0 a 1", "0 b 2"}), (Rows{"a | 12", "b | 2"}));
+  EXPECT_EQ(Step({"0 a 3", "0 z 1"}), (Rows{"a | 15", "z | 8"}));
+}
+
+TEST_P(TransformWithStateTest, AnInitialStateNeedsTheQuerysKeyTypes) {
+  auto initial = session_->Sql("SELECT * FROM VALUES (1, 5L) AS t(k, init)");
+  auto df = FromInitialState(initial);
+  ASSERT_FALSE(df.ok());
+  EXPECT_NE(df.status().message().find("initialState must be grouped by keys of the query's key types"),
+            std::string::npos)
+      << df.status().ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(

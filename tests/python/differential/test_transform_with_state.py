@@ -265,3 +265,165 @@ def test_unknown_time_mode(oracle):
             RunningCount(), "k STRING, n BIGINT, s BIGINT", "Update", "Sometimes")
         return run_batches(spark, out, tmp, "update")
     oracle.check(program, error="STATEFUL_PROCESSOR_UNKNOWN_TIME_MODE")
+
+
+def ttl_processor(sql):
+    """Per key, a value, a list and a map state that live 1 ms after their last update (so
+    nothing of an earlier batch, whose processing time is at least a trigger interval older,
+    is left) and a value that lives an hour; the output shows what each held before the
+    batch's rows and what the lists and maps hold after them."""
+    streaming = importlib_streaming(sql)
+    Row = sql.Row
+
+    class Remember(streaming.StatefulProcessor):
+        def init(self, handle):
+            self.short = handle.getValueState("short", "v INT", 1)
+            self.long = handle.getValueState("long", "v INT", 3_600_000)
+            self.values = handle.getListState("values", "v INT", 1)
+            self.seen = handle.getMapState("seen", "v INT", "n INT", 1)
+
+        def handleInputRows(self, key, rows, timerValues):
+            short, long = self.short.get(), self.long.get()
+            before = (self.short.exists(), self.values.exists(), self.seen.exists())
+            for row in rows:
+                self.short.update((row.v,))
+                self.long.update((row.v,))
+                self.values.appendValue((row.v,))
+                self.seen.updateValue((row.v,), ((self.seen.getValue((row.v,)) or (0,))[0] + 1,))
+            yield Row(k=key[0], short=short[0] if short else None, long=long[0] if long else None,
+                      existed=",".join(map(str, before)),
+                      values=",".join(str(v) for (v,) in self.values.get()),
+                      seen=",".join("%d:%d" % (k, n) for (k,), (n,) in sorted(self.seen.iterator())))
+
+    return Remember
+
+
+def test_ttl_expiry_over_batches(oracle):
+    """ttlDurationMs on value, list and map state: a value is gone in the batches after its
+    TTL passed, a value with a long TTL stays, and an update in the batch is visible in it."""
+    def program(sql, spark, tmp):
+        Remember = ttl_processor(sql)
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            Remember(), "k STRING, short INT, long INT, existed STRING, values STRING, seen STRING",
+            "Update", "ProcessingTime")
+        return run_until(spark, out, tmp, "update", len(BATCHES))
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("ttl, mode", [(1000, "None"), (1000, "EventTime"), (-5, "ProcessingTime")])
+def test_ttl_refusals(oracle, ttl, mode):
+    """A TTL outside ProcessingTime mode, or a negative one: Spark's error classes, raised by
+    the query (a TTL of 0 is no TTL)."""
+    def program(sql, spark, tmp):
+        import re
+        streaming = importlib_streaming(sql)
+
+        class WithTtl(streaming.StatefulProcessor):
+            def init(self, handle):
+                self.state = handle.getListState("state", "v INT", ttl)
+
+            def handleInputRows(self, key, rows, timerValues):
+                yield sql.Row(k=key[0])
+
+        df = stream(spark, tmp)
+        if mode == "EventTime":
+            df = df.withWatermark("ts", "5 seconds")
+        out = df.groupBy("k").transformWithState(WithTtl(), "k STRING", "Update", mode)
+        spark.conf.set(PROVIDER, ROCKSDB)
+        try:
+            query = (out.writeStream.format("noop").outputMode("update")
+                     .option("checkpointLocation", os.path.join(tmp, "cp"))
+                     .trigger(processingTime="200 milliseconds").start())
+            try:
+                query.awaitTermination(60)
+            finally:
+                query.stop()
+        except Exception as e:  # noqa: BLE001 - the query's failure names the processor's error
+            return re.findall(r"\[(STATEFUL_PROCESSOR_[A-Z_]+)\]", str(e))[:1]
+        finally:
+            spark.conf.unset(PROVIDER)
+        return "ran"
+    oracle.check(program)
+
+
+def initial_state_processor(sql):
+    """A running total per key that starts from the initial state's `init` column; the
+    initial state's rows as handleInitialState saw them (their fields, and the clocks)."""
+    streaming = importlib_streaming(sql)
+    Row = sql.Row
+
+    class FromInitialState(streaming.StatefulProcessor):
+        def init(self, handle):
+            self.total = handle.getValueState("total", "n BIGINT")
+            self.initial = handle.getListState("initial", "row STRING")
+
+        def handleInitialState(self, key, initialState, timerValues):
+            self.total.update(((self.total.get() or (0,))[0] + initialState.init,))
+            self.initial.appendValue(("%s@%d" % (sorted(initialState.asDict().items()),
+                                                 timerValues.getCurrentProcessingTimeInMs()),))
+
+        def handleInputRows(self, key, rows, timerValues):
+            n = (self.total.get() or (0,))[0] + sum(row.v for row in rows)
+            self.total.update((n,))
+            yield Row(k=key[0], n=n, initial="; ".join(sorted(r for (r,) in self.initial.get())))
+
+    return FromInitialState
+
+
+def initial_state(spark):
+    return spark.createDataFrame([("a", 5, "x"), ("a", 6, "y"), ("c", 7, "z"), ("d", 8, "w")],
+                                 "k STRING, init INT, extra STRING")
+
+
+@pytest.mark.parametrize("mode", ["Update", "Append"])
+def test_initial_state(oracle, mode):
+    """initialState: handleInitialState once per row of the initial state (a Row of all its
+    columns), in the first batch only, before that batch's rows; a key of the initial state
+    without rows in the first batch (c) keeps its state for later batches."""
+    def program(sql, spark, tmp):
+        FromInitialState = initial_state_processor(sql)
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            FromInitialState(), "k STRING, n BIGINT, initial STRING", mode, "None",
+            initialState=initial_state(spark).groupBy("k"))
+        return run_batches(spark, out, tmp, mode.lower())
+    oracle.check(program)
+
+
+def test_initial_state_in_pandas(oracle):
+    """transformWithStateInPandas with an initialState: handleInitialState once per key, with
+    a pandas DataFrame of the key's rows."""
+    def program(sql, spark, tmp):
+        import pandas as pd
+        streaming = importlib_streaming(sql)
+
+        class Totals(streaming.StatefulProcessor):
+            def init(self, handle):
+                self.total = handle.getValueState("total", "s BIGINT")
+                self.calls = handle.getValueState("calls", "c INT")
+
+            def handleInitialState(self, key, initialState, timerValues):
+                self.total.update(((self.total.get() or (0,))[0] + int(initialState["init"].sum()),))
+                self.calls.update(((self.calls.get() or (0,))[0] + 1,))
+
+            def handleInputRows(self, key, rows, timerValues):
+                s = (self.total.get() or (0,))[0]
+                for pdf in rows:
+                    s += int(pdf["v"].sum())
+                self.total.update((s,))
+                yield pd.DataFrame({"k": [key[0]], "s": [s], "calls": [(self.calls.get() or (0,))[0]]})
+
+        out = stream(spark, tmp).groupBy("k").transformWithStateInPandas(
+            Totals(), "k STRING, s BIGINT, calls INT", "Update", "None",
+            initialState=initial_state(spark).groupBy("k"))
+        return run_batches(spark, out, tmp, "update")
+    oracle.check(program)
+
+
+def test_initial_state_must_be_grouped(oracle):
+    """An initialState that is not a GroupedData: PySpark's assertion."""
+    def program(sql, spark, tmp):
+        FromInitialState = initial_state_processor(sql)
+        return stream(spark, tmp).groupBy("k").transformWithState(
+            FromInitialState(), "k STRING, n BIGINT, initial STRING", "Update", "None",
+            initialState=initial_state(spark))
+    oracle.check(program, error="AssertionError")

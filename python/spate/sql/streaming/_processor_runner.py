@@ -22,9 +22,11 @@ class ProcessorRunner:
     calling convention (iterators of pandas DataFrames) over transformWithState's (Rows)."""
 
     def __init__(self, processor: StatefulProcessor, input_schema: StructType, key_schema: StructType,
-                 output_schema: StructType, tz: Any, pandas: bool) -> None:
+                 output_schema: StructType, tz: Any, pandas: bool,
+                 initial_schema: Optional[StructType] = None) -> None:
         self.processor = processor
         self.input_schema = input_schema
+        self.initial_schema = initial_schema
         self.key_schema = key_schema
         self.output_schema = output_schema
         self.output = _RowWriter(output_schema, tz)
@@ -57,6 +59,23 @@ class ProcessorRunner:
             out = self.processor.handleInputRows(self._key(key), data, TimerValues(processing_ms, watermark_ms))
             return self._output(out)
         except Exception:  # noqa: BLE001 - the engine reports it as PySpark's PythonException
+            return traceback.format_exc()
+
+    def handle_initial_state(self, key: Tuple[Any, Any], rows: Tuple[Any, Any], processing_ms: int,
+                             watermark_ms: int) -> Any:
+        """The key's rows of the initial state: one ``handleInitialState`` call per row, as
+        PySpark's Row form, or one with a pandas DataFrame of them all."""
+        try:
+            table = self._table(rows)
+            key_values, timers = self._key(key), TimerValues(processing_ms, watermark_ms)
+            if self.pandas:
+                self.processor.handleInitialState(
+                    key_values, arrow_to_pandas(table, self.initial_schema, self.tz), timers)
+            else:
+                for row in arrow_to_rows(table, self.initial_schema, self.tz):
+                    self.processor.handleInitialState(key_values, row, timers)
+            return None
+        except Exception:  # noqa: BLE001
             return traceback.format_exc()
 
     def handle_expired_timer(self, key: Tuple[Any, Any], processing_ms: int, watermark_ms: int,

@@ -3,7 +3,9 @@
 ``ListState``, ``MapState``), ``TimerValues`` and ``ExpiredTimerInfo``.
 
 The engine calls a processor once per grouping key of each micro-batch, holding the GIL for
-the call; state values cross to the engine's state stores as Arrow rows."""
+the call; state values cross to the engine's state stores as Arrow rows. A state variable
+declared with ``ttlDurationMs`` (ProcessingTime mode) expires that long after the batch that
+last updated it."""
 
 from __future__ import annotations
 
@@ -219,15 +221,16 @@ class StatefulProcessorHandle:
 
 
 def _ttl(ttl: Optional[int]) -> int:
-    if ttl is not None:
-        raise NotImplementedError("ttlDurationMs: state TTL is not supported yet")
-    return -1
+    """A state variable's TTL for the engine: 0 is none (as Spark's TTLConfig)."""
+    return 0 if ttl is None else int(ttl)
 
 
 class StatefulProcessor(ABC):
     """The user's logic of ``groupBy(...).transformWithState(...)``: ``init`` declares the
     state variables, ``handleInputRows`` runs once per grouping key of a micro-batch with its
-    rows, ``handleExpiredTimer`` once per expired timer, ``close`` at the end of the batch."""
+    rows, ``handleExpiredTimer`` once per expired timer, ``close`` at the end of the batch.
+    With an ``initialState``, the query's first batch first calls ``handleInitialState`` per
+    key of it: once per row (a ``Row``) or, with pandas, once with the key's rows."""
 
     @abstractmethod
     def init(self, handle: StatefulProcessorHandle) -> None:
