@@ -18,11 +18,6 @@ namespace spate {
 
 namespace {
 
-int64_t NowMs() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
 class GroupsWithStateProcessor final : public StatefulProcessor {
  public:
   explicit GroupsWithStateProcessor(std::shared_ptr<const GroupsWithStateSpec> spec) : spec_(std::move(spec)) {}
@@ -30,7 +25,6 @@ class GroupsWithStateProcessor final : public StatefulProcessor {
   arrow::Status Init(StatefulProcessorHandle& handle) override {
     handle_ = &handle;
     ARROW_ASSIGN_OR_RAISE(value_, handle.GetValueState(kGroupStateName, spec_->state));
-    batch_ms_ = NowMs();  // without a timeout the operator has no clock; the batch's start stands in
     return arrow::Status::OK();
   }
 
@@ -49,9 +43,7 @@ class GroupsWithStateProcessor final : public StatefulProcessor {
   arrow::Result<RecordBatchPtr> Call(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
                                      const TimerValues& timers, bool timed_out) {
     ARROW_ASSIGN_OR_RAISE(auto stored, value_->Get());
-    const int64_t processing_ms =
-        timers.current_processing_time_ms >= 0 ? timers.current_processing_time_ms : batch_ms_;
-    GroupState state(std::move(stored), processing_ms, timers.current_watermark_ms, spec_->timeout, timed_out,
+    GroupState state(std::move(stored), timers.current_processing_time_ms, timers.current_watermark_ms, spec_->timeout, timed_out,
                      spec_->watermark_present);
     ARROW_ASSIGN_OR_RAISE(auto out, spec_->func(key, rows, state));
     if (spec_->one_row_per_call && (!out || out->num_rows() != 1)) {
@@ -80,7 +72,6 @@ class GroupsWithStateProcessor final : public StatefulProcessor {
   std::shared_ptr<const GroupsWithStateSpec> spec_;
   StatefulProcessorHandle* handle_ = nullptr;
   ValueState* value_ = nullptr;
-  int64_t batch_ms_ = 0;
 };
 
 }  // namespace

@@ -128,7 +128,9 @@ arrow::Result<std::vector<bool>> LateRows(const PlanNode& node, const arrow::Rec
 // Both clocks in a time mode, neither without one (as Spark's TimerValues).
 TimerValues TimerValuesOf(const PlanNode& node, const EvalContext& ctx) {
   TimerValues out;
-  if (node.transform->time_mode == TimeMode::kNone) return out;
+  // Spark gives a transformWithState processor no clock in TimeMode None; a GroupState
+  // (flatMapGroupsWithState, applyInPandasWithState) has the batch's clocks in every mode.
+  if (node.transform->time_mode == TimeMode::kNone && node.transform->legacy_api.empty()) return out;
   out.current_processing_time_ms = calendar::FloorDiv(ctx.current_timestamp_us, 1000);
   out.current_watermark_ms = std::max<int64_t>(ctx.streaming->EvictionWatermarkMs(), 0);
   return out;

@@ -177,3 +177,21 @@ def test_an_output_mode_other_than_the_querys_is_refused(oracle):
             functions()[0], "k STRING, n LONG, s LONG, exists BOOLEAN", "n LONG, s LONG", "update", timeout)
         return run_batches(spark, out, tmp, "append")
     oracle.check(program, error="_LEGACY_ERROR_TEMP_3102")
+
+
+def test_clocks_without_a_timeout(oracle):
+    """Under NoTimeout a GroupState still has the batch's clocks: the watermark of the query's
+    withWatermark (as the batch evicts with it) and the batch's processing time."""
+    def clocks(key, pdfs, state):
+        import pandas as pd
+        n = sum(len(pdf) for pdf in pdfs)
+        yield pd.DataFrame({"k": [key[0]], "n": [n], "watermark": [state.getCurrentWatermarkMs()],
+                            "now_is_set": [state.getCurrentProcessingTimeMs() > 1_600_000_000_000]})
+
+    def program(sql, spark, tmp):
+        timeout = state_module(sql).GroupStateTimeout.NoTimeout
+        out = (stream(spark, tmp).withWatermark("ts", "10 seconds").groupBy("k")
+               .applyInPandasWithState(clocks, "k STRING, n LONG, watermark LONG, now_is_set BOOLEAN", "n LONG",
+                                       "update", timeout))
+        return run_batches(spark, out, tmp, "update")
+    oracle.check(program)

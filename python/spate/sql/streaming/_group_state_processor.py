@@ -7,7 +7,6 @@ the batch's processing time or watermark, and the operator fires timers at or be
 
 from __future__ import annotations
 
-import time
 from typing import Any, Iterator, List, Optional
 
 from spate.errors import PySparkRuntimeError, PySparkTypeError, _raise
@@ -35,8 +34,6 @@ class GroupStateProcessor(StatefulProcessor):
     def init(self, handle: Any) -> None:
         self.handle = handle
         self.value = handle.getValueState(STATE_NAME, self.state_schema)
-        # Without a timeout the operator has no clock; the batch's start stands in for it.
-        self.batch_ms = int(time.time() * 1000)
 
     def handleInputRows(self, key: Any, rows: Iterator[Any], timerValues: TimerValues) -> Iterator[Any]:
         return self._call(key, rows, timerValues, timed_out=False)
@@ -46,8 +43,7 @@ class GroupStateProcessor(StatefulProcessor):
         return self._call(key, iter([pd.DataFrame(columns=self.input_columns)]), timerValues, timed_out=True)
 
     def _call(self, key: Any, pdfs: Iterator[Any], clocks: TimerValues, timed_out: bool) -> Iterator[Any]:
-        processing_ms = clocks.getCurrentProcessingTimeInMs()
-        state = GroupState(self.value.get(), processing_ms if processing_ms >= 0 else self.batch_ms,
+        state = GroupState(self.value.get(), clocks.getCurrentProcessingTimeInMs(),
                            clocks.getCurrentWatermarkInMs(), self.timeout_conf, timed_out,
                            self.watermark_present)
         out = self.func(key, pdfs, state)
