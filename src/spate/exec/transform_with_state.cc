@@ -245,8 +245,11 @@ arrow::Result<RecordBatchPtr> DecodeOne(std::string_view* bytes, const std::shar
 
 // Fires the timers at or before `up_to_ms`, partition by partition, in expiry
 // order; as Spark, a timer is deleted after its handleExpiredTimer call.
+// Spark deletes a fired timer after its handler ran, so a handler cannot keep it. A GroupState
+// API (`legacy`) keeps a timeout its timed-out call left alone: there the timer goes first, and
+// the call may register it again.
 arrow::Status FireExpiredTimers(TransformRuntime& rt, StatefulOperatorState& op, StatefulProcessor& processor,
-                                BatchStateHandle& handle, const TimerValues& timers, int64_t up_to_ms,
+                                BatchStateHandle& handle, const TimerValues& timers, int64_t up_to_ms, bool legacy,
                                 Output& output) {
   auto expiry_schema = arrow::schema({arrow::field("expiryTimestampMs", arrow::int64(), false)});
   for (int p = 0; p < op.num_partitions(); ++p) {
@@ -259,9 +262,10 @@ arrow::Status FireExpiredTimers(TransformRuntime& rt, StatefulOperatorState& op,
       ARROW_ASSIGN_OR_RAISE(auto expiry_row, DecodeOne(&bytes, expiry_schema));
       const int64_t expiry_ms = static_cast<const arrow::Int64Array&>(*expiry_row->column(0)).Value(0);
       handle.SetCurrentKey(key);
+      if (legacy) ARROW_RETURN_NOT_OK(handle.DeleteTimer(expiry_ms));
       ARROW_ASSIGN_OR_RAISE(auto out, processor.HandleExpiredTimer(*key_row, timers, ExpiredTimerInfo{expiry_ms}));
       ARROW_RETURN_NOT_OK(output.Add(out));
-      ARROW_RETURN_NOT_OK(handle.DeleteTimer(expiry_ms));
+      if (!legacy) ARROW_RETURN_NOT_OK(handle.DeleteTimer(expiry_ms));
     }
   }
   return arrow::Status::OK();
@@ -301,6 +305,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteTransformWithState(const Pla
   BatchStateHandle handle(*op, rt->variables, rt->timer_store, calendar::FloorDiv(ctx.current_timestamp_us, 1000));
   ARROW_RETURN_NOT_OK(processor->Init(handle));
   const TimerValues timers = TimerValuesOf(node, ctx);
+  const bool legacy = !node.transform->legacy_api.empty();
   if (node.transform->initial_state && ctx.streaming->batch_id == 0) {
     ARROW_RETURN_NOT_OK(HandleInitialState(node, *rt, *processor, handle, timers));
   }
@@ -308,9 +313,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteTransformWithState(const Pla
   ARROW_RETURN_NOT_OK(HandleInput(node, input, ctx, *rt, *processor, handle, timers, output));
   if (node.transform->time_mode == TimeMode::kProcessingTime) {
     ARROW_RETURN_NOT_OK(FireExpiredTimers(*rt, *op, *processor, handle, timers, timers.current_processing_time_ms,
-                                          output));
+                                          legacy, output));
   } else if (node.transform->time_mode == TimeMode::kEventTime) {
-    ARROW_RETURN_NOT_OK(FireExpiredTimers(*rt, *op, *processor, handle, timers, timers.current_watermark_ms, output));
+    ARROW_RETURN_NOT_OK(
+        FireExpiredTimers(*rt, *op, *processor, handle, timers, timers.current_watermark_ms, legacy, output));
   }
   op->metrics().all_updates_time_ms += MillisSince(start);
   const auto removal_start = Clock::now();

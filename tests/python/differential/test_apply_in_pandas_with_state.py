@@ -195,3 +195,24 @@ def test_clocks_without_a_timeout(oracle):
                                        "update", timeout))
         return run_batches(spark, out, tmp, "update")
     oracle.check(program)
+
+
+def test_a_timed_out_call_that_changes_nothing_times_out_again(oracle):
+    """A timed-out call that neither updates nor removes the state nor sets a timeout keeps the
+    key's timeout, so the key times out again in every later batch (PySpark's pandas rule)."""
+    def sticky(key, pdfs, state):
+        import pandas as pd
+        if state.hasTimedOut:
+            yield pd.DataFrame({"k": [key[0]], "n": [state.get[0]], "timed_out": [True]})
+            return
+        n = (state.getOption or (0,))[0] + sum(len(pdf) for pdf in pdfs)
+        state.update((n,))
+        state.setTimeoutTimestamp(max(1704067205000, state.getCurrentWatermarkMs()))  # 00:00:05 at the earliest
+        yield pd.DataFrame({"k": [key[0]], "n": [n], "timed_out": [False]})
+
+    def program(sql, spark, tmp):
+        timeout = state_module(sql).GroupStateTimeout.EventTimeTimeout
+        out = (stream(spark, tmp).withWatermark("ts", "10 seconds").groupBy("k")
+               .applyInPandasWithState(sticky, "k STRING, n LONG, timed_out BOOLEAN", "n LONG", "update", timeout))
+        return run_batches(spark, out, tmp, "update")
+    oracle.check(program)

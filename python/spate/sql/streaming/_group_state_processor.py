@@ -36,26 +36,31 @@ class GroupStateProcessor(StatefulProcessor):
         self.value = handle.getValueState(STATE_NAME, self.state_schema)
 
     def handleInputRows(self, key: Any, rows: Iterator[Any], timerValues: TimerValues) -> Iterator[Any]:
-        return self._call(key, rows, timerValues, timed_out=False)
+        return self._call(key, rows, timerValues, fired=None)
 
     def handleExpiredTimer(self, key: Any, timerValues: TimerValues, expiredTimerInfo: Any) -> Iterator[Any]:
         import pandas as pd
-        return self._call(key, iter([pd.DataFrame(columns=self.input_columns)]), timerValues, timed_out=True)
+        return self._call(key, iter([pd.DataFrame(columns=self.input_columns)]), timerValues,
+                          fired=expiredTimerInfo.getExpiryTimeInMs())
 
-    def _call(self, key: Any, pdfs: Iterator[Any], clocks: TimerValues, timed_out: bool) -> Iterator[Any]:
+    def _call(self, key: Any, pdfs: Iterator[Any], clocks: TimerValues, fired: Optional[int]) -> Iterator[Any]:
+        """Calls the function; `fired`: the expiry of the timer that timed the key out (the
+        operator deleted it before this call), None for a call with rows."""
+        timed_out = fired is not None
         state = GroupState(self.value.get(), clocks.getCurrentProcessingTimeInMs(),
                            clocks.getCurrentWatermarkInMs(), self.timeout_conf, timed_out,
                            self.watermark_present)
         out = self.func(key, pdfs, state)
         frames = [self._checked(pdf) for pdf in _iterable(out)]  # the function runs to its end first
         frames = [pdf for pdf in frames if len(pdf)]
-        self._write(state)
+        self._write(state, fired)
         return iter(frames)
 
-    def _write(self, state: GroupState) -> None:
+    def _write(self, state: GroupState, fired: Optional[int]) -> None:
         """Spark's rule: a removed state without a timeout goes; a state that was updated,
         removed, or given a timeout is written with that timeout (none clears the old one);
-        otherwise the key keeps its state and its timeout."""
+        otherwise the key keeps its state and its timeout: a timed-out call that left both
+        alone times out again in the next batch."""
         timeout = state._timeout_timestamp
         if state._removed and timeout == GroupState.NO_TIMESTAMP:
             self.value.clear()
@@ -66,6 +71,8 @@ class GroupStateProcessor(StatefulProcessor):
             else:
                 self.value.clear()
             self._set_timeout(None if timeout == GroupState.NO_TIMESTAMP else timeout)
+        elif fired is not None:
+            self.handle.registerTimer(fired)
 
     def _set_timeout(self, timeout_ms: Optional[int]) -> None:
         if self.timeout_conf == GroupStateTimeout.NoTimeout:
