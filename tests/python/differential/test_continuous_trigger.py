@@ -4,12 +4,14 @@ and socket sources, and refuses foreachBatch; each refusal comes at start() with
 error condition, exception class and message."""
 
 import os
+import time
 
 import pytest
 
 
-def rate(spark):
-    return spark.readStream.format("rate").load()
+def rate(spark, partitions=None):
+    reader = spark.readStream.format("rate")
+    return (reader.option("numPartitions", partitions) if partitions else reader).load()
 
 
 def start_continuous(df, tmp, sink="console", mode="append"):
@@ -18,8 +20,16 @@ def start_continuous(df, tmp, sink="console", mode="append"):
             .trigger(continuous="1 second").start())
 
 
-def stopped(query):
+def stopped(query, spark):
+    """Stops `query`; on PySpark, also waits for its long-running tasks to end: with one core
+    (local[1]) a task still running would leave the next continuous query's task unscheduled
+    and its stop() waiting."""
     query.stop()
+    context = getattr(spark, "sparkContext", None)
+    tracker = context.statusTracker() if context is not None and hasattr(context, "statusTracker") else None
+    deadline = time.monotonic() + 60
+    while tracker is not None and tracker.getActiveStageIds() and time.monotonic() < deadline:
+        time.sleep(0.1)
     return "started"
 
 
@@ -56,12 +66,13 @@ def test_refused_at_start(oracle, case):
 
 ACCEPTED = {
     "select_filter_memory": lambda sql, spark, tmp: stopped(start_continuous(
-        rate(spark).select((sql.functions.col("value") * 2).alias("v")).filter("v % 3 = 0"), tmp, sink="memory")),
+        rate(spark, 1).select((sql.functions.col("value") * 2).alias("v")).filter("v % 3 = 0"), tmp, sink="memory"),
+        spark),
     "window_in_select": lambda sql, spark, tmp: stopped(start_continuous(
-        rate(spark).select(sql.functions.window("timestamp", "1 second")), tmp)),
-    "noop_sink": lambda sql, spark, tmp: stopped(start_continuous(rate(spark), tmp, sink="noop")),
-    "foreach": lambda sql, spark, tmp: stopped(rate(spark).writeStream.foreach(lambda row: None)
-                                               .trigger(continuous="1 second").start()),
+        rate(spark, 1).select(sql.functions.window("timestamp", "1 second")), tmp), spark),
+    "noop_sink": lambda sql, spark, tmp: stopped(start_continuous(rate(spark, 1), tmp, sink="noop"), spark),
+    "foreach": lambda sql, spark, tmp: stopped(rate(spark, 1).writeStream.foreach(lambda row: None)
+                                               .trigger(continuous="1 second").start(), spark),
 }
 
 
