@@ -139,8 +139,10 @@ class Expr:
 
     def to_sql(self) -> str: ...
 
-def parse_expression(arg: str, /) -> Expr:
-    """Parses Spark SQL expression text; raises ParseException at once."""
+def parse_expression(text: str, time_zone: str = 'UTC') -> Expr:
+    """
+    Parses Spark SQL expression text (TIMESTAMP '...' read in `time_zone`); raises ParseException at once.
+    """
 
 class GroupedData:
     def agg(self, arg: Sequence[Expr], /) -> DataFrame: ...
@@ -408,8 +410,15 @@ class StateHandle:
 
     def delete_if_exists(self, arg: str, /) -> None: ...
 
-def transform_with_state(arg0: GroupedData, arg1: object, arg2: str, arg3: str, arg4: str, arg5: str, /) -> DataFrame:
-    """groupBy(...).transformWithState with a Python processor adapter."""
+def transform_with_state(g: GroupedData, adapter: object, output_json: str, output_mode: str, time_mode: str, event_time_column: str, initial_state: GroupedData | None) -> DataFrame:
+    """
+    groupBy(...).transformWithState with a Python processor adapter (and an initial state or None).
+    """
+
+def apply_in_pandas_with_state(arg0: GroupedData, arg1: object, arg2: str, arg3: str, arg4: str, /) -> DataFrame:
+    """
+    groupBy(...).applyInPandasWithState with the Python function's processor adapter.
+    """
 
 def read_files(session: Session, format: str, options: Mapping[str, str], schema_json: str | None, schema_ddl: str | None, paths: Sequence[str]) -> DataFrame: ...
 
