@@ -28,7 +28,9 @@ import json
 import logging
 import math
 import os
+import pickle
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -282,6 +284,19 @@ class Oracle:
         assert why is None, why
         return want
 
+    def check_in_child(self, module_file, name, *, timeout=150, attempts=2):
+        """check() for a program whose PySpark run may leave tasks behind: PySpark runs it in
+        a Python process and JVM of its own (pyspark_child.py), killed after `timeout`
+        seconds and run again, up to `attempts` times. `name` is the program's name in
+        `module_file` (``DICT[key]`` for one held in a dict)."""
+        got = self.spate.run(program_of(module_file, name), False)
+        want = pyspark_in_child(module_file, name, timeout, attempts)
+        if isinstance(want, Failure):
+            raise AssertionError("PySpark raised %r: the program is wrong" % want)
+        why = difference(got, want)
+        assert why is None, why
+        return want
+
     def check_sql(self, text, **kwargs):
         return self.check(lambda sql, spark: spark.sql(text), **kwargs)
 
@@ -321,6 +336,42 @@ class Oracle:
             engine.drop_views()
         assert not problems, "%d of %d expressions differ:\n%s" % (
             len(problems), len(exprs), "\n".join(problems))
+
+
+def program_of(module_file, name):
+    """The program `name` of a test module (see Oracle.check_in_child)."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from pyspark_child import program_of as find
+    return find(module_file, name)
+
+
+def pyspark_in_child(module_file, name, timeout, attempts):
+    """PySpark's outcome of program `name` run by pyspark_child.py; AssertionError when every
+    attempt outlived `timeout` seconds or the child failed."""
+    child = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pyspark_child.py")
+    problems = []
+    for _ in range(attempts):
+        with tempfile.TemporaryDirectory(prefix="pyspark-child-") as folder:
+            out_file, log_file = (os.path.join(folder, f) for f in ("outcome.pickle", "log"))
+            # A session of its own, so that the kill below reaches its JVM too.
+            with open(log_file, "wb") as log:
+                process = subprocess.Popen([sys.executable, child, module_file, name, out_file],
+                                           stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            try:
+                process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                problems.append("PySpark did not finish %s within %d s" % (name, timeout))
+            finally:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+            if os.path.exists(out_file):
+                with open(out_file, "rb") as outcome:
+                    return pickle.load(outcome)
+            with open(log_file, errors="replace") as log:
+                problems.append("PySpark's process for %s exited with %d:\n%s" % (
+                    name, process.returncode, log.read()[-3000:]))
+    raise AssertionError("; ".join(problems))
 
 
 def pyspark_available():

@@ -1,10 +1,13 @@
 """The continuous trigger's refusals, run on Spate and on PySpark 4.1 and compared: Spark
 accepts only map-like plans (projections and filters, no current time) over the rate, Kafka
 and socket sources, and refuses foreachBatch; each refusal comes at start() with Spark's
-error condition, exception class and message."""
+error condition, exception class and message.
+
+A program that starts a continuous query runs on PySpark in a process and JVM of its own
+(Oracle.check_in_child): a continuous task still running after stop() must not leave the
+shared JVM, or this test session, waiting."""
 
 import os
-import time
 
 import pytest
 
@@ -20,16 +23,8 @@ def start_continuous(df, tmp, sink="console", mode="append"):
             .trigger(continuous="1 second").start())
 
 
-def stopped(query, spark):
-    """Stops `query`; on PySpark, also waits for its long-running tasks to end: with one core
-    (local[1]) a task still running would leave the next continuous query's task unscheduled
-    and its stop() waiting."""
+def stopped(query):
     query.stop()
-    context = getattr(spark, "sparkContext", None)
-    tracker = context.statusTracker() if context is not None and hasattr(context, "statusTracker") else None
-    deadline = time.monotonic() + 60
-    while tracker is not None and tracker.getActiveStageIds() and time.monotonic() < deadline:
-        time.sleep(0.1)
     return "started"
 
 
@@ -66,46 +61,49 @@ def test_refused_at_start(oracle, case):
 
 ACCEPTED = {
     "select_filter_memory": lambda sql, spark, tmp: stopped(start_continuous(
-        rate(spark, 1).select((sql.functions.col("value") * 2).alias("v")).filter("v % 3 = 0"), tmp, sink="memory"),
-        spark),
+        rate(spark, 1).select((sql.functions.col("value") * 2).alias("v")).filter("v % 3 = 0"), tmp, sink="memory")),
     "window_in_select": lambda sql, spark, tmp: stopped(start_continuous(
-        rate(spark, 1).select(sql.functions.window("timestamp", "1 second")), tmp), spark),
-    "noop_sink": lambda sql, spark, tmp: stopped(start_continuous(rate(spark, 1), tmp, sink="noop"), spark),
+        rate(spark, 1).select(sql.functions.window("timestamp", "1 second")), tmp)),
+    "noop_sink": lambda sql, spark, tmp: stopped(start_continuous(rate(spark, 1), tmp, sink="noop")),
     "foreach": lambda sql, spark, tmp: stopped(rate(spark, 1).writeStream.foreach(lambda row: None)
-                                               .trigger(continuous="1 second").start(), spark),
+                                               .trigger(continuous="1 second").start()),
 }
 
 
 @pytest.mark.parametrize("case", sorted(ACCEPTED))
 def test_map_like_queries_start(oracle, case):
-    oracle.check(ACCEPTED[case])
+    oracle.check_in_child(__file__, "ACCEPTED[%s]" % case)
+
+
+def no_progress_reports(sql, spark, tmp):
+    query = start_continuous(rate(spark), tmp, sink="noop")
+    try:
+        query.awaitTermination(2.5)
+        status = query.status
+        return {"last": query.lastProgress, "recent": query.recentProgress,
+                "message": status["message"].split(" ")[:2], "data": status["isDataAvailable"],
+                "trigger": status["isTriggerActive"]}
+    finally:
+        query.stop()
 
 
 def test_no_progress_reports(oracle):
     """Spark 4.1 reports no progress for a continuous query: lastProgress is None and
     recentProgress empty, while the status names the epoch being committed."""
-    def program(sql, spark, tmp):
-        query = start_continuous(rate(spark), tmp, sink="noop")
-        try:
-            query.awaitTermination(2.5)
-            status = query.status
-            return {"last": query.lastProgress, "recent": query.recentProgress,
-                    "message": status["message"].split(" ")[:2], "data": status["isDataAvailable"],
-                    "trigger": status["isTriggerActive"]}
-        finally:
-            query.stop()
-    oracle.check(program)
+    oracle.check_in_child(__file__, "no_progress_reports")
+
+
+def file_sink_fails_after_start(sql, spark, tmp):
+    query = (rate(spark).writeStream.format("parquet").option("path", os.path.join(tmp, "out"))
+             .option("checkpointLocation", os.path.join(tmp, "cp")).trigger(continuous="1 second").start())
+    try:
+        query.awaitTermination(30)
+    except Exception:  # noqa: BLE001 - the failure is the query's exception, compared below
+        pass
+    return {"active": query.isActive,
+            "error": "Unknown type of trigger: ContinuousTrigger(1000)" in str(query.exception())}
 
 
 def test_file_sink_fails_after_start(oracle):
     """A file sink has no continuous writer: Spark starts the query, which then fails."""
-    def program(sql, spark, tmp):
-        query = (rate(spark).writeStream.format("parquet").option("path", os.path.join(tmp, "out"))
-                 .option("checkpointLocation", os.path.join(tmp, "cp")).trigger(continuous="1 second").start())
-        try:
-            query.awaitTermination(30)
-        except Exception:  # noqa: BLE001 - the failure is the query's exception, compared below
-            pass
-        return {"active": query.isActive,
-                "error": "Unknown type of trigger: ContinuousTrigger(1000)" in str(query.exception())}
-    oracle.check(program)
+    oracle.check_in_child(__file__, "file_sink_fails_after_start")
