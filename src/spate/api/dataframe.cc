@@ -32,12 +32,28 @@ const UserFunctionRegistry* Functions(const std::shared_ptr<Session>& session) {
   return session ? &session->udf() : nullptr;
 }
 
+std::string TimeZoneOf(const std::shared_ptr<Session>& session) {
+  return session ? session->conf().Get("spark.sql.session.timeZone").value_or("UTC") : "UTC";
+}
+
 // What SQL text reads from the session: its time zone, for TIMESTAMP '...' literals.
 sql::ParseOptions ParseOptionsOf(const std::shared_ptr<Session>& session) {
   sql::ParseOptions options;
-  if (session) options.time_zone = session->conf().Get("spark.sql.session.timeZone").value_or("UTC");
+  options.time_zone = TimeZoneOf(session);
   return options;
 }
+
+// What an operation binds with: the session's registered functions, and its time zone
+// for the timestamp literals printed in generated column names.
+class BindScope {
+ public:
+  explicit BindScope(const std::shared_ptr<Session>& session)
+      : functions_(Functions(session)), time_zone_(TimeZoneOf(session)) {}
+
+ private:
+  UserFunctionScope functions_;
+  LiteralTimeZoneScope time_zone_;
+};
 
 }  // namespace
 
@@ -57,13 +73,13 @@ DataFrame DataFrame::With(arrow::Result<PlanPtr> plan) const {
 
 DataFrame DataFrame::select(const std::vector<Column>& cols) const {
   if (!ok()) return *this;
-  UserFunctionScope functions(Functions(session_));
+  BindScope bind(session_);
   return With(MakeProject(plan_, Exprs(cols)));
 }
 
 DataFrame DataFrame::selectExpr(const std::vector<std::string>& exprs) const {
   if (!ok()) return *this;
-  UserFunctionScope functions(Functions(session_));
+  BindScope bind(session_);
   std::vector<ExprPtr> parsed;
   for (const auto& text : exprs) {
     auto e = sql::ParseExpression(text, ParseOptionsOf(session_));
@@ -75,13 +91,13 @@ DataFrame DataFrame::selectExpr(const std::vector<std::string>& exprs) const {
 
 DataFrame DataFrame::filter(const Column& condition) const {
   if (!ok()) return *this;
-  UserFunctionScope functions(Functions(session_));
+  BindScope bind(session_);
   return With(MakeFilter(plan_, condition.expr()));
 }
 
 DataFrame DataFrame::filter(const std::string& sql_condition) const {
   if (!ok()) return *this;
-  UserFunctionScope functions(Functions(session_));
+  BindScope bind(session_);
   auto e = sql::ParseExpression(sql_condition, ParseOptionsOf(session_));
   if (!e.ok()) return With(e.status());
   return With(MakeFilter(plan_, *e));
@@ -93,7 +109,7 @@ DataFrame DataFrame::withColumn(const std::string& name, const Column& col) cons
 
 DataFrame DataFrame::withColumns(const std::vector<std::pair<std::string, Column>>& cols) const {
   if (!ok()) return *this;
-  UserFunctionScope functions(Functions(session_));
+  BindScope bind(session_);
   std::vector<std::string> names;
   std::vector<ExprPtr> exprs;
   for (const auto& [n, c] : cols) {
@@ -132,7 +148,7 @@ DataFrame DataFrame::agg(const std::vector<Column>& aggs) const { return groupBy
 
 DataFrame DataFrame::join(const DataFrame& other, const Column& on, const std::string& how) const {
   if (!ok()) return *this;
-  UserFunctionScope functions(Functions(session_));
+  BindScope bind(session_);
   if (!other.ok()) return other;
   auto type = ParseJoinType(how);
   if (!type.ok()) return With(type.status());
@@ -215,7 +231,7 @@ DataFrame DataFrame::withWatermark(const std::string& event_time, const std::str
 
 DataFrame DataFrame::orderBy(const std::vector<Column>& cols) const {
   if (!ok()) return *this;
-  UserFunctionScope functions(Functions(session_));
+  BindScope bind(session_);
   return With(MakeSort(plan_, Exprs(cols)));
 }
 
@@ -347,7 +363,7 @@ std::string DataFrame::explain(bool extended) const {
 
 DataFrame GroupedData::agg(const std::vector<Column>& aggs) const {
   if (!df_.ok()) return df_;
-  UserFunctionScope functions(Functions(df_.session()));
+  BindScope bind(df_.session());
   std::vector<ExprPtr> groups = Exprs(groups_);
   std::vector<ExprPtr> outputs = groups;  // Spark puts the grouping columns first
   for (const auto& a : pivot_ ? PivotAggregates(aggs) : aggs) outputs.push_back(a.expr());

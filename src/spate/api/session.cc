@@ -16,6 +16,7 @@
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/expr/time_zone.h"
+#include "spate/expr/value_format.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/api/sql_runner.h"
 #include "spate/types/arrow_types.h"
@@ -78,6 +79,7 @@ DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
 
 DataFrame Session::Sql(const std::string& query) {
   UserFunctionScope functions(&functions_);
+  LiteralTimeZoneScope time_zone(conf().Get("spark.sql.session.timeZone").value_or("UTC"));
   return RunSql(*this, query);
 }
 

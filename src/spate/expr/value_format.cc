@@ -767,8 +767,21 @@ std::string LiteralPretty(const arrow::Scalar& value, const DataType& type) {
   }
 }
 
+namespace {
+thread_local const std::string* literal_time_zone = nullptr;
+}  // namespace
+
+LiteralTimeZoneScope::LiteralTimeZoneScope(std::string time_zone)
+    : time_zone_(std::move(time_zone)), previous_(literal_time_zone) {
+  literal_time_zone = &time_zone_;
+}
+
+LiteralTimeZoneScope::~LiteralTimeZoneScope() { literal_time_zone = previous_; }
+
 std::string LiteralSql(const arrow::Scalar& value, const DataType& type) {
-  return LiteralSql(value, type, FormatOptions());
+  FormatOptions options;
+  if (literal_time_zone != nullptr) options.time_zone = *literal_time_zone;
+  return LiteralSql(value, type, options);
 }
 
 std::string LiteralSql(const arrow::Scalar& value, const DataType& type,

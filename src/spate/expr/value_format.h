@@ -49,11 +49,27 @@ arrow::Result<std::string> ShowString(const arrow::Table& rows, const StructType
                                       int num_rows, int truncate, bool vertical,
                                       const FormatOptions& options);
 
+/// While alive, the literals LiteralPretty and the two-argument LiteralSql print on
+/// this thread show timestamps in `time_zone` (UTC outside any scope): a DataFrame
+/// operation names its columns in its session's zone, as Spark does. Scopes nest.
+class LiteralTimeZoneScope {
+ public:
+  explicit LiteralTimeZoneScope(std::string time_zone);
+  ~LiteralTimeZoneScope();
+  LiteralTimeZoneScope(const LiteralTimeZoneScope&) = delete;
+  LiteralTimeZoneScope& operator=(const LiteralTimeZoneScope&) = delete;
+
+ private:
+  std::string time_zone_;
+  const std::string* previous_;
+};
+
 /// A literal inside a generated column name: strings unquoted, numbers as
 /// Java prints them, null as NULL (Spark's toPrettySQL).
 std::string LiteralPretty(const arrow::Scalar& value, const DataType& type);
 /// A literal as SQL text (Spark's Literal.sql): 'it\'s', 1L, 1.5D, 2.50BD,
-/// CAST('1.5' AS FLOAT), DATE '2024-01-01', X'0102', NULL. Timestamps print in UTC.
+/// CAST('1.5' AS FLOAT), DATE '2024-01-01', X'0102', NULL. Timestamps print in the
+/// zone of the innermost LiteralTimeZoneScope.
 std::string LiteralSql(const arrow::Scalar& value, const DataType& type);
 /// LiteralSql with timestamps printed in options.time_zone.
 std::string LiteralSql(const arrow::Scalar& value, const DataType& type,

@@ -3,6 +3,8 @@ the UTC/GMT/UT prefixes, Z) in spark.sql.session.timeZone, in the zone arguments
 from_utc_timestamp / to_utc_timestamp / convert_timezone and at the end of timestamp text,
 against PySpark 4.1; bad zones raise Spark's error conditions."""
 
+import datetime
+
 import pytest
 
 from oracle import pyspark_available
@@ -91,3 +93,20 @@ def test_bad_zone_argument(oracle, zone):
     oracle.check_sql("SELECT from_utc_timestamp(TIMESTAMP'2021-06-01 12:00:00', '%s')" % zone,
                      error="INVALID_TIMEZONE")
     oracle.check_sql("SELECT try_cast('2021-06-01T12:00:00%s' AS TIMESTAMP) AS t" % zone.strip())
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+def test_timestamp_literals_named_in_the_session_zone(oracle, zone):
+    """A generated column name prints a TIMESTAMP literal in the session zone (Spark's
+    Literal.sql), whether the literal came from SQL text or from lit() of an aware datetime."""
+    def program(sql, spark):
+        spark.conf.set("spark.sql.session.timeZone", zone)
+        try:
+            df = spark.sql("SELECT CAST(TIMESTAMP '2024-01-01 00:00:00' AS BIGINT), "
+                           "hour(TIMESTAMP '2024-07-01 12:30:00')")
+            df = df.selectExpr("*", "date_trunc('HOUR', TIMESTAMP '2024-03-10 02:30:00')")
+            df = df.select("*", sql.functions.lit(datetime.datetime(2024, 5, 6, 7, 8, 9, tzinfo=datetime.timezone.utc)))
+            return df.columns
+        finally:
+            spark.conf.set("spark.sql.session.timeZone", "UTC")
+    oracle.check(program)
