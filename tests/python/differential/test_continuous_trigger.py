@@ -8,6 +8,7 @@ A program that starts a continuous query runs on PySpark in a process and JVM of
 shared JVM, or this test session, waiting."""
 
 import os
+import time
 
 import pytest
 
@@ -78,7 +79,10 @@ def test_map_like_queries_start(oracle, case):
 def no_progress_reports(sql, spark, tmp):
     query = start_continuous(rate(spark), tmp, sink="noop")
     try:
-        query.awaitTermination(2.5)
+        # Until the first epoch commits, the status says the query is starting ("Running").
+        deadline = time.monotonic() + 60
+        while not query.status["message"].startswith("Committing") and time.monotonic() < deadline:
+            query.awaitTermination(0.2)
         status = query.status
         return {"last": query.lastProgress, "recent": query.recentProgress,
                 "message": status["message"].split(" ")[:2], "data": status["isDataAvailable"],
