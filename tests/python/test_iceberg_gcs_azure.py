@@ -1,7 +1,8 @@
 """Iceberg tables in a hadoop catalog whose warehouse is a gs:// or abfs:// URI, against the
 emulators of tests/python/cloud_storage_support.py (fake-gcs-server, Azurite). Spate writes the
 table; pyiceberg reads it back with its own (Arrow) clients, and so does Spate in a new process
-that shares nothing with the writer but the store."""
+that shares nothing with the writer but the store. Neither store has a conditional write through
+Arrow's file systems: concurrent commits of one process are kept apart by a lock instead."""
 
 import json
 import subprocess
@@ -9,7 +10,7 @@ import sys
 
 import pytest
 
-from iceberg_util import pyiceberg_table_on_azurite, pyiceberg_table_on_gcs, snapshot_props, use_hadoop_catalog
+from iceberg_util import append_concurrently, pyiceberg_table_on_azurite, pyiceberg_table_on_gcs, snapshot_props, use_hadoop_catalog
 
 pytestmark = pytest.mark.fresh_process
 
@@ -94,3 +95,19 @@ def test_iceberg_table_in_the_store_read_back_by_pyiceberg_and_a_new_process(spa
 
     spark.sql("DROP TABLE lake.db.events")
     assert lake.keys("warehouse/db/events/") == []
+
+
+def test_concurrent_appends_of_one_process_lose_no_commit(spark, lake):
+    spark.range(1).writeTo("lake.db.shared").create()
+
+    def versions():
+        return sorted(int(k.rsplit("/v", 1)[1].split(".")[0]) for k in lake.keys("warehouse/db/shared/metadata/v")
+                      if k.endswith(".metadata.json"))
+
+    before = versions()
+    assert append_concurrently(spark, "lake.db.shared", writers=3, appends_each=2) == []
+    table = lake.pyiceberg_table("shared")
+    assert sorted(table.scan().to_arrow().column("id").to_pylist()) == sorted(
+        [0] + [k * 1000 + i for k in range(3) for i in range(20)])
+    assert len(table.snapshots()) == 1 + 3 * 2
+    assert versions() == list(range(1, before[-1] + 3 * 2 + 1))
