@@ -4,7 +4,10 @@ pyiceberg's view of the tables Spate writes."""
 import glob
 import os
 import threading
+import time
+from urllib.parse import urlparse
 
+from pyiceberg.io.pyarrow import PyArrowFileIO
 from pyiceberg.table import StaticTable
 
 
@@ -65,3 +68,39 @@ def pyiceberg_table_on_s3(s3, bucket, warehouse_key, namespace, table):
     return StaticTable.from_metadata("s3a://%s/%s/v%d.metadata.json" % (bucket, meta, version), properties={
         "s3.endpoint": s3.endpoint, "s3.access-key-id": s3.access_key, "s3.secret-access-key": s3.secret_key,
         "s3.region": "us-east-1"})
+
+
+def pyiceberg_table_on_gcs(gcs, bucket, warehouse_key, namespace, table):
+    """The table as pyiceberg reads it from a hadoop layout in a bucket of the GCS emulator, with
+    its pyarrow FileIO (Arrow's GCS client; the emulator takes any access token)."""
+    meta = "%s/%s/%s/metadata" % (warehouse_key, namespace, table)
+    version = int(gcs.get(bucket, meta + "/version-hint.text").decode().strip())
+    expires = str(int((time.time() + 3600) * 1000))
+    return StaticTable.from_metadata("gs://%s/%s/v%d.metadata.json" % (bucket, meta, version), properties={
+        "gcs.service.host": gcs.endpoint, "gcs.oauth2.token": "emulator", "gcs.oauth2.token-expires-at": expires})
+
+
+class AzureFileIO(PyArrowFileIO):
+    """pyiceberg's pyarrow FileIO with abfs[s]:// locations given to Arrow's Azure file system as
+    "container/path": pyiceberg 0.12 passes "container@account.dfs.core.windows.net/path", which
+    Arrow takes for a container name (its fsspec FileIO needs adlfs, which is not installed)."""
+
+    @staticmethod
+    def parse_location(location, properties=None):
+        uri = urlparse(location)
+        if uri.scheme in ("abfs", "abfss"):
+            return uri.scheme, uri.netloc, uri.netloc.split("@")[0] + uri.path
+        return PyArrowFileIO.parse_location(location, properties or {})
+
+
+def pyiceberg_table_on_azurite(azurite, container, warehouse_key, namespace, table):
+    """The table as pyiceberg reads it from a hadoop layout in a container of Azurite, with its
+    pyarrow FileIO (AzureFileIO above) and Azurite's shared key."""
+    meta = "%s/%s/%s/metadata" % (warehouse_key, namespace, table)
+    version = int(azurite.get(container, meta + "/version-hint.text").decode().strip())
+    authority = "127.0.0.1:%d" % azurite.port
+    return StaticTable.from_metadata(azurite.uri(container, "%s/v%d.metadata.json" % (meta, version)), properties={
+        "py-io-impl": "iceberg_util.AzureFileIO", "adls.account-name": azurite.account,
+        "adls.account-key": azurite.key, "adls.blob-storage-authority": authority,
+        "adls.dfs-storage-authority": authority, "adls.blob-storage-scheme": "http",
+        "adls.dfs-storage-scheme": "http"})

@@ -166,8 +166,8 @@ def test_bad_url_unreachable_server_missing_table_unmapped_type(spark, postgres)
         reader(spark, postgres, dbtable="no_such_table")
     with pytest.raises(Exception, match="Can't get JDBC type for map<string,int>"):
         writer(spark.sql("SELECT map('a', 1) AS m"), postgres, postgres.new_table()).save()
-    with pytest.raises(Exception, match="does not write arrays of binary values"):
-        writer(spark.sql("SELECT array(X'01') AS a"), postgres, postgres.new_table()).save()
+    with pytest.raises(Exception, match="multidimensional arrays of binary values are not written"):
+        writer(spark.sql("SELECT array(array(X'01')) AS a"), postgres, postgres.new_table()).save()
     grid = postgres.new_table()
     postgres.psql("CREATE TABLE %s (g BYTEA[][])" % grid)
     with pytest.raises(Exception, match="multidimensional PostgreSQL array of bytea"):

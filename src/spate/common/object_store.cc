@@ -283,14 +283,19 @@ arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, co
   return ObjectStoreError(uri, write());
 }
 
-// S3's conditional PUT where Spate can sign it; else a check, then a PUT (a
-// second writer between the two would go unnoticed: docs/object-storage.md).
+// S3's conditional PUT where Spate can sign it; else a check, then a PUT.
+// Arrow's GCS and Azure file systems have no conditional write, so there it is
+// always the latter. One lock makes the two one step for the threads of this
+// process; a writer in another process between them would go unnoticed
+// (docs/object-storage.md).
 arrow::Result<bool> WriteObjectIfAbsent(const FileSystemPtr& store, const std::string& uri,
                                         const std::string& contents) {
   if (auto* s3 = dynamic_cast<arrow::fs::S3FileSystem*>(store.get())) {
     arrow::fs::S3Options options = s3->options();
     if (CanPutIfAbsent(options)) return PutIfAbsent(options, uri, ObjectPathOf(uri), contents);
   }
+  static std::mutex check_then_write;
+  std::lock_guard<std::mutex> lock(check_then_write);
   auto info = store->GetFileInfo(ObjectPathOf(uri));
   if (!info.ok()) return ObjectStoreError(uri, info.status());
   if (info->type() != arrow::fs::FileType::NotFound) return false;

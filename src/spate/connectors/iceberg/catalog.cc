@@ -29,8 +29,9 @@ int VersionOf(const std::string& metadata_location) {
 // The hadoop catalog's layout: <warehouse>/<ns...>/<table>/metadata/
 // vN.metadata.json and version-hint.text, on local disk or an object store
 // (through FileIO). A commit creates vN+1 only if absent (a hard link
-// locally, a conditional PUT on S3, where there is no rename), then rewrites
-// the hint, which readers only use as a starting point.
+// locally, a conditional PUT on S3, where there is no rename; a check, then a
+// PUT on GCS and Azure), then rewrites the hint, which readers only use as a
+// starting point.
 class HadoopCatalog final : public IcebergCatalog {
  public:
   HadoopCatalog(std::string name, std::string warehouse, FileIOPtr io)
@@ -57,6 +58,14 @@ class HadoopCatalog final : public IcebergCatalog {
     if (version == 0) return std::nullopt;
     std::string location = JoinPath(meta, VersionFile(version));
     ARROW_ASSIGN_OR_RAISE(auto text, io_->Read(location));
+    // On Azure an object is there, empty, while it is written (Arrow's Azure
+    // output stream creates it first): an empty newest version is a commit in
+    // progress, and the version before it is the table (a commit on top of it
+    // then finds its version taken and retries).
+    if (text.empty() && version > 1) {
+      location = JoinPath(meta, VersionFile(--version));
+      ARROW_ASSIGN_OR_RAISE(text, io_->Read(location));
+    }
     ARROW_ASSIGN_OR_RAISE(auto metadata, ParseTableMetadata(text, location));
     metadata.io = io_;
     return LoadedTable{std::move(metadata), location};

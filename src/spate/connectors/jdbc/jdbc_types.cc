@@ -46,19 +46,23 @@ arrow::Result<std::string> PostgresTypeOf(const DataType& type) {
       const auto& d = static_cast<const DecimalType&>(type);
       return fmt::format("NUMERIC({},{})", d.precision(), d.scale());
     }
-    case TypeId::kArray: {  // PostgresDialect: the element's type with [] (INTEGER[][] for nested arrays)
+    case TypeId::kArray: {  // PostgresDialect: the element's type with [] (INTEGER[][], BYTEA[])
       const DataType& element = *static_cast<const ArrayType&>(type).element_type();
-      if (element.id() == TypeId::kBinary) {
-        return arrow::Status::NotImplemented(
-            "Column type array<binary>: Spate's jdbc data source does not write arrays of binary values.");
+      auto element_type = PostgresTypeOf(element);
+      if (!element_type.ok() && element_type.status().IsNotImplemented()) return element_type.status();
+      if (!element_type.ok()) break;  // Spark's error names the whole array type
+      if (element.id() == TypeId::kArray && element_type->starts_with("BYTEA")) {
+        return arrow::Status::NotImplemented(fmt::format(
+            "Column type {}: multidimensional arrays of binary values are not written to PostgreSQL "
+            "(Spark's PostgreSQL driver fails on them, and BYTEA arrays read back one-dimensional only).",
+            type.SimpleString()));
       }
-      ARROW_ASSIGN_OR_RAISE(std::string element_type, PostgresTypeOf(element));
-      return element_type + "[]";
+      return *element_type + "[]";
     }
     default:
-      return SparkError("_LEGACY_ERROR_TEMP_2082", "",
-                        fmt::format("Can't get JDBC type for {}.", type.SimpleString()));
+      break;
   }
+  return SparkError("_LEGACY_ERROR_TEMP_2082", "", fmt::format("Can't get JDBC type for {}.", type.SimpleString()));
 }
 
 DataTypePtr SparkTypeOf(const PgColumn& column) {

@@ -81,7 +81,13 @@ TEST(JdbcTypes, SparkTypesBecomePostgresDialectTypes) {
   EXPECT_EQ(*PostgresTypeOf(*types::TimestampNtz()), "TIMESTAMP");
   EXPECT_EQ(*PostgresTypeOf(*types::Decimal(12, 3)), "NUMERIC(12,3)");
   EXPECT_EQ(*PostgresTypeOf(*types::Array(types::Array(types::Byte(), true), true)), "SMALLINT[][]");
-  EXPECT_FALSE(PostgresTypeOf(*types::Array(types::Binary(), true)).ok());
+  EXPECT_EQ(*PostgresTypeOf(*types::Array(types::Binary(), true)), "BYTEA[]");
+  auto grid = PostgresTypeOf(*types::Array(types::Array(types::Binary(), true), true));
+  ASSERT_FALSE(grid.ok());
+  EXPECT_NE(grid.status().message().find("array<array<binary>>: multidimensional arrays of binary"), std::string::npos);
+  auto structs = PostgresTypeOf(*types::Array(types::Struct({{"a", types::Int(), true}}), true));
+  ASSERT_FALSE(structs.ok());
+  EXPECT_NE(structs.status().message().find("Can't get JDBC type for array<struct<a:int>>."), std::string::npos);
   auto map = PostgresTypeOf(*types::Map(types::String(), types::Int()));
   ASSERT_FALSE(map.ok());
   EXPECT_NE(map.status().message().find("Can't get JDBC type for map<string,int>"), std::string::npos);
