@@ -336,7 +336,8 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
   }
 
   std::shared_ptr<arrow::Array> input = arrow::MakeArray(values.data());
-  if (IsStringLike(from.id())) {
+  // Binary takes the string's bytes as they are.
+  if (IsStringLike(from.id()) && to.id() != TypeId::kBinary) {
     ARROW_ASSIGN_OR_RAISE(input, TrimmedStrings(values));
     if (to.id() == TypeId::kBoolean) return StringToBoolean(*input, from, strict);
     if (to.id() == TypeId::kDate || to.id() == TypeId::kTimestamp) {

@@ -85,12 +85,14 @@ def test_with_column_drop_rename(oracle):
 
 
 def test_cast_matrix(oracle):
-    """CAST between strings, numbers, booleans and dates; malformed input under ANSI."""
+    """CAST between strings, numbers, booleans, dates and binary (which keeps a string's
+    spaces); malformed input under ANSI."""
     oracle.check_exprs([
         "CAST(s AS INT)", "TRY_CAST(s AS INT)", "CAST(i AS STRING)", "CAST(d AS INT)",
         "CAST(d AS DECIMAL(10, 2))", "CAST(i AS BOOLEAN)", "CAST(s AS DOUBLE)",
         "CAST(CAST(i AS STRING) AS DATE)", "CAST('2024-02-29' AS DATE)",
         "CAST('2024-02-29 12:30:00' AS TIMESTAMP)", "CAST(i AS BIGINT) * 3000000000",
+        "hex(CAST(s AS BINARY))",
     ], rows=[("12", 1, 2.5), (" 7 ", -3, -0.0), (None, None, None)], schema="s STRING, i INT, d DOUBLE")
     oracle.check_exprs(["CAST('x' AS INT)", "CAST(2147483648 AS INT)", "CAST('2024-13-01' AS DATE)"])
 
