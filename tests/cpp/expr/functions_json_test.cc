@@ -187,6 +187,16 @@ TEST(JsonFunctions, FromJsonAllowComments) {
   ExpectArray(plain->type(), R"([{"a":1}])", Eval(lenient, *batch));
 }
 
+TEST(JsonFunctions, FromJsonLenientOptions) {
+  auto batch = Docs({"{'a': 1} trailing", "{a: 2}", R"({"a": 1e400})"});
+  auto plain = Bind("from_json", {Col(types::String()), Str("a DOUBLE")});
+  ExpectArray(plain->type(), R"([{"a":1}, {"a":null}, {"a":Inf}])", Eval(plain, *batch));
+  auto strict = Bind("from_json", {Col(types::String()), Str("a DOUBLE"), Options("allowSingleQuotes", "false")});
+  ExpectArray(plain->type(), R"([{"a":null}, {"a":null}, {"a":Inf}])", Eval(strict, *batch));
+  auto names = Bind("from_json", {Col(types::String()), Str("a DOUBLE"), Options("allowUnquotedFieldNames", "true")});
+  ExpectArray(plain->type(), R"([{"a":1}, {"a":2}, {"a":Inf}])", Eval(names, *batch));
+}
+
 TEST(JsonFunctions, FromJsonBindErrors) {
   ExpectErrorClass(BindCall("from_json", {Col(types::Int()), Str("a INT")}, "p").status(),
                    "DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE");
