@@ -30,6 +30,7 @@
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/json_flat_record.h"
+#include "spate/expr/json_record_parser.h"
 #include "spate/expr/time_zone.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
@@ -112,12 +113,11 @@ std::unique_ptr<ReadPlan> BuildReadPlan(const DataTypePtr& type, arrow::ArrayBui
 
 std::string_view StringOf(const JsonValue& v) { return {v.GetString(), v.GetStringLength()}; }
 
-std::string Minified(const JsonValue& v) {
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  v.Accept(writer);
-  return std::string(buffer.GetString(), buffer.GetSize());
-}
+// JSON text as Spark's Jackson generator copies a value (defined below);
+// `big_numbers`: strings may be big numbers (json_record_parser.h).
+void AppendJacksonJson(const JsonValue& v, std::string* out, bool big_numbers = false);
+
+bool IsIntegerText(std::string_view s) { return s.find_first_of(".eE") == std::string_view::npos; }
 
 // The number as text: integers exactly, doubles in their shortest form.
 std::string NumberText(const JsonValue& v) {
@@ -144,10 +144,16 @@ constexpr int64_t MaxJsonInt() {
 
 class JsonReader {
  public:
-  JsonReader(std::string time_zone) : time_zone_(std::move(time_zone)) {}
+  JsonReader(std::string time_zone, bool allow_non_numeric)
+      : time_zone_(std::move(time_zone)), allow_non_numeric_(allow_non_numeric) {}
 
-  // Appends one value (NULL when it does not fit the type; `*bad` then
-  // records that the row is malformed).
+  // Whether the current record's strings may be big numbers (json_record_parser.h).
+  void set_big_numbers(bool big_numbers) { big_numbers_ = big_numbers; }
+
+  // Appends one value, as Spark's partial results: a value that does not
+  // convert is NULL, a struct keeps the fields that convert, an array or map
+  // with an element that does not convert is NULL (struct elements may be
+  // partial); any of these sets `*bad` (the record is malformed).
   arrow::Status Read(ReadPlan& plan, const JsonValue& v, bool* bad) {
     if (v.IsNull()) return plan.builder->AppendNull();
     switch (plan.type->id()) {
@@ -163,27 +169,37 @@ class JsonReader {
       case TypeId::kLong:
         return ReadInt<arrow::Int64Builder>(plan, v, bad);
       case TypeId::kFloat:
-      case TypeId::kDouble:
-        return ReadFloating(plan, v, bad);
-      case TypeId::kDecimal:
-        return ReadDecimal(plan, v, bad);
-      case TypeId::kString: {
-        auto* b = static_cast<arrow::StringBuilder*>(plan.builder);
-        // Non-string values keep their JSON text, as Spark copies the structure.
-        return v.IsString() ? b->Append(StringOf(v)) : b->Append(v.IsNumber() ? NumberText(v) : Minified(v));
+      case TypeId::kDouble: {
+        auto x = FloatingOf(v);
+        if (!x) break;
+        if (plan.type->id() == TypeId::kFloat) {
+          return static_cast<arrow::FloatBuilder*>(plan.builder)->Append(static_cast<float>(*x));
+        }
+        return static_cast<arrow::DoubleBuilder*>(plan.builder)->Append(*x);
       }
+      case TypeId::kDecimal: {
+        auto x = DecimalOf(plan, v);
+        if (!x) break;
+        return static_cast<arrow::Decimal128Builder*>(plan.builder)->Append(*x);
+      }
+      case TypeId::kString:
+        return static_cast<arrow::StringBuilder*>(plan.builder)->Append(StringValue(v));
       case TypeId::kDate: {
-        if (!v.IsString()) break;
-        auto days = ParseDateText(StringOf(v));
+        auto days = DateOf(v);
         if (!days) break;
         return static_cast<arrow::Date32Builder*>(plan.builder)->Append(*days);
       }
       case TypeId::kTimestamp:
-      case TypeId::kTimestampNtz:
-        return ReadTimestamp(plan, v, bad);
+      case TypeId::kTimestampNtz: {
+        ARROW_ASSIGN_OR_RAISE(auto micros, TimestampOf(plan, v));
+        if (!micros) break;
+        return static_cast<arrow::TimestampBuilder*>(plan.builder)->Append(*micros);
+      }
       case TypeId::kArray:
+        if (!Converts(plan, v)) break;
         return ReadArray(plan, v, bad);
       case TypeId::kMap:
+        if (!Converts(plan, v)) break;
         return ReadMap(plan, v, bad);
       case TypeId::kStruct:
         if (!v.IsObject()) break;
@@ -201,8 +217,16 @@ class JsonReader {
     std::fill(plan.slots.begin(), plan.slots.end(), nullptr);
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
       auto found = plan.field_index.find(StringOf(it->name));
-      // A repeated key: the last one wins, as in Spark.
-      if (found != plan.field_index.end()) plan.slots[found->second] = &it->value;
+      if (found == plan.field_index.end()) continue;
+      const JsonValue*& slot = plan.slots[found->second];
+      // A repeated key: the last value that converts wins, as in Spark.
+      if (slot != nullptr) {
+        bool before = Converts(*plan.children[found->second], *slot);
+        bool now = Converts(*plan.children[found->second], it->value);
+        if (!before || !now) *bad = true;
+        if (!now) continue;
+      }
+      slot = &it->value;
     }
     ARROW_RETURN_NOT_OK(static_cast<arrow::StructBuilder*>(plan.builder)->Append());
     for (size_t i = 0; i < plan.children.size(); ++i) {
@@ -217,76 +241,122 @@ class JsonReader {
   }
 
  private:
+  // Whether Read takes the value whole or as a partial struct (without a NULL in its place).
+  bool Converts(const ReadPlan& plan, const JsonValue& v) {
+    if (v.IsNull()) return true;
+    switch (plan.type->id()) {
+      case TypeId::kBoolean: return v.IsBool();
+      case TypeId::kByte: return IntegerOf<int8_t>(v).has_value();
+      case TypeId::kShort: return IntegerOf<int16_t>(v).has_value();
+      case TypeId::kInt: return IntegerOf<int32_t>(v).has_value();
+      case TypeId::kLong: return IntegerOf<int64_t>(v).has_value();
+      case TypeId::kFloat:
+      case TypeId::kDouble: return FloatingOf(v).has_value();
+      case TypeId::kDecimal: return DecimalOf(plan, v).has_value();
+      case TypeId::kString: return true;
+      case TypeId::kDate: return DateOf(v).has_value();
+      case TypeId::kTimestamp:
+      case TypeId::kTimestampNtz: {
+        auto micros = TimestampOf(plan, v);
+        return !micros.ok() || micros->has_value();  // an error is raised by Read
+      }
+      case TypeId::kArray:
+        if (!v.IsArray()) return false;
+        for (const auto& e : v.GetArray()) {
+          if (!Converts(*plan.children[0], e)) return false;
+        }
+        return true;
+      case TypeId::kMap:
+        if (!v.IsObject() || plan.children[0]->type->id() != TypeId::kString) return false;
+        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+          if (!Converts(*plan.children[1], it->value)) return false;
+        }
+        return true;
+      case TypeId::kStruct: return v.IsObject();
+      default: return false;
+    }
+  }
+
+  std::optional<std::string_view> Big(const JsonValue& v) const {
+    return big_numbers_ ? BigNumberText(v) : std::nullopt;
+  }
+
+  template <typename T>
+  static std::optional<int64_t> IntegerOf(const JsonValue& v) {
+    if (!v.IsInt64()) return std::nullopt;
+    int64_t x = v.GetInt64();
+    if (x < std::numeric_limits<T>::min() || x > MaxJsonInt<T>()) return std::nullopt;
+    return x;
+  }
+
   template <typename Builder>
   arrow::Status ReadInt(ReadPlan& plan, const JsonValue& v, bool* bad) {
     using T = typename Builder::value_type;
-    if (v.IsInt64()) {
-      int64_t x = v.GetInt64();
-      if (x >= std::numeric_limits<T>::min() && x <= MaxJsonInt<T>()) {
-        return static_cast<Builder*>(plan.builder)->Append(static_cast<T>(x));
-      }
-    }
+    if (auto x = IntegerOf<T>(v)) return static_cast<Builder*>(plan.builder)->Append(static_cast<T>(*x));
     *bad = true;
     return plan.builder->AppendNull();
   }
 
-  arrow::Status ReadFloating(ReadPlan& plan, const JsonValue& v, bool* bad) {
-    std::optional<double> x;
-    if (v.IsNumber()) x = v.GetDouble();
-    if (v.IsString()) x = SpecialDouble(StringOf(v));
-    if (!x) {
-      *bad = true;
-      return plan.builder->AppendNull();
-    }
-    if (plan.type->id() == TypeId::kFloat) {
-      return static_cast<arrow::FloatBuilder*>(plan.builder)->Append(static_cast<float>(*x));
-    }
-    return static_cast<arrow::DoubleBuilder*>(plan.builder)->Append(*x);
+  // A big number is its double, an infinity beyond a double's range.
+  std::optional<double> FloatingOf(const JsonValue& v) const {
+    if (v.IsNumber()) return v.GetDouble();
+    if (!v.IsString()) return std::nullopt;
+    if (auto big = Big(v)) return std::strtod(std::string(*big).c_str(), nullptr);
+    // Spark's JSON reader takes "+INF" and "-INF" but not "INF".
+    if (!allow_non_numeric_ || StringOf(v) == "INF") return std::nullopt;
+    return SpecialDouble(StringOf(v));
   }
 
-  arrow::Status ReadDecimal(ReadPlan& plan, const JsonValue& v, bool* bad) {
+  // Rounds half up to the target scale; too many digits does not convert.
+  std::optional<arrow::Decimal128> DecimalOf(const ReadPlan& plan, const JsonValue& v) const {
     const auto& type = static_cast<const DecimalType&>(*plan.type);
-    if (v.IsNumber() || v.IsString()) {
-      std::string text = v.IsNumber() ? NumberText(v) : std::string(Trimmed(StringOf(v)));
-      arrow::Decimal128 value;
-      int32_t precision = 0, scale = 0;
-      if (arrow::Decimal128::FromString(text, &value, &precision, &scale).ok()) {
-        // Rounds half up to the target scale; too many digits is malformed.
-        if (scale > type.scale()) {
-          value = value.ReduceScaleBy(scale - type.scale(), true);
-        } else if (scale < type.scale()) {
-          value = value.IncreaseScaleBy(type.scale() - scale);
-        }
-        if (value.FitsInPrecision(type.precision())) {
-          return static_cast<arrow::Decimal128Builder*>(plan.builder)->Append(value);
-        }
-      }
+    std::string text;
+    if (v.IsNumber()) {
+      text = NumberText(v);
+    } else if (auto big = Big(v)) {
+      // A big integer fits when it has at most 38 digits.
+      size_t digits = big->size() - (big->front() == '-' ? 1 : 0);
+      if (!IsIntegerText(*big) || digits > 38) return std::nullopt;
+      text = *big;
+    } else if (v.IsString()) {
+      text = Trimmed(StringOf(v));
+    } else {
+      return std::nullopt;
     }
-    *bad = true;
-    return plan.builder->AppendNull();
+    arrow::Decimal128 value;
+    int32_t precision = 0, scale = 0;
+    if (!arrow::Decimal128::FromString(text, &value, &precision, &scale).ok()) return std::nullopt;
+    if (scale > type.scale()) {
+      value = value.ReduceScaleBy(scale - type.scale(), true);
+    } else if (scale < type.scale()) {
+      value = value.IncreaseScaleBy(type.scale() - scale);
+    }
+    if (!value.FitsInPrecision(type.precision())) return std::nullopt;
+    return value;
   }
 
-  arrow::Status ReadTimestamp(ReadPlan& plan, const JsonValue& v, bool* bad) {
+  // Non-string values keep their JSON text, as Spark copies the structure.
+  std::string StringValue(const JsonValue& v) const {
+    if (v.IsString() && !Big(v)) return std::string(StringOf(v));
+    std::string out;
+    AppendJacksonJson(v, &out, big_numbers_);
+    return out;
+  }
+
+  std::optional<int32_t> DateOf(const JsonValue& v) const {
+    if (!v.IsString() || Big(v)) return std::nullopt;
+    return ParseDateText(StringOf(v));
+  }
+
+  arrow::Result<std::optional<int64_t>> TimestampOf(const ReadPlan& plan, const JsonValue& v) const {
     bool ntz = plan.type->id() == TypeId::kTimestampNtz;
-    std::optional<int64_t> micros;
-    if (v.IsString()) {
-      ARROW_ASSIGN_OR_RAISE(micros, ParseTimestampText(StringOf(v), time_zone_, ntz));
-    } else if (v.IsInt64() && !ntz) {
-      // A number counts seconds since the epoch.
-      micros = v.GetInt64() * kMicrosPerSecond;
-    }
-    if (!micros) {
-      *bad = true;
-      return plan.builder->AppendNull();
-    }
-    return static_cast<arrow::TimestampBuilder*>(plan.builder)->Append(*micros);
+    if (v.IsString() && !Big(v)) return ParseTimestampText(StringOf(v), time_zone_, ntz);
+    // A number counts seconds since the epoch.
+    if (v.IsInt64() && !ntz) return std::optional<int64_t>(v.GetInt64() * kMicrosPerSecond);
+    return std::nullopt;
   }
 
   arrow::Status ReadArray(ReadPlan& plan, const JsonValue& v, bool* bad) {
-    if (!v.IsArray()) {
-      *bad = true;
-      return plan.builder->AppendNull();
-    }
     ARROW_RETURN_NOT_OK(static_cast<arrow::ListBuilder*>(plan.builder)->Append());
     for (const auto& element : v.GetArray()) {
       ARROW_RETURN_NOT_OK(Read(*plan.children[0], element, bad));
@@ -295,10 +365,6 @@ class JsonReader {
   }
 
   arrow::Status ReadMap(ReadPlan& plan, const JsonValue& v, bool* bad) {
-    if (!v.IsObject() || plan.children[0]->type->id() != TypeId::kString) {
-      *bad = true;
-      return plan.builder->AppendNull();
-    }
     ARROW_RETURN_NOT_OK(static_cast<arrow::MapBuilder*>(plan.builder)->Append());
     auto* keys = static_cast<arrow::StringBuilder*>(plan.children[0]->builder);
     for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
@@ -309,13 +375,15 @@ class JsonReader {
   }
 
   std::string time_zone_;
+  bool allow_non_numeric_;
+  bool big_numbers_ = false;
 };
 
 struct FromJsonSettings {
   DataTypePtr schema;
   bool fail_fast = false;
   int corrupt_index = -1;  // the struct field that receives malformed records
-  bool allow_comments = false;
+  JsonReadOptions read;
 };
 
 arrow::Status MalformedRecord(std::string_view record) {
@@ -352,7 +420,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &builder));
   ARROW_RETURN_NOT_OK(builder->Reserve(a.num_rows));
   auto root = BuildReadPlan(s.schema, builder.get());
-  JsonReader reader(a.ctx.format.time_zone);
+  JsonReader reader(a.ctx.format.time_zone, s.read.allow_non_numeric_numbers);
   // One memory pool for every row's DOM, cleared after each row.
   rapidjson::MemoryPoolAllocator<> pool;
   rapidjson::CrtAllocator stack_allocator;
@@ -360,7 +428,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   // Records of primitive fields go through the single-pass reader; the ones it
   // leaves (and every record of other schemas) through the DOM.
   std::unique_ptr<JsonFlatRecordReader> flat;
-  if (is_struct && !s.allow_comments) {
+  if (is_struct && !s.read.allow_comments) {
     flat = JsonFlatRecordReader::Make(static_cast<const StructType&>(*s.schema), s.corrupt_index, builder.get());
   }
   for (int64_t row = 0; row < a.num_rows; ++row) {
@@ -374,12 +442,9 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
       if (appended) continue;
     }
     rapidjson::Document doc(&pool, 1024, &stack_allocator);
-    if (s.allow_comments) {
-      doc.Parse<kJsonParseFlags | rapidjson::kParseCommentsFlag>(text.data(), text.size());
-    } else {
-      doc.Parse<kJsonParseFlags>(text.data(), text.size());
-    }
-    bool bad = doc.HasParseError() || (is_struct && !doc.IsObject());
+    bool big_numbers = false;
+    bool bad = !ParseJsonRecord(text, s.read, &doc, &big_numbers) || (is_struct && !doc.IsObject());
+    reader.set_big_numbers(big_numbers);
     if (!bad) {
       if (is_struct) {
         ARROW_RETURN_NOT_OK(reader.ReadStruct(*root, doc, &bad, s.corrupt_index));
@@ -399,6 +464,21 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   }
   ARROW_ASSIGN_OR_RAISE(auto out, builder->Finish());
   return arrow::Datum(out);
+}
+
+// Jackson's lenient features, as the JSON options name them.
+arrow::Result<JsonReadOptions> JsonReadOptionsOf(const Options& options) {
+  JsonReadOptions o;
+  auto flag = [&](const char* name, bool* value) {
+    *value = AsciiLower(OptionOr(options, name, *value ? "true" : "false")) == "true";
+  };
+  flag("allowComments", &o.allow_comments);
+  flag("allowSingleQuotes", &o.allow_single_quotes);
+  flag("allowUnquotedFieldNames", &o.allow_unquoted_field_names);
+  flag("allowNumericLeadingZeros", &o.allow_numeric_leading_zeros);
+  flag("allowNonNumericNumbers", &o.allow_non_numeric_numbers);
+  flag("allowBackslashEscapingAnyCharacter", &o.allow_backslash_escaping_any_character);
+  return o;
 }
 
 arrow::Status InvalidSchema(const std::string& pretty, const DataType& schema) {
@@ -433,7 +513,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
                                   "Acceptable modes are PERMISSIVE and FAILFAST.",
                                   OptionOr(options, "mode", "")));
   }
-  settings.allow_comments = AsciiLower(OptionOr(options, "allowComments", "false")) == "true";
+  ARROW_ASSIGN_OR_RAISE(settings.read, JsonReadOptionsOf(options));
   if (settings.schema->id() == TypeId::kStruct) {
     const auto& st = static_cast<const StructType&>(*settings.schema);
     int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));
@@ -686,7 +766,6 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
-void AppendJacksonJson(const JsonValue& v, std::string* out);
 std::string ValueText(const JsonValue& v);
 
 // ---------------------------------------------------------------------------
@@ -825,12 +904,23 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
 // JSON text of parsed values, as Spark's Jackson generator copies them:
 // strings quoted, integers as written, other numbers as Java doubles.
 
-void AppendJacksonJson(const JsonValue& v, std::string* out) {
+void AppendJacksonJson(const JsonValue& v, std::string* out, bool big_numbers) {
   switch (v.GetType()) {
     case rapidjson::kNullType: *out += "null"; break;
     case rapidjson::kFalseType: *out += "false"; break;
     case rapidjson::kTrueType: *out += "true"; break;
-    case rapidjson::kStringType: AppendJsonString(StringOf(v), out); break;
+    case rapidjson::kStringType: {
+      // A big integer as written, a big floating-point number as Java's infinity.
+      auto big = big_numbers ? BigNumberText(v) : std::nullopt;
+      if (!big) {
+        AppendJsonString(StringOf(v), out);
+      } else if (IsIntegerText(*big)) {
+        *out += *big;
+      } else {
+        *out += big->front() == '-' ? "\"-Infinity\"" : "\"Infinity\"";
+      }
+      break;
+    }
     case rapidjson::kNumberType:
       if (v.IsInt64() || v.IsUint64()) {
         *out += NumberText(v);
@@ -844,7 +934,7 @@ void AppendJacksonJson(const JsonValue& v, std::string* out) {
       for (const auto& e : v.GetArray()) {
         if (!first) *out += ',';
         first = false;
-        AppendJacksonJson(e, out);
+        AppendJacksonJson(e, out, big_numbers);
       }
       *out += ']';
       break;
@@ -857,7 +947,7 @@ void AppendJacksonJson(const JsonValue& v, std::string* out) {
         first = false;
         AppendJsonString(StringOf(it->name), out);
         *out += ':';
-        AppendJacksonJson(it->value, out);
+        AppendJacksonJson(it->value, out, big_numbers);
       }
       *out += '}';
       break;

@@ -13,7 +13,8 @@
 //  - numbers the full reader holds exactly: integers of at most 18 digits, and
 //    otherwise at most 15 significant digits times a power of ten within
 //    1e-22..1e22 (one correctly rounded multiplication in both readers),
-//  - no nested objects or arrays, no NaN/Infinity tokens, nothing after the object.
+//  - no nested objects or arrays, no NaN/Infinity tokens, no repeated keys,
+//    nothing after the object (the full reader ignores it, as Jackson does).
 
 namespace spate {
 
@@ -190,9 +191,12 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
     } else {
       return false;
     }
-    // The first schema field of that name, as the full reader finds it.
+    // The first schema field of that name, as the full reader finds it. A
+    // repeated key is left to the full reader (Spark keeps its last value
+    // that converts, and the record is malformed if any does not).
     for (auto& f : fields_) {
       if (f.name == key) {
+        if (f.token != Field::Token::kMissing) return false;
         f.token = token;
         f.text = value;
         break;

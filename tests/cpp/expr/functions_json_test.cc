@@ -172,7 +172,8 @@ TEST(JsonFunctions, FromJsonTimestampInSessionZone) {
 TEST(JsonFunctions, FromJsonArrayAndMapSchemas) {
   auto batch = Docs({"[1, 2, null]", "{\"a\": 1}", "[1, \"x\"]"});
   auto arr = Bind("from_json", {Col(types::String()), Str("ARRAY<INT>")});
-  ExpectArray(types::Array(types::Int()), "[[1, 2, null], null, [1, null]]", Eval(arr, *batch));
+  // An element that does not convert makes the whole array NULL, as Spark.
+  ExpectArray(types::Array(types::Int()), "[[1, 2, null], null, null]", Eval(arr, *batch));
   auto map = Bind("from_json", {Col(types::String()), Str("MAP<STRING, INT>")});
   ExpectArray(types::Map(types::String(), types::Int()), R"([null, [["a", 1]], null])",
               Eval(map, *Docs({"[1]", R"({"a": 1})", nullptr})));
@@ -184,6 +185,16 @@ TEST(JsonFunctions, FromJsonAllowComments) {
   ExpectArray(plain->type(), R"([{"a":null}])", Eval(plain, *batch));
   auto lenient = Bind("from_json", {Col(types::String()), Str("a INT"), Options("allowComments", "true")});
   ExpectArray(plain->type(), R"([{"a":1}])", Eval(lenient, *batch));
+}
+
+TEST(JsonFunctions, FromJsonLenientOptions) {
+  auto batch = Docs({"{'a': 1} trailing", "{a: 2}", R"({"a": 1e400})"});
+  auto plain = Bind("from_json", {Col(types::String()), Str("a DOUBLE")});
+  ExpectArray(plain->type(), R"([{"a":1}, {"a":null}, {"a":Inf}])", Eval(plain, *batch));
+  auto strict = Bind("from_json", {Col(types::String()), Str("a DOUBLE"), Options("allowSingleQuotes", "false")});
+  ExpectArray(plain->type(), R"([{"a":null}, {"a":null}, {"a":Inf}])", Eval(strict, *batch));
+  auto names = Bind("from_json", {Col(types::String()), Str("a DOUBLE"), Options("allowUnquotedFieldNames", "true")});
+  ExpectArray(plain->type(), R"([{"a":1}, {"a":2}, {"a":Inf}])", Eval(names, *batch));
 }
 
 TEST(JsonFunctions, FromJsonBindErrors) {

@@ -142,3 +142,165 @@ def test_json_source_lines_with_schema(oracle):
                       '{"id":4,\n{"id":5,"sent":0.5}')
         return spark.read.schema(SCHEMA + ", _corrupt_record STRING").json(path).orderBy("id", "_corrupt_record")
     oracle.check(program)
+
+
+def rows_program(records, schema, options=None):
+    def program(sql, spark):
+        F = sql.functions
+        df = spark.createDataFrame([(i, r) for i, r in enumerate(records)], "k INT, j STRING")
+        parsed = F.from_json("j", schema) if options is None else F.from_json("j", schema, options)
+        return df.select("k", parsed.alias("r")).orderBy("k")
+    return program
+
+
+def source_program(records, schema, options=None):
+    def program(sql, spark, tmp):
+        import os
+        path = os.path.join(tmp, "records.json")
+        with open(path, "w") as out:
+            out.write("\n".join(records) + "\n")
+        return spark.read.schema(schema).options(**(options or {})).json(path)
+    return program
+
+
+TRAILING = ['{"a":1} x', '{"a":1}{"a":2}', '{"a":1} ]', '{"a":1},', '{"a":1} {', '{"a":1}\t"x"',
+            '{"a":1} // c', '{"a":1,"b":"x"} 5', '{"a":1']
+
+
+@pytest.mark.parametrize("schema", ["a INT, b STRING", "a INT, b STRING, _corrupt_record STRING"])
+def test_from_json_reads_the_first_value_and_ignores_what_follows(oracle, schema):
+    """Text after the record's first JSON value is not read (Jackson reads one value)."""
+    oracle.check(rows_program(TRAILING, schema))
+
+
+@pytest.mark.parametrize("schema", ["ARRAY<INT>", "MAP<STRING, INT>"])
+def test_from_json_arrays_and_maps_ignore_what_follows(oracle, schema):
+    oracle.check(rows_program(['[1,2] x', '[1]]', '{"a":1} x', '{"a":1}}'], schema))
+
+
+def test_json_source_ignores_what_follows_a_record(oracle):
+    oracle.check(source_program(TRAILING, "a INT, b STRING, _corrupt_record STRING"))
+
+
+SINGLE_QUOTED = ["{'a':1}", "{'a':'x'}", "{\"a\":1,\"b\":'it\\'s'}", "{'b':\"x\"}", "{'b':'say \"hi\"'}",
+                 "{'b':'a\\nb'}", "{'b':'é'}", "{'a':1,'c':{'d':'e'}}", "['x']", '{"b":"\\\'"}', "{'a':1e400}"]
+
+
+@pytest.mark.parametrize("options", [None, {"allowSingleQuotes": "false"}])
+def test_from_json_single_quotes(oracle, options):
+    """allowSingleQuotes (true by default): 'keys' and 'values', \\' escaped in either quotes."""
+    oracle.check(rows_program(SINGLE_QUOTED, "a INT, b STRING, c STRING, _corrupt_record STRING", options))
+    oracle.check(rows_program(["['x', 'y']", "['x', \"y\"]"], "ARRAY<STRING>", options))
+
+
+def test_json_source_single_quotes(oracle):
+    oracle.check(source_program(SINGLE_QUOTED[:7], "a INT, b STRING, _corrupt_record STRING"))
+    oracle.check(source_program(SINGLE_QUOTED[:7], "a INT, b STRING, _corrupt_record STRING",
+                                {"allowSingleQuotes": "false"}))
+
+
+PARTIAL = ['{"a":1,"b":"x","c":2}', '{"a":"x","b":2,"c":3}', '{"a":1,"a":"x"}', '{"a":"x","a":1}', '{"a":1,"a":null}',
+           '{"a":1,"b":2,"c":', '{"a":1,"b":tru,"c":3}', '{"a":1,"s":{"x":1,"y":"z"},"c":3}',
+           '{"a":1,"s":{"x":"q","y":2},"c":3}', '{"a":1,"s":5,"c":3}', '{"a":1,"arr":[1,"x",3],"c":3}',
+           '{"a":1,"arr":[[1],["x"]],"c":3}', '{"a":1,"m":{"p":1,"q":"x","r":3},"c":3}',
+           '{"a":1,"b":999999999999,"c":3}', '{"a":1,"b":{"z":1},"c":3}', '{"a":1,"b":[1],"c":3}',
+           '{"a":1,"ss":[{"x":1},{"x":"y"},{"x":3}],"c":3}', '{"a":1,"ss":[{"x":1},7],"c":3}']
+PARTIAL_SCHEMA = ("a INT, b INT, c INT, s STRUCT<x: INT, y: INT>, arr ARRAY<INT>, m MAP<STRING, INT>, "
+                  "ss ARRAY<STRUCT<x: INT>>")
+
+
+@pytest.mark.parametrize("corrupt", ["", ", _corrupt_record STRING"])
+def test_from_json_permissive_keeps_the_fields_that_convert(oracle, corrupt):
+    """PERMISSIVE partial results: a value that does not convert is NULL and the other fields are kept
+    (in nested structs too); an array or map with such an element is NULL (struct elements are kept
+    partly); a repeated key keeps its last value that converts; malformed text makes the record NULL."""
+    oracle.check(rows_program(PARTIAL, PARTIAL_SCHEMA + corrupt))
+
+
+def test_from_json_arrays_and_maps_with_an_element_that_does_not_convert(oracle):
+    oracle.check(rows_program(['[1,"x",3]', '[1,2]'], "ARRAY<INT>"))
+    oracle.check(rows_program(['{"p":1,"q":"x"}', '{"p":1}'], "MAP<STRING, INT>"))
+
+
+@pytest.mark.parametrize("schema", [PARTIAL_SCHEMA + ", _corrupt_record STRING", PARTIAL_SCHEMA + ", bad STRING"])
+def test_json_source_permissive_keeps_the_fields_that_convert(oracle, schema):
+    """The JSON source keeps the same partial results, with or without columnNameOfCorruptRecord."""
+    oracle.check(source_program(PARTIAL, schema, {"columnNameOfCorruptRecord": "bad"}))
+
+
+BIG = ['{"d":1e400,"f":1e400,"e":1e400,"l":1e400,"s":1e400}',
+       '{"d":-1e400,"f":-1e400,"e":-1e400,"l":-1e400,"s":-1e400}',
+       '{"d":1e-400,"f":1e-400,"e":1e-400,"l":1e-400,"s":1e-400}',
+       '{"d":%s,"f":%s,"e":%s,"s":%s}' % ("9" * 400, "9" * 400, "9" * 400, "-" + "9" * 400),
+       '{"d":1.0e400,"s":1.5E+400}', '{"f":1e39,"e":1e39,"s":1e39}',
+       '{"f":%s,"d":%s,"s":1.50}' % ("1" + "0" * 39, "1" + "0" * 39),
+       '{"f":123456789012345678901234567890,"d":123456789012345678901234567890,"s":-123456789012345678901234567890}',
+       '{"f":18446744073709551616,"d":18446744073709551615,"l":9223372036854775808,"s":18446744073709551615}',
+       '{"s":{"a":1e400,"b":1.0,"c":1e39,"d":123456789012345678901234567890}}', '{"s":[1E2,-0.0,0.1]}',
+       '{"t":1e400}', '{"l":1e400,"d":2}', '{"x":[1e400],"d":3}']
+
+
+@pytest.mark.parametrize("decimal", ["DECIMAL(10,2)", "DECIMAL(38,0)"])
+def test_from_json_numbers_beyond_a_double(oracle, decimal):
+    """A number beyond a double's range is Infinity in DOUBLE and FLOAT columns (a bigger integer is
+    malformed in FLOAT), malformed in DECIMAL and integral columns; a STRING copies it as Jackson
+    writes it ("Infinity" quoted, integers as written, other numbers as Java doubles)."""
+    schema = "d DOUBLE, f FLOAT, e %s, l BIGINT, s STRING, t TIMESTAMP, _corrupt_record STRING" % decimal
+    oracle.check(rows_program(BIG, schema))
+    oracle.check(rows_program(['[1e400, -1e400, 1]'], "ARRAY<DOUBLE>"))
+    oracle.check(rows_program(['{"a":[1e400, 1e39]}'], "a ARRAY<STRING>"))
+
+
+def test_json_source_numbers_beyond_a_double(oracle):
+    oracle.check(source_program(BIG, "d DOUBLE, f FLOAT, e DECIMAL(38,0), l BIGINT, _corrupt_record STRING"))
+
+
+LENIENT = ['{a:1}', '{a_b$:1}', '{"a":01}', '{"a":-01.5}', '{"a":00}', '{"a":0.5}', '{"d":NaN}', '{"d":Infinity}',
+           '{"d":-Infinity}', '{"d":+Infinity}', '{"d":INF}', '{"d":-INF}', '{"d":+INF}', '{"d":+1}', '{"s":"\\q"}',
+           '{"s":"\\\'"}', '{"s":"a\\/b"}', '{"d":"NaN"}', '{"d":"INF"}', '{"d":"+INF"}', '{"d":nan}',
+           '{"s":"\\q", a:01, "d":+INF}', "{'s':'\\q'}", '{"s":[true, x]}']
+
+
+@pytest.mark.parametrize("options", [None, {"allowUnquotedFieldNames": "true"}, {"allowNumericLeadingZeros": "true"},
+                                     {"allowBackslashEscapingAnyCharacter": "true"},
+                                     {"allowNonNumericNumbers": "false"},
+                                     {"allowUnquotedFieldNames": "true", "allowNumericLeadingZeros": "true",
+                                      "allowBackslashEscapingAnyCharacter": "true"}])
+def test_from_json_lenient_options(oracle, options):
+    """The JSON options that relax Jackson's parser, each on and off."""
+    oracle.check(rows_program(LENIENT, "a DOUBLE, d DOUBLE, s STRING, _corrupt_record STRING", options))
+
+
+@pytest.mark.parametrize("options", [{}, {"allowUnquotedFieldNames": "true"}, {"allowSingleQuotes": "false"},
+                                     {"allowNumericLeadingZeros": "true"}, {"allowNonNumericNumbers": "false"},
+                                     {"allowBackslashEscapingAnyCharacter": "true"}])
+def test_json_source_lenient_options(oracle, options):
+    """The JSON source takes the same options."""
+    records = ['{a:1}', "{'a':2}", '{"a":03}', '{"a":NaN}', '{"a":4,"s":"\\q"}', '{"a":5,"s":"x"}']
+    oracle.check(source_program(records, "a DOUBLE, s STRING, _corrupt_record STRING", options))
+
+
+def inferred_program(records, options=None):
+    def program(sql, spark, tmp):
+        import os
+        path = os.path.join(tmp, "records.json")
+        with open(path, "w") as out:
+            out.write("\n".join(records) + "\n")
+        return spark.read.options(**(options or {})).json(path)
+    return program
+
+
+@pytest.mark.parametrize("options", [{}, {"dropFieldIfAllNull": "true"}])
+def test_json_source_drop_field_if_all_null(oracle, options):
+    """dropFieldIfAllNull leaves out the fields inferred only from NULL, [] or {}."""
+    records = ['{"a":null,"b":1}', '{"a":null,"b":2,"c":{"x":null}}', '{"b":3,"d":[],"e":[null],"f":{}}']
+    oracle.check(inferred_program(records, options))
+
+
+@pytest.mark.parametrize("options", [{}, {"allowUnquotedFieldNames": "true", "allowNumericLeadingZeros": "true"},
+                                     {"allowSingleQuotes": "false"}])
+def test_json_source_infers_from_lenient_records(oracle, options):
+    """Inference reads records as the parser does: the first value, the lenient forms the options allow,
+    numbers beyond a double as doubles."""
+    records = ['{"a":1} x', "{'b':'y'}", '{c:2}', '{"d":01}', '{"e":1e400}', '{"f":%s}' % ("9" * 400)]
+    oracle.check(inferred_program(records, options))

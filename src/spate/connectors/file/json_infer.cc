@@ -8,6 +8,7 @@
 #include <rapidjson/writer.h>
 
 #include "spate/common/json_parsing.h"
+#include "spate/expr/json_record_parser.h"
 
 namespace spate {
 
@@ -51,22 +52,24 @@ DataTypePtr Compatible(const DataTypePtr& a, const DataTypePtr& b) {
   return types::String();
 }
 
-DataTypePtr Infer(const rapidjson::Value& v) {
+// `big_numbers`: strings may be big numbers (json_record_parser.h), which
+// Spark infers as doubles.
+DataTypePtr Infer(const rapidjson::Value& v, bool big_numbers) {
   if (v.IsNull()) return types::Null();
   if (v.IsBool()) return types::Boolean();
   if (v.IsInt64()) return types::Long();
   if (v.IsUint64()) return types::Decimal(20, 0);
   if (v.IsNumber()) return types::Double();
-  if (v.IsString()) return types::String();
+  if (v.IsString()) return big_numbers && BigNumberText(v) ? types::Double() : types::String();
   if (v.IsArray()) {
     DataTypePtr element = types::Null();
-    for (const auto& e : v.GetArray()) element = Compatible(element, Infer(e));
+    for (const auto& e : v.GetArray()) element = Compatible(element, Infer(e, big_numbers));
     return types::Array(element);
   }
   std::vector<StructField> fields;
   for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
     std::string name(it->name.GetString(), it->name.GetStringLength());
-    DataTypePtr type = Infer(it->value);
+    DataTypePtr type = Infer(it->value, big_numbers);
     auto same = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.name == name; });
     if (same != fields.end()) {
       same->type = type;  // a repeated key: the last one wins
@@ -78,18 +81,24 @@ DataTypePtr Infer(const rapidjson::Value& v) {
   return types::Struct(std::move(fields));
 }
 
-// Null types left at the end read as strings; empty structs disappear.
-DataTypePtr Canonical(const DataTypePtr& type) {
+// Null types left at the end read as strings (with dropFieldIfAllNull they
+// are dropped, and so are arrays of them); empty structs are dropped
+// (nullptr here), as Spark's canonicalizeType.
+DataTypePtr Canonical(const DataTypePtr& type, bool drop_all_null) {
   switch (type->id()) {
     case TypeId::kNull:
-      return types::String();
-    case TypeId::kArray:
-      return types::Array(Canonical(static_cast<const ArrayType&>(*type).element_type()));
+      return drop_all_null ? nullptr : types::String();
+    case TypeId::kArray: {
+      auto element = Canonical(static_cast<const ArrayType&>(*type).element_type(), drop_all_null);
+      return element ? types::Array(element) : nullptr;
+    }
     case TypeId::kStruct: {
       std::vector<StructField> fields;
       for (const auto& f : static_cast<const StructType&>(*type).fields()) {
-        fields.push_back({f.name, Canonical(f.type), true});
+        auto field_type = Canonical(f.type, drop_all_null);
+        if (field_type) fields.push_back({f.name, field_type, true});
       }
+      if (fields.empty()) return nullptr;
       return types::Struct(std::move(fields));
     }
     default:
@@ -105,18 +114,20 @@ arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& rec
   bool malformed = false;
   for (const auto& record : records) {
     rapidjson::Document doc;
-    doc.Parse<kJsonParseFlags>(record.data(), record.size());
-    if (doc.HasParseError() || !doc.IsObject()) {
+    bool big_numbers = false;
+    if (!ParseJsonRecord(record, options.read, &doc, &big_numbers) || !doc.IsObject()) {
       if (options.mode == ParseMode::kFailFast) return MalformedRecordError(record);
       malformed = true;
       continue;
     }
-    root = Compatible(root, Infer(doc));
+    root = Compatible(root, Infer(doc, big_numbers));
   }
   if (malformed && options.mode == ParseMode::kPermissive) {
     root = Compatible(root, types::Struct({{options.corrupt_column, types::String(), true}}));
   }
-  return std::static_pointer_cast<const StructType>(Canonical(root));
+  auto schema = Canonical(root, options.drop_field_if_all_null);
+  if (!schema) return types::Struct({});
+  return std::static_pointer_cast<const StructType>(schema);
 }
 
 std::vector<std::string> SplitJsonDocument(std::string_view document) {

@@ -11,6 +11,7 @@
 
 #include <arrow/result.h>
 
+#include "spate/expr/json_record_parser.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/types/data_type.h"
 
@@ -20,6 +21,10 @@ struct JsonInferOptions {
   ParseMode mode = ParseMode::kPermissive;
   /// Added (as a string field) when a record is malformed in PERMISSIVE mode.
   std::string corrupt_column = "_corrupt_record";
+  /// Jackson's lenient features (allowSingleQuotes, ...), as from_json reads records.
+  JsonReadOptions read;
+  /// dropFieldIfAllNull: fields seen only as NULL, [] or {} are left out.
+  bool drop_field_if_all_null = false;
 };
 
 /// The schema of JSON records (one JSON text each). FAILFAST turns a

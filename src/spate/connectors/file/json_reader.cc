@@ -71,6 +71,23 @@ arrow::Result<ExprPtr> OptionsLiteral(const std::vector<std::pair<std::string, s
 
 ParseMode JsonMode(const FileReadRequest& r) { return ParseModeOf(OptionOr(r, "mode", "PERMISSIVE")); }
 
+// Jackson's lenient features, for schema inference (from_json reads them from its options).
+arrow::Result<JsonReadOptions> LenientOptions(const FileReadRequest& r) {
+  JsonReadOptions o;
+  auto flag = [&](const char* name, bool* value) -> arrow::Status {
+    if (OptionOr(r, name, "").empty()) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(*value, FlagOption(r, name));
+    return arrow::Status::OK();
+  };
+  ARROW_RETURN_NOT_OK(flag("allowComments", &o.allow_comments));
+  ARROW_RETURN_NOT_OK(flag("allowSingleQuotes", &o.allow_single_quotes));
+  ARROW_RETURN_NOT_OK(flag("allowUnquotedFieldNames", &o.allow_unquoted_field_names));
+  ARROW_RETURN_NOT_OK(flag("allowNumericLeadingZeros", &o.allow_numeric_leading_zeros));
+  ARROW_RETURN_NOT_OK(flag("allowNonNumericNumbers", &o.allow_non_numeric_numbers));
+  ARROW_RETURN_NOT_OK(flag("allowBackslashEscapingAnyCharacter", &o.allow_backslash_escaping_any_character));
+  return o;
+}
+
 // The records parsed by from_json, one column per schema field.
 arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequest& r,
                                                               std::shared_ptr<arrow::Table> lines,
@@ -78,7 +95,15 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
                                                               const std::string& corrupt,
                                                               bool drop_corrupt) {
   std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
-  ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral({{"mode", mode}, {"columnNameOfCorruptRecord", corrupt}}));
+  std::vector<std::pair<std::string, std::string>> parse_options = {{"mode", mode},
+                                                                    {"columnNameOfCorruptRecord", corrupt}};
+  // Jackson's lenient features, read as from_json reads them.
+  for (const char* name : {"allowComments", "allowSingleQuotes", "allowUnquotedFieldNames", "allowNumericLeadingZeros",
+                           "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter"}) {
+    std::string value = OptionOr(r, name, "");
+    if (!value.empty()) parse_options.emplace_back(name, value);
+  }
+  ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral(parse_options));
   ExprPtr parsed = ex::Call("from_json", {ex::ColFromName("value"), ex::String(ToJson(schema)), options});
   ARROW_ASSIGN_OR_RAISE(auto plan, MakeLocalRelation(lines));
   ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, {ex::Alias(parsed, "record")}));
@@ -117,6 +142,8 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   JsonInferOptions infer;
   infer.mode = JsonMode(r);
   infer.corrupt_column = OptionOr(r, "columnNameOfCorruptRecord", "_corrupt_record");
+  ARROW_ASSIGN_OR_RAISE(infer.read, LenientOptions(r));
+  ARROW_ASSIGN_OR_RAISE(infer.drop_field_if_all_null, FlagOption(r, "dropFieldIfAllNull"));
   SourceTables out;
   if (r.schema) {
     out.schema = r.schema;

@@ -1,0 +1,45 @@
+#pragma once
+
+// How from_json (and so the JSON file source) parses one record into a
+// RapidJSON DOM, reading what Spark's Jackson parser reads:
+//  - the first JSON value of the record; text after it is ignored,
+//  - numbers converted as Java converts them (correctly rounded doubles),
+//  - a number beyond a double's range (`1e400`), or an integer beyond 64 bits,
+//    kept as its text in a "big number" string (see BigNumberText),
+//  - Jackson's lenient features as the options allow them: single-quoted
+//    strings (on by default), unquoted field names, leading zeros, NaN and
+//    Infinity tokens (on by default), backslash before any character, comments.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <rapidjson/document.h>
+
+namespace spate {
+
+struct JsonReadOptions {
+  bool allow_comments = false;
+  bool allow_single_quotes = true;
+  bool allow_unquoted_field_names = false;
+  bool allow_numeric_leading_zeros = false;
+  bool allow_non_numeric_numbers = true;
+  bool allow_backslash_escaping_any_character = false;
+};
+
+// Parses the record into `doc`; false when it is malformed. `*big_numbers`
+// tells whether the record holds any big number.
+bool ParseJsonRecord(std::string_view text, const JsonReadOptions& options, rapidjson::Document* doc,
+                     bool* big_numbers);
+
+// The number text a big-number string holds, or nullopt for any other string.
+// Only meaningful for records whose `big_numbers` was set.
+std::optional<std::string_view> BigNumberText(const rapidjson::Value& v);
+
+// The text with Jackson's lenient forms that `options` allow rewritten as
+// strict JSON (single quotes as double quotes, names quoted, leading zeros
+// dropped, `+Infinity`/`+INF`/`-INF` spelled as RapidJSON reads them, `\x`
+// as `x`); nullopt when there is nothing to rewrite.
+std::optional<std::string> StrictJsonText(std::string_view text, const JsonReadOptions& options);
+
+}  // namespace spate

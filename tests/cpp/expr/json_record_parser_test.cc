@@ -1,0 +1,51 @@
+#include <gtest/gtest.h>
+
+#include "spate/expr/json_record_parser.h"
+
+namespace spate {
+namespace {
+
+std::string Strict(std::string_view text, JsonReadOptions o = {}) {
+  return StrictJsonText(text, o).value_or("(unchanged)");
+}
+
+TEST(JsonRecordParserTest, SingleQuotedStringsBecomeDoubleQuoted) {
+  EXPECT_EQ(Strict("{'a':'it\\'s \"x\"'}"), "{\"a\":\"it's \\\"x\\\"\"}");
+  EXPECT_EQ(Strict("{\"a\":\"\\'\"}"), "{\"a\":\"'\"}");
+  JsonReadOptions strict;
+  strict.allow_single_quotes = false;
+  EXPECT_EQ(Strict("{'a':1}", strict), "(unchanged)");
+}
+
+TEST(JsonRecordParserTest, OtherLenientFormsOnlyWhenAllowed) {
+  JsonReadOptions o;
+  EXPECT_EQ(Strict("{a:01, \"s\":\"\\q\"}", o), "(unchanged)");
+  o.allow_unquoted_field_names = true;
+  o.allow_numeric_leading_zeros = true;
+  o.allow_backslash_escaping_any_character = true;
+  EXPECT_EQ(Strict("{a:01, \"s\":\"\\q\", \"b\":[true, x], c_1:-00.5}", o),
+                   "{\"a\":1, \"s\":\"q\", \"b\":[true, x], \"c_1\":-0.5}");
+  EXPECT_EQ(Strict("[+INF, -INF, +Infinity, +1]"), "[Infinity, -Infinity, Infinity, +1]");
+}
+
+TEST(JsonRecordParserTest, ReadsTheFirstValueAndBigNumbers) {
+  rapidjson::Document doc;
+  bool big = false;
+  ASSERT_TRUE(ParseJsonRecord("{'a':1e400,\"b\":123456789012345678901234567890} x", {}, &doc, &big));
+  EXPECT_TRUE(big);
+  EXPECT_EQ(BigNumberText(doc["a"]).value_or(""), "1e400");
+  EXPECT_EQ(BigNumberText(doc["b"]).value_or(""), "123456789012345678901234567890");
+  ASSERT_TRUE(ParseJsonRecord("[0.1, 1e-400, 18446744073709551615]", {}, &doc, &big));
+  EXPECT_FALSE(big);
+  EXPECT_EQ(doc[0].GetDouble(), 0.1);
+  EXPECT_EQ(doc[1].GetDouble(), 0.0);
+  EXPECT_TRUE(doc[2].IsUint64());
+  EXPECT_FALSE(ParseJsonRecord("{\"a\":1", {}, &doc, &big));
+  JsonReadOptions no_nan;
+  no_nan.allow_non_numeric_numbers = false;
+  EXPECT_TRUE(ParseJsonRecord("[NaN]", {}, &doc, &big));
+  EXPECT_FALSE(ParseJsonRecord("[NaN]", no_nan, &doc, &big));
+}
+
+}  // namespace
+}  // namespace spate
