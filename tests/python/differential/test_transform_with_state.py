@@ -460,4 +460,5 @@ def test_list_state_refuses_an_empty_list(oracle, api, call):
         except Exception as e:  # noqa: BLE001 - the query's failure carries the processor's error
             return sorted(set(re.findall(r"(\w+): (Error updating value state: [^\n]*)", str(e))))
         return "ran"
-    oracle.check(program)
+    want = oracle.check(program)
+    assert "PySparkRuntimeError" in repr(want) and "EMPTY_LIST_VALUE" in repr(want), want
