@@ -9,6 +9,7 @@
 #include <arrow/type.h>
 
 #include "spate/api/initial_state_rows.h"
+#include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
 #include "spate/exec/flat_map_groups_with_state.h"
@@ -18,6 +19,9 @@
 namespace spate {
 
 namespace {
+
+constexpr const char* kSkipInitialKeysWithoutRows =
+    "spark.sql.streaming.flatMapGroupsWithState.skipEmittingInitialStateKeys";
 
 // The function's output mode: append or update, as Spark checks it.
 arrow::Result<OutputMode> GroupsWithStateOutputMode(const std::string& mode) {
@@ -88,6 +92,8 @@ arrow::Result<PlanPtr> GroupsWithStateQuery(const DataFrame& df, const std::vect
   ARROW_ASSIGN_OR_RAISE(OutputMode mode, GroupsWithStateOutputMode(call.output_mode));
   ARROW_ASSIGN_OR_RAISE(auto spec, MakeSpec(df, std::move(call.func), call.state, call.timeout));
   spec->one_row_per_call = call.api == "mapGroupsWithState";
+  spec->skip_initial_keys_without_rows =
+      AsciiLower(df.session()->conf().Get(kSkipInitialKeysWithoutRows, "false")) == "true";
   return GroupsWithStatePlan(df, groups, group_by, GroupsWithStateProcessorFactory(spec), call.output, mode,
                              spec->timeout, call.api, std::move(initial_state));
 }

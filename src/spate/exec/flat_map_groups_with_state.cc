@@ -31,6 +31,8 @@ class GroupsWithStateProcessor final : public StatefulProcessor {
 
   arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
                                                 const TimerValues& timers) override {
+    // Only a key of the initial state without rows in the first batch comes without rows.
+    if (rows.num_rows() == 0 && spec_->skip_initial_keys_without_rows) return nullptr;
     return Call(key, rows, timers, false);
   }
 

@@ -315,6 +315,18 @@ TEST_P(FlatMapGroupsWithStateTest, AnInitialStateStartsItsKeysInTheFirstBatch) {
   EXPECT_EQ(Step({"2 a 3", "3 z 1"}), (Rows{"a | 7 | false", "z | 8 | false"}));
 }
 
+TEST_P(FlatMapGroupsWithStateTest, SkippingTheInitialStatesKeysWithoutRows) {
+  // With Spark's skipEmittingInitialStateKeys, z gets no call in the first batch, but its value.
+  session_->conf().Set("spark.sql.streaming.flatMapGroupsWithState.skipEmittingInitialStateKeys", "true");
+  auto initial = session_->Sql("SELECT * FROM VALUES ('a', 5L), ('z', 7L) AS t(k, n)");
+  Start(Input(false).groupBy({Column("k")}).FlatMapGroupsWithState(
+            CountOn, *Ddl("k STRING, n BIGINT, timed_out BOOLEAN"), *Ddl("n BIGINT"), "Update", "NoTimeout",
+            initial.groupBy({Column("k")})),
+        "skip_initial_keys");
+  EXPECT_EQ(Step({"0 a 1", "1 b 2"}), (Rows{"a | 6 | false", "b | 1 | false"}));
+  EXPECT_EQ(Step({"3 z 1"}), (Rows{"z | 8 | false"}));
+}
+
 TEST_P(FlatMapGroupsWithStateTest, MapGroupsWithStateFromAnInitialState) {
   // a starts at 2, so its first row makes 3 and removes it; z has no rows and stays at 1.
   auto initial = session_->Sql("SELECT * FROM VALUES ('a', 2L), ('z', 1L) AS t(k, n)");
