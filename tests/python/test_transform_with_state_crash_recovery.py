@@ -5,8 +5,10 @@ random points and restarted from its checkpoint. The sink must end up with exact
 of an uninterrupted run: each batch's rows once, each timer fired once, with the state it
 had, however the crashes fall (a replayed batch reloads its state and timers).
 
-A second query keeps state with a TTL (ProcessingTime mode): a replayed batch runs at the
-batch timestamp its offsets log recorded, so its values expire as they did the first time."""
+A second query keeps state with a TTL (ProcessingTime mode) and reads each key's values again
+in a later batch, after the short TTLs passed: expired on either side of a restart, as in the
+uninterrupted run; a replayed batch runs at the batch timestamp its offsets log recorded, so
+its values expire as they did the first time."""
 
 import importlib
 import json
@@ -88,14 +90,16 @@ def closed_groups(sql, spark, src):
     return stream.groupBy("k").transformWithState(CloseWhenQuiet(), OUTPUT_SCHEMA, "Append", "EventTime")
 
 
-TTL_OUTPUT_SCHEMA = "k STRING, n INT, recent STRING, before BOOLEAN"
+TTL_OUTPUT_SCHEMA = "k STRING, n INT, recent STRING, before BOOLEAN, last INT, seen BOOLEAN"
 
 
 def ttl_counts(sql, spark, src):
-    """Per key: its count of rows so far (a value state with an hour's TTL) and the values of
-    this batch (a list state with a 1 ms TTL: what earlier batches appended has expired, each
-    batch running at least a millisecond after the one before), and whether the list still
-    held anything before this batch's rows."""
+    """Per key: its count of rows so far (a value state with an hour's TTL), the values of this
+    batch (a list state with a 1 ms TTL: what earlier batches appended has expired, each batch
+    running at least a millisecond after the one before) and whether the list still held
+    anything before this batch's rows, the key's last value read before this batch's rows (a
+    value state with a 1 ms TTL: gone in a later batch) and whether the key's map of values (a
+    map state with a 1 ms TTL) held an entry then."""
     streaming = importlib.import_module(sql.__name__ + ".streaming")
     Row = sql.Row
 
@@ -103,16 +107,20 @@ def ttl_counts(sql, spark, src):
         def init(self, handle):
             self.count = handle.getValueState("count", "n INT", 3_600_000)
             self.recent = handle.getListState("recent", "v INT", 1)
+            self.last = handle.getValueState("last", "v INT", 1)
+            self.seen = handle.getMapState("seen", "v INT", "n INT", 1)
 
         def handleInputRows(self, key, rows, timerValues):
-            before = self.recent.exists()
+            before, last, seen = self.recent.exists(), self.last.get(), self.seen.exists()
             n = (self.count.get() or (0,))[0]
             for row in rows:
                 n += 1
                 self.recent.appendValue((row.v,))
+                self.last.update((row.v,))
+                self.seen.updateValue((row.v,), (n,))
             self.count.update((n,))
             recent = ",".join(str(v) for v in sorted(v for (v,) in self.recent.get()))
-            yield Row(k=key[0], n=n, recent=recent, before=before)
+            yield Row(k=key[0], n=n, recent=recent, before=before, last=last[0] if last else None, seen=seen)
 
     stream = (spark.readStream.option("maxFilesPerTrigger", 1).schema("ts TIMESTAMP, k STRING, v INT")
               .json(str(src)))
@@ -130,6 +138,21 @@ def add_input_file(src, index):
     for j in range(2):
         rows.append({"ts": "2024-01-01T%02d:%02d:30" % (10 + (5 * index + j) // 60, (5 * index + j) % 60),
                      "k": "k%d-b" % index, "v": index + j})
+    os.makedirs(str(src), exist_ok=True)
+    tmp = os.path.join(str(src), ".tmp-%d" % index)
+    with open(tmp, "w") as out:
+        out.write("".join(json.dumps(r) + "\n" for r in rows))
+    os.utime(tmp, (1_700_000_000 + index * 10, 1_700_000_000 + index * 10))
+    os.rename(tmp, os.path.join(str(src), "part-%03d.json" % index))
+
+
+def add_revisiting_file(src, index):
+    """File i: key k<i> (values 10i .. 10i+2) and, after the first, one more row of the key
+    before it (value 10(i-1)+5): with one file a batch, each key comes back in the next batch,
+    where its values with a 1 ms TTL have expired."""
+    rows = [{"ts": "2024-01-01T10:00:00", "k": "k%d" % index, "v": index * 10 + j} for j in range(3)]
+    if index > 0:
+        rows.append({"ts": "2024-01-01T10:00:00", "k": "k%d" % (index - 1), "v": (index - 1) * 10 + 5})
     os.makedirs(str(src), exist_ok=True)
     tmp = os.path.join(str(src), ".tmp-%d" % index)
     with open(tmp, "w") as out:
@@ -163,18 +186,20 @@ def test_sigkill_restarts_of_transform_with_state_with_ttl_match_an_uninterrupte
         'spark.conf.set("spate.streaming.checkpoint.fsync", "false")',
         'spark.conf.set("spate.streaming.checkpoint.fsync", "false")\n'
         'spark.conf.set("spark.sql.streaming.noDataMicroBatches.enabled", "false")')
-    # The files of the first test: no key has rows in two files, so the rows do not depend on
-    # which files a batch gets (that varies with the crashes); each batch's 1 ms list values
-    # expire in the next batch and are removed from the store, on replays too.
-    ref_out, out = uninterrupted_and_crashed_outputs(tmp_path, child, provider, FILES, add_input_file,
+    # Each key has rows in two files, one batch apart (one file a batch, in the files' order,
+    # however the crashes fall): its second batch reads its 1 ms values after their expiry, on
+    # either side of a restart, and its hour-long count. A replayed batch runs at the batch
+    # timestamp its offsets log recorded, so it sees the values its first run saw.
+    ref_out, out = uninterrupted_and_crashed_outputs(tmp_path, child, provider, FILES, add_revisiting_file,
                                                      RESTARTS, random.Random(20241206), 0.05)
 
     def ttl_results(folder, name):
         rows = read_parquet_folder(spark, folder, TTL_OUTPUT_SCHEMA, tmp_path / name)
-        return sorted(((r.k, r.n, r.recent, r.before) for r in rows), key=repr)
+        return sorted(((r.k, r.n, r.recent, r.before, r.last, r.seen) for r in rows), key=repr)
 
-    expected = ttl_results(ref_out, "ref-read")
-    assert len(expected) == 2 * FILES  # two keys a file, none in two files
-    assert not any(r[3] for r in expected)
-    assert ("k11", 3, "110,111,112", False) in expected
+    first_batches = [("k%d" % i, 3, "%d,%d,%d" % (10 * i, 10 * i + 1, 10 * i + 2), False, None, False)
+                     for i in range(FILES)]
+    second_batches = [("k%d" % i, 4, str(10 * i + 5), False, None, False) for i in range(FILES - 1)]
+    expected = sorted(first_batches + second_batches, key=repr)
+    assert ttl_results(ref_out, "ref-read") == expected
     assert ttl_results(out, "read") == expected

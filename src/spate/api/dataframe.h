@@ -195,10 +195,20 @@ class GroupedData {
   /// "NoTimeout", "ProcessingTimeTimeout" or "EventTimeTimeout" (plan/group_state.h).
   DataFrame FlatMapGroupsWithState(GroupsWithStateFunction func, const StructType& output, const StructType& state,
                                    const std::string& output_mode, const std::string& timeout) const;
+  /// The same from an initial state (Scala's initialState): `initial_state`
+  /// groups a batch DataFrame by keys of this grouping's types, one row per key
+  /// with the `state` columns (by name). In the query's first batch each of its
+  /// keys starts with that value, and `func` is called for each of its keys
+  /// (with no rows when the batch has none).
+  DataFrame FlatMapGroupsWithState(GroupsWithStateFunction func, const StructType& output, const StructType& state,
+                                   const std::string& output_mode, const std::string& timeout,
+                                   const GroupedData& initial_state) const;
   /// Spark's mapGroupsWithState: FlatMapGroupsWithState in Update mode whose
   /// function returns exactly one row per call.
   DataFrame MapGroupsWithState(GroupsWithStateFunction func, const StructType& output, const StructType& state,
                                const std::string& timeout) const;
+  DataFrame MapGroupsWithState(GroupsWithStateFunction func, const StructType& output, const StructType& state,
+                               const std::string& timeout, const GroupedData& initial_state) const;
   /// The plan of Python's applyInPandasWithState: TransformWithState of
   /// `factory` (the Python function's processor) with the time mode of
   /// `timeout`, checked as Spark checks applyInPandasWithState.

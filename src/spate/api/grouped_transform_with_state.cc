@@ -2,8 +2,8 @@
 
 #include <fmt/format.h>
 
-#include "spate/api/dataframe.h"
 #include "spate/api/functions.h"
+#include "spate/api/initial_state_rows.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
@@ -36,13 +36,14 @@ arrow::Result<PlanPtr> TransformPlan(const DataFrame& df, const std::vector<Expr
   return MakeTransformWithState(df.plan(), groups, output, std::move(spec));
 }
 
-// The initial state's rows with its grouping keys in front, once its keys
-// are checked against the query's: as many, of the same types.
+}  // namespace
+
 arrow::Result<InitialStateRows> InitialRows(const DataFrame& input, const std::vector<Column>& groups,
-                                            const DataFrame& initial, const std::vector<Column>& initial_groups) {
+                                            const DataFrame& initial, const std::vector<Column>& initial_groups,
+                                            const std::string& api) {
   ARROW_RETURN_NOT_OK(initial.status());
   if (initial.isStreaming()) {
-    return arrow::Status::Invalid("transformWithState's initialState must be a batch DataFrame, not a streaming one");
+    return arrow::Status::Invalid(api, "'s initialState must be a batch DataFrame, not a streaming one");
   }
   const DataFrame keys = input.select(groups);
   const DataFrame initial_keys = initial.select(initial_groups);
@@ -56,7 +57,7 @@ arrow::Result<InitialStateRows> InitialRows(const DataFrame& input, const std::v
   for (size_t i = 0; same && i < want.size(); ++i) same = *want[i].type == *got[i].type;
   if (!same) {
     return arrow::Status::Invalid(fmt::format(
-        "transformWithState's initialState must be grouped by keys of the query's key types: {}, not {}",
+        "{}'s initialState must be grouped by keys of the query's key types: {}, not {}", api,
         want_schema->SimpleString(), got_schema->SimpleString()));
   }
   std::vector<Column> columns = initial_groups;
@@ -65,8 +66,6 @@ arrow::Result<InitialStateRows> InitialRows(const DataFrame& input, const std::v
   ARROW_RETURN_NOT_OK(rows.status());
   return InitialStateRows([rows]() { return rows.toArrow(); });
 }
-
-}  // namespace
 
 DataFrame GroupedData::TransformWithState(StatefulProcessorFactory factory, const StructType& output,
                                           const std::string& output_mode, const std::string& time_mode,
@@ -91,7 +90,7 @@ DataFrame GroupedData::TransformWithState(StatefulProcessorFactory factory, cons
     return DataFrame(df_.session(), arrow::Status::Invalid("transformWithState needs groupBy(...), not a "
                                                            "rollup, cube or grouping sets"));
   }
-  auto rows = InitialRows(df_, groups_, initial_state.df_, initial_state.groups_);
+  auto rows = InitialRows(df_, groups_, initial_state.df_, initial_state.groups_, "transformWithState");
   if (!rows.ok()) return DataFrame(df_.session(), rows.status());
   std::vector<ExprPtr> groups;
   for (const auto& g : groups_) groups.push_back(g.expr());

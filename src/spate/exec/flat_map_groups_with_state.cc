@@ -2,7 +2,8 @@
 // value becomes a GroupState, the function runs, and the state is written
 // back with Spark's rule (FlatMapGroupsWithStateExec): a removed state
 // without a timeout goes; otherwise the value and the timeout set in the call
-// (none when the call set none) are kept.
+// (none when the call set none) are kept. An initial state sets the values
+// of its keys before the first batch's calls; each of its keys gets a call.
 //
 // A timeout of T is the timer T + 1: Spark times a key out when its timeout
 // is before (not at) the batch's processing time or watermark, and the
@@ -30,7 +31,29 @@ class GroupsWithStateProcessor final : public StatefulProcessor {
 
   arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
                                                 const TimerValues& timers) override {
+    // Only a key of the initial state without rows in the first batch comes without rows.
+    if (rows.num_rows() == 0 && spec_->skip_initial_keys_without_rows) return nullptr;
     return Call(key, rows, timers, false);
+  }
+
+  // Spark's co-grouping of the initial state: one row per key, its state
+  // columns (by name) the key's value before the first batch's call.
+  arrow::Status HandleInitialState(const arrow::RecordBatch&, const arrow::RecordBatch& rows,
+                                   const TimerValues&) override {
+    if (rows.num_rows() > 1) {
+      return arrow::Status::Invalid(
+          "The initial state provided contained multiple rows(state) with the same key. Make sure to de-duplicate "
+          "the initial state before passing it.");
+    }
+    arrow::ArrayVector columns;
+    for (const auto& field : spec_->state->fields()) {
+      auto column = rows.GetColumnByName(field->name());
+      if (!column || !column->type()->Equals(*field->type())) {
+        return arrow::Status::Invalid("the initial state has no column ", field->ToString());
+      }
+      columns.push_back(std::move(column));
+    }
+    return value_->Update(*arrow::RecordBatch::Make(spec_->state, rows.num_rows(), std::move(columns)));
   }
 
   arrow::Result<RecordBatchPtr> HandleExpiredTimer(const arrow::RecordBatch& key, const TimerValues& timers,

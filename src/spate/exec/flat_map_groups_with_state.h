@@ -22,6 +22,9 @@ struct GroupsWithStateSpec {
   GroupStateTimeout timeout = GroupStateTimeout::kNoTimeout;
   bool watermark_present = false;
   bool one_row_per_call = false;  // mapGroupsWithState
+  /// Spark's spark.sql.streaming.flatMapGroupsWithState.skipEmittingInitialStateKeys: no
+  /// call for a key of the initial state the first batch has no rows of.
+  bool skip_initial_keys_without_rows = false;
 };
 
 /// The transformWithState time mode that fires `timeout`.

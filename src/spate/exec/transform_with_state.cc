@@ -1,7 +1,9 @@
 // transformWithState, as Spark's TransformWithStateExec runs it, once per
 // micro-batch: the processor's Init, in the query's first batch
 // HandleInitialState once per key of the initial state (if there is one),
-// HandleInputRows once per grouping key of the batch with the key's rows,
+// HandleInputRows once per grouping key of the batch with the key's rows
+// (a GroupState API also once, without rows, per key of the initial state
+// the batch has no rows of),
 // then HandleExpiredTimer once per timer that expired (processing-time
 // timers by the batch's timestamp, event-time timers by the watermark for
 // eviction, also in a batch without data), then the removal of the state
@@ -11,6 +13,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <unordered_map>
 
 #include <arrow/api.h>
@@ -161,11 +164,14 @@ class Output {
   std::vector<RecordBatchPtr> batches_;
 };
 
+// The keys of an initial state, by their encoding: each key's row.
+using InitialKeys = std::map<std::string, RecordBatchPtr, std::less<>>;
+
 // The initial state's rows grouped by key (its first columns, cast to the
 // query's key types), each key's rows (the other columns) handed to the
-// processor before the batch's input.
-arrow::Status HandleInitialState(const PlanNode& node, TransformRuntime& rt, StatefulProcessor& processor,
-                                 BatchStateHandle& handle, const TimerValues& timers) {
+// processor before the batch's input; the keys it held.
+arrow::Result<InitialKeys> HandleInitialState(const PlanNode& node, TransformRuntime& rt, StatefulProcessor& processor,
+                                              BatchStateHandle& handle, const TimerValues& timers) {
   ARROW_ASSIGN_OR_RAISE(auto table, node.transform->initial_state());
   ARROW_ASSIGN_OR_RAISE(auto rows, ToSingleBatch(*table));
   const int num_keys = rt.key_schema->num_fields();
@@ -181,17 +187,36 @@ arrow::Status HandleInitialState(const PlanNode& node, TransformRuntime& rt, Sta
   EncodedRows keys;
   rt.key_encoder->EncodeBatch(*key_batch, &keys);
   KeyGroups groups = GroupRows(keys, {});
+  InitialKeys initial_keys;
   for (size_t g = 0; g < groups.keys.size(); ++g) {
     handle.SetCurrentKey(groups.keys[g]);
     ARROW_ASSIGN_OR_RAISE(auto key_rows, TakeRows(state_rows, groups.rows[g]));
-    ARROW_RETURN_NOT_OK(processor.HandleInitialState(*key_batch->Slice(groups.first_row[g], 1), *key_rows, timers));
+    auto key_row = key_batch->Slice(groups.first_row[g], 1);
+    ARROW_RETURN_NOT_OK(processor.HandleInitialState(*key_row, *key_rows, timers));
+    initial_keys.emplace(groups.keys[g], std::move(key_row));
+  }
+  return initial_keys;
+}
+
+// A GroupState API (flatMapGroupsWithState) calls its function for every key of
+// the initial state, as Spark's co-grouping does: with no rows for the keys
+// the batch's input did not have (`unseen`).
+arrow::Status CallInitialKeysWithoutRows(const InitialKeys& unseen, const arrow::Table& input,
+                                         StatefulProcessor& processor, BatchStateHandle& handle,
+                                         const TimerValues& timers, Output& output) {
+  ARROW_ASSIGN_OR_RAISE(auto no_rows, arrow::RecordBatch::MakeEmpty(input.schema()));
+  for (const auto& [key, key_row] : unseen) {
+    handle.SetCurrentKey(key);
+    ARROW_ASSIGN_OR_RAISE(auto out, processor.HandleInputRows(*key_row, *no_rows, timers));
+    ARROW_RETURN_NOT_OK(output.Add(out));
   }
   return arrow::Status::OK();
 }
 
+// Calls the processor once per key of the input; the keys called leave `unseen`.
 arrow::Status HandleInput(const PlanNode& node, const arrow::Table& input, const EvalContext& ctx,
                           TransformRuntime& rt, StatefulProcessor& processor, BatchStateHandle& handle,
-                          const TimerValues& timers, Output& output) {
+                          const TimerValues& timers, Output& output, InitialKeys& unseen) {
   if (input.num_rows() == 0) return arrow::Status::OK();
   ARROW_ASSIGN_OR_RAISE(auto rows, ToSingleBatch(input));
   arrow::ArrayVector key_columns;
@@ -219,6 +244,7 @@ arrow::Status HandleInput(const PlanNode& node, const arrow::Table& input, const
                                                               *grouped->Slice(offset, count), timers));
     offset += count;
     ARROW_RETURN_NOT_OK(output.Add(out));
+    if (auto it = unseen.find(groups.keys[g]); it != unseen.end()) unseen.erase(it);
   }
   return arrow::Status::OK();
 }
@@ -306,11 +332,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteTransformWithState(const Pla
   ARROW_RETURN_NOT_OK(processor->Init(handle));
   const TimerValues timers = TimerValuesOf(node, ctx);
   const bool legacy = !node.transform->legacy_api.empty();
+  InitialKeys unseen;
   if (node.transform->initial_state && ctx.streaming->batch_id == 0) {
-    ARROW_RETURN_NOT_OK(HandleInitialState(node, *rt, *processor, handle, timers));
+    ARROW_ASSIGN_OR_RAISE(unseen, HandleInitialState(node, *rt, *processor, handle, timers));
   }
   Output output(rt->output_schema);
-  ARROW_RETURN_NOT_OK(HandleInput(node, input, ctx, *rt, *processor, handle, timers, output));
+  ARROW_RETURN_NOT_OK(HandleInput(node, input, ctx, *rt, *processor, handle, timers, output, unseen));
+  if (legacy) ARROW_RETURN_NOT_OK(CallInitialKeysWithoutRows(unseen, input, *processor, handle, timers, output));
   if (node.transform->time_mode == TimeMode::kProcessingTime) {
     ARROW_RETURN_NOT_OK(FireExpiredTimers(*rt, *op, *processor, handle, timers, timers.current_processing_time_ms,
                                           legacy, output));

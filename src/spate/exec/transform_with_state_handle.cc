@@ -23,6 +23,13 @@ arrow::Result<std::string> EncodeStateRow(const arrow::RecordBatch& row, const s
   return out;
 }
 
+arrow::Status RequireListElements(const arrow::RecordBatch& values, const std::string& state_name) {
+  if (values.num_rows() > 0) return arrow::Status::OK();
+  return SparkError("ILLEGAL_STATE_STORE_VALUE.EMPTY_LIST_VALUE", "42601",
+                    "Illegal value provided to the State Store Cannot write empty list values to State Store for "
+                    "StateName " + state_name + ".");
+}
+
 arrow::Result<RecordBatchPtr> DecodeStateRows(std::string_view bytes, const std::shared_ptr<arrow::Schema>& schema) {
   ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
   while (!bytes.empty()) ARROW_RETURN_NOT_OK(decoder->Append(&bytes));
@@ -147,16 +154,16 @@ class StoredList final : public ListState {
   }
 
  private:
-  // Stores `before` followed by the rows of `values` (no rows and nothing before: no list).
+  // Stores `before` followed by the rows of `values` (at least one, as Spark requires).
   arrow::Status Write(const arrow::RecordBatch& values, std::string before) {
     if (!values.schema()->Equals(*v_.value, /*check_metadata=*/false)) {
       return arrow::Status::Invalid(fmt::format("the elements of state {} must be rows of {}, got {}", v_.name,
                                                 v_.value->ToString(), values.schema()->ToString()));
     }
+    ARROW_RETURN_NOT_OK(RequireListElements(values, v_.name));
     ARROW_ASSIGN_OR_RAISE(auto encoder, RowEncoder::Make(v_.value));
     for (int64_t i = 0; i < values.num_rows(); ++i) encoder->Encode(values, i, &before);
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
-    if (before.empty()) return s->Remove(h_.key());
     return s->Put(h_.key(), before);
   }
 

@@ -41,6 +41,9 @@ struct StateVariable {
 /// Row 0 of `row` encoded; its columns must be those of `schema` (`what` names it in the error).
 arrow::Result<std::string> EncodeStateRow(const arrow::RecordBatch& row, const std::shared_ptr<arrow::Schema>& schema,
                                           const std::string& what);
+/// Spark's refusal of a list state's put or appendList without elements
+/// (ILLEGAL_STATE_STORE_VALUE.EMPTY_LIST_VALUE); OK when `values` has rows.
+arrow::Status RequireListElements(const arrow::RecordBatch& values, const std::string& state_name);
 /// Every row of `bytes` (encodings one after another).
 arrow::Result<RecordBatchPtr> DecodeStateRows(std::string_view bytes, const std::shared_ptr<arrow::Schema>& schema);
 

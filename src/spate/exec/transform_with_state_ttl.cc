@@ -189,6 +189,7 @@ class ListWithTTL final : public ListState {
       return arrow::Status::Invalid(fmt::format("the elements of state {} must be rows of {}, got {}", v_.name,
                                                 v_.value->ToString(), values.schema()->ToString()));
     }
+    ARROW_RETURN_NOT_OK(RequireListElements(values, v_.name));
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
     ARROW_ASSIGN_OR_RAISE(auto old, s->Get(h_.key()));
     std::vector<std::string_view> old_elements;
@@ -203,8 +204,7 @@ class ListWithTTL final : public ListState {
       AppendExpiry(expiry, &bytes);
     }
     std::optional<int64_t> earliest = append ? EarliestExpiry(old_elements) : std::nullopt;
-    if (values.num_rows() > 0 && (!earliest || expiry < *earliest)) earliest = expiry;
-    if (bytes.empty()) earliest.reset();
+    if (!earliest || expiry < *earliest) earliest = expiry;
     StateWriteBatch batch;
     PutOrRemove(h_.key(), old, bytes, &batch);
     MoveTtlIndexKey(EarliestExpiry(old_elements), earliest, h_.key(), &batch);

@@ -80,7 +80,8 @@ class ListState {
   virtual arrow::Result<bool> Exists() = 0;
   /// Every element, one row each (no rows when there is no list).
   virtual arrow::Result<RecordBatchPtr> Get() = 0;
-  /// Replaces the list with the rows of `values`.
+  /// Replaces the list with the rows of `values`. Both need at least one row
+  /// (Spark's ILLEGAL_STATE_STORE_VALUE.EMPTY_LIST_VALUE otherwise); Clear empties a list.
   virtual arrow::Status Put(const arrow::RecordBatch& values) = 0;
   /// Adds the rows of `values` at the end.
   virtual arrow::Status AppendList(const arrow::RecordBatch& values) = 0;

@@ -4,7 +4,9 @@
 //   - the function runs once per key of a batch, then once per key whose
 //     timeout is before (not at) the watermark for eviction, in a no-data
 //     batch too; rows older than the previous watermark are dropped;
-//   - a call starts without a timeout: one the call does not set is gone.
+//   - a call starts without a timeout: one the call does not set is gone;
+//   - an initial state sets its keys' values before the first batch, whose
+//     function runs for each of its keys, with no rows for a key without any.
 
 #include <filesystem>
 #include <chrono>
@@ -291,6 +293,91 @@ TEST_P(FlatMapGroupsWithStateTest, TheFunctionsOutputModeMustBeTheQuerys) {
   EXPECT_NE(query.status().message().find("mapGroupsWithState is not supported with Append output mode"),
             std::string::npos)
       << query.status().ToString();
+}
+
+// A key's count: its initial state's n, plus its rows so far.
+arrow::Result<RecordBatchPtr> CountOn(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                      GroupState& state) {
+  const int64_t n = StoredCount(state) + rows.num_rows();
+  ARROW_RETURN_NOT_OK(state.Update(*CountRow(n)));
+  return Output(key, n, false);
+}
+
+TEST_P(FlatMapGroupsWithStateTest, AnInitialStateStartsItsKeysInTheFirstBatch) {
+  // Each key of the initial state starts from its value; in the first batch the function
+  // runs for each of them, with no rows for z; the initial state is not read again.
+  auto initial = session_->Sql("SELECT * FROM VALUES ('a', 5L, 'x'), ('z', 7L, 'y') AS t(k, n, extra)");
+  Start(Input(false).groupBy({Column("k")}).FlatMapGroupsWithState(
+            CountOn, *Ddl("k STRING, n BIGINT, timed_out BOOLEAN"), *Ddl("n BIGINT"), "Update", "NoTimeout",
+            initial.groupBy({Column("k")})),
+        "initial_state");
+  EXPECT_EQ(Step({"0 a 1", "1 b 2"}), (Rows{"a | 6 | false", "b | 1 | false", "z | 7 | false"}));
+  EXPECT_EQ(Step({"2 a 3", "3 z 1"}), (Rows{"a | 7 | false", "z | 8 | false"}));
+}
+
+TEST_P(FlatMapGroupsWithStateTest, SkippingTheInitialStatesKeysWithoutRows) {
+  // With Spark's skipEmittingInitialStateKeys, z gets no call in the first batch, but its value.
+  session_->conf().Set("spark.sql.streaming.flatMapGroupsWithState.skipEmittingInitialStateKeys", "true");
+  auto initial = session_->Sql("SELECT * FROM VALUES ('a', 5L), ('z', 7L) AS t(k, n)");
+  Start(Input(false).groupBy({Column("k")}).FlatMapGroupsWithState(
+            CountOn, *Ddl("k STRING, n BIGINT, timed_out BOOLEAN"), *Ddl("n BIGINT"), "Update", "NoTimeout",
+            initial.groupBy({Column("k")})),
+        "skip_initial_keys");
+  EXPECT_EQ(Step({"0 a 1", "1 b 2"}), (Rows{"a | 6 | false", "b | 1 | false"}));
+  EXPECT_EQ(Step({"3 z 1"}), (Rows{"z | 8 | false"}));
+}
+
+TEST_P(FlatMapGroupsWithStateTest, MapGroupsWithStateFromAnInitialState) {
+  // a starts at 2, so its first row makes 3 and removes it; z has no rows and stays at 1.
+  auto initial = session_->Sql("SELECT * FROM VALUES ('a', 2L), ('z', 1L) AS t(k, n)");
+  Start(Input(false).groupBy({Column("k")}).MapGroupsWithState(
+            RunningCount, *Ddl("k STRING, n BIGINT, timed_out BOOLEAN"), *Ddl("n BIGINT"), "NoTimeout",
+            initial.groupBy({Column("k")})),
+        "map_groups_initial_state");
+  EXPECT_EQ(Step({"0 a 1"}), (Rows{"a | 3 | true", "z | 1 | false"}));
+  EXPECT_EQ(Step({"1 a 1", "2 z 1"}), (Rows{"a | 1 | false", "z | 2 | false"}));
+}
+
+TEST_P(FlatMapGroupsWithStateTest, AnInitialStateWithARepeatedKeyFailsTheQuery) {
+  auto initial = session_->Sql("SELECT * FROM VALUES ('a', 5L), ('a', 6L) AS t(k, n)");
+  Start(Input(false).groupBy({Column("k")}).FlatMapGroupsWithState(
+            CountOn, *Ddl("k STRING, n BIGINT, timed_out BOOLEAN"), *Ddl("n BIGINT"), "Update", "NoTimeout",
+            initial.groupBy({Column("k")})),
+        "repeated_initial_key");
+  EXPECT_TRUE(stream_->AddData(Events({"0 b 1"})).ok());
+  auto status = query_->processAllAvailable();
+  ASSERT_FALSE(status.ok());
+  EXPECT_NE(status.message().find("The initial state provided contained multiple rows(state) with the same key. "
+                                  "Make sure to de-duplicate the initial state before passing it."),
+            std::string::npos)
+      << status.ToString();
+  (void)query_->stop();
+  query_.reset();
+}
+
+TEST_P(FlatMapGroupsWithStateTest, SparksRefusalsOfAnInitialState) {
+  auto grouped = Input(false).groupBy({Column("k")});
+  auto output = Ddl("k STRING, n BIGINT, timed_out BOOLEAN");
+  auto streaming = grouped.FlatMapGroupsWithState(CountOn, *output, *Ddl("n BIGINT"), "Update", "NoTimeout",
+                                                  Input(false).groupBy({Column("k")}));
+  ASSERT_FALSE(streaming.ok());
+  EXPECT_NE(streaming.status().message().find(
+                "Non-streaming DataFrame/Dataset is not supported as the initial state in "
+                "[flatMap|map]GroupsWithState operation on a streaming DataFrame/Dataset"),
+            std::string::npos)
+      << streaming.status().ToString();
+  auto other_key = session_->Sql("SELECT * FROM VALUES (1, 5L) AS t(k, n)").groupBy({Column("k")});
+  auto keys = grouped.MapGroupsWithState(CountOn, *output, *Ddl("n BIGINT"), "NoTimeout", other_key);
+  ASSERT_FALSE(keys.ok());
+  EXPECT_NE(keys.status().message().find("mapGroupsWithState's initialState must be grouped by keys of the query's "
+                                         "key types"),
+            std::string::npos)
+      << keys.status().ToString();
+  auto no_state = session_->Sql("SELECT * FROM VALUES ('a', 5) AS t(k, n)").groupBy({Column("k")});
+  auto columns = grouped.FlatMapGroupsWithState(CountOn, *output, *Ddl("n BIGINT"), "Update", "NoTimeout", no_state);
+  ASSERT_FALSE(columns.ok());
+  EXPECT_NE(columns.status().message().find("initial state must have the state's columns"), std::string::npos)
+      << columns.status().ToString();
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -208,6 +208,36 @@ class TotalFromInitialState final : public StatefulProcessor {
   ValueState* total_ = nullptr;
 };
 
+// Appends one element per call, then tries to put and to append an empty
+// list. Output: k STRING, put STRING and append STRING (the error classes),
+// listed BIGINT (the list's elements after the call).
+class WritesEmptyLists final : public StatefulProcessor {
+ public:
+  explicit WritesEmptyLists(int64_t ttl_ms) : ttl_{ttl_ms} {}
+  arrow::Status Init(StatefulProcessorHandle& handle) override {
+    ARROW_ASSIGN_OR_RAISE(list_, handle.GetListState("list", arrow::schema({arrow::field("n", arrow::int64())}), ttl_));
+    return arrow::Status::OK();
+  }
+  arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
+                                                const TimerValues&) override {
+    ARROW_RETURN_NOT_OK(list_->AppendList(*Int64Row("n", rows.num_rows())));
+    ARROW_ASSIGN_OR_RAISE(auto none, arrow::RecordBatch::MakeEmpty(arrow::schema({arrow::field("n", arrow::int64())})));
+    arrow::StringBuilder errors;
+    ARROW_RETURN_NOT_OK(errors.Append(std::string(ErrorClassOf(list_->Put(*none)))));
+    ARROW_RETURN_NOT_OK(errors.Append(std::string(ErrorClassOf(list_->AppendList(*none)))));
+    ARROW_ASSIGN_OR_RAISE(auto error_cells, errors.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto listed, list_->Get());
+    auto schema = arrow::schema({arrow::field("k", arrow::utf8()), arrow::field("put", arrow::utf8()),
+                                 arrow::field("append", arrow::utf8()), arrow::field("listed", arrow::int64())});
+    return arrow::RecordBatch::Make(schema, 1, {key.column(0), error_cells->Slice(0, 1), error_cells->Slice(1, 1),
+                                                Int64Row("n", listed->num_rows())->column(0)});
+  }
+
+ private:
+  TTLConfig ttl_;
+  ListState* list_ = nullptr;
+};
+
 std::string Cell(const arrow::Array& column, const DataType& type, int64_t row) {
   auto cells = FormatForShow(column, type, FormatOptions{}).ValueOrDie();
   return static_cast<const arrow::StringArray&>(*cells).GetString(row);
@@ -370,6 +400,29 @@ TEST_P(TransformWithStateTest, ATtlNeedsProcessingTimeAndAPositiveDuration) {
     }
     ASSERT_FALSE(status.ok()) << mode;
     EXPECT_NE(status.message().find(error), std::string::npos) << status.ToString();
+  }
+}
+
+TEST_P(TransformWithStateTest, AListStateRefusesEmptyLists) {
+  // As Spark's ListState: put and appendList of no elements fail and leave the list as it was,
+  // with a TTL (ProcessingTime) or without one.
+  session_->conf().Set("spark.sql.streaming.noDataMicroBatches.enabled", "false");
+  for (int64_t ttl_ms : {0, 3600000}) {
+    StatefulProcessorFactory factory = [ttl_ms]() -> arrow::Result<std::shared_ptr<StatefulProcessor>> {
+      return std::make_shared<WritesEmptyLists>(ttl_ms);
+    };
+    auto output = ParseDdlSchema("k STRING, put STRING, append STRING, listed BIGINT").ValueOrDie();
+    stream_ = MemoryStream::Make(*ParseDdlSchema("ts TIMESTAMP, k STRING, v INT"));
+    Start(DataFrame(session_, stream_->plan())
+              .groupBy({Column("k")})
+              .TransformWithState(factory, *output, "Update", ttl_ms ? "ProcessingTime" : "None"),
+          "empty_lists_" + std::to_string(ttl_ms));
+    const std::string error = "ILLEGAL_STATE_STORE_VALUE.EMPTY_LIST_VALUE";
+    const std::string refused = error + " | " + error;
+    EXPECT_EQ(Step({"0 a 1", "0 a 2"}), (Rows{"a | " + refused + " | 1"})) << ttl_ms;
+    EXPECT_EQ(Step({"0 a 3"}), (Rows{"a | " + refused + " | 2"})) << ttl_ms;
+    ASSERT_TRUE(query_->stop().ok());
+    query_.reset();
   }
 }
 

@@ -427,3 +427,38 @@ def test_initial_state_must_be_grouped(oracle):
             FromInitialState(), "k STRING, n BIGINT, initial STRING", "Update", "None",
             initialState=initial_state(spark))
     oracle.check(program, error="AssertionError")
+
+
+@pytest.mark.parametrize("api", ["transformWithState", "transformWithStateInPandas"])
+@pytest.mark.parametrize("call", ["put", "appendList"])
+def test_list_state_refuses_an_empty_list(oracle, api, call):
+    """ListState.put([]) and appendList([]) do not clear or keep the list: the state store
+    refuses them (ILLEGAL_STATE_STORE_VALUE.EMPTY_LIST_VALUE), raised to the processor as
+    PySpark's PySparkRuntimeError, and the query fails; its error quotes that exception."""
+    def program(sql, spark, tmp):
+        import re
+        import pandas as pd
+        streaming = importlib_streaming(sql)
+
+        class EmptiesTheList(streaming.StatefulProcessor):
+            def init(self, handle):
+                self.values = handle.getListState("values", "v INT")
+
+            def handleInputRows(self, key, rows, timerValues):
+                for row in rows:
+                    self.values.appendValue((1,))
+                getattr(self.values, call)([])
+                if api == "transformWithState":
+                    yield sql.Row(k=key[0])
+                else:
+                    yield pd.DataFrame({"k": [key[0]]})
+
+        grouped = stream(spark, tmp, BATCHES[:1]).groupBy("k")
+        out = getattr(grouped, api)(EmptiesTheList(), "k STRING", "Update", "None")
+        try:
+            run_batches(spark, out, tmp, "update")
+        except Exception as e:  # noqa: BLE001 - the query's failure carries the processor's error
+            return sorted(set(re.findall(r"(\w+): (Error updating value state: [^\n]*)", str(e))))
+        return "ran"
+    want = oracle.check(program)
+    assert "PySparkRuntimeError" in repr(want) and "EMPTY_LIST_VALUE" in repr(want), want

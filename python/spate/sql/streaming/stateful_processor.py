@@ -10,10 +10,12 @@ last updated it."""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from contextlib import contextmanager
 from typing import Any, Iterator, List, Optional, Tuple, Union
 
 import pyarrow as pa
 
+from spate.errors import PySparkException, PySparkRuntimeError
 from spate.sql._conversion import _to_arrow_value, arrow_to_rows, row_values
 from spate.sql.row import Row
 from spate.sql.types import DataType, StructField, StructType, _parse_datatype_string
@@ -92,6 +94,16 @@ class ValueState:
         self._handle._native.value_clear(self._name)
 
 
+@contextmanager
+def _updating_list() -> Iterator[None]:
+    """The engine's refusal of a list's put or appendList as PySpark raises it: a
+    PySparkRuntimeError without an error class whose message quotes the state store's."""
+    try:
+        yield
+    except PySparkException as e:
+        raise PySparkRuntimeError("Error updating value state: " + str(e)) from None
+
+
 class ListState:
     """A list of tuples per grouping key."""
 
@@ -105,13 +117,19 @@ class ListState:
         return iter(self._codec.from_capsules(self._handle._native.list_get(self._name)))
 
     def put(self, newState: List[Tuple]) -> None:
-        self._handle._native.list_put(self._name, self._codec.to_capsules(list(newState)))
+        """Replaces the list; an empty one is refused (clear() empties a list)."""
+        values = self._codec.to_capsules(list(newState))
+        with _updating_list():
+            self._handle._native.list_put(self._name, values)
 
     def appendValue(self, newState: Tuple) -> None:
         self._handle._native.list_append(self._name, self._codec.to_capsules([newState]))
 
     def appendList(self, newState: List[Tuple]) -> None:
-        self._handle._native.list_append(self._name, self._codec.to_capsules(list(newState)))
+        """Adds the values at the end; an empty list is refused."""
+        values = self._codec.to_capsules(list(newState))
+        with _updating_list():
+            self._handle._native.list_append(self._name, values)
 
     def clear(self) -> None:
         self._handle._native.list_clear(self._name)
