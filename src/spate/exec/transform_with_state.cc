@@ -7,7 +7,9 @@
 // eviction, also in a batch without data), then the removal of the state
 // whose TTL expired, then Close. The output is what the calls returned. The
 // state variables and the timers live in the operator's stores
-// (transform_with_state_handle.h; TTLs in transform_with_state_ttl.h).
+// (transform_with_state_handle.h; TTLs in transform_with_state_ttl.h). Each
+// batch adds Spark's transformWithState customMetrics to the operator's
+// progress (AddCustomMetrics).
 
 #include <algorithm>
 #include <chrono>
