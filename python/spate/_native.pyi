@@ -410,9 +410,9 @@ class StateHandle:
 
     def delete_if_exists(self, arg: str, /) -> None: ...
 
-def transform_with_state(g: GroupedData, adapter: object, output_json: str, output_mode: str, time_mode: str, event_time_column: str, initial_state: GroupedData | None) -> DataFrame:
+def transform_with_state(g: GroupedData, adapter: object, output_json: str, output_mode: str, time_mode: str, event_time_column: str, initial_state: GroupedData | None, operator_name: str) -> DataFrame:
     """
-    groupBy(...).transformWithState with a Python processor adapter (and an initial state or None).
+    groupBy(...).transformWithState with a Python processor adapter (and an initial state or None), its operator named `operator_name`.
     """
 
 def apply_in_pandas_with_state(arg0: GroupedData, arg1: object, arg2: str, arg3: str, arg4: str, /) -> DataFrame:

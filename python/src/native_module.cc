@@ -664,6 +664,18 @@ struct StateHandle {
   spate::MapState& Map(const std::string& name) { return *Unwrap(handle->GetMapState(name, nullptr, nullptr)); }
 };
 
+// A transformWithState's DataFrame with `name` as its operator's name: PySpark
+// names its Python operators transformWithStateInPySparkExec and
+// transformWithStateInPandasExec.
+spate::DataFrame WithOperatorName(spate::DataFrame df, const std::string& name) {
+  if (!df.ok() || df.plan()->kind != spate::PlanNode::Kind::kTransformWithState) return df;
+  auto node = std::make_shared<spate::PlanNode>(*df.plan());
+  auto spec = std::make_shared<spate::TransformWithStateSpec>(*node->transform);
+  spec->operator_name = name;
+  node->transform = std::move(spec);
+  return spate::DataFrame(df.session(), spate::PlanPtr(std::move(node)));
+}
+
 // The engine's processor over a Python adapter (spate.sql.streaming.
 // stateful_processor_runner): each call takes the GIL once, for one grouping key.
 class PythonStatefulProcessor final : public spate::StatefulProcessor {
@@ -778,20 +790,23 @@ void BindStatefulProcessing(nb::module_& m) {
 
   m.def("transform_with_state", [](const spate::GroupedData& g, nb::object adapter, const std::string& output_json,
                                    const std::string& output_mode, const std::string& time_mode,
-                                   const std::string& event_time_column, const spate::GroupedData* initial_state) {
+                                   const std::string& event_time_column, const spate::GroupedData* initial_state,
+                                   const std::string& operator_name) {
     auto callable = std::make_shared<PyCallable>(nb::borrow<nb::callable>(adapter));
     spate::StatefulProcessorFactory factory = [callable]() -> arrow::Result<std::shared_ptr<spate::StatefulProcessor>> {
       return std::make_shared<PythonStatefulProcessor>(callable);
     };
-    if (initial_state != nullptr) {
-      return Ok(g.TransformWithState(std::move(factory), AsStruct(TypeFromJson(output_json)), output_mode, time_mode,
-                                     *initial_state, event_time_column));
-    }
-    return Ok(g.TransformWithState(std::move(factory), AsStruct(TypeFromJson(output_json)), output_mode, time_mode,
-                                   event_time_column));
+    const spate::DataTypePtr output_type = TypeFromJson(output_json);
+    const spate::StructType& output = AsStruct(output_type);
+    spate::DataFrame df =
+        initial_state != nullptr
+            ? g.TransformWithState(std::move(factory), output, output_mode, time_mode, *initial_state, event_time_column)
+            : g.TransformWithState(std::move(factory), output, output_mode, time_mode, event_time_column);
+    return Ok(WithOperatorName(std::move(df), operator_name));
   }, nb::arg("g"), nb::arg("adapter"), nb::arg("output_json"), nb::arg("output_mode"), nb::arg("time_mode"),
-     nb::arg("event_time_column"), nb::arg("initial_state").none(),
-     "groupBy(...).transformWithState with a Python processor adapter (and an initial state or None).");
+     nb::arg("event_time_column"), nb::arg("initial_state").none(), nb::arg("operator_name"),
+     "groupBy(...).transformWithState with a Python processor adapter (and an initial state or None), its operator "
+     "named `operator_name`.");
   m.def("apply_in_pandas_with_state", [](const spate::GroupedData& g, nb::object adapter,
                                          const std::string& output_json, const std::string& output_mode,
                                          const std::string& timeout) {

@@ -132,9 +132,10 @@ class GroupedData:
         schema = _parse_datatype_string(output) if isinstance(output, str) else output
         initial_schema = initial_state._df.schema if initial_state is not None else None
         runner = self._runner(processor, schema, pandas, initial_schema)
+        operator_name = "transformWithStateInPandasExec" if pandas else "transformWithStateInPySparkExec"
         return self._df._wrap(_native.transform_with_state(
             self._jgd, runner, schema.json(), output_mode, time_mode, event_time_column,
-            initial_state._jgd if initial_state is not None else None))
+            initial_state._jgd if initial_state is not None else None, operator_name))
 
     def _runner(self, processor: Any, schema: Any, pandas: bool, initial_schema: Any = None) -> Any:
         """What the engine calls to run `processor` (of output `schema`) per key; `initial_schema`:

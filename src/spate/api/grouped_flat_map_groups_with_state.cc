@@ -72,6 +72,7 @@ arrow::Result<PlanPtr> GroupsWithStatePlan(const DataFrame& df, const std::vecto
   spec->time_mode = TimeModeOf(timeout);
   spec->legacy_api = api;
   spec->initial_state = std::move(initial_state);
+  spec->operator_name = api == "applyInPandasWithState" ? api : "flatMapGroupsWithState";  // Spark's names
   std::vector<ExprPtr> keys;
   for (const auto& g : groups) keys.push_back(g.expr());
   return MakeTransformWithState(df.plan(), keys, output, std::move(spec));

@@ -65,7 +65,7 @@ void StatefulOperatorState::BeginBatch(int64_t batch_id) {
 
 arrow::Status StatefulOperatorState::Commit() {
   auto start = std::chrono::steady_clock::now();
-  std::map<std::string, int64_t> custom;
+  std::map<std::string, int64_t> custom(metrics_.custom_metrics.begin(), metrics_.custom_metrics.end());
   for (size_t s = 0; s < store_names_.size(); ++s) {
     for (int p = 0; p < num_partitions(); ++p) {
       ARROW_ASSIGN_OR_RAISE(StateStore * store, Store(p, static_cast<int>(s)));

@@ -9,7 +9,9 @@
 // eviction, also in a batch without data), then the removal of the state
 // whose TTL expired, then Close. The output is what the calls returned. The
 // state variables and the timers live in the operator's stores
-// (transform_with_state_handle.h; TTLs in transform_with_state_ttl.h).
+// (transform_with_state_handle.h; TTLs in transform_with_state_ttl.h). Each
+// batch adds Spark's transformWithState customMetrics to the operator's
+// progress (AddCustomMetrics).
 
 #include <algorithm>
 #include <chrono>
@@ -274,10 +276,11 @@ arrow::Result<RecordBatchPtr> DecodeOne(std::string_view* bytes, const std::shar
 // Spark deletes a fired timer after its handler ran, so a handler cannot keep it. A GroupState
 // API (`legacy`) keeps a timeout its timed-out call left alone: there the timer goes first, and
 // the call may register it again.
-arrow::Status FireExpiredTimers(TransformRuntime& rt, StatefulOperatorState& op, StatefulProcessor& processor,
-                                BatchStateHandle& handle, const TimerValues& timers, int64_t up_to_ms, bool legacy,
-                                Output& output) {
+arrow::Result<int64_t> FireExpiredTimers(TransformRuntime& rt, StatefulOperatorState& op,
+                                         StatefulProcessor& processor, BatchStateHandle& handle,
+                                         const TimerValues& timers, int64_t up_to_ms, bool legacy, Output& output) {
   auto expiry_schema = arrow::schema({arrow::field("expiryTimestampMs", arrow::int64(), false)});
+  int64_t fired = 0;
   for (int p = 0; p < op.num_partitions(); ++p) {
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p, rt.timer_store));
     ARROW_ASSIGN_OR_RAISE(auto expired, ExpiredTimerKeys(*store, up_to_ms));
@@ -292,9 +295,45 @@ arrow::Status FireExpiredTimers(TransformRuntime& rt, StatefulOperatorState& op,
       ARROW_ASSIGN_OR_RAISE(auto out, processor.HandleExpiredTimer(*key_row, timers, ExpiredTimerInfo{expiry_ms}));
       ARROW_RETURN_NOT_OK(output.Add(out));
       if (!legacy) ARROW_RETURN_NOT_OK(handle.DeleteTimer(expiry_ms));
+      ++fired;
     }
   }
-  return arrow::Status::OK();
+  return fired;
+}
+
+// What one batch of the operator did, for its customMetrics.
+struct BatchCounts {
+  int64_t expired_timers = 0;
+  int64_t values_removed_by_ttl = 0;
+  int64_t initial_state_ms = 0;
+  int64_t timers_ms = 0;
+};
+
+// Spark's customMetrics of a transformWithState operator. Spark counts the
+// state variables each partition's task declares in init, so a variable
+// counts once per partition; a variable with a TTL counts only in the
+// *WithTTLVars. Spark's Python operators fire timers in the Python worker and
+// report no expired timers (the deletes of the fired timers count).
+void AddCustomMetrics(const PlanNode& node, const TransformRuntime& rt, const BatchStateHandle& handle,
+                      const BatchCounts& counts, StatefulOperatorState& op) {
+  int64_t declared[2][3] = {};  // [with TTL][value, list, map]
+  for (const auto& v : rt.variables) ++declared[v.ttl_ms > 0 ? 1 : 0][static_cast<int>(v.kind)];
+  const int64_t partitions = op.num_partitions();
+  const bool python = node.transform->operator_name != "transformWithStateExec";
+  auto& out = op.metrics().custom_metrics;
+  out.emplace_back("initialStateProcessingTimeMs", counts.initial_state_ms);
+  out.emplace_back("numDeletedStateVars", handle.deleted_state_vars());
+  out.emplace_back("numDeletedTimers", handle.deleted_timers());
+  out.emplace_back("numExpiredTimers", python ? 0 : counts.expired_timers);
+  out.emplace_back("numListStateVars", declared[0][1] * partitions);
+  out.emplace_back("numListStateWithTTLVars", declared[1][1] * partitions);
+  out.emplace_back("numMapStateVars", declared[0][2] * partitions);
+  out.emplace_back("numMapStateWithTTLVars", declared[1][2] * partitions);
+  out.emplace_back("numRegisteredTimers", handle.registered_timers());
+  out.emplace_back("numValueStateVars", declared[0][0] * partitions);
+  out.emplace_back("numValueStateWithTTLVars", declared[1][0] * partitions);
+  out.emplace_back("numValuesRemovedDueToTTLExpiry", counts.values_removed_by_ttl);
+  out.emplace_back("timerProcessingTimeMs", counts.timers_ms);
 }
 
 }  // namespace
@@ -332,25 +371,32 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteTransformWithState(const Pla
   ARROW_RETURN_NOT_OK(processor->Init(handle));
   const TimerValues timers = TimerValuesOf(node, ctx);
   const bool legacy = !node.transform->legacy_api.empty();
+  BatchCounts counts;
   InitialKeys unseen;
   if (node.transform->initial_state && ctx.streaming->batch_id == 0) {
+    const auto initial_start = Clock::now();
     ARROW_ASSIGN_OR_RAISE(unseen, HandleInitialState(node, *rt, *processor, handle, timers));
+    counts.initial_state_ms = MillisSince(initial_start);
   }
   Output output(rt->output_schema);
   ARROW_RETURN_NOT_OK(HandleInput(node, input, ctx, *rt, *processor, handle, timers, output, unseen));
   if (legacy) ARROW_RETURN_NOT_OK(CallInitialKeysWithoutRows(unseen, input, *processor, handle, timers, output));
+  const auto timers_start = Clock::now();
   if (node.transform->time_mode == TimeMode::kProcessingTime) {
-    ARROW_RETURN_NOT_OK(FireExpiredTimers(*rt, *op, *processor, handle, timers, timers.current_processing_time_ms,
-                                          legacy, output));
+    ARROW_ASSIGN_OR_RAISE(counts.expired_timers,
+                          FireExpiredTimers(*rt, *op, *processor, handle, timers,
+                                            timers.current_processing_time_ms, legacy, output));
   } else if (node.transform->time_mode == TimeMode::kEventTime) {
-    ARROW_RETURN_NOT_OK(
-        FireExpiredTimers(*rt, *op, *processor, handle, timers, timers.current_watermark_ms, legacy, output));
+    ARROW_ASSIGN_OR_RAISE(counts.expired_timers, FireExpiredTimers(*rt, *op, *processor, handle, timers,
+                                                                   timers.current_watermark_ms, legacy, output));
   }
+  counts.timers_ms = MillisSince(timers_start);
   op->metrics().all_updates_time_ms += MillisSince(start);
   const auto removal_start = Clock::now();
-  ARROW_RETURN_NOT_OK(handle.ClearExpiredState().status());
+  ARROW_ASSIGN_OR_RAISE(counts.values_removed_by_ttl, handle.ClearExpiredState());
   op->metrics().all_removals_time_ms += MillisSince(removal_start);
   ARROW_RETURN_NOT_OK(processor->Close());
+  if (!legacy) AddCustomMetrics(node, *rt, handle, counts, *op);
   return output.Finish();
 }
 

@@ -334,6 +334,7 @@ std::string BatchStateHandle::TimerKey(int64_t expiry_ms) const {
 
 arrow::Status BatchStateHandle::RegisterTimer(int64_t expiry_ms) {
   ARROW_ASSIGN_OR_RAISE(StateStore * s, TimerStore());
+  ++registered_timers_;
   const std::string key = TimerKey(expiry_ms);
   ARROW_ASSIGN_OR_RAISE(auto got, s->Get(key));
   if (got) return arrow::Status::OK();
@@ -345,6 +346,7 @@ arrow::Status BatchStateHandle::RegisterTimer(int64_t expiry_ms) {
 
 arrow::Status BatchStateHandle::DeleteTimer(int64_t expiry_ms) {
   ARROW_ASSIGN_OR_RAISE(StateStore * s, TimerStore());
+  ++deleted_timers_;
   const std::string key = TimerKey(expiry_ms);
   ARROW_ASSIGN_OR_RAISE(auto got, s->Get(key));
   if (!got) return arrow::Status::OK();
@@ -380,6 +382,7 @@ arrow::Status BatchStateHandle::DeleteIfExists(const std::string& name) {
         return arrow::Status::OK();
       }));
       for (const auto& k : keys) ARROW_RETURN_NOT_OK(s->Remove(k));
+      if (!keys.empty()) ++deleted_state_vars_;
     }
   }
   return arrow::Status::OK();

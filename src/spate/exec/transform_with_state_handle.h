@@ -82,6 +82,13 @@ class BatchStateHandle final : public StatefulProcessorHandle {
   /// TTL (Spark does at the end of each batch); the number of values removed.
   arrow::Result<int64_t> ClearExpiredState();
 
+  /// This batch's calls, for the operator's metrics: every RegisterTimer and
+  /// DeleteTimer call counts (as Spark's), a DeleteIfExists once per
+  /// partition store it emptied.
+  int64_t registered_timers() const { return registered_timers_; }
+  int64_t deleted_timers() const { return deleted_timers_; }
+  int64_t deleted_state_vars() const { return deleted_state_vars_; }
+
   /// What the state variables reach through the handle.
   arrow::Result<StateStore*> StoreOf(int variable);
   const std::string& key() const { return key_; }
@@ -97,6 +104,9 @@ class BatchStateHandle final : public StatefulProcessorHandle {
   int64_t batch_ms_;
   std::string key_;
   int partition_ = 0;
+  int64_t registered_timers_ = 0;
+  int64_t deleted_timers_ = 0;
+  int64_t deleted_state_vars_ = 0;
   std::map<std::string, std::unique_ptr<ValueState>> values_;
   std::map<std::string, std::unique_ptr<ListState>> lists_;
   std::map<std::string, std::unique_ptr<MapState>> maps_;

@@ -171,6 +171,8 @@ struct TransformWithStateSpec {
   std::string legacy_api;
   /// initialState: read in the query's first batch only; empty without one.
   InitialStateRows initial_state;
+  /// Spark's name for the operator (progress, state metadata): the API that made it.
+  std::string operator_name = "transformWithStateExec";
 };
 
 /// groupBy(groups).transformWithState(...) over `child`: checks the modes and

@@ -147,6 +147,10 @@ arrow::Status WriteOrCheckStateSchema(const std::string& checkpoint, int64_t ope
   return WriteFileAtomically(schema_file.string(), fmt::format("v1\n{}\n{}\n", ToJson(key), ToJson(value)));
 }
 
+std::string RecordedOperatorName(const std::string& checkpoint, int64_t operator_id) {
+  return RecordedOperatorName(OperatorMetadataFile(checkpoint, operator_id));
+}
+
 arrow::Status CheckStateOperators(const std::string& checkpoint, const std::vector<std::string>& operator_names) {
   std::map<int64_t, std::string> recorded;  // operator id -> name ("stateful": not recorded)
   std::error_code ec;

@@ -48,6 +48,9 @@ arrow::Status WriteOrCheckStateSchema(const std::string& checkpoint, int64_t ope
 /// [STREAMING_STATEFUL_OPERATOR_NOT_MATCH_IN_STATE_METADATA].
 arrow::Status CheckStateOperators(const std::string& checkpoint, const std::vector<std::string>& operator_names);
 
+/// The operator name the checkpoint records for `operator_id` ("" when none).
+std::string RecordedOperatorName(const std::string& checkpoint, int64_t operator_id);
+
 /// The recorded schemas; an IOError when there are none.
 arrow::Result<StateSchema> ReadStateSchema(const std::string& checkpoint, int64_t operator_id,
                                            const std::string& store_name = kDefaultStateStoreName);

@@ -111,14 +111,23 @@ arrow::Result<size_t> RecentProgressKept(const RuntimeConfig& conf) {
 // needs a no-data batch for it): an aggregation by an event-time key outside
 // complete mode, a deduplication with an event-time column.
 // Spark's names for the stateful operators (progress, state metadata).
-const char* StatefulOperatorName(const PlanNode& node) {
+std::string StatefulOperatorName(const PlanNode& node) {
   switch (node.kind) {
     case PlanNode::Kind::kAggregate:
       return node.session_window_key >= 0 ? "sessionWindowStateStoreSaveExec" : "stateStoreSave";
     case PlanNode::Kind::kJoin: return "symmetricHashJoin";
-    case PlanNode::Kind::kTransformWithState: return "transformWithStateExec";
+    case PlanNode::Kind::kTransformWithState: return node.transform->operator_name;
     default: return node.within_watermark ? "dedupeWithinWatermark" : "dedupe";
   }
+}
+
+// Before Spate named each arbitrary stateful API as Spark does, every one of
+// them recorded transformWithStateExec in its checkpoint; such a checkpoint
+// keeps that name, so that its restart finds its state. New checkpoints
+// record the API's own name.
+std::string KeptTransformWithStateName(const std::string& checkpoint, int64_t operator_id, const std::string& name) {
+  const std::string recorded = RecordedOperatorName(checkpoint, operator_id);
+  return recorded == "transformWithStateExec" ? recorded : name;
 }
 
 bool EvictsByWatermark(const PlanNode& node, OutputMode mode) {
@@ -772,6 +781,9 @@ class StreamExecution final : public StreamingQuery,
       processing_time_timers_ = processing_time_timers_ || (node.kind == PlanNode::Kind::kTransformWithState &&
                                                             node.transform->time_mode == TimeMode::kProcessingTime);
       names.push_back(StatefulOperatorName(node));
+      if (node.kind == PlanNode::Kind::kTransformWithState) {
+        names.back() = KeptTransformWithStateName(checkpoint_, static_cast<int64_t>(names.size() - 1), names.back());
+      }
       ARROW_ASSIGN_OR_RAISE(stores.emplace_back(), StateStoresOf(node));
       std::vector<std::string> store_names;
       for (const auto& store : stores.back()) store_names.push_back(store.name);

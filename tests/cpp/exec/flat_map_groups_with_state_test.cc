@@ -15,6 +15,7 @@
 
 #include <arrow/api.h>
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include "spate/api/data_stream_writer.h"
 #include "spate/api/session.h"
@@ -234,6 +235,21 @@ TEST_P(FlatMapGroupsWithStateTest, MapGroupsWithStateUpdatesAndRemoves) {
   EXPECT_EQ(Step({"0 a 1", "1 a 2", "2 b 1"}), (Rows{"a | 2 | false", "b | 1 | false"}));
   EXPECT_EQ(Step({"3 a 1"}), (Rows{"a | 3 | true"}));
   EXPECT_EQ(Step({"4 a 1", "5 b 1"}), (Rows{"a | 1 | false", "b | 2 | false"}));
+}
+
+// Spark runs both APIs in its FlatMapGroupsWithStateExec, named flatMapGroupsWithState, which
+// reports none of transformWithState's metrics.
+TEST_P(FlatMapGroupsWithStateTest, TheOperatorHasSparksName) {
+  Start(Input(false).groupBy({Column("k")}).MapGroupsWithState(
+            RunningCount, *Ddl("k STRING, n BIGINT, timed_out BOOLEAN"), *Ddl("n BIGINT"), "NoTimeout"),
+        "operator_name");
+  EXPECT_EQ(Step({"0 a 1"}), (Rows{"a | 1 | false"}));
+  auto progress = query_->lastProgress();
+  ASSERT_TRUE(progress.has_value());
+  rapidjson::Document doc;
+  doc.Parse(progress->Json().c_str());
+  EXPECT_STREQ(doc["stateOperators"][0]["operatorName"].GetString(), "flatMapGroupsWithState");
+  EXPECT_FALSE(doc["stateOperators"][0]["customMetrics"].HasMember("numRegisteredTimers"));
 }
 
 TEST_P(FlatMapGroupsWithStateTest, ATimeoutWithoutItsConfFailsTheQuery) {

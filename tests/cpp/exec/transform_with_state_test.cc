@@ -6,7 +6,10 @@
 //     no-data batch too; rows older than the previous watermark are dropped;
 //   - a value with a TTL is gone in a batch whose processing time reaches the
 //     time of its last update plus the TTL;
-//   - an initial state is handed over key by key in the first batch only.
+//   - an initial state is handed over key by key in the first batch only;
+//   - the progress names the operator transformWithStateExec and counts, per
+//     batch, the timers registered, deleted and fired, and the state
+//     variables once per partition (Spark's customMetrics).
 
 #include <chrono>
 #include <filesystem>
@@ -15,7 +18,9 @@
 #include <thread>
 
 #include <arrow/api.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include "spate/api/data_stream_writer.h"
 #include "spate/api/session.h"
@@ -340,6 +345,24 @@ class TransformWithStateTest : public ::testing::TestWithParam<std::string> {
   Rows rows_;
 };
 
+// Per batch: the operator's name and its timer and state variable counts.
+std::vector<std::string> OperatorProgress(const StreamingQuery& query) {
+  std::vector<std::string> out;
+  for (const auto& progress : query.recentProgress()) {
+    rapidjson::Document doc;
+    doc.Parse(progress.Json().c_str());
+    if (doc["stateOperators"].Empty()) continue;
+    const auto& op = doc["stateOperators"][0];
+    const auto& m = op["customMetrics"];
+    out.push_back(fmt::format("{} {} registered={} deleted={} expired={} values={} lists={} ttl={}",
+                              progress.batch_id, op["operatorName"].GetString(), m["numRegisteredTimers"].GetInt64(),
+                              m["numDeletedTimers"].GetInt64(), m["numExpiredTimers"].GetInt64(),
+                              m["numValueStateVars"].GetInt64(), m["numListStateVars"].GetInt64(),
+                              m["numValuesRemovedDueToTTLExpiry"].GetInt64()));
+  }
+  return out;
+}
+
 TEST_P(TransformWithStateTest, EventTimeTimersFireWhenTheWatermarkPassesThem) {
   Start(Counted("EventTime"), "event_time");
   // Timers a at 10 s, b at 15 s; the watermark becomes 5 s - 5 s = 0 s.
@@ -348,6 +371,22 @@ TEST_P(TransformWithStateTest, EventTimeTimersFireWhenTheWatermarkPassesThem) {
   EXPECT_EQ(Step({"30 a 3"}), (Rows{"a | 2 | NULL", "b | 1 | 15000"}));
   // A row at 1 s is late (watermark 25 s); 60 s moves the watermark to 55 s: a fires.
   EXPECT_EQ(Step({"1 b 9", "60 c 4"}), (Rows{"a | 2 | 40000", "c | 1 | NULL"}));
+}
+
+TEST_P(TransformWithStateTest, TheProgressCountsTimersAndStateVariables) {
+  Start(Counted("EventTime"), "metrics");
+  // a and b register a timer each; the watermark moves to 0 s, which brings a no-data batch.
+  Step({"0 a 1", "5 b 2"});
+  // a deletes its timer and registers one; the no-data batch (watermark 25 s) fires b's.
+  Step({"30 a 3"});
+  // One value state, declared on each of the 2 partitions; a fired timer is deleted too.
+  EXPECT_EQ(OperatorProgress(*query_),
+            (std::vector<std::string>{
+                "0 transformWithStateExec registered=2 deleted=0 expired=0 values=2 lists=0 ttl=0",
+                "1 transformWithStateExec registered=0 deleted=0 expired=0 values=2 lists=0 ttl=0",
+                "2 transformWithStateExec registered=1 deleted=1 expired=0 values=2 lists=0 ttl=0",
+                "3 transformWithStateExec registered=0 deleted=1 expired=1 values=2 lists=0 ttl=0",
+            }));
 }
 
 TEST_P(TransformWithStateTest, WithoutATimeModeTimersAreRefused) {
@@ -373,6 +412,26 @@ TEST_P(TransformWithStateTest, ValuesWithATtlExpireByTheBatchesProcessingTime) {
   EXPECT_EQ(StepThenPause({"0 a 1", "0 a 2"}), (Rows{"a | NULL | 2 | 2 | 2"}));
   // Every TTL value of the first batch expired; the total (no TTL) stays.
   EXPECT_EQ(StepThenPause({"0 a 3", "0 b 4"}), (Rows{"a | NULL | 3 | 1 | 1", "b | NULL | 1 | 1 | 1"}));
+}
+
+TEST_P(TransformWithStateTest, TheProgressCountsTheValuesRemovedByTheirTtl) {
+  Start(Remembered(1), "ttl_metrics");
+  StepThenPause({"0 a 1", "0 a 2"});
+  // a writes its value again; its two list elements and two map entries of the first batch are removed.
+  StepThenPause({"0 a 3", "0 b 4"});
+  // Per partition: one value state without a TTL (total), one with (last), a list and a map with one.
+  EXPECT_EQ(OperatorProgress(*query_),
+            (std::vector<std::string>{
+                "0 transformWithStateExec registered=0 deleted=0 expired=0 values=2 lists=0 ttl=0",
+                "1 transformWithStateExec registered=0 deleted=0 expired=0 values=2 lists=0 ttl=4",
+            }));
+  rapidjson::Document doc;
+  doc.Parse(query_->lastProgress()->Json().c_str());
+  const auto& m = doc["stateOperators"][0]["customMetrics"];
+  EXPECT_EQ(m["numValueStateWithTTLVars"].GetInt64(), 2);
+  EXPECT_EQ(m["numListStateWithTTLVars"].GetInt64(), 2);
+  EXPECT_EQ(m["numMapStateWithTTLVars"].GetInt64(), 2);
+  EXPECT_EQ(m["numMapStateVars"].GetInt64(), 0);
 }
 
 TEST_P(TransformWithStateTest, ValuesLiveAsLongAsTheirTtl) {

@@ -281,8 +281,8 @@ def test_statestore_needs_one_of_state_var_name_and_read_registered_timers(oracl
 
 def test_state_metadata_lists_the_operator_and_its_variables(oracle):
     """One row for the operator's store: its partitions, committed batches and properties (the
-    variables compared as a set: Spark lists them in no fixed order). The operator's name is
-    not compared: PySpark's is transformWithStateInPySparkExec, Spate's transformWithStateExec."""
+    variables compared as a set: Spark lists them in no fixed order) and the operator's name,
+    transformWithStateInPySparkExec."""
     def program(sql, spark, tmp):
         checkpoint = run_everything(sql, spark, tmp)
         df = spark.read.format("state-metadata").load(checkpoint)
@@ -290,8 +290,8 @@ def test_state_metadata_lists_the_operator_and_its_variables(oracle):
         for row in df.collect():
             properties = json.loads(row.operatorProperties)
             properties["stateVariables"] = sorted(properties["stateVariables"], key=lambda v: v["stateName"])
-            out.append([row.operatorId, row.stateStoreName, row.numPartitions, row.minBatchId, row.maxBatchId,
-                        properties])
+            out.append([row.operatorId, row.operatorName, row.stateStoreName, row.numPartitions, row.minBatchId,
+                        row.maxBatchId, properties])
         return [df.columns, out]
     oracle.check(program)
 
