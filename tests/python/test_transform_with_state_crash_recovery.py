@@ -127,6 +127,17 @@ def ttl_counts(sql, spark, src):
     return stream.groupBy("k").transformWithState(TtlCounts(), TTL_OUTPUT_SCHEMA, "Append", "ProcessingTime")
 
 
+def write_file(src, index, rows):
+    """Writes `rows` as JSON lines into part-<index>.json of `src` at once (a rename), with a
+    modification time that orders the files by index."""
+    os.makedirs(str(src), exist_ok=True)
+    tmp = os.path.join(str(src), ".tmp-%d" % index)
+    with open(tmp, "w") as out:
+        out.write("".join(json.dumps(r) + "\n" for r in rows))
+    os.utime(tmp, (1_700_000_000 + index * 10, 1_700_000_000 + index * 10))
+    os.rename(tmp, os.path.join(str(src), "part-%03d.json" % index))
+
+
 def add_input_file(src, index):
     """File i: keys k<i> (three rows at minutes 5i .. 5i+2) and k<i>-b (two rows); no key has
     rows in two files, so its timer (5i+3 minutes) fires in whichever later batch first sees
@@ -138,12 +149,7 @@ def add_input_file(src, index):
     for j in range(2):
         rows.append({"ts": "2024-01-01T%02d:%02d:30" % (10 + (5 * index + j) // 60, (5 * index + j) % 60),
                      "k": "k%d-b" % index, "v": index + j})
-    os.makedirs(str(src), exist_ok=True)
-    tmp = os.path.join(str(src), ".tmp-%d" % index)
-    with open(tmp, "w") as out:
-        out.write("".join(json.dumps(r) + "\n" for r in rows))
-    os.utime(tmp, (1_700_000_000 + index * 10, 1_700_000_000 + index * 10))
-    os.rename(tmp, os.path.join(str(src), "part-%03d.json" % index))
+    write_file(src, index, rows)
 
 
 def add_revisiting_file(src, index):
@@ -153,12 +159,7 @@ def add_revisiting_file(src, index):
     rows = [{"ts": "2024-01-01T10:00:00", "k": "k%d" % index, "v": index * 10 + j} for j in range(3)]
     if index > 0:
         rows.append({"ts": "2024-01-01T10:00:00", "k": "k%d" % (index - 1), "v": (index - 1) * 10 + 5})
-    os.makedirs(str(src), exist_ok=True)
-    tmp = os.path.join(str(src), ".tmp-%d" % index)
-    with open(tmp, "w") as out:
-        out.write("".join(json.dumps(r) + "\n" for r in rows))
-    os.utime(tmp, (1_700_000_000 + index * 10, 1_700_000_000 + index * 10))
-    os.rename(tmp, os.path.join(str(src), "part-%03d.json" % index))
+    write_file(src, index, rows)
 
 
 def results(spark, out, tmp_path, name):
