@@ -26,10 +26,11 @@ def program_of(module_file, name):
 
 def main(module_file, name, out_file):
     engine = Engine("pyspark")
-    outcome = engine.run(program_of(module_file, name), False)
+    # The program's queries are left running: stopping a continuous one can wait forever.
+    outcome = engine.run(program_of(module_file, name), False, keep_views=True)
     with open(out_file, "wb") as out:
         pickle.dump(outcome, out)
-    # The JVM's own shutdown could wait on the tasks this run leaves: the outcome is written.
+    # The JVM's own shutdown could wait on the queries this run leaves: the outcome is written.
     os._exit(0)
 
 
