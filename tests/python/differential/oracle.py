@@ -284,7 +284,7 @@ class Oracle:
         assert why is None, why
         return want
 
-    def check_in_child(self, module_file, name, *, timeout=150, attempts=2):
+    def check_in_child(self, module_file, name, *, timeout=150, attempts=3):
         """check() for a program whose PySpark run may leave tasks behind: PySpark runs it in
         a Python process and JVM of its own (pyspark_child.py), killed after `timeout`
         seconds and run again, up to `attempts` times. `name` is the program's name in
