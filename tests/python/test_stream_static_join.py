@@ -24,7 +24,7 @@ def write_batches(folder, batches):
 def run(join, checkpoint):
     batches = []
     query = (join.writeStream
-             .foreachBatch(lambda df, batch_id: batches.append(sorted(tuple(r) for r in df.collect())))
+             .foreachBatch(lambda df, batch_id: batches.append(sorted((tuple(r) for r in df.collect()), key=repr)))
              .option("checkpointLocation", checkpoint).trigger(availableNow=True).start())
     query.awaitTermination()
     assert query.exception() is None
@@ -46,6 +46,27 @@ def test_the_static_side_runs_once(spark, tmp_path):
     assert batches == [[(1, 1, "n1"), (4, None, None)], [(2, 2, "n2")],
                        [(3, 3, "n3"), (3, 3, "n3"), (5, None, None)]]
     assert sorted(calls) == [1, 2, 3]  # once per static row, not once per micro-batch
+
+
+def test_a_static_side_on_the_left_runs_once(spark, tmp_path):
+    calls = []
+
+    @f.udf("string")
+    def label(k):
+        calls.append(k)
+        return "n%d" % k
+
+    static = spark.createDataFrame([(1,), (2,), (3,)], "k INT").select("k", label("k").alias("name"))
+    stream = spark.readStream.schema("cad INT").option("maxFilesPerTrigger", 1).json(
+        write_batches(str(tmp_path / "in"), [[1, 4], [2], [3, 3, 5]]))
+    right_outer = run(static.join(stream, static.k == stream.cad, "right"), str(tmp_path / "cp-right"))
+    assert right_outer == [[(1, "n1", 1), (None, None, 4)], [(2, "n2", 2)],
+                           [(3, "n3", 3), (3, "n3", 3), (None, None, 5)]]
+    assert sorted(calls) == [1, 2, 3]  # once per static row, not once per micro-batch
+    calls.clear()
+    inner = run(static.join(stream, (static.k == stream.cad) & (stream.cad > 1)), str(tmp_path / "cp-inner"))
+    assert inner == [[], [(2, "n2", 2)], [(3, "n3", 3), (3, "n3", 3)]]
+    assert sorted(calls) == [1, 2, 3]
 
 
 def test_a_changed_static_file_is_read_again(spark, tmp_path):

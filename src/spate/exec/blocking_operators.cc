@@ -199,8 +199,9 @@ arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& no
         return std::make_unique<StatefulOrBatchOperator>(node, std::move(inputs), "StreamingSymmetricHashJoin",
                                                          Binary(ExecuteStreamingJoin), Binary(ExecuteJoin));
       }
-      if (IsStreamingPlan(*node.children[0]) && !IsStreamingPlan(*node.children[1])) {
-        return MakeStreamStaticJoinOperator(node, std::move(inputs));
+      if (IsStreamingPlan(*node.children[0]) != IsStreamingPlan(*node.children[1])) {
+        const int static_input = IsStreamingPlan(*node.children[0]) ? 1 : 0;
+        return MakeStreamStaticJoinOperator(node, std::move(inputs), static_input);
       }
       return std::make_unique<FunctionOperator>(node, std::move(inputs), "HashJoin", Binary(ExecuteJoin));
     case Kind::kIntersect:

@@ -1,8 +1,8 @@
-// Joins. With equi-keys: the right side's keys are grouped with Arrow's
-// Grouper (its hash table: the build side, hash_join_build.h, which a
-// stream-static join keeps across micro-batches), the left side's keys are
-// looked up in it, and
-// every candidate pair is gathered with Take; a non-equi rest of the
+// Joins. With equi-keys: one side's keys are grouped with Arrow's Grouper
+// (its hash table: the build side, hash_join_build.h; the right side in a
+// batch join, the static side in a stream-static join, which keeps it across
+// micro-batches), the other side's keys are looked up in it, and every
+// candidate pair is gathered with Take; a non-equi rest of the
 // condition then filters the pairs. Without keys every pair is a candidate.
 // Outer, semi and anti joins follow from which rows found a partner.
 
@@ -64,30 +64,36 @@ Pairs AllPairs(int64_t left_rows, int64_t right_rows) {
   return pairs;
 }
 
-// The left rows' partners among the build side's rows by equal keys.
-arrow::Result<Pairs> CandidatePairs(const PlanNode& node, const arrow::RecordBatch& left, JoinBuildSide& build,
+// The probe rows' partners among the build side's rows by equal keys, as
+// (probe row, build row) pairs.
+arrow::Result<Pairs> CandidatePairs(const PlanNode& node, const arrow::RecordBatch& probe, JoinBuildSide& build,
                                     const EvalContext& ctx) {
-  if (node.left_keys.empty()) return AllPairs(left.num_rows(), build.rows->num_rows());
-  ARROW_ASSIGN_OR_RAISE(auto left_keys, EvaluateKeys(node.left_keys, left, ctx));
-  // Left keys must have the right keys' Arrow types for the lookup.
-  for (size_t i = 0; i < left_keys.size(); ++i) {
-    if (!left_keys[i].type()->Equals(*build.key_types[i])) {
-      ARROW_ASSIGN_OR_RAISE(left_keys[i], cp::Cast(left_keys[i], build.key_types[i]));
+  const auto& probe_exprs = build.is_left ? node.right_keys : node.left_keys;
+  if (probe_exprs.empty()) {
+    return build.is_left ? AllPairs(build.rows->num_rows(), probe.num_rows())
+                         : AllPairs(probe.num_rows(), build.rows->num_rows());
+  }
+  ARROW_ASSIGN_OR_RAISE(auto probe_keys, EvaluateKeys(probe_exprs, probe, ctx));
+  // Probe keys must have the build keys' Arrow types for the lookup.
+  for (size_t i = 0; i < probe_keys.size(); ++i) {
+    if (!probe_keys[i].type()->Equals(*build.key_types[i])) {
+      ARROW_ASSIGN_OR_RAISE(probe_keys[i], cp::Cast(probe_keys[i], build.key_types[i]));
     }
   }
-  ARROW_ASSIGN_OR_RAISE(auto left_valid, KeysValid(left_keys, left.num_rows()));
-  cp::ExecBatch left_batch(left_keys, left.num_rows());
-  ARROW_ASSIGN_OR_RAISE(auto left_ids_datum, build.grouper->Lookup(cp::ExecSpan(left_batch)));
-  auto left_ids = std::static_pointer_cast<arrow::UInt32Array>(left_ids_datum.make_array());
+  ARROW_ASSIGN_OR_RAISE(auto probe_valid, KeysValid(probe_keys, probe.num_rows()));
+  cp::ExecBatch probe_batch(probe_keys, probe.num_rows());
+  ARROW_ASSIGN_OR_RAISE(auto probe_ids_datum, build.grouper->Lookup(cp::ExecSpan(probe_batch)));
+  auto probe_ids = std::static_pointer_cast<arrow::UInt32Array>(probe_ids_datum.make_array());
   Pairs pairs;
-  for (int64_t l = 0; l < left.num_rows(); ++l) {
-    if (!left_valid[l] || left_ids->IsNull(l)) continue;
-    uint32_t g = left_ids->Value(l);
+  for (int64_t p = 0; p < probe.num_rows(); ++p) {
+    if (!probe_valid[p] || probe_ids->IsNull(p)) continue;
+    uint32_t g = probe_ids->Value(p);
     for (int64_t k = build.group_start[g]; k < build.group_start[g + 1]; ++k) {
-      pairs.left.push_back(l);
+      pairs.left.push_back(p);
       pairs.right.push_back(build.group_rows[k]);
     }
   }
+  if (build.is_left) std::swap(pairs.left, pairs.right);
   return pairs;
 }
 
@@ -123,35 +129,37 @@ arrow::Result<std::vector<std::shared_ptr<arrow::Array>>> Gather(const arrow::Re
 
 }  // namespace
 
-arrow::Result<std::shared_ptr<JoinBuildSide>> BuildJoinSide(const PlanNode& node, const arrow::Table& right_table,
-                                                            const EvalContext& ctx) {
+arrow::Result<std::shared_ptr<JoinBuildSide>> BuildJoinSide(const PlanNode& node, const arrow::Table& input,
+                                                            const EvalContext& ctx, bool is_left) {
   auto build = std::make_shared<JoinBuildSide>();
-  ARROW_ASSIGN_OR_RAISE(build->rows, ToSingleBatch(right_table));
-  if (node.right_keys.empty()) return build;
-  const arrow::RecordBatch& right = *build->rows;
-  ARROW_ASSIGN_OR_RAISE(auto right_keys, EvaluateKeys(node.right_keys, right, ctx));
+  build->is_left = is_left;
+  ARROW_ASSIGN_OR_RAISE(build->rows, ToSingleBatch(input));
+  const auto& key_exprs = is_left ? node.left_keys : node.right_keys;
+  if (key_exprs.empty()) return build;
+  const arrow::RecordBatch& rows = *build->rows;
+  ARROW_ASSIGN_OR_RAISE(auto keys, EvaluateKeys(key_exprs, rows, ctx));
   std::vector<arrow::TypeHolder> types;
-  for (const auto& k : right_keys) {
+  for (const auto& k : keys) {
     types.emplace_back(k.type());
     build->key_types.push_back(k.type());
   }
   ARROW_ASSIGN_OR_RAISE(build->grouper, cp::Grouper::Make(types));
-  ARROW_ASSIGN_OR_RAISE(auto right_valid, KeysValid(right_keys, right.num_rows()));
-  cp::ExecBatch right_batch(right_keys, right.num_rows());
-  ARROW_ASSIGN_OR_RAISE(auto right_ids_datum, build->grouper->Consume(cp::ExecSpan(right_batch)));
-  auto right_ids = std::static_pointer_cast<arrow::UInt32Array>(right_ids_datum.make_array());
-  // Right rows by group: start offsets and row numbers, counting sort style.
+  ARROW_ASSIGN_OR_RAISE(auto valid, KeysValid(keys, rows.num_rows()));
+  cp::ExecBatch key_batch(keys, rows.num_rows());
+  ARROW_ASSIGN_OR_RAISE(auto ids_datum, build->grouper->Consume(cp::ExecSpan(key_batch)));
+  auto ids = std::static_pointer_cast<arrow::UInt32Array>(ids_datum.make_array());
+  // Rows by group: start offsets and row numbers, counting sort style.
   uint32_t groups = build->grouper->num_groups();
   std::vector<int64_t>& start = build->group_start;
   start.assign(groups + 1, 0);
-  for (int64_t r = 0; r < right.num_rows(); ++r) {
-    if (right_valid[r]) ++start[right_ids->Value(r) + 1];
+  for (int64_t r = 0; r < rows.num_rows(); ++r) {
+    if (valid[r]) ++start[ids->Value(r) + 1];
   }
   for (uint32_t g = 0; g < groups; ++g) start[g + 1] += start[g];
   std::vector<int64_t> fill(start.begin(), start.end() - 1);
   build->group_rows.resize(start.back());
-  for (int64_t r = 0; r < right.num_rows(); ++r) {
-    if (right_valid[r]) build->group_rows[fill[right_ids->Value(r)]++] = r;
+  for (int64_t r = 0; r < rows.num_rows(); ++r) {
+    if (valid[r]) build->group_rows[fill[ids->Value(r)]++] = r;
   }
   return build;
 }
@@ -164,12 +172,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteJoin(const PlanNode& node,
   return ProbeJoin(node, left_table, *build, ctx);
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> ProbeJoin(const PlanNode& node, const arrow::Table& left_table,
+arrow::Result<std::shared_ptr<arrow::Table>> ProbeJoin(const PlanNode& node, const arrow::Table& probe_table,
                                                        JoinBuildSide& build, const EvalContext& ctx) {
   ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*node.Schema()));
-  ARROW_ASSIGN_OR_RAISE(auto left, ToSingleBatch(left_table));
-  const std::shared_ptr<arrow::RecordBatch>& right = build.rows;
-  ARROW_ASSIGN_OR_RAISE(Pairs pairs, CandidatePairs(node, *left, build, ctx));
+  ARROW_ASSIGN_OR_RAISE(auto probe, ToSingleBatch(probe_table));
+  const std::shared_ptr<arrow::RecordBatch>& left = build.is_left ? build.rows : probe;
+  const std::shared_ptr<arrow::RecordBatch>& right = build.is_left ? probe : build.rows;
+  ARROW_ASSIGN_OR_RAISE(Pairs pairs, CandidatePairs(node, *probe, build, ctx));
 
   // Keep the pairs that satisfy the rest of the condition.
   if (node.condition && !pairs.left.empty()) {

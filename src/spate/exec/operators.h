@@ -22,9 +22,11 @@ arrow::Result<std::unique_ptr<SourceOperator>> MakeScanOperator(const PlanNode& 
 /// Null when `node` is not of this family.
 arrow::Result<std::unique_ptr<Operator>> MakePipelinedOperator(const PlanNode& node, std::vector<Operator*> inputs);
 arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& node, std::vector<Operator*> inputs);
-/// A join of a stream (left) with static rows (right) that keeps the static
-/// side's hash table while its rows stay the same (stream_static_join.cc).
-std::unique_ptr<Operator> MakeStreamStaticJoinOperator(const PlanNode& node, std::vector<Operator*> inputs);
+/// A join of a stream with static rows, `static_input` (0: left, 1: right),
+/// that keeps the static side's hash table while its rows stay the same
+/// (stream_static_join.cc).
+std::unique_ptr<Operator> MakeStreamStaticJoinOperator(const PlanNode& node, std::vector<Operator*> inputs,
+                                                       int static_input);
 
 /// Whether `node` runs as a stateful operator in a streaming query.
 bool IsStatefulNode(const PlanNode& node);

@@ -540,6 +540,32 @@ def test_stream_static_join_rereads_changed_static_files(oracle):
     oracle.check(program)
 
 
+def test_a_static_side_on_the_left_rereads_changed_files(oracle):
+    """The same with the static side on the left of the stream (inner and right outer): after
+    batch 0 the static file is rewritten, and batches 1 and 2 see its new rows."""
+    def program(sql, spark, tmp):
+        expr = sql.functions.expr
+        folder = os.path.join(tmp, "names")
+        write_side(folder, [[(1, "one"), (3, "three")]], ["k", "name"])
+        names = spark.read.schema("k INT, name STRING").json(folder)
+        stream = clicks(spark, tmp, False, batches=[[(1, "12:00"), (2, "12:00")]] * 3)
+        join = names.join(stream, expr("k = cad"), "right").join(names.alias("n2"), expr("n2.k = cad"))
+        batches = []
+
+        def sink(batch_df, batch_id):
+            batches.append([batch_id, sorted((plain(row) for row in batch_df.collect()), key=repr)])
+            if batch_id == 0:
+                with open(os.path.join(folder, "part-000.json"), "w") as out:
+                    out.write(json.dumps({"k": 1, "name": "uno"}) + "\n")
+                    out.write(json.dumps({"k": 2, "name": "dos"}) + "\n")
+
+        query = (join.writeStream.foreachBatch(sink).option("checkpointLocation", os.path.join(tmp, "cp"))
+                 .trigger(availableNow=True).start())
+        query.awaitTermination()
+        return batches
+    oracle.check(program)
+
+
 def test_right_semi_is_not_a_join_type(oracle):
     """There is no right semi join: join() itself raises, stream or not."""
     def program(sql, spark, tmp):
