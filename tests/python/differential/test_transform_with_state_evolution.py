@@ -192,6 +192,37 @@ def test_a_restart_that_changes_a_value_schema_is_refused(oracle):
     oracle.check(program)
 
 
+def test_a_restart_that_gives_a_variable_a_ttl_is_refused(oracle):
+    """The same value state declared again with a TTL (so in ProcessingTime mode): its stored
+    value gains an expiry column, STATE_STORE_VALUE_SCHEMA_NOT_COMPATIBLE naming the stored
+    schema. (The new schema is printed in each engine's own layout of a TTL value: Spark nests
+    the value in a struct beside ttlExpirationMs, Spate stores the columns flat; see
+    docs/compatibility.md.)"""
+    def program(sql, spark, tmp):
+        import importlib
+        streaming = importlib.import_module(sql.__name__ + ".streaming")
+
+        class WithTtl(streaming.StatefulProcessor):
+            def init(self, handle):
+                handle.getValueState("total", "n BIGINT, s BIGINT", 60_000)
+
+            def handleInputRows(self, key, rows, timerValues):
+                yield sql.Row(k=key[0], n=0, s=0)
+
+        Total = processors(sql)[0]
+        write_batch(tmp, 0, FIRST)
+        run_batches(spark, stream(spark, tmp).groupBy("k").transformWithState(Total(), OUTPUT, "Update", "None"), tmp)
+        write_batch(tmp, 1, SECOND)
+        try:
+            run_batches(spark, stream(spark, tmp).groupBy("k").transformWithState(
+                WithTtl(), OUTPUT, "Update", "ProcessingTime"), tmp)
+        except Exception as e:  # noqa: BLE001 - the query's failure, compared
+            error, message = refusal(e)
+            return error, message.split(" and new ")[0]
+        return "not refused"
+    oracle.check(program)
+
+
 def test_a_restart_that_changes_the_grouping_key_is_refused(oracle):
     """Another grouping column, or one more: STATE_STORE_KEY_SCHEMA_NOT_COMPATIBLE."""
     def program(sql, spark, tmp):
