@@ -1,5 +1,8 @@
-"""JSON text functions against PySpark 4.1: json_tuple, json_array_length,
-json_object_keys, schema_of_json, and edge cases of get_json_object."""
+"""JSON text functions against PySpark 4.1: get_json_object, json_tuple, json_array_length,
+json_object_keys and schema_of_json over the texts Spark's parsers read, from_json's FAILFAST
+message, and the CSV text functions."""
+
+import re
 
 import pytest
 
@@ -327,18 +330,35 @@ FAILFAST_CASES = [
 ]
 
 
-@pytest.mark.parametrize("record, schema", FAILFAST_CASES)
-def test_from_json_failfast_names_the_permissive_row(oracle, record, schema):
-    """FAILFAST's MALFORMED_RECORD_IN_PARSING names the row PERMISSIVE would give, printed as
-    Spark prints a row: the fields that converted, the text in the corrupt-record column."""
-    import re
+def failfast_rows(oracle, program):
+    """The row each engine's MALFORMED_RECORD_IN_PARSING names when `program` fails."""
     named = []
     for engine in (oracle.spate, oracle.pyspark):
-        df = engine.spark.createDataFrame([(record,)], "j STRING")
         with pytest.raises(Exception) as raised:
-            df.select(engine.sql.functions.from_json("j", schema, {"mode": "FAILFAST"})).collect()
+            program(engine)
         found = re.search(r"\[MALFORMED_RECORD_IN_PARSING\.WITHOUT_SUGGESTION\] Malformed records are detected in "
                           r"record parsing: (.*)\.\s+Parse Mode: FAILFAST", str(raised.value), re.S)
         assert found, "%s: %s" % (engine.name, raised.value)
         named.append(found.group(1))
-    assert named[0] == named[1], "spate %r, pyspark %r" % tuple(named)
+    return named
+
+
+@pytest.mark.parametrize("record, schema", FAILFAST_CASES)
+def test_from_json_failfast_names_the_permissive_row(oracle, record, schema):
+    """FAILFAST's MALFORMED_RECORD_IN_PARSING names the row PERMISSIVE would give, printed as
+    Spark prints a row: the fields that converted, the text in the corrupt-record column."""
+    def program(engine):
+        df = engine.spark.createDataFrame([(record,)], "j STRING")
+        df.select(engine.sql.functions.from_json("j", schema, {"mode": "FAILFAST"})).collect()
+    spate, pyspark = failfast_rows(oracle, program)
+    assert spate == pyspark
+
+
+@pytest.mark.parametrize("schema", ["a INT, b STRING", "a INT, b STRING, _corrupt_record STRING"])
+def test_json_source_failfast_names_the_permissive_row(oracle, tmp_path, schema):
+    """The JSON source's FAILFAST error names the row as from_json's does."""
+    (tmp_path / "part.json").write_text('{"a":1,"b":"x"}\n{"a":"q","b":"y"}\n')
+    def program(engine):
+        engine.spark.read.schema(schema).option("mode", "FAILFAST").json(str(tmp_path)).collect()
+    spate, pyspark = failfast_rows(oracle, program)
+    assert spate == pyspark
