@@ -4,6 +4,7 @@ kind STRING), each engine in its own process, best of 3 runs:
   from_json   from_json over ROWS in-memory strings (a cached DataFrame), summed
   text        a JSON-lines file read as text -> from_json -> filter -> count
   json        the same file through the JSON source with the schema -> filter -> count
+  get_json    get_json_object(value, '$.user') and (value, '$.amount') over the cached strings
 
 Spate's line also gives rows per CPU-second of its process (rows/s per core). With --vs-spark
 the same programs run on PySpark 4.1 (local[2]) and the ratios are printed.
@@ -50,11 +51,14 @@ results = [
     best(lambda: parsed(lines).agg(f.sum("id"), f.sum("amount"), f.count("user")).collect()),
     best(lambda: parsed(spark.read.text(path)).filter(f.col("kind") == "refund").count()),
     best(lambda: spark.read.schema(schema).json(path).filter(f.col("kind") == "refund").count()),
+    best(lambda: lines.select(f.get_json_object("value", "$.user").alias("u"),
+                              f.get_json_object("value", "$.amount").alias("a"))
+         .agg(f.count("u"), f.count("a")).collect()),
 ]
 print(" ".join(f"{rows / w} {rows / c}" for w, c in results))
 """
 
-NAMES = ["from_json", "text", "json"]
+NAMES = ["from_json", "text", "json", "get_json"]
 
 
 def make_input(path, rows):

@@ -214,6 +214,18 @@ Column to_avro(const Column& data, const SchemaRegistrySubject& registry, const 
 Column get_json_object(const Column& c, const std::string& path) {
   return Call("get_json_object", {c.expr(), ex::String(path)});
 }
+Column json_tuple(const Column& c, const std::vector<std::string>& fields) {
+  std::vector<ExprPtr> args = {c.expr()};
+  for (const auto& f : fields) args.push_back(ex::String(f));
+  return Call("json_tuple", std::move(args));
+}
+Column json_array_length(const Column& c) { return Call("json_array_length", {c.expr()}); }
+Column json_object_keys(const Column& c) { return Call("json_object_keys", {c.expr()}); }
+Column schema_of_json(const std::string& json, const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {ex::String(json)};
+  AppendOptions(options, &args);
+  return Call("schema_of_json", std::move(args));
+}
 
 Column kll_sketch_agg_bigint(const Column& c, std::optional<int> k) {
   if (!k) return Call("kll_sketch_agg_bigint", {c.expr()});

@@ -124,7 +124,17 @@ Column from_avro(const Column& data, const SchemaRegistrySubject& registry,
 Column to_avro(const Column& data, const SchemaRegistrySubject& registry,
                const std::string& json_format_schema = "",
                const std::vector<std::pair<std::string, std::string>>& options = {});
+/// get_json_object, json_tuple, json_array_length and json_object_keys read JSON as
+/// Spark's parser for them does: single quotes and control characters in strings, the
+/// first value of the text. `path`: `$` then `.name`, `['name']`, `[n]`, `[*]`.
 Column get_json_object(const Column& c, const std::string& path);
+/// A generator of the columns c0, c1, ...: the top-level fields `fields` as text.
+Column json_tuple(const Column& c, const std::vector<std::string>& fields);
+Column json_array_length(const Column& c);
+Column json_object_keys(const Column& c);
+/// The schema (as SQL type text) Spark infers from `json`, read with from_json's options.
+Column schema_of_json(const std::string& json,
+                      const std::vector<std::pair<std::string, std::string>>& options = {});
 
 // KLL quantile sketches (Spark 4.1): BINARY sketches of BIGINT, DOUBLE or FLOAT
 // items that Spark reads too. k (default 200, 8..65535) sets size and accuracy;

@@ -1,14 +1,19 @@
 // JSON and CSV text functions. JSON: from_json (JSON text -> struct/array/map with Spark's
 // JacksonParser conversion rules and parse modes), to_json (Spark's
-// JacksonGenerator output) and get_json_object (Spark's JSONPath subset).
+// JacksonGenerator output), get_json_object (Spark's JSONPath subset, json_path.h),
+// json_tuple, json_array_length, json_object_keys and schema_of_json. Every
+// JSON text is read by ParseJsonRecord (json_record_parser.h), with the
+// options Spark's parser for each function has.
 //
 // Records of primitive fields are read in one pass without a DOM
 // (json_flat_record.h); any other row is parsed once with RapidJSON into a DOM
 // whose memory is recycled between rows; the DOM is then walked alongside a conversion plan built once
 // per batch from the schema, appending straight into Arrow builders.
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -17,12 +22,9 @@
 #include <arrow/util/decimal.h>
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "spate/common/calendar.h"
 #include "spate/common/error.h"
-#include "spate/common/json_parsing.h"
 #include "spate/common/strings.h"
 #include "spate/expr/csv_text.h"
 #include "spate/expr/parse_mode.h"
@@ -30,8 +32,11 @@
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/json_flat_record.h"
+#include "spate/expr/json_path.h"
 #include "spate/expr/json_record_parser.h"
+#include "spate/expr/json_text.h"
 #include "spate/expr/time_zone.h"
+#include "spate/expr/value_format.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/ddl_parser.h"
 #include "spate/types/json_schema.h"
@@ -112,10 +117,6 @@ std::unique_ptr<ReadPlan> BuildReadPlan(const DataTypePtr& type, arrow::ArrayBui
 }
 
 std::string_view StringOf(const JsonValue& v) { return {v.GetString(), v.GetStringLength()}; }
-
-// JSON text as Spark's Jackson generator copies a value (defined below);
-// `big_numbers`: strings may be big numbers (json_record_parser.h).
-void AppendJacksonJson(const JsonValue& v, std::string* out, bool big_numbers = false);
 
 bool IsIntegerText(std::string_view s) { return s.find_first_of(".eE") == std::string_view::npos; }
 
@@ -336,12 +337,7 @@ class JsonReader {
   }
 
   // Non-string values keep their JSON text, as Spark copies the structure.
-  std::string StringValue(const JsonValue& v) const {
-    if (v.IsString() && !Big(v)) return std::string(StringOf(v));
-    std::string out;
-    AppendJacksonJson(v, &out, big_numbers_);
-    return out;
-  }
+  std::string StringValue(const JsonValue& v) const { return JacksonFieldText(v, big_numbers_); }
 
   std::optional<int32_t> DateOf(const JsonValue& v) const {
     if (!v.IsString() || Big(v)) return std::nullopt;
@@ -392,6 +388,74 @@ arrow::Status MalformedRecord(std::string_view record) {
                                 "Mode: FAILFAST. To process malformed records as null result, try "
                                 "setting the option 'mode' as 'PERMISSIVE'.",
                                 record));
+}
+
+// A value as Spark's InternalRow.toString prints it: structs and arrays in
+// brackets, strings bare, dates as days, timestamps as microseconds.
+void AppendRowText(const arrow::Array& a, int64_t i, const DataType& type, std::string* out) {
+  if (a.IsNull(i)) {
+    *out += "null";
+    return;
+  }
+  auto append_list = [&](const arrow::Array& values, int64_t begin, int64_t end, const DataType& element) {
+    *out += '[';
+    for (int64_t k = begin; k < end; ++k) {
+      if (k > begin) *out += ',';
+      AppendRowText(values, k, element, out);
+    }
+    *out += ']';
+  };
+  switch (type.id()) {
+    case TypeId::kStruct: {
+      const auto& fields = static_cast<const StructType&>(type).fields();
+      const auto& s = static_cast<const arrow::StructArray&>(a);
+      *out += '[';
+      for (size_t f = 0; f < fields.size(); ++f) {
+        if (f > 0) *out += ',';
+        AppendRowText(*s.field(static_cast<int>(f)), i, *fields[f].type, out);
+      }
+      *out += ']';
+      return;
+    }
+    case TypeId::kArray: {
+      const auto& l = static_cast<const arrow::ListArray&>(a);
+      append_list(*l.values(), l.value_offset(i), l.value_offset(i + 1),
+                  *static_cast<const ArrayType&>(type).element_type());
+      return;
+    }
+    case TypeId::kMap: {
+      const auto& m = static_cast<const arrow::MapArray&>(a);
+      const auto& mt = static_cast<const MapType&>(type);
+      *out += "keys: ";
+      append_list(*m.keys(), m.value_offset(i), m.value_offset(i + 1), *mt.key_type());
+      *out += ", values: ";
+      append_list(*m.items(), m.value_offset(i), m.value_offset(i + 1), *mt.value_type());
+      return;
+    }
+    case TypeId::kString: *out += static_cast<const arrow::StringArray&>(a).GetView(i); return;
+    case TypeId::kFloat: *out += JavaFloatString(static_cast<const arrow::FloatArray&>(a).Value(i)); return;
+    case TypeId::kDouble: *out += JavaDoubleString(static_cast<const arrow::DoubleArray&>(a).Value(i)); return;
+    case TypeId::kDate: *out += std::to_string(static_cast<const arrow::Date32Array&>(a).Value(i)); return;
+    case TypeId::kTimestamp:
+    case TypeId::kTimestampNtz:
+      *out += std::to_string(static_cast<const arrow::TimestampArray&>(a).Value(i));
+      return;
+    default: {
+      auto scalar = a.GetScalar(i);  // in range: cannot fail
+      *out += scalar.ok() ? (*scalar)->ToString() : "?";
+      return;
+    }
+  }
+}
+
+// FAILFAST's error for the record just appended, naming the row PERMISSIVE
+// would have given (its fields that converted, the text in the corrupt-record
+// column), as Spark does.
+arrow::Status MalformedRecord(arrow::ArrayBuilder* builder, const DataType& schema) {
+  ARROW_ASSIGN_OR_RAISE(auto rows, builder->Finish());
+  std::string row;
+  AppendRowText(*rows, rows->length() - 1, schema, &row);
+  return MalformedRecord(schema.id() == TypeId::kStruct ? row : "[" + row + "]");
 }
 
 bool IsBlank(std::string_view s) { return Trimmed(s).empty(); }
@@ -455,11 +519,10 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
       } else {
         ARROW_RETURN_NOT_OK(reader.Read(*root, doc, &bad));
       }
-      if (bad && s.fail_fast) return MalformedRecord(text);
     } else {
-      if (s.fail_fast) return MalformedRecord(text);
       ARROW_RETURN_NOT_OK(AppendMalformed(*root, s, text));
     }
+    if (bad && s.fail_fast) return MalformedRecord(builder.get(), *s.schema);
     pool.Clear();
   }
   ARROW_ASSIGN_OR_RAISE(auto out, builder->Finish());
@@ -478,6 +541,7 @@ arrow::Result<JsonReadOptions> JsonReadOptionsOf(const Options& options) {
   flag("allowNumericLeadingZeros", &o.allow_numeric_leading_zeros);
   flag("allowNonNumericNumbers", &o.allow_non_numeric_numbers);
   flag("allowBackslashEscapingAnyCharacter", &o.allow_backslash_escaping_any_character);
+  flag("allowUnquotedControlChars", &o.allow_unquoted_control_chars);
   return o;
 }
 
@@ -766,85 +830,8 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
-std::string ValueText(const JsonValue& v);
-
 // ---------------------------------------------------------------------------
-// get_json_object
-
-struct PathStep {
-  enum Kind { kKey, kIndex, kWildcard } kind;
-  std::string key;
-  int64_t index = 0;
-};
-
-// $ followed by .name, ['name'], [n] or [*]; nullopt for anything else.
-std::optional<std::vector<PathStep>> ParsePath(std::string_view path) {
-  if (path.empty() || path[0] != '$') return std::nullopt;
-  std::vector<PathStep> steps;
-  size_t i = 1;
-  while (i < path.size()) {
-    if (path[i] == '.') {
-      size_t end = path.find_first_of(".[", i + 1);
-      if (end == std::string_view::npos) end = path.size();
-      std::string key(path.substr(i + 1, end - i - 1));
-      if (key.empty()) return std::nullopt;
-      if (key == "*") {
-        steps.push_back({PathStep::kWildcard, "", 0});
-      } else {
-        steps.push_back({PathStep::kKey, key, 0});
-      }
-      i = end;
-    } else if (path[i] == '[') {
-      size_t close = path.find(']', i);
-      if (close == std::string_view::npos) return std::nullopt;
-      std::string_view inner = path.substr(i + 1, close - i - 1);
-      if (inner == "*") {
-        steps.push_back({PathStep::kWildcard, "", 0});
-      } else if (inner.size() >= 2 && inner.front() == '\'' && inner.back() == '\'') {
-        steps.push_back({PathStep::kKey, std::string(inner.substr(1, inner.size() - 2)), 0});
-      } else {
-        int64_t n = 0;
-        auto [p, ec] = std::from_chars(inner.data(), inner.data() + inner.size(), n);
-        if (ec != std::errc() || p != inner.data() + inner.size() || n < 0) return std::nullopt;
-        steps.push_back({PathStep::kIndex, "", n});
-      }
-      i = close + 1;
-    } else {
-      return std::nullopt;
-    }
-  }
-  return steps;
-}
-
-// Collects the values the path selects; `wildcard` tells whether the path
-// went through [*] (several matches are then returned as a JSON array).
-void Select(const JsonValue& v, const std::vector<PathStep>& steps, size_t k,
-            std::vector<const JsonValue*>* out, bool* wildcard) {
-  if (k == steps.size()) {
-    out->push_back(&v);
-    return;
-  }
-  const PathStep& step = steps[k];
-  switch (step.kind) {
-    case PathStep::kKey: {
-      if (!v.IsObject()) return;
-      auto it = v.FindMember(rapidjson::StringRef(step.key.data(), step.key.size()));
-      if (it != v.MemberEnd()) Select(it->value, steps, k + 1, out, wildcard);
-      return;
-    }
-    case PathStep::kIndex:
-      if (v.IsArray() && step.index < static_cast<int64_t>(v.Size())) {
-        Select(v[static_cast<rapidjson::SizeType>(step.index)], steps, k + 1, out, wildcard);
-      }
-      return;
-    case PathStep::kWildcard:
-      if (!v.IsArray()) return;
-      *wildcard = true;
-      for (const auto& e : v.GetArray()) Select(e, steps, k + 1, out, wildcard);
-      return;
-  }
-}
-
+// get_json_object (json_path.h)
 
 arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
                                               std::vector<BoundExprPtr> args,
@@ -859,9 +846,8 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
     arrow::StringBuilder out;
     rapidjson::MemoryPoolAllocator<> pool;
     std::string cached_text;
-    std::optional<std::vector<PathStep>> steps;
+    std::optional<JsonPath> path;
     bool have_path = false;
-    std::vector<const JsonValue*> found;
     for (int64_t row = 0; row < a.num_rows; ++row) {
       if (texts.IsNull(row) || path_texts.IsNull(row)) {
         ARROW_RETURN_NOT_OK(out.AppendNull());
@@ -870,27 +856,16 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
       // Paths are almost always constant: parse only when the text changes.
       if (!have_path || path_texts.GetView(row) != cached_text) {
         cached_text = std::string(path_texts.GetView(row));
-        steps = ParsePath(cached_text);
+        path = ParseJsonPath(cached_text);
         have_path = true;
       }
       rapidjson::Document doc(&pool);
-      std::string_view text = texts.GetView(row);
-      doc.Parse<kJsonParseFlags>(text.data(), text.size());
-      found.clear();
-      bool wildcard = false;
-      if (steps && !doc.HasParseError()) Select(doc, *steps, 0, &found, &wildcard);
-      if (found.empty() || (found.size() == 1 && found[0]->IsNull())) {
-        ARROW_RETURN_NOT_OK(out.AppendNull());
-      } else if (found.size() == 1) {
-        ARROW_RETURN_NOT_OK(out.Append(ValueText(*found[0])));
-      } else {
-        std::string joined = "[";
-        for (size_t i = 0; i < found.size(); ++i) {
-          if (i > 0) joined += ',';
-          AppendJacksonJson(*found[i], &joined);
-        }
-        ARROW_RETURN_NOT_OK(out.Append(joined + "]"));
+      bool big_numbers = false;
+      std::optional<std::string> found;
+      if (path && ParseJsonRecord(texts.GetView(row), kJsonPathReadOptions, &doc, &big_numbers)) {
+        found = EvaluateJsonPath(*path, doc, big_numbers);
       }
+      ARROW_RETURN_NOT_OK(found ? out.Append(*found) : out.AppendNull());
       pool.Clear();
     }
     ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
@@ -899,77 +874,8 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
-
 // ---------------------------------------------------------------------------
-// JSON text of parsed values, as Spark's Jackson generator copies them:
-// strings quoted, integers as written, other numbers as Java doubles.
-
-void AppendJacksonJson(const JsonValue& v, std::string* out, bool big_numbers) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType: *out += "null"; break;
-    case rapidjson::kFalseType: *out += "false"; break;
-    case rapidjson::kTrueType: *out += "true"; break;
-    case rapidjson::kStringType: {
-      // A big integer as written, a big floating-point number as Java's infinity.
-      auto big = big_numbers ? BigNumberText(v) : std::nullopt;
-      if (!big) {
-        AppendJsonString(StringOf(v), out);
-      } else if (IsIntegerText(*big)) {
-        *out += *big;
-      } else {
-        *out += big->front() == '-' ? "\"-Infinity\"" : "\"Infinity\"";
-      }
-      break;
-    }
-    case rapidjson::kNumberType:
-      if (v.IsInt64() || v.IsUint64()) {
-        *out += NumberText(v);
-      } else {
-        AppendJavaFloating(v.GetDouble(), out);
-      }
-      break;
-    case rapidjson::kArrayType: {
-      *out += '[';
-      bool first = true;
-      for (const auto& e : v.GetArray()) {
-        if (!first) *out += ',';
-        first = false;
-        AppendJacksonJson(e, out, big_numbers);
-      }
-      *out += ']';
-      break;
-    }
-    case rapidjson::kObjectType: {
-      *out += '{';
-      bool first = true;
-      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-        if (!first) *out += ',';
-        first = false;
-        AppendJsonString(StringOf(it->name), out);
-        *out += ':';
-        AppendJacksonJson(it->value, out, big_numbers);
-      }
-      *out += '}';
-      break;
-    }
-  }
-}
-
-// A field's value as json_tuple and get_json_object return it: strings
-// unquoted, anything else as JSON text.
-std::string ValueText(const JsonValue& v) {
-  if (v.IsString()) return std::string(StringOf(v));
-  std::string out;
-  AppendJacksonJson(v, &out);
-  return out;
-}
-
-// Parses the first JSON value of `text` (what follows it is ignored, as
-// Jackson reads one value); false when it is malformed.
-bool ParseFirstValue(rapidjson::Document* doc, std::string_view text) {
-  doc->Parse<kJsonParseFlags | rapidjson::kParseStopWhenDoneFlag>(text.data(), text.size());
-  return !doc->HasParseError();
-}
+// json_tuple, json_array_length, json_object_keys
 
 arrow::Status RequireStringArg(const BoundExpr& arg, size_t index, const std::string& pretty) {
   if (arg.type()->id() == TypeId::kString || arg.type()->id() == TypeId::kNull) {
@@ -991,7 +897,8 @@ arrow::Result<arrow::Datum> MapJsonRows(const FunctionArgs& a, Builder* out, App
   rapidjson::MemoryPoolAllocator<> pool;
   for (int64_t row = 0; row < a.num_rows; ++row) {
     rapidjson::Document doc(&pool);
-    if (texts.IsNull(row) || !ParseFirstValue(&doc, texts.GetView(row))) {
+    bool big_numbers = false;
+    if (texts.IsNull(row) || !ParseJsonRecord(texts.GetView(row), kJsonPathReadOptions, &doc, &big_numbers)) {
       ARROW_RETURN_NOT_OK(out->AppendNull());
     } else {
       ARROW_RETURN_NOT_OK(append(doc));
@@ -1041,8 +948,8 @@ arrow::Result<BoundExprPtr> BindJsonObjectKeys(const std::string& name,
 // json_tuple(json, k1, ..., kn): the values of the top-level fields k1..kn
 // (as get_json_object would give them), bound as a STRUCT<c0..cn-1: STRING>;
 // the planner expands it into the columns c0..cn-1 of a generator. A
-// repeated key gives its last value; NULL, malformed text or a non-object
-// gives NULLs.
+// repeated key gives its last value that is not null; NULL, malformed text or
+// a non-object gives NULLs.
 arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<BoundExprPtr> args,
                                           const std::string& pretty) {
   if (args.size() < 2) return WrongNumArgs(name, "> 1", args.size());
@@ -1070,19 +977,22 @@ arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<B
     rapidjson::MemoryPoolAllocator<> pool;
     for (int64_t row = 0; row < a.num_rows; ++row) {
       rapidjson::Document doc(&pool);
-      bool object = texts.IsValid(row) && ParseFirstValue(&doc, texts.GetView(row)) && doc.IsObject();
+      bool big_numbers = false;
+      bool object = texts.IsValid(row) &&
+                    ParseJsonRecord(texts.GetView(row), kJsonPathReadOptions, &doc, &big_numbers) && doc.IsObject();
       for (size_t k = 0; k < n; ++k) {
+        // A repeated key: its last value that is not null.
         const JsonValue* found = nullptr;
         if (object && keys[k]->IsValid(row)) {
           std::string_view key = keys[k]->GetView(row);
           for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
-            if (StringOf(it->name) == key) found = &it->value;
+            if (StringOf(it->name) == key && !it->value.IsNull()) found = &it->value;
           }
         }
-        if (found == nullptr || found->IsNull()) {
+        if (found == nullptr) {
           ARROW_RETURN_NOT_OK(columns[k].AppendNull());
         } else {
-          ARROW_RETURN_NOT_OK(columns[k].Append(ValueText(*found)));
+          ARROW_RETURN_NOT_OK(columns[k].Append(JacksonFieldText(*found, big_numbers)));
         }
       }
       pool.Clear();
@@ -1102,9 +1012,16 @@ arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<B
 
 // ---------------------------------------------------------------------------
 // schema_of_json: Spark's JSON schema inference (JsonInferSchema) on one
-// constant text: integers BIGINT (DECIMAL(20,0) beyond it), other numbers
-// DOUBLE, NULL and strings STRING, object fields sorted by name, an empty
+// constant text, read as from_json reads it (its options): integers BIGINT
+// (DECIMAL(n,0) beyond it, DOUBLE beyond 38 digits), other numbers DOUBLE,
+// strings STRING, object fields sorted by name (repeated keys kept), an empty
 // array ARRAY<STRING>; conflicting types widen or fall back to STRING.
+
+struct InferOptions {
+  bool big_numbers = false;  // strings may be big numbers (json_record_parser.h)
+  bool primitives_as_string = false;
+  bool drop_field_if_all_null = false;
+};
 
 DataTypePtr WidenInferred(const DataTypePtr& a, const DataTypePtr& b);
 
@@ -1126,16 +1043,14 @@ DataTypePtr WidenInferred(const DataTypePtr& a, const DataTypePtr& b) {
   if (b->id() == TypeId::kNull) return a;
   if (a->IsNumeric() && b->IsNumeric()) {
     if (a->id() == TypeId::kDouble || b->id() == TypeId::kDouble) return types::Double();
-    if (a->id() == TypeId::kDecimal && b->id() == TypeId::kDecimal) {
-      const auto& x = static_cast<const DecimalType&>(*a);
-      const auto& y = static_cast<const DecimalType&>(*b);
-      int scale = std::max(x.scale(), y.scale());
-      int digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
-      return digits + scale > 38 ? types::Double() : types::Decimal(digits + scale, scale);
-    }
-    // BIGINT and DECIMAL(p, 0): a decimal wide enough for both.
-    const auto& d = static_cast<const DecimalType&>(a->id() == TypeId::kDecimal ? *a : *b);
-    return types::Decimal(std::max(d.precision(), 20), d.scale());
+    // A BIGINT widens with a decimal as DECIMAL(20,0).
+    if (a->id() != TypeId::kDecimal) return WidenInferred(types::Decimal(20, 0), b);
+    if (b->id() != TypeId::kDecimal) return WidenInferred(a, types::Decimal(20, 0));
+    const auto& x = static_cast<const DecimalType&>(*a);
+    const auto& y = static_cast<const DecimalType&>(*b);
+    int scale = std::max(x.scale(), y.scale());
+    int digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
+    return digits + scale > 38 ? types::Double() : types::Decimal(digits + scale, scale);
   }
   if (a->id() == TypeId::kStruct && b->id() == TypeId::kStruct) {
     return MergeInferredStructs(static_cast<const StructType&>(*a), static_cast<const StructType&>(*b));
@@ -1147,53 +1062,79 @@ DataTypePtr WidenInferred(const DataTypePtr& a, const DataTypePtr& b) {
   return types::String();
 }
 
-DataTypePtr InferJsonValue(const JsonValue& v, bool primitives_as_string) {
+// An integer beyond a long: DECIMAL of its digits, DOUBLE beyond 38 of them.
+DataTypePtr BigIntegerType(std::string_view digits) {
+  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+  int precision = static_cast<int>(digits.size());
+  return precision > 38 ? types::Double() : types::Decimal(precision, 0);
+}
+
+DataTypePtr InferJsonValue(const JsonValue& v, const InferOptions& o) {
   switch (v.GetType()) {
     case rapidjson::kNullType: return types::Null();
     case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return primitives_as_string ? types::String() : types::Boolean();
-    case rapidjson::kStringType: return types::String();
+    case rapidjson::kTrueType: return o.primitives_as_string ? types::String() : types::Boolean();
+    case rapidjson::kStringType: {
+      auto big = o.big_numbers ? BigNumberText(v) : std::nullopt;
+      if (!big) return v.GetStringLength() == 0 ? types::Null() : types::String();
+      if (o.primitives_as_string) return types::String();
+      return IsIntegerText(*big) ? BigIntegerType(*big) : types::Double();
+    }
     case rapidjson::kNumberType:
-      if (primitives_as_string) return types::String();
+      if (o.primitives_as_string) return types::String();
       if (v.IsInt64()) return types::Long();
-      if (v.IsUint64()) return types::Decimal(20, 0);
+      if (v.IsUint64()) return BigIntegerType(std::to_string(v.GetUint64()));
       return types::Double();
     case rapidjson::kArrayType: {
       DataTypePtr element = types::Null();
-      for (const auto& e : v.GetArray()) element = WidenInferred(element, InferJsonValue(e, primitives_as_string));
+      for (const auto& e : v.GetArray()) element = WidenInferred(element, InferJsonValue(e, o));
       return types::Array(element);
     }
     case rapidjson::kObjectType: {
-      std::map<std::string, DataTypePtr> fields_by_name;
-      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-        auto type = InferJsonValue(it->value, primitives_as_string);
-        std::string key(StringOf(it->name));
-        auto found = fields_by_name.find(key);
-        fields_by_name[key] = found == fields_by_name.end() ? type : WidenInferred(found->second, type);
-      }
       std::vector<StructField> fields;
-      for (auto& [n, t] : fields_by_name) fields.push_back({n, t, true});
+      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
+        fields.push_back({std::string(StringOf(it->name)), InferJsonValue(it->value, o), true});
+      }
+      std::stable_sort(fields.begin(), fields.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
       return types::Struct(std::move(fields));
     }
   }
   return types::String();
 }
 
-// NULL types left after inference (null values, empty arrays) become STRING.
-DataTypePtr NullsAsString(const DataTypePtr& t) {
+// Spark's canonicalizeType: NULL types become STRING (dropped with
+// dropFieldIfAllNull), fields with an empty name and empty structs are dropped
+// (nullptr here).
+DataTypePtr CanonicalInferred(const DataTypePtr& t, bool drop_all_null) {
   switch (t->id()) {
-    case TypeId::kNull: return types::String();
-    case TypeId::kArray:
-      return types::Array(NullsAsString(static_cast<const ArrayType&>(*t).element_type()));
+    case TypeId::kNull: return drop_all_null ? nullptr : types::String();
+    case TypeId::kArray: {
+      auto element = CanonicalInferred(static_cast<const ArrayType&>(*t).element_type(), drop_all_null);
+      return element ? types::Array(element) : nullptr;
+    }
     case TypeId::kStruct: {
       std::vector<StructField> fields;
       for (const auto& f : static_cast<const StructType&>(*t).fields()) {
-        fields.push_back({f.name, NullsAsString(f.type), true});
+        auto type = f.name.empty() ? nullptr : CanonicalInferred(f.type, drop_all_null);
+        if (type) fields.push_back({f.name, type, true});
       }
-      return types::Struct(std::move(fields));
+      return fields.empty() ? nullptr : types::Struct(std::move(fields));
     }
     default: return t;
   }
+}
+
+// The type schema_of_json prints: an empty struct stays (also as an array's
+// element), anything else dropped reads as STRING.
+DataTypePtr SchemaOfJsonType(const DataTypePtr& inferred, bool drop_all_null) {
+  auto canonical = CanonicalInferred(inferred, drop_all_null);
+  if (canonical) return canonical;
+  if (inferred->id() == TypeId::kStruct) return types::Struct({});
+  if (inferred->id() == TypeId::kArray &&
+      static_cast<const ArrayType&>(*inferred).element_type()->id() == TypeId::kStruct) {
+    return types::Array(types::Struct({}));
+  }
+  return types::String();
 }
 
 arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vector<BoundExprPtr> args,
@@ -1202,23 +1143,23 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
   ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "json", pretty));
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
-  bool primitives_as_string = AsciiLower(OptionOr(options, "primitivesAsString", "false")) == "true";
+  ARROW_ASSIGN_OR_RAISE(JsonReadOptions read, JsonReadOptionsOf(options));
+  InferOptions infer;
+  infer.primitives_as_string = AsciiLower(OptionOr(options, "primitivesAsString", "false")) == "true";
+  infer.drop_field_if_all_null = AsciiLower(OptionOr(options, "dropFieldIfAllNull", "false")) == "true";
   rapidjson::Document doc;
-  if (!ParseFirstValue(&doc, text)) {
-    return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
-                      fmt::format("Malformed records are detected in record parsing: {}.\nParse "
-                                  "Mode: FAILFAST. To process malformed records as null result, "
-                                  "try setting the option 'mode' as 'PERMISSIVE'.",
-                                  text));
+  if (IsBlank(text)) {
+    doc.SetNull();
+  } else if (!ParseJsonRecord(text, read, &doc, &infer.big_numbers)) {
+    return MalformedRecord(text);
   }
-  DataTypePtr type = NullsAsString(InferJsonValue(doc, primitives_as_string));
+  DataTypePtr type = SchemaOfJsonType(InferJsonValue(doc, infer), infer.drop_field_if_all_null);
   auto scalar = std::make_shared<arrow::StringScalar>(type->Sql());
   auto impl = [scalar](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
     return arrow::Datum(scalar);
   };
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, /*nullable=*/false);
 }
-
 
 // ---------------------------------------------------------------------------
 // CSV text: from_csv, to_csv and schema_of_csv read and write one record

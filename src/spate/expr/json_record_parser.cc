@@ -24,9 +24,12 @@ bool IsIntegerText(std::string_view s) { return s.find_first_of(".eE") == std::s
 // integers of 64 bits as such, other integers as big numbers, the rest as
 // correctly rounded doubles.
 struct RecordHandler {
+  static constexpr int kMaxDepth = 1000;
+
   rapidjson::Document& doc;
   bool allow_non_numeric;
   bool* big_numbers;
+  int depth = 0;
 
   bool Null() { return doc.Null(); }
   bool Bool(bool b) { return doc.Bool(b); }
@@ -40,10 +43,16 @@ struct RecordHandler {
     return doc.String(s, n, copy);
   }
   bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc.Key(s, n, copy); }
-  bool StartObject() { return doc.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) { return doc.EndObject(n); }
-  bool StartArray() { return doc.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) { return doc.EndArray(n); }
+  bool StartObject() { return ++depth <= kMaxDepth && doc.StartObject(); }
+  bool EndObject(rapidjson::SizeType n) {
+    --depth;
+    return doc.EndObject(n);
+  }
+  bool StartArray() { return ++depth <= kMaxDepth && doc.StartArray(); }
+  bool EndArray(rapidjson::SizeType n) {
+    --depth;
+    return doc.EndArray(n);
+  }
 
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
     std::string_view text(s, n);
@@ -74,18 +83,39 @@ struct RecordHandler {
   }
 };
 
+bool IsJavaIdentifierByte(char c) {
+  return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || (c & 0x80) != 0;
+}
+
+// Jackson's check after a number or literal alone: a number must be followed
+// by a space (or the end), a literal (`true`, `NaN`) by no identifier character.
+bool RootScalarEndsWell(const rapidjson::Value& root, bool big_numbers, std::string_view text, size_t end) {
+  bool number = root.IsNumber() || (big_numbers && BigNumberText(root));
+  if ((!number && !root.IsBool() && !root.IsNull()) || end >= text.size()) return true;
+  char last = text[end - 1];
+  if (std::isdigit(static_cast<unsigned char>(last)) || last == '.' || last == '"') {
+    return std::string_view(" \t\r\n").find(text[end]) != std::string_view::npos;
+  }
+  return !IsJavaIdentifierByte(text[end]);
+}
+
 template <unsigned kFlags>
 rapidjson::ParseResult ParseWith(std::string_view text, RecordHandler handler) {
   rapidjson::ParseResult result;
+  size_t end = 0;
   auto generate = [&](rapidjson::Document&) {
     rapidjson::MemoryStream memory(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
     rapidjson::Reader reader;
     result = reader.Parse<kFlags | kJsonParseFlags | rapidjson::kParseNumbersAsStringsFlag |
                           rapidjson::kParseStopWhenDoneFlag>(stream, handler);
+    end = stream.Tell();
     return !result.IsError();
   };
   handler.doc.Populate(generate);
+  if (!result.IsError() && !RootScalarEndsWell(handler.doc, *handler.big_numbers, text, end)) {
+    result.Set(rapidjson::kParseErrorDocumentRootNotSingular, end);
+  }
   return result;
 }
 
@@ -236,6 +266,10 @@ class StrictWriter {
         }
       } else if (c == '"') {
         out_ += "\\\"";  // inside a single-quoted string
+      } else if (static_cast<unsigned char>(c) < 0x20 && o_.allow_unquoted_control_chars) {
+        out_ += "\\u00";
+        out_ += "0123456789abcdef"[c >> 4];
+        out_ += "0123456789abcdef"[c & 0xf];
       } else {
         out_ += c;
       }

@@ -8,7 +8,11 @@
 //    kept as its text in a "big number" string (see BigNumberText),
 //  - Jackson's lenient features as the options allow them: single-quoted
 //    strings (on by default), unquoted field names, leading zeros, NaN and
-//    Infinity tokens (on by default), backslash before any character, comments.
+//    Infinity tokens (on by default), backslash before any character, comments,
+//    control characters inside strings,
+//  - at most 1000 levels of nesting (Jackson's limit); a number or a literal
+//    (`true`, `NaN`) alone must be followed by a space or the end (`1x` is
+//    malformed, `1 x` is 1), as Jackson checks at the root.
 
 #include <optional>
 #include <string>
@@ -25,7 +29,14 @@ struct JsonReadOptions {
   bool allow_numeric_leading_zeros = false;
   bool allow_non_numeric_numbers = true;
   bool allow_backslash_escaping_any_character = false;
+  bool allow_unquoted_control_chars = false;
 };
+
+// What get_json_object, json_tuple, json_array_length and json_object_keys
+// read: Spark's parser for them takes single quotes and control characters in
+// strings, nothing else lenient.
+inline constexpr JsonReadOptions kJsonPathReadOptions{
+    .allow_single_quotes = true, .allow_non_numeric_numbers = false, .allow_unquoted_control_chars = true};
 
 // Parses the record into `doc`; false when it is malformed. `*big_numbers`
 // tells whether the record holds any big number.
@@ -39,7 +50,7 @@ std::optional<std::string_view> BigNumberText(const rapidjson::Value& v);
 // The text with Jackson's lenient forms that `options` allow rewritten as
 // strict JSON (single quotes as double quotes, names quoted, leading zeros
 // dropped, `+Infinity`/`+INF`/`-INF` spelled as RapidJSON reads them, `\x`
-// as `x`); nullopt when there is nothing to rewrite.
+// as `x`, control characters escaped); nullopt when there is nothing to rewrite.
 std::optional<std::string> StrictJsonText(std::string_view text, const JsonReadOptions& options);
 
 }  // namespace spate

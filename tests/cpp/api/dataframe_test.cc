@@ -265,6 +265,32 @@ TEST_F(DataFrameTest, ExplodeAndStarExpansion) {
   EXPECT_EQ(s.columns(), (std::vector<std::string>{"k", "xs"}));
 }
 
+// Expected rows as PySpark 4.1 gives them.
+TEST_F(DataFrameTest, JsonTextFunctionsReadAsSparksParser) {
+  auto df = session_->CreateDataFrame(MakeTable(
+      {{"j", arrow::utf8()}}, {R"(["{'a':[1,{'b':2}]} tail", "{\"a\":[\"x\",\"y\"],\"a\":1}", "{a:1}", "1x", null])"}));
+  auto j = F::col("j");
+  EXPECT_EQ(Rows(df.select({F::get_json_object(j, "$.a[1].b"), F::get_json_object(j, "$.a[*]"),
+                            F::json_array_length(F::get_json_object(j, "$.a")), F::json_object_keys(j)})),
+            (std::vector<std::string>{"2|[1,{\"b\":2}]|2|[a]", "NULL|[\"x\",\"y\"]|2|[a, a]", "NULL|NULL|NULL|NULL",
+                                      "NULL|NULL|NULL|NULL", "NULL|NULL|NULL|NULL"}));
+  EXPECT_EQ(Rows(df.select({F::json_tuple(j, {"a", "b"})})),
+            (std::vector<std::string>{"[1,{\"b\":2}]|NULL", "1|NULL", "NULL|NULL", "NULL|NULL", "NULL|NULL"}));
+}
+
+TEST_F(DataFrameTest, SchemaOfJsonReadsWithFromJsonsOptions) {
+  auto one = session_->CreateDataFrame(MakeTable({{"k", arrow::int32()}}, {"[1]"}));
+  EXPECT_EQ(Rows(one.select({F::schema_of_json("{'a':1e400, 'b':[12345678901234567890123]}"),
+                             F::schema_of_json("{a:1, \"b\":null}", {{"allowUnquotedFieldNames", "true"},
+                                                                      {"dropFieldIfAllNull", "true"}})})),
+            (std::vector<std::string>{"STRUCT<a: DOUBLE, b: ARRAY<DECIMAL(23,0)>>|STRUCT<a: BIGINT>"}));
+  // Spark lets Jackson's parse error through; Spate names the malformed record.
+  auto bad = one.select({F::schema_of_json("{a:1}")}).toArrow();
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(ErrorClassOf(bad.status()), "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
+  EXPECT_NE(bad.status().message().find("{a:1}"), std::string::npos) << bad.status().message();
+}
+
 TEST_F(DataFrameTest, SlidingWindowGroupByPutsRowsInEveryWindow) {
   auto events = session_->CreateDataFrame(MakeTable(
       {{"ts", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")}},

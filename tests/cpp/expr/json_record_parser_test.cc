@@ -47,5 +47,34 @@ TEST(JsonRecordParserTest, ReadsTheFirstValueAndBigNumbers) {
   EXPECT_FALSE(ParseJsonRecord("[NaN]", no_nan, &doc, &big));
 }
 
+TEST(JsonRecordParserTest, ControlCharactersInStringsOnlyWhenAllowed) {
+  rapidjson::Document doc;
+  bool big = false;
+  EXPECT_FALSE(ParseJsonRecord("{\"a\":\"x\ty\"}", {}, &doc, &big));
+  JsonReadOptions o;
+  o.allow_unquoted_control_chars = true;
+  ASSERT_TRUE(ParseJsonRecord("{'a':\"x\ty\n\x01\"}", o, &doc, &big));
+  EXPECT_EQ(std::string(doc["a"].GetString()), "x\ty\n\x01");
+}
+
+TEST(JsonRecordParserTest, AtMostAThousandLevelsOfNesting) {
+  rapidjson::Document doc;
+  bool big = false;
+  EXPECT_TRUE(ParseJsonRecord(std::string(1000, '[') + std::string(1000, ']'), {}, &doc, &big));
+  EXPECT_FALSE(ParseJsonRecord(std::string(1001, '[') + std::string(1001, ']'), {}, &doc, &big));
+  EXPECT_FALSE(ParseJsonRecord(std::string(1000000, '['), {}, &doc, &big));
+}
+
+TEST(JsonRecordParserTest, ANumberOrLiteralAloneEndsWithASpace) {
+  rapidjson::Document doc;
+  bool big = false;
+  for (const char* text : {"1 x", "1", "-2.5\n", "true]", "true x", "null,", "NaN ", "\"a\"x", "[1]x", "1e400 x"}) {
+    EXPECT_TRUE(ParseJsonRecord(text, {}, &doc, &big)) << text;
+  }
+  for (const char* text : {"1x", "1,", "1-2", "truex", "true1", "null_", "NaNx", "1e400x"}) {
+    EXPECT_FALSE(ParseJsonRecord(text, {}, &doc, &big)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace spate

@@ -1,5 +1,8 @@
-"""JSON text functions against PySpark 4.1: json_tuple, json_array_length,
-json_object_keys, schema_of_json, and edge cases of get_json_object."""
+"""JSON text functions against PySpark 4.1: get_json_object, json_tuple, json_array_length,
+json_object_keys and schema_of_json over the texts Spark's parsers read, from_json's FAILFAST
+message, and the CSV text functions."""
+
+import re
 
 import pytest
 
@@ -176,3 +179,186 @@ def test_to_json_is_nullable(oracle):
     oracle.check_exprs(["to_json(named_struct('k', 1, 'v', j))", "to_json(array(1, 2))",
                         "to_json(map('a', 1))"],
                        rows=[("x",), (None,)], schema="j STRING")
+
+
+# Texts read by get_json_object, json_tuple, json_array_length and json_object_keys:
+# Spark's parser for them takes single quotes and control characters in strings,
+# nothing else lenient; the first value counts, what follows it is ignored.
+LENIENT_DOCS = [
+    "{'a':1}", "{'a':'x'}", "{\"a\":'x'}", "{'a':\"x'y\"}", "{'a':'it''s'}", '{"a":"\\\'"}', "{a:1}",
+    '{"a":1} xyz', '{"a":1}{"b":2}', '{"a":1}garbage{', '  {"a":1}  ', '\t{"a":1}\n', '{"a":1}\n{"a":2}',
+    '{"a":1e400}', '{"a":-1e400}', '{"a":1E-400}', '{"a":-0}', '{"a":-0.0}', '{"a":1.0E2}', '{"a":1.50}',
+    '{"a":1e20}', '{"a":0.1}', '{"a":12345678901234567890123}', '{"a":123456789012345678901234567890.5}',
+    '{"a":007}', '{"a":01.5}', '{"a":.5}', '{"a":5.}', '{"a":0x10}', '{"a":NaN}', '{"a":Infinity}',
+    '{"a":-Infinity}', '{"a":+INF}', '{"a":/*c*/1}',
+    '{"a":[1,[2,{"b":3}]]}', '{"a":{"b":{"c":1}}}', '{"a" : [ 1 , 2 ] }',
+    '{"a":{"c" : 1, "b" : [ true , null ]}}', '[1,2]', '[{"a":1},{"a":2}]',
+    '{"a":"x\\"y\\\\z\\n"}', '{"a":"\\u00e9\\u0041"}', '{"a":"\\q"}', '{"a":"é"}', '{"a":"tab\there"}',
+    '{"a":"x\ny"}', '{"a":"\\ud83d\\ude00"}', '{"a":["\\ud83d\\ude00","x"]}', '{"a":"😀"}',
+    '{"a":"\\u001f\\b\\f/\\u007f\\u0000"}',
+    '{"a":', '{"a":1,"b":}', '{"a":1,"b":2', '{"a":1,}', '{"a":[1,]}', 'xyz', '', ' ',
+    '{"a":1,"a":2}', '{"a":1,"a":null}', '{"a":null,"a":1}', '{"a":null}', '{"a":true}', '{"a":[]}', '{"a":{}}',
+    '1', '1 x', '1x', '-', '1.', '1e', 'true', 'truex', 'true x', 'true]', 'null', 'nullx', '"a"x', '"a"', '[1]x',
+]
+
+
+def test_json_text_functions_read_as_sparks_parser(oracle):
+    """get_json_object, json_tuple, json_array_length and json_object_keys over one matrix of
+    texts: single quotes and raw control characters read, no other lenient form; numbers copied
+    as Jackson writes them; the first value read and what follows ignored, except after a
+    number or literal alone (`1x` is malformed)."""
+    oracle.check_exprs(
+        ["k", "get_json_object(j, '$.a')", "get_json_object(j, '$')", "get_json_object(j, '$.a[*]')",
+         "json_array_length(j)", "json_object_keys(j)"],
+        rows=[(i, d) for i, d in enumerate(LENIENT_DOCS)] + [(len(LENIENT_DOCS), None)], schema="k INT, j STRING")
+
+
+def test_json_tuple_reads_as_sparks_parser(oracle):
+    """json_tuple over the same texts: a repeated key's last value that is not null."""
+    def program(sql, spark):
+        rows = [(i, d) for i, d in enumerate(LENIENT_DOCS)] + [(len(LENIENT_DOCS), None)]
+        df = spark.createDataFrame(rows, "k INT, j STRING")
+        return df.select("k", sql.functions.json_tuple("j", "a", "b"))
+    oracle.check(program)
+
+
+GET_PATH_DOC = ('{"a":[1,{"b":2},[3,4],null,"s"],"c":{"d":{"e":"f"}},"g":null,'
+                '"h":[{"b":1},{"b":[5,6]},{"x":1}],"k k":1,"e":"\\ud83d\\ude00\\u0001"}')
+GET_PATHS = [
+    "$", "$.a", "$['a']", '$["a"]', "$.a[0]", "$.a[1]", "$.a[1].b", "$.a[2]", "$.a[2][1]", "$.a[3]", "$.a[4]",
+    "$.a[9]", "$.a[-1]", "$.a[*]", "$.a[*].b", "$.h[*].b", "$.h[*].b[*]", "$.h[*].b[0]", "$.h[*].b[1]", "$.h[*]",
+    "$.h[0]", "$.h[1].b[*]", "$.h[*].x", "$.c.d", "$.c.d.e", "$.c.*", "$.*", "$['*']", "$[*]", "$.*.d",
+    "$.a[1].*", "$.g", "$.x", "$.a.b", "$..a", "a", "$a", "$.", "$.a.", "$[0]", "$['k k']", "$.k k",
+    "$.a[01]", "$.a[ 0]", "$.a[0 ]", "$.a[]", "$['a'", " $.a", "$.a ", "$. a", "$[' a']", "$ ['a']", "$.a [0]",
+    "$.e", "$.c['d']['e']", "$['c'].d", "$.a[1]['b']", "$.[a]", "", "$[*].b", "$['a','c']", "$.a[0,1]",
+    "$.a[0:2]", "$.a[2][*]", "$.a[*][0]", "$.a[*][*]", "$.h[*][*]", "$.a[*][*].b", None,
+]
+
+
+def test_get_json_object_paths(oracle):
+    """get_json_object's path grammar and what each form selects: `.name`, `['name']`, `[n]`,
+    `[*]` (one match without brackets, several as an array), `[*][*]` (flattened), `.*`
+    (matches nothing in Spark), spaces where Spark's grammar skips them, invalid paths NULL."""
+    oracle.check_exprs(["p", "get_json_object(j, p)"],
+                       rows=[(GET_PATH_DOC, p) for p in GET_PATHS], schema="j STRING, p STRING")
+
+
+WILDCARD_CASES = [
+    ('[{"b":1},{"b":2},{"c":3}]', "$[*].b"), ('[{"b":1},{"b":2},{"c":3}]', "$[0]"),
+    ('[{"b":1},{"b":2},{"c":3}]', "$[*]"), ('[{"b":1},{"b":2},{"c":3}]', "$.b"),
+    ('{"a":{"x":1},"a":{"b":2}}', "$.a.b"), ('{"a":{"b":1},"a":{"b":2}}', "$.a.b"), ('{"a":[1],"a":[2]}', "$.a[0]"),
+    ('{"a":[[1,2],[3]]}', "$.a[*]"), ('{"a":[[1,2],[3]]}', "$.a[*][*]"), ('{"a":[[1,2],[3]]}', "$.a[*][0]"),
+    ('{"a":[1]}', "$.a[*]"), ('{"a":[[1]]}', "$.a[*]"), ('{"a":["x"]}', "$.a[*]"), ('{"a":["x","y"]}', "$.a[*]"),
+    ('{"a":[null]}', "$.a[*]"), ('{"a":[null,null]}', "$.a[*]"), ('{"a":[{"b":null}]}', "$.a[*].b"),
+    ('{"a":[]}', "$.a[*]"), ('{"a":[{"b":"x"},{"b":"y"}]}', "$.a[*].b"), ('{"a":[{"b":"x"}]}', "$.a[*].b"),
+    ('{"a":[{"b":[1]},{"b":[2,3]}]}', "$.a[*].b[*]"), ('{"a":[[[1,2]],[3,[4]]]}', "$.a[*][*]"),
+    ('{"a":[1],"a":[[2]]}', "$.a[*][*].b"), ('{"a":[{"b":1}],"a":[[{"b":2}]]}', "$.a[*][*].b"),
+    ('{"a":[[{"b":1}],[{"c":2}]]}', "$.a[0][*].b"), ('{"a":[[1,2]]}', "$.a[0][*]"), ('[[["x"]]]', "$[*][*][*]"),
+    ('{"a":["\\ud83d\\ude00"]}', "$.a[*]"), ('{"a":["\\ud83d\\ude00", 1]}', "$.a[*]"),
+    ('{"a":[1e400, 12345678901234567890123, -0, 1.0]}', "$.a[*]"), ('{"a":1e400}', "$.a"),
+]
+
+
+def test_get_json_object_wildcards_and_repeated_keys(oracle):
+    """[*] over arrays of arrays, objects and strings; a repeated key: the first whose value is
+    not null and matches the rest of the path."""
+    oracle.check_exprs(["j", "p", "get_json_object(j, p)"], rows=WILDCARD_CASES, schema="j STRING, p STRING")
+
+
+def test_json_text_functions_nesting_limit(oracle):
+    """Jackson's nesting limit: 1000 levels read, 1001 malformed (NULL)."""
+    oracle.check_exprs([
+        "length(get_json_object(repeat('[', 1000) || repeat(']', 1000), '$'))",
+        "get_json_object(repeat('[', 1001) || repeat(']', 1001), '$')",
+        "json_array_length(repeat('[', 1000) || repeat(']', 1000))",
+        "json_array_length(repeat('[', 1001) || repeat(']', 1001))",
+        "json_array_length(repeat('[', 100000) || repeat(']', 100000))",
+        "from_json(repeat('[', 1001) || repeat(']', 1001), 'ARRAY<STRING>')",
+    ])
+
+
+SCHEMA_DOCS = [
+    "{'a':1}", '{"a":1} x', '{"a":1e400}', '{"a":-1e400}', '{"a":-0}', '{"a":NaN}', '{"a":Infinity}',
+    '{"a":12345678901234567890123}', '{"a":-9223372036854775809}', '{"a":9223372036854775808}',
+    '{"a":123456789012345678901234567890123456789012}', '{"a":[1, 12345678901234567890123]}',
+    '{"a":[12345678901234567890123, 1.5]}', '', '  ', '{"a":1,"a":"x"}', '{"b":1,"a":2,"a":true}',
+    '[{"a":1},{"b":2}]', '{"a":[[]]}', '{"a":{}}', '[{}]', '[]', '[null]', '{"a":""}', '{"":1,"b":2}',
+    '{"a":1.0}', '{"a":1E2}', '{"a":[{"b":1}, null]}', '1', '"x"', 'null', 'true',
+]
+
+
+def test_schema_of_json_reads_as_from_json(oracle):
+    """schema_of_json reads its text as from_json does (single quotes, NaN, the first value,
+    numbers beyond a double or a long) and infers as Spark: repeated keys kept, empty strings
+    as NULL, DECIMAL(n,0) for integers beyond a long."""
+    oracle.check_exprs(["schema_of_json('%s')" % d.replace("\\", "\\\\").replace("'", "\\'") for d in SCHEMA_DOCS])
+
+
+def test_schema_of_json_options(oracle):
+    """schema_of_json's options: the lenient features, primitivesAsString, dropFieldIfAllNull."""
+    cases = [("allowSingleQuotes", "true", '{"a":1}'), ("allowUnquotedFieldNames", "true", "{a:1}"),
+             ("allowNumericLeadingZeros", "true", '{"a":007}'), ("allowComments", "true", '{"a":/**/1}'),
+             ("allowBackslashEscapingAnyCharacter", "true", '{"a":"\\\\q"}'),
+             ("allowUnquotedControlChars", "true", '{"a":"x\ty"}'), ("primitivesAsString", "true", '{"a":[1,true]}'),
+             ("dropFieldIfAllNull", "true", '{"a":null,"b":1,"c":[],"d":{},"e":""}'),
+             ("dropFieldIfAllNull", "true", 'null'), ("dropFieldIfAllNull", "true", '[null]')]
+    oracle.check_exprs(["schema_of_json('%s', map('%s', '%s'))" % (d, k, v) for k, v, d in cases])
+
+
+def test_from_json_unquoted_control_chars_and_copied_strings(oracle):
+    """from_json: allowUnquotedControlChars; a STRING field holding an object gets the JSON text
+    Jackson's byte generator writes (characters beyond the BMP as escaped surrogate pairs)."""
+    oracle.check_exprs([
+        "from_json(j, 'a STRING')", "from_json(j, 'a STRING', map('allowUnquotedControlChars', 'true'))",
+        "from_json(j, 'a STRING', map('allowUnquotedControlChars', 'false'))",
+    ], rows=[('{"a":"x\ty"}',), ('{"a":"x\ny\u0001"}',), ('{"a":{"b":"😀"}}',), ('{"a":["\\ud83d\\ude00"]}',),
+             ('{"a":1}',)], schema="j STRING")
+
+
+FAILFAST_CASES = [
+    ('{"a":1, "b":x}', "a INT, b INT"), ('{"a":"q", "b":2}', "a INT, b INT"), ('[1,2', "ARRAY<INT>"),
+    ('[1,"x"]', "ARRAY<INT>"), ('{"a":1', "MAP<STRING,INT>"), ('{"a":"x"}', "MAP<STRING,INT>"),
+    ('{"a":1', "a INT, _corrupt_record STRING"), ('{"a":"x","_corrupt_record":"y"}', "a INT, _corrupt_record STRING"),
+    ('{"a":{"b":"x"}}', "a STRUCT<b: INT>, c STRING"), ('{"a":1,"b":true,"c":1.5,"d":"s","e":"q"}',
+                                                         "a BIGINT, b BOOLEAN, c DOUBLE, d STRING, e INT"),
+    ('{"a":1.5,"b":1.50,"c":"2020-01-02","d":"2020-01-02 03:04:05","e":"q","f":1e20,"g":2.5}',
+     "a FLOAT, b DECIMAL(5,2), c DATE, d TIMESTAMP, e INT, f DOUBLE, g FLOAT"),
+    ('{"a":{"b":1,"c":"x"},"d":[1,2]}', "a STRUCT<b: INT, c: INT>, d ARRAY<INT>"),
+    ('{"a":[1,"x"]}', "a ARRAY<INT>"), ('{"a":"x", "b":"é\\n"}', "a INT, b STRING"), ('1x', "a INT"),
+    ('{"a":-0.0,"b":"x","c":1e-5,"d":1e7}', "a DOUBLE, b INT, c DOUBLE, d DOUBLE"),
+    ('{"a":{"x":1},"b":"q"}', "a MAP<STRING,INT>, b INT"),
+]
+
+
+def failfast_rows(oracle, program):
+    """The row each engine's MALFORMED_RECORD_IN_PARSING names when `program` fails."""
+    named = []
+    for engine in (oracle.spate, oracle.pyspark):
+        with pytest.raises(Exception) as raised:
+            program(engine)
+        found = re.search(r"\[MALFORMED_RECORD_IN_PARSING\.WITHOUT_SUGGESTION\] Malformed records are detected in "
+                          r"record parsing: (.*)\.\s+Parse Mode: FAILFAST", str(raised.value), re.S)
+        assert found, "%s: %s" % (engine.name, raised.value)
+        named.append(found.group(1))
+    return named
+
+
+@pytest.mark.parametrize("record, schema", FAILFAST_CASES)
+def test_from_json_failfast_names_the_permissive_row(oracle, record, schema):
+    """FAILFAST's MALFORMED_RECORD_IN_PARSING names the row PERMISSIVE would give, printed as
+    Spark prints a row: the fields that converted, the text in the corrupt-record column."""
+    def program(engine):
+        df = engine.spark.createDataFrame([(record,)], "j STRING")
+        df.select(engine.sql.functions.from_json("j", schema, {"mode": "FAILFAST"})).collect()
+    spate, pyspark = failfast_rows(oracle, program)
+    assert spate == pyspark
+
+
+@pytest.mark.parametrize("schema", ["a INT, b STRING", "a INT, b STRING, _corrupt_record STRING"])
+def test_json_source_failfast_names_the_permissive_row(oracle, tmp_path, schema):
+    """The JSON source's FAILFAST error names the row as from_json's does."""
+    (tmp_path / "part.json").write_text('{"a":1,"b":"x"}\n{"a":"q","b":"y"}\n')
+    def program(engine):
+        engine.spark.read.schema(schema).option("mode", "FAILFAST").json(str(tmp_path)).collect()
+    spate, pyspark = failfast_rows(oracle, program)
+    assert spate == pyspark

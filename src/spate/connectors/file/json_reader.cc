@@ -85,6 +85,7 @@ arrow::Result<JsonReadOptions> LenientOptions(const FileReadRequest& r) {
   ARROW_RETURN_NOT_OK(flag("allowNumericLeadingZeros", &o.allow_numeric_leading_zeros));
   ARROW_RETURN_NOT_OK(flag("allowNonNumericNumbers", &o.allow_non_numeric_numbers));
   ARROW_RETURN_NOT_OK(flag("allowBackslashEscapingAnyCharacter", &o.allow_backslash_escaping_any_character));
+  ARROW_RETURN_NOT_OK(flag("allowUnquotedControlChars", &o.allow_unquoted_control_chars));
   return o;
 }
 
@@ -99,7 +100,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
                                                                     {"columnNameOfCorruptRecord", corrupt}};
   // Jackson's lenient features, read as from_json reads them.
   for (const char* name : {"allowComments", "allowSingleQuotes", "allowUnquotedFieldNames", "allowNumericLeadingZeros",
-                           "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter"}) {
+                           "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars"}) {
     std::string value = OptionOr(r, name, "");
     if (!value.empty()) parse_options.emplace_back(name, value);
   }

@@ -1,0 +1,27 @@
+#pragma once
+
+// JSON text of values read by ParseJsonRecord, as Spark's Jackson generators
+// copy them: strings quoted with Jackson's escapes, integers as written,
+// other numbers as Java doubles (`1e2` -> 100.0, non-finite ones quoted:
+// "Infinity"), objects and arrays without spaces, repeated keys kept.
+
+#include <string>
+
+#include <rapidjson/document.h>
+
+namespace spate {
+
+// What the generator writes into. Jackson's generator over bytes (get_json_object,
+// json_tuple, from_json's STRING fields) escapes a character beyond the BMP as
+// its surrogate pair (`\uD83D\uDE00`); the one over characters writes it as it is.
+enum class JacksonOutput { kBytes, kChars };
+
+// `big_numbers`: strings may be big numbers (json_record_parser.h), written
+// as the integer they hold or as Java's infinity.
+void AppendJacksonJson(const rapidjson::Value& v, bool big_numbers, JacksonOutput output, std::string* out);
+
+// A value as json_tuple returns a field (and from_json a STRING field): a
+// string's text, anything else as JSON text (kBytes).
+std::string JacksonFieldText(const rapidjson::Value& v, bool big_numbers);
+
+}  // namespace spate
