@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <fstream>
 #include <optional>
 #include <random>
 #include <set>
@@ -23,6 +24,11 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kMetadataFile = "spate-state.json";
+// RocksDB's CURRENT names the MANIFEST, and its OPTIONS file records the
+// options the provider opens the database with anyway: a version keeps
+// neither (two objects less to put on an object store), and CURRENT is
+// written again when the version is loaded.
+constexpr const char* kCurrentFile = "CURRENT";
 
 void SyncFolder(const fs::path& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
@@ -81,6 +87,14 @@ arrow::Status LinkOrCopy(const fs::path& from, const fs::path& to) {
   return arrow::Status::OK();
 }
 
+arrow::Status WriteCurrent(const fs::path& folder, const std::string& manifest) {
+  std::ofstream current(folder / kCurrentFile, std::ios::trunc);
+  current << manifest << "\n";
+  current.close();
+  if (!current) return arrow::Status::IOError("cannot write ", (folder / kCurrentFile).string());
+  return arrow::Status::OK();
+}
+
 arrow::Result<RocksDbVersion> ParseMetadata(const std::string& text) {
   rapidjson::Document doc;
   if (doc.Parse(text.c_str()).HasParseError() || !doc.IsObject() || !doc.HasMember("version") ||
@@ -135,9 +149,11 @@ arrow::Status RocksDbVersionFiles::Assemble(const RocksDbVersion& version, const
   fs::create_directories(to, ec);
   if (ec) return arrow::Status::IOError("cannot create ", to.string(), ": ", ec.message());
   fs::path checkpoint = CheckpointPath(version.version);
+  std::string manifest;
   for (const auto& entry : fs::directory_iterator(checkpoint)) {
     std::string name = entry.path().filename().string();
     if (name == kMetadataFile || name.starts_with('.')) continue;
+    if (name.starts_with("MANIFEST-")) manifest = name;
     if (entry.path().extension() == ".sst") {  // a version written before the SSTs were shared
       ARROW_RETURN_NOT_OK(LinkOrCopy(entry.path(), to / name));
       continue;
@@ -150,27 +166,47 @@ arrow::Status RocksDbVersionFiles::Assemble(const RocksDbVersion& version, const
     if (!fs::exists(from)) return MissingStateFile(from);
     ARROW_RETURN_NOT_OK(LinkOrCopy(from, to / LocalSstName(shared)));
   }
-  return arrow::Status::OK();
+  if (fs::exists(to / kCurrentFile)) return arrow::Status::OK();  // a version written before it was left out
+  return WriteCurrent(to, manifest);
 }
 
 arrow::Result<RocksDbVersion> RocksDbVersionFiles::Store(int64_t version, int64_t num_keys,
                                                          const RocksDbVersion& base, bool fsync,
                                                          SstCounts* counts) {
   fs::path tmp = TempPath(version);
+  RocksDbVersion stored{version, num_keys, {}};
+  ARROW_ASSIGN_OR_RAISE(stored.shared_ssts, ShareSsts(tmp, base, counts));
+  if (fsync) SyncFolder(SharedPath());  // makes the moves durable before the version lists them
+  ARROW_RETURN_NOT_OK(WriteFileAtomically((tmp / kMetadataFile).string(), MetadataJson(stored), fsync));
+  fs::path target = CheckpointPath(version);
+  std::error_code ec;
+  fs::remove_all(target, ec);  // left by an earlier run of this batch
+  fs::rename(tmp, target, ec);
+  if (ec) return arrow::Status::IOError("cannot rename ", tmp.string(), ": ", ec.message());
+  if (fsync) SyncFolder(dir_);
+  return stored;
+}
+
+arrow::Result<std::vector<std::string>> RocksDbVersionFiles::ShareSsts(const fs::path& checkpoint,
+                                                                       const RocksDbVersion& base,
+                                                                       SstCounts* counts) {
   std::map<std::string, std::string> base_ssts;  // by RocksDB's name
   for (const auto& shared : base.shared_ssts) base_ssts[LocalSstName(shared)] = shared;
   std::error_code ec;
   fs::create_directories(SharedPath(), ec);
   if (ec) return arrow::Status::IOError("cannot create ", SharedPath().string(), ": ", ec.message());
-  std::vector<fs::path> ssts;
-  for (const auto& entry : fs::directory_iterator(tmp)) {
+  std::vector<fs::path> ssts, unkept;
+  for (const auto& entry : fs::directory_iterator(checkpoint)) {
+    std::string name = entry.path().filename().string();
     if (entry.path().extension() == ".sst") ssts.push_back(entry.path());
+    if (name == kCurrentFile || name.starts_with("OPTIONS-")) unkept.push_back(entry.path());
   }
-  RocksDbVersion stored{version, num_keys, {}};
+  for (const auto& path : unkept) fs::remove(path, ec);
+  std::vector<std::string> listed;
   for (const auto& sst : ssts) {
     auto base_sst = base_ssts.find(sst.filename().string());
     if (base_sst != base_ssts.end() && SameSize(sst, SharedPath() / base_sst->second)) {
-      stored.shared_ssts.push_back(base_sst->second);
+      listed.push_back(base_sst->second);
       ++counts->reused;
       fs::remove(sst, ec);
       continue;
@@ -179,18 +215,11 @@ arrow::Result<RocksDbVersion> RocksDbVersionFiles::Store(int64_t version, int64_
     fs::rename(sst, SharedPath() / shared, ec);
     if (ec) return arrow::Status::IOError("cannot move ", sst.string(), " into ", SharedPath().string(), ": ",
                                           ec.message());
-    stored.shared_ssts.push_back(shared);
+    listed.push_back(shared);
     ++counts->stored;
   }
-  std::sort(stored.shared_ssts.begin(), stored.shared_ssts.end());
-  if (fsync) SyncFolder(SharedPath());  // makes the moves durable before the version lists them
-  ARROW_RETURN_NOT_OK(WriteFileAtomically((tmp / kMetadataFile).string(), MetadataJson(stored), fsync));
-  fs::path target = CheckpointPath(version);
-  fs::remove_all(target, ec);  // left by an earlier run of this batch
-  fs::rename(tmp, target, ec);
-  if (ec) return arrow::Status::IOError("cannot rename ", tmp.string(), ": ", ec.message());
-  if (fsync) SyncFolder(dir_);
-  return stored;
+  std::sort(listed.begin(), listed.end());
+  return listed;
 }
 
 arrow::Status RocksDbVersionFiles::DeleteVersionsBefore(int64_t earliest) {

@@ -4,10 +4,10 @@
 //   SSTs/<n>-<id>.sst   an SST file of the database (RocksDB's file number n
 //                       and a random id), stored once and shared by every
 //                       version that lists it
-//   checkpoint-<v>/     version v: the other files of a RocksDB checkpoint
-//                       (MANIFEST, OPTIONS, CURRENT) and spate-state.json with
-//                       the version, its exact key count and the shared SSTs
-//                       it uses
+//   checkpoint-<v>/     version v: the MANIFEST of a RocksDB checkpoint and
+//                       spate-state.json with the version, its exact key count
+//                       and the shared SSTs it uses (CURRENT, which names the
+//                       MANIFEST, is written again on load; OPTIONS is not kept)
 // A version written before the SSTs were shared holds its SST files in its
 // own folder and lists none; it loads and reads all the same.
 //
@@ -64,6 +64,10 @@ class RocksDbVersionFiles {
  private:
   std::filesystem::path CheckpointPath(int64_t version) const;
   std::filesystem::path SharedPath() const { return dir_ / "SSTs"; }
+  // Moves the new SSTs of the RocksDB checkpoint in `checkpoint` into SSTs/
+  // and removes the ones `base` lists; the shared names of all of them.
+  arrow::Result<std::vector<std::string>> ShareSsts(const std::filesystem::path& checkpoint,
+                                                    const RocksDbVersion& base, SstCounts* counts);
   arrow::Status DeleteUnlistedSsts(const std::vector<int64_t>& versions);
   // The shared SSTs `version` lists, read once per metadata file.
   arrow::Result<const std::vector<std::string>*> Listing(int64_t version);
