@@ -124,7 +124,7 @@ def test_state_can_be_read_back_with_the_statestore_reader(spark, tmp_path):
 
 def _unshare_rocksdb_ssts(checkpoint):
     """Rewrites RocksDB stores in the layout from before their versions shared SST files: each
-    version's SSTs in its own folder, its metadata without the list."""
+    version's SSTs and CURRENT in its own folder, its metadata without the list."""
     import shutil
     shared = list((checkpoint / "state" / "0").glob("*/SSTs"))
     assert shared
@@ -133,6 +133,8 @@ def _unshare_rocksdb_ssts(checkpoint):
             entry = json.loads(metadata.read_text())
             for name in entry.pop("sstFiles"):
                 shutil.copy(folder / name, metadata.parent / (name.split("-")[0] + ".sst"))
+            (manifest,) = metadata.parent.glob("MANIFEST-*")
+            (metadata.parent / "CURRENT").write_text(manifest.name + "\n")
             metadata.write_text(json.dumps(entry))
             (metadata.parent / ".spate-state.json.checksum").unlink(missing_ok=True)
         shutil.rmtree(folder)

@@ -633,12 +633,16 @@ TEST(RocksDbStateStore, LoadsAndReadsVersionsWrittenBeforeSstsWereShared) {
     auto provider = StateStoreProvider::Create(dir.string(), RocksDbConf()).ValueOrDie();
     for (int64_t v = 0; v < 3; ++v) CommitNext(provider.get(), v);
   }
-  // The layout before: each version's SST files in its own folder, metadata without a list.
+  // The layout before: each version's SST files and CURRENT in its own folder, metadata without a list.
   for (int64_t v = 2; v <= 3; ++v) {
     fs::path checkpoint = dir / ("checkpoint-" + std::to_string(v));
     for (const auto& shared : ListedSsts(dir, v)) {
       fs::copy_file(dir / "SSTs" / shared, checkpoint / (shared.substr(0, shared.find('-')) + ".sst"));
     }
+    for (const auto& name : FileNames(checkpoint)) {
+      if (name.starts_with("MANIFEST-")) std::ofstream(checkpoint / "CURRENT") << name << "\n";
+    }
+    ASSERT_TRUE(fs::exists(checkpoint / "CURRENT"));
     ASSERT_TRUE(WriteFileAtomically((checkpoint / "spate-state.json").string(),
                                     R"({"version":)" + std::to_string(v) + R"(,"numKeys":)" + std::to_string(v + 1) +
                                         "}",
