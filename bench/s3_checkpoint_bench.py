@@ -4,7 +4,8 @@ S3-compatible server (moto, started like the tests' fixture, on this machine), f
 query and a windowed aggregation on each state store. Prints the mean batch time (the
 progress' triggerExecution) of each, the extra time S3 costs per batch, and where it goes
 (walCommit: the sources' log files and the offsets entry; commitOffsets: the state files and
-the commit entry; addBatch: the query and the sink, the same on both).
+the commit entry; addBatch: the query and the sink, the same on both), and what the checkpoint
+holds in the bucket at the end (what a restart downloads).
 
     .venv/bin/python bench/s3_checkpoint_bench.py [batches] [rows_per_batch]
 """
@@ -54,6 +55,13 @@ def run(spark, f, kind, src, out, checkpoint):
             for part in ("triggerExecution", "walCommit", "addBatch", "commitOffsets")}
 
 
+def stored(server, bucket, prefix):
+    """The objects under `prefix` and their size in MB."""
+    pages = server.client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+    sizes = [o["Size"] for page in pages for o in page.get("Contents", [])]
+    return len(sizes), sum(sizes) / 1e6
+
+
 def main(argv):
     batches = int(argv[1]) if len(argv) > 1 else 40
     rows = int(argv[2]) if len(argv) > 2 else 1000
@@ -72,8 +80,8 @@ def main(argv):
         write_input(src, batches, rows)
         print("S3 checkpoint cost per batch: %d batches of %d rows, moto on localhost, 2 shuffle partitions"
               % (batches, rows))
-        print("%-22s %10s %10s %10s   %s" % ("query", "local ms", "s3a ms", "extra ms", "extra in walCommit/addBatch/"
-                                                                                      "commitOffsets"))
+        print("%-22s %10s %10s %10s   %-41s %s" % ("query", "local ms", "s3a ms", "extra ms",
+                                                  "extra in walCommit/addBatch/commitOffsets", "stored objects, MB"))
         for kind, provider in (("stateless", "hdfs"), ("windowed", "hdfs"), ("windowed", "rocksdb")):
             spark.conf.set("spark.sql.streaming.stateStore.providerClass", PROVIDERS[provider])
             name = kind if kind == "stateless" else "%s/%s" % (kind, provider)
@@ -82,8 +90,9 @@ def main(argv):
             s3 = run(spark, f, kind, src, os.path.join(tmp, "out-s3-" + tag), "s3a://%s/cp-%s" % (bucket, tag))
             extra = s3["triggerExecution"] - local["triggerExecution"]
             parts = "/".join("%.1f" % (s3[p] - local[p]) for p in ("walCommit", "addBatch", "commitOffsets"))
-            print("%-22s %10.1f %10.1f %10.1f   %s" % (name, local["triggerExecution"], s3["triggerExecution"],
-                                                       extra, parts))
+            objects, mb = stored(server, bucket, "cp-%s/" % tag)
+            print("%-22s %10.1f %10.1f %10.1f   %-41s %d, %.2f"
+                  % (name, local["triggerExecution"], s3["triggerExecution"], extra, parts, objects, mb))
     finally:
         s3_support.stop_server(server)
     return 0

@@ -405,3 +405,61 @@ def test_an_inconsistent_s3_checkpoint_is_named_by_its_uri(s3_spark, s3, tmp_pat
     s3.client().delete_object(Bucket=bucket, Key="cp/offsets/0")  # commits/0 without its offsets
     error = run()
     assert "[INVALID_CHECKPOINT] The checkpoint at %s is inconsistent" % checkpoint in str(error)
+
+
+def test_rocksdb_state_on_s3_puts_each_sst_file_once(s3_spark, s3, tmp_path):
+    # A RocksDB store's versions list the SST files they share (SSTs/ in the store's folder)
+    # instead of holding copies: each SST is one object however many versions use it, and a
+    # restart builds the state from them.
+    import json
+
+    from spate.sql import functions as f
+
+    bucket = s3.new_bucket()
+    src = tmp_path / "in"
+    for b in range(3):
+        _write_json(src, "%d.json" % b, range(b * 10, b * 10 + 10))
+    settings = {"spark.sql.streaming.stateStore.providerClass":
+                "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider",
+                "spark.sql.shuffle.partitions": "1"}
+    for key, value in settings.items():
+        s3_spark.conf.set(key, value)
+
+    def run():
+        stream = s3_spark.readStream.option("maxFilesPerTrigger", 1).json(str(src), schema="id INT, name STRING")
+        q = (stream.groupBy((f.col("id") % 4).alias("k")).count().writeStream.format("memory")
+             .queryName("rocksdb_on_s3").outputMode("complete")
+             .option("checkpointLocation", "s3a://%s/cp" % bucket).trigger(availableNow=True).start())
+        assert q.awaitTermination(120) is True
+        assert q.exception() is None
+        return sorted(tuple(r) for r in s3_spark.table("rocksdb_on_s3").collect())
+
+    def expected(n):
+        return [(k, len(range(k, n, 4))) for k in range(4)]
+
+    def listing(version):
+        text = s3.get(bucket, "cp/state/0/0/checkpoint-%d/spate-state.json" % version)
+        return set(json.loads(text)["sstFiles"])
+
+    def sst_objects():  # name in SSTs/ -> when it was put
+        pages = s3.client().get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix="cp/state/0/0/")
+        objects = [o for page in pages for o in page.get("Contents", [])]
+        assert [o["Key"] for o in objects if o["Key"].endswith(".sst") and "/SSTs/" not in o["Key"]] == []
+        return {o["Key"].rsplit("/", 1)[1]: o["LastModified"] for o in objects if "/SSTs/" in o["Key"]}
+
+    try:
+        assert run() == expected(30)
+        # One flush a batch: each version lists the SSTs of the one before and its own new one.
+        assert len(listing(1)) == 1 and listing(1) < listing(2) < listing(3)
+        assert set(sst_objects()) == listing(3)
+
+        # The restarted query puts only its new SSTs: the others keep the objects first put.
+        put_before = sst_objects()
+        _write_json(src, "3.json", range(30, 40))
+        assert run() == expected(40)
+        put_after = sst_objects()
+        assert set(put_after) == listing(1) | listing(2) | listing(3) | listing(4)
+        assert {name: put_after[name] for name in put_before} == put_before
+    finally:
+        for key in settings:
+            s3_spark.conf.unset(key)

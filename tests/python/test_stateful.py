@@ -122,10 +122,33 @@ def test_state_can_be_read_back_with_the_statestore_reader(spark, tmp_path):
     assert [tuple(v) for v in (rows["a"], rows["b"])] == [(2, 3, 2), (1, 5, 1)]
 
 
-@pytest.mark.parametrize("provider", ["HDFSBackedStateStoreProvider", "RocksDBStateStoreProvider"])
-def test_watermarked_state_reads_back_rows_only_and_evicts_after_a_restart(spark, tmp_path, provider):
+def _unshare_rocksdb_ssts(checkpoint):
+    """Rewrites RocksDB stores in the layout from before their versions shared SST files: each
+    version's SSTs and CURRENT in its own folder, its metadata without the list."""
+    import shutil
+    shared = list((checkpoint / "state" / "0").glob("*/SSTs"))
+    assert shared
+    for folder in shared:
+        for metadata in folder.parent.glob("checkpoint-*/spate-state.json"):
+            entry = json.loads(metadata.read_text())
+            for name in entry.pop("sstFiles"):
+                shutil.copy(folder / name, metadata.parent / (name.split("-")[0] + ".sst"))
+            (manifest,) = metadata.parent.glob("MANIFEST-*")
+            (metadata.parent / "CURRENT").write_text(manifest.name + "\n")
+            metadata.write_text(json.dumps(entry))
+            (metadata.parent / ".spate-state.json.checksum").unlink(missing_ok=True)
+        shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("provider,earlier_layout", [("HDFSBackedStateStoreProvider", False),
+                                                     ("RocksDBStateStoreProvider", False),
+                                                     ("RocksDBStateStoreProvider", True)],
+                         ids=["hdfs", "rocksdb", "rocksdb-unshared-ssts"])
+def test_watermarked_state_reads_back_rows_only_and_evicts_after_a_restart(spark, tmp_path, provider,
+                                                                           earlier_layout):
     """The state keeps an event-time index next to the rows (docs/checkpoint-format.md): the
-    statestore reader and numRowsTotal show the rows only, and a restarted query evicts by it."""
+    statestore reader and numRowsTotal show the rows only, and a restarted query evicts by it.
+    RocksDB state written before its versions shared SST files reads back and restarts the same."""
     spark.conf.set("spark.sql.streaming.stateStore.providerClass",
                    "org.apache.spark.sql.execution.streaming.state." + provider)
     events = Events(tmp_path / "in")
@@ -148,6 +171,8 @@ def test_watermarked_state_reads_back_rows_only_and_evicts_after_a_restart(spark
             step(q, events, ("12:07:00", "a", 1), ("12:14:00", "b", 1), ("12:15:00", "b", 1))
         finally:
             q.stop()
+        if earlier_layout:
+            _unshare_rocksdb_ssts(tmp_path / "cp")
         assert state_rows() == [("12:00", "a", 1), ("12:10", "b", 2)]
         q = start()
         try:

@@ -1,20 +1,18 @@
 // RocksDBStateStoreProvider: the state in a RocksDB database on local disk,
 // for state larger than memory.
 //
-// Files in the store folder:
-//   working-<pid>-<n>/  the open database of provider n of process pid (rebuilt
-//                       from a checkpoint on load; removed with the provider,
+// Files in the store folder: the versions (rocksdb_version_files_internal.h:
+// SST files shared between versions in SSTs/, the rest in checkpoint-<v>/), and
+//   working-<pid>-<n>/  the open database of provider n of process pid (built
+//                       from a version on load; removed with the provider,
 //                       or by the next load once that process is gone)
-//   checkpoint-<v>/     version v: a RocksDB checkpoint (SST files hard-linked
-//                       from the working database, so unchanged files cost no
-//                       space) and spate-state.json with the version and its
-//                       exact key count
 // Updates go straight into the working database (no WAL: the checkpoints are
 // the durable copies), as Spark's provider writes them since 3.5: faster than
 // buffering them in a WriteBatchWithIndex, whose index dominated the profile.
-// Commit flushes the memtable and takes the checkpoint into a temp folder that
-// is renamed into place; Abort drops the working database, and the next
-// GetStore rebuilds it from the loaded version's checkpoint.
+// Commit flushes the memtable and takes a RocksDB checkpoint, stored as the
+// next version (its new SST files moved into SSTs/, the others only listed);
+// Abort drops the working database, and the next GetStore rebuilds it from
+// the loaded version.
 //
 // The provider keeps the values of the rows its stores read or wrote in an
 // in-memory cache (kValueCacheBytes at most, dropped whole when it outgrows
@@ -23,7 +21,6 @@
 // recently. Every update goes through the store, which updates the cache
 // with the database; rebuilding the working database drops it.
 
-#include <fcntl.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -36,7 +33,6 @@
 #include <optional>
 
 #include <fmt/format.h>
-#include <rapidjson/document.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
@@ -46,17 +42,15 @@
 #include <rocksdb/write_batch.h>
 
 #include "spate/state/byte_hash_table.h"
+#include "spate/state/rocksdb_version_files_internal.h"
 #include "spate/state/state_store.h"
 #include "spate/state/state_store_providers.h"
-#include "spate/common/atomic_file.h"
 
 namespace spate {
 
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr const char* kMetadataFile = "spate-state.json";
 
 // The value cache's budget per provider (one per operator partition).
 constexpr int64_t kValueCacheBytes = int64_t{128} << 20;
@@ -95,48 +89,8 @@ void NoPerfCounters() {
   if (rocksdb::GetPerfLevel() != rocksdb::PerfLevel::kDisable) rocksdb::SetPerfLevel(rocksdb::PerfLevel::kDisable);
 }
 
-void SyncFolder(const fs::path& dir) {
-  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
-  if (fd < 0) return;
-  ::fsync(fd);
-  ::close(fd);
-}
-
 int64_t MillisSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-}
-
-std::optional<int64_t> CheckpointVersion(const std::string& name) {
-  constexpr std::string_view kPrefix = "checkpoint-";
-  if (!name.starts_with(kPrefix)) return std::nullopt;
-  std::string digits = name.substr(kPrefix.size());
-  if (digits.empty() || digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos) {
-    return std::nullopt;
-  }
-  return std::stoll(digits);
-}
-
-// The working copy of a checkpoint: SST files (immutable) hard-linked, the
-// others (MANIFEST, CURRENT, OPTIONS, ...) copied since RocksDB may rewrite them.
-arrow::Status CopyCheckpoint(const fs::path& from, const fs::path& to, int64_t* linked, int64_t* copied) {
-  std::error_code ec;
-  fs::create_directories(to, ec);
-  if (ec) return arrow::Status::IOError("cannot create ", to.string(), ": ", ec.message());
-  for (const auto& entry : fs::directory_iterator(from)) {
-    std::string name = entry.path().filename().string();
-    if (name == kMetadataFile) continue;
-    if (entry.path().extension() == ".sst") {
-      fs::create_hard_link(entry.path(), to / name, ec);
-      if (!ec) {
-        ++*linked;
-        continue;
-      }
-    }
-    fs::copy_file(entry.path(), to / name, fs::copy_options::overwrite_existing, ec);
-    if (ec) return arrow::Status::IOError("cannot copy ", entry.path().string(), ": ", ec.message());
-    ++*copied;
-  }
-  return arrow::Status::OK();
 }
 
 // Each provider opens its own copy, so that two providers of one folder (a
@@ -158,29 +112,6 @@ void RemoveWorkingFoldersOfDeadProcesses(const fs::path& dir) {
     if (pid > 0 && ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) stale.push_back(it->path());
   }
   for (const auto& path : stale) fs::remove_all(path, ec);
-}
-
-struct CheckpointMetadata {
-  int64_t version = 0;
-  int64_t num_keys = 0;
-};
-
-arrow::Result<CheckpointMetadata> ReadMetadata(const fs::path& checkpoint, int64_t expected_version) {
-  auto text = ReadFileToString((checkpoint / kMetadataFile).string());
-  rapidjson::Document doc;
-  if (!text.ok() || doc.Parse(text->c_str()).HasParseError() || !doc.IsObject() || !doc.HasMember("version") ||
-      !doc["version"].IsInt64() || !doc.HasMember("numKeys") || !doc["numKeys"].IsInt64()) {
-    return CannotLoadStateStore("UNCATEGORIZED", fmt::format("The RocksDB checkpoint metadata {} is missing or "
-                                                             "corrupt.",
-                                                             (checkpoint / kMetadataFile).string()));
-  }
-  CheckpointMetadata m{doc["version"].GetInt64(), doc["numKeys"].GetInt64()};
-  if (m.version != expected_version) {
-    return CannotLoadStateStore("CANNOT_READ_CHECKPOINT",
-                                fmt::format("Cannot read RocksDB checkpoint metadata. Expected {}, but found {}.",
-                                            expected_version, m.version));
-  }
-  return m;
 }
 
 class RocksDbStateStoreProvider;
@@ -246,7 +177,7 @@ class RocksDbStateStore final : public StateStore {
 class RocksDbStateStoreProvider final : public StateStoreProvider {
  public:
   RocksDbStateStoreProvider(std::string dir, StateStoreConf conf)
-      : dir_(std::move(dir)), conf_(std::move(conf)), working_(dir_ / WorkingFolderName()) {}
+      : dir_(std::move(dir)), conf_(std::move(conf)), files_(dir_), working_(dir_ / WorkingFolderName()) {}
 
   ~RocksDbStateStoreProvider() override {
     store_.reset();
@@ -268,55 +199,35 @@ class RocksDbStateStoreProvider final : public StateStoreProvider {
     if (version < 0) return NegativeStateVersion(version);
     if (version == 0) return arrow::Status::OK();
     if (db_ && version == loaded_version_ && !(store_ && store_->has_updates())) return VisitAll(db_.get(), visit);
-    fs::path checkpoint = CheckpointPath(version);
-    ARROW_RETURN_NOT_OK(CheckCheckpointExists(checkpoint));
-    ARROW_RETURN_NOT_OK(ReadMetadata(checkpoint, version).status());
-    rocksdb::DB* raw = nullptr;
-    ARROW_RETURN_NOT_OK(FromRocks(rocksdb::DB::OpenForReadOnly(DbOptions(), checkpoint.string(), &raw),
-                                  "cannot open " + checkpoint.string()));
-    std::unique_ptr<rocksdb::DB> db(raw);
-    return VisitAll(db.get(), visit);
+    ARROW_ASSIGN_OR_RAISE(RocksDbVersion stored, files_.Read(version));
+    // A database of its own, read-only, removed after the read.
+    fs::path folder = dir_ / WorkingFolderName();
+    arrow::Status status = files_.Assemble(stored, folder);
+    if (status.ok()) {
+      rocksdb::DB* raw = nullptr;
+      status = FromRocks(rocksdb::DB::OpenForReadOnly(DbOptions(), folder.string(), &raw), "cannot open " +
+                                                                                            folder.string());
+      std::unique_ptr<rocksdb::DB> db(raw);
+      if (status.ok()) status = VisitAll(db.get(), visit);
+    }
+    std::error_code ec;
+    fs::remove_all(folder, ec);
+    return status;
   }
 
   arrow::Status DoMaintenance() override {
     if (loaded_version_ <= 0) return arrow::Status::OK();
-    int64_t earliest = loaded_version_ - conf_.min_batches_to_retain + 1;
-    std::error_code ec;
-    std::vector<fs::path> doomed;
-    for (const auto& entry : fs::directory_iterator(dir_, ec)) {
-      std::string name = entry.path().filename().string();
-      auto v = CheckpointVersion(name);
-      if ((v && *v < earliest) || name.ends_with(".tmp")) doomed.push_back(entry.path());
-    }
-    for (const auto& path : doomed) {
-      fs::remove_all(path, ec);
-      if (ec) return arrow::Status::IOError("cannot delete old state ", path.string(), ": ", ec.message());
-    }
-    return arrow::Status::OK();
+    return files_.DeleteVersionsBefore(loaded_version_ - conf_.min_batches_to_retain + 1);
   }
 
  private:
   friend class RocksDbStateStore;
 
-  fs::path CheckpointPath(int64_t version) const { return dir_ / fmt::format("checkpoint-{}", version); }
-
-  arrow::Status CheckCheckpointExists(const fs::path& checkpoint) const {
-    if (fs::is_directory(checkpoint)) return arrow::Status::OK();
-    return CannotLoadStateStore(
-        "CANNOT_READ_STREAMING_STATE_FILE",
-        fmt::format("Error reading streaming state file of {} does not exist. If the stream job is restarted "
-                    "with a new or updated state operation, please create a new checkpoint location or clear "
-                    "the existing checkpoint location.",
-                    checkpoint.string()));
-  }
-
-  // Rebuilds the working database from version `version`'s checkpoint.
+  // Rebuilds the working database from version `version`'s files.
   arrow::Status Load(int64_t version) {
-    fs::path checkpoint = CheckpointPath(version);
-    CheckpointMetadata meta;
+    RocksDbVersion stored;
     if (version > 0) {
-      ARROW_RETURN_NOT_OK(CheckCheckpointExists(checkpoint));
-      ARROW_ASSIGN_OR_RAISE(meta, ReadMetadata(checkpoint, version));
+      ARROW_ASSIGN_OR_RAISE(stored, files_.Read(version));
     }
     db_.reset();
     cache_.Clear();
@@ -325,13 +236,14 @@ class RocksDbStateStoreProvider final : public StateStoreProvider {
     fs::path working = working_;
     std::error_code ec;
     fs::remove_all(working, ec);
-    if (version > 0) ARROW_RETURN_NOT_OK(CopyCheckpoint(checkpoint, working, &files_reused_, &files_copied_));
-    num_keys_ = meta.num_keys;
+    if (version > 0) ARROW_RETURN_NOT_OK(files_.Assemble(stored, working));
+    num_keys_ = stored.num_keys;
     rocksdb::DB* raw = nullptr;
     ARROW_RETURN_NOT_OK(FromRocks(rocksdb::DB::Open(DbOptions(), working.string(), &raw), "cannot open " +
                                                                                           working.string()));
     db_.reset(raw);
     loaded_version_ = version;
+    loaded_ = std::move(stored);
     return arrow::Status::OK();
   }
 
@@ -348,23 +260,17 @@ class RocksDbStateStoreProvider final : public StateStoreProvider {
     return FromRocks(it->status(), "cannot scan");
   }
 
-  // Writes the checkpoint of version `version` (the working database as it is).
-  arrow::Status WriteCheckpoint(int64_t version, int64_t num_keys) {
-    fs::path target = CheckpointPath(version);
-    fs::path tmp = target.string() + ".tmp";
+  // Stores version `version`: the working database as it is.
+  arrow::Status WriteVersion(int64_t version, int64_t num_keys) {
+    fs::path tmp = files_.TempPath(version);
     std::error_code ec;
     fs::remove_all(tmp, ec);
     rocksdb::Checkpoint* raw = nullptr;
     ARROW_RETURN_NOT_OK(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "cannot make a checkpoint"));
     std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
     ARROW_RETURN_NOT_OK(FromRocks(checkpoint->CreateCheckpoint(tmp.string()), "cannot write " + tmp.string()));
-    ARROW_RETURN_NOT_OK(WriteFileAtomically((tmp / kMetadataFile).string(),
-                                            fmt::format(R"({{"version":{},"numKeys":{}}})", version, num_keys),
-                                            conf_.fsync));
-    fs::remove_all(target, ec);  // left by an earlier run of this batch
-    fs::rename(tmp, target, ec);
-    if (ec) return arrow::Status::IOError("cannot rename ", tmp.string(), ": ", ec.message());
-    if (conf_.fsync) SyncFolder(dir_);  // makes the rename durable
+    sst_counts_ = {};
+    ARROW_ASSIGN_OR_RAISE(loaded_, files_.Store(version, num_keys, loaded_, conf_.fsync, &sst_counts_));
     return arrow::Status::OK();
   }
 
@@ -375,12 +281,13 @@ class RocksDbStateStoreProvider final : public StateStoreProvider {
 
   fs::path dir_;
   StateStoreConf conf_;
+  RocksDbVersionFiles files_;
   fs::path working_;
   std::unique_ptr<rocksdb::DB> db_;
   int64_t loaded_version_ = -1;
   int64_t num_keys_ = 0;  // keys of the loaded version
-  int64_t files_reused_ = 0;
-  int64_t files_copied_ = 0;
+  RocksDbVersion loaded_;  // the files of the version the working database was built from or last stored as
+  RocksDbVersionFiles::SstCounts sst_counts_;  // of the last version stored
   // Row values as the working database holds them, for the rows read or
   // written since it was last rebuilt (or since the cache was dropped).
   ByteHashTable cache_;
@@ -604,7 +511,7 @@ arrow::Result<int64_t> RocksDbStateStore::Commit() {
   provider_->num_keys_ += num_keys_delta_;
   provider_->loaded_version_ = version_ + 1;
   start = std::chrono::steady_clock::now();
-  arrow::Status written = provider_->WriteCheckpoint(version_ + 1, provider_->num_keys_);
+  arrow::Status written = provider_->WriteVersion(version_ + 1, provider_->num_keys_);
   checkpoint_ms_ = MillisSince(start);
   if (!written.ok()) {
     provider_->loaded_version_ = -1;  // reload from the files next time
@@ -637,8 +544,8 @@ StateStoreMetrics RocksDbStateStore::metrics() const {
               {"rocksdbCommitCheckpointLatency", checkpoint_ms_},
               {"rocksdbGetCount", gets_},
               {"rocksdbPutCount", updated_},
-              {"rocksdbFilesReused", p.files_reused_},
-              {"rocksdbFilesCopied", p.files_copied_},
+              {"rocksdbFilesReused", p.sst_counts_.reused},
+              {"rocksdbFilesCopied", p.sst_counts_.stored},
               {"rocksdbSstFileSize", p.DbProperty("rocksdb.total-sst-files-size")},
               {"rocksdbPinnedBlocksMemoryUsage", p.DbProperty("rocksdb.block-cache-pinned-usage")}};
   return m;

@@ -3,7 +3,7 @@
 // A checkpoint on an object store (s3a://...), worked on through a local copy.
 //
 // The checkpoint's files other than its batch logs (metadata, sources/,
-// state/: the state stores' delta, snapshot and RocksDB checkpoint files, the
+// state/: the state stores' delta, snapshot and RocksDB version files, the
 // state schemas) are read and written by the same code as a local
 // checkpoint, in a private local folder. Open downloads the checkpoint into
 // it; Upload puts the files written or changed since into the store and

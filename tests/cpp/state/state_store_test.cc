@@ -1,14 +1,20 @@
 #include "spate/state/state_store.h"
 
+#include <sys/stat.h>
+
 #include <filesystem>
+#include <fstream>
 #include <limits>
 #include <map>
 #include <optional>
+#include <set>
 
 #include <gtest/gtest.h>
+#include <rapidjson/document.h>
 
 #include "../api/test_util.h"
 #include "spate/api/session.h"
+#include "spate/common/atomic_file.h"
 #include "spate/common/error.h"
 #include "spate/state/event_time_index.h"
 
@@ -474,7 +480,7 @@ TEST(RocksDbStateStore, CheckpointPerVersionAndOldOnesDeleted) {
     EXPECT_EQ(FileNames(dir).back().rfind("working-", 0), 0u) << FileNames(dir).back();
   }
   // The working copy goes with the provider; versions 4..6 stay.
-  EXPECT_EQ(FileNames(dir), (std::vector<std::string>{"checkpoint-4", "checkpoint-5", "checkpoint-6"}));
+  EXPECT_EQ(FileNames(dir), (std::vector<std::string>{"SSTs", "checkpoint-4", "checkpoint-5", "checkpoint-6"}));
   EXPECT_TRUE(fs::exists(dir / "checkpoint-6" / "spate-state.json"));
   auto provider = StateStoreProvider::Create(dir.string(), conf).ValueOrDie();
   StateStore* store = provider->GetStore(5).ValueOrDie();
@@ -510,6 +516,172 @@ TEST(RocksDbStateStore, TwoProvidersOfOneFolderKeepTheirOwnWorkingCopies) {
   ASSERT_TRUE(store->Put("counter", "3").ok());
   EXPECT_EQ(store->Commit().ValueOrDie(), 3);
   EXPECT_EQ((VersionPairs(new_run.get(), 3)), (Pairs{{"counter", "3"}}));
+}
+
+StateStoreConf RocksDbConf(int64_t retain = 100) {
+  StateStoreConf conf;
+  conf.provider_class = kRocksDb;
+  conf.min_batches_to_retain = retain;
+  conf.fsync = false;
+  return conf;
+}
+
+// Commits version v + 1 on `provider`: "counter" = v + 1 and a new key "k<v + 1>".
+void CommitNext(StateStoreProvider* provider, int64_t v) {
+  StateStore* store = provider->GetStore(v).ValueOrDie();
+  ASSERT_TRUE(store->Put("counter", std::to_string(v + 1)).ok());
+  ASSERT_TRUE(store->Put("k" + std::to_string(v + 1), "x").ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), v + 1);
+  ASSERT_TRUE(provider->DoMaintenance().ok());
+}
+
+// The shared SSTs a version's metadata lists.
+std::set<std::string> ListedSsts(const fs::path& dir, int64_t version) {
+  auto text = ReadFileToString((dir / ("checkpoint-" + std::to_string(version)) / "spate-state.json").string());
+  rapidjson::Document doc;
+  doc.Parse(text.ValueOrDie().c_str());
+  std::set<std::string> names;
+  for (const auto& name : doc["sstFiles"].GetArray()) names.insert(name.GetString());
+  return names;
+}
+
+std::set<std::string> SstsIn(const fs::path& folder) {
+  std::set<std::string> names;
+  for (const auto& e : fs::directory_iterator(folder)) {
+    if (e.path().extension() == ".sst") names.insert(e.path().filename().string());
+  }
+  return names;
+}
+
+ino_t Inode(const fs::path& path) {
+  struct stat st;
+  EXPECT_EQ(::stat(path.c_str(), &st), 0) << path;
+  return st.st_ino;
+}
+
+TEST(RocksDbStateStore, VersionsListUnchangedSstFilesInsteadOfStoringThemAgain) {
+  fs::path dir = FreshDir("RocksDbStateStore") / "state" / "0" / "0";
+  auto provider = StateStoreProvider::Create(dir.string(), RocksDbConf()).ValueOrDie();
+  CommitNext(provider.get(), 0);
+  std::set<std::string> first = SstsIn(dir / "SSTs");
+  ASSERT_EQ(first.size(), 1u);
+  ino_t first_inode = Inode(dir / "SSTs" / *first.begin());
+  EXPECT_EQ(ListedSsts(dir, 1), first);
+
+  StateStore* store = provider->GetStore(1).ValueOrDie();
+  ASSERT_TRUE(store->Put("k2", "x").ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 2);
+  // Version 2 lists version 1's SST and its own new one; the first is the same file, not a copy.
+  EXPECT_EQ(Custom(store->metrics(), "rocksdbFilesReused"), 1);
+  EXPECT_EQ(Custom(store->metrics(), "rocksdbFilesCopied"), 1);
+  std::set<std::string> second = SstsIn(dir / "SSTs");
+  EXPECT_EQ(second.size(), 2u);
+  EXPECT_EQ(ListedSsts(dir, 2), second);
+  EXPECT_EQ(Inode(dir / "SSTs" / *first.begin()), first_inode);
+  EXPECT_TRUE(SstsIn(dir / "checkpoint-1").empty());
+  EXPECT_TRUE(SstsIn(dir / "checkpoint-2").empty());
+
+  auto fresh = StateStoreProvider::Create(dir.string(), RocksDbConf()).ValueOrDie();
+  EXPECT_EQ((VersionPairs(fresh.get(), 1)), (Pairs{{"counter", "1"}, {"k1", "x"}}));
+  EXPECT_EQ(fresh->GetStore(2).ValueOrDie()->Get("k2").ValueOrDie(), "x");
+}
+
+TEST(RocksDbStateStore, MaintenanceDeletesTheSstsNoRetainedVersionLists) {
+  fs::path dir = FreshDir("RocksDbStateStore") / "state" / "0" / "0";
+  auto provider = StateStoreProvider::Create(dir.string(), RocksDbConf(/*retain=*/2)).ValueOrDie();
+  CommitNext(provider.get(), 0);
+  // An SST moved into SSTs/ by a commit killed before its version was renamed into place.
+  { std::ofstream(dir / "SSTs" / "000999-00000000000000aa.sst") << "orphan"; }
+  auto retained_listings = [&](int64_t newest) {
+    std::set<std::string> listed = ListedSsts(dir, newest);
+    std::set<std::string> previous = ListedSsts(dir, newest - 1);
+    listed.insert(previous.begin(), previous.end());
+    return listed;
+  };
+  for (int64_t v = 1; v < 6; ++v) {
+    CommitNext(provider.get(), v);
+    if (v >= 2) {
+      EXPECT_EQ(SstsIn(dir / "SSTs"), retained_listings(v + 1)) << "after version " << v + 1;
+    }
+  }
+  // Version 6 written again from version 5 (a batch run again): the SSTs the
+  // first version 6 stored are listed by no version once version 5 goes.
+  std::set<std::string> replaced;
+  std::set<std::string> five = ListedSsts(dir, 5);
+  for (const auto& name : ListedSsts(dir, 6)) {
+    if (!five.count(name)) replaced.insert(name);
+  }
+  ASSERT_FALSE(replaced.empty());
+  StateStore* store = provider->GetStore(5).ValueOrDie();
+  ASSERT_TRUE(store->Put("counter", "again").ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 6);
+  ASSERT_TRUE(provider->DoMaintenance().ok());
+  CommitNext(provider.get(), 6);
+  EXPECT_EQ(SstsIn(dir / "SSTs"), retained_listings(7));
+  for (const auto& name : replaced) {
+    EXPECT_FALSE(fs::exists(dir / "SSTs" / name)) << name;
+  }
+  auto fresh = StateStoreProvider::Create(dir.string(), RocksDbConf(2)).ValueOrDie();
+  EXPECT_EQ((VersionPairs(fresh.get(), 6)),
+            (Pairs{{"counter", "again"}, {"k1", "x"}, {"k2", "x"}, {"k3", "x"}, {"k4", "x"}, {"k5", "x"}}));
+  EXPECT_EQ(fresh->GetStore(7).ValueOrDie()->Get("counter").ValueOrDie(), "7");
+}
+
+TEST(RocksDbStateStore, LoadsAndReadsVersionsWrittenBeforeSstsWereShared) {
+  fs::path dir = FreshDir("RocksDbStateStore") / "state" / "0" / "0";
+  {
+    auto provider = StateStoreProvider::Create(dir.string(), RocksDbConf()).ValueOrDie();
+    for (int64_t v = 0; v < 3; ++v) CommitNext(provider.get(), v);
+  }
+  // The layout before: each version's SST files and CURRENT in its own folder, metadata without a list.
+  for (int64_t v = 2; v <= 3; ++v) {
+    fs::path checkpoint = dir / ("checkpoint-" + std::to_string(v));
+    for (const auto& shared : ListedSsts(dir, v)) {
+      fs::copy_file(dir / "SSTs" / shared, checkpoint / (shared.substr(0, shared.find('-')) + ".sst"));
+    }
+    for (const auto& name : FileNames(checkpoint)) {
+      if (name.starts_with("MANIFEST-")) std::ofstream(checkpoint / "CURRENT") << name << "\n";
+    }
+    ASSERT_TRUE(fs::exists(checkpoint / "CURRENT"));
+    ASSERT_TRUE(WriteFileAtomically((checkpoint / "spate-state.json").string(),
+                                    R"({"version":)" + std::to_string(v) + R"(,"numKeys":)" + std::to_string(v + 1) +
+                                        "}",
+                                    false)
+                    .ok());
+  }
+  fs::remove_all(dir / "SSTs");
+  fs::remove_all(dir / "checkpoint-1");
+
+  auto provider = StateStoreProvider::Create(dir.string(), RocksDbConf(/*retain=*/1)).ValueOrDie();
+  EXPECT_EQ((VersionPairs(provider.get(), 2)), (Pairs{{"counter", "2"}, {"k1", "x"}, {"k2", "x"}}));
+  StateStore* store = provider->GetStore(3).ValueOrDie();
+  EXPECT_EQ(store->metrics().num_rows_total, 4);
+  ASSERT_TRUE(store->Put("k4", "x").ok());
+  ASSERT_EQ(store->Commit().ValueOrDie(), 4);
+  ASSERT_TRUE(provider->DoMaintenance().ok());
+  // Version 4 is written in the shared layout; the old versions went with maintenance.
+  EXPECT_EQ(FileNames(dir).front(), "SSTs");
+  EXPECT_FALSE(fs::exists(dir / "checkpoint-3"));
+  EXPECT_EQ(SstsIn(dir / "SSTs"), ListedSsts(dir, 4));
+  auto fresh = StateStoreProvider::Create(dir.string(), RocksDbConf(1)).ValueOrDie();
+  EXPECT_EQ((VersionPairs(fresh.get(), 4)),
+            (Pairs{{"counter", "3"}, {"k1", "x"}, {"k2", "x"}, {"k3", "x"}, {"k4", "x"}}));
+}
+
+TEST(RocksDbStateStore, AMissingSharedSstIsCannotLoadStateStoreNamingIt) {
+  fs::path dir = FreshDir("RocksDbStateStore") / "state" / "0" / "0";
+  {
+    auto provider = StateStoreProvider::Create(dir.string(), RocksDbConf()).ValueOrDie();
+    CommitNext(provider.get(), 0);
+  }
+  std::string lost = *ListedSsts(dir, 1).begin();
+  fs::remove(dir / "SSTs" / lost);
+  auto provider = StateStoreProvider::Create(dir.string(), RocksDbConf()).ValueOrDie();
+  auto store = provider->GetStore(1);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(ErrorClass(store.status()), "CANNOT_LOAD_STATE_STORE.CANNOT_READ_STREAMING_STATE_FILE");
+  EXPECT_NE(store.status().message().find((dir / "SSTs" / lost).string() + " does not exist."), std::string::npos)
+      << store.status().ToString();
 }
 
 // ------------------------------------------------------------------ the conf

@@ -67,8 +67,9 @@ def test_a_query_restarted_from_an_s3_checkpoint_writes_the_rows_of_an_uninterru
         assert state == []
     elif provider == "hdfs":
         assert "cp/state/0/0/1.delta" in state, state
-    else:  # the RocksDB provider's checkpoint of each version, as a set of files
-        assert any(k.startswith("cp/state/0/0/checkpoint-1/") and k.endswith(".sst") for k in state), state
+    else:  # the RocksDB provider's versions, their SST files shared in SSTs/
+        assert "cp/state/0/0/checkpoint-1/spate-state.json" in state, state
+        assert any(k.startswith("cp/state/0/0/SSTs/") and k.endswith(".sst") for k in state), state
         assert not any("/working-" in k for k in state), state
 
 
