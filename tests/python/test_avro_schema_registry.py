@@ -230,15 +230,17 @@ def test_restart_mode_stops_at_a_newer_schema(spark, kafka, schema_registry, tmp
     v1, v2 = (s.replace('"name":"User"', record) for s in (USER, USER_V2))
     produce_users(kafka, schema_registry, topic, v1, [{"name": "ann", "age": 31}])
 
-    def start(name):
+    def start(rows):
+        # foreachBatch, not the memory sink: Spark's memory sink refuses to resume in append mode.
         column = from_avro("value", options={"avroSchemaEvolutionMode": "restart"}, subject=subject,
                            schemaRegistryAddress=schema_registry.address)
         return (spark.readStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap)
                 .option("subscribe", topic).option("startingOffsets", "earliest").load()
-                .select(column.alias("u")).select("u.*").writeStream.format("memory").queryName(name)
+                .select(column.alias("u")).select("u.*").writeStream
+                .foreachBatch(lambda batch, _: rows.extend(tuple(r) for r in batch.collect()))
                 .option("checkpointLocation", str(tmp_path / "cp")).start())
 
-    first = "restart_" + uuid.uuid4().hex[:8]
+    first = []
     query = start(first)
     try:
         query.processAllAvailable()
@@ -247,14 +249,14 @@ def test_restart_mode_stops_at_a_newer_schema(spark, kafka, schema_registry, tmp
             query.processAllAvailable()
     finally:
         query.stop()
-    assert [tuple(r) for r in spark.table(first).collect()] == [("ann", 31)]
-    second = "restart_" + uuid.uuid4().hex[:8]
+    assert first == [("ann", 31)]
+    second = []
     query = start(second)
     try:
         query.processAllAvailable()
     finally:
         query.stop()
-    assert [tuple(r) for r in spark.table(second).collect()] == [("cy", 5, "cy@x")]
+    assert second == [("cy", 5, "cy@x")]
 
 
 def test_python_argument_checks(schema_registry):
