@@ -146,6 +146,30 @@ def test_round_trip_through_kafka_in_a_stream(spark, kafka, schema_registry, tmp
         ("ann", 31), ("bob", 47)]
 
 
+def test_to_avro_takes_the_subject_as_a_column(spark, schema_registry):
+    """Databricks' to_avro takes the subject as a Column: a constant one (lit) writes with the
+    id registered under it; one that differs by row is refused when analyzed; a subject of
+    another type is refused at once."""
+    from confluent_kafka.schema_registry import Schema
+    from confluent_kafka.schema_registry.avro import AvroDeserializer
+    from spate.errors import PySparkTypeError
+
+    subject = "column-" + uuid.uuid4().hex[:8]
+    schema_id = schema_registry.client().register_schema(subject, Schema(USER, "AVRO"))
+    users = spark.createDataFrame([("ann", 31, subject)], "name STRING, age INT, topic STRING")
+    [row] = users.select(to_avro(f.struct("name", "age"), USER, subject=f.lit(subject),
+                                 schemaRegistryAddress=schema_registry.address).alias("v")).collect()
+    assert bytes(row.v[:5]) == b"\x00" + schema_id.to_bytes(4, "big")
+    user = AvroDeserializer(schema_registry.client())(bytes(row.v), context(subject))
+    assert (user["name"], user["age"]) == ("ann", 31)
+    with pytest.raises(AnalysisException, match=r"\[DATATYPE_MISMATCH.NON_FOLDABLE_INPUT\].*the input `subject` "
+                                                r"should be a foldable \"STRING\" expression; however, got \"topic\""):
+        users.select(to_avro(f.struct("name", "age"), USER, subject=f.col("topic"),
+                             schemaRegistryAddress=schema_registry.address)).collect()
+    with pytest.raises(PySparkTypeError, match="subject"):
+        to_avro("value", USER, subject=5, schemaRegistryAddress=schema_registry.address)
+
+
 def test_to_avro_needs_the_schema_registered(spark, schema_registry):
     from confluent_kafka.schema_registry import Schema
 
