@@ -92,7 +92,7 @@ bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, Interval
   return false;
 }
 
-std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
+std::vector<std::string_view> IntervalWords(std::string_view text) {
   std::vector<std::string_view> words;
   size_t i = 0;
   while (i < text.size()) {
@@ -104,6 +104,11 @@ std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
     while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     words.push_back(text.substr(start, i - start));
   }
+  return words;
+}
+
+std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
+  std::vector<std::string_view> words = IntervalWords(text);
   if (!words.empty() && AsciiLower(words[0]) == "interval") words.erase(words.begin());
   if (words.empty() || words.size() % 2 != 0) return std::nullopt;
   IntervalValue value;

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <arrow/result.h>
 
@@ -40,6 +41,9 @@ std::optional<IntervalUnit> LookupIntervalUnit(std::string_view word);
 /// Returns false on a malformed number, a fraction the unit does not take, or
 /// overflow.
 bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, IntervalValue* acc);
+
+/// The words of interval text, split at whitespace.
+std::vector<std::string_view> IntervalWords(std::string_view text);
 
 /// "1 hour 30 minutes" (an optional leading "interval"): pairs of a number and
 /// a unit separated by whitespace. nullopt when the text is not of that form.

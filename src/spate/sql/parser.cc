@@ -1033,12 +1033,7 @@ class Parser {
           parsed->micros = -parsed->micros;
         }
         acc = *parsed;
-        for (size_t at = 0; at < value.text.size();) {
-          size_t space = value.text.find(' ', at);
-          if (space == std::string::npos) space = value.text.size();
-          widen(std::string_view(value.text).substr(at, space - at));
-          at = space + 1;
-        }
+        for (std::string_view word : IntervalWords(value.text)) widen(word);
         break;
       }
       const Token unit = Next();
