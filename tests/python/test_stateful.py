@@ -39,11 +39,11 @@ def step(query, events, *rows):
     query.processAllAvailable()
 
 
-def start_collecting(df, checkpoint, mode="append"):
-    """The query and the list its batches' rows land in: a sink that resumes from a
-    checkpoint (Spark's memory sink refuses to in append and update modes)."""
+def start_collecting(df, checkpoint):
+    """The query (append mode) and the list its batches' rows land in: a sink that resumes
+    from a checkpoint (Spark's memory sink refuses to in append and update modes)."""
     rows = []
-    query = (df.writeStream.outputMode(mode).option("checkpointLocation", str(checkpoint))
+    query = (df.writeStream.option("checkpointLocation", str(checkpoint))
              .foreachBatch(lambda batch, _: rows.extend(batch.collect())).start())
     return query, rows
 
