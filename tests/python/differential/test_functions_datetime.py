@@ -351,6 +351,7 @@ INTERVAL_NAMES_SQL = [
     "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '1 hour'",
     "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1 HOUR + INTERVAL 1 HOUR",
     "TIMESTAMP '2024-01-01 00:00:00' + make_interval(0, 0, 0, 1, 2, 0, 0)",
+    "DATE '2024-01-01' + make_interval(0, 0, 0, 2)",
     "TIMESTAMP_NTZ '2024-01-01 00:00:00' + INTERVAL 1 HOUR",
     "INTERVAL 1 HOUR + TIMESTAMP '2024-01-01 00:00:00'",
     "DATE '2024-01-01' + INTERVAL 2 DAYS",
@@ -379,7 +380,8 @@ def test_interval_arithmetic_column_names(oracle):
         columns = [f.col("t") + f.expr("INTERVAL 1 HOUR"), f.col("t") - f.expr("INTERVAL 2 DAYS"),
                    f.expr("t + INTERVAL 1 HOUR"), f.col("d") + f.expr("INTERVAL '1-2' YEAR TO MONTH"),
                    f.expr("d + INTERVAL 2 DAYS"), f.expr("t + INTERVAL 1 DAY 2 HOURS"),
-                   f.expr("t - INTERVAL 90 MINUTES"), f.expr("t + make_interval(0, 0, 0, 1, 2, 0, 0)")]
+                   f.expr("t - INTERVAL 90 MINUTES"), f.expr("t + make_interval(0, 0, 0, 1, 2, 0, 0)"),
+                   f.col("t") + f.make_interval(f.lit(0), f.lit(0), f.lit(0), f.lit(1))]
         return ([spark.sql("SELECT " + e).columns[0] for e in INTERVAL_NAMES_SQL]
                 + [df.select(c).columns[0] for c in columns])
     oracle.check(program)
