@@ -289,6 +289,24 @@ def test_a_checkpoint_on_s3_without_credentials_names_the_settings(s3_spark, s3)
     assert "spark.hadoop.fs.s3a.secret.key" in str(info.value)
 
 
+def test_a_memory_sink_refuses_to_resume_from_an_s3_checkpoint(s3_spark, s3, tmp_path):
+    """As from a local checkpoint (differential/test_streaming_programs.py): in append mode the
+    memory sink refuses a checkpoint whose offsets/ exists, naming it by its URI."""
+    from spate.errors import AnalysisException
+
+    checkpoint = "s3a://%s/cp" % s3.new_bucket()
+    src = tmp_path / "in"
+    _write_json(src, "a.json", range(3))
+    writer = (s3_spark.readStream.json(str(src), schema="id INT, name STRING").writeStream.format("memory")
+              .queryName("s3_resumed").option("checkpointLocation", checkpoint).trigger(availableNow=True))
+    assert writer.start().awaitTermination(120) is True
+    with pytest.raises(AnalysisException) as info:
+        writer.start()
+    assert info.value.getCondition() == "_LEGACY_ERROR_TEMP_1299"
+    assert str(info.value).startswith("This query does not support recovering from checkpoint location. "
+                                      "Delete %s/offsets to start over." % checkpoint)
+
+
 def test_two_runs_on_one_s3_checkpoint_are_refused(s3_spark, s3):
     # One live run per checkpoint, as with a local one (the second writer on another machine
     # fails at its first log entry: entries are written only if absent).

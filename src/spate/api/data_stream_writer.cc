@@ -2,6 +2,7 @@
 
 #include <filesystem>
 
+#include <arrow/filesystem/filesystem.h>
 #include <arrow/record_batch.h>
 #include <arrow/table.h>
 
@@ -10,6 +11,7 @@
 #include "spate/api/catalog.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/object_store.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/file_listing.h"
 #include "spate/connectors/iceberg/iceberg_tables.h"
@@ -58,6 +60,30 @@ arrow::Status ResolveCatalogTable(Session& session, const StructType& schema, co
   ARROW_RETURN_NOT_OK(catalog.CreateTable(table));
   files->path = table.location;
   return arrow::Status::OK();
+}
+
+// Spark's check at start(): a sink that cannot recover (the memory sink in append and
+// update modes) refuses a checkpoint that already has an offsets log, even an empty one.
+// The path is printed as Hadoop's Path prints it: normalized, no trailing slash.
+arrow::Status CheckRecoverable(const StreamSink& sink, const RuntimeConfig& conf, const std::string& checkpoint) {
+  if (checkpoint.empty() || sink.recovers_from_checkpoint()) return arrow::Status::OK();
+  std::string offsets;
+  bool exists = false;
+  if (IsObjectStorePath(checkpoint)) {
+    offsets = JoinPath(checkpoint, "offsets");
+    ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(conf, checkpoint));
+    ARROW_ASSIGN_OR_RAISE(auto info, store->GetFileInfo(ObjectPathOf(offsets)));
+    exists = info.type() != arrow::fs::FileType::NotFound;
+  } else {
+    offsets = (std::filesystem::path(checkpoint).lexically_normal() / "offsets").string();
+    std::error_code ec;
+    exists = std::filesystem::exists(offsets, ec);
+  }
+  if (!exists) return arrow::Status::OK();
+  return LegacyAnalysisError(fmt::format("This query does not support recovering from checkpoint location. "
+                                         "Delete {} to start over.",
+                                         offsets),
+                             "_LEGACY_ERROR_TEMP_1299");
 }
 
 // foreachBatch: the user's function sees each batch as a batch DataFrame of
@@ -204,6 +230,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::Start(std::opti
     needs_checkpoint = format->needs_checkpoint;
   }
   ARROW_ASSIGN_OR_RAISE(spec.checkpoint_location, CheckpointLocation(needs_checkpoint));
+  ARROW_RETURN_NOT_OK(CheckRecoverable(*spec.sink, df_.session()->conf(), spec.checkpoint_location));
   std::shared_ptr<Session> session = df_.session();
   std::shared_ptr<QueryManager> streams(session, &session->streams());  // keeps the session alive
   return StartStreamingQuery(session->conf(), std::move(streams), std::move(spec));

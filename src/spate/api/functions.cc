@@ -1,5 +1,7 @@
 #include "spate/api/functions.h"
 
+#include <optional>
+
 #include "spate/sql/parser.h"
 
 namespace spate::functions {
@@ -192,11 +194,13 @@ Column to_avro(const Column& data, const std::string& json_format_schema) {
   return Call("to_avro", {data.expr(), ex::String(json_format_schema)});
 }
 namespace {
-std::vector<ExprPtr> RegistryArgs(const Column& data, const SchemaRegistrySubject& registry,
-                                  const std::string& json_format_schema,
+// data, the schema (NULL when empty), and the options with the registry's address (and
+// the subject, when given as text).
+std::vector<ExprPtr> RegistryArgs(const Column& data, const std::optional<std::string>& subject,
+                                  const std::string& address, const std::string& json_format_schema,
                                   std::vector<std::pair<std::string, std::string>> options) {
-  options.emplace_back("subject", registry.subject);
-  options.emplace_back("schemaRegistryAddress", registry.address);
+  if (subject) options.emplace_back("subject", *subject);
+  options.emplace_back("schemaRegistryAddress", address);
   std::vector<ExprPtr> args = {data.expr(), json_format_schema.empty() ? ex::Null() : ex::String(json_format_schema)};
   AppendOptions(options, &args);
   return args;
@@ -205,11 +209,18 @@ std::vector<ExprPtr> RegistryArgs(const Column& data, const SchemaRegistrySubjec
 Column from_avro(const Column& data, const SchemaRegistrySubject& registry,
                  const std::vector<std::pair<std::string, std::string>>& options,
                  const std::string& json_format_schema) {
-  return Call("from_avro", RegistryArgs(data, registry, json_format_schema, options));
+  return Call("from_avro", RegistryArgs(data, registry.subject, registry.address, json_format_schema, options));
 }
 Column to_avro(const Column& data, const SchemaRegistrySubject& registry, const std::string& json_format_schema,
                const std::vector<std::pair<std::string, std::string>>& options) {
-  return Call("to_avro", RegistryArgs(data, registry, json_format_schema, options));
+  return Call("to_avro", RegistryArgs(data, registry.subject, registry.address, json_format_schema, options));
+}
+Column to_avro(const Column& data, const Column& subject, const std::string& schema_registry_address,
+               const std::vector<std::pair<std::string, std::string>>& options,
+               const std::string& json_format_schema) {
+  auto args = RegistryArgs(data, std::nullopt, schema_registry_address, json_format_schema, options);
+  args.push_back(subject.expr());  // to_avro's fourth argument: the subject as a column
+  return Call("to_avro", std::move(args));
 }
 Column get_json_object(const Column& c, const std::string& path) {
   return Call("get_json_object", {c.expr(), ex::String(path)});

@@ -124,6 +124,12 @@ Column from_avro(const Column& data, const SchemaRegistrySubject& registry,
 Column to_avro(const Column& data, const SchemaRegistrySubject& registry,
                const std::string& json_format_schema = "",
                const std::vector<std::pair<std::string, std::string>>& options = {});
+/// Databricks' to_avro(data, subject: Column, schemaRegistryAddress, options, jsonFormatSchema):
+/// the subject as a column of one constant string (lit("topic-value")); a subject that
+/// differs by row is refused when the query is analyzed ([DATATYPE_MISMATCH.NON_FOLDABLE_INPUT]).
+Column to_avro(const Column& data, const Column& subject, const std::string& schema_registry_address,
+               const std::vector<std::pair<std::string, std::string>>& options = {},
+               const std::string& json_format_schema = "");
 /// get_json_object, json_tuple, json_array_length and json_object_keys read JSON as
 /// Spark's parser for them does: single quotes and control characters in strings, the
 /// first value of the text. `path`: `$` then `.name`, `['name']`, `[n]`, `[*]`.

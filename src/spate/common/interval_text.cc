@@ -92,7 +92,7 @@ bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, Interval
   return false;
 }
 
-std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
+std::vector<std::string_view> IntervalWords(std::string_view text) {
   std::vector<std::string_view> words;
   size_t i = 0;
   while (i < text.size()) {
@@ -104,6 +104,11 @@ std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
     while (i < text.size() && !std::isspace(static_cast<unsigned char>(text[i]))) ++i;
     words.push_back(text.substr(start, i - start));
   }
+  return words;
+}
+
+std::optional<IntervalValue> ReadIntervalText(std::string_view text) {
+  std::vector<std::string_view> words = IntervalWords(text);
   if (!words.empty() && AsciiLower(words[0]) == "interval") words.erase(words.begin());
   if (words.empty() || words.size() % 2 != 0) return std::nullopt;
   IntervalValue value;
@@ -177,6 +182,85 @@ arrow::Result<IntervalValue> ParseIntervalString(std::string_view text) {
                                   text));
   }
   return *value;
+}
+
+std::optional<AnsiField> AnsiFieldOfUnit(std::string_view word) {
+  auto unit = LookupIntervalUnit(word);
+  if (!unit) return std::nullopt;
+  switch (unit->field) {
+    case IntervalUnit::Field::kMonths: return unit->scale == 1 ? AnsiField::kMonth : AnsiField::kYear;
+    case IntervalUnit::Field::kDays: return AnsiField::kDay;
+    case IntervalUnit::Field::kMicros: break;
+  }
+  if (unit->scale == 3600 * kMicrosPerSecond) return AnsiField::kHour;
+  if (unit->scale == 60 * kMicrosPerSecond) return AnsiField::kMinute;
+  return AnsiField::kSecond;
+}
+
+namespace {
+
+const char* AnsiFieldName(AnsiField field) {
+  static const char* const kNames[] = {"YEAR", "MONTH", "DAY", "HOUR", "MINUTE", "SECOND"};
+  return kNames[static_cast<int>(field)];
+}
+
+// Seconds as Spark prints them: two digits at least, the fraction without trailing zeros.
+std::string SecondsText(int64_t micros) {
+  std::string out = fmt::format("{:02}", micros / kMicrosPerSecond);
+  if (int64_t fraction = micros % kMicrosPerSecond; fraction != 0) {
+    std::string digits = fmt::format("{:06}", fraction);
+    out += "." + digits.substr(0, digits.find_last_not_of('0') + 1);
+  }
+  return out;
+}
+
+// 'd hh:mm:ss.f' from `start` to `end`, the first field unbounded (IntervalUtils'
+// toDayTimeIntervalString).
+std::string DayTimeText(int64_t micros, AnsiField start, AnsiField end) {
+  std::string out = micros < 0 ? "-" : "";
+  uint64_t rest = micros < 0 ? 0 - static_cast<uint64_t>(micros) : static_cast<uint64_t>(micros);
+  const uint64_t kPer[] = {0, 0, 86400ULL * kMicrosPerSecond, 3600ULL * kMicrosPerSecond,
+                           60ULL * kMicrosPerSecond};
+  for (int f = static_cast<int>(start); f <= static_cast<int>(end); ++f) {
+    if (f == static_cast<int>(AnsiField::kSecond)) {
+      out += SecondsText(static_cast<int64_t>(rest));
+      break;
+    }
+    uint64_t value = rest / kPer[f];
+    rest %= kPer[f];
+    out += f == static_cast<int>(AnsiField::kDay) ? fmt::format("{}", value) : fmt::format("{:02}", value);
+    if (f < static_cast<int>(end)) out += f == static_cast<int>(AnsiField::kDay) ? " " : ":";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::string> AnsiIntervalSql(const IntervalValue& value, AnsiField start, AnsiField end) {
+  const bool year_month = end <= AnsiField::kMonth;
+  if (year_month != (start <= AnsiField::kMonth)) return std::nullopt;
+  std::string text;
+  if (year_month) {
+    if (value.days != 0 || value.micros != 0) return std::nullopt;
+    int64_t months = value.months;
+    std::string sign = months < 0 ? "-" : "";
+    int64_t abs_months = months < 0 ? -months : months;
+    if (start != end) {
+      text = fmt::format("{}{}-{}", sign, abs_months / 12, abs_months % 12);
+    } else {
+      text = start == AnsiField::kYear ? fmt::format("{}{}", sign, abs_months / 12) : std::to_string(months);
+    }
+  } else {
+    int64_t micros = 0;
+    if (value.months != 0 ||
+        __builtin_add_overflow(int64_t{value.days} * 86400 * kMicrosPerSecond, value.micros, &micros)) {
+      return std::nullopt;
+    }
+    text = DayTimeText(micros, start, end);
+  }
+  std::string fields = start == end ? AnsiFieldName(start)
+                                    : fmt::format("{} TO {}", AnsiFieldName(start), AnsiFieldName(end));
+  return fmt::format("INTERVAL '{}' {}", text, fields);
 }
 
 }  // namespace spate::sql

@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include <arrow/result.h>
 
@@ -40,6 +42,9 @@ std::optional<IntervalUnit> LookupIntervalUnit(std::string_view word);
 /// overflow.
 bool AddIntervalUnit(std::string_view number, const IntervalUnit& unit, IntervalValue* acc);
 
+/// The words of interval text, split at whitespace.
+std::vector<std::string_view> IntervalWords(std::string_view text);
+
 /// "1 hour 30 minutes" (an optional leading "interval"): pairs of a number and
 /// a unit separated by whitespace. nullopt when the text is not of that form.
 std::optional<IntervalValue> ReadIntervalText(std::string_view text);
@@ -50,6 +55,20 @@ std::optional<IntervalValue> ReadIntervalText(std::string_view text);
 /// leads. nullopt when the text does not match.
 std::optional<IntervalValue> ReadUnitToUnit(std::string_view text, std::string_view from,
                                             std::string_view to);
+
+/// The fields of Spark's ANSI interval types, in order: year-month (YEAR, MONTH) and
+/// day-time (DAY, HOUR, MINUTE, SECOND).
+enum class AnsiField { kYear, kMonth, kDay, kHour, kMinute, kSecond };
+
+/// The field a unit word gives an ANSI interval literal: weeks count as DAY, and
+/// milliseconds and microseconds as SECOND; nullopt for a word that is not a unit.
+std::optional<AnsiField> AnsiFieldOfUnit(std::string_view word);
+
+/// Spark's SQL text of an ANSI interval literal with fields `start` to `end`:
+/// INTERVAL '01' HOUR, INTERVAL '1 02' DAY TO HOUR, INTERVAL '1-2' YEAR TO MONTH (the
+/// name Spark gives `INTERVAL 1 HOUR`). nullopt when the fields mix year-month and
+/// day-time ones, which Spark refuses and Spate keeps as a calendar interval.
+std::optional<std::string> AnsiIntervalSql(const IntervalValue& value, AnsiField start, AnsiField end);
 
 /// ReadIntervalText, failing with [CANNOT_PARSE_INTERVAL] on text it does not read.
 arrow::Result<IntervalValue> ParseIntervalString(std::string_view text);

@@ -120,6 +120,7 @@ std::string Render(const Expr& e, bool sql) {
       return out;
     }
     case ExprKind::kLiteral:
+      if (!e.name.empty()) return e.name;
       return sql ? LiteralSql(*e.literal, *e.type) : LiteralPretty(*e.literal, *e.type);
     case ExprKind::kStar: {
       std::string out;

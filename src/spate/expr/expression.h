@@ -38,7 +38,7 @@ enum class ExprKind {
 
 struct Expr {
   ExprKind kind = ExprKind::kLiteral;
-  std::string name{};
+  std::string name{};  // kLiteral: Spark's text of it when not the value's (INTERVAL '01' HOUR)
   std::vector<std::string> name_parts{};
   std::vector<ExprPtr> args{};
   std::shared_ptr<arrow::Scalar> literal{};  // kLiteral: the value (a null scalar for NULL)

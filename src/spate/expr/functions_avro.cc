@@ -222,11 +222,12 @@ arrow::Result<arrow::Datum> ToAvro(const FunctionArgs& a, const std::shared_ptr<
   return arrow::Datum(array);
 }
 
-// to_avro(data [, jsonFormatSchema [, options]]); with a schema registry in the
-// options, the values get the registry's wire format.
+// to_avro(data [, jsonFormatSchema [, options [, subject]]]); with a schema registry in
+// the options, the values get the registry's wire format. The fourth argument is
+// Databricks' subject given as a column: a constant string.
 arrow::Result<BoundExprPtr> BindToAvro(const std::string& name, std::vector<BoundExprPtr> args,
                                        const std::string&) {
-  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 3));
+  ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 4));
   std::string text;
   bool given = !AbsentOrNull(args, 1);
   if (given) {
@@ -237,6 +238,9 @@ arrow::Result<BoundExprPtr> BindToAvro(const std::string& name, std::vector<Boun
   }
   std::string pretty = fmt::format("to_avro({}, {})", args[0]->name(), given ? text : "NULL");
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 2, pretty));
+  if (args.size() == 4) {
+    ARROW_ASSIGN_OR_RAISE(options["subject"], FoldableText(*args[3], "subject", pretty));
+  }
   if (UsesSchemaRegistry(options)) {
     return BindToAvroWithRegistry(name, std::move(args), text, options, pretty);
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include <arrow/scalar.h>
@@ -167,8 +168,34 @@ bool IsGenerator(const Expr& e) {
           inner.name == "inline_outer" || inner.name == "stack");
 }
 
+// Spark names a date or timestamp moved by an interval without parentheses, the
+// interval second on whichever side it was written (its TimeAdd and DatetimeSub:
+// `t + INTERVAL '01' HOUR`), and a date moved by whole days (INTERVAL '2' DAY) by the
+// call it becomes, date_add(d, extractansiintervaldays(INTERVAL '2' DAY)).
+std::optional<std::string> DatetimeIntervalName(const Expr& e, const std::vector<BoundExprPtr>& args) {
+  if ((e.name != "+" && e.name != "-") || args.size() != 2) return std::nullopt;
+  auto is = [&args](size_t i, std::initializer_list<TypeId> ids) {
+    return std::find(ids.begin(), ids.end(), args[i]->type()->id()) != ids.end();
+  };
+  const std::initializer_list<TypeId> kDatetime = {TypeId::kDate, TypeId::kTimestamp, TypeId::kTimestampNtz};
+  size_t moved = 0;
+  if (e.name == "+" && is(0, {TypeId::kInterval}) && is(1, kDatetime)) {
+    moved = 1;
+  } else if (!is(0, kDatetime) || !is(1, {TypeId::kInterval})) {
+    return std::nullopt;
+  }
+  const std::string& datetime = args[moved]->name();
+  const std::string& interval = args[1 - moved]->name();
+  if (is(moved, {TypeId::kDate}) && interval.starts_with("INTERVAL '") && interval.ends_with("' DAY")) {
+    std::string days = fmt::format("extractansiintervaldays({})", interval);
+    return fmt::format("date_add({}, {})", datetime, e.name == "+" ? days : "(- " + days + ")");
+  }
+  return fmt::format("{} {} {}", datetime, e.name, interval);
+}
+
 // Spark's generated name for a call, from the names of its bound arguments.
 std::string PrettyName(const Expr& e, const std::vector<BoundExprPtr>& args) {
+  if (auto name = DatetimeIntervalName(e, args)) return *name;
   Expr copy = e;
   copy.args.clear();
   for (const auto& a : args) copy.args.push_back(ex::Col({a->name()}));

@@ -997,10 +997,19 @@ class Parser {
     return ex::Lit(std::make_shared<arrow::BinaryScalar>(std::move(*bytes)), types::Binary());
   }
 
-  // INTERVAL (value unit)+ | INTERVAL 'text'; a value is [+-] number or a string.
+  // INTERVAL (value unit)+ | INTERVAL 'text'; a value is [+-] number or a string. The
+  // literal keeps the text Spark gives its ANSI interval (INTERVAL '01' HOUR), from the
+  // first to the last field its units name.
   arrow::Result<ExprPtr> IntervalLiteral() {
     const Token keyword = Next();
     IntervalValue acc;
+    std::optional<AnsiField> start, end;
+    auto widen = [&start, &end](std::string_view unit) {
+      auto field = AnsiFieldOfUnit(unit);
+      if (!field) return;
+      start = start ? std::min(*start, *field) : *field;
+      end = end ? std::max(*end, *field) : *field;
+    };
     bool first = true;
     while (true) {
       std::string sign;
@@ -1024,10 +1033,13 @@ class Parser {
           parsed->micros = -parsed->micros;
         }
         acc = *parsed;
+        for (std::string_view word : IntervalWords(value.text)) widen(word);
         break;
       }
       const Token unit = Next();
+      widen(unit.text);
       if (first && value.kind == TokenKind::kString && Peek().IsKeyword("TO")) {
+        widen(Peek(1).text);
         ARROW_ASSIGN_OR_RAISE(acc, UnitToUnit(keyword, sign + value.text, unit));
         break;
       }
@@ -1048,9 +1060,12 @@ class Parser {
     if (__builtin_mul_overflow(acc.micros, 1000, &nanos)) {
       return InvalidTypedLiteral(keyword, "INTERVAL", text_.substr(keyword.offset));
     }
-    auto scalar = std::make_shared<arrow::MonthDayNanoIntervalScalar>(
-        arrow::MonthDayNanoIntervalType::MonthDayNanos{acc.months, acc.days, nanos});
-    return ex::Lit(std::move(scalar), types::Interval());
+    Expr literal{.kind = ExprKind::kLiteral,
+                 .literal = std::make_shared<arrow::MonthDayNanoIntervalScalar>(
+                     arrow::MonthDayNanoIntervalType::MonthDayNanos{acc.months, acc.days, nanos}),
+                 .type = types::Interval()};
+    if (start) literal.name = AnsiIntervalSql(acc, *start, *end).value_or("");
+    return ex::Node(std::move(literal));
   }
 
   // INTERVAL 'text' from TO to, the TO next.

@@ -45,6 +45,10 @@ class StreamSink {
   /// entries are fsynced before the batch's output is written. An at-least-once sink (Kafka
   /// without transactions, console, memory, noop) writes a replayed batch again anyway.
   virtual bool exactly_once() const { return true; }
+  /// Whether a query may resume from a checkpoint that already has an offsets log: false
+  /// for a sink whose rows live only in this process (the memory sink in append and
+  /// update modes), which Spark refuses to resume.
+  virtual bool recovers_from_checkpoint() const { return true; }
   /// Writes one batch; returns the number of rows written.
   virtual arrow::Result<int64_t> AddBatch(const SinkBatch& batch) = 0;
   virtual void Close() {}

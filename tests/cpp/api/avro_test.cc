@@ -138,6 +138,25 @@ TEST(AvroTest, SchemaRegistryOverloadsAskTheRegistry) {
   EXPECT_NE(half.status().message().find("schemaRegistryAddress is missing"), std::string::npos);
 }
 
+// Databricks' to_avro(data, subject: Column, address): a constant subject reaches the
+// registry; one that differs by row is refused when analyzed.
+TEST(AvroTest, ToAvroTakesAConstantSubjectColumn) {
+  auto session = Session::Make();
+  DataFrame rows = session->Sql("SELECT 'users-value' AS topic, named_struct('a', 1) AS s");
+  DataFrame constant = rows.select({F::to_avro(F::col("s"), lit("users-value"), "http://127.0.0.1:1")});
+  ASSERT_FALSE(constant.ok());
+  EXPECT_NE(constant.status().message().find("Cannot reach the schema registry at http://127.0.0.1:1"),
+            std::string::npos)
+      << constant.status().ToString();
+  DataFrame per_row = rows.select({F::to_avro(F::col("s"), F::col("topic"), "http://127.0.0.1:1")});
+  ASSERT_FALSE(per_row.ok());
+  EXPECT_EQ(ErrorClassOf(per_row.status()), "DATATYPE_MISMATCH.NON_FOLDABLE_INPUT");
+  EXPECT_NE(per_row.status().message().find("the input `subject` should be a foldable \"STRING\" expression; "
+                                            "however, got \"topic\""),
+            std::string::npos)
+      << per_row.status().ToString();
+}
+
 TEST(AvroTest, RegistryWireHeader) {
   std::string value;
   AppendRegistryHeader(258, &value);

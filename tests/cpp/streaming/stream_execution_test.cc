@@ -97,6 +97,36 @@ TEST_F(StreamExecutionTest, MemoryStreamToMemorySinkAppendsEachBatch) {
   EXPECT_EQ((*query)->status().message, "Stopped");
 }
 
+// Spark refuses to resume the memory sink in append and update modes from a checkpoint
+// with offsets (_LEGACY_ERROR_TEMP_1299); complete mode resumes.
+TEST_F(StreamExecutionTest, MemorySinkResumesOnlyInCompleteMode) {
+  auto start = [&](const std::string& mode, const std::string& checkpoint) {
+    auto df = DataFrame(session_, stream_->plan());
+    if (mode != "append") df = df.groupBy({F::col("v")}).count();
+    return df.writeStream().format("memory").queryName("out").outputMode(mode)
+        .option("checkpointLocation", checkpoint).start();
+  };
+  for (std::string mode : {"append", "update", "complete"}) {
+    std::string checkpoint = TestDir("memory_" + mode) + "/";
+    auto first = start(mode, checkpoint);
+    ASSERT_TRUE(first.ok()) << first.status().ToString();
+    ASSERT_TRUE(stream_->AddData(Ints("[1]")).ok());
+    ASSERT_TRUE((*first)->processAllAvailable().ok());
+    ASSERT_TRUE((*first)->stop().ok());
+    auto second = start(mode, checkpoint);
+    if (mode == "complete") {
+      ASSERT_TRUE(second.ok()) << second.status().ToString();
+      ASSERT_TRUE((*second)->stop().ok());
+      continue;
+    }
+    ASSERT_FALSE(second.ok()) << mode;
+    EXPECT_EQ(ErrorClassOf(second.status()), "_LEGACY_ERROR_TEMP_1299");
+    EXPECT_EQ(PrintedMessage(second.status()),
+              "This query does not support recovering from checkpoint location. Delete " +
+                  checkpoint + "offsets to start over.");
+  }
+}
+
 TEST_F(StreamExecutionTest, RestartContinuesFromTheNextOffset) {
   std::string checkpoint = TestDir("restart");
   Collected collected;

@@ -327,3 +327,61 @@ def test_date_add_wraps_around(oracle):
                         "dayofweek(date_sub(d, -2147483648))", "month(d + 2147483647)",
                         "datediff(date_add(d, 2147483647), d)"],
                        rows=ROWS, schema=SCHEMA)
+
+
+# Dates and timestamps moved by intervals, in every interval literal form.
+INTERVAL_NAMES_SQL = [
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1 HOUR",
+    "TIMESTAMP '2024-01-01 00:00:00' - INTERVAL 1 HOUR",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 2 DAYS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '1-2' YEAR TO MONTH",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 90 MINUTES",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1 DAY 2 HOURS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1 YEAR 2 MONTHS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 14 MONTHS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 3 WEEKS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL -1 HOUR",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1.5 SECONDS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 100 MILLISECONDS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1 MICROSECOND",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1 DAY 2 HOURS 3 MINUTES 4.5 SECONDS",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '1 02:03:04.5' DAY TO SECOND",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '01:30' HOUR TO MINUTE",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '2' DAY",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL '1 hour'",
+    "TIMESTAMP '2024-01-01 00:00:00' + INTERVAL 1 HOUR + INTERVAL 1 HOUR",
+    "TIMESTAMP '2024-01-01 00:00:00' + make_interval(0, 0, 0, 1, 2, 0, 0)",
+    "DATE '2024-01-01' + make_interval(0, 0, 0, 2)",
+    "TIMESTAMP_NTZ '2024-01-01 00:00:00' + INTERVAL 1 HOUR",
+    "INTERVAL 1 HOUR + TIMESTAMP '2024-01-01 00:00:00'",
+    "DATE '2024-01-01' + INTERVAL 2 DAYS",
+    "DATE '2024-01-01' - INTERVAL 2 DAYS",
+    "INTERVAL 2 DAYS + DATE '2024-01-01'",
+    "DATE '2024-01-01' + INTERVAL 1 MONTH",
+    "DATE '2024-01-01' - INTERVAL '1-2' YEAR TO MONTH",
+    "DATE '2024-01-01' + INTERVAL 1 HOUR",
+    "INTERVAL 1 HOUR",
+    "INTERVAL 1 DAY -2 HOURS",
+    "INTERVAL '-1-2' YEAR TO MONTH",
+    "INTERVAL 1 HOUR 30 MINUTES",
+    "INTERVAL 10 HOURS 5 SECONDS",
+    "INTERVAL 1 HOUR + INTERVAL 30 MINUTES",
+]
+
+
+def test_interval_arithmetic_column_names(oracle):
+    """The names Spark generates for interval arithmetic: an interval literal prints as its ANSI
+    form (INTERVAL '01' HOUR, INTERVAL '1 02' DAY TO HOUR, INTERVAL '1-2' YEAR TO MONTH), a date
+    or timestamp moved by an interval has no parentheses, and a date moved by whole days is
+    date_add(d, extractansiintervaldays(...)); in SQL text and through the DataFrame API."""
+    def program(sql, spark):
+        f = sql.functions
+        df = spark.sql("SELECT TIMESTAMP '2024-01-01 00:00:00' AS t, DATE '2024-01-01' AS d")
+        columns = [f.col("t") + f.expr("INTERVAL 1 HOUR"), f.col("t") - f.expr("INTERVAL 2 DAYS"),
+                   f.expr("t + INTERVAL 1 HOUR"), f.col("d") + f.expr("INTERVAL '1-2' YEAR TO MONTH"),
+                   f.expr("d + INTERVAL 2 DAYS"), f.expr("t + INTERVAL 1 DAY 2 HOURS"),
+                   f.expr("t - INTERVAL 90 MINUTES"), f.expr("t + make_interval(0, 0, 0, 1, 2, 0, 0)"),
+                   f.col("t") + f.make_interval(f.lit(0), f.lit(0), f.lit(0), f.lit(1))]
+        return ([spark.sql("SELECT " + e).columns[0] for e in INTERVAL_NAMES_SQL]
+                + [df.select(c).columns[0] for c in columns])
+    oracle.check(program)

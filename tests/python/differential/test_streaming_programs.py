@@ -195,6 +195,30 @@ def test_complete_mode_without_aggregation_is_refused(oracle):
     assert want.condition == got.condition and want.message == got.message, (got, want)
 
 
+@pytest.mark.parametrize("mode", ["append", "update", "complete"])
+def test_memory_sink_resumes_from_its_checkpoint_only_in_complete_mode(oracle, mode):
+    """A memory sink's query started again on its checkpoint: Spark refuses it at start() in
+    append and update modes (the rows lived in the stopped query), naming the offsets folder
+    to delete; complete mode resumes, its state giving the whole result."""
+    def program(sql, spark, tmp):
+        folder = write_batches(os.path.join(tmp, "in"), BATCHES[:3])
+        third, aside = os.path.join(folder, "part-002.json"), os.path.join(tmp, "part-002.json")
+        os.rename(third, aside)  # added after the first run
+        stream = spark.readStream.schema(SCHEMA).option("maxFilesPerTrigger", 1).json(folder)
+        if mode != "append":
+            stream = stream.groupBy("user").count()
+        writer = stream.writeStream.format("memory").queryName("resumed_" + mode).outputMode(mode)
+        run_to_end(writer, tmp)
+        os.rename(aside, third)
+        try:
+            run_to_end(writer, tmp)
+        except Exception as exc:  # noqa: BLE001 - the refusal is the outcome compared
+            return [exc.getCondition(), type(exc).__name__, str(exc).splitlines()[0].replace(tmp, "<tmp>")]
+        return spark.sql("SELECT * FROM resumed_" + mode)
+    want = oracle.check(program)
+    assert isinstance(want, list) == (mode != "complete"), want
+
+
 def test_progress_report_fields(oracle):
     """lastProgress carries Spark 4.1's fields: sources[] and sink each with a metrics map,
     stateOperators, eventTime, durationMs. (Values differ from run to run; the dict view's

@@ -112,8 +112,7 @@ def test_frames(oracle, frame):
     "SELECT ts, count(*) OVER (ORDER BY ts DESC RANGE BETWEEN CURRENT ROW AND INTERVAL 1 DAY FOLLOWING) AS r FROM u",
 ])
 def test_range_frames_on_other_types(oracle, query):
-    """RANGE offsets over DOUBLE, DATE (days or day intervals) and TIMESTAMP (intervals) keys (interval
-    bounds aliased: Spate prints interval literals as INTERVAL '12 hours', Spark as INTERVAL '12' HOUR)."""
+    """RANGE offsets over DOUBLE, DATE (days or day intervals) and TIMESTAMP (intervals) keys."""
     def program(sql, spark):
         table(spark)
         spark.sql("SELECT * FROM VALUES (DATE'2024-01-01', TIMESTAMP'2024-01-01 00:00:00', 1), "

@@ -7,7 +7,7 @@ and to_avro writes that format with the id the schema has under the subject."""
 
 from __future__ import annotations
 
-from typing import Dict, Optional
+from typing import Dict, Optional, Union
 
 from spate.errors import PySparkTypeError, PySparkValueError, _raise
 from spate.sql.column import Column, _col_expr
@@ -23,8 +23,10 @@ def _invalid_type(arg_name: str, arg_type: str) -> None:
 
 
 def _registry_options(options: Optional[Dict[str, str]], subject: Optional[str],
-                      schemaRegistryAddress: Optional[str]) -> Optional[Dict[str, str]]:
-    """The options with the registry's subject and address added (None without a registry)."""
+                      schemaRegistryAddress: Optional[str],
+                      subject_types: tuple = (str,)) -> Optional[Dict[str, str]]:
+    """The options with the registry's address and (a str) subject added (None without a
+    registry); `subject_types` are the subject's accepted types."""
     if subject is None and schemaRegistryAddress is None:
         return None
     if subject is None or schemaRegistryAddress is None:
@@ -32,12 +34,14 @@ def _registry_options(options: Optional[Dict[str, str]], subject: Optional[str],
         _raise(PySparkValueError, "CANNOT_BE_NONE",
                "Argument `%s` cannot be None: the schema-registry form needs both subject and "
                "schemaRegistryAddress." % missing, arg_name=missing)
-    if not isinstance(subject, str):
-        _invalid_type("subject", "str")
+    if not isinstance(subject, subject_types):
+        _invalid_type("subject", " or ".join("pyspark.sql.Column" if t is Column else t.__name__
+                                             for t in subject_types))
     if not isinstance(schemaRegistryAddress, str):
         _invalid_type("schemaRegistryAddress", "str")
     merged = dict(options or {})
-    merged["subject"] = subject
+    if isinstance(subject, str):
+        merged["subject"] = subject
     merged["schemaRegistryAddress"] = schemaRegistryAddress
     return merged
 
@@ -72,15 +76,18 @@ def from_avro(data: ColumnOrName, jsonFormatSchema: Optional[str] = None,
     return _args("from_avro", _col_expr(data), _lit(jsonFormatSchema), *_options_map(options))
 
 
-def to_avro(data: ColumnOrName, jsonFormatSchema: Optional[str] = "", subject: Optional[str] = None,
-            schemaRegistryAddress: Optional[str] = None,
+def to_avro(data: ColumnOrName, jsonFormatSchema: Optional[str] = "",
+            subject: Optional[Union[Column, str]] = None, schemaRegistryAddress: Optional[str] = None,
             options: Optional[Dict[str, str]] = None) -> Column:
     """Encodes a column as Avro binary, with ``jsonFormatSchema`` or the schema derived
     from the column's type.
 
     With ``subject`` and ``schemaRegistryAddress`` (Databricks' form) the values are in
     the registry's wire format: the schema must be registered under the subject (else
-    AVRO_SCHEMA_NOT_REGISTERED); ``options`` configure the registry client."""
+    AVRO_SCHEMA_NOT_REGISTERED); ``options`` configure the registry client. The subject
+    is a str or, as Databricks takes it, a Column of one constant string
+    (``lit("topic-value")``); a subject that differs by row is refused when the query is
+    analyzed (DATATYPE_MISMATCH.NON_FOLDABLE_INPUT)."""
     if not isinstance(data, (Column, str)):
         _invalid_type("data", "pyspark.sql.Column or str")
     if jsonFormatSchema is not None and not isinstance(jsonFormatSchema, str):
@@ -88,7 +95,9 @@ def to_avro(data: ColumnOrName, jsonFormatSchema: Optional[str] = "", subject: O
     if options is not None and not isinstance(options, dict):
         _invalid_type("options", "dict, optional")
     schema = jsonFormatSchema or None
-    registry = _registry_options(options, subject, schemaRegistryAddress)
+    registry = _registry_options(options, subject, schemaRegistryAddress, (Column, str))
+    if isinstance(subject, Column):  # to_avro's fourth argument
+        return _args("to_avro", _col_expr(data), _lit(schema), *_options_map(registry), _col_expr(subject))
     if registry is not None:
         return _args("to_avro", _col_expr(data), _lit(schema), *_options_map(registry))
     if schema is None:

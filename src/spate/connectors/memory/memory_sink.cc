@@ -2,7 +2,8 @@
 // as a temp view named by queryName, so spark.sql("SELECT * FROM name")
 // reads what the query wrote. Append and update modes add rows; complete
 // mode replaces them. A batch written again (after a restart) replaces its
-// own earlier rows, so nothing is counted twice.
+// own earlier rows, so nothing is counted twice. Only complete mode resumes from
+// a checkpoint: the rows of the other modes are lost with the process.
 
 #include <map>
 
@@ -20,11 +21,15 @@ namespace {
 class MemorySink final : public StreamSink {
  public:
   MemorySink(std::function<void(const std::string&, PlanPtr)> create_temp_view, std::string name,
-             StructTypePtr schema)
-      : create_temp_view_(std::move(create_temp_view)), name_(std::move(name)), schema_(std::move(schema)) {}
+             StructTypePtr schema, OutputMode mode)
+      : create_temp_view_(std::move(create_temp_view)),
+        name_(std::move(name)),
+        schema_(std::move(schema)),
+        mode_(mode) {}
 
   std::string description() const override { return "MemorySink"; }
   bool exactly_once() const override { return false; }
+  bool recovers_from_checkpoint() const override { return mode_ == OutputMode::kComplete; }
 
   arrow::Status Open(const std::string&, const std::string&) override {
     source_ = std::make_shared<ScanSource>();
@@ -51,6 +56,7 @@ class MemorySink final : public StreamSink {
   std::function<void(const std::string&, PlanPtr)> create_temp_view_;
   std::string name_;
   StructTypePtr schema_;
+  OutputMode mode_;
   std::shared_ptr<ScanSource> source_;
   std::map<int64_t, std::shared_ptr<arrow::Table>> batches_;
 };
@@ -64,7 +70,7 @@ void RegisterMemoryConnectors(std::map<std::string, StreamingFormat>& formats) {
     if (!r.query_name || r.query_name->empty()) {
       return LegacyAnalysisError("queryName must be specified for memory sink");
     }
-    return std::make_shared<MemorySink>(r.create_temp_view, *r.query_name, r.schema);
+    return std::make_shared<MemorySink>(r.create_temp_view, *r.query_name, r.schema, r.mode);
   };
 }
 
