@@ -312,6 +312,41 @@ arrow::Result<arrow::Datum> AddIntervals(const FunctionArgs& a, bool subtract) {
   return arrow::Datum(result);
 }
 
+// A constant interval expression as the literal of its value, keeping its name
+// (WholeDays reads literals).
+arrow::Result<BoundExprPtr> FoldedInterval(const BoundExprPtr& e) {
+  EvalContext ctx;
+  auto empty = arrow::RecordBatch::Make(arrow::schema({}), 1, std::vector<std::shared_ptr<arrow::Array>>{});
+  ARROW_ASSIGN_OR_RAISE(auto value, e->Evaluate(*empty, ctx));
+  return std::make_shared<BoundLiteral>(value.scalar(), types::Interval(), e->name());
+}
+
+// - interval: months, days and microseconds negated apart (Spark's
+// IntervalUtils.negateExact).
+arrow::Result<arrow::Datum> NegateIntervals(const FunctionArgs& a) {
+  const bool scalar = a.values[0].is_scalar();
+  int64_t n = scalar ? 1 : a.num_rows;
+  ARROW_ASSIGN_OR_RAISE(auto in, AsArray(a.values[0], n));
+  const auto& x = static_cast<const arrow::MonthDayNanoIntervalArray&>(*in);
+  arrow::MonthDayNanoIntervalBuilder out;
+  ARROW_RETURN_NOT_OK(out.Reserve(n));
+  for (int64_t i = 0; i < n; ++i) {
+    if (x.IsNull(i)) {
+      out.UnsafeAppendNull();
+      continue;
+    }
+    auto v = x.GetValue(i);
+    if (v.months == INT32_MIN || v.days == INT32_MIN || v.nanoseconds == INT64_MIN) {
+      return SparkError("ARITHMETIC_OVERFLOW", "22003",
+                        "integer overflow. Use 'try_subtract' to tolerate overflow and return NULL instead.");
+    }
+    out.UnsafeAppend({-v.months, -v.days, -v.nanoseconds});
+  }
+  ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
+  if (scalar) return result->GetScalar(0);
+  return arrow::Datum(result);
+}
+
 arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
                                                    std::vector<BoundExprPtr> args,
                                                    const std::string& pretty) {
@@ -343,12 +378,8 @@ arrow::Result<BoundExprPtr> BindTemporalArithmetic(const std::string& op,
     bool constant = args[0]->kind() == BoundExpr::Kind::kLiteral && args[1]->kind() == BoundExpr::Kind::kLiteral;
     auto impl = [subtract](const FunctionArgs& a) { return AddIntervals(a, subtract); };
     BoundExprPtr sum = MakeFunction(op, impl, types::Interval(), std::move(args), pretty);
-    if (!constant) return sum;
     // Folded, so that DATE + (INTERVAL 1 DAY + INTERVAL 1 DAY) still sees whole days.
-    EvalContext ctx;
-    auto empty = arrow::RecordBatch::Make(arrow::schema({}), 1, std::vector<std::shared_ptr<arrow::Array>>{});
-    ARROW_ASSIGN_OR_RAISE(auto value, sum->Evaluate(*empty, ctx));
-    return std::make_shared<BoundLiteral>(value.scalar(), types::Interval(), pretty);
+    return constant ? FoldedInterval(sum) : sum;
   }
   // Only dates and timestamps move by an interval; other operands get the
   // generic checks (DATATYPE_MISMATCH).
@@ -491,7 +522,8 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
   if (args[0]->type()->id() == TypeId::kString) args[0] = ImplicitCast(args[0], types::Double());
   const DataTypePtr type = args[0]->type();
-  if (!type->IsNumeric() && type->id() != TypeId::kNull) {
+  const bool interval = type->id() == TypeId::kInterval && name != "abs";  // Spark: (- i), (+ i), negative(i)
+  if (!type->IsNumeric() && type->id() != TypeId::kNull && !interval) {
     return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
                             fmt::format("The first parameter requires the \"NUMERIC\" type, however "
                                         "\"{}\" has the type {}",
@@ -503,6 +535,12 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
     bool nullable = args[0]->nullable();
     std::string printed = fmt::format("(+ {})", args[0]->name());
     return MakeFunction(name, impl, type, std::move(args), printed, nullable);
+  }
+  if (interval) {
+    bool nullable = args[0]->nullable(), constant = args[0]->kind() == BoundExpr::Kind::kLiteral;
+    BoundExprPtr negated = MakeFunction(name, NegateIntervals, type, std::move(args), pretty, nullable);
+    // Folded, so that DATE + (- INTERVAL 1 DAY) still sees whole days.
+    return constant ? FoldedInterval(negated) : negated;
   }
   const char* fn = name == "abs" ? "abs" : "negate";
   auto impl = [fn](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {

@@ -186,7 +186,12 @@ std::optional<std::string> DatetimeIntervalName(const Expr& e, const std::vector
   }
   const std::string& datetime = args[moved]->name();
   const std::string& interval = args[1 - moved]->name();
-  if (is(moved, {TypeId::kDate}) && interval.starts_with("INTERVAL '") && interval.ends_with("' DAY")) {
+  // A DAY interval literal, possibly under a sign: (- INTERVAL '1' DAY), negative(...).
+  std::string_view literal = interval;
+  for (std::string_view sign : {"(- ", "(+ ", "negative("}) {
+    if (literal.starts_with(sign) && literal.ends_with(")")) literal = literal.substr(sign.size(), literal.size() - sign.size() - 1);
+  }
+  if (is(moved, {TypeId::kDate}) && literal.starts_with("INTERVAL '") && literal.ends_with("' DAY")) {
     std::string days = fmt::format("extractansiintervaldays({})", interval);
     return fmt::format("date_add({}, {})", datetime, e.name == "+" ? days : "(- " + days + ")");
   }
