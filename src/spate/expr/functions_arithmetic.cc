@@ -322,8 +322,9 @@ arrow::Result<BoundExprPtr> FoldedInterval(const BoundExprPtr& e) {
 }
 
 // - interval: months, days and microseconds negated apart (Spark's
-// IntervalUtils.negateExact).
-arrow::Result<arrow::Datum> NegateIntervals(const FunctionArgs& a) {
+// IntervalUtils.negateExact); with `only_negative`, abs(interval): an
+// interval below zero (its months, else its days and time) negated.
+arrow::Result<arrow::Datum> NegateIntervals(const FunctionArgs& a, bool only_negative) {
   const bool scalar = a.values[0].is_scalar();
   int64_t n = scalar ? 1 : a.num_rows;
   ARROW_ASSIGN_OR_RAISE(auto in, AsArray(a.values[0], n));
@@ -336,6 +337,11 @@ arrow::Result<arrow::Datum> NegateIntervals(const FunctionArgs& a) {
       continue;
     }
     auto v = x.GetValue(i);
+    const bool below_zero = v.months != 0 ? v.months < 0 : (v.days != 0 ? v.days < 0 : v.nanoseconds < 0);
+    if (only_negative && !below_zero) {
+      out.UnsafeAppend(v);
+      continue;
+    }
     if (v.months == INT32_MIN || v.days == INT32_MIN || v.nanoseconds == INT64_MIN) {
       return SparkError("ARITHMETIC_OVERFLOW", "22003",
                         "integer overflow. Use 'try_subtract' to tolerate overflow and return NULL instead.");
@@ -522,7 +528,7 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 1));
   if (args[0]->type()->id() == TypeId::kString) args[0] = ImplicitCast(args[0], types::Double());
   const DataTypePtr type = args[0]->type();
-  const bool interval = type->id() == TypeId::kInterval && name != "abs";  // Spark: (- i), (+ i), negative(i)
+  const bool interval = type->id() == TypeId::kInterval;
   if (!type->IsNumeric() && type->id() != TypeId::kNull && !interval) {
     return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", pretty,
                             fmt::format("The first parameter requires the \"NUMERIC\" type, however "
@@ -538,7 +544,9 @@ arrow::Result<BoundExprPtr> BindUnary(const std::string& name, std::vector<Bound
   }
   if (interval) {
     bool nullable = args[0]->nullable(), constant = args[0]->kind() == BoundExpr::Kind::kLiteral;
-    BoundExprPtr negated = MakeFunction(name, NegateIntervals, type, std::move(args), pretty, nullable);
+    const bool abs = name == "abs";
+    auto impl = [abs](const FunctionArgs& a) { return NegateIntervals(a, abs); };
+    BoundExprPtr negated = MakeFunction(name, impl, type, std::move(args), pretty, nullable);
     // Folded, so that DATE + (- INTERVAL 1 DAY) still sees whole days.
     return constant ? FoldedInterval(negated) : negated;
   }

@@ -390,13 +390,14 @@ def test_interval_arithmetic_column_names(oracle):
 def test_interval_sign_operators(oracle):
     """Unary minus, unary plus and negative() take a day-time interval: (- INTERVAL '01' HOUR),
     (+ INTERVAL '1' DAY), negative(INTERVAL '2' DAY), their values, and a timestamp moved by a
-    negated interval; abs() of an interval stays refused, as in Spark."""
+    negated interval; abs() of one."""
     def program(sql, spark):
         out = []
         for e in ("- INTERVAL 1 HOUR", "+INTERVAL 1 DAY", "negative(INTERVAL 2 DAYS)",
                   "- INTERVAL '1 02:03:04.5' DAY TO SECOND",
                   "TIMESTAMP '2024-01-01 00:00:00' - (- INTERVAL 1 HOUR)",
-                  "DATE '2024-03-01' + (- INTERVAL 1 DAY)"):
+                  "DATE '2024-03-01' + (- INTERVAL 1 DAY)", "abs(- INTERVAL 1 HOUR)", "abs(INTERVAL 2 DAYS)",
+                  "abs(- INTERVAL '1 02:03:04.5' DAY TO SECOND)"):
             df = spark.sql("SELECT " + e)
             out.append([df.columns, [tuple(r) for r in df.collect()]])
         out.append(spark.sql("SELECT - INTERVAL '1-2' YEAR TO MONTH").columns)
