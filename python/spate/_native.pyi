@@ -410,6 +410,11 @@ class StateHandle:
 
     def delete_if_exists(self, arg: str, /) -> None: ...
 
+    def select_key(self, arg: int, /) -> None:
+        """
+        Points the state and timer calls at key `k` of the input's keys (during handle_input_groups).
+        """
+
 def transform_with_state(g: GroupedData, adapter: object, output_json: str, output_mode: str, time_mode: str, event_time_column: str, initial_state: GroupedData | None, operator_name: str) -> DataFrame:
     """
     groupBy(...).transformWithState with a Python processor adapter (and an initial state or None), its operator named `operator_name`.

@@ -656,9 +656,11 @@ std::shared_ptr<arrow::Schema> ArrowSchemaOf(const std::string& struct_json) {
 }
 
 // The handle a Python processor holds during one call of the engine: state
-// variables by name, timers of the current key.
+// variables by name, timers of the current key; during HandleInputGroups,
+// `groups` selects the key.
 struct StateHandle {
   spate::StatefulProcessorHandle* handle;
+  const spate::InputGroups* groups = nullptr;
   spate::ValueState& Value(const std::string& name) { return *Unwrap(handle->GetValueState(name, nullptr)); }
   spate::ListState& List(const std::string& name) { return *Unwrap(handle->GetListState(name, nullptr)); }
   spate::MapState& Map(const std::string& name) { return *Unwrap(handle->GetMapState(name, nullptr, nullptr)); }
@@ -677,7 +679,8 @@ spate::DataFrame WithOperatorName(spate::DataFrame df, const std::string& name) 
 }
 
 // The engine's processor over a Python adapter (spate.sql.streaming.
-// stateful_processor_runner): each call takes the GIL once, for one grouping key.
+// _processor_runner): each call takes the GIL once, HandleInputGroups for all
+// keys of the batch's input (the adapter selects each key through the handle).
 class PythonStatefulProcessor final : public spate::StatefulProcessor {
  public:
   explicit PythonStatefulProcessor(std::shared_ptr<PyCallable> adapter) : adapter_(std::move(adapter)) {}
@@ -689,13 +692,29 @@ class PythonStatefulProcessor final : public spate::StatefulProcessor {
       return arrow::Status::OK();
     });
   }
+  // One key's call outside the batch's input (a key of an initial state without rows): the
+  // handle already points at it.
   arrow::Result<spate::RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
                                                        const spate::TimerValues& timers) override {
-    return WithGil([&]() -> arrow::Result<spate::RecordBatchPtr> {
-      return Output(adapter_->fn().attr("handle_input_rows")(
-          CapsulesOf(Copy(key)), CapsulesOf(Copy(rows)), timers.current_processing_time_ms,
+    spate::InputGroups one;
+    one.keys = Copy(key);
+    one.rows = Copy(rows);
+    one.offsets = {0, rows.num_rows()};
+    one.select_key = [](int64_t) {};
+    ARROW_ASSIGN_OR_RAISE(auto out, HandleInputGroups(one, timers));
+    return out.front();
+  }
+  arrow::Result<std::vector<spate::RecordBatchPtr>> HandleInputGroups(const spate::InputGroups& groups,
+                                                                      const spate::TimerValues& timers) override {
+    handle_.groups = &groups;
+    auto out = WithGil([&]() -> arrow::Result<spate::RecordBatchPtr> {
+      return Output(adapter_->fn().attr("handle_input_groups")(
+          CapsulesOf(groups.keys), CapsulesOf(groups.rows), groups.offsets, timers.current_processing_time_ms,
           timers.current_watermark_ms));
     });
+    handle_.groups = nullptr;
+    ARROW_ASSIGN_OR_RAISE(auto batch, std::move(out));
+    return std::vector<spate::RecordBatchPtr>{std::move(batch)};
   }
   arrow::Result<spate::RecordBatchPtr> HandleExpiredTimer(const arrow::RecordBatch& key,
                                                           const spate::TimerValues& timers,
@@ -786,7 +805,13 @@ void BindStatefulProcessing(nb::module_& m) {
       .def("register_timer", [](StateHandle& h, int64_t ms) { Check(h.handle->RegisterTimer(ms)); })
       .def("delete_timer", [](StateHandle& h, int64_t ms) { Check(h.handle->DeleteTimer(ms)); })
       .def("list_timers", [](StateHandle& h) { return Unwrap(h.handle->ListTimers()); })
-      .def("delete_if_exists", [](StateHandle& h, const std::string& n) { Check(h.handle->DeleteIfExists(n)); });
+      .def("delete_if_exists", [](StateHandle& h, const std::string& n) { Check(h.handle->DeleteIfExists(n)); })
+      .def("select_key", [](StateHandle& h, int64_t k) {
+        if (h.groups == nullptr || k < 0 || k >= h.groups->keys->num_rows()) {
+          throw std::out_of_range("no grouping key " + std::to_string(k) + " in this call");
+        }
+        h.groups->select_key(k);
+      }, "Points the state and timer calls at key `k` of the input's keys (during handle_input_groups).");
 
   m.def("transform_with_state", [](const spate::GroupedData& g, nb::object adapter, const std::string& output_json,
                                    const std::string& output_mode, const std::string& time_mode,

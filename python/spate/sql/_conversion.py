@@ -148,6 +148,8 @@ def _has_null_type(t: DataType) -> bool:
 
 def _to_arrow_value(t: DataType, tz: datetime.tzinfo) -> Optional[Callable[[Any], Any]]:
     """A function preparing a Python value of type t for pyarrow, or None when none is needed."""
+    if isinstance(t, TimestampType) and tz is datetime.timezone.utc:
+        return None  # pyarrow reads a naive datetime as UTC already
     if isinstance(t, TimestampType):
         def ts(v: Any) -> Any:
             if isinstance(v, datetime.datetime) and v.tzinfo is None:

@@ -233,20 +233,22 @@ arrow::Status HandleInput(const PlanNode& node, const arrow::Table& input, const
   ARROW_ASSIGN_OR_RAISE(StatefulOperatorState * op, ctx.streaming->RunningOperator());
   ARROW_ASSIGN_OR_RAISE(auto late, LateRows(node, *rows, *ctx.streaming, &op->metrics().num_rows_dropped_by_watermark));
   KeyGroups groups = GroupRows(keys, late);
-  // One gather puts each key's rows together; each call then gets a slice of it.
+  // One gather puts each key's rows together; each key's call gets a slice of it.
+  InputGroups input_groups;
+  input_groups.select_key = [&](int64_t k) { handle.SetCurrentKey(groups.keys[k]); };
+  input_groups.offsets.push_back(0);
   std::vector<int64_t> order;
   order.reserve(static_cast<size_t>(rows->num_rows()));
-  for (const auto& group : groups.rows) order.insert(order.end(), group.begin(), group.end());
-  ARROW_ASSIGN_OR_RAISE(auto grouped, TakeRows(rows, order));
-  int64_t offset = 0;
-  for (size_t g = 0; g < groups.keys.size(); ++g) {
-    handle.SetCurrentKey(groups.keys[g]);
-    const auto count = static_cast<int64_t>(groups.rows[g].size());
-    ARROW_ASSIGN_OR_RAISE(auto out, processor.HandleInputRows(*key_batch->Slice(groups.first_row[g], 1),
-                                                              *grouped->Slice(offset, count), timers));
-    offset += count;
-    ARROW_RETURN_NOT_OK(output.Add(out));
-    if (auto it = unseen.find(groups.keys[g]); it != unseen.end()) unseen.erase(it);
+  for (const auto& group : groups.rows) {
+    order.insert(order.end(), group.begin(), group.end());
+    input_groups.offsets.push_back(static_cast<int64_t>(order.size()));
+  }
+  ARROW_ASSIGN_OR_RAISE(input_groups.rows, TakeRows(rows, order));
+  ARROW_ASSIGN_OR_RAISE(input_groups.keys, TakeRows(key_batch, groups.first_row));
+  ARROW_ASSIGN_OR_RAISE(auto outputs, processor.HandleInputGroups(input_groups, timers));
+  for (const auto& out : outputs) ARROW_RETURN_NOT_OK(output.Add(out));
+  for (std::string_view key : groups.keys) {
+    if (auto it = unseen.find(key); it != unseen.end()) unseen.erase(it);
   }
   return arrow::Status::OK();
 }

@@ -124,6 +124,17 @@ class StatefulProcessorHandle {
   virtual arrow::Status DeleteIfExists(const std::string& name) = 0;
 };
 
+/// The keys of a micro-batch's input with their rows, in the order of the
+/// HandleInputRows calls: `keys` has one row per key, `rows` the keys' rows one
+/// key after another (key k's are rows offsets[k] to offsets[k + 1]).
+/// `select_key(k)` points the handle's state and timer calls at key k.
+struct InputGroups {
+  RecordBatchPtr keys;
+  RecordBatchPtr rows;
+  std::vector<int64_t> offsets;
+  std::function<void(int64_t)> select_key;
+};
+
 /// The user's logic. Per micro-batch the operator calls Init, then (in the
 /// first batch of a query with an initial state) HandleInitialState once per
 /// key of the initial state, HandleInputRows once per key of the batch,
@@ -136,6 +147,11 @@ class StatefulProcessor {
   /// `key`: one row of the grouping columns; `rows`: the key's rows of the batch.
   virtual arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch& key, const arrow::RecordBatch& rows,
                                                         const TimerValues& timer_values) = 0;
+  /// Every key of the batch's input: by default HandleInputRows per key, each
+  /// after select_key. A processor in another runtime (Python) overrides it to
+  /// cross into it once for all keys. The output rows of the calls, in order.
+  virtual arrow::Result<std::vector<RecordBatchPtr>> HandleInputGroups(const InputGroups& groups,
+                                                                       const TimerValues& timer_values);
   virtual arrow::Result<RecordBatchPtr> HandleExpiredTimer(const arrow::RecordBatch& key,
                                                            const TimerValues& timer_values,
                                                            const ExpiredTimerInfo& expired) {

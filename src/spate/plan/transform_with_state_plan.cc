@@ -1,6 +1,7 @@
 // The analyzed node of groupBy(...).transformWithState(...): the grouping
 // keys bound to the input, the processor, and Spark's checks of the modes.
 
+#include <arrow/record_batch.h>
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
@@ -19,6 +20,20 @@ arrow::Result<TimeMode> ParseTimeMode(const std::string& text) {
                     fmt::format("Unknown time mode {}. Accepted timeMode modes are 'none', 'processingTime', "
                                 "'eventTime'",
                                 text));
+}
+
+arrow::Result<std::vector<RecordBatchPtr>> StatefulProcessor::HandleInputGroups(const InputGroups& groups,
+                                                                                const TimerValues& timer_values) {
+  std::vector<RecordBatchPtr> out;
+  for (int64_t k = 0; k < groups.keys->num_rows(); ++k) {
+    groups.select_key(k);
+    const int64_t begin = groups.offsets[k];
+    ARROW_ASSIGN_OR_RAISE(auto rows, HandleInputRows(*groups.keys->Slice(k, 1),
+                                                     *groups.rows->Slice(begin, groups.offsets[k + 1] - begin),
+                                                     timer_values));
+    out.push_back(std::move(rows));
+  }
+  return out;
 }
 
 namespace {

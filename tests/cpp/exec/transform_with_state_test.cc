@@ -243,6 +243,52 @@ class WritesEmptyLists final : public StatefulProcessor {
   ListState* list_ = nullptr;
 };
 
+// Counts and sums each key's rows in a value state, every key of a batch in
+// one call (as a processor in another runtime does). Output: k STRING, n
+// BIGINT, s BIGINT (the key's count and sum of v so far).
+class SumAllKeysAtOnce final : public StatefulProcessor {
+ public:
+  arrow::Status Init(StatefulProcessorHandle& handle) override {
+    ARROW_ASSIGN_OR_RAISE(total_, handle.GetValueState("total", TotalRow(0, 0)->schema()));
+    return arrow::Status::OK();
+  }
+  arrow::Result<RecordBatchPtr> HandleInputRows(const arrow::RecordBatch&, const arrow::RecordBatch&,
+                                                const TimerValues&) override {
+    return arrow::Status::Invalid("HandleInputRows was called, not HandleInputGroups");
+  }
+  arrow::Result<std::vector<RecordBatchPtr>> HandleInputGroups(const InputGroups& groups,
+                                                               const TimerValues&) override {
+    const auto& v = static_cast<const arrow::Int32Array&>(*groups.rows->column(2));
+    arrow::Int64Builder counts, sums;
+    for (int64_t k = 0; k < groups.keys->num_rows(); ++k) {
+      groups.select_key(k);
+      int64_t n = groups.offsets[k + 1] - groups.offsets[k], s = 0;
+      for (int64_t r = groups.offsets[k]; r < groups.offsets[k + 1]; ++r) s += v.Value(r);
+      ARROW_ASSIGN_OR_RAISE(auto stored, total_->Get());
+      if (stored) {
+        n += Int64At(*stored, 0);
+        s += static_cast<const arrow::Int64Array&>(*stored->column(1)).Value(0);
+      }
+      ARROW_RETURN_NOT_OK(total_->Update(*TotalRow(n, s)));
+      ARROW_RETURN_NOT_OK(counts.Append(n));
+      ARROW_RETURN_NOT_OK(sums.Append(s));
+    }
+    auto schema = arrow::schema({arrow::field("k", arrow::utf8()), arrow::field("n", arrow::int64()),
+                                 arrow::field("s", arrow::int64())});
+    ARROW_ASSIGN_OR_RAISE(auto n_array, counts.Finish());
+    ARROW_ASSIGN_OR_RAISE(auto s_array, sums.Finish());
+    return std::vector<RecordBatchPtr>{
+        arrow::RecordBatch::Make(schema, groups.keys->num_rows(), {groups.keys->column(0), n_array, s_array})};
+  }
+
+ private:
+  static RecordBatchPtr TotalRow(int64_t n, int64_t s) {
+    auto schema = arrow::schema({arrow::field("n", arrow::int64()), arrow::field("s", arrow::int64())});
+    return arrow::RecordBatch::Make(schema, 1, {Int64Row("n", n)->column(0), Int64Row("s", s)->column(0)});
+  }
+  ValueState* total_ = nullptr;
+};
+
 std::string Cell(const arrow::Array& column, const DataType& type, int64_t row) {
   auto cells = FormatForShow(column, type, FormatOptions{}).ValueOrDie();
   return static_cast<const arrow::StringArray&>(*cells).GetString(row);
@@ -283,6 +329,15 @@ class TransformWithStateTest : public ::testing::TestWithParam<std::string> {
     auto output = ParseDdlSchema("k STRING, last BIGINT, total BIGINT, listed BIGINT, mapped BIGINT").ValueOrDie();
     return DataFrame(session_, stream_->plan()).groupBy({Column("k")}).TransformWithState(
         factory, *output, "Update", time_mode);
+  }
+
+  DataFrame SummedAllAtOnce() {
+    StatefulProcessorFactory factory = []() -> arrow::Result<std::shared_ptr<StatefulProcessor>> {
+      return std::make_shared<SumAllKeysAtOnce>();
+    };
+    auto output = ParseDdlSchema("k STRING, n BIGINT, s BIGINT").ValueOrDie();
+    return DataFrame(session_, stream_->plan()).groupBy({Column("k")}).TransformWithState(factory, *output, "Update",
+                                                                                           "None");
   }
 
   DataFrame FromInitialState(const DataFrame& initial) {
@@ -499,6 +554,13 @@ TEST_P(TransformWithStateTest, AnInitialStateNeedsTheQuerysKeyTypes) {
   EXPECT_NE(df.status().message().find("initialState must be grouped by keys of the query's key types"),
             std::string::npos)
       << df.status().ToString();
+}
+
+TEST_P(TransformWithStateTest, AProcessorMayHandleEveryKeyOfABatchInOneCall) {
+  Start(SummedAllAtOnce(), "all_keys_at_once");
+  // Each key's rows are its own slice, and select_key points the state at it.
+  EXPECT_EQ(Step({"0 a 1", "0 b 2", "0 a 3", "0 c 4"}), (Rows{"a | 2 | 4", "b | 1 | 2", "c | 1 | 4"}));
+  EXPECT_EQ(Step({"0 b 10", "0 a 5"}), (Rows{"a | 3 | 9", "b | 2 | 12"}));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -257,6 +257,54 @@ def test_transform_with_state_in_pandas(oracle):
     oracle.check(program)
 
 
+def test_state_calls_after_a_yield_act_on_the_key(oracle):
+    """handleInputRows is a generator that yields before it reads and updates its state: the
+    rest of it runs when the engine takes the rows, still for that key, before the next key."""
+    def program(sql, spark, tmp):
+        streaming = importlib_streaming(sql)
+
+        class YieldsFirst(streaming.StatefulProcessor):
+            def init(self, handle):
+                self.seen = handle.getValueState("seen", "n BIGINT")
+
+            def handleInputRows(self, key, rows, timerValues):
+                yield sql.Row(k=key[0], before=(self.seen.get() or (0,))[0])
+                n = (self.seen.get() or (0,))[0] + len(list(rows))
+                self.seen.update((n,))
+                yield sql.Row(k=key[0], before=n)
+
+        out = stream(spark, tmp).groupBy("k").transformWithState(
+            YieldsFirst(), "k STRING, before BIGINT", "Append", "None")
+        return run_batches(spark, out, tmp, "append")
+    oracle.check(program)
+
+
+def test_transform_with_state_in_pandas_frames_of_each_key(oracle):
+    """transformWithStateInPandas hands each key a DataFrame of its own rows indexed from 0,
+    in the input's order; the output DataFrames keep their own column types (a float NaN
+    becomes a null)."""
+    def program(sql, spark, tmp):
+        import pandas as pd
+        streaming = importlib_streaming(sql)
+
+        class Frames(streaming.StatefulProcessor):
+            def init(self, handle):
+                self.calls = handle.getValueState("calls", "c INT")
+
+            def handleInputRows(self, key, rows, timerValues):
+                calls = (self.calls.get() or (0,))[0] + 1
+                self.calls.update((calls,))
+                for pdf in rows:
+                    yield pd.DataFrame({"k": [key[0]], "index": [",".join(map(str, pdf.index))],
+                                        "first": [int(pdf.loc[0, "v"])], "vs": [",".join(map(str, pdf["v"]))],
+                                        "half": [float("nan") if calls > 1 else 0.5]})
+
+        out = stream(spark, tmp).groupBy("k").transformWithStateInPandas(
+            Frames(), "k STRING, index STRING, first INT, vs STRING, half DOUBLE", "Update", "None")
+        return run_batches(spark, out, tmp, "update")
+    oracle.check(program)
+
+
 def test_unknown_time_mode(oracle):
     """A time mode Spark does not know: STATEFUL_PROCESSOR_UNKNOWN_TIME_MODE."""
     def program(sql, spark, tmp):

@@ -1,7 +1,8 @@
 """The adapter between the engine's transformWithState operator and a Python
-``StatefulProcessor``: the engine calls it once per grouping key (holding the GIL), with the
-key's rows as Arrow; it calls the user's methods as PySpark does and returns the output rows
-as Arrow, or the traceback of the user's exception."""
+``StatefulProcessor``: the engine calls it (holding the GIL) once for all grouping keys of a
+batch's input, with the keys' rows as Arrow, then once per expired timer; it calls the user's
+methods as PySpark does and returns the output rows as Arrow, or the traceback of the user's
+exception. The input's rows are converted once for all keys, and the output rows once."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ class ProcessorRunner:
         pass
 
     def init(self, native_handle: Any) -> None:
+        self.native = native_handle
         self.processor.init(StatefulProcessorHandle(native_handle, self.tz))
 
     def close(self) -> None:
@@ -45,18 +47,33 @@ class ProcessorRunner:
     def _table(self, capsules: Tuple[Any, Any]) -> pa.Table:
         return pa.Table.from_batches([pa.RecordBatch._import_from_c_capsule(*capsules)])
 
-    def _key(self, capsules: Tuple[Any, Any]) -> tuple:
-        return tuple(arrow_to_rows(self._table(capsules), self.key_schema, self.tz)[0])
+    def _keys(self, capsules: Tuple[Any, Any]) -> List[tuple]:
+        return [tuple(row) for row in arrow_to_rows(self._table(capsules), self.key_schema, self.tz)]
 
-    def handle_input_rows(self, key: Tuple[Any, Any], rows: Tuple[Any, Any], processing_ms: int,
-                          watermark_ms: int) -> Any:
+    def _key(self, capsules: Tuple[Any, Any]) -> tuple:
+        return self._keys(capsules)[0]
+
+    def handle_input_groups(self, keys: Tuple[Any, Any], rows: Tuple[Any, Any], offsets: List[int],
+                            processing_ms: int, watermark_ms: int) -> Any:
+        """One ``handleInputRows`` call per key, in order: key k's rows are rows offsets[k] to
+        offsets[k + 1]; the handle is pointed at each key before its call."""
         try:
             table = self._table(rows)
             if self.pandas:
-                data: Any = iter([arrow_to_pandas(table, self.input_schema, self.tz)])
+                frame = arrow_to_pandas(table, self.input_schema, self.tz)
+
+                def rows_of(begin: int, end: int) -> Any:
+                    return iter([frame.iloc[begin:end].reset_index(drop=True)])
             else:
-                data = iter(arrow_to_rows(table, self.input_schema, self.tz))
-            out = self.processor.handleInputRows(self._key(key), data, TimerValues(processing_ms, watermark_ms))
+                all_rows = arrow_to_rows(table, self.input_schema, self.tz)
+
+                def rows_of(begin: int, end: int) -> Any:
+                    return iter(all_rows[begin:end])
+            timers = TimerValues(processing_ms, watermark_ms)
+            out: List[Any] = []
+            for k, key in enumerate(self._keys(keys)):
+                self.native.select_key(k)
+                self._collect(self.processor.handleInputRows(key, rows_of(offsets[k], offsets[k + 1]), timers), out)
             return self._output(out)
         except Exception:  # noqa: BLE001 - the engine reports it as PySpark's PythonException
             return traceback.format_exc()
@@ -81,26 +98,36 @@ class ProcessorRunner:
     def handle_expired_timer(self, key: Tuple[Any, Any], processing_ms: int, watermark_ms: int,
                              expiry_ms: int) -> Any:
         try:
-            out = self.processor.handleExpiredTimer(key=self._key(key),
-                                                    timerValues=TimerValues(processing_ms, watermark_ms),
-                                                    expiredTimerInfo=ExpiredTimerInfo(expiry_ms))
+            out: List[Any] = []
+            self._collect(self.processor.handleExpiredTimer(key=self._key(key),
+                                                            timerValues=TimerValues(processing_ms, watermark_ms),
+                                                            expiredTimerInfo=ExpiredTimerInfo(expiry_ms)), out)
             return self._output(out)
         except Exception:  # noqa: BLE001
             return traceback.format_exc()
 
-    def _output(self, out: Any) -> Optional[Tuple[Any, Any]]:
-        if out is None:
-            return None
-        rows: List[Any] = []
+    def _collect(self, returned: Any, out: List[Any]) -> None:
+        """Adds what a call returned (an iterator of Rows or of pandas DataFrames) to ``out``."""
+        if returned is not None:
+            out.extend(returned)
+
+    def _output(self, out: List[Any]) -> Optional[Tuple[Any, Any]]:
+        """The rows (or pandas DataFrames) of the calls as one Arrow batch."""
         if self.pandas:
-            for pdf in out:
-                cells = pdf[[f.name for f in self.output_schema.fields]].itertuples(index=False, name=None)
-                rows += [tuple(_plain(v) for v in r) for r in cells]
-        else:
-            rows = list(out)
-        if not rows:
+            out = _pandas_rows(out, self.output_schema.fieldNames())
+        if not out:
             return None
-        return self.output.batch(rows).__arrow_c_array__()
+        return self.output.batch(out).__arrow_c_array__()
+
+
+def _pandas_rows(frames: List[Any], names: List[str]) -> List[tuple]:
+    """The rows of the DataFrames' columns ``names``, in order, as tuples of plain values.
+    Each frame keeps its own dtypes (a concat would widen an int column next to a float one)."""
+    rows: List[tuple] = []
+    for pdf in frames:
+        columns = [[_plain(v) for v in pdf[name].tolist()] for name in names]
+        rows.extend(zip(*columns))
+    return rows
 
 
 def _plain(value: Any) -> Any:

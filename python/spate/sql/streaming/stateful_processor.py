@@ -2,10 +2,10 @@
 ``StatefulProcessor``, ``StatefulProcessorHandle``, the state variables (``ValueState``,
 ``ListState``, ``MapState``), ``TimerValues`` and ``ExpiredTimerInfo``.
 
-The engine calls a processor once per grouping key of each micro-batch, holding the GIL for
-the call; state values cross to the engine's state stores as Arrow rows. A state variable
-declared with ``ttlDurationMs`` (ProcessingTime mode) expires that long after the batch that
-last updated it."""
+The engine calls a processor once per grouping key of each micro-batch, holding the GIL once
+for all keys of the batch's input; state values cross to the engine's state stores as Arrow
+rows. A state variable declared with ``ttlDurationMs`` (ProcessingTime mode) expires that long
+after the batch that last updated it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from typing import Any, Iterator, List, Optional, Tuple, Union
 import pyarrow as pa
 
 from spate.errors import PySparkException, PySparkRuntimeError
-from spate.sql._conversion import _to_arrow_value, arrow_to_rows, row_values
+from spate.sql._conversion import _from_arrow_value, _to_arrow_value, row_values
 from spate.sql.row import Row
 from spate.sql.types import DataType, StructField, StructType, _parse_datatype_string
 
@@ -35,33 +35,35 @@ def _struct(schema: Union[StructType, DataType, str]) -> StructType:
 
 class _RowWriter:
     """Rows (tuples, Rows, dicts) of a schema as one Arrow record batch; the Arrow schema and
-    the value conversions are worked out once, since a processor writes rows on every call."""
+    the value conversions are worked out once, since a processor writes rows on every call.
+    The rows convert as one struct array: one pyarrow call, not one per column."""
 
     def __init__(self, schema: StructType, tz: Any) -> None:
         self.names = schema.fieldNames()
         self.arrow = pa.schema(schema)
-        self.converters = [_to_arrow_value(f.dataType, tz) for f in schema.fields]
+        self.struct = pa.struct(list(self.arrow))
+        converters = [_to_arrow_value(f.dataType, tz) for f in schema.fields]
+        self.converters = [(i, c) for i, c in enumerate(converters) if c is not None]
 
     def batch(self, rows: List[Any]) -> pa.RecordBatch:
-        columns: List[List[Any]] = [[] for _ in self.names]
-        for row in rows:
-            for i, v in enumerate(row_values(row, self.names)):
-                columns[i].append(v)
-        arrays = []
-        for convert, values, field in zip(self.converters, columns, self.arrow):
-            if convert is not None:
-                values = [None if v is None else convert(v) for v in values]
-            arrays.append(pa.array(values, type=field.type))
-        return pa.RecordBatch.from_arrays(arrays, schema=self.arrow)
+        if not self.names:
+            return pa.RecordBatch.from_arrays([], schema=self.arrow)
+        values = [row_values(row, self.names) for row in rows]  # new lists
+        for row in values:
+            for i, convert in self.converters:
+                if row[i] is not None:
+                    row[i] = convert(row[i])
+        return pa.RecordBatch.from_struct_array(pa.array([tuple(row) for row in values], type=self.struct))
 
 
 class _Codec:
-    """Tuples of a state schema to Arrow rows and back."""
+    """Tuples of a state schema to Arrow rows and back; the value conversions are worked out
+    once, since state values cross on every call."""
 
     def __init__(self, schema: Union[StructType, DataType, str], tz: Any) -> None:
         self.schema = _struct(schema)
-        self.tz = tz
         self.writer = _RowWriter(self.schema, tz)
+        self.readers = [_from_arrow_value(f.dataType, tz) for f in self.schema.fields]
 
     def to_capsules(self, values: List[Any]) -> Tuple[Any, Any]:
         rows = [tuple(v) if isinstance(v, (tuple, list)) else (v,) for v in values]
@@ -71,7 +73,13 @@ class _Codec:
         if capsules is None:
             return []
         batch = pa.RecordBatch._import_from_c_capsule(*capsules)
-        return [tuple(r) for r in arrow_to_rows(pa.Table.from_batches([batch]), self.schema, self.tz)]
+        if not self.readers:
+            return [()] * batch.num_rows
+        columns = []
+        for column, read in zip(batch.columns, self.readers):
+            values = column.to_pylist()
+            columns.append(values if read is None else [None if v is None else read(v) for v in values])
+        return list(zip(*columns))
 
 
 class ValueState:
