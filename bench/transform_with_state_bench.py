@@ -2,8 +2,8 @@
 last event, event count; one output row per user and batch) over a rate-micro-batch source of
 N rows a batch whose user is value % 1M (1M distinct keys), Update mode, a noop sink, the
 RocksDB state store. Prints rows/s and batch p50/p99 for Spate's Row-based transformWithState,
-Spate's transformWithStateInPandas, and PySpark 4.1's transformWithState (local[2], 2 shuffle
-partitions: this machine's cores). bench/transform_with_state_bench.cc is the C++ processor.
+Spate's transformWithStateInPandas, and PySpark 4.1's two (local[2], 2 shuffle partitions: this
+machine's cores). bench/transform_with_state_bench.cc is the C++ processor.
 
     .venv/bin/python bench/transform_with_state_bench.py [rows_per_batch] [batches] [spate|pyspark|all]
 """
@@ -115,6 +115,7 @@ def main():
                  .config("spark.driver.memory", "2g").getOrCreate())
         spark.sparkContext.setLogLevel("OFF")
         report("PySpark 4.1 transformWithState (Row)", run(spark, sql, False, rows_per_batch, batches))
+        report("PySpark 4.1 transformWithStateInPandas", run(spark, sql, True, rows_per_batch, batches))
 
 
 if __name__ == "__main__":
