@@ -1,8 +1,6 @@
 #include "spate/common/s3_conditional_put.h"
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cctype>
 #include <cmath>
@@ -14,37 +12,12 @@
 #include <arrow/filesystem/s3fs.h>
 #include <fmt/format.h>
 
+#include "spate/common/crypto.h"
 #include "spate/common/http_request.h"
 
 namespace spate {
 
 namespace {
-
-std::string Hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
-  }
-  return out;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return Hex(digest, size);
-}
-
-std::string Hmac(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), digest, &size);
-  return std::string(reinterpret_cast<const char*>(digest), size);
-}
-
 
 struct Target {
   std::string url;
@@ -84,7 +57,7 @@ std::vector<std::string> SignedHeaders(const arrow::fs::S3Options& options, cons
   std::string amz_date = AmzDate();
   std::string date = amz_date.substr(0, 8);
   std::string region = options.region.empty() ? "us-east-1" : options.region;
-  std::string payload_hash = Sha256Hex(contents);
+  std::string payload_hash = Hex(Sha256(contents));
   std::string token = options.GetSessionToken();
   std::string canonical_headers =
       fmt::format("host:{}\nx-amz-content-sha256:{}\nx-amz-date:{}\n", target.host, payload_hash, amz_date);
@@ -96,9 +69,10 @@ std::vector<std::string> SignedHeaders(const arrow::fs::S3Options& options, cons
   std::string canonical_request =
       fmt::format("PUT\n{}\n\n{}\n{}\n{}", target.path, canonical_headers, signed_names, payload_hash);
   std::string scope = fmt::format("{}/{}/s3/aws4_request", date, region);
-  std::string to_sign = fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", amz_date, scope, Sha256Hex(canonical_request));
-  std::string key = Hmac(Hmac(Hmac(Hmac("AWS4" + options.GetSecretKey(), date), region), "s3"), "aws4_request");
-  std::string signature = Hex(reinterpret_cast<const unsigned char*>(Hmac(key, to_sign).data()), 32);
+  std::string to_sign = fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", amz_date, scope, Hex(Sha256(canonical_request)));
+  std::string key = HmacSha256(HmacSha256(HmacSha256(HmacSha256("AWS4" + options.GetSecretKey(), date), region), "s3"),
+                               "aws4_request");
+  std::string signature = Hex(HmacSha256(key, to_sign));
   std::vector<std::string> headers = {
       "Host: " + target.host,
       "x-amz-content-sha256: " + payload_hash,
