@@ -14,6 +14,7 @@
 
 #include "spate/common/azure_conditional_put.h"
 #include "spate/common/azure_store.h"
+#include "spate/common/gcs_conditional_put.h"
 #include "spate/common/gcs_store.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/s3_conditional_put.h"
@@ -285,7 +286,8 @@ arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, co
 }
 
 // One conditional request where the store has one and Spate can send it: S3's
-// PUT with static keys, Azure's Put Blob with a shared key. Otherwise a check, then a write, under one lock that
+// PUT with static keys, Azure's Put Blob with a shared key, GCS's upload
+// without credentials. Otherwise a check, then a write, under one lock that
 // makes the two one step for the threads of this process; a writer in another
 // process between them would go unnoticed (docs/object-storage.md).
 arrow::Result<bool> WriteObjectIfAbsent(const FileSystemPtr& store, const std::string& uri,
@@ -296,6 +298,7 @@ arrow::Result<bool> WriteObjectIfAbsent(const FileSystemPtr& store, const std::s
     if (CanPutIfAbsent(options)) return PutIfAbsent(options, uri, name, contents);
   }
   if (CanPutBlobIfAbsent(*store)) return PutBlobIfAbsent(*store, uri, name, contents);
+  if (CanUploadIfAbsent(*store)) return UploadIfAbsent(*store, uri, name, contents);
   static std::mutex check_then_write;
   std::lock_guard<std::mutex> lock(check_then_write);
   auto info = store->GetFileInfo(name);
