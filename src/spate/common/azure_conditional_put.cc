@@ -1,7 +1,6 @@
 #include "spate/common/azure_conditional_put.h"
 
 #include <ctime>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -51,14 +50,10 @@ std::string UrlPath(const std::string& url) {
 // `length` bytes to `url`, with the x-ms- headers `ms_headers` ("name:value",
 // sorted by name): an HMAC-SHA256 under the decoded account key over the
 // standard headers, the x-ms- headers and the account's resource path.
-arrow::Result<std::string> SharedKeyAuthorization(const arrow::fs::AzureOptions& options, const std::string& url,
-                                                  size_t length, const std::vector<std::string>& ms_headers) {
-  std::optional<std::string> key = Base64Decode(options.AccountKey());
-  if (!key) {
-    return arrow::Status::Invalid(fmt::format("The key of Azure storage account {} is not base64: set "
-                                              "fs.azure.account.key.{}.dfs.core.windows.net to the account's key.",
-                                              options.account_name, options.account_name));
-  }
+std::string SharedKeyAuthorization(const arrow::fs::AzureOptions& options, const std::string& url, size_t length,
+                                   const std::vector<std::string>& ms_headers) {
+  // MakeAzureFileSystem refused a key that is not base64.
+  std::string key = Base64Decode(options.AccountKey()).value_or("");
   std::string canonical_headers;
   for (const auto& header : ms_headers) canonical_headers += header + "\n";
   // Content-Encoding, -Language, -Length (empty for none), -MD5, -Type, Date,
@@ -66,8 +61,7 @@ arrow::Result<std::string> SharedKeyAuthorization(const arrow::fs::AzureOptions&
   std::string to_sign =
       fmt::format("PUT\n\n\n{}\n\n{}\n\n\n\n*\n\n\n{}/{}{}", length == 0 ? "" : std::to_string(length), kContentType,
                   canonical_headers, options.account_name, UrlPath(url));
-  return fmt::format("Authorization: SharedKey {}:{}", options.account_name,
-                     Base64Encode(HmacSha256(*key, to_sign)));
+  return fmt::format("Authorization: SharedKey {}:{}", options.account_name, Base64Encode(HmacSha256(key, to_sign)));
 }
 #endif
 
@@ -95,11 +89,10 @@ arrow::Result<bool> PutBlobIfAbsent([[maybe_unused]] const arrow::fs::FileSystem
   request.body = contents;
   std::vector<std::string> ms_headers = {"x-ms-blob-type:BlockBlob", "x-ms-date:" + HttpDate(),
                                          std::string("x-ms-version:") + kApiVersion};
-  ARROW_ASSIGN_OR_RAISE(std::string authorization,
-                        SharedKeyAuthorization(*options, request.url, contents.size(), ms_headers));
   request.headers = ms_headers;
-  request.headers.insert(request.headers.end(), {std::string("Content-Type: ") + kContentType, "If-None-Match: *",
-                                                 "Expect:", authorization});
+  request.headers.insert(request.headers.end(),
+                         {std::string("Content-Type: ") + kContentType, "If-None-Match: *", "Expect:",
+                          SharedKeyAuthorization(*options, request.url, contents.size(), ms_headers)});
   auto response = SendHttpRequest(request);
   if (!response.ok()) return arrow::Status::IOError(uri, ": ", response.status().message());
   if (response->status / 100 == 2) return true;
