@@ -1,12 +1,6 @@
 #include "spate/common/s3_conditional_put.h"
 
-#include <curl/curl.h>
-
-#include <cctype>
-#include <cmath>
 #include <ctime>
-#include <mutex>
-#include <string_view>
 #include <vector>
 
 #include <arrow/filesystem/s3fs.h>
@@ -86,11 +80,6 @@ std::vector<std::string> SignedHeaders(const arrow::fs::S3Options& options, cons
   return headers;
 }
 
-size_t Collect(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
 }  // namespace
 
 bool CanPutIfAbsent(const arrow::fs::S3Options& options) {
@@ -102,38 +91,20 @@ arrow::Result<bool> PutIfAbsent(const arrow::fs::S3Options& options, const std::
   size_t slash = bucket_and_key.find('/');
   if (slash == std::string::npos) return arrow::Status::Invalid(uri, ": no object key");
   Target target = TargetOf(options, bucket_and_key.substr(0, slash), bucket_and_key.substr(slash + 1));
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return arrow::Status::IOError(uri, ": cannot start an HTTP request");
-  struct curl_slist* headers = nullptr;
-  for (const auto& header : SignedHeaders(options, target, contents)) {
-    headers = curl_slist_append(headers, header.c_str());
-  }
-  std::string body;
-  curl_easy_setopt(curl, CURLOPT_URL, target.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, contents.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(contents.size()));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  auto millis = [](double seconds, long fallback) {
-    return seconds > 0 ? static_cast<long>(std::ceil(seconds * 1000)) : fallback;
-  };
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, millis(options.connect_timeout, 5000));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, millis(options.request_timeout, 60000));
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) return arrow::Status::IOError(uri, ": PUT failed: ", curl_easy_strerror(rc));
+  HttpRequest request;
+  request.method = "PUT";
+  request.url = target.url;
+  request.body = contents;
+  request.headers = SignedHeaders(options, target, contents);
+  request.connect_timeout_seconds = options.connect_timeout > 0 ? options.connect_timeout : 5;
+  request.timeout_seconds = options.request_timeout > 0 ? options.request_timeout : 60;
+  auto response = SendHttpRequest(request);
+  if (!response.ok()) return arrow::Status::IOError(uri, ": ", response.status().message());
+  long status = response->status;
   if (status / 100 == 2) return true;
   // 412: the name is taken; 409: another conditional write of the name is under way.
   if (status == 412 || status == 409) return false;
-  return arrow::Status::IOError(uri, ": PUT failed with HTTP status ", status, ": ", body.substr(0, 500));
+  return arrow::Status::IOError(uri, ": PUT failed with HTTP status ", status, ": ", response->body.substr(0, 500));
 }
 
 }  // namespace spate
