@@ -10,6 +10,7 @@ import os
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -69,6 +70,10 @@ class GcsServer:
         self.process = process
         self.endpoint = "http://127.0.0.1:%d" % port
 
+    def behind(self, proxy):
+        """This server as reached through `proxy` (a HoldingProxy in front of it)."""
+        return GcsServer(proxy.port)
+
     def conf(self):
         """Spark's settings (Hadoop's GCS connector keys) that point gs:// at this server."""
         return {"spark.hadoop.fs.gs.storage.root.url": self.endpoint + "/",
@@ -118,6 +123,10 @@ class AzuriteServer:
         self.account = AZURE_ACCOUNT
         self.key = AZURE_KEY
 
+    def behind(self, proxy):
+        """This server as reached through `proxy` (a HoldingProxy in front of it)."""
+        return AzuriteServer(proxy.port)
+
     def conf(self):
         """Spark's settings (Hadoop's ABFS keys) that point abfs:// at this server."""
         return {"spark.hadoop.fs.azure.abfs.endpoint": "127.0.0.1:%d" % self.port,
@@ -165,3 +174,71 @@ def start_azurite():
     process = _start([program, "--silent", "--blobHost", "127.0.0.1", "--blobPort", str(port), "--location", data,
                       "--skipApiVersionCheck", "--loose"], "Azurite", ready)
     return AzuriteServer(port, process)
+
+
+class HoldingProxy:
+    """A TCP proxy on a free loopback port in front of the emulator on `port`. It holds back the
+    first piece of a write (anything but a GET or HEAD request) whose bytes contain `marker` until
+    release() sends it on or drop() closes its connection unsent: a write caught on the network
+    while the test lets another writer go first, or kills the writer. `held` is set once it
+    holds one."""
+
+    def __init__(self, port, marker):
+        self.upstream = port
+        self.marker = marker
+        self.held = threading.Event()
+        self._decided = threading.Event()
+        self._send = True
+        self._lock = threading.Lock()
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self._listener.getsockname()[1]
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def release(self):
+        self._decided.set()
+
+    def drop(self):
+        self._send = False
+        self._decided.set()
+
+    def close(self):
+        self.release()
+        self._listener.close()
+
+    def _accept(self):
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:  # closed
+                return
+            server = socket.create_connection(("127.0.0.1", self.upstream))
+            threading.Thread(target=self._pump, args=(client, server, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(server, client, False), daemon=True).start()
+
+    def _holds(self, data):
+        with self._lock:
+            if self.held.is_set() or self.marker not in data or data.startswith((b"GET ", b"HEAD ")):
+                return False
+            self.held.set()
+            return True
+
+    def _pump(self, source, target, to_server):
+        try:
+            while True:
+                data = source.recv(1 << 16)
+                if not data:
+                    break
+                if to_server and self._holds(data):
+                    self._decided.wait()
+                    if not self._send:
+                        break
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, target):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                s.close()

@@ -1,8 +1,8 @@
 """Iceberg tables in a hadoop catalog whose warehouse is a gs:// or abfs:// URI, against the
 emulators of tests/python/cloud_storage_support.py (fake-gcs-server, Azurite). Spate writes the
 table; pyiceberg reads it back with its own (Arrow) clients, and so does Spate in a new process
-that shares nothing with the writer but the store. Neither store has a conditional write through
-Arrow's file systems: concurrent commits of one process are kept apart by a lock instead."""
+that shares nothing with the writer but the store. Concurrent commits of one process each land;
+those of two processes are in test_conditional_writes_gcs_azure.py."""
 
 import json
 import subprocess

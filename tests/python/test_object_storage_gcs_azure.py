@@ -92,3 +92,18 @@ def test_a_missing_bucket_is_named(spark, store):
     missing = store.uri("x").replace(store.bucket, "spate-missing-bucket")
     with pytest.raises(Exception, match="spate-missing-bucket"):
         spark.read.parquet(missing).collect()
+
+
+def test_an_azure_key_that_is_not_base64_is_named(spark, azurite):
+    for key, value in azurite.conf().items():
+        spark.conf.set(key, value)
+    setting = "spark.hadoop.fs.azure.account.key.%s.dfs.core.windows.net" % azurite.account
+    spark.conf.set(setting, "not base64!")
+    try:
+        with pytest.raises(Exception) as info:
+            spark.range(3).write.parquet(azurite.uri(azurite.new_container(), "t"))
+    finally:
+        for key in azurite.conf():
+            spark.conf.unset(key)
+    assert type(info.value).__name__ == "IllegalArgumentException"
+    assert "is not base64" in str(info.value) and setting in str(info.value)

@@ -8,6 +8,7 @@
 #endif
 #include <fmt/format.h>
 
+#include "spate/common/crypto.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 
@@ -88,6 +89,12 @@ arrow::Result<std::shared_ptr<arrow::fs::FileSystem>> MakeAzureFileSystem(const 
     options.blob_storage_authority = options.dfs_storage_authority = *endpoint;
   }
   if (auto key = AccountKey(conf, account)) {
+    if (!Base64Decode(*key)) {
+      return arrow::Status::Invalid(fmt::format(
+          "{}: the shared key of Azure storage account {} is not base64: set "
+          "spark.hadoop.fs.azure.account.key.{}.dfs.core.windows.net to one of the account's access keys.",
+          uri, account, account));
+    }
     ARROW_RETURN_NOT_OK(options.ConfigureAccountKeyCredential(*key));
   } else {
     ARROW_RETURN_NOT_OK(options.ConfigureDefaultCredential());

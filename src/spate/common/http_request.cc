@@ -5,6 +5,7 @@
 #include <curl/curl.h>
 
 #include <cctype>
+#include <cmath>
 #include <mutex>
 
 #include <fmt/format.h>
@@ -36,8 +37,9 @@ arrow::Result<HttpResponse> SendHttpRequest(const HttpRequest& request) {
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, AppendBody);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &response.body);
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT, 10L);
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT, request.timeout_seconds);
+  auto millis = [](double seconds) { return static_cast<long>(std::ceil(seconds * 1000)); };
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, millis(request.connect_timeout_seconds));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, millis(request.timeout_seconds));
   if (!request.basic_auth.empty()) {
     curl_easy_setopt(curl, CURLOPT_HTTPAUTH, CURLAUTH_BASIC);
     curl_easy_setopt(curl, CURLOPT_USERPWD, request.basic_auth.c_str());

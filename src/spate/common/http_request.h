@@ -1,7 +1,8 @@
 #pragma once
 
 // One HTTP request over libcurl, for the clients of REST services that sit
-// below the connectors (the Avro schema registry of from_avro / to_avro).
+// below the connectors (the Avro schema registry of from_avro / to_avro) and
+// the object stores' conditional writes.
 
 #include <string>
 #include <string_view>
@@ -17,7 +18,8 @@ struct HttpRequest {
   std::string body;                  // sent with POST and PUT
   std::vector<std::string> headers;  // "Name: value"
   std::string basic_auth;            // "user:password", or empty for none
-  long timeout_seconds = 30;
+  double connect_timeout_seconds = 10;
+  double timeout_seconds = 30;       // the whole request
 };
 
 struct HttpResponse {

@@ -12,7 +12,9 @@
 #include <arrow/io/interfaces.h>
 #include <fmt/format.h>
 
+#include "spate/common/azure_conditional_put.h"
 #include "spate/common/azure_store.h"
+#include "spate/common/gcs_conditional_put.h"
 #include "spate/common/gcs_store.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/s3_conditional_put.h"
@@ -283,20 +285,23 @@ arrow::Status WriteObject(const FileSystemPtr& store, const std::string& uri, co
   return ObjectStoreError(uri, write());
 }
 
-// S3's conditional PUT where Spate can sign it; else a check, then a PUT.
-// Arrow's GCS and Azure file systems have no conditional write, so there it is
-// always the latter. One lock makes the two one step for the threads of this
-// process; a writer in another process between them would go unnoticed
-// (docs/object-storage.md).
+// One conditional request where the store has one and Spate can send it: S3's
+// PUT with static keys, Azure's Put Blob with a shared key, GCS's upload
+// without credentials. Otherwise a check, then a write, under one lock that
+// makes the two one step for the threads of this process; a writer in another
+// process between them would go unnoticed (docs/object-storage.md).
 arrow::Result<bool> WriteObjectIfAbsent(const FileSystemPtr& store, const std::string& uri,
                                         const std::string& contents) {
+  std::string name = ObjectPathOf(uri);
   if (auto* s3 = dynamic_cast<arrow::fs::S3FileSystem*>(store.get())) {
     arrow::fs::S3Options options = s3->options();
-    if (CanPutIfAbsent(options)) return PutIfAbsent(options, uri, ObjectPathOf(uri), contents);
+    if (CanPutIfAbsent(options)) return PutIfAbsent(options, uri, name, contents);
   }
+  if (CanPutBlobIfAbsent(*store)) return PutBlobIfAbsent(*store, uri, name, contents);
+  if (CanUploadIfAbsent(*store)) return UploadIfAbsent(*store, uri, name, contents);
   static std::mutex check_then_write;
   std::lock_guard<std::mutex> lock(check_then_write);
-  auto info = store->GetFileInfo(ObjectPathOf(uri));
+  auto info = store->GetFileInfo(name);
   if (!info.ok()) return ObjectStoreError(uri, info.status());
   if (info->type() != arrow::fs::FileType::NotFound) return false;
   ARROW_RETURN_NOT_OK(WriteObject(store, uri, contents));

@@ -1,50 +1,17 @@
 #include "spate/common/s3_conditional_put.h"
 
-#include <curl/curl.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
-#include <cctype>
-#include <cmath>
 #include <ctime>
-#include <mutex>
-#include <string_view>
 #include <vector>
 
 #include <arrow/filesystem/s3fs.h>
 #include <fmt/format.h>
 
+#include "spate/common/crypto.h"
 #include "spate/common/http_request.h"
 
 namespace spate {
 
 namespace {
-
-std::string Hex(const unsigned char* data, size_t size) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    out += kDigits[data[i] >> 4];
-    out += kDigits[data[i] & 15];
-  }
-  return out;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, EVP_sha256(), nullptr);
-  return Hex(digest, size);
-}
-
-std::string Hmac(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
-       data.size(), digest, &size);
-  return std::string(reinterpret_cast<const char*>(digest), size);
-}
-
 
 struct Target {
   std::string url;
@@ -84,7 +51,7 @@ std::vector<std::string> SignedHeaders(const arrow::fs::S3Options& options, cons
   std::string amz_date = AmzDate();
   std::string date = amz_date.substr(0, 8);
   std::string region = options.region.empty() ? "us-east-1" : options.region;
-  std::string payload_hash = Sha256Hex(contents);
+  std::string payload_hash = Hex(Sha256(contents));
   std::string token = options.GetSessionToken();
   std::string canonical_headers =
       fmt::format("host:{}\nx-amz-content-sha256:{}\nx-amz-date:{}\n", target.host, payload_hash, amz_date);
@@ -96,9 +63,10 @@ std::vector<std::string> SignedHeaders(const arrow::fs::S3Options& options, cons
   std::string canonical_request =
       fmt::format("PUT\n{}\n\n{}\n{}\n{}", target.path, canonical_headers, signed_names, payload_hash);
   std::string scope = fmt::format("{}/{}/s3/aws4_request", date, region);
-  std::string to_sign = fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", amz_date, scope, Sha256Hex(canonical_request));
-  std::string key = Hmac(Hmac(Hmac(Hmac("AWS4" + options.GetSecretKey(), date), region), "s3"), "aws4_request");
-  std::string signature = Hex(reinterpret_cast<const unsigned char*>(Hmac(key, to_sign).data()), 32);
+  std::string to_sign = fmt::format("AWS4-HMAC-SHA256\n{}\n{}\n{}", amz_date, scope, Hex(Sha256(canonical_request)));
+  std::string key = HmacSha256(HmacSha256(HmacSha256(HmacSha256("AWS4" + options.GetSecretKey(), date), region), "s3"),
+                               "aws4_request");
+  std::string signature = Hex(HmacSha256(key, to_sign));
   std::vector<std::string> headers = {
       "Host: " + target.host,
       "x-amz-content-sha256: " + payload_hash,
@@ -112,11 +80,6 @@ std::vector<std::string> SignedHeaders(const arrow::fs::S3Options& options, cons
   return headers;
 }
 
-size_t Collect(char* data, size_t size, size_t count, void* out) {
-  static_cast<std::string*>(out)->append(data, size * count);
-  return size * count;
-}
-
 }  // namespace
 
 bool CanPutIfAbsent(const arrow::fs::S3Options& options) {
@@ -128,38 +91,20 @@ arrow::Result<bool> PutIfAbsent(const arrow::fs::S3Options& options, const std::
   size_t slash = bucket_and_key.find('/');
   if (slash == std::string::npos) return arrow::Status::Invalid(uri, ": no object key");
   Target target = TargetOf(options, bucket_and_key.substr(0, slash), bucket_and_key.substr(slash + 1));
-  static std::once_flag init;
-  std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  CURL* curl = curl_easy_init();
-  if (curl == nullptr) return arrow::Status::IOError(uri, ": cannot start an HTTP request");
-  struct curl_slist* headers = nullptr;
-  for (const auto& header : SignedHeaders(options, target, contents)) {
-    headers = curl_slist_append(headers, header.c_str());
-  }
-  std::string body;
-  curl_easy_setopt(curl, CURLOPT_URL, target.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, "PUT");
-  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDS, contents.data());
-  curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(contents.size()));
-  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, Collect);
-  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  auto millis = [](double seconds, long fallback) {
-    return seconds > 0 ? static_cast<long>(std::ceil(seconds * 1000)) : fallback;
-  };
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, millis(options.connect_timeout, 5000));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, millis(options.request_timeout, 60000));
-  CURLcode rc = curl_easy_perform(curl);
-  long status = 0;
-  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
-  curl_slist_free_all(headers);
-  curl_easy_cleanup(curl);
-  if (rc != CURLE_OK) return arrow::Status::IOError(uri, ": PUT failed: ", curl_easy_strerror(rc));
+  HttpRequest request;
+  request.method = "PUT";
+  request.url = target.url;
+  request.body = contents;
+  request.headers = SignedHeaders(options, target, contents);
+  request.connect_timeout_seconds = options.connect_timeout > 0 ? options.connect_timeout : 5;
+  request.timeout_seconds = options.request_timeout > 0 ? options.request_timeout : 60;
+  auto response = SendHttpRequest(request);
+  if (!response.ok()) return arrow::Status::IOError(uri, ": ", response.status().message());
+  long status = response->status;
   if (status / 100 == 2) return true;
   // 412: the name is taken; 409: another conditional write of the name is under way.
   if (status == 412 || status == 409) return false;
-  return arrow::Status::IOError(uri, ": PUT failed with HTTP status ", status, ": ", body.substr(0, 500));
+  return arrow::Status::IOError(uri, ": PUT failed with HTTP status ", status, ": ", response->body.substr(0, 500));
 }
 
 }  // namespace spate

@@ -37,8 +37,8 @@ class FileIO {
   arrow::Status Write(const std::string& location, const std::string& contents) const;
   /// Creates the file only if none has its name (a commit's new metadata
   /// version): true when written, false when it existed. One step, so of two
-  /// writers exactly one wins: a hard link locally, a conditional PUT
-  /// (If-None-Match: *) on S3.
+  /// writers exactly one wins: a hard link locally, a conditional request on
+  /// an object store where Spate can send one (WriteObjectIfAbsent).
   arrow::Result<bool> WriteIfAbsent(const std::string& location, const std::string& contents) const;
   arrow::Result<bool> Exists(const std::string& location) const;
   /// The size in bytes of an existing file.
