@@ -242,3 +242,23 @@ class HoldingProxy:
                 except OSError:
                     pass
                 s.close()
+
+
+class Store:
+    """One emulator as the tests use it: URIs of a new bucket (GCS) or container (Azure), and
+    its keys."""
+
+    def __init__(self, kind, server):
+        self.kind, self.server = kind, server
+        self.bucket = server.new_bucket() if kind == "gcs" else server.new_container()
+
+    def uri(self, path):
+        if self.kind == "gcs":
+            return "gs://%s/%s" % (self.bucket, path)
+        return self.server.uri(self.bucket, path)
+
+    def keys(self, prefix):
+        return self.server.keys(self.bucket, prefix)
+
+    def get(self, key):
+        return self.server.get(self.bucket, key)

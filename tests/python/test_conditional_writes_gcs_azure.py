@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from cloud_storage_support import HoldingProxy
+from cloud_storage_support import HoldingProxy, Store
 from iceberg_util import pyiceberg_table_on_azurite, pyiceberg_table_on_gcs, use_hadoop_catalog
 
 pytestmark = pytest.mark.fresh_process
@@ -48,25 +48,6 @@ start = int(sys.argv[3])
 spark.range(start, start + 10).writeTo("lake.db.shared").append()
 print("appended", flush=True)
 """
-
-
-class Store:
-    """A new bucket (GCS) or container (Azure) of one emulator."""
-
-    def __init__(self, kind, server):
-        self.kind, self.server = kind, server
-        self.bucket = server.new_bucket() if kind == "gcs" else server.new_container()
-
-    def uri(self, path):
-        if self.kind == "gcs":
-            return "gs://%s/%s" % (self.bucket, path)
-        return self.server.uri(self.bucket, path)
-
-    def keys(self, prefix):
-        return self.server.keys(self.bucket, prefix)
-
-    def get(self, key):
-        return self.server.get(self.bucket, key)
 
 
 @pytest.fixture(params=["gcs", "azurite"])

@@ -8,29 +8,11 @@ wrote."""
 
 import pytest
 
+from cloud_storage_support import Store
+
 pytestmark = pytest.mark.fresh_process
 
 STORES = ["gcs", "azurite"]
-
-
-class Store:
-    """One emulator as the tests use it: URIs of a new bucket or container, and its keys."""
-
-    def __init__(self, kind, server):
-        self.server = server
-        self.kind = kind
-        self.bucket = server.new_bucket() if kind == "gcs" else server.new_container()
-
-    def uri(self, path):
-        if self.kind == "gcs":
-            return "gs://%s/%s" % (self.bucket, path)
-        return self.server.uri(self.bucket, path)
-
-    def keys(self, prefix):
-        return self.server.keys(self.bucket, prefix)
-
-    def get(self, key):
-        return self.server.get(self.bucket, key)
 
 
 @pytest.fixture(params=STORES)

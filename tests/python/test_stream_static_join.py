@@ -31,7 +31,9 @@ def run(join, checkpoint):
     return batches
 
 
-def test_the_static_side_runs_once(spark, tmp_path):
+def counted_static_and_stream(spark, tmp_path):
+    """Static rows k = 1..3 named by a UDF that records each call, and a stream of three
+    micro-batches of `cad` values."""
     calls = []
 
     @f.udf("string")
@@ -42,6 +44,11 @@ def test_the_static_side_runs_once(spark, tmp_path):
     static = spark.createDataFrame([(1,), (2,), (3,)], "k INT").select("k", label("k").alias("name"))
     stream = spark.readStream.schema("cad INT").option("maxFilesPerTrigger", 1).json(
         write_batches(str(tmp_path / "in"), [[1, 4], [2], [3, 3, 5]]))
+    return static, stream, calls
+
+
+def test_the_static_side_runs_once(spark, tmp_path):
+    static, stream, calls = counted_static_and_stream(spark, tmp_path)
     batches = run(stream.join(static, stream.cad == static.k, "left"), str(tmp_path / "cp"))
     assert batches == [[(1, 1, "n1"), (4, None, None)], [(2, 2, "n2")],
                        [(3, 3, "n3"), (3, 3, "n3"), (5, None, None)]]
@@ -49,16 +56,7 @@ def test_the_static_side_runs_once(spark, tmp_path):
 
 
 def test_a_static_side_on_the_left_runs_once(spark, tmp_path):
-    calls = []
-
-    @f.udf("string")
-    def label(k):
-        calls.append(k)
-        return "n%d" % k
-
-    static = spark.createDataFrame([(1,), (2,), (3,)], "k INT").select("k", label("k").alias("name"))
-    stream = spark.readStream.schema("cad INT").option("maxFilesPerTrigger", 1).json(
-        write_batches(str(tmp_path / "in"), [[1, 4], [2], [3, 3, 5]]))
+    static, stream, calls = counted_static_and_stream(spark, tmp_path)
     right_outer = run(static.join(stream, static.k == stream.cad, "right"), str(tmp_path / "cp-right"))
     assert right_outer == [[(1, "n1", 1), (None, None, 4)], [(2, "n2", 2)],
                            [(3, "n3", 3), (3, "n3", 3), (None, None, 5)]]
