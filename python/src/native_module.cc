@@ -659,11 +659,30 @@ std::shared_ptr<arrow::Schema> ArrowSchemaOf(const std::string& struct_json) {
 // variables by name, timers of the current key; during HandleInputGroups,
 // `groups` selects the key.
 struct StateHandle {
-  spate::StatefulProcessorHandle* handle;
+  spate::StatefulProcessorHandle* handle = nullptr;
   const spate::InputGroups* groups = nullptr;
+  // The schema of each variable's rows (by name, and role for a map's keys),
+  // imported from its first call: later calls import only the rows, against it,
+  // so that no call imports a schema or computes its fingerprint again. A
+  // variable's rows keep their schema from its declaration, which clears them.
+  std::map<std::string, std::shared_ptr<arrow::Schema>> schemas;
+
   spate::ValueState& Value(const std::string& name) { return *Unwrap(handle->GetValueState(name, nullptr)); }
   spate::ListState& List(const std::string& name) { return *Unwrap(handle->GetListState(name, nullptr)); }
   spate::MapState& Map(const std::string& name) { return *Unwrap(handle->GetMapState(name, nullptr, nullptr)); }
+
+  std::shared_ptr<arrow::RecordBatch> Rows(const std::string& variable, nb::handle pair) {
+    auto& schema = schemas[variable];
+    if (!schema) {
+      auto batch = BatchFromCapsules(pair);
+      schema = batch->schema();
+      return batch;
+    }
+    auto t = nb::cast<nb::tuple>(pair);
+    auto* c_array = static_cast<ArrowArray*>(PyCapsule_GetPointer(t[1].ptr(), "arrow_array"));
+    if (c_array == nullptr) throw nb::python_error();
+    return Unwrap(arrow::ImportRecordBatch(c_array, schema));
+  }
 };
 
 // A transformWithState's DataFrame with `name` as its operator's name: PySpark
@@ -753,53 +772,56 @@ class PythonStatefulProcessor final : public spate::StatefulProcessor {
   }
 
   std::shared_ptr<PyCallable> adapter_;
-  StateHandle handle_{nullptr};
+  StateHandle handle_;
 };
 
 void BindStatefulProcessing(nb::module_& m) {
   using Pair = nb::object;
   nb::class_<StateHandle>(m, "StateHandle", "A stateful processor's handle during one engine call.")
       .def("get_value_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t ttl) {
+        h.schemas.clear();
         Unwrap(h.handle->GetValueState(name, ArrowSchemaOf(schema), spate::TTLConfig{ttl}));
       })
       .def("get_list_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t ttl) {
+        h.schemas.clear();
         Unwrap(h.handle->GetListState(name, ArrowSchemaOf(schema), spate::TTLConfig{ttl}));
       })
       .def("get_map_state", [](StateHandle& h, const std::string& name, const std::string& key,
                                const std::string& value, int64_t ttl) {
+        h.schemas.clear();
         Unwrap(h.handle->GetMapState(name, ArrowSchemaOf(key), ArrowSchemaOf(value), spate::TTLConfig{ttl}));
       })
       .def("value_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.Value(n).Exists()); })
       .def("value_get", [](StateHandle& h, const std::string& n) { return CapsulesOf(Unwrap(h.Value(n).Get())); })
       .def("value_update", [](StateHandle& h, const std::string& n, Pair v) {
-        Check(h.Value(n).Update(*BatchFromCapsules(v)));
+        Check(h.Value(n).Update(*h.Rows(n, v)));
       })
       .def("value_clear", [](StateHandle& h, const std::string& n) { Check(h.Value(n).Clear()); })
       .def("list_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.List(n).Exists()); })
       .def("list_get", [](StateHandle& h, const std::string& n) { return CapsulesOf(Unwrap(h.List(n).Get())); })
       .def("list_put", [](StateHandle& h, const std::string& n, Pair v) {
-        Check(h.List(n).Put(*BatchFromCapsules(v)));
+        Check(h.List(n).Put(*h.Rows(n, v)));
       })
       .def("list_append", [](StateHandle& h, const std::string& n, Pair v) {
-        Check(h.List(n).AppendList(*BatchFromCapsules(v)));
+        Check(h.List(n).AppendList(*h.Rows(n, v)));
       })
       .def("list_clear", [](StateHandle& h, const std::string& n) { Check(h.List(n).Clear()); })
       .def("map_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.Map(n).Exists()); })
       .def("map_get", [](StateHandle& h, const std::string& n, Pair k) {
-        return CapsulesOf(Unwrap(h.Map(n).GetValue(*BatchFromCapsules(k))));
+        return CapsulesOf(Unwrap(h.Map(n).GetValue(*h.Rows(n + "\n key", k))));
       })
       .def("map_contains", [](StateHandle& h, const std::string& n, Pair k) {
-        return Unwrap(h.Map(n).ContainsKey(*BatchFromCapsules(k)));
+        return Unwrap(h.Map(n).ContainsKey(*h.Rows(n + "\n key", k)));
       })
       .def("map_update", [](StateHandle& h, const std::string& n, Pair k, Pair v) {
-        Check(h.Map(n).UpdateValue(*BatchFromCapsules(k), *BatchFromCapsules(v)));
+        Check(h.Map(n).UpdateValue(*h.Rows(n + "\n key", k), *h.Rows(n, v)));
       })
       .def("map_entries", [](StateHandle& h, const std::string& n) {
         auto [keys, values] = Unwrap(h.Map(n).Entries());
         return nb::make_tuple(CapsulesOf(keys), CapsulesOf(values));
       })
       .def("map_remove", [](StateHandle& h, const std::string& n, Pair k) {
-        Check(h.Map(n).RemoveKey(*BatchFromCapsules(k)));
+        Check(h.Map(n).RemoveKey(*h.Rows(n + "\n key", k)));
       })
       .def("map_clear", [](StateHandle& h, const std::string& n) { Check(h.Map(n).Clear()); })
       .def("register_timer", [](StateHandle& h, int64_t ms) { Check(h.handle->RegisterTimer(ms)); })
