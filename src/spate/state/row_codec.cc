@@ -1,4 +1,5 @@
 #include "spate/state/row_codec.h"
+#include "spate/state/row_values.h"
 
 #include <bit>
 #include <cmath>
@@ -620,6 +621,34 @@ int64_t DecodeEncodedInt64(std::string_view bytes) {
 void AppendEncodedBool(bool value, std::string* out) {
   out->push_back(kPresent);
   out->push_back(value ? 1 : 0);
+}
+
+void AppendEncodedNull(std::string* out) { out->push_back(kNull); }
+
+void AppendEncodedInteger(int64_t value, int bytes, std::string* out) {
+  out->push_back(kPresent);
+  switch (bytes) {
+    case 1: PutBigEndian(OrderedBits(static_cast<int8_t>(value)), out); break;
+    case 2: PutBigEndian(OrderedBits(static_cast<int16_t>(value)), out); break;
+    case 4: PutBigEndian(OrderedBits(static_cast<int32_t>(value)), out); break;
+    default: PutBigEndian(OrderedBits(value), out); break;
+  }
+}
+
+void AppendEncodedFloat(float value, std::string* out) {
+  out->push_back(kPresent);
+  PutBigEndian(OrderedFloatBits(value), out);
+}
+
+void AppendEncodedDouble(double value, std::string* out) {
+  out->push_back(kPresent);
+  PutBigEndian(OrderedFloatBits(value), out);
+}
+
+void AppendEncodedBytes(std::string_view value, std::string* out) {
+  out->push_back(kPresent);
+  PutBigEndian(static_cast<uint32_t>(value.size()), out);
+  out->append(value);
 }
 
 }  // namespace spate

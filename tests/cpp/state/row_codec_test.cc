@@ -1,4 +1,5 @@
 #include "spate/state/row_codec.h"
+#include "spate/state/row_values.h"
 
 #include <chrono>
 #include <cmath>
@@ -197,6 +198,30 @@ TEST(RowCodec, CorruptBytesAreErrorsNotCrashes) {
   ASSERT_TRUE(decoder->Append(&view).ok());
   auto decoded = decoder->Finish().ValueOrDie();
   EXPECT_TRUE(decoded->Equals(*batch)) << decoded->ToString();
+}
+
+TEST(RowCodec, SingleValuesEncodeAsTheirColumns) {
+  auto schema = arrow::schema({
+      arrow::field("n", arrow::int32()), arrow::field("i8", arrow::int8()), arrow::field("i16", arrow::int16()),
+      arrow::field("i32", arrow::int32()), arrow::field("i64", arrow::int64()), arrow::field("f", arrow::float32()),
+      arrow::field("d", arrow::float64()), arrow::field("s", arrow::utf8()), arrow::field("y", arrow::binary()),
+      arrow::field("b", arrow::boolean()), arrow::field("day", arrow::date32()),
+      arrow::field("ts", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"))});
+  auto batch = Batch(schema, R"([[null, -128, -300, 70000, -5000000000, -1.5, -0.0, "héllo", "", true, -3, 1700000000123456]])");
+  std::string row;
+  AppendEncodedNull(&row);
+  AppendEncodedInteger(-128, 1, &row);
+  AppendEncodedInteger(-300, 2, &row);
+  AppendEncodedInteger(70000, 4, &row);
+  AppendEncodedInteger(-5000000000, 8, &row);
+  AppendEncodedFloat(-1.5f, &row);
+  AppendEncodedDouble(-0.0, &row);
+  AppendEncodedBytes("héllo", &row);
+  AppendEncodedBytes("", &row);
+  AppendEncodedBool(true, &row);
+  AppendEncodedInteger(-3, 4, &row);
+  AppendEncodedInteger(1700000000123456, 8, &row);
+  EXPECT_EQ(row, RowEncoder::Make(schema).ValueOrDie()->EncodeAll(*batch)[0]);
 }
 
 TEST(RowCodec, UnsupportedTypeIsAClearError) {
