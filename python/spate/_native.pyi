@@ -376,6 +376,11 @@ class StateHandle:
 
     def value_update(self, arg0: str, arg1: object, /) -> None: ...
 
+    def value_update_row(self, arg0: str, arg1: object, arg2: object, /) -> bool:
+        """
+        Stores `value` (a row of Python values) without Arrow when it can; false: use value_update.
+        """
+
     def value_clear(self, arg: str, /) -> None: ...
 
     def list_exists(self, arg: str, /) -> bool: ...

@@ -26,6 +26,8 @@
 #include <nanobind/stl/tuple.h>
 #include <nanobind/stl/vector.h>
 
+#include "python_state_rows.h"
+
 #include "spate/api/catalog.h"
 #include "spate/api/column.h"
 #include "spate/api/data_stream_reader.h"
@@ -36,6 +38,7 @@
 #include "spate/api/row_level_writes.h"
 #include "spate/api/writer.h"
 #include "spate/common/error.h"
+#include "spate/exec/encoded_value_state.h"
 #include "spate/expr/time_zone.h"
 #include "spate/expr/user_function.h"
 #include "spate/connectors/file/parquet_io.h"
@@ -666,6 +669,8 @@ struct StateHandle {
   // so that no call imports a schema or computes its fingerprint again. A
   // variable's rows keep their schema from its declaration, which clears them.
   std::map<std::string, std::shared_ptr<arrow::Schema>> schemas;
+  // Each value state's declared schema, which value_update_row encodes by.
+  std::map<std::string, std::shared_ptr<arrow::Schema>> value_schemas;
 
   spate::ValueState& Value(const std::string& name) { return *Unwrap(handle->GetValueState(name, nullptr)); }
   spate::ListState& List(const std::string& name) { return *Unwrap(handle->GetListState(name, nullptr)); }
@@ -780,7 +785,8 @@ void BindStatefulProcessing(nb::module_& m) {
   nb::class_<StateHandle>(m, "StateHandle", "A stateful processor's handle during one engine call.")
       .def("get_value_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t ttl) {
         h.schemas.clear();
-        Unwrap(h.handle->GetValueState(name, ArrowSchemaOf(schema), spate::TTLConfig{ttl}));
+        h.value_schemas[name] = ArrowSchemaOf(schema);
+        Unwrap(h.handle->GetValueState(name, h.value_schemas[name], spate::TTLConfig{ttl}));
       })
       .def("get_list_state", [](StateHandle& h, const std::string& name, const std::string& schema, int64_t ttl) {
         h.schemas.clear();
@@ -796,6 +802,17 @@ void BindStatefulProcessing(nb::module_& m) {
       .def("value_update", [](StateHandle& h, const std::string& n, Pair v) {
         Check(h.Value(n).Update(*h.Rows(n, v)));
       })
+      .def("value_update_row", [](StateHandle& h, const std::string& n, nb::handle value, nb::handle tz) {
+        auto* state = dynamic_cast<spate::EncodedValueState*>(&h.Value(n));
+        auto schema = h.value_schemas.find(n);
+        std::string row;
+        if (state == nullptr || schema == h.value_schemas.end() ||
+            !spate::EncodePythonRow(value, *schema->second, tz, &row)) {
+          return false;
+        }
+        Check(state->UpdateEncoded(std::move(row)));
+        return true;
+      }, "Stores `value` (a row of Python values) without Arrow when it can; false: use value_update.")
       .def("value_clear", [](StateHandle& h, const std::string& n) { Check(h.Value(n).Clear()); })
       .def("list_exists", [](StateHandle& h, const std::string& n) { return Unwrap(h.List(n).Exists()); })
       .def("list_get", [](StateHandle& h, const std::string& n) { return CapsulesOf(Unwrap(h.List(n).Get())); })

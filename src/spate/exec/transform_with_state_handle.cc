@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/exec/encoded_value_state.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/exec/transform_with_state_ttl.h"
 #include "spate/state/event_time_index.h"
@@ -99,7 +100,7 @@ class DeclaringHandle final : public StatefulProcessorHandle {
   TimeMode mode_;
 };
 
-class StoredValue final : public ValueState {
+class StoredValue final : public ValueState, public EncodedValueState {
  public:
   StoredValue(BatchStateHandle& handle, int store, const StateVariable& v) : h_(handle), store_(store), v_(v) {}
   arrow::Result<bool> Exists() override {
@@ -115,8 +116,11 @@ class StoredValue final : public ValueState {
   }
   arrow::Status Update(const arrow::RecordBatch& value) override {
     ARROW_ASSIGN_OR_RAISE(std::string bytes, EncodeStateRow(value, v_.value, "the value of state " + v_.name));
+    return UpdateEncoded(std::move(bytes));
+  }
+  arrow::Status UpdateEncoded(std::string row) override {
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));
-    return s->Put(h_.key(), bytes);
+    return s->Put(h_.key(), row);
   }
   arrow::Status Clear() override {
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/exec/encoded_value_state.h"
 #include "spate/state/event_time_index.h"
 #include "spate/state/row_codec.h"
 #include "spate/state/state_store.h"
@@ -95,7 +96,7 @@ void PutOrRemove(std::string_view key, const std::optional<std::string>& old, co
   }
 }
 
-class ValueWithTTL final : public ValueState {
+class ValueWithTTL final : public ValueState, public EncodedValueState {
  public:
   ValueWithTTL(BatchStateHandle& handle, int store, const StateVariable& v, const TtlClock& clock)
       : h_(handle), store_(store), v_(v), clock_(clock) {}
@@ -110,6 +111,9 @@ class ValueWithTTL final : public ValueState {
   }
   arrow::Status Update(const arrow::RecordBatch& value) override {
     ARROW_ASSIGN_OR_RAISE(std::string bytes, EncodeStateRow(value, v_.value, "the value of state " + v_.name));
+    return UpdateEncoded(std::move(bytes));
+  }
+  arrow::Status UpdateEncoded(std::string bytes) override {
     const int64_t expiry = clock_.NewExpiry();
     AppendExpiry(expiry, &bytes);
     ARROW_ASSIGN_OR_RAISE(StateStore * s, h_.StoreOf(store_));

@@ -198,6 +198,51 @@ def test_value_state_on_the_in_memory_store(oracle):
     oracle.check(program)
 
 
+def test_value_state_of_many_types(oracle):
+    """Values of every state column type, updated and read back in the next batches, equal
+    PySpark's (in a session time zone other than UTC). Some values are None, nested values hold
+    more types; the scalar columns are also a state of their own (a row without nested types
+    or decimals is stored without Arrow)."""
+    def program(sql, spark, tmp):
+        import datetime
+        import decimal
+        streaming, Row = importlib_streaming(sql), sql.Row
+        schema = ("i TINYINT, s SMALLINT, n INT, b BIGINT, f FLOAT, d DOUBLE, t STRING, y BINARY, ok BOOLEAN, "
+                  "day DATE, at TIMESTAMP, local TIMESTAMP_NTZ, amount DECIMAL(10,2), "
+                  "tags ARRAY<STRING>, attrs MAP<STRING,INT>, inner STRUCT<x: INT, w: TIMESTAMP>")
+        names = [c.split()[0] for c in schema.split(", ") if not c.startswith("w:")]
+        flat = schema.split(", amount")[0]  # the columns without decimals and nested types
+        flat_names = [c.split()[0] for c in flat.split(", ")]
+
+        def typed_value(v):
+            at = datetime.datetime(2024, 6, 10, 1, 59, 59, 999_999) + datetime.timedelta(hours=v)
+            return (-128 + v, 32767 - v, -2**31 + v, 2**62 + v, 0.1 * v, -1.5e300 / v, "wert\u00e4 %d" % v,
+                    bytes([v, 0, 255]), v % 2 == 0, datetime.date(1969, 12, 31) + datetime.timedelta(days=v), at,
+                    None if v == 4 else at, decimal.Decimal("%d.25" % -v),
+                    ["x", None, str(v)], {"a": v, "b": None}, (v, at))
+
+        class Typed(streaming.StatefulProcessor):
+            def init(self, handle):
+                self.flat = handle.getValueState("flat", flat)
+                self.value = handle.getValueState("value", schema)
+
+            def handleInputRows(self, key, rows, timerValues):
+                before, flat_before = self.value.get(), self.flat.get()
+                value = typed_value(min(row.v for row in rows))
+                self.value.update(value)
+                self.flat.update(value[:len(flat_names)])
+                if before is not None:
+                    yield Row(k=key[0], **dict(zip(names, flat_before + before[len(flat_names):])))
+
+        spark.conf.set("spark.sql.session.timeZone", "America/Los_Angeles")
+        try:
+            out = stream(spark, tmp).groupBy("k").transformWithState(Typed(), "k STRING, " + schema, "Update", "None")
+            return run_batches(spark, out, tmp, "update")
+        finally:
+            spark.conf.set("spark.sql.session.timeZone", "UTC")
+    oracle.check(program)
+
+
 def test_list_and_map_state(oracle):
     """appendValue, get, put and clear of a list; getValue, updateValue, keys, containsKey and
     clear of a map."""

@@ -96,7 +96,9 @@ class ValueState:
         return rows[0] if rows else None
 
     def update(self, newValue: Tuple) -> None:
-        self._handle._native.value_update(self._name, self._codec.to_capsules([newValue]))
+        native = self._handle._native
+        if not native.value_update_row(self._name, newValue, self._handle._tz):
+            native.value_update(self._name, self._codec.to_capsules([newValue]))
 
     def clear(self) -> None:
         self._handle._native.value_clear(self._name)
