@@ -11,6 +11,20 @@ from pyiceberg.io.pyarrow import PyArrowFileIO
 from pyiceberg.table import StaticTable
 
 
+# The opening of a program run in its own process: a session with the store settings given as
+# JSON in argv[1] and a hadoop catalog `lake` on the warehouse argv[2].
+LAKE_SESSION_PROGRAM = """
+import json, sys
+from spate.sql import SparkSession
+builder = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
+for key, value in json.loads(sys.argv[1]).items():
+    builder = builder.config(key, value)
+spark = (builder.config("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
+         .config("spark.sql.catalog.lake.type", "hadoop")
+         .config("spark.sql.catalog.lake.warehouse", sys.argv[2]).getOrCreate())
+"""
+
+
 def use_hadoop_catalog(spark, warehouse, name="ice"):
     spark.conf.set("spark.sql.catalog.%s" % name, "org.apache.iceberg.spark.SparkCatalog")
     spark.conf.set("spark.sql.catalog.%s.type" % name, "hadoop")

@@ -15,7 +15,7 @@ import sys
 import pytest
 
 from cloud_storage_support import HoldingProxy, Store
-from iceberg_util import pyiceberg_table_on_azurite, pyiceberg_table_on_gcs, use_hadoop_catalog
+from iceberg_util import LAKE_SESSION_PROGRAM, pyiceberg_table_on_azurite, pyiceberg_table_on_gcs, use_hadoop_catalog
 
 pytestmark = pytest.mark.fresh_process
 
@@ -35,15 +35,7 @@ print("error:", query.exception(), flush=True)
 
 # Appends ids argv[3] .. argv[3] + 9 to lake.db.shared in the warehouse argv[2], with the store
 # settings in argv[1].
-ICEBERG_WRITER = """
-import json, sys
-from spate.sql import SparkSession
-builder = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
-for key, value in json.loads(sys.argv[1]).items():
-    builder = builder.config(key, value)
-spark = (builder.config("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
-         .config("spark.sql.catalog.lake.type", "hadoop")
-         .config("spark.sql.catalog.lake.warehouse", sys.argv[2]).getOrCreate())
+ICEBERG_WRITER = LAKE_SESSION_PROGRAM + """
 start = int(sys.argv[3])
 spark.range(start, start + 10).writeTo("lake.db.shared").append()
 print("appended", flush=True)
@@ -67,6 +59,14 @@ def start(program, args, tmp_path, name):
 def finish(process):
     """What `process` printed, once it has ended."""
     return process.communicate(timeout=300)[0]
+
+
+def kill_when_held(writer, proxy):
+    """Kills `writer` once `proxy` holds its request, and drops the request."""
+    assert proxy.held.wait(120), finish(writer)
+    writer.send_signal(signal.SIGKILL)
+    writer.wait(60)
+    proxy.drop()
 
 
 def log_writer(store, server, source, tmp_path, name):
@@ -111,10 +111,7 @@ def test_a_writer_killed_while_writing_a_log_entry_leaves_none(store, source, tm
     proxy = HoldingProxy(store.server.port, b"batchWatermarkMs")
     try:
         writer = log_writer(store, store.server.behind(proxy), source, tmp_path, "killed")
-        assert proxy.held.wait(120), finish(writer)
-        writer.send_signal(signal.SIGKILL)
-        writer.wait(60)
-        proxy.drop()
+        kill_when_held(writer, proxy)
     finally:
         proxy.close()
     assert "cp/offsets/0" not in store.keys("cp/")
@@ -180,10 +177,7 @@ def test_an_iceberg_writer_killed_while_committing_leaves_no_empty_version(spark
     proxy = HoldingProxy(store.server.port, b'"added-records"')
     try:
         writer = iceberg_writer(store.server.behind(proxy), store, 100, tmp_path, "killed")
-        assert proxy.held.wait(120), finish(writer)
-        writer.send_signal(signal.SIGKILL)
-        writer.wait(60)
-        proxy.drop()
+        kill_when_held(writer, proxy)
     finally:
         proxy.close()
     assert metadata_versions(store) == list(range(1, created + 1))

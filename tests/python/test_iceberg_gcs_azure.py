@@ -10,20 +10,12 @@ import sys
 
 import pytest
 
-from iceberg_util import append_concurrently, pyiceberg_table_on_azurite, pyiceberg_table_on_gcs, snapshot_props, use_hadoop_catalog
+from iceberg_util import LAKE_SESSION_PROGRAM, append_concurrently, pyiceberg_table_on_azurite, pyiceberg_table_on_gcs, snapshot_props, use_hadoop_catalog
 
 pytestmark = pytest.mark.fresh_process
 
 # Reads lake.db.events from the warehouse in argv[2], with the store settings in argv[1].
-READER = """
-import json, sys
-from spate.sql import SparkSession
-builder = SparkSession.builder.master("local[1]").config("spark.ui.enabled", "false")
-for key, value in json.loads(sys.argv[1]).items():
-    builder = builder.config(key, value)
-spark = (builder.config("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog")
-         .config("spark.sql.catalog.lake.type", "hadoop")
-         .config("spark.sql.catalog.lake.warehouse", sys.argv[2]).getOrCreate())
+READER = LAKE_SESSION_PROGRAM + """
 print(json.dumps(sorted(r.id for r in spark.table("lake.db.events").collect())))
 """
 
