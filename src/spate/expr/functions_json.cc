@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <map>
 #include <optional>
 #include <unordered_map>
 
@@ -32,6 +31,7 @@
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/json_flat_record.h"
+#include "spate/expr/json_infer.h"
 #include "spate/expr/json_path.h"
 #include "spate/expr/json_record_parser.h"
 #include "spate/expr/json_text.h"
@@ -1011,123 +1011,13 @@ arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<B
 }
 
 // ---------------------------------------------------------------------------
-// schema_of_json: Spark's JSON schema inference (JsonInferSchema) on one
-// constant text, read as from_json reads it (its options): integers BIGINT
-// (DECIMAL(n,0) beyond it, DOUBLE beyond 38 digits), other numbers DOUBLE,
-// strings STRING, object fields sorted by name (repeated keys kept), an empty
-// array ARRAY<STRING>; conflicting types widen or fall back to STRING.
-
-struct InferOptions {
-  bool big_numbers = false;  // strings may be big numbers (json_record_parser.h)
-  bool primitives_as_string = false;
-  bool drop_field_if_all_null = false;
-};
-
-DataTypePtr WidenInferred(const DataTypePtr& a, const DataTypePtr& b);
-
-DataTypePtr MergeInferredStructs(const StructType& a, const StructType& b) {
-  std::map<std::string, DataTypePtr> merged;
-  for (const auto& f : a.fields()) merged[f.name] = f.type;
-  for (const auto& f : b.fields()) {
-    auto it = merged.find(f.name);
-    merged[f.name] = it == merged.end() ? f.type : WidenInferred(it->second, f.type);
-  }
-  std::vector<StructField> fields;
-  for (auto& [n, t] : merged) fields.push_back({n, t, true});
-  return types::Struct(std::move(fields));
-}
-
-DataTypePtr WidenInferred(const DataTypePtr& a, const DataTypePtr& b) {
-  if (a->Equals(*b)) return a;
-  if (a->id() == TypeId::kNull) return b;
-  if (b->id() == TypeId::kNull) return a;
-  if (a->IsNumeric() && b->IsNumeric()) {
-    if (a->id() == TypeId::kDouble || b->id() == TypeId::kDouble) return types::Double();
-    // A BIGINT widens with a decimal as DECIMAL(20,0).
-    if (a->id() != TypeId::kDecimal) return WidenInferred(types::Decimal(20, 0), b);
-    if (b->id() != TypeId::kDecimal) return WidenInferred(a, types::Decimal(20, 0));
-    const auto& x = static_cast<const DecimalType&>(*a);
-    const auto& y = static_cast<const DecimalType&>(*b);
-    int scale = std::max(x.scale(), y.scale());
-    int digits = std::max(x.precision() - x.scale(), y.precision() - y.scale());
-    return digits + scale > 38 ? types::Double() : types::Decimal(digits + scale, scale);
-  }
-  if (a->id() == TypeId::kStruct && b->id() == TypeId::kStruct) {
-    return MergeInferredStructs(static_cast<const StructType&>(*a), static_cast<const StructType&>(*b));
-  }
-  if (a->id() == TypeId::kArray && b->id() == TypeId::kArray) {
-    return types::Array(WidenInferred(static_cast<const ArrayType&>(*a).element_type(),
-                                      static_cast<const ArrayType&>(*b).element_type()));
-  }
-  return types::String();
-}
-
-// An integer beyond a long: DECIMAL of its digits, DOUBLE beyond 38 of them.
-DataTypePtr BigIntegerType(std::string_view digits) {
-  if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
-  int precision = static_cast<int>(digits.size());
-  return precision > 38 ? types::Double() : types::Decimal(precision, 0);
-}
-
-DataTypePtr InferJsonValue(const JsonValue& v, const InferOptions& o) {
-  switch (v.GetType()) {
-    case rapidjson::kNullType: return types::Null();
-    case rapidjson::kFalseType:
-    case rapidjson::kTrueType: return o.primitives_as_string ? types::String() : types::Boolean();
-    case rapidjson::kStringType: {
-      auto big = o.big_numbers ? BigNumberText(v) : std::nullopt;
-      if (!big) return v.GetStringLength() == 0 ? types::Null() : types::String();
-      if (o.primitives_as_string) return types::String();
-      return IsIntegerText(*big) ? BigIntegerType(*big) : types::Double();
-    }
-    case rapidjson::kNumberType:
-      if (o.primitives_as_string) return types::String();
-      if (v.IsInt64()) return types::Long();
-      if (v.IsUint64()) return BigIntegerType(std::to_string(v.GetUint64()));
-      return types::Double();
-    case rapidjson::kArrayType: {
-      DataTypePtr element = types::Null();
-      for (const auto& e : v.GetArray()) element = WidenInferred(element, InferJsonValue(e, o));
-      return types::Array(element);
-    }
-    case rapidjson::kObjectType: {
-      std::vector<StructField> fields;
-      for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-        fields.push_back({std::string(StringOf(it->name)), InferJsonValue(it->value, o), true});
-      }
-      std::stable_sort(fields.begin(), fields.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
-      return types::Struct(std::move(fields));
-    }
-  }
-  return types::String();
-}
-
-// Spark's canonicalizeType: NULL types become STRING (dropped with
-// dropFieldIfAllNull), fields with an empty name and empty structs are dropped
-// (nullptr here).
-DataTypePtr CanonicalInferred(const DataTypePtr& t, bool drop_all_null) {
-  switch (t->id()) {
-    case TypeId::kNull: return drop_all_null ? nullptr : types::String();
-    case TypeId::kArray: {
-      auto element = CanonicalInferred(static_cast<const ArrayType&>(*t).element_type(), drop_all_null);
-      return element ? types::Array(element) : nullptr;
-    }
-    case TypeId::kStruct: {
-      std::vector<StructField> fields;
-      for (const auto& f : static_cast<const StructType&>(*t).fields()) {
-        auto type = f.name.empty() ? nullptr : CanonicalInferred(f.type, drop_all_null);
-        if (type) fields.push_back({f.name, type, true});
-      }
-      return fields.empty() ? nullptr : types::Struct(std::move(fields));
-    }
-    default: return t;
-  }
-}
+// schema_of_json: Spark's JSON schema inference (json_infer.h) on one
+// constant text, read as from_json reads it (its options).
 
 // The type schema_of_json prints: an empty struct stays (also as an array's
 // element), anything else dropped reads as STRING.
 DataTypePtr SchemaOfJsonType(const DataTypePtr& inferred, bool drop_all_null) {
-  auto canonical = CanonicalInferred(inferred, drop_all_null);
+  auto canonical = CanonicalJsonType(inferred, drop_all_null);
   if (canonical) return canonical;
   if (inferred->id() == TypeId::kStruct) return types::Struct({});
   if (inferred->id() == TypeId::kArray &&
@@ -1144,16 +1034,18 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "json", pretty));
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
   ARROW_ASSIGN_OR_RAISE(JsonReadOptions read, JsonReadOptionsOf(options));
-  InferOptions infer;
+  JsonInferOptions infer;
   infer.primitives_as_string = AsciiLower(OptionOr(options, "primitivesAsString", "false")) == "true";
   infer.drop_field_if_all_null = AsciiLower(OptionOr(options, "dropFieldIfAllNull", "false")) == "true";
+  infer.prefers_decimal = AsciiLower(OptionOr(options, "prefersDecimal", "false")) == "true";
   rapidjson::Document doc;
+  bool big_numbers = false;
   if (IsBlank(text)) {
     doc.SetNull();
-  } else if (!ParseJsonRecord(text, read, &doc, &infer.big_numbers)) {
+  } else if (!ParseJsonRecord(text, read, &doc, &big_numbers)) {
     return MalformedRecord(text);
   }
-  DataTypePtr type = SchemaOfJsonType(InferJsonValue(doc, infer), infer.drop_field_if_all_null);
+  DataTypePtr type = SchemaOfJsonType(InferJsonType(doc, big_numbers, infer), infer.drop_field_if_all_null);
   auto scalar = std::make_shared<arrow::StringScalar>(type->Sql());
   auto impl = [scalar](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
     return arrow::Datum(scalar);

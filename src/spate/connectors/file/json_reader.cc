@@ -5,6 +5,8 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/runtime_config.h"
+#include "spate/common/strings.h"
 #include "spate/connectors/file/format_readers.h"
 #include "spate/connectors/file/json_infer.h"
 #include "spate/exec/table_select.h"
@@ -125,6 +127,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
 arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   ARROW_RETURN_NOT_OK(CheckEncoding(r, "JSONOptionsInRead"));
   ARROW_ASSIGN_OR_RAISE(bool multi_line, FlagOption(r, "multiLine"));
+  JsonSourceInferOptions infer;
+  infer.mode = JsonMode(r);
+  infer.corrupt_column = OptionOr(r, "columnNameOfCorruptRecord", "_corrupt_record");
+  ARROW_ASSIGN_OR_RAISE(infer.read, LenientOptions(r));
+  ARROW_ASSIGN_OR_RAISE(infer.types.primitives_as_string, FlagOption(r, "primitivesAsString"));
+  ARROW_ASSIGN_OR_RAISE(infer.types.prefers_decimal, FlagOption(r, "prefersDecimal"));
+  ARROW_ASSIGN_OR_RAISE(infer.types.drop_field_if_all_null, FlagOption(r, "dropFieldIfAllNull"));
   // Each file's records as a string column; inferring a schema needs them as strings too.
   std::vector<std::shared_ptr<arrow::Table>> per_file;
   std::vector<std::string> all;
@@ -140,16 +149,12 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     all.insert(all.end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
     per_file.push_back(std::move(lines));
   }
-  JsonInferOptions infer;
-  infer.mode = JsonMode(r);
-  infer.corrupt_column = OptionOr(r, "columnNameOfCorruptRecord", "_corrupt_record");
-  ARROW_ASSIGN_OR_RAISE(infer.read, LenientOptions(r));
-  ARROW_ASSIGN_OR_RAISE(infer.drop_field_if_all_null, FlagOption(r, "dropFieldIfAllNull"));
   SourceTables out;
   if (r.schema) {
     out.schema = r.schema;
   } else {
-    ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(all, infer));
+    bool case_sensitive = AsciiLower(r.conf->Get("spark.sql.caseSensitive", "false")) == "true";
+    ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(all, infer, case_sensitive));
     if (r.files->empty()) return UnableToInferSchema("JSON");
   }
   // DROPMALFORMED parses with an extra corrupt-record column to find the rows to drop.

@@ -7,10 +7,11 @@
 namespace spate {
 namespace {
 
-std::string Inferred(const std::vector<std::string>& records, ParseMode mode = ParseMode::kPermissive) {
-  JsonInferOptions options;
+std::string Inferred(const std::vector<std::string>& records, ParseMode mode = ParseMode::kPermissive,
+                     bool case_sensitive = false) {
+  JsonSourceInferOptions options;
   options.mode = mode;
-  auto schema = InferJsonSchema(records, options);
+  auto schema = InferJsonSchema(records, options, case_sensitive);
   return schema.ok() ? (*schema)->SimpleString() : std::string(ErrorClassOf(schema.status()));
 }
 
@@ -33,6 +34,26 @@ TEST(JsonInferTest, MalformedRecordsByMode) {
   EXPECT_EQ(Inferred(records), "struct<_corrupt_record:string,a:bigint>");
   EXPECT_EQ(Inferred(records, ParseMode::kDropMalformed), "struct<a:bigint>");
   EXPECT_EQ(Inferred(records, ParseMode::kFailFast), "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
+}
+
+TEST(JsonInferTest, BigIntegersAndDecimalsMerge) {
+  EXPECT_EQ(Inferred({R"({"a": 12345678901234567890})", R"({"a": 1})"}), "struct<a:decimal(20,0)>");
+  EXPECT_EQ(Inferred({R"({"a": 12345678901234567890})", R"({"a": 123456789012345678901234})"}),
+            "struct<a:decimal(24,0)>");
+  EXPECT_EQ(Inferred({R"({"a": 12345678901234567890})", R"({"a": 1.5})"}), "struct<a:double>");
+  EXPECT_EQ(Inferred({R"({"a": 123456789012345678901234567890123456789012})"}), "struct<a:double>");
+}
+
+TEST(JsonInferTest, EmptyStringsAreNullsUntilTheEnd) {
+  EXPECT_EQ(Inferred({R"({"a": ""})", R"({"a": 1})"}), "struct<a:bigint>");
+  EXPECT_EQ(Inferred({R"({"a": ""})"}), "struct<a:string>");
+}
+
+TEST(JsonInferTest, RepeatedFieldNamesAreRefused) {
+  EXPECT_EQ(Inferred({R"({"a": {"b": 1, "b": 2}})"}), "COLUMN_ALREADY_EXISTS");
+  EXPECT_EQ(Inferred({R"({"a": 1, "A": 2})"}), "COLUMN_ALREADY_EXISTS");
+  EXPECT_EQ(Inferred({R"({"a": 1, "A": 2})"}, ParseMode::kPermissive, /*case_sensitive=*/true),
+            "struct<A:bigint,a:bigint>");
 }
 
 TEST(JsonInferTest, SplitsMultiLineDocuments) {

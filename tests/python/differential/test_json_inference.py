@@ -1,0 +1,97 @@
+"""The JSON source's schema inference against PySpark 4.1: spark.read.json and the streaming
+file source (spark.sql.streaming.schemaInference) over integers beyond a long, decimals, empty
+strings, nulls, mixed arrays, nested objects and types that conflict across records and files."""
+
+import os
+
+import pytest
+
+# Each case: files, each a list of JSON Lines records.
+INFERENCE = {
+    "integers_beyond_a_long": [['{"a": 12345678901234567890}', '{"a": -9223372036854775809}',
+                                '{"b": 123456789012345678901234567890123456789012}']],
+    "big_integer_with_bigint": [['{"a": 12345678901234567890}', '{"a": 1}']],
+    "big_integers_widen": [['{"a": 12345678901234567890}', '{"a": 123456789012345678901234}']],
+    "big_integer_with_double": [['{"a": 12345678901234567890}', '{"a": 1.5}']],
+    "numbers_beyond_a_double": [['{"a": 1E400, "b": -1e400, "c": 1e-400}']],
+    "empty_strings": [['{"a": "", "b": "", "c": ""}', '{"a": 1, "c": "x"}', '{"b": null}']],
+    "empty_strings_in_arrays": [['{"a": ["", 2]}', '{"b": [""]}']],
+    "nulls": [['{"a": null, "b": [null], "c": {"d": null}}', '{"e": []}']],
+    "mixed_arrays": [['{"a": [1, 2.5]}', '{"b": [1, "x", null]}', '{"c": [true, 1]}',
+                      '{"d": [[1], [12345678901234567890]]}', '{"e": [{"x": 1}, {"y": "z"}]}']],
+    "nested_objects": [['{"a": {"b": {"c": 1}, "d": [1]}}', '{"a": {"b": {"e": "x"}, "d": []}}']],
+    "conflicts_across_records": [['{"a": 1}', '{"a": "x"}', '{"b": 1}', '{"b": true}',
+                                  '{"c": {"x":1}}', '{"c": [1]}', '{"d": 1}', '{"d": {"x":1}}']],
+    "conflicts_across_files": [['{"a": 1, "b": 1.5}'], ['{"a": 12345678901234567890, "b": 2}'],
+                               ['{"a": "x", "c": {"d":1}}']],
+    "fields_sorted_by_name": [['{"b": 1, "a": 2, "c": {"z": 1, "y": 2}}']],
+    "malformed_records": [['{"a": 1}', '{"a": ', '{"b": [1, 2]}']],
+}
+
+
+def write_files(folder, files):
+    os.makedirs(folder, exist_ok=True)
+    for i, records in enumerate(files):
+        path = os.path.join(folder, "part-%02d.json" % i)
+        with open(path, "w") as out:
+            out.write("\n".join(records) + "\n")
+        os.utime(path, (1_700_000_000 + i * 10, 1_700_000_000 + i * 10))
+    return folder
+
+
+def read_program(files, options=None):
+    def program(sql, spark, tmp):
+        return spark.read.options(**(options or {})).json(write_files(os.path.join(tmp, "in"), files))
+    return program
+
+
+@pytest.mark.parametrize("case", sorted(INFERENCE))
+def test_json_source_infers_as_spark(oracle, case):
+    """spark.read.json without a schema: the inferred schema and the rows read with it."""
+    oracle.check(read_program(INFERENCE[case]))
+
+
+@pytest.mark.parametrize("options", [{"primitivesAsString": "true"}, {"dropFieldIfAllNull": "true"},
+                                     {"primitivesAsString": "true", "dropFieldIfAllNull": "true"}])
+def test_json_source_inference_options(oracle, options):
+    files = [['{"a": 1, "b": true, "c": 12345678901234567890, "d": "", "e": null}'],
+             ['{"a": 2.5, "f": [], "g": {"h": ""}, "i": [1.5, null]}']]
+    oracle.check(read_program(files, options))
+
+
+def test_json_source_inference_multi_line(oracle):
+    """multiLine: one document per file, an object or an array of objects."""
+    def program(sql, spark, tmp):
+        folder = os.path.join(tmp, "in")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "a.json"), "w") as out:
+            out.write('[{"a": 12345678901234567890,\n  "b": {"c": ""}},\n {"a": 1, "b": {"c": 2}}]\n')
+        with open(os.path.join(folder, "b.json"), "w") as out:
+            out.write('{\n  "a": 1.5,\n  "d": [1, "x"]\n}\n')
+        return spark.read.option("multiLine", "true").json(folder)
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("records", [['{"a": {"b": 1, "b": 2}}'], ['{"a": 1, "A": 2}'],
+                                     ['{"a": 1}', '{"a": 2, "a": 3}']])
+def test_json_source_inferred_repeated_names(oracle, records):
+    """A field name found twice (case ignored) in the inferred schema: COLUMN_ALREADY_EXISTS."""
+    oracle.check(read_program([records]), error="COLUMN_ALREADY_EXISTS")
+
+
+def test_streaming_json_source_infers_as_spark(oracle):
+    """The streaming file source with spark.sql.streaming.schemaInference: the schema inferred
+    from the files there when the query starts, read batch by batch."""
+    files = INFERENCE["conflicts_across_files"] + INFERENCE["big_integer_with_bigint"] + INFERENCE["empty_strings"]
+
+    def program(sql, spark, tmp):
+        spark.conf.set("spark.sql.streaming.schemaInference", "true")
+        try:
+            stream = spark.readStream.option("maxFilesPerTrigger", 1).json(write_files(os.path.join(tmp, "in"), files))
+            query = (stream.writeStream.format("memory").queryName("inferred")
+                     .option("checkpointLocation", os.path.join(tmp, "cp")).trigger(availableNow=True).start())
+            query.awaitTermination()
+            return spark.sql("SELECT * FROM inferred")
+        finally:
+            spark.conf.unset("spark.sql.streaming.schemaInference")
+    oracle.check(program)
