@@ -35,6 +35,7 @@
 #include "spate/expr/json_path.h"
 #include "spate/expr/json_record_parser.h"
 #include "spate/expr/json_text.h"
+#include "spate/expr/json_value_spans.h"
 #include "spate/expr/time_zone.h"
 #include "spate/expr/value_format.h"
 #include "spate/types/arrow_types.h"
@@ -148,8 +149,18 @@ class JsonReader {
   JsonReader(std::string time_zone, bool allow_non_numeric)
       : time_zone_(std::move(time_zone)), allow_non_numeric_(allow_non_numeric) {}
 
-  // Whether the current record's strings may be big numbers (json_record_parser.h).
-  void set_big_numbers(bool big_numbers) { big_numbers_ = big_numbers; }
+  // The record about to be read: its text, its DOM, and whether its strings
+  // may be big numbers (json_record_parser.h).
+  void set_record(std::string_view text, const JsonValue& root, bool big_numbers) {
+    text_ = text;
+    root_ = &root;
+    big_numbers_ = big_numbers;
+    raw_texts_.clear();
+  }
+
+  // STRING fields over other values take the value's text in the record, as
+  // the JSON file source has them, rather than the value written as JSON.
+  void set_raw_text(bool raw_text) { raw_text_ = raw_text; }
 
   // Appends one value, as Spark's partial results: a value that does not
   // convert is NULL, a struct keeps the fields that convert, an array or map
@@ -336,8 +347,30 @@ class JsonReader {
     return value;
   }
 
-  // Non-string values keep their JSON text, as Spark copies the structure.
-  std::string StringValue(const JsonValue& v) const { return JacksonFieldText(v, big_numbers_); }
+  // Non-string values keep their JSON text, as Spark copies the structure, or
+  // their text in the record (set_raw_text).
+  std::string StringValue(const JsonValue& v) {
+    if (!raw_text_ || (v.IsString() && !Big(v))) return JacksonFieldText(v, big_numbers_);
+    if (raw_texts_.empty()) IndexRawTexts(*root_, JsonValueSpans(text_));
+    auto found = raw_texts_.find(&v);
+    return found != raw_texts_.end() ? std::string(found->second) : JacksonFieldText(v, big_numbers_);
+  }
+
+  // Pairs each value of the record's DOM with its text: both list the values
+  // in document order.
+  void IndexRawTexts(const JsonValue& root, const std::vector<std::string_view>& spans) {
+    size_t next = 0;
+    auto walk = [&](auto& self, const JsonValue& v) -> void {
+      if (next < spans.size()) raw_texts_.emplace(&v, spans[next++]);
+      if (v.IsArray()) {
+        for (const auto& e : v.GetArray()) self(self, e);
+      } else if (v.IsObject()) {
+        for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) self(self, it->value);
+      }
+    };
+    walk(walk, root);
+    if (next != spans.size() || raw_texts_.size() != spans.size()) raw_texts_.clear();
+  }
 
   std::optional<int32_t> DateOf(const JsonValue& v) const {
     if (!v.IsString() || Big(v)) return std::nullopt;
@@ -373,6 +406,10 @@ class JsonReader {
   std::string time_zone_;
   bool allow_non_numeric_;
   bool big_numbers_ = false;
+  bool raw_text_ = false;
+  std::string_view text_;
+  const JsonValue* root_ = nullptr;
+  std::unordered_map<const JsonValue*, std::string_view> raw_texts_;  // built when first needed
 };
 
 struct FromJsonSettings {
@@ -380,6 +417,7 @@ struct FromJsonSettings {
   bool fail_fast = false;
   int corrupt_index = -1;  // the struct field that receives malformed records
   JsonReadOptions read;
+  bool raw_string_fields = false;  // kJsonRawStringOption
 };
 
 arrow::Status MalformedRecord(std::string_view record) {
@@ -485,6 +523,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   ARROW_RETURN_NOT_OK(builder->Reserve(a.num_rows));
   auto root = BuildReadPlan(s.schema, builder.get());
   JsonReader reader(a.ctx.format.time_zone, s.read.allow_non_numeric_numbers);
+  reader.set_raw_text(s.raw_string_fields);
   // One memory pool for every row's DOM, cleared after each row.
   rapidjson::MemoryPoolAllocator<> pool;
   rapidjson::CrtAllocator stack_allocator;
@@ -508,7 +547,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
     rapidjson::Document doc(&pool, 1024, &stack_allocator);
     bool big_numbers = false;
     bool bad = !ParseJsonRecord(text, s.read, &doc, &big_numbers) || (is_struct && !doc.IsObject());
-    reader.set_big_numbers(big_numbers);
+    reader.set_record(text, doc, big_numbers);
     if (!bad) {
       if (is_struct) {
         ARROW_RETURN_NOT_OK(reader.ReadStruct(*root, doc, &bad, s.corrupt_index));
@@ -578,6 +617,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
                                   OptionOr(options, "mode", "")));
   }
   ARROW_ASSIGN_OR_RAISE(settings.read, JsonReadOptionsOf(options));
+  settings.raw_string_fields = OptionOr(options, kJsonRawStringOption, "") == "true";
   if (settings.schema->id() == TypeId::kStruct) {
     const auto& st = static_cast<const StructType&>(*settings.schema);
     int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));

@@ -1,6 +1,8 @@
 """The JSON source's schema inference against PySpark 4.1: spark.read.json and the streaming
 file source (spark.sql.streaming.schemaInference) over integers beyond a long, decimals, empty
-strings, nulls, mixed arrays, nested objects and types that conflict across records and files."""
+strings, nulls, mixed arrays, nested objects and types that conflict across records and files;
+and STRING fields over objects, arrays, numbers and literals, which the JSON source reads as
+their text in the record and from_json as JSON written anew."""
 
 import os
 
@@ -95,3 +97,54 @@ def test_streaming_json_source_infers_as_spark(oracle):
         finally:
             spark.conf.unset("spark.sql.streaming.schemaInference")
     oracle.check(program)
+
+
+# STRING fields over values that are not strings, written in several ways.
+RAW = ['{"a": {"x":1,  "y":[1,2]}}', '{"a": 1.0E2}', '{"a": 1e2}', '{"a": 100}', '{"a": true}',
+       '{"a": [1, 2.50, "s"] }', '{"a": 12345678901234567890}', "{'a': {'k': 'v'}}", '{"a": "str"}',
+       '{"a": null}', '{"a": -0.0}', '{"a": 1E400}', '{"a": {"u": "\\u00e9\\n"}}', '{"a":{ } }',
+       '{"a": NaN}', '{"a": 1.5e-7}', '{"a": [ ]}', '{"a": 1, "a": {"b" : 2}}', '{"a": ""}']
+
+
+def test_json_source_string_fields_keep_the_records_text(oracle):
+    """The JSON source: a STRING field is the value's text as written in the record."""
+    def program(sql, spark, tmp):
+        return spark.read.schema("a STRING").json(write_files(os.path.join(tmp, "in"), [RAW]))
+    oracle.check(program)
+
+
+def test_from_json_string_fields_are_json_written_anew(oracle):
+    """from_json: a STRING field is the value written as JSON (no spaces, numbers as Java writes them)."""
+    def program(sql, spark):
+        f = sql.functions
+        df = spark.createDataFrame([(i, r) for i, r in enumerate(RAW)], "k INT, j STRING")
+        return df.select("k", f.from_json("j", "a STRING").alias("r")).select("k", "r.a")
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("options", [{}, {"allowComments": "true", "allowUnquotedFieldNames": "true"}])
+def test_json_source_nested_string_fields_keep_the_records_text(oracle, options):
+    """STRING at any depth (struct fields, array elements, map values), lenient forms kept."""
+    records = ['{"s": {"a": {"x" : 1}}, "arr": [{"x" : 1}, 1.0E2, [ 1 ]], "m": {"k": {"x" : 1}, "j": 1e2}}',
+               '{"s": {"a": [1,  2]}, "arr": [true, "t"], "m": {"k": -1.50}}',
+               '{"s": {"a": {x : /* c */ 1}}, "arr": [{y: 2}]}']
+    schema = "s STRUCT<a: STRING>, arr ARRAY<STRING>, m MAP<STRING, STRING>, _corrupt_record STRING"
+
+    def program(sql, spark, tmp):
+        return spark.read.schema(schema).options(**options).json(write_files(os.path.join(tmp, "in"), [records]))
+    oracle.check(program)
+
+
+def test_json_source_multi_line_string_fields_keep_the_records_text(oracle):
+    def program(sql, spark, tmp):
+        folder = os.path.join(tmp, "in")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "a.json"), "w") as out:
+            out.write('[{"a": {"x" :\n 1}}, {"a": 2e1},\n {"a": "s"}]\n')
+        return spark.read.schema("a STRING").option("multiLine", "true").json(folder)
+    oracle.check(program)
+
+
+def test_json_source_inferred_string_fields_keep_the_records_text(oracle):
+    """Inference widening a field to STRING: the other records' values as written."""
+    oracle.check(read_program([['{"a": {"x" : 1}}', '{"a": 1.0E2}', '{"a": "s"}', '{"a": [1,  true]}']]))

@@ -5,12 +5,10 @@
 
 #include <fmt/format.h>
 #include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
 
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
-#include "spate/common/json_parsing.h"
+#include "spate/expr/json_value_spans.h"
 
 namespace spate {
 
@@ -63,24 +61,20 @@ arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& rec
   return std::static_pointer_cast<const StructType>(schema);
 }
 
-std::vector<std::string> SplitJsonDocument(std::string_view document) {
+std::vector<std::string> SplitJsonDocument(std::string_view document, const JsonReadOptions& read) {
   rapidjson::Document doc;
-  doc.Parse<kJsonParseFlags>(document.data(), document.size());
-  if (doc.HasParseError() || !doc.IsArray()) {
-    if (!doc.HasParseError()) {
-      rapidjson::StringBuffer buffer;
-      rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-      doc.Accept(writer);
-      return {std::string(buffer.GetString(), buffer.GetSize())};
-    }
-    return {std::string(document)};
-  }
+  bool big_numbers = false;
+  auto spans = JsonValueSpans(document);
+  if (!ParseJsonRecord(document, read, &doc, &big_numbers) || spans.empty()) return {std::string(document)};
+  if (!doc.IsArray()) return {std::string(spans[0])};
+  // The array's elements: the spans after the array's own that start past the
+  // previous element's end.
   std::vector<std::string> out;
-  for (const auto& e : doc.GetArray()) {
-    rapidjson::StringBuffer buffer;
-    rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-    e.Accept(writer);
-    out.emplace_back(buffer.GetString(), buffer.GetSize());
+  const char* end = spans[0].data();
+  for (size_t i = 1; i < spans.size(); ++i) {
+    if (spans[i].data() < end) continue;
+    out.emplace_back(spans[i]);
+    end = spans[i].data() + spans[i].size();
   }
   return out;
 }

@@ -36,8 +36,8 @@ arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& rec
                                              const JsonSourceInferOptions& options, bool case_sensitive);
 
 /// Splits one JSON document holding an object or an array of objects (the
-/// multiLine layout) into one compact JSON text per record; a malformed
-/// document is returned whole, as one (malformed) record.
-std::vector<std::string> SplitJsonDocument(std::string_view document);
+/// multiLine layout) into one JSON text per record, each as written in the
+/// document; a malformed document is returned whole, as one (malformed) record.
+std::vector<std::string> SplitJsonDocument(std::string_view document, const JsonReadOptions& read);
 
 }  // namespace spate

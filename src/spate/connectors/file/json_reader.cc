@@ -12,22 +12,24 @@
 #include "spate/exec/table_select.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/expr/expression.h"
+#include "spate/expr/json_value_spans.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/json_schema.h"
 
 // The JSON reader: JSON Lines (or one document per file with multiLine),
 // schemas inferred with Spark's rules, records converted by from_json so
-// the file source and the function agree on every value.
+// the file source and the function agree on every value, except that a
+// STRING field over a non-string value is its text as written in the record.
 
 namespace spate {
 
 namespace {
 
 arrow::Result<std::vector<std::string>> JsonRecords(const FileReadRequest& r, const DataFile& file,
-                                                    bool multi_line) {
+                                                    bool multi_line, const JsonReadOptions& read) {
   ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
-  if (multi_line) return SplitJsonDocument(text);
+  if (multi_line) return SplitJsonDocument(text, read);
   std::vector<std::string> records;
   for (auto& line : SplitLines(text, "")) {
     // Blank lines are not records.
@@ -98,8 +100,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
                                                               const std::string& corrupt,
                                                               bool drop_corrupt) {
   std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
-  std::vector<std::pair<std::string, std::string>> parse_options = {{"mode", mode},
-                                                                    {"columnNameOfCorruptRecord", corrupt}};
+  // STRING fields over other values take their text as written in the record.
+  std::vector<std::pair<std::string, std::string>> parse_options = {
+      {"mode", mode}, {"columnNameOfCorruptRecord", corrupt}, {kJsonRawStringOption, "true"}};
   // Jackson's lenient features, read as from_json reads them.
   for (const char* name : {"allowComments", "allowSingleQuotes", "allowUnquotedFieldNames", "allowNumericLeadingZeros",
                            "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars"}) {
@@ -144,7 +147,7 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
       per_file.push_back(std::move(lines));
       continue;
     }
-    ARROW_ASSIGN_OR_RAISE(auto records, JsonRecords(r, file, multi_line));
+    ARROW_ASSIGN_OR_RAISE(auto records, JsonRecords(r, file, multi_line, infer.read));
     ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
     all.insert(all.end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
     per_file.push_back(std::move(lines));

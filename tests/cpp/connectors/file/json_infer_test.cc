@@ -56,10 +56,12 @@ TEST(JsonInferTest, RepeatedFieldNamesAreRefused) {
             "struct<A:bigint,a:bigint>");
 }
 
-TEST(JsonInferTest, SplitsMultiLineDocuments) {
-  EXPECT_EQ(SplitJsonDocument("[{\"a\": 1},\n {\"a\": 2}]"), (std::vector<std::string>{R"({"a":1})", R"({"a":2})"}));
-  EXPECT_EQ(SplitJsonDocument("{\n\"a\": 1\n}"), (std::vector<std::string>{R"({"a":1})"}));
-  EXPECT_EQ(SplitJsonDocument("{broken"), (std::vector<std::string>{"{broken"}));
+TEST(JsonInferTest, SplitsMultiLineDocumentsKeepingEachRecordsText) {
+  JsonReadOptions read;
+  EXPECT_EQ(SplitJsonDocument("[{\"a\": 1},\n {\"a\" : [ 2 ]}]", read),
+            (std::vector<std::string>{R"({"a": 1})", R"({"a" : [ 2 ]})"}));
+  EXPECT_EQ(SplitJsonDocument("{\n\"a\": 1\n}\n", read), (std::vector<std::string>{"{\n\"a\": 1\n}"}));
+  EXPECT_EQ(SplitJsonDocument("{broken", read), (std::vector<std::string>{"{broken"}));
 }
 
 }  // namespace

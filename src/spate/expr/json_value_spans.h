@@ -1,0 +1,23 @@
+#pragma once
+
+// Where each value of a JSON record is written in its text. Spark's JSON file
+// source reads a STRING field over an object, an array, a number or a literal
+// as the field's text in the record, exactly as written (spaces, comments,
+// single quotes, `1.0E2` kept); this finds that text.
+
+#include <string_view>
+#include <vector>
+
+namespace spate {
+
+/// The from_json option (internal to the JSON file source, which reads its
+/// records with from_json) under which STRING fields take their text as written.
+inline constexpr char kJsonRawStringOption[] = "__spate_raw_string_fields";
+
+/// The text of each value of the record's first JSON value, in document order
+/// (a container before the values inside it, as a DOM walked depth first);
+/// Jackson's lenient forms and comments are followed. Empty when the text does
+/// not hold a complete value.
+std::vector<std::string_view> JsonValueSpans(std::string_view text);
+
+}  // namespace spate
