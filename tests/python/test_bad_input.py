@@ -251,6 +251,15 @@ def test_multiline_must_be_true_or_false(spark, tmp_path, fmt):
         spark.read.option("multiLine", "yes").format(fmt).load(str(tmp_path)).collect()
 
 
+@pytest.mark.parametrize("option", ["primitivesAsString", "prefersDecimal", "dropFieldIfAllNull"])
+def test_json_inference_options_must_be_true_or_false(spark, tmp_path, option):
+    # PySpark 4.1: For input string: "yes"; Spate names the option and what it takes.
+    (tmp_path / "a.json").write_text('{"v": 1}\n')
+    with pytest.raises(Exception, match=r'For input string: "yes" \(the option \'%s\' is true or false\)' % option):
+        spark.read.option(option, "yes").json(str(tmp_path)).collect()
+    assert spark.read.option(option, "TRUE").json(str(tmp_path)).count() == 1
+
+
 # --- Parquet files that are empty, missing or corrupt ----------------------------------------------
 
 
