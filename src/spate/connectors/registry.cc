@@ -20,6 +20,7 @@ const std::map<std::string, StreamingFormat>& Formats() {
     RegisterFileConnectors(*f);
     RegisterKafkaConnectors(*f);
     RegisterIcebergConnectors(*f);
+    RegisterNexmarkConnectors(*f);
     return f;
   }();
   return *formats;

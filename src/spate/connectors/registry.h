@@ -91,5 +91,6 @@ void RegisterSocketConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterFileConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterKafkaConnectors(std::map<std::string, StreamingFormat>& formats);
 void RegisterIcebergConnectors(std::map<std::string, StreamingFormat>& formats);
+void RegisterNexmarkConnectors(std::map<std::string, StreamingFormat>& formats);
 
 }  // namespace spate
