@@ -3,6 +3,7 @@
 
 #include "spate/connectors/nexmark/nexmark_generator.h"
 
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -17,6 +18,7 @@
 #include "spate/api/data_stream_writer.h"
 #include "spate/api/reader.h"
 #include "spate/api/session.h"
+#include "spate/streaming/metadata_log.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate::nexmark {
@@ -295,6 +297,27 @@ TEST_F(NexmarkSourceTest, AvailableNowTakesOneBatchOfAnUnboundedStream) {
   ASSERT_EQ(batches.size(), 1u);
   EXPECT_EQ(batches[0]->num_rows(), 30);  // 3 auctions in every 50 events
   EXPECT_EQ(batches[0]->schema()->field(0)->name(), "id");
+}
+
+// The start time a paced stream counts from is the checkpoint's: started 5 s
+// ago, 500 events are due; starting in an hour, none.
+TEST_F(NexmarkSourceTest, PacedStreamHasTheEventsDueSinceItsCheckpointedStart) {
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch()).count();
+  auto run = [&](const std::string& name, int64_t start_ms) {
+    std::string checkpoint = TestDir(name);
+    EXPECT_TRUE(MetadataLog(checkpoint + "/sources/0").Add(0, "v1\n" + std::to_string(start_ms)).ok());
+    auto df = Nexmark().option("eventsPerSecond", "100").option("maxEventsPerTrigger", "400").load();
+    return Run(df, checkpoint, /*available_now=*/true);
+  };
+  auto past = run("paced_past", now_ms - 5000);
+  ASSERT_EQ(past.size(), 2u);
+  EXPECT_EQ(past[0]->num_rows(), 400);
+  EXPECT_GE(past[1]->num_rows(), 100);
+  // At 100 events a second of event time: event 400 is 4 s after the base time.
+  auto times = std::static_pointer_cast<arrow::TimestampArray>(past[1]->GetColumnByName("dateTime")->chunk(0));
+  EXPECT_EQ(times->Value(0), (kDefaultBaseTimeMs + 4000) * 1000);
+  EXPECT_TRUE(run("paced_future", now_ms + 3'600'000).empty());
 }
 
 TEST_F(NexmarkSourceTest, BadOptionsNameTheOptionAndWhatIsAllowed) {
