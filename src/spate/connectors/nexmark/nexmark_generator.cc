@@ -25,18 +25,36 @@ struct FieldSpec {
 };
 
 constexpr FieldSpec kPersonFields[] = {
-    {"id", TypeId::kLong},          {"name", TypeId::kString, 11}, {"emailAddress", TypeId::kString, 12},
-    {"creditCard", TypeId::kString, 19}, {"city", TypeId::kString, 8}, {"state", TypeId::kString, 2},
-    {"dateTime", TypeId::kTimestamp}, {"extra", TypeId::kString, 141}};
+    {"id", TypeId::kLong},
+    {"name", TypeId::kString, 11},
+    {"emailAddress", TypeId::kString, 12},
+    {"creditCard", TypeId::kString, 19},
+    {"city", TypeId::kString, 8},
+    {"state", TypeId::kString, 2},
+    {"dateTime", TypeId::kTimestamp},
+    {"extra", TypeId::kString, 141},
+};
 constexpr FieldSpec kAuctionFields[] = {
-    {"id", TypeId::kLong},           {"itemName", TypeId::kString, 11}, {"description", TypeId::kString, 51},
-    {"initialBid", TypeId::kLong},   {"reserve", TypeId::kLong},        {"dateTime", TypeId::kTimestamp},
-    {"expires", TypeId::kTimestamp}, {"seller", TypeId::kLong},         {"category", TypeId::kLong},
-    {"extra", TypeId::kString, 390}};
+    {"id", TypeId::kLong},
+    {"itemName", TypeId::kString, 11},
+    {"description", TypeId::kString, 51},
+    {"initialBid", TypeId::kLong},
+    {"reserve", TypeId::kLong},
+    {"dateTime", TypeId::kTimestamp},
+    {"expires", TypeId::kTimestamp},
+    {"seller", TypeId::kLong},
+    {"category", TypeId::kLong},
+    {"extra", TypeId::kString, 390},
+};
 constexpr FieldSpec kBidFields[] = {
-    {"auction", TypeId::kLong},       {"bidder", TypeId::kLong},      {"price", TypeId::kLong},
-    {"channel", TypeId::kString, 9},  {"url", TypeId::kString, 64},   {"dateTime", TypeId::kTimestamp},
-    {"extra", TypeId::kString, 68}};
+    {"auction", TypeId::kLong},
+    {"bidder", TypeId::kLong},
+    {"price", TypeId::kLong},
+    {"channel", TypeId::kString, 9},
+    {"url", TypeId::kString, 64},
+    {"dateTime", TypeId::kTimestamp},
+    {"extra", TypeId::kString, 68},
+};
 
 template <size_t N>
 StructTypePtr StructOf(const FieldSpec (&specs)[N]) {
@@ -122,6 +140,7 @@ class Columns {
   int64_t pending_nulls_ = 0;
 };
 
+// One row of each kind, the columns in the order of its FieldSpecs.
 arrow::Status Append(const Person& p, Columns& c) {
   c[0].Long(p.id);
   ARROW_RETURN_NOT_OK(c[1].String(p.name));
@@ -180,10 +199,9 @@ class Rows {
       if (layout_ == Layout::kEvents) ARROW_RETURN_NOT_OK(columns->Reserve(events, values));
     }
     if (layout_ != Layout::kEvents) return arrow::Status::OK();
-    int64_t rows = events;
-    ARROW_RETURN_NOT_OK(types_.Reserve(rows));
-    for (auto& v : valid_) ARROW_RETURN_NOT_OK(v.Reserve(rows));
-    return times_.Reserve(rows);
+    ARROW_RETURN_NOT_OK(types_.Reserve(events));
+    for (auto& v : valid_) ARROW_RETURN_NOT_OK(v.Reserve(events));
+    return times_.Reserve(events);
   }
 
   arrow::Status Add(int64_t event) {
