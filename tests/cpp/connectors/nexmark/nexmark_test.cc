@@ -330,7 +330,7 @@ TEST_F(NexmarkSourceTest, BadOptionsNameTheOptionAndWhatIsAllowed) {
       {"numEvents", "-5", "Invalid value '-5'. The option 'numEvents' must be non-negative (0: unbounded)"},
       {"numPartitions", "0", "Invalid value '0'. The option 'numPartitions' must be positive"},
       {"maxEventsPerTrigger", "0", "Invalid value '0'. The option 'maxEventsPerTrigger' must be positive"},
-      {"maxEventsPerTrigger", "100000000", "The option 'maxEventsPerTrigger' must be at most 16777216"},
+      {"maxEventsPerTrigger", "100000000", "The option 'maxEventsPerTrigger' must be at most 4194304"},
       {"hotAuctionRatio", "0", "Invalid value '0'. The option 'hotAuctionRatio' must be at least 1"},
       {"hotSellersRatio", "-2", "The option 'hotSellersRatio' must be at least 1"},
       {"hotBiddersRatio", "x", "Invalid value 'x' for option 'hotBiddersRatio': an integer is expected."},
