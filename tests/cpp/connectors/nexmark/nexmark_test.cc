@@ -19,7 +19,6 @@
 #include "spate/api/reader.h"
 #include "spate/api/session.h"
 #include "spate/streaming/metadata_log.h"
-#include "spate/types/arrow_types.h"
 
 namespace spate::nexmark {
 namespace {
