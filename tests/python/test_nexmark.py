@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from spate.errors import IllegalArgumentException
+from spate.errors import AnalysisException, IllegalArgumentException
 from spate.sql import functions as F
 
 pytestmark = pytest.mark.fresh_process
@@ -102,3 +102,9 @@ def test_nexmark_bad_options_name_the_option(spark, option, value, message):
 def test_nexmark_batch_read_needs_num_events(spark):
     with pytest.raises(IllegalArgumentException, match="'numEvents' is required for a batch read"):
         spark.read.format("nexmark").load()
+
+
+@pytest.mark.parametrize("reader", ["read", "readStream"])
+def test_nexmark_refuses_a_user_schema(spark, reader):
+    with pytest.raises(AnalysisException, match="The nexmark source does not support a user-specified schema"):
+        getattr(spark, reader).format("nexmark").schema("a INT").option("numEvents", 10).load()

@@ -99,7 +99,7 @@ DataFrame DataFrameReader::load(const std::vector<std::string>& paths) const {
   if (AsciiLower(format_) == "state-metadata") return DataFrame(session_, LoadStateMetadata(session_->conf(), paths));
   if (AsciiLower(format_) == "kafka") return DataFrame(session_, LoadKafka(session_->conf(), options_));
   if (AsciiLower(format_) == "jdbc") return DataFrame(session_, LoadJdbc(session_->conf(), options_));
-  if (AsciiLower(format_) == "nexmark") return DataFrame(session_, LoadNexmark(options_));
+  if (AsciiLower(format_) == "nexmark") return DataFrame(session_, LoadNexmark(options_, schema_ != nullptr));
   // format("iceberg").load("cat.ns.t"): the table of an Iceberg catalog.
   if (AsciiLower(format_) == "iceberg" && paths.size() == 1) return session_->Table(paths[0]);
   return DataFrame(session_, LoadFiles(session_->conf(), format_, paths, schema_, options_));

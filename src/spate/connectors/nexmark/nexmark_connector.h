@@ -16,7 +16,7 @@ struct PlanNode;
 using PlanPtr = std::shared_ptr<const PlanNode>;
 
 /// spark.read.format("nexmark").option("numEvents", n).load(): the first n
-/// events, generated at once.
-arrow::Result<PlanPtr> LoadNexmark(const std::map<std::string, std::string>& options);
+/// events, generated at once. The schema is fixed: a user schema is refused.
+arrow::Result<PlanPtr> LoadNexmark(const std::map<std::string, std::string>& options, bool user_schema);
 
 }  // namespace spate

@@ -249,9 +249,12 @@ class NexmarkSourceFactory final : public StreamSourceFactory {
   NexmarkOptions o_;
 };
 
+constexpr char kNoUserSchema[] = "The nexmark source does not support a user-specified schema.";
+
 }  // namespace
 
-arrow::Result<PlanPtr> LoadNexmark(const std::map<std::string, std::string>& options) {
+arrow::Result<PlanPtr> LoadNexmark(const std::map<std::string, std::string>& options, bool user_schema) {
+  if (user_schema) return LegacyAnalysisError(kNoUserSchema);
   Options opts;
   for (const auto& [k, v] : options) opts.Set(k, v);
   ARROW_ASSIGN_OR_RAISE(auto parsed, ParseOptions(opts, /*batch=*/true));
@@ -263,7 +266,7 @@ arrow::Result<PlanPtr> LoadNexmark(const std::map<std::string, std::string>& opt
 
 void RegisterNexmarkConnectors(std::map<std::string, StreamingFormat>& formats) {
   formats["nexmark"].source = [](const SourceRequest& r) -> arrow::Result<std::shared_ptr<StreamSourceFactory>> {
-    if (r.user_schema) return LegacyAnalysisError("The nexmark source does not support a user-specified schema.");
+    if (r.user_schema) return LegacyAnalysisError(kNoUserSchema);
     ARROW_ASSIGN_OR_RAISE(auto options, ParseOptions(r.options, /*batch=*/false));
     return std::make_shared<NexmarkSourceFactory>(std::move(options));
   };
