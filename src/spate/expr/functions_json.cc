@@ -884,29 +884,31 @@ arrow::Result<BoundExprPtr> BindGetJsonObject(const std::string& name,
     const auto& texts = static_cast<const arrow::StringArray&>(*json);
     const auto& path_texts = static_cast<const arrow::StringArray&>(*paths);
     arrow::StringBuilder out;
-    rapidjson::MemoryPoolAllocator<> pool;
-    std::string cached_text;
-    std::optional<JsonPath> path;
-    bool have_path = false;
+    // Paths are almost always constant: parse only when the text changes.
+    std::optional<std::string> cached_text;
+    JsonPath path;
+    bool valid_path = false;
+    JsonPathPruner pruner(path);
+    JsonRecordReader reader(kJsonPathReadOptions, &pruner);
+    std::string found;
     for (int64_t row = 0; row < a.num_rows; ++row) {
       if (texts.IsNull(row) || path_texts.IsNull(row)) {
         ARROW_RETURN_NOT_OK(out.AppendNull());
         continue;
       }
-      // Paths are almost always constant: parse only when the text changes.
-      if (!have_path || path_texts.GetView(row) != cached_text) {
+      if (path_texts.GetView(row) != cached_text) {
         cached_text = std::string(path_texts.GetView(row));
-        path = ParseJsonPath(cached_text);
-        have_path = true;
+        auto parsed = ParseJsonPath(*cached_text);
+        valid_path = parsed.has_value();
+        if (parsed) path = std::move(*parsed);
       }
-      rapidjson::Document doc(&pool);
-      bool big_numbers = false;
-      std::optional<std::string> found;
-      if (path && ParseJsonRecord(texts.GetView(row), kJsonPathReadOptions, &doc, &big_numbers)) {
-        found = EvaluateJsonPath(*path, doc, big_numbers);
+      const JsonValue* root = valid_path ? reader.Read(texts.GetView(row)) : nullptr;
+      found.clear();
+      if (root != nullptr && EvaluateJsonPath(path, *root, reader.big_numbers(), &found)) {
+        ARROW_RETURN_NOT_OK(out.Append(found));
+      } else {
+        ARROW_RETURN_NOT_OK(out.AppendNull());
       }
-      ARROW_RETURN_NOT_OK(found ? out.Append(*found) : out.AppendNull());
-      pool.Clear();
     }
     ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());
     return arrow::Datum(result);
@@ -934,16 +936,10 @@ template <typename Builder, typename Append>
 arrow::Result<arrow::Datum> MapJsonRows(const FunctionArgs& a, Builder* out, Append append) {
   ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
   const auto& texts = static_cast<const arrow::StringArray&>(*input);
-  rapidjson::MemoryPoolAllocator<> pool;
+  JsonRecordReader reader(kJsonPathReadOptions);
   for (int64_t row = 0; row < a.num_rows; ++row) {
-    rapidjson::Document doc(&pool);
-    bool big_numbers = false;
-    if (texts.IsNull(row) || !ParseJsonRecord(texts.GetView(row), kJsonPathReadOptions, &doc, &big_numbers)) {
-      ARROW_RETURN_NOT_OK(out->AppendNull());
-    } else {
-      ARROW_RETURN_NOT_OK(append(doc));
-    }
-    pool.Clear();
+    const JsonValue* root = texts.IsNull(row) ? nullptr : reader.Read(texts.GetView(row));
+    ARROW_RETURN_NOT_OK(root == nullptr ? out->AppendNull() : append(*root));
   }
   ARROW_ASSIGN_OR_RAISE(auto result, out->Finish());
   return arrow::Datum(result);
@@ -1014,28 +1010,25 @@ arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<B
       ARROW_ASSIGN_OR_RAISE(auto key, AsArray(a.values[k + 1], a.num_rows));
       keys.push_back(std::static_pointer_cast<arrow::StringArray>(key));
     }
-    rapidjson::MemoryPoolAllocator<> pool;
+    JsonRecordReader reader(kJsonPathReadOptions);
     for (int64_t row = 0; row < a.num_rows; ++row) {
-      rapidjson::Document doc(&pool);
-      bool big_numbers = false;
-      bool object = texts.IsValid(row) &&
-                    ParseJsonRecord(texts.GetView(row), kJsonPathReadOptions, &doc, &big_numbers) && doc.IsObject();
+      const JsonValue* root = texts.IsValid(row) ? reader.Read(texts.GetView(row)) : nullptr;
+      bool object = root != nullptr && root->IsObject();
       for (size_t k = 0; k < n; ++k) {
         // A repeated key: its last value that is not null.
         const JsonValue* found = nullptr;
         if (object && keys[k]->IsValid(row)) {
           std::string_view key = keys[k]->GetView(row);
-          for (auto it = doc.MemberBegin(); it != doc.MemberEnd(); ++it) {
+          for (auto it = root->MemberBegin(); it != root->MemberEnd(); ++it) {
             if (StringOf(it->name) == key && !it->value.IsNull()) found = &it->value;
           }
         }
         if (found == nullptr) {
           ARROW_RETURN_NOT_OK(columns[k].AppendNull());
         } else {
-          ARROW_RETURN_NOT_OK(columns[k].Append(JacksonFieldText(*found, big_numbers)));
+          ARROW_RETURN_NOT_OK(columns[k].Append(JacksonFieldText(*found, reader.big_numbers())));
         }
       }
-      pool.Clear();
     }
     std::vector<std::shared_ptr<arrow::Array>> children;
     std::vector<std::string> names;

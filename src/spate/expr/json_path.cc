@@ -81,7 +81,7 @@ enum class Style { kRaw, kQuoted, kFlatten };
 
 class Generator {
  public:
-  explicit Generator(JacksonOutput output) : output_(output) {}
+  Generator(JacksonOutput output, std::string* text) : output_(output), text_(*text) {}
 
   void StartArray() {
     Separate();
@@ -101,7 +101,6 @@ class Generator {
     text_ += text;
   }
   void Raw(std::string_view text) { text_ += text; }
-  const std::string& text() const { return text_; }
 
  private:
   // Values in an array are separated by commas, values at the root by a space.
@@ -116,7 +115,7 @@ class Generator {
   }
 
   JacksonOutput output_;
-  std::string text_;
+  std::string& text_;
   std::vector<bool> first_in_array_;
   int root_values_ = 0;
 };
@@ -185,14 +184,14 @@ class PathWalk {
       return matched;
     }
     // The matches gathered apart: several form an array, a single one is written alone.
-    Generator matches(JacksonOutput::kChars);
+    std::string text;
+    Generator matches(JacksonOutput::kChars, &text);
     int count = 0;
     matches.StartArray();
     for (const auto& e : v.GetArray()) {
       count += Walk(e, k + 1, style == Style::kRaw ? Style::kQuoted : style, &matches) ? 1 : 0;
     }
     matches.EndArray();
-    std::string_view text = matches.text();
     if (count > 1) g->RawValue(text);
     if (count == 1) g->RawValue(text.substr(1, text.size() - 2));
     return count > 0;
@@ -204,10 +203,29 @@ class PathWalk {
 
 }  // namespace
 
-std::optional<std::string> EvaluateJsonPath(const JsonPath& path, const rapidjson::Value& root, bool big_numbers) {
-  Generator g(JacksonOutput::kBytes);
-  if (!PathWalk(path, big_numbers).Walk(root, 0, Style::kRaw, &g)) return std::nullopt;
-  return g.text();
+bool EvaluateJsonPath(const JsonPath& path, const rapidjson::Value& root, bool big_numbers, std::string* out) {
+  Generator g(JacksonOutput::kBytes, out);
+  return PathWalk(path, big_numbers).Walk(root, 0, Style::kRaw, &g);
+}
+
+int JsonPathPruner::MemberState(int state, std::string_view name) const {
+  auto k = static_cast<size_t>(state);
+  if (k >= path_.size()) return state;
+  return path_[k].kind == JsonPathStep::kField && path_[k].name == name ? state + 1 : -1;
+}
+
+int JsonPathPruner::ElementState(int state, size_t index) const {
+  auto k = static_cast<size_t>(state);
+  if (k >= path_.size()) return state;
+  switch (path_[k].kind) {
+    case JsonPathStep::kIndex: return static_cast<int64_t>(index) == path_[k].index ? state + 1 : -1;
+    case JsonPathStep::kEveryElement:
+      // Under [*][*] the walk flattens what it finds: keep all of it.
+      return k + 1 < path_.size() && path_[k + 1].kind == JsonPathStep::kEveryElement
+                 ? static_cast<int>(path_.size())
+                 : state + 1;
+    default: return -1;
+  }
 }
 
 }  // namespace spate

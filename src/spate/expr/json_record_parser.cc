@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <string>
+#include <vector>
 
 #include <rapidjson/reader.h>
 
@@ -14,72 +15,145 @@ namespace spate {
 
 namespace {
 
-// A big number's string: this two-byte prefix, then the number's text. Only
-// records flagged as holding big numbers are checked for it.
+// A number string: this two-byte prefix, then the number's text. Only records
+// flagged as holding big numbers are checked for it.
 constexpr std::string_view kBigNumberPrefix("\0#", 2);
 
 bool IsIntegerText(std::string_view s) { return s.find_first_of(".eE") == std::string_view::npos; }
 
+// A container being built while pruning: its state, and how many of its
+// members (elements) were seen and built.
+struct PruneFrame {
+  int state;
+  bool object;
+  size_t seen;
+  rapidjson::SizeType built;
+};
+
+// What reading a record works with; JsonRecordReader keeps it between records.
+template <typename Doc>
+struct ReadContext {
+  Doc& doc;
+  const JsonReadOptions& options;
+  const JsonRecordPruner* pruner;
+  rapidjson::Reader& reader;
+  std::string& number;  // a number string being assembled
+  std::vector<PruneFrame>& frames;
+  bool* big_numbers;
+};
+
 // SAX events into a Document, numbers (delivered as text) converted here:
-// integers of 64 bits as such, other integers as big numbers, the rest as
-// correctly rounded doubles.
+// integers of 64 bits as such, other integers as number strings, the rest as
+// correctly rounded doubles (all as number strings with numbers_as_text).
+// With a pruner, the values it leaves out are read but not built.
+template <typename Doc>
 struct RecordHandler {
   static constexpr int kMaxDepth = 1000;
 
-  rapidjson::Document& doc;
-  bool allow_non_numeric;
-  bool* big_numbers;
+  const ReadContext<Doc>& c;
   int depth = 0;
+  int skipped = 0;       // depth inside a value left out
+  int member_state = 0;  // the state of the member whose name was read last
 
-  bool Null() { return doc.Null(); }
-  bool Bool(bool b) { return doc.Bool(b); }
-  bool Int(int i) { return doc.Int(i); }
-  bool Uint(unsigned i) { return doc.Uint(i); }
-  bool Int64(int64_t i) { return doc.Int64(i); }
-  bool Uint64(uint64_t i) { return doc.Uint64(i); }
-  bool Double(double d) { return doc.Double(d); }
+  // Whether the value starting now is built, and its state; an element left
+  // out gets a null in its place.
+  bool Enter(int* state) {
+    *state = 0;
+    if (c.pruner == nullptr) return true;
+    if (skipped > 0) return false;
+    if (c.frames.empty()) return true;
+    PruneFrame& f = c.frames.back();
+    if (f.object) {
+      *state = member_state;
+      return *state >= 0;
+    }
+    *state = c.pruner->ElementState(f.state, f.seen++);
+    ++f.built;
+    if (*state < 0) c.doc.Null();
+    return *state >= 0;
+  }
+  template <typename Build>
+  bool Scalar(Build build) {
+    int state;
+    return !Enter(&state) || build();
+  }
+
+  bool Null() { return Scalar([&] { return c.doc.Null(); }); }
+  bool Bool(bool b) { return Scalar([&] { return c.doc.Bool(b); }); }
+  bool Int(int i) { return Scalar([&] { return c.doc.Int(i); }); }
+  bool Uint(unsigned i) { return Scalar([&] { return c.doc.Uint(i); }); }
+  bool Int64(int64_t i) { return Scalar([&] { return c.doc.Int64(i); }); }
+  bool Uint64(uint64_t i) { return Scalar([&] { return c.doc.Uint64(i); }); }
+  bool Double(double d) { return Scalar([&] { return c.doc.Double(d); }); }
   bool String(const char* s, rapidjson::SizeType n, bool copy) {
-    if (n >= 2 && s[0] == '\0' && s[1] == '#') *big_numbers = true;
-    return doc.String(s, n, copy);
+    return Scalar([&] {
+      if (n >= 2 && s[0] == '\0' && s[1] == '#') *c.big_numbers = true;
+      return c.doc.String(s, n, copy);
+    });
   }
-  bool Key(const char* s, rapidjson::SizeType n, bool copy) { return doc.Key(s, n, copy); }
-  bool StartObject() { return ++depth <= kMaxDepth && doc.StartObject(); }
-  bool EndObject(rapidjson::SizeType n) {
-    --depth;
-    return doc.EndObject(n);
+  bool Key(const char* s, rapidjson::SizeType n, bool copy) {
+    if (c.pruner == nullptr) return c.doc.Key(s, n, copy);
+    if (skipped > 0) return true;
+    PruneFrame& f = c.frames.back();
+    member_state = c.pruner->MemberState(f.state, {s, n});
+    if (member_state < 0) return true;
+    ++f.built;
+    return c.doc.Key(s, n, copy);
   }
-  bool StartArray() { return ++depth <= kMaxDepth && doc.StartArray(); }
-  bool EndArray(rapidjson::SizeType n) {
+  bool StartObject() { return Start(true); }
+  bool EndObject(rapidjson::SizeType n) { return End(true, n); }
+  bool StartArray() { return Start(false); }
+  bool EndArray(rapidjson::SizeType n) { return End(false, n); }
+
+  bool Start(bool object) {
+    if (++depth > kMaxDepth) return false;
+    int state;
+    if (!Enter(&state)) {
+      ++skipped;
+      return true;
+    }
+    if (c.pruner != nullptr) c.frames.push_back({state, object, 0, 0});
+    return object ? c.doc.StartObject() : c.doc.StartArray();
+  }
+  bool End(bool object, rapidjson::SizeType n) {
     --depth;
-    return doc.EndArray(n);
+    if (skipped > 0) {
+      --skipped;
+      return true;
+    }
+    if (c.pruner != nullptr) {
+      n = c.frames.back().built;
+      c.frames.pop_back();
+    }
+    return object ? c.doc.EndObject(n) : c.doc.EndArray(n);
   }
 
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
     std::string_view text(s, n);
-    if (text == "NaN") return allow_non_numeric && doc.Double(std::nan(""));
-    if (text == "Infinity" || text == "Inf") return allow_non_numeric && doc.Double(HUGE_VAL);
-    if (text == "-Infinity" || text == "-Inf") return allow_non_numeric && doc.Double(-HUGE_VAL);
-    const char* end = s + n;
+    // NaN, Infinity, Inf and their signed forms (a number ends in a digit),
+    // refused even where left out.
+    bool non_numeric = !std::isdigit(static_cast<unsigned char>(text.back()));
+    if (non_numeric && !c.options.allow_non_numeric_numbers) return false;
+    int state;
+    if (!Enter(&state)) return true;
+    if (non_numeric) return c.doc.Double(text == "NaN" ? std::nan("") : text[0] == '-' ? -HUGE_VAL : HUGE_VAL);
+    if (c.options.numbers_as_text) return NumberString(text);
     if (IsIntegerText(text)) {
       int64_t i;
-      if (std::from_chars(s, end, i).ec == std::errc()) return doc.Int64(i);
+      if (std::from_chars(s, s + n, i).ec == std::errc()) return c.doc.Int64(i);
       uint64_t u;
-      if (s[0] != '-' && std::from_chars(s, end, u).ec == std::errc()) return doc.Uint64(u);
-      return BigNumber(text);
+      if (s[0] != '-' && std::from_chars(s, s + n, u).ec == std::errc()) return c.doc.Uint64(u);
+      return NumberString(text);
     }
-    double d;
-    if (std::from_chars(s, end, d).ec == std::errc()) return doc.Double(d);
-    // Out of range: strtod gives the underflow's (signed) zero or the overflow's infinity.
-    d = std::strtod(std::string(text).c_str(), nullptr);
-    if (std::isinf(d)) return BigNumber(text);
-    return doc.Double(d);
+    double d = DoubleOfNumberText(text);
+    return std::isinf(d) ? NumberString(text) : c.doc.Double(d);
   }
 
-  bool BigNumber(std::string_view text) {
-    *big_numbers = true;
-    std::string s(kBigNumberPrefix);
-    s += text;
-    return doc.String(s.data(), static_cast<rapidjson::SizeType>(s.size()), true);
+  bool NumberString(std::string_view text) {
+    *c.big_numbers = true;
+    c.number.assign(kBigNumberPrefix);
+    c.number += text;
+    return c.doc.String(c.number.data(), static_cast<rapidjson::SizeType>(c.number.size()), true);
   }
 };
 
@@ -99,37 +173,38 @@ bool RootScalarEndsWell(const rapidjson::Value& root, bool big_numbers, std::str
   return !IsJavaIdentifierByte(text[end]);
 }
 
-template <unsigned kFlags>
-rapidjson::ParseResult ParseWith(std::string_view text, RecordHandler handler) {
+template <unsigned kFlags, typename Doc>
+rapidjson::ParseResult ParseWith(std::string_view text, const ReadContext<Doc>& c) {
   rapidjson::ParseResult result;
   size_t end = 0;
-  auto generate = [&](rapidjson::Document&) {
+  auto generate = [&](Doc&) {
     rapidjson::MemoryStream memory(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
-    rapidjson::Reader reader;
-    result = reader.Parse<kFlags | kJsonParseFlags | rapidjson::kParseNumbersAsStringsFlag |
-                          rapidjson::kParseStopWhenDoneFlag>(stream, handler);
+    RecordHandler<Doc> handler{c};
+    result = c.reader.template Parse<kFlags | kJsonParseFlags | rapidjson::kParseNumbersAsStringsFlag |
+                                     rapidjson::kParseStopWhenDoneFlag>(stream, handler);
     end = stream.Tell();
     return !result.IsError();
   };
-  handler.doc.Populate(generate);
-  if (!result.IsError() && !RootScalarEndsWell(handler.doc, *handler.big_numbers, text, end)) {
+  c.frames.clear();
+  c.doc.Populate(generate);
+  if (!result.IsError() && !RootScalarEndsWell(c.doc, *c.big_numbers, text, end)) {
     result.Set(rapidjson::kParseErrorDocumentRootNotSingular, end);
   }
   return result;
 }
 
-rapidjson::ParseResult Parse(std::string_view text, const JsonReadOptions& o, rapidjson::Document* doc,
-                             bool* big_numbers) {
+template <typename Doc>
+rapidjson::ParseResult Parse(std::string_view text, const ReadContext<Doc>& c) {
+  *c.big_numbers = false;
   // kJsonParseFlags reads NaN and Infinity; without allowNonNumericNumbers
   // RecordHandler refuses them.
-  RecordHandler handler{*doc, o.allow_non_numeric_numbers, big_numbers};
-  if (o.allow_comments) return ParseWith<rapidjson::kParseCommentsFlag>(text, handler);
-  return ParseWith<0>(text, handler);
+  if (c.options.allow_comments) return ParseWith<rapidjson::kParseCommentsFlag>(text, c);
+  return ParseWith<0>(text, c);
 }
 
 // The text with the number that starts at `offset` (one RapidJSON cannot
-// hold) replaced by its big-number string.
+// hold) replaced by its number string.
 std::string WithBigNumberAt(std::string_view text, size_t offset) {
   size_t end = text.find_first_not_of("+-0123456789.eE", offset);
   if (end == std::string_view::npos) end = text.size();
@@ -141,6 +216,36 @@ std::string WithBigNumberAt(std::string_view text, size_t offset) {
   return out;
 }
 
+template <typename Doc>
+bool ReadRecord(std::string_view text, const ReadContext<Doc>& c) {
+  auto result = Parse(text, c);
+  if (!result.IsError()) return true;
+  // Malformed as strict JSON: read again with the lenient forms rewritten and
+  // each number too big for RapidJSON as a number string, one at a time.
+  std::string rewritten(text);
+  bool lenient = false;
+  while (result.IsError()) {
+    if (result.Code() == rapidjson::kParseErrorNumberTooBig) {
+      rewritten = WithBigNumberAt(rewritten, result.Offset());
+    } else if (!lenient) {
+      lenient = true;
+      auto strict = StrictJsonText(rewritten, c.options);
+      if (!strict) return false;
+      rewritten = std::move(*strict);
+    } else {
+      return false;
+    }
+    result = Parse(rewritten, c);
+  }
+  return true;
+}
+
+// Pool memory kept between records: a record that fits takes no allocation.
+constexpr size_t kPoolBytes = 64 * 1024;
+
+using PoolDocument =
+    rapidjson::GenericDocument<rapidjson::UTF8<>, rapidjson::MemoryPoolAllocator<>, rapidjson::MemoryPoolAllocator<>>;
+
 }  // namespace
 
 std::optional<std::string_view> BigNumberText(const rapidjson::Value& v) {
@@ -150,30 +255,46 @@ std::optional<std::string_view> BigNumberText(const rapidjson::Value& v) {
   return s.substr(2);
 }
 
+double DoubleOfNumberText(std::string_view text) {
+  double d;
+  if (std::from_chars(text.data(), text.data() + text.size(), d).ec == std::errc()) return d;
+  // Out of range: strtod gives the underflow's (signed) zero or the overflow's infinity.
+  return std::strtod(std::string(text).c_str(), nullptr);
+}
+
 bool ParseJsonRecord(std::string_view text, const JsonReadOptions& options, rapidjson::Document* doc,
                      bool* big_numbers) {
-  *big_numbers = false;
-  auto result = Parse(text, options, doc, big_numbers);
-  if (!result.IsError()) return true;
-  // Malformed as strict JSON: read again with the lenient forms rewritten and
-  // each number too big for RapidJSON as a big-number string, one at a time.
-  std::string rewritten(text);
-  bool lenient = false;
-  while (result.IsError()) {
-    if (result.Code() == rapidjson::kParseErrorNumberTooBig) {
-      rewritten = WithBigNumberAt(rewritten, result.Offset());
-    } else if (!lenient) {
-      lenient = true;
-      auto strict = StrictJsonText(rewritten, options);
-      if (!strict) return false;
-      rewritten = std::move(*strict);
-    } else {
-      return false;
-    }
-    *big_numbers = false;
-    result = Parse(rewritten, options, doc, big_numbers);
-  }
-  return true;
+  rapidjson::Reader reader;
+  std::string number;
+  std::vector<PruneFrame> frames;
+  return ReadRecord(text, ReadContext<rapidjson::Document>{*doc, options, nullptr, reader, number, frames, big_numbers});
+}
+
+struct JsonRecordReader::State {
+  State(const JsonReadOptions& o, const JsonRecordPruner* p)
+      : options(o), pruner(p), buffer(new char[kPoolBytes]), pool(buffer.get(), kPoolBytes), doc(&pool, 1024, &pool) {}
+
+  JsonReadOptions options;
+  const JsonRecordPruner* pruner;
+  std::unique_ptr<char[]> buffer;
+  rapidjson::MemoryPoolAllocator<> pool;
+  PoolDocument doc;  // its parse stack in the pool too
+  rapidjson::Reader reader;
+  std::string number;
+  std::vector<PruneFrame> frames;
+};
+
+JsonRecordReader::JsonRecordReader(const JsonReadOptions& options, const JsonRecordPruner* pruner)
+    : state_(std::make_unique<State>(options, pruner)) {}
+
+JsonRecordReader::~JsonRecordReader() = default;
+
+const rapidjson::Value* JsonRecordReader::Read(std::string_view text) {
+  State& s = *state_;
+  s.doc.SetNull();  // before its memory is reused
+  s.pool.Clear();
+  ReadContext<PoolDocument> c{s.doc, s.options, s.pruner, s.reader, s.number, s.frames, &big_numbers_};
+  return ReadRecord(text, c) ? &s.doc : nullptr;
 }
 
 }  // namespace spate

@@ -5,7 +5,9 @@
 //  - the first JSON value of the record; text after it is ignored,
 //  - numbers converted as Java converts them (correctly rounded doubles),
 //  - a number beyond a double's range (`1e400`), or an integer beyond 64 bits,
-//    kept as its text in a "big number" string (see BigNumberText),
+//    kept as its text in a "number string" (see BigNumberText); with
+//    `numbers_as_text`, every number, for readers that only write numbers out
+//    (json_text.h converts one when it writes it),
 //  - Jackson's lenient features as the options allow them: single-quoted
 //    strings (on by default), unquoted field names, leading zeros, NaN and
 //    Infinity tokens (on by default), backslash before any character, comments,
@@ -14,9 +16,12 @@
 //    (`true`, `NaN`) alone must be followed by a space or the end (`1x` is
 //    malformed, `1 x` is 1), as Jackson checks at the root.
 
+#include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -30,22 +35,61 @@ struct JsonReadOptions {
   bool allow_non_numeric_numbers = true;
   bool allow_backslash_escaping_any_character = false;
   bool allow_unquoted_control_chars = false;
+  // Not a Spark option: every number kept as its text in a number string.
+  bool numbers_as_text = false;
 };
 
 // What get_json_object, json_tuple, json_array_length and json_object_keys
 // read: Spark's parser for them takes single quotes and control characters in
 // strings, nothing else lenient.
-inline constexpr JsonReadOptions kJsonPathReadOptions{
-    .allow_single_quotes = true, .allow_non_numeric_numbers = false, .allow_unquoted_control_chars = true};
+// They only write numbers out, so numbers are kept as their text.
+inline constexpr JsonReadOptions kJsonPathReadOptions{.allow_single_quotes = true,
+                                                      .allow_non_numeric_numbers = false,
+                                                      .allow_unquoted_control_chars = true,
+                                                      .numbers_as_text = true};
 
 // Parses the record into `doc`; false when it is malformed. `*big_numbers`
 // tells whether the record holds any big number.
 bool ParseJsonRecord(std::string_view text, const JsonReadOptions& options, rapidjson::Document* doc,
                      bool* big_numbers);
 
-// The number text a big-number string holds, or nullopt for any other string.
+// The number text a number string holds, or nullopt for any other string.
 // Only meaningful for records whose `big_numbers` was set.
 std::optional<std::string_view> BigNumberText(const rapidjson::Value& v);
+
+// A number's text as Java reads it into a double (correctly rounded; beyond
+// the range, infinity or zero).
+double DoubleOfNumberText(std::string_view text);
+
+// Which values of a record get built. States are the reader's own: the root
+// has state 0; a value left out (-1) is still read and checked, but a member
+// is dropped and an element built as null (positions kept). Called for the
+// members and elements of values that are built.
+class JsonRecordPruner {
+ public:
+  virtual ~JsonRecordPruner() = default;
+  virtual int MemberState(int state, std::string_view name) const = 0;
+  virtual int ElementState(int state, size_t index) const = 0;
+};
+
+// Reads records one after another as ParseJsonRecord does, into memory kept
+// between them (no allocation per record once warm); not thread-safe.
+class JsonRecordReader {
+ public:
+  // `pruner` (may be null: everything is built) must outlive the reader.
+  explicit JsonRecordReader(const JsonReadOptions& options, const JsonRecordPruner* pruner = nullptr);
+  ~JsonRecordReader();
+
+  // The record's value, valid until the next Read; nullptr when malformed.
+  const rapidjson::Value* Read(std::string_view text);
+  // Whether the record last read holds any number string.
+  bool big_numbers() const { return big_numbers_; }
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+  bool big_numbers_ = false;
+};
 
 // The text with Jackson's lenient forms that `options` allow rewritten as
 // strict JSON (single quotes as double quotes, names quoted, leading zeros

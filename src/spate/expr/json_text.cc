@@ -58,6 +58,43 @@ void AppendDouble(double d, std::string* out) {
   }
 }
 
+// Java's Double.toString of `[-]digits.digits` is that text less the
+// fraction's trailing zeros when it has at most 15 significant digits (a
+// double reads them back as written) and lies in [1e-3, 1e7), where Java
+// writes no exponent; false for any other text.
+bool AppendPlainDecimal(std::string_view text, std::string* out) {
+  size_t point = text.find('.');
+  if (point == std::string_view::npos || text.find_first_of("eE") != std::string_view::npos) return false;
+  size_t sign = text[0] == '-' ? 1 : 0;
+  std::string_view whole = text.substr(sign, point - sign);
+  std::string_view fraction = text.substr(point + 1);
+  while (fraction.size() > 1 && fraction.back() == '0') fraction.remove_suffix(1);
+  if (whole.empty() || fraction.empty()) return false;
+  size_t significant = whole.size() + fraction.size();
+  if (whole == "0") {
+    size_t first = fraction.find_first_not_of('0');
+    if (first == std::string_view::npos || first >= 3) return false;  // zero, or below 1e-3
+    significant = fraction.size() - first;
+  } else if (whole.size() > 7) {
+    return false;
+  }
+  if (significant > 15) return false;
+  out->append(text.substr(0, point + 1));
+  out->append(fraction);
+  return true;
+}
+
+// A number string as Jackson writes the number it read: an integer as
+// written (`-0` as 0; beyond a long as a BigInteger), any other as a Java
+// double (`1.0E2` -> 100.0, `1e400` -> "Infinity").
+void AppendNumberText(std::string_view text, std::string* out) {
+  if (IsIntegerText(text)) {
+    *out += text == "-0" ? "0" : text;
+  } else if (!AppendPlainDecimal(text, out)) {
+    AppendDouble(DoubleOfNumberText(text), out);
+  }
+}
+
 }  // namespace
 
 void AppendJacksonJson(const rapidjson::Value& v, bool big_numbers, JacksonOutput output, std::string* out) {
@@ -67,12 +104,10 @@ void AppendJacksonJson(const rapidjson::Value& v, bool big_numbers, JacksonOutpu
     case rapidjson::kTrueType: *out += "true"; break;
     case rapidjson::kStringType: {
       auto big = big_numbers ? BigNumberText(v) : std::nullopt;
-      if (!big) {
-        AppendString(StringOf(v), output, out);
-      } else if (IsIntegerText(*big)) {
-        *out += *big;
+      if (big) {
+        AppendNumberText(*big, out);
       } else {
-        AppendDouble(big->front() == '-' ? -HUGE_VAL : HUGE_VAL, out);
+        AppendString(StringOf(v), output, out);
       }
       break;
     }

@@ -16,8 +16,8 @@ namespace spate {
 // its surrogate pair (`\uD83D\uDE00`); the one over characters writes it as it is.
 enum class JacksonOutput { kBytes, kChars };
 
-// `big_numbers`: strings may be big numbers (json_record_parser.h), written
-// as the integer they hold or as Java's infinity.
+// `big_numbers`: strings may be number strings (json_record_parser.h),
+// written as Jackson writes the number they hold.
 void AppendJacksonJson(const rapidjson::Value& v, bool big_numbers, JacksonOutput output, std::string* out);
 
 // A value as json_tuple returns a field (and from_json a STRING field): a

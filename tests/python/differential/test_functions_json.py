@@ -265,6 +265,43 @@ def test_get_json_object_wildcards_and_repeated_keys(oracle):
     oracle.check_exprs(["j", "p", "get_json_object(j, p)"], rows=WILDCARD_CASES, schema="j STRING, p STRING")
 
 
+# Numbers as Jackson writes what it read: integers as written (-0 as 0, beyond a long as a
+# BigInteger), others as Java doubles (plain in [1e-3, 1e7), exponent outside, non-finite quoted).
+NUMBER_FORMS = [
+    "0", "-0", "7", "-7", "100", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+    "-9223372036854775809", "123456789012345678901234567890", "0.0", "-0.0", "5.250", "-5.25", "0.001",
+    "-0.001", "0.0001", "0.00123", "0.0099999", "1234567.5", "9999999.999999", "9999999.99999999",
+    "10000000.0", "12345678.5", "0.1234567890123456789", "123456789012345.6", "1234567.12345678",
+    "0.30000000000000004", "3.14159265358979", "1.0E2", "1e2", "1E-2", "2e-3", "1e7", "1.5e0", "1e22",
+    "1e400", "-1e400", "1e-400", "-1e-400", "1.7976931348623157E308", "4.9E-324", "2.2250738585072014E-308",
+]
+
+
+def test_get_json_object_number_forms(oracle):
+    """Each number form through get_json_object (alone, inside an array, under [*]) and
+    json_tuple, written as Jackson writes the number it read."""
+    rows = [(n, '{"a":%s,"b":[%s,1],"c":{"d":%s}}' % (n, n, n)) for n in NUMBER_FORMS]
+    oracle.check_exprs(["n", "get_json_object(j, '$.a')", "get_json_object(j, '$.b')",
+                        "get_json_object(j, '$.b[*]')", "get_json_object(j, '$')",
+                        "json_tuple(j, 'a', 'c')"], rows=rows, schema="n STRING, j STRING")
+
+
+SKIPPED_PARTS = [
+    '{"x":[1,2,}, "a":1}', '{"x":NaN,"a":1}', '{"x":[NaN],"a":1}', '{"x":{"y":1e400,"z":"\\q"},"a":1}',
+    '{"x":{"y":[1,{"z":[]}]},"a":[1,{"b":2},3]}', '{"x":' + '[' * 1000 + ']' * 1000 + ',"a":1}',
+    '{"x":' + '[' * 1001 + ']' * 1001 + ',"a":1}', '{"a":[{"b":1,"c":[1,2]},{"c":3,"b":[4]}],"a":{"b":5}}',
+    '[[1,[2,3]],[4],{"b":6}]', "{'x':'y','a':'z'}",
+]
+
+
+def test_get_json_object_reads_what_it_does_not_return(oracle):
+    """Parts of a record the path does not reach are still read: malformed text, NaN or a
+    nesting deeper than 1000 there makes the record malformed (NULL)."""
+    paths = ["$.a", "$.a[1]", "$.a[*].b", "$.a[1].b", "$[1][0]", "$[*][*]", "$[2].b", "$.a[*][*]"]
+    oracle.check_exprs(["get_json_object(j, '%s')" % p for p in paths],
+                       rows=[(d,) for d in SKIPPED_PARTS], schema="j STRING")
+
+
 def test_json_text_functions_nesting_limit(oracle):
     """Jackson's nesting limit: 1000 levels read, 1001 malformed (NULL)."""
     oracle.check_exprs([
