@@ -1067,10 +1067,17 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "json", pretty));
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
   ARROW_ASSIGN_OR_RAISE(JsonReadOptions read, JsonReadOptionsOf(options));
+  read.numbers_as_text = true;  // InferJsonType reads a number's own text
   JsonInferOptions infer;
   infer.primitives_as_string = AsciiLower(OptionOr(options, "primitivesAsString", "false")) == "true";
   infer.drop_field_if_all_null = AsciiLower(OptionOr(options, "dropFieldIfAllNull", "false")) == "true";
-  infer.prefers_decimal = AsciiLower(OptionOr(options, "prefersDecimal", "false")) == "true";
+  std::string prefers_decimal = OptionOr(options, "prefersDecimal", "false");
+  infer.prefers_decimal = AsciiLower(prefers_decimal) == "true";
+  if (!infer.prefers_decimal && AsciiLower(prefers_decimal) != "false") {
+    // Spark's text (Scala's toBoolean), with the option named.
+    return arrow::Status::Invalid(
+        fmt::format("For input string: \"{}\" (the option 'prefersDecimal' is true or false)", prefers_decimal));
+  }
   rapidjson::Document doc;
   bool big_numbers = false;
   if (IsBlank(text)) {
@@ -1078,7 +1085,8 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   } else if (!ParseJsonRecord(text, read, &doc, &big_numbers)) {
     return MalformedRecord(text);
   }
-  DataTypePtr type = SchemaOfJsonType(InferJsonType(doc, big_numbers, infer), infer.drop_field_if_all_null);
+  ARROW_ASSIGN_OR_RAISE(auto inferred, InferJsonType(doc, big_numbers, infer));
+  DataTypePtr type = SchemaOfJsonType(inferred, infer.drop_field_if_all_null);
   auto scalar = std::make_shared<arrow::StringScalar>(type->Sql());
   auto impl = [scalar](const FunctionArgs&) -> arrow::Result<arrow::Datum> {
     return arrow::Datum(scalar);

@@ -1,11 +1,19 @@
 #include "spate/expr/json_infer.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "spate/common/error.h"
 #include "spate/expr/json_record_parser.h"
+#include "spate/expr/value_format.h"
 
 namespace spate {
 
@@ -20,20 +28,90 @@ DataTypePtr BigIntegerType(std::string_view digits) {
   return precision > 38 ? types::Double() : types::Decimal(precision, 0);
 }
 
-// A number, or a big number's string.
-DataTypePtr NumberType(const rapidjson::Value& v) {
-  if (v.IsInt64()) return types::Long();
-  if (v.IsUint64()) return BigIntegerType(std::to_string(v.GetUint64()));
-  if (v.IsNumber()) return types::Double();
-  std::string_view big = *BigNumberText(v);
-  bool integer = big.find_first_of(".eE") == std::string_view::npos;
-  return integer ? BigIntegerType(big) : types::Double();
+// Java's BigDecimal of a text: the digits of its unscaled value (1 for zero)
+// and its scale; nullopt for text BigDecimal does not read.
+struct DecimalShape {
+  int64_t precision;
+  int64_t scale;
+};
+std::optional<DecimalShape> JavaDecimalShape(std::string_view s) {
+  auto all_digits = [](std::string_view d) {
+    return std::all_of(d.begin(), d.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) s.remove_prefix(1);
+  size_t e = s.find_first_of("eE");
+  int64_t exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view text = s.substr(e + 1);
+    bool negative = !text.empty() && text[0] == '-';
+    if (!text.empty() && (text[0] == '+' || text[0] == '-')) text.remove_prefix(1);
+    if (text.empty() || text.size() > 9 || !all_digits(text)) return std::nullopt;
+    std::from_chars(text.data(), text.data() + text.size(), exponent);
+    if (negative) exponent = -exponent;
+    s = s.substr(0, e);
+  }
+  size_t point = s.find('.');
+  std::string_view whole = s.substr(0, point);
+  std::string_view fraction = point == std::string_view::npos ? "" : s.substr(point + 1);
+  if ((whole.empty() && fraction.empty()) || !all_digits(whole) || !all_digits(fraction)) return std::nullopt;
+  std::string unscaled = std::string(whole) + std::string(fraction);
+  size_t first = unscaled.find_first_not_of('0');
+  int64_t precision = first == std::string::npos ? 1 : static_cast<int64_t>(unscaled.size() - first);
+  return DecimalShape{precision, static_cast<int64_t>(fraction.size()) - exponent};
 }
 
-DataTypePtr ObjectType(const rapidjson::Value& v, bool big_numbers, const JsonInferOptions& o) {
+// prefersDecimal over a number that is not an integer.
+arrow::Result<DataTypePtr> DecimalOfNumber(std::string_view text) {
+  auto shape = JavaDecimalShape(text);
+  int64_t precision = shape ? std::max(shape->precision, shape->scale) : 0;
+  if (!shape || precision > 38) return types::Double();
+  if (shape->scale < 0) {
+    return SparkError("NEGATIVE_SCALE_DISALLOWED", "0A000",
+                      fmt::format("Negative scale is not allowed: '{}'. Set the config "
+                                  "\"spark.sql.legacy.allowNegativeScaleOfDecimal\" to \"true\" to allow it.",
+                                  shape->scale));
+  }
+  return types::Decimal(static_cast<int>(precision), static_cast<int>(shape->scale));
+}
+
+// prefersDecimal over a string: STRING unless BigDecimal reads it and its
+// DECIMAL(p, s) exists.
+DataTypePtr DecimalOfString(std::string_view text) {
+  std::string plain;
+  std::copy_if(text.begin(), text.end(), std::back_inserter(plain), [](char c) { return c != ','; });
+  auto shape = JavaDecimalShape(plain);
+  if (!shape || shape->scale < 0 || shape->scale > shape->precision || shape->precision > 38) {
+    return types::String();
+  }
+  return types::Decimal(static_cast<int>(shape->precision), static_cast<int>(shape->scale));
+}
+
+// A number, or a number string. Read without numbers_as_text, a number that
+// is not an integer is a double; NaN and infinities always are.
+arrow::Result<DataTypePtr> NumberType(const rapidjson::Value& v, const JsonInferOptions& o) {
+  if (v.IsInt64()) return types::Long();
+  if (v.IsUint64()) return BigIntegerType(std::to_string(v.GetUint64()));
+  if (v.IsNumber()) {
+    if (!o.prefers_decimal || std::isfinite(v.GetDouble())) return types::Double();
+    return arrow::Status::Invalid(fmt::format(
+        "Value \"{}\" can not be deserialized as a decimal: with prefersDecimal every number that is not "
+        "an integer is read as a decimal, and NaN and infinities have none",
+        JavaDoubleString(v.GetDouble())));
+  }
+  std::string_view text = *BigNumberText(v);
+  if (text.find_first_of(".eE") != std::string_view::npos) {
+    return o.prefers_decimal ? DecimalOfNumber(text) : types::Double();
+  }
+  int64_t i;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), i);
+  return ec == std::errc() && end == text.data() + text.size() ? types::Long() : BigIntegerType(text);
+}
+
+arrow::Result<DataTypePtr> ObjectType(const rapidjson::Value& v, bool big_numbers, const JsonInferOptions& o) {
   std::vector<StructField> fields;
   for (auto it = v.MemberBegin(); it != v.MemberEnd(); ++it) {
-    fields.push_back({std::string(TextOf(it->name)), InferJsonType(it->value, big_numbers, o), true});
+    ARROW_ASSIGN_OR_RAISE(auto type, InferJsonType(it->value, big_numbers, o));
+    fields.push_back({std::string(TextOf(it->name)), type, true});
   }
   std::stable_sort(fields.begin(), fields.end(), [](const auto& x, const auto& y) { return x.name < y.name; });
   return types::Struct(std::move(fields));
@@ -75,7 +153,8 @@ DataTypePtr MergeNumbers(const DataTypePtr& a, const DataTypePtr& b) {
 
 }  // namespace
 
-DataTypePtr InferJsonType(const rapidjson::Value& v, bool big_numbers, const JsonInferOptions& o) {
+arrow::Result<DataTypePtr> InferJsonType(const rapidjson::Value& v, bool big_numbers,
+                                         const JsonInferOptions& o) {
   switch (v.GetType()) {
     case rapidjson::kNullType:
       return types::Null();
@@ -83,13 +162,20 @@ DataTypePtr InferJsonType(const rapidjson::Value& v, bool big_numbers, const Jso
     case rapidjson::kTrueType:
       return o.primitives_as_string ? types::String() : types::Boolean();
     case rapidjson::kStringType:
-      if (!(big_numbers && BigNumberText(v))) return v.GetStringLength() == 0 ? types::Null() : types::String();
-      [[fallthrough]];  // a big number
+      if (!(big_numbers && BigNumberText(v))) {
+        if (v.GetStringLength() == 0) return types::Null();
+        return o.prefers_decimal ? DecimalOfString(TextOf(v)) : types::String();
+      }
+      [[fallthrough]];  // a number string
     case rapidjson::kNumberType:
-      return o.primitives_as_string ? types::String() : NumberType(v);
+      if (o.primitives_as_string) return types::String();
+      return NumberType(v, o);
     case rapidjson::kArrayType: {
       DataTypePtr element = types::Null();
-      for (const auto& e : v.GetArray()) element = MergeJsonTypes(element, InferJsonType(e, big_numbers, o));
+      for (const auto& e : v.GetArray()) {
+        ARROW_ASSIGN_OR_RAISE(auto type, InferJsonType(e, big_numbers, o));
+        element = MergeJsonTypes(element, type);
+      }
       return types::Array(element);
     }
     case rapidjson::kObjectType:

@@ -4,6 +4,10 @@
 // by schema_of_json and the JSON file source:
 //  - integers are BIGINT, DECIMAL(digits, 0) beyond a long and DOUBLE beyond 38
 //    digits; other numbers DOUBLE; booleans BOOLEAN; strings STRING,
+//  - with prefersDecimal, a number that is not an integer is DECIMAL(max(p, s), s)
+//    of Java's BigDecimal of its text (DOUBLE beyond 38 digits; a negative scale,
+//    `1e3`, is NEGATIVE_SCALE_DISALLOWED), and a string BigDecimal reads (commas
+//    dropped, as Spark's en-US parser does) is its DECIMAL where that type exists,
 //  - an empty string and null are NULL until the end (an empty string may
 //    stand for a missing value), then STRING (or dropped, dropFieldIfAllNull),
 //  - objects are structs with their fields sorted by name, repeated keys kept;
@@ -12,6 +16,7 @@
 //    BIGINT and DECIMAL widen to a DECIMAL holding both, any number and DOUBLE
 //    to DOUBLE, structs field by field, arrays by element; anything else STRING.
 
+#include <arrow/result.h>
 #include <rapidjson/document.h>
 
 #include "spate/types/data_type.h"
@@ -22,17 +27,19 @@ namespace spate {
 struct JsonInferOptions {
   /// primitivesAsString: numbers and booleans are STRING.
   bool primitives_as_string = false;
-  /// prefersDecimal: read from the options; DOUBLE is still inferred for
-  /// floating-point numbers (decimal inference is not implemented yet).
+  /// prefersDecimal: decimals for numbers that are not integers, and for
+  /// strings that read as decimals.
   bool prefers_decimal = false;
   /// dropFieldIfAllNull: fields seen only as NULL, [] or {} are left out.
   bool drop_field_if_all_null = false;
 };
 
 /// The type of one value parsed by ParseJsonRecord; `big_numbers` tells
-/// whether its strings may be big numbers (json_record_parser.h). NULL types
-/// stay until CanonicalJsonType.
-DataTypePtr InferJsonType(const rapidjson::Value& v, bool big_numbers, const JsonInferOptions& options);
+/// whether its strings may be number strings (json_record_parser.h). With
+/// prefersDecimal the value must be read with numbers_as_text (a number's own
+/// text decides its scale). NULL types stay until CanonicalJsonType.
+arrow::Result<DataTypePtr> InferJsonType(const rapidjson::Value& v, bool big_numbers,
+                                         const JsonInferOptions& options);
 
 /// Spark's compatibleType: the narrowest type holding both, else STRING.
 DataTypePtr MergeJsonTypes(const DataTypePtr& a, const DataTypePtr& b);

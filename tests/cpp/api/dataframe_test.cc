@@ -291,6 +291,18 @@ TEST_F(DataFrameTest, SchemaOfJsonReadsWithFromJsonsOptions) {
   EXPECT_NE(bad.status().message().find("{a:1}"), std::string::npos) << bad.status().message();
 }
 
+// Expected types from PySpark 4.1's schema_of_json with the same texts and option.
+TEST_F(DataFrameTest, SchemaOfJsonPrefersDecimal) {
+  auto one = session_->CreateDataFrame(MakeTable({{"k", arrow::int32()}}, {"[1]"}));
+  std::vector<std::pair<std::string, std::string>> decimal{{"prefersDecimal", "true"}};
+  EXPECT_EQ(Rows(one.select({F::schema_of_json("{\"a\": 1.50, \"b\": [1.5, 1], \"c\": \"0.5\"}", decimal),
+                             F::schema_of_json("[0.1e-40, 1.5]", decimal)})),
+            (std::vector<std::string>{"STRUCT<a: DECIMAL(3,2), b: ARRAY<DECIMAL(21,1)>, c: DECIMAL(1,1)>|ARRAY<DOUBLE>"}));
+  auto negative = one.select({F::schema_of_json("1e3", decimal)}).toArrow();
+  ASSERT_FALSE(negative.ok());
+  EXPECT_EQ(ErrorClassOf(negative.status()), "NEGATIVE_SCALE_DISALLOWED");
+}
+
 TEST_F(DataFrameTest, SlidingWindowGroupByPutsRowsInEveryWindow) {
   auto events = session_->CreateDataFrame(MakeTable(
       {{"ts", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")}},

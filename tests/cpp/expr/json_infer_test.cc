@@ -10,9 +10,22 @@ namespace {
 std::string TypeOf(const std::string& text, const JsonInferOptions& options = {}) {
   rapidjson::Document doc;
   bool big_numbers = false;
-  if (!ParseJsonRecord(text, JsonReadOptions{}, &doc, &big_numbers)) return "malformed";
-  auto type = CanonicalJsonType(InferJsonType(doc, big_numbers, options), options.drop_field_if_all_null);
+  if (!ParseJsonRecord(text, JsonReadOptions{.numbers_as_text = true}, &doc, &big_numbers)) return "malformed";
+  auto inferred = InferJsonType(doc, big_numbers, options);
+  if (!inferred.ok()) return inferred.status().message();
+  auto type = CanonicalJsonType(*inferred, options.drop_field_if_all_null);
   return type ? type->SimpleString() : "dropped";
+}
+
+// Expected types from PySpark 4.1's schema_of_json with prefersDecimal.
+TEST(JsonInferTypeTest, PrefersDecimal) {
+  JsonInferOptions decimal{.prefers_decimal = true};
+  EXPECT_EQ(TypeOf("1.50", decimal), "decimal(3,2)");
+  EXPECT_EQ(TypeOf("[1.5, 1]", decimal), "array<decimal(21,1)>");
+  EXPECT_EQ(TypeOf("0.1e-40", decimal), "double");
+  EXPECT_EQ(TypeOf("\"1,000.5\"", decimal), "decimal(5,1)");
+  EXPECT_EQ(TypeOf("\"0.05\"", decimal), "string");
+  EXPECT_NE(TypeOf("1e3", decimal).find("NEGATIVE_SCALE_DISALLOWED"), std::string::npos);
 }
 
 TEST(JsonInferTypeTest, NumbersBeyondALong) {

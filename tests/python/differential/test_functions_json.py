@@ -342,6 +342,55 @@ def test_schema_of_json_options(oracle):
     oracle.check_exprs(["schema_of_json('%s', map('%s', '%s'))" % (d, k, v) for k, v, d in cases])
 
 
+PREFERS_DECIMAL_DOCS = [
+    "1.5", "1.50", "-1.5", "0.5", "0.05", "-0.0", "0", "12", "5e-1", "1.23e2", "100.0", "1.5e-5",
+    "0.1e-20", "0.1e-40", "1e-400", "123456789012345678901234567890.5", "123456789012345678901234567890",
+    "12345678901234567890123456789012345678.5", "1234567890123456789012345678901234567.5",
+    "0.00000000000000000000000000000000000001", "[1.5, 2.25]", "[1.5, 1]", "[1, 1.5]",
+    "[1.5, 12345678901234567890]", "[0.001, 1000.5]", "[1.5, 1e-400]", "[1.5, \"a\"]", "[1.5, null]",
+    '{"a": 1.5, "b": 2}', '[{"a": 1.5}, {"a": 10}]', '[{"a": 1.5}, {"a": 1.25e0}]', '{"a": [0.1, 0.12, 0.123]}',
+    '"1.5"', '"0.05"', '"1e3"', '"1.5e0"', '"abc"', '"1,000.5"', '" 1.5"', '"+1.5"', '"-1.5"', '"12"', '"1e-5"',
+    '"123456789012345678901234567890123456789"', '"12345678901234567890123456789012345678"', '"NaN"', '""',
+    '".5"', '"5."', '"."', '"1e"', '"1e+2"', '"0"', '"0.0"', '"-0"', '["1.5", 2.25]', '["1.5", "x"]', '["1.5", 1]',
+]
+
+
+def test_schema_of_json_prefers_decimal(oracle):
+    """prefersDecimal: a number that is not an integer is DECIMAL(max(p,s), s) of its decimal
+    value (DOUBLE beyond 38 digits), a string that reads as a decimal (commas dropped) is that
+    DECIMAL when the type exists; merged as Spark widens decimals with BIGINT and DOUBLE."""
+    oracle.check_exprs(["schema_of_json('%s', map('prefersDecimal', 'true'))" % d.replace("'", "\\'")
+                        for d in PREFERS_DECIMAL_DOCS] +
+                       ["schema_of_json('[1.5, \"1.5\"]', map('prefersDecimal', 'TRUE', 'primitivesAsString', 'true'))",
+                        "schema_of_json('1.5', map('prefersDecimal', 'false'))"])
+
+
+@pytest.mark.parametrize("doc", ["1e3", "1.0E2", "[1.5, 1.5e39]", '{"a": 1e400}'])
+def test_schema_of_json_prefers_decimal_negative_scale(oracle, doc):
+    """A number whose decimal has a negative scale is NEGATIVE_SCALE_DISALLOWED."""
+    oracle.check(lambda sql, spark: spark.range(1).select(
+        sql.functions.schema_of_json(sql.functions.lit(doc), {"prefersDecimal": "true"})),
+        error="NEGATIVE_SCALE_DISALLOWED")
+
+
+def test_schema_of_json_prefers_decimal_flag_value(oracle):
+    """prefersDecimal is true or false; anything else fails as Spark's toBoolean does."""
+    oracle.check(lambda sql, spark: spark.range(1).select(
+        sql.functions.schema_of_json(sql.functions.lit("1.5"), {"prefersDecimal": "yes"})),
+        error="IllegalArgumentException")
+
+
+def test_schema_of_json_prefers_decimal_nan():
+    """NaN and infinities have no decimal: Spark lets Java's NumberFormatException through;
+    Spate names the value and why."""
+    from spate.errors import IllegalArgumentException
+    from spate.sql import SparkSession, functions as f
+    spark = SparkSession.builder.getOrCreate()
+    for doc, value in [("NaN", "NaN"), ("[1.5, -Infinity]", "-Infinity")]:
+        with pytest.raises(IllegalArgumentException, match='Value "%s" can not be deserialized as a decimal' % value):
+            spark.range(1).select(f.schema_of_json(f.lit(doc), {"prefersDecimal": "true"})).collect()
+
+
 def test_from_json_unquoted_control_chars_and_copied_strings(oracle):
     """from_json: allowUnquotedControlChars; a STRING field holding an object gets the JSON text
     Jackson's byte generator writes (characters beyond the BMP as escaped surrogate pairs)."""

@@ -61,6 +61,21 @@ def test_json_source_inference_options(oracle, options):
     oracle.check(read_program(files, options))
 
 
+def test_json_source_prefers_decimal(oracle):
+    """prefersDecimal in the JSON source: decimals of the numbers' own text, merged across
+    records and files (with BIGINT through DECIMAL(20,0), with DOUBLE to DOUBLE), strings that
+    read as decimals; the rows read with the inferred schema."""
+    files = [['{"a": 1.50, "b": 1.5, "c": "0.5", "d": 2.25, "e": [0.001, 1000.5]}', '{"a": 10, "b": 0.1e-40}'],
+             ['{"a": 0.125, "c": "1000.5", "d": "x", "e": [1]}']]
+    oracle.check(read_program(files, {"prefersDecimal": "true"}))
+
+
+def test_json_source_prefers_decimal_negative_scale(oracle):
+    """A number whose decimal has a negative scale (1e3) is NEGATIVE_SCALE_DISALLOWED."""
+    oracle.check(read_program([['{"a": 1.5}', '{"a": 1e3}']], {"prefersDecimal": "true"}),
+                 error="NEGATIVE_SCALE_DISALLOWED")
+
+
 def test_json_source_inference_multi_line(oracle):
     """multiLine: one document per file, an object or an array of objects."""
     def program(sql, spark, tmp):

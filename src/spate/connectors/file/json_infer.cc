@@ -38,15 +38,18 @@ arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& rec
                                              const JsonSourceInferOptions& options, bool case_sensitive) {
   DataTypePtr root = types::Struct({});
   bool malformed = false;
+  JsonReadOptions read = options.read;
+  read.numbers_as_text = true;  // InferJsonType reads a number's own text
   for (const auto& record : records) {
     rapidjson::Document doc;
     bool big_numbers = false;
-    if (!ParseJsonRecord(record, options.read, &doc, &big_numbers) || !doc.IsObject()) {
+    if (!ParseJsonRecord(record, read, &doc, &big_numbers) || !doc.IsObject()) {
       if (options.mode == ParseMode::kFailFast) return MalformedRecordError(record);
       malformed = true;
       continue;
     }
-    root = MergeJsonTypes(root, InferJsonType(doc, big_numbers, options.types));
+    ARROW_ASSIGN_OR_RAISE(auto type, InferJsonType(doc, big_numbers, options.types));
+    root = MergeJsonTypes(root, type);
   }
   if (malformed && options.mode == ParseMode::kPermissive) {
     root = MergeJsonTypes(root, types::Struct({{options.corrupt_column, types::String(), true}}));
