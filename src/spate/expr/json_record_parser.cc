@@ -3,7 +3,9 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -173,7 +175,8 @@ bool RootScalarEndsWell(const rapidjson::Value& root, bool big_numbers, std::str
   return !IsJavaIdentifierByte(text[end]);
 }
 
-template <unsigned kFlags, typename Doc>
+// Parses with kJsonParseFlags, `kFlags` added and `kMask` applied.
+template <unsigned kFlags, unsigned kMask, typename Doc>
 rapidjson::ParseResult ParseWith(std::string_view text, const ReadContext<Doc>& c) {
   rapidjson::ParseResult result;
   size_t end = 0;
@@ -181,7 +184,7 @@ rapidjson::ParseResult ParseWith(std::string_view text, const ReadContext<Doc>& 
     rapidjson::MemoryStream memory(text.data(), text.size());
     rapidjson::EncodedInputStream<rapidjson::UTF8<>, rapidjson::MemoryStream> stream(memory);
     RecordHandler<Doc> handler{c};
-    result = c.reader.template Parse<kFlags | kJsonParseFlags | rapidjson::kParseNumbersAsStringsFlag |
+    result = c.reader.template Parse<((kFlags | kJsonParseFlags) & kMask) | rapidjson::kParseNumbersAsStringsFlag |
                                      rapidjson::kParseStopWhenDoneFlag>(stream, handler);
     end = stream.Tell();
     return !result.IsError();
@@ -194,13 +197,31 @@ rapidjson::ParseResult ParseWith(std::string_view text, const ReadContext<Doc>& 
   return result;
 }
 
+bool IsAscii(std::string_view text) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= text.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, text.data() + i, 8);
+    high |= word;
+  }
+  for (; i < text.size(); ++i) high |= static_cast<unsigned char>(text[i]);
+  return (high & 0x8080808080808080ULL) == 0;
+}
+
 template <typename Doc>
 rapidjson::ParseResult Parse(std::string_view text, const ReadContext<Doc>& c) {
   *c.big_numbers = false;
   // kJsonParseFlags reads NaN and Infinity; without allowNonNumericNumbers
-  // RecordHandler refuses them.
-  if (c.options.allow_comments) return ParseWith<rapidjson::kParseCommentsFlag>(text, c);
-  return ParseWith<0>(text, c);
+  // RecordHandler refuses them. It validates UTF-8, character by character:
+  // ASCII text needs no validating.
+  constexpr unsigned kAscii = ~static_cast<unsigned>(rapidjson::kParseValidateEncodingFlag);
+  constexpr unsigned kComments = rapidjson::kParseCommentsFlag;
+  bool ascii = IsAscii(text);
+  if (c.options.allow_comments) {
+    return ascii ? ParseWith<kComments, kAscii>(text, c) : ParseWith<kComments, ~0U>(text, c);
+  }
+  return ascii ? ParseWith<0, kAscii>(text, c) : ParseWith<0, ~0U>(text, c);
 }
 
 // The text with the number that starts at `offset` (one RapidJSON cannot

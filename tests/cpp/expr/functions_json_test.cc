@@ -263,5 +263,13 @@ TEST(JsonFunctions, GetJsonObject) {
   ExpectArray(types::String(), R"([null, null, null])", get("a.b"));
 }
 
+// Text that is not valid UTF-8 is malformed, as Jackson finds it, also where the
+// path does not reach; ASCII text is read without validating, other text validated.
+TEST(JsonFunctions, GetJsonObjectRefusesInvalidUtf8) {
+  auto batch = Docs({"{\"x\":\"\xff\",\"a\":1}", "{\"a\":\"\xc3\xa9\"}", "{\"a\":\"\xed\xa0\x80\"}", "{\"a\":2}"});
+  auto got = Eval(Bind("get_json_object", {Col(types::String()), Str("$.a")}), *batch);
+  ExpectArray(types::String(), R"([null, "\u00e9", null, "2"])", got);
+}
+
 }  // namespace
 }  // namespace spate
