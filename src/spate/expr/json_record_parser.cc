@@ -132,10 +132,14 @@ struct RecordHandler {
 
   bool RawNumber(const char* s, rapidjson::SizeType n, bool) {
     std::string_view text(s, n);
-    // NaN, Infinity, Inf and their signed forms (a number ends in a digit),
-    // refused even where left out.
+    // RapidJSON's NaN and infinities (a number ends in a digit): Jackson reads
+    // NaN, Infinity and -Infinity (the lenient forms rewritten as these), not
+    // -NaN or Inf; refused even where left out.
     bool non_numeric = !std::isdigit(static_cast<unsigned char>(text.back()));
-    if (non_numeric && !c.options.allow_non_numeric_numbers) return false;
+    if (non_numeric && !(c.options.allow_non_numeric_numbers &&
+                         (text == "NaN" || text == "Infinity" || text == "-Infinity"))) {
+      return false;
+    }
     int state;
     if (!Enter(&state)) return true;
     if (non_numeric) return c.doc.Double(text == "NaN" ? std::nan("") : text[0] == '-' ? -HUGE_VAL : HUGE_VAL);

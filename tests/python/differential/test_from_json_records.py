@@ -258,7 +258,8 @@ def test_json_source_numbers_beyond_a_double(oracle):
 LENIENT = ['{a:1}', '{a_b$:1}', '{"a":01}', '{"a":-01.5}', '{"a":00}', '{"a":0.5}', '{"d":NaN}', '{"d":Infinity}',
            '{"d":-Infinity}', '{"d":+Infinity}', '{"d":INF}', '{"d":-INF}', '{"d":+INF}', '{"d":+1}', '{"s":"\\q"}',
            '{"s":"\\\'"}', '{"s":"a\\/b"}', '{"d":"NaN"}', '{"d":"INF"}', '{"d":"+INF"}', '{"d":nan}',
-           '{"s":"\\q", a:01, "d":+INF}', "{'s':'\\q'}", '{"s":[true, x]}']
+           '{"s":"\\q", a:01, "d":+INF}', "{'s':'\\q'}", '{"s":[true, x]}', '{"d":-NaN}', '{"d":Inf}',
+           '{"d":-Inf}', '{"d":+Inf}']
 
 
 @pytest.mark.parametrize("options", [None, {"allowUnquotedFieldNames": "true"}, {"allowNumericLeadingZeros": "true"},
