@@ -21,7 +21,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include <rapidjson/document.h>
 
@@ -41,15 +40,15 @@ struct JsonReadOptions {
 
 // What get_json_object, json_tuple, json_array_length and json_object_keys
 // read: Spark's parser for them takes single quotes and control characters in
-// strings, nothing else lenient.
-// They only write numbers out, so numbers are kept as their text.
+// strings, nothing else lenient. They only write numbers out, so numbers are
+// kept as their text.
 inline constexpr JsonReadOptions kJsonPathReadOptions{.allow_single_quotes = true,
                                                       .allow_non_numeric_numbers = false,
                                                       .allow_unquoted_control_chars = true,
                                                       .numbers_as_text = true};
 
 // Parses the record into `doc`; false when it is malformed. `*big_numbers`
-// tells whether the record holds any big number.
+// tells whether the record holds any number string.
 bool ParseJsonRecord(std::string_view text, const JsonReadOptions& options, rapidjson::Document* doc,
                      bool* big_numbers);
 
