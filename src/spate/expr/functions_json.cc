@@ -981,6 +981,19 @@ arrow::Result<BoundExprPtr> BindJsonObjectKeys(const std::string& name,
   return MakeFunction(name, impl, types::Array(types::String()), std::move(args), pretty, true);
 }
 
+// json_tuple builds only the top-level fields a row asks for (state 1: all of
+// such a field).
+class TupleFieldPruner : public JsonRecordPruner {
+ public:
+  std::vector<std::string_view> names;  // the row's keys
+
+  int MemberState(int state, std::string_view name) const override {
+    if (state == 1 || std::find(names.begin(), names.end(), name) != names.end()) return 1;
+    return -1;
+  }
+  int ElementState(int state, size_t) const override { return state == 1 ? 1 : -1; }
+};
+
 // json_tuple(json, k1, ..., kn): the values of the top-level fields k1..kn
 // (as get_json_object would give them), bound as a STRUCT<c0..cn-1: STRING>;
 // the planner expands it into the columns c0..cn-1 of a generator. A
@@ -1010,8 +1023,13 @@ arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<B
       ARROW_ASSIGN_OR_RAISE(auto key, AsArray(a.values[k + 1], a.num_rows));
       keys.push_back(std::static_pointer_cast<arrow::StringArray>(key));
     }
-    JsonRecordReader reader(kJsonPathReadOptions);
+    TupleFieldPruner pruner;
+    JsonRecordReader reader(kJsonPathReadOptions, &pruner);
     for (int64_t row = 0; row < a.num_rows; ++row) {
+      pruner.names.clear();
+      for (const auto& key : keys) {
+        if (key->IsValid(row)) pruner.names.push_back(key->GetView(row));
+      }
       const JsonValue* root = texts.IsValid(row) ? reader.Read(texts.GetView(row)) : nullptr;
       bool object = root != nullptr && root->IsObject();
       for (size_t k = 0; k < n; ++k) {

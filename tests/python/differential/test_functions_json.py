@@ -302,6 +302,11 @@ def test_get_json_object_reads_what_it_does_not_return(oracle):
                        rows=[(d,) for d in SKIPPED_PARTS], schema="j STRING")
 
 
+def test_json_tuple_reads_what_it_does_not_return(oracle):
+    """json_tuple too reads the fields it is not asked for."""
+    oracle.check_exprs(["json_tuple(j, 'a')"], rows=[(d,) for d in SKIPPED_PARTS], schema="j STRING")
+
+
 def test_json_text_functions_nesting_limit(oracle):
     """Jackson's nesting limit: 1000 levels read, 1001 malformed (NULL)."""
     oracle.check_exprs([
