@@ -7,7 +7,7 @@
 // to the wall-clock rate: wall times are noisy on a shared machine.
 // bench/stateful_bench_pyspark.py runs the tumbling-window count on PySpark 4.1.
 //
-//   build/release/bench/stateful_bench [rows_per_batch] [batches] [hdfs|rocksdb]
+//   build/release/bench/stateful_bench [rows_per_batch] [batches] [hdfs|rocksdb] [tumbling|session]
 
 #include <sys/resource.h>
 
@@ -128,6 +128,7 @@ int main(int argc, char** argv) {
       {"rocksdb", "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"},
   };
   const std::string only = argc > 3 ? argv[3] : "";
+  const std::string query = argc > 4 ? argv[4] : "";
   for (const auto& [name, provider] : providers) {
     if (!only.empty() && only != name) continue;
     auto session = spate::Session::Make();
@@ -140,7 +141,9 @@ int main(int argc, char** argv) {
                      .withWatermark("timestamp", "1 minute");
     auto tumbling = keyed.groupBy({F::window(F::col("timestamp"), "1 hour"), F::col("key")})
                         .agg({F::count(F::col("value")).alias("n")});
-    Print("tumbling window count, 1M keys", name, Run(tumbling, "update", batches, dir / name / "tumbling"));
+    if (query.empty() || query == "tumbling") {
+      Print("tumbling window count, 1M keys", name, Run(tumbling, "update", batches, dir / name / "tumbling"));
+    }
 
     // Sessions of 100k users, one event per user every 10 s of event time (a
     // 30 s gap keeps them open), closed when events stop for a user.
@@ -149,7 +152,9 @@ int main(int argc, char** argv) {
                      .withWatermark("timestamp", "10 seconds");
     auto sessions = users.groupBy({F::session_window(F::col("timestamp"), "30 seconds"), F::col("user")})
                         .agg({F::count(F::col("value")).alias("events")});
-    Print("session window count, 100k users", name, Run(sessions, "append", batches, dir / name / "session"));
+    if (query.empty() || query == "session") {
+      Print("session window count, 100k users", name, Run(sessions, "append", batches, dir / name / "session"));
+    }
   }
   struct rusage usage;
   getrusage(RUSAGE_SELF, &usage);
