@@ -191,13 +191,25 @@ arrow::Result<std::shared_ptr<arrow::Table>> FinishGroups(const AggregateLayout&
   return arrow::Table::Make(layout.output_schema, columns, groups.num_rows);
 }
 
-// What the operator keeps between batches: its layout and row codecs.
+// State keys and values of groups (see AggregateLayout).
+struct EncodedGroups {
+  EncodedRows keys;
+  EncodedRows values;
+  EncodedRows partition_keys;  // sessions: the keys before the session start, which decide the partition
+  std::string_view PartitionKey(size_t i) const { return partition_keys.size() > 0 ? partition_keys[i] : keys[i]; }
+};
+
+// What the operator keeps between batches: its layout and row codecs, and
+// the buffers of a batch's state rows, whose memory the next batch reuses
+// (fresh buffers of a batch's size cost a page fault every few rows).
 struct AggregateRuntime final : OperatorRuntime {
   AggregateLayout layout;
   bool ansi = true;
   std::shared_ptr<arrow::Schema> prefix_schema;  // sessions: the key columns before the session start
   std::unique_ptr<RowEncoder> key_encoder, value_encoder, prefix_encoder;
   std::unique_ptr<RowDecoder> key_decoder, value_decoder;
+  EncodedGroups rows;
+  StateWriteBatch write_batch;
 };
 
 arrow::Result<AggregateRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorState& op, bool ansi) {
@@ -216,14 +228,6 @@ arrow::Result<AggregateRuntime*> RuntimeOf(const PlanNode& node, StatefulOperato
   op.runtime() = std::move(rt);
   return static_cast<AggregateRuntime*>(op.runtime().get());
 }
-
-// State keys and values of groups (see AggregateLayout).
-struct EncodedGroups {
-  EncodedRows keys;
-  EncodedRows values;
-  EncodedRows partition_keys;  // sessions: the keys before the session start, which decide the partition
-  std::string_view PartitionKey(size_t i) const { return partition_keys.size() > 0 ? partition_keys[i] : keys[i]; }
-};
 
 // `values_only`: the keys are encoded already (the same groups, merged).
 arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, const Groups& groups,
@@ -336,10 +340,10 @@ arrow::Status IndexStoredRows(const PlanNode& node, const AggregateRuntime& rt, 
 // per partition, merged with the stored buffers (state rows first), and
 // written back with one write batch per partition; a group new to the state
 // gets its event-time index key.
-arrow::Result<Groups> MergeWithStore(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op,
+arrow::Result<Groups> MergeWithStore(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
                                      Groups fresh, bool indexed) {
   const AggregateLayout& layout = rt.layout;
-  EncodedGroups rows;
+  EncodedGroups& rows = rt.rows;
   ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, fresh, &rows));
   const auto partitions = ByPartition(op, rows);
   const auto n = static_cast<size_t>(fresh.num_rows);
@@ -382,7 +386,7 @@ arrow::Result<Groups> MergeWithStore(const PlanNode& node, const AggregateRuntim
     ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows, /*values_only=*/true));
   }
   ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(layout, updated, indexed));
-  StateWriteBatch batch;
+  StateWriteBatch& batch = rt.write_batch;
   for (int p = 0; p < op.num_partitions(); ++p) {
     if (partitions[p].empty()) continue;
     batch.Clear();
@@ -552,11 +556,13 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   if (watermarked && fresh.num_rows > 0) {
     ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(fresh.keys[layout.event_time_key], batch.LateEventsWatermarkMs()));
     std::vector<bool> keep(closed.size());
+    int64_t late = 0;
     for (size_t i = 0; i < closed.size(); ++i) {
       keep[i] = !closed[i];
-      metrics.num_rows_dropped_by_watermark += closed[i];
+      late += closed[i];
     }
-    ARROW_RETURN_NOT_OK(fresh.Filter(keep));
+    metrics.num_rows_dropped_by_watermark += late;
+    if (late > 0) ARROW_RETURN_NOT_OK(fresh.Filter(keep));
   }
 
   // 3. Merge with the stored groups and write back.
