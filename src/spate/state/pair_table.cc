@@ -16,6 +16,11 @@ constexpr int64_t kBucketBytes = 32 + 32 + 64;
 
 const std::string_view kIndexBegin(&kIndexKeyByte, 1);
 
+// Whether `key` goes to the index's buckets (a shorter index key is kept as a row).
+bool InIndex(std::string_view key) { return IsIndexKey(key) && key.size() >= kIndexTimePrefixBytes; }
+// The part of an index key its time's bucket holds: the row key.
+std::string_view Member(std::string_view index_key) { return index_key.substr(kIndexTimePrefixBytes); }
+
 // Whether [begin, end) reaches the row keys (those before kIndexBegin).
 bool RowRange(std::string_view begin) { return begin < kIndexBegin; }
 // Whether [begin, end) reaches the index keys.
@@ -65,13 +70,15 @@ void PairTable::FindMany(const std::vector<std::string_view>& keys,
 }
 
 bool PairTable::Put(std::string_view key, std::string_view value) {
-  if (IsIndexKey(key) && key.size() >= kIndexTimePrefixBytes) {
-    // Index values are empty; a value given is not kept.
-    bool added = Bucket(key.substr(0, kIndexTimePrefixBytes), true)->Put(key.substr(kIndexTimePrefixBytes), {});
-    index_keys_ += added;
-    return added;
-  }
+  if (InIndex(key)) return PutIndexEntry(key, ByteHashTable::Hash(Member(key)));
   return PutRow(key, ByteHashTable::Hash(key), value);
+}
+
+// Index values are empty; a value given is not kept.
+bool PairTable::PutIndexEntry(std::string_view key, uint64_t member_hash) {
+  bool added = Bucket(key.substr(0, kIndexTimePrefixBytes), true)->Put(Member(key), member_hash, {});
+  index_keys_ += added;
+  return added;
 }
 
 bool PairTable::PutRow(std::string_view key, uint64_t hash, std::string_view value) {
@@ -111,26 +118,37 @@ std::vector<const ByteHashTable::Entry*> PairTable::FoundForPuts(const StateWrit
   return out;
 }
 
+void PairTable::Prefetch(std::string_view key, const ByteHashTable::Entry* found, uint64_t hash) {
+  if (found != nullptr) {
+    __builtin_prefetch(found);
+  } else if (!InIndex(key)) {
+    rows_.PrefetchSlot(hash);
+  } else if (const ByteHashTable* bucket = Bucket(key.substr(0, kIndexTimePrefixBytes), false)) {
+    bucket->PrefetchSlot(hash);
+  }
+}
+
 void PairTable::Write(const StateWriteBatch& batch, std::vector<bool>* changed) {
   const size_t n = batch.size();
   std::vector<const ByteHashTable::Entry*> found = FoundForPuts(batch);
   found_.clear();
-  std::vector<uint64_t> hashes(n);
+  std::vector<uint64_t> hashes(n);  // of the row key, or of an index key's member
   for (size_t i = 0; i < n; ++i) {
-    if (found[i] == nullptr) hashes[i] = ByteHashTable::Hash(batch.op(i).key);
+    const std::string_view key = batch.op(i).key;
+    if (found[i] == nullptr) hashes[i] = ByteHashTable::Hash(InIndex(key) ? Member(key) : key);
   }
   changed->assign(n, false);
   constexpr size_t kAhead = ByteHashTable::kPrefetchDistance;
   for (size_t i = 0; i < n; ++i) {
-    if (i + kAhead < n) {
-      if (found[i + kAhead] != nullptr) {
-        __builtin_prefetch(found[i + kAhead]);
-      } else {
-        rows_.PrefetchSlot(hashes[i + kAhead]);
-      }
+    if (i + kAhead < n) Prefetch(batch.op(i + kAhead).key, found[i + kAhead], hashes[i + kAhead]);
+    if (i + kAhead / 2 < n && found[i + kAhead / 2] == nullptr && !IsIndexKey(batch.op(i + kAhead / 2).key)) {
+      rows_.PrefetchEntry(hashes[i + kAhead / 2]);
     }
-    if (i + kAhead / 2 < n && found[i + kAhead / 2] == nullptr) rows_.PrefetchEntry(hashes[i + kAhead / 2]);
     const StateWriteBatch::Op op = batch.op(i);
+    if (InIndex(op.key) && op.kind == StateWriteBatch::kPut) {
+      (*changed)[i] = PutIndexEntry(op.key, hashes[i]);
+      continue;
+    }
     if (IsIndexKey(op.key)) {
       (*changed)[i] = op.kind == StateWriteBatch::kPut ? Put(op.key, op.value) : Remove(op.key);
       continue;

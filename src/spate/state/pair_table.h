@@ -67,6 +67,11 @@ class PairTable {
   arrow::Status ScanIndex(std::string_view begin, std::string_view end, const Visitor& visit) const;
   // The index bucket of an index key's time prefix (created when `create`).
   ByteHashTable* Bucket(std::string_view time_prefix, bool create);
+  // Put of an index key whose member's hash is known.
+  bool PutIndexEntry(std::string_view key, uint64_t member_hash);
+  // Prefetches the entry found for an op's key, or else the slot its hash
+  // leads to (in its time's bucket for an index key).
+  void Prefetch(std::string_view key, const ByteHashTable::Entry* found, uint64_t hash);
   // Put and Remove of a row key whose hash is known.
   bool PutRow(std::string_view key, uint64_t hash, std::string_view value);
   bool RemoveRow(std::string_view key, uint64_t hash);
