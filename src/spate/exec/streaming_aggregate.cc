@@ -199,17 +199,24 @@ struct EncodedGroups {
   std::string_view PartitionKey(size_t i) const { return partition_keys.size() > 0 ? partition_keys[i] : keys[i]; }
 };
 
-// What the operator keeps between batches: its layout and row codecs, and
-// the buffers of a batch's state rows, whose memory the next batch reuses
-// (fresh buffers of a batch's size cost a page fault every few rows).
+// The buffers of one batch's state reads and writes (MergeWithStore), kept
+// for the next batch to reuse: fresh buffers of a batch's size cost a page
+// fault every few rows.
+struct StateRowBuffers {
+  EncodedGroups rows;
+  std::vector<std::optional<std::string>> values;  // of a MultiGet
+  std::vector<std::string> stored_values;          // the values found
+  StateWriteBatch write_batch;
+};
+
+// What the operator keeps between batches: its layout, row codecs and buffers.
 struct AggregateRuntime final : OperatorRuntime {
   AggregateLayout layout;
   bool ansi = true;
   std::shared_ptr<arrow::Schema> prefix_schema;  // sessions: the key columns before the session start
   std::unique_ptr<RowEncoder> key_encoder, value_encoder, prefix_encoder;
   std::unique_ptr<RowDecoder> key_decoder, value_decoder;
-  EncodedGroups rows;
-  StateWriteBatch write_batch;
+  StateRowBuffers buffers;
 };
 
 arrow::Result<AggregateRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorState& op, bool ansi) {
@@ -343,15 +350,16 @@ arrow::Status IndexStoredRows(const PlanNode& node, const AggregateRuntime& rt, 
 arrow::Result<Groups> MergeWithStore(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
                                      Groups fresh, bool indexed) {
   const AggregateLayout& layout = rt.layout;
-  EncodedGroups& rows = rt.rows;
+  EncodedGroups& rows = rt.buffers.rows;
   ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, fresh, &rows));
   const auto partitions = ByPartition(op, rows);
   const auto n = static_cast<size_t>(fresh.num_rows);
   std::vector<bool> found(n, false);
-  std::vector<std::string> stored_values;
+  std::vector<std::string>& stored_values = rt.buffers.stored_values;
+  stored_values.clear();
   std::vector<uint32_t> ids;  // per merged row: its group (stored rows first, then the batch's)
   std::vector<std::string_view> keys;
-  std::vector<std::optional<std::string>> values;
+  std::vector<std::optional<std::string>>& values = rt.buffers.values;
   for (int p = 0; p < op.num_partitions(); ++p) {
     if (partitions[p].empty()) continue;
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
@@ -386,7 +394,7 @@ arrow::Result<Groups> MergeWithStore(const PlanNode& node, AggregateRuntime& rt,
     ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows, /*values_only=*/true));
   }
   ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(layout, updated, indexed));
-  StateWriteBatch& batch = rt.write_batch;
+  StateWriteBatch& batch = rt.buffers.write_batch;
   for (int p = 0; p < op.num_partitions(); ++p) {
     if (partitions[p].empty()) continue;
     batch.Clear();

@@ -261,10 +261,10 @@ arrow::Result<EncoderPtr> MakeValueEncoder(const arrow::DataType& type) {
 class RowEncoderImpl final : public RowEncoder {
  public:
   explicit RowEncoderImpl(std::vector<EncoderPtr> columns) : columns_(std::move(columns)) {}
+  // column_data() returns a reference; column_data(c) would copy a shared_ptr per value.
   void Encode(const arrow::RecordBatch& batch, int64_t row, std::string* out) const override {
-    for (size_t c = 0; c < columns_.size(); ++c) {
-      columns_[c]->Encode(*batch.column_data(static_cast<int>(c)), row, out);
-    }
+    const arrow::ArrayDataVector& data = batch.column_data();
+    for (size_t c = 0; c < columns_.size(); ++c) columns_[c]->Encode(*data[c], row, out);
   }
 
  private:
