@@ -377,7 +377,10 @@ arrow::Status RocksDbStateStore::Remove(std::string_view key) {
   return arrow::Status::OK();
 }
 
-// Cached rows first; the others in one RocksDB MultiGet, then cached.
+// Cached rows first; the others in one RocksDB MultiGet, then cached. The
+// misses go to RocksDB in key order: sorted here, with string_view's compare,
+// rather than by RocksDB through its comparator object (most of a MultiGet's
+// time when it sorted them).
 arrow::Status RocksDbStateStore::MultiGet(const std::vector<std::string_view>& keys,
                                           std::vector<std::optional<std::string>>* values) {
   NoPerfCounters();
@@ -387,22 +390,24 @@ arrow::Status RocksDbStateStore::MultiGet(const std::vector<std::string_view>& k
   std::vector<const ByteHashTable::Entry*> cached;
   provider_->cache_.FindMany(keys, &cached);
   std::vector<size_t> misses;
-  std::vector<rocksdb::Slice> slices;
   for (size_t i = 0; i < n; ++i) {
     if (cached[i] != nullptr) {
       (*values)[i].emplace(cached[i]->value());
     } else {
       misses.push_back(i);
-      slices.emplace_back(keys[i].data(), keys[i].size());
     }
   }
   last_exists_.reset();
   if (misses.empty()) return arrow::Status::OK();
+  std::sort(misses.begin(), misses.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+  std::vector<rocksdb::Slice> slices;
+  slices.reserve(misses.size());
+  for (size_t i : misses) slices.emplace_back(keys[i].data(), keys[i].size());
   std::vector<rocksdb::PinnableSlice> found(misses.size());
   std::vector<rocksdb::Status> statuses(misses.size());
   rocksdb::DB& db = *provider_->db_;
   db.MultiGet(rocksdb::ReadOptions(), db.DefaultColumnFamily(), misses.size(), slices.data(), found.data(),
-              statuses.data());
+              statuses.data(), /*sorted_input=*/true);
   gets_ += static_cast<int64_t>(misses.size());
   for (size_t j = 0; j < misses.size(); ++j) {
     if (statuses[j].IsNotFound()) continue;
