@@ -31,8 +31,9 @@ def events(oracle, tmp_path_factory):
     def of(name):
         rate = 500 if name in WINDOWED else 10_000
         if rate not in folders:
-            folders[rate] = runner.write_events(oracle.spate.spark, str(tmp_path_factory.mktemp("nexmark")),
-                                                NUM_EVENTS, NUM_FILES, events_per_second=rate)
+            folder = str(tmp_path_factory.mktemp("nexmark"))
+            folders[rate] = runner.write_events(oracle.spate.spark, folder, NUM_EVENTS, NUM_FILES,
+                                                events_per_second=rate)
         return folders[rate]
     return of
 
