@@ -94,6 +94,8 @@ TEST(ValueFormatCastTest, SpecialDoubles) {
   EXPECT_EQ(JavaDoubleString(-std::numeric_limits<double>::infinity()), "-Infinity");
   EXPECT_EQ(JavaDoubleString(-0.0), "-0.0");
   EXPECT_EQ(JavaDoubleString(0.0), "0.0");
+  // The shortest digits that read back (Java 19+); Java 17 prints 9.999999999999999E22.
+  EXPECT_EQ(JavaDoubleString(1e23), "1.0E23");
   EXPECT_EQ(JavaFloatString(-0.0f), "-0.0");
   EXPECT_EQ(JavaFloatString(std::numeric_limits<float>::quiet_NaN()), "NaN");
 
