@@ -417,7 +417,7 @@ struct FromJsonSettings {
   bool fail_fast = false;
   int corrupt_index = -1;  // the struct field that receives malformed records
   JsonReadOptions read;
-  bool raw_string_fields = false;  // kJsonRawStringOption
+  bool raw_string_fields = false;  // kJsonRawStringOption, which only the JSON source gives
 };
 
 arrow::Status MalformedRecord(std::string_view record) {
@@ -425,6 +425,18 @@ arrow::Status MalformedRecord(std::string_view record) {
                     fmt::format("Malformed records are detected in record parsing: {}.\nParse "
                                 "Mode: FAILFAST. To process malformed records as null result, try "
                                 "setting the option 'mode' as 'PERMISSIVE'.",
+                                record));
+}
+
+// FAILFAST's error for a top-level array under a struct schema. The JSON
+// source reads such arrays as one row per element before from_json sees them,
+// and reports the ones left (elements that are not objects) as malformed.
+arrow::Status ArrayAsStruct(std::string_view record) {
+  return SparkError("MALFORMED_RECORD_IN_PARSING.CANNOT_PARSE_JSON_ARRAYS_AS_STRUCTS", "22023",
+                    fmt::format("Malformed records are detected in record parsing: {}.\nParse "
+                                "Mode: FAILFAST. To process malformed records as null result, try "
+                                "setting the option 'mode' as 'PERMISSIVE'. Parsing JSON arrays as "
+                                "structs is forbidden.",
                                 record));
 }
 
@@ -546,7 +558,9 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
     }
     rapidjson::Document doc(&pool, 1024, &stack_allocator);
     bool big_numbers = false;
-    bool bad = !ParseJsonRecord(text, s.read, &doc, &big_numbers) || (is_struct && !doc.IsObject());
+    bool parsed = ParseJsonRecord(text, s.read, &doc, &big_numbers);
+    if (parsed && is_struct && doc.IsArray() && s.fail_fast && !s.raw_string_fields) return ArrayAsStruct(text);
+    bool bad = !parsed || (is_struct && !doc.IsObject());
     reader.set_record(text, doc, big_numbers);
     if (!bad) {
       if (is_struct) {
