@@ -3,8 +3,10 @@
 // Schema inference for the JSON source: each record's type inferred with
 // Spark's rules (expr/json_infer.h, which schema_of_json shares), the records
 // of every file merged into one struct, malformed records handled by the parse
-// mode (PERMISSIVE adds the corrupt-record column).
+// mode (PERMISSIVE adds the corrupt-record column). A top-level array stands
+// for its elements; `null` and `[]` for no record.
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,15 +31,22 @@ struct JsonSourceInferOptions {
 };
 
 /// The schema of JSON records (one JSON text each). FAILFAST turns a
-/// malformed record into [MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION]; a
+/// malformed record into [MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION], a
+/// value that is not an object (nor an array of them) into
+/// [INVALID_JSON_RECORD_TYPE]; a
 /// field name found twice (ignoring case unless `case_sensitive`) is
 /// [COLUMN_ALREADY_EXISTS].
 arrow::Result<StructTypePtr> InferJsonSchema(const std::vector<std::string>& records,
                                              const JsonSourceInferOptions& options, bool case_sensitive);
 
-/// Splits one JSON document holding an object or an array of objects (the
-/// multiLine layout) into one JSON text per record, each as written in the
-/// document; a malformed document is returned whole, as one (malformed) record.
-std::vector<std::string> SplitJsonDocument(std::string_view document, const JsonReadOptions& read);
+/// The record of a multiLine JSON document: its value as written, or the whole
+/// document when it does not hold one (a malformed record).
+std::string JsonDocumentRecord(std::string_view document, const JsonReadOptions& read);
+
+/// The elements of a record that is a top-level array of objects, each as
+/// written in the record: Spark's JSON source reads each element as a row.
+/// nullopt for any other record (an array holding anything but objects is
+/// one malformed record).
+std::optional<std::vector<std::string_view>> JsonArrayElements(std::string_view record, const JsonReadOptions& read);
 
 }  // namespace spate

@@ -29,7 +29,7 @@ namespace {
 arrow::Result<std::vector<std::string>> JsonRecords(const FileReadRequest& r, const DataFile& file,
                                                     bool multi_line, const JsonReadOptions& read) {
   ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
-  if (multi_line) return SplitJsonDocument(text, read);
+  if (multi_line) return std::vector<std::string>{JsonDocumentRecord(text, read)};
   std::vector<std::string> records;
   for (auto& line : SplitLines(text, "")) {
     // Blank lines are not records.

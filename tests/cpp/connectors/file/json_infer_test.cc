@@ -56,12 +56,33 @@ TEST(JsonInferTest, RepeatedFieldNamesAreRefused) {
             "struct<A:bigint,a:bigint>");
 }
 
-TEST(JsonInferTest, SplitsMultiLineDocumentsKeepingEachRecordsText) {
+TEST(JsonInferTest, MultiLineDocumentIsOneRecordAsWritten) {
   JsonReadOptions read;
-  EXPECT_EQ(SplitJsonDocument("[{\"a\": 1},\n {\"a\" : [ 2 ]}]", read),
-            (std::vector<std::string>{R"({"a": 1})", R"({"a" : [ 2 ]})"}));
-  EXPECT_EQ(SplitJsonDocument("{\n\"a\": 1\n}\n", read), (std::vector<std::string>{"{\n\"a\": 1\n}"}));
-  EXPECT_EQ(SplitJsonDocument("{broken", read), (std::vector<std::string>{"{broken"}));
+  EXPECT_EQ(JsonDocumentRecord("{\n\"a\": 1\n}\n", read), "{\n\"a\": 1\n}");
+  EXPECT_EQ(JsonDocumentRecord("{broken", read), "{broken");
+}
+
+TEST(JsonInferTest, ArraysOfObjectsSplitIntoTheirElementsAsWritten) {
+  JsonReadOptions read;
+  using Views = std::vector<std::string_view>;
+  EXPECT_EQ(JsonArrayElements("[{\"a\": 1},\n {\"a\" : [ 2 ]}]", read), (Views{R"({"a": 1})", R"({"a" : [ 2 ]})"}));
+  EXPECT_EQ(JsonArrayElements(" []", read), Views{});
+  EXPECT_EQ(JsonArrayElements("[{\"a\": 1}, 2]", read), std::nullopt);
+  EXPECT_EQ(JsonArrayElements("[{\"a\": 1}, null]", read), std::nullopt);
+  EXPECT_EQ(JsonArrayElements("{\"a\": 1}", read), std::nullopt);
+  EXPECT_EQ(JsonArrayElements("[{\"a\": 1},", read), std::nullopt);
+}
+
+TEST(JsonInferTest, TopLevelArraysStandForTheirElements) {
+  EXPECT_EQ(Inferred({R"([{"a": 1}, {"b": "x"}])", "[]", "null", R"([[{"c": 1}]])"}), "struct<a:bigint,b:string,c:bigint>");
+  EXPECT_EQ(Inferred({R"({"a": 1})", "[1, 2]"}), "struct<_corrupt_record:string,a:bigint>");
+  EXPECT_EQ(Inferred({R"({"a": 1})", "[1, 2]"}, ParseMode::kDropMalformed), "struct<a:bigint>");
+  EXPECT_EQ(Inferred({R"({"a": 1})", "[1, 2]"}, ParseMode::kFailFast), "INVALID_JSON_RECORD_TYPE");
+  // Records that are not objects merge with each other before they meet one, as Spark's do.
+  JsonSourceInferOptions fail_fast;
+  fail_fast.mode = ParseMode::kFailFast;
+  auto failed = InferJsonSchema({"1", R"("x")", R"({"a": 1})"}, fail_fast, false);
+  EXPECT_NE(failed.status().message().find("but found \"STRING\""), std::string::npos) << failed.status();
 }
 
 }  // namespace
