@@ -21,6 +21,8 @@
 // schemas inferred with Spark's rules, records converted by from_json so
 // the file source and the function agree on every value, except that a
 // STRING field over a non-string value is its text as written in the record.
+// A record that is an array of objects is a row per object; a bare `null` is
+// a malformed record.
 
 namespace spate {
 
@@ -93,9 +95,81 @@ arrow::Result<JsonReadOptions> LenientOptions(const FileReadRequest& r) {
   return o;
 }
 
+// The records with each top-level array of objects split into its elements,
+// a row each, as Spark reads them.
+struct JsonRows {
+  std::shared_ptr<arrow::Table> records;  // holds the text `arrays` views
+  std::shared_ptr<arrow::Table> values;   // one record a row
+  std::vector<int64_t> array_of_row;      // the row's index in `arrays`, -1 when not from one
+  std::vector<std::string_view> arrays;
+};
+
+bool HasArrays(const arrow::Table& records) {
+  for (const auto& chunk : records.column(0)->chunks()) {
+    const auto& strings = static_cast<const arrow::StringArray&>(*chunk);
+    for (int64_t i = 0; i < strings.length(); ++i) {
+      std::string_view record = strings.GetView(i);
+      size_t start = record.find_first_not_of(" \t\r\n");
+      if (start != std::string_view::npos && record[start] == '[') return true;
+    }
+  }
+  return false;
+}
+
+arrow::Result<JsonRows> SplitJsonArrays(std::shared_ptr<arrow::Table> records, const JsonReadOptions& read) {
+  JsonRows out;
+  out.records = out.values = records;
+  // Most files hold no array: their records stay as they are, not copied.
+  if (!HasArrays(*records)) return out;
+  arrow::StringBuilder values;
+  for (const auto& chunk : records->column(0)->chunks()) {
+    const auto& strings = static_cast<const arrow::StringArray&>(*chunk);
+    for (int64_t i = 0; i < strings.length(); ++i) {
+      std::string_view record = strings.GetView(i);
+      auto elements = JsonArrayElements(record, read);
+      if (!elements) {
+        ARROW_RETURN_NOT_OK(values.Append(record));
+        out.array_of_row.push_back(-1);
+        continue;
+      }
+      for (std::string_view e : *elements) {
+        ARROW_RETURN_NOT_OK(values.Append(e));
+        out.array_of_row.push_back(static_cast<int64_t>(out.arrays.size()));
+      }
+      out.arrays.push_back(record);
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto array, values.Finish());
+  out.values = arrow::Table::Make(records->schema(), {array});
+  return out;
+}
+
+// Spark reads an array whose element does not fit the schema as that many
+// rows, each with the array's text in the corrupt-record column.
+arrow::Result<std::shared_ptr<arrow::Table>> ArraysAsCorrupt(std::shared_ptr<arrow::Table> table, const JsonRows& rows,
+                                                             int corrupt) {
+  ARROW_ASSIGN_OR_RAISE(table, table->CombineChunks());
+  if (table->num_rows() == 0) return table;
+  const auto& texts = static_cast<const arrow::StringArray&>(*table->column(corrupt)->chunk(0));
+  std::vector<bool> bad(rows.arrays.size(), false);
+  for (int64_t i = 0; i < texts.length(); ++i) {
+    if (rows.array_of_row[i] >= 0 && texts.IsValid(i)) bad[rows.array_of_row[i]] = true;
+  }
+  arrow::StringBuilder builder;
+  for (int64_t i = 0; i < texts.length(); ++i) {
+    int64_t a = rows.array_of_row[i];
+    if (a >= 0 && bad[a]) {
+      ARROW_RETURN_NOT_OK(builder.Append(rows.arrays[a]));
+    } else {
+      ARROW_RETURN_NOT_OK(texts.IsValid(i) ? builder.Append(texts.GetView(i)) : builder.AppendNull());
+    }
+  }
+  ARROW_ASSIGN_OR_RAISE(auto patched, builder.Finish());
+  return table->SetColumn(corrupt, table->schema()->field(corrupt), std::make_shared<arrow::ChunkedArray>(patched));
+}
+
 // The records parsed by from_json, one column per schema field.
-arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequest& r,
-                                                              std::shared_ptr<arrow::Table> lines,
+arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequest& r, const JsonRows& rows,
                                                               const StructType& schema,
                                                               const std::string& corrupt,
                                                               bool drop_corrupt) {
@@ -111,17 +185,22 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
   }
   ARROW_ASSIGN_OR_RAISE(auto options, OptionsLiteral(parse_options));
   ExprPtr parsed = ex::Call("from_json", {ex::ColFromName("value"), ex::String(ToJson(schema)), options});
-  ARROW_ASSIGN_OR_RAISE(auto plan, MakeLocalRelation(lines));
+  ARROW_ASSIGN_OR_RAISE(auto plan, MakeLocalRelation(rows.values));
   ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, {ex::Alias(parsed, "record")}));
   std::vector<ExprPtr> fields;
   for (const auto& f : schema.fields()) {
     fields.push_back(ex::Alias(ex::Extract(ex::ColFromName("record"), ex::String(f.name)), f.name));
   }
   ARROW_ASSIGN_OR_RAISE(plan, MakeProject(plan, fields));
-  if (drop_corrupt) {
-    ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, ex::Call("isnull", {ex::ColFromName(corrupt)})));
-    ARROW_ASSIGN_OR_RAISE(plan, MakeDrop(plan, {corrupt}));
+  ARROW_ASSIGN_OR_RAISE(auto table, RunPlan(plan, *r.conf));
+  int corrupt_index = schema.FieldIndex(corrupt);
+  if (!rows.arrays.empty() && corrupt_index >= 0 && schema.field(corrupt_index).type->id() == TypeId::kString) {
+    ARROW_ASSIGN_OR_RAISE(table, ArraysAsCorrupt(std::move(table), rows, corrupt_index));
   }
+  if (!drop_corrupt) return table;
+  ARROW_ASSIGN_OR_RAISE(plan, MakeLocalRelation(std::move(table)));
+  ARROW_ASSIGN_OR_RAISE(plan, MakeFilter(plan, ex::Call("isnull", {ex::ColFromName(corrupt)})));
+  ARROW_ASSIGN_OR_RAISE(plan, MakeDrop(plan, {corrupt}));
   return RunPlan(plan, *r.conf);
 }
 
@@ -171,7 +250,8 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     parse_schema = types::Struct(std::move(fields));
   }
   for (auto& lines : per_file) {
-    ARROW_ASSIGN_OR_RAISE(auto table, ParseJsonRecords(r, std::move(lines), *parse_schema, corrupt, drop));
+    ARROW_ASSIGN_OR_RAISE(auto rows, SplitJsonArrays(std::move(lines), infer.read));
+    ARROW_ASSIGN_OR_RAISE(auto table, ParseJsonRecords(r, rows, *parse_schema, corrupt, drop));
     out.tables.push_back(std::move(table));
   }
   return out;
