@@ -5,6 +5,7 @@ and STRING fields over objects, arrays, numbers and literals, which the JSON sou
 their text in the record and from_json as JSON written anew."""
 
 import os
+import re
 
 import pytest
 
@@ -163,3 +164,131 @@ def test_json_source_multi_line_string_fields_keep_the_records_text(oracle):
 def test_json_source_inferred_string_fields_keep_the_records_text(oracle):
     """Inference widening a field to STRING: the other records' values as written."""
     oracle.check(read_program([['{"a": {"x" : 1}}', '{"a": 1.0E2}', '{"a": "s"}', '{"a": [1,  true]}']]))
+
+
+# JSON Lines records that are top-level arrays, or a bare null, each case followed by an object.
+ARRAYS = {
+    "objects": ['[{"a": 1}, {"a": 2, "b": "x"}]'],
+    "spaced_objects": [' [ {"a" : 1 , "c": [1, 2]} ,\t{"c": [ ]} ] '],
+    "element_not_fitting": ['[{"a": 5}, {"a": {"b": 1}}]'],
+    "empty": ['[]'],
+    "non_objects": ['[1, 2]'],
+    "objects_and_a_number": ['[{"a": 1}, 2]'],
+    "nested": ['[[{"a": 1}]]'],
+    "object_and_null": ['[{"a": 1}, null]'],
+    "null": ['null'],
+    "malformed_array": ['[{"a": 1},'],
+}
+ARRAY_SCHEMAS = [None, "a INT", "a INT, _corrupt_record STRING", "a STRING, _corrupt_record STRING"]
+
+
+def array_records(case):
+    return ARRAYS[case] + ['{"a": 3}']
+
+
+def read_json(spark, folder, schema, options):
+    reader = spark.read.options(**options)
+    return (reader.schema(schema) if schema else reader).json(folder)
+
+
+def malformed_condition(action):
+    """The error condition a failed read (FAILFAST) raises, under the FAILED_READ_FILE that
+    PySpark wraps it in (its causes follow it in the message); None when the read succeeds."""
+    try:
+        action()
+    except Exception as exc:  # noqa: BLE001 - the condition raised is the outcome compared
+        conditions = re.findall(r"\[([A-Z_]+(?:\.[A-Z_]+)?)\]", str(exc))
+        return next(c for c in conditions if not c.startswith("FAILED_READ_FILE"))
+    return None
+
+
+@pytest.mark.parametrize("mode", ["PERMISSIVE", "DROPMALFORMED"])
+@pytest.mark.parametrize("schema", ARRAY_SCHEMAS)
+@pytest.mark.parametrize("case", sorted(ARRAYS))
+def test_json_source_reads_top_level_arrays_as_spark(oracle, case, schema, mode):
+    """An array of objects is a row per object (the schema inferred from them); an empty array
+    no row; an array holding anything else, and a bare null, one malformed record; an array
+    whose object does not fit the schema a row per object, each malformed with the array's text."""
+    def program(sql, spark, tmp):
+        return read_json(spark, write_files(os.path.join(tmp, "in"), [array_records(case)]), schema, {"mode": mode})
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("schema", ARRAY_SCHEMAS)
+@pytest.mark.parametrize("case", sorted(ARRAYS))
+def test_json_source_top_level_arrays_fail_fast_as_spark(oracle, case, schema):
+    """FAILFAST: the error condition for the records above, in inference
+    (INVALID_JSON_RECORD_TYPE for an array of numbers) and in reading."""
+    def program(sql, spark, tmp):
+        folder = write_files(os.path.join(tmp, "in"), [array_records(case)])
+        return malformed_condition(lambda: read_json(spark, folder, schema, {"mode": "FAILFAST"}).collect())
+    oracle.check(program)
+
+
+MULTI_LINE_ARRAYS = {
+    "objects": '[{"a": 1},\n {"a": 2, "b": "x"}]\n',
+    "element_not_fitting": '[{"a": 5},\n {"a": {"b": 1}}]',
+    "empty": '[]',
+    "non_objects": '[1,\n 2]',
+    "nested": '[[{"a": 1}]]',
+    "object_and_null": '[{"a": 1}, null]',
+    "null": 'null',
+}
+
+
+@pytest.mark.parametrize("mode", ["PERMISSIVE", "DROPMALFORMED"])
+@pytest.mark.parametrize("schema", ARRAY_SCHEMAS[1:])
+@pytest.mark.parametrize("case", sorted(MULTI_LINE_ARRAYS))
+def test_json_source_multi_line_arrays_as_spark(oracle, case, schema, mode):
+    """multiLine: the document is the record, read as a JSON Lines record is."""
+    def program(sql, spark, tmp):
+        folder = os.path.join(tmp, "in")
+        os.makedirs(folder)
+        with open(os.path.join(folder, "a.json"), "w") as out:
+            out.write(MULTI_LINE_ARRAYS[case])
+        return read_json(spark, folder, schema, {"mode": mode, "multiLine": "true"})
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("inferred", [False, True])
+def test_streaming_json_source_reads_top_level_arrays_as_spark(oracle, inferred):
+    """The streaming file source, a file a batch: arrays of objects, empty arrays, bare nulls."""
+    files = [ARRAYS["objects"] + ['{"a": 3}'], ARRAYS["element_not_fitting"] + ARRAYS["empty"],
+             ARRAYS["null"] + ARRAYS["spaced_objects"]]
+
+    def program(sql, spark, tmp):
+        folder = write_files(os.path.join(tmp, "in"), files)
+        reader = spark.readStream.option("maxFilesPerTrigger", 1)
+        if inferred:
+            spark.conf.set("spark.sql.streaming.schemaInference", "true")
+        else:
+            reader = reader.schema("a INT, c ARRAY<INT>, _corrupt_record STRING")
+        try:
+            query = (reader.json(folder).writeStream.format("memory").queryName("arrays")
+                     .option("checkpointLocation", os.path.join(tmp, "cp")).trigger(availableNow=True).start())
+            query.awaitTermination()
+            return spark.sql("SELECT * FROM arrays")
+        finally:
+            spark.conf.unset("spark.sql.streaming.schemaInference")
+    oracle.check(program)
+
+
+ARRAY_TEXTS = ['[{"a": 1}, {"a": 2}]', '[]', '[1, 2]', 'null', '[{"a": 1}, null]', '{"a": 3}']
+
+
+@pytest.mark.parametrize("schema", ["a INT", "a INT, _corrupt_record STRING"])
+def test_from_json_top_level_arrays_under_a_struct_are_malformed(oracle, schema):
+    """from_json with a struct schema does not read arrays as rows: a top-level array (or a
+    bare null) is a malformed record, its text in the corrupt-record field."""
+    def program(sql, spark):
+        df = spark.createDataFrame([(i, t) for i, t in enumerate(ARRAY_TEXTS)], "k INT, j STRING")
+        return df.select("k", sql.functions.from_json("j", schema).alias("r"))
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("text", ['[{"a": 1}, {"a": 2}]', '[]', '[1, 2]'])
+def test_from_json_fail_fast_refuses_top_level_arrays_under_a_struct(oracle, text):
+    def program(sql, spark):
+        df = spark.createDataFrame([(text,)], "j STRING")
+        return df.select(sql.functions.from_json("j", "a INT", {"mode": "FAILFAST"}).alias("r"))
+    oracle.check(program, error="MALFORMED_RECORD_IN_PARSING.CANNOT_PARSE_JSON_ARRAYS_AS_STRUCTS")
