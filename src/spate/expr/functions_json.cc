@@ -417,7 +417,7 @@ struct FromJsonSettings {
   bool fail_fast = false;
   int corrupt_index = -1;  // the struct field that receives malformed records
   JsonReadOptions read;
-  bool raw_string_fields = false;  // kJsonRawStringOption, which only the JSON source gives
+  bool source_records = false;  // kJsonSourceRecordsOption: records of the JSON file source
 };
 
 arrow::Status MalformedRecord(std::string_view record) {
@@ -535,7 +535,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   ARROW_RETURN_NOT_OK(builder->Reserve(a.num_rows));
   auto root = BuildReadPlan(s.schema, builder.get());
   JsonReader reader(a.ctx.format.time_zone, s.read.allow_non_numeric_numbers);
-  reader.set_raw_text(s.raw_string_fields);
+  reader.set_raw_text(s.source_records);
   // One memory pool for every row's DOM, cleared after each row.
   rapidjson::MemoryPoolAllocator<> pool;
   rapidjson::CrtAllocator stack_allocator;
@@ -559,7 +559,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
     rapidjson::Document doc(&pool, 1024, &stack_allocator);
     bool big_numbers = false;
     bool parsed = ParseJsonRecord(text, s.read, &doc, &big_numbers);
-    if (parsed && is_struct && doc.IsArray() && s.fail_fast && !s.raw_string_fields) return ArrayAsStruct(text);
+    if (parsed && is_struct && doc.IsArray() && s.fail_fast && !s.source_records) return ArrayAsStruct(text);
     bool bad = !parsed || (is_struct && !doc.IsObject());
     reader.set_record(text, doc, big_numbers);
     if (!bad) {
@@ -631,7 +631,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
                                   OptionOr(options, "mode", "")));
   }
   ARROW_ASSIGN_OR_RAISE(settings.read, JsonReadOptionsOf(options));
-  settings.raw_string_fields = OptionOr(options, kJsonRawStringOption, "") == "true";
+  settings.source_records = OptionOr(options, kJsonSourceRecordsOption, "") == "true";
   if (settings.schema->id() == TypeId::kStruct) {
     const auto& st = static_cast<const StructType&>(*settings.schema);
     int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));

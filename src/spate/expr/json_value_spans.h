@@ -11,8 +11,10 @@
 namespace spate {
 
 /// The from_json option (internal to the JSON file source, which reads its
-/// records with from_json) under which STRING fields take their text as written.
-inline constexpr char kJsonRawStringOption[] = "__spate_raw_string_fields";
+/// records with from_json) saying the records are the source's: STRING fields
+/// take their text as written, and a top-level array is not refused as
+/// FAILFAST's from_json refuses it (the source splits arrays of objects).
+inline constexpr char kJsonSourceRecordsOption[] = "__spate_json_source_records";
 
 /// The text of each value of the record's first JSON value, in document order
 /// (a container before the values inside it, as a DOM walked depth first);

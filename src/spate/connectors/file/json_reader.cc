@@ -176,7 +176,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
   std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
   // STRING fields over other values take their text as written in the record.
   std::vector<std::pair<std::string, std::string>> parse_options = {
-      {"mode", mode}, {"columnNameOfCorruptRecord", corrupt}, {kJsonRawStringOption, "true"}};
+      {"mode", mode}, {"columnNameOfCorruptRecord", corrupt}, {kJsonSourceRecordsOption, "true"}};
   // Jackson's lenient features, read as from_json reads them.
   for (const char* name : {"allowComments", "allowSingleQuotes", "allowUnquotedFieldNames", "allowNumericLeadingZeros",
                            "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars"}) {
