@@ -88,24 +88,46 @@ bool ByteHashTable::Put(std::string_view key, uint64_t hash, std::string_view va
   if ((size_ + 1) * 2 > slots_.size()) Grow();
   Slot& s = slots_[Probe(key, hash)];
   if (s.entry == nullptr) {
-    s = {hash, NewEntry(key, value, value.size())};
-    block_bytes_ += static_cast<int64_t>(BlockBytes(*s.entry));
-    ++size_;
+    Insert(&s, hash, key, value);
     return true;
   }
-  Entry* e = s.entry;
-  if (value.size() <= e->value_capacity_) {
-    if (!value.empty()) std::memcpy(e->data() + e->key_size_, value.data(), value.size());
-    e->value_size_ = static_cast<uint32_t>(value.size());
-    return false;
+  Entry* e = Reserve(&s, value.size());
+  if (!value.empty()) std::memcpy(e->data() + e->key_size_, value.data(), value.size());
+  e->value_size_ = static_cast<uint32_t>(value.size());
+  return false;
+}
+
+bool ByteHashTable::Append(std::string_view key, std::string_view bytes) {
+  const uint64_t hash = Hash(key);
+  if ((size_ + 1) * 2 > slots_.size()) Grow();
+  Slot& s = slots_[Probe(key, hash)];
+  if (s.entry == nullptr) {
+    Insert(&s, hash, key, bytes);
+    return true;
   }
-  // A grown value moves to a block with room to grow again.
-  Entry* moved = NewEntry(key, value, std::max<size_t>(value.size(), 2 * size_t{e->value_capacity_}));
+  const size_t size = s.entry->value_size_ + bytes.size();
+  Entry* e = Reserve(&s, size);
+  if (!bytes.empty()) std::memcpy(e->data() + e->key_size_ + e->value_size_, bytes.data(), bytes.size());
+  e->value_size_ = static_cast<uint32_t>(size);
+  return false;
+}
+
+void ByteHashTable::Insert(Slot* s, uint64_t hash, std::string_view key, std::string_view value) {
+  *s = {hash, NewEntry(key, value, value.size())};
+  block_bytes_ += static_cast<int64_t>(BlockBytes(*s->entry));
+  ++size_;
+}
+
+ByteHashTable::Entry* ByteHashTable::Reserve(Slot* s, size_t value_size) {
+  Entry* e = s->entry;
+  if (value_size <= e->value_capacity_) return e;
+  // A grown value moves to a block with room to grow again, its bytes with it.
+  Entry* moved = NewEntry(e->key(), e->value(), std::max<size_t>(value_size, 2 * size_t{e->value_capacity_}));
   block_bytes_ += static_cast<int64_t>(BlockBytes(*moved)) - static_cast<int64_t>(BlockBytes(*e));
   std::free(e);
   ++frees_;
-  s.entry = moved;
-  return false;
+  s->entry = moved;
+  return moved;
 }
 
 bool ByteHashTable::Overwrite(const Entry* entry, std::string_view value) {

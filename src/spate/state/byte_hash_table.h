@@ -70,6 +70,9 @@ class ByteHashTable {
   /// Sets the value of `key`; whether the key is new.
   bool Put(std::string_view key, std::string_view value) { return Put(key, Hash(key), value); }
   bool Put(std::string_view key, uint64_t hash, std::string_view value);
+  /// Appends `bytes` to the value of `key` (a new key gets them as its
+  /// value), in place while the block has room; whether the key is new.
+  bool Append(std::string_view key, std::string_view bytes);
   /// Sets the value of an entry found since frees() last changed, in its
   /// block; false when the value does not fit there (then use Put).
   bool Overwrite(const Entry* entry, std::string_view value);
@@ -101,6 +104,10 @@ class ByteHashTable {
   // The slot holding `key`, or the empty slot where it would go.
   size_t Probe(std::string_view key, uint64_t hash) const;
   void Grow();
+  // Fills the empty slot `s` with a new entry.
+  void Insert(Slot* s, uint64_t hash, std::string_view key, std::string_view value);
+  // The entry of `s`, moved to a bigger block if its value cannot grow to `value_size` in its own.
+  Entry* Reserve(Slot* s, size_t value_size);
   static Entry* NewEntry(std::string_view key, std::string_view value, size_t capacity);
   static size_t BlockBytes(const Entry& e) { return sizeof(Entry) + e.key_size_ + e.value_capacity_; }
 
