@@ -20,10 +20,11 @@
 // State: one store per side, named as Spark's ("left-keyWithIndexToValue",
 // "right-keyWithIndexToValue"). A row's key is the join key's columns
 // (field0, field1, ...) then `index` BIGINT: the batch id in the high 32
-// bits, the row's position in its batch in the low 32. The key's encoding
-// starts with the join key's, so a key's rows are one prefix scan. The
-// value is the side's input columns then `matched` BOOLEAN. Rows the
-// watermark can evict also have an event-time index key.
+// bits, the row's position in its batch in the low 32. The value is the
+// side's input columns then `matched` BOOLEAN. Rows the watermark can evict
+// also have an event-time index key. Which indices a join key has is kept
+// in memory (exec/stream_join_key_rows.h), so a batch reads the rows of the
+// keys it brings with one MultiGet per store, and writes with one batch.
 
 #include <chrono>
 #include <optional>
@@ -35,6 +36,7 @@
 
 #include "spate/exec/executor.h"
 #include "spate/exec/join_rows.h"
+#include "spate/exec/stream_join_key_rows.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/expr/function_registry.h"
 #include "spate/plan/stream_join_watermark.h"
@@ -89,6 +91,7 @@ struct SideRuntime {
   std::shared_ptr<arrow::Schema> input_schema;
   std::unique_ptr<RowEncoder> row_encoder;
   std::unique_ptr<RowDecoder> row_decoder;
+  std::vector<JoinKeyRows> key_rows;  // by partition
 };
 
 struct JoinRuntime final : OperatorRuntime {
@@ -131,6 +134,7 @@ arrow::Result<JoinRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorStat
     s.input_schema = (side == kLeft ? left : right).schema();
     ARROW_ASSIGN_OR_RAISE(s.row_encoder, RowEncoder::Make(s.input_schema));
     ARROW_ASSIGN_OR_RAISE(s.row_decoder, RowDecoder::Make(s.input_schema));
+    s.key_rows.resize(op.num_partitions());
   }
   ARROW_ASSIGN_OR_RAISE(rt->key_schema, KeySchema(node));
   ARROW_ASSIGN_OR_RAISE(rt->key_encoder, RowEncoder::Make(rt->key_schema));
@@ -149,27 +153,24 @@ struct InputRows {
 
 // The other side's buffered rows with the keys the input brings.
 struct BufferedRows {
-  // Row j's state key and value: bytes[key_at[j], value_at[j]) and
-  // [value_at[j], key_at[j + 1]), copied back to back (one allocation for all).
-  std::string bytes;
-  std::vector<size_t> key_at, value_at;
+  // Row j's state key and value: keys[key_ends[j - 1], key_ends[j]) and the
+  // same of values, copied back to back (one allocation for all).
+  std::string keys, values;
+  std::vector<size_t> key_ends, value_ends;
   std::vector<int> partitions;
   std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> by_key;  // [begin, end) of a join key
   std::shared_ptr<arrow::RecordBatch> rows;                                     // the values, decoded
   std::vector<bool> matched, changed;
 
-  size_t size() const { return value_at.size(); }
-  std::string_view key(size_t j) const { return View(key_at[j], value_at[j]); }
-  std::string_view value(size_t j) const { return View(value_at[j], j + 1 < size() ? key_at[j + 1] : bytes.size()); }
-  void Add(std::string_view k, std::string_view v) {
-    key_at.push_back(bytes.size());
-    bytes.append(k);
-    value_at.push_back(bytes.size());
-    bytes.append(v);
-  }
+  size_t size() const { return key_ends.size(); }
+  std::string_view key(size_t j) const { return View(keys, key_ends, j); }
+  std::string_view value(size_t j) const { return View(values, value_ends, j); }
 
  private:
-  std::string_view View(size_t begin, size_t end) const { return std::string_view(bytes).substr(begin, end - begin); }
+  static std::string_view View(const std::string& bytes, const std::vector<size_t>& ends, size_t j) {
+    const size_t begin = j == 0 ? 0 : ends[j - 1];
+    return std::string_view(bytes).substr(begin, ends[j] - begin);
+  }
 };
 
 // Rows of `rows` at `indices`.
@@ -198,6 +199,17 @@ class JoinBatch {
   JoinBatch(const PlanNode& node, JoinRuntime& rt, StatefulOperatorState& op, const EvalContext& ctx)
       : node_(node), rt_(rt), op_(op), ctx_(ctx), batch_(*ctx.streaming) {}
 
+  // Brings each side's JoinKeyRows to the stores this batch loaded.
+  arrow::Status Begin() {
+    for (int side : {kLeft, kRight}) {
+      for (int p = 0; p < op_.num_partitions(); ++p) {
+        ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
+        ARROW_RETURN_NOT_OK(rt_.sides[side].key_rows[p].BeginBatch(*store));
+      }
+    }
+    return arrow::Status::OK();
+  }
+
   // Joins one side's input with the other side's buffered rows, then buffers it.
   arrow::Status JoinInput(int side, const arrow::Table& table) {
     ARROW_ASSIGN_OR_RAISE(InputRows input, Prepare(side, table));
@@ -216,7 +228,9 @@ class JoinBatch {
       EvictedRows evicted;
       for (int p = 0; p < op_.num_partitions(); ++p) {
         ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
+        const size_t before = evicted.keys.size();
         ARROW_RETURN_NOT_OK(EvictUpTo(*store, *up_to, &evicted));
+        rt_.sides[side].key_rows[p].Remove({evicted.keys.begin() + before, evicted.keys.end()});
       }
       if (!Preserves(node_.join_type, side)) {
         op_.metrics().num_rows_removed += static_cast<int64_t>(evicted.keys.size());
@@ -281,8 +295,11 @@ class JoinBatch {
     return in;
   }
 
-  // The buffered rows of `side` whose keys the input's joinable rows have.
+  // The buffered rows of `side` whose keys the input's joinable rows have:
+  // their state keys from the side's JoinKeyRows, their values in one
+  // MultiGet per store.
   arrow::Result<BufferedRows> LoadBuffered(int side, const InputRows& input) {
+    SideRuntime& s = rt_.sides[side];
     BufferedRows out;
     std::unordered_set<std::string_view> wanted;
     for (size_t i = 0; i < input.keys.size(); ++i) {
@@ -290,16 +307,18 @@ class JoinBatch {
     }
     for (std::string_view key : wanted) {
       const int p = op_.PartitionOf(key);
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
+      const std::string_view suffixes = s.key_rows[p].Find(key);
+      if (suffixes.empty()) continue;
       const auto begin = static_cast<uint32_t>(out.size());
-      ARROW_RETURN_NOT_OK(store->PrefixScan(key, [&](std::string_view k, std::string_view v) {
-        out.Add(k, v);
+      for (size_t at = 0; at < suffixes.size(); at += kEncodedInt64Bytes) {
+        out.keys.append(key);
+        out.keys.append(suffixes.substr(at, kEncodedInt64Bytes));
+        out.key_ends.push_back(out.keys.size());
         out.partitions.push_back(p);
-        return arrow::Status::OK();
-      }));
+      }
       out.by_key[key] = {begin, static_cast<uint32_t>(out.size())};
     }
-    SideRuntime& s = rt_.sides[side];
+    ARROW_RETURN_NOT_OK(ReadValues(side, &out));
     out.matched.resize(out.size());
     for (size_t j = 0; j < out.size(); ++j) {
       std::string_view value = out.value(j);
@@ -309,6 +328,34 @@ class JoinBatch {
     ARROW_ASSIGN_OR_RAISE(out.rows, s.row_decoder->Finish());
     out.changed.assign(out.size(), false);
     return out;
+  }
+
+  // The values of the rows whose state keys `rows` has, partition by partition.
+  arrow::Status ReadValues(int side, BufferedRows* rows) {
+    std::vector<std::vector<std::string_view>> keys(op_.num_partitions());
+    std::vector<uint32_t> position(rows->size());  // in its partition's keys
+    for (size_t j = 0; j < rows->size(); ++j) {
+      std::vector<std::string_view>& in = keys[rows->partitions[j]];
+      position[j] = static_cast<uint32_t>(in.size());
+      in.push_back(rows->key(j));
+    }
+    std::vector<std::vector<std::optional<std::string>>> values(op_.num_partitions());
+    for (int p = 0; p < op_.num_partitions(); ++p) {
+      if (keys[p].empty()) continue;
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
+      ARROW_RETURN_NOT_OK(store->MultiGet(keys[p], &values[p]));
+    }
+    rows->value_ends.reserve(rows->size());
+    for (size_t j = 0; j < rows->size(); ++j) {
+      const std::optional<std::string>& value = values[rows->partitions[j]][position[j]];
+      if (!value || value->empty()) {
+        return arrow::Status::Invalid("a buffered row of ", kStoreNames[side],
+                                      " is missing from its store: the checkpoint's state is damaged");
+      }
+      rows->values.append(*value);
+      rows->value_ends.push_back(rows->values.size());
+    }
+    return arrow::Status::OK();
   }
 
   // Pairs the input's rows with the buffered rows of their key that satisfy
@@ -389,8 +436,10 @@ class JoinBatch {
       value.clear();
       s.row_encoder->Encode(*input.rows, i, &value);
       AppendEncodedBool(matched[i], &value);
-      StateWriteBatch& w = writes[op_.PartitionOf(input.keys[i])];
+      const int p = op_.PartitionOf(input.keys[i]);
+      StateWriteBatch& w = writes[p];
       w.Put(key, value, true);
+      s.key_rows[p].Add(key);
       if (!times.empty() && times[i]) PutIndexKey(*times[i], key, &w);
       ++op_.metrics().num_rows_updated;
     }
@@ -469,6 +518,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingJoin(const PlanNode
   ARROW_ASSIGN_OR_RAISE(JoinRuntime * rt, RuntimeOf(node, *op, left, right));
   JoinBatch batch(node, *rt, *op, ctx);
   auto start = Clock::now();
+  ARROW_RETURN_NOT_OK(batch.Begin());
   ARROW_RETURN_NOT_OK(batch.JoinInput(kLeft, left));
   ARROW_RETURN_NOT_OK(batch.JoinInput(kRight, right));
   op->metrics().all_updates_time_ms += MillisSince(start);
