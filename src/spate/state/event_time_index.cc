@@ -63,15 +63,23 @@ arrow::Status EvictUpTo(StateStore& store, int64_t up_to_micros, EvictedRows* ou
   } else {
     AppendTime(up_to_micros + 1, &end);
   }
-  std::vector<std::string> index_keys;
+  // The index keys, back to back in one buffer: one allocation, not one a key.
+  std::string bytes;
+  std::vector<size_t> ends;
   ARROW_RETURN_NOT_OK(store.Scan(begin, end, [&](std::string_view key, std::string_view) {
-    index_keys.emplace_back(key);
+    bytes.append(key);
+    ends.push_back(bytes.size());
     return arrow::Status::OK();
   }));
-  if (index_keys.empty()) return arrow::Status::OK();
-  std::vector<std::string_view> row_keys;
-  row_keys.reserve(index_keys.size());
-  for (const auto& k : index_keys) row_keys.push_back(std::string_view(k).substr(1 + kTimeBytes));
+  if (ends.empty()) return arrow::Status::OK();
+  std::vector<std::string_view> index_keys, row_keys;
+  index_keys.reserve(ends.size());
+  row_keys.reserve(ends.size());
+  for (size_t i = 0; i < ends.size(); ++i) {
+    const size_t at = i == 0 ? 0 : ends[i - 1];
+    index_keys.push_back(std::string_view(bytes).substr(at, ends[i] - at));
+    row_keys.push_back(index_keys.back().substr(1 + kTimeBytes));
+  }
   std::vector<std::optional<std::string>> values;
   ARROW_RETURN_NOT_OK(store.MultiGet(row_keys, &values));
   StateWriteBatch batch;

@@ -113,7 +113,11 @@ std::vector<const ByteHashTable::Entry*> PairTable::FoundForPuts(const StateWrit
   size_t next = 0;
   for (size_t i = 0; i < batch.size() && next < found_.size(); ++i) {
     const StateWriteBatch::Op op = batch.op(i);
-    if (op.kind == StateWriteBatch::kPut && !IsIndexKey(op.key)) out[i] = found_[next++];
+    if (op.kind != StateWriteBatch::kPut || IsIndexKey(op.key)) continue;
+    // The puts may leave out keys FindMany found (a join writes back only
+    // the rows whose flag changed): those are passed over.
+    while (next < found_.size() && found_[next] != nullptr && found_[next]->key() != op.key) ++next;
+    if (next < found_.size()) out[i] = found_[next++];
   }
   return out;
 }
@@ -203,18 +207,20 @@ arrow::Status PairTable::ScanRows(std::string_view begin, std::string_view end, 
 // so the sort costs in proportion to what is evicted.
 arrow::Status PairTable::ScanIndex(std::string_view begin, std::string_view end, const Visitor& visit) const {
   std::string_view first_bucket = begin.substr(0, std::min(begin.size(), kIndexTimePrefixBytes));
-  std::vector<std::string> keys;
+  std::vector<std::string_view> rows;  // one time's row keys
+  std::string key;
   for (auto it = index_.lower_bound(first_bucket); it != index_.end(); ++it) {
     const std::string& prefix = it->first;
     if (!end.empty() && prefix >= end) break;
-    keys.clear();
-    it->second.ForEach([&](const ByteHashTable::Entry& e) {
-      std::string key = prefix;
-      key.append(e.key());
-      if (key >= begin && (end.empty() || key < end)) keys.push_back(std::move(key));
-    });
-    std::sort(keys.begin(), keys.end());
-    for (const auto& key : keys) ARROW_RETURN_NOT_OK(visit(key, {}));
+    rows.clear();
+    it->second.ForEach([&](const ByteHashTable::Entry& e) { rows.push_back(e.key()); });
+    std::sort(rows.begin(), rows.end());
+    for (std::string_view row : rows) {
+      key.assign(prefix);
+      key.append(row);
+      if (key < begin || (!end.empty() && key >= end)) continue;
+      ARROW_RETURN_NOT_OK(visit(key, {}));
+    }
   }
   return arrow::Status::OK();
 }

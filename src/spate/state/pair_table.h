@@ -14,7 +14,7 @@
 //     never pay for it; a scan of every row sorts them instead.
 // A read-modify-write looks each row up once: Write overwrites in place the
 // entries the last FindMany found when its row puts come in the same order
-// (as an operator's MultiGet then write batch do).
+// (as an operator's MultiGet then write batch do), all of them or some.
 
 #include <cstdint>
 #include <functional>
@@ -52,7 +52,7 @@ class PairTable {
   /// Whether the key was there.
   bool Remove(std::string_view key);
   /// Applies a batch's puts and removes in order, prefetching ahead; row puts
-  /// of the keys the last FindMany found, in its order, need no lookup.
+  /// of keys the last FindMany found, in its order (all or some), need no lookup.
   /// `changed[i]`: op i added a key (a put) or removed one (a remove).
   void Write(const StateWriteBatch& batch, std::vector<bool>* changed);
   void Clear();
