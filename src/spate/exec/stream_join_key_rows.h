@@ -13,6 +13,9 @@
 // batch committed (the first batch of a run, a batch run again after a
 // failure) rebuilds it with one scan of the store.
 //
+// Memory: each join key once and kEncodedInt64Bytes a row, with either store
+// provider (RocksDB included).
+//
 // Threading: as its store, one thread at a time.
 
 #include <cstdint>
