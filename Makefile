@@ -5,6 +5,8 @@
 #   make test       build and run every test (C++ with ctest, Python with pytest)
 #   make test-asan  the C++ tests under AddressSanitizer + UndefinedBehaviorSanitizer
 #   make bench      build and run the benchmarks (prints rows/s and peak RSS)
+#   make bench-nexmark  the Nexmark queries over EVENTS (default 1000000) events; VS_SPARK=1
+#                   runs them on PySpark 4.1 too and prints the ratio
 #   make format     clang-format the C++ sources
 #   make wheel      build the self-contained (manylinux) wheel into dist/
 #   make wheel-test build the wheel, install it in a fresh venv, smoke-test it
@@ -23,7 +25,7 @@ export CCACHE_NOHASHDIR ?= 1
 PYTHON    := $(VENV)/bin/python
 SITE      = $(shell $(PYTHON) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
 
-.PHONY: all deps build demo fuzz test test-cpp test-python test-asan bench format clean wheel wheel-test fuzz-diff stubs
+.PHONY: all deps build demo fuzz test test-cpp test-python test-asan bench bench-nexmark format clean wheel wheel-test fuzz-diff stubs
 
 all: build
 
@@ -73,6 +75,10 @@ bench: build
 	@$(BUILD_DIR)/bench/iceberg_bench
 	@$(BUILD_DIR)/bench/window_bench
 	@$(BUILD_DIR)/bench/stream_join_bench 50000 12 hdfs
+
+EVENTS ?= 1000000
+bench-nexmark: build
+	@cd bench && MIMALLOC_PURGE_DELAY=-1 ../$(PYTHON) -m nexmark --events $(EVENTS) $(if $(VS_SPARK),--vs-spark)
 
 wheel: build
 	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) scripts/build_wheel.sh dist

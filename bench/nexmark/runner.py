@@ -10,7 +10,9 @@ see the same batches.
 
 import argparse
 import importlib
+import json
 import os
+import resource
 import tempfile
 import time
 
@@ -101,20 +103,31 @@ def main():
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--files", type=int, default=10)
     parser.add_argument("--source", choices=["files", "nexmark"], default="files")
+    parser.add_argument("--folder", help="events write_events already wrote there (files only)")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="nexmark-") as folder:
-        print(measure(args, folder))
+        figures = measure(args, folder)
+    if args.json:
+        print(json.dumps(figures))
+    else:
+        print("%(engine)s %(query)s over %(source)s: %(events)d events in %(seconds).2f s, "
+              "%(events_per_second).0f events a second, %(events_per_cpu_second).0f per CPU "
+              "second, batch p99 %(batch_p99_ms).0f ms, peak RSS %(peak_rss_mb).0f MB" % figures)
 
 
 def measure(args, folder):
-    """Runs the query of `args` with its events and checkpoint in `folder`; a line of figures."""
+    """Runs the query of `args` with its checkpoint in `folder` (and its events, unless
+    args.folder has them): the figures of the run, as a dict."""
     spate = session("spate")
-    if args.source == "files":
-        write_events(spate, os.path.join(folder, "events"), args.events, args.files)
+    events = args.folder or os.path.join(folder, "events")
+    if args.source == "files" and not args.folder:
+        write_events(spate, events, args.events, args.files)
     spark = spate if args.engine == "spate" else session("pyspark")
-    streams = (file_streams(spark, os.path.join(folder, "events")) if args.source == "files"
-               else nexmark_streams(spark, args.events))
+    streams = file_streams(spark, events) if args.source == "files" else nexmark_streams(spark, args.events)
     df, mode = query(args.query, spark, streams)
+    jvm = spark.sparkContext._gateway.proc.pid if args.engine == "pyspark" else None
+    cpu_before = cpu_seconds(jvm)
     start = time.perf_counter()
     # The noop sink computes every row and column of the result, and keeps none.
     stream = (df.writeStream.format("noop").outputMode(mode)
@@ -122,8 +135,34 @@ def measure(args, folder):
               .trigger(availableNow=True).start())
     stream.awaitTermination()
     seconds = time.perf_counter() - start
-    return "%s %s over %s: %d events in %.2f s, %.0f events a second" % (
-        args.engine, args.query, args.source, args.events, seconds, args.events / seconds)
+    cpu = cpu_seconds(jvm) - cpu_before
+    batches = sorted(p["durationMs"]["triggerExecution"] for p in stream.recentProgress)
+    return {"engine": args.engine, "query": args.query, "source": args.source, "events": args.events,
+            "seconds": seconds, "cpu_seconds": cpu, "events_per_second": args.events / seconds,
+            "events_per_cpu_second": args.events / cpu,
+            "batch_p99_ms": batches[min(len(batches) - 1, int(len(batches) * 0.99))] if batches else 0,
+            "peak_rss_mb": peak_rss_kb(jvm) / 1024}
+
+
+def cpu_seconds(jvm_pid):
+    """CPU time this process has used (user + system, every thread), plus the JVM's when
+    `jvm_pid` is PySpark's JVM."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    total = usage.ru_utime + usage.ru_stime
+    if jvm_pid:
+        with open("/proc/%d/stat" % jvm_pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def peak_rss_kb(jvm_pid):
+    """This process's peak resident memory, plus the JVM's when `jvm_pid` is PySpark's JVM."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if jvm_pid:
+        with open("/proc/%d/status" % jvm_pid) as status:
+            peak += next(int(line.split()[1]) for line in status if line.startswith("VmHWM:"))
+    return peak
 
 
 if __name__ == "__main__":
