@@ -38,13 +38,13 @@ def test_every_doc_block_is_covered():
     # A new block in the README or docs/ needs a test here.
     counts = {doc: len(python_blocks(doc)) for doc in
               ["README.md", "docs/python.md", "docs/iceberg.md", "docs/kafka.md", "docs/ui.md", "docs/jdbc.md",
-               "docs/object-storage.md", "docs/avro.md", "docs/low-latency.md"]}
+               "docs/object-storage.md", "docs/avro.md", "docs/low-latency.md", "docs/nexmark.md"]}
     assert counts == {"README.md": 1, "docs/python.md": 2, "docs/iceberg.md": 4, "docs/kafka.md": 2,
                       "docs/ui.md": 1, "docs/jdbc.md": 2, "docs/object-storage.md": 3, "docs/avro.md": 1,
-                      "docs/low-latency.md": 1}
+                      "docs/low-latency.md": 1, "docs/nexmark.md": 1}
     others = [d for d in os.listdir(os.path.join(REPO, "docs"))
               if d.endswith(".md") and d not in ("python.md", "iceberg.md", "kafka.md", "ui.md", "jdbc.md",
-                                                 "object-storage.md", "avro.md", "low-latency.md")]
+                                                 "object-storage.md", "avro.md", "low-latency.md", "nexmark.md")]
     assert all(not python_blocks(os.path.join("docs", d)) for d in others), others
 
 
@@ -52,6 +52,17 @@ def test_ui_doc_example(tmp_path):
     [block] = python_blocks("docs/ui.md")
     code = "from spate.sql import SparkSession\n" + block.split("  #")[0] + "\nprint(spark.uiWebUrl)\n"
     assert run_script(code, tmp_path).startswith("http://127.0.0.1:")
+
+
+def test_nexmark_md(tmp_path):
+    """The block's batch read has Nexmark's 1:3:46 mix of people, auctions and bids, and its
+    streams are streaming DataFrames of the documented columns."""
+    [block] = python_blocks("docs/nexmark.md")
+    out = run_script(block + "\nprint(events.isStreaming, bids.isStreaming, per_window.columns)\n", tmp_path)
+    counts = [tuple(map(int, row.strip("|").split("|"))) for row in out.splitlines()
+              if re.fullmatch(r"\|\s+\d+\|\s*\d+\|", row)]
+    assert counts == [(0, 20000), (1, 60000), (2, 920000)]
+    assert "True True ['window', 'auction', 'count']" in out
 
 
 def test_readme_example(tmp_path):
