@@ -42,6 +42,15 @@ def write_files(folder, files):
     return folder
 
 
+def write_documents(folder, *documents):
+    """multiLine input: each text, exactly as given, a file of its own (a.json, b.json, ...)."""
+    os.makedirs(folder, exist_ok=True)
+    for i, text in enumerate(documents):
+        with open(os.path.join(folder, "%s.json" % chr(ord("a") + i)), "w") as out:
+            out.write(text)
+    return folder
+
+
 def read_program(files, options=None):
     def program(sql, spark, tmp):
         return spark.read.options(**(options or {})).json(write_files(os.path.join(tmp, "in"), files))
@@ -80,12 +89,9 @@ def test_json_source_prefers_decimal_negative_scale(oracle):
 def test_json_source_inference_multi_line(oracle):
     """multiLine: one document per file, an object or an array of objects."""
     def program(sql, spark, tmp):
-        folder = os.path.join(tmp, "in")
-        os.makedirs(folder)
-        with open(os.path.join(folder, "a.json"), "w") as out:
-            out.write('[{"a": 12345678901234567890,\n  "b": {"c": ""}},\n {"a": 1, "b": {"c": 2}}]\n')
-        with open(os.path.join(folder, "b.json"), "w") as out:
-            out.write('{\n  "a": 1.5,\n  "d": [1, "x"]\n}\n')
+        folder = write_documents(os.path.join(tmp, "in"),
+                                 '[{"a": 12345678901234567890,\n  "b": {"c": ""}},\n {"a": 1, "b": {"c": 2}}]\n',
+                                 '{\n  "a": 1.5,\n  "d": [1, "x"]\n}\n')
         return spark.read.option("multiLine", "true").json(folder)
     oracle.check(program)
 
@@ -153,10 +159,7 @@ def test_json_source_nested_string_fields_keep_the_records_text(oracle, options)
 
 def test_json_source_multi_line_string_fields_keep_the_records_text(oracle):
     def program(sql, spark, tmp):
-        folder = os.path.join(tmp, "in")
-        os.makedirs(folder)
-        with open(os.path.join(folder, "a.json"), "w") as out:
-            out.write('[{"a": {"x" :\n 1}}, {"a": 2e1},\n {"a": "s"}]\n')
+        folder = write_documents(os.path.join(tmp, "in"), '[{"a": {"x" :\n 1}}, {"a": 2e1},\n {"a": "s"}]\n')
         return spark.read.schema("a STRING").option("multiLine", "true").json(folder)
     oracle.check(program)
 
@@ -242,10 +245,7 @@ MULTI_LINE_ARRAYS = {
 def test_json_source_multi_line_arrays_as_spark(oracle, case, schema, mode):
     """multiLine: the document is the record, read as a JSON Lines record is."""
     def program(sql, spark, tmp):
-        folder = os.path.join(tmp, "in")
-        os.makedirs(folder)
-        with open(os.path.join(folder, "a.json"), "w") as out:
-            out.write(MULTI_LINE_ARRAYS[case])
+        folder = write_documents(os.path.join(tmp, "in"), MULTI_LINE_ARRAYS[case])
         return read_json(spark, folder, schema, {"mode": mode, "multiLine": "true"})
     oracle.check(program)
 
