@@ -1,4 +1,5 @@
 from collections.abc import Callable, Mapping, Sequence
+from typing import overload
 
 import typing_extensions
 
@@ -107,7 +108,11 @@ class Expr:
 
     def try_cast(self, arg: str, /) -> Expr: ...
 
+    @overload
     def alias(self, arg: str, /) -> Expr: ...
+
+    @overload
+    def alias(self, arg: Sequence[str], /) -> Expr: ...
 
     def extract(self, arg: Expr, /) -> Expr: ...
 

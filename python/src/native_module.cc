@@ -341,6 +341,8 @@ void BindExpr(nb::module_& m) {
         return Column(spate::ex::Cast(c.expr(), TypeFromJson(type_json), /*try_cast=*/true));
       })
       .def("alias", [](const Column& c, const std::string& name) { return c.alias(name); })
+      .def("alias",
+           [](const Column& c, const std::vector<std::string>& names) { return c.alias(names); })
       .def("extract", [](const Column& c, const Column& key) {
         return Column(spate::ex::Extract(c.expr(), key.expr()));
       })

@@ -232,6 +232,14 @@ def test_an_empty_checkpoint_location_is_refused(spark):
             .option("checkpointLocation", "").start()
 
 
+@pytest.mark.parametrize("names", [(), (1,), ("a", None)])
+def test_alias_takes_names(spark, names):
+    from spate.errors import PySparkTypeError
+    from spate.sql import functions as F
+    with pytest.raises(PySparkTypeError, match=r"NOT_STR.*Argument `alias` should be a str"):
+        F.col("a").alias(*names)
+
+
 @pytest.mark.parametrize("fmt,options_name", [("json", "JSONOptionsInRead"), ("csv", "CSVOptions")])
 def test_an_unknown_encoding_is_invalid_charset(spark, tmp_path, fmt, options_name):
     (tmp_path / ("a." + fmt)).write_text('{"v": 1}\n' if fmt == "json" else "1\n")

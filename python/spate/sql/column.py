@@ -122,11 +122,16 @@ class Column:
 
     # Names and types.
     def alias(self, *alias: str, **kwargs: Any) -> "Column":
-        """The column under another name: ``col("a").alias("b")``."""
-        if len(alias) != 1 or not isinstance(alias[0], str):
-            _raise(PySparkValueError, "ONLY_ONE_ALIAS_SUPPORTED",
-                   "Spate supports one alias per column, got %r." % (alias,))
-        return Column(self._jc.alias(alias[0]))
+        """The column under another name: ``col("a").alias("b")``; a generator's columns
+        under one name each: ``posexplode("a").alias("pos", "value")``."""
+        if not alias or not all(isinstance(name, str) for name in alias):
+            got = ", ".join(_type_name(name) for name in alias if not isinstance(name, str)) or "no name"
+            _raise(PySparkTypeError, "NOT_STR", "Argument `alias` should be a str, got %s." % got,
+                   arg_name="alias", arg_type=got)
+        if len(alias) > 1 and kwargs.get("metadata"):
+            _raise(PySparkValueError, "ONLY_ALLOWED_FOR_SINGLE_COLUMN",
+                   "Argument `metadata` can only be provided for a single column.")
+        return Column(self._jc.alias(alias[0] if len(alias) == 1 else list(alias)))
 
     name = alias
 

@@ -10,6 +10,9 @@ Column::Column(const char* name) : expr_(ex::ColFromName(name)) {}
 Column::Column(const std::string& name) : expr_(ex::ColFromName(name)) {}
 
 Column Column::alias(const std::string& name) const { return Column(ex::Alias(expr_, name)); }
+Column Column::alias(const std::vector<std::string>& names) const {
+  return Column(ex::MultiAlias(expr_, names));
+}
 
 Column Column::cast(const std::string& ddl_type) const {
   auto type = ParseDdlType(ddl_type);

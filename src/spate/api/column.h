@@ -24,6 +24,8 @@ class Column {
   std::string ToString() const { return expr_->ToString(); }
 
   Column alias(const std::string& name) const;
+  /// A generator's columns under these names, one each: posexplode(a).alias({"pos", "v"}).
+  Column alias(const std::vector<std::string>& names) const;
   Column as(const std::string& name) const { return alias(name); }
   Column name(const std::string& name) const { return alias(name); }
   /// CAST to a type given as DDL ("int", "decimal(10,2)") or a DataType.

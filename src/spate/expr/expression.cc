@@ -265,6 +265,11 @@ ExprPtr Star(std::vector<std::string> qualifier) {
 ExprPtr Alias(ExprPtr e, std::string name) {
   return Make({.kind = ExprKind::kAlias, .name = std::move(name), .args = {std::move(e)}});
 }
+ExprPtr MultiAlias(ExprPtr e, std::vector<std::string> names) {
+  std::string first = names.empty() ? std::string() : names[0];
+  return Make({.kind = ExprKind::kAlias, .name = std::move(first), .name_parts = std::move(names),
+               .args = {std::move(e)}});
+}
 ExprPtr Call(std::string name, std::vector<ExprPtr> args, bool distinct) {
   return Make({.kind = ExprKind::kCall, .name = std::move(name), .args = std::move(args),
                .distinct = distinct});

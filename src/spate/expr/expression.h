@@ -99,6 +99,9 @@ ExprPtr Double(double v);
 ExprPtr String(std::string v);
 ExprPtr Star(std::vector<std::string> qualifier = {});
 ExprPtr Alias(ExprPtr e, std::string name);
+/// `generator AS (a, b, ...)`: one name per column the generator makes, in name_parts;
+/// `name` holds the first so the node still prints as a name.
+ExprPtr MultiAlias(ExprPtr e, std::vector<std::string> names);
 ExprPtr Call(std::string name, std::vector<ExprPtr> args, bool distinct = false);
 /// A call of a user-defined function, named by the function.
 ExprPtr UserCall(std::shared_ptr<const UserFunction> function, std::vector<ExprPtr> args);

@@ -9,6 +9,7 @@
 #include <arrow/scalar.h>
 #include <arrow/table.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "spate/aggregates/aggregate_definitions.h"
 #include "spate/aggregates/aggregate_resolve.h"
@@ -158,6 +159,25 @@ arrow::Status UnsupportedGroupingExpression() {
 
 BoundExprPtr IntLiteral(int32_t v) {
   return std::make_shared<BoundLiteral>(std::make_shared<arrow::Int32Scalar>(v), types::Int(), std::to_string(v));
+}
+
+// The names of a generator's columns: its own (`names`), or those of `generator AS (a, b)`,
+// one per column, as Spark requires.
+arrow::Result<std::vector<std::string>> GeneratorNames(const Expr& e,
+                                                       std::vector<std::string> names) {
+  if (e.kind != ExprKind::kAlias) return names;
+  std::vector<std::string> aliases =
+      e.name_parts.empty() ? std::vector<std::string>{e.name} : e.name_parts;
+  if (aliases.size() != names.size()) {
+    return SparkError(
+        "UDTF_ALIAS_NUMBER_MISMATCH", "42802",
+        fmt::format("The number of aliases supplied in the AS clause does not match the number of "
+                    "columns output by the UDTF. Expected {} aliases, but got {}. Please ensure "
+                    "that the number of aliases provided matches the number of columns output by "
+                    "the UDTF.",
+                    names.size(), fmt::join(aliases, ", ")));
+  }
+  return aliases;
 }
 
 bool IsGenerator(const Expr& e) {
@@ -383,6 +403,12 @@ class Binder {
         return std::make_shared<BoundLiteral>(value, e.type, e.ToString());
       }
       case ExprKind::kAlias:
+        if (e.name_parts.size() > 1) {
+          return SparkError("MULTI_ALIAS_WITHOUT_GENERATOR", "42K0E",
+                            fmt::format("Multi part aliasing ({}) is not supported with \"{}\" as "
+                                        "it is not a generator function.",
+                                        fmt::join(e.name_parts, ", "), e.args[0]->ToString()));
+        }
         return Bind(*e.args[0]);
       case ExprKind::kCast: {
         ARROW_ASSIGN_OR_RAISE(auto arg, Bind(*e.args[0]));
@@ -1515,11 +1541,9 @@ arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<Expr
                                                         a.type, a.nullable, a.name));
         names.push_back(a.name);
       }
+      ARROW_ASSIGN_OR_RAISE(auto aliases, GeneratorNames(*e, std::move(names)));
       for (size_t k = 0; k < columns.size(); ++k) {
-        bool rename = e->kind == ExprKind::kAlias &&
-                      (columns.size() == 1 || e->name_parts.size() == columns.size());
-        std::string alias = e->name_parts.size() == columns.size() ? e->name_parts[k] : e->name;
-        out_names.push_back(rename ? alias : names[k]);
+        out_names.push_back(std::move(aliases[k]));
         bound.push_back(std::move(columns[k]));
       }
       continue;

@@ -217,13 +217,10 @@ class Parser {
     return e;
   }
 
-  // explode(m) AS (k, v): one alias per produced column, in name_parts;
-  // `name` holds the first so the node still prints as a name.
+  // explode(m) AS (k, v): one alias per produced column.
   arrow::Result<ExprPtr> MultiAlias(ExprPtr e) {
     ARROW_ASSIGN_OR_RAISE(auto names, NameList());
-    auto alias = std::make_shared<spate::Expr>(*ex::Alias(std::move(e), names[0]));
-    alias->name_parts = std::move(names);
-    return alias;
+    return ex::MultiAlias(std::move(e), std::move(names));
   }
 
   arrow::Result<ExprPtr> Expression() { return Nested(&Parser::Or); }

@@ -265,6 +265,20 @@ TEST_F(DataFrameTest, ExplodeAndStarExpansion) {
   EXPECT_EQ(s.columns(), (std::vector<std::string>{"k", "xs"}));
 }
 
+// Names and errors as PySpark 4.1 gives them.
+TEST_F(DataFrameTest, AGeneratorTakesOneAliasPerColumn) {
+  auto df = session_->CreateDataFrame(
+      MakeTable({{"xs", arrow::list(arrow::int32())}}, {"[[10, 20]]"}));
+  const std::vector<std::string> two{"i", "x"};
+  auto named = df.select({F::posexplode(F::col("xs")).alias(two)});
+  EXPECT_EQ(named.columns(), two);
+  EXPECT_EQ(Rows(named), (std::vector<std::string>{"0|10", "1|20"}));
+  EXPECT_EQ(ErrorClassOf(df.select({F::posexplode(F::col("xs")).alias("x")}).status()),
+            "UDTF_ALIAS_NUMBER_MISMATCH");
+  EXPECT_EQ(ErrorClassOf(df.select({F::col("xs").alias(two)}).status()),
+            "MULTI_ALIAS_WITHOUT_GENERATOR");
+}
+
 // Expected rows as PySpark 4.1 gives them.
 TEST_F(DataFrameTest, JsonTextFunctionsReadAsSparksParser) {
   auto df = session_->CreateDataFrame(MakeTable(

@@ -271,6 +271,23 @@ def test_python_generators(oracle):
                  .select(sql.functions.inline_outer("s")))
 
 
+def test_generator_aliases(oracle):
+    """A generator's columns take one alias each, in the DataFrame API as in SQL; any other
+    number of aliases, or several for a column that is not a generator, is refused."""
+    frame = "SELECT array(10, 20) AS a, map('k', 1) AS m"
+    oracle.check(lambda sql, spark: spark.sql(frame).select("m", sql.functions.posexplode("a").alias("i", "x")))
+    oracle.check(lambda sql, spark: spark.sql(frame).select(sql.functions.explode("m").alias("k", "v")))
+    for aliases in [("i",), ("i", "x", "y")]:
+        oracle.check(lambda sql, spark: spark.sql(frame).select(sql.functions.posexplode("a").alias(*aliases)),
+                     error="UDTF_ALIAS_NUMBER_MISMATCH")
+    oracle.check_sql("SELECT posexplode(array(1, 2)) AS (p, v, w)", error="UDTF_ALIAS_NUMBER_MISMATCH")
+    oracle.check_sql("SELECT 1 AS (p, v)", error="MULTI_ALIAS_WITHOUT_GENERATOR")
+    oracle.check(lambda sql, spark: spark.sql(frame).select(sql.functions.col("a").alias("x", "y")),
+                 error="MULTI_ALIAS_WITHOUT_GENERATOR")
+    oracle.check(lambda sql, spark: spark.sql(frame).select(
+        sql.functions.posexplode("a").alias("i", "x", metadata={"k": 1})), error="ONLY_ALLOWED_FOR_SINGLE_COLUMN")
+
+
 def test_python_lambda_errors(oracle):
     """PySpark's client-side errors for a lambda of the wrong shape."""
     oracle.check(lambda sql, spark: _frame(spark).select(
