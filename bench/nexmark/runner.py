@@ -64,10 +64,11 @@ def file_streams(spark, folder):
             .parquet(os.path.join(folder, table)) for name, table in STREAMS.items()}
 
 
-def nexmark_streams(spate, num_events, seed=0):
-    """The streams of build() straight from Spate's format("nexmark")."""
+def nexmark_streams(spate, num_events, seed=0, **options):
+    """The streams of build() straight from Spate's format("nexmark"), with more of its
+    `options` if given."""
     return {name: spate.readStream.format("nexmark")
-            .options(numEvents=num_events, seed=seed, table=table).load()
+            .options(numEvents=num_events, seed=seed, table=table, **options).load()
             for name, table in STREAMS.items()}
 
 
