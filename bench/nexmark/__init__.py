@@ -6,4 +6,4 @@ persons)``, which returns the query's streaming DataFrame from the three flat ev
 streams: from ``format("nexmark")`` on Spate, or from files Spate generated on either engine.
 """
 
-QUERIES = ["q0", "q1", "q2", "q3", "q5", "q7", "q8"]
+QUERIES = ["q0", "q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9", "q10", "q11", "q12", "q13"]
