@@ -500,9 +500,7 @@ class StreamExecution final : public StreamingQuery,
     }
     bool read = std::any_of(epoch.rows.begin(), epoch.rows.end(), [](int64_t n) { return n > 0; });
     if (status.ok() && read) status = EndEpoch(&epoch, &committer);  // a stopped query's last records
-    if (!status.ok()) {
-      for (auto& op : operator_states_) op->Abort();
-    }
+    for (auto& op : operator_states_) op->Abort();  // the stores an uncommitted epoch opened
     arrow::Status written = committer.Finish();
     if (!status.ok()) return QueryFailed(status);
     return written.ok() ? written : QueryFailed(written);
