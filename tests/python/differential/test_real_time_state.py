@@ -11,6 +11,7 @@ together). Waits are bounded; nothing is asserted on timing."""
 
 import datetime
 import json
+import os
 import signal
 import subprocess
 import sys
@@ -140,10 +141,11 @@ CHILD = textwrap.dedent("""
     sys.path[:0] = [sys.argv[5], os.path.dirname(sys.argv[5])]  # this test module and its imports
     from test_real_time_state import windowed_counts
 
-    bootstrap, src, dst, checkpoint = sys.argv[1:5]
+    bootstrap, src, dst, checkpoint, _, provider = sys.argv[1:7]
     spark = SparkSession.builder.appName("real-time-state-child").getOrCreate()
     spark.conf.set("spark.sql.streaming.realTimeMode.minBatchDuration", "100ms")
     spark.conf.set("spark.sql.shuffle.partitions", "2")
+    spark.conf.set("spark.sql.streaming.stateStore.providerClass", provider)
     stream = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
               .option("subscribe", src).option("startingOffsets", "earliest").load()
               .selectExpr("CAST(value AS STRING) AS value"))
@@ -159,11 +161,9 @@ MESSAGES = 400
 RESTARTS = 5
 
 
-def run_child(script, kafka, src, dst, checkpoint):
-    import os
-
+def run_child(script, kafka, src, dst, checkpoint, provider):
     proc = subprocess.Popen([sys.executable, str(script), kafka.bootstrap, src, dst, str(checkpoint),
-                             os.path.dirname(os.path.abspath(__file__))],
+                             os.path.dirname(os.path.abspath(__file__)), provider],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert wait_for_line(proc, "started", 60), proc.stderr.read() if proc.poll() is not None else ""
     return proc
@@ -177,7 +177,12 @@ def end(proc):
     proc.stderr.close()
 
 
-def test_sigkill_then_restart_counts_each_record_once(oracle, kafka, tmp_path):
+STORES = ["org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider",
+          "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"]
+
+
+@pytest.mark.parametrize("provider", STORES, ids=["hdfs", "rocksdb"])
+def test_sigkill_then_restart_counts_each_record_once(oracle, kafka, tmp_path, provider):
     src, dst = kafka.new_topic(), kafka.new_topic(partitions=2)
     script = tmp_path / "child.py"
     script.write_text(CHILD)
@@ -186,13 +191,13 @@ def test_sigkill_then_restart_counts_each_record_once(oracle, kafka, tmp_path):
     want = {(r["start"], r["k"]): r["count"] for r in expected(oracle, windowed_counts, values)}
     batch = MESSAGES // RESTARTS
     for run in range(RESTARTS):
-        proc = run_child(script, kafka, src, dst, checkpoint)
+        proc = run_child(script, kafka, src, dst, checkpoint, provider)
         try:
             kafka.produce(src, values[run * batch:(run + 1) * batch])
             time.sleep(0.2 + 0.3 * run)  # where the kill lands, not an assertion
         finally:
             end(proc)
-    proc = run_child(script, kafka, src, dst, checkpoint)  # a last run, ended once the counts are out
+    proc = run_child(script, kafka, src, dst, checkpoint, provider)  # a last run, ended once the counts are out
     try:
         got = final_counts(wait_for(kafka, dst, lambda v: final_counts(v) == want))
     finally:
