@@ -67,15 +67,15 @@ def final_counts(messages):
     return out
 
 
-def real_time_query(spark, kafka, program, src, dst, checkpoint):
+def real_time_query(spark, bootstrap, program, src, dst, checkpoint):
     from spate.sql import functions as f
 
-    stream = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap)
+    stream = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
               .option("subscribe", src).option("startingOffsets", "earliest").load()
               .selectExpr("CAST(value AS STRING) AS value"))
     out = program(f, stream)
     return (out.select(f.to_json(f.struct(*out.columns)).alias("value")).writeStream.format("kafka")
-            .outputMode("update").option("kafka.bootstrap.servers", kafka.bootstrap).option("topic", dst)
+            .outputMode("update").option("kafka.bootstrap.servers", bootstrap).option("topic", dst)
             .option("checkpointLocation", checkpoint).trigger(realTime="200 milliseconds").start())
 
 
@@ -90,18 +90,27 @@ def wait_for(kafka, topic, done, timeout=90):
     return values
 
 
+def wait_for_epochs(query, src, rows, timeout=90):
+    """Until an epoch that read the first `rows` records of `src` (one partition) ended:
+    their output is in the sink."""
+    def read():
+        last = query.lastProgress
+        return json.loads(last.sources[0].endOffset or "{}").get(src, {}).get("0", 0) if last else 0
+
+    deadline = time.monotonic() + timeout
+    while read() < rows and time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
 def test_windowed_count_updates_each_window_as_records_arrive(oracle, spark, kafka, tmp_path):
     spark.conf.set("spark.sql.streaming.realTimeMode.minBatchDuration", "100ms")
     src, dst = kafka.new_topic(), kafka.new_topic()
     first, second = events(120), events(80, start=120)
     want = {(r["start"], r["k"]): r["count"] for r in expected(oracle, windowed_counts, first + second)}
     kafka.produce(src, first)
-    query = real_time_query(spark, kafka, windowed_counts, src, dst, str(tmp_path / "cp"))
+    query = real_time_query(spark, kafka.bootstrap, windowed_counts, src, dst, str(tmp_path / "cp"))
     try:
-        wait_for(kafka, dst, lambda v: sum(final_counts(v).values()) >= 120)
-        deadline = time.monotonic() + 60  # and the epochs that read them ended
-        while sum(p.numInputRows for p in query.recentProgress) < 120 and time.monotonic() < deadline:
-            time.sleep(0.1)
+        wait_for_epochs(query, src, 120)
         kafka.produce(src, second)  # records of a running query update its windows
         got = final_counts(wait_for(kafka, dst, lambda v: final_counts(v) == want))
         assert query.isActive and query.exception() is None
@@ -123,11 +132,12 @@ def test_drop_duplicates_emits_each_id_once(oracle, spark, kafka, tmp_path, prog
     # delay leave what dropDuplicates leaves.
     want = sorted(r["id"] for r in expected(oracle, distinct_ids, values))
     kafka.produce(src, values[:30])
-    query = real_time_query(spark, kafka, program, src, dst, str(tmp_path / "cp"))
+    query = real_time_query(spark, kafka.bootstrap, program, src, dst, str(tmp_path / "cp"))
     try:
-        wait_for(kafka, dst, lambda v: len(v) >= 30)
+        wait_for_epochs(query, src, 30)
         kafka.produce(src, values[30:])  # new ids 30..39, then ids 0..19 the state has seen
-        got = sorted(json.loads(m)["id"] for m in wait_for(kafka, dst, lambda v: len(v) >= len(want)))
+        wait_for_epochs(query, src, 60)
+        got = sorted(json.loads(m.value())["id"] for m in kafka.consume_all(dst))
     finally:
         query.stop()
     assert got == want  # each id once: the state spans the epochs
@@ -136,23 +146,17 @@ def test_drop_duplicates_emits_each_id_once(oracle, spark, kafka, tmp_path, prog
 CHILD = textwrap.dedent("""
     import os
     import sys
-    from spate.sql import SparkSession, functions as f
+    from spate.sql import SparkSession
 
     sys.path[:0] = [sys.argv[5], os.path.dirname(sys.argv[5])]  # this test module and its imports
-    from test_real_time_state import windowed_counts
+    from test_real_time_state import real_time_query, windowed_counts
 
     bootstrap, src, dst, checkpoint, _, provider = sys.argv[1:7]
     spark = SparkSession.builder.appName("real-time-state-child").getOrCreate()
     spark.conf.set("spark.sql.streaming.realTimeMode.minBatchDuration", "100ms")
     spark.conf.set("spark.sql.shuffle.partitions", "2")
     spark.conf.set("spark.sql.streaming.stateStore.providerClass", provider)
-    stream = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
-              .option("subscribe", src).option("startingOffsets", "earliest").load()
-              .selectExpr("CAST(value AS STRING) AS value"))
-    out = windowed_counts(f, stream)
-    query = (out.select(f.to_json(f.struct(*out.columns)).alias("value")).writeStream.format("kafka")
-             .outputMode("update").option("kafka.bootstrap.servers", bootstrap).option("topic", dst)
-             .option("checkpointLocation", checkpoint).trigger(realTime="200 milliseconds").start())
+    query = real_time_query(spark, bootstrap, windowed_counts, src, dst, checkpoint)
     print("started", flush=True)
     query.awaitTermination()
 """)

@@ -139,8 +139,8 @@ TEST_P(KafkaRealTimeState, CountResumesFromTheCommittedEpoch) {
   write(R"([{"key":"a","value":"1"},{"key":"a","value":"2"},{"key":"b","value":"3"}])");
   auto first = run();
   ASSERT_TRUE(first.ok()) << first.status().ToString();
-  EXPECT_EQ(counts("'a', 'b'", {R"({"k":"a","n":2})", R"({"k":"b","n":1})"}),
-            (std::vector<std::string>{R"({"k":"a","n":2})", R"({"k":"b","n":1})"}));
+  const std::vector<std::string> before = {R"({"k":"a","n":2})", R"({"k":"b","n":1})"};
+  EXPECT_EQ(counts("'a', 'b'", before), before);
   ASSERT_TRUE((*first)->stop().ok());
   auto progress = (*first)->lastProgress();
   ASSERT_TRUE(progress.has_value());
@@ -153,8 +153,8 @@ TEST_P(KafkaRealTimeState, CountResumesFromTheCommittedEpoch) {
   auto second = run();
   ASSERT_TRUE(second.ok()) << second.status().ToString();
   // a: 2 from the committed state + 1; not 1 (state lost) nor 4 (records read again).
-  EXPECT_EQ(counts("'a', 'c'", {R"({"k":"a","n":3})", R"({"k":"c","n":1})"}),
-            (std::vector<std::string>{R"({"k":"a","n":3})", R"({"k":"c","n":1})"}));
+  const std::vector<std::string> after = {R"({"k":"a","n":3})", R"({"k":"c","n":1})"};
+  EXPECT_EQ(counts("'a', 'c'", after), after);
   ASSERT_TRUE((*second)->stop().ok());
   fs::remove_all(checkpoint);
 }
