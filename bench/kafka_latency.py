@@ -8,12 +8,17 @@ the stamp. Prints p50/p99/p99.9 latency, the rate the query kept up with,
 and how many records came out.
 
     .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both]
-                                            [--trigger default|continuous|realtime]
+                                            [--trigger default|continuous|realtime] [--stateful]
 
 --trigger continuous runs both engines with trigger(continuous="1 second");
 realtime runs Spate in real-time mode (trigger(realTime="5 seconds"), update
 mode), which PySpark 4.1 does not expose, and PySpark with the continuous
 trigger beside it.
+
+--stateful (Spate in real-time mode only) runs a 1-second tumbling-window count
+by the records' send time instead (a 2-second watermark, update mode): each
+output row is a window's new count with the newest record it counts, whose
+latency it measures.
 
 PySpark runs with Spark's Kafka connector, fetched from Maven Central on
 first use (bench/pyspark_kafka_pom.xml).
@@ -30,13 +35,14 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 
 QUERY = r'''
 import sys
-engine, bootstrap, source, sink, checkpoint, jars, trigger = sys.argv[1:8]
+engine, bootstrap, source, sink, checkpoint, jars, trigger, stateful = sys.argv[1:9]
 if engine == "spate":
     from spate.sql import SparkSession, functions as f
     spark = SparkSession.builder.getOrCreate()
@@ -51,6 +57,10 @@ rows = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", boots
         .option("subscribe", source).option("startingOffsets", "earliest").load()
         .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*")
         .filter(f.col("amount") >= 0))
+if stateful == "1":  # a window's new count, with its newest record
+    rows = (rows.withColumn("t", f.col("sent").cast("timestamp")).withWatermark("t", "2 seconds")
+            .groupBy(f.window("t", "1 second")).agg(f.count("*").alias("n"), f.max("id").alias("id"),
+                                                    f.max("sent").alias("sent")))
 w = (rows.select(f.to_json(f.struct("id", "sent")).alias("value")).writeStream.format("kafka")
      .option("kafka.bootstrap.servers", bootstrap).option("topic", sink)
      .option("checkpointLocation", checkpoint))
@@ -89,18 +99,21 @@ def percentile(values, p):
 
 
 def consume(bootstrap, topic, total, sent_all, results):
-    """Reads `topic` until `total` records came (or, once all were sent, 30 s without one)
-    and puts their latencies (arrival time minus the stamp, in seconds) on `results`."""
+    """Reads `topic` until `total` records came, or the record of the last id (or, once all
+    were sent, 30 s without one) and puts their latencies (arrival time minus the stamp, in
+    seconds) on `results`."""
     from confluent_kafka import Consumer, TopicPartition
 
     consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "lat-" + uuid.uuid4().hex,
                          "auto.offset.reset": "earliest", "fetch.wait.max.ms": 100, "fetch.min.bytes": 1})
     consumer.assign([TopicPartition(topic, 0, 0)])  # no group join to wait for
-    latencies, last = [], time.monotonic()
-    while len(latencies) < total and (not sent_all.is_set() or time.monotonic() - last < 30):
+    latencies, last, newest = [], time.monotonic(), -1
+    while len(latencies) < total and newest < total - 1 and (not sent_all.is_set() or time.monotonic() - last < 30):
         for m in consumer.consume(1000, 0.05):
             if not m.error():
-                latencies.append(time.time() - json.loads(m.value())["sent"])
+                row = json.loads(m.value())
+                latencies.append(time.time() - row["sent"])
+                newest = max(newest, row["id"])
                 last = time.monotonic()
     consumer.close()
     results.put(latencies)
@@ -114,7 +127,8 @@ def run(engine, broker, bootstrap, work, args):
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
     jars = pyspark_kafka_jars() if engine == "pyspark" else ""
     query = subprocess.Popen([sys.executable, "-c", QUERY, engine, bootstrap, source, sink,
-                              os.path.join(work, engine + "-checkpoint"), jars, args.trigger],
+                              os.path.join(work, engine + "-checkpoint"), jars, args.trigger,
+                              "1" if args.stateful else "0"],
                              env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert query.stdout.readline().strip() == "started", "the query did not start"
@@ -143,6 +157,7 @@ def run(engine, broker, bootstrap, work, args):
         reader.join()
         ms = [x * 1000 for x in latencies]
         mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
+        mode += ", windowed count" if args.stateful else ""
         print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
               "p99.9 %.1f ms, max %.1f ms" % (engine, mode, total, total / sent_for, sent_for, len(ms),
                                                 percentile(ms, 0.5), percentile(ms, 0.99),
@@ -159,7 +174,10 @@ def main():
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both"])
     parser.add_argument("--trigger", default="default", choices=["default", "continuous", "realtime"])
+    parser.add_argument("--stateful", action="store_true", help="a windowed count (Spate in real-time mode)")
     args = parser.parse_args()
+    if args.stateful and (args.engine != "spate" or args.trigger != "realtime"):
+        parser.error("--stateful runs Spate in real-time mode: add --engine spate --trigger realtime")
 
     import kafka_support
 

@@ -6,5 +6,4 @@ persons)``, which returns the query's streaming DataFrame from the three flat ev
 streams: from ``format("nexmark")`` on Spate, or from files Spate generated on either engine.
 """
 
-QUERIES = ["q0", "q1", "q2", "q3", "q5", "q7", "q8", "q14", "q15", "q16", "q17", "q18", "q19", "q20", "q21",
-           "q22"]
+QUERIES = ["q%d" % n for n in range(23)]  # q0 to q22

@@ -88,6 +88,18 @@ def run(df, mode, checkpoint, on_batch):
     stream.awaitTermination()
 
 
+def start_stream(name, df, mode, folder):
+    """Starts query `name`'s `df` to the end of its input (availableNow), its checkpoint in
+    `folder`, into its sink: the noop sink, which computes every row and column of the result
+    and keeps none, or Parquet files under `folder` for a query with PARTITION_BY."""
+    writer = (df.writeStream.outputMode(mode).trigger(availableNow=True)
+              .option("checkpointLocation", os.path.join(folder, "checkpoint")))
+    partition_by = getattr(importlib.import_module("." + name, __package__), "PARTITION_BY", None)
+    if partition_by:
+        return writer.partitionBy(*partition_by).format("parquet").start(os.path.join(folder, "output"))
+    return writer.format("noop").start()
+
+
 def session(engine):
     """A local session of `engine` ("spate" or "pyspark") on one core, in UTC."""
     sql = importlib.import_module(engine + ".sql")
@@ -130,10 +142,7 @@ def measure(args, folder):
     jvm = spark.sparkContext._gateway.proc.pid if args.engine == "pyspark" else None
     cpu_before = cpu_seconds(jvm)
     start = time.perf_counter()
-    # The noop sink computes every row and column of the result, and keeps none.
-    stream = (df.writeStream.format("noop").outputMode(mode)
-              .option("checkpointLocation", os.path.join(folder, "checkpoint"))
-              .trigger(availableNow=True).start())
+    stream = start_stream(args.query, df, mode, folder)
     stream.awaitTermination()
     seconds = time.perf_counter() - start
     cpu = cpu_seconds(jvm) - cpu_before

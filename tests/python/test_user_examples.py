@@ -218,23 +218,32 @@ def test_kafka_md(tmp_path, kafka):
 
 
 def test_low_latency_md(tmp_path, kafka):
-    [block] = python_blocks("docs/low-latency.md")
+    blocks = python_blocks("docs/low-latency.md")  # the stateless query, then the windowed count
     topic_in, topic_out = kafka.new_topic(prefix="orders"), kafka.new_topic(prefix="orders-upper")
+    counts_out = kafka.new_topic(prefix="orders-per-second")
     kafka.produce(topic_in, [(b"k%d" % i, b"order %d" % i) for i in range(5)])
-    code = (block.replace("127.0.0.1:9092", kafka.bootstrap)
+    code = ("\n".join(blocks).replace("127.0.0.1:9092", kafka.bootstrap)
             .replace('"subscribe", "orders"', '"subscribe", %r' % topic_in)
             .replace('"topic", "orders-upper"', '"topic", %r' % topic_out)
-            .replace('"/tmp/cp-orders"', repr(str(tmp_path / "cp"))))
-    # The script waits (bounded) for an outside consumer to see the five records, then stops.
+            .replace('"/tmp/cp-orders"', repr(str(tmp_path / "cp")))
+            .replace('"topic", "orders-per-second"', '"topic", %r' % counts_out)
+            .replace('"/tmp/cp-orders-per-second"', repr(str(tmp_path / "cp-counts"))))
+    # The script waits (bounded) for an outside consumer to see five records on each
+    # output topic, then stops the queries.
     checks = ("\nimport time, sys\nsys.path.insert(0, %r)\nfrom kafka_support import Broker\n"
               "broker = Broker(dict(KAFKA_BOOTSTRAP=%r, KAFKA_SASL_BOOTSTRAP='', KAFKA_SSL_BOOTSTRAP='',"
               " KAFKA_SASL_USER='', KAFKA_SASL_PASSWORD='', KAFKA_SSL_CA=''))\n"
               "deadline = time.monotonic() + 60\n"
-              "while len(broker.consume_all(%r)) < 5 and time.monotonic() < deadline:\n    time.sleep(0.2)\n"
-              "query.stop()\n" % (os.path.dirname(os.path.abspath(__file__)), kafka.bootstrap, topic_out))
+              "for t in (%r, %r):\n"
+              "    while len(broker.consume_all(t)) < 5 and time.monotonic() < deadline:\n        time.sleep(0.2)\n"
+              "query.stop()\ncounts.stop()\n"
+              % (os.path.dirname(os.path.abspath(__file__)), kafka.bootstrap, topic_out, counts_out))
     run_script(code + checks, tmp_path)
     got = sorted((m.key(), m.value()) for m in kafka.consume_all(topic_out))
     assert got == [(b"k%d" % i, b"ORDER %d" % i) for i in range(5)]
+    # One record per key: each key's window counts 1.
+    counts = sorted((m.key(), m.value()) for m in kafka.consume_all(counts_out))
+    assert counts == [(b"k%d" % i, b"1") for i in range(5)]
 
 
 def test_kafka_md_avro(tmp_path, kafka):

@@ -1320,7 +1320,14 @@ arrow::Result<WindowCall> ResolveWindowCall(Binder& binder, const WindowExprPart
 arrow::Result<PlanPtr> PlanWindows(const PlanPtr& child, const std::vector<ExprPtr>& exprs,
                                    std::map<std::string, BoundExprPtr>* columns) {
   std::vector<ExprPtr> windows;
-  for (const auto& e : exprs) CollectWindows(e, &windows);
+  std::vector<std::string> names;  // the name Spark's analyzer gives each window's column
+  for (const auto& e : exprs) {
+    const bool aliased = e->kind == ExprKind::kAlias && IsWindowExpr(*e->args[0]);
+    CollectWindows(e, &windows);
+    while (names.size() < windows.size()) {
+      names.push_back(aliased ? e->name : IsWindowExpr(*e) ? "" : fmt::format("_we{}", names.size()));
+    }
+  }
   struct Group {
     std::string signature;
     std::vector<BoundExprPtr> partition;
@@ -1357,6 +1364,7 @@ arrow::Result<PlanPtr> PlanWindows(const PlanPtr& child, const std::vector<ExprP
       g.order.push_back(std::move(key));
     }
     ARROW_ASSIGN_OR_RAISE(auto call, ResolveWindowCall(binder, parts, g.order, SpecText(g.partition, g.order)));
+    call.column = names[&w - windows.data()];
     auto same = std::find_if(groups.begin(), groups.end(), [&](const Group& x) { return x.signature == g.signature; });
     if (same == groups.end()) same = groups.insert(groups.end(), std::move(g));
     same->calls.push_back(std::move(call));
@@ -2333,7 +2341,9 @@ arrow::Result<PlanPtr> MakeWithColumns(const PlanPtr& child, const std::vector<s
   PlanPtr input = child;
   std::map<std::string, BoundExprPtr> windows;
   if (std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
-    ARROW_ASSIGN_OR_RAISE(input, PlanWindows(child, exprs, &windows));
+    std::vector<ExprPtr> named;  // withColumn(name, e) is e AS name
+    for (size_t i = 0; i < exprs.size(); ++i) named.push_back(ex::Alias(exprs[i], names[i]));
+    ARROW_ASSIGN_OR_RAISE(input, PlanWindows(child, named, &windows));
   }
   Binder binder(input->output);
   binder.EnableWindowColumns(&windows, child->output.size());

@@ -44,6 +44,7 @@ struct WindowCall {
   int64_t offset = 0;  // lag/lead: rows ahead (negative for lag); nth_value: n; ntile: buckets
   WindowFrame frame{};
   std::string name{};  // Spark's column name: "row_number() OVER (...)"
+  std::string column{};  // when not `name`, the column Spark's analyzer names: an alias, or "_we0" inside an expression
 };
 
 struct WindowCalls {

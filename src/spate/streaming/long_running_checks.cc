@@ -89,10 +89,13 @@ arrow::Status RealTimeError(const char* sub_class, const std::string& message) {
                     "Streaming real-time mode has the following limitation: " + message);
 }
 
-// Real-time mode runs stateless plans: what Spark 4.1's allowlist has.
+// Real-time mode runs what Spark 4.1's allowlist has (stateless operators,
+// stream-static joins) and the stateful operators Spark 4.3 adds: streaming
+// aggregations and deduplication, run in update mode.
 void CollectRefusedOperators(const PlanNode& node, std::vector<std::string>* refused) {
   for (const auto& child : node.children) CollectRefusedOperators(*child, refused);
-  bool allowed = OneOf(NodeName(node), {"Project", "Filter", "Expand", "Generate", "Union", "EventTimeWatermark"}) ||
+  bool allowed = OneOf(NodeName(node), {"Project", "Filter", "Expand", "Generate", "Union", "EventTimeWatermark",
+                                        "Aggregate", "Deduplicate", "DeduplicateWithinWatermark"}) ||
                  node.kind == PlanNode::Kind::kScan;
   if (node.kind == PlanNode::Kind::kJoin) {  // a stream-static join (a broadcast hash join in Spark)
     allowed = !(IsStreamingPlan(*node.children[0]) && IsStreamingPlan(*node.children[1]));

@@ -82,12 +82,13 @@ arrow::Status CheckChainedStatefulOperators(const PlanNode& plan, OutputMode mod
 // Window functions (OVER) on a stream: only time windows (window(...)) are supported.
 arrow::Status NonTimeWindowError(const PlanNode& window) {
   const WindowCall& call = window.window->calls.front();
-  std::string function = AsciiUpper(call.name.substr(0, call.name.find(" OVER (")));
+  const size_t over = call.name.find(" OVER (");
   return SparkError("NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING", "42KDE",
                     fmt::format("Window function is not supported in {} (as column `{}`) on streaming "
                                 "DataFrames/Datasets.\nStructured Streaming only supports time-window aggregation "
                                 "using the WINDOW function. (window specification: {})",
-                                function, call.name, call.name.substr(call.name.find(" OVER (") + 6)));
+                                AsciiUpper(call.name.substr(0, over)), call.column.empty() ? call.name : call.column,
+                                AsciiUpper(call.name.substr(over + 6))));
 }
 
 // An outer or semi join of two streams needs a watermark in its keys, or a

@@ -478,15 +478,19 @@ class StreamExecution final : public StreamingQuery,
   // the sink at once; every interval ends an epoch, whose offsets and commit
   // are written on another thread. A restart resumes after the last committed
   // epoch (at-least-once). Console and memory sinks take an epoch's rows at
-  // its end, as Spark's continuous writers commit them.
+  // its end, as Spark's continuous writers commit them. Stateful operators
+  // (real-time mode) keep their stores open across an epoch's polls; the
+  // epoch's end commits them, with its offsets (EndEpoch).
   arrow::Status RunEpochs() {
     if (auto sink = CheckLongRunningSink(spec_.trigger, spec_.sink_format); !sink.ok()) return QueryFailed(sink);
     int64_t keep = std::stoll(conf_.Get("spark.sql.streaming.minBatchesToRetain", "100"));
     EpochCommitter committer(offsets_.get(), commits_.get(), [this] { return UploadCheckpoint(); }, keep);
-    replay_.reset();  // an epoch without its commit runs again from the last committed one
-    Epoch epoch{next_batch_, Clock::now(), NowMs(), {}, {}, 0, {}};
-    for (const auto& s : sources_) epoch.starts.push_back(s.committed);
-    epoch.rows.assign(sources_.size(), 0);
+    // An epoch without its commit runs again from the last committed one, with the watermark it had.
+    if (replay_) watermark_.Restore(replay_->batch_watermark_ms);
+    replay_.reset();
+    std::vector<std::optional<std::string>> starts;
+    for (const auto& s : sources_) starts.push_back(s.committed);
+    Epoch epoch = BeginEpoch(next_batch_, std::move(starts));
     const auto interval = std::chrono::milliseconds(spec_.trigger.interval_ms);
     arrow::Status status;
     while (status.ok() && !StopRequested()) {
@@ -496,6 +500,7 @@ class StreamExecution final : public StreamingQuery,
     }
     bool read = std::any_of(epoch.rows.begin(), epoch.rows.end(), [](int64_t n) { return n > 0; });
     if (status.ok() && read) status = EndEpoch(&epoch, &committer);  // a stopped query's last records
+    for (auto& op : operator_states_) op->Abort();  // the stores an uncommitted epoch opened
     arrow::Status written = committer.Finish();
     if (!status.ok()) return QueryFailed(status);
     return written.ok() ? written : QueryFailed(written);
@@ -509,7 +514,17 @@ class StreamExecution final : public StreamingQuery,
     std::vector<int64_t> rows{};  // input rows by source
     int64_t output_rows = 0;
     std::vector<std::shared_ptr<arrow::Table>> held{};  // the rows of sinks that take an epoch at its end
+    // The epoch's watermarks, the stateful operators' open stores and the event times seen so far.
+    StreamingBatchContext state{};
   };
+
+  // An epoch runs with the watermark the previous one ended with (Spark's watermark
+  // moves between batches; in real-time mode, between epochs).
+  Epoch BeginEpoch(int64_t id, std::vector<std::optional<std::string>> starts) {
+    Epoch epoch{id, Clock::now(), NowMs(), std::move(starts), std::vector<int64_t>(sources_.size(), 0)};
+    epoch.state = BeginStatefulBatch(id, watermark_.current());
+    return epoch;
+  }
 
   bool SinkTakesEpochs() const { return spec_.sink_format == "console" || spec_.sink_format == "memory"; }
 
@@ -555,7 +570,8 @@ class StreamExecution final : public StreamingQuery,
     return PolledRows{std::move(rows), *latest};
   }
 
-  // The plan over one source's new rows (the other sources' scans empty).
+  // The plan over one source's new rows (the other sources' scans empty; all
+  // of them when `rows` is null), its result handed to the sink or held.
   arrow::Status ProcessRows(size_t source, std::shared_ptr<arrow::Table> rows, Epoch* epoch) {
     for (size_t i = 0; i < sources_.size(); ++i) {
       auto& s = sources_[i];
@@ -568,8 +584,7 @@ class StreamExecution final : public StreamingQuery,
       s.scan->table = std::move(table);
     }
     EvalContext ctx = MakeEvalContext(conf_);
-    StreamingBatchContext state = BeginStatefulBatch(epoch->id, watermark_.current());
-    ctx.streaming = &state;
+    ctx.streaming = &epoch->state;
     ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
     if (SinkTakesEpochs()) {
       epoch->held.push_back(std::move(result));
@@ -581,9 +596,29 @@ class StreamExecution final : public StreamingQuery,
     return arrow::Status::OK();
   }
 
-  // The epoch's end: held rows to the sink, its entries queued, the next epoch begun.
-  // Every record of the epoch is in the sink (acknowledged, for Kafka) before its commit is queued.
+  // The stateful operators' state as the epoch leaves it: what the moved watermark
+  // closes is evicted (a pass of the plan over no rows, as Spark's no-data batch),
+  // then every store is committed as version id + 1, before the epoch's commit is queued.
+  arrow::Status CommitEpochState(Epoch* epoch) {
+    if (operator_states_.empty()) return arrow::Status::OK();
+    const int64_t watermark_ms = watermark_.current();
+    if (evicts_by_watermark_ && watermark_ms > epoch->state.eviction_watermark_ms) {
+      epoch->state.eviction_watermark_ms = watermark_ms;
+      epoch->state.operator_eviction_watermarks_ms = OperatorWatermarks(*physical_, watermark_ms);
+      ARROW_RETURN_NOT_OK(ProcessRows(sources_.size(), nullptr, epoch));
+    }
+    for (auto& op : operator_states_) ARROW_RETURN_NOT_OK(op->Commit());
+    return arrow::Status::OK();
+  }
+
+  // The epoch's end: the watermark moves, the state is committed, held rows go to
+  // the sink, its entries are queued and the next epoch begins. Every record of the
+  // epoch is in the sink (acknowledged, for Kafka) and its state committed before
+  // its commit is queued, so a restart finds state and offsets of the same epoch.
   arrow::Status EndEpoch(Epoch* epoch, EpochCommitter* committer) {
+    const int64_t epoch_watermark_ms = epoch->state.eviction_watermark_ms;
+    watermark_.Update(epoch->state.event_times);
+    ARROW_RETURN_NOT_OK(CommitEpochState(epoch));
     std::shared_ptr<arrow::Table> rows;
     if (epoch->held.empty()) {
       ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*plan_->Schema()));
@@ -596,12 +631,13 @@ class StreamExecution final : public StreamingQuery,
     if (written > 0) epoch->output_rows += written;
     std::vector<std::optional<std::string>> ends;
     for (const auto& s : sources_) ends.push_back(s.committed);
-    committer->Commit(epoch->id, OffsetsEntry(watermark_.current(), epoch->started_ms, ends, PinnedConf()),
+    committer->Commit(epoch->id, OffsetsEntry(epoch_watermark_ms, epoch->started_ms, ends, PinnedConf()),
                       CommitEntry(watermark_.current()));
-    if (spec_.trigger.kind == Trigger::Kind::kRealTime) RecordEpochProgress(*epoch, ends);
+    if (spec_.trigger.kind == Trigger::Kind::kRealTime) RecordEpochProgress(*epoch, ends, epoch_watermark_ms);
     SetStatus(fmt::format("Committing epoch {}", epoch->id), false, false);
     next_batch_ = epoch->id + 1;
-    *epoch = Epoch{epoch->id + 1, Clock::now(), NowMs(), ends, std::vector<int64_t>(sources_.size(), 0), 0, {}};
+    last_batch_watermark_ms_ = epoch_watermark_ms;
+    *epoch = BeginEpoch(epoch->id + 1, ends);
     std::lock_guard<std::mutex> lock(mutex_);
     ++idle_checks_;
     cv_.notify_all();
@@ -609,11 +645,11 @@ class StreamExecution final : public StreamingQuery,
   }
 
   // Real-time mode reports each epoch as Spark reports a real-time batch.
-  void RecordEpochProgress(const Epoch& epoch, const std::vector<std::optional<std::string>>& ends) {
+  void RecordEpochProgress(const Epoch& epoch, const std::vector<std::optional<std::string>>& ends,
+                           int64_t watermark_ms) {
     int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - epoch.started).count();
-    StreamingBatchContext state;
     RecordProgress(epoch.id, epoch.started_ms, {{"triggerExecution", ms}}, epoch.starts, ends, ends, epoch.rows,
-                   epoch.output_rows, watermark_.current(), state);
+                   epoch.output_rows, watermark_ms, epoch.state);
   }
 
   // The availableNow run's input read so far, summed by unit over the

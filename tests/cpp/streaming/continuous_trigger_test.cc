@@ -14,6 +14,8 @@
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/plan/group_state.h"
+#include "spate/types/ddl_parser.h"
 #include "spate/streaming/trigger.h"
 
 namespace spate {
@@ -96,10 +98,17 @@ TEST_F(ContinuousTriggerTest, RealTimeModeChecks) {
   auto noop = kafka.writeStream().format("noop").outputMode("update").trigger(real_time).start();
   ASSERT_FALSE(noop.ok());
   EXPECT_EQ(ErrorClassOf(noop.status()), "STREAMING_REAL_TIME_MODE.SINK_NOT_SUPPORTED");
-  auto counted = kafka.groupBy({F::col("key")}).count().writeStream().format("console").outputMode("update")
-                     .trigger(real_time).start();
-  ASSERT_FALSE(counted.ok());
-  EXPECT_EQ(ErrorClassOf(counted.status()), "STREAMING_REAL_TIME_MODE.OPERATOR_OR_SINK_NOT_IN_ALLOWLIST");
+  // Aggregations and deduplication run (Spark 4.3); arbitrary stateful operators do not.
+  StructTypePtr output = *ParseDdlSchema("key BINARY, n BIGINT"), state = *ParseDdlSchema("n BIGINT");
+  GroupsWithStateFunction none = [](const arrow::RecordBatch&, const arrow::RecordBatch&, GroupState&)
+      -> arrow::Result<std::shared_ptr<arrow::RecordBatch>> { return arrow::Status::NotImplemented("unused"); };
+  auto mapped = kafka.groupBy({F::col("key")})
+                    .MapGroupsWithState(none, *output, *state, "NoTimeout")
+                    .writeStream().format("console").outputMode("update").trigger(real_time).start();
+  ASSERT_FALSE(mapped.ok());
+  EXPECT_EQ(ErrorClassOf(mapped.status()), "STREAMING_REAL_TIME_MODE.OPERATOR_OR_SINK_NOT_IN_ALLOWLIST");
+  EXPECT_NE(PrintedMessage(mapped.status()).find("The operator(s): TransformWithState not in the operator allowlist"),
+            std::string::npos);
   auto short_interval = kafka.writeStream().format("console").outputMode("update")
                             .trigger(*Trigger::RealTime(std::string("1 second"))).start();
   ASSERT_FALSE(short_interval.ok());

@@ -289,6 +289,29 @@ def test_streaming_sql_rejects_window_functions(oracle):
     oracle.check(program, error="NON_TIME_WINDOW_NOT_SUPPORTED_IN_STREAMING")
 
 
+def test_streaming_window_refusal_names_the_column_and_the_specification(oracle):
+    """The message names the window's column as Spark's analyzer does (its alias, `_we0` for
+    one inside an expression, else its text) and the specification in upper case."""
+    def program(sql, spark, tmp):
+        F, W = sql.functions, sql.Window
+        src = os.path.join(tmp, "in")
+        os.makedirs(src)
+        with open(os.path.join(src, "a.json"), "w") as f:
+            f.write('{"a": 1, "b": 2}\n')
+        stream = spark.readStream.schema("a INT, b INT").json(src)
+        numbered = F.row_number().over(W.partitionBy("a").orderBy(F.col("b").desc()))
+        messages = []
+        for df in (stream.withColumn("n", numbered), stream.select(numbered.alias("m")),
+                   stream.select((numbered + 1).alias("x")), stream.select(numbered)):
+            try:
+                df.writeStream.format("noop").start().processAllAvailable()
+            except Exception as e:  # noqa: BLE001 - the message is the result
+                messages.append(str(e).strip().splitlines()[:2])
+        return messages
+    messages = oracle.check(program)
+    assert "(as column `_we0`)" in messages[2][0]
+
+
 def test_window_functions_inside_foreach_batch(oracle):
     """Inside foreachBatch the micro-batch is a plain DataFrame: window functions run."""
     def program(sql, spark, tmp):

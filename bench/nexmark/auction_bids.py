@@ -1,0 +1,25 @@
+"""The bids made during each auction: the join that q4, q6 and q9 start from.
+
+As in the Nexmark project's SQL, a bid belongs to an auction when it names the auction and
+its time is between the auction's start and its expiry, both included. Spark has no
+event-time bound on a join without watermarks, and a grouping after a join must be keyed by
+an event-time column: so the auctions' watermark is on `expires` and the bids' on their
+time (renamed `bid_dateTime`, as `extra` is `bid_extra`, beside the auction's own columns).
+An auction then leaves the join's state, and its group after the join closes, once the
+bids' event time has passed its expiry: when the auction closes. No delay: the events come
+in event-time order."""
+
+from .runner import functions_of
+
+
+def bids_during_auctions(auctions, bids):
+    """Every auction's columns beside each of its bids' auction, bidder, price, bid_dateTime
+    and bid_extra."""
+    F = functions_of(bids)
+    bids = (bids.select("auction", "bidder", "price", F.col("dateTime").alias("bid_dateTime"),
+                        F.col("extra").alias("bid_extra"))
+            .withWatermark("bid_dateTime", "0 seconds"))
+    auctions = auctions.withWatermark("expires", "0 seconds")
+    during = (auctions.id == bids.auction) & \
+        bids.bid_dateTime.between(auctions.dateTime, auctions.expires)
+    return auctions.join(bids, during)
