@@ -19,6 +19,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/common/xorshift_random.h"
 #include "spate/expr/decimal_math.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/type_coercion.h"
@@ -1296,85 +1297,9 @@ arrow::Result<BoundExprPtr> BindTryArithmetic(const std::string& name, std::vect
 }
 
 // ---------------------------------------------------------------------------
-// Random numbers, as Spark draws them: an XORShiftRandom (a java.util.Random
-// whose next(bits) is an xorshift of a 64-bit state) seeded with
-// seed + partition index (0 here), its seed spread by MurmurHash3 as Spark's
-// hashSeed does. With one partition the values equal Spark's.
-
-uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-uint32_t MurmurMixK(uint32_t k) { return Rotl32(k * 0xcc9e2d51u, 15) * 0x1b873593u; }
-uint32_t MurmurMixH(uint32_t h, uint32_t k) { return Rotl32(h ^ MurmurMixK(k), 13) * 5 + 0xe6546b64u; }
-uint32_t MurmurFinal(uint32_t h, uint32_t length) {
-  h ^= length;
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  return h ^ (h >> 16);
-}
-
-// scala.util.hashing.MurmurHash3.bytesHash of 8 bytes (two little-endian words).
-uint32_t ScalaBytesHash(const unsigned char* b, uint32_t seed) {
-  uint32_t h = seed;
-  for (int i = 0; i < 8; i += 4) {
-    uint32_t k = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (uint32_t{b[i + 3]} << 24);
-    h = MurmurMixH(h, k);
-  }
-  return MurmurFinal(h, 8);
-}
-
-class XorShiftRandom {
- public:
-  explicit XorShiftRandom(int64_t seed) {
-    unsigned char bytes[8];
-    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(static_cast<uint64_t>(seed) >> (56 - 8 * i));
-    uint32_t low = ScalaBytesHash(bytes, 0x3c074a61u);
-    uint32_t high = ScalaBytesHash(bytes, low);
-    state_ = (uint64_t{high} << 32) | low;
-  }
-  int32_t Next(int bits) {
-    uint64_t x = state_;
-    x ^= x << 21;
-    x ^= x >> 35;
-    x ^= x << 4;
-    state_ = x;
-    return static_cast<int32_t>(x & ((uint64_t{1} << bits) - 1));
-  }
-  double NextDouble() {
-    return static_cast<double>((static_cast<int64_t>(Next(26)) << 27) + Next(27)) * 0x1.0p-53;
-  }
-  // java.util.Random.nextInt(bound).
-  int32_t NextInt(int32_t bound) {
-    int32_t r = Next(31);
-    int32_t m = bound - 1;
-    if ((bound & m) == 0) return static_cast<int32_t>((int64_t{bound} * r) >> 31);
-    for (int32_t u = r; u - (r = u % bound) + m < 0; u = Next(31)) {
-    }
-    return r;
-  }
-  // java.util.Random.nextGaussian (the polar method, one value cached).
-  double NextGaussian() {
-    if (have_next_) {
-      have_next_ = false;
-      return next_gaussian_;
-    }
-    double v1, v2, s;
-    do {
-      v1 = 2 * NextDouble() - 1;
-      v2 = 2 * NextDouble() - 1;
-      s = v1 * v1 + v2 * v2;
-    } while (s >= 1 || s == 0);
-    double multiplier = std::sqrt(-2 * std::log(s) / s);
-    next_gaussian_ = v2 * multiplier;
-    have_next_ = true;
-    return v1 * multiplier;
-  }
-
- private:
-  uint64_t state_;
-  bool have_next_ = false;
-  double next_gaussian_ = 0;
-};
+// Random numbers, as Spark draws them (common/xorshift_random.h), seeded
+// with seed + partition index (0 here). With one partition the values equal
+// Spark's.
 
 // A generator shared by the batches of one bound expression, drawn in row order.
 struct RandomState {
