@@ -1092,6 +1092,15 @@ DataTypePtr SchemaOfJsonType(const DataTypePtr& inferred, bool drop_all_null) {
   return types::String();
 }
 
+// A true/false option, false when absent; anything else fails with Spark's
+// text (Scala's toBoolean), the option named.
+arrow::Result<bool> FlagOf(const Options& options, const char* name) {
+  std::string value = OptionOr(options, name, "false");
+  std::string lower = AsciiLower(value);
+  if (lower == "true" || lower == "false") return lower == "true";
+  return arrow::Status::Invalid(fmt::format("For input string: \"{}\" (the option '{}' is true or false)", value, name));
+}
+
 arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vector<BoundExprPtr> args,
                                              const std::string& pretty_in) {
   const std::string pretty = FirstArgName(name, args, pretty_in);
@@ -1103,13 +1112,10 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   JsonInferOptions infer;
   infer.primitives_as_string = AsciiLower(OptionOr(options, "primitivesAsString", "false")) == "true";
   infer.drop_field_if_all_null = AsciiLower(OptionOr(options, "dropFieldIfAllNull", "false")) == "true";
-  std::string prefers_decimal = OptionOr(options, "prefersDecimal", "false");
-  infer.prefers_decimal = AsciiLower(prefers_decimal) == "true";
-  if (!infer.prefers_decimal && AsciiLower(prefers_decimal) != "false") {
-    // Spark's text (Scala's toBoolean), with the option named.
-    return arrow::Status::Invalid(
-        fmt::format("For input string: \"{}\" (the option 'prefersDecimal' is true or false)", prefers_decimal));
-  }
+  ARROW_ASSIGN_OR_RAISE(infer.prefers_decimal, FlagOf(options, "prefersDecimal"));
+  ARROW_ASSIGN_OR_RAISE(infer.infer_timestamp, FlagOf(options, "inferTimestamp"));
+  ARROW_RETURN_NOT_OK(CheckInferTimestampFormat(
+      infer, !OptionOr(options, "timestampFormat", "").empty() || !OptionOr(options, "timestampNTZFormat", "").empty()));
   rapidjson::Document doc;
   bool big_numbers = false;
   if (IsBlank(text)) {

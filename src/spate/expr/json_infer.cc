@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/error.h"
+#include "spate/expr/datetime_parse.h"
 #include "spate/expr/json_record_parser.h"
 #include "spate/expr/value_format.h"
 
@@ -74,16 +75,28 @@ arrow::Result<DataTypePtr> DecimalOfNumber(std::string_view text) {
   return types::Decimal(static_cast<int>(precision), static_cast<int>(shape->scale));
 }
 
-// prefersDecimal over a string: STRING unless BigDecimal reads it and its
-// DECIMAL(p, s) exists.
+// prefersDecimal over a string: its DECIMAL(p, s) when BigDecimal reads it
+// and that type exists, else nullptr.
 DataTypePtr DecimalOfString(std::string_view text) {
   std::string plain;
   std::copy_if(text.begin(), text.end(), std::back_inserter(plain), [](char c) { return c != ','; });
   auto shape = JavaDecimalShape(plain);
-  if (!shape || shape->scale < 0 || shape->scale > shape->precision || shape->precision > 38) {
-    return types::String();
-  }
+  if (!shape || shape->scale < 0 || shape->scale > shape->precision || shape->precision > 38) return nullptr;
   return types::Decimal(static_cast<int>(shape->precision), static_cast<int>(shape->scale));
+}
+
+// A string that is not empty: a decimal (prefersDecimal) first, then a
+// timestamp (inferTimestamp: text CAST reads as one, with or without a zone),
+// else STRING.
+DataTypePtr StringValueType(std::string_view text, const JsonInferOptions& o) {
+  if (o.prefers_decimal) {
+    if (auto decimal = DecimalOfString(text)) return decimal;
+  }
+  if (o.infer_timestamp) {
+    auto micros = ParseTimestampText(text, "UTC", /*ntz=*/false);
+    if (micros.ok() && micros->has_value()) return types::Timestamp();
+  }
+  return types::String();
 }
 
 // A number, or a number string. Read without numbers_as_text, a number that
@@ -153,6 +166,13 @@ DataTypePtr MergeNumbers(const DataTypePtr& a, const DataTypePtr& b) {
 
 }  // namespace
 
+arrow::Status CheckInferTimestampFormat(const JsonInferOptions& options, bool custom_format) {
+  if (!options.infer_timestamp || !custom_format) return arrow::Status::OK();
+  return arrow::Status::NotImplemented(
+      "inferTimestamp with a timestampFormat or timestampNTZFormat option is not supported yet: timestamps "
+      "are inferred in the forms CAST reads (yyyy-MM-dd[ HH:mm[:ss[.SSSSSS]]][zone])");
+}
+
 arrow::Result<DataTypePtr> InferJsonType(const rapidjson::Value& v, bool big_numbers,
                                          const JsonInferOptions& o) {
   switch (v.GetType()) {
@@ -164,7 +184,7 @@ arrow::Result<DataTypePtr> InferJsonType(const rapidjson::Value& v, bool big_num
     case rapidjson::kStringType:
       if (!(big_numbers && BigNumberText(v))) {
         if (v.GetStringLength() == 0) return types::Null();
-        return o.prefers_decimal ? DecimalOfString(TextOf(v)) : types::String();
+        return StringValueType(TextOf(v), o);
       }
       [[fallthrough]];  // a number string
     case rapidjson::kNumberType:

@@ -8,6 +8,8 @@
 //    of Java's BigDecimal of its text (DOUBLE beyond 38 digits; a negative scale,
 //    `1e3`, is NEGATIVE_SCALE_DISALLOWED), and a string BigDecimal reads (commas
 //    dropped, as Spark's en-US parser does) is its DECIMAL where that type exists,
+//  - with inferTimestamp, a string CAST reads as a timestamp (with or without a
+//    zone) is TIMESTAMP (after prefersDecimal: "2020" is a decimal then),
 //  - an empty string and null are NULL until the end (an empty string may
 //    stand for a missing value), then STRING (or dropped, dropFieldIfAllNull),
 //  - objects are structs with their fields sorted by name, repeated keys kept;
@@ -32,7 +34,14 @@ struct JsonInferOptions {
   bool prefers_decimal = false;
   /// dropFieldIfAllNull: fields seen only as NULL, [] or {} are left out.
   bool drop_field_if_all_null = false;
+  /// inferTimestamp: strings that read as timestamps are TIMESTAMP.
+  bool infer_timestamp = false;
 };
+
+/// inferTimestamp infers timestamps in the forms CAST reads; with a
+/// timestampFormat or timestampNTZFormat option (`custom_format`) it is
+/// refused, not supported yet.
+arrow::Status CheckInferTimestampFormat(const JsonInferOptions& options, bool custom_format);
 
 /// The type of one value parsed by ParseJsonRecord; `big_numbers` tells
 /// whether its strings may be number strings (json_record_parser.h). With

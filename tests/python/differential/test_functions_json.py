@@ -453,3 +453,18 @@ def test_json_source_failfast_names_the_permissive_row(oracle, tmp_path, schema)
         engine.spark.read.schema(schema).option("mode", "FAILFAST").json(str(tmp_path)).collect()
     spate, pyspark = failfast_rows(oracle, program)
     assert spate == pyspark
+
+
+def test_schema_of_json_infer_timestamp(oracle):
+    """schema_of_json with inferTimestamp: strings CAST reads as timestamps are TIMESTAMP."""
+    docs = ['{"a": "2020-01-01", "b": "2020-01-01T10:00:00Z", "c": "x", "d": ["2020-01-01 10:00", "y"]}',
+            '["2020-01-01", "2021-01-01 00:00:00.5"]', '"2020"']
+    oracle.check_exprs(["schema_of_json('%s', map('inferTimestamp', 'true'))" % d for d in docs] +
+                       ["schema_of_json('%s', map('inferTimestamp', 'true', 'prefersDecimal', 'true'))" % docs[2],
+                        "schema_of_json('%s')" % docs[0]])
+
+
+def test_schema_of_json_infer_timestamp_flag_value(oracle):
+    oracle.check(lambda sql, spark: spark.range(1).select(
+        sql.functions.schema_of_json(sql.functions.lit('"2020-01-01"'), {"inferTimestamp": "yes"})),
+        error="IllegalArgumentException")

@@ -292,3 +292,97 @@ def test_from_json_fail_fast_refuses_top_level_arrays_under_a_struct(oracle, tex
         df = spark.createDataFrame([(text,)], "j STRING")
         return df.select(sql.functions.from_json("j", "a INT", {"mode": "FAILFAST"}).alias("r"))
     oracle.check(program, error="MALFORMED_RECORD_IN_PARSING.CANNOT_PARSE_JSON_ARRAYS_AS_STRUCTS")
+
+
+def one_field_a_string_per_line(lines, first=0):
+    """JSON Lines where field fK is a string in line K only (an integer elsewhere): the schema
+    inferred from a sample of them names the lines sampled. Every third line is blank."""
+    names = ["f%03d" % k for k in range(first, first + lines)]
+    records = []
+    for k in range(first, first + lines):
+        records.append("{%s}" % ", ".join('"%s": %s' % (n, '"s"' if n == "f%03d" % k else "1") for n in names))
+        if k % 3 == 2:
+            records.append("")
+    return records
+
+
+@pytest.mark.parametrize("ratio", ["0.3", "0.1", "0.99", "0.995", "1.5", " 5e-1 "])
+def test_json_source_sampling_ratio(oracle, ratio):
+    """samplingRatio: the schema is inferred from Spark's sample of the lines (blank ones drawing
+    too); above 0.99 from all of them."""
+    oracle.check(read_program([one_field_a_string_per_line(40)], {"samplingRatio": ratio}))
+
+
+def test_json_source_sampling_ratio_across_files(oracle):
+    """samplingRatio over several files: the files packed into partitions as Spark's file scan
+    packs them (the two larger ones together here, with two cores), each partition sampled with
+    its own seed."""
+    files = [one_field_a_string_per_line(12), one_field_a_string_per_line(30, 12),
+             one_field_a_string_per_line(20, 42)]
+    oracle.check(read_program(files, {"samplingRatio": "0.4"}))
+
+
+def test_json_source_sampling_ratio_over_split_files(oracle):
+    """samplingRatio where files are cut into splits (maxPartitionBytes below their size): a line
+    belongs to the split it starts in (as Hadoop's line reader reads splits)."""
+    files = [one_field_a_string_per_line(30), one_field_a_string_per_line(14, 30)]
+
+    def program(sql, spark, tmp):
+        spark.conf.set("spark.sql.files.maxPartitionBytes", "1500")
+        spark.conf.set("spark.sql.files.openCostInBytes", "100")
+        try:
+            return read_program(files, {"samplingRatio": "0.5"})(sql, spark, tmp)
+        finally:
+            spark.conf.unset("spark.sql.files.maxPartitionBytes")
+            spark.conf.unset("spark.sql.files.openCostInBytes")
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("ratio", ["0", "-0.5", "NaN"])
+def test_json_source_sampling_ratio_must_be_above_zero(oracle, ratio):
+    oracle.check(read_program([['{"a": 1}']], {"samplingRatio": ratio}), error="IllegalArgumentException")
+
+
+def test_json_source_sampling_ratio_is_a_number(tmp_path):
+    """Spark lets Java's NumberFormatException (an IllegalArgumentException) through; Spate names
+    the option and what it takes."""
+    from spate.errors import IllegalArgumentException
+    from spate.sql import SparkSession
+    spark = SparkSession.builder.getOrCreate()
+    with pytest.raises(IllegalArgumentException, match="For input string: \"abc\" \\(the option 'samplingRatio'"):
+        spark.read.option("samplingRatio", "abc").schema("a INT").json(write_files(str(tmp_path), [['{"a": 1}']]))
+
+
+TIMESTAMP_TEXTS = ["2020-01-01", "2020-01-01 10:00:00", "2020-01-01T10:00:00Z", "2020-01-01T10:00:00.123+02:00",
+                   "2020-01-01 10:00:00 UTC", "2020-1-1", "2020", " 2020-01-01", "123", "abc", "2020-13-01"]
+
+
+@pytest.mark.parametrize("text", TIMESTAMP_TEXTS)
+def test_json_source_infer_timestamp(oracle, text):
+    """inferTimestamp: a string CAST reads as a timestamp is TIMESTAMP; the rows read with it."""
+    oracle.check(read_program([['{"t": "%s", "u": ["%s"], "v": {"w": "%s"}}' % (text, text, text)]],
+                              {"inferTimestamp": "true"}))
+
+
+@pytest.mark.parametrize("options", [{"inferTimestamp": "true"}, {"inferTimestamp": "false"}, {},
+                                     {"inferTimestamp": "true", "prefersDecimal": "true"}])
+def test_json_source_infer_timestamp_merges(oracle, options):
+    """Timestamps merged with timestamps, strings, numbers and nulls across records; with
+    prefersDecimal a string that reads as a decimal is one first."""
+    files = [['{"a": "2020-01-01", "b": "2020-01-01 10:00:00", "c": "2020-01-01", "d": "2020", "e": null}',
+              '{"a": "2021-06-30T12:00:00Z", "b": "x", "c": 1, "d": "2020-01-01", "e": "2020-01-01"}']]
+    oracle.check(read_program(files, options))
+
+
+def test_json_source_infer_timestamp_flag_value(oracle):
+    oracle.check(read_program([['{"a": "2020-01-01"}']], {"inferTimestamp": "yes"}), error="IllegalArgumentException")
+
+
+def test_json_source_infer_timestamp_with_a_format_is_not_supported(tmp_path):
+    """inferTimestamp reads the forms CAST reads; a custom timestampFormat is refused, naming why."""
+    from spate.errors import PySparkNotImplementedError
+    from spate.sql import SparkSession
+    spark = SparkSession.builder.getOrCreate()
+    with pytest.raises(PySparkNotImplementedError, match="inferTimestamp with a timestampFormat"):
+        spark.read.options(inferTimestamp="true", timestampFormat="yyyy/MM/dd").json(
+            write_files(str(tmp_path), [['{"a": "2020/01/01"}']]))

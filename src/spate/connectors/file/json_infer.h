@@ -26,7 +26,7 @@ struct JsonSourceInferOptions {
   std::string corrupt_column = "_corrupt_record";
   /// Jackson's lenient features (allowSingleQuotes, ...), as from_json reads records.
   JsonReadOptions read;
-  /// primitivesAsString, prefersDecimal, dropFieldIfAllNull.
+  /// primitivesAsString, prefersDecimal, dropFieldIfAllNull, inferTimestamp.
   JsonInferOptions types;
 };
 

@@ -1,5 +1,5 @@
 #include <algorithm>
-#include <iterator>
+#include <cstdlib>
 #include <string_view>
 
 #include <arrow/api.h>
@@ -7,12 +7,15 @@
 
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
+#include "spate/common/xorshift_random.h"
+#include "spate/connectors/file/file_partitions.h"
 #include "spate/connectors/file/format_readers.h"
 #include "spate/connectors/file/json_infer.h"
 #include "spate/exec/table_select.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/expr/expression.h"
 #include "spate/expr/json_value_spans.h"
+#include "spate/expr/value_format.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/json_schema.h"
@@ -28,32 +31,80 @@ namespace spate {
 
 namespace {
 
-arrow::Result<std::vector<std::string>> JsonRecords(const FileReadRequest& r, const DataFile& file,
-                                                    bool multi_line, const JsonReadOptions& read) {
-  ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
-  if (multi_line) return std::vector<std::string>{JsonDocumentRecord(text, read)};
-  std::vector<std::string> records;
-  for (auto& line : SplitLines(text, "")) {
-    // Blank lines are not records.
-    if (line.find_first_not_of(" \t\r\n") != std::string::npos) records.push_back(std::move(line));
+bool IsBlank(std::string_view line) { return line.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+
+// samplingRatio: a number (Java's Double.parseDouble of the text, read even
+// when the schema is given) above 0 (checked when a schema is inferred); 1 when absent.
+arrow::Result<double> SamplingRatio(const FileReadRequest& r, bool inferring) {
+  std::string text = OptionOr(r, "samplingRatio", "1.0");
+  std::string number(TrimAsciiSpace(text));
+  if (!number.empty() && std::string_view("fFdD").find(number.back()) != std::string_view::npos) number.pop_back();
+  char* end = nullptr;
+  double ratio = number.empty() ? 0 : std::strtod(number.c_str(), &end);
+  if (number.empty() || end != number.c_str() + number.size()) {
+    return arrow::Status::Invalid(
+        fmt::format("For input string: \"{}\" (the option 'samplingRatio' is a number above 0, at most 1)", text));
   }
-  return records;
+  if (inferring && !(ratio > 0)) {
+    return arrow::Status::Invalid(
+        fmt::format("requirement failed: samplingRatio ({}) should be greater than 0", JavaDoubleString(ratio)));
+  }
+  return ratio;
 }
 
-// The non-blank lines of a JSON Lines file ("\n", "\r\n" or "\r" ending each)
-// as one string column, copied once into it rather than into a string each.
-arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(const std::string& text) {
-  arrow::StringBuilder builder;
-  ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
+// Each line of a text ("\n", "\r\n" or "\r" ending it) with the byte it starts at.
+template <typename Visit>
+void ForEachLine(std::string_view text, Visit visit) {
   size_t start = 0;
   while (start < text.size()) {
     size_t end = std::min(text.find_first_of("\r\n", start), text.size());
-    std::string_view line(text.data() + start, end - start);
-    // Blank lines are not records.
-    if (line.find_first_not_of(" \t") != std::string_view::npos) ARROW_RETURN_NOT_OK(builder.Append(line));
+    visit(static_cast<int64_t>(start), text.substr(start, end - start));
     bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
     start = end + (crlf ? 2 : 1);
   }
+}
+
+// The records of JSON Lines texts to infer a schema from, with Spark's
+// samplingRatio: Dataset.sample(false, ratio, 1) over the lines, which keeps a
+// line of partition i (file_partitions.h) when a draw of XorShiftRandom(1 + i)
+// is below the ratio (BernoulliCellSampler); blank lines draw too but are no
+// records. Above 0.99 every line is kept.
+std::vector<std::string> SampledRecords(const std::vector<std::string>& texts, double ratio,
+                                        const RuntimeConfig& conf) {
+  std::vector<std::string> out;
+  auto keep = [&](int64_t, std::string_view line) {
+    if (!IsBlank(line)) out.emplace_back(line);
+  };
+  if (ratio > 0.99) {
+    for (const auto& text : texts) ForEachLine(text, keep);
+    return out;
+  }
+  std::vector<int64_t> sizes;
+  for (const auto& text : texts) sizes.push_back(static_cast<int64_t>(text.size()));
+  FilePartitions scan = SparkFilePartitions(sizes, conf);
+  for (size_t p = 0; p < scan.partitions.size(); ++p) {
+    XorShiftRandom random(1 + static_cast<int64_t>(p));
+    for (const FileSplit& split : scan.partitions[p]) {
+      ForEachLine(texts[split.file], [&](int64_t offset, std::string_view line) {
+        if (SplitOfLine(offset, scan.split_bytes) * scan.split_bytes != split.start) return;
+        if (random.NextDouble() < ratio) keep(offset, line);
+      });
+    }
+  }
+  return out;
+}
+
+// The non-blank lines of a JSON Lines file as one string column, copied once
+// into it rather than into a string each.
+arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(const std::string& text) {
+  arrow::StringBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
+  arrow::Status status;
+  ForEachLine(text, [&](int64_t, std::string_view line) {
+    // Blank lines are not records.
+    if (status.ok() && !IsBlank(line)) status = builder.Append(line);
+  });
+  ARROW_RETURN_NOT_OK(status);
   ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
   return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {array});
 }
@@ -216,27 +267,31 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(infer.types.primitives_as_string, FlagOption(r, "primitivesAsString"));
   ARROW_ASSIGN_OR_RAISE(infer.types.prefers_decimal, FlagOption(r, "prefersDecimal"));
   ARROW_ASSIGN_OR_RAISE(infer.types.drop_field_if_all_null, FlagOption(r, "dropFieldIfAllNull"));
-  // Each file's records as a string column; inferring a schema needs them as strings too.
+  ARROW_ASSIGN_OR_RAISE(infer.types.infer_timestamp, FlagOption(r, "inferTimestamp"));
+  if (!r.schema) {
+    ARROW_RETURN_NOT_OK(CheckInferTimestampFormat(
+        infer.types, !OptionOr(r, "timestampFormat", "").empty() || !OptionOr(r, "timestampNTZFormat", "").empty()));
+  }
+  ARROW_ASSIGN_OR_RAISE(double sampling_ratio, SamplingRatio(r, !r.schema));
+  // Each file's records as a string column; inferring a schema reads the
+  // texts (or documents) again.
   std::vector<std::shared_ptr<arrow::Table>> per_file;
-  std::vector<std::string> all;
+  std::vector<std::string> to_infer;
   for (const auto& file : *r.files) {
-    if (r.schema && !multi_line) {
-      ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
-      ARROW_ASSIGN_OR_RAISE(auto lines, JsonLinesColumn(text));
-      per_file.push_back(std::move(lines));
-      continue;
-    }
-    ARROW_ASSIGN_OR_RAISE(auto records, JsonRecords(r, file, multi_line, infer.read));
-    ARROW_ASSIGN_OR_RAISE(auto lines, OneStringColumn("value", records));
-    all.insert(all.end(), std::make_move_iterator(records.begin()), std::make_move_iterator(records.end()));
-    per_file.push_back(std::move(lines));
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
+    if (multi_line) text = JsonDocumentRecord(text, infer.read);
+    ARROW_ASSIGN_OR_RAISE(auto records, multi_line ? OneStringColumn("value", {text}) : JsonLinesColumn(text));
+    per_file.push_back(std::move(records));
+    if (!r.schema) to_infer.push_back(std::move(text));
   }
   SourceTables out;
   if (r.schema) {
     out.schema = r.schema;
   } else {
     bool case_sensitive = AsciiLower(r.conf->Get("spark.sql.caseSensitive", "false")) == "true";
-    ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(all, infer, case_sensitive));
+    // multiLine documents are all read (Spark samples them with another sampler).
+    auto records = multi_line ? std::move(to_infer) : SampledRecords(to_infer, sampling_ratio, *r.conf);
+    ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(records, infer, case_sensitive));
     if (r.files->empty()) return UnableToInferSchema("JSON");
   }
   // DROPMALFORMED parses with an extra corrupt-record column to find the rows to drop.

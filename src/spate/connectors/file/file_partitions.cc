@@ -1,0 +1,70 @@
+#include "spate/connectors/file/file_partitions.h"
+
+#include <algorithm>
+#include <string>
+#include <thread>
+
+namespace spate {
+
+namespace {
+
+int64_t LongSetting(const RuntimeConfig& conf, const std::string& key, int64_t fallback) {
+  auto value = conf.Get(key);
+  if (!value) return fallback;
+  try {
+    return std::stoll(*value);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+int64_t Parallelism(const RuntimeConfig& conf) {
+  int64_t cores = std::max(1u, std::thread::hardware_concurrency());
+  int64_t n = LongSetting(conf, "spark.sql.files.minPartitionNum", 0);
+  if (n <= 0) n = LongSetting(conf, "spark.default.parallelism", 0);
+  if (n > 0) return n;
+  std::string master = conf.Get("spark.master", "local[*]");
+  if (master == "local") return 1;
+  if (master.starts_with("local[") && master != "local[*]") {
+    try {
+      return std::max<int64_t>(1, std::stoll(master.substr(6)));
+    } catch (...) {
+    }
+  }
+  return cores;
+}
+
+}  // namespace
+
+FilePartitions SparkFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf) {
+  const int64_t max_bytes = LongSetting(conf, "spark.sql.files.maxPartitionBytes", 128 << 20);
+  const int64_t open_cost = LongSetting(conf, "spark.sql.files.openCostInBytes", 4 << 20);
+  int64_t total = 0;
+  for (int64_t size : sizes) total += size + open_cost;
+  const int64_t split_bytes = std::min(max_bytes, std::max(open_cost, total / Parallelism(conf)));
+  std::vector<FileSplit> splits;
+  for (size_t f = 0; f < sizes.size(); ++f) {
+    for (int64_t start = 0; start < sizes[f]; start += split_bytes) {
+      splits.push_back({f, start, std::min(split_bytes, sizes[f] - start)});
+    }
+  }
+  std::stable_sort(splits.begin(), splits.end(), [](const auto& a, const auto& b) { return a.length > b.length; });
+  FilePartitions out{split_bytes, {}};
+  std::vector<FileSplit> current;
+  int64_t current_bytes = 0;
+  for (const auto& split : splits) {
+    if (current_bytes + split.length > split_bytes && !current.empty()) {
+      out.partitions.push_back(std::move(current));
+      current.clear();
+      current_bytes = 0;
+    }
+    current_bytes += split.length + open_cost;
+    current.push_back(split);
+  }
+  if (!current.empty()) out.partitions.push_back(std::move(current));
+  return out;
+}
+
+int64_t SplitOfLine(int64_t offset, int64_t split_bytes) { return offset == 0 ? 0 : (offset - 1) / split_bytes; }
+
+}  // namespace spate
