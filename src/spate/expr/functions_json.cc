@@ -11,6 +11,7 @@
 // per batch from the schema, appending straight into Arrow builders.
 
 #include <algorithm>
+#include <iterator>
 #include <charconv>
 #include <cmath>
 #include <optional>
@@ -331,7 +332,10 @@ class JsonReader {
       if (!IsIntegerText(*big) || digits > 38) return std::nullopt;
       text = *big;
     } else if (v.IsString()) {
-      text = Trimmed(StringOf(v));
+      // Spark's decimal parser for the en-US locale: BigDecimal of the text
+      // without its commas ("1,000.5"), not trimmed.
+      std::string_view s = StringOf(v);
+      std::remove_copy(s.begin(), s.end(), std::back_inserter(text), ',');
     } else {
       return std::nullopt;
     }

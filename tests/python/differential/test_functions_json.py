@@ -455,6 +455,18 @@ def test_json_source_failfast_names_the_permissive_row(oracle, tmp_path, schema)
     assert spate == pyspark
 
 
+def test_from_json_decimal_strings_with_commas(oracle):
+    """A string in a DECIMAL field is read as Spark's en-US decimal parser reads it: BigDecimal
+    of the text without its commas ("1,000.5", even "1.000,5" as 1.0005), not trimmed, rounded
+    half up to the scale; DOUBLE and integral fields take no strings of digits."""
+    texts = ["1,000.5", "1000.5", "1,000", "1,00,0.5", ",1", "1,", "1.000,5", " 1,000.5 ", " 1000.5",
+             "1,000.5e2", "-1,000.5", "+1,000", "1e3", "1,000.55555", ".5", "5.", ",", "", "1,000,000,000,000"]
+    rows = [('{"a":"%s"}' % t,) for t in texts] + [('{"a":1000.5}',), ('{"a":1e3}',)]
+    oracle.check_exprs(["from_json(j, 'a %s').a" % t for t in
+                        ["DECIMAL(10,2)", "DECIMAL(38,0)", "DECIMAL(4,1)", "DOUBLE", "FLOAT", "INT", "BIGINT"]],
+                       rows=rows, schema="j STRING")
+
+
 def test_schema_of_json_infer_timestamp(oracle):
     """schema_of_json with inferTimestamp: strings CAST reads as timestamps are TIMESTAMP."""
     docs = ['{"a": "2020-01-01", "b": "2020-01-01T10:00:00Z", "c": "x", "d": ["2020-01-01 10:00", "y"]}',
