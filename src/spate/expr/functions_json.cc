@@ -947,6 +947,14 @@ arrow::Status RequireStringArg(const BoundExpr& arg, size_t index, const std::st
                                       Ordinal(index), arg.name(), QuotedType(*arg.type())));
 }
 
+// Builds the outermost value alone: its elements as nulls, its members with
+// their names and null values; what they hold is read and checked, not built.
+class OutermostValuePruner : public JsonRecordPruner {
+ public:
+  int MemberState(int, std::string_view) const override { return kNullMember; }
+  int ElementState(int, size_t) const override { return kLeftOut; }
+};
+
 // json_array_length(json) / json_object_keys(json): the outermost array's
 // length / object's keys (in order, repeated keys kept); NULL for NULL, for
 // malformed text and for any other kind of value.
@@ -954,7 +962,8 @@ template <typename Builder, typename Append>
 arrow::Result<arrow::Datum> MapJsonRows(const FunctionArgs& a, Builder* out, Append append) {
   ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
   const auto& texts = static_cast<const arrow::StringArray&>(*input);
-  JsonRecordReader reader(kJsonPathReadOptions);
+  static const OutermostValuePruner pruner;
+  JsonRecordReader reader(kJsonPathReadOptions, &pruner);
   for (int64_t row = 0; row < a.num_rows; ++row) {
     const JsonValue* root = texts.IsNull(row) ? nullptr : reader.Read(texts.GetView(row));
     ARROW_RETURN_NOT_OK(root == nullptr ? out->AppendNull() : append(*root));
@@ -1043,6 +1052,7 @@ arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<B
     }
     TupleFieldPruner pruner;
     JsonRecordReader reader(kJsonPathReadOptions, &pruner);
+    std::string json;  // a value that is not a string, written as JSON
     for (int64_t row = 0; row < a.num_rows; ++row) {
       pruner.names.clear();
       for (const auto& key : keys) {
@@ -1061,8 +1071,12 @@ arrow::Result<BoundExprPtr> BindJsonTuple(const std::string& name, std::vector<B
         }
         if (found == nullptr) {
           ARROW_RETURN_NOT_OK(columns[k].AppendNull());
+        } else if (auto text = StringText(*found, reader.big_numbers())) {
+          ARROW_RETURN_NOT_OK(columns[k].Append(*text));
         } else {
-          ARROW_RETURN_NOT_OK(columns[k].Append(JacksonFieldText(*found, reader.big_numbers())));
+          json.clear();
+          AppendJacksonJson(*found, reader.big_numbers(), JacksonOutput::kBytes, &json);
+          ARROW_RETURN_NOT_OK(columns[k].Append(json));
         }
       }
     }

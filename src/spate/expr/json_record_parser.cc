@@ -67,6 +67,7 @@ struct RecordHandler {
     PruneFrame& f = c.frames.back();
     if (f.object) {
       *state = member_state;
+      if (*state == JsonRecordPruner::kNullMember) c.doc.Null();
       return *state >= 0;
     }
     *state = c.pruner->ElementState(f.state, f.seen++);
@@ -98,7 +99,7 @@ struct RecordHandler {
     if (skipped > 0) return true;
     PruneFrame& f = c.frames.back();
     member_state = c.pruner->MemberState(f.state, {s, n});
-    if (member_state < 0) return true;
+    if (member_state == JsonRecordPruner::kLeftOut) return true;
     ++f.built;
     return c.doc.Key(s, n, copy);
   }

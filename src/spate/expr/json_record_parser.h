@@ -61,11 +61,14 @@ std::optional<std::string_view> BigNumberText(const rapidjson::Value& v);
 double DoubleOfNumberText(std::string_view text);
 
 // Which values of a record get built. States are the reader's own: the root
-// has state 0; a value left out (-1) is still read and checked, but a member
-// is dropped and an element built as null (positions kept). Called for the
-// members and elements of values that are built.
+// has state 0; a value left out (kLeftOut) is still read and checked, but a
+// member is dropped and an element built as null (positions kept); a member
+// kept as null (kNullMember) keeps its name with a null for its value. Called
+// for the members and elements of values that are built.
 class JsonRecordPruner {
  public:
+  static constexpr int kLeftOut = -1;
+  static constexpr int kNullMember = -2;
   virtual ~JsonRecordPruner() = default;
   virtual int MemberState(int state, std::string_view name) const = 0;
   virtual int ElementState(int state, size_t index) const = 0;

@@ -143,8 +143,13 @@ void AppendJacksonJson(const rapidjson::Value& v, bool big_numbers, JacksonOutpu
   }
 }
 
+std::optional<std::string_view> StringText(const rapidjson::Value& v, bool big_numbers) {
+  if (!v.IsString() || (big_numbers && BigNumberText(v))) return std::nullopt;
+  return StringOf(v);
+}
+
 std::string JacksonFieldText(const rapidjson::Value& v, bool big_numbers) {
-  if (v.IsString() && !(big_numbers && BigNumberText(v))) return std::string(StringOf(v));
+  if (auto text = StringText(v, big_numbers)) return std::string(*text);
   std::string out;
   AppendJacksonJson(v, big_numbers, JacksonOutput::kBytes, &out);
   return out;

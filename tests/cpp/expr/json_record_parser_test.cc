@@ -57,6 +57,30 @@ TEST(JsonRecordParserTest, ControlCharactersInStringsOnlyWhenAllowed) {
   EXPECT_EQ(std::string(doc["a"].GetString()), "x\ty\n\x01");
 }
 
+// Members kept as null and elements left out: the outermost value's shape
+// alone is built, what it holds is still read and checked.
+class OutermostOnly : public JsonRecordPruner {
+ public:
+  int MemberState(int, std::string_view) const override { return kNullMember; }
+  int ElementState(int, size_t) const override { return kLeftOut; }
+};
+
+TEST(JsonRecordParserTest, PrunedValuesKeepTheOutermostShape) {
+  OutermostOnly pruner;
+  JsonRecordReader reader(JsonReadOptions{}, &pruner);
+  const rapidjson::Value* object = reader.Read(R"({"a": {"b": [1, 2]}, "c": "x", "a": [{}]})");
+  ASSERT_NE(object, nullptr);
+  ASSERT_EQ(object->MemberCount(), 3u);
+  EXPECT_STREQ(object->MemberBegin()->name.GetString(), "a");
+  EXPECT_STREQ((object->MemberBegin() + 2)->name.GetString(), "a");
+  for (auto it = object->MemberBegin(); it != object->MemberEnd(); ++it) EXPECT_TRUE(it->value.IsNull());
+  const rapidjson::Value* array = reader.Read(R"([[1, [2]], {"a": 1}, "x"])");
+  ASSERT_NE(array, nullptr);
+  EXPECT_EQ(array->Size(), 3u);
+  EXPECT_EQ(reader.Read(R"({"a": [1, {"b": }]})"), nullptr);
+  EXPECT_EQ(reader.Read(R"([1, {"b" 2}])"), nullptr);
+}
+
 TEST(JsonRecordParserTest, AtMostAThousandLevelsOfNesting) {
   rapidjson::Document doc;
   bool big = false;
