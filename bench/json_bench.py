@@ -9,7 +9,8 @@ kind STRING), each engine in its own process, best of 3 runs:
   object_keys json_object_keys over cached records of 5 fields, two of them nested
   json_tuple  json_tuple(value, 'user', 'amount', 'kind') over the cached 5-field records
 
-array_len and object_keys read a tenth as many rows (about 1 KB each). Spate's line also gives rows per CPU-second of its process (rows/s per core). With --vs-spark
+array_len and object_keys read a tenth as many rows (about 1 KB each). Spate's line also gives
+rows per CPU-second of its process (rows/s per core). With --vs-spark
 the same programs run on PySpark 4.1 (local[2]) and the ratios are printed.
 
     .venv/bin/python bench/json_bench.py [rows] [--vs-spark]

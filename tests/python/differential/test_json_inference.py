@@ -365,10 +365,12 @@ def test_json_source_infer_timestamp(oracle, text):
 
 
 @pytest.mark.parametrize("options", [{"inferTimestamp": "true"}, {"inferTimestamp": "false"}, {},
-                                     {"inferTimestamp": "true", "prefersDecimal": "true"}])
+                                     {"inferTimestamp": "true", "prefersDecimal": "true"},
+                                     {"inferDate": "true", "prefersDate": "true", "dateFormat": "yyyy-MM-dd"}])
 def test_json_source_infer_timestamp_merges(oracle, options):
     """Timestamps merged with timestamps, strings, numbers and nulls across records; with
-    prefersDecimal a string that reads as a decimal is one first."""
+    prefersDecimal a string that reads as a decimal is one first. The JSON source infers no
+    dates (inferDate and prefersDate are CSV's)."""
     files = [['{"a": "2020-01-01", "b": "2020-01-01 10:00:00", "c": "2020-01-01", "d": "2020", "e": null}',
               '{"a": "2021-06-30T12:00:00Z", "b": "x", "c": 1, "d": "2020-01-01", "e": "2020-01-01"}']]
     oracle.check(read_program(files, options))
