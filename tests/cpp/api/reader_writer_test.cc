@@ -1,7 +1,9 @@
 #include <filesystem>
 #include <regex>
+#include <set>
 
 #include <arrow/api.h>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "spate/api/dataframe.h"
@@ -120,6 +122,26 @@ TEST(ReaderWriterTest, JsonWithUserSchemaReadsTimestamps) {
   EXPECT_EQ(back.schema()->SimpleString(), "struct<id:int,ts:timestamp>");
   EXPECT_EQ(SortedRows(back),
             (std::vector<std::string>{R"({"id":1,"ts":"2024-01-01T12:00:00.000Z"})", R"({"id":2})"}));
+}
+
+// Of 50 lines, the 14 that Spark's sample with samplingRatio 0.3 reads hold
+// integers, the others strings: PySpark 4.1 infers BIGINT (STRING from all of
+// them); inferTimestamp makes a date a TIMESTAMP.
+TEST(ReaderWriterTest, JsonSamplingRatioAndInferTimestamp) {
+  auto session = Session::Make();
+  auto dir = FreshDir("reader_writer");
+  const std::set<int> sampled = {2, 3, 6, 7, 11, 12, 18, 20, 22, 24, 28, 30, 36, 45};
+  std::string text;
+  for (int i = 0; i < 50; ++i) {
+    text += sampled.count(i) ? fmt::format("{{\"a\": {}, \"t\": \"2020-01-01\"}}\n", i) : "{\"a\": \"s\"}\n";
+  }
+  WriteFile(dir / "in.json", text);
+  DataFrame df = session->read().option("samplingRatio", "0.3").option("inferTimestamp", "true").json(dir.string());
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(df.schema()->SimpleString(), "struct<a:bigint,t:timestamp>");
+  DataFrame all = session->read().json(dir.string());
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all.schema()->SimpleString(), "struct<a:string,t:string>");
 }
 
 TEST(ReaderWriterTest, JsonPermissiveKeepsCorruptRecords) {
