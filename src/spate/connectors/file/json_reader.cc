@@ -43,7 +43,7 @@ arrow::Result<double> SamplingRatio(const FileReadRequest& r, bool inferring) {
   double ratio = number.empty() ? 0 : std::strtod(number.c_str(), &end);
   if (number.empty() || end != number.c_str() + number.size()) {
     return arrow::Status::Invalid(
-        fmt::format("For input string: \"{}\" (the option 'samplingRatio' is a number above 0, at most 1)", text));
+        fmt::format("For input string: \"{}\" (the option 'samplingRatio' is a number greater than 0)", text));
   }
   if (inferring && !(ratio > 0)) {
     return arrow::Status::Invalid(
