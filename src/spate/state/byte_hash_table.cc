@@ -1,5 +1,7 @@
 #include "spate/state/byte_hash_table.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -11,51 +13,114 @@ namespace spate {
 namespace {
 
 constexpr size_t kInitialSlots = 16;
+// Blocks start small (a table may hold a few entries: an event time's row
+// keys, say) and double up to this size.
+constexpr size_t kFirstBlockBytes = 256;
+constexpr size_t kHugePageBytes = size_t{2} << 20;
+constexpr size_t kMaxBlockBytes = kHugePageBytes;
+// An entry this big gets a block of its own, leaving the current one be.
+constexpr size_t kOwnBlockBytes = kMaxBlockBytes / 8;
+
+// Entries start at multiples of 8 bytes.
+size_t Aligned(size_t bytes) { return (bytes + 7) & ~size_t{7}; }
 
 }  // namespace
 
-ByteHashTable::ByteHashTable(ByteHashTable&& other) noexcept
-    : slots_(std::move(other.slots_)), size_(other.size_), block_bytes_(other.block_bytes_) {
-  other.slots_.clear();
-  other.size_ = 0;
-  other.block_bytes_ = 0;
-  ++other.frees_;  // its entries are gone from it
+void* AllocateLarge(size_t bytes) {
+  if (bytes < kHugePageBytes) return ::operator new(bytes);
+  void* p = std::aligned_alloc(kHugePageBytes, (bytes + kHugePageBytes - 1) & ~(kHugePageBytes - 1));
+  if (p == nullptr) throw std::bad_alloc();
+  // Deliberately unchecked: without huge pages the memory is as good, only slower to probe.
+  (void)madvise(p, bytes, MADV_HUGEPAGE);
+  return p;
 }
+
+void FreeLarge(void* p, size_t bytes) {
+  if (bytes < kHugePageBytes) {
+    ::operator delete(p);
+  } else {
+    std::free(p);
+  }
+}
+
+ByteHashTable::ByteHashTable(ByteHashTable&& other) noexcept { *this = std::move(other); }
 
 ByteHashTable& ByteHashTable::operator=(ByteHashTable&& other) noexcept {
   if (this != &other) {
     Clear();
-    slots_ = std::move(other.slots_);
-    size_ = other.size_;
-    block_bytes_ = other.block_bytes_;
-    other.slots_.clear();
-    other.size_ = 0;
-    other.block_bytes_ = 0;
-    ++other.frees_;
+    std::swap(slots_, other.slots_);
+    std::swap(size_, other.size_);
+    std::swap(arena_, other.arena_);
+    ++other.frees_;  // its entries are gone from it
   }
   return *this;
 }
 
-ByteHashTable::~ByteHashTable() { Clear(); }
-
 void ByteHashTable::Clear() {
-  for (Slot& s : slots_) std::free(s.entry);
   frees_ += size_;
   slots_.clear();
   size_ = 0;
-  block_bytes_ = 0;
+  arena_ = Arena();
+}
+
+size_t ByteHashTable::EntryBytes(const Entry& e) {
+  return Aligned(sizeof(Entry) + e.key_size_ + e.value_capacity_);
+}
+
+std::unique_ptr<char[], ByteHashTable::FreeBlock> ByteHashTable::NewBlock(size_t bytes) {
+  return {static_cast<char*>(AllocateLarge(bytes)), FreeBlock{bytes}};
+}
+
+char* ByteHashTable::Allocate(size_t bytes) {
+  Arena& a = arena_;
+  if (bytes >= kOwnBlockBytes) {
+    // At the front: the current block stays the last one.
+    a.blocks.insert(a.blocks.begin(), NewBlock(bytes));
+    a.bytes += static_cast<int64_t>(bytes);
+    return a.blocks.front().get();
+  }
+  if (bytes > a.left) {
+    a.block_size = std::clamp(2 * a.block_size, kFirstBlockBytes, kMaxBlockBytes);
+    a.blocks.push_back(NewBlock(a.block_size));
+    a.bytes += static_cast<int64_t>(a.block_size);
+    a.freed += static_cast<int64_t>(a.left);  // the old block's tail stays unused
+    a.next = a.blocks.back().get();
+    a.left = a.block_size;
+  }
+  char* at = a.next;
+  a.next += bytes;
+  a.left -= bytes;
+  return at;
 }
 
 ByteHashTable::Entry* ByteHashTable::NewEntry(std::string_view key, std::string_view value, size_t capacity) {
-  void* block = std::malloc(sizeof(Entry) + key.size() + capacity);
-  if (block == nullptr) throw std::bad_alloc();
-  auto* e = new (block) Entry();
+  auto* e = new (Allocate(Aligned(sizeof(Entry) + key.size() + capacity))) Entry();
   e->key_size_ = static_cast<uint32_t>(key.size());
   e->value_size_ = static_cast<uint32_t>(value.size());
   e->value_capacity_ = static_cast<uint32_t>(capacity);
   std::memcpy(e->data(), key.data(), key.size());
   if (!value.empty()) std::memcpy(e->data() + key.size(), value.data(), value.size());
   return e;
+}
+
+void ByteHashTable::FreeEntry(const Entry& e) {
+  arena_.freed += static_cast<int64_t>(EntryBytes(e));
+  ++frees_;
+}
+
+void ByteHashTable::Compact() {
+  if (arena_.freed * 2 <= arena_.bytes) return;
+  Arena old = std::exchange(arena_, Arena());
+  // The first new block holds the live entries (up to the cap).
+  arena_.block_size = static_cast<size_t>(old.bytes - old.freed - static_cast<int64_t>(old.left)) / 2;
+  for (Slot& s : slots_) {
+    if (s.entry == nullptr) continue;
+    const size_t bytes = EntryBytes(*s.entry);
+    char* to = Allocate(bytes);
+    std::memcpy(to, s.entry, bytes);
+    s.entry = reinterpret_cast<Entry*>(to);
+  }
+  frees_ += size_;
 }
 
 size_t ByteHashTable::Probe(std::string_view key, uint64_t hash) const {
@@ -114,18 +179,15 @@ bool ByteHashTable::Append(std::string_view key, std::string_view bytes) {
 
 void ByteHashTable::Insert(Slot* s, uint64_t hash, std::string_view key, std::string_view value) {
   *s = {hash, NewEntry(key, value, value.size())};
-  block_bytes_ += static_cast<int64_t>(BlockBytes(*s->entry));
   ++size_;
 }
 
 ByteHashTable::Entry* ByteHashTable::Reserve(Slot* s, size_t value_size) {
   Entry* e = s->entry;
   if (value_size <= e->value_capacity_) return e;
-  // A grown value moves to a block with room to grow again, its bytes with it.
+  // A grown value moves to a place with room to grow again, its bytes with it.
   Entry* moved = NewEntry(e->key(), e->value(), std::max<size_t>(value_size, 2 * size_t{e->value_capacity_}));
-  block_bytes_ += static_cast<int64_t>(BlockBytes(*moved)) - static_cast<int64_t>(BlockBytes(*e));
-  std::free(e);
-  ++frees_;
+  FreeEntry(*e);
   s->entry = moved;
   return moved;
 }
@@ -143,9 +205,7 @@ bool ByteHashTable::Remove(std::string_view key, uint64_t hash) {
   if (slots_.empty()) return false;
   size_t hole = Probe(key, hash);
   if (slots_[hole].entry == nullptr) return false;
-  block_bytes_ -= static_cast<int64_t>(BlockBytes(*slots_[hole].entry));
-  std::free(slots_[hole].entry);
-  ++frees_;
+  FreeEntry(*slots_[hole].entry);
   slots_[hole].entry = nullptr;
   --size_;
   // Backward shift: later slots of the same run move into the hole when
@@ -164,9 +224,15 @@ bool ByteHashTable::Remove(std::string_view key, uint64_t hash) {
   }
 }
 
-void ByteHashTable::Grow() {
-  std::vector<Slot> old = std::move(slots_);
-  slots_.assign(old.empty() ? kInitialSlots : 2 * old.size(), Slot{0, nullptr});
+void ByteHashTable::Reserve(size_t entries) {
+  size_t slots = std::max(slots_.size(), kInitialSlots);
+  while (entries * 2 > slots) slots *= 2;
+  if (slots != slots_.size()) Rehash(slots);
+}
+
+void ByteHashTable::Rehash(size_t slots) {
+  auto old = std::move(slots_);
+  slots_.assign(std::max(slots, kInitialSlots), Slot{0, nullptr});
   for (const Slot& s : old) {
     if (s.entry == nullptr) continue;
     size_t i = s.hash & Mask();

@@ -206,6 +206,7 @@ class HdfsStateStoreProvider final : public StateStoreProvider {
       loaded_version_ = -1;
       table_.Clear();
       ARROW_RETURN_NOT_OK(LoadVersion(version, &table_));
+      table_.Compact();
       loaded_version_ = version;
     }
     store_ = std::make_unique<HdfsStateStore>(this, version, std::move(delta_buffer_));
@@ -377,6 +378,7 @@ arrow::Result<int64_t> HdfsStateStore::Commit() {
   fs::remove(FilePath(provider_->dir_, next, true), ec);
   fs::remove(ChecksumFile(FilePath(provider_->dir_, next, true).string()), ec);
   provider_->loaded_version_ = next;
+  provider_->table_.Compact();
   updating_ = false;
   ReturnDeltaBuffer();
   return next;

@@ -39,7 +39,11 @@ ByteHashTable* PairTable::Bucket(std::string_view time_prefix, bool create) {
   auto it = index_.find(time_prefix);
   if (it != index_.end()) return &it->second;
   if (!create) return nullptr;
-  return &index_.emplace(std::string(time_prefix), ByteHashTable()).first->second;
+  // Sized as the latest time's: the times of a stream's rows tend to hold as many rows each.
+  const size_t expected = index_.empty() ? 0 : index_.rbegin()->second.size();
+  ByteHashTable* bucket = &index_.emplace(std::string(time_prefix), ByteHashTable()).first->second;
+  bucket->Reserve(expected);
+  return bucket;
 }
 
 std::optional<std::string_view> PairTable::Find(std::string_view key) const {
@@ -137,10 +141,13 @@ void PairTable::Write(const StateWriteBatch& batch, std::vector<bool>* changed) 
   std::vector<const ByteHashTable::Entry*> found = FoundForPuts(batch);
   found_.clear();
   std::vector<uint64_t> hashes(n);  // of the row key, or of an index key's member
+  size_t new_rows = 0;
   for (size_t i = 0; i < n; ++i) {
-    const std::string_view key = batch.op(i).key;
-    if (found[i] == nullptr) hashes[i] = ByteHashTable::Hash(InIndex(key) ? Member(key) : key);
+    const StateWriteBatch::Op op = batch.op(i);
+    if (found[i] == nullptr) hashes[i] = ByteHashTable::Hash(InIndex(op.key) ? Member(op.key) : op.key);
+    new_rows += op.kind == StateWriteBatch::kPut && op.is_new && !IsIndexKey(op.key);
   }
+  rows_.Reserve(rows_.size() + new_rows);
   changed->assign(n, false);
   constexpr size_t kAhead = ByteHashTable::kPrefetchDistance;
   for (size_t i = 0; i < n; ++i) {
@@ -174,6 +181,11 @@ void PairTable::Clear() {
   index_.clear();
   index_keys_ = 0;
   ordered_rows_.reset();
+}
+
+void PairTable::Compact() {
+  rows_.Compact();
+  for (auto& [prefix, members] : index_) members.Compact();
 }
 
 arrow::Status PairTable::Scan(std::string_view begin, std::string_view end, const Visitor& visit) {

@@ -15,6 +15,8 @@
 // A read-modify-write looks each row up once: Write overwrites in place the
 // entries the last FindMany found when its row puts come in the same order
 // (as an operator's MultiGet then write batch do), all of them or some.
+// Write sizes the rows' slots for the new rows its batch says it adds
+// (StateWriteBatch's is_new) before the first, so a batch rehashes at most once.
 
 #include <cstdint>
 #include <functional>
@@ -56,6 +58,9 @@ class PairTable {
   /// `changed[i]`: op i added a key (a put) or removed one (a remove).
   void Write(const StateWriteBatch& batch, std::vector<bool>* changed);
   void Clear();
+  /// Between versions: gives back the space of the entries freed since the
+  /// last time (ByteHashTable::Compact). Entries do not move in between.
+  void Compact();
 
   /// Pairs with keys in [begin, end) in key byte order (an empty `end`: to the last key).
   arrow::Status Scan(std::string_view begin, std::string_view end, const Visitor& visit);

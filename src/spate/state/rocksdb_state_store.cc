@@ -515,6 +515,7 @@ arrow::Result<int64_t> RocksDbStateStore::Commit() {
   updating_ = false;
   provider_->num_keys_ += num_keys_delta_;
   provider_->loaded_version_ = version_ + 1;
+  provider_->cache_.Compact();
   start = std::chrono::steady_clock::now();
   arrow::Status written = provider_->WriteVersion(version_ + 1, provider_->num_keys_);
   checkpoint_ms_ = MillisSince(start);
