@@ -525,6 +525,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingJoin(const PlanNode
   auto removal_start = Clock::now();
   ARROW_RETURN_NOT_OK(batch.Evict());
   op->metrics().all_removals_time_ms += MillisSince(removal_start);
+  for (const SideRuntime& side : rt->sides) {
+    for (const JoinKeyRows& rows : side.key_rows) op->metrics().memory_used_bytes += rows.bytes();
+  }
   return batch.Output();
 }
 

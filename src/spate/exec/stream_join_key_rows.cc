@@ -24,6 +24,8 @@ arrow::Status JoinKeyRows::BeginBatch(StateStore& store) {
       Add(key);
       return arrow::Status::OK();
     }));
+  } else {
+    suffixes_.Compact();  // what the last batch's removes freed
   }
   version_ = loaded + 1;
   return arrow::Status::OK();

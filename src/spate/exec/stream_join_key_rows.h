@@ -14,7 +14,7 @@
 // failure) rebuilds it with one scan of the store.
 //
 // Memory: each join key once and kEncodedInt64Bytes a row, with either store
-// provider (RocksDB included).
+// provider (RocksDB included), counted in the join's memoryUsedBytes.
 //
 // Threading: as its store, one thread at a time.
 
@@ -44,6 +44,9 @@ class JoinKeyRows {
   void Add(std::string_view row_key);
   /// Removes the rows of these state keys.
   void Remove(std::vector<std::string_view> row_keys);
+
+  /// Heap bytes held: the join adds them to its stores' memoryUsedBytes.
+  int64_t bytes() const { return suffixes_.bytes(); }
 
  private:
   ByteHashTable suffixes_;

@@ -1,6 +1,7 @@
 // JoinKeyRows against real state stores: a join key's row suffixes follow
 // Add and Remove, survive a committed batch, are rebuilt from the store on
-// a fresh run, and lose the updates of a batch whose store was aborted.
+// a fresh run, and lose the updates of a batch whose store was aborted; the
+// bytes it reports grow with the rows it holds.
 
 #include "spate/exec/stream_join_key_rows.h"
 
@@ -82,6 +83,18 @@ TEST_P(JoinKeyRowsTest, AFreshRunRebuildsFromTheStoreAndAnAbortedBatchIsForgotte
   JoinKeyRows fresh;
   ASSERT_TRUE(fresh.BeginBatch(*store).ok());
   EXPECT_EQ(fresh.Find("k1"), Suffix(1) + Suffix(2));
+}
+
+TEST_P(JoinKeyRowsTest, BytesGrowWithTheRowsBuffered) {
+  JoinKeyRows rows;
+  StateStore* store = provider_->GetStore(0).ValueOrDie();
+  ASSERT_TRUE(rows.BeginBatch(*store).ok());
+  AddRow(store, &rows, "k0", 0);
+  const int64_t one = rows.bytes();
+  EXPECT_GT(one, 0);
+  for (int64_t i = 1; i < 10000; ++i) AddRow(store, &rows, "k" + std::to_string(i % 100), i);
+  // At least a suffix a row.
+  EXPECT_GE(rows.bytes() - one, 9999 * kEncodedInt64Bytes);
 }
 
 INSTANTIATE_TEST_SUITE_P(
