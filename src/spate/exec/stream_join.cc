@@ -27,9 +27,8 @@
 // keys it brings with one MultiGet per store, and writes with one batch.
 
 #include <chrono>
+#include <cstring>
 #include <optional>
-#include <unordered_map>
-#include <unordered_set>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
@@ -158,11 +157,19 @@ struct BufferedRows {
   std::string keys, values;
   std::vector<size_t> key_ends, value_ends;
   std::vector<int> partitions;
-  std::unordered_map<std::string_view, std::pair<uint32_t, uint32_t>> by_key;  // [begin, end) of a join key
-  std::shared_ptr<arrow::RecordBatch> rows;                                     // the values, decoded
+  struct Range {
+    uint32_t begin = 0, end = 0;
+  };
+  ByteHashTable by_key;  // each input join key -> the Range of its rows here, as bytes
+  std::shared_ptr<arrow::RecordBatch> rows;  // the values, decoded
   std::vector<bool> matched, changed;
 
   size_t size() const { return key_ends.size(); }
+  Range RowsOf(std::string_view join_key) const {
+    Range range;
+    if (const ByteHashTable::Entry* e = by_key.Find(join_key)) std::memcpy(&range, e->value().data(), sizeof range);
+    return range;
+  }
   std::string_view key(size_t j) const { return View(keys, key_ends, j); }
   std::string_view value(size_t j) const { return View(values, value_ends, j); }
 
@@ -301,22 +308,23 @@ class JoinBatch {
   arrow::Result<BufferedRows> LoadBuffered(int side, const InputRows& input) {
     SideRuntime& s = rt_.sides[side];
     BufferedRows out;
-    std::unordered_set<std::string_view> wanted;
+    out.by_key.Reserve(input.keys.size());
     for (size_t i = 0; i < input.keys.size(); ++i) {
-      if (input.passes[i]) wanted.insert(input.keys[i]);
-    }
-    for (std::string_view key : wanted) {
+      if (!input.passes[i]) continue;
+      const std::string_view key = input.keys[i];
+      const uint64_t hash = ByteHashTable::Hash(key);
+      if (out.by_key.Find(key, hash) != nullptr) continue;  // a key the input brought before
       const int p = op_.PartitionOf(key);
-      const std::string_view suffixes = s.key_rows[p].Find(key);
-      if (suffixes.empty()) continue;
+      const std::string_view suffixes = s.key_rows[p].Find(key, hash);
       const auto begin = static_cast<uint32_t>(out.size());
+      const BufferedRows::Range range{begin, static_cast<uint32_t>(begin + suffixes.size() / kEncodedInt64Bytes)};
       for (size_t at = 0; at < suffixes.size(); at += kEncodedInt64Bytes) {
         out.keys.append(key);
         out.keys.append(suffixes.substr(at, kEncodedInt64Bytes));
         out.key_ends.push_back(out.keys.size());
         out.partitions.push_back(p);
       }
-      out.by_key[key] = {begin, static_cast<uint32_t>(out.size())};
+      out.by_key.Put(key, hash, std::string_view(reinterpret_cast<const char*>(&range), sizeof range));
     }
     ARROW_RETURN_NOT_OK(ReadValues(side, &out));
     out.matched.resize(out.size());
@@ -365,9 +373,8 @@ class JoinBatch {
     std::vector<int64_t> mine, theirs;
     for (int64_t i = 0; i < n; ++i) {
       if (!input.passes[i]) continue;
-      auto it = buffered.by_key.find(input.keys[i]);
-      if (it == buffered.by_key.end()) continue;
-      for (uint32_t j = it->second.first; j < it->second.second; ++j) {
+      const auto [begin, end] = buffered.RowsOf(input.keys[i]);
+      for (uint32_t j = begin; j < end; ++j) {
         mine.push_back(i);
         theirs.push_back(j);
       }

@@ -31,8 +31,8 @@ arrow::Status JoinKeyRows::BeginBatch(StateStore& store) {
   return arrow::Status::OK();
 }
 
-std::string_view JoinKeyRows::Find(std::string_view join_key) const {
-  const ByteHashTable::Entry* e = suffixes_.Find(join_key);
+std::string_view JoinKeyRows::Find(std::string_view join_key, uint64_t hash) const {
+  const ByteHashTable::Entry* e = suffixes_.Find(join_key, hash);
   return e == nullptr ? std::string_view() : e->value();
 }
 

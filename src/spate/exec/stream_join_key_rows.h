@@ -38,7 +38,8 @@ class JoinKeyRows {
   arrow::Status BeginBatch(StateStore& store);
 
   /// The suffixes of `join_key`'s rows, back to back (empty: none); valid until the next update.
-  std::string_view Find(std::string_view join_key) const;
+  std::string_view Find(std::string_view join_key) const { return Find(join_key, ByteHashTable::Hash(join_key)); }
+  std::string_view Find(std::string_view join_key, uint64_t hash) const;
   /// Adds the row whose state key is `row_key` (its join key then a suffix
   /// greater than those of the key's rows already there).
   void Add(std::string_view row_key);
