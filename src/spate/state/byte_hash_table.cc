@@ -80,7 +80,8 @@ char* ByteHashTable::Allocate(size_t bytes) {
     return a.blocks.front().get();
   }
   if (bytes > a.left) {
-    a.block_size = std::clamp(2 * a.block_size, kFirstBlockBytes, kMaxBlockBytes);
+    // Doubled, and at least the entry (smaller than kOwnBlockBytes, so than the cap).
+    a.block_size = std::clamp(std::max(2 * a.block_size, bytes), kFirstBlockBytes, kMaxBlockBytes);
     a.blocks.push_back(NewBlock(a.block_size));
     a.bytes += static_cast<int64_t>(a.block_size);
     a.freed += static_cast<int64_t>(a.left);  // the old block's tail stays unused

@@ -1,7 +1,8 @@
 // ByteHashTable: a value grown by appends holds every byte appended, in
 // order, across its moves, and leaves other keys alone; removed entries'
 // space comes back at Compact, which moves the live entries and keeps them
-// whole; an entry bigger than a block gets one of its own.
+// whole; entries bigger than the current block fit in the next, or in one
+// of their own.
 
 #include "spate/state/byte_hash_table.h"
 
@@ -62,8 +63,13 @@ TEST(ByteHashTable, CompactGivesBackTheSpaceOfRemovedEntries) {
   EXPECT_EQ(table.Find("key10")->value(), value(10));
 }
 
-TEST(ByteHashTable, AnEntryBiggerThanABlockSitsBesideTheSmallOnes) {
+TEST(ByteHashTable, EntriesOfAnySizeFindRoomInTheBlocks) {
   ByteHashTable table;
+  // Bigger than the first blocks, smaller than the last.
+  const std::string medium(5000, 'm');
+  EXPECT_TRUE(table.Put("medium", medium));
+  EXPECT_EQ(table.Find("medium")->value(), medium);
+  // Bigger than any block: one of its own.
   const std::string big(1 << 21, 'b');
   EXPECT_TRUE(table.Put("small1", "one"));
   EXPECT_TRUE(table.Put("big", big));
@@ -71,7 +77,8 @@ TEST(ByteHashTable, AnEntryBiggerThanABlockSitsBesideTheSmallOnes) {
   EXPECT_EQ(table.Find("small1")->value(), "one");
   EXPECT_EQ(table.Find("big")->value(), big);
   EXPECT_EQ(table.Find("small2")->value(), "two");
-  EXPECT_GE(table.bytes(), static_cast<int64_t>(big.size()));
+  EXPECT_EQ(table.Find("medium")->value(), medium);
+  EXPECT_GE(table.bytes(), static_cast<int64_t>(big.size() + medium.size()));
 }
 
 }  // namespace
