@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <mutex>
+#include <optional>
 #include <sstream>
 #include <thread>
 #include <algorithm>
@@ -161,16 +162,27 @@ arrow::Result<CheckpointMirror::Stamp> CheckpointMirror::StampOf(const std::stri
 }
 
 // The stamp is taken before the file is read: a file changed while it is put
-// is put again by the next Upload.
+// is put again by the next Upload. A file removed since it was listed (an old
+// state version the query's maintenance deleted meanwhile) is left out; if it
+// was put before it went, the next Upload deletes its object.
 arrow::Status CheckpointMirror::Put(const std::vector<std::string>& files) {
-  std::vector<Stamp> stamps(files.size());
-  ARROW_RETURN_NOT_OK(ForEachInParallel(files.size(), [&](size_t i) {
-    ARROW_ASSIGN_OR_RAISE(stamps[i], StampOf(files[i]));
-    ARROW_ASSIGN_OR_RAISE(std::string contents, ReadLocal(fs::path(local_dir_) / files[i]));
-    return WriteObject(store_, JoinPath(uri_, files[i]), contents);
+  std::vector<std::optional<Stamp>> stamps(files.size());
+  ARROW_RETURN_NOT_OK(ForEachInParallel(files.size(), [&](size_t i) -> arrow::Status {
+    fs::path path = fs::path(local_dir_) / files[i];
+    auto stamp = StampOf(files[i]);
+    auto contents = stamp.ok() ? ReadLocal(path) : stamp.status();
+    if (!contents.ok()) {
+      std::error_code ec;
+      return fs::exists(path, ec) || ec ? contents.status() : arrow::Status::OK();
+    }
+    stamps[i] = *stamp;
+    return WriteObject(store_, JoinPath(uri_, files[i]), *contents);
   }));
-  for (size_t i = 0; i < files.size(); ++i) synced_[files[i]] = stamps[i];
-  objects_uploaded_ += static_cast<int64_t>(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!stamps[i]) continue;
+    synced_[files[i]] = *stamps[i];
+    ++objects_uploaded_;
+  }
   return arrow::Status::OK();
 }
 
@@ -187,23 +199,35 @@ arrow::Status CheckpointMirror::Delete(const std::vector<std::string>& files) {
   return arrow::Status::OK();
 }
 
+// A folder removed while it is walked (an old RocksDB version the query's
+// maintenance deleted meanwhile) ends the walk with "no such file": walked again.
+arrow::Result<std::map<std::string, CheckpointMirror::Stamp>> CheckpointMirror::ListLocal() const {
+  std::error_code ec;
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    std::map<std::string, Stamp> present;
+    ec.clear();
+    for (fs::recursive_directory_iterator it(local_dir_, ec), end; !ec && it != end; it.increment(ec)) {
+      std::string relative = it->path().generic_string().substr(local_dir_.size() + 1);
+      if (IsLocalOnlyCheckpointFile(relative)) {
+        it.disable_recursion_pending();  // a RocksDB working database: not walked
+        continue;
+      }
+      std::error_code file_ec;
+      if (!it->is_regular_file(file_ec)) continue;
+      auto stamp = StampOf(relative);
+      if (stamp.ok()) present[relative] = *stamp;  // else removed while listed
+    }
+    if (!ec) return present;
+    if (ec != std::errc::no_such_file_or_directory) break;
+  }
+  return arrow::Status::IOError("cannot list ", local_dir_, ": ", ec.message());
+}
+
 // Data files go before checksums, and a changed file's old checksum object is
 // deleted before the file is put: an interrupted upload leaves a file without
 // a checksum (read unverified), never one with a stale checksum.
 arrow::Status CheckpointMirror::Upload() {
-  std::map<std::string, Stamp> present;
-  std::error_code ec;
-  for (fs::recursive_directory_iterator it(local_dir_, ec), end; !ec && it != end; it.increment(ec)) {
-    std::string relative = it->path().generic_string().substr(local_dir_.size() + 1);
-    if (IsLocalOnlyCheckpointFile(relative)) {
-      it.disable_recursion_pending();  // a RocksDB working database: not walked
-      continue;
-    }
-    if (!it->is_regular_file(ec)) continue;
-    auto stamp = StampOf(relative);
-    if (stamp.ok()) present[relative] = *stamp;  // else removed while listed
-  }
-  if (ec) return arrow::Status::IOError("cannot list ", local_dir_, ": ", ec.message());
+  ARROW_ASSIGN_OR_RAISE(auto present, ListLocal());
   std::vector<std::string> changed_files, changed_checksums;
   for (const auto& [relative, stamp] : present) {
     auto it = synced_.find(relative);

@@ -45,6 +45,10 @@ class CheckpointMirror {
 
   /// Puts every local file new or changed since it was downloaded or last
   /// uploaded, and deletes the objects of the files removed locally since.
+  /// One Upload at a time; it may run on another thread than the one writing
+  /// the local files (the epoch committer's): every file is written under a
+  /// temp name and renamed, so a listed file is complete, and a file removed
+  /// while Upload runs is left out of it.
   arrow::Status Upload();
 
   /// The objects and bytes put by Upload so far (for the query's metrics and the bench).
@@ -62,6 +66,8 @@ class CheckpointMirror {
     int64_t modified_ns = 0;
   };
   arrow::Result<Stamp> StampOf(const std::string& relative) const;
+  // The local files that are uploaded, with their stamps.
+  arrow::Result<std::map<std::string, Stamp>> ListLocal() const;
   // Puts / deletes the objects of `files` (relative paths), several requests at once.
   arrow::Status Put(const std::vector<std::string>& files);
   arrow::Status Delete(const std::vector<std::string>& files);
