@@ -25,6 +25,12 @@ void EpochCommitter::Commit(int64_t epoch, std::string offsets_entry, std::strin
   cv_.notify_all();
 }
 
+arrow::Status EpochCommitter::CommitInOrder(int64_t epoch, std::string offsets_entry, std::string commit_entry,
+                                            const std::function<arrow::Status()>& commit_output) {
+  ARROW_RETURN_NOT_OK(Finish());
+  return Write({epoch, std::move(offsets_entry), std::move(commit_entry)}, commit_output);
+}
+
 arrow::Status EpochCommitter::status() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return status_;
@@ -54,10 +60,11 @@ void EpochCommitter::Run() {
   }
 }
 
-arrow::Status EpochCommitter::Write(const Epoch& epoch) {
+arrow::Status EpochCommitter::Write(const Epoch& epoch, const std::function<arrow::Status()>& commit_output) {
   ARROW_RETURN_NOT_OK(before_commit_());
   // An epoch id a crash left with offsets but no commit is written again by the next run.
   ARROW_RETURN_NOT_OK(offsets_->Add(epoch.id, epoch.offsets, /*overwrite=*/true));
+  if (commit_output) ARROW_RETURN_NOT_OK(commit_output());
   ARROW_RETURN_NOT_OK(commits_->Add(epoch.id, epoch.commit, /*overwrite=*/true));
   if (epoch.id + 1 > keep_) {
     ARROW_RETURN_NOT_OK(offsets_->PurgeBefore(epoch.id + 1 - keep_));

@@ -29,6 +29,12 @@ class EpochCommitter {
 
   /// Queues epoch `epoch` with its offsets and commit entries.
   void Commit(int64_t epoch, std::string offsets_entry, std::string commit_entry);
+  /// For a sink that commits epochs (StreamSink::commits_epochs): waits for the queued
+  /// epochs, then writes epoch `epoch`'s offsets entry, runs `commit_output` and writes
+  /// its commit entry, on the caller's thread. A crash in between leaves the offsets
+  /// entry alone: the restart runs that epoch again over the same offsets.
+  arrow::Status CommitInOrder(int64_t epoch, std::string offsets_entry, std::string commit_entry,
+                              const std::function<arrow::Status()>& commit_output);
   /// The first failed write, or OK.
   arrow::Status status() const;
   /// Waits until every queued epoch is written; the first failure.
@@ -40,7 +46,7 @@ class EpochCommitter {
     std::string offsets, commit;
   };
   void Run();
-  arrow::Status Write(const Epoch& epoch);
+  arrow::Status Write(const Epoch& epoch, const std::function<arrow::Status()>& commit_output = nullptr);
 
   MetadataLog* offsets_;
   MetadataLog* commits_;

@@ -45,6 +45,11 @@ class StreamSink {
   /// entries are fsynced before the batch's output is written. An at-least-once sink (Kafka
   /// without transactions, console, memory, noop) writes a replayed batch again anyway.
   virtual bool exactly_once() const { return true; }
+  /// Whether the sink holds the records the continuous trigger and real-time mode hand
+  /// over (batches without `flush`) in a transaction that the epoch's end (the batch with
+  /// `flush`) commits, after the epoch's offsets entry and before its commit entry, as a
+  /// micro-batch (transactional Kafka). Such a sink skips a batch it already committed.
+  virtual bool commits_epochs() const { return false; }
   /// Whether a query may resume from a checkpoint that already has an offsets log: false
   /// for a sink whose rows live only in this process (the memory sink in append and
   /// update modes), which Spark refuses to resume.

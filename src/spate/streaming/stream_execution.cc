@@ -485,7 +485,12 @@ class StreamExecution final : public StreamingQuery,
     if (auto sink = CheckLongRunningSink(spec_.trigger, spec_.sink_format); !sink.ok()) return QueryFailed(sink);
     int64_t keep = std::stoll(conf_.Get("spark.sql.streaming.minBatchesToRetain", "100"));
     EpochCommitter committer(offsets_.get(), commits_.get(), [this] { return UploadCheckpoint(); }, keep);
-    // An epoch without its commit runs again from the last committed one, with the watermark it had.
+    // An epoch without its commit runs again: for a sink that commits epochs, over the same
+    // offsets as a micro-batch, which the sink skips if its output committed; else from the
+    // last committed epoch, with the watermark it had.
+    if (replay_ && spec_.sink->commits_epochs()) {
+      if (auto replayed = RunTrigger(); !replayed.ok()) return QueryFailed(replayed.status());
+    }
     if (replay_) watermark_.Restore(replay_->batch_watermark_ms);
     replay_.reset();
     std::vector<std::optional<std::string>> starts;
@@ -627,12 +632,21 @@ class StreamExecution final : public StreamingQuery,
       ARROW_ASSIGN_OR_RAISE(rows, arrow::ConcatenateTables(epoch->held));
     }
     epoch->held.clear();
-    ARROW_ASSIGN_OR_RAISE(int64_t written, spec_.sink->AddBatch({epoch->id, spec_.output_mode, rows}));
-    if (written > 0) epoch->output_rows += written;
+    auto deliver = [&]() -> arrow::Status {
+      ARROW_ASSIGN_OR_RAISE(int64_t written, spec_.sink->AddBatch({epoch->id, spec_.output_mode, rows}));
+      if (written > 0) epoch->output_rows += written;
+      return arrow::Status::OK();
+    };
     std::vector<std::optional<std::string>> ends;
     for (const auto& s : sources_) ends.push_back(s.committed);
-    committer->Commit(epoch->id, OffsetsEntry(epoch_watermark_ms, epoch->started_ms, ends, PinnedConf()),
-                      CommitEntry(watermark_.current()));
+    std::string offsets = OffsetsEntry(epoch_watermark_ms, epoch->started_ms, ends, PinnedConf());
+    if (spec_.sink->commits_epochs()) {
+      ARROW_RETURN_NOT_OK(committer->CommitInOrder(epoch->id, std::move(offsets), CommitEntry(watermark_.current()),
+                                                   deliver));
+    } else {
+      ARROW_RETURN_NOT_OK(deliver());
+      committer->Commit(epoch->id, std::move(offsets), CommitEntry(watermark_.current()));
+    }
     if (spec_.trigger.kind == Trigger::Kind::kRealTime) RecordEpochProgress(*epoch, ends, epoch_watermark_ms);
     SetStatus(fmt::format("Committing epoch {}", epoch->id), false, false);
     next_batch_ = epoch->id + 1;
@@ -1057,12 +1071,6 @@ arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(const Runtime
   if (!streaming.ok() && !streaming.IsNotImplemented()) return streaming;
   ARROW_RETURN_NOT_OK(CheckLongRunningQuery(*spec.plan, spec.trigger, spec.output_mode, spec.sink_format, conf));
   ARROW_RETURN_NOT_OK(streaming);
-  if (spec.trigger.is_long_running() && spec.sink->description() == "KafkaTable[exactlyOnce]") {
-    return arrow::Status::Invalid(
-        "The Kafka sink's exactlyOnce option writes each micro-batch in one transaction; the continuous trigger "
-        "and real-time mode are at-least-once and do not support it. Remove the option or use a micro-batch "
-        "trigger.");
-  }
   auto query = std::make_shared<StreamExecution>(conf, std::move(streams), std::move(spec));
   ARROW_RETURN_NOT_OK(query->Start());
   return query;

@@ -13,7 +13,10 @@
 // aborts its open transaction; the first batch of the run then reads the
 // marker, and a batch whose marker is already committed is not produced
 // again. Consumers with isolation.level=read_committed see every row once.
-// See docs/kafka.md.
+// Under the continuous trigger and real-time mode an epoch is the batch: its
+// records go into one transaction as they arrive (batches without `flush`),
+// which the epoch's end (the batch with `flush`) commits with the marker
+// <epoch + 1>. See docs/kafka.md and docs/low-latency.md.
 
 #include <arrow/api.h>
 #include <fmt/format.h>
@@ -49,6 +52,7 @@ class KafkaStreamSink final : public StreamSink {
 
   std::string description() const override { return exactly_once_ ? "KafkaTable[exactlyOnce]" : "KafkaTable"; }
   bool exactly_once() const override { return exactly_once_; }
+  bool commits_epochs() const override { return exactly_once_; }
 
   arrow::Status Open(const std::string& query_id, const std::string&) override {
     ClientConfig config = ProducerDefaults(config_);
@@ -72,13 +76,26 @@ class KafkaStreamSink final : public StreamSink {
       if (batch.flush) ARROW_RETURN_NOT_OK(producer_->Flush());
       return rows->num_rows();
     }
-    if (rows->num_rows() == 0) return 0;
-    ARROW_ASSIGN_OR_RAISE(bool done, AlreadyCommitted(*rows, batch.batch_id));
-    if (done) return rows->num_rows();
-    return ProduceTransaction(*rows, batch.batch_id);
+    if (!marker_) {
+      if (rows->num_rows() == 0) return 0;
+      ARROW_ASSIGN_OR_RAISE(bool done, AlreadyCommitted(*rows, batch.batch_id));
+      if (done) return rows->num_rows();
+      ARROW_RETURN_NOT_OK(BeginTransaction(*rows));
+    }
+    arrow::Status status = ProduceRows(*producer_, *rows, topic_).status();
+    if (status.ok() && batch.flush) status = CommitTransaction(batch.batch_id);
+    if (!status.ok()) {
+      marker_.reset();
+      ErrorPtr aborted(rd_kafka_abort_transaction(producer_->get(), producer_->timeout_ms()));
+      return status;
+    }
+    return rows->num_rows();
   }
 
-  void Close() override { producer_.reset(); }
+  void Close() override {
+    marker_.reset();
+    producer_.reset();
+  }
 
  private:
   // The marker partition for a batch: partition 0 of its first row's topic
@@ -117,29 +134,28 @@ class KafkaStreamSink final : public StreamSink {
     return committed >= batch_id + 1;
   }
 
-  arrow::Result<int64_t> ProduceTransaction(const arrow::Table& rows, int64_t batch_id) {
+  // A transaction for a batch (an epoch) whose first rows are `rows`; their topic names its marker.
+  arrow::Status BeginTransaction(const arrow::Table& rows) {
+    ARROW_ASSIGN_OR_RAISE(TopicPartition marker, Marker(rows));
+    ARROW_RETURN_NOT_OK(TxnStatus("beginning a transaction", rd_kafka_begin_transaction(producer_->get())));
+    marker_ = std::move(marker);
+    return arrow::Status::OK();
+  }
+
+  // Commits the open transaction with the marker <batch id + 1>.
+  arrow::Status CommitTransaction(int64_t batch_id) {
     rd_kafka_t* rk = producer_->get();
-    ARROW_RETURN_NOT_OK(TxnStatus("beginning a transaction", rd_kafka_begin_transaction(rk)));
-    arrow::Status status = ProduceRows(*producer_, rows, topic_).status();
-    if (status.ok()) {
-      ARROW_ASSIGN_OR_RAISE(TopicPartition marker, Marker(rows));
-      rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(1);
-      rd_kafka_topic_partition_list_add(offsets, marker.topic.c_str(), marker.partition)->offset = batch_id + 1;
-      rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata_new(group_.c_str());
-      status = TxnStatus("recording the batch id",
-                         rd_kafka_send_offsets_to_transaction(rk, offsets, group, producer_->timeout_ms()));
-      rd_kafka_consumer_group_metadata_destroy(group);
-      rd_kafka_topic_partition_list_destroy(offsets);
-    }
-    if (status.ok()) {
-      status = TxnStatus("committing the transaction", rd_kafka_commit_transaction(rk, producer_->timeout_ms()));
-    }
-    if (!status.ok()) {
-      ErrorPtr aborted(rd_kafka_abort_transaction(rk, producer_->timeout_ms()));
-      return status;
-    }
-    ARROW_RETURN_NOT_OK(producer_->FatalStatus());
-    return rows.num_rows();
+    rd_kafka_topic_partition_list_t* offsets = rd_kafka_topic_partition_list_new(1);
+    rd_kafka_topic_partition_list_add(offsets, marker_->topic.c_str(), marker_->partition)->offset = batch_id + 1;
+    rd_kafka_consumer_group_metadata_t* group = rd_kafka_consumer_group_metadata_new(group_.c_str());
+    arrow::Status status = TxnStatus("recording the batch id",
+                                     rd_kafka_send_offsets_to_transaction(rk, offsets, group, producer_->timeout_ms()));
+    rd_kafka_consumer_group_metadata_destroy(group);
+    rd_kafka_topic_partition_list_destroy(offsets);
+    ARROW_RETURN_NOT_OK(status);
+    ARROW_RETURN_NOT_OK(TxnStatus("committing the transaction", rd_kafka_commit_transaction(rk, producer_->timeout_ms())));
+    marker_.reset();
+    return producer_->FatalStatus();
   }
 
   ClientConfig config_;
@@ -147,6 +163,7 @@ class KafkaStreamSink final : public StreamSink {
   bool exactly_once_;
   std::string group_;
   bool marker_checked_ = true;
+  std::optional<TopicPartition> marker_;  // set while a transaction is open
   std::unique_ptr<Client> producer_;
 };
 
@@ -168,8 +185,9 @@ arrow::Result<std::shared_ptr<StreamSink>> MakeKafkaStreamSink(const SinkRequest
         "Set either exactlyOnce (the sink derives kafka.transactional.id from the query id) or "
         "kafka.transactional.id, not both");
   }
-  if (r.mode != OutputMode::kAppend && exactly_once) {
-    return arrow::Status::NotImplemented("exactlyOnce writes to Kafka need outputMode append");
+  if (r.mode == OutputMode::kComplete && exactly_once) {
+    return arrow::Status::NotImplemented(
+        "The Kafka sink's exactlyOnce option needs outputMode append or update, not complete");
   }
   return std::make_shared<kafka::KafkaStreamSink>(std::move(config), std::move(topic), exactly_once);
 }
