@@ -501,10 +501,15 @@ class StreamExecution final : public StreamingQuery,
     while (status.ok() && !StopRequested()) {
       status = committer.status();
       if (status.ok()) status = PollAll(&epoch, Clock::now() + std::min(interval, std::chrono::milliseconds(100)));
-      if (status.ok() && Clock::now() - epoch.started >= interval) status = EndEpoch(&epoch, &committer);
+      if (!status.ok() || Clock::now() - epoch.started < interval) continue;
+      if (Read(epoch)) {
+        status = EndEpoch(&epoch, &committer);
+      } else {  // nothing changed: no state version, no log entries; the epoch goes on
+        epoch.started = Clock::now();
+        epoch.started_ms = NowMs();
+      }
     }
-    bool read = std::any_of(epoch.rows.begin(), epoch.rows.end(), [](int64_t n) { return n > 0; });
-    if (status.ok() && read) status = EndEpoch(&epoch, &committer);  // a stopped query's last records
+    if (status.ok() && Read(epoch)) status = EndEpoch(&epoch, &committer);  // a stopped query's last records
     for (auto& op : operator_states_) op->Abort();  // the stores an uncommitted epoch opened
     arrow::Status written = committer.Finish();
     if (!status.ok()) return QueryFailed(status);
@@ -522,6 +527,13 @@ class StreamExecution final : public StreamingQuery,
     // The epoch's watermarks, the stateful operators' open stores and the event times seen so far.
     StreamingBatchContext state{};
   };
+
+  // Whether the epoch read records: an epoch without any leaves the state, the watermark
+  // and what a restart reads unchanged (a source's offsets may have moved over records
+  // that are not rows, as Kafka's transaction markers; a restart reads past them again).
+  static bool Read(const Epoch& epoch) {
+    return std::any_of(epoch.rows.begin(), epoch.rows.end(), [](int64_t n) { return n > 0; });
+  }
 
   // An epoch runs with the watermark the previous one ended with (Spark's watermark
   // moves between batches; in real-time mode, between epochs).

@@ -7,7 +7,9 @@ consumer reads the output; the expected result is the same aggregation run by Py
 Update mode emits a window's new count each time it changes, so the final count of a
 window is the largest one emitted: it equals the window's input records only when no
 record was lost nor counted twice, also across kills (state and offsets restore
-together). Waits are bounded; nothing is asserted on timing."""
+together). With the sink's exactlyOnce option a read_committed consumer sees no count
+twice. A checkpoint on S3 (moto) restarts from its last epoch. Waits are bounded;
+nothing is asserted on timing."""
 
 import datetime
 import json
@@ -67,7 +69,7 @@ def final_counts(messages):
     return out
 
 
-def real_time_query(spark, bootstrap, program, src, dst, checkpoint):
+def real_time_query(spark, bootstrap, program, src, dst, checkpoint, exactly_once=False):
     from spate.sql import functions as f
 
     stream = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
@@ -76,7 +78,7 @@ def real_time_query(spark, bootstrap, program, src, dst, checkpoint):
     out = program(f, stream)
     return (out.select(f.to_json(f.struct(*out.columns)).alias("value")).writeStream.format("kafka")
             .outputMode("update").option("kafka.bootstrap.servers", bootstrap).option("topic", dst)
-            .option("checkpointLocation", checkpoint).trigger(realTime="200 milliseconds").start())
+            .option("exactlyOnce", exactly_once).option("checkpointLocation", checkpoint).trigger(realTime="200 milliseconds").start())
 
 
 def wait_for(kafka, topic, done, timeout=90):
@@ -143,6 +145,71 @@ def test_drop_duplicates_emits_each_id_once(oracle, spark, kafka, tmp_path, prog
     assert got == want  # each id once: the state spans the epochs
 
 
+def test_idle_intervals_commit_no_epoch(spark, kafka, tmp_path):
+    spark.conf.set("spark.sql.streaming.realTimeMode.minBatchDuration", "100ms")
+    src, dst = kafka.new_topic(), kafka.new_topic()
+    checkpoint = tmp_path / "cp"
+    kafka.produce(src, events(30))
+    query = real_time_query(spark, kafka.bootstrap, windowed_counts, src, dst, str(checkpoint))
+    try:
+        wait_for_epochs(query, src, 30)
+        time.sleep(2)  # about ten intervals without records, not an assertion
+        kafka.produce(src, events(10, start=30))
+        wait_for_epochs(query, src, 40)
+    finally:
+        query.stop()
+    # Only epochs that read records were committed: consecutive ids, one state version each.
+    epochs = [(p.batchId, p.numInputRows) for p in query.recentProgress]
+    assert [e for e, _ in epochs] == list(range(len(epochs))) and all(n > 0 for _, n in epochs)
+    assert sorted(int(p.name) for p in (checkpoint / "commits").iterdir() if p.name.isdigit()) == \
+        list(range(len(epochs)))
+    partitions = [d for d in (checkpoint / "state" / "0").iterdir() if d.name.isdigit()]
+    assert partitions
+    for d in partitions:
+        assert sorted(int(f.name.split(".")[0]) for f in d.glob("*.delta")) == list(range(1, len(epochs) + 1))
+
+
+@pytest.mark.parametrize("provider", ["hdfs", "rocksdb"])
+def test_checkpoint_on_s3_restarts_from_the_last_epoch(oracle, spark, kafka, s3, provider):
+    conf = dict(s3.conf(), **{
+        "spark.sql.streaming.realTimeMode.minBatchDuration": "100ms",
+        "spark.sql.streaming.stateStore.providerClass": STORES[provider == "rocksdb"],
+        # Each epoch's end deletes old state versions while the previous epoch's files upload.
+        "spark.sql.streaming.minBatchesToRetain": "2",
+    })
+    bucket = s3.new_bucket()
+    checkpoint = "s3a://%s/cp" % bucket
+    src, dst = kafka.new_topic(), kafka.new_topic()
+    first, second = events(120), events(80, start=120)
+    want = {(r["start"], r["k"]): r["count"] for r in expected(oracle, windowed_counts, first + second)}
+    for key, value in conf.items():
+        spark.conf.set(key, value)
+    try:
+        kafka.produce(src, first)
+        query = real_time_query(spark, kafka.bootstrap, windowed_counts, src, dst, checkpoint)
+        try:
+            wait_for_epochs(query, src, 120)
+            kafka.produce(src, second[:40])
+            wait_for_epochs(query, src, 160)
+        finally:
+            query.stop()
+        assert query.exception() is None
+        kafka.produce(src, second[40:])
+        # A new run downloads the checkpoint: the windows spanning the restart go on
+        # from the state of the last epoch.
+        query = real_time_query(spark, kafka.bootstrap, windowed_counts, src, dst, checkpoint)
+        try:
+            got = final_counts(wait_for(kafka, dst, lambda v: final_counts(v) == want))
+            assert query.exception() is None
+        finally:
+            query.stop()
+    finally:
+        for key in conf:
+            spark.conf.unset(key)
+    assert got == want
+    assert any("/state/0/" in key for key in s3.keys(bucket, "cp/"))
+
+
 CHILD = textwrap.dedent("""
     import os
     import sys
@@ -151,12 +218,12 @@ CHILD = textwrap.dedent("""
     sys.path[:0] = [sys.argv[5], os.path.dirname(sys.argv[5])]  # this test module and its imports
     from test_real_time_state import real_time_query, windowed_counts
 
-    bootstrap, src, dst, checkpoint, _, provider = sys.argv[1:7]
+    bootstrap, src, dst, checkpoint, _, provider, exactly_once = sys.argv[1:8]
     spark = SparkSession.builder.appName("real-time-state-child").getOrCreate()
     spark.conf.set("spark.sql.streaming.realTimeMode.minBatchDuration", "100ms")
     spark.conf.set("spark.sql.shuffle.partitions", "2")
     spark.conf.set("spark.sql.streaming.stateStore.providerClass", provider)
-    query = real_time_query(spark, bootstrap, windowed_counts, src, dst, checkpoint)
+    query = real_time_query(spark, bootstrap, windowed_counts, src, dst, checkpoint, exactly_once == "true")
     print("started", flush=True)
     query.awaitTermination()
 """)
@@ -165,9 +232,9 @@ MESSAGES = 400
 RESTARTS = 5
 
 
-def run_child(script, kafka, src, dst, checkpoint, provider):
+def run_child(script, kafka, src, dst, checkpoint, provider, exactly_once=False):
     proc = subprocess.Popen([sys.executable, str(script), kafka.bootstrap, src, dst, str(checkpoint),
-                             os.path.dirname(os.path.abspath(__file__)), provider],
+                             os.path.dirname(os.path.abspath(__file__)), provider, str(exactly_once).lower()],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert wait_for_line(proc, "started", 60), proc.stderr.read() if proc.poll() is not None else ""
     return proc
@@ -185,8 +252,10 @@ STORES = ["org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStorePr
           "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider"]
 
 
-@pytest.mark.parametrize("provider", STORES, ids=["hdfs", "rocksdb"])
-def test_sigkill_then_restart_counts_each_record_once(oracle, kafka, tmp_path, provider):
+def kill_and_restart(oracle, kafka, tmp_path, provider, exactly_once):
+    """The windowed count killed RESTARTS times with SIGKILL after a produce, then run until
+    its output holds the expected final counts: (expected counts, output messages), the
+    output as a read_committed consumer sees it with `exactly_once`."""
     src, dst = kafka.new_topic(), kafka.new_topic(partitions=2)
     script = tmp_path / "child.py"
     script.write_text(CHILD)
@@ -195,15 +264,34 @@ def test_sigkill_then_restart_counts_each_record_once(oracle, kafka, tmp_path, p
     want = {(r["start"], r["k"]): r["count"] for r in expected(oracle, windowed_counts, values)}
     batch = MESSAGES // RESTARTS
     for run in range(RESTARTS):
-        proc = run_child(script, kafka, src, dst, checkpoint, provider)
+        proc = run_child(script, kafka, src, dst, checkpoint, provider, exactly_once)
         try:
             kafka.produce(src, values[run * batch:(run + 1) * batch])
             time.sleep(0.2 + 0.3 * run)  # where the kill lands, not an assertion
         finally:
             end(proc)
-    proc = run_child(script, kafka, src, dst, checkpoint, provider)  # a last run, ended once the counts are out
+    proc = run_child(script, kafka, src, dst, checkpoint, provider, exactly_once)  # a last run
     try:
-        got = final_counts(wait_for(kafka, dst, lambda v: final_counts(v) == want))
+        consume = lambda: [m.value() for m in kafka.consume_all(dst, read_committed=exactly_once)]
+        deadline = time.monotonic() + 90
+        while final_counts(consume()) != want and time.monotonic() < deadline:
+            time.sleep(0.2)
+        return want, consume()
     finally:
         end(proc)
-    assert got == want
+
+
+@pytest.mark.parametrize("provider", STORES, ids=["hdfs", "rocksdb"])
+def test_sigkill_then_restart_counts_each_record_once(oracle, kafka, tmp_path, provider):
+    want, messages = kill_and_restart(oracle, kafka, tmp_path, provider, exactly_once=False)
+    assert final_counts(messages) == want
+
+
+@pytest.mark.parametrize("provider", STORES, ids=["hdfs", "rocksdb"])
+def test_exactly_once_sink_emits_each_count_once_across_sigkills(oracle, kafka, tmp_path, provider):
+    want, messages = kill_and_restart(oracle, kafka, tmp_path, provider, exactly_once=True)
+    assert final_counts(messages) == want
+    # Each epoch's updates commit with it, once: a window's count is never emitted twice
+    # (a replayed epoch's output is aborted, or skipped if its transaction committed).
+    emitted = [(r["start"], r["k"], r["count"]) for r in map(json.loads, messages)]
+    assert len(emitted) == len(set(emitted))
