@@ -184,4 +184,15 @@ BoundExprPtr ShiftColumns(const BoundExprPtr& e, int offset) {
   return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
 }
 
+BoundExprPtr RemapColumns(const BoundExprPtr& e, const std::vector<int>& map) {
+  if (e->kind() == BoundExpr::Kind::kColumn) {
+    const auto& c = static_cast<const BoundColumn&>(*e);
+    return std::make_shared<BoundColumn>(map[c.index()], c.type(), c.nullable(), c.name());
+  }
+  if (e->kind() == BoundExpr::Kind::kLiteral) return e;
+  std::vector<BoundExprPtr> children;
+  for (const auto& c : e->children()) children.push_back(RemapColumns(c, map));
+  return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
+}
+
 }  // namespace spate

@@ -171,6 +171,9 @@ void CollectColumns(const BoundExpr& e, std::set<int>* out);
 /// The same expression with every column index shifted by `offset` (an
 /// expression over left ++ right columns made one over the right's alone).
 BoundExprPtr ShiftColumns(const BoundExprPtr& e, int offset);
+/// The same expression with column i read from column map[i] (every index it
+/// reads must be in `map`).
+BoundExprPtr RemapColumns(const BoundExprPtr& e, const std::vector<int>& map);
 
 /// Calls Arrow's compute kernels once they are registered (Arrow 21+ needs an
 /// explicit initialization of its compute library).

@@ -1,10 +1,13 @@
 #include "spate/plan/optimizer.h"
 
+#include "spate/plan/generate_pruning.h"
 #include "spate/plan/scan_pushdown.h"
 #include "spate/plan/stream_join_null_filters.h"
 
 namespace spate {
 
-PlanPtr Optimize(PlanPtr plan) { return PushDownIntoScans(AddStreamJoinNullFilters(plan)); }
+PlanPtr Optimize(PlanPtr plan) {
+  return PushDownIntoScans(AddStreamJoinNullFilters(PruneGenerateInputs(plan)));
+}
 
 }  // namespace spate

@@ -19,18 +19,6 @@ bool IsColumnOnlyProject(const PlanNode& n) {
   return true;
 }
 
-// `e` with each column reference renumbered through `map`.
-BoundExprPtr Remap(const BoundExprPtr& e, const std::vector<int>& map) {
-  if (e->kind() == BoundExpr::Kind::kColumn) {
-    const auto& c = static_cast<const BoundColumn&>(*e);
-    return std::make_shared<BoundColumn>(map[c.index()], c.type(), c.nullable(), c.name());
-  }
-  if (e->kind() != BoundExpr::Kind::kFunction) return e;
-  std::vector<BoundExprPtr> children;
-  for (const auto& c : e->children()) children.push_back(Remap(c, map));
-  return static_cast<const BoundFunction&>(*e).WithChildren(std::move(children));
-}
-
 // A copy of the scan whose request is set.
 PlanPtr ScanWith(const PlanNode& scan, ScanRequest request) {
   auto source = std::make_shared<ScanSource>();
@@ -75,13 +63,13 @@ PlanPtr WithScanPushdown(const PlanNode& plan) {
   std::set<int> used;
   for (size_t k = 0; k < path.size(); ++k) {
     if (path[k]->kind == PlanNode::Kind::kFilter) {
-      BoundExprPtr condition = Remap(path[k]->condition, input_map[k]);
+      BoundExprPtr condition = RemapColumns(path[k]->condition, input_map[k]);
       SplitConjuncts(condition, &request.filters);
       CollectColumns(*condition, &used);
     }
   }
   if (plan.kind == PlanNode::Kind::kProject) {
-    for (const auto& e : plan.exprs) CollectColumns(*Remap(e, input_map[0]), &used);
+    for (const auto& e : plan.exprs) CollectColumns(*RemapColumns(e, input_map[0]), &used);
     request.columns.assign(scan.output.size(), false);
     for (int i : used) request.columns[i] = true;
   }

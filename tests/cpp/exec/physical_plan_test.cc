@@ -1,7 +1,8 @@
 // The physical plan: operators numbered depth first from the top, the same
 // numbers on every build; streaming stateful operators numbered as their
 // state/<id>/ folders; a Limit that stops the scans once it has its rows;
-// pushdown into scans done once, when the plan is built.
+// pushdown into scans done once, when the plan is built; explode copying only
+// the columns read above it.
 
 #include <filesystem>
 
@@ -171,6 +172,25 @@ struct LazyTable {
     return DataFrame(session, MakeScan(source, **ParseDdlSchema("id BIGINT, k INT")));
   }
 };
+
+TEST(PhysicalPlan, ExplodeCopiesOnlyTheColumnsReadAboveIt) {
+  auto session = Session::Make();
+  // id is neither exploded nor selected: a Project under the Generate drops it.
+  auto df = session->CreateDataFrame(Chunked(1, 3)).select({F::explode(F::array({F::col("k"), lit(7)})).alias("e")});
+  auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+  EXPECT_EQ(Names(*plan), (std::vector<std::string>{"Project", "Generate", "Project", "Scan"}));
+  const PlanNode& generate = *plan->plan().children[0];
+  ASSERT_EQ(generate.output.size(), 2u);
+  EXPECT_EQ(generate.output[0].name, "k");
+  auto rows = plan->Run(session->MakeEvalContext()).ValueOrDie()->CombineChunksToBatch().ValueOrDie();
+  auto e = std::static_pointer_cast<arrow::Int32Array>(rows->column(0));
+  EXPECT_EQ(std::vector<int32_t>(e->raw_values(), e->raw_values() + e->length()),
+            (std::vector<int32_t>{0, 7, 1, 7, 2, 7}));
+  // A Project that reads every column keeps the plan as it was.
+  auto all = session->CreateDataFrame(Chunked(1, 3)).select({F::col("id"), F::explode(F::array({F::col("k")}))});
+  EXPECT_EQ(Names(*PhysicalPlan::Make(all.plan()).ValueOrDie()),
+            (std::vector<std::string>{"Project", "Generate", "Scan"}));
+}
 
 TEST(PhysicalPlan, PushdownIsAppliedOnceWhenThePlanIsBuilt) {
   auto session = Session::Make();

@@ -1,0 +1,87 @@
+#include "spate/plan/generate_pruning.h"
+
+#include <map>
+#include <set>
+
+namespace spate {
+
+namespace {
+
+using Kind = PlanNode::Kind;
+
+PlanPtr Node(PlanNode node) { return std::make_shared<const PlanNode>(std::move(node)); }
+
+// The columns of `exprs`; false when one reads past `width` columns (a
+// lambda's variable), which a renumbering would break.
+bool ColumnsWithin(const std::vector<BoundExprPtr>& exprs, size_t width, std::set<int>* out) {
+  for (const auto& e : exprs) CollectColumns(*e, out);
+  return out->empty() || *out->rbegin() < static_cast<int>(width);
+}
+
+// `project` over `generate` with only the pass-through columns they read; null
+// when they read them all (or none).
+PlanPtr Pruned(const PlanNode& project, const PlanNode& generate) {
+  const PlanPtr& input = generate.children[0];
+  const size_t passed = input->output.size();
+  std::set<int> used;
+  if (!ColumnsWithin(project.exprs, generate.output.size(), &used)) return nullptr;
+  std::set<int> generator_used;
+  if (!ColumnsWithin(generate.exprs, passed, &generator_used)) return nullptr;
+  std::set<int> kept = generator_used;
+  for (int i : used) {
+    if (i < static_cast<int>(passed)) kept.insert(i);
+  }
+  if (kept.empty() || kept.size() == passed) return nullptr;
+
+  // Below: the kept columns. input_map / output_map renumber the Generate's
+  // input and output columns.
+  PlanNode below{.kind = Kind::kProject, .children = {input}};
+  std::vector<int> input_map(passed, -1), output_map(generate.output.size(), -1);
+  for (int i : kept) {
+    const Attribute& a = input->output[i];
+    input_map[i] = output_map[i] = static_cast<int>(below.exprs.size());
+    below.exprs.push_back(std::make_shared<BoundColumn>(i, a.type, a.nullable, a.name));
+    below.output.push_back(a);
+  }
+  PlanNode gen = generate;
+  gen.children = {Node(std::move(below))};
+  gen.output.erase(gen.output.begin(), gen.output.begin() + static_cast<std::ptrdiff_t>(passed));
+  gen.output.insert(gen.output.begin(), gen.children[0]->output.begin(), gen.children[0]->output.end());
+  for (auto& e : gen.exprs) e = RemapColumns(e, input_map);
+  for (size_t i = passed; i < generate.output.size(); ++i) output_map[i] = static_cast<int>(kept.size() + i - passed);
+  PlanNode top = project;
+  top.children = {Node(std::move(gen))};
+  for (auto& e : top.exprs) e = RemapColumns(e, output_map);
+  return Node(std::move(top));
+}
+
+PlanPtr Rewrite(const PlanPtr& plan, std::map<const PlanNode*, PlanPtr>* done) {
+  auto it = done->find(plan.get());
+  if (it != done->end()) return it->second;
+  std::vector<PlanPtr> children;
+  bool changed = false;
+  for (const auto& child : plan->children) {
+    children.push_back(Rewrite(child, done));
+    changed = changed || children.back() != child;
+  }
+  PlanPtr out = plan;
+  if (changed) {
+    PlanNode copy = *plan;
+    copy.children = std::move(children);
+    out = Node(std::move(copy));
+  }
+  if (out->kind == Kind::kProject && out->children[0]->kind == Kind::kGenerate) {
+    if (PlanPtr pruned = Pruned(*out, *out->children[0])) out = std::move(pruned);
+  }
+  (*done)[plan.get()] = out;
+  return out;
+}
+
+}  // namespace
+
+PlanPtr PruneGenerateInputs(const PlanPtr& plan) {
+  std::map<const PlanNode*, PlanPtr> done;
+  return Rewrite(plan, &done);
+}
+
+}  // namespace spate
