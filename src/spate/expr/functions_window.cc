@@ -50,9 +50,16 @@ arrow::Result<std::shared_ptr<arrow::Array>> IntervalStructs(const std::vector<i
   const auto& fields = arrow_type->fields();
   arrow::TimestampBuilder start_b(fields[0]->type(), arrow::default_memory_pool());
   arrow::TimestampBuilder end_b(fields[1]->type(), arrow::default_memory_pool());
+  ARROW_RETURN_NOT_OK(start_b.Reserve(static_cast<int64_t>(starts.size())));
+  ARROW_RETURN_NOT_OK(end_b.Reserve(static_cast<int64_t>(starts.size())));
   for (size_t i = 0; i < starts.size(); ++i) {
-    ARROW_RETURN_NOT_OK(valid[i] ? start_b.Append(starts[i]) : start_b.AppendNull());
-    ARROW_RETURN_NOT_OK(valid[i] ? end_b.Append(ends[i]) : end_b.AppendNull());
+    if (valid[i]) {
+      start_b.UnsafeAppend(starts[i]);
+      end_b.UnsafeAppend(ends[i]);
+    } else {
+      start_b.UnsafeAppendNull();
+      end_b.UnsafeAppendNull();
+    }
   }
   std::shared_ptr<arrow::Array> s, e;
   ARROW_RETURN_NOT_OK(start_b.Finish(&s));
