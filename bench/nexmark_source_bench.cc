@@ -1,9 +1,9 @@
 // The nexmark source's speed on one core: events/s generated straight into
 // Arrow for each layout (every event nested, or only the bids, auctions or
-// people), then a stream of `events` events into the noop sink in batches
-// of a million. Prints the median of `runs` runs (3 by default), per second
-// of wall time and per second of the process's CPU time (the figure that
-// holds on a busy machine).
+// people), the nested events of two partitions on two threads, then a stream
+// of `events` events into the noop sink in batches of a million. Prints the
+// median of `runs` runs (3 by default), per second of wall time and per
+// second of the process's CPU time (the figure that holds on a busy machine).
 //
 //   build/release/bench/nexmark_source_bench [events] [runs]
 
@@ -59,9 +59,13 @@ void Print(const char* name, int64_t events, Seconds s) {
               events / s.cpu, static_cast<long long>(events), s.wall);
 }
 
-void Generator(const char* name, Layout layout, int64_t events, int runs) {
+// `partitions` ranges of events / partitions events each, generated at once.
+void Generator(const char* name, Layout layout, int64_t events, int runs, int64_t partitions = 1) {
+  std::vector<spate::nexmark::PartitionRange> ranges;
+  for (int64_t p = 0; p < partitions; ++p) ranges.push_back({p, 0, events / partitions});
+  events = events / partitions * partitions;
   Seconds s = MedianSeconds(runs, [&] {
-    auto table = spate::nexmark::Generate({}, layout, 1, {{0, 0, events}});
+    auto table = spate::nexmark::Generate({}, layout, partitions, ranges);
     if (!table.ok()) std::fprintf(stderr, "%s: %s\n", name, table.status().ToString().c_str());
     return table.ok();
   });
@@ -89,6 +93,7 @@ int main(int argc, char** argv) {
   Generator("generate table=bid", Layout::kBid, events, runs);
   Generator("generate table=auction", Layout::kAuction, events, runs);
   Generator("generate table=person", Layout::kPerson, events, runs);
+  Generator("generate nested, 2 partitions", Layout::kEvents, events, runs, 2);
   Stream(events, runs);
   return 0;
 }

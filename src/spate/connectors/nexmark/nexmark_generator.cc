@@ -6,6 +6,7 @@
 #include "spate/connectors/nexmark/nexmark_generator.h"
 
 #include <array>
+#include <thread>
 
 #include <arrow/api.h>
 
@@ -293,22 +294,42 @@ StructTypePtr Schema(Layout layout) {
                         {"dateTime", types::Timestamp()}});
 }
 
+namespace {
+
+// The rows of one range's events, in event order.
+arrow::Result<std::shared_ptr<arrow::Table>> GenerateRange(const GeneratorConfig& config, Layout layout,
+                                                           int64_t partitions, const PartitionRange& range) {
+  Rows rows(config, layout);
+  std::array<int64_t, 3> per_kind{};
+  for (int64_t i = range.from; i < range.to; ++i) {
+    ++per_kind[static_cast<int>(KindOf(range.partition + i * partitions))];
+  }
+  ARROW_RETURN_NOT_OK(rows.Reserve(range.to - range.from, per_kind));
+  for (int64_t i = range.from; i < range.to; ++i) ARROW_RETURN_NOT_OK(rows.Add(range.partition + i * partitions));
+  return rows.Finish();
+}
+
+}  // namespace
+
 arrow::Result<std::shared_ptr<arrow::Table>> Generate(const GeneratorConfig& config, Layout layout,
                                                       int64_t partitions,
                                                       const std::vector<PartitionRange>& ranges) {
-  Rows rows(config, layout);
-  int64_t events = 0;
-  std::array<int64_t, 3> per_kind{};
-  for (const auto& range : ranges) {
-    for (int64_t i = range.from; i < range.to; ++i, ++events) {
-      ++per_kind[static_cast<int>(KindOf(range.partition + i * partitions))];
-    }
+  if (ranges.size() == 1) return GenerateRange(config, layout, partitions, ranges[0]);
+  // Several ranges (partitions): each on a thread of its own, the tables then
+  // chained in the ranges' order.
+  std::vector<arrow::Result<std::shared_ptr<arrow::Table>>> parts(ranges.size());
+  std::vector<std::thread> threads;
+  for (size_t k = 0; k < ranges.size(); ++k) {
+    threads.emplace_back([&, k] { parts[k] = GenerateRange(config, layout, partitions, ranges[k]); });
   }
-  ARROW_RETURN_NOT_OK(rows.Reserve(events, per_kind));
-  for (const auto& range : ranges) {
-    for (int64_t i = range.from; i < range.to; ++i) ARROW_RETURN_NOT_OK(rows.Add(range.partition + i * partitions));
+  for (auto& t : threads) t.join();
+  std::vector<std::shared_ptr<arrow::Table>> tables;
+  for (auto& part : parts) {
+    ARROW_ASSIGN_OR_RAISE(auto table, std::move(part));
+    tables.push_back(std::move(table));
   }
-  return rows.Finish();
+  if (tables.empty()) return Rows(config, layout).Finish();
+  return arrow::ConcatenateTables(tables);
 }
 
 }  // namespace spate::nexmark

@@ -10,7 +10,8 @@
 // numbers always yields the same rows, whatever batches it is cut into.
 // Partition p of n generates the events p, p + n, p + 2n, ...
 //
-// Threading: the functions are pure; call them from any thread.
+// Threading: the functions are pure; call them from any thread. Generate
+// makes each of several ranges on a thread of its own.
 
 #include <cstdint>
 #include <memory>
@@ -70,7 +71,8 @@ struct PartitionRange {
   int64_t to = 0;
 };
 
-/// The rows of the ranges' events, range after range, each in event order.
+/// The rows of the ranges' events, range after range, each in event order
+/// (with several ranges, a chunk per range).
 arrow::Result<std::shared_ptr<arrow::Table>> Generate(const GeneratorConfig& config, Layout layout,
                                                       int64_t partitions,
                                                       const std::vector<PartitionRange>& ranges);
