@@ -340,9 +340,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
   if (IsStringLike(from.id()) && to.id() != TypeId::kBinary) {
     ARROW_ASSIGN_OR_RAISE(input, TrimmedStrings(values));
     if (to.id() == TypeId::kBoolean) return StringToBoolean(*input, from, strict);
-    if (to.id() == TypeId::kDate || to.id() == TypeId::kTimestamp) {
-      return CastStringToDatetime(values, to, ctx, strict);
-    }
+    if (IsTime(to.id())) return CastStringToDatetime(values, to, ctx, strict);
     if (to.IsIntegral()) {
       // Only non-ANSI casts read "1.9" as 1; TRY_CAST follows ANSI's syntax.
       return StringToIntegral(*input, from, to, target, strict, /*allow_fraction=*/!ctx.ansi);

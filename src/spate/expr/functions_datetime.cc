@@ -4,6 +4,7 @@
 // Spark's (Java DateTimeFormatter) letters, parsed and formatted here so that
 // widths, defaults and failures match Spark rather than strptime.
 
+#include <chrono>
 #include <cmath>
 #include <map>
 #include <optional>
@@ -100,10 +101,11 @@ std::string_view TrimWhitespace(std::string_view s) {
   return s;
 }
 
-// [+-]yyyy[-[m]m[-[d]d]]: the date part both casts read.
-std::optional<int64_t> ReadDate(Cursor& c) {
+// [+-]yyyy[-[m]m[-[d]d]]: the date part both casts read; a DATE's year has
+// up to 7 digits, a TIMESTAMP's up to 6.
+std::optional<int64_t> ReadDate(Cursor& c, size_t max_year_digits = 7, bool* has_day = nullptr) {
   int sign = c.Eat('-') ? -1 : (c.Eat('+'), 1);
-  auto y = c.Digits(4, 7);
+  auto y = c.Digits(4, max_year_digits);
   if (!y) return std::nullopt;
   int64_t month = 1, day = 1;
   if (c.Eat('-')) {
@@ -114,6 +116,7 @@ std::optional<int64_t> ReadDate(Cursor& c) {
       auto d = c.Digits(1, 2);
       if (!d) return std::nullopt;
       day = *d;
+      if (has_day) *has_day = true;
     }
   }
   int64_t year = sign * *y;
@@ -143,53 +146,101 @@ std::string ReadZone(Cursor& c) {
 }
 
 struct ParsedTimestamp {
-  int64_t wall_micros;
-  std::string zone;  // empty: the session time zone
+  int64_t wall_micros;  // the time of day alone when time_only
+  std::string zone;     // empty: the session time zone
+  bool time_only = false;  // no date: today's, in the zone
 };
 
-// CAST(string AS TIMESTAMP): date, then ' ' or 'T', h[h]:m[m][:s[s][.f{1,9}]]
-// (fraction truncated to microseconds) and an optional zone.
-std::optional<ParsedTimestamp> ParseTimestampString(std::string_view text) {
-  Cursor c{TrimWhitespace(text)};
-  auto days = ReadDate(c);
-  if (!days) return std::nullopt;
-  int64_t micros = *days * kMicrosPerDay;
-  if (c.Done()) return ParsedTimestamp{micros, ""};
-  if (!c.Eat(' ') && !c.Eat('T')) return std::nullopt;
-  if (c.Done()) return ParsedTimestamp{micros, ""};
+// h[h][:m[m][:s[s][.fraction][zone]]] -> micros of the day (the fraction cut
+// to microseconds); a zone only follows the seconds. `need_minutes`: "10"
+// alone is a year, so a time without 'T' before it needs its minutes.
+std::optional<ParsedTimestamp> ReadTime(Cursor& c, bool need_minutes) {
   auto h = c.Digits(1, 2);
-  if (!h || !c.Eat(':')) return std::nullopt;
-  auto m = c.Digits(1, 2);
-  if (!m) return std::nullopt;
-  int64_t s = 0, fraction = 0;
+  if (!h) return std::nullopt;
+  int64_t m = 0, s = 0, fraction = 0;
+  bool seconds = false;
   if (c.Eat(':')) {
-    auto sec = c.Digits(1, 2);
-    if (!sec) return std::nullopt;
-    s = *sec;
-    if (c.Eat('.')) {
-      size_t n = 0;
-      auto f = c.Digits(0, 9, &n);
-      fraction = *f;
-      for (; n < 6; ++n) fraction *= 10;
-      for (; n > 6; --n) fraction /= 10;
+    auto min = c.Digits(1, 2);
+    if (!min) return std::nullopt;
+    m = *min;
+    if (c.Eat(':')) {
+      auto sec = c.Digits(1, 2);
+      if (!sec) return std::nullopt;
+      s = *sec;
+      seconds = true;
+      if (c.Eat('.')) {
+        size_t n = 0;
+        fraction = *c.Digits(0, 9, &n);
+        while (std::isdigit(static_cast<unsigned char>(c.Peek()))) c.Eat(c.Peek());
+        for (; n < 6; ++n) fraction *= 10;
+        for (; n > 6; --n) fraction /= 10;
+      }
     }
+  } else if (need_minutes) {
+    return std::nullopt;
   }
-  if (*h > 23 || *m > 59 || s > 59) return std::nullopt;
-  micros += ((*h * 60 + *m) * 60 + s) * kMicrosPerSecond + fraction;
-  return ParsedTimestamp{micros, ReadZone(c)};
+  if (*h > 23 || m > 59 || s > 59) return std::nullopt;
+  int64_t micros = ((*h * 60 + m) * 60 + s) * kMicrosPerSecond + fraction;
+  std::string zone = ReadZone(c);
+  if (!zone.empty() && (!seconds || std::isdigit(static_cast<unsigned char>(zone[0])))) {
+    return std::nullopt;
+  }
+  return ParsedTimestamp{micros, zone};
 }
 
-// Wall times (each maybe with its own zone) -> UTC instants.
+// CAST(string AS TIMESTAMP), as Spark reads it: a date, then ' ' or 'T' and a
+// time; or a time alone, after a 'T' that starts the text or as h[h]:m[m]...
+std::optional<ParsedTimestamp> ParseTimestampString(std::string_view text) {
+  std::string_view trimmed = TrimWhitespace(text);
+  Cursor c{trimmed};
+  bool leading_t = !text.empty() && text[0] == 'T';
+  size_t digits = 0;
+  while (digits < trimmed.size() && std::isdigit(static_cast<unsigned char>(trimmed[digits]))) ++digits;
+  if (leading_t || (digits > 0 && digits < trimmed.size() && trimmed[digits] == ':')) {
+    c.Eat('T');
+    auto time = ReadTime(c, /*need_minutes=*/!leading_t);
+    if (time) time->time_only = true;
+    return time;
+  }
+  bool has_day = false;
+  auto days = ReadDate(c, 6, &has_day);
+  if (!days) return std::nullopt;
+  int64_t midnight = *days * kMicrosPerDay;
+  if (c.Done()) return ParsedTimestamp{midnight, ""};
+  if (!has_day || (!c.Eat(' ') && !c.Eat('T'))) return std::nullopt;
+  auto time = ReadTime(c, /*need_minutes=*/false);
+  if (time) time->wall_micros += midnight;
+  return time;
+}
+
+// A time of day on today's date in `zone`, as java.time's LocalDate.now(zone).
+arrow::Result<int64_t> OnToday(int64_t time_of_day, const std::string& zone) {
+  auto now = std::chrono::duration_cast<std::chrono::microseconds>(
+                 std::chrono::system_clock::now().time_since_epoch()).count();
+  ARROW_ASSIGN_OR_RAISE(Values local, UtcToLocal({now}, zone));
+  return FloorDiv(*local[0], kMicrosPerDay) * kMicrosPerDay + time_of_day;
+}
+
+// Wall times (each maybe with its own zone) -> UTC instants; a zone that is
+// not one gives NULL.
 arrow::Result<Values> ResolveZones(const std::vector<std::optional<ParsedTimestamp>>& parsed,
                                    const std::string& session_tz) {
   Values session_rows(parsed.size());
   for (size_t i = 0; i < parsed.size(); ++i) {
-    if (parsed[i] && parsed[i]->zone.empty()) session_rows[i] = parsed[i]->wall_micros;
+    if (!parsed[i] || !parsed[i]->zone.empty()) continue;
+    session_rows[i] = parsed[i]->wall_micros;
+    if (parsed[i]->time_only) {
+      ARROW_ASSIGN_OR_RAISE(session_rows[i], OnToday(parsed[i]->wall_micros, session_tz));
+    }
   }
   ARROW_ASSIGN_OR_RAISE(Values out, LocalToUtc(session_rows, session_tz));
   for (size_t i = 0; i < parsed.size(); ++i) {
     if (!parsed[i] || parsed[i]->zone.empty()) continue;
-    auto converted = LocalToUtc({parsed[i]->wall_micros}, parsed[i]->zone);
+    const std::string& zone = parsed[i]->zone;
+    auto wall = parsed[i]->time_only ? OnToday(parsed[i]->wall_micros, zone)
+                                     : arrow::Result<int64_t>(parsed[i]->wall_micros);
+    if (!wall.ok()) continue;
+    auto converted = LocalToUtc({*wall}, zone);
     if (converted.ok()) out[i] = (*converted)[0];
   }
   return out;
@@ -518,6 +569,13 @@ arrow::Result<std::vector<std::optional<ParsedTimestamp>>> ParseTexts(
     if (!texts[i]) continue;
     size_t error_at = 0;
     parsed[i] = pattern ? ParseWithPattern(*texts[i], tokens, &error_at) : ParseTimestampString(*texts[i]);
+    // A zone must be one (TIMESTAMP_NTZ then ignores it); a time alone is
+    // today's in a zone, which TIMESTAMP_NTZ has not.
+    bool ntz = std::string_view(cast_to) == "TIMESTAMP_NTZ";
+    if (!pattern && parsed[i] && ((ntz && parsed[i]->time_only) ||
+                                  (!parsed[i]->zone.empty() && !ResolveTimeZone(parsed[i]->zone).ok()))) {
+      parsed[i].reset();
+    }
     if (parsed[i] || !ctx.ansi) continue;
     return pattern ? CannotParse(*texts[i], error_at) : CastInvalid(*texts[i], cast_to);
   }
@@ -1434,7 +1492,7 @@ std::optional<int32_t> ParseDateText(std::string_view text) {
 arrow::Result<std::optional<int64_t>> ParseTimestampText(std::string_view text,
                                                          const std::string& session_tz, bool ntz) {
   auto parsed = ParseTimestampString(text);
-  if (!parsed) return std::nullopt;
+  if (!parsed || (ntz && parsed->time_only)) return std::nullopt;
   if (ntz) return parsed->zone.empty() ? std::optional<int64_t>(parsed->wall_micros) : std::nullopt;
   ARROW_ASSIGN_OR_RAISE(Values utc, ResolveZones({parsed}, session_tz));
   return utc[0];
@@ -1449,6 +1507,8 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::A
   Values values;
   if (to.id() == TypeId::kDate) {
     ARROW_ASSIGN_OR_RAISE(values, Days(arrow::Datum(strings.data()), *types::String(), c, strings.length()));
+  } else if (to.id() == TypeId::kTimestampNtz) {
+    ARROW_ASSIGN_OR_RAISE(values, ParseWalls(strings, std::nullopt, c));
   } else {
     ARROW_ASSIGN_OR_RAISE(values, ParseInstants(strings, std::nullopt, c));
   }

@@ -403,3 +403,49 @@ def test_interval_sign_operators(oracle):
         out.append(spark.sql("SELECT - INTERVAL '1-2' YEAR TO MONTH").columns)
         return out
     oracle.check(program)
+
+
+# Timestamp text as CAST reads it: separators, an hour alone, fractions, zones, signed and
+# long years, surrounding spaces, and malformed forms.
+DATED_TEXTS = [
+    "2020-01-01", "2020-01-01T", "2020-01-01 ", "2020-01-01T10", "2020-01-01 10", "2020-01-01T1",
+    "2020-01-01T10:", "2020-01-01T10:0", "2020-01-01T10:00", "2020-01-01T10:00:", "2020-01-01T10:00:01",
+    "2020-01-01T10:00:01.", "2020-01-01T10:00:01.5", "2020-01-01T10:00:01.123456789",
+    "2020-01-01T10:00:01.1234567891", "2020-01-01T10:00:01Z", "2020-01-01T10:00Z", "2020-01-01T10Z",
+    "2020-01-01T10:00:01+01", "2020-01-01T10:00:01+01:00", "2020-01-01T10:00:01 UTC+1",
+    "2020-01-01T10:00:01GMT-08:00", "2020-01-01T10:00:01 Europe/Paris", "2020-01-01T10:00:01Europe/Paris",
+    "2020-01-01T10:00 Z", "2020-01-01T10:00:01.5Z", "2020-01-01T10:00:01.Z", "2020-01-01T10:00:01 Bogus/Zone",
+    "2020-01-01 10:00:01 +01:00", "  2020-01-01 10:00:01  ", "+2020-01-01", "-2020-01-01", "+12020-01-01",
+    "12020-01-01", "123456-01-01", "1234567-01-01", "020-01-01", "2020", "2020-1", "2020-1-1", "2020-01-",
+    "2020-13-01", "2020-02-30", "2020-01-01T24:00", "2020-01-01T23:60", "2020-01-01T23:59:60", "2020-01-01X",
+    "2020-01T10:00", "2020T10:00", "2020-01-01T10:00:01.5.5", "2020-01-01TT10", "2020-01-01  10:00",
+    "2020-01-01 T10:00", "2020-01-01T10:00:01+1", "2020-01-01T10:00:01+0100", "2020-01-01T10:00:01-08",
+    "2020-01-01T10:00:01 PST", "10", "10:", "10:00:", "+10:00", " T10:00", "24:00", "T", "", "10:00Z",
+]
+# A time alone is today's date at that time: compared as the time since today's midnight.
+TIME_TEXTS = ["10:00", "10:00:01", "10:00:01.5", "T10:00", "T10", "T10:00:01Z", "10:00:01 UTC", "1:2",
+              " 10:00", "T10:00:01+01:00"]
+SINCE_MIDNIGHT = "unix_micros(%s) - unix_micros(CAST(current_date() AS TIMESTAMP))"
+
+
+def test_cast_string_to_timestamp_forms(oracle):
+    """CAST / try_cast / to_timestamp of timestamp text: every form Spark reads (a time alone is
+    today's; TIMESTAMP_NTZ ignores a zone and has no date for a time alone) and, under ANSI,
+    CAST_INVALID_INPUT for every form it refuses."""
+    quoted = ["'%s'" % t for t in DATED_TEXTS]
+    # As text: Python's datetime holds no year before 1 or after 9999.
+    oracle.check_exprs(["CAST(try_cast(%s AS TIMESTAMP) AS STRING)" % q for q in quoted]
+                       + ["CAST(try_cast(%s AS TIMESTAMP_NTZ) AS STRING)" % q for q in quoted]
+                       + ["CAST(try_to_timestamp(%s) AS STRING)" % q for q in quoted])
+    oracle.check_exprs(["CAST(CAST(%s AS TIMESTAMP) AS STRING)" % q for q in quoted])
+
+
+def test_cast_time_alone_to_timestamp(oracle):
+    """A time without a date (`10:00`, `T10`, with a zone after the seconds) is today's date at
+    that time through CAST, try_cast and to_timestamp; TIMESTAMP_NTZ refuses it."""
+    quoted = ["'%s'" % t for t in TIME_TEXTS]
+    oracle.check_exprs([SINCE_MIDNIGHT % ("%s(%s AS TIMESTAMP)" % (f, q)) for q in quoted
+                        for f in ("CAST", "try_cast")]
+                       + [SINCE_MIDNIGHT % ("to_timestamp(%s)" % q) for q in quoted]
+                       + ["try_cast(%s AS TIMESTAMP_NTZ)" % q for q in quoted]
+                       + ["CAST('10:00' AS TIMESTAMP_NTZ)"])

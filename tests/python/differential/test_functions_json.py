@@ -468,9 +468,11 @@ def test_from_json_decimal_strings_with_commas(oracle):
 
 
 def test_schema_of_json_infer_timestamp(oracle):
-    """schema_of_json with inferTimestamp: strings CAST reads as timestamps are TIMESTAMP."""
+    """schema_of_json with inferTimestamp: strings CAST reads as timestamps are TIMESTAMP (a time
+    alone and an hour alone too); others, `2020-01-01T` among them, STRING."""
     docs = ['{"a": "2020-01-01", "b": "2020-01-01T10:00:00Z", "c": "x", "d": ["2020-01-01 10:00", "y"]}',
-            '["2020-01-01", "2021-01-01 00:00:00.5"]', '"2020"']
+            '["2020-01-01", "2021-01-01 00:00:00.5"]', '"2020"',
+            '{"e": "10:00", "f": "T10", "g": "2020-01-01T10", "h": "2020-01-01T", "i": "2020-01-01T10:00Z"}']
     oracle.check_exprs(["schema_of_json('%s', map('inferTimestamp', 'true'))" % d for d in docs] +
                        ["schema_of_json('%s', map('inferTimestamp', 'true', 'prefersDecimal', 'true'))" % docs[2],
                         "schema_of_json('%s')" % docs[0]])
