@@ -17,9 +17,10 @@ namespace spate {
 /// 1970-01-01, or nullopt when the text is not a date.
 std::optional<int32_t> ParseDateText(std::string_view text);
 
-/// date[(T| )h[h]:m[m][:s[s][.fraction]]][zone]: UTC microseconds. Text
-/// without a zone is a wall time in `session_tz`. For TIMESTAMP_NTZ (`ntz`)
-/// the wall time itself is returned and a zone makes the text invalid.
+/// date[(T| )h[h][:m[m][:s[s][.fraction][zone]]]], or a time alone (today's
+/// date in its zone): UTC microseconds. Text without a zone is a wall time in
+/// `session_tz`. For TIMESTAMP_NTZ (`ntz`) the wall time itself is returned;
+/// a zone or a time alone makes the text invalid.
 /// nullopt when the text is not a timestamp.
 arrow::Result<std::optional<int64_t>> ParseTimestampText(std::string_view text,
                                                          const std::string& session_tz, bool ntz);
