@@ -3,6 +3,8 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "spate/common/murmur3.h"
+
 namespace spate {
 
 namespace {
@@ -32,21 +34,9 @@ class JavaRandom {
   uint64_t seed_;
 };
 
-uint32_t Rotl(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-
-uint32_t MixK1(uint32_t k1) { return Rotl(k1 * 0xcc9e2d51u, 15) * 0x1b873593u; }
-
-uint32_t MixH1(uint32_t h1, uint32_t k1) { return Rotl(h1 ^ k1, 13) * 5 + 0xe6546b64u; }
-
-uint32_t Fmix(uint32_t h1, uint32_t length) {
-  h1 ^= length;
-  h1 ^= h1 >> 16;
-  h1 *= 0x85ebca6bu;
-  h1 ^= h1 >> 13;
-  h1 *= 0xc2b2ae35u;
-  h1 ^= h1 >> 16;
-  return h1;
-}
+using murmur3::Fmix32;
+using murmur3::MixH1;
+using murmur3::MixK1;
 
 void PutBigEndian(std::string* out, uint64_t v, int bytes) {
   for (int i = bytes - 1; i >= 0; --i) out->push_back(static_cast<char>((v >> (8 * i)) & 0xff));
@@ -66,7 +56,7 @@ int32_t SparkMurmur3Bytes(std::string_view bytes, int32_t seed) {
     const auto half_word = static_cast<int32_t>(static_cast<signed char>(bytes[i]));
     h1 = MixH1(h1, MixK1(static_cast<uint32_t>(half_word)));
   }
-  return static_cast<int32_t>(Fmix(h1, static_cast<uint32_t>(bytes.size())));
+  return static_cast<int32_t>(Fmix32(h1, static_cast<uint32_t>(bytes.size())));
 }
 
 CountMinSketch::CountMinSketch(double eps, double confidence, int32_t seed)

@@ -2,30 +2,24 @@
 
 #include <cmath>
 
+#include "spate/common/murmur3.h"
+
 namespace spate {
 
 namespace {
 
-uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
-uint32_t MurmurMixK(uint32_t k) { return Rotl32(k * 0xcc9e2d51u, 15) * 0x1b873593u; }
-uint32_t MurmurMixH(uint32_t h, uint32_t k) { return Rotl32(h ^ MurmurMixK(k), 13) * 5 + 0xe6546b64u; }
-uint32_t MurmurFinal(uint32_t h, uint32_t length) {
-  h ^= length;
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  return h ^ (h >> 16);
-}
+using murmur3::Fmix32;
+using murmur3::MixH1;
+using murmur3::MixK1;
 
 // scala.util.hashing.MurmurHash3.bytesHash of 8 bytes (two little-endian words).
 uint32_t ScalaBytesHash(const unsigned char* b, uint32_t seed) {
   uint32_t h = seed;
   for (int i = 0; i < 8; i += 4) {
     uint32_t k = b[i] | (b[i + 1] << 8) | (b[i + 2] << 16) | (uint32_t{b[i + 3]} << 24);
-    h = MurmurMixH(h, k);
+    h = MixH1(h, MixK1(k));
   }
-  return MurmurFinal(h, 8);
+  return Fmix32(h, 8);
 }
 
 }  // namespace

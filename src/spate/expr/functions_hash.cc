@@ -15,6 +15,7 @@
 
 #include "spate/common/crc32.h"
 #include "spate/common/error.h"
+#include "spate/common/murmur3.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/value_hash.h"
 #include "spate/types/arrow_types.h"
@@ -33,7 +34,6 @@ arrow::Result<ArrayPtr> AsArray(const arrow::Datum& d, int64_t n) {
 // ---------------------------------------------------------------------------
 // Digests (through OpenSSL) and CRC-32 (ISO-HDLC, as java.util.zip.CRC32).
 
-uint32_t Rotl32(uint32_t x, int r) { return (x << r) | (x >> (32 - r)); }
 uint64_t Rotl64(uint64_t x, int r) { return (x << r) | (x >> (64 - r)); }
 
 uint32_t Load32Le(const unsigned char* p) {
@@ -147,16 +147,9 @@ arrow::Result<BoundExprPtr> BindSha2(const std::string& name, std::vector<BoundE
 // ---------------------------------------------------------------------------
 // Spark's Murmur3_x86_32 and XXH64 over values.
 
-uint32_t MixK1(uint32_t k) { return Rotl32(k * 0xcc9e2d51u, 15) * 0x1b873593u; }
-uint32_t MixH1(uint32_t h, uint32_t k) { return Rotl32(h ^ k, 13) * 5 + 0xe6546b64u; }
-uint32_t Fmix32(uint32_t h, uint32_t length) {
-  h ^= length;
-  h ^= h >> 16;
-  h *= 0x85ebca6bu;
-  h ^= h >> 13;
-  h *= 0xc2b2ae35u;
-  return h ^ (h >> 16);
-}
+using murmur3::Fmix32;
+using murmur3::MixH1;
+using murmur3::MixK1;
 
 struct Murmur3 {
   static uint64_t Int(uint32_t v, uint64_t seed) {
