@@ -23,3 +23,14 @@ def bids_during_auctions(auctions, bids):
     during = (auctions.id == bids.auction) & \
         bids.bid_dateTime.between(auctions.dateTime, auctions.expires)
     return auctions.join(bids, during)
+
+
+def average_closing_price(auctions, bids, by, name):
+    """q4 and q6: each auction's winning price (its highest bid, emitted when it expires),
+    averaged as `name` per `by` and 10-second tumbling window of the auctions' expiry."""
+    F = functions_of(bids)
+    closing = (bids_during_auctions(auctions, bids).groupBy("id", by, "expires")
+               .agg(F.max("price").alias("final")))
+    return (closing.groupBy(by, F.window("expires", "10 seconds"))
+            .agg(F.avg("final").alias(name))
+            .select(by, F.col("window.end").alias("endtime"), name))

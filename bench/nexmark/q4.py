@@ -9,16 +9,10 @@ the average is per category and window of the auctions' expiry. The winning pric
 grouped by auction as in the project's SQL, its group closing when the auction expires
 (auction_bids)."""
 
-from .auction_bids import bids_during_auctions
-from .runner import functions_of
+from .auction_bids import average_closing_price
 
 OUTPUT_MODE = "append"
 
 
 def build(spark, bids, auctions, persons):
-    F = functions_of(bids)
-    closing = (bids_during_auctions(auctions, bids).groupBy("id", "category", "expires")
-               .agg(F.max("price").alias("final")))
-    return (closing.groupBy("category", F.window("expires", "10 seconds"))
-            .agg(F.avg("final").alias("final"))
-            .select("category", F.col("window.end").alias("endtime"), "final"))
+    return average_closing_price(auctions, bids, "category", "final")

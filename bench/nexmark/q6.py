@@ -9,16 +9,10 @@ updates the average with each auction, which Spark cannot do after a stream-stre
 auctions that closed in each 10 seconds. The winning price is grouped by auction as in the
 project's SQL, its group closing when the auction expires (auction_bids)."""
 
-from .auction_bids import bids_during_auctions
-from .runner import functions_of
+from .auction_bids import average_closing_price
 
 OUTPUT_MODE = "append"
 
 
 def build(spark, bids, auctions, persons):
-    F = functions_of(bids)
-    closing = (bids_during_auctions(auctions, bids).groupBy("id", "seller", "expires")
-               .agg(F.max("price").alias("final")))
-    return (closing.groupBy("seller", F.window("expires", "10 seconds"))
-            .agg(F.avg("final").alias("avg_price"))
-            .select("seller", F.col("window.end").alias("endtime"), "avg_price"))
+    return average_closing_price(auctions, bids, "seller", "avg_price")
