@@ -256,14 +256,20 @@ def test_window_exports(oracle):
     oracle.check(program)
 
 
+def json_folder(tmp, lines):
+    """A folder `tmp`/in holding one JSON-lines file of `lines`, for a stream to read."""
+    src = os.path.join(tmp, "in")
+    os.makedirs(src)
+    with open(os.path.join(src, "a.json"), "w") as f:
+        f.write(lines)
+    return src
+
+
 def test_streaming_rejects_window_functions(oracle):
     """Non-time window functions are refused on a streaming DataFrame when the query starts."""
     def program(sql, spark, tmp):
         F, W = sql.functions, sql.Window
-        src = os.path.join(tmp, "in")
-        os.makedirs(src)
-        with open(os.path.join(src, "a.json"), "w") as f:
-            f.write('{"a": 1}\n{"a": 2}\n')
+        src = json_folder(tmp, '{"a": 1}\n{"a": 2}\n')
         stream = spark.readStream.schema("a INT").json(src)
         query = (stream.withColumn("r", F.row_number().over(W.orderBy("a")))
                  .writeStream.format("memory").queryName("win_out").start())
@@ -276,10 +282,7 @@ def test_streaming_rejects_window_functions(oracle):
 def test_streaming_sql_rejects_window_functions(oracle):
     """The same refusal for SQL over a streaming view."""
     def program(sql, spark, tmp):
-        src = os.path.join(tmp, "in")
-        os.makedirs(src)
-        with open(os.path.join(src, "a.json"), "w") as f:
-            f.write('{"a": 1}\n')
+        src = json_folder(tmp, '{"a": 1}\n')
         spark.readStream.schema("a INT").json(src).createOrReplaceTempView("st")
         query = (spark.sql("SELECT a, sum(a) OVER (ORDER BY a) FROM st")
                  .writeStream.format("memory").queryName("win_sql").start())
@@ -294,10 +297,7 @@ def test_streaming_window_refusal_names_the_column_and_the_specification(oracle)
     one inside an expression, else its text) and the specification in upper case."""
     def program(sql, spark, tmp):
         F, W = sql.functions, sql.Window
-        src = os.path.join(tmp, "in")
-        os.makedirs(src)
-        with open(os.path.join(src, "a.json"), "w") as f:
-            f.write('{"a": 1, "b": 2}\n')
+        src = json_folder(tmp, '{"a": 1, "b": 2}\n')
         stream = spark.readStream.schema("a INT, b INT").json(src)
         numbered = F.row_number().over(W.partitionBy("a").orderBy(F.col("b").desc()))
         messages = []
@@ -316,10 +316,7 @@ def test_window_functions_inside_foreach_batch(oracle):
     """Inside foreachBatch the micro-batch is a plain DataFrame: window functions run."""
     def program(sql, spark, tmp):
         F, W = sql.functions, sql.Window
-        src = os.path.join(tmp, "in")
-        os.makedirs(src)
-        with open(os.path.join(src, "a.json"), "w") as f:
-            f.write('{"a": 1, "g": "x"}\n{"a": 2, "g": "x"}\n{"a": 3, "g": "y"}\n')
+        src = json_folder(tmp, '{"a": 1, "g": "x"}\n{"a": 2, "g": "x"}\n{"a": 3, "g": "y"}\n')
         out = []
 
         def batch(df, batch_id):
