@@ -3,36 +3,12 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "spate/common/java_random.h"
 #include "spate/common/murmur3.h"
 
 namespace spate {
 
 namespace {
-
-// java.util.Random: a 48-bit linear congruential generator.
-class JavaRandom {
- public:
-  explicit JavaRandom(int64_t seed) : seed_((static_cast<uint64_t>(seed) ^ kMultiplier) & kMask) {}
-
-  int32_t NextInt(int32_t bound) {
-    int32_t r = Next(31);
-    const int32_t m = bound - 1;
-    if ((bound & m) == 0) return static_cast<int32_t>((static_cast<int64_t>(bound) * r) >> 31);
-    for (int32_t u = r; u - (r = u % bound) + m < 0; u = Next(31)) {
-    }
-    return r;
-  }
-
- private:
-  int32_t Next(int bits) {
-    seed_ = (seed_ * kMultiplier + 0xB) & kMask;
-    return static_cast<int32_t>(static_cast<int64_t>(seed_) >> (48 - bits));
-  }
-
-  static constexpr uint64_t kMultiplier = 0x5DEECE66DULL;
-  static constexpr uint64_t kMask = (1ULL << 48) - 1;
-  uint64_t seed_;
-};
 
 using murmur3::Fmix32;
 using murmur3::MixH1;
