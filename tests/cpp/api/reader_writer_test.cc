@@ -144,6 +144,29 @@ TEST(ReaderWriterTest, JsonSamplingRatioAndInferTimestamp) {
   EXPECT_EQ(all.schema()->SimpleString(), "struct<a:string,t:string>");
 }
 
+// Of 30 documents (a file each, document k with field fk a string and the
+// others integers), PySpark 4.1's sample with multiLine and samplingRatio 0.3
+// reads the 8 whose field is STRING below (all 30 fields from all of them).
+TEST(ReaderWriterTest, JsonMultiLineSamplingRatioSamplesDocuments) {
+  auto session = Session::Make();
+  auto dir = FreshDir("reader_writer");
+  std::vector<std::string> paths;
+  for (int k = 0; k < 30; ++k) {
+    std::string fields;
+    for (int n = 0; n < 30; ++n) fields += fmt::format("{}\"f{:02d}\": {}", n > 0 ? ",\n" : "", n, n == k ? "\"s\"" : "1");
+    paths.push_back((dir / fmt::format("doc-{:02d}.json", k)).string());
+    WriteFile(paths.back(), "{\n" + fields + "\n}");
+  }
+  DataFrame df = session->read().option("multiLine", "true").option("samplingRatio", "0.3").json(paths);
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  auto schema = df.schema();
+  std::vector<std::string> strings;
+  for (const auto& f : schema->fields()) {
+    if (f.type->id() == TypeId::kString) strings.push_back(f.name);
+  }
+  EXPECT_EQ(strings, (std::vector<std::string>{"f00", "f02", "f05", "f10", "f11", "f12", "f16", "f23"}));
+}
+
 TEST(ReaderWriterTest, JsonPermissiveKeepsCorruptRecords) {
   auto session = Session::Make();
   auto dir = FreshDir("reader_writer");

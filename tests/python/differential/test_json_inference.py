@@ -353,6 +353,34 @@ def test_json_source_sampling_ratio_is_a_number(tmp_path):
         spark.read.option("samplingRatio", "abc").schema("a INT").json(write_files(str(tmp_path), [['{"a": 1}']]))
 
 
+def numbered_documents(count):
+    """multiLine documents, one a file: document K has field fK as a string (an integer in the
+    others), so the schema inferred from a sample names the documents sampled. Some documents are
+    arrays of two records."""
+    names = ["f%02d" % k for k in range(count)]
+    docs = []
+    for k in range(count):
+        record = "{\n%s\n}" % ",\n".join('  "%s": %s' % (n, '"s"' if n == "f%02d" % k else "1") for n in names)
+        docs.append("[%s, %s]" % (record, record) if k % 5 == 4 else record)
+    return docs
+
+
+@pytest.mark.parametrize("ratio", ["0.1", "0.3", "0.4", "0.5", "0.8"])
+def test_json_source_multi_line_sampling_ratio(oracle, ratio):
+    """samplingRatio with multiLine: Spark samples whole documents (files) with RDD.sample(false,
+    ratio, 1), gap sampling up to 0.4 and a draw per document above; the files are given in order,
+    as Spark lists a directory's files in no fixed order."""
+    docs = numbered_documents(30)
+
+    def program(sql, spark, tmp):
+        paths = [os.path.join(tmp, "doc-%02d.json" % k) for k in range(len(docs))]
+        for path, doc in zip(paths, docs):
+            with open(path, "w") as out:
+                out.write(doc)
+        return spark.read.options(multiLine="true", samplingRatio=ratio).json(paths)
+    oracle.check(program)
+
+
 TIMESTAMP_TEXTS = ["2020-01-01", "2020-01-01 10:00:00", "2020-01-01T10:00:00Z", "2020-01-01T10:00:00.123+02:00",
                    "2020-01-01 10:00:00 UTC", "2020-1-1", "2020", " 2020-01-01", "123", "abc", "2020-13-01",
                    "2020-01-01T10", "2020-01-01T"]

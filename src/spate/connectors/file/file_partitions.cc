@@ -18,10 +18,10 @@ int64_t LongSetting(const RuntimeConfig& conf, const std::string& key, int64_t f
   }
 }
 
-int64_t Parallelism(const RuntimeConfig& conf) {
+// SparkContext.defaultParallelism.
+int64_t DefaultParallelism(const RuntimeConfig& conf) {
   int64_t cores = std::max(1u, std::thread::hardware_concurrency());
-  int64_t n = LongSetting(conf, "spark.sql.files.minPartitionNum", 0);
-  if (n <= 0) n = LongSetting(conf, "spark.default.parallelism", 0);
+  int64_t n = LongSetting(conf, "spark.default.parallelism", 0);
   if (n > 0) return n;
   std::string master = conf.Get("spark.master", "local[*]");
   if (master == "local") return 1;
@@ -32,6 +32,12 @@ int64_t Parallelism(const RuntimeConfig& conf) {
     }
   }
   return cores;
+}
+
+// A file scan's parallelism.
+int64_t Parallelism(const RuntimeConfig& conf) {
+  int64_t n = LongSetting(conf, "spark.sql.files.minPartitionNum", 0);
+  return n > 0 ? n : DefaultParallelism(conf);
 }
 
 }  // namespace
@@ -62,6 +68,26 @@ FilePartitions SparkFilePartitions(const std::vector<int64_t>& sizes, const Runt
     current.push_back(split);
   }
   if (!current.empty()) out.partitions.push_back(std::move(current));
+  return out;
+}
+
+std::vector<std::vector<size_t>> SparkWholeFilePartitions(const std::vector<int64_t>& sizes,
+                                                          const RuntimeConfig& conf) {
+  const int64_t max_bytes = LongSetting(conf, "spark.files.maxPartitionBytes", 128 << 20);
+  const int64_t open_cost = LongSetting(conf, "spark.files.openCostInBytes", 4 << 20);
+  int64_t total = 0;
+  for (int64_t size : sizes) total += size + open_cost;
+  const int64_t split_bytes = std::min(max_bytes, std::max(open_cost, total / DefaultParallelism(conf)));
+  std::vector<std::vector<size_t>> out;
+  int64_t bytes = split_bytes;  // of the partition being filled: none yet
+  for (size_t f = 0; f < sizes.size(); ++f) {
+    if (bytes >= split_bytes) {
+      out.emplace_back();
+      bytes = 0;
+    }
+    out.back().push_back(f);
+    bytes += sizes[f];
+  }
   return out;
 }
 

@@ -32,6 +32,15 @@ struct FilePartitions {
 /// of spark.master local[N] (local: 1; local[*] or none: the cores).
 FilePartitions SparkFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf);
 
+/// The partitions of Spark's binary-file RDDs (the JSON source's multiLine
+/// documents) over files of `sizes` bytes, as file indices: whole files in
+/// order, a partition closed once its files reach maxSplitSize (Hadoop's
+/// CombineFileInputFormat on one host), maxSplitSize being
+/// min(spark.files.maxPartitionBytes, max(spark.files.openCostInBytes, total
+/// bytes with an open cost per file / spark.default.parallelism or the
+/// master's cores)).
+std::vector<std::vector<size_t>> SparkWholeFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf);
+
 /// The split a line starting at byte `offset` is read in, of splits of
 /// `split_bytes` each: Hadoop's line reader leaves a split's first line to the
 /// split before it and reads one line past its end.

@@ -1,10 +1,12 @@
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <string_view>
 
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/java_random.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/common/xorshift_random.h"
@@ -89,6 +91,58 @@ std::vector<std::string> SampledRecords(const std::vector<std::string>& texts, d
         if (SplitOfLine(offset, scan.split_bytes) * scan.split_bytes != split.start) return;
         if (random.NextDouble() < ratio) keep(offset, line);
       });
+    }
+  }
+  return out;
+}
+
+// RDD.sample(false, ratio, seed)'s BernoulliSampler over one partition: up
+// to a ratio of 0.4 it skips runs of items of geometric length
+// (GapSampling), above it keeps an item when a draw is at most the ratio.
+class RddBernoulliSampler {
+ public:
+  RddBernoulliSampler(double ratio, int64_t seed) : ratio_(ratio), random_(seed) {
+    if (ratio_ <= kMaxGapSamplingRatio) Advance();
+  }
+
+  bool Keep() {
+    if (ratio_ > kMaxGapSamplingRatio) return random_.NextDouble() <= ratio_;
+    if (gap_ > 0) {
+      --gap_;
+      return false;
+    }
+    Advance();
+    return true;
+  }
+
+ private:
+  void Advance() {
+    double u = std::max(random_.NextDouble(), 5e-11);
+    gap_ = static_cast<int64_t>(std::log(u) / std::log1p(-ratio_));
+  }
+
+  static constexpr double kMaxGapSamplingRatio = 0.4;
+  double ratio_;
+  XorShiftRandom random_;
+  int64_t gap_ = 0;
+};
+
+// The documents (a file each) of multiLine input to infer a schema from, with
+// Spark's samplingRatio: RDD.sample(false, ratio, 1) over them, partitioned as
+// Spark's binary-file RDD packs whole files (file_partitions.h), partition i
+// seeded with the i-th nextLong of java.util.Random(1). Above 0.99 every
+// document is kept.
+std::vector<std::string> SampledDocuments(std::vector<std::string> documents, double ratio,
+                                          const RuntimeConfig& conf) {
+  if (ratio > 0.99) return documents;
+  std::vector<int64_t> sizes;
+  for (const auto& d : documents) sizes.push_back(static_cast<int64_t>(d.size()));
+  JavaRandom seeds(1);
+  std::vector<std::string> out;
+  for (const auto& partition : SparkWholeFilePartitions(sizes, conf)) {
+    RddBernoulliSampler sampler(ratio, seeds.NextLong());
+    for (size_t file : partition) {
+      if (sampler.Keep()) out.push_back(std::move(documents[file]));
     }
   }
   return out;
@@ -289,8 +343,8 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     out.schema = r.schema;
   } else {
     bool case_sensitive = AsciiLower(r.conf->Get("spark.sql.caseSensitive", "false")) == "true";
-    // multiLine documents are all read (Spark samples them with another sampler).
-    auto records = multi_line ? std::move(to_infer) : SampledRecords(to_infer, sampling_ratio, *r.conf);
+    auto records = multi_line ? SampledDocuments(std::move(to_infer), sampling_ratio, *r.conf)
+                              : SampledRecords(to_infer, sampling_ratio, *r.conf);
     ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(records, infer, case_sensitive));
     if (r.files->empty()) return UnableToInferSchema("JSON");
   }
