@@ -182,7 +182,11 @@ Column from_json(const Column& c, const std::string& schema,
   AppendOptions(options, &args);
   return Call("from_json", std::move(args));
 }
-Column to_json(const Column& c) { return Call("to_json", {c.expr()}); }
+Column to_json(const Column& c, const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {c.expr()};
+  AppendOptions(options, &args);
+  return Call("to_json", std::move(args));
+}
 Column from_avro(const Column& data, const std::string& json_format_schema,
                  const std::vector<std::pair<std::string, std::string>>& options) {
   std::vector<ExprPtr> args = {data.expr(), ex::String(json_format_schema)};

@@ -98,7 +98,8 @@ Column posexplode(const Column& c);
 /// from_json with a schema as DDL ("a INT, b STRING") or Spark's JSON form.
 Column from_json(const Column& c, const std::string& schema,
                  const std::vector<std::pair<std::string, std::string>>& options = {});
-Column to_json(const Column& c);
+/// to_json with options as Spark's (ignoreNullFields, timestampFormat, timestampNTZFormat, dateFormat).
+Column to_json(const Column& c, const std::vector<std::pair<std::string, std::string>>& options = {});
 /// from_avro: Avro binary -> the Spark type of the Avro schema (JSON text); options as
 /// spark-avro's (mode FAILFAST or PERMISSIVE, ...).
 Column from_avro(const Column& data, const std::string& json_format_schema,

@@ -1498,6 +1498,42 @@ arrow::Result<std::optional<int64_t>> ParseTimestampText(std::string_view text,
   return utc[0];
 }
 
+struct DatetimePattern::Tokens {
+  std::vector<Token> list;
+};
+
+arrow::Result<DatetimePattern> DatetimePattern::Make(const std::string& pattern) {
+  ARROW_ASSIGN_OR_RAISE(auto list, Tokenize(pattern));
+  DatetimePattern out;
+  out.tokens_ = std::make_shared<const Tokens>(Tokens{std::move(list)});
+  return out;
+}
+
+arrow::Result<std::optional<int64_t>> DatetimePattern::ParseTimestamp(std::string_view text,
+                                                                      const std::string& session_tz,
+                                                                      bool ntz) const {
+  size_t error_at = 0;
+  auto parsed = ParseWithPattern(text, tokens_->list, &error_at);
+  if (!parsed || (ntz && !parsed->zone.empty())) return std::nullopt;
+  if (ntz) return parsed->wall_micros;
+  ARROW_ASSIGN_OR_RAISE(Values utc, ResolveZones({parsed}, session_tz));
+  return utc[0];
+}
+
+std::optional<int32_t> DatetimePattern::ParseDate(std::string_view text) const {
+  size_t error_at = 0;
+  auto parsed = ParseWithPattern(text, tokens_->list, &error_at);
+  if (!parsed) return std::nullopt;
+  return static_cast<int32_t>(FloorDiv(parsed->wall_micros, kMicrosPerDay));
+}
+
+arrow::Result<std::string> DatetimePattern::Format(int64_t micros, const std::string& tz) const {
+  if (tz.empty()) return FormatWall(tokens_->list, micros, 0, "");
+  ARROW_ASSIGN_OR_RAISE(TimeZone zone, ResolveTimeZone(tz));
+  ARROW_ASSIGN_OR_RAISE(Values wall, UtcToLocal({micros}, tz));
+  return FormatWall(tokens_->list, *wall[0], (*wall[0] - micros) / kMicrosPerSecond, zone.id);
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> CastStringToDatetime(const arrow::Array& strings,
                                                                   const DataType& to,
                                                                   const EvalContext& ctx,

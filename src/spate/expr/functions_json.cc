@@ -37,6 +37,7 @@
 #include "spate/expr/json_record_parser.h"
 #include "spate/expr/json_text.h"
 #include "spate/expr/json_value_spans.h"
+#include "spate/expr/locale_decimal.h"
 #include "spate/expr/time_zone.h"
 #include "spate/expr/value_format.h"
 #include "spate/types/arrow_types.h"
@@ -145,10 +146,19 @@ constexpr int64_t MaxJsonInt() {
   return std::is_same_v<T, int8_t> ? 255 : std::numeric_limits<T>::max();
 }
 
+// How DATE and TIMESTAMP[_NTZ] values are read from strings and written
+// (from_json, to_json): the dateFormat, timestampFormat and timestampNTZFormat
+// patterns (without one, the forms CAST reads and Spark's default forms); and
+// how strings in DECIMAL fields read: the decimal parser of the locale option.
+struct JsonValueFormats {
+  std::optional<DatetimePattern> date, timestamp, timestamp_ntz;
+  LocaleDecimalParser decimal{};
+};
+
 class JsonReader {
  public:
-  JsonReader(std::string time_zone, bool allow_non_numeric)
-      : time_zone_(std::move(time_zone)), allow_non_numeric_(allow_non_numeric) {}
+  JsonReader(std::string time_zone, bool allow_non_numeric, JsonValueFormats formats)
+      : time_zone_(std::move(time_zone)), allow_non_numeric_(allow_non_numeric), formats_(std::move(formats)) {}
 
   // The record about to be read: its text, its DOM, and whether its strings
   // may be big numbers (json_record_parser.h).
@@ -332,10 +342,9 @@ class JsonReader {
       if (!IsIntegerText(*big) || digits > 38) return std::nullopt;
       text = *big;
     } else if (v.IsString()) {
-      // Spark's decimal parser for the en-US locale: BigDecimal of the text
-      // without its commas ("1,000.5"), not trimmed.
-      std::string_view s = StringOf(v);
-      std::remove_copy(s.begin(), s.end(), std::back_inserter(text), ',');
+      auto plain = formats_.decimal.Plain(StringOf(v));
+      if (!plain) return std::nullopt;
+      text = std::move(*plain);
     } else {
       return std::nullopt;
     }
@@ -378,11 +387,14 @@ class JsonReader {
 
   std::optional<int32_t> DateOf(const JsonValue& v) const {
     if (!v.IsString() || Big(v)) return std::nullopt;
+    if (formats_.date) return formats_.date->ParseDate(StringOf(v));
     return ParseDateText(StringOf(v));
   }
 
   arrow::Result<std::optional<int64_t>> TimestampOf(const ReadPlan& plan, const JsonValue& v) const {
     bool ntz = plan.type->id() == TypeId::kTimestampNtz;
+    const auto& pattern = ntz ? formats_.timestamp_ntz : formats_.timestamp;
+    if (v.IsString() && !Big(v) && pattern) return pattern->ParseTimestamp(StringOf(v), time_zone_, ntz);
     if (v.IsString() && !Big(v)) return ParseTimestampText(StringOf(v), time_zone_, ntz);
     // A number counts seconds since the epoch.
     if (v.IsInt64() && !ntz) return std::optional<int64_t>(v.GetInt64() * kMicrosPerSecond);
@@ -409,6 +421,7 @@ class JsonReader {
 
   std::string time_zone_;
   bool allow_non_numeric_;
+  JsonValueFormats formats_;
   bool big_numbers_ = false;
   bool raw_text_ = false;
   std::string_view text_;
@@ -421,6 +434,7 @@ struct FromJsonSettings {
   bool fail_fast = false;
   int corrupt_index = -1;  // the struct field that receives malformed records
   JsonReadOptions read;
+  JsonValueFormats formats;
   bool source_records = false;  // kJsonSourceRecordsOption: records of the JSON file source
 };
 
@@ -538,7 +552,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   ARROW_RETURN_NOT_OK(arrow::MakeBuilder(arrow::default_memory_pool(), arrow_type, &builder));
   ARROW_RETURN_NOT_OK(builder->Reserve(a.num_rows));
   auto root = BuildReadPlan(s.schema, builder.get());
-  JsonReader reader(a.ctx.format.time_zone, s.read.allow_non_numeric_numbers);
+  JsonReader reader(a.ctx.format.time_zone, s.read.allow_non_numeric_numbers, s.formats);
   reader.set_raw_text(s.source_records);
   // One memory pool for every row's DOM, cleared after each row.
   rapidjson::MemoryPoolAllocator<> pool;
@@ -602,6 +616,21 @@ arrow::Result<JsonReadOptions> JsonReadOptionsOf(const Options& options) {
   return o;
 }
 
+arrow::Result<JsonValueFormats> JsonValueFormatsOf(const Options& options) {
+  JsonValueFormats f;
+  auto pattern = [&](const char* name, std::optional<DatetimePattern>* out) -> arrow::Status {
+    std::string text = OptionOr(options, name, "");
+    if (text.empty()) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(*out, DatetimePattern::Make(text));
+    return arrow::Status::OK();
+  };
+  ARROW_RETURN_NOT_OK(pattern("dateFormat", &f.date));
+  ARROW_RETURN_NOT_OK(pattern("timestampFormat", &f.timestamp));
+  ARROW_RETURN_NOT_OK(pattern("timestampNTZFormat", &f.timestamp_ntz));
+  f.decimal = LocaleDecimalParser::ForLanguageTag(OptionOr(options, "locale", "en-US"));
+  return f;
+}
+
 arrow::Status InvalidSchema(const std::string& pretty, const DataType& schema) {
   return DataTypeMismatch("INVALID_JSON_SCHEMA", pretty,
                           fmt::format("Input schema {} must be a struct, an array, a map or a "
@@ -635,6 +664,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
                                   OptionOr(options, "mode", "")));
   }
   ARROW_ASSIGN_OR_RAISE(settings.read, JsonReadOptionsOf(options));
+  ARROW_ASSIGN_OR_RAISE(settings.formats, JsonValueFormatsOf(options));
   settings.source_records = OptionOr(options, kJsonSourceRecordsOption, "") == "true";
   if (settings.schema->id() == TypeId::kStruct) {
     const auto& st = static_cast<const StructType&>(*settings.schema);
@@ -717,8 +747,8 @@ void AppendBase64(std::string_view bytes, std::string* out) {
 
 class JsonWriter {
  public:
-  JsonWriter(std::string time_zone, bool ignore_null_fields)
-      : time_zone_(std::move(time_zone)), ignore_null_fields_(ignore_null_fields) {}
+  JsonWriter(std::string time_zone, bool ignore_null_fields, JsonValueFormats formats)
+      : time_zone_(std::move(time_zone)), ignore_null_fields_(ignore_null_fields), formats_(std::move(formats)) {}
 
   arrow::Status Write(const arrow::Array& a, int64_t i, const DataType& type, std::string* out) {
     if (a.IsNull(i)) {
@@ -746,15 +776,28 @@ class JsonWriter {
         AppendBase64(static_cast<const arrow::BinaryArray&>(a).GetView(i), out);
         *out += '"';
         break;
-      case TypeId::kDate:
+      case TypeId::kDate: {
+        int32_t days = static_cast<const arrow::Date32Array&>(a).Value(i);
+        if (formats_.date) {
+          ARROW_ASSIGN_OR_RAISE(auto text, formats_.date->Format(days * kMicrosPerDay, ""));
+          AppendJsonString(text, out);
+          break;
+        }
         *out += '"';
-        AppendDate(static_cast<const arrow::Date32Array&>(a).Value(i), out);
+        AppendDate(days, out);
         *out += '"';
         break;
+      }
       case TypeId::kTimestamp:
-      case TypeId::kTimestampNtz:
-        return WriteTimestamp(static_cast<const arrow::TimestampArray&>(a).Value(i),
-                              type.id() == TypeId::kTimestampNtz, out);
+      case TypeId::kTimestampNtz: {
+        int64_t micros = static_cast<const arrow::TimestampArray&>(a).Value(i);
+        bool ntz = type.id() == TypeId::kTimestampNtz;
+        const auto& pattern = ntz ? formats_.timestamp_ntz : formats_.timestamp;
+        if (!pattern) return WriteTimestamp(micros, ntz, out);
+        ARROW_ASSIGN_OR_RAISE(auto text, pattern->Format(micros, ntz ? "" : time_zone_));
+        AppendJsonString(text, out);
+        break;
+      }
       case TypeId::kArray:
         return WriteArray(static_cast<const arrow::ListArray&>(a), i,
                           *static_cast<const ArrayType&>(type).element_type(), out);
@@ -851,6 +894,7 @@ class JsonWriter {
 
   std::string time_zone_;
   bool ignore_null_fields_;
+  JsonValueFormats formats_;
 };
 
 arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<BoundExprPtr> args,
@@ -867,9 +911,10 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
   // spark.sql.jsonGenerator.ignoreNullFields defaults to true.
   bool ignore_nulls = AsciiLower(OptionOr(options, "ignoreNullFields", "true")) != "false";
-  auto impl = [type, ignore_nulls](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  ARROW_ASSIGN_OR_RAISE(JsonValueFormats formats, JsonValueFormatsOf(options));
+  auto impl = [type, ignore_nulls, formats](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
-    JsonWriter writer(a.ctx.format.time_zone, ignore_nulls);
+    JsonWriter writer(a.ctx.format.time_zone, ignore_nulls, formats);
     arrow::StringBuilder out;
     std::string text;
     for (int64_t row = 0; row < a.num_rows; ++row) {
@@ -1132,8 +1177,9 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   infer.drop_field_if_all_null = AsciiLower(OptionOr(options, "dropFieldIfAllNull", "false")) == "true";
   ARROW_ASSIGN_OR_RAISE(infer.prefers_decimal, FlagOf(options, "prefersDecimal"));
   ARROW_ASSIGN_OR_RAISE(infer.infer_timestamp, FlagOf(options, "inferTimestamp"));
-  ARROW_RETURN_NOT_OK(CheckInferTimestampFormat(
-      infer, !OptionOr(options, "timestampFormat", "").empty() || !OptionOr(options, "timestampNTZFormat", "").empty()));
+  ARROW_ASSIGN_OR_RAISE(auto formats, JsonValueFormatsOf(options));
+  infer.timestamp_format = formats.timestamp;
+  infer.decimal = formats.decimal;
   rapidjson::Document doc;
   bool big_numbers = false;
   if (IsBlank(text)) {
@@ -1286,7 +1332,7 @@ arrow::Result<BoundExprPtr> BindToCsv(const std::string& name, std::vector<Bound
   auto impl = [st, options](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
     const auto& structs = static_cast<const arrow::StructArray&>(*input);
-    JsonWriter json(a.ctx.format.time_zone, false);
+    JsonWriter json(a.ctx.format.time_zone, false, JsonValueFormats{});
     std::vector<std::shared_ptr<arrow::Array>> texts;
     for (int f = 0; f < st->num_fields(); ++f) {
       ARROW_ASSIGN_OR_RAISE(auto text, CastToString(*structs.field(f), *st->field(f).type, a.ctx.format));

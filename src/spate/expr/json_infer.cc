@@ -77,23 +77,23 @@ arrow::Result<DataTypePtr> DecimalOfNumber(std::string_view text) {
 
 // prefersDecimal over a string: its DECIMAL(p, s) when BigDecimal reads it
 // and that type exists, else nullptr.
-DataTypePtr DecimalOfString(std::string_view text) {
-  std::string plain;
-  std::copy_if(text.begin(), text.end(), std::back_inserter(plain), [](char c) { return c != ','; });
-  auto shape = JavaDecimalShape(plain);
+DataTypePtr DecimalOfString(std::string_view text, const LocaleDecimalParser& parser) {
+  auto plain = parser.Plain(text);
+  auto shape = plain ? JavaDecimalShape(*plain) : std::nullopt;
   if (!shape || shape->scale < 0 || shape->scale > shape->precision || shape->precision > 38) return nullptr;
   return types::Decimal(static_cast<int>(shape->precision), static_cast<int>(shape->scale));
 }
 
 // A string that is not empty: a decimal (prefersDecimal) first, then a
-// timestamp (inferTimestamp: text CAST reads as one, with or without a zone),
-// else STRING.
+// timestamp (inferTimestamp: text the timestampFormat pattern reads, else text
+// CAST reads as one, with or without a zone), else STRING.
 DataTypePtr StringValueType(std::string_view text, const JsonInferOptions& o) {
   if (o.prefers_decimal) {
-    if (auto decimal = DecimalOfString(text)) return decimal;
+    if (auto decimal = DecimalOfString(text, o.decimal)) return decimal;
   }
   if (o.infer_timestamp) {
-    auto micros = ParseTimestampText(text, "UTC", /*ntz=*/false);
+    auto micros = o.timestamp_format ? o.timestamp_format->ParseTimestamp(text, "UTC", /*ntz=*/false)
+                                     : ParseTimestampText(text, "UTC", /*ntz=*/false);
     if (micros.ok() && micros->has_value()) return types::Timestamp();
   }
   return types::String();
@@ -165,13 +165,6 @@ DataTypePtr MergeNumbers(const DataTypePtr& a, const DataTypePtr& b) {
 }
 
 }  // namespace
-
-arrow::Status CheckInferTimestampFormat(const JsonInferOptions& options, bool custom_format) {
-  if (!options.infer_timestamp || !custom_format) return arrow::Status::OK();
-  return arrow::Status::NotImplemented(
-      "inferTimestamp with a timestampFormat or timestampNTZFormat option is not supported yet: timestamps "
-      "are inferred in the forms CAST reads (yyyy-MM-dd[ HH:mm[:ss[.SSSSSS]]][zone])");
-}
 
 arrow::Result<DataTypePtr> InferJsonType(const rapidjson::Value& v, bool big_numbers,
                                          const JsonInferOptions& o) {

@@ -7,9 +7,13 @@
 //  - with prefersDecimal, a number that is not an integer is DECIMAL(max(p, s), s)
 //    of Java's BigDecimal of its text (DOUBLE beyond 38 digits; a negative scale,
 //    `1e3`, is NEGATIVE_SCALE_DISALLOWED), and a string BigDecimal reads (commas
-//    dropped, as Spark's en-US parser does) is its DECIMAL where that type exists,
+//    dropped, as Spark's en-US parser does; the locale's parser otherwise) is its
+//    DECIMAL where that type exists,
 //  - with inferTimestamp, a string CAST reads as a timestamp (with or without a
-//    zone) is TIMESTAMP (after prefersDecimal: "2020" is a decimal then),
+//    zone) is TIMESTAMP (after prefersDecimal: "2020" is a decimal then); with
+//    timestampFormat, a string that pattern reads. (Spark tries
+//    timestampNTZFormat first only under spark.sql.timestampType=TIMESTAMP_NTZ,
+//    which Spate does not have.)
 //  - an empty string and null are NULL until the end (an empty string may
 //    stand for a missing value), then STRING (or dropped, dropFieldIfAllNull),
 //  - objects are structs with their fields sorted by name, repeated keys kept;
@@ -18,9 +22,13 @@
 //    BIGINT and DECIMAL widen to a DECIMAL holding both, any number and DOUBLE
 //    to DOUBLE, structs field by field, arrays by element; anything else STRING.
 
+#include <optional>
+
 #include <arrow/result.h>
 #include <rapidjson/document.h>
 
+#include "spate/expr/datetime_parse.h"
+#include "spate/expr/locale_decimal.h"
 #include "spate/types/data_type.h"
 
 namespace spate {
@@ -36,12 +44,11 @@ struct JsonInferOptions {
   bool drop_field_if_all_null = false;
   /// inferTimestamp: strings that read as timestamps are TIMESTAMP.
   bool infer_timestamp = false;
+  /// timestampFormat: the pattern inferTimestamp reads (else the forms CAST reads).
+  std::optional<DatetimePattern> timestamp_format = std::nullopt;
+  /// locale: how prefersDecimal reads strings.
+  LocaleDecimalParser decimal{};
 };
-
-/// inferTimestamp infers timestamps in the forms CAST reads; with a
-/// timestampFormat or timestampNTZFormat option (`custom_format`) it is
-/// refused, not supported yet.
-arrow::Status CheckInferTimestampFormat(const JsonInferOptions& options, bool custom_format);
 
 /// The type of one value parsed by ParseJsonRecord; `big_numbers` tells
 /// whether its strings may be number strings (json_record_parser.h). With

@@ -317,6 +317,19 @@ TEST_F(DataFrameTest, SchemaOfJsonPrefersDecimal) {
   EXPECT_EQ(ErrorClassOf(negative.status()), "NEGATIVE_SCALE_DISALLOWED");
 }
 
+// Expected rows from PySpark 4.1: from_json reads with the datetime patterns
+// (nothing else: the second record's fields are NULL) and the locale's decimal
+// separators, to_json writes with its own patterns.
+TEST_F(DataFrameTest, JsonFunctionsTakeDatetimeFormatsAndALocale) {
+  auto df = session_->CreateDataFrame(MakeTable(
+      {{"j", arrow::utf8()}}, {R"(["{\"t\": \"01/02/2020 10:30\", \"d\": \"01/02/2020\", \"a\": \"1.000,5\"}",
+                                  "{\"t\": \"2020-01-02 10:30\", \"d\": \"1/2/2020\", \"a\": \"1,000.5\"}"])"}));
+  auto record = F::from_json(F::col("j"), "t TIMESTAMP, d DATE, a DECIMAL(10,2)",
+                             {{"timestampFormat", "dd/MM/yyyy HH:mm"}, {"dateFormat", "dd/MM/yyyy"}, {"locale", "de-DE"}});
+  EXPECT_EQ(Rows(df.select({F::to_json(record, {{"timestampFormat", "yyyy-MM-dd HH:mm"}, {"dateFormat", "dd.MM.yyyy"}})})),
+            (std::vector<std::string>{R"({"t":"2020-02-01 10:30","d":"01.02.2020","a":1000.50})", "{}"}));
+}
+
 TEST_F(DataFrameTest, SlidingWindowGroupByPutsRowsInEveryWindow) {
   auto events = session_->CreateDataFrame(MakeTable(
       {{"ts", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")}},

@@ -467,6 +467,76 @@ def test_from_json_decimal_strings_with_commas(oracle):
                        rows=rows, schema="j STRING")
 
 
+DATETIME_TEXTS = ["01/02/2020 10:30", "1/2/2020 10:30", "01/02/2020 10:30 +02:00", "2020-01-02 10:30", "2020-01-02",
+                  "31/02/2020 10:30", "01/13/2020 25:00", "01/02/2020", "x", ""]
+
+
+def test_from_json_datetime_formats(oracle):
+    """timestampFormat, timestampNTZFormat and dateFormat: strings in TIMESTAMP, TIMESTAMP_NTZ and
+    DATE fields read with the pattern alone (no fallback to the forms CAST reads), a zone in the
+    text making a TIMESTAMP_NTZ invalid; what the pattern does not read is NULL; a number in a
+    TIMESTAMP field still counts seconds."""
+    rows = [('{"a":"%s"}' % t,) for t in DATETIME_TEXTS] + [('{"a":12}',)]
+    options = [("timestampFormat", "dd/MM/yyyy HH:mm", "TIMESTAMP"), ("timestampFormat", "d/M/yyyy H:mm XXX", "TIMESTAMP"),
+               ("timestampNTZFormat", "dd/MM/yyyy HH:mm", "TIMESTAMP_NTZ"),
+               ("timestampNTZFormat", "dd/MM/yyyy HH:mm XXX", "TIMESTAMP_NTZ"),
+               ("dateFormat", "dd/MM/yyyy", "DATE"), ("dateFormat", "dd/MM/yyyy HH:mm", "DATE"),
+               ("timestampFormat", "dd/MM/yyyy HH:mm", "TIMESTAMP_NTZ"), ("dateFormat", "dd/MM/yyyy", "TIMESTAMP")]
+    oracle.check_exprs(["from_json(j, 'a %s', map('%s', '%s')).a" % (t, k, v) for k, v, t in options],
+                       rows=rows, schema="j STRING")
+
+
+def test_from_json_datetime_formats_month_names(oracle):
+    """A pattern's MMM and MMMM read English month names, case ignored."""
+    rows = [('{"a":"%s"}' % t,) for t in ["02 Jan 2020", "02 JAN 2020", "02 January 2020", "02 jan. 2020"]]
+    oracle.check_exprs(["from_json(j, 'a DATE', map('dateFormat', '%s')).a" % p for p in ["dd MMM yyyy", "dd MMMM yyyy"]],
+                       rows=rows, schema="j STRING")
+
+
+@pytest.mark.parametrize("text", ["31/02/2020 10:30", "2020-01-02 10:30"])
+def test_from_json_datetime_formats_fail_fast(oracle, text):
+    """FAILFAST: a string the timestampFormat pattern does not read makes the record malformed,
+    the error naming the row PERMISSIVE would give."""
+    def program(engine):
+        df = engine.spark.createDataFrame([('{"a":"%s", "b":1}' % text,)], "j STRING")
+        df.select(engine.sql.functions.from_json("j", "a TIMESTAMP, b INT", {"timestampFormat": "dd/MM/yyyy HH:mm",
+                                                                                "mode": "FAILFAST"})).collect()
+    spate, pyspark = failfast_rows(oracle, program)
+    assert spate == pyspark
+
+
+DECIMAL_TEXTS = ["1,000.5", "1.000,5", "1 000,5", "1\u202f000,5", "1000", "-1,5", "1,5E2", "1,5E-1", "1,5e2", " 1,5",
+                 "1,5x", "1,2,3", "1.2.3", "1.", "1,", ",5", "1.000.000,25", "+1,5", "-", "1E", "1,5E+2"]
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE", "fr-FR", "de", "it-IT", "en", "EN-us", "invalid!", "xx-YY"])
+def test_from_json_decimal_locale(oracle, locale):
+    """The locale option: en-US (the default, also in other cases) drops commas; any other tag
+    reads the text with the locale's decimal and grouping separators (de: 1.000,5; fr: a narrow
+    no-break space between groups), the whole text or nothing; a tag that is not one (or an
+    unknown language) reads as Java's root locale (1,000.5), never as en-US."""
+    rows = [('{"a":"%s"}' % t,) for t in DECIMAL_TEXTS] + [('{"a":1.5}',)]
+    oracle.check_exprs(["from_json(j, 'a DECIMAL(10,2)', map('locale', '%s')).a" % locale], rows=rows, schema="j STRING")
+
+
+def test_schema_of_json_infer_timestamp_with_a_format(oracle):
+    """inferTimestamp with timestampFormat: a string that pattern reads is TIMESTAMP, and the
+    forms CAST reads are no longer; timestampNTZFormat changes nothing (Spark tries it only under
+    spark.sql.timestampType=TIMESTAMP_NTZ)."""
+    doc = '{"t": "01/02/2020 10:30", "u": "2020-01-02", "v": "2020-01-02 10:30", "w": "01/02/2020 10:30 +02:00"}'
+    options = ["'timestampFormat', 'dd/MM/yyyy HH:mm'", "'timestampFormat', 'dd/MM/yyyy HH:mm XXX'",
+               "'timestampNTZFormat', 'dd/MM/yyyy HH:mm'", "'timestampFormat', 'dd/MM/yyyy HH:mm', 'prefersDecimal', 'true'"]
+    oracle.check_exprs(["schema_of_json('%s', map('inferTimestamp', 'true', %s))" % (doc, o) for o in options] +
+                       ["schema_of_json('%s', map(%s))" % (doc, options[0])])
+
+
+def test_schema_of_json_prefers_decimal_locale(oracle):
+    """prefersDecimal reads strings with the locale's decimal parser."""
+    doc = '{"a": "1.000,5", "b": "1,5", "c": "1,000.5", "d": "2,50", "e": "100", "f": "-0,05", "g": "1,5E2"}'
+    oracle.check_exprs(["schema_of_json('%s', map('prefersDecimal', 'true', 'locale', '%s'))" % (doc, loc)
+                        for loc in ["en-US", "de-DE"]])
+
+
 def test_schema_of_json_infer_timestamp(oracle):
     """schema_of_json with inferTimestamp: strings CAST reads as timestamps are TIMESTAMP (a time
     alone and an hour alone too); others, `2020-01-01T` among them, STRING."""
@@ -482,3 +552,13 @@ def test_schema_of_json_infer_timestamp_flag_value(oracle):
     oracle.check(lambda sql, spark: spark.range(1).select(
         sql.functions.schema_of_json(sql.functions.lit('"2020-01-01"'), {"inferTimestamp": "yes"})),
         error="IllegalArgumentException")
+
+
+def test_to_json_datetime_formats(oracle):
+    """to_json writes TIMESTAMP, TIMESTAMP_NTZ and DATE values with timestampFormat (in the
+    session time zone), timestampNTZFormat and dateFormat."""
+    value = ("named_struct('t', timestamp'2020-01-02 10:30:00.123', 'd', date'2020-01-02', "
+             "'n', timestamp_ntz'2020-01-02 10:30:00', 'a', array(date'2021-12-31'))")
+    oracle.check_exprs(["to_json(%s, map(%s))" % (value, o) for o in [
+        "'timestampFormat', 'dd/MM/yyyy HH:mm:ss.SSS XXX', 'dateFormat', 'dd.MM.yyyy', 'timestampNTZFormat', 'yyyy MM dd HH'",
+        "'timestampFormat', 'yyyy-MM-dd HH:mm VV'", "'dateFormat', 'MMM d, yyyy'"]])

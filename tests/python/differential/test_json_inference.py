@@ -353,34 +353,6 @@ def test_json_source_sampling_ratio_is_a_number(tmp_path):
         spark.read.option("samplingRatio", "abc").schema("a INT").json(write_files(str(tmp_path), [['{"a": 1}']]))
 
 
-def numbered_documents(count):
-    """multiLine documents, one a file: document K has field fK as a string (an integer in the
-    others), so the schema inferred from a sample names the documents sampled. Some documents are
-    arrays of two records."""
-    names = ["f%02d" % k for k in range(count)]
-    docs = []
-    for k in range(count):
-        record = "{\n%s\n}" % ",\n".join('  "%s": %s' % (n, '"s"' if n == "f%02d" % k else "1") for n in names)
-        docs.append("[%s, %s]" % (record, record) if k % 5 == 4 else record)
-    return docs
-
-
-@pytest.mark.parametrize("ratio", ["0.1", "0.3", "0.4", "0.5", "0.8"])
-def test_json_source_multi_line_sampling_ratio(oracle, ratio):
-    """samplingRatio with multiLine: Spark samples whole documents (files) with RDD.sample(false,
-    ratio, 1), gap sampling up to 0.4 and a draw per document above; the files are given in order,
-    as Spark lists a directory's files in no fixed order."""
-    docs = numbered_documents(30)
-
-    def program(sql, spark, tmp):
-        paths = [os.path.join(tmp, "doc-%02d.json" % k) for k in range(len(docs))]
-        for path, doc in zip(paths, docs):
-            with open(path, "w") as out:
-                out.write(doc)
-        return spark.read.options(multiLine="true", samplingRatio=ratio).json(paths)
-    oracle.check(program)
-
-
 TIMESTAMP_TEXTS = ["2020-01-01", "2020-01-01 10:00:00", "2020-01-01T10:00:00Z", "2020-01-01T10:00:00.123+02:00",
                    "2020-01-01 10:00:00 UTC", "2020-1-1", "2020", " 2020-01-01", "123", "abc", "2020-13-01",
                    "2020-01-01T10", "2020-01-01T"]
@@ -409,11 +381,67 @@ def test_json_source_infer_timestamp_flag_value(oracle):
     oracle.check(read_program([['{"a": "2020-01-01"}']], {"inferTimestamp": "yes"}), error="IllegalArgumentException")
 
 
-def test_json_source_infer_timestamp_with_a_format_is_not_supported(tmp_path):
-    """inferTimestamp reads the forms CAST reads; a custom timestampFormat is refused, naming why."""
-    from spate.errors import PySparkNotImplementedError
-    from spate.sql import SparkSession
-    spark = SparkSession.builder.getOrCreate()
-    with pytest.raises(PySparkNotImplementedError, match="inferTimestamp with a timestampFormat"):
-        spark.read.options(inferTimestamp="true", timestampFormat="yyyy/MM/dd").json(
-            write_files(str(tmp_path), [['{"a": "2020/01/01"}']]))
+@pytest.mark.parametrize("options", [{"timestampFormat": "dd/MM/yyyy HH:mm"}, {"timestampFormat": "dd/MM/yyyy HH:mm XXX"},
+                                     {"timestampNTZFormat": "dd/MM/yyyy HH:mm"}])
+def test_json_source_infer_timestamp_with_a_format(oracle, options):
+    """inferTimestamp with timestampFormat: strings that pattern reads are TIMESTAMP (the forms
+    CAST reads no longer), and the rows are read with it."""
+    files = [['{"t": "01/02/2020 10:30", "u": "2020-01-02", "w": "01/02/2020 10:30 +02:00"}',
+              '{"t": "31/12/2021 23:59", "u": "2021-12-31 10:00:00", "w": "31/12/2021 23:59 -05:30"}']]
+    oracle.check(read_program(files, dict(options, inferTimestamp="true")))
+
+
+def test_json_source_datetime_formats(oracle):
+    """The JSON source reads TIMESTAMP, TIMESTAMP_NTZ and DATE fields of a given schema with
+    timestampFormat, timestampNTZFormat and dateFormat, as from_json does."""
+    files = [['{"t": "01/02/2020 10:30", "n": "01/02/2020 10:30", "d": "01/02/2020"}',
+              '{"t": "2020-01-02 10:30", "n": "2020-01-02 10:30", "d": "2020-01-02"}']]
+
+    def program(sql, spark, tmp):
+        return spark.read.schema("t TIMESTAMP, n TIMESTAMP_NTZ, d DATE").options(
+            timestampFormat="dd/MM/yyyy HH:mm", timestampNTZFormat="dd/MM/yyyy HH:mm", dateFormat="dd/MM/yyyy"
+        ).json(write_files(os.path.join(tmp, "in"), files))
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE", "fr-FR"])
+def test_json_source_decimal_locale(oracle, locale):
+    """The JSON source reads DECIMAL fields (and prefersDecimal infers them) with the locale's
+    decimal parser."""
+    files = [['{"a": "1.000,5", "b": "1,5"}', '{"a": "1,000.5", "b": "2,25"}']]
+
+    def program(sql, spark, tmp):
+        path = write_files(os.path.join(tmp, "in"), files)
+        read = spark.read.options(locale=locale)
+        given = read.schema("a DECIMAL(10,2), b DECIMAL(10,2)").json(path)
+        inferred = read.options(prefersDecimal="true").json(path)
+        return given.crossJoin(inferred.select([sql.functions.col(c).alias(c + "_inferred") for c in inferred.columns]))
+    oracle.check(program)
+
+
+def numbered_documents(count):
+    """multiLine documents, one a file: document K has field fK as a string (an integer in the
+    others), so the schema inferred from a sample names the documents sampled. Some documents are
+    arrays of two records."""
+    names = ["f%02d" % k for k in range(count)]
+    docs = []
+    for k in range(count):
+        record = "{\n%s\n}" % ",\n".join('  "%s": %s' % (n, '"s"' if n == "f%02d" % k else "1") for n in names)
+        docs.append("[%s, %s]" % (record, record) if k % 5 == 4 else record)
+    return docs
+
+
+@pytest.mark.parametrize("ratio", ["0.1", "0.3", "0.4", "0.5", "0.8"])
+def test_json_source_multi_line_sampling_ratio(oracle, ratio):
+    """samplingRatio with multiLine: Spark samples whole documents (files) with RDD.sample(false,
+    ratio, 1), gap sampling up to 0.4 and a draw per document above; the files are given in order,
+    as Spark lists a directory's files in no fixed order."""
+    docs = numbered_documents(30)
+
+    def program(sql, spark, tmp):
+        paths = [os.path.join(tmp, "doc-%02d.json" % k) for k in range(len(docs))]
+        for path, doc in zip(paths, docs):
+            with open(path, "w") as out:
+                out.write(doc)
+        return spark.read.options(multiLine="true", samplingRatio=ratio).json(paths)
+    oracle.check(program)

@@ -282,9 +282,10 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
   // STRING fields over other values take their text as written in the record.
   std::vector<std::pair<std::string, std::string>> parse_options = {
       {"mode", mode}, {"columnNameOfCorruptRecord", corrupt}, {kJsonSourceRecordsOption, "true"}};
-  // Jackson's lenient features, read as from_json reads them.
+  // Jackson's lenient features and the value formats, read as from_json reads them.
   for (const char* name : {"allowComments", "allowSingleQuotes", "allowUnquotedFieldNames", "allowNumericLeadingZeros",
-                           "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars"}) {
+                           "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars",
+                           "dateFormat", "timestampFormat", "timestampNTZFormat", "locale"}) {
     std::string value = OptionOr(r, name, "");
     if (!value.empty()) parse_options.emplace_back(name, value);
   }
@@ -322,10 +323,10 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(infer.types.prefers_decimal, FlagOption(r, "prefersDecimal"));
   ARROW_ASSIGN_OR_RAISE(infer.types.drop_field_if_all_null, FlagOption(r, "dropFieldIfAllNull"));
   ARROW_ASSIGN_OR_RAISE(infer.types.infer_timestamp, FlagOption(r, "inferTimestamp"));
-  if (!r.schema) {
-    ARROW_RETURN_NOT_OK(CheckInferTimestampFormat(
-        infer.types, !OptionOr(r, "timestampFormat", "").empty() || !OptionOr(r, "timestampNTZFormat", "").empty()));
+  if (std::string format = OptionOr(r, "timestampFormat", ""); !format.empty()) {
+    ARROW_ASSIGN_OR_RAISE(infer.types.timestamp_format, DatetimePattern::Make(format));
   }
+  infer.types.decimal = LocaleDecimalParser::ForLanguageTag(OptionOr(r, "locale", "en-US"));
   ARROW_ASSIGN_OR_RAISE(double sampling_ratio, SamplingRatio(r, !r.schema));
   // Each file's records as a string column; inferring a schema reads the
   // texts (or documents) again.
