@@ -12,13 +12,15 @@
 #include "spate/exec/table_select.h"
 #include "spate/expr/csv_text.h"
 #include "spate/expr/expression.h"
+#include "spate/expr/locale_decimal.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/types/arrow_types.h"
 
 // The CSV reader: records split by csv_text, column types given or inferred
 // (Spark's order: int, bigint, decimal, double, date, timestamp, boolean,
 // string), values converted with TRY_CAST so that a value that does not
-// convert marks its record as malformed.
+// convert marks its record as malformed; DECIMAL values read first by the
+// locale's decimal parser, as Spark reads them.
 
 namespace spate {
 
@@ -124,12 +126,21 @@ StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o) 
   return types::Struct(std::move(fields));
 }
 
+// A DECIMAL column's values as the locale's decimal parser reads them (plain
+// decimals TRY_CAST reads); a value it does not read stays, to fail the cast.
+void ReadDecimals(const LocaleDecimalParser& decimal, std::vector<std::optional<std::string>>* values) {
+  for (auto& v : *values) {
+    if (!v) continue;
+    if (auto plain = decimal.Plain(*v)) v = std::move(plain);
+  }
+}
+
 // Converts one file's records to `schema` (whose corrupt-record column, if
 // any, is at `corrupt`), applying the parse mode to malformed records: a
 // wrong number of fields, or a value that does not convert.
 arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(const RuntimeConfig& conf, const CsvFile& file,
                                                         const StructType& schema, int corrupt,
-                                                        const CsvOptions& o) {
+                                                        const CsvOptions& o, const LocaleDecimalParser& decimal) {
   std::vector<int> data_columns;
   for (int i = 0; i < schema.num_fields(); ++i) {
     if (i != corrupt) data_columns.push_back(i);
@@ -149,10 +160,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(const RuntimeConfig& con
   std::vector<ExprPtr> converted;
   for (size_t c = 0; c < data_columns.size(); ++c) {
     std::string name = fmt::format("c{}", c);
-    string_fields.push_back(arrow::field(name, arrow::utf8()));
-    ARROW_ASSIGN_OR_RAISE(auto array, StringArray(tokens[c]));
-    string_columns.push_back(array);
     const DataTypePtr& type = schema.field(data_columns[c]).type;
+    std::vector<std::optional<std::string>> values = tokens[c];
+    if (type->id() == TypeId::kDecimal) ReadDecimals(decimal, &values);
+    string_fields.push_back(arrow::field(name, arrow::utf8()));
+    ARROW_ASSIGN_OR_RAISE(auto array, StringArray(values));
+    string_columns.push_back(array);
     ExprPtr col = ex::ColFromName(name);
     converted.push_back(type->id() == TypeId::kString ? col : ex::Cast(col, type, /*try_cast=*/true));
   }
@@ -210,8 +223,9 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   if (out.schema->num_fields() == 0) return UnableToInferSchema("CSV");
   int corrupt = out.schema->FieldIndex(o.corrupt_column);
   if (corrupt >= 0 && out.schema->field(corrupt).type->id() != TypeId::kString) corrupt = -1;
+  auto decimal = LocaleDecimalParser::ForLanguageTag(OptionOr(r, "locale", "en-US"));
   for (const auto& file : files) {
-    ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.conf, file, *out.schema, corrupt, o));
+    ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.conf, file, *out.schema, corrupt, o, decimal));
     out.tables.push_back(std::move(table));
   }
   return out;
