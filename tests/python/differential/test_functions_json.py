@@ -505,6 +505,20 @@ def test_from_json_datetime_formats_fail_fast(oracle, text):
     assert spate == pyspark
 
 
+def test_from_json_datetime_format_with_an_illegal_letter():
+    """A pattern with a letter the pattern reader does not know is refused, naming the pattern and
+    the letter (Spark reads every value as NULL for some letters, fails for week-based ones)."""
+    from spate.errors import SparkRuntimeException, AnalysisException
+    from spate.sql import SparkSession, functions as f
+    spark = SparkSession.builder.getOrCreate()
+    df = spark.createDataFrame([('{"a":"2020-01-02"}',)], "j STRING")
+    with pytest.raises((SparkRuntimeException, AnalysisException)) as raised:
+        df.select(f.from_json("j", "a DATE", {"dateFormat": "yyyy-MM-dd A"})).collect()
+    assert raised.value.getCondition() == "INVALID_DATETIME_PATTERN.ILLEGAL_CHARACTER"
+    assert "Unrecognized datetime pattern: yyyy-MM-dd A. Illegal pattern character found in datetime pattern: A" \
+        in str(raised.value)
+
+
 DECIMAL_TEXTS = ["1,000.5", "1.000,5", "1 000,5", "1\u202f000,5", "1000", "-1,5", "1,5E2", "1,5E-1", "1,5e2", " 1,5",
                  "1,5x", "1,2,3", "1.2.3", "1.", "1,", ",5", "1.000.000,25", "+1,5", "-", "1E", "1,5E+2"]
 

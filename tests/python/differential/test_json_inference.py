@@ -445,3 +445,16 @@ def test_json_source_multi_line_sampling_ratio(oracle, ratio):
                 out.write(doc)
         return spark.read.options(multiLine="true", samplingRatio=ratio).json(paths)
     oracle.check(program)
+
+
+def test_json_writer_datetime_formats(oracle):
+    """df.write.json writes TIMESTAMP, TIMESTAMP_NTZ and DATE columns with timestampFormat,
+    timestampNTZFormat and dateFormat, as to_json does; the lines read back as text."""
+    def program(sql, spark, tmp):
+        df = spark.sql("SELECT timestamp'2020-01-02 10:30:00' AS t, timestamp_ntz'2020-01-02 10:30:00' AS n, "
+                       "date'2020-01-02' AS d")
+        out = os.path.join(tmp, "out")
+        df.write.options(timestampFormat="dd/MM/yyyy HH:mm XXX", timestampNTZFormat="yyyy MM dd HH",
+                         dateFormat="dd.MM.yyyy").json(out)
+        return spark.read.text(out)
+    oracle.check(program)

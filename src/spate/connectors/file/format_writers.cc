@@ -114,10 +114,20 @@ arrow::Result<int64_t> MaxRecordsPerFile(const FileWrite& w) {
   return static_cast<int64_t>(value);
 }
 
-// Rows as JSON Lines, with to_json's rules (null fields left out).
-arrow::Result<std::string> JsonText(const RuntimeConfig& conf, const std::shared_ptr<arrow::Table>& rows) {
-  ExprPtr record = ex::Call("to_json", {ex::Call("struct", {ex::Star()})});
-  ARROW_ASSIGN_OR_RAISE(auto json, SelectOverTable(rows, {ex::Alias(record, "value")}, conf));
+// Rows as JSON Lines, with to_json's rules (null fields left out) and its
+// datetime format options.
+arrow::Result<std::string> JsonText(const FileWrite& w, const std::shared_ptr<arrow::Table>& rows) {
+  std::vector<ExprPtr> args = {ex::Call("struct", {ex::Star()})};
+  std::vector<ExprPtr> options;
+  for (const char* name : {"timestampFormat", "timestampNTZFormat", "dateFormat"}) {
+    std::string value = OptionOr(w, name, "");
+    if (value.empty()) continue;
+    options.push_back(ex::String(name));
+    options.push_back(ex::String(value));
+  }
+  if (!options.empty()) args.push_back(ex::Call("map", std::move(options)));
+  ExprPtr record = ex::Call("to_json", std::move(args));
+  ARROW_ASSIGN_OR_RAISE(auto json, SelectOverTable(rows, {ex::Alias(record, "value")}, *w.conf));
   ARROW_ASSIGN_OR_RAISE(json, json->CombineChunks());
   std::string out;
   if (json->num_rows() == 0) return out;
@@ -229,7 +239,7 @@ arrow::Status WritePart(const FileWrite& w, const std::shared_ptr<arrow::Table>&
   if (w.format == "avro") return WriteAvroPart(w, rows, schema, path, store);
   std::string text;
   if (w.format == "json") {
-    ARROW_ASSIGN_OR_RAISE(text, JsonText(*w.conf, rows));
+    ARROW_ASSIGN_OR_RAISE(text, JsonText(w, rows));
   } else if (w.format == "csv") {
     ARROW_ASSIGN_OR_RAISE(text, CsvText(w, rows, schema));
   } else {
