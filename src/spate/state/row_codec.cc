@@ -1,6 +1,7 @@
 #include "spate/state/row_codec.h"
 #include "spate/state/row_values.h"
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -33,9 +34,14 @@ constexpr char kNull = 0;
 constexpr char kPresent = 1;
 
 template <typename U>
+void StoreBigEndian(U v, char* out) {
+  for (size_t i = 0; i < sizeof(U); ++i) out[i] = static_cast<char>(v >> (8 * (sizeof(U) - 1 - i)));
+}
+
+template <typename U>
 void PutBigEndian(U v, std::string* out) {
   char buf[sizeof(U)];
-  for (size_t i = 0; i < sizeof(U); ++i) buf[i] = static_cast<char>(v >> (8 * (sizeof(U) - 1 - i)));
+  StoreBigEndian(v, buf);
   out->append(buf, sizeof(U));
 }
 
@@ -83,6 +89,12 @@ class ValueEncoder {
   virtual ~ValueEncoder() = default;
   // Writes the present value at logical index `i` of `d`.
   virtual void EncodeValue(const arrow::ArrayData& d, int64_t i, std::string* out) const = 0;
+  // The bytes of a present value, its flag byte included, when every one
+  // takes as many (fixed-width types and structs of them), else 0.
+  virtual size_t FixedWidth() const { return 0; }
+  // For a fixed-width encoder: writes the values at logical indexes [first,
+  // first + n) of `d`, none null, each `stride` bytes after the one before.
+  virtual void EncodeColumn(const arrow::ArrayData&, int64_t, int64_t, char*, size_t) const {}
   void Encode(const arrow::ArrayData& d, int64_t i, std::string* out) const {
     if (!IsValid(d, i)) {
       out->push_back(kNull);
@@ -106,6 +118,13 @@ class BooleanEncoder final : public ValueEncoder {
   void EncodeValue(const arrow::ArrayData& d, int64_t i, std::string* out) const override {
     out->push_back(arrow::bit_util::GetBit(d.buffers[1]->data(), d.offset + i) ? 1 : 0);
   }
+  size_t FixedWidth() const override { return 2; }
+  void EncodeColumn(const arrow::ArrayData& d, int64_t first, int64_t n, char* out, size_t stride) const override {
+    for (int64_t r = 0; r < n; ++r, out += stride) {
+      out[0] = kPresent;
+      out[1] = arrow::bit_util::GetBit(d.buffers[1]->data(), d.offset + first + r) ? 1 : 0;
+    }
+  }
 };
 
 template <typename C>
@@ -114,6 +133,14 @@ class IntegerEncoder final : public ValueEncoder {
   void EncodeValue(const arrow::ArrayData& d, int64_t i, std::string* out) const override {
     PutBigEndian(OrderedBits(d.GetValues<C>(1)[i]), out);
   }
+  size_t FixedWidth() const override { return 1 + sizeof(C); }
+  void EncodeColumn(const arrow::ArrayData& d, int64_t first, int64_t n, char* out, size_t stride) const override {
+    const C* values = d.GetValues<C>(1) + first;
+    for (int64_t r = 0; r < n; ++r, out += stride) {
+      out[0] = kPresent;
+      StoreBigEndian(OrderedBits(values[r]), out + 1);
+    }
+  }
 };
 
 template <typename F>
@@ -121,6 +148,14 @@ class FloatEncoder final : public ValueEncoder {
  public:
   void EncodeValue(const arrow::ArrayData& d, int64_t i, std::string* out) const override {
     PutBigEndian(OrderedFloatBits(d.GetValues<F>(1)[i]), out);
+  }
+  size_t FixedWidth() const override { return 1 + sizeof(F); }
+  void EncodeColumn(const arrow::ArrayData& d, int64_t first, int64_t n, char* out, size_t stride) const override {
+    const F* values = d.GetValues<F>(1) + first;
+    for (int64_t r = 0; r < n; ++r, out += stride) {
+      out[0] = kPresent;
+      StoreBigEndian(OrderedFloatBits(values[r]), out + 1);
+    }
   }
 };
 
@@ -196,6 +231,22 @@ class StructEncoder final : public ValueEncoder {
   void EncodeValue(const arrow::ArrayData& d, int64_t i, std::string* out) const override {
     for (size_t f = 0; f < fields_.size(); ++f) fields_[f]->Encode(*d.child_data[f], d.offset + i, out);
   }
+  size_t FixedWidth() const override {
+    size_t width = 1;
+    for (const auto& f : fields_) {
+      if (f->FixedWidth() == 0) return 0;
+      width += f->FixedWidth();
+    }
+    return width;
+  }
+  void EncodeColumn(const arrow::ArrayData& d, int64_t first, int64_t n, char* out, size_t stride) const override {
+    for (int64_t r = 0; r < n; ++r) out[r * stride] = kPresent;
+    size_t at = 1;
+    for (size_t f = 0; f < fields_.size(); ++f) {
+      fields_[f]->EncodeColumn(*d.child_data[f], d.offset + first, n, out + at, stride);
+      at += fields_[f]->FixedWidth();
+    }
+  }
 
  private:
   std::vector<EncoderPtr> fields_;
@@ -258,17 +309,52 @@ arrow::Result<EncoderPtr> MakeValueEncoder(const arrow::DataType& type) {
   }
 }
 
+// Whether `d` or a child of it (a struct's field) holds a null.
+bool HasNulls(const arrow::ArrayData& d) {
+  if (d.GetNullCount() != 0) return true;
+  for (const auto& child : d.child_data) {
+    if (HasNulls(*child)) return true;
+  }
+  return false;
+}
+
 class RowEncoderImpl final : public RowEncoder {
  public:
-  explicit RowEncoderImpl(std::vector<EncoderPtr> columns) : columns_(std::move(columns)) {}
+  explicit RowEncoderImpl(std::vector<EncoderPtr> columns) : columns_(std::move(columns)) {
+    for (const auto& c : columns_) {
+      if (c->FixedWidth() == 0) {
+        row_width_ = 0;
+        break;
+      }
+      row_width_ += c->FixedWidth();
+    }
+  }
   // column_data() returns a reference; column_data(c) would copy a shared_ptr per value.
   void Encode(const arrow::RecordBatch& batch, int64_t row, std::string* out) const override {
     const arrow::ArrayDataVector& data = batch.column_data();
     for (size_t c = 0; c < columns_.size(); ++c) columns_[c]->Encode(*data[c], row, out);
   }
 
+  // Rows of fixed-width columns without nulls all take row_width_ bytes: they
+  // are written a column at a time, each value straight into its place.
+  void EncodeBatch(const arrow::RecordBatch& batch, EncodedRows* out) const override {
+    const auto n = static_cast<size_t>(batch.num_rows());
+    const arrow::ArrayDataVector& data = batch.column_data();
+    const bool nulls = std::any_of(data.begin(), data.end(), [](const auto& d) { return HasNulls(*d); });
+    if (row_width_ == 0 || nulls) return RowEncoder::EncodeBatch(batch, out);
+    out->bytes.resize(n * row_width_);
+    size_t at = 0;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      columns_[c]->EncodeColumn(*data[c], 0, static_cast<int64_t>(n), out->bytes.data() + at, row_width_);
+      at += columns_[c]->FixedWidth();
+    }
+    out->ends.resize(n);
+    for (size_t r = 0; r < n; ++r) out->ends[r] = (r + 1) * row_width_;
+  }
+
  private:
   std::vector<EncoderPtr> columns_;
+  size_t row_width_ = 0;  // of every row when every column is fixed-width, else 0
 };
 
 // ---------------------------------------------------------------- decoding

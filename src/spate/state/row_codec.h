@@ -43,7 +43,7 @@ class RowEncoder {
   /// One string per row.
   std::vector<std::string> EncodeAll(const arrow::RecordBatch& batch) const;
   /// Every row into one buffer (replacing `out`'s rows).
-  void EncodeBatch(const arrow::RecordBatch& batch, EncodedRows* out) const;
+  virtual void EncodeBatch(const arrow::RecordBatch& batch, EncodedRows* out) const;
 };
 
 /// The encoding of one non-null BIGINT (BOOLEAN) column, as RowEncoder
