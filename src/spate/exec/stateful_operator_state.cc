@@ -40,6 +40,7 @@ StatefulOperatorState::StatefulOperatorState(int64_t operator_id, std::string op
 StatefulOperatorState::~StatefulOperatorState() = default;
 
 int StatefulOperatorState::PartitionOf(std::string_view key) const {
+  if (num_partitions_ == 1) return 0;  // the default: no key to hash
   return static_cast<int>(HashBytes(key) % static_cast<uint64_t>(num_partitions_));
 }
 
