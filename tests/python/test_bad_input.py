@@ -511,18 +511,3 @@ def test_a_binary_garbage_csv_file_reads_as_rows(spark, tmp_path):
     (tmp_path / "g.csv").write_bytes(bytes(rng.randrange(256) for _ in range(2000)))
     rows = spark.read.csv(str(tmp_path)).collect()
     assert rows and all(isinstance(v, str) for r in rows for v in r if v is not None)
-
-
-# --- Several generators in one select ---------------------------------------------------------
-# Spark 4.1 nests them (a cross product per row, the first generator outermost);
-# Spate does not yet and refuses them with Spark's former error (docs/compatibility.md).
-
-
-def test_several_generators_in_one_select_are_not_supported_yet(spark):
-    from spate.errors import AnalysisException
-    from spate.sql import functions as F
-    df = spark.createDataFrame([([1, 2], [3, 4])], "a array<int>, b array<int>")
-    with pytest.raises(AnalysisException, match=re.escape(
-            '[UNSUPPORTED_GENERATOR.MULTI_GENERATOR] Only one generator allowed per SELECT clause '
-            'but found 2: "explode(a)", "explode(b)".')):
-        df.select(F.explode("a"), F.explode("b"))

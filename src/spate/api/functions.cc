@@ -163,6 +163,7 @@ Column create_map(const std::vector<Column>& kv) { return Call("map", Exprs(kv))
 Column explode(const Column& c) { return Call("explode", {c.expr()}); }
 Column explode_outer(const Column& c) { return Call("explode_outer", {c.expr()}); }
 Column posexplode(const Column& c) { return Call("posexplode", {c.expr()}); }
+Column posexplode_outer(const Column& c) { return Call("posexplode_outer", {c.expr()}); }
 namespace {
 // Reader/writer options as the map() argument the text functions take.
 void AppendOptions(const std::vector<std::pair<std::string, std::string>>& options, std::vector<ExprPtr>* args) {

@@ -95,6 +95,7 @@ Column create_map(const std::vector<Column>& keys_and_values);
 Column explode(const Column& c);
 Column explode_outer(const Column& c);
 Column posexplode(const Column& c);
+Column posexplode_outer(const Column& c);
 /// from_json with a schema as DDL ("a INT, b STRING") or Spark's JSON form.
 Column from_json(const Column& c, const std::string& schema,
                  const std::vector<std::pair<std::string, std::string>>& options = {});

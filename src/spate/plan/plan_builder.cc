@@ -188,6 +188,34 @@ bool IsGenerator(const Expr& e) {
           inner.name == "inline_outer" || inner.name == "stack");
 }
 
+bool ContainsGenerator(const Expr& e) {
+  return IsGenerator(e) || std::any_of(e.args.begin(), e.args.end(),
+                                       [](const ExprPtr& a) { return ContainsGenerator(*a); });
+}
+
+// Spark's checks of a select list's generators: each one a whole part of the list
+// (under an alias at most), and at most one beside aggregates (`aggregated`).
+arrow::Status CheckGenerators(const std::vector<ExprPtr>& exprs, bool aggregated) {
+  std::vector<std::string> generators;
+  for (const auto& e : exprs) {
+    const Expr& inner = e->kind == ExprKind::kAlias ? *e->args[0] : *e;
+    if (IsGenerator(inner)) {
+      generators.push_back(fmt::format("\"{}\"", inner.ToString()));
+    } else if (ContainsGenerator(inner)) {
+      return SparkError("UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS", "42K0E",
+                        fmt::format("The generator is not supported: nested in expressions \"{}\".",
+                                    inner.ToString()));
+    }
+  }
+  if (aggregated && generators.size() > 1) {
+    return SparkError("UNSUPPORTED_GENERATOR.MULTI_GENERATOR", "42K0E",
+                      fmt::format("The generator is not supported: only one generator allowed per SELECT "
+                                  "clause but found {}: {}.",
+                                  generators.size(), fmt::join(generators, ", ")));
+  }
+  return arrow::Status::OK();
+}
+
 // Spark names a date or timestamp moved by an interval without parentheses, the
 // interval second on whichever side it was written (its TimeAdd and DatetimeSub:
 // `t + INTERVAL '01' HOUR`), and a date moved by whole days (INTERVAL '2' DAY) by the
@@ -1453,66 +1481,61 @@ arrow::Result<PlanPtr> MakeAggregateWithWindows(const PlanPtr& child, const std:
   return MakeProject(aggregated, outer);
 }
 
-arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
-  int generators = 0;
-  std::string names;
-  for (const auto& e : exprs) {
-    if (IsGenerator(*e)) {
-      ++generators;
-      names += (names.empty() ? "" : ", ") + fmt::format("\"{}\"", e->ToString());
-    }
+// What a generator explodes: its argument, or stack's rows as an array of structs.
+arrow::Result<BoundExprPtr> BindGeneratorInput(const Expr& generator,
+                                               const std::vector<Attribute>& base) {
+  Binder binder(base);
+  if (generator.name == "stack") {
+    ARROW_ASSIGN_OR_RAISE(auto args, binder.BindArgs(generator));
+    return BindStackRows(std::move(args), generator.ToString());
   }
-  if (generators > 1) {
-    return SparkError("UNSUPPORTED_GENERATOR.MULTI_GENERATOR", "42K0E",
-                      fmt::format("Only one generator allowed per SELECT clause but found {}: {}.",
-                                  generators, names));
-  }
-  Binder binder(child->output);
-  PlanNode gen{.kind = PlanNode::Kind::kGenerate, .children = {child}, .output = child->output};
-  const Expr* generator = nullptr;
-  for (const auto& e : exprs) {
-    if (IsGenerator(*e)) generator = e->kind == ExprKind::kAlias ? e->args[0].get() : e.get();
-  }
-  BoundExprPtr input;
-  if (generator->name == "stack") {
-    ARROW_ASSIGN_OR_RAISE(auto args, binder.BindArgs(*generator));
-    ARROW_ASSIGN_OR_RAISE(input, BindStackRows(std::move(args), generator->ToString()));
-  } else {
-    if (generator->args.size() != 1) {
-      return WrongNumArgs(generator->name, "1", generator->args.size());
-    }
-    ARROW_ASSIGN_OR_RAISE(input, binder.Bind(*generator->args[0]));
-  }
-  gen.generate_outer = generator->name.ends_with("_outer");
-  gen.generate_position = generator->name.starts_with("pos");
+  if (generator.args.size() != 1) return WrongNumArgs(generator.name, "1", generator.args.size());
+  return binder.Bind(*generator.args[0]);
+}
+
+// One generator's Generate node over `top`, whose first columns are `base` (the
+// select's input, which the generator's argument reads), and the columns the
+// generator stands for in the select list, over the Generate's output.
+struct GeneratorColumns {
+  PlanPtr node;
+  std::vector<BoundExprPtr> columns;
+  std::vector<std::string> names;
+};
+
+arrow::Result<GeneratorColumns> MakeOneGenerate(const PlanPtr& top,
+                                                const std::vector<Attribute>& base,
+                                                const Expr& generator) {
+  ARROW_ASSIGN_OR_RAISE(BoundExprPtr input, BindGeneratorInput(generator, base));
+  PlanNode gen{.kind = PlanNode::Kind::kGenerate, .children = {top}, .output = top->output};
+  gen.generate_outer = generator.name.ends_with("_outer");
+  gen.generate_position = generator.name.starts_with("pos");
   // inline and stack explode an array of structs whose fields become the columns.
-  const bool of_structs = generator->name.starts_with("inline") || generator->name == "stack";
+  const bool of_structs = generator.name.starts_with("inline") || generator.name == "stack";
+  const int first = static_cast<int>(top->output.size());
   std::vector<Attribute> generated;
-  std::vector<BoundExprPtr> struct_fields;  // of_structs: the columns, over the struct column
-  std::vector<std::string> struct_names;
+  GeneratorColumns out;
   const bool outer_rows = gen.generate_outer;  // a NULL or empty input gives a row of NULLs
   if (gen.generate_position) generated.push_back({"pos", types::Int(), outer_rows});
   if (of_structs) {
     const DataType& t = *input->type();
     if (t.id() != TypeId::kArray ||
         static_cast<const ArrayType&>(t).element_type()->id() != TypeId::kStruct) {
-      return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", generator->ToString(),
+      return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", generator.ToString(),
                               fmt::format("The first parameter requires the \"ARRAY<STRUCT>\" "
                                           "type, however \"{}\" has the type {}",
                                           input->name(), QuotedType(t)));
     }
     const auto& at = static_cast<const ArrayType&>(t);
     // stack's columns are always nullable; inline's when a struct may be NULL.
-    bool nullable = generator->name != "inline" || at.contains_null();
+    bool nullable = generator.name != "inline" || at.contains_null();
     generated.push_back({"col", at.element_type(), nullable});
-    auto column = std::make_shared<BoundColumn>(static_cast<int>(child->output.size()),
-                                                at.element_type(), nullable, "col");
+    auto column = std::make_shared<BoundColumn>(first, at.element_type(), nullable, "col");
     for (const auto& f : static_cast<const StructType&>(*at.element_type()).fields()) {
       auto key = std::make_shared<BoundLiteral>(std::make_shared<arrow::StringScalar>(f.name),
                                                 types::String(), f.name);
       ARROW_ASSIGN_OR_RAISE(auto field, BindCall("extract_value", {column, key}, f.name));
-      struct_fields.push_back(std::move(field));
-      struct_names.push_back(f.name);
+      out.columns.push_back(std::move(field));
+      out.names.push_back(f.name);
     }
   } else if (input->type()->id() == TypeId::kArray) {
     const auto& at = static_cast<const ArrayType&>(*input->type());
@@ -1525,50 +1548,56 @@ arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<Expr
     generated.push_back({"key", mt.key_type(), outer_rows});
     generated.push_back({"value", mt.value_type(), mt.value_contains_null() || outer_rows});
   } else {
-    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", generator->ToString(),
+    return DataTypeMismatch("UNEXPECTED_INPUT_TYPE", generator.ToString(),
                             fmt::format("The first parameter requires the (\"ARRAY\" or \"MAP\") "
                                         "type, however \"{}\" has the type {}",
                                         input->name(), QuotedType(*input->type())));
   }
+  for (size_t k = 0; k < generated.size() && !of_structs; ++k) {
+    const Attribute& a = generated[k];
+    out.columns.push_back(
+        std::make_shared<BoundColumn>(first + static_cast<int>(k), a.type, a.nullable, a.name));
+    out.names.push_back(a.name);
+  }
   gen.exprs = {input};
   gen.output.insert(gen.output.end(), generated.begin(), generated.end());
-  PlanPtr gen_node = Node(std::move(gen));
+  out.node = Node(std::move(gen));
+  return out;
+}
 
-  // The select list over the Generate's output: the generator becomes its columns.
-  Binder outer(gen_node->output);
+// A select list with generators: one Generate per generator, stacked so that the
+// first is outermost (Spark 4.1 nests them: a cross product per row), then the
+// select list over the last one, each generator standing for its columns.
+arrow::Result<PlanPtr> MakeGenerate(const PlanPtr& child, const std::vector<ExprPtr>& exprs) {
+  PlanPtr top = child;
+  Binder binder(child->output);  // the input's columns keep their places in every Generate
   std::vector<BoundExprPtr> bound;
   std::vector<std::string> out_names;
-  int first_generated = static_cast<int>(child->output.size());
   for (const auto& e : exprs) {
     if (IsGenerator(*e)) {
-      std::vector<BoundExprPtr> columns = struct_fields;
-      std::vector<std::string> names = struct_names;
-      for (size_t k = 0; k < generated.size() && struct_fields.empty(); ++k) {
-        const Attribute& a = generated[k];
-        columns.push_back(std::make_shared<BoundColumn>(first_generated + static_cast<int>(k),
-                                                        a.type, a.nullable, a.name));
-        names.push_back(a.name);
-      }
-      ARROW_ASSIGN_OR_RAISE(auto aliases, GeneratorNames(*e, std::move(names)));
-      for (size_t k = 0; k < columns.size(); ++k) {
+      const Expr& generator = e->kind == ExprKind::kAlias ? *e->args[0] : *e;
+      ARROW_ASSIGN_OR_RAISE(auto generated, MakeOneGenerate(top, child->output, generator));
+      top = generated.node;
+      ARROW_ASSIGN_OR_RAISE(auto aliases, GeneratorNames(*e, std::move(generated.names)));
+      for (size_t k = 0; k < generated.columns.size(); ++k) {
         out_names.push_back(std::move(aliases[k]));
-        bound.push_back(std::move(columns[k]));
+        bound.push_back(std::move(generated.columns[k]));
       }
       continue;
     }
     if (e->kind == ExprKind::kStar) {
-      ARROW_ASSIGN_OR_RAISE(auto expanded, Binder(child->output).ExpandStar(e->name_parts));
+      ARROW_ASSIGN_OR_RAISE(auto expanded, binder.ExpandStar(e->name_parts));
       for (auto& [x, name] : expanded) {
         out_names.push_back(name);
         bound.push_back(std::move(x));
       }
       continue;
     }
-    ARROW_ASSIGN_OR_RAISE(auto b, outer.Bind(*e));
+    ARROW_ASSIGN_OR_RAISE(auto b, binder.Bind(*e));
     out_names.push_back(OutputName(*e, b));
     bound.push_back(std::move(b));
   }
-  PlanNode project{.kind = PlanNode::Kind::kProject, .children = {gen_node}};
+  PlanNode project{.kind = PlanNode::Kind::kProject, .children = {top}};
   project.output = AttributesOf(bound, out_names);
   project.exprs = std::move(bound);
   return Node(std::move(project));
@@ -1682,12 +1711,13 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& source, const std::vector<Expr
     ARROW_ASSIGN_OR_RAISE(const Expr* window, SlidingWindowCall(*e, child->output));
     if (window) e = ExplodeWindows(*window, e->kind == ExprKind::kAlias ? e->name : "window");
   }
+  const bool aggregated =
+      std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsAggregate(*e); });
+  ARROW_RETURN_NOT_OK(CheckGenerators(rewritten, aggregated));
   for (const auto& e : rewritten) {
     if (IsGenerator(*e)) return MakeGenerate(child, rewritten);
   }
-  for (const auto& e : exprs) {
-    if (ContainsAggregate(*e)) return MakeAggregate(child, {}, exprs);
-  }
+  if (aggregated) return MakeAggregate(child, {}, exprs);
   PlanPtr input = child;
   std::map<std::string, BoundExprPtr> windows;
   if (std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
@@ -1852,6 +1882,7 @@ arrow::Result<GroupingSetsPlan> PlanGroupingSets(const PlanPtr& child, const Gro
 
 arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<ExprPtr>& input_groups,
                                      const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
+  ARROW_RETURN_NOT_OK(CheckGenerators(input_aggs, /*aggregated=*/true));
   if (std::any_of(input_aggs.begin(), input_aggs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
     return MakeAggregateWithWindows(input, input_groups, input_aggs, having);
   }

@@ -279,6 +279,24 @@ TEST_F(DataFrameTest, AGeneratorTakesOneAliasPerColumn) {
             "MULTI_ALIAS_WITHOUT_GENERATOR");
 }
 
+// Rows, names and errors as PySpark 4.1 gives them: the first generator outermost.
+TEST_F(DataFrameTest, SeveralGeneratorsInOneSelectNest) {
+  auto df = session_->CreateDataFrame(MakeTable(
+      {{"k", arrow::int32()}, {"xs", arrow::list(arrow::int32())}, {"ys", arrow::list(arrow::int32())}},
+      {"[1, 2, 3]", "[[1, 2], null, []]", "[[3, 4], [6], null]"}));
+  auto xs = F::col("xs"), ys = F::col("ys");
+  auto both = df.select({F::col("k"), F::explode_outer(xs), F::posexplode_outer(ys)});
+  EXPECT_EQ(both.columns(), (std::vector<std::string>{"k", "col", "pos", "col"}));
+  EXPECT_EQ(Rows(both), (std::vector<std::string>{"1|1|0|3", "1|1|1|4", "1|2|0|3", "1|2|1|4", "2|NULL|0|6",
+                                                  "3|NULL|NULL|NULL"}));
+  EXPECT_EQ(Rows(df.selectExpr({"explode(xs) AS x", "explode(ys) AS y"})),
+            (std::vector<std::string>{"1|3", "1|4", "2|3", "2|4"}));
+  EXPECT_EQ(ErrorClassOf(df.select({F::explode(xs) + lit(1)}).status()),
+            "UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS");
+  EXPECT_EQ(ErrorClassOf(df.groupBy({xs, ys}).agg({F::explode(xs), F::explode(ys)}).status()),
+            "UNSUPPORTED_GENERATOR.MULTI_GENERATOR");
+}
+
 // Expected rows as PySpark 4.1 gives them.
 TEST_F(DataFrameTest, JsonTextFunctionsReadAsSparksParser) {
   auto df = session_->CreateDataFrame(MakeTable(

@@ -288,6 +288,49 @@ def test_generator_aliases(oracle):
         sql.functions.posexplode("a").alias("i", "x", metadata={"k": 1})), error="ONLY_ALLOWED_FOR_SINGLE_COLUMN")
 
 
+GENERATED = [(1, [1, 2], [3, 4], {"k": 5}), (2, None, [6], {}), (3, [], None, None)]
+GENERATED_SCHEMA = "id INT, a ARRAY<INT>, b ARRAY<INT>, m MAP<STRING, INT>"
+
+
+def test_several_generators_in_one_select(oracle):
+    """Spark 4.1 nests the generators of one select: a cross product per row, the first
+    generator outermost; the _outer forms give their row of NULLs inside the product."""
+    def frame(spark):
+        return spark.createDataFrame(GENERATED, GENERATED_SCHEMA)
+    oracle.check(lambda sql, spark: frame(spark).select(
+        "id", sql.functions.explode("a"), sql.functions.explode("b")), ordered=True)
+    oracle.check(lambda sql, spark: frame(spark).select(
+        "id", sql.functions.explode_outer("a"), sql.functions.posexplode_outer("b")), ordered=True)
+    oracle.check(lambda sql, spark: frame(spark).select(
+        sql.functions.explode("a").alias("x"), "id", sql.functions.explode("b").alias("y"),
+        sql.functions.explode("m")), ordered=True)
+    oracle.check(lambda sql, spark: frame(spark).select(
+        "*", sql.functions.posexplode("a").alias("i", "x"), sql.functions.explode("m").alias("k", "v")),
+        ordered=True)
+    oracle.check(lambda sql, spark: frame(spark).selectExpr("explode(a) AS x", "explode(b) AS y"),
+                 ordered=True)
+    oracle.check_sql("SELECT inline(array(struct(1, 'a'), struct(2, 'b'))), explode(array(10, 20))",
+                     ordered=True)
+    oracle.check_sql("SELECT stack(2, 1, 2), posexplode(array(10, 20)), explode_outer(array())",
+                     ordered=True)
+
+
+def test_generator_refusals(oracle):
+    """What Spark 4.1 still refuses: a generator inside an expression, and several generators
+    beside aggregates."""
+    def frame(spark):
+        return spark.createDataFrame(GENERATED, GENERATED_SCHEMA)
+    oracle.check(lambda sql, spark: frame(spark).select((sql.functions.explode("a") + 1).alias("x")),
+                 error="UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS")
+    oracle.check(lambda sql, spark: frame(spark).select(
+        sql.functions.explode("a"), sql.functions.array(sql.functions.explode("b"))),
+        error="UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS")
+    oracle.check(lambda sql, spark: frame(spark).groupBy("a", "b").agg(
+        sql.functions.explode("a"), sql.functions.explode("b")), error="UNSUPPORTED_GENERATOR.MULTI_GENERATOR")
+    oracle.check_sql("SELECT explode(array(1, 2)), explode(array(3)), count(*)",
+                     error="UNSUPPORTED_GENERATOR.MULTI_GENERATOR")
+
+
 def test_python_lambda_errors(oracle):
     """PySpark's client-side errors for a lambda of the wrong shape."""
     oracle.check(lambda sql, spark: _frame(spark).select(

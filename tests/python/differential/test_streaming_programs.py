@@ -104,6 +104,16 @@ def test_projection_and_filter_append(oracle):
     oracle.check(program)
 
 
+def test_several_generators_on_a_stream(oracle):
+    """Generators are stateless: several in one select nest on a stream as on a table."""
+    def program(sql, spark, tmp):
+        f = sql.functions
+        out = events(spark, tmp).select("user", f.explode(f.array("amount", f.lit(0))).alias("v"),
+                                        f.posexplode(f.split("user", "")).alias("i", "ch"))
+        return memory_table(spark, out.writeStream.outputMode("append"), tmp, "generators")
+    oracle.check(program)
+
+
 def test_drop_duplicates_with_watermark(oracle):
     """dropDuplicates on (user, ts) with a watermark, and without one on user alone."""
     def program(sql, spark, tmp):
