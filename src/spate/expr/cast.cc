@@ -1,7 +1,8 @@
 // CAST and TRY_CAST with Spark 4's rules: under ANSI mode (the default) a
 // malformed string or an overflow is an error, TRY_CAST and
 // spark.sql.ansi.enabled=false give NULL (or Java's wrap-around for integer
-// narrowing) instead.
+// narrowing) instead. The functions named by a type (string(x), int(x), ...)
+// are casts too.
 
 #include <cmath>
 #include <optional>
@@ -503,6 +504,24 @@ BoundExprPtr ImplicitCast(BoundExprPtr arg, const DataTypePtr& to) {
     }
   }
   return *cast;
+}
+
+// Spark's cast aliases: `string(x)` is CAST(x AS STRING), named as its argument
+// (Spark does not mark these casts as written by the user, so they print as their child).
+void RegisterCastFunctions(FunctionRegistry& r) {
+  const std::pair<const char*, DataTypePtr> aliases[] = {
+      {"boolean", types::Boolean()}, {"tinyint", types::Byte()},       {"smallint", types::Short()},
+      {"int", types::Int()},         {"bigint", types::Long()},        {"float", types::Float()},
+      {"double", types::Double()},   {"decimal", types::Decimal(10, 0)}, {"date", types::Date()},
+      {"timestamp", types::Timestamp()}, {"binary", types::Binary()},  {"string", types::String()}};
+  for (const auto& [name, type] : aliases) {
+    r.Add(name, [type](const std::string& n, std::vector<BoundExprPtr> args, const std::string&)
+                    -> arrow::Result<BoundExprPtr> {
+      if (args.size() != 1) return WrongNumArgs(n, "1", args.size());
+      std::string pretty = args[0]->name();
+      return BindCast(std::move(args[0]), type, /*try_cast=*/false, pretty);
+    });
+  }
 }
 
 }  // namespace spate

@@ -12,6 +12,9 @@
 
 namespace spate {
 
+// The functions named by a type (string(x), int(x), ...), in cast.cc beside the casts they are.
+void RegisterCastFunctions(FunctionRegistry& r);
+
 const FunctionRegistry& FunctionRegistry::Instance() {
   static const FunctionRegistry* registry = [] {
     auto* r = new FunctionRegistry();
@@ -36,6 +39,7 @@ const FunctionRegistry& FunctionRegistry::Instance() {
     RegisterSketchFunctions(*r);
     RegisterCollationFunctions(*r);
     RegisterPartitionTransformFunctions(*r);
+    RegisterCastFunctions(*r);
     return r;
   }();
   return *registry;

@@ -297,6 +297,16 @@ TEST_F(DataFrameTest, SeveralGeneratorsInOneSelectNest) {
             "UNSUPPORTED_GENERATOR.MULTI_GENERATOR");
 }
 
+// string(x), int(x), ...: casts named as their argument, as PySpark 4.1 gives them.
+TEST_F(DataFrameTest, TypeNamedFunctionsCast) {
+  auto df = session_->CreateDataFrame(MakeTable({{"x", arrow::utf8()}}, {R"(["12"])"}));
+  auto cast = df.select({F::expr("int(x)"), F::expr("string(int(x) + 1)"), F::expr("decimal(x)")});
+  EXPECT_EQ(cast.columns(), (std::vector<std::string>{"x", "(x + 1)", "x"}));
+  EXPECT_EQ(cast.schema()->ToDdl(), "x INT,`(x + 1)` STRING,x DECIMAL(10,0)");
+  EXPECT_EQ(Rows(cast), (std::vector<std::string>{"12|13|12"}));
+  EXPECT_EQ(ErrorClassOf(df.select({F::expr("string(x, x)")}).status()), "WRONG_NUM_ARGS.WITHOUT_SUGGESTION");
+}
+
 // Expected rows as PySpark 4.1 gives them.
 TEST_F(DataFrameTest, JsonTextFunctionsReadAsSparksParser) {
   auto df = session_->CreateDataFrame(MakeTable(

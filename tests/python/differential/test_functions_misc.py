@@ -1,6 +1,8 @@
 """Miscellaneous functions against PySpark 4.1: type names, session information,
 errors raised from SQL, NULL-handling conditionals."""
 
+import datetime
+
 import pytest
 
 
@@ -18,6 +20,30 @@ def test_typeof(oracle):
 def test_typeof_wrong_args(oracle):
     """typeof takes exactly one argument (WRONG_NUM_ARGS)."""
     oracle.check_exprs(["typeof()", "typeof(1, 2)"])
+
+
+CAST_FUNCTIONS = ["boolean", "tinyint", "smallint", "int", "bigint", "float", "double", "decimal",
+                  "date", "timestamp", "binary", "string"]
+
+
+def test_cast_functions_by_type_name(oracle):
+    """string(x), int(x), ...: CAST(x AS <type>), named as their argument."""
+    oracle.check_exprs(["%s(n)" % name for name in CAST_FUNCTIONS if name not in ("date", "timestamp", "binary")]
+                       + ["string(s)", "int(s)", "double(s)", "decimal(s)", "binary(s)", "string(d)",
+                          "date(d)", "timestamp(d)", "string(timestamp(d))", "date('2024-01-02 03:04')",
+                          "timestamp('2024-01-02 03:04:05')", "boolean('true')", "decimal(1.5)",
+                          "string(array(1, NULL))", "string(NULL)", "int(2147483647.0D)"],
+                       rows=[(1, "12", datetime.date(2024, 3, 1)), (0, None, None)], schema="n INT, s STRING, d DATE")
+    oracle.check(lambda sql, spark: spark.range(2).selectExpr(
+        "string(id)", "string(id + 1)", "double(id) / 2", "int(string(id)) AS i", "concat(string(id), 'x')"))
+    oracle.check(lambda sql, spark: spark.range(1).select(sql.functions.expr("bigint('7')")))
+
+
+@pytest.mark.parametrize("expr", ["string()", "int(1, 2)", "decimal(1.5, 2)", "int('x')", "date('x')",
+                                  "boolean('12')", "int(map(1, 2))", "tinyint(300)"])
+def test_cast_function_errors(oracle, expr):
+    """A type-named function takes one argument (WRONG_NUM_ARGS) and fails as its CAST does."""
+    oracle.check_exprs([expr])
 
 
 def test_session_information(oracle):
