@@ -511,3 +511,16 @@ def test_a_binary_garbage_csv_file_reads_as_rows(spark, tmp_path):
     (tmp_path / "g.csv").write_bytes(bytes(rng.randrange(256) for _ in range(2000)))
     rows = spark.read.csv(str(tmp_path)).collect()
     assert rows and all(isinstance(v, str) for r in rows for v in r if v is not None)
+
+
+# --- Subtracting timestamps or dates ------------------------------------------------------------
+# Spark gives an INTERVAL DAY TO SECOND (timestamps) or INTERVAL DAY (dates); Spate has no ANSI
+# day-time interval type yet and refuses the operator (docs/compatibility.md).
+
+
+@pytest.mark.parametrize("query", ["SELECT TIMESTAMP'2024-01-02 03:04:05' - TIMESTAMP'2024-01-01 00:00:00'",
+                                   "SELECT DATE'2024-03-01' - DATE'2024-01-01'"])
+def test_subtracting_timestamps_or_dates_is_not_supported_yet(spark, query):
+    from spate.errors import AnalysisException
+    with pytest.raises(AnalysisException, match=re.escape("[DATATYPE_MISMATCH.BINARY_OP_WRONG_TYPE]")):
+        spark.sql(query)
