@@ -2367,8 +2367,35 @@ arrow::Result<PlanPtr> MakeDistinct(const PlanPtr& child, const std::vector<std:
   return Node(std::move(node));
 }
 
+// withColumns as the select Spark makes of it: each column in its place (a replaced one by
+// its new expression, under the new name), then the new columns.
+static std::vector<ExprPtr> WithColumnsSelectList(const std::vector<Attribute>& input,
+                                                  const std::vector<std::string>& names,
+                                                  const std::vector<ExprPtr>& exprs) {
+  std::vector<ExprPtr> list;
+  std::vector<bool> placed(names.size(), false);
+  for (const Attribute& a : input) {
+    auto it = std::find_if(names.begin(), names.end(),
+                           [&](const std::string& n) { return EqualsIgnoreCase(a.name, n); });
+    if (it == names.end()) {
+      list.push_back(ex::Col({a.name}));
+      continue;
+    }
+    size_t k = static_cast<size_t>(it - names.begin());
+    list.push_back(ex::Alias(exprs[k], names[k]));
+    placed[k] = true;
+  }
+  for (size_t k = 0; k < names.size(); ++k) {
+    if (!placed[k]) list.push_back(ex::Alias(exprs[k], names[k]));
+  }
+  return list;
+}
+
 arrow::Result<PlanPtr> MakeWithColumns(const PlanPtr& child, const std::vector<std::string>& names,
                                        const std::vector<ExprPtr>& exprs) {
+  if (std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsGenerator(*e); })) {
+    return MakeProject(child, WithColumnsSelectList(child->output, names, exprs));
+  }
   PlanPtr input = child;
   std::map<std::string, BoundExprPtr> windows;
   if (std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {

@@ -297,6 +297,16 @@ TEST_F(DataFrameTest, SeveralGeneratorsInOneSelectNest) {
             "UNSUPPORTED_GENERATOR.MULTI_GENERATOR");
 }
 
+// As PySpark 4.1: the replaced column keeps its place.
+TEST_F(DataFrameTest, WithColumnTakesAGenerator) {
+  auto df = session_->CreateDataFrame(MakeTable(
+      {{"k", arrow::int32()}, {"xs", arrow::list(arrow::int32())}, {"ys", arrow::list(arrow::int32())}},
+      {"[1, 2]", "[[1, 2], null]", "[[3], [6]]"}));
+  auto out = df.withColumn("xs", F::explode(F::col("xs"))).withColumn("y", F::explode_outer(F::col("ys")));
+  EXPECT_EQ(out.columns(), (std::vector<std::string>{"k", "xs", "ys", "y"}));
+  EXPECT_EQ(Rows(out), (std::vector<std::string>{"1|1|[3]|3", "1|2|[3]|3"}));
+}
+
 // string(x), int(x), ...: casts named as their argument, as PySpark 4.1 gives them.
 TEST_F(DataFrameTest, TypeNamedFunctionsCast) {
   auto df = session_->CreateDataFrame(MakeTable({{"x", arrow::utf8()}}, {R"(["12"])"}));

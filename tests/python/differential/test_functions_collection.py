@@ -315,6 +315,21 @@ def test_several_generators_in_one_select(oracle):
                      ordered=True)
 
 
+def test_generators_in_with_column(oracle):
+    """withColumn(s) with a generator is the select Spark makes of it: a replaced column keeps
+    its place, and several generators nest in that order."""
+    def frame(spark):
+        return spark.createDataFrame(GENERATED, GENERATED_SCHEMA)
+    oracle.check(lambda sql, spark: frame(spark).withColumn("a", sql.functions.explode("a"))
+                 .withColumn("y", sql.functions.explode_outer("b")), ordered=True)
+    oracle.check(lambda sql, spark: frame(spark).withColumns(
+        {"x": sql.functions.explode("a"), "A": sql.functions.explode("b")}), ordered=True)
+    oracle.check(lambda sql, spark: frame(spark).withColumn("x", sql.functions.posexplode("a")),
+                 error="UDTF_ALIAS_NUMBER_MISMATCH")
+    oracle.check(lambda sql, spark: frame(spark).withColumn("x", sql.functions.explode("a") + 1),
+                 error="UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS")
+
+
 def test_generator_refusals(oracle):
     """What Spark 4.1 still refuses: a generator inside an expression, and several generators
     beside aggregates."""
