@@ -1417,11 +1417,12 @@ arrow::Result<PlanPtr> PlanWindows(const PlanPtr& child, const std::vector<ExprP
   return top;
 }
 
-// GROUP BY (or a global aggregation) with window functions over its result:
-// the aggregation computes every expression the windows read, and each
-// select-list part outside a window, as columns named by their text; the
-// windows then run over the aggregation's output, as in Spark's plan.
-class WindowLifter {
+// GROUP BY (or a global aggregation) with window functions or a generator over
+// its result: the aggregation computes every expression the windows or the
+// generator read, and each select-list part outside them, as columns named by
+// their text; the windows or the generator then run over the aggregation's
+// output, as in Spark's plan.
+class AggregateLifter {
  public:
   std::vector<ExprPtr> inner;  // the aggregation's outputs
 
@@ -1437,7 +1438,7 @@ class WindowLifter {
       }
       return ex::Window(parts);
     }
-    if (!ContainsWindow(*e)) return Hidden(e);
+    if (!ContainsWindow(*e) && !IsGenerator(*e)) return Hidden(e);
     Expr copy = *e;
     for (auto& a : copy.args) a = Lift(a);
     return ex::Node(std::move(copy));
@@ -1461,7 +1462,7 @@ bool AggregatesWindow(const Expr& e) {
   return std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return AggregatesWindow(*a); });
 }
 
-arrow::Result<PlanPtr> MakeAggregateWithWindows(const PlanPtr& child, const std::vector<ExprPtr>& groups,
+arrow::Result<PlanPtr> MakeAggregateThenProject(const PlanPtr& child, const std::vector<ExprPtr>& groups,
                                                 const std::vector<ExprPtr>& aggs, const ExprPtr& having) {
   for (const auto& e : aggs) {
     if (AggregatesWindow(*e)) {
@@ -1470,7 +1471,7 @@ arrow::Result<PlanPtr> MakeAggregateWithWindows(const PlanPtr& child, const std:
                          "inner window function in a sub-query.");
     }
   }
-  WindowLifter lifter;
+  AggregateLifter lifter;
   std::vector<ExprPtr> outer;
   for (const auto& e : aggs) {
     ExprPtr lifted = lifter.Lift(e);
@@ -1714,10 +1715,10 @@ arrow::Result<PlanPtr> MakeProject(const PlanPtr& source, const std::vector<Expr
   const bool aggregated =
       std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsAggregate(*e); });
   ARROW_RETURN_NOT_OK(CheckGenerators(rewritten, aggregated));
+  if (aggregated) return MakeAggregate(child, {}, exprs);
   for (const auto& e : rewritten) {
     if (IsGenerator(*e)) return MakeGenerate(child, rewritten);
   }
-  if (aggregated) return MakeAggregate(child, {}, exprs);
   PlanPtr input = child;
   std::map<std::string, BoundExprPtr> windows;
   if (std::any_of(exprs.begin(), exprs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
@@ -1883,8 +1884,9 @@ arrow::Result<GroupingSetsPlan> PlanGroupingSets(const PlanPtr& child, const Gro
 arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<ExprPtr>& input_groups,
                                      const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
   ARROW_RETURN_NOT_OK(CheckGenerators(input_aggs, /*aggregated=*/true));
-  if (std::any_of(input_aggs.begin(), input_aggs.end(), [](const ExprPtr& e) { return ContainsWindow(*e); })) {
-    return MakeAggregateWithWindows(input, input_groups, input_aggs, having);
+  if (std::any_of(input_aggs.begin(), input_aggs.end(),
+                  [](const ExprPtr& e) { return ContainsWindow(*e) || IsGenerator(*e); })) {
+    return MakeAggregateThenProject(input, input_groups, input_aggs, having);
   }
   // Grouping by a sliding window: expand each row into its windows first,
   // then group by the expanded `window` column.

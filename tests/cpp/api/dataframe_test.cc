@@ -297,6 +297,18 @@ TEST_F(DataFrameTest, SeveralGeneratorsInOneSelectNest) {
             "UNSUPPORTED_GENERATOR.MULTI_GENERATOR");
 }
 
+// As PySpark 4.1: Generate over Aggregate.
+TEST_F(DataFrameTest, AGeneratorRunsOverAnAggregation) {
+  auto df = session_->CreateDataFrame(
+      MakeTable({{"k", arrow::int32()}, {"v", arrow::int32()}}, {"[1, 1, 2]", "[10, 20, 30]"}));
+  auto bounds = F::array({F::min(F::col("v")), F::max(F::col("v"))});
+  auto out = df.groupBy({F::col("k")})
+                 .agg({F::posexplode(bounds).alias(std::vector<std::string>{"i", "m"})})
+                 .orderBy({F::col("k"), F::col("i")});
+  EXPECT_EQ(out.columns(), (std::vector<std::string>{"k", "i", "m"}));
+  EXPECT_EQ(Rows(out), (std::vector<std::string>{"1|0|10", "1|1|20", "2|0|30", "2|1|30"}));
+}
+
 // As PySpark 4.1: the replaced column keeps its place.
 TEST_F(DataFrameTest, WithColumnTakesAGenerator) {
   auto df = session_->CreateDataFrame(MakeTable(

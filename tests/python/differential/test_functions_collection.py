@@ -330,6 +330,21 @@ def test_generators_in_with_column(oracle):
                  error="UNSUPPORTED_GENERATOR.NESTED_IN_EXPRESSIONS")
 
 
+def test_a_generator_over_an_aggregation(oracle):
+    """One generator beside aggregates runs over the aggregation's result, as Spark's Generate
+    over Aggregate; its argument may be an aggregate."""
+    def frame(spark):
+        return spark.createDataFrame([(1, 10), (1, 20), (2, 30)], "k INT, v INT")
+    oracle.check(lambda sql, spark: frame(spark).groupBy("k").agg(
+        sql.functions.explode(sql.functions.collect_list("v")).alias("x"), sql.functions.count("*")))
+    oracle.check(lambda sql, spark: frame(spark).groupBy("k").agg(
+        sql.functions.posexplode(sql.functions.array(sql.functions.min("v"), sql.functions.max("v")))
+        .alias("i", "m")))
+    oracle.check(lambda sql, spark: frame(spark).selectExpr("explode(array(1, 2))", "count(*)"))
+    oracle.check(lambda sql, spark: frame(spark).select(
+        sql.functions.explode(sql.functions.array("v")), sql.functions.count("*")), error="MISSING_GROUP_BY")
+
+
 def test_generator_refusals(oracle):
     """What Spark 4.1 still refuses: a generator inside an expression, and several generators
     beside aggregates."""
