@@ -1,13 +1,13 @@
 #include "spate/plan/optimizer.h"
 
-#include "spate/plan/generate_pruning.h"
+#include "spate/plan/column_pruning.h"
 #include "spate/plan/scan_pushdown.h"
 #include "spate/plan/stream_join_null_filters.h"
 
 namespace spate {
 
 PlanPtr Optimize(PlanPtr plan) {
-  return PushDownIntoScans(AddStreamJoinNullFilters(PruneGenerateInputs(plan)));
+  return PushDownIntoScans(AddStreamJoinNullFilters(PruneColumns(plan)));
 }
 
 }  // namespace spate

@@ -2,7 +2,7 @@
 // numbers on every build; streaming stateful operators numbered as their
 // state/<id>/ folders; a Limit that stops the scans once it has its rows;
 // pushdown into scans done once, when the plan is built; explode copying only
-// the columns read above it.
+// the columns read above it, and Projects computing only those.
 
 #include <filesystem>
 
@@ -190,6 +190,31 @@ TEST(PhysicalPlan, ExplodeCopiesOnlyTheColumnsReadAboveIt) {
   auto all = session->CreateDataFrame(Chunked(1, 3)).select({F::col("id"), F::explode(F::array({F::col("k")}))});
   EXPECT_EQ(Names(*PhysicalPlan::Make(all.plan()).ValueOrDie()),
             (std::vector<std::string>{"Project", "Generate", "Scan"}));
+}
+
+TEST(PhysicalPlan, SlidingWindowsCarryOnlyTheColumnsTheAggregateReads) {
+  auto session = Session::Make();
+  // Grouped by window and k, each row's windows need k and t (the windows' time), not id.
+  auto rows = session->CreateDataFrame(Chunked(1, 6)).withColumn("t", F::col("id").cast("timestamp"));
+  auto counts = rows.groupBy({F::window(F::col("t"), "10 seconds", "2 seconds"), F::col("k")}).count();
+  auto plan = PhysicalPlan::Make(counts.plan()).ValueOrDie();
+  std::vector<std::string> passed;  // the Generate's columns but the window it makes
+  const auto& generated = Named(*plan, "Generate").node().output;
+  for (size_t i = 0; i + 1 < generated.size(); ++i) passed.push_back(generated[i].name);
+  EXPECT_EQ(passed, (std::vector<std::string>{"k", "t"}));
+  // Each of the 6 rows is in 5 windows (10 s sliding by 2 s): 30 rows counted.
+  auto result = plan->Run(session->MakeEvalContext()).ValueOrDie()->CombineChunksToBatch().ValueOrDie();
+  auto count = std::static_pointer_cast<arrow::Int64Array>(result->GetColumnByName("count"));
+  int64_t total = 0;
+  for (int64_t i = 0; i < count->length(); ++i) total += count->Value(i);
+  EXPECT_EQ(total, 30);
+  // A Project over a Project keeps only what it selects: the inner one no longer computes id + 1.
+  auto selected = rows.select({F::col("k"), (F::col("id") + lit(1)).alias("next")}).select({F::col("k")});
+  PlanPtr optimized = Optimize(selected.plan());
+  const PlanNode& inner = *optimized->children[0];
+  ASSERT_EQ(inner.kind, PlanNode::Kind::kProject);
+  ASSERT_EQ(inner.output.size(), 1u);
+  EXPECT_EQ(inner.output[0].name, "k");
 }
 
 TEST(PhysicalPlan, PushdownIsAppliedOnceWhenThePlanIsBuilt) {

@@ -1,4 +1,4 @@
-#include "spate/plan/generate_pruning.h"
+#include "spate/plan/column_pruning.h"
 
 #include <map>
 #include <set>
@@ -18,9 +18,31 @@ bool ColumnsWithin(const std::vector<BoundExprPtr>& exprs, size_t width, std::se
   return out->empty() || *out->rbegin() < static_cast<int>(width);
 }
 
+// What a Project or an Aggregate reads of its child: its expressions, and an
+// Aggregate's arguments and filters.
+std::vector<BoundExprPtr> ExprsOf(const PlanNode& node) {
+  std::vector<BoundExprPtr> out = node.exprs;
+  for (const auto& call : node.aggregates) {
+    out.insert(out.end(), call.args.begin(), call.args.end());
+    if (call.filter) out.push_back(call.filter);
+  }
+  return out;
+}
+
+// `node` reading its child's column map[i] where it read column i.
+void Remap(PlanNode* node, const std::vector<int>& map) {
+  for (auto& e : node->exprs) e = RemapColumns(e, map);
+  for (auto& call : node->aggregates) {
+    for (auto& a : call.args) a = RemapColumns(a, map);
+    if (call.filter) call.filter = RemapColumns(call.filter, map);
+  }
+}
+
+PlanPtr PruneAt(const PlanPtr& node);
+
 // `project` over `generate` with only the pass-through columns they read; null
 // when they read them all (or none).
-PlanPtr Pruned(const PlanNode& project, const PlanNode& generate) {
+PlanPtr PrunedGenerate(const PlanNode& project, const PlanNode& generate) {
   const PlanPtr& input = generate.children[0];
   const size_t passed = input->output.size();
   std::set<int> used;
@@ -44,15 +66,47 @@ PlanPtr Pruned(const PlanNode& project, const PlanNode& generate) {
     below.output.push_back(a);
   }
   PlanNode gen = generate;
-  gen.children = {Node(std::move(below))};
+  gen.children = {PruneAt(Node(std::move(below)))};
   gen.output.erase(gen.output.begin(), gen.output.begin() + static_cast<std::ptrdiff_t>(passed));
   gen.output.insert(gen.output.begin(), gen.children[0]->output.begin(), gen.children[0]->output.end());
   for (auto& e : gen.exprs) e = RemapColumns(e, input_map);
   for (size_t i = passed; i < generate.output.size(); ++i) output_map[i] = static_cast<int>(kept.size() + i - passed);
   PlanNode top = project;
   top.children = {Node(std::move(gen))};
-  for (auto& e : top.exprs) e = RemapColumns(e, output_map);
+  Remap(&top, output_map);
   return Node(std::move(top));
+}
+
+// `parent` (a Project or an Aggregate) over `project` narrowed to the columns
+// `parent` reads; null when it reads them all (or none).
+PlanPtr Narrowed(const PlanNode& parent, const PlanNode& project) {
+  const size_t width = project.output.size();
+  std::set<int> used;
+  if (!ColumnsWithin(ExprsOf(parent), width, &used) || used.empty() || used.size() == width) return nullptr;
+  PlanNode below{.kind = Kind::kProject, .children = project.children};
+  std::vector<int> map(width, -1);
+  for (int i : used) {
+    map[i] = static_cast<int>(below.exprs.size());
+    below.exprs.push_back(project.exprs[i]);
+    below.output.push_back(project.output[i]);
+  }
+  PlanNode top = parent;
+  top.children = {PruneAt(Node(std::move(below)))};
+  Remap(&top, map);
+  return Node(std::move(top));
+}
+
+// `node` pruned where it meets its child; `node` itself when no rule applies.
+PlanPtr PruneAt(const PlanPtr& node) {
+  if (node->children.size() != 1) return node;
+  const Kind child = node->children[0]->kind;
+  PlanPtr pruned;
+  if (node->kind == Kind::kProject && child == Kind::kGenerate) {
+    pruned = PrunedGenerate(*node, *node->children[0]);
+  } else if ((node->kind == Kind::kProject || node->kind == Kind::kAggregate) && child == Kind::kProject) {
+    pruned = Narrowed(*node, *node->children[0]);
+  }
+  return pruned ? pruned : node;
 }
 
 PlanPtr Rewrite(const PlanPtr& plan, std::map<const PlanNode*, PlanPtr>* done) {
@@ -70,16 +124,14 @@ PlanPtr Rewrite(const PlanPtr& plan, std::map<const PlanNode*, PlanPtr>* done) {
     copy.children = std::move(children);
     out = Node(std::move(copy));
   }
-  if (out->kind == Kind::kProject && out->children[0]->kind == Kind::kGenerate) {
-    if (PlanPtr pruned = Pruned(*out, *out->children[0])) out = std::move(pruned);
-  }
+  out = PruneAt(out);
   (*done)[plan.get()] = out;
   return out;
 }
 
 }  // namespace
 
-PlanPtr PruneGenerateInputs(const PlanPtr& plan) {
+PlanPtr PruneColumns(const PlanPtr& plan) {
   std::map<const PlanNode*, PlanPtr> done;
   return Rewrite(plan, &done);
 }
