@@ -2,7 +2,8 @@
 // numbers on every build; streaming stateful operators numbered as their
 // state/<id>/ folders; a Limit that stops the scans once it has its rows;
 // pushdown into scans done once, when the plan is built; explode copying only
-// the columns read above it, and Projects computing only those.
+// the columns read above it, and Projects computing only those; a Filter that
+// keeps every row passing its batch on uncopied.
 
 #include <filesystem>
 
@@ -215,6 +216,21 @@ TEST(PhysicalPlan, SlidingWindowsCarryOnlyTheColumnsTheAggregateReads) {
   ASSERT_EQ(inner.kind, PlanNode::Kind::kProject);
   ASSERT_EQ(inner.output.size(), 1u);
   EXPECT_EQ(inner.output[0].name, "k");
+}
+
+TEST(PhysicalPlan, AFilterEveryRowMeetsPassesItsBatchOnUncopied) {
+  auto session = Session::Make();
+  auto table = Chunked(1, 4);
+  const uint8_t* ids = table->column(0)->chunk(0)->data()->buffers[1]->data();
+  auto all = PhysicalPlan::Make(session->CreateDataFrame(table).filter(F::col("k") >= lit(0)).plan()).ValueOrDie();
+  auto kept = all->Run(session->MakeEvalContext()).ValueOrDie();
+  ASSERT_EQ(kept->num_rows(), 4);
+  EXPECT_EQ(kept->column(0)->chunk(0)->data()->buffers[1]->data(), ids);
+  // One that drops rows copies the others out (k is 0, 1, 2, 0).
+  auto some = PhysicalPlan::Make(session->CreateDataFrame(table).filter(F::col("k") > lit(0)).plan()).ValueOrDie();
+  auto rows = some->Run(session->MakeEvalContext()).ValueOrDie();
+  EXPECT_EQ(rows->num_rows(), 2);
+  EXPECT_NE(rows->column(0)->chunk(0)->data()->buffers[1]->data(), ids);
 }
 
 TEST(PhysicalPlan, PushdownIsAppliedOnceWhenThePlanIsBuilt) {
