@@ -118,7 +118,12 @@ arrow::Result<std::vector<uint32_t>> BatchGrouping::Consume(const std::vector<st
   std::vector<arrow::Datum> flat;
   std::vector<arrow::TypeHolder> types;
   for (const auto& c : columns) {
-    ARROW_ASSIGN_OR_RAISE(auto array, arrow::Concatenate(c->chunks()));
+    // Each key is one array, so each flat column one chunk: grouped as it is,
+    // not copied (Concatenate copies even a single chunk).
+    std::shared_ptr<arrow::Array> array = c->num_chunks() == 1 ? c->chunk(0) : nullptr;
+    if (!array) {
+      ARROW_ASSIGN_OR_RAISE(array, arrow::Concatenate(c->chunks()));
+    }
     types.emplace_back(array->type());
     flat.emplace_back(std::move(array));
   }
