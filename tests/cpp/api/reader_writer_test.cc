@@ -230,6 +230,28 @@ TEST(ReaderWriterTest, CsvHeaderAndInferSchema) {
                 R"({"name":"Bob","score":2.0,"ok":false,"day":"2024-02-03","big":1})"}));
 }
 
+// Expected rows from PySpark 4.1: values read with the datetime patterns
+// alone (the second record's dates are NULL) and the locale's decimal
+// separators; inference takes the strings the patterns read as TIMESTAMP and DATE.
+TEST(ReaderWriterTest, CsvDatetimeFormatsAndLocale) {
+  auto session = Session::Make();
+  auto dir = FreshDir("reader_writer");
+  WriteFile(dir / "in.csv", "01/02/2020 10:30;01/02/2020;1.000,5\n2020-01-02 10:30;2020-01-02;1,5\n");
+  std::map<std::string, std::string> options = {
+      {"sep", ";"}, {"timestampFormat", "dd/MM/yyyy HH:mm"}, {"dateFormat", "dd/MM/yyyy"}, {"locale", "de-DE"}};
+  DataFrame df = session->read().schema("t TIMESTAMP, d DATE, a DECIMAL(10,2)").options(options).csv((dir / "in.csv").string());
+  ASSERT_TRUE(df.ok()) << df.status().ToString();
+  EXPECT_EQ(SortedRows(df), (std::vector<std::string>{R"({"a":1.50})",
+                                                      R"({"t":"2020-02-01T10:30:00.000Z","d":"2020-02-01","a":1000.50})"}));
+  WriteFile(dir / "infer.csv", "01/02/2020 10:30;01/02/2020\n02/03/2021 11:00;02/03/2021\n");
+  options["inferSchema"] = "true";
+  DataFrame inferred = session->read().options(options).csv((dir / "infer.csv").string());
+  ASSERT_TRUE(inferred.ok()) << inferred.status().ToString();
+  EXPECT_EQ(inferred.schema()->SimpleString(), "struct<_c0:timestamp,_c1:date>");
+  EXPECT_EQ(SortedRows(inferred), (std::vector<std::string>{R"({"_c0":"2020-02-01T10:30:00.000Z","_c1":"2020-02-01"})",
+                                                            R"({"_c0":"2021-03-02T11:00:00.000Z","_c1":"2021-03-02"})"}));
+}
+
 TEST(ReaderWriterTest, CsvSeparatorQuoteEscapeAndNullValue) {
   auto session = Session::Make();
   auto dir = FreshDir("reader_writer");

@@ -7,20 +7,23 @@
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/connectors/file/format_readers.h"
 #include "spate/exec/table_select.h"
 #include "spate/expr/csv_text.h"
 #include "spate/expr/expression.h"
-#include "spate/expr/locale_decimal.h"
 #include "spate/expr/parse_mode.h"
+#include "spate/expr/text_value_formats.h"
 #include "spate/types/arrow_types.h"
 
 // The CSV reader: records split by csv_text, column types given or inferred
 // (Spark's order: int, bigint, decimal, double, date, timestamp, boolean,
 // string), values converted with TRY_CAST so that a value that does not
 // convert marks its record as malformed; DECIMAL values read first by the
-// locale's decimal parser, as Spark reads them.
+// locale's decimal parser, DATE and TIMESTAMP[_NTZ] values by the dateFormat,
+// timestampFormat and timestampNTZFormat patterns when given, as Spark reads
+// them.
 
 namespace spate {
 
@@ -66,8 +69,27 @@ bool IsTimestamp(const std::string& s) {
   return Digits(s, 11, 2) && s[13] == ':' && Digits(s, 14, 2);
 }
 
+// What inference takes from the options: the patterns, and whether strings
+// may be dates (preferDate).
+struct CsvInference {
+  const TextValueFormats& formats;
+  std::string time_zone;
+  bool prefer_date = true;
+
+  bool Date(const std::string& s) const {
+    if (!prefer_date) return false;
+    return formats.date ? formats.date->ParseDate(s).has_value() : IsDate(s);
+  }
+  // Without a timestampFormat, the forms the default parser reads (a date among them).
+  bool Timestamp(const std::string& s) const {
+    if (!formats.timestamp) return IsDate(s) || IsTimestamp(s);
+    auto micros = formats.timestamp->ParseTimestamp(s, time_zone, /*ntz=*/false);
+    return micros.ok() && micros->has_value();
+  }
+};
+
 // The narrowest type every value of a column fits, in Spark's inference order.
-DataTypePtr InferCsvType(const std::vector<const std::string*>& values) {
+DataTypePtr InferCsvType(const std::vector<const std::string*>& values, const CsvInference& infer) {
   if (values.empty()) return types::String();
   auto all = [&](auto pred) {
     for (const auto* v : values) {
@@ -91,15 +113,17 @@ DataTypePtr InferCsvType(const std::vector<const std::string*>& values) {
     if (all([](const std::string& v) { return v.size() <= 38; })) return types::Decimal(38, 0);
   }
   if (all(IsDouble)) return types::Double();
-  if (all(IsDate)) return types::Date();
-  if (all([](const std::string& v) { return IsDate(v) || IsTimestamp(v); })) return types::Timestamp();
+  if (all([&](const std::string& v) { return infer.Date(v); })) return types::Date();
+  // Dates join timestamps only where the timestamp parser reads them too
+  // (both formats the defaults): Spark's merge of DATE and TIMESTAMP.
+  if (all([&](const std::string& v) { return infer.Timestamp(v); })) return types::Timestamp();
   if (all([](const std::string& v) { return AsciiLower(v) == "true" || AsciiLower(v) == "false"; })) {
     return types::Boolean();
   }
   return types::String();
 }
 
-StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o) {
+StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o, const CsvInference& infer) {
   std::vector<std::optional<std::string>> first;
   if (!files.empty()) {
     if (o.header) {
@@ -119,20 +143,11 @@ StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o) 
           if (i < rec.fields.size() && rec.fields[i]) values.push_back(&*rec.fields[i]);
         }
       }
-      type = InferCsvType(values);
+      type = InferCsvType(values, infer);
     }
     fields.push_back({name, type, true});
   }
   return types::Struct(std::move(fields));
-}
-
-// A DECIMAL column's values as the locale's decimal parser reads them (plain
-// decimals TRY_CAST reads); a value it does not read stays, to fail the cast.
-void ReadDecimals(const LocaleDecimalParser& decimal, std::vector<std::optional<std::string>>* values) {
-  for (auto& v : *values) {
-    if (!v) continue;
-    if (auto plain = decimal.Plain(*v)) v = std::move(plain);
-  }
 }
 
 // Converts one file's records to `schema` (whose corrupt-record column, if
@@ -140,7 +155,8 @@ void ReadDecimals(const LocaleDecimalParser& decimal, std::vector<std::optional<
 // wrong number of fields, or a value that does not convert.
 arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(const RuntimeConfig& conf, const CsvFile& file,
                                                         const StructType& schema, int corrupt,
-                                                        const CsvOptions& o, const LocaleDecimalParser& decimal) {
+                                                        const CsvOptions& o, const TextValueFormats& formats,
+                                                        const std::string& time_zone) {
   std::vector<int> data_columns;
   for (int i = 0; i < schema.num_fields(); ++i) {
     if (i != corrupt) data_columns.push_back(i);
@@ -162,12 +178,17 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(const RuntimeConfig& con
     std::string name = fmt::format("c{}", c);
     const DataTypePtr& type = schema.field(data_columns[c]).type;
     std::vector<std::optional<std::string>> values = tokens[c];
-    if (type->id() == TypeId::kDecimal) ReadDecimals(decimal, &values);
-    string_fields.push_back(arrow::field(name, arrow::utf8()));
-    ARROW_ASSIGN_OR_RAISE(auto array, StringArray(values));
+    if (type->id() == TypeId::kDecimal) formats.ReadDecimals(&values);
+    // A value a pattern reads is converted here; the rest by TRY_CAST.
+    ARROW_ASSIGN_OR_RAISE(auto array, formats.ReadDatetimes(values, *type, time_zone));
+    bool read = array != nullptr;
+    if (!read) {
+      ARROW_ASSIGN_OR_RAISE(array, StringArray(values));
+    }
+    string_fields.push_back(arrow::field(name, array->type()));
     string_columns.push_back(array);
     ExprPtr col = ex::ColFromName(name);
-    converted.push_back(type->id() == TypeId::kString ? col : ex::Cast(col, type, /*try_cast=*/true));
+    converted.push_back(read || type->id() == TypeId::kString ? col : ex::Cast(col, type, /*try_cast=*/true));
   }
   auto strings = arrow::Table::Make(arrow::schema(string_fields), string_columns, static_cast<int64_t>(n));
   ARROW_ASSIGN_OR_RAISE(auto typed, SelectOverTable(strings, converted, conf));
@@ -219,13 +240,15 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
     files.push_back(std::move(parsed));
   }
   SourceTables out;
-  out.schema = r.schema ? r.schema : CsvSchema(files, o);
+  ARROW_ASSIGN_OR_RAISE(auto formats, TextValueFormats::Make(*r.options));
+  std::string time_zone = r.conf->Get("spark.sql.session.timeZone").value_or("UTC");
+  CsvInference infer{formats, time_zone, AsciiLower(OptionOr(r, "preferDate", "true")) != "false"};
+  out.schema = r.schema ? r.schema : CsvSchema(files, o, infer);
   if (out.schema->num_fields() == 0) return UnableToInferSchema("CSV");
   int corrupt = out.schema->FieldIndex(o.corrupt_column);
   if (corrupt >= 0 && out.schema->field(corrupt).type->id() != TypeId::kString) corrupt = -1;
-  auto decimal = LocaleDecimalParser::ForLanguageTag(OptionOr(r, "locale", "en-US"));
   for (const auto& file : files) {
-    ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.conf, file, *out.schema, corrupt, o, decimal));
+    ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.conf, file, *out.schema, corrupt, o, formats, time_zone));
     out.tables.push_back(std::move(table));
   }
   return out;
