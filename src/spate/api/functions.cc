@@ -188,6 +188,17 @@ Column to_json(const Column& c, const std::vector<std::pair<std::string, std::st
   AppendOptions(options, &args);
   return Call("to_json", std::move(args));
 }
+Column from_csv(const Column& c, const std::string& schema,
+                const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {c.expr(), ex::String(schema)};
+  AppendOptions(options, &args);
+  return Call("from_csv", std::move(args));
+}
+Column to_csv(const Column& c, const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<ExprPtr> args = {c.expr()};
+  AppendOptions(options, &args);
+  return Call("to_csv", std::move(args));
+}
 Column from_avro(const Column& data, const std::string& json_format_schema,
                  const std::vector<std::pair<std::string, std::string>>& options) {
   std::vector<ExprPtr> args = {data.expr(), ex::String(json_format_schema)};

@@ -101,6 +101,12 @@ Column from_json(const Column& c, const std::string& schema,
                  const std::vector<std::pair<std::string, std::string>>& options = {});
 /// to_json with options as Spark's (ignoreNullFields, timestampFormat, timestampNTZFormat, dateFormat).
 Column to_json(const Column& c, const std::vector<std::pair<std::string, std::string>>& options = {});
+/// from_csv with a schema as DDL; options as the CSV source's (sep, mode, dateFormat,
+/// timestampFormat, timestampNTZFormat, locale, ...).
+Column from_csv(const Column& c, const std::string& schema,
+                const std::vector<std::pair<std::string, std::string>>& options = {});
+/// to_csv with options as the CSV writer's (sep, dateFormat, timestampFormat, timestampNTZFormat, ...).
+Column to_csv(const Column& c, const std::vector<std::pair<std::string, std::string>>& options = {});
 /// from_avro: Avro binary -> the Spark type of the Avro schema (JSON text); options as
 /// spark-avro's (mode FAILFAST or PERMISSIVE, ...).
 Column from_avro(const Column& data, const std::string& json_format_schema,

@@ -38,6 +38,7 @@
 #include "spate/expr/json_text.h"
 #include "spate/expr/json_value_spans.h"
 #include "spate/expr/locale_decimal.h"
+#include "spate/expr/text_value_formats.h"
 #include "spate/expr/time_zone.h"
 #include "spate/expr/value_format.h"
 #include "spate/types/arrow_types.h"
@@ -146,18 +147,9 @@ constexpr int64_t MaxJsonInt() {
   return std::is_same_v<T, int8_t> ? 255 : std::numeric_limits<T>::max();
 }
 
-// How DATE and TIMESTAMP[_NTZ] values are read from strings and written
-// (from_json, to_json): the dateFormat, timestampFormat and timestampNTZFormat
-// patterns (without one, the forms CAST reads and Spark's default forms); and
-// how strings in DECIMAL fields read: the decimal parser of the locale option.
-struct JsonValueFormats {
-  std::optional<DatetimePattern> date, timestamp, timestamp_ntz;
-  LocaleDecimalParser decimal{};
-};
-
 class JsonReader {
  public:
-  JsonReader(std::string time_zone, bool allow_non_numeric, JsonValueFormats formats)
+  JsonReader(std::string time_zone, bool allow_non_numeric, TextValueFormats formats)
       : time_zone_(std::move(time_zone)), allow_non_numeric_(allow_non_numeric), formats_(std::move(formats)) {}
 
   // The record about to be read: its text, its DOM, and whether its strings
@@ -421,7 +413,7 @@ class JsonReader {
 
   std::string time_zone_;
   bool allow_non_numeric_;
-  JsonValueFormats formats_;
+  TextValueFormats formats_;
   bool big_numbers_ = false;
   bool raw_text_ = false;
   std::string_view text_;
@@ -434,7 +426,7 @@ struct FromJsonSettings {
   bool fail_fast = false;
   int corrupt_index = -1;  // the struct field that receives malformed records
   JsonReadOptions read;
-  JsonValueFormats formats;
+  TextValueFormats formats;
   bool source_records = false;  // kJsonSourceRecordsOption: records of the JSON file source
 };
 
@@ -616,21 +608,6 @@ arrow::Result<JsonReadOptions> JsonReadOptionsOf(const Options& options) {
   return o;
 }
 
-arrow::Result<JsonValueFormats> JsonValueFormatsOf(const Options& options) {
-  JsonValueFormats f;
-  auto pattern = [&](const char* name, std::optional<DatetimePattern>* out) -> arrow::Status {
-    std::string text = OptionOr(options, name, "");
-    if (text.empty()) return arrow::Status::OK();
-    ARROW_ASSIGN_OR_RAISE(*out, DatetimePattern::Make(text));
-    return arrow::Status::OK();
-  };
-  ARROW_RETURN_NOT_OK(pattern("dateFormat", &f.date));
-  ARROW_RETURN_NOT_OK(pattern("timestampFormat", &f.timestamp));
-  ARROW_RETURN_NOT_OK(pattern("timestampNTZFormat", &f.timestamp_ntz));
-  f.decimal = LocaleDecimalParser::ForLanguageTag(OptionOr(options, "locale", "en-US"));
-  return f;
-}
-
 arrow::Status InvalidSchema(const std::string& pretty, const DataType& schema) {
   return DataTypeMismatch("INVALID_JSON_SCHEMA", pretty,
                           fmt::format("Input schema {} must be a struct, an array, a map or a "
@@ -664,7 +641,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
                                   OptionOr(options, "mode", "")));
   }
   ARROW_ASSIGN_OR_RAISE(settings.read, JsonReadOptionsOf(options));
-  ARROW_ASSIGN_OR_RAISE(settings.formats, JsonValueFormatsOf(options));
+  ARROW_ASSIGN_OR_RAISE(settings.formats, TextValueFormats::Make(options));
   settings.source_records = OptionOr(options, kJsonSourceRecordsOption, "") == "true";
   if (settings.schema->id() == TypeId::kStruct) {
     const auto& st = static_cast<const StructType&>(*settings.schema);
@@ -747,7 +724,7 @@ void AppendBase64(std::string_view bytes, std::string* out) {
 
 class JsonWriter {
  public:
-  JsonWriter(std::string time_zone, bool ignore_null_fields, JsonValueFormats formats)
+  JsonWriter(std::string time_zone, bool ignore_null_fields, TextValueFormats formats)
       : time_zone_(std::move(time_zone)), ignore_null_fields_(ignore_null_fields), formats_(std::move(formats)) {}
 
   arrow::Status Write(const arrow::Array& a, int64_t i, const DataType& type, std::string* out) {
@@ -894,7 +871,7 @@ class JsonWriter {
 
   std::string time_zone_;
   bool ignore_null_fields_;
-  JsonValueFormats formats_;
+  TextValueFormats formats_;
 };
 
 arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<BoundExprPtr> args,
@@ -911,7 +888,7 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
   ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, 1, pretty));
   // spark.sql.jsonGenerator.ignoreNullFields defaults to true.
   bool ignore_nulls = AsciiLower(OptionOr(options, "ignoreNullFields", "true")) != "false";
-  ARROW_ASSIGN_OR_RAISE(JsonValueFormats formats, JsonValueFormatsOf(options));
+  ARROW_ASSIGN_OR_RAISE(TextValueFormats formats, TextValueFormats::Make(options));
   auto impl = [type, ignore_nulls, formats](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
     JsonWriter writer(a.ctx.format.time_zone, ignore_nulls, formats);
@@ -1177,7 +1154,7 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
   infer.drop_field_if_all_null = AsciiLower(OptionOr(options, "dropFieldIfAllNull", "false")) == "true";
   ARROW_ASSIGN_OR_RAISE(infer.prefers_decimal, FlagOf(options, "prefersDecimal"));
   ARROW_ASSIGN_OR_RAISE(infer.infer_timestamp, FlagOf(options, "inferTimestamp"));
-  ARROW_ASSIGN_OR_RAISE(auto formats, JsonValueFormatsOf(options));
+  ARROW_ASSIGN_OR_RAISE(auto formats, TextValueFormats::Make(options));
   infer.timestamp_format = formats.timestamp;
   infer.decimal = formats.decimal;
   rapidjson::Document doc;
@@ -1211,6 +1188,12 @@ std::vector<std::optional<std::string>> CsvFields(std::string_view text, const C
   auto records = ParseCsv(text, o);
   if (records.empty()) return {};
   return std::move(records[0].fields);
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> StringsOf(const std::vector<std::optional<std::string>>& values) {
+  arrow::StringBuilder builder;
+  for (const auto& v : values) ARROW_RETURN_NOT_OK(v ? builder.Append(*v) : builder.AppendNull());
+  return builder.Finish();
 }
 
 // from_csv(csv, schema[, options]): a struct of the schema's (atomic) fields,
@@ -1249,7 +1232,9 @@ arrow::Result<BoundExprPtr> BindFromCsv(const std::string& name, std::vector<Bou
                         fmt::format("Unsupported data type {}.", QuotedType(*f.type)));
     }
   }
-  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 2, pretty));
+  ARROW_ASSIGN_OR_RAISE(Options raw_options, ReadOptions(args, 2, pretty));
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptions::Make(raw_options));
+  ARROW_ASSIGN_OR_RAISE(TextValueFormats formats, TextValueFormats::Make(raw_options));
   // One TRY_CAST from STRING per field, run over the column of its texts.
   std::vector<BoundExprPtr> converters;
   for (const auto& f : st->fields()) {
@@ -1257,11 +1242,11 @@ arrow::Result<BoundExprPtr> BindFromCsv(const std::string& name, std::vector<Bou
     ARROW_ASSIGN_OR_RAISE(auto cast, BindCast(input, f.type, /*try_cast=*/true, f.name));
     converters.push_back(std::move(cast));
   }
-  auto impl = [st, options, converters](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  auto impl = [st, options, formats, converters](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
     const auto& texts = static_cast<const arrow::StringArray&>(*input);
     size_t n = st->fields().size();
-    std::vector<arrow::StringBuilder> raw(n);
+    std::vector<std::vector<std::optional<std::string>>> raw(n);
     for (int64_t row = 0; row < a.num_rows; ++row) {
       std::vector<std::optional<std::string>> fields;
       if (texts.IsValid(row)) fields = CsvFields(texts.GetView(row), options);
@@ -1272,22 +1257,31 @@ arrow::Result<BoundExprPtr> BindFromCsv(const std::string& name, std::vector<Bou
           bool padded = st->field(i).type->id() != TypeId::kString && !fields[i]->empty() &&
                         (std::isspace(static_cast<unsigned char>(fields[i]->front())) ||
                          std::isspace(static_cast<unsigned char>(fields[i]->back())));
-          ARROW_RETURN_NOT_OK(raw[i].Append(padded ? "\x01" : *fields[i]));
+          raw[i].push_back(padded ? "\x01" : *fields[i]);
         } else {
-          ARROW_RETURN_NOT_OK(raw[i].AppendNull());
+          raw[i].push_back(std::nullopt);
         }
       }
     }
     std::vector<std::shared_ptr<arrow::Array>> children;
     std::vector<std::shared_ptr<arrow::Field>> arrow_fields;
     for (size_t i = 0; i < n; ++i) {
-      ARROW_ASSIGN_OR_RAISE(auto strings, raw[i].Finish());
-      auto batch = arrow::RecordBatch::Make(
-          arrow::schema({arrow::field("v", arrow::utf8())}), a.num_rows, {strings});
-      ARROW_ASSIGN_OR_RAISE(auto converted, EvaluateToArray(*converters[i], *batch, a.ctx));
-      if (options.mode == ParseMode::kFailFast && converted->null_count() != strings->null_count()) {
+      const DataType& type = *st->field(i).type;
+      ARROW_ASSIGN_OR_RAISE(auto fields, StringsOf(raw[i]));
+      auto strings = fields;
+      if (type.id() == TypeId::kDecimal) {
+        formats.ReadDecimals(&raw[i]);
+        ARROW_ASSIGN_OR_RAISE(strings, StringsOf(raw[i]));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto converted, formats.ReadDatetimes(raw[i], type, a.ctx.format.time_zone));
+      if (!converted) {
+        auto batch = arrow::RecordBatch::Make(
+            arrow::schema({arrow::field("v", arrow::utf8())}), a.num_rows, {strings});
+        ARROW_ASSIGN_OR_RAISE(converted, EvaluateToArray(*converters[i], *batch, a.ctx));
+      }
+      if (options.mode == ParseMode::kFailFast && converted->null_count() != fields->null_count()) {
         for (int64_t row = 0; row < a.num_rows; ++row) {
-          if (strings->IsValid(row) && converted->IsNull(row)) {
+          if (fields->IsValid(row) && converted->IsNull(row)) {
             return MalformedRecordError(texts.GetView(row));
           }
         }
@@ -1327,12 +1321,14 @@ arrow::Result<BoundExprPtr> BindToCsv(const std::string& name, std::vector<Bound
                             fmt::format("The input of `to_csv` can't be {} type data",
                                         QuotedType(*type)));
   }
-  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 1, pretty));
+  ARROW_ASSIGN_OR_RAISE(Options raw_options, ReadOptions(args, 1, pretty));
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptions::Make(raw_options));
+  ARROW_ASSIGN_OR_RAISE(TextValueFormats formats, TextValueFormats::Make(raw_options));
   auto st = std::static_pointer_cast<const StructType>(type);
-  auto impl = [st, options](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  auto impl = [st, options, formats](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
     const auto& structs = static_cast<const arrow::StructArray&>(*input);
-    JsonWriter json(a.ctx.format.time_zone, false, JsonValueFormats{});
+    JsonWriter json(a.ctx.format.time_zone, false, formats);
     std::vector<std::shared_ptr<arrow::Array>> texts;
     for (int f = 0; f < st->num_fields(); ++f) {
       ARROW_ASSIGN_OR_RAISE(auto text, CastToString(*structs.field(f), *st->field(f).type, a.ctx.format));
@@ -1352,7 +1348,7 @@ arrow::Result<BoundExprPtr> BindToCsv(const std::string& name, std::vector<Bound
         TypeId id = st->field(f).type->id();
         if (text.IsNull(row)) {
           AppendCsvField(std::nullopt, options, &line);
-        } else if (id == TypeId::kTimestamp || id == TypeId::kTimestampNtz) {
+        } else if (formats.PatternFor(*st->field(f).type) || id == TypeId::kTimestamp || id == TypeId::kTimestampNtz) {
           value.clear();
           ARROW_RETURN_NOT_OK(json.Write(*structs.field(f), row, *st->field(f).type, &value));
           AppendCsvField(std::string_view(value).substr(1, value.size() - 2), options, &line);

@@ -367,6 +367,18 @@ TEST_F(DataFrameTest, SchemaOfJsonPrefersDecimal) {
   EXPECT_EQ(ErrorClassOf(negative.status()), "NEGATIVE_SCALE_DISALLOWED");
 }
 
+// Expected rows from PySpark 4.1: from_csv reads with the datetime patterns
+// alone and the locale's decimal separators, to_csv writes with its own patterns.
+TEST_F(DataFrameTest, CsvFunctionsTakeDatetimeFormatsAndALocale) {
+  auto df = session_->CreateDataFrame(
+      MakeTable({{"j", arrow::utf8()}}, {R"(["01/02/2020 10:30;01/02/2020;1.000,5", "2020-01-02 10:30;1/2/2020;1,000.5"])"}));
+  auto record = F::from_csv(F::col("j"), "t TIMESTAMP, d DATE, a DECIMAL(10,2)",
+                            {{"sep", ";"}, {"timestampFormat", "dd/MM/yyyy HH:mm"}, {"dateFormat", "dd/MM/yyyy"},
+                             {"locale", "de-DE"}});
+  EXPECT_EQ(Rows(df.select({F::to_csv(record, {{"timestampFormat", "yyyy-MM-dd HH:mm"}, {"dateFormat", "dd.MM.yyyy"}})})),
+            (std::vector<std::string>{"2020-02-01 10:30,01.02.2020,1000.50", ",,"}));
+}
+
 // Expected rows from PySpark 4.1: from_json reads with the datetime patterns
 // (nothing else: the second record's fields are NULL) and the locale's decimal
 // separators, to_json writes with its own patterns.

@@ -576,3 +576,43 @@ def test_to_json_datetime_formats(oracle):
     oracle.check_exprs(["to_json(%s, map(%s))" % (value, o) for o in [
         "'timestampFormat', 'dd/MM/yyyy HH:mm:ss.SSS XXX', 'dateFormat', 'dd.MM.yyyy', 'timestampNTZFormat', 'yyyy MM dd HH'",
         "'timestampFormat', 'yyyy-MM-dd HH:mm VV'", "'dateFormat', 'MMM d, yyyy'"]])
+
+
+def test_from_csv_datetime_formats(oracle):
+    """from_csv reads DATE, TIMESTAMP and TIMESTAMP_NTZ fields with dateFormat, timestampFormat and
+    timestampNTZFormat alone; what the pattern does not read is NULL."""
+    rows = [(t,) for t in DATETIME_TEXTS]
+    options = [("timestampFormat", "dd/MM/yyyy HH:mm", "TIMESTAMP"), ("timestampFormat", "d/M/yyyy H:mm XXX", "TIMESTAMP"),
+               ("timestampNTZFormat", "dd/MM/yyyy HH:mm", "TIMESTAMP_NTZ"), ("dateFormat", "dd/MM/yyyy", "DATE"),
+               ("dateFormat", "dd/MM/yyyy", "TIMESTAMP"), ("timestampFormat", "dd/MM/yyyy HH:mm", "DATE")]
+    oracle.check_exprs(["from_csv(j, 'a %s', map('%s', '%s', 'sep', ';')).a" % (t, k, v) for k, v, t in options],
+                       rows=rows, schema="j STRING")
+
+
+@pytest.mark.parametrize("text", ["31/02/2020 10:30", "2020-01-02 10:30"])
+def test_from_csv_datetime_formats_fail_fast(oracle, text):
+    """FAILFAST: a value the timestampFormat pattern does not read fails from_csv with
+    MALFORMED_RECORD_IN_PARSING."""
+    for engine in (oracle.spate, oracle.pyspark):
+        df = engine.spark.createDataFrame([("%s;1" % text,)], "j STRING")
+        record = engine.sql.functions.from_csv("j", "a TIMESTAMP, b INT",
+                                               {"sep": ";", "mode": "FAILFAST", "timestampFormat": "dd/MM/yyyy HH:mm"})
+        with pytest.raises(Exception) as raised:
+            df.select(record).collect()
+        assert "[MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION]" in str(raised.value), engine.name
+
+
+@pytest.mark.parametrize("locale", ["en-US", "de-DE", "fr-FR", "invalid!"])
+def test_from_csv_decimal_locale(oracle, locale):
+    """from_csv reads DECIMAL fields with the locale option's decimal parser, as the CSV source does."""
+    rows = [(t,) for t in DECIMAL_TEXTS]
+    oracle.check_exprs(["from_csv(j, 'a DECIMAL(10,2)', map('locale', '%s', 'sep', ';')).a" % locale],
+                       rows=rows, schema="j STRING")
+
+
+def test_to_csv_datetime_formats(oracle):
+    """to_csv writes DATE, TIMESTAMP and TIMESTAMP_NTZ fields with dateFormat, timestampFormat and
+    timestampNTZFormat."""
+    oracle.check_exprs(["to_csv(named_struct('t', TIMESTAMP'2020-01-02 10:30:00', 'd', DATE'2020-01-02', "
+                        "'n', TIMESTAMP_NTZ'2020-01-02 10:30:00'), map('timestampFormat', 'dd/MM/yyyy HH:mm', "
+                        "'dateFormat', 'dd.MM.yy', 'timestampNTZFormat', 'HH:mm dd/MM'))"])
