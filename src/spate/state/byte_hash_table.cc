@@ -51,6 +51,7 @@ ByteHashTable& ByteHashTable::operator=(ByteHashTable&& other) noexcept {
     std::swap(slots_, other.slots_);
     std::swap(size_, other.size_);
     std::swap(arena_, other.arena_);
+    std::swap(rehashes_, other.rehashes_);
     ++other.frees_;  // its entries are gone from it
   }
   return *this;
@@ -232,6 +233,7 @@ void ByteHashTable::Reserve(size_t entries) {
 }
 
 void ByteHashTable::Rehash(size_t slots) {
+  ++rehashes_;
   auto old = std::move(slots_);
   slots_.assign(std::max(slots, kInitialSlots), Slot{0, nullptr});
   for (const Slot& s : old) {

@@ -112,6 +112,8 @@ class ByteHashTable {
 
   /// Sizes the slots for `entries` entries, so that puts up to that many do not rehash.
   void Reserve(size_t entries);
+  /// Times the slots were resized so far (by growth or Reserve).
+  uint64_t rehashes() const { return rehashes_; }
   /// Copies the live entries into fresh blocks when freed bytes outweigh
   /// them, and frees the old blocks; the entries move (frees() changes).
   void Compact();
@@ -164,6 +166,7 @@ class ByteHashTable {
   std::vector<Slot, LargeAllocator<Slot>> slots_;
   size_t size_ = 0;
   uint64_t frees_ = 0;
+  uint64_t rehashes_ = 0;
   Arena arena_;
 };
 

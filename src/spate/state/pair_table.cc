@@ -9,6 +9,19 @@ namespace spate {
 
 namespace {
 
+// A batch's new index keys by time prefix, counted as its ops go by (in runs of one time, mostly).
+struct NewIndexKeys {
+  std::map<std::string_view, size_t> by_time;
+  std::string_view time;
+  size_t* count = nullptr;  // by_time[time]
+
+  void Add(std::string_view index_key) {
+    const std::string_view t = index_key.substr(0, kIndexTimePrefixBytes);
+    if (count == nullptr || t != time) count = &by_time[time = t];
+    ++*count;
+  }
+};
+
 // A std::set node, its string and the string's heap block, roughly.
 constexpr int64_t kOrderedNodeBytes = 32 + 32 + 24;
 // A std::map node and its bucket table, roughly.
@@ -32,6 +45,12 @@ int64_t PairTable::bytes() const {
   int64_t total = rows_.bytes();
   for (const auto& [prefix, members] : index_) total += kBucketBytes + members.bytes();
   if (ordered_rows_) total += static_cast<int64_t>(ordered_rows_->size()) * kOrderedNodeBytes;
+  return total;
+}
+
+int64_t PairTable::rehashes() const {
+  auto total = static_cast<int64_t>(rows_.rehashes());
+  for (const auto& [prefix, members] : index_) total += static_cast<int64_t>(members.rehashes());
   return total;
 }
 
@@ -136,18 +155,35 @@ void PairTable::Prefetch(std::string_view key, const ByteHashTable::Entry* found
   }
 }
 
+// A time's index keys would otherwise grow from empty by doubling, each
+// time rehashing all of them, as a batch adds its new rows' keys.
+void PairTable::ReserveIndex(const std::map<std::string_view, size_t>& new_by_time) {
+  for (const auto& [time_prefix, n] : new_by_time) {
+    auto it = index_.find(time_prefix);
+    if (it == index_.end()) it = index_.emplace(std::string(time_prefix), ByteHashTable()).first;
+    it->second.Reserve(it->second.size() + n);
+  }
+}
+
 void PairTable::Write(const StateWriteBatch& batch, std::vector<bool>* changed) {
   const size_t n = batch.size();
   std::vector<const ByteHashTable::Entry*> found = FoundForPuts(batch);
   found_.clear();
   std::vector<uint64_t> hashes(n);  // of the row key, or of an index key's member
   size_t new_rows = 0;
+  NewIndexKeys new_index_keys;
   for (size_t i = 0; i < n; ++i) {
     const StateWriteBatch::Op op = batch.op(i);
     if (found[i] == nullptr) hashes[i] = ByteHashTable::Hash(InIndex(op.key) ? Member(op.key) : op.key);
-    new_rows += op.kind == StateWriteBatch::kPut && op.is_new && !IsIndexKey(op.key);
+    if (op.kind != StateWriteBatch::kPut || !op.is_new) continue;
+    if (!IsIndexKey(op.key)) {
+      ++new_rows;
+    } else if (InIndex(op.key)) {
+      new_index_keys.Add(op.key);
+    }
   }
   rows_.Reserve(rows_.size() + new_rows);
+  ReserveIndex(new_index_keys.by_time);
   changed->assign(n, false);
   constexpr size_t kAhead = ByteHashTable::kPrefetchDistance;
   for (size_t i = 0; i < n; ++i) {

@@ -15,8 +15,9 @@
 // A read-modify-write looks each row up once: Write overwrites in place the
 // entries the last FindMany found when its row puts come in the same order
 // (as an operator's MultiGet then write batch do), all of them or some.
-// Write sizes the rows' slots for the new rows its batch says it adds
-// (StateWriteBatch's is_new) before the first, so a batch rehashes at most once.
+// Write sizes the slots of the rows and of each time's index keys for the
+// new keys its batch says it adds (StateWriteBatch's is_new) before the
+// first, so a batch rehashes each table at most once.
 
 #include <cstdint>
 #include <functional>
@@ -44,6 +45,8 @@ class PairTable {
   int64_t rows() const { return static_cast<int64_t>(rows_.size()); }
   /// Roughly the heap bytes the pairs take.
   int64_t bytes() const;
+  /// Times the slots of the rows or of a time's index keys were resized (ByteHashTable::rehashes).
+  int64_t rehashes() const;
 
   /// The value of `key`, or nullopt; the view is valid until the next update.
   std::optional<std::string_view> Find(std::string_view key) const;
@@ -72,6 +75,8 @@ class PairTable {
   arrow::Status ScanIndex(std::string_view begin, std::string_view end, const Visitor& visit) const;
   // The index bucket of an index key's time prefix (created when `create`).
   ByteHashTable* Bucket(std::string_view time_prefix, bool create);
+  // Sizes each time's index keys (by time prefix) for as many more.
+  void ReserveIndex(const std::map<std::string_view, size_t>& new_by_time);
   // Put of an index key whose member's hash is known.
   bool PutIndexEntry(std::string_view key, uint64_t member_hash);
   // Prefetches the entry found for an op's key, or else the slot its hash

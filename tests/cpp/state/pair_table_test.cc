@@ -136,6 +136,25 @@ TEST(PairTableTest, BatchWriteReportsWhatChanged) {
   EXPECT_EQ(table.rows(), 1);
 }
 
+// The slots of the rows and of each time's index keys are sized for the
+// batch's new keys before its first put: one resize each, not a doubling
+// every time a table fills.
+TEST(PairTableTest, BatchWriteResizesEachTableOnce) {
+  PairTable table;
+  StateWriteBatch batch;
+  for (int i = 0; i < 5000; ++i) {
+    const std::string row = "\x01" "k" + std::to_string(i);
+    batch.Put(row, "v", true);
+    std::string index;
+    AppendIndexKey(i % 2 == 0 ? 1000 : 2000, row, &index);
+    batch.Put(index, "", true);
+  }
+  std::vector<bool> changed;
+  table.Write(batch, &changed);
+  EXPECT_EQ(table.rows(), 5000);
+  EXPECT_EQ(table.rehashes(), 3);  // the rows and two times
+}
+
 // A read-modify-write: FindMany, then a write batch whose row puts mostly
 // follow the looked-up keys (values that grow out of their block, removes,
 // index keys and keys out of order in between), checked against std::map.
