@@ -272,16 +272,14 @@ arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, con
 // State values back into buffer columns (sessions: the session end first).
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> DecodeValues(const AggregateRuntime& rt,
                                                                 const std::vector<std::string>& values) {
-  for (std::string_view v : values) ARROW_RETURN_NOT_OK(rt.value_decoder->Append(&v));
-  return rt.value_decoder->Finish();
+  return rt.value_decoder->DecodeAll(values);
 }
 
 // State rows back into groups.
 arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateRuntime& rt,
                                    const std::vector<std::string>& keys, const std::vector<std::string>& values) {
   const AggregateLayout& layout = rt.layout;
-  for (std::string_view k : keys) ARROW_RETURN_NOT_OK(rt.key_decoder->Append(&k));
-  ARROW_ASSIGN_OR_RAISE(auto key_batch, rt.key_decoder->Finish());
+  ARROW_ASSIGN_OR_RAISE(auto key_batch, rt.key_decoder->DecodeAll(keys));
   ARROW_ASSIGN_OR_RAISE(auto value_batch, DecodeValues(rt, values));
   Groups out;
   out.num_rows = static_cast<int64_t>(keys.size());

@@ -45,6 +45,13 @@ void PutBigEndian(U v, std::string* out) {
   out->append(buf, sizeof(U));
 }
 
+template <typename U>
+U LoadBigEndian(const char* p) {
+  U v = 0;
+  for (size_t i = 0; i < sizeof(U); ++i) v = static_cast<U>((v << 8) | static_cast<uint8_t>(p[i]));
+  return v;
+}
+
 template <typename T>
 auto OrderedBits(T v) {
   using U = std::make_unsigned_t<T>;
@@ -74,6 +81,17 @@ F FromOrderedFloatBits(U u) {
   constexpr U kSign = U{1} << (8 * sizeof(U) - 1);
   u = (u & kSign) ? static_cast<U>(u & ~kSign) : static_cast<U>(~u);
   return std::bit_cast<F>(u);
+}
+
+// The bytes of a present struct of `fields` when each takes a fixed number, else 0.
+template <typename Fields>
+size_t StructWidth(const Fields& fields) {
+  size_t width = 1;
+  for (const auto& f : fields) {
+    if (f->FixedWidth() == 0) return 0;
+    width += f->FixedWidth();
+  }
+  return width;
 }
 
 bool IsValid(const arrow::ArrayData& d, int64_t i) {
@@ -231,14 +249,7 @@ class StructEncoder final : public ValueEncoder {
   void EncodeValue(const arrow::ArrayData& d, int64_t i, std::string* out) const override {
     for (size_t f = 0; f < fields_.size(); ++f) fields_[f]->Encode(*d.child_data[f], d.offset + i, out);
   }
-  size_t FixedWidth() const override {
-    size_t width = 1;
-    for (const auto& f : fields_) {
-      if (f->FixedWidth() == 0) return 0;
-      width += f->FixedWidth();
-    }
-    return width;
-  }
+  size_t FixedWidth() const override { return StructWidth(fields_); }
   void EncodeColumn(const arrow::ArrayData& d, int64_t first, int64_t n, char* out, size_t stride) const override {
     for (int64_t r = 0; r < n; ++r) out[r * stride] = kPresent;
     size_t at = 1;
@@ -321,13 +332,8 @@ bool HasNulls(const arrow::ArrayData& d) {
 class RowEncoderImpl final : public RowEncoder {
  public:
   explicit RowEncoderImpl(std::vector<EncoderPtr> columns) : columns_(std::move(columns)) {
-    for (const auto& c : columns_) {
-      if (c->FixedWidth() == 0) {
-        row_width_ = 0;
-        break;
-      }
-      row_width_ += c->FixedWidth();
-    }
+    const size_t width = StructWidth(columns_);
+    row_width_ = width > 1 ? width - 1 : 0;  // a row has no flag byte of its own
   }
   // column_data() returns a reference; column_data(c) would copy a shared_ptr per value.
   void Encode(const arrow::RecordBatch& batch, int64_t row, std::string* out) const override {
@@ -379,9 +385,7 @@ class ByteReader {
   arrow::Status ReadBigEndian(U* v) {
     const char* p = nullptr;
     ARROW_RETURN_NOT_OK(Take(sizeof(U), &p));
-    U x = 0;
-    for (size_t i = 0; i < sizeof(U); ++i) x = static_cast<U>((x << 8) | static_cast<uint8_t>(p[i]));
-    *v = x;
+    *v = LoadBigEndian<U>(p);
     return arrow::Status::OK();
   }
 
@@ -406,6 +410,16 @@ class ValueDecoder {
     }
     return DecodeValue(in, builder);
   }
+  // As ValueEncoder::FixedWidth.
+  virtual size_t FixedWidth() const { return 0; }
+  // For a fixed-width decoder: the column of `type` whose row r is the value
+  // at rows[r] + at; null when one of those is not a valid present value
+  // (the rows then go one by one, which says what is wrong).
+  virtual arrow::Result<std::shared_ptr<arrow::ArrayData>> DecodeColumn(const std::shared_ptr<arrow::DataType>&,
+                                                                         const std::vector<const char*>&,
+                                                                         size_t) const {
+    return nullptr;
+  }
 
  protected:
   bool is_null_type_ = false;
@@ -413,6 +427,23 @@ class ValueDecoder {
 
 using DecoderPtr = std::unique_ptr<ValueDecoder>;
 arrow::Result<DecoderPtr> MakeValueDecoder(const arrow::DataType& type);
+
+// The column of numbers C at rows[r] + at, each a present flag then the
+// big-endian bits U that `convert` turns into the number; null when a flag is not present.
+template <typename C, typename U, typename Convert>
+arrow::Result<std::shared_ptr<arrow::ArrayData>> DecodeNumbers(const std::shared_ptr<arrow::DataType>& type,
+                                                               const std::vector<const char*>& rows, size_t at,
+                                                               Convert convert) {
+  const auto n = static_cast<int64_t>(rows.size());
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Buffer> values, arrow::AllocateBuffer(n * sizeof(C)));
+  C* out = reinterpret_cast<C*>(values->mutable_data());
+  for (size_t r = 0; r < rows.size(); ++r) {
+    const char* p = rows[r] + at;
+    if (p[0] != kPresent) return nullptr;
+    out[r] = convert(LoadBigEndian<U>(p + 1));
+  }
+  return arrow::ArrayData::Make(type, n, {nullptr, std::move(values)}, 0);
+}
 
 class NullDecoder final : public ValueDecoder {
  public:
@@ -429,6 +460,19 @@ class BooleanDecoder final : public ValueDecoder {
     if (!builder) return arrow::Status::OK();
     return static_cast<arrow::BooleanBuilder*>(builder)->Append(*p == 1);
   }
+  size_t FixedWidth() const override { return 2; }
+  arrow::Result<std::shared_ptr<arrow::ArrayData>> DecodeColumn(const std::shared_ptr<arrow::DataType>& type,
+                                                                const std::vector<const char*>& rows,
+                                                                size_t at) const override {
+    const auto n = static_cast<int64_t>(rows.size());
+    ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Buffer> bits, arrow::AllocateEmptyBitmap(n));
+    for (int64_t r = 0; r < n; ++r) {
+      const char* p = rows[static_cast<size_t>(r)] + at;
+      if (p[0] != kPresent || (p[1] != 0 && p[1] != 1)) return nullptr;
+      if (p[1] == 1) arrow::bit_util::SetBit(bits->mutable_data(), r);
+    }
+    return arrow::ArrayData::Make(type, n, {nullptr, std::move(bits)}, 0);
+  }
 };
 
 template <typename ArrowType, typename C>
@@ -440,6 +484,12 @@ class IntegerDecoder final : public ValueDecoder {
     if (!builder) return arrow::Status::OK();
     return static_cast<arrow::NumericBuilder<ArrowType>*>(builder)->Append(FromOrderedBits<C>(u));
   }
+  size_t FixedWidth() const override { return 1 + sizeof(C); }
+  arrow::Result<std::shared_ptr<arrow::ArrayData>> DecodeColumn(const std::shared_ptr<arrow::DataType>& type,
+                                                                const std::vector<const char*>& rows,
+                                                                size_t at) const override {
+    return DecodeNumbers<C, std::make_unsigned_t<C>>(type, rows, at, FromOrderedBits<C>);
+  }
 };
 
 template <typename ArrowType, typename F>
@@ -450,6 +500,13 @@ class FloatDecoder final : public ValueDecoder {
     ARROW_RETURN_NOT_OK(in.ReadBigEndian(&u));
     if (!builder) return arrow::Status::OK();
     return static_cast<arrow::NumericBuilder<ArrowType>*>(builder)->Append(FromOrderedFloatBits<F>(u));
+  }
+  size_t FixedWidth() const override { return 1 + sizeof(F); }
+  arrow::Result<std::shared_ptr<arrow::ArrayData>> DecodeColumn(const std::shared_ptr<arrow::DataType>& type,
+                                                                const std::vector<const char*>& rows,
+                                                                size_t at) const override {
+    using U = std::conditional_t<sizeof(F) == 4, uint32_t, uint64_t>;
+    return DecodeNumbers<F, U>(type, rows, at, FromOrderedFloatBits<F, U>);
   }
 };
 
@@ -565,6 +622,24 @@ class StructDecoder final : public ValueDecoder {
     }
     return st ? st->Append() : arrow::Status::OK();
   }
+  size_t FixedWidth() const override { return StructWidth(fields_); }
+  arrow::Result<std::shared_ptr<arrow::ArrayData>> DecodeColumn(const std::shared_ptr<arrow::DataType>& type,
+                                                                const std::vector<const char*>& rows,
+                                                                size_t at) const override {
+    for (const char* row : rows) {
+      if (row[at] != kPresent) return nullptr;
+    }
+    std::vector<std::shared_ptr<arrow::ArrayData>> children;
+    size_t field_at = at + 1;
+    for (size_t f = 0; f < fields_.size(); ++f) {
+      const auto& field_type = type->field(static_cast<int>(f))->type();
+      ARROW_ASSIGN_OR_RAISE(auto child, fields_[f]->DecodeColumn(field_type, rows, field_at));
+      if (child == nullptr) return nullptr;
+      children.push_back(std::move(child));
+      field_at += fields_[f]->FixedWidth();
+    }
+    return arrow::ArrayData::Make(type, static_cast<int64_t>(rows.size()), {nullptr}, std::move(children), 0);
+  }
 
  private:
   std::vector<DecoderPtr> fields_;
@@ -623,7 +698,10 @@ class RowDecoderImpl final : public RowDecoder {
  public:
   RowDecoderImpl(std::shared_ptr<arrow::Schema> schema, std::vector<DecoderPtr> columns,
                  std::vector<std::unique_ptr<arrow::ArrayBuilder>> builders)
-      : schema_(std::move(schema)), columns_(std::move(columns)), builders_(std::move(builders)) {}
+      : schema_(std::move(schema)), columns_(std::move(columns)), builders_(std::move(builders)) {
+    const size_t width = StructWidth(columns_);
+    row_width_ = width > 1 ? width - 1 : 0;  // a row has no flag byte of its own
+  }
 
   arrow::Status Append(std::string_view* bytes) override {
     ByteReader check(*bytes);
@@ -647,11 +725,34 @@ class RowDecoderImpl final : public RowDecoder {
     return arrow::RecordBatch::Make(schema_, rows, std::move(arrays));
   }
 
+  // Rows of fixed-width columns without nulls all take row_width_ bytes (as
+  // EncodeBatch writes them): they are read a column at a time, each value
+  // straight into its place. Other rows go one by one.
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> DecodeAll(const std::vector<std::string>& rows) override {
+    auto row_width = [&](const std::string& row) { return row.size() == row_width_; };
+    if (row_width_ == 0 || rows_ != 0 || rows.empty() || !std::all_of(rows.begin(), rows.end(), row_width)) {
+      return RowDecoder::DecodeAll(rows);
+    }
+    std::vector<const char*> starts(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) starts[r] = rows[r].data();
+    std::vector<std::shared_ptr<arrow::ArrayData>> arrays;
+    size_t at = 0;
+    for (size_t c = 0; c < columns_.size(); ++c) {
+      const auto& type = schema_->field(static_cast<int>(c))->type();
+      ARROW_ASSIGN_OR_RAISE(auto column, columns_[c]->DecodeColumn(type, starts, at));
+      if (column == nullptr) return RowDecoder::DecodeAll(rows);
+      arrays.push_back(std::move(column));
+      at += columns_[c]->FixedWidth();
+    }
+    return arrow::RecordBatch::Make(schema_, static_cast<int64_t>(rows.size()), std::move(arrays));
+  }
+
  private:
   std::shared_ptr<arrow::Schema> schema_;
   std::vector<DecoderPtr> columns_;
   std::vector<std::unique_ptr<arrow::ArrayBuilder>> builders_;
   int64_t rows_ = 0;
+  size_t row_width_ = 0;  // of every row without nulls when every column is fixed-width, else 0
 };
 
 }  // namespace
@@ -679,6 +780,11 @@ void RowEncoder::EncodeBatch(const arrow::RecordBatch& batch, EncodedRows* out) 
     Encode(batch, r, &out->bytes);
     out->ends.push_back(out->bytes.size());
   }
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> RowDecoder::DecodeAll(const std::vector<std::string>& rows) {
+  for (std::string_view row : rows) ARROW_RETURN_NOT_OK(Append(&row));
+  return Finish();
 }
 
 arrow::Result<std::unique_ptr<RowDecoder>> RowDecoder::Make(std::shared_ptr<arrow::Schema> schema) {

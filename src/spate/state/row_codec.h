@@ -65,6 +65,9 @@ class RowDecoder {
   virtual arrow::Status Append(std::string_view* bytes) = 0;
   /// The rows appended so far; the decoder starts empty again.
   virtual arrow::Result<std::shared_ptr<arrow::RecordBatch>> Finish() = 0;
+  /// Appends `rows`, each the whole encoding of one row, and finishes: the
+  /// batch (or the error) Append of each then Finish gives.
+  virtual arrow::Result<std::shared_ptr<arrow::RecordBatch>> DecodeAll(const std::vector<std::string>& rows);
 };
 
 }  // namespace spate

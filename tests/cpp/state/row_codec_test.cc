@@ -150,16 +150,18 @@ TEST(RowCodec, LeadingColumnsArePrefix) {
   }
 }
 
-// EncodeBatch writes fixed-width columns without nulls a column at a time:
-// the same bytes as row by row, for sliced arrays and structs too.
-TEST(RowCodec, EncodeBatchWritesTheBytesOfEncode) {
+// Columns of every fixed-width type, a struct of them among them.
+std::shared_ptr<arrow::Schema> FixedWidthSchema() {
   auto window = arrow::struct_({arrow::field("s", arrow::timestamp(arrow::TimeUnit::MICRO)),
                                 arrow::field("open", arrow::boolean())});
-  auto schema = arrow::schema({arrow::field("b", arrow::boolean()), arrow::field("i8", arrow::int8()),
-                               arrow::field("u16", arrow::uint16()), arrow::field("i32", arrow::int32()),
-                               arrow::field("f", arrow::float32()), arrow::field("d", arrow::float64()),
-                               arrow::field("date", arrow::date32()), arrow::field("w", window)});
-  auto batch = Batch(schema, R"([
+  return arrow::schema({arrow::field("b", arrow::boolean()), arrow::field("i8", arrow::int8()),
+                        arrow::field("u16", arrow::uint16()), arrow::field("i32", arrow::int32()),
+                        arrow::field("f", arrow::float32()), arrow::field("d", arrow::float64()),
+                        arrow::field("date", arrow::date32()), arrow::field("w", window)});
+}
+
+std::shared_ptr<arrow::RecordBatch> FixedWidthRows() {
+  return Batch(FixedWidthSchema(), R"([
     {"b": true, "i8": -1, "u16": 7, "i32": -5, "f": -0.0, "d": 2.5, "date": 1,
      "w": {"s": 10, "open": true}},
     {"b": false, "i8": 127, "u16": 65535, "i32": 2147483647, "f": 1.5, "d": -1e300, "date": -1,
@@ -167,10 +169,21 @@ TEST(RowCodec, EncodeBatchWritesTheBytesOfEncode) {
     {"b": true, "i8": -128, "u16": 0, "i32": 0, "f": 3.25, "d": 0.0, "date": 19000,
      "w": {"s": 0, "open": true}}
   ])");
-  auto with_nulls = Batch(schema, R"([
+}
+
+std::shared_ptr<arrow::RecordBatch> FixedWidthRowsWithNulls() {
+  return Batch(FixedWidthSchema(), R"([
     {"b": null, "i8": 1, "u16": 2, "i32": 3, "f": 4, "d": 5, "date": 6, "w": {"s": null, "open": true}},
     {"b": true, "i8": 1, "u16": 2, "i32": 3, "f": 4, "d": 5, "date": 6, "w": null}
   ])");
+}
+
+// EncodeBatch writes fixed-width columns without nulls a column at a time:
+// the same bytes as row by row, for sliced arrays and structs too.
+TEST(RowCodec, EncodeBatchWritesTheBytesOfEncode) {
+  auto schema = FixedWidthSchema();
+  auto batch = FixedWidthRows();
+  auto with_nulls = FixedWidthRowsWithNulls();
   auto encoder = RowEncoder::Make(schema).ValueOrDie();
   for (const auto& b : {batch, batch->Slice(1, 2), with_nulls}) {
     EncodedRows rows;
@@ -180,6 +193,43 @@ TEST(RowCodec, EncodeBatchWritesTheBytesOfEncode) {
     for (size_t i = 0; i < rows.size(); ++i) EXPECT_EQ(rows[i], one_by_one[i]) << b->ToString() << " row " << i;
   }
   ExpectRoundTrip(batch->Slice(1, 2));
+}
+
+arrow::Result<std::shared_ptr<arrow::RecordBatch>> DecodedOneByOne(const std::shared_ptr<arrow::Schema>& schema,
+                                                                    const std::vector<std::string>& rows) {
+  ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
+  for (std::string_view row : rows) ARROW_RETURN_NOT_OK(decoder->Append(&row));
+  return decoder->Finish();
+}
+
+void ExpectSameResult(const arrow::Result<std::shared_ptr<arrow::RecordBatch>>& got,
+                      const arrow::Result<std::shared_ptr<arrow::RecordBatch>>& expected) {
+  ASSERT_EQ(got.status().ToString(), expected.status().ToString());
+  if (!got.ok()) return;
+  EXPECT_TRUE((*got)->Equals(**expected)) << "got:\n"
+                                          << (*got)->ToString() << "expected:\n"
+                                          << (*expected)->ToString();
+}
+
+// DecodeAll reads rows of fixed-width columns without nulls a column at a
+// time: the batch (or the error) of Append row by row, whatever the rows hold.
+TEST(RowCodec, DecodeAllGivesTheRowsOfAppend) {
+  auto schema = FixedWidthSchema();
+  auto encoder = RowEncoder::Make(schema).ValueOrDie();
+  auto decoder = RowDecoder::Make(schema).ValueOrDie();
+  const std::vector<std::string> rows = encoder->EncodeAll(*FixedWidthRows());
+  for (const auto& b : {FixedWidthRows(), FixedWidthRowsWithNulls(), FixedWidthRows()->Slice(1, 2)}) {
+    const std::vector<std::string> encoded = encoder->EncodeAll(*b);
+    ExpectSameResult(decoder->DecodeAll(encoded), DecodedOneByOne(schema, encoded));
+  }
+  // Rows as long as those without nulls that are not: a null flag with bytes
+  // after it, a struct's null flag, a bad boolean, a bad flag.
+  for (auto [at, byte] : {std::pair{0, 0}, std::pair{31, 0}, std::pair{1, 2}, std::pair{2, 7}}) {
+    std::vector<std::string> changed = rows;
+    changed[1][static_cast<size_t>(at)] = static_cast<char>(byte);
+    // A decoder that failed holds the rows before the bad one: each case takes a new one.
+    ExpectSameResult(RowDecoder::Make(schema).ValueOrDie()->DecodeAll(changed), DecodedOneByOne(schema, changed));
+  }
 }
 
 TEST(RowCodec, DecodesConsecutiveRowsFromOneBuffer) {
