@@ -251,7 +251,11 @@ std::string PrettyName(const Expr& e, const std::vector<BoundExprPtr>& args) {
   if (auto name = DatetimeIntervalName(e, args)) return *name;
   Expr copy = e;
   copy.args.clear();
-  for (const auto& a : args) copy.args.push_back(ex::Col({a->name()}));
+  for (size_t i = 0; i < args.size(); ++i) {
+    // An argument's alias shows as `x AS name`, as in Spark (stars aside, args follow e.args).
+    const bool alias = args.size() == e.args.size() && e.args[i]->kind == ExprKind::kAlias;
+    copy.args.push_back(ex::Col({alias ? args[i]->name() + " AS " + e.args[i]->name : args[i]->name()}));
+  }
   return copy.ToString();
 }
 
@@ -309,6 +313,38 @@ class Binder {
       args.push_back(std::move(bound));
     }
     return args;
+  }
+
+  /// struct(...), its fields named as Spark's CreateStruct names them: an
+  /// alias by its name, a column or a struct's field by theirs, anything else
+  /// col<i>. BindStruct names them from the bound arguments, which have lost
+  /// the alias, and an aggregate's call, which binds to a column of the
+  /// aggregation's output; those two are named here.
+  arrow::Result<BoundExprPtr> BindStructCall(const Expr& e) {
+    ARROW_ASSIGN_OR_RAISE(auto values, BindArgs(e));
+    std::string pretty = PrettyName(e, values);
+    ARROW_ASSIGN_OR_RAISE(auto plain, BindCall("struct", values, pretty));
+    // A star's columns keep their names (and leave no argument to match a value).
+    if (std::any_of(e.args.begin(), e.args.end(), [](const ExprPtr& a) { return a->kind == ExprKind::kStar; })) {
+      return plain;
+    }
+    const auto& fields = static_cast<const StructType&>(*plain->type()).fields();
+    std::vector<BoundExprPtr> pairs;
+    bool renamed = false;
+    for (size_t i = 0; i < values.size(); ++i) {
+      const Expr& a = *e.args[i];
+      std::string name = fields[i].name;
+      if (a.kind == ExprKind::kAlias) {
+        name = a.name;
+      } else if (a.kind == ExprKind::kCall && values[i]->kind() == BoundExpr::Kind::kColumn) {
+        name = fmt::format("col{}", i + 1);
+      }
+      renamed = renamed || name != fields[i].name;
+      pairs.push_back(std::make_shared<BoundLiteral>(std::make_shared<arrow::StringScalar>(name), types::String(), name));
+      pairs.push_back(std::move(values[i]));
+    }
+    if (!renamed) return plain;
+    return BindCall("named_struct", std::move(pairs), pretty);
   }
 
   /// The columns a star stands for, with their output names.
@@ -482,6 +518,7 @@ class Binder {
                                         e.ToString()));
         }
         if (HasLambdaArg(e)) return BindHigherOrderCall(e);
+        if (e.name == "struct") return BindStructCall(e);
         ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
         std::string pretty = PrettyName(e, args);
         return BindCall(e.name, std::move(args), pretty);
@@ -603,6 +640,7 @@ class Binder {
       case ExprKind::kCall: {
         if (e.function) return BindUserCall(e);
         if (HasLambdaArg(e)) return BindHigherOrderCall(e);
+        if (e.name == "struct") return BindStructCall(e);
         ARROW_ASSIGN_OR_RAISE(auto args, BindArgs(e));
         std::string pretty = PrettyName(e, args);
         return BindCall(e.name, std::move(args), pretty);

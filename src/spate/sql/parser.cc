@@ -809,8 +809,10 @@ class Parser {
       args.push_back(ex::String(AsciiUpper(Next().text)));
       Next();  // ,
     }
+    // struct's arguments may carry aliases, which name its fields: struct(a AS x).
+    const bool named = function == "struct";
     do {
-      ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
+      ARROW_ASSIGN_OR_RAISE(auto arg, named ? NamedExpression() : Expression());
       args.push_back(std::move(arg));
     } while (AcceptOp(","));
     return args;

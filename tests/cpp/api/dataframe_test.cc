@@ -329,6 +329,19 @@ TEST_F(DataFrameTest, TypeNamedFunctionsCast) {
   EXPECT_EQ(ErrorClassOf(df.select({F::expr("string(x, x)")}).status()), "WRONG_NUM_ARGS.WITHOUT_SUGGESTION");
 }
 
+// Names as PySpark 4.1 gives them.
+TEST_F(DataFrameTest, StructFieldsTakeTheirArgumentsAliases) {
+  auto df = session_->CreateDataFrame(MakeTable({{"k", arrow::int32()}, {"v", arrow::int32()}}, {"[1, 1]", "[2, 5]"}));
+  auto s = df.select({F::struct_({F::col("v").alias("m"), F::col("k"), F::col("k") + lit(1)})});
+  EXPECT_EQ(s.schema()->ToDdl(), "`struct(v AS m, k, (k + 1))` STRUCT<m: INT, k: INT, col3: INT> NOT NULL");
+  auto agg = df.groupBy({F::col("k")}).agg({F::struct_({F::col("k"), F::max(F::col("v"))}),
+                                            F::struct_({F::max(F::col("v")).alias("top")})});
+  EXPECT_EQ(agg.schema()->ToDdl(),
+            "k INT,`struct(k, max(v))` STRUCT<k: INT, col2: INT> NOT NULL,"
+            "`struct(max(v) AS top)` STRUCT<top: INT> NOT NULL");
+  EXPECT_EQ(Rows(agg.orderBy({F::col("k")})), (std::vector<std::string>{"1|{1, 5}|{5}"}));
+}
+
 // Expected rows as PySpark 4.1 gives them.
 TEST_F(DataFrameTest, JsonTextFunctionsReadAsSparksParser) {
   auto df = session_->CreateDataFrame(MakeTable(

@@ -380,3 +380,30 @@ def test_element_at_nullability(oracle):
         "element_at(array(1, 2), 2)", "element_at(array(id, 2), n)", "element_at(a, 1)",
         "element_at(array(id), 1)", "try_element_at(array(1, 2), 1)",
     ], rows=ARRAYS, schema=ARRAY_SCHEMA)
+
+
+def test_struct_field_names(oracle):
+    """struct() names a field after an alias, a column or a struct's field, else col<i>; an
+    aggregate inside it is col<i> too, and an alias shows as `x AS name` in the column's name."""
+    def program(sql, spark):
+        f = sql.functions
+        df = spark.createDataFrame([(1, 2, (3, 4)), (1, 5, (6, 7))], "k INT, v INT, s STRUCT<a: INT, b: INT>")
+        return df.select(f.struct(f.col("v").alias("m"), (f.col("k") + 1).alias("z"), "k", f.col("s.a"),
+                                  f.col("v") + 1, f.lit(1)),
+                         f.array(f.col("v").alias("m")), f.col("v").alias("m") + 1,
+                         f.to_json(f.struct(f.col("v").alias("m"), f.col("s.b"))))
+    oracle.check(program)
+
+    def aggregated(sql, spark):
+        f = sql.functions
+        df = spark.createDataFrame([(1, 2), (1, 5), (2, 3)], "k INT, v INT")
+        return df.groupBy("k").agg(f.struct("k", f.max("v")), f.struct(f.max("v").alias("m"), f.count("*")),
+                                   f.struct((f.col("k") + 1).alias("k1"), f.sum("v") + 1))
+    oracle.check(aggregated)
+    for query in ["SELECT struct(k, v AS m) AS s FROM t", "SELECT struct(k a, v) FROM t",
+                  "SELECT struct(k, max(v)) FROM t GROUP BY k", "SELECT struct(k, max(v) AS m) FROM t GROUP BY k",
+                  "SELECT struct(*) FROM t", "SELECT array(v AS m) FROM t"]:
+        # Only struct's arguments take an alias in SQL.
+        error = "PARSE_SYNTAX_ERROR" if query.startswith("SELECT array") else None
+        oracle.check(lambda sql, spark: (spark.createDataFrame([(1, 2)], "k INT, v INT").createOrReplaceTempView("t"),
+                                         spark.sql(query))[1], error=error)
