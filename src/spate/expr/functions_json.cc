@@ -1190,12 +1190,6 @@ std::vector<std::optional<std::string>> CsvFields(std::string_view text, const C
   return std::move(records[0].fields);
 }
 
-arrow::Result<std::shared_ptr<arrow::Array>> StringsOf(const std::vector<std::optional<std::string>>& values) {
-  arrow::StringBuilder builder;
-  for (const auto& v : values) ARROW_RETURN_NOT_OK(v ? builder.Append(*v) : builder.AppendNull());
-  return builder.Finish();
-}
-
 // from_csv(csv, schema[, options]): a struct of the schema's (atomic) fields,
 // converted as the CSV source converts them. In PERMISSIVE mode a value that
 // does not convert is NULL; FAILFAST raises MALFORMED_RECORD_IN_PARSING.
@@ -1267,11 +1261,11 @@ arrow::Result<BoundExprPtr> BindFromCsv(const std::string& name, std::vector<Bou
     std::vector<std::shared_ptr<arrow::Field>> arrow_fields;
     for (size_t i = 0; i < n; ++i) {
       const DataType& type = *st->field(i).type;
-      ARROW_ASSIGN_OR_RAISE(auto fields, StringsOf(raw[i]));
+      ARROW_ASSIGN_OR_RAISE(auto fields, StringArray(raw[i]));
       auto strings = fields;
       if (type.id() == TypeId::kDecimal) {
         formats.ReadDecimals(&raw[i]);
-        ARROW_ASSIGN_OR_RAISE(strings, StringsOf(raw[i]));
+        ARROW_ASSIGN_OR_RAISE(strings, StringArray(raw[i]));
       }
       ARROW_ASSIGN_OR_RAISE(auto converted, formats.ReadDatetimes(raw[i], type, a.ctx.format.time_zone));
       if (!converted) {

@@ -69,4 +69,10 @@ void TextValueFormats::ReadDecimals(std::vector<std::optional<std::string>>* tex
   }
 }
 
+arrow::Result<std::shared_ptr<arrow::Array>> StringArray(const std::vector<std::optional<std::string>>& texts) {
+  arrow::StringBuilder builder;
+  for (const auto& t : texts) ARROW_RETURN_NOT_OK(t ? builder.Append(*t) : builder.AppendNull());
+  return builder.Finish();
+}
+
 }  // namespace spate

@@ -44,4 +44,7 @@ struct TextValueFormats {
   void ReadDecimals(std::vector<std::optional<std::string>>* texts) const;
 };
 
+/// Texts as an Arrow string array, NULL for nullopt (what the text readers cast).
+arrow::Result<std::shared_ptr<arrow::Array>> StringArray(const std::vector<std::optional<std::string>>& texts);
+
 }  // namespace spate

@@ -102,14 +102,6 @@ arrow::Status CheckEncoding(const FileReadRequest& r, const std::string& options
                                 options_name, it->second));
 }
 
-arrow::Result<std::shared_ptr<arrow::Array>> StringArray(const std::vector<std::optional<std::string>>& values) {
-  arrow::StringBuilder builder;
-  for (const auto& v : values) {
-    ARROW_RETURN_NOT_OK(v ? builder.Append(*v) : builder.AppendNull());
-  }
-  return builder.Finish();
-}
-
 arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
                                                             const std::vector<std::string>& values) {
   arrow::StringBuilder builder;

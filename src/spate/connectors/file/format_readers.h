@@ -8,7 +8,6 @@
 
 #include <map>
 #include <memory>
-#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,8 +56,6 @@ arrow::Result<bool> FlagOption(const FileReadRequest& r, const std::string& key)
 /// charsets are not supported yet; anything else is INVALID_PARAMETER_VALUE.CHARSET
 /// (`options_name` is Spark's: JSONOptionsInRead, CSVOptions).
 arrow::Status CheckEncoding(const FileReadRequest& r, const std::string& options_name);
-arrow::Result<std::shared_ptr<arrow::Array>> StringArray(
-    const std::vector<std::optional<std::string>>& values);
 arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
                                                             const std::vector<std::string>& values);
 /// The lines of a text file; without a separator "\n", "\r\n" and "\r" all
