@@ -54,6 +54,10 @@ class StreamSink {
   /// for a sink whose rows live only in this process (the memory sink in append and
   /// update modes), which Spark refuses to resume.
   virtual bool recovers_from_checkpoint() const { return true; }
+  /// Whether the sink writes rows as they come, so that a micro-batch may be handed
+  /// over in pieces (batches without `flush`) ended by a batch with `flush`, which
+  /// may have no rows (Kafka, noop). Sinks that show or keep a batch whole do not.
+  virtual bool writes_pieces() const { return false; }
   /// Writes one batch; returns the number of rows written.
   virtual arrow::Result<int64_t> AddBatch(const SinkBatch& batch) = 0;
   virtual void Close() {}

@@ -9,6 +9,7 @@
 // Threading: one query's execution thread calls a source; never concurrently.
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,17 @@ class StreamSource {
   /// The rows in (start, end]. Must return the same rows for the same range.
   virtual arrow::Result<std::shared_ptr<arrow::Table>> GetBatch(
       const std::optional<std::string>& start, const std::string& end) = 0;
+
+  /// The rows in (start, end] handed to `on_rows` in pieces as they are read, for
+  /// a batch the engine runs piece by piece (a map-like plan into a sink that
+  /// writes rows as they come). The pieces together are GetBatch's rows, in any
+  /// order; by default they are one piece, GetBatch's table.
+  using RowsCallback = std::function<arrow::Status(std::shared_ptr<arrow::Table>)>;
+  virtual arrow::Status ReadBatch(const std::optional<std::string>& start, const std::string& end,
+                                  const RowsCallback& on_rows) {
+    ARROW_ASSIGN_OR_RAISE(auto rows, GetBatch(start, end));
+    return on_rows(std::move(rows));
+  }
 
   /// Everything up to `end` is committed; the source may drop it.
   virtual arrow::Status Commit(const std::string& end) { (void)end; return arrow::Status::OK(); }

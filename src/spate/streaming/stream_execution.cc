@@ -26,6 +26,7 @@
 #include "spate/exec/watermark_propagation.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/plan/stateful_processor.h"
+#include "spate/streaming/batch_pieces.h"
 #include "spate/streaming/checkpoint_entries.h"
 #include "spate/streaming/checkpoint_mirror.h"
 #include "spate/streaming/epoch_committer.h"
@@ -448,6 +449,8 @@ class StreamExecution final : public StreamingQuery,
     if (auto planned = CheckStreamingPlan(*plan_); !planned.ok()) return QueryFailed(planned);
     ARROW_RETURN_NOT_OK(SetUpStatefulOperators());
     if (spec_.trigger.is_long_running()) return RunEpochs();
+    runs_in_pieces_ = sources_.size() == 1 && operator_states_.empty() && spec_.sink->writes_pieces() &&
+                      RunsInPieces(*plan_);
     const bool once = spec_.trigger.kind == Trigger::Kind::kOnce;
     const bool until_caught_up = once || spec_.trigger.kind == Trigger::Kind::kAvailableNow;
     // Both read what is there at the start (once in its one batch), which
@@ -764,10 +767,12 @@ class StreamExecution final : public StreamingQuery,
     SetStatus("Processing new data", true, true);
     const int64_t batch_id = next_batch_;
 
-    // Read each source's rows for the batch into this run's scans.
+    // Read each source's rows for the batch into this run's scans, unless the
+    // batch runs in pieces as they are read.
     auto g = Clock::now();
     std::vector<int64_t> rows_per_source(sources_.size(), 0);
-    for (size_t i = 0; i < sources_.size(); ++i) {
+    const bool in_pieces = runs_in_pieces_ && ends[0] && ends[0] != sources_[0].committed;
+    for (size_t i = 0; i < sources_.size() && !in_pieces; ++i) {
       auto& s = sources_[i];
       std::shared_ptr<arrow::Table> rows;
       if (ends[i] && ends[i] != s.committed) {
@@ -790,7 +795,8 @@ class StreamExecution final : public StreamingQuery,
     ctx.current_timestamp_us = batch_timestamp_ms * 1000;  // fixed per batch, also on a re-run
     StreamingBatchContext state = BeginStatefulBatch(batch_id, batch_watermark_ms);
     ctx.streaming = &state;
-    auto written = ExecuteAndWrite(batch_id, ctx);
+    auto written = in_pieces ? ExecuteInPieces(batch_id, ctx, *ends[0], &rows_per_source[0])
+                             : ExecuteAndWrite(batch_id, ctx);
     if (!written.ok()) {
       for (auto& op : operator_states_) op->Abort();
       return BatchFailed(batch_id, written.status());
@@ -828,6 +834,32 @@ class StreamExecution final : public StreamingQuery,
   arrow::Result<int64_t> ExecuteAndWrite(int64_t batch_id, const EvalContext& ctx) {
     ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
     return spec_.sink->AddBatch({batch_id, spec_.output_mode, std::move(result)});
+  }
+
+  // A batch that runs in pieces (batch_pieces.h): each piece the source reads goes
+  // through the plan into the sink; a last piece of no rows flushes the sink.
+  arrow::Result<int64_t> ExecuteInPieces(int64_t batch_id, const EvalContext& ctx, const std::string& end,
+                                         int64_t* rows_read) {
+    auto& s = sources_[0];
+    int64_t written = 0;
+    auto run = [&](std::shared_ptr<arrow::Table> rows, bool flush) -> arrow::Status {
+      *rows_read += rows->num_rows();
+      {
+        std::lock_guard<std::mutex> lock(s.scan->mutex);
+        s.scan->table = std::move(rows);
+      }
+      ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
+      ARROW_ASSIGN_OR_RAISE(int64_t n, spec_.sink->AddBatch({batch_id, spec_.output_mode, std::move(result), flush}));
+      written += n;
+      return arrow::Status::OK();
+    };
+    ARROW_RETURN_NOT_OK(s.source->ReadBatch(s.committed, end, [&](std::shared_ptr<arrow::Table> rows) {
+      return run(std::move(rows), /*flush=*/false);
+    }));
+    ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*s.source->schema()));
+    ARROW_ASSIGN_OR_RAISE(auto none, arrow::Table::MakeEmpty(schema));
+    ARROW_RETURN_NOT_OK(run(std::move(none), /*flush=*/true));
+    return written;
   }
 
   // The physical plan of the run, its stateful operators (numbered from the
@@ -1048,6 +1080,7 @@ class StreamExecution final : public StreamingQuery,
   int state_partitions_ = 1;
   WatermarkTracker watermark_ = *WatermarkTracker::Make("min");
   int64_t last_batch_watermark_ms_ = 0;  // the watermark the last batch ran with
+  bool runs_in_pieces_ = false;      // micro-batches run in pieces (batch_pieces.h)
   bool evicts_by_watermark_ = false;  // a stateful operator drops state as the watermark moves
   bool processing_time_timers_ = false;  // a transformWithState runs processing-time timers
   std::unique_ptr<PhysicalPlan> physical_;  // built once per run, run by every batch

@@ -1,7 +1,11 @@
 #include "spate/connectors/kafka/kafka_reader.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
 #include <thread>
 
 #include <arrow/api.h>
@@ -22,11 +26,17 @@ struct TaskState {
   bool done = false;
 };
 
-// Reads one task's ranges with its consumer.
-arrow::Result<std::shared_ptr<arrow::Table>> ReadTask(Client& client, std::vector<TaskState> parts,
-                                                      const ReadSettings& settings,
-                                                      const std::shared_ptr<arrow::Schema>& schema) {
+// Rows a task hands over at a time when its rows are taken in pieces.
+constexpr int64_t kPieceRows = 65536;
+
+// Reads one task's ranges with its consumer, handing its rows to `emit` in
+// pieces of kPieceRows (the last one smaller, or empty when there is no row).
+// Stops early when `cancelled` is set.
+arrow::Status ReadTask(Client& client, std::vector<TaskState> parts, const ReadSettings& settings,
+                       const std::shared_ptr<arrow::Schema>& schema, const RangeReader::RowsCallback& emit,
+                       const std::atomic<bool>& cancelled) {
   RowBuilder rows(settings.include_headers);
+  int64_t piece_rows = 0;
   rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(static_cast<int>(parts.size()));
   for (const auto& p : parts) {
     rd_kafka_topic_partition_list_add(assignment, p.range.tp.topic.c_str(), p.range.tp.partition)->offset =
@@ -47,7 +57,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadTask(Client& client, std::vecto
   std::vector<rd_kafka_message_t*> batch(4096);
   auto last_progress = Clock::now();
   arrow::Status status;
-  while (remaining > 0 && status.ok()) {
+  while (remaining > 0 && status.ok() && !cancelled.load(std::memory_order_relaxed)) {
     // rd_kafka_consume_batch_queue waits its whole timeout unless it fills the
     // batch, so wait for the first message alone, then take what is there.
     ssize_t n = 0;
@@ -79,6 +89,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadTask(Client& client, std::vecto
         } else if (m->offset < part->range.until) {
           status = rows.Append(m, part->range.tp.topic);
           if (m->offset + 1 >= part->range.until) part->done = true;
+          if (status.ok() && ++piece_rows == kPieceRows) {
+            piece_rows = 0;
+            auto piece = rows.Finish(schema);
+            status = piece.ok() ? emit(*std::move(piece)) : piece.status();
+          }
         } else {
           part->done = true;  // past the range (transaction markers took the last offsets)
         }
@@ -99,8 +114,43 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadTask(Client& client, std::vecto
   rd_kafka_queue_destroy(queue);
   rd_kafka_assign(client.get(), nullptr);
   ARROW_RETURN_NOT_OK(status);
-  return rows.Finish(schema);
+  ARROW_ASSIGN_OR_RAISE(auto rest, rows.Finish(schema));
+  return emit(std::move(rest));
 }
+
+// Pieces handed from the reading tasks' threads to the thread taking them.
+class PieceQueue {
+ public:
+  explicit PieceQueue(size_t producers) : producers_(producers) {}
+
+  void Push(std::shared_ptr<arrow::Table> piece) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    pieces_.push_back(std::move(piece));
+    ready_.notify_one();
+  }
+
+  void ProducerDone() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    --producers_;
+    ready_.notify_one();
+  }
+
+  // The next piece, or null once every producer is done and all is taken.
+  std::shared_ptr<arrow::Table> Pop() {
+    std::unique_lock<std::mutex> lock(mutex_);
+    ready_.wait(lock, [&] { return !pieces_.empty() || producers_ == 0; });
+    if (pieces_.empty()) return nullptr;
+    auto piece = std::move(pieces_.front());
+    pieces_.pop_front();
+    return piece;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::shared_ptr<arrow::Table>> pieces_;
+  size_t producers_;
+};
 
 }  // namespace
 
@@ -153,37 +203,87 @@ arrow::Result<Client*> RangeReader::Consumer(size_t task) {
   return consumers_[task].get();
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> RangeReader::Read(const std::vector<OffsetRange>& ranges) {
-  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*KafkaSourceSchema(settings_.include_headers)));
+arrow::Result<std::vector<RangeReader::Task>> RangeReader::PlanTasks(const std::vector<OffsetRange>& ranges) {
   std::vector<OffsetRange> nonempty;
   for (const auto& r : ranges) {
     if (r.until > r.from) nonempty.push_back(r);
   }
   std::vector<OffsetRange> split = SplitRanges(nonempty, settings_.min_partitions);
-  if (split.empty()) return arrow::Table::MakeEmpty(schema);
   // Splits of one partition are adjacent, and there are at most as many as
   // tasks, so no task is given the same partition twice.
   size_t hw = std::max(1u, std::thread::hardware_concurrency());
   size_t tasks = std::min(split.size(), std::max<size_t>(hw, static_cast<size_t>(settings_.min_partitions)));
-  std::vector<std::vector<TaskState>> work(tasks);
-  for (size_t i = 0; i < split.size(); ++i) work[i % tasks].push_back({split[i], false});
-  std::vector<Client*> clients(tasks);
+  std::vector<Task> out(tasks);
+  for (size_t i = 0; i < split.size(); ++i) out[i % tasks].ranges.push_back(split[i]);
   for (size_t t = 0; t < tasks; ++t) {
-    ARROW_ASSIGN_OR_RAISE(clients[t], Consumer(t));
+    ARROW_ASSIGN_OR_RAISE(out[t].client, Consumer(t));
   }
-  std::vector<arrow::Result<std::shared_ptr<arrow::Table>>> results(tasks, arrow::Status::UnknownError("not run"));
+  return out;
+}
+
+arrow::Status RangeReader::RunTask(const Task& task, const RowsCallback& emit, const std::atomic<bool>& cancelled) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*KafkaSourceSchema(settings_.include_headers)));
+  std::vector<TaskState> parts;
+  for (const auto& r : task.ranges) parts.push_back({r, false});
+  return ReadTask(*task.client, std::move(parts), settings_, schema, emit, cancelled);
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> RangeReader::Read(const std::vector<OffsetRange>& ranges) {
+  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*KafkaSourceSchema(settings_.include_headers)));
+  ARROW_ASSIGN_OR_RAISE(std::vector<Task> tasks, PlanTasks(ranges));
+  if (tasks.empty()) return arrow::Table::MakeEmpty(schema);
+  // Each task's pieces in its own list, so the table keeps the tasks' order.
+  std::vector<std::vector<std::shared_ptr<arrow::Table>>> pieces(tasks.size());
+  std::vector<arrow::Status> results(tasks.size());
+  std::atomic<bool> cancelled = false;
+  auto run = [&](size_t t) {
+    results[t] = RunTask(tasks[t], [&pieces, t](std::shared_ptr<arrow::Table> piece) {
+      pieces[t].push_back(std::move(piece));
+      return arrow::Status::OK();
+    }, cancelled);
+  };
   std::vector<std::thread> threads;
-  for (size_t t = 1; t < tasks; ++t) {
-    threads.emplace_back([&, t] { results[t] = ReadTask(*clients[t], work[t], settings_, schema); });
-  }
-  results[0] = ReadTask(*clients[0], work[0], settings_, schema);
+  for (size_t t = 1; t < tasks.size(); ++t) threads.emplace_back(run, t);
+  run(0);
   for (auto& th : threads) th.join();
   std::vector<std::shared_ptr<arrow::Table>> tables;
-  for (auto& r : results) {
-    ARROW_RETURN_NOT_OK(r.status());
-    tables.push_back(*r);
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    ARROW_RETURN_NOT_OK(results[t]);
+    tables.insert(tables.end(), pieces[t].begin(), pieces[t].end());
   }
   return arrow::ConcatenateTables(tables);
+}
+
+arrow::Status RangeReader::ReadInPieces(const std::vector<OffsetRange>& ranges, const RowsCallback& on_rows) {
+  ARROW_ASSIGN_OR_RAISE(std::vector<Task> tasks, PlanTasks(ranges));
+  if (tasks.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*KafkaSourceSchema(settings_.include_headers)));
+    ARROW_ASSIGN_OR_RAISE(auto empty, arrow::Table::MakeEmpty(schema));
+    return on_rows(std::move(empty));
+  }
+  // The tasks read on threads of their own while this thread takes their pieces.
+  PieceQueue queue(tasks.size());
+  std::vector<arrow::Status> results(tasks.size());
+  std::atomic<bool> cancelled = false;
+  std::vector<std::thread> threads;
+  for (size_t t = 0; t < tasks.size(); ++t) {
+    threads.emplace_back([&, t] {
+      results[t] = RunTask(tasks[t], [&queue](std::shared_ptr<arrow::Table> piece) {
+        queue.Push(std::move(piece));
+        return arrow::Status::OK();
+      }, cancelled);
+      if (!results[t].ok()) cancelled = true;
+      queue.ProducerDone();
+    });
+  }
+  arrow::Status status;
+  while (auto piece = queue.Pop()) {
+    if (status.ok() && !cancelled) status = on_rows(std::move(piece));
+    if (!status.ok()) cancelled = true;
+  }
+  for (auto& th : threads) th.join();
+  for (const auto& r : results) ARROW_RETURN_NOT_OK(r);
+  return status;
 }
 
 }  // namespace spate::kafka

@@ -7,6 +7,8 @@
 // (rd_kafka_consume_batch_queue), copying each key and value once into the
 // Arrow builders.
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -41,7 +43,19 @@ class RangeReader {
   ~RangeReader();
   arrow::Result<std::shared_ptr<arrow::Table>> Read(const std::vector<OffsetRange>& ranges);
 
+  /// The rows of `ranges` handed to `on_rows` on the calling thread in pieces as
+  /// the tasks read them (pieces of different tasks interleave). After a piece
+  /// fails, the tasks stop and that failure is returned.
+  using RowsCallback = std::function<arrow::Status(std::shared_ptr<arrow::Table>)>;
+  arrow::Status ReadInPieces(const std::vector<OffsetRange>& ranges, const RowsCallback& on_rows);
+
  private:
+  struct Task {
+    std::vector<OffsetRange> ranges;
+    Client* client = nullptr;
+  };
+  arrow::Result<std::vector<Task>> PlanTasks(const std::vector<OffsetRange>& ranges);
+  arrow::Status RunTask(const Task& task, const RowsCallback& emit, const std::atomic<bool>& cancelled);
   arrow::Result<Client*> Consumer(size_t task);
 
   ClientConfig config_;

@@ -53,6 +53,7 @@ class KafkaStreamSink final : public StreamSink {
   std::string description() const override { return exactly_once_ ? "KafkaTable[exactlyOnce]" : "KafkaTable"; }
   bool exactly_once() const override { return exactly_once_; }
   bool commits_epochs() const override { return exactly_once_; }
+  bool writes_pieces() const override { return true; }
 
   arrow::Status Open(const std::string& query_id, const std::string&) override {
     ClientConfig config = ProducerDefaults(config_);
@@ -60,6 +61,7 @@ class KafkaStreamSink final : public StreamSink {
       config["transactional.id"] = fmt::format("spate-{}-0", query_id);
       group_ = fmt::format("spate-sink-{}", query_id);
       marker_checked_ = false;
+      committed_rerun_ = -1;
     }
     ARROW_ASSIGN_OR_RAISE(producer_, Client::Create(Client::Kind::kProducer, config, "Kafka sink"));
     if (exactly_once_) {
@@ -76,10 +78,15 @@ class KafkaStreamSink final : public StreamSink {
       if (batch.flush) ARROW_RETURN_NOT_OK(producer_->Flush());
       return rows->num_rows();
     }
+    // Every piece of a re-run batch whose marker is already committed is skipped.
+    if (batch.batch_id == committed_rerun_) return rows->num_rows();
     if (!marker_) {
       if (rows->num_rows() == 0) return 0;
       ARROW_ASSIGN_OR_RAISE(bool done, AlreadyCommitted(*rows, batch.batch_id));
-      if (done) return rows->num_rows();
+      if (done) {
+        committed_rerun_ = batch.batch_id;
+        return rows->num_rows();
+      }
       ARROW_RETURN_NOT_OK(BeginTransaction(*rows));
     }
     arrow::Status status = ProduceRows(*producer_, *rows, topic_).status();
@@ -164,6 +171,7 @@ class KafkaStreamSink final : public StreamSink {
   std::string group_;
   bool marker_checked_ = true;
   std::optional<TopicPartition> marker_;  // set while a transaction is open
+  int64_t committed_rerun_ = -1;            // the re-run batch found already committed
   std::unique_ptr<Client> producer_;
 };
 

@@ -138,32 +138,14 @@ class KafkaStreamSource final : public StreamSource {
 
   arrow::Result<std::shared_ptr<arrow::Table>> GetBatch(const std::optional<std::string>& start,
                                                         const std::string& end) override {
-    ARROW_ASSIGN_OR_RAISE(PartitionOffsets from, StartOffsets(start));
-    ARROW_ASSIGN_OR_RAISE(PartitionOffsets until, OffsetsFromJson(end, "offsets log"));
-    std::vector<TopicPartition> partitions;
-    for (const auto& [tp, _] : until) partitions.push_back(tp);
-    PartitionOffsets low;
-    ARROW_RETURN_NOT_OK(client_->Watermarks(partitions, &low, nullptr));
-    std::vector<OffsetRange> ranges;
-    for (const auto& [tp, stop] : until) {
-      int64_t begin = from.count(tp) ? from[tp] : low[tp];
-      if (begin < low[tp]) {
-        if (options_.read.fail_on_data_loss) {
-          return DataLossError(fmt::format("Cannot fetch offset {} of {}: the earliest available offset is {}",
-                                           begin, PartitionName(tp), low[tp]));
-        }
-        begin = low[tp];
-      }
-      if (stop < begin) {
-        if (options_.read.fail_on_data_loss) {
-          return DataLossError(fmt::format("{}'s offset went back from {} to {}", PartitionName(tp), begin, stop));
-        }
-        continue;
-      }
-      ranges.push_back({tp, begin, stop});
-    }
-    last_end_ = until;
+    ARROW_ASSIGN_OR_RAISE(auto ranges, Ranges(start, end));
     return reader_.Read(ranges);
+  }
+
+  arrow::Status ReadBatch(const std::optional<std::string>& start, const std::string& end,
+                          const RowsCallback& on_rows) override {
+    ARROW_ASSIGN_OR_RAISE(auto ranges, Ranges(start, end));
+    return reader_.ReadInPieces(ranges, on_rows);
   }
 
   // The continuous trigger and real-time mode: one consumer stays on the
@@ -194,6 +176,36 @@ class KafkaStreamSource final : public StreamSource {
   }
 
  private:
+  // The offset ranges of (start, end], checked against what the broker still has.
+  arrow::Result<std::vector<OffsetRange>> Ranges(const std::optional<std::string>& start, const std::string& end) {
+    ARROW_ASSIGN_OR_RAISE(PartitionOffsets from, StartOffsets(start));
+    ARROW_ASSIGN_OR_RAISE(PartitionOffsets until, OffsetsFromJson(end, "offsets log"));
+    std::vector<TopicPartition> partitions;
+    for (const auto& [tp, _] : until) partitions.push_back(tp);
+    PartitionOffsets low;
+    ARROW_RETURN_NOT_OK(client_->Watermarks(partitions, &low, nullptr));
+    std::vector<OffsetRange> ranges;
+    for (const auto& [tp, stop] : until) {
+      int64_t begin = from.count(tp) ? from[tp] : low[tp];
+      if (begin < low[tp]) {
+        if (options_.read.fail_on_data_loss) {
+          return DataLossError(fmt::format("Cannot fetch offset {} of {}: the earliest available offset is {}",
+                                           begin, PartitionName(tp), low[tp]));
+        }
+        begin = low[tp];
+      }
+      if (stop < begin) {
+        if (options_.read.fail_on_data_loss) {
+          return DataLossError(fmt::format("{}'s offset went back from {} to {}", PartitionName(tp), begin, stop));
+        }
+        continue;
+      }
+      ranges.push_back({tp, begin, stop});
+    }
+    last_end_ = until;
+    return ranges;
+  }
+
   arrow::Result<PartitionOffsets> StartOffsets(const std::optional<std::string>& start) {
     if (start) return OffsetsFromJson(*start, "offsets log");
     ARROW_RETURN_NOT_OK(ResolveInitialOffsets());

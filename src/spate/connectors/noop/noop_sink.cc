@@ -13,6 +13,7 @@ class NoopSink final : public StreamSink {
  public:
   std::string description() const override { return "org.apache.spark.sql.execution.datasources.noop.NoopTable$"; }
   bool exactly_once() const override { return false; }
+  bool writes_pieces() const override { return true; }
   arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
     return batch.rows->num_rows();
   }

@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <numeric>
+#include <set>
 #include <thread>
 
 #include <arrow/api.h>
@@ -18,6 +20,7 @@
 #include "spate/api/writer.h"
 #include "spate/api/functions.h"
 #include "spate/connectors/kafka/kafka_client.h"
+#include "spate/connectors/kafka/kafka_reader.h"
 #include "spate/state/state_store_providers.h"
 #include "spate/streaming/trigger.h"
 
@@ -92,6 +95,102 @@ TEST_F(KafkaBroker, StreamReadsNewMessagesIntoMemorySink) {
   EXPECT_EQ(testing::SortedRows(session_->Sql("SELECT v FROM cpp_kafka")),
             (std::vector<std::string>{R"({"v":"x"})", R"({"v":"y"})", R"({"v":"z"})"}));
   ASSERT_TRUE((*q)->stop().ok());
+}
+
+// `n` messages with values "0", "1", ..., half of them in each of a topic's two partitions.
+void ProduceNumbered(const std::shared_ptr<Session>& session, const std::string& topic, int64_t n) {
+  arrow::StringBuilder values;
+  arrow::Int32Builder partitions;
+  for (int64_t i = 0; i < n; ++i) {
+    ASSERT_TRUE(values.Append(std::to_string(i)).ok());
+    ASSERT_TRUE(partitions.Append(static_cast<int32_t>(i % 2)).ok());
+  }
+  auto schema = arrow::schema({arrow::field("value", arrow::utf8()), arrow::field("partition", arrow::int32())});
+  auto rows = session->CreateDataFrame(arrow::Table::Make(schema, {*values.Finish(), *partitions.Finish()}));
+  auto st = rows.write().format("kafka").option("kafka.bootstrap.servers", Bootstrap()).option("topic", topic).save();
+  ASSERT_TRUE(st.ok()) << st.ToString();
+}
+
+// A batch the engine runs piece by piece takes its rows as the reading tasks
+// read them: pieces of at most 65,536 rows which together are every message
+// once; a piece the caller fails stops the read with that failure.
+TEST_F(KafkaBroker, RangeReaderHandsRowsOverInPieces) {
+  std::string topic = NewTopic(2);
+  ProduceNumbered(session_, topic, 150'000);
+  kafka::RangeReader reader({{"bootstrap.servers", Bootstrap()}, {"group.id", "pieces-" + topic},
+                             {"enable.partition.eof", "true"}, {"enable.auto.commit", "false"},
+                             {"auto.offset.reset", "error"}},
+                            kafka::ReadSettings{});
+  const std::vector<kafka::OffsetRange> ranges = {{{topic, 0}, 0, 75'000}, {{topic, 1}, 0, 75'000}};
+  std::vector<int64_t> sizes;
+  std::set<std::string> values;
+  auto st = reader.ReadInPieces(ranges, [&](std::shared_ptr<arrow::Table> piece) {
+    sizes.push_back(piece->num_rows());
+    for (const auto& chunk : piece->GetColumnByName("value")->chunks()) {
+      const auto& bytes = static_cast<const arrow::BinaryArray&>(*chunk);
+      for (int64_t i = 0; i < bytes.length(); ++i) values.insert(std::string(bytes.GetView(i)));
+    }
+    return arrow::Status::OK();
+  });
+  ASSERT_TRUE(st.ok()) << st.ToString();
+  EXPECT_GE(sizes.size(), 4u);  // each partition's 75,000 rows in two pieces or more
+  EXPECT_EQ(*std::max_element(sizes.begin(), sizes.end()), 65'536);
+  EXPECT_EQ(std::accumulate(sizes.begin(), sizes.end(), int64_t{0}), 150'000);
+  EXPECT_EQ(values.size(), 150'000u);
+  EXPECT_TRUE(values.count("0") && values.count("149999"));
+
+  int calls = 0;
+  st = reader.ReadInPieces(ranges, [&](std::shared_ptr<arrow::Table>) {
+    return ++calls == 2 ? arrow::Status::IOError("the sink is down") : arrow::Status::OK();
+  });
+  EXPECT_TRUE(st.IsIOError()) << st.ToString();
+  EXPECT_NE(st.message().find("the sink is down"), std::string::npos);
+  EXPECT_EQ(calls, 2);
+
+  // Messages gone from a partition fail the read (failOnDataLoss).
+  calls = 0;
+  st = reader.ReadInPieces({{{topic, 0}, 0, 80'000}, {{topic, 1}, 0, 75'000}}, [&](std::shared_ptr<arrow::Table>) {
+    ++calls;
+    return arrow::Status::OK();
+  });
+  EXPECT_NE(st.message().find("KAFKA_DATA_LOSS"), std::string::npos) << st.ToString();
+}
+
+// Kafka -> filter -> Kafka runs its batch in pieces: every selected record
+// reaches the output topic once, through the plain and the transactional sink,
+// and a second run from the checkpoint writes nothing again.
+TEST_F(KafkaBroker, StatelessKafkaToKafkaBatchWritesEveryRecordOnce) {
+  namespace fs = std::filesystem;
+  std::string topic = NewTopic(2);
+  ProduceNumbered(session_, topic, 150'000);
+  for (bool exactly_once : {false, true}) {
+    std::string out = NewTopic(2);
+    std::string checkpoint = (fs::temp_directory_path() / ("pieces-" + out)).string();
+    auto run = [&] {
+      auto q = session_->ReadStream().format("kafka").option("kafka.bootstrap.servers", Bootstrap())
+                   .option("subscribe", topic).option("startingOffsets", "earliest").load()
+                   .selectExpr({"CAST(CAST(value AS STRING) AS BIGINT) AS n"}).filter("n % 3 <> 0")
+                   .selectExpr({"CAST(n AS STRING) AS value"}).writeStream().format("kafka")
+                   .option("kafka.bootstrap.servers", Bootstrap()).option("topic", out)
+                   .option("exactlyOnce", exactly_once ? "true" : "false")
+                   .option("checkpointLocation", checkpoint).trigger(Trigger::AvailableNow()).start();
+      ASSERT_TRUE(q.ok()) << q.status().ToString();
+      ASSERT_TRUE((*q)->awaitTermination().ok());
+      if (auto e = (*q)->exception()) FAIL() << e->ToString();
+    };
+    run();
+    run();
+    auto written = session_->read().format("kafka").option("kafka.bootstrap.servers", Bootstrap())
+                       .option("subscribe", out).option("kafka.isolation.level", "read_committed").load()
+                       .selectExpr({"CAST(CAST(value AS STRING) AS BIGINT) AS n"});
+    auto summary = testing::SortedRows(written.agg({functions::count(functions::col("n")).alias("rows"),
+                                                    functions::count_distinct({functions::col("n")}).alias("distinct"),
+                                                    functions::sum(functions::col("n") % lit(int64_t{3})).alias("r")}));
+    // 100,000 of the 150,000 numbers are not multiples of 3; half of them leave 1, half 2.
+    EXPECT_EQ(summary, (std::vector<std::string>{R"({"rows":100000,"distinct":100000,"r":150000})"}))
+        << (exactly_once ? "exactlyOnce" : "at least once");
+    fs::remove_all(checkpoint);
+  }
 }
 
 // Real-time mode commits a count's state with each epoch: a run stopped and

@@ -1,0 +1,133 @@
+"""Kafka -> CAST(value AS STRING) -> from_json -> filter -> to_json -> Kafka over a backlog,
+on Spate and on PySpark 4.1 side by side, on the same broker and the same messages.
+
+The messages (5-field JSON records, as bench/kafka_latency.py sends) are produced once into
+a topic of 2 partitions; each engine then runs the same program in a process of its own
+with trigger(availableNow=True) into a topic of its own, and the run's wall time is taken
+from the query's start to its end. Prints messages/s, and for Spate messages per CPU second
+of its process too, then the ratio of the two engines' messages/s. PySpark runs local[2]
+with 2 shuffle partitions (this machine's cores) and Spark's Kafka connector, fetched from
+Maven Central on first use (bench/pyspark_kafka_pom.xml).
+
+    .venv/bin/python bench/kafka_pipeline.py [--messages 1000000] [--engine spate|pyspark|both]
+
+A broker is started for the run (scripts/kafka/broker.sh) unless KAFKA_BOOTSTRAP names one.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+QUERY = r'''
+import json, resource, sys, time
+engine, bootstrap, source, sink, checkpoint, jars = sys.argv[1:7]
+if engine == "spate":
+    from spate.sql import SparkSession, functions as f
+    spark = SparkSession.builder.getOrCreate()
+else:
+    from pyspark.sql import SparkSession, functions as f
+    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
+             .config("spark.sql.shuffle.partitions", "2").config("spark.ui.showConsoleProgress", "false")
+             .config("spark.jars", jars).getOrCreate())
+    spark.sparkContext.setLogLevel("OFF")
+schema = "id BIGINT, sent DOUBLE, user STRING, amount DOUBLE, kind STRING"
+rows = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
+        .option("subscribe", source).option("startingOffsets", "earliest").load()
+        .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*")
+        .filter(f.col("amount") >= 10))
+writer = (rows.select(f.to_json(f.struct("id", "user", "amount")).alias("value")).writeStream
+          .format("kafka").option("kafka.bootstrap.servers", bootstrap).option("topic", sink)
+          .option("checkpointLocation", checkpoint).trigger(availableNow=True))
+cpu = lambda: sum(resource.getrusage(resource.RUSAGE_SELF)[:2])
+start, cpu_start = time.monotonic(), cpu()
+writer.start().awaitTermination()
+print(json.dumps({"seconds": time.monotonic() - start, "cpu_seconds": cpu() - cpu_start}))
+'''
+
+
+def produce(bootstrap, topic, messages):
+    from confluent_kafka import Producer
+
+    producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 20, "batch.num.messages": 10000,
+                         "queue.buffering.max.messages": 1000000})
+    kinds = ("buy", "sell", "view", "refund")
+    for i in range(messages):
+        record = '{"id":%d,"sent":%.3f,"user":"u%d","amount":%d.5,"kind":"%s"}' % (
+            i, 1700000000 + i / 1000, i % 1000, i % 50, kinds[i % 4])
+        while True:
+            try:
+                producer.produce(topic, record)
+                break
+            except BufferError:
+                producer.poll(0.1)
+    assert producer.flush(60) == 0
+
+
+def count(bootstrap, topic):
+    from confluent_kafka import Consumer, TopicPartition
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "count"})
+    partitions = consumer.list_topics(topic, timeout=30).topics[topic].partitions
+    total = sum(consumer.get_watermark_offsets(TopicPartition(topic, p), timeout=30)[1] for p in partitions)
+    consumer.close()
+    return total
+
+
+def run(engine, broker, source, work):
+    from kafka_latency import pyspark_kafka_jars
+
+    sink = broker.new_topic(2, "pipeline-out")
+    jars = pyspark_kafka_jars() if engine == "pyspark" else ""
+    done = subprocess.run([sys.executable, "-c", QUERY, engine, broker.bootstrap, source, sink,
+                           os.path.join(work, engine + "-checkpoint"), jars],
+                          env=dict(os.environ, PYSPARK_PYTHON=sys.executable), capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit("%s failed:\n%s" % (engine, done.stderr[-4000:]))
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    figures["out"] = count(broker.bootstrap, sink)
+    return figures
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both"])
+    args = parser.parse_args()
+
+    import kafka_support
+
+    work = tempfile.mkdtemp(prefix="kafka-pipeline-")
+    bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
+    if bootstrap:
+        broker = kafka_support.Broker({"KAFKA_BOOTSTRAP": bootstrap, "KAFKA_SASL_BOOTSTRAP": "",
+                                       "KAFKA_SSL_BOOTSTRAP": "", "KAFKA_SASL_USER": "",
+                                       "KAFKA_SASL_PASSWORD": "", "KAFKA_SSL_CA": ""})
+    else:
+        broker = kafka_support.start_broker(os.path.join(work, "broker"))
+    try:
+        source = broker.new_topic(2, "pipeline-in")
+        produce(broker.bootstrap, source, args.messages)
+        results = {}
+        for engine in (["spate", "pyspark"] if args.engine == "both" else [args.engine]):
+            r = results[engine] = run(engine, broker, source, work)
+            per_cpu = "  %10.0f messages/CPU s" % (args.messages / r["cpu_seconds"]) if engine == "spate" else ""
+            print("%-8s %9d messages in %6.2f s: %10.0f messages/s%s  (%d out)"
+                  % (engine, args.messages, r["seconds"], args.messages / r["seconds"], per_cpu, r["out"]))
+        if len(results) == 2:
+            print("Spate / PySpark 4.1 messages/s: %.1fx" % (results["pyspark"]["seconds"] / results["spate"]["seconds"]))
+    finally:
+        if not bootstrap:
+            kafka_support.stop_broker(os.path.join(work, "broker"))
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
