@@ -4,6 +4,7 @@
 #include <arrow/io/file.h>
 #include <arrow/table.h>
 #include <parquet/arrow/reader.h>
+#include <parquet/arrow/schema.h>
 #include <parquet/arrow/writer.h>
 #include <parquet/properties.h>
 
@@ -20,6 +21,12 @@ arrow::Result<arrow::Compression::type> Codec(const std::string& name) {
   if (name == "none" || name == "uncompressed") return arrow::Compression::UNCOMPRESSED;
   return arrow::Status::Invalid("Codec [", name, "] is not available. Available codecs are "
                                 "brotli, uncompressed, lz4, gzip, lz4_raw, none, snappy, zstd.");
+}
+
+// The Parquet column numbers of `field`'s leaves.
+void AddLeaves(const parquet::arrow::SchemaField& field, std::vector<int>* leaves) {
+  if (field.is_leaf()) leaves->push_back(field.column_index);
+  for (const auto& child : field.children) AddLeaves(child, leaves);
 }
 
 }  // namespace
@@ -74,13 +81,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetFile(const std::string& 
     ARROW_ASSIGN_OR_RAISE(in, arrow::io::ReadableFile::Open(path));
   }
   ARROW_ASSIGN_OR_RAISE(auto reader, parquet::arrow::OpenFile(in, arrow::default_memory_pool()));
-  std::shared_ptr<arrow::Schema> schema;
-  ARROW_RETURN_NOT_OK(reader->GetSchema(&schema));
-  std::vector<int> indices;
-  for (int i = 0; i < schema->num_fields(); ++i) {
-    if (keep(*schema->field(i))) indices.push_back(i);
+  // The reader takes the Parquet columns (the leaves) of the fields to read.
+  std::vector<int> leaves;
+  for (const auto& field : reader->manifest().schema_fields) {
+    if (keep(*field.field)) AddLeaves(field, &leaves);
   }
-  return reader->ReadTable(indices);
+  return reader->ReadTable(leaves);
 }
 
 }  // namespace spate

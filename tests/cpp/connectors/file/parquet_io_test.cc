@@ -69,6 +69,24 @@ TEST(ParquetIoTest, RecordBatchRoundTripsThroughAFile) {
   EXPECT_TRUE(*spark_back == **schema);
 }
 
+// A field after a struct: the file's Parquet columns are the struct's two
+// leaves, then the field's.
+TEST(ParquetIoTest, ReadsOnlyTheFieldsKeptAfterANestedOne) {
+  auto loc = arrow::struct_({arrow::field("lat", arrow::float64()), arrow::field("lon", arrow::float64())});
+  auto schema = arrow::schema({arrow::field("loc", loc), arrow::field("id", arrow::int64()),
+                               arrow::field("name", arrow::utf8())});
+  auto table = arrow::Table::Make(schema, {ArrayFromJson(loc, R"([{"lat": 1.5, "lon": 2.5}])"),
+                                           ArrayFromJson(arrow::int64(), "[7]"),
+                                           ArrayFromJson(arrow::utf8(), R"(["x"])")});
+  auto path = (TestDir() / "nested_then_flat.parquet").string();
+  ASSERT_TRUE(WriteParquetFile(*table, path).ok());
+  auto read = ReadParquetFile(path, [](const arrow::Field& f) { return f.name() == "id"; });
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ((*read)->num_columns(), 1);
+  EXPECT_EQ((*read)->field(0)->name(), "id");
+  EXPECT_TRUE((*read)->column(0)->Equals(arrow::ChunkedArray(ArrayFromJson(arrow::int64(), "[7]"))));
+}
+
 TEST(ParquetIoTest, MissingFileIsAnIoErrorNamingThePath) {
   auto result = ReadParquetFile("/nonexistent/dir/x.parquet");
   ASSERT_FALSE(result.ok());
