@@ -91,7 +91,9 @@ struct ScanSource {
   /// skipping what `request` rules out — files the filters exclude (the Filter
   /// above still applies them) and unused columns (left all-null).
   std::function<arrow::Result<std::shared_ptr<arrow::Table>>(const ScanRequest&)> reader{};
-  ScanRequest request{};  // set by the optimizer for this scan (plan/scan_pushdown.h)
+  /// Set by the optimizer for a scan that reads on demand or a streaming scan
+  /// (plan/scan_pushdown.h); a query run hands its columns to the stream.
+  ScanRequest request{};
   std::mutex mutex{};  // guards `table`
 };
 

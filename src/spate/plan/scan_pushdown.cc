@@ -7,8 +7,8 @@ namespace spate {
 namespace {
 
 bool IsLazyScan(const PlanNode& n) {
-  return n.kind == PlanNode::Kind::kScan && n.source->reader && n.source->request.columns.empty() &&
-         n.source->request.filters.empty();
+  return n.kind == PlanNode::Kind::kScan && (n.source->reader || n.source->stream) &&
+         n.source->request.columns.empty() && n.source->request.filters.empty();
 }
 
 bool IsColumnOnlyProject(const PlanNode& n) {
@@ -24,6 +24,7 @@ PlanPtr ScanWith(const PlanNode& scan, ScanRequest request) {
   auto source = std::make_shared<ScanSource>();
   source->description = scan.source->description;
   source->reader = scan.source->reader;
+  source->stream = scan.source->stream;
   source->request = std::move(request);
   PlanNode copy = scan;
   copy.source = std::move(source);
@@ -34,13 +35,16 @@ PlanPtr ScanWith(const PlanNode& scan, ScanRequest request) {
 // Project/Filter over a scan that reads on demand; else null.
 PlanPtr WithScanPushdown(const PlanNode& plan) {
   if (plan.kind != PlanNode::Kind::kProject && plan.kind != PlanNode::Kind::kFilter) return nullptr;
-  // The path down to the scan: filters and column-only projections (renames,
-  // the qualifier of spark.table) below the top node.
+  // The path down to the scan: filters, watermarks and column-only
+  // projections (renames, the qualifier of spark.table) below the top node.
   std::vector<const PlanNode*> path{&plan};
   while (!path.back()->children.empty()) {
     const PlanNode* child = path.back()->children[0].get();
     path.push_back(child);
-    if (child->kind == PlanNode::Kind::kFilter || IsColumnOnlyProject(*child)) continue;
+    if (child->kind == PlanNode::Kind::kFilter || child->kind == PlanNode::Kind::kWatermark ||
+        IsColumnOnlyProject(*child)) {
+      continue;
+    }
     break;
   }
   const PlanNode& scan = *path.back();
@@ -66,6 +70,8 @@ PlanPtr WithScanPushdown(const PlanNode& plan) {
       BoundExprPtr condition = RemapColumns(path[k]->condition, input_map[k]);
       SplitConjuncts(condition, &request.filters);
       CollectColumns(*condition, &used);
+    } else if (path[k]->kind == PlanNode::Kind::kWatermark) {
+      CollectColumns(*RemapColumns(path[k]->exprs[0], input_map[k]), &used);
     }
   }
   if (plan.kind == PlanNode::Kind::kProject) {

@@ -1,12 +1,13 @@
 #pragma once
 
-// Column and filter pushdown into scans that read on demand (ScanSource::reader),
-// an optimizer rule (optimizer.h): for Project / Filter / Project(Filter)
-// directly over such a scan (through column-only projections that rename),
-// the scan is told which columns the query uses and the conjuncts of the
-// filter, so an Iceberg table reads only the columns needed from only the
-// files whose partitions can match. The Filter and Project still run on what
-// comes back.
+// Column and filter pushdown into scans that read on demand (ScanSource::reader)
+// and streaming scans, an optimizer rule (optimizer.h): for Project / Filter /
+// Project(Filter) directly over such a scan (through watermarks and
+// column-only projections that rename), the scan is told which columns the
+// query uses and the conjuncts of the filter, so an Iceberg table reads only
+// the columns needed from only the files whose partitions can match, and a
+// streaming file source only the columns needed. The Filter and Project still
+// run on what comes back.
 
 #include "spate/plan/logical_plan.h"
 

@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
@@ -56,6 +57,11 @@ class StreamSource {
   /// ended (nullopt: from the beginning). nullopt when there is no data.
   virtual arrow::Result<std::optional<std::string>> LatestOffset(
       const std::optional<std::string>& start, const ReadLimit& limit) = 0;
+
+  /// The columns of schema() the query reads (true: read; empty: all), given
+  /// once before the first batch. A source that can skip reading the others
+  /// (the file source's Parquet files) leaves them null in GetBatch's rows.
+  virtual void ReadOnlyColumns(const std::vector<bool>& columns) { (void)columns; }
 
   /// The rows in (start, end]. Must return the same rows for the same range.
   virtual arrow::Result<std::shared_ptr<arrow::Table>> GetBatch(

@@ -91,6 +91,17 @@ PlanPtr WithRunScans(const PlanPtr& plan, std::vector<std::shared_ptr<ScanSource
   return std::make_shared<const PlanNode>(std::move(copy));
 }
 
+// The streaming scans of `plan`, depth first, as WithRunScans found them. In
+// the optimized plan, a scan told which columns the query reads is a copy of
+// the run's scan (plan/scan_pushdown.h): the run feeds its batches there.
+void CollectStreamScans(const PlanNode& plan, std::vector<std::shared_ptr<ScanSource>>* scans) {
+  if (plan.kind == PlanNode::Kind::kScan && plan.source->stream) {
+    scans->push_back(plan.source);
+    return;
+  }
+  for (const auto& child : plan.children) CollectStreamScans(*child, scans);
+}
+
 // How many progress reports recentProgress keeps
 // (spark.sql.streaming.numRecentProgressUpdates, 100 by default as in Spark).
 arrow::Result<size_t> RecentProgressKept(const RuntimeConfig& conf) {
@@ -862,10 +873,27 @@ class StreamExecution final : public StreamingQuery,
     return written;
   }
 
+  // Each source's batches go to its scan in the physical plan, and the source
+  // learns which of its columns the query reads.
+  arrow::Status UseOptimizedScans() {
+    std::vector<std::shared_ptr<ScanSource>> scans;
+    CollectStreamScans(physical_->plan(), &scans);
+    if (scans.size() != sources_.size()) {
+      return arrow::Status::Invalid("internal error: the optimized plan has ", scans.size(), " streaming scans, not ",
+                                    sources_.size());
+    }
+    for (size_t i = 0; i < scans.size(); ++i) {
+      sources_[i].scan = scans[i];
+      sources_[i].source->ReadOnlyColumns(scans[i]->request.columns);
+    }
+    return arrow::Status::OK();
+  }
+
   // The physical plan of the run, its stateful operators (numbered from the
   // top of the plan, as Spark does) and their stores.
   arrow::Status SetUpStatefulOperators() {
     ARROW_ASSIGN_OR_RAISE(physical_, PhysicalPlan::Make(plan_));
+    ARROW_RETURN_NOT_OK(UseOptimizedScans());
     ARROW_ASSIGN_OR_RAISE(StateStoreConf conf, StateStoreConf::FromConf(conf_));
     std::vector<std::string> names;
     std::vector<std::vector<StateStoreSchemas>> stores;

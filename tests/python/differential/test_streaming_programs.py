@@ -186,6 +186,35 @@ def test_file_sink_parquet(oracle):
     oracle.check(program)
 
 
+def test_streaming_parquet_reads_only_the_selected_columns(oracle):
+    """A streaming Parquet query selecting 2 of many columns (through a watermark) reads only
+    those: the files' `note` column holds text where the schema says INT, which fails a query
+    that reads it and not one that does not."""
+    def program(sql, spark, tmp):
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+        folder = os.path.join(tmp, "wide")
+        os.makedirs(folder)
+        for i in range(2):
+            ids = list(range(i * 3, i * 3 + 3))
+            table = pa.table({"id": pa.array(ids, pa.int64()),
+                              "t": pa.array([1_700_000_000_000_000 + k * 1_000_000 for k in ids],
+                                            pa.timestamp("us", tz="UTC")),
+                              "url": ["https://example.com/%d" % k for k in ids],
+                              "channel": ["channel-%d" % k for k in ids],
+                              "price": pa.array([k * 1.5 for k in ids]),
+                              "note": ["text %d" % k for k in ids]})
+            path = os.path.join(folder, "part-%03d.parquet" % i)
+            pq.write_table(table, path)
+            os.utime(path, (1_700_000_000 + i * 10, 1_700_000_000 + i * 10))
+        stream = (spark.readStream.schema("id BIGINT, t TIMESTAMP, url STRING, channel STRING, "
+                                          "price DOUBLE, note INT")
+                  .option("maxFilesPerTrigger", 1).parquet(folder))
+        selected = stream.withWatermark("t", "0 seconds").select("t", "id")
+        return memory_table(spark, selected.writeStream, tmp, "two_of_six")
+    oracle.check(program)
+
+
 def test_append_aggregation_without_watermark_is_refused(oracle):
     """Append mode over an aggregation with no watermark: Spark's error at start()."""
     def program(sql, spark, tmp):

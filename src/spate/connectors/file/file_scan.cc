@@ -238,10 +238,14 @@ arrow::Status UnsupportedDataSource(const std::string& format) {
 arrow::Result<FileTable> ReadDataFiles(const RuntimeConfig& conf, const std::string& format,
                                        const std::vector<DataFile>& files, const StructTypePtr& schema,
                                        const std::map<std::string, std::string>& options,
-                                       const std::vector<std::string>& partition_columns) {
+                                       const std::vector<std::string>& partition_columns,
+                                       const std::vector<bool>& columns) {
   std::string fmt_name = AsciiLower(format);
   StructTypePtr partitions = PartitionSchema(files, schema, partition_columns);
   FileReadRequest request{&conf, &files, DataSchema(schema, *partitions), &options};
+  if (!columns.empty() && schema) {
+    for (const auto& f : request.schema->fields()) request.columns.push_back(columns[schema->FieldIndex(f.name)]);
+  }
   ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadSource(fmt_name, request));
   std::vector<StructField> fields = data.schema->fields();
   for (const auto& p : partitions->fields()) fields.push_back(p);

@@ -213,6 +213,8 @@ class FileStreamSource final : public StreamSource {
     return InputBacklog{SeenOfAvailableNow() - seen_at_prepare_, total, "files"};
   }
 
+  void ReadOnlyColumns(const std::vector<bool>& columns) override { columns_ = columns; }
+
   arrow::Result<std::shared_ptr<arrow::Table>> GetBatch(const std::optional<std::string>& start,
                                                         const std::string& end) override {
     int64_t first = 0;
@@ -229,7 +231,7 @@ class FileStreamSource final : public StreamSource {
     ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*config_.schema));
     if (files.empty()) return arrow::Table::MakeEmpty(schema);
     ARROW_ASSIGN_OR_RAISE(FileTable read, ReadDataFiles(*config_.conf, config_.format, files, config_.schema,
-                                                        config_.read_options, config_.partition_columns));
+                                                        config_.read_options, config_.partition_columns, columns_));
     return ConformTable(*read.table, *config_.schema);
   }
 
@@ -351,6 +353,7 @@ class FileStreamSource final : public StreamSource {
   }
 
   FileSourceConfig config_;
+  std::vector<bool> columns_;  // of the schema, those the query reads (empty: all)
   MetadataLog log_;
   std::map<std::string, int64_t> seen_;
   int64_t latest_seen_ms_ = 0;

@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <filesystem>
+#include <set>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
@@ -226,6 +227,19 @@ arrow::Result<std::optional<int64_t>> FileSize(const std::string& path, const Fi
   return std::optional<int64_t>(ec ? -1 : static_cast<int64_t>(size));
 }
 
+// A Parquet file's columns that the request reads, matched by name
+// (case-insensitive); all of them without a schema or a column list, or when
+// the query reads none of them (the rows still count).
+arrow::Result<std::shared_ptr<arrow::Table>> ReadParquetColumns(const FileReadRequest& r, const std::string& path,
+                                                                const FileSystemPtr& store) {
+  std::set<std::string> used;
+  for (size_t i = 0; i < r.columns.size(); ++i) {
+    if (r.columns[i]) used.insert(AsciiLower(r.schema->field(static_cast<int>(i)).name));
+  }
+  if (used.empty()) return ReadParquetFile(path, store);
+  return ReadParquetFile(path, [&](const arrow::Field& f) { return used.count(AsciiLower(f.name())) > 0; }, store);
+}
+
 }  // namespace
 
 // Parquet files: a zero-byte file has no rows (Spark's scans skip empty files);
@@ -251,7 +265,7 @@ arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& r) {
       raw.push_back(nullptr);  // no rows
       continue;
     }
-    auto read = ReadParquetFile(file.path, store);
+    auto read = ReadParquetColumns(r, file.path, store);
     if (!read.ok()) {
       if (ignore_corrupt) {
         raw.push_back(nullptr);

@@ -32,6 +32,9 @@ struct FileReadRequest {
   const std::vector<DataFile>* files = nullptr;
   StructTypePtr schema;                          // the data columns; null: infer
   const std::map<std::string, std::string>* options = nullptr;  // keys lower-cased
+  /// Of `schema`'s fields, those the query reads (empty: all). Parquet reads
+  /// only those; the others come back null.
+  std::vector<bool> columns{};
 };
 
 arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& request);
@@ -72,10 +75,13 @@ struct FileTable {
 /// data columns (`schema` minus the partition columns; null: inferred), then
 /// the partition columns found on the files' `col=value` directories. The
 /// batch reader and the streaming file source both read through this.
+/// `columns`: of `schema`'s fields, those the query reads (empty: all), as
+/// FileReadRequest::columns.
 arrow::Result<FileTable> ReadDataFiles(const RuntimeConfig& conf, const std::string& format,
                                        const std::vector<DataFile>& files, const StructTypePtr& schema,
                                        const std::map<std::string, std::string>& options,
-                                       const std::vector<std::string>& partition_columns = {});
+                                       const std::vector<std::string>& partition_columns = {},
+                                       const std::vector<bool>& columns = {});
 
 /// "parquet", "json", "csv", "text" or "avro" (any case).
 bool IsFileFormat(const std::string& format);

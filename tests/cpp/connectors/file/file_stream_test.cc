@@ -15,7 +15,9 @@
 #include "spate/api/data_stream_writer.h"
 #include "spate/api/functions.h"
 #include "spate/api/reader.h"
+#include "spate/api/writer.h"
 #include "spate/connectors/file/file_log.h"
+#include "spate/exec/physical_plan.h"
 #include "spate/types/ddl_parser.h"
 
 namespace spate {
@@ -272,6 +274,40 @@ TEST_F(FileStreamTest, ToTableWritesAManagedTable) {
   ASSERT_TRUE((*query)->awaitTermination().ok());
   EXPECT_EQ(SortedRows(session_->Table("streamed")), Ids({0, 1}));
   EXPECT_TRUE(fs::exists(dir_ / "warehouse/streamed/_spark_metadata/0"));
+}
+
+// The optimizer tells a streaming scan which columns the query reads (through
+// a watermark, as Nexmark q5's bids), and the Parquet reader reads only
+// those: a column whose values do not read as the schema's type fails a query
+// only when the query uses it.
+TEST_F(FileStreamTest, StreamingParquetReadsOnlyTheColumnsTheQueryUses) {
+  AddJson("rows.json", 0, 3);
+  auto rows = session_->read().schema("id BIGINT").json((in_ / "rows.json").string());
+  auto wide = rows.select({F::col("id"), lit("x").alias("bad"), F::col("id").cast("timestamp").alias("t")});
+  ASSERT_TRUE(wide.write().parquet((dir_ / "parquet").string()).ok());
+  auto stream = session_->ReadStream();
+  stream.format("parquet").schema("id BIGINT, bad INT, t TIMESTAMP");
+  auto df = stream.load((dir_ / "parquet").string());
+  ASSERT_TRUE(df.status().ok()) << df.status().ToString();
+  auto used = df.withWatermark("t", "0 seconds").select({F::col("id")});
+
+  auto plan = PhysicalPlan::Make(used.plan()).ValueOrDie();
+  const PlanNode* scan = &plan->plan();
+  while (!scan->children.empty()) scan = scan->children[0].get();
+  EXPECT_EQ(scan->source->request.columns, (std::vector<bool>{true, false, true}));
+
+  auto batches = RunBatches(used, "used");
+  ASSERT_EQ(batches.size(), 1u);
+  EXPECT_EQ(batches[0], (std::vector<std::string>{"{\"id\":0}", "{\"id\":1}", "{\"id\":2}"}));
+
+  auto writer = df.select({F::col("bad")}).writeStream();
+  writer.format("noop").trigger(Trigger::AvailableNow()).option("checkpointLocation", (dir_ / "bad").string());
+  auto query = writer.start();
+  ASSERT_TRUE(query.ok()) << query.status().ToString();
+  auto ended = (*query)->awaitTermination(kTimeout);
+  EXPECT_FALSE(ended.ok());
+  EXPECT_NE(ended.status().message().find("Failed to parse string: 'x'"), std::string::npos)
+      << ended.status().ToString();
 }
 
 TEST_F(FileStreamTest, Errors) {
