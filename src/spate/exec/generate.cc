@@ -21,32 +21,37 @@ arrow::Result<std::shared_ptr<arrow::RecordBatch>> GenerateBatch(const PlanNode&
   const auto& lists = static_cast<const arrow::ListArray&>(*source);  // a MapArray is a ListArray
   arrow::Int64Builder parents, elements;
   arrow::Int32Builder positions;
+  // At most every element, plus a row for each empty list under explode_outer.
   const int64_t listed = lists.length() == 0 ? 0 : lists.value_offset(lists.length()) - lists.value_offset(0);
-  ARROW_RETURN_NOT_OK(parents.Reserve(listed));
-  ARROW_RETURN_NOT_OK(elements.Reserve(listed));
-  ARROW_RETURN_NOT_OK(positions.Reserve(listed));
+  const int64_t most = listed + (node.generate_outer ? lists.length() : 0);
+  ARROW_RETURN_NOT_OK(parents.Reserve(most));
+  ARROW_RETURN_NOT_OK(elements.Reserve(most));
+  if (node.generate_position) ARROW_RETURN_NOT_OK(positions.Reserve(most));
   for (int64_t row = 0; row < lists.length(); ++row) {
     int64_t len = lists.IsNull(row) ? 0 : lists.value_length(row);
     if (len == 0 && node.generate_outer) {
-      ARROW_RETURN_NOT_OK(parents.Append(row));
-      ARROW_RETURN_NOT_OK(elements.AppendNull());
-      ARROW_RETURN_NOT_OK(positions.AppendNull());
+      parents.UnsafeAppend(row);
+      elements.UnsafeAppendNull();
+      if (node.generate_position) positions.UnsafeAppendNull();
     }
+    const int64_t first = lists.value_offset(row);
     for (int64_t k = 0; k < len; ++k) {
-      ARROW_RETURN_NOT_OK(parents.Append(row));
-      ARROW_RETURN_NOT_OK(elements.Append(lists.value_offset(row) + k));
-      ARROW_RETURN_NOT_OK(positions.Append(static_cast<int32_t>(k)));
+      parents.UnsafeAppend(row);
+      elements.UnsafeAppend(first + k);
+      if (node.generate_position) positions.UnsafeAppend(static_cast<int32_t>(k));
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto parent_idx, parents.Finish());
   ARROW_ASSIGN_OR_RAISE(auto element_idx, elements.Finish());
-  ARROW_ASSIGN_OR_RAISE(auto pos, positions.Finish());
   std::vector<std::shared_ptr<arrow::Array>> columns;
   for (int i = 0; i < batch.num_columns(); ++i) {
     ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(batch.column(i), parent_idx));
     columns.push_back(taken.make_array());
   }
-  if (node.generate_position) columns.push_back(pos);
+  if (node.generate_position) {
+    ARROW_ASSIGN_OR_RAISE(auto pos, positions.Finish());
+    columns.push_back(pos);
+  }
   std::shared_ptr<arrow::Array> values = lists.values();
   if (is_map) {
     const auto& entries = static_cast<const arrow::StructArray&>(*values);
