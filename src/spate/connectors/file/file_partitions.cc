@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <string>
-#include <thread>
+
+#include "spate/common/parallelism.h"
 
 namespace spate {
 
@@ -18,36 +19,22 @@ int64_t LongSetting(const RuntimeConfig& conf, const std::string& key, int64_t f
   }
 }
 
-// SparkContext.defaultParallelism.
-int64_t DefaultParallelism(const RuntimeConfig& conf) {
-  int64_t cores = std::max(1u, std::thread::hardware_concurrency());
-  int64_t n = LongSetting(conf, "spark.default.parallelism", 0);
-  if (n > 0) return n;
-  std::string master = conf.Get("spark.master", "local[*]");
-  if (master == "local") return 1;
-  if (master.starts_with("local[") && master != "local[*]") {
-    try {
-      return std::max<int64_t>(1, std::stoll(master.substr(6)));
-    } catch (...) {
-    }
-  }
-  return cores;
-}
-
 // A file scan's parallelism.
-int64_t Parallelism(const RuntimeConfig& conf) {
+arrow::Result<int64_t> Parallelism(const RuntimeConfig& conf) {
   int64_t n = LongSetting(conf, "spark.sql.files.minPartitionNum", 0);
-  return n > 0 ? n : DefaultParallelism(conf);
+  if (n > 0) return n;
+  return DefaultParallelism(conf);
 }
 
 }  // namespace
 
-FilePartitions SparkFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf) {
+arrow::Result<FilePartitions> SparkFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf) {
   const int64_t max_bytes = LongSetting(conf, "spark.sql.files.maxPartitionBytes", 128 << 20);
   const int64_t open_cost = LongSetting(conf, "spark.sql.files.openCostInBytes", 4 << 20);
   int64_t total = 0;
   for (int64_t size : sizes) total += size + open_cost;
-  const int64_t split_bytes = std::min(max_bytes, std::max(open_cost, total / Parallelism(conf)));
+  ARROW_ASSIGN_OR_RAISE(const int64_t parallelism, Parallelism(conf));
+  const int64_t split_bytes = std::min(max_bytes, std::max(open_cost, total / parallelism));
   std::vector<FileSplit> splits;
   for (size_t f = 0; f < sizes.size(); ++f) {
     for (int64_t start = 0; start < sizes[f]; start += split_bytes) {
@@ -71,13 +58,14 @@ FilePartitions SparkFilePartitions(const std::vector<int64_t>& sizes, const Runt
   return out;
 }
 
-std::vector<std::vector<size_t>> SparkWholeFilePartitions(const std::vector<int64_t>& sizes,
-                                                          const RuntimeConfig& conf) {
+arrow::Result<std::vector<std::vector<size_t>>> SparkWholeFilePartitions(const std::vector<int64_t>& sizes,
+                                                                          const RuntimeConfig& conf) {
   const int64_t max_bytes = LongSetting(conf, "spark.files.maxPartitionBytes", 128 << 20);
   const int64_t open_cost = LongSetting(conf, "spark.files.openCostInBytes", 4 << 20);
   int64_t total = 0;
   for (int64_t size : sizes) total += size + open_cost;
-  const int64_t split_bytes = std::min(max_bytes, std::max(open_cost, total / DefaultParallelism(conf)));
+  ARROW_ASSIGN_OR_RAISE(const int64_t parallelism, DefaultParallelism(conf));
+  const int64_t split_bytes = std::min(max_bytes, std::max(open_cost, total / parallelism));
   std::vector<std::vector<size_t>> out;
   int64_t bytes = split_bytes;  // of the partition being filled: none yet
   for (size_t f = 0; f < sizes.size(); ++f) {

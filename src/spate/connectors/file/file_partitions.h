@@ -8,6 +8,8 @@
 #include <cstdint>
 #include <vector>
 
+#include <arrow/result.h>
+
 #include "spate/common/runtime_config.h"
 
 namespace spate {
@@ -29,8 +31,8 @@ struct FilePartitions {
 /// total bytes with an open cost per file / the parallelism))), sorted by
 /// length, longest first, packed in that order. The parallelism is
 /// spark.sql.files.minPartitionNum, else spark.default.parallelism, else the N
-/// of spark.master local[N] (local: 1; local[*] or none: the cores).
-FilePartitions SparkFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf);
+/// of spark.master local[N] (common/parallelism.h; a master Spate cannot run is an error).
+arrow::Result<FilePartitions> SparkFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf);
 
 /// The partitions of Spark's binary-file RDDs (the JSON source's multiLine
 /// documents) over files of `sizes` bytes, as file indices: whole files in
@@ -39,7 +41,8 @@ FilePartitions SparkFilePartitions(const std::vector<int64_t>& sizes, const Runt
 /// min(spark.files.maxPartitionBytes, max(spark.files.openCostInBytes, total
 /// bytes with an open cost per file / spark.default.parallelism or the
 /// master's cores)).
-std::vector<std::vector<size_t>> SparkWholeFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf);
+arrow::Result<std::vector<std::vector<size_t>>> SparkWholeFilePartitions(const std::vector<int64_t>& sizes,
+                                                                          const RuntimeConfig& conf);
 
 /// The split a line starting at byte `offset` is read in, of splits of
 /// `split_bytes` each: Hadoop's line reader leaves a split's first line to the

@@ -71,8 +71,8 @@ void ForEachLine(std::string_view text, Visit visit) {
 // line of partition i (file_partitions.h) when a draw of XorShiftRandom(1 + i)
 // is below the ratio (BernoulliCellSampler); blank lines draw too but are no
 // records. Above 0.99 every line is kept.
-std::vector<std::string> SampledRecords(const std::vector<std::string>& texts, double ratio,
-                                        const RuntimeConfig& conf) {
+arrow::Result<std::vector<std::string>> SampledRecords(const std::vector<std::string>& texts, double ratio,
+                                                       const RuntimeConfig& conf) {
   std::vector<std::string> out;
   auto keep = [&](int64_t, std::string_view line) {
     if (!IsBlank(line)) out.emplace_back(line);
@@ -83,7 +83,7 @@ std::vector<std::string> SampledRecords(const std::vector<std::string>& texts, d
   }
   std::vector<int64_t> sizes;
   for (const auto& text : texts) sizes.push_back(static_cast<int64_t>(text.size()));
-  FilePartitions scan = SparkFilePartitions(sizes, conf);
+  ARROW_ASSIGN_OR_RAISE(FilePartitions scan, SparkFilePartitions(sizes, conf));
   for (size_t p = 0; p < scan.partitions.size(); ++p) {
     XorShiftRandom random(1 + static_cast<int64_t>(p));
     for (const FileSplit& split : scan.partitions[p]) {
@@ -132,14 +132,15 @@ class RddBernoulliSampler {
 // Spark's binary-file RDD packs whole files (file_partitions.h), partition i
 // seeded with the i-th nextLong of java.util.Random(1). Above 0.99 every
 // document is kept.
-std::vector<std::string> SampledDocuments(std::vector<std::string> documents, double ratio,
-                                          const RuntimeConfig& conf) {
+arrow::Result<std::vector<std::string>> SampledDocuments(std::vector<std::string> documents, double ratio,
+                                                         const RuntimeConfig& conf) {
   if (ratio > 0.99) return documents;
   std::vector<int64_t> sizes;
   for (const auto& d : documents) sizes.push_back(static_cast<int64_t>(d.size()));
   JavaRandom seeds(1);
   std::vector<std::string> out;
-  for (const auto& partition : SparkWholeFilePartitions(sizes, conf)) {
+  ARROW_ASSIGN_OR_RAISE(auto partitions, SparkWholeFilePartitions(sizes, conf));
+  for (const auto& partition : partitions) {
     RddBernoulliSampler sampler(ratio, seeds.NextLong());
     for (size_t file : partition) {
       if (sampler.Keep()) out.push_back(std::move(documents[file]));
@@ -344,8 +345,8 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     out.schema = r.schema;
   } else {
     bool case_sensitive = AsciiLower(r.conf->Get("spark.sql.caseSensitive", "false")) == "true";
-    auto records = multi_line ? SampledDocuments(std::move(to_infer), sampling_ratio, *r.conf)
-                              : SampledRecords(to_infer, sampling_ratio, *r.conf);
+    ARROW_ASSIGN_OR_RAISE(auto records, multi_line ? SampledDocuments(std::move(to_infer), sampling_ratio, *r.conf)
+                                                   : SampledRecords(to_infer, sampling_ratio, *r.conf));
     ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(records, infer, case_sensitive));
     if (r.files->empty()) return UnableToInferSchema("JSON");
   }
