@@ -5,6 +5,7 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/task_pool.h"
 #include "spate/plan/logical_plan.h"
 #include "spate/state/state_schema.h"
 
@@ -27,7 +28,7 @@ uint64_t HashBytes(std::string_view bytes) {
 
 StatefulOperatorState::StatefulOperatorState(int64_t operator_id, std::string operator_name,
                                              std::string checkpoint, int num_partitions, StateStoreConf conf,
-                                             std::vector<std::string> store_names)
+                                             std::vector<std::string> store_names, TaskPool* tasks)
     : operator_id_(operator_id),
       operator_name_(std::move(operator_name)),
       num_partitions_(num_partitions),
@@ -35,7 +36,8 @@ StatefulOperatorState::StatefulOperatorState(int64_t operator_id, std::string op
       providers_(store_names_.size() * num_partitions),
       open_(providers_.size(), nullptr),
       checkpoint_(std::move(checkpoint)),
-      conf_(std::move(conf)) {}
+      conf_(std::move(conf)),
+      tasks_(tasks) {}
 
 StatefulOperatorState::~StatefulOperatorState() = default;
 
@@ -64,25 +66,36 @@ void StatefulOperatorState::BeginBatch(int64_t batch_id) {
   metrics_.num_state_store_instances = num_partitions() * static_cast<int64_t>(store_names_.size());
 }
 
+arrow::Status StatefulOperatorState::ForEachPartition(const std::function<arrow::Status(int)>& fn) {
+  auto each = [&](int64_t p) { return fn(static_cast<int>(p)); };
+  if (tasks_ == nullptr) return TaskPool(1).ParallelFor(num_partitions_, each);
+  return tasks_->ParallelFor(num_partitions_, each);
+}
+
 arrow::Status StatefulOperatorState::Commit() {
   auto start = std::chrono::steady_clock::now();
-  std::map<std::string, int64_t> custom(metrics_.custom_metrics.begin(), metrics_.custom_metrics.end());
-  for (size_t s = 0; s < store_names_.size(); ++s) {
-    for (int p = 0; p < num_partitions(); ++p) {
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, Store(p, static_cast<int>(s)));
-      StateStoreMetrics m = store->metrics();
-      metrics_.num_rows_total += m.num_rows_total;
-      if (!counts_rows_itself_) {
-        metrics_.num_rows_updated += m.num_rows_updated;
-        metrics_.num_rows_removed += m.num_rows_removed;
-      }
-      metrics_.memory_used_bytes += m.memory_used_bytes;
-      for (const auto& [name, value] : m.custom) custom[name] += value;
+  // Each partition commits its stores and reports their figures, summed after.
+  std::vector<StateStoreMetrics> stores(open_.size());
+  ARROW_RETURN_NOT_OK(ForEachPartition([&](int p) {
+    for (size_t s = 0; s < store_names_.size(); ++s) {
       const size_t i = s * num_partitions_ + p;
+      ARROW_ASSIGN_OR_RAISE(StateStore * store, Store(p, static_cast<int>(s)));
+      stores[i] = store->metrics();
       ARROW_RETURN_NOT_OK(store->Commit().status());
       open_[i] = nullptr;
       ARROW_RETURN_NOT_OK(providers_[i]->DoMaintenance());
     }
+    return arrow::Status::OK();
+  }));
+  std::map<std::string, int64_t> custom(metrics_.custom_metrics.begin(), metrics_.custom_metrics.end());
+  for (const StateStoreMetrics& m : stores) {
+    metrics_.num_rows_total += m.num_rows_total;
+    if (!counts_rows_itself_) {
+      metrics_.num_rows_updated += m.num_rows_updated;
+      metrics_.num_rows_removed += m.num_rows_removed;
+    }
+    metrics_.memory_used_bytes += m.memory_used_bytes;
+    for (const auto& [name, value] : m.custom) custom[name] += value;
   }
   metrics_.custom_metrics.assign(custom.begin(), custom.end());
   metrics_.commit_time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(

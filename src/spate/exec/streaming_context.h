@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -31,6 +32,7 @@
 namespace spate {
 
 struct PlanNode;
+class TaskPool;
 
 /// Event times seen by one withWatermark in a batch, in milliseconds.
 struct EventTimeStats {
@@ -73,11 +75,18 @@ class OperatorRuntime {
 /// store name: a stream-stream join keeps one store for each side), across
 /// the batches of a query run. Keys are spread over partitions by a hash of
 /// their bytes; a partition's store at batch N is version N.
+///
+/// Threading: the engine calls BeginBatch, Commit and Abort, and an operator
+/// runs, on the query's thread. Inside ForEachPartition, the call for
+/// partition p may use Store(p, ...) and PartitionOf, nothing else of this
+/// object: metrics and the runtime belong to the query's thread.
 class StatefulOperatorState {
  public:
+  /// `tasks`: the threads partitions run on (null: one after the other on the caller's).
   StatefulOperatorState(int64_t operator_id, std::string operator_name, std::string checkpoint,
                         int num_partitions, StateStoreConf conf,
-                        std::vector<std::string> store_names = {kDefaultStateStoreName});
+                        std::vector<std::string> store_names = {kDefaultStateStoreName},
+                        TaskPool* tasks = nullptr);
   ~StatefulOperatorState();
 
   int64_t operator_id() const { return operator_id_; }
@@ -90,10 +99,13 @@ class StatefulOperatorState {
   /// The store of `partition` (and of store_names()[store]) for the current
   /// batch, loaded on first use.
   arrow::Result<StateStore*> Store(int partition, int store = 0);
+  /// Runs fn(p) for every partition p, on the query's task threads; the
+  /// error of the lowest partition that failed.
+  arrow::Status ForEachPartition(const std::function<arrow::Status(int partition)>& fn);
 
   /// Called by the engine around each batch.
   void BeginBatch(int64_t batch_id);
-  /// Commits every partition's store as version batch_id + 1.
+  /// Commits every partition's store as version batch_id + 1 (in parallel).
   arrow::Status Commit();
   void Abort();
 
@@ -121,6 +133,7 @@ class StatefulOperatorState {
   StateOperatorMetrics metrics_;
   bool counts_rows_itself_ = false;
   std::unique_ptr<OperatorRuntime> runtime_;
+  TaskPool* tasks_;
 };
 
 /// The Arrow schemas of a stateful operator's state keys and values (what

@@ -18,6 +18,8 @@
 #include <rapidjson/document.h>
 
 #include "spate/common/error.h"
+#include "spate/common/parallelism.h"
+#include "spate/common/task_pool.h"
 #include "spate/common/runtime_config.h"
 #include "spate/exec/physical_plan.h"
 #include "spate/expr/bound_expr.h"
@@ -456,6 +458,8 @@ class StreamExecution final : public StreamingQuery,
       return arrow::Status::Invalid("spark.sql.shuffle.partitions must be a positive number, got '",
                                     conf_.Get("spark.sql.shuffle.partitions", ""), "'.");
     }
+    ARROW_ASSIGN_OR_RAISE(const int master_threads, MasterThreads(conf_));
+    task_threads_ = std::min(master_threads, state_partitions_);
     ARROW_RETURN_NOT_OK(Recover());  // a restart keeps the recorded offsets and watermark
     if (auto planned = CheckStreamingPlan(*plan_); !planned.ok()) return QueryFailed(planned);
     ARROW_RETURN_NOT_OK(SetUpStatefulOperators());
@@ -895,6 +899,7 @@ class StreamExecution final : public StreamingQuery,
     ARROW_ASSIGN_OR_RAISE(physical_, PhysicalPlan::Make(plan_));
     ARROW_RETURN_NOT_OK(UseOptimizedScans());
     ARROW_ASSIGN_OR_RAISE(StateStoreConf conf, StateStoreConf::FromConf(conf_));
+    if (!physical_->stateful_operators().empty()) tasks_ = std::make_unique<TaskPool>(task_threads_);
     std::vector<std::string> names;
     std::vector<std::vector<StateStoreSchemas>> stores;
     for (const Operator* op : physical_->stateful_operators()) {
@@ -910,7 +915,8 @@ class StreamExecution final : public StreamingQuery,
       std::vector<std::string> store_names;
       for (const auto& store : stores.back()) store_names.push_back(store.name);
       operator_states_.push_back(std::make_unique<StatefulOperatorState>(op->state_id(), names.back(), checkpoint_,
-                                                                         state_partitions_, conf, store_names));
+                                                                         state_partitions_, conf, store_names,
+                                                                         tasks_.get()));
     }
     ARROW_RETURN_NOT_OK(CheckStateOperators(checkpoint_, names));
     for (size_t id = 0; id < stores.size(); ++id) {  // recorded on the first run, checked after
@@ -1112,6 +1118,8 @@ class StreamExecution final : public StreamingQuery,
   bool evicts_by_watermark_ = false;  // a stateful operator drops state as the watermark moves
   bool processing_time_timers_ = false;  // a transformWithState runs processing-time timers
   std::unique_ptr<PhysicalPlan> physical_;  // built once per run, run by every batch
+  int task_threads_ = 1;                    // spark.master's, at most one per state partition
+  std::unique_ptr<TaskPool> tasks_;         // the stateful operators' partitions run on it
   std::vector<std::unique_ptr<StatefulOperatorState>> operator_states_;  // by state id
   std::vector<RunningSource> sources_;
   int64_t next_batch_ = 0;
