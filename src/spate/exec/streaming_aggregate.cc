@@ -119,7 +119,49 @@ struct Groups {
     num_rows = static_cast<const arrow::BooleanArray&>(*mask).true_count();
     return arrow::Status::OK();
   }
+
+  // The groups at `rows`, in that order (ascending, as ByPartition gives them).
+  arrow::Result<Groups> Take(const std::vector<uint32_t>& rows) const {
+    if (static_cast<int64_t>(rows.size()) == num_rows) return *this;  // all of them, in order
+    arrow::UInt32Array indices(static_cast<int64_t>(rows.size()), arrow::Buffer::Wrap(rows));
+    Groups out;
+    out.num_rows = indices.length();
+    for (auto [from, to] : {std::pair{&keys, &out.keys}, std::pair{&buffers, &out.buffers}}) {
+      for (const auto& c : *from) {
+        ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(c, indices));
+        to->push_back(taken.make_array());
+      }
+    }
+    return out;
+  }
 };
+
+// Groups one after the other. Parts without rows are left out (they may have
+// no columns); when no part has rows, the first part.
+arrow::Result<Groups> ConcatGroups(std::vector<Groups> parts) {
+  std::vector<Groups> with_rows;
+  for (auto& p : parts) {
+    if (p.num_rows > 0) with_rows.push_back(std::move(p));
+  }
+  if (with_rows.empty()) return parts.empty() ? Groups{} : std::move(parts.front());
+  if (with_rows.size() == 1) return std::move(with_rows.front());
+  Groups all;
+  auto concat = [&](auto member, size_t i) -> arrow::Result<std::shared_ptr<arrow::Array>> {
+    arrow::ArrayVector chunks;
+    for (const auto& p : with_rows) chunks.push_back((p.*member)[i]);
+    return arrow::Concatenate(chunks);
+  };
+  for (size_t i = 0; i < with_rows.front().keys.size(); ++i) {
+    ARROW_ASSIGN_OR_RAISE(auto key, concat(&Groups::keys, i));
+    all.keys.push_back(std::move(key));
+  }
+  for (size_t b = 0; b < with_rows.front().buffers.size(); ++b) {
+    ARROW_ASSIGN_OR_RAISE(auto buffer, concat(&Groups::buffers, b));
+    all.buffers.push_back(std::move(buffer));
+  }
+  for (const auto& p : with_rows) all.num_rows += p.num_rows;
+  return all;
+}
 
 // Step 1: the batch's rows into buffers per group.
 arrow::Result<Groups> UpdateBuffers(const AggregateLayout& layout, GroupingInput in) {
@@ -147,22 +189,8 @@ arrow::Result<Groups> UpdateBuffers(const AggregateLayout& layout, GroupingInput
 }
 
 // Step 3: buffers of the same group (state rows first, then the batch's) combined.
-arrow::Result<Groups> MergeBuffers(const AggregateLayout& layout, const std::vector<Groups>& parts) {
-  Groups all;
-  for (const auto& p : parts) all.num_rows += p.num_rows;
-  auto concat = [&](auto member, size_t i) -> arrow::Result<std::shared_ptr<arrow::Array>> {
-    arrow::ArrayVector chunks;
-    for (const auto& p : parts) chunks.push_back((p.*member)[i]);
-    return arrow::Concatenate(chunks);
-  };
-  for (size_t i = 0; i < parts.back().keys.size(); ++i) {
-    ARROW_ASSIGN_OR_RAISE(auto key, concat(&Groups::keys, i));
-    all.keys.push_back(std::move(key));
-  }
-  for (size_t b = 0; b < layout.buffer_fields.size(); ++b) {
-    ARROW_ASSIGN_OR_RAISE(auto buffer, concat(&Groups::buffers, b));
-    all.buffers.push_back(std::move(buffer));
-  }
+arrow::Result<Groups> MergeBuffers(const AggregateLayout& layout, std::vector<Groups> parts) {
+  ARROW_ASSIGN_OR_RAISE(Groups all, ConcatGroups(std::move(parts)));
   ARROW_ASSIGN_OR_RAISE(Grouping grouping, GroupRowsByKeys(all.keys, all.num_rows));
   Groups out;
   ARROW_ASSIGN_OR_RAISE(out.keys, GroupKeys(all.keys, grouping));
@@ -199,24 +227,28 @@ struct EncodedGroups {
   std::string_view PartitionKey(size_t i) const { return partition_keys.size() > 0 ? partition_keys[i] : keys[i]; }
 };
 
-// The buffers of one batch's state reads and writes (MergeWithStore), kept
-// for the next batch to reuse: fresh buffers of a batch's size cost a page
-// fault every few rows.
-struct StateRowBuffers {
-  EncodedGroups rows;
-  std::vector<std::optional<std::string>> values;  // of a MultiGet
+// One partition's buffers for a batch's state reads and writes, kept for
+// the next batch to reuse (fresh buffers of a batch's size cost a page fault
+// every few rows), and its row decoders: a decoder builds columns as it
+// goes, so partitions running at once each need their own.
+struct PartitionBuffers {
+  std::vector<std::string_view> keys;              // of a MultiGet
+  std::vector<std::optional<std::string>> values;  // its result
   std::vector<std::string> stored_values;          // the values found
+  EncodedRows encoded_values;
   StateWriteBatch write_batch;
+  std::unique_ptr<RowDecoder> key_decoder, value_decoder;
 };
 
 // What the operator keeps between batches: its layout, row codecs and buffers.
+// The encoders are const, used by every partition.
 struct AggregateRuntime final : OperatorRuntime {
   AggregateLayout layout;
   bool ansi = true;
   std::shared_ptr<arrow::Schema> prefix_schema;  // sessions: the key columns before the session start
   std::unique_ptr<RowEncoder> key_encoder, value_encoder, prefix_encoder;
-  std::unique_ptr<RowDecoder> key_decoder, value_decoder;
-  StateRowBuffers buffers;
+  EncodedGroups rows;                        // the batch's groups' keys
+  std::vector<PartitionBuffers> partitions;  // by partition
 };
 
 arrow::Result<AggregateRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorState& op, bool ansi) {
@@ -230,17 +262,18 @@ arrow::Result<AggregateRuntime*> RuntimeOf(const PlanNode& node, StatefulOperato
   ARROW_ASSIGN_OR_RAISE(rt->key_encoder, RowEncoder::Make(rt->layout.key_schema));
   ARROW_ASSIGN_OR_RAISE(rt->value_encoder, RowEncoder::Make(rt->layout.value_schema));
   ARROW_ASSIGN_OR_RAISE(rt->prefix_encoder, RowEncoder::Make(rt->prefix_schema));
-  ARROW_ASSIGN_OR_RAISE(rt->key_decoder, RowDecoder::Make(rt->layout.key_schema));
-  ARROW_ASSIGN_OR_RAISE(rt->value_decoder, RowDecoder::Make(rt->layout.value_schema));
+  rt->partitions.resize(static_cast<size_t>(op.num_partitions()));
+  for (PartitionBuffers& part : rt->partitions) {
+    ARROW_ASSIGN_OR_RAISE(part.key_decoder, RowDecoder::Make(rt->layout.key_schema));
+    ARROW_ASSIGN_OR_RAISE(part.value_decoder, RowDecoder::Make(rt->layout.value_schema));
+  }
   op.runtime() = std::move(rt);
   return static_cast<AggregateRuntime*>(op.runtime().get());
 }
 
-// `values_only`: the keys are encoded already (the same groups, merged).
-arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, const Groups& groups,
-                           EncodedGroups* out, bool values_only = false) {
-  const AggregateLayout& layout = rt.layout;
-  arrow::ArrayVector key_columns, value_columns;
+// The grouping key columns of groups but the session window, and that (null: none).
+std::pair<arrow::ArrayVector, std::shared_ptr<arrow::Array>> KeyColumns(const PlanNode& node, const Groups& groups) {
+  arrow::ArrayVector key_columns;
   std::shared_ptr<arrow::Array> session;
   for (size_t i = 0; i < groups.keys.size(); ++i) {
     if (static_cast<int>(i) == node.session_window_key) {
@@ -249,38 +282,42 @@ arrow::Status EncodeGroups(const PlanNode& node, const AggregateRuntime& rt, con
       key_columns.push_back(groups.keys[i]);
     }
   }
-  if (session && !values_only) {
+  return {std::move(key_columns), std::move(session)};
+}
+
+// The state keys of groups (sessions: and their key prefixes).
+arrow::Status EncodeKeys(const PlanNode& node, const AggregateRuntime& rt, const Groups& groups, EncodedGroups* out) {
+  auto [key_columns, session] = KeyColumns(node, groups);
+  if (session) {
     auto prefix_batch = arrow::RecordBatch::Make(rt.prefix_schema, groups.num_rows, key_columns);
     rt.prefix_encoder->EncodeBatch(*prefix_batch, &out->partition_keys);
-  }
-  if (session) {
-    const auto& s = static_cast<const arrow::StructArray&>(*session);
-    ARROW_ASSIGN_OR_RAISE(auto start, s.GetFlattenedField(0));
-    ARROW_ASSIGN_OR_RAISE(auto end, s.GetFlattenedField(1));
+    ARROW_ASSIGN_OR_RAISE(auto start, static_cast<const arrow::StructArray&>(*session).GetFlattenedField(0));
     key_columns.push_back(start);
-    value_columns.push_back(end);
   }
-  value_columns.insert(value_columns.end(), groups.buffers.begin(), groups.buffers.end());
-  auto value_batch = arrow::RecordBatch::Make(layout.value_schema, groups.num_rows, value_columns);
-  rt.value_encoder->EncodeBatch(*value_batch, &out->values);
-  if (values_only) return arrow::Status::OK();
-  auto key_batch = arrow::RecordBatch::Make(layout.key_schema, groups.num_rows, key_columns);
+  auto key_batch = arrow::RecordBatch::Make(rt.layout.key_schema, groups.num_rows, key_columns);
   rt.key_encoder->EncodeBatch(*key_batch, &out->keys);
   return arrow::Status::OK();
 }
 
-// State values back into buffer columns (sessions: the session end first).
-arrow::Result<std::shared_ptr<arrow::RecordBatch>> DecodeValues(const AggregateRuntime& rt,
-                                                                const std::vector<std::string>& values) {
-  return rt.value_decoder->DecodeAll(values);
+// The state values of groups (sessions: the session end, then the buffers).
+arrow::Status EncodeValues(const PlanNode& node, const AggregateRuntime& rt, const Groups& groups,
+                           EncodedRows* out) {
+  arrow::ArrayVector value_columns;
+  if (auto session = KeyColumns(node, groups).second) {
+    ARROW_ASSIGN_OR_RAISE(auto end, static_cast<const arrow::StructArray&>(*session).GetFlattenedField(1));
+    value_columns.push_back(end);
+  }
+  value_columns.insert(value_columns.end(), groups.buffers.begin(), groups.buffers.end());
+  auto value_batch = arrow::RecordBatch::Make(rt.layout.value_schema, groups.num_rows, value_columns);
+  rt.value_encoder->EncodeBatch(*value_batch, out);
+  return arrow::Status::OK();
 }
 
-// State rows back into groups.
-arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateRuntime& rt,
+// State rows back into groups, with a partition's decoders.
+arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateLayout& layout, PartitionBuffers& part,
                                    const std::vector<std::string>& keys, const std::vector<std::string>& values) {
-  const AggregateLayout& layout = rt.layout;
-  ARROW_ASSIGN_OR_RAISE(auto key_batch, rt.key_decoder->DecodeAll(keys));
-  ARROW_ASSIGN_OR_RAISE(auto value_batch, DecodeValues(rt, values));
+  ARROW_ASSIGN_OR_RAISE(auto key_batch, part.key_decoder->DecodeAll(keys));
+  ARROW_ASSIGN_OR_RAISE(auto value_batch, part.value_decoder->DecodeAll(values));
   Groups out;
   out.num_rows = static_cast<int64_t>(keys.size());
   int next_key = 0;
@@ -316,65 +353,62 @@ arrow::Result<std::shared_ptr<arrow::Int64Array>> IndexTimes(const AggregateLayo
   return EventTimeMicros(groups.keys[layout.event_time_key]);
 }
 
+// Every row of a partition's store, decoded.
+arrow::Result<Groups> ReadPartition(const PlanNode& node, const AggregateRuntime& rt, StateStore& store,
+                                    PartitionBuffers& part, std::vector<std::string>* keys) {
+  std::vector<std::string> values;
+  ARROW_RETURN_NOT_OK(store.ScanAll([&](std::string_view k, std::string_view v) {
+    keys->emplace_back(k);
+    values.emplace_back(v);
+    return arrow::Status::OK();
+  }));
+  return DecodeGroups(node, rt.layout, part, *keys, values);
+}
+
 // A store written before the event-time index existed: its rows get their
 // index keys, once, when the operator starts.
-arrow::Status IndexStoredRows(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op) {
-  for (int p = 0; p < op.num_partitions(); ++p) {
+arrow::Status IndexStoredRows(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op) {
+  return op.ForEachPartition([&](int p) -> arrow::Status {
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
     ARROW_ASSIGN_OR_RAISE(bool indexed, HasIndexKeys(*store));
-    if (indexed) continue;
-    std::vector<std::string> keys, values;
-    ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
-      keys.emplace_back(k);
-      values.emplace_back(v);
-      return arrow::Status::OK();
-    }));
-    if (keys.empty()) continue;
-    ARROW_ASSIGN_OR_RAISE(Groups groups, DecodeGroups(node, rt, keys, values));
+    if (indexed) return arrow::Status::OK();
+    std::vector<std::string> keys;
+    ARROW_ASSIGN_OR_RAISE(Groups groups, ReadPartition(node, rt, *store, rt.partitions[p], &keys));
+    if (keys.empty()) return arrow::Status::OK();
     ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(rt.layout, groups, true));
     StateWriteBatch batch;
     for (size_t i = 0; i < keys.size(); ++i) {
       if (times->IsValid(static_cast<int64_t>(i))) PutIndexKey(times->Value(static_cast<int64_t>(i)), keys[i], &batch);
     }
-    ARROW_RETURN_NOT_OK(store->Write(batch));
-  }
-  return arrow::Status::OK();
+    return store->Write(batch);
+  });
 }
 
-// Step 3 without sessions: the batch's groups looked up with one MultiGet
-// per partition, merged with the stored buffers (state rows first), and
-// written back with one write batch per partition; a group new to the state
-// gets its event-time index key.
-arrow::Result<Groups> MergeWithStore(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
-                                     Groups fresh, bool indexed) {
+// One partition's part of step 3 without sessions: its groups looked up
+// with one MultiGet, merged with the stored buffers (state rows first), and
+// written back with one write batch; a group new to the state gets its
+// event-time index key. `rows` are the partition's groups in `fresh`.
+arrow::Result<Groups> MergePartitionWithStore(const PlanNode& node, const AggregateRuntime& rt, StateStore& store,
+                                              PartitionBuffers& part, const Groups& fresh,
+                                              const std::vector<uint32_t>& rows, bool indexed) {
   const AggregateLayout& layout = rt.layout;
-  EncodedGroups& rows = rt.buffers.rows;
-  ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, fresh, &rows));
-  const auto partitions = ByPartition(op, rows);
-  const auto n = static_cast<size_t>(fresh.num_rows);
-  std::vector<bool> found(n, false);
-  std::vector<std::string>& stored_values = rt.buffers.stored_values;
-  stored_values.clear();
+  ARROW_ASSIGN_OR_RAISE(Groups updated, fresh.Take(rows));
+  const size_t n = rows.size();
+  part.keys.clear();
+  for (uint32_t i : rows) part.keys.push_back(rt.rows.keys[i]);
+  ARROW_RETURN_NOT_OK(store.MultiGet(part.keys, &part.values));
+  std::vector<char> found(n, 0);
   std::vector<uint32_t> ids;  // per merged row: its group (stored rows first, then the batch's)
-  std::vector<std::string_view> keys;
-  std::vector<std::optional<std::string>>& values = rt.buffers.values;
-  for (int p = 0; p < op.num_partitions(); ++p) {
-    if (partitions[p].empty()) continue;
-    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
-    keys.clear();
-    for (uint32_t i : partitions[p]) keys.push_back(rows.keys[i]);
-    ARROW_RETURN_NOT_OK(store->MultiGet(keys, &values));
-    for (size_t j = 0; j < keys.size(); ++j) {
-      if (!values[j]) continue;
-      found[partitions[p][j]] = true;
-      stored_values.push_back(std::move(*values[j]));
-      ids.push_back(partitions[p][j]);
-    }
+  part.stored_values.clear();
+  for (uint32_t j = 0; j < n; ++j) {
+    if (!part.values[j]) continue;
+    found[j] = 1;
+    part.stored_values.push_back(std::move(*part.values[j]));
+    ids.push_back(j);
   }
-  Groups updated = std::move(fresh);
-  if (!stored_values.empty()) {
-    ARROW_ASSIGN_OR_RAISE(auto stored, DecodeValues(rt, stored_values));
-    for (uint32_t i = 0; i < n; ++i) ids.push_back(i);
+  if (!part.stored_values.empty()) {
+    ARROW_ASSIGN_OR_RAISE(auto stored, part.value_decoder->DecodeAll(part.stored_values));
+    for (uint32_t j = 0; j < n; ++j) ids.push_back(j);
     arrow::ArrayVector merged_in;
     for (size_t b = 0; b < layout.buffer_fields.size(); ++b) {
       ARROW_ASSIGN_OR_RAISE(auto column, arrow::Concatenate({stored->column(static_cast<int>(b)), updated.buffers[b]}));
@@ -389,75 +423,85 @@ arrow::Result<Groups> MergeWithStore(const PlanNode& node, AggregateRuntime& rt,
         updated.buffers.push_back(std::move(s));
       }
     }
-    ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows, /*values_only=*/true));
   }
+  ARROW_RETURN_NOT_OK(EncodeValues(node, rt, updated, &part.encoded_values));
   ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(layout, updated, indexed));
-  StateWriteBatch& batch = rt.buffers.write_batch;
-  for (int p = 0; p < op.num_partitions(); ++p) {
-    if (partitions[p].empty()) continue;
-    batch.Clear();
-    for (uint32_t i : partitions[p]) {
-      batch.Put(rows.keys[i], rows.values[i], !found[i]);
-      if (times && !found[i] && times->IsValid(i)) PutIndexKey(times->Value(i), rows.keys[i], &batch);
-    }
-    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
-    ARROW_RETURN_NOT_OK(store->Write(batch));
+  StateWriteBatch& batch = part.write_batch;
+  batch.Clear();
+  for (size_t j = 0; j < n; ++j) {
+    batch.Put(part.keys[j], part.encoded_values[j], !found[j]);
+    if (times && !found[j] && times->IsValid(j)) PutIndexKey(times->Value(j), part.keys[j], &batch);
   }
+  ARROW_RETURN_NOT_OK(store.Write(batch));
   return updated;
 }
 
-// The stored sessions under the batch's key prefixes. `found` receives
-// their partitions and state keys.
-arrow::Result<Groups> ReadStoredSessions(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op,
-                                         const EncodedGroups& batch, std::vector<std::pair<int, std::string>>* found) {
-  std::vector<std::string> keys, values;
-  std::set<std::string_view> prefixes;
-  for (size_t i = 0; i < batch.partition_keys.size(); ++i) prefixes.insert(batch.partition_keys[i]);
-  for (std::string_view prefix : prefixes) {
-    int partition = op.PartitionOf(prefix);
-    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(partition));
-    ARROW_RETURN_NOT_OK(store->PrefixScan(prefix, [&](std::string_view k, std::string_view v) {
-      keys.emplace_back(k);
-      values.emplace_back(v);
-      found->emplace_back(partition, std::string(k));
-      return arrow::Status::OK();
-    }));
-  }
-  return DecodeGroups(node, rt, keys, values);
+// Step 3 without sessions: the batch's groups by partition, each partition
+// merged with its store at once; the groups come back in partition order.
+arrow::Result<Groups> MergeWithStore(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
+                                     const Groups& fresh, bool indexed) {
+  ARROW_RETURN_NOT_OK(EncodeKeys(node, rt, fresh, &rt.rows));
+  const auto partitions = ByPartition(op, rt.rows);
+  std::vector<Groups> updated(partitions.size());
+  ARROW_RETURN_NOT_OK(op.ForEachPartition([&](int p) -> arrow::Status {
+    if (partitions[p].empty()) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_ASSIGN_OR_RAISE(updated[p], MergePartitionWithStore(node, rt, *store, rt.partitions[p], fresh,
+                                                              partitions[p], indexed));
+    return arrow::Status::OK();
+  }));
+  return ConcatGroups(std::move(updated));
 }
 
-// Every stored group (complete mode).
-arrow::Result<Groups> ReadAllGroups(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op) {
+// The keys before the session start of a batch's sessions, each once, by partition.
+std::vector<std::vector<std::string_view>> PrefixesByPartition(const StatefulOperatorState& op,
+                                                               const EncodedGroups& batch) {
+  std::set<std::string_view> prefixes;
+  for (size_t i = 0; i < batch.partition_keys.size(); ++i) prefixes.insert(batch.partition_keys[i]);
+  std::vector<std::vector<std::string_view>> out(static_cast<size_t>(op.num_partitions()));
+  for (std::string_view prefix : prefixes) out[op.PartitionOf(prefix)].push_back(prefix);
+  return out;
+}
+
+// A partition's stored sessions under `prefixes`; `removals` receives their
+// removal (index keys too).
+arrow::Result<Groups> ReadStoredSessions(const PlanNode& node, const AggregateRuntime& rt, StateStore& store,
+                                         PartitionBuffers& part, const std::vector<std::string_view>& prefixes,
+                                         bool indexed, StateWriteBatch* removals) {
   std::vector<std::string> keys, values;
-  for (int p = 0; p < op.num_partitions(); ++p) {
-    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
-    ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
+  for (std::string_view prefix : prefixes) {
+    ARROW_RETURN_NOT_OK(store.PrefixScan(prefix, [&](std::string_view k, std::string_view v) {
       keys.emplace_back(k);
       values.emplace_back(v);
       return arrow::Status::OK();
     }));
   }
-  return DecodeGroups(node, rt, keys, values);
+  ARROW_ASSIGN_OR_RAISE(Groups stored, DecodeGroups(node, rt.layout, part, keys, values));
+  ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(rt.layout, stored, indexed));
+  for (size_t i = 0; i < keys.size(); ++i) {
+    removals->Remove(keys[i]);
+    if (times && times->IsValid(i)) RemoveIndexKey(times->Value(i), keys[i], removals);
+  }
+  return stored;
+}
+
+// Every stored group (complete mode), in partition order.
+arrow::Result<Groups> ReadAllGroups(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op) {
+  std::vector<Groups> parts(static_cast<size_t>(op.num_partitions()));
+  ARROW_RETURN_NOT_OK(op.ForEachPartition([&](int p) -> arrow::Status {
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    std::vector<std::string> keys;
+    ARROW_ASSIGN_OR_RAISE(parts[p], ReadPartition(node, rt, *store, rt.partitions[p], &keys));
+    return arrow::Status::OK();
+  }));
+  return ConcatGroups(std::move(parts));
 }
 
 // For a session aggregation: the sessions of the same other keys merged
 // (a stored session the batch's sessions reach joins them).
 arrow::Status MergeStoredSessions(const PlanNode& node, std::vector<Groups>* parts) {
   // Concatenate, assign merged sessions, and the merge aggregation groups by them.
-  Groups all;
-  for (size_t i = 0; i < parts->back().keys.size(); ++i) {
-    arrow::ArrayVector chunks;
-    for (const auto& p : *parts) chunks.push_back(p.keys[i]);
-    ARROW_ASSIGN_OR_RAISE(auto key, arrow::Concatenate(chunks));
-    all.keys.push_back(std::move(key));
-  }
-  for (size_t b = 0; b < parts->back().buffers.size(); ++b) {
-    arrow::ArrayVector chunks;
-    for (const auto& p : *parts) chunks.push_back(p.buffers[b]);
-    ARROW_ASSIGN_OR_RAISE(auto buffer, arrow::Concatenate(chunks));
-    all.buffers.push_back(std::move(buffer));
-  }
-  for (const auto& p : *parts) all.num_rows += p.num_rows;
+  ARROW_ASSIGN_OR_RAISE(Groups all, ConcatGroups(std::move(*parts)));
   arrow::ArrayVector others;
   for (size_t i = 0; i < all.keys.size(); ++i) {
     if (static_cast<int>(i) != node.session_window_key) others.push_back(all.keys[i]);
@@ -486,50 +530,57 @@ arrow::Result<std::shared_ptr<arrow::Table>> Concat(const std::vector<std::share
 
 // Step 3 for sessions: the batch's sessions merged with the stored sessions
 // of the same other keys; the stored ones are replaced by the merged ones
-// (index keys too), one write batch per partition.
-arrow::Result<Groups> MergeSessionsWithStore(const PlanNode& node, const AggregateRuntime& rt,
-                                             StatefulOperatorState& op, Groups fresh, bool indexed) {
+// (index keys too), one write batch per partition. The stores are read and
+// written by partition at once; the merge runs over the whole batch.
+arrow::Result<Groups> MergeSessionsWithStore(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
+                                             Groups fresh, bool indexed) {
   const AggregateLayout& layout = rt.layout;
   EncodedGroups encoded;
-  ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, fresh, &encoded));
-  std::vector<std::pair<int, std::string>> stored_keys;
-  ARROW_ASSIGN_OR_RAISE(Groups stored, ReadStoredSessions(node, rt, op, encoded, &stored_keys));
-  std::vector<StateWriteBatch> batches(static_cast<size_t>(op.num_partitions()));
-  ARROW_ASSIGN_OR_RAISE(auto stored_times, IndexTimes(layout, stored, indexed));
-  for (size_t i = 0; i < stored_keys.size(); ++i) {
-    const auto& [partition, key] = stored_keys[i];
-    batches[partition].Remove(key);
-    if (stored_times && stored_times->IsValid(i)) RemoveIndexKey(stored_times->Value(i), key, &batches[partition]);
-  }
-  std::vector<Groups> parts{std::move(stored), std::move(fresh)};
+  ARROW_RETURN_NOT_OK(EncodeKeys(node, rt, fresh, &encoded));
+  const auto prefixes = PrefixesByPartition(op, encoded);
+  std::vector<Groups> stored(prefixes.size());
+  std::vector<StateWriteBatch> batches(prefixes.size());
+  ARROW_RETURN_NOT_OK(op.ForEachPartition([&](int p) -> arrow::Status {
+    if (prefixes[p].empty()) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    ARROW_ASSIGN_OR_RAISE(stored[p], ReadStoredSessions(node, rt, *store, rt.partitions[p], prefixes[p], indexed,
+                                                        &batches[p]));
+    return arrow::Status::OK();
+  }));
+  ARROW_ASSIGN_OR_RAISE(Groups all_stored, ConcatGroups(std::move(stored)));
+  std::vector<Groups> parts{std::move(all_stored), std::move(fresh)};
   ARROW_RETURN_NOT_OK(MergeStoredSessions(node, &parts));
-  ARROW_ASSIGN_OR_RAISE(Groups updated, MergeBuffers(layout, parts));
+  ARROW_ASSIGN_OR_RAISE(Groups updated, MergeBuffers(layout, std::move(parts)));
   EncodedGroups rows;
-  ARROW_RETURN_NOT_OK(EncodeGroups(node, rt, updated, &rows));
+  ARROW_RETURN_NOT_OK(EncodeKeys(node, rt, updated, &rows));
+  ARROW_RETURN_NOT_OK(EncodeValues(node, rt, updated, &rows.values));
   ARROW_ASSIGN_OR_RAISE(auto times, IndexTimes(layout, updated, indexed));
   for (size_t i = 0; i < rows.keys.size(); ++i) {
     StateWriteBatch& batch = batches[op.PartitionOf(rows.PartitionKey(i))];
     batch.Put(rows.keys[i], rows.values[i], true);  // the stored sessions were removed before
     if (times && times->IsValid(i)) PutIndexKey(times->Value(i), rows.keys[i], &batch);
   }
-  for (int p = 0; p < op.num_partitions(); ++p) {
-    if (batches[p].empty()) continue;
+  ARROW_RETURN_NOT_OK(op.ForEachPartition([&](int p) -> arrow::Status {
+    if (batches[p].empty()) return arrow::Status::OK();
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
-    ARROW_RETURN_NOT_OK(store->Write(batches[p]));
-  }
+    return store->Write(batches[p]);
+  }));
   return updated;
 }
 
 // The groups this batch's watermark closes, removed from the state by the
-// event-time index (state/event_time_index.h).
-arrow::Result<Groups> EvictClosedGroups(const PlanNode& node, const AggregateRuntime& rt, StatefulOperatorState& op,
+// event-time index (state/event_time_index.h), in partition order.
+arrow::Result<Groups> EvictClosedGroups(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
                                         int64_t watermark_ms) {
-  EvictedRows evicted;
-  for (int p = 0; p < op.num_partitions(); ++p) {
+  std::vector<Groups> closed(static_cast<size_t>(op.num_partitions()));
+  ARROW_RETURN_NOT_OK(op.ForEachPartition([&](int p) -> arrow::Status {
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
+    EvictedRows evicted;
     ARROW_RETURN_NOT_OK(EvictUpTo(*store, watermark_ms * 1000, &evicted));
-  }
-  return DecodeGroups(node, rt, evicted.keys, evicted.values);
+    ARROW_ASSIGN_OR_RAISE(closed[p], DecodeGroups(node, rt.layout, rt.partitions[p], evicted.keys, evicted.values));
+    return arrow::Status::OK();
+  }));
+  return ConcatGroups(std::move(closed));
 }
 
 }  // namespace
