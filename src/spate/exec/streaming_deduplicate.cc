@@ -99,17 +99,17 @@ arrow::Result<DedupRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorSta
 arrow::Status IndexStoredKeys(const PlanNode& node, const DedupRuntime& rt, StatefulOperatorState& op) {
   auto schema = node.within_watermark ? ExpiryStateSchema() : rt.key_schema;
   const int column = node.within_watermark ? 0 : rt.event_time.key_column;
-  for (int p = 0; p < op.num_partitions(); ++p) {
+  return op.ForEachPartition([&](int p) -> arrow::Status {
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
     ARROW_ASSIGN_OR_RAISE(bool indexed, HasIndexKeys(*store));
-    if (indexed) continue;
+    if (indexed) return arrow::Status::OK();
     std::vector<std::string> keys, encoded;
     ARROW_RETURN_NOT_OK(store->ScanAll([&](std::string_view k, std::string_view v) {
       keys.emplace_back(k);
       encoded.emplace_back(node.within_watermark ? v : k);
       return arrow::Status::OK();
     }));
-    if (keys.empty()) continue;
+    if (keys.empty()) return arrow::Status::OK();
     ARROW_ASSIGN_OR_RAISE(auto decoder, RowDecoder::Make(schema));
     for (std::string_view bytes : encoded) ARROW_RETURN_NOT_OK(decoder->Append(&bytes));
     ARROW_ASSIGN_OR_RAISE(auto decoded, decoder->Finish());
@@ -118,9 +118,8 @@ arrow::Status IndexStoredKeys(const PlanNode& node, const DedupRuntime& rt, Stat
     for (size_t i = 0; i < keys.size(); ++i) {
       if (times[i]) PutIndexKey(*times[i] * 1000, keys[i], &batch);
     }
-    ARROW_RETURN_NOT_OK(store->Write(batch));
-  }
-  return arrow::Status::OK();
+    return store->Write(batch);
+  });
 }
 
 // The state value of dropDuplicatesWithinWatermark: the expiry.
@@ -171,7 +170,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
   rt->key_encoder->EncodeBatch(*arrow::RecordBatch::Make(rt->key_schema, rows->num_rows(), key_columns), &keys);
 
   // The first row of each key not late, by partition; then one MultiGet and
-  // one write batch per partition: a key absent from the state passes.
+  // one write batch per partition, the partitions at once: a key absent from
+  // the state passes.
   std::vector<std::vector<uint32_t>> candidates(static_cast<size_t>(op->num_partitions()));
   std::unordered_set<std::string_view> seen;
   for (uint32_t i = 0; i < keys.size(); ++i) {
@@ -181,21 +181,19 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
     }
     if (seen.insert(keys[i]).second) candidates[op->PartitionOf(keys[i])].push_back(i);
   }
-  std::vector<bool> passes(keys.size(), false);
-  std::vector<std::string_view> lookup;
-  std::vector<std::optional<std::string>> existing;
-  StateWriteBatch writes;
-  for (int p = 0; p < op->num_partitions(); ++p) {
-    if (candidates[p].empty()) continue;
+  std::vector<char> passes(keys.size(), 0);
+  ARROW_RETURN_NOT_OK(op->ForEachPartition([&](int p) -> arrow::Status {
+    if (candidates[p].empty()) return arrow::Status::OK();
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(p));
-    lookup.clear();
+    std::vector<std::string_view> lookup;
     for (uint32_t i : candidates[p]) lookup.push_back(keys[i]);
+    std::vector<std::optional<std::string>> existing;
     ARROW_RETURN_NOT_OK(store->MultiGet(lookup, &existing));
-    writes.Clear();
+    StateWriteBatch writes;
     for (size_t j = 0; j < lookup.size(); ++j) {
       if (existing[j]) continue;
       const uint32_t i = candidates[p][j];
-      passes[i] = true;
+      passes[i] = 1;
       // When the key leaves the state: its event time, or its expiry.
       std::optional<int64_t> evict_ms;
       if (node.within_watermark) {
@@ -207,8 +205,8 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
       }
       if (rt->evicts && evict_ms) PutIndexKey(*evict_ms * 1000, lookup[j], &writes);
     }
-    ARROW_RETURN_NOT_OK(store->Write(writes));
-  }
+    return store->Write(writes);
+  }));
   arrow::Int64Builder kept;
   for (size_t i = 0; i < passes.size(); ++i) {
     if (passes[i]) ARROW_RETURN_NOT_OK(kept.Append(static_cast<int64_t>(i)));
@@ -217,11 +215,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingDeduplicate(const P
 
   if (rt->evicts) {  // the keys whose event time (or expiry) the watermark passed
     auto removal_start = Clock::now();
-    EvictedRows evicted;
-    for (int p = 0; p < op->num_partitions(); ++p) {
+    const int64_t up_to_micros = batch.EvictionWatermarkMs() * 1000;
+    ARROW_RETURN_NOT_OK(op->ForEachPartition([&](int p) -> arrow::Status {
       ARROW_ASSIGN_OR_RAISE(StateStore * store, op->Store(p));
-      ARROW_RETURN_NOT_OK(EvictUpTo(*store, batch.EvictionWatermarkMs() * 1000, &evicted));
-    }
+      EvictedRows evicted;
+      return EvictUpTo(*store, up_to_micros, &evicted);
+    }));
     metrics.all_removals_time_ms += MillisSince(removal_start);
   }
   ARROW_ASSIGN_OR_RAISE(auto indices, kept.Finish());
