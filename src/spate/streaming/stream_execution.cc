@@ -453,10 +453,12 @@ class StreamExecution final : public StreamingQuery,
     ARROW_RETURN_NOT_OK(RestorePinnedConf());
     ARROW_ASSIGN_OR_RAISE(
         watermark_, WatermarkTracker::Make(conf_.Get("spark.sql.streaming.multipleWatermarkPolicy", "min")));
-    state_partitions_ = std::atoi(conf_.Get("spark.sql.shuffle.partitions", "1").c_str());
+    // Unset: Spate's default (runtime_config.cc), the cores.
+    const std::string partitions = conf_.Get("spark.sql.shuffle.partitions").value_or("1");
+    state_partitions_ = std::atoi(partitions.c_str());
     if (state_partitions_ <= 0) {
-      return arrow::Status::Invalid("spark.sql.shuffle.partitions must be a positive number, got '",
-                                    conf_.Get("spark.sql.shuffle.partitions", ""), "'.");
+      return arrow::Status::Invalid("spark.sql.shuffle.partitions must be a positive number, got '", partitions,
+                                    "'.");
     }
     ARROW_ASSIGN_OR_RAISE(const int master_threads, MasterThreads(conf_));
     task_threads_ = std::min(master_threads, state_partitions_);
