@@ -54,10 +54,12 @@ def pytest_pyfunc_call(pyfuncitem):
 
 @pytest.fixture(scope="session")
 def spark():
-    """The shared SparkSession of the test run."""
+    """The shared SparkSession of the test run; SPATE_TEST_MASTER sets its spark.master
+    (local[1] runs every state partition on the query's thread)."""
     from spate.sql import SparkSession
 
-    return SparkSession.builder.appName("spate-tests").master("local[*]").getOrCreate()
+    master = os.environ.get("SPATE_TEST_MASTER", "local[*]")
+    return SparkSession.builder.appName("spate-tests").master(master).getOrCreate()
 
 
 

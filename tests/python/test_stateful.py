@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from spate.errors import AnalysisException
+from spate.errors import AnalysisException, IllegalArgumentException
 from spate.sql import functions as f
 
 TIMEOUT = 120
@@ -275,6 +275,29 @@ def test_rejected_queries_raise_analysis_exceptions(spark, tmp_path):
         stream.withWatermark("user", "1 minute")
     with pytest.raises(AnalysisException, match="dropDuplicatesWithinWatermark is not supported with batch"):
         spark.createDataFrame([(1,)], "x INT").dropDuplicatesWithinWatermark(["x"])
+
+
+@pytest.mark.parametrize("master, message", [
+    ("local[0]", "Asked to run locally with 0 threads"),
+    ("local[two]", "Could not parse Master URL: 'local[two]'"),
+    ("yarn", "Could not parse Master URL: 'yarn'. Spate runs tasks in its own process: spark.master is "
+             "local, local[N], local[N,F], local[*] or local[*,F]."),
+])
+def test_a_master_spate_cannot_run_fails_the_query(spark, tmp_path, master, message):
+    """Spark checks spark.master when its context starts; Spate when a query starts, with
+    Spark's messages (a cluster master is refused: Spate runs tasks in its own process)."""
+    (tmp_path / "in").mkdir()
+    counts = spark.readStream.schema(SCHEMA).json(str(tmp_path / "in")).groupBy("user").count()
+    previous = spark.conf.get("spark.master")
+    spark.conf.set("spark.master", master)
+    try:
+        query = (counts.writeStream.format("noop").outputMode("update")
+                 .option("checkpointLocation", str(tmp_path / "cp")).start())
+    finally:
+        spark.conf.set("spark.master", previous)
+    with pytest.raises(IllegalArgumentException) as info:
+        query.awaitTermination(TIMEOUT)
+    assert message in str(info.value)
 
 
 def test_window_time_is_the_last_instant_of_the_window(spark):

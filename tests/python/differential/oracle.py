@@ -181,7 +181,9 @@ class Engine:
         # PySpark's Python workers run this interpreter (with the .venv's packages).
         os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
         self.sql = importlib.import_module(name + ".sql")
-        builder = self.sql.SparkSession.builder.appName("differential").master("local[2]")
+        # SPATE_TEST_MASTER: Spate's spark.master (local[1]: state partitions one after the other).
+        master = os.environ.get("SPATE_TEST_MASTER", "local[2]") if name == "spate" else "local[2]"
+        builder = self.sql.SparkSession.builder.appName("differential").master(master)
         if name == "pyspark":
             builder = (builder.config("spark.ui.enabled", "false")
                        .config("spark.ui.showConsoleProgress", "false")
