@@ -7,7 +7,11 @@
 // to the wall-clock rate: wall times are noisy on a shared machine.
 // bench/stateful_bench_pyspark.py runs the tumbling-window count on PySpark 4.1.
 //
+// spark.master (default local[*]) sets the threads the state partitions run
+// on, spark.sql.shuffle.partitions (default the cores) how many there are.
+//
 //   build/release/bench/stateful_bench [rows_per_batch] [batches] [hdfs|rocksdb] [tumbling|session]
+//                                      [master] [partitions]
 
 #include <sys/resource.h>
 
@@ -129,11 +133,15 @@ int main(int argc, char** argv) {
   };
   const std::string only = argc > 3 ? argv[3] : "";
   const std::string query = argc > 4 ? argv[4] : "";
+  const std::string master = argc > 5 ? argv[5] : "local[*]";
+  const std::string partitions = argc > 6 ? argv[6] : "";
   for (const auto& [name, provider] : providers) {
     if (!only.empty() && only != name) continue;
     auto session = spate::Session::Make();
     session->conf().Set("spark.sql.streaming.stateStore.providerClass", provider);
     session->conf().Set("spate.streaming.checkpoint.fsync", "false");
+    session->conf().Set("spark.master", master);
+    if (!partitions.empty()) session->conf().Set("spark.sql.shuffle.partitions", partitions);
 
     // 1M distinct keys inside one one-hour window: the state grows to 1M rows.
     auto keyed = Rate(session, rows_per_batch)
