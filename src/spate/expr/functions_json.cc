@@ -554,17 +554,20 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   // leaves (and every record of other schemas) through the DOM.
   std::unique_ptr<JsonFlatRecordReader> flat;
   if (is_struct && !s.read.allow_comments) {
-    flat = JsonFlatRecordReader::Make(static_cast<const StructType&>(*s.schema), s.corrupt_index, builder.get());
+    flat = JsonFlatRecordReader::Make(static_cast<const StructType&>(*s.schema), s.corrupt_index, builder.get(),
+                                      a.num_rows);
   }
+  bool has_nulls = strings.null_count() > 0;
   for (int64_t row = 0; row < a.num_rows; ++row) {
-    if (strings.IsNull(row) || IsBlank(strings.GetView(row))) {
-      ARROW_RETURN_NOT_OK(builder->AppendNull());
-      continue;
-    }
     std::string_view text = strings.GetView(row);
-    if (flat) {
+    // A blank text is no record for the single-pass reader either.
+    if (flat && !(has_nulls && strings.IsNull(row))) {
       ARROW_ASSIGN_OR_RAISE(bool appended, flat->TryAppend(text));
       if (appended) continue;
+    }
+    if ((has_nulls && strings.IsNull(row)) || IsBlank(text)) {
+      ARROW_RETURN_NOT_OK(builder->AppendNull());
+      continue;
     }
     rapidjson::Document doc(&pool, 1024, &stack_allocator);
     bool big_numbers = false;

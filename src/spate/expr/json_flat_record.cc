@@ -1,9 +1,12 @@
 #include "spate/expr/json_flat_record.h"
 
-#include <charconv>
+#include <bit>
+#include <cstring>
 #include <limits>
 
 #include <arrow/api.h>
+
+#include "spate/common/byte_scan.h"
 
 // The fast path accepts a record only when the full reader (RapidJSON with
 // Spark's conversion rules) would read it without error and to the same
@@ -42,42 +45,61 @@ struct Cursor {
 
 // A string's contents, after its opening quote; false for anything but plain ASCII.
 bool ScanPlainString(Cursor& c, std::string_view* out) {
-  const char* start = c.p;
-  while (c.p < c.end) {
-    auto ch = static_cast<unsigned char>(*c.p);
-    if (ch == '"') {
-      *out = std::string_view(start, c.p - start);
-      ++c.p;
-      return true;
+  const char* close = FindJsonStringSpecial(c.p, c.end);
+  if (close == c.end || *close != '"') return false;
+  *out = std::string_view(c.p, close - c.p);
+  c.p = close + 1;
+  return true;
+}
+
+// A number as written: its digits without the point, the power of ten scaling them.
+struct Number {
+  uint64_t digits = 0;
+  int power = 0;
+  bool negative = false;
+  bool integer = false;  // neither fraction nor exponent
+};
+
+// The value of the 8 digits at `p`, or -1 when they are not all digits: each
+// byte is checked at once, then neighbours are combined pairwise (2, 4, 8 digits).
+int64_t EightDigits(const char* p) {
+  uint64_t v;
+  std::memcpy(&v, p, 8);
+  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0, kZeros = 0x3030303030303030, kSixes = 0x0606060606060606;
+  // A digit is 0x30..0x39: its high nibble is 3, and adding 6 leaves it 3.
+  if ((v & kHigh) != kZeros || ((v + kSixes) & kHigh) != kZeros) return -1;
+  v -= kZeros;  // little-endian: the first digit is the lowest byte
+  v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FF;
+  v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFF;
+  v = v * 10000 + (v >> 32);
+  return static_cast<int64_t>(v & 0xFFFFFFFF);
+}
+
+// Digits onto `*digits` (wrapping past 19 digits, which no accepted number has); returns how many.
+int ScanDigits(Cursor& c, uint64_t* digits) {
+  const char* p = c.p;
+  uint64_t value = *digits;  // a local, which the loop's char reads cannot alias
+  if constexpr (std::endian::native == std::endian::little) {
+    for (int64_t eight; c.end - p >= 8 && (eight = EightDigits(p)) >= 0; p += 8) {
+      value = value * 100000000 + static_cast<uint64_t>(eight);
     }
-    if (ch == '\\' || ch < 0x20 || ch >= 0x80) return false;
-    ++c.p;
   }
-  return false;
+  for (; p < c.end && IsDigit(*p); ++p) value = value * 10 + static_cast<uint64_t>(*p - '0');
+  int count = static_cast<int>(p - c.p);
+  c.p = p;
+  *digits = value;
+  return count;
 }
 
-int ScanDigits(Cursor& c) {
-  int n = 0;
-  while (IsDigit(c.Peek())) {
-    ++c.p;
-    ++n;
-  }
-  return n;
-}
-
-// A number within the limits above; `*integer` tells whether it has neither
-// fraction nor exponent.
-bool ScanNumber(Cursor& c, std::string_view* out, bool* integer) {
-  const char* start = c.p;
-  bool minus = c.Consume('-');
+// A number within the limits above.
+bool ScanNumber(Cursor& c, Number* n) {
+  n->negative = c.Consume('-');
   const char* int_start = c.p;
-  int int_digits = ScanDigits(c);
+  int int_digits = ScanDigits(c, &n->digits);
   if (int_digits == 0 || (int_digits > 1 && *int_start == '0')) return false;
   int frac_digits = 0;
-  const char* frac_start = nullptr;
   if (c.Consume('.')) {
-    frac_start = c.p;
-    frac_digits = ScanDigits(c);
+    frac_digits = ScanDigits(c, &n->digits);
     if (frac_digits == 0) return false;
   }
   int exponent = 0;
@@ -86,22 +108,58 @@ bool ScanNumber(Cursor& c, std::string_view* out, bool* integer) {
     ++c.p;
     bool negative = c.Peek() == '-';
     if (c.Peek() == '-' || c.Peek() == '+') ++c.p;
-    const char* exp_start = c.p;
-    int exp_digits = ScanDigits(c);
+    int exp_digits = 0;
+    for (; IsDigit(c.Peek()) && exp_digits <= 3; ++c.p, ++exp_digits) exponent = exponent * 10 + (*c.p - '0');
     if (exp_digits == 0 || exp_digits > 3) return false;
-    std::from_chars(exp_start, c.p, exponent);
     if (negative) exponent = -exponent;
   }
-  *out = std::string_view(start, c.p - start);
-  *integer = frac_start == nullptr && !has_exponent;
-  if (*integer) return int_digits <= 18 && !(minus && *int_start == '0');
+  n->integer = frac_digits == 0 && !has_exponent;
+  n->power = exponent - frac_digits;
+  if (n->integer) return int_digits <= 18 && !(n->negative && n->digits == 0);
   // Significant digits: the integer and fraction digits without leading zeros.
   int significant = int_digits + frac_digits;
   for (const char* q = int_start; q < c.p && (*q == '0' || *q == '.'); ++q) {
     if (*q == '0') --significant;
   }
-  int power = exponent - frac_digits;
-  return significant <= 15 && power >= -22 && power <= 22;
+  return significant <= 15 && n->power >= -22 && n->power <= 22;
+}
+
+int64_t Integer(const Number& n) {
+  auto value = static_cast<int64_t>(n.digits);
+  return n.negative ? -value : value;
+}
+
+// The double nearest a number within the limits above. Past integers, its
+// digits and the power of ten are both exact doubles, so one division or
+// multiplication rounds correctly, as a full conversion does.
+double Double(const Number& n) {
+  static constexpr double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  if (n.integer) return static_cast<double>(Integer(n));
+  double digits = static_cast<double>(n.digits);
+  double value = n.power < 0 ? digits / kPowers[-n.power] : digits * kPowers[n.power];
+  return n.negative ? -value : value;
+}
+
+// Appends without checks where the builder has room (AppendValue, AppendString).
+template <typename Builder, typename Value>
+arrow::Status AppendValue(arrow::ArrayBuilder* b, Value value) {
+  auto* typed = static_cast<Builder*>(b);
+  if (typed->length() >= typed->capacity()) return typed->Append(value);
+  typed->UnsafeAppend(value);
+  return arrow::Status::OK();
+}
+
+arrow::Status AppendString(arrow::ArrayBuilder* b, std::string_view value) {
+  auto* typed = static_cast<arrow::StringBuilder*>(b);
+  auto size = static_cast<int64_t>(value.size());
+  int64_t data_end = typed->value_data_length() + size;
+  if (typed->length() >= typed->capacity() || data_end > typed->value_data_capacity() ||
+      data_end > arrow::StringBuilder::memory_limit()) {
+    return typed->Append(value);  // grows, or says the array is full
+  }
+  typed->UnsafeAppend(value);
+  return arrow::Status::OK();
 }
 
 bool ScanLiteral(Cursor& c, std::string_view word) {
@@ -116,19 +174,20 @@ struct JsonFlatRecordReader::Field {
   std::string name;
   TypeId type;
   arrow::ArrayBuilder* builder;
-  // The last occurrence's value in the current record (the last one wins, as in Spark).
-  enum class Token { kMissing, kNull, kTrue, kFalse, kString, kInteger, kNumber } token;
-  std::string_view text;
-  // The converted value.
-  int64_t integer = 0;
-  double number = 0;
+  enum class Token { kMissing, kNull, kTrue, kFalse, kString, kNumber } token;
+  std::string_view text;  // a string's contents
+  Number number;
 };
 
 JsonFlatRecordReader::~JsonFlatRecordReader() = default;
 
 std::unique_ptr<JsonFlatRecordReader> JsonFlatRecordReader::Make(const StructType& schema, int corrupt_index,
-                                                                 arrow::ArrayBuilder* builder) {
+                                                                 arrow::ArrayBuilder* builder, int64_t rows) {
   if (schema.num_fields() > 64) return nullptr;
+  // A record's key names at most one field (Find stops at the first).
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    if (schema.FieldIndex(schema.field(i).name) != i) return nullptr;
+  }
   std::unique_ptr<JsonFlatRecordReader> reader(new JsonFlatRecordReader());
   reader->builder_ = builder;
   reader->corrupt_index_ = corrupt_index;
@@ -148,8 +207,10 @@ std::unique_ptr<JsonFlatRecordReader> JsonFlatRecordReader::Make(const StructTyp
       default:
         if (i != corrupt_index) return nullptr;
     }
-    reader->fields_.push_back({schema.field(i).name, type, sb->field_builder(i), Field::Token::kMissing, {}});
+    reader->fields_.push_back({schema.field(i).name, type, sb->field_builder(i), Field::Token::kMissing, {}, {}});
   }
+  // Room for the values; should it fail, appending grows the builders.
+  for (auto& f : reader->fields_) (void)f.builder->Reserve(rows);
   return reader;
 }
 
@@ -159,9 +220,26 @@ arrow::Result<bool> JsonFlatRecordReader::TryAppend(std::string_view text) {
   return true;
 }
 
+// The schema field named `key`, or nullptr. Records mostly keep one order of
+// fields, so the one after the last found is tried first.
+JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key) {
+  auto matches = [&](const Field& f) {
+    return f.name.size() == key.size() && std::memcmp(f.name.data(), key.data(), key.size()) == 0;
+  };
+  if (next_ < fields_.size() && matches(fields_[next_])) return &fields_[next_++];
+  for (size_t i = 0; i < fields_.size(); ++i) {
+    if (matches(fields_[i])) {
+      next_ = i + 1;
+      return &fields_[i];
+    }
+  }
+  return nullptr;
+}
+
 // Splits the record into the tokens of the schema's fields.
 bool JsonFlatRecordReader::Scan(std::string_view text) {
   for (auto& f : fields_) f.token = Field::Token::kMissing;
+  next_ = 0;
   Cursor c{text.data(), text.data() + text.size()};
   c.SkipSpace();
   if (!c.Consume('{')) return false;
@@ -174,14 +252,14 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
     if (!c.Consume(':')) return false;
     c.SkipSpace();
     Field::Token token;
-    bool integer = false;
+    Number number;
     char first = c.Peek();
     if (c.Consume('"')) {
       if (!ScanPlainString(c, &value)) return false;
       token = Field::Token::kString;
     } else if (first == '-' || IsDigit(first)) {
-      if (!ScanNumber(c, &value, &integer)) return false;
-      token = integer ? Field::Token::kInteger : Field::Token::kNumber;
+      if (!ScanNumber(c, &number)) return false;
+      token = Field::Token::kNumber;
     } else if (ScanLiteral(c, "null")) {
       token = Field::Token::kNull;
     } else if (ScanLiteral(c, "true")) {
@@ -191,16 +269,13 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
     } else {
       return false;
     }
-    // The first schema field of that name, as the full reader finds it. A
-    // repeated key is left to the full reader (Spark keeps its last value
+    // A repeated key is left to the full reader (Spark keeps its last value
     // that converts, and the record is malformed if any does not).
-    for (auto& f : fields_) {
-      if (f.name == key) {
-        if (f.token != Field::Token::kMissing) return false;
-        f.token = token;
-        f.text = value;
-        break;
-      }
+    if (Field* f = Find(key)) {
+      if (f->token != Field::Token::kMissing) return false;
+      f->token = token;
+      f->text = value;
+      f->number = number;
     }
     c.SkipSpace();
     if (c.Consume('}')) break;
@@ -211,7 +286,7 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
   return c.AtEnd();
 }
 
-// Checks every field's token against its type and converts numbers.
+// Checks every field's token against its type.
 bool JsonFlatRecordReader::Convert() {
   using Token = Field::Token;
   for (size_t i = 0; i < fields_.size(); ++i) {
@@ -225,24 +300,18 @@ bool JsonFlatRecordReader::Convert() {
       case TypeId::kShort:
       case TypeId::kInt:
       case TypeId::kLong: {
-        if (f.token != Token::kInteger) return false;
-        std::from_chars(f.text.data(), f.text.data() + f.text.size(), f.integer);
+        if (f.token != Token::kNumber || !f.number.integer) return false;
+        int64_t value = Integer(f.number);
         int64_t lo = std::numeric_limits<int64_t>::min(), hi = std::numeric_limits<int64_t>::max();
         if (f.type == TypeId::kByte) lo = INT8_MIN, hi = 255;  // as the full reader (Jackson)
         if (f.type == TypeId::kShort) lo = INT16_MIN, hi = INT16_MAX;
         if (f.type == TypeId::kInt) lo = INT32_MIN, hi = INT32_MAX;
-        if (f.integer < lo || f.integer > hi) return false;
+        if (value < lo || value > hi) return false;
         break;
       }
       case TypeId::kFloat:
       case TypeId::kDouble:
-        if (f.token != Token::kInteger && f.token != Token::kNumber) return false;
-        if (f.token == Token::kInteger) {
-          std::from_chars(f.text.data(), f.text.data() + f.text.size(), f.integer);
-          f.number = static_cast<double>(f.integer);
-        } else {
-          std::from_chars(f.text.data(), f.text.data() + f.text.size(), f.number);
-        }
+        if (f.token != Token::kNumber) return false;
         break;
       case TypeId::kString:
         if (f.token != Token::kString) return false;
@@ -254,6 +323,8 @@ bool JsonFlatRecordReader::Convert() {
   return true;
 }
 
+// Appends the record's values, each builder having room reserved for its
+// batch's rows (Reserve) or growing when not.
 arrow::Status JsonFlatRecordReader::Append() {
   using Token = Field::Token;
   ARROW_RETURN_NOT_OK(static_cast<arrow::StructBuilder*>(builder_)->Append());
@@ -266,28 +337,28 @@ arrow::Status JsonFlatRecordReader::Append() {
     }
     switch (f.type) {
       case TypeId::kBoolean:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::BooleanBuilder*>(b)->Append(f.token == Token::kTrue));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::BooleanBuilder>(b, f.token == Token::kTrue));
         break;
       case TypeId::kByte:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::Int8Builder*>(b)->Append(static_cast<int8_t>(f.integer)));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::Int8Builder>(b, static_cast<int8_t>(Integer(f.number))));
         break;
       case TypeId::kShort:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::Int16Builder*>(b)->Append(static_cast<int16_t>(f.integer)));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::Int16Builder>(b, static_cast<int16_t>(Integer(f.number))));
         break;
       case TypeId::kInt:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::Int32Builder*>(b)->Append(static_cast<int32_t>(f.integer)));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::Int32Builder>(b, static_cast<int32_t>(Integer(f.number))));
         break;
       case TypeId::kLong:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::Int64Builder*>(b)->Append(f.integer));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::Int64Builder>(b, Integer(f.number)));
         break;
       case TypeId::kFloat:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::FloatBuilder*>(b)->Append(static_cast<float>(f.number)));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::FloatBuilder>(b, static_cast<float>(Double(f.number))));
         break;
       case TypeId::kDouble:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::DoubleBuilder*>(b)->Append(f.number));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::DoubleBuilder>(b, Double(f.number)));
         break;
       default:
-        ARROW_RETURN_NOT_OK(static_cast<arrow::StringBuilder*>(b)->Append(f.text));
+        ARROW_RETURN_NOT_OK(AppendString(b, f.text));
         break;
     }
   }

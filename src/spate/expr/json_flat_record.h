@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
@@ -27,9 +28,10 @@ class JsonFlatRecordReader {
  public:
   // A reader appending into `builder` (a StructBuilder of `schema`), or nullptr
   // when a field's type is outside the fast path. Field `corrupt_index` (the
-  // corrupt-record column, or -1) gets NULL for every record read.
+  // corrupt-record column, or -1) gets NULL for every record read. The field
+  // builders get room for `rows` values.
   static std::unique_ptr<JsonFlatRecordReader> Make(const StructType& schema, int corrupt_index,
-                                                    arrow::ArrayBuilder* builder);
+                                                    arrow::ArrayBuilder* builder, int64_t rows);
   ~JsonFlatRecordReader();
 
   // Appends the record and returns true, or returns false having appended nothing.
@@ -38,6 +40,7 @@ class JsonFlatRecordReader {
  private:
   struct Field;
   JsonFlatRecordReader() = default;
+  Field* Find(std::string_view key);
   bool Scan(std::string_view text);
   bool Convert();
   arrow::Status Append();
@@ -45,6 +48,7 @@ class JsonFlatRecordReader {
   arrow::ArrayBuilder* builder_ = nullptr;
   int corrupt_index_ = -1;
   std::vector<Field> fields_;
+  size_t next_ = 0;  // the field expected to come next in the record
 };
 
 }  // namespace spate

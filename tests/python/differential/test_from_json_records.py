@@ -305,3 +305,58 @@ def test_json_source_infers_from_lenient_records(oracle, options):
     numbers beyond a double as doubles."""
     records = ['{"a":1} x', "{'b':'y'}", '{c:2}', '{"d":01}', '{"e":1e400}', '{"f":%s}' % ("9" * 400)]
     oracle.check(inferred_program(records, options))
+
+
+def boundary_strings():
+    """Strings whose first escape, quote, control character or non-ASCII character falls on either
+    side of a 16- and 32-byte block from the string's start (where a block-wise scan looks)."""
+    out = []
+    for at in (0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 47, 48):
+        for special in ('\\"', '\\\\', '\\n', '\\u0041', 'é', '\t', '\x7f'):
+            out.append("x" * at + special + "y" * 20)
+        out.append("x" * at)  # plain, ending there
+    return out
+
+
+def boundary_numbers():
+    """Numbers whose digit runs end on either side of 8 and 16 digits (read 8 digits at a time),
+    with fractions and exponents, and the limits of exactly held doubles."""
+    out = []
+    for n in (1, 7, 8, 9, 15, 16, 17, 18, 19):
+        digits = "1234567890123456789"[:n]
+        out += [digits, "-" + digits, digits + ".5", "0." + digits, digits[:8] + "." + digits[8:] + "1",
+                digits + "e-3", digits + "E+2"]
+    out += ["12345678.87654321", "9007199254740993.0", "900719925474099.3", "0.00000001234567890",
+            "99999999999999999", "100000000000000000", "-0.000", "1.5e22", "1.5e-22", "12345678e-22"]
+    return out
+
+
+@pytest.mark.parametrize("source", [False, True])
+def test_records_at_block_boundaries(oracle, source):
+    """from_json and the JSON source on strings and numbers placed at the edges of the blocks
+    the single-pass reader scans at once, with keys in the schema's order, reversed, unknown,
+    and missing (its guess of the next key is right, wrong, or has nothing to find)."""
+    records = []
+    for i, s in enumerate(boundary_strings()):
+        records.append('{"id":%d,"user":"%s","kind":"k"}' % (i, s))
+        records.append('{"kind":"%s","zz":"%s","id":%d}' % (s, s, i))
+    for i, n in enumerate(boundary_numbers()):
+        records.append('{"id":%s,"sent":%s,"amount":%s,"user":"u"}' % (n, n, n))
+        records.append('{"amount":%s,"sent":%s}' % (n, n))
+    schema = "id BIGINT, sent DOUBLE, user STRING, amount FLOAT, kind STRING, _corrupt_record STRING"
+    if source:
+        oracle.check(source_program(records, schema), rel=0)
+    else:
+        oracle.check(rows_program(records, schema), rel=0)
+
+
+def test_text_lines_at_block_boundaries(oracle):
+    """The text source splits lines ended by \\n, \\r\\n and \\r wherever they fall in a block."""
+    def program(sql, spark, tmp):
+        import os
+        path = os.path.join(tmp, "lines.txt")
+        endings = ["\n", "\r\n", "\r"]
+        with open(path, "w", newline="") as out:
+            out.write("".join("x" * n + endings[n % 3] for n in range(40)) + "\r\n\n" + "tail" * 9)
+        return spark.read.text(path)
+    oracle.check(program)

@@ -9,6 +9,7 @@
 #include <arrow/filesystem/filesystem.h>
 #include <fmt/format.h>
 
+#include "spate/common/byte_scan.h"
 #include "spate/common/error.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
@@ -115,29 +116,31 @@ namespace {
 
 // Where the line starting at `start` ends, and where the next one begins.
 // Without a separator "\n", "\r\n" and "\r" all end a line.
-std::pair<size_t, size_t> LineEnd(const std::string& text, size_t start, const std::string& separator) {
+std::pair<size_t, size_t> LineEnd(std::string_view text, size_t start, const std::string& separator) {
   if (!separator.empty()) {
     size_t end = text.find(separator, start);
     return {end, end == std::string::npos ? end : end + separator.size()};
   }
-  size_t end = text.find_first_of("\r\n", start);
-  if (end == std::string::npos) return {end, end};
+  size_t end = FindLineBreak(text.data() + start, text.data() + text.size()) - text.data();
+  if (end == text.size()) return {std::string::npos, std::string::npos};
   bool crlf = text[end] == '\r' && end + 1 < text.size() && text[end + 1] == '\n';
   return {end, end + (crlf ? 2 : 1)};
 }
 
 }  // namespace
 
-std::vector<std::string> SplitLines(const std::string& text, const std::string& separator) {
-  std::vector<std::string> lines;
+arrow::Result<std::shared_ptr<arrow::Table>> LinesColumn(std::string_view text, const std::string& separator) {
+  arrow::StringBuilder builder;
+  ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
   size_t start = 0;
   while (start < text.size()) {
     auto [end, next] = LineEnd(text, start, separator);
-    lines.push_back(text.substr(start, end == std::string::npos ? std::string::npos : end - start));
+    ARROW_RETURN_NOT_OK(builder.Append(text.substr(start, end == std::string::npos ? end : end - start)));
     if (end == std::string::npos) break;
     start = next;
   }
-  return lines;
+  ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
+  return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {array});
 }
 
 arrow::Status UnableToInferSchema(const std::string& format) {
@@ -346,8 +349,7 @@ arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& r) {
   std::string separator = OptionOr(r, "lineSep", "");
   for (const auto& file : *r.files) {
     ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
-    std::vector<std::string> lines = whole ? std::vector<std::string>{text} : SplitLines(text, separator);
-    ARROW_ASSIGN_OR_RAISE(auto table, OneStringColumn("value", lines));
+    ARROW_ASSIGN_OR_RAISE(auto table, whole ? OneStringColumn("value", {text}) : LinesColumn(text, separator));
     out.tables.push_back(std::move(table));
   }
   return out;

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <arrow/result.h>
@@ -61,9 +62,10 @@ arrow::Result<bool> FlagOption(const FileReadRequest& r, const std::string& key)
 arrow::Status CheckEncoding(const FileReadRequest& r, const std::string& options_name);
 arrow::Result<std::shared_ptr<arrow::Table>> OneStringColumn(const std::string& name,
                                                             const std::vector<std::string>& values);
-/// The lines of a text file; without a separator "\n", "\r\n" and "\r" all
-/// end a line, and a final line break does not start another line.
-std::vector<std::string> SplitLines(const std::string& text, const std::string& separator);
+/// The lines of a text file as one string column named "value", copied once into
+/// it; without a separator "\n", "\r\n" and "\r" all end a line, and a final
+/// line break does not start another line.
+arrow::Result<std::shared_ptr<arrow::Table>> LinesColumn(std::string_view text, const std::string& separator);
 
 /// Rows read from data files, with the partition columns after the data columns.
 struct FileTable {

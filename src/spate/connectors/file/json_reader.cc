@@ -6,6 +6,7 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
+#include "spate/common/byte_scan.h"
 #include "spate/common/java_random.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
@@ -59,7 +60,7 @@ template <typename Visit>
 void ForEachLine(std::string_view text, Visit visit) {
   size_t start = 0;
   while (start < text.size()) {
-    size_t end = std::min(text.find_first_of("\r\n", start), text.size());
+    size_t end = FindLineBreak(text.data() + start, text.data() + text.size()) - text.data();
     visit(static_cast<int64_t>(start), text.substr(start, end - start));
     bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
     start = end + (crlf ? 2 : 1);
