@@ -324,11 +324,22 @@ std::string RandomUuid() {
 
 arrow::Result<std::string> ReadWholeFile(const std::string& path, const FileSystemPtr& store) {
   if (store) return ReadObject(store, path);
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return arrow::Status::IOError("cannot open ", path);
-  std::ostringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
+  std::streamoff size = in.tellg();
+  if (size < 0) {  // not a regular file: read to its end
+    std::ostringstream buffer;
+    in.seekg(0);
+    buffer << in.rdbuf();
+    return buffer.str();
+  }
+  // Read straight into a string of the file's size, not through a growing buffer.
+  std::string text(static_cast<size_t>(size), '\0');
+  in.seekg(0);
+  in.read(text.data(), size);
+  if (in.bad()) return arrow::Status::IOError("cannot read ", path);
+  text.resize(static_cast<size_t>(in.gcount()));
+  return text;
 }
 
 arrow::Status WriteWholeFile(const std::string& path, const std::string& contents, const FileSystemPtr& store) {
