@@ -560,12 +560,13 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   bool has_nulls = strings.null_count() > 0;
   for (int64_t row = 0; row < a.num_rows; ++row) {
     std::string_view text = strings.GetView(row);
+    bool is_null = has_nulls && strings.IsNull(row);
     // A blank text is no record for the single-pass reader either.
-    if (flat && !(has_nulls && strings.IsNull(row))) {
+    if (flat && !is_null) {
       ARROW_ASSIGN_OR_RAISE(bool appended, flat->TryAppend(text));
       if (appended) continue;
     }
-    if ((has_nulls && strings.IsNull(row)) || IsBlank(text)) {
+    if (is_null || IsBlank(text)) {
       ARROW_RETURN_NOT_OK(builder->AppendNull());
       continue;
     }
