@@ -21,10 +21,11 @@
 // "right-keyWithIndexToValue"). A row's key is the join key's columns
 // (field0, field1, ...) then `index` BIGINT: the batch id in the high 32
 // bits, the row's position in its batch in the low 32. The value is the
-// side's input columns then `matched` BOOLEAN. Rows the watermark can evict
-// also have an event-time index key. Which indices a join key has is kept
-// in memory (exec/stream_join_key_rows.h), so a batch reads the rows of the
-// keys it brings with one MultiGet per store, and writes with one batch.
+// side's input columns then `matched` BOOLEAN. Which indices a join key has,
+// and when the watermark evicts each row, is kept in memory
+// (exec/stream_join_key_rows.h), so a batch reads the rows of the keys it
+// brings with one MultiGet per store, writes with one batch, and a buffered
+// row is one key in the store.
 
 #include <chrono>
 #include <cstring>
@@ -39,7 +40,7 @@
 #include "spate/exec/streaming_context.h"
 #include "spate/expr/function_registry.h"
 #include "spate/plan/stream_join_watermark.h"
-#include "spate/state/event_time_index.h"
+#include "spate/state/state_store.h"
 #include "spate/state/row_codec.h"
 #include "spate/types/arrow_types.h"
 
@@ -98,6 +99,7 @@ struct JoinRuntime final : OperatorRuntime {
   BoundExprPtr pair_filter;  // the conjuncts over both sides (over left ++ right)
   std::shared_ptr<arrow::Schema> key_schema;
   std::unique_ptr<RowEncoder> key_encoder;
+  std::unique_ptr<RowDecoder> key_decoder;
   std::shared_ptr<arrow::Schema> output_schema;
 };
 
@@ -137,6 +139,7 @@ arrow::Result<JoinRuntime*> RuntimeOf(const PlanNode& node, StatefulOperatorStat
   }
   ARROW_ASSIGN_OR_RAISE(rt->key_schema, KeySchema(node));
   ARROW_ASSIGN_OR_RAISE(rt->key_encoder, RowEncoder::Make(rt->key_schema));
+  ARROW_ASSIGN_OR_RAISE(rt->key_decoder, RowDecoder::Make(rt->key_schema));
   ARROW_ASSIGN_OR_RAISE(rt->output_schema, ToArrowSchema(*node.Schema()));
   op.runtime() = std::move(rt);
   return static_cast<JoinRuntime*>(op.runtime().get());
@@ -209,9 +212,12 @@ class JoinBatch {
   // Brings each side's JoinKeyRows to the stores this batch loaded.
   arrow::Status Begin() {
     for (int side : {kLeft, kRight}) {
+      auto times = [&](const std::vector<std::string_view>& keys, const std::vector<std::string_view>& values) {
+        return StoredTimes(side, keys, values);
+      };
       for (int p = 0; p < op_.num_partitions(); ++p) {
         ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
-        ARROW_RETURN_NOT_OK(rt_.sides[side].key_rows[p].BeginBatch(*store));
+        ARROW_RETURN_NOT_OK(rt_.sides[side].key_rows[p].BeginBatch(*store, times));
       }
     }
     return arrow::Status::OK();
@@ -232,21 +238,16 @@ class JoinBatch {
     for (int side : {kLeft, kRight}) {
       std::optional<int64_t> up_to = EvictionMicros(side);
       if (!up_to) continue;
-      EvictedRows evicted;
+      const bool preserved = Preserves(node_.join_type, side);
+      std::vector<std::optional<std::string>> values;
       for (int p = 0; p < op_.num_partitions(); ++p) {
-        ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
-        const size_t before = evicted.keys.size();
-        ARROW_RETURN_NOT_OK(EvictUpTo(*store, *up_to, &evicted));
-        rt_.sides[side].key_rows[p].Remove({evicted.keys.begin() + before, evicted.keys.end()});
+        ARROW_RETURN_NOT_OK(EvictUpTo(side, p, *up_to, preserved ? &values : nullptr));
       }
-      if (!Preserves(node_.join_type, side)) {
-        op_.metrics().num_rows_removed += static_cast<int64_t>(evicted.keys.size());
-        continue;
-      }
+      if (!preserved) continue;
       SideRuntime& s = rt_.sides[side];
       std::vector<int64_t> unmatched, nulls;
-      for (size_t i = 0; i < evicted.values.size(); ++i) {
-        std::string_view value = evicted.values[i];
+      for (const std::optional<std::string>& evicted : values) {
+        std::string_view value = *evicted;
         if (value.back() == 1) continue;
         ARROW_RETURN_NOT_OK(s.row_decoder->Append(&value));
         unmatched.push_back(static_cast<int64_t>(unmatched.size()));
@@ -356,10 +357,7 @@ class JoinBatch {
     rows->value_ends.reserve(rows->size());
     for (size_t j = 0; j < rows->size(); ++j) {
       const std::optional<std::string>& value = values[rows->partitions[j]][position[j]];
-      if (!value || value->empty()) {
-        return arrow::Status::Invalid("a buffered row of ", kStoreNames[side],
-                                      " is missing from its store: the checkpoint's state is damaged");
-      }
+      if (!value || value->empty()) return MissingRow(side);
       rows->values.append(*value);
       rows->value_ends.push_back(rows->values.size());
     }
@@ -446,8 +444,7 @@ class JoinBatch {
       const int p = op_.PartitionOf(input.keys[i]);
       StateWriteBatch& w = writes[p];
       w.Put(key, value, true);
-      s.key_rows[p].Add(key);
-      if (!times.empty() && times[i]) PutIndexKey(*times[i], key, &w);
+      s.key_rows[p].Add(key, times.empty() ? std::nullopt : times[i]);
       ++op_.metrics().num_rows_updated;
     }
     for (int p = 0; p < op_.num_partitions(); ++p) {
@@ -473,6 +470,49 @@ class JoinBatch {
       ARROW_RETURN_NOT_OK(store->Write(writes[p]));
     }
     return arrow::Status::OK();
+  }
+
+  // Removes the rows of `side` in partition `p` at or before `up_to_micros`
+  // from the store; appends their values to `values` when asked.
+  arrow::Status EvictUpTo(int side, int p, int64_t up_to_micros, std::vector<std::optional<std::string>>* values) {
+    EncodedRows keys;
+    rt_.sides[side].key_rows[p].TakeUpTo(up_to_micros, &keys);
+    if (keys.size() == 0) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
+    std::vector<std::string_view> views(keys.size());
+    StateWriteBatch removes;
+    for (size_t i = 0; i < keys.size(); ++i) {
+      views[i] = keys[i];
+      removes.Remove(views[i]);
+    }
+    if (values != nullptr) {
+      std::vector<std::optional<std::string>> read;
+      ARROW_RETURN_NOT_OK(store->MultiGet(views, &read));
+      for (auto& value : read) {
+        if (!value || value->empty()) return MissingRow(side);
+        values->push_back(std::move(value));
+      }
+    } else {
+      op_.metrics().num_rows_removed += static_cast<int64_t>(keys.size());
+    }
+    return store->Write(removes);
+  }
+
+  // The event times the side is evicted by of stored rows (empty: the side keeps its rows).
+  arrow::Result<std::vector<std::optional<int64_t>>> StoredTimes(int side, const std::vector<std::string_view>& keys,
+                                                                 const std::vector<std::string_view>& values) {
+    SideRuntime& s = rt_.sides[side];
+    if (s.eviction.kind == JoinSideEviction::Kind::kNone || keys.empty()) return std::vector<std::optional<int64_t>>();
+    const bool by_key = s.eviction.kind == JoinSideEviction::Kind::kByKey;
+    RowDecoder& decoder = by_key ? *rt_.key_decoder : *s.row_decoder;
+    for (std::string_view row : by_key ? keys : values) ARROW_RETURN_NOT_OK(decoder.Append(&row));
+    ARROW_ASSIGN_OR_RAISE(auto rows, decoder.Finish());
+    return TimesMicros(rows->column(s.eviction.column));
+  }
+
+  static arrow::Status MissingRow(int side) {
+    return arrow::Status::Invalid("a buffered row of ", kStoreNames[side],
+                                  " is missing from its store: the checkpoint's state is damaged");
   }
 
   // The time at or below which `side`'s buffered rows leave the state in
