@@ -3,7 +3,8 @@
 // of the other side can match them any more (plan/stream_join_watermark.h).
 // Per micro-batch:
 //   1. The left input's rows that are not late join the right side's
-//      buffered rows, and are buffered.
+//      buffered rows, and are buffered (held in memory until step 2 has
+//      set their matched flags, then written once).
 //   2. The right input's rows join the left side's buffered rows (this
 //      batch's left rows among them, so each pair is found once), and are
 //      buffered unless the watermark evicts them at once.
@@ -166,6 +167,7 @@ struct BufferedRows {
   ByteHashTable by_key;  // each input join key -> the Range of its rows here, as bytes
   std::shared_ptr<arrow::RecordBatch> rows;  // the values, decoded
   std::vector<bool> matched, changed;
+  std::vector<int32_t> held;  // the row's place among the batch's held rows (-1: stored)
 
   size_t size() const { return key_ends.size(); }
   Range RowsOf(std::string_view join_key) const {
@@ -181,6 +183,26 @@ struct BufferedRows {
     const size_t begin = j == 0 ? 0 : ends[j - 1];
     return std::string_view(bytes).substr(begin, ends[j] - begin);
   }
+};
+
+// The left input's rows the batch buffers, held until the right input has
+// joined them, so that each is written once, with its final matched flag,
+// rather than written and then rewritten when a right row of the same batch
+// matches it.
+struct HeldRows {
+  EncodedRows keys, values;
+  std::vector<int> partitions;
+  std::vector<int32_t> of_input;  // the left input's row i -> its place here (-1: not held)
+
+  void Add(int64_t input_row, int partition, std::string_view key, std::string_view value) {
+    of_input[input_row] = static_cast<int32_t>(partitions.size());
+    keys.bytes.append(key);
+    keys.ends.push_back(keys.bytes.size());
+    values.bytes.append(value);
+    values.ends.push_back(values.bytes.size());
+    partitions.push_back(partition);
+  }
+  void SetMatched(int32_t place) { values.bytes[values.ends[place] - 1] = 1; }
 };
 
 // Rows of `rows` at `indices`.
@@ -231,6 +253,16 @@ class JoinBatch {
     std::vector<bool> matched;
     ARROW_RETURN_NOT_OK(Match(side, input, buffered, &matched));
     return Buffer(side, input, matched, buffered);
+  }
+
+  // Writes the left rows the batch buffered.
+  arrow::Status WriteHeld() {
+    std::vector<StateWriteBatch> writes(op_.num_partitions());
+    for (size_t k = 0; k < held_.partitions.size(); ++k) {
+      writes[held_.partitions[k]].Put(held_.keys[k], held_.values[k], true);
+    }
+    held_ = HeldRows();
+    return WriteAll(kLeft, writes);
   }
 
   // Evicts what the watermark closed; the preserved sides' unmatched rows go out with NULLs.
@@ -343,7 +375,10 @@ class JoinBatch {
   arrow::Status ReadValues(int side, BufferedRows* rows) {
     std::vector<std::vector<std::string_view>> keys(op_.num_partitions());
     std::vector<uint32_t> position(rows->size());  // in its partition's keys
+    rows->held.assign(rows->size(), -1);
     for (size_t j = 0; j < rows->size(); ++j) {
+      if (side == kLeft) rows->held[j] = HeldPlace(rows->key(j));
+      if (rows->held[j] >= 0) continue;
       std::vector<std::string_view>& in = keys[rows->partitions[j]];
       position[j] = static_cast<uint32_t>(in.size());
       in.push_back(rows->key(j));
@@ -356,12 +391,24 @@ class JoinBatch {
     }
     rows->value_ends.reserve(rows->size());
     for (size_t j = 0; j < rows->size(); ++j) {
+      if (rows->held[j] >= 0) {
+        rows->values.append(held_.values[rows->held[j]]);
+        rows->value_ends.push_back(rows->values.size());
+        continue;
+      }
       const std::optional<std::string>& value = values[rows->partitions[j]][position[j]];
       if (!value || value->empty()) return MissingRow(side);
       rows->values.append(*value);
       rows->value_ends.push_back(rows->values.size());
     }
     return arrow::Status::OK();
+  }
+
+  // The place among the held rows of the left row of state key `row_key` (-1: a stored row).
+  int32_t HeldPlace(std::string_view row_key) const {
+    const auto index = static_cast<uint64_t>(DecodeEncodedInt64(row_key.substr(row_key.size() - kEncodedInt64Bytes)));
+    if (held_.of_input.empty() || static_cast<int64_t>(index >> 32) != batch_.batch_id) return -1;
+    return held_.of_input[index & 0xffffffffu];
   }
 
   // Pairs the input's rows with the buffered rows of their key that satisfy
@@ -428,6 +475,7 @@ class JoinBatch {
     const std::optional<int64_t> evicted_up_to = EvictionMicros(side);
     const bool preserved = Preserves(node_.join_type, side);
     std::vector<StateWriteBatch> writes(op_.num_partitions());
+    if (side == kLeft) held_.of_input.assign(input.rows->num_rows(), -1);
     std::string key, value;
     for (int64_t i = 0; i < input.rows->num_rows(); ++i) {
       if (!input.passes[i]) continue;
@@ -442,28 +490,36 @@ class JoinBatch {
       s.row_encoder->Encode(*input.rows, i, &value);
       AppendEncodedBool(matched[i], &value);
       const int p = op_.PartitionOf(input.keys[i]);
-      StateWriteBatch& w = writes[p];
-      w.Put(key, value, true);
+      if (side == kLeft) {
+        held_.Add(i, p, key, value);
+      } else {
+        writes[p].Put(key, value, true);
+      }
       s.key_rows[p].Add(key, times.empty() ? std::nullopt : times[i]);
       ++op_.metrics().num_rows_updated;
     }
-    for (int p = 0; p < op_.num_partitions(); ++p) {
-      if (writes[p].empty()) continue;
-      ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
-      ARROW_RETURN_NOT_OK(store->Write(writes[p]));
-    }
+    ARROW_RETURN_NOT_OK(WriteAll(side, writes));
     return WriteMatchedFlags(1 - side, buffered);
   }
 
+  // The matched flags the input set: in the held rows, or rewritten in the store.
   arrow::Status WriteMatchedFlags(int side, const BufferedRows& buffered) {
     std::vector<StateWriteBatch> writes(op_.num_partitions());
     std::string value;
     for (size_t j = 0; j < buffered.size(); ++j) {
       if (!buffered.changed[j]) continue;
+      if (buffered.held[j] >= 0) {
+        held_.SetMatched(buffered.held[j]);
+        continue;
+      }
       value = buffered.value(j);
       value.back() = 1;
       writes[buffered.partitions[j]].Put(buffered.key(j), value, false);
     }
+    return WriteAll(side, writes);
+  }
+
+  arrow::Status WriteAll(int side, const std::vector<StateWriteBatch>& writes) {
     for (int p = 0; p < op_.num_partitions(); ++p) {
       if (writes[p].empty()) continue;
       ARROW_ASSIGN_OR_RAISE(StateStore * store, op_.Store(p, side));
@@ -540,6 +596,7 @@ class JoinBatch {
   const EvalContext& ctx_;
   StreamingBatchContext& batch_;
   std::vector<std::shared_ptr<arrow::RecordBatch>> output_;
+  HeldRows held_;
 };
 
 }  // namespace
@@ -568,6 +625,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingJoin(const PlanNode
   ARROW_RETURN_NOT_OK(batch.Begin());
   ARROW_RETURN_NOT_OK(batch.JoinInput(kLeft, left));
   ARROW_RETURN_NOT_OK(batch.JoinInput(kRight, right));
+  ARROW_RETURN_NOT_OK(batch.WriteHeld());
   op->metrics().all_updates_time_ms += MillisSince(start);
   auto removal_start = Clock::now();
   ARROW_RETURN_NOT_OK(batch.Evict());
