@@ -5,6 +5,8 @@
 // groups) are rejected with an explicit error instead of silently differing.
 // Patterns must be constants. NULL string or pattern gives NULL.
 
+#include <cctype>
+
 #include "spate/expr/functions_string_common.h"
 
 namespace spate::strings {
@@ -247,6 +249,17 @@ arrow::Result<arrow::Datum> SplitByChars(const arrow::Array& input, int64_t limi
   return arrow::Datum(out);
 }
 
+// The text a Java regex matches when it matches only that text: one without
+// metacharacters, or one escaped punctuation character (`\\.`, `\\|`), as
+// Java's String.split recognizes. Such a split needs no regex engine.
+std::optional<std::string> LiteralOfRegex(const std::string& regex) {
+  if (regex.size() == 2 && regex[0] == '\\' && std::ispunct(static_cast<unsigned char>(regex[1]))) {
+    return regex.substr(1);
+  }
+  if (regex.empty() || regex.find_first_of("\\^$.|?*+()[]{}") != std::string::npos) return std::nullopt;
+  return regex;
+}
+
 arrow::Result<BoundExprPtr> BindSplit(const std::string& name, std::vector<BoundExprPtr> args,
                                       const std::string& pretty) {
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 2, 3));
@@ -265,11 +278,12 @@ arrow::Result<BoundExprPtr> BindSplit(const std::string& name, std::vector<Bound
   if (!pattern || !limit) return MakeFunction(name, NullResult(list_type), type, std::move(args), pretty);
   std::string regex = *pattern;
   int64_t max_parts = *limit;
-  auto impl = [regex, max_parts, list_type, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
+  auto literal = LiteralOfRegex(regex);
+  auto impl = [regex, literal, max_parts, list_type, name](const FunctionArgs& a) -> arrow::Result<arrow::Datum> {
     ARROW_ASSIGN_OR_RAISE(auto input, ToArray(a.values[0], a.num_rows));
     if (regex.empty()) return SplitByChars(*input, max_parts, list_type);
-    cp::SplitPatternOptions options(regex, max_parts > 0 ? max_parts - 1 : -1);
-    auto parts = cp::CallFunction("split_pattern_regex", {input}, &options);
+    cp::SplitPatternOptions options(literal.value_or(regex), max_parts > 0 ? max_parts - 1 : -1);
+    auto parts = cp::CallFunction(literal ? "split_pattern" : "split_pattern_regex", {input}, &options);
     if (!parts.ok()) return InvalidPattern(name, "regex", regex);
     return parts->make_array()->View(list_type);
   };
