@@ -2,6 +2,8 @@
 // (grouping sets), generate (explode), withWatermark, union, limit, and the
 // distinct of a batch query.
 
+#include <optional>
+
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 
@@ -11,6 +13,7 @@
 #include "spate/exec/generate.h"
 #include "spate/exec/operators.h"
 #include "spate/exec/streaming_context.h"
+#include "spate/expr/shared_subexpressions.h"
 #include "spate/types/arrow_types.h"
 
 namespace spate {
@@ -40,14 +43,22 @@ class PassThroughOperator : public Operator {
   std::shared_ptr<arrow::Schema> output_schema() const override { return inputs()[0]->output_schema(); }
 };
 
+// A call its expressions repeat runs once per batch (shared_subexpressions.h).
 class ProjectOperator final : public Operator {
  public:
   using Operator::Operator;
   const char* name() const override { return "Project"; }
   arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
-    ARROW_ASSIGN_OR_RAISE(auto out, ProjectBatch(node().exprs, schema_, *batch, ctx()));
+    if (!shared_ || shared_->input_columns() != batch->num_columns()) {
+      shared_.emplace(node().exprs, batch->num_columns());
+    }
+    ARROW_ASSIGN_OR_RAISE(batch, shared_->Extend(batch, ctx()));
+    ARROW_ASSIGN_OR_RAISE(auto out, ProjectBatch(shared_->exprs(), schema_, *batch, ctx()));
     return Emit(std::move(out));
   }
+
+ private:
+  std::optional<SharedSubexpressions> shared_;  // made at the first batch, for its columns
 };
 
 // GROUPING SETS: each input row once per grouping set (one projection each).

@@ -41,6 +41,8 @@ arrow::Result<arrow::Datum> EvaluateNullIntolerant(const BoundFunction& f,
                                                    const EvalContext& ctx);
 }  // namespace
 
+bool BoundFunction::lazy() const { return static_cast<bool>(lazy_); }
+
 arrow::Result<arrow::Datum> BoundFunction::Evaluate(const arrow::RecordBatch& batch,
                                                     const EvalContext& ctx) const {
   EnsureComputeInitialized();  // functions may run outside ExecutePlan (tests, constant folding)

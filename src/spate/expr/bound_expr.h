@@ -135,6 +135,8 @@ class BoundFunction final : public BoundExpr {
   /// The registry name ("+", "upper", "cast", ...).
   const std::string& function() const { return function_; }
   const FunctionImpl& impl() const { return impl_; }
+  /// Whether it evaluates its own arguments (on the rows it chooses).
+  bool lazy() const;
   /// The same function over other arguments (of the same types).
   BoundExprPtr WithChildren(std::vector<BoundExprPtr> children) const {
     auto copy = std::make_shared<BoundFunction>(function_, impl_, type(), nullable(), name(),

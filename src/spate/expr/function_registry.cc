@@ -75,6 +75,15 @@ bool IsNullIntolerant(const std::string& function) {
   return false;
 }
 
+bool IsDeterministic(const std::string& function) {
+  static const char* const kNames[] = {"rand", "random", "randn", "uuid", "shuffle",
+                                       "monotonically_increasing_id", "spark_partition_id"};
+  for (const char* n : kNames) {
+    if (function == n) return false;
+  }
+  return function.rfind(kNondeterministicUserFunction, 0) != 0;
+}
+
 bool EvaluatesDivisorFirst(const std::string& function) {
   return function == "/" || function == "%" || function == "div";
 }

@@ -41,6 +41,11 @@ arrow::Result<BoundExprPtr> BindCall(const std::string& name, std::vector<BoundE
 /// A NULL literal argument folds the call to NULL (NullPropagation), and an
 /// argument runs only on the rows where the arguments before it are not NULL.
 bool IsNullIntolerant(const std::string& function);
+/// Whether a call gives the same values whenever its arguments are the same
+/// (not rand, uuid, shuffle, ... nor a user function marked nondeterministic).
+bool IsDeterministic(const std::string& function);
+/// How the function name of a nondeterministic user function's call starts.
+inline constexpr char kNondeterministicUserFunction[] = "nondeterministic udf:";
 /// Whether the divisor of the function runs before its dividend (/, %, div).
 bool EvaluatesDivisorFirst(const std::string& function);
 

@@ -50,8 +50,8 @@ BoundExprPtr BindUserFunction(const UserFunctionPtr& function, std::vector<Bound
   };
   // The function's identity names it, so that grouping by one UDF call never
   // matches a call of another function of the same name.
-  std::string id = "udf:" + function->name + "@" +
-                   std::to_string(reinterpret_cast<uintptr_t>(function.get()));
+  std::string id = (function->deterministic ? "udf:" : kNondeterministicUserFunction) +
+                   function->name + "@" + std::to_string(reinterpret_cast<uintptr_t>(function.get()));
   return MakeFunction(std::move(id), std::move(impl), function->return_type, std::move(args), pretty,
                       /*nullable=*/true);
 }

@@ -120,6 +120,27 @@ TEST(UserFunctionTest, NondeterministicCopyKeepsTheCallback) {
   EXPECT_EQ(Json(session->CreateDataFrame(Ints("[1]")).select({nd({F::col("v")}).alias("p")})), R"j({"p":2};)j");
 }
 
+// As Spark's subexpression elimination: a deterministic call a projection
+// repeats runs once per batch; a nondeterministic one runs for each call.
+TEST(UserFunctionTest, RepeatedDeterministicCallRunsOncePerBatch) {
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  auto counted = [calls, plus_one = PlusOne()](const arrow::ArrayVector& args, int64_t length) {
+    ++*calls;
+    return plus_one(args, length);
+  };
+  auto session = Session::Make();
+  auto df = session->CreateDataFrame(Ints("[1, 2]"));
+  auto f = F::udf("counted", counted, types::Int());
+  auto twice = [&](const F::UserDefinedFunction& g) {
+    return df.select({g({F::col("v")}).alias("a"), (g({F::col("v")}) * lit(10)).alias("b")});
+  };
+  EXPECT_EQ(Json(twice(f)), R"j({"a":2,"b":20};{"a":3,"b":30};)j");
+  EXPECT_EQ(calls->load(), 1);
+  calls->store(0);
+  EXPECT_EQ(Json(twice(f.asNondeterministic())), R"j({"a":2,"b":20};{"a":3,"b":30};)j");
+  EXPECT_EQ(calls->load(), 2);
+}
+
 TEST(UserFunctionTest, StreamingQueryCallsTheFunctionOnItsThread) {
   auto session = Session::Make();
   auto stream = MemoryStream::Make(*ParseDdlSchema("v INT"));
