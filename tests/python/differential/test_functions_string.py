@@ -46,6 +46,29 @@ def test_split_part(oracle):
     oracle.check_exprs(["split_part('11.12.13', '.', 0)"])
 
 
+def test_split(oracle):
+    """split takes a Java regex: one without metacharacters (or one escaped punctuation
+    character) splits at that text, others as regexes; limit > 0 keeps at most that many
+    parts (the last holds the rest), otherwise every part, trailing empty strings included."""
+    texts = ["'a,b,,c,,'", "',a'", "''", "'héllo,wörld,'", "'a→b→→c→'", "'x.y|z'", "NULL", "s"]
+    patterns = ["','", "'→'", "'ö'", "',,'", "'\\\\.'", "'\\\\|'", "'[,→]'", "'.'", "'l+'", "''"]
+    oracle.check_exprs(["split(%s, %s, %d)" % (t, p, n)
+                        for t in texts for p in patterns for n in (-1, 0, 1, 2)]
+                       + ["split(s, ',')", "split(s, NULL)", "split(s, ',', NULL)"],
+                       rows=ROWS, schema=SCHEMA)
+
+
+def test_split_parts_shared(oracle):
+    """Nexmark q22's shape: get() of one split() several times, as a literal split and a regex."""
+    def program(sql, spark):
+        f = sql.functions
+        df = spark.createDataFrame([("https://x.io/a/b/c",), ("https://x.io/a",), ("",), (None,)], "url STRING")
+        literal, regex = f.split("url", "/"), f.split("url", "[/]", 4)
+        return df.select(*(f.get(literal, i).alias("l%d" % i) for i in (2, 3, 4, 5)),
+                         *(f.get(regex, i).alias("r%d" % i) for i in (2, 3)), literal.alias("parts"))
+    oracle.check(program, ordered=True)
+
+
 def test_edits(oracle):
     """translate, overlay, quote, repeat, replace, reverse, lpad/rpad on characters."""
     oracle.check_exprs([
