@@ -127,10 +127,6 @@ SharedSubexpressions::SharedSubexpressions(const std::vector<BoundExprPtr>& expr
 
 arrow::Result<std::shared_ptr<arrow::RecordBatch>> SharedSubexpressions::Extend(
     const std::shared_ptr<arrow::RecordBatch>& batch, const EvalContext& ctx) const {
-  if (batch->num_columns() != input_columns_) {
-    return arrow::Status::Invalid("expressions over ", input_columns_, " columns given a batch of ",
-                                  batch->num_columns());
-  }
   auto out = batch;
   for (const auto& e : shared_) {
     ARROW_ASSIGN_OR_RAISE(auto column, EvaluateToArray(*e, *out, ctx));

@@ -32,8 +32,8 @@ class SharedSubexpressions {
   int input_columns() const { return input_columns_; }
   /// The expressions, reading each shared call from a column after the input's.
   const std::vector<BoundExprPtr>& exprs() const { return exprs_; }
-  /// `batch` with the shared calls evaluated over it appended as columns: what
-  /// exprs() are evaluated over.
+  /// `batch` (of input_columns() columns) with the shared calls evaluated over
+  /// it appended as columns: what exprs() are evaluated over.
   arrow::Result<std::shared_ptr<arrow::RecordBatch>> Extend(
       const std::shared_ptr<arrow::RecordBatch>& batch, const EvalContext& ctx) const;
 
