@@ -192,6 +192,17 @@ arrow::Status DropLastColumn(StructTypePtr* type, std::shared_ptr<arrow::RecordB
   return arrow::Status::OK();
 }
 
+// Spark shows the values of a store that keeps none (deduplication's) as one
+// NULL column of type VOID named __dummy__.
+arrow::Status GiveEmptyValuesADummyColumn(StoreRows* rows) {
+  if (!rows->value->fields().empty()) return arrow::Status::OK();
+  rows->value = types::Struct({{"__dummy__", types::Null(), true}});
+  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*rows->value));
+  const int64_t n = rows->keys->num_rows();
+  rows->values = arrow::RecordBatch::Make(schema, n, {std::make_shared<arrow::NullArray>(n)});
+  return arrow::Status::OK();
+}
+
 }  // namespace
 
 arrow::Status ForEachStateRow(const std::string& checkpoint, int64_t operator_id, const std::string& store_name,
@@ -238,6 +249,7 @@ arrow::Result<StateTable> ReadStateStore(const RuntimeConfig& conf, const std::s
     ARROW_RETURN_NOT_OK(DropLastColumn(&rows.key, &rows.keys, "index"));
     ARROW_RETURN_NOT_OK(DropLastColumn(&rows.value, &rows.values, "matched"));
   }
+  ARROW_RETURN_NOT_OK(GiveEmptyValuesADummyColumn(&rows));
   ARROW_ASSIGN_OR_RAISE(auto key_array, AsStruct(*rows.keys));
   ARROW_ASSIGN_OR_RAISE(auto value_array, AsStruct(*rows.values));
 
