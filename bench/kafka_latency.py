@@ -40,9 +40,11 @@ import uuid
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 
-QUERY = r'''
+# The two engines' session and the records read from Kafka (`rows`), for a program run as
+# `python -c PROGRAM engine bootstrap source sink checkpoint jars ...`.
+SESSION_AND_RECORDS = r'''
 import sys
-engine, bootstrap, source, sink, checkpoint, jars, trigger, stateful = sys.argv[1:9]
+engine, bootstrap, source, sink, checkpoint, jars = sys.argv[1:7]
 if engine == "spate":
     from spate.sql import SparkSession, functions as f
     spark = SparkSession.builder.getOrCreate()
@@ -55,8 +57,12 @@ else:
 schema = "id BIGINT, sent DOUBLE, user STRING, amount DOUBLE, kind STRING"
 rows = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
         .option("subscribe", source).option("startingOffsets", "earliest").load()
-        .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*")
-        .filter(f.col("amount") >= 0))
+        .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*"))
+'''
+
+QUERY = SESSION_AND_RECORDS + r'''
+trigger, stateful = sys.argv[7:9]
+rows = rows.filter(f.col("amount") >= 0)
 if stateful == "1":  # a window's new count, with its newest record
     rows = (rows.withColumn("t", f.col("sent").cast("timestamp")).withWatermark("t", "2 seconds")
             .groupBy(f.window("t", "1 second")).agg(f.count("*").alias("n"), f.max("id").alias("id"),

@@ -26,23 +26,11 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 sys.path.insert(0, os.path.join(ROOT, "tests", "python"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-QUERY = r'''
-import json, resource, sys, time
-engine, bootstrap, source, sink, checkpoint, jars = sys.argv[1:7]
-if engine == "spate":
-    from spate.sql import SparkSession, functions as f
-    spark = SparkSession.builder.getOrCreate()
-else:
-    from pyspark.sql import SparkSession, functions as f
-    spark = (SparkSession.builder.master("local[2]").config("spark.ui.enabled", "false")
-             .config("spark.sql.shuffle.partitions", "2").config("spark.ui.showConsoleProgress", "false")
-             .config("spark.jars", jars).getOrCreate())
-    spark.sparkContext.setLogLevel("OFF")
-schema = "id BIGINT, sent DOUBLE, user STRING, amount DOUBLE, kind STRING"
-rows = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", bootstrap)
-        .option("subscribe", source).option("startingOffsets", "earliest").load()
-        .select(f.from_json(f.col("value").cast("string"), schema).alias("r")).select("r.*")
-        .filter(f.col("amount") >= 10))
+from kafka_latency import SESSION_AND_RECORDS, pyspark_kafka_jars  # noqa: E402
+
+QUERY = SESSION_AND_RECORDS + r'''
+import json, resource, time
+rows = rows.filter(f.col("amount") >= 10)
 writer = (rows.select(f.to_json(f.struct("id", "user", "amount")).alias("value")).writeStream
           .format("kafka").option("kafka.bootstrap.servers", bootstrap).option("topic", sink)
           .option("checkpointLocation", checkpoint).trigger(availableNow=True))
@@ -82,8 +70,6 @@ def count(bootstrap, topic):
 
 
 def run(engine, broker, source, work):
-    from kafka_latency import pyspark_kafka_jars
-
     sink = broker.new_topic(2, "pipeline-out")
     jars = pyspark_kafka_jars() if engine == "pyspark" else ""
     done = subprocess.run([sys.executable, "-c", QUERY, engine, broker.bootstrap, source, sink,
