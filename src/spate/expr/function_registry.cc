@@ -76,7 +76,7 @@ bool IsNullIntolerant(const std::string& function) {
 }
 
 bool IsDeterministic(const std::string& function) {
-  static const char* const kNames[] = {"rand", "random", "randn", "uuid", "shuffle",
+  static const char* const kNames[] = {"rand", "random", "randn", "uuid", "shuffle", "uniform", "randstr",
                                        "monotonically_increasing_id", "spark_partition_id"};
   for (const char* n : kNames) {
     if (function == n) return false;

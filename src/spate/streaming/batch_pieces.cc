@@ -1,22 +1,19 @@
 #include "spate/streaming/batch_pieces.h"
 
 #include <algorithm>
-#include <string>
 
 #include "spate/expr/bound_expr.h"
+#include "spate/expr/function_registry.h"
 
 namespace spate {
 
 namespace {
 
-// Functions whose value for a row depends on the rows before it in the batch.
+// A call whose value for a row depends on the rows before it in the batch
+// (ids, random numbers): a nondeterministic one.
 bool DependsOnPlaceInBatch(const BoundExpr& e) {
-  if (e.kind() == BoundExpr::Kind::kFunction) {
-    const std::string& name = static_cast<const BoundFunction&>(e).function();
-    for (const char* f : {"monotonically_increasing_id", "rand", "random", "randn", "uuid", "shuffle", "uniform", "randstr",
-                          "spark_partition_id"}) {
-      if (name == f) return true;
-    }
+  if (e.kind() == BoundExpr::Kind::kFunction && !IsDeterministic(static_cast<const BoundFunction&>(e).function())) {
+    return true;
   }
   return std::any_of(e.children().begin(), e.children().end(),
                      [](const auto& c) { return c && DependsOnPlaceInBatch(*c); });
