@@ -34,6 +34,9 @@ class Session:
     def create_dataframe(self, arg: object, /) -> DataFrame:
         """A DataFrame over the batches of an 'arrow_array_stream' PyCapsule."""
 
+    def range(self, arg0: int, arg1: int, arg2: int, /) -> DataFrame:
+        """spark.range: one BIGINT column `id` from start by step up to end."""
+
     def sql(self, arg: str, /) -> DataFrame: ...
 
     def table(self, arg: str, /) -> DataFrame: ...

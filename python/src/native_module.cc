@@ -242,6 +242,9 @@ void BindSession(nb::module_& m) {
         }
         return Ok(s.CreateDataFrame(Unwrap(std::move(table))));
       }, "A DataFrame over the batches of an 'arrow_array_stream' PyCapsule.")
+      .def("range", [](spate::Session& s, int64_t start, int64_t end, int64_t step) {
+        return Ok(s.Range(start, end, step));
+      }, "spark.range: one BIGINT column `id` from start by step up to end.")
       .def("sql", [](spate::Session& s, const std::string& q) {
         spate::DataFrame df = [&] {
           ReleasedGil release;

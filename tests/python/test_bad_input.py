@@ -80,11 +80,10 @@ def test_non_ascii_text_near_a_syntax_error_gives_spark_s_parse_exception():
 
 @pytest.mark.parametrize("query,position", [
     ("SELECT s FROM VALUES (1) AS v(i) LATERAL VIEW explode(array('a')) t AS s", 33),
-    ("SELECT * FROM range(3)", 19),
 ])
 def test_sql_forms_not_supported_yet_fail_with_a_parse_error_at_their_place(query, position):
-    # LATERAL VIEW and table-valued functions in FROM (docs/compatibility.md): Spark runs
-    # them; Spate stops where its grammar ends, naming the place, rather than guessing.
+    # LATERAL VIEW (docs/compatibility.md): Spark runs it; Spate stops where its grammar
+    # ends, naming the place, rather than guessing.
     got = outcome_of("spark.sql(%r)" % query)
     assert (got["error"], got["class"]) == ("ParseException", "PARSE_SYNTAX_ERROR"), got
     assert "(line 1, pos %d)" % position in got["message"], got

@@ -203,9 +203,7 @@ class SparkSession:
             start, end = 0, start
         if step == 0:
             _raise(PySparkValueError, "VALUE_NOT_POSITIVE", "The value of `step` must not be 0.")
-        ids = pa.array(range(start, end, step), type=pa.int64())
-        table = pa.Table.from_arrays([ids], schema=pa.schema([pa.field("id", pa.int64(), False)]))
-        return self._from_table(table)
+        return DataFrame(self._jsession.range(start, end, step), self)
 
     @property
     def read(self) -> "DataFrameReader":

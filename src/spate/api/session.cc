@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include <arrow/array/builder_primitive.h>
 #include <arrow/table.h>
 #include <fmt/format.h>
 
@@ -75,6 +76,32 @@ void Session::StopUi() {
 
 DataFrame Session::CreateDataFrame(std::shared_ptr<arrow::Table> table) {
   return DataFrame(shared_from_this(), MakeLocalRelation(std::move(table)));
+}
+
+namespace {
+
+// The ids start, start + step, ... before end, computed without overflow.
+arrow::Result<std::shared_ptr<arrow::Table>> RangeTable(int64_t start, int64_t end, int64_t step) {
+  if (step == 0) {
+    return SparkError("FAILED_FUNCTION_CALL", "38000",
+                      "Failed preparing of the function `range` for call. Please, double check function's "
+                      "arguments.");
+  }
+  __int128 span = static_cast<__int128>(end) - start;
+  __int128 count = span == 0 || (span > 0) != (step > 0) ? 0 : (span + step + (step > 0 ? -1 : 1)) / step;
+  arrow::Int64Builder ids;
+  ARROW_RETURN_NOT_OK(ids.Reserve(static_cast<int64_t>(count)));
+  for (__int128 i = 0; i < count; ++i) ids.UnsafeAppend(static_cast<int64_t>(start + i * step));
+  ARROW_ASSIGN_OR_RAISE(auto column, ids.Finish());
+  return arrow::Table::Make(arrow::schema({arrow::field("id", arrow::int64(), false)}), {column});
+}
+
+}  // namespace
+
+DataFrame Session::Range(int64_t start, int64_t end, int64_t step) {
+  auto table = RangeTable(start, end, step);
+  if (!table.ok()) return DataFrame(shared_from_this(), table.status());
+  return CreateDataFrame(*table);
 }
 
 DataFrame Session::Sql(const std::string& query) {

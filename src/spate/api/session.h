@@ -55,6 +55,9 @@ class Session : public std::enable_shared_from_this<Session> {
 
   /// A DataFrame over Arrow data (spark.createDataFrame).
   DataFrame CreateDataFrame(std::shared_ptr<arrow::Table> table);
+  /// spark.range(start, end, step): one BIGINT column `id` from start by step,
+  /// up to end (excluded). A step of 0 is Spark's FAILED_FUNCTION_CALL.
+  DataFrame Range(int64_t start, int64_t end, int64_t step = 1);
   /// Runs SQL: SELECT ... over temp views and tables, CREATE VIEW, SHOW TABLES, ...
   DataFrame Sql(const std::string& query);
   /// spark.readStream.

@@ -297,6 +297,8 @@ class QueryBinder {
         if (item.alias.empty()) return plan;
         return MakeAlias(plan, item.alias);
       }
+      case FromItem::Kind::kFunction:
+        return TableFunction(item);
       case FromItem::Kind::kValues:
         return InlineTable(item);
       case FromItem::Kind::kJoin: {
@@ -347,6 +349,68 @@ class QueryBinder {
     if (!item.include_nulls) out = out.filter(Column(ex::Col({item.value_column})).isNotNull());
     ARROW_RETURN_NOT_OK(out.status());
     return item.alias.empty() ? out.plan() : MakeAlias(out.plan(), item.alias);
+  }
+
+  // A table-valued function in FROM: range(...), or a generator (explode,
+  // inline, stack, json_tuple, ...) over one row; then its alias and column aliases.
+  arrow::Result<PlanPtr> TableFunction(const FromItem& item) {
+    const std::string name = AsciiLower(item.name.front());
+    PlanPtr plan;
+    if (name == "range") {
+      ARROW_ASSIGN_OR_RAISE(plan, Range(item.args));
+    } else if (IsGeneratorName(name) || name == "json_tuple") {
+      ARROW_ASSIGN_OR_RAISE(plan, MakeProject(OneRow(), {ex::Call(name, item.args)}));
+    } else {
+      return SparkError("UNRESOLVABLE_TABLE_VALUED_FUNCTION", "42883",
+                        fmt::format("Could not resolve `{0}` to a table-valued function.\nPlease make sure that "
+                                    "`{0}` is defined as a table-valued function and that all required "
+                                    "parameters are provided correctly.\nIf `{0}` is not defined, please "
+                                    "create the table-valued function before using it.\nFor more information "
+                                    "about defining table-valued functions, please refer to the Apache Spark "
+                                    "documentation.",
+                                    item.name.front()));
+    }
+    if (!item.column_aliases.empty()) {
+      if (item.column_aliases.size() != plan->output.size()) {
+        return SparkError("NUM_TABLE_VALUE_ALIASES_MISMATCH", "42826",
+                          fmt::format("Number of given aliases does not match number of output columns.\n"
+                                      "Function name: `{}`; number of aliases: {}; number of output columns: {}.",
+                                      name, item.column_aliases.size(), plan->output.size()));
+      }
+      DataFrame renamed = DataFrame(session_.shared_from_this(), plan).toDF(item.column_aliases);
+      ARROW_RETURN_NOT_OK(renamed.status());
+      plan = renamed.plan();
+    }
+    return item.alias.empty() ? plan : MakeAlias(plan, item.alias);
+  }
+
+  // range(end) | range(start, end [, step [, numPartitions]]): constant arguments cast to BIGINT.
+  arrow::Result<PlanPtr> Range(const std::vector<ExprPtr>& args) {
+    if (args.empty() || args.size() > 4) return WrongNumArgs("range", "[1, 2, 3, 4]", args.size());
+    static const char* kOrdinals[] = {"first", "second", "third", "fourth"};
+    const size_t first = args.size() == 1 ? 1 : 0;  // range(end) is range(0, end)
+    std::vector<int64_t> values;
+    for (size_t i = 0; i < args.size(); ++i) {
+      ARROW_ASSIGN_OR_RAISE(auto arg, MakeProject(OneRow(), {args[i]}));
+      const Attribute& a = arg->output[0];
+      TypeId type = a.type->id();
+      if (!a.type->IsNumeric() && type != TypeId::kString) {
+        return SparkError("UNEXPECTED_INPUT_TYPE", "42K09",
+                          fmt::format("Parameter {} of function `range` requires the \"BIGINT\" type, however "
+                                      "\"{}\" has the type {}.",
+                                      kOrdinals[first + i], a.name, QuotedType(*a.type)));
+      }
+      ARROW_ASSIGN_OR_RAISE(auto cast, MakeProject(OneRow(), {ex::Cast(args[i], types::Long())}));
+      ARROW_ASSIGN_OR_RAISE(auto rows, DataFrame(session_.shared_from_this(), cast).toArrow());
+      const auto& column = static_cast<const arrow::Int64Array&>(*rows->column(0)->chunk(0));
+      values.push_back(column.Value(0));
+    }
+    if (args.size() == 4 && values[3] <= 0) return arrow::Status::Invalid("Positive number of partitions required");
+    int64_t start = args.size() == 1 ? 0 : values[0];
+    int64_t end = args.size() == 1 ? values[0] : values[1];
+    DataFrame range = session_.Range(start, end, args.size() >= 3 ? values[2] : 1);
+    ARROW_RETURN_NOT_OK(range.status());
+    return range.plan();
   }
 
   // VALUES rows AS t(a, b): one row per SELECT of the row's expressions,

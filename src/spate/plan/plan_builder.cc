@@ -182,10 +182,7 @@ arrow::Result<std::vector<std::string>> GeneratorNames(const Expr& e,
 
 bool IsGenerator(const Expr& e) {
   const Expr& inner = e.kind == ExprKind::kAlias ? *e.args[0] : e;
-  return inner.kind == ExprKind::kCall &&
-         (inner.name == "explode" || inner.name == "explode_outer" || inner.name == "posexplode" ||
-          inner.name == "posexplode_outer" || inner.name == "inline" ||
-          inner.name == "inline_outer" || inner.name == "stack");
+  return inner.kind == ExprKind::kCall && IsGeneratorName(inner.name);
 }
 
 bool ContainsGenerator(const Expr& e) {
@@ -2525,6 +2522,11 @@ arrow::Result<JoinType> ParseJoinType(const std::string& how) {
                                 "'leftsemi', 'left_semi', 'semi', 'leftanti', 'left_anti', 'anti', "
                                 "'cross'.",
                                 how));
+}
+
+bool IsGeneratorName(std::string_view name) {
+  return name == "explode" || name == "explode_outer" || name == "posexplode" || name == "posexplode_outer" ||
+         name == "inline" || name == "inline_outer" || name == "stack";
 }
 
 }  // namespace spate

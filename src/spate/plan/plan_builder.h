@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <arrow/result.h>
@@ -24,6 +25,8 @@ arrow::Result<PlanPtr> MakeLocalRelation(std::shared_ptr<arrow::Table> rows);
 /// select(exprs): stars expand, aggregate calls make it a global aggregation,
 /// one explode()/posexplode() makes it a Generate.
 arrow::Result<PlanPtr> MakeProject(const PlanPtr& child, const std::vector<ExprPtr>& exprs);
+/// Whether a select-list call of this name is a generator (explode, inline, stack, ...).
+bool IsGeneratorName(std::string_view name);
 arrow::Result<PlanPtr> MakeFilter(const PlanPtr& child, const ExprPtr& condition);
 /// groupBy(groups).agg(aggs) [HAVING having]: the output is exactly `aggs`
 /// (the DataFrame API puts the grouping columns first itself).

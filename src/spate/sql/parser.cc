@@ -1549,8 +1549,8 @@ class Parser {
     return rows;
   }
 
-  // table [alias] | '(' query ')' [alias] | '(' relation ')' [alias] |
-  // VALUES rows [[AS] alias [(columns)]]
+  // table [alias] | function '(' args ')' [alias [(columns)]] | '(' query ')' [alias] |
+  // '(' relation ')' [alias] | VALUES rows [[AS] alias [(columns)]]
   arrow::Result<FromItemPtr> RelationPrimary() {
     auto item = std::make_shared<FromItem>();
     if (AcceptKeyword("VALUES")) {
@@ -1566,8 +1566,10 @@ class Parser {
       }
       ARROW_RETURN_NOT_OK(ExpectOp(")"));
     } else {
+      const Token& at = Peek();
       item->kind = FromItem::Kind::kTable;
       ARROW_ASSIGN_OR_RAISE(item->name, MultipartName());
+      if (Peek().IsOp("(")) ARROW_RETURN_NOT_OK(TableFunctionArguments(at, item.get()));
     }
     if (AcceptKeyword("AS")) {
       ARROW_ASSIGN_OR_RAISE(item->alias, Identifier());
@@ -1582,6 +1584,26 @@ class Parser {
       ARROW_ASSIGN_OR_RAISE(item, Next().IsKeyword("PIVOT") ? Pivot(std::move(item)) : Unpivot(std::move(item)));
     }
     return item;
+  }
+
+  // A table-valued function's '(' [expr (',' expr)*] ')' after its name: range(10), explode(a).
+  arrow::Status TableFunctionArguments(const Token& at, FromItem* item) {
+    if (item->name.size() > 1) {
+      std::string quoted;
+      for (const auto& part : item->name) quoted += (quoted.empty() ? "`" : ".`") + part + "`";
+      return ParseError("INVALID_SQL_SYNTAX.INVALID_TABLE_VALUED_FUNC_NAME", "42000",
+                        fmt::format("Invalid SQL syntax: Table valued function cannot specify database name: {}.",
+                                    quoted),
+                        text_, at.offset);
+    }
+    item->kind = FromItem::Kind::kFunction;
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    if (AcceptOp(")")) return arrow::Status::OK();
+    do {
+      ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
+      item->args.push_back(std::move(arg));
+    } while (AcceptOp(","));
+    return ExpectOp(")");
   }
 
   // expr [[AS] alias] (',' ...)* : the aggregates and values of PIVOT, the columns of UNPIVOT.

@@ -25,12 +25,14 @@ using SelectPtr = std::shared_ptr<const SelectStatement>;
 struct FromItem;
 using FromItemPtr = std::shared_ptr<const FromItem>;
 
-/// One item of a FROM clause: a named table or view, a subquery, a join, or
-/// an inline table (VALUES (1, 'a'), (2, 'b') AS t(id, name)).
+/// One item of a FROM clause: a named table or view, a table-valued function
+/// (range(10)), a subquery, a join, or an inline table
+/// (VALUES (1, 'a'), (2, 'b') AS t(id, name)).
 struct FromItem {
-  enum class Kind { kTable, kSubquery, kJoin, kValues, kPivot, kUnpivot };
+  enum class Kind { kTable, kFunction, kSubquery, kJoin, kValues, kPivot, kUnpivot };
   Kind kind = Kind::kTable;
-  std::vector<std::string> name;  // kTable: name parts ("db", "t") as written
+  std::vector<std::string> name;  // kTable: name parts ("db", "t") as written; kFunction: its name
+  std::vector<ExprPtr> args;      // kFunction
   SelectPtr subquery;             // kSubquery
   std::string alias;              // "" when none
   std::vector<std::string> column_aliases;      // AS t(a, b); empty when none

@@ -75,6 +75,21 @@ TEST_F(DataFrameTest, SelectFilterAndGeneratedNames) {
   EXPECT_EQ(Rows(df), (std::vector<std::string>{"1|ANN|101", "2|BOB|201", "5|NULL|71"}));
 }
 
+// spark.range and the SQL range function: ids from start by step before end,
+// without overflow at the ends of BIGINT; a step of 0 is refused.
+TEST_F(DataFrameTest, RangeCountsFromStartByStepBeforeEnd) {
+  EXPECT_EQ(Rows(session_->Range(0, 3)), (std::vector<std::string>{"0", "1", "2"}));
+  EXPECT_EQ(Rows(session_->Range(5, 1, -2)), (std::vector<std::string>{"5", "3"}));
+  EXPECT_TRUE(Rows(session_->Range(5, 1)).empty());
+  EXPECT_EQ(Rows(session_->Range(INT64_MAX - 1, INT64_MAX, 7)), (std::vector<std::string>{"9223372036854775806"}));
+  EXPECT_EQ(Rows(session_->Range(INT64_MIN, INT64_MAX, INT64_MAX)).size(), 3u);
+  EXPECT_EQ(session_->Range(0, 3).schema()->field(0).nullable, false);
+  EXPECT_EQ(ErrorClassOf(session_->Range(1, 2, 0).status()), "FAILED_FUNCTION_CALL");
+  EXPECT_EQ(Rows(session_->Sql("SELECT * FROM range(4, 0, -1, 2) AS r(n) WHERE n > 1")),
+            (std::vector<std::string>{"4", "3", "2"}));
+  EXPECT_EQ(Rows(session_->Sql("SELECT * FROM posexplode(array('a', 'b'))")), (std::vector<std::string>{"0|a", "1|b"}));
+}
+
 // An expression built through the API as deep as the parser refuses is refused
 // when used (and built and freed without recursion).
 TEST_F(DataFrameTest, TooDeepExpressionsAreRefused) {
