@@ -180,6 +180,15 @@ arrow::Result<std::vector<std::string>> GeneratorNames(const Expr& e,
   return aliases;
 }
 
+// An aggregate or generator where the operator cannot run it.
+arrow::Status UnsupportedExprForOperator(const Expr& e) {
+  return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
+                    fmt::format("A query operator contains one or more unsupported expressions.\nConsider to "
+                                "rewrite it to avoid window functions, aggregate functions, and generator "
+                                "functions in the WHERE clause.\nInvalid expressions: [\"{}\"]",
+                                e.ToString()));
+}
+
 bool IsGenerator(const Expr& e) {
   const Expr& inner = e.kind == ExprKind::kAlias ? *e.args[0] : e;
   return inner.kind == ExprKind::kCall && IsGeneratorName(inner.name);
@@ -501,12 +510,7 @@ class Binder {
                                         e.args[0]->name));
         }
         if (IsAggregateCall(e)) {
-          return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
-                            fmt::format("A query operator contains one or more unsupported "
-                                        "expressions. Consider to rewrite it to avoid window "
-                                        "functions, aggregate functions, and generator functions "
-                                        "in the WHERE clause.\nInvalid expressions: [{}]",
-                                        e.ToString()));
+          return UnsupportedExprForOperator(e);
         }
         if (IsGenerator(e)) {
           return SparkError("UNSUPPORTED_GENERATOR.OUTSIDE_SELECT", "42K0E",
@@ -1916,8 +1920,53 @@ arrow::Result<GroupingSetsPlan> PlanGroupingSets(const PlanPtr& child, const Gro
   return out;
 }
 
+namespace {
+
+const Expr* FirstGenerator(const Expr& e) {
+  if (IsGenerator(e)) return &e;
+  for (const auto& a : e.args) {
+    if (const Expr* found = FirstGenerator(*a)) return found;
+  }
+  return nullptr;
+}
+
+const Expr* FirstColumn(const Expr& e) {
+  if (e.kind == ExprKind::kColumn) return &e;
+  for (const auto& a : e.args) {
+    if (const Expr* found = FirstColumn(*a)) return found;
+  }
+  return nullptr;
+}
+
+// A generator among the grouping expressions, as Spark's analyzer meets it.
+// When the output holds a generator too (a DataFrame's groupBy keeps its
+// groups in the output), Spark takes it out of the aggregate first and finds
+// its input ungrouped: MISSING_AGGREGATION. Otherwise the aggregate groups by
+// an expression no operator runs: UNSUPPORTED_EXPR_FOR_OPERATOR.
+arrow::Status CheckGroupingGenerators(const std::vector<ExprPtr>& groups, const std::vector<ExprPtr>& aggs) {
+  for (const auto& g : groups) {
+    const Expr* generator = FirstGenerator(*g);
+    if (generator == nullptr) continue;
+    const Expr* input = FirstColumn(*generator);
+    if (input && std::any_of(aggs.begin(), aggs.end(), [](const ExprPtr& e) { return ContainsGenerator(*e); })) {
+      const std::string& name = input->name_parts.back();
+      return SparkError("MISSING_AGGREGATION", "42803",
+                        fmt::format("The non-aggregating expression \"{0}\" is based on columns which are not "
+                                    "participating in the GROUP BY clause.\nAdd the columns or the expression to "
+                                    "the GROUP BY, aggregate the expression, or use \"any_value({0})\" if you do "
+                                    "not care which of the values within a group is returned.",
+                                    name));
+    }
+    return UnsupportedExprForOperator(*generator);
+  }
+  return arrow::Status::OK();
+}
+
+}  // namespace
+
 arrow::Result<PlanPtr> MakeAggregate(const PlanPtr& input, const std::vector<ExprPtr>& input_groups,
                                      const std::vector<ExprPtr>& input_aggs, const ExprPtr& having) {
+  ARROW_RETURN_NOT_OK(CheckGroupingGenerators(input_groups, input_aggs));
   ARROW_RETURN_NOT_OK(CheckGenerators(input_aggs, /*aggregated=*/true));
   if (std::any_of(input_aggs.begin(), input_aggs.end(),
                   [](const ExprPtr& e) { return ContainsWindow(*e) || IsGenerator(*e); })) {
@@ -2449,10 +2498,7 @@ arrow::Result<PlanPtr> MakeWithColumns(const PlanPtr& child, const std::vector<s
   }
   for (size_t k = 0; k < names.size(); ++k) {
     if (ContainsAggregate(*exprs[k])) {
-      return SparkError("UNSUPPORTED_EXPR_FOR_OPERATOR", "42K0E",
-                        fmt::format("A query operator contains one or more unsupported expressions. "
-                                    "Invalid expressions: [{}]",
-                                    exprs[k]->ToString()));
+      return UnsupportedExprForOperator(*exprs[k]);
     }
     ARROW_ASSIGN_OR_RAISE(auto bound, binder.Bind(*exprs[k]));
     Attribute attr{names[k], bound->type(), bound->nullable()};

@@ -361,6 +361,31 @@ def test_generator_refusals(oracle):
                      error="UNSUPPORTED_GENERATOR.MULTI_GENERATOR")
 
 
+def test_grouping_by_a_generator_is_refused_as_in_spark(oracle):
+    """A generator among the grouping expressions: Spark 4.1 names the generator's ungrouped
+    input when the output holds the generator too (a DataFrame's groupBy keeps its groups in
+    the output), and the generator itself otherwise."""
+    def frame(spark):
+        spark.createDataFrame(GENERATED, GENERATED_SCHEMA).createOrReplaceTempView("generated")
+        return spark.table("generated")
+    for program in [
+        lambda sql, spark: frame(spark).groupBy(sql.functions.explode("a")).count(),
+        lambda sql, spark: frame(spark).groupBy("id", sql.functions.posexplode("a")).agg(sql.functions.max("id")),
+        lambda sql, spark: frame(spark).groupBy(
+            sql.functions.explode(sql.functions.array("id", "id")).alias("e")).count(),
+        lambda sql, spark: frame(spark) and spark.sql(
+            "SELECT explode(a), count(*) FROM generated GROUP BY explode(a)"),
+    ]:
+        got, want = oracle.outcomes(program)
+        assert want.condition == "MISSING_AGGREGATION", want
+        assert (got.condition, got.message) == (want.condition, want.message), (got, want)
+    for text in ["SELECT count(*) FROM generated GROUP BY explode(a)",
+                 "SELECT id FROM generated GROUP BY id, explode(b)"]:
+        got, want = oracle.outcomes(lambda sql, spark: frame(spark) and spark.sql(text))
+        assert want.condition == "UNSUPPORTED_EXPR_FOR_OPERATOR", want
+        assert (got.condition, got.message) == (want.condition, want.message), (got, want)
+
+
 def test_python_lambda_errors(oracle):
     """PySpark's client-side errors for a lambda of the wrong shape."""
     oracle.check(lambda sql, spark: _frame(spark).select(
