@@ -26,6 +26,7 @@
 #include "spate/common/calendar.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/expr/csv_infer.h"
 #include "spate/expr/csv_text.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/expr/datetime_parse.h"
@@ -1181,12 +1182,6 @@ arrow::Result<BoundExprPtr> BindSchemaOfJson(const std::string& name, std::vecto
 // CSV text: from_csv, to_csv and schema_of_csv read and write one record
 // with the CSV source's options and quoting rules (csv_text.h).
 
-arrow::Result<CsvOptions> CsvOptionsOf(const std::vector<BoundExprPtr>& args, size_t index,
-                                       const std::string& pretty) {
-  ARROW_ASSIGN_OR_RAISE(Options options, ReadOptions(args, index, pretty));
-  return CsvOptions::Make(options);
-}
-
 // The fields of the first record of `text` (none for blank text).
 std::vector<std::optional<std::string>> CsvFields(std::string_view text, const CsvOptions& o) {
   auto records = ParseCsv(text, o);
@@ -1362,57 +1357,15 @@ arrow::Result<BoundExprPtr> BindToCsv(const std::string& name, std::vector<Bound
   return MakeFunction(name, impl, types::String(), std::move(args), pretty, true);
 }
 
-// The type Spark's CSV inference gives one value: INT, BIGINT, DECIMAL(n,0)
-// beyond a bigint, DOUBLE, DATE, TIMESTAMP, BOOLEAN, else STRING.
-DataTypePtr InferCsvValue(const std::optional<std::string>& field) {
-  if (!field || field->empty()) return types::String();
-  const std::string& v = *field;
-  size_t start = (v[0] == '-' || v[0] == '+') ? 1 : 0;
-  bool integral = start < v.size() &&
-                  std::all_of(v.begin() + start, v.end(), [](char c) { return std::isdigit(static_cast<unsigned char>(c)); });
-  if (integral) {
-    int64_t x = 0;
-    const char* begin = v.data() + (v[0] == '+' ? 1 : 0);
-    auto [p, ec] = std::from_chars(begin, v.data() + v.size(), x);
-    if (ec == std::errc() && p == v.data() + v.size()) {
-      return x >= INT32_MIN && x <= INT32_MAX ? types::Int() : types::Long();
-    }
-    size_t digits = v.size() - start;
-    if (digits <= 38) return types::Decimal(static_cast<int>(digits), 0);
-  }
-  if (SpecialDouble(v)) return types::Double();
-  {
-    char* end = nullptr;
-    std::strtod(v.c_str(), &end);
-    if (end == v.c_str() + v.size() && std::isdigit(static_cast<unsigned char>(v.back()))) {
-      return types::Double();
-    }
-  }
-  auto digits_at = [&](size_t from, size_t n) {
-    if (v.size() < from + n) return false;
-    for (size_t i = from; i < from + n; ++i) {
-      if (!std::isdigit(static_cast<unsigned char>(v[i]))) return false;
-    }
-    return true;
-  };
-  bool date = digits_at(0, 4) && v.size() >= 10 && v[4] == '-' && digits_at(5, 2) && v[7] == '-' &&
-              digits_at(8, 2);
-  if (date && v.size() == 10) return types::Date();
-  if (date && v.size() >= 16 && (v[10] == 'T' || v[10] == ' ') && digits_at(11, 2) && v[13] == ':' &&
-      digits_at(14, 2)) {
-    return types::Timestamp();
-  }
-  std::string lower = AsciiLower(v);
-  if (lower == "true" || lower == "false") return types::Boolean();
-  return types::String();
-}
-
 arrow::Result<BoundExprPtr> BindSchemaOfCsv(const std::string& name, std::vector<BoundExprPtr> args,
                                             const std::string& pretty_in) {
   const std::string pretty = FirstArgName(name, args, pretty_in);
   ARROW_RETURN_NOT_OK(CheckArgCount(name, args, 1, 2));
   ARROW_ASSIGN_OR_RAISE(std::string text, FoldableText(*args[0], "csv", pretty));
-  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptionsOf(args, 1, pretty));
+  ARROW_ASSIGN_OR_RAISE(Options map, ReadOptions(args, 1, pretty));
+  ARROW_ASSIGN_OR_RAISE(CsvOptions options, CsvOptions::Make(map));
+  ARROW_ASSIGN_OR_RAISE(TextValueFormats formats, TextValueFormats::Make(map));
+  CsvInference infer = CsvInference::Make(formats, map, "UTC");
   auto fields = CsvFields(text, options);
   if (fields.empty()) {
     return SparkError("MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION", "22023",
@@ -1420,7 +1373,8 @@ arrow::Result<BoundExprPtr> BindSchemaOfCsv(const std::string& name, std::vector
   }
   std::vector<StructField> out;
   for (size_t i = 0; i < fields.size(); ++i) {
-    out.push_back({fmt::format("_c{}", i), InferCsvValue(fields[i]), true});
+    DataTypePtr type = fields[i] ? InferCsvField(nullptr, *fields[i], infer) : nullptr;
+    out.push_back({fmt::format("_c{}", i), type ? type : types::String(), true});
   }
   auto scalar = std::make_shared<arrow::StringScalar>(types::Struct(std::move(out))->Sql());
   auto impl = [scalar](const FunctionArgs&) -> arrow::Result<arrow::Datum> {

@@ -98,3 +98,25 @@ def test_csv_source_infers_with_datetime_formats(oracle, options):
             frames.append((df.schema.simpleString(), [tuple(r) for r in df.collect()]))
         return frames
     oracle.check(program)
+
+
+NUMBER_COLUMNS = [["1", "2147483648"], ["1", "12345678901234567890"], ["12345678901234567890", "1.5"],
+                  ["1", "2.5"], ["1.", "123."], ["1", "x"], ["2.5", "true"], ["true", "FALSE"],
+                  ["", "7"], ["NA", "8"], ["1e400", "1"], ["99999999999999999999", "1" * 39],
+                  ["2020-01-02 10:30", "2020-01-02"], ["1,000", "2"]]
+
+
+def test_csv_source_infers_numbers_row_by_row(oracle):
+    """inferSchema folds each column's values in order as Spark does: INT widens to BIGINT,
+    whole decimals to the DECIMAL holding both (DOUBLE beyond 38 digits), a fraction to DOUBLE,
+    anything else to STRING; empty and nullValue texts leave the type as it was."""
+    def program(sql, spark, tmp):
+        frames = []
+        for n, rows in enumerate(NUMBER_COLUMNS):
+            path = os.path.join(tmp, "n%d.csv" % n)
+            with open(path, "w") as out:
+                out.write("\n".join('"%s"' % r for r in rows) + "\n")
+            df = spark.read.options(inferSchema="true", nullValue="NA").csv(path)
+            frames.append(df.schema.simpleString())
+        return frames
+    oracle.check(program)

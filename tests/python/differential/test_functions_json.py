@@ -155,6 +155,24 @@ def test_schema_of_csv(oracle):
     ], rows=[("1",)], schema="j STRING")
 
 
+def test_schema_of_csv_values_and_datetime_options(oracle):
+    """schema_of_csv tries each value as Spark's CSV inference does (Java's number readers: a
+    whole BigDecimal is DECIMAL(digits, 0), a double may carry a d/f suffix, nanValue/Inf/-Inf are
+    DOUBLE; the lenient timestamp reader), and reads the dateFormat and timestampFormat options."""
+    values = ["12345678901234567890", "NaN", "Inf", "-Inf", "1e5", " 1", "TRUE", "1.", ".5", "1d",
+              "1f", "-Infinity", "+1", "2024-1-2", "2024-01-02 03:04", "2024-01",
+              "1234567890123456789012345678901234567890", "1.5e1", "0x1p3", "2024-13-45"]
+    exprs = ["schema_of_csv('%s')" % v for v in values] + [
+        "schema_of_csv('02/01/2024 03:04,x', map('timestampFormat', 'dd/MM/yyyy HH:mm'))",
+        "schema_of_csv('02/01/2024,x', map('dateFormat', 'dd/MM/yyyy'))",
+        "schema_of_csv('02/01/2024,2024-01-02', map('dateFormat', 'dd/MM/yyyy', 'preferDate', 'false'))",
+        "schema_of_csv('2024/01/02 03:04:05,1', map('timestampFormat', 'yyyy/MM/dd HH:mm:ss'))",
+        "schema_of_csv('2024-01-02,1', map('timestampFormat', 'yyyy/MM/dd HH:mm:ss'))",
+        "schema_of_csv('-,nan,+inf', map('nanValue', 'nan', 'positiveInf', '+inf', 'nullValue', '-'))",
+    ]
+    oracle.check_exprs(exprs)
+
+
 def test_csv_python_wrappers(oracle):
     """f.from_csv, f.to_csv and f.schema_of_csv through the DataFrame API."""
     def program(sql, spark):

@@ -12,6 +12,7 @@
 #include "spate/connectors/file/format_readers.h"
 #include "spate/exec/table_select.h"
 #include "spate/expr/csv_text.h"
+#include "spate/expr/csv_infer.h"
 #include "spate/expr/expression.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/expr/text_value_formats.h"
@@ -33,95 +34,6 @@ struct CsvFile {
   std::vector<CsvRecord> records;  // data records (the header removed)
   std::vector<std::optional<std::string>> header;
 };
-
-bool IsInteger(const std::string& s) {
-  size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
-  if (i == s.size()) return false;
-  for (; i < s.size(); ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-bool IsDouble(const std::string& s) {
-  if (s == "NaN" || s == "Infinity" || s == "-Infinity" || s == "+Infinity") return true;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size() && std::isdigit(static_cast<unsigned char>(s.back())) != 0;
-}
-
-bool Digits(const std::string& s, size_t from, size_t n) {
-  if (s.size() < from + n) return false;
-  for (size_t i = from; i < from + n; ++i) {
-    if (!std::isdigit(static_cast<unsigned char>(s[i]))) return false;
-  }
-  return true;
-}
-
-bool IsDate(const std::string& s) {
-  return s.size() == 10 && Digits(s, 0, 4) && s[4] == '-' && Digits(s, 5, 2) && s[7] == '-' &&
-         Digits(s, 8, 2);
-}
-
-// yyyy-MM-dd[T| ]HH:mm[:ss[.fraction]][zone]: what the default timestamp parser accepts.
-bool IsTimestamp(const std::string& s) {
-  if (s.size() < 16 || !IsDate(s.substr(0, 10)) || (s[10] != 'T' && s[10] != ' ')) return false;
-  return Digits(s, 11, 2) && s[13] == ':' && Digits(s, 14, 2);
-}
-
-// What inference takes from the options: the patterns, and whether strings
-// may be dates (preferDate).
-struct CsvInference {
-  const TextValueFormats& formats;
-  std::string time_zone;
-  bool prefer_date = true;
-
-  bool Date(const std::string& s) const {
-    if (!prefer_date) return false;
-    return formats.date ? formats.date->ParseDate(s).has_value() : IsDate(s);
-  }
-  // Without a timestampFormat, the forms the default parser reads (a date among them).
-  bool Timestamp(const std::string& s) const {
-    if (!formats.timestamp) return IsDate(s) || IsTimestamp(s);
-    auto micros = formats.timestamp->ParseTimestamp(s, time_zone, /*ntz=*/false);
-    return micros.ok() && micros->has_value();
-  }
-};
-
-// The narrowest type every value of a column fits, in Spark's inference order.
-DataTypePtr InferCsvType(const std::vector<const std::string*>& values, const CsvInference& infer) {
-  if (values.empty()) return types::String();
-  auto all = [&](auto pred) {
-    for (const auto* v : values) {
-      if (!pred(*v)) return false;
-    }
-    return true;
-  };
-  if (all(IsInteger)) {
-    bool fits_int = all([](const std::string& v) {
-      errno = 0;
-      long long x = std::strtoll(v.c_str(), nullptr, 10);
-      return errno == 0 && x >= INT32_MIN && x <= INT32_MAX;
-    });
-    if (fits_int) return types::Int();
-    bool fits_long = all([](const std::string& v) {
-      errno = 0;
-      std::strtoll(v.c_str(), nullptr, 10);
-      return errno == 0;
-    });
-    if (fits_long) return types::Long();
-    if (all([](const std::string& v) { return v.size() <= 38; })) return types::Decimal(38, 0);
-  }
-  if (all(IsDouble)) return types::Double();
-  if (all([&](const std::string& v) { return infer.Date(v); })) return types::Date();
-  // Dates join timestamps only where the timestamp parser reads them too
-  // (both formats the defaults): Spark's merge of DATE and TIMESTAMP.
-  if (all([&](const std::string& v) { return infer.Timestamp(v); })) return types::Timestamp();
-  if (all([](const std::string& v) { return AsciiLower(v) == "true" || AsciiLower(v) == "false"; })) {
-    return types::Boolean();
-  }
-  return types::String();
-}
 
 StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o, const CsvInference& infer) {
   std::vector<std::optional<std::string>> first;
@@ -242,7 +154,7 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   SourceTables out;
   ARROW_ASSIGN_OR_RAISE(auto formats, TextValueFormats::Make(*r.options));
   std::string time_zone = r.conf->Get("spark.sql.session.timeZone").value_or("UTC");
-  CsvInference infer{formats, time_zone, AsciiLower(OptionOr(r, "preferDate", "true")) != "false"};
+  CsvInference infer = CsvInference::Make(formats, *r.options, time_zone);
   out.schema = r.schema ? r.schema : CsvSchema(files, o, infer);
   if (out.schema->num_fields() == 0) return UnableToInferSchema("CSV");
   int corrupt = out.schema->FieldIndex(o.corrupt_column);
