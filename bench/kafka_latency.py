@@ -7,8 +7,13 @@ the output topic and takes each record's latency as its arrival time minus
 the stamp. Prints p50/p99/p99.9 latency, the rate the query kept up with,
 and how many records came out.
 
-    .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both]
-                                            [--trigger default|continuous|realtime] [--stateful]
+    .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both|none]
+                                            [--trigger default|continuous|realtime] [--stateful] [--floor]
+
+--engine none runs no query: the stamped records go straight to the topic the
+consumer reads, so the figures are the floor of producer -> broker -> consumer
+on this machine. --floor measures that floor first in the same run, so an
+engine's figures can be read against it.
 
 --trigger continuous runs both engines with trigger(continuous="1 second");
 realtime runs Spate in real-time mode (trigger(realTime="5 seconds"), update
@@ -115,7 +120,10 @@ def consume(bootstrap, topic, total, sent_all, results):
     consumer.assign([TopicPartition(topic, 0, 0)])  # no group join to wait for
     latencies, last, newest = [], time.monotonic(), -1
     while len(latencies) < total and newest < total - 1 and (not sent_all.is_set() or time.monotonic() - last < 30):
-        for m in consumer.consume(1000, 0.05):
+        # consume(n, timeout) waits its whole timeout unless n records came, which would add up to
+        # that timeout to every latency: wait for the first record alone, then take what is there.
+        first = consumer.poll(0.05)
+        for m in ([first] + consumer.consume(1000, 0) if first is not None else []):
             if not m.error():
                 row = json.loads(m.value())
                 latencies.append(time.time() - row["sent"])
@@ -130,21 +138,25 @@ def run(engine, broker, bootstrap, work, args):
     from confluent_kafka import Producer
 
     source, sink = broker.new_topic(1, "lat-in"), broker.new_topic(1, "lat-out")
-    env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
-    jars = pyspark_kafka_jars() if engine == "pyspark" else ""
-    query = subprocess.Popen([sys.executable, "-c", QUERY, engine, bootstrap, source, sink,
-                              os.path.join(work, engine + "-checkpoint"), jars, args.trigger,
-                              "1" if args.stateful else "0"],
-                             env=env, stdout=subprocess.PIPE, text=True)
+    query = None
+    if engine == "none":  # the floor: the consumer reads the topic the producer writes
+        sink = source
+    else:
+        env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
+        jars = pyspark_kafka_jars() if engine == "pyspark" else ""
+        query = subprocess.Popen([sys.executable, "-c", QUERY, engine, bootstrap, source, sink,
+                                  os.path.join(work, engine + "-checkpoint"), jars, args.trigger,
+                                  "1" if args.stateful else "0"],
+                                 env=env, stdout=subprocess.PIPE, text=True)
     try:
-        assert query.stdout.readline().strip() == "started", "the query did not start"
+        assert query is None or query.stdout.readline().strip() == "started", "the query did not start"
         # The consumer runs in a process of its own, so that it does not share the GIL
         # (and a core's time slices) with the producer below.
         total = int(args.rate * args.seconds)
         results, sent_all = multiprocessing.Queue(), multiprocessing.Event()
         reader = multiprocessing.Process(target=consume, args=(bootstrap, sink, total, sent_all, results))
         reader.start()
-        time.sleep(3 if engine == "spate" else 20)  # the query's first batches
+        time.sleep(20 if engine == "pyspark" else 3)  # the query's first batches
         # linger.ms 1 rather than 0: a produce request per record loads the broker on the same
         # two cores enough to become the latency measured.
         producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1})
@@ -163,24 +175,26 @@ def run(engine, broker, bootstrap, work, args):
         reader.join()
         ms = [x * 1000 for x in latencies]
         mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
-        mode += ", windowed count" if args.stateful else ""
+        mode = "no query" if engine == "none" else mode + (", windowed count" if args.stateful else "")
         print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
               "p99.9 %.1f ms, max %.1f ms" % (engine, mode, total, total / sent_for, sent_for, len(ms),
                                                 percentile(ms, 0.5), percentile(ms, 0.99),
                                                 percentile(ms, 0.999), max(ms) if ms else float("nan")))
         return percentile(ms, 0.5), percentile(ms, 0.99)
     finally:
-        query.kill()
-        query.wait()
+        if query is not None:
+            query.kill()
+            query.wait()
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rate", type=float, default=5000)
     parser.add_argument("--seconds", type=float, default=10)
-    parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both"])
+    parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both", "none"])
     parser.add_argument("--trigger", default="default", choices=["default", "continuous", "realtime"])
     parser.add_argument("--stateful", action="store_true", help="a windowed count (Spate in real-time mode)")
+    parser.add_argument("--floor", action="store_true", help="also measure the run without a query first")
     args = parser.parse_args()
     if args.stateful and (args.engine != "spate" or args.trigger != "realtime"):
         parser.error("--stateful runs Spate in real-time mode: add --engine spate --trigger realtime")
@@ -198,9 +212,12 @@ def main():
                                        "KAFKA_SASL_PASSWORD": "", "KAFKA_SSL_CA": ""})
     try:
         results = {}
-        for engine in (["spate", "pyspark"] if args.engine == "both" else [args.engine]):
+        engines = ["spate", "pyspark"] if args.engine == "both" else [args.engine]
+        if args.floor and "none" not in engines:
+            engines.insert(0, "none")
+        for engine in engines:
             results[engine] = run(engine, broker, bootstrap, work, args)
-        if len(results) == 2:
+        if "spate" in results and "pyspark" in results:
             print("p50 ratio (PySpark / Spate): %.0fx, p99 ratio: %.0fx"
                   % (results["pyspark"][0] / results["spate"][0], results["pyspark"][1] / results["spate"][1]))
     finally:
