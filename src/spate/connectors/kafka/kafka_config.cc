@@ -149,6 +149,9 @@ arrow::Result<ClientConfig> ClientConfigFromOptions(const Options& options, Role
                                               role == Role::kSource ? "consumer" : "producer"));
   }
   ClientConfig out;
+  // As the Java client, no Nagle delay on the broker connections (librdkafka 2.0 has
+  // it on): a small request or fetch response is not held back waiting for an ACK.
+  out["socket.nagle.disable"] = "true";
   if (role == Role::kSource) {
     // Java's consumer defaults, which Spark users rely on.
     out["isolation.level"] = "read_uncommitted";

@@ -25,8 +25,9 @@ arrow::Status ValidateSinkSchema(const StructType& schema, const std::optional<s
 arrow::Result<std::string> ProduceRows(Client& producer, const arrow::Table& rows,
                                        const std::optional<std::string>& topic_option);
 
-/// The producer properties of a sink: the Java producer's key-hash
-/// partitioner (murmur2) unless the user sets one.
+/// The producer properties of a sink: the Java producer's defaults where
+/// librdkafka's differ (the key-hash partitioner murmur2, linger.ms 0,
+/// max.in.flight.requests.per.connection 5), each unless the user sets it.
 ClientConfig ProducerDefaults(ClientConfig config);
 
 }  // namespace spate::kafka

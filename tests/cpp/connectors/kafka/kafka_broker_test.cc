@@ -20,7 +20,9 @@
 #include "spate/api/writer.h"
 #include "spate/api/functions.h"
 #include "spate/connectors/kafka/kafka_client.h"
+#include "spate/connectors/kafka/kafka_config.h"
 #include "spate/connectors/kafka/kafka_reader.h"
+#include "spate/connectors/kafka/kafka_writer.h"
 #include "spate/state/state_store_providers.h"
 #include "spate/streaming/trigger.h"
 
@@ -74,6 +76,46 @@ TEST_F(KafkaBroker, BatchWriteThenReadRoundTrip) {
   EXPECT_EQ(testing::SortedRows(read.selectExpr({"CAST(key AS STRING) AS k", "CAST(value AS STRING) AS v", "partition", "offset"})),
             (std::vector<std::string>{R"({"k":"a","v":"1","partition":0,"offset":0})",
                                       R"({"k":"b","v":"2","partition":1,"offset":0})"}));
+}
+
+// A property as the librdkafka handle of a client made from the sink's or source's options has it.
+std::string HandleProperty(Options options, kafka::Role role, const std::string& name) {
+  options.Set("kafka.bootstrap.servers", Bootstrap());
+  auto config = kafka::ClientConfigFromOptions(options, role);
+  EXPECT_TRUE(config.ok()) << config.status().ToString();
+  bool sink = role == kafka::Role::kSink;
+  auto client = kafka::Client::Create(sink ? kafka::Client::Kind::kProducer : kafka::Client::Kind::kConsumer,
+                                      sink ? kafka::ProducerDefaults(*config) : *config, "test");
+  if (!client.ok()) return client.status().ToString();
+  size_t n = 0;
+  const char** dump = rd_kafka_conf_dump(const_cast<rd_kafka_conf_t*>(rd_kafka_conf((*client)->get())), &n);
+  std::string value = "(not set)";
+  for (size_t i = 0; i + 1 < n; i += 2) {
+    if (name == dump[i]) value = dump[i + 1];
+  }
+  rd_kafka_conf_dump_free(dump, n);
+  return value;
+}
+
+// The Java client's defaults where librdkafka's differ and add latency: the sink's
+// producer sends each record at once (linger.ms 0, not 5) with at most 5 requests in
+// flight, and neither client delays small requests (Nagle); a user's kafka.* option wins
+// (librdkafka names linger.ms queue.buffering.max.ms).
+TEST_F(KafkaBroker, ClientsTakeTheJavaLatencyDefaultsUnlessTheUserSetsThem) {
+  EXPECT_EQ(HandleProperty({}, kafka::Role::kSink, "queue.buffering.max.ms"), "0");
+  EXPECT_EQ(HandleProperty({}, kafka::Role::kSink, "max.in.flight.requests.per.connection"), "5");
+  EXPECT_EQ(HandleProperty({}, kafka::Role::kSink, "socket.nagle.disable"), "true");
+  EXPECT_EQ(HandleProperty({}, kafka::Role::kSource, "socket.nagle.disable"), "true");
+  Options user;
+  user.Set("kafka.linger.ms", "7");
+  user.Set("kafka.max.in.flight.requests.per.connection", "2");
+  user.Set("kafka.socket.nagle.disable", "false");
+  EXPECT_EQ(HandleProperty(user, kafka::Role::kSink, "queue.buffering.max.ms"), "7");
+  EXPECT_EQ(HandleProperty(user, kafka::Role::kSink, "max.in.flight.requests.per.connection"), "2");
+  EXPECT_EQ(HandleProperty(user, kafka::Role::kSink, "socket.nagle.disable"), "false");
+  Options source_user;
+  source_user.Set("kafka.socket.nagle.disable", "false");
+  EXPECT_EQ(HandleProperty(source_user, kafka::Role::kSource, "socket.nagle.disable"), "false");
 }
 
 TEST_F(KafkaBroker, StreamReadsNewMessagesIntoMemorySink) {
