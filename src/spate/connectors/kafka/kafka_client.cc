@@ -115,6 +115,7 @@ Client::Client(rd_kafka_t* rk, std::string describe, int timeout_ms)
 // it is switched off first.
 Client::~Client() {
   if (rk_ == nullptr) return;
+  for (const auto& [name, rkt] : topics_) rd_kafka_topic_destroy(rkt);
   std::thread([rk = rk_, state = state_] { rd_kafka_destroy_flags(rk, RD_KAFKA_DESTROY_F_NO_CONSUMER_CLOSE); })
       .detach();
 }
@@ -148,8 +149,9 @@ void Client::OnLog(const rd_kafka_t*, int level, const char* facility, const cha
 }
 
 void Client::OnDelivery(rd_kafka_t*, const rd_kafka_message_t* m, void* opaque) {
-  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
   auto* state = static_cast<CallbackState*>(opaque);
+  if (m->_private != nullptr) state->Release(static_cast<Held*>(m->_private));
+  if (m->err == RD_KAFKA_RESP_ERR_NO_ERROR) return;
   std::lock_guard<std::mutex> lock(state->mutex);
   if (state->failed_deliveries++ == 0) {
     state->first_delivery_error = fmt::format("{} (topic '{}')", rd_kafka_err2str(m->err), rd_kafka_topic_name(m->rkt));
@@ -176,18 +178,62 @@ arrow::Status Client::Flush() {
   return arrow::Status::OK();
 }
 
+void Client::CallbackState::Release(Held* h) {
+  if (h->references.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+  std::lock_guard<std::mutex> lock(mutex);
+  held.erase(h);
+}
+
+Client::Hold::~Hold() { state_->Release(held_); }
+
+std::unique_ptr<Client::Hold> Client::HoldBytes(std::shared_ptr<const void> owner) {
+  auto held = std::make_unique<Held>();
+  held->owner = std::move(owner);
+  Held* raw = held.get();
+  std::lock_guard<std::mutex> lock(state_->mutex);
+  state_->held.emplace(raw, std::move(held));
+  return std::unique_ptr<Hold>(new Hold(state_, raw));
+}
+
+arrow::Result<rd_kafka_topic_t*> Client::Topic(std::string_view name) {
+  auto it = topics_.find(name);
+  if (it != topics_.end()) return it->second;
+  std::string key(name);
+  rd_kafka_topic_t* rkt = rd_kafka_topic_new(rk_, key.c_str(), nullptr);
+  if (rkt == nullptr) return ErrorStatus(fmt::format("producing to topic '{}'", key), rd_kafka_last_error());
+  topics_.emplace(std::move(key), rkt);
+  return rkt;
+}
+
 arrow::Status Client::Produce(const std::string& topic, int32_t partition, const void* key, size_t key_len,
                               const void* value, size_t value_len, rd_kafka_headers_t* headers) {
+  auto rkt = Topic(topic);
+  if (!rkt.ok() && headers != nullptr) rd_kafka_headers_destroy(headers);
+  ARROW_RETURN_NOT_OK(rkt);
+  return Send(*rkt, partition, key, key_len, value, value_len, headers, RD_KAFKA_MSG_F_COPY, nullptr);
+}
+
+arrow::Status Client::Produce(const Hold& hold, rd_kafka_topic_t* topic, int32_t partition, const void* key,
+                              size_t key_len, const void* value, size_t value_len, rd_kafka_headers_t* headers) {
+  hold.held_->references.fetch_add(1, std::memory_order_relaxed);
+  arrow::Status status = Send(topic, partition, key, key_len, value, value_len, headers, 0, hold.held_);
+  if (!status.ok()) state_->Release(hold.held_);
+  return status;
+}
+
+arrow::Status Client::Send(rd_kafka_topic_t* topic, int32_t partition, const void* key, size_t key_len,
+                           const void* value, size_t value_len, rd_kafka_headers_t* headers, int flags,
+                           void* opaque) {
   while (true) {
     rd_kafka_resp_err_t err =
-        rd_kafka_producev(rk_, RD_KAFKA_V_TOPIC(topic.c_str()), RD_KAFKA_V_PARTITION(partition),
+        rd_kafka_producev(rk_, RD_KAFKA_V_RKT(topic), RD_KAFKA_V_PARTITION(partition),
                           RD_KAFKA_V_KEY(const_cast<void*>(key), key_len),
-                          RD_KAFKA_V_VALUE(const_cast<void*>(value), value_len),
-                          RD_KAFKA_V_MSGFLAGS(RD_KAFKA_MSG_F_COPY), RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_END);
+                          RD_KAFKA_V_VALUE(const_cast<void*>(value), value_len), RD_KAFKA_V_MSGFLAGS(flags),
+                          RD_KAFKA_V_HEADERS(headers), RD_KAFKA_V_OPAQUE(opaque), RD_KAFKA_V_END);
     if (err == RD_KAFKA_RESP_ERR_NO_ERROR) return arrow::Status::OK();
     if (err != RD_KAFKA_RESP_ERR__QUEUE_FULL) {
       if (headers != nullptr) rd_kafka_headers_destroy(headers);
-      return ErrorStatus(fmt::format("producing to topic '{}'", topic), err);
+      return ErrorStatus(fmt::format("producing to topic '{}'", rd_kafka_topic_name(topic)), err);
     }
     rd_kafka_poll(rk_, 50);
     ARROW_RETURN_NOT_OK(FatalStatus());

@@ -13,6 +13,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <arrow/result.h>
@@ -26,6 +27,9 @@ namespace spate::kafka {
 using ClientConfig = std::map<std::string, std::string>;
 
 class Client {
+  struct CallbackState;
+  struct Held;
+
  public:
   enum class Kind { kConsumer, kProducer };
 
@@ -62,10 +66,37 @@ class Client {
   /// failed); an error names the first failed delivery.
   arrow::Status Flush();
 
-  /// Producers: produces one message, waiting while the local queue is full.
-  /// `headers` (may be null) is owned by the message on success.
+  /// Producers: the handle of a topic, made on first use and kept with the client.
+  arrow::Result<rd_kafka_topic_t*> Topic(std::string_view name);
+
+  /// Producers: produces one message with a copy of its key and value,
+  /// waiting while the local queue is full. `headers` (may be null) is owned
+  /// by the message on success.
   arrow::Status Produce(const std::string& topic, int32_t partition, const void* key, size_t key_len,
                         const void* value, size_t value_len, rd_kafka_headers_t* headers);
+
+  /// Keeps what owns the bytes of messages produced without a copy alive:
+  /// until the Hold is destroyed and every message produced with it is
+  /// reported delivered or failed, or else until the handle is destroyed.
+  /// A Hold is used and destroyed on the thread that produces.
+  class Hold {
+   public:
+    ~Hold();
+    Hold(const Hold&) = delete;
+    Hold& operator=(const Hold&) = delete;
+
+   private:
+    friend class Client;
+    Hold(std::shared_ptr<CallbackState> state, Held* held) : state_(std::move(state)), held_(held) {}
+    std::shared_ptr<CallbackState> state_;
+    Held* held_;
+  };
+  std::unique_ptr<Hold> HoldBytes(std::shared_ptr<const void> owner);
+
+  /// Producers: produces one message whose key and value bytes `hold` keeps
+  /// alive (no copy), waiting while the local queue is full. `headers` as above.
+  arrow::Status Produce(const Hold& hold, rd_kafka_topic_t* topic, int32_t partition, const void* key,
+                        size_t key_len, const void* value, size_t value_len, rd_kafka_headers_t* headers);
 
  private:
   Client(rd_kafka_t* rk, std::string describe, int timeout_ms);
@@ -73,19 +104,32 @@ class Client {
   static void OnLog(const rd_kafka_t* rk, int level, const char* facility, const char* message);
   static void OnDelivery(rd_kafka_t* rk, const rd_kafka_message_t* m, void* opaque);
   arrow::Result<const rd_kafka_metadata_t*> Metadata(const char* topic_or_null);
+  arrow::Status Send(rd_kafka_topic_t* topic, int32_t partition, const void* key, size_t key_len,
+                     const void* value, size_t value_len, rd_kafka_headers_t* headers, int flags, void* opaque);
 
-  // What the callbacks record; shared with the handle's destroy thread.
+  // The owner of messages' bytes and how many references it has left: its
+  // Hold and each message produced with it that is not reported yet.
+  struct Held {
+    std::shared_ptr<const void> owner;
+    std::atomic<int64_t> references = 1;
+  };
+
+  // What the callbacks record; shared with the handle's destroy thread, so
+  // held bytes outlive the handle.
   struct CallbackState {
     std::mutex mutex;
     std::string fatal;
     int64_t failed_deliveries = 0;
     std::string first_delivery_error;
+    std::map<const Held*, std::unique_ptr<Held>> held;  // messages carry a Held* as their opaque
+    void Release(Held* held);  // drops a reference; the last one frees it
   };
 
   rd_kafka_t* rk_;
   std::string describe_;
   int timeout_ms_;
   std::shared_ptr<CallbackState> state_ = std::make_shared<CallbackState>();
+  std::map<std::string, rd_kafka_topic_t*, std::less<>> topics_;
 };
 
 /// Creates topics (tests, the benchmark and the demo set them up with it).

@@ -74,7 +74,7 @@ class KafkaStreamSink final : public StreamSink {
   arrow::Result<int64_t> AddBatch(const SinkBatch& batch) override {
     const auto& rows = batch.rows;
     if (!exactly_once_) {
-      ARROW_RETURN_NOT_OK(ProduceRows(*producer_, *rows, topic_).status());
+      ARROW_RETURN_NOT_OK(ProduceRows(*producer_, rows, topic_).status());
       if (batch.flush) ARROW_RETURN_NOT_OK(producer_->Flush());
       return rows->num_rows();
     }
@@ -89,7 +89,7 @@ class KafkaStreamSink final : public StreamSink {
       }
       ARROW_RETURN_NOT_OK(BeginTransaction(*rows));
     }
-    arrow::Status status = ProduceRows(*producer_, *rows, topic_).status();
+    arrow::Status status = ProduceRows(*producer_, rows, topic_).status();
     if (status.ok() && batch.flush) status = CommitTransaction(batch.batch_id);
     if (!status.ok()) {
       marker_.reset();
@@ -218,7 +218,7 @@ arrow::Status WriteKafka(const StructType& schema,
   ARROW_ASSIGN_OR_RAISE(auto producer,
                         kafka::Client::Create(kafka::Client::Kind::kProducer, kafka::ProducerDefaults(config),
                                               "Kafka sink"));
-  ARROW_RETURN_NOT_OK(kafka::ProduceRows(*producer, *rows, topic).status());
+  ARROW_RETURN_NOT_OK(kafka::ProduceRows(*producer, rows, topic).status());
   return producer->Flush();
 }
 

@@ -82,11 +82,18 @@ arrow::Status ValidateSinkSchema(const StructType& schema, const std::optional<s
   return arrow::Status::OK();
 }
 
-arrow::Result<std::string> ProduceRows(Client& producer, const arrow::Table& rows,
+arrow::Result<std::string> ProduceRows(Client& producer, const std::shared_ptr<arrow::Table>& rows,
                                        const std::optional<std::string>& topic_option) {
+  // Messages point into the rows' buffers; the hold keeps them until delivered.
+  std::unique_ptr<Client::Hold> hold = producer.HoldBytes(rows);
   std::string first_topic;
-  arrow::TableBatchReader reader(rows);
+  arrow::TableBatchReader reader(*rows);
   std::shared_ptr<arrow::RecordBatch> batch;
+  std::string_view last_topic;
+  rd_kafka_topic_t* rkt = nullptr;
+  if (topic_option) {
+    ARROW_ASSIGN_OR_RAISE(rkt, producer.Topic(*topic_option));
+  }
   int64_t produced = 0;
   while (true) {
     ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
@@ -95,22 +102,23 @@ arrow::Result<std::string> ProduceRows(Client& producer, const arrow::Table& row
     auto partition = Column(*batch, "partition"), headers = Column(*batch, "headers");
     const auto* partitions = static_cast<const arrow::Int32Array*>(partition.get());
     const auto* header_lists = static_cast<const arrow::ListArray*>(headers.get());
-    std::string row_topic;
     for (int64_t r = 0; r < batch->num_rows(); ++r) {
-      if (topic_option) {
-        row_topic = *topic_option;
-      } else if (topic->IsNull(r)) {
-        return arrow::Status::Invalid("null topic present in the data. Use the topic option for setting a topic.");
-      } else {
-        row_topic = std::string(Bytes(topic.get(), r));
+      if (!topic_option) {
+        if (topic->IsNull(r)) {
+          return arrow::Status::Invalid("null topic present in the data. Use the topic option for setting a topic.");
+        }
+        std::string_view name = Bytes(topic.get(), r);
+        if (rkt == nullptr || name != last_topic) {
+          ARROW_ASSIGN_OR_RAISE(rkt, producer.Topic(name));
+        }
+        last_topic = name;
       }
-      if (first_topic.empty()) first_topic = row_topic;
+      if (first_topic.empty()) first_topic = rd_kafka_topic_name(rkt);
       int32_t p = partitions != nullptr && !partitions->IsNull(r) ? partitions->Value(r) : RD_KAFKA_PARTITION_UA;
       std::string_view k = Bytes(key.get(), r), v = Bytes(value.get(), r);
       bool null_key = key == nullptr || key->IsNull(r), null_value = value->IsNull(r);
-      ARROW_RETURN_NOT_OK(producer.Produce(row_topic, p, null_key ? nullptr : k.data(), k.size(),
-                                           null_value ? nullptr : v.data(), v.size(),
-                                           Headers(header_lists, r)));
+      ARROW_RETURN_NOT_OK(producer.Produce(*hold, rkt, p, null_key ? nullptr : k.data(), k.size(),
+                                           null_value ? nullptr : v.data(), v.size(), Headers(header_lists, r)));
       if (++produced % 1024 == 0) rd_kafka_poll(producer.get(), 0);
     }
   }

@@ -6,6 +6,7 @@
 // murmur2 partitioner of the Java client), `headers`
 // (array<struct<key: string, value: binary>>).
 
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -21,8 +22,10 @@ namespace spate::kafka {
 arrow::Status ValidateSinkSchema(const StructType& schema, const std::optional<std::string>& topic_option);
 
 /// Produces every row of `rows` (not waiting for acknowledgements) and
-/// returns the topic of the first row ("" when there are none).
-arrow::Result<std::string> ProduceRows(Client& producer, const arrow::Table& rows,
+/// returns the topic of the first row ("" when there are none). The messages
+/// point into the rows' buffers, which the producer keeps until they are
+/// delivered.
+arrow::Result<std::string> ProduceRows(Client& producer, const std::shared_ptr<arrow::Table>& rows,
                                        const std::optional<std::string>& topic_option);
 
 /// The producer properties of a sink: the Java producer's defaults where
