@@ -39,7 +39,13 @@ class RowBuilder {
     return include_headers_ ? AppendHeaders(m) : arrow::Status::OK();
   }
 
+  // The rows so far as a table; the builders start again with room for as
+  // many rows and bytes (a reader's next rows are much like its last ones),
+  // so that growing them does not copy every key and value again.
   arrow::Result<std::shared_ptr<arrow::Table>> Finish(const std::shared_ptr<arrow::Schema>& schema) {
+    int64_t rows = key_.length();
+    int64_t key_bytes = key_.value_data_length(), value_bytes = value_.value_data_length();
+    int64_t topic_bytes = topic_.value_data_length();
     std::vector<std::shared_ptr<arrow::Array>> cols(include_headers_ ? 8 : 7);
     ARROW_RETURN_NOT_OK(key_.Finish(&cols[0]));
     ARROW_RETURN_NOT_OK(value_.Finish(&cols[1]));
@@ -53,6 +59,7 @@ class RowBuilder {
       // The builder's list type names its element "item"; take the schema's.
       ARROW_ASSIGN_OR_RAISE(cols[7], cols[7]->View(schema->field(7)->type()));
     }
+    ARROW_RETURN_NOT_OK(Reserve(rows, key_bytes, value_bytes, topic_bytes));
     return arrow::Table::Make(schema, cols);
   }
 
@@ -75,6 +82,19 @@ class RowBuilder {
                               : values->AppendNull());
     }
     return arrow::Status::OK();
+  }
+
+  arrow::Status Reserve(int64_t rows, int64_t key_bytes, int64_t value_bytes, int64_t topic_bytes) {
+    ARROW_RETURN_NOT_OK(key_.Reserve(rows));
+    ARROW_RETURN_NOT_OK(key_.ReserveData(key_bytes));
+    ARROW_RETURN_NOT_OK(value_.Reserve(rows));
+    ARROW_RETURN_NOT_OK(value_.ReserveData(value_bytes));
+    ARROW_RETURN_NOT_OK(topic_.Reserve(rows));
+    ARROW_RETURN_NOT_OK(topic_.ReserveData(topic_bytes));
+    ARROW_RETURN_NOT_OK(partition_.Reserve(rows));
+    ARROW_RETURN_NOT_OK(offset_.Reserve(rows));
+    ARROW_RETURN_NOT_OK(timestamp_.Reserve(rows));
+    return timestamp_type_.Reserve(rows);
   }
 
   bool include_headers_;
