@@ -70,3 +70,50 @@ def test_stream_kafka_to_kafka_round_trip(spark, kafka, tmp_path):
         q.stop()
     got = sorted((m.key(), m.value()) for m in kafka.consume_all(dst))
     assert got == sorted((b"k%d" % i, b"V%d" % i) for i in range(10))
+
+
+def test_stream_many_batches_arrive_byte_identical(spark, kafka, tmp_path):
+    # The sink produces from the batches' own buffers; every key, value and header of many
+    # batches arrives as read, to the topic and partition its row names.
+    src, even, odd = kafka.new_topic(partitions=2), kafka.new_topic(partitions=2), kafka.new_topic(partitions=2)
+    keys = [None, b"", b"\x00k\x00", b"key"]
+    values = [b"", b"\x00\x01\x00", b"x" * 300_000, b"\xff\xfe"]
+    records = [(keys[i % 4], values[(i // 4) % 4] + b"%d" % i, [("h", b"\x00%d" % i), ("e", b"")])
+               for i in range(60)]
+    kafka.produce(src, records[0::2], partition=0)
+    kafka.produce(src, records[1::2], partition=1)
+    df = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap)
+          .option("subscribe", src).option("startingOffsets", "earliest").option("includeHeaders", "true")
+          .option("maxOffsetsPerTrigger", "7").load())
+    q = (df.selectExpr("key", "value", "headers", "1 - partition AS partition",
+                       "IF(partition = 0, '%s', '%s') AS topic" % (even, odd))
+         .writeStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap)
+         .option("checkpointLocation", str(tmp_path / "cp")).trigger(availableNow=True).start())
+    q.awaitTermination()
+    assert q.exception() is None
+    assert len(q.recentProgress) >= 9
+    for topic, part, sent in ((even, 1, records[0::2]), (odd, 0, records[1::2])):
+        got = [m for m in kafka.consume_all(topic)]
+        assert {m.partition() for m in got} == {part}
+        assert [(m.key(), m.value(), m.headers()) for m in got] == sent
+
+
+def test_undeliverable_message_fails_the_query(spark, kafka, tmp_path):
+    # The broker refuses a message above the topic's max.message.bytes: its delivery report
+    # fails the batch, and the query, naming the broker's error and the topic.
+    from confluent_kafka.admin import AdminClient, NewTopic
+
+    topic = "small-" + uuid.uuid4().hex[:10]
+    admin = AdminClient({"bootstrap.servers": kafka.bootstrap})
+    admin.create_topics([NewTopic(topic, 1, 1, config={"max.message.bytes": "1000"})])[topic].result(30)
+    src = kafka.new_topic()
+    kafka.produce(src, [b"small", b"x" * 5000])
+    df = (spark.readStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap)
+          .option("subscribe", src).option("startingOffsets", "earliest").load())
+    q = (df.select("value").writeStream.format("kafka").option("kafka.bootstrap.servers", kafka.bootstrap)
+         .option("topic", topic).option("checkpointLocation", str(tmp_path / "cp"))
+         .trigger(availableNow=True).start())
+    with pytest.raises(Exception, match=r"could not be delivered: Broker: Message size too large \(topic '%s'\)"
+                       % topic):
+        q.awaitTermination()
+    assert q.exception() is not None
