@@ -11,21 +11,6 @@
 
 namespace spate {
 
-namespace {
-
-// FNV-1a: stable across runs and machines, so keys stay in their partition
-// after a restart.
-uint64_t HashBytes(std::string_view bytes) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
-}  // namespace
-
 StatefulOperatorState::StatefulOperatorState(int64_t operator_id, std::string operator_name,
                                              std::string checkpoint, int num_partitions, StateStoreConf conf,
                                              std::vector<std::string> store_names, TaskPool* tasks)
@@ -41,9 +26,13 @@ StatefulOperatorState::StatefulOperatorState(int64_t operator_id, std::string op
 
 StatefulOperatorState::~StatefulOperatorState() = default;
 
-int StatefulOperatorState::PartitionOf(std::string_view key) const {
-  if (num_partitions_ == 1) return 0;  // the default: no key to hash
-  return static_cast<int>(HashBytes(key) % static_cast<uint64_t>(num_partitions_));
+uint64_t StatefulOperatorState::KeyHash(std::string_view key) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : key) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  return h;
 }
 
 arrow::Result<StateStore*> StatefulOperatorState::Store(int partition, int store) {

@@ -9,11 +9,17 @@
 //   4. rows are emitted by output mode: complete — every group; update — the
 //      groups this batch changed; append — the groups the watermark closes
 //      now (once, then removed from state). Update mode also removes closed groups.
+// Steps 1 to 4 run partition by partition on the query's task pool: each
+// row's state key is encoded and hashed to its state partition first, then
+// each partition groups its rows, merges them with its store and builds its
+// output rows; the output comes in partition order.
 // Session windows keep one state row per (keys, session start); a batch's
-// sessions are merged with the stored sessions of the same keys they touch.
+// sessions are merged with the stored sessions of the same keys they touch
+// (over the whole batch: a merge can join sessions across rows).
 
 #include <chrono>
 #include <limits>
+#include <optional>
 #include <set>
 
 #include <arrow/api.h>
@@ -23,6 +29,7 @@
 #include "spate/aggregates/group_ids.h"
 #include "spate/exec/aggregate.h"
 #include "spate/exec/executor.h"
+#include "spate/exec/partitioned_rows.h"
 #include "spate/exec/session_window.h"
 #include "spate/exec/streaming_context.h"
 #include "spate/state/event_time_index.h"
@@ -118,21 +125,6 @@ struct Groups {
     }
     num_rows = static_cast<const arrow::BooleanArray&>(*mask).true_count();
     return arrow::Status::OK();
-  }
-
-  // The groups at `rows`, in that order (ascending, as ByPartition gives them).
-  arrow::Result<Groups> Take(const std::vector<uint32_t>& rows) const {
-    if (static_cast<int64_t>(rows.size()) == num_rows) return *this;  // all of them, in order
-    arrow::UInt32Array indices(static_cast<int64_t>(rows.size()), arrow::Buffer::Wrap(rows));
-    Groups out;
-    out.num_rows = indices.length();
-    for (auto [from, to] : {std::pair{&keys, &out.keys}, std::pair{&buffers, &out.buffers}}) {
-      for (const auto& c : *from) {
-        ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(c, indices));
-        to->push_back(taken.make_array());
-      }
-    }
-    return out;
   }
 };
 
@@ -247,7 +239,8 @@ struct AggregateRuntime final : OperatorRuntime {
   bool ansi = true;
   std::shared_ptr<arrow::Schema> prefix_schema;  // sessions: the key columns before the session start
   std::unique_ptr<RowEncoder> key_encoder, value_encoder, prefix_encoder;
-  EncodedGroups rows;                        // the batch's groups' keys
+  std::vector<EncodedRows> row_chunks;       // the batch's rows' keys, chunk by chunk
+  KeyedRows rows;                            // the same, row by row
   std::vector<PartitionBuffers> partitions;  // by partition
 };
 
@@ -338,13 +331,6 @@ arrow::Result<Groups> DecodeGroups(const PlanNode& node, const AggregateLayout& 
   return out;
 }
 
-// Per partition: the positions of the rows that belong to it.
-std::vector<std::vector<uint32_t>> ByPartition(const StatefulOperatorState& op, const EncodedGroups& rows) {
-  std::vector<std::vector<uint32_t>> out(static_cast<size_t>(op.num_partitions()));
-  for (size_t i = 0; i < rows.keys.size(); ++i) out[op.PartitionOf(rows.PartitionKey(i))].push_back(i);
-  return out;
-}
-
 // The event times (microseconds) that index the groups, or none when the
 // operator does not evict.
 arrow::Result<std::shared_ptr<arrow::Int64Array>> IndexTimes(const AggregateLayout& layout, const Groups& groups,
@@ -384,18 +370,14 @@ arrow::Status IndexStoredRows(const PlanNode& node, AggregateRuntime& rt, Statef
   });
 }
 
-// One partition's part of step 3 without sessions: its groups looked up
-// with one MultiGet, merged with the stored buffers (state rows first), and
-// written back with one write batch; a group new to the state gets its
-// event-time index key. `rows` are the partition's groups in `fresh`.
+// One partition's step 3 without sessions: its groups (their state keys in
+// part.keys) looked up with one MultiGet, merged with the stored buffers
+// (state rows first), and written back with one write batch; a group new to
+// the state gets its event-time index key.
 arrow::Result<Groups> MergePartitionWithStore(const PlanNode& node, const AggregateRuntime& rt, StateStore& store,
-                                              PartitionBuffers& part, const Groups& fresh,
-                                              const std::vector<uint32_t>& rows, bool indexed) {
+                                              PartitionBuffers& part, Groups updated, bool indexed) {
   const AggregateLayout& layout = rt.layout;
-  ARROW_ASSIGN_OR_RAISE(Groups updated, fresh.Take(rows));
-  const size_t n = rows.size();
-  part.keys.clear();
-  for (uint32_t i : rows) part.keys.push_back(rt.rows.keys[i]);
+  const size_t n = part.keys.size();
   ARROW_RETURN_NOT_OK(store.MultiGet(part.keys, &part.values));
   std::vector<char> found(n, 0);
   std::vector<uint32_t> ids;  // per merged row: its group (stored rows first, then the batch's)
@@ -436,21 +418,118 @@ arrow::Result<Groups> MergePartitionWithStore(const PlanNode& node, const Aggreg
   return updated;
 }
 
-// Step 3 without sessions: the batch's groups by partition, each partition
-// merged with its store at once; the groups come back in partition order.
-arrow::Result<Groups> MergeWithStore(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
-                                     const Groups& fresh, bool indexed) {
-  ARROW_RETURN_NOT_OK(EncodeKeys(node, rt, fresh, &rt.rows));
-  const auto partitions = ByPartition(op, rt.rows);
-  std::vector<Groups> updated(partitions.size());
+// Without sessions, before grouping: every row's state key and its hash,
+// encoded in as many chunks of rows as there are partitions, at once.
+arrow::Status KeyRows(AggregateRuntime& rt, StatefulOperatorState& op, const GroupingInput& in) {
+  const int64_t n = in.num_rows;
+  const int64_t chunks = op.num_partitions();
+  auto key_batch = arrow::RecordBatch::Make(rt.layout.key_schema, n, in.keys);
+  rt.row_chunks.resize(static_cast<size_t>(chunks));
+  rt.rows.keys.resize(static_cast<size_t>(n));
+  rt.rows.hashes.resize(static_cast<size_t>(n));
+  return op.ForEachPartition([&](int c) -> arrow::Status {
+    const int64_t begin = n * c / chunks, end = n * (c + 1) / chunks;
+    EncodedRows& encoded = rt.row_chunks[c];
+    rt.key_encoder->EncodeBatch(*key_batch->Slice(begin, end - begin), &encoded);
+    for (int64_t i = begin; i < end; ++i) {
+      rt.rows.keys[i] = encoded[static_cast<size_t>(i - begin)];
+      rt.rows.hashes[i] = StatefulOperatorState::KeyHash(rt.rows.keys[i]);
+    }
+    return arrow::Status::OK();
+  });
+}
+
+arrow::Result<std::shared_ptr<arrow::Array>> TakeRows(const std::shared_ptr<arrow::Array>& column,
+                                                      const std::vector<uint32_t>& rows) {
+  if (static_cast<int64_t>(rows.size()) == column->length()) return column;  // all of them, in order
+  arrow::UInt32Array indices(static_cast<int64_t>(rows.size()), arrow::Buffer::Wrap(rows));
+  ARROW_ASSIGN_OR_RAISE(auto taken, cp::Take(column, indices));
+  return taken.make_array();
+}
+
+// Step 1 for one partition's `rows` (ascending): grouped by their state
+// keys, which part.keys receives, and aggregated into buffers.
+arrow::Result<Groups> UpdatePartitionBuffers(const AggregateRuntime& rt, const GroupingInput& in,
+                                             const std::vector<uint32_t>& rows, PartitionBuffers& part) {
+  const AggregateLayout& layout = rt.layout;
+  const KeyGroups grouping = GroupByKey(rt.rows, rows);
+  Groups out;
+  out.num_rows = static_cast<int64_t>(grouping.first_rows.size());
+  for (const auto& key : in.keys) {
+    ARROW_ASSIGN_OR_RAISE(auto column, TakeRows(key, grouping.first_rows));
+    out.keys.push_back(std::move(column));
+  }
+  part.keys.clear();
+  for (uint32_t row : grouping.first_rows) part.keys.push_back(rt.rows.keys[row]);
+  const GroupMap map{grouping.ids.data(), static_cast<int64_t>(rows.size()), static_cast<uint32_t>(out.num_rows)};
+  for (size_t i = 0; i < layout.functions.size(); ++i) {
+    arrow::ArrayVector args;
+    for (const auto& arg : in.args[i]) {
+      ARROW_ASSIGN_OR_RAISE(auto column, TakeRows(arg, rows));
+      args.push_back(std::move(column));
+    }
+    ARROW_ASSIGN_OR_RAISE(auto states, layout.functions[i]->Update(args, map));
+    for (auto& s : states) {
+      ARROW_ASSIGN_OR_RAISE(s, ConformArray(s, layout.buffer_fields[out.buffers.size()]->type()));
+      out.buffers.push_back(std::move(s));
+    }
+  }
+  return out;
+}
+
+// Step 2: drops the groups the watermark closed (and their `keys`, when
+// given); how many.
+arrow::Result<int64_t> DropLateGroups(const AggregateLayout& layout, int64_t watermark_ms, Groups* groups,
+                                      std::vector<std::string_view>* keys = nullptr) {
+  ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(groups->keys[layout.event_time_key], watermark_ms));
+  std::vector<bool> keep(closed.size());
+  size_t kept = 0;
+  for (size_t i = 0; i < closed.size(); ++i) {
+    keep[i] = !closed[i];
+    if (keep[i] && keys != nullptr) (*keys)[kept] = (*keys)[i];
+    kept += keep[i];
+  }
+  if (keys != nullptr) keys->resize(kept);
+  const auto late = static_cast<int64_t>(closed.size() - kept);
+  if (late > 0) ARROW_RETURN_NOT_OK(groups->Filter(keep));
+  return late;
+}
+
+// Steps 1 to 3 (and 4 in update mode) without sessions, partition by
+// partition on the task pool: each partition groups its rows, drops its
+// late groups, merges with its store and, when `finish`, builds its output
+// rows. Every row is hashed to its partition first (KeyRows), by the same
+// key bytes as the stored state. The tables come back in partition order.
+struct PartitionResults {
+  std::vector<std::shared_ptr<arrow::Table>> tables;  // when finished
+  int64_t late = 0;                                   // groups dropped as late
+};
+arrow::Result<PartitionResults> AggregateByPartition(const PlanNode& node, AggregateRuntime& rt,
+                                                     StatefulOperatorState& op, const GroupingInput& in,
+                                                     std::optional<int64_t> late_watermark_ms, bool indexed,
+                                                     bool finish) {
+  ARROW_RETURN_NOT_OK(KeyRows(rt, op, in));
+  const auto partitions = RowsByPartition(op, rt.rows);
+  PartitionResults out;
+  out.tables.resize(partitions.size());
+  std::vector<int64_t> late(partitions.size(), 0);
   ARROW_RETURN_NOT_OK(op.ForEachPartition([&](int p) -> arrow::Status {
     if (partitions[p].empty()) return arrow::Status::OK();
+    PartitionBuffers& part = rt.partitions[p];
+    ARROW_ASSIGN_OR_RAISE(Groups fresh, UpdatePartitionBuffers(rt, in, partitions[p], part));
+    if (late_watermark_ms) {
+      ARROW_ASSIGN_OR_RAISE(late[p], DropLateGroups(rt.layout, *late_watermark_ms, &fresh, &part.keys));
+    }
+    if (fresh.num_rows == 0) return arrow::Status::OK();
     ARROW_ASSIGN_OR_RAISE(StateStore * store, op.Store(p));
-    ARROW_ASSIGN_OR_RAISE(updated[p], MergePartitionWithStore(node, rt, *store, rt.partitions[p], fresh,
-                                                              partitions[p], indexed));
+    ARROW_ASSIGN_OR_RAISE(Groups updated, MergePartitionWithStore(node, rt, *store, part, std::move(fresh), indexed));
+    if (!finish) return arrow::Status::OK();
+    ARROW_ASSIGN_OR_RAISE(out.tables[p], FinishGroups(rt.layout, updated));
     return arrow::Status::OK();
   }));
-  return ConcatGroups(std::move(updated));
+  for (int64_t n : late) out.late += n;
+  std::erase(out.tables, nullptr);
+  return out;
 }
 
 // The keys before the session start of a batch's sessions, each once, by partition.
@@ -568,6 +647,27 @@ arrow::Result<Groups> MergeSessionsWithStore(const PlanNode& node, AggregateRunt
   return updated;
 }
 
+// Steps 1 to 3 (and 4 in update mode, when `finish`) for sessions: the
+// batch's sessions merged over the whole batch (MergeSessionsWithStore).
+arrow::Result<PartitionResults> AggregateSessions(const PlanNode& node, AggregateRuntime& rt,
+                                                  StatefulOperatorState& op, GroupingInput in,
+                                                  std::optional<int64_t> late_watermark_ms, bool indexed,
+                                                  bool finish) {
+  ARROW_RETURN_NOT_OK(MergeSessionKey(node, &in));
+  ARROW_ASSIGN_OR_RAISE(Groups fresh, UpdateBuffers(rt.layout, std::move(in)));
+  PartitionResults out;
+  if (late_watermark_ms && fresh.num_rows > 0) {
+    ARROW_ASSIGN_OR_RAISE(out.late, DropLateGroups(rt.layout, *late_watermark_ms, &fresh));
+  }
+  if (fresh.num_rows == 0) return out;
+  ARROW_ASSIGN_OR_RAISE(Groups updated, MergeSessionsWithStore(node, rt, op, std::move(fresh), indexed));
+  if (finish && updated.num_rows > 0) {
+    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(rt.layout, updated));
+    out.tables.push_back(std::move(table));
+  }
+  return out;
+}
+
 // The groups this batch's watermark closes, removed from the state by the
 // event-time index (state/event_time_index.h), in partition order.
 arrow::Result<Groups> EvictClosedGroups(const PlanNode& node, AggregateRuntime& rt, StatefulOperatorState& op,
@@ -604,44 +704,27 @@ arrow::Result<std::shared_ptr<arrow::Table>> ExecuteStreamingAggregate(const Pla
   if (starting && watermarked) ARROW_RETURN_NOT_OK(IndexStoredRows(node, *rt, *op));
   auto update_start = Clock::now();
 
-  // 1. The batch's groups.
+  // 1. to 3. The batch's groups, without the late ones, merged with the
+  // stored groups and written back (update mode: and their output rows).
   ARROW_ASSIGN_OR_RAISE(GroupingInput in, EvaluateGroupingInput(node, input, ctx));
-  if (layout.session) ARROW_RETURN_NOT_OK(MergeSessionKey(node, &in));
-  ARROW_ASSIGN_OR_RAISE(Groups fresh, UpdateBuffers(layout, std::move(in)));
-
-  // 2. Groups the previous batch's watermark had closed are late.
-  if (watermarked && fresh.num_rows > 0) {
-    ARROW_ASSIGN_OR_RAISE(auto closed, ClosedBy(fresh.keys[layout.event_time_key], batch.LateEventsWatermarkMs()));
-    std::vector<bool> keep(closed.size());
-    int64_t late = 0;
-    for (size_t i = 0; i < closed.size(); ++i) {
-      keep[i] = !closed[i];
-      late += closed[i];
-    }
-    metrics.num_rows_dropped_by_watermark += late;
-    if (late > 0) ARROW_RETURN_NOT_OK(fresh.Filter(keep));
+  std::optional<int64_t> late_watermark_ms;
+  if (watermarked) late_watermark_ms = batch.LateEventsWatermarkMs();
+  const bool finish = mode == OutputMode::kUpdate;
+  PartitionResults results;
+  if (layout.session) {
+    ARROW_ASSIGN_OR_RAISE(results, AggregateSessions(node, *rt, *op, std::move(in), late_watermark_ms, watermarked,
+                                                     finish));
+  } else if (in.num_rows > 0) {
+    ARROW_ASSIGN_OR_RAISE(results, AggregateByPartition(node, *rt, *op, in, late_watermark_ms, watermarked, finish));
   }
-
-  // 3. Merge with the stored groups and write back.
-  Groups updated;
-  if (fresh.num_rows > 0) {
-    if (layout.session) {
-      ARROW_ASSIGN_OR_RAISE(updated, MergeSessionsWithStore(node, *rt, *op, std::move(fresh), watermarked));
-    } else {
-      ARROW_ASSIGN_OR_RAISE(updated, MergeWithStore(node, *rt, *op, std::move(fresh), watermarked));
-    }
-  }
+  metrics.num_rows_dropped_by_watermark += results.late;
+  std::vector<std::shared_ptr<arrow::Table>> out = std::move(results.tables);
   metrics.all_updates_time_ms += MillisSince(update_start);
 
   // 4. Output by mode.
   if (mode == OutputMode::kComplete) {
     ARROW_ASSIGN_OR_RAISE(Groups all, ReadAllGroups(node, *rt, *op));
     return FinishGroups(layout, all);
-  }
-  std::vector<std::shared_ptr<arrow::Table>> out;
-  if (mode == OutputMode::kUpdate && updated.num_rows > 0) {
-    ARROW_ASSIGN_OR_RAISE(auto table, FinishGroups(layout, updated));
-    out.push_back(std::move(table));
   }
   if (watermarked) {  // evict what this batch's watermark closes
     auto removal_start = Clock::now();

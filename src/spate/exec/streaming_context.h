@@ -94,8 +94,15 @@ class StatefulOperatorState {
   const std::string& name() const { return operator_name_; }
   int num_partitions() const { return num_partitions_; }
   const std::vector<std::string>& store_names() const { return store_names_; }
-  /// The partition a key (or a key prefix that groups keys) belongs to.
-  int PartitionOf(std::string_view key) const;
+  /// The partition a key (or a key prefix that groups keys) belongs to:
+  /// PartitionOfHash(KeyHash(key)).
+  int PartitionOf(std::string_view key) const { return num_partitions_ == 1 ? 0 : PartitionOfHash(KeyHash(key)); }
+  /// The hash of a key's bytes that decides its partition (FNV-1a: stable
+  /// across runs and machines, so keys stay in their partition after a restart).
+  static uint64_t KeyHash(std::string_view key);
+  int PartitionOfHash(uint64_t hash) const {
+    return num_partitions_ == 1 ? 0 : static_cast<int>(hash % static_cast<uint64_t>(num_partitions_));
+  }
   /// The store of `partition` (and of store_names()[store]) for the current
   /// batch, loaded on first use.
   arrow::Result<StateStore*> Store(int partition, int store = 0);

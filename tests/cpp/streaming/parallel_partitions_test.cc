@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <mutex>
+#include <set>
 
 #include <arrow/api.h>
 #include <gtest/gtest.h>
@@ -33,15 +34,19 @@ std::string TestDir(const std::string& name) {
   return dir.string();
 }
 
-// `keys` rows (ts, k, v) of batch b: key i at minute b*7 + i % 13 past noon on 2024-01-01 (UTC).
-std::shared_ptr<arrow::Table> Batch(int b, int keys) {
+// Key i of batch b.
+std::string Key(int i, int b, int keys) { return "k" + std::to_string((i * 31 + b * 17) % keys); }
+
+// `keys` rows (ts, k, v) of batch b: key i at minute b*7 + i % 13 past noon on 2024-01-01 (UTC);
+// with `null_keys`, every eleventh row has no key.
+std::shared_ptr<arrow::Table> Batch(int b, int keys, bool null_keys = false) {
   arrow::TimestampBuilder ts(arrow::timestamp(arrow::TimeUnit::MICRO, "UTC"), arrow::default_memory_pool());
   arrow::StringBuilder k;
   arrow::Int32Builder v;
   for (int i = 0; i < keys; ++i) {
     const int64_t minute = b * 7 + i % 13;
     EXPECT_TRUE(ts.Append((1704110400LL + minute * 60) * 1'000'000).ok());
-    EXPECT_TRUE(k.Append("k" + std::to_string((i * 31 + b * 17) % keys)).ok());
+    EXPECT_TRUE((null_keys && i % 11 == 0 ? k.AppendNull() : k.Append(Key(i, b, keys))).ok());
     EXPECT_TRUE(v.Append(b * 1000 + i).ok());
   }
   auto schema = arrow::schema({arrow::field("ts", arrow::timestamp(arrow::TimeUnit::MICRO, "UTC")),
@@ -62,20 +67,22 @@ Rows RowsOf(const std::shared_ptr<arrow::Table>& table) {
 }
 
 // What a query did: each batch's rows in the order emitted, and its state at the end.
-struct Run {
+struct QueryRun {
   std::map<int64_t, Rows> batches;
   Rows state;
+  std::shared_ptr<arrow::Table> state_table;
 };
 
 using Query = std::function<DataFrame(const DataFrame& events)>;
 
-Run RunQuery(const std::string& master, const Query& query, const std::string& mode, const std::string& name) {
+QueryRun RunQuery(const std::string& master, const Query& query, const std::string& mode, const std::string& name,
+             bool null_keys = false) {
   auto session = Session::Make();
   session->conf().Set("spark.master", master);
   session->conf().Set("spark.sql.shuffle.partitions", "16");
   auto stream = MemoryStream::Make(*ParseDdlSchema("ts TIMESTAMP, k STRING, v INT"));
   const std::string checkpoint = TestDir(name);
-  Run run;
+  QueryRun run;
   std::mutex mutex;
   auto started = query(DataFrame(session, stream->plan()))
                      .writeStream()
@@ -91,29 +98,37 @@ Run RunQuery(const std::string& master, const Query& query, const std::string& m
   EXPECT_TRUE(started.ok()) << started.status().ToString();
   if (!started.ok()) return run;
   for (int b = 0; b < 6; ++b) {
-    EXPECT_TRUE(stream->AddData(Batch(b, 300)).ok());
+    EXPECT_TRUE(stream->AddData(Batch(b, 300, null_keys)).ok());
     auto status = (*started)->processAllAvailable();
     EXPECT_TRUE(status.ok()) << status.ToString();
   }
   EXPECT_TRUE((*started)->stop().ok());
   auto state = session->read().format("statestore").load(checkpoint).toArrow();
   EXPECT_TRUE(state.ok()) << state.status().ToString();
-  if (state.ok()) run.state = RowsOf(*state);
+  if (state.ok()) {
+    run.state = RowsOf(*state);
+    run.state_table = *state;
+  }
   std::lock_guard<std::mutex> lock(mutex);
   return run;
 }
 
-void ExpectSameOnOneAndFourThreads(const Query& query, const std::string& mode, const std::string& name) {
-  Run one = RunQuery("local[1]", query, mode, name + "_1");
-  Run four = RunQuery("local[4]", query, mode, name + "_4");
-  ASSERT_GT(one.batches.size(), 1u);
+QueryRun ExpectSameOnOneAndFourThreads(const Query& query, const std::string& mode, const std::string& name,
+                                  bool null_keys = false) {
+  QueryRun one = RunQuery("local[1]", query, mode, name + "_1", null_keys);
+  QueryRun four = RunQuery("local[4]", query, mode, name + "_4", null_keys);
+  EXPECT_GT(one.batches.size(), 1u);
   size_t rows = 0;
   for (const auto& [id, batch] : one.batches) rows += batch.size();
   EXPECT_GT(rows, 0u);
   EXPECT_EQ(one.batches, four.batches);
   EXPECT_FALSE(one.state.empty());
   EXPECT_EQ(one.state, four.state);
+  return one;
 }
+
+// The text of a row's first column.
+std::string FirstColumn(const std::string& row) { return row.substr(0, row.find(" | ")); }
 
 TEST(ParallelPartitionsTest, TumblingWindowUpdateModeWithEviction) {
   ExpectSameOnOneAndFourThreads(
@@ -150,6 +165,44 @@ TEST(ParallelPartitionsTest, DropDuplicatesWithinWatermark) {
         return events.withWatermark("ts", "10 minutes").dropDuplicatesWithinWatermark({"k"});
       },
       "append", "dedup");
+}
+
+// An aggregation's rows come out partition by partition (the partition
+// whose store keeps the group: the statestore reader's partition_id), and
+// within a partition in the order the batch first has each group, null
+// key included.
+TEST(ParallelPartitionsTest, GroupsComeOutInPartitionThenArrivalOrder) {
+  QueryRun run = ExpectSameOnOneAndFourThreads(
+      [](const DataFrame& events) { return events.groupBy({F::col("k")}).agg({F::count(F::col("v")).alias("n")}); },
+      "update", "order", /*null_keys=*/true);
+  ASSERT_NE(run.state_table, nullptr);
+  auto state = run.state_table->CombineChunksToBatch().ValueOrDie();
+  const auto& keys = static_cast<const arrow::StructArray&>(*state->GetColumnByName("key"));
+  auto partition_ids = state->GetColumnByName("partition_id");
+  std::map<std::string, int64_t> partition_of;
+  std::set<int64_t> used;
+  for (int64_t r = 0; r < state->num_rows(); ++r) {
+    const std::string key = keys.field(0)->GetScalar(r).ValueOrDie()->ToString();
+    auto id = std::static_pointer_cast<arrow::Int64Scalar>(
+        partition_ids->GetScalar(r).ValueOrDie()->CastTo(arrow::int64()).ValueOrDie());
+    partition_of[key] = id->value;
+    used.insert(id->value);
+  }
+  EXPECT_TRUE(partition_of.count("null"));
+  EXPECT_GT(used.size(), 8u);
+  for (int b = 0; b < 6; ++b) {
+    std::vector<std::string> expected;  // the batch's keys, in order of first appearance
+    std::set<std::string> seen;
+    for (int i = 0; i < 300; ++i) {
+      std::string key = i % 11 == 0 ? "null" : Key(i, b, 300);
+      if (seen.insert(key).second) expected.push_back(key);
+    }
+    std::stable_sort(expected.begin(), expected.end(),
+                     [&](const std::string& x, const std::string& y) { return partition_of[x] < partition_of[y]; });
+    std::vector<std::string> emitted;
+    for (const auto& row : run.batches[b]) emitted.push_back(FirstColumn(row));
+    EXPECT_EQ(emitted, expected) << "batch " << b;
+  }
 }
 
 }  // namespace
