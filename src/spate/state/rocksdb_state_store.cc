@@ -37,6 +37,7 @@
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/perf_level.h>
+#include <rocksdb/sst_file_writer.h>
 #include <rocksdb/table.h>
 #include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
@@ -54,6 +55,12 @@ namespace fs = std::filesystem;
 
 // The value cache's budget per provider (one per operator partition).
 constexpr int64_t kValueCacheBytes = int64_t{128} << 20;
+
+// A write batch of at least this many ops is written as an SST file and
+// ingested, rather than inserted into the memtable key by key and flushed
+// at commit: a batch's writes are written once and then only read, so the
+// skip list's inserts (a fifth of a window count's time) buy nothing.
+constexpr size_t kIngestOps = 4096;
 
 // RocksDB's info LOG files would otherwise land in every folder it opens.
 class SilentLogger final : public rocksdb::Logger {
@@ -152,6 +159,8 @@ class RocksDbStateStore final : public StateStore {
   void CachePut(std::string_view key, std::string_view value);
   void CacheRemove(std::string_view key);
   void UpdateCache(const StateWriteBatch& batch);
+  rocksdb::Status WriteSorted(const StateWriteBatch& batch, const std::vector<uint32_t>& sorted, size_t bytes);
+  rocksdb::Status Ingest(const StateWriteBatch& batch, const std::vector<uint32_t>& sorted);
   // Drops the cache once it outgrows its budget.
   void TrimCache();
   // Visits keys in [begin, end) (an empty `end`: to the last key). The end
@@ -447,7 +456,49 @@ void RocksDbStateStore::UpdateCache(const StateWriteBatch& batch) {
   TrimCache();
 }
 
-// One RocksDB write batch; the key count follows the caller's `is_new`.
+// The ops of `batch` in the `sorted` order, through the memtable.
+rocksdb::Status RocksDbStateStore::WriteSorted(const StateWriteBatch& batch, const std::vector<uint32_t>& sorted,
+                                               size_t bytes) {
+  rocksdb::WriteBatch rocks(bytes);
+  for (uint32_t i : sorted) {
+    StateWriteBatch::Op op = batch.op(i);
+    rocksdb::Slice key(op.key.data(), op.key.size());
+    rocksdb::Status s = op.kind == StateWriteBatch::kPut
+                            ? rocks.Put(key, rocksdb::Slice(op.value.data(), op.value.size()))
+                            : rocks.Delete(key);
+    if (!s.ok()) return s;
+  }
+  return provider_->db_->Write(write_options_, &rocks);
+}
+
+// The ops of `batch` in the `sorted` order (by key, ops of one key in
+// theirs) as one SST file, moved into the database. A file holds each key
+// once: the last op of a key is the one that counts.
+rocksdb::Status RocksDbStateStore::Ingest(const StateWriteBatch& batch, const std::vector<uint32_t>& sorted) {
+  const std::string file = (provider_->working_ / fmt::format("ingest-{}.sst", version_)).string();
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), DbOptions());
+  rocksdb::Status s = writer.Open(file);
+  for (size_t j = 0; s.ok() && j < sorted.size(); ++j) {
+    StateWriteBatch::Op op = batch.op(sorted[j]);
+    if (j + 1 < sorted.size() && batch.op(sorted[j + 1]).key == op.key) continue;
+    rocksdb::Slice key(op.key.data(), op.key.size());
+    s = op.kind == StateWriteBatch::kPut ? writer.Put(key, rocksdb::Slice(op.value.data(), op.value.size()))
+                                         : writer.Delete(key);
+  }
+  if (s.ok()) s = writer.Finish();
+  if (s.ok()) {
+    rocksdb::IngestExternalFileOptions options;
+    options.move_files = true;
+    options.write_global_seqno = false;  // kept in the manifest: the file stays as written
+    s = provider_->db_->IngestExternalFile({file}, options);
+  }
+  std::error_code ec;
+  fs::remove(file, ec);  // moved in, or left by a failure
+  return s;
+}
+
+// One RocksDB write batch, or one ingested file when the batch is large;
+// the key count follows the caller's `is_new`.
 arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
   NoPerfCounters();
@@ -465,24 +516,22 @@ arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
     bytes += op.key.size() + op.value.size() + 16;  // and the record's tag and lengths
   }
   std::stable_sort(order.begin(), order.end(), [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
-  rocksdb::WriteBatch rocks(bytes);
-  for (const Keyed& keyed : order) {
-    StateWriteBatch::Op op = batch.op(keyed.op);
-    rocksdb::Slice key(op.key.data(), op.key.size());
+  std::vector<uint32_t> sorted(order.size());
+  for (size_t i = 0; i < order.size(); ++i) sorted[i] = order[i].op;
+  for (uint32_t i : sorted) {
+    StateWriteBatch::Op op = batch.op(i);
     const bool row = !IsIndexKey(op.key);
     if (op.kind == StateWriteBatch::kPut) {
-      ARROW_RETURN_NOT_OK(FromRocks(rocks.Put(key, rocksdb::Slice(op.value.data(), op.value.size())), "cannot put"));
       num_keys_delta_ += row && op.is_new;
       updated_ += row;
     } else {
-      ARROW_RETURN_NOT_OK(FromRocks(rocks.Delete(key), "cannot remove"));
       num_keys_delta_ -= row;
       removed_ += row;
     }
   }
   last_exists_.reset();
   wrote_ = true;
-  rocksdb::Status written = provider_->db_->Write(write_options_, &rocks);
+  rocksdb::Status written = sorted.size() >= kIngestOps ? Ingest(batch, sorted) : WriteSorted(batch, sorted, bytes);
   if (!written.ok()) {
     provider_->cache_.Clear();  // the database may hold part of the batch
     return FromRocks(written, "cannot write a batch");
