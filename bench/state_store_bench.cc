@@ -3,10 +3,14 @@
 // count), committed version after version, then a reload from files as after
 // a restart. Updates run one key at a time (Get, then Put) and then batched
 // as the stateful operators run them (one MultiGet, one write batch).
+// Then the keys are spread over a query's partitions (by the hash the
+// operators use, one store each) and the partitions' stores are updated and
+// committed on a task pool of one thread per core, as a stateful operator
+// runs them.
 // CPU time (user + sys of the whole process, background threads included)
 // is printed next to wall time: wall times are noisy on a shared machine.
 //
-//   build/release/bench/state_store_bench [keys] [batches] [hdfs|rocksdb]
+//   build/release/bench/state_store_bench [keys] [batches] [hdfs|rocksdb] [partitions (default: the cores)]
 
 #include <sys/resource.h>
 
@@ -17,9 +21,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 
 #include <arrow/api.h>
 
+#include "spate/common/task_pool.h"
+#include "spate/exec/streaming_context.h"
 #include "spate/state/row_codec.h"
 #include "spate/state/state_store.h"
 
@@ -131,6 +138,68 @@ void Run(const std::string& provider_class, const std::string& name, const std::
   std::filesystem::remove_all(dir);
 }
 
+// One partition of a query: its store's provider and its keys.
+struct Partition {
+  std::unique_ptr<spate::StateStoreProvider> provider;
+  std::vector<std::string_view> keys;
+  std::vector<std::optional<std::string>> olds;
+  spate::StateWriteBatch writes;
+  spate::StateStore* store = nullptr;
+};
+
+// A batch's MultiGet and write batch on one partition's store.
+arrow::Status UpdatePartition(Partition& part, int64_t version) {
+  ARROW_ASSIGN_OR_RAISE(part.store, part.provider->GetStore(version));
+  ARROW_RETURN_NOT_OK(part.store->MultiGet(part.keys, &part.olds));
+  std::string value(8, '\0');
+  part.writes.Clear();
+  for (size_t i = 0; i < part.keys.size(); ++i) {
+    value[0] = static_cast<char>((part.olds[i] ? part.olds[i]->size() : 0) + 1);
+    part.writes.Put(part.keys[i], value, !part.olds[i]);
+  }
+  return part.store->Write(part.writes);
+}
+
+// The keys over `partitions` stores, updated batch after batch on `pool`
+// (all partitions' updates, then all their commits, as an operator runs them).
+void RunPartitioned(const std::string& provider_class, const std::string& name, const std::vector<std::string>& keys,
+                    int64_t batches, int partitions, spate::TaskPool& pool) {
+  std::filesystem::path dir = std::filesystem::temp_directory_path() / ("spate_state_bench_parts_" + name);
+  std::filesystem::remove_all(dir);
+  spate::StateStoreConf conf;
+  conf.provider_class = provider_class;
+  conf.fsync = false;
+  std::vector<Partition> parts(static_cast<size_t>(partitions));
+  for (int p = 0; p < partitions; ++p) {
+    parts[p].provider = spate::StateStoreProvider::Create((dir / std::to_string(p)).string(), conf).ValueOrDie();
+  }
+  for (const auto& k : keys) parts[spate::StatefulOperatorState::KeyHash(k) % partitions].keys.push_back(k);
+  std::vector<double> update_ms, update_cpu_ms, commit_ms;
+  for (int64_t b = 0; b < batches; ++b) {
+    auto start = std::chrono::steady_clock::now();
+    double cpu_start = CpuMillis();
+    auto updated = pool.ParallelFor(partitions, [&](int64_t p) { return UpdatePartition(parts[p], b); });
+    update_ms.push_back(Millis(start));
+    update_cpu_ms.push_back(CpuMillis() - cpu_start);
+    start = std::chrono::steady_clock::now();
+    auto committed = pool.ParallelFor(partitions, [&](int64_t p) {
+      ARROW_RETURN_NOT_OK(parts[p].store->Commit().status());
+      return parts[p].provider->DoMaintenance();
+    });
+    commit_ms.push_back(Millis(start));
+    if (!updated.ok() || !committed.ok()) {
+      std::printf("%s\n", (updated.ok() ? committed : updated).ToString().c_str());
+      return;
+    }
+  }
+  std::printf("%-8s %d partitions on %d threads, batched updates: %.0f keys/s (median batch %.0f ms, CPU %.0f ms: "
+              "%.0f keys per CPU second); commit + maintenance: median %.0f ms\n",
+              name.c_str(), partitions, pool.threads(), keys.size() / (Median(update_ms) / 1000), Median(update_ms),
+              Median(update_cpu_ms), keys.size() / (Median(update_cpu_ms) / 1000), Median(commit_ms));
+  parts.clear();
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -143,11 +212,21 @@ int main(int argc, char** argv) {
   std::printf("row codec: %lld keys of (bigint, struct<start,end>) encoded in %.0f ms\n", static_cast<long long>(n),
               Millis(start));
   const std::string only = argc > 3 ? argv[3] : "";
-  if (only.empty() || only == "hdfs") {
-    Run("org.apache.spark.sql.execution.streaming.state.HDFSBackedStateStoreProvider", "HDFS", keys, batches);
-  }
-  if (only.empty() || only == "rocksdb") {
-    Run("org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider", "RocksDB", keys, batches);
+  const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  const int partitions = argc > 4 ? std::atoi(argv[4]) : cores;
+  spate::TaskPool pool(cores);
+  struct Provider {
+    const char* arg;
+    const char* name;
+    const char* class_name;
+  };
+  const Provider providers[] = {{"hdfs", "HDFS", "HDFSBackedStateStoreProvider"},
+                                {"rocksdb", "RocksDB", "RocksDBStateStoreProvider"}};
+  for (const auto& [arg, name, class_name] : providers) {
+    if (!only.empty() && only != arg) continue;
+    const std::string provider_class = std::string("org.apache.spark.sql.execution.streaming.state.") + class_name;
+    Run(provider_class, name, keys, batches);
+    RunPartitioned(provider_class, name, keys, 2 * batches, partitions, pool);
   }
   return 0;
 }
