@@ -127,6 +127,42 @@ void RemoveWorkingFoldersOfDeadProcesses(const fs::path& dir) {
   for (const auto& path : stale) fs::remove_all(path, ec);
 }
 
+// Sorts `positions` by their keys (key_at(p): the key at p) in byte order;
+// equal keys keep their order. The keys of a batch mostly share a long
+// prefix (a window count's keys start with their window), so keys are
+// compared by the 8 bytes after the prefix they all share first, as one
+// number, and by all their bytes only when those are equal: a fraction of
+// the time of a memcmp on every comparison. (Give row keys and index keys
+// apart: they share no prefix.)
+template <typename KeyAt>
+void SortByKey(std::vector<uint32_t>* positions, const KeyAt& key_at) {
+  const size_t n = positions->size();
+  if (n < 2) return;
+  const std::string_view first = key_at((*positions)[0]);
+  size_t shared = first.size();
+  for (size_t i = 1; i < n && shared > 0; ++i) {
+    const std::string_view key = key_at((*positions)[i]);
+    shared = static_cast<size_t>(
+        std::mismatch(first.begin(), first.begin() + shared, key.begin(), key.end()).first - first.begin());
+  }
+  struct Head {
+    uint64_t bytes;  // big-endian, zero-padded: orders as the keys do, up to ties
+    uint32_t position;
+  };
+  std::vector<Head> heads(n);
+  for (size_t i = 0; i < n; ++i) {
+    const std::string_view rest = key_at((*positions)[i]).substr(shared);
+    uint64_t bytes = 0;
+    for (size_t b = 0; b < 8; ++b) bytes = bytes << 8 | (b < rest.size() ? static_cast<unsigned char>(rest[b]) : 0);
+    heads[i] = {bytes, (*positions)[i]};
+  }
+  std::stable_sort(heads.begin(), heads.end(), [&](const Head& a, const Head& b) {
+    if (a.bytes != b.bytes) return a.bytes < b.bytes;
+    return key_at(a.position) < key_at(b.position);
+  });
+  for (size_t i = 0; i < n; ++i) (*positions)[i] = heads[i].position;
+}
+
 class RocksDbStateStoreProvider;
 
 class RocksDbStateStore final : public StateStore {
@@ -404,17 +440,17 @@ arrow::Status RocksDbStateStore::MultiGet(const std::vector<std::string_view>& k
   values->resize(n);
   std::vector<const ByteHashTable::Entry*> cached;
   provider_->cache_.FindMany(keys, &cached);
-  std::vector<size_t> misses;
+  std::vector<uint32_t> misses;
   for (size_t i = 0; i < n; ++i) {
     if (cached[i] != nullptr) {
       (*values)[i].emplace(cached[i]->value());
     } else {
-      misses.push_back(i);
+      misses.push_back(static_cast<uint32_t>(i));
     }
   }
   last_exists_.reset();
   if (misses.empty()) return arrow::Status::OK();
-  std::sort(misses.begin(), misses.end(), [&](size_t a, size_t b) { return keys[a] < keys[b]; });
+  SortByKey(&misses, [&](uint32_t i) { return keys[i]; });
   std::vector<rocksdb::Slice> slices;
   slices.reserve(misses.size());
   for (size_t i : misses) slices.emplace_back(keys[i].data(), keys[i].size());
@@ -503,21 +539,19 @@ arrow::Status RocksDbStateStore::Write(const StateWriteBatch& batch) {
   ARROW_RETURN_NOT_OK(CheckUpdating());
   NoPerfCounters();
   // In key order (ops of one key keep theirs): each memtable insert then
-  // starts where the one before it ended instead of at the skip list's top.
-  struct Keyed {
-    std::string_view key;
-    uint32_t op;
-  };
-  std::vector<Keyed> order(batch.size());
+  // starts where the one before it ended instead of at the skip list's top,
+  // and an SST file needs it.
   size_t bytes = 0;
-  for (uint32_t i = 0; i < order.size(); ++i) {
+  for (size_t i = 0; i < batch.size(); ++i) {
     StateWriteBatch::Op op = batch.op(i);
-    order[i] = {op.key, i};
     bytes += op.key.size() + op.value.size() + 16;  // and the record's tag and lengths
   }
-  std::stable_sort(order.begin(), order.end(), [](const Keyed& a, const Keyed& b) { return a.key < b.key; });
-  std::vector<uint32_t> sorted(order.size());
-  for (size_t i = 0; i < order.size(); ++i) sorted[i] = order[i].op;
+  std::vector<uint32_t> sorted, index_ops;  // index keys sort after every row key
+  for (uint32_t i = 0; i < batch.size(); ++i) (IsIndexKey(batch.op(i).key) ? index_ops : sorted).push_back(i);
+  auto key_of = [&](uint32_t i) { return batch.op(i).key; };
+  SortByKey(&sorted, key_of);
+  SortByKey(&index_ops, key_of);
+  sorted.insert(sorted.end(), index_ops.begin(), index_ops.end());
   for (uint32_t i : sorted) {
     StateWriteBatch::Op op = batch.op(i);
     const bool row = !IsIndexKey(op.key);
