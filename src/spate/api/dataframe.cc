@@ -11,6 +11,7 @@
 #include "spate/common/error.h"
 #include "spate/api/writer.h"
 #include "spate/exec/executor.h"
+#include "spate/expr/json_field_pruning.h"
 #include "spate/expr/user_function.h"
 #include "spate/expr/value_format.h"
 #include "spate/plan/grouping_sets.h"
@@ -43,16 +44,24 @@ sql::ParseOptions ParseOptionsOf(const std::shared_ptr<Session>& session) {
   return options;
 }
 
-// What an operation binds with: the session's registered functions, and its time zone
-// for the timestamp literals printed in generated column names.
+bool JsonExpressionOptimizationOf(const std::shared_ptr<Session>& session) {
+  return !session || JsonExpressionOptimizationEnabled(session->conf());
+}
+
+// What an operation binds with: the session's registered functions, its time zone
+// for the timestamp literals printed in generated column names, and whether
+// from_json calls may be pruned.
 class BindScope {
  public:
   explicit BindScope(const std::shared_ptr<Session>& session)
-      : functions_(Functions(session)), time_zone_(TimeZoneOf(session)) {}
+      : functions_(Functions(session)),
+        time_zone_(TimeZoneOf(session)),
+        json_(JsonExpressionOptimizationOf(session)) {}
 
  private:
   UserFunctionScope functions_;
   LiteralTimeZoneScope time_zone_;
+  JsonExpressionOptimizationScope json_;
 };
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include "spate/api/table_io.h"
 #include "spate/common/error.h"
 #include "spate/common/strings.h"
+#include "spate/expr/json_field_pruning.h"
 #include "spate/expr/time_zone.h"
 #include "spate/expr/value_format.h"
 #include "spate/plan/plan_builder.h"
@@ -107,6 +108,7 @@ DataFrame Session::Range(int64_t start, int64_t end, int64_t step) {
 DataFrame Session::Sql(const std::string& query) {
   UserFunctionScope functions(&functions_);
   LiteralTimeZoneScope time_zone(conf().Get("spark.sql.session.timeZone").value_or("UTC"));
+  JsonExpressionOptimizationScope json(JsonExpressionOptimizationEnabled(conf()));
   return RunSql(*this, query);
 }
 

@@ -12,6 +12,7 @@ RuntimeConfig::RuntimeConfig() {
       {"spark.sql.ansi.enabled", "true"},
       {"spark.sql.session.timeZone", "UTC"},
       {"spark.sql.caseSensitive", "false"},
+      {"spark.sql.optimizer.enableJsonExpressionOptimization", "true"},
       {"spark.sql.shuffle.partitions", std::to_string(std::max(1u, std::thread::hardware_concurrency()))},
       {"spark.sql.warehouse.dir", "spark-warehouse"},
       {"spark.sql.streaming.schemaInference", "false"},

@@ -25,6 +25,7 @@
 
 #include "spate/common/calendar.h"
 #include "spate/common/error.h"
+#include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/expr/csv_infer.h"
 #include "spate/expr/csv_text.h"
@@ -33,6 +34,7 @@
 #include "spate/expr/function_options.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/json_flat_record.h"
+#include "spate/expr/json_field_pruning.h"
 #include "spate/expr/json_infer.h"
 #include "spate/expr/json_path.h"
 #include "spate/expr/json_record_parser.h"
@@ -429,6 +431,7 @@ struct FromJsonSettings {
   JsonReadOptions read;
   TextValueFormats formats;
   bool source_records = false;  // kJsonSourceRecordsOption: records of the JSON file source
+  bool prunable = false;        // json_field_pruning.h: the optimizer may read fewer fields
 };
 
 arrow::Status MalformedRecord(std::string_view record) {
@@ -597,6 +600,17 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
   return arrow::Datum(out);
 }
 
+// from_json's implementation, a type of its own so that the optimizer finds
+// its settings (FunctionImpl::target) to prune its schema.
+struct FromJsonCall {
+  FromJsonSettings settings;
+  arrow::Result<arrow::Datum> operator()(const FunctionArgs& a) const { return FromJson(a, settings); }
+};
+
+thread_local bool json_expression_optimization = true;
+
+bool JsonExpressionOptimization() { return json_expression_optimization; }
+
 // Jackson's lenient features, as the JSON options name them.
 arrow::Result<JsonReadOptions> JsonReadOptionsOf(const Options& options) {
   JsonReadOptions o;
@@ -653,9 +667,9 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
     int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));
     if (index >= 0 && st.field(index).type->id() == TypeId::kString) settings.corrupt_index = index;
   }
-  auto impl = [settings](const FunctionArgs& a) { return FromJson(a, settings); };
+  settings.prunable = args.size() == 2 && settings.schema->id() == TypeId::kStruct && JsonExpressionOptimization();
   DataTypePtr type = settings.schema;
-  return MakeFunction(name, impl, type, std::move(args), pretty, true);
+  return MakeFunction(name, FromJsonCall{settings}, type, std::move(args), pretty, true);
 }
 
 // ---------------------------------------------------------------------------
@@ -1384,6 +1398,40 @@ arrow::Result<BoundExprPtr> BindSchemaOfCsv(const std::string& name, std::vector
 }
 
 }  // namespace
+
+bool JsonExpressionOptimizationEnabled(const RuntimeConfig& conf) {
+  return conf.GetBool("spark.sql.optimizer.enableJsonExpressionOptimization");
+}
+
+JsonExpressionOptimizationScope::JsonExpressionOptimizationScope(bool enabled)
+    : previous_(json_expression_optimization) {
+  json_expression_optimization = enabled;
+}
+
+JsonExpressionOptimizationScope::~JsonExpressionOptimizationScope() { json_expression_optimization = previous_; }
+
+const StructType* PrunableFromJsonSchema(const BoundExpr& e, int* corrupt_index) {
+  if (e.kind() != BoundExpr::Kind::kFunction) return nullptr;
+  const auto* call = static_cast<const BoundFunction&>(e).impl().target<FromJsonCall>();
+  if (call == nullptr || !call->settings.prunable) return nullptr;
+  if (corrupt_index != nullptr) *corrupt_index = call->settings.corrupt_index;
+  return static_cast<const StructType*>(call->settings.schema.get());
+}
+
+arrow::Result<BoundExprPtr> FromJsonReading(const BoundExpr& e, StructTypePtr schema) {
+  if (PrunableFromJsonSchema(e) == nullptr) return arrow::Status::Invalid("internal error: not a prunable from_json");
+  const auto& function = static_cast<const BoundFunction&>(e);
+  FromJsonCall call = *function.impl().target<FromJsonCall>();
+  call.settings.schema = schema;
+  call.settings.corrupt_index = schema->FieldIndex("_corrupt_record");
+  if (call.settings.corrupt_index >= 0 && schema->field(call.settings.corrupt_index).type->id() != TypeId::kString) {
+    call.settings.corrupt_index = -1;
+  }
+  auto text = std::make_shared<BoundLiteral>(std::make_shared<arrow::StringScalar>(schema->Sql()), types::String(),
+                                             schema->Sql());
+  return MakeFunction(function.function(), std::move(call), std::move(schema), {e.children()[0], std::move(text)},
+                      e.name(), true);
+}
 
 void RegisterJsonFunctions(FunctionRegistry& r) {
   r.Add("from_json", BindFromJson);

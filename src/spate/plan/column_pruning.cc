@@ -18,17 +18,6 @@ bool ColumnsWithin(const std::vector<BoundExprPtr>& exprs, size_t width, std::se
   return out->empty() || *out->rbegin() < static_cast<int>(width);
 }
 
-// What a Project or an Aggregate reads of its child: its expressions, and an
-// Aggregate's arguments and filters.
-std::vector<BoundExprPtr> ExprsOf(const PlanNode& node) {
-  std::vector<BoundExprPtr> out = node.exprs;
-  for (const auto& call : node.aggregates) {
-    out.insert(out.end(), call.args.begin(), call.args.end());
-    if (call.filter) out.push_back(call.filter);
-  }
-  return out;
-}
-
 // `node` reading its child's column map[i] where it read column i.
 void Remap(PlanNode* node, const std::vector<int>& map) {
   for (auto& e : node->exprs) e = RemapColumns(e, map);
@@ -77,21 +66,48 @@ PlanPtr PrunedGenerate(const PlanNode& project, const PlanNode& generate) {
   return Node(std::move(top));
 }
 
-// `parent` (a Project or an Aggregate) over `project` narrowed to the columns
-// `parent` reads; null when it reads them all (or none).
-PlanPtr Narrowed(const PlanNode& parent, const PlanNode& project) {
-  const size_t width = project.output.size();
-  std::set<int> used;
-  if (!ColumnsWithin(ExprsOf(parent), width, &used) || used.empty() || used.size() == width) return nullptr;
+// `project` narrowed to the columns in `used` (by a PruneAt of its own), and
+// the map from its columns to the narrowed one's.
+std::pair<PlanPtr, std::vector<int>> NarrowProject(const PlanNode& project, const std::set<int>& used) {
   PlanNode below{.kind = Kind::kProject, .children = project.children};
-  std::vector<int> map(width, -1);
+  std::vector<int> map(project.output.size(), -1);
   for (int i : used) {
     map[i] = static_cast<int>(below.exprs.size());
     below.exprs.push_back(project.exprs[i]);
     below.output.push_back(project.output[i]);
   }
+  return {PruneAt(Node(std::move(below))), std::move(map)};
+}
+
+// `parent` (a Project or an Aggregate) over `project` narrowed to the columns
+// `parent` reads; null when it reads them all (or none).
+PlanPtr Narrowed(const PlanNode& parent, const PlanNode& project) {
+  const size_t width = project.output.size();
+  std::set<int> used;
+  if (!ColumnsWithin(InputExprs(parent), width, &used) || used.empty() || used.size() == width) return nullptr;
+  auto [below, map] = NarrowProject(project, used);
   PlanNode top = parent;
-  top.children = {PruneAt(Node(std::move(below)))};
+  top.children = {std::move(below)};
+  Remap(&top, map);
+  return Node(std::move(top));
+}
+
+// `parent` (a Project or an Aggregate) over `filter` over `project`, the
+// project narrowed to the columns the two read; null when they read them all.
+PlanPtr NarrowedThroughFilter(const PlanNode& parent, const PlanNode& filter, const PlanNode& project) {
+  const size_t width = project.output.size();
+  std::vector<BoundExprPtr> exprs = InputExprs(parent);
+  exprs.push_back(filter.condition);
+  std::set<int> used;
+  if (!ColumnsWithin(exprs, width, &used) || used.empty() || used.size() == width) return nullptr;
+  auto [below, map] = NarrowProject(project, used);
+  PlanNode middle = filter;
+  middle.children = {std::move(below)};
+  middle.condition = RemapColumns(filter.condition, map);
+  middle.output.clear();
+  for (int i : used) middle.output.push_back(filter.output[i]);
+  PlanNode top = parent;
+  top.children = {Node(std::move(middle))};
   Remap(&top, map);
   return Node(std::move(top));
 }
@@ -105,6 +121,9 @@ PlanPtr PruneAt(const PlanPtr& node) {
     pruned = PrunedGenerate(*node, *node->children[0]);
   } else if ((node->kind == Kind::kProject || node->kind == Kind::kAggregate) && child == Kind::kProject) {
     pruned = Narrowed(*node, *node->children[0]);
+  } else if ((node->kind == Kind::kProject || node->kind == Kind::kAggregate) && child == Kind::kFilter &&
+             node->children[0]->children[0]->kind == Kind::kProject) {
+    pruned = NarrowedThroughFilter(*node, *node->children[0], *node->children[0]->children[0]);
   }
   return pruned ? pruned : node;
 }
@@ -130,6 +149,15 @@ PlanPtr Rewrite(const PlanPtr& plan, std::map<const PlanNode*, PlanPtr>* done) {
 }
 
 }  // namespace
+
+std::vector<BoundExprPtr> InputExprs(const PlanNode& node) {
+  std::vector<BoundExprPtr> out = node.exprs;
+  for (const auto& call : node.aggregates) {
+    out.insert(out.end(), call.args.begin(), call.args.end());
+    if (call.filter) out.push_back(call.filter);
+  }
+  return out;
+}
 
 PlanPtr PruneColumns(const PlanPtr& plan) {
   std::map<const PlanNode*, PlanPtr> done;

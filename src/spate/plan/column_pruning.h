@@ -1,8 +1,8 @@
 #pragma once
 
 // Column pruning, an optimizer rule (optimizer.h), as Spark's ColumnPruning
-// where it pays: a Project under an Aggregate or a Project keeps only the
-// columns its parent reads, and a Project over a Generate that reads only
+// where it pays: a Project under an Aggregate or a Project, directly or
+// through a Filter, keeps only the columns they read, and a Project over a Generate that reads only
 // some of the Generate's pass-through columns gets a column-only Project below
 // the Generate, so that each generated row copies only those. A sliding window
 // is such an explode: grouped by window and auction in q5 of Nexmark, the
@@ -15,5 +15,9 @@ namespace spate {
 /// `plan` with its Projects narrowed or inserted so; the same pointer when
 /// nothing changes. Subplans used twice (a self-join) stay shared.
 PlanPtr PruneColumns(const PlanPtr& plan);
+
+/// What a Project or an Aggregate reads of its child: a Project's expressions,
+/// an Aggregate's keys, arguments and filters.
+std::vector<BoundExprPtr> InputExprs(const PlanNode& node);
 
 }  // namespace spate
