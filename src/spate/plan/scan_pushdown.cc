@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "spate/plan/column_pruning.h"
+
 namespace spate {
 
 namespace {
@@ -34,7 +36,10 @@ PlanPtr ScanWith(const PlanNode& scan, ScanRequest request) {
 // `plan` with its scan told the columns and filters it needs, when `plan` is a
 // Project/Filter over a scan that reads on demand; else null.
 PlanPtr WithScanPushdown(const PlanNode& plan) {
-  if (plan.kind != PlanNode::Kind::kProject && plan.kind != PlanNode::Kind::kFilter) return nullptr;
+  if (plan.kind != PlanNode::Kind::kProject && plan.kind != PlanNode::Kind::kFilter &&
+      plan.kind != PlanNode::Kind::kAggregate) {
+    return nullptr;
+  }
   // The path down to the scan: filters, watermarks and column-only
   // projections (renames, the qualifier of spark.table) below the top node.
   std::vector<const PlanNode*> path{&plan};
@@ -74,8 +79,12 @@ PlanPtr WithScanPushdown(const PlanNode& plan) {
       CollectColumns(*RemapColumns(path[k]->exprs[0], input_map[k]), &used);
     }
   }
-  if (plan.kind == PlanNode::Kind::kProject) {
-    for (const auto& e : plan.exprs) CollectColumns(*RemapColumns(e, input_map[0]), &used);
+  if (plan.kind != PlanNode::Kind::kFilter) {
+    for (const auto& e : InputExprs(plan)) CollectColumns(*RemapColumns(e, input_map[0]), &used);
+  }
+  // An Aggregate that reads no column (count(*) right over the scan) asks for
+  // them all, as before: the scan tells the rows.
+  if (plan.kind == PlanNode::Kind::kProject || (plan.kind == PlanNode::Kind::kAggregate && !used.empty())) {
     request.columns.assign(scan.output.size(), false);
     for (int i : used) request.columns[i] = true;
   }

@@ -55,14 +55,26 @@ TEST(ScanPushdown, ProjectAndFilterTellTheScanTheirColumnsAndConjuncts) {
   EXPECT_EQ(static_cast<const BoundColumn&>(*r.filters[0]->children()[0]).index(), 0);
 }
 
-TEST(ScanPushdown, AnAggregateReadsEveryColumn) {
+TEST(ScanPushdown, AnAggregateTellsTheScanItsColumnsAndThoseOfTheFilterBelow) {
   auto session = Session::Make();
   Recorded recorded;
   auto df = LazyTable(session, &recorded).groupBy({F::col("b")}).agg({F::sum(F::col("c")).alias("s")});
   ASSERT_TRUE(df.toArrow().ok());
+  auto counted = LazyTable(session, &recorded).filter(F::col("a") > lit(1)).groupBy({}).count();
+  ASSERT_EQ(counted.toArrow().ValueOrDie()->num_rows(), 1);
+  ASSERT_EQ(recorded.requests.size(), 2u);
+  EXPECT_EQ(recorded.requests[0].columns, (std::vector<bool>{false, true, true}));
+  EXPECT_TRUE(recorded.requests[0].filters.empty());
+  EXPECT_EQ(recorded.requests[1].columns, (std::vector<bool>{true, false, false}));
+  EXPECT_EQ(recorded.requests[1].filters.size(), 1u);
+}
+
+TEST(ScanPushdown, CountingTheScansRowsReadsEveryColumn) {
+  auto session = Session::Make();
+  Recorded recorded;
+  ASSERT_TRUE(LazyTable(session, &recorded).groupBy({}).count().toArrow().ok());
   ASSERT_EQ(recorded.requests.size(), 1u);
   EXPECT_TRUE(recorded.requests[0].columns.empty());
-  EXPECT_TRUE(recorded.requests[0].filters.empty());
 }
 
 }  // namespace

@@ -2,6 +2,7 @@
 // data columns, then the partition columns of Hive-style `col=value`
 // directories, typed as Spark infers them; and the errors for format names.
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -110,6 +111,16 @@ StructTypePtr DataSchema(const StructTypePtr& user, const StructType& partitions
   return types::Struct(std::move(fields));
 }
 
+// The columns of files read with a given schema: the data columns, then the
+// partition columns (as ReadDataFiles gives them, without reading the files).
+StructTypePtr GivenFileSchema(const std::vector<DataFile>& files, const StructTypePtr& schema,
+                              const std::vector<std::string>& partition_columns) {
+  StructTypePtr partitions = PartitionSchema(files, schema, partition_columns);
+  std::vector<StructField> fields = DataSchema(schema, *partitions)->fields();
+  for (const auto& p : partitions->fields()) fields.push_back(p);
+  return types::Struct(std::move(fields));
+}
+
 // One file's partition value as a column of `rows` copies.
 arrow::Result<std::shared_ptr<arrow::Array>> PartitionColumn(const DataFile& file,
                                                             const StructField& field, int64_t rows) {
@@ -168,25 +179,34 @@ class FileRelation {
         options_(std::move(options)),
         partition_columns_(std::move(partition_columns)) {}
 
-  // The first read, which also fixes the schema of the later ones.
-  arrow::Result<FileTable> Load(const StructTypePtr& schema) {
+  // The first read, which also fixes the schema of the later ones. JSON
+  // files with a given schema are not read yet (only their options checked):
+  // each run parses the fields its query reads.
+  arrow::Result<StructTypePtr> Load(const StructTypePtr& schema) {
     stamps_ = Stamps();
+    if (schema && format_ == "json") {
+      ARROW_RETURN_NOT_OK(ReadDataFiles(conf_, format_, {}, schema, options_, partition_columns_).status());
+      schema_ = GivenFileSchema(files_, schema, partition_columns_);
+      return schema_;
+    }
     ARROW_ASSIGN_OR_RAISE(FileTable data, ReadDataFiles(conf_, format_, files_, schema, options_, partition_columns_));
     schema_ = data.schema;
     table_ = data.table;
-    return data;
+    return schema_;
   }
 
-  arrow::Result<std::shared_ptr<arrow::Table>> Rows() {
+  // The rows, of which `columns` (empty: all) are read (FileReadRequest::columns).
+  arrow::Result<std::shared_ptr<arrow::Table>> Rows(const std::vector<bool>& columns) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<FileStamp> stamps = Stamps();
-    for (const auto& stamp : stamps) {
-      if (!stamp) return table_;
-    }
-    if (stamps == stamps_) return table_;
-    ARROW_ASSIGN_OR_RAISE(FileTable data, ReadDataFiles(conf_, format_, files_, schema_, options_, partition_columns_));
+    bool gone = std::find(stamps.begin(), stamps.end(), std::nullopt) != stamps.end();
+    bool kept = table_ && (table_columns_.empty() || table_columns_ == columns);
+    if (kept && (gone || stamps == stamps_)) return table_;
+    ARROW_ASSIGN_OR_RAISE(FileTable data,
+                          ReadDataFiles(conf_, format_, files_, schema_, options_, partition_columns_, columns));
     stamps_ = std::move(stamps);
     table_ = data.table;
+    table_columns_ = columns;
     return table_;
   }
 
@@ -205,7 +225,8 @@ class FileRelation {
   StructTypePtr schema_;
   std::mutex mutex_;
   std::vector<FileStamp> stamps_;
-  std::shared_ptr<arrow::Table> table_;
+  std::shared_ptr<arrow::Table> table_;  // null until read
+  std::vector<bool> table_columns_;      // those `table_` holds (empty: all)
 };
 
 }  // namespace
@@ -278,11 +299,11 @@ arrow::Result<PlanPtr> LoadFiles(const RuntimeConfig& conf, const std::string& f
   if (!IsFileFormat(fmt_name)) return UnsupportedDataSource(format);
   ARROW_ASSIGN_OR_RAISE(auto files, ListDataFiles(conf, paths));
   auto relation = std::make_shared<FileRelation>(conf, fmt_name, std::move(files), options, partition_columns);
-  ARROW_ASSIGN_OR_RAISE(FileTable data, relation->Load(schema));
+  ARROW_ASSIGN_OR_RAISE(StructTypePtr read_schema, relation->Load(schema));
   auto source = std::make_shared<ScanSource>();
   source->description = fmt::format("Relation[{}] {}", fmt_name, paths.empty() ? "" : paths[0]);
-  source->reader = [relation](const ScanRequest&) { return relation->Rows(); };
-  return MakeScan(std::move(source), *data.schema);
+  source->reader = [relation](const ScanRequest& request) { return relation->Rows(request.columns); };
+  return MakeScan(std::move(source), *read_schema);
 }
 
 bool IsFileFormat(const std::string& format) {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "spate/common/byte_scan.h"
+#include "spate/common/error.h"
 #include "spate/common/java_random.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
@@ -312,6 +313,32 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
   return RunPlan(plan, *r.conf);
 }
 
+// The fields the query reads (FileReadRequest::columns), which alone are
+// parsed, as Spark parses its required schema: a value in another field is
+// skipped unconverted, so a record is malformed (its text in the corrupt-record
+// column, dropped, or failing) only for its syntax and the fields read. The
+// corrupt-record column alone is refused, as Spark refuses it.
+arrow::Result<StructTypePtr> RequiredSchema(const FileReadRequest& r, const StructTypePtr& schema,
+                                            const std::string& corrupt) {
+  if (r.columns.empty()) return schema;
+  std::vector<StructField> fields;
+  for (int i = 0; i < schema->num_fields(); ++i) {
+    if (r.columns[i]) fields.push_back(schema->field(i));
+  }
+  if (fields.size() == 1 && fields[0].name == corrupt) {
+    return SparkError("UNSUPPORTED_FEATURE.QUERY_ONLY_CORRUPT_RECORD_COLUMN", "0A000",
+                      "The feature is not supported: Queries from raw JSON/CSV/XML files are disallowed when the\n"
+                      "referenced columns only include the internal corrupt record column\n"
+                      "(named `_corrupt_record` by default). For example:\n"
+                      "`spark.read.schema(schema).json(file).filter($\"_corrupt_record\".isNotNull).count()`\n"
+                      "and `spark.read.schema(schema).json(file).select(\"_corrupt_record\").show()`.\n"
+                      "Instead, you can cache or save the parsed results and then send the same query.\n"
+                      "For example, `val df = spark.read.schema(schema).json(file).cache()` and then\n"
+                      "`df.filter($\"_corrupt_record\".isNotNull).count()`.");
+  }
+  return types::Struct(std::move(fields));
+}
+
 }  // namespace
 
 arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
@@ -351,13 +378,13 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     ARROW_ASSIGN_OR_RAISE(out.schema, InferJsonSchema(records, infer, case_sensitive));
     if (r.files->empty()) return UnableToInferSchema("JSON");
   }
+  ARROW_ASSIGN_OR_RAISE(StructTypePtr parse_schema, RequiredSchema(r, out.schema, infer.corrupt_column));
   // DROPMALFORMED parses with an extra corrupt-record column to find the rows to drop.
-  StructTypePtr parse_schema = out.schema;
   std::string corrupt = infer.corrupt_column;
   bool drop = infer.mode == ParseMode::kDropMalformed;
   if (drop) {
     corrupt = "__spate_corrupt_record";
-    std::vector<StructField> fields = out.schema->fields();
+    std::vector<StructField> fields = parse_schema->fields();
     fields.push_back({corrupt, types::String(), true});
     parse_schema = types::Struct(std::move(fields));
   }
