@@ -66,48 +66,32 @@ PlanPtr PrunedGenerate(const PlanNode& project, const PlanNode& generate) {
   return Node(std::move(top));
 }
 
-// `project` narrowed to the columns in `used` (by a PruneAt of its own), and
-// the map from its columns to the narrowed one's.
-std::pair<PlanPtr, std::vector<int>> NarrowProject(const PlanNode& project, const std::set<int>& used) {
+// `parent` (a Project or an Aggregate) over `project`, or over `filter` (may
+// be null) over it, with the project narrowed to the columns the two read;
+// null when they read them all (or none).
+PlanPtr Narrowed(const PlanNode& parent, const PlanNode* filter, const PlanNode& project) {
+  const size_t width = project.output.size();
+  std::vector<BoundExprPtr> exprs = InputExprs(parent);
+  if (filter) exprs.push_back(filter->condition);
+  std::set<int> used;
+  if (!ColumnsWithin(exprs, width, &used) || used.empty() || used.size() == width) return nullptr;
   PlanNode below{.kind = Kind::kProject, .children = project.children};
-  std::vector<int> map(project.output.size(), -1);
+  std::vector<int> map(width, -1);
   for (int i : used) {
     map[i] = static_cast<int>(below.exprs.size());
     below.exprs.push_back(project.exprs[i]);
     below.output.push_back(project.output[i]);
   }
-  return {PruneAt(Node(std::move(below))), std::move(map)};
-}
-
-// `parent` (a Project or an Aggregate) over `project` narrowed to the columns
-// `parent` reads; null when it reads them all (or none).
-PlanPtr Narrowed(const PlanNode& parent, const PlanNode& project) {
-  const size_t width = project.output.size();
-  std::set<int> used;
-  if (!ColumnsWithin(InputExprs(parent), width, &used) || used.empty() || used.size() == width) return nullptr;
-  auto [below, map] = NarrowProject(project, used);
+  PlanPtr child = PruneAt(Node(std::move(below)));
+  if (filter) {
+    PlanNode middle = *filter;
+    middle.children = {std::move(child)};
+    middle.condition = RemapColumns(filter->condition, map);
+    middle.output = middle.children[0]->output;
+    child = Node(std::move(middle));
+  }
   PlanNode top = parent;
-  top.children = {std::move(below)};
-  Remap(&top, map);
-  return Node(std::move(top));
-}
-
-// `parent` (a Project or an Aggregate) over `filter` over `project`, the
-// project narrowed to the columns the two read; null when they read them all.
-PlanPtr NarrowedThroughFilter(const PlanNode& parent, const PlanNode& filter, const PlanNode& project) {
-  const size_t width = project.output.size();
-  std::vector<BoundExprPtr> exprs = InputExprs(parent);
-  exprs.push_back(filter.condition);
-  std::set<int> used;
-  if (!ColumnsWithin(exprs, width, &used) || used.empty() || used.size() == width) return nullptr;
-  auto [below, map] = NarrowProject(project, used);
-  PlanNode middle = filter;
-  middle.children = {std::move(below)};
-  middle.condition = RemapColumns(filter.condition, map);
-  middle.output.clear();
-  for (int i : used) middle.output.push_back(filter.output[i]);
-  PlanNode top = parent;
-  top.children = {Node(std::move(middle))};
+  top.children = {std::move(child)};
   Remap(&top, map);
   return Node(std::move(top));
 }
@@ -120,10 +104,10 @@ PlanPtr PruneAt(const PlanPtr& node) {
   if (node->kind == Kind::kProject && child == Kind::kGenerate) {
     pruned = PrunedGenerate(*node, *node->children[0]);
   } else if ((node->kind == Kind::kProject || node->kind == Kind::kAggregate) && child == Kind::kProject) {
-    pruned = Narrowed(*node, *node->children[0]);
+    pruned = Narrowed(*node, nullptr, *node->children[0]);
   } else if ((node->kind == Kind::kProject || node->kind == Kind::kAggregate) && child == Kind::kFilter &&
              node->children[0]->children[0]->kind == Kind::kProject) {
-    pruned = NarrowedThroughFilter(*node, *node->children[0], *node->children[0]->children[0]);
+    pruned = Narrowed(*node, node->children[0].get(), *node->children[0]->children[0]);
   }
   return pruned ? pruned : node;
 }
