@@ -172,6 +172,7 @@ bool ScanLiteral(Cursor& c, std::string_view word) {
 
 struct JsonFlatRecordReader::Field {
   std::string name;
+  std::string quoted;  // the name and the quote closing it, when the name is plain ASCII; else empty
   TypeId type;
   arrow::ArrayBuilder* builder;
   enum class Token { kMissing, kNull, kTrue, kFalse, kString, kNumber } token;
@@ -207,7 +208,12 @@ std::unique_ptr<JsonFlatRecordReader> JsonFlatRecordReader::Make(const StructTyp
       default:
         if (i != corrupt_index) return nullptr;
     }
-    reader->fields_.push_back({schema.field(i).name, type, sb->field_builder(i), Field::Token::kMissing, {}, {}});
+    const std::string& name = schema.field(i).name;
+    std::string quoted = name + '"';
+    if (FindJsonStringSpecial(quoted.data(), quoted.data() + quoted.size()) != quoted.data() + name.size()) {
+      quoted.clear();
+    }
+    reader->fields_.push_back({name, std::move(quoted), type, sb->field_builder(i), Field::Token::kMissing, {}, {}});
   }
   // Room for the values; should it fail, appending grows the builders.
   for (auto& f : reader->fields_) (void)f.builder->Reserve(rows);
@@ -236,6 +242,17 @@ JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key) {
   return nullptr;
 }
 
+// The field expected next when its name and closing quote start at `p`, found
+// without scanning for the quote; nullptr otherwise.
+JsonFlatRecordReader::Field* JsonFlatRecordReader::Expected(const char* p, const char* end) {
+  if (next_ >= fields_.size()) return nullptr;
+  Field& f = fields_[next_];
+  size_t size = f.quoted.size();
+  if (size == 0 || static_cast<size_t>(end - p) < size || std::memcmp(p, f.quoted.data(), size) != 0) return nullptr;
+  ++next_;
+  return &f;
+}
+
 // Splits the record into the tokens of the schema's fields.
 bool JsonFlatRecordReader::Scan(std::string_view text) {
   for (auto& f : fields_) f.token = Field::Token::kMissing;
@@ -247,7 +264,14 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
   bool empty = c.Consume('}');
   while (!empty) {
     std::string_view key, value;
-    if (!c.Consume('"') || !ScanPlainString(c, &key)) return false;
+    if (!c.Consume('"')) return false;
+    Field* field = Expected(c.p, c.end);
+    if (field != nullptr) {
+      c.p += field->quoted.size();
+    } else {
+      if (!ScanPlainString(c, &key)) return false;
+      field = Find(key);
+    }
     c.SkipSpace();
     if (!c.Consume(':')) return false;
     c.SkipSpace();
@@ -271,11 +295,11 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
     }
     // A repeated key is left to the full reader (Spark keeps its last value
     // that converts, and the record is malformed if any does not).
-    if (Field* f = Find(key)) {
-      if (f->token != Field::Token::kMissing) return false;
-      f->token = token;
-      f->text = value;
-      f->number = number;
+    if (field != nullptr) {
+      if (field->token != Field::Token::kMissing) return false;
+      field->token = token;
+      field->text = value;
+      field->number = number;
     }
     c.SkipSpace();
     if (c.Consume('}')) break;

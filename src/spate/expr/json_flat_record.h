@@ -40,6 +40,7 @@ class JsonFlatRecordReader {
  private:
   struct Field;
   JsonFlatRecordReader() = default;
+  Field* Expected(const char* p, const char* end);
   Field* Find(std::string_view key);
   bool Scan(std::string_view text);
   bool Convert();
