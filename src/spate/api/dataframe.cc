@@ -309,8 +309,11 @@ arrow::Result<std::shared_ptr<arrow::Table>> DataFrame::toArrow() const {
 }
 
 arrow::Result<int64_t> DataFrame::count() const {
-  ARROW_ASSIGN_OR_RAISE(auto table, toArrow());
-  return table->num_rows();
+  // An aggregate over the rows, as Spark's count(), so that the query reads
+  // only the columns the plan below it uses.
+  ARROW_ASSIGN_OR_RAISE(auto table, groupBy({}).count().toArrow());
+  ARROW_ASSIGN_OR_RAISE(auto counted, table->column(0)->GetScalar(0));
+  return static_cast<const arrow::Int64Scalar&>(*counted).value;
 }
 
 arrow::Result<std::string> DataFrame::showString(int num_rows, int truncate, bool vertical) const {

@@ -142,3 +142,12 @@ def test_from_json_with_options_is_not_pruned(oracle):
         with pytest.raises(Exception) as raised:
             program(engine.sql, engine.spark).collect()
         assert "MALFORMED_RECORD_IN_PARSING" in str(raised.value), "%s: %s" % (engine.name, raised.value)
+
+
+@pytest.mark.parametrize("mode", ["DROPMALFORMED", "FAILFAST"])
+def test_json_source_count_reads_the_columns_filtered(oracle, mode):
+    """DataFrame.count() is an aggregate, as in Spark: over a filter it reads the filter's columns."""
+    def program(sql, spark, tmp):
+        df = source_query(FAILFAST_RECORDS, SCHEMA, "every column", {"mode": mode})(sql, spark, tmp)
+        return df.filter(sql.functions.col("a") > 0).count()
+    oracle.check(program)
