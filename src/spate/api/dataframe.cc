@@ -44,6 +44,7 @@ sql::ParseOptions ParseOptionsOf(const std::shared_ptr<Session>& session) {
   return options;
 }
 
+// Whether from_json calls bound now may be pruned (expr/json_field_pruning.h).
 bool JsonExpressionOptimizationOf(const std::shared_ptr<Session>& session) {
   return !session || JsonExpressionOptimizationEnabled(session->conf());
 }

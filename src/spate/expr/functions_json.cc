@@ -607,9 +607,8 @@ struct FromJsonCall {
   arrow::Result<arrow::Datum> operator()(const FunctionArgs& a) const { return FromJson(a, settings); }
 };
 
+// spark.sql.optimizer.enableJsonExpressionOptimization where calls are bound (JsonExpressionOptimizationScope).
 thread_local bool json_expression_optimization = true;
-
-bool JsonExpressionOptimization() { return json_expression_optimization; }
 
 // Jackson's lenient features, as the JSON options name them.
 arrow::Result<JsonReadOptions> JsonReadOptionsOf(const Options& options) {
@@ -667,7 +666,7 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
     int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));
     if (index >= 0 && st.field(index).type->id() == TypeId::kString) settings.corrupt_index = index;
   }
-  settings.prunable = args.size() == 2 && settings.schema->id() == TypeId::kStruct && JsonExpressionOptimization();
+  settings.prunable = args.size() == 2 && settings.schema->id() == TypeId::kStruct && json_expression_optimization;
   DataTypePtr type = settings.schema;
   return MakeFunction(name, FromJsonCall{settings}, type, std::move(args), pretty, true);
 }

@@ -3,8 +3,9 @@
 // What the optimizer needs to prune from_json's schema to the fields a query
 // reads (plan/json_expr_pruning.h), as Spark's OptimizeJsonExprs does: which
 // calls may be pruned, and the same call over fewer fields. A call may be
-// pruned when it has no options (so PERMISSIVE, without a corrupt-record
-// column: reading fewer fields changes no value read) and it was bound while
+// pruned when it has no options (so PERMISSIVE, with partial results: reading
+// fewer fields changes no value read, only which records the corrupt-record
+// column calls malformed) and it was bound while
 // spark.sql.optimizer.enableJsonExpressionOptimization was on.
 
 #include <arrow/result.h>
