@@ -9,6 +9,7 @@
 #include "spate/api/row_level_writes.h"
 #include "spate/api/session.h"
 #include "spate/common/error.h"
+#include "spate/common/parallelism.h"
 #include "spate/api/writer.h"
 #include "spate/exec/executor.h"
 #include "spate/expr/json_field_pruning.h"
@@ -306,7 +307,8 @@ bool DataFrame::isStreaming() const { return ok() && IsStreamingPlan(*plan_); }
 arrow::Result<std::shared_ptr<arrow::Table>> DataFrame::toArrow() const {
   ARROW_RETURN_NOT_OK(status_);
   ARROW_RETURN_NOT_OK(CheckBatchQuery(*plan_));
-  return ExecutePlan(*plan_, session_->MakeEvalContext());
+  ARROW_ASSIGN_OR_RAISE(const int threads, MasterThreads(session_->conf()));
+  return ExecutePlan(*plan_, session_->MakeEvalContext(), threads);
 }
 
 arrow::Result<int64_t> DataFrame::count() const {
@@ -322,7 +324,8 @@ arrow::Result<std::string> DataFrame::showString(int num_rows, int truncate, boo
   ARROW_RETURN_NOT_OK(CheckBatchQuery(*plan_));
   ARROW_ASSIGN_OR_RAISE(auto limited, MakeLimit(plan_, std::max(num_rows, 0) + 1));
   EvalContext ctx = session_->MakeEvalContext();
-  ARROW_ASSIGN_OR_RAISE(auto rows, ExecutePlan(*limited, ctx));
+  ARROW_ASSIGN_OR_RAISE(const int threads, MasterThreads(session_->conf()));
+  ARROW_ASSIGN_OR_RAISE(auto rows, ExecutePlan(*limited, ctx, threads));
   return ShowString(*rows, *plan_->Schema(), num_rows, truncate, vertical, ctx.format);
 }
 

@@ -18,10 +18,11 @@ arrow::Result<std::shared_ptr<arrow::Array>> ConformArray(const std::shared_ptr<
   return arrow::compute::Cast(*array, type, arrow::compute::CastOptions::Unsafe());
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx) {
+arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx,
+                                                        int task_threads) {
   // The caller keeps `plan` alive for the call.
   ARROW_ASSIGN_OR_RAISE(auto physical, PhysicalPlan::Make(PlanPtr(PlanPtr(), &plan)));
-  return physical->Run(ctx);
+  return physical->Run(ctx, task_threads);
 }
 
 }  // namespace spate

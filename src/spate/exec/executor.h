@@ -14,7 +14,10 @@
 
 namespace spate {
 
-arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx);
+/// `task_threads`: spark.master's task threads (common/parallelism.h), on which
+/// the projections and filters above the scans run (physical_plan.h).
+arrow::Result<std::shared_ptr<arrow::Table>> ExecutePlan(const PlanNode& plan, const EvalContext& ctx,
+                                                        int task_threads = 1);
 
 /// The operators, one per file in exec/ (called by the physical operators).
 arrow::Result<std::shared_ptr<arrow::Table>> ExecuteAggregate(const PlanNode& node,

@@ -30,9 +30,13 @@ bool Operator::ConsumerWantsInput() const {
   return consumer_ == nullptr || consumer_->WantsInputFrom(consumer_input_);
 }
 
-arrow::Status Operator::Emit(std::shared_ptr<arrow::RecordBatch> batch) {
-  rows_out_ += batch->num_rows();
+void Operator::CountEmitted(const arrow::RecordBatch& batch) {
+  rows_out_ += batch.num_rows();
   ++batches_out_;
+}
+
+arrow::Status Operator::Emit(std::shared_ptr<arrow::RecordBatch> batch) {
+  CountEmitted(*batch);
   if (consumer_ == nullptr) return arrow::Status::OK();
   return consumer_->AddInput(consumer_input_, std::move(batch));
 }
@@ -59,6 +63,18 @@ int64_t Operator::FirstRowsUsedAbove() const {
     if (above->node().kind != PlanNode::Kind::kProject) break;
   }
   return -1;
+}
+
+arrow::Status BatchMapOperator::AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) {
+  ARROW_ASSIGN_OR_RAISE(batch, MapBatch(std::move(batch)));
+  if (!batch) return arrow::Status::OK();
+  return Emit(std::move(batch));
+}
+
+arrow::Status BatchMapOperator::EmitMapped(std::shared_ptr<arrow::RecordBatch> batch, bool to_consumer) {
+  if (to_consumer) return Emit(std::move(batch));
+  CountEmitted(*batch);
+  return arrow::Status::OK();
 }
 
 arrow::Status SourceOperator::AddInput(int, std::shared_ptr<arrow::RecordBatch>) {

@@ -41,6 +41,8 @@ class Operator {
   int state_id() const { return state_id_; }
   const PlanNode& node() const { return node_; }
   const std::vector<Operator*>& inputs() const { return inputs_; }
+  /// The operator its batches go to (null for the root).
+  Operator* consumer() const { return consumer_; }
   /// The schema of the batches it emits.
   virtual std::shared_ptr<arrow::Schema> output_schema() const { return schema_; }
 
@@ -65,6 +67,8 @@ class Operator {
   virtual arrow::Status Finish() { return EmitEnd(); }
   /// Hands a batch to the consumer.
   arrow::Status Emit(std::shared_ptr<arrow::RecordBatch> batch);
+  /// Counts a batch as emitted without handing it on (its consumer's work was done elsewhere).
+  void CountEmitted(const arrow::RecordBatch& batch);
   /// Emits each batch of `table` while the consumer wants them.
   arrow::Status EmitTable(const arrow::Table& table);
   /// Whether the consumer (or, for the root, the caller) takes more batches.
@@ -91,6 +95,22 @@ class Operator {
   int inputs_finished_ = 0;
   int64_t rows_out_ = 0;
   int64_t batches_out_ = 0;
+};
+
+/// An operator that maps each batch by itself to at most one batch, keeping
+/// nothing between batches (project, filter). MapBatch may run on several
+/// batches at once from different threads: a scan runs the maps above it on
+/// the task pool (scan_operator.cc) and hands their results on in order.
+class BatchMapOperator : public Operator {
+ public:
+  using Operator::Operator;
+  /// The batch to pass on for `batch`; null when no row is left.
+  virtual arrow::Result<std::shared_ptr<arrow::RecordBatch>> MapBatch(
+      std::shared_ptr<arrow::RecordBatch> batch) const = 0;
+  arrow::Status AddInput(int input, std::shared_ptr<arrow::RecordBatch> batch) final;
+  /// Passes on a batch MapBatch made on another thread: counted as emitted, and
+  /// handed to the consumer when `to_consumer` (the last map of a chain).
+  arrow::Status EmitMapped(std::shared_ptr<arrow::RecordBatch> batch, bool to_consumer);
 };
 
 /// An operator without inputs that reads its rows when the plan runs.

@@ -2,7 +2,9 @@
 
 #include <arrow/api.h>
 
+#include "spate/common/task_pool.h"
 #include "spate/exec/operators.h"
+#include "spate/expr/function_registry.h"
 #include "spate/plan/optimizer.h"
 
 namespace spate {
@@ -41,6 +43,43 @@ class ResultCollector final : public Operator {
   std::vector<std::shared_ptr<arrow::RecordBatch>> batches_;
   bool finished_ = false;
 };
+
+// Whether `e` calls a function whose value for a row depends on the batch it
+// is in (monotonically_increasing_id, rand: pieces are not the batches one
+// thread reads) or a user function (a Python one needs the interpreter lock
+// the query's caller may hold).
+bool StaysOnOneThread(const BoundExpr& e) {
+  if (e.kind() == BoundExpr::Kind::kFunction) {
+    const std::string& f = static_cast<const BoundFunction&>(e).function();
+    if (!IsDeterministic(f) || f.rfind("udf:", 0) == 0) return true;
+  }
+  for (const auto& c : e.children()) {
+    if (c && StaysOnOneThread(*c)) return true;
+  }
+  return false;
+}
+
+bool MapsOnPool(const BatchMapOperator& op) {
+  const PlanNode& node = op.node();
+  if (node.condition && StaysOnOneThread(*node.condition)) return false;
+  for (const auto& e : node.exprs) {
+    if (e && StaysOnOneThread(*e)) return false;
+  }
+  return true;
+}
+
+// The operators that run on the task pool with a scan, over pieces of its
+// rows: the projections and filters right above it (from_json and the other
+// row-by-row work of a file pipeline), up to the first that may not.
+std::vector<BatchMapOperator*> MapsAboveOnPool(const SourceOperator& scan) {
+  std::vector<BatchMapOperator*> maps;
+  for (Operator* op = scan.consumer(); op != nullptr; op = op->consumer()) {
+    auto* map = dynamic_cast<BatchMapOperator*>(op);
+    if (map == nullptr || !MapsOnPool(*map)) break;
+    maps.push_back(map);
+  }
+  return maps;
+}
 
 }  // namespace
 
@@ -92,12 +131,23 @@ arrow::Result<Operator*> PhysicalPlan::Build(const PlanNode& node) {
   return operators_[id].get();
 }
 
-arrow::Result<std::shared_ptr<arrow::Table>> PhysicalPlan::Run(const EvalContext& ctx) {
+arrow::Result<std::shared_ptr<arrow::Table>> PhysicalPlan::Run(const EvalContext& ctx, int task_threads) {
   EnsureComputeInitialized();
   for (auto& op : operators_) ARROW_RETURN_NOT_OK(op->Start(ctx));
   ARROW_RETURN_NOT_OK(result_->Start(ctx));
-  for (SourceOperator* source : sources_) ARROW_RETURN_NOT_OK(source->Produce());
+  for (SourceOperator* source : sources_) {
+    std::vector<BatchMapOperator*> maps = MapsAboveOnPool(*source);
+    TaskPool* pool = maps.empty() ? nullptr : Tasks(task_threads);
+    RunMapsOnPool(*source, std::move(maps), pool);
+    ARROW_RETURN_NOT_OK(source->Produce());
+  }
   return static_cast<ResultCollector&>(*result_).Table();
+}
+
+TaskPool* PhysicalPlan::Tasks(int threads) {
+  if (threads <= 1) return nullptr;
+  if (!tasks_ || tasks_->threads() != threads) tasks_ = std::make_unique<TaskPool>(threads);
+  return tasks_.get();
 }
 
 }  // namespace spate

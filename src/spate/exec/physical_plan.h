@@ -9,6 +9,13 @@
 // the streaming stateful operators (aggregations and deduplications over a
 // stream) get a second number in the same order, counting only them: the
 // state/<id>/ folder of the checkpoint that holds their state.
+//
+// Which work runs on several threads: the projections and filters right above
+// a scan run over pieces of its rows on the query's task threads (the
+// task_threads of Run, spark.master's), unless a call among them
+// depends on a row's place in the batch or is a user function
+// (MapsAboveOnPool in physical_plan.cc; the scan's side in scan_operator.cc).
+// The streaming stateful operators run their partitions on the stream's pool.
 
 #include <memory>
 #include <vector>
@@ -21,6 +28,8 @@
 
 namespace spate {
 
+class TaskPool;
+
 class PhysicalPlan {
  public:
   /// Optimizes `plan` and builds its operators.
@@ -28,8 +37,9 @@ class PhysicalPlan {
   ~PhysicalPlan();
 
   /// Runs the operators once over what the scans hold now; the root's rows.
-  /// One run at a time: operators keep the run's rows and counters.
-  arrow::Result<std::shared_ptr<arrow::Table>> Run(const EvalContext& ctx);
+  /// One run at a time: operators keep the run's rows and counters. The maps
+  /// above the scans run on `task_threads` threads, the caller's among them.
+  arrow::Result<std::shared_ptr<arrow::Table>> Run(const EvalContext& ctx, int task_threads = 1);
 
   /// The optimized logical plan the operators were built from.
   const PlanNode& plan() const { return *plan_; }
@@ -41,12 +51,15 @@ class PhysicalPlan {
  private:
   PhysicalPlan() = default;
   arrow::Result<Operator*> Build(const PlanNode& node);
+  /// The pool of `threads` threads the scans' maps run on; null for one thread.
+  TaskPool* Tasks(int threads);
 
   PlanPtr plan_;
   std::vector<std::unique_ptr<Operator>> operators_;
   std::vector<SourceOperator*> sources_;  // depth first, so a union emits its inputs in order
   std::vector<const Operator*> stateful_;
   std::unique_ptr<Operator> result_;  // collects the root's batches
+  std::unique_ptr<TaskPool> tasks_;   // made by the first run that needs it
 };
 
 }  // namespace spate

@@ -44,21 +44,25 @@ class PassThroughOperator : public Operator {
 };
 
 // A call its expressions repeat runs once per batch (shared_subexpressions.h).
-class ProjectOperator final : public Operator {
+class ProjectOperator final : public BatchMapOperator {
  public:
-  using Operator::Operator;
+  using BatchMapOperator::BatchMapOperator;
   const char* name() const override { return "Project"; }
-  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
-    if (!shared_ || shared_->input_columns() != batch->num_columns()) {
-      shared_.emplace(node().exprs, batch->num_columns());
-    }
-    ARROW_ASSIGN_OR_RAISE(batch, shared_->Extend(batch, ctx()));
-    ARROW_ASSIGN_OR_RAISE(auto out, ProjectBatch(shared_->exprs(), schema_, *batch, ctx()));
-    return Emit(std::move(out));
+  arrow::Status Start(const EvalContext& ctx) override {
+    if (!shared_) shared_.emplace(node().exprs, static_cast<int>(node().children[0]->output.size()));
+    return Operator::Start(ctx);
+  }
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> MapBatch(std::shared_ptr<arrow::RecordBatch> batch) const override {
+    // A batch of another width than the input's plan says gets its own.
+    std::optional<SharedSubexpressions> own;
+    if (batch->num_columns() != shared_->input_columns()) own.emplace(node().exprs, batch->num_columns());
+    const SharedSubexpressions& shared = own ? *own : *shared_;
+    ARROW_ASSIGN_OR_RAISE(batch, shared.Extend(batch, ctx()));
+    return ProjectBatch(shared.exprs(), schema_, *batch, ctx());
   }
 
  private:
-  std::optional<SharedSubexpressions> shared_;  // made at the first batch, for its columns
+  std::optional<SharedSubexpressions> shared_;  // made by the first run, for the input plan's columns
 };
 
 // GROUPING SETS: each input row once per grouping set (one projection each).
@@ -106,21 +110,22 @@ class DistinctOperator final : public PassThroughOperator {
   std::unique_ptr<DistinctRows> rows_;
 };
 
-class FilterOperator final : public PassThroughOperator {
+class FilterOperator final : public BatchMapOperator {
  public:
-  using PassThroughOperator::PassThroughOperator;
+  using BatchMapOperator::BatchMapOperator;
   const char* name() const override { return "Filter"; }
-  arrow::Status AddInput(int, std::shared_ptr<arrow::RecordBatch> batch) override {
+  std::shared_ptr<arrow::Schema> output_schema() const override { return inputs()[0]->output_schema(); }
+  arrow::Result<std::shared_ptr<arrow::RecordBatch>> MapBatch(std::shared_ptr<arrow::RecordBatch> batch) const override {
     ARROW_ASSIGN_OR_RAISE(auto mask, EvaluateToArray(*node().condition, *batch, ctx()));
-    if (mask->type_id() == arrow::Type::NA) return arrow::Status::OK();  // WHERE NULL keeps nothing
+    if (mask->type_id() == arrow::Type::NA) return nullptr;  // WHERE NULL keeps nothing
     // A condition every row meets (a stream's isnotnull(time) before its
     // windows) passes the batch on as it is: filtering would copy each column.
     if (mask->type_id() == arrow::Type::BOOL && mask->null_count() == 0 &&
         static_cast<const arrow::BooleanArray&>(*mask).true_count() == mask->length()) {
-      return Emit(std::move(batch));
+      return batch;
     }
     ARROW_ASSIGN_OR_RAISE(auto kept, cp::Filter(batch, mask));
-    return Emit(kept.record_batch());
+    return kept.record_batch();
   }
 };
 

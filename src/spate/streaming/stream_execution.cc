@@ -460,8 +460,8 @@ class StreamExecution final : public StreamingQuery,
       return arrow::Status::Invalid("spark.sql.shuffle.partitions must be a positive number, got '", partitions,
                                     "'.");
     }
-    ARROW_ASSIGN_OR_RAISE(const int master_threads, MasterThreads(conf_));
-    task_threads_ = std::min(master_threads, state_partitions_);
+    ARROW_ASSIGN_OR_RAISE(master_threads_, MasterThreads(conf_));
+    task_threads_ = std::min(master_threads_, state_partitions_);
     ARROW_RETURN_NOT_OK(Recover());  // a restart keeps the recorded offsets and watermark
     if (auto planned = CheckStreamingPlan(*plan_); !planned.ok()) return QueryFailed(planned);
     ARROW_RETURN_NOT_OK(SetUpStatefulOperators());
@@ -622,7 +622,7 @@ class StreamExecution final : public StreamingQuery,
     }
     EvalContext ctx = MakeEvalContext(conf_);
     ctx.streaming = &epoch->state;
-    ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
+    ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx, master_threads_));
     if (SinkTakesEpochs()) {
       epoch->held.push_back(std::move(result));
       return arrow::Status::OK();
@@ -849,7 +849,7 @@ class StreamExecution final : public StreamingQuery,
 
   // The plan's result for the batch, handed to the sink; the rows written.
   arrow::Result<int64_t> ExecuteAndWrite(int64_t batch_id, const EvalContext& ctx) {
-    ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
+    ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx, master_threads_));
     return spec_.sink->AddBatch({batch_id, spec_.output_mode, std::move(result)});
   }
 
@@ -865,7 +865,7 @@ class StreamExecution final : public StreamingQuery,
         std::lock_guard<std::mutex> lock(s.scan->mutex);
         s.scan->table = std::move(rows);
       }
-      ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx));
+      ARROW_ASSIGN_OR_RAISE(auto result, physical_->Run(ctx, master_threads_));
       ARROW_ASSIGN_OR_RAISE(int64_t n, spec_.sink->AddBatch({batch_id, spec_.output_mode, std::move(result), flush}));
       written += n;
       return arrow::Status::OK();
@@ -1120,6 +1120,7 @@ class StreamExecution final : public StreamingQuery,
   bool evicts_by_watermark_ = false;  // a stateful operator drops state as the watermark moves
   bool processing_time_timers_ = false;  // a transformWithState runs processing-time timers
   std::unique_ptr<PhysicalPlan> physical_;  // built once per run, run by every batch
+  int master_threads_ = 1;                  // spark.master's: the maps above the scans run on them
   int task_threads_ = 1;                    // spark.master's, at most one per state partition
   std::unique_ptr<TaskPool> tasks_;         // the stateful operators' partitions run on it
   std::vector<std::unique_ptr<StatefulOperatorState>> operator_states_;  // by state id
