@@ -3,7 +3,8 @@
 // state/<id>/ folders; a Limit that stops the scans once it has its rows;
 // pushdown into scans done once, when the plan is built; explode copying only
 // the columns read above it, and Projects computing only those; a Filter that
-// keeps every row passing its batch on uncopied.
+// keeps every row passing its batch on uncopied; the projections and filters
+// above a scan run over pieces of its rows on the task threads, in order.
 
 #include <filesystem>
 
@@ -231,6 +232,35 @@ TEST(PhysicalPlan, AFilterEveryRowMeetsPassesItsBatchOnUncopied) {
   auto rows = some->Run(session->MakeEvalContext()).ValueOrDie();
   EXPECT_EQ(rows->num_rows(), 2);
   EXPECT_NE(rows->column(0)->chunk(0)->data()->buffers[1]->data(), ids);
+}
+
+TEST(PhysicalPlan, ProjectionsAndFiltersAboveAScanRunInPiecesOnTheTaskThreadsInOrder) {
+  auto session = Session::Make();
+  auto df = session->CreateDataFrame(Chunked(1, 100000)).filter(F::col("k") > lit(0)).select(
+      {(F::col("id") * lit(2)).alias("d"), F::col("k")});
+  std::vector<int64_t> expected;
+  for (int64_t id = 0; id < 100000; ++id) {
+    if (id % 3 != 0) expected.push_back(id * 2);
+  }
+  for (int threads : {1, 2, 4}) {
+    auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+    EXPECT_EQ(Ids(*plan->Run(session->MakeEvalContext(), threads).ValueOrDie()), expected) << threads;
+    EXPECT_EQ(Named(*plan, "Scan").batches_out(), 7) << threads;  // pieces of 16384 rows
+    // A LIMIT takes its rows from the first piece: the others are not handed on.
+    auto limited = PhysicalPlan::Make(df.limit(5).plan()).ValueOrDie();
+    EXPECT_EQ(limited->Run(session->MakeEvalContext(), threads).ValueOrDie()->num_rows(), 5);
+    EXPECT_EQ(Named(*limited, "Scan").batches_out(), 1) << threads;
+  }
+}
+
+TEST(PhysicalPlan, IdsOfRowsStayOnOneThread) {
+  // monotonically_increasing_id counts the rows it has seen: run over pieces at once, the
+  // ids would not follow the rows' order.
+  auto session = Session::Make();
+  auto df = session->CreateDataFrame(Chunked(1, 100000)).select({F::expr("monotonically_increasing_id()"), F::col("id")});
+  auto plan = PhysicalPlan::Make(df.plan()).ValueOrDie();
+  auto rows = plan->Run(session->MakeEvalContext(), 4).ValueOrDie()->CombineChunksToBatch().ValueOrDie();
+  EXPECT_TRUE(rows->column(0)->Equals(*rows->column(1)));
 }
 
 TEST(PhysicalPlan, PushdownIsAppliedOnceWhenThePlanIsBuilt) {
