@@ -303,3 +303,21 @@ def test_a_master_spate_cannot_run_fails_the_query(spark, tmp_path, master, mess
 def test_window_time_is_the_last_instant_of_the_window(spark):
     df = spark.sql("SELECT window_time(window(TIMESTAMP'2024-01-01 12:07:00', '10 minutes')) AS t")
     assert df.collect()[0].t.strftime("%H:%M:%S.%f") == "12:09:59.999999"
+
+
+@pytest.mark.parametrize("master, message", [
+    ("local[0]", "Asked to run locally with 0 threads"),
+    ("yarn", "Could not parse Master URL: 'yarn'. Spate runs tasks in its own process"),
+])
+def test_a_master_spate_cannot_run_fails_a_batch_query(spark, master, message):
+    """A batch query reads spark.master's threads when it runs (its projections and filters
+    run on them): a master Spate cannot run fails it with Spark's message."""
+    df = spark.range(3).filter("id > 0")
+    previous = spark.conf.get("spark.master")
+    spark.conf.set("spark.master", master)
+    try:
+        with pytest.raises(IllegalArgumentException) as info:
+            df.collect()
+    finally:
+        spark.conf.set("spark.master", previous)
+    assert message in str(info.value)
