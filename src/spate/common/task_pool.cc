@@ -1,5 +1,6 @@
 #include "spate/common/task_pool.h"
 
+#include <algorithm>
 #include <atomic>
 
 namespace spate {
@@ -25,9 +26,7 @@ struct TaskPool::Loop {
   int workers = 0;  // workers running its iterations (guarded by mutex_)
 };
 
-TaskPool::TaskPool(int threads) {
-  for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { Work(); });
-}
+TaskPool::TaskPool(int threads) : threads_(std::max(threads, 1)) {}
 
 TaskPool::~TaskPool() {
   {
@@ -49,8 +48,9 @@ void TaskPool::RunIterations(Loop& loop) {
 }
 
 arrow::Status TaskPool::ParallelFor(int64_t n, const std::function<arrow::Status(int64_t)>& fn) {
-  if (workers_.empty() || n <= 1 || in_iteration) return RunInline(n, fn);
+  if (threads_ == 1 || n <= 1 || in_iteration) return RunInline(n, fn);
   std::lock_guard<std::mutex> one_at_a_time(run_mutex_);
+  while (static_cast<int>(workers_.size()) < threads_ - 1) workers_.emplace_back([this] { Work(); });
   Loop loop{n, &fn, std::vector<arrow::Status>(static_cast<size_t>(n))};
   {
     std::lock_guard<std::mutex> lock(mutex_);

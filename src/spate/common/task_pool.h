@@ -23,14 +23,15 @@ namespace spate {
 class TaskPool {
  public:
   /// `threads` at once, the caller of ParallelFor included: threads - 1
-  /// workers start now and are joined by the destructor. 1 (or less): no
-  /// workers, every loop runs inline.
+  /// workers start with the first loop of more than one iteration (a pool
+  /// that never gets one starts no thread) and are joined by the destructor.
+  /// 1 (or less): no workers, every loop runs inline.
   explicit TaskPool(int threads);
   ~TaskPool();
   TaskPool(const TaskPool&) = delete;
   TaskPool& operator=(const TaskPool&) = delete;
 
-  int threads() const { return static_cast<int>(workers_.size()) + 1; }
+  int threads() const { return threads_; }
 
   /// Runs fn(i) for i in [0, n), each once, on the caller's thread and the
   /// workers; returns when they have run, with the failure of the lowest
@@ -43,7 +44,8 @@ class TaskPool {
   void Work();
   static void RunIterations(Loop& loop);
 
-  std::mutex run_mutex_;  // one loop at a time
+  const int threads_;
+  std::mutex run_mutex_;  // one loop at a time; guards workers_ while loops run
   std::mutex mutex_;      // guards the fields below
   std::condition_variable wake_;  // workers: a loop was posted, or stop
   std::condition_variable done_;  // the caller: a worker left the loop

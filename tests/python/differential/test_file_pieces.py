@@ -36,7 +36,7 @@ def write_lines(tmp, bad=()):
 
 
 def collected(frame):
-    """The program's outcome read while PySpark's split size holds: its rows, in order."""
+    """The program's outcome: its rows, as a list compared in order."""
     return frame.collect()
 
 
