@@ -84,22 +84,15 @@ class ScanOperator final : public SourceOperator {
   // Runs on a thread of the pool.
   MappedPiece MapPiece(std::shared_ptr<arrow::RecordBatch> batch) const {
     MappedPiece out;
-    auto cast = InPlanTypes(*batch);
-    if (!cast.ok()) {
-      out.status = cast.status();
-      return out;
-    }
-    batch = std::move(cast).ValueUnsafe();
-    for (const BatchMapOperator* map : maps_) {
-      auto mapped = map->MapBatch(std::move(batch));
-      if (!mapped.ok()) {
-        out.status = mapped.status();
-        return out;
+    out.status = [&]() -> arrow::Status {
+      ARROW_ASSIGN_OR_RAISE(batch, InPlanTypes(*batch));
+      for (const BatchMapOperator* map : maps_) {
+        ARROW_ASSIGN_OR_RAISE(batch, map->MapBatch(std::move(batch)));
+        if (!batch) break;
+        out.outputs.push_back(batch);
       }
-      batch = std::move(mapped).ValueUnsafe();
-      if (!batch) break;
-      out.outputs.push_back(batch);
-    }
+      return arrow::Status::OK();
+    }();
     return out;
   }
 
