@@ -4,6 +4,7 @@
 
 #include "spate/common/task_pool.h"
 #include "spate/exec/operators.h"
+#include "spate/expr/function_calls.h"
 #include "spate/expr/function_registry.h"
 #include "spate/plan/optimizer.h"
 
@@ -49,14 +50,7 @@ class ResultCollector final : public Operator {
 // thread reads) or a user function (a Python one needs the interpreter lock
 // the query's caller may hold).
 bool StaysOnOneThread(const BoundExpr& e) {
-  if (e.kind() == BoundExpr::Kind::kFunction) {
-    const std::string& f = static_cast<const BoundFunction&>(e).function();
-    if (!IsDeterministic(f) || f.rfind("udf:", 0) == 0) return true;
-  }
-  for (const auto& c : e.children()) {
-    if (c && StaysOnOneThread(*c)) return true;
-  }
-  return false;
+  return CallsAny(e, [](const std::string& f) { return !IsDeterministic(f) || f.rfind("udf:", 0) == 0; });
 }
 
 bool MapsOnPool(const BatchMapOperator& op) {

@@ -1,8 +1,6 @@
 #include "spate/streaming/batch_pieces.h"
 
-#include <algorithm>
-
-#include "spate/expr/bound_expr.h"
+#include "spate/expr/function_calls.h"
 #include "spate/expr/function_registry.h"
 
 namespace spate {
@@ -12,11 +10,7 @@ namespace {
 // A call whose value for a row depends on the rows before it in the batch
 // (ids, random numbers): a nondeterministic one.
 bool DependsOnPlaceInBatch(const BoundExpr& e) {
-  if (e.kind() == BoundExpr::Kind::kFunction && !IsDeterministic(static_cast<const BoundFunction&>(e).function())) {
-    return true;
-  }
-  return std::any_of(e.children().begin(), e.children().end(),
-                     [](const auto& c) { return c && DependsOnPlaceInBatch(*c); });
+  return CallsAny(e, [](const std::string& f) { return !IsDeterministic(f); });
 }
 
 }  // namespace
