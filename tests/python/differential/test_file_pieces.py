@@ -48,6 +48,12 @@ def check_on_every_master(oracle, program):
         want = oracle.pyspark.run(program, False)
     finally:
         pyspark.conf.unset("spark.sql.files.maxPartitionBytes")
+    same_on_every_master(oracle, program, want)
+    return want
+
+
+def same_on_every_master(oracle, program, want):
+    """Spate's outcome on each of MASTERS is `want`, in order."""
     spate = oracle.spate.spark
     master = spate.conf.get("spark.master")
     try:
@@ -57,7 +63,6 @@ def check_on_every_master(oracle, program):
             assert why is None, "%s: %s" % (m, why)
     finally:
         spate.conf.set("spark.master", master)
-    return want
 
 
 def test_text_from_json_filter_in_file_order(oracle):
@@ -135,16 +140,7 @@ def test_monotonically_increasing_id_keeps_its_values(oracle):
         lines = spark.read.text(write_lines(tmp)).filter(f.col("value") != "")
         return collected(lines.select(f.monotonically_increasing_id().alias("n"), "value"))
     # One split on PySpark: ids without a partition index.
-    want = oracle.pyspark.run(program, False)
-    spate = oracle.spate.spark
-    master = spate.conf.get("spark.master")
-    try:
-        for m in MASTERS:
-            spate.conf.set("spark.master", m)
-            why = difference(oracle.spate.run(program, False), want, ordered=True)
-            assert why is None, "%s: %s" % (m, why)
-    finally:
-        spate.conf.set("spark.master", master)
+    same_on_every_master(oracle, program, oracle.pyspark.run(program, False))
 
 
 def test_csv_filter_in_file_order(oracle):
