@@ -9,6 +9,14 @@ and how many records came out.
 
     .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both|none]
                                             [--trigger default|continuous|realtime] [--stateful] [--floor]
+                                            [--native]
+
+Before any run, records go through a topic of their own at the run's rate for
+3 s: a broker just started needs about a second to reach its speed.
+
+--native produces and consumes with build/release/bench/kafka_latency_probe
+(librdkafka) instead of Python's clients, which at 100,000 msg/s take most of
+this machine's two cores themselves.
 
 --engine none runs no query: the stamped records go straight to the topic the
 consumer reads, so the figures are the floor of producer -> broker -> consumer
@@ -133,6 +141,39 @@ def consume(bootstrap, topic, total, sent_all, results):
     results.put(latencies)
 
 
+def report(engine, args, total, sent_for, out, p50, p99, p999, most):
+    """Prints one run's line; returns (p50, p99) in ms."""
+    mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
+    mode = "no query" if engine == "none" else mode + (", windowed count" if args.stateful else "")
+    mode += ", native clients" if args.native else ""
+    print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
+          "p99.9 %.1f ms, max %.1f ms" % (engine, mode, total, total / sent_for, sent_for, out, p50, p99, p999, most))
+    return p50, p99
+
+
+def warm_up(broker, bootstrap, args):
+    """Records at the run's rate through a topic of their own for 3 s: a broker just started
+    takes about a second to reach its speed (ids of the first second measured 50 to 100 ms
+    where the rest measured 1 ms)."""
+    probe = os.path.join(ROOT, "build", "release", "bench", "kafka_latency_probe")
+    topic = broker.new_topic(1, "lat-warm")
+    reader = subprocess.Popen([probe, "consume", bootstrap, topic, str(int(args.rate * 3))],
+                              stdout=subprocess.DEVNULL)
+    subprocess.run([probe, "produce", bootstrap, topic, str(args.rate), "3"], stdout=subprocess.DEVNULL, check=True)
+    reader.wait(timeout=120)
+
+
+def measure_natively(engine, bootstrap, source, sink, total, args):
+    """The same measure with build/release/bench/kafka_latency_probe as producer and consumer."""
+    probe = os.path.join(ROOT, "build", "release", "bench", "kafka_latency_probe")
+    reader = subprocess.Popen([probe, "consume", bootstrap, sink, str(total)], stdout=subprocess.PIPE, text=True)
+    time.sleep(20 if engine == "pyspark" else 3)  # the query's first batches
+    sent = subprocess.run([probe, "produce", bootstrap, source, str(args.rate), str(args.seconds)],
+                          stdout=subprocess.PIPE, text=True, check=True)
+    got = json.loads(reader.communicate(timeout=300)[0])
+    return report(engine, args, total, float(sent.stdout), got["n"], got["p50"], got["p99"], got["p999"], got["max"])
+
+
 def run(engine, broker, bootstrap, work, args):
     """Runs the query on `engine` while records are produced; prints and returns (p50, p99) in ms."""
     from confluent_kafka import Producer
@@ -150,9 +191,11 @@ def run(engine, broker, bootstrap, work, args):
                                  env=env, stdout=subprocess.PIPE, text=True)
     try:
         assert query is None or query.stdout.readline().strip() == "started", "the query did not start"
+        total = int(args.rate * args.seconds)
+        if args.native:
+            return measure_natively(engine, bootstrap, source, sink, total, args)
         # The consumer runs in a process of its own, so that it does not share the GIL
         # (and a core's time slices) with the producer below.
-        total = int(args.rate * args.seconds)
         results, sent_all = multiprocessing.Queue(), multiprocessing.Event()
         reader = multiprocessing.Process(target=consume, args=(bootstrap, sink, total, sent_all, results))
         reader.start()
@@ -160,6 +203,7 @@ def run(engine, broker, bootstrap, work, args):
         # linger.ms 1 rather than 0: a produce request per record loads the broker on the same
         # two cores enough to become the latency measured.
         producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1})
+        producer.list_topics(source, timeout=10)  # connected before the first stamp
         begin = time.monotonic()
         for i in range(total):
             lag = begin + i / args.rate - time.monotonic()
@@ -174,13 +218,8 @@ def run(engine, broker, bootstrap, work, args):
         latencies = results.get(timeout=300)
         reader.join()
         ms = [x * 1000 for x in latencies]
-        mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
-        mode = "no query" if engine == "none" else mode + (", windowed count" if args.stateful else "")
-        print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
-              "p99.9 %.1f ms, max %.1f ms" % (engine, mode, total, total / sent_for, sent_for, len(ms),
-                                                percentile(ms, 0.5), percentile(ms, 0.99),
-                                                percentile(ms, 0.999), max(ms) if ms else float("nan")))
-        return percentile(ms, 0.5), percentile(ms, 0.99)
+        return report(engine, args, total, sent_for, len(ms), percentile(ms, 0.5), percentile(ms, 0.99),
+                      percentile(ms, 0.999), max(ms) if ms else float("nan"))
     finally:
         if query is not None:
             query.kill()
@@ -195,6 +234,8 @@ def main():
     parser.add_argument("--trigger", default="default", choices=["default", "continuous", "realtime"])
     parser.add_argument("--stateful", action="store_true", help="a windowed count (Spate in real-time mode)")
     parser.add_argument("--floor", action="store_true", help="also measure the run without a query first")
+    parser.add_argument("--native", action="store_true",
+                        help="produce and consume with build/release/bench/kafka_latency_probe (librdkafka)")
     args = parser.parse_args()
     if args.stateful and (args.engine != "spate" or args.trigger != "realtime"):
         parser.error("--stateful runs Spate in real-time mode: add --engine spate --trigger realtime")
@@ -211,6 +252,7 @@ def main():
                                        "KAFKA_SSL_BOOTSTRAP": "", "KAFKA_SASL_USER": "",
                                        "KAFKA_SASL_PASSWORD": "", "KAFKA_SSL_CA": ""})
     try:
+        warm_up(broker, bootstrap, args)
         results = {}
         engines = ["spate", "pyspark"] if args.engine == "both" else [args.engine]
         if args.floor and "none" not in engines:
