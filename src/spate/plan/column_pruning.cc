@@ -3,6 +3,8 @@
 #include <map>
 #include <set>
 
+#include "spate/plan/plan_rewrite.h"
+
 namespace spate {
 
 namespace {
@@ -112,26 +114,6 @@ PlanPtr PruneAt(const PlanPtr& node) {
   return pruned ? pruned : node;
 }
 
-PlanPtr Rewrite(const PlanPtr& plan, std::map<const PlanNode*, PlanPtr>* done) {
-  auto it = done->find(plan.get());
-  if (it != done->end()) return it->second;
-  std::vector<PlanPtr> children;
-  bool changed = false;
-  for (const auto& child : plan->children) {
-    children.push_back(Rewrite(child, done));
-    changed = changed || children.back() != child;
-  }
-  PlanPtr out = plan;
-  if (changed) {
-    PlanNode copy = *plan;
-    copy.children = std::move(children);
-    out = Node(std::move(copy));
-  }
-  out = PruneAt(out);
-  (*done)[plan.get()] = out;
-  return out;
-}
-
 }  // namespace
 
 std::vector<BoundExprPtr> InputExprs(const PlanNode& node) {
@@ -143,9 +125,6 @@ std::vector<BoundExprPtr> InputExprs(const PlanNode& node) {
   return out;
 }
 
-PlanPtr PruneColumns(const PlanPtr& plan) {
-  std::map<const PlanNode*, PlanPtr> done;
-  return Rewrite(plan, &done);
-}
+PlanPtr PruneColumns(const PlanPtr& plan) { return RewriteUp(plan, PruneAt); }
 
 }  // namespace spate

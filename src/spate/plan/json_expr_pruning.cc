@@ -8,6 +8,7 @@
 #include "spate/common/strings.h"
 #include "spate/expr/function_registry.h"
 #include "spate/expr/json_field_pruning.h"
+#include "spate/plan/plan_rewrite.h"
 
 namespace spate {
 
@@ -166,33 +167,18 @@ arrow::Result<PlanPtr> PruneAt(const PlanPtr& node) {
   return changed ? Node(std::move(copy)) : node;
 }
 
-arrow::Result<PlanPtr> Rewrite(const PlanPtr& plan, std::map<const PlanNode*, PlanPtr>* done) {
-  auto it = done->find(plan.get());
-  if (it != done->end()) return it->second;
-  std::vector<PlanPtr> children;
-  bool changed = false;
-  for (const auto& child : plan->children) {
-    ARROW_ASSIGN_OR_RAISE(children.emplace_back(), Rewrite(child, done));
-    changed = changed || children.back() != child;
-  }
-  PlanPtr out = plan;
-  if (changed) {
-    PlanNode copy = *plan;
-    copy.children = std::move(children);
-    out = Node(std::move(copy));
-  }
-  ARROW_ASSIGN_OR_RAISE(out, PruneAt(out));
-  (*done)[plan.get()] = out;
-  return out;
-}
-
 }  // namespace
 
 PlanPtr PruneJsonFields(const PlanPtr& plan) {
-  std::map<const PlanNode*, PlanPtr> done;
   // Rebinding a field access over fewer fields cannot fail; should it, the plan stays as it was.
-  auto pruned = Rewrite(plan, &done);
-  return pruned.ok() ? *pruned : plan;
+  arrow::Status failed;
+  PlanPtr pruned = RewriteUp(plan, [&](const PlanPtr& node) {
+    if (!failed.ok()) return node;
+    auto at = PruneAt(node);
+    failed = at.status();
+    return at.ok() ? *at : node;
+  });
+  return failed.ok() ? pruned : plan;
 }
 
 }  // namespace spate

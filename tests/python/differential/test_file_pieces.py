@@ -7,11 +7,11 @@ PySpark cuts the file into splits of 64 KiB (maxPartitionBytes), so lines cross 
 there; its partitions come in file order, so the rows are compared in order."""
 
 import os
-import re
 
 import pytest
 
 from oracle import difference
+from test_json_inference import malformed_condition
 
 MASTERS = ["local[1]", "local[2]", "local[4]"]
 LINES = 70000
@@ -86,17 +86,6 @@ def test_json_source_modes_in_file_order(oracle, mode):
     check_on_every_master(oracle, program)
 
 
-def failure_condition(action):
-    """The error condition `action` raises, under the FAILED_READ_FILE that PySpark wraps a
-    file's error in; None when it succeeds."""
-    try:
-        action()
-    except Exception as exc:  # noqa: BLE001 - the condition raised is the outcome compared
-        conditions = re.findall(r"\[([A-Z_]+(?:\.[A-Z_]+)?)\]", str(exc))
-        return next(c for c in conditions if not c.startswith("FAILED_READ_FILE"))
-    return None
-
-
 @pytest.mark.parametrize("array_first", [True, False])
 @pytest.mark.parametrize("reader", ["from_json", "json"])
 def test_fail_fast_raises_for_the_first_bad_record(oracle, reader, array_first):
@@ -117,7 +106,7 @@ def test_fail_fast_raises_for_the_first_bad_record(oracle, reader, array_first):
                 return spark.read.schema(SCHEMA).option("mode", "FAILFAST").json(path).collect()
             options = {"mode": "FAILFAST"}
             return spark.read.text(path).select(sql.functions.from_json("value", SCHEMA, options)).collect()
-        return failure_condition(read)
+        return malformed_condition(read)
     check_on_every_master(oracle, program)
 
 
@@ -128,7 +117,7 @@ def test_from_json_fail_fast_after_a_satisfied_limit(oracle):
         f = sql.functions
         lines = spark.read.text(write_lines(tmp, bad={LINES - 2}))
         parsed = lines.select(f.from_json("value", SCHEMA, {"mode": "FAILFAST"}).alias("r")).select("r.*")
-        return [collected(parsed.limit(5)), failure_condition(parsed.collect)]
+        return [collected(parsed.limit(5)), malformed_condition(parsed.collect)]
     check_on_every_master(oracle, program)
 
 
