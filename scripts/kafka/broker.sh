@@ -111,7 +111,11 @@ appender.file.layout.pattern=[%d] %p %m (%c)%n
 logger.kafka.name=kafka.server.KafkaRaftServer
 logger.kafka.level=INFO
 EOF
-  local java_opts=(-Xms256m -Xmx768m -XX:+UseSerialGC -Djava.awt.headless=true
+  # The tests' broker is small; KAFKA_BROKER_JVM_OPTS replaces its heap and collector
+  # settings (the latency benchmark runs it as Kafka's own start script does).
+  local jvm=(-Xms256m -Xmx768m -XX:+UseSerialGC)
+  [ -n "${KAFKA_BROKER_JVM_OPTS:-}" ] && read -r -a jvm <<< "$KAFKA_BROKER_JVM_OPTS"
+  local java_opts=("${jvm[@]}" -Djava.awt.headless=true
     "-Dlog4j2.configurationFile=$dir/log4j2.properties" -cp "$LIBS/*")
   "$JAVA" "${java_opts[@]}" kafka.tools.StorageTool format -t "spate-test-cluster-0001" \
     -c "$dir/server.properties" \
