@@ -1,5 +1,6 @@
 #include "spate/expr/json_flat_record.h"
 
+#include <algorithm>
 #include <bit>
 #include <cstring>
 #include <limits>
@@ -7,10 +8,11 @@
 #include <arrow/api.h>
 
 #include "spate/common/byte_scan.h"
+#include "spate/common/utf8.h"
 
 // The fast path accepts a record only when the full reader (RapidJSON with
 // Spark's conversion rules) would read it without error and to the same
-// values, so falling back never changes a result:
+// values, so falling back never changes a result. For the schema's fields:
 //  - strings and keys of printable ASCII without escapes (nothing to decode or
 //    validate),
 //  - numbers the full reader holds exactly: integers of at most 18 digits, and
@@ -18,6 +20,10 @@
 //    1e-22..1e22 (one correctly rounded multiplication in both readers),
 //  - no nested objects or arrays, no NaN/Infinity tokens, no repeated keys,
 //    nothing after the object (the full reader ignores it, as Jackson does).
+// The values of other fields are not converted, only checked to be strict
+// JSON (SkipValue): any number, strings with escapes and valid UTF-8, nested
+// objects and arrays a few levels deep. The lenient forms the options may
+// allow (single quotes, NaN, leading zeros, ...) are left to the full reader.
 
 namespace spate {
 
@@ -60,14 +66,26 @@ struct Number {
   bool integer = false;  // neither fraction nor exponent
 };
 
-// The value of the 8 digits at `p`, or -1 when they are not all digits: each
-// byte is checked at once, then neighbours are combined pairwise (2, 4, 8 digits).
-int64_t EightDigits(const char* p) {
+uint64_t Load8(const char* p) {
   uint64_t v;
   std::memcpy(&v, p, 8);
-  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0, kZeros = 0x3030303030303030, kSixes = 0x0606060606060606;
-  // A digit is 0x30..0x39: its high nibble is 3, and adding 6 leaves it 3.
-  if ((v & kHigh) != kZeros || ((v + kSixes) & kHigh) != kZeros) return -1;
+  return v;
+}
+
+constexpr uint64_t kZeros = 0x3030303030303030;
+
+// Whether the 8 bytes of `v` are all digits, checked at once: a digit is
+// 0x30..0x39, its high nibble is 3, and adding 6 leaves it 3.
+bool AllDigits(uint64_t v) {
+  constexpr uint64_t kHigh = 0xF0F0F0F0F0F0F0F0, kSixes = 0x0606060606060606;
+  return (v & kHigh) == kZeros && ((v + kSixes) & kHigh) == kZeros;
+}
+
+// The value of the 8 digits at `p`, or -1 when they are not all digits:
+// neighbours are combined pairwise (2, 4, 8 digits).
+int64_t EightDigits(const char* p) {
+  uint64_t v = Load8(p);
+  if (!AllDigits(v)) return -1;
   v -= kZeros;  // little-endian: the first digit is the lowest byte
   v = (v * 10 + (v >> 8)) & 0x00FF00FF00FF00FF;
   v = (v * 100 + (v >> 16)) & 0x0000FFFF0000FFFF;
@@ -168,16 +186,140 @@ bool ScanLiteral(Cursor& c, std::string_view word) {
   return true;
 }
 
+// Skipping a value no field reads: its syntax is checked as the full reader
+// checks it (RapidJSON's strict JSON), its value not computed.
+
+// A number's grammar: -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool SkipNumber(Cursor& c) {
+  c.Consume('-');
+  auto digits = [&] {
+    const char* start = c.p;
+    while (c.end - c.p >= 8 && AllDigits(Load8(c.p))) c.p += 8;
+    while (c.p < c.end && IsDigit(*c.p)) ++c.p;
+    return c.p - start;
+  };
+  // The integer part: 0 (a digit after it ends the number, and the record
+  // with it), or digits from 1.
+  if (!c.Consume('0') && digits() == 0) return false;
+  if (c.Consume('.') && digits() == 0) return false;
+  if (c.Peek() == 'e' || c.Peek() == 'E') {
+    ++c.p;
+    if (c.Peek() == '-' || c.Peek() == '+') ++c.p;
+    if (digits() == 0) return false;
+  }
+  return true;
+}
+
+bool IsHexDigit(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+
+// A string, after its opening quote: escapes of strict JSON and valid UTF-8.
+// An escaped UTF-16 surrogate (\uD800 to \uDFFF) is left to the full reader,
+// which checks the pairs.
+bool SkipString(Cursor& c) {
+  for (;;) {
+    c.p = FindJsonStringSpecial(c.p, c.end);
+    if (c.p == c.end) return false;
+    auto b = static_cast<unsigned char>(*c.p);
+    if (b == '"') {
+      ++c.p;
+      return true;
+    }
+    if (b < 0x20) return false;  // a control character
+    if (b >= 0x80) {
+      size_t length = Utf8SequenceLength(std::string_view(c.p, c.end - c.p), 0);
+      if (length == 1) return false;
+      c.p += length;
+      continue;
+    }
+    // A backslash.
+    if (c.end - c.p < 2) return false;
+    char e = c.p[1];
+    if (e == 'u') {
+      if (c.end - c.p < 6 || !IsHexDigit(c.p[2]) || !IsHexDigit(c.p[3]) || !IsHexDigit(c.p[4]) ||
+          !IsHexDigit(c.p[5])) {
+        return false;
+      }
+      char high = static_cast<char>(c.p[2] | 0x20);  // lower case
+      if (high == 'd' && c.p[3] >= '8') return false;  // D800..DFFF
+      c.p += 6;
+    } else if (std::string_view("\"\\/bfnrt").find(e) != std::string_view::npos) {
+      c.p += 2;
+    } else {
+      return false;
+    }
+  }
+}
+
+// Nesting the fast path skips; deeper values go to the full reader (which
+// allows 1000 levels).
+constexpr int kMaxSkipDepth = 32;
+
+bool SkipValue(Cursor& c, int depth);
+
+// An object's or array's members after its opening bracket, up to its closing one.
+bool SkipContainer(Cursor& c, bool object, int depth) {
+  if (depth > kMaxSkipDepth) return false;
+  char close = object ? '}' : ']';
+  c.SkipSpace();
+  if (c.Consume(close)) return true;
+  for (;;) {
+    if (object) {
+      if (!c.Consume('"') || !SkipString(c)) return false;
+      c.SkipSpace();
+      if (!c.Consume(':')) return false;
+      c.SkipSpace();
+    }
+    if (!SkipValue(c, depth)) return false;
+    c.SkipSpace();
+    if (c.Consume(close)) return true;
+    if (!c.Consume(',')) return false;
+    c.SkipSpace();
+  }
+}
+
+bool SkipValue(Cursor& c, int depth) {
+  switch (c.Peek()) {
+    case '"':
+      ++c.p;
+      return SkipString(c);
+    case '{':
+      ++c.p;
+      return SkipContainer(c, true, depth + 1);
+    case '[':
+      ++c.p;
+      return SkipContainer(c, false, depth + 1);
+    case 't':
+      return ScanLiteral(c, "true");
+    case 'f':
+      return ScanLiteral(c, "false");
+    case 'n':
+      return ScanLiteral(c, "null");
+    default:
+      return SkipNumber(c);
+  }
+}
+
 }  // namespace
 
 struct JsonFlatRecordReader::Field {
   std::string name;
   std::string quoted;  // the name and the quote closing it, when the name is plain ASCII; else empty
+  // The first 8 bytes of `quoted` (zeros past its end), and which of them count.
+  uint64_t head = 0, head_mask = 0;
   TypeId type;
   arrow::ArrayBuilder* builder;
   enum class Token { kMissing, kNull, kTrue, kFalse, kString, kNumber } token;
   std::string_view text;  // a string's contents
   Number number;
+
+  // Whether the quoted name starts at `p`: mostly one comparison of 8 bytes,
+  // rather than a call to memcmp.
+  bool StartsAt(const char* p, const char* end) const {
+    size_t size = quoted.size();
+    if (size == 0) return false;
+    if (end - p < 8) return static_cast<size_t>(end - p) >= size && std::memcmp(p, quoted.data(), size) == 0;
+    return (Load8(p) & head_mask) == head && (size <= 8 || std::memcmp(p + 8, quoted.data() + 8, size - 8) == 0);
+  }
 };
 
 JsonFlatRecordReader::~JsonFlatRecordReader() = default;
@@ -213,7 +355,14 @@ std::unique_ptr<JsonFlatRecordReader> JsonFlatRecordReader::Make(const StructTyp
     if (FindJsonStringSpecial(quoted.data(), quoted.data() + quoted.size()) != quoted.data() + name.size()) {
       quoted.clear();
     }
-    reader->fields_.push_back({name, std::move(quoted), type, sb->field_builder(i), Field::Token::kMissing, {}, {}});
+    Field f{name, std::move(quoted), 0, 0, type, sb->field_builder(i), Field::Token::kMissing, {}, {}};
+    unsigned char head[8] = {}, mask[8] = {};
+    size_t head_size = std::min<size_t>(f.quoted.size(), 8);
+    std::memcpy(head, f.quoted.data(), head_size);
+    std::memset(mask, 0xFF, head_size);
+    std::memcpy(&f.head, head, 8);
+    std::memcpy(&f.head_mask, mask, 8);
+    reader->fields_.push_back(std::move(f));
   }
   // Room for the values; should it fail, appending grows the builders.
   for (auto& f : reader->fields_) (void)f.builder->Reserve(rows);
@@ -226,12 +375,11 @@ arrow::Result<bool> JsonFlatRecordReader::TryAppend(std::string_view text) {
   return true;
 }
 
-// The schema field named `key`, or nullptr. Records mostly keep one order of
+// The schema field named `key`, a plain string whose closing quote follows it
+// in text ending at `end`; or nullptr. Records mostly keep one order of
 // fields, so the one after the last found is tried first.
-JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key) {
-  auto matches = [&](const Field& f) {
-    return f.name.size() == key.size() && std::memcmp(f.name.data(), key.data(), key.size()) == 0;
-  };
+JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key, const char* end) {
+  auto matches = [&](const Field& f) { return f.quoted.size() == key.size() + 1 && f.StartsAt(key.data(), end); };
   if (next_ < fields_.size() && matches(fields_[next_])) return &fields_[next_++];
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (matches(fields_[i])) {
@@ -245,12 +393,8 @@ JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key) {
 // The field expected next when its name and closing quote start at `p`, found
 // without scanning for the quote; nullptr otherwise.
 JsonFlatRecordReader::Field* JsonFlatRecordReader::Expected(const char* p, const char* end) {
-  if (next_ >= fields_.size()) return nullptr;
-  Field& f = fields_[next_];
-  size_t size = f.quoted.size();
-  if (size == 0 || static_cast<size_t>(end - p) < size || std::memcmp(p, f.quoted.data(), size) != 0) return nullptr;
-  ++next_;
-  return &f;
+  if (next_ >= fields_.size() || !fields_[next_].StartsAt(p, end)) return nullptr;
+  return &fields_[next_++];
 }
 
 // Splits the record into the tokens of the schema's fields.
@@ -260,47 +404,50 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
   Cursor c{text.data(), text.data() + text.size()};
   c.SkipSpace();
   if (!c.Consume('{')) return false;
+  // A schema field's value as its token, scanned into the field (a record
+  // that fails is scanned again from the start, or read by the full reader).
+  auto read_value = [&c](Field& field) {
+    using Token = Field::Token;
+    // A repeated key is left to the full reader (Spark keeps its last value
+    // that converts, and the record is malformed if any does not).
+    if (field.token != Token::kMissing) return false;
+    char first = c.Peek();
+    if (c.Consume('"')) {
+      field.token = Token::kString;
+      return ScanPlainString(c, &field.text);
+    }
+    if (first == '-' || IsDigit(first)) {
+      field.token = Token::kNumber;
+      field.number = {};
+      return ScanNumber(c, &field.number);
+    }
+    if (ScanLiteral(c, "null")) {
+      field.token = Token::kNull;
+    } else if (ScanLiteral(c, "true")) {
+      field.token = Token::kTrue;
+    } else if (ScanLiteral(c, "false")) {
+      field.token = Token::kFalse;
+    } else {
+      return false;
+    }
+    return true;
+  };
   c.SkipSpace();
   bool empty = c.Consume('}');
   while (!empty) {
-    std::string_view key, value;
     if (!c.Consume('"')) return false;
     Field* field = Expected(c.p, c.end);
     if (field != nullptr) {
       c.p += field->quoted.size();
     } else {
+      std::string_view key;
       if (!ScanPlainString(c, &key)) return false;
-      field = Find(key);
+      field = Find(key, c.end);
     }
     c.SkipSpace();
     if (!c.Consume(':')) return false;
     c.SkipSpace();
-    Field::Token token;
-    Number number;
-    char first = c.Peek();
-    if (c.Consume('"')) {
-      if (!ScanPlainString(c, &value)) return false;
-      token = Field::Token::kString;
-    } else if (first == '-' || IsDigit(first)) {
-      if (!ScanNumber(c, &number)) return false;
-      token = Field::Token::kNumber;
-    } else if (ScanLiteral(c, "null")) {
-      token = Field::Token::kNull;
-    } else if (ScanLiteral(c, "true")) {
-      token = Field::Token::kTrue;
-    } else if (ScanLiteral(c, "false")) {
-      token = Field::Token::kFalse;
-    } else {
-      return false;
-    }
-    // A repeated key is left to the full reader (Spark keeps its last value
-    // that converts, and the record is malformed if any does not).
-    if (field != nullptr) {
-      if (field->token != Field::Token::kMissing) return false;
-      field->token = token;
-      field->text = value;
-      field->number = number;
-    }
+    if (!(field == nullptr ? SkipValue(c, 0) : read_value(*field))) return false;
     c.SkipSpace();
     if (c.Consume('}')) break;
     if (!c.Consume(',')) return false;

@@ -20,7 +20,8 @@ class Result;
 // DOM. Whatever it does not decide exactly as the full reader would (escapes,
 // non-ASCII text, nested values, numbers a double cannot hold exactly, values
 // that do not fit their field, malformed text) it leaves alone, appending
-// nothing, so that the caller re-reads the record with the full reader.
+// nothing, so that the caller re-reads the record with the full reader. The
+// values of keys outside the schema are only checked for their syntax.
 
 namespace spate {
 
@@ -41,7 +42,7 @@ class JsonFlatRecordReader {
   struct Field;
   JsonFlatRecordReader() = default;
   Field* Expected(const char* p, const char* end);
-  Field* Find(std::string_view key);
+  Field* Find(std::string_view key, const char* end);
   bool Scan(std::string_view text);
   bool Convert();
   arrow::Status Append();
