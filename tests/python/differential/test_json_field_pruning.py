@@ -151,3 +151,56 @@ def test_json_source_count_reads_the_columns_filtered(oracle, mode):
         df = source_query(FAILFAST_RECORDS, SCHEMA, "every column", {"mode": mode})(sql, spark, tmp)
         return df.filter(sql.functions.col("a") > 0).count()
     oracle.check(program)
+
+
+# Records whose field k is read and the others not: broken syntax in a field not read makes
+# the record malformed; a well-formed value of the wrong type in a field not read does not.
+UNREAD_SCHEMA = "n INT, s DOUBLE, o BOOLEAN, a INT, k INT"
+
+UNREAD_RECORDS = [
+    # broken syntax in a field not read
+    '{"n":01,"k":1}',
+    '{"n":1.,"k":2}',
+    '{"n":-,"k":3}',
+    '{"n":1e+,"k":4}',
+    '{"s":"a\\x","k":5}',
+    '{"s":"a\\u12G4","k":6}',
+    '{"s":"a\tb","k":7}',
+    '{"o":{"x":1,},"k":8}',
+    '{"a":[1 2],"k":9}',
+    '{"o":tru,"k":10}',
+    '{"k":11,"o":{"x":[1,{"y":2}]}',
+    # well-formed values, of other types than the schema's, in fields not read
+    '{"n":"text","s":"1.5","o":1,"a":{"x":[1,"2"]},"k":21}',
+    '{"n":-0,"s":-12.25E-3,"o":null,"a":1e400,"m":123456789012345678901234567890,"k":22}',
+    '{"s":"q\\"}\\\\\\/\\b\\f\\n\\r\\t\\u0041\\u00e9\\ud83d\\ude00","k":23}',
+    '{"s":"\u00e9\U0001F600 caf\u00e9","n":[[],{},"]",true,false],"k":24}',
+    '{"n":1,"n":"x","a":{"a":{"a":{"a":[[[[null]]]]}}},"k":25}',
+    '{ "n" : 1 , "k" : 26 , "o" : { } }',
+]
+
+UNREAD_QUERIES = {
+    "k": lambda F, df: df.select("k"),
+    "count where k > 0": lambda F, df: df.filter(F.col("k") > 0).groupBy().count(),
+}
+
+
+@pytest.mark.parametrize("query", sorted(UNREAD_QUERIES))
+@pytest.mark.parametrize("mode", ["PERMISSIVE", "DROPMALFORMED"])
+def test_json_source_reading_one_column_checks_the_syntax_of_the_others(oracle, query, mode):
+    def program(sql, spark, tmp):
+        import os
+        path = os.path.join(tmp, "records.json")
+        with open(path, "w", encoding="utf-8") as out:
+            out.write("\n".join(UNREAD_RECORDS) + "\n")
+        df = spark.read.schema(UNREAD_SCHEMA).options(mode=mode).json(path)
+        return UNREAD_QUERIES[query](sql.functions, df)
+    oracle.check(program)
+
+
+def test_from_json_of_one_field_checks_the_syntax_of_the_others(oracle):
+    def program(sql, spark):
+        F = sql.functions
+        rows = spark.createDataFrame([(r,) for r in UNREAD_RECORDS], "j STRING")
+        return rows.select("j", F.from_json("j", UNREAD_SCHEMA).getField("k").alias("k"))
+    oracle.check(program)
