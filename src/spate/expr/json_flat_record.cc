@@ -159,11 +159,15 @@ double Double(const Number& n) {
   return n.negative ? -value : value;
 }
 
+// A builder's length without a virtual call: ArrayBuilder::length() is
+// virtual, and none of the builders appended to here overrides it.
+int64_t Length(const arrow::ArrayBuilder* b) { return b->arrow::ArrayBuilder::length(); }
+
 // Appends without checks where the builder has room (AppendValue, AppendString).
 template <typename Builder, typename Value>
 arrow::Status AppendValue(arrow::ArrayBuilder* b, Value value) {
   auto* typed = static_cast<Builder*>(b);
-  if (typed->length() >= typed->capacity()) return typed->Append(value);
+  if (Length(typed) >= typed->capacity()) return typed->Append(value);
   typed->UnsafeAppend(value);
   return arrow::Status::OK();
 }
@@ -172,7 +176,7 @@ arrow::Status AppendString(arrow::ArrayBuilder* b, std::string_view value) {
   auto* typed = static_cast<arrow::StringBuilder*>(b);
   auto size = static_cast<int64_t>(value.size());
   int64_t data_end = typed->value_data_length() + size;
-  if (typed->length() >= typed->capacity() || data_end > typed->value_data_capacity() ||
+  if (Length(typed) >= typed->capacity() || data_end > typed->value_data_capacity() ||
       data_end > arrow::StringBuilder::memory_limit()) {
     return typed->Append(value);  // grows, or says the array is full
   }
