@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <limits>
+#include <optional>
 
 #include <arrow/api.h>
 
@@ -15,9 +17,11 @@
 // values, so falling back never changes a result. For the schema's fields:
 //  - strings and keys of printable ASCII without escapes (nothing to decode or
 //    validate),
-//  - numbers the full reader holds exactly: integers of at most 18 digits, and
-//    otherwise at most 15 significant digits times a power of ten within
-//    1e-22..1e22 (one correctly rounded multiplication in both readers),
+//  - integers of at most 18 digits, and numbers with a fraction or an
+//    exponent: those of at most 15 significant digits times a power of ten
+//    within 1e-22..1e22 by one correctly rounded multiplication, the others
+//    (into DOUBLE fields only) by the full reader's own correctly rounded
+//    conversion; a number beyond a double's range is left to the full reader,
 //  - no nested objects or arrays, no NaN/Infinity tokens, no repeated keys,
 //    nothing after the object (the full reader ignores it, as Jackson does).
 // The values of other fields are not converted, only checked to be strict
@@ -64,6 +68,9 @@ struct Number {
   int power = 0;
   bool negative = false;
   bool integer = false;  // neither fraction nor exponent
+  // Set for a number with more significant digits or a larger power than
+  // digits * 10^power computes exactly: its value, converted from its text.
+  std::optional<double> converted;
 };
 
 uint64_t Load8(const char* p) {
@@ -139,7 +146,13 @@ bool ScanNumber(Cursor& c, Number* n) {
   for (const char* q = int_start; q < c.p && (*q == '0' || *q == '.'); ++q) {
     if (*q == '0') --significant;
   }
-  return significant <= 15 && n->power >= -22 && n->power <= 22;
+  if (significant <= 15 && n->power >= -22 && n->power <= 22) return true;
+  // As the full reader converts it (DoubleOfNumberText); out of range is left to it.
+  const char* text = int_start - (n->negative ? 1 : 0);
+  double value;
+  if (std::from_chars(text, c.p, value).ec != std::errc()) return false;
+  n->converted = value;
+  return true;
 }
 
 int64_t Integer(const Number& n) {
@@ -151,6 +164,7 @@ int64_t Integer(const Number& n) {
 // digits and the power of ten are both exact doubles, so one division or
 // multiplication rounds correctly, as a full conversion does.
 double Double(const Number& n) {
+  if (n.converted) return *n.converted;
   static constexpr double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                        1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
   if (n.integer) return static_cast<double>(Integer(n));
@@ -485,6 +499,9 @@ bool JsonFlatRecordReader::Convert() {
         break;
       }
       case TypeId::kFloat:
+        // Java rounds a float from the text once; from a double it would be twice.
+        if (f.token != Token::kNumber || f.number.converted) return false;
+        break;
       case TypeId::kDouble:
         if (f.token != Token::kNumber) return false;
         break;

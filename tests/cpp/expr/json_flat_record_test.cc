@@ -173,5 +173,30 @@ TEST(JsonFlatRecord, TakesOnlyWhatTheFullReaderReads) {
   EXPECT_GT(taken, 1000);  // the property is not empty
 }
 
+TEST(JsonFlatRecord, ReadsDoublesOfManyDigitsAsTheFullReaderConvertsThem) {
+  // More significant digits than 15, or powers beyond 1e22: converted from the
+  // text as the full reader converts it (DoubleOfNumberText), bit for bit.
+  const std::vector<std::string> numbers = {"1765003456.123456", "-1765003456.1234567", "0.30000000000000004",
+                                            "9007199254740993.0", "123456789012345678.5", "1.2345678901234567e-5",
+                                            "2.2250738585072011e-308", "1.7976931348623157e308", "1e23",
+                                            "0.1000000000000000055511151231257827"};
+  std::vector<std::string> texts;
+  for (const auto& n : numbers) texts.push_back(R"({"d":)" + n + "}");
+  auto out = ReadAll("d DOUBLE", texts);
+  EXPECT_EQ(out.taken, std::vector<bool>(texts.size(), true));
+  ASSERT_TRUE(out.rows.ok());
+  const auto& rows = static_cast<const arrow::StructArray&>(**out.rows);
+  const auto& doubles = static_cast<const arrow::DoubleArray&>(*rows.field(0));
+  for (size_t i = 0; i < numbers.size(); ++i) {
+    EXPECT_EQ(doubles.Value(static_cast<int64_t>(i)), DoubleOfNumberText(numbers[i])) << numbers[i];
+  }
+  // A FLOAT is rounded once from the text in Java, not through a double: the full reader decides.
+  EXPECT_FALSE(Takes("f FLOAT", R"({"f":1765003456.123456})"));
+  EXPECT_TRUE(Takes("f FLOAT", R"({"f":1765003456.12345})"));
+  // Beyond a double's range the full reader decides (an infinity, or zero).
+  EXPECT_FALSE(Takes("d DOUBLE", R"({"d":1e400})"));
+  EXPECT_FALSE(Takes("d DOUBLE", R"({"d":-1.5e999})"));
+}
+
 }  // namespace
 }  // namespace spate

@@ -361,3 +361,32 @@ def test_text_lines_at_block_boundaries(oracle):
             out.write("".join("x" * n + endings[n % 3] for n in range(40)) + "\r\n\n" + "tail" * 9)
         return spark.read.text(path)
     oracle.check(program)
+
+
+# Doubles of more significant digits than 15, or powers of ten beyond 1e22, as stamps and
+# measurements are often written (seconds since the epoch to the microsecond): the values must be
+# Java's, exactly (compared with no tolerance).
+LONG_DOUBLES = ["1765003456.123456", "-1765003456.1234567", "0.30000000000000004", "9007199254740993.0",
+                "123456789012345678.5", "0.1000000000000000055511151231257827", "1.2345678901234567e-5",
+                "2.2250738585072011e-308", "4.9e-324", "1e-400", "1.7976931348623157e308", "1e400",
+                "1.00000000000000011102230246251565e0", "3.4028235677973366e38", "1.40129846432481707e-45",
+                "7.0e-46", "1e23", "8.98846567431158e307", "12345678901234567890.125"]
+
+
+def test_from_json_doubles_of_many_digits_exactly(oracle):
+    records = ['{"id":%d,"sent":%s,"user":"u"}' % (i, v) for i, v in enumerate(LONG_DOUBLES)]
+
+    def program(sql, spark):
+        F = sql.functions
+        df = spark.createDataFrame([(r,) for r in records], "j STRING")
+        r = F.from_json("j", "id INT, sent DOUBLE, user STRING").alias("r")
+        return df.select(r).select("r.*").orderBy("id")
+    oracle.check(program, rel=0)
+
+    def source(sql, spark, tmp):
+        import os
+        path = os.path.join(tmp, "doubles.json")
+        with open(path, "w") as out:
+            out.write("\n".join(records) + "\n")
+        return spark.read.schema("id INT, sent DOUBLE, user STRING").json(path).orderBy("id")
+    oracle.check(source, rel=0)
