@@ -23,8 +23,9 @@ class TaskPool;
 arrow::Result<std::unique_ptr<SourceOperator>> MakeScanOperator(const PlanNode& node);
 /// Has a scan (from MakeScanOperator) cut its rows into pieces for `maps`, the
 /// operators right above it in order, and run them over the pieces on `pool`
-/// (null: one piece after the other on the caller's thread).
-void RunMapsOnPool(SourceOperator& scan, std::vector<BatchMapOperator*> maps, TaskPool* pool);
+/// (null: one piece after the other on the caller's thread); a source that
+/// reads on demand reads on `pool` too.
+void RunOnPool(SourceOperator& scan, std::vector<BatchMapOperator*> maps, TaskPool* pool);
 /// Null when `node` is not of this family.
 arrow::Result<std::unique_ptr<Operator>> MakePipelinedOperator(const PlanNode& node, std::vector<Operator*> inputs);
 arrow::Result<std::unique_ptr<Operator>> MakeBlockingOperator(const PlanNode& node, std::vector<Operator*> inputs);

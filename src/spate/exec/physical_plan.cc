@@ -131,8 +131,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> PhysicalPlan::Run(const EvalContext
   ARROW_RETURN_NOT_OK(result_->Start(ctx));
   for (SourceOperator* source : sources_) {
     std::vector<BatchMapOperator*> maps = MapsAboveOnPool(*source);
-    TaskPool* pool = maps.empty() ? nullptr : Tasks(task_threads);
-    RunMapsOnPool(*source, std::move(maps), pool);
+    RunOnPool(*source, std::move(maps), Tasks(task_threads));
     ARROW_RETURN_NOT_OK(source->Produce());
   }
   return static_cast<ResultCollector&>(*result_).Table();

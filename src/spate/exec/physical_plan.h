@@ -15,6 +15,7 @@
 // task_threads of Run, spark.master's), unless a call among them
 // depends on a row's place in the batch or is a user function
 // (MapsAboveOnPool in physical_plan.cc; the scan's side in scan_operator.cc).
+// A file scan reads its files in byte-range pieces on the same threads.
 // The streaming stateful operators run their partitions on the stream's pool.
 
 #include <memory>

@@ -10,7 +10,8 @@
 // splits as tasks. The results go on in piece order on the caller's thread,
 // so the operators above see the rows in the order one thread gives them, a
 // failure is the one of the first piece that fails, and a LIMIT above that is
-// satisfied stops the reading after the round.
+// satisfied stops the reading after the round. A source that reads on demand
+// (a file relation) gets the pool for its own reading.
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
@@ -42,7 +43,7 @@ class ScanOperator final : public SourceOperator {
   using SourceOperator::SourceOperator;
   const char* name() const override { return "Scan"; }
 
-  void RunMapsOnPool(std::vector<BatchMapOperator*> maps, TaskPool* pool) {
+  void RunOnPool(std::vector<BatchMapOperator*> maps, TaskPool* pool) {
     maps_ = std::move(maps);
     pool_ = pool;
   }
@@ -52,7 +53,7 @@ class ScanOperator final : public SourceOperator {
     arrow::TableBatchReader reader(*table);
     // Rows the maps above work on go in pieces, so that a LIMIT stops them soon.
     if (!maps_.empty()) reader.set_chunksize(kPieceRows);
-    if (pool_ != nullptr && table->num_rows() > kPieceRows) return ProduceOnPool(reader);
+    if (pool_ != nullptr && !maps_.empty() && table->num_rows() > kPieceRows) return ProduceOnPool(reader);
     std::shared_ptr<arrow::RecordBatch> batch;
     while (ConsumerWantsInput()) {
       ARROW_RETURN_NOT_OK(reader.ReadNext(&batch));
@@ -111,7 +112,7 @@ class ScanOperator final : public SourceOperator {
       ARROW_ASSIGN_OR_RAISE(source.table, ExecutePlan(*source.cached_plan, ctx()));
     }
     if (source.table) return source.table;
-    if (source.reader) return source.reader(source.request);
+    if (source.reader) return source.reader(source.request, pool_);
     return arrow::Status::Invalid("internal error: a scan without rows");
   }
 
@@ -130,13 +131,13 @@ class ScanOperator final : public SourceOperator {
   }
 
   std::vector<BatchMapOperator*> maps_;
-  TaskPool* pool_ = nullptr;
+  TaskPool* pool_ = nullptr;  // for the maps and the source's reader (null: one thread)
 };
 
 }  // namespace
 
-void RunMapsOnPool(SourceOperator& scan, std::vector<BatchMapOperator*> maps, TaskPool* pool) {
-  static_cast<ScanOperator&>(scan).RunMapsOnPool(std::move(maps), pool);
+void RunOnPool(SourceOperator& scan, std::vector<BatchMapOperator*> maps, TaskPool* pool) {
+  static_cast<ScanOperator&>(scan).RunOnPool(std::move(maps), pool);
 }
 
 arrow::Result<std::unique_ptr<SourceOperator>> MakeScanOperator(const PlanNode& node) {

@@ -29,7 +29,7 @@ arrow::Status AddFingerprint(const PlanNode& node, Fingerprint* out) {
   if (node.kind == PlanNode::Kind::kScan) {
     ScanSource& source = *node.source;
     if (source.reader) {
-      ARROW_ASSIGN_OR_RAISE(auto table, source.reader(source.request));
+      ARROW_ASSIGN_OR_RAISE(auto table, source.reader(source.request, nullptr));
       out->push_back(std::move(table));
     } else if (source.cached_plan) {
       out->push_back(node.source);

@@ -22,6 +22,7 @@
 namespace spate {
 
 class StreamSourceFactory;  // streaming/source.h: a scan of a stream holds one
+class TaskPool;             // common/task_pool.h: the threads a reader may read on
 
 /// One output column of a plan node.
 struct Attribute {
@@ -87,10 +88,11 @@ struct ScanSource {
   /// A streaming source: the plan is a streaming plan; a query run creates
   /// the source and feeds each micro-batch's rows into a copy of this scan.
   std::shared_ptr<StreamSourceFactory> stream{};
-  /// A table read on demand (Iceberg): returns rows of the scan's full schema,
-  /// skipping what `request` rules out — files the filters exclude (the Filter
-  /// above still applies them) and unused columns (left all-null).
-  std::function<arrow::Result<std::shared_ptr<arrow::Table>>(const ScanRequest&)> reader{};
+  /// A table read on demand (files, Iceberg): returns rows of the scan's full
+  /// schema, skipping what `request` rules out — files the filters exclude (the
+  /// Filter above still applies them) and unused columns (left all-null). The
+  /// reader may read on the task pool's threads (null: on the caller's alone).
+  std::function<arrow::Result<std::shared_ptr<arrow::Table>>(const ScanRequest&, TaskPool*)> reader{};
   /// Set by the optimizer for a scan that reads on demand or a streaming scan
   /// (plan/scan_pushdown.h); a query run hands its columns to the stream.
   ScanRequest request{};

@@ -167,7 +167,7 @@ struct LazyTable {
   DataFrame Make(const std::shared_ptr<Session>& session) {
     auto source = std::make_shared<ScanSource>();
     source->description = "LazyScan";
-    source->reader = [this](const ScanRequest& request) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+    source->reader = [this](const ScanRequest& request, TaskPool*) -> arrow::Result<std::shared_ptr<arrow::Table>> {
       requests.push_back(request);
       return Chunked(2, 3);
     };

@@ -25,7 +25,7 @@ DataFrame LazyTable(const std::shared_ptr<Session>& session, Recorded* recorded)
   auto schema = ParseDdlSchema("a INT, b STRING, c DOUBLE").ValueOrDie();
   auto source = std::make_shared<ScanSource>();
   source->description = "LazyScan";
-  source->reader = [recorded](const ScanRequest& request) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+  source->reader = [recorded](const ScanRequest& request, TaskPool*) -> arrow::Result<std::shared_ptr<arrow::Table>> {
     recorded->requests.push_back(request);
     auto a = arrow::json::ArrayFromJSONString(arrow::int32(), "[1, 2, 3]").ValueOrDie();
     auto b = arrow::json::ArrayFromJSONString(arrow::utf8(), R"(["x", "y", "z"])").ValueOrDie();

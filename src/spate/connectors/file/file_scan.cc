@@ -134,18 +134,15 @@ arrow::Result<std::shared_ptr<arrow::Array>> PartitionColumn(const DataFile& fil
   return arrow::MakeArrayOfNull(type, rows);
 }
 
-arrow::Result<SourceTables> ReadTextFormat(const std::string& format, const FileReadRequest& request) {
-  if (format == "json") return ReadJsonSource(request);
-  if (format == "csv") return ReadCsvSource(request);
-  if (format == "text") return ReadTextSource(request);
-  return DataSourceNotFound(format);
-}
-
 arrow::Result<SourceTables> ReadSource(const std::string& format, const FileReadRequest& request) {
   if (format == "parquet") return ReadParquetSource(request);
   if (format == "avro") return ReadAvroSource(request);
-  // Text files may hold bytes that are not UTF-8: they become U+FFFD here.
-  ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadTextFormat(format, request));
+  if (format == "json") return ReadJsonSource(request);
+  if (format == "text") return ReadTextSource(request);
+  if (format != "csv") return DataSourceNotFound(format);
+  // Text files may hold bytes that are not UTF-8: they become U+FFFD here (the
+  // JSON and text readers replace them in each piece they read).
+  ARROW_ASSIGN_OR_RAISE(SourceTables data, ReadCsvSource(request));
   for (auto& table : data.tables) {
     ARROW_ASSIGN_OR_RAISE(table, ReplaceInvalidUtf8(table));
   }
@@ -195,15 +192,16 @@ class FileRelation {
     return schema_;
   }
 
-  // The rows, of which `columns` (empty: all) are read (FileReadRequest::columns).
-  arrow::Result<std::shared_ptr<arrow::Table>> Rows(const std::vector<bool>& columns) {
+  // The rows, of which `columns` (empty: all) are read (FileReadRequest::columns),
+  // read on `tasks` (FileReadRequest::tasks).
+  arrow::Result<std::shared_ptr<arrow::Table>> Rows(const std::vector<bool>& columns, TaskPool* tasks) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<FileStamp> stamps = Stamps();
     bool gone = std::find(stamps.begin(), stamps.end(), std::nullopt) != stamps.end();
     bool kept = table_ && (table_columns_.empty() || table_columns_ == columns);
     if (kept && (gone || stamps == stamps_)) return table_;
     ARROW_ASSIGN_OR_RAISE(FileTable data,
-                          ReadDataFiles(conf_, format_, files_, schema_, options_, partition_columns_, columns));
+                          ReadDataFiles(conf_, format_, files_, schema_, options_, partition_columns_, columns, tasks));
     stamps_ = std::move(stamps);
     table_ = data.table;
     table_columns_ = columns;
@@ -260,10 +258,11 @@ arrow::Result<FileTable> ReadDataFiles(const RuntimeConfig& conf, const std::str
                                        const std::vector<DataFile>& files, const StructTypePtr& schema,
                                        const std::map<std::string, std::string>& options,
                                        const std::vector<std::string>& partition_columns,
-                                       const std::vector<bool>& columns) {
+                                       const std::vector<bool>& columns, TaskPool* tasks) {
   std::string fmt_name = AsciiLower(format);
   StructTypePtr partitions = PartitionSchema(files, schema, partition_columns);
   FileReadRequest request{&conf, &files, DataSchema(schema, *partitions), &options};
+  request.tasks = tasks;
   if (!columns.empty() && schema) {
     for (const auto& f : request.schema->fields()) request.columns.push_back(columns[schema->FieldIndex(f.name)]);
   }
@@ -302,7 +301,9 @@ arrow::Result<PlanPtr> LoadFiles(const RuntimeConfig& conf, const std::string& f
   ARROW_ASSIGN_OR_RAISE(StructTypePtr read_schema, relation->Load(schema));
   auto source = std::make_shared<ScanSource>();
   source->description = fmt::format("Relation[{}] {}", fmt_name, paths.empty() ? "" : paths[0]);
-  source->reader = [relation](const ScanRequest& request) { return relation->Rows(request.columns); };
+  source->reader = [relation](const ScanRequest& request, TaskPool* tasks) {
+    return relation->Rows(request.columns, tasks);
+  };
   return MakeScan(std::move(source), *read_schema);
 }
 

@@ -13,8 +13,10 @@
 #include "spate/common/error.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
+#include "spate/common/utf8.h"
 #include "spate/connectors/file/avro_container.h"
 #include "spate/connectors/file/file_listing.h"
+#include "spate/connectors/file/line_pieces.h"
 #include "spate/connectors/file/parquet_io.h"
 #include "spate/types/arrow_types.h"
 #include "spate/types/avro_schema.h"
@@ -342,14 +344,29 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
 // ---------------------------------------------------------------------------
 // Text
 
+// Lines with the default line breaks are read in pieces (line_pieces.h);
+// wholetext and a lineSep of the user's read each file at once. Bytes that are
+// not UTF-8 become U+FFFD.
 arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& r) {
   SourceTables out;
   out.schema = types::Struct({{"value", types::String(), true}});
   ARROW_ASSIGN_OR_RAISE(bool whole, FlagOption(r, "wholetext"));
   std::string separator = OptionOr(r, "lineSep", "");
+  if (!whole && separator.empty()) {
+    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [](std::string_view text, const std::vector<LineSpan>& lines)
+                                                           -> arrow::Result<std::shared_ptr<arrow::Table>> {
+      arrow::StringBuilder builder;
+      ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
+      for (const LineSpan& line : lines) ARROW_RETURN_NOT_OK(builder.Append(text.substr(line.start, line.length)));
+      ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
+      return ReplaceInvalidUtf8(arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {array}));
+    }));
+    return out;
+  }
   for (const auto& file : *r.files) {
     ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
     ARROW_ASSIGN_OR_RAISE(auto table, whole ? OneStringColumn("value", {text}) : LinesColumn(text, separator));
+    ARROW_ASSIGN_OR_RAISE(table, ReplaceInvalidUtf8(table));
     out.tables.push_back(std::move(table));
   }
   return out;

@@ -22,6 +22,7 @@
 namespace spate {
 
 class RuntimeConfig;
+class TaskPool;
 
 struct SourceTables {
   StructTypePtr schema;
@@ -36,6 +37,9 @@ struct FileReadRequest {
   /// Of `schema`'s fields, those the query reads (empty: all). Parquet reads
   /// only those; the others come back null.
   std::vector<bool> columns{};
+  /// The threads text and JSON-lines files are read on, in pieces
+  /// (line_pieces.h); null: the caller's alone.
+  TaskPool* tasks = nullptr;
 };
 
 arrow::Result<SourceTables> ReadParquetSource(const FileReadRequest& request);
@@ -78,12 +82,12 @@ struct FileTable {
 /// the partition columns found on the files' `col=value` directories. The
 /// batch reader and the streaming file source both read through this.
 /// `columns`: of `schema`'s fields, those the query reads (empty: all), as
-/// FileReadRequest::columns.
+/// FileReadRequest::columns; `tasks` as FileReadRequest::tasks.
 arrow::Result<FileTable> ReadDataFiles(const RuntimeConfig& conf, const std::string& format,
                                        const std::vector<DataFile>& files, const StructTypePtr& schema,
                                        const std::map<std::string, std::string>& options,
                                        const std::vector<std::string>& partition_columns = {},
-                                       const std::vector<bool>& columns = {});
+                                       const std::vector<bool>& columns = {}, TaskPool* tasks = nullptr);
 
 /// "parquet", "json", "csv", "text" or "avro" (any case).
 bool IsFileFormat(const std::string& format);

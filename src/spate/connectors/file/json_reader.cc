@@ -11,10 +11,12 @@
 #include "spate/common/java_random.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
+#include "spate/common/utf8.h"
 #include "spate/common/xorshift_random.h"
 #include "spate/connectors/file/file_partitions.h"
 #include "spate/connectors/file/format_readers.h"
 #include "spate/connectors/file/json_infer.h"
+#include "spate/connectors/file/line_pieces.h"
 #include "spate/exec/table_select.h"
 #include "spate/expr/parse_mode.h"
 #include "spate/expr/expression.h"
@@ -151,19 +153,22 @@ arrow::Result<std::vector<std::string>> SampledDocuments(std::vector<std::string
   return out;
 }
 
-// The non-blank lines of a JSON Lines file as one string column, copied once
-// into it rather than into a string each.
-arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(const std::string& text) {
+// The non-blank lines of JSON Lines text (of `lines`, or all of them) as one
+// string column, copied once into it rather than into a string each.
+arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(std::string_view text,
+                                                            const std::vector<LineSpan>& lines) {
   arrow::StringBuilder builder;
   ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
-  arrow::Status status;
-  ForEachLine(text, [&](int64_t, std::string_view line) {
-    // Blank lines are not records.
-    if (status.ok() && !IsBlank(line)) status = builder.Append(line);
-  });
-  ARROW_RETURN_NOT_OK(status);
+  for (const LineSpan& span : lines) {
+    std::string_view line = text.substr(span.start, span.length);
+    if (!IsBlank(line)) ARROW_RETURN_NOT_OK(builder.Append(line));  // blank lines are not records
+  }
   ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
   return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {array});
+}
+
+arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(std::string_view text) {
+  return JsonLinesColumn(text, PieceLines(text, /*first=*/true, text.size()));
 }
 
 // from_json's options argument: a constant map<string,string>.
@@ -357,12 +362,14 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   }
   infer.types.decimal = LocaleDecimalParser::ForLanguageTag(OptionOr(r, "locale", "en-US"));
   ARROW_ASSIGN_OR_RAISE(double sampling_ratio, SamplingRatio(r, !r.schema));
-  // Each file's records as a string column; inferring a schema reads the
-  // texts (or documents) again.
+  // With a schema, JSON Lines are read and parsed in pieces (line_pieces.h).
+  // Otherwise each file's records become a string column, and inferring the
+  // schema reads the texts (or documents) again.
+  const bool in_pieces = r.schema && !multi_line;
   std::vector<std::shared_ptr<arrow::Table>> per_file;
   std::vector<std::string> to_infer;
-  for (const auto& file : *r.files) {
-    ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
+  for (size_t i = 0; i < r.files->size() && !in_pieces; ++i) {
+    ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, (*r.files)[i]));
     if (multi_line) text = JsonDocumentRecord(text, infer.read);
     ARROW_ASSIGN_OR_RAISE(auto records, multi_line ? OneStringColumn("value", {text}) : JsonLinesColumn(text));
     per_file.push_back(std::move(records));
@@ -388,9 +395,25 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     fields.push_back({corrupt, types::String(), true});
     parse_schema = types::Struct(std::move(fields));
   }
-  for (auto& lines : per_file) {
-    ARROW_ASSIGN_OR_RAISE(auto rows, SplitJsonArrays(std::move(lines), infer.read));
+  // The records of a file or a piece as rows of every field (those not read
+  // null, which also keeps the rows of a query that reads none); bytes that are
+  // not UTF-8 become U+FFFD.
+  auto parse = [&](std::shared_ptr<arrow::Table> records) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+    ARROW_ASSIGN_OR_RAISE(auto rows, SplitJsonArrays(std::move(records), infer.read));
     ARROW_ASSIGN_OR_RAISE(auto table, ParseJsonRecords(r, rows, *parse_schema, corrupt, drop));
+    ARROW_ASSIGN_OR_RAISE(table, ConformTable(*table, *out.schema));
+    return ReplaceInvalidUtf8(table);
+  };
+  if (in_pieces) {
+    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [&](std::string_view text, const std::vector<LineSpan>& lines)
+                                                           -> arrow::Result<std::shared_ptr<arrow::Table>> {
+      ARROW_ASSIGN_OR_RAISE(auto records, JsonLinesColumn(text, lines));
+      return parse(std::move(records));
+    }));
+    return out;
+  }
+  for (auto& records : per_file) {
+    ARROW_ASSIGN_OR_RAISE(auto table, parse(std::move(records)));
     out.tables.push_back(std::move(table));
   }
   return out;

@@ -129,7 +129,7 @@ PlanPtr ScanPlan(const CatalogTableName& name, const TableMetadata& table) {
   auto source = std::make_shared<ScanSource>();
   source->description = "BatchScan " + name.catalog + "." + name.ident.ToString();
   auto metadata = std::make_shared<const TableMetadata>(table);
-  source->reader = [metadata](const ScanRequest& request) { return ScanForQuery(*metadata, request); };
+  source->reader = [metadata](const ScanRequest& request, TaskPool*) { return ScanForQuery(*metadata, request); };
   return MakeScan(std::move(source), *table.schema().ToSpark());
 }
 

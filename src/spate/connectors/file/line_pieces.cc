@@ -1,0 +1,171 @@
+#include "spate/connectors/file/line_pieces.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <string>
+
+#include <arrow/api.h>
+#include <fmt/format.h>
+
+#include "spate/common/byte_scan.h"
+#include "spate/common/object_store.h"
+#include "spate/common/runtime_config.h"
+#include "spate/common/task_pool.h"
+#include "spate/connectors/file/file_listing.h"
+
+namespace spate {
+
+namespace {
+
+// The setting for the piece size (not Spark's: it changes nothing a query
+// shows, only how the reading is shared among threads).
+constexpr const char* kPieceBytesKey = "spate.sql.files.readPieceBytes";
+constexpr int64_t kDefaultPieceBytes = 4 << 20;
+
+arrow::Result<int64_t> PieceBytes(const RuntimeConfig& conf) {
+  auto text = conf.Get(kPieceBytesKey);
+  if (!text) return kDefaultPieceBytes;
+  char* end = nullptr;
+  errno = 0;
+  long long bytes = std::strtoll(text->c_str(), &end, 10);
+  if (text->empty() || *end != '\0' || errno != 0 || bytes < 1) {
+    return arrow::Status::Invalid(
+        fmt::format("{} is '{}': it must be a whole number of bytes, at least 1", kPieceBytesKey, *text));
+  }
+  return static_cast<int64_t>(bytes);
+}
+
+// A byte range of a file; `whole`: the file read at once (gzipped, or in an
+// object store), `start` and `length` unused.
+struct Piece {
+  size_t file;
+  int64_t start;
+  int64_t length;
+  bool whole;
+};
+
+// The pieces of the request's files, in file and byte order; a local file of
+// no bytes is one piece of none (it still gives its table, without rows).
+arrow::Result<std::vector<Piece>> CutPieces(const FileReadRequest& r) {
+  ARROW_ASSIGN_OR_RAISE(const int64_t piece_bytes, PieceBytes(*r.conf));
+  std::vector<Piece> out;
+  for (size_t i = 0; i < r.files->size(); ++i) {
+    const std::string& path = (*r.files)[i].path;
+    ARROW_ASSIGN_OR_RAISE(FileSystemPtr store, FileSystemFor(*r.conf, path));
+    std::error_code error;
+    auto size = store ? 0 : std::filesystem::file_size(path, error);
+    // Reading the whole file reports what is wrong with one that does not read.
+    if (store || error || path.ends_with(".gz")) {
+      out.push_back({i, 0, 0, true});
+      continue;
+    }
+    const auto bytes = static_cast<int64_t>(size);
+    out.push_back({i, 0, std::min(piece_bytes, bytes), false});
+    for (int64_t start = piece_bytes; start < bytes; start += piece_bytes) {
+      out.push_back({i, start, std::min(piece_bytes, bytes - start), false});
+    }
+  }
+  return out;
+}
+
+// Appends up to `count` bytes of the file at `offset` to `out`; false at the file's end.
+arrow::Result<bool> ReadAt(int fd, const std::string& path, int64_t offset, size_t count, std::string* out) {
+  size_t old_size = out->size();
+  out->resize(old_size + count);
+  size_t got = 0;
+  while (got < count) {
+    ssize_t n = pread(fd, out->data() + old_size + got, count - got, static_cast<off_t>(offset + got));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return arrow::Status::IOError("cannot read ", path, ": ", std::strerror(errno));
+    if (n == 0) break;
+    got += static_cast<size_t>(n);
+  }
+  out->resize(old_size + got);
+  return got == count;
+}
+
+// A piece's bytes: its range, then on to the first line break at or after its
+// end (the line that crosses the end is the piece's) and the byte after that
+// break (a "\r\n" read whole), or to the file's end.
+arrow::Result<std::string> ReadPieceText(const std::string& path, const Piece& piece) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return arrow::Status::IOError("cannot open ", path, ": ", std::strerror(errno));
+  auto text = [&]() -> arrow::Result<std::string> {
+    std::string out;
+    const auto length = static_cast<size_t>(piece.length);
+    ARROW_ASSIGN_OR_RAISE(bool more, ReadAt(fd, path, piece.start, length, &out));
+    size_t scanned = length;  // a break before this is not the one sought
+    constexpr size_t kStep = 64 << 10;
+    while (more) {
+      ARROW_ASSIGN_OR_RAISE(more, ReadAt(fd, path, piece.start + static_cast<int64_t>(out.size()), kStep, &out));
+      if (out.size() > scanned + 1) {
+        const char* last = out.data() + out.size() - 1;
+        if (FindLineBreak(out.data() + scanned, last) != last) break;
+        scanned = out.size() - 1;
+      }
+    }
+    return out;
+  }();
+  close(fd);
+  return text;
+}
+
+}  // namespace
+
+std::vector<LineSpan> PieceLines(std::string_view text, bool first, size_t length) {
+  std::vector<LineSpan> lines;
+  const char* data = text.data();
+  const char* end = data + text.size();
+  // Where the line after the one ending at `p` (a break, or the end) starts.
+  auto after_break = [&](const char* p) {
+    if (p == end) return text.size();
+    bool crlf = *p == '\r' && p + 1 < end && p[1] == '\n';
+    return static_cast<size_t>(p - data) + (crlf ? 2 : 1);
+  };
+  size_t start = first ? 0 : after_break(FindLineBreak(data, end));
+  while (start < text.size() && start <= length) {
+    const char* brk = FindLineBreak(data + start, end);
+    size_t next = after_break(brk);
+    lines.push_back({start, static_cast<size_t>(brk - data) - start, next});
+    start = next;
+  }
+  return lines;
+}
+
+arrow::Result<std::vector<std::shared_ptr<arrow::Table>>> ReadLinePieces(const FileReadRequest& r,
+                                                                         const PieceTable& make) {
+  ARROW_ASSIGN_OR_RAISE(std::vector<Piece> pieces, CutPieces(r));
+  std::vector<std::shared_ptr<arrow::Table>> tables(pieces.size());
+  auto read = [&](int64_t k) -> arrow::Status {
+    const Piece& piece = pieces[k];
+    const DataFile& file = (*r.files)[piece.file];
+    std::string text;
+    if (piece.whole) {
+      ARROW_ASSIGN_OR_RAISE(text, ReadFileText(r, file));
+    } else {
+      ARROW_ASSIGN_OR_RAISE(text, ReadPieceText(file.path, piece));
+    }
+    size_t length = piece.whole ? text.size() : static_cast<size_t>(piece.length);
+    ARROW_ASSIGN_OR_RAISE(tables[k], make(text, PieceLines(text, piece.start == 0, length)));
+    return arrow::Status::OK();
+  };
+  TaskPool one_thread(1);
+  TaskPool* pool = r.tasks != nullptr ? r.tasks : &one_thread;
+  ARROW_RETURN_NOT_OK(pool->ParallelFor(static_cast<int64_t>(pieces.size()), read));
+  // A file's table: its pieces' tables as chunks, not copied.
+  std::vector<std::shared_ptr<arrow::Table>> out;
+  for (size_t k = 0; k < pieces.size();) {
+    std::vector<std::shared_ptr<arrow::Table>> of_file;
+    for (size_t file = pieces[k].file; k < pieces.size() && pieces[k].file == file; ++k) of_file.push_back(tables[k]);
+    ARROW_ASSIGN_OR_RAISE(auto table, arrow::ConcatenateTables(of_file));
+    out.push_back(std::move(table));
+  }
+  return out;
+}
+
+}  // namespace spate
