@@ -83,8 +83,8 @@ PlanPtr WithScanPushdown(const PlanNode& plan) {
     for (const auto& e : InputExprs(plan)) CollectColumns(*RemapColumns(e, input_map[0]), &used);
   }
   // An Aggregate that reads no column (count(*) right over the scan) asks for
-  // them all, as before: the scan tells the rows.
-  if (plan.kind == PlanNode::Kind::kProject || (plan.kind == PlanNode::Kind::kAggregate && !used.empty())) {
+  // none: the rows still count, and a JSON scan parses no field, as Spark's.
+  if (plan.kind == PlanNode::Kind::kProject || plan.kind == PlanNode::Kind::kAggregate) {
     request.columns.assign(scan.output.size(), false);
     for (int i : used) request.columns[i] = true;
   }

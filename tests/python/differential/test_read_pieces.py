@@ -143,6 +143,25 @@ def test_json_files_in_partition_directories(oracle):
     same_in_pieces(oracle, program, ordered=False)
 
 
+COUNT_LINES = ['{"a":1}', '{"a":', "", "  ", '{"a":2} trailing', "null", '[{"a":3},{"a":4}]', "[]", "[1,2]",
+               "42", '"text"', '{"a":"x"}', '[{"a":5}, 7]', "{]", '{"a":6}']
+
+
+@pytest.mark.parametrize("mode", ["PERMISSIVE", "DROPMALFORMED", "FAILFAST"])
+@pytest.mark.parametrize("schema", ["a INT", "a INT, _corrupt_record STRING", None])
+def test_json_count_reads_no_field(oracle, mode, schema):
+    """count() straight over the JSON source reads no field: a record counts as Spark counts it,
+    by its syntax alone (a value of the wrong type is no malformed record then), an array of
+    objects as its objects, a blank line not at all; FAILFAST fails on the first malformed one."""
+    def program(sql, spark, tmp):
+        path = write(os.path.join(tmp, "records.json"), "\n".join(COUNT_LINES).encode() + b"\n")
+        reader = spark.read.option("mode", mode)
+        if schema:
+            reader = reader.schema(schema)
+        return malformed_condition(lambda: reader.json(path).count()) or reader.json(path).count()
+    same_in_pieces(oracle, program)
+
+
 def test_piece_size_must_be_a_positive_number(oracle):
     spark = oracle.spate.spark
     path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "README.md")

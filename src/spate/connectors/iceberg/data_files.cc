@@ -1,5 +1,6 @@
 #include "spate/connectors/iceberg/data_files.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -300,13 +301,15 @@ arrow::Result<std::shared_ptr<arrow::Table>> ReadDataFiles(const TableMetadata& 
   const IcebergSchema& schema = table.schema();
   ARROW_ASSIGN_OR_RAISE(auto target, schema.ToArrow());
   std::vector<std::shared_ptr<arrow::Table>> parts;
+  // A query that reads no column (a count) reads them all, for the rows.
+  const bool all = std::find(columns_used.begin(), columns_used.end(), true) == columns_used.end();
   for (const auto& e : files) {
     if (e.file.file_format != "PARQUET" && e.file.file_format != "parquet") {
       return arrow::Status::NotImplemented("Iceberg data file ", e.file.file_path, " is ", e.file.file_format,
                                            "; Spate reads Parquet data files.");
     }
     auto used = [&](const arrow::Field& column) {
-      if (columns_used.empty()) return true;
+      if (all) return true;
       auto meta = column.metadata();
       for (size_t f = 0; f < schema.fields.size(); ++f) {
         bool same = meta && meta->Contains("PARQUET:field_id")
