@@ -30,8 +30,9 @@ struct LineSpan {
 
 /// The lines of one piece. `text` holds the file's bytes from the piece's
 /// first byte on, through at least the first line break at or after offset
-/// `length` and the byte after it (or to the file's end). `first`: the piece starts the file.
-/// "\n", "\r\n" and "\r" end a line; a final line break starts no other line.
+/// `length` and the byte after it (or to the file's end). `first`: the piece
+/// starts the file. "\n", "\r\n" and "\r" end a line; a final line break
+/// starts no other line.
 std::vector<LineSpan> PieceLines(std::string_view text, bool first, size_t length);
 
 /// A piece's table, made from its text and lines (on the piece's thread).
