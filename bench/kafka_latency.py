@@ -5,14 +5,16 @@ the query (Kafka -> CAST(value AS STRING) -> from_json -> filter -> Kafka,
 default trigger) runs in its own process; a consumer in this process reads
 the output topic and takes each record's latency as its arrival time minus
 the stamp. Prints p50/p99/p99.9 latency, the rate the query kept up with,
-and how many records came out.
+how many records came out, and the CPU seconds the query and the broker took
+while the records were sent.
 
     .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both|none]
                                             [--trigger default|continuous|realtime] [--stateful] [--floor]
                                             [--native]
 
 Before any run, records go through a topic of their own at the run's rate for
-3 s: a broker just started needs about a second to reach its speed.
+--warm-up seconds (30): a broker just started compiles its hot paths for tens
+of seconds, and takes three times the CPU until it has.
 
 --native produces and consumes with build/release/bench/kafka_latency_probe
 (librdkafka) instead of Python's clients, which at 100,000 msg/s take most of
@@ -141,37 +143,70 @@ def consume(bootstrap, topic, total, sent_all, results):
     results.put(latencies)
 
 
-def report(engine, args, total, sent_for, out, p50, p99, p999, most):
+def cpu_seconds(pid):
+    """The CPU seconds (user and system) process `pid` has taken; None once it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # from the third field, the state, on
+    except (OSError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuWhileSending:
+    """The CPU seconds the query and the broker take while the records are sent: on two cores
+    the broker's share is most of what bounds the latency, and it grows with the query's."""
+
+    def __init__(self, pids):
+        self.pids = {name: pid for name, pid in pids.items() if pid}
+
+    def __enter__(self):
+        self.start = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        return self
+
+    def __exit__(self, *exc):
+        taken = {name: cpu_seconds(pid) for name, pid in self.pids.items()}
+        self.text = ", ".join("%s %.1f s" % (name, taken[name] - self.start[name]) for name in self.pids
+                              if taken[name] is not None and self.start[name] is not None)
+
+
+def report(engine, args, total, sent_for, out, p50, p99, p999, most, cpu=None):
     """Prints one run's line; returns (p50, p99) in ms."""
     mode = args.trigger if engine == "spate" or args.trigger == "default" else "continuous"
     mode = "no query" if engine == "none" else mode + (", windowed count" if args.stateful else "")
     mode += ", native clients" if args.native else ""
     print("%s (%s): %d records at %.0f msg/s (sent in %.1f s); %d out; latency p50 %.1f ms, p99 %.1f ms, "
           "p99.9 %.1f ms, max %.1f ms" % (engine, mode, total, total / sent_for, sent_for, out, p50, p99, p999, most))
+    if cpu is not None and cpu.text:
+        print("  CPU while sending: " + cpu.text)
     return p50, p99
 
 
 def warm_up(broker, bootstrap, args):
-    """Records at the run's rate through a topic of their own for 3 s: a broker just started
-    takes about a second to reach its speed (ids of the first second measured 50 to 100 ms
-    where the rest measured 1 ms)."""
+    """Records at the run's rate through a topic of their own for --warm-up seconds: a broker
+    just started compiles its hot paths for tens of seconds. At 100,000 msg/s with no query,
+    three 10 s runs one after the other on one broker took 15.8, 9.9 and 5.1 CPU seconds,
+    and their p99 went from 23.1 to 16.7 and 7.1 ms."""
     probe = os.path.join(ROOT, "build", "release", "bench", "kafka_latency_probe")
     topic = broker.new_topic(1, "lat-warm")
-    reader = subprocess.Popen([probe, "consume", bootstrap, topic, str(int(args.rate * 3))],
+    reader = subprocess.Popen([probe, "consume", bootstrap, topic, str(int(args.rate * args.warm_up))],
                               stdout=subprocess.DEVNULL)
-    subprocess.run([probe, "produce", bootstrap, topic, str(args.rate), "3"], stdout=subprocess.DEVNULL, check=True)
-    reader.wait(timeout=120)
+    subprocess.run([probe, "produce", bootstrap, topic, str(args.rate), str(args.warm_up)], stdout=subprocess.DEVNULL,
+                   check=True)
+    reader.wait(timeout=300)
 
 
-def measure_natively(engine, bootstrap, source, sink, total, args):
+def measure_natively(engine, bootstrap, source, sink, total, args, pids):
     """The same measure with build/release/bench/kafka_latency_probe as producer and consumer."""
     probe = os.path.join(ROOT, "build", "release", "bench", "kafka_latency_probe")
     reader = subprocess.Popen([probe, "consume", bootstrap, sink, str(total)], stdout=subprocess.PIPE, text=True)
     time.sleep(20 if engine == "pyspark" else 3)  # the query's first batches
-    sent = subprocess.run([probe, "produce", bootstrap, source, str(args.rate), str(args.seconds)],
-                          stdout=subprocess.PIPE, text=True, check=True)
+    with CpuWhileSending(pids) as cpu:
+        sent = subprocess.run([probe, "produce", bootstrap, source, str(args.rate), str(args.seconds)],
+                              stdout=subprocess.PIPE, text=True, check=True)
     got = json.loads(reader.communicate(timeout=300)[0])
-    return report(engine, args, total, float(sent.stdout), got["n"], got["p50"], got["p99"], got["p999"], got["max"])
+    return report(engine, args, total, float(sent.stdout), got["n"], got["p50"], got["p99"], got["p999"], got["max"],
+                  cpu)
 
 
 def run(engine, broker, bootstrap, work, args):
@@ -192,8 +227,9 @@ def run(engine, broker, bootstrap, work, args):
     try:
         assert query is None or query.stdout.readline().strip() == "started", "the query did not start"
         total = int(args.rate * args.seconds)
+        pids = {"query": query.pid if query else None, "broker": int(broker.env.get("KAFKA_BROKER_PID", 0))}
         if args.native:
-            return measure_natively(engine, bootstrap, source, sink, total, args)
+            return measure_natively(engine, bootstrap, source, sink, total, args, pids)
         # The consumer runs in a process of its own, so that it does not share the GIL
         # (and a core's time slices) with the producer below.
         results, sent_all = multiprocessing.Queue(), multiprocessing.Event()
@@ -205,21 +241,22 @@ def run(engine, broker, bootstrap, work, args):
         producer = Producer({"bootstrap.servers": bootstrap, "linger.ms": 1})
         producer.list_topics(source, timeout=10)  # connected before the first stamp
         begin = time.monotonic()
-        for i in range(total):
-            lag = begin + i / args.rate - time.monotonic()
-            if lag > 0:
-                time.sleep(lag)
-            producer.produce(source, json.dumps({"id": i, "sent": time.time(), "user": "u%d" % (i % 100),
-                                                 "amount": float(i % 50), "kind": "buy"}))
-            producer.poll(0)
-        producer.flush(30)
+        with CpuWhileSending(pids) as cpu:
+            for i in range(total):
+                lag = begin + i / args.rate - time.monotonic()
+                if lag > 0:
+                    time.sleep(lag)
+                producer.produce(source, json.dumps({"id": i, "sent": time.time(), "user": "u%d" % (i % 100),
+                                                     "amount": float(i % 50), "kind": "buy"}))
+                producer.poll(0)
+            producer.flush(30)
         sent_for = time.monotonic() - begin
         sent_all.set()
         latencies = results.get(timeout=300)
         reader.join()
         ms = [x * 1000 for x in latencies]
         return report(engine, args, total, sent_for, len(ms), percentile(ms, 0.5), percentile(ms, 0.99),
-                      percentile(ms, 0.999), max(ms) if ms else float("nan"))
+                      percentile(ms, 0.999), max(ms) if ms else float("nan"), cpu)
     finally:
         if query is not None:
             query.kill()
@@ -234,6 +271,7 @@ def main():
     parser.add_argument("--trigger", default="default", choices=["default", "continuous", "realtime"])
     parser.add_argument("--stateful", action="store_true", help="a windowed count (Spate in real-time mode)")
     parser.add_argument("--floor", action="store_true", help="also measure the run without a query first")
+    parser.add_argument("--warm-up", type=float, default=30, help="seconds of records through the broker first")
     parser.add_argument("--native", action="store_true",
                         help="produce and consume with build/release/bench/kafka_latency_probe (librdkafka)")
     args = parser.parse_args()
