@@ -6,6 +6,7 @@
 // strings), so that the common byte costs little.
 
 #include <cstdint>
+#include <string_view>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -25,6 +26,11 @@ inline const char* FindLineBreak(const char* p, const char* end) {
 #endif
   while (p < end && *p != '\r' && *p != '\n') ++p;
   return p;
+}
+
+/// The text up to its first '\r' or '\n'.
+inline std::string_view UpToLineBreak(std::string_view text) {
+  return text.substr(0, static_cast<size_t>(FindLineBreak(text.data(), text.data() + text.size()) - text.data()));
 }
 
 /// The first byte in [p, end) that ends a plain JSON string or is not plain in

@@ -23,6 +23,7 @@
 #include <fmt/format.h>
 #include <rapidjson/document.h>
 
+#include "spate/common/byte_scan.h"
 #include "spate/common/calendar.h"
 #include "spate/common/error.h"
 #include "spate/common/runtime_config.h"
@@ -431,6 +432,7 @@ struct FromJsonSettings {
   JsonReadOptions read;
   TextValueFormats formats;
   bool source_records = false;  // kJsonSourceRecordsOption: records of the JSON file source
+  bool line_records = false;    // ... each running on past its line (kJsonLineRecords)
   bool prunable = false;        // json_field_pruning.h: the optimizer may read fewer fields
 };
 
@@ -570,6 +572,7 @@ arrow::Result<arrow::Datum> FromJson(const FunctionArgs& a, const FromJsonSettin
       ARROW_ASSIGN_OR_RAISE(bool appended, flat->TryAppend(text));
       if (appended) continue;
     }
+    if (s.line_records) text = UpToLineBreak(text);  // the record's own text, for a malformed one
     if (is_null || IsBlank(text)) {
       ARROW_RETURN_NOT_OK(builder->AppendNull());
       continue;
@@ -660,7 +663,9 @@ arrow::Result<BoundExprPtr> BindFromJson(const std::string& name, std::vector<Bo
   }
   ARROW_ASSIGN_OR_RAISE(settings.read, JsonReadOptionsOf(options));
   ARROW_ASSIGN_OR_RAISE(settings.formats, TextValueFormats::Make(options));
-  settings.source_records = OptionOr(options, kJsonSourceRecordsOption, "") == "true";
+  std::string source_records = OptionOr(options, kJsonSourceRecordsOption, "");
+  settings.line_records = source_records == kJsonLineRecords;
+  settings.source_records = source_records == "true" || settings.line_records;
   if (settings.schema->id() == TypeId::kStruct) {
     const auto& st = static_cast<const StructType&>(*settings.schema);
     int index = st.FieldIndex(OptionOr(options, "columnNameOfCorruptRecord", "_corrupt_record"));

@@ -16,6 +16,13 @@ namespace spate {
 /// FAILFAST's from_json refuses it (the source splits arrays of objects).
 inline constexpr char kJsonSourceRecordsOption[] = "__spate_json_source_records";
 
+/// kJsonSourceRecordsOption's value for records of JSON Lines that each run on
+/// past their line's end (they view the file's text without a copy): the line
+/// break and blank lines after a record are white space after its value, and a
+/// malformed record's text is its line, cut at its first break. Other values:
+/// "true".
+inline constexpr char kJsonLineRecords[] = "lines";
+
 /// The text of each value of the record's first JSON value, in document order
 /// (a container before the values inside it, as a DOM walked depth first);
 /// Jackson's lenient forms and comments are followed. Empty when the text does

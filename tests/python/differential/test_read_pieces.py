@@ -122,6 +122,24 @@ def test_json_filter_and_limit_in_pieces(oracle):
     same_in_pieces(oracle, program)
 
 
+@pytest.mark.parametrize("schema", [SCHEMA + ", _corrupt_record STRING", None])
+def test_json_malformed_records_keep_their_own_line(oracle, schema):
+    """Malformed records (with spaces at their end) followed by lines of only spaces and tabs,
+    by every line end and by more records: each one's _corrupt_record is its own line, not the
+    blank lines after it; arrays whose elements are not all objects too. With no schema the
+    file is read whole (inference) and the same holds."""
+    def program(sql, spark, tmp):
+        lines = []
+        for i, bad in enumerate(['{"id":1,"s":"cut', '{"id":"two"}  ', '[{"id":3}, 4]\t', "{oops}",
+                                 '[{"id":5,"s":"a"}, {"id":"x"}] ']):
+            lines.append(bad.encode() + ENDS[i % 3] + b"  \t" + ENDS[(i + 1) % 3] + ENDS[(i + 2) % 3])
+            lines.append(b'{"id":%d,"s":"ok"}' % (10 + i) + ENDS[i % 3] + b" \t \n")
+        path = write(os.path.join(tmp, "bad.json"), b"".join(lines) + b"{broken at the end}  \r\n   ")
+        reader = spark.read.schema(schema) if schema else spark.read
+        return reader.json(path)
+    same_in_pieces(oracle, program)
+
+
 @pytest.mark.parametrize("first", [3, 61])
 def test_json_fail_fast_raises_for_the_first_bad_record(oracle, first):
     """Two bad records of different errors (unterminated, an array of numbers), in pieces far

@@ -353,8 +353,10 @@ arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(bool whole, FlagOption(r, "wholetext"));
   std::string separator = OptionOr(r, "lineSep", "");
   if (!whole && separator.empty()) {
-    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [](std::string_view text, const std::vector<LineSpan>& lines)
+    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [](const std::shared_ptr<arrow::Buffer>& buffer,
+                                                              const std::vector<LineSpan>& lines)
                                                            -> arrow::Result<std::shared_ptr<arrow::Table>> {
+      std::string_view text = BufferText(*buffer);
       arrow::StringBuilder builder;
       ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
       for (const LineSpan& line : lines) ARROW_RETURN_NOT_OK(builder.Append(text.substr(line.start, line.length)));

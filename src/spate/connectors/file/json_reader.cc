@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <limits>
 #include <string_view>
 
 #include <arrow/api.h>
@@ -153,22 +154,47 @@ arrow::Result<std::vector<std::string>> SampledDocuments(std::vector<std::string
   return out;
 }
 
-// The non-blank lines of JSON Lines text (of `lines`, or all of them) as one
-// string column, copied once into it rather than into a string each.
-arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(std::string_view text,
-                                                            const std::vector<LineSpan>& lines) {
-  arrow::StringBuilder builder;
-  ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
-  for (const LineSpan& span : lines) {
-    std::string_view line = text.substr(span.start, span.length);
-    if (!IsBlank(line)) ARROW_RETURN_NOT_OK(builder.Append(line));  // blank lines are not records
-  }
-  ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
-  return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {array});
-}
+// The records of JSON Lines text: its non-blank lines, as a string column that
+// views the text rather than copying it. Strings of a column are contiguous,
+// so each record runs on to the next one's start: it carries its line break
+// and the blank lines after it, white space after the JSON value, and its
+// malformed-record text is cut at its first line break (kJsonLineRecords).
+struct JsonRecords {
+  std::shared_ptr<arrow::Table> records;
+  bool has_arrays = false;  // a record starts with '[' (a top-level array)
+  bool lines = false;       // records of JSON Lines, as ViewJsonLines makes them
+};
 
-arrow::Result<std::shared_ptr<arrow::Table>> JsonLinesColumn(std::string_view text) {
-  return JsonLinesColumn(text, PieceLines(text, /*first=*/true, text.size()));
+arrow::Result<JsonRecords> ViewJsonLines(const std::shared_ptr<arrow::Buffer>& text,
+                                             const std::vector<LineSpan>& lines) {
+  const char* data = reinterpret_cast<const char*>(text->data());
+  JsonRecords out;
+  out.lines = true;
+  std::vector<size_t> starts;  // the records', then the end of the last
+  starts.reserve(lines.size() + 1);
+  for (const LineSpan& line : lines) {
+    const char* p = data + line.start;
+    const char* end = p + line.length;
+    while (p < end && (*p == ' ' || *p == '\t')) ++p;  // a line holds no other JSON space
+    if (p == end) continue;  // blank lines are no records
+    out.has_arrays |= *p == '[';
+    starts.push_back(line.start);
+  }
+  const size_t end = lines.empty() ? 0 : lines.back().next;
+  if (end > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
+    return arrow::Status::CapacityError("JSON Lines text of more than 2 GiB read at once (", end, " bytes)");
+  }
+  starts.push_back(end);
+  const auto count = static_cast<int64_t>(starts.size() - 1);
+  const size_t base = starts[0];
+  ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::Buffer> offsets,
+                        arrow::AllocateBuffer((count + 1) * static_cast<int64_t>(sizeof(int32_t))));
+  auto* offset = reinterpret_cast<int32_t*>(offsets->mutable_data());
+  for (size_t start : starts) *offset++ = static_cast<int32_t>(start - base);
+  auto bytes = arrow::SliceBuffer(text, static_cast<int64_t>(base));
+  auto records = arrow::MakeArray(arrow::ArrayData::Make(arrow::utf8(), count, {nullptr, offsets, bytes}, 0));
+  out.records = arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {records});
+  return out;
 }
 
 // from_json's options argument: a constant map<string,string>.
@@ -211,34 +237,25 @@ arrow::Result<JsonReadOptions> LenientOptions(const FileReadRequest& r) {
 // The records with each top-level array of objects split into its elements,
 // a row each, as Spark reads them.
 struct JsonRows {
+  bool lines;                             // JsonRecords::lines
   std::shared_ptr<arrow::Table> records;  // holds the text `arrays` views
   std::shared_ptr<arrow::Table> values;   // one record a row
   std::vector<int64_t> array_of_row;      // the row's index in `arrays`, -1 when not from one
   std::vector<std::string_view> arrays;
 };
 
-bool HasArrays(const arrow::Table& records) {
-  for (const auto& chunk : records.column(0)->chunks()) {
-    const auto& strings = static_cast<const arrow::StringArray&>(*chunk);
-    for (int64_t i = 0; i < strings.length(); ++i) {
-      std::string_view record = strings.GetView(i);
-      size_t start = record.find_first_not_of(" \t\r\n");
-      if (start != std::string_view::npos && record[start] == '[') return true;
-    }
-  }
-  return false;
-}
-
-arrow::Result<JsonRows> SplitJsonArrays(std::shared_ptr<arrow::Table> records, const JsonReadOptions& read) {
+arrow::Result<JsonRows> SplitJsonArrays(const JsonRecords& records, const JsonReadOptions& read) {
   JsonRows out;
-  out.records = out.values = records;
+  out.lines = records.lines;
+  out.records = out.values = records.records;
   // Most files hold no array: their records stay as they are, not copied.
-  if (!HasArrays(*records)) return out;
+  if (!records.has_arrays) return out;
   arrow::StringBuilder values;
-  for (const auto& chunk : records->column(0)->chunks()) {
+  for (const auto& chunk : records.records->column(0)->chunks()) {
     const auto& strings = static_cast<const arrow::StringArray&>(*chunk);
     for (int64_t i = 0; i < strings.length(); ++i) {
       std::string_view record = strings.GetView(i);
+      if (records.lines) record = UpToLineBreak(record);
       auto elements = JsonArrayElements(record, read);
       if (!elements) {
         ARROW_RETURN_NOT_OK(values.Append(record));
@@ -253,7 +270,7 @@ arrow::Result<JsonRows> SplitJsonArrays(std::shared_ptr<arrow::Table> records, c
     }
   }
   ARROW_ASSIGN_OR_RAISE(auto array, values.Finish());
-  out.values = arrow::Table::Make(records->schema(), {array});
+  out.values = arrow::Table::Make(records.records->schema(), {array});
   return out;
 }
 
@@ -289,7 +306,7 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
   std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
   // STRING fields over other values take their text as written in the record.
   std::vector<std::pair<std::string, std::string>> parse_options = {
-      {"mode", mode}, {"columnNameOfCorruptRecord", corrupt}, {kJsonSourceRecordsOption, "true"}};
+      {"mode", mode}, {"columnNameOfCorruptRecord", corrupt}, {kJsonSourceRecordsOption, rows.lines ? kJsonLineRecords : "true"}};
   // Jackson's lenient features and the value formats, read as from_json reads them.
   for (const char* name : {"allowComments", "allowSingleQuotes", "allowUnquotedFieldNames", "allowNumericLeadingZeros",
                            "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars",
@@ -366,12 +383,20 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   // Otherwise each file's records become a string column, and inferring the
   // schema reads the texts (or documents) again.
   const bool in_pieces = r.schema && !multi_line;
-  std::vector<std::shared_ptr<arrow::Table>> per_file;
+  std::vector<JsonRecords> per_file;
   std::vector<std::string> to_infer;
   for (size_t i = 0; i < r.files->size() && !in_pieces; ++i) {
     ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, (*r.files)[i]));
-    if (multi_line) text = JsonDocumentRecord(text, infer.read);
-    ARROW_ASSIGN_OR_RAISE(auto records, multi_line ? OneStringColumn("value", {text}) : JsonLinesColumn(text));
+    JsonRecords records;
+    if (multi_line) {
+      text = JsonDocumentRecord(text, infer.read);
+      ARROW_ASSIGN_OR_RAISE(records.records, OneStringColumn("value", {text}));
+      size_t start = text.find_first_not_of(" \t\r\n");
+      records.has_arrays = start != std::string::npos && text[start] == '[';
+    } else {
+      auto buffer = arrow::Buffer::FromString(text);  // a copy: `text` is kept to infer from
+      ARROW_ASSIGN_OR_RAISE(records, ViewJsonLines(buffer, PieceLines(text, /*first=*/true, text.size())));
+    }
     per_file.push_back(std::move(records));
     if (!r.schema) to_infer.push_back(std::move(text));
   }
@@ -398,22 +423,23 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
   // The records of a file or a piece as rows of every field (those not read
   // null, which also keeps the rows of a query that reads none); bytes that are
   // not UTF-8 become U+FFFD.
-  auto parse = [&](std::shared_ptr<arrow::Table> records) -> arrow::Result<std::shared_ptr<arrow::Table>> {
-    ARROW_ASSIGN_OR_RAISE(auto rows, SplitJsonArrays(std::move(records), infer.read));
+  auto parse = [&](const JsonRecords& records) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+    ARROW_ASSIGN_OR_RAISE(auto rows, SplitJsonArrays(records, infer.read));
     ARROW_ASSIGN_OR_RAISE(auto table, ParseJsonRecords(r, rows, *parse_schema, corrupt, drop));
     ARROW_ASSIGN_OR_RAISE(table, ConformTable(*table, *out.schema));
     return ReplaceInvalidUtf8(table);
   };
   if (in_pieces) {
-    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [&](std::string_view text, const std::vector<LineSpan>& lines)
+    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [&](const std::shared_ptr<arrow::Buffer>& text,
+                                                              const std::vector<LineSpan>& lines)
                                                            -> arrow::Result<std::shared_ptr<arrow::Table>> {
-      ARROW_ASSIGN_OR_RAISE(auto records, JsonLinesColumn(text, lines));
-      return parse(std::move(records));
+      ARROW_ASSIGN_OR_RAISE(JsonRecords records, ViewJsonLines(text, lines));
+      return parse(records);
     }));
     return out;
   }
-  for (auto& records : per_file) {
-    ARROW_ASSIGN_OR_RAISE(auto table, parse(std::move(records)));
+  for (const auto& records : per_file) {
+    ARROW_ASSIGN_OR_RAISE(auto table, parse(records));
     out.tables.push_back(std::move(table));
   }
   return out;

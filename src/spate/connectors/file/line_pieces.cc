@@ -73,40 +73,44 @@ arrow::Result<std::vector<Piece>> CutPieces(const FileReadRequest& r) {
   return out;
 }
 
-// Appends up to `count` bytes of the file at `offset` to `out`; false at the file's end.
-arrow::Result<bool> ReadAt(int fd, const std::string& path, int64_t offset, size_t count, std::string* out) {
-  size_t old_size = out->size();
-  out->resize(old_size + count);
-  size_t got = 0;
+// Appends up to `count` bytes of the file at `offset` to `out` (not zeroed
+// first: the read fills them); false at the file's end.
+arrow::Result<bool> ReadAt(int fd, const std::string& path, int64_t offset, int64_t count,
+                           arrow::ResizableBuffer* out) {
+  const int64_t old_size = out->size();
+  ARROW_RETURN_NOT_OK(out->Resize(old_size + count, /*shrink_to_fit=*/false));
+  int64_t got = 0;
   while (got < count) {
-    ssize_t n = pread(fd, out->data() + old_size + got, count - got, static_cast<off_t>(offset + got));
+    ssize_t n = pread(fd, out->mutable_data() + old_size + got, static_cast<size_t>(count - got),
+                      static_cast<off_t>(offset + got));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return arrow::Status::IOError("cannot read ", path, ": ", std::strerror(errno));
     if (n == 0) break;
-    got += static_cast<size_t>(n);
+    got += n;
   }
-  out->resize(old_size + got);
+  ARROW_RETURN_NOT_OK(out->Resize(old_size + got, /*shrink_to_fit=*/false));
   return got == count;
 }
 
 // A piece's bytes: its range, then on to the first line break at or after its
 // end (the line that crosses the end is the piece's) and the byte after that
 // break (a "\r\n" read whole), or to the file's end.
-arrow::Result<std::string> ReadPieceText(const std::string& path, const Piece& piece) {
+arrow::Result<std::shared_ptr<arrow::Buffer>> ReadPieceText(const std::string& path, const Piece& piece) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return arrow::Status::IOError("cannot open ", path, ": ", std::strerror(errno));
-  auto text = [&]() -> arrow::Result<std::string> {
-    std::string out;
-    const auto length = static_cast<size_t>(piece.length);
-    ARROW_ASSIGN_OR_RAISE(bool more, ReadAt(fd, path, piece.start, length, &out));
-    size_t scanned = length;  // a break before this is not the one sought
-    constexpr size_t kStep = 64 << 10;
+  auto text = [&]() -> arrow::Result<std::shared_ptr<arrow::Buffer>> {
+    constexpr int64_t kStep = 64 << 10;
+    ARROW_ASSIGN_OR_RAISE(std::shared_ptr<arrow::ResizableBuffer> out, arrow::AllocateResizableBuffer(0));
+    ARROW_RETURN_NOT_OK(out->Reserve(piece.length + kStep));
+    ARROW_ASSIGN_OR_RAISE(bool more, ReadAt(fd, path, piece.start, piece.length, out.get()));
+    int64_t scanned = piece.length;  // a break before this is not the one sought
     while (more) {
-      ARROW_ASSIGN_OR_RAISE(more, ReadAt(fd, path, piece.start + static_cast<int64_t>(out.size()), kStep, &out));
-      if (out.size() > scanned + 1) {
-        const char* last = out.data() + out.size() - 1;
-        if (FindLineBreak(out.data() + scanned, last) != last) break;
-        scanned = out.size() - 1;
+      ARROW_ASSIGN_OR_RAISE(more, ReadAt(fd, path, piece.start + out->size(), kStep, out.get()));
+      if (out->size() > scanned + 1) {
+        const char* data = reinterpret_cast<const char*>(out->data());
+        const char* last = data + out->size() - 1;
+        if (FindLineBreak(data + scanned, last) != last) break;
+        scanned = out->size() - 1;
       }
     }
     return out;
@@ -116,6 +120,10 @@ arrow::Result<std::string> ReadPieceText(const std::string& path, const Piece& p
 }
 
 }  // namespace
+
+std::string_view BufferText(const arrow::Buffer& buffer) {
+  return {reinterpret_cast<const char*>(buffer.data()), static_cast<size_t>(buffer.size())};
+}
 
 std::vector<LineSpan> PieceLines(std::string_view text, bool first, size_t length) {
   std::vector<LineSpan> lines;
@@ -144,14 +152,15 @@ arrow::Result<std::vector<std::shared_ptr<arrow::Table>>> ReadLinePieces(const F
   auto read = [&](int64_t k) -> arrow::Status {
     const Piece& piece = pieces[k];
     const DataFile& file = (*r.files)[piece.file];
-    std::string text;
+    std::shared_ptr<arrow::Buffer> text;
     if (piece.whole) {
-      ARROW_ASSIGN_OR_RAISE(text, ReadFileText(r, file));
+      ARROW_ASSIGN_OR_RAISE(std::string whole, ReadFileText(r, file));
+      text = arrow::Buffer::FromString(std::move(whole));
     } else {
       ARROW_ASSIGN_OR_RAISE(text, ReadPieceText(file.path, piece));
     }
-    size_t length = piece.whole ? text.size() : static_cast<size_t>(piece.length);
-    ARROW_ASSIGN_OR_RAISE(tables[k], make(text, PieceLines(text, piece.start == 0, length)));
+    size_t length = piece.whole ? text->size() : static_cast<size_t>(piece.length);
+    ARROW_ASSIGN_OR_RAISE(tables[k], make(text, PieceLines(BufferText(*text), piece.start == 0, length)));
     return arrow::Status::OK();
   };
   TaskPool one_thread(1);

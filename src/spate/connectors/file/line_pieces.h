@@ -35,9 +35,13 @@ struct LineSpan {
 /// starts no other line.
 std::vector<LineSpan> PieceLines(std::string_view text, bool first, size_t length);
 
-/// A piece's table, made from its text and lines (on the piece's thread).
-using PieceTable =
-    std::function<arrow::Result<std::shared_ptr<arrow::Table>>(std::string_view text, const std::vector<LineSpan>& lines)>;
+/// A buffer's bytes as text.
+std::string_view BufferText(const arrow::Buffer& buffer);
+
+/// A piece's table, made from its text and lines (on the piece's thread). The
+/// buffer holding the text may be kept by the table (its strings viewing it).
+using PieceTable = std::function<arrow::Result<std::shared_ptr<arrow::Table>>(
+    const std::shared_ptr<arrow::Buffer>& text, const std::vector<LineSpan>& lines)>;
 
 /// The tables of the request's files, one per file, whose chunks are its
 /// pieces' tables in byte order. Local uncompressed files are cut in pieces of
