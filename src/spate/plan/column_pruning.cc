@@ -98,6 +98,16 @@ PlanPtr Narrowed(const PlanNode& parent, const PlanNode* filter, const PlanNode&
   return Node(std::move(top));
 }
 
+// A Project of every column of `scan`, to narrow as a Project under a Filter.
+PlanNode AllColumnsOf(const PlanPtr& scan) {
+  PlanNode all{.kind = Kind::kProject, .children = {scan}, .output = scan->output};
+  for (size_t i = 0; i < scan->output.size(); ++i) {
+    const Attribute& a = scan->output[i];
+    all.exprs.push_back(std::make_shared<BoundColumn>(static_cast<int>(i), a.type, a.nullable, a.name));
+  }
+  return all;
+}
+
 // `node` pruned where it meets its child; `node` itself when no rule applies.
 PlanPtr PruneAt(const PlanPtr& node) {
   if (node->children.size() != 1) return node;
@@ -110,6 +120,11 @@ PlanPtr PruneAt(const PlanPtr& node) {
   } else if ((node->kind == Kind::kProject || node->kind == Kind::kAggregate) && child == Kind::kFilter &&
              node->children[0]->children[0]->kind == Kind::kProject) {
     pruned = Narrowed(*node, node->children[0].get(), *node->children[0]->children[0]);
+  } else if ((node->kind == Kind::kProject || node->kind == Kind::kAggregate) && child == Kind::kFilter &&
+             node->children[0]->children[0]->kind == Kind::kScan) {
+    // A filter right over a scan keeps only the columns read above it, as
+    // Spark's ColumnPruning: its rows are not copied with columns no one reads.
+    pruned = Narrowed(*node, node->children[0].get(), AllColumnsOf(node->children[0]->children[0]));
   }
   return pruned ? pruned : node;
 }

@@ -9,6 +9,7 @@
 #include "spate/api/dataframe.h"
 #include "spate/api/functions.h"
 #include "spate/api/session.h"
+#include "spate/plan/optimizer.h"
 #include "spate/plan/plan_builder.h"
 #include "spate/types/ddl_parser.h"
 
@@ -77,6 +78,24 @@ TEST(ScanPushdown, CountingTheScansRowsReadsNoColumn) {
   EXPECT_EQ((*counted)->column(0)->GetScalar(0).ValueOrDie()->ToString(), "3");
   ASSERT_EQ(recorded.requests.size(), 1u);
   EXPECT_EQ(recorded.requests[0].columns, (std::vector<bool>{false, false, false}));
+}
+
+TEST(ScanPushdown, AFilterRightOverAScanPassesOnOnlyTheColumnsReadAbove) {
+  // Counting the rows a filter keeps reads only the filter's column: a Project
+  // under the filter drops the others, so its kept rows are not copied with them.
+  auto session = Session::Make();
+  Recorded recorded;
+  auto counted = LazyTable(session, &recorded).filter(F::col("c") > lit(1.0)).groupBy({}).count();
+  PlanPtr optimized = Optimize(counted.plan());
+  const PlanNode* filter = optimized.get();
+  while (filter->kind != PlanNode::Kind::kFilter) filter = filter->children[0].get();
+  ASSERT_EQ(filter->output.size(), 1u);
+  EXPECT_EQ(filter->output[0].name, "c");
+  EXPECT_EQ(filter->children[0]->kind, PlanNode::Kind::kProject);
+  EXPECT_EQ(filter->children[0]->children[0]->source->request.columns, (std::vector<bool>{false, false, true}));
+  auto rows = counted.toArrow();
+  ASSERT_TRUE(rows.ok()) << rows.status().ToString();
+  EXPECT_EQ((*rows)->column(0)->GetScalar(0).ValueOrDie()->ToString(), "2");
 }
 
 }  // namespace
