@@ -1,7 +1,9 @@
 #include "spate/connectors/file/format_readers.h"
 
 #include <cctype>
+#include <cstring>
 #include <filesystem>
+#include <limits>
 #include <set>
 
 #include <arrow/api.h>
@@ -344,6 +346,33 @@ arrow::Result<SourceTables> ReadAvroSource(const FileReadRequest& r) {
 // ---------------------------------------------------------------------------
 // Text
 
+namespace {
+
+// A piece's lines as strings over its own buffer: each line is moved back
+// over the line breaks before it, so the bytes are not copied elsewhere.
+arrow::Result<std::shared_ptr<arrow::Array>> LinesInPlace(const PieceText& piece) {
+  if (piece.buffer->size() > std::numeric_limits<int32_t>::max()) {
+    return arrow::Status::CapacityError("text of more than 2 GiB read at once (", piece.buffer->size(), " bytes)");
+  }
+  arrow::TypedBufferBuilder<int32_t> offsets;
+  uint8_t* data = piece.buffer->mutable_data();
+  size_t end = 0;
+  arrow::Status status;
+  ForEachPieceLine(piece.text(), piece.first, piece.length, [&](const LineSpan& line) {
+    if (end != line.start) std::memmove(data + end, data + line.start, line.length);
+    if (status.ok()) status = offsets.Append(static_cast<int32_t>(end));
+    end += line.length;
+  });
+  ARROW_RETURN_NOT_OK(status);
+  const int64_t count = offsets.length();
+  ARROW_RETURN_NOT_OK(offsets.Append(static_cast<int32_t>(end)));
+  ARROW_ASSIGN_OR_RAISE(auto offset_buffer, offsets.Finish());
+  auto values = arrow::SliceBuffer(piece.buffer, 0, static_cast<int64_t>(end));
+  return arrow::MakeArray(arrow::ArrayData::Make(arrow::utf8(), count, {nullptr, offset_buffer, values}, 0));
+}
+
+}  // namespace
+
 // Lines with the default line breaks are read in pieces (line_pieces.h);
 // wholetext and a lineSep of the user's read each file at once. Bytes that are
 // not UTF-8 become U+FFFD.
@@ -353,14 +382,9 @@ arrow::Result<SourceTables> ReadTextSource(const FileReadRequest& r) {
   ARROW_ASSIGN_OR_RAISE(bool whole, FlagOption(r, "wholetext"));
   std::string separator = OptionOr(r, "lineSep", "");
   if (!whole && separator.empty()) {
-    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [](const std::shared_ptr<arrow::Buffer>& buffer,
-                                                              const std::vector<LineSpan>& lines)
+    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [](const PieceText& piece)
                                                            -> arrow::Result<std::shared_ptr<arrow::Table>> {
-      std::string_view text = BufferText(*buffer);
-      arrow::StringBuilder builder;
-      ARROW_RETURN_NOT_OK(builder.ReserveData(static_cast<int64_t>(text.size())));
-      for (const LineSpan& line : lines) ARROW_RETURN_NOT_OK(builder.Append(text.substr(line.start, line.length)));
-      ARROW_ASSIGN_OR_RAISE(auto array, builder.Finish());
+      ARROW_ASSIGN_OR_RAISE(auto array, LinesInPlace(piece));
       return ReplaceInvalidUtf8(arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {array}));
     }));
     return out;

@@ -165,22 +165,21 @@ struct JsonRecords {
   bool lines = false;       // records of JSON Lines, as ViewJsonLines makes them
 };
 
-arrow::Result<JsonRecords> ViewJsonLines(const std::shared_ptr<arrow::Buffer>& text,
-                                             const std::vector<LineSpan>& lines) {
-  const char* data = reinterpret_cast<const char*>(text->data());
+arrow::Result<JsonRecords> ViewJsonLines(const PieceText& piece) {
+  std::string_view text = piece.text();
   JsonRecords out;
   out.lines = true;
   std::vector<size_t> starts;  // the records', then the end of the last
-  starts.reserve(lines.size() + 1);
-  for (const LineSpan& line : lines) {
-    const char* p = data + line.start;
-    const char* end = p + line.length;
-    while (p < end && (*p == ' ' || *p == '\t')) ++p;  // a line holds no other JSON space
-    if (p == end) continue;  // blank lines are no records
+  size_t end = 0;              // past the last line's break
+  ForEachPieceLine(text, piece.first, piece.length, [&](const LineSpan& line) {
+    end = line.next;
+    const char* p = text.data() + line.start;
+    const char* stop = p + line.length;
+    while (p < stop && (*p == ' ' || *p == '\t')) ++p;  // a line holds no other JSON space
+    if (p == stop) return;  // blank lines are no records
     out.has_arrays |= *p == '[';
     starts.push_back(line.start);
-  }
-  const size_t end = lines.empty() ? 0 : lines.back().next;
+  });
   if (end > static_cast<size_t>(std::numeric_limits<int32_t>::max())) {
     return arrow::Status::CapacityError("JSON Lines text of more than 2 GiB read at once (", end, " bytes)");
   }
@@ -191,7 +190,7 @@ arrow::Result<JsonRecords> ViewJsonLines(const std::shared_ptr<arrow::Buffer>& t
                         arrow::AllocateBuffer((count + 1) * static_cast<int64_t>(sizeof(int32_t))));
   auto* offset = reinterpret_cast<int32_t*>(offsets->mutable_data());
   for (size_t start : starts) *offset++ = static_cast<int32_t>(start - base);
-  auto bytes = arrow::SliceBuffer(text, static_cast<int64_t>(base));
+  auto bytes = arrow::SliceBuffer(piece.buffer, static_cast<int64_t>(base));
   auto records = arrow::MakeArray(arrow::ArrayData::Make(arrow::utf8(), count, {nullptr, offsets, bytes}, 0));
   out.records = arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {records});
   return out;
@@ -394,8 +393,8 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
       size_t start = text.find_first_not_of(" \t\r\n");
       records.has_arrays = start != std::string::npos && text[start] == '[';
     } else {
-      auto buffer = arrow::Buffer::FromString(text);  // a copy: `text` is kept to infer from
-      ARROW_ASSIGN_OR_RAISE(records, ViewJsonLines(buffer, PieceLines(text, /*first=*/true, text.size())));
+      // A copy: `text` is kept to infer from.
+      ARROW_ASSIGN_OR_RAISE(records, ViewJsonLines({arrow::Buffer::FromString(text), true, text.size()}));
     }
     per_file.push_back(std::move(records));
     if (!r.schema) to_infer.push_back(std::move(text));
@@ -430,10 +429,8 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     return ReplaceInvalidUtf8(table);
   };
   if (in_pieces) {
-    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [&](const std::shared_ptr<arrow::Buffer>& text,
-                                                              const std::vector<LineSpan>& lines)
-                                                           -> arrow::Result<std::shared_ptr<arrow::Table>> {
-      ARROW_ASSIGN_OR_RAISE(JsonRecords records, ViewJsonLines(text, lines));
+    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [&](const PieceText& piece) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+      ARROW_ASSIGN_OR_RAISE(JsonRecords records, ViewJsonLines(piece));
       return parse(records);
     }));
     return out;

@@ -12,7 +12,6 @@
 #include <arrow/api.h>
 #include <fmt/format.h>
 
-#include "spate/common/byte_scan.h"
 #include "spate/common/object_store.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/task_pool.h"
@@ -121,28 +120,8 @@ arrow::Result<std::shared_ptr<arrow::Buffer>> ReadPieceText(const std::string& p
 
 }  // namespace
 
-std::string_view BufferText(const arrow::Buffer& buffer) {
-  return {reinterpret_cast<const char*>(buffer.data()), static_cast<size_t>(buffer.size())};
-}
-
-std::vector<LineSpan> PieceLines(std::string_view text, bool first, size_t length) {
-  std::vector<LineSpan> lines;
-  const char* data = text.data();
-  const char* end = data + text.size();
-  // Where the line after the one ending at `p` (a break, or the end) starts.
-  auto after_break = [&](const char* p) {
-    if (p == end) return text.size();
-    bool crlf = *p == '\r' && p + 1 < end && p[1] == '\n';
-    return static_cast<size_t>(p - data) + (crlf ? 2 : 1);
-  };
-  size_t start = first ? 0 : after_break(FindLineBreak(data, end));
-  while (start < text.size() && start <= length) {
-    const char* brk = FindLineBreak(data + start, end);
-    size_t next = after_break(brk);
-    lines.push_back({start, static_cast<size_t>(brk - data) - start, next});
-    start = next;
-  }
-  return lines;
+std::string_view PieceText::text() const {
+  return {reinterpret_cast<const char*>(buffer->data()), static_cast<size_t>(buffer->size())};
 }
 
 arrow::Result<std::vector<std::shared_ptr<arrow::Table>>> ReadLinePieces(const FileReadRequest& r,
@@ -152,15 +131,16 @@ arrow::Result<std::vector<std::shared_ptr<arrow::Table>>> ReadLinePieces(const F
   auto read = [&](int64_t k) -> arrow::Status {
     const Piece& piece = pieces[k];
     const DataFile& file = (*r.files)[piece.file];
-    std::shared_ptr<arrow::Buffer> text;
+    PieceText text{nullptr, piece.start == 0, static_cast<size_t>(piece.length)};
     if (piece.whole) {
       ARROW_ASSIGN_OR_RAISE(std::string whole, ReadFileText(r, file));
-      text = arrow::Buffer::FromString(std::move(whole));
+      ARROW_ASSIGN_OR_RAISE(text.buffer, arrow::AllocateBuffer(static_cast<int64_t>(whole.size())));
+      std::memcpy(text.buffer->mutable_data(), whole.data(), whole.size());
+      text.length = whole.size();
     } else {
-      ARROW_ASSIGN_OR_RAISE(text, ReadPieceText(file.path, piece));
+      ARROW_ASSIGN_OR_RAISE(text.buffer, ReadPieceText(file.path, piece));
     }
-    size_t length = piece.whole ? text->size() : static_cast<size_t>(piece.length);
-    ARROW_ASSIGN_OR_RAISE(tables[k], make(text, PieceLines(BufferText(*text), piece.start == 0, length)));
+    ARROW_ASSIGN_OR_RAISE(tables[k], make(text));
     return arrow::Status::OK();
   };
   TaskPool one_thread(1);

@@ -16,6 +16,7 @@
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
 
+#include "spate/common/byte_scan.h"
 #include "spate/connectors/file/format_readers.h"
 
 namespace spate {
@@ -28,20 +29,42 @@ struct LineSpan {
   size_t next;
 };
 
-/// The lines of one piece. `text` holds the file's bytes from the piece's
-/// first byte on, through at least the first line break at or after offset
-/// `length` and the byte after it (or to the file's end). `first`: the piece
-/// starts the file. "\n", "\r\n" and "\r" end a line; a final line break
-/// starts no other line.
-std::vector<LineSpan> PieceLines(std::string_view text, bool first, size_t length);
+/// The lines of one piece, each given to `visit` (a LineSpan) in order.
+/// `text` holds the file's bytes from the piece's first byte on, through at
+/// least the first line break at or after offset `length` and the byte after
+/// it (or to the file's end). `first`: the piece starts the file. "\n",
+/// "\r\n" and "\r" end a line; a final line break starts no other line.
+template <typename Visit>
+void ForEachPieceLine(std::string_view text, bool first, size_t length, Visit&& visit) {
+  const char* data = text.data();
+  const char* end = data + text.size();
+  // Where the line after the one ending at `p` (a break, or the end) starts.
+  auto after_break = [&](const char* p) {
+    if (p == end) return text.size();
+    bool crlf = *p == '\r' && p + 1 < end && p[1] == '\n';
+    return static_cast<size_t>(p - data) + (crlf ? 2 : 1);
+  };
+  size_t start = first ? 0 : after_break(FindLineBreak(data, end));
+  while (start < text.size() && start <= length) {
+    const char* brk = FindLineBreak(data + start, end);
+    size_t next = after_break(brk);
+    visit(LineSpan{start, static_cast<size_t>(brk - data) - start, next});
+    start = next;
+  }
+}
 
-/// A buffer's bytes as text.
-std::string_view BufferText(const arrow::Buffer& buffer);
+/// A piece's bytes, in a buffer of its own that may be changed, and where its
+/// lines are: ForEachPieceLine(text(), first, length, ...).
+struct PieceText {
+  std::shared_ptr<arrow::Buffer> buffer;
+  bool first;
+  size_t length;
+  std::string_view text() const;
+};
 
-/// A piece's table, made from its text and lines (on the piece's thread). The
-/// buffer holding the text may be kept by the table (its strings viewing it).
-using PieceTable = std::function<arrow::Result<std::shared_ptr<arrow::Table>>(
-    const std::shared_ptr<arrow::Buffer>& text, const std::vector<LineSpan>& lines)>;
+/// A piece's table, made on the piece's thread. The table may keep the
+/// piece's buffer (its strings viewing it) and change its bytes.
+using PieceTable = std::function<arrow::Result<std::shared_ptr<arrow::Table>>(const PieceText& piece)>;
 
 /// The tables of the request's files, one per file, whose chunks are its
 /// pieces' tables in byte order. Local uncompressed files are cut in pieces of

@@ -15,6 +15,12 @@ struct FileLine {
   size_t next;
 };
 
+std::vector<LineSpan> PieceLines(std::string_view text, bool first, size_t length) {
+  std::vector<LineSpan> lines;
+  ForEachPieceLine(text, first, length, [&](const LineSpan& line) { lines.push_back(line); });
+  return lines;
+}
+
 // The lines of `file` cut in pieces of `piece_bytes`, each piece given its
 // bytes through the first line break at or after its end and the byte after
 // it (what it reads), or through the file's end when `to_end`.
