@@ -187,13 +187,14 @@ class JsonReader {
         return ReadInt<arrow::Int32Builder>(plan, v, bad);
       case TypeId::kLong:
         return ReadInt<arrow::Int64Builder>(plan, v, bad);
-      case TypeId::kFloat:
+      case TypeId::kFloat: {
+        auto x = FloatOf(v);
+        if (!x) break;
+        return static_cast<arrow::FloatBuilder*>(plan.builder)->Append(*x);
+      }
       case TypeId::kDouble: {
         auto x = FloatingOf(v);
         if (!x) break;
-        if (plan.type->id() == TypeId::kFloat) {
-          return static_cast<arrow::FloatBuilder*>(plan.builder)->Append(static_cast<float>(*x));
-        }
         return static_cast<arrow::DoubleBuilder*>(plan.builder)->Append(*x);
       }
       case TypeId::kDecimal: {
@@ -326,6 +327,18 @@ class JsonReader {
     return SpecialDouble(StringOf(v));
   }
 
+  // Rounded once from the number, as Jackson reads a float: an integer
+  // straight to float, a number string from its text, only other numbers
+  // through their double (where that rounds the same, json_record_parser.h).
+  std::optional<float> FloatOf(const JsonValue& v) const {
+    if (v.IsInt64()) return static_cast<float>(v.GetInt64());
+    if (v.IsUint64()) return static_cast<float>(v.GetUint64());
+    if (auto big = Big(v)) return FloatOfNumberText(*big);
+    auto x = FloatingOf(v);
+    if (!x) return std::nullopt;
+    return static_cast<float>(*x);
+  }
+
   // Rounds half up to the target scale; too many digits does not convert.
   std::optional<arrow::Decimal128> DecimalOf(const ReadPlan& plan, const JsonValue& v) const {
     const auto& type = static_cast<const DecimalType&>(*plan.type);
@@ -333,9 +346,10 @@ class JsonReader {
     if (v.IsNumber()) {
       text = NumberText(v);
     } else if (auto big = Big(v)) {
-      // A big integer fits when it has at most 38 digits.
+      // A big integer fits when it has at most 38 digits; other number
+      // strings are read from their text (1e400 does not fit).
       size_t digits = big->size() - (big->front() == '-' ? 1 : 0);
-      if (!IsIntegerText(*big) || digits > 38) return std::nullopt;
+      if (IsIntegerText(*big) && digits > 38) return std::nullopt;
       text = *big;
     } else if (v.IsString()) {
       auto plain = formats_.decimal.Plain(StringOf(v));

@@ -11,6 +11,7 @@
 
 #include "spate/common/byte_scan.h"
 #include "spate/common/utf8.h"
+#include "spate/expr/json_record_parser.h"
 
 // The fast path accepts a record only when the full reader (RapidJSON with
 // Spark's conversion rules) would read it without error and to the same
@@ -20,8 +21,9 @@
 //  - integers of at most 18 digits, and numbers with a fraction or an
 //    exponent: those of at most 15 significant digits times a power of ten
 //    within 1e-22..1e22 by one correctly rounded multiplication, the others
-//    (into DOUBLE fields only) by the full reader's own correctly rounded
-//    conversion; a number beyond a double's range is left to the full reader,
+//    by the full reader's own correctly rounded conversion; into FLOAT fields
+//    straight from the text, as Java rounds a float once (not twice through
+//    a double); a number beyond a double's range is left to the full reader,
 //  - no nested objects or arrays, no NaN/Infinity tokens, no repeated keys,
 //    nothing after the object (the full reader ignores it, as Jackson does).
 // The values of other fields are not converted, only checked to be strict
@@ -68,6 +70,7 @@ struct Number {
   int power = 0;
   bool negative = false;
   bool integer = false;  // neither fraction nor exponent
+  std::string_view text;  // as written
   // Set for a number with more significant digits or a larger power than
   // digits * 10^power computes exactly: its value, converted from its text.
   std::optional<double> converted;
@@ -138,6 +141,7 @@ bool ScanNumber(Cursor& c, Number* n) {
     if (exp_digits == 0 || exp_digits > 3) return false;
     if (negative) exponent = -exponent;
   }
+  n->text = std::string_view(int_start - (n->negative ? 1 : 0), c.p - int_start + (n->negative ? 1 : 0));
   n->integer = frac_digits == 0 && !has_exponent;
   n->power = exponent - frac_digits;
   if (n->integer) return int_digits <= 18 && !(n->negative && n->digits == 0);
@@ -148,9 +152,8 @@ bool ScanNumber(Cursor& c, Number* n) {
   }
   if (significant <= 15 && n->power >= -22 && n->power <= 22) return true;
   // As the full reader converts it (DoubleOfNumberText); out of range is left to it.
-  const char* text = int_start - (n->negative ? 1 : 0);
   double value;
-  if (std::from_chars(text, c.p, value).ec != std::errc()) return false;
+  if (std::from_chars(n->text.data(), c.p, value).ec != std::errc()) return false;
   n->converted = value;
   return true;
 }
@@ -499,9 +502,6 @@ bool JsonFlatRecordReader::Convert() {
         break;
       }
       case TypeId::kFloat:
-        // Java rounds a float from the text once; from a double it would be twice.
-        if (f.token != Token::kNumber || f.number.converted) return false;
-        break;
       case TypeId::kDouble:
         if (f.token != Token::kNumber) return false;
         break;
@@ -544,7 +544,7 @@ arrow::Status JsonFlatRecordReader::Append() {
         ARROW_RETURN_NOT_OK(AppendValue<arrow::Int64Builder>(b, Integer(f.number)));
         break;
       case TypeId::kFloat:
-        ARROW_RETURN_NOT_OK(AppendValue<arrow::FloatBuilder>(b, static_cast<float>(Double(f.number))));
+        ARROW_RETURN_NOT_OK(AppendValue<arrow::FloatBuilder>(b, FloatOfNumberText(f.number.text)));
         break;
       case TypeId::kDouble:
         ARROW_RETURN_NOT_OK(AppendValue<arrow::DoubleBuilder>(b, Double(f.number)));

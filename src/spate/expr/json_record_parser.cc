@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,19 @@ namespace {
 constexpr std::string_view kBigNumberPrefix("\0#", 2);
 
 bool IsIntegerText(std::string_view s) { return s.find_first_of(".eE") == std::string_view::npos; }
+
+// Whether `d` lies exactly halfway between two neighbouring floats (2^128
+// counting as the one past the largest), where converting it to a float
+// rounds a tie that the number it was read from may not have.
+bool IsFloatTie(double d) {
+  if (!std::isfinite(d)) return false;
+  float below = static_cast<float>(d);  // then the float next to it, toward zero
+  if (std::fabs(below) > std::fabs(d)) below = std::nextafter(below, 0.0f);
+  double above = std::fabs(below) == std::numeric_limits<float>::max()
+                     ? std::copysign(0x1p128, d)
+                     : std::nextafter(below, std::copysign(HUGE_VALF, static_cast<float>(d)));
+  return d == (static_cast<double>(below) + above) / 2;
+}
 
 // A container being built while pruning: its state, and how many of its
 // members (elements) were seen and built.
@@ -46,7 +60,8 @@ struct ReadContext {
 
 // SAX events into a Document, numbers (delivered as text) converted here:
 // integers of 64 bits as such, other integers as number strings, the rest as
-// correctly rounded doubles (all as number strings with numbers_as_text).
+// correctly rounded doubles, or number strings where a float would round twice
+// (all as number strings with numbers_as_text).
 // With a pruner, the values it leaves out are read but not built.
 template <typename Doc>
 struct RecordHandler {
@@ -153,7 +168,10 @@ struct RecordHandler {
       return NumberString(text);
     }
     double d = DoubleOfNumberText(text);
-    return std::isinf(d) ? NumberString(text) : c.doc.Double(d);
+    if (std::isinf(d) || (IsFloatTie(d) && FloatOfNumberText(text) != static_cast<float>(d))) {
+      return NumberString(text);
+    }
+    return c.doc.Double(d);
   }
 
   bool NumberString(std::string_view text) {
@@ -286,6 +304,12 @@ double DoubleOfNumberText(std::string_view text) {
   if (std::from_chars(text.data(), text.data() + text.size(), d).ec == std::errc()) return d;
   // Out of range: strtod gives the underflow's (signed) zero or the overflow's infinity.
   return std::strtod(std::string(text).c_str(), nullptr);
+}
+
+float FloatOfNumberText(std::string_view text) {
+  float f;
+  if (std::from_chars(text.data(), text.data() + text.size(), f).ec == std::errc()) return f;
+  return std::strtof(std::string(text).c_str(), nullptr);
 }
 
 bool ParseJsonRecord(std::string_view text, const JsonReadOptions& options, rapidjson::Document* doc,

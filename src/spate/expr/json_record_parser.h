@@ -4,6 +4,9 @@
 // RapidJSON DOM, reading what Spark's Jackson parser reads:
 //  - the first JSON value of the record; text after it is ignored,
 //  - numbers converted as Java converts them (correctly rounded doubles),
+//    except that a number whose double lies halfway between two floats, while
+//    the number itself does not, is kept as its text (a float read from that
+//    double would round the tie, not the number),
 //  - a number beyond a double's range (`1e400`), or an integer beyond 64 bits,
 //    kept as its text in a "number string" (see BigNumberText); with
 //    `numbers_as_text`, every number, for readers that only write numbers out
@@ -59,6 +62,10 @@ std::optional<std::string_view> BigNumberText(const rapidjson::Value& v);
 // A number's text as Java reads it into a double (correctly rounded; beyond
 // the range, infinity or zero).
 double DoubleOfNumberText(std::string_view text);
+
+// A number's text as Java reads it into a float (Float.parseFloat): rounded
+// once from the text, beyond the range infinity or zero.
+float FloatOfNumberText(std::string_view text);
 
 // Which values of a record get built. States are the reader's own: the root
 // has state 0; a value left out (kLeftOut) is still read and checked, but a

@@ -1,3 +1,5 @@
+#include <limits>
+
 #include <gtest/gtest.h>
 
 #include "spate/expr/json_record_parser.h"
@@ -45,6 +47,24 @@ TEST(JsonRecordParserTest, ReadsTheFirstValueAndBigNumbers) {
   no_nan.allow_non_numeric_numbers = false;
   EXPECT_TRUE(ParseJsonRecord("[NaN]", {}, &doc, &big));
   EXPECT_FALSE(ParseJsonRecord("[NaN]", no_nan, &doc, &big));
+}
+
+TEST(JsonRecordParserTest, FloatsRoundOnceFromTheText) {
+  EXPECT_EQ(FloatOfNumberText("3.4028235677973366e38"), std::numeric_limits<float>::max());
+  EXPECT_EQ(FloatOfNumberText("-3.4028236e38"), -std::numeric_limits<float>::infinity());
+  EXPECT_EQ(FloatOfNumberText("1e-50"), 0.0f);
+  EXPECT_EQ(FloatOfNumberText("1.00000005960464477539062501"), 1.00000012f);
+  // A number whose double is a tie between two floats, while the number is
+  // not, keeps its text; an exact tie, or a double that is no tie, does not.
+  rapidjson::Document doc;
+  bool big = false;
+  ASSERT_TRUE(ParseJsonRecord("[3.4028235677973366e38, 1.00000017881393432617187499, 1.000000059604644775390625, 0.1]",
+                              {}, &doc, &big));
+  EXPECT_TRUE(big);
+  EXPECT_EQ(BigNumberText(doc[0]).value_or(""), "3.4028235677973366e38");
+  EXPECT_EQ(BigNumberText(doc[1]).value_or(""), "1.00000017881393432617187499");
+  EXPECT_EQ(doc[2].GetDouble(), 1.000000059604644775390625);
+  EXPECT_EQ(doc[3].GetDouble(), 0.1);
 }
 
 TEST(JsonRecordParserTest, ControlCharactersInStringsOnlyWhenAllowed) {
