@@ -311,6 +311,8 @@ class QueryBinder {
         return Pivot(item);
       case FromItem::Kind::kUnpivot:
         return Unpivot(item);
+      case FromItem::Kind::kLateralView:
+        return LateralView(item);
     }
     return arrow::Status::Invalid("unknown FROM item");
   }
@@ -349,6 +351,45 @@ class QueryBinder {
     if (!item.include_nulls) out = out.filter(Column(ex::Col({item.value_column})).isNotNull());
     ARROW_RETURN_NOT_OK(out.status());
     return item.alias.empty() ? out.plan() : MakeAlias(out.plan(), item.alias);
+  }
+
+  // LATERAL VIEW [OUTER] generator(args) alias [AS] columns: the source's
+  // columns beside the generator's, as SELECT *, generator(args) AS (columns)
+  // over the source; the generator's columns are qualified by the alias.
+  arrow::Result<PlanPtr> LateralView(const FromItem& item) {
+    ARROW_ASSIGN_OR_RAISE(auto source, From(*item.left));
+    std::string name = AsciiLower(item.name.back());
+    if (item.outer && IsGeneratorName(name + "_outer")) name += "_outer";
+    ExprPtr generator = ex::Call(name, item.args);
+    if (!IsGeneratorName(name) && name != "json_tuple") {
+      auto call = MakeProject(source, {generator});
+      if (ErrorClassOf(call.status()) == "UNRESOLVED_ROUTINE") {
+        return SparkError("ROUTINE_NOT_FOUND", "42883",
+                          fmt::format("The routine `{}`.`{}` cannot be found. Verify the spelling and correctness "
+                                      "of the schema and catalog.\nIf you did not qualify the name with a schema "
+                                      "and catalog, verify the current_schema() output, or qualify the name with "
+                                      "the correct schema and catalog.\nTo tolerate the error on drop use DROP ... "
+                                      "IF EXISTS.",
+                                      catalog::currentDatabase(session_), name));
+      }
+      ARROW_RETURN_NOT_OK(call.status());
+      return SparkError("UNSUPPORTED_GENERATOR.NOT_GENERATOR", "42K0E",
+                        fmt::format("The generator is not supported: `{}` is expected to be a generator. However, "
+                                    "it is not a generator (LATERAL VIEW takes explode, explode_outer, posexplode, "
+                                    "posexplode_outer, inline, inline_outer, stack or json_tuple).",
+                                    name));
+    }
+    if (!item.column_aliases.empty()) generator = ex::MultiAlias(generator, item.column_aliases);
+    ARROW_ASSIGN_OR_RAISE(auto plan, MakeProject(source, {ex::Star(), generator}));
+    PlanNode node = *plan;
+    for (size_t i = 0; i < node.output.size(); ++i) {
+      if (i < source->output.size()) {
+        node.output[i] = source->output[i];
+      } else {
+        node.output[i].qualifier = AsciiLower(item.alias);  // as Spark keeps it
+      }
+    }
+    return std::make_shared<const PlanNode>(std::move(node));
   }
 
   // A table-valued function in FROM: range(...), or a generator (explode,

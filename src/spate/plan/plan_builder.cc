@@ -172,10 +172,10 @@ arrow::Result<std::vector<std::string>> GeneratorNames(const Expr& e,
     return SparkError(
         "UDTF_ALIAS_NUMBER_MISMATCH", "42802",
         fmt::format("The number of aliases supplied in the AS clause does not match the number of "
-                    "columns output by the UDTF. Expected {} aliases, but got {}. Please ensure "
+                    "columns output by the UDTF.\nExpected {} aliases, but got {}.\nPlease ensure "
                     "that the number of aliases provided matches the number of columns output by "
                     "the UDTF.",
-                    names.size(), fmt::join(aliases, ", ")));
+                    names.size(), fmt::join(aliases, ",")));
   }
   return aliases;
 }
@@ -1721,7 +1721,7 @@ static arrow::Result<PlanPtr> DropRowsWithoutTime(const PlanPtr& child, const st
 
 // json_tuple(json, k1, ..., kn) [AS (a1, ..., an)] in a select list stands
 // for its n columns, c0..cn-1 unless aliased: fields of the struct it binds to.
-static std::vector<ExprPtr> ExpandJsonTuples(const std::vector<ExprPtr>& exprs) {
+static arrow::Result<std::vector<ExprPtr>> ExpandJsonTuples(const std::vector<ExprPtr>& exprs) {
   std::vector<ExprPtr> out;
   for (const auto& e : exprs) {
     const Expr& inner = e->kind == ExprKind::kAlias ? *e->args[0] : *e;
@@ -1729,22 +1729,19 @@ static std::vector<ExprPtr> ExpandJsonTuples(const std::vector<ExprPtr>& exprs) 
       out.push_back(e);
       continue;
     }
-    std::vector<std::string> aliases;
-    if (e->kind == ExprKind::kAlias) {
-      aliases = e->name_parts.empty() ? std::vector<std::string>{e->name} : e->name_parts;
-    }
+    std::vector<std::string> fields;
+    for (size_t i = 0; i + 1 < inner.args.size(); ++i) fields.push_back(fmt::format("c{}", i));
+    ARROW_ASSIGN_OR_RAISE(auto names, GeneratorNames(*e, fields));
     ExprPtr call = e->kind == ExprKind::kAlias ? e->args[0] : e;
-    for (size_t i = 0; i + 1 < inner.args.size(); ++i) {
-      std::string field = fmt::format("c{}", i);
-      out.push_back(ex::Alias(ex::Extract(call, ex::String(field)),
-                              i < aliases.size() ? aliases[i] : field));
+    for (size_t i = 0; i < fields.size(); ++i) {
+      out.push_back(ex::Alias(ex::Extract(call, ex::String(fields[i])), names[i]));
     }
   }
   return out;
 }
 
 arrow::Result<PlanPtr> MakeProject(const PlanPtr& source, const std::vector<ExprPtr>& exprs_in) {
-  const std::vector<ExprPtr> exprs = ExpandJsonTuples(exprs_in);
+  ARROW_ASSIGN_OR_RAISE(const std::vector<ExprPtr> exprs, ExpandJsonTuples(exprs_in));
   ARROW_ASSIGN_OR_RAISE(PlanPtr child, DropRowsWithoutTime(source, exprs));
   std::vector<ExprPtr> rewritten = exprs;
   for (auto& e : rewritten) {

@@ -1461,14 +1461,47 @@ class Parser {
     return join;
   }
 
-  // relation (',' relation)*: commas are cross joins, looser than JOIN.
+  // relation (',' relation)* lateral_view*: commas are cross joins, looser
+  // than JOIN; each lateral view applies to everything before it.
   arrow::Result<FromItemPtr> FromClause() {
     ARROW_ASSIGN_OR_RAISE(auto from, Relation());
     while (AcceptOp(",")) {
       ARROW_ASSIGN_OR_RAISE(auto right, Relation());
       from = MakeJoin(std::move(from), std::move(right), "cross");
     }
+    while (Peek().IsKeyword("LATERAL") && Peek(1).IsKeyword("VIEW")) {
+      ARROW_ASSIGN_OR_RAISE(from, LateralView(std::move(from)));
+    }
     return from;
+  }
+
+  // LATERAL VIEW [OUTER] name '(' [expr (',' expr)*] ')' alias [[AS] column (',' column)*]
+  arrow::Result<FromItemPtr> LateralView(FromItemPtr source) {
+    pos_ += 2;  // LATERAL VIEW
+    auto item = std::make_shared<FromItem>();
+    item->kind = FromItem::Kind::kLateralView;
+    item->left = std::move(source);
+    if (Peek().IsKeyword("OUTER") && !Peek(1).IsOp("(")) {  // outer(...) is a function's name
+      Next();
+      item->outer = true;
+    }
+    ARROW_ASSIGN_OR_RAISE(item->name, MultipartName());
+    ARROW_RETURN_NOT_OK(ExpectOp("("));
+    if (!AcceptOp(")")) {
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto arg, Expression());
+        item->args.push_back(std::move(arg));
+      } while (AcceptOp(","));
+      ARROW_RETURN_NOT_OK(ExpectOp(")"));
+    }
+    ARROW_ASSIGN_OR_RAISE(item->alias, Identifier());
+    if (AcceptKeyword("AS") || (IsName(Peek()) && !IsClauseKeyword(Peek()))) {
+      do {
+        ARROW_ASSIGN_OR_RAISE(auto column, Identifier());
+        item->column_aliases.push_back(std::move(column));
+      } while (AcceptOp(","));
+    }
+    return item;
   }
 
   // The join type at the current token, consuming it through JOIN; nullopt

@@ -26,13 +26,14 @@ struct FromItem;
 using FromItemPtr = std::shared_ptr<const FromItem>;
 
 /// One item of a FROM clause: a named table or view, a table-valued function
-/// (range(10)), a subquery, a join, or an inline table
-/// (VALUES (1, 'a'), (2, 'b') AS t(id, name)).
+/// (range(10)), a subquery, a join, an inline table
+/// (VALUES (1, 'a'), (2, 'b') AS t(id, name)), or a lateral view over the
+/// items before it (t LATERAL VIEW explode(a) e AS x).
 struct FromItem {
-  enum class Kind { kTable, kFunction, kSubquery, kJoin, kValues, kPivot, kUnpivot };
+  enum class Kind { kTable, kFunction, kSubquery, kJoin, kValues, kPivot, kUnpivot, kLateralView };
   Kind kind = Kind::kTable;
-  std::vector<std::string> name;  // kTable: name parts ("db", "t") as written; kFunction: its name
-  std::vector<ExprPtr> args;      // kFunction
+  std::vector<std::string> name;  // kTable: name parts ("db", "t") as written; kFunction, kLateralView: its name
+  std::vector<ExprPtr> args;      // kFunction, kLateralView: the function's arguments
   SelectPtr subquery;             // kSubquery
   std::string alias;              // "" when none
   std::vector<std::string> column_aliases;      // AS t(a, b); empty when none
@@ -50,6 +51,8 @@ struct FromItem {
   std::vector<ExprPtr> values;
   std::string value_column, name_column;
   bool include_nulls = false;
+  // kLateralView: left LATERAL VIEW [OUTER] name(args) alias [AS] column_aliases.
+  bool outer = false;
 };
 
 struct SelectStatement {

@@ -280,6 +280,23 @@ TEST_F(DataFrameTest, ExplodeAndStarExpansion) {
   EXPECT_EQ(s.columns(), (std::vector<std::string>{"k", "xs"}));
 }
 
+// SQL's LATERAL VIEW: the generator's rows beside each input row, its columns
+// named by the aliases and qualified by the view's name; OUTER keeps the rows
+// with an empty or NULL input (as PySpark 4.1).
+TEST_F(DataFrameTest, SqlLateralViewGeneratesBesideEachRow) {
+  auto df = session_->CreateDataFrame(MakeTable(
+      {{"k", arrow::int32()}, {"xs", arrow::list(arrow::int32())}},
+      {"[1, 2, 3]", "[[10, 20], [], null]"}));
+  ASSERT_TRUE(df.createOrReplaceTempView("lv").ok());
+  auto inner = session_->Sql("SELECT lv.k, e.x FROM lv LATERAL VIEW explode(xs) e AS x");
+  EXPECT_EQ(inner.columns(), (std::vector<std::string>{"k", "x"}));
+  EXPECT_EQ(Rows(inner), (std::vector<std::string>{"1|10", "1|20"}));
+  EXPECT_EQ(Rows(session_->Sql("SELECT k, pos, col FROM lv LATERAL VIEW OUTER posexplode(xs) e")),
+            (std::vector<std::string>{"1|0|10", "1|1|20", "2|NULL|NULL", "3|NULL|NULL"}));
+  EXPECT_EQ(ErrorClassOf(session_->Sql("SELECT * FROM lv LATERAL VIEW explode(xs) e AS a, b").status()),
+            "UDTF_ALIAS_NUMBER_MISMATCH");
+}
+
 // Names and errors as PySpark 4.1 gives them.
 TEST_F(DataFrameTest, AGeneratorTakesOneAliasPerColumn) {
   auto df = session_->CreateDataFrame(
