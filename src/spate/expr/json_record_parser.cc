@@ -29,7 +29,7 @@ bool IsIntegerText(std::string_view s) { return s.find_first_of(".eE") == std::s
 // rounds a tie that the number it was read from may not have.
 bool IsFloatTie(double d) {
   if (!std::isfinite(d)) return false;
-  float below = static_cast<float>(d);  // then the float next to it, toward zero
+  float below = static_cast<float>(d);  // the float at or under d, toward zero
   if (std::fabs(below) > std::fabs(d)) below = std::nextafter(below, 0.0f);
   double above = std::fabs(below) == std::numeric_limits<float>::max()
                      ? std::copysign(0x1p128, d)

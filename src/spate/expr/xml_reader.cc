@@ -4,6 +4,7 @@
 #include <cmath>
 #include <limits>
 #include <optional>
+#include <type_traits>
 
 #include <arrow/api.h>
 #include <arrow/util/decimal.h>
@@ -144,14 +145,23 @@ class XmlReader {
     return static_cast<Builder*>(b)->Append(v);
   }
 
-  static std::optional<double> Floating(std::string_view text) {
-    if (text == "NaN") return std::numeric_limits<double>::quiet_NaN();
-    if (text == "Infinity" || text == "+Infinity") return std::numeric_limits<double>::infinity();
-    if (text == "-Infinity") return -std::numeric_limits<double>::infinity();
+  // A DOUBLE or FLOAT from text (T: double or float).
+  template <typename T>
+  static std::optional<T> Floating(std::string_view text) {
+    if (text == "NaN") return std::numeric_limits<T>::quiet_NaN();
+    if (text == "Infinity" || text == "+Infinity") return std::numeric_limits<T>::infinity();
+    if (text == "-Infinity") return -std::numeric_limits<T>::infinity();
     if (!text.empty() && text[0] == '+') text.remove_prefix(1);
     double v;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
     if (ec != std::errc() || p != text.data() + text.size() || text.empty()) return std::nullopt;
+    if constexpr (std::is_same_v<T, float>) {
+      // Rounded once from the text, as Java's Float.parseFloat: through the
+      // double it would round twice. Beyond a float's range, infinity or zero.
+      float f;
+      if (std::from_chars(text.data(), text.data() + text.size(), f).ec == std::errc()) return f;
+      return static_cast<float>(v);
+    }
     return v;
   }
 
@@ -165,12 +175,12 @@ class XmlReader {
       case TypeId::kInt: return Integer<int32_t, arrow::Int32Builder>(text, b);
       case TypeId::kLong: return Integer<int64_t, arrow::Int64Builder>(text, b);
       case TypeId::kDouble: {
-        auto v = Floating(text);
+        auto v = Floating<double>(text);
         return v ? static_cast<arrow::DoubleBuilder*>(b)->Append(*v) : Bad(b);
       }
       case TypeId::kFloat: {
-        auto v = Floating(text);
-        return v ? static_cast<arrow::FloatBuilder*>(b)->Append(static_cast<float>(*v)) : Bad(b);
+        auto v = Floating<float>(text);
+        return v ? static_cast<arrow::FloatBuilder*>(b)->Append(*v) : Bad(b);
       }
       case TypeId::kBoolean: {
         std::string lower = AsciiLower(text);

@@ -1,3 +1,5 @@
+#include <limits>
+
 #include <arrow/api.h>
 #include <gtest/gtest.h>
 
@@ -79,6 +81,22 @@ TEST(XmlReader, FieldsAttributesArraysAndBadValues) {
   auto want = Json(type, R"([{"_id": 7, "a": [1, 2], "b": {"_k": "x", "_VALUE": 1.5}, "c": 3, "d": ""},
                              {"_id": null, "a": [1], "b": null, "c": null, "d": null}])");
   EXPECT_TRUE(array->Equals(*want)) << array->ToString();
+}
+
+// A FLOAT is rounded once from the text, as Java's Float.parseFloat: through
+// the double, a number just off a tie between two floats rounds the tie.
+TEST(XmlReader, FloatsRoundOnceFromTheText) {
+  auto type = ParseSchemaString("a FLOAT, b FLOAT, c FLOAT").ValueOrDie();
+  const auto& st = static_cast<const StructType&>(*type);
+  auto builder = arrow::MakeBuilder(ToArrowType(*type).ValueOrDie()).ValueOrDie();
+  auto record = ParseXmlElement("<p><a>3.4028235677973366e38</a><b>1.00000005960464477539062501</b><c>1e39</c></p>")
+                    .ValueOrDie();
+  EXPECT_TRUE(AppendXmlRecord(record, st, {}, builder.get()).ValueOrDie());
+  auto rows = std::static_pointer_cast<arrow::StructArray>(builder->Finish().ValueOrDie());
+  auto value = [&](int i) { return std::static_pointer_cast<arrow::FloatArray>(rows->field(i))->Value(0); };
+  EXPECT_EQ(value(0), std::numeric_limits<float>::max());
+  EXPECT_EQ(value(1), 1.00000012f);
+  EXPECT_EQ(value(2), std::numeric_limits<float>::infinity());
 }
 
 }  // namespace

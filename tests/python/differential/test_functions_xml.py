@@ -294,6 +294,14 @@ def test_from_xml_fields(oracle):
     ])
 
 
+def test_from_xml_float_fields_round_once_from_the_text(oracle):
+    """A FLOAT field takes the float nearest its text (Java's Float.parseFloat), not the float
+    nearest its double: they differ just off a tie between two floats."""
+    numbers = ["3.4028235677973366e38", "-3.4028235677973366e38", "1.00000005960464477539062501",
+               "1.00000017881393432617187499", "1.000000059604644775390625", "16777217", "+1.5", "1e39", "0.1"]
+    oracle.check_exprs(["from_xml('<p><f>%s</f></p>', 'f FLOAT')" % n for n in numbers], rel=0)
+
+
 def test_from_xml_malformed(oracle):
     """PERMISSIVE: a value that does not convert is NULL (the other fields kept), XML that is not
     well-formed gives all NULL fields, and the text goes to _corrupt_record when the schema has it."""
