@@ -1,5 +1,6 @@
 #include "spate/expr/json_record_parser.h"
 
+#include <bit>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -28,6 +29,9 @@ bool IsIntegerText(std::string_view s) { return s.find_first_of(".eE") == std::s
 // counting as the one past the largest), where converting it to a float
 // rounds a tie that the number it was read from may not have.
 bool IsFloatTie(double d) {
+  // Most doubles at once: in the normal floats' range, a tie has the 29 bits
+  // below a float's precision set to 1000...0.
+  if (std::fabs(d) >= 0x1p-126 && (std::bit_cast<uint64_t>(d) & 0x1FFFFFFF) != 0x10000000) return false;
   if (!std::isfinite(d)) return false;
   float below = static_cast<float>(d);  // the float at or under d, toward zero
   if (std::fabs(below) > std::fabs(d)) below = std::nextafter(below, 0.0f);
