@@ -731,6 +731,15 @@ arrow::Status DescribeIcebergTable(Session& session, const ResolvedTableName& r,
   return arrow::Status::OK();
 }
 
+// DESCRIBE [QUERY] query: the query's columns as (col_name, data_type, comment).
+arrow::Result<PlanPtr> DescribeQuery(Session& session, const Statement& st) {
+  ARROW_ASSIGN_OR_RAISE(PlanPtr query, QueryBinder(session).Select(*st.select));
+  AnswerTable answer({{"col_name"}, {"data_type"}, {"comment", true}});
+  StructTypePtr schema = query->Schema();
+  for (const auto& f : schema->fields()) AddColumnRow(f, &answer);
+  return answer.Plan();
+}
+
 // DESCRIBE [TABLE] [EXTENDED] name: (col_name, data_type, comment).
 arrow::Result<PlanPtr> Describe(Session& session, const Statement& st) {
   AnswerTable answer({{"col_name"}, {"data_type"}, {"comment", true}});
@@ -1019,6 +1028,8 @@ arrow::Result<PlanPtr> Run(Session& session, const Statement& st) {
       return Use(session, st);
     case Statement::Kind::kDescribe:
       return Describe(session, st);
+    case Statement::Kind::kDescribeQuery:
+      return DescribeQuery(session, st);
     case Statement::Kind::kCreateTable:
       return CreateTable(session, st);
     case Statement::Kind::kDropTable:

@@ -1950,11 +1950,22 @@ class Parser {
     return s;
   }
 
-  // DESCRIBE|DESC [TABLE] [EXTENDED|FORMATTED] name, or DESCRIBE NAMESPACE ...
+  // DESCRIBE|DESC [TABLE] [EXTENDED|FORMATTED] name, DESCRIBE [QUERY] query,
+  // or DESCRIBE NAMESPACE ...
   arrow::Result<Statement> Describe() {
     Next();
     if (AtNamespaceKeyword() && IsName(Peek(1))) return DescribeNamespace();
     Statement s;
+    auto at_query = [this](size_t k) {
+      const Token& t = Peek(k);
+      return t.IsKeyword("SELECT") || t.IsKeyword("WITH") || t.IsOp("(");
+    };
+    if (at_query(0) || (Peek().IsKeyword("QUERY") && at_query(1))) {
+      if (Peek().IsKeyword("QUERY")) Next();
+      s.kind = Statement::Kind::kDescribeQuery;
+      ARROW_ASSIGN_OR_RAISE(s.select, Query());
+      return s;
+    }
     s.kind = Statement::Kind::kDescribe;
     // "TABLE" is the keyword unless it is the name itself (DESCRIBE table).
     if (Peek().IsKeyword("TABLE") && IsName(Peek(1))) Next();

@@ -107,6 +107,7 @@ struct Statement {
                    //   [OPTIONS (...)] [TBLPROPERTIES (...)] [AS select]
     kShowTables,   // SHOW TABLES [IN|FROM db]
     kDescribe,     // DESCRIBE [TABLE] [EXTENDED] name
+    kDescribeQuery,  // DESCRIBE [QUERY] select: the query's columns
     kDropTable,    // DROP TABLE [IF EXISTS] name
     kDropView,     // DROP VIEW [IF EXISTS] name
     // Catalog statements; `name` is the namespace (or table) as written.
@@ -127,7 +128,7 @@ struct Statement {
     kDelete,  // DELETE FROM name [[AS] a] [WHERE cond]
   };
   Kind kind = Kind::kSelect;
-  SelectPtr select;               // kSelect; the AS query of kCreateView / kCreateTable
+  SelectPtr select;               // kSelect, kDescribeQuery; the AS query of kCreateView / kCreateTable
   std::vector<std::string> name;  // the table or view, name parts as written
   bool or_replace = false;
   bool temporary = false;

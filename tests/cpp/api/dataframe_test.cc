@@ -297,6 +297,13 @@ TEST_F(DataFrameTest, SqlLateralViewGeneratesBesideEachRow) {
             "UDTF_ALIAS_NUMBER_MISMATCH");
 }
 
+TEST_F(DataFrameTest, SqlDescribeQueryListsTheQuerysColumns) {
+  auto described = session_->Sql("DESCRIBE QUERY SELECT 1 AS a, 'x' AS b, array(1.5) AS c");
+  EXPECT_EQ(described.columns(), (std::vector<std::string>{"col_name", "data_type", "comment"}));
+  EXPECT_EQ(Rows(described), (std::vector<std::string>{"a|int|NULL", "b|string|NULL", "c|array<decimal(2,1)>|NULL"}));
+  EXPECT_EQ(Rows(session_->Sql("DESCRIBE (SELECT 2 AS p)")), (std::vector<std::string>{"p|int|NULL"}));
+}
+
 // Names and errors as PySpark 4.1 gives them.
 TEST_F(DataFrameTest, AGeneratorTakesOneAliasPerColumn) {
   auto df = session_->CreateDataFrame(

@@ -98,6 +98,23 @@ def test_describe(oracle, text):
     oracle.check(lambda sql, spark: columns_and_rows(with_view(text)(sql, spark)))
 
 
+@pytest.mark.parametrize("text", [
+    "DESCRIBE QUERY SELECT x, CAST(x AS STRING) AS s, 1.5 AS d FROM cat_v1",
+    "DESCRIBE SELECT y AS renamed FROM cat_v1", "DESC QUERY WITH a AS (SELECT 1 AS one) SELECT * FROM a",
+    "DESCRIBE QUERY SELECT struct(1 AS a, 'x' AS b) AS st, array(1) AS arr, map('k', 1) AS m",
+    "DESCRIBE (SELECT 1 AS p)", "DESCRIBE QUERY SELECT * FROM cat_t1 WHERE a > 0",
+])
+def test_describe_query(oracle, text):
+    """DESCRIBE [QUERY] query: the query's columns as (col_name, data_type, comment), a column's
+    comment carried from its table."""
+    oracle.check(lambda sql, spark: columns_and_rows(with_view(text)(sql, spark)))
+
+
+def test_describe_query_of_a_missing_column(oracle):
+    """DESCRIBE QUERY analyzes its query: a missing column is UNRESOLVED_COLUMN."""
+    oracle.check_sql("DESCRIBE QUERY SELECT nope FROM cat_t1", error="UNRESOLVED_COLUMN.WITH_SUGGESTION")
+
+
 @pytest.mark.parametrize("table", ["cat_t1", "cat_pt"])
 def test_describe_extended(oracle, table):
     """DESCRIBE EXTENDED adds Spark's '# Detailed Table Information' rows (times, author and paths differ)."""
