@@ -39,7 +39,8 @@ PySpark runs with Spark's Kafka connector, fetched from Maven Central on
 first use (bench/pyspark_kafka_pom.xml).
 
 A broker is started for the run (scripts/kafka/broker.sh) unless
-KAFKA_BOOTSTRAP names one.
+KAFKA_BOOTSTRAP names one (then KAFKA_BROKER_PID, from its broker.env, gives
+the broker's CPU seconds).
 """
 
 import argparse
@@ -288,7 +289,8 @@ def main():
     else:
         broker = kafka_support.Broker({"KAFKA_BOOTSTRAP": bootstrap, "KAFKA_SASL_BOOTSTRAP": "",
                                        "KAFKA_SSL_BOOTSTRAP": "", "KAFKA_SASL_USER": "",
-                                       "KAFKA_SASL_PASSWORD": "", "KAFKA_SSL_CA": ""})
+                                       "KAFKA_SASL_PASSWORD": "", "KAFKA_SSL_CA": "",
+                                       "KAFKA_BROKER_PID": os.environ.get("KAFKA_BROKER_PID", "0")})
     try:
         warm_up(broker, bootstrap, args)
         results = {}
