@@ -26,6 +26,9 @@ LiveReader::~LiveReader() {
 
 arrow::Status LiveReader::Assign(const PartitionOffsets& from) {
   if (!consumer_) {
+    ARROW_ASSIGN_OR_RAISE(schema_, ToArrowSchema(*KafkaSourceSchema(settings_.include_headers)));
+    rows_ = std::make_unique<RowBuilder>(settings_.include_headers);
+    batch_.resize(kMaxMessagesPerPoll);
     ARROW_ASSIGN_OR_RAISE(consumer_, Client::Create(Client::Kind::kConsumer, config_, "Kafka source"));
     queue_ = rd_kafka_queue_get_consumer(consumer_->get());
   }
@@ -42,11 +45,10 @@ arrow::Status LiveReader::Assign(const PartitionOffsets& from) {
 
 arrow::Result<std::shared_ptr<arrow::Table>> LiveReader::Poll(PartitionOffsets* from, int timeout_ms) {
   if (!consumer_ || *from != assigned_) ARROW_RETURN_NOT_OK(Assign(*from));
-  ARROW_ASSIGN_OR_RAISE(auto schema, ToArrowSchema(*KafkaSourceSchema(settings_.include_headers)));
-  RowBuilder rows(settings_.include_headers);
   // rd_kafka_consume_batch_queue waits its whole timeout unless it fills the
   // batch, so wait for the first message alone, then take what is there.
-  std::vector<rd_kafka_message_t*> batch(kMaxMessagesPerPoll);
+  std::vector<rd_kafka_message_t*>& batch = batch_;
+  RowBuilder& rows = *rows_;
   ssize_t n = 0;
   if (rd_kafka_message_t* first = rd_kafka_consume_queue(queue_, timeout_ms)) {
     batch[0] = first;
@@ -72,9 +74,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> LiveReader::Poll(PartitionOffsets* 
     rd_kafka_message_destroy(m);
   }
   if (status.ok()) status = consumer_->FatalStatus();
-  ARROW_RETURN_NOT_OK(status);
+  if (!status.ok()) {
+    rows_ = std::make_unique<RowBuilder>(settings_.include_headers);  // drops the rows of the failed poll
+    return status;
+  }
   *from = assigned_;
-  return rows.Finish(schema);
+  return rows.Finish(schema_);
 }
 
 }  // namespace spate::kafka

@@ -5,6 +5,7 @@
 // offsets, no consumer-group commits) and each Poll takes what has arrived.
 
 #include <memory>
+#include <vector>
 
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
@@ -14,6 +15,8 @@
 #include "spate/connectors/kafka/kafka_reader.h"
 
 namespace spate::kafka {
+
+class RowBuilder;
 
 class LiveReader {
  public:
@@ -30,6 +33,10 @@ class LiveReader {
 
   ClientConfig config_;
   ReadSettings settings_;
+  // Kept across polls: a poll's setup costs as much as its records when few arrive.
+  std::shared_ptr<arrow::Schema> schema_;
+  std::unique_ptr<RowBuilder> rows_;
+  std::vector<rd_kafka_message_t*> batch_;
   std::unique_ptr<Client> consumer_;
   rd_kafka_queue_t* queue_ = nullptr;
   PartitionOffsets assigned_;  // the next offsets the consumer will deliver
