@@ -226,6 +226,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> DataStreamWriter::Start(std::opti
     SinkRequest request{options_,      path, query_name_, mode, df_.schema(), partition_by_, &session->conf(),
                         create_temp_view, resolve_table};
     if (path) request.options.Set("path", *path);
+    request.live = trigger_.kind == Trigger::Kind::kContinuous || trigger_.kind == Trigger::Kind::kRealTime;
     ARROW_ASSIGN_OR_RAISE(spec.sink, format->sink(request));
     needs_checkpoint = format->needs_checkpoint;
   }

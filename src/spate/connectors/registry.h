@@ -67,6 +67,8 @@ struct SinkRequest {
   /// partitioning the query asked for; a table that does not exist is made
   /// with them (and the query's schema), an existing one gives its own.
   std::function<arrow::Status(const std::string& name, TableFiles* files)> resolve_table;
+  /// The query runs under the continuous trigger or in real-time mode: rows come a few at a time.
+  bool live = false;
 };
 
 using SourceMaker = std::function<arrow::Result<std::shared_ptr<StreamSourceFactory>>(const SourceRequest&)>;

@@ -17,7 +17,18 @@ constexpr size_t kMaxMessagesPerPoll = 8192;
 }  // namespace
 
 LiveReader::LiveReader(ClientConfig config, ReadSettings settings)
-    : config_(std::move(config)), settings_(settings) {}
+    : config_(LiveConsumerDefaults(std::move(config))), settings_(settings) {}
+
+ClientConfig LiveConsumerDefaults(ClientConfig config) {
+  // The broker answers a fetch once 20 KB have come or 2 ms have passed, where
+  // librdkafka's defaults answer at the first byte: at a high rate that is a fetch,
+  // a poll and a produce request for every few records, and the wakeups of three
+  // threads for each. At 100,000 records/s a fetch now takes about 2 ms of records,
+  // for less CPU in the query and the broker; a slow stream's records wait up to 2 ms more.
+  config.emplace("fetch.min.bytes", "20000");
+  config.emplace("fetch.wait.max.ms", "2");
+  return config;
+}
 
 LiveReader::~LiveReader() {
   if (queue_ != nullptr) rd_kafka_queue_destroy(queue_);

@@ -18,6 +18,10 @@ namespace spate::kafka {
 
 class RowBuilder;
 
+/// The consumer properties of a live reader: larger fetches at high rates
+/// (fetch.min.bytes, fetch.wait.max.ms), each unless the user sets it.
+ClientConfig LiveConsumerDefaults(ClientConfig config);
+
 class LiveReader {
  public:
   LiveReader(ClientConfig config, ReadSettings settings);

@@ -185,6 +185,7 @@ arrow::Result<ClientConfig> SinkConfig(const Options& options) {
 
 arrow::Result<std::shared_ptr<StreamSink>> MakeKafkaStreamSink(const SinkRequest& r) {
   ARROW_ASSIGN_OR_RAISE(auto config, kafka::SinkConfig(r.options));
+  if (r.live) config = kafka::LiveProducerDefaults(std::move(config));
   auto topic = r.options.Get("topic");
   ARROW_RETURN_NOT_OK(kafka::ValidateSinkSchema(*r.schema, topic));
   ARROW_ASSIGN_OR_RAISE(bool exactly_once, r.options.GetBool("exactlyOnce", false));

@@ -137,4 +137,13 @@ ClientConfig ProducerDefaults(ClientConfig config) {
   return config;
 }
 
+ClientConfig LiveProducerDefaults(ClientConfig config) {
+  // A poll's rows are produced one by one, and with linger.ms 0 the first of them
+  // wakes the producer's thread, which sends what is queued so far and is woken
+  // again for the rest. Waiting 1 ms sends a poll's rows in one request.
+  // (queue.buffering.max.ms is librdkafka's other name of linger.ms.)
+  if (!config.count("queue.buffering.max.ms")) config.emplace("linger.ms", "1");
+  return config;
+}
+
 }  // namespace spate::kafka

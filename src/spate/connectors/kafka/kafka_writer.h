@@ -33,4 +33,8 @@ arrow::Result<std::string> ProduceRows(Client& producer, const std::shared_ptr<a
 /// max.in.flight.requests.per.connection 5), each unless the user sets it.
 ClientConfig ProducerDefaults(ClientConfig config);
 
+/// The producer properties of a sink under the continuous trigger or in
+/// real-time mode, before ProducerDefaults: linger.ms 1, unless the user sets it.
+ClientConfig LiveProducerDefaults(ClientConfig config);
+
 }  // namespace spate::kafka

@@ -4,8 +4,10 @@
 #include <gtest/gtest.h>
 
 #include "spate/connectors/kafka/kafka_config.h"
+#include "spate/connectors/kafka/kafka_live_reader.h"
 #include "spate/connectors/kafka/kafka_offsets.h"
 #include "spate/connectors/kafka/kafka_reader.h"
+#include "spate/connectors/kafka/kafka_writer.h"
 
 namespace spate::kafka {
 namespace {
@@ -86,6 +88,34 @@ TEST(KafkaConfig, SourceDefaultsAndRejectedOptions) {
   auto missing = ClientConfigFromOptions(none, Role::kSink);
   EXPECT_EQ(missing.status().message(),
             "Option 'kafka.bootstrap.servers' must be specified for configuring Kafka producer");
+}
+
+// The continuous trigger and real-time mode fetch up to 2 ms of records at once
+// and send a poll's rows in one request; a kafka.* option the user sets wins.
+TEST(KafkaConfig, LiveDefaultsUnlessTheUserSetsThem) {
+  auto source = ClientConfigFromOptions(Opts({}), Role::kSource);
+  ASSERT_TRUE(source.ok());
+  ClientConfig live = LiveConsumerDefaults(*source);
+  EXPECT_EQ(live.at("fetch.min.bytes"), "20000");
+  EXPECT_EQ(live.at("fetch.wait.max.ms"), "2");
+  auto user_source =
+      ClientConfigFromOptions(Opts({{"kafka.fetch.min.bytes", "1"}, {"kafka.fetch.wait.max.ms", "500"}}), Role::kSource);
+  ASSERT_TRUE(user_source.ok());
+  live = LiveConsumerDefaults(*user_source);
+  EXPECT_EQ(live.at("fetch.min.bytes"), "1");
+  EXPECT_EQ(live.at("fetch.wait.max.ms"), "500");
+
+  auto sink = ClientConfigFromOptions(Opts({}), Role::kSink);
+  ASSERT_TRUE(sink.ok());
+  EXPECT_EQ(ProducerDefaults(*sink).at("linger.ms"), "0");  // a micro-batch's sink
+  EXPECT_EQ(ProducerDefaults(LiveProducerDefaults(*sink)).at("linger.ms"), "1");
+  auto user_sink = ClientConfigFromOptions(Opts({{"kafka.linger.ms", "0"}}), Role::kSink);
+  ASSERT_TRUE(user_sink.ok());
+  EXPECT_EQ(ProducerDefaults(LiveProducerDefaults(*user_sink)).at("linger.ms"), "0");
+  // queue.buffering.max.ms is librdkafka's other name of linger.ms.
+  auto alias = ClientConfigFromOptions(Opts({{"kafka.queue.buffering.max.ms", "0"}}), Role::kSink);
+  ASSERT_TRUE(alias.ok());
+  EXPECT_EQ(LiveProducerDefaults(*alias).count("linger.ms"), 0u);
 }
 
 TEST(KafkaOffsets, JsonRoundTripInSparkForm) {
