@@ -219,7 +219,9 @@ def run(engine, broker, bootstrap, work, args):
     if engine == "none":  # the floor: the consumer reads the topic the producer writes
         sink = source
     else:
-        env = dict(os.environ, PYSPARK_PYTHON=sys.executable)
+        # The query runs the build of this checkout, whatever the environment's spate is.
+        path = os.pathsep.join(p for p in (os.path.join(ROOT, "python"), os.environ.get("PYTHONPATH")) if p)
+        env = dict(os.environ, PYSPARK_PYTHON=sys.executable, PYTHONPATH=path)
         jars = pyspark_kafka_jars() if engine == "pyspark" else ""
         query = subprocess.Popen([sys.executable, "-c", QUERY, engine, bootstrap, source, sink,
                                   os.path.join(work, engine + "-checkpoint"), jars, args.trigger,
