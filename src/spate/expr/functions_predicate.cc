@@ -1,6 +1,9 @@
 // Comparisons, boolean logic with SQL's three-valued NULL, null tests, IN,
 // LIKE/RLIKE, and the conditional functions (CASE WHEN, coalesce, if, nvl).
 
+#include <cmath>
+#include <string_view>
+
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
@@ -72,6 +75,15 @@ bool IsFloating(const arrow::Datum& d) {
   return d.type()->id() == arrow::Type::DOUBLE || d.type()->id() == arrow::Type::FLOAT;
 }
 
+// A floating scalar that is neither NULL nor NaN.
+bool IsNumberScalar(const arrow::Datum& d) {
+  if (!d.is_scalar() || !d.scalar()->is_valid || !IsFloating(d)) return false;
+  const arrow::Scalar& s = *d.scalar();
+  double v = d.type()->id() == arrow::Type::DOUBLE ? static_cast<const arrow::DoubleScalar&>(s).value
+                                                   : static_cast<const arrow::FloatScalar&>(s).value;
+  return !std::isnan(v);
+}
+
 // l <op> r with Spark's order of doubles: NaN equals NaN and is above every
 // other value (SQLOrderingUtil). With a NaN on either side the answer is that
 // of comparing "is NaN" of each side, false below true.
@@ -80,6 +92,15 @@ arrow::Result<arrow::Datum> CompareValues(const std::string& op, const arrow::Da
   const char* kernel = ComparisonKernel(op);
   ARROW_ASSIGN_OR_RAISE(auto plain, cp::CallFunction(kernel, {l, r}));
   if (!IsFloating(l)) return plain;
+  if (IsNumberScalar(r)) {
+    // Against a number (a literal, as in `amount >= 0`) a NaN on the left is above it:
+    // Arrow's =, < and <= already answer false there, > and >= need true. One or three
+    // kernel calls instead of six, for every batch of a filter on a double column.
+    const std::string_view k = kernel;
+    if (k != "greater" && k != "greater_equal") return plain;
+    ARROW_ASSIGN_OR_RAISE(auto l_nan, cp::CallFunction("is_nan", {l}));
+    return cp::CallFunction("or", {plain, l_nan});
+  }
   ARROW_ASSIGN_OR_RAISE(auto l_nan, cp::CallFunction("is_nan", {l}));
   ARROW_ASSIGN_OR_RAISE(auto r_nan, cp::CallFunction("is_nan", {r}));
   ARROW_ASSIGN_OR_RAISE(auto any_nan, cp::CallFunction("or", {l_nan, r_nan}));

@@ -182,7 +182,9 @@ NAN_ROWS = [(1, float("nan")), (2, float("nan")), (3, 1.0), (4, float("inf")), (
     "SELECT max(d), min(d), count(DISTINCT d) FROM t",
     "SELECT a.k, b.k FROM t a JOIN t b ON a.d = b.d WHERE a.k <> 5 AND b.k <> 5",
     "SELECT k FROM t WHERE d = CAST('NaN' AS DOUBLE)",
-    "SELECT k, d > 1e308D, d <=> CAST('NaN' AS DOUBLE), d = 0.0D FROM t"])
+    "SELECT k, d > 1e308D, d <=> CAST('NaN' AS DOUBLE), d = 0.0D FROM t",
+    "SELECT k, d >= 0.0D, d < 1.0D, d <= 1.0D, d > -1.0D, d >= CAST(NULL AS DOUBLE), "
+    "CAST(d AS FLOAT) >= CAST(0 AS FLOAT), CAST(d AS FLOAT) < CAST(1 AS FLOAT) FROM t"])
 def test_nan_groups_joins_and_orders_as_one_value(oracle, query):
     """NaN equals NaN and is above every other double (infinity too) in DISTINCT, GROUP BY,
     min/max, equi-joins, filters and comparisons. (-0.0, row 5, is left out of grouping and
