@@ -322,25 +322,52 @@ bool SkipValue(Cursor& c, int depth) {
 
 }  // namespace
 
-struct JsonFlatRecordReader::Field {
-  std::string name;
-  std::string quoted;  // the name and the quote closing it, when the name is plain ASCII; else empty
+// A key and the quote closing it, to find where a key of a record starts:
+// mostly one comparison of 8 bytes, rather than a call to memcmp.
+struct JsonFlatRecordReader::QuotedKey {
+  std::string quoted;  // the key and its closing quote, when the key is plain ASCII; else empty
   // The first 8 bytes of `quoted` (zeros past its end), and which of them count.
   uint64_t head = 0, head_mask = 0;
-  TypeId type;
-  arrow::ArrayBuilder* builder;
-  enum class Token { kMissing, kNull, kTrue, kFalse, kString, kNumber } token;
-  std::string_view text;  // a string's contents
-  Number number;
 
-  // Whether the quoted name starts at `p`: mostly one comparison of 8 bytes,
-  // rather than a call to memcmp.
+  static QuotedKey Of(std::string_view key) {
+    QuotedKey k;
+    k.quoted = std::string(key) + '"';
+    if (FindJsonStringSpecial(k.quoted.data(), k.quoted.data() + k.quoted.size()) != k.quoted.data() + key.size()) {
+      k.quoted.clear();
+    }
+    unsigned char head[8] = {}, mask[8] = {};
+    size_t head_size = std::min<size_t>(k.quoted.size(), 8);
+    std::memcpy(head, k.quoted.data(), head_size);
+    std::memset(mask, 0xFF, head_size);
+    std::memcpy(&k.head, head, 8);
+    std::memcpy(&k.head_mask, mask, 8);
+    return k;
+  }
+
+  // Whether the key and its closing quote start at `p`, in text ending at `end`.
   bool StartsAt(const char* p, const char* end) const {
     size_t size = quoted.size();
     if (size == 0) return false;
     if (end - p < 8) return static_cast<size_t>(end - p) >= size && std::memcmp(p, quoted.data(), size) == 0;
     return (Load8(p) & head_mask) == head && (size <= 8 || std::memcmp(p + 8, quoted.data() + 8, size - 8) == 0);
   }
+};
+
+// A key seen in the last records at a place of their own (the n-th key), and
+// the field it names (null: none).
+struct JsonFlatRecordReader::SeenKey {
+  QuotedKey key;
+  Field* field;
+};
+
+struct JsonFlatRecordReader::Field {
+  std::string name;
+  QuotedKey key;
+  TypeId type;
+  arrow::ArrayBuilder* builder;
+  enum class Token { kMissing, kNull, kTrue, kFalse, kString, kNumber } token;
+  std::string_view text;  // a string's contents
+  Number number;
 };
 
 JsonFlatRecordReader::~JsonFlatRecordReader() = default;
@@ -372,18 +399,8 @@ std::unique_ptr<JsonFlatRecordReader> JsonFlatRecordReader::Make(const StructTyp
         if (i != corrupt_index) return nullptr;
     }
     const std::string& name = schema.field(i).name;
-    std::string quoted = name + '"';
-    if (FindJsonStringSpecial(quoted.data(), quoted.data() + quoted.size()) != quoted.data() + name.size()) {
-      quoted.clear();
-    }
-    Field f{name, std::move(quoted), 0, 0, type, sb->field_builder(i), Field::Token::kMissing, {}, {}};
-    unsigned char head[8] = {}, mask[8] = {};
-    size_t head_size = std::min<size_t>(f.quoted.size(), 8);
-    std::memcpy(head, f.quoted.data(), head_size);
-    std::memset(mask, 0xFF, head_size);
-    std::memcpy(&f.head, head, 8);
-    std::memcpy(&f.head_mask, mask, 8);
-    reader->fields_.push_back(std::move(f));
+    reader->fields_.push_back(
+        {name, QuotedKey::Of(name), type, sb->field_builder(i), Field::Token::kMissing, {}, {}});
   }
   // Room for the values; should it fail, appending grows the builders.
   for (auto& f : reader->fields_) (void)f.builder->Reserve(rows);
@@ -400,7 +417,9 @@ arrow::Result<bool> JsonFlatRecordReader::TryAppend(std::string_view text) {
 // in text ending at `end`; or nullptr. Records mostly keep one order of
 // fields, so the one after the last found is tried first.
 JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key, const char* end) {
-  auto matches = [&](const Field& f) { return f.quoted.size() == key.size() + 1 && f.StartsAt(key.data(), end); };
+  auto matches = [&](const Field& f) {
+    return f.key.quoted.size() == key.size() + 1 && f.key.StartsAt(key.data(), end);
+  };
   if (next_ < fields_.size() && matches(fields_[next_])) return &fields_[next_++];
   for (size_t i = 0; i < fields_.size(); ++i) {
     if (matches(fields_[i])) {
@@ -411,17 +430,35 @@ JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key, co
   return nullptr;
 }
 
-// The field expected next when its name and closing quote start at `p`, found
-// without scanning for the quote; nullptr otherwise.
-JsonFlatRecordReader::Field* JsonFlatRecordReader::Expected(const char* p, const char* end) {
-  if (next_ >= fields_.size() || !fields_[next_].StartsAt(p, end)) return nullptr;
-  return &fields_[next_++];
+// The field named by the key starting at `p` (after its opening quote), the
+// n-th of its record, and the key's end; false for a key that is not plain
+// ASCII. Records mostly repeat the keys of the last ones in the same places:
+// a key seen there is matched without scanning for its quote.
+bool JsonFlatRecordReader::ReadKey(size_t n, const char** p, const char* end, Field** field) {
+  if (n < seen_.size() && seen_[n].key.StartsAt(*p, end)) {
+    *p += seen_[n].key.quoted.size();
+    *field = seen_[n].field;
+    return true;
+  }
+  Cursor c{*p, end};
+  std::string_view key;
+  if (!ScanPlainString(c, &key)) return false;
+  *p = c.p;
+  *field = Find(key, end);
+  constexpr size_t kMaxSeen = 64;
+  if (n < seen_.size()) {
+    seen_[n] = {QuotedKey::Of(key), *field};
+  } else if (n < kMaxSeen) {
+    seen_.push_back({QuotedKey::Of(key), *field});
+  }
+  return true;
 }
 
 // Splits the record into the tokens of the schema's fields.
 bool JsonFlatRecordReader::Scan(std::string_view text) {
   for (auto& f : fields_) f.token = Field::Token::kMissing;
   next_ = 0;
+  size_t keys = 0;  // of the record, so far
   Cursor c{text.data(), text.data() + text.size()};
   c.SkipSpace();
   if (!c.Consume('{')) return false;
@@ -456,15 +493,8 @@ bool JsonFlatRecordReader::Scan(std::string_view text) {
   c.SkipSpace();
   bool empty = c.Consume('}');
   while (!empty) {
-    if (!c.Consume('"')) return false;
-    Field* field = Expected(c.p, c.end);
-    if (field != nullptr) {
-      c.p += field->quoted.size();
-    } else {
-      std::string_view key;
-      if (!ScanPlainString(c, &key)) return false;
-      field = Find(key, c.end);
-    }
+    Field* field = nullptr;
+    if (!c.Consume('"') || !ReadKey(keys++, &c.p, c.end, &field)) return false;
     c.SkipSpace();
     if (!c.Consume(':')) return false;
     c.SkipSpace();

@@ -40,8 +40,10 @@ class JsonFlatRecordReader {
 
  private:
   struct Field;
+  struct QuotedKey;
+  struct SeenKey;
   JsonFlatRecordReader() = default;
-  Field* Expected(const char* p, const char* end);
+  bool ReadKey(size_t n, const char** p, const char* end, Field** field);
   Field* Find(std::string_view key, const char* end);
   bool Scan(std::string_view text);
   bool Convert();
@@ -50,7 +52,8 @@ class JsonFlatRecordReader {
   arrow::ArrayBuilder* builder_ = nullptr;
   int corrupt_index_ = -1;
   std::vector<Field> fields_;
-  size_t next_ = 0;  // the field expected to come next in the record
+  size_t next_ = 0;             // the field Find tries first
+  std::vector<SeenKey> seen_;  // the keys of the last records, by their place in them
 };
 
 }  // namespace spate

@@ -140,6 +140,22 @@ TEST(JsonFlatRecord, ReadsFieldsAmongSkippedOnesInAnyOrder) {
                        out.rows);
 }
 
+TEST(JsonFlatRecord, KeysMovingBetweenRecordsAreReadWhereTheyAre) {
+  // The reader remembers the keys of the last records by their place: a key
+  // that moved, a prefix or an extension of the remembered one, an escaped one,
+  // fewer or more keys must all still be read as written.
+  auto out = ReadAll("kind STRING, id BIGINT",
+                     {R"({"id":1,"kind":"a","x":1})", R"({"id":2,"kind":"b","x":2})", R"({"kind":"c","id":3})",
+                      R"({"ki":"no","kind":"d","id":4})", R"({"kindx":5,"id":5,"kind":"e"})",
+                      R"({"k\u0069nd":"esc","id":6})", R"({"id":7,"kind":"g","x":1})", R"({"id":8})",
+                      R"({"x":1,"id":9,"kind":"h","y":2,"z":3})"});
+  EXPECT_EQ(out.taken, std::vector<bool>({true, true, true, true, true, false, true, true, true}));
+  testing::ExpectArray(ParseSchemaString("kind STRING, id BIGINT").ValueOrDie(),
+                       R"([{"kind":"a","id":1},{"kind":"b","id":2},{"kind":"c","id":3},{"kind":"d","id":4},
+                           {"kind":"e","id":5},{"kind":"g","id":7},{"kind":null,"id":8},{"kind":"h","id":9}])",
+                       out.rows);
+}
+
 // Random records around a field read, their other values picked from pieces
 // of JSON (valid or not) and then one byte changed at random: a record the
 // reader takes must be one the full reader reads, to the same value.
