@@ -434,12 +434,17 @@ JsonFlatRecordReader::Field* JsonFlatRecordReader::Find(std::string_view key, co
 // n-th of its record, and the key's end; false for a key that is not plain
 // ASCII. Records mostly repeat the keys of the last ones in the same places:
 // a key seen there is matched without scanning for its quote.
-bool JsonFlatRecordReader::ReadKey(size_t n, const char** p, const char* end, Field** field) {
+inline bool JsonFlatRecordReader::ReadKey(size_t n, const char** p, const char* end, Field** field) {
   if (n < seen_.size() && seen_[n].key.StartsAt(*p, end)) {
     *p += seen_[n].key.quoted.size();
     *field = seen_[n].field;
     return true;
   }
+  return ReadNewKey(n, p, end, field);
+}
+
+// ReadKey's key, not the one remembered at its place.
+bool JsonFlatRecordReader::ReadNewKey(size_t n, const char** p, const char* end, Field** field) {
   Cursor c{*p, end};
   std::string_view key;
   if (!ScanPlainString(c, &key)) return false;

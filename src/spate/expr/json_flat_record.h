@@ -44,6 +44,7 @@ class JsonFlatRecordReader {
   struct SeenKey;
   JsonFlatRecordReader() = default;
   bool ReadKey(size_t n, const char** p, const char* end, Field** field);
+  bool ReadNewKey(size_t n, const char** p, const char* end, Field** field);
   Field* Find(std::string_view key, const char* end);
   bool Scan(std::string_view text);
   bool Convert();
