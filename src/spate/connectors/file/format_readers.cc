@@ -352,7 +352,8 @@ namespace {
 // over the line breaks before it, so the bytes are not copied elsewhere.
 arrow::Result<std::shared_ptr<arrow::Array>> LinesInPlace(const PieceText& piece) {
   if (piece.buffer->size() > std::numeric_limits<int32_t>::max()) {
-    return arrow::Status::CapacityError("text of more than 2 GiB read at once (", piece.buffer->size(), " bytes)");
+    return arrow::Status::CapacityError("text of more than 2 GiB read at once (", piece.buffer->size(),
+                                        " bytes)");
   }
   arrow::TypedBufferBuilder<int32_t> offsets;
   uint8_t* data = piece.buffer->mutable_data();

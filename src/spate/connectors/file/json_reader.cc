@@ -305,7 +305,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ParseJsonRecords(const FileReadRequ
   std::string mode = JsonMode(r) == ParseMode::kFailFast ? "FAILFAST" : "PERMISSIVE";
   // STRING fields over other values take their text as written in the record.
   std::vector<std::pair<std::string, std::string>> parse_options = {
-      {"mode", mode}, {"columnNameOfCorruptRecord", corrupt}, {kJsonSourceRecordsOption, rows.lines ? kJsonLineRecords : "true"}};
+      {"mode", mode},
+      {"columnNameOfCorruptRecord", corrupt},
+      {kJsonSourceRecordsOption, rows.lines ? kJsonLineRecords : "true"}};
   // Jackson's lenient features and the value formats, read as from_json reads them.
   for (const char* name : {"allowComments", "allowSingleQuotes", "allowUnquotedFieldNames", "allowNumericLeadingZeros",
                            "allowNonNumericNumbers", "allowBackslashEscapingAnyCharacter", "allowUnquotedControlChars",
@@ -429,10 +431,11 @@ arrow::Result<SourceTables> ReadJsonSource(const FileReadRequest& r) {
     return ReplaceInvalidUtf8(table);
   };
   if (in_pieces) {
-    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, [&](const PieceText& piece) -> arrow::Result<std::shared_ptr<arrow::Table>> {
+    auto parse_piece = [&](const PieceText& piece) -> arrow::Result<std::shared_ptr<arrow::Table>> {
       ARROW_ASSIGN_OR_RAISE(JsonRecords records, ViewJsonLines(piece));
       return parse(records);
-    }));
+    };
+    ARROW_ASSIGN_OR_RAISE(out.tables, ReadLinePieces(r, parse_piece));
     return out;
   }
   for (const auto& records : per_file) {
