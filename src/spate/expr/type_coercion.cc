@@ -59,6 +59,10 @@ DataTypePtr WiderType(const DataTypePtr& a, const DataTypePtr& b) {
       auto db = b->id() == TypeId::kDecimal ? b : IntegralAsDecimal(*b);
       return WiderDecimal(static_cast<const DecimalType&>(*da), static_cast<const DecimalType&>(*db));
     }
+    // ANSI: an integer meets a FLOAT as DOUBLE (the float is skipped, whose
+    // 24 bits would not hold the integer's value).
+    bool a_float = a->id() == TypeId::kFloat, b_float = b->id() == TypeId::kFloat;
+    if ((a_float && b->IsIntegral()) || (b_float && a->IsIntegral())) return types::Double();
     return NumericRank(a->id()) >= NumericRank(b->id()) ? a : b;
   }
   if (a->id() == TypeId::kString) return b->IsNested() ? nullptr : b;

@@ -10,7 +10,8 @@ namespace spate {
 
 /// The narrowest type both `a` and `b` widen to without losing range, or null
 /// when there is none. Numeric order: tinyint < smallint < int < bigint <
-/// decimal < float < double; integers meet decimals as decimal(3/5/10/20, 0);
+/// decimal < float < double, but an integer meets a float as double (ANSI);
+/// integers meet decimals as decimal(3/5/10/20, 0);
 /// null widens to anything; a string meets anything as that other type
 /// (ANSI string promotion); date meets timestamp as timestamp.
 DataTypePtr WiderType(const DataTypePtr& a, const DataTypePtr& b);
