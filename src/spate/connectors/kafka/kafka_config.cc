@@ -159,6 +159,11 @@ arrow::Result<ClientConfig> ClientConfigFromOptions(const Options& options, Role
     out["enable.auto.offset.store"] = "false";
     out["enable.partition.eof"] = "true";
     out["auto.offset.reset"] = "error";
+    // librdkafka stops fetching a partition for this long once 100,000 of its
+    // messages wait to be taken (queued.min.messages); its default of 1 s left
+    // a query reading a backlog idle for most of a second once the queue had
+    // been taken, which the Java consumer never does.
+    out["fetch.queue.backoff.ms"] = "10";
   }
   for (const auto& [key, value] : java) {
     ARROW_RETURN_NOT_OK(RejectUnsupported(key, role));
