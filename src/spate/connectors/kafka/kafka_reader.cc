@@ -119,12 +119,16 @@ arrow::Status ReadTask(Client& client, std::vector<TaskState> parts, const ReadS
 }
 
 // Pieces handed from the reading tasks' threads to the thread taking them.
+// A reader waits while `capacity` pieces are waiting to be taken, so a batch
+// far larger than memory streams through, and the memory of the pieces taken
+// is used again for the pieces read next.
 class PieceQueue {
  public:
-  explicit PieceQueue(size_t producers) : producers_(producers) {}
+  PieceQueue(size_t producers, size_t capacity) : producers_(producers), capacity_(capacity) {}
 
   void Push(std::shared_ptr<arrow::Table> piece) {
-    std::lock_guard<std::mutex> lock(mutex_);
+    std::unique_lock<std::mutex> lock(mutex_);
+    room_.wait(lock, [&] { return pieces_.size() < capacity_; });
     pieces_.push_back(std::move(piece));
     ready_.notify_one();
   }
@@ -142,14 +146,17 @@ class PieceQueue {
     if (pieces_.empty()) return nullptr;
     auto piece = std::move(pieces_.front());
     pieces_.pop_front();
+    room_.notify_one();
     return piece;
   }
 
  private:
   std::mutex mutex_;
   std::condition_variable ready_;
+  std::condition_variable room_;
   std::deque<std::shared_ptr<arrow::Table>> pieces_;
   size_t producers_;
+  const size_t capacity_;
 };
 
 }  // namespace
@@ -262,7 +269,7 @@ arrow::Status RangeReader::ReadInPieces(const std::vector<OffsetRange>& ranges, 
     return on_rows(std::move(empty));
   }
   // The tasks read on threads of their own while this thread takes their pieces.
-  PieceQueue queue(tasks.size());
+  PieceQueue queue(tasks.size(), 2 * tasks.size());
   std::vector<arrow::Status> results(tasks.size());
   std::atomic<bool> cancelled = false;
   std::vector<std::thread> threads;
