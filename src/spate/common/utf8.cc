@@ -50,6 +50,23 @@ bool IsValid(std::string_view text) {
   return arrow::util::ValidateUTF8(text);
 }
 
+bool IsContinuationByte(uint8_t byte) { return (byte & 0xC0) == 0x80; }
+
+// Whether every string of `strings` is valid UTF-8 by itself: their bytes
+// together are, and no string starts inside another's character (as "\xC3"
+// followed by "\xA9" would, which together read "é").
+bool EachStringValid(const arrow::StringArray& strings) {
+  if (strings.length() == 0) return true;
+  const int32_t* offsets = strings.raw_value_offsets();
+  const uint8_t* bytes = strings.raw_data();
+  int32_t begin = offsets[0], end = offsets[strings.length()];
+  if (!IsValid(std::string_view(reinterpret_cast<const char*>(bytes) + begin, end - begin))) return false;
+  for (int64_t i = 1; i < strings.length(); ++i) {
+    if (offsets[i] < end && IsContinuationByte(bytes[offsets[i]])) return false;
+  }
+  return true;
+}
+
 arrow::Result<std::shared_ptr<arrow::Array>> ReplaceInStrings(const arrow::StringArray& strings) {
   arrow::StringBuilder builder;
   ARROW_RETURN_NOT_OK(builder.Reserve(strings.length()));
@@ -94,12 +111,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> ReplaceInvalidUtf8(const std::share
   switch (array->type_id()) {
     case arrow::Type::STRING: {
       const auto& strings = static_cast<const arrow::StringArray&>(*array);
-      int64_t begin = strings.value_offset(0), end = strings.value_offset(strings.length());
-      if (strings.length() == 0 || IsValid(std::string_view(
-              reinterpret_cast<const char*>(strings.raw_data()) + begin, end - begin))) {
-        return array;
-      }
-      return ReplaceInStrings(strings);
+      return EachStringValid(strings) ? array : ReplaceInStrings(strings);
     }
     case arrow::Type::STRUCT:
     case arrow::Type::LIST:

@@ -151,6 +151,15 @@ def test_encode_decode(oracle):
         oracle.check_exprs([bad])
 
 
+def test_binary_cast_to_string_checks_each_value_by_itself(oracle):
+    """CAST(binary AS STRING) keeps the bytes; a character split between two rows' values
+    (X'C3' then X'A9', together "é") is invalid in each, and each shows as U+FFFD."""
+    values = [b"\xc3", b"\xa9", b"", b"A\xc3\xa9", None, b"\xe2\x82", b"\xac", b"\xf0\x9f\x98", b"\x80"]
+    oracle.check_exprs(["CAST(b AS STRING)", "length(CAST(b AS STRING))"],
+                       rows=[(i, None if v is None else bytearray(v)) for i, v in enumerate(values)],
+                       schema="i INT, b BINARY")
+
+
 def test_utf8_validation(oracle):
     """Binary arguments are checked byte for byte; validate_utf8 raises INVALID_UTF8_STRING."""
     oracle.check_exprs([
