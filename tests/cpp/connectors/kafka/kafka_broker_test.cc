@@ -100,13 +100,15 @@ std::string HandleProperty(Options options, kafka::Role role, const std::string&
 
 // The Java client's defaults where librdkafka's differ and add latency: the sink's
 // producer sends each record at once (linger.ms 0, not 5) with at most 5 requests in
-// flight, and neither client delays small requests (Nagle); a user's kafka.* option wins
-// (librdkafka names linger.ms queue.buffering.max.ms).
+// flight, and neither client delays small requests (Nagle); the source's consumer pauses a
+// partition's fetches for 10 ms, not librdkafka's 1 s, once 100,000 of its messages wait to
+// be taken. A user's kafka.* option wins (librdkafka names linger.ms queue.buffering.max.ms).
 TEST_F(KafkaBroker, ClientsTakeTheJavaLatencyDefaultsUnlessTheUserSetsThem) {
   EXPECT_EQ(HandleProperty({}, kafka::Role::kSink, "queue.buffering.max.ms"), "0");
   EXPECT_EQ(HandleProperty({}, kafka::Role::kSink, "max.in.flight.requests.per.connection"), "5");
   EXPECT_EQ(HandleProperty({}, kafka::Role::kSink, "socket.nagle.disable"), "true");
   EXPECT_EQ(HandleProperty({}, kafka::Role::kSource, "socket.nagle.disable"), "true");
+  EXPECT_EQ(HandleProperty({}, kafka::Role::kSource, "fetch.queue.backoff.ms"), "10");
   Options user;
   user.Set("kafka.linger.ms", "7");
   user.Set("kafka.max.in.flight.requests.per.connection", "2");
@@ -116,7 +118,9 @@ TEST_F(KafkaBroker, ClientsTakeTheJavaLatencyDefaultsUnlessTheUserSetsThem) {
   EXPECT_EQ(HandleProperty(user, kafka::Role::kSink, "socket.nagle.disable"), "false");
   Options source_user;
   source_user.Set("kafka.socket.nagle.disable", "false");
+  source_user.Set("kafka.fetch.queue.backoff.ms", "1000");
   EXPECT_EQ(HandleProperty(source_user, kafka::Role::kSource, "socket.nagle.disable"), "false");
+  EXPECT_EQ(HandleProperty(source_user, kafka::Role::kSource, "fetch.queue.backoff.ms"), "1000");
 }
 
 TEST_F(KafkaBroker, StreamReadsNewMessagesIntoMemorySink) {
