@@ -2,14 +2,16 @@
 on Spate and on PySpark 4.1 side by side, on the same broker and the same messages.
 
 The messages (5-field JSON records, as bench/kafka_latency.py sends) are produced once into
-a topic of 2 partitions; each engine then runs the same program in a process of its own
-with trigger(availableNow=True) into a topic of its own, and the run's wall time is taken
-from the query's start to its end. Prints messages/s, and for Spate messages per CPU second
-of its process too, then the ratio of the two engines' messages/s. PySpark runs local[2]
-with 2 shuffle partitions (this machine's cores) and Spark's Kafka connector, fetched from
-Maven Central on first use (bench/pyspark_kafka_pom.xml).
+a topic of 2 partitions and read through once, so that no engine's run is the first to
+read them from the broker. Each engine then runs the same program in a process of its own
+with trigger(availableNow=True) into a topic of its own, --runs times, the engines taking
+turns; a run's wall time is taken from the query's start to its end. Prints each run's
+messages/s, and for Spate messages per CPU second of its process too, then each engine's
+median run and the ratio of the medians. PySpark runs local[2] with 2 shuffle partitions
+(this machine's cores) and Spark's Kafka connector, fetched from Maven Central on first use
+(bench/pyspark_kafka_pom.xml).
 
-    .venv/bin/python bench/kafka_pipeline.py [--messages 1000000] [--engine spate|pyspark|both]
+    .venv/bin/python bench/kafka_pipeline.py [--messages 1000000] [--runs 3] [--engine spate|pyspark|both]
 
 A broker is started for the run (scripts/kafka/broker.sh) unless KAFKA_BOOTSTRAP names one.
 """
@@ -18,6 +20,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -59,6 +62,19 @@ def produce(bootstrap, topic, messages):
     assert producer.flush(60) == 0
 
 
+def read_through(bootstrap, topic, messages):
+    """Reads every message of `topic` once, as an engine's run would."""
+    from confluent_kafka import Consumer
+
+    consumer = Consumer({"bootstrap.servers": bootstrap, "group.id": "read-through",
+                         "auto.offset.reset": "earliest", "enable.auto.commit": False})
+    consumer.subscribe([topic])
+    seen = 0
+    while seen < messages:
+        seen += sum(1 for m in consumer.consume(10000, timeout=10) if m.error() is None)
+    consumer.close()
+
+
 def count(bootstrap, topic):
     from confluent_kafka import Consumer, TopicPartition
 
@@ -69,11 +85,11 @@ def count(bootstrap, topic):
     return total
 
 
-def run(engine, broker, source, work):
+def run(engine, broker, source, work, number):
     sink = broker.new_topic(2, "pipeline-out")
     jars = pyspark_kafka_jars() if engine == "pyspark" else ""
     done = subprocess.run([sys.executable, "-c", QUERY, engine, broker.bootstrap, source, sink,
-                           os.path.join(work, engine + "-checkpoint"), jars],
+                           os.path.join(work, "%s-checkpoint-%d" % (engine, number)), jars],
                           env=dict(os.environ, PYSPARK_PYTHON=sys.executable), capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit("%s failed:\n%s" % (engine, done.stderr[-4000:]))
@@ -85,6 +101,7 @@ def run(engine, broker, source, work):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both"])
     args = parser.parse_args()
 
@@ -101,14 +118,23 @@ def main():
     try:
         source = broker.new_topic(2, "pipeline-in")
         produce(broker.bootstrap, source, args.messages)
-        results = {}
-        for engine in (["spate", "pyspark"] if args.engine == "both" else [args.engine]):
-            r = results[engine] = run(engine, broker, source, work)
-            per_cpu = "  %10.0f messages/CPU s" % (args.messages / r["cpu_seconds"]) if engine == "spate" else ""
-            print("%-8s %9d messages in %6.2f s: %10.0f messages/s%s  (%d out)"
-                  % (engine, args.messages, r["seconds"], args.messages / r["seconds"], per_cpu, r["out"]))
-        if len(results) == 2:
-            print("Spate / PySpark 4.1 messages/s: %.1fx" % (results["pyspark"]["seconds"] / results["spate"]["seconds"]))
+        read_through(broker.bootstrap, source, args.messages)
+        engines = ["spate", "pyspark"] if args.engine == "both" else [args.engine]
+        seconds = {engine: [] for engine in engines}
+        for number in range(args.runs):
+            for engine in engines:
+                r = run(engine, broker, source, work, number)
+                seconds[engine].append(r["seconds"])
+                per_cpu = "  %10.0f messages/CPU s" % (args.messages / r["cpu_seconds"]) if engine == "spate" else ""
+                print("%-8s %9d messages in %6.2f s: %10.0f messages/s%s  (%d out)"
+                      % (engine, args.messages, r["seconds"], args.messages / r["seconds"], per_cpu, r["out"]),
+                      flush=True)
+        median = {engine: statistics.median(runs) for engine, runs in seconds.items()}
+        for engine in engines:
+            print("%-8s median of %d runs: %6.2f s, %10.0f messages/s"
+                  % (engine, args.runs, median[engine], args.messages / median[engine]))
+        if len(engines) == 2:
+            print("Spate / PySpark 4.1 messages/s (medians): %.1fx" % (median["pyspark"] / median["spate"]))
     finally:
         if not bootstrap:
             kafka_support.stop_broker(os.path.join(work, "broker"))
