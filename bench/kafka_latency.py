@@ -30,6 +30,11 @@ realtime runs Spate in real-time mode (trigger(realTime="5 seconds"), update
 mode), which PySpark 4.1 does not expose, and PySpark with the continuous
 trigger beside it.
 
+--timeline (with --native) also prints, for each 100 ms of sending in which
+some record took more than 10 ms, that slice's records, p50, p99 and max: it
+tells a slow start, a broker's collector pause (all records of a few ms
+arriving together) and a query falling behind apart.
+
 --stateful (Spate in real-time mode only) runs a 1-second tumbling-window count
 by the records' send time instead (a 2-second watermark, update mode): each
 output row is a window's new count with the newest record it counts, whose
@@ -200,14 +205,41 @@ def warm_up(broker, bootstrap, args):
 def measure_natively(engine, bootstrap, source, sink, total, args, pids):
     """The same measure with build/release/bench/kafka_latency_probe as producer and consumer."""
     probe = os.path.join(ROOT, "build", "release", "bench", "kafka_latency_probe")
-    reader = subprocess.Popen([probe, "consume", bootstrap, sink, str(total)], stdout=subprocess.PIPE, text=True)
+    timeline = tempfile.NamedTemporaryFile(prefix="latency-timeline-", suffix=".txt") if args.timeline else None
+    reader = subprocess.Popen([probe, "consume", bootstrap, sink, str(total)] + ([timeline.name] if timeline else []),
+                              stdout=subprocess.PIPE, text=True)
     time.sleep(20 if engine == "pyspark" else 3)  # the query's first batches
     with CpuWhileSending(pids) as cpu:
         sent = subprocess.run([probe, "produce", bootstrap, source, str(args.rate), str(args.seconds)],
                               stdout=subprocess.PIPE, text=True, check=True)
     got = json.loads(reader.communicate(timeout=300)[0])
-    return report(engine, args, total, float(sent.stdout), got["n"], got["p50"], got["p99"], got["p999"], got["max"],
-                  cpu)
+    figures = report(engine, args, total, float(sent.stdout), got["n"], got["p50"], got["p99"], got["p999"],
+                     got["max"], cpu)
+    if timeline:
+        print_timeline(timeline.name)
+        timeline.close()
+    return figures
+
+
+def print_timeline(path, slice_seconds=0.1, slow_ms=10.0):
+    """The 100 ms slices of sending in which some record took more than slow_ms."""
+    with open(path) as f:
+        records = [tuple(map(float, line.split())) for line in f]
+    if not records:
+        return
+    first = min(sent for sent, _ in records)
+    slices = {}
+    for sent, ms in records:
+        slices.setdefault(int((sent - first) / slice_seconds), []).append(ms)
+    slow = sum(1 for _, ms in records if ms > slow_ms)
+    print("  %d of %d records took more than %.0f ms; the slices of %.0f ms that hold them:"
+          % (slow, len(records), slow_ms, slice_seconds * 1000))
+    for number in sorted(slices):
+        ms = sorted(slices[number])
+        if ms[-1] > slow_ms:
+            print("    +%5.1f s  %6d records  p50 %6.1f  p99 %6.1f  max %6.1f ms  (%d over %.0f ms)"
+                  % (number * slice_seconds, len(ms), ms[len(ms) // 2], percentile(ms, 0.99), ms[-1],
+                     sum(1 for x in ms if x > slow_ms), slow_ms))
 
 
 def run(engine, broker, bootstrap, work, args):
@@ -273,11 +305,15 @@ def main():
     parser.add_argument("--engine", default="both", choices=["spate", "pyspark", "both", "none"])
     parser.add_argument("--trigger", default="default", choices=["default", "continuous", "realtime"])
     parser.add_argument("--stateful", action="store_true", help="a windowed count (Spate in real-time mode)")
+    parser.add_argument("--timeline", action="store_true",
+                        help="with --native: the 100 ms slices of sending that hold records slower than 10 ms")
     parser.add_argument("--floor", action="store_true", help="also measure the run without a query first")
     parser.add_argument("--warm-up", type=float, default=30, help="seconds of records through the broker first")
     parser.add_argument("--native", action="store_true",
                         help="produce and consume with build/release/bench/kafka_latency_probe (librdkafka)")
     args = parser.parse_args()
+    if args.timeline and not args.native:
+        parser.error("--timeline needs --native (the probe writes the timeline)")
     if args.stateful and (args.engine != "spate" or args.trigger != "realtime"):
         parser.error("--stateful runs Spate in real-time mode: add --engine spate --trigger realtime")
 

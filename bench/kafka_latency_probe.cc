@@ -5,11 +5,12 @@
 //   kafka_latency_probe produce <bootstrap> <topic> <rate> <seconds>
 //     sends rate * seconds records {"id": i, "sent": <send time, s>, ...} at
 //     the rate, then prints the seconds the sending took;
-//   kafka_latency_probe consume <bootstrap> <topic> <total>
+//   kafka_latency_probe consume <bootstrap> <topic> <total> [<timeline file>]
 //     reads the topic from its start until `total` records, the record of id
 //     total - 1, or 30 s without a record once one came, then prints the
 //     latencies (arrival time minus "sent") as one JSON object of
-//     {"n", "p50", "p99", "p999", "max"} in ms.
+//     {"n", "p50", "p99", "p999", "max"} in ms; with a timeline file, also
+//     writes there each record's "sent" (s) and latency (ms), a line each.
 
 #include <librdkafka/rdkafka.h>
 
@@ -38,6 +39,9 @@ rd_kafka_t* MakeClient(rd_kafka_type_t type, const char* bootstrap) {
     }
   };
   set("bootstrap.servers", bootstrap);
+  // As the Java clients (and Spate's): no Nagle delay of a request sent while the one
+  // before it waits for its TCP acknowledgement.
+  set("socket.nagle.disable", "true");
   if (type == RD_KAFKA_PRODUCER) {
     // As the Python producer: a request per record would load the broker on the same cores.
     set("linger.ms", "1");
@@ -100,7 +104,7 @@ double Percentile(const std::vector<double>& sorted, double p) {
   return sorted[std::min(sorted.size() - 1, static_cast<size_t>(p * static_cast<double>(sorted.size())))];
 }
 
-int Consume(const char* bootstrap, const char* topic, int64_t total) {
+int Consume(const char* bootstrap, const char* topic, int64_t total, const char* timeline_path) {
   rd_kafka_t* rk = MakeClient(RD_KAFKA_CONSUMER, bootstrap);
   rd_kafka_poll_set_consumer(rk);
   rd_kafka_topic_partition_list_t* assignment = rd_kafka_topic_partition_list_new(1);
@@ -108,6 +112,7 @@ int Consume(const char* bootstrap, const char* topic, int64_t total) {
   rd_kafka_assign(rk, assignment);
   rd_kafka_topic_partition_list_destroy(assignment);
   std::vector<double> latencies;
+  FILE* timeline = timeline_path != nullptr ? std::fopen(timeline_path, "w") : nullptr;
   double newest = -1;
   auto last = std::chrono::steady_clock::now();
   bool any = false;
@@ -121,6 +126,7 @@ int Consume(const char* bootstrap, const char* topic, int64_t total) {
       const char* text = static_cast<const char*>(m->payload);
       if (NumberAfter(text, m->len, "\"sent\"", &sent) && NumberAfter(text, m->len, "\"id\"", &id)) {
         latencies.push_back((now - sent) * 1000);
+        if (timeline != nullptr) std::fprintf(timeline, "%.6f %.3f\n", sent, latencies.back());
         newest = std::max(newest, id);
         last = std::chrono::steady_clock::now();
         any = true;
@@ -130,6 +136,7 @@ int Consume(const char* bootstrap, const char* topic, int64_t total) {
   }
   rd_kafka_consumer_close(rk);
   rd_kafka_destroy(rk);
+  if (timeline != nullptr) std::fclose(timeline);
   std::sort(latencies.begin(), latencies.end());
   std::printf("{\"n\": %zu, \"p50\": %.3f, \"p99\": %.3f, \"p999\": %.3f, \"max\": %.3f}\n", latencies.size(),
               Percentile(latencies, 0.5), Percentile(latencies, 0.99), Percentile(latencies, 0.999),
@@ -142,9 +149,11 @@ int Consume(const char* bootstrap, const char* topic, int64_t total) {
 int main(int argc, char** argv) {
   const std::string mode = argc > 1 ? argv[1] : "";
   if (mode == "produce" && argc == 6) return Produce(argv[2], argv[3], std::atof(argv[4]), std::atof(argv[5]));
-  if (mode == "consume" && argc == 5) return Consume(argv[2], argv[3], std::atoll(argv[4]));
+  if (mode == "consume" && (argc == 5 || argc == 6)) {
+    return Consume(argv[2], argv[3], std::atoll(argv[4]), argc == 6 ? argv[5] : nullptr);
+  }
   std::fprintf(stderr,
                "usage: kafka_latency_probe produce <bootstrap> <topic> <rate> <seconds>\n"
-               "       kafka_latency_probe consume <bootstrap> <topic> <total>\n");
+               "       kafka_latency_probe consume <bootstrap> <topic> <total> [<timeline file>]\n");
   return 2;
 }
