@@ -330,7 +330,7 @@ arrow::Result<std::shared_ptr<arrow::Array>> CastArray(const arrow::Array& value
   ARROW_ASSIGN_OR_RAISE(auto target, ToArrowType(to));
   if (from.id() == TypeId::kNull) return arrow::MakeArrayOfNull(target, values.length());
   if (to.id() == TypeId::kString) {
-    if (values.type_id() == arrow::Type::BINARY) {
+    if (from.id() == TypeId::kBinary && values.type_id() == arrow::Type::BINARY) {
       // The bytes as they are (the layouts are the same), unless some are not UTF-8.
       auto data = values.data()->Copy();
       data->type = arrow::utf8();
