@@ -773,10 +773,10 @@ class JsonWriter {
       case TypeId::kBoolean:
         *out += static_cast<const arrow::BooleanArray&>(a).Value(i) ? "true" : "false";
         break;
-      case TypeId::kByte: *out += std::to_string(static_cast<const arrow::Int8Array&>(a).Value(i)); break;
-      case TypeId::kShort: *out += std::to_string(static_cast<const arrow::Int16Array&>(a).Value(i)); break;
-      case TypeId::kInt: *out += std::to_string(static_cast<const arrow::Int32Array&>(a).Value(i)); break;
-      case TypeId::kLong: *out += std::to_string(static_cast<const arrow::Int64Array&>(a).Value(i)); break;
+      case TypeId::kByte: AppendInteger(static_cast<const arrow::Int8Array&>(a).Value(i), out); break;
+      case TypeId::kShort: AppendInteger(static_cast<const arrow::Int16Array&>(a).Value(i), out); break;
+      case TypeId::kInt: AppendInteger(static_cast<const arrow::Int32Array&>(a).Value(i), out); break;
+      case TypeId::kLong: AppendInteger(static_cast<const arrow::Int64Array&>(a).Value(i), out); break;
       case TypeId::kFloat: AppendJavaFloating(static_cast<const arrow::FloatArray&>(a).Value(i), out); break;
       case TypeId::kDouble: AppendJavaFloating(static_cast<const arrow::DoubleArray&>(a).Value(i), out); break;
       case TypeId::kDecimal:
@@ -829,6 +829,37 @@ class JsonWriter {
   }
 
  private:
+  static void AppendInteger(int64_t value, std::string* out) {
+    char digits[24];
+    auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+    out->append(digits, end);
+  }
+
+  // The struct's field names as written before their values (`"name":`),
+  // made once per struct type a writer meets.
+  const std::vector<std::string>& QuotedKeys(const StructType& type) {
+    auto [it, added] = quoted_keys_.try_emplace(&type);
+    if (added) {
+      for (const auto& field : type.fields()) {
+        std::string key;
+        AppendJsonString(field.name, &key);
+        it->second.push_back(key + ':');
+      }
+    }
+    return it->second;
+  }
+
+  // The struct array's field arrays, taken once per array a writer meets
+  // (StructArray::field takes a lock at each call). A writer lives for one
+  // batch, whose arrays outlive it.
+  const std::vector<std::shared_ptr<arrow::Array>>& Children(const arrow::StructArray& a) {
+    auto [it, added] = children_.try_emplace(&a);
+    if (added) {
+      for (int f = 0; f < a.num_fields(); ++f) it->second.push_back(a.field(f));
+    }
+    return it->second;
+  }
+
   // yyyy-MM-dd'T'HH:mm:ss.SSSXXX in the session zone (NTZ: no zone).
   arrow::Status WriteTimestamp(int64_t micros, bool ntz, std::string* out) {
     int64_t offset = 0;
@@ -893,13 +924,14 @@ class JsonWriter {
                             std::string* out) {
     *out += '{';
     bool first = true;
+    const std::vector<std::string>& keys = QuotedKeys(type);
+    const std::vector<std::shared_ptr<arrow::Array>>& children = Children(a);
     for (int f = 0; f < type.num_fields(); ++f) {
-      const arrow::Array& child = *a.field(f);
+      const arrow::Array& child = *children[f];
       if (child.IsNull(i) && ignore_null_fields_) continue;
       if (!first) *out += ',';
       first = false;
-      AppendJsonString(type.field(f).name, out);
-      *out += ':';
+      *out += keys[f];
       ARROW_RETURN_NOT_OK(Write(child, i, *type.field(f).type, out));
     }
     *out += '}';
@@ -909,6 +941,8 @@ class JsonWriter {
   std::string time_zone_;
   bool ignore_null_fields_;
   TextValueFormats formats_;
+  std::unordered_map<const StructType*, std::vector<std::string>> quoted_keys_;
+  std::unordered_map<const arrow::StructArray*, std::vector<std::shared_ptr<arrow::Array>>> children_;
 };
 
 arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<BoundExprPtr> args,
@@ -930,6 +964,7 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
     ARROW_ASSIGN_OR_RAISE(auto input, AsArray(a.values[0], a.num_rows));
     JsonWriter writer(a.ctx.format.time_zone, ignore_nulls, formats);
     arrow::StringBuilder out;
+    ARROW_RETURN_NOT_OK(out.Reserve(a.num_rows));
     std::string text;
     for (int64_t row = 0; row < a.num_rows; ++row) {
       if (input->IsNull(row)) {
@@ -938,6 +973,12 @@ arrow::Result<BoundExprPtr> BindToJson(const std::string& name, std::vector<Boun
       }
       text.clear();
       ARROW_RETURN_NOT_OK(writer.Write(*input, row, *type, &text));
+      // Room for the rows to come as long as the first (up to 64 MiB), so the
+      // texts are not copied again each time the builder grows.
+      if (out.value_data_length() == 0) {
+        int64_t expected = static_cast<int64_t>(text.size()) * (a.num_rows - row);
+        ARROW_RETURN_NOT_OK(out.ReserveData(std::min<int64_t>(expected, int64_t{64} << 20)));
+      }
       ARROW_RETURN_NOT_OK(out.Append(text));
     }
     ARROW_ASSIGN_OR_RAISE(auto result, out.Finish());

@@ -157,7 +157,12 @@ arrow::Result<DataTypePtr> FromValue(const JsonValue& v) {
 
 void AppendJsonString(std::string_view s, std::string* out) {
   *out += '"';
-  for (unsigned char c : s) {
+  size_t plain = 0;  // where the characters not appended yet begin
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(s.data() + plain, i - plain);
+    plain = i + 1;
     switch (c) {
       case '"': *out += "\\\""; break;
       case '\\': *out += "\\\\"; break;
@@ -166,14 +171,10 @@ void AppendJsonString(std::string_view s, std::string* out) {
       case '\t': *out += "\\t"; break;
       case '\b': *out += "\\b"; break;
       case '\f': *out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          *out += fmt::format("\\u{:04X}", c);  // as Jackson writes control characters
-        } else {
-          *out += static_cast<char>(c);
-        }
+      default: *out += fmt::format("\\u{:04X}", c);  // as Jackson writes control characters
     }
   }
+  out->append(s.data() + plain, s.size() - plain);
   *out += '"';
 }
 

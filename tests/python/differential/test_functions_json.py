@@ -192,6 +192,23 @@ def test_from_json_foldable_schema(oracle):
                         "from_json('{\"a\":1}', concat('a ', 'INT'))"])
 
 
+def test_to_json_escapes_strings_and_writes_integers_as_jackson(oracle):
+    """to_json escapes quotes, backslashes and control characters in values, field names and
+    map keys as Jackson does (\\n, \\t, \\b, \\f, \\r short; others \\u00XX), leaves '/' and
+    non-ASCII as they are, and writes each integer width to its limits."""
+    texts = ['plain', 'say "hi"', 'back\\slash', 'line\nbreak\ttab\rret', 'bell\b feed\f',
+             'ctl\x01\x1f end', 'a/b é 日本 😀', '', '"\\"', '\x00']
+    rows = [(i, t) for i, t in enumerate(texts)] + [(len(texts), None)]
+    oracle.check_exprs([
+        "to_json(named_struct('s', s, 'i', i))",
+        "to_json(named_struct('we\"ird\\\\name\\n', s))",
+        "to_json(map(s, i))",
+        "to_json(array(s, s))",
+        "to_json(named_struct('b', CAST(-128 AS TINYINT), 'h', CAST(-32768 AS SMALLINT), "
+        "'i', -2147483648, 'l', -9223372036854775808, 'm', 9223372036854775807, 'z', 0))",
+    ], rows=rows, schema="i INT, s STRING")
+
+
 def test_to_json_is_nullable(oracle):
     """to_json's result is always nullable, even over a struct that is never NULL."""
     oracle.check_exprs(["to_json(named_struct('k', 1, 'v', j))", "to_json(array(1, 2))",
