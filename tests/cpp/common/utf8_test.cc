@@ -44,5 +44,21 @@ TEST(Utf8Test, ArraysAtAnyDepthAreRepaired) {
   EXPECT_EQ(*ReplaceInvalidUtf8(valid), valid);  // nothing to repair: the same array
 }
 
+// A character cut between two values ("\xC3" then "\xA9", together "é") is
+// invalid in each, though their bytes together are valid.
+TEST(Utf8Test, EachValueIsCheckedByItself) {
+  auto split = Strings({"\xC3", "\xA9", "", "A\xE2\x82", "\xAC"});
+  auto repaired = *ReplaceInvalidUtf8(split);
+  ASSERT_NE(repaired, split);
+  const auto& values = static_cast<const arrow::StringArray&>(*repaired);
+  EXPECT_EQ(values.GetString(0), kReplacement);
+  EXPECT_EQ(values.GetString(1), kReplacement);
+  EXPECT_EQ(values.GetString(2), "");
+  EXPECT_EQ(values.GetString(3), "A" + kReplacement);
+  EXPECT_EQ(values.GetString(4), kReplacement);
+  auto whole = Strings({"\xC3\xA9", "", "\xE2\x82\xAC"});
+  EXPECT_EQ(*ReplaceInvalidUtf8(whole), whole);
+}
+
 }  // namespace
 }  // namespace spate
