@@ -2,8 +2,8 @@
 
 // How Spark's file scans cut files into splits and pack the splits into
 // partitions (FilePartition.getFilePartitions), for what depends on the
-// partition a row is read in: the JSON source's samplingRatio draws from a
-// generator seeded per partition.
+// partition a row is read in: the JSON and CSV sources' samplingRatio draws
+// from a generator seeded per partition (file_sample.h).
 
 #include <cstdint>
 #include <vector>
@@ -34,8 +34,8 @@ struct FilePartitions {
 /// of spark.master local[N] (common/parallelism.h; a master Spate cannot run is an error).
 arrow::Result<FilePartitions> SparkFilePartitions(const std::vector<int64_t>& sizes, const RuntimeConfig& conf);
 
-/// The partitions of Spark's binary-file RDDs (the JSON source's multiLine
-/// documents) over files of `sizes` bytes, as file indices: whole files in
+/// The partitions of Spark's binary-file RDDs (the JSON and CSV sources'
+/// multiLine input) over files of `sizes` bytes, as file indices: whole files in
 /// order, a partition closed once its files reach maxSplitSize (Hadoop's
 /// CombineFileInputFormat on one host), maxSplitSize being
 /// min(spark.files.maxPartitionBytes, max(spark.files.openCostInBytes, total

@@ -1,20 +1,14 @@
-#include <algorithm>
-#include <cmath>
-#include <cstdlib>
 #include <limits>
 #include <string_view>
 
 #include <arrow/api.h>
 #include <fmt/format.h>
 
-#include "spate/common/byte_scan.h"
 #include "spate/common/error.h"
-#include "spate/common/java_random.h"
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
 #include "spate/common/utf8.h"
-#include "spate/common/xorshift_random.h"
-#include "spate/connectors/file/file_partitions.h"
+#include "spate/connectors/file/file_sample.h"
 #include "spate/connectors/file/format_readers.h"
 #include "spate/connectors/file/json_infer.h"
 #include "spate/connectors/file/line_pieces.h"
@@ -40,116 +34,28 @@ namespace {
 
 bool IsBlank(std::string_view line) { return line.find_first_not_of(" \t\r\n") == std::string_view::npos; }
 
-// samplingRatio: a number (Java's Double.parseDouble of the text, read even
-// when the schema is given) above 0 (checked when a schema is inferred); 1 when absent.
-arrow::Result<double> SamplingRatio(const FileReadRequest& r, bool inferring) {
-  std::string text = OptionOr(r, "samplingRatio", "1.0");
-  std::string number(TrimAsciiSpace(text));
-  if (!number.empty() && std::string_view("fFdD").find(number.back()) != std::string_view::npos) number.pop_back();
-  char* end = nullptr;
-  double ratio = number.empty() ? 0 : std::strtod(number.c_str(), &end);
-  if (number.empty() || end != number.c_str() + number.size()) {
-    return arrow::Status::Invalid(
-        fmt::format("For input string: \"{}\" (the option 'samplingRatio' is a number greater than 0)", text));
-  }
-  if (inferring && !(ratio > 0)) {
-    return arrow::Status::Invalid(
-        fmt::format("requirement failed: samplingRatio ({}) should be greater than 0", JavaDoubleString(ratio)));
-  }
-  return ratio;
-}
-
-// Each line of a text ("\n", "\r\n" or "\r" ending it) with the byte it starts at.
-template <typename Visit>
-void ForEachLine(std::string_view text, Visit visit) {
-  size_t start = 0;
-  while (start < text.size()) {
-    size_t end = FindLineBreak(text.data() + start, text.data() + text.size()) - text.data();
-    visit(static_cast<int64_t>(start), text.substr(start, end - start));
-    bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
-    start = end + (crlf ? 2 : 1);
-  }
-}
-
-// The records of JSON Lines texts to infer a schema from, with Spark's
-// samplingRatio: Dataset.sample(false, ratio, 1) over the lines, which keeps a
-// line of partition i (file_partitions.h) when a draw of XorShiftRandom(1 + i)
-// is below the ratio (BernoulliCellSampler); blank lines draw too but are no
-// records. Above 0.99 every line is kept.
+// The records of JSON Lines texts to infer a schema from: the lines of
+// Spark's sample (file_sample.h); blank lines draw too but are no records.
 arrow::Result<std::vector<std::string>> SampledRecords(const std::vector<std::string>& texts, double ratio,
                                                        const RuntimeConfig& conf) {
   std::vector<std::string> out;
-  auto keep = [&](int64_t, std::string_view line) {
+  ARROW_RETURN_NOT_OK(ForEachSampledLine(texts, ratio, conf, [&](std::string_view line) {
     if (!IsBlank(line)) out.emplace_back(line);
-  };
-  if (ratio > 0.99) {
-    for (const auto& text : texts) ForEachLine(text, keep);
-    return out;
-  }
-  std::vector<int64_t> sizes;
-  for (const auto& text : texts) sizes.push_back(static_cast<int64_t>(text.size()));
-  ARROW_ASSIGN_OR_RAISE(FilePartitions scan, SparkFilePartitions(sizes, conf));
-  for (size_t p = 0; p < scan.partitions.size(); ++p) {
-    XorShiftRandom random(1 + static_cast<int64_t>(p));
-    for (const FileSplit& split : scan.partitions[p]) {
-      ForEachLine(texts[split.file], [&](int64_t offset, std::string_view line) {
-        if (SplitOfLine(offset, scan.split_bytes) * scan.split_bytes != split.start) return;
-        if (random.NextDouble() < ratio) keep(offset, line);
-      });
-    }
-  }
+  }));
   return out;
 }
 
-// RDD.sample(false, ratio, seed)'s BernoulliSampler over one partition: up
-// to a ratio of 0.4 it skips runs of items of geometric length
-// (GapSampling), above it keeps an item when a draw is at most the ratio.
-class RddBernoulliSampler {
- public:
-  RddBernoulliSampler(double ratio, int64_t seed) : ratio_(ratio), random_(seed) {
-    if (ratio_ <= kMaxGapSamplingRatio) Advance();
-  }
-
-  bool Keep() {
-    if (ratio_ > kMaxGapSamplingRatio) return random_.NextDouble() <= ratio_;
-    if (gap_ > 0) {
-      --gap_;
-      return false;
-    }
-    Advance();
-    return true;
-  }
-
- private:
-  void Advance() {
-    double u = std::max(random_.NextDouble(), 5e-11);
-    gap_ = static_cast<int64_t>(std::log(u) / std::log1p(-ratio_));
-  }
-
-  static constexpr double kMaxGapSamplingRatio = 0.4;
-  double ratio_;
-  XorShiftRandom random_;
-  int64_t gap_ = 0;
-};
-
-// The documents (a file each) of multiLine input to infer a schema from, with
-// Spark's samplingRatio: RDD.sample(false, ratio, 1) over them, partitioned as
-// Spark's binary-file RDD packs whole files (file_partitions.h), partition i
-// seeded with the i-th nextLong of java.util.Random(1). Above 0.99 every
-// document is kept.
+// The documents (a file each) of multiLine input to infer a schema from:
+// Spark's sample of them (file_sample.h).
 arrow::Result<std::vector<std::string>> SampledDocuments(std::vector<std::string> documents, double ratio,
                                                          const RuntimeConfig& conf) {
-  if (ratio > 0.99) return documents;
   std::vector<int64_t> sizes;
   for (const auto& d : documents) sizes.push_back(static_cast<int64_t>(d.size()));
-  JavaRandom seeds(1);
+  ARROW_ASSIGN_OR_RAISE(auto kept,
+                        SampleWholeFileItems(sizes, std::vector<size_t>(documents.size(), 1), ratio, conf));
   std::vector<std::string> out;
-  ARROW_ASSIGN_OR_RAISE(auto partitions, SparkWholeFilePartitions(sizes, conf));
-  for (const auto& partition : partitions) {
-    RddBernoulliSampler sampler(ratio, seeds.NextLong());
-    for (size_t file : partition) {
-      if (sampler.Keep()) out.push_back(std::move(documents[file]));
-    }
+  for (size_t f = 0; f < documents.size(); ++f) {
+    if (kept[f][0]) out.push_back(std::move(documents[f]));
   }
   return out;
 }
