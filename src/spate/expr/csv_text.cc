@@ -173,6 +173,7 @@ arrow::Result<CsvOptions> CsvOptions::Make(const std::map<std::string, std::stri
   ARROW_ASSIGN_OR_RAISE(o.header, BoolOption(options, "header", false));
   ARROW_ASSIGN_OR_RAISE(o.infer_schema, BoolOption(options, "inferSchema", false));
   ARROW_ASSIGN_OR_RAISE(o.multi_line, BoolOption(options, "multiLine", false));
+  ARROW_ASSIGN_OR_RAISE(o.enforce_schema, BoolOption(options, "enforceSchema", true));
   ARROW_ASSIGN_OR_RAISE(o.quote_all, BoolOption(options, "quoteAll", false));
   ARROW_ASSIGN_OR_RAISE(o.escape_quotes, BoolOption(options, "escapeQuotes", true));
   ARROW_ASSIGN_OR_RAISE(o.ignore_leading_ws_read, BoolOption(options, "ignoreLeadingWhiteSpace", false));

@@ -24,6 +24,9 @@ struct CsvOptions {
   bool header = false;
   bool infer_schema = false;
   bool multi_line = false;
+  // Reading with a schema and a header: true applies the schema by position;
+  // false also checks each file's header names against it.
+  bool enforce_schema = true;
   std::string null_value;         // a field equal to it reads as NULL; NULL writes as it
   std::string empty_value_read;   // what a quoted empty field reads as
   std::string empty_value_write = "\"\"";

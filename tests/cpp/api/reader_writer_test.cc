@@ -283,8 +283,68 @@ TEST(ReaderWriterTest, CsvMalformedRowModes) {
                                                               R"({"b":3,"_corrupt_record":"x,3"})"}));
   DataFrame dropped = session->read().schema("a INT, b INT").option("mode", "DROPMALFORMED").csv(path);
   EXPECT_EQ(SortedRows(dropped), (std::vector<std::string>{R"({"a":1,"b":2})"}));
+  // With a schema the files are read when the query runs, as Spark reads them.
   DataFrame failed = session->read().schema("a INT, b INT").option("mode", "FAILFAST").csv(path);
-  EXPECT_EQ(ErrorClass(failed.status()), "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
+  ASSERT_TRUE(failed.ok()) << failed.status().ToString();
+  EXPECT_EQ(ErrorClass(failed.toJSON().status()), "MALFORMED_RECORD_IN_PARSING.WITHOUT_SUGGESTION");
+}
+
+// Of a header and 20 lines (line k with column ck a string, the others
+// integers), PySpark 4.1's sample with samplingRatio 0.3 reads the 8 whose
+// column is STRING below (all 20 columns from all lines); with multiLine it
+// samples the records after the header, as RDD.sample does.
+TEST(ReaderWriterTest, CsvSamplingRatio) {
+  auto session = Session::Make();
+  auto dir = FreshDir("reader_writer");
+  std::string text;
+  for (int j = 0; j < 20; ++j) text += fmt::format("{}c{:02d}", j > 0 ? "," : "", j);
+  for (int k = 0; k < 20; ++k) {
+    text += "\n";
+    for (int j = 0; j < 20; ++j) text += fmt::format("{}{}", j > 0 ? "," : "", j == k ? "s" : "1");
+  }
+  WriteFile(dir / "in.csv", text + "\n");
+  auto string_columns = [&](bool multi_line) {
+    DataFrame df = session->read()
+                       .option("header", "true")
+                       .option("inferSchema", "true")
+                       .option("samplingRatio", "0.3")
+                       .option("multiLine", multi_line ? "true" : "false")
+                       .csv(dir.string());
+    std::vector<std::string> names;
+    EXPECT_TRUE(df.ok()) << df.status().ToString();
+    if (!df.ok()) return names;
+    auto schema = df.schema();
+    for (const auto& f : schema->fields()) {
+      if (f.type->id() == TypeId::kString) names.push_back(f.name);
+    }
+    return names;
+  };
+  EXPECT_EQ(string_columns(false), (std::vector<std::string>{"c01", "c02", "c05", "c06", "c10", "c11", "c17", "c19"}));
+  EXPECT_EQ(string_columns(true), (std::vector<std::string>{"c00", "c02", "c05", "c10", "c11", "c12", "c16"}));
+  DataFrame zero = session->read().option("samplingRatio", "0").csv(dir.string());
+  EXPECT_NE(zero.status().message().find("samplingRatio (0.0) should be greater than 0"), std::string::npos)
+      << zero.status().ToString();
+}
+
+// enforceSchema (true by default) applies a schema by position whatever the
+// header says; false fails the read of a file whose header names other fields.
+TEST(ReaderWriterTest, CsvEnforceSchema) {
+  auto session = Session::Make();
+  auto dir = FreshDir("reader_writer");
+  WriteFile(dir / "in.csv", "x,z\n1,2\n");
+  auto read = [&](const char* enforce) {
+    return session->read().schema("x INT, y INT").option("header", "true").option("enforceSchema", enforce).csv(
+        dir.string());
+  };
+  EXPECT_EQ(SortedRows(read("true")), (std::vector<std::string>{R"({"x":1,"y":2})"}));
+  DataFrame checked = read("false");
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  auto rows = checked.toJSON();
+  EXPECT_EQ(ErrorClass(rows.status()), "FAILED_READ_FILE.NO_HINT");
+  EXPECT_NE(rows.status().message().find("CSV header does not conform to the schema.\n Header: x, z\n Schema: x, y\n"
+                                         "Expected: y but found: z\nCSV file: file://"),
+            std::string::npos)
+      << rows.status().ToString();
 }
 
 TEST(ReaderWriterTest, CsvWriteQuotesAndFormatsLikeSpark) {

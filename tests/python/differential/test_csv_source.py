@@ -120,3 +120,176 @@ def test_csv_source_infers_numbers_row_by_row(oracle):
             frames.append(df.schema.simpleString())
         return frames
     oracle.check(program)
+
+
+def one_column_not_an_int_per_line(lines, first=0, width=None):
+    """CSV lines (a header first) where column cK is an int except in line K (a string when K is
+    even, a double when odd): the schema inferred from a sample of them names the lines sampled.
+    Every third line is followed by a blank line and every fifth by a comment line."""
+    width = width or first + lines
+    names = ["c%03d" % k for k in range(width)]
+    rows = [",".join(names)]
+    for k in range(first, first + lines):
+        rows.append(",".join(("s" if k % 2 == 0 else "1.5") if j == k else "1" for j in range(width)))
+        if k % 3 == 2:
+            rows.append("")
+        if k % 5 == 4:
+            rows.append("# a comment")
+    return rows
+
+
+def csv_files_program(files, options, *, multi_line=False):
+    """Reads `files` (each a list of lines) with a header and inferSchema: from their folder,
+    or, with multiLine, from their paths in order (Spark lists a folder in no fixed order)."""
+    def program(sql, spark, tmp):
+        folder = os.path.join(tmp, "in")
+        os.makedirs(folder)
+        paths = []
+        for i, lines in enumerate(files):
+            paths.append(os.path.join(folder, "part-%02d.csv" % i))
+            with open(paths[-1], "w") as out:
+                out.write("\n".join(lines) + "\n")
+        reader = spark.read.options(header="true", inferSchema="true", comment="#", **options)
+        return reader.options(multiLine="true").csv(paths) if multi_line else reader.csv(folder)
+    return program
+
+
+@pytest.mark.parametrize("ratio", ["0.3", "0.1", "0.99", "0.995", " 5e-1 "])
+def test_csv_source_sampling_ratio(oracle, ratio):
+    """samplingRatio: the types are inferred from Spark's sample of the lines (the header, blank
+    and comment lines drawing too); above 0.99 from all of them."""
+    oracle.check(csv_files_program([one_column_not_an_int_per_line(40)], {"samplingRatio": ratio}))
+
+
+def test_csv_source_sampling_ratio_across_files(oracle):
+    """samplingRatio over several files: the files packed into partitions as Spark's file scan
+    packs them, each partition sampled with its own seed."""
+    files = [one_column_not_an_int_per_line(12, 0, 62), one_column_not_an_int_per_line(30, 12, 62),
+             one_column_not_an_int_per_line(20, 42, 62)]
+    oracle.check(csv_files_program(files, {"samplingRatio": "0.4"}))
+
+
+def test_csv_source_sampling_ratio_over_split_files(oracle):
+    """samplingRatio where files are cut into splits (maxPartitionBytes below their size): a line
+    belongs to the split it starts in."""
+    files = [one_column_not_an_int_per_line(30, 0, 44), one_column_not_an_int_per_line(14, 30, 44)]
+
+    def program(sql, spark, tmp):
+        spark.conf.set("spark.sql.files.maxPartitionBytes", "1500")
+        spark.conf.set("spark.sql.files.openCostInBytes", "100")
+        try:
+            return csv_files_program(files, {"samplingRatio": "0.5"})(sql, spark, tmp)
+        finally:
+            spark.conf.unset("spark.sql.files.maxPartitionBytes")
+            spark.conf.unset("spark.sql.files.openCostInBytes")
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("ratio", ["0.1", "0.3", "0.5", "0.8"])
+def test_csv_source_multi_line_sampling_ratio(oracle, ratio):
+    """samplingRatio with multiLine: Spark samples the records after each file's header with
+    RDD.sample(false, ratio, 1) over the files packed whole into partitions."""
+    files = [one_column_not_an_int_per_line(8, 8 * i, 48) for i in range(6)]
+    oracle.check(csv_files_program(files, {"samplingRatio": ratio}, multi_line=True))
+
+
+@pytest.mark.parametrize("ratio", ["0", "-0.5", "NaN"])
+@pytest.mark.parametrize("infer", ["true", "false"])
+def test_csv_source_sampling_ratio_must_be_above_zero(oracle, ratio, infer):
+    """Without a schema the ratio must be above 0, inferSchema or not (Spark samples the lines for
+    the header's width either way)."""
+    def program(sql, spark, tmp):
+        path = os.path.join(tmp, "in.csv")
+        with open(path, "w") as out:
+            out.write("a,b\n1,2\n")
+        return spark.read.options(samplingRatio=ratio, inferSchema=infer).csv(path)
+    oracle.check(program, error="IllegalArgumentException")
+
+
+def test_csv_source_sampling_ratio_is_a_number(tmp_path):
+    """Spark lets Java's NumberFormatException through, even with a schema; Spate names the option."""
+    from spate.errors import IllegalArgumentException
+    from spate.sql import SparkSession
+    spark = SparkSession.builder.getOrCreate()
+    path = tmp_path / "in.csv"
+    path.write_text("1\n")
+    with pytest.raises(IllegalArgumentException, match="For input string: \"abc\" \\(the option 'samplingRatio'"):
+        spark.read.option("samplingRatio", "abc").schema("a INT").csv(str(path)).collect()
+
+
+HEADERS = {"same": "x,y", "other_case": "X,y", "other_name": "x,z", "fewer": "x", "more": "x,y,w"}
+
+
+def write_headed_csv(folder, header):
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, "in.csv"), "w") as out:
+        out.write(header + "\n1,2\n3,4\n")
+    return folder
+
+
+@pytest.mark.parametrize("header", sorted(HEADERS))
+@pytest.mark.parametrize("enforce", [None, "true", "false"])
+def test_csv_source_enforce_schema(oracle, header, enforce):
+    """enforceSchema (true by default) applies a schema by position whatever the header says;
+    false checks the header's names against it (case-insensitively here), failing the read when
+    they differ or their number does. Reading only some columns checks only theirs; no header,
+    nothing."""
+    def program(sql, spark, tmp):
+        folder = write_headed_csv(os.path.join(tmp, "in"), HEADERS[header])
+        reader = spark.read.schema("x INT, y INT, _corrupt_record STRING")
+        if enforce:
+            reader = reader.option("enforceSchema", enforce)
+        out = []
+        for read in (reader.option("header", "true").csv(folder).drop("_corrupt_record"),
+                     reader.option("header", "true").csv(folder).select("x"),
+                     reader.csv(folder)):
+            try:
+                out.append([tuple(r) for r in read.collect()])
+            except Exception:  # noqa: BLE001 - which reads fail is the outcome compared
+                out.append("failed")
+        return out
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("header,cause", [
+    ("x,z", "CSV header does not conform to the schema.\n Header: x, z\n Schema: x, y\nExpected: y but found: z\n"),
+    ("X,y", "CSV header does not conform to the schema.\n Header: X, y\n Schema: x, y\nExpected: x but found: X\n"),
+    ("x,y,w", "Number of column in CSV header is not equal to number of fields in the schema:\n"
+              " Header length: 3, schema size: 2\n")])
+def test_csv_source_enforce_schema_error(oracle, tmp_path, header, cause):
+    """enforceSchema=false and a header that does not name the schema's fields: FAILED_READ_FILE
+    with Spark's message naming both and the file (spark.sql.caseSensitive=true here)."""
+    folder = write_headed_csv(str(tmp_path / "in"), header)
+    for engine in (oracle.spate, oracle.pyspark):
+        engine.spark.conf.set("spark.sql.caseSensitive", "true")
+        try:
+            read = engine.spark.read.schema("x INT, y INT").options(header="true", enforceSchema="false")
+            with pytest.raises(Exception) as raised:
+                read.csv(folder).collect()
+        finally:
+            engine.spark.conf.unset("spark.sql.caseSensitive")
+        message = str(raised.value)
+        assert "[FAILED_READ_FILE.NO_HINT]" in message, engine.name
+        assert cause + "CSV file: file://" + os.path.join(folder, "in.csv") in message, (engine.name, message)
+
+
+def test_streaming_csv_source_enforce_schema(oracle, tmp_path):
+    """readStream.csv checks each file's header as the batch reader does: a header naming the
+    schema's fields reads, one that does not fails the query naming the file."""
+    for engine in (oracle.spate, oracle.pyspark):
+        folder = str(tmp_path / engine.name)
+        write_headed_csv(folder, "x,Y")
+        stream = engine.spark.readStream.schema("x INT, y INT").options(header="true", enforceSchema="false")
+        query = stream.csv(folder).writeStream.format("memory").queryName("csv_headers_" + engine.name)
+        query = query.trigger(availableNow=True).start()
+        query.awaitTermination()
+        rows = engine.spark.sql("SELECT * FROM csv_headers_" + engine.name).collect()
+        assert sorted(tuple(r) for r in rows) == [(1, 2), (3, 4)], engine.name
+        with open(os.path.join(folder, "other.csv"), "w") as out:
+            out.write("x,z\n5,6\n")
+        query = stream.csv(folder).writeStream.format("memory").queryName("csv_headers_2_" + engine.name)
+        query = query.trigger(availableNow=True).start()
+        with pytest.raises(Exception) as raised:
+            query.awaitTermination()
+        message = str(raised.value)
+        assert "[FAILED_READ_FILE.NO_HINT]" in message and "other.csv" in message, (engine.name, message)

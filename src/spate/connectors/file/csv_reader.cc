@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <climits>
@@ -6,9 +7,12 @@
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "spate/common/runtime_config.h"
 #include "spate/common/strings.h"
+#include "spate/connectors/file/file_log.h"
+#include "spate/connectors/file/file_sample.h"
 #include "spate/connectors/file/format_readers.h"
 #include "spate/exec/table_select.h"
 #include "spate/expr/csv_text.h"
@@ -31,16 +35,21 @@ namespace spate {
 namespace {
 
 struct CsvFile {
+  std::string path;
+  int64_t bytes = 0;               // the text's size
   std::vector<CsvRecord> records;  // data records (the header removed)
-  std::vector<std::optional<std::string>> header;
+  std::optional<CsvRecord> header;
 };
 
-StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o, const CsvInference& infer) {
+// The schema: the first file's header names (or _c0, _c1, ... for the fields
+// of its first record), typed from `records` with inferSchema, else strings.
+StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const std::vector<const CsvRecord*>& records,
+                        const CsvOptions& o, const CsvInference& infer) {
   std::vector<std::optional<std::string>> first;
   if (!files.empty()) {
-    if (o.header) {
-      first = files[0].header;
-    } else if (!files[0].records.empty()) {
+    if (o.header && files[0].header) {
+      first = files[0].header->fields;
+    } else if (!o.header && !files[0].records.empty()) {
       first = files[0].records[0].fields;
     }
   }
@@ -50,16 +59,99 @@ StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const CsvOptions& o, 
     DataTypePtr type = types::String();
     if (o.infer_schema) {
       std::vector<const std::string*> values;
-      for (const auto& f : files) {
-        for (const auto& rec : f.records) {
-          if (i < rec.fields.size() && rec.fields[i]) values.push_back(&*rec.fields[i]);
-        }
+      for (const CsvRecord* rec : records) {
+        if (i < rec->fields.size() && rec->fields[i]) values.push_back(&*rec->fields[i]);
       }
       type = InferCsvType(values, infer);
     }
     fields.push_back({name, type, true});
   }
   return types::Struct(std::move(fields));
+}
+
+// Whether a line is empty or white space only (Java's String.trim leaves nothing).
+bool IsBlankLine(std::string_view line) {
+  return std::all_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
+}
+
+// The records the schema's types are inferred from, with Spark's samplingRatio
+// (file_sample.h); `sampled` holds those read again from sampled lines. With
+// multiLine Spark samples each file's records after its header. Otherwise it
+// samples the files' lines (headers, comment and blank lines draw too), then
+// drops comment and blank lines and, with a header, every line equal to the
+// first file's header line, and reads each line as a record.
+arrow::Result<std::vector<const CsvRecord*>> RecordsToInfer(const std::vector<CsvFile>& files,
+                                                            const std::vector<std::string>& texts, double ratio,
+                                                            const CsvOptions& o, const RuntimeConfig& conf,
+                                                            std::vector<CsvRecord>* sampled) {
+  std::vector<const CsvRecord*> out;
+  if (ratio > 0.99 || o.multi_line) {
+    std::vector<int64_t> sizes;
+    std::vector<size_t> counts;
+    for (const auto& f : files) {
+      sizes.push_back(f.bytes);
+      counts.push_back(f.records.size());
+    }
+    ARROW_ASSIGN_OR_RAISE(auto kept, SampleWholeFileItems(sizes, counts, ratio, conf));
+    for (size_t f = 0; f < files.size(); ++f) {
+      for (size_t i = 0; i < files[f].records.size(); ++i) {
+        if (kept[f][i]) out.push_back(&files[f].records[i]);
+      }
+    }
+    return out;
+  }
+  std::optional<std::string_view> header;
+  if (o.header && !files.empty() && files[0].header) header = files[0].header->text;
+  ARROW_RETURN_NOT_OK(ForEachSampledLine(texts, ratio, conf, [&](std::string_view line) {
+    if (IsBlankLine(line) || line == header) return;
+    for (auto& record : ParseCsv(line, o)) sampled->push_back(std::move(record));
+  }));
+  for (const auto& record : *sampled) out.push_back(&record);
+  return out;
+}
+
+// enforceSchema=false: a file's header must name the schema's fields (but the
+// corrupt-record column) in order, compared as spark.sql.caseSensitive says.
+// When the query reads only some of them, only their columns of the header
+// are compared, as Spark's parser then reads only those (CSVHeaderChecker).
+arrow::Status CheckHeader(const CsvFile& file, const StructType& schema, const CsvOptions& o,
+                          const FileReadRequest& r) {
+  if (!file.header) return arrow::Status::OK();
+  std::vector<std::string> names;  // of the fields read
+  std::vector<size_t> positions;   // their positions among the data columns
+  size_t data_columns = 0;
+  for (int i = 0; i < schema.num_fields(); ++i) {
+    if (schema.field(i).name == o.corrupt_column) continue;
+    if (r.columns.empty() || r.columns[i]) {
+      names.push_back(schema.field(i).name);
+      positions.push_back(data_columns);
+    }
+    ++data_columns;
+  }
+  const auto& fields = file.header->fields;
+  std::vector<std::string> header;
+  if (names.size() < data_columns) {
+    for (size_t p : positions) header.push_back(p < fields.size() ? fields[p].value_or("") : "");
+  } else {
+    for (const auto& name : fields) header.push_back(name.value_or(""));
+  }
+  std::string source = "CSV file: " + ToFileUri(file.path);
+  if (header.size() != names.size()) {
+    return arrow::Status::Invalid(fmt::format(
+        "Number of column in CSV header is not equal to number of fields in the schema:\n"
+        " Header length: {}, schema size: {}\n{}",
+        header.size(), names.size(), source));
+  }
+  bool case_sensitive = AsciiLower(r.conf->Get("spark.sql.caseSensitive", "false")) == "true";
+  for (size_t i = 0; i < names.size(); ++i) {
+    bool same = case_sensitive ? header[i] == names[i] : AsciiLower(header[i]) == AsciiLower(names[i]);
+    if (!same) {
+      return arrow::Status::Invalid(fmt::format(
+          "CSV header does not conform to the schema.\n Header: {}\n Schema: {}\nExpected: {} but found: {}\n{}",
+          fmt::join(header, ", "), fmt::join(names, ", "), names[i], header[i], source));
+    }
+  }
+  return arrow::Status::OK();
 }
 
 // Converts one file's records to `schema` (whose corrupt-record column, if
@@ -139,27 +231,44 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConvertCsv(const RuntimeConfig& con
 arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   ARROW_RETURN_NOT_OK(CheckEncoding(r, "CSVOptions"));
   ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(*r.options));
+  ARROW_ASSIGN_OR_RAISE(double sampling_ratio, SamplingRatio(r, !r.schema));
+  // The texts are kept when a sample of their lines is inferred from.
+  const bool sample_lines = !r.schema && !o.multi_line && sampling_ratio <= 0.99;
+  std::vector<std::string> texts;
   std::vector<CsvFile> files;
   for (const auto& file : *r.files) {
     ARROW_ASSIGN_OR_RAISE(std::string text, ReadFileText(r, file));
     CsvFile parsed;
+    parsed.path = file.path;
+    parsed.bytes = static_cast<int64_t>(text.size());
     parsed.records = ParseCsv(text, o);
     // Each file starts with its own header line.
     if (o.header && !parsed.records.empty()) {
-      parsed.header = parsed.records.front().fields;
+      parsed.header = std::move(parsed.records.front());
       parsed.records.erase(parsed.records.begin());
     }
     files.push_back(std::move(parsed));
+    if (sample_lines) texts.push_back(std::move(text));
   }
   SourceTables out;
   ARROW_ASSIGN_OR_RAISE(auto formats, TextValueFormats::Make(*r.options));
   std::string time_zone = r.conf->Get("spark.sql.session.timeZone").value_or("UTC");
   CsvInference infer = CsvInference::Make(formats, *r.options, time_zone);
-  out.schema = r.schema ? r.schema : CsvSchema(files, o, infer);
+  if (r.schema) {
+    out.schema = r.schema;
+  } else {
+    std::vector<CsvRecord> sampled;
+    ARROW_ASSIGN_OR_RAISE(auto records, RecordsToInfer(files, texts, sampling_ratio, o, *r.conf, &sampled));
+    out.schema = CsvSchema(files, records, o, infer);
+  }
   if (out.schema->num_fields() == 0) return UnableToInferSchema("CSV");
   int corrupt = out.schema->FieldIndex(o.corrupt_column);
   if (corrupt >= 0 && out.schema->field(corrupt).type->id() != TypeId::kString) corrupt = -1;
   for (const auto& file : files) {
+    if (o.header && !o.enforce_schema) {
+      auto checked = CheckHeader(file, *out.schema, o, r);
+      if (!checked.ok()) return FailedReadFile(file.path, false, checked);
+    }
     ARROW_ASSIGN_OR_RAISE(auto table, ConvertCsv(*r.conf, file, *out.schema, corrupt, o, formats, time_zone));
     out.tables.push_back(std::move(table));
   }

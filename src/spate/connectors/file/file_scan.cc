@@ -176,12 +176,13 @@ class FileRelation {
         options_(std::move(options)),
         partition_columns_(std::move(partition_columns)) {}
 
-  // The first read, which also fixes the schema of the later ones. JSON
-  // files with a given schema are not read yet (only their options checked):
-  // each run parses the fields its query reads.
+  // The first read, which also fixes the schema of the later ones. JSON and
+  // CSV files with a given schema are not read yet (only their options
+  // checked): each run reads the fields its query reads (CSV checks only
+  // their header names with enforceSchema=false).
   arrow::Result<StructTypePtr> Load(const StructTypePtr& schema) {
     stamps_ = Stamps();
-    if (schema && format_ == "json") {
+    if (schema && (format_ == "json" || format_ == "csv")) {
       ARROW_RETURN_NOT_OK(ReadDataFiles(conf_, format_, {}, schema, options_, partition_columns_).status());
       schema_ = GivenFileSchema(files_, schema, partition_columns_);
       return schema_;

@@ -177,17 +177,6 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
   return arrow::Table::Make(target, columns, table.num_rows());
 }
 
-namespace {
-
-// ignoreCorruptFiles / ignoreMissingFiles: the read option, else the session's
-// spark.sql.files.* setting.
-arrow::Result<bool> IgnoreFilesSetting(const FileReadRequest& r, const std::string& option) {
-  if (r.options->count(AsciiLower(option))) return FlagOption(r, option);
-  std::string conf = r.conf ? r.conf->Get("spark.sql.files." + option).value_or("false") : "false";
-  return AsciiLower(conf) == "true";
-}
-
-// Spark's FAILED_READ_FILE error for `path`, with the reader's own reason.
 arrow::Status FailedReadFile(const std::string& path, bool footer, const arrow::Status& cause) {
   if (footer) {
     return SparkError("FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER", "KD001",
@@ -201,6 +190,16 @@ arrow::Status FailedReadFile(const std::string& path, bool footer, const arrow::
   return SparkError("FAILED_READ_FILE.NO_HINT", "KD001",
                     fmt::format("Encountered error while reading file {}. ({})", QualifiedPath(path),
                                 cause.message()));
+}
+
+namespace {
+
+// ignoreCorruptFiles / ignoreMissingFiles: the read option, else the session's
+// spark.sql.files.* setting.
+arrow::Result<bool> IgnoreFilesSetting(const FileReadRequest& r, const std::string& option) {
+  if (r.options->count(AsciiLower(option))) return FlagOption(r, option);
+  std::string conf = r.conf ? r.conf->Get("spark.sql.files." + option).value_or("false") : "false";
+  return AsciiLower(conf) == "true";
 }
 
 // The files' tables in out->schema, one per file; a skipped file (null) adds

@@ -57,6 +57,9 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
 /// A data file's text (gunzipped when its name ends in ".gz"), local or on the object
 /// store the request's settings configure.
 arrow::Result<std::string> ReadFileText(const FileReadRequest& r, const DataFile& file);
+/// Spark's FAILED_READ_FILE error for `path` (FAILED_READ_FILE.CANNOT_READ_FILE_FOOTER when
+/// `footer`, else .NO_HINT), with the reader's own reason.
+arrow::Status FailedReadFile(const std::string& path, bool footer, const arrow::Status& cause);
 std::string OptionOr(const FileReadRequest& r, const std::string& key, const std::string& fallback);
 /// A true/false option (false when absent); anything else is refused.
 arrow::Result<bool> FlagOption(const FileReadRequest& r, const std::string& key);
