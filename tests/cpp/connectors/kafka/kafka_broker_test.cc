@@ -174,10 +174,11 @@ TEST_F(KafkaBroker, SinkHoldsRowsUntilTheirMessagesAreDelivered) {
   auto schema = arrow::schema({arrow::field("key", arrow::binary()), arrow::field("value", arrow::binary())});
   auto rows = arrow::Table::Make(schema, {*keys.Finish(), *values.Finish()});
   std::weak_ptr<arrow::Table> watch = rows;
-  auto producer = kafka::Client::Create(kafka::Client::Kind::kProducer,
-                                        kafka::ProducerDefaults({{"bootstrap.servers", Bootstrap()}}), "Kafka sink");
+  // The messages wait a second to be sent, so none is delivered before Flush.
+  auto producer = kafka::Client::Create(
+      kafka::Client::Kind::kProducer,
+      kafka::ProducerDefaults({{"bootstrap.servers", Bootstrap()}, {"linger.ms", "1000"}}), "Kafka sink");
   ASSERT_TRUE(producer.ok()) << producer.status().ToString();
-  // Fewer rows than ProduceRows produces between polls: no delivery is reported before Flush.
   ASSERT_TRUE(kafka::ProduceRows(**producer, rows, topic).ok());
   rows.reset();
   EXPECT_FALSE(watch.expired());
@@ -199,6 +200,32 @@ TEST_F(KafkaBroker, SinkHoldsRowsUntilTheirMessagesAreDelivered) {
     }
     EXPECT_EQ(got_values.GetView(i), value_cells[i]) << i;
   }
+}
+
+// A sink handed a few rows at a time (real-time mode) lets go of each batch's
+// rows once their messages are acknowledged, at its next batch, without a
+// Flush: unreported deliveries would hold every batch's buffers and count
+// against queue.buffering.max.messages until the queue is full.
+TEST_F(KafkaBroker, SinkReleasesDeliveredRowsAtItsNextBatch) {
+  std::string topic = NewTopic(1);
+  auto batch = [](const std::string& text) {
+    arrow::StringBuilder values;
+    EXPECT_TRUE(values.Append(text).ok());
+    return arrow::Table::Make(arrow::schema({arrow::field("value", arrow::utf8())}), {*values.Finish()});
+  };
+  auto producer = kafka::Client::Create(kafka::Client::Kind::kProducer,
+                                        kafka::ProducerDefaults({{"bootstrap.servers", Bootstrap()}}), "Kafka sink");
+  ASSERT_TRUE(producer.ok()) << producer.status().ToString();
+  auto first = batch("first");
+  std::weak_ptr<arrow::Table> watch = first;
+  ASSERT_TRUE(kafka::ProduceRows(**producer, first, topic).ok());
+  first.reset();
+  for (int i = 0; i < 200 && !watch.expired(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    ASSERT_TRUE(kafka::ProduceRows(**producer, batch("next"), topic).ok());
+  }
+  EXPECT_TRUE(watch.expired());
+  ASSERT_TRUE((*producer)->Flush().ok());
 }
 
 // A batch the engine runs piece by piece takes its rows as the reading tasks
