@@ -530,3 +530,39 @@ def test_log_entries_are_fsynced_only_for_exactly_once_sinks(tmp_path, sink, fsy
             if line.lstrip().startswith(("fsync(", "[pid")) and "fsync(" in line
             and ("/offsets" in line or "/commits" in line)]
     assert bool(logs) == fsynced, "\n".join(logs) or "no fsync of offsets/ or commits/"
+
+
+def _thp_enabled():
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("THP_enabled:"):
+                return line.split()[1] == "1"
+    pytest.fail("this kernel does not report THP_enabled in /proc/self/status")
+
+
+@pytest.mark.fresh_process
+@pytest.mark.parametrize("setting, disabled", [(None, True), ("false", False)])
+def test_long_running_query_turns_transparent_huge_pages_off(spark, setting, disabled):
+    """A continuous or real-time query turns the process's transparent huge pages off
+    unless spate.streaming.disableTransparentHugePages is false (docs/low-latency.md)."""
+    if setting is not None:
+        spark.conf.set("spate.streaming.disableTransparentHugePages", setting)
+    assert _thp_enabled()
+    rate = spark.readStream.format("rate").option("rowsPerSecond", 10).load()
+    spark.readStream.format("rate").load().writeStream.format("memory").queryName("thp_micro").start().stop()
+    assert _thp_enabled(), "a micro-batch query leaves the pages as they are"
+    q = rate.writeStream.format("memory").queryName("thp").trigger(continuous="1 second").start()
+    try:
+        assert _thp_enabled() is not disabled
+    finally:
+        q.stop()
+
+
+@pytest.mark.fresh_process
+def test_transparent_huge_pages_setting_must_be_a_boolean(spark):
+    spark.conf.set("spate.streaming.disableTransparentHugePages", "sometimes")
+    rate = spark.readStream.format("rate").load()
+    with pytest.raises(Exception, match="spate.streaming.disableTransparentHugePages must be true or false, "
+                                        "got 'sometimes'"):
+        rate.writeStream.format("memory").queryName("thp_bad").trigger(continuous="1 second").start()
+    assert _thp_enabled()
