@@ -541,17 +541,18 @@ def _thp_enabled():
 
 
 @pytest.mark.fresh_process
+@pytest.mark.parametrize("trigger", [{"processingTime": "0 seconds"}, {"continuous": "1 second"}])
 @pytest.mark.parametrize("setting, disabled", [(None, True), ("false", False)])
-def test_long_running_query_turns_transparent_huge_pages_off(spark, setting, disabled):
-    """A continuous or real-time query turns the process's transparent huge pages off
-    unless spate.streaming.disableTransparentHugePages is false (docs/low-latency.md)."""
+def test_streaming_query_turns_transparent_huge_pages_off(spark, trigger, setting, disabled):
+    """A streaming query turns the process's transparent huge pages off unless
+    spate.streaming.disableTransparentHugePages is false (docs/low-latency.md)."""
     if setting is not None:
         spark.conf.set("spate.streaming.disableTransparentHugePages", setting)
     assert _thp_enabled()
+    spark.range(3).collect()
+    assert _thp_enabled(), "a batch query leaves the pages as they are"
     rate = spark.readStream.format("rate").option("rowsPerSecond", 10).load()
-    spark.readStream.format("rate").load().writeStream.format("memory").queryName("thp_micro").start().stop()
-    assert _thp_enabled(), "a micro-batch query leaves the pages as they are"
-    q = rate.writeStream.format("memory").queryName("thp").trigger(continuous="1 second").start()
+    q = rate.writeStream.format("memory").queryName("thp").trigger(**trigger).start()
     try:
         assert _thp_enabled() is not disabled
     finally:

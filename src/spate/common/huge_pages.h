@@ -4,7 +4,8 @@
 // with 2 MB pages ("always"), the first touch of each one zeroes all of it:
 // a query's memory pool growing by a few buffers stalls for tens of
 // milliseconds at a time, which decides the tail latency of a query that
-// answers within milliseconds.
+// answers within milliseconds, and a Kafka micro-batch over a backlog took
+// about a third longer with them.
 
 #include <arrow/status.h>
 
@@ -13,8 +14,8 @@ namespace spate {
 class RuntimeConfig;
 
 /// spate.streaming.disableTransparentHugePages (default true): when a
-/// real-time or continuous query starts, turns transparent huge pages off
-/// for the whole process (Linux's PR_SET_THP_DISABLE; nothing elsewhere).
+/// streaming query starts, turns transparent huge pages off for the whole
+/// process (Linux's PR_SET_THP_DISABLE; nothing elsewhere).
 /// A value other than true or false is an error naming the two.
 arrow::Status ApplyHugePagesSetting(const RuntimeConfig& conf);
 

@@ -1156,7 +1156,7 @@ arrow::Result<std::shared_ptr<StreamingQuery>> StartStreamingQuery(const Runtime
   if (!streaming.ok() && !streaming.IsNotImplemented()) return streaming;
   ARROW_RETURN_NOT_OK(CheckLongRunningQuery(*spec.plan, spec.trigger, spec.output_mode, spec.sink_format, conf));
   ARROW_RETURN_NOT_OK(streaming);
-  if (spec.trigger.is_long_running()) ARROW_RETURN_NOT_OK(ApplyHugePagesSetting(conf));
+  ARROW_RETURN_NOT_OK(ApplyHugePagesSetting(conf));
   auto query = std::make_shared<StreamExecution>(conf, std::move(streams), std::move(spec));
   ARROW_RETURN_NOT_OK(query->Start());
   return query;
