@@ -705,12 +705,14 @@ std::string DecimalBytes(const arrow::Decimal128& d, int width) {
 
 // Strings, bytes, fixed and decimals: a length (not for fixed) and the bytes.
 arrow::Status EncodeBytes(const AvroSchema& avro, const arrow::Array& a, int64_t i, std::string* out) {
-  std::string bytes;
+  std::string decimal;
+  std::string_view bytes;
   if (avro.logical == AvroLogical::kDecimal) {
     arrow::Decimal128 d(static_cast<const arrow::Decimal128Array&>(a).GetValue(i));
-    bytes = DecimalBytes(d, avro.kind == AvroKind::kFixed ? avro.fixed_size : 0);
+    decimal = DecimalBytes(d, avro.kind == AvroKind::kFixed ? avro.fixed_size : 0);
+    bytes = decimal;
   } else {
-    bytes = std::string(static_cast<const arrow::BinaryArray&>(a).GetView(i));
+    bytes = static_cast<const arrow::BinaryArray&>(a).GetView(i);
   }
   if (avro.kind == AvroKind::kFixed) {
     if (static_cast<int>(bytes.size()) != avro.fixed_size) {
@@ -725,11 +727,39 @@ arrow::Status EncodeBytes(const AvroSchema& avro, const arrow::Array& a, int64_t
   return arrow::Status::OK();
 }
 
-arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i, std::string* out);
+using EncodeInput = AvroEncoder::Input;
+
+EncodeInput BindInput(const EncodeNode& n, const arrow::Array& a) {
+  EncodeInput input{&a, {}};
+  switch (n.avro->kind) {
+    case AvroKind::kUnion:
+      input.children.push_back(BindInput(*n.children[0], a));
+      break;
+    case AvroKind::kRecord: {
+      const auto& sa = static_cast<const arrow::StructArray&>(a);
+      for (size_t f = 0; f < n.children.size(); ++f) {
+        input.children.push_back(BindInput(*n.children[f], *sa.field(n.struct_field[f])));
+      }
+      break;
+    }
+    case AvroKind::kArray:
+      input.children.push_back(BindInput(*n.children[0], *static_cast<const arrow::ListArray&>(a).values()));
+      break;
+    case AvroKind::kMap:
+      input.children.push_back(BindInput(*n.children[0], *static_cast<const arrow::MapArray&>(a).items()));
+      break;
+    default:
+      break;
+  }
+  return input;
+}
+
+arrow::Status EncodeValue(const EncodeNode& n, const EncodeInput& in, int64_t i, std::string* out);
 
 // An array's items or a map's entries: one block with their count, then the end (0).
-arrow::Status EncodeBlocks(const EncodeNode& n, const arrow::Array& a, int64_t i, std::string* out) {
+arrow::Status EncodeBlocks(const EncodeNode& n, const EncodeInput& in, int64_t i, std::string* out) {
   const AvroSchema& avro = *n.avro;
+  const arrow::Array& a = *in.array;
   const auto& la = static_cast<const arrow::ListArray&>(a);  // a MapArray is a ListArray
   int64_t start = la.value_offset(i), count = la.value_length(i);
   if (count > 0) {
@@ -741,11 +771,11 @@ arrow::Status EncodeBlocks(const EncodeNode& n, const arrow::Array& a, int64_t i
         std::string_view key = keys.GetView(k);
         AppendAvroLong(static_cast<int64_t>(key.size()), out);
         out->append(key);
-        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], *ma.items(), k, out));
+        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], in.children[0], k, out));
       }
     } else {
       for (int64_t k = start; k < start + count; ++k) {
-        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], *la.values(), k, out));
+        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[0], in.children[0], k, out));
       }
     }
   }
@@ -753,8 +783,9 @@ arrow::Status EncodeBlocks(const EncodeNode& n, const arrow::Array& a, int64_t i
   return arrow::Status::OK();
 }
 
-arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i, std::string* out) {
+arrow::Status EncodeValue(const EncodeNode& n, const EncodeInput& in, int64_t i, std::string* out) {
   const AvroSchema& avro = *n.avro;
+  const arrow::Array& a = *in.array;
   if (avro.kind == AvroKind::kUnion) {
     if (a.IsNull(i)) {
       if (n.null_branch < 0) return arrow::Status::Invalid("Cannot write null to a non-nullable Avro union");
@@ -762,7 +793,7 @@ arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i,
       return arrow::Status::OK();
     }
     AppendAvroLong(n.value_branch, out);
-    return EncodeValue(*n.children[0], a, i, out);
+    return EncodeValue(*n.children[0], in.children[0], i, out);
   }
   if (avro.kind == AvroKind::kNull) return arrow::Status::OK();
   if (a.IsNull(i)) {
@@ -813,16 +844,14 @@ arrow::Status EncodeValue(const EncodeNode& n, const arrow::Array& a, int64_t i,
       return arrow::Status::Invalid(fmt::format("Cannot write \"{}\" since it's not defined in enum \"{}\"",
                                                 v, fmt::join(avro.symbols, "\", \"")));
     }
-    case AvroKind::kRecord: {
-      const auto& sa = static_cast<const arrow::StructArray&>(a);
+    case AvroKind::kRecord:
       for (size_t f = 0; f < n.children.size(); ++f) {
-        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[f], *sa.field(n.struct_field[f]), i, out));
+        ARROW_RETURN_NOT_OK(EncodeValue(*n.children[f], in.children[f], i, out));
       }
       return arrow::Status::OK();
-    }
     case AvroKind::kArray:
     case AvroKind::kMap:
-      return EncodeBlocks(n, a, i, out);
+      return EncodeBlocks(n, in, i, out);
     default:
       return arrow::Status::Invalid("cannot encode Avro type");
   }
@@ -839,8 +868,10 @@ arrow::Result<std::unique_ptr<AvroEncoder>> AvroEncoder::Make(AvroSchemaPtr sche
 
 AvroEncoder::~AvroEncoder() = default;
 
-arrow::Status AvroEncoder::Encode(const arrow::Array& array, int64_t row, std::string* out) const {
-  return EncodeValue(*root_, array, row, out);
+AvroEncoder::Input AvroEncoder::Bind(const arrow::Array& array) const { return BindInput(*root_, array); }
+
+arrow::Status AvroEncoder::Encode(const Input& input, int64_t row, std::string* out) const {
+  return EncodeValue(*root_, input, row, out);
 }
 
 }  // namespace spate

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <arrow/result.h>
 #include <arrow/type_fwd.h>
@@ -55,8 +56,19 @@ class AvroEncoder {
   static arrow::Result<std::unique_ptr<AvroEncoder>> Make(AvroSchemaPtr schema, DataTypePtr type);
   ~AvroEncoder();
 
-  /// Appends the encoding of array[row] (not NULL unless the schema takes null) to *out.
-  arrow::Status Encode(const arrow::Array& array, int64_t row, std::string* out) const;
+  /// The arrays the encoding of one input array reads: the array and, as the
+  /// schema nests, its record fields, items or map values. Taken once for all
+  /// of its rows (a struct array hands out a field behind a lock).
+  struct Input {
+    const arrow::Array* array = nullptr;
+    std::vector<Input> children;
+  };
+  /// `array` must outlive the Input.
+  Input Bind(const arrow::Array& array) const;
+
+  /// Appends the encoding of row `row` of the bound array (not NULL unless the
+  /// schema takes null) to *out.
+  arrow::Status Encode(const Input& input, int64_t row, std::string* out) const;
 
   struct Node;
 

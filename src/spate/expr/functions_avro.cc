@@ -209,13 +209,14 @@ arrow::Result<arrow::Datum> ToAvro(const FunctionArgs& a, const std::shared_ptr<
   }
   arrow::BinaryBuilder out;
   std::string datum;
+  AvroEncoder::Input bound = encoder->Bind(*input);
   for (int64_t row = 0; row < a.num_rows; ++row) {
     if (input->IsNull(row)) {
       ARROW_RETURN_NOT_OK(out.AppendNull());
       continue;
     }
     datum.clear();
-    ARROW_RETURN_NOT_OK(encoder->Encode(*input, row, &datum));
+    ARROW_RETURN_NOT_OK(encoder->Encode(bound, row, &datum));
     ARROW_RETURN_NOT_OK(out.Append(datum));
   }
   ARROW_ASSIGN_OR_RAISE(auto array, out.Finish());

@@ -240,6 +240,7 @@ arrow::Result<BoundExprPtr> BindToAvroWithRegistry(const std::string& name, std:
     }
     arrow::BinaryBuilder out;
     std::string value;
+    AvroEncoder::Input bound = shared->Bind(*input);
     for (int64_t row = 0; row < a.num_rows; ++row) {
       if (input->IsNull(row)) {
         ARROW_RETURN_NOT_OK(out.AppendNull());
@@ -247,7 +248,7 @@ arrow::Result<BoundExprPtr> BindToAvroWithRegistry(const std::string& name, std:
       }
       value.clear();
       AppendRegistryHeader(id, &value);
-      ARROW_RETURN_NOT_OK(shared->Encode(*input, row, &value));
+      ARROW_RETURN_NOT_OK(shared->Encode(bound, row, &value));
       ARROW_RETURN_NOT_OK(out.Append(value));
     }
     ARROW_ASSIGN_OR_RAISE(auto array, out.Finish());

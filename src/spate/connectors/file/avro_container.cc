@@ -332,11 +332,12 @@ arrow::Result<std::string> WriteAvroContainer(const arrow::Table& rows, const St
   ARROW_ASSIGN_OR_RAISE(auto batch, rows.CombineChunksToBatch());
   ARROW_ASSIGN_OR_RAISE(auto records, batch->ToStructArray());
   std::string block;
+  AvroEncoder::Input bound = encoder->Bind(*records);
   for (int64_t start = 0; start < records->length(); start += kRowsPerBlock) {
     int64_t count = std::min(kRowsPerBlock, records->length() - start);
     block.clear();
     for (int64_t row = start; row < start + count; ++row) {
-      ARROW_RETURN_NOT_OK(encoder->Encode(*records, row, &block));
+      ARROW_RETURN_NOT_OK(encoder->Encode(bound, row, &block));
     }
     std::string data = block;
     if (codec_name == "xz") {
