@@ -293,3 +293,91 @@ def test_streaming_csv_source_enforce_schema(oracle, tmp_path):
             query.awaitTermination()
         message = str(raised.value)
         assert "[FAILED_READ_FILE.NO_HINT]" in message and "other.csv" in message, (engine.name, message)
+
+
+def write_files(folder, files):
+    """Writes `files` ((name, text) pairs) into `folder`, returning their paths in that order."""
+    os.makedirs(folder, exist_ok=True)
+    paths = []
+    for name, text in files:
+        paths.append(os.path.join(folder, name))
+        with open(paths[-1], "w") as out:
+            out.write(text)
+    return paths
+
+
+# The first file by name is the smallest, with three columns; Spark takes the first line of the
+# largest, with two.
+HEADED_FILES = {
+    "sizes": [("a.csv", "a,b,c\n1,2,3\n"), ("b.csv", "x,y\n3,4\n5,6\n7,8\n"), ("c.csv", "p,q\n9,10\n")],
+    "blank_and_comment_first": [("a.csv", "a,b,c\n1,2,3\n"), ("b.csv", "\n  \n# c\nx,y\n3,4\n5,6\n7,8\n")],
+    "largest_blank_only": [("a.csv", "a,b,c\n1,2,3\n"), ("b.csv", "x,y\n3,4\n5,6\n7,8\n"), ("c.csv", "\n" * 40),
+                           ("d.csv", "")],
+    "header_as_data": [("a.csv", "1,2,3\nx,y\n3,4\n"), ("b.csv", "x,y\n3,4\n5,6\n7,8\nx,y\n")],
+}
+
+
+@pytest.mark.parametrize("files", sorted(HEADED_FILES))
+@pytest.mark.parametrize("options", [{"header": "true"}, {"header": "true", "inferSchema": "true"},
+                                     {"header": "false", "inferSchema": "true"}])
+def test_csv_source_header_of_the_largest_file(oracle, files, options):
+    """Without a schema the columns are named (or counted) from the first line Spark's text scan
+    reads that is neither blank nor a comment: the largest file's first. Other files' headers are
+    data to the inference; lines equal to that first line are not."""
+    def program(sql, spark, tmp):
+        folder = os.path.join(tmp, "in")
+        write_files(folder, HEADED_FILES[files])
+        return spark.read.options(comment="#", **options).csv(folder)
+    oracle.check(program)
+
+
+def test_csv_source_header_of_the_first_split(oracle):
+    """A file cut into splits of the same size as another file's: the splits in the order of the
+    files given, so the first file's header names the columns though the other is larger."""
+    def program(sql, spark, tmp):
+        paths = write_files(os.path.join(tmp, "in"), [("b.csv", "b,c\n1,2\n"), ("a.csv", "x,y\n3,4\n5,6\n7,8\n")])
+        spark.conf.set("spark.sql.files.maxPartitionBytes", "8")
+        spark.conf.set("spark.sql.files.openCostInBytes", "1")
+        try:
+            return spark.read.options(header="true", inferSchema="true").csv(paths)
+        finally:
+            spark.conf.unset("spark.sql.files.maxPartitionBytes")
+            spark.conf.unset("spark.sql.files.openCostInBytes")
+    oracle.check(program)
+
+
+def test_csv_source_header_of_files_of_one_size(oracle):
+    """Files of the same size: the first in the order given names the columns."""
+    def program(sql, spark, tmp):
+        paths = write_files(os.path.join(tmp, "in"), [("c.csv", "p,q\n5,6\n"), ("a.csv", "a,b\n1,2\n"),
+                                                      ("b.csv", "x,y\n3,4\n")])
+        return spark.read.options(header="true", inferSchema="true").csv(paths)
+    oracle.check(program)
+
+
+@pytest.mark.parametrize("header", ["true", "false"])
+def test_csv_source_multi_line_header_of_the_first_file(oracle, header):
+    """With multiLine the first record of the first file holding one (files in order, whatever
+    their size) names or counts the columns; each file's own first record is its header."""
+    def program(sql, spark, tmp):
+        paths = write_files(os.path.join(tmp, "in"), [
+            ("e.csv", ""), ("d.csv", "\n\n# c\n"), ("c.csv", "a,b,c\n1,2,3\n"), ("b.csv", "x,y\n3,4\n5,6\n7,8\n")])
+        return spark.read.options(header=header, inferSchema="true", multiLine="true", comment="#").csv(paths)
+    oracle.check(program)
+
+
+def test_streaming_csv_source_header_of_the_largest_file(oracle):
+    """readStream.csv infers its schema at load() from the files then present as the batch reader
+    does: named from the largest file's header, each file's own header dropped when read."""
+    def program(sql, spark, tmp):
+        folder = os.path.join(tmp, "in")
+        write_files(folder, [("a.csv", "a,b\n1,2\n"), ("b.csv", "x,y\n3,4\n5,6\n7,8\n")])
+        spark.conf.set("spark.sql.streaming.schemaInference", "true")
+        try:
+            stream = spark.readStream.options(header="true", inferSchema="true").csv(folder)
+        finally:
+            spark.conf.unset("spark.sql.streaming.schemaInference")
+        query = stream.writeStream.format("memory").queryName("csv_largest_header").trigger(availableNow=True)
+        query.start().awaitTermination()
+        return spark.sql("SELECT * FROM csv_largest_header")
+    oracle.check(program)

@@ -41,21 +41,14 @@ struct CsvFile {
   std::optional<CsvRecord> header;
 };
 
-// The schema: the first file's header names (or _c0, _c1, ... for the fields
-// of its first record), typed from `records` with inferSchema, else strings.
-StructTypePtr CsvSchema(const std::vector<CsvFile>& files, const std::vector<const CsvRecord*>& records,
+// The schema: the names of `first`'s fields with a header (or _c0, _c1, ...),
+// typed from `records` with inferSchema, else strings.
+StructTypePtr CsvSchema(const std::optional<CsvRecord>& first, const std::vector<const CsvRecord*>& records,
                         const CsvOptions& o, const CsvInference& infer) {
-  std::vector<std::optional<std::string>> first;
-  if (!files.empty()) {
-    if (o.header && files[0].header) {
-      first = files[0].header->fields;
-    } else if (!o.header && !files[0].records.empty()) {
-      first = files[0].records[0].fields;
-    }
-  }
   std::vector<StructField> fields;
-  for (size_t i = 0; i < first.size(); ++i) {
-    std::string name = (o.header && first[i] && !first[i]->empty()) ? *first[i] : fmt::format("_c{}", i);
+  for (size_t i = 0; first && i < first->fields.size(); ++i) {
+    const auto& value = first->fields[i];
+    std::string name = (o.header && value && !value->empty()) ? *value : fmt::format("_c{}", i);
     DataTypePtr type = types::String();
     if (o.infer_schema) {
       std::vector<const std::string*> values;
@@ -74,18 +67,44 @@ bool IsBlankLine(std::string_view line) {
   return std::all_of(line.begin(), line.end(), [](char c) { return static_cast<unsigned char>(c) <= ' '; });
 }
 
+// The record Spark names (with a header) or counts the columns from. Without
+// multiLine, the first line its text scan reads (ForEachScannedLine: the
+// largest file's first split first) that is neither blank nor a comment; with
+// multiLine, the first record of the first file holding one, files in order.
+arrow::Result<std::optional<CsvRecord>> FirstRecord(const std::vector<CsvFile>& files,
+                                                    const std::vector<std::string>& texts, const CsvOptions& o,
+                                                    const RuntimeConfig& conf) {
+  std::optional<CsvRecord> first;
+  if (o.multi_line) {
+    for (const auto& file : files) {
+      if (file.header) return file.header;
+      if (!file.records.empty()) return file.records.front();
+    }
+    return first;
+  }
+  ARROW_RETURN_NOT_OK(ForEachScannedLine(texts, conf, [&](size_t, std::string_view line) {
+    if (IsBlankLine(line) || (o.comment != '\0' && line.front() == o.comment)) return true;
+    auto records = ParseCsv(line, o);
+    if (!records.empty()) first = std::move(records.front());
+    return false;
+  }));
+  return first;
+}
+
 // The records the schema's types are inferred from, with Spark's samplingRatio
 // (file_sample.h); `sampled` holds those read again from sampled lines. With
 // multiLine Spark samples each file's records after its header. Otherwise it
 // samples the files' lines (headers, comment and blank lines draw too), then
-// drops comment and blank lines and, with a header, every line equal to the
-// first file's header line, and reads each line as a record.
+// drops comment and blank lines and, with a header, every line equal to
+// `first`'s (so another file's different header is read as data), and reads
+// each line as a record.
 arrow::Result<std::vector<const CsvRecord*>> RecordsToInfer(const std::vector<CsvFile>& files,
-                                                            const std::vector<std::string>& texts, double ratio,
+                                                            const std::vector<std::string>& texts,
+                                                            const std::optional<CsvRecord>& first, double ratio,
                                                             const CsvOptions& o, const RuntimeConfig& conf,
                                                             std::vector<CsvRecord>* sampled) {
   std::vector<const CsvRecord*> out;
-  if (ratio > 0.99 || o.multi_line) {
+  if (o.multi_line) {
     std::vector<int64_t> sizes;
     std::vector<size_t> counts;
     for (const auto& f : files) {
@@ -101,9 +120,20 @@ arrow::Result<std::vector<const CsvRecord*>> RecordsToInfer(const std::vector<Cs
     return out;
   }
   std::optional<std::string_view> header;
-  if (o.header && !files.empty() && files[0].header) header = files[0].header->text;
+  if (o.header && first) header = first->text;
+  auto is_data = [&](std::string_view line) { return !IsBlankLine(line) && line != header; };
+  if (ratio > 0.99) {
+    // Every line: the files' records, without multiLine a line each.
+    for (const auto& file : files) {
+      if (file.header && is_data(file.header->text)) out.push_back(&*file.header);
+      for (const auto& record : file.records) {
+        if (is_data(record.text)) out.push_back(&record);
+      }
+    }
+    return out;
+  }
   ARROW_RETURN_NOT_OK(ForEachSampledLine(texts, ratio, conf, [&](std::string_view line) {
-    if (IsBlankLine(line) || line == header) return;
+    if (!is_data(line)) return;
     for (auto& record : ParseCsv(line, o)) sampled->push_back(std::move(record));
   }));
   for (const auto& record : *sampled) out.push_back(&record);
@@ -232,8 +262,8 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   ARROW_RETURN_NOT_OK(CheckEncoding(r, "CSVOptions"));
   ARROW_ASSIGN_OR_RAISE(CsvOptions o, CsvOptions::Make(*r.options));
   ARROW_ASSIGN_OR_RAISE(double sampling_ratio, SamplingRatio(r, !r.schema));
-  // The texts are kept when a sample of their lines is inferred from.
-  const bool sample_lines = !r.schema && !o.multi_line && sampling_ratio <= 0.99;
+  // The texts are kept when a schema is inferred from their lines.
+  const bool infer_from_lines = !r.schema && !o.multi_line;
   std::vector<std::string> texts;
   std::vector<CsvFile> files;
   for (const auto& file : *r.files) {
@@ -242,13 +272,15 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
     parsed.path = file.path;
     parsed.bytes = static_cast<int64_t>(text.size());
     parsed.records = ParseCsv(text, o);
+    // Without multiLine Spark skips lines of white space too.
+    if (!o.multi_line) std::erase_if(parsed.records, [](const CsvRecord& rec) { return IsBlankLine(rec.text); });
     // Each file starts with its own header line.
     if (o.header && !parsed.records.empty()) {
       parsed.header = std::move(parsed.records.front());
       parsed.records.erase(parsed.records.begin());
     }
     files.push_back(std::move(parsed));
-    if (sample_lines) texts.push_back(std::move(text));
+    if (infer_from_lines) texts.push_back(std::move(text));
   }
   SourceTables out;
   ARROW_ASSIGN_OR_RAISE(auto formats, TextValueFormats::Make(*r.options));
@@ -257,9 +289,10 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
   if (r.schema) {
     out.schema = r.schema;
   } else {
+    ARROW_ASSIGN_OR_RAISE(auto first, FirstRecord(files, texts, o, *r.conf));
     std::vector<CsvRecord> sampled;
-    ARROW_ASSIGN_OR_RAISE(auto records, RecordsToInfer(files, texts, sampling_ratio, o, *r.conf, &sampled));
-    out.schema = CsvSchema(files, records, o, infer);
+    ARROW_ASSIGN_OR_RAISE(auto records, RecordsToInfer(files, texts, first, sampling_ratio, o, *r.conf, &sampled));
+    out.schema = CsvSchema(first, records, o, infer);
   }
   if (out.schema->num_fields() == 0) return UnableToInferSchema("CSV");
   int corrupt = out.schema->FieldIndex(o.corrupt_column);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -16,13 +17,14 @@ namespace spate {
 
 namespace {
 
-// Each line of a text ("\n", "\r\n" or "\r" ending it) with the byte it starts at.
+// Each line of a text ("\n", "\r\n" or "\r" ending it) with the byte it starts
+// at, until `visit` returns false.
 template <typename Visit>
 void ForEachLine(std::string_view text, Visit visit) {
   size_t start = 0;
   while (start < text.size()) {
     size_t end = FindLineBreak(text.data() + start, text.data() + text.size()) - text.data();
-    visit(static_cast<int64_t>(start), text.substr(start, end - start));
+    if (!visit(static_cast<int64_t>(start), text.substr(start, end - start))) return;
     bool crlf = end + 1 < text.size() && text[end] == '\r' && text[end + 1] == '\n';
     start = end + (crlf ? 2 : 1);
   }
@@ -76,25 +78,47 @@ arrow::Result<double> SamplingRatio(const FileReadRequest& r, bool inferring) {
   return ratio;
 }
 
-arrow::Status ForEachSampledLine(const std::vector<std::string>& texts, double ratio, const RuntimeConfig& conf,
-                                 const std::function<void(std::string_view line)>& keep) {
-  if (ratio > 0.99) {
-    for (const auto& text : texts) ForEachLine(text, [&](int64_t, std::string_view line) { keep(line); });
-    return arrow::Status::OK();
-  }
+arrow::Status ForEachScannedLine(const std::vector<std::string>& texts, const RuntimeConfig& conf,
+                                 const std::function<bool(size_t partition, std::string_view line)>& visit) {
   std::vector<int64_t> sizes;
   for (const auto& text : texts) sizes.push_back(static_cast<int64_t>(text.size()));
   ARROW_ASSIGN_OR_RAISE(FilePartitions scan, SparkFilePartitions(sizes, conf));
-  for (size_t p = 0; p < scan.partitions.size(); ++p) {
-    XorShiftRandom random(1 + static_cast<int64_t>(p));
-    for (const FileSplit& split : scan.partitions[p]) {
+  bool more = true;
+  for (size_t p = 0; p < scan.partitions.size() && more; ++p) {
+    for (size_t s = 0; s < scan.partitions[p].size() && more; ++s) {
+      const FileSplit& split = scan.partitions[p][s];
       ForEachLine(texts[split.file], [&](int64_t offset, std::string_view line) {
-        if (SplitOfLine(offset, scan.split_bytes) * scan.split_bytes != split.start) return;
-        if (random.NextDouble() < ratio) keep(line);
+        int64_t start = SplitOfLine(offset, scan.split_bytes) * scan.split_bytes;
+        if (start > split.start) return false;  // past the split
+        if (start == split.start) more = visit(p, line);
+        return more;
       });
     }
   }
   return arrow::Status::OK();
+}
+
+arrow::Status ForEachSampledLine(const std::vector<std::string>& texts, double ratio, const RuntimeConfig& conf,
+                                 const std::function<void(std::string_view line)>& keep) {
+  if (ratio > 0.99) {
+    for (const auto& text : texts) {
+      ForEachLine(text, [&](int64_t, std::string_view line) {
+        keep(line);
+        return true;
+      });
+    }
+    return arrow::Status::OK();
+  }
+  std::optional<XorShiftRandom> random;  // of the partition being read
+  size_t current = 0;
+  return ForEachScannedLine(texts, conf, [&](size_t partition, std::string_view line) {
+    if (!random || partition != current) {
+      random.emplace(1 + static_cast<int64_t>(partition));
+      current = partition;
+    }
+    if (random->NextDouble() < ratio) keep(line);
+    return true;
+  });
 }
 
 arrow::Result<std::vector<std::vector<bool>>> SampleWholeFileItems(const std::vector<int64_t>& sizes,

@@ -22,6 +22,14 @@ namespace spate {
 /// inferred); 1 when absent.
 arrow::Result<double> SamplingRatio(const FileReadRequest& r, bool inferring);
 
+/// Calls `visit(partition, line)` with each line ("\n", "\r\n" or "\r" ending
+/// it) of `texts` in the order Spark's text file scan reads them: the
+/// partitions of SparkFilePartitions in order (the largest splits first), each
+/// split's lines in order, a line read in the split it starts in. Stops when
+/// `visit` returns false.
+arrow::Status ForEachScannedLine(const std::vector<std::string>& texts, const RuntimeConfig& conf,
+                                 const std::function<bool(size_t partition, std::string_view line)>& visit);
+
 /// Calls `keep` with each line ("\n", "\r\n" or "\r" ending it) of `texts`
 /// that Dataset.sample(false, ratio, 1) keeps over them read as Spark's text
 /// file scan: partition i (SparkFilePartitions) keeps a line when a draw of
