@@ -381,3 +381,21 @@ def test_streaming_csv_source_header_of_the_largest_file(oracle):
         query.start().awaitTermination()
         return spark.sql("SELECT * FROM csv_largest_header")
     oracle.check(program)
+
+
+@pytest.mark.parametrize("case_sensitive", ["false", "true"])
+@pytest.mark.parametrize("multi_line", ["false", "true"])
+def test_csv_source_header_names_made_unique(oracle, case_sensitive, multi_line):
+    """Header names as Spark makes them: an empty one is _c<position>, one found twice (ignoring
+    case unless spark.sql.caseSensitive) has its position appended; `a` and `A` read as two
+    columns when case matters."""
+    def program(sql, spark, tmp):
+        folder = os.path.join(tmp, "in")
+        write_files(folder, [("a.csv", "a,A,,b,b,\"\",c\n1,2,3,4,5,6,7\n")])
+        spark.conf.set("spark.sql.caseSensitive", case_sensitive)
+        try:
+            df = spark.read.options(header="true", multiLine=multi_line).csv(folder)
+            return spark.createDataFrame(df.collect(), df.schema)  # read while the setting holds
+        finally:
+            spark.conf.unset("spark.sql.caseSensitive")
+    oracle.check(program)

@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <map>
 
 #include <arrow/api.h>
 #include <arrow/compute/api.h>
@@ -41,14 +42,22 @@ struct CsvFile {
   std::optional<CsvRecord> header;
 };
 
-// The schema: the names of `first`'s fields with a header (or _c0, _c1, ...),
-// typed from `records` with inferSchema, else strings.
+// The schema: named from `first`'s fields with a header as Spark names them
+// (an empty field _c<i>; a name found twice, ignoring case unless
+// `case_sensitive`, with its position appended), else _c0, _c1, ...; typed
+// from `records` with inferSchema, else strings.
 StructTypePtr CsvSchema(const std::optional<CsvRecord>& first, const std::vector<const CsvRecord*>& records,
-                        const CsvOptions& o, const CsvInference& infer) {
+                        const CsvOptions& o, const CsvInference& infer, bool case_sensitive) {
+  auto key = [&](const std::string& name) { return case_sensitive ? name : AsciiLower(name); };
+  std::map<std::string, int> uses;
+  for (size_t i = 0; first && i < first->fields.size(); ++i) {
+    if (first->fields[i]) ++uses[key(*first->fields[i])];
+  }
   std::vector<StructField> fields;
   for (size_t i = 0; first && i < first->fields.size(); ++i) {
     const auto& value = first->fields[i];
-    std::string name = (o.header && value && !value->empty()) ? *value : fmt::format("_c{}", i);
+    std::string name = fmt::format("_c{}", i);
+    if (o.header && value && !value->empty()) name = uses[key(*value)] > 1 ? fmt::format("{}{}", *value, i) : *value;
     DataTypePtr type = types::String();
     if (o.infer_schema) {
       std::vector<const std::string*> values;
@@ -292,7 +301,8 @@ arrow::Result<SourceTables> ReadCsvSource(const FileReadRequest& r) {
     ARROW_ASSIGN_OR_RAISE(auto first, FirstRecord(files, texts, o, *r.conf));
     std::vector<CsvRecord> sampled;
     ARROW_ASSIGN_OR_RAISE(auto records, RecordsToInfer(files, texts, first, sampling_ratio, o, *r.conf, &sampled));
-    out.schema = CsvSchema(first, records, o, infer);
+    bool case_sensitive = AsciiLower(r.conf->Get("spark.sql.caseSensitive", "false")) == "true";
+    out.schema = CsvSchema(first, records, o, infer, case_sensitive);
   }
   if (out.schema->num_fields() == 0) return UnableToInferSchema("CSV");
   int corrupt = out.schema->FieldIndex(o.corrupt_column);

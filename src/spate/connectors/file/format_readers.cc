@@ -158,7 +158,12 @@ arrow::Result<std::shared_ptr<arrow::Table>> ConformTable(const arrow::Table& ta
   std::vector<std::shared_ptr<arrow::ChunkedArray>> columns;
   for (int i = 0; i < target->num_fields(); ++i) {
     const auto& field = target->field(i);
+    // The column of the field's name, else of its name but for case (names
+    // such as `a` and `A` are two columns when spark.sql.caseSensitive is on).
     int found = -1;
+    for (int j = 0; j < table.num_columns() && found < 0; ++j) {
+      if (table.field(j)->name() == field->name()) found = j;
+    }
     for (int j = 0; j < table.num_columns() && found < 0; ++j) {
       if (AsciiLower(table.field(j)->name()) == AsciiLower(field->name())) found = j;
     }
