@@ -10,7 +10,7 @@ while the records were sent.
 
     .venv/bin/python bench/kafka_latency.py [--rate 5000] [--seconds 10] [--engine spate|pyspark|both|none]
                                             [--trigger default|continuous|realtime] [--stateful] [--floor]
-                                            [--native]
+                                            [--native] [--timeline] [--warm-up 30] [--broker-gc shenandoah|serial]
 
 Before any run, records go through a topic of their own at the run's rate for
 --warm-up seconds (30): a broker just started compiles its hot paths for tens
@@ -45,8 +45,16 @@ first use (bench/pyspark_kafka_pom.xml).
 
 A broker is started for the run (scripts/kafka/broker.sh) unless
 KAFKA_BOOTSTRAP names one (then KAFKA_BROKER_PID, from its broker.env, gives
-the broker's CPU seconds).
+the broker's CPU seconds). --broker-gc picks its JVM's collector: shenandoah
+(the default: a 1 GB heap, touched at start, and Shenandoah, whose pauses are
+under a millisecond) or serial (scripts/kafka/broker.sh's own small heap and
+serial collector, the tests' broker, whose young-generation pauses of 8 to
+20 ms every second or two hold up every record in flight; docs/low-latency.md).
+KAFKA_BROKER_JVM_OPTS, when set, wins over both.
 """
+
+# The JVM settings of the broker the benchmark starts, by --broker-gc (None: broker.sh's own).
+BROKER_JVM = {"shenandoah": "-Xms1g -Xmx1g -XX:+AlwaysPreTouch -XX:+UseShenandoahGC", "serial": None}
 
 import argparse
 import json
@@ -309,6 +317,8 @@ def main():
                         help="with --native: the 100 ms slices of sending that hold records slower than 10 ms")
     parser.add_argument("--floor", action="store_true", help="also measure the run without a query first")
     parser.add_argument("--warm-up", type=float, default=30, help="seconds of records through the broker first")
+    parser.add_argument("--broker-gc", default="shenandoah", choices=sorted(BROKER_JVM),
+                        help="the collector of the broker the benchmark starts")
     parser.add_argument("--native", action="store_true",
                         help="produce and consume with build/release/bench/kafka_latency_probe (librdkafka)")
     args = parser.parse_args()
@@ -322,6 +332,8 @@ def main():
     work = tempfile.mkdtemp(prefix="kafka-latency-")
     bootstrap = os.environ.get("KAFKA_BOOTSTRAP")
     if not bootstrap:
+        if BROKER_JVM[args.broker_gc] and not os.environ.get("KAFKA_BROKER_JVM_OPTS"):
+            os.environ["KAFKA_BROKER_JVM_OPTS"] = BROKER_JVM[args.broker_gc]
         broker = kafka_support.start_broker(os.path.join(work, "broker"))
         bootstrap = broker.bootstrap
     else:
