@@ -532,6 +532,13 @@ def test_log_entries_are_fsynced_only_for_exactly_once_sinks(tmp_path, sink, fsy
     assert bool(logs) == fsynced, "\n".join(logs) or "no fsync of offsets/ or commits/"
 
 
+def _allow_thp():
+    """Transparent huge pages allowed again for this process: the setting is inherited from
+    the process that started it, which may have run a streaming query already."""
+    import ctypes
+    assert ctypes.CDLL(None).prctl(41, 0, 0, 0, 0) == 0  # PR_SET_THP_DISABLE, 0
+
+
 def _thp_enabled():
     with open("/proc/self/status") as status:
         for line in status:
@@ -548,6 +555,7 @@ def test_streaming_query_turns_transparent_huge_pages_off(spark, trigger, settin
     spate.streaming.disableTransparentHugePages is false (docs/low-latency.md)."""
     if setting is not None:
         spark.conf.set("spate.streaming.disableTransparentHugePages", setting)
+    _allow_thp()
     assert _thp_enabled()
     spark.range(3).collect()
     assert _thp_enabled(), "a batch query leaves the pages as they are"
@@ -562,6 +570,7 @@ def test_streaming_query_turns_transparent_huge_pages_off(spark, trigger, settin
 @pytest.mark.fresh_process
 def test_transparent_huge_pages_setting_must_be_a_boolean(spark):
     spark.conf.set("spate.streaming.disableTransparentHugePages", "sometimes")
+    _allow_thp()
     rate = spark.readStream.format("rate").load()
     with pytest.raises(Exception, match="spate.streaming.disableTransparentHugePages must be true or false, "
                                         "got 'sometimes'"):
